@@ -1,0 +1,155 @@
+"""``interview-server`` command line: serve, migrate, demo, audit, policy, recordings.
+
+This is the only module that reads ``os.environ`` and configures logging.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from signaling.errors import ConfigError
+from signaling.settings import Settings
+
+logger = logging.getLogger("signaling")
+
+
+class _JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        data: dict[str, Any] = {
+            "ts": self.formatTime(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        if record.exc_info:
+            data["exc"] = self.formatException(record.exc_info)
+        return json.dumps(data)
+
+
+def configure_logging(settings: Settings) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if settings.log_format == "json":
+        handler.setFormatter(_JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="interview-server", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the HTTP + socket.io server")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    sub.add_parser("migrate", help="upgrade the database schema to the latest revision")
+    sub.add_parser("demo", help="seed demo data and print sign-in links")
+    audit = sub.add_parser("audit", help="audit log tools")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_sub.add_parser("verify", help="recompute the audit chains")
+    verify.add_argument("--thread", default=None, help="only this thread's chain")
+    policy = sub.add_parser("policy", help="contact-information policy tools")
+    policy_sub = policy.add_subparsers(dest="policy_command", required=True)
+    policy_sub.add_parser("scan", help="scan JSON Lines {id, text} from stdin")
+    return parser
+
+
+async def _migrate(settings: Settings) -> int:
+    from signaling.store.migrate import upgrade
+
+    await upgrade(settings.sqlalchemy_url)
+    print(f"database at {settings.sqlalchemy_url.split('@')[-1]} is up to date")
+    return 0
+
+
+async def _demo(settings: Settings) -> int:
+    from signaling.auth import Authenticator
+    from signaling.demo import seed, sign_in_links
+    from signaling.store.migrate import upgrade
+    from signaling.store.sql import SqlStore, make_engine
+
+    await upgrade(settings.sqlalchemy_url)
+    store = SqlStore(make_engine(settings.sqlalchemy_url))
+    try:
+        thread_id = await seed(store)
+    finally:
+        await store.close()
+    print(f"demo thread: {thread_id}")
+    for user, link in sign_in_links(settings, Authenticator(settings)):
+        print(f"  {user.role.value:<10} {user.name:<18} {link}")
+    return 0
+
+
+async def _audit_verify(settings: Settings, thread: str | None) -> int:
+    from signaling.store.sql import SqlStore, make_engine
+
+    store = SqlStore(make_engine(settings.sqlalchemy_url))
+    try:
+        chains = [thread] if thread else await store.audit_chains()
+        bad = 0
+        for chain in chains:
+            report = await store.verify_chain(chain)
+            if report.ok:
+                print(f"ok      {chain}  {report.checked} entries")
+            else:
+                bad += 1
+                where = "" if report.first_bad_position is None else f" at position {report.first_bad_position}"
+                print(f"BROKEN  {chain}{where}: {report.reason}")
+        print(f"{len(chains) - bad} of {len(chains)} chains verify")
+        return 1 if bad else 0
+    finally:
+        await store.close()
+
+
+def _serve(settings: Settings, host: str | None, port: int | None) -> int:
+    from aiohttp import web
+
+    from signaling.app import create_app
+
+    app = create_app(settings)
+    if settings.dev_mode:
+
+        async def announce(app: web.Application) -> None:
+            from signaling.auth import Authenticator
+            from signaling.demo import sign_in_links
+
+            print("\nDemo sign-in links (open two browser windows):", flush=True)
+            for user, link in sign_in_links(settings, Authenticator(settings)):
+                print(f"  {user.role.value:<10} {user.name:<18} {link}", flush=True)
+
+        app.on_startup.append(announce)
+    web.run_app(app, host=host or settings.host, port=port or settings.port, print=print)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env(os.environ)
+    except ConfigError as exc:
+        print(f"configuration error: {exc.reason}", file=sys.stderr)
+        return 2
+    configure_logging(settings)
+    if args.command == "serve":
+        return _serve(settings, args.host, args.port)
+    if args.command == "migrate":
+        return asyncio.run(_migrate(settings))
+    if args.command == "demo":
+        return asyncio.run(_demo(settings))
+    if args.command == "audit" and args.audit_command == "verify":
+        return asyncio.run(_audit_verify(settings, args.thread))
+    if args.command == "policy" and args.policy_command == "scan":
+        from signaling.policy.cli import run_scan
+
+        return run_scan(sys.stdin, sys.stdout, sys.stderr)
+    return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+if __name__ == "__main__":
+    sys.exit(main())

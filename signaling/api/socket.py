@@ -1,0 +1,162 @@
+"""socket.io edge: typed wrappers around python-socketio (untyped) and the thread events.
+
+Every client event answers through its ack: ``{"ok": true, ...}`` or ``{"ok": false, "code",
+"reason"}``. Payloads are parsed once here with pydantic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import socketio
+from pydantic import BaseModel, ValidationError
+
+from signaling.api import models as m
+from signaling.api.context import AppContext
+from signaling.api.problems import validation_detail
+from signaling.auth import Principal
+from signaling.domain.threads import Role
+from signaling.errors import InterviewError, Unauthorized
+from signaling.service import message_json, thread_room, user_room
+
+logger = logging.getLogger(__name__)
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+EventHandler = Callable[[Principal, str, Any], Awaitable[dict[str, Any]]]
+
+# SDP is limited to 64 KiB; allow a frame a little larger so the limit is reported clearly.
+MAX_FRAME_BYTES = 96 * 1024
+
+
+def make_server(redis_url: str) -> Any:
+    """A python-socketio AsyncServer for aiohttp; Redis manager when several nodes run."""
+    manager = socketio.AsyncRedisManager(redis_url) if redis_url else None
+    return socketio.AsyncServer(
+        async_mode="aiohttp",
+        client_manager=manager,
+        cors_allowed_origins=[],
+        max_http_buffer_size=MAX_FRAME_BYTES,
+        ping_interval=10,
+        ping_timeout=10,
+        logger=False,
+        engineio_logger=False,
+    )
+
+
+class SocketNotifier:
+    """The Notifier port over socket.io rooms (works across nodes with the Redis manager)."""
+
+    def __init__(self, sio: Any) -> None:
+        self._sio = sio
+
+    async def to_thread(self, thread_id: str, event: str, payload: dict[str, Any]) -> None:
+        await self._sio.emit(event, payload, room=thread_room(thread_id))
+
+    async def to_user(self, user_id: str, event: str, payload: dict[str, Any]) -> None:
+        await self._sio.emit(event, payload, room=user_room(user_id))
+
+
+def parse(model: type[ModelT], data: Any) -> ModelT:
+    if not isinstance(data, dict):
+        raise InterviewError("the payload must be a JSON object", code="invalid")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InterviewError(validation_detail(exc), code="invalid") from exc
+
+
+class SocketEdge:
+    """Registers events on the socket.io server and keeps who is behind each sid."""
+
+    def __init__(self, sio: Any, ctx: AppContext) -> None:
+        self.sio = sio
+        self.ctx = ctx
+        self._principals: dict[str, Principal] = {}
+        self.on_disconnect: list[Callable[[str, Principal], Awaitable[None]]] = []
+        sio.on("connect", self._connect)
+        sio.on("disconnect", self._disconnect)
+        self.on("thread:join", self._thread_join)
+        self.on("message:send", self._message_send)
+
+    def principal_of(self, sid: str) -> Principal | None:
+        return self._principals.get(sid)
+
+    def on(self, event: str, handler: EventHandler) -> None:
+        """Register an event whose handler returns the success ack (or raises)."""
+
+        async def wrapped(sid: str, data: Any = None) -> dict[str, Any]:
+            who = self._principals.get(sid)
+            if who is None:
+                return Unauthorized("not authenticated", code="unauthorized").to_ack()
+            try:
+                result = await handler(who, sid, data)
+            except InterviewError as exc:
+                if exc.status == 403:
+                    logger.info("refused %s user=%s: %s", event, who.user_id, exc.reason)
+                return exc.to_ack()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("unhandled error in %s user=%s", event, who.user_id)
+                return {"ok": False, "code": "internal", "reason": "an unexpected error occurred"}
+            return {"ok": True, **result}
+
+        self.sio.on(event, wrapped)
+
+    async def _connect(self, sid: str, environ: Any, auth: Any = None) -> bool:
+        token = auth.get("token") if isinstance(auth, dict) else None
+        try:
+            who = self.ctx.auth.verify(token if isinstance(token, str) else None)
+        except InterviewError as exc:
+            raise socketio.exceptions.ConnectionRefusedError(
+                {"code": exc.code, "reason": exc.reason}
+            ) from exc
+        if who.is_service:
+            raise socketio.exceptions.ConnectionRefusedError(
+                {"code": "forbidden", "reason": "the service token cannot open a socket"}
+            )
+        self._principals[sid] = who
+        await self.ctx.store.upsert_user(who.user_id, who.name, who.role.value)
+        await self.sio.enter_room(sid, user_room(who.user_id))
+        return True
+
+    async def _disconnect(self, sid: str, *_: Any) -> None:
+        who = self._principals.pop(sid, None)
+        if who is not None:
+            for callback in self.on_disconnect:
+                try:
+                    await callback(sid, who)
+                except Exception:
+                    logger.exception("disconnect hook failed user=%s", who.user_id)
+
+    async def _thread_join(self, who: Principal, sid: str, data: Any) -> dict[str, Any]:
+        body = parse(m.ThreadJoin, data)
+        threads = self.ctx.threads
+        thread = await threads.visible_thread(who, body.thread_id)
+        await self.sio.enter_room(sid, thread_room(thread.id))
+        messages: list[dict[str, Any]] = []
+        after = body.after_seq
+        while True:
+            batch = await threads.store.list_messages(thread.id, after_seq=after, limit=1000)
+            messages.extend(message_json(x) for x in batch)
+            if len(batch) < 1000:
+                break
+            after = batch[-1].seq
+        call_state = None
+        calls = self.ctx.extras.get("calls")
+        if calls is not None and who.role is not Role.AUDITOR:
+            call_state = calls.active_state_json(thread.id)
+        return {
+            "thread": await threads.thread_json(thread),
+            "messages": messages,
+            "call": call_state,
+        }
+
+    async def _message_send(self, who: Principal, sid: str, data: Any) -> dict[str, Any]:
+        body = parse(m.SocketSend, data)
+        outcome = await self.ctx.threads.send_text(who, body.thread_id, body.text, body.client_msg_id)
+        assert outcome.message is not None
+        return {"message": message_json(outcome.message), "created": outcome.created}

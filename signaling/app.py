@@ -1,0 +1,90 @@
+"""The one place where the application is wired: ``create_app(settings)``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from aiohttp import web
+
+from signaling.api.context import CTX, AppContext
+from signaling.api.openapi import build_openapi
+from signaling.api.problems import problem_middleware
+from signaling.api.rest import ROUTES, Route, add_routes, json_response
+from signaling.api.socket import SocketEdge, SocketNotifier, make_server
+from signaling.auth import Authenticator
+from signaling.ratelimit import InMemoryRateLimiter, RateLimiter
+from signaling.service import ThreadService
+from signaling.settings import Settings
+from signaling.store.migrate import upgrade
+from signaling.store.sql import SqlStore, make_engine
+
+logger = logging.getLogger(__name__)
+
+API_ROUTES: web.AppKey[list[Route]] = web.AppKey("api_routes", list)
+SIO: web.AppKey[Any] = web.AppKey("sio", object)
+
+
+async def _openapi(request: web.Request) -> web.Response:
+    return json_response(build_openapi(request.app[API_ROUTES]))
+
+
+async def _health(request: web.Request) -> web.Response:
+    return json_response({"status": "ok"})
+
+
+def _rate_limiter(settings: Settings) -> RateLimiter:
+    if settings.redis_url:
+        from signaling.store.redis import RedisRateLimiter
+
+        return RedisRateLimiter(
+            settings.redis_url, settings.message_rate_per_minute, settings.message_burst
+        )
+    return InMemoryRateLimiter(settings.message_rate_per_minute, settings.message_burst)
+
+
+def create_app(settings: Settings) -> web.Application:
+    """Build the aiohttp application with REST, socket.io, media and static assets."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    app = web.Application(
+        client_max_size=settings.body_max_bytes, middlewares=[problem_middleware]
+    )
+    store = SqlStore(make_engine(settings.sqlalchemy_url))
+    sio = make_server(settings.redis_url)
+    notifier = SocketNotifier(sio)
+    threads = ThreadService(
+        store,
+        notifier,
+        _rate_limiter(settings),
+        policy_action=settings.policy_action,
+        max_chars=settings.message_max_chars,
+    )
+    context = AppContext(settings=settings, store=store, auth=Authenticator(settings), threads=threads)
+    app[CTX] = context
+    app[SIO] = sio
+    edge = SocketEdge(sio, context)
+    context.extras["socket"] = edge
+    sio.attach(app)
+
+    routes = list(ROUTES)
+    app[API_ROUTES] = routes
+    add_routes(app, routes)
+    app.router.add_get("/api/openapi.json", _openapi)
+    app.router.add_get("/healthz", _health)
+
+    from web.assets import add_static_routes
+
+    add_static_routes(app)
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        await upgrade(settings.sqlalchemy_url)
+        if settings.dev_mode:
+            from signaling.demo import seed
+
+            await seed(store)
+        yield
+        await store.close()
+
+    app.cleanup_ctx.append(lifecycle)
+    return app

@@ -1,0 +1,45 @@
+"""Demo data for ``make run``: one job, a client, a freelancer and an auditor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from signaling.auth import Authenticator
+from signaling.domain.ports import ThreadStore
+from signaling.domain.threads import Role
+from signaling.settings import Settings
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    user_id: str
+    name: str
+    role: Role
+
+
+DEMO_USERS = (
+    DemoUser("demo-client", "Carla Client", Role.CLIENT),
+    DemoUser("demo-freelancer", "Felix Freelancer", Role.FREELANCER),
+    DemoUser("demo-auditor", "Ada Auditor", Role.AUDITOR),
+)
+DEMO_JOB = ("demo-job-1", "Build a React dashboard for our logistics data")
+
+
+async def seed(store: ThreadStore) -> str:
+    """Create the demo users and thread (idempotent); return the thread id."""
+    for user in DEMO_USERS:
+        await store.upsert_user(user.user_id, user.name, user.role.value)
+    thread, _ = await store.create_thread(
+        job_id=DEMO_JOB[0],
+        job_title=DEMO_JOB[1],
+        client_id=DEMO_USERS[0].user_id,
+        freelancer_id=DEMO_USERS[1].user_id,
+        actor_id="system",
+    )
+    return thread.id
+
+
+def sign_in_links(settings: Settings, auth: Authenticator) -> list[tuple[DemoUser, str]]:
+    """One sign-in URL per demo user (``/?token=JWT``)."""
+    base = settings.public_url.rstrip("/")
+    return [(u, f"{base}/?token={auth.issue(u.user_id, u.name, u.role)}") for u in DEMO_USERS]

@@ -1,0 +1,112 @@
+"""Ports: the small Protocols the subsystems talk through. Adapters live in ``signaling/store``
+(SQL), ``signaling/api`` and ``media/``; in-memory fakes implement the same Protocols."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from signaling.domain.messages import Message, NewMessage
+from signaling.domain.threads import Role, Stage, Thread
+
+
+@dataclass(frozen=True)
+class UserProfile:
+    id: str
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One stored audit entry; ``entry`` is the canonical JSON that was hashed."""
+
+    index: int
+    chain: str
+    position: int
+    event_type: str
+    actor_id: str
+    created_at: datetime
+    entry: str
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """Result of re-computing an audit chain."""
+
+    chain: str
+    ok: bool
+    checked: int
+    first_bad_position: int | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    message: Message
+    created: bool
+    thread: Thread
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    label: str
+    start: int
+    end: int
+    matched: str
+    value: str
+
+
+class ThreadStore(Protocol):
+    """Persistence of users, threads, messages and the audit chain."""
+
+    async def upsert_user(self, user_id: str, name: str, role: str) -> None: ...
+
+    async def get_users(self, user_ids: Sequence[str]) -> dict[str, UserProfile]: ...
+
+    async def create_thread(
+        self, *, job_id: str, job_title: str, client_id: str, freelancer_id: str, actor_id: str
+    ) -> tuple[Thread, bool]: ...
+
+    async def get_thread(self, thread_id: str) -> Thread | None: ...
+
+    async def list_threads(self, user_id: str | None, *, limit: int = 200) -> list[Thread]: ...
+
+    async def append_message(self, new: NewMessage) -> AppendResult: ...
+
+    async def list_messages(
+        self, thread_id: str, *, after_seq: int = 0, limit: int = 200
+    ) -> list[Message]: ...
+
+    async def set_stage(
+        self, thread_id: str, to: Stage, *, actor_id: str, actor_role: Role
+    ) -> Thread: ...
+
+    async def append_audit(
+        self, chain: str, event_type: str, actor_id: str, data: dict[str, Any]
+    ) -> AuditEntry: ...
+
+    async def audit_entries(
+        self, chain: str | None = None, *, after_index: int = 0, limit: int = 10_000
+    ) -> list[AuditEntry]: ...
+
+    async def verify_chain(self, chain: str) -> ChainReport: ...
+
+    async def audit_chains(self) -> list[str]: ...
+
+    async def record_findings(
+        self,
+        *,
+        thread_id: str,
+        message_id: str | None,
+        author_id: str,
+        action: str,
+        original_text: str,
+        findings: Sequence[FindingRow],
+    ) -> None: ...
+
+    async def close(self) -> None: ...

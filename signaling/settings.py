@@ -1,0 +1,181 @@
+"""Typed settings, read once from ``INTERVIEW_*`` environment variables.
+
+Only ``__main__`` calls :meth:`Settings.from_env`; everything else receives a ``Settings``.
+A bad value fails fast with a :class:`~signaling.errors.ConfigError` naming the variable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from signaling.errors import ConfigError
+
+PREFIX = "INTERVIEW_"
+
+PolicyActionName = Literal["block", "redact", "warn"]
+RecordingPolicyName = Literal["off", "optional", "required"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of the server. Defaults are the embedded single-machine setup."""
+
+    data_dir: Path = Path("./var")
+    database_url: str = ""  # empty: sqlite file under data_dir
+    redis_url: str = ""  # empty: in-process socket.io manager and routers
+    host: str = "127.0.0.1"
+    port: int = 8080
+    dev_mode: bool = False
+    public_url: str = "http://127.0.0.1:8080"
+    jwt_secret: str = "dev-insecure-secret-change-me"
+    jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
+    jwt_public_key_pem: str = ""
+    jwt_jwks_url: str = ""
+    service_token: str = ""
+    token_ttl_seconds: int = 12 * 3600
+    message_max_chars: int = 10_000
+    body_max_bytes: int = 64 * 1024
+    message_rate_per_minute: int = 30
+    message_burst: int = 10
+    policy_action: PolicyActionName = "redact"
+    ring_timeout_seconds: float = 45.0
+    reconnect_grace_seconds: float = 20.0
+    peer_lost_seconds: float = 15.0
+    consultation_notice_minutes: float = 30.0
+    stun_urls: tuple[str, ...] = ()
+    turn_urls: tuple[str, ...] = ()
+    turn_secret: str = ""
+    turn_ttl_seconds: int = 3600
+    recording: RecordingPolicyName = "optional"
+    recording_retention_days: int = 90
+    recording_parties_can_download: bool = False
+    zoom_account_id: str = ""
+    zoom_client_id: str = ""
+    zoom_client_secret: str = ""
+    zoom_webhook_secret: str = ""
+    zoom_api_base: str = "https://api.zoom.us/v2"
+    zoom_oauth_url: str = "https://zoom.us/oauth/token"
+    reminder_offsets_minutes: tuple[int, ...] = (15, 0)
+    backend_webhook_url: str = ""
+    backend_webhook_secret: str = ""
+    audit_signing_key: str = ""
+    log_format: Literal["text", "json"] = "text"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The async SQLAlchemy URL: the configured one or the embedded SQLite file."""
+        if not self.database_url:
+            return f"sqlite+aiosqlite:///{(self.data_dir / 'interview.sqlite3').resolve()}"
+        url = self.database_url
+        for plain, driver in (
+            ("postgresql://", "postgresql+asyncpg://"),
+            ("postgres://", "postgresql+asyncpg://"),
+            ("sqlite://", "sqlite+aiosqlite://"),
+        ):
+            if url.startswith(plain):
+                return driver + url[len(plain) :]
+        return url
+
+    @property
+    def zoom_enabled(self) -> bool:
+        return bool(self.zoom_account_id and self.zoom_client_id and self.zoom_client_secret)
+
+    @property
+    def recordings_dir(self) -> Path:
+        return self.data_dir / "recordings"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """Build settings from ``INTERVIEW_*`` variables, casting each and naming a bad one."""
+        values: dict[str, Any] = {}
+        known = {f.name for f in dataclasses.fields(cls)} - {"extra"}
+        for key, raw in environ.items():
+            if not key.startswith(PREFIX):
+                continue
+            name = key[len(PREFIX) :].lower()
+            if name not in known:
+                raise ConfigError(f"{key} is not a known setting", code="config_unknown")
+            values[name] = _cast(key, name, raw)
+        settings = cls(**values)
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Cross-field validation; raises ConfigError naming the variable."""
+        if self.port < 0 or self.port > 65535:
+            raise ConfigError(f"{PREFIX}PORT must be 0..65535, got {self.port}")
+        if self.jwt_algorithm == "RS256" and not (self.jwt_public_key_pem or self.jwt_jwks_url):
+            raise ConfigError(
+                f"{PREFIX}JWT_ALGORITHM=RS256 needs {PREFIX}JWT_PUBLIC_KEY_PEM or {PREFIX}JWT_JWKS_URL"
+            )
+        if self.turn_urls and not self.turn_secret:
+            raise ConfigError(f"{PREFIX}TURN_URLS needs {PREFIX}TURN_SECRET")
+        if not 0 < self.turn_ttl_seconds <= 3600:
+            raise ConfigError(f"{PREFIX}TURN_TTL_SECONDS must be 1..3600 (TURN creds live ≤ 1 h)")
+        for name in ("message_max_chars", "body_max_bytes", "message_rate_per_minute"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"{PREFIX}{name.upper()} must be positive")
+        if self.ring_timeout_seconds <= 0:
+            raise ConfigError(f"{PREFIX}RING_TIMEOUT_SECONDS must be positive")
+
+
+def _cast(key: str, name: str, raw: str) -> Any:
+    field_type = {f.name: f.type for f in dataclasses.fields(Settings)}[name]
+    caster = _CASTERS.get(str(field_type))
+    if caster is None:
+        raise ConfigError(f"{key}: no caster for type {field_type}")  # pragma: no cover
+    try:
+        return caster(raw.strip())
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"{key}={raw!r} is invalid: {exc}", code="config_invalid") from exc
+
+
+def _bool(raw: str) -> bool:
+    lowered = raw.lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError("expected one of 1/0/true/false/yes/no/on/off")
+
+
+def _choice(*options: str) -> Callable[[str], str]:
+    def cast(raw: str) -> str:
+        if raw not in options:
+            raise ValueError(f"expected one of {', '.join(options)}")
+        return raw
+
+    return cast
+
+
+def _csv(raw: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+def _int_csv(raw: str) -> tuple[int, ...]:
+    values = tuple(int(part) for part in _csv(raw))
+    if any(v < 0 for v in values):
+        raise ValueError("offsets must be ≥ 0")
+    return values
+
+
+_CASTERS: dict[str, Callable[[str], Any]] = {
+    "Path": Path,
+    "str": str,
+    "int": int,
+    "float": float,
+    "bool": _bool,
+    "tuple[str, ...]": _csv,
+    "tuple[int, ...]": _int_csv,
+    "Literal['HS256', 'RS256']": _choice("HS256", "RS256"),
+    "PolicyActionName": _choice("block", "redact", "warn"),
+    "RecordingPolicyName": _choice("off", "optional", "required"),
+    "Literal['text', 'json']": _choice("text", "json"),
+}

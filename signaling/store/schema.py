@@ -1,0 +1,122 @@
+"""SQLAlchemy Core tables. Alembic migrations in ``migrations/`` create exactly this schema
+(a test compares them)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(128), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+threads = Table(
+    "threads",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("job_id", String(128), nullable=False),
+    Column("job_title", String(300), nullable=False),
+    Column("client_id", String(128), nullable=False),
+    Column("freelancer_id", String(128), nullable=False),
+    Column("stage", String(20), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("contract_started_at", DateTime(timezone=True), nullable=True),
+    Column("last_seq", Integer, nullable=False, default=0),
+    UniqueConstraint("client_id", "freelancer_id", "job_id", name="uq_thread_parties_job"),
+)
+Index("ix_threads_client", threads.c.client_id)
+Index("ix_threads_freelancer", threads.c.freelancer_id)
+Index("ix_threads_job", threads.c.job_id)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("thread_id", String(36), ForeignKey("threads.id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("author_id", String(128), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("client_msg_id", String(128), nullable=True),
+    UniqueConstraint("thread_id", "seq", name="uq_message_seq"),
+    UniqueConstraint("thread_id", "author_id", "client_msg_id", name="uq_message_client_id"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    # The global index: position of the entry in the Merkle log.
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("chain", String(64), nullable=False),  # thread id, or "global"
+    Column("position", Integer, nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("actor_id", String(128), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("entry", Text, nullable=False),  # canonical JSON, exactly the hashed bytes
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("chain", "position", name="uq_audit_chain_position"),
+)
+Index("ix_audit_type", audit_log.c.event_type)
+
+calls = Table(
+    "calls",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("thread_id", String(36), ForeignKey("threads.id"), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("initiator_id", String(128), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("end_reason", String(32), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("connected_at", DateTime(timezone=True), nullable=True),
+    Column("ended_at", DateTime(timezone=True), nullable=True),
+    Column("connected_seconds", Float, nullable=True),
+    Column("recorded", Boolean, nullable=False, default=False),
+    Column("record", Text, nullable=True),  # the call message body once written
+    Column("state_json", Text, nullable=False),  # latest snapshot for crash recovery
+    Column("node_id", String(64), nullable=True),
+)
+Index("ix_calls_thread", calls.c.thread_id)
+Index("ix_calls_state", calls.c.state)
+Index("ix_calls_created", calls.c.created_at)
+
+policy_findings = Table(
+    "policy_findings",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("thread_id", String(36), ForeignKey("threads.id"), nullable=False),
+    Column("message_id", String(36), nullable=True),  # null when the message was blocked
+    Column("author_id", String(128), nullable=False),
+    Column("label", String(20), nullable=False),
+    Column("action", String(10), nullable=False),
+    Column("span_start", Integer, nullable=False),
+    Column("span_end", Integer, nullable=False),
+    Column("matched", Text, nullable=False),
+    Column("value", Text, nullable=False),
+    Column("original_text", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_findings_thread", policy_findings.c.thread_id)
+Index("ix_findings_label_author", policy_findings.c.label, policy_findings.c.author_id)

@@ -1,0 +1,597 @@
+"""SQL implementation of the store ports (SQLite by default, PostgreSQL in production).
+
+Writes that must be serialised (per-thread ``seq``, audit chains) run under a lock: an asyncio
+lock on SQLite (a single process owns the embedded file), row locks plus a transaction-scoped
+advisory lock on PostgreSQL so several nodes can share one database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import event, func, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from signaling.domain.audit_chain import GENESIS_HASH, canonical_json, chain_hash
+from signaling.domain.messages import Message, MessageKind, NewMessage
+from signaling.domain.ports import (
+    AppendResult,
+    AuditEntry,
+    ChainReport,
+    FindingRow,
+    UserProfile,
+)
+from signaling.domain.threads import Role, Stage, Thread
+from signaling.errors import Conflict, NotFound
+from signaling.store import schema as t
+
+logger = logging.getLogger(__name__)
+
+GLOBAL_CHAIN = "global"
+_AUDIT_LOCK_KEY = 0x1A7D17  # pg advisory lock id for the global append order
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def body_digest(body: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(body)).hexdigest()
+
+
+def make_engine(url: str) -> AsyncEngine:
+    """Create the engine; SQLite gets WAL, a busy timeout and foreign keys."""
+    if url.startswith("sqlite"):
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+class SqlStore:
+    """The ThreadStore (and friends) over SQLAlchemy Core async."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.is_sqlite = engine.dialect.name == "sqlite"
+        self._write_lock = asyncio.Lock()
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction; serialised on SQLite."""
+        if self.is_sqlite:
+            async with self._write_lock, self.engine.begin() as conn:
+                yield conn
+        else:
+            async with self.engine.begin() as conn:
+                yield conn
+
+    # ---------------------------------------------------------------- users
+    async def upsert_user(self, user_id: str, name: str, role: str) -> None:
+        now = utcnow()
+        async with self.write() as conn:
+            row = (
+                await conn.execute(select(t.users.c.name, t.users.c.role).where(t.users.c.id == user_id))
+            ).first()
+            if row is None:
+                try:
+                    async with conn.begin_nested():
+                        await conn.execute(
+                            t.users.insert().values(id=user_id, name=name, role=role, updated_at=now)
+                        )
+                    return
+                except IntegrityError:
+                    pass  # a concurrent insert won; fall through to update
+            elif (row.name, row.role) == (name, role):
+                return
+            await conn.execute(
+                t.users.update()
+                .where(t.users.c.id == user_id)
+                .values(name=name, role=role, updated_at=now)
+            )
+
+    async def get_users(self, user_ids: Sequence[str]) -> dict[str, UserProfile]:
+        if not user_ids:
+            return {}
+        async with self.engine.connect() as conn:
+            rows = (
+                await conn.execute(select(t.users).where(t.users.c.id.in_(list(set(user_ids)))))
+            ).all()
+        return {r.id: UserProfile(r.id, r.name, r.role) for r in rows}
+
+    # -------------------------------------------------------------- threads
+    @staticmethod
+    def _thread(row: Any) -> Thread:
+        return Thread(
+            id=row.id,
+            job_id=row.job_id,
+            job_title=row.job_title,
+            client_id=row.client_id,
+            freelancer_id=row.freelancer_id,
+            stage=Stage(row.stage),
+            created_at=_aware(row.created_at) or utcnow(),
+            contract_started_at=_aware(row.contract_started_at),
+            last_seq=row.last_seq,
+        )
+
+    async def _lock_thread(self, conn: AsyncConnection, thread_id: str) -> Thread:
+        query = select(t.threads).where(t.threads.c.id == thread_id)
+        if not self.is_sqlite:
+            query = query.with_for_update()
+        row = (await conn.execute(query)).first()
+        if row is None:
+            raise NotFound("no such thread", code="thread_not_found")
+        return self._thread(row)
+
+    async def create_thread(
+        self, *, job_id: str, job_title: str, client_id: str, freelancer_id: str, actor_id: str
+    ) -> tuple[Thread, bool]:
+        """Create the thread, or return the existing one for the same client x applicant x job."""
+        now = utcnow()
+        thread = Thread(
+            id=str(uuid.uuid4()),
+            job_id=job_id,
+            job_title=job_title,
+            client_id=client_id,
+            freelancer_id=freelancer_id,
+            stage=Stage.INVITED,
+            created_at=now,
+        )
+        async with self.write() as conn:
+            existing = (
+                await conn.execute(
+                    select(t.threads).where(
+                        t.threads.c.client_id == client_id,
+                        t.threads.c.freelancer_id == freelancer_id,
+                        t.threads.c.job_id == job_id,
+                    )
+                )
+            ).first()
+            if existing is not None:
+                return self._thread(existing), False
+            try:
+                async with conn.begin_nested():
+                    await conn.execute(
+                        t.threads.insert().values(
+                            id=thread.id,
+                            job_id=job_id,
+                            job_title=job_title,
+                            client_id=client_id,
+                            freelancer_id=freelancer_id,
+                            stage=thread.stage.value,
+                            created_at=now,
+                            contract_started_at=None,
+                            last_seq=0,
+                        )
+                    )
+            except IntegrityError:
+                row = (
+                    await conn.execute(
+                        select(t.threads).where(
+                            t.threads.c.client_id == client_id,
+                            t.threads.c.freelancer_id == freelancer_id,
+                            t.threads.c.job_id == job_id,
+                        )
+                    )
+                ).one()
+                return self._thread(row), False
+            await self._audit(
+                conn,
+                thread.id,
+                "thread.created",
+                actor_id,
+                {
+                    "job_id": job_id,
+                    "job_title": job_title,
+                    "client_id": client_id,
+                    "freelancer_id": freelancer_id,
+                    "stage": thread.stage.value,
+                },
+                now,
+            )
+        return thread, True
+
+    async def get_thread(self, thread_id: str) -> Thread | None:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(t.threads).where(t.threads.c.id == thread_id))).first()
+        return self._thread(row) if row else None
+
+    async def list_threads(self, user_id: str | None, *, limit: int = 200) -> list[Thread]:
+        query = select(t.threads).order_by(t.threads.c.created_at.desc()).limit(limit)
+        if user_id is not None:
+            query = query.where(
+                (t.threads.c.client_id == user_id) | (t.threads.c.freelancer_id == user_id)
+            )
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [self._thread(r) for r in rows]
+
+    async def set_stage(
+        self, thread_id: str, to: Stage, *, actor_id: str, actor_role: Role
+    ) -> Thread:
+        now = utcnow()
+        async with self.write() as conn:
+            thread = await self._lock_thread(conn, thread_id)
+            moved = thread.transition(to, actor_role=actor_role, at=now)
+            await conn.execute(
+                t.threads.update()
+                .where(t.threads.c.id == thread_id)
+                .values(stage=moved.stage.value, contract_started_at=moved.contract_started_at)
+            )
+            await self._audit(
+                conn,
+                thread_id,
+                "thread.stage_changed",
+                actor_id,
+                {"from": thread.stage.value, "to": moved.stage.value, "actor_role": actor_role.value},
+                now,
+            )
+        return moved
+
+    # ------------------------------------------------------------- messages
+    @staticmethod
+    def _message(row: Any) -> Message:
+        return Message(
+            id=row.id,
+            thread_id=row.thread_id,
+            seq=row.seq,
+            author_id=row.author_id,
+            kind=MessageKind(row.kind),
+            body=json.loads(row.body),
+            created_at=_aware(row.created_at) or utcnow(),
+            client_msg_id=row.client_msg_id,
+        )
+
+    async def append_message(self, new: NewMessage) -> AppendResult:
+        """Append with a gap-free seq; the same client_msg_id twice yields the same message."""
+        now = utcnow()
+        async with self.write() as conn:
+            thread = await self._lock_thread(conn, new.thread_id)
+            if new.client_msg_id is not None:
+                existing = (
+                    await conn.execute(
+                        select(t.messages).where(
+                            t.messages.c.thread_id == new.thread_id,
+                            t.messages.c.author_id == new.author_id,
+                            t.messages.c.client_msg_id == new.client_msg_id,
+                        )
+                    )
+                ).first()
+                if existing is not None:
+                    return AppendResult(self._message(existing), False, thread)
+            if new.kind is MessageKind.TEXT and not thread.open_for_messages:
+                raise Conflict(
+                    f"the thread is {thread.stage.value}; no new messages can be sent",
+                    code="thread_closed",
+                )
+            if new.kind is MessageKind.TEXT:
+                moved = thread.on_message()
+                if moved.stage is not thread.stage:
+                    await conn.execute(
+                        t.threads.update()
+                        .where(t.threads.c.id == thread.id)
+                        .values(stage=moved.stage.value)
+                    )
+                    await self._audit(
+                        conn,
+                        thread.id,
+                        "thread.stage_changed",
+                        new.author_id,
+                        {"from": thread.stage.value, "to": moved.stage.value, "cause": "first_message"},
+                        now,
+                    )
+                    thread = moved
+            seq = thread.last_seq + 1
+            message = Message(
+                id=str(uuid.uuid4()),
+                thread_id=thread.id,
+                seq=seq,
+                author_id=new.author_id,
+                kind=new.kind,
+                body=new.body,
+                created_at=now,
+                client_msg_id=new.client_msg_id,
+            )
+            await conn.execute(
+                t.threads.update().where(t.threads.c.id == thread.id).values(last_seq=seq)
+            )
+            await conn.execute(
+                t.messages.insert().values(
+                    id=message.id,
+                    thread_id=message.thread_id,
+                    seq=seq,
+                    author_id=message.author_id,
+                    kind=message.kind.value,
+                    body=canonical_json(message.body).decode(),
+                    created_at=now,
+                    client_msg_id=message.client_msg_id,
+                )
+            )
+            await self._audit(
+                conn,
+                thread.id,
+                "message.created",
+                new.author_id,
+                {
+                    "message_id": message.id,
+                    "seq": seq,
+                    "kind": message.kind.value,
+                    "body_sha256": body_digest(message.body),
+                    "client_msg_id": message.client_msg_id,
+                    **new.audit,
+                },
+                now,
+            )
+            thread = replace(thread, last_seq=seq)
+        return AppendResult(message, True, thread)
+
+    async def list_messages(
+        self, thread_id: str, *, after_seq: int = 0, limit: int = 200
+    ) -> list[Message]:
+        async with self.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(t.messages)
+                    .where(t.messages.c.thread_id == thread_id, t.messages.c.seq > after_seq)
+                    .order_by(t.messages.c.seq)
+                    .limit(limit)
+                )
+            ).all()
+        return [self._message(r) for r in rows]
+
+    # ---------------------------------------------------------------- audit
+    async def _audit(
+        self,
+        conn: AsyncConnection,
+        chain: str,
+        event_type: str,
+        actor_id: str,
+        data: dict[str, Any],
+        at: datetime,
+    ) -> AuditEntry:
+        if not self.is_sqlite:
+            # One global append order, so Merkle leaf indexes never commit out of order.
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _AUDIT_LOCK_KEY})
+        last = (
+            await conn.execute(
+                select(t.audit_log.c.position, t.audit_log.c.hash)
+                .where(t.audit_log.c.chain == chain)
+                .order_by(t.audit_log.c.position.desc())
+                .limit(1)
+            )
+        ).first()
+        position = 0 if last is None else last.position + 1
+        prev_hash = GENESIS_HASH if last is None else last.hash
+        entry = {
+            "chain": chain,
+            "position": position,
+            "type": event_type,
+            "actor": actor_id,
+            "at": _iso(at),
+            "data": data,
+        }
+        digest = chain_hash(prev_hash, entry)
+        entry_text = canonical_json(entry).decode()
+        result = await conn.execute(
+            t.audit_log.insert().values(
+                chain=chain,
+                position=position,
+                event_type=event_type,
+                actor_id=actor_id,
+                created_at=at,
+                entry=entry_text,
+                prev_hash=prev_hash,
+                hash=digest,
+            )
+        )
+        index = int(result.inserted_primary_key[0]) if result.inserted_primary_key else 0
+        return AuditEntry(
+            index, chain, position, event_type, actor_id, at, entry_text, prev_hash, digest
+        )
+
+    async def append_audit(
+        self, chain: str, event_type: str, actor_id: str, data: dict[str, Any]
+    ) -> AuditEntry:
+        async with self.write() as conn:
+            return await self._audit(conn, chain, event_type, actor_id, data, utcnow())
+
+    @staticmethod
+    def _entry(row: Any) -> AuditEntry:
+        return AuditEntry(
+            index=row.id,
+            chain=row.chain,
+            position=row.position,
+            event_type=row.event_type,
+            actor_id=row.actor_id,
+            created_at=_aware(row.created_at) or utcnow(),
+            entry=row.entry,
+            prev_hash=row.prev_hash,
+            hash=row.hash,
+        )
+
+    async def audit_entries(
+        self, chain: str | None = None, *, after_index: int = 0, limit: int = 10_000
+    ) -> list[AuditEntry]:
+        query = select(t.audit_log).where(t.audit_log.c.id > after_index)
+        if chain is not None:
+            query = query.where(t.audit_log.c.chain == chain).order_by(t.audit_log.c.position)
+        else:
+            query = query.order_by(t.audit_log.c.id)
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query.limit(limit))).all()
+        return [self._entry(r) for r in rows]
+
+    async def audit_chains(self) -> list[str]:
+        async with self.engine.connect() as conn:
+            rows = (
+                await conn.execute(select(t.audit_log.c.chain).distinct().order_by(t.audit_log.c.chain))
+            ).all()
+        return [r.chain for r in rows]
+
+    async def verify_chain(self, chain: str) -> ChainReport:
+        """Recompute a chain and cross-check its messages; name the first broken entry."""
+        prev = GENESIS_HASH
+        checked = 0
+        message_digests: dict[str, tuple[int, str]] = {}
+        after = -1
+        while True:
+            async with self.engine.connect() as conn:
+                rows = (
+                    await conn.execute(
+                        select(t.audit_log)
+                        .where(t.audit_log.c.chain == chain, t.audit_log.c.position > after)
+                        .order_by(t.audit_log.c.position)
+                        .limit(5_000)
+                    )
+                ).all()
+            if not rows:
+                break
+            for row in rows:
+                problem = _check_entry(row, chain, checked, prev)
+                if problem:
+                    return ChainReport(chain, False, checked, row.position, problem)
+                entry = json.loads(row.entry)
+                if entry["type"] == "message.created":
+                    message_digests[entry["data"]["message_id"]] = (
+                        row.position,
+                        entry["data"]["body_sha256"],
+                    )
+                prev = row.hash
+                checked += 1
+                after = row.position
+        if chain != GLOBAL_CHAIN:
+            problem_report = await self._check_messages(chain, message_digests, checked)
+            if problem_report is not None:
+                return problem_report
+        return ChainReport(chain, True, checked)
+
+    async def _check_messages(
+        self, chain: str, digests: dict[str, tuple[int, str]], checked: int
+    ) -> ChainReport | None:
+        async with self.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(t.messages.c.id, t.messages.c.seq, t.messages.c.body)
+                    .where(t.messages.c.thread_id == chain)
+                    .order_by(t.messages.c.seq)
+                )
+            ).all()
+        seen = set()
+        for row in rows:
+            known = digests.get(row.id)
+            if known is None:
+                return ChainReport(
+                    chain, False, checked, None, f"message seq {row.seq} has no audit entry"
+                )
+            try:
+                actual = body_digest(json.loads(row.body))
+            except ValueError:
+                actual = "unparseable"
+            if actual != known[1]:
+                return ChainReport(
+                    chain,
+                    False,
+                    checked,
+                    known[0],
+                    f"message seq {row.seq} differs from what audit entry {known[0]} recorded",
+                )
+            seen.add(row.id)
+        missing = [pos for mid, (pos, _) in digests.items() if mid not in seen]
+        if missing:
+            first = min(missing)
+            return ChainReport(chain, False, checked, first, f"audit entry {first}'s message is gone")
+        return None
+
+    # -------------------------------------------------------------- policy
+    async def record_findings(
+        self,
+        *,
+        thread_id: str,
+        message_id: str | None,
+        author_id: str,
+        action: str,
+        original_text: str,
+        findings: Sequence[FindingRow],
+    ) -> None:
+        now = utcnow()
+        async with self.write() as conn:
+            await conn.execute(
+                t.policy_findings.insert(),
+                [
+                    {
+                        "thread_id": thread_id,
+                        "message_id": message_id,
+                        "author_id": author_id,
+                        "label": f.label,
+                        "action": action,
+                        "span_start": f.start,
+                        "span_end": f.end,
+                        "matched": f.matched,
+                        "value": f.value,
+                        "original_text": original_text,
+                        "created_at": now,
+                    }
+                    for f in findings
+                ],
+            )
+
+    async def count_rows(self, table: str) -> int:
+        async with self.engine.connect() as conn:
+            tbl = t.metadata.tables[table]
+            return int((await conn.execute(select(func.count()).select_from(tbl))).scalar_one())
+
+
+def _check_entry(row: Any, chain: str, expected_position: int, prev: str) -> str:
+    if row.position != expected_position:
+        return f"entry at position {row.position} breaks the sequence (expected {expected_position})"
+    if row.prev_hash != prev:
+        return f"entry {row.position}: prev_hash does not match the previous entry's hash"
+    try:
+        entry = json.loads(row.entry)
+    except ValueError:
+        return f"entry {row.position}: stored entry is not valid JSON"
+    if not isinstance(entry, dict):
+        return f"entry {row.position}: stored entry is not an object"
+    if canonical_json(entry).decode() != row.entry:
+        return f"entry {row.position}: stored entry is not canonical"
+    if (entry.get("chain"), entry.get("position"), entry.get("type"), entry.get("actor")) != (
+        chain,
+        row.position,
+        row.event_type,
+        row.actor_id,
+    ):
+        return f"entry {row.position}: columns disagree with the hashed entry"
+    if chain_hash(prev, entry) != row.hash:
+        return f"entry {row.position}: hash mismatch"
+    return ""

@@ -1,0 +1,133 @@
+"""Shared fixtures: real SQLite and PostgreSQL stores, a real Redis, the app and clients."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from blockbuster import BlockBuster, blockbuster_ctx
+
+from signaling.store.migrate import upgrade
+from signaling.store.sql import SqlStore, make_engine
+
+PG_HOST, PG_PORT = "127.0.0.1", 5432
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+REQUIRE_SERVICES = os.environ.get("INTERVIEW_TEST_REQUIRE_SERVICES") == "1"
+
+
+def _reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def need_service(name: str, host: str, port: int) -> None:
+    """Skip with a clear reason when a service is absent, except in CI where it must exist."""
+    if _reachable(host, port):
+        return
+    message = f"{name} is not reachable at {host}:{port}"
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{message}, and CI requires it (INTERVIEW_TEST_REQUIRE_SERVICES=1)")
+    pytest.skip(f"{message}; start it to run this test")
+
+
+@pytest.fixture(autouse=True)
+def blockbuster(request: pytest.FixtureRequest) -> Iterator[BlockBuster | None]:
+    """Fail any test that blocks the event loop (sync I/O in a coroutine)."""
+    if request.node.get_closest_marker("allow_blocking") is not None:
+        yield None
+        return
+    with blockbuster_ctx(
+        excluded_modules=["_pytest", "pytest", "coverage", "hypothesis", "playwright", "logging"]
+    ) as bb:
+        for func in (
+            "os.stat",
+            "os.path.exists",
+            "io.TextIOWrapper.write",
+            "io.BufferedWriter.write",
+            "io.BufferedReader.read",
+            "io.FileIO.read",
+        ):
+            # Imports and logging touch the file system once; the loop-blocking I/O we care about
+            # is sockets, sleeps and locks.
+            bb.functions[func].deactivate()
+        yield bb
+
+
+def pg_admin_url(db: str = "postgres") -> str:
+    return f"postgresql+asyncpg://postgres@{PG_HOST}:{PG_PORT}/{db}"
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped at the end."""
+    need_service("PostgreSQL", PG_HOST, PG_PORT)
+    import asyncpg
+
+    name = f"interview_test_{uuid.uuid4().hex[:10]}"
+
+    async def run(sql: str) -> None:
+        conn = await asyncpg.connect(
+            host=PG_HOST, port=PG_PORT, user="postgres", database="postgres"
+        )
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(run(f'CREATE DATABASE "{name}"'))
+    asyncio.run(upgrade(pg_admin_url(name)))
+    try:
+        yield pg_admin_url(name)
+    finally:
+        asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+TABLES_IN_DELETE_ORDER = ("policy_findings", "calls", "audit_log", "messages", "threads", "users")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Both real backends: an SQLite file, and a PostgreSQL database (emptied per test)."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'test.sqlite3'}"
+        asyncio.run(upgrade(url))
+        return url
+    url: str = request.getfixturevalue("pg_database")
+
+    async def empty() -> None:
+        import sqlalchemy as sa
+
+        engine = make_engine(url)
+        async with engine.begin() as conn:
+            for table in TABLES_IN_DELETE_ORDER:
+                await conn.execute(sa.text(f"DELETE FROM {table}"))
+        await engine.dispose()
+
+    asyncio.run(empty())
+    return url
+
+
+@pytest.fixture
+async def store(database_url: str) -> AsyncIterator[SqlStore]:
+    s = SqlStore(make_engine(database_url))
+    yield s
+    await s.close()
+
+
+@pytest.fixture
+def redis_url() -> str:
+    need_service("Redis", REDIS_HOST, REDIS_PORT)
+    return f"redis://{REDIS_HOST}:{REDIS_PORT}/0"
+
+
+AppClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
