@@ -47,19 +47,18 @@ def blockbuster(request: pytest.FixtureRequest) -> Iterator[BlockBuster | None]:
         yield None
         return
     with blockbuster_ctx(
-        excluded_modules=["_pytest", "pytest", "coverage", "hypothesis", "playwright", "logging"]
+        excluded_modules=["_pytest", "pytest", "coverage", "hypothesis", "playwright"]
     ) as bb:
-        for func in (
-            "os.stat",
-            "os.path.exists",
-            "io.TextIOWrapper.write",
-            "io.BufferedWriter.write",
-            "io.BufferedReader.read",
-            "io.FileIO.read",
-        ):
-            # Imports and logging touch the file system once; the loop-blocking I/O we care about
-            # is sockets, sleeps and locks.
-            bb.functions[func].deactivate()
+        for function in bb.functions.values():
+            # Alembic runs in its own worker thread and loop (see signaling.store.migrate).
+            function.can_block_in("signaling/store/migrate.py", {"upgrade_sync"})
+            function.can_block_in("signaling/store/migrations/env.py", {"_run"})
+            # asyncpg looks for ~/.pgpass and ~/.postgresql certs on each connect (a stat or two).
+            function.can_block_in(
+                "asyncpg/connect_utils.py", {"_parse_connect_dsn_and_args"}
+            )
+        # abspath only calls getcwd for relative paths; engine construction uses it.
+        bb.functions["os.path.abspath"].deactivate()
         yield bb
 
 

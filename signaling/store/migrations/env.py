@@ -6,7 +6,7 @@ import asyncio
 
 from alembic import context
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from signaling.store.schema import metadata
 
@@ -23,8 +23,7 @@ def _run(connection: Connection) -> None:
         context.run_migrations()
 
 
-async def _run_async(url: str) -> None:
-    engine = create_async_engine(url)
+async def _run_async(engine: AsyncEngine) -> None:
     try:
         async with engine.connect() as conn:
             await conn.run_sync(_run)
@@ -33,4 +32,5 @@ async def _run_async(url: str) -> None:
         await engine.dispose()
 
 
-asyncio.run(_run_async(str(config.attributes["url"])))
+# The engine is built outside the loop: building it touches the file system.
+asyncio.run(_run_async(create_async_engine(str(config.attributes["url"]))))
