@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from signaling.domain.calls import Call, CallKind, CallState, EndReason
+from signaling.errors import Conflict, Forbidden
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def at(seconds: float) -> datetime:
+    return T0 + timedelta(seconds=seconds)
+
+
+def ringing() -> Call:
+    call, event = Call.start(
+        call_id="k", thread_id="t", kind=CallKind.VIDEO, initiator_id="c", callee_id="f", now=T0
+    )
+    assert event.type == "call.ringing"
+    return call
+
+
+def connected() -> Call:
+    call, _ = ringing().accept("f", at(3))
+    call, _ = call.joined("c", at(3.5))
+    call, _ = call.joined("f", at(3.6))
+    call, ev = call.media_started("c", at(4))
+    assert ev is None and call.state is CallState.ACCEPTED
+    call, ev = call.media_started("f", at(4.5))
+    assert ev is not None and ev.type == "call.connected"
+    return call
+
+
+def test_full_call_measures_ring_and_connected_time() -> None:
+    call, event = connected().hangup("c", at(64.5))
+    assert event.type == "call.ended" and event.data["end_reason"] == "hangup"
+    record = call.record({"c->f": {"packets": 10}})
+    assert record["outcome"] == "completed"
+    assert record["ring_seconds"] == 3.0
+    assert record["connected_seconds"] == 60.0
+    assert record["participants"][0]["left_at"] == at(64.5).isoformat()
+    assert record["media"] == {"c->f": {"packets": 10}}
+
+
+def test_peer_lost_duration_stops_at_last_media() -> None:
+    call = connected().media_seen("c", at(30)).media_seen("f", at(31))
+    call, _ = call.end(EndReason.PEER_LOST, at(46))
+    assert call.connected_seconds == pytest.approx(26.5)
+
+
+@pytest.mark.parametrize(
+    ("action", "state", "reason"),
+    [
+        (lambda c: c.decline("f", at(2)), CallState.DECLINED, "declined"),
+        (lambda c: c.cancel("c", at(2)), CallState.CANCELLED, "cancelled"),
+        (lambda c: c.ring_timeout(at(45)), CallState.MISSED, "missed"),
+        (lambda c: c.hangup("c", at(2)), CallState.CANCELLED, "cancelled"),
+        (lambda c: c.hangup("f", at(2)), CallState.DECLINED, "declined"),
+    ],
+)
+def test_unanswered_outcomes_are_logged(action, state, reason) -> None:  # type: ignore[no-untyped-def]
+    call, _ = action(ringing())
+    assert call.state is state and call.is_final
+    record = call.record()
+    assert record["outcome"] == state.value and record["end_reason"] == reason
+    assert record["connected_seconds"] == 0.0
+
+
+def test_only_callee_accepts_and_only_caller_cancels() -> None:
+    with pytest.raises(Forbidden):
+        ringing().accept("c", at(1))
+    with pytest.raises(Forbidden):
+        ringing().cancel("f", at(1))
+    with pytest.raises(Forbidden):
+        ringing().accept("stranger", at(1))
+
+
+def test_callee_cannot_join_before_accepting() -> None:
+    with pytest.raises(Conflict):
+        ringing().joined("f", at(1))
+    call, ev = ringing().joined("c", at(1))
+    assert ev is not None and call.presence_of("c").joined_at == at(1)
+
+
+FINAL_STATES = {
+    "declined": lambda: ringing().decline("f", at(1))[0],
+    "cancelled": lambda: ringing().cancel("c", at(1))[0],
+    "missed": lambda: ringing().ring_timeout(at(45))[0],
+    "ended": lambda: connected().hangup("c", at(10))[0],
+}
+ACTIONS = {
+    "accept": lambda c: c.accept("f", at(99)),
+    "decline": lambda c: c.decline("f", at(99)),
+    "cancel": lambda c: c.cancel("c", at(99)),
+    "ring_timeout": lambda c: c.ring_timeout(at(99)),
+    "end": lambda c: c.end(EndReason.HANGUP, at(99)),
+    "hangup": lambda c: c.hangup("c", at(99)),
+    "joined": lambda c: c.joined("c", at(99)),
+}
+
+
+@pytest.mark.parametrize("final", sorted(FINAL_STATES))
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+def test_no_transition_leaves_a_final_state(final: str, action: str) -> None:
+    call = FINAL_STATES[final]()
+    with pytest.raises(Conflict):
+        ACTIONS[action](call)
+
+
+@pytest.mark.parametrize("action", ["accept", "decline", "cancel", "ring_timeout"])
+def test_ringing_only_actions_refused_once_connected(action: str) -> None:
+    with pytest.raises(Conflict):
+        ACTIONS[action](connected())
+
+
+def test_consultation_notice_only_when_connected() -> None:
+    with pytest.raises(Conflict):
+        ringing().consultation_notice(at(1))
+    call, event = connected().consultation_notice(at(1800))
+    assert call.consultation_notice_at == at(1800) and event.type == "call.consultation_notice"
+
+
+def test_server_shutdown_closes_ringing_and_live_calls() -> None:
+    a, _ = ringing().end(EndReason.SERVER_SHUTDOWN, at(5))
+    b, _ = connected().end(EndReason.SERVER_SHUTDOWN, at(20))
+    assert a.record()["end_reason"] == b.record()["end_reason"] == "server_shutdown"
+    assert b.connected_seconds == pytest.approx(15.5)
+
+
+def test_record_refused_before_end() -> None:
+    with pytest.raises(Conflict):
+        connected().record()
