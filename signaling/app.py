@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from aiohttp import web
 
+from signaling.api.call_events import register_call_events
 from signaling.api.context import CTX, AppContext
 from signaling.api.openapi import build_openapi
 from signaling.api.problems import problem_middleware
 from signaling.api.rest import ROUTES, Route, add_routes, json_response
 from signaling.api.socket import SocketEdge, SocketNotifier, make_server
 from signaling.auth import Authenticator
+from signaling.calls import CallService
+from signaling.domain.ports import MediaEventLike, MediaSessionFactory, MediaSessionPort
 from signaling.ratelimit import InMemoryRateLimiter, RateLimiter
 from signaling.service import ThreadService
 from signaling.settings import Settings
@@ -24,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 API_ROUTES: web.AppKey[list[Route]] = web.AppKey("api_routes", list)
 SIO: web.AppKey[Any] = web.AppKey("sio", object)
+CALLS: web.AppKey[CallService] = web.AppKey("calls", CallService)
 
 
 async def _openapi(request: web.Request) -> web.Response:
@@ -42,6 +46,36 @@ def _rate_limiter(settings: Settings) -> RateLimiter:
             settings.redis_url, settings.message_rate_per_minute, settings.message_burst
         )
     return InMemoryRateLimiter(settings.message_rate_per_minute, settings.message_burst)
+
+
+def _media_factory(settings: Settings) -> MediaSessionFactory:
+    from media.session import MediaSession
+
+    def factory(call_id: str, on_event: Callable[[MediaEventLike], None]) -> MediaSessionPort:
+        # The server's own peers need no STUN on the media host; clients get theirs from
+        # /api/ice-servers. An empty list also keeps aiortc from using a public default.
+        return MediaSession(call_id, ice_servers=(), on_event=on_event)
+
+    return factory
+
+
+async def _metrics(request: web.Request) -> web.Response:
+    calls = request.app[CALLS]
+    lines = [
+        "# HELP interview_calls_active Calls in progress on this node.",
+        "# TYPE interview_calls_active gauge",
+        f"interview_calls_active {len(calls.active_calls())}",
+        "# HELP interview_calls_started_total Calls started on this node.",
+        "# TYPE interview_calls_started_total counter",
+        f"interview_calls_started_total {calls.started_total}",
+        "# HELP interview_calls_ended_total Calls finished on this node.",
+        "# TYPE interview_calls_ended_total counter",
+        f"interview_calls_ended_total {calls.ended_total}",
+    ]
+    from media.metrics import render_prometheus
+
+    lines.append(render_prometheus(calls.media_sessions()))
+    return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -73,6 +107,20 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/api/openapi.json", _openapi)
     app.router.add_get("/healthz", _health)
 
+    calls = CallService(
+        store,
+        threads,
+        notifier,
+        _media_factory(settings),
+        ring_timeout=settings.ring_timeout_seconds,
+        peer_lost_seconds=settings.peer_lost_seconds,
+        consultation_minutes=settings.consultation_notice_minutes,
+    )
+    context.extras["calls"] = calls
+    app[CALLS] = calls
+    register_call_events(edge, calls)
+    app.router.add_get("/metrics", _metrics)
+
     from web.assets import add_static_routes
 
     add_static_routes(app)
@@ -83,7 +131,11 @@ def create_app(settings: Settings) -> web.Application:
             from signaling.demo import seed
 
             await seed(store)
+        recovered = await calls.recover()
+        if recovered:
+            logger.info("closed %d call(s) left open by a previous process", recovered)
         yield
+        await calls.shutdown()
         await store.close()
 
     app.cleanup_ctx.append(lifecycle)

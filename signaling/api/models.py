@@ -50,3 +50,30 @@ class SocketSend(Strict):
     thread_id: Id
     text: str
     client_msg_id: ClientMsgId | None = None
+
+
+class CallStart(Strict):
+    thread_id: Id
+    kind: Literal["audio", "video"]
+
+
+class CallRef(Strict):
+    call_id: Id
+
+
+class RtcOffer(Strict):
+    call_id: Id
+    sdp: Annotated[str, StringConstraints(min_length=1)]
+
+
+class RtcCandidate(Strict):
+    call_id: Id
+    candidate: str
+    sdpMid: str | None = None  # noqa: N815 - W3C field name
+    sdpMLineIndex: int | None = Field(default=None, ge=0, le=64)  # noqa: N815
+
+
+class CallMedia(Strict):
+    call_id: Id
+    audio: bool
+    video: bool

@@ -4,6 +4,7 @@ same table, so the two cannot drift apart."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -16,6 +17,7 @@ from signaling.api.context import CTX, AppContext
 from signaling.api.problems import validation_detail
 from signaling.auth import Principal
 from signaling.domain.threads import Role, Stage
+from signaling.ice import ice_servers
 from signaling.errors import BadRequest, NotFound, Unprocessable
 from signaling.service import message_json
 
@@ -183,6 +185,21 @@ async def set_stage(request: web.Request) -> web.Response:
     return json_response(await c.threads.thread_json(thread))
 
 
+async def get_ice_servers(request: web.Request) -> web.Response:
+    who = principal(request)
+    s = ctx(request).settings
+    return json_response(
+        ice_servers(
+            stun_urls=s.stun_urls,
+            turn_urls=s.turn_urls,
+            turn_secret=s.turn_secret,
+            user_id=who.user_id,
+            now=time.time(),
+            ttl=s.turn_ttl_seconds,
+        )
+    )
+
+
 ROUTES: list[Route] = [
     Route("GET", "/api/config", get_config, "Public client configuration", auth=False, tag="meta"),
     Route("GET", "/api/dev/users", dev_users, "Demo users (dev mode only)", auth=False, tag="dev"),
@@ -209,6 +226,7 @@ ROUTES: list[Route] = [
         "POST", "/api/threads/{thread_id}/stage", set_stage, "Move the thread's stage",
         body=m.SetStage,
     ),
+    Route("GET", "/api/ice-servers", get_ice_servers, "STUN/TURN servers for WebRTC", tag="calls"),
 ]
 
 

@@ -328,3 +328,77 @@ class Call:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def call_to_snapshot(call: Call) -> dict[str, Any]:
+    """A JSON snapshot of a live call, stored so a crash can still close it with known times."""
+    return {
+        "id": call.id,
+        "thread_id": call.thread_id,
+        "kind": call.kind.value,
+        "initiator_id": call.initiator_id,
+        "callee_id": call.callee_id,
+        "state": call.state.value,
+        "ringing_at": _iso(call.ringing_at),
+        "accepted_at": _iso(call.accepted_at),
+        "connected_at": _iso(call.connected_at),
+        "ended_at": _iso(call.ended_at),
+        "end_reason": call.end_reason.value if call.end_reason else None,
+        "presence": [
+            {
+                "user_id": p.user_id,
+                "joined_at": _iso(p.joined_at),
+                "media_at": _iso(p.media_at),
+                "last_media_at": _iso(p.last_media_at),
+                "left_at": _iso(p.left_at),
+            }
+            for p in call.presence
+        ],
+        "consultation_notice_at": _iso(call.consultation_notice_at),
+        "recording": call.recording,
+        "pre_contract": call.pre_contract,
+    }
+
+
+def call_from_snapshot(data: dict[str, Any]) -> Call:
+    a, b = (
+        Presence(
+            user_id=p["user_id"],
+            joined_at=_dt(p["joined_at"]),
+            media_at=_dt(p["media_at"]),
+            last_media_at=_dt(p["last_media_at"]),
+            left_at=_dt(p["left_at"]),
+        )
+        for p in data["presence"]
+    )
+    ringing_at = _dt(data["ringing_at"])
+    assert ringing_at is not None
+    return Call(
+        id=data["id"],
+        thread_id=data["thread_id"],
+        kind=CallKind(data["kind"]),
+        initiator_id=data["initiator_id"],
+        callee_id=data["callee_id"],
+        state=CallState(data["state"]),
+        ringing_at=ringing_at,
+        accepted_at=_dt(data["accepted_at"]),
+        connected_at=_dt(data["connected_at"]),
+        ended_at=_dt(data["ended_at"]),
+        end_reason=EndReason(data["end_reason"]) if data["end_reason"] else None,
+        presence=(a, b),
+        consultation_notice_at=_dt(data["consultation_notice_at"]),
+        recording=data["recording"],
+        pre_contract=bool(data.get("pre_contract", True)),
+    )
+
+
+def last_known_time(call: Call) -> datetime:
+    """The latest moment the server knew the call was alive (for crash recovery)."""
+    times = [call.ringing_at, call.accepted_at, call.connected_at]
+    for p in call.presence:
+        times.extend([p.joined_at, p.media_at, p.last_media_at])
+    return max(t for t in times if t is not None)

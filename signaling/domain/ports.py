@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from signaling.domain.calls import Call, CallEvent
 from signaling.domain.messages import Message, NewMessage
 from signaling.domain.threads import Role, Stage, Thread
 
@@ -110,3 +111,49 @@ class ThreadStore(Protocol):
     ) -> None: ...
 
     async def close(self) -> None: ...
+
+
+class MediaEventLike(Protocol):
+    """What the media layer reports about a participant (connected, media_started, …)."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def participant_id(self) -> str: ...
+
+
+class MediaSessionPort(Protocol):
+    """The server-side peers of one call (implemented by ``media.session.MediaSession``)."""
+
+    async def negotiate(self, participant_id: str, offer_sdp: str) -> str: ...
+
+    async def add_candidate(
+        self, participant_id: str, candidate: str, sdp_mid: str | None, sdp_mline_index: int | None
+    ) -> None: ...
+
+    def set_forwarding(self, enabled: bool) -> None: ...
+
+    def stats(self) -> Any: ...
+
+    async def close(self) -> None: ...
+
+
+class MediaSessionFactory(Protocol):
+    def __call__(
+        self, call_id: str, on_event: Callable[[MediaEventLike], None]
+    ) -> MediaSessionPort: ...
+
+
+class CallStore(Protocol):
+    """Persistence of call snapshots and the single call record per call."""
+
+    async def save_call(
+        self, call: Call, *, event: CallEvent | None = None, node_id: str = ""
+    ) -> None: ...
+
+    async def get_call(self, call_id: str) -> Call | None: ...
+
+    async def unfinished_calls(self) -> list[Call]: ...
+
+    async def finish_call(self, call: Call, record: dict[str, Any]) -> Message | None: ...

@@ -23,7 +23,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from signaling.domain.audit_chain import GENESIS_HASH, canonical_json, chain_hash
-from signaling.domain.messages import Message, MessageKind, NewMessage
+from signaling.domain.calls import Call, CallEvent, call_from_snapshot, call_to_snapshot
+from signaling.domain.messages import SYSTEM_AUTHOR, Message, MessageKind, NewMessage
 from signaling.domain.ports import (
     AppendResult,
     AuditEntry,
@@ -275,86 +276,85 @@ class SqlStore:
 
     async def append_message(self, new: NewMessage) -> AppendResult:
         """Append with a gap-free seq; the same client_msg_id twice yields the same message."""
-        now = utcnow()
         async with self.write() as conn:
-            thread = await self._lock_thread(conn, new.thread_id)
-            if new.client_msg_id is not None:
-                existing = (
-                    await conn.execute(
-                        select(t.messages).where(
-                            t.messages.c.thread_id == new.thread_id,
-                            t.messages.c.author_id == new.author_id,
-                            t.messages.c.client_msg_id == new.client_msg_id,
-                        )
+            return await self._append(conn, new, utcnow())
+
+    async def _append(self, conn: AsyncConnection, new: NewMessage, now: datetime) -> AppendResult:
+        thread = await self._lock_thread(conn, new.thread_id)
+        if new.client_msg_id is not None:
+            existing = (
+                await conn.execute(
+                    select(t.messages).where(
+                        t.messages.c.thread_id == new.thread_id,
+                        t.messages.c.author_id == new.author_id,
+                        t.messages.c.client_msg_id == new.client_msg_id,
                     )
-                ).first()
-                if existing is not None:
-                    return AppendResult(self._message(existing), False, thread)
-            if new.kind is MessageKind.TEXT and not thread.open_for_messages:
-                raise Conflict(
-                    f"the thread is {thread.stage.value}; no new messages can be sent",
-                    code="thread_closed",
                 )
-            if new.kind is MessageKind.TEXT:
-                moved = thread.on_message()
-                if moved.stage is not thread.stage:
-                    await conn.execute(
-                        t.threads.update()
-                        .where(t.threads.c.id == thread.id)
-                        .values(stage=moved.stage.value)
-                    )
-                    await self._audit(
-                        conn,
-                        thread.id,
-                        "thread.stage_changed",
-                        new.author_id,
-                        {"from": thread.stage.value, "to": moved.stage.value, "cause": "first_message"},
-                        now,
-                    )
-                    thread = moved
-            seq = thread.last_seq + 1
-            message = Message(
-                id=str(uuid.uuid4()),
-                thread_id=thread.id,
+            ).first()
+            if existing is not None:
+                return AppendResult(self._message(existing), False, thread)
+        if new.kind is MessageKind.TEXT and not thread.open_for_messages:
+            raise Conflict(
+                f"the thread is {thread.stage.value}; no new messages can be sent",
+                code="thread_closed",
+            )
+        if new.kind is MessageKind.TEXT:
+            moved = thread.on_message()
+            if moved.stage is not thread.stage:
+                await conn.execute(
+                    t.threads.update()
+                    .where(t.threads.c.id == thread.id)
+                    .values(stage=moved.stage.value)
+                )
+                await self._audit(
+                    conn,
+                    thread.id,
+                    "thread.stage_changed",
+                    new.author_id,
+                    {"from": thread.stage.value, "to": moved.stage.value, "cause": "first_message"},
+                    now,
+                )
+                thread = moved
+        seq = thread.last_seq + 1
+        message = Message(
+            id=str(uuid.uuid4()),
+            thread_id=thread.id,
+            seq=seq,
+            author_id=new.author_id,
+            kind=new.kind,
+            body=new.body,
+            created_at=now,
+            client_msg_id=new.client_msg_id,
+        )
+        await conn.execute(t.threads.update().where(t.threads.c.id == thread.id).values(last_seq=seq))
+        await conn.execute(
+            t.messages.insert().values(
+                id=message.id,
+                thread_id=message.thread_id,
                 seq=seq,
-                author_id=new.author_id,
-                kind=new.kind,
-                body=new.body,
+                author_id=message.author_id,
+                kind=message.kind.value,
+                body=canonical_json(message.body).decode(),
                 created_at=now,
-                client_msg_id=new.client_msg_id,
+                client_msg_id=message.client_msg_id,
             )
-            await conn.execute(
-                t.threads.update().where(t.threads.c.id == thread.id).values(last_seq=seq)
-            )
-            await conn.execute(
-                t.messages.insert().values(
-                    id=message.id,
-                    thread_id=message.thread_id,
-                    seq=seq,
-                    author_id=message.author_id,
-                    kind=message.kind.value,
-                    body=canonical_json(message.body).decode(),
-                    created_at=now,
-                    client_msg_id=message.client_msg_id,
-                )
-            )
-            await self._audit(
-                conn,
-                thread.id,
-                "message.created",
-                new.author_id,
-                {
-                    "message_id": message.id,
-                    "seq": seq,
-                    "kind": message.kind.value,
-                    "body_sha256": body_digest(message.body),
-                    "client_msg_id": message.client_msg_id,
-                    **new.audit,
-                },
-                now,
-            )
-            thread = replace(thread, last_seq=seq)
-        return AppendResult(message, True, thread)
+        )
+        await self._audit(
+            conn,
+            thread.id,
+            "message.created",
+            new.author_id,
+            {
+                "message_id": message.id,
+                "seq": seq,
+                "kind": message.kind.value,
+                "body_sha256": body_digest(message.body),
+                "client_msg_id": message.client_msg_id,
+                **new.audit,
+            },
+            now,
+        )
+        return AppendResult(message, True, replace(thread, last_seq=seq))
 
     async def list_messages(
         self, thread_id: str, *, after_seq: int = 0, limit: int = 200
@@ -532,6 +532,79 @@ class SqlStore:
             first = min(missing)
             return ChainReport(chain, False, checked, first, f"audit entry {first}'s message is gone")
         return None
+
+    # ---------------------------------------------------------------- calls
+    async def save_call(self, call: Call, *, event: CallEvent | None = None, node_id: str = "") -> None:
+        """Upsert a call's snapshot (and append its transition to the thread's audit chain)."""
+        now = utcnow()
+        values = {
+            "thread_id": call.thread_id,
+            "kind": call.kind.value,
+            "initiator_id": call.initiator_id,
+            "state": call.state.value,
+            "end_reason": call.end_reason.value if call.end_reason else None,
+            "created_at": call.ringing_at,
+            "connected_at": call.connected_at,
+            "ended_at": call.ended_at,
+            "connected_seconds": call.connected_seconds if call.is_final else None,
+            "recorded": bool(call.recording),
+            "state_json": canonical_json(call_to_snapshot(call)).decode(),
+            "node_id": node_id or None,
+        }
+        async with self.write() as conn:
+            updated = await conn.execute(
+                t.calls.update().where(t.calls.c.id == call.id).values(**values)
+            )
+            if updated.rowcount == 0:
+                await conn.execute(t.calls.insert().values(id=call.id, record=None, **values))
+            if event is not None:
+                await self._audit(conn, call.thread_id, event.type, event.actor, event.data, now)
+
+    async def get_call(self, call_id: str) -> Call | None:
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(select(t.calls.c.state_json).where(t.calls.c.id == call_id))
+            ).first()
+        return call_from_snapshot(json.loads(row.state_json)) if row else None
+
+    async def unfinished_calls(self) -> list[Call]:
+        """Calls whose record was never written (e.g. the server crashed mid-call)."""
+        async with self.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(t.calls.c.state_json)
+                    .where(t.calls.c.record.is_(None))
+                    .order_by(t.calls.c.created_at)
+                )
+            ).all()
+        return [call_from_snapshot(json.loads(r.state_json)) for r in rows]
+
+    async def finish_call(self, call: Call, record: dict[str, Any]) -> Message | None:
+        """Write the call's one ``call`` message; a second attempt writes nothing."""
+        now = utcnow()
+        async with self.write() as conn:
+            claimed = await conn.execute(
+                t.calls.update()
+                .where(t.calls.c.id == call.id, t.calls.c.record.is_(None))
+                .values(
+                    record=canonical_json(record).decode(),
+                    state=call.state.value,
+                    end_reason=call.end_reason.value if call.end_reason else None,
+                    ended_at=call.ended_at,
+                    connected_at=call.connected_at,
+                    connected_seconds=call.connected_seconds,
+                    recorded=bool(call.recording),
+                    state_json=canonical_json(call_to_snapshot(call)).decode(),
+                )
+            )
+            if claimed.rowcount == 0:
+                return None
+            result = await self._append(
+                conn,
+                NewMessage(call.thread_id, SYSTEM_AUTHOR, MessageKind.CALL, record),
+                now,
+            )
+            return result.message
 
     # -------------------------------------------------------------- policy
     async def record_findings(

@@ -1,0 +1,435 @@
+"""Call service: drives the call state machine from signaling and media events.
+
+One active call per thread. Every transition is saved (snapshot + audit event) and broadcast
+as ``call:state``; when a call reaches a final state exactly one ``call`` message is written to
+the thread (the store claims the record atomically, so a retry or a second node writes none).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Coroutine
+from dataclasses import asdict, dataclass, field, is_dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from signaling.auth import Principal
+from signaling.domain.calls import Call, CallEvent, CallKind, CallState, EndReason, last_known_time
+from signaling.domain.messages import SYSTEM_AUTHOR, MessageKind, NewMessage
+from signaling.domain.ports import (
+    CallStore,
+    MediaEventLike,
+    MediaSessionFactory,
+    MediaSessionPort,
+    ThreadStore,
+)
+from signaling.errors import (
+    Conflict,
+    Forbidden,
+    InterviewError,
+    NotFound,
+    PayloadTooLarge,
+    RateLimited,
+    Unprocessable,
+)
+from signaling.service import Notifier, ThreadService, message_json
+
+logger = logging.getLogger(__name__)
+
+MAX_SDP_BYTES = 64 * 1024
+MAX_CANDIDATE_BYTES = 1024
+MAX_RESTARTS_PER_MINUTE = 5
+
+
+class Store(ThreadStore, CallStore, Protocol):
+    """The store the call service needs: threads and calls."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class ActiveCall:
+    call: Call
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    media: MediaSessionPort | None = None
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    lost_timers: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    restarts: dict[str, deque[float]] = field(default_factory=dict)
+    media_state: dict[str, dict[str, bool]] = field(default_factory=dict)
+
+
+class CallService:
+    """Calls in threads: signaling, timers, media events and the single call record."""
+
+    def __init__(
+        self,
+        store: Store,
+        threads: ThreadService,
+        notifier: Notifier,
+        media_factory: MediaSessionFactory | None,
+        *,
+        ring_timeout: float = 45.0,
+        peer_lost_seconds: float = 15.0,
+        consultation_minutes: float = 30.0,
+        node_id: str = "",
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.store = store
+        self.threads = threads
+        self.notifier = notifier
+        self.media_factory = media_factory
+        self.ring_timeout = ring_timeout
+        self.peer_lost_seconds = peer_lost_seconds
+        self.consultation_seconds = consultation_minutes * 60.0
+        self.node_id = node_id or uuid.uuid4().hex[:12]
+        self.clock = clock
+        self._by_id: dict[str, ActiveCall] = {}
+        self._by_thread: dict[str, str] = {}
+        self._background: set[asyncio.Task[None]] = set()
+        self.ended_total = 0
+        self.started_total = 0
+
+    # ------------------------------------------------------------------ queries
+    def active_state_json(self, thread_id: str) -> dict[str, Any] | None:
+        call_id = self._by_thread.get(thread_id)
+        if call_id is None:
+            return None
+        return self._by_id[call_id].call.state_json()
+
+    def active_calls(self) -> list[Call]:
+        return [a.call for a in self._by_id.values()]
+
+    def media_sessions(self) -> list[MediaSessionPort]:
+        return [a.media for a in self._by_id.values() if a.media is not None]
+
+    def _active(self, who: Principal, call_id: str) -> ActiveCall:
+        active = self._by_id.get(call_id)
+        if active is None:
+            raise NotFound("no such active call", code="call_not_found")
+        if who.user_id not in active.call.parties():
+            logger.warning(
+                "call signaling refused user=%s call_id=%s thread_id=%s",
+                who.user_id,
+                call_id,
+                active.call.thread_id,
+            )
+            raise Forbidden("only the thread's two parties can join this call", code="not_a_party")
+        return active
+
+    # -------------------------------------------------------------- plumbing
+    def _spawn(self, active: ActiveCall | None, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.get_running_loop().create_task(coro)
+        bucket = active.tasks if active is not None else self._background
+        bucket.add(task)
+        task.add_done_callback(bucket.discard)
+        return task
+
+    async def _broadcast(self, call: Call) -> None:
+        payload = call.state_json()
+        for user in call.parties():
+            await self.notifier.to_user(user, "call:state", payload)
+
+    async def _apply(self, active: ActiveCall, call: Call, event: CallEvent | None) -> None:
+        """Persist and broadcast a transition; finish the call if it is final."""
+        previous = active.call.state
+        active.call = call
+        await self.store.save_call(call, event=event, node_id=self.node_id)
+        if call.is_final:
+            await self._finish(active)
+        elif call.state is not previous or event is not None:
+            await self._broadcast(call)
+
+    async def _finish(self, active: ActiveCall) -> None:
+        call = active.call
+        media_summary: dict[str, Any] = {}
+        if active.media is not None:
+            try:
+                media_summary = _jsonable(active.media.stats())
+            except Exception:
+                logger.exception("media stats failed call_id=%s", call.id)
+            try:
+                await active.media.close()
+            except Exception:
+                logger.exception("media close failed call_id=%s", call.id)
+        current = asyncio.current_task()
+        for task in [*active.tasks, *active.lost_timers.values()]:
+            if task is not current:
+                task.cancel()
+        self._by_id.pop(call.id, None)
+        if self._by_thread.get(call.thread_id) == call.id:
+            del self._by_thread[call.thread_id]
+        message = await self.store.finish_call(call, call.record(media_summary))
+        self.ended_total += 1
+        if message is not None:
+            await self.notifier.to_thread(call.thread_id, "message:new", message_json(message))
+        await self._broadcast(call)
+        logger.info(
+            "call finished call_id=%s thread_id=%s state=%s reason=%s connected=%.1fs",
+            call.id,
+            call.thread_id,
+            call.state.value,
+            call.end_reason.value if call.end_reason else None,
+            call.connected_seconds,
+        )
+
+    # ------------------------------------------------------------ user actions
+    async def start(self, who: Principal, thread_id: str, kind: str) -> Call:
+        thread = await self.threads.party_thread(who, thread_id)
+        try:
+            call_kind = CallKind(kind)
+        except ValueError as exc:
+            raise Unprocessable("kind must be audio or video", code="invalid") from exc
+        if not thread.open_for_messages:
+            raise Conflict(f"the thread is {thread.stage.value}", code="thread_closed")
+        if thread_id in self._by_thread:
+            raise Conflict("a call is already in progress in this thread", code="call_in_progress")
+        call, event = Call.start(
+            call_id=str(uuid.uuid4()),
+            thread_id=thread_id,
+            kind=call_kind,
+            initiator_id=who.user_id,
+            callee_id=thread.other_party(who.user_id),
+            now=self.clock(),
+            pre_contract=thread.pre_contract,
+        )
+        active = ActiveCall(call)
+        self._by_id[call.id] = active
+        self._by_thread[thread_id] = call.id
+        self.started_total += 1
+        await self.store.save_call(call, event=event, node_id=self.node_id)
+        await self._broadcast(call)
+        self._spawn(active, self._ring_timer(call.id))
+        logger.info("call ringing call_id=%s thread_id=%s kind=%s", call.id, thread_id, kind)
+        return call
+
+    async def _ring_timer(self, call_id: str) -> None:
+        await asyncio.sleep(self.ring_timeout)
+        active = self._by_id.get(call_id)
+        if active is None:
+            return
+        async with active.lock:
+            if active.call.state is CallState.RINGING:
+                await self._apply(active, *active.call.ring_timeout(self.clock()))
+
+    async def _transition(
+        self, who: Principal, call_id: str, action: Callable[[Call, str, datetime], tuple[Call, CallEvent]]
+    ) -> Call:
+        active = self._active(who, call_id)
+        async with active.lock:
+            call, event = action(active.call, who.user_id, self.clock())
+            await self._apply(active, call, event)
+            if call.state is CallState.ACCEPTED and active.media is not None:
+                active.media.set_forwarding(True)
+            return call
+
+    async def accept(self, who: Principal, call_id: str) -> Call:
+        return await self._transition(who, call_id, lambda c, u, t: c.accept(u, t))
+
+    async def decline(self, who: Principal, call_id: str) -> Call:
+        return await self._transition(who, call_id, lambda c, u, t: c.decline(u, t))
+
+    async def cancel(self, who: Principal, call_id: str) -> Call:
+        return await self._transition(who, call_id, lambda c, u, t: c.cancel(u, t))
+
+    async def hangup(self, who: Principal, call_id: str) -> Call:
+        return await self._transition(who, call_id, lambda c, u, t: c.hangup(u, t))
+
+    # ---------------------------------------------------------------- signaling
+    def _media(self, active: ActiveCall) -> MediaSessionPort:
+        if active.media is None:
+            if self.media_factory is None:
+                raise Conflict("media is not available on this server", code="media_unavailable")
+            call_id = active.call.id
+            active.media = self.media_factory(
+                call_id, lambda event: self._on_media_event(call_id, event)
+            )
+            # Nothing is forwarded until the callee accepted.
+            active.media.set_forwarding(active.call.state in {CallState.ACCEPTED, CallState.CONNECTED})
+        return active.media
+
+    async def offer(self, who: Principal, call_id: str, sdp: str, *, restart: bool = False) -> str:
+        if len(sdp.encode()) > MAX_SDP_BYTES:
+            raise PayloadTooLarge("the SDP is larger than 64 KiB", code="sdp_too_large")
+        active = self._active(who, call_id)
+        if restart:
+            self._count_restart(active, who.user_id)
+        async with active.lock:
+            call, event = active.call.joined(who.user_id, self.clock())
+            media = self._media(active)
+            answer = await media.negotiate(who.user_id, sdp)
+            timer = active.lost_timers.pop(who.user_id, None)
+            if timer is not None:
+                timer.cancel()  # reconnected within the grace period: same call resumes
+                logger.info("participant resumed user=%s call_id=%s", who.user_id, call_id)
+            if event is not None:
+                await self._apply(active, call, event)
+            return answer
+
+    def _count_restart(self, active: ActiveCall, user_id: str) -> None:
+        now = time.monotonic()
+        window = active.restarts.setdefault(user_id, deque())
+        while window and now - window[0] > 60.0:
+            window.popleft()
+        if len(window) >= MAX_RESTARTS_PER_MINUTE:
+            raise RateLimited(
+                "at most 5 ICE restarts a minute", retry_after=60.0 - (now - window[0])
+            )
+        window.append(now)
+
+    async def candidate(
+        self,
+        who: Principal,
+        call_id: str,
+        candidate: str,
+        sdp_mid: str | None,
+        sdp_mline_index: int | None,
+    ) -> None:
+        if len(candidate.encode()) > MAX_CANDIDATE_BYTES:
+            raise PayloadTooLarge("an ICE candidate is limited to 1 KiB", code="candidate_too_large")
+        active = self._active(who, call_id)
+        if active.media is None:
+            raise Conflict("send an offer before candidates", code="no_offer")
+        await active.media.add_candidate(who.user_id, candidate, sdp_mid, sdp_mline_index)
+
+    async def media_flags(self, who: Principal, call_id: str, audio: bool, video: bool) -> None:
+        """Mute / camera state, relayed to the other party."""
+        active = self._active(who, call_id)
+        active.media_state[who.user_id] = {"audio": audio, "video": video}
+        other = next(u for u in active.call.parties() if u != who.user_id)
+        await self.notifier.to_user(
+            other,
+            "call:media",
+            {"call_id": call_id, "user_id": who.user_id, "audio": audio, "video": video},
+        )
+
+    # ------------------------------------------------------------- media events
+    def _on_media_event(self, call_id: str, event: MediaEventLike) -> None:
+        active = self._by_id.get(call_id)
+        if active is None:
+            return
+        self._spawn(active, self._handle_media_event(call_id, event.kind, event.participant_id))
+
+    async def _handle_media_event(self, call_id: str, kind: str, user_id: str) -> None:
+        active = self._by_id.get(call_id)
+        if active is None:
+            return
+        async with active.lock:
+            if active.call.is_final:
+                return
+            now = self.clock()
+            if kind == "media_started":
+                call, event = active.call.media_started(user_id, now)
+                await self._apply(active, call, event)
+                if call.state is CallState.CONNECTED and event is not None and call.pre_contract:
+                    self._spawn(active, self._consultation_timer(call_id))
+            elif kind in {"disconnected", "failed", "media_stopped"}:
+                active.call = active.call.media_seen(user_id, now)
+                if user_id not in active.lost_timers:
+                    reason = EndReason.FAILED if kind == "failed" else EndReason.PEER_LOST
+                    task = self._spawn(None, self._lost_timer(call_id, user_id, reason))
+                    active.lost_timers[user_id] = task
+
+    async def _lost_timer(self, call_id: str, user_id: str, reason: EndReason) -> None:
+        await asyncio.sleep(self.peer_lost_seconds)
+        active = self._by_id.get(call_id)
+        if active is None:
+            return
+        async with active.lock:
+            active.lost_timers.pop(user_id, None)
+            if active.call.is_final:
+                return
+            logger.info("peer lost user=%s call_id=%s reason=%s", user_id, call_id, reason.value)
+            if active.call.state is CallState.RINGING:
+                call, event = active.call.cancel(active.call.initiator_id, self.clock())
+            else:
+                call, event = active.call.end(reason, self.clock())
+            await self._apply(active, call, event)
+
+    async def _consultation_timer(self, call_id: str) -> None:
+        await asyncio.sleep(self.consultation_seconds)
+        active = self._by_id.get(call_id)
+        if active is None:
+            return
+        async with active.lock:
+            if active.call.state is not CallState.CONNECTED:
+                return
+            call, event = active.call.consultation_notice(self.clock())
+            await self._apply(active, call, event)
+        minutes = round(self.consultation_seconds / 60)
+        notice = (
+            f"This interview has run for {minutes} minutes. An interview is not free "
+            "consultation: if the conversation has become work, continue it under a contract."
+        )
+        await self.threads.post(
+            NewMessage(
+                call.thread_id,
+                SYSTEM_AUTHOR,
+                MessageKind.POLICY,
+                {"action": "notice", "labels": ["consultation"], "notice": notice, "call_id": call_id},
+            )
+        )
+        for user in call.parties():
+            await self.notifier.to_user(user, "call:notice", {"call_id": call_id, "notice": notice})
+
+    # -------------------------------------------------------------- lifecycle
+    async def recover(self) -> int:
+        """Close calls a previous process left open, as server_shutdown with the times known."""
+        closed = 0
+        for call in await self.store.unfinished_calls():
+            if call.is_final:
+                final = call
+                event = None
+            else:
+                final, event = call.end(EndReason.SERVER_SHUTDOWN, last_known_time(call))
+            if event is not None:
+                await self.store.save_call(final, event=event, node_id=self.node_id)
+            message = await self.store.finish_call(final, final.record({}))
+            if message is not None:
+                closed += 1
+                await self.notifier.to_thread(final.thread_id, "message:new", message_json(message))
+                logger.info("recovered call call_id=%s thread_id=%s", final.id, final.thread_id)
+        return closed
+
+    async def shutdown(self) -> None:
+        """End every live call as server_shutdown (graceful stop)."""
+        for active in list(self._by_id.values()):
+            async with active.lock:
+                if not active.call.is_final:
+                    try:
+                        call, event = active.call.end(EndReason.SERVER_SHUTDOWN, self.clock())
+                    except InterviewError:
+                        continue
+                    await self._apply(active, call, event)
+        for task in list(self._background):
+            task.cancel()
+
+    def ring_deadline(self, call: Call) -> datetime:
+        return call.ringing_at + timedelta(seconds=self.ring_timeout)
+
+
+def _jsonable(value: Any) -> dict[str, Any]:
+    if is_dataclass(value) and not isinstance(value, type):
+        value = asdict(value)
+    if isinstance(value, dict):
+        return {str(k): _jsonable_value(v) for k, v in value.items()}
+    return {"value": _jsonable_value(value)}
+
+
+def _jsonable_value(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return _jsonable_value(asdict(value))
+    if isinstance(value, dict):
+        return {str(k): _jsonable_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable_value(v) for v in value]
+    if isinstance(value, float | int | str | bool) or value is None:
+        return value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
