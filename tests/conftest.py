@@ -57,6 +57,8 @@ def blockbuster(request: pytest.FixtureRequest) -> Iterator[BlockBuster | None]:
             function.can_block_in(
                 "asyncpg/connect_utils.py", {"_parse_connect_dsn_and_args"}
             )
+            # redis-py looks up its own package version (importlib.metadata) per connection.
+            function.can_block_in("redis/utils.py", {"get_lib_version"})
         # abspath only calls getcwd for relative paths; engine construction uses it.
         bb.functions["os.path.abspath"].deactivate()
         yield bb
