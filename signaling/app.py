@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -49,9 +50,9 @@ def _rate_limiter(settings: Settings) -> RateLimiter:
 
 
 def _media_factory(settings: Settings) -> MediaSessionFactory:
-    from media.session import MediaSession
-
     def factory(call_id: str, on_event: Callable[[MediaEventLike], None]) -> MediaSessionPort:
+        from media.session import MediaSession  # aiortc loads on the first call only
+
         # The server's own peers need no STUN on the media host; clients get theirs from
         # /api/ice-servers. An empty list also keeps aiortc from using a public default.
         return MediaSession(call_id, ice_servers=(), on_event=on_event)
@@ -80,7 +81,6 @@ async def _metrics(request: web.Request) -> web.Response:
 
 def create_app(settings: Settings) -> web.Application:
     """Build the aiohttp application with REST, socket.io, media and static assets."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
     app = web.Application(
         client_max_size=settings.body_max_bytes, middlewares=[problem_middleware]
     )
@@ -126,6 +126,7 @@ def create_app(settings: Settings) -> web.Application:
     add_static_routes(app)
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        await asyncio.to_thread(settings.data_dir.mkdir, parents=True, exist_ok=True)
         await upgrade(settings.sqlalchemy_url)
         if settings.dev_mode:
             from signaling.demo import seed

@@ -33,7 +33,7 @@ class Settings:
     port: int = 8080
     dev_mode: bool = False
     public_url: str = "http://127.0.0.1:8080"
-    jwt_secret: str = "dev-insecure-secret-change-me"
+    jwt_secret: str = "dev-insecure-secret-change-me-0123456789"
     jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
     jwt_public_key_pem: str = ""
     jwt_jwks_url: str = ""

@@ -1,0 +1,93 @@
+"""App-level fixtures: the real app on both databases, REST and socket.io clients."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import socketio
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from signaling.api.context import CTX
+from signaling.app import create_app
+from signaling.domain.threads import Role
+from signaling.settings import Settings
+
+
+@dataclasses.dataclass
+class Harness:
+    """The running app plus helpers to act as users."""
+
+    client: TestClient[Any, Any]
+    app: web.Application
+    sockets: list[Any]
+
+    @property
+    def base_url(self) -> str:
+        return str(self.client.make_url("/")).rstrip("/")
+
+    def token(self, user_id: str, role: str = "client", name: str | None = None) -> str:
+        return self.app[CTX].auth.issue(user_id, name or user_id.title(), Role(role))
+
+    def headers(self, user_id: str, role: str = "client") -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(user_id, role)}"}
+
+    async def thread(
+        self, client_id: str = "c1", freelancer_id: str = "f1", job_id: str = "job-1"
+    ) -> dict[str, Any]:
+        resp = await self.client.post(
+            "/api/threads",
+            json={"job_id": job_id, "job_title": "Logo design", "freelancer_id": freelancer_id},
+            headers=self.headers(client_id, "client"),
+        )
+        assert resp.status in (200, 201), await resp.text()
+        data: dict[str, Any] = await resp.json()
+        return data
+
+    async def socket(self, user_id: str, role: str = "client") -> Any:
+        sio = socketio.AsyncClient(reconnection=False)
+        await sio.connect(
+            self.base_url, auth={"token": self.token(user_id, role)}, transports=["websocket"]
+        )
+        self.sockets.append(sio)
+        return sio
+
+
+HarnessFactory = Callable[..., Awaitable[Harness]]
+
+
+@pytest.fixture
+async def make_harness(
+    tmp_path: Path, database_url: str, aiohttp_client: Any
+) -> AsyncIterator[HarnessFactory]:
+    harnesses: list[Harness] = []
+
+    async def make(**overrides: Any) -> Harness:
+        settings = Settings(
+            data_dir=tmp_path / "data",
+            database_url=database_url,
+            dev_mode=overrides.pop("dev_mode", True),
+            jwt_secret="test-secret-0123456789abcdef0123456789",
+            service_token="service-secret",
+            **overrides,
+        )
+        app = create_app(settings)
+        client = await aiohttp_client(TestServer(app, host="127.0.0.1"))
+        harness = Harness(client, app, [])
+        harnesses.append(harness)
+        return harness
+
+    yield make
+    for harness in harnesses:
+        for sio in harness.sockets:
+            if sio.connected:
+                await sio.disconnect()
+
+
+@pytest.fixture
+async def harness(make_harness: HarnessFactory) -> Harness:
+    return await make_harness()
