@@ -79,8 +79,13 @@ async def _metrics(request: web.Request) -> web.Response:
     return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")
 
 
-def create_app(settings: Settings) -> web.Application:
-    """Build the aiohttp application with REST, socket.io, media and static assets."""
+def create_app(
+    settings: Settings, *, media_factory: MediaSessionFactory | None = None
+) -> web.Application:
+    """Build the aiohttp application with REST, socket.io, media and static assets.
+
+    ``media_factory`` replaces the aiortc media sessions (tests of call signaling alone).
+    """
     app = web.Application(
         client_max_size=settings.body_max_bytes, middlewares=[problem_middleware]
     )
@@ -111,7 +116,7 @@ def create_app(settings: Settings) -> web.Application:
         store,
         threads,
         notifier,
-        _media_factory(settings),
+        media_factory or _media_factory(settings),
         ring_timeout=settings.ring_timeout_seconds,
         peer_lost_seconds=settings.peer_lost_seconds,
         consultation_minutes=settings.consultation_notice_minutes,

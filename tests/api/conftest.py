@@ -65,8 +65,11 @@ async def make_harness(
     tmp_path: Path, database_url: str, aiohttp_client: Any
 ) -> AsyncIterator[HarnessFactory]:
     harnesses: list[Harness] = []
+    overrides_media: Any = None
 
     async def make(**overrides: Any) -> Harness:
+        nonlocal overrides_media
+        overrides_media = overrides.pop("media_factory", None)
         settings = Settings(
             data_dir=tmp_path / "data",
             database_url=database_url,
@@ -75,7 +78,7 @@ async def make_harness(
             service_token="service-secret",
             **overrides,
         )
-        app = create_app(settings)
+        app = create_app(settings, media_factory=overrides_media)
         client = await aiohttp_client(TestServer(app, host="127.0.0.1"))
         harness = Harness(client, app, [])
         harnesses.append(harness)

@@ -1,0 +1,237 @@
+"""Call signaling through socket.io with the in-memory media port (real app, real store)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from signaling.api.context import CTX
+from signaling.domain.calls import Call, CallKind
+from signaling.store.sql import SqlStore
+from tests.api.conftest import Harness, HarnessFactory
+from tests.api.fake_media import FakeMediaFactory
+from tests.api.test_socket import collect, wait_for
+
+
+async def setup_call(
+    make_harness: HarnessFactory, **settings: Any
+) -> tuple[Harness, FakeMediaFactory, dict[str, Any], Any, Any]:
+    media = FakeMediaFactory()
+    harness = await make_harness(media_factory=media, **settings)
+    thread = await harness.thread()
+    client = await harness.socket("c1", "client")
+    freelancer = await harness.socket("f1", "freelancer")
+    for sio in (client, freelancer):
+        assert (await sio.call("thread:join", {"thread_id": thread["id"]}))["ok"]
+    return harness, media, thread, client, freelancer
+
+
+async def call_messages(harness: Harness, thread_id: str) -> list[dict[str, Any]]:
+    resp = await harness.client.get(
+        f"/api/threads/{thread_id}/messages", headers=harness.headers("c1")
+    )
+    return [m for m in (await resp.json())["messages"] if m["kind"] == "call"]
+
+
+async def test_completed_call_writes_exactly_one_record(make_harness: HarnessFactory) -> None:
+    harness, media, thread, client, freelancer = await setup_call(make_harness)
+    rings = await collect(freelancer, "call:state")
+    ack = await client.call("call:start", {"thread_id": thread["id"], "kind": "video"})
+    assert ack["ok"] and ack["call"]["state"] == "ringing"
+    call_id = ack["call"]["call_id"]
+    await wait_for(lambda: any(s["state"] == "ringing" for s in rings))
+
+    busy = await freelancer.call("call:start", {"thread_id": thread["id"], "kind": "audio"})
+    assert busy["code"] == "call_in_progress"
+    early = await freelancer.call("rtc:offer", {"call_id": call_id, "sdp": "v=0 f"})
+    assert early["code"] == "not_accepted"
+
+    offer = await client.call("rtc:offer", {"call_id": call_id, "sdp": "v=0 c"})
+    assert offer == {"ok": True, "sdp": "v=0 answer for c1", "type": "answer"}
+    session = media.sessions[call_id]
+    assert not session.forwarding  # nothing flows before the callee accepts
+    assert (await freelancer.call("call:accept", {"call_id": call_id}))["call"]["state"] == "accepted"
+    assert session.forwarding
+    assert (await freelancer.call("rtc:offer", {"call_id": call_id, "sdp": "v=0 f"}))["ok"]
+    bad = await client.call("rtc:candidate", {"call_id": call_id, "candidate": "garbage"})
+    assert bad["code"] == "bad_candidate"
+    ok = await client.call(
+        "rtc:candidate",
+        {"call_id": call_id, "candidate": "candidate:1 1 udp 1 127.0.0.1 9 typ host",
+         "sdpMid": "0", "sdpMLineIndex": 0},
+    )
+    assert ok["ok"]
+
+    session.emit("media_started", "c1")
+    session.emit("media_started", "f1")
+    await wait_for(lambda: any(s["state"] == "connected" for s in rings))
+    ack = await client.call("call:hangup", {"call_id": call_id})
+    assert ack["call"]["state"] == "ended" and ack["call"]["end_reason"] == "hangup"
+    again = await freelancer.call("call:hangup", {"call_id": call_id})
+    assert again["code"] == "call_not_found"
+    assert session.closed
+
+    records = await call_messages(harness, thread["id"])
+    assert len(records) == 1
+    body = records[0]["body"]
+    assert body["outcome"] == "completed" and body["end_reason"] == "hangup"
+    assert body["kind"] == "video" and body["initiator_id"] == "c1"
+    assert body["connected_seconds"] >= 0 and body["connected_at"] is not None
+    assert {p["user_id"] for p in body["participants"]} == {"c1", "f1"}
+    assert body["media"] == {"c1": {"packets": 10}, "f1": {"packets": 10}}
+    store = harness.app[CTX].store
+    assert isinstance(store, SqlStore)
+    report = await store.verify_chain(thread["id"])
+    assert report.ok
+    entries = [e.event_type for e in await store.audit_entries(thread["id"])]
+    for expected in ("call.ringing", "call.accepted", "call.joined", "call.connected", "call.ended"):
+        assert expected in entries
+
+
+async def test_unanswered_call_is_missed_and_logged(make_harness: HarnessFactory) -> None:
+    harness, _, thread, client, _ = await setup_call(make_harness, ring_timeout_seconds=0.2)
+    ack = await client.call("call:start", {"thread_id": thread["id"], "kind": "audio"})
+    assert ack["ok"]
+
+    async def missed() -> bool:
+        return len(await call_messages(harness, thread["id"])) == 1
+
+    for _ in range(100):
+        if await missed():
+            break
+        await __import__("asyncio").sleep(0.05)
+    (record,) = await call_messages(harness, thread["id"])
+    assert record["body"]["outcome"] == "missed" and record["body"]["ring_seconds"] >= 0.2
+
+
+@pytest.mark.parametrize(
+    ("who", "action", "outcome"),
+    [("f1", "call:decline", "declined"), ("c1", "call:cancel", "cancelled")],
+)
+async def test_declined_and_cancelled_calls_are_logged(
+    make_harness: HarnessFactory, who: str, action: str, outcome: str
+) -> None:
+    harness, _, thread, client, freelancer = await setup_call(make_harness)
+    call_id = (await client.call("call:start", {"thread_id": thread["id"], "kind": "audio"}))[
+        "call"
+    ]["call_id"]
+    sio = freelancer if who == "f1" else client
+    wrong = client if who == "f1" else freelancer
+    assert not (await wrong.call(action, {"call_id": call_id}))["ok"]
+    assert (await sio.call(action, {"call_id": call_id}))["call"]["state"] == outcome
+    (record,) = await call_messages(harness, thread["id"])
+    assert record["body"]["outcome"] == outcome
+
+
+async def test_vanished_peer_ends_call_as_peer_lost(make_harness: HarnessFactory) -> None:
+    harness, media, thread, client, freelancer = await setup_call(
+        make_harness, peer_lost_seconds=0.2
+    )
+    call_id = (await client.call("call:start", {"thread_id": thread["id"], "kind": "video"}))[
+        "call"
+    ]["call_id"]
+    await freelancer.call("call:accept", {"call_id": call_id})
+    await client.call("rtc:offer", {"call_id": call_id, "sdp": "v=0 c"})
+    await freelancer.call("rtc:offer", {"call_id": call_id, "sdp": "v=0 f"})
+    session = media.sessions[call_id]
+    session.emit("media_started", "c1")
+    session.emit("media_started", "f1")
+    session.emit("disconnected", "f1")
+    for _ in range(100):
+        if await call_messages(harness, thread["id"]):
+            break
+        await __import__("asyncio").sleep(0.05)
+    (record,) = await call_messages(harness, thread["id"])
+    assert record["body"]["end_reason"] == "peer_lost"
+
+
+async def test_reconnect_within_grace_resumes_same_call(make_harness: HarnessFactory) -> None:
+    harness, media, thread, client, freelancer = await setup_call(
+        make_harness, peer_lost_seconds=0.5
+    )
+    call_id = (await client.call("call:start", {"thread_id": thread["id"], "kind": "video"}))[
+        "call"
+    ]["call_id"]
+    await freelancer.call("call:accept", {"call_id": call_id})
+    await freelancer.call("rtc:offer", {"call_id": call_id, "sdp": "v=0 f"})
+    session = media.sessions[call_id]
+    session.emit("disconnected", "f1")
+    await __import__("asyncio").sleep(0.1)
+    # the freelancer comes back (new tab) and offers again: the same call continues
+    tab2 = await harness.socket("f1", "freelancer")
+    assert (await tab2.call("rtc:restart", {"call_id": call_id, "sdp": "v=0 f2"}))["ok"]
+    await __import__("asyncio").sleep(0.7)
+    assert await call_messages(harness, thread["id"]) == []
+    assert session.offers["f1"] == ["v=0 f", "v=0 f2"]
+
+
+async def test_signaling_limits(make_harness: HarnessFactory) -> None:
+    harness, _, thread, client, freelancer = await setup_call(make_harness)
+    call_id = (await client.call("call:start", {"thread_id": thread["id"], "kind": "video"}))[
+        "call"
+    ]["call_id"]
+    big = await client.call("rtc:offer", {"call_id": call_id, "sdp": "v=0" + "a" * 70_000})
+    assert big["code"] == "sdp_too_large"
+    cand = await client.call(
+        "rtc:candidate", {"call_id": call_id, "candidate": "candidate:" + "1" * 2000}
+    )
+    assert cand["code"] == "candidate_too_large"
+    bad = await client.call("rtc:offer", {"call_id": call_id, "sdp": "not sdp"})
+    assert bad["code"] == "bad_sdp"
+    codes = [
+        (await client.call("rtc:restart", {"call_id": call_id, "sdp": "v=0 r"})).get("code")
+        for _ in range(6)
+    ]
+    assert codes == [None] * 5 + ["rate_limited"]
+    # the call is unharmed
+    assert (await freelancer.call("call:accept", {"call_id": call_id}))["ok"]
+
+
+async def test_outsiders_and_auditors_cannot_call(make_harness: HarnessFactory) -> None:
+    harness, _, thread, client, _ = await setup_call(make_harness)
+    auditor = await harness.socket("a1", "auditor")
+    ack = await auditor.call("call:start", {"thread_id": thread["id"], "kind": "audio"})
+    assert ack["code"] == "not_a_party"
+    outsider = await harness.socket("m1", "client")
+    ack = await outsider.call("call:start", {"thread_id": thread["id"], "kind": "audio"})
+    assert ack["code"] == "thread_not_found"
+    call_id = (await client.call("call:start", {"thread_id": thread["id"], "kind": "video"}))[
+        "call"
+    ]["call_id"]
+    ack = await outsider.call("rtc:offer", {"call_id": call_id, "sdp": "v=0"})
+    assert ack["code"] == "not_a_party"
+
+
+async def test_calls_left_open_by_a_crash_are_closed_at_startup(
+    make_harness: HarnessFactory,
+) -> None:
+    first = await make_harness()
+    thread = await first.thread()
+    store = first.app[CTX].store
+    assert isinstance(store, SqlStore)
+    t0 = datetime.now(UTC) - timedelta(minutes=5)
+    call, event = Call.start(
+        call_id="crashed-call", thread_id=thread["id"], kind=CallKind.VIDEO,
+        initiator_id="c1", callee_id="f1", now=t0,
+    )
+    call, _ = call.accept("f1", t0 + timedelta(seconds=2))
+    call, _ = call.media_started("c1", t0 + timedelta(seconds=3))
+    call, _ = call.media_started("f1", t0 + timedelta(seconds=3))
+    call = call.media_seen("c1", t0 + timedelta(seconds=63))
+    await store.save_call(call, event=event)  # the process "dies" here
+    second = await make_harness()  # start-up sweep runs in the new app
+    resp = await second.client.get(
+        f"/api/threads/{thread['id']}/messages", headers=second.headers("c1")
+    )
+    records = [m for m in (await resp.json())["messages"] if m["kind"] == "call"]
+    assert len(records) == 1
+    body = records[0]["body"]
+    assert body["end_reason"] == "server_shutdown"
+    assert body["connected_seconds"] == pytest.approx(60.0)
+    third = await make_harness()  # a further restart writes nothing new
+    resp = await third.client.get(
+        f"/api/threads/{thread['id']}/messages", headers=third.headers("c1")
+    )
+    assert len([m for m in (await resp.json())["messages"] if m["kind"] == "call"]) == 1
