@@ -99,7 +99,11 @@ async def _audit_verify(settings: Settings, thread: str | None) -> int:
                 print(f"ok      {chain}  {report.checked} entries")
             else:
                 bad += 1
-                where = "" if report.first_bad_position is None else f" at position {report.first_bad_position}"
+                where = (
+                    ""
+                    if report.first_bad_position is None
+                    else f" at position {report.first_bad_position}"
+                )
                 print(f"BROKEN  {chain}{where}: {report.reason}")
         print(f"{len(chains) - bad} of {len(chains)} chains verify")
         return 1 if bad else 0
@@ -147,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "policy" and args.policy_command == "scan":
         from signaling.policy.cli import run_scan
 
-        return run_scan(sys.stdin, sys.stdout, sys.stderr)
+        return int(run_scan(sys.stdin, sys.stdout, sys.stderr))
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

@@ -26,13 +26,14 @@ from signaling.store.sql import SqlStore, make_engine
 
 logger = logging.getLogger(__name__)
 
-API_ROUTES: web.AppKey[list[Route]] = web.AppKey("api_routes", list)
+API_ROUTES: web.AppKey[list[Route]] = web.AppKey("api_routes", list[Route])
 SIO: web.AppKey[Any] = web.AppKey("sio", object)
 CALLS: web.AppKey[CallService] = web.AppKey("calls", CallService)
 
 
 async def _openapi(request: web.Request) -> web.Response:
-    return json_response(build_openapi(request.app[API_ROUTES]))
+    routes: list[Route] = request.app[API_ROUTES]
+    return json_response(build_openapi(routes))
 
 
 async def _health(request: web.Request) -> web.Response:
@@ -55,7 +56,8 @@ def _media_factory(settings: Settings) -> MediaSessionFactory:
 
         # The server's own peers need no STUN on the media host; clients get theirs from
         # /api/ice-servers. An empty list also keeps aiortc from using a public default.
-        return MediaSession(call_id, ice_servers=(), on_event=on_event)
+        session: MediaSessionPort = MediaSession(call_id, ice_servers=(), on_event=on_event)
+        return session
 
     return factory
 
@@ -86,9 +88,7 @@ def create_app(
 
     ``media_factory`` replaces the aiortc media sessions (tests of call signaling alone).
     """
-    app = web.Application(
-        client_max_size=settings.body_max_bytes, middlewares=[problem_middleware]
-    )
+    app = web.Application(client_max_size=settings.body_max_bytes, middlewares=[problem_middleware])
     store = SqlStore(make_engine(settings.sqlalchemy_url))
     sio = make_server(settings.redis_url)
     notifier = SocketNotifier(sio)
@@ -99,7 +99,9 @@ def create_app(
         policy_action=settings.policy_action,
         max_chars=settings.message_max_chars,
     )
-    context = AppContext(settings=settings, store=store, auth=Authenticator(settings), threads=threads)
+    context = AppContext(
+        settings=settings, store=store, auth=Authenticator(settings), threads=threads
+    )
     app[CTX] = context
     app[SIO] = sio
     edge = SocketEdge(sio, context)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jwt
+import jwt.types
 
 from signaling.domain.threads import Role
 from signaling.errors import Unauthorized
@@ -81,7 +82,7 @@ class Authenticator:
         if not isinstance(name, str) or not name:
             name = sub
         try:
-            parsed = Role(role)
+            parsed = Role(str(role))
         except ValueError as exc:
             raise Unauthorized("the token has no valid 'role'", code="token_invalid") from exc
         if parsed not in PERSON_ROLES:
@@ -89,7 +90,7 @@ class Authenticator:
         return Principal(sub, name[:200], parsed)
 
     def _decode(self, token: str) -> dict[str, Any]:
-        options = {"require": ["sub", "exp", "role"]}
+        options: jwt.types.Options = {"require": ["sub", "exp", "role"]}
         if self._settings.jwt_algorithm == "RS256":
             if self._jwks is not None:
                 key: Any = self._jwks.get_signing_key_from_jwt(token).key

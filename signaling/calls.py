@@ -123,7 +123,9 @@ class CallService:
         return active
 
     # -------------------------------------------------------------- plumbing
-    def _spawn(self, active: ActiveCall | None, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+    def _spawn(
+        self, active: ActiveCall | None, coro: Coroutine[Any, Any, None]
+    ) -> asyncio.Task[None]:
         task = asyncio.get_running_loop().create_task(coro)
         bucket = active.tasks if active is not None else self._background
         bucket.add(task)
@@ -204,7 +206,7 @@ class CallService:
         self.started_total += 1
         await self.store.save_call(call, event=event, node_id=self.node_id)
         await self._broadcast(call)
-        self._spawn(active, self._ring_timer(call.id))
+        _ = self._spawn(active, self._ring_timer(call.id))
         logger.info("call ringing call_id=%s thread_id=%s kind=%s", call.id, thread_id, kind)
         return call
 
@@ -218,7 +220,10 @@ class CallService:
                 await self._apply(active, *active.call.ring_timeout(self.clock()))
 
     async def _transition(
-        self, who: Principal, call_id: str, action: Callable[[Call, str, datetime], tuple[Call, CallEvent]]
+        self,
+        who: Principal,
+        call_id: str,
+        action: Callable[[Call, str, datetime], tuple[Call, CallEvent]],
     ) -> Call:
         active = self._active(who, call_id)
         async with active.lock:
@@ -250,7 +255,9 @@ class CallService:
                 call_id, lambda event: self._on_media_event(call_id, event)
             )
             # Nothing is forwarded until the callee accepted.
-            active.media.set_forwarding(active.call.state in {CallState.ACCEPTED, CallState.CONNECTED})
+            active.media.set_forwarding(
+                active.call.state in {CallState.ACCEPTED, CallState.CONNECTED}
+            )
         return active.media
 
     async def offer(self, who: Principal, call_id: str, sdp: str, *, restart: bool = False) -> str:
@@ -291,7 +298,9 @@ class CallService:
         sdp_mline_index: int | None,
     ) -> None:
         if len(candidate.encode()) > MAX_CANDIDATE_BYTES:
-            raise PayloadTooLarge("an ICE candidate is limited to 1 KiB", code="candidate_too_large")
+            raise PayloadTooLarge(
+                "an ICE candidate is limited to 1 KiB", code="candidate_too_large"
+            )
         active = self._active(who, call_id)
         if active.media is None:
             raise Conflict("send an offer before candidates", code="no_offer")
@@ -313,7 +322,9 @@ class CallService:
         active = self._by_id.get(call_id)
         if active is None:
             return
-        self._spawn(active, self._handle_media_event(call_id, event.kind, event.participant_id))
+        _ = self._spawn(
+            active, self._handle_media_event(call_id, event.kind, event.participant_id)
+        )
 
     async def _handle_media_event(self, call_id: str, kind: str, user_id: str) -> None:
         active = self._by_id.get(call_id)
@@ -327,7 +338,7 @@ class CallService:
                 call, event = active.call.media_started(user_id, now)
                 await self._apply(active, call, event)
                 if call.state is CallState.CONNECTED and event is not None and call.pre_contract:
-                    self._spawn(active, self._consultation_timer(call_id))
+                    _ = self._spawn(active, self._consultation_timer(call_id))
             elif kind in {"disconnected", "failed", "media_stopped"}:
                 active.call = active.call.media_seen(user_id, now)
                 if user_id not in active.lost_timers:
@@ -371,7 +382,12 @@ class CallService:
                 call.thread_id,
                 SYSTEM_AUTHOR,
                 MessageKind.POLICY,
-                {"action": "notice", "labels": ["consultation"], "notice": notice, "call_id": call_id},
+                {
+                    "action": "notice",
+                    "labels": ["consultation"],
+                    "notice": notice,
+                    "call_id": call_id,
+                },
             )
         )
         for user in call.parties():

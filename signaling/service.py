@@ -243,9 +243,7 @@ class ThreadService:
             return SendOutcome(result.message, result.created)
 
         labels = list(decision.labels)
-        spans = [
-            {"label": f.label, "start": f.start, "end": f.end} for f in decision.findings
-        ]
+        spans = [{"label": f.label, "start": f.start, "end": f.end} for f in decision.findings]
         rows = [FindingRow(f.label, f.start, f.end, f.text, f.value) for f in decision.findings]
         notice = notice_text(decision)
         if decision.action is PolicyAction.BLOCK:
@@ -268,7 +266,12 @@ class ThreadService:
                     thread_id,
                     SYSTEM_AUTHOR,
                     MessageKind.POLICY,
-                    {"action": "block", "labels": labels, "notice": notice, "author_id": who.user_id},
+                    {
+                        "action": "block",
+                        "labels": labels,
+                        "notice": notice,
+                        "author_id": who.user_id,
+                    },
                 )
             )
             logger.info("policy blocked thread_id=%s labels=%s", thread_id, labels)
@@ -282,7 +285,9 @@ class ThreadService:
                 MessageKind.TEXT,
                 {"text": delivered, "policy": {"action": decision.action.value, "labels": labels}},
                 client_msg_id,
-                audit={"policy": {"action": decision.action.value, "labels": labels, "spans": spans}},
+                audit={
+                    "policy": {"action": decision.action.value, "labels": labels, "spans": spans}
+                },
             )
         )
         if not result.created:

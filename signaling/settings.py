@@ -113,7 +113,8 @@ class Settings:
             raise ConfigError(f"{PREFIX}PORT must be 0..65535, got {self.port}")
         if self.jwt_algorithm == "RS256" and not (self.jwt_public_key_pem or self.jwt_jwks_url):
             raise ConfigError(
-                f"{PREFIX}JWT_ALGORITHM=RS256 needs {PREFIX}JWT_PUBLIC_KEY_PEM or {PREFIX}JWT_JWKS_URL"
+                f"{PREFIX}JWT_ALGORITHM=RS256 needs "
+                f"{PREFIX}JWT_PUBLIC_KEY_PEM or {PREFIX}JWT_JWKS_URL"
             )
         if self.turn_urls and not self.turn_secret:
             raise ConfigError(f"{PREFIX}TURN_URLS needs {PREFIX}TURN_SECRET")

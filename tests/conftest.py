@@ -54,9 +54,7 @@ def blockbuster(request: pytest.FixtureRequest) -> Iterator[BlockBuster | None]:
             function.can_block_in("signaling/store/migrate.py", {"upgrade_sync"})
             function.can_block_in("signaling/store/migrations/env.py", {"_run"})
             # asyncpg looks for ~/.pgpass and ~/.postgresql certs on each connect (a stat or two).
-            function.can_block_in(
-                "asyncpg/connect_utils.py", {"_parse_connect_dsn_and_args"}
-            )
+            function.can_block_in("asyncpg/connect_utils.py", {"_parse_connect_dsn_and_args"})
             # redis-py looks up its own package version (importlib.metadata) per connection.
             function.can_block_in("redis/utils.py", {"get_lib_version"})
         # abspath only calls getcwd for relative paths; engine construction uses it.
@@ -103,19 +101,19 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         url = f"sqlite+aiosqlite:///{tmp_path / 'test.sqlite3'}"
         asyncio.run(upgrade(url))
         return url
-    url: str = request.getfixturevalue("pg_database")
+    pg_url: str = request.getfixturevalue("pg_database")
 
     async def empty() -> None:
         import sqlalchemy as sa
 
-        engine = make_engine(url)
+        engine = make_engine(pg_url)
         async with engine.begin() as conn:
             for table in TABLES_IN_DELETE_ORDER:
                 await conn.execute(sa.text(f"DELETE FROM {table}"))
         await engine.dispose()
 
     asyncio.run(empty())
-    return url
+    return pg_url
 
 
 @pytest.fixture

@@ -69,8 +69,8 @@ class RtcOffer(Strict):
 class RtcCandidate(Strict):
     call_id: Id
     candidate: str
-    sdpMid: str | None = None  # noqa: N815 - W3C field name
-    sdpMLineIndex: int | None = Field(default=None, ge=0, le=64)  # noqa: N815
+    sdpMid: str | None = None
+    sdpMLineIndex: int | None = Field(default=None, ge=0, le=64)
 
 
 class CallMedia(Strict):

@@ -36,7 +36,9 @@ def build_openapi(routes: Sequence[Route], *, version: str = "0.1.0") -> dict[st
                 "4XX": {
                     "description": "Problem (RFC 9457)",
                     "content": {
-                        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+                        "application/problem+json": {
+                            "schema": {"$ref": "#/components/schemas/Problem"}
+                        }
                     },
                 },
             },
@@ -62,7 +64,9 @@ def build_openapi(routes: Sequence[Route], *, version: str = "0.1.0") -> dict[st
             schemas[name] = route.body.model_json_schema()
             op["requestBody"] = {
                 "required": True,
-                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
+                "content": {
+                    "application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}
+                },
             }
         if route.auth:
             op["security"] = [{"bearer": []}]
@@ -73,6 +77,8 @@ def build_openapi(routes: Sequence[Route], *, version: str = "0.1.0") -> dict[st
         "paths": paths,
         "components": {
             "schemas": schemas,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            },
         },
     }

@@ -17,8 +17,8 @@ from signaling.api.context import CTX, AppContext
 from signaling.api.problems import validation_detail
 from signaling.auth import Principal
 from signaling.domain.threads import Role, Stage
-from signaling.ice import ice_servers
 from signaling.errors import BadRequest, NotFound, Unprocessable
+from signaling.ice import ice_servers
 from signaling.service import message_json
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -107,7 +107,11 @@ async def dev_users(request: web.Request) -> web.Response:
     from signaling.demo import DEMO_USERS
 
     return json_response(
-        {"users": [{"user_id": u.user_id, "name": u.name, "role": u.role.value} for u in DEMO_USERS]}
+        {
+            "users": [
+                {"user_id": u.user_id, "name": u.name, "role": u.role.value} for u in DEMO_USERS
+            ]
+        }
     )
 
 
@@ -204,26 +208,45 @@ ROUTES: list[Route] = [
     Route("GET", "/api/config", get_config, "Public client configuration", auth=False, tag="meta"),
     Route("GET", "/api/dev/users", dev_users, "Demo users (dev mode only)", auth=False, tag="dev"),
     Route(
-        "POST", "/api/dev/login", dev_login, "Issue a dev token (dev mode only)",
-        body=m.DevLogin, auth=False, tag="dev",
+        "POST",
+        "/api/dev/login",
+        dev_login,
+        "Issue a dev token (dev mode only)",
+        body=m.DevLogin,
+        auth=False,
+        tag="dev",
     ),
     Route("GET", "/api/me", get_me, "The caller's profile", tag="meta"),
     Route("GET", "/api/threads", list_threads, "The caller's threads"),
     Route(
-        "POST", "/api/threads", create_thread, "Open a thread (client or service token)",
-        body=m.CreateThread, success=201,
+        "POST",
+        "/api/threads",
+        create_thread,
+        "Open a thread (client or service token)",
+        body=m.CreateThread,
+        success=201,
     ),
     Route("GET", "/api/threads/{thread_id}", get_thread, "One thread"),
     Route(
-        "GET", "/api/threads/{thread_id}/messages", list_messages, "Messages after a seq",
+        "GET",
+        "/api/threads/{thread_id}/messages",
+        list_messages,
+        "Messages after a seq",
         query=m.MessagesQuery,
     ),
     Route(
-        "POST", "/api/threads/{thread_id}/messages", send_message, "Send a text message",
-        body=m.SendMessage, success=201,
+        "POST",
+        "/api/threads/{thread_id}/messages",
+        send_message,
+        "Send a text message",
+        body=m.SendMessage,
+        success=201,
     ),
     Route(
-        "POST", "/api/threads/{thread_id}/stage", set_stage, "Move the thread's stage",
+        "POST",
+        "/api/threads/{thread_id}/stage",
+        set_stage,
+        "Move the thread's stage",
         body=m.SetStage,
     ),
     Route("GET", "/api/ice-servers", get_ice_servers, "STUN/TURN servers for WebRTC", tag="calls"),

@@ -157,6 +157,8 @@ class SocketEdge:
 
     async def _message_send(self, who: Principal, sid: str, data: Any) -> dict[str, Any]:
         body = parse(m.SocketSend, data)
-        outcome = await self.ctx.threads.send_text(who, body.thread_id, body.text, body.client_msg_id)
+        outcome = await self.ctx.threads.send_text(
+            who, body.thread_id, body.text, body.client_msg_id
+        )
         assert outcome.message is not None
         return {"message": message_json(outcome.message), "created": outcome.created}

@@ -230,10 +230,9 @@ class Call:
             return call, call._event("call.ended", actor, end_reason=reason.value)
         self._require(CallState.ACCEPTED, CallState.CONNECTED, action="end")
         a, b = self.presence
-        stamp = {"left_at": now}
         presence = (
-            replace(a, **stamp) if a.left_at is None else a,
-            replace(b, **stamp) if b.left_at is None else b,
+            replace(a, left_at=now) if a.left_at is None else a,
+            replace(b, left_at=now) if b.left_at is None else b,
         )
         call = replace(
             self, state=CallState.ENDED, ended_at=now, end_reason=reason, presence=presence

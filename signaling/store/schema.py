@@ -67,7 +67,9 @@ audit_log = Table(
     "audit_log",
     metadata,
     # The global index: position of the entry in the Merkle log.
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
     Column("chain", String(64), nullable=False),  # thread id, or "global"
     Column("position", Integer, nullable=False),
     Column("event_type", String(64), nullable=False),
@@ -105,7 +107,9 @@ Index("ix_calls_created", calls.c.created_at)
 policy_findings = Table(
     "policy_findings",
     metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
     Column("thread_id", String(36), ForeignKey("threads.id"), nullable=False),
     Column("message_id", String(36), nullable=True),  # null when the message was blocked
     Column("author_id", String(128), nullable=False),

@@ -103,13 +103,17 @@ class SqlStore:
         now = utcnow()
         async with self.write() as conn:
             row = (
-                await conn.execute(select(t.users.c.name, t.users.c.role).where(t.users.c.id == user_id))
+                await conn.execute(
+                    select(t.users.c.name, t.users.c.role).where(t.users.c.id == user_id)
+                )
             ).first()
             if row is None:
                 try:
                     async with conn.begin_nested():
                         await conn.execute(
-                            t.users.insert().values(id=user_id, name=name, role=role, updated_at=now)
+                            t.users.insert().values(
+                                id=user_id, name=name, role=role, updated_at=now
+                            )
                         )
                     return
                 except IntegrityError:
@@ -255,7 +259,11 @@ class SqlStore:
                 thread_id,
                 "thread.stage_changed",
                 actor_id,
-                {"from": thread.stage.value, "to": moved.stage.value, "actor_role": actor_role.value},
+                {
+                    "from": thread.stage.value,
+                    "to": moved.stage.value,
+                    "actor_role": actor_role.value,
+                },
                 now,
             )
         return moved
@@ -326,7 +334,9 @@ class SqlStore:
             created_at=now,
             client_msg_id=new.client_msg_id,
         )
-        await conn.execute(t.threads.update().where(t.threads.c.id == thread.id).values(last_seq=seq))
+        await conn.execute(
+            t.threads.update().where(t.threads.c.id == thread.id).values(last_seq=seq)
+        )
         await conn.execute(
             t.messages.insert().values(
                 id=message.id,
@@ -455,7 +465,9 @@ class SqlStore:
     async def audit_chains(self) -> list[str]:
         async with self.engine.connect() as conn:
             rows = (
-                await conn.execute(select(t.audit_log.c.chain).distinct().order_by(t.audit_log.c.chain))
+                await conn.execute(
+                    select(t.audit_log.c.chain).distinct().order_by(t.audit_log.c.chain)
+                )
             ).all()
         return [r.chain for r in rows]
 
@@ -530,11 +542,15 @@ class SqlStore:
         missing = [pos for mid, (pos, _) in digests.items() if mid not in seen]
         if missing:
             first = min(missing)
-            return ChainReport(chain, False, checked, first, f"audit entry {first}'s message is gone")
+            return ChainReport(
+                chain, False, checked, first, f"audit entry {first}'s message is gone"
+            )
         return None
 
     # ---------------------------------------------------------------- calls
-    async def save_call(self, call: Call, *, event: CallEvent | None = None, node_id: str = "") -> None:
+    async def save_call(
+        self, call: Call, *, event: CallEvent | None = None, node_id: str = ""
+    ) -> None:
         """Upsert a call's snapshot (and append its transition to the thread's audit chain)."""
         now = utcnow()
         values = {
@@ -647,7 +663,9 @@ class SqlStore:
 
 def _check_entry(row: Any, chain: str, expected_position: int, prev: str) -> str:
     if row.position != expected_position:
-        return f"entry at position {row.position} breaks the sequence (expected {expected_position})"
+        return (
+            f"entry at position {row.position} breaks the sequence (expected {expected_position})"
+        )
     if row.prev_hash != prev:
         return f"entry {row.position}: prev_hash does not match the previous entry's hash"
     try:

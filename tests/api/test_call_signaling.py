@@ -11,7 +11,7 @@ from signaling.api.context import CTX
 from signaling.domain.calls import Call, CallKind
 from signaling.store.sql import SqlStore
 from tests.api.conftest import Harness, HarnessFactory
-from tests.api.fake_media import FakeMediaFactory
+from tests.api.fake_media import FakeMediaFactory, InMemoryMediaSession
 from tests.api.test_socket import collect, wait_for
 
 
@@ -26,6 +26,10 @@ async def setup_call(
     for sio in (client, freelancer):
         assert (await sio.call("thread:join", {"thread_id": thread["id"]}))["ok"]
     return harness, media, thread, client, freelancer
+
+
+def forwarding(session: InMemoryMediaSession) -> bool:
+    return session.forwarding
 
 
 async def call_messages(harness: Harness, thread_id: str) -> list[dict[str, Any]]:
@@ -51,16 +55,22 @@ async def test_completed_call_writes_exactly_one_record(make_harness: HarnessFac
     offer = await client.call("rtc:offer", {"call_id": call_id, "sdp": "v=0 c"})
     assert offer == {"ok": True, "sdp": "v=0 answer for c1", "type": "answer"}
     session = media.sessions[call_id]
-    assert not session.forwarding  # nothing flows before the callee accepts
-    assert (await freelancer.call("call:accept", {"call_id": call_id}))["call"]["state"] == "accepted"
-    assert session.forwarding
+    assert not forwarding(session)  # nothing flows before the callee accepts
+    assert (await freelancer.call("call:accept", {"call_id": call_id}))["call"][
+        "state"
+    ] == "accepted"
+    assert forwarding(session)
     assert (await freelancer.call("rtc:offer", {"call_id": call_id, "sdp": "v=0 f"}))["ok"]
     bad = await client.call("rtc:candidate", {"call_id": call_id, "candidate": "garbage"})
     assert bad["code"] == "bad_candidate"
     ok = await client.call(
         "rtc:candidate",
-        {"call_id": call_id, "candidate": "candidate:1 1 udp 1 127.0.0.1 9 typ host",
-         "sdpMid": "0", "sdpMLineIndex": 0},
+        {
+            "call_id": call_id,
+            "candidate": "candidate:1 1 udp 1 127.0.0.1 9 typ host",
+            "sdpMid": "0",
+            "sdpMLineIndex": 0,
+        },
     )
     assert ok["ok"]
 
@@ -86,7 +96,13 @@ async def test_completed_call_writes_exactly_one_record(make_harness: HarnessFac
     report = await store.verify_chain(thread["id"])
     assert report.ok
     entries = [e.event_type for e in await store.audit_entries(thread["id"])]
-    for expected in ("call.ringing", "call.accepted", "call.joined", "call.connected", "call.ended"):
+    for expected in (
+        "call.ringing",
+        "call.accepted",
+        "call.joined",
+        "call.connected",
+        "call.ended",
+    ):
         assert expected in entries
 
 
@@ -168,7 +184,7 @@ async def test_reconnect_within_grace_resumes_same_call(make_harness: HarnessFac
 
 
 async def test_signaling_limits(make_harness: HarnessFactory) -> None:
-    harness, _, thread, client, freelancer = await setup_call(make_harness)
+    _harness, _, thread, client, freelancer = await setup_call(make_harness)
     call_id = (await client.call("call:start", {"thread_id": thread["id"], "kind": "video"}))[
         "call"
     ]["call_id"]
@@ -213,8 +229,12 @@ async def test_calls_left_open_by_a_crash_are_closed_at_startup(
     assert isinstance(store, SqlStore)
     t0 = datetime.now(UTC) - timedelta(minutes=5)
     call, event = Call.start(
-        call_id="crashed-call", thread_id=thread["id"], kind=CallKind.VIDEO,
-        initiator_id="c1", callee_id="f1", now=t0,
+        call_id="crashed-call",
+        thread_id=thread["id"],
+        kind=CallKind.VIDEO,
+        initiator_id="c1",
+        callee_id="f1",
+        now=t0,
     )
     call, _ = call.accept("f1", t0 + timedelta(seconds=2))
     call, _ = call.media_started("c1", t0 + timedelta(seconds=3))

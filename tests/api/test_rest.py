@@ -70,12 +70,14 @@ async def test_messages_seq_idempotency_and_stage(harness: Harness) -> None:
     thread = await harness.thread()
     url = f"/api/threads/{thread['id']}/messages"
     first = await harness.client.post(
-        url, json={"text": "Hi Felix, can we talk about the logo?", "client_msg_id": "m-1"},
+        url,
+        json={"text": "Hi Felix, can we talk about the logo?", "client_msg_id": "m-1"},
         headers=harness.headers("c1"),
     )
     assert first.status == 201
     retry = await harness.client.post(
-        url, json={"text": "Hi Felix, can we talk about the logo?", "client_msg_id": "m-1"},
+        url,
+        json={"text": "Hi Felix, can we talk about the logo?", "client_msg_id": "m-1"},
         headers=harness.headers("c1"),
     )
     assert retry.status == 200
@@ -94,7 +96,8 @@ async def test_messages_seq_idempotency_and_stage(harness: Harness) -> None:
 async def test_auditor_reads_but_cannot_write(harness: Harness) -> None:
     thread = await harness.thread()
     resp = await harness.client.post(
-        f"/api/threads/{thread['id']}/messages", json={"text": "hello"},
+        f"/api/threads/{thread['id']}/messages",
+        json={"text": "hello"},
         headers=harness.headers("a1", "auditor"),
     )
     assert resp.status == 403 and (await resp.json())["code"] == "not_a_party"
@@ -159,7 +162,11 @@ async def test_auth_errors(harness: Harness) -> None:
     )
     resp = await harness.client.get("/api/threads", headers={"Authorization": f"Bearer {expired}"})
     assert resp.status == 401 and (await resp.json())["code"] == "token_expired"
-    forged = jwt.encode({"sub": "c1", "role": "client", "exp": 2**40}, "wrong-secret-0123456789abcdef0123456789", algorithm="HS256")
+    forged = jwt.encode(
+        {"sub": "c1", "role": "client", "exp": 2**40},
+        "wrong-secret-0123456789abcdef0123456789",
+        algorithm="HS256",
+    )
     resp = await harness.client.get("/api/threads", headers={"Authorization": f"Bearer {forged}"})
     assert resp.status == 401 and (await resp.json())["code"] == "token_invalid"
 
@@ -219,7 +226,9 @@ async def test_ice_servers_turn_credentials(make_harness: HarnessFactory) -> Non
         turn_secret="s3cret",
         turn_ttl_seconds=600,
     )
-    data = await (await harness.client.get("/api/ice-servers", headers=harness.headers("c1"))).json()
+    data = await (
+        await harness.client.get("/api/ice-servers", headers=harness.headers("c1"))
+    ).json()
     stun, turn = data["ice_servers"]
     assert stun == {"urls": ["stun:stun.example.test:3478"]}
     expiry, user = turn["username"].split(":")
