@@ -14,7 +14,7 @@ from signaling.api.context import CTX, AppContext
 from signaling.api.openapi import build_openapi
 from signaling.api.problems import problem_middleware
 from signaling.api.rest import ROUTES, Route, add_routes, json_response
-from signaling.api.socket import SocketEdge, SocketNotifier, make_server
+from signaling.api.socket import SocketEdge, SocketNotifier, close_server, make_server, start_server
 from signaling.auth import Authenticator
 from signaling.calls import CallService
 from signaling.domain.ports import MediaEventLike, MediaSessionFactory, MediaSessionPort
@@ -139,11 +139,16 @@ def create_app(
             from signaling.demo import seed
 
             await seed(store)
+        await start_server(sio)
         recovered = await calls.recover()
         if recovered:
             logger.info("closed %d call(s) left open by a previous process", recovered)
         yield
         await calls.shutdown()
+        await close_server(sio)
+        closer = getattr(threads.rate_limiter, "close", None)
+        if closer is not None:
+            await closer()
         await store.close()
 
     app.cleanup_ctx.append(lifecycle)

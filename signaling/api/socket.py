@@ -162,3 +162,42 @@ class SocketEdge:
         )
         assert outcome.message is not None
         return {"message": message_json(outcome.message), "created": outcome.created}
+
+
+async def start_server(sio: Any, *, within: float = 10.0) -> None:
+    """Start the socket.io manager now rather than on the first connection.
+
+    With the Redis manager this waits until its listener has subscribed. Otherwise a publish
+    before that (say, a REST call that notifies users) makes python-socketio create a Redis
+    client that the listener then replaces and leaks.
+    """
+    if sio.manager_initialized:
+        return
+    sio.manager_initialized = True
+    sio.manager.initialize()
+    pubsub_manager = getattr(sio.manager, "pubsub", False) is not False
+    if not pubsub_manager:
+        return
+    async with asyncio.timeout(within):
+        while not (sio.manager.pubsub is not None and sio.manager.pubsub.subscribed):
+            await asyncio.sleep(0.01)
+
+
+async def close_server(sio: Any) -> None:
+    """Stop socket.io's background work, including the Redis manager's listener."""
+    await sio.shutdown()
+    manager = sio.manager
+    listener = getattr(manager, "thread", None)
+    if isinstance(listener, asyncio.Task) and not listener.done():
+        listener.cancel()
+        try:
+            await listener
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise
+    for name in ("pubsub", "redis"):
+        resource = getattr(manager, name, None)
+        closer = getattr(resource, "aclose", None)
+        if closer is not None:
+            await closer()

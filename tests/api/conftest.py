@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -89,6 +90,9 @@ async def make_harness(
         for sio in harness.sockets:
             if sio.connected:
                 await sio.disconnect()
+    if harnesses:
+        # Let the servers handle those disconnects (they publish to Redis) before they close.
+        await asyncio.sleep(0.2)
 
 
 @pytest.fixture
