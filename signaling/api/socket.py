@@ -179,7 +179,7 @@ async def start_server(sio: Any, *, within: float = 10.0) -> None:
     if not pubsub_manager:
         return
     async with asyncio.timeout(within):
-        while not (sio.manager.pubsub is not None and sio.manager.pubsub.subscribed):
+        while not (sio.manager.pubsub is not None and sio.manager.pubsub.subscribed):  # noqa: ASYNC110
             await asyncio.sleep(0.01)
 
 
