@@ -322,9 +322,7 @@ class CallService:
         active = self._by_id.get(call_id)
         if active is None:
             return
-        _ = self._spawn(
-            active, self._handle_media_event(call_id, event.kind, event.participant_id)
-        )
+        _ = self._spawn(active, self._handle_media_event(call_id, event.kind, event.participant_id))
 
     async def _handle_media_event(self, call_id: str, kind: str, user_id: str) -> None:
         active = self._by_id.get(call_id)
