@@ -280,9 +280,11 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "phone",
         re.compile(
-            r"\b(?:text(?:ing)? me|sms me|whats ?app|whatsap|zap(?:zap)?|viber|signal|imessage|sms|phone|cell|mobile"
+            r"\b(?:text(?:ing)? me|sms me|whats ?app|whatsap|zap(?:zap)?|viber|signal"
+            r"|imessage|sms|phone|cell|mobile"
             r"|(?:my|your|ur|the) (?:\w+ )?number|numero|telefone|telefono|celular|movil|portable"
-            r"|telephone|tel|номер\w*|телефон\w*|ватсап\w*|вотсап\w*|вайбер\w*|mobile no|contact no)\b"
+            r"|telephone|tel|номер\w*|телефон\w*|ватсап\w*|вотсап\w*|вайбер\w*|mobile no"
+            r"|contact no)\b"
         ),
     ),
     (
@@ -306,7 +308,8 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"somewhere else|elsewhere|\boutside (?:of )?(?:the |this )?(?:platform|site|apps?|chat"
             r"|here)|off[- ]?platform|off (?:the|this) (?:platform|site)|another (?:app|platform)"
             r"|other (?:app|platform)|my (?:own )?(?:website|site|web|portfolio site)"
-            r"|mi (?:sitio|web|pagina)|meu site|mon site|мой сайт|my (?:personal )?(?:contact|contacts"
+            r"|mi (?:sitio|web|pagina)|meu site|mon site|мой сайт|my (?:personal )?(?:contact"
+            r"|contacts"
             r"|details)\b|my name on|fuera de (?:la|esta) plataforma|por fuera|fora da plataforma"
             r"|por fora|en dehors de la plateforme|hors (?:de la )?plateforme|ailleurs"
             r"|вне платформы|за пределами|в другом месте|platform (?:ke|se) bahar|kahin aur"
@@ -319,7 +322,8 @@ MOVE_CUE_RE = re.compile(
     r"let'?s (?:continue|move|talk|chat|switch|take|go|connect|speak|discuss|keep|do this)"
     r"|(?:can|could|shall|should) we (?:continue|move|talk|chat|switch|take|connect|speak|discuss)"
     r"|(?:move|take|switch|continue|carry on|shift) (?:the |this |our )?(?:convo|conversation|chat"
-    r"|discussion|talk|this|it)\b|(?:would|i'?d|we'?d) (?:love|like|prefer|rather) to (?:move|continue"
+    r"|discussion|talk|this|it)\b|(?:would|i'?d|we'?d) (?:love|like|prefer"
+    r"|rather) to (?:move|continue"
     r"|talk|chat|switch|connect)|keep (?:discussing|talking|chatting)|(?:send|give|share|drop|pass"
     r"|tell|leave) me your|what'?s your|what is your|your (?:\w+ ){0,2}(?:number|email|e-mail"
     r"|whatsapp|telegram|skype|discord|contact|handle|id|wechat|instagram)\s*\?|are you on"
@@ -328,7 +332,8 @@ MOVE_CUE_RE = re.compile(
     r"|reach me|contact me|hit me up|write me|write to me|find me|search (?:for )?my|look me up"
     r"|google me|my (?:\w+ )?(?:number|contact|email|whatsapp|telegram|skype|discord|wechat|cell)"
     r"|(?:chat|talk|continue|discuss\w*|speak) (?:there|on|via|over|in)\b|easier (?:on|over|via)"
-    r"|better (?:on|over|via)|faster (?:on|over|via)|once we (?:chat|talk|move)|reach out (?:on|via)"
+    r"|better (?:on|over|via)|faster (?:on|over|via)|once we (?:chat|talk|move)"
+    r"|reach out (?:on|via)"
     r"|(?:i'?ll|i will|let me) (?:give|send) you my|text you|send you my"
     # es
     r"|sigamos|continuemos|hablemos|pasemos|seguimos (?:por|en)|podemos (?:seguir|hablar|continuar"
@@ -350,7 +355,8 @@ MOVE_CUE_RE = re.compile(
     r"|звони\w*|позвони\w*|свяжи\w*|общаться|общени\w*|переписк\w*"
     # hi (Latin)
     r"|baat kar\w*|add kar\w*|message kar\w*|msg kar\w*|call kar\w*|ping kar\w*|contact kar\w*"
-    r"|bhej\w*|de do|dedo|batao|bataiye|mera (?:number|whatsapp|email|telegram|no)|meri (?:email|id)"
+    r"|bhej\w*|de do|dedo|batao|bataiye|mera (?:number|whatsapp|email|telegram|no)"
+    r"|meri (?:email|id)"
     r"|aapka (?:number|whatsapp|email|telegram)|tumhara (?:number|whatsapp|email|telegram)|chalo"
     r"|chaliye|pe baat|par baat"
 )
@@ -361,7 +367,8 @@ COMM_PROJECT_NEG_RE = re.compile(
 )
 FILE_SERVICE_RE = re.compile(
     r"\b(?:google drive|gdrive|g drive|drive|dropbox|wetransfer|we transfer|onedrive|one drive"
-    r"|box\.com|mega|icloud drive|yandex disk|яндекс диск\w*|pcloud|mediafire|sharepoint|google docs"
+    r"|box\.com|mega|icloud drive|yandex disk|яндекс диск\w*|pcloud|mediafire"
+    r"|sharepoint|google docs"
     r"|google sheets|terabox)\b"
 )
 FILE_VERB_RE = re.compile(
@@ -394,7 +401,8 @@ PAY_PROJECT_NEG_RE = re.compile(
 )
 DIRECT_PAY_RE = re.compile(
     r"work (?:with (?:me|you) )?directly|deal directly|go direct\b|no middleman|without (?:the )?"
-    r"(?:platform|middleman|site)|skip (?:the )?(?:platform|contract|fees|escrow|commission|middleman)"
+    r"(?:platform|middleman|site)|skip (?:the )?(?:platform|contract|fees|escrow"
+    r"|commission|middleman)"
     r"|avoid (?:the )?(?:platform |site )?(?:fees?|commission)|sav(?:e|es|ing) (?:us )?(?:both )?"
     r"(?:on )?(?:the )?(?:platform )?(?:fees?|commission)|(?:pay|paid|payment)\w* (?:\w+ ){0,2}"
     r"(?:directly|outside|off[- ]platform|por fuera|por fora|fuera|fora|hors|вне)"

@@ -76,9 +76,7 @@ _CONFUSABLES = str.maketrans(
         "ℓ": "l",
     }
 )
-_CONFUSABLE_CHARS = frozenset(
-    "аеёкморстухіїјѕԁԛԝһӏɡıαβειкνορτυχϲℓ"  # noqa: RUF001 - these are the look-alikes
-)
+_CONFUSABLE_CHARS = frozenset("аеёкморстухіїјѕԁԛԝһӏɡıαβειкνορτυχϲℓ")
 _WORD = re.compile(r"\S+")
 _LATIN = re.compile(r"[a-z]")
 

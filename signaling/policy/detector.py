@@ -145,9 +145,15 @@ class Detector:
             registered = f"{ext.domain}.{ext.suffix}"
             if registered in lx.PLACEHOLDER_DOMAINS:
                 continue
+            start, stop = views.deob.span(m.start(), end)
+            if path_full:
+                # Paths are case-sensitive (file ids): take them from the original text.
+                path_start = views.deob.orig_start(m.start("path"))
+                original_path = views.text[path_start:stop]
+                if original_path.lower() == path_full:
+                    path_full = original_path
             split = urlsplit("http://" + host + path_full)
             canonical = canonical_url(host + path_full)
-            start, stop = views.deob.span(m.start(), end)
             out.append(
                 _Url(
                     start,
@@ -205,8 +211,11 @@ class Detector:
                 ):
                     continue
                 start, end = dv.span(m.start(), m.end())
-                obfuscated = weak_at or weak_dot or word_dot or views.text[start:end] != (
-                    f"{clean_local}@{clean_domain}"
+                obfuscated = (
+                    weak_at
+                    or weak_dot
+                    or word_dot
+                    or views.text[start:end] != (f"{clean_local}@{clean_domain}")
                 )
                 out.append(
                     Finding(
@@ -544,7 +553,7 @@ def _identifier_after(s: str, pos: int, *, weak: bool) -> tuple[int, int, str] |
         if len(body) < 3 or body in lx.EMAIL_STOP_LOCALS:
             return None
         a = pos + tok.start() + raw.find(word)
-        return a, a + len(word), ident if ident.startswith("@") else ident
+        return a, a + len(word), ident
     return None
 
 
@@ -709,7 +718,7 @@ def _validate_run(s: str, run: _Run, has_cue: bool) -> tuple[str | None, float]:
 def _fictional(digits: str) -> bool:
     """Documented test numbers: NANP 555-01XX and Twilio's 500-555-XXXX magic numbers."""
     d = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
-    return len(d) == 10 and (d[3:7] == "5550" and d[6:8] == "01" or d.startswith("500555"))
+    return len(d) == 10 and ((d[3:6] == "555" and d[6:8] == "01") or d.startswith("500555"))
 
 
 def _parse(run: _Run, region: str | None) -> phonenumbers.PhoneNumber | None:
@@ -740,26 +749,15 @@ def _strict_number(run: _Run) -> str | None:
 
 
 def _possible_number(run: _Run) -> str | None:
+    """A number of a plausible length for its region (fictional but real-looking ranges)."""
     regions: tuple[str | None, ...] = (
         (None,) if run.plus or run.digits.startswith("00") else lx.PHONE_REGIONS[:4]
     )
     for region in regions:
         number = _parse(run, region)
-        if (
-            number is not None
-            and phonenumbers.is_possible_number(number)
-            and phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.UNKNOWN
-            or number is not None
-            and run.plus
-            and phonenumbers.is_possible_number(number)
-        ):
-            return _e164(number)
-        if (
-            number is not None
-            and len(run.groups) >= 2
-            and phonenumbers.is_possible_number(number)
-            and not run.plus
-        ):
+        if number is None or not phonenumbers.is_possible_number(number):
+            continue
+        if run.plus or len(run.groups) >= 2:
             return _e164(number)
     return None
 
@@ -770,6 +768,8 @@ def _possible_number(run: _Run) -> str | None:
 def _meeting_requests(views: _Views, urls: list[_Url]) -> list[Finding]:
     s = views.norm.s
     out: list[Finding] = []
+    if any(_link_label(u) == "meeting_link" for u in urls):
+        return out  # the link itself is the finding
     for m in lx.MEETING_TOOL_RE.finditer(s):
         tool = m.group("tool")
         start, end = views.norm.span(m.start(), m.end())
