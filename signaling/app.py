@@ -17,8 +17,14 @@ from signaling.api.rest import ROUTES, Route, add_routes, json_response
 from signaling.api.socket import SocketEdge, SocketNotifier, close_server, make_server, start_server
 from signaling.auth import Authenticator
 from signaling.calls import CallService
-from signaling.domain.ports import MediaEventLike, MediaSessionFactory, MediaSessionPort
+from signaling.domain.ports import (
+    CallRouter,
+    MediaEventLike,
+    MediaSessionFactory,
+    MediaSessionPort,
+)
 from signaling.ratelimit import InMemoryRateLimiter, RateLimiter
+from signaling.routing import InMemoryCallRouter
 from signaling.service import ThreadService
 from signaling.settings import Settings
 from signaling.store.migrate import upgrade
@@ -50,6 +56,14 @@ def _rate_limiter(settings: Settings) -> RateLimiter:
     return InMemoryRateLimiter(settings.message_rate_per_minute, settings.message_burst)
 
 
+def _router(settings: Settings) -> CallRouter:
+    if settings.redis_url:
+        from signaling.store.redis import RedisCallRouter
+
+        return RedisCallRouter(settings.redis_url, settings.node_id)
+    return InMemoryCallRouter(settings.node_id)
+
+
 def _media_factory(settings: Settings) -> MediaSessionFactory:
     def factory(call_id: str, on_event: Callable[[MediaEventLike], None]) -> MediaSessionPort:
         from media.session import MediaSession  # aiortc loads on the first call only
@@ -76,8 +90,10 @@ async def _metrics(request: web.Request) -> web.Response:
         f"interview_calls_ended_total {calls.ended_total}",
     ]
     from media.metrics import render_prometheus
+    from media.session import MediaSession
 
-    lines.append(render_prometheus(calls.media_sessions()))
+    sessions = [s for s in calls.media_sessions() if isinstance(s, MediaSession)]
+    lines.append(render_prometheus(sessions))
     return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")
 
 
@@ -119,6 +135,7 @@ def create_app(
         threads,
         notifier,
         media_factory or _media_factory(settings),
+        router=_router(settings),
         ring_timeout=settings.ring_timeout_seconds,
         peer_lost_seconds=settings.peer_lost_seconds,
         consultation_minutes=settings.consultation_notice_minutes,
@@ -140,11 +157,13 @@ def create_app(
 
             await seed(store)
         await start_server(sio)
+        await calls.router.start(calls.handle_remote)
         recovered = await calls.recover()
         if recovered:
             logger.info("closed %d call(s) left open by a previous process", recovered)
         yield
         await calls.shutdown()
+        await calls.router.close()
         await close_server(sio)
         closer = getattr(threads.rate_limiter, "close", None)
         if closer is not None:

@@ -21,12 +21,14 @@ from signaling.auth import Principal
 from signaling.domain.calls import Call, CallEvent, CallKind, CallState, EndReason, last_known_time
 from signaling.domain.messages import SYSTEM_AUTHOR, MessageKind, NewMessage
 from signaling.domain.ports import (
+    CallRouter,
     CallStore,
     MediaEventLike,
     MediaSessionFactory,
     MediaSessionPort,
     ThreadStore,
 )
+from signaling.domain.threads import Role
 from signaling.errors import (
     Conflict,
     Forbidden,
@@ -36,6 +38,7 @@ from signaling.errors import (
     RateLimited,
     Unprocessable,
 )
+from signaling.routing import InMemoryCallRouter
 from signaling.service import Notifier, ThreadService, message_json
 
 logger = logging.getLogger(__name__)
@@ -43,6 +46,15 @@ logger = logging.getLogger(__name__)
 MAX_SDP_BYTES = 64 * 1024
 MAX_CANDIDATE_BYTES = 1024
 MAX_RESTARTS_PER_MINUTE = 5
+
+
+class RemoteError(InterviewError):
+    """An error returned by the node that holds the call, re-raised here unchanged."""
+
+    def __init__(self, reply: dict[str, Any]) -> None:
+        super().__init__(
+            str(reply.get("reason", "the call's node refused")), code=str(reply.get("code"))
+        )
 
 
 class Store(ThreadStore, CallStore, Protocol):
@@ -74,6 +86,7 @@ class CallService:
         notifier: Notifier,
         media_factory: MediaSessionFactory | None,
         *,
+        router: CallRouter | None = None,
         ring_timeout: float = 45.0,
         peer_lost_seconds: float = 15.0,
         consultation_minutes: float = 30.0,
@@ -87,7 +100,8 @@ class CallService:
         self.ring_timeout = ring_timeout
         self.peer_lost_seconds = peer_lost_seconds
         self.consultation_seconds = consultation_minutes * 60.0
-        self.node_id = node_id or uuid.uuid4().hex[:12]
+        self.router: CallRouter = router or InMemoryCallRouter(node_id or "local")
+        self.node_id = self.router.node_id
         self.clock = clock
         self._by_id: dict[str, ActiveCall] = {}
         self._by_thread: dict[str, str] = {}
@@ -166,6 +180,7 @@ class CallService:
         self._by_id.pop(call.id, None)
         if self._by_thread.get(call.thread_id) == call.id:
             del self._by_thread[call.thread_id]
+        await self.router.release_thread(call.thread_id, call.id)
         message = await self.store.finish_call(call, call.record(media_summary))
         self.ended_total += 1
         if message is not None:
@@ -180,6 +195,68 @@ class CallService:
             call.connected_seconds,
         )
 
+    # ----------------------------------------------------------------- routing
+    async def handle(self, who: Principal, action: str, args: dict[str, Any]) -> dict[str, Any]:
+        """Run a call action here if this node holds the call, else on the node that does."""
+        if action == "start":
+            call = await self.start(who, str(args["thread_id"]), str(args["kind"]))
+            return {"call": call.state_json()}
+        call_id = str(args["call_id"])
+        if call_id not in self._by_id:
+            owner = await self.router.owner(call_id)
+            if owner is not None and owner != self.node_id:
+                reply = await self.router.forward(
+                    owner,
+                    {
+                        "action": action,
+                        "args": args,
+                        "who": {"user_id": who.user_id, "name": who.name, "role": who.role.value},
+                    },
+                )
+                if not reply.get("ok"):
+                    raise RemoteError(reply)
+                reply.pop("ok", None)
+                return reply
+        return await self._handle_local(who, action, args)
+
+    async def _handle_local(
+        self, who: Principal, action: str, args: dict[str, Any]
+    ) -> dict[str, Any]:
+        call_id = str(args["call_id"])
+        if action in {"accept", "decline", "cancel", "hangup"}:
+            call = await getattr(self, action)(who, call_id)
+            return {"call": call.state_json()}
+        if action == "offer":
+            sdp = await self.offer(
+                who, call_id, str(args["sdp"]), restart=bool(args.get("restart"))
+            )
+            return {"sdp": sdp, "type": "answer"}
+        if action == "candidate":
+            await self.candidate(
+                who,
+                call_id,
+                str(args["candidate"]),
+                args.get("sdp_mid"),
+                args.get("sdp_mline_index"),
+            )
+            return {}
+        if action == "media":
+            await self.media_flags(who, call_id, bool(args["audio"]), bool(args["video"]))
+            return {}
+        raise Unprocessable(f"unknown call action {action!r}", code="invalid")
+
+    async def handle_remote(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Serve a request another node forwarded to this one (the call's owner)."""
+        try:
+            raw = request["who"]
+            who = Principal(str(raw["user_id"]), str(raw["name"]), Role(raw["role"]))
+            result = await self._handle_local(who, str(request["action"]), dict(request["args"]))
+        except InterviewError as exc:
+            return {**exc.to_ack(), "status": exc.status}
+        except (KeyError, TypeError, ValueError):
+            return {"ok": False, "code": "invalid", "reason": "malformed routed request"}
+        return {"ok": True, **result}
+
     # ------------------------------------------------------------ user actions
     async def start(self, who: Principal, thread_id: str, kind: str) -> Call:
         thread = await self.threads.party_thread(who, thread_id)
@@ -189,10 +266,11 @@ class CallService:
             raise Unprocessable("kind must be audio or video", code="invalid") from exc
         if not thread.open_for_messages:
             raise Conflict(f"the thread is {thread.stage.value}", code="thread_closed")
-        if thread_id in self._by_thread:
+        call_id = str(uuid.uuid4())
+        if thread_id in self._by_thread or not await self.router.claim_thread(thread_id, call_id):
             raise Conflict("a call is already in progress in this thread", code="call_in_progress")
         call, event = Call.start(
-            call_id=str(uuid.uuid4()),
+            call_id=call_id,
             thread_id=thread_id,
             kind=call_kind,
             initiator_id=who.user_id,
@@ -395,7 +473,7 @@ class CallService:
     async def recover(self) -> int:
         """Close calls a previous process left open, as server_shutdown with the times known."""
         closed = 0
-        for call in await self.store.unfinished_calls():
+        for call in await self.store.unfinished_calls(self.node_id):
             if call.is_final:
                 final = call
                 event = None

@@ -7,6 +7,7 @@ A bad value fails fast with a :class:`~signaling.errors.ConfigError` naming the 
 from __future__ import annotations
 
 import dataclasses
+import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ class Settings:
     data_dir: Path = Path("./var")
     database_url: str = ""  # empty: sqlite file under data_dir
     redis_url: str = ""  # empty: in-process socket.io manager and routers
+    node_id: str = field(default_factory=socket.gethostname)
     host: str = "127.0.0.1"
     port: int = 8080
     dev_mode: bool = False

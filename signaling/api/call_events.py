@@ -1,4 +1,8 @@
-"""socket.io events for calls: ``call:*`` and ``rtc:*`` (see docs/protocol.md)."""
+"""socket.io events for calls: ``call:*`` and ``rtc:*`` (see docs/protocol.md).
+
+Every handler goes through :meth:`CallService.handle`, which runs the action on the node that
+holds the call (forwarding over Redis when it is another node).
+"""
 
 from __future__ import annotations
 
@@ -15,14 +19,12 @@ def register_call_events(edge: SocketEdge, calls: CallService) -> None:
 
     async def start(who: Principal, sid: str, data: Any) -> dict[str, Any]:
         body = parse(m.CallStart, data)
-        call = await calls.start(who, body.thread_id, body.kind)
-        return {"call": call.state_json()}
+        return await calls.handle(who, "start", {"thread_id": body.thread_id, "kind": body.kind})
 
     def simple(name: str) -> None:
         async def handler(who: Principal, sid: str, data: Any) -> dict[str, Any]:
             body = parse(m.CallRef, data)
-            call = await getattr(calls, name)(who, body.call_id)
-            return {"call": call.state_json()}
+            return await calls.handle(who, name, {"call_id": body.call_id})
 
         edge.on(f"call:{name}", handler)
 
@@ -31,24 +33,32 @@ def register_call_events(edge: SocketEdge, calls: CallService) -> None:
 
     async def offer(who: Principal, sid: str, data: Any) -> dict[str, Any]:
         body = parse(m.RtcOffer, data)
-        return {"sdp": await calls.offer(who, body.call_id, body.sdp), "type": "answer"}
+        return await calls.handle(who, "offer", {"call_id": body.call_id, "sdp": body.sdp})
 
     async def restart(who: Principal, sid: str, data: Any) -> dict[str, Any]:
         body = parse(m.RtcOffer, data)
-        return {
-            "sdp": await calls.offer(who, body.call_id, body.sdp, restart=True),
-            "type": "answer",
-        }
+        return await calls.handle(
+            who, "offer", {"call_id": body.call_id, "sdp": body.sdp, "restart": True}
+        )
 
     async def candidate(who: Principal, sid: str, data: Any) -> dict[str, Any]:
         body = parse(m.RtcCandidate, data)
-        await calls.candidate(who, body.call_id, body.candidate, body.sdpMid, body.sdpMLineIndex)
-        return {}
+        return await calls.handle(
+            who,
+            "candidate",
+            {
+                "call_id": body.call_id,
+                "candidate": body.candidate,
+                "sdp_mid": body.sdpMid,
+                "sdp_mline_index": body.sdpMLineIndex,
+            },
+        )
 
     async def media(who: Principal, sid: str, data: Any) -> dict[str, Any]:
         body = parse(m.CallMedia, data)
-        await calls.media_flags(who, body.call_id, body.audio, body.video)
-        return {}
+        return await calls.handle(
+            who, "media", {"call_id": body.call_id, "audio": body.audio, "video": body.video}
+        )
 
     edge.on("call:start", start)
     edge.on("rtc:offer", offer)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -154,6 +154,31 @@ class CallStore(Protocol):
 
     async def get_call(self, call_id: str) -> Call | None: ...
 
-    async def unfinished_calls(self) -> list[Call]: ...
+    async def unfinished_calls(self, node_id: str | None = None) -> list[Call]: ...
 
     async def finish_call(self, call: Call, record: dict[str, Any]) -> Message | None: ...
+
+
+RemoteHandler = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+class CallRouter(Protocol):
+    """Which node owns a call, and how to reach it.
+
+    A call's media peers live on one node; signaling for it may arrive at any node (each
+    party's socket can be on a different one). The owner executes, others forward.
+    """
+
+    node_id: str
+
+    async def claim_thread(self, thread_id: str, call_id: str) -> bool: ...
+
+    async def release_thread(self, thread_id: str, call_id: str) -> None: ...
+
+    async def owner(self, call_id: str) -> str | None: ...
+
+    async def forward(self, node_id: str, request: dict[str, Any]) -> dict[str, Any]: ...
+
+    async def start(self, handler: RemoteHandler) -> None: ...
+
+    async def close(self) -> None: ...

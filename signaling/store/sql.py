@@ -583,16 +583,14 @@ class SqlStore:
             ).first()
         return call_from_snapshot(json.loads(row.state_json)) if row else None
 
-    async def unfinished_calls(self) -> list[Call]:
-        """Calls whose record was never written (e.g. the server crashed mid-call)."""
+    async def unfinished_calls(self, node_id: str | None = None) -> list[Call]:
+        """Calls whose record was never written (e.g. the server crashed mid-call); with
+        ``node_id``, only that node's (and unowned) calls."""
+        query = select(t.calls.c.state_json).where(t.calls.c.record.is_(None))
+        if node_id is not None:
+            query = query.where((t.calls.c.node_id == node_id) | t.calls.c.node_id.is_(None))
         async with self.engine.connect() as conn:
-            rows = (
-                await conn.execute(
-                    select(t.calls.c.state_json)
-                    .where(t.calls.c.record.is_(None))
-                    .order_by(t.calls.c.created_at)
-                )
-            ).all()
+            rows = (await conn.execute(query.order_by(t.calls.c.created_at))).all()
         return [call_from_snapshot(json.loads(r.state_json)) for r in rows]
 
     async def finish_call(self, call: Call, record: dict[str, Any]) -> Message | None:
