@@ -319,6 +319,7 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 MOVE_CUE_RE = re.compile(
+    r"\b(?:"
     r"let'?s (?:continue|move|talk|chat|switch|take|go|connect|speak|discuss|keep|do this)"
     r"|(?:can|could|shall|should) we (?:continue|move|talk|chat|switch|take|connect|speak|discuss)"
     r"|(?:move|take|switch|continue|carry on|shift) (?:the |this |our )?(?:convo|conversation|chat"
@@ -359,6 +360,7 @@ MOVE_CUE_RE = re.compile(
     r"|meri (?:email|id)"
     r"|aapka (?:number|whatsapp|email|telegram)|tumhara (?:number|whatsapp|email|telegram)|chalo"
     r"|chaliye|pe baat|par baat"
+    r")"
 )
 COMM_PROJECT_NEG_RE = re.compile(
     r"\bbot\b|\bapi\b|integrat\w*|\bsdk\b|webhook|newsletter|receipt|template|\bfield\b|feature"
@@ -423,11 +425,11 @@ OUTSIDE_RE = re.compile(
 # --- phones -------------------------------------------------------------------------------
 
 PHONE_CUE_RE = re.compile(
-    r"call|phone|cell|mobile|\bmob\b|number|\bnum\b|\bno\.|\btel\b|text|sms|whats ?app|\bwa\b"
+    r"\b(?:call|phone|cell|mobile|\bmob\b|number|\bnum\b|\bno\.|\btel\b|text|sms|whats ?app|\bwa\b"
     r"|viber|signal|telegram|ring|dial|contact|reach|llam\w*|telefono|celular|movil|numero|ligue"
     r"|liga|\bzap\b|appel\w*|telephone|portable|звон\w*|телефон|номер|мобил\w*|ватсап|вотсап"
     r"|karo|kare|area code|codigo de area|\bddd\b|indicatif|код|\bext\b|extension|\bfax\b|hotline"
-    r"|\bcontato|\bcontacto|rest is|fone"
+    r"|\bcontato|\bcontacto|rest is|fone)"
 )
 PHONE_NEG_RE = re.compile(
     r"(?:isbn|issn|\bean\b|\bupc\b|barcode|imei|serial|\bsn\b|order|invoice|\binv\b|\bref\b"

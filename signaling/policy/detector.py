@@ -573,7 +573,7 @@ class _Run:
 def _phones(views: _Views, taken: list[tuple[int, int]]) -> list[Finding]:
     pv = views.digits
     s = pv.s
-    if sum(c.isdigit() for c in s) < 7:
+    if len(_ONE_DIGIT_RE.findall(s)) < 7:
         return []
     runs = _digit_runs(s, pv, taken)
     if not runs:
@@ -616,6 +616,7 @@ def _phones(views: _Views, taken: list[tuple[int, int]]) -> list[Finding]:
 
 
 _DIGITS_RE = re.compile(r"\d+")
+_ONE_DIGIT_RE = re.compile(r"\d")
 
 
 def _digit_runs(s: str, pv: View, taken: list[tuple[int, int]]) -> list[_Run]:
