@@ -444,5 +444,5 @@ PHONE_NEG_OVERRIDE_RE = re.compile(
     r"(?:\w+\W+){0,2}$"
 )
 DATE_RE = re.compile(r"(?<!\d)\d{1,4}([/.-])\d{1,2}\1\d{2,4}(?!\d)")
-PHONE_REGIONS = ("US", "GB", "IN", "AU", "BR", "ES", "MX", "FR", "RU", "PT", "AR", "CO", "DE")
+PHONE_REGIONS = ("US", "GB", "IN", "AU", "BR", "ES", "MX", "FR", "RU", "PT", "AR", "CO")
 PHONE_SEP_CHARS = frozenset(" \t-.|/()\u00a0")

@@ -582,36 +582,37 @@ def _phones(views: _Views, taken: list[tuple[int, int]]) -> list[Finding]:
     has_cue = lx.PHONE_CUE_RE.search(cue_text) is not None
     out: list[Finding] = []
     used: set[int] = set()
-    for i, run in enumerate(runs):
-        if not 7 <= len(run.digits) <= 15:
-            continue
-        value, conf = _validate_run(s, run, has_cue)
-        if value is None:
-            continue
-        used.add(i)
-        start, end = pv.span(run.start, run.end)
-        out.append(Finding("phone", start, end, views.text[start:end], value, conf))
     if has_cue:
         # A number split across sentences: "Area code is 415. The rest is 726 0093."
         for i in range(len(runs) - 1):
             r1, r2 = runs[i], runs[i + 1]
-            if i in used or i + 1 in used:
+            if i in used or len(r1.digits) >= 7:
                 continue
             if r2.start - r1.end > 50 or len(r1.digits) < 2 or len(r2.digits) < 3:
                 continue
             if not 8 <= len(r1.digits) + len(r2.digits) <= 13:
                 continue
-            if _negative_context(s, r1.start):
+            if _negative_context(s, r1.start) or _negative_context(s, r2.start):
                 continue
             merged = _Run(
                 r1.start, r2.end, r1.digits + r2.digits, r1.groups + r2.groups, [], r1.plus
             )
+            if _fictional(merged.digits):
+                continue
             value = _strict_number(merged)
             if value is None:
                 continue
             used.update((i, i + 1))
             start, end = pv.span(merged.start, merged.end)
             out.append(Finding("phone", start, end, views.text[start:end], value, 0.7))
+    for i, run in enumerate(runs):
+        if i in used or not 7 <= len(run.digits) <= 15:
+            continue
+        value, conf = _validate_run(s, run, has_cue)
+        if value is None:
+            continue
+        start, end = pv.span(run.start, run.end)
+        out.append(Finding("phone", start, end, views.text[start:end], value, conf))
     return out
 
 
@@ -680,7 +681,7 @@ def _joinable(sep: str, cur: _Run, nxt: str) -> bool:
 def _negative_context(s: str, pos: int) -> bool:
     """An id, price, card, code... keyword right before the digits, not overridden by a later
     phone keyword ("meeting ID 845..., dial-in +1 ..." keeps the dial-in number)."""
-    before = s[max(0, pos - 32) : pos]
+    before = s[max(0, pos - 32) : pos].replace("area code", "area")
     neg = lx.PHONE_NEG_RE.search(before)
     if neg is None:
         return False
@@ -709,7 +710,7 @@ def _validate_run(s: str, run: _Run, has_cue: bool) -> tuple[str | None, float]:
     strict = _strict_number(run)
     if strict is not None:
         return strict, 0.95 if run.plus else 0.9
-    if has_cue:
+    if has_cue or (run.plus and len(run.groups) >= 2):
         loose = _possible_number(run)
         if loose is not None:
             return loose, 0.7
