@@ -320,7 +320,8 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 MOVE_CUE_RE = re.compile(
     r"\b(?:"
-    r"let'?s (?:continue|move|talk|chat|switch|take|go|connect|speak|discuss|keep|do this)"
+    r"(?:do|take) (?:this|it) (?:over|on|via)\b|let(?:'?s| us) (?:continue|move|talk"
+    r"|chat|switch|take|go|connect|speak|discuss|keep|do this)"
     r"|(?:can|could|shall|should) we (?:continue|move|talk|chat|switch|take|connect|speak|discuss)"
     r"|(?:move|take|switch|continue|carry on|shift) (?:the |this |our )?(?:convo|conversation|chat"
     r"|discussion|talk|this|it)\b|(?:would|i'?d|we'?d) (?:love|like|prefer"
@@ -331,7 +332,8 @@ MOVE_CUE_RE = re.compile(
     r"|do you (?:have|use)|you have (?:a |an )?(?:whatsapp|telegram|skype|email|discord)|add me"
     r"|message me|text me|dm me|ping me|email me|e-mail me|mail me|whatsapp me|call me|ring me"
     r"|reach me|contact me|hit me up|write me|write to me|find me|search (?:for )?my|look me up"
-    r"|google me|my (?:\w+ )?(?:number|contact|email|whatsapp|telegram|skype|discord|wechat|cell)"
+    r"|google me|my (?:\w+ )?(?:number|contact|email|e-mail|mail|whatsapp|telegram"
+    r"|skype|discord|wechat|cell)"
     r"|(?:chat|talk|continue|discuss\w*|speak) (?:there|on|via|over|in)\b|easier (?:on|over|via)"
     r"|better (?:on|over|via)|faster (?:on|over|via)|once we (?:chat|talk|move)"
     r"|reach out (?:on|via)"
