@@ -9,6 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
+from signaling.api.audit import AUDIT_ROUTES, AUDIT_STORE
 from signaling.api.call_events import register_call_events
 from signaling.api.context import CTX, AppContext
 from signaling.api.openapi import build_openapi
@@ -27,6 +28,7 @@ from signaling.ratelimit import InMemoryRateLimiter, RateLimiter
 from signaling.routing import InMemoryCallRouter
 from signaling.service import ThreadService
 from signaling.settings import Settings
+from signaling.store.audit import SqlAuditStore
 from signaling.store.migrate import upgrade
 from signaling.store.sql import SqlStore, make_engine
 
@@ -124,7 +126,8 @@ def create_app(
     context.extras["socket"] = edge
     sio.attach(app)
 
-    routes = list(ROUTES)
+    app[AUDIT_STORE] = SqlAuditStore(store.engine)
+    routes = [*ROUTES, *AUDIT_ROUTES]
     app[API_ROUTES] = routes
     add_routes(app, routes)
     app.router.add_get("/api/openapi.json", _openapi)

@@ -91,7 +91,16 @@ def pg_database() -> Iterator[str]:
         asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-TABLES_IN_DELETE_ORDER = ("policy_findings", "calls", "audit_log", "messages", "threads", "users")
+TABLES_IN_DELETE_ORDER = (
+    "case_notes",
+    "cases",
+    "policy_findings",
+    "calls",
+    "audit_log",
+    "messages",
+    "threads",
+    "users",
+)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

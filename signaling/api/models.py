@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -77,3 +78,60 @@ class CallMedia(Strict):
     call_id: Id
     audio: bool
     video: bool
+
+
+LABEL = Literal["email", "phone", "handle", "meeting_link", "file_share", "off_platform"]
+
+
+class AuditCallQuery(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    participant: Id | None = None
+    thread_id: Id | None = None
+    job_id: Id | None = None
+    from_: datetime | None = Field(default=None, alias="from")
+    to: datetime | None = None
+    kind: Literal["audio", "video", "zoom"] | None = None
+    end_reason: (
+        Literal[
+            "hangup", "peer_lost", "failed", "server_shutdown", "declined", "cancelled", "missed"
+        ]
+        | None
+    ) = None
+    min_duration: float | None = Field(default=None, ge=0)
+    max_duration: float | None = Field(default=None, ge=0)
+    recorded: bool | None = None
+    flag: LABEL | None = None
+    limit: int = Field(default=50, ge=1, le=500)
+    cursor: Annotated[str, StringConstraints(max_length=400)] | None = None
+
+
+class AuditFindingQuery(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    label: LABEL | None = None
+    user: Id | None = None
+    thread_id: Id | None = None
+    from_: datetime | None = Field(default=None, alias="from")
+    to: datetime | None = None
+    limit: int = Field(default=50, ge=1, le=500)
+    cursor: Annotated[str, StringConstraints(max_length=400)] | None = None
+
+
+class OpenCase(Strict):
+    thread_id: Id
+    call_id: Id | None = None
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+
+
+class Report(Strict):
+    call_id: Id | None = None
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+
+
+class UpdateCase(Strict):
+    status: Literal["open", "reviewing", "resolved"] | None = None
+    note: Annotated[str, StringConstraints(min_length=1, max_length=5000)]
+    legal_hold: bool | None = None
+
+
+class CaseQuery(Strict):
+    status: Literal["open", "reviewing", "resolved"] | None = None

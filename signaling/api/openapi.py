@@ -8,7 +8,12 @@ from typing import Any
 
 from signaling.api.rest import Route
 
-_PARAM = re.compile(r"{(\w+)}")
+_PARAM = re.compile(r"{(\w+)(?::[^}]*)?}")
+
+
+def openapi_path(path: str) -> str:
+    """aiohttp's ``{name:regex}`` becomes OpenAPI's ``{name}``."""
+    return _PARAM.sub(lambda m: "{" + m.group(1) + "}", path)
 
 
 def build_openapi(routes: Sequence[Route], *, version: str = "0.1.0") -> dict[str, Any]:
@@ -48,13 +53,14 @@ def build_openapi(routes: Sequence[Route], *, version: str = "0.1.0") -> dict[st
             for name in _PARAM.findall(route.path)
         ]
         if route.query is not None:
-            for name, field in route.query.model_fields.items():
+            schema = route.query.model_json_schema(by_alias=True)
+            for name, prop in schema.get("properties", {}).items():
                 params.append(
                     {
                         "name": name,
                         "in": "query",
-                        "required": field.is_required(),
-                        "schema": route.query.model_json_schema()["properties"][name],
+                        "required": name in schema.get("required", []),
+                        "schema": prop,
                     }
                 )
         if params:
@@ -70,7 +76,7 @@ def build_openapi(routes: Sequence[Route], *, version: str = "0.1.0") -> dict[st
             }
         if route.auth:
             op["security"] = [{"bearer": []}]
-        paths.setdefault(route.path, {})[route.method.lower()] = op
+        paths.setdefault(openapi_path(route.path), {})[route.method.lower()] = op
     return {
         "openapi": "3.1.0",
         "info": {"title": "interview-server", "version": version},

@@ -124,3 +124,37 @@ policy_findings = Table(
 )
 Index("ix_findings_thread", policy_findings.c.thread_id)
 Index("ix_findings_label_author", policy_findings.c.label, policy_findings.c.author_id)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("thread_id", String(36), ForeignKey("threads.id"), nullable=False),
+    Column("call_id", String(36), nullable=True),
+    Column("status", String(20), nullable=False),  # open | reviewing | resolved
+    Column("reason", Text, nullable=False),
+    Column("opened_by", String(128), nullable=False),
+    Column("source", String(20), nullable=False),  # report | auditor
+    Column("legal_hold", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_cases_status", cases.c.status, cases.c.created_at)
+Index("ix_cases_thread", cases.c.thread_id)
+
+case_notes = Table(
+    "case_notes",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("case_id", String(36), ForeignKey("cases.id"), nullable=False),
+    Column("author_id", String(128), nullable=False),
+    Column("status", String(20), nullable=True),
+    Column("note", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_case_notes_case", case_notes.c.case_id)
+
+Index("ix_calls_created_id", calls.c.created_at, calls.c.id)
+Index("ix_findings_created", policy_findings.c.created_at, policy_findings.c.id)

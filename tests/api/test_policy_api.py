@@ -14,13 +14,15 @@ from signaling.store import schema
 from signaling.store.sql import SqlStore
 from tests.api.conftest import Harness, HarnessFactory
 
-LEAK = "Sure, email me at dana.kowalski@gmail.com or call +1 415 555 0132 tonight"
+LEAK = "Sure, my email is dana.kowalski@gmail.com or call +44 7911 123456 tonight"
 
 
 async def send(harness: Harness, thread_id: str, text: str, user: str = "f1") -> Any:
     role = "freelancer" if user.startswith("f") else "client"
     return await harness.client.post(
-        f"/api/threads/{thread_id}/messages", json={"text": text}, headers=harness.headers(user, role)
+        f"/api/threads/{thread_id}/messages",
+        json={"text": text},
+        headers=harness.headers(user, role),
     )
 
 
@@ -51,7 +53,7 @@ async def test_redact_is_the_default(harness: Harness) -> None:
     assert resp.status == 201
     message = await resp.json()
     text = message["body"]["text"]
-    assert "gmail" not in text and "555" not in text and "[removed: email]" in text
+    assert "gmail" not in text and "7911" not in text and "[removed: email]" in text
     assert set(message["body"]["policy"]["labels"]) == {"email", "phone"}
     kinds = [(m["kind"], m["author_id"]) for m in await timeline(harness, thread["id"])]
     assert kinds == [("text", "f1"), ("policy", SYSTEM_AUTHOR)]
