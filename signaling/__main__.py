@@ -14,6 +14,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from signaling.errors import ConfigError
 from signaling.settings import Settings
 
@@ -40,6 +42,7 @@ def configure_logging(settings: Settings) -> None:
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -140,6 +143,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"configuration error: {exc.reason}", file=sys.stderr)
         return 2
     configure_logging(settings)
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return _run(args, settings)
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:
+        print(
+            f"database error: {exc.__class__.__name__}: {exc.args[0] if exc.args else exc}",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "serve":
         return _serve(settings, args.host, args.port)
     if args.command == "migrate":
