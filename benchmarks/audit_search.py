@@ -26,12 +26,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import func, select
 
-from signaling.store import schema as t  # noqa: E402
-from signaling.store.audit import CallFilter, SqlAuditStore  # noqa: E402
-from signaling.store.migrate import upgrade  # noqa: E402
-from signaling.store.sql import make_engine  # noqa: E402
+from signaling.store import schema as t
+from signaling.store.audit import CallFilter, SqlAuditStore
+from signaling.store.migrate import upgrade
+from signaling.store.sql import make_engine
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 KINDS = ("audio", "video", "zoom")
