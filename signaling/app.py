@@ -23,6 +23,7 @@ from signaling.domain.ports import (
     MediaEventLike,
     MediaSessionFactory,
     MediaSessionPort,
+    RecorderFactory,
 )
 from signaling.ratelimit import InMemoryRateLimiter, RateLimiter
 from signaling.routing import InMemoryCallRouter
@@ -66,6 +67,18 @@ def _router(settings: Settings) -> CallRouter:
     return InMemoryCallRouter(settings.node_id)
 
 
+def _recorder(settings: Settings) -> RecorderFactory | None:
+    if settings.recording == "off":
+        return None
+    try:
+        from recording.service import make_recorder_factory
+    except ImportError:  # the recording subsystem is not installed in this build
+        logger.warning("recording is unavailable: the recording package is missing")
+        return None
+    factory: RecorderFactory = make_recorder_factory(settings.recordings_dir)
+    return factory
+
+
 def _media_factory(settings: Settings) -> MediaSessionFactory:
     def factory(call_id: str, on_event: Callable[[MediaEventLike], None]) -> MediaSessionPort:
         from media.session import MediaSession  # aiortc loads on the first call only
@@ -100,7 +113,10 @@ async def _metrics(request: web.Request) -> web.Response:
 
 
 def create_app(
-    settings: Settings, *, media_factory: MediaSessionFactory | None = None
+    settings: Settings,
+    *,
+    media_factory: MediaSessionFactory | None = None,
+    recorder_factory: RecorderFactory | None = None,
 ) -> web.Application:
     """Build the aiohttp application with REST, socket.io, media and static assets.
 
@@ -139,6 +155,8 @@ def create_app(
         notifier,
         media_factory or _media_factory(settings),
         router=_router(settings),
+        recorder_factory=recorder_factory if recorder_factory is not None else _recorder(settings),
+        recording_policy=settings.recording,
         ring_timeout=settings.ring_timeout_seconds,
         peer_lost_seconds=settings.peer_lost_seconds,
         consultation_minutes=settings.consultation_notice_minutes,

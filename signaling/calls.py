@@ -21,11 +21,13 @@ from signaling.auth import Principal
 from signaling.domain.calls import Call, CallEvent, CallKind, CallState, EndReason, last_known_time
 from signaling.domain.messages import SYSTEM_AUTHOR, MessageKind, NewMessage
 from signaling.domain.ports import (
+    CallRecording,
     CallRouter,
     CallStore,
     MediaEventLike,
     MediaSessionFactory,
     MediaSessionPort,
+    RecorderFactory,
     ThreadStore,
 )
 from signaling.domain.threads import Role
@@ -73,6 +75,8 @@ class ActiveCall:
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     lost_timers: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     restarts: dict[str, deque[float]] = field(default_factory=dict)
+    recorder: CallRecording | None = None
+    segments: list[dict[str, Any]] = field(default_factory=list)
     media_state: dict[str, dict[str, bool]] = field(default_factory=dict)
 
 
@@ -87,6 +91,9 @@ class CallService:
         media_factory: MediaSessionFactory | None,
         *,
         router: CallRouter | None = None,
+        recorder_factory: RecorderFactory | None = None,
+        recording_policy: str = "optional",
+        consent_notice_version: str = "2026-11",
         ring_timeout: float = 45.0,
         peer_lost_seconds: float = 15.0,
         consultation_minutes: float = 30.0,
@@ -101,6 +108,9 @@ class CallService:
         self.peer_lost_seconds = peer_lost_seconds
         self.consultation_seconds = consultation_minutes * 60.0
         self.router: CallRouter = router or InMemoryCallRouter(node_id or "local")
+        self.recorder_factory = recorder_factory
+        self.recording_policy = recording_policy
+        self.consent_notice_version = consent_notice_version
         self.node_id = self.router.node_id
         self.clock = clock
         self._by_id: dict[str, ActiveCall] = {}
@@ -162,6 +172,8 @@ class CallService:
             await self._broadcast(call)
 
     async def _finish(self, active: ActiveCall) -> None:
+        if active.recorder is not None:
+            await self._stop_recording(active, final=True)
         call = active.call
         media_summary: dict[str, Any] = {}
         if active.media is not None:
@@ -240,6 +252,9 @@ class CallService:
                 args.get("sdp_mline_index"),
             )
             return {}
+        if action == "consent":
+            call = await self.consent(who, call_id, bool(args["consent"]))
+            return {"call": call.state_json()}
         if action == "media":
             await self.media_flags(who, call_id, bool(args["audio"]), bool(args["video"]))
             return {}
@@ -307,8 +322,10 @@ class CallService:
         async with active.lock:
             call, event = action(active.call, who.user_id, self.clock())
             await self._apply(active, call, event)
-            if call.state is CallState.ACCEPTED and active.media is not None:
-                active.media.set_forwarding(True)
+            if not call.is_final:
+                if active.media is not None:
+                    active.media.set_forwarding(self._may_forward(call))
+                await self._sync_recording(active)
             return call
 
     async def accept(self, who: Principal, call_id: str) -> Call:
@@ -354,7 +371,106 @@ class CallService:
                 logger.info("participant resumed user=%s call_id=%s", who.user_id, call_id)
             if event is not None:
                 await self._apply(active, call, event)
+            await self._sync_recording(active)
             return answer
+
+    def _may_forward(self, call: Call) -> bool:
+        """Nothing flows before the callee accepts; under 'required', not before consent."""
+        if call.state not in {CallState.ACCEPTED, CallState.CONNECTED}:
+            return False
+        return self.recording_policy != "required" or call.both_consented
+
+    # --------------------------------------------------------------- recording
+    async def consent(self, who: Principal, call_id: str, agree: bool) -> Call:
+        """A party gives or withdraws consent to recording (a receipt on the audit chain)."""
+        if self.recording_policy == "off":
+            raise Conflict("recording is turned off on this server", code="recording_disabled")
+        active = self._active(who, call_id)
+        async with active.lock:
+            now = self.clock()
+            if agree:
+                call, event = active.call.give_consent(
+                    who.user_id, now, notice_version=self.consent_notice_version
+                )
+            else:
+                call, event = active.call.withdraw_consent(who.user_id, now)
+            if event is not None:
+                await self._apply(active, call, event)
+            if active.media is not None:
+                active.media.set_forwarding(self._may_forward(active.call))
+            await self._sync_recording(active)
+            return active.call
+
+    async def _sync_recording(self, active: ActiveCall) -> None:
+        """Start or stop the recorder so it runs exactly while both parties consent."""
+        call = active.call
+        wanted = (
+            self.recording_policy != "off"
+            and call.both_consented
+            and call.state in {CallState.ACCEPTED, CallState.CONNECTED}
+            and active.media is not None
+        )
+        if wanted and active.recorder is None and self.recorder_factory is not None:
+            assert active.media is not None
+            active.recorder = await self.recorder_factory(call, active.media)
+            if active.recorder is None:
+                return
+            started = self.clock().isoformat()
+            info = {"status": "recording", "started_at": started, "segments": active.segments}
+            updated = call.with_recording(info)
+            await self._apply(
+                active, updated, updated._event("call.recording_started", "system", at=started)
+            )
+        elif not wanted and active.recorder is not None:
+            await self._stop_recording(active, final=call.is_final)
+
+    async def _stop_recording(self, active: ActiveCall, *, final: bool) -> None:
+        recorder, active.recorder = active.recorder, None
+        if recorder is None:
+            return
+        try:
+            result = await recorder.stop()
+        except Exception:
+            logger.exception("recording failed to finalise call_id=%s", active.call.id)
+            result = {"error": "the recording could not be finalised"}
+        stopped = self.clock().isoformat()
+        started = (active.call.recording or {}).get("started_at")
+        active.segments.append({"started_at": started, "stopped_at": stopped, **result})
+        info = {
+            "status": "stopped",
+            "started_at": started,
+            "stopped_at": stopped,
+            "segments": list(active.segments),
+        }
+        call = active.call.with_recording(info)
+        event = call._event(
+            "call.recording_stopped",
+            "system",
+            at=stopped,
+            **{k: result[k] for k in ("sha256", "bytes", "path") if k in result},
+        )
+        if final:
+            active.call = call
+            await self.store.save_call(call, event=event, node_id=self.node_id)
+        else:
+            await self._apply(active, call, event)
+        await self.threads.post(
+            NewMessage(
+                call.thread_id,
+                SYSTEM_AUTHOR,
+                MessageKind.RECORDING,
+                {
+                    "call_id": call.id,
+                    "started_at": started,
+                    "stopped_at": stopped,
+                    **{
+                        k: result[k]
+                        for k in ("sha256", "bytes", "duration_seconds", "key")
+                        if k in result
+                    },
+                },
+            )
+        )
 
     def _count_restart(self, active: ActiveCall, user_id: str) -> None:
         now = time.monotonic()

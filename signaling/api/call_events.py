@@ -60,6 +60,13 @@ def register_call_events(edge: SocketEdge, calls: CallService) -> None:
             who, "media", {"call_id": body.call_id, "audio": body.audio, "video": body.video}
         )
 
+    async def consent(who: Principal, sid: str, data: Any) -> dict[str, Any]:
+        body = parse(m.CallConsent, data)
+        return await calls.handle(
+            who, "consent", {"call_id": body.call_id, "consent": body.consent}
+        )
+
+    edge.on("call:consent", consent)
     edge.on("call:start", start)
     edge.on("rtc:offer", offer)
     edge.on("rtc:restart", restart)

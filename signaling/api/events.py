@@ -81,6 +81,14 @@ CLIENT_EVENTS: tuple[ClientEvent, ...] = (
         "A trickled ICE candidate (≤ 1 KiB); an empty candidate ends gathering.",
     ),
     ClientEvent(
+        "call:consent",
+        m.CallConsent,
+        "{ok, call}",
+        "Give (`consent: true`) or withdraw consent to recording. Recording runs only while "
+        "both parties consent; each receipt (who, when, notice version) goes on the audit chain. "
+        "Under INTERVIEW_RECORDING=required no media is forwarded until both consent.",
+    ),
+    ClientEvent(
         "call:media",
         m.CallMedia,
         "{ok}",

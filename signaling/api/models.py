@@ -74,6 +74,11 @@ class RtcCandidate(Strict):
     sdpMLineIndex: int | None = Field(default=None, ge=0, le=64)
 
 
+class CallConsent(Strict):
+    call_id: Id
+    consent: bool
+
+
 class CallMedia(Strict):
     call_id: Id
     audio: bool

@@ -91,6 +91,7 @@ class Call:
     consultation_notice_at: datetime | None = None
     recording: dict[str, Any] | None = None
     pre_contract: bool = True
+    consent: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.initiator_id == self.callee_id:
@@ -256,6 +257,32 @@ class Call:
     def with_recording(self, info: dict[str, Any]) -> Call:
         return replace(self, recording=info)
 
+    @property
+    def both_consented(self) -> bool:
+        return set(self.parties()) <= self.consent
+
+    def give_consent(
+        self, user_id: str, now: datetime, *, notice_version: str
+    ) -> tuple[Call, CallEvent | None]:
+        """A party agrees to recording; the receipt goes onto the audit chain."""
+        self._require_party(user_id)
+        if self.is_final:
+            raise Conflict(f"the call is {self.state.value}", code="call_over")
+        if user_id in self.consent:
+            return self, None
+        call = replace(self, consent=self.consent | {user_id})
+        return call, call._event(
+            "call.consent_given", user_id, at=_iso(now), notice_version=notice_version
+        )
+
+    def withdraw_consent(self, user_id: str, now: datetime) -> tuple[Call, CallEvent | None]:
+        """A party withdraws consent; recording stops."""
+        self._require_party(user_id)
+        if user_id not in self.consent:
+            return self, None
+        call = replace(self, consent=self.consent - {user_id})
+        return call, call._event("call.consent_withdrawn", user_id, at=_iso(now))
+
     # ------------------------------------------------------------------ output
     @property
     def connected_seconds(self) -> float:
@@ -298,6 +325,7 @@ class Call:
             "connected_at": _iso(self.connected_at),
             "ended_at": _iso(self.ended_at),
             "recording": self.recording,
+            "consent": sorted(self.consent),
         }
 
     def record(self, media: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -360,6 +388,7 @@ def call_to_snapshot(call: Call) -> dict[str, Any]:
         "consultation_notice_at": _iso(call.consultation_notice_at),
         "recording": call.recording,
         "pre_contract": call.pre_contract,
+        "consent": sorted(call.consent),
     }
 
 
@@ -392,6 +421,7 @@ def call_from_snapshot(data: dict[str, Any]) -> Call:
         consultation_notice_at=_dt(data["consultation_notice_at"]),
         recording=data["recording"],
         pre_contract=bool(data.get("pre_contract", True)),
+        consent=frozenset(data.get("consent", ())),
     )
 
 

@@ -182,3 +182,15 @@ class CallRouter(Protocol):
     async def start(self, handler: RemoteHandler) -> None: ...
 
     async def close(self) -> None: ...
+
+
+class CallRecording(Protocol):
+    """One running recording of a call (a remux writer fed by the media path)."""
+
+    async def stop(self) -> dict[str, Any]: ...
+
+
+class RecorderFactory(Protocol):
+    """Starts recording a call's forwarded media; returns None if it cannot."""
+
+    async def __call__(self, call: Call, media: MediaSessionPort) -> CallRecording | None: ...

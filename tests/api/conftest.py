@@ -67,10 +67,12 @@ async def make_harness(
 ) -> AsyncIterator[HarnessFactory]:
     harnesses: list[Harness] = []
     overrides_media: Any = None
+    overrides_recorder: Any = None
 
     async def make(**overrides: Any) -> Harness:
-        nonlocal overrides_media
+        nonlocal overrides_media, overrides_recorder
         overrides_media = overrides.pop("media_factory", None)
+        overrides_recorder = overrides.pop("recorder_factory", None)
         settings = Settings(
             data_dir=tmp_path / "data",
             database_url=database_url,
@@ -79,7 +81,9 @@ async def make_harness(
             service_token="service-secret",
             **overrides,
         )
-        app = create_app(settings, media_factory=overrides_media)
+        app = create_app(
+            settings, media_factory=overrides_media, recorder_factory=overrides_recorder
+        )
         client = await aiohttp_client(TestServer(app, host="127.0.0.1"))
         harness = Harness(client, app, [])
         harnesses.append(harness)

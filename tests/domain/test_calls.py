@@ -132,3 +132,18 @@ def test_server_shutdown_closes_ringing_and_live_calls() -> None:
 def test_record_refused_before_end() -> None:
     with pytest.raises(Conflict):
         connected().record()
+
+
+def test_consent_receipts() -> None:
+    call = connected()
+    call, event = call.give_consent("c", at(5), notice_version="v1")
+    assert event is not None and event.type == "call.consent_given"
+    assert event.data["notice_version"] == "v1" and not call.both_consented
+    same, none = call.give_consent("c", at(6), notice_version="v1")
+    assert none is None and same is call
+    call, _ = call.give_consent("f", at(7), notice_version="v1")
+    assert call.both_consented
+    call, event = call.withdraw_consent("f", at(8))
+    assert event is not None and event.type == "call.consent_withdrawn" and not call.both_consented
+    with pytest.raises(Forbidden):
+        call.give_consent("stranger", at(9), notice_version="v1")
