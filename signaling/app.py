@@ -49,6 +49,17 @@ async def _health(request: web.Request) -> web.Response:
     return json_response({"status": "ok"})
 
 
+async def _refresh_jwks(auth: Authenticator, every: float = 600.0) -> None:
+    """Keep the JWKS keys fresh in the background (fetching never runs on the loop)."""
+    while True:
+        try:
+            count = await auth.refresh_keys()
+            logger.info("JWKS refreshed: %d keys", count)
+        except Exception:
+            logger.exception("JWKS refresh failed; keeping the previous keys")
+        await asyncio.sleep(every)
+
+
 def _rate_limiter(settings: Settings) -> RateLimiter:
     if settings.redis_url:
         from signaling.store.redis import RedisRateLimiter
@@ -177,12 +188,16 @@ def create_app(
             from signaling.demo import seed
 
             await seed(store)
+        if settings.jwt_jwks_url:
+            refresher = asyncio.create_task(_refresh_jwks(context.auth))
         await start_server(sio)
         await calls.router.start(calls.handle_remote)
         recovered = await calls.recover()
         if recovered:
             logger.info("closed %d call(s) left open by a previous process", recovered)
         yield
+        if settings.jwt_jwks_url:
+            refresher.cancel()
         await calls.shutdown()
         await calls.router.close()
         await close_server(sio)

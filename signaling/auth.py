@@ -6,6 +6,7 @@ profile row refreshed from tokens.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import time
 from dataclasses import dataclass
@@ -47,8 +48,20 @@ class Authenticator:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._jwks: jwt.PyJWKClient | None = (
-            jwt.PyJWKClient(settings.jwt_jwks_url) if settings.jwt_jwks_url else None
+            jwt.PyJWKClient(settings.jwt_jwks_url, cache_keys=False)
+            if settings.jwt_jwks_url
+            else None
         )
+        # Keys fetched off the event loop by refresh_keys(); verify() never does network I/O.
+        self._keys: dict[str, Any] = {}
+
+    async def refresh_keys(self) -> int:
+        """Fetch the JWKS in a worker thread; returns how many keys are known."""
+        if self._jwks is None:
+            return 0
+        keys = await asyncio.to_thread(self._jwks.get_signing_keys)
+        self._keys = {k.key_id: k.key for k in keys if k.key_id}
+        return len(self._keys)
 
     def issue(self, user_id: str, name: str, role: Role, *, ttl: int | None = None) -> str:
         """Issue an HS256 token (dev login and tests)."""
@@ -93,7 +106,10 @@ class Authenticator:
         options: jwt.types.Options = {"require": ["sub", "exp", "role"]}
         if self._settings.jwt_algorithm == "RS256":
             if self._jwks is not None:
-                key: Any = self._jwks.get_signing_key_from_jwt(token).key
+                kid = jwt.get_unverified_header(token).get("kid")
+                key: Any = self._keys.get(str(kid))
+                if key is None:
+                    raise jwt.InvalidKeyError(f"unknown signing key {kid!r}")
             else:
                 key = self._settings.jwt_public_key_pem
             return dict(jwt.decode(token, key, algorithms=["RS256"], options=options))
