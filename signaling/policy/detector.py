@@ -190,43 +190,53 @@ class Detector:
         out: list[Finding] = []
         dv = views.deob
         s = dv.s
-        if "@" in s or lx.WEAK_AT in s:
-            for m in lx.EMAIL_RE.finditer(s):
-                local = m.group("local")
-                domain = m.group("domain")
-                weak_at = m.group("at") == lx.WEAK_AT
-                clean_domain = domain.replace(lx.WEAK_DOT, ".").replace(lx.WORD_DOT, ".")
-                ext = self._tld(clean_domain)
-                if not ext.suffix or not ext.domain:
-                    continue
-                registered = f"{ext.domain}.{ext.suffix}"
-                if registered in lx.PLACEHOLDER_DOMAINS or ext.suffix in lx.PLACEHOLDER_SUFFIXES:
-                    continue
-                # Keep only the registrable part plus real subdomains (drop trailing words).
-                clean_local = local.replace(lx.WEAK_DOT, ".").replace(lx.WORD_DOT, ".")
-                weak_dot = lx.WEAK_DOT in m.group()
-                word_dot = lx.WORD_DOT in m.group()
-                if (weak_at or weak_dot) and not _spoken_email_ok(
-                    clean_local, ext.domain, word_dot, s[max(0, m.start() - 60) : m.start()]
-                ):
-                    continue
-                start, end = dv.span(m.start(), m.end())
-                obfuscated = (
-                    weak_at
-                    or weak_dot
-                    or word_dot
-                    or views.text[start:end] != (f"{clean_local}@{clean_domain}")
+        pos = 0
+        while "@" in s or lx.WEAK_AT in s:
+            m = lx.EMAIL_RE.search(s, pos)
+            if m is None:
+                break
+            # A rejected candidate must not swallow the address after it: "email me at
+            # dana@x.com" first matches "me <at> dana" (rejected), then must retry right after
+            # that "at", not after the whole candidate.
+            pos = m.start("at") + 1
+            local = m.group("local")
+            domain = m.group("domain")
+            weak_at = m.group("at") == lx.WEAK_AT
+            if weak_at and (s.startswith("/", m.end()) or "@" in s[m.end() : m.end() + 1]):
+                continue  # "the brief at docs.google.com/d/x" is a link, not an address
+            clean_domain = domain.replace(lx.WEAK_DOT, ".").replace(lx.WORD_DOT, ".")
+            ext = self._tld(clean_domain)
+            if not ext.suffix or not ext.domain:
+                continue
+            registered = f"{ext.domain}.{ext.suffix}"
+            if registered in lx.PLACEHOLDER_DOMAINS or ext.suffix in lx.PLACEHOLDER_SUFFIXES:
+                continue
+            # Keep only the registrable part plus real subdomains (drop trailing words).
+            clean_local = local.replace(lx.WEAK_DOT, ".").replace(lx.WORD_DOT, ".")
+            weak_dot = lx.WEAK_DOT in m.group()
+            word_dot = lx.WORD_DOT in m.group()
+            if (weak_at or weak_dot) and not _spoken_email_ok(
+                clean_local, ext.domain, word_dot, s[max(0, m.start() - 60) : m.start()]
+            ):
+                continue
+            pos = m.end()
+            start, end = dv.span(m.start(), m.end())
+            obfuscated = (
+                weak_at
+                or weak_dot
+                or word_dot
+                or views.text[start:end] != (f"{clean_local}@{clean_domain}")
+            )
+            out.append(
+                Finding(
+                    "email",
+                    start,
+                    end,
+                    views.text[start:end],
+                    f"{clean_local}@{clean_domain}",
+                    0.9 if obfuscated else 0.98,
                 )
-                out.append(
-                    Finding(
-                        "email",
-                        start,
-                        end,
-                        views.text[start:end],
-                        f"{clean_local}@{clean_domain}",
-                        0.9 if obfuscated else 0.98,
-                    )
-                )
+            )
         for m in lx.SPLIT_EMAIL_RE.finditer(views.norm.s):
             user = m.group("user")
             if not any(c in user for c in "._0123456789") and not re.search(

@@ -384,3 +384,21 @@ def test_extra_cases_file_is_valid_jsonl() -> None:
     for line in (HERE / "extra_cases.jsonl").read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         assert set(record["labels"]) <= set(LABELS)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Sure, email me at dana.kowalski@gmail.com or call +1 415 867 5309 tonight",
+            {"email", "phone"},
+        ),
+        ("email me at dana.kowalski@gmail.com", {"email"}),
+        ("You can write to me at mateo.quiroga@proton.me whenever.", {"email"}),
+        ("reach me at john.doe at gmail dot com", {"email"}),
+        ("I'll send the brief at docs.google.com/document/d/1abc", {"file_share"}),
+    ],
+)
+def test_address_after_spoken_at_cue(text: str, expected: set[str]) -> None:
+    # A rejected "me <at> ..." candidate must not hide the real address that follows it.
+    assert labels(text) == expected
