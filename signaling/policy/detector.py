@@ -703,7 +703,7 @@ def _validate_run(s: str, run: _Run, has_cue: bool) -> tuple[str | None, float]:
     text = s[run.start : run.end]
     if _negative_context(s, run.start):
         return None, 0.0
-    if lx.DATE_RE.search(text) and not run.plus:
+    if not run.plus and _date_run(text, len(run.digits)):
         return None, 0.0
     seps = "".join(run.seps)
     if not run.plus:
@@ -725,6 +725,20 @@ def _validate_run(s: str, run: _Run, has_cue: bool) -> tuple[str | None, float]:
         if loose is not None:
             return loose, 0.7
     return None, 0.0
+
+
+def _date_run(text: str, n_digits: int) -> bool:
+    """A plausible calendar date makes up (nearly) all of the run: "06/30/2025 1159" is a
+    date and a time, while "8 (903) 123-45-67" merely ends in a date-shaped group."""
+    for m in lx.DATE_RE.finditer(text):
+        parts = [int(p) for p in re.split(r"[/.-]", m.group())]
+        lens = [len(p) for p in re.split(r"[/.-]", m.group())]
+        ymd = lens[0] == 4 and 1 <= parts[1] <= 12 and 1 <= parts[2] <= 31
+        dmy = lens[0] <= 2 and lens[2] in (2, 4) and 1 <= min(parts[0], parts[1])
+        dmy = dmy and min(parts[0], parts[1]) <= 12 and max(parts[0], parts[1]) <= 31
+        if (ymd or dmy) and sum(c.isdigit() for c in m.group()) >= n_digits - 4:
+            return True
+    return False
 
 
 def _fictional(digits: str) -> bool:

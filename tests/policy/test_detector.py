@@ -402,3 +402,14 @@ def test_extra_cases_file_is_valid_jsonl() -> None:
 def test_address_after_spoken_at_cue(text: str, expected: set[str]) -> None:
     # A rejected "me <at> ..." candidate must not hide the real address that follows it.
     assert labels(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("мой номер 8 (903) 123-45-67, звони вечером", "+79031234567"),
+        ("call 8 (903) 123-45-67", "+79031234567"),
+    ],
+)
+def test_phone_ending_in_date_shaped_group(text: str, value: str) -> None:
+    assert [f.value for f in only(text, "phone")] == [value]
