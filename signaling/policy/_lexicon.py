@@ -91,27 +91,138 @@ DIGIT_WORDS = MappingProxyType(
         "nau": "9",
     }
 )
-TENS_WORDS = MappingProxyType(
+# Two-digit numbers said as one word ("douze", "dieciocho", "восемнадцать"): French and
+# Spanish speakers read phone numbers in pairs, so these matter as much as single digits.
+TWO_DIGIT_WORDS = MappingProxyType(
     {
-        "ten": "10",
-        "twenty": "2",
-        "thirty": "3",
-        "forty": "4",
-        "fifty": "5",
-        "sixty": "6",
-        "seventy": "7",
-        "eighty": "8",
-        "ninety": "9",
+        # en
+        "ten": 10,
+        "eleven": 11,
+        "twelve": 12,
+        "thirteen": 13,
+        "fourteen": 14,
+        "fifteen": 15,
+        "sixteen": 16,
+        "seventeen": 17,
+        "eighteen": 18,
+        "nineteen": 19,
+        # es
+        "diez": 10,
+        "once": 11,
+        "doce": 12,
+        "trece": 13,
+        "catorce": 14,
+        "quince": 15,
+        "dieciseis": 16,
+        "diecisiete": 17,
+        "dieciocho": 18,
+        "diecinueve": 19,
+        "veintiuno": 21,
+        "veintiun": 21,
+        "veintidos": 22,
+        "veintitres": 23,
+        "veinticuatro": 24,
+        "veinticinco": 25,
+        "veintiseis": 26,
+        "veintisiete": 27,
+        "veintiocho": 28,
+        "veintinueve": 29,
+        # pt
+        "dez": 10,
+        "onze": 11,
+        "doze": 12,
+        "treze": 13,
+        "catorze": 14,
+        "quatorze": 14,
+        "quinze": 15,
+        "dezesseis": 16,
+        "dezasseis": 16,
+        "dezessete": 17,
+        "dezassete": 17,
+        "dezoito": 18,
+        "dezenove": 19,
+        "dezanove": 19,
+        # fr (onze, quatorze, quinze shared with pt)
+        "dix": 10,
+        "douze": 12,
+        "treize": 13,
+        "seize": 16,
+        "dix-sept": 17,
+        "dix-huit": 18,
+        "dix-neuf": 19,
+        # ru
+        "десять": 10,
+        "одиннадцать": 11,
+        "двенадцать": 12,
+        "тринадцать": 13,
+        "четырнадцать": 14,
+        "пятнадцать": 15,
+        "шестнадцать": 16,
+        "семнадцать": 17,
+        "восемнадцать": 18,
+        "девятнадцать": 19,
     }
 )
-UNIT_WORDS_EN = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+TENS_WORDS = MappingProxyType(
+    {
+        "twenty": 2,
+        "thirty": 3,
+        "forty": 4,
+        "fifty": 5,
+        "sixty": 6,
+        "seventy": 7,
+        "eighty": 8,
+        "ninety": 9,
+        "veinte": 2,
+        "treinta": 3,
+        "cuarenta": 4,
+        "cincuenta": 5,
+        "sesenta": 6,
+        "setenta": 7,
+        "ochenta": 8,
+        "noventa": 9,
+        "vinte": 2,
+        "trinta": 3,
+        "quarenta": 4,
+        "cinquenta": 5,
+        "sessenta": 6,
+        "oitenta": 8,
+        "vingt": 2,
+        "trente": 3,
+        "quarante": 4,
+        "cinquante": 5,
+        "soixante": 6,
+        "quatre-vingts": 8,
+        "quatre-vingt": 8,
+        "quatre vingt": 8,
+        "двадцать": 2,
+        "тридцать": 3,
+        "сорок": 4,
+        "пятьдесят": 5,
+        "шестьдесят": 6,
+        "семьдесят": 7,
+        "восемьдесят": 8,
+        "девяносто": 9,
+    }
+)
+_UNIT_ALT = "|".join(
+    sorted(
+        [k for k, v in DIGIT_WORDS.items() if v != "0"] + list(TWO_DIGIT_WORDS),
+        key=len,
+        reverse=True,
+    )
+)
 
+# "cinquante-six", "treinta y cuatro", "vinte e um", "vingt et un", "soixante-dix-huit",
+# "twenty one", "сорок два"; a lone digit word or two-digit word otherwise.
 DIGIT_WORD_RE = re.compile(
     r"(?<![\w])(?:(?P<tens>"
-    + "|".join(k for k in TENS_WORDS if k != "ten")
-    + r")(?:[\s-]+(?P<unit>"
-    + "|".join(UNIT_WORDS_EN)
-    + r"))?|(?P<word>"
+    + "|".join(sorted(TENS_WORDS, key=len, reverse=True))
+    + r")(?:(?:\s*-\s*|-et-|\s+(?:y|e|et|and)\s+|\s+)(?P<unit>"
+    + _UNIT_ALT
+    + r")(?![\w-]))?|(?P<two>"
+    + "|".join(sorted(TWO_DIGIT_WORDS, key=len, reverse=True))
+    + r")|(?P<word>"
     + "|".join(sorted(DIGIT_WORDS, key=len, reverse=True))
     + r"))(?![\w])"
 )

@@ -465,10 +465,18 @@ def _build_views(text: str) -> _Views:
     return _Views(text, norm, deob, digits)
 
 
-def _digit_word(m: re.Match[str]) -> str:
-    if m.group("tens"):
+def _digit_word(m: re.Match[str]) -> str | None:
+    tens = m.group("tens")
+    if tens:
         unit = m.group("unit")
-        return lx.TENS_WORDS[m.group("tens")] + (lx.DIGIT_WORDS[unit] if unit else "0")
+        value = lx.TENS_WORDS[tens] * 10
+        if unit:
+            two = lx.TWO_DIGIT_WORDS.get(unit)
+            value += two if two is not None else int(lx.DIGIT_WORDS[unit])
+        return str(value) if value < 100 else None
+    two_word = m.group("two")
+    if two_word:
+        return str(lx.TWO_DIGIT_WORDS[two_word])
     return lx.DIGIT_WORDS[m.group("word")]
 
 

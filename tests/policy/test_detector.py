@@ -413,3 +413,21 @@ def test_address_after_spoken_at_cue(text: str, expected: set[str]) -> None:
 )
 def test_phone_ending_in_date_shaped_group(text: str, value: str) -> None:
     assert [f.value for f in only(text, "phone")] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "mon portable : zéro six, douze, trente-quatre, cinquante-six, soixante-dix-huit",
+            "+33612345678",
+        ),
+        ("mi número es seis, doce, treinta y cuatro, cincuenta y seis, setenta y ocho", None),
+        ("call me on seven one eight, four four zero, two nine three one", "+17184402931"),
+    ],
+)
+def test_phone_in_paired_number_words(text: str, value: str | None) -> None:
+    found = only(text, "phone")
+    assert found
+    if value is not None:
+        assert found[0].value == value
