@@ -57,6 +57,9 @@ def blockbuster(request: pytest.FixtureRequest) -> Iterator[BlockBuster | None]:
             function.can_block_in("asyncpg/connect_utils.py", {"_parse_connect_dsn_and_args"})
             # redis-py looks up its own package version (importlib.metadata) per connection.
             function.can_block_in("redis/utils.py", {"get_lib_version"})
+            # aiortc joins its own decoder/encoder threads when a transceiver stops.
+            function.can_block_in("aiortc/rtcrtpreceiver.py", {"__stop_decoder", "stop"})
+            function.can_block_in("aiortc/rtcrtpsender.py", {"stop", "_run_rtp"})
         # abspath only calls getcwd for relative paths; engine construction uses it.
         bb.functions["os.path.abspath"].deactivate()
         yield bb
