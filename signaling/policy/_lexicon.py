@@ -256,6 +256,8 @@ WORD_DOT_RE = re.compile(
     r"(?<=[a-z0-9])\s+(?:(?P<dot>dot|\.)|(?P<weak>punto|ponto|point|точка))\s+(?=[a-z0-9])"
 )
 SPACED_RUN_RE = re.compile(r"(?<!\S)\S(?: \S){5,}(?!\S)")
+# "t dot me slash olena": a spoken slash, only between host/path-like pieces.
+WORD_SLASH_RE = re.compile(r"(?<=[a-z0-9_\ue002])\s+(?:slash|barra|слэш|слеш)\s+(?=[a-z0-9_+])")
 
 # --- email --------------------------------------------------------------------------------
 
@@ -325,7 +327,7 @@ DISCORD_TAG_RE = re.compile(r"(?<![\w/#.@-])(?P<name>[a-z0-9_.]{2,32})#(?P<tag>\
 CHANNEL_RE = re.compile(
     r"(?<![\w@./-])(?P<ch>skype|telegram|telegramm|tg|whats ?app|wechat|weixin|vx|wx|signal"
     r"|viber|discord|instagram|insta|ig|twitter|x|threads|snapchat|snap|kik|matrix|element"
-    r"|facebook|fb|messenger|tiktok|line|slack|linkedin|телеграм\w*|телег\w*|тг|ватсап\w*"
+    r"|facebook|fb|messenger|tiktok|line|slack|linkedin|kakaotalk|kakao|zalo|threema|телеграм\w*|телег\w*|тг|ватсап\w*"
     r"|вотсап\w*|вайбер\w*|дискорд\w*|инстаграм\w*|инст\w*|скайп\w*|вичат\w*|вк|vk)(?![\w-])"
 )
 # Channel names that are also ordinary words: they need an "@" or an explicit "id" word.
@@ -334,8 +336,16 @@ WEAK_CHANNELS = frozenset(
 )
 HANDLE_CONNECTORS = frozenset(
     """is id username user handle nick nickname name account acc es e est c'est : - = > as como
+    soy sou i'm im am я je suis moi hoon hun
     comme here at on me my mi meu mon ma it's its: это мой мой: ник логин hai he h pe par sur en
     no na @ , via under aqui ici le la o a el el: id: username: handle: mera meri""".split()
+)
+# Chat-wide mentions in Slack/Discord/Teams: never a person's handle.
+BROADCAST_MENTIONS = frozenset({"here", "channel", "everyone", "all", "team", "someone"})
+# Words allowed between an @handle and the channel name after it ("@nora on my Telegram").
+PRE_CHANNEL_CONNECTORS = frozenset(
+    """on in at via over through my our is es e est c'est en no na sur pe par por мой в на
+    dm me us or and also""".split()
 )
 HANDLE_ID_WORDS = frozenset(
     """id username user handle nick nickname usuario usuário utilisateur pseudo ник логин
@@ -357,7 +367,8 @@ DM_CUE_RE = re.compile(
 # --- meeting tools named without a link ------------------------------------------------------
 
 MEETING_TOOL_RE = re.compile(
-    r"(?<![\w.@/-])(?P<tool>zoom|google meet|g-?meet|hangouts?|ms teams|microsoft teams|teams"
+    r"(?<![\w.@/-])(?P<tool>zoom|зум\w*|гугл[ -]?мит\w*|тимс\w*|вебекс\w*"
+    r"|google meet|g-?meet|hangouts?|ms teams|microsoft teams|teams"
     r"|whereby|jitsi|webex|gotomeeting|goto meeting|bluejeans|facetime|calendly|cal\.com)"
     r"(?![\w/-])"
 )
@@ -403,7 +414,8 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?:telegram|телеграм\w*|телег\w*|тг|tg|discord|дискорд\w*|skype|скайп\w*|wechat"
             r"|weixin|line app|instagram|insta|инст\w*|facebook|messenger|linkedin|twitter"
-            r"|snapchat|kik|slack|social media|redes sociales|redes sociais|reseaux sociaux)\b"
+            r"|snapchat|kik|slack|kakao\w*|zalo|threema|social media|redes sociales|redes sociais"
+            r"|reseaux sociaux)\b"
         ),
     ),
     (
@@ -488,6 +500,7 @@ FILE_SERVICE_RE = re.compile(
 )
 FILE_VERB_RE = re.compile(
     r"\b(?:send|sending|share|sharing|upload|uploading|put|drop|transfer|instead of attaching"
+    r"|mand\w*|envi\w*|envo\w*|sub(?:o|i|e|ir|imos)|pas(?:o|e|a)|закин\w*|кину\w*|download"
     r"|envia\w*|manda\w*|sube|subir|compart\w*|envoie\w*|envoy\w*|partag\w*|depose\w*|отправ\w*"
     r"|скин\w*|загруз\w*|kar do|bhej\w*|over)\b"
 )
@@ -499,6 +512,7 @@ PAY_METHOD_RE = re.compile(
     r"\b(?:paypal|pay pal|paypal\.me|payoneer|zelle|venmo|cash ?app|pix|upi|paytm|phonepe|gpay"
     r"|google pay|revolut|skrill|western union|moneygram|crypto|bitcoin|btc|usdt|usdc|eth|ethereum"
     r"|binance|tether|bank transfer|wire transfer|bank account|bank details|iban|swift|transferwise"
+    r"|clabe|cbu|cvu|routing number|sort code|chave pix|upi id|wallet address|ach|sepa"
     r"|(?:via|through|by|on|over|with|using|my) wise|transferencia|transferencia bancaria"
     r"|transferencia|deposito|virement|перевод\w*|на карту|карт\w*|qiwi|юмани|yoomoney|сбп"
     r"|mercado pago|nequi|bizum|daviplata|interac|e-transfer|wallet|кошел\w*|boleto)\b"
@@ -507,7 +521,9 @@ PAY_VERB_RE = re.compile(
     r"\b(?:pay|paid|paying|payment|send|sending|deposit|transfer|wire|tip|invoice|accept|fund"
     r"|pagar|pague|paga|pagame|pago|envia|manda|payer|paye|payez|paiement|virement|envoie"
     r"|оплат\w*|заплат\w*|плат\w*|перевед\w*|переве\w*|скин\w*|pay kar\w*|payment kar\w*|bhej\w*"
-    r"|de do)\b"
+    r"|de do|upfront|advance|half|balance|remaining|adelanto|anticipo|sinal|acompte|аванс"
+    r"|предоплат\w*|(?:paypal|zelle|venmo|cash ?app|wise|revolut|pix|gpay|upi|payoneer)"
+    r" (?:me|you|it|us))\b"
 )
 PAY_PROJECT_NEG_RE = re.compile(
     r"integrat\w*|checkout|\bapi\b|\bsdk\b|gateway|plugin|webhook|implement\w*|\bstore\b|sandbox"
@@ -533,6 +549,7 @@ OUTSIDE_RE = re.compile(
     r" (?:platform|site)|fuera de (?:la|esta) plataforma|fora da plataforma|en dehors de la"
     r" plateforme|hors (?:de la )?plateforme|вне платформы|мимо платформы|минуя платформу"
     r"|platform (?:ke|se) bahar|directly|directamente|diretamente|directement|напрямую"
+    r"|\bdirect[aoe]?\b|\bdiret[ao]\b|\bseedha\b"
 )
 
 # --- phones -------------------------------------------------------------------------------

@@ -456,6 +456,8 @@ def _build_views(text: str) -> _Views:
         deob = deob.sub(lx.BRACKET_DOT_RE, lambda m: ".")
     deob = deob.sub(lx.WORD_AT_RE, lambda m: lx.WEAK_AT if m.group("weak") else "@")
     deob = deob.sub(lx.WORD_DOT_RE, lambda m: lx.WEAK_DOT if m.group("weak") else lx.WORD_DOT)
+    if lx.WORD_DOT in deob.s:
+        deob = deob.sub(lx.WORD_SLASH_RE, lambda m: "/")
     digits = norm.sub(lx.DIGIT_WORD_RE, _digit_word)
     if digits is not norm and lx.REPEAT_RE.search(digits.s):
         digits = digits.sub(
@@ -512,9 +514,13 @@ def _handles(views: _Views, taken: list[tuple[int, int]]) -> list[Finding]:
                 at_done.add(a)
             add(a, b, f"{_channel_key(name)}:{ident}", 0.85)
             continue
-        # "@noraphoto on Telegram": an @handle just before the channel name.
+        # "@noraphoto on Telegram": an @handle just before the channel name, joined to it by
+        # nothing but connectors ("@here like Slack does" is a mention, not a contact).
         window_start = max(0, ch.start() - 30)
         for m in lx.AT_HANDLE_RE.finditer(s, window_start, ch.start()):
+            between = re.findall(r"[^\W\d_]+", s[m.end() : ch.start()])
+            if any(w not in lx.PRE_CHANNEL_CONNECTORS for w in between):
+                continue
             if _valid_at_handle(s, m) and m.start() not in at_done:
                 at_done.add(m.start())
                 add(m.start(), m.end(), f"{_channel_key(name)}:@{m.group('name')}", 0.8)
@@ -539,7 +545,7 @@ def _valid_at_handle(s: str, m: re.Match[str]) -> bool:
     if after and lx.AT_HANDLE_AFTER_BAD.match(after):
         return False
     name = m.group("name")
-    return len(name) >= 3 and not name.isdigit()
+    return len(name) >= 3 and not name.isdigit() and name not in lx.BROADCAST_MENTIONS
 
 
 def _identifier_after(s: str, pos: int, *, weak: bool) -> tuple[int, int, str] | None:

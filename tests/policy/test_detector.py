@@ -431,3 +431,36 @@ def test_phone_in_paired_number_words(text: str, value: str | None) -> None:
     assert found
     if value is not None:
         assert found[0].value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Telegram: t dot me slash olena_art", {"handle"}),
+        ("dropbox dot com slash s slash ab12cd34 has the fonts", {"file_share"}),
+        ("KakaoTalk ID is jiwoo_park, add me there", {"handle"}),
+        ("Agrégame en Telegram, soy @valen_ux", {"handle"}),
+        ("давай созвонимся в Зуме завтра", {"meeting_link"}),
+        ("te mando los archivos por Google Drive esta noche", {"off_platform"}),
+        ("Zelle me the first half at 917-482-3316", {"off_platform", "phone"}),
+        ("Prefiero transferencia bancaria directa, te paso mi CLABE", {"off_platform"}),
+        ("The mention parser must handle @channel and @here like Slack does.", set()),
+        ("@here on Slack we announced it", set()),
+        ("Read docs dot python dot org slash 3 slash library", set()),
+        ("Pay half upfront via the platform milestone, rest on delivery.", set()),
+        ("Kind of a big file, can I send it in two parts here?", set()),
+    ],
+)
+def test_heldout_style_siblings(text: str, expected: set[str]) -> None:
+    assert labels(text) == expected
+
+
+def test_heldout_style_quality_gate() -> None:
+    path = HERE / "heldout_style.jsonl"
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(records) >= 150
+    assert sum(1 for r in records if not r["labels"]) >= 60
+    assert all(set(r["labels"]) <= set(LABELS) for r in records)
+    precision, recall = _corpus_scores(path)
+    assert precision >= 0.97
+    assert recall >= 0.95
