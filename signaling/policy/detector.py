@@ -276,7 +276,9 @@ def _phone_from_whatsapp(u: _Url) -> str | None:
         number = phonenumbers.parse("+" + digits, None)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_possible_number(number):
+    # The link itself says "this is a phone number": any number under a real country code
+    # counts, including legacy forms libphonenumber calls impossible (Mexico's "+52 1 ...").
+    if phonenumbers.region_code_for_country_code(number.country_code) == "ZZ":
         return None
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 

@@ -464,3 +464,7 @@ def test_heldout_style_quality_gate() -> None:
     precision, recall = _corpus_scores(path)
     assert precision >= 0.97
     assert recall >= 0.95
+
+
+def test_wa_me_with_legacy_mexican_mobile_prefix_is_phone() -> None:
+    assert labels("escríbeme al wa.me/5215512345678") == {"handle", "phone"}
