@@ -278,7 +278,7 @@ def _phone_from_whatsapp(u: _Url) -> str | None:
         return None
     # The link itself says "this is a phone number": any number under a real country code
     # counts, including legacy forms libphonenumber calls impossible (Mexico's "+52 1 ...").
-    if phonenumbers.region_code_for_country_code(number.country_code) == "ZZ":
+    if phonenumbers.region_code_for_country_code(number.country_code or 0) == "ZZ":
         return None
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
