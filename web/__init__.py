@@ -1,0 +1,1 @@
+"""The browser client and auditor console (TypeScript in ``web/src``, built into ``web/dist``)."""

@@ -1,0 +1,188 @@
+// Auditor console: search calls, open a thread's timeline, verify, export, cases, charts.
+
+import type { Api } from "./api";
+import { clear, h } from "./dom";
+import { describeCall, formatTime } from "./format";
+
+interface CallRow {
+  call_id: string;
+  thread_id: string;
+  job_title: string;
+  client_id: string;
+  freelancer_id: string;
+  kind: string;
+  state: string;
+  end_reason: string | null;
+  started_at: string;
+  connected_seconds: number | null;
+  recorded: boolean;
+  record: Record<string, unknown> | null;
+}
+
+export function renderAuditor(root: HTMLElement, api: Api): void {
+  clear(root);
+  const results = h("tbody", {});
+  const detail = h("section", { id: "audit-detail" });
+  const more = h("button", { hidden: true }, "More results");
+  const field = (name: string, label: string, type = "text"): HTMLInputElement => {
+    return h("input", { name, type, placeholder: label, "aria-label": label }) as HTMLInputElement;
+  };
+  const inputs = [
+    field("participant", "Participant id"),
+    field("job_id", "Job id"),
+    field("from", "From", "date"),
+    field("to", "To", "date"),
+  ];
+  const kind = h("select", { name: "kind", "aria-label": "Kind" }, h("option", { value: "" }, "any kind"),
+    ...["audio", "video", "zoom"].map((k) => h("option", { value: k }, k)));
+  const flag = h("select", { name: "flag", "aria-label": "Policy flag" }, h("option", { value: "" }, "any flag"),
+    ...["email", "phone", "handle", "meeting_link", "file_share", "off_platform"].map((k) => h("option", { value: k }, k)));
+  const error = h("p", { class: "error", role: "alert" });
+  let cursor: string | null = null;
+
+  const query = (): URLSearchParams => {
+    const params = new URLSearchParams();
+    for (const input of inputs) {
+      if (!input.value) continue;
+      const value = input.type === "date" ? new Date(input.value).toISOString() : input.value;
+      params.set(input.name, value);
+    }
+    if (kind.value) params.set("kind", kind.value);
+    if (flag.value) params.set("flag", flag.value);
+    return params;
+  };
+
+  const search = async (append = false): Promise<void> => {
+    error.textContent = "";
+    const params = query();
+    if (append && cursor) params.set("cursor", cursor);
+    try {
+      const data = await api.get<{ calls: CallRow[]; next_cursor: string | null }>(`/api/audit/calls?${params}`);
+      if (!append) clear(results);
+      for (const row of data.calls) {
+        results.append(
+          h(
+            "tr",
+            { "data-testid": "audit-result", "data-call-id": row.call_id },
+            h("td", {}, formatTime(row.started_at, undefined, true)),
+            h("td", {}, row.job_title),
+            h("td", {}, `${row.client_id} ↔ ${row.freelancer_id}`),
+            h("td", {}, row.record ? describeCall(row.record) : row.state),
+            h("td", {}, row.recorded ? "recorded" : ""),
+            h("td", {}, h("button", { class: "link", onclick: () => void openTimeline(row.thread_id) }, "Review")),
+          ),
+        );
+      }
+      cursor = data.next_cursor;
+      more.hidden = !cursor;
+    } catch (e) {
+      error.textContent = e instanceof Error ? e.message : String(e);
+    }
+  };
+
+  const openTimeline = async (threadId: string): Promise<void> => {
+    clear(detail);
+    const data = await api.get<{
+      thread: { job_title: string; stage: string };
+      timeline: Record<string, unknown>[];
+      verification: { ok: boolean; checked: number; reason: string; first_bad_position: number | null };
+      cases: { id: string; status: string; reason: string }[];
+    }>(`/api/audit/threads/${threadId}/timeline`);
+    const v = data.verification;
+    const list = h("ol", { "data-testid": "audit-timeline" });
+    for (const item of data.timeline) {
+      const body = (item.body ?? {}) as Record<string, unknown>;
+      let text: string;
+      if (item.type === "blocked_message") text = `BLOCKED (${(item.labels as string[]).join(", ")}): ${String(item.original_text)}`;
+      else if (item.kind === "call") text = describeCall(body);
+      else if (item.original_text) text = `${String(body.text)}  — original: ${String(item.original_text)}`;
+      else text = String(body.text ?? body.notice ?? item.kind ?? "");
+      list.append(h("li", {}, h("time", {}, formatTime(String(item.at), undefined, true)), " ", `${String(item.author_id ?? "")}: `, text));
+    }
+    detail.append(
+      h("h3", {}, `${data.thread.job_title} (${data.thread.stage})`),
+      h(
+        "p",
+        { "data-testid": "audit-verify-status", class: v.ok ? "ok" : "bad" },
+        v.ok ? `Audit chain verified: ${v.checked} entries intact` : `Audit chain BROKEN at position ${v.first_bad_position}: ${v.reason}`,
+      ),
+      list,
+    );
+  };
+
+  const exportLink = (fmt: string): HTMLElement =>
+    h(
+      "button",
+      {
+        "data-testid": fmt === "csv" ? "audit-export" : `audit-export-${fmt}`,
+        onclick: async () => {
+          const token = sessionStorage.getItem("interview.token") ?? "";
+          const response = await fetch(`/api/audit/calls.${fmt}?${query()}`, { headers: { Authorization: `Bearer ${token}` } });
+          const blob = await response.blob();
+          const a = h("a", { href: URL.createObjectURL(blob), download: `calls.${fmt}` });
+          document.body.append(a);
+          a.click();
+          a.remove();
+        },
+      },
+      `Export ${fmt.toUpperCase()}`,
+    );
+
+  const cases = h("ul", { "data-testid": "case-list" });
+  const charts = h("section", { class: "charts" });
+  const loadSide = async (): Promise<void> => {
+    const data = await api.get<{ cases: { id: string; status: string; reason: string; thread_id: string }[] }>("/api/audit/cases");
+    clear(cases);
+    for (const c of data.cases) {
+      cases.append(h("li", {}, `${c.status}: ${c.reason} `, h("button", { class: "link", onclick: () => void openTimeline(c.thread_id) }, "Review")));
+    }
+    if (!data.cases.length) cases.append(h("li", { class: "muted" }, "No cases."));
+    const stats = await api.get<{ calls_per_day: Record<string, Record<string, number>>; open_cases: number }>("/api/audit/stats");
+    clear(charts);
+    const days = Object.keys(stats.calls_per_day).sort();
+    const max = Math.max(1, ...days.map((d) => Object.values(stats.calls_per_day[d]).reduce((a, b) => a + b, 0)));
+    const bars = h("div", { class: "chart", "aria-label": "Calls per day" });
+    for (const d of days) {
+      const total = Object.values(stats.calls_per_day[d]).reduce((a, b) => a + b, 0);
+      const bar = h("div", { title: `${d}: ${total} calls` });
+      bar.style.height = `${(total / max) * 100}%`;
+      bars.append(bar);
+    }
+    charts.append(h("h3", {}, `Calls per day · open cases: ${stats.open_cases}`), bars);
+  };
+
+  const form = h(
+    "form",
+    {
+      "data-testid": "audit-search",
+      onsubmit: (event: Event) => {
+        event.preventDefault();
+        void search();
+      },
+    },
+    ...inputs,
+    kind,
+    flag,
+    h("button", { type: "submit" }, "Search"),
+    exportLink("csv"),
+    exportLink("jsonl"),
+  );
+  more.addEventListener("click", () => void search(true));
+  root.append(
+    h(
+      "div",
+      { class: "audit" },
+      h("h2", {}, "Call logs"),
+      form,
+      error,
+      h("table", {}, h("thead", {}, h("tr", {}, ...["When", "Job", "Parties", "Call", "", ""].map((c) => h("th", {}, c)))), results),
+      more,
+      detail,
+      h("h3", {}, "Case queue"),
+      cases,
+      charts,
+    ),
+  );
+  void search();
+  void loadSide();
+}

@@ -1,0 +1,186 @@
+// One WebRTC call between this browser and the server's media peer.
+// The browser always offers; the server answers. Candidates trickle after the offer's ack.
+
+import type { Socket } from "socket.io-client";
+
+import { qualityFrom, type Quality } from "./format";
+
+export interface Ack {
+  ok: boolean;
+  code?: string;
+  reason?: string;
+  sdp?: string;
+  [key: string]: unknown;
+}
+
+export function emitAck(socket: Socket, event: string, payload: unknown): Promise<Ack> {
+  return new Promise((resolve) => {
+    socket.timeout(20000).emit(event, payload, (err: Error | null, ack: Ack) => {
+      if (err) resolve({ ok: false, code: "timeout", reason: "The server did not answer in time." });
+      else resolve(ack);
+    });
+  });
+}
+
+export interface DeviceChoice {
+  audioId?: string;
+  videoId?: string;
+}
+
+/** Turn getUserMedia failures into messages a person can act on. */
+export function mediaErrorMessage(error: unknown): string {
+  const name = error instanceof DOMException ? error.name : "";
+  if (name === "NotAllowedError" || name === "SecurityError") {
+    return "Camera or microphone permission was denied. Allow access in the browser's site settings and try again.";
+  }
+  if (name === "NotFoundError" || name === "OverconstrainedError") {
+    return "No camera or microphone was found. Connect one, or start an audio call.";
+  }
+  if (name === "NotReadableError") {
+    return "The camera or microphone is in use by another application.";
+  }
+  return `Could not start the camera or microphone${error instanceof Error ? `: ${error.message}` : "."}`;
+}
+
+export async function getLocalMedia(kind: "audio" | "video", devices: DeviceChoice): Promise<MediaStream> {
+  return navigator.mediaDevices.getUserMedia({
+    audio: devices.audioId ? { deviceId: { exact: devices.audioId } } : true,
+    video:
+      kind === "video"
+        ? devices.videoId
+          ? { deviceId: { exact: devices.videoId } }
+          : { width: { ideal: 640 }, height: { ideal: 480 } }
+        : false,
+  });
+}
+
+export class CallSession {
+  readonly pc: RTCPeerConnection;
+  readonly remote = new MediaStream();
+  private pendingCandidates: RTCIceCandidateInit[] = [];
+  private offered = false;
+  private statsTimer: number | undefined;
+  private restarting = false;
+  onQuality: (q: Quality) => void = () => {};
+  onError: (message: string) => void = () => {};
+
+  constructor(
+    private readonly socket: Socket,
+    readonly callId: string,
+    readonly local: MediaStream,
+    iceServers: RTCIceServer[],
+  ) {
+    this.pc = new RTCPeerConnection({ iceServers });
+    for (const track of local.getTracks()) this.pc.addTrack(track, local);
+    this.pc.ontrack = (event) => {
+      this.remote.addTrack(event.track);
+    };
+    this.pc.onicecandidate = (event) => {
+      if (!event.candidate) return;
+      const init = event.candidate.toJSON();
+      if (this.offered) void this.sendCandidate(init);
+      else this.pendingCandidates.push(init);
+    };
+    this.pc.oniceconnectionstatechange = () => {
+      if (this.pc.iceConnectionState === "failed") void this.restart();
+    };
+    this.statsTimer = window.setInterval(() => void this.sampleStats(), 2000);
+  }
+
+  private async sendCandidate(init: RTCIceCandidateInit): Promise<void> {
+    await emitAck(this.socket, "rtc:candidate", {
+      call_id: this.callId,
+      candidate: init.candidate ?? "",
+      sdpMid: init.sdpMid ?? null,
+      sdpMLineIndex: init.sdpMLineIndex ?? null,
+    });
+  }
+
+  async connect(): Promise<void> {
+    await this.pc.setLocalDescription(await this.pc.createOffer());
+    const ack = await emitAck(this.socket, "rtc:offer", {
+      call_id: this.callId,
+      sdp: this.pc.localDescription?.sdp ?? "",
+    });
+    if (!ack.ok || !ack.sdp) throw new Error(ack.reason ?? "The server refused the media offer.");
+    await this.pc.setRemoteDescription({ type: "answer", sdp: ack.sdp });
+    this.offered = true;
+    for (const c of this.pendingCandidates.splice(0)) await this.sendCandidate(c);
+  }
+
+  async restart(): Promise<void> {
+    if (this.restarting) return;
+    this.restarting = true;
+    try {
+      await this.pc.setLocalDescription(await this.pc.createOffer({ iceRestart: true }));
+      const ack = await emitAck(this.socket, "rtc:restart", {
+        call_id: this.callId,
+        sdp: this.pc.localDescription?.sdp ?? "",
+      });
+      if (ack.ok && ack.sdp) await this.pc.setRemoteDescription({ type: "answer", sdp: ack.sdp });
+      else this.onError(ack.reason ?? "Reconnecting the call failed.");
+    } finally {
+      this.restarting = false;
+    }
+  }
+
+  setTrackEnabled(kind: "audio" | "video", enabled: boolean): void {
+    for (const track of this.local.getTracks()) if (track.kind === kind) track.enabled = enabled;
+  }
+
+  private async sampleStats(): Promise<void> {
+    let rtt: number | null = null;
+    let lost = 0;
+    let received = 0;
+    const report = await this.pc.getStats();
+    report.forEach((s: Record<string, unknown>) => {
+      if (s.type === "candidate-pair" && s.state === "succeeded" && typeof s.currentRoundTripTime === "number") {
+        rtt = s.currentRoundTripTime * 1000;
+      }
+      if (s.type === "inbound-rtp") {
+        lost += Number(s.packetsLost ?? 0);
+        received += Number(s.packetsReceived ?? 0);
+      }
+    });
+    const loss = received + lost > 0 ? lost / (received + lost) : null;
+    this.onQuality(qualityFrom(rtt, loss));
+  }
+
+  close(): void {
+    window.clearInterval(this.statsTimer);
+    for (const track of this.local.getTracks()) track.stop();
+    this.pc.close();
+  }
+}
+
+/** A short ring tone with WebAudio (no audio files); silent if the browser blocks audio. */
+export class Ringer {
+  private ctx: AudioContext | null = null;
+  private timer: number | undefined;
+
+  start(): void {
+    try {
+      this.ctx = new AudioContext();
+    } catch {
+      return;
+    }
+    const beep = (): void => {
+      if (!this.ctx) return;
+      const osc = this.ctx.createOscillator();
+      const gain = this.ctx.createGain();
+      osc.frequency.value = 440;
+      gain.gain.value = 0.05;
+      osc.connect(gain).connect(this.ctx.destination);
+      osc.start();
+      osc.stop(this.ctx.currentTime + 0.4);
+    };
+    beep();
+    this.timer = window.setInterval(beep, 1500);
+  }
+
+  stop(): void {
+    window.clearInterval(this.timer);
+    void this.ctx?.close();
+    this.ctx = null;
+  }
+}

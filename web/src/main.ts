@@ -1,0 +1,618 @@
+// interview-server browser client: sign-in, threads, chat with seq-based resume, calls,
+// and (for auditors) the review console.
+
+import { io, type Socket } from "socket.io-client";
+
+import { Api, ApiError, type CallState, type Config, type Me, type Thread } from "./api";
+import { renderAuditor } from "./auditor";
+import { CallSession, emitAck, getLocalMedia, mediaErrorMessage, Ringer, type DeviceChoice } from "./call";
+import { clear, h } from "./dom";
+import { describeCall, formatDuration, formatTime, lastSeq, mergeMessages, type Message } from "./format";
+
+const TOKEN_KEY = "interview.token";
+
+interface State {
+  api: Api;
+  config: Config | null;
+  me: Me | null;
+  socket: Socket | null;
+  threads: Thread[];
+  thread: Thread | null;
+  messages: Message[];
+  call: CallState | null;
+  session: CallSession | null;
+  devices: DeviceChoice;
+  names: Map<string, string>;
+}
+
+const state: State = {
+  api: new Api(null),
+  config: null,
+  me: null,
+  socket: null,
+  threads: [],
+  thread: null,
+  messages: [],
+  call: null,
+  session: null,
+  devices: {},
+  names: new Map(),
+};
+const ringer = new Ringer();
+const app = document.getElementById("app") as HTMLElement;
+
+function takeTokenFromUrl(): void {
+  const url = new URL(window.location.href);
+  const token = url.searchParams.get("token");
+  if (token) {
+    sessionStorage.setItem(TOKEN_KEY, token);
+    url.searchParams.delete("token");
+    window.history.replaceState(null, "", url.pathname + url.search + url.hash);
+  }
+}
+
+function nameOf(userId: string): string {
+  if (userId === "system") return "Platform";
+  if (userId === state.me?.user_id) return "You";
+  return state.names.get(userId) ?? userId;
+}
+
+async function boot(): Promise<void> {
+  takeTokenFromUrl();
+  state.config = await state.api.get<Config>("/api/config");
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (!token) return renderSignIn();
+  state.api.setToken(token);
+  try {
+    state.me = await state.api.get<Me>("/api/me");
+  } catch (error) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    return renderSignIn(error instanceof ApiError ? error.message : undefined);
+  }
+  connectSocket(token);
+  if (state.me.role === "auditor" || state.me.role === "admin") {
+    renderShell();
+    renderAuditor(main(), state.api);
+    return;
+  }
+  await loadThreads();
+  renderShell();
+  const wanted = new URL(window.location.href).hash.replace("#thread=", "");
+  const first = state.threads.find((t) => t.id === wanted) ?? state.threads[0];
+  if (first) await openThread(first);
+}
+
+async function renderSignIn(problem?: string): Promise<void> {
+  clear(app);
+  const box = h("section", { class: "signin" }, h("h1", {}, "interview-server"));
+  if (problem) box.append(h("p", { class: "error" }, problem));
+  if (!state.config?.dev_mode) {
+    box.append(h("p", {}, "Open the sign-in link your marketplace gave you."));
+    app.append(box);
+    return;
+  }
+  const { users } = await state.api.get<{ users: { user_id: string; name: string; role: string }[] }>(
+    "/api/dev/users",
+  );
+  box.append(h("p", {}, "Development mode: pick a demo user."));
+  for (const user of users) {
+    box.append(
+      h(
+        "button",
+        {
+          "data-testid": `signin-${user.role}`,
+          onclick: async () => {
+            const { token } = await state.api.post<{ token: string }>("/api/dev/login", user);
+            sessionStorage.setItem(TOKEN_KEY, token);
+            window.location.reload();
+          },
+        },
+        `${user.name} (${user.role})`,
+      ),
+    );
+  }
+  app.append(box);
+}
+
+function main(): HTMLElement {
+  return document.getElementById("main") as HTMLElement;
+}
+
+function renderShell(): void {
+  clear(app);
+  const header = h(
+    "header",
+    {},
+    h("strong", {}, "Interviews"),
+    h("span", { class: "who", "data-testid": "whoami" }, `${state.me?.name} · ${state.me?.role}`),
+    h(
+      "button",
+      {
+        class: "link",
+        onclick: () => {
+          sessionStorage.removeItem(TOKEN_KEY);
+          window.location.href = "/";
+        },
+      },
+      "Sign out",
+    ),
+  );
+  const list = h("nav", { "data-testid": "thread-list", id: "threads" });
+  app.append(header, h("div", { class: "layout" }, list, h("main", { id: "main" })));
+  renderThreadList();
+}
+
+async function loadThreads(): Promise<void> {
+  const { threads } = await state.api.get<{ threads: Thread[] }>("/api/threads");
+  state.threads = threads;
+  for (const t of threads) {
+    if (t.client_name) state.names.set(t.client_id, t.client_name);
+    if (t.freelancer_name) state.names.set(t.freelancer_id, t.freelancer_name);
+  }
+}
+
+function renderThreadList(): void {
+  const nav = document.getElementById("threads");
+  if (!nav) return;
+  clear(nav);
+  if (!state.threads.length) nav.append(h("p", { class: "muted" }, "No threads yet."));
+  for (const t of state.threads) {
+    const other = state.me?.user_id === t.client_id ? t.freelancer_id : t.client_id;
+    nav.append(
+      h(
+        "button",
+        {
+          class: `thread-item${state.thread?.id === t.id ? " active" : ""}`,
+          "data-testid": "thread-item",
+          "data-thread-id": t.id,
+          onclick: () => void openThread(t),
+        },
+        h("span", { class: "title" }, t.job_title),
+        h("span", { class: "muted" }, `${nameOf(other)} · ${t.stage}`),
+      ),
+    );
+  }
+}
+
+function connectSocket(token: string): void {
+  const socket = io({ auth: { token }, transports: ["websocket"] });
+  state.socket = socket;
+  socket.on("connect", () => {
+    setConnection(true);
+    if (state.thread) void joinThread(state.thread.id);
+  });
+  socket.on("disconnect", () => setConnection(false));
+  socket.on("connect_error", (err: Error) => {
+    setConnection(false);
+    const data = (err as Error & { data?: { reason?: string } }).data;
+    if (data?.reason) showBanner(`Not connected: ${data.reason}`);
+  });
+  socket.on("message:new", (message: Message) => {
+    if (message.thread_id !== state.thread?.id) return;
+    state.messages = mergeMessages(state.messages, [message]);
+    renderMessages();
+  });
+  socket.on("thread:new", () => void loadThreads().then(renderThreadList));
+  socket.on("call:state", (call: CallState) => void onCallState(call));
+  socket.on("call:media", (info: { user_id: string; audio: boolean; video: boolean }) => {
+    const el = document.querySelector('[data-testid="remote-muted"]');
+    if (el) el.textContent = info.audio ? "" : `${nameOf(info.user_id)} is muted`;
+  });
+  socket.on("call:notice", (info: { notice: string }) => showBanner(info.notice));
+}
+
+function setConnection(online: boolean): void {
+  document.body.classList.toggle("offline", !online);
+}
+
+function showBanner(text: string): void {
+  const banner = h("div", { class: "banner", role: "status", "data-testid": "banner" }, text);
+  document.body.append(banner);
+  window.setTimeout(() => banner.remove(), 10000);
+}
+
+async function joinThread(threadId: string): Promise<void> {
+  if (!state.socket) return;
+  const ack = await emitAck(state.socket, "thread:join", {
+    thread_id: threadId,
+    after_seq: lastSeq(state.messages),
+  });
+  if (!ack.ok) return showBanner(ack.reason ?? "Could not open the thread.");
+  if (threadId !== state.thread?.id) return;
+  state.messages = mergeMessages(state.messages, ack.messages as Message[]);
+  renderMessages();
+  const call = ack.call as CallState | null;
+  if (call && !state.call) void onCallState(call);
+}
+
+async function openThread(thread: Thread): Promise<void> {
+  state.thread = thread;
+  state.messages = [];
+  window.history.replaceState(null, "", `#thread=${thread.id}`);
+  renderThreadList();
+  renderThreadView();
+  await joinThread(thread.id);
+}
+
+function renderThreadView(): void {
+  const thread = state.thread;
+  if (!thread) return;
+  const el = main();
+  clear(el);
+  const other = state.me?.user_id === thread.client_id ? thread.freelancer_id : thread.client_id;
+  const input = h("textarea", {
+    "data-testid": "message-input",
+    rows: "2",
+    placeholder: "Write a message",
+    "aria-label": "Message",
+  });
+  const error = h("p", { class: "error", "data-testid": "send-error", role: "alert" });
+  const send = async (): Promise<void> => {
+    const text = input.value;
+    if (!text.trim()) return;
+    error.textContent = "";
+    const ack = await sendWithRetry(thread.id, text, crypto.randomUUID());
+    if (ack.ok) input.value = "";
+    else error.textContent = ack.reason ?? "The message was not sent.";
+  };
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      void send();
+    }
+  });
+  el.append(
+    h(
+      "div",
+      { class: "thread-head" },
+      h("div", {}, h("h2", {}, thread.job_title), h("span", { class: "muted" }, `with ${nameOf(other)} · ${thread.stage}`)),
+      h(
+        "div",
+        { class: "call-buttons" },
+        h("button", { "data-testid": "call-audio", onclick: () => void startCall("audio") }, "Audio call"),
+        h("button", { "data-testid": "call-video", onclick: () => void startCall("video") }, "Video call"),
+        h("button", { class: "link", "data-testid": "device-check", onclick: () => void deviceCheck() }, "Check devices"),
+      ),
+    ),
+    h("div", { id: "call-area" }),
+    h("ol", { class: "messages", "data-testid": "message-list", id: "messages" }),
+    h("div", { class: "composer" }, input, h("button", { "data-testid": "message-send", onclick: () => void send() }, "Send")),
+    error,
+  );
+  renderMessages();
+  renderCall();
+}
+
+async function sendWithRetry(threadId: string, text: string, clientMsgId: string): Promise<{ ok: boolean; reason?: string }> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (!state.socket?.connected) await new Promise((r) => window.setTimeout(r, 1000));
+    if (!state.socket) break;
+    const ack = await emitAck(state.socket, "message:send", {
+      thread_id: threadId,
+      text,
+      client_msg_id: clientMsgId,
+    });
+    if (ack.ok) {
+      state.messages = mergeMessages(state.messages, [ack.message as Message]);
+      renderMessages();
+      return ack;
+    }
+    if (ack.code !== "timeout") return ack;
+  }
+  return { ok: false, reason: "The server did not answer; your message was kept in the box." };
+}
+
+function renderMessages(): void {
+  const list = document.getElementById("messages");
+  if (!list) return;
+  const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 30;
+  clear(list);
+  for (const m of state.messages) list.append(renderMessage(m));
+  if (atBottom) list.scrollTop = list.scrollHeight;
+}
+
+function renderMessage(m: Message): HTMLElement {
+  const time = h("time", { datetime: m.created_at }, formatTime(m.created_at));
+  const base = { "data-testid": "message-item", "data-seq": String(m.seq), "data-kind": m.kind };
+  const body = m.body as Record<string, unknown>;
+  switch (m.kind) {
+    case "text": {
+      const mine = m.author_id === state.me?.user_id;
+      const policy = body.policy as { action: string; labels: string[] } | undefined;
+      return h(
+        "li",
+        { ...base, class: `msg ${mine ? "mine" : ""}` },
+        h("div", { class: "meta" }, nameOf(m.author_id), " · ", time),
+        h("div", { class: "text" }, String(body.text ?? "")),
+        policy ? h("div", { class: "flag" }, `Flagged: ${policy.labels.join(", ")}`) : null,
+      );
+    }
+    case "policy":
+      return h(
+        "li",
+        { ...base, class: "notice policy" },
+        h("div", { "data-testid": "policy-notice" }, String(body.notice ?? "")),
+        time,
+      );
+    case "call":
+      return h(
+        "li",
+        { ...base, class: "card call" },
+        h("div", { "data-testid": "call-log-item" }, describeCall(body)),
+        h("div", { class: "muted" }, `started by ${nameOf(String(body.initiator_id))} · `, time),
+        body.recording ? h("div", { class: "muted" }, "Recorded with both parties' consent") : null,
+      );
+    case "recording":
+      return h("li", { ...base, class: "card" }, "A recording of this call was saved for review. ", time);
+    case "meeting":
+      return h(
+        "li",
+        { ...base, class: "card" },
+        `Zoom meeting created: `,
+        h("a", { href: String(body.join_url ?? "#"), target: "_blank", rel: "noopener" }, "join"),
+        " · ",
+        time,
+      );
+    case "schedule":
+      return h("li", { ...base, class: "card" }, String(body.summary ?? body.event ?? "Schedule update"), " · ", time);
+    default:
+      return h("li", { ...base, class: "notice" }, String(body.text ?? ""), " · ", time);
+  }
+}
+
+// ------------------------------------------------------------------------- calls
+async function startCall(kind: "audio" | "video"): Promise<void> {
+  if (!state.socket || !state.thread || state.call) return;
+  let local: MediaStream;
+  try {
+    local = await getLocalMedia(kind, state.devices);
+  } catch (error) {
+    return showCallError(mediaErrorMessage(error));
+  }
+  const ack = await emitAck(state.socket, "call:start", { thread_id: state.thread.id, kind });
+  if (!ack.ok) {
+    local.getTracks().forEach((t) => t.stop());
+    return showCallError(ack.reason ?? "The call could not start.");
+  }
+  state.call = ack.call as CallState;
+  await beginMedia(local);
+}
+
+async function beginMedia(local: MediaStream): Promise<void> {
+  if (!state.socket || !state.call) return;
+  const { ice_servers } = await state.api.get<{ ice_servers: RTCIceServer[] }>("/api/ice-servers");
+  const session = new CallSession(state.socket, state.call.call_id, local, ice_servers);
+  state.session = session;
+  session.onQuality = (q) => {
+    const el = document.querySelector('[data-testid="call-quality"]');
+    if (el) {
+      el.textContent = `Network: ${q}`;
+      el.setAttribute("data-quality", q);
+    }
+  };
+  session.onError = showCallError;
+  renderCall();
+  try {
+    await session.connect();
+  } catch (error) {
+    showCallError(error instanceof Error ? error.message : "The call could not connect.");
+  }
+}
+
+async function onCallState(call: CallState): Promise<void> {
+  const final = ["ended", "declined", "cancelled", "missed"].includes(call.state);
+  if (state.call && state.call.call_id !== call.call_id && !final) return;
+  if (final) {
+    if (state.call?.call_id === call.call_id || !state.call) endCallLocally();
+    return;
+  }
+  state.call = call;
+  if (call.state === "ringing" && call.callee_id === state.me?.user_id) ringer.start();
+  else ringer.stop();
+  renderCall();
+}
+
+function endCallLocally(): void {
+  ringer.stop();
+  state.session?.close();
+  state.session = null;
+  state.call = null;
+  renderCall();
+}
+
+async function accept(): Promise<void> {
+  if (!state.socket || !state.call) return;
+  ringer.stop();
+  const call = state.call;
+  // Ask for the devices first so a denied permission is reported before the call connects.
+  let local: MediaStream;
+  try {
+    local = await getLocalMedia(call.kind, state.devices);
+  } catch (error) {
+    showCallError(mediaErrorMessage(error));
+    await emitAck(state.socket, "call:decline", { call_id: call.call_id });
+    return;
+  }
+  const ack = await emitAck(state.socket, "call:accept", { call_id: call.call_id });
+  if (!ack.ok) {
+    local.getTracks().forEach((t) => t.stop());
+    return showCallError(ack.reason ?? "The call could not be accepted.");
+  }
+  state.call = ack.call as CallState;
+  await beginMedia(local);
+}
+
+function showCallError(message: string): void {
+  const area = document.getElementById("call-area");
+  area?.querySelector('[data-testid="call-error"]')?.remove();
+  area?.prepend(h("p", { class: "error", role: "alert", "data-testid": "call-error" }, message));
+}
+
+let timerHandle: number | undefined;
+
+function renderCall(): void {
+  const area = document.getElementById("call-area");
+  if (!area) return;
+  window.clearInterval(timerHandle);
+  clear(area);
+  const call = state.call;
+  if (!call || call.thread_id !== state.thread?.id) return;
+  const me = state.me?.user_id;
+  if (call.state === "ringing" && call.callee_id === me && !state.session) {
+    area.append(
+      h(
+        "div",
+        { class: "incoming", "data-testid": "incoming-call", role: "alertdialog" },
+        h("strong", {}, `Incoming ${call.kind} call from ${nameOf(call.initiator_id)}`),
+        h("button", { class: "accept", "data-testid": "call-accept", onclick: () => void accept() }, "Accept"),
+        h(
+          "button",
+          {
+            class: "decline",
+            "data-testid": "call-decline",
+            onclick: () => void emitAck(state.socket as Socket, "call:decline", { call_id: call.call_id }),
+          },
+          "Decline",
+        ),
+      ),
+    );
+    return;
+  }
+  const session = state.session;
+  const localVideo = h("video", { "data-testid": "local-video", autoplay: true, muted: true, playsinline: true });
+  const remoteVideo = h("video", { "data-testid": "remote-video", autoplay: true, playsinline: true });
+  if (session) {
+    localVideo.srcObject = session.local;
+    localVideo.muted = true;
+    remoteVideo.srcObject = session.remote;
+  }
+  const timer = h("span", { "data-testid": "call-timer" }, "0:00");
+  const tick = (): void => {
+    const since = state.call?.connected_at;
+    timer.textContent = since ? formatDuration((Date.now() - Date.parse(since)) / 1000) : call.state === "ringing" ? "Ringing…" : "Connecting…";
+  };
+  tick();
+  timerHandle = window.setInterval(tick, 1000);
+  let muted = false;
+  let cameraOff = false;
+  const consented = (call.consent ?? []).includes(me ?? "");
+  const recording = call.recording?.status === "recording";
+  area.append(
+    h(
+      "div",
+      { class: "in-call", "data-testid": "in-call", "data-state": call.state },
+      recording ? h("div", { class: "rec", "data-testid": "recording-indicator" }, "● REC — this call is being recorded") : null,
+      h("div", { class: "videos" }, remoteVideo, localVideo),
+      h("p", { class: "muted", "data-testid": "remote-muted" }),
+      h(
+        "div",
+        { class: "controls" },
+        timer,
+        h("span", { "data-testid": "call-quality", "data-quality": "unknown" }, "Network: …"),
+        h(
+          "button",
+          {
+            "data-testid": "call-mute",
+            "aria-pressed": "false",
+            onclick: (event: Event) => {
+              muted = !muted;
+              session?.setTrackEnabled("audio", !muted);
+              const button = event.currentTarget as HTMLButtonElement;
+              button.textContent = muted ? "Unmute" : "Mute";
+              button.setAttribute("aria-pressed", String(muted));
+              void emitAck(state.socket as Socket, "call:media", { call_id: call.call_id, audio: !muted, video: !cameraOff });
+            },
+          },
+          "Mute",
+        ),
+        call.kind === "video"
+          ? h(
+              "button",
+              {
+                "data-testid": "call-camera",
+                "aria-pressed": "false",
+                onclick: (event: Event) => {
+                  cameraOff = !cameraOff;
+                  session?.setTrackEnabled("video", !cameraOff);
+                  const button = event.currentTarget as HTMLButtonElement;
+                  button.textContent = cameraOff ? "Camera on" : "Camera off";
+                  button.setAttribute("aria-pressed", String(cameraOff));
+                  void emitAck(state.socket as Socket, "call:media", { call_id: call.call_id, audio: !muted, video: !cameraOff });
+                },
+              },
+              "Camera off",
+            )
+          : null,
+        state.config?.recording_policy !== "off"
+          ? h(
+              "button",
+              {
+                "data-testid": "call-record",
+                onclick: async () => {
+                  const ack = await emitAck(state.socket as Socket, "call:consent", { call_id: call.call_id, consent: !consented });
+                  if (!ack.ok) showCallError(ack.reason ?? "Consent could not be recorded.");
+                  else void onCallState(ack.call as CallState);
+                },
+              },
+              consented ? "Withdraw recording consent" : "Consent to recording",
+            )
+          : null,
+        h(
+          "button",
+          {
+            class: "hangup",
+            "data-testid": "call-hangup",
+            onclick: async () => {
+              await emitAck(state.socket as Socket, "call:hangup", { call_id: call.call_id });
+              endCallLocally();
+            },
+          },
+          "Hang up",
+        ),
+      ),
+    ),
+  );
+}
+
+async function deviceCheck(): Promise<void> {
+  const area = document.getElementById("call-area");
+  if (!area) return;
+  clear(area);
+  let stream: MediaStream;
+  try {
+    stream = await getLocalMedia("video", state.devices);
+  } catch (error) {
+    return showCallError(mediaErrorMessage(error));
+  }
+  const devices = await navigator.mediaDevices.enumerateDevices();
+  const preview = h("video", { autoplay: true, muted: true, playsinline: true, "data-testid": "device-preview" });
+  preview.srcObject = stream;
+  const select = (kind: MediaDeviceKind, key: "audioId" | "videoId", label: string): HTMLElement => {
+    const sel = h("select", { "aria-label": label, "data-testid": `device-${key}` });
+    for (const d of devices.filter((x) => x.kind === kind)) {
+      const opt = h("option", { value: d.deviceId }, d.label || label);
+      if (state.devices[key] === d.deviceId) opt.selected = true;
+      sel.append(opt);
+    }
+    sel.addEventListener("change", () => {
+      state.devices[key] = sel.value;
+      void deviceCheck();
+    });
+    return h("label", {}, label, " ", sel);
+  };
+  area.append(
+    h(
+      "div",
+      { class: "device-check" },
+      preview,
+      select("videoinput", "videoId", "Camera"),
+      select("audioinput", "audioId", "Microphone"),
+      h("button", { onclick: () => { stream.getTracks().forEach((t) => t.stop()); renderCall(); } }, "Done"),
+    ),
+  );
+}
+
+void boot().catch((error: unknown) => {
+  clear(app);
+  app.append(h("p", { class: "error" }, `The app failed to start: ${error instanceof Error ? error.message : String(error)}`));
+});
