@@ -377,11 +377,12 @@ MEETING_CUE_RE = re.compile(
     r" (?:have|use)|hop on|jump on|session|screen ?share|present|catch up|sync|room|book|slot"
     r"|schedule|llamada|videollamada|reunion|charla|hablar|hablamos|chamada|videochamada"
     r"|conversar|falar|reuniao|appel|visio|parler|discuter|agendar|agenda|reserv\w*|созвон\w*"
+    r"|interview|entrevista|entretien|собеседован\w*"
     r"|звон\w*|встреч\w*|поговор\w*|call kar\w*|baat|milte|meeting kar\w*)\b|\?"
 )
 MEETING_NEG_RE = re.compile(
-    r"call button|built-?in|in-app|integrat\w*|\bsdk\b|\bapi\b|plugin|webhook|\bbot\b|clone"
-    r"|-like|zoom (?:in|out|level|into|factor)\b|pinch|\bmaps?\b|\bimage\b|\bphoto|\blens"
+    r"call button|\bbutton\b|built-?in|in-app|integrat\w*|\bsdk\b|\bapi\b|plugin|webhook|\bbot\b"
+    r"|clone|-like|zoom (?:in|out|level|into|factor)\b|pinch|\bmaps?\b|\bimage\b|\bphoto|\blens"
     r"|(?:on|through|via|from|in) (?:the|this) (?:platform|site)|platform'?s|messages call"
     r"|recording|transcri\w*|\bapp\b|feature|\bbuild|develop|integrac\w*|integracao|интеграц\w*"
 )

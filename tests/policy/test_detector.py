@@ -468,3 +468,12 @@ def test_heldout_style_quality_gate() -> None:
 
 def test_wa_me_with_legacy_mexican_mobile_prefix_is_phone() -> None:
     assert labels("escríbeme al wa.me/5215512345678") == {"handle", "phone"}
+
+
+def test_platform_call_button_is_not_a_meeting_link_but_asking_for_zoom_is() -> None:
+    from signaling.policy.detector import scan
+
+    assert scan("Use the Zoom button above to start our interview call") == []
+    assert scan("Click the platform's Zoom button and we can talk") == []
+    assert [f.label for f in scan("Let's do the interview on Zoom")] == ["meeting_link"]
+    assert [f.label for f in scan("Podemos hacer la entrevista por Google Meet?")] == ["meeting_link"]
