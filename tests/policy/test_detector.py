@@ -476,4 +476,6 @@ def test_platform_call_button_is_not_a_meeting_link_but_asking_for_zoom_is() -> 
     assert scan("Use the Zoom button above to start our interview call") == []
     assert scan("Click the platform's Zoom button and we can talk") == []
     assert [f.label for f in scan("Let's do the interview on Zoom")] == ["meeting_link"]
-    assert [f.label for f in scan("Podemos hacer la entrevista por Google Meet?")] == ["meeting_link"]
+    assert [f.label for f in scan("Podemos hacer la entrevista por Google Meet?")] == [
+        "meeting_link"
+    ]
