@@ -1,0 +1,116 @@
+"""Two headless Chromium pages: chat with a reload mid-conversation, and a video call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import Server
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.allow_blocking]
+
+
+def open_demo_thread(browser: Any, server: Server, user: str, role: str) -> Any:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server.token_link(user, role))
+    page.get_by_test_id("thread-item").first.click()
+    page.get_by_test_id("message-list").wait_for()
+    return page
+
+
+def texts(page: Any) -> list[str]:
+    return [
+        t.strip()
+        for t in page.locator(
+            '[data-testid="message-item"][data-kind="text"] .text'
+        ).all_inner_texts()
+    ]
+
+
+def seqs(page: Any) -> list[int]:
+    return [
+        int(s)
+        for s in page.locator('[data-testid="message-item"]').evaluate_all(
+            "els => els.map(e => e.dataset.seq)"
+        )
+    ]
+
+
+def send(page: Any, text: str) -> None:
+    page.get_by_test_id("message-input").fill(text)
+    page.get_by_test_id("message-send").click()
+
+
+def test_chat_survives_a_reload(browser: Any, server: Server) -> None:
+    client = open_demo_thread(browser, server, "demo-client", "client")
+    freelancer = open_demo_thread(browser, server, "demo-freelancer", "freelancer")
+    sent: list[str] = []
+    for i in range(3):
+        sent.append(f"hello from the client {i}")
+        send(client, sent[-1])
+    freelancer.get_by_text(sent[-1]).wait_for()
+    # the freelancer reloads while the client keeps writing
+    freelancer.reload()
+    for i in range(3):
+        sent.append(f"while you reloaded {i}")
+        send(client, sent[-1])
+    freelancer.get_by_test_id("thread-item").first.click()
+    freelancer.get_by_text(sent[-1]).wait_for()
+    sent.append("back, thanks")
+    send(freelancer, sent[-1])
+    client.get_by_text(sent[-1]).wait_for()
+    for page in (client, freelancer):
+        assert texts(page) == sent  # every message exactly once, in order
+        got = seqs(page)
+        assert got == list(range(1, len(got) + 1))  # gap-free
+
+
+def test_policy_notice_is_shown_to_both(browser: Any, server: Server) -> None:
+    client = open_demo_thread(browser, server, "demo-client", "client")
+    freelancer = open_demo_thread(browser, server, "demo-freelancer", "freelancer")
+    send(freelancer, "add me on telegram @felix_dev_42 and we talk there")
+    for page in (client, freelancer):
+        page.get_by_test_id("policy-notice").first.wait_for()
+        assert "felix_dev_42" not in " ".join(texts(page))
+
+
+def test_video_call_between_two_browsers(browser: Any, server: Server) -> None:
+    client = open_demo_thread(browser, server, "demo-client", "client")
+    freelancer = open_demo_thread(browser, server, "demo-freelancer", "freelancer")
+    client.get_by_test_id("call-video").click()
+    freelancer.get_by_test_id("incoming-call").wait_for(timeout=20000)
+    freelancer.get_by_test_id("call-accept").click()
+    for page in (client, freelancer):
+        page.wait_for_function(
+            """() => { const v = document.querySelector('[data-testid="remote-video"]');
+                       return v && v.videoWidth > 0 && v.currentTime > 0.5; }""",
+            timeout=30000,
+        )
+        size = page.evaluate(
+            """() => { const v = document.querySelector('[data-testid="remote-video"]');
+                       const t = v.srcObject.getVideoTracks()[0].getSettings();
+                       return [v.videoWidth, v.videoHeight, t.width || v.videoWidth, t.height || v.videoHeight]; }"""
+        )
+        # the remote video plays at the size the other browser sends (no server rescaling)
+        assert size[0] == size[2] and size[1] == size[3] and size[0] >= 320
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=\"call-timer\"]').textContent.includes(':')"
+        )
+    # mute: the client's audio track is disabled and the freelancer is told
+    client.get_by_test_id("call-mute").click()
+    assert (
+        client.evaluate(
+            "() => document.querySelector('[data-testid=\"local-video\"]').srcObject.getAudioTracks()[0].enabled"
+        )
+        is False
+    )
+    freelancer.wait_for_function(
+        "() => document.querySelector('[data-testid=\"remote-muted\"]').textContent.includes('muted')"
+    )
+    client.get_by_test_id("call-hangup").click()
+    for page in (client, freelancer):
+        item = page.get_by_test_id("call-log-item")
+        item.wait_for(timeout=20000)
+        assert "Video call" in item.inner_text() and "completed" in item.inner_text()
