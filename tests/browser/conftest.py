@@ -77,7 +77,7 @@ def start_server(tmp: Path, **env: str) -> Server:
             **env,
         }
     )
-    log = open(tmp / "server.log", "wb")  # noqa: SIM115 - closed with the process
+    log = open(tmp / "server.log", "wb")  # closed by Server.stop()
     process = subprocess.Popen(
         [sys.executable, "-m", "signaling", "serve", "--port", str(port)],
         env=environ,

@@ -76,6 +76,20 @@ def test_policy_notice_is_shown_to_both(browser: Any, server: Server) -> None:
         assert "felix_dev_42" not in " ".join(texts(page))
 
 
+REMOTE_PLAYING = """() => {
+  const v = document.querySelector('[data-testid="remote-video"]');
+  return v && v.videoWidth > 0 && v.currentTime > 0.5;
+}"""
+SIZE = "sel => { const v = document.querySelector(sel); return [v.videoWidth, v.videoHeight]; }"
+AUDIO_ENABLED = """() => document.querySelector('[data-testid="local-video"]')
+  .srcObject.getAudioTracks()[0].enabled"""
+TOLD_MUTED = """() => document.querySelector('[data-testid="remote-muted"]')
+  .textContent.includes('muted')"""
+TIMER_RUNS = (
+    "() => document.querySelector('[data-testid=\"call-timer\"]').textContent.includes(':')"
+)
+
+
 def test_video_call_between_two_browsers(browser: Any, server: Server) -> None:
     client = open_demo_thread(browser, server, "demo-client", "client")
     freelancer = open_demo_thread(browser, server, "demo-freelancer", "freelancer")
@@ -83,32 +97,17 @@ def test_video_call_between_two_browsers(browser: Any, server: Server) -> None:
     freelancer.get_by_test_id("incoming-call").wait_for(timeout=20000)
     freelancer.get_by_test_id("call-accept").click()
     for page in (client, freelancer):
-        page.wait_for_function(
-            """() => { const v = document.querySelector('[data-testid="remote-video"]');
-                       return v && v.videoWidth > 0 && v.currentTime > 0.5; }""",
-            timeout=30000,
-        )
-        size = page.evaluate(
-            """() => { const v = document.querySelector('[data-testid="remote-video"]');
-                       const t = v.srcObject.getVideoTracks()[0].getSettings();
-                       return [v.videoWidth, v.videoHeight, t.width || v.videoWidth, t.height || v.videoHeight]; }"""
-        )
-        # the remote video plays at the size the other browser sends (no server rescaling)
-        assert size[0] == size[2] and size[1] == size[3] and size[0] >= 320
-        page.wait_for_function(
-            "() => document.querySelector('[data-testid=\"call-timer\"]').textContent.includes(':')"
-        )
+        page.wait_for_function(REMOTE_PLAYING, timeout=30000)
+        page.wait_for_function(TIMER_RUNS)
+    # each side's remote video plays at the size the other side's camera sends
+    for me, other in ((client, freelancer), (freelancer, client)):
+        remote = me.evaluate(SIZE, '[data-testid="remote-video"]')
+        local = other.evaluate(SIZE, '[data-testid="local-video"]')
+        assert remote == local and remote[0] >= 320, (remote, local)
     # mute: the client's audio track is disabled and the freelancer is told
     client.get_by_test_id("call-mute").click()
-    assert (
-        client.evaluate(
-            "() => document.querySelector('[data-testid=\"local-video\"]').srcObject.getAudioTracks()[0].enabled"
-        )
-        is False
-    )
-    freelancer.wait_for_function(
-        "() => document.querySelector('[data-testid=\"remote-muted\"]').textContent.includes('muted')"
-    )
+    assert client.evaluate(AUDIO_ENABLED) is False
+    freelancer.wait_for_function(TOLD_MUTED)
     client.get_by_test_id("call-hangup").click()
     for page in (client, freelancer):
         item = page.get_by_test_id("call-log-item")
