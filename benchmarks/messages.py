@@ -169,7 +169,7 @@ async def bench_echo(port: int, connections: int, seconds: float) -> dict[str, A
     sent = 0
     stop = asyncio.Event()
     measuring = asyncio.Event()
-    async with aiohttp.ClientSession() as http:
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
         sockets = [await http.ws_connect(f"http://127.0.0.1:{port}/ws") for _ in range(connections)]
 
         async def loop(ws: aiohttp.ClientWebSocketResponse) -> None:

@@ -196,18 +196,12 @@ class ThreadService:
     async def exempt_urls(self, thread_id: str) -> list[str]:
         """Meeting links the platform created in this thread; the guard lets them through."""
         urls: list[str] = []
-        after = 0
-        while True:
-            batch = await self.store.list_messages(thread_id, after_seq=after, limit=1000)
-            if not batch:
-                return urls
-            for message in batch:
-                if message.kind is MessageKind.MEETING:
-                    for key in ("join_url", "start_url"):
-                        value = message.body.get(key)
-                        if isinstance(value, str) and value:
-                            urls.append(value)
-            after = batch[-1].seq
+        for body in await self.store.message_bodies(thread_id, MessageKind.MEETING):
+            for key in ("join_url", "start_url"):
+                value = body.get(key)
+                if isinstance(value, str) and value:
+                    urls.append(value)
+        return urls
 
     async def send_text(
         self, who: Principal, thread_id: str, text: str, client_msg_id: str | None

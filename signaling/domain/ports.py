@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from signaling.domain.calls import Call, CallEvent
-from signaling.domain.messages import Message, NewMessage
+from signaling.domain.messages import Message, MessageKind, NewMessage
 from signaling.domain.threads import Role, Stage, Thread
 
 
@@ -82,6 +82,8 @@ class ThreadStore(Protocol):
     async def list_messages(
         self, thread_id: str, *, after_seq: int = 0, limit: int = 200
     ) -> list[Message]: ...
+
+    async def message_bodies(self, thread_id: str, kind: MessageKind) -> list[dict[str, Any]]: ...
 
     async def set_stage(
         self, thread_id: str, to: Stage, *, actor_id: str, actor_role: Role

@@ -380,6 +380,18 @@ class SqlStore:
             ).all()
         return [self._message(r) for r in rows]
 
+    async def message_bodies(self, thread_id: str, kind: MessageKind) -> list[dict[str, Any]]:
+        """Bodies of one kind of message in a thread (e.g. the platform's meeting links)."""
+        async with self.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(t.messages.c.body).where(
+                        t.messages.c.thread_id == thread_id, t.messages.c.kind == kind.value
+                    )
+                )
+            ).all()
+        return [json.loads(r.body) for r in rows]
+
     # ---------------------------------------------------------------- audit
     async def _audit(
         self,
