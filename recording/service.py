@@ -1,0 +1,54 @@
+"""Wires the remux writer to calls: the signaling layer's RecorderFactory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from recording.writer import CallRecorder, TrackSpec
+from signaling.domain.calls import Call, CallKind
+from signaling.domain.ports import CallRecording, MediaSessionPort
+
+logger = logging.getLogger(__name__)
+
+
+class _Attached:
+    """A recorder attached to a media session as a sink; detached when stopped."""
+
+    def __init__(self, recorder: CallRecorder, media: Any) -> None:
+        self.recorder = recorder
+        self.media = media
+
+    async def stop(self) -> dict[str, Any]:
+        remove = getattr(self.media, "remove_sink", None)
+        if remove is not None:
+            remove(self.recorder)
+        return await self.recorder.stop()
+
+
+def make_recorder_factory(
+    root: Path,
+) -> Callable[[Call, MediaSessionPort], Awaitable[CallRecording | None]]:
+    """Recordings of each call go to ``root/<call id>-<n>.webm`` (a new file per segment)."""
+    counters: dict[str, int] = {}
+
+    async def factory(call: Call, media: MediaSessionPort) -> CallRecording | None:
+        add_sink = getattr(media, "add_sink", None)
+        if add_sink is None:
+            logger.warning("media session cannot be tapped; not recording call_id=%s", call.id)
+            return None
+        counters[call.id] = counters.get(call.id, 0) + 1
+        tracks = [TrackSpec(p, "audio", "opus") for p in call.parties()]
+        if call.kind is CallKind.VIDEO:
+            tracks += [TrackSpec(p, "video", "vp8") for p in call.parties()]
+        recorder = CallRecorder(
+            root / f"{call.id}-{counters[call.id]}.webm", call_id=call.id, tracks=tracks
+        )
+        await recorder.start()
+        add_sink(recorder)
+        logger.info("recording started call_id=%s thread_id=%s", call.id, call.thread_id)
+        return _Attached(recorder, media)
+
+    return factory
