@@ -17,12 +17,12 @@ BEEP = 0.1  # seconds
 
 def vp8_flash_clip(seconds: float, width: int = 320, height: int = 240) -> list[tuple[bytes, bool]]:
     codec = av.CodecContext.create("libvpx", "w")
-    codec.width = width  # type: ignore[attr-defined]
-    codec.height = height  # type: ignore[attr-defined]
-    codec.pix_fmt = "yuv420p"  # type: ignore[attr-defined]
+    codec.width = width
+    codec.height = height
+    codec.pix_fmt = "yuv420p"
     codec.time_base = fractions.Fraction(1, FPS)
     codec.bit_rate = 400_000
-    codec.gop_size = 15  # type: ignore[attr-defined]
+    codec.gop_size = 15
     codec.options = {"deadline": "realtime", "cpu-used": "8", "lag-in-frames": "0"}
     out: list[tuple[bytes, bool]] = []
     flash_frames = {round(t * FPS) for t in FLASHES}
@@ -33,18 +33,18 @@ def vp8_flash_clip(seconds: float, width: int = 320, height: int = 240) -> list[
         for plane in frame.planes[1:]:
             plane.update(bytes([128]) * (plane.line_size * (height // 2)))
         frame.pts = i
-        for packet in codec.encode(frame):  # type: ignore[attr-defined]
+        for packet in codec.encode(frame):
             out.append((bytes(packet), bool(packet.is_keyframe)))
-    for packet in codec.encode(None):  # type: ignore[attr-defined]
+    for packet in codec.encode(None):
         out.append((bytes(packet), bool(packet.is_keyframe)))
     return out
 
 
 def opus_beep_clip(seconds: float) -> list[bytes]:
     codec = av.CodecContext.create("libopus", "w")
-    codec.sample_rate = SR  # type: ignore[attr-defined]
-    codec.layout = "stereo"  # type: ignore[attr-defined]
-    codec.format = "s16"  # type: ignore[attr-defined]
+    codec.sample_rate = SR
+    codec.layout = "stereo"
+    codec.format = "s16"
     codec.bit_rate = 64_000
     codec.time_base = fractions.Fraction(1, SR)
     out: list[bytes] = []
@@ -62,5 +62,5 @@ def opus_beep_clip(seconds: float) -> list[bytes]:
         frame.sample_rate = SR
         frame.pts = i * samples
         frame.time_base = fractions.Fraction(1, SR)
-        out += [bytes(p) for p in codec.encode(frame)]  # type: ignore[attr-defined]
+        out += [bytes(p) for p in codec.encode(frame)]
     return out[:total]
