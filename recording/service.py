@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from recording.writer import CallRecorder, TrackSpec
 from signaling.domain.calls import Call, CallKind
-from signaling.domain.ports import CallRecording, MediaSessionPort
+from signaling.domain.ports import CallRecording, MediaSessionPort, RecorderFactory
 
 logger = logging.getLogger(__name__)
 
@@ -28,9 +27,7 @@ class _Attached:
         return await self.recorder.stop()
 
 
-def make_recorder_factory(
-    root: Path,
-) -> Callable[[Call, MediaSessionPort], Awaitable[CallRecording | None]]:
+def make_recorder_factory(root: Path) -> RecorderFactory:
     """Recordings of each call go to ``root/<call id>-<n>.webm`` (a new file per segment)."""
     counters: dict[str, int] = {}
 

@@ -14,6 +14,7 @@ from signaling.api.call_events import register_call_events
 from signaling.api.context import CTX, AppContext
 from signaling.api.openapi import build_openapi
 from signaling.api.problems import problem_middleware
+from signaling.api.recordings import RECORDING_ROUTES
 from signaling.api.rest import ROUTES, Route, add_routes, json_response
 from signaling.api.socket import SocketEdge, SocketNotifier, close_server, make_server, start_server
 from signaling.auth import Authenticator
@@ -60,6 +61,43 @@ async def _refresh_jwks(auth: Authenticator, every: float = 600.0) -> None:
         await asyncio.sleep(every)
 
 
+async def run_retention(settings: Settings, audit: SqlAuditStore, store: SqlStore) -> list[str]:
+    """Delete recordings past retention, keeping those of threads under legal hold."""
+    from datetime import UTC, datetime
+
+    from recording.retention import sweep
+    from recording.storage import LocalDiskStorage
+
+    held_threads = await audit.held_threads()
+    held_calls: set[str] = set()
+    if held_threads:
+        from signaling.api.recordings import recordings_of
+
+        for thread_id in held_threads:
+            held_calls |= {r["call_id"] for r in await recordings_of(store, thread_id=thread_id)}
+    return await asyncio.to_thread(
+        sweep,
+        LocalDiskStorage(settings.recordings_dir),
+        retention_days=settings.recording_retention_days,
+        now=datetime.now(UTC),
+        held=lambda key: key[:36] in held_calls,
+    )
+
+
+async def _retention_loop(
+    settings: Settings, audit: SqlAuditStore, store: SqlStore, every: float = 24 * 3600.0
+) -> None:
+    """The daily retention sweep; each deletion is logged."""
+    while True:
+        try:
+            deleted = await run_retention(settings, audit, store)
+            if deleted:
+                logger.info("retention deleted %d recording(s)", len(deleted))
+        except Exception:
+            logger.exception("retention sweep failed")
+        await asyncio.sleep(every)
+
+
 def _rate_limiter(settings: Settings) -> RateLimiter:
     if settings.redis_url:
         from signaling.store.redis import RedisRateLimiter
@@ -81,13 +119,9 @@ def _router(settings: Settings) -> CallRouter:
 def _recorder(settings: Settings) -> RecorderFactory | None:
     if settings.recording == "off":
         return None
-    try:
-        from recording.service import make_recorder_factory
-    except ImportError:  # the recording subsystem is not installed in this build
-        logger.warning("recording is unavailable: the recording package is missing")
-        return None
-    factory: RecorderFactory = make_recorder_factory(settings.recordings_dir)
-    return factory
+    from recording.service import make_recorder_factory
+
+    return make_recorder_factory(settings.recordings_dir)
 
 
 def _media_factory(settings: Settings) -> MediaSessionFactory:
@@ -154,7 +188,7 @@ def create_app(
     sio.attach(app)
 
     app[AUDIT_STORE] = SqlAuditStore(store.engine)
-    routes = [*ROUTES, *AUDIT_ROUTES]
+    routes = [*ROUTES, *AUDIT_ROUTES, *RECORDING_ROUTES]
     app[API_ROUTES] = routes
     add_routes(app, routes)
     app.router.add_get("/api/openapi.json", _openapi)
@@ -195,7 +229,9 @@ def create_app(
         recovered = await calls.recover()
         if recovered:
             logger.info("closed %d call(s) left open by a previous process", recovered)
+        retention = asyncio.create_task(_retention_loop(settings, app[AUDIT_STORE], store))
         yield
+        retention.cancel()
         if settings.jwt_jwks_url:
             refresher.cancel()
         await calls.shutdown()

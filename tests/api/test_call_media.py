@@ -11,6 +11,7 @@ from aiortc import RTCPeerConnection, RTCSessionDescription
 
 from media import aiortc_tap
 from media.testing import ClipTrack, encode_opus_clip, encode_vp8_clip
+from signaling.api.context import CTX
 from tests.api.conftest import Harness, HarnessFactory
 from tests.api.test_socket import collect, wait_for
 
@@ -89,3 +90,80 @@ async def test_video_call_forwards_encoded_media_and_logs_it(
     assert set(body["media"]) == {"c1", "f1"}
     metrics = await (await harness.client.get("/metrics")).text()
     assert "interview_calls_ended_total 1" in metrics
+
+
+def probe_recording(path: str) -> list[tuple[str, str, float]]:
+    import av
+
+    out = []
+    with av.open(path) as container:
+        for stream in container.streams:
+            last = 0.0
+            for pkt in container.demux(stream):
+                if pkt.pts is not None and pkt.time_base is not None:
+                    last = max(last, float(pkt.pts * pkt.time_base))
+            container.seek(0)
+            out.append((stream.type, stream.codec_context.name, last))
+    return out
+
+
+async def test_recorded_call_produces_a_playable_file(
+    make_harness: HarnessFactory, clips: tuple[list[bytes], list[bytes]], database_url: str
+) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("one backend is enough for the media path")
+    harness: Harness = await make_harness(recording="optional")
+    thread = await harness.thread()
+    client_sio = await harness.socket("c1", "client")
+    freelancer_sio = await harness.socket("f1", "freelancer")
+    video, audio = clips
+    client, freelancer = Browser(video, audio), Browser(video, audio)
+    try:
+        call_id = (
+            await client_sio.call("call:start", {"thread_id": thread["id"], "kind": "video"})
+        )["call"]["call_id"]
+        await client.offer(client_sio, call_id)
+        await freelancer_sio.call("call:accept", {"call_id": call_id})
+        await freelancer.offer(freelancer_sio, call_id)
+        await wait_for(lambda: len(freelancer.received["video"]) >= 10, within=30)
+        for sio in (client_sio, freelancer_sio):
+            ack = await sio.call("call:consent", {"call_id": call_id, "consent": True})
+            assert ack["ok"]
+        assert ack["call"]["recording"]["status"] == "recording"
+        await asyncio.sleep(3.0)
+        await client_sio.call("call:hangup", {"call_id": call_id})
+    finally:
+        await client.pc.close()
+        await freelancer.pc.close()
+    auditor = harness.headers("a1", "auditor")
+    listed = await (await harness.client.get("/api/audit/recordings", headers=auditor)).json()
+    (item,) = listed["recordings"]
+    assert item["call_id"] == call_id and len(item["sha256"]) == 64
+    path = str(harness.app[CTX].settings.recordings_dir / item["key"])
+    streams = await asyncio.to_thread(probe_recording, path)
+    assert sorted((kind, codec) for kind, codec, _ in streams) == [
+        ("audio", "opus"),
+        ("audio", "opus"),
+        ("video", "vp8"),
+        ("video", "vp8"),
+    ]
+    for _, _, end in streams:
+        assert abs(end - item["duration_seconds"]) < 0.5, (streams, item)
+    # auditors stream it with Range; parties cannot download by default
+    part = await harness.client.get(item["url"], headers={**auditor, "Range": "bytes=0-99"})
+    assert part.status == 206 and len(await part.read()) == 100
+    party = await harness.client.get(item["url"], headers=harness.headers("c1"))
+    assert party.status == 403
+    outsider = await harness.client.get(item["url"], headers=harness.headers("zz"))
+    assert outsider.status == 404
+    messages = (
+        await (
+            await harness.client.get(
+                f"/api/threads/{thread['id']}/messages", headers=harness.headers("c1")
+            )
+        ).json()
+    )["messages"]
+    kinds = [m["kind"] for m in messages]
+    assert kinds.count("recording") == 1 and kinds.count("call") == 1
+    record = next(m for m in messages if m["kind"] == "call")["body"]
+    assert record["recording"]["segments"][0]["sha256"] == item["sha256"]
