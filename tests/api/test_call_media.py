@@ -27,10 +27,15 @@ class Browser:
         for kind, clip in (("audio", audio), ("video", video)):
             sender = self.pc.addTrack(ClipTrack(kind, clip))  # type: ignore[arg-type]
             transceiver = next(t for t in self.pc.getTransceivers() if t.sender is sender)
-            sink = self.received[kind]
-            aiortc_tap.install_frame_tap(
-                transceiver.receiver, lambda _c, data, _ts, sink=sink: sink.append(data)
-            )
+            aiortc_tap.install_frame_tap(transceiver.receiver, self._collector(kind))
+
+    def _collector(self, kind: str) -> Any:
+        sink = self.received[kind]
+
+        def collect(_codec: Any, data: bytes, _timestamp: int) -> None:
+            sink.append(data)
+
+        return collect
 
     async def offer(self, sio: Any, call_id: str) -> None:
         await self.pc.setLocalDescription(await self.pc.createOffer())
@@ -95,7 +100,7 @@ async def test_video_call_forwards_encoded_media_and_logs_it(
 def probe_recording(path: str) -> list[tuple[str, str, float]]:
     import av
 
-    out = []
+    out: list[tuple[str, str, float]] = []
     with av.open(path) as container:
         for stream in container.streams:
             last = 0.0
@@ -103,7 +108,7 @@ def probe_recording(path: str) -> list[tuple[str, str, float]]:
                 if pkt.pts is not None and pkt.time_base is not None:
                     last = max(last, float(pkt.pts * pkt.time_base))
             container.seek(0)
-            out.append((stream.type, stream.codec_context.name, last))
+            out.append((str(stream.type), stream.codec_context.name, last))
     return out
 
 
