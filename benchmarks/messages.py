@@ -36,12 +36,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def run_interview_server(port: int, data_dir: str) -> None:
+def run_interview_server(port: int, data_dir: str, database_url: str) -> None:
     from signaling.app import create_app
     from signaling.settings import Settings
 
     settings = Settings(
         data_dir=Path(data_dir),
+        database_url=database_url,
         dev_mode=True,
         jwt_secret="bench-secret-0123456789abcdef0123456789",
         message_rate_per_minute=1_000_000,
@@ -125,9 +126,7 @@ async def bench_socketio(port: int, threads: int, seconds: float) -> dict[str, A
         while not stop.is_set():
             n += 1
             text = json.dumps({"t": time.perf_counter(), "from": tag})
-            ack = await me.call(
-                "message:send", {"thread_id": thread_id, "text": text}, timeout=30
-            )
+            ack = await me.call("message:send", {"thread_id": thread_id, "text": text}, timeout=30)
             if ack.get("ok") and measuring.is_set():
                 sent += 1
 
@@ -209,10 +208,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--threads", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="e.g. postgresql://postgres@127.0.0.1/test (default: SQLite)",
+    )
     args = parser.parse_args()
     ctx = multiprocessing.get_context("spawn")
-    print(f"# message fan-out, {args.threads} threads, {2 * args.threads} clients, "
-          f"{args.seconds:.0f} s per run, {os.cpu_count()} cores, server in its own process")
+    print(
+        f"# message fan-out, {args.threads} threads, {2 * args.threads} clients, "
+        f"{args.seconds:.0f} s per run, {os.cpu_count()} cores, server in its own process"
+    )
 
     echo_port = free_port()
     echo = ctx.Process(target=run_echo_server, args=(echo_port,), daemon=True)
@@ -226,7 +232,9 @@ def main() -> None:
 
     port = free_port()
     with tempfile.TemporaryDirectory() as data_dir:
-        server = ctx.Process(target=run_interview_server, args=(port, data_dir), daemon=True)
+        server = ctx.Process(
+            target=run_interview_server, args=(port, data_dir, args.database_url), daemon=True
+        )
         server.start()
         try:
             asyncio.run(wait_port(port))
@@ -235,9 +243,11 @@ def main() -> None:
             server.terminate()
             server.join()
     report("baseline: raw aiohttp WS echo", baseline)
-    report("interview-server socket.io fan-out", ours)
-    print("(socket.io sends are stored in SQLite, run through the policy guard, appended to the "
-          "audit chain and fanned out; the echo does none of that)")
+    report(f"interview-server socket.io ({'PostgreSQL' if args.database_url else 'SQLite'})", ours)
+    print(
+        "(socket.io sends are stored in SQLite, run through the policy guard, appended to the "
+        "audit chain and fanned out; the echo does none of that)"
+    )
 
 
 if __name__ == "__main__":

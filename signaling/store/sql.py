@@ -101,6 +101,14 @@ class SqlStore:
     # ---------------------------------------------------------------- users
     async def upsert_user(self, user_id: str, name: str, role: str) -> None:
         now = utcnow()
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(t.users.c.name, t.users.c.role).where(t.users.c.id == user_id)
+                )
+            ).first()
+        if row is not None and (row.name, row.role) == (name, role):
+            return  # the common case: nothing changed, no write lock taken
         async with self.write() as conn:
             row = (
                 await conn.execute(

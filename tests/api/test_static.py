@@ -10,7 +10,6 @@ from aiohttp.test_utils import TestClient, TestServer
 from tests.api.conftest import Harness
 from web.assets import DIST, add_static_routes
 
-
 BUILT = (DIST / "index.html").is_file()
 
 
