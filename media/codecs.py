@@ -1,0 +1,132 @@
+"""Codec policy and bitstream facts needed to forward encoded media.
+
+Both legs of a forwarded stream must use the same codec, because nothing is transcoded:
+audio is always Opus; video is VP8 when the first party offers it (every browser does),
+else H264, and later parties must offer the codec already in use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, cast
+
+from aiortc import RTCRtpSender, sdp
+from aiortc.rtcrtpparameters import RTCRtpCodecCapability
+
+from signaling.errors import MediaError
+
+MediaKind = Literal["audio", "video"]
+
+AUDIO_CODEC = "opus"
+VIDEO_CODEC_PREFERENCE = ("VP8", "H264")
+
+#: NAL unit types that start a decodable H264 picture: IDR slice, SPS.
+_H264_KEY_NALS = frozenset({5, 7})
+
+
+@dataclass(frozen=True)
+class OfferedMedia:
+    """One audio or video m-line of an offer, as far as forwarding cares."""
+
+    kind: MediaKind
+    mid: str
+    codecs: tuple[str, ...]  # codec names as offered, upper case, RTX excluded
+
+
+@dataclass(frozen=True)
+class ParsedOffer:
+    """The facts of an SDP offer that negotiation needs."""
+
+    media: tuple[OfferedMedia, ...]
+    ice_ufrag: str | None
+
+
+def parse_offer(offer_sdp: str) -> ParsedOffer:
+    """Parse and sanity-check an SDP offer; malformed input raises :class:`MediaError`."""
+    if not isinstance(offer_sdp, str) or not offer_sdp.strip():
+        raise MediaError("the SDP offer is empty", code="bad_sdp")
+    if not offer_sdp.lstrip().startswith("v=0"):
+        raise MediaError("the SDP offer must start with v=0", code="bad_sdp")
+    try:
+        description = sdp.SessionDescription.parse(offer_sdp)
+    except Exception as exc:  # aiortc's parser raises whatever the bad line triggers
+        raise MediaError(f"the SDP offer could not be parsed: {exc!r}", code="bad_sdp") from exc
+    media: list[OfferedMedia] = []
+    ufrag: str | None = None
+    for m in description.media:
+        if m.kind not in ("audio", "video"):
+            continue
+        if m.port == 0:
+            continue
+        if m.ice is None or not m.ice.usernameFragment or not m.ice.password:
+            raise MediaError(f"the {m.kind} m-line has no ICE credentials", code="bad_sdp")
+        if m.dtls is None or not m.dtls.fingerprints:
+            raise MediaError(f"the {m.kind} m-line has no DTLS fingerprint", code="bad_sdp")
+        ufrag = ufrag or m.ice.usernameFragment
+        names = tuple(c.name.upper() for c in m.rtp.codecs if c.name.lower() != "rtx")
+        media.append(
+            OfferedMedia(
+                kind=cast(MediaKind, m.kind), mid=m.rtp.muxId or str(len(media)), codecs=names
+            )
+        )
+    if not media:
+        raise MediaError("the SDP offer has no audio or video", code="bad_sdp")
+    return ParsedOffer(media=tuple(media), ice_ufrag=ufrag)
+
+
+def choose_video_codec(offered: Sequence[str], in_use: str | None) -> str:
+    """The video codec for a new leg: the one already forwarded, else the preferred one."""
+    if in_use is not None:
+        if in_use not in offered:
+            raise MediaError(
+                f"the other party sends {in_use} video, which this offer does not support",
+                code="no_common_codec",
+            )
+        return in_use
+    for name in VIDEO_CODEC_PREFERENCE:
+        if name in offered:
+            return name
+    raise MediaError(
+        f"the offer has no supported video codec (need one of {', '.join(VIDEO_CODEC_PREFERENCE)})",
+        code="no_common_codec",
+    )
+
+
+def require_audio_codec(offered: Sequence[str]) -> str:
+    """Audio is always Opus (every WebRTC endpoint implements it)."""
+    if AUDIO_CODEC.upper() not in offered:
+        raise MediaError("the offer's audio does not support Opus", code="no_common_codec")
+    return AUDIO_CODEC
+
+
+def codec_preferences(kind: MediaKind, name: str) -> list[RTCRtpCodecCapability]:
+    """aiortc capabilities restricting a transceiver to ``name`` (plus RTX for video)."""
+    caps = RTCRtpSender.getCapabilities(kind).codecs
+    chosen = [c for c in caps if c.name.lower() == name.lower()]
+    if kind == "video":
+        chosen += [c for c in caps if c.name.lower() == "rtx"]
+    return chosen
+
+
+def is_keyframe(codec: str, data: bytes) -> bool:
+    """Whether an encoded frame can start decoding (VP8 key frame, H264 IDR/SPS)."""
+    if not data:
+        return False
+    name = codec.upper()
+    if name == "VP8":
+        # RFC 6386 9.1: bit 0 of the frame tag is 0 for key frames.
+        return data[0] & 0x01 == 0
+    if name == "H264":
+        return any(nal in _H264_KEY_NALS for nal in _h264_nal_types(data))
+    return True
+
+
+def _h264_nal_types(data: bytes) -> list[int]:
+    """NAL unit types in an Annex-B access unit (aiortc depayloads H264 to Annex-B)."""
+    types: list[int] = []
+    start = data.find(b"\x00\x00\x01")
+    while start != -1 and start + 3 < len(data):
+        types.append(data[start + 3] & 0x1F)
+        start = data.find(b"\x00\x00\x01", start + 3)
+    return types
