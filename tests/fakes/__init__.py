@@ -1,0 +1,1 @@
+"""Test doubles: local servers that speak third-party APIs."""
