@@ -213,7 +213,8 @@ def parse_event(payload: dict[str, Any]) -> ZoomEvent:
         )
     if envelope.event in (PARTICIPANT_JOINED, PARTICIPANT_LEFT) and participant is None:
         raise InvalidZoomEvent(
-            f"{envelope.event} without a participant", field="payload.object.participant"
+            f"{envelope.event} without payload.object.participant",
+            field="payload.object.participant",
         )
     try:
         return ZoomEvent(
