@@ -1,0 +1,1 @@
+"""Calendar side of scheduling: .ics invites, reminder dispatch and outbound webhooks."""
