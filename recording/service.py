@@ -6,11 +6,13 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from recording.writer import CallRecorder, TrackSpec
+from recording.writer import CallRecorder, Codec, TrackSpec
 from signaling.domain.calls import Call, CallKind
 from signaling.domain.ports import CallRecording, MediaSessionPort, RecorderFactory
 
 logger = logging.getLogger(__name__)
+
+_CODECS: dict[str, Codec] = {"vp8": "vp8", "h264": "h264", "opus": "opus"}
 
 
 class _Attached:
@@ -24,7 +26,27 @@ class _Attached:
         remove = getattr(self.media, "remove_sink", None)
         if remove is not None:
             remove(self.recorder)
-        return await self.recorder.stop()
+        result = await self.recorder.stop()
+        return result.to_record()
+
+
+def negotiated_video_codec(media: MediaSessionPort, participant_id: str) -> Codec:
+    """The codec a participant publishes video in, per the media stats (VP8 if unknown)."""
+    try:
+        stats = media.stats()
+        stream = stats[participant_id].stream("video", "inbound")
+        name = (stream.codec or "").lower().rsplit("/", 1)[-1]
+    except (AttributeError, KeyError, TypeError):
+        return "vp8"
+    return _CODECS.get(name, "vp8")
+
+
+def call_tracks(call: Call, media: MediaSessionPort) -> list[TrackSpec]:
+    """One audio track per party, and one video track per party on a video call."""
+    tracks = [TrackSpec(p, "audio", "opus") for p in call.parties()]
+    if call.kind is CallKind.VIDEO:
+        tracks += [TrackSpec(p, "video", negotiated_video_codec(media, p)) for p in call.parties()]
+    return tracks
 
 
 def make_recorder_factory(root: Path) -> RecorderFactory:
@@ -37,11 +59,10 @@ def make_recorder_factory(root: Path) -> RecorderFactory:
             logger.warning("media session cannot be tapped; not recording call_id=%s", call.id)
             return None
         counters[call.id] = counters.get(call.id, 0) + 1
-        tracks = [TrackSpec(p, "audio", "opus") for p in call.parties()]
-        if call.kind is CallKind.VIDEO:
-            tracks += [TrackSpec(p, "video", "vp8") for p in call.parties()]
+        tracks = call_tracks(call, media)
+        suffix = "webm" if all(t.codec in ("vp8", "opus") for t in tracks) else "mkv"
         recorder = CallRecorder(
-            root / f"{call.id}-{counters[call.id]}.webm", call_id=call.id, tracks=tracks
+            root / f"{call.id}-{counters[call.id]}.{suffix}", call_id=call.id, tracks=tracks
         )
         await recorder.start()
         add_sink(recorder)

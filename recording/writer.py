@@ -1,15 +1,17 @@
 """Remux the encoded media the server forwards into one Matroska/WebM file per call.
 
 No decoding, no encoding: each ``av.Packet`` (a VP8/H264 frame or an Opus packet, with its
-RTP timestamp) is rebased onto the recording's clock and muxed as it is. ``on_packet`` runs on
-the event loop and only enqueues; a dedicated thread muxes, so the loop never blocks. The
-Matroska muxer writes clusters as it goes (at most ``cluster_ms`` apart), so a process killed
-mid-call leaves a file that plays up to its last complete cluster.
+RTP timestamp) is placed on the recording's clock (see ``recording.timeline``) and muxed as
+it is. ``on_packet`` runs on the event loop and only enqueues onto a bounded queue (a full
+queue drops and counts, it never blocks); a dedicated thread muxes, and the SHA-256 of the
+finished file is computed in a worker thread.
 
-Timing: the first packet of each track is anchored at its arrival time relative to the start
-of the recording; later packets follow their RTP timestamps (unwrapped past 2^32). A gap in the
-RTP clock (mute, loss, camera off) stays a gap, so one participant's audio and video stay in
-sync as they were sent.
+Crash safety: the Matroska muxer writes the header up front with an unknown segment size and
+then one cluster at most ``cluster_ms`` long at a time, flushing the file after each write,
+and libavformat's interleaver is told to hold at most ``interleave_ms`` of media (by default
+it waits up to 10 s for a silent track). A process killed mid-call therefore leaves a file
+that plays up to its last second or two; the page cache keeps what was written even though
+the process died.
 """
 
 from __future__ import annotations
@@ -21,67 +23,152 @@ import logging
 import queue
 import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 import av
 
+from recording.timeline import TrackClock
 from signaling.errors import RecordingError
 
 logger = logging.getLogger(__name__)
 
 Kind = Literal["audio", "video"]
+Codec = Literal["opus", "vp8", "h264"]
 MS = fractions.Fraction(1, 1000)
-RTP_WRAP = 1 << 32
-_CODEC_NAMES = {"vp8": "vp8", "h264": "h264", "opus": "opus"}
+_CLOCK_RATES: dict[Kind, int] = {"audio": 48000, "video": 90000}
+_KIND_OF: dict[str, Kind] = {"opus": "audio", "vp8": "video", "h264": "video"}
+_WEBM_CODECS = frozenset({"opus", "vp8"})
+_STOP = object()
 
 
 @dataclass(frozen=True)
 class TrackSpec:
-    """One track of the file: a participant's audio or video."""
+    """One track of the file: a participant's audio or video, with its negotiated codec.
+
+    ``width``/``height`` are only a hint for the file header: a VP8 track takes its size from
+    its first keyframe. Opus is always 48 kHz on the RTP clock; ``channels`` is what the
+    header announces (WebRTC negotiates opus/48000/2).
+    """
 
     participant_id: str
     kind: Kind
-    codec: str = "vp8"
-    width: int = 640
-    height: int = 480
+    codec: Codec
+    width: int | None = None
+    height: int | None = None
+    sample_rate: int = 48000
+    channels: int = 2
 
     def __post_init__(self) -> None:
-        if self.codec not in _CODEC_NAMES:
+        if not self.participant_id:
+            raise ValueError("participant_id is empty")
+        if self.codec not in _KIND_OF:
             raise ValueError(f"cannot record codec {self.codec!r}")
-        if (self.kind == "audio") != (self.codec == "opus"):
-            raise ValueError(f"{self.kind} track cannot carry {self.codec}")
+        if _KIND_OF[self.codec] != self.kind:
+            raise ValueError(f"a {self.kind} track cannot carry {self.codec}")
+        for name in ("width", "height"):
+            value = getattr(self, name)
+            if value is not None and value <= 0:
+                raise ValueError(f"{name} must be positive")
+        if self.sample_rate <= 0 or self.channels not in (1, 2):
+            raise ValueError("bad audio parameters")
+
+    @property
+    def key(self) -> tuple[str, Kind]:
+        """The (participant, kind) pair the media path tags packets with."""
+        return (self.participant_id, self.kind)
+
+    @property
+    def title(self) -> str:
+        """The Matroska track name, ``"<participant> <kind>"``; composite reads it back."""
+        return f"{self.participant_id} {self.kind}"
 
 
-@dataclass
-class _TrackState:
-    spec: TrackSpec
-    stream: Any = None
-    clock_rate: int = 90000
-    first_rtp: int | None = None
-    last_raw: int = 0
-    wraps: int = 0
-    offset_ms: int = 0
-    last_ms: int = -1
-    packets: int = 0
-    bytes: int = 0
+@dataclass(frozen=True)
+class TrackResult:
+    """What one track received and wrote."""
+
+    participant_id: str
+    kind: Kind
+    codec: Codec
+    packets: int
+    bytes: int
+    dropped: int  # queue overflow
+    discarded: int  # late, duplicate, or video before the first keyframe
+    start_seconds: float | None
+    end_seconds: float | None
 
 
-@dataclass
+@dataclass(frozen=True)
+class RecordingResult:
+    """A finished recording: where it is, its digest, and what went into it."""
+
+    path: Path
+    call_id: str
+    sha256: str
+    bytes: int
+    duration_seconds: float  # media: the last timestamp written in any track
+    started_at: datetime
+    tracks: tuple[TrackResult, ...]
+    dropped_packets: int
+
+    @property
+    def packet_counts(self) -> dict[str, int]:
+        """Packets written per track, keyed ``"<participant>/<kind>"``."""
+        return {f"{t.participant_id}/{t.kind}": t.packets for t in self.tracks}
+
+    def to_record(self) -> dict[str, Any]:
+        """A JSON-ready summary for the call record and the audit chain.
+
+        ``started_at`` is left out: the call record stamps segments with its own clock.
+        """
+        return {
+            "path": str(self.path),
+            "key": self.path.name,
+            "sha256": self.sha256,
+            "bytes": self.bytes,
+            "duration_seconds": round(self.duration_seconds, 3),
+            "format": self.path.suffix.lstrip("."),
+            "tracks": [
+                {
+                    "participant_id": t.participant_id,
+                    "kind": t.kind,
+                    "codec": t.codec,
+                    "packets": t.packets,
+                    "bytes": t.bytes,
+                    "dropped": t.dropped,
+                    "discarded": t.discarded,
+                }
+                for t in self.tracks
+            ],
+            "dropped_packets": self.dropped_packets,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class _Item:
     key: tuple[str, Kind]
     data: bytes
     rtp: int
-    clock_rate: int
-    arrival: float
+    arrival: float  # seconds since the recording started
     keyframe: bool
 
 
 @dataclass
-class RecorderStats:
-    packets: dict[str, int] = field(default_factory=dict)
+class _Track:
+    spec: TrackSpec
+    clock: TrackClock
+    stream: Any = None
+    packets: int = 0
+    bytes: int = 0
     dropped: int = 0
+    discarded: int = 0
+    keyframe_seen: bool = False
+    first_ms: int | None = None
+    size: tuple[int, int] | None = None
 
 
 def vp8_dimensions(frame: bytes) -> tuple[int, int] | None:
@@ -94,146 +181,186 @@ def vp8_dimensions(frame: bytes) -> tuple[int, int] | None:
 
 
 class CallRecorder:
-    """A PacketSink that remuxes one call's forwarded media into ``path``."""
+    """A ``media.session.PacketSink`` that remuxes one call's forwarded media into ``path``.
+
+    Every track is declared up front (Matroska writes all track headers before the first
+    cluster); packets for undeclared tracks are counted and ignored. The header is written
+    once every video track has shown a keyframe (its size comes from it) or ``header_wait``
+    seconds after the first packet, whichever is first; packets are held in the muxing thread
+    until then.
+    """
 
     def __init__(
         self,
         path: Path,
         *,
         call_id: str,
-        tracks: list[TrackSpec],
+        tracks: Sequence[TrackSpec],
         queue_size: int = 4000,
         cluster_ms: int = 1000,
-        clock: Any = time.monotonic,
+        interleave_ms: int = 500,
+        header_wait: float = 2.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if not tracks:
             raise RecordingError("a recording needs at least one track", code="no_tracks")
+        keys = [t.key for t in tracks]
+        if len(set(keys)) != len(keys):
+            raise RecordingError("a track is declared twice", code="duplicate_track")
         self.path = path
         self.call_id = call_id
-        self.tracks = tracks
+        self.tracks: tuple[TrackSpec, ...] = tuple(tracks)
         self._clock = clock
-        self._queue: queue.Queue[_Item | None] = queue.Queue(maxsize=queue_size)
+        self._queue: queue.Queue[_Item | object] = queue.Queue(maxsize=queue_size)
         self._cluster_ms = cluster_ms
-        self._state = {(t.participant_id, t.kind): _TrackState(t) for t in tracks}
+        self._interleave_ms = interleave_ms
+        self._header_wait = header_wait
+        self._state = {t.key: _Track(t, TrackClock(_CLOCK_RATES[t.kind])) for t in tracks}
         self._started: float | None = None
+        self._started_at: datetime | None = None
+        self._accepting = False
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
+        self._result: RecordingResult | None = None
         self.dropped = 0
+        self.unknown = 0
 
     # ----------------------------------------------------------- event-loop side
     def on_packet(self, participant_id: str, kind: Kind, packet: av.Packet[Any]) -> None:
-        """Called by the media path for every forwarded frame; never blocks."""
-        if self._started is None or (participant_id, kind) not in self._state:
+        """Take one forwarded encoded frame; never blocks (drops and counts when full)."""
+        if not self._accepting or self._started is None:
             return
-        time_base = packet.time_base
-        clock_rate = int(1 / time_base) if time_base else (90000 if kind == "video" else 48000)
+        state = self._state.get((participant_id, kind))
+        if state is None:
+            self.unknown += 1
+            return
         item = _Item(
-            key=(participant_id, kind),
+            key=state.spec.key,
             data=bytes(packet),
             rtp=int(packet.pts or 0),
-            clock_rate=clock_rate,
-            arrival=self._clock(),
+            arrival=self._clock() - self._started,
             keyframe=bool(packet.is_keyframe),
         )
         try:
             self._queue.put_nowait(item)
         except queue.Full:
             self.dropped += 1
+            state.dropped += 1
+
+    @property
+    def started_at(self) -> datetime | None:
+        """Wall-clock time the recording started, once started."""
+        return self._started_at
 
     async def start(self) -> None:
-        """Open the file and start the muxing thread."""
+        """Create the directory and start the muxing thread; packets are accepted from now."""
+        if self._thread is not None:
+            raise RecordingError("the recording was already started", code="already_started")
         await asyncio.to_thread(self.path.parent.mkdir, parents=True, exist_ok=True)
         self._started = self._clock()
+        self._started_at = datetime.now(UTC)
         self._thread = threading.Thread(
             target=self._run, name=f"recorder-{self.call_id[:8]}", daemon=True
         )
         self._thread.start()
+        self._accepting = True
+        logger.info("recording started call_id=%s path=%s", self.call_id, self.path)
 
-    async def stop(self) -> dict[str, Any]:
-        """Finish the file; returns its path, size, SHA-256 and per-track counts."""
-        if self._thread is None:
+    async def stop(self) -> RecordingResult:
+        """Finalise the file (trailer, cues, duration) and hash it; idempotent."""
+        if self._result is not None:
+            return self._result
+        if self._thread is None or self._started_at is None:
             raise RecordingError("the recording was never started", code="not_started")
-        self._queue.put(None)
+        self._accepting = False
+        # The queue may be full; the muxing thread drains it, so wait for room off the loop.
+        await asyncio.to_thread(self._queue.put, _STOP)
         await asyncio.to_thread(self._thread.join)
         if self._error is not None:
-            raise RecordingError(f"the recording failed: {self._error}", code="recording_failed")
+            raise RecordingError(
+                f"the recording failed: {self._error}", code="recording_failed"
+            ) from self._error
         digest, size = await asyncio.to_thread(_sha256, self.path)
-        duration = max(0.0, (self._clock() - (self._started or self._clock())))
-        return {
-            "path": str(self.path),
-            "key": self.path.name,
-            "sha256": digest,
-            "bytes": size,
-            "duration_seconds": round(duration, 3),
-            "format": self.path.suffix.lstrip("."),
-            "tracks": [
-                {
-                    "participant_id": s.spec.participant_id,
-                    "kind": s.spec.kind,
-                    "codec": s.spec.codec,
-                    "packets": s.packets,
-                    "bytes": s.bytes,
-                }
+        ends = [s.clock.last_ms for s in self._state.values() if s.packets]
+        self._result = RecordingResult(
+            path=self.path,
+            call_id=self.call_id,
+            sha256=digest,
+            bytes=size,
+            duration_seconds=max(ends, default=0) / 1000,
+            started_at=self._started_at,
+            tracks=tuple(
+                TrackResult(
+                    participant_id=s.spec.participant_id,
+                    kind=s.spec.kind,
+                    codec=s.spec.codec,
+                    packets=s.packets,
+                    bytes=s.bytes,
+                    dropped=s.dropped,
+                    discarded=s.discarded,
+                    start_seconds=None if s.first_ms is None else s.first_ms / 1000,
+                    end_seconds=s.clock.last_ms / 1000 if s.packets else None,
+                )
                 for s in self._state.values()
-            ],
-            "dropped_packets": self.dropped,
-        }
+            ),
+            dropped_packets=self.dropped,
+        )
+        logger.info(
+            "recording finished call_id=%s bytes=%d duration=%.1fs dropped=%d sha256=%s",
+            self.call_id,
+            size,
+            self._result.duration_seconds,
+            self.dropped,
+            digest,
+        )
+        return self._result
 
     # ------------------------------------------------------------- thread side
     def _run(self) -> None:
-        container = None
+        container: Any = None
         try:
-            fmt = "webm" if all(t.codec in {"vp8", "opus"} for t in self.tracks) else "matroska"
-            container = av.open(
-                str(self.path),
-                "w",
-                format=fmt,
-                options={"cluster_time_limit": str(self._cluster_ms), "flush_packets": "1"},
-            )
-            for state in self._state.values():
-                spec = state.spec
-                stream: Any
-                if spec.kind == "video":
-                    stream = container.add_stream(_CODEC_NAMES[spec.codec], rate=30)
-                    stream.width = spec.width
-                    stream.height = spec.height
-                    state.clock_rate = 90000
-                else:
-                    stream = container.add_stream("opus", rate=48000)
-                    state.clock_rate = 48000
-                stream.time_base = MS
-                stream.metadata["title"] = f"{spec.participant_id} {spec.kind}"
-                state.stream = stream
-            # The header (with each video track's size) is written on the first mux, so hold
-            # packets until every video track has shown a keyframe (or a few seconds passed).
+            container = self._open()
             pending: list[_Item] = []
             waiting = {k for k, s in self._state.items() if s.spec.kind == "video"}
+            first_arrival: float | None = None
+            header = False
             while True:
-                item = self._queue.get()
-                if item is None:
+                try:
+                    got = self._queue.get(timeout=0.25)
+                except queue.Empty:
+                    got = None
+                if got is _STOP:
                     break
-                if waiting:
-                    pending.append(item)
-                    if item.keyframe and item.key in waiting:
-                        dims = vp8_dimensions(item.data) if item.key[1] == "video" else None
-                        if dims is not None:
-                            self._state[item.key].stream.width = dims[0]
-                            self._state[item.key].stream.height = dims[1]
-                        waiting.discard(item.key)
-                    if waiting and item.arrival - (self._started or 0.0) < 5.0:
-                        continue
-                    waiting.clear()
+                if header:
+                    if isinstance(got, _Item):
+                        self._mux(container, got)
+                    continue
+                if isinstance(got, _Item):
+                    pending.append(got)
+                    first_arrival = got.arrival if first_arrival is None else first_arrival
+                    if got.key in waiting and got.keyframe:
+                        self._size_from_keyframe(got)
+                        waiting.discard(got.key)
+                elapsed = self._clock() - (self._started or 0.0)
+                if first_arrival is not None and (
+                    not waiting or elapsed - first_arrival >= self._header_wait
+                ):
+                    header = True
+                    self._write_header(container, pending)
                     for held in pending:
                         self._mux(container, held)
                     pending.clear()
-                    continue
-                self._mux(container, item)
-            for held in pending:
-                self._mux(container, held)
-        except BaseException as exc:  # recorded and re-raised in stop()
+            if not header:
+                self._write_header(container, pending)
+                for held in pending:
+                    self._mux(container, held)
+            if not any(s.packets for s in self._state.values()):
+                container.start_encoding()  # an empty call still leaves a valid file
+        except BaseException as exc:  # re-raised by stop() as a RecordingError
             logger.exception("recorder failed call_id=%s", self.call_id)
             self._error = exc
-            while self._queue.get() is not None:  # keep draining so stop() returns
+            self._accepting = False
+            while self._queue.get() is not _STOP:  # keep draining so stop() returns
                 pass
         finally:
             if container is not None:
@@ -243,32 +370,76 @@ class CallRecorder:
                     logger.exception("closing the recording failed call_id=%s", self.call_id)
                     self._error = self._error or exc
 
+    def _open(self) -> Any:
+        fmt = "webm" if all(t.codec in _WEBM_CODECS for t in self.tracks) else "matroska"
+        container = av.open(
+            str(self.path),
+            "w",
+            format=fmt,
+            options={
+                "cluster_time_limit": str(self._cluster_ms),
+                "flush_packets": "1",
+                "max_interleave_delta": str(self._interleave_ms * 1000),
+            },
+        )
+        container.metadata["title"] = f"call {self.call_id}"
+        return container
+
+    def _add_streams(self, container: Any) -> None:
+        # Streams are added only now, once keyframes have told each video track its size:
+        # a stream without a codec context takes its size when it is created.
+        for state in self._state.values():
+            spec = state.spec
+            stream: Any
+            if spec.kind == "video":
+                width, height = state.size or (spec.width or 640, spec.height or 480)
+                stream = container.add_mux_stream(spec.codec, rate=30, width=width, height=height)
+            else:
+                stream = container.add_mux_stream(spec.codec, rate=spec.sample_rate)
+            stream.time_base = MS
+            stream.metadata["title"] = spec.title
+            state.stream = stream
+
+    def _size_from_keyframe(self, item: _Item) -> None:
+        state = self._state[item.key]
+        if state.spec.codec != "vp8":
+            return
+        state.size = vp8_dimensions(item.data)
+
+    def _write_header(self, container: Any, pending: list[_Item]) -> None:
+        self._add_streams(container)
+        # PyAV holds every packet until each H264 track has shown its SPS/PPS (for the
+        # Matroska CodecPrivate). If one has not, write the header now rather than buffer
+        # the whole call in memory; its frames still carry SPS/PPS in-band.
+        h264_keys = {k for k, s in self._state.items() if s.spec.codec == "h264"}
+        if h264_keys - {i.key for i in pending if i.keyframe}:
+            container.start_encoding()
+
     def _mux(self, container: Any, item: _Item) -> None:
         state = self._state[item.key]
-        if state.first_rtp is None:
-            if state.spec.kind == "video" and not item.keyframe:
-                return  # a decodable file starts on a keyframe
-            state.first_rtp = item.rtp
-            state.last_raw = item.rtp
-            state.offset_ms = round((item.arrival - (self._started or 0.0)) * 1000)
-        else:
-            delta = item.rtp - state.last_raw
-            if delta < -(RTP_WRAP // 2):
-                state.wraps += 1
-            elif delta > RTP_WRAP // 2:
-                return  # a late packet from before a wrap: drop rather than jump back
-            state.last_raw = item.rtp
-        unwrapped = item.rtp + state.wraps * RTP_WRAP - state.first_rtp
-        pts = state.offset_ms + unwrapped * 1000 // item.clock_rate
-        if pts <= state.last_ms:
-            pts = state.last_ms + 1  # Matroska needs increasing timestamps per track
-        state.last_ms = pts
+        if state.spec.kind == "video" and not state.keyframe_seen:
+            if not item.keyframe:
+                state.discarded += 1  # a decodable track starts on a keyframe
+                return
+            state.keyframe_seen = True
+        placed = state.clock.place(item.rtp, item.arrival)
+        if placed.resynced:
+            logger.warning(
+                "recording re-anchored a track on a new RTP timeline call_id=%s track=%s",
+                self.call_id,
+                state.spec.title,
+            )
+        if placed.ms is None:
+            state.discarded += 1
+            return
+        if state.first_ms is None:
+            state.first_ms = placed.ms
         packet = av.Packet(item.data)
         packet.stream = state.stream
-        packet.pts = packet.dts = pts
+        packet.pts = packet.dts = placed.ms
         packet.time_base = MS
         packet.is_keyframe = item.keyframe
-        container.mux(packet)
+        container.mux_one(packet)
         state.packets += 1
         state.bytes += len(item.data)
 
