@@ -20,7 +20,8 @@ Durations (all in seconds, from Zoom's times only):
   (overlapping intervals from duplicate joins never count twice);
 * ``duration_seconds``: the meeting span, ``ended_at - started_at``;
 * ``connected_seconds``: time during which at least two distinct participants were present,
-  the Zoom counterpart of a platform call's connected time.
+  the Zoom counterpart of a platform call's connected time (with a single participant, the
+  time that participant was present).
 
 Participants are grouped by a stable key: ``customer_key`` (which the platform can set to
 its own user id), else ``participant_uuid``, else Zoom's user ``id``, else the in-meeting
@@ -75,6 +76,23 @@ class ZoomEvent:
                 raise ValueError("Zoom times must be timezone-aware")
 
     @property
+    def participant_id(self) -> str | None:
+        """The participant's stable key (see the module docstring), if a participant event."""
+        return self.participant.key if self.participant else None
+
+    @property
+    def user_name(self) -> str | None:
+        return self.participant.name if self.participant else None
+
+    @property
+    def join_time(self) -> datetime | None:
+        return self.participant.join_time if self.participant else None
+
+    @property
+    def leave_time(self) -> datetime | None:
+        return self.participant.leave_time if self.participant else None
+
+    @property
     def at(self) -> datetime:
         """``event_ts`` as an aware UTC datetime (fallback when the payload has no time)."""
         return datetime.fromtimestamp(self.event_ts / 1000, UTC)
@@ -97,17 +115,24 @@ class Interval:
 
 @dataclass(frozen=True)
 class ZoomCallLog:
-    """What is known about one Zoom meeting so far; :meth:`apply` returns a new log."""
+    """What is known about one Zoom meeting so far; :meth:`apply` returns a new log.
 
-    call_id: str
+    ``call_id`` may be set by the caller (e.g. the platform's own id for the meeting);
+    otherwise the record uses Zoom's meeting UUID once an event carried it, else the
+    meeting id.
+    """
+
     meeting_id: str
+    call_id: str = ""
+    meeting_uuid: str = ""
     started_at: datetime | None = None
     ended_at: datetime | None = None
     people: tuple[tuple[str, _Person], ...] = ()
 
     # ------------------------------------------------------------------ reducing
-    def apply(self, event: ZoomEvent) -> tuple[ZoomCallLog, bool]:
-        """Fold one event in; returns the new log and whether anything changed.
+    def apply(self, event: ZoomEvent) -> ZoomCallLog:
+        """Fold one event in and return the new log (equal to ``self`` if nothing changed,
+        so ``log.apply(e) != log`` tells the caller whether to store and re-post).
 
         Events of another meeting raise ``ValueError``; events the log does not use
         (other ``meeting.*`` types) change nothing.
@@ -117,10 +142,13 @@ class ZoomCallLog:
                 f"event for meeting {event.meeting_id} applied to meeting {self.meeting_id}"
             )
         if event.event not in HANDLED_EVENTS:
-            return self, False
+            return self
         new = self
+        # Zoom sends one UUID per meeting instance; min() keeps the choice order-independent.
+        if event.meeting_uuid and (not new.meeting_uuid or event.meeting_uuid < new.meeting_uuid):
+            new = replace(new, meeting_uuid=event.meeting_uuid)
         if event.event == MEETING_STARTED:
-            new = self._with_start(event.start_time or event.at)
+            new = new._with_start(event.start_time or event.at)
         elif event.event == MEETING_ENDED:
             if event.start_time is not None:
                 new = new._with_start(event.start_time)
@@ -130,7 +158,7 @@ class ZoomCallLog:
         else:
             p = event.participant
             assert p is not None  # ZoomEvent checks this
-            people = dict(self.people)
+            people = dict(new.people)
             person = people.get(p.key, _Person(p.name))
             if event.event == PARTICIPANT_JOINED:
                 person = replace(person, joins=person.joins | {p.join_time or event.at})
@@ -140,12 +168,13 @@ class ZoomCallLog:
                 person = replace(person, name=p.name)
             people[p.key] = person
             new = replace(new, people=tuple(sorted(people.items())))
-        return new, new != self
+        return new
 
     def apply_all(self, events: Iterable[ZoomEvent]) -> ZoomCallLog:
+        """Fold several events in, in the given order (any order gives the same log)."""
         log = self
         for event in events:
-            log, _ = log.apply(event)
+            log = log.apply(event)
         return log
 
     def _with_start(self, start: datetime) -> ZoomCallLog:
@@ -215,7 +244,15 @@ class ZoomCallLog:
 
     @property
     def connected_seconds(self) -> float:
-        """Time with at least two distinct participants present (closed intervals only)."""
+        """The Zoom counterpart of a platform call's connected time.
+
+        With two or more distinct participants: the time at least two of them were present
+        together. With one: the time that participant was present (nobody to overlap with,
+        but the meeting was used). Only closed stays count.
+        """
+        return self._presence_seconds(2 if len(self.people) >= 2 else 1)
+
+    def _presence_seconds(self, at_least: int) -> float:
         edges: list[tuple[datetime, int]] = []
         for key, _ in self.people:
             for interval in _union(self.intervals(key)):
@@ -225,20 +262,38 @@ class ZoomCallLog:
         edges.sort(key=lambda e: (e[0], e[1]))  # leaves before joins at the same instant
         present, total, since = 0, 0.0, None
         for t, delta in edges:
-            if present >= 2 and since is not None:
+            if present >= at_least and since is not None:
                 total += (t - since).total_seconds()
             present += delta
             since = t
         return total
 
+    @property
+    def connected_at(self) -> datetime | None:
+        """The first join of anyone (Zoom's time), clipped to the meeting span."""
+        starts = [stay.start for key, _ in self.people for stay in self.intervals(key)]
+        return min(starts) if starts else None
+
+    @property
+    def record_call_id(self) -> str:
+        return self.call_id or self.meeting_uuid or self.meeting_id
+
     def to_record(self) -> dict[str, Any]:
-        """The body of the thread's ``call`` message (kind ``zoom``) for this meeting."""
+        """The body of the thread's ``call`` message (kind ``zoom``) for this meeting.
+
+        Shaped like a platform call's record: ``outcome`` is ``completed`` when anyone
+        joined, ``missed`` when nobody did (``in_progress`` until ``meeting.ended``);
+        ``end_reason`` is ``hangup`` once ended; ``ring_seconds`` is 0 (Zoom does not ring).
+        ``participants[].user_id`` is the participant's stable key (the platform's user id
+        when the join link carried it as ``customer_key``). Zoom's e-mail and phone fields
+        are never read, so they never reach the record.
+        """
         participants = []
         for key, person in self.people:
             stays = self.intervals(key)
             participants.append(
                 {
-                    "user": key,
+                    "user_id": key,
                     "name": person.name,
                     "joined_at": _iso(stays[0].start) if stays else None,
                     "left_at": _iso(stays[-1].end) if stays else None,
@@ -247,22 +302,24 @@ class ZoomCallLog:
                 }
             )
         return {
-            "call_id": self.call_id,
+            "call_id": self.record_call_id,
             "kind": "zoom",
             "meeting_id": self.meeting_id,
-            "participants": participants,
-            "started_at": _iso(self.span_start),
-            "ended_at": _iso(self.ended_at),
-            "duration_seconds": round(self.duration_seconds, 3),
-            "connected_seconds": round(self.connected_seconds, 3),
-            "end_reason": "meeting_ended" if self.is_final else None,
             "outcome": self._outcome(),
+            "end_reason": "hangup" if self.is_final else None,
+            "started_at": _iso(self.span_start),
+            "connected_at": _iso(self.connected_at),
+            "ended_at": _iso(self.ended_at),
+            "ring_seconds": 0,
+            "connected_seconds": round(self.connected_seconds, 3),
+            "duration_seconds": round(self.duration_seconds, 3),
+            "participants": participants,
         }
 
     def _outcome(self) -> str:
         if not self.is_final:
             return "in_progress"
-        return "completed" if self.connected_seconds > 0 else "no_conversation"
+        return "completed" if self.connected_at is not None else "missed"
 
     # ------------------------------------------------------------------ storage
     def to_snapshot(self) -> dict[str, Any]:
@@ -270,6 +327,7 @@ class ZoomCallLog:
         return {
             "call_id": self.call_id,
             "meeting_id": self.meeting_id,
+            "meeting_uuid": self.meeting_uuid,
             "started_at": _iso(self.started_at),
             "ended_at": _iso(self.ended_at),
             "people": {
@@ -295,6 +353,7 @@ class ZoomCallLog:
         return cls(
             call_id=data["call_id"],
             meeting_id=data["meeting_id"],
+            meeting_uuid=data.get("meeting_uuid", ""),
             started_at=_dt(data["started_at"]),
             ended_at=_dt(data["ended_at"]),
             people=tuple(sorted(people.items())),

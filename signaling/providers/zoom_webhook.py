@@ -23,7 +23,7 @@ from signaling.domain.zoom_log import (
     ZoomEvent,
     ZoomParticipant,
 )
-from signaling.errors import BadRequest, Unauthorized
+from signaling.errors import Unauthorized, Unprocessable
 
 URL_VALIDATION = "endpoint.url_validation"
 SIGNATURE_HEADER = "x-zm-signature"
@@ -52,8 +52,8 @@ class WebhookRejected(Unauthorized):
     default_code = "bad_signature"
 
 
-class InvalidZoomEvent(BadRequest):
-    """A signed webhook whose JSON does not have the shape Zoom documents (HTTP 400)."""
+class InvalidZoomEvent(Unprocessable):
+    """A signed webhook whose JSON does not have the shape Zoom documents (HTTP 422)."""
 
     default_code = "bad_zoom_event"
 

@@ -230,7 +230,7 @@ class FakeZoom:
                 {"code": 300, "message": "Request Body should be a valid JSON object."}, status=400
             )
         if not partial or "type" in body:
-            if body.get("type", 2) not in (1, 2, 3, 8):
+            if body.get("type", 2) not in (1, 2, 8):
                 return self._validation_error("type", "Invalid field.")
         if "topic" in body and (not isinstance(body["topic"], str) or len(body["topic"]) > 200):
             return self._validation_error("topic", "Invalid field.")
@@ -327,8 +327,11 @@ async def running_fake_zoom(fake: FakeZoom | None = None) -> AsyncIterator[FakeZ
 
 
 # ---------------------------------------------------------------------- webhooks
-def sign_webhook(secret: str, body: bytes, timestamp: int) -> dict[str, str]:
-    """The headers Zoom sends with a webhook: ``v0=`` + hex HMAC-SHA256 of ``v0:{ts}:{body}``."""
+def sign_webhook(secret: str, body: bytes, timestamp: str | int) -> dict[str, str]:
+    """The headers Zoom sends with a webhook: ``v0=`` + hex HMAC-SHA256 of ``v0:{ts}:{body}``.
+
+    ``timestamp`` is epoch seconds, as Zoom puts it in ``x-zm-request-timestamp``.
+    """
     message = f"v0:{timestamp}:".encode() + body
     digest = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
     return {

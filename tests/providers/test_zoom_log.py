@@ -54,7 +54,7 @@ def left(who: str, at: float, **extra: Any) -> ZoomEvent:
 
 
 def log() -> ZoomCallLog:
-    return ZoomCallLog(call_id="call-1", meeting_id=MEETING)
+    return ZoomCallLog(meeting_id=MEETING, call_id="call-1")
 
 
 STORY = [
@@ -70,7 +70,7 @@ STORY = [
 
 
 def _by_user(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {p["user"]: p for p in record["participants"]}
+    return {p["user_id"]: p for p in record["participants"]}
 
 
 def test_a_meeting_becomes_a_zoom_call_record() -> None:
@@ -83,8 +83,10 @@ def test_a_meeting_becomes_a_zoom_call_record() -> None:
     assert record["started_at"] == T0.isoformat()
     assert record["ended_at"] == (T0 + timedelta(minutes=42)).isoformat()
     assert record["duration_seconds"] == 42 * 60
-    assert record["end_reason"] == "meeting_ended"
+    assert record["end_reason"] == "hangup"
     assert record["outcome"] == "completed"
+    assert record["ring_seconds"] == 0
+    assert record["connected_at"] == (T0 + timedelta(minutes=0.5)).isoformat()
     users = _by_user(record)
     assert users["uuid-ana"]["seconds"] == 39.5 * 60
     assert users["uuid-ana"]["name"] == "Ana"
@@ -97,11 +99,12 @@ def test_a_meeting_becomes_a_zoom_call_record() -> None:
     assert "example.invalid" not in repr(record)
 
 
-def test_apply_reports_whether_anything_changed() -> None:
-    first, changed = log().apply(joined("ana", 1))
-    assert changed
-    again, changed = first.apply(joined("ana", 1))
-    assert not changed
+def test_apply_returns_a_new_value_equal_when_nothing_changed() -> None:
+    empty = log()
+    first = empty.apply(joined("ana", 1))
+    assert first != empty
+    assert empty == log()  # the original is untouched
+    again = first.apply(joined("ana", 1))
     assert again == first
 
 
@@ -124,8 +127,8 @@ def test_late_participant_left_after_meeting_ended() -> None:
     assert before_leave.is_final
     # Still in when the meeting ended: closed at the end.
     assert _by_user(before_leave.to_record())["uuid-ana"]["seconds"] == 29 * 60
-    late, changed = before_leave.apply(left("ana", 30.5))  # Zoom's leave stamp after the end
-    assert changed
+    late = before_leave.apply(left("ana", 30.5))  # Zoom's leave stamp after the end
+    assert late != before_leave
     assert _by_user(late.to_record())["uuid-ana"]["seconds"] == 29 * 60  # clipped to the end
     assert late.to_record()["duration_seconds"] == 30 * 60
 
@@ -143,15 +146,49 @@ def test_no_meeting_started_falls_back_to_first_join() -> None:
     assert not final.is_final
     assert record["end_reason"] is None
     assert record["outcome"] == "in_progress"
+    assert record["connected_seconds"] == 600  # only one participant: their presence
     assert record["started_at"] == (T0 + timedelta(minutes=3)).isoformat()
     assert _by_user(record)["uuid-ana"]["seconds"] == 600
 
 
-def test_alone_in_the_meeting_is_no_conversation() -> None:
-    final = log().apply_all([started(0), joined("ana", 0), left("ana", 5), ended(0, 5)])
+def test_alone_in_the_meeting_counts_that_persons_presence() -> None:
+    final = log().apply_all([started(0), joined("ana", 1), left("ana", 5), ended(0, 6)])
     record = final.to_record()
+    assert record["connected_seconds"] == 4 * 60
+    assert record["outcome"] == "completed"
+    assert record["connected_at"] == (T0 + timedelta(minutes=1)).isoformat()
+
+
+def test_two_people_who_never_overlap_have_no_connected_time() -> None:
+    events = [started(0), joined("ana", 0), left("ana", 5), joined("bo", 6), left("bo", 9)]
+    record = log().apply_all([*events, ended(0, 10)]).to_record()
     assert record["connected_seconds"] == 0
-    assert record["outcome"] == "no_conversation"
+    assert record["outcome"] == "completed"
+
+
+def test_nobody_joined_is_missed() -> None:
+    record = log().apply_all([started(0), ended(0, 15)]).to_record()
+    assert record["outcome"] == "missed"
+    assert record["end_reason"] == "hangup"
+    assert record["connected_at"] is None
+    assert record["connected_seconds"] == 0
+    assert record["participants"] == []
+
+
+def test_call_id_defaults_to_the_meeting_uuid_then_the_id() -> None:
+    bare = ZoomCallLog(meeting_id=MEETING)
+    assert bare.to_record()["call_id"] == MEETING
+    with_uuid = bare.apply(started(0))
+    assert with_uuid.to_record()["call_id"] == "4444AAAiAAAAAiAiAiiAii=="
+
+
+def test_flat_participant_fields_of_an_event() -> None:
+    event = joined("ana", 2)
+    assert event.participant_id == "uuid-ana"
+    assert event.user_name == "Ana"
+    assert event.join_time == T0 + timedelta(minutes=2)
+    assert event.leave_time is None
+    assert started(0).participant_id is None
 
 
 def test_customer_key_groups_a_person_across_rejoins() -> None:
@@ -164,7 +201,7 @@ def test_customer_key_groups_a_person_across_rejoins() -> None:
         ended(0, 10),
     ]
     record = log().apply_all(events).to_record()
-    assert [p["user"] for p in record["participants"]] == ["freelancer-7"]
+    assert [p["user_id"] for p in record["participants"]] == ["freelancer-7"]
     assert record["participants"][0]["seconds"] == 6 * 60
 
 
@@ -173,7 +210,7 @@ def test_events_of_other_meetings_are_refused_and_others_ignored() -> None:
     with pytest.raises(ValueError, match="meeting 999"):
         log().apply(other)
     unrelated = parse_event(meeting_event("meeting.sharing_started", MEETING, event_ts=1))
-    assert log().apply(unrelated) == (log(), False)
+    assert log().apply(unrelated) == log()
 
 
 def test_snapshot_round_trip() -> None:

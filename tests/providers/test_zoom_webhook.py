@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from signaling.errors import BadRequest, Unauthorized
+from signaling.errors import Unauthorized, Unprocessable
 from signaling.providers.zoom_webhook import (
     InvalidZoomEvent,
     WebhookRejected,
@@ -61,6 +61,9 @@ def test_signature_matches_zooms_documented_construction() -> None:
     body = b'{"event":"meeting.started"}'
     expected = hmac.new(SECRET.encode(), b"v0:1700000000:" + body, hashlib.sha256).hexdigest()
     assert sign_webhook(SECRET, body, 1700000000)["x-zm-signature"] == f"v0={expected}"
+    headers = sign_webhook(SECRET, body, "1700000000")
+    assert headers["x-zm-signature"] == f"v0={expected}"
+    assert headers["x-zm-request-timestamp"] == "1700000000"
 
 
 @pytest.mark.parametrize(
@@ -209,13 +212,13 @@ def test_parse_meeting_ended_times() -> None:
         ),
     ],
 )
-def test_malformed_events_get_a_clear_400(mutate: Any, where: str) -> None:
+def test_malformed_events_get_a_clear_422(mutate: Any, where: str) -> None:
     payload = _joined()
     mutate(payload)
     with pytest.raises(InvalidZoomEvent) as info:
         parse_event(payload)
-    assert isinstance(info.value, BadRequest)
-    assert info.value.status == 400
+    assert isinstance(info.value, Unprocessable)
+    assert info.value.status == 422
     assert info.value.extra.get("field") == where
     assert where in info.value.reason
 
