@@ -73,6 +73,10 @@ class MeetingProvider(Protocol):
 
     async def delete_meeting(self, meeting_id: str) -> None: ...
 
+    async def aclose(self) -> None:
+        """Release the provider's resources (HTTP session); called on app cleanup."""
+        ...
+
 
 def check_meeting_args(
     start: datetime | None, duration_minutes: int | None, timezone: str | None
@@ -114,6 +118,7 @@ class InMemoryMeetingProvider:
     name: str = "memory"
     meetings: dict[str, StoredMeeting] = field(default_factory=dict)
     fail_with: ProviderError | None = None
+    closed: bool = False
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
 
     def _check(self) -> None:
@@ -164,3 +169,7 @@ class InMemoryMeetingProvider:
         """Delete; deleting a meeting that is already gone succeeds (idempotent)."""
         self._check()
         self.meetings.pop(meeting_id, None)
+
+    async def aclose(self) -> None:
+        """Nothing to release; present to satisfy the port."""
+        self.closed = True

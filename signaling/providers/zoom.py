@@ -8,7 +8,7 @@ Retries are deliberately narrow, because a retried ``POST`` can create a second 
 
 * 429 is always retried (Zoom refused the request, nothing happened), honouring
   ``Retry-After`` (seconds or an HTTP date) for at most ``max_retries`` attempts; a wait
-  longer than ``max_retry_wait`` (Zoom's daily limits) fails at once with the wait attached.
+  longer than ``max_retry_sleep`` (Zoom's daily limits) fails at once with the wait attached.
 * 5xx, timeouts and connection errors are retried with backoff only for ``PATCH`` and
   ``DELETE``, which are idempotent; a failed create is reported, never repeated.
 
@@ -112,7 +112,7 @@ class ZoomMeetingProvider:
         oauth_url: str = "https://zoom.us/oauth/token",
         session: aiohttp.ClientSession | None = None,
         max_retries: int = 3,
-        max_retry_wait: float = 10.0,
+        max_retry_sleep: float = 10.0,
         request_timeout: float = 15.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -130,7 +130,7 @@ class ZoomMeetingProvider:
         self._session = session
         self._owns_session = session is None
         self._max_retries = max_retries
-        self._max_retry_wait = max_retry_wait
+        self._max_retry_sleep = max_retry_sleep
         self._timeout = aiohttp.ClientTimeout(total=request_timeout)
         self._clock = clock
         self._sleep = sleep
@@ -336,7 +336,7 @@ class ZoomMeetingProvider:
                 continue
             if status == 429:
                 wait = parse_retry_after(retry_after, now=time.time())
-                if attempt < self._max_retries and wait <= self._max_retry_wait:
+                if attempt < self._max_retries and wait <= self._max_retry_sleep:
                     logger.info("zoom rate limit on %s %s; retrying in %.2f s", method, path, wait)
                     await self._sleep(wait)
                     continue
@@ -358,7 +358,7 @@ class ZoomMeetingProvider:
             return _Response(status, body)
 
     def _backoff(self, attempt: int) -> float:
-        return float(min(0.5 * 2 ** (attempt - 1), self._max_retry_wait))
+        return float(min(0.5 * 2 ** (attempt - 1), self._max_retry_sleep))
 
 
 def _http_error(status: int, body: Any, what: str) -> ProviderError:

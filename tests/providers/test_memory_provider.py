@@ -27,6 +27,8 @@ async def test_create_update_delete() -> None:
     with pytest.raises(ProviderError) as info:
         await provider.update_meeting(meeting.meeting_id, topic="x")
     assert info.value.code == "meeting_not_found"
+    await provider.aclose()
+    assert provider.closed
 
 
 async def test_injected_failure_is_raised() -> None:

@@ -366,3 +366,26 @@ async def test_bad_arguments_are_rejected_before_any_request(
 def test_provider_needs_credentials() -> None:
     with pytest.raises(ValueError, match="account id"):
         ZoomMeetingProvider("", "b", "c")
+
+
+@pytest.mark.parametrize(("retry_after", "retried"), [("4", True), ("6", False)])
+async def test_max_retry_sleep_caps_how_long_a_429_may_make_us_wait(
+    fake_zoom: FakeZoom, sleeps: RecordingSleep, retry_after: str, retried: bool
+) -> None:
+    async with ZoomMeetingProvider(
+        fake_zoom.account_id,
+        fake_zoom.client_id,
+        fake_zoom.client_secret,
+        api_base=fake_zoom.api_base,
+        oauth_url=fake_zoom.oauth_url,
+        max_retry_sleep=5.0,
+        sleep=sleeps,
+    ) as zoom:
+        fake_zoom.rate_limit(retry_after=retry_after)
+        if retried:
+            await zoom.create_meeting("a", START, 30, "UTC")
+            assert sleeps.waits == [float(retry_after)]
+        else:
+            with pytest.raises(ProviderError, match="try again in 6 s"):
+                await zoom.create_meeting("a", START, 30, "UTC")
+            assert sleeps.waits == []
