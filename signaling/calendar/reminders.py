@@ -20,11 +20,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Protocol
 
 from signaling.domain.schedule import (
-    DEFAULT_REMINDER_OFFSETS,
+    DEFAULT_REMINDER_OFFSETS_MINUTES,
     Reminder,
     Schedule,
     due_reminders,
@@ -61,10 +61,13 @@ async def fire_due(
     now: datetime,
     claims: ReminderClaims,
     deliver: Callable[[Reminder], Awaitable[None]],
-    offsets: Iterable[timedelta] = DEFAULT_REMINDER_OFFSETS,
+    offsets_minutes: Iterable[int] = DEFAULT_REMINDER_OFFSETS_MINUTES,
 ) -> list[Reminder]:
-    """Claim and deliver the reminders due at ``now``; returns those this call delivered."""
-    offsets = tuple(offsets)
+    """Claim and deliver the reminders due at ``now``; returns those this call delivered.
+
+    ``offsets_minutes`` is ``Settings.reminder_offsets_minutes`` (minutes before the start).
+    """
+    offsets = tuple(offsets_minutes)
     sent: list[Reminder] = []
     for schedule in schedules:
         due = due_reminders(reminders_for(schedule, offsets), now)

@@ -35,8 +35,8 @@ SLOT_KINDS: frozenset[str] = frozenset(get_args(SlotKind))
 MAX_SLOTS = 3
 MAX_DURATION_MINUTES = 4 * 60
 MAX_HORIZON = timedelta(days=366)
-DEFAULT_REMINDER_OFFSETS = (timedelta(minutes=15), timedelta(0))
-DEFAULT_GRACE = timedelta(minutes=10)
+DEFAULT_REMINDER_OFFSETS_MINUTES: tuple[int, ...] = (15, 0)
+DEFAULT_GRACE_MINUTES = 10
 
 # Read once at import: looking a zone up later would touch the disk on the event loop.
 # "localtime"/"posixrules"/"Factory" are files in the zone directory, not IANA zones.
@@ -106,14 +106,15 @@ class Slot:
 def validate_slots(slots: Sequence[Slot], tz: str, now: datetime) -> None:
     """Raise :class:`Unprocessable` unless the slots make a valid proposal at ``now``.
 
-    Codes: ``no_slots``, ``too_many_slots``, ``unknown_timezone``, ``duration_not_positive``,
-    ``duration_too_long``, ``slot_in_past``, ``slot_too_far``, ``slots_overlap``.
+    Codes: ``slot_count`` (none, or more than three), ``unknown_timezone``, ``bad_duration``
+    (zero or negative), ``duration_too_long`` (over four hours), ``slot_in_past``,
+    ``slot_too_far`` (over a year ahead), ``overlapping_slots``.
     """
     if not slots:
-        raise Unprocessable("propose at least one time slot", code="no_slots")
+        raise Unprocessable("propose at least one time slot", code="slot_count")
     if len(slots) > MAX_SLOTS:
         raise Unprocessable(
-            f"propose at most {MAX_SLOTS} time slots, not {len(slots)}", code="too_many_slots"
+            f"propose at most {MAX_SLOTS} time slots, not {len(slots)}", code="slot_count"
         )
     if not is_known_timezone(tz):
         raise Unprocessable(f"unknown time zone {tz!r}", code="unknown_timezone", field="timezone")
@@ -121,7 +122,7 @@ def validate_slots(slots: Sequence[Slot], tz: str, now: datetime) -> None:
     for index, slot in enumerate(slots):
         if slot.duration_minutes <= 0:
             raise Unprocessable(
-                "a slot must last at least one minute", code="duration_not_positive", slot=index
+                "a slot must last at least one minute", code="bad_duration", slot=index
             )
         if slot.duration_minutes > MAX_DURATION_MINUTES:
             raise Unprocessable(
@@ -144,7 +145,7 @@ def validate_slots(slots: Sequence[Slot], tz: str, now: datetime) -> None:
         for j in range(i + 1, len(slots)):
             if a.overlaps(slots[j]):
                 raise Unprocessable(
-                    f"slots {i + 1} and {j + 1} overlap", code="slots_overlap", slot=j
+                    f"slots {i + 1} and {j + 1} overlap", code="overlapping_slots", slot=j
                 )
 
 
@@ -169,7 +170,7 @@ class Proposal:
         if not 1 <= len(self.slots) <= MAX_SLOTS:
             raise Unprocessable(
                 f"a proposal has 1 to {MAX_SLOTS} slots, not {len(self.slots)}",
-                code="no_slots" if not self.slots else "too_many_slots",
+                code="slot_count",
             )
 
     def to_json(self) -> dict[str, Any]:
@@ -241,7 +242,7 @@ class Schedule:
             proposal=proposal,
             updated_at=now,
         )
-        return schedule, schedule._event("schedule.proposed", proposer_id, now)
+        return schedule, schedule._event("proposed", proposer_id, now)
 
     # ------------------------------------------------------------------ helpers
     def other_party(self, user_id: str) -> str:
@@ -258,17 +259,26 @@ class Schedule:
         if proposal_id != self.proposal.id:
             raise Conflict("that proposal was replaced by a newer one", code="proposal_superseded")
 
-    def _event(self, type_: str, actor: str, now: datetime, **extra: Any) -> dict[str, Any]:
+    def _event(self, event: str, by: str, now: datetime, **extra: Any) -> dict[str, Any]:
+        """The body of the ``schedule`` thread message (and audit entry) for a transition.
+
+        ``event`` is ``proposed``, ``countered``, ``accepted``, ``rescheduled`` or
+        ``cancelled``; ``slots`` are the current proposal's, ``slot`` the accepted one (or
+        None); ``tz`` is the current proposal's IANA zone, so viewers can show it.
+        """
         return {
-            "type": type_,
+            "event": event,
             "schedule_id": self.id,
             "thread_id": self.thread_id,
-            "actor": actor,
-            "at": _iso(now),
-            "state": self.state.value,
             "sequence": self.sequence,
-            "proposal": self.proposal.to_json(),
-            "accepted_slot": self.accepted_slot.to_json() if self.accepted_slot else None,
+            "state": self.state.value,
+            "by": by,
+            "at": _iso(now),
+            "tz": self.proposal.timezone,
+            "proposal_id": self.proposal.id,
+            "proposer_id": self.proposal.proposer_id,
+            "slots": [slot.to_json() for slot in self.proposal.slots],
+            "slot": self.accepted_slot.to_json() if self.accepted_slot else None,
             **extra,
         }
 
@@ -315,7 +325,7 @@ class Schedule:
             sequence=self.sequence + 1,
             updated_at=now,
         )
-        return schedule, schedule._event("schedule.accepted", user_id, now, slot_index=slot_index)
+        return schedule, schedule._event("accepted", user_id, now, slot_index=slot_index)
 
     def counter(
         self,
@@ -341,7 +351,7 @@ class Schedule:
             )
         schedule = self._new_proposal(user_id, new_proposal_id, slots, timezone, now)
         return schedule, schedule._event(
-            "schedule.countered", user_id, now, replaces_proposal_id=proposal_id
+            "countered", user_id, now, replaces_proposal_id=proposal_id
         )
 
     def reschedule(
@@ -361,7 +371,7 @@ class Schedule:
         old_id = self.proposal.id
         schedule = self._new_proposal(user_id, new_proposal_id, slots, timezone, now)
         return schedule, schedule._event(
-            "schedule.rescheduled",
+            "rescheduled",
             user_id,
             now,
             replaces_proposal_id=old_id,
@@ -384,7 +394,7 @@ class Schedule:
             updated_at=now,
         )
         return schedule, schedule._event(
-            "schedule.cancelled",
+            "cancelled",
             user_id,
             now,
             reason=reason,
@@ -426,17 +436,22 @@ class Schedule:
 
 
 # ---------------------------------------------------------------------- reminders
+def _offsets(offsets_minutes: Iterable[int]) -> set[timedelta]:
+    offsets = set()
+    for minutes in offsets_minutes:
+        if minutes < 0:
+            raise ValueError("reminder offsets are minutes before the start")
+        offsets.add(timedelta(minutes=minutes))
+    return offsets
+
+
 def reminder_times(
-    start: datetime, offsets: Iterable[timedelta] = DEFAULT_REMINDER_OFFSETS
+    start_utc: datetime, offsets_minutes: Iterable[int] = DEFAULT_REMINDER_OFFSETS_MINUTES
 ) -> list[datetime]:
-    """When reminders fire for a call at ``start``: one per offset before it, in time order."""
-    start = _aware_utc(start, "the start")
-    times = set()
-    for offset in offsets:
-        if offset < timedelta(0):
-            raise ValueError("reminder offsets are durations before the start")
-        times.add(start - offset)
-    return sorted(times)
+    """When reminders fire for a call at ``start_utc``: one per offset (minutes before it;
+    0 is at the start), in time order, duplicates merged."""
+    start = _aware_utc(start_utc, "the start")
+    return sorted(start - offset for offset in _offsets(offsets_minutes))
 
 
 @dataclass(frozen=True)
@@ -471,7 +486,7 @@ class Reminder:
 
 
 def reminders_for(
-    schedule: Schedule, offsets: Iterable[timedelta] = DEFAULT_REMINDER_OFFSETS
+    schedule: Schedule, offsets_minutes: Iterable[int] = DEFAULT_REMINDER_OFFSETS_MINUTES
 ) -> list[Reminder]:
     """The reminders of an accepted schedule (none otherwise), in firing order."""
     slot = schedule.accepted_slot
@@ -481,7 +496,7 @@ def reminders_for(
         Reminder(
             schedule.id, schedule.thread_id, slot.start_utc, offset, slot.start_utc - offset, slot
         )
-        for offset in set(offsets)
+        for offset in _offsets(offsets_minutes)
     ]
     return sorted(result, key=lambda r: r.fire_at)
 
@@ -495,40 +510,36 @@ def due_reminders(reminders: Iterable[Reminder], now: datetime) -> list[Reminder
 
 
 # ---------------------------------------------------------------------- attendance
-@dataclass(frozen=True)
-class Attendance:
-    """How one party turned up: ``on_time``, ``late`` (with the delay), ``no_show``,
-    or ``pending`` (not joined yet, still within the grace period)."""
-
-    status: Literal["on_time", "late", "no_show", "pending"]
-    delay_seconds: float | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"status": self.status, "delay_seconds": self.delay_seconds}
+AttendanceStatus = Literal["on_time", "late", "no_show", "pending"]
 
 
 def attendance(
-    start: datetime,
+    start_utc: datetime,
     joins: Mapping[str, datetime | None],
     parties: Iterable[str],
-    *,
     now: datetime,
-    grace: timedelta = DEFAULT_GRACE,
-) -> dict[str, Attendance]:
-    """Each party's attendance of a call scheduled at ``start``.
+    grace_minutes: int = DEFAULT_GRACE_MINUTES,
+) -> dict[str, dict[str, Any]]:
+    """Each party's attendance of a call scheduled at ``start_utc``:
+    ``{user: {"status": ..., "delay_seconds": float | None}}``.
 
-    Joined at or before the start: on time. Joined after it: late by the delay, however
-    long (someone recorded as a no-show who turns up later becomes late). Not joined:
-    no-show from ``start + grace`` on, pending before.
+    ``joins`` maps a party to their first join time (None or absent: not joined).
+    Joined at or before the start: ``on_time``. Joined after it: ``late`` with the delay,
+    however long (someone recorded as a no-show who turns up later becomes late). Not
+    joined: ``no_show`` from ``start + grace_minutes`` on, ``pending`` before.
     """
-    start = _aware_utc(start, "the start")
+    start = _aware_utc(start_utc, "the start")
     now = _aware_utc(now, "now")
-    result: dict[str, Attendance] = {}
+    deadline = start + timedelta(minutes=grace_minutes)
+    result: dict[str, dict[str, Any]] = {}
     for party in parties:
         joined = joins.get(party)
+        status: AttendanceStatus
+        delay: float | None = None
         if joined is None:
-            result[party] = Attendance("no_show" if now >= start + grace else "pending")
-            continue
-        delay = (_aware_utc(joined, "a join time") - start).total_seconds()
-        result[party] = Attendance("on_time") if delay <= 0 else Attendance("late", delay)
+            status = "no_show" if now >= deadline else "pending"
+        else:
+            seconds = (_aware_utc(joined, "a join time") - start).total_seconds()
+            status, delay = ("on_time", None) if seconds <= 0 else ("late", seconds)
+        result[party] = {"status": status, "delay_seconds": delay}
     return result

@@ -93,12 +93,12 @@ async def test_nothing_fires_after_the_call_ended_or_for_cancelled_schedules() -
 
 async def test_custom_offsets() -> None:
     claims, outbox = InMemoryReminderClaims(), Outbox()
-    offsets = (timedelta(hours=1),)
+    offsets = (60,)
     await fire_due(
         [accepted()],
         now=START - timedelta(minutes=59),
         claims=claims,
         deliver=outbox,
-        offsets=offsets,
+        offsets_minutes=offsets,
     )
     assert [r.offset for r in outbox.sent] == [timedelta(hours=1)]
