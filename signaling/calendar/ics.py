@@ -37,6 +37,14 @@ PRODID = "-//interview-server//Interview scheduling//EN"
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _PHONE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
+_PHONE_MIN_DIGITS = 8
+# Dates and clock times are digit runs too; they are removed before looking for phones, so
+# "2030-05-02 15:00" in a description is not mistaken for a number.
+_DATE_TIME = re.compile(
+    r"\b\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?Z?)?\b"
+    r"|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"
+    r"|\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[-\u2013]\s*\d{1,2}:\d{2}(?::\d{2})?)?\b"
+)
 
 
 def _person_uri(uid: str, name: str) -> str:
@@ -50,8 +58,13 @@ def _check_no_contact_details(url: str, **texts: str) -> None:
                 raise Unprocessable(
                     f"the invite {field} may only link to the platform", code="ics_contact_details"
                 )
-        stripped = text.replace(url, "")
-        if _EMAIL.search(stripped) or _PHONE.search(stripped):
+        stripped = _DATE_TIME.sub(" ", text.replace(url, ""))
+        phones = (
+            m
+            for m in _PHONE.finditer(stripped)
+            if sum(c.isdigit() for c in m[0]) >= _PHONE_MIN_DIGITS
+        )
+        if _EMAIL.search(stripped) or next(phones, None) is not None:
             raise Unprocessable(
                 f"the invite {field} must not contain contact details", code="ics_contact_details"
             )
@@ -69,10 +82,14 @@ def render_ics(
     url: str,
     organizer_name: str,
     attendee_names: Sequence[str],
-    tz: str | None,
+    tz: str | None = None,
     dtstamp: datetime | None = None,
 ) -> bytes:
-    """The ``.ics`` bytes of one invite. ``dtstamp`` defaults to now (when it was created)."""
+    """The ``.ics`` bytes of one invite. ``dtstamp`` defaults to now (when it was created).
+
+    With ``tz=None`` (or ``"UTC"``) times are UTC (``...Z``) and no zone data is read, so it
+    is safe on the event loop; with a zone, use :func:`render_ics_async`.
+    """
     if method not in ("REQUEST", "CANCEL"):
         raise ValueError(f"unsupported METHOD {method!r}")
     if sequence < 0:

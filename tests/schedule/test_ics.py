@@ -171,6 +171,37 @@ def test_contact_details_are_refused(field: str, text: str) -> None:
     assert info.value.code == "ics_contact_details"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Interview on 2030-05-02 15:00 (Europe/Berlin), 45 minutes.",
+        "Thursday 02.05.2030, 15:00-15:45 Berlin time; starts 2030-05-02T13:00:00Z.",
+        "Budget discussed: 1,500 USD for 20 hours.",
+    ],
+)
+def test_dates_times_and_amounts_are_not_mistaken_for_phones(text: str) -> None:
+    _, event = parse(invite(description=text))
+    assert text in str(event["DESCRIPTION"])
+
+
+def test_tz_defaults_to_utc() -> None:
+    args: dict[str, Any] = {
+        "uid": "sch-3@interview.example",
+        "sequence": 0,
+        "method": "CANCEL",
+        "start_utc": START,
+        "duration_minutes": 30,
+        "summary": "Interview",
+        "description": "On the platform.",
+        "url": URL,
+        "organizer_name": "Ana Client",
+        "attendee_names": ["Bo Freelancer"],
+    }
+    ics = render_ics(**args)
+    assert b"DTSTART:20300502T150000Z" in ics
+    assert b"VTIMEZONE" not in ics
+
+
 def test_the_platform_zoom_link_is_allowed_as_the_url() -> None:
     zoom = "https://zoom.us/j/85746065432?pwd=abc"
     _, event = parse(invite(url=zoom, description=f"Zoom interview: {zoom}"))
