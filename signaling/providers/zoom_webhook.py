@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from signaling.domain.zoom_log import (
+    HANDLED_EVENTS,
     PARTICIPANT_JOINED,
     PARTICIPANT_LEFT,
     ZoomEvent,
@@ -32,12 +36,14 @@ MAX_AGE_SECONDS = 300.0
 
 __all__ = [
     "URL_VALIDATION",
+    "Delivery",
     "InvalidZoomEvent",
     "WebhookRejected",
     "ZoomEvent",
     "ZoomParticipant",
     "parse_event",
     "plain_token",
+    "process_delivery",
     "url_validation_response",
     "verify_signature",
 ]
@@ -228,3 +234,54 @@ def parse_event(payload: dict[str, Any]) -> ZoomEvent:
         )
     except ValueError as exc:
         raise InvalidZoomEvent(f"the Zoom event is invalid: {exc}") from None
+
+
+# ---------------------------------------------------------------------- one delivery
+@dataclass(frozen=True)
+class Delivery:
+    """What to do with one verified webhook delivery.
+
+    Exactly one of: ``response`` (answer ``endpoint.url_validation`` with this JSON),
+    ``event`` (a meeting event to fold into that meeting's call log), or neither (an event
+    type the platform does not use: answer 200/204 and drop it).
+    """
+
+    response: dict[str, str] | None = None
+    event: ZoomEvent | None = None
+
+
+def process_delivery(
+    secret: str,
+    headers: Mapping[str, str],
+    raw_body: bytes,
+    *,
+    now: float,
+    max_age: float = MAX_AGE_SECONDS,
+) -> Delivery:
+    """Verify, then parse, one ``POST /api/webhooks/zoom`` delivery.
+
+    ``headers`` must look names up case-insensitively (aiohttp's ``request.headers`` does).
+    Raises :class:`WebhookRejected` (401) before looking at the body when the signature or
+    timestamp is wrong, and :class:`InvalidZoomEvent` (422) for a body that is not Zoom's
+    shape. URL validation requests are signed too, so they are verified like the rest.
+    """
+    verify_signature(
+        secret,
+        headers.get(TIMESTAMP_HEADER),
+        raw_body,
+        headers.get(SIGNATURE_HEADER),
+        now=now,
+        max_age=max_age,
+    )
+    try:
+        payload = json.loads(raw_body)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidZoomEvent("the Zoom webhook body is not JSON") from None
+    if not isinstance(payload, dict):
+        raise InvalidZoomEvent("the Zoom webhook body is not a JSON object")
+    token = plain_token(payload)
+    if token is not None:
+        return Delivery(response=url_validation_response(secret, token))
+    if payload.get("event") not in HANDLED_EVENTS:
+        return Delivery()
+    return Delivery(event=parse_event(payload))

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
+import aiohttp
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from multidict import CIMultiDict
 
-from signaling.errors import Unauthorized, Unprocessable
+from signaling.domain.zoom_log import ZoomCallLog, ZoomEvent
+from signaling.errors import InterviewError, Unauthorized, Unprocessable
 from signaling.providers.zoom_webhook import (
     InvalidZoomEvent,
     WebhookRejected,
     parse_event,
     plain_token,
+    process_delivery,
     url_validation_response,
     verify_signature,
 )
@@ -229,3 +236,105 @@ def test_participant_without_any_id_is_rejected() -> None:
     p.update(user_id="", participant_uuid="", id="")
     with pytest.raises(InvalidZoomEvent, match="no id"):
         parse_event(payload)
+
+
+# ---------------------------------------------------------------------- process_delivery
+def test_process_delivery_answers_url_validation() -> None:
+    body, headers = _signed(url_validation_event("abc123", event_ts=NOW * 1000))
+    delivery = process_delivery(SECRET, CIMultiDict(headers), body, now=NOW)
+    assert delivery.event is None
+    assert delivery.response == url_validation_response(SECRET, "abc123")
+
+
+def test_process_delivery_parses_meeting_events_and_drops_others() -> None:
+    body, headers = _signed(_joined())
+    delivery = process_delivery(SECRET, CIMultiDict(headers), body, now=NOW)
+    assert delivery.response is None
+    assert delivery.event is not None
+    assert delivery.event.event == "meeting.participant_joined"
+    body, headers = _signed(meeting_event("meeting.sharing_started", 1, event_ts=NOW * 1000))
+    assert process_delivery(SECRET, CIMultiDict(headers), body, now=NOW) == type(delivery)()
+
+
+def test_process_delivery_checks_the_signature_before_the_body() -> None:
+    with pytest.raises(WebhookRejected) as info:
+        process_delivery(SECRET, CIMultiDict(), b"not json", now=NOW)
+    assert info.value.code == "missing_header"
+    body = b"not json"
+    with pytest.raises(InvalidZoomEvent) as bad:
+        process_delivery(SECRET, CIMultiDict(sign_webhook(SECRET, body, NOW)), body, now=NOW)
+    assert bad.value.status == 422
+    body = b"[1, 2]"
+    with pytest.raises(InvalidZoomEvent, match="not a JSON object"):
+        process_delivery(SECRET, CIMultiDict(sign_webhook(SECRET, body, NOW)), body, now=NOW)
+
+
+@pytest.fixture
+async def webhook_endpoint() -> AsyncIterator[tuple[str, list[ZoomEvent]]]:
+    """A minimal edge over real HTTP: what ``POST /api/webhooks/zoom`` does with a delivery."""
+    received: list[ZoomEvent] = []
+
+    async def handle(request: web.Request) -> web.Response:
+        raw = await request.read()
+        try:
+            delivery = process_delivery(SECRET, request.headers, raw, now=NOW + 1)
+        except InterviewError as exc:
+            return web.json_response({"code": exc.code, "detail": exc.reason}, status=exc.status)
+        if delivery.response is not None:
+            return web.json_response(delivery.response)
+        if delivery.event is not None:
+            received.append(delivery.event)
+        return web.Response(status=204)
+
+    app = web.Application()
+    app.router.add_post("/api/webhooks/zoom", handle)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    try:
+        yield str(server.make_url("/api/webhooks/zoom")), received
+    finally:
+        await server.close()
+
+
+async def test_signed_deliveries_over_http_build_the_call_record(
+    webhook_endpoint: tuple[str, list[ZoomEvent]],
+) -> None:
+    url, received = webhook_endpoint
+    meeting = 85746065432
+    events = [
+        meeting_event("meeting.started", meeting, event_ts=NOW * 1000),
+        _joined(),
+        _joined(),  # Zoom redelivers
+        meeting_event(
+            "meeting.participant_left",
+            meeting,
+            event_ts=NOW * 1000 + 60_000,
+            participant=participant("16778240", "Ana Client", leave_time="2024-05-01T15:10:05Z"),
+        ),
+        meeting_event(
+            "meeting.ended",
+            meeting,
+            event_ts=NOW * 1000 + 700_000,
+            end_time="2024-05-01T15:11:00Z",
+        ),
+    ]
+    async with aiohttp.ClientSession() as session:
+        async with session.post(
+            url, data=webhook_body(events[0]), headers={"content-type": "application/json"}
+        ) as resp:
+            assert resp.status == 401
+            assert (await resp.json())["code"] == "missing_header"
+        challenge = webhook_body(url_validation_event("tok", event_ts=NOW * 1000))
+        async with session.post(
+            url, data=challenge, headers=sign_webhook(SECRET, challenge, str(NOW))
+        ) as resp:
+            assert await resp.json() == url_validation_response(SECRET, "tok")
+        for payload in events:
+            body = webhook_body(payload)
+            async with session.post(url, data=body, headers=sign_webhook(SECRET, body, NOW)) as r:
+                assert r.status == 204
+    record = ZoomCallLog(meeting_id=str(meeting)).apply_all(received).to_record()
+    assert record["outcome"] == "completed"
+    assert record["end_reason"] == "hangup"
+    assert [p["seconds"] for p in record["participants"]] == [600.0]
+    assert record["connected_seconds"] == 600.0
