@@ -6,12 +6,11 @@ it is. ``on_packet`` runs on the event loop and only enqueues onto a bounded que
 queue drops and counts, it never blocks); a dedicated thread muxes, and the SHA-256 of the
 finished file is computed in a worker thread.
 
-Crash safety: the Matroska muxer writes the header up front with an unknown segment size and
-then one cluster at most ``cluster_ms`` long at a time, flushing the file after each write,
-and libavformat's interleaver is told to hold at most ``interleave_ms`` of media (by default
-it waits up to 10 s for a silent track). A process killed mid-call therefore leaves a file
-that plays up to its last second or two; the page cache keeps what was written even though
-the process died.
+Crash safety: the file is written by ``recording.matroska`` (not libavformat, whose
+interleaver holds everything while a VP8 track is silent): header first with an unknown
+segment size, then one cluster of at most ``cluster_ms`` at a time, each flushed to the OS as
+it closes (and after 0.25 s without packets). A process killed mid-call leaves a file that
+plays up to its last second; the page cache keeps what was written though the process died.
 """
 
 from __future__ import annotations
@@ -27,10 +26,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 import av
 
+from recording.matroska import MatroskaWriter, MkvTrack, opus_head
 from recording.timeline import TrackClock
 from signaling.errors import RecordingError
 
@@ -42,7 +42,9 @@ MS = fractions.Fraction(1, 1000)
 _CLOCK_RATES: dict[Kind, int] = {"audio": 48000, "video": 90000}
 _KIND_OF: dict[str, Kind] = {"opus": "audio", "vp8": "video", "h264": "video"}
 _WEBM_CODECS = frozenset({"opus", "vp8"})
+_CODEC_IDS = {"vp8": "V_VP8", "h264": "V_MPEG4/ISO/AVC", "opus": "A_OPUS"}
 _STOP = object()
+_IDLE_FLUSH = 0.25  # seconds without packets before the open cluster is written out
 
 
 @dataclass(frozen=True)
@@ -163,12 +165,14 @@ class _Track:
     clock: TrackClock
     stream: Any = None
     packets: int = 0
-    bytes: int = 0
+    octets: int = 0
     dropped: int = 0
     discarded: int = 0
     keyframe_seen: bool = False
     first_ms: int | None = None
     size: tuple[int, int] | None = None
+    codec_private: bytes = b""
+    number: int = 0
 
 
 def vp8_dimensions(frame: bytes) -> tuple[int, int] | None:
@@ -198,7 +202,6 @@ class CallRecorder:
         tracks: Sequence[TrackSpec],
         queue_size: int = 4000,
         cluster_ms: int = 1000,
-        interleave_ms: int = 500,
         header_wait: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -213,7 +216,6 @@ class CallRecorder:
         self._clock = clock
         self._queue: queue.Queue[_Item | object] = queue.Queue(maxsize=queue_size)
         self._cluster_ms = cluster_ms
-        self._interleave_ms = interleave_ms
         self._header_wait = header_wait
         self._state = {t.key: _Track(t, TrackClock(_CLOCK_RATES[t.kind])) for t in tracks}
         self._started: float | None = None
@@ -295,7 +297,7 @@ class CallRecorder:
                     kind=s.spec.kind,
                     codec=s.spec.codec,
                     packets=s.packets,
-                    bytes=s.bytes,
+                    bytes=s.octets,
                     dropped=s.dropped,
                     discarded=s.discarded,
                     start_seconds=None if s.first_ms is None else s.first_ms / 1000,
@@ -317,45 +319,43 @@ class CallRecorder:
 
     # ------------------------------------------------------------- thread side
     def _run(self) -> None:
-        container: Any = None
+        fh: BinaryIO | None = None
+        muxer: MatroskaWriter | None = None
         try:
-            container = self._open()
+            fh = self.path.open("wb")
             pending: list[_Item] = []
             waiting = {k for k, s in self._state.items() if s.spec.kind == "video"}
             first_arrival: float | None = None
-            header = False
             while True:
                 try:
-                    got = self._queue.get(timeout=0.25)
+                    got = self._queue.get(timeout=_IDLE_FLUSH)
                 except queue.Empty:
                     got = None
                 if got is _STOP:
                     break
-                if header:
+                if muxer is not None:
                     if isinstance(got, _Item):
-                        self._mux(container, got)
+                        self._mux(muxer, got)
+                    else:
+                        muxer.close_cluster()  # nothing arriving: put what we have on disk
                     continue
                 if isinstance(got, _Item):
                     pending.append(got)
                     first_arrival = got.arrival if first_arrival is None else first_arrival
                     if got.key in waiting and got.keyframe:
-                        self._size_from_keyframe(got)
+                        self._learn_from_keyframe(got)
                         waiting.discard(got.key)
-                elapsed = self._clock() - (self._started or 0.0)
+                    # Judge the wait by the packets' own arrival: the thread may lag the loop.
+                    elapsed = got.arrival
+                else:
+                    elapsed = self._clock() - (self._started or 0.0)
                 if first_arrival is not None and (
                     not waiting or elapsed - first_arrival >= self._header_wait
                 ):
-                    header = True
-                    self._write_header(container, pending)
-                    for held in pending:
-                        self._mux(container, held)
-                    pending.clear()
-            if not header:
-                self._write_header(container, pending)
-                for held in pending:
-                    self._mux(container, held)
-            if not any(s.packets for s in self._state.values()):
-                container.start_encoding()  # an empty call still leaves a valid file
+                    muxer = self._begin(fh, pending)
+            if muxer is None:
+                muxer = self._begin(fh, pending)
+            muxer.finish()
         except BaseException as exc:  # re-raised by stop() as a RecordingError
             logger.exception("recorder failed call_id=%s", self.call_id)
             self._error = exc
@@ -363,59 +363,68 @@ class CallRecorder:
             while self._queue.get() is not _STOP:  # keep draining so stop() returns
                 pass
         finally:
-            if container is not None:
+            if fh is not None:
                 try:
-                    container.close()
-                except Exception as exc:
+                    fh.close()
+                except OSError as exc:
                     logger.exception("closing the recording failed call_id=%s", self.call_id)
                     self._error = self._error or exc
 
-    def _open(self) -> Any:
-        fmt = "webm" if all(t.codec in _WEBM_CODECS for t in self.tracks) else "matroska"
-        container = av.open(
-            str(self.path),
-            "w",
-            format=fmt,
-            options={
-                "cluster_time_limit": str(self._cluster_ms),
-                "flush_packets": "1",
-                "max_interleave_delta": str(self._interleave_ms * 1000),
-            },
+    def _begin(self, fh: BinaryIO, pending: list[_Item]) -> MatroskaWriter:
+        """Write the header (every track, with what keyframes told us) and the held packets."""
+        doc_type: Literal["webm", "matroska"] = (
+            "webm" if all(t.codec in _WEBM_CODECS for t in self.tracks) else "matroska"
         )
-        container.metadata["title"] = f"call {self.call_id}"
-        return container
-
-    def _add_streams(self, container: Any) -> None:
-        # Streams are added only now, once keyframes have told each video track its size:
-        # a stream without a codec context takes its size when it is created.
-        for state in self._state.values():
+        mkv_tracks = []
+        for number, state in enumerate(self._state.values(), start=1):
+            state.number = number
             spec = state.spec
-            stream: Any
             if spec.kind == "video":
                 width, height = state.size or (spec.width or 640, spec.height or 480)
-                stream = container.add_mux_stream(spec.codec, rate=30, width=width, height=height)
+                mkv_tracks.append(
+                    MkvTrack(
+                        number,
+                        "video",
+                        _CODEC_IDS[spec.codec],
+                        spec.title,
+                        codec_private=state.codec_private,
+                        width=width,
+                        height=height,
+                    )
+                )
             else:
-                stream = container.add_mux_stream(spec.codec, rate=spec.sample_rate)
-            stream.time_base = MS
-            stream.metadata["title"] = spec.title
-            state.stream = stream
+                mkv_tracks.append(
+                    MkvTrack(
+                        number,
+                        "audio",
+                        "A_OPUS",
+                        spec.title,
+                        codec_private=opus_head(spec.channels, spec.sample_rate),
+                        sample_rate=spec.sample_rate,
+                        channels=spec.channels,
+                    )
+                )
+        muxer = MatroskaWriter(
+            fh,
+            mkv_tracks,
+            doc_type=doc_type,
+            title=f"call {self.call_id}",
+            cluster_ms=self._cluster_ms,
+        )
+        muxer.write_header()
+        for held in pending:
+            self._mux(muxer, held)
+        pending.clear()
+        return muxer
 
-    def _size_from_keyframe(self, item: _Item) -> None:
+    def _learn_from_keyframe(self, item: _Item) -> None:
         state = self._state[item.key]
-        if state.spec.codec != "vp8":
-            return
-        state.size = vp8_dimensions(item.data)
+        if state.spec.codec == "vp8":
+            state.size = vp8_dimensions(item.data)
+        elif state.spec.codec == "h264":
+            state.codec_private = h264_avcc(item.data) or b""
 
-    def _write_header(self, container: Any, pending: list[_Item]) -> None:
-        self._add_streams(container)
-        # PyAV holds every packet until each H264 track has shown its SPS/PPS (for the
-        # Matroska CodecPrivate). If one has not, write the header now rather than buffer
-        # the whole call in memory; its frames still carry SPS/PPS in-band.
-        h264_keys = {k for k, s in self._state.items() if s.spec.codec == "h264"}
-        if h264_keys - {i.key for i in pending if i.keyframe}:
-            container.start_encoding()
-
-    def _mux(self, container: Any, item: _Item) -> None:
+    def _mux(self, muxer: MatroskaWriter, item: _Item) -> None:
         state = self._state[item.key]
         if state.spec.kind == "video" and not state.keyframe_seen:
             if not item.keyframe:
@@ -434,14 +443,44 @@ class CallRecorder:
             return
         if state.first_ms is None:
             state.first_ms = placed.ms
-        packet = av.Packet(item.data)
-        packet.stream = state.stream
-        packet.pts = packet.dts = placed.ms
-        packet.time_base = MS
-        packet.is_keyframe = item.keyframe
-        container.mux_one(packet)
+        data = item.data
+        if state.codec_private and state.spec.codec == "h264":
+            data = annexb_to_avcc(data)  # the avcC CodecPrivate promises length-prefixed NALs
+        muxer.add(state.number, placed.ms, data, item.keyframe)
         state.packets += 1
-        state.bytes += len(item.data)
+        state.octets += len(item.data)
+
+
+def h264_nals(frame: bytes) -> list[bytes]:
+    """The NAL units of an Annex-B access unit (start codes removed)."""
+    out = []
+    for part in frame.split(b"\x00\x00\x01"):
+        part = part.rstrip(b"\x00")  # a 4-byte start code leaves a zero; NALs never end in one
+        if part:
+            out.append(part)
+    return out
+
+
+def annexb_to_avcc(frame: bytes) -> bytes:
+    """Annex-B (start codes) to AVCC (4-byte big-endian lengths), as Matroska stores H264."""
+    return b"".join(len(n).to_bytes(4, "big") + n for n in h264_nals(frame))
+
+
+def h264_avcc(frame: bytes) -> bytes | None:
+    """An AVCDecoderConfigurationRecord from a keyframe's SPS and PPS, or None."""
+    nals = h264_nals(frame)
+    sps = next((n for n in nals if n[0] & 0x1F == 7 and len(n) >= 4), None)
+    pps = next((n for n in nals if n[0] & 0x1F == 8), None)
+    if sps is None or pps is None:
+        return None
+    return (
+        bytes([1, sps[1], sps[2], sps[3], 0xFF, 0xE1])
+        + len(sps).to_bytes(2, "big")
+        + sps
+        + b"\x01"
+        + len(pps).to_bytes(2, "big")
+        + pps
+    )
 
 
 def _sha256(path: Path) -> tuple[str, int]:

@@ -14,6 +14,9 @@ SR = 48000
 FLASHES = (1.0, 2.0)  # seconds
 BEEP = 0.1  # seconds
 
+VideoClip = list[tuple[bytes, bool]]
+Clip = tuple[VideoClip, list[bytes]]
+
 
 def vp8_flash_clip(seconds: float, width: int = 320, height: int = 240) -> list[tuple[bytes, bool]]:
     codec = av.CodecContext.create("libvpx", "w")
@@ -64,3 +67,28 @@ def opus_beep_clip(seconds: float) -> list[bytes]:
         frame.time_base = fractions.Fraction(1, SR)
         out += [bytes(p) for p in codec.encode(frame)]
     return out[:total]
+
+
+def h264_clip(seconds: float, width: int = 320, height: int = 240) -> list[tuple[bytes, bool]]:
+    """Annex-B H264 access units (SPS/PPS in-band on each IDR), as aiortc depayloads them."""
+    codec = av.CodecContext.create("libx264", "w")
+    codec.width = width
+    codec.height = height
+    codec.pix_fmt = "yuv420p"
+    codec.time_base = fractions.Fraction(1, FPS)
+    codec.options = {
+        "preset": "ultrafast",
+        "tune": "zerolatency",
+        "x264-params": "repeat-headers=1",
+    }
+    codec.gop_size = 30
+    out: list[tuple[bytes, bool]] = []
+    for i in range(int(seconds * FPS)):
+        frame = av.VideoFrame(width, height, "yuv420p")
+        for n, plane in enumerate(frame.planes):
+            value = (40 + 4 * i) % 200 if n == 0 else 128
+            plane.update(bytes([value]) * (plane.line_size * plane.height))
+        frame.pts = i
+        out += [(bytes(p), bool(p.is_keyframe)) for p in codec.encode(frame)]
+    out += [(bytes(p), bool(p.is_keyframe)) for p in codec.encode(None)]
+    return out
