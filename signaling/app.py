@@ -7,17 +7,20 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from signaling.api.audit import AUDIT_ROUTES, AUDIT_STORE
 from signaling.api.call_events import register_call_events
 from signaling.api.context import CTX, AppContext
+from signaling.api.meetings import MEETING_ROUTES, MEETINGS
 from signaling.api.openapi import build_openapi
 from signaling.api.problems import problem_middleware
 from signaling.api.recordings import RECORDING_ROUTES
 from signaling.api.rest import ROUTES, Route, add_routes, json_response
 from signaling.api.socket import SocketEdge, SocketNotifier, close_server, make_server, start_server
 from signaling.auth import Authenticator
+from signaling.calendar.webhook import OutboundWebhook
 from signaling.calls import CallService
 from signaling.domain.ports import (
     CallRouter,
@@ -26,11 +29,15 @@ from signaling.domain.ports import (
     MediaSessionPort,
     RecorderFactory,
 )
+from signaling.meetings import MeetingService
+from signaling.providers.base import MeetingProvider
+from signaling.providers.factory import zoom_provider_from_settings
 from signaling.ratelimit import InMemoryRateLimiter, RateLimiter
 from signaling.routing import InMemoryCallRouter
 from signaling.service import ThreadService
 from signaling.settings import Settings
 from signaling.store.audit import SqlAuditStore
+from signaling.store.meetings import SqlMeetingStore
 from signaling.store.migrate import upgrade
 from signaling.store.sql import SqlStore, make_engine
 
@@ -39,6 +46,7 @@ logger = logging.getLogger(__name__)
 API_ROUTES: web.AppKey[list[Route]] = web.AppKey("api_routes", list[Route])
 SIO: web.AppKey[Any] = web.AppKey("sio", object)
 CALLS: web.AppKey[CallService] = web.AppKey("calls", CallService)
+ProviderFactory = Callable[[Settings, aiohttp.ClientSession], MeetingProvider | None]
 
 
 async def _openapi(request: web.Request) -> web.Response:
@@ -157,11 +165,16 @@ async def _metrics(request: web.Request) -> web.Response:
     return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")
 
 
+def _zoom(settings: Settings, http: aiohttp.ClientSession) -> MeetingProvider | None:
+    return zoom_provider_from_settings(settings, session=http)
+
+
 def create_app(
     settings: Settings,
     *,
     media_factory: MediaSessionFactory | None = None,
     recorder_factory: RecorderFactory | None = None,
+    provider_factory: ProviderFactory = _zoom,
 ) -> web.Application:
     """Build the aiohttp application with REST, socket.io, media and static assets.
 
@@ -188,7 +201,7 @@ def create_app(
     sio.attach(app)
 
     app[AUDIT_STORE] = SqlAuditStore(store.engine)
-    routes = [*ROUTES, *AUDIT_ROUTES, *RECORDING_ROUTES]
+    routes = [*ROUTES, *AUDIT_ROUTES, *RECORDING_ROUTES, *MEETING_ROUTES]
     app[API_ROUTES] = routes
     add_routes(app, routes)
     app.router.add_get("/api/openapi.json", _openapi)
@@ -211,6 +224,16 @@ def create_app(
     register_call_events(edge, calls)
     app.router.add_get("/metrics", _metrics)
 
+    meetings = MeetingService(
+        threads,
+        SqlMeetingStore(store, settings.node_id),
+        None,  # the Zoom provider needs the running loop's HTTP session: set at startup
+        public_url=settings.public_url,
+        webhook_secret=settings.zoom_webhook_secret,
+        reminder_offsets=settings.reminder_offsets_minutes,
+    )
+    app[MEETINGS] = meetings
+
     from web.assets import add_static_routes
 
     add_static_routes(app)
@@ -230,8 +253,19 @@ def create_app(
         if recovered:
             logger.info("closed %d call(s) left open by a previous process", recovered)
         retention = asyncio.create_task(_retention_loop(settings, app[AUDIT_STORE], store))
+        http = aiohttp.ClientSession()
+        meetings.provider = provider_factory(settings, http)
+        if settings.backend_webhook_url:
+            meetings.backend_webhook = OutboundWebhook(
+                settings.backend_webhook_url, settings.backend_webhook_secret, http
+            )
+        reminders = asyncio.create_task(meetings.reminder_loop())
         yield
+        reminders.cancel()
         retention.cancel()
+        if meetings.provider is not None:
+            await meetings.provider.aclose()
+        await http.close()
         if settings.jwt_jwks_url:
             refresher.cancel()
         await calls.shutdown()

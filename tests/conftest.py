@@ -95,6 +95,9 @@ def pg_database() -> Iterator[str]:
 
 
 TABLES_IN_DELETE_ORDER = (
+    "zoom_meetings",
+    "reminder_claims",
+    "schedules",
     "case_notes",
     "cases",
     "policy_findings",

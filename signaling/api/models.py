@@ -140,3 +140,36 @@ class UpdateCase(Strict):
 
 class CaseQuery(Strict):
     status: Literal["open", "reviewing", "resolved"] | None = None
+
+
+class CreateMeeting(Strict):
+    topic: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    start: datetime | None = None
+    duration_minutes: int = Field(default=30, ge=1, le=240)
+    timezone: Annotated[str, StringConstraints(min_length=1, max_length=64)] = "UTC"
+
+
+class SlotIn(Strict):
+    start: datetime
+    duration_minutes: int
+    kind: Literal["audio", "video", "zoom"]
+
+
+class ProposeSchedule(Strict):
+    slots: list[SlotIn] = Field(min_length=1, max_length=3)
+    timezone: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class AcceptSchedule(Strict):
+    proposal_id: Id
+    slot_index: int = Field(ge=0, le=2)
+
+
+class CounterSchedule(Strict):
+    proposal_id: Id
+    slots: list[SlotIn] = Field(min_length=1, max_length=3)
+    timezone: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class CancelSchedule(Strict):
+    reason: Annotated[str, StringConstraints(max_length=500)] | None = None

@@ -158,3 +158,35 @@ Index("ix_case_notes_case", case_notes.c.case_id)
 
 Index("ix_calls_created_id", calls.c.created_at, calls.c.id)
 Index("ix_findings_created", policy_findings.c.created_at, policy_findings.c.id)
+
+schedules = Table(
+    "schedules",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("thread_id", String(36), ForeignKey("threads.id"), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("start_utc", DateTime(timezone=True), nullable=True),  # the accepted slot
+    Column("snapshot", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_schedules_thread", schedules.c.thread_id)
+Index("ix_schedules_state_start", schedules.c.state, schedules.c.start_utc)
+
+reminder_claims = Table(
+    "reminder_claims",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("node_id", String(64), nullable=True),
+    Column("claimed_at", DateTime(timezone=True), nullable=False),
+)
+
+zoom_meetings = Table(
+    "zoom_meetings",
+    metadata,
+    Column("meeting_id", String(32), primary_key=True),
+    Column("call_id", String(36), ForeignKey("calls.id"), nullable=False),
+    Column("thread_id", String(36), ForeignKey("threads.id"), nullable=False),
+    Column("join_url", Text, nullable=False),
+    Column("log", Text, nullable=False),  # ZoomCallLog snapshot
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

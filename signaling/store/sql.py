@@ -606,7 +606,9 @@ class SqlStore:
     async def unfinished_calls(self, node_id: str | None = None) -> list[Call]:
         """Calls whose record was never written (e.g. the server crashed mid-call); with
         ``node_id``, only that node's (and unowned) calls."""
-        query = select(t.calls.c.state_json).where(t.calls.c.record.is_(None))
+        query = select(t.calls.c.state_json).where(
+            t.calls.c.record.is_(None), t.calls.c.kind.in_(("audio", "video"))
+        )
         if node_id is not None:
             query = query.where((t.calls.c.node_id == node_id) | t.calls.c.node_id.is_(None))
         async with self.engine.connect() as conn:

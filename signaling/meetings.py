@@ -1,0 +1,314 @@
+"""Zoom meetings and scheduled calls from a thread: the use cases behind the REST edge.
+
+- A Zoom link the platform creates is posted as a ``meeting`` message (its join URL is then
+  exempt from the policy guard) and gets a ``calls`` row of kind ``zoom``; Zoom's webhooks turn
+  into that call's record, written once when the meeting ends.
+- Schedules: propose 1 to 3 slots, accept / counter / reschedule / cancel; each step is a
+  ``schedule`` message and an audit entry. Reminders fire once per (schedule, start, offset)
+  across nodes (a database claim), as a socket notice, a ``schedule`` message and a signed
+  webhook to the marketplace backend.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from signaling.auth import Principal
+from signaling.calendar.ics import render_ics_async
+from signaling.calendar.reminders import fire_due
+from signaling.calendar.webhook import OutboundWebhook
+from signaling.domain.messages import SYSTEM_AUTHOR, MessageKind, NewMessage
+from signaling.domain.schedule import Reminder, Schedule, ScheduleState, Slot, validate_slots
+from signaling.domain.zoom_log import ZoomCallLog
+from signaling.errors import Conflict, NotFound
+from signaling.providers.base import MeetingProvider
+from signaling.providers.zoom_webhook import process_delivery
+from signaling.service import ThreadService, message_json
+from signaling.store.meetings import SqlMeetingStore
+
+logger = logging.getLogger(__name__)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class MeetingService:
+    """Zoom meetings, Zoom webhooks and schedules for threads."""
+
+    def __init__(
+        self,
+        threads: ThreadService,
+        store: SqlMeetingStore,
+        provider: MeetingProvider | None,
+        *,
+        public_url: str,
+        webhook_secret: str = "",
+        reminder_offsets: Sequence[int] = (15, 0),
+        backend_webhook: OutboundWebhook | None = None,
+    ) -> None:
+        self.threads = threads
+        self.store = store
+        self.provider = provider
+        self.public_url = public_url.rstrip("/")
+        self.webhook_secret = webhook_secret
+        self.reminder_offsets = tuple(reminder_offsets)
+        self.backend_webhook = backend_webhook
+
+    # ------------------------------------------------------------------ zoom
+    async def create_zoom(
+        self,
+        who: Principal,
+        thread_id: str,
+        *,
+        topic: str | None,
+        start: datetime | None,
+        duration_minutes: int,
+        timezone: str,
+    ) -> dict[str, Any]:
+        if self.provider is None:
+            raise NotFound("Zoom is not configured on this platform", code="zoom_disabled")
+        thread = await self.threads.party_thread(who, thread_id)
+        if not thread.open_for_messages:
+            raise Conflict(f"the thread is {thread.stage.value}", code="thread_closed")
+        meeting = await self.provider.create_meeting(
+            topic or f"Interview: {thread.job_title}", start, duration_minutes, timezone
+        )
+        log = ZoomCallLog(meeting_id=meeting.meeting_id)
+        call_id = await self.store.create_zoom_call(
+            thread_id=thread.id,
+            initiator_id=who.user_id,
+            meeting_id=meeting.meeting_id,
+            join_url=meeting.join_url,
+            log=log.to_snapshot(),
+        )
+        body = {
+            "provider": meeting.provider,
+            "meeting_id": meeting.meeting_id,
+            "join_url": meeting.join_url,
+            "passcode": meeting.passcode,
+            "topic": topic or f"Interview: {thread.job_title}",
+            "start": start.isoformat() if start else None,
+            "duration_minutes": duration_minutes,
+            "call_id": call_id,
+            "created_by": who.user_id,
+        }
+        message = await self.threads.post(
+            NewMessage(thread.id, SYSTEM_AUTHOR, MessageKind.MEETING, body)
+        )
+        # The host link starts the meeting with host rights: only the creator gets it.
+        return {"message": message_json(message), "start_url": meeting.start_url, **body}
+
+    async def zoom_webhook(self, headers: Any, raw_body: bytes) -> dict[str, Any]:
+        """One Zoom webhook delivery: verified, applied idempotently, answered."""
+        if not self.webhook_secret:
+            raise NotFound("Zoom webhooks are not configured", code="zoom_disabled")
+        delivery = process_delivery(self.webhook_secret, headers, raw_body, now=time.time())
+        if delivery.response is not None:
+            return dict(delivery.response)
+        event = delivery.event
+        if event is None:
+            return {"status": "ignored"}
+        row = await self.store.zoom_meeting(event.meeting_id)
+        if row is None:
+            logger.info(
+                "Zoom event for a meeting we did not create meeting_id=%s", event.meeting_id
+            )
+            return {"status": "ignored"}
+        log = ZoomCallLog.from_snapshot(row.log)
+        updated = log.apply(event)
+        if updated == log:
+            return {"status": "duplicate"}
+        record = None
+        if updated.is_final:
+            record = {**updated.to_record(), "call_id": row.call_id, "pre_contract": True}
+        message = await self.store.update_zoom_log(
+            event.meeting_id,
+            updated.to_snapshot(),
+            event={
+                "event": event.event,
+                "meeting_id": event.meeting_id,
+                "event_ts": event.event_ts,
+                "participant": event.participant_id,
+            },
+            record=record,
+            state="ended" if updated.is_final else "in_progress",
+        )
+        if message is not None:
+            await self.threads.notifier.to_thread(
+                row.thread_id, "message:new", message_json(message)
+            )
+        return {"status": "applied"}
+
+    # ------------------------------------------------------------- schedules
+    @staticmethod
+    def _slots(raw: Sequence[Any]) -> list[Slot]:
+        return [Slot(s.start.astimezone(UTC), s.duration_minutes, s.kind) for s in raw]
+
+    async def _publish(
+        self, schedule: Schedule, event: dict[str, Any], actor: str
+    ) -> dict[str, Any]:
+        message = await self.store.save_schedule(schedule, event=event, actor=actor)
+        await self.threads.notifier.to_thread(
+            schedule.thread_id, "message:new", message_json(message)
+        )
+        return {"schedule": schedule.to_snapshot(), "message": message_json(message)}
+
+    async def propose(
+        self, who: Principal, thread_id: str, slots: Sequence[Any], timezone: str
+    ) -> dict[str, Any]:
+        thread = await self.threads.party_thread(who, thread_id)
+        parsed = self._slots(slots)
+        validate_slots(parsed, timezone, utcnow())
+        schedule, event = Schedule.propose(
+            schedule_id=str(uuid.uuid4()),
+            thread_id=thread.id,
+            parties=thread.parties(),
+            proposer_id=who.user_id,
+            proposal_id=str(uuid.uuid4()),
+            slots=parsed,
+            timezone=timezone,
+            now=utcnow(),
+        )
+        return await self._publish(schedule, event, who.user_id)
+
+    async def _mine(self, who: Principal, schedule_id: str) -> Schedule:
+        schedule = await self.store.get_schedule(schedule_id)
+        await self.threads.party_thread(who, schedule.thread_id)
+        return schedule
+
+    async def accept(
+        self, who: Principal, schedule_id: str, proposal_id: str, slot_index: int
+    ) -> dict[str, Any]:
+        schedule = await self._mine(who, schedule_id)
+        updated, event = schedule.accept(
+            who.user_id, proposal_id=proposal_id, slot_index=slot_index, now=utcnow()
+        )
+        result = await self._publish(updated, event, who.user_id)
+        slot = updated.accepted_slot
+        if slot is not None and slot.kind == "zoom" and self.provider is not None:
+            await self.create_zoom(
+                who,
+                updated.thread_id,
+                topic=None,
+                start=slot.start_utc,
+                duration_minutes=slot.duration_minutes,
+                timezone=updated.proposal.timezone,
+            )
+        return result
+
+    async def counter(
+        self,
+        who: Principal,
+        schedule_id: str,
+        proposal_id: str,
+        slots: Sequence[Any],
+        timezone: str,
+    ) -> dict[str, Any]:
+        schedule = await self._mine(who, schedule_id)
+        parsed = self._slots(slots)
+        validate_slots(parsed, timezone, utcnow())
+        updated, event = schedule.counter(
+            who.user_id,
+            proposal_id=proposal_id,
+            new_proposal_id=str(uuid.uuid4()),
+            slots=parsed,
+            timezone=timezone,
+            now=utcnow(),
+        )
+        return await self._publish(updated, event, who.user_id)
+
+    async def reschedule(
+        self, who: Principal, schedule_id: str, slots: Sequence[Any], timezone: str
+    ) -> dict[str, Any]:
+        schedule = await self._mine(who, schedule_id)
+        parsed = self._slots(slots)
+        validate_slots(parsed, timezone, utcnow())
+        updated, event = schedule.reschedule(
+            who.user_id,
+            new_proposal_id=str(uuid.uuid4()),
+            slots=parsed,
+            timezone=timezone,
+            now=utcnow(),
+        )
+        return await self._publish(updated, event, who.user_id)
+
+    async def cancel(self, who: Principal, schedule_id: str, reason: str | None) -> dict[str, Any]:
+        schedule = await self._mine(who, schedule_id)
+        updated, event = schedule.cancel(who.user_id, now=utcnow(), reason=reason)
+        return await self._publish(updated, event, who.user_id)
+
+    async def get(self, who: Principal, schedule_id: str) -> dict[str, Any]:
+        schedule = await self.store.get_schedule(schedule_id)
+        await self.threads.visible_thread(who, schedule.thread_id)
+        return {"schedule": schedule.to_snapshot()}
+
+    async def invite(self, who: Principal, schedule_id: str) -> bytes:
+        """The ``.ics`` invite: REQUEST while accepted, CANCEL once cancelled."""
+        schedule = await self._mine(who, schedule_id)
+        thread = await self.threads.party_thread(who, schedule.thread_id)
+        slot = schedule.accepted_slot
+        if slot is None:
+            raise Conflict("the schedule has no accepted time yet", code="not_accepted")
+        users = await self.threads.store.get_users(thread.parties())
+        names = [users[p].name if p in users else p for p in thread.parties()]
+        link = f"{self.public_url}/#thread={thread.id}"
+        return await render_ics_async(
+            uid=f"{schedule.id}@interview-server",
+            sequence=schedule.sequence,
+            method="CANCEL" if schedule.state is ScheduleState.CANCELLED else "REQUEST",
+            start_utc=slot.start_utc,
+            duration_minutes=slot.duration_minutes,
+            summary=f"{slot.kind.capitalize()} interview: {thread.job_title}",
+            description="Join from the interview thread on the platform.",
+            url=link,
+            organizer_name=names[0],
+            attendee_names=names,
+        )
+
+    # ------------------------------------------------------------- reminders
+    async def tick(self, now: datetime | None = None) -> list[Reminder]:
+        """Fire the reminders due now (each exactly once across nodes)."""
+        now = now or utcnow()
+        horizon = max(self.reminder_offsets, default=0) + 1
+        schedules = await self.store.accepted_between(
+            now - timedelta(hours=4), now + timedelta(minutes=horizon)
+        )
+        return await fire_due(
+            schedules,
+            now=now,
+            claims=self.store,
+            deliver=self._deliver,
+            offsets_minutes=self.reminder_offsets,
+        )
+
+    async def _deliver(self, reminder: Reminder) -> None:
+        event = reminder.to_event()
+        minutes = event["starts_in_seconds"] // 60
+        text = (
+            "The scheduled call starts now."
+            if minutes == 0
+            else (f"Reminder: the scheduled call starts in {minutes} minutes.")
+        )
+        body = {"event": "schedule.reminder", "summary": text, **event}
+        await self.threads.post(
+            NewMessage(reminder.thread_id, SYSTEM_AUTHOR, MessageKind.SCHEDULE, body)
+        )
+        if self.backend_webhook is not None:
+            sent = await self.backend_webhook.send(body)
+            if not sent:
+                logger.warning("reminder webhook gave up key=%s", reminder.key)
+
+    async def reminder_loop(self, every: float = 20.0) -> None:
+        while True:
+            try:
+                await self.tick()
+            except Exception:
+                logger.exception("reminder tick failed")
+            await asyncio.sleep(every)
