@@ -54,16 +54,38 @@ def encode_vp8_clip(
     bitrate: int = 500_000,
 ) -> list[bytes]:
     """``frames`` VP8 frames; a keyframe every ``gop`` frames; each marked with its index."""
+    return _encode_video_clip("libvpx", frames, width, height, fps, gop, bitrate)
+
+
+def encode_h264_clip(
+    frames: int,
+    *,
+    width: int = 320,
+    height: int = 240,
+    fps: int = 30,
+    gop: int = 15,
+    bitrate: int = 500_000,
+) -> list[bytes]:
+    """Like :func:`encode_vp8_clip`, in H264 constrained baseline (Annex-B access units)."""
+    return _encode_video_clip("libx264", frames, width, height, fps, gop, bitrate)
+
+
+def _encode_video_clip(
+    encoder: str, frames: int, width: int, height: int, fps: int, gop: int, bitrate: int
+) -> list[bytes]:
     if width < INDEX_BITS * _BLOCK or height < 2 * _BLOCK:
         raise ValueError("frame too small for the index marks")
-    codec = av.CodecContext.create("libvpx", "w")
+    codec: Any = av.CodecContext.create(encoder, "w")
     codec.width = width
     codec.height = height
     codec.pix_fmt = "yuv420p"
     codec.time_base = fractions.Fraction(1, fps)
     codec.bit_rate = bitrate
     codec.gop_size = gop
-    codec.options = {"deadline": "realtime", "cpu-used": "8", "lag-in-frames": "0"}
+    if encoder == "libvpx":
+        codec.options = {"deadline": "realtime", "cpu-used": "8", "lag-in-frames": "0"}
+    else:
+        codec.options = {"tune": "zerolatency", "preset": "ultrafast", "profile": "baseline"}
     chroma = bytes([128]) * ((width // 2) * (height // 2))
     out: list[bytes] = []
     for i in range(frames):

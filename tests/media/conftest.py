@@ -13,9 +13,9 @@ from aiortc import RTCPeerConnection, RTCRtpTransceiver, RTCSessionDescription
 from blockbuster import BlockBuster
 
 from media import aiortc_tap
-from media.codecs import MediaKind
+from media.codecs import MediaKind, codec_preferences
 from media.session import MediaEvent, MediaSession
-from media.testing import ClipTrack, encode_opus_clip, encode_vp8_clip
+from media.testing import ClipTrack, encode_h264_clip, encode_opus_clip, encode_vp8_clip
 
 
 @pytest.fixture(autouse=True)
@@ -31,12 +31,15 @@ def _aiortc_joins_its_decoder_thread(blockbuster: BlockBuster | None) -> None:
 class Clips:
     video: list[bytes]
     audio: list[bytes]
+    h264: list[bytes]
 
 
 @pytest.fixture(scope="session")
 def clips() -> Clips:
     """A small pre-encoded VP8 clip (keyframe every 15 frames) and Opus clip."""
-    return Clips(video=encode_vp8_clip(30, gop=15), audio=encode_opus_clip(50))
+    return Clips(
+        video=encode_vp8_clip(30, gop=15), audio=encode_opus_clip(50), h264=encode_h264_clip(30)
+    )
 
 
 @dataclass
@@ -78,17 +81,22 @@ def make_client(
     *,
     kinds: tuple[MediaKind, ...] = ("audio", "video"),
     limit: int | None = None,
+    video_codec: str = "VP8",
 ) -> ClientPeer:
+    """A client offering only ``video_codec`` for video, and sending a clip in it."""
     pc = RTCPeerConnection()
     tracks: dict[MediaKind, ClipTrack] = {}
     client = ClientPeer(name=name, pc=pc, tracks=tracks)
     for kind in kinds:
-        payloads = clips.video if kind == "video" else clips.audio
+        video = clips.h264 if video_codec == "H264" else clips.video
+        payloads = video if kind == "video" else clips.audio
         track = ClipTrack(kind, payloads, limit=limit)
         tracks[kind] = track
         sender = pc.addTrack(track)
         transceiver = next(t for t in pc.getTransceivers() if t.sender is sender)
         client.transceivers[kind] = transceiver
+        if kind == "video":
+            transceiver.setCodecPreferences(codec_preferences("video", video_codec))
         aiortc_tap.install_frame_tap(transceiver.receiver, _collector(client.received[kind]))
         if kind == "video":
 

@@ -229,3 +229,38 @@ async def test_closed_session_refuses_offers(
     await alice.pc.setLocalDescription(await alice.pc.createOffer())
     with pytest.raises(MediaError):
         await session.negotiate("alice", alice.pc.localDescription.sdp)
+
+
+def _nal_units(access_unit: bytes) -> list[bytes]:
+    """NAL units of an Annex-B access unit, without start codes (their length may differ)."""
+    parts = access_unit.split(b"\x00\x00\x01")
+    # A NAL unit never ends in 0x00 (RBSP trailing bits), so zeros are start-code bytes.
+    return [nal.strip(b"\x00") for nal in parts if nal.strip(b"\x00")]
+
+
+async def test_h264_is_forwarded_when_both_sides_negotiate_it(
+    make_session: SessionFactory, clients: Clients, clips: Clips
+) -> None:
+    session = make_session()
+    alice, bob = clients("alice", video_codec="H264"), clients("bob", video_codec="H264")
+    await connect(session, "alice", alice)
+    await connect(session, "bob", bob)
+    await bob.wait_frames("video", 10)
+    sent = {nal for frame in clips.h264 for nal in _nal_units(frame)}
+    for frame in bob.received["video"]:
+        assert set(_nal_units(frame)) <= sent
+    assert is_keyframe("H264", bob.received["video"][0])
+    stats = session.stats()
+    video_out = stats["bob"].stream("video", "outbound")
+    assert video_out is not None and video_out.codec == "H264"
+
+
+async def test_a_leg_without_the_call_video_codec_is_refused(
+    make_session: SessionFactory, clients: Clients
+) -> None:
+    session = make_session()
+    alice, bob = clients("alice", video_codec="H264"), clients("bob", video_codec="VP8")
+    await connect(session, "alice", alice)
+    with pytest.raises(MediaError) as caught:
+        await connect(session, "bob", bob)
+    assert caught.value.code == "no_common_codec"
