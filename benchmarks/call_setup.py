@@ -45,7 +45,7 @@ FIRST_FRAME_JS = """() => { window.__firstFrame = new Promise(resolve => {
   wait();
 }); }"""
 
-LOGGED_JS = "n => document.querySelectorAll('[data-testid=\"call-log-item\"]').length >= n"
+LOGGED_JS = """n => document.querySelectorAll('[data-testid="call-log-item"]').length >= n"""
 
 LOOPBACK_JS = """async () => {
   const stream = await navigator.mediaDevices.getUserMedia({video: {width: 640, height: 480}});
@@ -152,6 +152,7 @@ def main() -> None:
                 client.get_by_test_id("call-hangup").click()
                 for page in (client, freelancer):
                     page.wait_for_function(LOGGED_JS, arg=i + 1, timeout=20000)
+                    page.wait_for_selector('[data-testid="in-call"]', state="detached")
             for _ in range(args.calls):
                 loopback.append(client.evaluate(LOOPBACK_JS) / 1000)
         finally:
