@@ -55,7 +55,7 @@ export async function getLocalMedia(kind: "audio" | "video", devices: DeviceChoi
 }
 
 export class CallSession {
-  readonly pc: RTCPeerConnection;
+  pc: RTCPeerConnection;
   readonly remote = new MediaStream();
   private pendingCandidates: RTCIceCandidateInit[] = [];
   private offered = false;
@@ -68,23 +68,33 @@ export class CallSession {
     private readonly socket: Socket,
     readonly callId: string,
     readonly local: MediaStream,
-    iceServers: RTCIceServer[],
+    private readonly iceServers: RTCIceServer[],
   ) {
-    this.pc = new RTCPeerConnection({ iceServers });
-    for (const track of local.getTracks()) this.pc.addTrack(track, local);
-    this.pc.ontrack = (event) => {
+    this.pc = this.newPeer();
+    this.statsTimer = window.setInterval(() => void this.sampleStats(), 2000);
+  }
+
+  // The server answers every offer (including a restart) with a fresh peer of its own, so a
+  // restart also uses a fresh RTCPeerConnection here; the local tracks carry over.
+  private newPeer(): RTCPeerConnection {
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers });
+    for (const track of this.local.getTracks()) pc.addTrack(track, this.local);
+    pc.ontrack = (event) => {
+      for (const old of this.remote.getTracks()) {
+        if (old.kind === event.track.kind) this.remote.removeTrack(old);
+      }
       this.remote.addTrack(event.track);
     };
-    this.pc.onicecandidate = (event) => {
-      if (!event.candidate) return;
+    pc.onicecandidate = (event) => {
+      if (!event.candidate || pc !== this.pc) return;
       const init = event.candidate.toJSON();
       if (this.offered) void this.sendCandidate(init);
       else this.pendingCandidates.push(init);
     };
-    this.pc.oniceconnectionstatechange = () => {
-      if (this.pc.iceConnectionState === "failed") void this.restart();
+    pc.oniceconnectionstatechange = () => {
+      if (pc === this.pc && pc.iceConnectionState === "failed") void this.restart();
     };
-    this.statsTimer = window.setInterval(() => void this.sampleStats(), 2000);
+    return pc;
   }
 
   private async sendCandidate(init: RTCIceCandidateInit): Promise<void> {
@@ -96,9 +106,10 @@ export class CallSession {
     });
   }
 
-  async connect(): Promise<void> {
+  async connect(event: "rtc:offer" | "rtc:restart" = "rtc:offer"): Promise<void> {
+    this.offered = false;
     await this.pc.setLocalDescription(await this.pc.createOffer());
-    const ack = await emitAck(this.socket, "rtc:offer", {
+    const ack = await emitAck(this.socket, event, {
       call_id: this.callId,
       sdp: this.pc.localDescription?.sdp ?? "",
     });
@@ -112,13 +123,12 @@ export class CallSession {
     if (this.restarting) return;
     this.restarting = true;
     try {
-      await this.pc.setLocalDescription(await this.pc.createOffer({ iceRestart: true }));
-      const ack = await emitAck(this.socket, "rtc:restart", {
-        call_id: this.callId,
-        sdp: this.pc.localDescription?.sdp ?? "",
-      });
-      if (ack.ok && ack.sdp) await this.pc.setRemoteDescription({ type: "answer", sdp: ack.sdp });
-      else this.onError(ack.reason ?? "Reconnecting the call failed.");
+      const old = this.pc;
+      this.pc = this.newPeer();
+      old.close();
+      await this.connect("rtc:restart");
+    } catch (error) {
+      this.onError(error instanceof Error ? error.message : "Reconnecting the call failed.");
     } finally {
       this.restarting = false;
     }
