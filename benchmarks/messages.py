@@ -113,7 +113,7 @@ async def bench_socketio(port: int, threads: int, seconds: float) -> dict[str, A
 
     async def connect(token: str) -> socketio.AsyncClient:
         sio = socketio.AsyncClient(reconnection=False)
-        await sio.connect(base, auth={"token": token}, transports=["websocket"])
+        await sio.connect(base, auth={"token": token}, transports=["websocket"], wait_timeout=30)
         clients.append(sio)
         return sio
 
