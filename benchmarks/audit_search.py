@@ -12,6 +12,7 @@ Usage: python benchmarks/audit_search.py [--calls 1000000] [--threads 100000] [-
 from __future__ import annotations
 
 import argparse
+import importlib
 import asyncio
 import json
 import random
@@ -231,7 +232,7 @@ async def measure(url: str, data: dict[str, list[tuple[Any, ...]]], runs: int) -
 
 def merkle_verify(n: int) -> None:
     try:
-        from signaling.domain import merkle
+        merkle: Any = importlib.import_module("signaling.domain.merkle")
     except ImportError:
         print("  (signaling.domain.merkle is not available in this checkout)")
         return

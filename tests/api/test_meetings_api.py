@@ -242,7 +242,8 @@ async def test_schedule_propose_accept_invite_and_cancel(harness: Harness) -> No
         ).read()
     )
     cancel_event = next(e for e in cancel_ics.walk("VEVENT"))
-    assert str(cancel_ics["METHOD"]) == "CANCEL" and int(str(cancel_event["SEQUENCE"])) > first_sequence
+    assert str(cancel_ics["METHOD"]) == "CANCEL"
+    assert int(str(cancel_event["SEQUENCE"])) > first_sequence
     kinds = [m["kind"] for m in await messages(harness, thread["id"])]
     assert kinds.count("schedule") == 3  # proposed, accepted, cancelled
 
