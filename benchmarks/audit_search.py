@@ -12,8 +12,8 @@ Usage: python benchmarks/audit_search.py [--calls 1000000] [--threads 100000] [-
 from __future__ import annotations
 
 import argparse
-import importlib
 import asyncio
+import importlib
 import json
 import random
 import sqlite3
