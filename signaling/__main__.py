@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -57,6 +58,14 @@ def _parser() -> argparse.ArgumentParser:
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_sub.add_parser("verify", help="recompute the audit chains")
     verify.add_argument("--thread", default=None, help="only this thread's chain")
+    recordings = sub.add_parser("recordings", help="recording tools")
+    rec_sub = recordings.add_subparsers(dest="recordings_command", required=True)
+    comp = rec_sub.add_parser(
+        "composite", help="render a call's recording as one side-by-side WebM for playback"
+    )
+    comp.add_argument("call_id")
+    comp.add_argument("--out", default=None, help="output file (default: next to the recording)")
+    rec_sub.add_parser("sweep", help="apply the retention policy now")
     policy = sub.add_parser("policy", help="contact-information policy tools")
     policy_sub = policy.add_subparsers(dest="policy_command", required=True)
     policy_sub.add_parser("scan", help="scan JSON Lines {id, text} from stdin")
@@ -114,6 +123,40 @@ async def _audit_verify(settings: Settings, thread: str | None) -> int:
         await store.close()
 
 
+def _composite(settings: Settings, call_id: str, out: str | None) -> int:
+    from recording.composite import main_composite
+    from signaling.errors import InterviewError
+
+    root = settings.recordings_dir
+    segments = sorted(root.glob(f"{call_id}-*.webm")) + sorted(root.glob(f"{call_id}-*.mkv"))
+    if not segments:
+        print(f"no recording of call {call_id} under {root}", file=sys.stderr)
+        return 1
+    for segment in segments:
+        target = Path(out) if out and len(segments) == 1 else segment.with_suffix(".composite.webm")
+        try:
+            main_composite(segment, target, show_progress=sys.stderr.isatty())
+        except InterviewError as exc:
+            print(f"error: {exc.reason}", file=sys.stderr)
+            return 1
+        print(target)
+    return 0
+
+
+async def _sweep(settings: Settings) -> int:
+    from signaling.app import run_retention
+    from signaling.store.audit import SqlAuditStore
+    from signaling.store.sql import SqlStore, make_engine
+
+    store = SqlStore(make_engine(settings.sqlalchemy_url))
+    try:
+        deleted = await run_retention(settings, SqlAuditStore(store.engine), store)
+    finally:
+        await store.close()
+    print(f"retention deleted {len(deleted)} recording(s)")
+    return 0
+
+
 def _serve(settings: Settings, host: str | None, port: int | None) -> int:
     from aiohttp import web
 
@@ -166,6 +209,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(_demo(settings))
     if args.command == "audit" and args.audit_command == "verify":
         return asyncio.run(_audit_verify(settings, args.thread))
+    if args.command == "recordings" and args.recordings_command == "composite":
+        return _composite(settings, args.call_id, args.out)
+    if args.command == "recordings" and args.recordings_command == "sweep":
+        return asyncio.run(_sweep(settings))
     if args.command == "policy" and args.policy_command == "scan":
         from signaling.policy.cli import run_scan
 

@@ -172,3 +172,54 @@ async def test_recorded_call_produces_a_playable_file(
     assert kinds.count("recording") == 1 and kinds.count("call") == 1
     record = next(m for m in messages if m["kind"] == "call")["body"]
     assert record["recording"]["segments"][0]["sha256"] == item["sha256"]
+
+
+async def test_composite_cli_renders_a_single_playable_file(
+    make_harness: HarnessFactory, clips: tuple[list[bytes], list[bytes]], database_url: str
+) -> None:
+    """`interview-server recordings composite CALL_ID` on a real recorded call."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("one backend is enough for the media path")
+    import os
+    import sys
+
+    harness: Harness = await make_harness(recording="optional")
+    thread = await harness.thread()
+    client_sio = await harness.socket("c1", "client")
+    freelancer_sio = await harness.socket("f1", "freelancer")
+    video, audio = clips
+    client, freelancer = Browser(video, audio), Browser(video, audio)
+    try:
+        call_id = (
+            await client_sio.call("call:start", {"thread_id": thread["id"], "kind": "video"})
+        )["call"]["call_id"]
+        await client.offer(client_sio, call_id)
+        await freelancer_sio.call("call:accept", {"call_id": call_id})
+        await freelancer.offer(freelancer_sio, call_id)
+        await wait_for(lambda: len(freelancer.received["video"]) >= 10, within=30)
+        for sio in (client_sio, freelancer_sio):
+            await sio.call("call:consent", {"call_id": call_id, "consent": True})
+        await asyncio.sleep(2.0)
+        await client_sio.call("call:hangup", {"call_id": call_id})
+    finally:
+        await client.pc.close()
+        await freelancer.pc.close()
+    settings = harness.app[CTX].settings
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INTERVIEW_")}
+    env["INTERVIEW_DATA_DIR"] = str(settings.data_dir)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "signaling",
+        "recordings",
+        "composite",
+        call_id,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await proc.communicate()
+    assert proc.returncode == 0, err.decode()
+    target = out.decode().strip().splitlines()[-1]
+    streams = await asyncio.to_thread(probe_recording, target)
+    assert sorted(kind for kind, _, _ in streams) == ["audio", "video"]
