@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -113,3 +115,21 @@ def test_video_call_between_two_browsers(browser: Any, server: Server) -> None:
         item = page.get_by_test_id("call-log-item")
         item.wait_for(timeout=20000)
         assert "Video call" in item.inner_text() and "completed" in item.inner_text()
+
+
+def test_schedule_a_call_and_download_the_invite(browser: Any, server: Server) -> None:
+    client = open_demo_thread(browser, server, "demo-client", "client")
+    freelancer = open_demo_thread(browser, server, "demo-freelancer", "freelancer")
+    client.get_by_test_id("schedule-open").click()
+    soon = (datetime.now() + timedelta(days=3)).strftime("%Y-%m-%dT15:30")
+    client.get_by_test_id("schedule-slot-0").fill(soon)
+    client.get_by_test_id("schedule-propose").click()
+    freelancer.get_by_test_id("schedule-accept").first.click()
+    accepted = '[data-testid="schedule-item"][data-event="accepted"]'
+    for page in (client, freelancer):
+        page.wait_for_selector(accepted)
+    with freelancer.expect_download() as download_info:
+        freelancer.locator(accepted).get_by_test_id("schedule-ics").click()
+    path = download_info.value.path()
+    text = Path(path).read_text(encoding="utf-8")
+    assert "BEGIN:VCALENDAR" in text and "METHOD:REQUEST" in text

@@ -271,6 +271,10 @@ function renderThreadView(): void {
         { class: "call-buttons" },
         h("button", { "data-testid": "call-audio", onclick: () => void startCall("audio") }, "Audio call"),
         h("button", { "data-testid": "call-video", onclick: () => void startCall("video") }, "Video call"),
+        h("button", { "data-testid": "schedule-open", onclick: () => openScheduler() }, "Schedule"),
+        state.config?.zoom_enabled
+          ? h("button", { "data-testid": "zoom-create", onclick: () => void createZoom() }, "Zoom link")
+          : null,
         h("button", { class: "link", "data-testid": "device-check", onclick: () => void deviceCheck() }, "Check devices"),
       ),
     ),
@@ -354,9 +358,150 @@ function renderMessage(m: Message): HTMLElement {
         time,
       );
     case "schedule":
-      return h("li", { ...base, class: "card" }, String(body.summary ?? body.event ?? "Schedule update"), " · ", time);
+      return renderSchedule(m, base, time);
     default:
       return h("li", { ...base, class: "notice" }, String(body.text ?? ""), " · ", time);
+  }
+}
+
+// --------------------------------------------------------------------- scheduling
+const EVENT_WORDS: Record<string, string> = {
+  proposed: "proposed times for a call",
+  countered: "proposed other times",
+  rescheduled: "proposed new times",
+  accepted: "accepted a time",
+  cancelled: "cancelled the scheduled call",
+};
+
+interface SlotJson {
+  start_utc: string;
+  duration_minutes: number;
+  kind: string;
+}
+
+function renderSchedule(m: Message, base: Record<string, string>, time: HTMLElement): HTMLElement {
+  const body = m.body as Record<string, unknown>;
+  const event = String(body.event ?? "");
+  const card = h("li", { ...base, class: "card schedule", "data-testid": "schedule-item", "data-event": event });
+  if (event === "schedule.reminder") {
+    card.append(h("strong", {}, String(body.summary ?? "Reminder")), " ", time);
+    return card;
+  }
+  const by = String(body.by ?? body.proposer_id ?? m.author_id);
+  card.append(h("div", {}, `${nameOf(by)} ${EVENT_WORDS[event] ?? event}`, " · ", time));
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const slots = (body.slots as SlotJson[] | undefined) ?? [];
+  const accepted = body.slot as SlotJson | undefined;
+  const scheduleId = String(body.schedule_id ?? "");
+  const proposalId = String(body.proposal_id ?? "");
+  const mine = by === state.me?.user_id;
+  if (accepted) {
+    card.append(
+      h("div", {}, `${accepted.kind} call, ${formatTime(accepted.start_utc, undefined, true)} (${zone}), ${accepted.duration_minutes} min`),
+      h("button", { class: "link", "data-testid": "schedule-ics", onclick: () => void downloadIcs(scheduleId) }, "Download invite (.ics)"),
+    );
+  }
+  if (slots.length && !accepted) {
+    const list = h("ol", {});
+    slots.forEach((slot, index) => {
+      list.append(
+        h(
+          "li",
+          {},
+          `${slot.kind}, ${formatTime(slot.start_utc, undefined, true)} (${zone}), ${slot.duration_minutes} min `,
+          !mine && event !== "cancelled"
+            ? h(
+                "button",
+                {
+                  "data-testid": "schedule-accept",
+                  onclick: async () => {
+                    try {
+                      await state.api.post(`/api/schedules/${scheduleId}/accept`, { proposal_id: proposalId, slot_index: index });
+                    } catch (error) {
+                      showBanner(error instanceof Error ? error.message : String(error));
+                    }
+                  },
+                },
+                "Accept",
+              )
+            : null,
+        ),
+      );
+    });
+    card.append(list);
+  }
+  if (event !== "cancelled" && scheduleId) {
+    card.append(
+      h(
+        "button",
+        {
+          class: "link",
+          "data-testid": "schedule-cancel",
+          onclick: () => void state.api.post(`/api/schedules/${scheduleId}/cancel`, {}).catch((e: Error) => showBanner(e.message)),
+        },
+        "Cancel",
+      ),
+    );
+  }
+  return card;
+}
+
+async function downloadIcs(scheduleId: string): Promise<void> {
+  const token = sessionStorage.getItem(TOKEN_KEY) ?? "";
+  const response = await fetch(`/api/schedules/${scheduleId}/invite.ics`, { headers: { Authorization: `Bearer ${token}` } });
+  if (!response.ok) return showBanner("The invite could not be downloaded.");
+  const a = h("a", { href: URL.createObjectURL(await response.blob()), download: "interview.ics" });
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+function openScheduler(): void {
+  const area = document.getElementById("call-area");
+  if (!area || !state.thread) return;
+  clear(area);
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const inputs = [0, 1, 2].map((i) => h("input", { type: "datetime-local", "data-testid": `schedule-slot-${i}`, "aria-label": `Time ${i + 1}` }) as HTMLInputElement);
+  const kind = h("select", { "data-testid": "schedule-kind", "aria-label": "Kind" }, ...["video", "audio", ...(state.config?.zoom_enabled ? ["zoom"] : [])].map((k) => h("option", { value: k }, k))) as HTMLSelectElement;
+  const duration = h("input", { type: "number", value: "30", min: "5", max: "240", "aria-label": "Minutes", "data-testid": "schedule-duration" }) as HTMLInputElement;
+  const error = h("p", { class: "error", role: "alert" });
+  const threadId = state.thread.id;
+  area.append(
+    h(
+      "form",
+      {
+        class: "scheduler",
+        onsubmit: async (event: Event) => {
+          event.preventDefault();
+          const slots = inputs
+            .filter((i) => i.value)
+            .map((i) => ({ start: new Date(i.value).toISOString(), duration_minutes: Number(duration.value), kind: kind.value }));
+          try {
+            await state.api.post(`/api/threads/${threadId}/schedules`, { slots, timezone: zone });
+            renderCall();
+          } catch (e) {
+            error.textContent = e instanceof Error ? e.message : String(e);
+          }
+        },
+      },
+      h("strong", {}, `Propose up to three times (your zone: ${zone})`),
+      ...inputs,
+      kind,
+      duration,
+      h("button", { type: "submit", "data-testid": "schedule-propose" }, "Propose"),
+      error,
+    ),
+  );
+}
+
+async function createZoom(): Promise<void> {
+  if (!state.thread) return;
+  try {
+    const result = await state.api.post<{ start_url: string }>(`/api/threads/${state.thread.id}/meetings`, {});
+    showBanner("Zoom meeting created; the join link is in the thread.");
+    void result;
+  } catch (error) {
+    showBanner(error instanceof Error ? error.message : String(error));
   }
 }
 
