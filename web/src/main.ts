@@ -251,9 +251,14 @@ function renderThreadView(): void {
     const text = input.value;
     if (!text.trim()) return;
     error.textContent = "";
+    // Clear at once so the next message can be typed while this one is in flight; put the
+    // text back only if it failed and the box is still empty.
+    input.value = "";
     const ack = await sendWithRetry(thread.id, text, crypto.randomUUID());
-    if (ack.ok) input.value = "";
-    else error.textContent = ack.reason ?? "The message was not sent.";
+    if (!ack.ok) {
+      error.textContent = ack.reason ?? "The message was not sent.";
+      if (!input.value) input.value = text;
+    }
   };
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey) {
