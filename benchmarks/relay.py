@@ -1,23 +1,37 @@
 """Benchmark: concurrent 1:1 video calls forwarded by one server process.
 
-Each call is two client peers (640x480@30 VP8 + Opus, ~1 Mbps per direction) talking
-through a server process. Two server modes run in the same invocation:
+Each call is two aiortc client peers, each sending 640x480@30 VP8 (~0.9 Mbit/s) + Opus
+(32 kbit/s) to one server process, which forwards it to the other peer. Two server modes run
+one after the other in the same invocation, against the same load generator:
 
-* ``forward``: this project's :class:`media.session.MediaSession` (encoded frames are
-  forwarded; nothing is decoded or encoded);
-* ``baseline``: aiortc's stock topology: the server decodes each received track and a
-  ``MediaRelay`` feeds it to the other party's sender, which re-encodes it.
+* ``ours``: :class:`media.session.MediaSession`, which forwards encoded frames (nothing is
+  decoded or encoded on the server);
+* ``baseline``: aiortc's stock topology: a plain ``RTCPeerConnection`` per participant, the
+  remote tracks decoded by aiortc, fanned out with ``MediaRelay().subscribe(track)`` and
+  added to the other participant's peer, whose sender re-encodes them.
 
-The load generator never encodes: a short clip is encoded once with PyAV and sent as
-``av.Packet`` s in a loop. Every video frame carries its clip index (as pixel blocks, so it
-survives the baseline's re-encoding); the receiving peer matches frames to their send time
-(forward mode: by payload bytes, which also proves no transcoding; baseline: by decoding
-the index). Calls are added step by step; each step reports the server's CPU per call
-(``time.process_time`` in the server process: all its threads), the received frame rate
-and the forwarding latency (send -> receive, including both jitter buffers, ~2 frames).
+The server runs in its own process (multiprocessing ``spawn``; SDP goes over a Pipe), so its
+CPU is read from ``/proc/<pid>/stat`` (utime + stime, all threads) over each measurement
+window. The load generator never encodes or decodes in the hot path: clips are encoded once
+and sent as ``av.Packet`` s (:class:`media.testing.ClipTrack`); receivers tap the reassembled
+encoded frames (:func:`media.aiortc_tap.install_frame_tap`).
 
-    .venv/bin/python benchmarks/relay.py                 # default, about 3-4 minutes
-    .venv/bin/python benchmarks/relay.py --forward-steps 2,4,8,12,16,20 --window 10
+Latency is send (``ClipTrack``'s ``on_sent``) to the receiver's tap, so it includes both
+aiortc jitter buffers (each holds a frame until the next frame's first packet: ~33 ms per
+hop). In ``ours`` mode a received frame is matched to its send time by its payload bytes
+(which also proves nothing was transcoded). In ``baseline`` mode the payload is re-encoded;
+the frame's RTP timestamp still carries the sender's timeline (aiortc's decoder copies it to
+the frame's pts, its encoder back to RTP), so each stream is calibrated once by decoding the
+frame index the clip draws into the picture (:func:`media.testing.read_frame_index`), and a
+sample of frames (the first 30 from the first keyframe, and every later keyframe) is decoded
+to verify the mapping.
+
+Calls are added in steps (1, 2, 4, 8, ... up to a cap). A step is *held* when every stream
+still receives >= 27 fps and the p99 latency is at most twice the 1-call p99; the ramp stops
+at the first step that is not held.
+
+    .venv/bin/python benchmarks/relay.py                         # both modes, ~3-4 minutes
+    .venv/bin/python benchmarks/relay.py --modes ours --max-calls 32 --seconds 10
 """
 
 from __future__ import annotations
@@ -26,426 +40,616 @@ import argparse
 import asyncio
 import contextlib
 import multiprocessing
+import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import aiohttp
 import av
-from aiohttp import web
 from aiortc import RTCPeerConnection, RTCSessionDescription
 from aiortc.contrib.media import MediaRelay
-from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+from aiortc.mediastreams import MediaStreamTrack
+from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 
 from media import aiortc_tap
+from media.codecs import MediaKind, codec_preferences, is_keyframe
 from media.session import MediaSession
-from media.testing import (
-    ClipTrack,
-    encode_opus_clip,
-    encode_vp8_clip,
-    read_frame_index,
-)
+from media.testing import ClipTrack, encode_opus_clip, encode_vp8_clip, read_frame_index
+
+Mode = Literal["ours", "baseline"]
+MODES: tuple[Mode, ...] = ("ours", "baseline")
 
 FPS = 30
-HELD_FPS = 0.9 * FPS  # a stream is "at full frame rate" at >= 27 fps
-MAX_LATENCY_GROWTH = 0.050  # p50 of a window's second half minus first half, seconds
+WIDTH, HEIGHT = 640, 480
+VIDEO_TICKS = 90000 // FPS  # RTP clock ticks per video frame
+HELD_FPS = 27.0  # a stream is "at full frame rate" at >= 90 % of 30 fps
+MAX_P99_GROWTH = 2.0  # p99 latency may grow to this multiple of the 1-call p99
+CHECK_FRAMES = 30  # baseline: frames decoded per stream from its first keyframe
+GENERATOR_SATURATED = 0.9  # of one core: beyond this the generator, not the server, limits
+FIRST_FRAME_TIMEOUT = 20.0
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-# ---------------------------------------------------------------------------- server
-class _LateTrack(MediaStreamTrack):
-    """Baseline: the other party's relayed track, once that party has joined."""
+# ------------------------------------------------------------------------ CPU accounting
+def process_cpu_seconds(pid: int | str) -> float:
+    """utime + stime of a process (all its threads), from ``/proc/<pid>/stat``."""
+    text = Path(f"/proc/{pid}/stat").read_text()
+    fields = text.rsplit(")", 1)[1].split()  # the command name may contain spaces
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
-    def __init__(self, kind: str) -> None:
-        super().__init__()
-        self.kind = kind
-        self.source: asyncio.Future[MediaStreamTrack] = asyncio.get_running_loop().create_future()
 
-    async def recv(self) -> Any:
-        source = await self.source
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores spent busy since boot (``/proc/stat``)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    idle = values[3] + values[4]  # idle + iowait
+    return (sum(values) - idle) / CLOCK_TICKS
+
+
+# ------------------------------------------------------------------------ server process
+def _server_main(mode: Mode, conn: Connection) -> None:
+    """Entry point of the spawned server process."""
+    asyncio.run(_serve(mode, conn))
+
+
+async def _serve(mode: Mode, conn: Connection) -> None:
+    """Answer ``("call", call_id, (offer_a, offer_b))`` messages until ``("stop",)``."""
+    loop = asyncio.get_running_loop()
+    inbox: asyncio.Queue[tuple[Any, ...] | None] = asyncio.Queue()
+
+    def readable() -> None:
         try:
-            return await source.recv()
-        except MediaStreamError:
-            self.stop()
-            raise
+            inbox.put_nowait(conn.recv())
+        except (EOFError, OSError):
+            loop.remove_reader(conn.fileno())
+            inbox.put_nowait(None)  # the generator went away: shut down
+
+    loop.add_reader(conn.fileno(), readable)
+    sessions: list[MediaSession] = []
+    pcs: list[RTCPeerConnection] = []
+    relay = MediaRelay()
+    try:
+        while (message := await inbox.get()) is not None and message[0] == "call":
+            _, call_id, offers = message
+            try:
+                if mode == "ours":
+                    answers = await _ours_call(call_id, offers, sessions)
+                else:
+                    answers = await _baseline_call(relay, offers, pcs)
+                conn.send(("answers", answers))
+            except Exception as exc:
+                conn.send(("error", repr(exc)))
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            loop.remove_reader(conn.fileno())
+        await asyncio.gather(*(s.close() for s in sessions), return_exceptions=True)
+        await asyncio.gather(*(pc.close() for pc in pcs), return_exceptions=True)
+        with contextlib.suppress(OSError):
+            conn.send(("stopped",))
 
 
-@dataclass
-class _BaselineCall:
-    pcs: dict[str, RTCPeerConnection] = field(default_factory=dict)
-    remote: dict[str, dict[str, MediaStreamTrack]] = field(default_factory=dict)
-    outgoing: dict[str, dict[str, _LateTrack]] = field(default_factory=dict)
+async def _ours_call(
+    call_id: str, offers: tuple[str, str], sessions: list[MediaSession]
+) -> tuple[str, str]:
+    session = MediaSession(call_id)
+    sessions.append(session)
+    return (await session.negotiate("a", offers[0]), await session.negotiate("b", offers[1]))
 
 
-class _Server:
-    def __init__(self, mode: str) -> None:
-        self.mode = mode
-        self.sessions: dict[str, MediaSession] = {}
-        self.calls: dict[str, _BaselineCall] = {}
-        self.relay = MediaRelay()
+async def _baseline_call(
+    relay: MediaRelay, offers: tuple[str, str], pcs: list[RTCPeerConnection]
+) -> tuple[str, str]:
+    """aiortc's stock relay: decode each remote track, MediaRelay it, re-encode per sender."""
+    pair = (RTCPeerConnection(), RTCPeerConnection())
+    pcs.extend(pair)
+    remote: tuple[dict[str, MediaStreamTrack], dict[str, MediaStreamTrack]] = ({}, {})
+    for pc, tracks, offer in zip(pair, remote, offers, strict=True):
 
-    async def offer(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        call_id, pid, sdp = body["call"], body["pid"], body["sdp"]
-        if self.mode == "forward":
-            session = self.sessions.get(call_id)
-            if session is None:
-                session = self.sessions[call_id] = MediaSession(call_id, media_timeout=60)
-            answer = await session.negotiate(pid, sdp)
-        else:
-            answer = await self._baseline_offer(call_id, pid, sdp)
-        return web.json_response({"sdp": answer})
+        def on_track(track: MediaStreamTrack, tracks: dict[str, MediaStreamTrack] = tracks) -> None:
+            tracks[track.kind] = track
 
-    async def _baseline_offer(self, call_id: str, pid: str, sdp: str) -> str:
-        call = self.calls.setdefault(call_id, _BaselineCall())
-        pc = RTCPeerConnection()
-        call.pcs[pid] = pc
-        call.remote[pid] = {}
-        call.outgoing[pid] = {}
-
-        @pc.on("track")
-        def on_track(track: MediaStreamTrack) -> None:
-            call.remote[pid][track.kind] = track
-
-        await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="offer"))
+        pc.on("track", on_track)
+        await pc.setRemoteDescription(RTCSessionDescription(sdp=offer, type="offer"))
+    for pc, other in ((pair[0], remote[1]), (pair[1], remote[0])):
         for kind in ("audio", "video"):
-            late = _LateTrack(kind)
-            call.outgoing[pid][kind] = late
-            pc.addTrack(late)
-        # Wire both directions through the stock MediaRelay (decode once, encode per sender).
-        for other, tracks in call.outgoing.items():
-            if other == pid:
-                continue
-            for kind, late in tracks.items():
-                if kind in call.remote[pid] and not late.source.done():
-                    late.source.set_result(self.relay.subscribe(call.remote[pid][kind]))
-            for kind, late in call.outgoing[pid].items():
-                if kind in call.remote[other] and not late.source.done():
-                    late.source.set_result(self.relay.subscribe(call.remote[other][kind]))
+            pc.addTrack(relay.subscribe(other[kind]))
+    answers: list[str] = []
+    for pc in pair:
         await pc.setLocalDescription(await pc.createAnswer())
-        return str(pc.localDescription.sdp)
-
-    async def cpu(self, _request: web.Request) -> web.Response:
-        return web.json_response({"cpu": time.process_time(), "wall": time.monotonic()})
-
-    async def close_all(self) -> None:
-        for session in self.sessions.values():
-            await session.close()
-        for call in self.calls.values():
-            for pc in call.pcs.values():
-                await pc.close()
+        answers.append(pc.localDescription.sdp)
+    return answers[0], answers[1]
 
 
-def _serve(mode: str, port_queue: Any) -> None:
-    async def main() -> None:
-        server = _Server(mode)
-        app = web.Application(client_max_size=1 << 20)
-        app.router.add_post("/offer", server.offer)
-        app.router.add_get("/cpu", server.cpu)
-        stop = asyncio.Event()
-        app.router.add_post("/stop", lambda _r: _stop(stop))
-        runner = web.AppRunner(app)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = runner.addresses[0][1]
-        port_queue.put(port)
-        with contextlib.suppress(asyncio.CancelledError):
-            await stop.wait()
-        await server.close_all()
-        await runner.cleanup()
+class ServerProcess:
+    """The spawned server process and the Pipe that carries SDP to it."""
 
-    async def _stop(stop: asyncio.Event) -> web.Response:
-        stop.set()
-        return web.json_response({})
+    def __init__(self, mode: Mode) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(
+            target=_server_main, args=(mode, child), name=f"relay-{mode}", daemon=True
+        )
+        self.process.start()
+        child.close()  # so the server sees EOF if this process dies
+        self._lock = asyncio.Lock()
 
-    asyncio.run(main())
+    @property
+    def pid(self) -> int:
+        """The server's process id."""
+        pid = self.process.pid
+        if pid is None:
+            raise RuntimeError("server process not started")
+        return pid
+
+    async def call(self, call_id: str, offers: tuple[str, str]) -> tuple[str, str]:
+        """Both answers for a call's two offers."""
+        async with self._lock:
+            self.conn.send(("call", call_id, offers))
+            reply = await asyncio.get_running_loop().run_in_executor(None, self._reply, 60.0)
+        if reply[0] != "answers":
+            raise RuntimeError(f"server refused the call: {reply}")
+        return cast(tuple[str, str], reply[1])
+
+    def _reply(self, timeout: float) -> tuple[Any, ...]:
+        if not self.conn.poll(timeout):
+            raise TimeoutError("no answer from the server process")
+        return cast(tuple[Any, ...], self.conn.recv())
+
+    async def stop(self) -> None:
+        """Close the server's peers, then make sure the process is gone."""
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(OSError, TimeoutError, EOFError):
+            async with self._lock:
+                self.conn.send(("stop",))
+                await loop.run_in_executor(None, self._reply, 30.0)
+        await loop.run_in_executor(None, self.process.join, 10.0)
+        if self.process.is_alive():
+            self.process.kill()
+            await loop.run_in_executor(None, self.process.join, 5.0)
+        self.conn.close()
 
 
-# ---------------------------------------------------------------------------- clients
+# ------------------------------------------------------------------------ load generator
+@dataclass(frozen=True)
+class Clip:
+    """Pre-encoded media every client sends in a loop."""
+
+    video: list[bytes]
+    audio: list[bytes]
+    index_of: dict[bytes, int]
+
+    @property
+    def video_kbps(self) -> float:
+        """Mean video bitrate of the clip."""
+        return sum(map(len, self.video)) * 8 * FPS / len(self.video) / 1000
+
+
 @dataclass
-class _Stream:
-    """What one client receives: arrival times and latencies of video frames."""
+class Received:
+    """One received video stream: arrival times and (arrival, latency) pairs."""
 
     arrivals: list[float] = field(default_factory=list)
-    latencies: list[tuple[float, float]] = field(default_factory=list)  # (arrival, latency)
-    foreign: int = 0  # frames whose payload is not a clip frame (i.e. transcoded)
+    latencies: list[tuple[float, float]] = field(default_factory=list)
+    not_clip_frames: int = 0  # ours: payloads that are not byte-identical to a sent frame
+    checks_ok: int = 0  # baseline: decoded frame index == index from the RTP timestamp
+    checks_bad: int = 0
+    offset: int | None = None  # baseline: sender pts - received RTP timestamp (0-based)
+    decode_run: int = 0
+    decoder: Any = None
 
 
-class _Client:
-    def __init__(
-        self, mode: str, video: list[bytes], audio: list[bytes], index_of: dict[bytes, int]
-    ) -> None:
-        self.pc = RTCPeerConnection()
-        self.sent_at: dict[int, float] = {}
-        self.peer: _Client | None = None
-        self.stream = _Stream()
-        self.tasks: list[asyncio.Task[None]] = []
+def _ignore(_codec: RTCRtpCodecParameters, _data: bytes, _timestamp: int) -> None:
+    """Tap for audio: it must not be decoded, and is not measured."""
+
+
+class Client:
+    """A browser stand-in: sends the clip, taps (never fully decodes) what it receives."""
+
+    def __init__(self, mode: Mode, clip: Clip) -> None:
         self.mode = mode
-
-        def on_sent(_seq: int, index: int, at: float) -> None:
-            self.sent_at[index] = at
-
-        for kind, clip in (("audio", audio), ("video", video)):
-            sender = self.pc.addTrack(
-                ClipTrack(kind, clip, on_sent=on_sent if kind == "video" else None)  # type: ignore[arg-type]
-            )
+        self.clip = clip
+        self.pc = RTCPeerConnection()
+        self.sent_at: list[float] = []  # video send time by sequence number
+        self.latest_seq: dict[int, int] = {}  # clip index -> latest sequence that sent it
+        self.source: Client | None = None  # whose video this client receives
+        self.received = Received()
+        kinds: tuple[tuple[MediaKind, list[bytes]], ...] = (
+            ("audio", clip.audio),
+            ("video", clip.video),
+        )
+        for kind, payloads in kinds:
+            track = ClipTrack(kind, payloads, on_sent=self._on_sent if kind == "video" else None)
+            sender = self.pc.addTrack(track)
             transceiver = next(t for t in self.pc.getTransceivers() if t.sender is sender)
-            if mode == "forward":
-                if kind == "video":
-                    aiortc_tap.install_frame_tap(
-                        transceiver.receiver,
-                        lambda _c, data, _ts: self._on_encoded(index_of.get(data), data),
-                    )
-                else:
-                    aiortc_tap.install_frame_tap(transceiver.receiver, lambda *_: None)
-            aiortc_tap.intercept_keyframe_requests(sender, lambda: None)
+            # The clip is VP8/Opus: never let the sender negotiate a codec it would mislabel.
+            transceiver.setCodecPreferences(
+                codec_preferences(kind, "VP8" if kind == "video" else "opus")
+            )
+            tap = self._on_video if kind == "video" else _ignore
+            aiortc_tap.install_frame_tap(transceiver.receiver, tap)
 
-        if mode == "baseline":
+    def _on_sent(self, sequence: int, index: int, at: float) -> None:
+        self.sent_at.append(at)
+        self.latest_seq[index] = sequence
 
-            @self.pc.on("track")
-            def on_track(track: MediaStreamTrack) -> None:
-                self.tasks.append(asyncio.ensure_future(self._consume(track)))
-
-    def _on_encoded(self, index: int | None, _data: bytes) -> None:
+    def _on_video(self, _codec: RTCRtpCodecParameters, data: bytes, timestamp: int) -> None:
         now = time.time()
-        self.stream.arrivals.append(now)
-        if index is None:
-            self.stream.foreign += 1
+        received = self.received
+        received.arrivals.append(now)
+        source = self.source
+        if source is None:
             return
-        self._record(index, now)
+        if self.mode == "ours":
+            index = self.clip.index_of.get(data)
+            if index is None:
+                received.not_clip_frames += 1
+                return
+            sequence: int | None = source.latest_seq.get(index)
+        else:
+            sequence = self._baseline_sequence(received, source, data, timestamp)
+        if sequence is not None and 0 <= sequence < len(source.sent_at):
+            received.latencies.append((now, now - source.sent_at[sequence]))
 
-    def _record(self, index: int, now: float) -> None:
-        sender = self.peer
-        if sender is None or index not in sender.sent_at:
-            return
-        self.stream.latencies.append((now, now - sender.sent_at[index]))
-
-    async def _consume(self, track: MediaStreamTrack) -> None:
-        with contextlib.suppress(MediaStreamError):
-            while True:
-                frame = await track.recv()
-                if isinstance(frame, av.VideoFrame):
-                    now = time.time()
-                    self.stream.arrivals.append(now)
-                    self._record(read_frame_index(frame), now)
+    def _baseline_sequence(
+        self, received: Received, source: Client, data: bytes, timestamp: int
+    ) -> int | None:
+        """The sender's sequence number of a re-encoded frame, from its RTP timestamp."""
+        if is_keyframe("VP8", data):
+            # VP8 deltas need every earlier frame, so samples are runs from a keyframe.
+            run = CHECK_FRAMES if received.offset is None else 1
+            received.decode_run = max(received.decode_run, run)
+        if received.decode_run > 0:
+            received.decode_run -= 1
+            index = _decode_index(received, data)
+            if index is not None:
+                if received.offset is None and index in source.latest_seq:
+                    received.offset = source.latest_seq[index] * VIDEO_TICKS - timestamp
+                if received.offset is not None:
+                    ticks = timestamp + received.offset
+                    expected = (ticks // VIDEO_TICKS) % len(self.clip.video)
+                    if ticks % VIDEO_TICKS == 0 and expected == index:
+                        received.checks_ok += 1
+                    else:
+                        received.checks_bad += 1
+        if received.offset is None:
+            return None
+        ticks = timestamp + received.offset
+        return ticks // VIDEO_TICKS if ticks % VIDEO_TICKS == 0 else None
 
     async def close(self) -> None:
-        for task in self.tasks:
-            task.cancel()
+        """Close the peer connection."""
         await self.pc.close()
 
 
-async def _connect(http: aiohttp.ClientSession, base: str, call: str, pid: str, c: _Client) -> None:
-    await c.pc.setLocalDescription(await c.pc.createOffer())
-    async with http.post(
-        f"{base}/offer", json={"call": call, "pid": pid, "sdp": c.pc.localDescription.sdp}
-    ) as response:
-        response.raise_for_status()
-        answer = (await response.json())["sdp"]
-    await c.pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
+def _decode_index(received: Received, data: bytes) -> int | None:
+    """Decode one sampled frame and read the clip index drawn into it."""
+    if received.decoder is None:
+        received.decoder = av.CodecContext.create("libvpx", "r")
+    try:
+        frames = received.decoder.decode(av.Packet(data))
+    except av.error.FFmpegError:
+        return None
+    return read_frame_index(frames[-1]) if frames else None
 
 
+async def connect_call(server: ServerProcess, call_id: str, a: Client, b: Client) -> None:
+    """Offer from both clients, answers from the server (candidates are in the SDP)."""
+    a.source, b.source = b, a
+    for client in (a, b):
+        await client.pc.setLocalDescription(await client.pc.createOffer())
+    answers = await server.call(call_id, (a.pc.localDescription.sdp, b.pc.localDescription.sdp))
+    for client, answer in zip((a, b), answers, strict=True):
+        await client.pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
+
+
+# ------------------------------------------------------------------------ measurement
 @dataclass(frozen=True)
-class StepResult:
+class Step:
+    """One measurement window at a number of concurrent calls."""
+
+    mode: Mode
     calls: int
-    cpu_cores: float  # server CPU over the window, in cores
-    gen_cores: float  # load generator CPU, in cores
+    server_cores: float  # server CPU over the window, in cores
+    generator_cores: float
+    other_cores: float  # the rest of the machine (other users) during the window
     fps_min: float
     fps_mean: float
     p50_ms: float
     p99_ms: float
-    growth_ms: float
-    foreign_frames: int
+    samples: int
+    reference_p99_ms: float  # this mode's 1-call p99
 
     @property
-    def cpu_per_call_pct(self) -> float:
-        return 100 * self.cpu_cores / self.calls
+    def server_pct_per_call(self) -> float:
+        """Server CPU per call, in % of one core."""
+        return 100 * self.server_cores / self.calls
+
+    @property
+    def fps_held(self) -> bool:
+        """Every stream at full frame rate."""
+        return self.fps_min >= HELD_FPS
+
+    @property
+    def latency_held(self) -> bool:
+        """No latency growth against the 1-call step."""
+        return self.samples > 0 and self.p99_ms <= MAX_P99_GROWTH * self.reference_p99_ms
 
     @property
     def held(self) -> bool:
-        return self.fps_min >= HELD_FPS and self.growth_ms <= MAX_LATENCY_GROWTH * 1000
+        """Full frame rate without latency growth."""
+        return self.fps_held and self.latency_held
+
+    @property
+    def generator_bound(self) -> bool:
+        """The load generator used (nearly) a whole core: it may be the limit here."""
+        return self.generator_cores >= GENERATOR_SATURATED
+
+    def verdict(self) -> str:
+        """Held, or why not."""
+        if self.held:
+            return "held"
+        reasons = []
+        if not self.fps_held:
+            reasons.append("fps")
+        if not self.latency_held:
+            reasons.append("latency")
+        return "NOT held (" + ", ".join(reasons) + ")"
 
 
-def _pct(values: list[float], q: float) -> float:
+def _percentile(values: Sequence[float], q: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def _run_mode(
-    mode: str,
-    steps: list[int],
-    video: list[bytes],
-    audio: list[bytes],
+def ramp_steps(cap: int) -> list[int]:
+    """1, 2, 4, 8, ... below ``cap``, then ``cap``."""
+    steps: list[int] = []
+    n = 1
+    while n < cap:
+        steps.append(n)
+        n *= 2
+    return [*steps, cap]
+
+
+async def _wait_first_frames(clients: Sequence[Client]) -> None:
+    deadline = time.monotonic() + FIRST_FRAME_TIMEOUT
+    while any(not c.received.arrivals for c in clients):
+        if time.monotonic() > deadline:
+            missing = sum(1 for c in clients if not c.received.arrivals)
+            raise RuntimeError(f"{missing} clients received no video in {FIRST_FRAME_TIMEOUT}s")
+        await asyncio.sleep(0.1)
+
+
+async def run_mode(
+    mode: Mode,
+    clip: Clip,
+    cap: int,
     warmup: float,
-    window: float,
-    log: Callable[[str], None],
-) -> list[StepResult]:
-    ctx = multiprocessing.get_context("spawn")
-    ports = ctx.Queue()
-    server = ctx.Process(target=_serve, args=(mode, ports), daemon=True)
-    server.start()
-    results: list[StepResult] = []
-    clients: list[_Client] = []
-    index_of = {payload: i for i, payload in enumerate(video)}
+    seconds: float,
+    report: Callable[[Step], None],
+) -> tuple[list[Step], str]:
+    """Ramp calls through one server process of ``mode``.
+
+    Returns one :class:`Step` per window and a line on the integrity checks (ours: frames
+    byte-identical to what was sent; baseline: sampled decoded indexes vs RTP timestamps).
+    """
+    server = ServerProcess(mode)
+    clients: list[Client] = []
+    steps: list[Step] = []
     try:
-        port = await asyncio.get_running_loop().run_in_executor(None, ports.get, True, 60)
-        base = f"http://127.0.0.1:{port}"
-        async with aiohttp.ClientSession() as http:
-
-            async def server_cpu() -> tuple[float, float]:
-                async with http.get(f"{base}/cpu") as r:
-                    body = await r.json()
-                return float(body["cpu"]), float(body["wall"])
-
-            calls = 0
-            for target in steps:
-                while calls < target:
-                    a = _Client(mode, video, audio, index_of)
-                    b = _Client(mode, video, audio, index_of)
-                    a.peer, b.peer = b, a
-                    clients += [a, b]
-                    await _connect(http, base, f"call{calls}", "a", a)
-                    await _connect(http, base, f"call{calls}", "b", b)
-                    calls += 1
-                await asyncio.sleep(warmup)
-                cpu0, wall0 = await server_cpu()
-                gen0, t0 = time.process_time(), time.time()
-                await asyncio.sleep(window)
-                cpu1, wall1 = await server_cpu()
-                gen1, t1 = time.process_time(), time.time()
-                fps = [
-                    sum(1 for t in c.stream.arrivals if t0 <= t < t1) / (t1 - t0) for c in clients
-                ]
-                lat = [(a, v) for c in clients for a, v in c.stream.latencies if t0 <= a < t1]
-                mid = (t0 + t1) / 2
-                first = [v for a, v in lat if a < mid]
-                second = [v for a, v in lat if a >= mid]
-                growth = (
-                    statistics.median(second) - statistics.median(first)
-                    if first and second
-                    else float("inf")
-                )
-                result = StepResult(
-                    calls=calls,
-                    cpu_cores=(cpu1 - cpu0) / (wall1 - wall0),
-                    gen_cores=(gen1 - gen0) / (t1 - t0),
-                    fps_min=min(fps),
-                    fps_mean=statistics.mean(fps),
-                    p50_ms=1000 * _pct([v for _, v in lat], 0.5),
-                    p99_ms=1000 * _pct([v for _, v in lat], 0.99),
-                    growth_ms=1000 * growth,
-                    foreign_frames=sum(c.stream.foreign for c in clients),
-                )
-                results.append(result)
-                log(
-                    f"  {mode:8s} calls={calls:3d}  server CPU {100 * result.cpu_cores:6.1f}% "
-                    f"({result.cpu_per_call_pct:5.1f}%/call)  fps min/mean "
-                    f"{result.fps_min:4.1f}/{result.fps_mean:4.1f}  latency p50 "
-                    f"{result.p50_ms:6.1f} ms p99 {result.p99_ms:7.1f} ms  growth "
-                    f"{result.growth_ms:+7.1f} ms  generator CPU {100 * result.gen_cores:5.1f}%"
-                    f"  {'held' if result.held else 'NOT held'}"
-                )
-                if not result.held:
-                    break
-                if result.gen_cores > 0.95:
-                    log("  (load generator saturated one core: stopping the ramp here)")
-                    break
-            with contextlib.suppress(Exception):
-                async with http.post(f"{base}/stop") as r:
-                    await r.read()
+        for target in ramp_steps(cap):
+            new: list[Client] = []
+            while len(clients) // 2 < target:
+                a, b = Client(mode, clip), Client(mode, clip)
+                clients += [a, b]
+                new += [a, b]
+                await connect_call(server, f"call-{len(clients) // 2}", a, b)
+            await _wait_first_frames(new)
+            await asyncio.sleep(warmup)
+            step = await _measure(mode, server, clients, seconds, steps)
+            steps.append(step)
+            report(step)
+            if not step.held:
+                break
+        return steps, integrity_note(mode, clients)
     finally:
-        for c in clients:
-            with contextlib.suppress(Exception):
-                await c.close()
-        server.join(timeout=20)
-        if server.is_alive():
-            server.kill()
-    return results
+        await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
+        await server.stop()
 
 
-def _summary(mode: str, results: list[StepResult]) -> tuple[int, float]:
-    held = [r for r in results if r.held]
-    best = held[-1] if held else None
-    # CPU per call from the largest step measured (fixed costs amortised best there).
-    per_call = min(r.cpu_per_call_pct for r in results) if results else float("nan")
-    if best is not None:
-        per_call = best.cpu_per_call_pct
-    return (best.calls if best else 0), per_call
+async def _measure(
+    mode: Mode, server: ServerProcess, clients: Sequence[Client], seconds: float, done: list[Step]
+) -> Step:
+    server0, gen0 = process_cpu_seconds(server.pid), process_cpu_seconds("self")
+    busy0 = machine_busy_seconds()
+    t0, m0 = time.time(), time.monotonic()
+    await asyncio.sleep(seconds)
+    server1, gen1, busy1 = (
+        process_cpu_seconds(server.pid),
+        process_cpu_seconds("self"),
+        machine_busy_seconds(),
+    )
+    t1, m1 = time.time(), time.monotonic()
+    elapsed = m1 - m0
+    fps = [sum(1 for t in c.received.arrivals if t0 <= t < t1) / (t1 - t0) for c in clients]
+    latencies = [v for c in clients for at, v in c.received.latencies if t0 <= at < t1]
+    p99 = 1000 * _percentile(latencies, 0.99)
+    server_cores = (server1 - server0) / elapsed
+    generator_cores = (gen1 - gen0) / elapsed
+    return Step(
+        mode=mode,
+        calls=len(clients) // 2,
+        server_cores=server_cores,
+        generator_cores=generator_cores,
+        other_cores=max(0.0, (busy1 - busy0) / elapsed - server_cores - generator_cores),
+        fps_min=min(fps),
+        fps_mean=statistics.mean(fps),
+        p50_ms=1000 * _percentile(latencies, 0.5),
+        p99_ms=p99,
+        samples=len(latencies),
+        reference_p99_ms=done[0].p99_ms if done else p99,
+    )
 
 
+def integrity_note(mode: Mode, clients: Sequence[Client]) -> str:
+    """What the receivers' checks found, over the whole run of a mode."""
+    frames = sum(len(c.received.arrivals) for c in clients)
+    if mode == "ours":
+        foreign = sum(c.received.not_clip_frames for c in clients)
+        return f"received video frames not byte-identical to a sent frame: {foreign} of {frames}"
+    ok = sum(c.received.checks_ok for c in clients)
+    bad = sum(c.received.checks_bad for c in clients)
+    calibrated = sum(1 for c in clients if c.received.offset is not None)
+    return (
+        f"re-encoded frames: {frames}; decoded samples whose index matches the RTP-timestamp "
+        f"mapping: {ok} of {ok + bad}; streams calibrated {calibrated} of {len(clients)}"
+    )
+
+
+# ------------------------------------------------------------------------ report
+HEADER = (
+    f"{'mode':<9}{'calls':>5}  {'server CPU':>10}  {'per call':>8}  {'generator':>9}  "
+    f"{'others':>6}  {'fps/stream min/mean':>19}  {'p50 ms':>7}  {'p99 ms':>7}  verdict"
+)
+
+
+def format_step(step: Step) -> str:
+    """One table row; CPU figures are % of one core."""
+    note = "  [generator >= 90 % of a core]" if step.generator_bound else ""
+    return (
+        f"{step.mode:<9}{step.calls:>5}  {100 * step.server_cores:>9.1f}%  "
+        f"{step.server_pct_per_call:>7.1f}%  {100 * step.generator_cores:>8.1f}%  "
+        f"{100 * step.other_cores:>5.0f}%  {step.fps_min:>9.1f} / {step.fps_mean:<7.1f}  "
+        f"{step.p50_ms:>7.1f}  {step.p99_ms:>7.1f}  {step.verdict()}{note}"
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A mode's capacity: the largest step held and its CPU per call."""
+
+    mode: Mode
+    held_calls: int
+    pct_per_call: float
+    basis: Step
+    stop: str
+
+    @property
+    def calls_per_core(self) -> float:
+        """Calls one core forwards at this mode's measured CPU per call."""
+        return 100 / self.pct_per_call
+
+
+def summarize(mode: Mode, steps: Sequence[Step], cap: int) -> Summary | None:
+    """The largest held step (or the first step, if none held) and why the ramp stopped."""
+    if not steps:
+        return None
+    held = [s for s in steps if s.held]
+    basis = held[-1] if held else steps[0]
+    last = steps[-1]
+    if last.held:
+        stop = f"reached the cap of {cap} calls"
+    else:
+        stop = f"{last.calls} calls: {last.verdict()}"
+        if last.generator_bound:
+            stop += " with the load generator at a full core: the generator may be the limit"
+    return Summary(mode, basis.calls if held else 0, basis.server_pct_per_call, basis, stop)
+
+
+# ------------------------------------------------------------------------ main
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--forward-steps", default="1,2,4,8,12,16")
-    parser.add_argument("--baseline-steps", default="1,2,3,4")
-    parser.add_argument("--warmup", type=float, default=3.0)
-    parser.add_argument("--window", type=float, default=6.0)
+    """Encode the clips, ramp each mode, print the table and the summary."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--modes", default="ours,baseline", help="comma-separated: ours,baseline")
+    parser.add_argument("--max-calls", type=int, default=24, help="ramp cap for ours")
+    parser.add_argument("--max-baseline-calls", type=int, default=6, help="ramp cap for baseline")
+    parser.add_argument("--seconds", type=float, default=8.0, help="measurement window per step")
+    parser.add_argument("--warmup", type=float, default=2.0, help="after the new calls' 1st frame")
     parser.add_argument("--clip-seconds", type=float, default=10.0)
-    parser.add_argument("--bitrate", type=int, default=1_000_000)
-    parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--bitrate", type=int, default=900_000, help="clip VP8 bitrate, bit/s")
     args = parser.parse_args(argv)
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    if not modes or any(m not in MODES for m in modes):
+        parser.error(f"--modes takes a comma-separated subset of {','.join(MODES)}")
+    if args.max_calls < 1 or args.max_baseline_calls < 1 or args.seconds <= 0:
+        parser.error("--max-calls, --max-baseline-calls and --seconds must be positive")
 
-    t = time.monotonic()
+    started = time.monotonic()
     frames = int(args.clip_seconds * FPS)
     video = encode_vp8_clip(
-        frames, width=640, height=480, fps=FPS, gop=2 * FPS, bitrate=args.bitrate
+        frames, width=WIDTH, height=HEIGHT, fps=FPS, gop=2 * FPS, bitrate=args.bitrate
     )
     audio = encode_opus_clip(int(args.clip_seconds * 50))
-    kbps = sum(map(len, video)) * 8 / args.clip_seconds / 1000
+    clip = Clip(video=video, audio=audio, index_of={p: i for i, p in enumerate(video)})
+    if len(clip.index_of) != len(video):
+        raise SystemExit("clip frames are not unique: cannot match payloads to send times")
     print(
-        f"clip: {frames} frames 640x480@{FPS} VP8 {kbps:.0f} kbit/s + Opus 32 kbit/s, "
-        f"encoded once in {time.monotonic() - t:.1f}s"
+        f"clip: {frames} frames {WIDTH}x{HEIGHT}@{FPS} VP8 {clip.video_kbps:.0f} kbit/s "
+        f"(keyframe every 2 s) + Opus 32 kbit/s; encoded once in "
+        f"{time.monotonic() - started:.1f}s; {os.cpu_count()} cores; "
+        f"load average {Path('/proc/loadavg').read_text().split()[0]}",
+        flush=True,
     )
-
-    def log(line: str) -> None:
-        print(line, flush=True)
-
-    forward_steps = [int(x) for x in args.forward_steps.split(",")]
-    baseline_steps = [int(x) for x in args.baseline_steps.split(",")]
-    forward = asyncio.run(
-        _run_mode("forward", forward_steps, video, audio, args.warmup, args.window, log)
+    print(
+        f"window {args.seconds:g}s per step after {args.warmup:g}s warm-up; CPU in % of one "
+        "core; 'others' = rest of the machine during the window",
+        flush=True,
     )
-    baseline: list[StepResult] = []
-    if not args.skip_baseline:
-        baseline = asyncio.run(
-            _run_mode("baseline", baseline_steps, video, audio, args.warmup, args.window, log)
+    print(HEADER, flush=True)
+
+    def report(step: Step) -> None:
+        print(format_step(step), flush=True)
+
+    results: dict[Mode, list[Step]] = {}
+    notes: dict[Mode, str] = {}
+    for mode in cast(list[Mode], modes):
+        cap = args.max_calls if mode == "ours" else args.max_baseline_calls
+        results[mode], notes[mode] = asyncio.run(
+            run_mode(mode, clip, cap, args.warmup, args.seconds, report)
         )
 
-    f_calls, f_cpu = _summary("forward", forward)
     print()
-    print(
-        f"forward : largest N held {f_calls} calls; CPU {f_cpu:.1f}% of a core per call "
-        f"-> {100 / f_cpu:.1f} calls per core"
-    )
-    foreign = sum(r.foreign_frames for r in forward)
-    print(f"          frames not byte-identical to a sent frame: {foreign}")
-    if forward:
-        held = [r for r in forward if r.held] or forward
+    print("table")
+    print(HEADER)
+    for mode in results:
+        for step in results[mode]:
+            print(format_step(step))
+    print()
+    summaries: dict[Mode, Summary] = {}
+    for mode, steps in results.items():
+        cap = args.max_calls if mode == "ours" else args.max_baseline_calls
+        summary = summarize(mode, steps, cap)
+        if summary is None:
+            continue
+        summaries[mode] = summary
+        b = summary.basis
         print(
-            f"          latency at {held[-1].calls} calls: p50 {held[-1].p50_ms:.1f} ms, "
-            f"p99 {held[-1].p99_ms:.1f} ms"
+            f"{mode:<9}largest N held: {summary.held_calls} calls; at {b.calls} calls "
+            f"{summary.pct_per_call:.1f}% of a core per call -> "
+            f"{summary.calls_per_core:.1f} calls per core; latency p50 {b.p50_ms:.1f} ms, "
+            f"p99 {b.p99_ms:.1f} ms"
         )
-    if baseline:
-        b_calls, b_cpu = _summary("baseline", baseline)
+        print(f"{'':<9}ramp stopped: {summary.stop}")
+        print(f"{'':<9}{notes[mode]}")
+    if "ours" in summaries and "baseline" in summaries:
+        ours, base = summaries["ours"], summaries["baseline"]
+        ratio = ours.calls_per_core / base.calls_per_core
+        held_ratio = (
+            f"{ours.held_calls / base.held_calls:.1f}x" if base.held_calls else "n/a (baseline 0)"
+        )
         print(
-            f"baseline: largest N held {b_calls} calls; CPU {b_cpu:.1f}% of a core per call "
-            f"-> {100 / b_cpu:.1f} calls per core"
+            f"ours / baseline: {ratio:.1f}x calls per core (target >= 10x); "
+            f"largest N held {ours.held_calls} vs {base.held_calls} ({held_ratio})"
         )
-        held = [r for r in baseline if r.held] or baseline
-        print(
-            f"          latency at {held[-1].calls} calls: p50 {held[-1].p50_ms:.1f} ms, "
-            f"p99 {held[-1].p99_ms:.1f} ms"
-        )
-        ratio = (100 / f_cpu) / (100 / b_cpu)
-        print(f"calls per core, forward / baseline: {ratio:.1f}x (target >= 10x)")
-    print(f"total run time {time.monotonic() - t:.0f}s")
+    print(f"total run time {time.monotonic() - started:.0f}s")
 
 
 if __name__ == "__main__":
