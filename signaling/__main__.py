@@ -58,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_sub.add_parser("verify", help="recompute the audit chains")
     verify.add_argument("--thread", default=None, help="only this thread's chain")
+    verify.add_argument("--bundle", default=None, help="verify an exported evidence bundle (zip)")
+    verify.add_argument("--public-key", default=None, help="PEM of the published signing key")
     recordings = sub.add_parser("recordings", help="recording tools")
     rec_sub = recordings.add_subparsers(dest="recordings_command", required=True)
     comp = rec_sub.add_parser(
@@ -121,6 +123,17 @@ async def _audit_verify(settings: Settings, thread: str | None) -> int:
         return 1 if bad else 0
     finally:
         await store.close()
+
+
+def _verify_bundle(bundle: str, public_key: str | None) -> int:
+    from signaling.audit.bundle import verify_bundle
+
+    pem = Path(public_key).read_bytes() if public_key else None
+    verdict = verify_bundle(Path(bundle), pem)
+    for problem in verdict.problems:
+        print(f"BROKEN  {problem}")
+    print(f"{'ok' if verdict.ok else 'FAILED'}: {verdict.checked} items checked")
+    return 0 if verdict.ok else 1
 
 
 def _composite(settings: Settings, call_id: str, out: str | None) -> int:
@@ -207,6 +220,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(_migrate(settings))
     if args.command == "demo":
         return asyncio.run(_demo(settings))
+    if args.command == "audit" and args.audit_command == "verify" and args.bundle:
+        return _verify_bundle(args.bundle, args.public_key)
     if args.command == "audit" and args.audit_command == "verify":
         return asyncio.run(_audit_verify(settings, args.thread))
     if args.command == "recordings" and args.recordings_command == "composite":

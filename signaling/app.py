@@ -16,6 +16,7 @@ from signaling.api.context import CTX, AppContext
 from signaling.api.meetings import MEETING_ROUTES, MEETINGS
 from signaling.api.openapi import build_openapi
 from signaling.api.problems import problem_middleware
+from signaling.api.proofs import AUDIT_KEY, PROOF_ROUTES, AuditKey, load_or_create_key
 from signaling.api.recordings import RECORDING_ROUTES
 from signaling.api.rest import ROUTES, Route, add_routes, json_response
 from signaling.api.socket import SocketEdge, SocketNotifier, close_server, make_server, start_server
@@ -201,7 +202,8 @@ def create_app(
     sio.attach(app)
 
     app[AUDIT_STORE] = SqlAuditStore(store.engine)
-    routes = [*ROUTES, *AUDIT_ROUTES, *RECORDING_ROUTES, *MEETING_ROUTES]
+    routes = [*ROUTES, *AUDIT_ROUTES, *PROOF_ROUTES, *RECORDING_ROUTES, *MEETING_ROUTES]
+    app[AUDIT_KEY] = AuditKey()
     app[API_ROUTES] = routes
     add_routes(app, routes)
     app.router.add_get("/api/openapi.json", _openapi)
@@ -241,6 +243,7 @@ def create_app(
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         await asyncio.to_thread(settings.data_dir.mkdir, parents=True, exist_ok=True)
         await upgrade(settings.sqlalchemy_url)
+        app[AUDIT_KEY].key = await asyncio.to_thread(load_or_create_key, settings)
         if settings.dev_mode:
             from signaling.demo import seed
 

@@ -1,0 +1,242 @@
+"""Tamper-evidence routes: signed tree heads, inclusion and consistency proofs, and the
+verifiable evidence bundle of a case."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from pydantic import Field
+
+from signaling.api.audit import AUDIT_STORE, auditor, log_access
+from signaling.api.models import Strict
+from signaling.api.recordings import recordings_of
+from signaling.api.rest import Route, ctx, json_response, parse_query
+from signaling.audit import log as merkle_log
+from signaling.audit.bundle import BundleWriter
+from signaling.audit.tree_head import (
+    generate_signing_key,
+    load_signing_key,
+    public_key_pem,
+    sign_tree_head,
+)
+from signaling.domain import merkle
+from signaling.errors import SignalingError
+from signaling.service import message_json
+from signaling.settings import Settings
+from signaling.store.sql import SqlStore
+
+
+@dataclass
+class AuditKey:
+    """The Ed25519 key that signs tree heads (loaded at start-up, off the loop)."""
+
+    key: Ed25519PrivateKey | None = None
+
+    def require(self) -> Ed25519PrivateKey:
+        if self.key is None:
+            raise SignalingError("the audit signing key is not loaded yet", code="not_ready")
+        return self.key
+
+
+AUDIT_KEY: web.AppKey[AuditKey] = web.AppKey("audit_key", AuditKey)
+
+
+def load_or_create_key(settings: Settings) -> Ed25519PrivateKey:
+    """INTERVIEW_AUDIT_SIGNING_KEY, else a key kept in the data dir (created once)."""
+    if settings.audit_signing_key:
+        return load_signing_key(settings.audit_signing_key)
+    path = settings.data_dir / "audit-signing.key"
+    if not path.exists():
+        path.write_text(generate_signing_key() + "\n")
+        path.chmod(0o600)
+    return load_signing_key(path.read_text())
+
+
+class InclusionQuery(Strict):
+    index: int = Field(ge=1)
+
+
+class ConsistencyQuery(Strict):
+    first: int = Field(ge=1)
+    second: int = Field(ge=1)
+
+
+def _store(request: web.Request) -> SqlStore:
+    store = ctx(request).store
+    assert isinstance(store, SqlStore)
+    return store
+
+
+async def get_tree_head(request: web.Request) -> web.Response:
+    who = auditor(request)
+    sth = await merkle_log.tree_head(_store(request), request.app[AUDIT_KEY].require())
+    await log_access(request, who, "tree_head", tree_size=sth.tree_size)
+    body = sth.to_json()
+    body["public_key_pem"] = public_key_pem(request.app[AUDIT_KEY].require()).decode()
+    return json_response(body)
+
+
+async def get_inclusion(request: web.Request) -> web.Response:
+    who = auditor(request)
+    q = parse_query(request, InclusionQuery)
+    result = await merkle_log.inclusion(_store(request), q.index, request.app[AUDIT_KEY].require())
+    await log_access(request, who, "proof.inclusion", index=q.index)
+    return json_response(result)
+
+
+async def get_consistency(request: web.Request) -> web.Response:
+    who = auditor(request)
+    q = parse_query(request, ConsistencyQuery)
+    result = await merkle_log.consistency(_store(request), q.first, q.second)
+    await log_access(request, who, "proof.consistency", first=q.first, second=q.second)
+    return json_response(result)
+
+
+def _timeline_html(thread: dict[str, Any], items: list[dict[str, Any]]) -> bytes:
+    rows = []
+    for i in items:
+        original = i.get("original_text")
+        note = f"<br><em>original: {html.escape(original)}</em>" if original else ""
+        body = html.escape(json.dumps(i.get("body", {}), ensure_ascii=False))
+        rows.append(
+            f"<tr><td>{html.escape(str(i.get('created_at', '')))}</td>"
+            f"<td>{html.escape(str(i.get('author_id', '')))}</td>"
+            f"<td>{html.escape(str(i.get('kind', '')))}</td><td>{body}{note}</td></tr>"
+        )
+    header = "<tr><th>When</th><th>Who</th><th>Kind</th><th>Content</th></tr>"
+    page = (
+        "<!doctype html><meta charset='utf-8'><title>Thread timeline</title>"
+        f"<h1>{html.escape(thread['job_title'])}</h1>"
+        f"<p>{html.escape(thread['client_id'])} and {html.escape(thread['freelancer_id'])}, "
+        f"stage {html.escape(thread['stage'])}</p>"
+        f"<table border=1 cellpadding=4>{header}{''.join(rows)}</table>"
+    )
+    return page.encode()
+
+
+async def export_bundle(request: web.Request) -> web.StreamResponse:
+    """The evidence bundle of a case, written to a temporary file off the loop, then streamed."""
+    who = auditor(request)
+    c = ctx(request)
+    store = _store(request)
+    audit = request.app[AUDIT_STORE]
+    case = await audit.get_case(request.match_info["case_id"])
+    thread = await c.threads.visible_thread(who, case["thread_id"])
+    key = request.app[AUDIT_KEY].require()
+    originals = {
+        f["message_id"]: f["original_text"]
+        for f in await audit.findings_for_thread(thread.id)
+        if f["message_id"]
+    }
+    items = []
+    for m in await store.list_messages(thread.id, limit=100_000):
+        item = message_json(m)
+        if m.id in originals:
+            item["original_text"] = originals[m.id]
+        items.append(item)
+    calls = await audit.calls_for_thread(thread.id)
+    snap = await merkle_log.snapshot(store)
+    top = await asyncio.to_thread(merkle.root, snap.leaves)
+    sth = sign_tree_head(key, len(snap.leaves), top, int(time.time() * 1000))
+    chain = await store.audit_entries(thread.id)
+    position = {entry_id: i for i, entry_id in enumerate(snap.ids)}
+    recordings = await recordings_of(store, thread_id=thread.id)
+    thread_json = await c.threads.thread_json(thread)
+    rec_dir = c.settings.recordings_dir
+
+    def build(path: Path) -> None:
+        with path.open("wb") as fh:
+            writer = BundleWriter(fh)
+            writer.add_bytes(
+                "timeline.json",
+                json.dumps(
+                    {"thread": thread_json, "case": case, "messages": items},
+                    indent=2,
+                    ensure_ascii=False,
+                ).encode(),
+            )
+            writer.add_bytes("timeline.html", _timeline_html(thread_json, items))
+            writer.add_bytes(
+                "calls.jsonl", "".join(json.dumps(call) + "\n" for call in calls).encode()
+            )
+            lines = []
+            for entry in chain:
+                i = position[entry.index]
+                proof = merkle.inclusion_proof(i, snap.leaves)
+                lines.append(
+                    json.dumps(
+                        {
+                            "id": entry.index,
+                            "leaf_index": i,
+                            "entry": entry.entry,
+                            "hash": entry.hash,
+                            "prev_hash": entry.prev_hash,
+                            "leaf_hash": snap.leaves[i].hex(),
+                            "proof": [p.hex() for p in proof],
+                        }
+                    )
+                    + "\n"
+                )
+            writer.add_bytes("audit/entries.jsonl", "".join(lines).encode())
+            writer.add_bytes("audit/tree_head.json", json.dumps(sth.to_json(), indent=2).encode())
+            writer.add_bytes("audit/public_key.pem", public_key_pem(key))
+            for rec in recordings:
+                file = rec_dir / rec["key"]
+                if file.is_file():
+                    writer.add_file(f"recordings/{rec['key']}", file)
+            writer.finish({"case_id": case["id"], "thread_id": thread.id})
+
+    tmp = Path(await asyncio.to_thread(tempfile.mkdtemp)) / f"case-{case['id']}.zip"
+    await asyncio.to_thread(build, tmp)
+    await log_access(request, who, "case.export", case_id=case["id"], thread_id=thread.id)
+    response = web.FileResponse(
+        tmp,
+        headers={
+            "Content-Type": "application/zip",
+            "Content-Disposition": f'attachment; filename="case-{case["id"]}.zip"',
+        },
+    )
+    return response
+
+
+PROOF_ROUTES: list[Route] = [
+    Route(
+        "GET",
+        "/api/audit/tree-head",
+        get_tree_head,
+        "A signed tree head of the audit log",
+        tag="audit",
+    ),
+    Route(
+        "GET",
+        "/api/audit/proofs/inclusion",
+        get_inclusion,
+        "Inclusion proof of one entry",
+        query=InclusionQuery,
+        tag="audit",
+    ),
+    Route(
+        "GET",
+        "/api/audit/proofs/consistency",
+        get_consistency,
+        "Consistency proof between two tree sizes",
+        query=ConsistencyQuery,
+        tag="audit",
+    ),
+    Route(
+        "GET",
+        "/api/audit/cases/{case_id}/bundle",
+        export_bundle,
+        "Verifiable evidence bundle (zip)",
+        tag="audit",
+    ),
+]
