@@ -99,8 +99,40 @@ export function renderAuditor(root: HTMLElement, api: Api): void {
       else text = String(body.text ?? body.notice ?? item.kind ?? "");
       list.append(h("li", {}, h("time", {}, formatTime(String(item.at), undefined, true)), " ", `${String(item.author_id ?? "")}: `, text));
     }
+    const recordings = await api.get<{ recordings: { key: string; url: string; sha256: string }[] }>(
+      `/api/audit/recordings?thread_id=${threadId}`,
+    );
+    const players = h("div", { class: "recordings" });
+    for (const rec of recordings.recordings) {
+      const video = h("video", { controls: true, "data-testid": "audit-recording", "data-key": rec.key }) as HTMLVideoElement;
+      players.append(h("div", {}, video, h("div", { class: "muted" }, `SHA-256 ${rec.sha256.slice(0, 16)}…`)));
+      void loadRecording(rec.url, video);
+    }
+    const exportError = h("span", { class: "error" });
+    const exportBundle = h(
+      "button",
+      {
+        "data-testid": "audit-export",
+        onclick: async () => {
+          exportError.textContent = "";
+          try {
+            let caseId = data.cases[0]?.id;
+            if (!caseId) {
+              const opened = await api.post<{ id: string }>("/api/audit/cases", { thread_id: threadId, reason: "evidence export" });
+              caseId = opened.id;
+            }
+            await download(`/api/audit/cases/${caseId}/bundle`, `case-${caseId}.zip`);
+          } catch (e) {
+            exportError.textContent = e instanceof Error ? e.message : String(e);
+          }
+        },
+      },
+      "Export evidence bundle",
+    );
     detail.append(
       h("h3", {}, `${data.thread.job_title} (${data.thread.stage})`),
+      h("div", {}, exportBundle, exportError),
+      players,
       h(
         "p",
         { "data-testid": "audit-verify-status", class: v.ok ? "ok" : "bad" },
@@ -110,11 +142,27 @@ export function renderAuditor(root: HTMLElement, api: Api): void {
     );
   };
 
+  const loadRecording = async (url: string, video: HTMLVideoElement): Promise<void> => {
+    const token = sessionStorage.getItem("interview.token") ?? "";
+    const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+    if (response.ok) video.src = URL.createObjectURL(await response.blob());
+  };
+
+  const download = async (url: string, filename: string): Promise<void> => {
+    const token = sessionStorage.getItem("interview.token") ?? "";
+    const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+    if (!response.ok) throw new Error(`export failed (${response.status})`);
+    const a = h("a", { href: URL.createObjectURL(await response.blob()), download: filename });
+    document.body.append(a);
+    a.click();
+    a.remove();
+  };
+
   const exportLink = (fmt: string): HTMLElement =>
     h(
       "button",
       {
-        "data-testid": fmt === "csv" ? "audit-export" : `audit-export-${fmt}`,
+        "data-testid": `audit-export-${fmt}`,
         onclick: async () => {
           const token = sessionStorage.getItem("interview.token") ?? "";
           const response = await fetch(`/api/audit/calls.${fmt}?${query()}`, { headers: { Authorization: `Bearer ${token}` } });
