@@ -107,6 +107,30 @@ async def _retention_loop(
         await asyncio.sleep(every)
 
 
+async def _publish_tree_heads(
+    settings: Settings, store: SqlStore, key: AuditKey, every: float = 3600.0
+) -> None:
+    """Sign a tree head of the audit log every hour and append it to ``tree-heads.jsonl`` in
+    the data dir (publish that file where verifiers can fetch it)."""
+    import json
+
+    from signaling.audit.log import tree_head
+
+    path = settings.data_dir / "tree-heads.jsonl"
+
+    def append(line: str) -> None:
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+
+    while True:
+        try:
+            sth = await tree_head(store, key.require())
+            await asyncio.to_thread(append, json.dumps(sth.to_json()))
+        except Exception:
+            logger.exception("signing the hourly tree head failed")
+        await asyncio.sleep(every)
+
+
 def _rate_limiter(settings: Settings) -> RateLimiter:
     if settings.redis_url:
         from signaling.store.redis import RedisRateLimiter
@@ -263,7 +287,9 @@ def create_app(
                 settings.backend_webhook_url, settings.backend_webhook_secret, http
             )
         reminders = asyncio.create_task(meetings.reminder_loop())
+        heads = asyncio.create_task(_publish_tree_heads(settings, store, app[AUDIT_KEY]))
         yield
+        heads.cancel()
         reminders.cancel()
         retention.cancel()
         if meetings.provider is not None:
