@@ -27,8 +27,9 @@ sample of frames (the first 30 from the first keyframe, and every later keyframe
 to verify the mapping.
 
 Calls are added in steps (1, 2, 4, 8, ... up to a cap). A step is *held* when every stream
-still receives >= 27 fps and the p99 latency is at most twice the 1-call p99; the ramp stops
-at the first step that is not held.
+still receives >= 27 fps and the p99 latency is at most twice the 1-call p99. A step that is
+not held is measured once more (the machine is shared) and the ramp stops if it fails again.
+Calls per core = 100 / (server CPU % per call at the largest step held).
 
     .venv/bin/python benchmarks/relay.py                         # both modes, ~3-4 minutes
     .venv/bin/python benchmarks/relay.py --modes ours --max-calls 32 --seconds 10
@@ -45,7 +46,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -311,20 +312,29 @@ class Client:
                 if received.offset is None and index in source.latest_seq:
                     received.offset = source.latest_seq[index] * VIDEO_TICKS - timestamp
                 if received.offset is not None:
-                    ticks = timestamp + received.offset
-                    expected = (ticks // VIDEO_TICKS) % len(self.clip.video)
-                    if ticks % VIDEO_TICKS == 0 and expected == index:
+                    sequence = _sequence_of(timestamp + received.offset)
+                    expected = None if sequence is None else sequence % len(self.clip.video)
+                    if expected == index:
                         received.checks_ok += 1
                     else:
                         received.checks_bad += 1
         if received.offset is None:
             return None
-        ticks = timestamp + received.offset
-        return ticks // VIDEO_TICKS if ticks % VIDEO_TICKS == 0 else None
+        return _sequence_of(timestamp + received.offset)
 
     async def close(self) -> None:
         """Close the peer connection."""
         await self.pc.close()
+
+
+def _sequence_of(ticks: int) -> int | None:
+    """The frame sequence number at ``ticks`` on the sender's 90 kHz timeline.
+
+    aiortc's encoder converts pts between time bases, so a re-encoded frame's timestamp can
+    be a tick off the sender's exact multiple of 3000.
+    """
+    sequence = round(ticks / VIDEO_TICKS)
+    return sequence if abs(ticks - sequence * VIDEO_TICKS) <= VIDEO_TICKS // 4 else None
 
 
 def _decode_index(received: Received, data: bytes) -> int | None:
@@ -364,6 +374,7 @@ class Step:
     p99_ms: float
     samples: int
     reference_p99_ms: float  # this mode's 1-call p99
+    attempt: int = 1  # 2: a re-measurement after a window that was not held
 
     @property
     def server_pct_per_call(self) -> float:
@@ -455,6 +466,11 @@ async def run_mode(
             await _wait_first_frames(new)
             await asyncio.sleep(warmup)
             step = await _measure(mode, server, clients, seconds, steps)
+            if not step.held:
+                # The machine is shared: re-measure once so a transient hiccup elsewhere
+                # does not end the ramp; the second window's figures stand.
+                report(step)
+                step = replace(await _measure(mode, server, clients, seconds, steps), attempt=2)
             steps.append(step)
             report(step)
             if not step.held:
@@ -524,6 +540,8 @@ HEADER = (
 def format_step(step: Step) -> str:
     """One table row; CPU figures are % of one core."""
     note = "  [generator >= 90 % of a core]" if step.generator_bound else ""
+    if step.attempt > 1:
+        note += "  [re-measured]"
     return (
         f"{step.mode:<9}{step.calls:>5}  {100 * step.server_cores:>9.1f}%  "
         f"{step.server_pct_per_call:>7.1f}%  {100 * step.generator_cores:>8.1f}%  "
@@ -605,8 +623,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(HEADER, flush=True)
 
+    rows: list[str] = []
+
     def report(step: Step) -> None:
-        print(format_step(step), flush=True)
+        rows.append(format_step(step))
+        print(rows[-1], flush=True)
 
     results: dict[Mode, list[Step]] = {}
     notes: dict[Mode, str] = {}
@@ -619,9 +640,7 @@ def main(argv: list[str] | None = None) -> None:
     print()
     print("table")
     print(HEADER)
-    for mode in results:
-        for step in results[mode]:
-            print(format_step(step))
+    print("\n".join(rows))
     print()
     summaries: dict[Mode, Summary] = {}
     for mode, steps in results.items():
