@@ -107,6 +107,21 @@ async def _retention_loop(
         await asyncio.sleep(every)
 
 
+async def _composite_later(settings: Settings, result: dict[str, Any]) -> None:
+    """After each recorded segment, render the side-by-side file auditors can simply play."""
+    from recording.composite import composite
+
+    source = settings.recordings_dir / str(result["key"])
+    target = source.with_name(source.name.replace(".webm", ".composite.webm"))
+    partial = target.with_name("." + target.name)  # renamed once complete
+    try:
+        await asyncio.to_thread(composite, source, partial)
+        await asyncio.to_thread(partial.replace, target)
+        logger.info("composite ready key=%s", target.name)
+    except Exception:
+        logger.exception("composite failed key=%s", source.name)
+
+
 async def _publish_tree_heads(
     settings: Settings, store: SqlStore, key: AuditKey, every: float = 3600.0
 ) -> None:
@@ -241,6 +256,7 @@ def create_app(
         router=_router(settings),
         recorder_factory=recorder_factory if recorder_factory is not None else _recorder(settings),
         recording_policy=settings.recording,
+        on_recording_saved=lambda result: _composite_later(settings, result),
         ring_timeout=settings.ring_timeout_seconds,
         peer_lost_seconds=settings.peer_lost_seconds,
         consultation_minutes=settings.consultation_notice_minutes,

@@ -93,6 +93,7 @@ class CallService:
         router: CallRouter | None = None,
         recorder_factory: RecorderFactory | None = None,
         recording_policy: str = "optional",
+        on_recording_saved: Callable[[dict[str, Any]], Coroutine[Any, Any, None]] | None = None,
         consent_notice_version: str = "2026-11",
         ring_timeout: float = 45.0,
         peer_lost_seconds: float = 15.0,
@@ -110,6 +111,7 @@ class CallService:
         self.router: CallRouter = router or InMemoryCallRouter(node_id or "local")
         self.recorder_factory = recorder_factory
         self.recording_policy = recording_policy
+        self.on_recording_saved = on_recording_saved
         self.consent_notice_version = consent_notice_version
         self.node_id = self.router.node_id
         self.clock = clock
@@ -454,6 +456,8 @@ class CallService:
             await self.store.save_call(call, event=event, node_id=self.node_id)
         else:
             await self._apply(active, call, event)
+        if self.on_recording_saved is not None and "key" in result:
+            _ = self._spawn(None, self.on_recording_saved(dict(result)))
         await self.threads.post(
             NewMessage(
                 call.thread_id,

@@ -18,7 +18,7 @@ from signaling.errors import Forbidden, NotFound
 from signaling.store import schema as t
 from signaling.store.sql import SqlStore
 
-_KEY = re.compile(r"^(?P<call>[0-9a-f-]{36})-(?P<n>\d+)\.(?:webm|mkv)$")
+_KEY = re.compile(r"^(?P<call>[0-9a-f-]{36})-(?P<n>\d+)(?:\.composite)?\.(?:webm|mkv)$")
 
 
 async def recordings_of(store: SqlStore, *, thread_id: str | None = None) -> list[dict[str, Any]]:
@@ -56,6 +56,11 @@ async def list_recordings(request: web.Request) -> web.Response:
     store = ctx(request).store
     assert isinstance(store, SqlStore)
     items = await recordings_of(store, thread_id=request.query.get("thread_id"))
+    root = ctx(request).settings.recordings_dir
+    for item in items:
+        name = str(item["key"]).replace(".webm", ".composite.webm")
+        ready = await asyncio.to_thread((root / name).is_file)
+        item["composite_url"] = f"/api/recordings/{name}" if ready else None
     await log_access(request, who, "recordings.list")
     return json_response({"recordings": items})
 

@@ -161,6 +161,17 @@ async def test_recorded_call_produces_a_playable_file(
     assert party.status == 403
     outsider = await harness.client.get(item["url"], headers=harness.headers("zz"))
     assert outsider.status == 404
+    # the side-by-side composite is rendered in the background for auditors to play
+    async with asyncio.timeout(60):
+        while True:
+            listed = await (
+                await harness.client.get("/api/audit/recordings", headers=auditor)
+            ).json()
+            if listed["recordings"][0]["composite_url"]:
+                break
+            await asyncio.sleep(0.5)
+    composite = await harness.client.get(listed["recordings"][0]["composite_url"], headers=auditor)
+    assert composite.status == 200 and len(await composite.read()) > 1000
     messages = (
         await (
             await harness.client.get(

@@ -96,7 +96,8 @@ def rewrite(src: Path, dst: Path, name: str, change: bytes) -> None:
         for item in zin.infolist():
             data = zin.read(item.filename)
             if item.filename == name:
-                data = data.replace(*change.split(b"|", 1))
+                old, new = change.split(b"|", 1)
+                data = data.replace(old, new)
             zout.writestr(item.filename, data)
 
 

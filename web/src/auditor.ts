@@ -99,14 +99,14 @@ export function renderAuditor(root: HTMLElement, api: Api): void {
       else text = String(body.text ?? body.notice ?? item.kind ?? "");
       list.append(h("li", {}, h("time", {}, formatTime(String(item.at), undefined, true)), " ", `${String(item.author_id ?? "")}: `, text));
     }
-    const recordings = await api.get<{ recordings: { key: string; url: string; sha256: string }[] }>(
+    const recordings = await api.get<{ recordings: { key: string; url: string; composite_url: string | null; sha256: string }[] }>(
       `/api/audit/recordings?thread_id=${threadId}`,
     );
     const players = h("div", { class: "recordings" });
     for (const rec of recordings.recordings) {
       const video = h("video", { controls: true, "data-testid": "audit-recording", "data-key": rec.key }) as HTMLVideoElement;
       players.append(h("div", {}, video, h("div", { class: "muted" }, `SHA-256 ${rec.sha256.slice(0, 16)}…`)));
-      void loadRecording(rec.url, video);
+      void loadRecording(rec.composite_url ?? rec.url, video);
     }
     const exportError = h("span", { class: "error" });
     const exportBundle = h(
