@@ -24,7 +24,14 @@ from signaling.calendar.ics import render_ics_async
 from signaling.calendar.reminders import fire_due
 from signaling.calendar.webhook import OutboundWebhook
 from signaling.domain.messages import SYSTEM_AUTHOR, MessageKind, NewMessage
-from signaling.domain.schedule import Reminder, Schedule, ScheduleState, Slot, validate_slots
+from signaling.domain.schedule import (
+    Reminder,
+    Schedule,
+    ScheduleState,
+    Slot,
+    attendance,
+    validate_slots,
+)
 from signaling.domain.zoom_log import ZoomCallLog
 from signaling.errors import Conflict, NotFound
 from signaling.providers.base import MeetingProvider
@@ -33,6 +40,8 @@ from signaling.service import ThreadService, message_json
 from signaling.store.meetings import SqlMeetingStore
 
 logger = logging.getLogger(__name__)
+
+GRACE_MINUTES = 10  # after the start, whoever has not joined is a no-show
 
 
 def utcnow() -> datetime:
@@ -274,18 +283,58 @@ class MeetingService:
 
     # ------------------------------------------------------------- reminders
     async def tick(self, now: datetime | None = None) -> list[Reminder]:
-        """Fire the reminders due now (each exactly once across nodes)."""
+        """Fire the reminders due now and record attendance once the grace period is over
+        (each exactly once across nodes)."""
         now = now or utcnow()
         horizon = max(self.reminder_offsets, default=0) + 1
         schedules = await self.store.accepted_between(
             now - timedelta(hours=4), now + timedelta(minutes=horizon)
         )
-        return await fire_due(
+        fired = await fire_due(
             schedules,
             now=now,
             claims=self.store,
             deliver=self._deliver,
             offsets_minutes=self.reminder_offsets,
+        )
+        for schedule in schedules:
+            await self._attendance(schedule, now)
+        return fired
+
+    async def _attendance(self, schedule: Schedule, now: datetime) -> None:
+        """Ten minutes after the start, record who joined on time, late, or not at all."""
+        slot = schedule.accepted_slot
+        if slot is None or now < slot.start_utc + timedelta(minutes=GRACE_MINUTES):
+            return
+        key = f"{schedule.id}:{slot.start_utc:%Y%m%dT%H%M%SZ}:attendance"
+        if not await self.store.claim(key):
+            return
+        since = slot.start_utc - timedelta(minutes=15)
+        joins = await self.store.first_joins(schedule.thread_id, since)
+        result = attendance(slot.start_utc, joins, schedule.parties, now, GRACE_MINUTES)
+        parts = []
+        for user, item in result.items():
+            if item["status"] == "late":
+                parts.append(f"{user} joined {round(item['delay_seconds'] / 60)} min late")
+            elif item["status"] == "no_show":
+                parts.append(f"{user} did not join (no-show)")
+            else:
+                parts.append(f"{user} joined on time")
+        body = {
+            "event": "attendance",
+            "schedule_id": schedule.id,
+            "slot": slot.to_json(),
+            "attendance": result,
+            "summary": "Scheduled call: " + "; ".join(parts) + ".",
+        }
+        await self.threads.post(
+            NewMessage(
+                schedule.thread_id,
+                SYSTEM_AUTHOR,
+                MessageKind.SCHEDULE,
+                body,
+                audit={"attendance": result, "schedule_id": schedule.id},
+            )
         )
 
     async def _deliver(self, reminder: Reminder) -> None:

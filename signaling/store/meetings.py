@@ -206,6 +206,28 @@ class SqlMeetingStore:
             ).all()
         return [Schedule.from_snapshot(json.loads(r.snapshot)) for r in rows]
 
+    async def first_joins(self, thread_id: str, since: datetime) -> dict[str, datetime]:
+        """Each party's first join of a call in the thread since ``since`` (from the calls'
+        server-side presence snapshots)."""
+        async with self.store.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(t.calls.c.state_json).where(
+                        t.calls.c.thread_id == thread_id,
+                        t.calls.c.created_at >= since,
+                        t.calls.c.kind.in_(("audio", "video")),
+                    )
+                )
+            ).all()
+        joins: dict[str, datetime] = {}
+        for row in rows:
+            for presence in json.loads(row.state_json).get("presence", []):
+                at = _dt(presence.get("joined_at"))
+                user = presence.get("user_id")
+                if at is not None and user and (user not in joins or at < joins[user]):
+                    joins[user] = at
+        return joins
+
     async def claim(self, key: str) -> bool:
         """The ReminderClaims port: exactly one node wins each key (a primary key insert)."""
         try:

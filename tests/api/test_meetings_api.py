@@ -307,3 +307,55 @@ async def test_reminders_fire_once_across_nodes_and_restarts(harness: Harness) -
         if m["kind"] == "schedule" and m["body"].get("event") == "schedule.reminder"
     ]
     assert len(reminders) == 2
+
+
+async def test_attendance_records_late_join_and_no_show_once(harness: Harness) -> None:
+    from signaling.domain.calls import Call, CallKind
+
+    thread = await harness.thread()
+    created = await (
+        await harness.client.post(
+            f"/api/threads/{thread['id']}/schedules",
+            json={"slots": [slot(1)], "timezone": "UTC"},
+            headers=harness.headers("c1"),
+        )
+    ).json()
+    sid, pid = created["schedule"]["id"], created["schedule"]["proposal"]["proposal_id"]
+    accepted = await (
+        await harness.client.post(
+            f"/api/schedules/{sid}/accept",
+            json={"proposal_id": pid, "slot_index": 0},
+            headers=harness.headers("f1", "freelancer"),
+        )
+    ).json()
+    start = datetime.fromisoformat(
+        accepted["schedule"]["accepted_slot"]["start_utc"].replace("Z", "+00:00")
+    )
+    store = harness.app[CTX].store
+    assert isinstance(store, SqlStore)
+    # the client starts the call two minutes late; the freelancer never joins
+    call, event = Call.start(
+        call_id="late-call",
+        thread_id=thread["id"],
+        kind=CallKind.VIDEO,
+        initiator_id="c1",
+        callee_id="f1",
+        now=start + timedelta(minutes=2),
+    )
+    call, _ = call.joined("c1", start + timedelta(minutes=2))
+    await store.save_call(call, event=event)
+    node_a: MeetingService = harness.app[MEETINGS]
+    node_b = MeetingService(node_a.threads, SqlMeetingStore(store, "node-b"), None, public_url="x")
+    await node_a.tick(start + timedelta(minutes=5))  # still within the grace period
+    later = start + timedelta(minutes=11)
+    for node in (node_a, node_b, node_a):
+        await node.tick(later)
+    notes = [
+        m["body"]
+        for m in await messages(harness, thread["id"])
+        if m["kind"] == "schedule" and m["body"].get("event") == "attendance"
+    ]
+    assert len(notes) == 1
+    assert notes[0]["attendance"]["c1"]["status"] == "late"
+    assert notes[0]["attendance"]["c1"]["delay_seconds"] == pytest.approx(120)
+    assert notes[0]["attendance"]["f1"]["status"] == "no_show"

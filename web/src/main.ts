@@ -405,6 +405,25 @@ function renderSchedule(m: Message, base: Record<string, string>, time: HTMLElem
       h("div", {}, `${accepted.kind} call, ${formatTime(accepted.start_utc, undefined, true)} (${zone}), ${accepted.duration_minutes} min`),
       h("button", { class: "link", "data-testid": "schedule-ics", onclick: () => void downloadIcs(scheduleId) }, "Download invite (.ics)"),
     );
+    const start = Date.parse(accepted.start_utc);
+    const end = start + accepted.duration_minutes * 60_000;
+    if (accepted.kind !== "zoom" && Date.now() >= start - 5 * 60_000 && Date.now() < end) {
+      card.append(
+        h(
+          "button",
+          {
+            class: "accept",
+            "data-testid": "schedule-join",
+            onclick: () => {
+              const call = state.call;
+              if (call && call.state === "ringing" && call.callee_id === state.me?.user_id) void accept();
+              else void startCall(accepted.kind === "audio" ? "audio" : "video");
+            },
+          },
+          "Join",
+        ),
+      );
+    }
   }
   if (slots.length && !accepted) {
     const list = h("ol", {});
