@@ -68,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     comp.add_argument("call_id")
     comp.add_argument("--out", default=None, help="output file (default: next to the recording)")
     rec_sub.add_parser("sweep", help="apply the retention policy now")
+    export = audit_sub.add_parser("export", help="write a case's evidence bundle (zip)")
+    export.add_argument("--case", required=True, help="case id")
+    export.add_argument("--out", required=True, help="output .zip")
     policy = sub.add_parser("policy", help="contact-information policy tools")
     policy_sub = policy.add_subparsers(dest="policy_command", required=True)
     policy_sub.add_parser("scan", help="scan JSON Lines {id, text} from stdin")
@@ -123,6 +126,55 @@ async def _audit_verify(settings: Settings, thread: str | None) -> int:
         return 1 if bad else 0
     finally:
         await store.close()
+
+
+async def _export(settings: Settings, case_id: str, out: Path) -> int:
+    from tqdm import tqdm
+
+    from signaling.api.proofs import build_case_bundle, load_or_create_key
+    from signaling.auth import Principal
+    from signaling.domain.threads import Role
+    from signaling.errors import InterviewError
+    from signaling.ratelimit import InMemoryRateLimiter
+    from signaling.service import NullNotifier, ThreadService
+    from signaling.store.audit import SqlAuditStore
+    from signaling.store.sql import SqlStore, make_engine
+
+    store = SqlStore(make_engine(settings.sqlalchemy_url))
+    operator = Principal("cli-operator", "Operator (CLI)", Role.ADMIN)
+    try:
+        with tqdm(
+            desc=f"bundle {case_id[:8]}", unit=" part", disable=not sys.stderr.isatty()
+        ) as bar:
+
+            def step(name: str) -> None:
+                bar.set_postfix_str(name)
+                bar.update(1)
+
+            case = await build_case_bundle(
+                store=store,
+                audit=SqlAuditStore(store.engine),
+                threads=ThreadService(store, NullNotifier(), InMemoryRateLimiter(1, 1)),
+                recordings_dir=settings.recordings_dir,
+                key=await asyncio.to_thread(load_or_create_key, settings),
+                case_id=case_id,
+                who=operator,
+                target=out,
+                progress=step,
+            )
+        await store.append_audit(
+            "access",
+            "audit.access",
+            operator.user_id,
+            {"what": "case.export", "case_id": case["id"], "via": "cli"},
+        )
+    except InterviewError as exc:
+        print(f"error: {exc.reason}", file=sys.stderr)
+        return 1
+    finally:
+        await store.close()
+    print(out)
+    return 0
 
 
 def _verify_bundle(bundle: str, public_key: str | None) -> int:
@@ -220,6 +272,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(_migrate(settings))
     if args.command == "demo":
         return asyncio.run(_demo(settings))
+    if args.command == "audit" and args.audit_command == "export":
+        return asyncio.run(_export(settings, args.case, Path(args.out)))
     if args.command == "audit" and args.audit_command == "verify" and args.bundle:
         return _verify_bundle(args.bundle, args.public_key)
     if args.command == "audit" and args.audit_command == "verify":

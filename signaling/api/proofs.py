@@ -8,6 +8,7 @@ import html
 import json
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,10 +29,12 @@ from signaling.audit.tree_head import (
     public_key_pem,
     sign_tree_head,
 )
+from signaling.auth import Principal
 from signaling.domain import merkle
 from signaling.errors import SignalingError
-from signaling.service import message_json
+from signaling.service import ThreadService, message_json
 from signaling.settings import Settings
+from signaling.store.audit import SqlAuditStore
 from signaling.store.sql import SqlStore
 
 
@@ -123,15 +126,22 @@ def _timeline_html(thread: dict[str, Any], items: list[dict[str, Any]]) -> bytes
     return page.encode()
 
 
-async def export_bundle(request: web.Request) -> web.StreamResponse:
-    """The evidence bundle of a case, written to a temporary file off the loop, then streamed."""
-    who = auditor(request)
-    c = ctx(request)
-    store = _store(request)
-    audit = request.app[AUDIT_STORE]
-    case = await audit.get_case(request.match_info["case_id"])
-    thread = await c.threads.visible_thread(who, case["thread_id"])
-    key = request.app[AUDIT_KEY].require()
+async def build_case_bundle(
+    *,
+    store: SqlStore,
+    audit: SqlAuditStore,
+    threads: ThreadService,
+    recordings_dir: Path,
+    key: Ed25519PrivateKey,
+    case_id: str,
+    who: Principal,
+    target: Path,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Write the evidence bundle of a case to ``target`` (the zip is built off the loop, file
+    by file, never whole in memory); ``progress`` is called with each file name."""
+    case = await audit.get_case(case_id)
+    thread = await threads.visible_thread(who, case["thread_id"])
     originals = {
         f["message_id"]: f["original_text"]
         for f in await audit.findings_for_thread(thread.id)
@@ -150,8 +160,9 @@ async def export_bundle(request: web.Request) -> web.StreamResponse:
     chain = await store.audit_entries(thread.id)
     position = {entry_id: i for i, entry_id in enumerate(snap.ids)}
     recordings = await recordings_of(store, thread_id=thread.id)
-    thread_json = await c.threads.thread_json(thread)
-    rec_dir = c.settings.recordings_dir
+    thread_json = await threads.thread_json(thread)
+    rec_dir = recordings_dir
+    step = progress or (lambda _name: None)
 
     def build(path: Path) -> None:
         with path.open("wb") as fh:
@@ -164,10 +175,12 @@ async def export_bundle(request: web.Request) -> web.StreamResponse:
                     ensure_ascii=False,
                 ).encode(),
             )
+            step("timeline")
             writer.add_bytes("timeline.html", _timeline_html(thread_json, items))
             writer.add_bytes(
                 "calls.jsonl", "".join(json.dumps(call) + "\n" for call in calls).encode()
             )
+            step("calls")
             lines = []
             for entry in chain:
                 i = position[entry.index]
@@ -189,23 +202,41 @@ async def export_bundle(request: web.Request) -> web.StreamResponse:
             writer.add_bytes("audit/entries.jsonl", "".join(lines).encode())
             writer.add_bytes("audit/tree_head.json", json.dumps(sth.to_json(), indent=2).encode())
             writer.add_bytes("audit/public_key.pem", public_key_pem(key))
+            step("audit entries and proofs")
             for rec in recordings:
                 file = rec_dir / rec["key"]
                 if file.is_file():
                     writer.add_file(f"recordings/{rec['key']}", file)
+                step(f"recording {rec['key']}")
             writer.finish({"case_id": case["id"], "thread_id": thread.id})
 
-    tmp = Path(await asyncio.to_thread(tempfile.mkdtemp)) / f"case-{case['id']}.zip"
-    await asyncio.to_thread(build, tmp)
-    await log_access(request, who, "case.export", case_id=case["id"], thread_id=thread.id)
-    response = web.FileResponse(
+    await asyncio.to_thread(build, target)
+    return case
+
+
+async def export_bundle(request: web.Request) -> web.StreamResponse:
+    """The evidence bundle of a case, written to a temporary file off the loop, then streamed."""
+    who = auditor(request)
+    c = ctx(request)
+    tmp = Path(await asyncio.to_thread(tempfile.mkdtemp)) / "bundle.zip"
+    case = await build_case_bundle(
+        store=_store(request),
+        audit=request.app[AUDIT_STORE],
+        threads=c.threads,
+        recordings_dir=c.settings.recordings_dir,
+        key=request.app[AUDIT_KEY].require(),
+        case_id=request.match_info["case_id"],
+        who=who,
+        target=tmp,
+    )
+    await log_access(request, who, "case.export", case_id=case["id"], thread_id=case["thread_id"])
+    return web.FileResponse(
         tmp,
         headers={
             "Content-Type": "application/zip",
             "Content-Disposition": f'attachment; filename="case-{case["id"]}.zip"',
         },
     )
-    return response
 
 
 PROOF_ROUTES: list[Route] = [

@@ -73,3 +73,36 @@ def test_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
         ["migrate"], tmp_path, INTERVIEW_DATABASE_URL="postgresql://nobody@127.0.0.1:1/none"
     )
     assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
+def test_export_then_verify_a_case_bundle(tmp_path: Path) -> None:
+    import asyncio as aio
+
+    assert run(["demo"], tmp_path).returncode == 0
+
+    async def open_case() -> str:
+        from signaling.store.audit import SqlAuditStore
+        from signaling.store.sql import SqlStore, make_engine
+
+        store = SqlStore(make_engine(f"sqlite+aiosqlite:///{tmp_path / 'interview.sqlite3'}"))
+        try:
+            (thread,) = await store.list_threads(None)
+            case = await SqlAuditStore(store.engine).open_case(
+                thread_id=thread.id,
+                call_id=None,
+                reason="test",
+                opened_by="a1",
+                source="auditor",
+            )
+            return str(case["id"])
+        finally:
+            await store.close()
+
+    case_id = aio.run(open_case())
+    out = tmp_path / "case.zip"
+    exported = run(["audit", "export", "--case", case_id, "--out", str(out)], tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    verified = run(["audit", "verify", "--bundle", str(out)], tmp_path)
+    assert verified.returncode == 0 and verified.stdout.startswith("ok"), verified.stdout
+    missing = run(["audit", "export", "--case", "nope", "--out", str(out)], tmp_path)
+    assert missing.returncode == 1 and "no such case" in missing.stderr
