@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from signaling.api.context import CTX
 from signaling.api.proofs import PROOF_ROUTES
 from signaling.audit.bundle import verify_bundle
 from signaling.audit.tree_head import SignedTreeHead, load_public_key, verify_tree_head
 from signaling.domain import merkle
+from signaling.store.sql import SqlStore
 from tests.api.conftest import Harness
 
 AUDITOR = ("a1", "auditor")
@@ -47,9 +49,14 @@ async def test_tree_head_and_proofs_verify(harness: Harness) -> None:
         sth.tree_size + 1, sth.root_hash, sth.timestamp, sth.signature, sth.key_id
     )
     assert not verify_tree_head(load_public_key(head["public_key_pem"].encode()), forged)
+    store = harness.app[CTX].store
+    assert isinstance(store, SqlStore)
+    third = (await store.audit_entries(None, limit=3))[-1].index  # ids keep counting on PG
     proof = await (
         await harness.client.get(
-            "/api/audit/proofs/inclusion", params={"index": "3"}, headers=harness.headers(*AUDITOR)
+            "/api/audit/proofs/inclusion",
+            params={"index": str(third)},
+            headers=harness.headers(*AUDITOR),
         )
     ).json()
     tree = proof["tree_head"]
