@@ -66,10 +66,10 @@ def encode_clip(seconds: float, width: int, height: int) -> tuple[list[Any], lis
     opus.bit_rate = 48_000
     audio: list[Any] = []
     for i in range(int(seconds * 50)):
-        frame = av.AudioFrame(format="s16", layout="stereo", samples=960)
-        frame.planes[0].update(bytes((n * 7 + i) % 256 for n in range(960 * 4)))
-        frame.sample_rate, frame.pts, frame.time_base = 48000, i * 960, AUDIO_TB
-        audio += opus.encode(frame)
+        chunk = av.AudioFrame(format="s16", layout="stereo", samples=960)
+        chunk.planes[0].update(bytes((n * 7 + i) % 256 for n in range(960 * 4)))
+        chunk.sample_rate, chunk.pts, chunk.time_base = 48000, i * 960, AUDIO_TB
+        audio += opus.encode(chunk)
     return video, audio
 
 
@@ -156,7 +156,7 @@ async def run_remux(
     events: list[tuple[float, int, Kind, bytes, int, bool]] = []
     for i in range(int(seconds * FPS)):
         p = video[i % len(video)]
-        key = bool(p.is_keyframe) and i % len(video) == 0 or i == 0
+        key = bool(p.is_keyframe)  # the clip starts on one, so each loop does too
         for n in range(participants):
             events.append((i / FPS, n, "video", bytes(p), i * 3000, key))
     for i in range(int(seconds * 50)):
@@ -180,6 +180,12 @@ async def run_remux(
     return time.process_time() - cpu, result.dropped_packets
 
 
+def file_sizes(folder: Path) -> tuple[int, int]:
+    """Bytes written by the remux writer and by the MediaRecorders."""
+    remux = (folder / "remux.webm").stat().st_size
+    return remux, sum(p.stat().st_size for p in folder.glob("mediarecorder-*.webm"))
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=20.0, help="media length of the call")
@@ -193,8 +199,7 @@ async def main() -> None:
             Path(tmp) / "remux.webm", packets, args.seconds, args.participants
         )
         base_cpu = await run_mediarecorder(Path(tmp), frames, args.seconds, args.participants)
-        remux_bytes = (Path(tmp) / "remux.webm").stat().st_size
-        base_bytes = sum(p.stat().st_size for p in Path(tmp).glob("mediarecorder-*.webm"))
+        remux_bytes, base_bytes = await asyncio.to_thread(file_sizes, Path(tmp))
     media = args.seconds
     per = 1000 / media
     print(
