@@ -75,6 +75,7 @@ HELD_FPS = 27.0  # a stream is "at full frame rate" at >= 90 % of 30 fps
 MAX_P99_GROWTH = 2.0  # p99 latency may grow to this multiple of the 1-call p99
 CHECK_FRAMES = 30  # baseline: frames decoded per stream from its first keyframe
 GENERATOR_SATURATED = 0.9  # of one core: beyond this the generator, not the server, limits
+MACHINE_BUSY = 0.5  # of one core used by other processes: the window competed for CPU
 FIRST_FRAME_TIMEOUT = 20.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -555,6 +556,8 @@ HEADER = (
 def format_step(step: Step) -> str:
     """One table row; CPU figures are % of one core."""
     note = "  [generator >= 90 % of a core]" if step.generator_bound else ""
+    if step.other_cores >= MACHINE_BUSY:
+        note += "  [machine busy]"
     if step.attempt > 1:
         note += "  [re-measured]"
     return (
@@ -672,6 +675,8 @@ def main(argv: list[str] | None = None) -> None:
             f"p99 {b.p99_ms:.1f} ms"
         )
         print(f"{'':<9}ramp stopped: {summary.stop}")
+        others = statistics.mean(100 * s.other_cores for s in steps)
+        print(f"{'':<9}other processes used {others:.0f}% of a core on average meanwhile")
         print(f"{'':<9}{notes[mode]}")
     if "ours" in summaries and "baseline" in summaries:
         ours, base = summaries["ours"], summaries["baseline"]
