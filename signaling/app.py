@@ -257,6 +257,7 @@ def create_app(
         recorder_factory=recorder_factory if recorder_factory is not None else _recorder(settings),
         recording_policy=settings.recording,
         on_recording_saved=lambda result: _composite_later(settings, result),
+        annotate_record=lambda call, record: app[MEETINGS].annotate_call_record(call, record),
         ring_timeout=settings.ring_timeout_seconds,
         peer_lost_seconds=settings.peer_lost_seconds,
         consultation_minutes=settings.consultation_notice_minutes,

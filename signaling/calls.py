@@ -94,6 +94,8 @@ class CallService:
         recorder_factory: RecorderFactory | None = None,
         recording_policy: str = "optional",
         on_recording_saved: Callable[[dict[str, Any]], Coroutine[Any, Any, None]] | None = None,
+        annotate_record: Callable[[Call, dict[str, Any]], Coroutine[Any, Any, dict[str, Any]]]
+        | None = None,
         consent_notice_version: str = "2026-11",
         ring_timeout: float = 45.0,
         peer_lost_seconds: float = 15.0,
@@ -112,6 +114,7 @@ class CallService:
         self.recorder_factory = recorder_factory
         self.recording_policy = recording_policy
         self.on_recording_saved = on_recording_saved
+        self.annotate_record = annotate_record
         self.consent_notice_version = consent_notice_version
         self.node_id = self.router.node_id
         self.clock = clock
@@ -195,7 +198,13 @@ class CallService:
         if self._by_thread.get(call.thread_id) == call.id:
             del self._by_thread[call.thread_id]
         await self.router.release_thread(call.thread_id, call.id)
-        message = await self.store.finish_call(call, call.record(media_summary))
+        record = call.record(media_summary)
+        if self.annotate_record is not None:
+            try:
+                record = await self.annotate_record(call, record)
+            except Exception:
+                logger.exception("annotating the call record failed call_id=%s", call.id)
+        message = await self.store.finish_call(call, record)
         self.ended_total += 1
         if message is not None:
             await self.notifier.to_thread(call.thread_id, "message:new", message_json(message))

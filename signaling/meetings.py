@@ -23,6 +23,7 @@ from signaling.auth import Principal
 from signaling.calendar.ics import render_ics_async
 from signaling.calendar.reminders import fire_due
 from signaling.calendar.webhook import OutboundWebhook
+from signaling.domain.calls import Call
 from signaling.domain.messages import SYSTEM_AUTHOR, MessageKind, NewMessage
 from signaling.domain.schedule import (
     Reminder,
@@ -280,6 +281,30 @@ class MeetingService:
             organizer_name=names[0],
             attendee_names=names,
         )
+
+    async def annotate_call_record(self, call: Call, record: dict[str, Any]) -> dict[str, Any]:
+        """If the call is the one a schedule set up, add its attendance (late joins with their
+        delay, no-shows) to the call record."""
+        for schedule in await self.store.accepted_in_thread(call.thread_id):
+            slot = schedule.accepted_slot
+            if slot is None:
+                continue
+            window_start = slot.start_utc - timedelta(minutes=15)
+            if not window_start <= call.ringing_at <= slot.end_utc:
+                continue
+            joins = {p.user_id: p.joined_at for p in call.presence if p.joined_at is not None}
+            now = max(call.ended_at or utcnow(), slot.start_utc + timedelta(minutes=GRACE_MINUTES))
+            return {
+                **record,
+                "schedule": {
+                    "schedule_id": schedule.id,
+                    "start_utc": slot.start_utc.isoformat(),
+                    "attendance": attendance(
+                        slot.start_utc, joins, schedule.parties, now, GRACE_MINUTES
+                    ),
+                },
+            }
+        return record
 
     # ------------------------------------------------------------- reminders
     async def tick(self, now: datetime | None = None) -> list[Reminder]:

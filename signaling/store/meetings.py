@@ -192,6 +192,17 @@ class SqlMeetingStore:
             raise NotFound("no such schedule", code="schedule_not_found")
         return Schedule.from_snapshot(json.loads(row.snapshot))
 
+    async def accepted_in_thread(self, thread_id: str) -> list[Schedule]:
+        async with self.store.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(t.schedules.c.snapshot).where(
+                        t.schedules.c.thread_id == thread_id, t.schedules.c.state == "accepted"
+                    )
+                )
+            ).all()
+        return [Schedule.from_snapshot(json.loads(r.snapshot)) for r in rows]
+
     async def accepted_between(self, start: datetime, end: datetime) -> list[Schedule]:
         """Accepted schedules whose slot starts in [start, end) (for reminders)."""
         async with self.store.engine.connect() as conn:

@@ -359,3 +359,33 @@ async def test_attendance_records_late_join_and_no_show_once(harness: Harness) -
     assert notes[0]["attendance"]["c1"]["status"] == "late"
     assert notes[0]["attendance"]["c1"]["delay_seconds"] == pytest.approx(120)
     assert notes[0]["attendance"]["f1"]["status"] == "no_show"
+
+
+async def test_scheduled_call_record_carries_attendance(make_harness: HarnessFactory) -> None:
+    from tests.api.fake_media import FakeMediaFactory
+
+    harness = await make_harness(media_factory=FakeMediaFactory())
+    thread = await harness.thread()
+    created = await (
+        await harness.client.post(
+            f"/api/threads/{thread['id']}/schedules",
+            json={"slots": [slot(0.05, 30, "video")], "timezone": "UTC"},
+            headers=harness.headers("c1"),
+        )
+    ).json()
+    sid, pid = created["schedule"]["id"], created["schedule"]["proposal"]["proposal_id"]
+    await harness.client.post(
+        f"/api/schedules/{sid}/accept",
+        json={"proposal_id": pid, "slot_index": 0},
+        headers=harness.headers("f1", "freelancer"),
+    )
+    client = await harness.socket("c1", "client")
+    call_id = (await client.call("call:start", {"thread_id": thread["id"], "kind": "video"}))[
+        "call"
+    ]["call_id"]
+    assert (await client.call("rtc:offer", {"call_id": call_id, "sdp": "v=0 c"}))["ok"]
+    await client.call("call:hangup", {"call_id": call_id})  # the freelancer never came
+    (record,) = [m["body"] for m in await messages(harness, thread["id"]) if m["kind"] == "call"]
+    assert record["schedule"]["schedule_id"] == sid
+    assert record["schedule"]["attendance"]["c1"]["status"] == "on_time"
+    assert record["schedule"]["attendance"]["f1"]["status"] == "no_show"
