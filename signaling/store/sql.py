@@ -182,15 +182,12 @@ class SqlStore:
             created_at=now,
         )
         async with self.write() as conn:
-            existing = (
-                await conn.execute(
-                    select(t.threads).where(
-                        t.threads.c.client_id == client_id,
-                        t.threads.c.freelancer_id == freelancer_id,
-                        t.threads.c.job_id == job_id,
-                    )
-                )
-            ).first()
+            same = select(t.threads).where(
+                t.threads.c.client_id == client_id,
+                t.threads.c.freelancer_id == freelancer_id,
+                t.threads.c.job_id == job_id,
+            )
+            existing = (await conn.execute(same)).first()
             if existing is not None:
                 return self._thread(existing), False
             try:
@@ -208,17 +205,8 @@ class SqlStore:
                             last_seq=0,
                         )
                     )
-            except IntegrityError:
-                row = (
-                    await conn.execute(
-                        select(t.threads).where(
-                            t.threads.c.client_id == client_id,
-                            t.threads.c.freelancer_id == freelancer_id,
-                            t.threads.c.job_id == job_id,
-                        )
-                    )
-                ).one()
-                return self._thread(row), False
+            except IntegrityError:  # a concurrent create won the race
+                return self._thread((await conn.execute(same)).one()), False
             await self._audit(
                 conn,
                 thread.id,

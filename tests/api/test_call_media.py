@@ -112,12 +112,11 @@ def probe_recording(path: str) -> list[tuple[str, str, float]]:
     return out
 
 
-async def test_recorded_call_produces_a_playable_file(
-    make_harness: HarnessFactory, clips: tuple[list[bytes], list[bytes]], database_url: str
-) -> None:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("one backend is enough for the media path")
-    harness: Harness = await make_harness(recording="optional")
+async def recorded_call(
+    harness: Harness, clips: tuple[list[bytes], list[bytes]], seconds: float
+) -> tuple[str, str]:
+    """A video call between two aiortc peers that both consent to recording; returns
+    (thread id, call id) once it has been hung up."""
     thread = await harness.thread()
     client_sio = await harness.socket("c1", "client")
     freelancer_sio = await harness.socket("f1", "freelancer")
@@ -135,11 +134,21 @@ async def test_recorded_call_produces_a_playable_file(
             ack = await sio.call("call:consent", {"call_id": call_id, "consent": True})
             assert ack["ok"]
         assert ack["call"]["recording"]["status"] == "recording"
-        await asyncio.sleep(3.0)
+        await asyncio.sleep(seconds)
         await client_sio.call("call:hangup", {"call_id": call_id})
     finally:
         await client.pc.close()
         await freelancer.pc.close()
+    return thread["id"], str(call_id)
+
+
+async def test_recorded_call_produces_a_playable_file(
+    make_harness: HarnessFactory, clips: tuple[list[bytes], list[bytes]], database_url: str
+) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("one backend is enough for the media path")
+    harness: Harness = await make_harness(recording="optional")
+    thread_id, call_id = await recorded_call(harness, clips, 3.0)
     auditor = harness.headers("a1", "auditor")
     listed = await (await harness.client.get("/api/audit/recordings", headers=auditor)).json()
     (item,) = listed["recordings"]
@@ -175,7 +184,7 @@ async def test_recorded_call_produces_a_playable_file(
     messages = (
         await (
             await harness.client.get(
-                f"/api/threads/{thread['id']}/messages", headers=harness.headers("c1")
+                f"/api/threads/{thread_id}/messages", headers=harness.headers("c1")
             )
         ).json()
     )["messages"]
@@ -195,26 +204,7 @@ async def test_composite_cli_renders_a_single_playable_file(
     import sys
 
     harness: Harness = await make_harness(recording="optional")
-    thread = await harness.thread()
-    client_sio = await harness.socket("c1", "client")
-    freelancer_sio = await harness.socket("f1", "freelancer")
-    video, audio = clips
-    client, freelancer = Browser(video, audio), Browser(video, audio)
-    try:
-        call_id = (
-            await client_sio.call("call:start", {"thread_id": thread["id"], "kind": "video"})
-        )["call"]["call_id"]
-        await client.offer(client_sio, call_id)
-        await freelancer_sio.call("call:accept", {"call_id": call_id})
-        await freelancer.offer(freelancer_sio, call_id)
-        await wait_for(lambda: len(freelancer.received["video"]) >= 10, within=30)
-        for sio in (client_sio, freelancer_sio):
-            await sio.call("call:consent", {"call_id": call_id, "consent": True})
-        await asyncio.sleep(2.0)
-        await client_sio.call("call:hangup", {"call_id": call_id})
-    finally:
-        await client.pc.close()
-        await freelancer.pc.close()
+    _, call_id = await recorded_call(harness, clips, 2.0)
     settings = harness.app[CTX].settings
     env = {k: v for k, v in os.environ.items() if not k.startswith("INTERVIEW_")}
     env["INTERVIEW_DATA_DIR"] = str(settings.data_dir)
