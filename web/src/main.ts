@@ -191,6 +191,9 @@ function connectSocket(token: string): void {
     if (message.thread_id !== state.thread?.id) return;
     state.messages = mergeMessages(state.messages, [message]);
     renderMessages();
+    // Stage changes: the first message moves "invited" on; others come as system notes.
+    const firstMessage = message.kind === "text" && state.thread?.stage === "invited";
+    if (firstMessage || message.kind === "system") void refreshThread(message.thread_id);
   });
   socket.on("thread:new", () => void loadThreads().then(renderThreadList));
   socket.on("call:state", (call: CallState) => void onCallState(call));
@@ -199,6 +202,17 @@ function connectSocket(token: string): void {
     if (el) el.textContent = info.audio ? "" : `${nameOf(info.user_id)} is muted`;
   });
   socket.on("call:notice", (info: { notice: string }) => showBanner(info.notice));
+}
+
+async function refreshThread(threadId: string): Promise<void> {
+  const fresh = await state.api.get<Thread>(`/api/threads/${threadId}`);
+  state.threads = state.threads.map((t) => (t.id === fresh.id ? fresh : t));
+  if (state.thread?.id === fresh.id) {
+    state.thread = fresh;
+    const stage = document.getElementById("thread-stage");
+    if (stage) stage.textContent = fresh.stage;
+  }
+  renderThreadList();
 }
 
 function setConnection(online: boolean): void {
@@ -270,7 +284,13 @@ function renderThreadView(): void {
     h(
       "div",
       { class: "thread-head" },
-      h("div", {}, h("h2", {}, thread.job_title), h("span", { class: "muted" }, `with ${nameOf(other)} · ${thread.stage}`)),
+      h(
+        "div",
+        {},
+        h("h2", {}, thread.job_title),
+        h("span", { class: "muted" }, `with ${nameOf(other)} · `),
+        h("span", { class: "muted", id: "thread-stage", "data-testid": "thread-stage" }, thread.stage),
+      ),
       h(
         "div",
         { class: "call-buttons" },
