@@ -49,3 +49,6 @@ def test_auditor_finds_reviews_verifies_plays_and_exports(browser: Any, server: 
     verdict = verify_bundle(Path(info.value.path()))
     assert verdict.ok, verdict.problems
     auditor.get_by_test_id("case-list").wait_for()
+    for chart in ("chart-calls", "chart-duration", "chart-findings"):
+        assert auditor.get_by_test_id(chart).locator("div").count() >= 1, chart
+    assert auditor.get_by_test_id("open-cases").inner_text().startswith("Open cases: ")

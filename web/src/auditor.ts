@@ -185,18 +185,41 @@ export function renderAuditor(root: HTMLElement, api: Api): void {
       cases.append(h("li", {}, `${c.status}: ${c.reason} `, h("button", { class: "link", onclick: () => void openTimeline(c.thread_id) }, "Review")));
     }
     if (!data.cases.length) cases.append(h("li", { class: "muted" }, "No cases."));
-    const stats = await api.get<{ calls_per_day: Record<string, Record<string, number>>; open_cases: number }>("/api/audit/stats");
+    const stats = await api.get<{
+      calls_per_day: Record<string, Record<string, number>>;
+      median_connected_seconds: Record<string, number>;
+      findings_per_day: Record<string, Record<string, number>>;
+      open_cases: number;
+    }>("/api/audit/stats");
     clear(charts);
-    const days = Object.keys(stats.calls_per_day).sort();
-    const max = Math.max(1, ...days.map((d) => Object.values(stats.calls_per_day[d]).reduce((a, b) => a + b, 0)));
-    const bars = h("div", { class: "chart", "aria-label": "Calls per day" });
-    for (const d of days) {
-      const total = Object.values(stats.calls_per_day[d]).reduce((a, b) => a + b, 0);
-      const bar = h("div", { title: `${d}: ${total} calls` });
-      bar.style.height = `${(total / max) * 100}%`;
-      bars.append(bar);
-    }
-    charts.append(h("h3", {}, `Calls per day · open cases: ${stats.open_cases}`), bars);
+    const chart = (title: string, testId: string, series: Record<string, number>, unit: string): HTMLElement => {
+      const days = Object.keys(series).sort();
+      const max = Math.max(1, ...days.map((d) => series[d]));
+      const bars = h("div", { class: "chart", "data-testid": testId, "aria-label": title });
+      for (const d of days) {
+        const bar = h("div", { title: `${d}: ${Math.round(series[d])} ${unit}` });
+        bar.style.height = `${(series[d] / max) * 100}%`;
+        bars.append(bar);
+      }
+      return h("section", {}, h("h4", {}, title), bars);
+    };
+    const total = (byDay: Record<string, Record<string, number>>): Record<string, number> =>
+      Object.fromEntries(Object.entries(byDay).map(([d, kinds]) => [d, Object.values(kinds).reduce((a, b) => a + b, 0)]));
+    const kinds = (byDay: Record<string, Record<string, number>>): string =>
+      Object.entries(
+        Object.values(byDay).reduce<Record<string, number>>((acc, m) => {
+          for (const [k, v] of Object.entries(m)) acc[k] = (acc[k] ?? 0) + v;
+          return acc;
+        }, {}),
+      )
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ");
+    charts.append(
+      h("h3", { "data-testid": "open-cases" }, `Open cases: ${stats.open_cases}`),
+      chart(`Calls per day (${kinds(stats.calls_per_day) || "none"})`, "chart-calls", total(stats.calls_per_day), "calls"),
+      chart("Median connected duration per day", "chart-duration", stats.median_connected_seconds, "s"),
+      chart(`Policy findings per day (${kinds(stats.findings_per_day) || "none"})`, "chart-findings", total(stats.findings_per_day), "findings"),
+    );
   };
 
   const form = h(
