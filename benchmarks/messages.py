@@ -245,8 +245,8 @@ def main() -> None:
     report("baseline: raw aiohttp WS echo", baseline)
     report(f"interview-server socket.io ({'PostgreSQL' if args.database_url else 'SQLite'})", ours)
     print(
-        "(socket.io sends are stored in SQLite, run through the policy guard, appended to the "
-        "audit chain and fanned out; the echo does none of that)"
+        "(socket.io sends are stored in the database, run through the policy guard, appended "
+        "to the audit chain and fanned out; the echo does none of that)"
     )
 
 
