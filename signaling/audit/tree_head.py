@@ -1,13 +1,21 @@
 """Signed tree heads (Ed25519) over the global Merkle log of audit entries.
 
-What is signed is ``canonical_json({"tree_size", "root_hash", "timestamp"})``: a verifier needs
-only the published tree head, the public key and the entries.
+The signed message is the canonical JSON (sorted keys, no spaces, UTF-8) of exactly three
+fields::
+
+    {"root_hash":"<64 hex>","timestamp":<ms since the epoch>,"tree_size":<n>}
+
+so a verifier needs only the published tree head, the public key and the entries. The
+``key_id`` (first 16 hex digits of SHA-256 of the raw 32-byte public key) is not signed; it
+only says which key to use, and :func:`verify_tree_head` checks it against the key given.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -17,53 +25,90 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from signaling.domain.audit_chain import canonical_json
 
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
 
 @dataclass(frozen=True)
 class SignedTreeHead:
+    """A tree size and root, signed at ``timestamp`` by the key named ``key_id``."""
+
     tree_size: int
-    root_hash: str  # hex
+    root_hash: str  # lower-case hex of the 32-byte root
     timestamp: int  # ms since the epoch
-    signature: str  # base64
+    signature: str  # base64 of the 64-byte Ed25519 signature
     key_id: str
 
+    def __post_init__(self) -> None:
+        if isinstance(self.tree_size, bool) or not isinstance(self.tree_size, int):
+            raise ValueError("tree_size must be an integer")
+        if self.tree_size < 0:
+            raise ValueError("tree_size must not be negative")
+        if not isinstance(self.root_hash, str) or not _HEX64.fullmatch(self.root_hash):
+            raise ValueError("root_hash must be 64 lower-case hex digits")
+        if isinstance(self.timestamp, bool) or not isinstance(self.timestamp, int):
+            raise ValueError("timestamp must be an integer (ms since the epoch)")
+
+    @property
+    def root(self) -> bytes:
+        """The root hash as bytes."""
+        return bytes.fromhex(self.root_hash)
+
     def signed_bytes(self) -> bytes:
+        """The exact bytes the signature covers (see the module docstring)."""
         return canonical_json(
             {"tree_size": self.tree_size, "root_hash": self.root_hash, "timestamp": self.timestamp}
         )
 
     def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict with the five fields."""
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> SignedTreeHead:
+    def from_json(cls, data: Any) -> SignedTreeHead:
+        """Parse a tree head from JSON data; ``ValueError`` names what is wrong."""
+        if not isinstance(data, dict):
+            raise ValueError("a tree head must be a JSON object")
+        missing = [
+            k
+            for k in ("tree_size", "root_hash", "timestamp", "signature", "key_id")
+            if k not in data
+        ]
+        if missing:
+            raise ValueError(f"the tree head lacks {', '.join(missing)}")
+        if not isinstance(data["signature"], str) or not isinstance(data["key_id"], str):
+            raise ValueError("signature and key_id must be strings")
         return cls(
-            int(data["tree_size"]),
-            str(data["root_hash"]),
-            int(data["timestamp"]),
-            str(data["signature"]),
-            str(data["key_id"]),
+            data["tree_size"],
+            data["root_hash"],
+            data["timestamp"],
+            data["signature"],
+            data["key_id"],
         )
 
 
-def key_id(public: Ed25519PublicKey) -> str:
-    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+def key_id(public_key: Ed25519PublicKey) -> str:
+    """First 16 hex digits of SHA-256 of the raw 32-byte public key."""
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
 def sign_tree_head(
     key: Ed25519PrivateKey, size: int, root: bytes, timestamp: int
 ) -> SignedTreeHead:
+    """Sign ``(size, root, timestamp)`` with ``key``."""
     unsigned = SignedTreeHead(size, root.hex(), timestamp, "", key_id(key.public_key()))
-    signature = key.sign(unsigned.signed_bytes())
-    return SignedTreeHead(
-        size, root.hex(), timestamp, base64.b64encode(signature).decode(), unsigned.key_id
-    )
+    signature = base64.b64encode(key.sign(unsigned.signed_bytes())).decode()
+    return SignedTreeHead(size, unsigned.root_hash, timestamp, signature, unsigned.key_id)
 
 
-def verify_tree_head(public: Ed25519PublicKey, sth: SignedTreeHead) -> bool:
+def verify_tree_head(public_key: Ed25519PublicKey, sth: SignedTreeHead) -> bool:
+    """True if ``sth`` names this key and its signature verifies with it."""
+    if sth.key_id != key_id(public_key):
+        return False
     try:
-        public.verify(base64.b64decode(sth.signature), sth.signed_bytes())
-    except (InvalidSignature, ValueError):
+        signature = base64.b64decode(sth.signature, validate=True)
+        public_key.verify(signature, sth.signed_bytes())
+    except (InvalidSignature, binascii.Error, ValueError):
         return False
     return True
 
@@ -77,27 +122,41 @@ def generate_signing_key() -> str:
 
 
 def load_signing_key(value: str) -> Ed25519PrivateKey:
-    """A PEM private key or a base64 raw 32-byte seed."""
+    """A PEM (PKCS#8, unencrypted) Ed25519 private key or a base64 raw 32-byte seed.
+
+    ``ValueError`` says which form was expected; the key material is never echoed.
+    """
     text = value.strip()
     if text.startswith("-----BEGIN"):
-        key = serialization.load_pem_private_key(text.encode(), password=None)
+        try:
+            key = serialization.load_pem_private_key(text.encode(), password=None)
+        except (ValueError, TypeError) as exc:
+            raise ValueError("the audit signing key is not a readable PEM private key") from exc
         if not isinstance(key, Ed25519PrivateKey):
             raise ValueError("the audit signing key must be Ed25519")
         return key
-    raw = base64.b64decode(text, validate=True)
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except binascii.Error as exc:
+        raise ValueError("the audit signing key must be PEM or a base64 32-byte seed") from exc
     if len(raw) != 32:
         raise ValueError("the audit signing key must be a 32-byte Ed25519 seed (base64)")
     return Ed25519PrivateKey.from_private_bytes(raw)
 
 
 def public_key_pem(key: Ed25519PrivateKey) -> bytes:
+    """The public half of ``key`` as SubjectPublicKeyInfo PEM (what bundles carry)."""
     return key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
 
 
 def load_public_key(pem: bytes) -> Ed25519PublicKey:
-    key = serialization.load_pem_public_key(pem)
+    """An Ed25519 public key from PEM; ``ValueError`` for anything else."""
+    try:
+        key = serialization.load_pem_public_key(pem)
+    except (ValueError, TypeError) as exc:
+        raise ValueError("not a readable PEM public key") from exc
     if not isinstance(key, Ed25519PublicKey):
         raise ValueError("not an Ed25519 public key")
     return key
