@@ -1,18 +1,28 @@
 """Evidence bundles: a zip an auditor can hand over, verifiable offline.
 
-Layout:
+Layout (ZIP64, every member listed in the manifest):
+
 - ``timeline.json`` / ``timeline.html``: the thread's timeline (originals of redacted and
   blocked messages included), as data and as a readable page;
-- ``calls.jsonl``: the call records;
-- ``audit/entries.jsonl``: one line per audit entry of the thread: ``{"id", "leaf_index",
-  "entry", "hash", "prev_hash", "leaf_hash", "proof": [hex]}``;
-- ``audit/tree_head.json`` and ``audit/public_key.pem``: the signed tree head the proofs are
-  against, and the key that signed it;
-- ``recordings/*``: the thread's recording files;
-- ``manifest.json``: ``{"files": {name: sha256}}`` for every other file.
+- ``calls.jsonl``: the call records, one JSON object a line;
+- ``audit/entries.jsonl``: one line per audit entry (see :func:`audit_entry_line`)::
 
-``verify_bundle`` checks the manifest, the tree head signature, every inclusion proof, and the
-thread's hash chain, and names the first failure.
+      {"id": row id, "leaf_index": i, "entry": "<canonical JSON>", "hash": hex,
+       "prev_hash": hex, "leaf_hash": hex, "proof": [hex, ...]}
+
+  ``entry`` is the exact text that was hashed, both as Merkle leaf ``i`` and in its chain:
+  ``{"chain", "position", "type", "actor", "at", "data"}``;
+- ``audit/tree_head.json``: the signed tree head every proof leads to;
+- ``audit/public_key.pem``: the Ed25519 key that signed it (a verifier should rather use the
+  operator's published key: a forger could ship their own);
+- ``recordings/*``: the thread's recording files;
+- ``manifest.json``: ``{"files": {name: sha256 hex}, ...}`` for every other member.
+
+:func:`verify_bundle` needs nothing but the zip (and ideally the published key or tree head).
+It checks the manifest sums, the tree head signature, each entry's leaf hash and inclusion
+proof, and every chain in position order from genesis; it names the file, line and chain
+position of each failure instead of stopping at the first one, and never raises on a
+malformed bundle.
 """
 
 from __future__ import annotations
@@ -21,102 +31,304 @@ import hashlib
 import io
 import json
 import zipfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from signaling.audit.tree_head import SignedTreeHead, load_public_key, verify_tree_head
+from signaling.audit.tree_head import (
+    SignedTreeHead,
+    key_id,
+    load_public_key,
+    verify_tree_head,
+)
 from signaling.domain import merkle
 from signaling.domain.audit_chain import GENESIS_HASH, canonical_json, chain_hash
+from signaling.domain.ports import AuditEntry
+
+MANIFEST = "manifest.json"
+ENTRIES = "audit/entries.jsonl"
+TREE_HEAD = "audit/tree_head.json"
+PUBLIC_KEY = "audit/public_key.pem"
+CHUNK = 1 << 20
+# Already-compressed media gain nothing from deflate; storing them saves the CPU.
+_STORED_SUFFIXES = frozenset({".webm", ".mkv", ".mp4", ".ogg", ".opus", ".m4a", ".zip"})
+
+
+def audit_entry_line(
+    entry: AuditEntry, leaf_index: int, leaf_hash: bytes, proof: Sequence[bytes]
+) -> bytes:
+    """One line of ``audit/entries.jsonl`` (newline included)."""
+    return (
+        json.dumps(
+            {
+                "id": entry.index,
+                "leaf_index": leaf_index,
+                "entry": entry.entry,
+                "hash": entry.hash,
+                "prev_hash": entry.prev_hash,
+                "leaf_hash": leaf_hash.hex(),
+                "proof": [p.hex() for p in proof],
+            },
+            ensure_ascii=False,
+        )
+        + "\n"
+    ).encode()
 
 
 class BundleWriter:
-    """Adds files to a ZIP64 archive in chunks, hashing as it goes (never whole in memory)."""
+    """Adds members to a ZIP64 archive in chunks, hashing as it goes (never whole in memory).
+
+    Blocking file I/O and compression: run it in a thread from async code. Call
+    :meth:`finish` last; it writes ``manifest.json`` and closes the archive (not ``fileobj``).
+    """
 
     def __init__(self, fileobj: IO[bytes]) -> None:
         self._zip = zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True)
         self.sums: dict[str, str] = {}
 
     def add_bytes(self, name: str, data: bytes) -> None:
-        self._add(name, io.BytesIO(data))
+        """A member from bytes already in memory (small files: timeline, tree head)."""
+        self._add(name, [data])
+
+    def add_stream(self, name: str, chunks: Iterable[bytes]) -> None:
+        """A member from an iterable of chunks (e.g. JSON lines produced one by one)."""
+        self._add(name, chunks)
 
     def add_file(self, name: str, path: Path) -> None:
+        """A member copied from a file, 1 MiB at a time."""
         with path.open("rb") as fh:
-            self._add(name, fh)
+            self._add(name, iter(lambda: fh.read(CHUNK), b""))
 
-    def _add(self, name: str, source: IO[bytes]) -> None:
+    def _add(self, name: str, chunks: Iterable[bytes]) -> None:
+        pure = PurePosixPath(name)
+        if name == MANIFEST or not name or pure.is_absolute() or ".." in pure.parts:
+            raise ValueError(f"bad member name {name!r}")
+        if name in self.sums:
+            raise ValueError(f"{name} is already in the bundle")
+        info = zipfile.ZipInfo(name)
+        info.compress_type = (
+            zipfile.ZIP_STORED if pure.suffix.lower() in _STORED_SUFFIXES else zipfile.ZIP_DEFLATED
+        )
         digest = hashlib.sha256()
-        with self._zip.open(name, "w", force_zip64=True) as out:
-            for chunk in iter(lambda: source.read(1 << 20), b""):
+        with self._zip.open(info, "w", force_zip64=True) as out:
+            for chunk in chunks:
                 digest.update(chunk)
                 out.write(chunk)
         self.sums[name] = digest.hexdigest()
 
     def finish(self, extra: dict[str, Any] | None = None) -> None:
-        manifest = {"files": dict(sorted(self.sums.items())), **(extra or {})}
-        self._zip.writestr("manifest.json", json.dumps(manifest, indent=2))
+        """Write ``manifest.json`` (``extra`` keys beside ``files``) and close the archive."""
+        manifest = {**(extra or {}), "files": dict(sorted(self.sums.items()))}
+        self._zip.writestr(MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
         self._zip.close()
 
 
-@dataclass
+@dataclass(frozen=True)
 class BundleVerdict:
-    ok: bool = True
-    checked: int = 0
-    problems: list[str] = field(default_factory=list)
+    """What :func:`verify_bundle` found. ``checked`` counts files and entries checked;
+    ``key_id`` names the key the tree head was verified with (compare it with the
+    operator's published key when the bundle's own key was used)."""
 
-    def fail(self, problem: str) -> None:
-        self.ok = False
-        self.problems.append(problem)
+    ok: bool
+    checked: int
+    problems: list[str] = field(default_factory=list)
+    tree_head: SignedTreeHead | None = None
+    key_id: str | None = None
+
+
+@dataclass
+class _Link:
+    """One entry as seen by the chain check."""
+
+    position: int
+    prev_hash: str
+    stored_hash: str
+    recomputed: str
+    where: str
+
+
+@dataclass
+class _Check:
+    problems: list[str] = field(default_factory=list)
+    checked: int = 0
+    sth: SignedTreeHead | None = None
+    key_id: str | None = None
+    chains: dict[str, list[_Link]] = field(default_factory=dict)
 
 
 def _member_sha256(zf: zipfile.ZipFile, name: str) -> str:
     digest = hashlib.sha256()
     with zf.open(name) as fh:
-        while chunk := fh.read(1 << 20):
+        while chunk := fh.read(CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
 
 
-def verify_bundle(path: Path, public_key_pem: bytes | None = None) -> BundleVerdict:
-    """Verify a bundle offline (blocking; run it in a thread from async code)."""
-    verdict = BundleVerdict()
-    with zipfile.ZipFile(path) as zf:
-        names = set(zf.namelist())
-        if "manifest.json" not in names:
-            verdict.fail("manifest.json is missing")
-            return verdict
-        manifest = json.loads(zf.read("manifest.json"))
-        for name, expected in manifest["files"].items():
-            if name not in names:
-                verdict.fail(f"{name}: listed in the manifest but missing")
-                continue
-            if _member_sha256(zf, name) != expected:
-                verdict.fail(f"{name}: SHA-256 does not match the manifest")
-            verdict.checked += 1
-        for name in names - set(manifest["files"]) - {"manifest.json"}:
-            verdict.fail(f"{name}: not listed in the manifest")
-        sth = SignedTreeHead.from_json(json.loads(zf.read("audit/tree_head.json")))
-        pem = public_key_pem or zf.read("audit/public_key.pem")
-        if not verify_tree_head(load_public_key(pem), sth):
-            verdict.fail("audit/tree_head.json: the signature does not verify")
-        top = bytes.fromhex(sth.root_hash)
+def _check_manifest(zf: zipfile.ZipFile, names: list[str], check: _Check) -> None:
+    if MANIFEST not in names:
+        check.problems.append(f"{MANIFEST}: missing")
+        return
+    try:
+        files = json.loads(zf.read(MANIFEST))["files"]
+        if not isinstance(files, dict):
+            raise TypeError("files is not an object")
+    except (ValueError, KeyError, TypeError) as exc:
+        check.problems.append(f"{MANIFEST}: unreadable ({exc})")
+        return
+    present = set(names)
+    for name, expected in files.items():
+        if name not in present:
+            check.problems.append(f"{name}: listed in the manifest but missing")
+            continue
+        if _member_sha256(zf, name) != expected:
+            check.problems.append(f"{name}: SHA-256 does not match the manifest")
+        check.checked += 1
+    for name in sorted(present - set(files) - {MANIFEST}):
+        check.problems.append(f"{name}: not listed in the manifest")
+
+
+def _load_tree_head(
+    zf: zipfile.ZipFile,
+    names: list[str],
+    public_key_pem: bytes | None,
+    published: SignedTreeHead | None,
+    check: _Check,
+) -> None:
+    if TREE_HEAD not in names:
+        check.problems.append(f"{TREE_HEAD}: missing, so no proof can be checked")
+        return
+    try:
+        sth = SignedTreeHead.from_json(json.loads(zf.read(TREE_HEAD)))
+    except ValueError as exc:
+        check.problems.append(f"{TREE_HEAD}: unreadable ({exc})")
+        return
+    pem = public_key_pem
+    if pem is None:
+        if PUBLIC_KEY not in names:
+            check.problems.append(f"{PUBLIC_KEY}: missing and no public key was given")
+            return
+        pem = zf.read(PUBLIC_KEY)
+    try:
+        public = load_public_key(pem)
+    except ValueError as exc:
+        check.problems.append(f"public key: {exc}")
+        return
+    check.key_id = key_id(public)
+    if not verify_tree_head(public, sth):
+        check.problems.append(f"{TREE_HEAD}: the signature does not verify with key {check.key_id}")
+    if published is not None and (published.tree_size, published.root_hash) != (
+        sth.tree_size,
+        sth.root_hash,
+    ):
+        check.problems.append(
+            f"{TREE_HEAD}: size {sth.tree_size} root {sth.root_hash[:16]}… is not the published "
+            f"tree head (size {published.tree_size} root {published.root_hash[:16]}…)"
+        )
+    check.sth = sth
+
+
+def _check_line(number: int, line: str, sth: SignedTreeHead | None, check: _Check) -> None:
+    where = f"{ENTRIES} line {number}"
+    try:
+        item = json.loads(line)
+        text = item["entry"]
+        leaf_index = item["leaf_index"] if "leaf_index" in item else item["index"]
+        proof = [bytes.fromhex(p) for p in item["proof"]]
+        stored_leaf, stored_hash, prev_hash = item["leaf_hash"], item["hash"], item["prev_hash"]
+        entry = json.loads(text)
+        chain, position = entry["chain"], entry["position"]
+        if not isinstance(text, str) or not isinstance(leaf_index, int):
+            raise TypeError("entry must be a string and leaf_index an integer")
+        if not isinstance(chain, str) or not isinstance(position, int):
+            raise TypeError("the entry's chain must be a string and position an integer")
+        recomputed = chain_hash(prev_hash, entry)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        check.problems.append(f"{where}: unreadable ({exc})")
+        return
+    where = f"{where} (entry {item.get('id', leaf_index)}, chain {chain} position {position})"
+    leaf = merkle.leaf_hash(text.encode())
+    if leaf.hex() != stored_leaf:
+        check.problems.append(f"{where}: leaf hash does not match the entry")
+    if sth is not None and not merkle.verify_inclusion(
+        leaf, leaf_index, sth.tree_size, proof, sth.root
+    ):
+        check.problems.append(f"{where}: not included in the signed tree head")
+    if canonical_json(entry).decode() != text:
+        check.problems.append(f"{where}: entry is not canonical JSON")
+    check.chains.setdefault(chain, []).append(
+        _Link(position, prev_hash, stored_hash, recomputed, where)
+    )
+    check.checked += 1
+
+
+def _check_chains(check: _Check) -> None:
+    """Each chain in position order from genesis: no gap, each link to the previous hash,
+    each stored hash recomputed."""
+    for chain in sorted(check.chains):
+        links = sorted(check.chains[chain], key=lambda link: link.position)
         prev = GENESIS_HASH
-        for number, line in enumerate(zf.read("audit/entries.jsonl").decode().splitlines(), 1):
-            item = json.loads(line)
-            where = f"audit/entries.jsonl line {number} (entry {item.get('id')})"
-            leaf = merkle.leaf_hash(item["entry"].encode())
-            if leaf.hex() != item["leaf_hash"]:
-                verdict.fail(f"{where}: leaf hash does not match the entry")
-            proof = [bytes.fromhex(p) for p in item["proof"]]
-            if not merkle.verify_inclusion(leaf, item["leaf_index"], sth.tree_size, proof, top):
-                verdict.fail(f"{where}: not included in the signed tree head")
-            entry = json.loads(item["entry"])
-            if item["prev_hash"] != prev or chain_hash(prev, entry) != item["hash"]:
-                verdict.fail(
-                    f"{where}: breaks the thread's hash chain at position {entry.get('position')}"
+        expected_position = 0
+        for link in links:
+            if link.position != expected_position:
+                missing = (
+                    "appears twice"
+                    if link.position < expected_position
+                    else f"follows position {expected_position - 1}: entries are missing"
                 )
-            if canonical_json(entry).decode() != item["entry"]:
-                verdict.fail(f"{where}: entry is not canonical JSON")
-            prev = item["hash"]
-            verdict.checked += 1
-    return verdict
+                check.problems.append(f"{link.where}: breaks chain {chain}; it {missing}")
+                break
+            if link.prev_hash != prev:
+                check.problems.append(
+                    f"{link.where}: breaks chain {chain} at position {link.position} "
+                    "(prev_hash is not the previous entry's hash)"
+                )
+                break
+            if link.recomputed != link.stored_hash:
+                check.problems.append(
+                    f"{link.where}: breaks chain {chain} at position {link.position} "
+                    "(hash does not match the entry)"
+                )
+                break
+            prev = link.stored_hash
+            expected_position += 1
+
+
+def verify_bundle(
+    zip_path: Path,
+    public_key_pem: bytes | None = None,
+    published: SignedTreeHead | None = None,
+) -> BundleVerdict:
+    """Verify a bundle offline; blocking (run it in a thread from async code).
+
+    ``public_key_pem`` is the operator's published key (else the bundle's own is used and
+    named in ``key_id``); ``published`` is a tree head obtained independently, which the
+    bundle's must then equal.
+    """
+    check = _Check()
+    try:
+        with zipfile.ZipFile(zip_path) as zf:
+            names = zf.namelist()
+            for name in sorted(n for n, count in Counter(names).items() if count > 1):
+                check.problems.append(f"{name}: appears more than once in the zip")
+            _check_manifest(zf, names, check)
+            _load_tree_head(zf, names, public_key_pem, published, check)
+            if ENTRIES not in names:
+                check.problems.append(f"{ENTRIES}: missing")
+            else:
+                with zf.open(ENTRIES) as raw:
+                    lines = io.TextIOWrapper(raw, encoding="utf-8")
+                    for number, line in enumerate(lines, 1):
+                        if line.strip():
+                            _check_line(number, line, check.sth, check)
+                _check_chains(check)
+    except (OSError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+        check.problems.append(f"{zip_path.name}: not a readable zip ({exc})")
+    return BundleVerdict(
+        ok=not check.problems,
+        checked=check.checked,
+        problems=check.problems,
+        tree_head=check.sth,
+        key_id=check.key_id,
+    )

@@ -1,0 +1,289 @@
+"""Evidence bundles built from a real store, verified offline, and tampered with."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from signaling.audit import log
+from signaling.audit.bundle import BundleWriter, audit_entry_line, verify_bundle
+from signaling.audit.tree_head import (
+    SignedTreeHead,
+    key_id,
+    public_key_pem,
+    sign_tree_head,
+)
+from signaling.domain.ports import AuditEntry
+from signaling.store.sql import SqlStore
+
+THREAD = "thread-a"
+
+
+def write_bundle(
+    path: Path,
+    key: Ed25519PrivateKey,
+    snap: log.LogSnapshot,
+    thread_rows: list[AuditEntry],
+    recording: Path,
+) -> None:
+    tree = snap.tree()
+    sth = sign_tree_head(key, tree.size, tree.root, 1_700_000_000_000)
+    with path.open("wb") as fh:
+        writer = BundleWriter(fh)
+        writer.add_bytes("timeline.json", json.dumps({"messages": ["Hello", "Thanks"]}).encode())
+        writer.add_bytes("timeline.html", b"<!doctype html><p>Hello</p>")
+        writer.add_bytes("calls.jsonl", b'{"id": "call-1"}\n')
+        writer.add_stream(
+            "audit/entries.jsonl",
+            (
+                audit_entry_line(
+                    row,
+                    snap.leaf_index(row.index),
+                    tree.leaf(snap.leaf_index(row.index)),
+                    tree.inclusion_proof(snap.leaf_index(row.index)),
+                )
+                for row in thread_rows
+            ),
+        )
+        writer.add_bytes("audit/tree_head.json", json.dumps(sth.to_json()).encode())
+        writer.add_bytes("audit/public_key.pem", public_key_pem(key))
+        writer.add_file("recordings/call-1.webm", recording)
+        writer.finish({"case_id": "case-1", "thread_id": THREAD})
+
+
+@pytest.fixture
+async def bundle(store: SqlStore, tmp_path: Path) -> tuple[Path, Ed25519PrivateKey]:
+    """A bundle of one thread's chain, its entries interleaved with another chain's."""
+    for i in range(12):
+        chain = THREAD if i % 2 == 0 else "thread-b"
+        await store.append_audit(chain, "message.created", "u1", {"i": i, "text": "né ✓"})
+    key = Ed25519PrivateKey.generate()
+    snap = await log.snapshot(store)
+    rows = await store.audit_entries(THREAD)
+    recording = tmp_path / "call-1.webm"
+    path = tmp_path / "case.zip"
+
+    def build() -> None:
+        recording.write_bytes(os.urandom(3 * (1 << 20) + 17))  # more than one chunk
+        write_bundle(path, key, snap, rows, recording)
+
+    await asyncio.to_thread(build)
+    return path, key
+
+
+Edit = Callable[[str, bytes], bytes | None]
+
+
+def rewrite(src: Path, dst: Path, edit: Edit, fix_manifest: bool = True) -> None:
+    """Copy a zip, passing each member through ``edit`` (None drops it); optionally recompute
+    the manifest as a careful forger would."""
+    members: dict[str, bytes] = {}
+    with zipfile.ZipFile(src) as zin:
+        for name in zin.namelist():
+            data = edit(name, zin.read(name))
+            if data is not None:
+                members[name] = data
+    if fix_manifest:
+        manifest = json.loads(members["manifest.json"])
+        manifest["files"] = {
+            n: hashlib.sha256(d).hexdigest() for n, d in members.items() if n != "manifest.json"
+        }
+        members["manifest.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(dst, "w") as zout:
+        for name, data in members.items():
+            zout.writestr(name, data)
+
+
+def lines_edit(change: Callable[[list[bytes]], list[bytes]]) -> Edit:
+    def edit(name: str, data: bytes) -> bytes:
+        if name != "audit/entries.jsonl":
+            return data
+        return b"".join(change(data.splitlines(keepends=True)))
+
+    return edit
+
+
+async def test_an_intact_bundle_verifies_offline(
+    bundle: tuple[Path, Ed25519PrivateKey],
+) -> None:
+    path, key = bundle
+    verdict = await asyncio.to_thread(verify_bundle, path)
+    assert verdict.ok, verdict.problems
+    assert verdict.checked == 7 + 6  # seven files, six entries of the thread
+    assert verdict.key_id == key_id(key.public_key())
+    assert verdict.tree_head is not None and verdict.tree_head.tree_size == 12
+    published = verdict.tree_head
+    pem = public_key_pem(key)
+    again = await asyncio.to_thread(verify_bundle, path, pem, published)
+    assert again.ok, again.problems
+
+    def inspect() -> tuple[dict[str, int], dict[str, object]]:
+        with zipfile.ZipFile(path) as zf:
+            kinds = {i.filename: i.compress_type for i in zf.infolist()}
+            return kinds, json.loads(zf.read("manifest.json"))
+
+    kinds, manifest = await asyncio.to_thread(inspect)
+    assert kinds["recordings/call-1.webm"] == zipfile.ZIP_STORED
+    assert kinds["timeline.json"] == zipfile.ZIP_DEFLATED
+    assert manifest["case_id"] == "case-1"
+    files = manifest["files"]
+    assert isinstance(files, dict) and len(files) == 7
+
+
+async def test_reordered_lines_still_verify(bundle: tuple[Path, Ed25519PrivateKey]) -> None:
+    path, _ = bundle
+    out = path.with_name("reordered.zip")
+    await asyncio.to_thread(rewrite, path, out, lines_edit(lambda lines: lines[::-1]))
+    verdict = await asyncio.to_thread(verify_bundle, out)
+    assert verdict.ok, verdict.problems
+
+
+async def test_an_edited_file_is_named(bundle: tuple[Path, Ed25519PrivateKey]) -> None:
+    path, _ = bundle
+    out = path.with_name("edited.zip")
+
+    def edit(name: str, data: bytes) -> bytes:
+        return data.replace(b"Thanks", b"Thank$") if name == "timeline.json" else data
+
+    await asyncio.to_thread(rewrite, path, out, edit, False)
+    verdict = await asyncio.to_thread(verify_bundle, out)
+    assert not verdict.ok
+    assert verdict.problems == ["timeline.json: SHA-256 does not match the manifest"]
+
+
+async def test_an_edited_entry_is_named_with_its_position(
+    bundle: tuple[Path, Ed25519PrivateKey],
+) -> None:
+    path, _ = bundle
+    out = path.with_name("entry.zip")
+
+    def change(lines: list[bytes]) -> list[bytes]:
+        lines[2] = lines[2].replace(b'\\"i\\":4', b'\\"i\\":5')
+        return lines
+
+    await asyncio.to_thread(rewrite, path, out, lines_edit(change))
+    verdict = await asyncio.to_thread(verify_bundle, out)
+    assert not verdict.ok
+    assert any(
+        "line 3" in p and "position 2" in p and "leaf hash does not match" in p
+        for p in verdict.problems
+    ), verdict.problems
+    assert any("line 3" in p and "not included" in p for p in verdict.problems)
+    assert any("breaks chain thread-a at position 2" in p for p in verdict.problems)
+
+
+async def test_a_removed_entry_is_named(bundle: tuple[Path, Ed25519PrivateKey]) -> None:
+    path, _ = bundle
+    out = path.with_name("removed.zip")
+    await asyncio.to_thread(rewrite, path, out, lines_edit(lambda lines: lines[:1] + lines[2:]))
+    verdict = await asyncio.to_thread(verify_bundle, out)
+    assert not verdict.ok
+    assert len(verdict.problems) == 1
+    assert "position 2" in verdict.problems[0] and "entries are missing" in verdict.problems[0]
+
+
+async def test_a_re_signed_tree_head_needs_the_published_key(
+    bundle: tuple[Path, Ed25519PrivateKey],
+) -> None:
+    """A forger who rewrites the log can sign a matching tree head with their own key and
+    ship that key: the bundle is self-consistent, but not with the operator's key."""
+    path, key = bundle
+    forger = Ed25519PrivateKey.generate()
+    out = path.with_name("forged.zip")
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name == "audit/tree_head.json":
+            sth = SignedTreeHead.from_json(json.loads(data))
+            return json.dumps(
+                sign_tree_head(forger, sth.tree_size, sth.root, sth.timestamp).to_json()
+            ).encode()
+        if name == "audit/public_key.pem":
+            return public_key_pem(forger)
+        return data
+
+    await asyncio.to_thread(rewrite, path, out, edit)
+    alone = await asyncio.to_thread(verify_bundle, out)
+    assert alone.ok and alone.key_id == key_id(forger.public_key()) != key_id(key.public_key())
+    checked = await asyncio.to_thread(verify_bundle, out, public_key_pem(key))
+    assert not checked.ok
+    assert checked.problems == [
+        f"audit/tree_head.json: the signature does not verify with key {key_id(key.public_key())}"
+    ]
+
+
+async def test_a_changed_tree_head_or_another_published_head_fails(
+    bundle: tuple[Path, Ed25519PrivateKey],
+) -> None:
+    path, key = bundle
+    out = path.with_name("size.zip")
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name == "audit/tree_head.json":
+            head = json.loads(data)
+            head["tree_size"] += 1
+            return json.dumps(head).encode()
+        return data
+
+    await asyncio.to_thread(rewrite, path, out, edit)
+    verdict = await asyncio.to_thread(verify_bundle, out)
+    assert not verdict.ok
+    assert "signature does not verify" in verdict.problems[0]
+    other = sign_tree_head(key, 99, b"\1" * 32, 1)
+    verdict = await asyncio.to_thread(verify_bundle, path, None, other)
+    assert not verdict.ok and "is not the published tree head" in verdict.problems[0]
+
+
+async def test_malformed_bundles_are_reported_not_raised(
+    bundle: tuple[Path, Ed25519PrivateKey], tmp_path: Path
+) -> None:
+    path, _ = bundle
+    junk = tmp_path / "junk.zip"
+    await asyncio.to_thread(junk.write_bytes, b"not a zip")
+    verdict = await asyncio.to_thread(verify_bundle, junk)
+    assert not verdict.ok and "not a readable zip" in verdict.problems[0]
+
+    bare = tmp_path / "bare.zip"
+    await asyncio.to_thread(rewrite, path, bare, lambda n, d: None if n.startswith("audit/") else d)
+    verdict = await asyncio.to_thread(verify_bundle, bare)
+    assert not verdict.ok
+    assert "audit/tree_head.json: missing, so no proof can be checked" in verdict.problems
+    assert "audit/entries.jsonl: missing" in verdict.problems
+
+    garbled = tmp_path / "garbled.zip"
+    await asyncio.to_thread(
+        rewrite, path, garbled, lines_edit(lambda lines: [b"{not json\n", *lines[1:]])
+    )
+    verdict = await asyncio.to_thread(verify_bundle, garbled)
+    assert not verdict.ok
+    assert verdict.problems[0].startswith("audit/entries.jsonl line 1: unreadable")
+
+    def duplicate() -> None:
+        with zipfile.ZipFile(path, "a") as zf, pytest.warns(UserWarning, match="Duplicate"):
+            zf.writestr("calls.jsonl", b"{}\n")
+
+    await asyncio.to_thread(duplicate)
+    verdict = await asyncio.to_thread(verify_bundle, path)
+    assert not verdict.ok and "calls.jsonl: appears more than once" in verdict.problems[0]
+
+
+def test_the_writer_refuses_bad_or_repeated_names(tmp_path: Path) -> None:
+    with (tmp_path / "w.zip").open("wb") as fh:
+        writer = BundleWriter(fh)
+        writer.add_bytes("a.txt", b"a")
+        for name in ("a.txt", "manifest.json", "../evil", "/abs", ""):
+            with pytest.raises(ValueError):
+                writer.add_bytes(name, b"x")
+        writer.finish()
+    with zipfile.ZipFile(tmp_path / "w.zip") as zf:
+        assert zf.namelist() == ["a.txt", "manifest.json"]
+        assert json.loads(zf.read("manifest.json"))["files"] == {
+            "a.txt": hashlib.sha256(b"a").hexdigest()
+        }
