@@ -82,6 +82,10 @@ REMOTE_PLAYING = """() => {
   const v = document.querySelector('[data-testid="remote-video"]');
   return v && v.videoWidth > 0 && v.currentTime > 0.5;
 }"""
+LOCAL_PLAYING = """() => {
+  const v = document.querySelector('[data-testid="local-video"]');
+  return v && v.videoWidth > 0;
+}"""
 SIZE = "sel => { const v = document.querySelector(sel); return [v.videoWidth, v.videoHeight]; }"
 AUDIO_ENABLED = """() => document.querySelector('[data-testid="local-video"]')
   .srcObject.getAudioTracks()[0].enabled"""
@@ -103,6 +107,7 @@ def test_video_call_between_two_browsers(browser: Any, server: Server) -> None:
         page.wait_for_function(TIMER_RUNS)
     # each side's remote video plays at the size the other side's camera sends
     for me, other in ((client, freelancer), (freelancer, client)):
+        other.wait_for_function(LOCAL_PLAYING, timeout=15000)
         remote = me.evaluate(SIZE, '[data-testid="remote-video"]')
         local = other.evaluate(SIZE, '[data-testid="local-video"]')
         assert remote == local and remote[0] >= 320, (remote, local)
