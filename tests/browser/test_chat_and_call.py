@@ -82,18 +82,26 @@ REMOTE_PLAYING = """() => {
   const v = document.querySelector('[data-testid="remote-video"]');
   return v && v.videoWidth > 0 && v.currentTime > 0.5;
 }"""
-LOCAL_PLAYING = """() => {
-  const v = document.querySelector('[data-testid="local-video"]');
-  return v && v.videoWidth > 0;
+# The frame size the other side's fake camera really captures (not what we asked for).
+CAMERA_SIZE = """() => {
+  const s = document.querySelector('[data-testid="local-video"]')
+    .srcObject.getVideoTracks()[0].getSettings();
+  return [s.width, s.height];
 }"""
-SIZE = "sel => { const v = document.querySelector(sel); return [v.videoWidth, v.videoHeight]; }"
+REMOTE_AT_SIZE = """([w, h]) => {
+  const v = document.querySelector('[data-testid="remote-video"]');
+  return v.videoWidth === w && v.videoHeight === h;
+}"""
+REMOTE_TIME = "() => document.querySelector('[data-testid=\"remote-video\"]').currentTime"
+REMOTE_ADVANCED = (
+    "t => document.querySelector('[data-testid=\"remote-video\"]').currentTime > t + 1"
+)
 AUDIO_ENABLED = """() => document.querySelector('[data-testid="local-video"]')
   .srcObject.getAudioTracks()[0].enabled"""
 TOLD_MUTED = """() => document.querySelector('[data-testid="remote-muted"]')
   .textContent.includes('muted')"""
-TIMER_RUNS = (
-    "() => document.querySelector('[data-testid=\"call-timer\"]').textContent.includes(':')"
-)
+TIMER_RUNS = """() => /^\\d{2}:\\d{2}$/.test(
+  document.querySelector('[data-testid="call-timer"]').textContent)"""
 
 
 def test_video_call_between_two_browsers(browser: Any, server: Server) -> None:
@@ -104,22 +112,27 @@ def test_video_call_between_two_browsers(browser: Any, server: Server) -> None:
     freelancer.get_by_test_id("call-accept").click()
     for page in (client, freelancer):
         page.wait_for_function(REMOTE_PLAYING, timeout=30000)
-        page.wait_for_function(TIMER_RUNS)
-    # each side's remote video plays at the size the other side's camera sends
+        page.wait_for_function(TIMER_RUNS)  # mm:ss since connected
+    # each side's remote video plays at the size the other side's camera captures, and plays on
     for me, other in ((client, freelancer), (freelancer, client)):
-        other.wait_for_function(LOCAL_PLAYING, timeout=15000)
-        remote = me.evaluate(SIZE, '[data-testid="remote-video"]')
-        local = other.evaluate(SIZE, '[data-testid="local-video"]')
-        assert remote == local and remote[0] >= 320, (remote, local)
-    # mute: the client's audio track is disabled and the freelancer is told
+        width, height = other.evaluate(CAMERA_SIZE)
+        assert width >= 320 and height > 0, (width, height)
+        # the encoder may start small while bandwidth estimation ramps up: wait for full size
+        me.wait_for_function(REMOTE_AT_SIZE, arg=[width, height], timeout=30000)
+        me.wait_for_function(REMOTE_ADVANCED, arg=me.evaluate(REMOTE_TIME), timeout=10000)
+    # mute: the client's audio track is disabled, the button says so, and the freelancer is told
     client.get_by_test_id("call-mute").click()
     assert client.evaluate(AUDIO_ENABLED) is False
+    assert client.get_by_test_id("call-mute").get_attribute("aria-pressed") == "true"
     freelancer.wait_for_function(TOLD_MUTED)
     client.get_by_test_id("call-hangup").click()
     for page in (client, freelancer):
         item = page.get_by_test_id("call-log-item")
         item.wait_for(timeout=20000)
-        assert "Video call" in item.inner_text() and "completed" in item.inner_text()
+        text = item.inner_text()
+        assert "Video call" in text and "completed" in text, text
+        assert item.get_attribute("data-outcome") == "completed"
+        assert page.get_by_test_id("in-call").count() == 0
 
 
 def test_schedule_a_call_and_download_the_invite(browser: Any, server: Server) -> None:

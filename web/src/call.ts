@@ -61,6 +61,9 @@ export class CallSession {
   private offered = false;
   private statsTimer: number | undefined;
   private restarting = false;
+  /** Whether our microphone / camera are on (mute and camera-off keep the tracks, disabled). */
+  audioEnabled = true;
+  videoEnabled = true;
   onQuality: (q: Quality) => void = () => {};
   onError: (message: string) => void = () => {};
 
@@ -135,6 +138,8 @@ export class CallSession {
   }
 
   setTrackEnabled(kind: "audio" | "video", enabled: boolean): void {
+    if (kind === "audio") this.audioEnabled = enabled;
+    else this.videoEnabled = enabled;
     for (const track of this.local.getTracks()) if (track.kind === kind) track.enabled = enabled;
   }
 
@@ -169,6 +174,10 @@ export class Ringer {
   private timer: number | undefined;
 
   start(): void {
+    if (this.ctx) return; // already ringing
+    // Browsers only let a page make sound after the person has interacted with it; without
+    // that the visual prompt is the whole alert (and no AudioContext warning is logged).
+    if (navigator.userActivation && !navigator.userActivation.hasBeenActive) return;
     try {
       this.ctx = new AudioContext();
     } catch {

@@ -24,13 +24,13 @@ export function lastSeq(messages: Message[]): number {
   return messages.length ? messages[messages.length - 1].seq : 0;
 }
 
-/** 65 -> "1:05", 3725 -> "1:02:05". */
+/** mm:ss, with hours only when needed: 65 -> "01:05", 3725 -> "1:02:05". */
 export function formatDuration(totalSeconds: number): string {
-  const s = Math.max(0, Math.floor(totalSeconds));
+  const s = Number.isFinite(totalSeconds) ? Math.max(0, Math.floor(totalSeconds)) : 0;
   const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = String(s % 60).padStart(2, "0");
-  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
+  const mm = String(Math.floor((s % 3600) / 60)).padStart(2, "0");
+  const ss = String(s % 60).padStart(2, "0");
+  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
 /** A timestamp in the viewer's zone, with the zone made explicit ("14:05 CET"). */
@@ -92,4 +92,12 @@ export function describeCall(body: Record<string, unknown>): string {
   const reason = body.end_reason ? REASON_WORDS[String(body.end_reason)] : undefined;
   if (reason && reason !== outcome) parts.push(reason);
   return parts.filter(Boolean).join(" · ");
+}
+
+/** What the other party's mute/camera state means, in words ("" when all is on). */
+export function describeRemoteMedia(name: string, audio: boolean, video: boolean): string {
+  if (!audio && !video) return `${name} is muted and has the camera off`;
+  if (!audio) return `${name} is muted`;
+  if (!video) return `${name} has the camera off`;
+  return "";
 }

@@ -7,7 +7,15 @@ import { Api, ApiError, type CallState, type Config, type Me, type Thread } from
 import { renderAuditor } from "./auditor";
 import { CallSession, emitAck, getLocalMedia, mediaErrorMessage, Ringer, type DeviceChoice } from "./call";
 import { clear, h } from "./dom";
-import { describeCall, formatDuration, formatTime, lastSeq, mergeMessages, type Message } from "./format";
+import {
+  describeCall,
+  describeRemoteMedia,
+  formatDuration,
+  formatTime,
+  lastSeq,
+  mergeMessages,
+  type Message,
+} from "./format";
 
 const TOKEN_KEY = "interview.token";
 
@@ -23,6 +31,27 @@ interface State {
   session: CallSession | null;
   devices: DeviceChoice;
   names: Map<string, string>;
+  /** The live in-call view, updated in place while the call lasts. */
+  view: CallView | null;
+  /** What the other party last reported through call:media. */
+  remoteMedia: RemoteMedia | null;
+  /** The device-check preview stream, stopped before a call takes the devices. */
+  preview: MediaStream | null;
+  timer: number | undefined;
+}
+
+interface CallView {
+  callId: string;
+  session: CallSession | null;
+  root: HTMLElement;
+  update: (call: CallState) => void;
+}
+
+interface RemoteMedia {
+  call_id: string;
+  user_id: string;
+  audio: boolean;
+  video: boolean;
 }
 
 const state: State = {
@@ -37,6 +66,10 @@ const state: State = {
   session: null,
   devices: {},
   names: new Map(),
+  view: null,
+  remoteMedia: null,
+  preview: null,
+  timer: undefined,
 };
 const ringer = new Ringer();
 const app = document.getElementById("app") as HTMLElement;
@@ -197,9 +230,10 @@ function connectSocket(token: string): void {
   });
   socket.on("thread:new", () => void loadThreads().then(renderThreadList));
   socket.on("call:state", (call: CallState) => void onCallState(call));
-  socket.on("call:media", (info: { user_id: string; audio: boolean; video: boolean }) => {
-    const el = document.querySelector('[data-testid="remote-muted"]');
-    if (el) el.textContent = info.audio ? "" : `${nameOf(info.user_id)} is muted`;
+  socket.on("call:media", (info: RemoteMedia) => {
+    if (info.user_id === state.me?.user_id) return; // our own other tab
+    state.remoteMedia = info;
+    if (state.call && state.view) state.view.update(state.call);
   });
   socket.on("call:notice", (info: { notice: string }) => showBanner(info.notice));
 }
@@ -240,6 +274,7 @@ async function joinThread(threadId: string): Promise<void> {
 }
 
 async function openThread(thread: Thread): Promise<void> {
+  stopPreview();
   state.thread = thread;
   state.messages = [];
   window.history.replaceState(null, "", `#thread=${thread.id}`);
@@ -303,6 +338,8 @@ function renderThreadView(): void {
         h("button", { class: "link", "data-testid": "device-check", onclick: () => void deviceCheck() }, "Check devices"),
       ),
     ),
+    h("div", { id: "call-alerts" }),
+    h("div", { id: "device-area" }),
     h("div", { id: "call-area" }),
     h("ol", { class: "messages", "data-testid": "message-list", id: "messages" }),
     h("div", { class: "composer" }, input, h("button", { "data-testid": "message-send", onclick: () => void send() }, "Send")),
@@ -353,24 +390,39 @@ function renderMessage(m: Message): HTMLElement {
         { ...base, class: `msg ${mine ? "mine" : ""}` },
         h("div", { class: "meta" }, nameOf(m.author_id), " · ", time),
         h("div", { class: "text" }, String(body.text ?? "")),
-        policy ? h("div", { class: "flag" }, `Flagged: ${policy.labels.join(", ")}`) : null,
+        policy ? h("div", { class: "flag", "data-testid": "policy-flag" }, policyFlag(policy.action, policy.labels)) : null,
       );
     }
     case "policy":
       return h(
         "li",
         { ...base, class: "notice policy" },
-        h("div", { "data-testid": "policy-notice" }, String(body.notice ?? "")),
+        h("div", { "data-testid": "policy-notice", role: "note" }, h("strong", {}, "Platform policy: "), String(body.notice ?? "")),
         time,
       );
-    case "call":
+    case "call": {
+      const started = typeof body.started_at === "string" ? body.started_at : m.created_at;
       return h(
         "li",
         { ...base, class: "card call" },
-        h("div", { "data-testid": "call-log-item" }, describeCall(body)),
-        h("div", { class: "muted" }, `started by ${nameOf(String(body.initiator_id))} · `, time),
-        body.recording ? h("div", { class: "muted" }, "Recorded with both parties' consent") : null,
+        h(
+          "div",
+          {
+            "data-testid": "call-log-item",
+            "data-outcome": String(body.outcome ?? ""),
+            "data-call-kind": String(body.kind ?? ""),
+          },
+          h("strong", {}, describeCall(body)),
+          h(
+            "div",
+            { class: "muted" },
+            `started by ${nameOf(String(body.initiator_id))} · `,
+            h("time", { datetime: started }, formatTime(started, undefined, true)),
+          ),
+          body.recording ? h("div", { class: "muted" }, "Recorded with both parties' consent") : null,
+        ),
       );
+    }
     case "recording":
       return h("li", { ...base, class: "card" }, "A recording of this call was saved for review. ", time);
     case "meeting":
@@ -387,6 +439,14 @@ function renderMessage(m: Message): HTMLElement {
     default:
       return h("li", { ...base, class: "notice" }, String(body.text ?? ""), " · ", time);
   }
+}
+
+/** The line under a text message that the contact policy redacted or flagged. */
+function policyFlag(action: string, labels: string[]): string {
+  const what = labels.map((l) => l.replaceAll("_", " ")).join(", ");
+  return action === "redact"
+    ? `Hidden under the platform's contact policy: ${what}`
+    : `Flagged under the platform's contact policy: ${what}`;
 }
 
 // --------------------------------------------------------------------- scheduling
@@ -552,6 +612,8 @@ async function createZoom(): Promise<void> {
 // ------------------------------------------------------------------------- calls
 async function startCall(kind: "audio" | "video"): Promise<void> {
   if (!state.socket || !state.thread || state.call) return;
+  clearCallError();
+  stopPreview();
   let local: MediaStream;
   try {
     local = await getLocalMedia(kind, state.devices);
@@ -564,13 +626,28 @@ async function startCall(kind: "audio" | "video"): Promise<void> {
     return showCallError(ack.reason ?? "The call could not start.");
   }
   state.call = ack.call as CallState;
+  // The initiator offers while the other side is still ringing, so media is ready on accept.
   await beginMedia(local);
 }
 
 async function beginMedia(local: MediaStream): Promise<void> {
   if (!state.socket || !state.call) return;
-  const { ice_servers } = await state.api.get<{ ice_servers: RTCIceServer[] }>("/api/ice-servers");
-  const session = new CallSession(state.socket, state.call.call_id, local, ice_servers);
+  const callId = state.call.call_id;
+  let iceServers: RTCIceServer[];
+  try {
+    ({ ice_servers: iceServers } = await state.api.get<{ ice_servers: RTCIceServer[] }>("/api/ice-servers"));
+  } catch (error) {
+    local.getTracks().forEach((t) => t.stop());
+    showCallError(`The call could not connect: ${error instanceof Error ? error.message : String(error)}`);
+    await emitAck(state.socket, "call:hangup", { call_id: callId });
+    return endCallLocally();
+  }
+  if (state.call?.call_id !== callId) {
+    // The call ended (declined, cancelled) while we were fetching the ICE servers.
+    local.getTracks().forEach((t) => t.stop());
+    return;
+  }
+  const session = new CallSession(state.socket, callId, local, iceServers);
   state.session = session;
   session.onQuality = (q) => {
     const el = document.querySelector('[data-testid="call-quality"]');
@@ -596,7 +673,7 @@ async function onCallState(call: CallState): Promise<void> {
     return;
   }
   state.call = call;
-  if (call.state === "ringing" && call.callee_id === state.me?.user_id) ringer.start();
+  if (call.state === "ringing" && call.callee_id === state.me?.user_id && !state.session) ringer.start();
   else ringer.stop();
   renderCall();
 }
@@ -606,12 +683,15 @@ function endCallLocally(): void {
   state.session?.close();
   state.session = null;
   state.call = null;
+  state.remoteMedia = null;
   renderCall();
 }
 
 async function accept(): Promise<void> {
   if (!state.socket || !state.call) return;
   ringer.stop();
+  clearCallError();
+  stopPreview();
   const call = state.call;
   // Ask for the devices first so a denied permission is reported before the call connects.
   let local: MediaStream;
@@ -628,159 +708,234 @@ async function accept(): Promise<void> {
     return showCallError(ack.reason ?? "The call could not be accepted.");
   }
   state.call = ack.call as CallState;
+  // The callee offers right after accepting: no further click between accept and media.
   await beginMedia(local);
 }
 
-function showCallError(message: string): void {
-  const area = document.getElementById("call-area");
-  area?.querySelector('[data-testid="call-error"]')?.remove();
-  area?.prepend(h("p", { class: "error", role: "alert", "data-testid": "call-error" }, message));
+async function decline(callId: string): Promise<void> {
+  ringer.stop();
+  const ack = await emitAck(state.socket as Socket, "call:decline", { call_id: callId });
+  if (!ack.ok) showCallError(ack.reason ?? "The call could not be declined.");
 }
 
-let timerHandle: number | undefined;
+// Errors live outside #call-area so that the state change which usually follows an error
+// (e.g. the decline after a denied permission) does not wipe the explanation.
+function showCallError(message: string): void {
+  const alerts = document.getElementById("call-alerts");
+  if (!alerts) return showBanner(message);
+  clearCallError();
+  alerts.append(h("p", { class: "error", role: "alert", "data-testid": "call-error" }, message));
+}
+
+function clearCallError(): void {
+  document.querySelector('[data-testid="call-error"]')?.remove();
+}
+
+function stopTimer(): void {
+  window.clearInterval(state.timer);
+  state.timer = undefined;
+}
+
+function tickTimer(): void {
+  const el = document.querySelector('[data-testid="call-timer"]');
+  const call = state.call;
+  if (!el || !call) return;
+  const since = call.connected_at;
+  el.textContent = since
+    ? formatDuration((Date.now() - Date.parse(since)) / 1000)
+    : call.state === "ringing"
+      ? "Ringing…"
+      : "Connecting…";
+}
 
 function renderCall(): void {
   const area = document.getElementById("call-area");
   if (!area) return;
-  window.clearInterval(timerHandle);
-  clear(area);
   const call = state.call;
-  if (!call || call.thread_id !== state.thread?.id) return;
   const me = state.me?.user_id;
-  if (call.state === "ringing" && call.callee_id === me && !state.session) {
-    area.append(
-      h(
-        "div",
-        { class: "incoming", "data-testid": "incoming-call", role: "alertdialog" },
-        h("strong", {}, `Incoming ${call.kind} call from ${nameOf(call.initiator_id)}`),
-        h("button", { class: "accept", "data-testid": "call-accept", onclick: () => void accept() }, "Accept"),
-        h(
-          "button",
-          {
-            class: "decline",
-            "data-testid": "call-decline",
-            onclick: () => void emitAck(state.socket as Socket, "call:decline", { call_id: call.call_id }),
-          },
-          "Decline",
-        ),
-      ),
-    );
+  if (!call || call.thread_id !== state.thread?.id) {
+    stopTimer();
+    state.view = null;
+    clear(area);
     return;
   }
-  const session = state.session;
-  const localVideo = h("video", { "data-testid": "local-video", autoplay: true, muted: true, playsinline: true });
-  const remoteVideo = h("video", { "data-testid": "remote-video", autoplay: true, playsinline: true });
-  if (session) {
-    localVideo.srcObject = session.local;
-    localVideo.muted = true;
-    remoteVideo.srcObject = session.remote;
+  if (call.state === "ringing" && call.callee_id === me && !state.session) {
+    stopTimer();
+    state.view = null;
+    clear(area);
+    area.append(incomingPrompt(call));
+    return;
   }
-  const timer = h("span", { "data-testid": "call-timer" }, "0:00");
-  const tick = (): void => {
-    const since = state.call?.connected_at;
-    timer.textContent = since ? formatDuration((Date.now() - Date.parse(since)) / 1000) : call.state === "ringing" ? "Ringing…" : "Connecting…";
-  };
-  tick();
-  timerHandle = window.setInterval(tick, 1000);
-  let muted = false;
-  let cameraOff = false;
-  const consented = (call.consent ?? []).includes(me ?? "");
-  const recording = call.recording?.status === "recording";
-  area.append(
-    h(
-      "div",
-      { class: "in-call", "data-testid": "in-call", "data-state": call.state },
-      recording ? h("div", { class: "rec", "data-testid": "recording-indicator" }, "● REC — this call is being recorded") : null,
-      h("div", { class: "videos" }, remoteVideo, localVideo),
-      h("p", { class: "muted", "data-testid": "remote-muted" }),
-      h(
-        "div",
-        { class: "controls" },
-        timer,
-        h("span", { "data-testid": "call-quality", "data-quality": "unknown" }, "Network: …"),
-        h(
-          "button",
-          {
-            "data-testid": "call-mute",
-            "aria-pressed": "false",
-            onclick: (event: Event) => {
-              muted = !muted;
-              session?.setTrackEnabled("audio", !muted);
-              const button = event.currentTarget as HTMLButtonElement;
-              button.textContent = muted ? "Unmute" : "Mute";
-              button.setAttribute("aria-pressed", String(muted));
-              void emitAck(state.socket as Socket, "call:media", { call_id: call.call_id, audio: !muted, video: !cameraOff });
-            },
-          },
-          "Mute",
-        ),
-        call.kind === "video"
-          ? h(
-              "button",
-              {
-                "data-testid": "call-camera",
-                "aria-pressed": "false",
-                onclick: (event: Event) => {
-                  cameraOff = !cameraOff;
-                  session?.setTrackEnabled("video", !cameraOff);
-                  const button = event.currentTarget as HTMLButtonElement;
-                  button.textContent = cameraOff ? "Camera on" : "Camera off";
-                  button.setAttribute("aria-pressed", String(cameraOff));
-                  void emitAck(state.socket as Socket, "call:media", { call_id: call.call_id, audio: !muted, video: !cameraOff });
-                },
-              },
-              "Camera off",
-            )
-          : null,
-        state.config?.recording_policy !== "off"
-          ? h(
-              "button",
-              {
-                "data-testid": "call-record",
-                onclick: async () => {
-                  const ack = await emitAck(state.socket as Socket, "call:consent", { call_id: call.call_id, consent: !consented });
-                  if (!ack.ok) showCallError(ack.reason ?? "Consent could not be recorded.");
-                  else void onCallState(ack.call as CallState);
-                },
-              },
-              consented ? "Withdraw recording consent" : "Consent to recording",
-            )
-          : null,
-        h(
-          "button",
-          {
-            class: "hangup",
-            "data-testid": "call-hangup",
-            onclick: async () => {
-              await emitAck(state.socket as Socket, "call:hangup", { call_id: call.call_id });
-              endCallLocally();
-            },
-          },
-          "Hang up",
-        ),
-      ),
-    ),
+  // Update the live view in place: rebuilding it would detach the <video> elements, which
+  // pauses them and resets their size until the next frame.
+  const view = state.view;
+  if (view && view.callId === call.call_id && view.session === state.session && view.root.isConnected) {
+    view.update(call);
+    return;
+  }
+  clear(area);
+  state.view = buildCallView(call, state.session);
+  area.append(state.view.root);
+  state.view.update(call);
+  stopTimer();
+  tickTimer();
+  state.timer = window.setInterval(tickTimer, 1000);
+}
+
+function incomingPrompt(call: CallState): HTMLElement {
+  const title = `Incoming ${call.kind} call from ${nameOf(call.initiator_id)}`;
+  return h(
+    "div",
+    { class: "incoming", "data-testid": "incoming-call", role: "alertdialog", "aria-label": title },
+    h("strong", {}, title),
+    h("button", { class: "accept", "data-testid": "call-accept", onclick: () => void accept() }, "Accept"),
+    h("button", { class: "decline", "data-testid": "call-decline", onclick: () => void decline(call.call_id) }, "Decline"),
   );
 }
 
+function buildCallView(call: CallState, session: CallSession | null): CallView {
+  const me = state.me?.user_id ?? "";
+  const localVideo = h("video", {
+    "data-testid": "local-video",
+    autoplay: true,
+    muted: true,
+    playsinline: true,
+    "aria-label": "Your camera",
+  });
+  const remoteVideo = h("video", {
+    "data-testid": "remote-video",
+    autoplay: true,
+    playsinline: true,
+    "aria-label": "The other party",
+  });
+  if (session) {
+    localVideo.srcObject = session.local;
+    localVideo.muted = true; // the attribute alone does not mute a MediaStream source
+    remoteVideo.srcObject = session.remote;
+  }
+  const remoteMuted = h("p", { class: "muted", "data-testid": "remote-muted", "aria-live": "polite" });
+  const rec = h("div", { class: "rec", "data-testid": "recording-indicator", hidden: true }, "● REC — this call is being recorded");
+  const sendMedia = (): void => {
+    if (!session) return;
+    void emitAck(state.socket as Socket, "call:media", {
+      call_id: call.call_id,
+      audio: session.audioEnabled,
+      video: session.videoEnabled,
+    });
+  };
+  const mute = h("button", { "data-testid": "call-mute", "aria-pressed": "false", disabled: !session }, "Mute");
+  const camera = h("button", { "data-testid": "call-camera", "aria-pressed": "false", disabled: !session }, "Camera off");
+  const paintButtons = (): void => {
+    const audioOn = session?.audioEnabled ?? true;
+    const videoOn = session?.videoEnabled ?? true;
+    mute.textContent = audioOn ? "Mute" : "Unmute";
+    mute.setAttribute("aria-pressed", String(!audioOn));
+    camera.textContent = videoOn ? "Camera off" : "Camera on";
+    camera.setAttribute("aria-pressed", String(!videoOn));
+  };
+  mute.addEventListener("click", () => {
+    session?.setTrackEnabled("audio", !session.audioEnabled);
+    paintButtons();
+    sendMedia();
+  });
+  camera.addEventListener("click", () => {
+    session?.setTrackEnabled("video", !session.videoEnabled);
+    paintButtons();
+    sendMedia();
+  });
+  paintButtons();
+  let current = call;
+  const record =
+    state.config?.recording_policy !== "off"
+      ? h("button", {
+          "data-testid": "call-record",
+          onclick: async () => {
+            const consented = (current.consent ?? []).includes(me);
+            const ack = await emitAck(state.socket as Socket, "call:consent", { call_id: current.call_id, consent: !consented });
+            if (!ack.ok) showCallError(ack.reason ?? "Consent could not be recorded.");
+            else void onCallState(ack.call as CallState);
+          },
+        })
+      : null;
+  const root = h(
+    "div",
+    { class: "in-call", "data-testid": "in-call", "data-call-id": call.call_id, role: "region", "aria-label": `${call.kind} call` },
+    rec,
+    h("div", { class: "videos" }, remoteVideo, localVideo),
+    remoteMuted,
+    h(
+      "div",
+      { class: "controls" },
+      h("span", { "data-testid": "call-timer", role: "timer", "aria-label": "Call duration" }, ""),
+      h("span", { "data-testid": "call-quality", "data-quality": "unknown" }, "Network: …"),
+      mute,
+      call.kind === "video" ? camera : null,
+      record,
+      h(
+        "button",
+        {
+          class: "hangup",
+          "data-testid": "call-hangup",
+          onclick: async () => {
+            const ack = await emitAck(state.socket as Socket, "call:hangup", { call_id: current.call_id });
+            if (!ack.ok && ack.code === "timeout") showCallError(ack.reason ?? "The server did not confirm the hang-up.");
+            endCallLocally();
+          },
+        },
+        "Hang up",
+      ),
+    ),
+  );
+  return {
+    callId: call.call_id,
+    session,
+    root,
+    update: (next: CallState) => {
+      current = next;
+      root.setAttribute("data-state", next.state);
+      rec.hidden = next.recording?.status !== "recording";
+      if (record) {
+        record.textContent = (next.consent ?? []).includes(me) ? "Withdraw recording consent" : "Consent to recording";
+      }
+      const remote = state.remoteMedia;
+      remoteMuted.textContent =
+        remote && remote.call_id === next.call_id ? describeRemoteMedia(nameOf(remote.user_id), remote.audio, remote.video) : "";
+      tickTimer();
+    },
+  };
+}
+
+function stopPreview(): void {
+  state.preview?.getTracks().forEach((t) => t.stop());
+  state.preview = null;
+  const area = document.getElementById("device-area");
+  if (area) clear(area);
+}
+
+// The device check has its own area: it never hides an incoming call, and whatever it picks
+// is used by the next call without any extra click between accept and the call.
 async function deviceCheck(): Promise<void> {
-  const area = document.getElementById("call-area");
+  const area = document.getElementById("device-area");
   if (!area) return;
-  clear(area);
+  stopPreview();
+  clearCallError();
   let stream: MediaStream;
   try {
     stream = await getLocalMedia("video", state.devices);
   } catch (error) {
     return showCallError(mediaErrorMessage(error));
   }
+  state.preview = stream;
   const devices = await navigator.mediaDevices.enumerateDevices();
-  const preview = h("video", { autoplay: true, muted: true, playsinline: true, "data-testid": "device-preview" });
+  const preview = h("video", { autoplay: true, muted: true, playsinline: true, "data-testid": "device-preview", "aria-label": "Camera preview" });
+  preview.muted = true;
   preview.srcObject = stream;
   const select = (kind: MediaDeviceKind, key: "audioId" | "videoId", label: string): HTMLElement => {
     const sel = h("select", { "aria-label": label, "data-testid": `device-${key}` });
+    const inUse = stream.getTracks().find((t) => t.kind === (kind === "videoinput" ? "video" : "audio"))?.getSettings().deviceId;
     for (const d of devices.filter((x) => x.kind === kind)) {
       const opt = h("option", { value: d.deviceId }, d.label || label);
-      if (state.devices[key] === d.deviceId) opt.selected = true;
+      if ((state.devices[key] ?? inUse) === d.deviceId) opt.selected = true;
       sel.append(opt);
     }
     sel.addEventListener("change", () => {
@@ -792,11 +947,11 @@ async function deviceCheck(): Promise<void> {
   area.append(
     h(
       "div",
-      { class: "device-check" },
+      { class: "device-check", role: "group", "aria-label": "Camera and microphone check" },
       preview,
       select("videoinput", "videoId", "Camera"),
       select("audioinput", "audioId", "Microphone"),
-      h("button", { onclick: () => { stream.getTracks().forEach((t) => t.stop()); renderCall(); } }, "Done"),
+      h("button", { "data-testid": "device-done", onclick: () => stopPreview() }, "Done"),
     ),
   );
 }

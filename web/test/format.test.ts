@@ -3,7 +3,9 @@ import { test } from "node:test";
 
 import {
   describeCall,
+  describeRemoteMedia,
   formatDuration,
+  formatTime,
   lastSeq,
   mergeMessages,
   qualityFrom,
@@ -35,10 +37,12 @@ test("mergeMessages dedupes by seq and keeps order", () => {
 });
 
 test("formatDuration", () => {
-  assert.equal(formatDuration(0), "0:00");
-  assert.equal(formatDuration(65), "1:05");
+  assert.equal(formatDuration(0), "00:00");
+  assert.equal(formatDuration(65), "01:05");
+  assert.equal(formatDuration(599.9), "09:59");
   assert.equal(formatDuration(3725), "1:02:05");
-  assert.equal(formatDuration(-3), "0:00");
+  assert.equal(formatDuration(-3), "00:00");
+  assert.equal(formatDuration(Number.NaN), "00:00");
 });
 
 test("qualityFrom thresholds", () => {
@@ -51,7 +55,26 @@ test("qualityFrom thresholds", () => {
 test("describeCall", () => {
   assert.equal(
     describeCall({ kind: "video", outcome: "completed", connected_seconds: 192, end_reason: "hangup" }),
-    "Video call · completed · 3:12 · hung up",
+    "Video call · completed · 03:12 · hung up",
   );
   assert.equal(describeCall({ kind: "audio", outcome: "missed", end_reason: "missed" }), "Audio call · missed · not answered");
+});
+
+test("describeRemoteMedia", () => {
+  assert.equal(describeRemoteMedia("Ana", true, true), "");
+  assert.equal(describeRemoteMedia("Ana", false, true), "Ana is muted");
+  assert.equal(describeRemoteMedia("Ana", true, false), "Ana has the camera off");
+  assert.match(describeRemoteMedia("Ana", false, false), /muted.*camera off/);
+});
+
+test("formatTime makes the zone explicit", () => {
+  const utc = formatTime("2026-03-01T14:05:00Z", "UTC");
+  assert.match(utc, /(14|0?2):05/); // 24 h or 12 h, by locale
+  assert.match(utc, /UTC/);
+  // The same instant in another zone shows that zone's clock and name.
+  const tokyo = formatTime("2026-03-01T14:05:00Z", "Asia/Tokyo");
+  assert.match(tokyo, /(23|11):05/);
+  assert.match(tokyo, /GMT\+9|JST/);
+  assert.match(formatTime("2026-03-01T14:05:00Z", "UTC", true), /2026/);
+  assert.equal(formatTime("not a date"), "not a date");
 });
