@@ -34,9 +34,9 @@ class LogSnapshot:
     entries: list[str]
     leaves: list[bytes]
 
-    def tree(self) -> merkle.MerkleTree:
+    def tree(self) -> merkle.MerkleLog:
         """The whole tree (blocking, O(n) hashes: call it in a thread for big logs)."""
-        return merkle.MerkleTree(self.leaves)
+        return merkle.MerkleLog(self.leaves)
 
     def leaf_index(self, audit_id: int) -> int:
         """The leaf index of the row with this id; ``NotFound`` if there is none."""
@@ -119,8 +119,8 @@ async def consistency(store: SqlStore, first: int, second: int) -> dict[str, obj
         )
 
     def prove() -> tuple[bytes, bytes, list[bytes]]:
-        tree = merkle.MerkleTree(leaves)
-        return merkle.root(leaves[:first]), tree.root, tree.consistency_proof(first)
+        tree = merkle.MerkleLog(leaves)
+        return tree.root_at(first), tree.root, tree.consistency_proof(first)
 
     first_root, second_root, proof = await asyncio.to_thread(prove)
     return {

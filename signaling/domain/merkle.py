@@ -4,17 +4,20 @@
 - the tree over n > 1 leaves splits at the largest power of two smaller than n;
 - the empty tree's root is SHA-256 of the empty string.
 
-The tree is built level by level: pairing neighbours and carrying an odd last node up
-unchanged gives exactly the RFC's split tree, and every subtree the RFC's PATH and PROOF
-recursions name is one node of some level (node ``j`` of level ``L`` covers the leaves
-``[j * 2**L, min((j + 1) * 2**L, n))``). So :class:`MerkleTree` hashes each node once and then
-answers inclusion and consistency proofs in O(log n).
+Every subtree the RFC's MTH, PATH and SUBPROOF recursions name covers ``[start, end)`` with
+``start`` a multiple of the smallest power of two ``2**L >= end - start``. When the range is
+full (``end - start == 2**L``) it is a *perfect* node: node ``start >> L`` of level ``L``, which
+never changes once its last leaf is appended. Otherwise it lies on the right edge of the tree
+of size ``end``, and its hash folds the O(log n) perfect nodes of the binary decomposition of
+``end - start`` from the right. :class:`MerkleLog` stores the perfect nodes (about 2n hashes,
+packed 32 bytes each, 64 MB for a million leaves), so its root after an append, and proofs at
+any size it has reached, cost O(log n) hashes (O(log² n) at worst for a consistency proof).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 HASH_SIZE = 32
@@ -57,78 +60,197 @@ def root(leaf_hashes: Sequence[bytes]) -> bytes:
     return level[0]
 
 
-class MerkleTree:
-    """Every level of the tree over a fixed list of leaf hashes.
+class MerkleLog:
+    """An append-only RFC 6962 log of leaf hashes with cheap roots and proofs at any size.
 
-    Building costs one hash per node (about n); the root is then O(1) and each proof
-    O(log n). Keep one tree to answer many proofs over a big log (an evidence bundle), rather
-    than calling :func:`inclusion_proof` once per entry.
+    Level ``L`` keeps, packed, the hash of every perfect subtree of ``2**L`` leaves completed
+    so far; the compact range of the whole log (:meth:`frontier`) is the last node of each
+    level whose bit is set in the size. An append hashes one node per trailing 1-bit of the
+    new index (two on average), and the current root folds the frontier (at most log2(n)
+    hashes, cached until the next append).
+
+    Appends must come from one thread at a time. Nothing already stored ever changes, so
+    proofs and roots for a size the log has reached may be computed in other threads while it
+    grows.
     """
 
-    def __init__(self, leaf_hashes: Sequence[bytes]) -> None:
-        levels: list[Sequence[bytes]] = [leaf_hashes]
-        while len(levels[-1]) > 1:
-            levels.append(_next_level(levels[-1]))
-        self._levels = levels
+    __slots__ = ("_levels", "_root", "_size")
+
+    def __init__(self, leaf_hashes: Iterable[bytes] = ()) -> None:
+        self._levels: list[bytearray] = [bytearray()]
+        self._size = 0
+        self._root: bytes | None = EMPTY_ROOT
+        self.extend(leaf_hashes)
 
     @property
     def size(self) -> int:
         """The number of leaves."""
-        return len(self._levels[0])
+        return self._size
+
+    def __len__(self) -> int:
+        return self._size
 
     @property
     def root(self) -> bytes:
-        """MTH of all the leaves (SHA-256 of nothing for an empty tree)."""
-        return self._levels[-1][0] if self.size else EMPTY_ROOT
+        """MTH of all the leaves (SHA-256 of nothing for an empty log)."""
+        if self._root is None:
+            self._root = self._range(0, self._size)
+        return self._root
+
+    def root_at(self, size: int) -> bytes:
+        """MTH of the first ``size`` leaves (any size the log has reached)."""
+        self._check_size(size)
+        if size == self._size:
+            return self.root
+        return self._range(0, size) if size else EMPTY_ROOT
 
     def leaf(self, index: int) -> bytes:
         """The leaf hash at ``index``."""
-        return self._levels[0][index]
+        if not 0 <= index < self._size:
+            raise IndexError(f"leaf index {index} is outside a log of size {self._size}")
+        return self._node(0, index)
 
-    def _node(self, start: int, end: int) -> bytes:
-        """MTH(D[start:end]) for a subtree of the RFC decomposition (a node of one level)."""
-        level = (end - start - 1).bit_length()
-        assert start % (1 << level) == 0 and end == min(start + (1 << level), self.size)
-        return self._levels[level][start >> level]
+    def frontier(self) -> list[bytes]:
+        """The compact range ``[0, size)``: one perfect subtree per set bit of the size,
+        largest (leftmost) first. The root folds these from the right."""
+        n = self._size
+        return [
+            self._node(level, (n >> level) - 1)
+            for level in range(n.bit_length() - 1, -1, -1)
+            if n >> level & 1
+        ]
 
-    def inclusion_proof(self, index: int) -> list[bytes]:
-        """The audit path of leaf ``index`` (RFC 6962 PATH), deepest sibling first."""
-        if not 0 <= index < self.size:
-            raise ValueError(f"leaf index {index} is outside a tree of size {self.size}")
+    def append(self, leaf_hash: bytes) -> int:
+        """Add one leaf hash; returns its index."""
+        if not isinstance(leaf_hash, bytes) or len(leaf_hash) != HASH_SIZE:
+            raise ValueError("a leaf hash is 32 bytes")
+        levels = self._levels
+        index = self._size
+        levels[0] += leaf_hash
+        node, level, i = leaf_hash, 0, index
+        while i & 1:  # this leaf completes a perfect subtree at each trailing 1-bit
+            left = levels[level][(i - 1) * HASH_SIZE : i * HASH_SIZE]
+            node = _sha256(b"\x01" + left + node).digest()
+            level += 1
+            i >>= 1
+            if level == len(levels):
+                levels.append(bytearray())
+            levels[level] += node
+        self._size = index + 1
+        self._root = None
+        return index
+
+    def append_entry(self, entry: bytes) -> int:
+        """Add an entry (hashed as a leaf); returns its index."""
+        return self.append(leaf_hash(entry))
+
+    def extend(self, leaf_hashes: Iterable[bytes]) -> None:
+        """Add many leaf hashes, hashing each new level in one pass (bulk loading a log)."""
+        batch = leaf_hashes if isinstance(leaf_hashes, list) else list(leaf_hashes)
+        if not batch:
+            return
+        if any(not isinstance(h, bytes) or len(h) != HASH_SIZE for h in batch):
+            raise ValueError("a leaf hash is 32 bytes")
+        levels = self._levels
+        sha = _sha256
+        self._size += len(batch)
+        self._root = None
+        fresh: list[bytes] = batch
+        level = 0
+        while fresh:
+            stored = levels[level]
+            before = len(stored) // HASH_SIZE
+            stored += b"".join(fresh)
+            # An unpaired node already stored at this level pairs with the first fresh one.
+            pending = (
+                [bytes(stored[(before - 1) * HASH_SIZE : before * HASH_SIZE]), *fresh]
+                if before % 2
+                else fresh
+            )
+            # Lists of bytes, not slices of the packed level: this is the bulk-load hot loop.
+            fresh = [
+                sha(b"\x01" + pending[i] + pending[i + 1]).digest()
+                for i in range(0, len(pending) - 1, 2)
+            ]
+            level += 1
+            if fresh and level == len(levels):
+                levels.append(bytearray())
+
+    def inclusion_proof(self, index: int, size: int | None = None) -> list[bytes]:
+        """The audit path of leaf ``index`` in the tree of the first ``size`` leaves (default:
+        all), RFC 6962 PATH, deepest sibling first."""
+        n = self._size if size is None else size
+        self._check_size(n)
+        if not 0 <= index < n:
+            raise ValueError(f"leaf index {index} is outside a tree of size {n}")
         proof = []
-        for level in self._levels[:-1]:
-            sibling = index ^ 1
-            if sibling < len(level):  # no sibling: this node is carried up as it is
-                proof.append(level[sibling])
-            index >>= 1
+        start, end = 0, n
+        while end - start > 1:  # top down; PATH lists siblings bottom up, hence the reverse
+            k = _split(end - start)
+            if index < start + k:
+                proof.append(self._range(start + k, end))
+                end = start + k
+            else:
+                proof.append(self._range(start, start + k))
+                start += k
+        proof.reverse()
         return proof
 
-    def consistency_proof(self, old_size: int) -> list[bytes]:
-        """RFC 6962 PROOF(old_size, D[size]): the tree of the first ``old_size`` leaves is a
-        prefix of this one. Empty when ``old_size`` equals the size."""
-        if not 0 < old_size <= self.size:
-            raise ValueError(f"old size {old_size} is outside 1..{self.size}")
-        return self._subproof(old_size, 0, self.size, True)
+    def consistency_proof(self, old_size: int, new_size: int | None = None) -> list[bytes]:
+        """RFC 6962 PROOF(old_size, D[new_size]) (default new size: all the leaves): the tree
+        of the first ``old_size`` leaves is a prefix of the newer one. Empty for equal sizes."""
+        n = self._size if new_size is None else new_size
+        self._check_size(n)
+        if not 0 < old_size <= n:
+            raise ValueError(f"old size {old_size} is outside 1..{n}")
+        proof = []
+        m, start, end, complete = old_size, 0, n, True
+        while m != end - start:  # SUBPROOF, top down, reversed at the end like PATH
+            k = _split(end - start)
+            if m <= k:
+                proof.append(self._range(start + k, end))
+                end = start + k
+            else:
+                proof.append(self._range(start, start + k))
+                start += k
+                m -= k
+                complete = False
+        if not complete:
+            proof.append(self._range(start, end))
+        proof.reverse()
+        return proof
 
-    def _subproof(self, m: int, start: int, end: int, complete: bool) -> list[bytes]:
-        # Recursion depth is log2(n), over indexes only: nothing is sliced or re-hashed.
-        n = end - start
-        if m == n:
-            return [] if complete else [self._node(start, end)]
-        k = _split(n)
-        if m <= k:
-            return [*self._subproof(m, start, start + k, complete), self._node(start + k, end)]
-        return [*self._subproof(m - k, start + k, end, False), self._node(start, start + k)]
+    def _check_size(self, size: int) -> None:
+        if not 0 <= size <= self._size:
+            raise ValueError(f"size {size} is outside 0..{self._size}")
+
+    def _node(self, level: int, index: int) -> bytes:
+        return bytes(self._levels[level][index * HASH_SIZE : (index + 1) * HASH_SIZE])
+
+    def _range(self, start: int, end: int) -> bytes:
+        """MTH(D[start:end]) for a subtree the RFC recursions name (``start`` aligned)."""
+        # Perfect subtrees from the left: sizes are the set bits of end - start, descending.
+        parts = []
+        remaining = end - start
+        while remaining:
+            level = remaining.bit_length() - 1
+            parts.append(self._node(level, start >> level))
+            start += 1 << level
+            remaining -= 1 << level
+        acc = parts.pop()
+        while parts:
+            acc = node_hash(parts.pop(), acc)
+        return acc
 
 
 def inclusion_proof(index: int, leaf_hashes: Sequence[bytes]) -> list[bytes]:
     """The audit path of leaf ``index`` in the tree over ``leaf_hashes`` (RFC 6962 PATH).
 
-    O(n) per call: for many proofs over one log, build a :class:`MerkleTree` once.
+    O(n) per call: for many proofs over one log, build a :class:`MerkleLog` once.
     """
     if not 0 <= index < len(leaf_hashes):
         raise ValueError(f"leaf index {index} is outside a tree of size {len(leaf_hashes)}")
-    return MerkleTree(leaf_hashes).inclusion_proof(index)
+    return MerkleLog(leaf_hashes).inclusion_proof(index)
 
 
 def consistency_proof(
@@ -136,8 +258,8 @@ def consistency_proof(
 ) -> list[bytes]:
     """RFC 6962 PROOF(old_size, D[new_size]) over the first ``new_size`` of ``leaf_hashes``.
 
-    The older two-argument form ``consistency_proof(old_size, leaf_hashes)`` (new size = all
-    the leaves) is still accepted.
+    O(n) per call, like :func:`inclusion_proof`. The older two-argument form
+    ``consistency_proof(old_size, leaf_hashes)`` (new size = all the leaves) is still accepted.
     """
     if leaf_hashes is None:
         if isinstance(new_size, int):
@@ -147,8 +269,7 @@ def consistency_proof(
         raise TypeError("new_size must be an int")
     if not 0 <= new_size <= len(leaf_hashes):
         raise ValueError(f"new size {new_size} is outside 0..{len(leaf_hashes)}")
-    leaves = leaf_hashes if new_size == len(leaf_hashes) else leaf_hashes[:new_size]
-    return MerkleTree(leaves).consistency_proof(old_size)
+    return MerkleLog(leaf_hashes[:new_size]).consistency_proof(old_size)
 
 
 def _well_formed(*hashes: bytes) -> bool:

@@ -68,7 +68,7 @@ def test_known_values() -> None:
 @given(st.integers(min_value=0, max_value=300))
 def test_root_and_paths_match_the_rfc_definitions(n: int) -> None:
     leaves = make(n)
-    tree = merkle.MerkleTree(leaves)
+    tree = merkle.MerkleLog(leaves)
     assert merkle.root(leaves) == tree.root == reference_root(leaves)
     assert tree.size == n
     for i in range(n):
@@ -80,7 +80,7 @@ def test_root_and_paths_match_the_rfc_definitions(n: int) -> None:
 def test_every_proof_verifies_up_to_64_leaves() -> None:
     for n in range(1, 65):
         leaves = make(n)
-        tree = merkle.MerkleTree(leaves)
+        tree = merkle.MerkleLog(leaves)
         for i in range(n):
             assert merkle.verify_inclusion(leaves[i], i, n, tree.inclusion_proof(i), tree.root)
         for m in range(1, n + 1):
@@ -164,4 +164,123 @@ def test_equal_sizes_and_bad_arguments() -> None:
     with pytest.raises(ValueError):
         merkle.consistency_proof(3, 6, leaves)
     with pytest.raises(ValueError):
-        merkle.MerkleTree(leaves).consistency_proof(6)
+        merkle.MerkleLog(leaves).consistency_proof(6)
+
+
+# The certificate-transparency test vectors (RFC 6962 reference code): eight entries, the
+# roots of every prefix, and proofs over them.
+CT_ENTRIES = [
+    bytes.fromhex(x)
+    for x in (
+        "",
+        "00",
+        "10",
+        "2021",
+        "3031",
+        "40414243",
+        "5051525354555657",
+        "606162636465666768696a6b6c6d6e6f",
+    )
+]
+CT_ROOTS = [
+    "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+    "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+    "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+    "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+    "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+    "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+    "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
+]
+H_01 = "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7"
+H_23 = "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"
+H_4567 = "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"
+H_5 = "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"
+H_67 = "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0"
+H_0123 = CT_ROOTS[3]
+H_45 = "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a"
+
+
+def test_certificate_transparency_vectors() -> None:
+    log = merkle.MerkleLog(merkle.leaf_hash(e) for e in CT_ENTRIES)
+    assert [log.root_at(n).hex() for n in range(1, 9)] == CT_ROOTS
+    vectors: list[tuple[list[bytes], list[str]]] = [
+        (log.inclusion_proof(0), [H_01, H_23, H_4567]),
+        (log.inclusion_proof(5), [H_5, H_67, H_0123]),
+        (log.inclusion_proof(2, 3), [CT_ROOTS[1]]),
+        (log.consistency_proof(1, 8), [H_01, H_23, H_4567]),
+        (log.consistency_proof(6, 8), [H_45, H_67, H_0123]),
+        (log.consistency_proof(2, 5), [H_23, H_5]),
+    ]
+    for proof, expected in vectors:
+        assert [p.hex() for p in proof] == expected
+    assert merkle.verify_consistency(
+        6, 8, bytes.fromhex(CT_ROOTS[5]), bytes.fromhex(CT_ROOTS[7]), log.consistency_proof(6)
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=40), max_size=12))
+def test_appends_and_batches_give_the_same_log(batches: list[int]) -> None:
+    """Each append keeps the frontier (the compact range) and the root exact, whatever mix of
+    single appends and bulk extends built the log."""
+    leaves = make(sum(batches), "b")
+    one_by_one = merkle.MerkleLog()
+    batched = merkle.MerkleLog()
+    for i, leaf in enumerate(leaves):
+        assert one_by_one.append(leaf) == i
+        frontier = one_by_one.frontier()
+        assert len(frontier) == (i + 1).bit_count()
+        folded = frontier[-1]
+        for node in reversed(frontier[:-1]):
+            folded = merkle.node_hash(node, folded)
+        assert one_by_one.root == folded == reference_root(leaves[: i + 1])
+    done = 0
+    for size in batches:
+        batched.extend(leaves[done : done + size])
+        done += size
+        assert batched.size == done and batched.root == reference_root(leaves[:done])
+    assert batched.frontier() == one_by_one.frontier()
+    assert [batched.leaf(i) for i in range(len(leaves))] == leaves
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=1, max_value=200), st.data())
+def test_proofs_at_older_sizes_match_the_rfc(n: int, data: st.DataObject) -> None:
+    """A grown log still answers for every size it passed through, as the tree heads signed
+    back then need."""
+    leaves = make(n, "h")
+    log = merkle.MerkleLog(leaves)
+    size = data.draw(st.integers(min_value=1, max_value=n))
+    old = data.draw(st.integers(min_value=1, max_value=size))
+    index = data.draw(st.integers(min_value=0, max_value=size - 1))
+    assert log.root_at(size) == reference_root(leaves[:size])
+    path = log.inclusion_proof(index, size)
+    assert path == reference_path(index, leaves[:size])
+    assert merkle.verify_inclusion(leaves[index], index, size, path, log.root_at(size))
+    proof = log.consistency_proof(old, size)
+    assert proof == reference_proof(old, leaves[:size])
+    assert merkle.verify_consistency(old, size, log.root_at(old), log.root_at(size), proof)
+
+
+def test_merkle_log_refuses_bad_input() -> None:
+    log = merkle.MerkleLog(make(3))
+    assert log.root_at(0) == merkle.EMPTY_ROOT and len(log) == 3
+    assert merkle.MerkleLog().root == merkle.EMPTY_ROOT and merkle.MerkleLog().frontier() == []
+    with pytest.raises(ValueError):
+        log.append(b"short")
+    with pytest.raises(ValueError):
+        log.extend([make(1)[0], b"x" * 33])
+    assert log.size == 3  # a refused batch adds nothing
+    with pytest.raises(IndexError):
+        log.leaf(3)
+    with pytest.raises(ValueError):
+        log.root_at(4)
+    with pytest.raises(ValueError):
+        log.inclusion_proof(0, 4)
+    with pytest.raises(ValueError):
+        log.inclusion_proof(2, 2)
+    with pytest.raises(ValueError):
+        log.consistency_proof(2, 4)
+    assert log.append_entry(b"entry") == 3
+    assert log.leaf(3) == merkle.leaf_hash(b"entry")
