@@ -38,6 +38,8 @@ interface State {
   /** The device-check preview stream, stopped before a call takes the devices. */
   preview: MediaStream | null;
   timer: number | undefined;
+  /** The last message that failed to send, kept so a resend reuses its client_msg_id. */
+  unsent: { threadId: string; text: string; id: string } | null;
 }
 
 interface CallView {
@@ -70,6 +72,7 @@ const state: State = {
   remoteMedia: null,
   preview: null,
   timer: undefined,
+  unsent: null,
 };
 const ringer = new Ringer();
 const app = document.getElementById("app") as HTMLElement;
@@ -303,10 +306,17 @@ function renderThreadView(): void {
     // Clear at once so the next message can be typed while this one is in flight; put the
     // text back only if it failed and the box is still empty.
     input.value = "";
-    const ack = await sendWithRetry(thread.id, text, crypto.randomUUID());
+    // Sending the same text again after a failure reuses its client_msg_id: if the first
+    // attempt did reach the server after all, the retry yields that message, not a second.
+    const unsent = state.unsent;
+    const clientMsgId = unsent && unsent.threadId === thread.id && unsent.text === text ? unsent.id : crypto.randomUUID();
+    const ack = await sendWithRetry(thread.id, text, clientMsgId);
     if (!ack.ok) {
       error.textContent = ack.reason ?? "The message was not sent.";
+      if (ack.code !== "policy_blocked") state.unsent = { threadId: thread.id, text, id: clientMsgId };
       if (!input.value) input.value = text;
+    } else if (state.unsent?.id === clientMsgId) {
+      state.unsent = null;
     }
   };
   input.addEventListener("keydown", (event) => {
@@ -349,7 +359,11 @@ function renderThreadView(): void {
   renderCall();
 }
 
-async function sendWithRetry(threadId: string, text: string, clientMsgId: string): Promise<{ ok: boolean; reason?: string }> {
+async function sendWithRetry(
+  threadId: string,
+  text: string,
+  clientMsgId: string,
+): Promise<{ ok: boolean; code?: string; reason?: string }> {
   for (let attempt = 0; attempt < 3; attempt++) {
     if (!state.socket?.connected) await new Promise((r) => window.setTimeout(r, 1000));
     if (!state.socket) break;
@@ -359,13 +373,15 @@ async function sendWithRetry(threadId: string, text: string, clientMsgId: string
       client_msg_id: clientMsgId,
     });
     if (ack.ok) {
-      state.messages = mergeMessages(state.messages, [ack.message as Message]);
-      renderMessages();
+      if (state.thread?.id === threadId) {
+        state.messages = mergeMessages(state.messages, [ack.message as Message]);
+        renderMessages();
+      }
       return ack;
     }
     if (ack.code !== "timeout") return ack;
   }
-  return { ok: false, reason: "The server did not answer; your message was kept in the box." };
+  return { ok: false, code: "timeout", reason: "The server did not answer; your message was kept in the box." };
 }
 
 function renderMessages(): void {
