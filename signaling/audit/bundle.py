@@ -16,26 +16,37 @@ Layout (ZIP64, every member listed in the manifest):
 - ``audit/public_key.pem``: the Ed25519 key that signed it (a verifier should rather use the
   operator's published key: a forger could ship their own);
 - ``recordings/*``: the thread's recording files;
-- ``manifest.json``: ``{"files": {name: sha256 hex}, ...}`` for every other member.
+- ``manifest.json``: ``{"files": {name: sha256 hex}, ...}`` for every other member;
+- ``manifest.sig`` (when the writer was given the key): ``{"key_id", "signature"}``, the
+  base64 Ed25519 signature of :data:`MANIFEST_SIG_CONTEXT` followed by the exact bytes of
+  ``manifest.json``, with the tree head's key. Without it, the manifest only catches
+  accidents: whoever edits ``timeline.json`` can recompute its sum. The audit entries do not
+  depend on it; they are bound to the signed tree head by their proofs.
 
 :func:`verify_bundle` needs nothing but the zip (and ideally the published key or tree head).
-It checks the manifest sums, the tree head signature, each entry's leaf hash and inclusion
-proof, and every chain in position order from genesis; it names the file, line and chain
-position of each failure instead of stopping at the first one, and never raises on a
-malformed bundle.
+It checks the manifest sums and signature, the tree head signature, each entry's leaf hash
+and inclusion proof, and every chain in position order from genesis; it names the file, line
+and chain position of each failure instead of stopping at the first one, and never raises on
+a malformed bundle.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import io
 import json
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from signaling.audit.tree_head import (
     SignedTreeHead,
@@ -48,6 +59,10 @@ from signaling.domain.audit_chain import GENESIS_HASH, canonical_json, chain_has
 from signaling.domain.ports import AuditEntry
 
 MANIFEST = "manifest.json"
+MANIFEST_SIG = "manifest.sig"
+# Domain separation: a manifest signature can never pass for a tree head signature (whose
+# signed bytes are a JSON object) or the other way round.
+MANIFEST_SIG_CONTEXT = b"interview-server evidence bundle manifest v1\n"
 ENTRIES = "audit/entries.jsonl"
 TREE_HEAD = "audit/tree_head.json"
 PUBLIC_KEY = "audit/public_key.pem"
@@ -103,7 +118,7 @@ class BundleWriter:
 
     def _add(self, name: str, chunks: Iterable[bytes]) -> None:
         pure = PurePosixPath(name)
-        if name == MANIFEST or not name or pure.is_absolute() or ".." in pure.parts:
+        if name in (MANIFEST, MANIFEST_SIG) or not name or pure.is_absolute() or ".." in pure.parts:
             raise ValueError(f"bad member name {name!r}")
         if name in self.sums:
             raise ValueError(f"{name} is already in the bundle")
@@ -118,10 +133,21 @@ class BundleWriter:
                 out.write(chunk)
         self.sums[name] = digest.hexdigest()
 
-    def finish(self, extra: dict[str, Any] | None = None) -> None:
-        """Write ``manifest.json`` (``extra`` keys beside ``files``) and close the archive."""
+    def finish(
+        self, extra: dict[str, Any] | None = None, signing_key: Ed25519PrivateKey | None = None
+    ) -> None:
+        """Write ``manifest.json`` (``extra`` keys beside ``files``), and ``manifest.sig`` when
+        given the tree heads' signing key, then close the archive."""
         manifest = {**(extra or {}), "files": dict(sorted(self.sums.items()))}
-        self._zip.writestr(MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
+        data = json.dumps(manifest, indent=2, ensure_ascii=False).encode()
+        self._zip.writestr(MANIFEST, data)
+        if signing_key is not None:
+            signature = signing_key.sign(MANIFEST_SIG_CONTEXT + data)
+            sig = {
+                "key_id": key_id(signing_key.public_key()),
+                "signature": base64.b64encode(signature).decode(),
+            }
+            self._zip.writestr(MANIFEST_SIG, json.dumps(sig, indent=2))
         self._zip.close()
 
 
@@ -129,13 +155,16 @@ class BundleWriter:
 class BundleVerdict:
     """What :func:`verify_bundle` found. ``checked`` counts files and entries checked;
     ``key_id`` names the key the tree head was verified with (compare it with the
-    operator's published key when the bundle's own key was used)."""
+    operator's published key when the bundle's own key was used); ``manifest_signed`` says
+    whether a valid ``manifest.sig`` covers the non-audit files too. ``problems[0]`` is the
+    first failure, each naming its file (and line and chain position for entries)."""
 
     ok: bool
     checked: int
     problems: list[str] = field(default_factory=list)
     tree_head: SignedTreeHead | None = None
     key_id: str | None = None
+    manifest_signed: bool = False
 
 
 @dataclass
@@ -155,7 +184,13 @@ class _Check:
     checked: int = 0
     sth: SignedTreeHead | None = None
     key_id: str | None = None
+    manifest_signed: bool = False
     chains: dict[str, list[_Link]] = field(default_factory=dict)
+
+
+# What zipfile raises for a member whose bytes were damaged inside the archive (bad CRC,
+# broken deflate stream, truncated data).
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError)
 
 
 def _member_sha256(zf: zipfile.ZipFile, name: str) -> str:
@@ -166,57 +201,112 @@ def _member_sha256(zf: zipfile.ZipFile, name: str) -> str:
     return digest.hexdigest()
 
 
-def _check_manifest(zf: zipfile.ZipFile, names: list[str], check: _Check) -> None:
+def _read(zf: zipfile.ZipFile, name: str, check: _Check) -> bytes | None:
+    """A small member's bytes, or None with the damage named."""
+    try:
+        return zf.read(name)
+    except _DAMAGED as exc:
+        check.problems.append(f"{name}: damaged inside the zip ({exc})")
+        return None
+
+
+def _check_manifest(zf: zipfile.ZipFile, names: list[str], check: _Check) -> bytes | None:
+    """Check every sum; returns the manifest's bytes (for its signature) if it was readable."""
     if MANIFEST not in names:
         check.problems.append(f"{MANIFEST}: missing")
-        return
+        return None
+    data = _read(zf, MANIFEST, check)
+    if data is None:
+        return None
     try:
-        files = json.loads(zf.read(MANIFEST))["files"]
+        files = json.loads(data)["files"]
         if not isinstance(files, dict):
             raise TypeError("files is not an object")
     except (ValueError, KeyError, TypeError) as exc:
         check.problems.append(f"{MANIFEST}: unreadable ({exc})")
-        return
+        return None
     present = set(names)
     for name, expected in files.items():
         if name not in present:
             check.problems.append(f"{name}: listed in the manifest but missing")
             continue
-        if _member_sha256(zf, name) != expected:
+        try:
+            actual = _member_sha256(zf, name)
+        except _DAMAGED as exc:
+            check.problems.append(f"{name}: damaged inside the zip ({exc})")
+            continue
+        if actual != expected:
             check.problems.append(f"{name}: SHA-256 does not match the manifest")
         check.checked += 1
-    for name in sorted(present - set(files) - {MANIFEST}):
+    for name in sorted(present - set(files) - {MANIFEST, MANIFEST_SIG}):
         check.problems.append(f"{name}: not listed in the manifest")
+    return data
+
+
+def _check_manifest_signature(
+    zf: zipfile.ZipFile,
+    names: list[str],
+    manifest: bytes | None,
+    public: Ed25519PublicKey | None,
+    check: _Check,
+) -> None:
+    """An absent ``manifest.sig`` is not a failure (``manifest_signed`` stays False); a
+    present one must verify with the tree head's key."""
+    if MANIFEST_SIG not in names or manifest is None or public is None:
+        return
+    data = _read(zf, MANIFEST_SIG, check)
+    if data is None:
+        return
+    try:
+        sig = json.loads(data)
+        signature = base64.b64decode(sig["signature"], validate=True)
+        public.verify(signature, MANIFEST_SIG_CONTEXT + manifest)
+    except (ValueError, KeyError, TypeError, binascii.Error, InvalidSignature):
+        check.problems.append(f"{MANIFEST_SIG}: does not verify with key {key_id(public)}")
+        return
+    check.manifest_signed = True
+
+
+def _load_key(
+    zf: zipfile.ZipFile, names: list[str], public_key_pem: bytes | None, check: _Check
+) -> Ed25519PublicKey | None:
+    """The given (published) key, else the bundle's own, recorded in ``check.key_id``."""
+    pem = public_key_pem
+    if pem is None:
+        if PUBLIC_KEY not in names:
+            check.problems.append(f"{PUBLIC_KEY}: missing and no public key was given")
+            return None
+        pem = _read(zf, PUBLIC_KEY, check)
+        if pem is None:
+            return None
+    try:
+        public = load_public_key(pem)
+    except ValueError as exc:
+        check.problems.append(f"public key: {exc}")
+        return None
+    check.key_id = key_id(public)
+    return public
 
 
 def _load_tree_head(
     zf: zipfile.ZipFile,
     names: list[str],
-    public_key_pem: bytes | None,
+    public: Ed25519PublicKey | None,
     published: SignedTreeHead | None,
     check: _Check,
 ) -> None:
     if TREE_HEAD not in names:
         check.problems.append(f"{TREE_HEAD}: missing, so no proof can be checked")
         return
+    data = _read(zf, TREE_HEAD, check)
+    if data is None:
+        return
     try:
-        sth = SignedTreeHead.from_json(json.loads(zf.read(TREE_HEAD)))
+        sth = SignedTreeHead.from_json(json.loads(data))
     except ValueError as exc:
         check.problems.append(f"{TREE_HEAD}: unreadable ({exc})")
         return
-    pem = public_key_pem
-    if pem is None:
-        if PUBLIC_KEY not in names:
-            check.problems.append(f"{PUBLIC_KEY}: missing and no public key was given")
-            return
-        pem = zf.read(PUBLIC_KEY)
-    try:
-        public = load_public_key(pem)
-    except ValueError as exc:
-        check.problems.append(f"public key: {exc}")
-        return
-    check.key_id = key_id(public)
-    if not verify_tree_head(public, sth):
+    if public is not None and not verify_tree_head(public, sth):
         check.problems.append(f"{TREE_HEAD}: the signature does not verify with key {check.key_id}")
     if published is not None and (published.tree_size, published.root_hash) != (
         sth.tree_size,
@@ -295,6 +385,23 @@ def _check_chains(check: _Check) -> None:
             expected_position += 1
 
 
+def _check_entries(zf: zipfile.ZipFile, check: _Check) -> None:
+    number = 0
+    try:
+        with zf.open(ENTRIES) as raw:
+            for number, line in enumerate(io.TextIOWrapper(raw, encoding="utf-8"), 1):
+                if line.strip():
+                    _check_line(number, line, check.sth, check)
+    except _DAMAGED as exc:
+        check.problems.append(f"{ENTRIES}: damaged inside the zip after line {number} ({exc})")
+        return
+    except UnicodeDecodeError as exc:
+        # The wrapper decodes ahead in blocks, so the line is where reading stopped.
+        check.problems.append(f"{ENTRIES}: not UTF-8 after line {number} ({exc})")
+        return
+    _check_chains(check)
+
+
 def verify_bundle(
     zip_path: Path,
     public_key_pem: bytes | None = None,
@@ -312,18 +419,15 @@ def verify_bundle(
             names = zf.namelist()
             for name in sorted(n for n, count in Counter(names).items() if count > 1):
                 check.problems.append(f"{name}: appears more than once in the zip")
-            _check_manifest(zf, names, check)
-            _load_tree_head(zf, names, public_key_pem, published, check)
+            manifest = _check_manifest(zf, names, check)
+            public = _load_key(zf, names, public_key_pem, check)
+            _check_manifest_signature(zf, names, manifest, public, check)
+            _load_tree_head(zf, names, public, published, check)
             if ENTRIES not in names:
                 check.problems.append(f"{ENTRIES}: missing")
             else:
-                with zf.open(ENTRIES) as raw:
-                    lines = io.TextIOWrapper(raw, encoding="utf-8")
-                    for number, line in enumerate(lines, 1):
-                        if line.strip():
-                            _check_line(number, line, check.sth, check)
-                _check_chains(check)
-    except (OSError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+                _check_entries(zf, check)
+    except (OSError, zipfile.BadZipFile) as exc:
         check.problems.append(f"{zip_path.name}: not a readable zip ({exc})")
     return BundleVerdict(
         ok=not check.problems,
@@ -331,4 +435,5 @@ def verify_bundle(
         problems=check.problems,
         tree_head=check.sth,
         key_id=check.key_id,
+        manifest_signed=check.manifest_signed,
     )

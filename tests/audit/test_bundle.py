@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import json
 import os
+import struct
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -33,6 +34,7 @@ def write_bundle(
     snap: log.LogSnapshot,
     thread_rows: list[AuditEntry],
     recording: Path,
+    sign_manifest: bool = False,
 ) -> None:
     tree = snap.tree()
     sth = sign_tree_head(key, tree.size, tree.root, 1_700_000_000_000)
@@ -56,12 +58,24 @@ def write_bundle(
         writer.add_bytes("audit/tree_head.json", json.dumps(sth.to_json()).encode())
         writer.add_bytes("audit/public_key.pem", public_key_pem(key))
         writer.add_file("recordings/call-1.webm", recording)
-        writer.finish({"case_id": "case-1", "thread_id": THREAD})
+        writer.finish({"case_id": "case-1", "thread_id": THREAD}, key if sign_manifest else None)
 
 
 @pytest.fixture
 async def bundle(store: SqlStore, tmp_path: Path) -> tuple[Path, Ed25519PrivateKey]:
     """A bundle of one thread's chain, its entries interleaved with another chain's."""
+    return await make_bundle(store, tmp_path, sign_manifest=False)
+
+
+@pytest.fixture
+async def signed_bundle(store: SqlStore, tmp_path: Path) -> tuple[Path, Ed25519PrivateKey]:
+    """The same, with ``manifest.sig``."""
+    return await make_bundle(store, tmp_path, sign_manifest=True)
+
+
+async def make_bundle(
+    store: SqlStore, tmp_path: Path, sign_manifest: bool
+) -> tuple[Path, Ed25519PrivateKey]:
     for i in range(12):
         chain = THREAD if i % 2 == 0 else "thread-b"
         await store.append_audit(chain, "message.created", "u1", {"i": i, "text": "né ✓"})
@@ -73,7 +87,7 @@ async def bundle(store: SqlStore, tmp_path: Path) -> tuple[Path, Ed25519PrivateK
 
     def build() -> None:
         recording.write_bytes(os.urandom(3 * (1 << 20) + 17))  # more than one chunk
-        write_bundle(path, key, snap, rows, recording)
+        write_bundle(path, key, snap, rows, recording, sign_manifest)
 
     await asyncio.to_thread(build)
     return path, key
@@ -287,3 +301,113 @@ def test_the_writer_refuses_bad_or_repeated_names(tmp_path: Path) -> None:
         assert json.loads(zf.read("manifest.json"))["files"] == {
             "a.txt": hashlib.sha256(b"a").hexdigest()
         }
+
+
+async def test_a_signed_manifest_stops_the_careful_forger(
+    signed_bundle: tuple[Path, Ed25519PrivateKey],
+) -> None:
+    """Recomputing the sums after editing the timeline passes an unsigned manifest, not a
+    signed one; stripping the signature is visible in ``manifest_signed``."""
+    path, key = signed_bundle
+    verdict = await asyncio.to_thread(verify_bundle, path, public_key_pem(key))
+    assert verdict.ok and verdict.manifest_signed, verdict.problems
+
+    def edit(name: str, data: bytes) -> bytes:
+        return data.replace(b"Thanks", b"Thank$") if name == "timeline.json" else data
+
+    forged = path.with_name("forged-timeline.zip")
+    await asyncio.to_thread(rewrite, path, forged, edit)
+    verdict = await asyncio.to_thread(verify_bundle, forged)
+    assert not verdict.ok
+    assert verdict.problems == [
+        f"manifest.sig: does not verify with key {key_id(key.public_key())}"
+    ]
+    stripped = path.with_name("stripped.zip")
+    await asyncio.to_thread(
+        rewrite, forged, stripped, lambda n, d: None if n == "manifest.sig" else d
+    )
+    verdict = await asyncio.to_thread(verify_bundle, stripped)
+    assert verdict.ok and not verdict.manifest_signed
+
+
+async def test_an_unsigned_manifest_is_reported_as_such(
+    bundle: tuple[Path, Ed25519PrivateKey],
+) -> None:
+    path, _ = bundle
+    verdict = await asyncio.to_thread(verify_bundle, path)
+    assert verdict.ok and not verdict.manifest_signed
+
+
+def flip_member_byte(path: Path, name: str, offset: int) -> None:
+    """Flip one byte of a member's stored (possibly compressed) data inside the zip file."""
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(name)
+    with path.open("r+b") as fh:
+        fh.seek(info.header_offset + 26)
+        name_len, extra_len = struct.unpack("<HH", fh.read(4))
+        fh.seek(info.header_offset + 30 + name_len + extra_len + offset)
+        byte = fh.read(1)
+        fh.seek(-1, os.SEEK_CUR)
+        fh.write(bytes([byte[0] ^ 0x01]))
+
+
+@pytest.mark.parametrize(
+    ("member", "offset"),
+    [("recordings/call-1.webm", 1 << 20), ("audit/entries.jsonl", 5), ("timeline.json", 3)],
+)
+async def test_a_flipped_byte_inside_the_zip_is_named(
+    bundle: tuple[Path, Ed25519PrivateKey], member: str, offset: int
+) -> None:
+    path, _ = bundle
+    await asyncio.to_thread(flip_member_byte, path, member, offset)
+    verdict = await asyncio.to_thread(verify_bundle, path)
+    assert not verdict.ok
+    assert verdict.problems[0].startswith(f"{member}: "), verdict.problems
+
+
+async def test_a_flipped_proof_hash_root_or_sum_is_named(
+    bundle: tuple[Path, Ed25519PrivateKey],
+) -> None:
+    path, _ = bundle
+
+    def flip_hex(text: str) -> str:
+        return ("1" if text[0] == "0" else "0") + text[1:]
+
+    def proof_edit(lines: list[bytes]) -> list[bytes]:
+        item = json.loads(lines[3])
+        item["proof"][1] = flip_hex(item["proof"][1])
+        lines[3] = json.dumps(item).encode() + b"\n"
+        return lines
+
+    out = path.with_name("proof.zip")
+    await asyncio.to_thread(rewrite, path, out, lines_edit(proof_edit))
+    verdict = await asyncio.to_thread(verify_bundle, out)
+    assert len(verdict.problems) == 1, verdict.problems
+    assert "line 4" in verdict.problems[0] and "position 3" in verdict.problems[0]
+    assert "not included in the signed tree head" in verdict.problems[0]
+
+    def root_edit(name: str, data: bytes) -> bytes:
+        if name != "audit/tree_head.json":
+            return data
+        head = json.loads(data)
+        head["root_hash"] = flip_hex(head["root_hash"])
+        return json.dumps(head).encode()
+
+    out = path.with_name("root.zip")
+    await asyncio.to_thread(rewrite, path, out, root_edit)
+    verdict = await asyncio.to_thread(verify_bundle, out)
+    assert "audit/tree_head.json: the signature does not verify" in verdict.problems[0]
+    # every entry's proof now leads elsewhere, and each one is named
+    assert sum("not included" in p for p in verdict.problems) == 6
+
+    def sum_edit(name: str, data: bytes) -> bytes:
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        manifest["files"]["calls.jsonl"] = flip_hex(manifest["files"]["calls.jsonl"])
+        return json.dumps(manifest).encode()
+
+    out = path.with_name("sum.zip")
+    await asyncio.to_thread(rewrite, path, out, sum_edit, False)
+    verdict = await asyncio.to_thread(verify_bundle, out)
+    assert verdict.problems == ["calls.jsonl: SHA-256 does not match the manifest"]
