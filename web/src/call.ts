@@ -3,7 +3,7 @@
 
 import type { Socket } from "socket.io-client";
 
-import { qualityFrom, type Quality } from "./format";
+import { intervalLoss, qualityFrom, type Quality } from "./format";
 
 export interface Ack {
   ok: boolean;
@@ -61,6 +61,10 @@ export class CallSession {
   private offered = false;
   private statsTimer: number | undefined;
   private restarting = false;
+  // Packet counters at the previous stats sample: quality reflects the last interval, not
+  // the whole call (a burst of loss a minute ago should not keep the indicator red).
+  private lastLost = 0;
+  private lastReceived = 0;
   /** Whether our microphone / camera are on (mute and camera-off keep the tracks, disabled). */
   audioEnabled = true;
   videoEnabled = true;
@@ -128,6 +132,8 @@ export class CallSession {
     try {
       const old = this.pc;
       this.pc = this.newPeer();
+      this.lastLost = 0;
+      this.lastReceived = 0;
       old.close();
       await this.connect("rtc:restart");
     } catch (error) {
@@ -157,8 +163,11 @@ export class CallSession {
         received += Number(s.packetsReceived ?? 0);
       }
     });
-    const loss = received + lost > 0 ? lost / (received + lost) : null;
-    this.onQuality(qualityFrom(rtt, loss));
+    const dLost = Math.max(0, lost - this.lastLost);
+    const dReceived = Math.max(0, received - this.lastReceived);
+    this.lastLost = lost;
+    this.lastReceived = received;
+    this.onQuality(qualityFrom(rtt, intervalLoss(dLost, dReceived)));
   }
 
   close(): void {

@@ -53,6 +53,12 @@ export function formatTime(iso: string, timeZone?: string, withDate = false): st
 
 export type Quality = "good" | "fair" | "poor" | "unknown";
 
+/** Fraction of packets lost in one stats interval; null when nothing was expected. */
+export function intervalLoss(lost: number, received: number): number | null {
+  const expected = lost + received;
+  return expected > 0 ? lost / expected : null;
+}
+
 /** Network quality from RTT (ms) and loss (fraction 0..1), as shown in the call. */
 export function qualityFrom(rttMs: number | null, loss: number | null): Quality {
   if (rttMs === null && loss === null) return "unknown";

@@ -40,6 +40,8 @@ interface State {
   timer: number | undefined;
   /** The last message that failed to send, kept so a resend reuses its client_msg_id. */
   unsent: { threadId: string; text: string; id: string } | null;
+  /** Threads with messages that arrived while another thread was open. */
+  unread: Set<string>;
 }
 
 interface CallView {
@@ -73,6 +75,7 @@ const state: State = {
   preview: null,
   timer: undefined,
   unsent: null,
+  unread: new Set(),
 };
 const ringer = new Ringer();
 const app = document.getElementById("app") as HTMLElement;
@@ -173,7 +176,7 @@ function renderShell(): void {
       "Sign out",
     ),
   );
-  const list = h("nav", { "data-testid": "thread-list", id: "threads" });
+  const list = h("nav", { "data-testid": "thread-list", id: "threads", "aria-label": "Threads" });
   app.append(header, h("div", { class: "layout" }, list, h("main", { id: "main" })));
   renderThreadList();
 }
@@ -205,6 +208,7 @@ function renderThreadList(): void {
         },
         h("span", { class: "title" }, t.job_title),
         h("span", { class: "muted" }, `${nameOf(other)} · ${t.stage}`),
+        state.unread.has(t.id) ? h("span", { class: "unread", "data-testid": "thread-unread" }, "new messages") : null,
       ),
     );
   }
@@ -224,7 +228,11 @@ function connectSocket(token: string): void {
     if (data?.reason) showBanner(`Not connected: ${data.reason}`);
   });
   socket.on("message:new", (message: Message) => {
-    if (message.thread_id !== state.thread?.id) return;
+    if (message.thread_id !== state.thread?.id) {
+      // A thread opened earlier in this tab stays joined: mark it, it reloads when opened.
+      state.unread.add(message.thread_id);
+      return renderThreadList();
+    }
     state.messages = mergeMessages(state.messages, [message]);
     renderMessages();
     // Stage changes: the first message moves "invited" on; others come as system notes.
@@ -278,6 +286,7 @@ async function joinThread(threadId: string): Promise<void> {
 
 async function openThread(thread: Thread): Promise<void> {
   stopPreview();
+  state.unread.delete(thread.id);
   state.thread = thread;
   state.messages = [];
   window.history.replaceState(null, "", `#thread=${thread.id}`);
@@ -351,7 +360,7 @@ function renderThreadView(): void {
     h("div", { id: "call-alerts" }),
     h("div", { id: "device-area" }),
     h("div", { id: "call-area" }),
-    h("ol", { class: "messages", "data-testid": "message-list", id: "messages" }),
+    h("ol", { class: "messages", "data-testid": "message-list", id: "messages", "aria-live": "polite", "aria-label": "Messages" }),
     h("div", { class: "composer" }, input, h("button", { "data-testid": "message-send", onclick: () => void send() }, "Send")),
     error,
   );

@@ -6,6 +6,7 @@ import {
   describeRemoteMedia,
   formatDuration,
   formatTime,
+  intervalLoss,
   lastSeq,
   mergeMessages,
   qualityFrom,
@@ -77,4 +78,10 @@ test("formatTime makes the zone explicit", () => {
   assert.match(tokyo, /GMT\+9|JST/);
   assert.match(formatTime("2026-03-01T14:05:00Z", "UTC", true), /2026/);
   assert.equal(formatTime("not a date"), "not a date");
+});
+
+test("intervalLoss", () => {
+  assert.equal(intervalLoss(0, 0), null);
+  assert.equal(intervalLoss(5, 95), 0.05);
+  assert.equal(qualityFrom(30, intervalLoss(0, 100)), "good");
 });
