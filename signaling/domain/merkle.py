@@ -69,17 +69,19 @@ class MerkleLog:
     new index (two on average), and the current root folds the frontier (at most log2(n)
     hashes, cached until the next append).
 
-    Appends must come from one thread at a time. Nothing already stored ever changes, so
-    proofs and roots for a size the log has reached may be computed in other threads while it
-    grows.
+    Appends must come from one thread at a time. Nothing stored ever changes, so roots and
+    proofs may be computed in other threads while it grows: they see the size before or after
+    an append, never one in between.
     """
 
     __slots__ = ("_levels", "_root", "_size")
 
     def __init__(self, leaf_hashes: Iterable[bytes] = ()) -> None:
         self._levels: list[bytearray] = [bytearray()]
+        # The size is published only after the nodes it needs are stored, and the cached
+        # root names its size, so a reader in another thread never sees a half-done append.
         self._size = 0
-        self._root: bytes | None = EMPTY_ROOT
+        self._root: tuple[int, bytes] = (0, EMPTY_ROOT)
         self.extend(leaf_hashes)
 
     @property
@@ -93,16 +95,18 @@ class MerkleLog:
     @property
     def root(self) -> bytes:
         """MTH of all the leaves (SHA-256 of nothing for an empty log)."""
-        if self._root is None:
-            self._root = self._range(0, self._size)
-        return self._root
+        return self.root_at(self._size)
 
     def root_at(self, size: int) -> bytes:
         """MTH of the first ``size`` leaves (any size the log has reached)."""
         self._check_size(size)
-        if size == self._size:
-            return self.root
-        return self._range(0, size) if size else EMPTY_ROOT
+        cached_size, cached = self._root
+        if cached_size == size:
+            return cached
+        top = self._range(0, size) if size else EMPTY_ROOT
+        if size > cached_size:  # keep the newest root; older ones are asked for rarely
+            self._root = (size, top)
+        return top
 
     def leaf(self, index: int) -> bytes:
         """The leaf hash at ``index``."""
@@ -137,7 +141,6 @@ class MerkleLog:
                 levels.append(bytearray())
             levels[level] += node
         self._size = index + 1
-        self._root = None
         return index
 
     def append_entry(self, entry: bytes) -> int:
@@ -153,8 +156,6 @@ class MerkleLog:
             raise ValueError("a leaf hash is 32 bytes")
         levels = self._levels
         sha = _sha256
-        self._size += len(batch)
-        self._root = None
         fresh: list[bytes] = batch
         level = 0
         while fresh:
@@ -175,6 +176,7 @@ class MerkleLog:
             level += 1
             if fresh and level == len(levels):
                 levels.append(bytearray())
+        self._size += len(batch)
 
     def inclusion_proof(self, index: int, size: int | None = None) -> list[bytes]:
         """The audit path of leaf ``index`` in the tree of the first ``size`` leaves (default:

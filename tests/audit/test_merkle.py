@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import threading
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -284,3 +287,50 @@ def test_merkle_log_refuses_bad_input() -> None:
         log.consistency_proof(2, 4)
     assert log.append_entry(b"entry") == 3
     assert log.leaf(3) == merkle.leaf_hash(b"entry")
+
+
+def test_readers_in_other_threads_see_whole_appends() -> None:
+    """While one thread grows the log, others always get a root and proofs of a size it
+    really had (the size is published after its nodes; the cached root names its size)."""
+    leaves = make(3000, "c")
+    expected = merkle.MerkleLog()
+    roots = [merkle.EMPTY_ROOT]
+    for leaf in leaves:
+        expected.append(leaf)
+        roots.append(expected.root)
+    log = merkle.MerkleLog()
+    failures: list[str] = []
+    done = threading.Event()
+
+    def write() -> None:
+        for start in range(0, 1000):
+            log.append(leaves[start])
+        for start in range(1000, 3000, 7):
+            log.extend(leaves[start : min(start + 7, 3000)])
+        done.set()
+
+    def read() -> None:
+        while not done.is_set():
+            n = log.size
+            if log.root_at(n) != roots[n]:
+                failures.append(f"root at {n}")
+            if n and not merkle.verify_inclusion(
+                leaves[n - 1], n - 1, n, log.inclusion_proof(n - 1, n), roots[n]
+            ):
+                failures.append(f"proof at {n}")
+            if log.root not in roots:
+                failures.append("current root")
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # switch threads often, to interleave appends and reads
+    try:
+        threads = [threading.Thread(target=read) for _ in range(2)]
+        for t in threads:
+            t.start()
+        write()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert not failures, failures[:5]
+    assert log.root == roots[-1]
