@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from array import array
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -130,3 +132,169 @@ async def consistency(store: SqlStore, first: int, second: int) -> dict[str, obj
         "second_root": second_root.hex(),
         "proof": [p.hex() for p in proof],
     }
+
+
+@dataclass(frozen=True)
+class LogCheck:
+    """What :meth:`LiveMerkleLog.check` found: ``checked`` leaves matched the store before
+    the first that did not (its leaf index and row id, when there is one)."""
+
+    ok: bool
+    checked: int
+    first_bad_leaf: int | None = None
+    audit_id: int | None = None
+    reason: str = ""
+
+
+class LiveMerkleLog:
+    """The global Merkle log kept in memory and caught up with the store on demand.
+
+    Hold one per application: :meth:`sync` reads only the rows appended since the last call
+    (hashing them in a worker thread), so tree heads and proofs cost O(log n) hashes instead
+    of re-reading the whole ``audit_log``. About 72 bytes a leaf (64 of perfect-subtree
+    hashes, 8 of row id): 72 MB for a million entries. Once a leaf is in, later edits of its row
+    do not change the log; :meth:`check` recomputes every leaf from the store and names the
+    first row that no longer matches what was appended (and signed).
+    """
+
+    def __init__(self, *, page: int = PAGE) -> None:
+        if page < 1:
+            raise ValueError("page must be positive")
+        self._log = merkle.MerkleLog()
+        self._ids = array("q")  # row ids in leaf order, ascending
+        self._lock = asyncio.Lock()  # one sync at a time keeps leaves in id order
+        self._page = page
+
+    @property
+    def size(self) -> int:
+        """The number of leaves loaded so far."""
+        return self._log.size
+
+    async def sync(self, store: SqlStore) -> int:
+        """Append the rows written since the last sync; returns the new size."""
+        async with self._lock:
+            after = self._ids[-1] if self._ids else 0
+            while True:
+                batch = await store.audit_entries(None, after_index=after, limit=self._page)
+                if not batch:
+                    break
+                leaves = await asyncio.to_thread(_hash_leaves, [row.entry for row in batch])
+                await asyncio.to_thread(self._log.extend, leaves)
+                # ids after leaves: an id that can be looked up always has its leaf
+                self._ids.extend(row.index for row in batch)
+                after = batch[-1].index
+                if len(batch) < self._page:
+                    break
+            return self._log.size
+
+    def _leaf_index(self, audit_id: int) -> int:
+        position = bisect_left(self._ids, audit_id)
+        if position == len(self._ids) or self._ids[position] != audit_id:
+            raise NotFound("no audit entry with that index", code="entry_not_found")
+        return position
+
+    async def tree_head(self, store: SqlStore, key: Ed25519PrivateKey) -> SignedTreeHead:
+        """Sync, then sign the current size and root, timestamped now."""
+        size = await self.sync(store)
+        top = await asyncio.to_thread(self._log.root_at, size)
+        return sign_tree_head(key, size, top, int(time.time() * 1000))
+
+    async def inclusion(
+        self,
+        store: SqlStore,
+        audit_id: int,
+        key: Ed25519PrivateKey,
+        tree_size: int | None = None,
+    ) -> dict[str, object]:
+        """The entry with this row id, its leaf index and hash, its audit path in the tree of
+        ``tree_size`` leaves (default: the current size, after a sync), and a tree head for
+        that size signed now. ``NotFound`` for an unknown id, ``Unprocessable`` for a size
+        the log has not reached or that does not include the entry."""
+        size = await self.sync(store) if tree_size is None else tree_size
+        position = self._leaf_index(audit_id)
+        if not position < size <= self._log.size:
+            raise Unprocessable(
+                f"tree_size must include leaf {position} and be at most {self._log.size}",
+                code="bad_range",
+            )
+        rows = await store.audit_entries(None, after_index=audit_id - 1, limit=1)
+        if not rows or rows[0].index != audit_id:
+            raise NotFound("no audit entry with that index", code="entry_not_found")
+
+        def prove() -> tuple[bytes, list[bytes]]:
+            return self._log.root_at(size), self._log.inclusion_proof(position, size)
+
+        top, proof = await asyncio.to_thread(prove)
+        sth = sign_tree_head(key, size, top, int(time.time() * 1000))
+        return {
+            "leaf_index": position,
+            "entry": rows[0].entry,
+            "leaf_hash": self._log.leaf(position).hex(),
+            "proof": [p.hex() for p in proof],
+            "tree_head": sth.to_json(),
+        }
+
+    async def consistency(self, store: SqlStore, first: int, second: int) -> dict[str, object]:
+        """A proof that the first ``first`` leaves are a prefix of the first ``second``, with
+        both roots. ``Unprocessable`` unless ``0 < first <= second <= size`` after a sync."""
+        size = await self.sync(store)
+        if not 0 < first <= second <= size:
+            raise Unprocessable(
+                f"sizes must satisfy 0 < first <= second <= {size}", code="bad_range"
+            )
+
+        def prove() -> tuple[bytes, bytes, list[bytes]]:
+            log = self._log
+            return log.root_at(first), log.root_at(second), log.consistency_proof(first, second)
+
+        first_root, second_root, proof = await asyncio.to_thread(prove)
+        return {
+            "first": first,
+            "second": second,
+            "first_root": first_root.hex(),
+            "second_root": second_root.hex(),
+            "proof": [p.hex() for p in proof],
+        }
+
+    async def check(self, store: SqlStore) -> LogCheck:
+        """Re-read every loaded row and compare its leaf hash with the one appended: an
+        edited, deleted or inserted row is named by leaf index and row id."""
+        async with self._lock:
+            size = self._log.size
+            checked = 0
+            after = 0
+            while checked < size:
+                batch = await store.audit_entries(
+                    None, after_index=after, limit=min(self._page, size - checked)
+                )
+                if not batch:
+                    return LogCheck(
+                        False,
+                        checked,
+                        checked,
+                        self._ids[checked],
+                        f"leaf {checked} (row {self._ids[checked]}) and later are gone",
+                    )
+                leaves = await asyncio.to_thread(_hash_leaves, [row.entry for row in batch])
+                for row, leaf in zip(batch, leaves, strict=True):
+                    expected_id = self._ids[checked]
+                    if row.index != expected_id:
+                        what = "is gone" if row.index > expected_id else "was inserted before it"
+                        return LogCheck(
+                            False,
+                            checked,
+                            checked,
+                            expected_id,
+                            f"leaf {checked}: row {expected_id} {what} (found row {row.index})",
+                        )
+                    if leaf != self._log.leaf(checked):
+                        return LogCheck(
+                            False,
+                            checked,
+                            checked,
+                            row.index,
+                            f"leaf {checked}: row {row.index} was edited after it was logged",
+                        )
+                    checked += 1
+                after = batch[-1].index
+            return LogCheck(True, checked)

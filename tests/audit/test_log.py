@@ -99,3 +99,83 @@ async def test_an_edited_row_changes_the_root(store: SqlStore) -> None:
     assert not merkle.verify_consistency(
         6, 8, before.root, after.root, [bytes.fromhex(p) for p in proof]
     )
+
+
+def as_proof(value: object) -> list[bytes]:
+    assert isinstance(value, list)
+    return [bytes.fromhex(p) for p in value]
+
+
+async def test_the_live_log_catches_up_and_matches_a_full_read(store: SqlStore) -> None:
+    live = log.LiveMerkleLog(page=3)
+    assert await live.sync(store) == 0
+    await fill(store, 10)
+    assert await live.sync(store) == 10
+    await fill(store, 7)
+    assert live.size == 10  # nothing is read until asked
+    key = Ed25519PrivateKey.generate()
+    head = await live.tree_head(store, key)
+    leaves = await log.leaf_hashes(store)
+    assert head.tree_size == 17 and head.root == merkle.root(leaves)
+    assert verify_tree_head(key.public_key(), head)
+    assert head.root == (await log.tree_head(store, key)).root  # same as the full read
+    assert (await live.check(store)).ok
+
+
+async def test_live_proofs_verify_at_current_and_older_sizes(store: SqlStore) -> None:
+    live = log.LiveMerkleLog(page=4)
+    await fill(store, 9)
+    key = Ed25519PrivateKey.generate()
+    old = await live.tree_head(store, key)
+    await fill(store, 5)
+    rows = await store.audit_entries(None, limit=100)
+    for size in (None, 9):
+        result = await live.inclusion(store, rows[4].index, key, size)
+        head = SignedTreeHead.from_json(result["tree_head"])
+        assert head.tree_size == (size or 14) and verify_tree_head(key.public_key(), head)
+        assert result["entry"] == rows[4].entry and result["leaf_index"] == 4
+        leaf = merkle.leaf_hash(rows[4].entry.encode())
+        assert merkle.verify_inclusion(
+            leaf, 4, head.tree_size, as_proof(result["proof"]), head.root
+        )
+    assert head.root == old.root  # the head at size 9 is the one signed back then
+    new = await live.tree_head(store, key)
+    cons = await live.consistency(store, 9, 14)
+    assert cons["first_root"] == old.root_hash and cons["second_root"] == new.root_hash
+    assert merkle.verify_consistency(9, 14, old.root, new.root, as_proof(cons["proof"]))
+    with pytest.raises(NotFound):
+        await live.inclusion(store, rows[-1].index + 1000, key)
+    for bad_size in (4, 15):  # too small to hold leaf 4, or never reached
+        with pytest.raises(Unprocessable):
+            await live.inclusion(store, rows[4].index, key, bad_size)
+    for first, second in ((0, 5), (6, 5), (3, 15)):
+        with pytest.raises(Unprocessable):
+            await live.consistency(store, first, second)
+
+
+async def test_the_live_check_names_an_edited_or_deleted_row(store: SqlStore) -> None:
+    import sqlalchemy as sa
+
+    live = log.LiveMerkleLog(page=3)
+    await fill(store, 8)
+    await live.sync(store)
+    rows = await store.audit_entries(None, limit=100)
+    async with store.engine.begin() as conn:
+        await conn.execute(
+            sa.text("UPDATE audit_log SET entry = :e WHERE id = :i"),
+            {"e": rows[5].entry.replace('"i":5', '"i":6'), "i": rows[5].index},
+        )
+    verdict = await live.check(store)
+    assert not verdict.ok and verdict.checked == 5
+    assert (verdict.first_bad_leaf, verdict.audit_id) == (5, rows[5].index)
+    assert "edited after it was logged" in verdict.reason
+    async with store.engine.begin() as conn:
+        await conn.execute(sa.text("DELETE FROM audit_log WHERE id = :i"), {"i": rows[3].index})
+    verdict = await live.check(store)
+    assert (verdict.ok, verdict.first_bad_leaf, verdict.audit_id) == (False, 3, rows[3].index)
+    assert "is gone" in verdict.reason
+    async with store.engine.begin() as conn:
+        await conn.execute(sa.text("DELETE FROM audit_log WHERE id >= :i"), {"i": rows[3].index})
+    verdict = await live.check(store)
+    assert (verdict.ok, verdict.first_bad_leaf) == (False, 3)
+    assert "and later are gone" in verdict.reason
