@@ -66,7 +66,7 @@ class MerkleLog:
     Level ``L`` keeps, packed, the hash of every perfect subtree of ``2**L`` leaves completed
     so far; the compact range of the whole log (:meth:`frontier`) is the last node of each
     level whose bit is set in the size. An append hashes one node per trailing 1-bit of the
-    new index (two on average), and the current root folds the frontier (at most log2(n)
+    new index (one on average), and the current root folds the frontier (at most log2(n)
     hashes, cached until the next append).
 
     Appends must come from one thread at a time. Nothing stored ever changes, so roots and
