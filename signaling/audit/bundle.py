@@ -92,6 +92,24 @@ def audit_entry_line(
     ).encode()
 
 
+@dataclass(frozen=True)
+class AuditEvidence:
+    """The audit part of a bundle: a signed tree head, and one ``audit/entries.jsonl`` line
+    per entry (:func:`audit_entry_line`) whose proof leads to that head's root."""
+
+    tree_head: SignedTreeHead
+    lines: tuple[bytes, ...]
+
+
+def add_audit_evidence(
+    writer: BundleWriter, evidence: AuditEvidence, public_key_pem: bytes
+) -> None:
+    """Write ``audit/entries.jsonl``, ``audit/tree_head.json`` and ``audit/public_key.pem``."""
+    writer.add_stream(ENTRIES, evidence.lines)
+    writer.add_bytes(TREE_HEAD, json.dumps(evidence.tree_head.to_json(), indent=2).encode())
+    writer.add_bytes(PUBLIC_KEY, public_key_pem)
+
+
 class BundleWriter:
     """Adds members to a ZIP64 archive in chunks, hashing as it goes (never whole in memory).
 

@@ -12,12 +12,15 @@ import asyncio
 import time
 from array import array
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from signaling.audit.bundle import AuditEvidence, audit_entry_line
 from signaling.audit.tree_head import SignedTreeHead, sign_tree_head
 from signaling.domain import merkle
+from signaling.domain.ports import AuditEntry
 from signaling.errors import NotFound, Unprocessable
 from signaling.store.sql import SqlStore
 
@@ -187,7 +190,8 @@ class LiveMerkleLog:
                     break
             return self._log.size
 
-    def _leaf_index(self, audit_id: int) -> int:
+    def leaf_index(self, audit_id: int) -> int:
+        """The leaf index of the row with this id; ``NotFound`` if it is not loaded."""
         position = bisect_left(self._ids, audit_id)
         if position == len(self._ids) or self._ids[position] != audit_id:
             raise NotFound("no audit entry with that index", code="entry_not_found")
@@ -211,7 +215,7 @@ class LiveMerkleLog:
         that size signed now. ``NotFound`` for an unknown id, ``Unprocessable`` for a size
         the log has not reached or that does not include the entry."""
         size = await self.sync(store) if tree_size is None else tree_size
-        position = self._leaf_index(audit_id)
+        position = self.leaf_index(audit_id)
         if not position < size <= self._log.size:
             raise Unprocessable(
                 f"tree_size must include leaf {position} and be at most {self._log.size}",
@@ -233,6 +237,28 @@ class LiveMerkleLog:
             "proof": [p.hex() for p in proof],
             "tree_head": sth.to_json(),
         }
+
+    async def evidence(
+        self, store: SqlStore, rows: Sequence[AuditEntry], key: Ed25519PrivateKey
+    ) -> AuditEvidence:
+        """A tree head signed now and the bundle lines of ``rows`` (read from the store
+        before this call, e.g. one thread's chain), each proved against that head.
+
+        A row edited since it was logged keeps the leaf hash that was logged, so its line
+        fails verification instead of passing with the edited text."""
+        size = await self.sync(store)
+        positions = [self.leaf_index(row.index) for row in rows]
+
+        def build() -> tuple[bytes, tuple[bytes, ...]]:
+            log = self._log
+            lines = tuple(
+                audit_entry_line(row, i, log.leaf(i), log.inclusion_proof(i, size))
+                for row, i in zip(rows, positions, strict=True)
+            )
+            return log.root_at(size), lines
+
+        top, lines = await asyncio.to_thread(build)
+        return AuditEvidence(sign_tree_head(key, size, top, int(time.time() * 1000)), lines)
 
     async def consistency(self, store: SqlStore, first: int, second: int) -> dict[str, object]:
         """A proof that the first ``first`` leaves are a prefix of the first ``second``, with

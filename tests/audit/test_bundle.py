@@ -15,7 +15,13 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from signaling.audit import log
-from signaling.audit.bundle import BundleWriter, audit_entry_line, verify_bundle
+from signaling.audit.bundle import (
+    AuditEvidence,
+    BundleWriter,
+    add_audit_evidence,
+    audit_entry_line,
+    verify_bundle,
+)
 from signaling.audit.tree_head import (
     SignedTreeHead,
     key_id,
@@ -411,3 +417,57 @@ async def test_a_flipped_proof_hash_root_or_sum_is_named(
     await asyncio.to_thread(rewrite, path, out, sum_edit, False)
     verdict = await asyncio.to_thread(verify_bundle, out)
     assert verdict.problems == ["calls.jsonl: SHA-256 does not match the manifest"]
+
+
+def build_from_evidence(
+    path: Path, key: Ed25519PrivateKey, evidence: AuditEvidence, recording: Path
+) -> None:
+    with path.open("wb") as fh:
+        writer = BundleWriter(fh)
+        writer.add_bytes("timeline.json", b"{}")
+        add_audit_evidence(writer, evidence, public_key_pem(key))
+        writer.add_file("recordings/call-1.webm", recording)
+        writer.finish({"case_id": "case-2"}, key)
+
+
+async def test_a_bundle_from_the_live_log_verifies_and_shows_a_later_edit(
+    store: SqlStore, tmp_path: Path
+) -> None:
+    import sqlalchemy as sa
+
+    for i in range(9):
+        await store.append_audit(THREAD if i % 3 else "thread-b", "message.created", "u1", {"i": i})
+    key = Ed25519PrivateKey.generate()
+    live = log.LiveMerkleLog(page=4)
+    rows = await store.audit_entries(THREAD)
+    evidence = await live.evidence(store, rows, key)
+    assert evidence.tree_head.tree_size == 9 and len(evidence.lines) == 6
+    recording = tmp_path / "call-1.webm"
+    path = tmp_path / "live.zip"
+
+    def build(target: Path, ev: AuditEvidence) -> None:
+        recording.write_bytes(b"\x1a\x45\xdf\xa3" + os.urandom(1000))
+        build_from_evidence(target, key, ev, recording)
+
+    await asyncio.to_thread(build, path, evidence)
+    verdict = await asyncio.to_thread(verify_bundle, path, public_key_pem(key))
+    assert verdict.ok and verdict.manifest_signed, verdict.problems
+    assert verdict.checked == 5 + 6  # five files, six entries
+
+    # Someone with database access rewrites a logged entry; the next export still carries the
+    # leaf that was logged (and signed), so the edit is named, not laundered.
+    async with store.engine.begin() as conn:
+        await conn.execute(
+            sa.text("UPDATE audit_log SET entry = :e WHERE id = :i"),
+            {"e": rows[1].entry.replace('"i":2', '"i":3'), "i": rows[1].index},
+        )
+    edited_rows = await store.audit_entries(THREAD)
+    later = tmp_path / "later.zip"
+    await asyncio.to_thread(build, later, await live.evidence(store, edited_rows, key))
+    verdict = await asyncio.to_thread(verify_bundle, later, public_key_pem(key))
+    assert not verdict.ok
+    assert verdict.problems[0].startswith(
+        "audit/entries.jsonl line 2 (entry "
+    ) and verdict.problems[0].endswith(
+        "chain thread-a position 1): leaf hash does not match the entry"
+    )
