@@ -691,6 +691,10 @@ def _check_entry(row: Any, chain: str, expected_position: int, prev: str) -> str
         row.actor_id,
     ):
         return f"entry {row.position}: columns disagree with the hashed entry"
-    if chain_hash(prev, entry) != row.hash:
+    try:
+        recomputed = chain_hash(prev, entry)
+    except (ValueError, TypeError):  # a hash column edited into something that is not hex
+        return f"entry {row.position}: stored hashes are malformed"
+    if recomputed != row.hash:
         return f"entry {row.position}: hash mismatch"
     return ""

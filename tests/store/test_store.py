@@ -163,3 +163,19 @@ async def test_user_profile_refreshes(store: SqlStore) -> None:
     await store.upsert_user("u1", "New", "client")
     users = await store.get_users(["u1", "missing"])
     assert users["u1"].name == "New" and "missing" not in users
+
+
+async def test_a_hash_edited_into_non_hex_is_reported_not_raised(store: SqlStore) -> None:
+    tid = await new_thread(store)
+    for i in range(3):
+        await store.append_message(NewMessage(tid, "c1", MessageKind.TEXT, {"text": f"m{i}"}))
+    log = schema.audit_log
+    async with store.engine.begin() as conn:  # a forger keeps the links consistent
+        await conn.execute(
+            log.update().where(log.c.chain == tid, log.c.position == 1).values(hash="zz" * 32)
+        )
+        await conn.execute(
+            log.update().where(log.c.chain == tid, log.c.position == 2).values(prev_hash="zz" * 32)
+        )
+    report = await store.verify_chain(tid)
+    assert not report.ok and report.first_bad_position == 1
