@@ -15,6 +15,9 @@ Layout (ZIP64, every member listed in the manifest):
 - ``audit/tree_head.json``: the signed tree head every proof leads to;
 - ``audit/public_key.pem``: the Ed25519 key that signed it (a verifier should rather use the
   operator's published key: a forger could ship their own);
+- ``audit/consistency.json`` (optional): ``{"to_size": n, "proofs": [{"old_size", "old_root",
+  "proof": [hex]}]}``, RFC 6962 consistency proofs from earlier published tree heads (the
+  hourly ones) to the bundle's, so a verifier holding one of those can link the two;
 - ``recordings/*``: the thread's recording files;
 - ``manifest.json``: ``{"files": {name: sha256 hex}, ...}`` for every other member;
 - ``manifest.sig`` (when the writer was given the key): ``{"key_id", "signature"}``, the
@@ -23,7 +26,9 @@ Layout (ZIP64, every member listed in the manifest):
   accidents: whoever edits ``timeline.json`` can recompute its sum. The audit entries do not
   depend on it; they are bound to the signed tree head by their proofs.
 
-:func:`verify_bundle` needs nothing but the zip (and ideally the published key or tree head).
+:func:`verify_bundle` needs nothing but the zip, and ideally the operator's published key and
+a published tree head: equal to the bundle's, older (a proof in ``audit/consistency.json``
+links it) or newer (pass the log's consistency proof from the bundle's size to it).
 It checks the manifest sums and signature, the tree head signature, each entry's leaf hash
 and inclusion proof, and every chain in position order from genesis; it names the file, line
 and chain position of each failure instead of stopping at the first one, and never raises on
@@ -65,6 +70,7 @@ MANIFEST_SIG = "manifest.sig"
 MANIFEST_SIG_CONTEXT = b"interview-server evidence bundle manifest v1\n"
 ENTRIES = "audit/entries.jsonl"
 TREE_HEAD = "audit/tree_head.json"
+CONSISTENCY = "audit/consistency.json"
 PUBLIC_KEY = "audit/public_key.pem"
 CHUNK = 1 << 20
 # Already-compressed media gain nothing from deflate; storing them saves the CPU.
@@ -99,6 +105,25 @@ class AuditEvidence:
 
     tree_head: SignedTreeHead
     lines: tuple[bytes, ...]
+    consistency: tuple[ConsistencyLink, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConsistencyLink:
+    """A proof that the tree of ``old_size`` leaves (root ``old_root``) is a prefix of the
+    bundle's tree head."""
+
+    old_size: int
+    old_root: bytes
+    proof: tuple[bytes, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form in ``audit/consistency.json``."""
+        return {
+            "old_size": self.old_size,
+            "old_root": self.old_root.hex(),
+            "proof": [p.hex() for p in self.proof],
+        }
 
 
 def add_audit_evidence(
@@ -108,6 +133,12 @@ def add_audit_evidence(
     writer.add_stream(ENTRIES, evidence.lines)
     writer.add_bytes(TREE_HEAD, json.dumps(evidence.tree_head.to_json(), indent=2).encode())
     writer.add_bytes(PUBLIC_KEY, public_key_pem)
+    if evidence.consistency:
+        links = {
+            "to_size": evidence.tree_head.tree_size,
+            "proofs": [link.to_json() for link in evidence.consistency],
+        }
+        writer.add_bytes(CONSISTENCY, json.dumps(links, indent=2).encode())
 
 
 class BundleWriter:
@@ -311,6 +342,7 @@ def _load_tree_head(
     names: list[str],
     public: Ed25519PublicKey | None,
     published: SignedTreeHead | None,
+    published_proof: Sequence[bytes] | None,
     check: _Check,
 ) -> None:
     if TREE_HEAD not in names:
@@ -326,15 +358,86 @@ def _load_tree_head(
         return
     if public is not None and not verify_tree_head(public, sth):
         check.problems.append(f"{TREE_HEAD}: the signature does not verify with key {check.key_id}")
-    if published is not None and (published.tree_size, published.root_hash) != (
-        sth.tree_size,
-        sth.root_hash,
+    check.sth = sth
+    if published is not None:
+        _check_published(zf, names, public, sth, published, published_proof, check)
+
+
+def _links(zf: zipfile.ZipFile, names: list[str], check: _Check) -> dict[int, ConsistencyLink]:
+    """The bundle's consistency proofs by old size (empty if it has none)."""
+    if CONSISTENCY not in names:
+        return {}
+    data = _read(zf, CONSISTENCY, check)
+    if data is None:
+        return {}
+    try:
+        raw = json.loads(data)
+        links = {}
+        for item in raw["proofs"]:
+            link = ConsistencyLink(
+                int(item["old_size"]),
+                bytes.fromhex(item["old_root"]),
+                tuple(bytes.fromhex(p) for p in item["proof"]),
+            )
+            links[link.old_size] = link
+        if check.sth is not None and raw["to_size"] != check.sth.tree_size:
+            raise ValueError(f"to_size {raw['to_size']} is not the tree head's size")
+    except (ValueError, KeyError, TypeError) as exc:
+        check.problems.append(f"{CONSISTENCY}: unreadable ({exc})")
+        return {}
+    return links
+
+
+def _check_published(
+    zf: zipfile.ZipFile,
+    names: list[str],
+    public: Ed25519PublicKey | None,
+    sth: SignedTreeHead,
+    published: SignedTreeHead,
+    published_proof: Sequence[bytes] | None,
+    check: _Check,
+) -> None:
+    """Link the bundle's tree head to one the verifier got independently: same head, or an
+    RFC 6962 consistency proof from the smaller to the larger."""
+    if public is not None and not verify_tree_head(public, published):
+        check.problems.append(
+            f"published tree head (size {published.tree_size}): the signature does not verify "
+            f"with key {check.key_id}"
+        )
+    mismatch = (
+        f"{TREE_HEAD}: size {sth.tree_size} root {sth.root_hash[:16]}… is not the published "
+        f"tree head (size {published.tree_size} root {published.root_hash[:16]}…)"
+    )
+    if published.tree_size == sth.tree_size:
+        if published.root_hash != sth.root_hash:
+            check.problems.append(f"{mismatch}: same size, different roots")
+        return
+    if published.tree_size < sth.tree_size:
+        link = _links(zf, names, check).get(published.tree_size)
+        if link is None:
+            check.problems.append(
+                f"{mismatch}, and {CONSISTENCY} has no proof from size {published.tree_size}"
+            )
+        elif link.old_root != published.root or not merkle.verify_consistency(
+            published.tree_size, sth.tree_size, published.root, sth.root, link.proof
+        ):
+            check.problems.append(
+                f"{CONSISTENCY}: the bundle's tree head does not extend the published one "
+                f"(size {published.tree_size})"
+            )
+        return
+    if published_proof is None:
+        check.problems.append(
+            f"{mismatch}; pass the log's consistency proof from size {sth.tree_size} "
+            f"to {published.tree_size}"
+        )
+    elif not merkle.verify_consistency(
+        sth.tree_size, published.tree_size, sth.root, published.root, published_proof
     ):
         check.problems.append(
-            f"{TREE_HEAD}: size {sth.tree_size} root {sth.root_hash[:16]}… is not the published "
-            f"tree head (size {published.tree_size} root {published.root_hash[:16]}…)"
+            f"{TREE_HEAD}: the published tree head (size {published.tree_size}) does not "
+            f"extend the bundle's (size {sth.tree_size})"
         )
-    check.sth = sth
 
 
 def _check_line(number: int, line: str, sth: SignedTreeHead | None, check: _Check) -> None:
@@ -424,12 +527,15 @@ def verify_bundle(
     zip_path: Path,
     public_key_pem: bytes | None = None,
     published: SignedTreeHead | None = None,
+    published_proof: Sequence[bytes] | None = None,
 ) -> BundleVerdict:
     """Verify a bundle offline; blocking (run it in a thread from async code).
 
     ``public_key_pem`` is the operator's published key (else the bundle's own is used and
-    named in ``key_id``); ``published`` is a tree head obtained independently, which the
-    bundle's must then equal.
+    named in ``key_id``). ``published`` is a tree head obtained independently: the bundle's
+    must equal it, extend it (a proof from its size in ``audit/consistency.json``), or be
+    extended by it (``published_proof``: the log's consistency proof from the bundle's size
+    to the published one).
     """
     check = _Check()
     try:
@@ -440,7 +546,7 @@ def verify_bundle(
             manifest = _check_manifest(zf, names, check)
             public = _load_key(zf, names, public_key_pem, check)
             _check_manifest_signature(zf, names, manifest, public, check)
-            _load_tree_head(zf, names, public, published, check)
+            _load_tree_head(zf, names, public, published, published_proof, check)
             if ENTRIES not in names:
                 check.problems.append(f"{ENTRIES}: missing")
             else:

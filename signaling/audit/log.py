@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from signaling.audit.bundle import AuditEvidence, audit_entry_line
+from signaling.audit.bundle import AuditEvidence, ConsistencyLink, audit_entry_line
 from signaling.audit.tree_head import SignedTreeHead, sign_tree_head
 from signaling.domain import merkle
 from signaling.domain.ports import AuditEntry
@@ -239,26 +239,38 @@ class LiveMerkleLog:
         }
 
     async def evidence(
-        self, store: SqlStore, rows: Sequence[AuditEntry], key: Ed25519PrivateKey
+        self,
+        store: SqlStore,
+        rows: Sequence[AuditEntry],
+        key: Ed25519PrivateKey,
+        prove_from: Sequence[int] = (),
     ) -> AuditEvidence:
         """A tree head signed now and the bundle lines of ``rows`` (read from the store
-        before this call, e.g. one thread's chain), each proved against that head.
+        before this call, e.g. one thread's chain), each proved against that head, plus
+        consistency proofs to it from the sizes in ``prove_from`` (earlier published heads;
+        sizes outside ``1..size`` are skipped).
 
         A row edited since it was logged keeps the leaf hash that was logged, so its line
         fails verification instead of passing with the edited text."""
         size = await self.sync(store)
         positions = [self.leaf_index(row.index) for row in rows]
 
-        def build() -> tuple[bytes, tuple[bytes, ...]]:
+        def build() -> tuple[bytes, tuple[bytes, ...], tuple[ConsistencyLink, ...]]:
             log = self._log
             lines = tuple(
                 audit_entry_line(row, i, log.leaf(i), log.inclusion_proof(i, size))
                 for row, i in zip(rows, positions, strict=True)
             )
-            return log.root_at(size), lines
+            links = tuple(
+                ConsistencyLink(old, log.root_at(old), tuple(log.consistency_proof(old, size)))
+                for old in sorted(set(prove_from))
+                if 0 < old <= size
+            )
+            return log.root_at(size), lines, links
 
-        top, lines = await asyncio.to_thread(build)
-        return AuditEvidence(sign_tree_head(key, size, top, int(time.time() * 1000)), lines)
+        top, lines, links = await asyncio.to_thread(build)
+        sth = sign_tree_head(key, size, top, int(time.time() * 1000))
+        return AuditEvidence(sth, lines, links)
 
     async def consistency(self, store: SqlStore, first: int, second: int) -> dict[str, object]:
         """A proof that the first ``first`` leaves are a prefix of the first ``second``, with

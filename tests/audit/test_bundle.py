@@ -471,3 +471,65 @@ async def test_a_bundle_from_the_live_log_verifies_and_shows_a_later_edit(
     ) and verdict.problems[0].endswith(
         "chain thread-a position 1): leaf hash does not match the entry"
     )
+
+
+async def test_the_bundle_links_to_older_and_newer_published_heads(
+    store: SqlStore, tmp_path: Path
+) -> None:
+    """A verifier holding only an hourly tree head (older or newer than the export) links it
+    to the bundle's head with an RFC 6962 consistency proof."""
+    key = Ed25519PrivateKey.generate()
+    pem = public_key_pem(key)
+    live = log.LiveMerkleLog(page=4)
+    for i in range(5):
+        await store.append_audit(THREAD, "message.created", "u1", {"i": i})
+    hourly = await live.tree_head(store, key)
+    for i in range(5, 9):
+        await store.append_audit("thread-b" if i % 2 else THREAD, "message.created", "u1", {"i": i})
+    rows = await store.audit_entries(THREAD)
+    evidence = await live.evidence(store, rows, key, prove_from=[hourly.tree_size, 0, 99])
+    assert [link.old_size for link in evidence.consistency] == [5]
+    recording = tmp_path / "r.webm"
+    path = tmp_path / "linked.zip"
+
+    def build() -> None:
+        recording.write_bytes(b"media")
+        build_from_evidence(path, key, evidence, recording)
+
+    await asyncio.to_thread(build)
+
+    def verify(published: SignedTreeHead, proof: list[bytes] | None = None) -> list[str]:
+        return verify_bundle(path, pem, published, proof).problems
+
+    assert await asyncio.to_thread(verify, hourly) == []
+    assert await asyncio.to_thread(verify, evidence.tree_head) == []
+    # a head of another history at the same size, honestly signed, does not link
+    other = sign_tree_head(key, 5, b"\7" * 32, hourly.timestamp)
+    problems = await asyncio.to_thread(verify, other)
+    assert problems == [
+        "audit/consistency.json: the bundle's tree head does not extend the published one (size 5)"
+    ]
+    problems = await asyncio.to_thread(verify, sign_tree_head(key, 3, b"\7" * 32, 1))
+    assert len(problems) == 1 and "has no proof from size 3" in problems[0]
+    stranger = sign_tree_head(Ed25519PrivateKey.generate(), 5, hourly.root, 1)
+    problems = await asyncio.to_thread(verify, stranger)
+    assert problems[0].startswith("published tree head (size 5): the signature does not verify")
+
+    # a later hourly head: the log's proof from the bundle's size links them
+    for i in range(3):
+        await store.append_audit("thread-c", "message.created", "u1", {"i": i})
+    later = await live.tree_head(store, key)
+    cons = await live.consistency(store, 9, later.tree_size)
+    raw = cons["proof"]
+    assert isinstance(raw, list)
+    proof = [bytes.fromhex(p) for p in raw]
+    problems = await asyncio.to_thread(verify, later)
+    assert (
+        len(problems) == 1 and "pass the log's consistency proof from size 9 to 12" in problems[0]
+    )
+    assert await asyncio.to_thread(verify, later, proof) == []
+    problems = await asyncio.to_thread(verify, later, proof[:-1])
+    assert problems == [
+        "audit/tree_head.json: the published tree head (size 12) does not extend the "
+        "bundle's (size 9)"
+    ]
