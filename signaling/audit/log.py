@@ -12,13 +12,13 @@ import asyncio
 import time
 from array import array
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from signaling.audit.bundle import AuditEvidence, ConsistencyLink, audit_entry_line
-from signaling.audit.tree_head import SignedTreeHead, sign_tree_head
+from signaling.audit.tree_head import SignedTreeHead, sign_tree_head, verify_tree_head
 from signaling.domain import merkle
 from signaling.domain.ports import AuditEntry
 from signaling.errors import NotFound, Unprocessable
@@ -190,6 +190,10 @@ class LiveMerkleLog:
                     break
             return self._log.size
 
+    def root_at(self, size: int) -> bytes:
+        """The root of the first ``size`` loaded leaves (blocking: O(log n) hashes)."""
+        return self._log.root_at(size)
+
     def leaf_index(self, audit_id: int) -> int:
         """The leaf index of the row with this id; ``NotFound`` if it is not loaded."""
         position = bisect_left(self._ids, audit_id)
@@ -294,6 +298,48 @@ class LiveMerkleLog:
             "proof": [p.hex() for p in proof],
         }
 
+    async def check_heads(
+        self,
+        store: SqlStore,
+        heads: Iterable[SignedTreeHead],
+        public_key: Ed25519PublicKey,
+    ) -> HeadCheck:
+        """Is the stored log still the one the published tree heads signed? Each head (smallest
+        first) must carry the key's signature, and the store's first ``tree_size`` entries must
+        hash to its root. The first head that fails bounds the changed entries: after the last
+        head that matched, up to its own size."""
+        size = await self.sync(store)
+        checked = 0
+        good_size = 0
+        for head in sorted(heads, key=lambda h: (h.tree_size, h.timestamp)):
+            if not verify_tree_head(public_key, head):
+                return HeadCheck(
+                    False, checked, head, reason=f"head of size {head.tree_size}: bad signature"
+                )
+            if head.tree_size > size:
+                return HeadCheck(
+                    False,
+                    checked,
+                    head,
+                    good_size,
+                    head.tree_size,
+                    f"head of size {head.tree_size}: the store holds only {size} entries",
+                )
+            top = await asyncio.to_thread(self.root_at, head.tree_size)
+            if top != head.root:
+                return HeadCheck(
+                    False,
+                    checked,
+                    head,
+                    good_size,
+                    head.tree_size,
+                    f"head of size {head.tree_size}: the stored entries hash to another root; "
+                    f"an entry among leaves {good_size}..{head.tree_size - 1} was changed",
+                )
+            good_size = head.tree_size
+            checked += 1
+        return HeadCheck(True, checked)
+
     async def check(self, store: SqlStore) -> LogCheck:
         """Re-read every loaded row and compare its leaf hash with the one appended: an
         edited, deleted or inserted row is named by leaf index and row id."""
@@ -336,3 +382,16 @@ class LiveMerkleLog:
                     checked += 1
                 after = batch[-1].index
             return LogCheck(True, checked)
+
+
+@dataclass(frozen=True)
+class HeadCheck:
+    """What :meth:`LiveMerkleLog.check_heads` found: ``checked`` heads matched the log
+    before ``first_bad``; a changed entry lies among leaves ``[changed_from, changed_to)``."""
+
+    ok: bool
+    checked: int
+    first_bad: SignedTreeHead | None = None
+    changed_from: int | None = None
+    changed_to: int | None = None
+    reason: str = ""

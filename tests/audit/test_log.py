@@ -179,3 +179,44 @@ async def test_the_live_check_names_an_edited_or_deleted_row(store: SqlStore) ->
     verdict = await live.check(store)
     assert (verdict.ok, verdict.first_bad_leaf) == (False, 3)
     assert "and later are gone" in verdict.reason
+
+
+async def test_published_heads_bound_an_edit_to_the_leaves_between_them(store: SqlStore) -> None:
+    """The CLI's question: is the stored log still the one the hourly heads signed?"""
+    import sqlalchemy as sa
+
+    key = Ed25519PrivateKey.generate()
+    server = log.LiveMerkleLog()
+    heads = []
+    for _ in range(3):
+        await fill(store, 4)
+        heads.append(await server.tree_head(store, key))
+    assert [h.tree_size for h in heads] == [4, 8, 12]
+    verdict = await log.LiveMerkleLog().check_heads(store, reversed(heads), key.public_key())
+    assert verdict == log.HeadCheck(True, 3)
+
+    stranger = Ed25519PrivateKey.generate()
+    verdict = await log.LiveMerkleLog().check_heads(store, heads, stranger.public_key())
+    assert not verdict.ok and verdict.first_bad == heads[0] and "bad signature" in verdict.reason
+
+    rows = await store.audit_entries(None, limit=100)
+    async with store.engine.begin() as conn:
+        await conn.execute(
+            sa.text("UPDATE audit_log SET entry = :e WHERE id = :i"),
+            {"e": rows[6].entry.replace('"i":2', '"i":3'), "i": rows[6].index},
+        )
+    verdict = await log.LiveMerkleLog().check_heads(store, heads, key.public_key())
+    assert not verdict.ok and verdict.checked == 1 and verdict.first_bad == heads[1]
+    assert (verdict.changed_from, verdict.changed_to) == (4, 8)  # leaf 6 is in there
+    assert "among leaves 4..7 was changed" in verdict.reason
+
+    async with store.engine.begin() as conn:
+        await conn.execute(sa.text("DELETE FROM audit_log WHERE id >= :i"), {"i": rows[2].index})
+    verdict = await log.LiveMerkleLog().check_heads(store, heads, key.public_key())
+    assert (verdict.ok, verdict.checked, verdict.changed_from, verdict.changed_to) == (
+        False,
+        0,
+        0,
+        4,
+    )
+    assert "the store holds only 2 entries" in verdict.reason
