@@ -209,7 +209,7 @@ async def build_case_bundle(
                 if file.is_file():
                     writer.add_file(f"recordings/{rec['key']}", file)
                 step(f"recording {rec['key']}")
-            writer.finish({"case_id": case["id"], "thread_id": thread.id})
+            writer.finish({"case_id": case["id"], "thread_id": thread.id}, signing_key=key)
 
     await asyncio.to_thread(build, target)
     return case

@@ -149,7 +149,7 @@ async def test_bundle_verifies_offline_and_tampering_is_named(
     )
     verdict = await asyncio.to_thread(verify_bundle, bundle)
     assert verdict.ok, verdict.problems
-    assert verdict.checked > 5
+    assert verdict.checked > 5 and verdict.manifest_signed
 
     tampered = tmp_path / "tampered.zip"
     await asyncio.to_thread(rewrite, bundle, tampered, "timeline.json", b"Thanks|Thank$")
