@@ -269,12 +269,14 @@ async def test_schedule_bad_input(
     assert 400 <= resp.status < 500 and (await resp.json())["code"] == code
 
 
-async def test_reminders_fire_once_across_nodes_and_restarts(harness: Harness) -> None:
-    thread = await harness.thread()
+async def accepted_schedule(
+    harness: Harness, thread_id: str, proposed: dict[str, Any]
+) -> tuple[str, datetime]:
+    """The client proposes one slot and the freelancer accepts it: (schedule id, start)."""
     created = await (
         await harness.client.post(
-            f"/api/threads/{thread['id']}/schedules",
-            json={"slots": [slot(1)], "timezone": "UTC"},
+            f"/api/threads/{thread_id}/schedules",
+            json={"slots": [proposed], "timezone": "UTC"},
             headers=harness.headers("c1"),
         )
     ).json()
@@ -289,6 +291,12 @@ async def test_reminders_fire_once_across_nodes_and_restarts(harness: Harness) -
     start = datetime.fromisoformat(
         accepted["schedule"]["accepted_slot"]["start_utc"].replace("Z", "+00:00")
     )
+    return sid, start
+
+
+async def test_reminders_fire_once_across_nodes_and_restarts(harness: Harness) -> None:
+    thread = await harness.thread()
+    _, start = await accepted_schedule(harness, thread["id"], slot(1))
     node_a: MeetingService = harness.app[MEETINGS]
     store = harness.app[CTX].store
     assert isinstance(store, SqlStore)
@@ -313,24 +321,7 @@ async def test_attendance_records_late_join_and_no_show_once(harness: Harness) -
     from signaling.domain.calls import Call, CallKind
 
     thread = await harness.thread()
-    created = await (
-        await harness.client.post(
-            f"/api/threads/{thread['id']}/schedules",
-            json={"slots": [slot(1)], "timezone": "UTC"},
-            headers=harness.headers("c1"),
-        )
-    ).json()
-    sid, pid = created["schedule"]["id"], created["schedule"]["proposal"]["proposal_id"]
-    accepted = await (
-        await harness.client.post(
-            f"/api/schedules/{sid}/accept",
-            json={"proposal_id": pid, "slot_index": 0},
-            headers=harness.headers("f1", "freelancer"),
-        )
-    ).json()
-    start = datetime.fromisoformat(
-        accepted["schedule"]["accepted_slot"]["start_utc"].replace("Z", "+00:00")
-    )
+    _, start = await accepted_schedule(harness, thread["id"], slot(1))
     store = harness.app[CTX].store
     assert isinstance(store, SqlStore)
     # the client starts the call two minutes late; the freelancer never joins
@@ -366,19 +357,7 @@ async def test_scheduled_call_record_carries_attendance(make_harness: HarnessFac
 
     harness = await make_harness(media_factory=FakeMediaFactory())
     thread = await harness.thread()
-    created = await (
-        await harness.client.post(
-            f"/api/threads/{thread['id']}/schedules",
-            json={"slots": [slot(0.05, 30, "video")], "timezone": "UTC"},
-            headers=harness.headers("c1"),
-        )
-    ).json()
-    sid, pid = created["schedule"]["id"], created["schedule"]["proposal"]["proposal_id"]
-    await harness.client.post(
-        f"/api/schedules/{sid}/accept",
-        json={"proposal_id": pid, "slot_index": 0},
-        headers=harness.headers("f1", "freelancer"),
-    )
+    sid, _ = await accepted_schedule(harness, thread["id"], slot(0.05, 30, "video"))
     client = await harness.socket("c1", "client")
     call_id = (await client.call("call:start", {"thread_id": thread["id"], "kind": "video"}))[
         "call"
