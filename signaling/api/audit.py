@@ -203,7 +203,7 @@ async def thread_timeline(request: web.Request) -> web.Response:
     ]
     items.sort(key=lambda i: i["at"])
     report = await c.store.verify_chain(thread.id)
-    cases = [k for k in await audit.list_cases() if k["thread_id"] == thread.id]
+    cases = await audit.list_cases(thread_id=thread.id)
     await log_access(request, who, "thread.timeline", thread_id=thread.id)
     return json_response(
         {

@@ -297,10 +297,14 @@ class SqlAuditStore:
             ).all()
         return self._case(row, list(notes))
 
-    async def list_cases(self, status: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    async def list_cases(
+        self, status: str | None = None, limit: int = 200, *, thread_id: str | None = None
+    ) -> list[dict[str, Any]]:
         query = select(t.cases).order_by(t.cases.c.created_at.desc()).limit(limit)
         if status:
             query = query.where(t.cases.c.status == status)
+        if thread_id:
+            query = query.where(t.cases.c.thread_id == thread_id)
         async with self.engine.connect() as conn:
             rows = (await conn.execute(query)).all()
         return [self._case(r, []) for r in rows]
