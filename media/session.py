@@ -43,6 +43,7 @@ from media.codecs import (
 from media.forwarding import CLOCK_RATES, EncodedFrame, PacketTrack
 from media.stats import ParticipantStats, StreamStats
 from signaling.errors import MediaError
+from signaling.ice import IceAddressPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +128,7 @@ class MediaSession:
         call_id: str,
         *,
         ice_servers: Sequence[IceServerLike] = (),
+        ice_policy: IceAddressPolicy | None = None,
         on_event: Callable[[MediaEvent], None] | None = None,
         media_timeout: float = 10.0,
         connect_timeout: float = 30.0,
@@ -137,6 +139,8 @@ class MediaSession:
             raise ValueError("timeouts must be positive")
         self.call_id = call_id
         self._ice_servers = [_ice_server(s) for s in ice_servers]
+        # Remote candidates the peers may send ICE checks to; default: global unicast only.
+        self._ice_policy = ice_policy if ice_policy is not None else IceAddressPolicy()
         self._on_event = on_event
         self._media_timeout = media_timeout
         self._connect_timeout = connect_timeout
@@ -168,6 +172,14 @@ class MediaSession:
         if self._closed:
             raise MediaError("the call's media session is closed", code="media_closed")
         parsed = parse_offer(offer_sdp)
+        offer_sdp, dropped = self._ice_policy.filter_sdp(offer_sdp)
+        if dropped:
+            logger.info(
+                "dropped offered ICE candidates call_id=%s participant=%s addresses=%s",
+                self.call_id,
+                participant_id,
+                dropped,
+            )
         lock = self._locks.setdefault(participant_id, asyncio.Lock())
         async with lock:
             plan = self._plan(participant_id, parsed)
@@ -236,6 +248,15 @@ class MediaSession:
             parsed.sdpMLineIndex = sdp_mline_index
         except Exception as exc:
             raise MediaError(f"malformed ICE candidate: {exc!r}", code="bad_candidate") from exc
+        if not self._ice_policy.allows(parsed.ip):
+            # Dropped, not refused: a browser trickles its LAN addresses as a matter of course.
+            logger.debug(
+                "dropped trickled ICE candidate call_id=%s participant=%s address=%s",
+                self.call_id,
+                participant_id,
+                parsed.ip,
+            )
+            return
         try:
             await peer.pc.addIceCandidate(parsed)
         except Exception as exc:

@@ -30,6 +30,7 @@ from signaling.domain.ports import (
     MediaSessionPort,
     RecorderFactory,
 )
+from signaling.ice import IceAddressPolicy
 from signaling.meetings import MeetingService
 from signaling.providers.base import MeetingProvider
 from signaling.providers.factory import zoom_provider_from_settings
@@ -173,12 +174,17 @@ def _recorder(settings: Settings) -> RecorderFactory | None:
 
 
 def _media_factory(settings: Settings) -> MediaSessionFactory:
+    ice_policy = IceAddressPolicy.from_cidrs(settings.ice_networks)
+
     def factory(call_id: str, on_event: Callable[[MediaEventLike], None]) -> MediaSessionPort:
         from media.session import MediaSession  # aiortc loads on the first call only
 
         # The server's own peers need no STUN on the media host; clients get theirs from
         # /api/ice-servers. An empty list also keeps aiortc from using a public default.
-        session: MediaSessionPort = MediaSession(call_id, ice_servers=(), on_event=on_event)
+        # Remote candidates outside global unicast are dropped unless allowed (dev: all).
+        session: MediaSessionPort = MediaSession(
+            call_id, ice_servers=(), ice_policy=ice_policy, on_event=on_event
+        )
         return session
 
     return factory

@@ -16,6 +16,7 @@ from media import aiortc_tap
 from media.codecs import MediaKind, codec_preferences
 from media.session import MediaEvent, MediaSession
 from media.testing import ClipTrack, encode_h264_clip, encode_opus_clip, encode_vp8_clip
+from signaling.ice import EVERYWHERE, IceAddressPolicy
 
 
 @pytest.fixture(autouse=True)
@@ -151,6 +152,8 @@ async def make_session(recorder: Recorder) -> AsyncIterator[SessionFactory]:
     sessions: list[MediaSession] = []
 
     def factory(**kwargs: object) -> MediaSession:
+        # The test peers talk over this machine's own (non-global) addresses: allow them.
+        kwargs.setdefault("ice_policy", IceAddressPolicy.from_cidrs(EVERYWHERE))
         session = MediaSession("call-test", on_event=recorder, **kwargs)  # type: ignore[arg-type]
         sessions.append(session)
         return session
