@@ -40,10 +40,6 @@ class Settings:
     jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
     jwt_public_key_pem: str = ""
     jwt_jwks_url: str = ""
-    jwt_audience: str = ""  # when set, tokens must carry this `aud`
-    jwt_issuer: str = ""  # when set, tokens must carry this `iss`
-    jwt_leeway_seconds: int = 30
-    jwks_min_refresh_seconds: float = 30.0
     service_token: str = ""
     token_ttl_seconds: int = 12 * 3600
     message_max_chars: int = 10_000
@@ -148,78 +144,8 @@ class Settings:
         for name in ("message_max_chars", "body_max_bytes", "message_rate_per_minute"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{PREFIX}{name.upper()} must be positive")
-        self.check_limits()
         if self.ring_timeout_seconds <= 0:
             raise ConfigError(f"{PREFIX}RING_TIMEOUT_SECONDS must be positive")
-        if not 1 <= self.tree_head_interval_seconds <= 3600:
-            raise ConfigError(f"{PREFIX}TREE_HEAD_INTERVAL_SECONDS must be 1..3600")
-        if self.tree_head_webhook_url and not self.backend_webhook_secret:
-            raise ConfigError(
-                f"{PREFIX}TREE_HEAD_WEBHOOK_URL needs {PREFIX}BACKEND_WEBHOOK_SECRET (it signs "
-                "every delivery)"
-            )
-        if not 0 < self.node_lease_renew_seconds < self.node_lease_seconds:
-            raise ConfigError(
-                f"{PREFIX}NODE_LEASE_RENEW_SECONDS must be positive and below "
-                f"{PREFIX}NODE_LEASE_SECONDS (renew well before the lease expires)"
-            )
-        if not 0.05 <= self.recording_keyframe_retry_seconds <= 10:
-            raise ConfigError(f"{PREFIX}RECORDING_KEYFRAME_RETRY_SECONDS must be 0.05..10")
-
-    def check_limits(self) -> None:
-        """Every limit is positive (a limit of 0 would lock everyone out)."""
-        for f in dataclasses.fields(self):
-            limit = f.name.endswith(("_rate_per_minute", "_burst", "_page_size"))
-            bounded = limit or f.name in {"max_sockets_per_user", "max_horizon_days"}
-            if bounded and not 0 < getattr(self, f.name) < float("inf"):
-                raise ConfigError(f"{PREFIX}{f.name.upper()} must be a positive number")
-        if self.thread_join_page_size > 1000:
-            raise ConfigError(f"{PREFIX}THREAD_JOIN_PAGE_SIZE must be 1..1000")
-
-    def check_token_settings(self) -> None:
-        """Token settings that must make sense in every mode."""
-        if not 0 <= self.jwt_leeway_seconds <= 300:
-            raise ConfigError(f"{PREFIX}JWT_LEEWAY_SECONDS must be 0..300")
-        if self.jwks_min_refresh_seconds <= 0:
-            raise ConfigError(f"{PREFIX}JWKS_MIN_REFRESH_SECONDS must be positive")
-        if self.jwt_algorithm == "RS256" and not (self.jwt_public_key_pem or self.jwt_jwks_url):
-            raise ConfigError(
-                f"{PREFIX}JWT_ALGORITHM=RS256 needs "
-                f"{PREFIX}JWT_PUBLIC_KEY_PEM or {PREFIX}JWT_JWKS_URL"
-            )
-
-    def check_auth(self) -> None:
-        """Token settings; outside dev mode, refuse secrets anyone could know or guess.
-
-        Run by ``serve``/``demo`` at start-up and by every ``Authenticator``; commands that
-        verify no tokens (``migrate``, ``audit verify``, ``policy scan``) do not need a secret.
-        """
-        self.check_token_settings()
-        if self.dev_mode:
-            return
-        if self.jwt_algorithm == "HS256":
-            if self.jwt_secret in KNOWN_PUBLIC_SECRETS:
-                raise ConfigError(
-                    f"{PREFIX}JWT_SECRET is a publicly known value; set your own secret "
-                    f"(at least {MIN_SECRET_BYTES} random bytes) or use RS256 with "
-                    f"{PREFIX}JWT_PUBLIC_KEY_PEM / {PREFIX}JWT_JWKS_URL",
-                    code="config_insecure",
-                )
-            if len(self.jwt_secret.encode()) < MIN_SECRET_BYTES:
-                raise ConfigError(
-                    f"{PREFIX}JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes outside dev "
-                    f"mode (or set {PREFIX}JWT_ALGORITHM=RS256 with "
-                    f"{PREFIX}JWT_PUBLIC_KEY_PEM or {PREFIX}JWT_JWKS_URL)",
-                    code="config_insecure",
-                )
-        if self.service_token and (
-            len(self.service_token.encode()) < MIN_SECRET_BYTES
-            or self.service_token in KNOWN_PUBLIC_SECRETS
-        ):
-            raise ConfigError(
-                f"{PREFIX}SERVICE_TOKEN must be at least {MIN_SECRET_BYTES} bytes outside dev mode",
-                code="config_insecure",
-            )
 
 
 def _cast(key: str, name: str, raw: str) -> Any:
