@@ -247,12 +247,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = Settings.from_env(os.environ)
+        if args.command in {"serve", "demo"}:
+            settings.check_auth()  # outside dev mode: a real secret or key, or no start
     except ConfigError as exc:
         print(f"configuration error: {exc.reason}", file=sys.stderr)
         return 2
     configure_logging(settings)
     try:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
+        if settings.dev_mode and not settings.jwt_secret:
+            from dataclasses import replace
+
+            from signaling.auth import load_or_create_dev_secret
+
+            settings = replace(settings, jwt_secret=load_or_create_dev_secret(settings.data_dir))
         return _run(args, settings)
     except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from signaling.api.audit import AUDIT_ROUTES, AUDIT_STORE
 from signaling.api.call_events import register_call_events
-from signaling.api.context import CTX, AppContext
+from signaling.api.context import CTX, AppContext, signing_key_middleware
 from signaling.api.meetings import MEETING_ROUTES, MEETINGS
 from signaling.api.openapi import build_openapi
 from signaling.api.problems import problem_middleware
@@ -226,7 +226,10 @@ def create_app(
 
     ``media_factory`` replaces the aiortc media sessions (tests of call signaling alone).
     """
-    app = web.Application(client_max_size=settings.body_max_bytes, middlewares=[problem_middleware])
+    app = web.Application(
+        client_max_size=settings.body_max_bytes,
+        middlewares=[problem_middleware, signing_key_middleware],
+    )
     store = SqlStore(make_engine(settings.sqlalchemy_url))
     sio = make_server(settings.redis_url)
     notifier = SocketNotifier(sio)

@@ -39,7 +39,19 @@ async def seed(store: ThreadStore) -> str:
     return thread.id
 
 
+def sign_in_link(base_url: str, token: str) -> str:
+    """A sign-in URL carrying the token in the fragment (``/#token=JWT``).
+
+    A fragment is never sent to the server, so the token stays out of access logs, proxies
+    and ``Referer`` headers; the web client moves it to session storage and removes it from
+    the address bar (and so from the browser history).
+    """
+    return f"{base_url.rstrip('/')}/#token={token}"
+
+
 def sign_in_links(settings: Settings, auth: Authenticator) -> list[tuple[DemoUser, str]]:
-    """One sign-in URL per demo user (``/?token=JWT``)."""
-    base = settings.public_url.rstrip("/")
-    return [(u, f"{base}/?token={auth.issue(u.user_id, u.name, u.role)}") for u in DEMO_USERS]
+    """One sign-in URL per demo user."""
+    return [
+        (u, sign_in_link(settings.public_url, auth.issue(u.user_id, u.name, u.role)))
+        for u in DEMO_USERS
+    ]

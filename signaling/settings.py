@@ -18,6 +18,10 @@ from signaling.ice import EVERYWHERE, parse_networks
 
 PREFIX = "INTERVIEW_"
 
+MIN_SECRET_BYTES = 32
+# Secrets that were ever published in this repository (the old built-in default): never valid.
+KNOWN_PUBLIC_SECRETS = frozenset({"dev-insecure-secret-change-me-0123456789"})
+
 PolicyActionName = Literal["block", "redact", "warn"]
 RecordingPolicyName = Literal["off", "optional", "required"]
 
@@ -36,10 +40,14 @@ class Settings:
     port: int = 8080
     dev_mode: bool = False
     public_url: str = "http://127.0.0.1:8080"
-    jwt_secret: str = "dev-insecure-secret-change-me-0123456789"
+    jwt_secret: str = ""  # required outside dev mode (≥ 32 bytes); dev mode makes its own
     jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
     jwt_public_key_pem: str = ""
     jwt_jwks_url: str = ""
+    jwt_audience: str = ""  # when set, tokens must carry this `aud`
+    jwt_issuer: str = ""  # when set, tokens must carry this `iss`
+    jwt_leeway_seconds: int = 30
+    jwks_min_refresh_seconds: float = 30.0
     service_token: str = ""
     token_ttl_seconds: int = 12 * 3600
     message_max_chars: int = 10_000
@@ -125,11 +133,7 @@ class Settings:
         """Cross-field validation; raises ConfigError naming the variable."""
         if self.port < 0 or self.port > 65535:
             raise ConfigError(f"{PREFIX}PORT must be 0..65535, got {self.port}")
-        if self.jwt_algorithm == "RS256" and not (self.jwt_public_key_pem or self.jwt_jwks_url):
-            raise ConfigError(
-                f"{PREFIX}JWT_ALGORITHM=RS256 needs "
-                f"{PREFIX}JWT_PUBLIC_KEY_PEM or {PREFIX}JWT_JWKS_URL"
-            )
+        self.check_token_settings()
         if self.turn_urls and not self.turn_secret:
             raise ConfigError(f"{PREFIX}TURN_URLS needs {PREFIX}TURN_SECRET")
         if not 0 < self.turn_ttl_seconds <= 3600:
@@ -146,6 +150,51 @@ class Settings:
                 raise ConfigError(f"{PREFIX}{name.upper()} must be positive")
         if self.ring_timeout_seconds <= 0:
             raise ConfigError(f"{PREFIX}RING_TIMEOUT_SECONDS must be positive")
+
+    def check_token_settings(self) -> None:
+        """Token settings that must make sense in every mode."""
+        if not 0 <= self.jwt_leeway_seconds <= 300:
+            raise ConfigError(f"{PREFIX}JWT_LEEWAY_SECONDS must be 0..300")
+        if self.jwks_min_refresh_seconds <= 0:
+            raise ConfigError(f"{PREFIX}JWKS_MIN_REFRESH_SECONDS must be positive")
+        if self.jwt_algorithm == "RS256" and not (self.jwt_public_key_pem or self.jwt_jwks_url):
+            raise ConfigError(
+                f"{PREFIX}JWT_ALGORITHM=RS256 needs "
+                f"{PREFIX}JWT_PUBLIC_KEY_PEM or {PREFIX}JWT_JWKS_URL"
+            )
+
+    def check_auth(self) -> None:
+        """Token settings; outside dev mode, refuse secrets anyone could know or guess.
+
+        Run by ``serve``/``demo`` at start-up and by every ``Authenticator``; commands that
+        verify no tokens (``migrate``, ``audit verify``, ``policy scan``) do not need a secret.
+        """
+        self.check_token_settings()
+        if self.dev_mode:
+            return
+        if self.jwt_algorithm == "HS256":
+            if self.jwt_secret in KNOWN_PUBLIC_SECRETS:
+                raise ConfigError(
+                    f"{PREFIX}JWT_SECRET is a publicly known value; set your own secret "
+                    f"(at least {MIN_SECRET_BYTES} random bytes) or use RS256 with "
+                    f"{PREFIX}JWT_PUBLIC_KEY_PEM / {PREFIX}JWT_JWKS_URL",
+                    code="config_insecure",
+                )
+            if len(self.jwt_secret.encode()) < MIN_SECRET_BYTES:
+                raise ConfigError(
+                    f"{PREFIX}JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes outside dev "
+                    f"mode (or set {PREFIX}JWT_ALGORITHM=RS256 with "
+                    f"{PREFIX}JWT_PUBLIC_KEY_PEM or {PREFIX}JWT_JWKS_URL)",
+                    code="config_insecure",
+                )
+        if self.service_token and (
+            len(self.service_token.encode()) < MIN_SECRET_BYTES
+            or self.service_token in KNOWN_PUBLIC_SECRETS
+        ):
+            raise ConfigError(
+                f"{PREFIX}SERVICE_TOKEN must be at least {MIN_SECRET_BYTES} bytes outside dev mode",
+                code="config_insecure",
+            )
 
 
 def _cast(key: str, name: str, raw: str) -> Any:

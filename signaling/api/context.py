@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,3 +26,14 @@ class AppContext:
 
 
 CTX: web.AppKey[AppContext] = web.AppKey("ctx", AppContext)
+
+
+@web.middleware
+async def signing_key_middleware(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Before a handler verifies a bearer token, fetch a rotated JWKS key it names (if any)."""
+    header = request.headers.get("Authorization", "")
+    if header[:7].lower() == "bearer ":
+        await request.app[CTX].auth.ensure_key(header[7:].strip())
+    return await handler(request)

@@ -109,7 +109,7 @@ class SocketEdge:
     async def _connect(self, sid: str, environ: Any, auth: Any = None) -> bool:
         token = auth.get("token") if isinstance(auth, dict) else None
         try:
-            who = self.ctx.auth.verify(token if isinstance(token, str) else None)
+            who = await self.ctx.auth.authenticate(token if isinstance(token, str) else None)
         except InterviewError as exc:
             raise socketio.exceptions.ConnectionRefusedError(
                 {"code": exc.code, "reason": exc.reason}

@@ -18,6 +18,9 @@ from signaling.app import create_app
 from signaling.domain.threads import Role
 from signaling.settings import Settings
 
+JWT_SECRET = "test-secret-0123456789abcdef0123456789"
+SERVICE_TOKEN = "service-token-0123456789abcdef0123456789"
+
 
 @dataclasses.dataclass
 class Harness:
@@ -77,8 +80,8 @@ async def make_harness(
             data_dir=tmp_path / "data",
             database_url=database_url,
             dev_mode=overrides.pop("dev_mode", True),
-            jwt_secret="test-secret-0123456789abcdef0123456789",
-            service_token="service-secret",
+            jwt_secret=JWT_SECRET,
+            service_token=SERVICE_TOKEN,
             **overrides,
         )
         app = create_app(

@@ -8,7 +8,7 @@ import jwt
 import pytest
 
 from signaling.api.context import CTX
-from tests.api.conftest import Harness, HarnessFactory
+from tests.api.conftest import SERVICE_TOKEN, Harness, HarnessFactory
 
 
 async def test_dev_login_only_in_dev_mode(make_harness: HarnessFactory) -> None:
@@ -59,7 +59,7 @@ async def test_only_clients_or_service_open_threads(harness: Harness) -> None:
         "/api/threads", json=body, headers=harness.headers("f1", "freelancer")
     )
     assert resp.status == 403
-    svc = {"Authorization": "Bearer service-secret"}
+    svc = {"Authorization": f"Bearer {SERVICE_TOKEN}"}
     resp = await harness.client.post("/api/threads", json=body, headers=svc)
     assert resp.status == 422 and "client_id" in (await resp.json())["detail"]
     resp = await harness.client.post("/api/threads", json={**body, "client_id": "c7"}, headers=svc)
@@ -114,7 +114,12 @@ async def test_stage_rules(harness: Harness) -> None:
         stage, json={"stage": "hired"}, headers=harness.headers("f1", "freelancer")
     )
     assert resp.status == 403
+    # Only the marketplace starts a contract: the client alone cannot move the thread to hired.
     resp = await harness.client.post(stage, json={"stage": "hired"}, headers=harness.headers("c1"))
+    problem = await resp.json()
+    assert resp.status == 403 and problem["code"] == "transition_not_allowed"
+    service = {"Authorization": "Bearer service-secret"}
+    resp = await harness.client.post(stage, json={"stage": "hired"}, headers=service)
     assert resp.status == 200 and (await resp.json())["contract_started_at"] is not None
     resp = await harness.client.post(
         stage, json={"stage": "interviewing"}, headers=harness.headers("c1")
@@ -156,7 +161,7 @@ async def test_auth_errors(harness: Harness) -> None:
     assert resp.status == 401 and (await resp.json())["code"] == "token_missing"
     settings = harness.app[CTX].settings
     expired = jwt.encode(
-        {"sub": "c1", "role": "client", "name": "C", "exp": int(time.time()) - 10},
+        {"sub": "c1", "role": "client", "name": "C", "exp": int(time.time()) - 120},
         settings.jwt_secret,
         algorithm="HS256",
     )

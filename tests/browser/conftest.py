@@ -63,7 +63,7 @@ class Server:
         )
         with urllib.request.urlopen(request, timeout=10) as resp:
             token = json.loads(resp.read())["token"]
-        return f"{self.url}/?token={token}"
+        return f"{self.url}/#token={token}"
 
 
 def start_server(tmp: Path, **env: str) -> Server:

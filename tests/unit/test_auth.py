@@ -35,8 +35,10 @@ def test_rs256_with_pem() -> None:
 
 
 def test_service_token_and_bad_roles() -> None:
-    auth = Authenticator(Settings(service_token="svc-token", jwt_secret="s" * 40))
-    assert auth.verify("svc-token").is_service
+    auth = Authenticator(
+        Settings(service_token="svc-token-0123456789abcdef0123456789", jwt_secret="s" * 40)
+    )
+    assert auth.verify("svc-token-0123456789abcdef0123456789").is_service
     bad = jwt.encode(
         {"sub": "u", "role": "superuser", "exp": int(time.time()) + 60}, "s" * 40, algorithm="HS256"
     )

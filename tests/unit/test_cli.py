@@ -39,9 +39,9 @@ def test_bad_configuration_names_the_variable(tmp_path: Path) -> None:
 
 
 def test_demo_then_verify_then_tamper(tmp_path: Path) -> None:
-    demo = run(["demo"], tmp_path)
+    demo = run(["demo"], tmp_path, INTERVIEW_DEV_MODE="1")
     assert demo.returncode == 0, demo.stderr
-    assert demo.stdout.count("/?token=") == 3
+    assert demo.stdout.count("/#token=") == 3 and "?token=" not in demo.stdout
     ok = run(["audit", "verify"], tmp_path)
     assert ok.returncode == 0 and "1 of 1 chains verify" in ok.stdout
     with sqlite3.connect(tmp_path / "interview.sqlite3") as db:
@@ -78,7 +78,7 @@ def test_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
 def test_export_then_verify_a_case_bundle(tmp_path: Path) -> None:
     import asyncio as aio
 
-    assert run(["demo"], tmp_path).returncode == 0
+    assert run(["demo"], tmp_path, INTERVIEW_DEV_MODE="1").returncode == 0
 
     async def open_case() -> str:
         from signaling.store.audit import SqlAuditStore

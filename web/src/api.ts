@@ -93,3 +93,15 @@ export interface CallState {
   recording: { status?: string } | null;
   consent?: string[];
 }
+
+/** Split a sign-in token out of a URL fragment (`#token=…&thread=…`): the token, and the
+ * fragment to leave in the address bar ("" when nothing else was there). Sign-in links put
+ * the token in the fragment because browsers never send fragments to servers or in Referer. */
+export function takeTokenFromHash(hash: string): { token: string | null; rest: string } {
+  const params = new URLSearchParams(hash.replace(/^#/, ""));
+  const token = params.get("token");
+  if (!token) return { token: null, rest: hash };
+  params.delete("token");
+  const rest = params.toString();
+  return { token, rest: rest ? `#${rest}` : "" };
+}

@@ -3,7 +3,7 @@
 
 import { io, type Socket } from "socket.io-client";
 
-import { Api, ApiError, type CallState, type Config, type Me, type Thread } from "./api";
+import { Api, ApiError, takeTokenFromHash, type CallState, type Config, type Me, type Thread } from "./api";
 import { renderAuditor } from "./auditor";
 import { CallSession, emitAck, getLocalMedia, mediaErrorMessage, Ringer, type DeviceChoice } from "./call";
 import { clear, h } from "./dom";
@@ -80,14 +80,13 @@ const state: State = {
 const ringer = new Ringer();
 const app = document.getElementById("app") as HTMLElement;
 
+/** Sign-in links carry the token in the fragment (`/#token=…`), never the query: keep it for
+ * this tab's session and take it out of the address bar and history. */
 function takeTokenFromUrl(): void {
-  const url = new URL(window.location.href);
-  const token = url.searchParams.get("token");
-  if (token) {
-    sessionStorage.setItem(TOKEN_KEY, token);
-    url.searchParams.delete("token");
-    window.history.replaceState(null, "", url.pathname + url.search + url.hash);
-  }
+  const { token, rest } = takeTokenFromHash(window.location.hash);
+  if (!token) return;
+  sessionStorage.setItem(TOKEN_KEY, token);
+  window.history.replaceState(null, "", window.location.pathname + window.location.search + rest);
 }
 
 function nameOf(userId: string): string {
