@@ -42,6 +42,12 @@ class MessagesQuery(Strict):
     limit: int = Field(default=200, ge=1, le=1000)
 
 
+class IceServersQuery(Strict):
+    """TURN credentials are for a call in this thread: only its two parties get them."""
+
+    thread_id: Id
+
+
 class ThreadJoin(Strict):
     thread_id: Id
     after_seq: int = Field(default=0, ge=0)

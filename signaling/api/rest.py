@@ -191,7 +191,12 @@ async def set_stage(request: web.Request) -> web.Response:
 
 async def get_ice_servers(request: web.Request) -> web.Response:
     who = principal(request)
-    s = ctx(request).settings
+    query = parse_query(request, m.IceServersQuery)
+    c = ctx(request)
+    # A TURN relay costs bandwidth and reaches networks: credentials go only to the two
+    # parties of an open thread (404 to strangers, 403 to auditors and the service token).
+    await c.threads.open_thread(who, query.thread_id)
+    s = c.settings
     return json_response(
         ice_servers(
             stun_urls=s.stun_urls,
@@ -249,7 +254,14 @@ ROUTES: list[Route] = [
         "Move the thread's stage",
         body=m.SetStage,
     ),
-    Route("GET", "/api/ice-servers", get_ice_servers, "STUN/TURN servers for WebRTC", tag="calls"),
+    Route(
+        "GET",
+        "/api/ice-servers",
+        get_ice_servers,
+        "STUN/TURN servers for a call in a thread (its parties only)",
+        query=m.IceServersQuery,
+        tag="calls",
+    ),
 ]
 
 

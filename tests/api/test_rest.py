@@ -218,27 +218,3 @@ async def test_openapi_matches_routes(harness: Harness) -> None:
             if route.method != "HEAD":
                 registered.add((route.method, path))
     assert documented == registered
-
-
-async def test_ice_servers_turn_credentials(make_harness: HarnessFactory) -> None:
-    import base64
-    import hashlib
-    import hmac
-
-    harness = await make_harness(
-        stun_urls=("stun:stun.example.test:3478",),
-        turn_urls=("turn:turn.example.test:3478",),
-        turn_secret="s3cret",
-        turn_ttl_seconds=600,
-    )
-    data = await (
-        await harness.client.get("/api/ice-servers", headers=harness.headers("c1"))
-    ).json()
-    stun, turn = data["ice_servers"]
-    assert stun == {"urls": ["stun:stun.example.test:3478"]}
-    expiry, user = turn["username"].split(":")
-    assert user == "c1" and 0 < int(expiry) - time.time() <= 600
-    expected = base64.b64encode(
-        hmac.new(b"s3cret", turn["username"].encode(), hashlib.sha1).digest()
-    ).decode()
-    assert turn["credential"] == expected

@@ -659,7 +659,9 @@ async function beginMedia(local: MediaStream): Promise<void> {
   const callId = state.call.call_id;
   let iceServers: RTCIceServer[];
   try {
-    ({ ice_servers: iceServers } = await state.api.get<{ ice_servers: RTCIceServer[] }>("/api/ice-servers"));
+    // TURN credentials are handed out per thread, to its two parties only.
+    const path = `/api/ice-servers?thread_id=${encodeURIComponent(state.call.thread_id)}`;
+    ({ ice_servers: iceServers } = await state.api.get<{ ice_servers: RTCIceServer[] }>(path));
   } catch (error) {
     local.getTracks().forEach((t) => t.stop());
     showCallError(`The call could not connect: ${error instanceof Error ? error.message : String(error)}`);
