@@ -15,11 +15,15 @@ Layout (ZIP64, every member listed in the manifest):
 - ``audit/tree_head.json``: the signed tree head every proof leads to;
 - ``audit/public_key.pem``: the Ed25519 key that signed it (a verifier should rather use the
   operator's published key: a forger could ship their own);
-- ``audit/consistency.json`` (optional): ``{"to_size": n, "proofs": [{"old_size", "old_root",
-  "proof": [hex]}]}``, RFC 6962 consistency proofs from earlier published tree heads (the
-  hourly ones) to the bundle's, so a verifier holding one of those can link the two;
+- ``audit/consistency.json`` (present whenever a tree head had been published):
+  ``{"to_size": n, "proofs": [{"old_size", "old_root", "proof": [hex]}], "published": head}``,
+  the RFC 6962 consistency proof from the latest published tree head (``published``, as it was
+  published) to the bundle's, so a verifier holding that head, or any copy of it, can link the
+  two, and a log that lost entries the published head covers cannot produce a passing bundle;
 - ``recordings/*``: the thread's recording files;
-- ``manifest.json``: ``{"files": {name: sha256 hex}, ...}`` for every other member;
+- ``manifest.json``: ``{"files": {name: sha256 hex}, "chains": {chain: {"length",
+  "head_hash", "head_leaf_index"}}, ...}``: a sum for every other member, and each exported
+  chain's length and last hash *as logged* (not as the store holds them now);
 - ``manifest.sig`` (when the writer was given the key): ``{"key_id", "signature"}``, the
   base64 Ed25519 signature of :data:`MANIFEST_SIG_CONTEXT` followed by the exact bytes of
   ``manifest.json``, with the tree head's key. Without it, the manifest only catches
@@ -28,11 +32,13 @@ Layout (ZIP64, every member listed in the manifest):
 
 :func:`verify_bundle` needs nothing but the zip, and ideally the operator's published key and
 a published tree head: equal to the bundle's, older (a proof in ``audit/consistency.json``
-links it) or newer (pass the log's consistency proof from the bundle's size to it).
+links it) or newer (pass the log's consistency proof from the bundle's size to it), or an
+earlier bundle of the same case (each chain it committed must still be there, unchanged).
 It checks the manifest sums and signature, the tree head signature, each entry's leaf hash
-and inclusion proof, and every chain in position order from genesis; it names the file, line
-and chain position of each failure instead of stopping at the first one, and never raises on
-a malformed bundle.
+and inclusion proof, every chain in position order from genesis against the manifest's
+commitment, and the link to the latest published head the bundle names; it names the file,
+line and chain position of each failure instead of stopping at the first one, and never raises
+on a malformed bundle.
 """
 
 from __future__ import annotations
@@ -99,13 +105,34 @@ def audit_entry_line(
 
 
 @dataclass(frozen=True)
+class ChainHead:
+    """A chain's length and last entry as logged: what a bundle's signed manifest commits."""
+
+    length: int
+    head_hash: str
+    leaf_index: int  # the Merkle leaf of the chain's last entry
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form under ``chains`` in ``manifest.json``."""
+        return {
+            "length": self.length,
+            "head_hash": self.head_hash,
+            "head_leaf_index": self.leaf_index,
+        }
+
+
+@dataclass(frozen=True)
 class AuditEvidence:
     """The audit part of a bundle: a signed tree head, and one ``audit/entries.jsonl`` line
-    per entry (:func:`audit_entry_line`) whose proof leads to that head's root."""
+    per entry (:func:`audit_entry_line`) whose proof leads to that head's root; consistency
+    proofs from earlier heads, the exported chains' logged heads, and the latest published
+    tree head (when there is one)."""
 
     tree_head: SignedTreeHead
     lines: tuple[bytes, ...]
     consistency: tuple[ConsistencyLink, ...] = ()
+    chains: dict[str, ChainHead] = field(default_factory=dict)
+    published: SignedTreeHead | None = None
 
 
 @dataclass(frozen=True)
@@ -129,16 +156,24 @@ class ConsistencyLink:
 def add_audit_evidence(
     writer: BundleWriter, evidence: AuditEvidence, public_key_pem: bytes
 ) -> None:
-    """Write ``audit/entries.jsonl``, ``audit/tree_head.json`` and ``audit/public_key.pem``."""
+    """Write ``audit/entries.jsonl``, ``audit/tree_head.json``, ``audit/public_key.pem``,
+    ``audit/consistency.json`` (when there are proofs or a published head) and the chain
+    commitments the manifest will carry."""
     writer.add_stream(ENTRIES, evidence.lines)
     writer.add_bytes(TREE_HEAD, json.dumps(evidence.tree_head.to_json(), indent=2).encode())
     writer.add_bytes(PUBLIC_KEY, public_key_pem)
-    if evidence.consistency:
-        links = {
+    if evidence.consistency or evidence.published is not None:
+        links: dict[str, Any] = {
             "to_size": evidence.tree_head.tree_size,
             "proofs": [link.to_json() for link in evidence.consistency],
         }
+        if evidence.published is not None:
+            links["published"] = evidence.published.to_json()
         writer.add_bytes(CONSISTENCY, json.dumps(links, indent=2).encode())
+    if evidence.chains:
+        writer.extra["chains"] = {
+            chain: head.to_json() for chain, head in sorted(evidence.chains.items())
+        }
 
 
 class BundleWriter:
@@ -151,6 +186,7 @@ class BundleWriter:
     def __init__(self, fileobj: IO[bytes]) -> None:
         self._zip = zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True)
         self.sums: dict[str, str] = {}
+        self.extra: dict[str, Any] = {}  # manifest keys beside "files" (e.g. "chains")
 
     def add_bytes(self, name: str, data: bytes) -> None:
         """A member from bytes already in memory (small files: timeline, tree head)."""
@@ -187,7 +223,7 @@ class BundleWriter:
     ) -> None:
         """Write ``manifest.json`` (``extra`` keys beside ``files``), and ``manifest.sig`` when
         given the tree heads' signing key, then close the archive."""
-        manifest = {**(extra or {}), "files": dict(sorted(self.sums.items()))}
+        manifest = {**self.extra, **(extra or {}), "files": dict(sorted(self.sums.items()))}
         data = json.dumps(manifest, indent=2, ensure_ascii=False).encode()
         self._zip.writestr(MANIFEST, data)
         if signing_key is not None:
@@ -235,6 +271,9 @@ class _Check:
     key_id: str | None = None
     manifest_signed: bool = False
     chains: dict[str, list[_Link]] = field(default_factory=dict)
+    manifest: dict[str, Any] | None = None
+    links: dict[int, ConsistencyLink] | None = None  # audit/consistency.json, once read
+    published: SignedTreeHead | None = None  # the latest published head it names
 
 
 # What zipfile raises for a member whose bytes were damaged inside the archive (bad CRC,
@@ -268,12 +307,14 @@ def _check_manifest(zf: zipfile.ZipFile, names: list[str], check: _Check) -> byt
     if data is None:
         return None
     try:
-        files = json.loads(data)["files"]
+        manifest = json.loads(data)
+        files = manifest["files"]
         if not isinstance(files, dict):
             raise TypeError("files is not an object")
     except (ValueError, KeyError, TypeError) as exc:
         check.problems.append(f"{MANIFEST}: unreadable ({exc})")
         return None
+    check.manifest = manifest
     present = set(names)
     for name, expected in files.items():
         if name not in present:
@@ -364,12 +405,16 @@ def _load_tree_head(
 
 
 def _links(zf: zipfile.ZipFile, names: list[str], check: _Check) -> dict[int, ConsistencyLink]:
-    """The bundle's consistency proofs by old size (empty if it has none)."""
+    """The bundle's consistency proofs by old size (empty if it has none); also records the
+    published head the file names in ``check.published``."""
+    if check.links is not None:
+        return check.links
+    check.links = {}
     if CONSISTENCY not in names:
-        return {}
+        return check.links
     data = _read(zf, CONSISTENCY, check)
     if data is None:
-        return {}
+        return check.links
     try:
         raw = json.loads(data)
         links = {}
@@ -382,10 +427,154 @@ def _links(zf: zipfile.ZipFile, names: list[str], check: _Check) -> dict[int, Co
             links[link.old_size] = link
         if check.sth is not None and raw["to_size"] != check.sth.tree_size:
             raise ValueError(f"to_size {raw['to_size']} is not the tree head's size")
-    except (ValueError, KeyError, TypeError) as exc:
+        published = (
+            SignedTreeHead.from_json(raw["published"]) if raw.get("published") is not None else None
+        )
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         check.problems.append(f"{CONSISTENCY}: unreadable ({exc})")
-        return {}
+        return check.links
+    check.links = links
+    check.published = published
     return links
+
+
+def _check_bundled_published(
+    zf: zipfile.ZipFile, names: list[str], public: Ed25519PublicKey | None, check: _Check
+) -> None:
+    """The latest published head named in ``audit/consistency.json`` must carry the key's
+    signature and be a prefix of the bundle's tree head (by the proof from its size)."""
+    _links(zf, names, check)
+    published, sth = check.published, check.sth
+    if published is None or sth is None:
+        return
+    what = f"the latest published tree head (size {published.tree_size})"
+    if public is not None and not verify_tree_head(public, published):
+        check.problems.append(
+            f"{CONSISTENCY}: {what}: the signature does not verify with key {check.key_id}"
+        )
+        return
+    if published.tree_size > sth.tree_size:
+        check.problems.append(
+            f"{CONSISTENCY}: the bundle's tree head (size {sth.tree_size}) is smaller than "
+            f"{what}: entries the published head covers are gone from the log"
+        )
+        return
+    if published.tree_size == sth.tree_size:
+        if published.root_hash != sth.root_hash:
+            check.problems.append(
+                f"{CONSISTENCY}: the bundle's tree head has {what}'s size but another root: "
+                "the log was changed"
+            )
+        return
+    link = (check.links or {}).get(published.tree_size)
+    if link is None:
+        check.problems.append(f"{CONSISTENCY}: no proof from {what}")
+    elif link.old_root != published.root or not merkle.verify_consistency(
+        published.tree_size, sth.tree_size, published.root, sth.root, link.proof
+    ):
+        check.problems.append(
+            f"{CONSISTENCY}: the bundle's tree head does not extend {what}: entries it covers "
+            "were changed or removed"
+        )
+
+
+def _check_commitments(check: _Check) -> None:
+    """Each chain the signed manifest commits holds exactly the committed entries, ending
+    with the committed hash; and every exported chain is committed (when the manifest
+    commits any: bundles from before the commitments have none)."""
+    commits = (check.manifest or {}).get("chains")
+    if commits is None:
+        return
+    if not isinstance(commits, dict):
+        check.problems.append(f"{MANIFEST}: chains is not an object")
+        return
+    for chain, commit in sorted(commits.items()):
+        try:
+            length, head = int(commit["length"]), str(commit["head_hash"])
+        except (KeyError, TypeError, ValueError) as exc:
+            check.problems.append(
+                f"{MANIFEST}: the commitment of chain {chain} is unreadable ({exc})"
+            )
+            continue
+        links = sorted(check.chains.get(chain, []), key=lambda link: link.position)
+        if len(links) < length:
+            check.problems.append(
+                f"{ENTRIES}: chain {chain} holds {len(links)} entries but the signed manifest "
+                f"commits {length} (last hash {head[:16]}…): logged entries were removed"
+            )
+        elif len(links) > length:
+            check.problems.append(
+                f"{ENTRIES}: chain {chain} holds {len(links)} entries but the signed manifest "
+                f"commits {length}"
+            )
+        elif length and links[-1].stored_hash != head:
+            check.problems.append(
+                f"{ENTRIES}: chain {chain} ends with another entry than the signed manifest "
+                f"commits (position {length - 1}, hash {head[:16]}…)"
+            )
+    for chain in sorted(set(check.chains) - set(commits)):
+        check.problems.append(f"{ENTRIES}: chain {chain} is not committed in the manifest")
+
+
+def _check_earlier(earlier: Path, public: Ed25519PublicKey | None, check: _Check) -> None:
+    """Compare with a bundle of the same case exported before: the log may only have grown,
+    and every chain the earlier bundle committed must still be there, unchanged."""
+    name = f"earlier bundle {earlier.name}"
+    try:
+        with zipfile.ZipFile(earlier) as zf:
+            manifest_bytes = zf.read(MANIFEST)
+            names = zf.namelist()
+            signature = zf.read(MANIFEST_SIG) if MANIFEST_SIG in names else None
+            head = SignedTreeHead.from_json(json.loads(zf.read(TREE_HEAD)))
+        manifest = json.loads(manifest_bytes)
+        commits = manifest.get("chains") or {}
+        if not isinstance(commits, dict):
+            raise TypeError("chains is not an object")
+    except (OSError, KeyError, ValueError, TypeError, *_DAMAGED) as exc:
+        check.problems.append(f"{name}: unreadable ({exc})")
+        return
+    if public is not None:
+        if signature is None:
+            check.problems.append(f"{name}: its manifest is not signed")
+            return
+        try:
+            sig = json.loads(signature)
+            public.verify(
+                base64.b64decode(sig["signature"], validate=True),
+                MANIFEST_SIG_CONTEXT + manifest_bytes,
+            )
+        except (ValueError, KeyError, TypeError, binascii.Error, InvalidSignature):
+            check.problems.append(f"{name}: {MANIFEST_SIG} does not verify with key {check.key_id}")
+            return
+        if not verify_tree_head(public, head):
+            check.problems.append(f"{name}: its tree head does not verify with key {check.key_id}")
+            return
+    sth = check.sth
+    if sth is not None:
+        if head.tree_size > sth.tree_size:
+            check.problems.append(
+                f"{TREE_HEAD}: size {sth.tree_size} is smaller than the {name}'s "
+                f"({head.tree_size}): the log lost entries"
+            )
+        elif head.tree_size == sth.tree_size and head.root_hash != sth.root_hash:
+            check.problems.append(f"{TREE_HEAD}: same size as the {name}'s, another root")
+    for chain, commit in sorted(commits.items()):
+        try:
+            length, last = int(commit["length"]), str(commit["head_hash"])
+        except (KeyError, TypeError, ValueError):
+            check.problems.append(f"{name}: the commitment of chain {chain} is unreadable")
+            continue
+        links = sorted(check.chains.get(chain, []), key=lambda link: link.position)
+        if len(links) < length:
+            check.problems.append(
+                f"chain {chain}: the {name} committed {length} entries (last hash "
+                f"{last[:16]}…), this bundle holds {len(links)}: entries were removed"
+            )
+        elif length and links[length - 1].stored_hash != last:
+            check.problems.append(
+                f"chain {chain}: position {length - 1} is not the entry the {name} committed: "
+                "the chain was rewritten"
+            )
 
 
 def _check_published(
@@ -528,6 +717,7 @@ def verify_bundle(
     public_key_pem: bytes | None = None,
     published: SignedTreeHead | None = None,
     published_proof: Sequence[bytes] | None = None,
+    earlier: Path | None = None,
 ) -> BundleVerdict:
     """Verify a bundle offline; blocking (run it in a thread from async code).
 
@@ -535,7 +725,7 @@ def verify_bundle(
     named in ``key_id``). ``published`` is a tree head obtained independently: the bundle's
     must equal it, extend it (a proof from its size in ``audit/consistency.json``), or be
     extended by it (``published_proof``: the log's consistency proof from the bundle's size
-    to the published one).
+    to the published one). ``earlier`` is a bundle of the same case exported before this one.
     """
     check = _Check()
     try:
@@ -547,10 +737,14 @@ def verify_bundle(
             public = _load_key(zf, names, public_key_pem, check)
             _check_manifest_signature(zf, names, manifest, public, check)
             _load_tree_head(zf, names, public, published, published_proof, check)
+            _check_bundled_published(zf, names, public, check)
             if ENTRIES not in names:
                 check.problems.append(f"{ENTRIES}: missing")
             else:
                 _check_entries(zf, check)
+                _check_commitments(check)
+            if earlier is not None:
+                _check_earlier(earlier, public, check)
     except (OSError, zipfile.BadZipFile) as exc:
         check.problems.append(f"{zip_path.name}: not a readable zip ({exc})")
     return BundleVerdict(

@@ -9,6 +9,7 @@ hashed. Rows are read in pages; hashing runs in a worker thread, never on the ev
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from array import array
 from bisect import bisect_left
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from signaling.audit.bundle import AuditEvidence, ConsistencyLink, audit_entry_line
+from signaling.audit.bundle import AuditEvidence, ChainHead, ConsistencyLink, audit_entry_line
 from signaling.audit.tree_head import SignedTreeHead, sign_tree_head, verify_tree_head
 from signaling.domain import merkle
 from signaling.domain.ports import AuditEntry
@@ -25,6 +26,7 @@ from signaling.errors import NotFound, Unprocessable
 from signaling.store.sql import SqlStore
 
 PAGE = 20_000
+logger = logging.getLogger(__name__)
 
 
 def _hash_leaves(entries: list[str]) -> list[bytes]:
@@ -167,6 +169,10 @@ class LiveMerkleLog:
         self._ids = array("q")  # row ids in leaf order, ascending
         self._lock = asyncio.Lock()  # one sync at a time keeps leaves in id order
         self._page = page
+        # Each chain's length and last hash as logged (one small record per chain), so an
+        # export can commit to what was logged rather than to what the store holds now.
+        self._chains: dict[str, ChainHead] = {}
+        self.anomalies: list[str] = []  # rows whose chain position does not follow the log's
 
     @property
     def size(self) -> int:
@@ -176,19 +182,43 @@ class LiveMerkleLog:
     async def sync(self, store: SqlStore) -> int:
         """Append the rows written since the last sync; returns the new size."""
         async with self._lock:
-            after = self._ids[-1] if self._ids else 0
-            while True:
-                batch = await store.audit_entries(None, after_index=after, limit=self._page)
-                if not batch:
-                    break
-                leaves = await asyncio.to_thread(_hash_leaves, [row.entry for row in batch])
-                await asyncio.to_thread(self._log.extend, leaves)
-                # ids after leaves: an id that can be looked up always has its leaf
-                self._ids.extend(row.index for row in batch)
-                after = batch[-1].index
-                if len(batch) < self._page:
-                    break
-            return self._log.size
+            return await self._catch_up(store)
+
+    async def _catch_up(self, store: SqlStore) -> int:
+        after = self._ids[-1] if self._ids else 0
+        while True:
+            batch = await store.audit_entries(None, after_index=after, limit=self._page)
+            if not batch:
+                break
+            leaves = await asyncio.to_thread(_hash_leaves, [row.entry for row in batch])
+            base = self._log.size
+            await asyncio.to_thread(self._log.extend, leaves)
+            for offset, row in enumerate(batch):
+                self._note_chain(row, base + offset)
+            # ids after leaves: an id that can be looked up always has its leaf
+            self._ids.extend(row.index for row in batch)
+            after = batch[-1].index
+            if len(batch) < self._page:
+                break
+        return self._log.size
+
+    def _note_chain(self, row: AuditEntry, leaf: int) -> None:
+        known = self._chains.get(row.chain)
+        expected = 0 if known is None else known.length
+        if row.position != expected:
+            # Appends are serialized, so a chain's positions follow each other in id order; a
+            # reused or skipped position means rows were deleted (and maybe re-appended).
+            note = (
+                f"chain {row.chain}: row {row.index} (leaf {leaf}) has position {row.position}, "
+                f"but the log holds {expected} entries of that chain"
+            )
+            self.anomalies.append(note)
+            logger.error("audit log anomaly: %s", note)
+        self._chains[row.chain] = ChainHead(row.position + 1, row.hash, leaf)
+
+    def chain_head(self, chain: str) -> ChainHead | None:
+        """The chain's length and last hash as logged so far (None if it has no entry)."""
+        return self._chains.get(chain)
 
     def root_at(self, size: int) -> bytes:
         """The root of the first ``size`` loaded leaves (blocking: O(log n) hashes)."""
@@ -200,6 +230,12 @@ class LiveMerkleLog:
         if position == len(self._ids) or self._ids[position] != audit_id:
             raise NotFound("no audit entry with that index", code="entry_not_found")
         return position
+
+    def entry_id(self, leaf_index: int) -> int:
+        """The row id of a loaded leaf (``IndexError`` past the end)."""
+        if leaf_index < 0:
+            raise IndexError("leaf_index must not be negative")
+        return self._ids[leaf_index]
 
     async def tree_head(self, store: SqlStore, key: Ed25519PrivateKey) -> SignedTreeHead:
         """Sync, then sign the current size and root, timestamped now."""
@@ -257,6 +293,15 @@ class LiveMerkleLog:
         A row edited since it was logged keeps the leaf hash that was logged, so its line
         fails verification instead of passing with the edited text."""
         size = await self.sync(store)
+        return await self._evidence(rows, key, prove_from, size)
+
+    async def _evidence(
+        self,
+        rows: Sequence[AuditEntry],
+        key: Ed25519PrivateKey,
+        prove_from: Sequence[int],
+        size: int,
+    ) -> AuditEvidence:
         positions = [self.leaf_index(row.index) for row in rows]
 
         def build() -> tuple[bytes, tuple[bytes, ...], tuple[ConsistencyLink, ...]]:
@@ -275,6 +320,44 @@ class LiveMerkleLog:
         top, lines, links = await asyncio.to_thread(build)
         sth = sign_tree_head(key, size, top, int(time.time() * 1000))
         return AuditEvidence(sth, lines, links)
+
+    async def chain_evidence(
+        self,
+        store: SqlStore,
+        chain: str,
+        key: Ed25519PrivateKey,
+        published: SignedTreeHead | None = None,
+    ) -> AuditEvidence:
+        """The bundle evidence of one chain: a tree head signed now, every stored row of the
+        chain proved against it, a consistency proof from the ``published`` head (the latest
+        one, when there is one) and the chain's length and last hash *as logged*.
+
+        A row deleted from the store after it was logged stays in the commitment, so the
+        bundle's entries fall short of it and verification names the chain, even when the
+        deleted rows were the chain's last ones."""
+        async with self._lock:
+            size = await self._catch_up(store)
+            logged = self._chains.get(chain)
+            last_id = self._ids[size - 1] if size else 0
+        rows = [
+            row
+            for row in await store.audit_entries(chain, limit=10_000_000)
+            if row.index <= last_id  # rows appended since the sync are not in this head
+        ]
+        commit = {chain: logged} if logged is not None else {}
+        if logged is not None and (
+            len(rows) < logged.length or rows[logged.length - 1].hash != logged.head_hash
+        ):
+            logger.error(
+                "exporting chain %s: the store no longer holds the %d entries logged for it",
+                chain,
+                logged.length,
+            )
+        prove_from = [published.tree_size] if published is not None else []
+        evidence = await self._evidence(rows, key, prove_from, size)
+        return AuditEvidence(
+            evidence.tree_head, evidence.lines, evidence.consistency, commit, published
+        )
 
     async def consistency(self, store: SqlStore, first: int, second: int) -> dict[str, object]:
         """A proof that the first ``first`` leaves are a prefix of the first ``second``, with

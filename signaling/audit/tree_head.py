@@ -1,12 +1,25 @@
 """Signed tree heads (Ed25519) over the global Merkle log of audit entries.
 
-The signed message is the canonical JSON (sorted keys, no spaces, UTF-8) of exactly three
-fields::
+The signature covers the RFC 6962 section 3.5 ``TreeHeadSignature`` structure, 50 bytes::
 
-    {"root_hash":"<64 hex>","timestamp":<ms since the epoch>,"tree_size":<n>}
+    version          1 byte   0 (v1)
+    signature_type   1 byte   1 (tree_hash)
+    timestamp        8 bytes  big-endian uint64, ms since the epoch
+    tree_size        8 bytes  big-endian uint64
+    sha256_root_hash 32 bytes
 
-so a verifier needs only the published tree head, the public key and the entries. The
-``key_id`` (first 16 hex digits of SHA-256 of the raw 32-byte public key) is not signed; it
+i.e. ``struct.pack(">BBQQ", 0, 1, timestamp, tree_size) + root``, signed with Ed25519 (RFC
+8032; TLS SignatureScheme ``ed25519`` = 0x0807). ``to_json`` also gives the head in the shape
+of a CT ``get-sth`` answer: ``sha256_root_hash`` (base64) and ``tree_head_signature`` (base64
+of the TLS ``DigitallySigned`` encoding: 0x08 0x07, a 2-byte length, the signature), so a
+standard transparency-log verifier that accepts Ed25519 keys can check it.
+
+Heads signed before this format (the canonical JSON
+``{"root_hash":"<64 hex>","timestamp":<ms>,"tree_size":<n>}``) still verify: both forms
+commit to the same three values, and neither can be mistaken for the other or for a bundle
+manifest signature (which starts with its own context string).
+
+The ``key_id`` (first 16 hex digits of SHA-256 of the raw 32-byte public key) is not signed; it
 only says which key to use, and :func:`verify_tree_head` checks it against the key given.
 """
 
@@ -16,6 +29,7 @@ import base64
 import binascii
 import hashlib
 import re
+import struct
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -26,6 +40,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from signaling.domain.audit_chain import canonical_json
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_UINT64 = 1 << 64
+# RFC 6962 section 3.5: Version v1(0), SignatureType tree_hash(1).
+_V1_TREE_HASH = struct.Struct(">BBQQ")
+# TLS SignatureAndHashAlgorithm for Ed25519 (RFC 8422 section 5.1.3): Intrinsic(8), ed25519(7).
+ED25519_SCHEME = b"\x08\x07"
 
 
 @dataclass(frozen=True)
@@ -41,12 +60,14 @@ class SignedTreeHead:
     def __post_init__(self) -> None:
         if isinstance(self.tree_size, bool) or not isinstance(self.tree_size, int):
             raise ValueError("tree_size must be an integer")
-        if self.tree_size < 0:
-            raise ValueError("tree_size must not be negative")
+        if not 0 <= self.tree_size < _UINT64:
+            raise ValueError("tree_size must be 0..2**64-1")
         if not isinstance(self.root_hash, str) or not _HEX64.fullmatch(self.root_hash):
             raise ValueError("root_hash must be 64 lower-case hex digits")
         if isinstance(self.timestamp, bool) or not isinstance(self.timestamp, int):
             raise ValueError("timestamp must be an integer (ms since the epoch)")
+        if not 0 <= self.timestamp < _UINT64:
+            raise ValueError("timestamp must be 0..2**64-1")
 
     @property
     def root(self) -> bytes:
@@ -54,14 +75,32 @@ class SignedTreeHead:
         return bytes.fromhex(self.root_hash)
 
     def signed_bytes(self) -> bytes:
-        """The exact bytes the signature covers (see the module docstring)."""
+        """The exact bytes the signature covers: RFC 6962's ``TreeHeadSignature`` (see the
+        module docstring)."""
+        return _V1_TREE_HASH.pack(0, 1, self.timestamp, self.tree_size) + self.root
+
+    def legacy_signed_bytes(self) -> bytes:
+        """What heads signed before the RFC 6962 form covered (still accepted)."""
         return canonical_json(
             {"tree_size": self.tree_size, "root_hash": self.root_hash, "timestamp": self.timestamp}
         )
 
+    def digitally_signed(self) -> bytes:
+        """The signature in TLS ``DigitallySigned`` form, as CT's ``tree_head_signature``."""
+        try:
+            raw = base64.b64decode(self.signature, validate=True)
+        except binascii.Error:
+            raw = b""
+        return ED25519_SCHEME + struct.pack(">H", len(raw)) + raw
+
     def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict with the five fields."""
-        return asdict(self)
+        """A JSON-ready dict with the five fields, plus the two CT ``get-sth`` fields derived
+        from them (``sha256_root_hash``, ``tree_head_signature``, both base64)."""
+        return {
+            **asdict(self),
+            "sha256_root_hash": base64.b64encode(self.root).decode(),
+            "tree_head_signature": base64.b64encode(self.digitally_signed()).decode(),
+        }
 
     @classmethod
     def from_json(cls, data: Any) -> SignedTreeHead:
@@ -107,10 +146,15 @@ def verify_tree_head(public_key: Ed25519PublicKey, sth: SignedTreeHead) -> bool:
         return False
     try:
         signature = base64.b64decode(sth.signature, validate=True)
-        public_key.verify(signature, sth.signed_bytes())
-    except (InvalidSignature, binascii.Error, ValueError):
+    except (binascii.Error, ValueError):
         return False
-    return True
+    for message in (sth.signed_bytes(), sth.legacy_signed_bytes()):
+        try:
+            public_key.verify(signature, message)
+        except InvalidSignature:
+            continue
+        return True
+    return False
 
 
 def generate_signing_key() -> str:

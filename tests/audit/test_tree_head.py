@@ -5,9 +5,12 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
+import struct
 
 import pytest
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from signaling.audit.tree_head import (
@@ -30,13 +33,59 @@ def test_sign_verify_and_json_round_trip() -> None:
     key = load_signing_key(generate_signing_key())
     sth = sign_tree_head(key, 2, ROOT, 1_700_000_000_000)
     assert sth.root == ROOT and sth.key_id == key_id(key.public_key())
-    assert sth.signed_bytes() == canonical_json(
-        {"tree_size": 2, "root_hash": ROOT.hex(), "timestamp": 1_700_000_000_000}
-    )
     public = load_public_key(public_key_pem(key))
     assert verify_tree_head(public, sth)
     again = SignedTreeHead.from_json(json.loads(json.dumps(sth.to_json())))
     assert again == sth and verify_tree_head(public, again)
+
+
+def test_the_signature_covers_the_rfc6962_tree_head_signature_struct() -> None:
+    """A second, independent verifier: build RFC 6962 section 3.5's TreeHeadSignature by hand
+    (version v1 = 0, signature_type tree_hash = 1, uint64 timestamp, uint64 tree_size, the
+    32-byte root) and check the Ed25519 signature with ``cryptography`` directly; the CT
+    ``get-sth`` fields carry the same root and the signature as a TLS DigitallySigned."""
+    key = Ed25519PrivateKey.generate()
+    raw_public = key.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    sth = sign_tree_head(key, 2, ROOT, 1_700_000_000_123)
+    published = json.loads(json.dumps(sth.to_json()))
+
+    root = base64.b64decode(published["sha256_root_hash"])
+    assert root == bytes.fromhex(published["root_hash"]) == ROOT
+    message = struct.pack(">BBQQ", 0, 1, published["timestamp"], published["tree_size"]) + root
+    assert len(message) == 50
+    verifier = Ed25519PublicKey.from_public_bytes(raw_public)
+    verifier.verify(base64.b64decode(published["signature"]), message)  # raises if wrong
+
+    digitally_signed = base64.b64decode(published["tree_head_signature"])
+    scheme, length = struct.unpack(">2sH", digitally_signed[:4])
+    assert scheme == b"\x08\x07" and length == 64 == len(digitally_signed) - 4
+    verifier.verify(digitally_signed[4:], message)
+    with pytest.raises(InvalidSignature):
+        verifier.verify(digitally_signed[4:], message[:-1] + bytes([message[-1] ^ 1]))
+    with pytest.raises(InvalidSignature):  # another size under the same signature
+        verifier.verify(digitally_signed[4:], struct.pack(">BBQQ", 0, 1, sth.timestamp, 3) + ROOT)
+
+
+def test_heads_signed_in_the_earlier_json_form_still_verify() -> None:
+    key = Ed25519PrivateKey.generate()
+    sth = sign_tree_head(key, 2, ROOT, 1_700_000_000_000)
+    legacy = canonical_json(
+        {"tree_size": 2, "root_hash": ROOT.hex(), "timestamp": 1_700_000_000_000}
+    )
+    old = dataclasses.replace(sth, signature=base64.b64encode(key.sign(legacy)).decode())
+    assert verify_tree_head(key.public_key(), old)
+    assert not verify_tree_head(key.public_key(), dataclasses.replace(old, tree_size=3))
+    # a signature over other bytes (e.g. a bundle manifest) passes for neither form
+    other = dataclasses.replace(sth, signature=base64.b64encode(key.sign(b"{}")).decode())
+    assert not verify_tree_head(key.public_key(), other)
+
+
+def test_sizes_and_timestamps_beyond_uint64_are_refused() -> None:
+    for size, timestamp in ((1 << 64, 0), (0, 1 << 64), (0, -1)):
+        with pytest.raises(ValueError):
+            SignedTreeHead(size, ROOT.hex(), timestamp, "", "0" * 16)
 
 
 def test_every_tampered_field_fails() -> None:
