@@ -24,6 +24,8 @@ from typing import Any
 
 import av
 
+from recording.naming import composite_key
+from recording.storage import RecordingStorage
 from signaling.errors import RecordingError
 
 logger = logging.getLogger(__name__)
@@ -301,18 +303,49 @@ def composite(
     return output
 
 
-def main_composite(call_id_path: Path | str, out: Path | str, show_progress: bool = True) -> Path:
-    """CLI helper: composite one recording file to ``out`` with a tqdm progress bar."""
+def render_composite(
+    storage: RecordingStorage,
+    key: str,
+    *,
+    progress: Callable[[float], None] | None = None,
+    height: int | None = None,
+) -> str:
+    """Render the composite of the original recording ``key`` into storage; return its key.
+
+    The target key comes from :func:`recording.naming.composite_key` (never the original's),
+    and the storage commits it write-once: an existing composite is refused with
+    ``RecordingExists``, and the original is only ever opened for reading. Blocking.
+    """
+    try:
+        target = composite_key(key)
+    except ValueError as exc:
+        raise RecordingError(str(exc), code="not_an_original") from None
+    source = storage.path_for(key)
+    if not storage.exists(key):
+        raise RecordingError(f"no recording stored under {key}", code="recording_not_found")
+    storage.put_file(target, lambda path: composite(source, path, progress=progress, height=height))
+    return target
+
+
+def main_composite(
+    storage: RecordingStorage,
+    key: str,
+    out: Path | str | None = None,
+    show_progress: bool = True,
+) -> Path:
+    """CLI helper: composite the original ``key`` with a tqdm progress bar, into storage under
+    its composite key, or to ``out`` (which must not exist yet); returns the written path."""
     from tqdm import tqdm
 
-    source, target = Path(call_id_path), Path(out)
-    if not source.is_file():
-        raise RecordingError(f"no recording at {source}", code="recording_not_found")
-    with tqdm(
-        total=100, unit="%", desc=f"composite {source.name}", disable=not show_progress
-    ) as bar:
+    if not storage.exists(key):
+        raise RecordingError(f"no recording stored under {key}", code="recording_not_found")
+    if out is not None and Path(out).exists():
+        raise RecordingError(f"{out} exists; it is not overwritten", code="recording_exists")
+    with tqdm(total=100, unit="%", desc=f"composite {key}", disable=not show_progress) as bar:
 
         def update(fraction: float) -> None:
             bar.update(round(fraction * 100) - bar.n)
 
-        return composite(source, target, progress=update)
+        if out is None:
+            return storage.path_for(render_composite(storage, key, progress=update))
+        return composite(storage.path_for(key), Path(out), progress=update)

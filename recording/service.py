@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from recording.naming import container_for, segment_key
 from recording.writer import CallRecorder, Codec, TrackSpec
 from signaling.domain.calls import Call, CallKind
 from signaling.domain.ports import CallRecording, MediaSessionPort, RecorderFactory
@@ -60,9 +61,11 @@ def make_recorder_factory(root: Path) -> RecorderFactory:
             return None
         counters[call.id] = counters.get(call.id, 0) + 1
         tracks = call_tracks(call, media)
-        suffix = "webm" if all(t.codec in ("vp8", "opus") for t in tracks) else "mkv"
+        container = container_for({t.codec for t in tracks})
         recorder = CallRecorder(
-            root / f"{call.id}-{counters[call.id]}.{suffix}", call_id=call.id, tracks=tracks
+            root / segment_key(call.id, counters[call.id], container),
+            call_id=call.id,
+            tracks=tracks,
         )
         await recorder.start()
         add_sink(recorder)

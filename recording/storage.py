@@ -1,22 +1,40 @@
 """Where recordings live: a small port and the local-disk default (``./var/recordings``).
 
-A recording is addressed by a *key*, its file name (``<call id>-<segment>.webm``). The port's
-methods block (file I/O); callers on the event loop run them with ``asyncio.to_thread``.
+A recording is addressed by a *key*, its file name (named only by :mod:`recording.naming`).
+The port's methods block (file I/O); callers on the event loop run them with
+``asyncio.to_thread``.
+
+Storage is **write-once**: a key that exists is never written again (``put_file`` and
+``create`` refuse with :class:`RecordingExists`), so an original whose hash is on the audit
+chain cannot be replaced by a later rendering. Retention may still delete a key.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import re
+import shutil
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from signaling.errors import NotFound
+from signaling.errors import NotFound, RecordingError
 
 DEFAULT_ROOT = Path("var/recordings")
 RECORDING_SUFFIXES = frozenset({".webm", ".mkv"})
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
+
+
+class RecordingExists(RecordingError):
+    """A key that is already stored was written again: refused (storage is write-once)."""
+
+    status = 409
+    default_code = "recording_exists"
 
 
 @dataclass(frozen=True)
@@ -39,6 +57,19 @@ class RecordingStorage(Protocol):
         """Open a stored recording for reading; NotFound if absent."""
         ...
 
+    def exists(self, key: str) -> bool:
+        """Whether ``key`` is stored."""
+        ...
+
+    def create(self, key: str) -> BinaryIO:
+        """Open a new key for writing (progressively); RecordingExists if it is stored."""
+        ...
+
+    def put_file(self, key: str, produce: Callable[[Path], object]) -> StoredRecording:
+        """Store what ``produce(path)`` writes to a private staging file under ``key``, all or
+        nothing; RecordingExists (before producing, and again at commit) if it is stored."""
+        ...
+
     def size(self, key: str) -> int:
         """Size in bytes; NotFound if absent."""
         ...
@@ -54,6 +85,12 @@ class RecordingStorage(Protocol):
 
 def _not_found() -> NotFound:
     return NotFound("no such recording", code="recording_not_found")
+
+
+def _exists(key: str) -> RecordingExists:
+    return RecordingExists(
+        f"a recording is already stored under {key}; stored files are never overwritten"
+    )
 
 
 class LocalDiskStorage:
@@ -74,6 +111,49 @@ class LocalDiskStorage:
             return self.path_for(key).open("rb")
         except (FileNotFoundError, IsADirectoryError):
             raise _not_found() from None
+
+    def exists(self, key: str) -> bool:
+        """Whether a file is stored under ``key``."""
+        return self.path_for(key).is_file()
+
+    def create(self, key: str) -> BinaryIO:
+        """Open a new file exclusively (``O_EXCL``): an existing key is never truncated."""
+        path = self.path_for(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return path.open("xb")
+        except FileExistsError:
+            raise _exists(key) from None
+
+    def put_file(self, key: str, produce: Callable[[Path], object]) -> StoredRecording:
+        """Produce into a hidden staging file next to the target, then hard-link it into place.
+
+        ``link(2)`` fails if the target exists, so the commit cannot overwrite a key even if
+        another writer got there between the check and the commit. The staging file is
+        removed whatever happens.
+        """
+        target = self.path_for(key)
+        if target.exists():
+            raise _exists(key)
+        self.root.mkdir(parents=True, exist_ok=True)
+        staging = self.root / f".{key}.{uuid.uuid4().hex}.partial"
+        try:
+            produce(staging)
+            try:
+                os.link(staging, target)
+            except FileExistsError:
+                raise _exists(key) from None
+            except OSError as exc:
+                if exc.errno not in (errno.EPERM, errno.EXDEV, errno.ENOTSUP):
+                    raise
+                # no hard links here: copy through an exclusive create instead
+                with staging.open("rb") as src, self.create(key) as dst:
+                    shutil.copyfileobj(src, dst, 1024 * 1024)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                staging.unlink()
+        stat = target.stat()
+        return StoredRecording(key, stat.st_size, datetime.fromtimestamp(stat.st_mtime, UTC))
 
     def size(self, key: str) -> int:
         """Size in bytes."""

@@ -322,7 +322,7 @@ class CallRecorder:
         fh: BinaryIO | None = None
         muxer: MatroskaWriter | None = None
         try:
-            fh = self.path.open("wb")
+            fh = self.path.open("xb")  # write-once: never truncate a stored recording
             pending: list[_Item] = []
             waiting = {k for k, s in self._state.items() if s.spec.kind == "video"}
             first_arrival: float | None = None

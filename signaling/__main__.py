@@ -190,21 +190,27 @@ def _verify_bundle(bundle: str, public_key: str | None) -> int:
 
 def _composite(settings: Settings, call_id: str, out: str | None) -> int:
     from recording.composite import main_composite
+    from recording.naming import parse_key
+    from recording.storage import LocalDiskStorage
     from signaling.errors import InterviewError
 
-    root = settings.recordings_dir
-    segments = sorted(root.glob(f"{call_id}-*.webm")) + sorted(root.glob(f"{call_id}-*.mkv"))
+    storage = LocalDiskStorage(settings.recordings_dir)
+    segments = []
+    for item in storage.list():
+        parsed = parse_key(item.key)
+        if parsed is not None and parsed.is_original and parsed.call_id == call_id:
+            segments.append((parsed.segment, item.key))
     if not segments:
-        print(f"no recording of call {call_id} under {root}", file=sys.stderr)
+        print(f"no recording of call {call_id} under {storage.root}", file=sys.stderr)
         return 1
-    for segment in segments:
-        target = Path(out) if out and len(segments) == 1 else segment.with_suffix(".composite.webm")
+    for _, key in sorted(segments):
+        target = Path(out) if out and len(segments) == 1 else None
         try:
-            main_composite(segment, target, show_progress=sys.stderr.isatty())
+            written = main_composite(storage, key, target, show_progress=sys.stderr.isatty())
         except InterviewError as exc:
             print(f"error: {exc.reason}", file=sys.stderr)
             return 1
-        print(target)
+        print(written)
     return 0
 
 

@@ -90,8 +90,15 @@ async def run_retention(settings: Settings, audit: SqlAuditStore, store: SqlStor
         LocalDiskStorage(settings.recordings_dir),
         retention_days=settings.recording_retention_days,
         now=datetime.now(UTC),
-        held=lambda key: key[:36] in held_calls,
+        held=lambda key: _call_of(key) in held_calls,
     )
+
+
+def _call_of(key: str) -> str | None:
+    from recording.naming import parse_key
+
+    parsed = parse_key(key)
+    return parsed.call_id if parsed else None
 
 
 async def _retention_loop(
@@ -110,17 +117,18 @@ async def _retention_loop(
 
 async def _composite_later(settings: Settings, result: dict[str, Any]) -> None:
     """After each recorded segment, render the side-by-side file auditors can simply play."""
-    from recording.composite import composite
+    from recording.composite import render_composite
+    from recording.storage import LocalDiskStorage
 
-    source = settings.recordings_dir / str(result["key"])
-    target = source.with_name(source.name.replace(".webm", ".composite.webm"))
-    partial = target.with_name("." + target.name)  # renamed once complete
+    key = str(result["key"])
     try:
-        await asyncio.to_thread(composite, source, partial)
-        await asyncio.to_thread(partial.replace, target)
-        logger.info("composite ready key=%s", target.name)
+        # named by recording.naming and committed write-once: the original is never touched
+        target = await asyncio.to_thread(
+            render_composite, LocalDiskStorage(settings.recordings_dir), key
+        )
+        logger.info("composite ready key=%s", target)
     except Exception:
-        logger.exception("composite failed key=%s", source.name)
+        logger.exception("composite failed key=%s", key)
 
 
 async def _publish_tree_heads(

@@ -6,19 +6,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from typing import Any
 
 from aiohttp import web
 from sqlalchemy import select
 
+from recording.naming import composite_key, media_type, parse_key
+from recording.storage import LocalDiskStorage
 from signaling.api.audit import auditor, log_access
 from signaling.api.rest import Route, ctx, json_response, principal
 from signaling.errors import Forbidden, NotFound
 from signaling.store import schema as t
 from signaling.store.sql import SqlStore
-
-_KEY = re.compile(r"^(?P<call>[0-9a-f-]{36})-(?P<n>\d+)(?:\.composite)?\.(?:webm|mkv)$")
 
 
 async def recordings_of(store: SqlStore, *, thread_id: str | None = None) -> list[dict[str, Any]]:
@@ -56,11 +55,15 @@ async def list_recordings(request: web.Request) -> web.Response:
     store = ctx(request).store
     assert isinstance(store, SqlStore)
     items = await recordings_of(store, thread_id=request.query.get("thread_id"))
-    root = ctx(request).settings.recordings_dir
+    storage = LocalDiskStorage(ctx(request).settings.recordings_dir)
     for item in items:
-        name = str(item["key"]).replace(".webm", ".composite.webm")
-        ready = await asyncio.to_thread((root / name).is_file)
-        item["composite_url"] = f"/api/recordings/{name}" if ready else None
+        item["composite_url"] = None
+        try:
+            name = composite_key(str(item["key"]))
+        except ValueError:
+            continue
+        if await asyncio.to_thread(storage.exists, name):
+            item["composite_url"] = f"/api/recordings/{name}"
     await log_access(request, who, "recordings.list")
     return json_response({"recordings": items})
 
@@ -70,14 +73,14 @@ async def stream_recording(request: web.Request) -> web.StreamResponse:
     who = principal(request)
     c = ctx(request)
     key = request.match_info["key"]
-    match = _KEY.match(key)
-    if match is None:
+    parsed = parse_key(key)
+    if parsed is None:
         raise NotFound("no such recording", code="recording_not_found")
     store = c.store
     assert isinstance(store, SqlStore)
     async with store.engine.connect() as conn:
         row = (
-            await conn.execute(select(t.calls.c.thread_id).where(t.calls.c.id == match["call"]))
+            await conn.execute(select(t.calls.c.thread_id).where(t.calls.c.id == parsed.call_id))
         ).first()
     if row is None:
         raise NotFound("no such recording", code="recording_not_found")
@@ -88,7 +91,7 @@ async def stream_recording(request: web.Request) -> web.StreamResponse:
                 "recordings are available to auditors only on this platform",
                 code="recording_auditors_only",
             )
-    path = c.settings.recordings_dir / key
+    path = LocalDiskStorage(c.settings.recordings_dir).path_for(key)
     if not await asyncio.to_thread(path.is_file):
         raise NotFound("the recording file is no longer stored", code="recording_deleted")
     await store.append_audit(
@@ -103,7 +106,7 @@ async def stream_recording(request: web.Request) -> web.StreamResponse:
             "range": request.headers.get("Range"),
         },
     )
-    return web.FileResponse(path, headers={"Content-Type": "video/webm"})
+    return web.FileResponse(path, headers={"Content-Type": media_type(key)})
 
 
 RECORDING_ROUTES: list[Route] = [

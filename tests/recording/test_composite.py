@@ -9,6 +9,7 @@ import av
 import pytest
 
 from recording.composite import composite, main_composite
+from recording.storage import LocalDiskStorage
 from recording.writer import TrackSpec
 from signaling.errors import RecordingError
 from tests.recording.clips import Clip
@@ -79,4 +80,6 @@ async def test_audio_only_participant_and_no_audio_at_all(tmp_path: Path, clip: 
 @pytest.mark.allow_blocking
 def test_main_composite_refuses_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(RecordingError):
-        main_composite(tmp_path / "nope.webm", tmp_path / "out.webm", show_progress=False)
+        main_composite(
+            LocalDiskStorage(tmp_path), "nope-1.webm", tmp_path / "out.webm", show_progress=False
+        )
