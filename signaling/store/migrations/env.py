@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -13,7 +14,16 @@ from signaling.store.schema import metadata
 config = context.config
 
 
+# pg_advisory_xact_lock key for "interview-server migrations" (any fixed bigint; ours alone).
+MIGRATION_LOCK_KEY = 0x696E_7465_7276_6965
+
+
 def _run(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        # Nodes starting at once all migrate: serialise them. The lock is held by this
+        # transaction (every migration runs in it) and released at commit or rollback; the
+        # next node then finds the schema at head and has nothing to do.
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
     context.configure(
         connection=connection,
         target_metadata=metadata,
