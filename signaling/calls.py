@@ -27,18 +27,19 @@ from signaling.domain.ports import (
     MediaEventLike,
     MediaSessionFactory,
     MediaSessionPort,
+    NodeLeases,
+    OpenCall,
     RecorderFactory,
     ThreadStore,
 )
 from signaling.domain.threads import Role
 from signaling.errors import (
     Conflict,
-    Forbidden,
     InterviewError,
-    NotFound,
     PayloadTooLarge,
     RateLimited,
     Unprocessable,
+    not_found,
 )
 from signaling.routing import InMemoryCallRouter
 from signaling.service import Notifier, ThreadService, message_json
@@ -101,6 +102,9 @@ class CallService:
         peer_lost_seconds: float = 15.0,
         consultation_minutes: float = 30.0,
         node_id: str = "",
+        leases: NodeLeases | None = None,
+        lease_seconds: float = 30.0,
+        lease_renew_seconds: float = 10.0,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.store = store
@@ -117,6 +121,12 @@ class CallService:
         self.annotate_record = annotate_record
         self.consent_notice_version = consent_notice_version
         self.node_id = self.router.node_id
+        self.leases = leases
+        self.lease_seconds = lease_seconds
+        self.lease_renew_seconds = lease_renew_seconds
+        self.incarnation = str(uuid.uuid4())
+        self._lease_task: asyncio.Task[None] | None = None
+        self.swept_total = 0  # orphaned calls this node closed (another node's or a dead self's)
         self.clock = clock
         self._by_id: dict[str, ActiveCall] = {}
         self._by_thread: dict[str, str] = {}
@@ -138,9 +148,11 @@ class CallService:
         return [a.media for a in self._by_id.values() if a.media is not None]
 
     def _active(self, who: Principal, call_id: str) -> ActiveCall:
+        """The active call if ``who`` is one of its parties; anyone else gets the same
+        ``call_not_found`` as for an id that does not exist (no oracle for call ids)."""
         active = self._by_id.get(call_id)
         if active is None:
-            raise NotFound("no such active call", code="call_not_found")
+            raise not_found("call")
         if who.user_id not in active.call.parties():
             logger.warning(
                 "call signaling refused user=%s call_id=%s thread_id=%s",
@@ -148,7 +160,7 @@ class CallService:
                 call_id,
                 active.call.thread_id,
             )
-            raise Forbidden("only the thread's two parties can join this call", code="not_a_party")
+            raise not_found("call")
         return active
 
     # -------------------------------------------------------------- plumbing
@@ -197,7 +209,7 @@ class CallService:
         self._by_id.pop(call.id, None)
         if self._by_thread.get(call.thread_id) == call.id:
             del self._by_thread[call.thread_id]
-        await self.router.release_thread(call.thread_id, call.id)
+        await self._release_claim(call.thread_id, call.id, self.node_id)
         record = call.record(media_summary)
         if self.annotate_record is not None:
             try:
@@ -599,26 +611,135 @@ class CallService:
             await self.notifier.to_user(user, "call:notice", {"call_id": call_id, "notice": notice})
 
     # -------------------------------------------------------------- lifecycle
+    async def _release_claim(self, thread_id: str, call_id: str, owner: str | None) -> None:
+        """Release a thread's call claim; if Redis is down it expires by itself (claims live
+        ``lease_seconds`` unless renewed), so a failure here never loses a record."""
+        try:
+            await self.router.release_thread(thread_id, call_id, owner)
+        except InterviewError as exc:
+            logger.warning(
+                "could not release the claim call_id=%s thread_id=%s: %s",
+                call_id,
+                thread_id,
+                exc.reason,
+            )
+
     async def recover(self) -> int:
-        """Close calls a previous process left open, as server_shutdown with the times known."""
+        """At start-up, close calls a previous process left open, as ``server_shutdown`` with
+        the last times known: this node's (its previous process is dead), every node's on an
+        exclusive store (SQLite), and those of nodes whose lease expired or is absent."""
+        if self.leases is None:
+            closed = 0
+            for call in await self.store.unfinished_calls(self.node_id):
+                if await self._close_open(OpenCall(call, "", self.node_id), compare=False):
+                    closed += 1
+            return closed
+        owned = await self.leases.open_calls(None if self.leases.exclusive else self.node_id)
         closed = 0
-        for call in await self.store.unfinished_calls(self.node_id):
-            if call.is_final:
-                final = call
-                event = None
-            else:
-                final, event = call.end(EndReason.SERVER_SHUTDOWN, last_known_time(call))
-            if event is not None:
-                await self.store.save_call(final, event=event, node_id=self.node_id)
-            message = await self.store.finish_call(final, final.record({}))
-            if message is not None:
+        for open_call in owned:
+            if await self._close_open(open_call):
                 closed += 1
-                await self.notifier.to_thread(final.thread_id, "message:new", message_json(message))
-                logger.info("recovered call call_id=%s thread_id=%s", final.id, final.thread_id)
+        return closed + await self.sweep()
+
+    async def sweep(self) -> int:
+        """Close the calls of nodes whose lease expired (or is absent) and release their
+        claims. Safe when several nodes sweep at once: each record is written by a
+        compare-and-set on the stored snapshot, so exactly one sweep writes it."""
+        if self.leases is None:
+            return 0
+        closed = 0
+        for open_call in await self.leases.orphaned_calls(self.node_id):
+            if await self._close_open(open_call):
+                closed += 1
+        if closed:
+            logger.info("closed %d orphaned call(s)", closed)
+        await self.leases.drop_expired()
         return closed
 
-    async def shutdown(self) -> None:
-        """End every live call as server_shutdown (graceful stop)."""
+    async def _close_open(self, open_call: OpenCall, *, compare: bool = True) -> bool:
+        """Close one call nobody holds any more: one record (if no one else wrote it first),
+        the ``call.ended`` event with it, and the thread's claim released."""
+        current: OpenCall | None = open_call
+        while current is not None:
+            call = current.call
+            if call.is_final:
+                final, event = call, None
+            else:
+                final, event = call.end(EndReason.SERVER_SHUTDOWN, last_known_time(call))
+            message = await self.store.finish_call(
+                final,
+                final.record({}),
+                event=event,
+                expect_snapshot=current.snapshot if compare else None,
+            )
+            if message is not None:
+                await self._release_claim(final.thread_id, final.id, current.node_id)
+                self.swept_total += 1
+                await self.notifier.to_thread(final.thread_id, "message:new", message_json(message))
+                logger.info(
+                    "closed orphaned call call_id=%s thread_id=%s node_id=%s",
+                    final.id,
+                    final.thread_id,
+                    current.node_id,
+                )
+                return True
+            if not compare or self.leases is None:
+                break
+            # Someone wrote the record, or changed the snapshot (a recovered recording was
+            # attached): read it again; None means the record exists now.
+            current = await self.leases.open_call(call.id)
+        # Someone else closed it; the claim is still released (owner-checked, idempotent).
+        await self._release_claim(open_call.call.thread_id, open_call.call.id, open_call.node_id)
+        return False
+
+    # ------------------------------------------------------------------ leases
+    async def start_lease(self) -> None:
+        """Take this node's lease (before any call is served) and start renewing it."""
+        if self.leases is None:
+            return
+        await self.leases.acquire(self.node_id, self.incarnation, self.lease_seconds)
+
+    def start_background(self) -> None:
+        """Renew the lease and the claims, and sweep orphans, every renewal period."""
+        if self._lease_task is None:
+            self._lease_task = asyncio.get_running_loop().create_task(self._lease_loop())
+
+    async def _lease_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.lease_renew_seconds)
+            try:
+                await self.renew_once()
+            except Exception:
+                logger.exception("lease renewal or orphan sweep failed; retrying")
+
+    async def renew_once(self) -> None:
+        """One renewal: the lease, then this node's thread claims, then an orphan sweep."""
+        if self.leases is not None and not await self.leases.renew(
+            self.node_id, self.incarnation, self.lease_seconds
+        ):
+            await self._lease_lost()
+        claims = [(a.call.thread_id, a.call.id) for a in self._by_id.values()]
+        if claims:
+            try:
+                ours = await self.router.renew_claims(claims)
+            except InterviewError as exc:
+                logger.warning("could not renew call claims: %s", exc.reason)
+            else:
+                if ours < len(claims):
+                    logger.warning("%d call claim(s) now name another call", len(claims) - ours)
+        await self.sweep()
+
+    async def _lease_lost(self) -> None:
+        """Our lease expired (a stall longer than the lease, or another process took our
+        node id): other nodes may have closed our calls, so end them here too (no second
+        record is written), then take a fresh lease."""
+        logger.error("node lease lost node_id=%s; ending this node's calls", self.node_id)
+        await self._end_all()
+        assert self.leases is not None
+        self.incarnation = str(uuid.uuid4())
+        await self.leases.acquire(self.node_id, self.incarnation, self.lease_seconds)
+
+    async def _end_all(self) -> None:
         for active in list(self._by_id.values()):
             async with active.lock:
                 if not active.call.is_final:
@@ -627,6 +748,13 @@ class CallService:
                     except InterviewError:
                         continue
                     await self._apply(active, call, event)
+
+    async def shutdown(self) -> None:
+        """End every live call as server_shutdown (graceful stop)."""
+        if self._lease_task is not None:
+            self._lease_task.cancel()
+            self._lease_task = None
+        await self._end_all()
         for task in list(self._background):
             task.cancel()
 

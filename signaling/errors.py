@@ -81,6 +81,13 @@ class SignalingTimeout(SignalingError, TimeoutError):
     default_code = "timeout"
 
 
+class Unavailable(SignalingError):
+    """A shared service (Redis for call routing) is unreachable for now; retry later."""
+
+    status = 503
+    default_code = "unavailable"
+
+
 class PolicyViolation(SignalingError):
     """A message was blocked by the contact-information policy."""
 
@@ -114,3 +121,13 @@ class ConfigError(InterviewError, ValueError):
 
     status = 500
     default_code = "config"
+
+
+def not_found(kind: str) -> NotFound:
+    """The one answer for an id the caller may not see, whether or not it exists.
+
+    Every lookup of a thread, schedule, recording or call raises this both when the id is
+    unknown and when it belongs to someone else, so the status, code and text are the same
+    and a stranger cannot probe which ids exist.
+    """
+    return NotFound(f"no such {kind}", code=f"{kind}_not_found")

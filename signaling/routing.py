@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from signaling.domain.ports import RemoteHandler
@@ -23,10 +24,19 @@ class InMemoryCallRouter:
         self._owners[call_id] = self.node_id
         return True
 
-    async def release_thread(self, thread_id: str, call_id: str) -> None:
+    async def release_thread(self, thread_id: str, call_id: str, owner: str | None = None) -> None:
         if self._threads.get(thread_id) == call_id:
             del self._threads[thread_id]
-        self._owners.pop(call_id, None)
+        if self._owners.get(call_id) == (owner or self.node_id):
+            del self._owners[call_id]
+
+    async def renew_claims(self, claims: Sequence[tuple[str, str]]) -> int:
+        ours = 0
+        for thread_id, call_id in claims:
+            if self._threads.setdefault(thread_id, call_id) == call_id:
+                self._owners[call_id] = self.node_id
+                ours += 1
+        return ours
 
     async def owner(self, call_id: str) -> str | None:
         return self._owners.get(call_id)

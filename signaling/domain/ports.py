@@ -158,7 +158,55 @@ class CallStore(Protocol):
 
     async def unfinished_calls(self, node_id: str | None = None) -> list[Call]: ...
 
-    async def finish_call(self, call: Call, record: dict[str, Any]) -> Message | None: ...
+    async def finish_call(
+        self,
+        call: Call,
+        record: dict[str, Any],
+        *,
+        event: CallEvent | None = None,
+        expect_snapshot: str | None = None,
+    ) -> Message | None: ...
+
+
+@dataclass(frozen=True)
+class OpenCall:
+    """A call without a record, as stored: its snapshot (and the exact text, for a
+    compare-and-set) and the node that held it."""
+
+    call: Call
+    snapshot: str
+    node_id: str | None
+
+
+class NodeLeases(Protocol):
+    """Each node holds its calls under a lease it renews; calls of a node whose lease expired
+    (or never existed) are orphans that any live node may close. Times are the store's."""
+
+    exclusive: bool  # one process owns the store (SQLite): every open call at start-up is ours
+
+    async def acquire(self, node_id: str, incarnation: str, ttl: float) -> None:
+        """Take the node's lease for this process (replacing a previous process's)."""
+        ...
+
+    async def renew(self, node_id: str, incarnation: str, ttl: float) -> bool:
+        """Extend our lease; False if it is no longer ours or already expired."""
+        ...
+
+    async def open_calls(self, node_id: str | None) -> list[OpenCall]:
+        """Calls without a record held by ``node_id`` (every node's with None)."""
+        ...
+
+    async def open_call(self, call_id: str) -> OpenCall | None:
+        """One call, if it has no record yet."""
+        ...
+
+    async def orphaned_calls(self, live_node_id: str) -> list[OpenCall]:
+        """Calls without a record whose node is not ``live_node_id`` and holds no live lease."""
+        ...
+
+    async def drop_expired(self) -> int:
+        """Forget expired leases of nodes that no longer hold any open call."""
+        ...
 
 
 RemoteHandler = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
@@ -175,7 +223,15 @@ class CallRouter(Protocol):
 
     async def claim_thread(self, thread_id: str, call_id: str) -> bool: ...
 
-    async def release_thread(self, thread_id: str, call_id: str) -> None: ...
+    async def release_thread(self, thread_id: str, call_id: str, owner: str | None = None) -> None:
+        """Release the thread's claim if it still names ``call_id`` (and the call's owner entry
+        if it still names ``owner``, this node by default): never someone else's claim."""
+        ...
+
+    async def renew_claims(self, claims: Sequence[tuple[str, str]]) -> int:
+        """Extend this node's (thread id, call id) claims, re-creating any that vanished
+        (e.g. a Redis restart); returns how many are ours. Claims not renewed expire."""
+        ...
 
     async def owner(self, call_id: str) -> str | None: ...
 

@@ -190,3 +190,21 @@ zoom_meetings = Table(
     Column("log", Text, nullable=False),  # ZoomCallLog snapshot
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+# A node holds its calls under a lease it renews; a call whose node's lease expired (or is
+# absent) is closed by any live node (see signaling.store.leases and CallService.sweep).
+node_leases = Table(
+    "node_leases",
+    metadata,
+    Column("node_id", String(64), primary_key=True),
+    Column("incarnation", String(36), nullable=False),  # one per process start
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("renewed_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+Index(
+    "ix_calls_unfinished",
+    calls.c.node_id,
+    postgresql_where=calls.c.record.is_(None),
+    sqlite_where=calls.c.record.is_(None),
+)

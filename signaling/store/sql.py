@@ -603,13 +603,29 @@ class SqlStore:
             rows = (await conn.execute(query.order_by(t.calls.c.created_at))).all()
         return [call_from_snapshot(json.loads(r.state_json)) for r in rows]
 
-    async def finish_call(self, call: Call, record: dict[str, Any]) -> Message | None:
-        """Write the call's one ``call`` message; a second attempt writes nothing."""
+    async def finish_call(
+        self,
+        call: Call,
+        record: dict[str, Any],
+        *,
+        event: CallEvent | None = None,
+        expect_snapshot: str | None = None,
+    ) -> Message | None:
+        """Write the call's one ``call`` message; a second attempt writes nothing.
+
+        ``event`` (a crash sweep's ``call.ended``) goes onto the audit chain in the same
+        transaction, only if this attempt wrote the record. With ``expect_snapshot`` the record
+        is written only if the stored snapshot is still that text (compare-and-set: a sweep
+        that read a stale snapshot writes nothing and reads again).
+        """
         now = utcnow()
+        condition = [t.calls.c.id == call.id, t.calls.c.record.is_(None)]
+        if expect_snapshot is not None:
+            condition.append(t.calls.c.state_json == expect_snapshot)
         async with self.write() as conn:
             claimed = await conn.execute(
                 t.calls.update()
-                .where(t.calls.c.id == call.id, t.calls.c.record.is_(None))
+                .where(*condition)
                 .values(
                     record=canonical_json(record).decode(),
                     state=call.state.value,
@@ -623,12 +639,62 @@ class SqlStore:
             )
             if claimed.rowcount == 0:
                 return None
+            if event is not None:
+                await self._audit(conn, call.thread_id, event.type, event.actor, event.data, now)
             result = await self._append(
                 conn,
                 NewMessage(call.thread_id, SYSTEM_AUTHOR, MessageKind.CALL, record),
                 now,
             )
             return result.message
+
+    async def add_recording_segment(
+        self, call_id: str, segment: dict[str, Any]
+    ) -> tuple[Call, Message] | None:
+        """Attach a recording segment recovered after a crash to its call, in one transaction:
+        the call's snapshot (so a record written later lists it), its record if one was
+        already written, a ``call.recording_recovered`` audit event and a ``recording``
+        message. None if the call is unknown or the segment's key is already attached."""
+        now = utcnow()
+        async with self.write() as conn:
+            query = select(t.calls.c.state_json, t.calls.c.record).where(t.calls.c.id == call_id)
+            if not self.is_sqlite:
+                query = query.with_for_update()
+            row = (await conn.execute(query)).first()
+            if row is None:
+                return None
+            call = call_from_snapshot(json.loads(row.state_json))
+            record = json.loads(row.record) if row.record is not None else None
+            info = _with_segment(call.recording, segment)
+            if info is None:
+                return None
+            call = replace(call, recording=info)
+            values: dict[str, Any] = {
+                "recorded": True,
+                "state_json": canonical_json(call_to_snapshot(call)).decode(),
+            }
+            if record is not None:
+                record["recording"] = _with_segment(record.get("recording"), segment) or info
+                values["record"] = canonical_json(record).decode()
+            await conn.execute(t.calls.update().where(t.calls.c.id == call_id).values(**values))
+            facts: dict[str, Any] = {
+                k: segment[k] for k in ("key", "sha256", "bytes") if k in segment
+            }
+            await self._audit(
+                conn,
+                call.thread_id,
+                "call.recording_recovered",
+                "system",
+                {"call_id": call_id, **facts},
+                now,
+            )
+            shown = ("started_at", "stopped_at", "sha256", "bytes", "duration_seconds", "key")
+            body: dict[str, Any] = {"call_id": call_id, "recovered": True}
+            body.update({k: segment[k] for k in shown if k in segment})
+            result = await self._append(
+                conn, NewMessage(call.thread_id, SYSTEM_AUTHOR, MessageKind.RECORDING, body), now
+            )
+            return call, result.message
 
     # -------------------------------------------------------------- policy
     async def record_findings(
@@ -698,3 +764,17 @@ def _check_entry(row: Any, chain: str, expected_position: int, prev: str) -> str
     if recomputed != row.hash:
         return f"entry {row.position}: hash mismatch"
     return ""
+
+
+def _with_segment(info: dict[str, Any] | None, segment: dict[str, Any]) -> dict[str, Any] | None:
+    """A call's recording info with ``segment`` added, or None if its key is already there."""
+    info = dict(info or {})
+    segments = list(info.get("segments") or [])
+    if any(s.get("key") == segment.get("key") for s in segments):
+        return None
+    segments.append(segment)
+    info["segments"] = segments
+    info["status"] = "stopped"
+    info.setdefault("started_at", segment.get("started_at"))
+    info["stopped_at"] = segment.get("stopped_at")
+    return info
