@@ -35,11 +35,12 @@ web/dist/.built: web/package.json web/package-lock.json $(shell find web/src web
 	cd web && npm ci --no-audit --no-fund && npm run build
 	touch $@
 
-# Debian packages the browser and recording tests need (root on Debian; CI runs as root).
+# Debian packages the browser, recording and TURN tests need (root on Debian; CI runs as root).
 sysdeps:
 	@missing=""; \
 	  command -v chromium >/dev/null || missing="$$missing chromium"; \
 	  command -v ffprobe >/dev/null || missing="$$missing ffmpeg"; \
+	  command -v turnserver >/dev/null || missing="$$missing coturn"; \
 	  if [ -n "$$missing" ]; then \
 	    if [ "$$(id -u)" = 0 ]; then \
 	      echo "installing:$$missing"; \
