@@ -16,7 +16,12 @@ from signaling.domain.messages import SYSTEM_AUTHOR, Message, MessageKind, NewMe
 from signaling.domain.ports import FindingRow, ThreadStore
 from signaling.domain.threads import Role, Stage, Thread
 from signaling.errors import Forbidden, NotFound, PolicyViolation, RateLimited, Unprocessable
-from signaling.policy.guard import PolicyAction, apply_policy, notice_text
+from signaling.policy.guard import (
+    PolicyAction,
+    apply_policy,
+    notice_text,
+    redact_contact_details,
+)
 from signaling.ratelimit import RateLimiter
 
 logger = logging.getLogger(__name__)
@@ -192,6 +197,13 @@ class ThreadService:
     async def post_system(self, thread_id: str, text: str, **extra: Any) -> Message:
         body: dict[str, Any] = {"text": text, **{k: str(v) for k, v in extra.items()}}
         return await self.post(NewMessage(thread_id, SYSTEM_AUTHOR, MessageKind.SYSTEM, body))
+
+    async def shown_text(self, thread: Thread, text: str) -> str:
+        """Text a party wrote that the other party will see outside a chat message (meeting
+        topics, schedule notes): the policy guard masks contact details while pre-contract."""
+        if not thread.pre_contract or not text:
+            return text
+        return redact_contact_details(text, exempt_urls=await self.exempt_urls(thread.id))
 
     async def exempt_urls(self, thread_id: str) -> list[str]:
         """Meeting links the platform created in this thread; the guard lets them through."""

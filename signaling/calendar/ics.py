@@ -10,9 +10,11 @@
 
 No personal contact details, ever. The only link is ``url`` (the platform's thread, or the
 platform-created Zoom link); any other link, e-mail address or phone-like number in the
-summary or description is refused. ``ORGANIZER`` and ``ATTENDEE`` need a calendar address,
-so each person gets a ``urn:uuid:`` derived from the invite UID and their name: stable across
-updates of the same invite, and not a way to contact anyone. Names go in ``CN``.
+summary, description or a person's name is masked (``[removed: …]``) by the policy guard, so
+a job title or display name a party chose never stops the invite from being downloaded.
+``ORGANIZER`` and ``ATTENDEE`` need a calendar address, so each person gets a ``urn:uuid:``
+derived from the invite UID and their name: stable across updates of the same invite, and
+not a way to contact anyone. Names go in ``CN``.
 
 Building a ``VTIMEZONE`` reads zone data from disk: call :func:`render_ics_async` from a
 coroutine (it runs in a worker thread).
@@ -32,6 +34,7 @@ import icalendar
 
 from signaling.domain.schedule import is_known_timezone
 from signaling.errors import Unprocessable
+from signaling.policy.guard import redact_contact_details
 
 PRODID = "-//interview-server//Interview scheduling//EN"
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -51,23 +54,28 @@ def _person_uri(uid: str, name: str) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"{uid}#{name}").urn
 
 
-def _check_no_contact_details(url: str, **texts: str) -> None:
-    for field, text in texts.items():
-        for link in _URL.findall(text):
-            if link.rstrip(".,;)") != url:
-                raise Unprocessable(
-                    f"the invite {field} may only link to the platform", code="ics_contact_details"
-                )
-        stripped = _DATE_TIME.sub(" ", text.replace(url, ""))
-        phones = (
-            m
-            for m in _PHONE.finditer(stripped)
-            if sum(c.isdigit() for c in m[0]) >= _PHONE_MIN_DIGITS
-        )
-        if _EMAIL.search(stripped) or next(phones, None) is not None:
-            raise Unprocessable(
-                f"the invite {field} must not contain contact details", code="ics_contact_details"
-            )
+def _redact(text: str, url: str) -> str:
+    """``text`` with contact details masked (never refused): the policy guard first, then any
+    link other than the platform's, e-mail addresses and phone-like numbers the guard let
+    through (dates and clock times are not phones)."""
+    text = redact_contact_details(text, exempt_urls=(url,))
+    text = _URL.sub(
+        lambda m: m[0] if m[0].rstrip(".,;)") == url else "[removed: link]",
+        text,
+    )
+    text = _EMAIL.sub("[removed: email]", text)
+    # Look for phones in a copy with the platform link and dates blanked (same length, so the
+    # spans found there are the spans to mask in the text).
+    blank = text.replace(url, " " * len(url))
+    blank = _DATE_TIME.sub(lambda m: " " * len(m[0]), blank)
+    spans = [
+        m.span()
+        for m in _PHONE.finditer(blank)
+        if sum(c.isdigit() for c in m[0]) >= _PHONE_MIN_DIGITS
+    ]
+    for start, end in reversed(spans):
+        text = text[:start] + "[removed: phone]" + text[end:]
+    return text
 
 
 def render_ics(
@@ -100,7 +108,11 @@ def render_ics(
         raise ValueError("url must be the platform's http(s) link")
     if tz is not None and not is_known_timezone(tz):
         raise Unprocessable(f"unknown time zone {tz!r}", code="unknown_timezone")
-    _check_no_contact_details(url, summary=summary, description=description)
+    # Everything in the invite came from people: job title, names, notes. Mask, never refuse.
+    summary = _redact(summary, url)
+    description = _redact(description, url)
+    organizer_name = _redact(organizer_name, url)
+    attendee_names = [_redact(name, url) for name in attendee_names]
 
     start = start_utc.astimezone(UTC)
     end = start + timedelta(minutes=duration_minutes)

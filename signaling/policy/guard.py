@@ -85,6 +85,15 @@ def redact(text: str, findings: Sequence[Finding]) -> str:
     return "".join(out)
 
 
+def redact_contact_details(text: str, *, exempt_urls: Collection[str] = ()) -> str:
+    """Free text one party wrote that the other sees outside a chat message (meeting topics,
+    schedule notes, names and job titles in invites): contact details are masked with
+    ``[removed: <label>]``, whatever the deployment's action for messages. A generated document
+    is never refused for what a party typed into it."""
+    findings = scan(text, exempt_urls=exempt_urls)
+    return redact(text, findings) if findings else text
+
+
 def apply_policy(
     text: str,
     *,
