@@ -135,7 +135,10 @@ def candidate_address(candidate: str) -> str | None:
     text = candidate.strip()
     if text.startswith("a="):
         text = text[2:]
-    fields = text.split()
-    if len(fields) < 8 or not fields[0].startswith("candidate:"):
+    if not text.startswith("candidate:"):
+        return None
+    # Split exactly as aiortc's candidate_from_sdp does, so we judge the address it would use.
+    fields = text[len("candidate:") :].split()
+    if len(fields) < 8:
         return None
     return fields[4]

@@ -93,6 +93,9 @@ def test_filter_sdp_drops_only_refused_candidate_lines() -> None:
     assert dropped == ["127.0.0.1", "203.0.113.9", "?"]
     assert "8.8.4.4 5002" in kept and "127.0.0.1" not in kept and "a=end-of-candidates" in kept
     assert candidate_address("candidate:1 1 udp 1 10.0.0.1 9 typ host") == "10.0.0.1"
+    # aiortc splits the value on any whitespace, so a space after the colon is still read
+    assert candidate_address("a=candidate: 1 1 udp 1 127.0.0.1 9 typ host") == "127.0.0.1"
+    assert candidate_address("candidate:1 1 udp 1 8.8.8.8 9") is None  # too short: dropped
 
 
 def test_settings_default_allow_list_is_empty_outside_dev_mode() -> None:
