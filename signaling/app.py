@@ -34,7 +34,7 @@ from signaling.ice import IceAddressPolicy
 from signaling.meetings import MeetingService
 from signaling.providers.base import MeetingProvider
 from signaling.providers.factory import zoom_provider_from_settings
-from signaling.ratelimit import InMemoryRateLimiter, RateLimiter
+from signaling.ratelimit import InMemoryRateLimiter, Limits, RateLimiter, limits_from_settings
 from signaling.routing import InMemoryCallRouter
 from signaling.service import ThreadService
 from signaling.settings import Settings
@@ -155,6 +155,18 @@ async def _publish_tree_heads(
         await asyncio.sleep(every)
 
 
+def _limits(settings: Settings) -> Limits:
+    """Every per-user limit; shared across nodes through Redis when it is configured."""
+    if settings.redis_url:
+        from signaling.store.redis import RedisRateLimiter
+
+        url = settings.redis_url
+        return limits_from_settings(
+            settings, lambda limit: RedisRateLimiter(url, limit.per_minute, limit.burst)
+        )
+    return limits_from_settings(settings)
+
+
 def _rate_limiter(settings: Settings) -> RateLimiter:
     if settings.redis_url:
         from signaling.store.redis import RedisRateLimiter
@@ -247,6 +259,7 @@ def create_app(
         _rate_limiter(settings),
         policy_action=settings.policy_action,
         max_chars=settings.message_max_chars,
+        limits=_limits(settings),
     )
     context = AppContext(
         settings=settings, store=store, auth=Authenticator(settings), threads=threads
@@ -291,6 +304,7 @@ def create_app(
         public_url=settings.public_url,
         webhook_secret=settings.zoom_webhook_secret,
         reminder_offsets=settings.reminder_offsets_minutes,
+        max_horizon_days=settings.max_horizon_days,
     )
     app[MEETINGS] = meetings
 
@@ -337,6 +351,7 @@ def create_app(
         closer = getattr(threads.rate_limiter, "close", None)
         if closer is not None:
             await closer()
+        await threads.limits.close()
         await store.close()
 
     app.cleanup_ctx.append(lifecycle)

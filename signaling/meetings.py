@@ -34,7 +34,7 @@ from signaling.domain.schedule import (
     validate_slots,
 )
 from signaling.domain.zoom_log import ZoomCallLog
-from signaling.errors import Conflict, NotFound
+from signaling.errors import Conflict, NotFound, Unprocessable
 from signaling.providers.base import MeetingProvider
 from signaling.providers.zoom_webhook import process_delivery
 from signaling.service import ThreadService, message_json
@@ -43,6 +43,7 @@ from signaling.store.meetings import SqlMeetingStore
 logger = logging.getLogger(__name__)
 
 GRACE_MINUTES = 10  # after the start, whoever has not joined is a no-show
+START_GRACE = timedelta(minutes=5)  # a meeting "now" may start a little in the past
 
 
 def utcnow() -> datetime:
@@ -62,7 +63,9 @@ class MeetingService:
         webhook_secret: str = "",
         reminder_offsets: Sequence[int] = (15, 0),
         backend_webhook: OutboundWebhook | None = None,
+        max_horizon_days: int = 366,
     ) -> None:
+        self.max_horizon = timedelta(days=max_horizon_days)
         self.threads = threads
         self.store = store
         self.provider = provider
@@ -82,16 +85,47 @@ class MeetingService:
         duration_minutes: int,
         timezone: str,
     ) -> dict[str, Any]:
+        """A party creates a Zoom meeting (rate-limited; ``start`` in the future, within the
+        horizon)."""
         if self.provider is None:
             raise NotFound("Zoom is not configured on this platform", code="zoom_disabled")
-        thread = await self.threads.party_thread(who, thread_id)
-        if not thread.open_for_messages:
-            raise Conflict(f"the thread is {thread.stage.value}", code="thread_closed")
-        # The topic goes to Zoom and to the other party: masked like any text they see.
-        shown_topic = await self.threads.shown_text(
-            thread, topic or f"Interview: {thread.job_title}"
+        await self.threads.open_thread(who, thread_id)
+        if start is not None:
+            now = utcnow()
+            if start < now - START_GRACE:
+                raise Unprocessable("the meeting start is in the past", code="start_in_past")
+            if start - now > self.max_horizon:
+                raise Unprocessable(
+                    f"a meeting can start at most {self.max_horizon.days} days ahead",
+                    code="start_too_far",
+                )
+        if "meeting" in self.threads.limits:
+            await self.threads.limits.check("meeting", who.user_id)
+        return await self._create_zoom(
+            who,
+            thread_id,
+            topic=topic,
+            start=start,
+            duration_minutes=duration_minutes,
+            timezone=timezone,
         )
-        meeting = await self.provider.create_meeting(shown_topic, start, duration_minutes, timezone)
+
+    async def _create_zoom(
+        self,
+        who: Principal,
+        thread_id: str,
+        *,
+        topic: str | None,
+        start: datetime | None,
+        duration_minutes: int,
+        timezone: str,
+    ) -> dict[str, Any]:
+        if self.provider is None:
+            raise NotFound("Zoom is not configured on this platform", code="zoom_disabled")
+        thread = await self.threads.open_thread(who, thread_id)
+        meeting = await self.provider.create_meeting(
+            topic or f"Interview: {thread.job_title}", start, duration_minutes, timezone
+        )
         log = ZoomCallLog(meeting_id=meeting.meeting_id)
         call_id = await self.store.create_zoom_call(
             thread_id=thread.id,
@@ -105,7 +139,7 @@ class MeetingService:
             "meeting_id": meeting.meeting_id,
             "join_url": meeting.join_url,
             "passcode": meeting.passcode,
-            "topic": shown_topic,
+            "topic": topic or f"Interview: {thread.job_title}",
             "start": start.isoformat() if start else None,
             "duration_minutes": duration_minutes,
             "call_id": call_id,
@@ -175,9 +209,10 @@ class MeetingService:
     async def propose(
         self, who: Principal, thread_id: str, slots: Sequence[Any], timezone: str
     ) -> dict[str, Any]:
-        thread = await self.threads.party_thread(who, thread_id)
+        thread = await self.threads.open_thread(who, thread_id)
+        await self._limit(who)
         parsed = self._slots(slots)
-        validate_slots(parsed, timezone, utcnow())
+        validate_slots(parsed, timezone, utcnow(), horizon=self.max_horizon)
         schedule, event = Schedule.propose(
             schedule_id=str(uuid.uuid4()),
             thread_id=thread.id,
@@ -190,22 +225,32 @@ class MeetingService:
         )
         return await self._publish(schedule, event, who.user_id)
 
-    async def _mine(self, who: Principal, schedule_id: str) -> Schedule:
+    async def _limit(self, who: Principal) -> None:
+        if "schedule" in self.threads.limits:
+            await self.threads.limits.check("schedule", who.user_id)
+
+    async def _mine(self, who: Principal, schedule_id: str, *, open_only: bool = False) -> Schedule:
+        """The schedule if ``who`` is a party of its thread; a stranger gets the same
+        ``schedule_not_found`` as for an id that does not exist. ``open_only`` also requires
+        the thread to be open (new proposals are refused in closed threads)."""
         schedule = await self.store.get_schedule(schedule_id)
-        await self.threads.party_thread(who, schedule.thread_id)
+        if open_only:
+            await self.threads.open_thread(who, schedule.thread_id, kind="schedule")
+        else:
+            await self.threads.party_thread(who, schedule.thread_id, kind="schedule")
         return schedule
 
     async def accept(
         self, who: Principal, schedule_id: str, proposal_id: str, slot_index: int
     ) -> dict[str, Any]:
-        schedule = await self._mine(who, schedule_id)
+        schedule = await self._mine(who, schedule_id, open_only=True)
         updated, event = schedule.accept(
             who.user_id, proposal_id=proposal_id, slot_index=slot_index, now=utcnow()
         )
         result = await self._publish(updated, event, who.user_id)
         slot = updated.accepted_slot
         if slot is not None and slot.kind == "zoom" and self.provider is not None:
-            await self.create_zoom(
+            await self._create_zoom(
                 who,
                 updated.thread_id,
                 topic=None,
@@ -223,9 +268,10 @@ class MeetingService:
         slots: Sequence[Any],
         timezone: str,
     ) -> dict[str, Any]:
-        schedule = await self._mine(who, schedule_id)
+        schedule = await self._mine(who, schedule_id, open_only=True)
+        await self._limit(who)
         parsed = self._slots(slots)
-        validate_slots(parsed, timezone, utcnow())
+        validate_slots(parsed, timezone, utcnow(), horizon=self.max_horizon)
         updated, event = schedule.counter(
             who.user_id,
             proposal_id=proposal_id,
@@ -239,9 +285,10 @@ class MeetingService:
     async def reschedule(
         self, who: Principal, schedule_id: str, slots: Sequence[Any], timezone: str
     ) -> dict[str, Any]:
-        schedule = await self._mine(who, schedule_id)
+        schedule = await self._mine(who, schedule_id, open_only=True)
+        await self._limit(who)
         parsed = self._slots(slots)
-        validate_slots(parsed, timezone, utcnow())
+        validate_slots(parsed, timezone, utcnow(), horizon=self.max_horizon)
         updated, event = schedule.reschedule(
             who.user_id,
             new_proposal_id=str(uuid.uuid4()),
@@ -253,15 +300,12 @@ class MeetingService:
 
     async def cancel(self, who: Principal, schedule_id: str, reason: str | None) -> dict[str, Any]:
         schedule = await self._mine(who, schedule_id)
-        if reason:
-            thread = await self.threads.party_thread(who, schedule.thread_id)
-            reason = await self.threads.shown_text(thread, reason)  # the other party sees it
         updated, event = schedule.cancel(who.user_id, now=utcnow(), reason=reason)
         return await self._publish(updated, event, who.user_id)
 
     async def get(self, who: Principal, schedule_id: str) -> dict[str, Any]:
         schedule = await self.store.get_schedule(schedule_id)
-        await self.threads.visible_thread(who, schedule.thread_id)
+        await self.threads.visible_thread(who, schedule.thread_id, kind="schedule")
         return {"schedule": schedule.to_snapshot()}
 
     async def invite(self, who: Principal, schedule_id: str) -> bytes:

@@ -15,14 +15,16 @@ from signaling.auth import Principal
 from signaling.domain.messages import SYSTEM_AUTHOR, Message, MessageKind, NewMessage
 from signaling.domain.ports import FindingRow, ThreadStore
 from signaling.domain.threads import Role, Stage, Thread
-from signaling.errors import Forbidden, NotFound, PolicyViolation, RateLimited, Unprocessable
-from signaling.policy.guard import (
-    PolicyAction,
-    apply_policy,
-    notice_text,
-    redact_contact_details,
+from signaling.errors import (
+    Conflict,
+    Forbidden,
+    PolicyViolation,
+    RateLimited,
+    Unprocessable,
+    not_found,
 )
-from signaling.ratelimit import RateLimiter
+from signaling.policy.guard import PolicyAction, apply_policy, notice_text
+from signaling.ratelimit import Limits, RateLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -86,10 +88,12 @@ class ThreadService:
         *,
         policy_action: str = "redact",
         max_chars: int = 10_000,
+        limits: Limits | None = None,
     ) -> None:
         self.store = store
         self.notifier = notifier
         self.rate_limiter = rate_limiter
+        self.limits = limits if limits is not None else Limits(())
         self.policy_action = PolicyAction(policy_action)
         self.max_chars = max_chars
 
@@ -114,20 +118,35 @@ class ThreadService:
             "last_seq": thread.last_seq,
         }
 
-    async def visible_thread(self, who: Principal, thread_id: str) -> Thread:
-        """The thread if ``who`` may see it; otherwise 404 so existence does not leak."""
+    async def visible_thread(
+        self, who: Principal, thread_id: str, *, kind: str = "thread"
+    ) -> Thread:
+        """The thread if ``who`` may see it; otherwise 404 so existence does not leak.
+
+        ``kind`` names what the caller asked for (``schedule`` when the thread was reached
+        through a schedule id): a stranger gets the same ``<kind>_not_found`` for an id that
+        exists as for a random one.
+        """
         thread = await self.store.get_thread(thread_id)
         if thread is None or not (who.is_service or who.is_auditor or thread.is_party(who.user_id)):
             if thread is not None:
                 logger.info("thread access refused user=%s thread_id=%s", who.user_id, thread_id)
-            raise NotFound("no such thread", code="thread_not_found")
+            raise not_found(kind)
         return thread
 
-    async def party_thread(self, who: Principal, thread_id: str) -> Thread:
+    async def party_thread(self, who: Principal, thread_id: str, *, kind: str = "thread") -> Thread:
         """The thread if ``who`` is one of its two parties (auditors read only)."""
-        thread = await self.visible_thread(who, thread_id)
+        thread = await self.visible_thread(who, thread_id, kind=kind)
         if not thread.is_party(who.user_id):
             raise Forbidden("only the thread's two parties can do this", code="not_a_party")
+        return thread
+
+    async def open_thread(self, who: Principal, thread_id: str, *, kind: str = "thread") -> Thread:
+        """A party's thread that is still open: closed, declined and withdrawn threads take no
+        new messages, calls, meetings or schedules (409 ``thread_closed``)."""
+        thread = await self.party_thread(who, thread_id, kind=kind)
+        if not thread.open_for_messages:
+            raise Conflict(f"the thread is {thread.stage.value}", code="thread_closed")
         return thread
 
     async def create_thread(
@@ -197,13 +216,6 @@ class ThreadService:
     async def post_system(self, thread_id: str, text: str, **extra: Any) -> Message:
         body: dict[str, Any] = {"text": text, **{k: str(v) for k, v in extra.items()}}
         return await self.post(NewMessage(thread_id, SYSTEM_AUTHOR, MessageKind.SYSTEM, body))
-
-    async def shown_text(self, thread: Thread, text: str) -> str:
-        """Text a party wrote that the other party will see outside a chat message (meeting
-        topics, schedule notes): the policy guard masks contact details while pre-contract."""
-        if not thread.pre_contract or not text:
-            return text
-        return redact_contact_details(text, exempt_urls=await self.exempt_urls(thread.id))
 
     async def exempt_urls(self, thread_id: str) -> list[str]:
         """Meeting links the platform created in this thread; the guard lets them through."""

@@ -54,6 +54,22 @@ class Settings:
     body_max_bytes: int = 64 * 1024
     message_rate_per_minute: int = 30
     message_burst: int = 10
+    # Limits (per user; token buckets shared across nodes when INTERVIEW_REDIS_URL is set).
+    thread_join_rate_per_minute: float = 60.0
+    thread_join_burst: int = 20
+    thread_join_page_size: int = 200  # messages per thread:join ack (then `has_more`)
+    call_media_rate_per_minute: float = 60.0
+    call_media_burst: int = 10
+    case_rate_per_minute: float = 0.2  # reports/cases opened: 12 an hour
+    case_burst: int = 5
+    meeting_rate_per_minute: float = 0.2  # Zoom meetings created: 12 an hour
+    meeting_burst: int = 5
+    schedule_rate_per_minute: float = 2.0  # schedule proposals/counters/reschedules
+    schedule_burst: int = 10
+    socket_event_rate_per_minute: float = 600.0  # every socket.io event, all kinds together
+    socket_event_burst: int = 100
+    max_sockets_per_user: int = 10  # open socket.io connections per user on one node
+    max_horizon_days: int = 366  # how far ahead a meeting or schedule slot may start
     policy_action: PolicyActionName = "redact"
     ring_timeout_seconds: float = 45.0
     reconnect_grace_seconds: float = 20.0
@@ -148,6 +164,7 @@ class Settings:
         for name in ("message_max_chars", "body_max_bytes", "message_rate_per_minute"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{PREFIX}{name.upper()} must be positive")
+        self.check_limits()
         if self.ring_timeout_seconds <= 0:
             raise ConfigError(f"{PREFIX}RING_TIMEOUT_SECONDS must be positive")
 
@@ -162,6 +179,16 @@ class Settings:
                 f"{PREFIX}JWT_ALGORITHM=RS256 needs "
                 f"{PREFIX}JWT_PUBLIC_KEY_PEM or {PREFIX}JWT_JWKS_URL"
             )
+
+    def check_limits(self) -> None:
+        """Every limit is positive (a limit of 0 would lock everyone out)."""
+        for f in dataclasses.fields(self):
+            limit = f.name.endswith(("_rate_per_minute", "_burst", "_page_size"))
+            bounded = limit or f.name in {"max_sockets_per_user", "max_horizon_days"}
+            if bounded and not 0 < getattr(self, f.name) < float("inf"):
+                raise ConfigError(f"{PREFIX}{f.name.upper()} must be a positive number")
+        if self.thread_join_page_size > 1000:
+            raise ConfigError(f"{PREFIX}THREAD_JOIN_PAGE_SIZE must be 1..1000")
 
     def check_auth(self) -> None:
         """Token settings; outside dev mode, refuse secrets anyone could know or guess.

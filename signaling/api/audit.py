@@ -320,6 +320,7 @@ async def report_thread(request: web.Request) -> web.Response:
     who = principal(request)
     body = await parse_body(request, m.Report)
     thread = await ctx(request).threads.party_thread(who, request.match_info["thread_id"])
+    await ctx(request).threads.limits.check("case", who.user_id)  # 429 + Retry-After
     case = await request.app[AUDIT_STORE].open_case(
         thread_id=thread.id,
         call_id=body.call_id,

@@ -1,18 +1,105 @@
-"""Network payloads, parsed once at the edge with pydantic (unknown fields are refused)."""
+"""Network payloads, parsed once at the edge with pydantic (unknown fields are refused).
+
+Two rules hold for every model here, enforced when the class is defined:
+
+- every integer is bounded within a 32-bit signed column (``Int``/``Seq`` below, or explicit
+  ``ge``/``le`` inside that range), so no value from the network overflows a database column
+  (SQLite's int64, PostgreSQL's int32) and turns into a 500;
+- dates are ISO 8601 strings with a UTC offset (``Timestamp``): numbers such as ``0`` or
+  ``0.5`` are not dates, and neither is anything outside 2000..2100.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Literal
+import re
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+
+INT32_MIN = -(2**31)
+INT32_MAX = 2**31 - 1
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+# A count or position from the network: 0..2**31-1 (the narrowest column it may meet).
+Seq = Annotated[int, Field(ge=0, le=INT32_MAX)]
+# Any other integer from the network: bounded to a signed 32-bit column.
+Int = Annotated[int, Field(ge=INT32_MIN, le=INT32_MAX)]
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=128, strip_whitespace=True)]
 ClientMsgId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _iso_datetime(value: Any) -> Any:
+    """Accept only ISO 8601 date-times (pydantic would take 0 or "0.5" as Unix time)."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_DATETIME.match(value):
+        raise ValueError(
+            "a date-time must be an ISO 8601 string with an offset, e.g. 2026-11-23T15:00:00Z"
+        )
+    # Parsed here so that bodies validated in strict mode (rest.parse_body) accept it.
+    return datetime.fromisoformat(value)
+
+
+def _plausible(value: datetime) -> datetime:
+    if not EARLIEST <= value < LATEST:
+        raise ValueError("a date-time must fall between the years 2000 and 2100")
+    return value
+
+
+Timestamp = Annotated[
+    AwareDatetime,
+    BeforeValidator(_iso_datetime),
+    AfterValidator(_plausible),
+    Field(json_schema_extra={"format": "date-time"}),
+]
+
+
+def _check_bounds(model: type[BaseModel]) -> None:
+    """Refuse to define a model with an integer that could overflow a 32-bit column."""
+    properties = model.model_json_schema().get("properties", {})
+    for name, info in model.model_fields.items():
+        schema = properties.get(info.alias or name, {})
+        for node in _integer_nodes(schema):
+            low, high = node.get("minimum"), node.get("maximum")
+            if low is None or high is None or low < INT32_MIN or high > INT32_MAX:
+                raise TypeError(
+                    f"{model.__name__}.{name}: integers from the network must be bounded to "
+                    "32 bits (use models.Int or models.Seq)"
+                )
+
+
+def _integer_nodes(schema: Any) -> list[dict[str, Any]]:
+    if not isinstance(schema, dict):
+        return []
+    found = [schema] if schema.get("type") == "integer" else []
+    for key in ("anyOf", "oneOf", "allOf"):
+        for sub in schema.get(key, []):
+            found += _integer_nodes(sub)
+    if isinstance(schema.get("items"), dict):
+        found += _integer_nodes(schema["items"])
+    return found
+
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        _check_bounds(cls)
 
 
 class DevLogin(Strict):
@@ -38,7 +125,7 @@ class SetStage(Strict):
 
 
 class MessagesQuery(Strict):
-    after_seq: int = Field(default=0, ge=0)
+    after_seq: Seq = 0
     limit: int = Field(default=200, ge=1, le=1000)
 
 
@@ -50,7 +137,7 @@ class IceServersQuery(Strict):
 
 class ThreadJoin(Strict):
     thread_id: Id
-    after_seq: int = Field(default=0, ge=0)
+    after_seq: Seq = 0
 
 
 class SocketSend(Strict):
@@ -99,8 +186,8 @@ class AuditCallQuery(Strict):
     participant: Id | None = None
     thread_id: Id | None = None
     job_id: Id | None = None
-    from_: datetime | None = Field(default=None, alias="from")
-    to: datetime | None = None
+    from_: Timestamp | None = Field(default=None, alias="from")
+    to: Timestamp | None = None
     kind: Literal["audio", "video", "zoom"] | None = None
     end_reason: (
         Literal[
@@ -108,8 +195,8 @@ class AuditCallQuery(Strict):
         ]
         | None
     ) = None
-    min_duration: float | None = Field(default=None, ge=0)
-    max_duration: float | None = Field(default=None, ge=0)
+    min_duration: float | None = Field(default=None, ge=0, le=10**9)
+    max_duration: float | None = Field(default=None, ge=0, le=10**9)
     recorded: bool | None = None
     flag: LABEL | None = None
     limit: int = Field(default=50, ge=1, le=500)
@@ -121,8 +208,8 @@ class AuditFindingQuery(Strict):
     label: LABEL | None = None
     user: Id | None = None
     thread_id: Id | None = None
-    from_: datetime | None = Field(default=None, alias="from")
-    to: datetime | None = None
+    from_: Timestamp | None = Field(default=None, alias="from")
+    to: Timestamp | None = None
     limit: int = Field(default=50, ge=1, le=500)
     cursor: Annotated[str, StringConstraints(max_length=400)] | None = None
 
@@ -150,14 +237,14 @@ class CaseQuery(Strict):
 
 class CreateMeeting(Strict):
     topic: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
-    start: datetime | None = None
+    start: Timestamp | None = None
     duration_minutes: int = Field(default=30, ge=1, le=240)
     timezone: Annotated[str, StringConstraints(min_length=1, max_length=64)] = "UTC"
 
 
 class SlotIn(Strict):
-    start: datetime
-    duration_minutes: int
+    start: Timestamp
+    duration_minutes: Int  # 1..240 is checked by the schedule domain (codes per rule)
     kind: Literal["audio", "video", "zoom"]
 
 

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import Field
 
 from signaling.api.audit import AUDIT_STORE, auditor, log_access
-from signaling.api.models import Strict
+from signaling.api.models import INT32_MAX, Strict
 from signaling.api.recordings import recordings_of
 from signaling.api.rest import Route, ctx, json_response, parse_query
 from signaling.audit import log as merkle_log
@@ -65,12 +65,12 @@ def load_or_create_key(settings: Settings) -> Ed25519PrivateKey:
 
 
 class InclusionQuery(Strict):
-    index: int = Field(ge=1)
+    index: int = Field(ge=1, le=INT32_MAX)
 
 
 class ConsistencyQuery(Strict):
-    first: int = Field(ge=1)
-    second: int = Field(ge=1)
+    first: int = Field(ge=1, le=INT32_MAX)
+    second: int = Field(ge=1, le=INT32_MAX)
 
 
 def _store(request: web.Request) -> SqlStore:

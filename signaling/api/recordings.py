@@ -85,7 +85,7 @@ async def stream_recording(request: web.Request) -> web.StreamResponse:
     if row is None:
         raise NotFound("no such recording", code="recording_not_found")
     if not who.is_auditor:
-        thread = await c.threads.visible_thread(who, row.thread_id)  # 404 to outsiders
+        thread = await c.threads.visible_thread(who, row.thread_id, kind="recording")
         if not thread.is_party(who.user_id) or not c.settings.recording_parties_can_download:
             raise Forbidden(
                 "recordings are available to auditors only on this platform",

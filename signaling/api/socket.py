@@ -1,7 +1,11 @@
 """socket.io edge: typed wrappers around python-socketio (untyped) and the thread events.
 
 Every client event answers through its ack: ``{"ok": true, ...}`` or ``{"ok": false, "code",
-"reason"}``. Payloads are parsed once here with pydantic.
+"reason"}``. Payloads are parsed once here with pydantic. Events nobody handles ack
+``unknown_event``; a handled event sent with other than one argument acks ``bad_arguments``;
+reserved names (``connect``, ``disconnect``) sent by a client are ignored; every event counts
+against the user's ``socket_event`` limit, and some against their own (``thread:join``,
+``call:media``), acking ``rate_limited`` with ``retry_after``.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from signaling.api.context import AppContext
 from signaling.api.problems import validation_detail
 from signaling.auth import Principal
 from signaling.domain.threads import Role
-from signaling.errors import InterviewError, Unauthorized
+from signaling.errors import InterviewError, RateLimited, Unauthorized
 from signaling.service import message_json, thread_room, user_room
 
 logger = logging.getLogger(__name__)
@@ -29,6 +33,20 @@ EventHandler = Callable[[Principal, str, Any], Awaitable[dict[str, Any]]]
 
 # SDP is limited to 64 KiB; allow a frame a little larger so the limit is reported clearly.
 MAX_FRAME_BYTES = 96 * 1024
+
+# Events with a limit of their own (a name in signaling.ratelimit.Limits), besides the
+# ``socket_event`` limit every event counts against.
+EVENT_LIMITS: dict[str, str] = {"thread:join": "thread_join", "call:media": "call_media"}
+
+
+def refusal(code: str, reason: str) -> socketio.exceptions.ConnectionRefusedError:
+    """A refused connection as socket.io clients expect it: ``err.message`` is the reason and
+    ``err.data`` is ``{code, reason}`` (the web client shows ``data.reason``)."""
+    return socketio.exceptions.ConnectionRefusedError(reason, {"code": code, "reason": reason})
+
+
+def error_ack(code: str, reason: str) -> dict[str, Any]:
+    return {"ok": False, "code": code, "reason": reason}
 
 
 def make_server(redis_url: str) -> Any:
@@ -75,9 +93,11 @@ class SocketEdge:
         self.sio = sio
         self.ctx = ctx
         self._principals: dict[str, Principal] = {}
+        self._sids_of: dict[str, set[str]] = {}
         self.on_disconnect: list[Callable[[str, Principal], Awaitable[None]]] = []
         sio.on("connect", self._connect)
         sio.on("disconnect", self._disconnect)
+        sio.on("*", self._unknown_event)
         self.on("thread:join", self._thread_join)
         self.on("message:send", self._message_send)
 
@@ -87,12 +107,18 @@ class SocketEdge:
     def on(self, event: str, handler: EventHandler) -> None:
         """Register an event whose handler returns the success ack (or raises)."""
 
-        async def wrapped(sid: str, data: Any = None) -> dict[str, Any]:
+        async def wrapped(sid: str, *args: Any) -> dict[str, Any]:
             who = self._principals.get(sid)
             if who is None:
                 return Unauthorized("not authenticated", code="unauthorized").to_ack()
+            if len(args) != 1:
+                return error_ack(
+                    "bad_arguments",
+                    f"{event} takes exactly one argument (a JSON object), not {len(args)}",
+                )
             try:
-                result = await handler(who, sid, data)
+                await self._limit(who, event)
+                result = await handler(who, sid, args[0])
             except InterviewError as exc:
                 if exc.status == 403:
                     logger.info("refused %s user=%s: %s", event, who.user_id, exc.reason)
@@ -106,26 +132,70 @@ class SocketEdge:
 
         self.sio.on(event, wrapped)
 
-    async def _connect(self, sid: str, environ: Any, auth: Any = None) -> bool:
+    async def _limit(self, who: Principal, event: str) -> None:
+        limits = self.ctx.threads.limits
+        if "socket_event" in limits:
+            await limits.check("socket_event", who.user_id)
+        own = EVENT_LIMITS.get(event)
+        if own is not None and own in limits:
+            await limits.check(own, who.user_id)
+
+    async def _unknown_event(self, event: str, sid: str, *args: Any) -> dict[str, Any]:
+        """Any event without a handler (python-socketio's catch-all) gets an error ack."""
+        who = self._principals.get(sid)
+        if who is None:
+            return Unauthorized("not authenticated", code="unauthorized").to_ack()
+        try:
+            await self._limit(who, event)
+        except RateLimited as exc:
+            return exc.to_ack()
+        return error_ack("unknown_event", f"no such event: {event[:64]!r}")
+
+    def _spoofed(self, sid: str) -> bool:
+        """True when a client emitted a reserved event (``connect``, ``disconnect``) itself.
+
+        python-socketio runs the real connect and disconnect handlers while the sid is
+        pending (not yet, or no longer, connected); a client's own event only reaches a
+        handler while the sid is fully connected.
+        """
+        return bool(self.sio.manager.is_connected(sid, "/"))
+
+    async def _connect(self, sid: str, environ: Any = None, auth: Any = None) -> Any:
+        if self._spoofed(sid):
+            logger.info("ignored a client-sent 'connect' sid=%s", sid)
+            return error_ack("reserved_event", "'connect' is reserved; it cannot be emitted")
         token = auth.get("token") if isinstance(auth, dict) else None
         try:
             who = await self.ctx.auth.authenticate(token if isinstance(token, str) else None)
         except InterviewError as exc:
-            raise socketio.exceptions.ConnectionRefusedError(
-                {"code": exc.code, "reason": exc.reason}
-            ) from exc
+            raise refusal(exc.code, exc.reason) from exc
         if who.is_service:
-            raise socketio.exceptions.ConnectionRefusedError(
-                {"code": "forbidden", "reason": "the service token cannot open a socket"}
+            raise refusal("forbidden", "the service token cannot open a socket")
+        mine = self._sids_of.setdefault(who.user_id, set())
+        cap = self.ctx.settings.max_sockets_per_user
+        if len(mine) >= cap:
+            logger.info("socket refused user=%s: %d open", who.user_id, len(mine))
+            raise refusal(
+                "too_many_sockets",
+                f"at most {cap} connections per user; close another tab or device first",
             )
+        mine.add(sid)
         self._principals[sid] = who
         await self.ctx.store.upsert_user(who.user_id, who.name, who.role.value)
         await self.sio.enter_room(sid, user_room(who.user_id))
         return True
 
-    async def _disconnect(self, sid: str, *_: Any) -> None:
+    async def _disconnect(self, sid: str, *_: Any) -> Any:
+        if self._spoofed(sid):
+            logger.info("ignored a client-sent 'disconnect' sid=%s", sid)
+            return error_ack("reserved_event", "'disconnect' is reserved; it cannot be emitted")
         who = self._principals.pop(sid, None)
         if who is not None:
+            mine = self._sids_of.get(who.user_id)
+            if mine is not None:
+                mine.discard(sid)
+                if not mine:
+                    del self._sids_of[who.user_id]
             for callback in self.on_disconnect:
                 try:
                     await callback(sid, who)
@@ -137,14 +207,12 @@ class SocketEdge:
         threads = self.ctx.threads
         thread = await threads.visible_thread(who, body.thread_id)
         await self.sio.enter_room(sid, thread_room(thread.id))
-        messages: list[dict[str, Any]] = []
-        after = body.after_seq
-        while True:
-            batch = await threads.store.list_messages(thread.id, after_seq=after, limit=1000)
-            messages.extend(message_json(x) for x in batch)
-            if len(batch) < 1000:
-                break
-            after = batch[-1].seq
+        # One bounded page; the client asks again with the last seq while ``has_more``.
+        page = self.ctx.settings.thread_join_page_size
+        batch = await threads.store.list_messages(
+            thread.id, after_seq=body.after_seq, limit=page + 1
+        )
+        messages = [message_json(x) for x in batch[:page]]
         call_state = None
         calls = self.ctx.extras.get("calls")
         if calls is not None and who.role is not Role.AUDITOR:
@@ -152,6 +220,7 @@ class SocketEdge:
         return {
             "thread": await threads.thread_json(thread),
             "messages": messages,
+            "has_more": len(batch) > page,
             "call": call_state,
         }
 

@@ -103,7 +103,9 @@ class Slot:
         )
 
 
-def validate_slots(slots: Sequence[Slot], tz: str, now: datetime) -> None:
+def validate_slots(
+    slots: Sequence[Slot], tz: str, now: datetime, *, horizon: timedelta = MAX_HORIZON
+) -> None:
     """Raise :class:`Unprocessable` unless the slots make a valid proposal at ``now``.
 
     Codes: ``slot_count`` (none, or more than three), ``unknown_timezone``, ``bad_duration``
@@ -137,9 +139,9 @@ def validate_slots(slots: Sequence[Slot], tz: str, now: datetime) -> None:
                 code="slot_in_past",
                 slot=index,
             )
-        if slot.start_utc - now > MAX_HORIZON:
+        if slot.start_utc - now > horizon:
             raise Unprocessable(
-                "a slot can be at most a year ahead", code="slot_too_far", slot=index
+                f"a slot can be at most {horizon.days} days ahead", code="slot_too_far", slot=index
             )
     for i, a in enumerate(slots):
         for j in range(i + 1, len(slots)):

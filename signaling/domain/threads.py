@@ -31,18 +31,30 @@ class Role(StrEnum):
     SERVICE = "service"
 
 
-# Who may move a thread from one stage to another. The platform's service token may do any of
-# these transitions; a party only its own.
+# Who may move a thread from one stage to another. The platform's service token may make every
+# transition listed here; a party only those naming its role. A contract starts on the
+# marketplace's side, so moving to HIRED (which switches the contact policy off) is for the
+# service token alone: no party role is listed for it. Every stage after INTERVIEWING is final.
+SERVICE_ONLY: frozenset[Role] = frozenset()
 _TRANSITIONS: dict[tuple[Stage, Stage], frozenset[Role]] = {
+    # the applicant accepts the invitation / the client starts talking
     (Stage.INVITED, Stage.INTERVIEWING): frozenset({Role.FREELANCER, Role.CLIENT}),
+    # the client turns the applicant down, or the applicant turns the invitation down
     (Stage.INVITED, Stage.DECLINED): frozenset({Role.CLIENT, Role.FREELANCER}),
     (Stage.INVITED, Stage.WITHDRAWN): frozenset({Role.FREELANCER}),
     (Stage.INVITED, Stage.CLOSED): frozenset({Role.CLIENT}),
+    (Stage.INVITED, Stage.HIRED): SERVICE_ONLY,
     (Stage.INTERVIEWING, Stage.DECLINED): frozenset({Role.CLIENT}),
-    (Stage.INTERVIEWING, Stage.HIRED): frozenset({Role.CLIENT}),
+    (Stage.INTERVIEWING, Stage.HIRED): SERVICE_ONLY,
     (Stage.INTERVIEWING, Stage.WITHDRAWN): frozenset({Role.FREELANCER}),
     (Stage.INTERVIEWING, Stage.CLOSED): frozenset({Role.CLIENT}),
 }
+
+
+def transitions() -> dict[tuple[Stage, Stage], frozenset[Role]]:
+    """The transition table (for documentation and tests)."""
+    return dict(_TRANSITIONS)
+
 
 TERMINAL = frozenset({Stage.DECLINED, Stage.WITHDRAWN, Stage.CLOSED, Stage.HIRED})
 

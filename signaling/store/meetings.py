@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from signaling.domain.audit_chain import canonical_json
 from signaling.domain.messages import SYSTEM_AUTHOR, Message, MessageKind, NewMessage
 from signaling.domain.schedule import Schedule
-from signaling.errors import NotFound
+from signaling.errors import not_found
 from signaling.store import schema as t
 from signaling.store.sql import SqlStore, utcnow
 
@@ -189,7 +189,7 @@ class SqlMeetingStore:
                 await conn.execute(select(t.schedules).where(t.schedules.c.id == schedule_id))
             ).first()
         if row is None:
-            raise NotFound("no such schedule", code="schedule_not_found")
+            raise not_found("schedule")
         return Schedule.from_snapshot(json.loads(row.snapshot))
 
     async def accepted_in_thread(self, thread_id: str) -> list[Schedule]:

@@ -12,7 +12,7 @@ from signaling.api.context import CTX
 from signaling.domain.messages import SYSTEM_AUTHOR, MessageKind, NewMessage
 from signaling.store import schema
 from signaling.store.sql import SqlStore
-from tests.api.conftest import Harness, HarnessFactory
+from tests.api.conftest import SERVICE_TOKEN, Harness, HarnessFactory
 
 LEAK = "Sure, my email is dana.kowalski@gmail.com or call +44 7911 123456 tonight"
 
@@ -106,7 +106,9 @@ async def test_nothing_is_flagged_after_the_contract_starts(harness: Harness) ->
     thread = await harness.thread()
     await send(harness, thread["id"], "Hello!", user="c1")
     hired = await harness.client.post(
-        f"/api/threads/{thread['id']}/stage", json={"stage": "hired"}, headers=harness.headers("c1")
+        f"/api/threads/{thread['id']}/stage",
+        json={"stage": "hired"},
+        headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
     )
     assert hired.status == 200
     message = await (await send(harness, thread["id"], LEAK)).json()

@@ -118,7 +118,7 @@ async def test_stage_rules(harness: Harness) -> None:
     resp = await harness.client.post(stage, json={"stage": "hired"}, headers=harness.headers("c1"))
     problem = await resp.json()
     assert resp.status == 403 and problem["code"] == "transition_not_allowed"
-    service = {"Authorization": "Bearer service-secret"}
+    service = {"Authorization": f"Bearer {SERVICE_TOKEN}"}
     resp = await harness.client.post(stage, json={"stage": "hired"}, headers=service)
     assert resp.status == 200 and (await resp.json())["contract_started_at"] is not None
     resp = await harness.client.post(

@@ -21,7 +21,7 @@ def test_first_message_moves_invited_to_interviewing() -> None:
 
 
 def test_hire_starts_contract_and_ends_pre_contract() -> None:
-    hired = thread(Stage.INTERVIEWING).transition(Stage.HIRED, actor_role=Role.CLIENT, at=NOW)
+    hired = thread(Stage.INTERVIEWING).transition(Stage.HIRED, actor_role=Role.SERVICE, at=NOW)
     assert hired.stage is Stage.HIRED
     assert hired.contract_started_at == NOW
     assert not hired.pre_contract
@@ -52,6 +52,15 @@ def test_wrong_party_is_forbidden() -> None:
 def test_service_may_do_any_legal_transition() -> None:
     moved = thread(Stage.INTERVIEWING).transition(Stage.HIRED, actor_role=Role.SERVICE, at=NOW)
     assert moved.stage is Stage.HIRED
+    assert thread().transition(Stage.HIRED, actor_role=Role.SERVICE, at=NOW).stage is Stage.HIRED
+
+
+@pytest.mark.parametrize("start", [Stage.INVITED, Stage.INTERVIEWING])
+@pytest.mark.parametrize("role", [Role.CLIENT, Role.FREELANCER, Role.ADMIN, Role.AUDITOR])
+def test_only_the_service_starts_a_contract(start: Stage, role: Role) -> None:
+    # hiring switches the contact policy off, so no party may do it alone
+    with pytest.raises(Forbidden):
+        thread(start).transition(Stage.HIRED, actor_role=role, at=NOW)
 
 
 LEGAL = {
@@ -59,6 +68,7 @@ LEGAL = {
     (Stage.INVITED, Stage.DECLINED),
     (Stage.INVITED, Stage.WITHDRAWN),
     (Stage.INVITED, Stage.CLOSED),
+    (Stage.INVITED, Stage.HIRED),
     (Stage.INTERVIEWING, Stage.DECLINED),
     (Stage.INTERVIEWING, Stage.HIRED),
     (Stage.INTERVIEWING, Stage.WITHDRAWN),

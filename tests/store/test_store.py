@@ -89,7 +89,7 @@ async def test_stage_transitions_and_closed_thread(store: SqlStore) -> None:
     await store.append_message(NewMessage(tid, "c1", MessageKind.TEXT, {"text": "hi"}))
     await store.set_stage(tid, Stage.WITHDRAWN, actor_id="f1", actor_role=Role.FREELANCER)
     with pytest.raises(Conflict):
-        await store.set_stage(tid, Stage.HIRED, actor_id="c1", actor_role=Role.CLIENT)
+        await store.set_stage(tid, Stage.HIRED, actor_id="service", actor_role=Role.SERVICE)
     with pytest.raises(Conflict, match="withdrawn"):
         await store.append_message(NewMessage(tid, "c1", MessageKind.TEXT, {"text": "late"}))
     # server notices still land in a closed thread
@@ -106,7 +106,7 @@ async def test_audit_chain_verifies(store: SqlStore) -> None:
     tid = await new_thread(store)
     for i in range(5):
         await store.append_message(NewMessage(tid, "c1", MessageKind.TEXT, {"text": f"m{i}"}))
-    await store.set_stage(tid, Stage.HIRED, actor_id="c1", actor_role=Role.CLIENT)
+    await store.set_stage(tid, Stage.HIRED, actor_id="service", actor_role=Role.SERVICE)
     report = await store.verify_chain(tid)
     assert report.ok, report.reason
     assert report.checked == 1 + 1 + 5 + 1  # created, stage (first msg), 5 messages, hired
