@@ -190,10 +190,12 @@ def _recorder(settings: Settings) -> RecorderFactory | None:
         return None
     from recording.service import make_recorder_factory
 
-    return make_recorder_factory(settings.recordings_dir)
+    return make_recorder_factory(
+        settings.recordings_dir, keyframe_retry=settings.recording_keyframe_retry_seconds
+    )
 
 
-def _media_factory(settings: Settings) -> MediaSessionFactory:
+def media_session_factory(settings: Settings) -> MediaSessionFactory:
     ice_policy = IceAddressPolicy.from_cidrs(settings.ice_networks)
 
     def factory(call_id: str, on_event: Callable[[MediaEventLike], None]) -> MediaSessionPort:
@@ -282,7 +284,7 @@ def create_app(
         store,
         threads,
         notifier,
-        media_factory or _media_factory(settings),
+        media_factory or media_session_factory(settings),
         router=_router(settings),
         recorder_factory=recorder_factory if recorder_factory is not None else _recorder(settings),
         recording_policy=settings.recording,

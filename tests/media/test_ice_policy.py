@@ -15,7 +15,8 @@ from collections.abc import Callable
 
 import pytest
 
-from media.session import MediaSession
+from signaling.app import media_session_factory
+from signaling.domain.ports import MediaSessionPort
 from signaling.ice import EVERYWHERE, IceAddressPolicy, candidate_address
 from signaling.settings import Settings
 from tests.media.conftest import ClientPeer, SessionFactory
@@ -139,25 +140,18 @@ async def _until(predicate: Callable[[], bool], what: str, within: float = 20.0)
         await asyncio.sleep(0.05)
 
 
-@pytest.mark.slow
-async def test_server_peer_sends_no_ice_checks_to_denied_candidates(
-    make_session: SessionFactory, clients: Callable[..., ClientPeer]
-) -> None:
-    """Denied 127.0.0.2 (offered and trickled) gets no STUN; allowed 127.0.0.3 does.
+async def _probe(session: MediaSessionPort, client: ClientPeer) -> tuple[int, int]:
+    """STUN checks the server peer sent to 127.0.0.2, named in the offer and trickled.
 
-    The denied candidates carry the higher priority, so aioice would check them first: by the
-    time the allowed sentinel has been checked, a denied one would have been too.
+    Each 127.0.0.2 candidate is followed by a sentinel at 127.0.0.3 (which the policy under
+    test must allow) with a lower priority, so aioice checks 127.0.0.2 first: once the
+    sentinel has had two checks, 127.0.0.2 would have had its own if it were allowed.
     """
-    denied_offered, offered_port, t1 = await _listen("127.0.0.2")
-    denied_trickled, trickled_port, t2 = await _listen("127.0.0.2")
+    offered, offered_port, t1 = await _listen("127.0.0.2")
+    trickled, trickled_port, t2 = await _listen("127.0.0.2")
     sentinel_offered, sentinel_port, t3 = await _listen("127.0.0.3")
     sentinel_trickled, sentinel_trickled_port, t4 = await _listen("127.0.0.3")
-    client = clients("alice", kinds=("audio",))
     try:
-        # Only the sentinel's /32 is allowed: 127.0.0.2 is loopback like any other.
-        session: MediaSession = make_session(
-            ice_policy=IceAddressPolicy.from_cidrs(["127.0.0.3/32"])
-        )
         await client.pc.setLocalDescription(await client.pc.createOffer())
         # aiortc offers complete candidate lists; drop the marker so trickled ones still count
         offer = client.pc.localDescription.sdp.replace("a=end-of-candidates\r\n", "")
@@ -168,7 +162,7 @@ async def test_server_peer_sends_no_ice_checks_to_denied_candidates(
         mid_line = "a=mid:0\r\n"
         assert mid_line in offer
         await session.negotiate("alice", offer.replace(mid_line, mid_line + extra, 1))
-        await _until(lambda: sentinel_offered.stun_requests > 0, "STUN at the offered sentinel")
+        await _until(lambda: sentinel_offered.stun_requests > 1, "STUN at the offered sentinel")
 
         await session.add_candidate(
             "alice", _candidate(903, 2130706431, "127.0.0.2", trickled_port), "0", 0
@@ -176,39 +170,49 @@ async def test_server_peer_sends_no_ice_checks_to_denied_candidates(
         await session.add_candidate(
             "alice", _candidate(904, 100, "127.0.0.3", sentinel_trickled_port), "0", 0
         )
-        await _until(lambda: sentinel_trickled.stun_requests > 0, "STUN at the trickled sentinel")
-        # Let a retransmission round pass too before concluding that nothing came.
-        await _until(lambda: sentinel_trickled.stun_requests > 1, "a second check at the sentinel")
-
-        assert denied_offered.stun_requests == 0
-        assert denied_trickled.stun_requests == 0
+        await _until(lambda: sentinel_trickled.stun_requests > 1, "STUN at the trickled sentinel")
+        return offered.stun_requests, trickled.stun_requests
     finally:
         for transport in (t1, t2, t3, t4):
             transport.close()
 
 
 @pytest.mark.slow
+async def test_server_peer_sends_no_ice_checks_to_denied_candidates(
+    make_session: SessionFactory, clients: Callable[..., ClientPeer]
+) -> None:
+    """Denied 127.0.0.2 (offered and trickled) gets no STUN; the allowed 127.0.0.3 does."""
+    # Only the sentinel's /32 is allowed: 127.0.0.2 is loopback like any other.
+    session = make_session(ice_policy=IceAddressPolicy.from_cidrs(["127.0.0.3/32"]))
+    assert await _probe(session, clients("alice", kinds=("audio",))) == (0, 0)
+
+
+@pytest.mark.slow
 async def test_allow_list_lets_loopback_candidates_through(
     make_session: SessionFactory, clients: Callable[..., ClientPeer]
 ) -> None:
-    """The control: with 127.0.0.0/8 allowed, the same offered and trickled candidates get STUN."""
-    offered, offered_port, t1 = await _listen("127.0.0.2")
-    trickled, trickled_port, t2 = await _listen("127.0.0.2")
-    client = clients("alice", kinds=("audio",))
+    """The control: with 127.0.0.0/8 allowed, the same candidates get STUN."""
+    session = make_session(ice_policy=IceAddressPolicy.from_cidrs(["127.0.0.0/8"]))
+    offered, trickled = await _probe(session, clients("alice", kinds=("audio",)))
+    assert offered > 0 and trickled > 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("environ", "reaches_loopback"),
+    [
+        ({"INTERVIEW_ICE_ALLOWED_NETWORKS": "127.0.0.3/32"}, False),  # production + a node
+        ({"INTERVIEW_DEV_MODE": "1"}, True),  # dev mode: the demo's browser on this machine
+    ],
+)
+async def test_the_apps_media_sessions_apply_the_settings(
+    clients: Callable[..., ClientPeer], environ: dict[str, str], reaches_loopback: bool
+) -> None:
+    """The server's own media factory, from INTERVIEW_* settings, filters the same way."""
+    factory = media_session_factory(Settings.from_env(environ))
+    session = factory("call-ice", lambda _event: None)
     try:
-        session: MediaSession = make_session(
-            ice_policy=IceAddressPolicy.from_cidrs(["127.0.0.0/8"])
-        )
-        await client.pc.setLocalDescription(await client.pc.createOffer())
-        # aiortc offers complete candidate lists; drop the marker so trickled ones still count
-        offer = client.pc.localDescription.sdp.replace("a=end-of-candidates\r\n", "")
-        extra = f"a={_candidate(901, 2130706431, '127.0.0.2', offered_port)}\r\n"
-        await session.negotiate("alice", offer.replace("a=mid:0\r\n", "a=mid:0\r\n" + extra, 1))
-        await session.add_candidate(
-            "alice", _candidate(903, 2130706431, "127.0.0.2", trickled_port), "0", 0
-        )
-        await _until(lambda: offered.stun_requests > 0, "STUN at the offered candidate")
-        await _until(lambda: trickled.stun_requests > 0, "STUN at the trickled candidate")
+        offered, trickled = await _probe(session, clients("alice", kinds=("audio",)))
     finally:
-        t1.close()
-        t2.close()
+        await session.close()
+    assert (offered > 0, trickled > 0) == (reaches_loopback, reaches_loopback)
