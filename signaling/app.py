@@ -190,9 +190,7 @@ def _recorder(settings: Settings) -> RecorderFactory | None:
         return None
     from recording.service import make_recorder_factory
 
-    return make_recorder_factory(
-        settings.recordings_dir, keyframe_retry=settings.recording_keyframe_retry_seconds
-    )
+    return make_recorder_factory(settings.recordings_dir)
 
 
 def media_session_factory(settings: Settings) -> MediaSessionFactory:
