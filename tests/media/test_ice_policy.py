@@ -17,6 +17,7 @@ import pytest
 
 from signaling.app import media_session_factory
 from signaling.domain.ports import MediaSessionPort
+from signaling.errors import ConfigError
 from signaling.ice import EVERYWHERE, IceAddressPolicy, candidate_address
 from signaling.settings import Settings
 from tests.media.conftest import ClientPeer, SessionFactory
@@ -106,6 +107,9 @@ def test_settings_default_allow_list_is_empty_outside_dev_mode() -> None:
         {"INTERVIEW_ICE_ALLOWED_NETWORKS": "10.0.0.0/8, fd00::/8", "INTERVIEW_DEV_MODE": "1"}
     )
     assert configured.ice_networks == ("10.0.0.0/8", "fd00::/8")
+    for bad in ("10.0.0.0/33", "not-a-network", "10.0.0.0/8;rm"):
+        with pytest.raises(ConfigError, match="INTERVIEW_ICE_ALLOWED_NETWORKS"):
+            Settings.from_env({"INTERVIEW_ICE_ALLOWED_NETWORKS": bad})
 
 
 # ---------------------------------------------------------------- a real aiortc server peer
