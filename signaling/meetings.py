@@ -123,9 +123,11 @@ class MeetingService:
         if self.provider is None:
             raise NotFound("Zoom is not configured on this platform", code="zoom_disabled")
         thread = await self.threads.open_thread(who, thread_id)
-        meeting = await self.provider.create_meeting(
-            topic or f"Interview: {thread.job_title}", start, duration_minutes, timezone
+        # The topic goes to Zoom and to the other party: masked like any text they see.
+        shown_topic = await self.threads.shown_text(
+            thread, topic or f"Interview: {thread.job_title}"
         )
+        meeting = await self.provider.create_meeting(shown_topic, start, duration_minutes, timezone)
         log = ZoomCallLog(meeting_id=meeting.meeting_id)
         call_id = await self.store.create_zoom_call(
             thread_id=thread.id,
@@ -139,7 +141,7 @@ class MeetingService:
             "meeting_id": meeting.meeting_id,
             "join_url": meeting.join_url,
             "passcode": meeting.passcode,
-            "topic": topic or f"Interview: {thread.job_title}",
+            "topic": shown_topic,
             "start": start.isoformat() if start else None,
             "duration_minutes": duration_minutes,
             "call_id": call_id,
@@ -300,6 +302,9 @@ class MeetingService:
 
     async def cancel(self, who: Principal, schedule_id: str, reason: str | None) -> dict[str, Any]:
         schedule = await self._mine(who, schedule_id)
+        if reason:
+            thread = await self.threads.party_thread(who, schedule.thread_id)
+            reason = await self.threads.shown_text(thread, reason)  # the other party sees it
         updated, event = schedule.cancel(who.user_id, now=utcnow(), reason=reason)
         return await self._publish(updated, event, who.user_id)
 

@@ -23,7 +23,12 @@ from signaling.errors import (
     Unprocessable,
     not_found,
 )
-from signaling.policy.guard import PolicyAction, apply_policy, notice_text
+from signaling.policy.guard import (
+    PolicyAction,
+    apply_policy,
+    notice_text,
+    redact_contact_details,
+)
 from signaling.ratelimit import Limits, RateLimiter
 
 logger = logging.getLogger(__name__)
@@ -216,6 +221,13 @@ class ThreadService:
     async def post_system(self, thread_id: str, text: str, **extra: Any) -> Message:
         body: dict[str, Any] = {"text": text, **{k: str(v) for k, v in extra.items()}}
         return await self.post(NewMessage(thread_id, SYSTEM_AUTHOR, MessageKind.SYSTEM, body))
+
+    async def shown_text(self, thread: Thread, text: str) -> str:
+        """Text a party wrote that the other party will see outside a chat message (meeting
+        topics, schedule notes): the policy guard masks contact details while pre-contract."""
+        if not thread.pre_contract or not text:
+            return text
+        return redact_contact_details(text, exempt_urls=await self.exempt_urls(thread.id))
 
     async def exempt_urls(self, thread_id: str) -> list[str]:
         """Meeting links the platform created in this thread; the guard lets them through."""
