@@ -32,8 +32,9 @@ import socketio
 
 from signaling.api.context import CTX
 from signaling.api.events import CLIENT_EVENTS
+from signaling.api.rest import Route
 from signaling.app import API_ROUTES
-from tests.api.conftest import SERVICE_TOKEN, HarnessFactory
+from tests.api.conftest import SERVICE_TOKEN, Harness, HarnessFactory
 from tests.api.fake_media import FakeMediaFactory
 from tests.security.conftest import MATRIX_RUNS, MatrixRun
 
@@ -187,7 +188,7 @@ def rest_breach(
     return None
 
 
-async def build_world(harness: Any) -> tuple[World, list[Any]]:
+async def build_world(harness: Harness) -> tuple[World, list[Any]]:
     thread = await harness.thread("c1", "f1", "matrix-job-1")
     await harness.thread("c2", "f2", "matrix-job-2")  # the strangers have a thread of their own
     tid = thread["id"]
@@ -222,7 +223,7 @@ async def build_world(harness: Any) -> tuple[World, list[Any]]:
     return world, [client, freelancer]
 
 
-def headers_for(harness: Any, who: Who) -> dict[str, str]:
+def headers_for(harness: Harness, who: Who) -> dict[str, str]:
     if who is NONE:
         return {}
     if who is SERVICE:
@@ -241,7 +242,7 @@ async def test_nobody_gets_into_a_thread_that_is_not_theirs(make_harness: Harnes
     granted_controls: set[str] = set()
 
     # --- REST: every route of the route table, every identity
-    routes = list(harness.app[API_ROUTES])
+    routes: list[Route] = harness.app[API_ROUTES]
     for who in EVERYONE:
         for route in routes:
             body_model = route.body.__name__ if route.body else None
