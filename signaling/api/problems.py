@@ -61,6 +61,19 @@ def validation_detail(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
+def challenge(exc: InterviewError) -> str:
+    """The ``WWW-Authenticate`` value every 401 carries (RFC 9110 §15.5.2): an error's own
+    ``challenge`` if it names one, else a Bearer challenge; a token that was sent and refused
+    adds ``error="invalid_token"`` (RFC 6750 §3.1)."""
+    own = getattr(exc, "challenge", None)
+    if isinstance(own, str):
+        return own
+    value = 'Bearer realm="interview-server"'
+    if exc.code != "token_missing":
+        value += ', error="invalid_token"'
+    return value
+
+
 @web.middleware
 async def problem_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Translate errors into problem JSON; bad input never becomes a 500."""
@@ -70,6 +83,8 @@ async def problem_middleware(request: web.Request, handler: Handler) -> web.Stre
         headers = None
         if isinstance(exc, RateLimited):
             headers = {"Retry-After": str(max(1, round(exc.retry_after + 0.5)))}
+        if exc.status == 401:
+            headers = {"WWW-Authenticate": challenge(exc)}
         return problem(exc.status, exc.code, exc.reason, headers, **exc.extra)
     except ValidationError as exc:
         return problem(422, "invalid", validation_detail(exc))

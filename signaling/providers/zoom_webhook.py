@@ -56,6 +56,8 @@ class WebhookRejected(Unauthorized):
     """
 
     default_code = "bad_signature"
+    # Zoom proves itself with the x-zm-signature header, not with a bearer token.
+    challenge = 'x-zm-signature realm="zoom-webhook"'
 
 
 class InvalidZoomEvent(Unprocessable):

@@ -1,0 +1,116 @@
+"""The served OpenAPI document is valid OpenAPI 3.1 and documents what the server does."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.error import HTTPError
+from urllib.request import Request, urlopen
+
+import pytest
+from openapi_spec_validator import validate
+
+from signaling.api.openapi import RESPONSES, app_routes, build_openapi, document
+from tests.contract.live import LiveServer
+
+pytestmark = pytest.mark.allow_blocking  # plain HTTP from the test thread to the live server
+
+
+def fetch(server: LiveServer, path: str, headers: dict[str, str] | None = None) -> Any:
+    with urlopen(Request(server.base_url + path, headers=headers or {}), timeout=30) as r:
+        return json.loads(r.read())
+
+
+def test_served_document_is_valid_openapi(server: LiveServer) -> None:
+    doc = fetch(server, "/api/openapi.json")
+    validate(doc)  # raises with the first error openapi-spec-validator finds
+    assert doc == document()
+
+
+def test_no_dangling_refs(server: LiveServer) -> None:
+    """Every ``$ref`` points into the document (pydantic's ``#/$defs/...`` did not)."""
+    doc = fetch(server, "/api/openapi.json")
+    text = json.dumps(doc)
+    assert "#/$defs/" not in text
+    refs: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("$ref"), str):
+                refs.append(node["$ref"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(doc)
+    assert refs
+    for target in refs:
+        assert target.startswith("#/components/schemas/"), target
+        assert target.rsplit("/", 1)[1] in doc["components"]["schemas"], target
+
+
+def test_every_operation_documents_success_and_problems() -> None:
+    doc = build_openapi(app_routes())
+    for path, ops in doc["paths"].items():
+        for method, op in ops.items():
+            statuses = set(op["responses"])
+            assert any(s.startswith("2") for s in statuses), (method, path)
+            for status, response in op["responses"].items():
+                assert response.get("content"), (method, path, status)
+                if status.startswith(("4", "5")):
+                    assert list(response["content"]) == ["application/problem+json"]
+    assert {r.handler.__name__ for r in app_routes()} == set(RESPONSES)
+
+
+def test_statuses_the_server_returns_are_documented() -> None:
+    doc = build_openapi(app_routes())
+    ops = {op["operationId"]: op for path in doc["paths"].values() for op in path.values()}
+
+    def media(op_id: str, status: str) -> set[str]:
+        return set(ops[op_id]["responses"][status]["content"])
+
+    assert {"200", "201"} <= set(ops["create_thread"]["responses"])  # 200: idempotent replay
+    assert {"200", "201"} <= set(ops["send_message"]["responses"])
+    assert {"200", "206", "416"} <= set(ops["stream_recording"]["responses"])
+    assert "video/webm" in media("stream_recording", "206")
+    assert "502" in ops["create_meeting"]["responses"]
+    assert media("invite", "200") == {"text/calendar"}
+    assert media("export_bundle", "200") == {"application/zip"}
+    assert media("export_calls", "200") == {"text/csv", "application/x-ndjson"}
+    unauthorized = ops["get_me"]["responses"]["401"]
+    assert unauthorized["headers"]["WWW-Authenticate"]["required"] is True
+    limited = ops["send_message"]["responses"]["429"]
+    assert limited["headers"]["Retry-After"]["required"] is True
+
+
+def test_problems_follow_rfc_9457(server: LiveServer) -> None:
+    problem = fetch(server, "/api/openapi.json")["components"]["schemas"]["Problem"]
+    assert {"type", "title", "status", "detail"} <= set(problem["required"])
+    with pytest.raises(HTTPError) as refused:
+        fetch(server, "/api/me")
+    assert refused.value.code == 401
+    assert refused.value.headers["Content-Type"].startswith("application/problem+json")
+    body = json.loads(refused.value.read())
+    refused.value.close()
+    assert body["status"] == 401 and body["code"] == "token_missing"
+
+
+@pytest.mark.parametrize(
+    ("token", "challenge"),
+    [
+        (None, 'Bearer realm="interview-server"'),
+        ("not-a-jwt", 'Bearer realm="interview-server", error="invalid_token"'),
+    ],
+)
+def test_401_carries_www_authenticate(
+    server: LiveServer, token: str | None, challenge: str
+) -> None:
+    """RFC 9110 §15.5.2: a 401 MUST send a challenge (it was sent without one)."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    with pytest.raises(HTTPError) as refused:
+        fetch(server, "/api/threads", headers)
+    refused.value.close()
+    assert refused.value.code == 401
+    assert refused.value.headers["WWW-Authenticate"] == challenge
