@@ -111,7 +111,7 @@ def login_link(url: str, user: str, role: str) -> str:
         f"{url}/api/dev/login", data=body, headers={"Content-Type": "application/json"}
     )
     with urllib.request.urlopen(req, timeout=10) as resp:
-        return f"{url}/?token={json.loads(resp.read())['token']}"
+        return f"{url}/#token={json.loads(resp.read())['token']}"
 
 
 def pct(values: list[float], p: float) -> float:
