@@ -278,6 +278,16 @@ async function joinThread(threadId: string): Promise<void> {
   if (!ack.ok) return showBanner(ack.reason ?? "Could not open the thread.");
   if (threadId !== state.thread?.id) return;
   state.messages = mergeMessages(state.messages, ack.messages as Message[]);
+  // The join ack is one bounded page; the rest comes over REST, 1000 at a time.
+  let more = ack.has_more === true;
+  while (more && threadId === state.thread?.id) {
+    const page = await state.api.get<{ messages: Message[] }>(
+      `/api/threads/${threadId}/messages?after_seq=${lastSeq(state.messages)}&limit=1000`,
+    );
+    if (threadId !== state.thread?.id) return;
+    state.messages = mergeMessages(state.messages, page.messages);
+    more = page.messages.length === 1000;
+  }
   renderMessages();
   const call = ack.call as CallState | null;
   if (call && !state.call) void onCallState(call);
