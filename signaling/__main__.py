@@ -56,10 +56,35 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("demo", help="seed demo data and print sign-in links")
     audit = sub.add_parser("audit", help="audit log tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
-    verify = audit_sub.add_parser("verify", help="recompute the audit chains")
+    verify = audit_sub.add_parser(
+        "verify",
+        help="recompute the audit chains and check the log against every published tree head",
+    )
     verify.add_argument("--thread", default=None, help="only this thread's chain")
     verify.add_argument("--bundle", default=None, help="verify an exported evidence bundle (zip)")
     verify.add_argument("--public-key", default=None, help="PEM of the published signing key")
+    verify.add_argument(
+        "--tree-heads",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="another copy of the published heads (JSON Lines, e.g. the marketplace's); "
+        "the data dir's tree-heads.jsonl is always checked",
+    )
+    verify.add_argument(
+        "--tree-head",
+        default=None,
+        metavar="FILE",
+        help="with --bundle: a published head (JSON, or JSON Lines: the largest) to link to",
+    )
+    verify.add_argument(
+        "--earlier",
+        default=None,
+        metavar="ZIP",
+        help="with --bundle: a bundle of the same case exported before; nothing it committed "
+        "may be gone",
+    )
+    audit_sub.add_parser("publish", help="sign and publish a tree head now")
     recordings = sub.add_parser("recordings", help="recording tools")
     rec_sub = recordings.add_subparsers(dest="recordings_command", required=True)
     comp = rec_sub.add_parser(
@@ -103,7 +128,12 @@ async def _demo(settings: Settings) -> int:
     return 0
 
 
-async def _audit_verify(settings: Settings, thread: str | None) -> int:
+async def _audit_verify(
+    settings: Settings,
+    thread: str | None,
+    extra_heads: Sequence[str] = (),
+    public_key: str | None = None,
+) -> int:
     from signaling.store.sql import SqlStore, make_engine
 
     store = SqlStore(make_engine(settings.sqlalchemy_url))
@@ -123,15 +153,103 @@ async def _audit_verify(settings: Settings, thread: str | None) -> int:
                 )
                 print(f"BROKEN  {chain}{where}: {report.reason}")
         print(f"{len(chains) - bad} of {len(chains)} chains verify")
-        return 1 if bad else 0
+        heads_ok = await _check_tree_heads(settings, store, extra_heads, public_key)
+        return 1 if bad or not heads_ok else 0
     finally:
         await store.close()
+
+
+def _public_key(settings: Settings, public_key: str | None) -> Any:
+    """The key tree heads are checked with: ``--public-key``, else the server's own."""
+    from signaling.api.proofs import load_existing_key
+    from signaling.audit.tree_head import load_public_key
+
+    if public_key:
+        return load_public_key(Path(public_key).read_bytes())
+    key = load_existing_key(settings)
+    return None if key is None else key.public_key()
+
+
+async def _check_tree_heads(
+    settings: Settings, store: Any, extra: Sequence[str], public_key: str | None
+) -> bool:
+    """Is the stored log still the one every published tree head signed? Prints the first
+    head that no longer matches."""
+    from datetime import UTC, datetime
+
+    from signaling.audit.log import LiveMerkleLog
+    from signaling.audit.publish import HEADS_FILE, read_heads
+
+    files = [settings.data_dir / HEADS_FILE, *(Path(f) for f in extra)]
+    heads = []
+    ok = True
+    for number, file in enumerate(files):
+        found, problems = await asyncio.to_thread(read_heads, file, missing_ok=number == 0)
+        for problem in problems:
+            print(f"BROKEN  {problem}")
+            ok = False
+        heads.extend(found)
+    if not heads:
+        print(f"no published tree heads in {', '.join(str(f) for f in files)}")
+        return ok
+    try:
+        public = await asyncio.to_thread(_public_key, settings, public_key)
+    except ValueError as exc:
+        print(f"BROKEN  tree heads: {exc}")
+        return False
+    if public is None:
+        print("BROKEN  tree heads: no key to check them with (pass --public-key)")
+        return False
+    result = await LiveMerkleLog().check_heads(store, heads, public)
+    if result.ok:
+        largest = max(h.tree_size for h in heads)
+        print(f"ok      {result.checked} published tree heads match the log (up to size {largest})")
+        return ok
+    head = result.first_bad
+    assert head is not None
+    at = datetime.fromtimestamp(head.timestamp / 1000, UTC).isoformat(timespec="seconds")
+    print(
+        f"BROKEN  published tree head of size {head.tree_size} (signed {at}, key "
+        f"{head.key_id}) no longer matches the log: {result.reason}"
+    )
+    print(f"{result.checked} of {len(heads)} published tree heads match")
+    return False
+
+
+async def _publish(settings: Settings) -> int:
+    import aiohttp
+
+    from signaling.api.proofs import load_or_create_key
+    from signaling.audit.log import LiveMerkleLog
+    from signaling.audit.publish import HEADS_FILE, TreeHeadPublisher
+    from signaling.calendar.webhook import OutboundWebhook
+    from signaling.store.sql import SqlStore, make_engine
+
+    store = SqlStore(make_engine(settings.sqlalchemy_url))
+    key = await asyncio.to_thread(load_or_create_key, settings)
+    publisher = TreeHeadPublisher(
+        store, LiveMerkleLog(), lambda: key, settings.data_dir / HEADS_FILE
+    )
+    url = settings.tree_head_webhook_url or settings.backend_webhook_url
+    try:
+        async with aiohttp.ClientSession() as http:
+            if url:
+                publisher.webhook = OutboundWebhook(url, settings.backend_webhook_secret, http)
+            sth = await publisher.publish(force=True)
+            await publisher.drain()
+    finally:
+        await store.close()
+    assert sth is not None
+    print(json.dumps(sth.to_json()))
+    return 0
 
 
 async def _export(settings: Settings, case_id: str, out: Path) -> int:
     from tqdm import tqdm
 
     from signaling.api.proofs import build_case_bundle, load_or_create_key
+    from signaling.audit.log import LiveMerkleLog
+    from signaling.audit.publish import HEADS_FILE, latest, read_heads
     from signaling.auth import Principal
     from signaling.domain.threads import Role
     from signaling.errors import InterviewError
@@ -151,12 +269,15 @@ async def _export(settings: Settings, case_id: str, out: Path) -> int:
                 bar.set_postfix_str(name)
                 bar.update(1)
 
+            heads, _ = await asyncio.to_thread(read_heads, settings.data_dir / HEADS_FILE)
             case = await build_case_bundle(
                 store=store,
                 audit=SqlAuditStore(store.engine),
                 threads=ThreadService(store, NullNotifier(), InMemoryRateLimiter(1, 1)),
                 recordings_dir=settings.recordings_dir,
                 key=await asyncio.to_thread(load_or_create_key, settings),
+                live=LiveMerkleLog(),
+                published=latest(heads),
                 case_id=case_id,
                 who=operator,
                 target=out,
@@ -177,11 +298,31 @@ async def _export(settings: Settings, case_id: str, out: Path) -> int:
     return 0
 
 
-def _verify_bundle(bundle: str, public_key: str | None) -> int:
+def _verify_bundle(
+    bundle: str,
+    public_key: str | None,
+    tree_head: str | None = None,
+    earlier: str | None = None,
+) -> int:
     from signaling.audit.bundle import verify_bundle
+    from signaling.audit.publish import latest, read_heads
+    from signaling.audit.tree_head import SignedTreeHead
 
     pem = Path(public_key).read_bytes() if public_key else None
-    verdict = verify_bundle(Path(bundle), pem)
+    published = None
+    if tree_head:
+        text = Path(tree_head).read_text(encoding="utf-8")
+        try:
+            published = SignedTreeHead.from_json(json.loads(text))
+        except ValueError:  # not one JSON object: a JSON Lines file of heads
+            heads, problems = read_heads(Path(tree_head))
+            published = latest(heads)
+            if published is None:
+                print(f"BROKEN  {tree_head}: no tree head ({'; '.join(problems)})")
+                return 1
+    verdict = verify_bundle(
+        Path(bundle), pem, published, earlier=Path(earlier) if earlier else None
+    )
     for problem in verdict.problems:
         print(f"BROKEN  {problem}")
     print(f"{'ok' if verdict.ok else 'FAILED'}: {verdict.checked} items checked")
@@ -289,9 +430,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "audit" and args.audit_command == "export":
         return asyncio.run(_export(settings, args.case, Path(args.out)))
     if args.command == "audit" and args.audit_command == "verify" and args.bundle:
-        return _verify_bundle(args.bundle, args.public_key)
+        return _verify_bundle(args.bundle, args.public_key, args.tree_head, args.earlier)
     if args.command == "audit" and args.audit_command == "verify":
-        return asyncio.run(_audit_verify(settings, args.thread))
+        return asyncio.run(_audit_verify(settings, args.thread, args.tree_heads, args.public_key))
+    if args.command == "audit" and args.audit_command == "publish":
+        return asyncio.run(_publish(settings))
     if args.command == "recordings" and args.recordings_command == "composite":
         return _composite(settings, args.call_id, args.out)
     if args.command == "recordings" and args.recordings_command == "sweep":

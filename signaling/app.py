@@ -16,10 +16,19 @@ from signaling.api.context import CTX, AppContext, signing_key_middleware
 from signaling.api.meetings import MEETING_ROUTES, MEETINGS
 from signaling.api.openapi import build_openapi
 from signaling.api.problems import problem_middleware
-from signaling.api.proofs import AUDIT_KEY, PROOF_ROUTES, AuditKey, load_or_create_key
+from signaling.api.proofs import (
+    AUDIT_KEY,
+    LIVE_LOG,
+    PROOF_ROUTES,
+    PUBLISHER,
+    AuditKey,
+    load_or_create_key,
+)
 from signaling.api.recordings import RECORDING_ROUTES
 from signaling.api.rest import ROUTES, Route, add_routes, json_response
 from signaling.api.socket import SocketEdge, SocketNotifier, close_server, make_server, start_server
+from signaling.audit.log import LiveMerkleLog
+from signaling.audit.publish import HEADS_FILE, TreeHeadPublisher
 from signaling.auth import Authenticator
 from signaling.calendar.webhook import OutboundWebhook
 from signaling.calls import CallService
@@ -131,28 +140,16 @@ async def _composite_later(settings: Settings, result: dict[str, Any]) -> None:
         logger.exception("composite failed key=%s", key)
 
 
-async def _publish_tree_heads(
-    settings: Settings, store: SqlStore, key: AuditKey, every: float = 3600.0
-) -> None:
-    """Sign a tree head of the audit log every hour and append it to ``tree-heads.jsonl`` in
-    the data dir (publish that file where verifiers can fetch it)."""
-    import json
-
-    from signaling.audit.log import tree_head
-
-    path = settings.data_dir / "tree-heads.jsonl"
-
-    def append(line: str) -> None:
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write(line + "\n")
-
-    while True:
-        try:
-            sth = await tree_head(store, key.require())
-            await asyncio.to_thread(append, json.dumps(sth.to_json()))
-        except Exception:
-            logger.exception("signing the hourly tree head failed")
-        await asyncio.sleep(every)
+def _tree_head_publisher(settings: Settings, store: SqlStore, key: AuditKey) -> TreeHeadPublisher:
+    """Tree heads of the live log, appended to ``tree-heads.jsonl`` in the data dir (and sent
+    to the webhook, set at start-up) every INTERVIEW_TREE_HEAD_INTERVAL_SECONDS."""
+    return TreeHeadPublisher(
+        store,
+        LiveMerkleLog(),
+        key.require,
+        settings.data_dir / HEADS_FILE,
+        node_id=settings.node_id,
+    )
 
 
 def _limits(settings: Settings) -> Limits:
@@ -273,6 +270,8 @@ def create_app(
     app[AUDIT_STORE] = SqlAuditStore(store.engine)
     routes = [*ROUTES, *AUDIT_ROUTES, *PROOF_ROUTES, *RECORDING_ROUTES, *MEETING_ROUTES]
     app[AUDIT_KEY] = AuditKey()
+    app[PUBLISHER] = _tree_head_publisher(settings, store, app[AUDIT_KEY])
+    app[LIVE_LOG] = app[PUBLISHER].live
     app[API_ROUTES] = routes
     add_routes(app, routes)
     app.router.add_get("/api/openapi.json", _openapi)
@@ -335,9 +334,15 @@ def create_app(
                 settings.backend_webhook_url, settings.backend_webhook_secret, http
             )
         reminders = asyncio.create_task(meetings.reminder_loop())
-        heads = asyncio.create_task(_publish_tree_heads(settings, store, app[AUDIT_KEY]))
+        tree_head_url = settings.tree_head_webhook_url or settings.backend_webhook_url
+        if tree_head_url:
+            app[PUBLISHER].webhook = OutboundWebhook(
+                tree_head_url, settings.backend_webhook_secret, http
+            )
+        heads = asyncio.create_task(app[PUBLISHER].run(settings.tree_head_interval_seconds))
         yield
         heads.cancel()
+        await app[PUBLISHER].close()
         reminders.cancel()
         retention.cancel()
         if meetings.provider is not None:

@@ -94,6 +94,12 @@ class Settings:
     backend_webhook_url: str = ""
     backend_webhook_secret: str = ""
     audit_signing_key: str = ""
+    # Sign and publish a tree head this often (when the audit log grew): the longest time a
+    # new audit entry is not yet covered by a published head.
+    tree_head_interval_seconds: float = 60.0
+    # Where published tree heads are POSTed (HMAC-signed with BACKEND_WEBHOOK_SECRET); empty:
+    # BACKEND_WEBHOOK_URL if set, else no webhook (the JSONL file only).
+    tree_head_webhook_url: str = ""
     log_format: Literal["text", "json"] = "text"
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -167,6 +173,13 @@ class Settings:
         self.check_limits()
         if self.ring_timeout_seconds <= 0:
             raise ConfigError(f"{PREFIX}RING_TIMEOUT_SECONDS must be positive")
+        if not 1 <= self.tree_head_interval_seconds <= 3600:
+            raise ConfigError(f"{PREFIX}TREE_HEAD_INTERVAL_SECONDS must be 1..3600")
+        if self.tree_head_webhook_url and not self.backend_webhook_secret:
+            raise ConfigError(
+                f"{PREFIX}TREE_HEAD_WEBHOOK_URL needs {PREFIX}BACKEND_WEBHOOK_SECRET (it signs "
+                "every delivery)"
+            )
 
     def check_token_settings(self) -> None:
         """Token settings that must make sense in every mode."""

@@ -7,31 +7,31 @@ import asyncio
 import html
 import json
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from signaling.api.audit import AUDIT_STORE, auditor, log_access
 from signaling.api.models import INT32_MAX, Strict
 from signaling.api.recordings import recordings_of
-from signaling.api.rest import Route, ctx, json_response, parse_query
-from signaling.audit import log as merkle_log
-from signaling.audit.bundle import BundleWriter
+from signaling.api.rest import Route, ctx, json_response, parse_query, principal
+from signaling.audit.bundle import BundleWriter, add_audit_evidence
+from signaling.audit.log import LiveMerkleLog
+from signaling.audit.publish import TreeHeadPublisher
 from signaling.audit.tree_head import (
+    SignedTreeHead,
     generate_signing_key,
     load_signing_key,
     public_key_pem,
-    sign_tree_head,
 )
 from signaling.auth import Principal
-from signaling.domain import merkle
-from signaling.errors import SignalingError
+from signaling.domain.threads import Role
+from signaling.errors import Forbidden, NotFound, SignalingError
 from signaling.service import ThreadService, message_json
 from signaling.settings import Settings
 from signaling.store.audit import SqlAuditStore
@@ -51,6 +51,9 @@ class AuditKey:
 
 
 AUDIT_KEY: web.AppKey[AuditKey] = web.AppKey("audit_key", AuditKey)
+# The global Merkle log held in memory and caught up on each use (O(new entries)).
+LIVE_LOG: web.AppKey[LiveMerkleLog] = web.AppKey("live_log", LiveMerkleLog)
+PUBLISHER: web.AppKey[TreeHeadPublisher] = web.AppKey("tree_head_publisher", TreeHeadPublisher)
 
 
 def load_or_create_key(settings: Settings) -> Ed25519PrivateKey:
@@ -64,8 +67,29 @@ def load_or_create_key(settings: Settings) -> Ed25519PrivateKey:
     return load_signing_key(path.read_text())
 
 
+def load_existing_key(settings: Settings) -> Ed25519PrivateKey | None:
+    """INTERVIEW_AUDIT_SIGNING_KEY, else the data dir's key if there is one (never creates)."""
+    if settings.audit_signing_key:
+        return load_signing_key(settings.audit_signing_key)
+    path = settings.data_dir / "audit-signing.key"
+    return load_signing_key(path.read_text()) if path.exists() else None
+
+
 class InclusionQuery(Strict):
-    index: int = Field(ge=1, le=INT32_MAX)
+    """Exactly one of ``index`` (the entry's id: ``index`` in the thread timeline, ``id`` in
+    bundles; ids only grow but may skip numbers) and ``leaf_index`` (its 0-based position in
+    the Merkle log, RFC 6962 style); ``tree_size`` proves it in an older tree, e.g. the one a
+    published head signed."""
+
+    index: int | None = Field(default=None, ge=1, le=INT32_MAX)
+    leaf_index: int | None = Field(default=None, ge=0, le=INT32_MAX)
+    tree_size: int | None = Field(default=None, ge=1, le=INT32_MAX)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Self:
+        if (self.index is None) == (self.leaf_index is None):
+            raise ValueError("give exactly one of index (entry id) and leaf_index")
+        return self
 
 
 class ConsistencyQuery(Strict):
@@ -81,25 +105,51 @@ def _store(request: web.Request) -> SqlStore:
 
 async def get_tree_head(request: web.Request) -> web.Response:
     who = auditor(request)
-    sth = await merkle_log.tree_head(_store(request), request.app[AUDIT_KEY].require())
+    key = request.app[AUDIT_KEY].require()
+    sth = await request.app[LIVE_LOG].tree_head(_store(request), key)
     await log_access(request, who, "tree_head", tree_size=sth.tree_size)
     body = sth.to_json()
-    body["public_key_pem"] = public_key_pem(request.app[AUDIT_KEY].require()).decode()
+    body["public_key_pem"] = public_key_pem(key).decode()
     return json_response(body)
+
+
+async def publish_tree_head(request: web.Request) -> web.Response:
+    """Sign and publish a tree head now (``tree-heads.jsonl`` and the webhook)."""
+    who = principal(request)
+    if not (who.is_service or who.role is Role.ADMIN):
+        raise Forbidden("publishing tree heads is for admins and the backend", code="not_admin")
+    publisher = request.app[PUBLISHER]
+    sth = await publisher.publish(force=True)
+    assert sth is not None  # forced
+    await log_access(request, who, "tree_head.publish", tree_size=sth.tree_size)
+    body = sth.to_json()
+    body["public_key_pem"] = public_key_pem(request.app[AUDIT_KEY].require()).decode()
+    return json_response(body, status=201)
 
 
 async def get_inclusion(request: web.Request) -> web.Response:
     who = auditor(request)
     q = parse_query(request, InclusionQuery)
-    result = await merkle_log.inclusion(_store(request), q.index, request.app[AUDIT_KEY].require())
-    await log_access(request, who, "proof.inclusion", index=q.index)
+    live, store = request.app[LIVE_LOG], _store(request)
+    if q.leaf_index is not None:
+        size = await live.sync(store)
+        if q.leaf_index >= size:
+            raise NotFound("no audit entry at that leaf index", code="entry_not_found")
+        entry_id = live.entry_id(q.leaf_index)
+    else:
+        assert q.index is not None
+        await live.sync(store)
+        entry_id = q.index
+    result = await live.inclusion(store, entry_id, request.app[AUDIT_KEY].require(), q.tree_size)
+    result = {"id": entry_id, **result}
+    await log_access(request, who, "proof.inclusion", index=entry_id)
     return json_response(result)
 
 
 async def get_consistency(request: web.Request) -> web.Response:
     who = auditor(request)
     q = parse_query(request, ConsistencyQuery)
-    result = await merkle_log.consistency(_store(request), q.first, q.second)
+    result = await request.app[LIVE_LOG].consistency(_store(request), q.first, q.second)
     await log_access(request, who, "proof.consistency", first=q.first, second=q.second)
     return json_response(result)
 
@@ -133,13 +183,19 @@ async def build_case_bundle(
     threads: ThreadService,
     recordings_dir: Path,
     key: Ed25519PrivateKey,
+    live: LiveMerkleLog,
+    published: SignedTreeHead | None,
     case_id: str,
     who: Principal,
     target: Path,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Write the evidence bundle of a case to ``target`` (the zip is built off the loop, file
-    by file, never whole in memory); ``progress`` is called with each file name."""
+    by file, never whole in memory); ``progress`` is called with each file name.
+
+    The audit part comes from the live log: the thread's chain as logged (committed in the
+    signed manifest), each entry proved against a head signed now, and the consistency proof
+    from ``published`` (the latest published tree head) to it."""
     case = await audit.get_case(case_id)
     thread = await threads.visible_thread(who, case["thread_id"])
     originals = {
@@ -154,12 +210,7 @@ async def build_case_bundle(
             item["original_text"] = originals[m.id]
         items.append(item)
     calls = await audit.calls_for_thread(thread.id)
-    snap = await merkle_log.snapshot(store)
-    top = await asyncio.to_thread(merkle.root, snap.leaves)
-    sth = sign_tree_head(key, len(snap.leaves), top, int(time.time() * 1000))
-    chain = await store.audit_entries(thread.id, limit=10_000_000)  # the whole thread
-    tree = await asyncio.to_thread(snap.tree)  # one tree; each proof is then O(log n)
-    position = {entry_id: i for i, entry_id in enumerate(snap.ids)}
+    evidence = await live.chain_evidence(store, thread.id, key, published)
     recordings = await recordings_of(store, thread_id=thread.id)
     thread_json = await threads.thread_json(thread)
     rec_dir = recordings_dir
@@ -182,27 +233,7 @@ async def build_case_bundle(
                 "calls.jsonl", "".join(json.dumps(call) + "\n" for call in calls).encode()
             )
             step("calls")
-            lines = []
-            for entry in chain:
-                i = position[entry.index]
-                proof = tree.inclusion_proof(i)
-                lines.append(
-                    json.dumps(
-                        {
-                            "id": entry.index,
-                            "leaf_index": i,
-                            "entry": entry.entry,
-                            "hash": entry.hash,
-                            "prev_hash": entry.prev_hash,
-                            "leaf_hash": snap.leaves[i].hex(),
-                            "proof": [p.hex() for p in proof],
-                        }
-                    )
-                    + "\n"
-                )
-            writer.add_bytes("audit/entries.jsonl", "".join(lines).encode())
-            writer.add_bytes("audit/tree_head.json", json.dumps(sth.to_json(), indent=2).encode())
-            writer.add_bytes("audit/public_key.pem", public_key_pem(key))
+            add_audit_evidence(writer, evidence, public_key_pem(key))
             step("audit entries and proofs")
             for rec in recordings:
                 file = rec_dir / rec["key"]
@@ -226,6 +257,8 @@ async def export_bundle(request: web.Request) -> web.StreamResponse:
         threads=c.threads,
         recordings_dir=c.settings.recordings_dir,
         key=request.app[AUDIT_KEY].require(),
+        live=request.app[LIVE_LOG],
+        published=await request.app[PUBLISHER].load(),
         case_id=request.match_info["case_id"],
         who=who,
         target=tmp,
@@ -246,6 +279,14 @@ PROOF_ROUTES: list[Route] = [
         "/api/audit/tree-head",
         get_tree_head,
         "A signed tree head of the audit log",
+        tag="audit",
+    ),
+    Route(
+        "POST",
+        "/api/audit/tree-heads",
+        publish_tree_head,
+        "Sign and publish a tree head now (admins and the backend)",
+        success=201,
         tag="audit",
     ),
     Route(

@@ -224,6 +224,10 @@ class LiveMerkleLog:
         """The root of the first ``size`` loaded leaves (blocking: O(log n) hashes)."""
         return self._log.root_at(size)
 
+    def _holds(self, audit_id: int) -> bool:
+        position = bisect_left(self._ids, audit_id)
+        return position < len(self._ids) and self._ids[position] == audit_id
+
     def leaf_index(self, audit_id: int) -> int:
         """The leaf index of the row with this id; ``NotFound`` if it is not loaded."""
         position = bisect_left(self._ids, audit_id)
@@ -339,11 +343,18 @@ class LiveMerkleLog:
             size = await self._catch_up(store)
             logged = self._chains.get(chain)
             last_id = self._ids[size - 1] if size else 0
-        rows = [
-            row
-            for row in await store.audit_entries(chain, limit=10_000_000)
-            if row.index <= last_id  # rows appended since the sync are not in this head
-        ]
+        rows = []
+        for row in await store.audit_entries(chain, limit=10_000_000):
+            if row.index > last_id:
+                continue  # appended since the sync: not in this head
+            if not self._holds(row.index):
+                # an id below the log's last one that the log never saw: inserted out of
+                # order (e.g. a deleted id re-used); it has no leaf, the commitment shows the gap
+                note = f"chain {chain}: row {row.index} is not in the log"
+                self.anomalies.append(note)
+                logger.error("audit log anomaly: %s", note)
+                continue
+            rows.append(row)
         commit = {chain: logged} if logged is not None else {}
         if logged is not None and (
             len(rows) < logged.length or rows[logged.length - 1].hash != logged.head_hash

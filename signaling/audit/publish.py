@@ -125,8 +125,6 @@ class TreeHeadPublisher:
             previous = self.latest
             if not force and previous is not None and previous.tree_size == sth.tree_size:
                 return None
-            if previous is not None:
-                await self._check(previous)
             await asyncio.to_thread(_append, self.path, json.dumps(sth.to_json()))
             self.latest = sth
         if self.webhook is not None:
