@@ -47,6 +47,8 @@ def run_interview_server(port: int, data_dir: str, database_url: str) -> None:
         jwt_secret="bench-secret-0123456789abcdef0123456789",
         message_rate_per_minute=1_000_000,
         message_burst=1_000_000,
+        socket_event_rate_per_minute=1_000_000,
+        socket_event_burst=1_000_000,
     )
     web.run_app(create_app(settings), host="127.0.0.1", port=port, print=None)
 

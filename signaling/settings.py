@@ -66,8 +66,8 @@ class Settings:
     meeting_burst: int = 5
     schedule_rate_per_minute: float = 2.0  # schedule proposals/counters/reschedules
     schedule_burst: int = 10
-    socket_event_rate_per_minute: float = 600.0  # every socket.io event, all kinds together
-    socket_event_burst: int = 100
+    socket_event_rate_per_minute: float = 1200.0  # every socket.io event, all kinds together
+    socket_event_burst: int = 200
     max_sockets_per_user: int = 10  # open socket.io connections per user on one node
     max_horizon_days: int = 366  # how far ahead a meeting or schedule slot may start
     policy_action: PolicyActionName = "redact"
