@@ -140,7 +140,9 @@ def write(path: Path, key: Ed25519PrivateKey, evidence: object) -> None:
         writer.finish({"case_id": "case-1"}, key)
 
 
-async def test_bundles_exported_after_a_truncation_fail(store: SqlStore, tmp_path: Path) -> None:
+async def test_bundles_exported_after_a_truncation_fail(
+    store: SqlStore, database_url: str, tmp_path: Path
+) -> None:
     key = Ed25519PrivateKey.generate()
     pem = public_key_pem(key)
     thread_id = await seed(store)
@@ -202,6 +204,20 @@ async def test_bundles_exported_after_a_truncation_fail(store: SqlStore, tmp_pat
             f"hash {committed['head_hash'][:16]}…), this bundle holds {length - 3}: entries were "
             "removed"
         ) in problems, problems
+    # 4. The same from the command line, with the published heads file and the key.
+    key_file = tmp_path / "key.pem"
+    await asyncio.to_thread(key_file.write_bytes, pem)
+    verify = ("audit", "verify", "--public-key", str(key_file), "--bundle")
+    code, out = await cli(tmp_path, database_url, *verify, str(before))
+    assert code == 0 and "BROKEN" not in out, out
+    code, out = await cli(
+        tmp_path, database_url, *verify, str(after_restart), "--tree-head", str(publisher.path)
+    )
+    assert code == 1 and "does not extend the published one" in out, out
+    code, out = await cli(
+        tmp_path, database_url, *verify, str(after_running), "--earlier", str(before)
+    )
+    assert code == 1 and f"chain {thread_id}: the earlier bundle before.zip committed" in out
     assert fresh.anomalies == []  # the tail is gone, not reused
     assert running.anomalies == []
 
