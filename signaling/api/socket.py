@@ -181,14 +181,15 @@ class SocketEdge:
             )
         mine.add(sid)
         self._principals[sid] = who
-        await self.ctx.store.upsert_user(who.user_id, who.name, who.role.value)
-        await self.sio.enter_room(sid, user_room(who.user_id))
+        try:
+            await self.ctx.store.upsert_user(who.user_id, who.name, who.role.value)
+            await self.sio.enter_room(sid, user_room(who.user_id))
+        except BaseException:
+            self._forget(sid)  # the connection fails: it must not hold a place under the cap
+            raise
         return True
 
-    async def _disconnect(self, sid: str, *_: Any) -> Any:
-        if self._spoofed(sid):
-            logger.info("ignored a client-sent 'disconnect' sid=%s", sid)
-            return error_ack("reserved_event", "'disconnect' is reserved; it cannot be emitted")
+    def _forget(self, sid: str) -> Principal | None:
         who = self._principals.pop(sid, None)
         if who is not None:
             mine = self._sids_of.get(who.user_id)
@@ -196,6 +197,14 @@ class SocketEdge:
                 mine.discard(sid)
                 if not mine:
                     del self._sids_of[who.user_id]
+        return who
+
+    async def _disconnect(self, sid: str, *_: Any) -> Any:
+        if self._spoofed(sid):
+            logger.info("ignored a client-sent 'disconnect' sid=%s", sid)
+            return error_ack("reserved_event", "'disconnect' is reserved; it cannot be emitted")
+        who = self._forget(sid)
+        if who is not None:
             for callback in self.on_disconnect:
                 try:
                     await callback(sid, who)
