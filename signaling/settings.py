@@ -84,6 +84,7 @@ class Settings:
     recording: RecordingPolicyName = "optional"
     recording_retention_days: int = 90
     recording_parties_can_download: bool = False
+    recording_stream_window_seconds: float = 900.0  # Range requests within it: one access entry
     zoom_account_id: str = ""
     zoom_client_id: str = ""
     zoom_client_secret: str = ""
@@ -173,6 +174,8 @@ class Settings:
         self.check_limits()
         if self.ring_timeout_seconds <= 0:
             raise ConfigError(f"{PREFIX}RING_TIMEOUT_SECONDS must be positive")
+        if self.recording_stream_window_seconds < 0:
+            raise ConfigError(f"{PREFIX}RECORDING_STREAM_WINDOW_SECONDS must be ≥ 0")
         if not 1 <= self.tree_head_interval_seconds <= 3600:
             raise ConfigError(f"{PREFIX}TREE_HEAD_INTERVAL_SECONDS must be 1..3600")
         if self.tree_head_webhook_url and not self.backend_webhook_secret:

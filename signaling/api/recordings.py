@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from recording.naming import composite_key, media_type, parse_key
 from recording.storage import LocalDiskStorage
+from signaling.api.access import log_stream
 from signaling.api.audit import auditor, log_access
 from signaling.api.rest import Route, ctx, json_response, principal
 from signaling.errors import Forbidden, NotFound
@@ -94,18 +95,8 @@ async def stream_recording(request: web.Request) -> web.StreamResponse:
     path = LocalDiskStorage(c.settings.recordings_dir).path_for(key)
     if not await asyncio.to_thread(path.is_file):
         raise NotFound("the recording file is no longer stored", code="recording_deleted")
-    await store.append_audit(
-        "access",
-        "audit.access",
-        who.user_id,
-        {
-            "what": "recording.stream",
-            "key": key,
-            "thread_id": row.thread_id,
-            "role": who.role.value,
-            "range": request.headers.get("Range"),
-        },
-    )
+    # one access entry per stream (not per Range chunk), whoever streams it
+    log_stream(request, who, key, thread_id=row.thread_id, range=request.headers.get("Range"))
     return web.FileResponse(path, headers={"Content-Type": media_type(key)})
 
 

@@ -13,6 +13,14 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from signaling.api import models as m
+from signaling.api.access import (
+    PRINCIPAL,
+    STREAM_LOG,
+    StreamLog,
+    log_on_prepare,
+    note_access,
+    skip_access,
+)
 from signaling.api.context import CTX, AppContext
 from signaling.api.problems import validation_detail
 from signaling.auth import Principal
@@ -36,6 +44,9 @@ class Route:
     auth: bool = True
     success: int = 200
     tag: str = "threads"
+    # The ``what`` of the access-chain entry an auditor's or admin's request writes
+    # (signaling/api/access.py); empty: "METHOD /path". None: not logged (reads nothing).
+    access: str | None = ""
 
 
 def ctx(request: web.Request) -> AppContext:
@@ -47,6 +58,7 @@ def principal(request: web.Request) -> Principal:
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else None
     who = ctx(request).auth.verify(token)
+    request[PRINCIPAL] = who  # the access log (signaling/api/access.py) needs the caller
     return who
 
 
@@ -221,8 +233,8 @@ ROUTES: list[Route] = [
         auth=False,
         tag="dev",
     ),
-    Route("GET", "/api/me", get_me, "The caller's profile", tag="meta"),
-    Route("GET", "/api/threads", list_threads, "The caller's threads"),
+    Route("GET", "/api/me", get_me, "The caller's profile", tag="meta", access=None),
+    Route("GET", "/api/threads", list_threads, "The caller's threads", access="threads.list"),
     Route(
         "POST",
         "/api/threads",
@@ -231,13 +243,14 @@ ROUTES: list[Route] = [
         body=m.CreateThread,
         success=201,
     ),
-    Route("GET", "/api/threads/{thread_id}", get_thread, "One thread"),
+    Route("GET", "/api/threads/{thread_id}", get_thread, "One thread", access="thread.read"),
     Route(
         "GET",
         "/api/threads/{thread_id}/messages",
         list_messages,
         "Messages after a seq",
         query=m.MessagesQuery,
+        access="messages.read",
     ),
     Route(
         "POST",
@@ -266,5 +279,25 @@ ROUTES: list[Route] = [
 
 
 def add_routes(app: web.Application, routes: list[Route]) -> None:
+    """Register the route table; every handler is wrapped so that an auditor's or admin's
+    request is logged on the ``access`` chain (once, when its response is prepared)."""
+    if log_on_prepare not in app.on_response_prepare:
+        app.on_response_prepare.append(log_on_prepare)
+        app[STREAM_LOG] = StreamLog(app[CTX].settings.recording_stream_window_seconds)
     for route in routes:
-        app.router.add_route(route.method, route.path, route.handler)
+        app.router.add_route(route.method, route.path, _access_logged(route))
+
+
+def _access_logged(route: Route) -> Handler:
+    handler = route.handler
+    what = route.access or f"{route.method} {route.path}"
+
+    async def logged(request: web.Request) -> web.StreamResponse:
+        note_access(request, what)
+        if route.access is None:
+            skip_access(request)
+        return await handler(request)
+
+    logged.__name__ = getattr(handler, "__name__", "handler")
+    logged.__doc__ = handler.__doc__
+    return logged

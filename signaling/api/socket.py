@@ -19,6 +19,7 @@ import socketio
 from pydantic import BaseModel, ValidationError
 
 from signaling.api import models as m
+from signaling.api.access import append_access, logs_reads
 from signaling.api.context import AppContext
 from signaling.api.problems import validation_detail
 from signaling.auth import Principal
@@ -226,6 +227,10 @@ class SocketEdge:
         calls = self.ctx.extras.get("calls")
         if calls is not None and who.role is not Role.AUDITOR:
             call_state = calls.active_state_json(thread.id)
+        if logs_reads(who):  # an auditor's or admin's read goes on the access chain
+            await append_access(
+                self.ctx.store, who, "thread.join", thread_id=thread.id, after_seq=body.after_seq
+            )
         return {
             "thread": await threads.thread_json(thread),
             "messages": messages,

@@ -349,6 +349,36 @@ class SqlAuditStore:
             ).all()
         return {r.thread_id for r in rows}
 
+    # ------------------------------------------------------------ chain pages
+    async def chain_page(
+        self, chain: str, *, before: int | None = None, limit: int = 100
+    ) -> tuple[list[dict[str, Any]], int | None]:
+        """One chain's entries newest first, ``limit`` at a time; the cursor is the position
+        of the last entry returned (pass it as ``before`` for the next, older page), None at
+        the start of the chain. Uses the (chain, position) unique index: O(limit) per page."""
+        query = select(
+            t.audit_log.c.position,
+            t.audit_log.c.created_at,
+            t.audit_log.c.actor_id,
+            t.audit_log.c.entry,
+        ).where(t.audit_log.c.chain == chain)
+        if before is not None:
+            query = query.where(t.audit_log.c.position < before)
+        query = query.order_by(t.audit_log.c.position.desc()).limit(limit + 1)
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        items = [
+            {
+                "position": r.position,
+                "at": _iso(r.created_at),
+                "actor_id": r.actor_id,
+                **json.loads(r.entry)["data"],
+            }
+            for r in rows[:limit]
+        ]
+        more = len(rows) > limit
+        return items, (rows[limit - 1].position if more else None)
+
     # ----------------------------------------------------------------- charts
     async def daily_counts(self, days: int = 30) -> dict[str, Any]:
         """Calls per day by kind, median connected duration, findings per day, open cases."""
