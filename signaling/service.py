@@ -103,16 +103,27 @@ class ThreadService:
         self.max_chars = max_chars
 
     async def thread_json(self, thread: Thread) -> dict[str, Any]:
+        """The thread as both parties see it: while pre-contract, the job title and the
+        parties' display names (each written by one party, read by the other) go through the
+        policy guard like a message would."""
         users = await self.store.get_users(thread.parties())
+
+        def shown(text: str | None) -> str | None:
+            if text is None or not thread.pre_contract:
+                return text
+            return redact_contact_details(text)
+
         return {
             "id": thread.id,
             "job_id": thread.job_id,
-            "job_title": thread.job_title,
+            "job_title": shown(thread.job_title),
             "client_id": thread.client_id,
             "freelancer_id": thread.freelancer_id,
-            "client_name": users[thread.client_id].name if thread.client_id in users else None,
+            "client_name": shown(users[thread.client_id].name)
+            if thread.client_id in users
+            else None,
             "freelancer_name": (
-                users[thread.freelancer_id].name if thread.freelancer_id in users else None
+                shown(users[thread.freelancer_id].name) if thread.freelancer_id in users else None
             ),
             "stage": thread.stage.value,
             "pre_contract": thread.pre_contract,

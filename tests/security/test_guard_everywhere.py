@@ -133,3 +133,32 @@ async def test_meeting_topic_is_masked_in_zoom_and_the_thread(
     seen = await harness.client.get(f"/api/threads/{thread_id}/messages", headers=freelancer)
     shown = [m["body"]["topic"] for m in (await seen.json())["messages"] if m["kind"] == "meeting"]
     assert shown == topics
+
+
+async def test_thread_shows_masked_job_title_and_names_to_both_parties(harness: Harness) -> None:
+    thread_id, client, freelancer = await _leaky_thread(harness)
+    for headers in (client, freelancer):
+        resp = await harness.client.get(f"/api/threads/{thread_id}", headers=headers)
+        assert resp.status == 200, await resp.text()
+        body = await resp.json()
+        assert body["job_title"] == "Logo design, call [removed: phone]"
+        assert body["client_name"] == "Ana [removed: email]"
+        assert body["freelancer_name"] == "Bo (call [removed: phone])"
+        listed = await harness.client.get("/api/threads", headers=headers)
+        assert EMAIL not in await listed.text() and PHONE not in await listed.text()
+    sio = await harness.socket("f1", "freelancer")
+    ack = await sio.call("thread:join", {"thread_id": thread_id})
+    assert ack["ok"] and ack["thread"]["client_name"] == "Ana [removed: email]"
+
+
+async def test_a_report_reason_is_never_shown_to_the_other_party(harness: Harness) -> None:
+    thread_id, client, freelancer = await _leaky_thread(harness)
+    resp = await harness.client.post(
+        f"/api/threads/{thread_id}/reports",
+        json={"reason": f"they asked me to write to {EMAIL}"},
+        headers=freelancer,
+    )
+    assert resp.status == 201, await resp.text()
+    for path in (f"/api/threads/{thread_id}", f"/api/threads/{thread_id}/messages"):
+        seen = await harness.client.get(path, headers=client)
+        assert seen.status == 200 and "write to" not in await seen.text()
