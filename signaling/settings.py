@@ -36,6 +36,8 @@ class Settings:
     database_url: str = ""  # empty: sqlite file under data_dir
     redis_url: str = ""  # empty: in-process socket.io manager and routers
     node_id: str = field(default_factory=socket.gethostname)
+    node_lease_seconds: float = 30.0  # a node's calls are orphans this long after it dies
+    node_lease_renew_seconds: float = 10.0  # renewal, orphan sweep and claim renewal period
     host: str = "127.0.0.1"
     port: int = 8080
     dev_mode: bool = False
@@ -85,6 +87,9 @@ class Settings:
     recording_retention_days: int = 90
     recording_parties_can_download: bool = False
     recording_stream_window_seconds: float = 900.0  # Range requests within it: one access entry
+    export_max_bytes: int = 2 * 1024**3  # largest evidence bundle built for a download
+    # While a recorded video track waits for a keyframe, ask the sender again this often (PLI).
+    recording_keyframe_retry_seconds: float = 0.5
     zoom_account_id: str = ""
     zoom_client_id: str = ""
     zoom_client_secret: str = ""
@@ -120,10 +125,6 @@ class Settings:
         return url
 
     @property
-    def zoom_enabled(self) -> bool:
-        return bool(self.zoom_account_id and self.zoom_client_id and self.zoom_client_secret)
-
-    @property
     def ice_networks(self) -> tuple[str, ...]:
         """Networks beyond global unicast that media peers send ICE checks to: the configured
         ``ice_allowed_networks``; unset, everything in dev mode (browser and server share a
@@ -131,6 +132,10 @@ class Settings:
         if self.ice_allowed_networks:
             return self.ice_allowed_networks
         return EVERYWHERE if self.dev_mode else ()
+
+    @property
+    def zoom_enabled(self) -> bool:
+        return bool(self.zoom_account_id and self.zoom_client_id and self.zoom_client_secret)
 
     @property
     def recordings_dir(self) -> Path:
@@ -176,6 +181,8 @@ class Settings:
             raise ConfigError(f"{PREFIX}RING_TIMEOUT_SECONDS must be positive")
         if self.recording_stream_window_seconds < 0:
             raise ConfigError(f"{PREFIX}RECORDING_STREAM_WINDOW_SECONDS must be ≥ 0")
+        if self.export_max_bytes <= 0:
+            raise ConfigError(f"{PREFIX}EXPORT_MAX_BYTES must be positive")
         if not 1 <= self.tree_head_interval_seconds <= 3600:
             raise ConfigError(f"{PREFIX}TREE_HEAD_INTERVAL_SECONDS must be 1..3600")
         if self.tree_head_webhook_url and not self.backend_webhook_secret:
@@ -183,6 +190,23 @@ class Settings:
                 f"{PREFIX}TREE_HEAD_WEBHOOK_URL needs {PREFIX}BACKEND_WEBHOOK_SECRET (it signs "
                 "every delivery)"
             )
+        if not 0 < self.node_lease_renew_seconds < self.node_lease_seconds:
+            raise ConfigError(
+                f"{PREFIX}NODE_LEASE_RENEW_SECONDS must be positive and below "
+                f"{PREFIX}NODE_LEASE_SECONDS (renew well before the lease expires)"
+            )
+        if not 0.05 <= self.recording_keyframe_retry_seconds <= 10:
+            raise ConfigError(f"{PREFIX}RECORDING_KEYFRAME_RETRY_SECONDS must be 0.05..10")
+
+    def check_limits(self) -> None:
+        """Every limit is positive (a limit of 0 would lock everyone out)."""
+        for f in dataclasses.fields(self):
+            limit = f.name.endswith(("_rate_per_minute", "_burst", "_page_size"))
+            bounded = limit or f.name in {"max_sockets_per_user", "max_horizon_days"}
+            if bounded and not 0 < getattr(self, f.name) < float("inf"):
+                raise ConfigError(f"{PREFIX}{f.name.upper()} must be a positive number")
+        if self.thread_join_page_size > 1000:
+            raise ConfigError(f"{PREFIX}THREAD_JOIN_PAGE_SIZE must be 1..1000")
 
     def check_token_settings(self) -> None:
         """Token settings that must make sense in every mode."""
@@ -195,16 +219,6 @@ class Settings:
                 f"{PREFIX}JWT_ALGORITHM=RS256 needs "
                 f"{PREFIX}JWT_PUBLIC_KEY_PEM or {PREFIX}JWT_JWKS_URL"
             )
-
-    def check_limits(self) -> None:
-        """Every limit is positive (a limit of 0 would lock everyone out)."""
-        for f in dataclasses.fields(self):
-            limit = f.name.endswith(("_rate_per_minute", "_burst", "_page_size"))
-            bounded = limit or f.name in {"max_sockets_per_user", "max_horizon_days"}
-            if bounded and not 0 < getattr(self, f.name) < float("inf"):
-                raise ConfigError(f"{PREFIX}{f.name.upper()} must be a positive number")
-        if self.thread_join_page_size > 1000:
-            raise ConfigError(f"{PREFIX}THREAD_JOIN_PAGE_SIZE must be 1..1000")
 
     def check_auth(self) -> None:
         """Token settings; outside dev mode, refuse secrets anyone could know or guess.

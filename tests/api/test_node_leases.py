@@ -324,3 +324,40 @@ async def test_calls_with_a_live_lease_are_left_alone(cluster: Cluster) -> None:
         await other.start(CLIENT, thread_id, "audio")
     await live.hangup(CLIENT, call_id)
     assert [r["end_reason"] for r in await call_records(sql(live), thread_id)] == ["hangup"]
+
+
+def test_lease_settings_are_checked() -> None:
+    from signaling.errors import ConfigError
+    from signaling.settings import Settings
+
+    settings = Settings.from_env(
+        {"INTERVIEW_NODE_LEASE_SECONDS": "3", "INTERVIEW_NODE_LEASE_RENEW_SECONDS": "1"}
+    )
+    assert (settings.node_lease_seconds, settings.node_lease_renew_seconds) == (3.0, 1.0)
+    defaults = Settings()
+    assert (defaults.node_lease_seconds, defaults.node_lease_renew_seconds) == (30.0, 10.0)
+    for lease, renew in (("10", "10"), ("10", "0"), ("5", "-1")):
+        with pytest.raises(ConfigError, match="NODE_LEASE_RENEW_SECONDS"):
+            Settings.from_env(
+                {"INTERVIEW_NODE_LEASE_SECONDS": lease, "INTERVIEW_NODE_LEASE_RENEW_SECONDS": renew}
+            )
+
+
+async def test_an_unreachable_redis_is_a_503_not_a_crash() -> None:
+    from signaling.errors import Unavailable
+    from tests.chaos.conftest import free_port
+
+    router = RedisCallRouter(f"redis://127.0.0.1:{free_port()}/0", "n1", prefix="x:")
+    try:
+        for attempt in (
+            router.claim_thread("t1", "call-1"),
+            router.renew_claims([("t1", "call-1")]),
+            router.release_thread("t1", "call-1"),
+            router.owner("call-1"),
+            router.forward("n2", {"action": "hangup"}),
+        ):
+            with pytest.raises(Unavailable) as caught:
+                await attempt
+            assert caught.value.status == 503 and caught.value.code == "router_unavailable"
+    finally:
+        await router.close()
