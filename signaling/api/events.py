@@ -152,13 +152,16 @@ def render_markdown() -> str:
             "",
         ]
     lines += ["## Server → client", ""]
+    from signaling.api.openapi import RESPONSE_SCHEMAS
+
     for server_event in SERVER_EVENTS:
+        fields = ", ".join(RESPONSE_SCHEMAS[server_event.payload].get("properties", {}))
         lines += [
             f"### `{server_event.name}`",
             "",
             server_event.doc,
             "",
-            f"- payload: `{server_event.payload}`",
+            f"- payload: `{server_event.payload}` `{{{fields}}}` (a schema of `/api/openapi.json`)",
             "",
         ]
     lines += ["## Payload schemas", "", "```json"]

@@ -55,44 +55,32 @@ export class Api {
   }
 }
 
-export interface Thread {
-  id: string;
-  job_id: string;
-  job_title: string;
-  client_id: string;
-  freelancer_id: string;
-  client_name: string | null;
-  freelancer_name: string | null;
-  stage: string;
-  pre_contract: boolean;
-  created_at: string;
-}
+// The shapes of REST bodies and socket.io payloads are generated from the server's OpenAPI
+// document and signaling/api/events.py (`npm run generate`; CI fails if they drift).
+import type { components, operations } from "./generated/api";
 
-export interface Me {
-  user_id: string;
-  name: string;
-  role: string;
-}
+type Schemas = components["schemas"];
 
-export interface Config {
-  dev_mode: boolean;
-  zoom_enabled: boolean;
-  recording_policy: string;
-  policy_action: string;
-}
+export type Thread = Schemas["Thread"];
+export type Me = Schemas["Me"];
+export type Config = Schemas["Config"];
+export type CallState = Schemas["CallState"];
+export type Message = Schemas["Message"];
 
-export interface CallState {
-  call_id: string;
-  thread_id: string;
-  kind: "audio" | "video";
-  initiator_id: string;
-  callee_id: string;
-  state: string;
-  end_reason: string | null;
-  connected_at: string | null;
-  recording: { status?: string } | null;
-  consent?: string[];
+type Responses<Op extends keyof operations> = operations[Op]["responses"];
+type JsonOf<R> = R extends { content: { "application/json": infer T } } ? T : never;
+
+/** The JSON body a successful call of an operation (by its operationId) returns. */
+export type Reply<Op extends keyof operations> = JsonOf<
+  Responses<Op>[Extract<keyof Responses<Op>, 200 | 201>]
+>;
+
+/** The JSON request body of an operation (by its operationId). */
+export type RequestBody<Op extends keyof operations> = operations[Op] extends {
+  requestBody?: { content: { "application/json": infer T } };
 }
+  ? T
+  : never;
 
 /** Split a sign-in token out of a URL fragment (`#token=…&thread=…`): the token, and the
  * fragment to leave in the address bar ("" when nothing else was there). Sign-in links put

@@ -4,6 +4,7 @@
 import type { Socket } from "socket.io-client";
 
 import { intervalLoss, qualityFrom, type Quality } from "./format";
+import type { ClientEventName, ClientEvents } from "./generated/events";
 
 export interface Ack {
   ok: boolean;
@@ -13,7 +14,9 @@ export interface Ack {
   [key: string]: unknown;
 }
 
-export function emitAck(socket: Socket, event: string, payload: unknown): Promise<Ack> {
+/** Emit a client event with its payload type (generated from signaling/api/events.py) and
+ * wait for the ack. */
+export function emitAck<E extends ClientEventName>(socket: Socket, event: E, payload: ClientEvents[E]): Promise<Ack> {
   return new Promise((resolve) => {
     socket.timeout(20000).emit(event, payload, (err: Error | null, ack: Ack) => {
       if (err) resolve({ ok: false, code: "timeout", reason: "The server did not answer in time." });

@@ -1,15 +1,9 @@
 // Pure helpers shared by the views; unit-tested in test/format.test.ts.
 
-export interface Message {
-  id: string;
-  thread_id: string;
-  seq: number;
-  author_id: string;
-  kind: string;
-  body: Record<string, unknown>;
-  created_at: string;
-  client_msg_id: string | null;
-}
+import type { components } from "./generated/api";
+
+/** A thread message as the server sends it (generated from the OpenAPI document). */
+export type Message = components["schemas"]["Message"];
 
 /** Merge messages by seq: no duplicates, ordered, later copies win. */
 export function mergeMessages(existing: Message[], incoming: Message[]): Message[] {

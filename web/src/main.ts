@@ -3,7 +3,7 @@
 
 import { io, type Socket } from "socket.io-client";
 
-import { Api, ApiError, takeTokenFromHash, type CallState, type Config, type Me, type Thread } from "./api";
+import { Api, ApiError, takeTokenFromHash, type CallState, type Config, type Me, type Reply, type Thread } from "./api";
 import { renderAuditor } from "./auditor";
 import { CallSession, emitAck, getLocalMedia, mediaErrorMessage, Ringer, type DeviceChoice } from "./call";
 import { clear, h } from "./dom";
@@ -129,7 +129,7 @@ async function renderSignIn(problem?: string): Promise<void> {
     app.append(box);
     return;
   }
-  const { users } = await state.api.get<{ users: { user_id: string; name: string; role: string }[] }>(
+  const { users } = await state.api.get<Reply<"dev_users">>(
     "/api/dev/users",
   );
   box.append(h("p", {}, "Development mode: pick a demo user."));
@@ -140,7 +140,7 @@ async function renderSignIn(problem?: string): Promise<void> {
         {
           "data-testid": `signin-${user.role}`,
           onclick: async () => {
-            const { token } = await state.api.post<{ token: string }>("/api/dev/login", user);
+            const { token } = await state.api.post<Reply<"dev_login">>("/api/dev/login", user);
             sessionStorage.setItem(TOKEN_KEY, token);
             window.location.reload();
           },
@@ -181,7 +181,7 @@ function renderShell(): void {
 }
 
 async function loadThreads(): Promise<void> {
-  const { threads } = await state.api.get<{ threads: Thread[] }>("/api/threads");
+  const { threads } = await state.api.get<Reply<"list_threads">>("/api/threads");
   state.threads = threads;
   for (const t of threads) {
     if (t.client_name) state.names.set(t.client_id, t.client_name);
@@ -281,7 +281,7 @@ async function joinThread(threadId: string): Promise<void> {
   // The join ack is one bounded page; the rest comes over REST, 1000 at a time.
   let more = ack.has_more === true;
   while (more && threadId === state.thread?.id) {
-    const page = await state.api.get<{ messages: Message[] }>(
+    const page = await state.api.get<Reply<"list_messages">>(
       `/api/threads/${threadId}/messages?after_seq=${lastSeq(state.messages)}&limit=1000`,
     );
     if (threadId !== state.thread?.id) return;
@@ -671,7 +671,7 @@ async function beginMedia(local: MediaStream): Promise<void> {
   try {
     // TURN credentials are handed out per thread, to its two parties only.
     const path = `/api/ice-servers?thread_id=${encodeURIComponent(state.call.thread_id)}`;
-    ({ ice_servers: iceServers } = await state.api.get<{ ice_servers: RTCIceServer[] }>(path));
+    ({ ice_servers: iceServers } = await state.api.get<Reply<"get_ice_servers">>(path));
   } catch (error) {
     local.getTracks().forEach((t) => t.stop());
     showCallError(`The call could not connect: ${error instanceof Error ? error.message : String(error)}`);
