@@ -47,7 +47,7 @@ def empty_pg() -> Iterator[str]:
         _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _tables(url: str) -> list[str]:
+def _versions(url: str) -> list[str]:
     import asyncpg
 
     async def run() -> list[str]:
@@ -80,4 +80,4 @@ def test_concurrent_migrations_on_an_empty_database_all_succeed(
     outcomes = [(p.wait(timeout=120), p.communicate()[1]) for p in processes]
     failures = [err for code, err in outcomes if code != 0]
     assert not failures, failures[0][-1500:]
-    assert len(_tables(empty_pg)) == 1  # one head revision recorded, once
+    assert len(_versions(empty_pg)) == 1  # one head revision recorded, once
