@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import html
 import json
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import Field, model_validator
 
 from signaling.api.audit import AUDIT_STORE, auditor, log_access
+from signaling.api.export import bounded, ensure_fits, export_workspace, stream_file
 from signaling.api.models import INT32_MAX, Strict
 from signaling.api.recordings import recordings_of
 from signaling.api.rest import Route, ctx, json_response, parse_query, principal
@@ -189,6 +189,7 @@ async def build_case_bundle(
     who: Principal,
     target: Path,
     progress: Callable[[str], None] | None = None,
+    max_bytes: int | None = None,
 ) -> dict[str, Any]:
     """Write the evidence bundle of a case to ``target`` (the zip is built off the loop, file
     by file, never whole in memory); ``progress`` is called with each file name.
@@ -214,11 +215,14 @@ async def build_case_bundle(
     recordings = await recordings_of(store, thread_id=thread.id)
     thread_json = await threads.thread_json(thread)
     rec_dir = recordings_dir
+    # ``max_bytes`` bounds the archive: refused up front if the recordings alone exceed it,
+    # and the file can never grow past it while it is written
+    await asyncio.to_thread(ensure_fits, [rec_dir / r["key"] for r in recordings], max_bytes)
     step = progress or (lambda _name: None)
 
     def build(path: Path) -> None:
-        with path.open("wb") as fh:
-            writer = BundleWriter(fh)
+        with path.open("wb") as raw:
+            writer = BundleWriter(bounded(raw, max_bytes))
             writer.add_bytes(
                 "timeline.json",
                 json.dumps(
@@ -247,25 +251,30 @@ async def build_case_bundle(
 
 
 async def export_bundle(request: web.Request) -> web.StreamResponse:
-    """The evidence bundle of a case, written to a temporary file off the loop, then streamed."""
+    """The evidence bundle of a case, written to a private temporary file off the loop (at
+    most ``INTERVIEW_EXPORT_MAX_BYTES``), opened, deleted, then streamed from the open file."""
     who = auditor(request)
     c = ctx(request)
-    tmp = Path(await asyncio.to_thread(tempfile.mkdtemp)) / "bundle.zip"
-    case = await build_case_bundle(
-        store=_store(request),
-        audit=request.app[AUDIT_STORE],
-        threads=c.threads,
-        recordings_dir=c.settings.recordings_dir,
-        key=request.app[AUDIT_KEY].require(),
-        live=request.app[LIVE_LOG],
-        published=await request.app[PUBLISHER].load(),
-        case_id=request.match_info["case_id"],
-        who=who,
-        target=tmp,
-    )
+    async with export_workspace() as workspace:  # removed on exit, however the build ends
+        target = workspace / "bundle.zip"
+        case = await build_case_bundle(
+            store=_store(request),
+            audit=request.app[AUDIT_STORE],
+            threads=c.threads,
+            recordings_dir=c.settings.recordings_dir,
+            key=request.app[AUDIT_KEY].require(),
+            live=request.app[LIVE_LOG],
+            published=await request.app[PUBLISHER].load(),
+            case_id=request.match_info["case_id"],
+            who=who,
+            target=target,
+            max_bytes=c.settings.export_max_bytes,
+        )
+        fh = await asyncio.to_thread(target.open, "rb")
     await log_access(request, who, "case.export", case_id=case["id"], thread_id=case["thread_id"])
-    return web.FileResponse(
-        tmp,
+    return await stream_file(
+        request,
+        fh,
         headers={
             "Content-Type": "application/zip",
             "Content-Disposition": f'attachment; filename="case-{case["id"]}.zip"',
