@@ -4,11 +4,12 @@ the contract is checked with."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from urllib.error import HTTPError
 from urllib.request import Request, urlopen
@@ -16,6 +17,7 @@ from urllib.request import Request, urlopen
 import pytest
 
 from signaling.settings import Settings
+from tests.conftest import PG_HOST, PG_PORT, need_service, pg_admin_url
 from tests.contract.live import LiveServer, live_server
 
 SERVICE_TOKEN = "contract-service-token-0123456789abcdef"
@@ -82,12 +84,39 @@ def seed(server: LiveServer) -> dict[str, Any]:
     }
 
 
+async def _pg(sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(host=PG_HOST, port=PG_PORT, user="postgres", database="postgres")
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Both real backends (PostgreSQL's int32 columns overflowed where SQLite's did not): an
+    empty database that the app migrates at start-up."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'contract.sqlite3'}"
+        return
+    need_service("PostgreSQL", PG_HOST, PG_PORT)
+    name = f"interview_contract_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_pg(f'CREATE DATABASE "{name}"'))
+    try:
+        yield pg_admin_url(name)
+    finally:
+        asyncio.run(_pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data: Path = tmp_path_factory.mktemp("contract")
+def server(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     settings = Settings(
-        data_dir=data,
-        database_url=f"sqlite+aiosqlite:///{data / 'contract.sqlite3'}",
+        data_dir=tmp_path_factory.mktemp("contract"),
+        database_url=database,
         dev_mode=False,
         jwt_secret=JWT_SECRET,
         service_token=SERVICE_TOKEN,
@@ -123,13 +152,13 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         "conformance_failures",
         "semantic_rejections",
     )
-    terminalreporter.write_line("caller     " + " ".join(f"{k:>20}" for k in keys))
+    terminalreporter.write_line("caller                 " + " ".join(f"{k:>20}" for k in keys))
     for caller, counts in results.items():
         row = " ".join(f"{counts[k]:>20}" for k in keys)
-        terminalreporter.write_line(f"{caller:<10} {row}")
+        terminalreporter.write_line(f"{caller:<22} {row}")
         for code in counts["failure_codes"]:
             terminalreporter.write_line(f"           failure: {code}")
     total = {k: sum(c[k] for c in results.values()) for k in keys[1:]}
     terminalreporter.write_line(
-        "total      " + " " * 21 + " ".join(f"{total[k]:>20}" for k in keys[1:])
+        "total                  " + " " * 21 + " ".join(f"{total[k]:>20}" for k in keys[1:])
     )

@@ -47,8 +47,17 @@ def test_no_dangling_refs(server: LiveServer) -> None:
     walk(doc)
     assert refs
     for target in refs:
-        assert target.startswith("#/components/schemas/"), target
-        assert target.rsplit("/", 1)[1] in doc["components"]["schemas"], target
+        section, name = target.removeprefix("#/components/").split("/")
+        assert section in ("schemas", "responses"), target
+        assert name in doc["components"][section], target
+
+
+def resolve(doc: dict[str, Any], response: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" in response:
+        name = response["$ref"].removeprefix("#/components/responses/")
+        resolved: dict[str, Any] = doc["components"]["responses"][name]
+        return resolved
+    return response
 
 
 def test_every_operation_documents_success_and_problems() -> None:
@@ -57,7 +66,8 @@ def test_every_operation_documents_success_and_problems() -> None:
         for method, op in ops.items():
             statuses = set(op["responses"])
             assert any(s.startswith("2") for s in statuses), (method, path)
-            for status, response in op["responses"].items():
+            for status, ref in op["responses"].items():
+                response = resolve(doc, ref)
                 assert response.get("content"), (method, path, status)
                 if status.startswith(("4", "5")):
                     assert list(response["content"]) == ["application/problem+json"]
@@ -68,8 +78,11 @@ def test_statuses_the_server_returns_are_documented() -> None:
     doc = build_openapi(app_routes())
     ops = {op["operationId"]: op for path in doc["paths"].values() for op in path.values()}
 
+    def response(op_id: str, status: str) -> dict[str, Any]:
+        return resolve(doc, ops[op_id]["responses"][status])
+
     def media(op_id: str, status: str) -> set[str]:
-        return set(ops[op_id]["responses"][status]["content"])
+        return set(response(op_id, status)["content"])
 
     assert {"200", "201"} <= set(ops["create_thread"]["responses"])  # 200: idempotent replay
     assert {"200", "201"} <= set(ops["send_message"]["responses"])
@@ -79,9 +92,10 @@ def test_statuses_the_server_returns_are_documented() -> None:
     assert media("invite", "200") == {"text/calendar"}
     assert media("export_bundle", "200") == {"application/zip"}
     assert media("export_calls", "200") == {"text/csv", "application/x-ndjson"}
-    unauthorized = ops["get_me"]["responses"]["401"]
+    unauthorized = response("get_me", "401")
     assert unauthorized["headers"]["WWW-Authenticate"]["required"] is True
-    limited = ops["send_message"]["responses"]["429"]
+    assert set(unauthorized["content"]) == {"application/problem+json"}
+    limited = response("send_message", "429")
     assert limited["headers"]["Retry-After"]["required"] is True
 
 
