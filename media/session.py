@@ -40,6 +40,7 @@ from media.codecs import (
     parse_offer,
     require_audio_codec,
 )
+from media.counters import MediaCounters
 from media.forwarding import CLOCK_RATES, EncodedFrame, PacketTrack
 from media.stats import ParticipantStats, StreamStats
 from signaling.errors import MediaError
@@ -134,6 +135,7 @@ class MediaSession:
         connect_timeout: float = 30.0,
         keyframe_min_interval: float = 0.25,
         stats_interval: float = 2.0,
+        counters: MediaCounters | None = None,
     ) -> None:
         if media_timeout <= 0 or connect_timeout <= 0:
             raise ValueError("timeouts must be positive")
@@ -159,6 +161,9 @@ class MediaSession:
         self.bytes_forwarded: Counter[str] = Counter()
         self.frames_held: Counter[str] = Counter()
         self.keyframe_requests: Counter[str] = Counter()
+        # the node's totals (Prometheus counters), fed alongside this call's own counters
+        self.node_counters = counters if counters is not None else MediaCounters()
+        self.node_counters.sessions += 1
 
     # ------------------------------------------------------------------ public API
     async def negotiate(self, participant_id: str, offer_sdp: str) -> str:
@@ -440,6 +445,8 @@ class MediaSession:
             out.track.push(frame)
             self.frames_forwarded[kind] += 1
             self.bytes_forwarded[kind] += len(data)
+            self.node_counters.frames_forwarded[kind] += 1
+            self.node_counters.bytes_forwarded[kind] += len(data)
         for sink in self._sinks:
             try:
                 sink.on_packet(peer.participant_id, kind, frame.to_packet(kind))
@@ -464,6 +471,7 @@ class MediaSession:
         wait = publisher.last_keyframe_request + self._keyframe_min_interval - time.monotonic()
         publisher.keyframe_pending = True
         self.keyframe_requests[reason] += 1
+        self.node_counters.keyframe_requests[reason] += 1
         self._spawn(self._send_pli(publisher, max(0.0, wait)))
 
     async def _send_pli(self, publisher: _Peer, delay: float) -> None:

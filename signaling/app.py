@@ -10,6 +10,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from media.counters import MediaCounters
 from signaling.api.audit import AUDIT_ROUTES, AUDIT_STORE
 from signaling.api.call_events import register_call_events
 from signaling.api.context import CTX, AppContext, signing_key_middleware
@@ -57,6 +58,8 @@ logger = logging.getLogger(__name__)
 API_ROUTES: web.AppKey[list[Route]] = web.AppKey("api_routes", list[Route])
 SIO: web.AppKey[Any] = web.AppKey("sio", object)
 CALLS: web.AppKey[CallService] = web.AppKey("calls", CallService)
+# The node's media counters for /metrics: monotonic for the process, across calls.
+MEDIA_COUNTERS: web.AppKey[MediaCounters] = web.AppKey("media_counters", MediaCounters)
 ProviderFactory = Callable[[Settings, aiohttp.ClientSession], MeetingProvider | None]
 
 
@@ -190,7 +193,10 @@ def _recorder(settings: Settings) -> RecorderFactory | None:
     return make_recorder_factory(settings.recordings_dir)
 
 
-def media_session_factory(settings: Settings) -> MediaSessionFactory:
+def media_session_factory(
+    settings: Settings, counters: MediaCounters | None = None
+) -> MediaSessionFactory:
+    """aiortc media sessions; each adds to ``counters`` (the node's /metrics totals)."""
     ice_policy = IceAddressPolicy.from_cidrs(settings.ice_networks)
 
     def factory(call_id: str, on_event: Callable[[MediaEventLike], None]) -> MediaSessionPort:
@@ -200,7 +206,7 @@ def media_session_factory(settings: Settings) -> MediaSessionFactory:
         # /api/ice-servers. An empty list also keeps aiortc from using a public default.
         # Remote candidates outside global unicast are dropped unless allowed (dev: all).
         session: MediaSessionPort = MediaSession(
-            call_id, ice_servers=(), ice_policy=ice_policy, on_event=on_event
+            call_id, ice_servers=(), ice_policy=ice_policy, on_event=on_event, counters=counters
         )
         return session
 
@@ -224,7 +230,7 @@ async def _metrics(request: web.Request) -> web.Response:
     from media.session import MediaSession
 
     sessions = [s for s in calls.media_sessions() if isinstance(s, MediaSession)]
-    lines.append(render_prometheus(sessions))
+    lines.append(render_prometheus(sessions, request.app[MEDIA_COUNTERS]))
     return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")
 
 
@@ -277,11 +283,12 @@ def create_app(
     app.router.add_get("/api/openapi.json", _openapi)
     app.router.add_get("/healthz", _health)
 
+    media_counters = app[MEDIA_COUNTERS] = MediaCounters()
     calls = CallService(
         store,
         threads,
         notifier,
-        media_factory or media_session_factory(settings),
+        media_factory or media_session_factory(settings, media_counters),
         router=_router(settings),
         recorder_factory=recorder_factory if recorder_factory is not None else _recorder(settings),
         recording_policy=settings.recording,

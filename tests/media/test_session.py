@@ -10,7 +10,7 @@ import av
 import pytest
 
 from media.codecs import MediaKind, is_keyframe
-from media.metrics import MediaMetrics, render_prometheus
+from media.metrics import render_prometheus
 from media.session import MediaSession
 from signaling.errors import MediaError
 from tests.media.conftest import ClientPeer, Clips, Recorder, SessionFactory, connect
@@ -54,7 +54,7 @@ async def test_media_flows_both_ways_without_transcoding(
     assert video_out.frames > 0 and video_out.packets > 0
     assert stats["alice"].stream("audio", "inbound") is not None
 
-    text = render_prometheus([session], MediaMetrics())
+    text = render_prometheus([session], session.node_counters)
     assert 'interview_media_packets_forwarded_total{kind="video"}' in text
     assert "interview_media_peers_active 2" in text
 
