@@ -16,9 +16,9 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, get_args
 
-from pydantic import BaseModel
+from pydantic import BaseModel, StringConstraints
 
 from signaling.api.rest import Route
 from signaling.domain.calls import CallState
@@ -71,7 +71,7 @@ STR = {"type": "string"}
 INT = {"type": "integer"}
 BOOL = {"type": "boolean"}
 NUM = {"type": "number"}
-OBJ = {"type": "object"}
+OBJ = {"type": "object", "additionalProperties": True}
 TIME = {"type": "string", "format": "date-time"}
 ID = {"type": "string", "minLength": 1}
 
@@ -510,10 +510,36 @@ def _refine(name: str, schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def _strips(node: Any) -> bool:
+    """Whether a field's type strips whitespace before checking its minimum length."""
+    for meta in getattr(node, "__metadata__", ()) or ():
+        if isinstance(meta, StringConstraints) and meta.strip_whitespace and meta.min_length:
+            return True
+    return any(_strips(arg) for arg in get_args(node))
+
+
+def _not_blank(model: type[BaseModel], schema: dict[str, Any], by_alias: bool) -> None:
+    """``"  "`` is refused by a stripped field with a minimum length; say so (``pattern``)."""
+    properties = schema.get("properties", {})
+    for name, info in model.model_fields.items():
+        key = (info.alias or name) if by_alias else name
+        stripped = _strips(info.annotation) or any(
+            isinstance(m, StringConstraints) and m.strip_whitespace and m.min_length
+            for m in info.metadata
+        )
+        if key not in properties or not stripped:
+            continue
+        prop = properties[key]
+        for node in [prop, *prop.get("anyOf", [])]:
+            if node.get("type") == "string":
+                node["pattern"] = r"\S"
+
+
 def model_schema(model: type[BaseModel], schemas: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """The model's JSON schema with its ``$defs`` hoisted into ``schemas`` (a name used twice
     must mean the same schema)."""
     schema = _rewrite_refs(model.model_json_schema(ref_template=REF, **kwargs))
+    _not_blank(model, schema, bool(kwargs.get("by_alias")))
     for name, sub in schema.pop("$defs", {}).items():
         sub = _refine(name, sub)
         if name in schemas and schemas[name] != sub:
@@ -563,7 +589,7 @@ def _responses(route: Route) -> dict[str, Any]:
     if route.body is not None:
         errors |= {400, 413, 422}
     for status in sorted(errors):
-        out[str(status)] = _problem(status)
+        out[str(status)] = {"$ref": f"#/components/responses/Problem{status}"}
     return out
 
 
@@ -613,6 +639,7 @@ def build_openapi(routes: Sequence[Route], *, version: str = "0.1.0") -> dict[st
         "paths": paths,
         "components": {
             "schemas": dict(sorted(schemas.items())),
+            "responses": {f"Problem{status}": _problem(status) for status in sorted(_ERROR_TEXT)},
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
             },

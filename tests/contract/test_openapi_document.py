@@ -128,3 +128,25 @@ def test_401_carries_www_authenticate(
     refused.value.close()
     assert refused.value.code == 401
     assert refused.value.headers["WWW-Authenticate"] == challenge
+
+
+def test_blank_ids_are_refused_and_documented_so(
+    server: LiveServer, callers: dict[str, str]
+) -> None:
+    """Ids are stripped before their length is checked, so "  " is refused: the document must
+    say so, or a schema-valid request is rejected (schemathesis ST202)."""
+    schemas = fetch(server, "/api/openapi.json")["components"]["schemas"]
+    assert schemas["CreateThread"]["properties"]["job_id"]["pattern"] == r"\S"
+    client_id = schemas["CreateThread"]["properties"]["client_id"]["anyOf"][0]
+    assert client_id["pattern"] == r"\S"
+    body = {"job_id": "   ", "job_title": "Logo", "freelancer_id": "f1", "client_id": "c1"}
+    request = Request(
+        server.base_url + "/api/threads",
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Authorization": f"Bearer {callers['service']}"},
+    )
+    with pytest.raises(HTTPError) as refused:
+        urlopen(request, timeout=30)
+    refused.value.close()
+    assert refused.value.code == 422
