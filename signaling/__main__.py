@@ -331,8 +331,8 @@ def _verify_bundle(
 
 def _composite(settings: Settings, call_id: str, out: str | None) -> int:
     from recording.composite import main_composite
-    from recording.naming import parse_key
-    from recording.storage import LocalDiskStorage
+    from recording.naming import composite_key, parse_key
+    from recording.storage import LocalDiskStorage, RecordingExists
     from signaling.errors import InterviewError
 
     storage = LocalDiskStorage(settings.recordings_dir)
@@ -348,6 +348,10 @@ def _composite(settings: Settings, call_id: str, out: str | None) -> int:
         target = Path(out) if out and len(segments) == 1 else None
         try:
             written = main_composite(storage, key, target, show_progress=sys.stderr.isatty())
+        except RecordingExists:
+            # rendered before (e.g. by the server after the call): stored files stay as they are
+            written = storage.path_for(composite_key(key))
+            print(f"{written.name} is already rendered; it is kept as it is", file=sys.stderr)
         except InterviewError as exc:
             print(f"error: {exc.reason}", file=sys.stderr)
             return 1

@@ -150,8 +150,8 @@ async def test_h264_original_survives_compositing(
 
 
 async def test_cli_composite_of_h264_keeps_the_original(tmp_path: Path) -> None:
-    """`interview-server recordings composite` names the same file, and a second run is
-    refused instead of overwriting anything."""
+    """`interview-server recordings composite` names the same file, and a second run keeps
+    the stored composite instead of rendering over it."""
     import os
     import sys
 
@@ -196,7 +196,8 @@ async def test_cli_composite_of_h264_keeps_the_original(tmp_path: Path) -> None:
     assert out.strip().splitlines()[-1] == str(root / f"{call_id}-1.composite.webm")
     assert await asyncio.to_thread(sha256, path) == result.sha256
     first = await asyncio.to_thread(sha256, root / f"{call_id}-1.composite.webm")
-    code, _, err = await run()
-    assert code == 1 and "never overwritten" in err
+    code, out, err = await run()  # rendered already: kept, not rendered over
+    assert code == 0 and "already rendered" in err
+    assert out.strip().splitlines()[-1] == str(root / f"{call_id}-1.composite.webm")
     assert await asyncio.to_thread(sha256, path) == result.sha256
     assert await asyncio.to_thread(sha256, root / f"{call_id}-1.composite.webm") == first
