@@ -4,7 +4,7 @@
 import type { Socket } from "socket.io-client";
 
 import { intervalLoss, qualityFrom, type Quality } from "./format";
-import type { ClientEventName, ClientEvents } from "./generated/events";
+import type { ClientEventName, ClientEvents, ServerEventName, ServerEvents } from "./generated/events";
 
 export interface Ack {
   ok: boolean;
@@ -23,6 +23,15 @@ export function emitAck<E extends ClientEventName>(socket: Socket, event: E, pay
       else resolve(ack);
     });
   });
+}
+
+/** Listen to a server event with its payload type (generated from signaling/api/events.py). */
+export function onServer<E extends ServerEventName>(
+  socket: Socket,
+  event: E,
+  handler: (payload: ServerEvents[E]) => void,
+): void {
+  socket.on(event as string, handler as (payload: unknown) => void);
 }
 
 export interface DeviceChoice {
