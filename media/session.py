@@ -85,6 +85,7 @@ class _Inbound:
     codec: str
     receiver: RTCRtpReceiver
     pts_base: int | None = None
+    sinks_started: bool = False  # video: sinks get this stream from its first keyframe on
     frames: int = 0
     bytes: int = 0
     first_at: float | None = None
@@ -288,8 +289,25 @@ class MediaSession:
         return self._forwarding
 
     def add_sink(self, sink: PacketSink) -> None:
-        """Give ``sink`` every forwarded encoded frame from now on."""
+        """Give ``sink`` every forwarded encoded frame from now on.
+
+        A sink that joins mid-stream cannot decode deltas: it asks for keyframes itself with
+        :meth:`request_keyframe` (the recorder does, until each video track has one).
+        """
         self._sinks.append(sink)
+
+    def request_keyframe(self, participant_id: str, reason: str = "recording") -> bool:
+        """Ask ``participant_id``'s current peer for a keyframe (an RTCP PLI).
+
+        Requests are coalesced per publisher (at most one per ``keyframe_min_interval``), so
+        a caller may ask as often as it likes while it waits. Returns False when the
+        participant has no peer publishing video (nothing to ask).
+        """
+        peer = self._peers.get(participant_id)
+        if self._closed or peer is None or peer.retired or "video" not in peer.inbound:
+            return False
+        self._request_keyframe(peer, reason)
+        return True
 
     def remove_sink(self, sink: PacketSink) -> None:
         """Stop giving frames to ``sink``."""
@@ -447,6 +465,14 @@ class MediaSession:
             self.bytes_forwarded[kind] += len(data)
             self.node_counters.frames_forwarded[kind] += 1
             self.node_counters.bytes_forwarded[kind] += len(data)
+        if not self._sinks:
+            return
+        if not frame.keyframe and not inbound.sinks_started:
+            # A new video stream (first publisher, or a reconnect's new peer) reaches the
+            # sinks from a keyframe on, and we ask for one rather than wait for it.
+            self._request_keyframe(peer, "sink_start")
+            return
+        inbound.sinks_started = True
         for sink in self._sinks:
             try:
                 sink.on_packet(peer.participant_id, kind, frame.to_packet(kind))

@@ -188,3 +188,71 @@ class ClipTrack(MediaStreamTrack):
             self._on_sent(self.sent, index, time.time())
         self.sent += 1
         return packet
+
+
+class LiveVideoTrack(MediaStreamTrack):
+    """Encodes a moving picture live, like a browser: keyframes only at start and on request.
+
+    Browsers send a keyframe when they start and then only when asked (PLI/FIR); a
+    pre-encoded clip with a fixed GOP hides a receiver that never asks. Frames are VP8
+    ``av.Packet`` s (aiortc only packs them); wire the sender's keyframe requests to
+    :meth:`request_keyframe` (``media.aiortc_tap.intercept_keyframe_requests``).
+    """
+
+    kind = "video"
+
+    def __init__(self, *, width: int = 320, height: int = 240, fps: int = 30) -> None:
+        super().__init__()
+        codec: Any = av.CodecContext.create("libvpx", "w")
+        codec.width = width
+        codec.height = height
+        codec.pix_fmt = "yuv420p"
+        codec.time_base = fractions.Fraction(1, fps)
+        codec.bit_rate = 400_000
+        codec.gop_size = 1 << 30  # no periodic keyframes
+        codec.options = {"deadline": "realtime", "cpu-used": "8", "lag-in-frames": "0"}
+        self._codec = codec
+        self._width = width
+        self._height = height
+        self._interval = 1 / fps
+        self._chroma = bytes([128]) * ((width // 2) * (height // 2))
+        self._start: float | None = None
+        self._due = 0.0
+        self._force = True
+        self.sent = 0
+        self.keyframes_sent = 0
+        self.keyframe_requests = 0
+
+    def request_keyframe(self) -> None:
+        """Make the next frame a keyframe (what a browser does on PLI)."""
+        self.keyframe_requests += 1
+        self._force = True
+
+    async def recv(self) -> av.Packet[Any]:
+        """The next frame, encoded now, at its due time."""
+        if self.readyState != "live":
+            raise MediaStreamError
+        now = time.monotonic()
+        if self._start is None:
+            self._start = now
+        elif self._due - now > 0:
+            await asyncio.sleep(self._due - now)
+        # Like a camera, drop what could not be sent in time instead of catching up in a burst.
+        self._due = max(self._due + self._interval, time.monotonic())
+        frame = av.VideoFrame(self._width, self._height, "yuv420p")
+        frame.planes[0].update(_y_plane(self._width, self._height, self.sent))
+        frame.planes[1].update(self._chroma)
+        frame.planes[2].update(self._chroma)
+        frame.pts = self.sent
+        frame.time_base = self._codec.time_base
+        if self._force:
+            frame.pict_type = av.video.frame.PictureType.I
+            self._force = False
+        data = b"".join(bytes(p) for p in self._codec.encode(frame))
+        packet = av.Packet(data)
+        packet.pts = round((time.monotonic() - self._start) * 90000)
+        packet.time_base = fractions.Fraction(1, 90000)
+        if data and not data[0] & 0x01:
+            self.keyframes_sent += 1
+        self.sent += 1
+        return packet

@@ -50,8 +50,11 @@ def call_tracks(call: Call, media: MediaSessionPort) -> list[TrackSpec]:
     return tracks
 
 
-def make_recorder_factory(root: Path) -> RecorderFactory:
-    """Recordings of each call go to ``root/<call id>-<n>.webm`` (a new file per segment)."""
+def make_recorder_factory(root: Path, *, keyframe_retry: float = 0.5) -> RecorderFactory:
+    """Recordings of each call go to ``root/<call id>-<n>.webm`` (a new file per segment).
+
+    ``keyframe_retry``: seconds between keyframe requests while a video track waits for one.
+    """
     counters: dict[str, int] = {}
 
     async def factory(call: Call, media: MediaSessionPort) -> CallRecording | None:
@@ -66,6 +69,9 @@ def make_recorder_factory(root: Path) -> RecorderFactory:
             root / segment_key(call.id, counters[call.id], container),
             call_id=call.id,
             tracks=tracks,
+            # A recording starts mid-stream: its video tracks need keyframes, asked by PLI.
+            request_keyframe=getattr(media, "request_keyframe", None),
+            keyframe_retry=keyframe_retry,
         )
         await recorder.start()
         add_sink(recorder)

@@ -16,6 +16,7 @@ plays up to its last second; the page cache keeps what was written though the pr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fractions
 import hashlib
 import logging
@@ -102,6 +103,7 @@ class TrackResult:
     discarded: int  # late, duplicate, or video before the first keyframe
     start_seconds: float | None
     end_seconds: float | None
+    keyframe_requests: int = 0  # keyframes (PLI) asked of the sender while this track waited
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,7 @@ class RecordingResult:
                     "bytes": t.bytes,
                     "dropped": t.dropped,
                     "discarded": t.discarded,
+                    "keyframe_requests": t.keyframe_requests,
                 }
                 for t in self.tracks
             ],
@@ -169,6 +172,13 @@ class _Track:
     dropped: int = 0
     discarded: int = 0
     keyframe_seen: bool = False
+    # Event-loop side: video deltas are not queued until a keyframe is (a decodable track
+    # starts on one), and a keyframe is asked for meanwhile.
+    waiting_keyframe: bool = False
+    waiting_since: float = 0.0
+    last_request: float | None = None
+    keyframe_requests: int = 0
+    skipped: int = 0
     first_ms: int | None = None
     size: tuple[int, int] | None = None
     codec_private: bytes = b""
@@ -184,6 +194,10 @@ def vp8_dimensions(frame: bytes) -> tuple[int, int] | None:
     return (width, height) if width and height else None
 
 
+#: ``request_keyframe(participant_id)``: ask that participant's sender for a keyframe (PLI).
+KeyframeRequester = Callable[[str], object]
+
+
 class CallRecorder:
     """A ``media.session.PacketSink`` that remuxes one call's forwarded media into ``path``.
 
@@ -192,6 +206,11 @@ class CallRecorder:
     once every video track has shown a keyframe (its size comes from it) or ``header_wait``
     seconds after the first packet, whichever is first; packets are held in the muxing thread
     until then.
+
+    A video track can only start at a keyframe, and browsers send one only when asked. So
+    while a video track waits for one (from the start, and again after a queue overflow
+    drops a frame) its deltas are skipped and ``request_keyframe`` is called: at once when
+    the recording starts, then every ``keyframe_retry`` seconds until a keyframe arrives.
     """
 
     def __init__(
@@ -204,12 +223,16 @@ class CallRecorder:
         cluster_ms: int = 1000,
         header_wait: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
+        request_keyframe: KeyframeRequester | None = None,
+        keyframe_retry: float = 0.5,
     ) -> None:
         if not tracks:
             raise RecordingError("a recording needs at least one track", code="no_tracks")
         keys = [t.key for t in tracks]
         if len(set(keys)) != len(keys):
             raise RecordingError("a track is declared twice", code="duplicate_track")
+        if keyframe_retry <= 0:
+            raise ValueError("keyframe_retry must be positive")
         self.path = path
         self.call_id = call_id
         self.tracks: tuple[TrackSpec, ...] = tuple(tracks)
@@ -217,6 +240,9 @@ class CallRecorder:
         self._queue: queue.Queue[_Item | object] = queue.Queue(maxsize=queue_size)
         self._cluster_ms = cluster_ms
         self._header_wait = header_wait
+        self._request_keyframe = request_keyframe
+        self._keyframe_retry = keyframe_retry
+        self._retry_task: asyncio.Task[None] | None = None
         self._state = {t.key: _Track(t, TrackClock(_CLOCK_RATES[t.kind])) for t in tracks}
         self._started: float | None = None
         self._started_at: datetime | None = None
@@ -236,18 +262,64 @@ class CallRecorder:
         if state is None:
             self.unknown += 1
             return
+        keyframe = bool(packet.is_keyframe)
+        if state.waiting_keyframe and not keyframe:
+            state.skipped += 1
+            self._ask_keyframe(state, self._clock())
+            return
         item = _Item(
             key=state.spec.key,
             data=bytes(packet),
             rtp=int(packet.pts or 0),
             arrival=self._clock() - self._started,
-            keyframe=bool(packet.is_keyframe),
+            keyframe=keyframe,
         )
         try:
             self._queue.put_nowait(item)
         except queue.Full:
             self.dropped += 1
             state.dropped += 1
+            if state.spec.kind == "video":
+                # The deltas after a lost frame do not decode: restart at a keyframe.
+                self._wait_for_keyframe(state, self._clock())
+            return
+        if state.waiting_keyframe:
+            state.waiting_keyframe = False
+            logger.info(
+                "recording got a keyframe call_id=%s track=%s after=%.2fs requests=%d",
+                self.call_id,
+                state.spec.title,
+                self._clock() - state.waiting_since,
+                state.keyframe_requests,
+            )
+
+    def _wait_for_keyframe(self, state: _Track, now: float) -> None:
+        state.waiting_keyframe = True
+        state.waiting_since = now
+        state.last_request = None
+        self._ask_keyframe(state, now)
+
+    def _ask_keyframe(self, state: _Track, now: float) -> None:
+        """Ask the sender for a keyframe, at most once per ``keyframe_retry`` per track."""
+        if self._request_keyframe is None:
+            return
+        if state.last_request is not None and now - state.last_request < self._keyframe_retry:
+            return
+        state.last_request = now
+        state.keyframe_requests += 1
+        try:
+            self._request_keyframe(state.spec.participant_id)
+        except Exception:
+            logger.exception("keyframe request failed call_id=%s", self.call_id)
+
+    async def _retry_keyframes(self) -> None:
+        """Ask again while a video track waits, even when no delta arrives to prompt it."""
+        while self._accepting:
+            await asyncio.sleep(self._keyframe_retry)
+            now = self._clock()
+            for state in self._state.values():
+                if state.waiting_keyframe:
+                    self._ask_keyframe(state, now)
 
     @property
     def started_at(self) -> datetime | None:
@@ -266,6 +338,12 @@ class CallRecorder:
         )
         self._thread.start()
         self._accepting = True
+        now = self._clock()
+        for state in self._state.values():
+            if state.spec.kind == "video":
+                self._wait_for_keyframe(state, now)  # recording starts mid-stream: ask now
+        if self._request_keyframe is not None:
+            self._retry_task = asyncio.get_running_loop().create_task(self._retry_keyframes())
         logger.info("recording started call_id=%s path=%s", self.call_id, self.path)
 
     async def stop(self) -> RecordingResult:
@@ -275,6 +353,10 @@ class CallRecorder:
         if self._thread is None or self._started_at is None:
             raise RecordingError("the recording was never started", code="not_started")
         self._accepting = False
+        if self._retry_task is not None:
+            self._retry_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._retry_task
         # The queue may be full; the muxing thread drains it, so wait for room off the loop.
         await asyncio.to_thread(self._queue.put, _STOP)
         await asyncio.to_thread(self._thread.join)
@@ -299,7 +381,8 @@ class CallRecorder:
                     packets=s.packets,
                     bytes=s.octets,
                     dropped=s.dropped,
-                    discarded=s.discarded,
+                    discarded=s.discarded + s.skipped,
+                    keyframe_requests=s.keyframe_requests,
                     start_seconds=None if s.first_ms is None else s.first_ms / 1000,
                     end_seconds=s.clock.last_ms / 1000 if s.packets else None,
                 )

@@ -190,7 +190,9 @@ def _recorder(settings: Settings) -> RecorderFactory | None:
         return None
     from recording.service import make_recorder_factory
 
-    return make_recorder_factory(settings.recordings_dir)
+    return make_recorder_factory(
+        settings.recordings_dir, keyframe_retry=settings.recording_keyframe_retry_seconds
+    )
 
 
 def media_session_factory(
