@@ -67,6 +67,19 @@ Timestamp = Annotated[
 ]
 
 
+def json_integers(value: Any) -> Any:
+    """Floats with no fraction become ints: JSON Schema counts ``2.0`` as an integer, pydantic's
+    strict mode (used for bodies and socket payloads, so ``0`` is not ``false`` and ``"5"`` is
+    not ``5``) does not."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [json_integers(v) for v in value]
+    if isinstance(value, dict):
+        return {k: json_integers(v) for k, v in value.items()}
+    return value
+
+
 def _check_bounds(model: type[BaseModel]) -> None:
     """Refuse to define a model with an integer that could overflow a 32-bit column."""
     properties = model.model_json_schema().get("properties", {})

@@ -81,21 +81,9 @@ async def parse_body(request: web.Request, model: type[ModelT]) -> ModelT:
     try:
         # JSON types as the OpenAPI document states them: `0` is not `false` and `"5"` is not
         # `5` (pydantic's lax mode would coerce both), but `2.0` is the integer 2.
-        return model.model_validate(json_integers(data), strict=True)
+        return model.model_validate(m.json_integers(data), strict=True)
     except ValidationError as exc:
         raise Unprocessable(validation_detail(exc), code="invalid") from exc
-
-
-def json_integers(value: Any) -> Any:
-    """Floats with no fraction become ints: JSON Schema counts ``2.0`` as an integer, pydantic's
-    strict mode does not."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, list):
-        return [json_integers(v) for v in value]
-    if isinstance(value, dict):
-        return {k: json_integers(v) for k, v in value.items()}
-    return value
 
 
 def parse_query(request: web.Request, model: type[ModelT]) -> ModelT:

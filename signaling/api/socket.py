@@ -82,7 +82,8 @@ def parse(model: type[ModelT], data: Any) -> ModelT:
     if not isinstance(data, dict):
         raise InterviewError("the payload must be a JSON object", code="invalid")
     try:
-        return model.model_validate(data)
+        # the JSON types events.py (and the generated web types) state: 0 is not false
+        return model.model_validate(m.json_integers(data), strict=True)
     except ValidationError as exc:
         raise InterviewError(validation_detail(exc), code="invalid") from exc
 

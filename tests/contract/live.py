@@ -62,6 +62,10 @@ def live_server(settings: Settings) -> Iterator[LiveServer]:
             ready["error"] = exc
             started.set()
         finally:
+            pending = asyncio.all_tasks(loop)
+            for task in pending:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             loop.close()
 
     thread = threading.Thread(target=main, name="live-server", daemon=True)
