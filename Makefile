@@ -41,6 +41,7 @@ sysdeps:
 	  command -v chromium >/dev/null || missing="$$missing chromium"; \
 	  command -v ffprobe >/dev/null || missing="$$missing ffmpeg"; \
 	  command -v turnserver >/dev/null || missing="$$missing coturn"; \
+	  command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	  if [ -n "$$missing" ]; then \
 	    if [ "$$(id -u)" = 0 ]; then \
 	      echo "installing:$$missing"; \

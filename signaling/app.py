@@ -49,6 +49,7 @@ from signaling.routing import InMemoryCallRouter
 from signaling.service import ThreadService
 from signaling.settings import Settings
 from signaling.store.audit import SqlAuditStore
+from signaling.store.leases import SqlNodeLeases
 from signaling.store.meetings import SqlMeetingStore
 from signaling.store.migrate import upgrade
 from signaling.store.sql import SqlStore, make_engine
@@ -181,7 +182,9 @@ def _router(settings: Settings) -> CallRouter:
     if settings.redis_url:
         from signaling.store.redis import RedisCallRouter
 
-        return RedisCallRouter(settings.redis_url, settings.node_id)
+        return RedisCallRouter(
+            settings.redis_url, settings.node_id, claim_ttl=settings.node_lease_seconds
+        )
     return InMemoryCallRouter(settings.node_id)
 
 
@@ -213,6 +216,32 @@ def media_session_factory(
         return session
 
     return factory
+
+
+async def _recover_recordings(
+    settings: Settings,
+    store: SqlStore,
+    notifier: SocketNotifier,
+    background: set[asyncio.Task[None]],
+) -> None:
+    """Start-up sweep: recordings a killed process left unfinished are finished, hashed and
+    attached to their call (record, audit chain, a ``recording`` message), before the call is
+    closed, so its record lists them (see ``recording.recovery.recover_cut_recordings``)."""
+    from recording.recovery import recover_cut_recordings
+    from signaling.service import message_json
+
+    async def attach(call_id: str, segment: dict[str, Any]) -> bool:
+        attached = await store.add_recording_segment(call_id, segment)
+        if attached is None:
+            return False
+        call, message = attached
+        await notifier.to_thread(call.thread_id, "message:new", message_json(message))
+        return True
+
+    for segment in await recover_cut_recordings(settings.recordings_dir, store.get_call, attach):
+        task = asyncio.create_task(_composite_later(settings, segment))
+        background.add(task)
+        task.add_done_callback(background.discard)
 
 
 async def _metrics(request: web.Request) -> web.Response:
@@ -299,6 +328,9 @@ def create_app(
         ring_timeout=settings.ring_timeout_seconds,
         peer_lost_seconds=settings.peer_lost_seconds,
         consultation_minutes=settings.consultation_notice_minutes,
+        leases=SqlNodeLeases(store),
+        lease_seconds=settings.node_lease_seconds,
+        lease_renew_seconds=settings.node_lease_renew_seconds,
     )
     context.extras["calls"] = calls
     app[CALLS] = calls
@@ -320,6 +352,8 @@ def create_app(
 
     add_static_routes(app)
 
+    background: set[asyncio.Task[None]] = set()
+
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         await asyncio.to_thread(settings.data_dir.mkdir, parents=True, exist_ok=True)
         await upgrade(settings.sqlalchemy_url)
@@ -331,10 +365,13 @@ def create_app(
         if settings.jwt_jwks_url:
             refresher = asyncio.create_task(_refresh_jwks(context.auth))
         await start_server(sio)
+        await calls.start_lease()  # before any call is taken or recovered
+        await _recover_recordings(settings, store, notifier, background)
         await calls.router.start(calls.handle_remote)
         recovered = await calls.recover()
         if recovered:
             logger.info("closed %d call(s) left open by a previous process", recovered)
+        calls.start_background()
         retention = asyncio.create_task(_retention_loop(settings, app[AUDIT_STORE], store))
         http = aiohttp.ClientSession()
         meetings.provider = provider_factory(settings, http)
