@@ -16,6 +16,7 @@ from redis.exceptions import RedisError
 
 from signaling.domain.ports import RemoteHandler
 from signaling.errors import SignalingError, SignalingTimeout, Unavailable
+from signaling.ratelimit import InMemoryRateLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,12 @@ return wait
 
 
 class RedisRateLimiter:
-    """The RateLimiter port over Redis, so a user's budget is shared by every node."""
+    """The RateLimiter port over Redis, so a user's budget is shared by every node.
+
+    While Redis is unreachable (down, restarting) each node limits with its own in-memory
+    buckets of the same size, so chat keeps working under the same per-node limit instead of
+    failing every send.
+    """
 
     def __init__(
         self, url: str, per_minute: float, burst: int, *, prefix: str = "interview:rl:"
@@ -54,13 +60,24 @@ class RedisRateLimiter:
         self._burst = max(burst, 1)
         self._prefix = prefix
         self._script = self._redis.register_script(_BUCKET_LUA)
+        self._local = InMemoryRateLimiter(per_minute, burst)
+        self._degraded = False
 
     async def hit(self, key: str) -> float | None:
-        wait_ms = int(
-            await self._script(
-                keys=[self._prefix + key], args=[self._rate, self._burst, time.time()]
+        try:
+            wait_ms = int(
+                await self._script(
+                    keys=[self._prefix + key], args=[self._rate, self._burst, time.time()]
+                )
             )
-        )
+        except (RedisError, OSError) as exc:
+            if not self._degraded:
+                logger.warning("rate limits fall back to this node's memory: Redis %s", exc)
+                self._degraded = True
+            return await self._local.hit(key)
+        if self._degraded:
+            logger.info("rate limits shared through Redis again")
+            self._degraded = False
         return None if wait_ms == 0 else wait_ms / 1000.0
 
     async def close(self) -> None:

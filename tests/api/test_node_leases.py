@@ -368,3 +368,17 @@ async def test_an_unreachable_redis_is_a_503_not_a_crash() -> None:
             assert caught.value.status == 503 and caught.value.code == "router_unavailable"
     finally:
         await router.close()
+
+
+async def test_rate_limits_fall_back_to_memory_while_redis_is_down() -> None:
+    from signaling.store.redis import RedisRateLimiter
+    from tests.chaos.conftest import free_port
+
+    limiter = RedisRateLimiter(f"redis://127.0.0.1:{free_port()}/0", per_minute=60, burst=3)
+    try:
+        allowed = [await limiter.hit("u1") for _ in range(3)]
+        assert allowed == [None, None, None]  # chat goes on (it failed every send before)
+        wait = await limiter.hit("u1")
+        assert wait is not None and wait > 0  # still limited, per node
+    finally:
+        await limiter.close()

@@ -59,6 +59,7 @@ class ChaosCounts:
     message_duplicates: int = 0
     messages_lost: int = 0
     seq_gaps: int = 0
+    messages_during_redis_outage: int = 0
     recordings: int = 0
     recordings_listed: int = 0
     recordings_hashed: int = 0
@@ -73,7 +74,8 @@ class ChaosCounts:
             f"lost {self.lost}",
             f"messages acknowledged {self.messages_acked}, stored {self.messages_stored}, "
             f"duplicates {self.message_duplicates}, lost {self.messages_lost}, "
-            f"seq gaps {self.seq_gaps}",
+            f"seq gaps {self.seq_gaps}; acknowledged while Redis was down "
+            f"{self.messages_during_redis_outage}",
             f"recordings cut by SIGKILL {self.recordings}, listed {self.recordings_listed}, "
             f"hashed {self.recordings_hashed}",
             f"new calls in the same thread after a crash {self.new_calls_after_crash}; "

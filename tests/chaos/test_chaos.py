@@ -294,8 +294,10 @@ async def test_restart_redis_mid_call_and_mid_chat(
     talkers = [asyncio.create_task(talk(client, "c1")), asyncio.create_task(talk(freelancer, "f1"))]
     await wait_until(lambda: len(chat.acked) >= 10, within=30)
     cluster.redis.kill()  # every key is gone: claims, call owners, rate buckets
-    await asyncio.sleep(1.0)
+    down = len(chat.acked)
+    await asyncio.sleep(1.5)
     before = len(chat.acked)
+    counts.messages_during_redis_outage += before - down
     cluster.redis.start()
     await wait_until(lambda: len(chat.acked) >= before + 20, within=60)
     stop.set()
