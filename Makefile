@@ -40,6 +40,7 @@ sysdeps:
 	@missing=""; \
 	  command -v chromium >/dev/null || missing="$$missing chromium"; \
 	  command -v ffprobe >/dev/null || missing="$$missing ffmpeg"; \
+	  command -v mkvmerge >/dev/null || missing="$$missing mkvtoolnix"; \
 	  command -v turnserver >/dev/null || missing="$$missing coturn"; \
 	  command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	  if [ -n "$$missing" ]; then \
