@@ -421,3 +421,55 @@ def test_sigkill_mid_call_leaves_a_playable_file(tmp_path: Path) -> None:
     # Plays up to the last couple of seconds: one cluster (1 s) plus interleaving (0.5 s).
     assert last_video > 5.0 - 2.5 and video_frames > 60, (last_video, video_frames)
     assert last_audio > 5.0 - 2.5 and audio_frames > 100, (last_audio, audio_frames)
+
+
+async def test_waiting_video_asks_for_keyframes_until_one_arrives(
+    tmp_path: Path, clip: Clip
+) -> None:
+    """Browsers send keyframes only when asked: the recorder asks at start, again while it
+    waits (on deltas and on a timer when nothing arrives), and after an overflow."""
+    video = clip[0]
+    deltas = [(i, data) for i, (data, key) in enumerate(video) if not key]
+    keyframes = [(i, data) for i, (data, key) in enumerate(video) if key and i > 0]
+    asked: list[str] = []
+    clock = FakeClock()
+    rec = CallRecorder(
+        tmp_path / "k.webm",
+        call_id="call-1",
+        tracks=tracks("c1", kinds=("video",)),
+        clock=clock,
+        request_keyframe=asked.append,
+        keyframe_retry=0.05,
+        queue_size=8,
+    )
+    await rec.start()
+    assert asked == ["c1"]  # at once when the recording starts
+
+    def send(i: int, data: bytes, key: bool) -> None:
+        rec.on_packet("c1", "video", packet(data, 1234 + i * 3000, VIDEO_TB, key))
+
+    send(*deltas[0], False)
+    assert asked == ["c1"]  # asked just now: not again within keyframe_retry
+    clock.now += 0.1
+    send(*deltas[1], False)
+    assert asked == ["c1"] * 2  # a delta while still waiting: ask again
+    clock.now += 0.1
+    for _ in range(100):  # nothing arrives: the timer asks again
+        await asyncio.sleep(0.02)
+        if len(asked) == 3:
+            break
+    assert asked == ["c1"] * 3
+    i, data = keyframes[0]
+    send(i, data, True)
+    clock.now += 1.0
+    await asyncio.sleep(0.2)
+    for j, delta in deltas:
+        if j > i:
+            send(j, delta, False)  # no await: the queue of 8 overflows and drops video
+    assert asked[3:] == ["c1"], "a dropped video frame must restart at a keyframe, asked for"
+    result = await rec.stop()
+    (track,) = result.tracks
+    assert track.keyframe_requests == 4 and track.dropped > 0
+    with av.open(str(tmp_path / "k.webm")) as container:
+        first = next(iter(container.demux(container.streams.video[0])))
+        assert first.is_keyframe  # the track starts at the keyframe; deltas before it skipped
