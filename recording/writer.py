@@ -46,6 +46,7 @@ _WEBM_CODECS = frozenset({"opus", "vp8"})
 _CODEC_IDS = {"vp8": "V_VP8", "h264": "V_MPEG4/ISO/AVC", "opus": "A_OPUS"}
 _STOP = object()
 _IDLE_FLUSH = 0.25  # seconds without packets before the open cluster is written out
+_WAIT_WARNING = 5.0  # seconds a video track may wait for a keyframe before a warning is logged
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,7 @@ class _Track:
     waiting_since: float = 0.0
     last_request: float | None = None
     keyframe_requests: int = 0
+    wait_reported: bool = False
     skipped: int = 0
     first_ms: int | None = None
     size: tuple[int, int] | None = None
@@ -296,6 +298,7 @@ class CallRecorder:
     def _wait_for_keyframe(self, state: _Track, now: float) -> None:
         state.waiting_keyframe = True
         state.waiting_since = now
+        state.wait_reported = False
         state.last_request = None
         self._ask_keyframe(state, now)
 
@@ -320,6 +323,16 @@ class CallRecorder:
             for state in self._state.values():
                 if state.waiting_keyframe:
                     self._ask_keyframe(state, now)
+                    if not state.wait_reported and now - state.waiting_since >= _WAIT_WARNING:
+                        state.wait_reported = True
+                        logger.warning(
+                            "recording still waits for a keyframe call_id=%s track=%s "
+                            "after=%.1fs requests=%d",
+                            self.call_id,
+                            state.spec.title,
+                            now - state.waiting_since,
+                            state.keyframe_requests,
+                        )
 
     @property
     def started_at(self) -> datetime | None:
