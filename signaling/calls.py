@@ -734,10 +734,61 @@ class CallService:
         node id): other nodes may have closed our calls, so end them here too (no second
         record is written), then take a fresh lease."""
         logger.error("node lease lost node_id=%s; ending this node's calls", self.node_id)
-        await self._end_all()
         assert self.leases is not None
+        for active in list(self._by_id.values()):
+            async with active.lock:
+                if active.call.is_final:
+                    continue
+                if await self.leases.open_call(active.call.id) is None:
+                    await self._drop_swept(active)
+                    continue
+                try:
+                    call, event = active.call.end(EndReason.SERVER_SHUTDOWN, self.clock())
+                except InterviewError:
+                    continue
+                await self._apply(active, call, event)
         self.incarnation = str(uuid.uuid4())
         await self.leases.acquire(self.node_id, self.incarnation, self.lease_seconds)
+
+    async def _drop_swept(self, active: ActiveCall) -> None:
+        """Another node closed this call (record and ``call.ended`` written) while our lease
+        had lapsed: attach what we were recording to that record, tell the parties, and let
+        go of the call here without a second record or end event."""
+        call = active.call
+        now = self.clock()
+        recorder, active.recorder = active.recorder, None
+        if recorder is not None:
+            try:
+                result = await recorder.stop()
+            except Exception:
+                logger.exception("recording failed to finalise call_id=%s", call.id)
+                result = {}
+            if "key" in result:
+                started = (call.recording or {}).get("started_at")
+                segment = {"started_at": started, "stopped_at": now.isoformat(), **result}
+                attached = await self.store.add_recording_segment(call.id, segment)
+                if attached is not None:
+                    await self.notifier.to_thread(
+                        call.thread_id, "message:new", message_json(attached[1])
+                    )
+                if self.on_recording_saved is not None:
+                    _ = self._spawn(None, self.on_recording_saved(dict(result)))
+        if active.media is not None:
+            try:
+                await active.media.close()
+            except Exception:
+                logger.exception("media close failed call_id=%s", call.id)
+        for task in [*active.tasks, *active.lost_timers.values()]:
+            task.cancel()
+        self._by_id.pop(call.id, None)
+        if self._by_thread.get(call.thread_id) == call.id:
+            del self._by_thread[call.thread_id]
+        try:
+            active.call, _ = call.end(EndReason.SERVER_SHUTDOWN, now)
+        except InterviewError:
+            return
+        await self._broadcast(active.call)
+        logger.warning("dropped a call another node closed call_id=%s", call.id)
 
     async def _end_all(self) -> None:
         for active in list(self._by_id.values()):

@@ -167,6 +167,13 @@ class CallStore(Protocol):
         expect_snapshot: str | None = None,
     ) -> Message | None: ...
 
+    async def add_recording_segment(
+        self, call_id: str, segment: dict[str, Any]
+    ) -> tuple[Call, Message] | None:
+        """Attach a segment to a call (snapshot, and record if written) with its audit event
+        and a ``recording`` message; None if unknown or already attached."""
+        ...
+
 
 @dataclass(frozen=True)
 class OpenCall:

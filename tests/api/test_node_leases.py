@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from signaling.api.recordings import recordings_of
 from signaling.auth import Principal
 from signaling.calls import CallService
 from signaling.domain.calls import CallState
@@ -46,7 +47,9 @@ class Cluster:
         self.stores: list[SqlStore] = []
         self.routers: list[Any] = []
 
-    def node(self, node_id: str, *, lease: float = 30.0) -> CallService:
+    def node(
+        self, node_id: str, *, lease: float = 30.0, recorder_factory: Any = None
+    ) -> CallService:
         store = SqlStore(make_engine(self.database_url))  # one engine per node, like a process
         self.stores.append(store)
         router: Any
@@ -67,6 +70,7 @@ class Cluster:
             leases=SqlNodeLeases(store),
             lease_seconds=lease,
             lease_renew_seconds=lease / 3,
+            recorder_factory=recorder_factory,
         )
 
     async def close(self) -> None:
@@ -90,6 +94,18 @@ async def cluster(database_url: str, shared_redis: str | None) -> AsyncIterator[
     c = Cluster(database_url, shared_redis)
     yield c
     await c.close()
+
+
+class InMemoryRecording:
+    """The CallRecording port without a file: what stop() reports for a segment."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.stopped = False
+
+    async def stop(self) -> dict[str, Any]:
+        self.stopped = True
+        return {"key": self.key, "sha256": "ab" * 32, "bytes": 1234, "duration_seconds": 2.0}
 
 
 def crash(service: CallService) -> None:
@@ -241,10 +257,19 @@ async def test_a_node_that_lost_its_lease_ends_its_calls_without_a_second_record
 ) -> None:
     if cluster.redis_url is None:
         pytest.skip("several nodes share PostgreSQL and Redis (SQLite belongs to one process)")
-    stalled = cluster.node("stalled", lease=1.0)
+    recordings: list[InMemoryRecording] = []
+
+    async def record(call: Any, media: Any) -> InMemoryRecording:
+        recordings.append(InMemoryRecording(f"{call.id}-1.webm"))
+        return recordings[-1]
+
+    stalled = cluster.node("stalled", lease=1.0, recorder_factory=record)
     await stalled.start_lease()
     thread_id = await new_thread(stalled)
     call_id = await connected_call(stalled, thread_id)
+    for who in (CLIENT, FREELANCER):
+        await stalled.consent(who, call_id, True)
+    assert len(recordings) == 1
     sweeper = cluster.node("sweeper", lease=30.0)
     await sweeper.start_lease()
     for _ in range(100):
@@ -256,6 +281,12 @@ async def test_a_node_that_lost_its_lease_ends_its_calls_without_a_second_record
     assert call_id not in stalled._by_id
     records = await call_records(sql(sweeper), thread_id)
     assert [r["call_id"] for r in records] == [call_id]
+    assert await ended_events(sql(sweeper), thread_id, call_id) == 1  # no second end either
+    # What it was recording is stopped and attached to the record the sweeper wrote.
+    assert recordings[0].stopped
+    listed = await recordings_of(sql(sweeper), thread_id=thread_id)
+    assert [(r["key"], r["sha256"]) for r in listed] == [(f"{call_id}-1.webm", "ab" * 32)]
+    assert (await sweeper.store.verify_chain(thread_id)).ok
     assert await stalled.leases.renew(stalled.node_id, stalled.incarnation, 1.0)  # type: ignore[union-attr]
 
 
