@@ -16,6 +16,7 @@ from signaling.api.call_events import register_call_events
 from signaling.api.context import CTX, AppContext, signing_key_middleware
 from signaling.api.meetings import MEETING_ROUTES, MEETINGS
 from signaling.api.openapi import build_openapi
+from signaling.api.presence import PRESENCE_ROUTES, READS, register_presence_events
 from signaling.api.problems import problem_middleware
 from signaling.api.proofs import (
     AUDIT_KEY,
@@ -52,6 +53,7 @@ from signaling.store.audit import SqlAuditStore
 from signaling.store.leases import SqlNodeLeases
 from signaling.store.meetings import SqlMeetingStore
 from signaling.store.migrate import upgrade
+from signaling.store.reads import SqlReadStore
 from signaling.store.sql import SqlStore, make_engine
 
 logger = logging.getLogger(__name__)
@@ -306,6 +308,9 @@ def create_app(
 
     app[AUDIT_STORE] = SqlAuditStore(store.engine)
     routes = [*ROUTES, *AUDIT_ROUTES, *PROOF_ROUTES, *RECORDING_ROUTES, *MEETING_ROUTES]
+    routes += PRESENCE_ROUTES
+    app[READS] = SqlReadStore(store)
+    register_presence_events(edge, app[READS])
     app[AUDIT_KEY] = AuditKey()
     app[PUBLISHER] = _tree_head_publisher(settings, store, app[AUDIT_KEY])
     app[LIVE_LOG] = app[PUBLISHER].live

@@ -146,6 +146,18 @@ def limits_from_settings(settings: Settings, factory: LimiterFactory = in_memory
                 s.call_media_burst,
                 "you are changing mute/camera too fast; wait a moment",
             ),
+            Limit(
+                "typing",
+                s.typing_rate_per_minute,
+                s.typing_burst,
+                "you are sending typing notices too fast; wait a moment",
+            ),
+            Limit(
+                "policy_preview",
+                s.policy_preview_rate_per_minute,
+                s.policy_preview_burst,
+                "too many previews; wait a moment",
+            ),
             Limit("case", s.case_rate_per_minute, s.case_burst, "too many reports; try later"),
             Limit(
                 "meeting",

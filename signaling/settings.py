@@ -62,6 +62,10 @@ class Settings:
     thread_join_page_size: int = 200  # messages per thread:join ack (then `has_more`)
     call_media_rate_per_minute: float = 60.0
     call_media_burst: int = 10
+    typing_rate_per_minute: float = 30.0  # thread:typing events (relayed, never stored)
+    typing_burst: int = 5
+    policy_preview_rate_per_minute: float = 60.0  # the composer's contact-details warning
+    policy_preview_burst: int = 20
     case_rate_per_minute: float = 0.2  # reports/cases opened: 12 an hour
     case_burst: int = 5
     meeting_rate_per_minute: float = 0.2  # Zoom meetings created: 12 an hour

@@ -97,6 +97,22 @@ CLIENT_EVENTS: tuple[ClientEvent, ...] = (
         "Mute / camera state, relayed to the other party as `call:media`. Limited per user "
         "(INTERVIEW_CALL_MEDIA_RATE_PER_MINUTE).",
     ),
+    ClientEvent(
+        "thread:read",
+        m.ThreadRead,
+        "{ok, read: {thread_id, user_id, delivered_seq, read_seq}}",
+        "Read receipts: the highest seq this party's client received (`delivered_seq`) and "
+        "saw (`read_seq`). Marks only move forward, are capped at the thread's last seq, and "
+        "are stored (`GET /api/activity` returns them after a reload); the thread gets "
+        "`thread:read`. Parties only.",
+    ),
+    ClientEvent(
+        "thread:typing",
+        m.ThreadTyping,
+        "{ok}",
+        "The party is typing; relayed to the thread's other sockets as `thread:typing`, never "
+        "stored. Limited per user (INTERVIEW_TYPING_RATE_PER_MINUTE).",
+    ),
 )
 
 SERVER_EVENTS: tuple[ServerEvent, ...] = (
@@ -109,6 +125,8 @@ SERVER_EVENTS: tuple[ServerEvent, ...] = (
         "even when the thread is not open.",
     ),
     ServerEvent("call:media", "CallMediaState", "The other party muted/unmuted."),
+    ServerEvent("thread:read", "ReadMark", "A party's read receipt moved forward."),
+    ServerEvent("thread:typing", "Typing", "A party is typing (sent at most every few seconds)."),
     ServerEvent(
         "call:notice",
         "CallNotice",

@@ -279,3 +279,19 @@ class CounterSchedule(Strict):
 
 class CancelSchedule(Strict):
     reason: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+class ThreadRead(Strict):
+    """``thread:read``: the highest seq this party's client received and the highest seen."""
+
+    thread_id: Id
+    delivered_seq: Seq = 0
+    read_seq: Seq = 0
+
+
+class ThreadTyping(Strict):
+    thread_id: Id
+
+
+class PolicyPreview(Strict):
+    text: Annotated[str, StringConstraints(max_length=10_000)]

@@ -155,6 +155,49 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
     ),
     "IceServer": _obj({"urls": _array(STR), "username": STR, "credential": STR}, required=["urls"]),
     "IceServers": _obj({"ice_servers": _array(ref("IceServer")), "ttl_seconds": INT}),
+    "ReadMark": _obj(
+        {
+            "thread_id": STR,
+            "user_id": STR,
+            "delivered_seq": {"type": "integer", "minimum": 0},
+            "read_seq": {"type": "integer", "minimum": 0},
+        }
+    ),
+    "Typing": _obj({"thread_id": STR, "user_id": STR}),
+    "ThreadActivity": _obj(
+        {
+            "thread_id": STR,
+            "last_message": _nullable(
+                _obj(
+                    {
+                        "seq": INT,
+                        "author_id": STR,
+                        "kind": STR,
+                        "preview": STR,
+                        "created_at": TIME,
+                    }
+                )
+            ),
+            "unread": {"type": "integer", "minimum": 0},
+            "reads": _array(
+                _obj(
+                    {
+                        "user_id": STR,
+                        "delivered_seq": {"type": "integer", "minimum": 0},
+                        "read_seq": {"type": "integer", "minimum": 0},
+                    }
+                )
+            ),
+        }
+    ),
+    "ThreadActivityList": _obj({"threads": _array(ref("ThreadActivity"))}),
+    "PolicyPreviewResult": _obj(
+        {
+            "action": _nullable({"type": "string", "enum": ["block", "redact", "warn"]}),
+            "labels": _array(STR),
+            "warning": STR,
+        }
+    ),
     "CallRecord": _obj(
         {
             "call_id": STR,
@@ -399,6 +442,8 @@ RESPONSES: dict[str, Responses] = {
     "send_message": _created("Message", replay=True),
     "set_stage": _ok("Thread"),
     "get_ice_servers": _ok("IceServers"),
+    "thread_activity": _ok("ThreadActivityList"),
+    "policy_preview": _ok("PolicyPreviewResult"),
     "search_calls": _ok("CallPage"),
     "export_calls": Responses(
         {200: {**_bytes("text/csv"), **_bytes("application/x-ndjson")}},

@@ -37,7 +37,11 @@ MAX_FRAME_BYTES = 96 * 1024
 
 # Events with a limit of their own (a name in signaling.ratelimit.Limits), besides the
 # ``socket_event`` limit every event counts against.
-EVENT_LIMITS: dict[str, str] = {"thread:join": "thread_join", "call:media": "call_media"}
+EVENT_LIMITS: dict[str, str] = {
+    "thread:join": "thread_join",
+    "call:media": "call_media",
+    "thread:typing": "typing",
+}
 
 
 def refusal(code: str, reason: str) -> socketio.exceptions.ConnectionRefusedError:

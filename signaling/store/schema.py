@@ -191,6 +191,17 @@ zoom_meetings = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+# Read receipts: per party, the highest seq their client received and the highest they saw.
+thread_reads = Table(
+    "thread_reads",
+    metadata,
+    Column("thread_id", String(36), ForeignKey("threads.id"), primary_key=True),
+    Column("user_id", String(128), primary_key=True),
+    Column("delivered_seq", Integer, nullable=False),
+    Column("read_seq", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
 # A node holds its calls under a lease it renews; a call whose node's lease expired (or is
 # absent) is closed by any live node (see signaling.store.leases and CallService.sweep).
 node_leases = Table(

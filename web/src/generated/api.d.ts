@@ -604,6 +604,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per thread: last message, unread count, read receipts */
+        get: operations["thread_activity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/threads/{thread_id}/policy-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What the contact guard would do with a draft (nothing is sent or stored) */
+        post: operations["policy_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -871,6 +905,16 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /** PolicyPreview */
+        PolicyPreview: {
+            /** Text */
+            text: string;
+        };
+        PolicyPreviewResult: {
+            action: ("block" | "redact" | "warn") | null;
+            labels: string[];
+            warning: string;
+        };
         /** @description RFC 9457 problem details, with a machine-readable `code` extension. */
         Problem: {
             /** Format: uri-reference */
@@ -898,6 +942,12 @@ export interface components {
             slots: components["schemas"]["SlotIn"][];
             /** Timezone */
             timezone: string;
+        };
+        ReadMark: {
+            thread_id: string;
+            user_id: string;
+            delivered_seq: number;
+            read_seq: number;
         };
         Recording: {
             key: string;
@@ -1009,6 +1059,26 @@ export interface components {
             contract_started_at: string | null;
             last_seq: number;
         };
+        ThreadActivity: {
+            thread_id: string;
+            last_message: {
+                seq: number;
+                author_id: string;
+                kind: string;
+                preview: string;
+                /** Format: date-time */
+                created_at: string;
+            } | null;
+            unread: number;
+            reads: {
+                user_id: string;
+                delivered_seq: number;
+                read_seq: number;
+            }[];
+        };
+        ThreadActivityList: {
+            threads: components["schemas"]["ThreadActivity"][];
+        };
         ThreadList: {
             threads: components["schemas"]["Thread"][];
         };
@@ -1040,6 +1110,10 @@ export interface components {
             timestamp: number;
             signature: string;
             key_id: string;
+        };
+        Typing: {
+            thread_id: string;
+            user_id: string;
         };
         /** UpdateCase */
         UpdateCase: {
@@ -2394,6 +2468,67 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    thread_activity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadActivityList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    policy_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyPreview"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyPreviewResult"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
             422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
         };

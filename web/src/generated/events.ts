@@ -55,6 +55,18 @@ export interface CallMedia {
   video: boolean;
 }
 
+/** The `thread:read` payload. */
+export interface ThreadRead {
+  thread_id: string;
+  delivered_seq?: number;
+  read_seq?: number;
+}
+
+/** The `thread:typing` payload. */
+export interface ThreadTyping {
+  thread_id: string;
+}
+
 /** Client → server events and their payloads (each has an ack). */
 export interface ClientEvents {
   "thread:join": ThreadJoin;
@@ -69,6 +81,8 @@ export interface ClientEvents {
   "rtc:candidate": RtcCandidate;
   "call:consent": CallConsent;
   "call:media": CallMedia;
+  "thread:read": ThreadRead;
+  "thread:typing": ThreadTyping;
 }
 
 /** Server → client events and their payloads. */
@@ -77,10 +91,12 @@ export interface ServerEvents {
   "thread:new": Schemas["Thread"];
   "call:state": Schemas["CallState"];
   "call:media": Schemas["CallMediaState"];
+  "thread:read": Schemas["ReadMark"];
+  "thread:typing": Schemas["Typing"];
   "call:notice": Schemas["CallNotice"];
 }
 
-export const CLIENT_EVENTS = ["thread:join", "message:send", "call:start", "call:accept", "call:decline", "call:cancel", "call:hangup", "rtc:offer", "rtc:restart", "rtc:candidate", "call:consent", "call:media"] as const;
+export const CLIENT_EVENTS = ["thread:join", "message:send", "call:start", "call:accept", "call:decline", "call:cancel", "call:hangup", "rtc:offer", "rtc:restart", "rtc:candidate", "call:consent", "call:media", "thread:read", "thread:typing"] as const;
 
 export type ClientEventName = keyof ClientEvents;
 export type ServerEventName = keyof ServerEvents;
