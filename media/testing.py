@@ -201,7 +201,16 @@ class LiveVideoTrack(MediaStreamTrack):
 
     kind = "video"
 
-    def __init__(self, *, width: int = 320, height: int = 240, fps: int = 30) -> None:
+    def __init__(
+        self,
+        *,
+        width: int = 320,
+        height: int = 240,
+        fps: int = 30,
+        lose_first_keyframe: bool = False,
+    ) -> None:
+        """``lose_first_keyframe``: the stream starts with deltas, as when its first keyframe
+        was lost on the way (the receiver must ask for another)."""
         super().__init__()
         codec: Any = av.CodecContext.create("libvpx", "w")
         codec.width = width
@@ -219,6 +228,7 @@ class LiveVideoTrack(MediaStreamTrack):
         self._start: float | None = None
         self._due = 0.0
         self._force = True
+        self._lose_first_keyframe = lose_first_keyframe
         self.sent = 0
         self.keyframes_sent = 0
         self.keyframe_requests = 0
@@ -239,6 +249,20 @@ class LiveVideoTrack(MediaStreamTrack):
             await asyncio.sleep(self._due - now)
         # Like a camera, drop what could not be sent in time instead of catching up in a burst.
         self._due = max(self._due + self._interval, time.monotonic())
+        data = self._encode()
+        if self._lose_first_keyframe:
+            self._lose_first_keyframe = False
+            self.sent += 1
+            data = self._encode()  # the keyframe above never leaves: deltas follow
+        packet = av.Packet(data)
+        packet.pts = round((time.monotonic() - self._start) * 90000)
+        packet.time_base = fractions.Fraction(1, 90000)
+        if data and not data[0] & 0x01:
+            self.keyframes_sent += 1
+        self.sent += 1
+        return packet
+
+    def _encode(self) -> bytes:
         frame = av.VideoFrame(self._width, self._height, "yuv420p")
         frame.planes[0].update(_y_plane(self._width, self._height, self.sent))
         frame.planes[1].update(self._chroma)
@@ -248,11 +272,4 @@ class LiveVideoTrack(MediaStreamTrack):
         if self._force:
             frame.pict_type = av.video.frame.PictureType.I
             self._force = False
-        data = b"".join(bytes(p) for p in self._codec.encode(frame))
-        packet = av.Packet(data)
-        packet.pts = round((time.monotonic() - self._start) * 90000)
-        packet.time_base = fractions.Fraction(1, 90000)
-        if data and not data[0] & 0x01:
-            self.keyframes_sent += 1
-        self.sent += 1
-        return packet
+        return b"".join(bytes(p) for p in self._codec.encode(frame))

@@ -29,10 +29,12 @@ from tests.media.conftest import ClientPeer, Clips, SessionFactory, connect
 pytestmark = pytest.mark.slow
 
 
-def live_client(name: str, clips: Clips) -> tuple[ClientPeer, LiveVideoTrack]:
+def live_client(
+    name: str, clips: Clips, *, lose_first_keyframe: bool = False
+) -> tuple[ClientPeer, LiveVideoTrack]:
     """A browser stand-in: live-encoded VP8 (keyframes on request only) and Opus."""
     pc = RTCPeerConnection()
-    video = LiveVideoTrack()
+    video = LiveVideoTrack(lose_first_keyframe=lose_first_keyframe)
     audio = ClipTrack("audio", clips.audio)
     client = ClientPeer(name=name, pc=pc, tracks={"audio": audio})
     pairs: tuple[tuple[MediaKind, MediaStreamTrack], ...] = (("audio", audio), ("video", video))
@@ -143,3 +145,41 @@ async def test_recording_started_mid_call_asks_for_keyframes_and_has_video_at_on
         for track in record["tracks"]:
             if track["kind"] == "video":
                 assert track["keyframe_requests"] >= 1, track
+
+
+async def test_a_reconnected_party_reaches_the_recording_from_a_keyframe_asked_for(
+    make_session: SessionFactory, clips: Clips
+) -> None:
+    """A track attached mid-recording (a reconnect's new peer) whose first keyframe was lost:
+    the sinks get it from a keyframe on, and the session asks the new peer for one."""
+    got: list[tuple[str, bool]] = []
+
+    class Sink:
+        def on_packet(self, participant_id: str, kind: MediaKind, packet: av.Packet[Any]) -> None:
+            if kind == "video":
+                got.append((participant_id, bool(packet.is_keyframe)))
+
+    session: MediaSession = make_session()
+    alice, _ = live_client("alice", clips)
+    bob, _ = live_client("bob", clips)
+    bob2, bob2_video = live_client("bob-tab2", clips, lose_first_keyframe=True)
+    try:
+        await connect(session, "alice", alice)
+        await connect(session, "bob", bob)
+        await alice.wait_frames("video", 30, within=30)
+        session.add_sink(Sink())
+        assert session.request_keyframe("bob")  # what the recorder does when it starts
+        await wait_until(lambda: ("bob", True) in got, "bob's video in the sink")
+        await connect(session, "bob", bob2)  # the old peer is retired at once
+        reconnected = len(got)
+        await wait_until(
+            lambda: sum(1 for who, _ in got[reconnected:] if who == "bob") >= 15,
+            "bob's new stream in the sink",
+        )
+    finally:
+        for client in (alice, bob, bob2):
+            await client.close()
+    new_stream = [key for who, key in got[reconnected:] if who == "bob"]
+    assert new_stream[0], "the new stream reached the sink with a delta it cannot decode"
+    assert bob2_video.keyframe_requests >= 1
+    assert session.keyframe_requests["sink_start"] >= 1
