@@ -107,6 +107,8 @@ class Scores:
     message: MessageCounts = field(default_factory=MessageCounts)
     by_lang: dict[str, MessageCounts] = field(default_factory=dict)
     by_kind: dict[str, MessageCounts] = field(default_factory=dict)
+    # (lang, label) -> [tp, fp, fn]
+    lang_label: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     wrong: list[tuple[str, list[str], list[str]]] = field(default_factory=list)
 
     def label_precision_recall(self, label: str) -> tuple[float, float]:
@@ -132,6 +134,14 @@ def evaluate(records: Sequence[Record], predict: Predict) -> Scores:
         lang = rec.get("lang")
         if isinstance(lang, str):
             sc.by_lang.setdefault(lang, MessageCounts()).add(bool(gold), bool(pred))
+            for label in LABELS:
+                cell = sc.lang_label.setdefault((lang, label), [0, 0, 0])
+                if label in gold and label in pred:
+                    cell[0] += 1
+                elif label in pred:
+                    cell[1] += 1
+                elif label in gold:
+                    cell[2] += 1
         kind = rec.get("kind")
         if isinstance(kind, str):
             sc.by_kind.setdefault(kind, MessageCounts()).add(bool(gold), bool(pred))
@@ -236,6 +246,15 @@ def _markdown(corpus: Path, n: int, ours: Scores, base: Scores) -> None:
             f"| {lang} | {lo.total} | {lo.tp + lo.fn} | {lo.precision:.3f} | {lo.recall:.3f} "
             f"| {lo.fp} | {lo.fn} | {lb.precision:.3f} | {lb.recall:.3f} |"
         )
+    print("\nDetector per language and label: found/labelled (+ false alarms)\n")
+    print("| lang | " + " | ".join(LABELS) + " |")
+    print("|---|" + "---|" * len(LABELS))
+    for lang in sorted(ours.by_lang):
+        cells = []
+        for label in LABELS:
+            tp, fp, fn = ours.lang_label[(lang, label)]
+            cells.append(f"{tp}/{tp + fn}" + (f" (+{fp})" if fp else ""))
+        print(f"| {lang} | " + " | ".join(cells) + " |")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
