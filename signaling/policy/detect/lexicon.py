@@ -1,234 +1,76 @@
-"""Word lists and compiled patterns the detector matches against normalised text.
+"""Compiled patterns the detector matches against normalised text.
 
 Everything here is matched on a lowercased, NFKC-normalised, accent-stripped view, so the
-patterns are written without capitals or accents. Cue words cover English, Spanish,
-Portuguese, French, Russian and Hindi written in Latin letters.
+patterns are written without capitals or accents. Language-specific words come from
+``languages`` (one entry per language) and are merged into these patterns; the patterns below
+that are written inline are the language-neutral core (URL and address shapes, English).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from types import MappingProxyType
 
-# --- digits spelled as words ---------------------------------------------------------------
+from signaling.policy.detect.languages import LANGUAGES
+from signaling.policy.detect.text import fold
 
-DIGIT_WORDS = MappingProxyType(
-    {
-        # en
-        "zero": "0",
-        "oh": "0",
-        "nought": "0",
-        "one": "1",
-        "two": "2",
-        "three": "3",
-        "four": "4",
-        "five": "5",
-        "six": "6",
-        "seven": "7",
-        "eight": "8",
-        "nine": "9",
-        # es
-        "cero": "0",
-        "uno": "1",
-        "una": "1",
-        "dos": "2",
-        "tres": "3",
-        "cuatro": "4",
-        "cinco": "5",
-        "seis": "6",
-        "siete": "7",
-        "ocho": "8",
-        "nueve": "9",
-        # pt (accents are stripped before matching)
-        "um": "1",
-        "dois": "2",
-        "duas": "2",
-        "quatro": "4",
-        "sete": "7",
-        "oito": "8",
-        "nove": "9",
-        # fr
-        "un": "1",
-        "deux": "2",
-        "trois": "3",
-        "quatre": "4",
-        "cinq": "5",
-        "sept": "7",
-        "huit": "8",
-        "neuf": "9",
-        # ru
-        "ноль": "0",
-        "нуль": "0",
-        "один": "1",
-        "одна": "1",
-        "два": "2",
-        "две": "2",
-        "три": "3",
-        "четыре": "4",
-        "пять": "5",
-        "шесть": "6",
-        "семь": "7",
-        "восемь": "8",
-        "девять": "9",
-        # hi (Latin script)
-        "shunya": "0",
-        "shoonya": "0",
-        "sunya": "0",
-        "ek": "1",
-        "do": "2",
-        "teen": "3",
-        "char": "4",
-        "chaar": "4",
-        "paanch": "5",
-        "panch": "5",
-        "chhe": "6",
-        "chhah": "6",
-        "chah": "6",
-        "chhey": "6",
-        "saat": "7",
-        "aath": "8",
-        "aat": "8",
-        "nau": "9",
-    }
-)
-# Two-digit numbers said as one word ("douze", "dieciocho", "восемнадцать"): French and
-# Spanish speakers read phone numbers in pairs, so these matter as much as single digits.
-TWO_DIGIT_WORDS = MappingProxyType(
-    {
-        # en
-        "ten": 10,
-        "eleven": 11,
-        "twelve": 12,
-        "thirteen": 13,
-        "fourteen": 14,
-        "fifteen": 15,
-        "sixteen": 16,
-        "seventeen": 17,
-        "eighteen": 18,
-        "nineteen": 19,
-        # es
-        "diez": 10,
-        "once": 11,
-        "doce": 12,
-        "trece": 13,
-        "catorce": 14,
-        "quince": 15,
-        "dieciseis": 16,
-        "diecisiete": 17,
-        "dieciocho": 18,
-        "diecinueve": 19,
-        "veintiuno": 21,
-        "veintiun": 21,
-        "veintidos": 22,
-        "veintitres": 23,
-        "veinticuatro": 24,
-        "veinticinco": 25,
-        "veintiseis": 26,
-        "veintisiete": 27,
-        "veintiocho": 28,
-        "veintinueve": 29,
-        # pt
-        "dez": 10,
-        "onze": 11,
-        "doze": 12,
-        "treze": 13,
-        "catorze": 14,
-        "quatorze": 14,
-        "quinze": 15,
-        "dezesseis": 16,
-        "dezasseis": 16,
-        "dezessete": 17,
-        "dezassete": 17,
-        "dezoito": 18,
-        "dezenove": 19,
-        "dezanove": 19,
-        # fr (onze, quatorze, quinze shared with pt)
-        "dix": 10,
-        "douze": 12,
-        "treize": 13,
-        "seize": 16,
-        "dix-sept": 17,
-        "dix-huit": 18,
-        "dix-neuf": 19,
-        # ru
-        "десять": 10,
-        "одиннадцать": 11,
-        "двенадцать": 12,
-        "тринадцать": 13,
-        "четырнадцать": 14,
-        "пятнадцать": 15,
-        "шестнадцать": 16,
-        "семнадцать": 17,
-        "восемнадцать": 18,
-        "девятнадцать": 19,
-    }
-)
-TENS_WORDS = MappingProxyType(
-    {
-        "twenty": 2,
-        "thirty": 3,
-        "forty": 4,
-        "fifty": 5,
-        "sixty": 6,
-        "seventy": 7,
-        "eighty": 8,
-        "ninety": 9,
-        "veinte": 2,
-        "treinta": 3,
-        "cuarenta": 4,
-        "cincuenta": 5,
-        "sesenta": 6,
-        "setenta": 7,
-        "ochenta": 8,
-        "noventa": 9,
-        "vinte": 2,
-        "trinta": 3,
-        "quarenta": 4,
-        "cinquenta": 5,
-        "sessenta": 6,
-        "oitenta": 8,
-        "vingt": 2,
-        "trente": 3,
-        "quarante": 4,
-        "cinquante": 5,
-        "soixante": 6,
-        "quatre-vingts": 8,
-        "quatre-vingt": 8,
-        "quatre vingt": 8,
-        "двадцать": 2,
-        "тридцать": 3,
-        "сорок": 4,
-        "пятьдесят": 5,
-        "шестьдесят": 6,
-        "семьдесят": 7,
-        "восемьдесят": 8,
-        "девяносто": 9,
-    }
-)
-_UNIT_ALT = "|".join(
-    sorted(
-        [k for k, v in DIGIT_WORDS.items() if v != "0"] + list(TWO_DIGIT_WORDS),
-        key=len,
-        reverse=True,
-    )
-)
 
-# "cinquante-six", "treinta y cuatro", "vinte e um", "vingt et un", "soixante-dix-huit",
-# "twenty one", "сорок два"; a lone digit word or two-digit word otherwise.
-DIGIT_WORD_RE = re.compile(
-    r"(?<![\w])(?:(?P<tens>"
-    + "|".join(sorted(TENS_WORDS, key=len, reverse=True))
-    + r")(?:(?:\s*-\s*|-et-|\s+(?:y|e|et|and)\s+|\s+)(?P<unit>"
-    + _UNIT_ALT
-    + r")(?![\w-]))?|(?P<two>"
-    + "|".join(sorted(TWO_DIGIT_WORDS, key=len, reverse=True))
-    + r")|(?P<word>"
-    + "|".join(sorted(DIGIT_WORDS, key=len, reverse=True))
-    + r"))(?![\w])"
+def _words(items: Iterable[str]) -> list[str]:
+    """Folded, de-duplicated, longest first (so "at the rate" wins over "at")."""
+    seen = {fold(w.lower()) for w in items if w}
+    return sorted(seen, key=lambda w: (-len(w), w))
+
+
+def _alt(items: Iterable[str], *, escape: bool = True) -> str:
+    """A regex alternation of words (escaped, spaces as ``\\s+``) or of regex fragments."""
+    words = _words(items)
+    if escape:
+        words = [re.escape(w).replace(r"\ ", r"\s+") for w in words]
+    return "|".join(words)
+
+
+def _union(attr: str) -> list[str]:
+    out: list[str] = []
+    for lang in LANGUAGES:
+        out.extend(getattr(lang, attr))
+    return out
+
+
+def _merged(attr: str) -> MappingProxyType[str, object]:
+    out: dict[str, object] = {}
+    for lang in LANGUAGES:
+        for word, value in getattr(lang, attr).items():
+            out.setdefault(fold(word.lower()), value)
+    return MappingProxyType(out)
+
+
+# --- numbers said as words (every language) --------------------------------------------------
+
+DIGIT_WORDS: MappingProxyType[str, str] = _merged("digits")  # type: ignore[assignment]
+TWO_DIGIT_WORDS: MappingProxyType[str, int] = _merged("two_digit")  # type: ignore[assignment]
+TENS_WORDS: MappingProxyType[str, int] = _merged("tens")  # type: ignore[assignment]
+HUNDREDS_WORDS: MappingProxyType[str, int] = _merged("hundreds")  # type: ignore[assignment]
+MULTIPLIERS: MappingProxyType[str, int] = _merged("multipliers")  # type: ignore[assignment]
+
+_UNIT = _alt([k for k, v in DIGIT_WORDS.items() if v != "0"] + list(TWO_DIGIT_WORDS))
+_ANY_UNIT = _alt(list(DIGIT_WORDS) + list(TWO_DIGIT_WORDS))
+_TENS = _alt(TENS_WORDS)
+_HUNDREDS = _alt(HUNDREDS_WORDS)
+_B = r"(?![\w\u0900-\u097f])"  # end of a word (Devanagari vowel signs are not \w)
+# One number in words: "девятьсот шестнадцать", "сто двадцать три", "cinquante-six",
+# "treinta y cuatro", "vinte e um", "vingt et un", "soixante-dix-huit", "twenty one", or a
+# single digit or two-digit word.
+NUMBER_WORD_RE = re.compile(
+    r"(?<![\w\u0900-\u097f])(?=[^\W\d_])"
+    r"(?:(?P<hundreds>" + _HUNDREDS + r")" + _B + r"(?:\s+(?=(?:" + _TENS + "|" + _UNIT + r")" + _B
+    + r")|" + _B + r"))?"
+    r"(?:(?P<tens>" + _TENS + r")(?:(?:\s*-\s*|-et-|\s+(?:y|e|et|and|und|i)\s+|\s+)(?=(?:" + _UNIT
+    + r")" + _B + r")|" + _B + r"))?"
+    r"(?P<unit>" + _ANY_UNIT + r")?" + _B
 )
-REPEAT_RE = re.compile(
-    r"(?<![\w])(?P<rep>double|doble|dobro|duplo|triple|triplo|тройная|двойная|dubble)\s+(?P<d>\d)"
-)
+MULTIPLIER_RE = re.compile(r"(?<!\w)(?P<rep>" + _alt(MULTIPLIERS) + r")\s+(?P<d>\d)")
+PLUS_WORD_RE = re.compile(r"(?<!\w)(?:" + _alt(_union("plus_words")) + r")\s+(?=\d)")
 
 # --- obfuscated "@" and "." ----------------------------------------------------------------
 
@@ -238,8 +80,12 @@ WEAK_AT = "\ue000"
 WEAK_DOT = "\ue001"
 WORD_DOT = "\ue002"
 
-_AT_WORDS = r"at|@|arroba|arobase|собака|ат"
-_DOT_WORDS = r"dot|\.|punto|ponto|point|точка|дот"
+_STRONG_AT = _alt(_union("at_words"))
+_WEAK_AT = _alt(_union("weak_at_words"))
+_STRONG_DOT = _alt(_union("dot_words"))
+_WEAK_DOT = _alt(_union("weak_dot_words"))
+_AT_WORDS = "@|" + _alt(_union("at_words") + _union("weak_at_words") + ["ат"])
+_DOT_WORDS = r"\.|" + _alt(_union("dot_words") + _union("weak_dot_words"))
 BRACKET_AT_RE = re.compile(
     r"\s*(?:\[\s*(?:" + _AT_WORDS + r")\s*\]|\(\s*(?:" + _AT_WORDS + r")\s*\)"
     r"|\{\s*(?:" + _AT_WORDS + r")\s*\}|<\s*(?:" + _AT_WORDS + r")\s*>)\s*"
@@ -249,15 +95,32 @@ BRACKET_DOT_RE = re.compile(
     r"|\{\s*(?:" + _DOT_WORDS + r")\s*\}|<\s*(?:" + _DOT_WORDS + r")\s*>)\s*"
 )
 WORD_AT_RE = re.compile(
-    r"(?<=[a-z0-9_])\s+(?:at the rate(?: of)?|@|arroba|arobase|собака)\s+(?=[a-z0-9])"
-    r"|(?P<weak>(?<=[a-z0-9_])\s+at\s+(?=[a-z0-9]))"
+    r"(?<=[a-z0-9_])\s+(?:" + _STRONG_AT + r"|@)\s+(?=[a-z0-9])"
+    r"|(?P<weak>(?<=[a-z0-9_])\s+(?:" + _WEAK_AT + r")\s+(?=[a-z0-9]))"
 )
 WORD_DOT_RE = re.compile(
-    r"(?<=[a-z0-9])\s+(?:(?P<dot>dot|\.)|(?P<weak>punto|ponto|point|точка))\s+(?=[a-z0-9])"
+    r"(?<=[a-z0-9])\s+(?:(?P<dot>" + _STRONG_DOT + r"|\.)|(?P<weak>" + _WEAK_DOT + r"))\s+"
+    r"(?=[a-z0-9])"
 )
-SPACED_RUN_RE = re.compile(r"(?<!\S)\S(?: \S){5,}(?!\S)")
+# Letters spaced out ("d r o p b o x . com/s/x"): six or more single characters, plus the
+# token after a final ".", "@" or "/"; or three to five letters right before " . ".
+SPACED_RUN_RE = re.compile(r"(?<!\S)\S(?: \S){5,}(?:(?<=[.@/]) \S+)?(?!\S)")
+SPACED_SHORT_RE = re.compile(r"(?<!\S)[a-z0-9](?: [a-z0-9]){2,4}(?= \. ?[a-z])")
 # "t dot me slash olena": a spoken slash, only between host/path-like pieces.
-WORD_SLASH_RE = re.compile(r"(?<=[a-z0-9_\ue002])\s+(?:slash|barra|слэш|слеш)\s+(?=[a-z0-9_+])")
+WORD_SLASH_RE = re.compile(
+    r"(?<=[a-z0-9_\ue001\ue002])\s+(?:" + _alt(_union("slash_words")) + r")\s+(?=[a-z0-9_+])"
+)
+UNDERSCORE_WORD_RE = re.compile(
+    r"(?<=[a-z0-9])\s+(?:" + _alt(_union("underscore_words")) + r")\s+(?=[a-z0-9])"
+)
+# "'priya.k' + '@' + 'outlook.com'": quoted pieces glued together.
+QUOTED_JOIN_RE = re.compile(r"(?<=[\w.@])['\"]\s*\+\s*['\"](?=[\w.@])")
+# The "@" named as a thing, for assembly instructions ("then the at sign then gmail").
+AT_SYMBOL_NAME_RE = re.compile(r"(?<!\w)(?:" + _alt(_union("at_symbol_names")) + r")(?!\w)")
+COMMON_TLDS = frozenset(
+    "com net org io co uk de fr es it pl ru br in id ph tr me info biz app dev ai us ca au mx ar"
+    .split()
+)
 
 # --- email --------------------------------------------------------------------------------
 
@@ -279,7 +142,8 @@ PLACEHOLDER_DOMAINS = frozenset(
 )
 PLACEHOLDER_SUFFIXES = frozenset({"test", "invalid", "example", "localhost", "local", "internal"})
 EMAIL_CUE_RE = re.compile(
-    r"e-?mail|mail|correo|courriel|почт|мейл|write|reach|contact|send|escrib|escrev|ecri"
+    r"e-?mail|mail|correo|courriel|почт|мейл|write|reach|contact|send|escrib|escrev|ecri|"
+    + _alt(_union("email_cues"), escape=False)
 )
 EMAIL_STOP_LOCALS = frozenset(
     """me us look him her them it this that home work site here there online available
@@ -325,8 +189,10 @@ URL_TRAILING = ".,;:!?)'\"*"
 SKYPE_LIVE_RE = re.compile(r"(?<![\w])(?:skype:)?live:(?:\.cid\.)?[a-z0-9][a-z0-9._-]{2,40}")
 DISCORD_TAG_RE = re.compile(r"(?<![\w/#.@-])(?P<name>[a-z0-9_.]{2,32})#(?P<tag>\d{4})(?!\d)")
 CHANNEL_RE = re.compile(
-    r"(?<![\w@./-])(?P<ch>skype|telegram|telegramm|tg|whats ?app|wechat|weixin|vx|wx|signal"
-    r"|viber|discord|instagram|insta|ig|twitter|x|threads|snapchat|snap|kik|matrix|element"
+    r"(?<![\w@./-])(?P<ch>"
+    + _alt(_union("app_names"), escape=False)
+    + r"|skype\w{0,3}|telegram\w{0,4}|tg|whats ?app\w{0,4}|wechat|weixin|vx|wx|signal"
+    r"|viber\w{0,3}|discord\w{0,3}|instagram|insta|ig|twitter|x|threads|snapchat|snap|kik|matrix|element"
     r"|facebook|fb|messenger|tiktok|line|slack|linkedin|kakaotalk|kakao|zalo|threema|телеграм\w*|телег\w*|тг|ватсап\w*"
     r"|вотсап\w*|вайбер\w*|дискорд\w*|инстаграм\w*|инст\w*|скайп\w*|вичат\w*|вк|vk)(?![\w-])"
 )
@@ -339,6 +205,7 @@ HANDLE_CONNECTORS = frozenset(
     soy sou i'm im am я je suis moi hoon hun
     comme here at on me my mi meu mon ma it's its: это мой мой: ник логин hai he h pe par sur en
     no na @ , via under aqui ici le la o a el el: id: username: handle: mera meri""".split()
+    + _words(_union("handle_connectors"))
 )
 # Chat-wide mentions in Slack/Discord/Teams: never a person's handle.
 BROADCAST_MENTIONS = frozenset({"here", "channel", "everyone", "all", "team", "someone"})
@@ -350,8 +217,9 @@ PRE_CHANNEL_CONNECTORS = frozenset(
 HANDLE_ID_WORDS = frozenset(
     """id username user handle nick nickname usuario usuário utilisateur pseudo ник логин
     id: username: handle: user:""".split()
+    + [w for phrase in _words(_union("username_words")) for w in phrase.split()]
 )
-HANDLE_TOKEN_RE = re.compile(r"[@\w.'’:#-]+")
+HANDLE_TOKEN_RE = re.compile(r"[@\w\u0900-\u097f.'’:#-]+")
 HANDLE_ID_RE = re.compile(r"@?[a-z][a-z0-9._-]{1,38}[a-z0-9_]|@?[a-z0-9_][a-z0-9._-]{2,38}")
 AT_HANDLE_RE = re.compile(
     r"(?<![\w@.+\-/\ue000])@(?P<name>[a-z0-9_](?:[a-z0-9_.]{0,30}[a-z0-9_])?)"
@@ -367,7 +235,9 @@ DM_CUE_RE = re.compile(
 # --- meeting tools named without a link ------------------------------------------------------
 
 MEETING_TOOL_RE = re.compile(
-    r"(?<![\w.@/-])(?P<tool>zoom|зум\w*|гугл[ -]?мит\w*|тимс\w*|вебекс\w*"
+    r"(?<![\w.@/])(?P<tool>"
+    + _alt(_union("meeting_tools"), escape=False)
+    + r"|zoom|зум\w*|гугл[ -]?мит\w*|тимс\w*|вебекс\w*"
     r"|google meet|g-?meet|hangouts?|ms teams|microsoft teams|teams"
     r"|whereby|jitsi|webex|gotomeeting|goto meeting|bluejeans|facetime|calendly|cal\.com)"
     r"(?![\w/-])"
@@ -378,7 +248,9 @@ MEETING_CUE_RE = re.compile(
     r"|schedule|llamada|videollamada|reunion|charla|hablar|hablamos|chamada|videochamada"
     r"|conversar|falar|reuniao|appel|visio|parler|discuter|agendar|agenda|reserv\w*|созвон\w*"
     r"|interview|entrevista|entretien|собеседован\w*"
-    r"|звон\w*|встреч\w*|поговор\w*|call kar\w*|baat|milte|meeting kar\w*)\b|\?"
+    r"|звон\w*|встреч\w*|поговор\w*|call kar\w*|baat|milte|meeting kar\w*|"
+    + _alt(_union("meeting_cues"), escape=False)
+    + r")(?!\w)|\?"
 )
 MEETING_NEG_RE = re.compile(
     r"call button|\bbutton\b|built-?in|in-app|integrat\w*|\bsdk\b|\bapi\b|plugin|webhook|\bbot\b"
@@ -391,13 +263,16 @@ MEETING_NEG_RE = re.compile(
 
 NEGATION_RE = re.compile(
     r"\b(?:don'?t|do not|dont|never|not|can'?t|cannot|won'?t|wont|no|nunca|nao|ne|pas|jamais"
-    r"|не|нельзя|nahi|nahin|mat|avoid|refuse)\b"
+    r"|не|нельзя|nahi|nahin|mat|avoid|refuse|"
+    + _alt(_union("negations"))
+    + r")(?!\w)"
 )
 KEEP_HERE_RE = re.compile(
     r"(?:only|just) (?:here|through|on|via|in)\b|keep(?:ing)? (?:\w+ ){0,2}(?:here|on (?:the|this)"
     r" platform)|stay(?:ing)? (?:here|on (?:the|this) platform)|(?:through|via|within) (?:the|this)"
     r" platform|on the platform until|aqui mesmo|solo por aqui|so por aqui|uniquement ici"
-    r"|только здесь|yahin par"
+    r"|только здесь|yahin par|"
+    + _alt(_union("keep_here_phrases"), escape=False)
 )
 CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -407,13 +282,14 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|imessage|sms|phone|cell|mobile"
             r"|(?:my|your|ur|the) (?:\w+ )?number|numero|telefone|telefono|celular|movil|portable"
             r"|telephone|tel|номер\w*|телефон\w*|ватсап\w*|вотсап\w*|вайбер\w*|mobile no"
-            r"|contact no)\b"
+            r"|contact no|whats ?app\w{0,4}|wa|واتساب|واتس|الواتس|الواتساب|व्हाट्सएप|व्हाट्सऐप)(?!\w)"
         ),
     ),
     (
         "handle",
         re.compile(
-            r"\b(?:telegram|телеграм\w*|телег\w*|тг|tg|discord|дискорд\w*|skype|скайп\w*|wechat"
+            r"\b(?:telegram\w{0,4}|discord\w{0,3}|تيليجرام|تلغرام|تليجرام|ديسكورد|سكايب|انستغرام|انستا"
+            r"|टेलीग्राम|डिस्कॉर्ड|स्काइप|इंस्टाग्राम|телеграм\w*|телег\w*|тг|tg|discord|дискорд\w*|skype|скайп\w*|wechat"
             r"|weixin|line app|instagram|insta|инст\w*|facebook|messenger|linkedin|twitter"
             r"|snapchat|kik|slack|kakao\w*|zalo|threema|social media|redes sociales|redes sociais"
             r"|reseaux sociaux)\b"
@@ -438,7 +314,24 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|por fora|en dehors de la plateforme|hors (?:de la )?plateforme|ailleurs"
             r"|вне платформы|за пределами|в другом месте|platform (?:ke|se) bahar|kahin aur"
             r"|they filter|filtered here|directly\b|directamente|diretamente|directement|напрямую"
-            r"|en prive|en privado|no privado|в личк\w*|privately|personal chat"
+            r"|en prive|en privado|no privado|в личк\w*|privately|personal chat|"
+            + _alt(_union("outside_phrases"), escape=False)
+        ),
+    ),
+    (
+        # An app named by its colour, logo or what it does: "the green app", "app verde",
+        # "l'appli verte", "zieloną aplikację", "the app with the blue paper plane".
+        "app",
+        re.compile(
+            r"(?<!\w)(?:(?:"
+            + _alt(_union("app_colours"), escape=False)
+            + r")(?:\s+\S+){0,1}\s+(?:"
+            + _alt(_union("app_words"), escape=False)
+            + r")|(?:"
+            + _alt(_union("app_words"), escape=False)
+            + r")(?:\s+\S+){0,3}?\s+(?:"
+            + _alt(_union("app_colours"), escape=False)
+            + r"))(?!\w)"
         ),
     ),
 )
@@ -462,31 +355,9 @@ MOVE_CUE_RE = re.compile(
     r"|better (?:on|over|via)|faster (?:on|over|via)|once we (?:chat|talk|move)"
     r"|reach out (?:on|via)"
     r"|(?:i'?ll|i will|let me) (?:give|send) you my|text you|send you my"
-    # es
-    r"|sigamos|continuemos|hablemos|pasemos|seguimos (?:por|en)|podemos (?:seguir|hablar|continuar"
-    r"|pasar)|vamos a (?:seguir|hablar)|escribeme|agregame|anademe|llamame|mandame|pasame|dame tu"
-    r"|cual es tu|tienes|me pasas|mi (?:numero|correo|whatsapp|telegram|email|cel)"
-    # pt
-    r"|vamos (?:continuar|conversar|falar|seguir)|podemos (?:continuar|conversar|falar)|me chama"
-    r"|me adiciona|me liga|me manda|me passa|manda (?:seu|teu)|qual (?:e )?(?:o )?(?:seu|teu)"
-    r"|voce tem|tem (?:whatsapp|zap|telegram)|meu (?:numero|whatsapp|zap|telegram|email|e-mail"
-    r"|contato)|me chame"
-    # fr
-    r"|continuons|on continue|on peut (?:continuer|parler|discuter)|parlons|ajoute-moi|ajoutez-moi"
-    r"|ecris-moi|ecrivez-moi|appelle-moi|appelez-moi|envoie-moi|envoyez-moi|donne-moi|donnez-moi"
-    r"|quel est (?:ton|votre)|tu as|vous avez|mon (?:numero|whatsapp|telegram|mail|email|e-mail)"
-    r"|contacte-moi|contactez-moi"
-    # ru
-    r"|давай\w*|продолжим|перейд[её]м|пиши|напиши\w*|добавь\w*|скинь\w*|дай\w* (?:свой|ваш)"
-    r"|какой у (?:тебя|вас)|есть (?:ли )?(?:у тебя|у вас)|мой (?:номер|телеграм|ватсап|email|имейл)"
-    r"|звони\w*|позвони\w*|свяжи\w*|общаться|общени\w*|переписк\w*"
-    # hi (Latin)
-    r"|baat kar\w*|add kar\w*|message kar\w*|msg kar\w*|call kar\w*|ping kar\w*|contact kar\w*"
-    r"|bhej\w*|de do|dedo|batao|bataiye|mera (?:number|whatsapp|email|telegram|no)"
-    r"|meri (?:email|id)"
-    r"|aapka (?:number|whatsapp|email|telegram)|tumhara (?:number|whatsapp|email|telegram)|chalo"
-    r"|chaliye|pe baat|par baat"
-    r")"
+    r"|"
+    + _alt(_union("move_phrases"), escape=False)
+    + r")(?!\w)"
 )
 COMM_PROJECT_NEG_RE = re.compile(
     r"\bbot\b|\bapi\b|integrat\w*|\bsdk\b|webhook|newsletter|receipt|template|\bfield\b|feature"
@@ -516,7 +387,9 @@ PAY_METHOD_RE = re.compile(
     r"|clabe|cbu|cvu|routing number|sort code|chave pix|upi id|wallet address|ach|sepa"
     r"|(?:via|through|by|on|over|with|using|my) wise|transferencia|transferencia bancaria"
     r"|transferencia|deposito|virement|перевод\w*|на карту|карт\w*|qiwi|юмани|yoomoney|сбп"
-    r"|mercado pago|nequi|bizum|daviplata|interac|e-transfer|wallet|кошел\w*|boleto)\b"
+    r"|mercado pago|nequi|bizum|daviplata|interac|e-transfer|wallet|кошел\w*|boleto|"
+    + _alt(_union("pay_methods"), escape=False)
+    + r")(?!\w)"
 )
 PAY_VERB_RE = re.compile(
     r"\b(?:pay|paid|paying|payment|send|sending|deposit|transfer|wire|tip|invoice|accept|fund"
@@ -524,7 +397,9 @@ PAY_VERB_RE = re.compile(
     r"|оплат\w*|заплат\w*|плат\w*|перевед\w*|переве\w*|скин\w*|pay kar\w*|payment kar\w*|bhej\w*"
     r"|de do|upfront|advance|half|balance|remaining|adelanto|anticipo|sinal|acompte|аванс"
     r"|предоплат\w*|(?:paypal|zelle|venmo|cash ?app|wise|revolut|pix|gpay|upi|payoneer)"
-    r" (?:me|you|it|us))\b"
+    r" (?:me|you|it|us)|"
+    + _alt(_union("pay_verbs"), escape=False)
+    + r")(?!\w)"
 )
 PAY_PROJECT_NEG_RE = re.compile(
     r"integrat\w*|checkout|\bapi\b|\bsdk\b|gateway|plugin|webhook|implement\w*|\bstore\b|sandbox"
@@ -550,8 +425,14 @@ OUTSIDE_RE = re.compile(
     r" (?:platform|site)|fuera de (?:la|esta) plataforma|fora da plataforma|en dehors de la"
     r" plateforme|hors (?:de la )?plateforme|вне платформы|мимо платформы|минуя платформу"
     r"|platform (?:ke|se) bahar|directly|directamente|diretamente|directement|напрямую"
-    r"|\bdirect[aoe]?\b|\bdiret[ao]\b|\bseedha\b"
+    r"|\bdirect[aoe]?\b|\bdiret[ao]\b|\bseedha\b|(?<!\w)(?:"
+    + _alt(_union("outside_phrases"), escape=False)
+    + r")(?!\w)"
 )
+FEE_RE = re.compile(r"(?<!\w)(?:" + _alt(_union("fee_phrases"), escape=False) + r")(?!\w)")
+SAVE_RE = re.compile(r"(?<!\w)(?:" + _alt(_union("save_phrases"), escape=False) + r")(?!\w)|%")
+# "Pay" in any language, or a payment means: the anchor of a pay-outside request.
+PAY_ANY_RE = re.compile(PAY_VERB_RE.pattern + "|" + PAY_METHOD_RE.pattern)
 
 # --- phones -------------------------------------------------------------------------------
 
@@ -560,7 +441,9 @@ PHONE_CUE_RE = re.compile(
     r"|viber|signal|telegram|ring|dial|contact|reach|llam\w*|telefono|celular|movil|numero|ligue"
     r"|liga|\bzap\b|appel\w*|telephone|portable|звон\w*|телефон|номер|мобил\w*|ватсап|вотсап"
     r"|karo|kare|area code|codigo de area|\bddd\b|indicatif|код|\bext\b|extension|\bfax\b|hotline"
-    r"|\bcontato|\bcontacto|rest is|fone)"
+    r"|\bcontato|\bcontacto|rest is|fone|(?<!\w)(?:"
+    + _alt(_union("phone_cues"), escape=False)
+    + r")(?!\w))"
 )
 PHONE_NEG_RE = re.compile(
     r"(?:isbn|issn|\bean\b|\bupc\b|barcode|imei|serial|\bsn\b|order|invoice|\binv\b|\bref\b"
@@ -568,12 +451,30 @@ PHONE_NEG_RE = re.compile(
     r"|\bcvv\b|meeting|\bpin\b|passcode|password|\bcode\b|tracking|\bzip\b|postal|version"
     r"|\bbuild\b|\$|usd|eur|gbp|\binr\b|\brs\.?|₹|€|£|price|budget|\bsku\b|\bip\b|\bport\b|\blat\b"
     r"|account|\biban\b|\bpo\b|\bvat\b|\btax\b|\bnif\b|\bcpf\b|\bcnpj\b|\bssn\b|\bpr\b|commit"
-    r"|twilio|test number|\bmask\b|placeholder|pedido|commande|заказ)\W*(?:\w+\W+){0,2}$"
+    r"|twilio|test number|\bmask\b|placeholder|pedido|commande|заказ|(?<!\w)(?:"
+    + _alt(_union("not_phone_cues"), escape=False)
+    + r")(?!\w))\W*(?:\w+\W+){0,3}$"
 )
 PHONE_NEG_OVERRIDE_RE = re.compile(
     r"(?:area code|codigo de area|phone|call|dial-?in|dial|whats ?app|cell|mobile|tel|text)\W*"
     r"(?:\w+\W+){0,2}$"
 )
 DATE_RE = re.compile(r"(?<!\d)\d{1,4}([/.-])\d{1,2}\1\d{2,4}(?!\d)")
-PHONE_REGIONS = ("US", "GB", "IN", "AU", "BR", "ES", "MX", "FR", "RU", "PT", "AR", "CO")
+PHONE_REGIONS = (
+    "US", "GB", "IN", "AU", "BR", "ES", "MX", "FR", "RU", "PT", "AR", "CO", "DE", "IT", "PL",
+    "TR", "ID", "PH", "SA", "AE", "EG",
+)  # fmt: skip
 PHONE_SEP_CHARS = frozenset(" \t-.|/()\u00a0")
+
+# --- assembly instructions ---------------------------------------------------------------
+
+_DOT_SPOKEN = r"(?:\.|" + _alt(["dot"] + _union("dot_words") + _union("weak_dot_words")) + r")"
+_TLD_ALT = "|".join(sorted(COMMON_TLDS, key=len, reverse=True))
+# A mail provider, a few filler words at most, then its suffix said with a dot word:
+# "gmail dot com", "hotmail y al final punto es", "t-online punkt de", "laposte point net".
+PROVIDER_AFTER_RE = re.compile(
+    r"(?<![\w.])(?P<prov>" + "|".join(sorted(WEBMAIL, key=len, reverse=True)) + r")"
+    r"(?:\s+[^\W\d_]+){0,3}?\s*" + _DOT_SPOKEN + r"\s*(?P<suffix>(?:" + _TLD_ALT + r")"
+    r"(?:\s*" + _DOT_SPOKEN + r"\s*(?:" + _TLD_ALT + r"))?)(?!\w)"
+)
+USERNAME_TOKEN_RE = re.compile(r"(?<![\w@.])[a-z][a-z0-9]*(?:[._][a-z0-9]+)+(?![\w@])")

@@ -14,7 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 # Characters people insert to break up identifiers without changing how they look.
-_INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff")
+# Also the emoji presentation selector and the keycap mark ("5\ufe0f\u20e3" is the digit 5), and
+# Arabic short vowels, shadda and tatweel (optional marks that only change how a word looks).
+_INVISIBLE = frozenset(
+    "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff\ufe0f\u20e3\u0640\u0670"
+    + "".join(chr(c) for c in range(0x064B, 0x0660))
+)
 
 # Punctuation that NFKC leaves alone but that people use as "@", "." or "-".
 _PUNCT_FOLD = {
@@ -33,6 +38,16 @@ _PUNCT_FOLD = {
     "\u2022": " ",
     "\u2019": "'",
     "\u2018": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u060c": ",",  # Arabic comma
+    "\u061f": "?",  # Arabic question mark
+    "\u06d4": ".",  # Arabic full stop
+    "\u0964": ".",  # Devanagari danda
+    "\u0623": "\u0627",  # Arabic alef with hamza above / below / madda: plain alef
+    "\u0625": "\u0627",
+    "\u0622": "\u0627",
+    "\u0649": "\u064a",  # alef maksura: yeh
 }
 
 # Cyrillic and Greek letters that look like Latin ones. Folded only inside words that also
@@ -162,6 +177,8 @@ def normalize(text: str) -> View:
         if ch in _INVISIBLE:
             continue
         folded = _PUNCT_FOLD.get(ch)
+        if folded is None and ch.isdecimal():
+            folded = str(unicodedata.decimal(ch))  # Arabic-Indic, Devanagari... digits
         if folded is None:
             folded = ch.lower() if ch.isascii() else unicodedata.normalize("NFKC", ch).lower()
             if len(folded) > 1 and not folded.isascii():
@@ -193,3 +210,21 @@ def strip_accents(text: str) -> str:
         base = unicodedata.normalize("NFD", ch)
         out.append(base[0] if base and base[0].isascii() and base[0].isalpha() else ch)
     return "".join(out)
+
+
+def fold(pattern: str) -> str:
+    """Fold a word list entry or regex fragment the way :func:`normalize` and
+    :func:`strip_accents` fold messages, without lowercasing ASCII (regex escapes such as
+    ``\\S`` keep their meaning), so data can be written with its real spelling."""
+    out: list[str] = []
+    for ch in pattern:
+        if ch in _INVISIBLE:
+            continue
+        folded = _PUNCT_FOLD.get(ch)
+        if folded is None:
+            folded = ch if ch.isascii() else unicodedata.normalize("NFKC", ch).lower()
+        out.append(folded)
+    s = "".join(out)
+    if any(c in _CONFUSABLE_CHARS for c in s):
+        s = _WORD.sub(_fold_word, s)
+    return strip_accents(s)

@@ -1,0 +1,84 @@
+"""Contact-information detector: finds emails, phones, handles, meeting and file links, and
+requests to move off the platform, in one chat message.
+
+The detector is a pure function of the text. It works on index-preserving views of the message
+(``views``): a normalised view, a de-obfuscated view for emails and links and a digit view for
+phones. One module per label: ``links`` (meeting_link, file_share and messaging links),
+``emails``, ``handles``, ``phones`` and ``intent`` (meetings on named tools, off_platform).
+Host rules are data (``hosts``); every language's words are data (``languages``). Phone
+numbers are validated with ``phonenumbers`` and hosts are split with ``tldextract`` using its
+bundled public suffix list, never the network.
+
+Every finding names its label and the span of the message that triggered it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Collection
+
+import tldextract
+
+from signaling.policy.detect.emails import find_emails
+from signaling.policy.detect.handles import find_handles
+from signaling.policy.detect.intent import meeting_requests, off_platform
+from signaling.policy.detect.links import canonical_url, find_urls, link_findings
+from signaling.policy.detect.model import LABELS, Confidence, Finding, Spans, dedupe
+from signaling.policy.detect.phones import find_phones
+from signaling.policy.detect.views import build_views
+
+__all__ = [
+    "LABELS",
+    "Confidence",
+    "Detector",
+    "Finding",
+    "canonical_url",
+    "default_detector",
+    "scan",
+]
+
+
+class Detector:
+    """Holds the offline public-suffix extractor; :meth:`scan` is a pure function of its input."""
+
+    def __init__(self) -> None:
+        # Offline: the bundled public suffix snapshot, no cache directory, no HTTP fetch.
+        self._tld = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+    def scan(self, text: str, *, exempt_urls: Collection[str] = ()) -> list[Finding]:
+        """Return the findings in ``text`` sorted by position.
+
+        ``exempt_urls`` are links the platform generated itself (its own Zoom meetings, say):
+        a link finding whose canonical URL equals one of them is dropped.
+        """
+        if not text or not text.strip():
+            return []
+        views = build_views(text)
+        findings: list[Finding] = []
+        urls = find_urls(views, self._tld)
+        emails = find_emails(views, self._tld)
+        findings.extend(emails)
+        email_spans = [(f.start, f.end) for f in emails]
+        email_taken = Spans(email_spans)
+        urls = [u for u in urls if not email_taken.covers(u.start, u.end)]
+        links = link_findings(views, urls)
+        findings.extend(links)
+        findings.extend(find_handles(views, Spans(email_spans + [(f.start, f.end) for f in links])))
+        findings.extend(find_phones(views, Spans(email_spans + [(u.start, u.end) for u in urls])))
+        findings.extend(meeting_requests(views, urls))
+        findings.extend(off_platform(views, findings))
+        if exempt_urls:
+            exempt = {canonical_url(u) for u in exempt_urls}
+            findings = [f for f in findings if f.value not in exempt]
+        return dedupe(findings)
+
+
+@functools.cache
+def default_detector() -> Detector:
+    """The shared detector (built once: loading the public suffix list takes ~20 ms)."""
+    return Detector()
+
+
+def scan(text: str, *, exempt_urls: Collection[str] = ()) -> list[Finding]:
+    """Scan one message with the shared :class:`Detector`; see :meth:`Detector.scan`."""
+    return default_detector().scan(text, exempt_urls=exempt_urls)

@@ -1,0 +1,109 @@
+"""Email addresses: literal, spoken ("at"/"dot" in many languages), bracketed, spaced out,
+given as username plus provider, or as pieces the reader is told to put together."""
+
+from __future__ import annotations
+
+import re
+
+import tldextract
+
+from signaling.policy.detect import lexicon as lx
+from signaling.policy.detect.model import Confidence, Finding, Views, finding, inside_any
+
+
+def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
+    out: list[Finding] = []
+    dv = views.deob
+    s = dv.s
+    pos = 0
+    while "@" in s or lx.WEAK_AT in s:
+        m = lx.EMAIL_RE.search(s, pos)
+        if m is None:
+            break
+        # A rejected candidate must not swallow the address after it: "email me at
+        # dana@x.com" first matches "me <at> dana" (rejected), then must retry right after
+        # that "at", not after the whole candidate.
+        pos = m.start("at") + 1
+        local = m.group("local")
+        domain = m.group("domain")
+        weak_at = m.group("at") == lx.WEAK_AT
+        if weak_at and (s.startswith("/", m.end()) or "@" in s[m.end() : m.end() + 1]):
+            continue  # "the brief at docs.google.com/d/x" is a link, not an address
+        clean_domain = domain.replace(lx.WEAK_DOT, ".").replace(lx.WORD_DOT, ".")
+        ext = tld(clean_domain)
+        if not ext.suffix or not ext.domain:
+            continue
+        registered = f"{ext.domain}.{ext.suffix}"
+        if registered in lx.PLACEHOLDER_DOMAINS or ext.suffix in lx.PLACEHOLDER_SUFFIXES:
+            continue
+        clean_local = local.replace(lx.WEAK_DOT, ".").replace(lx.WORD_DOT, ".")
+        weak_dot = lx.WEAK_DOT in m.group()
+        word_dot = lx.WORD_DOT in m.group()
+        if (weak_at or weak_dot) and not _spoken_email_ok(
+            clean_local,
+            ext.domain,
+            word_dot or "." in ext.suffix,
+            s[max(0, m.start() - 60) : m.start()],
+        ):
+            continue
+        pos = m.end()
+        start, end = dv.span(m.start(), m.end())
+        value = f"{clean_local}@{clean_domain}"
+        obfuscated = weak_at or weak_dot or word_dot or views.text[start:end] != value
+        conf = Confidence.EMAIL_OBFUSCATED if obfuscated else Confidence.EMAIL_PLAIN
+        out.append(Finding("email", start, end, views.text[start:end], value, conf))
+    for m in lx.SPLIT_EMAIL_RE.finditer(views.norm.s):
+        user = m.group("user")
+        if not any(c in user for c in "._0123456789") and not re.search(
+            r"\b(?:id|username|user)\b", m.group("conn")
+        ):
+            continue
+        if user in lx.EMAIL_STOP_LOCALS:
+            continue
+        start, end = views.norm.span(m.start(), m.end())
+        if inside_any(start, end, [(f.start, f.end) for f in out]):
+            continue
+        value = f"{user}@{lx.PROVIDER_DOMAIN[m.group('prov')]}"
+        out.append(Finding("email", start, end, views.text[start:end], value, Confidence.EMAIL_SPLIT))
+    if not out:
+        assembled = _assembled(views)
+        if assembled is not None:
+            out.append(assembled)
+    return out
+
+
+def _spoken_email_ok(local: str, domain: str, strong: bool, before: str) -> bool:
+    """A spoken "at" ("john at acme.io") needs more evidence than a real "@"."""
+    if local in lx.EMAIL_STOP_LOCALS:
+        return False
+    if strong or domain in lx.WEBMAIL:
+        return True
+    if any(c in local for c in "._-0123456789"):
+        return True
+    return lx.EMAIL_CUE_RE.search(before) is not None
+
+
+def _assembled(views: Views) -> Finding | None:
+    """Assembly instructions: the "@" named as a word ("the at sign", "la chiocciola"), a mail
+    provider with its suffix ("gmail dot com"), and a username-shaped token elsewhere in the
+    message ("my name, then the at sign, then gmail dot com ... name: nova.writes")."""
+    s = views.norm.s
+    symbol = lx.AT_SYMBOL_NAME_RE.search(s)
+    if symbol is None:
+        return None
+    provider = lx.PROVIDER_AFTER_RE.search(s, symbol.end())
+    if provider is None:
+        return None
+    suffix = re.sub(r"[^a-z]+", ".", provider.group("suffix")).strip(".")
+    suffix = ".".join(p for p in suffix.split(".") if p in lx.COMMON_TLDS)
+    domain = f"{provider.group('prov')}.{suffix}"
+    for tok in lx.USERNAME_TOKEN_RE.finditer(s):
+        if symbol.start() <= tok.start() < provider.end():
+            continue
+        user = tok.group()
+        if user.rsplit(".", 1)[-1] in lx.COMMON_TLDS or len(user) < 4:
+            continue  # a domain, not a username
+        a, b = min(symbol.start(), tok.start()), max(provider.end(), tok.end())
+        value = f"{user}@{domain}"
+        return finding(views, views.norm, "email", a, b, value, Confidence.EMAIL_ASSEMBLED)
+    return None

@@ -1,0 +1,106 @@
+"""Messaging handles: Skype live: ids, Discord tags, identifiers after an app name ("Telegram
+@x", "on Signal my username is x", also after an app named only to be rejected), @handles
+next to an app name or a "DM me" cue."""
+
+from __future__ import annotations
+
+import re
+
+from signaling.policy.detect import lexicon as lx
+from signaling.policy.detect.model import Confidence, Finding, Spans, Views
+
+
+def find_handles(views: Views, taken: Spans) -> list[Finding]:
+    out: list[Finding] = []
+    nv = views.norm
+    s = nv.s
+
+    def add(a: int, b: int, value: str, confidence: float) -> None:
+        start, end = nv.span(a, b)
+        if taken.covers(start, end):
+            return
+        out.append(Finding("handle", start, end, views.text[start:end], value, confidence))
+
+    if "live:" in s:
+        for m in lx.SKYPE_LIVE_RE.finditer(s):
+            value = m.group().removeprefix("skype:").rstrip(".-_")
+            add(m.start(), m.start() + len(m.group().rstrip(".-_")), "skype:" + value, Confidence.HANDLE_SKYPE_LIVE)
+    if "#" in s and ("discord" in s or "дискорд" in s):
+        for m in lx.DISCORD_TAG_RE.finditer(s):
+            add(m.start(), m.end(), f"discord:{m.group('name')}#{m.group('tag')}", Confidence.HANDLE_DISCORD_TAG)
+    channel_hits = list(lx.CHANNEL_RE.finditer(s))
+    at_done: set[int] = set()
+    for ch in channel_hits:
+        name = ch.group("ch")
+        found = _identifier_after(s, ch.end(), weak=name in lx.WEAK_CHANNELS)
+        if found is not None:
+            a, b, ident = found
+            if ident.startswith("@"):
+                at_done.add(a)
+            add(a, b, f"{_channel_key(name)}:{ident}", Confidence.HANDLE_AFTER_APP)
+            continue
+        # "@noraphoto on Telegram": an @handle just before the channel name, joined to it by
+        # nothing but connectors ("@here like Slack does" is a mention, not a contact).
+        window_start = max(0, ch.start() - 30)
+        for m in lx.AT_HANDLE_RE.finditer(s, window_start, ch.start()):
+            between = re.findall(r"[^\W\d_]+", s[m.end() : ch.start()])
+            if any(w not in lx.PRE_CHANNEL_CONNECTORS for w in between):
+                continue
+            if _valid_at_handle(s, m) and m.start() not in at_done:
+                at_done.add(m.start())
+                add(m.start(), m.end(), f"{_channel_key(name)}:@{m.group('name')}", Confidence.HANDLE_BEFORE_APP)
+    if "@" in s:
+        for m in lx.AT_HANDLE_RE.finditer(s):
+            if m.start() in at_done or not _valid_at_handle(s, m):
+                continue
+            window = s[max(0, m.start() - 60) : m.end() + 60]
+            if lx.DM_CUE_RE.search(window):
+                add(m.start(), m.end(), "@" + m.group("name"), Confidence.HANDLE_DM_CUE)
+    return out
+
+
+def _channel_key(name: str) -> str:
+    name = name.replace(" ", "")
+    aliases = {"insta": "instagram", "ig": "instagram", "tg": "telegram", "x": "twitter"}
+    return aliases.get(name, name)
+
+
+def _valid_at_handle(s: str, m: re.Match[str]) -> bool:
+    after = s[m.end() : m.end() + 1]
+    if after and lx.AT_HANDLE_AFTER_BAD.match(after):
+        return False
+    name = m.group("name")
+    return len(name) >= 3 and not name.isdigit() and name not in lx.BROADCAST_MENTIONS
+
+
+def _identifier_after(s: str, pos: int, *, weak: bool) -> tuple[int, int, str] | None:
+    """The identifier a channel name introduces ("Telegram @x", "WeChat ID is x")."""
+    window = s[pos : pos + 60]
+    explicit = False
+    for i, tok in enumerate(lx.HANDLE_TOKEN_RE.finditer(window)):
+        if i >= 6:
+            return None
+        word = tok.group().strip(".,:;'’-")
+        raw = tok.group()
+        if word in lx.HANDLE_ID_WORDS or raw in lx.HANDLE_ID_WORDS:
+            explicit = True
+            continue
+        if not word or word in lx.HANDLE_CONNECTORS or raw in lx.HANDLE_CONNECTORS:
+            continue
+        if word.startswith("@"):
+            ident = word
+        else:
+            ident = word
+            if weak and not explicit:
+                return None
+            if not explicit and not any(c in ident for c in "._0123456789"):
+                return None
+        m = lx.HANDLE_ID_RE.fullmatch(ident)
+        body = ident.lstrip("@")
+        if m is None or not any(c.isalpha() for c in body) or "@" in body:
+            return None
+        if len(body) < 3 or body in lx.EMAIL_STOP_LOCALS:
+            return None
+        a = pos + tok.start() + raw.find(word)
+        return a, a + len(word), ident
+    return None

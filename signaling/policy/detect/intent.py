@@ -1,0 +1,157 @@
+"""Off-platform intent: a meeting on a named outside tool ("a call on Zoom"), and requests to
+move chat, calls or files elsewhere or to pay outside the platform. A move needs a verb or
+phrase of moving/paying (per language, see ``languages``) paired with an off-platform place
+or means (an app, an app euphemism, "outside the platform", a payment method)."""
+
+from __future__ import annotations
+
+import re
+
+from signaling.policy.detect import lexicon as lx
+from signaling.policy.detect.links import label_of
+from signaling.policy.detect.model import Confidence, Finding, Url, Views, finding, sentence
+
+
+def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
+    s = views.norm.s
+    out: list[Finding] = []
+    if any(label_of(u) == "meeting_link" for u in urls):
+        return out  # the link itself is the finding
+    for m in lx.MEETING_TOOL_RE.finditer(s):
+        tool = m.group("tool")
+        start, end = views.norm.span(m.start(), m.end())
+        if tool == "teams":
+            original = views.text[start:end]
+            before = s[max(0, m.start() - 12) : m.start()]
+            if not original.startswith("T") and not re.search(r"(?:ms|microsoft)\s*$", before):
+                continue
+        if any(u.start <= start < u.end for u in urls):
+            continue
+        window = s[max(0, m.start() - 90) : m.end() + 90]
+        if lx.MEETING_NEG_RE.search(window):
+            continue
+        sent, sent_start = sentence(s, m.start(), m.end())
+        pre = sent[: m.start() - sent_start]
+        if lx.NEGATION_RE.search(pre):
+            continue
+        if lx.MEETING_CUE_RE.search(window) is None:
+            continue
+        value = "meet:" + tool.replace(" ", "")
+        out.append(Finding("meeting_link", start, end, views.text[start:end], value, Confidence.MEETING_NAMED_TOOL))
+    return out
+
+
+def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
+    s = views.norm.s
+    present = {f.label for f in findings}
+    out: list[Finding] = []
+    pay = _payment_request(views)
+    if pay is not None:
+        out.append(pay)
+    for cue in lx.MOVE_CUE_RE.finditer(s):
+        lo, hi = max(0, cue.start() - 80), min(len(s), cue.end() + 80)
+        sent, sent_start = sentence(s, cue.start(), cue.end())
+        pre = sent[: cue.start() - sent_start]
+        if lx.NEGATION_RE.search(pre) or lx.KEEP_HERE_RE.search(sent):
+            continue
+        for category, pattern in lx.CHANNEL_CATEGORIES:
+            ch = pattern.search(s, lo, hi)
+            if ch is None:
+                continue
+            if _covered(category, present):
+                continue
+            near = s[max(0, ch.start() - 60) : ch.end() + 60]
+            if category != "elsewhere" and lx.COMM_PROJECT_NEG_RE.search(near):
+                continue
+            a, b = min(cue.start(), ch.start()), max(cue.end(), ch.end())
+            start, end = views.norm.span(a, b)
+            value = f"comm:{category}"
+            out.append(Finding("off_platform", start, end, views.text[start:end], value, Confidence.OFF_PLATFORM_COMM))
+            break
+        if out and out[-1].value.startswith("comm:"):
+            break
+    if "file_share" not in present:
+        for fs in lx.FILE_SERVICE_RE.finditer(s):
+            window = s[max(0, fs.start() - 60) : fs.end() + 60]
+            verb = lx.FILE_VERB_RE.search(window)
+            if verb is None or lx.FILE_NEG_RE.search(window):
+                continue
+            sent, sent_start = sentence(s, fs.start(), fs.end())
+            if lx.NEGATION_RE.search(sent[: fs.start() - sent_start]):
+                continue
+            start, end = views.norm.span(fs.start(), fs.end())
+            value = "files:" + fs.group().replace(" ", "")
+            out.append(Finding("off_platform", start, end, views.text[start:end], value, Confidence.OFF_PLATFORM_FILES))
+            break
+    return out
+
+
+def _covered(category: str, present: set[str]) -> bool:
+    if category == "phone":
+        return bool(present & {"phone", "handle"})
+    if category == "handle":
+        return "handle" in present
+    if category == "email":
+        return "email" in present
+    return bool(present & {"email", "phone", "handle"})
+
+
+def _payment_request(views: Views) -> Finding | None:
+    s = views.norm.s
+    direct = lx.DIRECT_PAY_RE.search(s)
+    if direct is not None and not _negated(s, direct.start(), direct.end()):
+        return _op_finding(views, direct.start(), direct.end(), "pay:direct", Confidence.OFF_PLATFORM_PAY)
+    for method in lx.PAY_METHOD_RE.finditer(s):
+        lo, hi = max(0, method.start() - 70), min(len(s), method.end() + 70)
+        window = s[lo:hi]
+        if _negated(s, method.start(), method.end()):
+            continue
+        mine = re.search(
+            r"\b(?:my|mi|meu|minha|mon|ma|мой|мою|мои|mera|meri)\s+(?:\w+\s+)?$",
+            s[max(0, method.start() - 20) : method.start()],
+        )
+        outside = lx.OUTSIDE_RE.search(window)
+        verb = lx.PAY_VERB_RE.search(window)
+        if mine is None and outside is None:
+            if verb is None or lx.PAY_PROJECT_NEG_RE.search(window):
+                continue
+        value = "pay:" + re.sub(r"\W+", "", method.group())
+        return _op_finding(views, method.start(), method.end(), value, Confidence.OFF_PLATFORM_PAY)
+    return _pay_outside(views)
+
+
+def _pay_outside(views: Views) -> Finding | None:
+    """Paying, in any language, paired in the same sentence with a place off the platform
+    ("pay me outside the site", "págame por fuera", "platform dışında öderseniz") or with
+    saving the fee ("to save the commission", "oszczędzimy na prowizji", "نوفر العمولة")."""
+    s = views.norm.s
+    checked = -1
+    for anchor in lx.PAY_ANY_RE.finditer(s):
+        sent, sent_start = sentence(s, anchor.start(), anchor.end())
+        if sent_start == checked:
+            continue
+        checked = sent_start
+        if lx.KEEP_HERE_RE.search(sent) or lx.PAY_PROJECT_NEG_RE.search(sent):
+            continue
+        if lx.NEGATION_RE.search(sent[: anchor.start() - sent_start]):
+            continue
+        place = lx.OUTSIDE_RE.search(sent)
+        if place is None:
+            fee = lx.FEE_RE.search(sent)
+            if fee is None or lx.SAVE_RE.search(sent) is None:
+                continue
+            place = fee
+        a = min(anchor.start(), sent_start + place.start())
+        b = max(anchor.end(), sent_start + place.end())
+        return _op_finding(views, a, b, "pay:outside", Confidence.OFF_PLATFORM_PAY)
+    return None
+
+
+def _negated(s: str, a: int, b: int) -> bool:
+    sent, start = sentence(s, a, b)
+    return lx.NEGATION_RE.search(sent[: a - start]) is not None
+
+
+def _op_finding(views: Views, a: int, b: int, value: str, confidence: float) -> Finding:
+    start, end = views.norm.span(a, b)
+    return Finding("off_platform", start, end, views.text[start:end], value, confidence)

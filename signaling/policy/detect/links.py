@@ -1,0 +1,110 @@
+"""Links: URLs found in the de-obfuscated view, labelled by the host rules in ``hosts``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import parse_qs, urlsplit
+
+import phonenumbers
+import tldextract
+
+from signaling.policy.detect import lexicon as lx
+from signaling.policy.detect.hosts import KNOWN_DOMAINS, link_label
+from signaling.policy.detect.model import Confidence, Finding, Url, Views
+
+
+def canonical_url(url: str) -> str:
+    """Canonical form used to compare links: lowercase host without ``www.``, path, no scheme,
+    query or fragment, no trailing slash."""
+    raw = url.strip()
+    if "://" not in raw:
+        raw = "http://" + raw
+    parts = urlsplit(raw)
+    host = (parts.hostname or "").lower()
+    host = host.removeprefix("www.")
+    path = parts.path.rstrip("/")
+    return host + path
+
+
+def find_urls(views: Views, tld: tldextract.TLDExtract) -> list[Url]:
+    """Every host-shaped link in the message (before labelling)."""
+    out: list[Url] = []
+    s = views.deob.s
+    if "." not in s and lx.WORD_DOT not in s and lx.WEAK_DOT not in s:
+        return out
+    for m in lx.URL_RE.finditer(s):
+        raw_host = m.group("host")
+        obfuscated = lx.WEAK_DOT in raw_host or lx.WORD_DOT in raw_host
+        host = raw_host.replace(lx.WORD_DOT, ".").replace(lx.WEAK_DOT, ".")
+        path_full = (m.group("path") or "").rstrip(lx.URL_TRAILING)
+        end = m.start("path") + len(path_full) if m.group("path") else m.end("host")
+        ext = tld(host)
+        if not ext.suffix or not ext.domain:
+            continue
+        registered = f"{ext.domain}.{ext.suffix}"
+        if registered in lx.PLACEHOLDER_DOMAINS:
+            continue
+        if lx.WEAK_DOT in raw_host and registered not in KNOWN_DOMAINS:
+            continue  # "at this point google" is no link; "drive punto google punto com" is
+        start, stop = views.deob.span(m.start(), end)
+        if path_full:
+            # Paths are case-sensitive (file ids): take them from the original text.
+            path_start = views.deob.orig_start(m.start("path"))
+            original_path = views.text[path_start:stop]
+            if original_path.lower() == path_full:
+                path_full = original_path
+        split = urlsplit("http://" + host + path_full)
+        out.append(
+            Url(
+                start,
+                stop,
+                host.removeprefix("www."),
+                ext.subdomain.removeprefix("www").strip("."),
+                registered,
+                split.path,
+                split.query,
+                canonical_url(host + path_full),
+                obfuscated,
+            )
+        )
+    return out
+
+
+def label_of(u: Url) -> str | None:
+    return link_label(u.registered, u.subdomain, u.path, u.query)
+
+
+def link_findings(views: Views, urls: Iterable[Url]) -> list[Finding]:
+    """Meeting links, file shares and messaging links (plus the phone a WhatsApp link shows)."""
+    out: list[Finding] = []
+    for u in urls:
+        label = label_of(u)
+        if label is None:
+            continue
+        text = views.text[u.start : u.end]
+        out.append(Finding(label, u.start, u.end, text, u.canonical, Confidence.LINK))
+        if label == "handle":
+            phone = phone_from_whatsapp(u)
+            if phone is not None:
+                out.append(Finding("phone", u.start, u.end, text, phone, Confidence.LINK))
+    return out
+
+
+def phone_from_whatsapp(u: Url) -> str | None:
+    digits = ""
+    if u.registered == "wa.me":
+        digits = re.sub(r"\D", "", u.path.split("/")[1] if "/" in u.path else "")
+    elif u.registered == "whatsapp.com":
+        digits = re.sub(r"\D", "", (parse_qs(u.query).get("phone") or [""])[0])
+    if not 7 <= len(digits) <= 15:
+        return None
+    try:
+        number = phonenumbers.parse("+" + digits, None)
+    except phonenumbers.NumberParseException:
+        return None
+    # The link itself says "this is a phone number": any number under a real country code
+    # counts, including legacy forms libphonenumber calls impossible (Mexico's "+52 1 ...").
+    if phonenumbers.region_code_for_country_code(number.country_code or 0) == "ZZ":
+        return None
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))

@@ -1,0 +1,232 @@
+"""Phone numbers in the digit view (digit words, multipliers, emoji and local-script digits
+already turned into digits), validated with ``phonenumbers``; ids, tracking and registry
+numbers, dates, prices and placeholder zeros are not phones."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+
+from signaling.policy.detect import lexicon as lx
+from signaling.policy.detect.model import Confidence, Finding, Spans, Views
+from signaling.policy.detect.text import View
+
+
+@dataclass(slots=True)
+class _Run:
+    start: int  # index in the digit view
+    end: int
+    digits: str
+    groups: list[str]
+    seps: list[str]
+    plus: bool
+
+
+def find_phones(views: Views, taken: Spans) -> list[Finding]:
+    pv = views.digits
+    s = pv.s
+    if len(_ONE_DIGIT_RE.findall(s)) < 7:
+        return []
+    runs = _digit_runs(s, pv, taken)
+    if not runs:
+        return []
+    cue_text = views.norm.s
+    has_cue = lx.PHONE_CUE_RE.search(cue_text) is not None
+    out: list[Finding] = []
+    used: set[int] = set()
+    if has_cue:
+        # A number split across sentences: "Area code is 415. The rest is 726 0093."
+        for i in range(len(runs) - 1):
+            r1, r2 = runs[i], runs[i + 1]
+            if i in used or len(r1.digits) >= 7:
+                continue
+            if r2.start - r1.end > 50 or len(r1.digits) < 2 or len(r2.digits) < 3:
+                continue
+            if not 8 <= len(r1.digits) + len(r2.digits) <= 13:
+                continue
+            if _negative_context(s, r1.start) or _negative_context(s, r2.start):
+                continue
+            merged = _Run(
+                r1.start, r2.end, r1.digits + r2.digits, r1.groups + r2.groups, [], r1.plus
+            )
+            if _fictional(merged.digits):
+                continue
+            value = _strict_number(merged)
+            if value is None:
+                continue
+            used.update((i, i + 1))
+            start, end = pv.span(merged.start, merged.end)
+            out.append(Finding("phone", start, end, views.text[start:end], value, Confidence.PHONE_POSSIBLE))
+    for i, run in enumerate(runs):
+        if i in used or not 7 <= len(run.digits) <= 15:
+            continue
+        value, conf = _validate_run(s, run, has_cue)
+        if value is None:
+            continue
+        start, end = pv.span(run.start, run.end)
+        out.append(Finding("phone", start, end, views.text[start:end], value, conf))
+    return out
+
+
+_DIGITS_RE = re.compile(r"\d+")
+_ONE_DIGIT_RE = re.compile(r"\d")
+
+
+def _digit_runs(s: str, pv: View, taken: Spans) -> list[_Run]:
+    runs: list[_Run] = []
+    cur: _Run | None = None
+    for m in _DIGITS_RE.finditer(s):
+        a, b = m.span()
+        glued = (
+            (a > 0 and (s[a - 1].isalpha() or s[a - 1] in "_#"))
+            or (b < len(s) and (s[b].isalpha() or s[b] in "_%"))
+            or (a > 1 and s[a - 1] in "-/" and s[a - 2].isalpha())
+            or (b + 1 < len(s) and s[b] in "-/" and s[b + 1].isalpha())
+        )
+        orig_a = pv.orig_start(a)
+        inside = taken.covers(orig_a, orig_a + 1)
+        if glued or inside:
+            if cur is not None:
+                runs.append(cur)
+            cur = None
+            continue
+        if cur is not None:
+            sep = s[cur.end : a]
+            if _joinable(sep, cur, m.group()):
+                cur.end = b
+                cur.digits += m.group()
+                cur.groups.append(m.group())
+                cur.seps.append(sep)
+                continue
+            runs.append(cur)
+        plus = False
+        start = a
+        j = a - 1
+        while j >= 0 and s[j] in " (":
+            j -= 1
+        if j >= 0 and s[j] == "+":
+            plus, start = True, j
+        elif a > 0 and s[a - 1] == "(":
+            start = a - 1
+        cur = _Run(start, b, m.group(), [m.group()], [], plus)
+    if cur is not None:
+        runs.append(cur)
+    return runs
+
+
+def _joinable(sep: str, cur: _Run, nxt: str) -> bool:
+    if not sep or len(sep) > 4:
+        if len(sep) <= 6 and sep.strip(" ") == ",":
+            pass
+        else:
+            return False
+    if all(c in lx.PHONE_SEP_CHARS for c in sep):
+        # ". " ends a sentence: only keep going when the groups look like one number.
+        if sep.endswith(". ") or sep == ". ":
+            return False
+        return True
+    if sep.strip(" ") == "," and len(cur.groups[-1]) <= 4 and len(nxt) <= 4:
+        return "." not in "".join(cur.seps)
+    return False
+
+
+def _negative_context(s: str, pos: int) -> bool:
+    """An id, price, card, code... keyword right before the digits, not overridden by a later
+    phone keyword ("meeting ID 845..., dial-in +1 ..." keeps the dial-in number)."""
+    before = s[max(0, pos - 32) : pos].replace("area code", "area")
+    neg = lx.PHONE_NEG_RE.search(before)
+    if neg is None:
+        return False
+    override = lx.PHONE_NEG_OVERRIDE_RE.search(before, neg.end())
+    return override is None
+
+
+def _validate_run(s: str, run: _Run, has_cue: bool) -> tuple[str | None, float]:
+    text = s[run.start : run.end]
+    if _negative_context(s, run.start):
+        return None, 0.0
+    if not run.plus and _date_run(text, len(run.digits)):
+        return None, 0.0
+    seps = "".join(run.seps)
+    if not run.plus:
+        if len(run.groups) == 4 and all(len(g) <= 3 for g in run.groups) and set(seps) == {"."}:
+            return None, 0.0  # IPv4 address
+        if "." in seps and "," in seps:
+            return None, 0.0  # a list of decimals
+        if len(run.groups) == 1 and not has_cue:
+            return None, 0.0  # one bare block of digits: an id, a barcode, an epoch
+        if len(run.digits) == 13 and run.digits[:3] in {"978", "979"}:
+            return None, 0.0  # ISBN-13 / EAN
+    if _fictional(run.digits):
+        return None, 0.0
+    strict = _strict_number(run)
+    if strict is not None:
+        return strict, Confidence.PHONE_INTERNATIONAL if run.plus else Confidence.PHONE_VALID
+    if has_cue or (run.plus and len(run.groups) >= 2):
+        loose = _possible_number(run)
+        if loose is not None:
+            return loose, Confidence.PHONE_POSSIBLE
+    return None, 0.0
+
+
+def _date_run(text: str, n_digits: int) -> bool:
+    """A plausible calendar date makes up (nearly) all of the run: "06/30/2025 1159" is a
+    date and a time, while "8 (903) 123-45-67" merely ends in a date-shaped group."""
+    for m in lx.DATE_RE.finditer(text):
+        parts = [int(p) for p in re.split(r"[/.-]", m.group())]
+        lens = [len(p) for p in re.split(r"[/.-]", m.group())]
+        ymd = lens[0] == 4 and 1 <= parts[1] <= 12 and 1 <= parts[2] <= 31
+        dmy = lens[0] <= 2 and lens[2] in (2, 4) and 1 <= min(parts[0], parts[1])
+        dmy = dmy and min(parts[0], parts[1]) <= 12 and max(parts[0], parts[1]) <= 31
+        if (ymd or dmy) and sum(c.isdigit() for c in m.group()) >= n_digits - 4:
+            return True
+    return False
+
+
+def _fictional(digits: str) -> bool:
+    """Documented test numbers: NANP 555-01XX and Twilio's 500-555-XXXX magic numbers."""
+    d = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+    return len(d) == 10 and ((d[3:6] == "555" and d[6:8] == "01") or d.startswith("500555"))
+
+
+def _parse(run: _Run, region: str | None) -> phonenumbers.PhoneNumber | None:
+    digits = run.digits
+    if run.plus:
+        digits, region = "+" + digits, None
+    elif digits.startswith("00") and len(digits) > 9:
+        digits, region = "+" + digits[2:], None
+    try:
+        return phonenumbers.parse(digits, region)
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def _e164(number: phonenumbers.PhoneNumber) -> str:
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def _strict_number(run: _Run) -> str | None:
+    regions: tuple[str | None, ...] = (
+        (None,) if run.plus or run.digits.startswith("00") else lx.PHONE_REGIONS
+    )
+    for region in regions:
+        number = _parse(run, region)
+        if number is not None and phonenumbers.is_valid_number(number):
+            return _e164(number)
+    return None
+
+
+def _possible_number(run: _Run) -> str | None:
+    """A number of a plausible length for its region (fictional but real-looking ranges)."""
+    regions: tuple[str | None, ...] = (
+        (None,) if run.plus or run.digits.startswith("00") else lx.PHONE_REGIONS[:4]
+    )
+    for region in regions:
+        number = _parse(run, region)
+        if number is None or not phonenumbers.is_possible_number(number):
+            continue
+        if run.plus or len(run.groups) >= 2:
+            return _e164(number)
+    return None

@@ -1,0 +1,84 @@
+"""Build the views every rule matches on: normalised, de-obfuscated and digit views.
+
+* ``norm``: NFKC, lowercase, invisible characters and keycap marks dropped, look-alike letters
+  folded, accents stripped, local-script digits (Arabic-Indic, Devanagari...) as ASCII.
+* ``deob``: for emails and links. Spaced-out letters joined, bracketed and spoken "@"/"."
+  in every supported language rewritten, quoted pieces glued ("'ana' + '@' + 'x.io'").
+* ``digits``: for phones. Number words of every supported language turned into digits,
+  including tens and hundreds, then multipliers ("double 7", "doble 5", "çift 7") expanded.
+"""
+
+from __future__ import annotations
+
+import re
+
+from signaling.policy.detect import lexicon as lx
+from signaling.policy.detect.model import Views
+from signaling.policy.detect.text import View, normalize, strip_accents
+
+
+def build_views(text: str) -> Views:
+    base = normalize(text)
+    norm = View(strip_accents(base.s), base.starts, base.ends)
+    return Views(text, norm, _deobfuscate(norm), _digit_view(norm))
+
+
+def _deobfuscate(norm: View) -> View:
+    deob = norm
+    s = deob.s
+    if "'" in s or '"' in s:
+        deob = deob.sub(lx.QUOTED_JOIN_RE, lambda m: "")
+    if lx.SPACED_RUN_RE.search(deob.s):
+        deob = deob.sub(lx.SPACED_RUN_RE, lambda m: m.group().replace(" ", ""))
+    if lx.SPACED_SHORT_RE.search(deob.s):
+        deob = deob.sub(lx.SPACED_SHORT_RE, lambda m: m.group().replace(" ", ""))
+    if any(c in deob.s for c in "[({<"):
+        deob = deob.sub(lx.BRACKET_AT_RE, lambda m: "@")
+        deob = deob.sub(lx.BRACKET_DOT_RE, lambda m: ".")
+    deob = deob.sub(lx.WORD_AT_RE, lambda m: lx.WEAK_AT if m.group("weak") else "@")
+    deob = deob.sub(lx.WORD_DOT_RE, lambda m: lx.WEAK_DOT if m.group("weak") else lx.WORD_DOT)
+    if lx.WORD_DOT in deob.s or lx.WEAK_DOT in deob.s:
+        deob = deob.sub(lx.WORD_SLASH_RE, lambda m: "/")
+    if "_" not in deob.s and lx.UNDERSCORE_WORD_RE.search(deob.s):
+        deob = deob.sub(lx.UNDERSCORE_WORD_RE, lambda m: "_")
+    return deob
+
+
+def _digit_view(norm: View) -> View:
+    digits = norm.sub(lx.NUMBER_WORD_RE, _number_word)
+    if digits is norm:
+        return digits
+    if lx.MULTIPLIER_RE.search(digits.s):
+        digits = digits.sub(lx.MULTIPLIER_RE, _multiply)
+    if lx.PLUS_WORD_RE.search(digits.s):
+        digits = digits.sub(lx.PLUS_WORD_RE, lambda m: "+")
+    return digits
+
+
+def _multiply(m: re.Match[str]) -> str:
+    return m.group("d") * lx.MULTIPLIERS[m.group("rep")]
+
+
+def _number_word(m: re.Match[str]) -> str | None:
+    """One number said in words: a digit, a two-digit word, tens (+ unit), hundreds (+ rest)."""
+    value = 0
+    width = 1
+    hundreds = m.group("hundreds")
+    if hundreds:
+        value = lx.HUNDREDS_WORDS[hundreds] * 100
+        width = 3
+    tens = m.group("tens")
+    if tens:
+        value += lx.TENS_WORDS[tens] * 10
+        width = max(width, 2)
+    unit = m.group("unit")
+    if unit:
+        two = lx.TWO_DIGIT_WORDS.get(unit)
+        if two is not None:
+            value += two
+            width = max(width, 2)
+        else:
+            value += int(lx.DIGIT_WORDS[unit])
+    if not (hundreds or tens or unit) or value >= 1000 or (tens and not hundreds and value >= 100):
+        return None
+    return str(value).zfill(width) if hundreds else str(value)
