@@ -31,8 +31,7 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
         if lx.MEETING_NEG_RE.search(window):
             continue
         sent, sent_start = sentence(s, m.start(), m.end())
-        pre = sent[: m.start() - sent_start]
-        if lx.NEGATION_RE.search(pre):
+        if _negation_before(sent, m.start() - sent_start):
             continue
         if lx.MEETING_CUE_RE.search(window) is None:
             continue
@@ -51,8 +50,7 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
     for cue in lx.MOVE_CUE_RE.finditer(s):
         lo, hi = max(0, cue.start() - 80), min(len(s), cue.end() + 80)
         sent, sent_start = sentence(s, cue.start(), cue.end())
-        pre = sent[: cue.start() - sent_start]
-        if lx.NEGATION_RE.search(pre) or lx.KEEP_HERE_RE.search(sent):
+        if _negation_before(sent, cue.start() - sent_start) or lx.KEEP_HERE_RE.search(sent):
             continue
         for category, pattern in lx.CHANNEL_CATEGORIES:
             ch = pattern.search(s, lo, hi)
@@ -77,7 +75,7 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             if verb is None or lx.FILE_NEG_RE.search(window):
                 continue
             sent, sent_start = sentence(s, fs.start(), fs.end())
-            if lx.NEGATION_RE.search(sent[: fs.start() - sent_start]):
+            if _negation_before(sent, fs.start() - sent_start):
                 continue
             start, end = views.norm.span(fs.start(), fs.end())
             value = "files:" + fs.group().replace(" ", "")
@@ -133,7 +131,7 @@ def _pay_outside(views: Views) -> Finding | None:
         checked = sent_start
         if lx.KEEP_HERE_RE.search(sent) or lx.PAY_PROJECT_NEG_RE.search(sent):
             continue
-        if lx.NEGATION_RE.search(sent[: anchor.start() - sent_start]):
+        if _negation_before(sent, anchor.start() - sent_start):
             continue
         place = lx.OUTSIDE_RE.search(sent)
         if place is None:
@@ -149,7 +147,20 @@ def _pay_outside(views: Views) -> Finding | None:
 
 def _negated(s: str, a: int, b: int) -> bool:
     sent, start = sentence(s, a, b)
-    return lx.NEGATION_RE.search(sent[: a - start]) is not None
+    return _negation_before(sent, a - start)
+
+
+def _negation_before(sent: str, offset: int) -> bool:
+    """A negation word in ``sent`` before ``offset`` (matched on the whole sentence, so "no"
+    can see that an app name follows it: Portuguese "no Teams" means "on Teams")."""
+    if offset <= 0:
+        return False
+    for m in lx.NEGATION_RE.finditer(sent, 0, len(sent)):
+        if m.start() >= offset:
+            return False
+        if m.end() <= offset:
+            return True
+    return False
 
 
 def _op_finding(views: Views, a: int, b: int, value: str, confidence: float) -> Finding:

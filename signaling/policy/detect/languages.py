@@ -60,6 +60,7 @@ class Language:
     outside_phrases: tuple[str, ...] = ()  # "outside the platform", "directly"
     fee_phrases: tuple[str, ...] = ()  # "fee", "commission", "the platform's cut"
     save_phrases: tuple[str, ...] = ()  # "save", "skip", "avoid", "discount", "% off"
+    product_phrases: tuple[str, ...] = ()  # "field", "form": talk about a product being built
     negations: tuple[str, ...] = ()
     keep_here_phrases: tuple[str, ...] = ()  # "only here", "through the platform"
     phone_cues: tuple[str, ...] = ()  # "number", "call", "whatsapp"
@@ -103,7 +104,7 @@ LANGUAGES: tuple[Language, ...] = (
         slash_words=("slash",),
         underscore_words=("underscore",),
         at_symbol_names=("at sign", "at symbol", "at-sign", "the at", "@ sign", "@ symbol"),
-        app_words=("app", "apps", "application", "messenger"),
+        app_words=("app", "apps", "application"),
         app_colours=(
             "green", "blue", "purple", "yellow", "bird", "paper plane", "plane", "ghost",
             "camera", "speech bubble", "lock",
@@ -116,6 +117,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("call", "meet", "meeting", "video", "invite", "session"),
         pay_verbs=("pay", "paid", "paying", "payment", "settle", "send the money", "transfer"),
+        product_phrases=("field", "fields", "form", "input", "checkout", "column"),
         pay_methods=("bank", "wise", "gcash"),
         outside_phrases=(
             "outside (?:of )?(?:the |this )?(?:platform|site|app)", "off[- ]?platform",
@@ -170,12 +172,16 @@ LANGUAGES: tuple[Language, ...] = (
             "cu[aá]l es tu", "tienes", "me pasas", "mi (?:n[uú]mero|correo|whatsapp|telegram|email|cel)",
         ),
         meeting_cues=("llamada", "videollamada", "reuni[oó]n", "charla", "hablar", "hablamos", "nos vemos"),
-        pay_verbs=("pag\\w*", "p[aá]game", "transfi[eé]reme", "deposita\\w*"),
+        pay_verbs=(
+            "pag(?:a|ar|as|o|ue|ues|amos|ame|arte|arme|ale)", "p[aá]game", "transfi[eé]reme",
+            "deposita\\w*",
+        ),
+        product_phrases=("campo", "formulario", "pasarela"),
         pay_methods=("transferencia", "dep[oó]sito", "bizum", "nequi", "daviplata", "mercado pago"),
         outside_phrases=("por fuera", "fuera de (?:la|esta) plataforma", "directo", "directamente"),
         fee_phrases=("comisi[oó]n",),
         save_phrases=("descuento", "ahorr\\w*", "sin", "evitar"),
-        negations=("nunca", "no"),
+        negations=("nunca", "jam[aá]s"),
         keep_here_phrases=("solo por aqu[ií]", "por la plataforma", "aqu[ií] mismo"),
         phone_cues=("n[uú]mero", "tel[eé]fono", "celular", "m[oó]vil", "ll[aá]m\\w*"),
         not_phone_cues=("seguimiento", "env[ií]o", "cif", "nif", "iban", "factura"),
@@ -204,7 +210,7 @@ LANGUAGES: tuple[Language, ...] = (
         slash_words=("barra",),
         underscore_words=("underline", "sublinhado"),
         at_symbol_names=("arroba",),
-        app_words=("app", "aplicativo", "aplicação", "zap"),
+        app_words=("app", "aplicativo", "aplicação"),
         app_colours=("verde", "azul", "roxo", "do passarinho", "do aviãozinho", "do fantasminha"),
         username_words=("usuário", "nome de usuário", "nick"),
         handle_connectors=("meu", "é", "no", "na", "mas", "como"),
@@ -216,7 +222,8 @@ LANGUAGES: tuple[Language, ...] = (
             "meu (?:n[uú]mero|whatsapp|zap|telegram|email|e-mail|contato)", "me chame",
         ),
         meeting_cues=("chamada", "videochamada", "conversar", "falar", "reuni[aã]o", "agendar"),
-        pay_verbs=("pag\\w*", "me paga", "transfer\\w*", "deposit\\w*"),
+        pay_verbs=("pag(?:a|ar|o|ue|amento|ou|ando)", "me paga", "transfer\\w*", "deposit\\w*"),
+        product_phrases=("campo", "formul[aá]rio", "checkout", "m[aá]scara"),
         pay_methods=("pix", "chave pix", "boleto", "transfer[eê]ncia"),
         outside_phrases=("por fora", "fora da plataforma", "direto", "diretamente"),
         fee_phrases=("taxa", "comiss[aã]o"),
@@ -262,7 +269,11 @@ LANGUAGES: tuple[Language, ...] = (
             "contactez-moi",
         ),
         meeting_cues=("appel", "visio", "parler", "discuter", "rendez-vous", "cr[ée]neau"),
-        pay_verbs=("pai\\w*", "pay\\w*", "r[ée]gl\\w*", "vir\\w*"),
+        pay_verbs=(
+            "pai(?:e|es|ent|era\\w*|ement)", "pay(?:er|e|es|ez|ons|é)", "r[ée]gl(?:er|ons|ez|e)",
+            "vire(?:r|z|ment)",
+        ),
+        product_phrases=("champ", "formulaire"),
         pay_methods=("virement", "lydia", "paylib"),
         outside_phrases=(
             "hors (?:de la )?plateforme", "en dehors de la plateforme", "en direct", "directement",
@@ -279,7 +290,7 @@ LANGUAGES: tuple[Language, ...] = (
         "de",
         "German",
         digits=_m(
-            null="0", eins="1", ein="1", zwei="2", zwo="2", drei="3", vier="4", fünf="5",
+            null="0", eins="1", zwei="2", zwo="2", drei="3", vier="4", fünf="5",
             sechs="6", sieben="7", acht="8", neun="9",
         ),
         two_digit={"zehn": 10, "elf": 11, "zwölf": 12},
@@ -301,6 +312,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("telefonier\\w*", "anruf", "videocall", "gespr[äa]ch", "termin", "treffen"),
         pay_verbs=("zahl\\w*", "bezahl\\w*", "abrechn\\w*", "überweis\\w*"),
+        product_phrases=("feld", "felder", "formular\\w*"),
         pay_methods=("überweisung", "sofortüberweisung"),
         outside_phrases=(
             "außerhalb der plattform", "ausserhalb der plattform", "direkt", "an der plattform vorbei",
@@ -341,7 +353,8 @@ LANGUAGES: tuple[Language, ...] = (
             "il mio (?:numero|whatsapp|telegram)",
         ),
         meeting_cues=("chiamata", "videochiamata", "call", "riunione", "sentiamo"),
-        pay_verbs=("pag\\w*", "bonific\\w*", "versa\\w*"),
+        pay_verbs=("pag(?:a|are|ami|hi|herò|o|amento)", "bonific\\w*"),
+        product_phrases=("campo", "modulo", "pagina di pagamento"),
         pay_methods=("bonifico", "satispay", "postepay"),
         outside_phrases=("fuori dalla piattaforma", "direttamente", "diretto"),
         fee_phrases=("commission\\w*",),
@@ -378,6 +391,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("rozmow\\w*", "spotkani\\w*", "call\\w*", "wideo\\w*"),
         pay_verbs=("zapła\\w*", "płać", "płac\\w*", "przelej\\w*", "wpłac\\w*", "rozliczmy"),
+        product_phrases=("pol[ae]", "formularz\\w*"),
         pay_methods=("przelew\\w*", "blik\\w*", "revolut\\w*"),
         outside_phrases=("poza platform\\w*", "bezpośrednio", "bez platformy"),
         fee_phrases=("prowizj\\w*",),
@@ -385,7 +399,9 @@ LANGUAGES: tuple[Language, ...] = (
         negations=("nie", "nigdy"),
         keep_here_phrases=("tylko tutaj", "przez platformę"),
         phone_cues=("numer", "telefon\\w*", "zadzwoń", "dzwoń", "komórk\\w*"),
-        not_phone_cues=("przesyłki", "przesyłka", "nip", "regon", "krs", "faktura", "przykładowy"),
+        not_phone_cues=(
+            "przesyłki", "przesyłka", "nip", "regon", "krs", "faktura", "przykładowy", "zł", "kwot\\w*",
+        ),
         email_cues=("pisz", "napisz", "mail\\w*"),
     ),
     Language(
@@ -428,7 +444,11 @@ LANGUAGES: tuple[Language, ...] = (
             "общаться", "общени\\w*", "переписк\\w*",
         ),
         meeting_cues=("созвон\\w*", "звон\\w*", "встреч\\w*", "поговор\\w*", "собеседован\\w*"),
-        pay_verbs=("оплат\\w*", "заплат\\w*", "плат\\w*", "перевед\\w*", "переве\\w*", "рассчита\\w*"),
+        pay_verbs=(
+            "оплат\\w*", "заплат\\w*", "плати\\w*", "плачу", "перевед\\w*", "переве[дс]\\w*",
+            "рассчита\\w*",
+        ),
+        product_phrases=("пол[еяю]", "форм[аеуы]"),
         pay_methods=("на карту", "карт\\w*", "перевод\\w*", "сбп", "qiwi", "юмани"),
         outside_phrases=("вне платформы", "мимо платформы", "минуя платформу", "напрямую"),
         fee_phrases=("комисси\\w*",),
@@ -436,7 +456,7 @@ LANGUAGES: tuple[Language, ...] = (
         negations=("не", "нельзя"),
         keep_here_phrases=("только здесь", "через платформу"),
         phone_cues=("телефон", "номер", "мобил\\w*", "ватсап", "вотсап", "звон\\w*"),
-        not_phone_cues=("трек", "инн", "огрн", "кпп", "счет", "маска", "заказ"),
+        not_phone_cues=("трек", "инн", "огрн", "кпп", "сч[её]т", "маска", "заказ", "сумм\\w*", "₽", "руб\\w*"),
         email_cues=("почт\\w*", "мейл", "имейл"),
     ),
     Language(
@@ -461,6 +481,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("call kar\\w*", "baat", "milte", "meeting kar\\w*"),
         pay_verbs=("pay kar\\w*", "payment kar\\w*", "bhej\\w*", "de do"),
+        product_phrases=("field", "form"),
         outside_phrases=("platform (?:ke|se) bahar", "seedha", "seedhe", "direct"),
         fee_phrases=("fees?", "commission"),
         save_phrases=("bach\\w*", "nahi", "discount", "kat\\w*"),
@@ -489,6 +510,7 @@ LANGUAGES: tuple[Language, ...] = (
         move_phrases=("बात कर\\w*", "मैसेज कर\\w*", "कॉल कर\\w*", "भेज\\w*", "जुड़\\w*", "ऐड कर\\w*"),
         meeting_cues=("कॉल", "मीटिंग", "बात"),
         pay_verbs=("पेमेंट", "भुगतान", "पैसे", "भेज\\w*"),
+        product_phrases=("फ़ील्ड", "फील्ड", "फॉर्म"),
         outside_phrases=("प्लेटफॉर्म के बाहर", "प्लेटफ़ॉर्म के बाहर", "सीधे", "डायरेक्ट"),
         fee_phrases=("कमीशन", "फीस"),
         save_phrases=("छूट", "बच\\w*"),
@@ -525,7 +547,8 @@ LANGUAGES: tuple[Language, ...] = (
             "ارسل لي",
         ),
         meeting_cues=("مكالمة", "اجتماع", "نتكلم", "مكالمه"),
-        pay_verbs=("ادفع", "دفع", "حول", "حوّل", "تحويل"),
+        pay_verbs=("ادفع", "دفع", "حولي", "حول لي", "حول المبلغ", "تحويل"),
+        product_phrases=("حقل", "نموذج"),
         pay_methods=("تحويل بنكي", "حسابي", "الحساب البنكي"),
         outside_phrases=("خارج المنصة", "مباشرة", "مباشره", "بره المنصة"),
         fee_phrases=("العمولة", "العموله", "عمولة"),
@@ -560,6 +583,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("görüş\\w*", "toplantı", "arama", "konuşalım"),
         pay_verbs=("öde\\w*", "gönder\\w*", "havale\\w*", "yatır\\w*"),
+        product_phrases=("alan\\w*", "form\\w*"),
         pay_methods=("havale", "eft", "iban\\w*", "papara"),
         outside_phrases=("platform dışında", "platformun dışında", "doğrudan", "direkt"),
         fee_phrases=("komisyon\\w*", "kesinti"),
@@ -567,7 +591,7 @@ LANGUAGES: tuple[Language, ...] = (
         negations=("değil", "yok"),
         keep_here_phrases=("platform üzerinden", "sadece burada"),
         phone_cues=("numaram", "numara\\w*", "telefon\\w*", "ara"),
-        not_phone_cues=("kargo", "takip", "vergi", "mersis", "fatura", "örnek"),
+        not_phone_cues=("kargo", "takip", "vergi", "mersis", "fatura", "örnek", "tl", "tutar"),
         email_cues=("mail\\w*", "e-posta\\w*"),
     ),
     Language(
@@ -591,6 +615,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("meeting", "rapat", "panggilan", "telepon", "video call", "ketemu"),
         pay_verbs=("bayar\\w*", "transfer\\w*", "kirim\\w*"),
+        product_phrases=("kolom", "formulir"),
         pay_methods=("rekening", "ovo", "gopay"),
         outside_phrases=("di luar platform", "luar platform", "langsung"),
         fee_phrases=("potongan", "biaya", "komisi"),
@@ -598,7 +623,7 @@ LANGUAGES: tuple[Language, ...] = (
         negations=("tidak", "jangan"),
         keep_here_phrases=("lewat platform", "melalui platform", "di sini saja"),
         phone_cues=("nomor\\w*", "telepon", "hp", "wa"),
-        not_phone_cues=("resi", "npwp", "invoice", "contoh"),
+        not_phone_cues=("resi", "npwp", "invoice", "contoh", "rp", "sebesar"),
         email_cues=("kirim", "email"),
     ),
     Language(
@@ -619,6 +644,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("call", "usap", "tawag", "meeting"),
         pay_verbs=("magbayad", "magbabayad", "bayad\\w*", "padala\\w*", "send"),
+        product_phrases=("field", "form"),
         pay_methods=("gcash", "paymaya", "palawan"),
         outside_phrases=("sa labas ng platform", "labas ng platform", "direkta", "diretso"),
         fee_phrases=("fee",),
@@ -626,7 +652,7 @@ LANGUAGES: tuple[Language, ...] = (
         negations=("hindi", "huwag"),
         keep_here_phrases=("sa platform",),
         phone_cues=("number", "numero", "tawag", "viber"),
-        not_phone_cues=("tracking", "tin", "invoice", "placeholder"),
+        not_phone_cues=("tracking", "tin", "invoice", "placeholder", "₱", "halaga"),
         email_cues=("email",),
     ),
 )

@@ -179,7 +179,7 @@ PROVIDER_DOMAIN = MappingProxyType(
 
 URL_RE = re.compile(
     r"(?<![\w@.\-/])(?P<scheme>https?://)?"
-    r"(?P<host>(?:[a-z0-9](?:[a-z0-9-]{0,62})[.\ue002])+[a-z]{2,63})(?![\w-])"
+    r"(?P<host>(?:[a-z0-9](?:[a-z0-9-]{0,62})[.\ue001\ue002])+[a-z]{2,63})(?![\w-])"
     r"(?::\d{1,5})?(?P<path>[/?#][^\s<>\"'`\[\]{}|\\^]*)?"
 )
 URL_TRAILING = ".,;:!?)'\"*"
@@ -262,7 +262,9 @@ MEETING_NEG_RE = re.compile(
 # --- off-platform requests ---------------------------------------------------------------
 
 NEGATION_RE = re.compile(
-    r"\b(?:don'?t|do not|dont|never|not|can'?t|cannot|won'?t|wont|no|nunca|nao|ne|pas|jamais"
+    r"\b(?:don'?t|do not|dont|never|not|can'?t|cannot|won'?t|wont"
+    r"|no(?!\s+(?:zoom|teams|meet|google|skype|whats|zap|telegram|discord|signal|pix|insta|face))"
+    r"|nunca|nao|ne|pas|jamais"
     r"|не|нельзя|nahi|nahin|mat|avoid|refuse|"
     + _alt(_union("negations"))
     + r")(?!\w)"
@@ -362,7 +364,9 @@ MOVE_CUE_RE = re.compile(
 COMM_PROJECT_NEG_RE = re.compile(
     r"\bbot\b|\bapi\b|integrat\w*|\bsdk\b|webhook|newsletter|receipt|template|\bfield\b|feature"
     r"|\bform\b|validat\w*|notification|campaign|carousel|\bposts?\b|deliverable|\bicon\b"
-    r"|\bbutton\b|scraper|\bads?\b|login with|sign[- ]?in|\busers?\b"
+    r"|\bbutton\b|scraper|\bads?\b|login with|sign[- ]?in|\busers?\b|(?<!\w)(?:"
+    + _alt(_union("product_phrases"), escape=False)
+    + r")(?!\w)"
 )
 FILE_SERVICE_RE = re.compile(
     r"\b(?:google drive|gdrive|g drive|drive|dropbox|wetransfer|we transfer|onedrive|one drive"
@@ -394,7 +398,7 @@ PAY_METHOD_RE = re.compile(
 PAY_VERB_RE = re.compile(
     r"\b(?:pay|paid|paying|payment|send|sending|deposit|transfer|wire|tip|invoice|accept|fund"
     r"|pagar|pague|paga|pagame|pago|envia|manda|payer|paye|payez|paiement|virement|envoie"
-    r"|оплат\w*|заплат\w*|плат\w*|перевед\w*|переве\w*|скин\w*|pay kar\w*|payment kar\w*|bhej\w*"
+    r"|оплат\w*|заплат\w*|плат(?!форм)\w*|перевед\w*|переве\w*|скин\w*|pay kar\w*|payment kar\w*|bhej\w*"
     r"|de do|upfront|advance|half|balance|remaining|adelanto|anticipo|sinal|acompte|аванс"
     r"|предоплат\w*|(?:paypal|zelle|venmo|cash ?app|wise|revolut|pix|gpay|upi|payoneer)"
     r" (?:me|you|it|us)|"
@@ -405,6 +409,9 @@ PAY_PROJECT_NEG_RE = re.compile(
     r"integrat\w*|checkout|\bapi\b|\bsdk\b|gateway|plugin|webhook|implement\w*|\bstore\b|sandbox"
     r"|module|\bsupport\w*|\busers?\b|customers?|\bapp\b|feature|\bflow\b|\bbuild|\bbutton\b"
     r"|\btest\w*|dashboard|integrac\w*|\bshop\b|subscription|billing system|payment method"
+    r"|(?<!\w)(?:"
+    + _alt(_union("product_phrases") + _union("app_words"), escape=False)
+    + r")(?!\w)"
 )
 DIRECT_PAY_RE = re.compile(
     r"work (?:with (?:me|you) )?directly|deal directly|go direct\b|no middleman|without (?:the )?"

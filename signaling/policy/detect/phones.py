@@ -51,7 +51,7 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
             merged = _Run(
                 r1.start, r2.end, r1.digits + r2.digits, r1.groups + r2.groups, [], r1.plus
             )
-            if _fictional(merged.digits):
+            if _fictional(merged.digits) or _placeholder(merged.digits):
                 continue
             value = _strict_number(merged)
             if value is None:
@@ -159,7 +159,7 @@ def _validate_run(s: str, run: _Run, has_cue: bool) -> tuple[str | None, float]:
             return None, 0.0  # one bare block of digits: an id, a barcode, an epoch
         if len(run.digits) == 13 and run.digits[:3] in {"978", "979"}:
             return None, 0.0  # ISBN-13 / EAN
-    if _fictional(run.digits):
+    if _fictional(run.digits) or _placeholder(run.digits):
         return None, 0.0
     strict = _strict_number(run)
     if strict is not None:
@@ -183,6 +183,11 @@ def _date_run(text: str, n_digits: int) -> bool:
         if (ymd or dmy) and sum(c.isdigit() for c in m.group()) >= n_digits - 4:
             return True
     return False
+
+
+def _placeholder(digits: str) -> bool:
+    """A mask or placeholder ("+1 (000) 000-0000", "00000 00000"): all but two digits are 0."""
+    return digits.count("0") >= len(digits) - 2
 
 
 def _fictional(digits: str) -> bool:

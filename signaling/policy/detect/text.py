@@ -94,6 +94,7 @@ _CONFUSABLES = str.maketrans(
 _CONFUSABLE_CHARS = frozenset("аеёкморстухіїјѕԁԛԝһӏɡıαβειкνορτυχϲℓ")
 _WORD = re.compile(r"\S+")
 _LATIN = re.compile(r"[a-z]")
+_ESCAPES = re.compile(r"\\[a-zA-Z]")  # regex escapes in folded patterns are not letters
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +197,7 @@ def normalize(text: str) -> View:
 
 def _fold_word(match: re.Match[str]) -> str:
     word = match.group()
-    if _LATIN.search(word) is None:
+    if _LATIN.search(_ESCAPES.sub("", word)) is None:
         return word
     return word.translate(_CONFUSABLES)
 
