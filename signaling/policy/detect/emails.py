@@ -64,7 +64,9 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
         if inside_any(start, end, [(f.start, f.end) for f in out]):
             continue
         value = f"{user}@{lx.PROVIDER_DOMAIN[m.group('prov')]}"
-        out.append(Finding("email", start, end, views.text[start:end], value, Confidence.EMAIL_SPLIT))
+        out.append(
+            Finding("email", start, end, views.text[start:end], value, Confidence.EMAIL_SPLIT)
+        )
     if not out:
         assembled = _assembled(views)
         if assembled is not None:

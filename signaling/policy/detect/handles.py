@@ -24,10 +24,20 @@ def find_handles(views: Views, taken: Spans) -> list[Finding]:
     if "live:" in s:
         for m in lx.SKYPE_LIVE_RE.finditer(s):
             value = m.group().removeprefix("skype:").rstrip(".-_")
-            add(m.start(), m.start() + len(m.group().rstrip(".-_")), "skype:" + value, Confidence.HANDLE_SKYPE_LIVE)
+            add(
+                m.start(),
+                m.start() + len(m.group().rstrip(".-_")),
+                "skype:" + value,
+                Confidence.HANDLE_SKYPE_LIVE,
+            )
     if "#" in s and ("discord" in s or "дискорд" in s):
         for m in lx.DISCORD_TAG_RE.finditer(s):
-            add(m.start(), m.end(), f"discord:{m.group('name')}#{m.group('tag')}", Confidence.HANDLE_DISCORD_TAG)
+            add(
+                m.start(),
+                m.end(),
+                f"discord:{m.group('name')}#{m.group('tag')}",
+                Confidence.HANDLE_DISCORD_TAG,
+            )
     channel_hits = list(lx.CHANNEL_RE.finditer(s))
     at_done: set[int] = set()
     for ch in channel_hits:
@@ -48,7 +58,12 @@ def find_handles(views: Views, taken: Spans) -> list[Finding]:
                 continue
             if _valid_at_handle(s, m) and m.start() not in at_done:
                 at_done.add(m.start())
-                add(m.start(), m.end(), f"{_channel_key(name)}:@{m.group('name')}", Confidence.HANDLE_BEFORE_APP)
+                add(
+                    m.start(),
+                    m.end(),
+                    f"{_channel_key(name)}:@{m.group('name')}",
+                    Confidence.HANDLE_BEFORE_APP,
+                )
     if "@" in s:
         for m in lx.AT_HANDLE_RE.finditer(s):
             if m.start() in at_done or not _valid_at_handle(s, m):

@@ -98,9 +98,15 @@ MEETING, FILE, HANDLE = "meeting_link", "file_share", "handle"
 LINK_RULES: tuple[LinkRule, ...] = (
     LinkRule(MEETING, _d("google.com"), subs=_s("meet", "hangouts")),
     LinkRule(FILE, _d("google.com"), subs=_s("drive", "docs", "sheets", "slides"), needs_path=True),
-    LinkRule(MEETING, _d("google.com"), subs=_s("calendar"), path=re.compile("appointments|schedules")),
+    LinkRule(
+        MEETING, _d("google.com"), subs=_s("calendar"), path=re.compile("appointments|schedules")
+    ),
     LinkRule(MEETING, _d("app.google"), subs=_s("calendar")),
-    LinkRule(MEETING, _d("zoom.us", "zoom.com"), path=re.compile(r"^/(?:j|my|s|w|wc|meeting|webinar|join)\b")),
+    LinkRule(
+        MEETING,
+        _d("zoom.us", "zoom.com"),
+        path=re.compile(r"^/(?:j|my|s|w|wc|meeting|webinar|join)\b"),
+    ),
     LinkRule(MEETING, _d("zoom.us", "zoom.com"), sub_suffix="web"),
     LinkRule(MEETING, _d("microsoft.com"), subs=_s("teams"), needs_path=True),
     LinkRule(MEETING, _d("live.com"), subs=_s("teams")),

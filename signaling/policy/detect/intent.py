@@ -9,7 +9,7 @@ import re
 
 from signaling.policy.detect import lexicon as lx
 from signaling.policy.detect.links import label_of
-from signaling.policy.detect.model import Confidence, Finding, Url, Views, finding, sentence
+from signaling.policy.detect.model import Confidence, Finding, Url, Views, sentence
 
 
 def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
@@ -36,7 +36,16 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
         if lx.MEETING_CUE_RE.search(window) is None:
             continue
         value = "meet:" + tool.replace(" ", "")
-        out.append(Finding("meeting_link", start, end, views.text[start:end], value, Confidence.MEETING_NAMED_TOOL))
+        out.append(
+            Finding(
+                "meeting_link",
+                start,
+                end,
+                views.text[start:end],
+                value,
+                Confidence.MEETING_NAMED_TOOL,
+            )
+        )
     return out
 
 
@@ -64,7 +73,16 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             a, b = min(cue.start(), ch.start()), max(cue.end(), ch.end())
             start, end = views.norm.span(a, b)
             value = f"comm:{category}"
-            out.append(Finding("off_platform", start, end, views.text[start:end], value, Confidence.OFF_PLATFORM_COMM))
+            out.append(
+                Finding(
+                    "off_platform",
+                    start,
+                    end,
+                    views.text[start:end],
+                    value,
+                    Confidence.OFF_PLATFORM_COMM,
+                )
+            )
             break
         if out and out[-1].value.startswith("comm:"):
             break
@@ -79,7 +97,16 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
                 continue
             start, end = views.norm.span(fs.start(), fs.end())
             value = "files:" + fs.group().replace(" ", "")
-            out.append(Finding("off_platform", start, end, views.text[start:end], value, Confidence.OFF_PLATFORM_FILES))
+            out.append(
+                Finding(
+                    "off_platform",
+                    start,
+                    end,
+                    views.text[start:end],
+                    value,
+                    Confidence.OFF_PLATFORM_FILES,
+                )
+            )
             break
     return out
 
@@ -98,7 +125,9 @@ def _payment_request(views: Views) -> Finding | None:
     s = views.norm.s
     direct = lx.DIRECT_PAY_RE.search(s)
     if direct is not None and not _negated(s, direct.start(), direct.end()):
-        return _op_finding(views, direct.start(), direct.end(), "pay:direct", Confidence.OFF_PLATFORM_PAY)
+        return _op_finding(
+            views, direct.start(), direct.end(), "pay:direct", Confidence.OFF_PLATFORM_PAY
+        )
     for method in lx.PAY_METHOD_RE.finditer(s):
         lo, hi = max(0, method.start() - 70), min(len(s), method.end() + 70)
         window = s[lo:hi]
@@ -120,7 +149,7 @@ def _payment_request(views: Views) -> Finding | None:
 
 def _pay_outside(views: Views) -> Finding | None:
     """Paying, in any language, paired in the same sentence with a place off the platform
-    ("pay me outside the site", "págame por fuera", "platform dışında öderseniz") or with
+    ("pay me outside the site", "págame por fuera", "platform disinda oderseniz") or with
     saving the fee ("to save the commission", "oszczędzimy na prowizji", "نوفر العمولة")."""
     s = views.norm.s
     checked = -1

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from types import MappingProxyType
 
 from signaling.policy.detect.languages import LANGUAGES
+from signaling.policy.detect.regex_opt import compile_fast
 from signaling.policy.detect.text import fold
 
 
@@ -61,16 +62,34 @@ _B = r"(?![\w\u0900-\u097f])"  # end of a word (Devanagari vowel signs are not \
 # One number in words: "девятьсот шестнадцать", "сто двадцать три", "cinquante-six",
 # "treinta y cuatro", "vinte e um", "vingt et un", "soixante-dix-huit", "twenty one", or a
 # single digit or two-digit word.
-NUMBER_WORD_RE = re.compile(
+NUMBER_WORD_RE = compile_fast(
     r"(?<![\w\u0900-\u097f])(?=[^\W\d_])"
-    r"(?:(?P<hundreds>" + _HUNDREDS + r")" + _B + r"(?:\s+(?=(?:" + _TENS + "|" + _UNIT + r")" + _B
-    + r")|" + _B + r"))?"
-    r"(?:(?P<tens>" + _TENS + r")(?:(?:\s*-\s*|-et-|\s+(?:y|e|et|and|und|i)\s+|\s+)(?=(?:" + _UNIT
-    + r")" + _B + r")|" + _B + r"))?"
+    r"(?:(?P<hundreds>"
+    + _HUNDREDS
+    + r")"
+    + _B
+    + r"(?:\s+(?=(?:"
+    + _TENS
+    + "|"
+    + _UNIT
+    + r")"
+    + _B
+    + r")|"
+    + _B
+    + r"))?"
+    r"(?:(?P<tens>"
+    + _TENS
+    + r")(?:(?:\s*-\s*|-et-|\s+(?:y|e|et|and|und|i)\s+|\s+)(?=(?:"
+    + _UNIT
+    + r")"
+    + _B
+    + r")|"
+    + _B
+    + r"))?"
     r"(?P<unit>" + _ANY_UNIT + r")?" + _B
 )
-MULTIPLIER_RE = re.compile(r"(?<!\w)(?P<rep>" + _alt(MULTIPLIERS) + r")\s+(?P<d>\d)")
-PLUS_WORD_RE = re.compile(r"(?<!\w)(?:" + _alt(_union("plus_words")) + r")\s+(?=\d)")
+MULTIPLIER_RE = compile_fast(r"(?<!\w)(?P<rep>" + _alt(MULTIPLIERS) + r")\s+(?P<d>\d)")
+PLUS_WORD_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("plus_words")) + r")\s+(?=\d)")
 
 # --- obfuscated "@" and "." ----------------------------------------------------------------
 
@@ -86,45 +105,45 @@ _STRONG_DOT = _alt(_union("dot_words"))
 _WEAK_DOT = _alt(_union("weak_dot_words"))
 _AT_WORDS = "@|" + _alt(_union("at_words") + _union("weak_at_words") + ["ат"])
 _DOT_WORDS = r"\.|" + _alt(_union("dot_words") + _union("weak_dot_words"))
-BRACKET_AT_RE = re.compile(
+BRACKET_AT_RE = compile_fast(
     r"\s*(?:\[\s*(?:" + _AT_WORDS + r")\s*\]|\(\s*(?:" + _AT_WORDS + r")\s*\)"
     r"|\{\s*(?:" + _AT_WORDS + r")\s*\}|<\s*(?:" + _AT_WORDS + r")\s*>)\s*"
 )
-BRACKET_DOT_RE = re.compile(
+BRACKET_DOT_RE = compile_fast(
     r"\s*(?:\[\s*(?:" + _DOT_WORDS + r")\s*\]|\(\s*(?:" + _DOT_WORDS + r")\s*\)"
     r"|\{\s*(?:" + _DOT_WORDS + r")\s*\}|<\s*(?:" + _DOT_WORDS + r")\s*>)\s*"
 )
-WORD_AT_RE = re.compile(
+WORD_AT_RE = compile_fast(
     r"(?<=[a-z0-9_])\s+(?:" + _STRONG_AT + r"|@)\s+(?=[a-z0-9])"
     r"|(?P<weak>(?<=[a-z0-9_])\s+(?:" + _WEAK_AT + r")\s+(?=[a-z0-9]))"
 )
-WORD_DOT_RE = re.compile(
+WORD_DOT_RE = compile_fast(
     r"(?<=[a-z0-9])\s+(?:(?P<dot>" + _STRONG_DOT + r"|\.)|(?P<weak>" + _WEAK_DOT + r"))\s+"
     r"(?=[a-z0-9])"
 )
 # Letters spaced out ("d r o p b o x . com/s/x"): six or more single characters, plus the
 # token after a final ".", "@" or "/"; or three to five letters right before " . ".
-SPACED_RUN_RE = re.compile(r"(?<!\S)\S(?: \S){5,}(?:(?<=[.@/]) \S+)?(?!\S)")
-SPACED_SHORT_RE = re.compile(r"(?<!\S)[a-z0-9](?: [a-z0-9]){2,4}(?= \. ?[a-z])")
+SPACED_RUN_RE = compile_fast(r"(?<!\S)\S(?: \S){5,}(?:(?<=[.@/]) \S+)?(?!\S)")
+SPACED_SHORT_RE = compile_fast(r"(?<!\S)[a-z0-9](?: [a-z0-9]){2,4}(?= \. ?[a-z])")
 # "t dot me slash olena": a spoken slash, only between host/path-like pieces.
-WORD_SLASH_RE = re.compile(
+WORD_SLASH_RE = compile_fast(
     r"(?<=[a-z0-9_\ue001\ue002])\s+(?:" + _alt(_union("slash_words")) + r")\s+(?=[a-z0-9_+])"
 )
-UNDERSCORE_WORD_RE = re.compile(
+UNDERSCORE_WORD_RE = compile_fast(
     r"(?<=[a-z0-9])\s+(?:" + _alt(_union("underscore_words")) + r")\s+(?=[a-z0-9])"
 )
 # "'priya.k' + '@' + 'outlook.com'": quoted pieces glued together.
-QUOTED_JOIN_RE = re.compile(r"(?<=[\w.@])['\"]\s*\+\s*['\"](?=[\w.@])")
+QUOTED_JOIN_RE = compile_fast(r"(?<=[\w.@])['\"]\s*\+\s*['\"](?=[\w.@])")
 # The "@" named as a thing, for assembly instructions ("then the at sign then gmail").
-AT_SYMBOL_NAME_RE = re.compile(r"(?<!\w)(?:" + _alt(_union("at_symbol_names")) + r")(?!\w)")
+AT_SYMBOL_NAME_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("at_symbol_names")) + r")(?!\w)")
 COMMON_TLDS = frozenset(
-    "com net org io co uk de fr es it pl ru br in id ph tr me info biz app dev ai us ca au mx ar"
-    .split()
+    """com net org io co uk de fr es it pl ru br in id ph tr me info biz app dev ai us ca au
+    mx ar""".split()
 )
 
 # --- email --------------------------------------------------------------------------------
 
-EMAIL_RE = re.compile(
+EMAIL_RE = compile_fast(
     r"(?<![a-z0-9._%+\-\ue001\ue002])"
     r"(?P<local>[a-z0-9_](?:[a-z0-9._%+\-\ue001\ue002]{0,63}[a-z0-9_])?)"
     r"(?P<at>[@\ue000])"
@@ -141,7 +160,7 @@ PLACEHOLDER_DOMAINS = frozenset(
     {"example.com", "example.org", "example.net", "example.edu", "domain.com", "email.com"}
 )
 PLACEHOLDER_SUFFIXES = frozenset({"test", "invalid", "example", "localhost", "local", "internal"})
-EMAIL_CUE_RE = re.compile(
+EMAIL_CUE_RE = compile_fast(
     r"e-?mail|mail|correo|courriel|почт|мейл|write|reach|contact|send|escrib|escrev|ecri|"
     + _alt(_union("email_cues"), escape=False)
 )
@@ -150,7 +169,7 @@ EMAIL_STOP_LOCALS = frozenset(
     is are was you we i my our your the a an be meet see call out back him""".split()
 )
 # "my Gmail ID is priya.sharma92": username and provider given separately.
-SPLIT_EMAIL_RE = re.compile(
+SPLIT_EMAIL_RE = compile_fast(
     r"(?<![\w.@])(?P<prov>gmail|googlemail|hotmail|outlook|yahoo|ymail|protonmail|proton|icloud"
     r"|aol|yandex|zoho|gmx|rediffmail)(?P<conn>(?:\s*(?:id|address|account|mail|username|user"
     r"|is|es|e|est|hai|:|-|=|это)){1,3})\s*[:\-]?\s*(?P<user>[a-z0-9][a-z0-9._-]{2,40}[a-z0-9])"
@@ -177,7 +196,7 @@ PROVIDER_DOMAIN = MappingProxyType(
 
 # --- URLs ---------------------------------------------------------------------------------
 
-URL_RE = re.compile(
+URL_RE = compile_fast(
     r"(?<![\w@.\-/])(?P<scheme>https?://)?"
     r"(?P<host>(?:[a-z0-9](?:[a-z0-9-]{0,62})[.\ue001\ue002])+[a-z]{2,63})(?![\w-])"
     r"(?::\d{1,5})?(?P<path>[/?#][^\s<>\"'`\[\]{}|\\^]*)?"
@@ -186,9 +205,9 @@ URL_TRAILING = ".,;:!?)'\"*"
 
 # --- handles ------------------------------------------------------------------------------
 
-SKYPE_LIVE_RE = re.compile(r"(?<![\w])(?:skype:)?live:(?:\.cid\.)?[a-z0-9][a-z0-9._-]{2,40}")
-DISCORD_TAG_RE = re.compile(r"(?<![\w/#.@-])(?P<name>[a-z0-9_.]{2,32})#(?P<tag>\d{4})(?!\d)")
-CHANNEL_RE = re.compile(
+SKYPE_LIVE_RE = compile_fast(r"(?<![\w])(?:skype:)?live:(?:\.cid\.)?[a-z0-9][a-z0-9._-]{2,40}")
+DISCORD_TAG_RE = compile_fast(r"(?<![\w/#.@-])(?P<name>[a-z0-9_.]{2,32})#(?P<tag>\d{4})(?!\d)")
+CHANNEL_RE = compile_fast(
     r"(?<![\w@./-])(?P<ch>"
     + _alt(_union("app_names"), escape=False)
     + r"|skype\w{0,3}|telegram\w{0,4}|tg|whats ?app\w{0,4}|wechat|weixin|vx|wx|signal"
@@ -219,13 +238,13 @@ HANDLE_ID_WORDS = frozenset(
     id: username: handle: user:""".split()
     + [w for phrase in _words(_union("username_words")) for w in phrase.split()]
 )
-HANDLE_TOKEN_RE = re.compile(r"[@\w\u0900-\u097f.'’:#-]+")
-HANDLE_ID_RE = re.compile(r"@?[a-z][a-z0-9._-]{1,38}[a-z0-9_]|@?[a-z0-9_][a-z0-9._-]{2,38}")
-AT_HANDLE_RE = re.compile(
+HANDLE_TOKEN_RE = compile_fast(r"[@\w\u0900-\u097f.'’:#-]+")
+HANDLE_ID_RE = compile_fast(r"@?[a-z][a-z0-9._-]{1,38}[a-z0-9_]|@?[a-z0-9_][a-z0-9._-]{2,38}")
+AT_HANDLE_RE = compile_fast(
     r"(?<![\w@.+\-/\ue000])@(?P<name>[a-z0-9_](?:[a-z0-9_.]{0,30}[a-z0-9_])?)"
 )
-AT_HANDLE_AFTER_BAD = re.compile(r"[\w/(@-]")
-DM_CUE_RE = re.compile(
+AT_HANDLE_AFTER_BAD = compile_fast(r"[\w/(@-]")
+DM_CUE_RE = compile_fast(
     r"\b(?:dm|dms|pm|inbox me|message me|msg me|ping me|hit me up|hmu|reach me|find me|add me"
     r"|follow me|contact me|text me|write me|message|mensaje|escribeme|mandame|me escreva"
     r"|me chama|me manda|ecris-moi|contacte-moi|пиши|напиши|добавь|личк|msg karo|message karo"
@@ -234,7 +253,7 @@ DM_CUE_RE = re.compile(
 
 # --- meeting tools named without a link ------------------------------------------------------
 
-MEETING_TOOL_RE = re.compile(
+MEETING_TOOL_RE = compile_fast(
     r"(?<![\w.@/])(?P<tool>"
     + _alt(_union("meeting_tools"), escape=False)
     + r"|zoom|зум\w*|гугл[ -]?мит\w*|тимс\w*|вебекс\w*"
@@ -242,7 +261,7 @@ MEETING_TOOL_RE = re.compile(
     r"|whereby|jitsi|webex|gotomeeting|goto meeting|bluejeans|facetime|calendly|cal\.com)"
     r"(?![\w/-])"
 )
-MEETING_CUE_RE = re.compile(
+MEETING_CUE_RE = compile_fast(
     r"\b(?:call|calls|meet|meeting|chat|talk|video|join|link|invite|instead|are you on|do you"
     r" (?:have|use)|hop on|jump on|session|screen ?share|present|catch up|sync|room|book|slot"
     r"|schedule|llamada|videollamada|reunion|charla|hablar|hablamos|chamada|videochamada"
@@ -252,7 +271,7 @@ MEETING_CUE_RE = re.compile(
     + _alt(_union("meeting_cues"), escape=False)
     + r")(?!\w)|\?"
 )
-MEETING_NEG_RE = re.compile(
+MEETING_NEG_RE = compile_fast(
     r"call button|\bbutton\b|built-?in|in-app|integrat\w*|\bsdk\b|\bapi\b|plugin|webhook|\bbot\b"
     r"|clone|-like|zoom (?:in|out|level|into|factor)\b|pinch|\bmaps?\b|\bimage\b|\bphoto|\blens"
     r"|(?:on|through|via|from|in) (?:the|this) (?:platform|site)|platform'?s|messages call"
@@ -261,25 +280,22 @@ MEETING_NEG_RE = re.compile(
 
 # --- off-platform requests ---------------------------------------------------------------
 
-NEGATION_RE = re.compile(
+NEGATION_RE = compile_fast(
     r"\b(?:don'?t|do not|dont|never|not|can'?t|cannot|won'?t|wont"
     r"|no(?!\s+(?:zoom|teams|meet|google|skype|whats|zap|telegram|discord|signal|pix|insta|face))"
     r"|nunca|nao|ne|pas|jamais"
-    r"|не|нельзя|nahi|nahin|mat|avoid|refuse|"
-    + _alt(_union("negations"))
-    + r")(?!\w)"
+    r"|не|нельзя|nahi|nahin|mat|avoid|refuse|" + _alt(_union("negations")) + r")(?!\w)"
 )
-KEEP_HERE_RE = re.compile(
+KEEP_HERE_RE = compile_fast(
     r"(?:only|just) (?:here|through|on|via|in)\b|keep(?:ing)? (?:\w+ ){0,2}(?:here|on (?:the|this)"
     r" platform)|stay(?:ing)? (?:here|on (?:the|this) platform)|(?:through|via|within) (?:the|this)"
     r" platform|on the platform until|aqui mesmo|solo por aqui|so por aqui|uniquement ici"
-    r"|только здесь|yahin par|"
-    + _alt(_union("keep_here_phrases"), escape=False)
+    r"|только здесь|yahin par|" + _alt(_union("keep_here_phrases"), escape=False)
 )
 CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "phone",
-        re.compile(
+        compile_fast(
             r"\b(?:text(?:ing)? me|sms me|whats ?app|whatsap|zap(?:zap)?|viber|signal"
             r"|imessage|sms|phone|cell|mobile"
             r"|(?:my|your|ur|the) (?:\w+ )?number|numero|telefone|telefono|celular|movil|portable"
@@ -289,7 +305,7 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "handle",
-        re.compile(
+        compile_fast(
             r"\b(?:telegram\w{0,4}|discord\w{0,3}|تيليجرام|تلغرام|تليجرام|ديسكورد|سكايب|انستغرام|انستا"
             r"|टेलीग्राम|डिस्कॉर्ड|स्काइप|इंस्टाग्राम|телеграм\w*|телег\w*|тг|tg|discord|дискорд\w*|skype|скайп\w*|wechat"
             r"|weixin|line app|instagram|insta|инст\w*|facebook|messenger|linkedin|twitter"
@@ -299,14 +315,14 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "email",
-        re.compile(
+        compile_fast(
             r"\b(?:e-?mail|gmail|hotmail|outlook|mail|correo|courriel|почт\w*|имейл\w*|емейл\w*"
             r"|мейл\w*|email id)\b"
         ),
     ),
     (
         "elsewhere",
-        re.compile(
+        compile_fast(
             r"somewhere else|elsewhere|\boutside (?:of )?(?:the |this )?(?:platform|site|apps?|chat"
             r"|here)|off[- ]?platform|off (?:the|this) (?:platform|site)|another (?:app|platform)"
             r"|other (?:app|platform)|my (?:own )?(?:website|site|web|portfolio site)"
@@ -324,7 +340,7 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
         # An app named by its colour, logo or what it does: "the green app", "app verde",
         # "l'appli verte", "zieloną aplikację", "the app with the blue paper plane".
         "app",
-        re.compile(
+        compile_fast(
             r"(?<!\w)(?:(?:"
             + _alt(_union("app_colours"), escape=False)
             + r")(?:\s+\S+){0,1}\s+(?:"
@@ -337,7 +353,7 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
-MOVE_CUE_RE = re.compile(
+MOVE_CUE_RE = compile_fast(
     r"\b(?:"
     r"(?:do|take) (?:this|it) (?:over|on|via)\b|let(?:'?s| us) (?:continue|move|talk"
     r"|chat|switch|take|go|connect|speak|discuss|keep|do this)"
@@ -357,34 +373,32 @@ MOVE_CUE_RE = re.compile(
     r"|better (?:on|over|via)|faster (?:on|over|via)|once we (?:chat|talk|move)"
     r"|reach out (?:on|via)"
     r"|(?:i'?ll|i will|let me) (?:give|send) you my|text you|send you my"
-    r"|"
-    + _alt(_union("move_phrases"), escape=False)
-    + r")(?!\w)"
+    r"|" + _alt(_union("move_phrases"), escape=False) + r")(?!\w)"
 )
-COMM_PROJECT_NEG_RE = re.compile(
+COMM_PROJECT_NEG_RE = compile_fast(
     r"\bbot\b|\bapi\b|integrat\w*|\bsdk\b|webhook|newsletter|receipt|template|\bfield\b|feature"
     r"|\bform\b|validat\w*|notification|campaign|carousel|\bposts?\b|deliverable|\bicon\b"
     r"|\bbutton\b|scraper|\bads?\b|login with|sign[- ]?in|\busers?\b|(?<!\w)(?:"
     + _alt(_union("product_phrases"), escape=False)
     + r")(?!\w)"
 )
-FILE_SERVICE_RE = re.compile(
+FILE_SERVICE_RE = compile_fast(
     r"\b(?:google drive|gdrive|g drive|drive|dropbox|wetransfer|we transfer|onedrive|one drive"
     r"|box\.com|mega|icloud drive|yandex disk|яндекс диск\w*|pcloud|mediafire"
     r"|sharepoint|google docs"
     r"|google sheets|terabox)\b"
 )
-FILE_VERB_RE = re.compile(
+FILE_VERB_RE = compile_fast(
     r"\b(?:send|sending|share|sharing|upload|uploading|put|drop|transfer|instead of attaching"
     r"|mand\w*|envi\w*|envo\w*|sub(?:o|i|e|ir|imos)|pas(?:o|e|a)|закин\w*|кину\w*|download"
     r"|envia\w*|manda\w*|sube|subir|compart\w*|envoie\w*|envoy\w*|partag\w*|depose\w*|отправ\w*"
     r"|скин\w*|загруз\w*|kar do|bhej\w*|over)\b"
 )
-FILE_NEG_RE = re.compile(
+FILE_NEG_RE = compile_fast(
     r"migrat\w*|\bsync|integrat\w*|\bapi\b|backs? up|backup|\bimport|\bexport|connector"
     r"|\bapp\b|feature|integrac\w*|\bfrom (?:google drive|dropbox|onedrive|drive)\b"
 )
-PAY_METHOD_RE = re.compile(
+PAY_METHOD_RE = compile_fast(
     r"\b(?:paypal|pay pal|paypal\.me|payoneer|zelle|venmo|cash ?app|pix|upi|paytm|phonepe|gpay"
     r"|google pay|revolut|skrill|western union|moneygram|crypto|bitcoin|btc|usdt|usdc|eth|ethereum"
     r"|binance|tether|bank transfer|wire transfer|bank account|bank details|iban|swift|transferwise"
@@ -395,17 +409,16 @@ PAY_METHOD_RE = re.compile(
     + _alt(_union("pay_methods"), escape=False)
     + r")(?!\w)"
 )
-PAY_VERB_RE = re.compile(
+PAY_VERB_RE = compile_fast(
     r"\b(?:pay|paid|paying|payment|send|sending|deposit|transfer|wire|tip|invoice|accept|fund"
     r"|pagar|pague|paga|pagame|pago|envia|manda|payer|paye|payez|paiement|virement|envoie"
-    r"|оплат\w*|заплат\w*|плат(?!форм)\w*|перевед\w*|переве\w*|скин\w*|pay kar\w*|payment kar\w*|bhej\w*"
+    r"|оплат\w*|заплат\w*|плат(?!форм)\w*|перевед\w*|переве\w*|скин\w*|pay kar\w*"
+    r"|payment kar\w*|bhej\w*"
     r"|de do|upfront|advance|half|balance|remaining|adelanto|anticipo|sinal|acompte|аванс"
     r"|предоплат\w*|(?:paypal|zelle|venmo|cash ?app|wise|revolut|pix|gpay|upi|payoneer)"
-    r" (?:me|you|it|us)|"
-    + _alt(_union("pay_verbs"), escape=False)
-    + r")(?!\w)"
+    r" (?:me|you|it|us)|" + _alt(_union("pay_verbs"), escape=False) + r")(?!\w)"
 )
-PAY_PROJECT_NEG_RE = re.compile(
+PAY_PROJECT_NEG_RE = compile_fast(
     r"integrat\w*|checkout|\bapi\b|\bsdk\b|gateway|plugin|webhook|implement\w*|\bstore\b|sandbox"
     r"|module|\bsupport\w*|\busers?\b|customers?|\bapp\b|feature|\bflow\b|\bbuild|\bbutton\b"
     r"|\btest\w*|dashboard|integrac\w*|\bshop\b|subscription|billing system|payment method"
@@ -413,7 +426,7 @@ PAY_PROJECT_NEG_RE = re.compile(
     + _alt(_union("product_phrases") + _union("app_words"), escape=False)
     + r")(?!\w)"
 )
-DIRECT_PAY_RE = re.compile(
+DIRECT_PAY_RE = compile_fast(
     r"work (?:with (?:me|you) )?directly|deal directly|go direct\b|no middleman|without (?:the )?"
     r"(?:platform|middleman|site)|skip (?:the )?(?:platform|contract|fees|escrow"
     r"|commission|middleman)"
@@ -427,7 +440,7 @@ DIRECT_PAY_RE = re.compile(
     r"|pago directo|pagamento direto|paiement direct|оплат\w* напрямую|напрямую оплат\w*"
     r"|close (?:this|it|the contract) out and (?:work|continue)"
 )
-OUTSIDE_RE = re.compile(
+OUTSIDE_RE = compile_fast(
     r"outside (?:of )?(?:the |this )?(?:platform|site|app)|off[- ]platform|off (?:the|this)"
     r" (?:platform|site)|fuera de (?:la|esta) plataforma|fora da plataforma|en dehors de la"
     r" plateforme|hors (?:de la )?plateforme|вне платформы|мимо платформы|минуя платформу"
@@ -436,14 +449,14 @@ OUTSIDE_RE = re.compile(
     + _alt(_union("outside_phrases"), escape=False)
     + r")(?!\w)"
 )
-FEE_RE = re.compile(r"(?<!\w)(?:" + _alt(_union("fee_phrases"), escape=False) + r")(?!\w)")
-SAVE_RE = re.compile(r"(?<!\w)(?:" + _alt(_union("save_phrases"), escape=False) + r")(?!\w)|%")
+FEE_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("fee_phrases"), escape=False) + r")(?!\w)")
+SAVE_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("save_phrases"), escape=False) + r")(?!\w)|%")
 # "Pay" in any language, or a payment means: the anchor of a pay-outside request.
-PAY_ANY_RE = re.compile(PAY_VERB_RE.pattern + "|" + PAY_METHOD_RE.pattern)
+PAY_ANY_RE = compile_fast(PAY_VERB_RE.pattern + "|" + PAY_METHOD_RE.pattern)
 
 # --- phones -------------------------------------------------------------------------------
 
-PHONE_CUE_RE = re.compile(
+PHONE_CUE_RE = compile_fast(
     r"\b(?:call|phone|cell|mobile|\bmob\b|number|\bnum\b|\bno\.|\btel\b|text|sms|whats ?app|\bwa\b"
     r"|viber|signal|telegram|ring|dial|contact|reach|llam\w*|telefono|celular|movil|numero|ligue"
     r"|liga|\bzap\b|appel\w*|telephone|portable|звон\w*|телефон|номер|мобил\w*|ватсап|вотсап"
@@ -452,7 +465,7 @@ PHONE_CUE_RE = re.compile(
     + _alt(_union("phone_cues"), escape=False)
     + r")(?!\w))"
 )
-PHONE_NEG_RE = re.compile(
+PHONE_NEG_RE = compile_fast(
     r"(?:isbn|issn|\bean\b|\bupc\b|barcode|imei|serial|\bsn\b|order|invoice|\binv\b|\bref\b"
     r"|reference|ticket|\bcase\b|\bjob\b|\bid\b|epoch|timestamp|\bcard\b|visa|mastercard|amex"
     r"|\bcvv\b|meeting|\bpin\b|passcode|password|\bcode\b|tracking|\bzip\b|postal|version"
@@ -462,11 +475,11 @@ PHONE_NEG_RE = re.compile(
     + _alt(_union("not_phone_cues"), escape=False)
     + r")(?!\w))\W*(?:\w+\W+){0,3}$"
 )
-PHONE_NEG_OVERRIDE_RE = re.compile(
+PHONE_NEG_OVERRIDE_RE = compile_fast(
     r"(?:area code|codigo de area|phone|call|dial-?in|dial|whats ?app|cell|mobile|tel|text)\W*"
     r"(?:\w+\W+){0,2}$"
 )
-DATE_RE = re.compile(r"(?<!\d)\d{1,4}([/.-])\d{1,2}\1\d{2,4}(?!\d)")
+DATE_RE = compile_fast(r"(?<!\d)\d{1,4}([/.-])\d{1,2}\1\d{2,4}(?!\d)")
 PHONE_REGIONS = (
     "US", "GB", "IN", "AU", "BR", "ES", "MX", "FR", "RU", "PT", "AR", "CO", "DE", "IT", "PL",
     "TR", "ID", "PH", "SA", "AE", "EG",
@@ -475,13 +488,13 @@ PHONE_SEP_CHARS = frozenset(" \t-.|/()\u00a0")
 
 # --- assembly instructions ---------------------------------------------------------------
 
-_DOT_SPOKEN = r"(?:\.|" + _alt(["dot"] + _union("dot_words") + _union("weak_dot_words")) + r")"
+_DOT_SPOKEN = r"(?:\.|" + _alt(["dot", *_union("dot_words"), *_union("weak_dot_words")]) + r")"
 _TLD_ALT = "|".join(sorted(COMMON_TLDS, key=len, reverse=True))
 # A mail provider, a few filler words at most, then its suffix said with a dot word:
 # "gmail dot com", "hotmail y al final punto es", "t-online punkt de", "laposte point net".
-PROVIDER_AFTER_RE = re.compile(
+PROVIDER_AFTER_RE = compile_fast(
     r"(?<![\w.])(?P<prov>" + "|".join(sorted(WEBMAIL, key=len, reverse=True)) + r")"
     r"(?:\s+[^\W\d_]+){0,3}?\s*" + _DOT_SPOKEN + r"\s*(?P<suffix>(?:" + _TLD_ALT + r")"
     r"(?:\s*" + _DOT_SPOKEN + r"\s*(?:" + _TLD_ALT + r"))?)(?!\w)"
 )
-USERNAME_TOKEN_RE = re.compile(r"(?<![\w@.])[a-z][a-z0-9]*(?:[._][a-z0-9]+)+(?![\w@])")
+USERNAME_TOKEN_RE = compile_fast(r"(?<![\w@.])[a-z][a-z0-9]*(?:[._][a-z0-9]+)+(?![\w@])")

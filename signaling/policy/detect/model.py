@@ -96,7 +96,7 @@ class Views:
 class Spans:
     """Sorted, non-nested lookup of taken spans: "is [a, b) inside one of them?" in log time."""
 
-    __slots__ = ("_starts", "_ends")
+    __slots__ = ("_ends", "_starts")
 
     def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
         ordered = sorted(spans)
@@ -129,7 +129,9 @@ def sentence(s: str, a: int, b: int) -> tuple[str, int]:
     return s[lo + 1 : hi + 1], lo + 1
 
 
-def finding(views: Views, view: View, label: str, a: int, b: int, value: str, conf: float) -> Finding:
+def finding(
+    views: Views, view: View, label: str, a: int, b: int, value: str, conf: float
+) -> Finding:
     """A finding for the view span ``[a, b)``, reported on the original text."""
     start, end = view.span(a, b)
     return Finding(label, start, end, views.text[start:end], value, conf)

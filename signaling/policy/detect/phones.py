@@ -58,7 +58,11 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
                 continue
             used.update((i, i + 1))
             start, end = pv.span(merged.start, merged.end)
-            out.append(Finding("phone", start, end, views.text[start:end], value, Confidence.PHONE_POSSIBLE))
+            out.append(
+                Finding(
+                    "phone", start, end, views.text[start:end], value, Confidence.PHONE_POSSIBLE
+                )
+            )
     for i, run in enumerate(runs):
         if i in used or not 7 <= len(run.digits) <= 15:
             continue

@@ -8,6 +8,7 @@ indices into the text the user actually typed.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Callable
@@ -99,24 +100,49 @@ _ESCAPES = re.compile(r"\\[a-zA-Z]")  # regex escapes in folded patterns are not
 
 @dataclass(frozen=True, slots=True)
 class View:
-    """A derived string plus, per character, the original span it stands for.
+    """A derived string plus, for each of its characters, the original span it stands for.
 
-    ``starts``/``ends`` are ``None`` when the view is index-identical to the original text.
+    The mapping is stored as pieces, not per character, so building a view of a long message
+    costs in the number of rewrites, not in its length. Piece ``k`` starts at view index
+    ``vpos[k]``; when ``oend[k]`` is -1 it is copied text (view index ``vpos[k] + d`` is
+    original index ``ostart[k] + d``), otherwise every character of it stands for the whole
+    original span ``[ostart[k], oend[k])`` (a rewrite). ``vpos`` is empty when the view is
+    index-identical to the original text.
     """
 
     s: str
-    starts: tuple[int, ...] | None = None
-    ends: tuple[int, ...] | None = None
+    vpos: tuple[int, ...] = ()
+    ostart: tuple[int, ...] = ()
+    oend: tuple[int, ...] = ()
+
+    def with_text(self, s: str) -> View:
+        """The same mapping for a string of the same length (e.g. accents stripped)."""
+        return View(s, self.vpos, self.ostart, self.oend)
+
+    def _orig(self, i: int) -> tuple[int, int]:
+        if not self.vpos:
+            return i, i + 1
+        k = bisect.bisect_right(self.vpos, i) - 1
+        end = self.oend[k]
+        if end < 0:
+            o = self.ostart[k] + i - self.vpos[k]
+            return o, o + 1
+        return self.ostart[k], end
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map the view span ``[start, end)`` (non-empty) to the original text."""
-        if self.starts is None or self.ends is None:
+        if not self.vpos:
             return start, end
-        return self.starts[start], self.ends[end - 1]
+        return self._orig(start)[0], self._orig(end - 1)[1]
 
     def orig_start(self, i: int) -> int:
         """The original index where view character ``i`` begins."""
-        return i if self.starts is None else self.starts[i]
+        return self._orig(i)[0]
+
+    def _pieces(self) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+        if self.vpos:
+            return self.vpos, self.ostart, self.oend
+        return (0,), (0,), (-1,)
 
     def sub(self, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str | None]) -> View:
         """Rewrite every match of ``pattern`` with ``repl(match)`` (``None`` keeps the match).
@@ -125,44 +151,60 @@ class View:
         start or end on a rewritten piece still cover what the user typed.
         """
         s = self.s
-        pieces: list[str] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        pos = 0
+        vpos, ostart, oend = self._pieces()
+        n_pieces = len(vpos)
+        out_s: list[str] = []
+        nv: list[int] = []
+        no: list[int] = []
+        ne: list[int] = []
+        pos = 0  # next view index of self not yet copied
+        out_len = 0
+        k = 0  # piece of self containing ``pos``
+
+        def copy(upto: int) -> None:
+            # Copy self's pieces covering [pos, upto) into the new view.
+            nonlocal pos, out_len, k
+            while k + 1 < n_pieces and vpos[k + 1] <= pos:
+                k += 1
+            while pos < upto:
+                piece_end = vpos[k + 1] if k + 1 < n_pieces else len(s)
+                stop = min(piece_end, upto)
+                end = oend[k]
+                nv.append(out_len)
+                no.append(ostart[k] + pos - vpos[k] if end < 0 else ostart[k])
+                ne.append(end)
+                out_len += stop - pos
+                pos = stop
+                if pos >= piece_end and k + 1 < n_pieces:
+                    k += 1
+
         changed = False
-        st = self.starts
-        en = self.ends
+        text_pos = 0
         for match in pattern.finditer(s):
-            new = repl(match)
-            if new is None:
-                continue
             a, b = match.span()
             if a == b:
                 continue
+            new = repl(match)
+            if new is None:
+                continue
             changed = True
-            pieces.append(s[pos:a])
-            if st is None or en is None:
-                starts.extend(range(pos, a))
-                ends.extend(range(pos + 1, a + 1))
-                lo, hi = a, b
-            else:
-                starts.extend(st[pos:a])
-                ends.extend(en[pos:a])
-                lo, hi = st[a], en[b - 1]
-            pieces.append(new)
-            starts.extend([lo] * len(new))
-            ends.extend([hi] * len(new))
+            lo = self._orig(a)[0]
+            hi = self._orig(b - 1)[1]
+            copy(a)
+            out_s.append(s[text_pos:a])
+            if new:
+                nv.append(out_len)
+                no.append(lo)
+                ne.append(hi)
+                out_len += len(new)
+                out_s.append(new)
             pos = b
+            text_pos = b
         if not changed:
             return self
-        pieces.append(s[pos:])
-        if st is None or en is None:
-            starts.extend(range(pos, len(s)))
-            ends.extend(range(pos + 1, len(s) + 1))
-        else:
-            starts.extend(st[pos:])
-            ends.extend(en[pos:])
-        return View("".join(pieces), tuple(starts), tuple(ends))
+        copy(len(s))
+        out_s.append(s[text_pos:])
+        return View("".join(out_s), tuple(nv), tuple(no), tuple(ne))
 
 
 def normalize(text: str) -> View:
@@ -192,7 +234,34 @@ def normalize(text: str) -> View:
     s = "".join(out)
     if any(c in _CONFUSABLE_CHARS for c in s):
         s = _WORD.sub(_fold_word, s)
-    return View(s, tuple(starts), tuple(ends))
+    return _compress(s, starts, ends)
+
+
+def _compress(s: str, starts: list[int], ends: list[int]) -> View:
+    """Per-character original spans as pieces: runs of one-to-one characters become one copied
+    piece, runs of characters that share one original span (an expansion) a rewritten piece."""
+    vpos: list[int] = []
+    ostart: list[int] = []
+    oend: list[int] = []
+    last = -2  # original index of the previous character when it was copied one-to-one
+    for i, (a, b) in enumerate(zip(starts, ends, strict=True)):
+        if vpos:
+            if oend[-1] < 0 and b == a + 1 and a == last + 1:
+                last = a
+                continue
+            if oend[-1] >= 0 and ostart[-1] == a and oend[-1] == b:
+                continue
+        vpos.append(i)
+        ostart.append(a)
+        if b == a + 1:
+            oend.append(-1)
+            last = a
+        else:
+            oend.append(b)
+            last = -2
+    if vpos == [0] and ostart == [0] and oend == [-1]:
+        return View(s)
+    return View(s, tuple(vpos), tuple(ostart), tuple(oend))
 
 
 def _fold_word(match: re.Match[str]) -> str:

@@ -19,7 +19,7 @@ from signaling.policy.detect.text import View, normalize, strip_accents
 
 def build_views(text: str) -> Views:
     base = normalize(text)
-    norm = View(strip_accents(base.s), base.starts, base.ends)
+    norm = base.with_text(strip_accents(base.s))
     return Views(text, norm, _deobfuscate(norm), _digit_view(norm))
 
 
