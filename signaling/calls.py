@@ -126,6 +126,8 @@ class CallService:
         self.lease_renew_seconds = lease_renew_seconds
         self.incarnation = str(uuid.uuid4())
         self._lease_task: asyncio.Task[None] | None = None
+        # Claims whose release failed (Redis unreachable): (thread id, call id) -> owner.
+        self._pending_releases: dict[tuple[str, str], str | None] = {}
         self.swept_total = 0  # orphaned calls this node closed (another node's or a dead self's)
         self.clock = clock
         self._by_id: dict[str, ActiveCall] = {}
@@ -612,17 +614,28 @@ class CallService:
 
     # -------------------------------------------------------------- lifecycle
     async def _release_claim(self, thread_id: str, call_id: str, owner: str | None) -> None:
-        """Release a thread's call claim; if Redis is down it expires by itself (claims live
-        ``lease_seconds`` unless renewed), so a failure here never loses a record."""
+        """Release a thread's call claim. If Redis cannot be reached, the release is retried
+        on every renewal (and the claim expires by itself after ``lease_seconds`` anyway), so
+        a failure here never loses a record nor blocks the thread for long."""
         try:
             await self.router.release_thread(thread_id, call_id, owner)
         except InterviewError as exc:
+            self._pending_releases[(thread_id, call_id)] = owner
             logger.warning(
-                "could not release the claim call_id=%s thread_id=%s: %s",
+                "could not release the claim call_id=%s thread_id=%s (retrying): %s (%s)",
                 call_id,
                 thread_id,
                 exc.reason,
+                exc.__cause__,
             )
+
+    async def _retry_releases(self) -> None:
+        for (thread_id, call_id), owner in list(self._pending_releases.items()):
+            try:
+                await self.router.release_thread(thread_id, call_id, owner)
+            except InterviewError:
+                return  # Redis still unreachable: next renewal
+            self._pending_releases.pop((thread_id, call_id), None)
 
     async def recover(self) -> int:
         """At start-up, close calls a previous process left open, as ``server_shutdown`` with
@@ -718,6 +731,7 @@ class CallService:
             self.node_id, self.incarnation, self.lease_seconds
         ):
             await self._lease_lost()
+        await self._retry_releases()
         claims = [(a.call.thread_id, a.call.id) for a in self._by_id.values()]
         if claims:
             try:

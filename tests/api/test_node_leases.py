@@ -413,3 +413,36 @@ async def test_rate_limits_fall_back_to_memory_while_redis_is_down() -> None:
         assert wait is not None and wait > 0  # still limited, per node
     finally:
         await limiter.close()
+
+
+class FlakyRouter(InMemoryCallRouter):
+    """The in-memory router whose next releases fail as if Redis were unreachable."""
+
+    def __init__(self, node_id: str, failures: int) -> None:
+        super().__init__(node_id)
+        self.failures = failures
+
+    async def release_thread(self, thread_id: str, call_id: str, owner: str | None = None) -> None:
+        from signaling.errors import Unavailable
+
+        if self.failures:
+            self.failures -= 1
+            raise Unavailable("Redis is not reachable", code="router_unavailable")
+        await super().release_thread(thread_id, call_id, owner)
+
+
+async def test_a_claim_whose_release_failed_is_released_on_the_next_renewal(
+    cluster: Cluster,
+) -> None:
+    node = cluster.node("n1")
+    router = FlakyRouter("n1", failures=1)
+    node.router = router
+    await node.start_lease()
+    thread_id = await new_thread(node)
+    call_id = await connected_call(node, thread_id)
+    await node.hangup(CLIENT, call_id)  # the record is written though the release failed
+    assert [r["call_id"] for r in await call_records(sql(node), thread_id)] == [call_id]
+    with pytest.raises(Conflict):
+        await node.start(CLIENT, thread_id, "audio")  # the claim is still held...
+    await node.renew_once()  # ...until the next renewal releases it
+    assert (await node.start(CLIENT, thread_id, "audio")).state is CallState.RINGING
