@@ -83,26 +83,38 @@ class RecordingStorage(Protocol):
         ...
 
 
-def _not_found() -> NotFound:
-    return NotFound("no such recording", code="recording_not_found")
+def _not_found(noun: str = "recording") -> NotFound:
+    return NotFound(f"no such {noun}", code=f"{noun}_not_found")
 
 
-def _exists(key: str) -> RecordingExists:
+def _exists(key: str, noun: str = "recording") -> RecordingExists:
     return RecordingExists(
-        f"a recording is already stored under {key}; stored files are never overwritten"
+        f"a {noun} is already stored under {key}; stored files are never overwritten",
+        code=f"{noun}_exists",
     )
 
 
 class LocalDiskStorage:
-    """Recordings as files under one directory (``./var/recordings`` by default)."""
+    """Write-once files under one directory: recordings (``./var/recordings`` by default) and,
+    with ``noun="file"`` and ``suffixes=None``, the files parties attach to threads
+    (``<data dir>/files``). ``noun`` names what a missing or existing key is in errors;
+    ``suffixes`` filters what :meth:`list` returns (None: every file)."""
 
-    def __init__(self, root: Path = DEFAULT_ROOT) -> None:
+    def __init__(
+        self,
+        root: Path = DEFAULT_ROOT,
+        *,
+        noun: str = "recording",
+        suffixes: frozenset[str] | None = RECORDING_SUFFIXES,
+    ) -> None:
         self.root = root
+        self.noun = noun
+        self.suffixes = suffixes
 
     def path_for(self, key: str) -> Path:
         """The path for ``key``; a key that could escape the root is NotFound."""
         if not _KEY.match(key) or ".." in key:
-            raise _not_found()
+            raise _not_found(self.noun)
         return self.root / key
 
     def open_read(self, key: str) -> BinaryIO:
@@ -110,7 +122,7 @@ class LocalDiskStorage:
         try:
             return self.path_for(key).open("rb")
         except (FileNotFoundError, IsADirectoryError):
-            raise _not_found() from None
+            raise _not_found(self.noun) from None
 
     def exists(self, key: str) -> bool:
         """Whether a file is stored under ``key``."""
@@ -123,7 +135,7 @@ class LocalDiskStorage:
         try:
             return path.open("xb")
         except FileExistsError:
-            raise _exists(key) from None
+            raise _exists(key, self.noun) from None
 
     def put_file(self, key: str, produce: Callable[[Path], object]) -> StoredRecording:
         """Produce into a hidden staging file next to the target, then hard-link it into place.
@@ -134,7 +146,7 @@ class LocalDiskStorage:
         """
         target = self.path_for(key)
         if target.exists():
-            raise _exists(key)
+            raise _exists(key, self.noun)
         self.root.mkdir(parents=True, exist_ok=True)
         staging = self.root / f".{key}.{uuid.uuid4().hex}.partial"
         try:
@@ -142,7 +154,7 @@ class LocalDiskStorage:
             try:
                 os.link(staging, target)
             except FileExistsError:
-                raise _exists(key) from None
+                raise _exists(key, self.noun) from None
             except OSError as exc:
                 if exc.errno not in (errno.EPERM, errno.EXDEV, errno.ENOTSUP):
                     raise
@@ -159,7 +171,7 @@ class LocalDiskStorage:
         """Size in bytes."""
         path = self.path_for(key)
         if not path.is_file():
-            raise _not_found()
+            raise _not_found(self.noun)
         return path.stat().st_size
 
     def delete(self, key: str) -> None:
@@ -172,7 +184,8 @@ class LocalDiskStorage:
             return []
         out = []
         for path in sorted(self.root.iterdir()):
-            if path.is_file() and path.suffix in RECORDING_SUFFIXES:
+            wanted = self.suffixes is None or path.suffix in self.suffixes
+            if path.is_file() and wanted and not path.name.startswith("."):
                 stat = path.stat()
                 out.append(
                     StoredRecording(

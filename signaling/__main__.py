@@ -282,6 +282,7 @@ async def _export(settings: Settings, case_id: str, out: Path) -> int:
                 who=operator,
                 target=out,
                 progress=step,
+                files_dir=settings.files_dir,
             )
         await store.append_audit(
             "access",

@@ -14,6 +14,7 @@ from media.counters import MediaCounters
 from signaling.api.audit import AUDIT_ROUTES, AUDIT_STORE
 from signaling.api.call_events import register_call_events
 from signaling.api.context import CTX, AppContext, signing_key_middleware
+from signaling.api.files import FILE_ROUTES, FILES
 from signaling.api.meetings import MEETING_ROUTES, MEETINGS
 from signaling.api.openapi import build_openapi
 from signaling.api.presence import PRESENCE_ROUTES, READS, register_presence_events
@@ -41,6 +42,7 @@ from signaling.domain.ports import (
     MediaSessionPort,
     RecorderFactory,
 )
+from signaling.files import FileService
 from signaling.ice import IceAddressPolicy
 from signaling.meetings import MeetingService
 from signaling.providers.base import MeetingProvider
@@ -267,6 +269,18 @@ async def _metrics(request: web.Request) -> web.Response:
     return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")
 
 
+def _file_service(settings: Settings, threads: ThreadService) -> FileService:
+    """Thread files, stored write-once under ``<data dir>/files``."""
+    from recording.storage import LocalDiskStorage
+
+    return FileService(
+        threads,
+        LocalDiskStorage(settings.files_dir, noun="file", suffixes=None),
+        max_bytes=settings.file_max_bytes,
+        max_unpacked=settings.file_unpacked_max_bytes,
+    )
+
+
 def _zoom(settings: Settings, http: aiohttp.ClientSession) -> MeetingProvider | None:
     return zoom_provider_from_settings(settings, session=http)
 
@@ -307,7 +321,15 @@ def create_app(
     sio.attach(app)
 
     app[AUDIT_STORE] = SqlAuditStore(store.engine)
-    routes = [*ROUTES, *AUDIT_ROUTES, *PROOF_ROUTES, *RECORDING_ROUTES, *MEETING_ROUTES]
+    app[FILES] = _file_service(settings, threads)
+    routes = [
+        *ROUTES,
+        *FILE_ROUTES,
+        *AUDIT_ROUTES,
+        *PROOF_ROUTES,
+        *RECORDING_ROUTES,
+        *MEETING_ROUTES,
+    ]
     routes += PRESENCE_ROUTES
     app[READS] = SqlReadStore(store)
     register_presence_events(edge, app[READS])

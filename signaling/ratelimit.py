@@ -166,6 +166,12 @@ def limits_from_settings(settings: Settings, factory: LimiterFactory = in_memory
                 "too many Zoom meetings created; try later",
             ),
             Limit(
+                "file_upload",
+                s.file_upload_rate_per_minute,
+                s.file_upload_burst,
+                "you are uploading files too fast; wait a moment",
+            ),
+            Limit(
                 "schedule",
                 s.schedule_rate_per_minute,
                 s.schedule_burst,

@@ -92,6 +92,12 @@ class Settings:
     recording_parties_can_download: bool = False
     recording_stream_window_seconds: float = 900.0  # Range requests within it: one access entry
     export_max_bytes: int = 2 * 1024**3  # largest evidence bundle built for a download
+    file_max_bytes: int = 100 * 1024**2  # largest file a party can attach to a thread
+    # An Office document (zip) whose parts unpack to more than this is not scanned (refused
+    # before a contract), so a zip bomb cannot exhaust memory.
+    file_unpacked_max_bytes: int = 256 * 1024**2
+    file_upload_rate_per_minute: float = 10.0  # file uploads per user
+    file_upload_burst: int = 10
     # While a recorded video track waits for a keyframe, ask the sender again this often (PLI).
     recording_keyframe_retry_seconds: float = 0.5
     zoom_account_id: str = ""
@@ -145,6 +151,11 @@ class Settings:
     def recordings_dir(self) -> Path:
         return self.data_dir / "recordings"
 
+    @property
+    def files_dir(self) -> Path:
+        """Where files attached to threads are stored (write-once)."""
+        return self.data_dir / "files"
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         """Build settings from ``INTERVIEW_*`` variables, casting each and naming a bad one."""
@@ -187,6 +198,8 @@ class Settings:
             raise ConfigError(f"{PREFIX}RECORDING_STREAM_WINDOW_SECONDS must be ≥ 0")
         if self.export_max_bytes <= 0:
             raise ConfigError(f"{PREFIX}EXPORT_MAX_BYTES must be positive")
+        if self.file_max_bytes <= 0 or self.file_unpacked_max_bytes <= 0:
+            raise ConfigError(f"{PREFIX}FILE_MAX_BYTES and FILE_UNPACKED_MAX_BYTES must be > 0")
         if not 1 <= self.tree_head_interval_seconds <= 3600:
             raise ConfigError(f"{PREFIX}TREE_HEAD_INTERVAL_SECONDS must be 1..3600")
         if self.tree_head_webhook_url and not self.backend_webhook_secret:

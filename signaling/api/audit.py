@@ -21,9 +21,16 @@ from signaling.api.context import CTX
 from signaling.api.rest import Route, ctx, json_response, parse_body, parse_query, principal
 from signaling.auth import Principal
 from signaling.domain.threads import Role
-from signaling.errors import Forbidden, Unprocessable
+from signaling.errors import Forbidden, NotFound, Unprocessable
 from signaling.service import message_json
-from signaling.store.audit import CallFilter, FindingFilter, SqlAuditStore
+from signaling.store.audit import (
+    UNCHANGED,
+    CallFilter,
+    FindingFilter,
+    SqlAuditStore,
+    Unchanged,
+)
+from signaling.store.sql import SqlStore
 
 AUDIT_STORE: web.AppKey[SqlAuditStore] = web.AppKey("audit_store", SqlAuditStore)
 
@@ -278,12 +285,23 @@ async def get_case(request: web.Request) -> web.Response:
 async def update_case(request: web.Request) -> web.Response:
     who = auditor(request)
     body = await parse_body(request, m.UpdateCase)
+    assignee: str | Unchanged | None = UNCHANGED
+    if "assignee_id" in body.model_fields_set:
+        assignee = body.assignee_id
+        if assignee is not None:
+            users = await ctx(request).store.get_users([assignee])
+            known = users.get(assignee)
+            if known is None or known.role not in (Role.AUDITOR.value, Role.ADMIN.value):
+                raise Unprocessable(
+                    "a case can only be assigned to an auditor or admin", code="bad_assignee"
+                )
     case = await request.app[AUDIT_STORE].update_case(
         request.match_info["case_id"],
         author_id=who.user_id,
         status=body.status,
         note=body.note,
         hold=body.legal_hold,
+        assignee=assignee,
     )
     await log_access(
         request,
@@ -292,8 +310,15 @@ async def update_case(request: web.Request) -> web.Response:
         case_id=case["id"],
         status=body.status,
         legal_hold=body.legal_hold,
+        assignee_id=case["assignee_id"],
     )
     return json_response(case)
+
+
+async def list_auditors(request: web.Request) -> web.Response:
+    """Auditors and admins a case can be assigned to."""
+    auditor(request)
+    return json_response({"auditors": await request.app[AUDIT_STORE].auditors()})
 
 
 async def stats(request: web.Request) -> web.Response:
@@ -325,6 +350,12 @@ async def report_thread(request: web.Request) -> web.Response:
     who = principal(request)
     body = await parse_body(request, m.Report)
     thread = await ctx(request).threads.party_thread(who, request.match_info["thread_id"])
+    if body.call_id is not None:
+        store = ctx(request).store
+        assert isinstance(store, SqlStore)
+        call = await store.get_call(body.call_id)
+        if call is None or call.thread_id != thread.id:
+            raise NotFound("no such call in this thread", code="call_not_found")
     await ctx(request).threads.limits.check("case", who.user_id)  # 429 + Retry-After
     case = await request.app[AUDIT_STORE].open_case(
         thread_id=thread.id,
@@ -397,6 +428,14 @@ AUDIT_ROUTES: list[Route] = [
         tag="audit",
     ),
     Route("GET", "/api/audit/stats", stats, "Chart data", tag="audit"),
+    Route(
+        "GET",
+        "/api/audit/auditors",
+        list_auditors,
+        "Auditors and admins (case assignment)",
+        tag="audit",
+        access="auditors.list",
+    ),
     Route(
         "GET",
         "/api/audit/access",

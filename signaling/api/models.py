@@ -23,6 +23,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    model_validator,
 )
 
 INT32_MIN = -(2**31)
@@ -239,9 +240,19 @@ class Report(Strict):
 
 
 class UpdateCase(Strict):
+    """At least one of the fields; without ``note`` the case history says what changed.
+    ``assignee_id``: an auditor's id, or null to unassign (absent: unchanged)."""
+
     status: Literal["open", "reviewing", "resolved"] | None = None
-    note: Annotated[str, StringConstraints(min_length=1, max_length=5000)]
+    note: Annotated[str, StringConstraints(min_length=1, max_length=5000)] | None = None
     legal_hold: bool | None = None
+    assignee_id: Id | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> UpdateCase:
+        if not self.model_fields_set:
+            raise ValueError("give a status, a note, legal_hold or assignee_id")
+        return self
 
 
 class CaseQuery(Strict):

@@ -99,6 +99,7 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
             "recording_policy": {"type": "string", "enum": ["off", "optional", "required"]},
             "policy_action": {"type": "string", "enum": ["block", "redact", "warn"]},
             "ring_timeout_seconds": NUM,
+            "file_max_bytes": INT,
         }
     ),
     "DevUser": _obj(
@@ -247,12 +248,30 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
             "opened_by": STR,
             "source": STR,
             "legal_hold": BOOL,
+            "assignee_id": _nullable(STR),
             "created_at": TIME,
             "updated_at": TIME,
             "notes": _array(ref("CaseNote")),
         }
     ),
     "CaseList": _obj({"cases": _array(ref("Case"))}),
+    "Auditor": _obj({"user_id": STR, "name": STR, "role": STR}),
+    "AuditorList": _obj({"auditors": _array(ref("Auditor"))}),
+    "FileMessage": {
+        "description": "The body of a `file` message.",
+        **_obj(
+            {
+                "file_id": STR,
+                "name": STR,
+                "size": INT,
+                "content_type": STR,
+                "sha256": STR,
+                "url": STR,
+                "policy": _obj({"action": STR, "labels": _array(STR), "notice": STR}),
+            },
+            required=["file_id", "name", "size", "content_type", "sha256", "url"],
+        ),
+    },
     "CaseReceipt": _obj({"case_id": STR, "status": STR}),
     "Timeline": _obj(
         {
@@ -464,6 +483,14 @@ RESPONSES: dict[str, Responses] = {
     "get_inclusion": _ok("InclusionProof"),
     "get_consistency": _ok("ConsistencyProof"),
     "export_bundle": Responses({200: _bytes("application/zip")}, headers={200: _DOWNLOAD}),
+    "export_thread_bundle": Responses({200: _bytes("application/zip")}, headers={200: _DOWNLOAD}),
+    "list_auditors": _ok("AuditorList"),
+    "upload_file": _created("Message", 413),
+    "download_file": Responses(
+        {200: _bytes("application/octet-stream"), 206: _bytes("application/octet-stream")},
+        (416,),
+        headers={200: _DOWNLOAD, 206: {"Content-Range": {"schema": STR, "required": True}}},
+    ),
     "list_recordings": _ok("RecordingList"),
     "stream_recording": Responses(
         {
@@ -631,7 +658,7 @@ def _responses(route: Route) -> dict[str, Any]:
             response["headers"] = spec.headers[status]
         out[str(status)] = response
     errors = set(AUTH_ERRORS if route.auth else PUBLIC_ERRORS) | set(spec.errors)
-    if route.body is not None:
+    if route.body is not None or route.raw_body:
         errors |= {400, 413, 422}
     for status in sorted(errors):
         out[str(status)] = {"$ref": f"#/components/responses/Problem{status}"}
@@ -671,6 +698,13 @@ def build_openapi(routes: Sequence[Route], *, version: str = "0.1.0") -> dict[st
             op["requestBody"] = {
                 "required": True,
                 "content": {"application/json": {"schema": ref(name)}},
+            }
+        if route.raw_body:
+            op["requestBody"] = {
+                "required": True,
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
             }
         op["security"] = [{"bearer": []}] if route.auth else []
         paths.setdefault(openapi_path(route.path), {})[route.method.lower()] = op

@@ -32,6 +32,7 @@ from signaling.audit.tree_head import (
 from signaling.auth import Principal
 from signaling.domain.threads import Role
 from signaling.errors import Forbidden, NotFound, SignalingError
+from signaling.files import files_of
 from signaling.service import ThreadService, message_json
 from signaling.settings import Settings
 from signaling.store.audit import SqlAuditStore
@@ -190,15 +191,55 @@ async def build_case_bundle(
     target: Path,
     progress: Callable[[str], None] | None = None,
     max_bytes: int | None = None,
+    files_dir: Path | None = None,
 ) -> dict[str, Any]:
-    """Write the evidence bundle of a case to ``target`` (the zip is built off the loop, file
-    by file, never whole in memory); ``progress`` is called with each file name.
+    """Write the evidence bundle of a case to ``target`` (see :func:`build_thread_bundle`)."""
+    case = await audit.get_case(case_id)
+    await build_thread_bundle(
+        store=store,
+        audit=audit,
+        threads=threads,
+        recordings_dir=recordings_dir,
+        key=key,
+        live=live,
+        published=published,
+        thread_id=case["thread_id"],
+        case=case,
+        who=who,
+        target=target,
+        progress=progress,
+        max_bytes=max_bytes,
+        files_dir=files_dir,
+    )
+    return case
+
+
+async def build_thread_bundle(
+    *,
+    store: SqlStore,
+    audit: SqlAuditStore,
+    threads: ThreadService,
+    recordings_dir: Path,
+    key: Ed25519PrivateKey,
+    live: LiveMerkleLog,
+    published: SignedTreeHead | None,
+    thread_id: str,
+    case: dict[str, Any] | None,
+    who: Principal,
+    target: Path,
+    progress: Callable[[str], None] | None = None,
+    max_bytes: int | None = None,
+    files_dir: Path | None = None,
+) -> None:
+    """Write the evidence bundle of a thread (of a case, when ``case`` is given) to ``target``
+    (the zip is built off the loop, file by file, never whole in memory); ``progress`` is
+    called with each file name. Files the parties attached are under ``files/`` (their SHA-256
+    is in the ``file`` messages and on the thread's audit chain).
 
     The audit part comes from the live log: the thread's chain as logged (committed in the
     signed manifest), each entry proved against a head signed now, and the consistency proof
     from ``published`` (the latest published tree head) to it."""
-    case = await audit.get_case(case_id)
-    thread = await threads.visible_thread(who, case["thread_id"])
+    thread = await threads.visible_thread(who, thread_id)
     originals = {
         f["message_id"]: f["original_text"]
         for f in await audit.findings_for_thread(thread.id)
@@ -215,9 +256,15 @@ async def build_case_bundle(
     recordings = await recordings_of(store, thread_id=thread.id)
     thread_json = await threads.thread_json(thread)
     rec_dir = recordings_dir
-    # ``max_bytes`` bounds the archive: refused up front if the recordings alone exceed it,
-    # and the file can never grow past it while it is written
-    await asyncio.to_thread(ensure_fits, [rec_dir / r["key"] for r in recordings], max_bytes)
+    files = await files_of(threads, thread.id) if files_dir is not None else []
+    file_paths = [(f, files_dir / str(f["file_id"])) for f in files if files_dir is not None]
+    # ``max_bytes`` bounds the archive: refused up front if the recordings and files alone
+    # exceed it, and the file can never grow past it while it is written
+    await asyncio.to_thread(
+        ensure_fits,
+        [rec_dir / r["key"] for r in recordings] + [path for _, path in file_paths],
+        max_bytes,
+    )
     step = progress or (lambda _name: None)
 
     def build(path: Path) -> None:
@@ -244,10 +291,20 @@ async def build_case_bundle(
                 if file.is_file():
                     writer.add_file(f"recordings/{rec['key']}", file)
                 step(f"recording {rec['key']}")
-            writer.finish({"case_id": case["id"], "thread_id": thread.id}, signing_key=key)
+            for info, path in file_paths:
+                if path.is_file():
+                    writer.add_file(f"files/{info['file_id']}/{_safe_member(info['name'])}", path)
+                step(f"file {info['file_id']}")
+            subject = {"case_id": case["id"] if case else None, "thread_id": thread.id}
+            writer.finish(subject, signing_key=key)
 
     await asyncio.to_thread(build, target)
-    return case
+
+
+def _safe_member(name: str) -> str:
+    """A file's name as a zip member name: no directories, no leading dots."""
+    cleaned = "".join(c if c.isalnum() or c in " ._-()" else "_" for c in name).strip(" .")
+    return cleaned or "file"
 
 
 async def export_bundle(request: web.Request) -> web.StreamResponse:
@@ -269,6 +326,7 @@ async def export_bundle(request: web.Request) -> web.StreamResponse:
             who=who,
             target=target,
             max_bytes=c.settings.export_max_bytes,
+            files_dir=c.settings.files_dir,
         )
         fh = await asyncio.to_thread(target.open, "rb")
     await log_access(request, who, "case.export", case_id=case["id"], thread_id=case["thread_id"])
@@ -278,6 +336,41 @@ async def export_bundle(request: web.Request) -> web.StreamResponse:
         headers={
             "Content-Type": "application/zip",
             "Content-Disposition": f'attachment; filename="case-{case["id"]}.zip"',
+        },
+    )
+
+
+async def export_thread_bundle(request: web.Request) -> web.StreamResponse:
+    """The evidence bundle of a thread, without a case: exporting opens no case; the export is
+    an entry on the ``access`` chain (``thread.export``)."""
+    who = auditor(request)
+    c = ctx(request)
+    thread_id = request.match_info["thread_id"]
+    async with export_workspace() as workspace:
+        target = workspace / "bundle.zip"
+        await build_thread_bundle(
+            store=_store(request),
+            audit=request.app[AUDIT_STORE],
+            threads=c.threads,
+            recordings_dir=c.settings.recordings_dir,
+            key=request.app[AUDIT_KEY].require(),
+            live=request.app[LIVE_LOG],
+            published=await request.app[PUBLISHER].load(),
+            thread_id=thread_id,
+            case=None,
+            who=who,
+            target=target,
+            max_bytes=c.settings.export_max_bytes,
+            files_dir=c.settings.files_dir,
+        )
+        fh = await asyncio.to_thread(target.open, "rb")
+    await log_access(request, who, "thread.export", thread_id=thread_id)
+    return await stream_file(
+        request,
+        fh,
+        headers={
+            "Content-Type": "application/zip",
+            "Content-Disposition": f'attachment; filename="thread-{thread_id}.zip"',
         },
     )
 
@@ -319,6 +412,13 @@ PROOF_ROUTES: list[Route] = [
         "/api/audit/cases/{case_id}/bundle",
         export_bundle,
         "Verifiable evidence bundle (zip)",
+        tag="audit",
+    ),
+    Route(
+        "GET",
+        "/api/audit/threads/{thread_id}/bundle",
+        export_thread_bundle,
+        "Verifiable evidence bundle of a thread (zip); opens no case",
         tag="audit",
     ),
 ]

@@ -47,6 +47,8 @@ class Route:
     # The ``what`` of the access-chain entry an auditor's or admin's request writes
     # (signaling/api/access.py); empty: "METHOD /path". None: not logged (reads nothing).
     access: str | None = ""
+    # A request body of raw bytes (a file upload) instead of a JSON ``body`` model.
+    raw_body: bool = False
 
 
 def ctx(request: web.Request) -> AppContext:
@@ -107,6 +109,7 @@ async def get_config(request: web.Request) -> web.Response:
             "recording_policy": s.recording,
             "policy_action": s.policy_action,
             "ring_timeout_seconds": s.ring_timeout_seconds,
+            "file_max_bytes": s.file_max_bytes,
         }
     )
 

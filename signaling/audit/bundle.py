@@ -274,6 +274,15 @@ class _Check:
     manifest: dict[str, Any] | None = None
     links: dict[int, ConsistencyLink] | None = None  # audit/consistency.json, once read
     published: SignedTreeHead | None = None  # the latest published head it names
+    file_hashes: set[str] = field(default_factory=set)  # SHA-256 of files the entries log
+
+
+def _check_files(check: _Check) -> None:
+    """Every attached file (``files/…``) is one whose SHA-256 an audit entry logged."""
+    files = (check.manifest or {}).get("files", {})
+    for name, sha256 in sorted(files.items()):
+        if name.startswith("files/") and sha256 not in check.file_hashes:
+            check.problems.append(f"{name}: no audit entry logs a file with this SHA-256")
 
 
 # What zipfile raises for a member whose bytes were damaged inside the archive (bad CRC,
@@ -657,6 +666,10 @@ def _check_line(number: int, line: str, sth: SignedTreeHead | None, check: _Chec
         check.problems.append(f"{where}: not included in the signed tree head")
     if canonical_json(entry).decode() != text:
         check.problems.append(f"{where}: entry is not canonical JSON")
+    data = entry.get("data")
+    attached = data.get("file") if isinstance(data, dict) else None
+    if isinstance(attached, dict) and isinstance(attached.get("sha256"), str):
+        check.file_hashes.add(attached["sha256"])
     check.chains.setdefault(chain, []).append(
         _Link(position, prev_hash, stored_hash, recomputed, where)
     )
@@ -743,6 +756,7 @@ def verify_bundle(
             else:
                 _check_entries(zf, check)
                 _check_commitments(check)
+                _check_files(check)
             if earlier is not None:
                 _check_earlier(earlier, public, check)
     except (OSError, zipfile.BadZipFile) as exc:

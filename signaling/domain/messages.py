@@ -18,6 +18,7 @@ class MessageKind(StrEnum):
     SCHEDULE = "schedule"
     POLICY = "policy"
     RECORDING = "recording"
+    FILE = "file"  # a file a party attached (id, name, size, content type, sha256)
 
 
 @dataclass(frozen=True)

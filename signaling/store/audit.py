@@ -25,6 +25,13 @@ _CASE_FLOW = {
 }
 
 
+class Unchanged:
+    """The ``assignee`` of an update that leaves the assignment alone."""
+
+
+UNCHANGED = Unchanged()
+
+
 @dataclass(frozen=True)
 class CallFilter:
     """Filters of ``GET /api/audit/calls`` (all optional)."""
@@ -248,6 +255,7 @@ class SqlAuditStore:
             "opened_by": row.opened_by,
             "source": row.source,
             "legal_hold": bool(row.legal_hold),
+            "assignee_id": row.assignee_id,
             "created_at": (_aware(row.created_at) or utcnow()).isoformat(),
             "updated_at": (_aware(row.updated_at) or utcnow()).isoformat(),
             "notes": [
@@ -310,8 +318,17 @@ class SqlAuditStore:
         return [self._case(r, []) for r in rows]
 
     async def update_case(
-        self, case_id: str, *, author_id: str, status: str | None, note: str, hold: bool | None
+        self,
+        case_id: str,
+        *,
+        author_id: str,
+        status: str | None,
+        note: str | None,
+        hold: bool | None,
+        assignee: str | Unchanged | None = UNCHANGED,
     ) -> dict[str, Any]:
+        """Move a case, set legal hold, (un)assign it; every update adds a note to its history
+        (``note``, or one saying what changed)."""
         now = utcnow()
         async with self.engine.begin() as conn:
             row = (await conn.execute(select(t.cases).where(t.cases.c.id == case_id))).first()
@@ -325,19 +342,39 @@ class SqlAuditStore:
                         code="illegal_case_transition",
                     )
                 values["status"] = status
+            changes: list[str] = []
+            if "status" in values:
+                changes.append(f"status {row.status} → {status}")
             if hold is not None:
                 values["legal_hold"] = hold
+                if hold != bool(row.legal_hold):
+                    changes.append("legal hold " + ("on" if hold else "off"))
+            if not isinstance(assignee, Unchanged):
+                values["assignee_id"] = assignee
+                if assignee != row.assignee_id:
+                    changes.append(f"assigned to {assignee}" if assignee else "unassigned")
             await conn.execute(t.cases.update().where(t.cases.c.id == case_id).values(**values))
             await conn.execute(
                 t.case_notes.insert().values(
                     case_id=case_id,
                     author_id=author_id,
                     status=values.get("status"),
-                    note=note,
+                    note=note or ("; ".join(changes).capitalize() or "No change"),
                     created_at=now,
                 )
             )
         return await self.get_case(case_id)
+
+    async def auditors(self) -> list[dict[str, Any]]:
+        """Auditors and admins known to the server (cases can be assigned to them)."""
+        query = (
+            select(t.users.c.id, t.users.c.name, t.users.c.role)
+            .where(t.users.c.role.in_(("auditor", "admin")))
+            .order_by(t.users.c.name, t.users.c.id)
+        )
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [{"user_id": r.id, "name": r.name, "role": r.role} for r in rows]
 
     async def held_threads(self) -> set[str]:
         """Threads with a case under legal hold (their recordings are kept)."""

@@ -138,6 +138,7 @@ cases = Table(
     Column("legal_hold", Boolean, nullable=False, default=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("assignee_id", String(128), nullable=True),  # the auditor working on it
 )
 Index("ix_cases_status", cases.c.status, cases.c.created_at)
 Index("ix_cases_thread", cases.c.thread_id)

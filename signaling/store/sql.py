@@ -297,7 +297,7 @@ class SqlStore:
             ).first()
             if existing is not None:
                 return AppendResult(self._message(existing), False, thread)
-        if new.kind is MessageKind.TEXT and not thread.open_for_messages:
+        if new.kind in (MessageKind.TEXT, MessageKind.FILE) and not thread.open_for_messages:
             raise Conflict(
                 f"the thread is {thread.stage.value}; no new messages can be sent",
                 code="thread_closed",

@@ -1,7 +1,9 @@
 // Auditor console: search calls, open a thread's timeline, verify, export, cases, charts.
 
 import type { Api } from "./api";
+import { openCaseButton, renderCasePanel, renderCaseQueue } from "./cases";
 import { clear, h } from "./dom";
+import { downloadFile, formatBytes } from "./files";
 import { describeCall, formatTime } from "./format";
 
 interface CallRow {
@@ -95,9 +97,14 @@ export function renderAuditor(root: HTMLElement, api: Api): void {
       let text: string;
       if (item.type === "blocked_message") text = `BLOCKED (${(item.labels as string[]).join(", ")}): ${String(item.original_text)}`;
       else if (item.kind === "call") text = describeCall(body);
+      else if (item.kind === "file") text = `File ${String(body.name)} (${formatBytes(Number(body.size))}, ${String(body.content_type)}, SHA-256 ${String(body.sha256).slice(0, 12)}…)`;
       else if (item.original_text) text = `${String(body.text)}  — original: ${String(item.original_text)}`;
       else text = String(body.text ?? body.notice ?? item.kind ?? "");
-      list.append(h("li", {}, h("time", {}, formatTime(String(item.at), undefined, true)), " ", `${String(item.author_id ?? "")}: `, text));
+      const file =
+        item.kind === "file"
+          ? h("button", { class: "link", "data-testid": "audit-file-download", onclick: () => void downloadFile(String(body.url), String(body.name)) }, "Download")
+          : null;
+      list.append(h("li", {}, h("time", {}, formatTime(String(item.at), undefined, true)), " ", `${String(item.author_id ?? "")}: `, text, file ? " " : null, file));
     }
     const recordings = await api.get<{ recordings: { key: string; url: string; composite_url: string | null; sha256: string }[] }>(
       `/api/audit/recordings?thread_id=${threadId}`,
@@ -116,12 +123,8 @@ export function renderAuditor(root: HTMLElement, api: Api): void {
         onclick: async () => {
           exportError.textContent = "";
           try {
-            let caseId = data.cases[0]?.id;
-            if (!caseId) {
-              const opened = await api.post<{ id: string }>("/api/audit/cases", { thread_id: threadId, reason: "evidence export" });
-              caseId = opened.id;
-            }
-            await download(`/api/audit/cases/${caseId}/bundle`, `case-${caseId}.zip`);
+            // The thread's bundle: exporting opens no case (the export is on the access chain).
+            await download(`/api/audit/threads/${threadId}/bundle`, `thread-${threadId}.zip`);
           } catch (e) {
             exportError.textContent = e instanceof Error ? e.message : String(e);
           }
@@ -131,7 +134,18 @@ export function renderAuditor(root: HTMLElement, api: Api): void {
     );
     detail.append(
       h("h3", {}, `${data.thread.job_title} (${data.thread.stage})`),
-      h("div", {}, exportBundle, exportError),
+      h(
+        "div",
+        {},
+        exportBundle,
+        " ",
+        openCaseButton(api, threadId, (caseId) => {
+          void renderCasePanel(casePanel, api, caseId, (id) => void openTimeline(id), queue);
+          void queue.refresh();
+          casePanel.scrollIntoView();
+        }),
+        exportError,
+      ),
       players,
       h(
         "p",
@@ -176,15 +190,12 @@ export function renderAuditor(root: HTMLElement, api: Api): void {
       `Export ${fmt.toUpperCase()}`,
     );
 
-  const cases = h("ul", { "data-testid": "case-list" });
+  // The case queue and the open case (web/src/cases.ts).
+  const cases = h("div", { class: "cases" });
+  const casePanel = h("div", { id: "case-panel" });
+  const queue = renderCaseQueue(cases, casePanel, api, (id) => void openTimeline(id));
   const charts = h("section", { class: "charts" });
   const loadSide = async (): Promise<void> => {
-    const data = await api.get<{ cases: { id: string; status: string; reason: string; thread_id: string }[] }>("/api/audit/cases");
-    clear(cases);
-    for (const c of data.cases) {
-      cases.append(h("li", {}, `${c.status}: ${c.reason} `, h("button", { class: "link", onclick: () => void openTimeline(c.thread_id) }, "Review")));
-    }
-    if (!data.cases.length) cases.append(h("li", { class: "muted" }, "No cases."));
     const stats = await api.get<{
       calls_per_day: Record<string, Record<string, number>>;
       median_connected_seconds: Record<string, number>;
@@ -251,6 +262,7 @@ export function renderAuditor(root: HTMLElement, api: Api): void {
       detail,
       h("h3", {}, "Case queue"),
       cases,
+      casePanel,
       charts,
     ),
   );

@@ -5,6 +5,8 @@ import { io, type Socket } from "socket.io-client";
 
 import { Api, ApiError, takeTokenFromHash, type CallState, type Config, type Me, type Reply, type Thread } from "./api";
 import { renderAuditor } from "./auditor";
+import { reportButton } from "./cases";
+import { attachControls, renderFileMessage } from "./files";
 import { CallSession, emitAck, getLocalMedia, mediaErrorMessage, Ringer, type DeviceChoice } from "./call";
 import { clear, h } from "./dom";
 import {
@@ -337,6 +339,16 @@ function renderThreadView(): void {
       state.unsent = null;
     }
   };
+  // Files: picker or drag and drop anywhere on the thread (web/src/files.ts).
+  const attach = attachControls(el, {
+    threadId: thread.id,
+    maxBytes: state.config?.file_max_bytes ?? 100 * 1024 * 1024,
+    onUploaded: (message) => {
+      if (state.thread?.id !== thread.id) return;
+      state.messages = mergeMessages(state.messages, [message]);
+      renderMessages();
+    },
+  });
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey) {
       event.preventDefault();
@@ -360,6 +372,7 @@ function renderThreadView(): void {
         h("button", { "data-testid": "call-audio", onclick: () => void startCall("audio") }, "Audio call"),
         h("button", { "data-testid": "call-video", onclick: () => void startCall("video") }, "Video call"),
         h("button", { "data-testid": "schedule-open", onclick: () => openScheduler() }, "Schedule"),
+        reportButton(state.api, thread.id),
         state.config?.zoom_enabled
           ? h("button", { "data-testid": "zoom-create", onclick: () => void createZoom() }, "Zoom link")
           : null,
@@ -370,7 +383,8 @@ function renderThreadView(): void {
     h("div", { id: "device-area" }),
     h("div", { id: "call-area" }),
     h("ol", { class: "messages", "data-testid": "message-list", id: "messages", "aria-live": "polite", "aria-label": "Messages" }),
-    h("div", { class: "composer" }, input, h("button", { "data-testid": "message-send", onclick: () => void send() }, "Send")),
+    attach.status,
+    h("div", { class: "composer" }, attach.button, input, h("button", { "data-testid": "message-send", onclick: () => void send() }, "Send")),
     error,
   );
   renderMessages();
@@ -454,9 +468,12 @@ function renderMessage(m: Message): HTMLElement {
             h("time", { datetime: started }, formatTime(started, undefined, true)),
           ),
           body.recording ? h("div", { class: "muted" }, "Recorded with both parties' consent") : null,
+          typeof body.call_id === "string" && state.me?.role !== "auditor" ? reportButton(state.api, m.thread_id, body.call_id) : null,
         ),
       );
     }
+    case "file":
+      return renderFileMessage(m, base, time, nameOf(m.author_id), m.author_id === state.me?.user_id);
     case "recording":
       return h("li", { ...base, class: "card" }, "A recording of this call was saved for review. ", time);
     case "meeting":

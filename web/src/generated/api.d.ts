@@ -160,6 +160,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/threads/{thread_id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attach a file (raw bytes; name in the query; at most INTERVIEW_FILE_MAX_BYTES) */
+        post: operations["upload_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/threads/{thread_id}/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a thread's file (its parties and auditors; logged) */
+        get: operations["download_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit/calls": {
         parameters: {
             query?: never;
@@ -298,6 +332,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audit/auditors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Auditors and admins (case assignment) */
+        get: operations["list_auditors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit/access": {
         parameters: {
             query?: never;
@@ -409,6 +460,23 @@ export interface paths {
         };
         /** Verifiable evidence bundle (zip) */
         get: operations["export_bundle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit/threads/{thread_id}/bundle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Verifiable evidence bundle of a thread (zip); opens no case */
+        get: operations["export_thread_bundle"];
         put?: never;
         post?: never;
         delete?: never;
@@ -656,6 +724,14 @@ export interface components {
                 actor_id: string;
             }[];
         };
+        Auditor: {
+            user_id: string;
+            name: string;
+            role: string;
+        };
+        AuditorList: {
+            auditors: components["schemas"]["Auditor"][];
+        };
         CallMediaState: {
             call_id: string;
             user_id: string;
@@ -728,6 +804,7 @@ export interface components {
             opened_by: string;
             source: string;
             legal_hold: boolean;
+            assignee_id: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -756,6 +833,7 @@ export interface components {
             /** @enum {string} */
             policy_action: "block" | "redact" | "warn";
             ring_timeout_seconds: number;
+            file_max_bytes: number;
         };
         ConsistencyProof: {
             first: number;
@@ -831,6 +909,20 @@ export interface components {
         DevUsers: {
             users: components["schemas"]["DevUser"][];
         };
+        /** @description The body of a `file` message. */
+        FileMessage: {
+            file_id: string;
+            name: string;
+            size: number;
+            content_type: string;
+            sha256: string;
+            url: string;
+            policy?: {
+                action: string;
+                labels: string[];
+                notice: string;
+            };
+        };
         Finding: {
             label: string;
             thread_id: string;
@@ -881,7 +973,7 @@ export interface components {
             seq: number;
             author_id: string;
             /** @enum {string} */
-            kind: "text" | "system" | "call" | "meeting" | "schedule" | "policy" | "recording";
+            kind: "text" | "system" | "call" | "meeting" | "schedule" | "policy" | "recording" | "file";
             body: {
                 [key: string]: unknown;
             };
@@ -1115,20 +1207,32 @@ export interface components {
             thread_id: string;
             user_id: string;
         };
-        /** UpdateCase */
+        /**
+         * UpdateCase
+         * @description At least one of the fields; without ``note`` the case history says what changed.
+         *     ``assignee_id``: an auditor's id, or null to unassign (absent: unchanged).
+         */
         UpdateCase: {
             /**
              * Status
              * @default null
              */
             status?: ("open" | "reviewing" | "resolved") | null;
-            /** Note */
-            note: string;
+            /**
+             * Note
+             * @default null
+             */
+            note?: string | null;
             /**
              * Legal Hold
              * @default null
              */
             legal_hold?: boolean | null;
+            /**
+             * Assignee Id
+             * @default null
+             */
+            assignee_id?: string | null;
         };
         Verification: {
             ok: boolean;
@@ -1586,6 +1690,85 @@ export interface operations {
             429: components["responses"]["Problem429"];
         };
     };
+    upload_file: {
+        parameters: {
+            query: {
+                name: string;
+            };
+            header?: never;
+            path: {
+                thread_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    download_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: string;
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description attachment; filename=… */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Success */
+            206: {
+                headers: {
+                    "Content-Range": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            416: components["responses"]["Problem416"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
     search_calls: {
         parameters: {
             query?: {
@@ -1903,6 +2086,33 @@ export interface operations {
             429: components["responses"]["Problem429"];
         };
     };
+    list_auditors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditorList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
     access_log: {
         parameters: {
             query?: {
@@ -2088,6 +2298,37 @@ export interface operations {
             header?: never;
             path: {
                 case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description attachment; filename=… */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    export_thread_bundle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: string;
             };
             cookie?: never;
         };
