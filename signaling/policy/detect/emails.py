@@ -8,6 +8,7 @@ import re
 import tldextract
 
 from signaling.policy.detect import lexicon as lx
+from signaling.policy.detect.links import split_host
 from signaling.policy.detect.model import Confidence, Finding, Views, finding, inside_any
 
 
@@ -30,19 +31,19 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
         if weak_at and (s.startswith("/", m.end()) or "@" in s[m.end() : m.end() + 1]):
             continue  # "the brief at docs.google.com/d/x" is a link, not an address
         clean_domain = domain.replace(lx.WEAK_DOT, ".").replace(lx.WORD_DOT, ".")
-        ext = tld(clean_domain)
-        if not ext.suffix or not ext.domain:
+        _, domain_name, suffix = split_host(tld, clean_domain)
+        if not suffix or not domain_name:
             continue
-        registered = f"{ext.domain}.{ext.suffix}"
-        if registered in lx.PLACEHOLDER_DOMAINS or ext.suffix in lx.PLACEHOLDER_SUFFIXES:
+        registered = f"{domain_name}.{suffix}"
+        if registered in lx.PLACEHOLDER_DOMAINS or suffix in lx.PLACEHOLDER_SUFFIXES:
             continue
         clean_local = local.replace(lx.WEAK_DOT, ".").replace(lx.WORD_DOT, ".")
         weak_dot = lx.WEAK_DOT in m.group()
         word_dot = lx.WORD_DOT in m.group()
         if (weak_at or weak_dot) and not _spoken_email_ok(
             clean_local,
-            ext.domain,
-            word_dot or "." in ext.suffix,
+            domain_name,
+            word_dot or "." in suffix,
             s[max(0, m.start() - 60) : m.start()],
         ):
             continue

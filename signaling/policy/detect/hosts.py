@@ -145,10 +145,27 @@ KNOWN_DOMAINS = frozenset(
 )
 
 
-def link_label(registered: str, subdomain: str, path: str, query: str) -> str | None:
-    """The label of a link, or ``None`` when it is not contact information."""
-    path = path.rstrip("/")
+def _rules_by_domain() -> dict[str, tuple[LinkRule, ...]]:
+    by_domain: dict[str, list[LinkRule]] = {}
     for rule in LINK_RULES:
+        for domain in rule.domains or ():
+            by_domain.setdefault(domain, []).append(rule)
+    return {d: tuple(rules) for d, rules in by_domain.items()}
+
+
+_BY_DOMAIN = _rules_by_domain()
+_BY_SUBSTRING = tuple(rule for rule in LINK_RULES if rule.domains is None)
+
+
+def link_label(registered: str, subdomain: str, path: str, query: str) -> str | None:
+    """The label of a link, or ``None`` when it is not contact information (the first rule
+    that matches, in ``LINK_RULES`` order)."""
+    path = path.rstrip("/")
+    candidates = _BY_DOMAIN.get(registered, ()) + _BY_SUBSTRING
+    for rule in sorted(candidates, key=lambda r: _ORDER[id(r)]):
         if rule.matches(registered, subdomain, path, query):
             return rule.label
     return None
+
+
+_ORDER = {id(rule): i for i, rule in enumerate(LINK_RULES)}

@@ -56,16 +56,20 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
     pay = _payment_request(views)
     if pay is not None:
         out.append(pay)
-    for cue in lx.MOVE_CUE_RE.finditer(s):
+    # Channels whose identifier the message already gives are reported by that label only.
+    open_channels = []
+    if lx.MOVE_CUE_RE.search(s) is not None:
+        open_channels = [
+            (c, p) for c, p in lx.CHANNEL_CATEGORIES if not _covered(c, present) and p.search(s)
+        ]
+    for cue in lx.MOVE_CUE_RE.finditer(s) if open_channels else ():
         lo, hi = max(0, cue.start() - 80), min(len(s), cue.end() + 80)
         sent, sent_start = sentence(s, cue.start(), cue.end())
         if _negation_before(sent, cue.start() - sent_start) or lx.KEEP_HERE_RE.search(sent):
             continue
-        for category, pattern in lx.CHANNEL_CATEGORIES:
+        for category, pattern in open_channels:
             ch = pattern.search(s, lo, hi)
             if ch is None:
-                continue
-            if _covered(category, present):
                 continue
             near = s[max(0, ch.start() - 60) : ch.end() + 60]
             if category != "elsewhere" and lx.COMM_PROJECT_NEG_RE.search(near):
@@ -152,6 +156,10 @@ def _pay_outside(views: Views) -> Finding | None:
     ("pay me outside the site", "págame por fuera", "platform disinda oderseniz") or with
     saving the fee ("to save the commission", "oszczędzimy na prowizji", "نوفر العمولة")."""
     s = views.norm.s
+    if lx.OUTSIDE_RE.search(s) is None and (
+        lx.FEE_RE.search(s) is None or lx.SAVE_RE.search(s) is None
+    ):
+        return None
     checked = -1
     for anchor in lx.PAY_ANY_RE.finditer(s):
         sent, sent_start = sentence(s, anchor.start(), anchor.end())

@@ -88,6 +88,13 @@ NUMBER_WORD_RE = compile_fast(
     + r"))?"
     r"(?P<unit>" + _ANY_UNIT + r")?" + _B
 )
+# Every word piece of a number word, to tell cheaply whether a message has any.
+WORD_PIECE_RE = re.compile(r"[\u0900-\u097f]+|[^\W\d_]+")
+NUMBER_PIECES = frozenset(
+    piece
+    for word in [*DIGIT_WORDS, *TWO_DIGIT_WORDS, *TENS_WORDS, *HUNDREDS_WORDS, *MULTIPLIERS]
+    for piece in WORD_PIECE_RE.findall(word)
+)
 MULTIPLIER_RE = compile_fast(r"(?<!\w)(?P<rep>" + _alt(MULTIPLIERS) + r")\s+(?P<d>\d)")
 PLUS_WORD_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("plus_words")) + r")\s+(?=\d)")
 
@@ -120,6 +127,11 @@ WORD_AT_RE = compile_fast(
 WORD_DOT_RE = compile_fast(
     r"(?<=[a-z0-9])\s+(?:(?P<dot>" + _STRONG_DOT + r"|\.)|(?P<weak>" + _WEAK_DOT + r"))\s+"
     r"(?=[a-z0-9])"
+)
+# Both in one pass (the view is rebuilt once): the group that matched names the symbol.
+WORD_AT_DOT_RE = compile_fast(
+    r"\s(?<=[a-z0-9_]\s)\s*(?:(?P<at>" + _STRONG_AT + r"|@)|(?P<weak_at>" + _WEAK_AT + r")"
+    r"|(?P<dot>" + _STRONG_DOT + r"|\.)|(?P<weak_dot>" + _WEAK_DOT + r"))\s+(?=[a-z0-9])"
 )
 # Letters spaced out ("d r o p b o x . com/s/x"): six or more single characters, plus the
 # token after a final ".", "@" or "/"; or three to five letters right before " . ".

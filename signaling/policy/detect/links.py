@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from urllib.parse import parse_qs, urlsplit
@@ -27,6 +28,17 @@ def canonical_url(url: str) -> str:
     return host + path
 
 
+@functools.lru_cache(maxsize=4096)
+def _split(tld: tldextract.TLDExtract, host: str) -> tuple[str, str, str]:
+    ext = tld(host)
+    return ext.subdomain, ext.domain, ext.suffix
+
+
+def split_host(tld: tldextract.TLDExtract, host: str) -> tuple[str, str, str]:
+    """(subdomain, domain, public suffix) by the bundled public suffix list, cached."""
+    return _split(tld, host)
+
+
 def find_urls(views: Views, tld: tldextract.TLDExtract) -> list[Url]:
     """Every host-shaped link in the message (before labelling)."""
     out: list[Url] = []
@@ -39,10 +51,10 @@ def find_urls(views: Views, tld: tldextract.TLDExtract) -> list[Url]:
         host = raw_host.replace(lx.WORD_DOT, ".").replace(lx.WEAK_DOT, ".")
         path_full = (m.group("path") or "").rstrip(lx.URL_TRAILING)
         end = m.start("path") + len(path_full) if m.group("path") else m.end("host")
-        ext = tld(host)
-        if not ext.suffix or not ext.domain:
+        subdomain, domain, suffix = split_host(tld, host)
+        if not suffix or not domain:
             continue
-        registered = f"{ext.domain}.{ext.suffix}"
+        registered = f"{domain}.{suffix}"
         if registered in lx.PLACEHOLDER_DOMAINS:
             continue
         if lx.WEAK_DOT in raw_host and registered not in KNOWN_DOMAINS:
@@ -60,7 +72,7 @@ def find_urls(views: Views, tld: tldextract.TLDExtract) -> list[Url]:
                 start,
                 stop,
                 host.removeprefix("www."),
-                ext.subdomain.removeprefix("www").strip("."),
+                subdomain.removeprefix("www").strip("."),
                 registered,
                 split.path,
                 split.query,

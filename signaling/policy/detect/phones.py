@@ -4,6 +4,7 @@ numbers, dates, prices and placeholder zeros are not phones."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -200,9 +201,8 @@ def _fictional(digits: str) -> bool:
     return len(d) == 10 and ((d[3:6] == "555" and d[6:8] == "01") or d.startswith("500555"))
 
 
-def _parse(run: _Run, region: str | None) -> phonenumbers.PhoneNumber | None:
-    digits = run.digits
-    if run.plus:
+def _parse(digits: str, plus: bool, region: str | None) -> phonenumbers.PhoneNumber | None:
+    if plus:
         digits, region = "+" + digits, None
     elif digits.startswith("00") and len(digits) > 9:
         digits, region = "+" + digits[2:], None
@@ -217,11 +217,17 @@ def _e164(number: phonenumbers.PhoneNumber) -> str:
 
 
 def _strict_number(run: _Run) -> str | None:
+    return _valid_e164(run.digits, run.plus)
+
+
+@functools.lru_cache(maxsize=4096)
+def _valid_e164(digits: str, plus: bool) -> str | None:
+    """The number valid in the first region that takes it (cached: long messages repeat)."""
     regions: tuple[str | None, ...] = (
-        (None,) if run.plus or run.digits.startswith("00") else lx.PHONE_REGIONS
+        (None,) if plus or digits.startswith("00") else lx.PHONE_REGIONS
     )
     for region in regions:
-        number = _parse(run, region)
+        number = _parse(digits, plus, region)
         if number is not None and phonenumbers.is_valid_number(number):
             return _e164(number)
     return None
@@ -229,13 +235,18 @@ def _strict_number(run: _Run) -> str | None:
 
 def _possible_number(run: _Run) -> str | None:
     """A number of a plausible length for its region (fictional but real-looking ranges)."""
+    if not run.plus and len(run.groups) < 2:
+        return None
+    return _possible_e164(run.digits, run.plus)
+
+
+@functools.lru_cache(maxsize=4096)
+def _possible_e164(digits: str, plus: bool) -> str | None:
     regions: tuple[str | None, ...] = (
-        (None,) if run.plus or run.digits.startswith("00") else lx.PHONE_REGIONS[:4]
+        (None,) if plus or digits.startswith("00") else lx.PHONE_REGIONS[:4]
     )
     for region in regions:
-        number = _parse(run, region)
-        if number is None or not phonenumbers.is_possible_number(number):
-            continue
-        if run.plus or len(run.groups) >= 2:
+        number = _parse(digits, plus, region)
+        if number is not None and phonenumbers.is_possible_number(number):
             return _e164(number)
     return None

@@ -74,12 +74,46 @@ def _parse_alt(p: str, i: int) -> tuple[list[list[str]], int]:
     return alts, i
 
 
+def _word_literal(atom: str) -> bool:
+    return len(atom) == 1 and atom not in _META and (atom.isalnum() or atom == "_")
+
+
+def _expand(alt: list[str], depth: int = 0) -> list[list[str]]:
+    """Rewrite an alternative so that it starts with a literal character when that is easy:
+    a leading non-capturing group is distributed ("(?:my|your) number" becomes "my number"
+    and "your number"), a small class of letters too ("[eé]crire"), and a word boundary before
+    a word character moves behind it ("\\bmob" becomes "m(?<!\\w.)ob")."""
+    if not alt or depth > 3:
+        return [alt]
+    first = alt[0]
+    if first in ("\\b", "(?<!\\w)") and len(alt) > 1 and _word_literal(alt[1]):
+        return [[alt[1], "(?<!\\w.)", *alt[2:]]]
+    if first.startswith("(?:") and first.endswith(")"):
+        inner, end = _parse_alt(first[3:-1], 0)
+        if end == len(first) - 4 and len(inner) <= 40:
+            out: list[list[str]] = []
+            for sub in inner:
+                out.extend(_expand(sub + alt[1:], depth + 1))
+            return out
+    if (
+        first.startswith("[")
+        and first.endswith("]")
+        and len(first) <= 8
+        and not any(c in first[1:-1] for c in "^-\\")
+    ):
+        return [[c, *alt[1:]] for c in first[1:-1]]
+    return [alt]
+
+
 def _emit(alts: list[list[str]]) -> str:
     if len(alts) < _MIN_ALTERNATIVES:
         return "|".join("".join(a) for a in alts)
+    expanded: list[list[str]] = []
+    for a in alts:
+        expanded.extend(_expand(a))
     buckets: dict[str, list[str]] = {}
     other: list[str] = []
-    for a in alts:
+    for a in expanded:
         if a and len(a[0]) == 1 and a[0] not in _META:
             buckets.setdefault(a[0], []).append("".join(a[1:]))
         else:
@@ -87,8 +121,7 @@ def _emit(alts: list[list[str]]) -> str:
     parts = []
     for first, rests in buckets.items():
         if len(rests) == 1:
-            parts.append(re.escape(first) if first in _META else first)
-            parts[-1] += rests[0]
+            parts.append(first + rests[0])
         else:
             ne = [r for r in rests if r]
             tail = "|" if len(ne) < len(rests) else ""
@@ -99,6 +132,11 @@ def _emit(alts: list[list[str]]) -> str:
 def optimize(pattern: str) -> str:
     alts, i = _parse_alt(pattern, 0)
     assert i == len(pattern), (i, len(pattern))
+    if len(alts) == 1 and len(alts[0]) >= 2:
+        # "\\b(?:many|words)...": distribute the boundary into the alternation.
+        expanded = _expand(alts[0])
+        if len(expanded) >= _MIN_ALTERNATIVES:
+            return _emit(expanded)
     return _emit(alts)
 
 

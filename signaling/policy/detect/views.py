@@ -35,8 +35,7 @@ def _deobfuscate(norm: View) -> View:
     if any(c in deob.s for c in "[({<"):
         deob = deob.sub(lx.BRACKET_AT_RE, lambda m: "@")
         deob = deob.sub(lx.BRACKET_DOT_RE, lambda m: ".")
-    deob = deob.sub(lx.WORD_AT_RE, lambda m: lx.WEAK_AT if m.group("weak") else "@")
-    deob = deob.sub(lx.WORD_DOT_RE, lambda m: lx.WEAK_DOT if m.group("weak") else lx.WORD_DOT)
+    deob = deob.sub(lx.WORD_AT_DOT_RE, _spoken_symbol)
     if lx.WORD_DOT in deob.s or lx.WEAK_DOT in deob.s:
         deob = deob.sub(lx.WORD_SLASH_RE, lambda m: "/")
     if "_" not in deob.s and lx.UNDERSCORE_WORD_RE.search(deob.s):
@@ -44,7 +43,26 @@ def _deobfuscate(norm: View) -> View:
     return deob
 
 
+def _spoken_symbol(m: re.Match[str]) -> str | None:
+    kind = m.lastgroup
+    if kind in ("dot", "weak_dot") and m.string[m.start() - 1] == "_":
+        return None  # a dot word after "_" is not part of an address
+    if kind == "at":
+        return "@"
+    if kind == "weak_at":
+        return lx.WEAK_AT
+    if kind == "dot":
+        return lx.WORD_DOT
+    return lx.WEAK_DOT
+
+
 def _digit_view(norm: View) -> View:
+    # Phones need seven digits: skip the rewrite when the digits and number words (at most
+    # three digits each) cannot add up to that.
+    pieces = lx.WORD_PIECE_RE.findall(norm.s)
+    words = sum(1 for p in pieces if p in lx.NUMBER_PIECES)
+    if words == 0 or 3 * words + sum(map(norm.s.count, "0123456789")) < 7:
+        return norm
     digits = norm.sub(lx.NUMBER_WORD_RE, _number_word)
     if digits is norm:
         return digits
