@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 # Characters people insert to break up identifiers without changing how they look.
@@ -144,11 +144,17 @@ class View:
             return self.vpos, self.ostart, self.oend
         return (0,), (0,), (-1,)
 
-    def sub(self, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str | None]) -> View:
+    def sub(
+        self,
+        pattern: re.Pattern[str],
+        repl: Callable[[re.Match[str]], str | None],
+        matches: Iterable[re.Match[str]] | None = None,
+    ) -> View:
         """Rewrite every match of ``pattern`` with ``repl(match)`` (``None`` keeps the match).
 
         Replacement characters all stand for the whole matched original span, so spans that
-        start or end on a rewritten piece still cover what the user typed.
+        start or end on a rewritten piece still cover what the user typed. ``matches``, when
+        given, replaces ``pattern.finditer`` (non-overlapping, in order).
         """
         s = self.s
         vpos, ostart, oend = self._pieces()
@@ -179,8 +185,9 @@ class View:
                     k += 1
 
         changed = False
+        identity = not self.vpos
         text_pos = 0
-        for match in pattern.finditer(s):
+        for match in pattern.finditer(s) if matches is None else matches:
             a, b = match.span()
             if a == b:
                 continue
@@ -188,8 +195,11 @@ class View:
             if new is None:
                 continue
             changed = True
-            lo = self._orig(a)[0]
-            hi = self._orig(b - 1)[1]
+            if identity:
+                lo, hi = a, b
+            else:
+                lo = self._orig(a)[0]
+                hi = self._orig(b - 1)[1]
             copy(a)
             out_s.append(s[text_pos:a])
             if new:

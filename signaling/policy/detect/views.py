@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from signaling.policy.detect import lexicon as lx
 from signaling.policy.detect.model import Views
@@ -59,11 +60,11 @@ def _spoken_symbol(m: re.Match[str]) -> str | None:
 def _digit_view(norm: View) -> View:
     # Phones need seven digits: skip the rewrite when the digits and number words (at most
     # three digits each) cannot add up to that.
-    pieces = lx.WORD_PIECE_RE.findall(norm.s)
-    words = sum(1 for p in pieces if p in lx.NUMBER_PIECES)
-    if words == 0 or 3 * words + sum(map(norm.s.count, "0123456789")) < 7:
+    s = norm.s
+    starts = [m.start() for m in lx.WORD_PIECE_RE.finditer(s) if m.group() in lx.NUMBER_PIECES]
+    if not starts or 3 * len(starts) + sum(map(s.count, "0123456789")) < 7:
         return norm
-    digits = norm.sub(lx.NUMBER_WORD_RE, _number_word)
+    digits = norm.sub(lx.NUMBER_WORD_RE, _number_word, _number_words_at(s, starts))
     if digits is norm:
         return digits
     if lx.MULTIPLIER_RE.search(digits.s):
@@ -71,6 +72,18 @@ def _digit_view(norm: View) -> View:
     if lx.PLUS_WORD_RE.search(digits.s):
         digits = digits.sub(lx.PLUS_WORD_RE, lambda m: "+")
     return digits
+
+
+def _number_words_at(s: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """Number words, matched only where a word piece is one (not at every position)."""
+    end = 0
+    for start in starts:
+        if start < end:
+            continue
+        m = lx.NUMBER_WORD_RE.match(s, start)
+        if m is not None and m.end() > start:
+            end = m.end()
+            yield m
 
 
 def _multiply(m: re.Match[str]) -> str:
