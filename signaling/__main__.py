@@ -96,6 +96,16 @@ def _parser() -> argparse.ArgumentParser:
     export = audit_sub.add_parser("export", help="write a case's evidence bundle (zip)")
     export.add_argument("--case", required=True, help="case id")
     export.add_argument("--out", required=True, help="output .zip")
+    events = sub.add_parser("events", help="the event feed")
+    events_sub = events.add_subparsers(dest="events_command", required=True)
+    tail = events_sub.add_parser(
+        "tail", help="print the event feed as JSON lines (pull API, INTERVIEW_SERVICE_TOKEN)"
+    )
+    tail.add_argument("--url", default=None, help="server base URL (default: PUBLIC_URL)")
+    tail.add_argument("--after", default="0", help="start after this cursor (0: the beginning)")
+    tail.add_argument("--types", default="", help="comma-separated event types")
+    tail.add_argument("--follow", "-f", action="store_true", help="keep polling for new events")
+    tail.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
     policy = sub.add_parser("policy", help="contact-information policy tools")
     policy_sub = policy.add_subparsers(dest="policy_command", required=True)
     policy_sub.add_parser("scan", help="scan JSON Lines {id, text} from stdin")
@@ -226,11 +236,15 @@ async def _publish(settings: Settings) -> int:
     from signaling.store.sql import SqlStore, make_engine
 
     store = SqlStore(make_engine(settings.sqlalchemy_url))
+    if settings.events_enabled:  # the head goes to the backend as a tree_head.published event
+        from signaling.events.outbox import EventRecorder
+
+        store.events = EventRecorder()
     key = await asyncio.to_thread(load_or_create_key, settings)
     publisher = TreeHeadPublisher(
         store, LiveMerkleLog(), lambda: key, settings.data_dir / HEADS_FILE
     )
-    url = settings.tree_head_webhook_url or settings.backend_webhook_url
+    url = settings.tree_head_webhook_url
     try:
         async with aiohttp.ClientSession() as http:
             if url:
@@ -444,6 +458,25 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return _composite(settings, args.call_id, args.out)
     if args.command == "recordings" and args.recordings_command == "sweep":
         return asyncio.run(_sweep(settings))
+    if args.command == "events" and args.events_command == "tail":
+        from signaling.events.tail import tail
+
+        types = [t for t in args.types.split(",") if t]
+        try:
+            return asyncio.run(
+                tail(
+                    args.url or settings.public_url,
+                    settings.service_token,
+                    out=sys.stdout,
+                    err=sys.stderr,
+                    after=args.after,
+                    types=types,
+                    follow=args.follow,
+                    interval=args.interval,
+                )
+            )
+        except KeyboardInterrupt:
+            return 0
     if args.command == "policy" and args.policy_command == "scan":
         from signaling.policy.cli import run_scan
 

@@ -14,6 +14,7 @@ from media.counters import MediaCounters
 from signaling.api.audit import AUDIT_ROUTES, AUDIT_STORE
 from signaling.api.call_events import register_call_events
 from signaling.api.context import CTX, AppContext, signing_key_middleware
+from signaling.api.events_feed import EVENT_ROUTES, EVENTS_OUTBOX
 from signaling.api.files import FILE_ROUTES, FILES
 from signaling.api.meetings import MEETING_ROUTES, MEETINGS
 from signaling.api.openapi import build_openapi
@@ -42,6 +43,8 @@ from signaling.domain.ports import (
     MediaSessionPort,
     RecorderFactory,
 )
+from signaling.events.dispatcher import Dispatcher, WebhookSender
+from signaling.events.outbox import EventRecorder, OutboxStore
 from signaling.files import FileService
 from signaling.ice import IceAddressPolicy
 from signaling.meetings import MeetingService
@@ -281,6 +284,31 @@ def _file_service(settings: Settings, threads: ThreadService) -> FileService:
     )
 
 
+def _dispatcher(
+    settings: Settings, outbox: OutboxStore, http: aiohttp.ClientSession
+) -> Dispatcher | None:
+    """The node's event delivery loop, when the feed is on and a webhook URL is set."""
+    if not (settings.events_enabled and settings.backend_webhook_url):
+        return None
+    sender = WebhookSender(
+        settings.backend_webhook_url,
+        settings.backend_webhook_secret,
+        http,
+        timeout=settings.events_timeout_seconds,
+    )
+    return Dispatcher(
+        outbox,
+        sender,
+        node_id=settings.node_id,
+        lease_seconds=settings.events_lease_seconds,
+        batch=settings.events_batch,
+        max_attempts=settings.events_max_attempts,
+        retry_base_seconds=settings.events_retry_base_seconds,
+        retry_max_seconds=settings.events_retry_max_seconds,
+        poll_seconds=settings.events_poll_seconds,
+    )
+
+
 def _zoom(settings: Settings, http: aiohttp.ClientSession) -> MeetingProvider | None:
     return zoom_provider_from_settings(settings, session=http)
 
@@ -301,6 +329,8 @@ def create_app(
         middlewares=[problem_middleware, signing_key_middleware],
     )
     store = SqlStore(make_engine(settings.sqlalchemy_url))
+    if settings.events_enabled:  # the event feed's outbox, written with every change
+        store.events = EventRecorder(include_text=settings.events_include_text)
     sio = make_server(settings.redis_url)
     notifier = SocketNotifier(sio)
     threads = ThreadService(
@@ -320,7 +350,8 @@ def create_app(
     context.extras["socket"] = edge
     sio.attach(app)
 
-    app[AUDIT_STORE] = SqlAuditStore(store.engine)
+    app[AUDIT_STORE] = SqlAuditStore(store.engine, store.events)
+    app[EVENTS_OUTBOX] = OutboxStore(store)
     app[FILES] = _file_service(settings, threads)
     routes = [
         *ROUTES,
@@ -331,6 +362,7 @@ def create_app(
         *MEETING_ROUTES,
     ]
     routes += PRESENCE_ROUTES
+    routes += EVENT_ROUTES
     app[READS] = SqlReadStore(store)
     register_presence_events(edge, app[READS])
     app[AUDIT_KEY] = AuditKey()
@@ -402,19 +434,24 @@ def create_app(
         retention = asyncio.create_task(_retention_loop(settings, app[AUDIT_STORE], store))
         http = aiohttp.ClientSession()
         meetings.provider = provider_factory(settings, http)
-        if settings.backend_webhook_url:
-            meetings.backend_webhook = OutboundWebhook(
-                settings.backend_webhook_url, settings.backend_webhook_secret, http
-            )
         reminders = asyncio.create_task(meetings.reminder_loop())
-        tree_head_url = settings.tree_head_webhook_url or settings.backend_webhook_url
-        if tree_head_url:
+        dispatcher = _dispatcher(settings, app[EVENTS_OUTBOX], http)
+        if dispatcher is not None:
+            store.on_events = dispatcher.nudge
+            deliveries = asyncio.create_task(dispatcher.run())
+        # The backend gets tree heads through the event feed (tree_head.published); a separate
+        # URL (an archive of heads) still gets them POSTed directly.
+        if settings.tree_head_webhook_url:
             app[PUBLISHER].webhook = OutboundWebhook(
-                tree_head_url, settings.backend_webhook_secret, http
+                settings.tree_head_webhook_url, settings.backend_webhook_secret, http
             )
         heads = asyncio.create_task(app[PUBLISHER].run(settings.tree_head_interval_seconds))
         yield
         heads.cancel()
+        if dispatcher is not None:
+            store.on_events = None
+            deliveries.cancel()
+            await asyncio.gather(deliveries, return_exceptions=True)
         await app[PUBLISHER].close()
         reminders.cancel()
         retention.cancel()

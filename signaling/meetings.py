@@ -5,8 +5,9 @@
   into that call's record, written once when the meeting ends.
 - Schedules: propose 1 to 3 slots, accept / counter / reschedule / cancel; each step is a
   ``schedule`` message and an audit entry. Reminders fire once per (schedule, start, offset)
-  across nodes (a database claim), as a socket notice, a ``schedule`` message and a signed
-  webhook to the marketplace backend.
+  across nodes (a database claim written in the same transaction as its ``schedule`` message
+  and ``schedule.reminder`` event), as a socket notice and, through the event outbox, a signed
+  webhook to the marketplace backend (at least once; see :mod:`signaling.events`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from typing import Any
 from signaling.auth import Principal
 from signaling.calendar.ics import render_ics_async
 from signaling.calendar.reminders import fire_due
-from signaling.calendar.webhook import OutboundWebhook
 from signaling.domain.calls import Call
 from signaling.domain.messages import SYSTEM_AUTHOR, MessageKind, NewMessage
 from signaling.domain.schedule import (
@@ -62,7 +62,6 @@ class MeetingService:
         public_url: str,
         webhook_secret: str = "",
         reminder_offsets: Sequence[int] = (15, 0),
-        backend_webhook: OutboundWebhook | None = None,
         max_horizon_days: int = 366,
     ) -> None:
         self.max_horizon = timedelta(days=max_horizon_days)
@@ -72,7 +71,6 @@ class MeetingService:
         self.public_url = public_url.rstrip("/")
         self.webhook_secret = webhook_secret
         self.reminder_offsets = tuple(reminder_offsets)
-        self.backend_webhook = backend_webhook
 
     # ------------------------------------------------------------------ zoom
     async def create_zoom(
@@ -375,6 +373,7 @@ class MeetingService:
             claims=self.store,
             deliver=self._deliver,
             offsets_minutes=self.reminder_offsets,
+            claim_and_deliver=self._claim_and_deliver,
         )
         for schedule in schedules:
             await self._attendance(schedule, now)
@@ -386,8 +385,6 @@ class MeetingService:
         if slot is None or now < slot.start_utc + timedelta(minutes=GRACE_MINUTES):
             return
         key = f"{schedule.id}:{slot.start_utc:%Y%m%dT%H%M%SZ}:attendance"
-        if not await self.store.claim(key):
-            return
         since = slot.start_utc - timedelta(minutes=15)
         joins = await self.store.first_joins(schedule.thread_id, since)
         result = attendance(slot.start_utc, joins, schedule.parties, now, GRACE_MINUTES)
@@ -406,17 +403,22 @@ class MeetingService:
             "attendance": result,
             "summary": "Scheduled call: " + "; ".join(parts) + ".",
         }
-        await self.threads.post(
-            NewMessage(
-                schedule.thread_id,
-                SYSTEM_AUTHOR,
-                MessageKind.SCHEDULE,
-                body,
-                audit={"attendance": result, "schedule_id": schedule.id},
-            )
+        new = NewMessage(
+            schedule.thread_id,
+            SYSTEM_AUTHOR,
+            MessageKind.SCHEDULE,
+            body,
+            audit={"attendance": result, "schedule_id": schedule.id},
         )
+        # the claim, the message and its attendance.recorded event: one transaction
+        message = await self.store.claim_and_post(key, new)
+        if message is not None:
+            await self.threads.notifier.to_thread(
+                schedule.thread_id, "message:new", message_json(message)
+            )
 
-    async def _deliver(self, reminder: Reminder) -> None:
+    @staticmethod
+    def _reminder_message(reminder: Reminder) -> NewMessage:
         event = reminder.to_event()
         minutes = event["starts_in_seconds"] // 60
         text = (
@@ -425,13 +427,23 @@ class MeetingService:
             else (f"Reminder: the scheduled call starts in {minutes} minutes.")
         )
         body = {"event": "schedule.reminder", "summary": text, **event}
-        await self.threads.post(
-            NewMessage(reminder.thread_id, SYSTEM_AUTHOR, MessageKind.SCHEDULE, body)
+        return NewMessage(reminder.thread_id, SYSTEM_AUTHOR, MessageKind.SCHEDULE, body)
+
+    async def _deliver(self, reminder: Reminder) -> None:
+        """Post a reminder whose claim is already taken (``fire_due`` without the atomic
+        path)."""
+        await self.threads.post(self._reminder_message(reminder))
+
+    async def _claim_and_deliver(self, reminder: Reminder) -> bool:
+        """Claim the reminder and post its ``schedule`` message (and, through the outbox,
+        its ``schedule.reminder`` event) in one transaction; then tell the thread."""
+        message = await self.store.claim_and_post(reminder.key, self._reminder_message(reminder))
+        if message is None:
+            return False
+        await self.threads.notifier.to_thread(
+            reminder.thread_id, "message:new", message_json(message)
         )
-        if self.backend_webhook is not None:
-            sent = await self.backend_webhook.send(body)
-            if not sent:
-                logger.warning("reminder webhook gave up key=%s", reminder.key)
+        return True
 
     async def reminder_loop(self, every: float = 20.0) -> None:
         while True:

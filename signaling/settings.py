@@ -109,6 +109,17 @@ class Settings:
     reminder_offsets_minutes: tuple[int, ...] = (15, 0)
     backend_webhook_url: str = ""
     backend_webhook_secret: str = ""
+    # The event feed (signaling.events): outbox rows written with each change, delivered to
+    # BACKEND_WEBHOOK_URL at least once and readable by pull (GET /api/events).
+    events_enabled: bool = True
+    events_include_text: bool = False  # message.created carries the text itself
+    events_max_attempts: int = 15  # then the event is a dead letter (admin API: replay)
+    events_retry_base_seconds: float = 2.0  # first retry delay, doubled per attempt
+    events_retry_max_seconds: float = 600.0  # longest retry delay
+    events_lease_seconds: float = 60.0  # a node's claim on events it is sending
+    events_timeout_seconds: float = 10.0  # one delivery attempt
+    events_poll_seconds: float = 1.0  # how often a node looks for other nodes' events
+    events_batch: int = 200  # events claimed per round
     audit_signing_key: str = ""
     # Sign and publish a tree head this often (when the audit log grew): the longest time a
     # new audit entry is not yet covered by a published head.
@@ -207,6 +218,7 @@ class Settings:
                 f"{PREFIX}TREE_HEAD_WEBHOOK_URL needs {PREFIX}BACKEND_WEBHOOK_SECRET (it signs "
                 "every delivery)"
             )
+        self.check_events()
         if not 0 < self.node_lease_renew_seconds < self.node_lease_seconds:
             raise ConfigError(
                 f"{PREFIX}NODE_LEASE_RENEW_SECONDS must be positive and below "
@@ -214,6 +226,30 @@ class Settings:
             )
         if not 0.05 <= self.recording_keyframe_retry_seconds <= 10:
             raise ConfigError(f"{PREFIX}RECORDING_KEYFRAME_RETRY_SECONDS must be 0.05..10")
+
+    def check_events(self) -> None:
+        """The event feed's knobs (names the variable)."""
+        if self.backend_webhook_url and not self.backend_webhook_secret:
+            raise ConfigError(
+                f"{PREFIX}BACKEND_WEBHOOK_URL needs {PREFIX}BACKEND_WEBHOOK_SECRET (it signs "
+                "every delivery)"
+            )
+        if not 1 <= self.events_max_attempts <= 100:
+            raise ConfigError(f"{PREFIX}EVENTS_MAX_ATTEMPTS must be 1..100")
+        if not 0 < self.events_retry_base_seconds <= self.events_retry_max_seconds:
+            raise ConfigError(
+                f"{PREFIX}EVENTS_RETRY_BASE_SECONDS must be positive and at most "
+                f"{PREFIX}EVENTS_RETRY_MAX_SECONDS"
+            )
+        if not 0 < self.events_timeout_seconds < self.events_lease_seconds / 2:
+            raise ConfigError(
+                f"{PREFIX}EVENTS_TIMEOUT_SECONDS must be positive and below half of "
+                f"{PREFIX}EVENTS_LEASE_SECONDS"
+            )
+        if not 0 < self.events_poll_seconds <= 60:
+            raise ConfigError(f"{PREFIX}EVENTS_POLL_SECONDS must be 0..60 (not 0)")
+        if not 1 <= self.events_batch <= 10_000:
+            raise ConfigError(f"{PREFIX}EVENTS_BATCH must be 1..10000")
 
     def check_limits(self) -> None:
         """Every limit is positive (a limit of 0 would lock everyone out)."""

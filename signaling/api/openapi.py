@@ -273,6 +273,46 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
         ),
     },
     "CaseReceipt": _obj({"case_id": STR, "status": STR}),
+    # The event feed (signaling/api/events_feed.py; catalogue in the README).
+    "Event": {
+        "description": "One event of the feed, as the webhook and the pull API deliver it.",
+        **_obj(
+            {
+                "id": {"type": "string", "pattern": "^evt_[0-9a-f]{32}$"},
+                "type": STR,
+                "version": INT,
+                "timestamp": TIME,
+                "thread_id": _nullable(STR),
+                "cursor": {"type": "string", "pattern": "^[0-9]+$"},
+                "data": OBJ,
+            }
+        ),
+    },
+    "EventPage": _obj({"events": _array(ref("Event")), "next_cursor": STR}),
+    "DeadLetter": _obj(
+        {
+            "id": STR,
+            "type": STR,
+            "version": INT,
+            "timestamp": TIME,
+            "thread_id": _nullable(STR),
+            "cursor": STR,
+            "data": OBJ,
+            "state": {"type": "string", "enum": ["pending", "delivered", "dead"]},
+            "attempts": INT,
+            "next_attempt_at": TIME,
+            "last_error": _nullable(STR),
+            "delivered_at": _nullable(TIME),
+        }
+    ),
+    "DeadLetterPage": _obj(
+        {
+            "events": _array(ref("DeadLetter")),
+            "next_cursor": STR,
+            "counts": _obj({"pending": INT, "delivered": INT, "dead": INT}),
+        }
+    ),
+    "ReplayResult": _obj({"replayed": INT}),
     "Timeline": _obj(
         {
             "thread": ref("Thread"),
@@ -482,6 +522,9 @@ RESPONSES: dict[str, Responses] = {
     "publish_tree_head": _created("SignedTreeHead"),
     "get_inclusion": _ok("InclusionProof"),
     "get_consistency": _ok("ConsistencyProof"),
+    "list_events": _ok("EventPage"),
+    "list_dead_letters": _ok("DeadLetterPage"),
+    "replay_dead_letters": _ok("ReplayResult"),
     "export_bundle": Responses({200: _bytes("application/zip")}, headers={200: _DOWNLOAD}),
     "export_thread_bundle": Responses({200: _bytes("application/zip")}, headers={200: _DOWNLOAD}),
     "list_auditors": _ok("AuditorList"),

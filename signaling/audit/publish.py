@@ -4,7 +4,8 @@ Every ``INTERVIEW_TREE_HEAD_INTERVAL_SECONDS`` (and on demand) the publisher sig
 the live Merkle log (O(new entries): :class:`~signaling.audit.log.LiveMerkleLog` only hashes the
 rows appended since the last time) and, when the log grew, appends it as one JSON line to
 ``tree-heads.jsonl`` in the data dir and POSTs it to the marketplace's signed webhook, so
-copies exist outside this server's database. Entries newer than the latest published head are
+copies exist outside this server's database (and writes a ``tree_head.published`` event to the
+event feed, see :mod:`signaling.events`). Entries newer than the latest published head are
 the unprotected window: someone with write access to the database could remove them
 unnoticed; anything older is covered, and ``interview-server audit verify`` or a bundle
 compared with a published head names the first head that no longer matches.
@@ -17,6 +18,7 @@ import json
 import logging
 import os
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from signaling.audit.log import LiveMerkleLog
 from signaling.audit.tree_head import SignedTreeHead, public_key_pem
 from signaling.calendar.webhook import OutboundWebhook
+from signaling.events.catalogue import NewEvent
 from signaling.store.sql import SqlStore
 
 logger = logging.getLogger(__name__)
@@ -127,6 +130,8 @@ class TreeHeadPublisher:
                 return None
             await asyncio.to_thread(_append, self.path, json.dumps(sth.to_json()))
             self.latest = sth
+            # the event feed's copy (delivered at least once; see signaling.events)
+            await self._store.emit([self.feed_event(sth)])
         if self.webhook is not None:
             task = asyncio.create_task(self._deliver(sth))
             self._deliveries.add(task)
@@ -143,6 +148,19 @@ class TreeHeadPublisher:
             "tree_head": sth.to_json(),
             "public_key_pem": public_key_pem(self._key()).decode(),
         }
+
+    def feed_event(self, sth: SignedTreeHead) -> NewEvent:
+        """The ``tree_head.published`` event for one head."""
+        return NewEvent(
+            "tree_head.published",
+            None,
+            datetime.now(UTC),
+            {
+                "node_id": self._node_id,
+                "tree_head": sth.to_json(),
+                "public_key_pem": public_key_pem(self._key()).decode(),
+            },
+        )
 
     async def _deliver(self, sth: SignedTreeHead) -> bool:
         assert self.webhook is not None

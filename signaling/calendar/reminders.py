@@ -11,8 +11,12 @@ two nodes, or a node and its restarted self, never both send it.
 * When downtime made several reminders of one call due at once (15 min and "now"), all are
   claimed but only the latest is sent: one up-to-date notice rather than a stale one.
 
-Delivery happens after the claim, so a crash between claim and send loses that reminder
-(at most once). The outbound webhook retries on its own to make that window small.
+With ``claim_and_deliver`` (what the server uses) the reminder that is sent is claimed and
+delivered in one step: the server writes the claim, the reminder's ``schedule`` message and
+its ``schedule.reminder`` event in one database transaction, so a crash leaves either all of
+them or none (and the next tick sends it). The event then reaches the marketplace through the
+event outbox, at least once (see :mod:`signaling.events`). Without it, delivery happens after
+the claim, and a crash between the two loses that reminder (at most once).
 """
 
 from __future__ import annotations
@@ -62,10 +66,13 @@ async def fire_due(
     claims: ReminderClaims,
     deliver: Callable[[Reminder], Awaitable[None]],
     offsets_minutes: Iterable[int] = DEFAULT_REMINDER_OFFSETS_MINUTES,
+    claim_and_deliver: Callable[[Reminder], Awaitable[bool]] | None = None,
 ) -> list[Reminder]:
     """Claim and deliver the reminders due at ``now``; returns those this call delivered.
 
     ``offsets_minutes`` is ``Settings.reminder_offsets_minutes`` (minutes before the start).
+    ``claim_and_deliver`` claims and delivers the reminder that is sent atomically (True if
+    this caller won the claim); superseded ones are still only claimed through ``claims``.
     """
     offsets = tuple(offsets_minutes)
     sent: list[Reminder] = []
@@ -75,6 +82,11 @@ async def fire_due(
             continue
         latest = due[-1]
         for reminder in due:
+            if reminder is latest and claim_and_deliver is not None:
+                if await claim_and_deliver(reminder):
+                    logger.info("reminder %s of thread %s fires", reminder.key, schedule.thread_id)
+                    sent.append(reminder)
+                continue
             if not await claims.claim(reminder.key):
                 continue
             if reminder is not latest:

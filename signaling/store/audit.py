@@ -14,6 +14,8 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from signaling.errors import BadRequest, Conflict, NotFound
+from signaling.events.catalogue import case_event
+from signaling.events.outbox import EventRecorder
 from signaling.store import schema as t
 from signaling.store.sql import _aware, utcnow
 
@@ -102,7 +104,8 @@ def call_row_json(row: Any) -> dict[str, Any]:
 class SqlAuditStore:
     """Read models for auditors, over the same engine as :class:`SqlStore`."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, events: EventRecorder | None = None) -> None:
+        self.events = events  # case.opened / case.resolved go to the event outbox
         self.engine = engine
 
     # ----------------------------------------------------------------- calls
@@ -289,6 +292,10 @@ class SqlAuditStore:
                     updated_at=now,
                 )
             )
+            if self.events is not None:
+                case = {"id": case_id, "thread_id": thread_id, "call_id": call_id}
+                case.update(source=source, status="open", by=opened_by)
+                await self.events.add(conn, [case_event(case, resolved=False, at=now)])
         return await self.get_case(case_id)
 
     async def get_case(self, case_id: str) -> dict[str, Any]:
@@ -354,6 +361,10 @@ class SqlAuditStore:
                 if assignee != row.assignee_id:
                     changes.append(f"assigned to {assignee}" if assignee else "unassigned")
             await conn.execute(t.cases.update().where(t.cases.c.id == case_id).values(**values))
+            if self.events is not None and values.get("status") == "resolved":
+                case = {"id": case_id, "thread_id": row.thread_id, "call_id": row.call_id}
+                case.update(source=row.source, status="resolved", by=author_id)
+                await self.events.add(conn, [case_event(case, resolved=True, at=now)])
             await conn.execute(
                 t.case_notes.insert().values(
                     case_id=case_id,

@@ -239,6 +239,22 @@ class SqlMeetingStore:
                     joins[user] = at
         return joins
 
+    async def claim_and_post(self, key: str, new: NewMessage) -> Message | None:
+        """Claim ``key`` and append ``new`` (with its events) in one transaction: both or
+        neither. None if another caller (node, earlier run) holds the claim."""
+        now = utcnow()
+        try:
+            async with self.store.write() as conn:
+                await conn.execute(
+                    t.reminder_claims.insert().values(
+                        key=key, node_id=self.node_id or None, claimed_at=now
+                    )
+                )
+                result = await self.store._append(conn, new, now)
+        except IntegrityError:
+            return None
+        return result.message
+
     async def claim(self, key: str) -> bool:
         """The ReminderClaims port: exactly one node wins each key (a primary key insert)."""
         try:

@@ -220,3 +220,31 @@ Index(
     postgresql_where=calls.c.record.is_(None),
     sqlite_where=calls.c.record.is_(None),
 )
+
+# The transactional outbox of the event feed (signaling.events): each row is written in the
+# transaction of the change it reports; ``id`` is the commit order (the pull API's cursor).
+event_outbox = Table(
+    "event_outbox",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("event_id", String(40), nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("thread_id", String(36), nullable=True),
+    Column("order_key", String(64), nullable=False),  # thread id, or "global"
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("data", Text, nullable=False),  # canonical JSON
+    Column("state", String(12), nullable=False),  # pending | delivered | dead
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("lease_owner", String(64), nullable=True),
+    Column("lease_until", DateTime(timezone=True), nullable=True),
+    Column("claim_token", String(36), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("delivered_at", DateTime(timezone=True), nullable=True),
+    UniqueConstraint("event_id", name="uq_event_outbox_event_id"),
+)
+Index("ix_event_outbox_state", event_outbox.c.state, event_outbox.c.id)
+Index("ix_event_outbox_key", event_outbox.c.order_key, event_outbox.c.state, event_outbox.c.id)

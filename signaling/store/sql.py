@@ -12,11 +12,11 @@ import hashlib
 import json
 import logging
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +35,10 @@ from signaling.domain.ports import (
 from signaling.domain.threads import Role, Stage, Thread
 from signaling.errors import Conflict, NotFound
 from signaling.store import schema as t
+
+if TYPE_CHECKING:
+    from signaling.events.catalogue import NewEvent
+    from signaling.events.outbox import EventRecorder
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +88,11 @@ class SqlStore:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._write_lock = asyncio.Lock()
+        # The event feed's unit of work (signaling.events.outbox): events derived from the
+        # audit entries and messages a write transaction appends are inserted before it
+        # commits; ``on_events`` runs after a commit that wrote some (wakes the dispatcher).
+        self.events: EventRecorder | None = None
+        self.on_events: Callable[[], None] | None = None
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -91,12 +100,31 @@ class SqlStore:
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """A write transaction; serialised on SQLite."""
+        events = self.events
+        written = 0
         if self.is_sqlite:
             async with self._write_lock, self.engine.begin() as conn:
+                if events is not None:
+                    events.discard(conn)
                 yield conn
+                if events is not None:
+                    written = await events.flush(conn)
         else:
             async with self.engine.begin() as conn:
+                if events is not None:
+                    events.discard(conn)
                 yield conn
+                if events is not None:
+                    written = await events.flush(conn)
+        if written and self.on_events is not None:
+            self.on_events()
+
+    async def emit(self, events: Sequence[NewEvent]) -> None:
+        """Write events that belong to no stored change of ours (a published tree head)."""
+        if self.events is None or not events:
+            return
+        async with self.write() as conn:
+            self.events.queue(conn, events)
 
     # ---------------------------------------------------------------- users
     async def upsert_user(self, user_id: str, name: str, role: str) -> None:
@@ -360,6 +388,8 @@ class SqlStore:
             },
             now,
         )
+        if self.events is not None:
+            self.events.on_message(conn, message)
         return AppendResult(message, True, replace(thread, last_seq=seq))
 
     async def list_messages(
@@ -434,6 +464,8 @@ class SqlStore:
             )
         )
         index = int(result.inserted_primary_key[0]) if result.inserted_primary_key else 0
+        if self.events is not None:
+            self.events.on_audit(conn, chain, event_type, actor_id, data, at)
         return AuditEntry(
             index, chain, position, event_type, actor_id, at, entry_text, prev_hash, digest
         )

@@ -1,0 +1,1 @@
+"""The durable event feed: a transactional outbox, its catalogue, signed webhook delivery."""

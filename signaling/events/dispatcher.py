@@ -1,0 +1,180 @@
+"""Delivering the outbox to the marketplace's webhook: at least once, in order per thread.
+
+Each node runs one :class:`Dispatcher`. A round claims a batch of deliverable events under a
+lease (:meth:`OutboxStore.claim`), sends each thread's events one after the other (threads in
+parallel), and marks those the receiver accepted (2xx) as delivered. On any other answer, a
+timeout or a connection error, the event is retried after an exponential backoff with jitter
+(``base * 2**(attempts-1)``, capped, times a random factor in [0.5, 1)) and the rest of its
+thread's batch is given back, so nothing of that thread overtakes it; after
+``max_attempts`` it becomes a dead letter (it no longer holds its thread back; the admin API
+lists and replays dead letters). A node that dies mid-round leaves leases that expire: another
+node (or the restarted one) sends those events again, so a receiver may see an event twice and
+drops repeats by its ``webhook-id``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import aiohttp
+
+from signaling.events import signing
+from signaling.events.outbox import DEAD, OutboxRow, OutboxStore
+
+logger = logging.getLogger(__name__)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class WebhookSender:
+    """POSTs one event, signed the Standard Webhooks way; returns None or what went wrong."""
+
+    def __init__(
+        self,
+        url: str,
+        secret: str,
+        session: aiohttp.ClientSession,
+        *,
+        timeout: float = 10.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if not secret:
+            raise ValueError("the event webhook needs a signing secret")
+        signing.secret_key(secret)  # a malformed whsec_ secret fails here, at start-up
+        self.url = url
+        self._secret = secret
+        self._session = session
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._clock = clock
+
+    async def send(self, row: OutboxRow) -> str | None:
+        body = row.body()
+        headers = signing.headers(self._secret, row.event_id, int(self._clock()), body)
+        try:
+            async with self._session.post(
+                self.url, data=body, headers=headers, timeout=self._timeout
+            ) as resp:
+                await resp.read()
+                if 200 <= resp.status < 300:
+                    return None
+                return f"HTTP {resp.status}"
+        except TimeoutError:
+            return "timeout"
+        except aiohttp.ClientError as exc:
+            return f"{type(exc).__name__}: {exc}"[:300]
+
+
+class Dispatcher:
+    """The delivery loop of one node."""
+
+    def __init__(
+        self,
+        outbox: OutboxStore,
+        sender: WebhookSender,
+        *,
+        node_id: str,
+        lease_seconds: float = 60.0,
+        batch: int = 200,
+        max_attempts: int = 15,
+        retry_base_seconds: float = 2.0,
+        retry_max_seconds: float = 600.0,
+        poll_seconds: float = 1.0,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        self.outbox = outbox
+        self.sender = sender
+        self.node_id = node_id
+        self.lease_seconds = lease_seconds
+        self.batch = batch
+        self.max_attempts = max_attempts
+        self.retry_base = retry_base_seconds
+        self.retry_max = retry_max_seconds
+        self.poll_seconds = poll_seconds
+        self._rng = rng
+        self._wake = asyncio.Event()
+        self.delivered_total = 0
+        self.failed_total = 0
+        self.dead_total = 0
+
+    def nudge(self) -> None:
+        """Something was committed: look again now rather than at the next poll."""
+        self._wake.set()
+
+    def backoff(self, attempts: int) -> float:
+        """Seconds before retry number ``attempts`` (1 after the first failure)."""
+        delay = min(self.retry_max, self.retry_base * 2.0 ** max(0, attempts - 1))
+        return float(delay * (0.5 + self._rng() / 2))
+
+    async def run(self) -> None:
+        """Deliver until cancelled; database or receiver trouble is logged, never fatal."""
+        while True:
+            try:
+                claimed = await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("event delivery round failed")
+                claimed = 0
+            if claimed:
+                continue  # there may be more right away
+            try:
+                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+            except TimeoutError:
+                pass
+            self._wake.clear()
+
+    async def run_once(self) -> int:
+        """One round; returns how many events it claimed."""
+        self._wake.clear()
+        rows = await self.outbox.claim(
+            self.node_id, now=utcnow(), lease_seconds=self.lease_seconds, limit=self.batch
+        )
+        if not rows:
+            return 0
+        by_key: dict[str, list[OutboxRow]] = {}
+        for row in rows:
+            by_key.setdefault(row.order_key, []).append(row)
+        results = await asyncio.gather(*(self._run_key(run) for run in by_key.values()))
+        delivered = [cursor for result in results for cursor in result]
+        await self.outbox.delivered(delivered, now=utcnow())
+        self.delivered_total += len(delivered)
+        return len(rows)
+
+    async def _run_key(self, run: list[OutboxRow]) -> list[int]:
+        """Send one thread's claimed events in order; stop at the first failure."""
+        delivered: list[int] = []
+        started = time.monotonic()
+        for index, row in enumerate(run):
+            if time.monotonic() - started > self.lease_seconds / 2:
+                await self.outbox.release(run[index:])  # keep well inside the lease
+                break
+            error = await self.sender.send(row)
+            if error is None:
+                delivered.append(row.cursor)
+                continue
+            self.failed_total += 1
+            delay = self.backoff(row.attempts + 1)
+            state = await self.outbox.failed(
+                row, error, now=utcnow(), delay=delay, max_attempts=self.max_attempts
+            )
+            if state == DEAD:
+                self.dead_total += 1
+                logger.error(
+                    "event %s (%s) dead-lettered after %d attempts: %s",
+                    row.event_id, row.type, row.attempts + 1, error,
+                )  # fmt: skip
+            else:
+                logger.warning(
+                    "event %s (%s) attempt %d failed (%s); retry in %.1f s",
+                    row.event_id, row.type, row.attempts + 1, error, delay,
+                )  # fmt: skip
+            await self.outbox.release(run[index + 1 :])
+            break
+        return delivered

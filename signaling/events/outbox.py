@@ -1,0 +1,356 @@
+"""The transactional outbox: writing events with their change, and the delivery bookkeeping.
+
+Writing (:class:`EventRecorder`): the store calls :meth:`~EventRecorder.on_audit` for every
+audit entry and :meth:`~EventRecorder.on_message` for every message it writes; the events these
+produce (see :mod:`signaling.events.catalogue`) are queued on the connection and inserted by
+:meth:`SqlStore.write` just before the transaction commits, in one statement. A transaction
+that rolls back takes its events with it; one that commits has them.
+
+Commit order: every insert into the outbox first takes the transaction-scoped PostgreSQL
+advisory lock the audit log already uses for its global append order (SQLite has one writer
+at a time anyway). That lock is held until commit, and a row's ``id`` is drawn after it is
+taken, so ids are handed out in commit order and a transaction with a smaller id is visible
+before any with a larger one: a reader paging ``id > cursor`` never skips an event that
+commits late with a smaller id. It costs nothing on the message path: that transaction
+already holds the lock for its audit entry.
+
+Delivering (:class:`OutboxStore`): claims with leases. A claim takes, in id order, pending
+events that are due and not leased, and only those with no earlier pending event of the same
+thread (``order_key``) that is leased elsewhere or waiting for a retry, so a thread's events go
+out in order. On PostgreSQL the candidate rows are read ``FOR UPDATE SKIP LOCKED`` under a
+transaction advisory lock that serialises the (short) claim transactions of all nodes; the
+lease is set by a conditional ``UPDATE ... WHERE`` the lease is still free or expired.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, exists, or_, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from signaling.domain.audit_chain import canonical_json
+from signaling.domain.messages import Message
+from signaling.events.catalogue import NewEvent, from_audit, from_message
+from signaling.store import schema as t
+
+# The audit log's global append lock (signaling.store.sql): outbox ids follow commit order.
+APPEND_LOCK_KEY = 0x1A7D17
+CLAIM_LOCK_KEY = 0x0E7B0C  # serialises claim transactions across nodes (PostgreSQL)
+PENDING_EVENTS = "interview_pending_events"  # connection.info key: events of this transaction
+
+PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
+STATES = (PENDING, DELIVERED, DEAD)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _iso(value: datetime | None) -> str | None:
+    aware = _aware(value)
+    return aware.isoformat().replace("+00:00", "Z") if aware else None
+
+
+class EventRecorder:
+    """Turns what a transaction writes into outbox rows of that same transaction."""
+
+    def __init__(self, *, include_text: bool = False) -> None:
+        self.include_text = include_text
+
+    @staticmethod
+    def queue(conn: AsyncConnection, events: Sequence[NewEvent]) -> None:
+        """Queue events on the transaction; :meth:`flush` inserts them before it commits."""
+        if events:
+            conn.info.setdefault(PENDING_EVENTS, []).extend(events)
+
+    def on_audit(
+        self,
+        conn: AsyncConnection,
+        chain: str,
+        event_type: str,
+        actor_id: str,
+        data: dict[str, Any],
+        at: datetime,
+    ) -> None:
+        self.queue(conn, from_audit(chain, event_type, actor_id, data, at))
+
+    def on_message(self, conn: AsyncConnection, message: Message) -> None:
+        self.queue(conn, from_message(message, include_text=self.include_text))
+
+    @staticmethod
+    def discard(conn: AsyncConnection) -> None:
+        """Forget events queued by an earlier transaction on this pooled connection."""
+        conn.info.pop(PENDING_EVENTS, None)
+
+    async def flush(self, conn: AsyncConnection) -> int:
+        """Insert the queued events (in the still open transaction); returns how many."""
+        events: list[NewEvent] = conn.info.pop(PENDING_EVENTS, None) or []
+        await self.add(conn, events)
+        return len(events)
+
+    @staticmethod
+    async def add(conn: AsyncConnection, events: Sequence[NewEvent]) -> None:
+        """Insert ``events`` now, in ``conn``'s transaction, in commit order (module doc)."""
+        if not events:
+            return
+        if conn.dialect.name == "postgresql":
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": APPEND_LOCK_KEY})
+        await conn.execute(
+            t.event_outbox.insert(),
+            [
+                {
+                    "event_id": "evt_" + uuid.uuid4().hex,
+                    "type": e.type,
+                    "version": e.version,
+                    "thread_id": e.thread_id,
+                    "order_key": e.order_key,
+                    "occurred_at": e.occurred_at,
+                    "data": canonical_json(e.data).decode(),
+                    "state": PENDING,
+                    "attempts": 0,
+                    "next_attempt_at": e.occurred_at,
+                }
+                for e in events
+            ],
+        )
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """One stored event with its delivery state."""
+
+    cursor: int
+    event_id: str
+    type: str
+    version: int
+    thread_id: str | None
+    order_key: str
+    occurred_at: datetime
+    data: dict[str, Any]
+    state: str
+    attempts: int
+    next_attempt_at: datetime
+    claim_token: str | None
+    last_error: str | None
+    delivered_at: datetime | None
+
+    def envelope(self) -> dict[str, Any]:
+        """The event as receivers get it (webhook body and pull API item)."""
+        return {
+            "id": self.event_id,
+            "type": self.type,
+            "version": self.version,
+            "timestamp": _iso(self.occurred_at),
+            "thread_id": self.thread_id,
+            "cursor": str(self.cursor),
+            "data": self.data,
+        }
+
+    def body(self) -> bytes:
+        """The exact bytes POSTed (the same on every retry)."""
+        return canonical_json(self.envelope())
+
+    def admin_json(self) -> dict[str, Any]:
+        return {
+            **self.envelope(),
+            "state": self.state,
+            "attempts": self.attempts,
+            "next_attempt_at": _iso(self.next_attempt_at),
+            "last_error": self.last_error,
+            "delivered_at": _iso(self.delivered_at),
+        }
+
+
+def _row(r: Any) -> OutboxRow:
+    return OutboxRow(
+        cursor=int(r.id),
+        event_id=r.event_id,
+        type=r.type,
+        version=r.version,
+        thread_id=r.thread_id,
+        order_key=r.order_key,
+        occurred_at=_aware(r.occurred_at) or utcnow(),
+        data=json.loads(r.data),
+        state=r.state,
+        attempts=r.attempts,
+        next_attempt_at=_aware(r.next_attempt_at) or utcnow(),
+        claim_token=r.claim_token,
+        last_error=r.last_error,
+        delivered_at=_aware(r.delivered_at),
+    )
+
+
+class OutboxStore:
+    """Reading the feed and the delivery bookkeeping, over the :class:`SqlStore`'s engine
+    (its writes go through the store's write transactions, serialised on SQLite)."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store  # SqlStore (typed loosely: signaling.store.sql imports this module)
+
+    @property
+    def _pg(self) -> bool:
+        return not self.store.is_sqlite
+
+    # ------------------------------------------------------------------ reading
+    async def events_after(
+        self, after: int, *, types: Sequence[str] = (), limit: int = 100
+    ) -> list[OutboxRow]:
+        """Events in commit order after the cursor ``after``."""
+        o = t.event_outbox
+        query = select(o).where(o.c.id > after)
+        if types:
+            query = query.where(o.c.type.in_(list(types)))
+        async with self.store.engine.connect() as conn:
+            rows = (await conn.execute(query.order_by(o.c.id).limit(limit))).all()
+        return [_row(r) for r in rows]
+
+    async def by_state(self, state: str, *, after: int = 0, limit: int = 100) -> list[OutboxRow]:
+        o = t.event_outbox
+        query = select(o).where(o.c.state == state, o.c.id > after).order_by(o.c.id).limit(limit)
+        async with self.store.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [_row(r) for r in rows]
+
+    async def counts(self) -> dict[str, int]:
+        from sqlalchemy import func
+
+        o = t.event_outbox
+        async with self.store.engine.connect() as conn:
+            rows = (await conn.execute(select(o.c.state, func.count()).group_by(o.c.state))).all()
+        found = {str(r[0]): int(r[1]) for r in rows}
+        return {state: found.get(state, 0) for state in STATES}
+
+    async def replay(self, event_ids: Sequence[str] | None, *, now: datetime) -> int:
+        """Put dead letters back in the queue (all of them with ``event_ids=None``)."""
+        o = t.event_outbox
+        condition = [o.c.state == DEAD]
+        if event_ids is not None:
+            if not event_ids:
+                return 0
+            condition.append(o.c.event_id.in_(list(event_ids)))
+        async with self.store.write() as conn:
+            result = await conn.execute(
+                update(o)
+                .where(*condition)
+                .values(
+                    state=PENDING,
+                    attempts=0,
+                    next_attempt_at=now,
+                    lease_owner=None,
+                    lease_until=None,
+                    claim_token=None,
+                )
+            )
+        return int(result.rowcount or 0)
+
+    # ---------------------------------------------------------------- delivering
+    async def claim(
+        self, node_id: str, *, now: datetime, lease_seconds: float, limit: int
+    ) -> list[OutboxRow]:
+        """Lease up to ``limit`` deliverable events to ``node_id`` (see the module doc)."""
+        o = t.event_outbox
+        p = o.alias("earlier")
+        claimable = and_(
+            o.c.state == PENDING,
+            o.c.next_attempt_at <= now,
+            or_(o.c.lease_until.is_(None), o.c.lease_until < now),
+        )
+        blocked = exists().where(
+            p.c.order_key == o.c.order_key,
+            p.c.state == PENDING,
+            p.c.id < o.c.id,
+            or_(
+                p.c.next_attempt_at > now,
+                and_(p.c.lease_until.is_not(None), p.c.lease_until >= now),
+            ),
+        )
+        query = select(o.c.id).where(claimable, ~blocked).order_by(o.c.id).limit(limit)
+        if self._pg:
+            query = query.with_for_update(skip_locked=True)
+        token = str(uuid.uuid4())
+        async with self.store.write() as conn:
+            if self._pg:
+                await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLAIM_LOCK_KEY})
+            ids = [r.id for r in (await conn.execute(query)).all()]
+            if not ids:
+                return []
+            await conn.execute(
+                update(o)
+                .where(o.c.id.in_(ids), claimable)
+                .values(
+                    lease_owner=node_id[:64],
+                    lease_until=now + timedelta(seconds=lease_seconds),
+                    claim_token=token,
+                )
+            )
+            rows = (
+                await conn.execute(select(o).where(o.c.claim_token == token).order_by(o.c.id))
+            ).all()
+        return [_row(r) for r in rows]
+
+    async def delivered(self, cursors: Sequence[int], *, now: datetime) -> None:
+        """Mark events delivered (whoever holds their lease now: the receiver has them)."""
+        if not cursors:
+            return
+        o = t.event_outbox
+        async with self.store.write() as conn:
+            await conn.execute(
+                update(o)
+                .where(o.c.id.in_(list(cursors)), o.c.state == PENDING)
+                .values(
+                    state=DELIVERED,
+                    delivered_at=now,
+                    lease_owner=None,
+                    lease_until=None,
+                    claim_token=None,
+                )
+            )
+
+    async def failed(
+        self, row: OutboxRow, error: str, *, now: datetime, delay: float, max_attempts: int
+    ) -> str:
+        """Count a failed attempt: retry after ``delay``, or dead-letter after the last one.
+        Returns the new state (unchanged if the lease was lost meanwhile)."""
+        o = t.event_outbox
+        attempts = row.attempts + 1
+        state = DEAD if attempts >= max_attempts else PENDING
+        async with self.store.write() as conn:
+            result = await conn.execute(
+                update(o)
+                .where(o.c.id == row.cursor, o.c.claim_token == row.claim_token)
+                .values(
+                    attempts=attempts,
+                    state=case((o.c.state == PENDING, state), else_=o.c.state),
+                    next_attempt_at=now + timedelta(seconds=delay),
+                    last_error=error[:500],
+                    lease_owner=None,
+                    lease_until=None,
+                    claim_token=None,
+                )
+            )
+        return state if result.rowcount else row.state
+
+    async def release(self, rows: Sequence[OutboxRow]) -> None:
+        """Give back leases not used (the events stay pending, in order)."""
+        if not rows:
+            return
+        o = t.event_outbox
+        async with self.store.write() as conn:
+            for token in {r.claim_token for r in rows}:
+                await conn.execute(
+                    update(o)
+                    .where(o.c.id.in_([r.cursor for r in rows]), o.c.claim_token == token)
+                    .values(lease_owner=None, lease_until=None, claim_token=None)
+                )

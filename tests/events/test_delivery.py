@@ -1,0 +1,186 @@
+"""At-least-once, per-thread ordered, signed delivery to a real local receiver."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import aiohttp
+import pytest
+
+from signaling.domain.messages import MessageKind, NewMessage
+from signaling.events.dispatcher import Dispatcher, WebhookSender
+from signaling.events.outbox import DEAD, DELIVERED, EventRecorder, OutboxStore
+from signaling.store.sql import SqlStore, make_engine
+from tests.events.receiver import SECRET, Receiver
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+def _dispatcher(
+    store: SqlStore, receiver: Receiver, http: aiohttp.ClientSession, node: str, **kw: float
+) -> Dispatcher:
+    sender = WebhookSender(receiver.url, SECRET, http, timeout=kw.pop("timeout", 0.3))
+    options: dict[str, float] = {
+        "lease_seconds": 5.0,
+        "max_attempts": 50,
+        "retry_base_seconds": 0.01,
+        "retry_max_seconds": 0.1,
+        "poll_seconds": 0.05,
+        **kw,
+    }
+    return Dispatcher(
+        OutboxStore(store),
+        sender,
+        node_id=node,
+        lease_seconds=options["lease_seconds"],
+        max_attempts=int(options["max_attempts"]),
+        retry_base_seconds=options["retry_base_seconds"],
+        retry_max_seconds=options["retry_max_seconds"],
+        poll_seconds=options["poll_seconds"],
+        batch=int(options.get("batch", 200)),
+    )
+
+
+async def _threads(store: SqlStore, count: int, tag: str = "") -> list[str]:
+    ids = []
+    for i in range(count):
+        thread, _ = await store.create_thread(
+            job_id=f"job-{tag}{i}", job_title="T", client_id="c1", freelancer_id=f"f{i}",
+            actor_id="c1",
+        )  # fmt: skip
+        ids.append(thread.id)
+    return ids
+
+
+async def _chat(store: SqlStore, threads: list[str], rounds: int) -> None:
+    for n in range(rounds):
+        for thread_id in threads:
+            await store.append_message(
+                NewMessage(thread_id, "c1", MessageKind.TEXT, {"text": f"message {n}"})
+            )
+
+
+async def _all_ids(store: SqlStore) -> set[str]:
+    return {r.event_id for r in await OutboxStore(store).events_after(0, limit=10_000)}
+
+
+async def _until_delivered(outbox: OutboxStore, count: int) -> None:
+    """Wait for the last acknowledgements to be recorded (after the receiver has them)."""
+    for _ in range(600):
+        if (await outbox.counts())[DELIVERED] >= count:
+            return
+        await asyncio.sleep(0.05)
+
+
+async def _stop(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_a_misbehaving_receiver_gets_everything_in_order(
+    store: SqlStore, http: aiohttp.ClientSession
+) -> None:
+    store.events = EventRecorder()
+    cycle = ("ok", "reset", "timeout", "500")
+    receiver = Receiver(modes=lambda n: cycle[n % 4], hang=0.6)
+    await receiver.start()
+    dispatcher = _dispatcher(store, receiver, http, "node-a")
+    store.on_events = dispatcher.nudge
+    task = asyncio.create_task(dispatcher.run())
+    try:
+        threads = await _threads(store, 3)
+        await _chat(store, threads, 6)  # while the dispatcher runs
+        expected = await _all_ids(store)
+        assert len(expected) == 3 * (6 + 1)  # messages and the first-message stage change
+        await receiver.wait_for(expected)
+        await _until_delivered(OutboxStore(store), len(expected))
+    finally:
+        await _stop(task)
+        await receiver.close()
+    modes = {a.mode for a in receiver.attempts}
+    assert modes == set(cycle)  # every kind of failure happened
+    assert receiver.order_violations() == []
+    assert receiver.bad_signatures == 0
+    assert dispatcher.failed_total > 0
+    rows = await OutboxStore(store).events_after(0, limit=1000)
+    assert {r.state for r in rows} == {DELIVERED}
+    # the bodies are the envelopes, with the thread's seq in order
+    for thread_id in threads:
+        seqs = [
+            e["data"]["seq"]
+            for e in sorted(receiver.acked.values(), key=lambda e: int(e["cursor"]))
+            if e["thread_id"] == thread_id and e["type"] == "message.created"
+        ]
+        assert seqs == [1, 2, 3, 4, 5, 6]
+
+
+async def test_dead_letters_stop_blocking_and_replay_delivers_them(
+    store: SqlStore, http: aiohttp.ClientSession
+) -> None:
+    store.events = EventRecorder()
+    failing = True
+    receiver = Receiver(modes=lambda n: "500" if failing else "ok")
+    await receiver.start()
+    dispatcher = _dispatcher(store, receiver, http, "node-a", max_attempts=3)
+    try:
+        [thread_id] = await _threads(store, 1)
+        await _chat(store, [thread_id], 2)
+        outbox = OutboxStore(store)
+        for _ in range(200):
+            await dispatcher.run_once()
+            if len(await outbox.by_state(DEAD)) == 3:
+                break
+            await asyncio.sleep(0.02)
+        dead = await outbox.by_state(DEAD)
+        assert len(dead) == 3 and all(r.attempts == 3 for r in dead)
+        assert dead[0].last_error == "HTTP 500"
+        assert dispatcher.dead_total == 3
+        failing = False
+        await _chat(store, [thread_id], 1)  # a dead letter does not hold its thread back
+        await dispatcher.run_once()
+        assert len(receiver.acked) == 1
+        assert await outbox.replay(None, now=datetime.now(UTC)) == 3
+        await dispatcher.run_once()
+        assert set(receiver.acked) == await _all_ids(store)
+        assert await outbox.counts() == {"pending": 0, "delivered": 4, "dead": 0}
+    finally:
+        await receiver.close()
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_two_nodes_share_the_work_without_losing_or_repeating(
+    database_url: str, http: aiohttp.ClientSession
+) -> None:
+    """Two dispatchers (two engines, like two nodes) on one PostgreSQL database."""
+    stores = [SqlStore(make_engine(database_url)) for _ in range(2)]
+    for s in stores:
+        s.events = EventRecorder()
+    receiver = Receiver()
+    await receiver.start()
+    dispatchers = [_dispatcher(s, receiver, http, f"node-{i}") for i, s in enumerate(stores)]
+    for s, d in zip(stores, dispatchers, strict=True):
+        s.on_events = d.nudge
+    tasks = [asyncio.create_task(d.run()) for d in dispatchers]
+    try:
+        threads = [await _threads(s, 3, tag=f"n{i}") for i, s in enumerate(stores)]
+        await asyncio.gather(*(_chat(s, t, 8) for s, t in zip(stores, threads, strict=True)))
+        expected = await _all_ids(stores[0])
+        assert len(expected) == 6 * 9
+        await receiver.wait_for(expected)
+        await _until_delivered(OutboxStore(stores[0]), len(expected))
+    finally:
+        for task in tasks:
+            await _stop(task)
+        await receiver.close()
+        for s in stores:
+            await s.close()
+    assert receiver.order_violations() == []
+    assert all(count == 1 for count in receiver.ack_count.values())  # no work done twice
+    assert all(d.delivered_total > 0 for d in dispatchers)  # both nodes delivered
+    assert sum(d.delivered_total for d in dispatchers) == len(expected)

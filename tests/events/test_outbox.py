@@ -1,0 +1,181 @@
+"""The transactional outbox on both backends: events exist exactly when their change
+committed, in commit order, derived by one mechanism from what the transaction wrote."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from signaling.domain.calls import Call, CallKind
+from signaling.domain.messages import SYSTEM_AUTHOR, MessageKind, NewMessage
+from signaling.domain.threads import Role, Stage
+from signaling.errors import Conflict, NotFound
+from signaling.events.catalogue import CATALOGUE, NewEvent
+from signaling.events.outbox import EventRecorder, OutboxStore
+from signaling.store import schema as t
+from signaling.store.audit import SqlAuditStore
+from signaling.store.meetings import SqlMeetingStore
+from signaling.store.sql import SqlStore
+
+
+@pytest.fixture
+def recording_store(store: SqlStore) -> SqlStore:
+    store.events = EventRecorder()
+    return store
+
+
+async def _thread(store: SqlStore) -> str:
+    thread, _ = await store.create_thread(
+        job_id="job-1", job_title="Logo", client_id="c1", freelancer_id="f1", actor_id="c1"
+    )
+    return thread.id
+
+
+async def _types(store: SqlStore) -> list[str]:
+    return [r.type for r in await OutboxStore(store).events_after(0, limit=1000)]
+
+
+async def test_first_message_writes_stage_change_and_message_in_order(
+    recording_store: SqlStore,
+) -> None:
+    thread_id = await _thread(recording_store)
+    assert await _types(recording_store) == []  # thread.created is not a public event
+    result = await recording_store.append_message(
+        NewMessage(thread_id, "c1", MessageKind.TEXT, {"text": "hello there"}, "m-1")
+    )
+    rows = await OutboxStore(recording_store).events_after(0)
+    assert [r.type for r in rows] == ["thread.stage_changed", "message.created"]
+    stage, created = rows
+    assert stage.data["from"] == "invited" and stage.data["to"] == "interviewing"
+    assert created.data["message_id"] == result.message.id
+    assert created.data["seq"] == 1
+    assert "text" not in created.data  # metadata only by default
+    assert {r.thread_id for r in rows} == {thread_id}
+    assert stage.cursor < created.cursor
+    assert all(r.event_id.startswith("evt_") for r in rows)
+    assert len({r.event_id for r in rows}) == 2
+    # a retry with the same client_msg_id stores nothing, so emits nothing
+    await recording_store.append_message(
+        NewMessage(thread_id, "c1", MessageKind.TEXT, {"text": "hello there"}, "m-1")
+    )
+    assert len(await _types(recording_store)) == 2
+
+
+async def test_text_only_when_configured(store: SqlStore) -> None:
+    store.events = EventRecorder(include_text=True)
+    thread_id = await _thread(store)
+    await store.append_message(NewMessage(thread_id, "c1", MessageKind.TEXT, {"text": "hi"}))
+    created = (await OutboxStore(store).events_after(0, types=["message.created"]))[0]
+    assert created.data["text"] == "hi"
+
+
+async def test_a_rolled_back_change_leaves_no_event(recording_store: SqlStore) -> None:
+    thread_id = await _thread(recording_store)
+    with pytest.raises(RuntimeError):
+        async with recording_store.write() as conn:
+            await recording_store._append(
+                conn,
+                NewMessage(thread_id, "c1", MessageKind.TEXT, {"text": "gone"}),
+                datetime.now(UTC),
+            )
+            raise RuntimeError("the change fails after its events were queued")
+    assert await recording_store.list_messages(thread_id) == []
+    assert await _types(recording_store) == []
+    # the next transaction (likely on the same pooled connection) does not pick them up
+    await recording_store.set_stage(
+        thread_id, Stage.DECLINED, actor_id="c1", actor_role=Role.CLIENT
+    )
+    assert await _types(recording_store) == ["thread.stage_changed"]
+    # a refused change (409) emits nothing either
+    with pytest.raises(Conflict):
+        await recording_store.append_message(
+            NewMessage(thread_id, "c1", MessageKind.TEXT, {"text": "too late"})
+        )
+    assert await _types(recording_store) == ["thread.stage_changed"]
+
+
+async def test_call_events_come_from_the_call_transactions(recording_store: SqlStore) -> None:
+    thread_id = await _thread(recording_store)
+    now = datetime.now(UTC)
+    call, event = Call.start(
+        call_id="call-1",
+        thread_id=thread_id,
+        kind=CallKind.AUDIO,
+        initiator_id="c1",
+        callee_id="f1",
+        now=now,
+        pre_contract=True,
+    )
+    await recording_store.save_call(call, event=event)
+    missed, event = call.ring_timeout(now)
+    await recording_store.save_call(missed, event=event)
+    await recording_store.finish_call(missed, missed.record({}))
+    assert await recording_store.finish_call(missed, missed.record({})) is None  # written once
+    rows = await OutboxStore(recording_store).events_after(0)
+    assert [r.type for r in rows] == ["call.started", "message.created", "call.missed"]
+    assert rows[0].data["call_id"] == "call-1" and rows[0].data["kind"] == "audio"
+    assert rows[2].data["record"]["outcome"] == "missed"
+    assert rows[2].data["call_id"] == "call-1"
+
+
+async def test_schedule_reminder_claim_message_and_event_are_one_transaction(
+    recording_store: SqlStore,
+) -> None:
+    meetings = SqlMeetingStore(recording_store, "node-a")
+    thread_id = await _thread(recording_store)
+    body = {"event": "schedule.reminder", "id": "sch-1:0", "schedule_id": "sch-1"}
+    reminder = NewMessage(thread_id, SYSTEM_AUTHOR, MessageKind.SCHEDULE, body)
+    # the post fails (no such thread): the claim is not kept, so the next tick sends it
+    with pytest.raises(NotFound):
+        await meetings.claim_and_post(
+            "sch-1:0", NewMessage("no-such-thread", SYSTEM_AUTHOR, MessageKind.SCHEDULE, body)
+        )
+    first = await meetings.claim_and_post("sch-1:0", reminder)
+    assert first is not None
+    assert await meetings.claim_and_post("sch-1:0", reminder) is None  # once, across nodes
+    rows = await OutboxStore(recording_store).events_after(0, types=["schedule.reminder"])
+    assert len(rows) == 1
+    assert rows[0].data["reminder_key"] == "sch-1:0"
+    assert rows[0].data["message_id"] == first.id
+
+
+async def test_cases_and_tree_heads(recording_store: SqlStore) -> None:
+    thread_id = await _thread(recording_store)
+    audit = SqlAuditStore(recording_store.engine, recording_store.events)
+    case = await audit.open_case(
+        thread_id=thread_id, call_id=None, reason="spam", opened_by="f1", source="report"
+    )
+    await audit.update_case(case["id"], author_id="a1", status="reviewing", note="n", hold=None)
+    await audit.update_case(case["id"], author_id="a1", status="resolved", note="n", hold=None)
+    await recording_store.emit(
+        [NewEvent("tree_head.published", None, datetime.now(UTC), {"tree_size": 3})]
+    )
+    rows = await OutboxStore(recording_store).events_after(0)
+    assert [r.type for r in rows] == ["case.opened", "case.resolved", "tree_head.published"]
+    assert rows[0].data["case_id"] == case["id"] and "reason" not in rows[0].data
+    assert rows[2].thread_id is None and rows[2].order_key == "global"
+
+
+async def test_pull_pages_in_commit_order_with_a_type_filter(recording_store: SqlStore) -> None:
+    thread_id = await _thread(recording_store)
+    for i in range(5):
+        await recording_store.append_message(
+            NewMessage(thread_id, "c1", MessageKind.TEXT, {"text": f"m{i}"})
+        )
+    outbox = OutboxStore(recording_store)
+    seen, cursor = [], 0
+    while page := await outbox.events_after(cursor, types=["message.created"], limit=2):
+        seen += [r.data["seq"] for r in page]
+        cursor = page[-1].cursor
+    assert seen == [1, 2, 3, 4, 5]
+    async with recording_store.engine.connect() as conn:
+        ids = (await conn.execute(select(t.event_outbox.c.id))).scalars().all()
+    assert len(ids) == 6
+
+
+def test_every_type_is_versioned_and_named_like_the_catalogue() -> None:
+    assert all(e.version >= 1 and e.name == name for name, e in CATALOGUE.items())
+    with pytest.raises(ValueError):
+        NewEvent("nonsense.happened", None, datetime.now(UTC))
