@@ -189,7 +189,9 @@ class MediaSession:
         lock = self._locks.setdefault(participant_id, asyncio.Lock())
         async with lock:
             plan = self._plan(participant_id, parsed)
-            pc = RTCPeerConnection(RTCConfiguration(iceServers=self._ice_servers or None))
+            # Exactly the configured servers: an empty list must stay empty (aiortc turns
+            # None into a public STUN default, and every answer would wait for its lookup).
+            pc = RTCPeerConnection(RTCConfiguration(iceServers=list(self._ice_servers)))
             peer = _Peer(participant_id=participant_id, pc=pc, created_at=time.monotonic())
             try:
                 answer_sdp = await self._answer(peer, parsed, plan, offer_sdp)

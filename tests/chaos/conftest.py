@@ -63,6 +63,8 @@ class ChaosCounts:
     recordings: int = 0
     recordings_listed: int = 0
     recordings_hashed: int = 0
+    recorded_frames: int = 0
+    damaged_frames: int = 0
     new_calls_after_crash: int = 0
     audit_verified: int = 0
     orphan_seconds: list[float] = field(default_factory=list)
@@ -77,7 +79,8 @@ class ChaosCounts:
             f"seq gaps {self.seq_gaps}; acknowledged while Redis was down "
             f"{self.messages_during_redis_outage}",
             f"recordings cut by SIGKILL {self.recordings}, listed {self.recordings_listed}, "
-            f"hashed {self.recordings_hashed}",
+            f"hashed {self.recordings_hashed}; video frames decoded {self.recorded_frames}, "
+            f"undecodable {self.damaged_frames}",
             f"new calls in the same thread after a crash {self.new_calls_after_crash}; "
             f"audit verify passed {self.audit_verified} time(s)",
             f"longest time a dead node's call stayed without a record: {worst:.1f} s "

@@ -13,6 +13,7 @@ import re
 
 _META = frozenset("\\[](){}.*+?^$|")
 _MIN_ALTERNATIVES = 6
+_BOUNDARIES = ("\\b", "(?<!\\w)")
 
 
 def _parse_alt(p: str, i: int) -> tuple[list[list[str]], int]:
@@ -86,12 +87,21 @@ def _expand(alt: list[str], depth: int = 0) -> list[list[str]]:
     if not alt or depth > 3:
         return [alt]
     first = alt[0]
-    if first in ("\\b", "(?<!\\w)") and len(alt) > 1 and _word_literal(alt[1]):
-        return [[alt[1], "(?<!\\w.)", *alt[2:]]]
+    if first in _BOUNDARIES and len(alt) > 1:
+        if _word_literal(alt[1]):
+            return [[alt[1], "(?<!\\w.)", *alt[2:]]]
+        group = alt[1]
+        if group.startswith("(?:") and group.endswith(")"):
+            inner, end = _parse_alt(group[3:-1], 0)
+            if end == len(group) - 4 and len(inner) <= 60:
+                out: list[list[str]] = []
+                for sub in inner:
+                    out.extend(_expand([first, *sub, *alt[2:]], depth + 1))
+                return out
     if first.startswith("(?:") and first.endswith(")"):
         inner, end = _parse_alt(first[3:-1], 0)
         if end == len(first) - 4 and len(inner) <= 40:
-            out: list[list[str]] = []
+            out = []
             for sub in inner:
                 out.extend(_expand(sub + alt[1:], depth + 1))
             return out
@@ -132,14 +142,21 @@ def _emit(alts: list[list[str]]) -> str:
 def optimize(pattern: str) -> str:
     alts, i = _parse_alt(pattern, 0)
     assert i == len(pattern), (i, len(pattern))
-    if len(alts) == 1 and len(alts[0]) >= 2:
-        # "\\b(?:many|words)...": distribute the boundary into the alternation.
+    if len(alts) == 1 and len(alts[0]) >= 2 and alts[0][0] not in _BOUNDARIES:
+        # "(?:many|words) rest": distribute the group. A pattern that starts with a word
+        # boundary keeps it in front: it rejects positions inside words in one step.
         expanded = _expand(alts[0])
         if len(expanded) >= _MIN_ALTERNATIVES:
             return _emit(expanded)
     return _emit(alts)
 
 
+# (source, optimised) of every pattern compiled here, so tests can compare the two.
+COMPILED: list[tuple[str, re.Pattern[str]]] = []
+
+
 def compile_fast(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """``re.compile`` of the optimised pattern."""
-    return re.compile(optimize(pattern), flags)
+    compiled = re.compile(optimize(pattern), flags)
+    COMPILED.append((pattern, compiled))
+    return compiled

@@ -228,6 +228,8 @@ def normalize(text: str) -> View:
     ends: list[int] = []
     for i, ch in enumerate(text):
         if ch in _INVISIBLE:
+            if ends and ends[-1] == i:
+                ends[-1] = i + 1  # a keycap or vowel mark belongs to the character before it
             continue
         folded = _PUNCT_FOLD.get(ch)
         if folded is None and ch.isdecimal():

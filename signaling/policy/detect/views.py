@@ -65,8 +65,6 @@ def _digit_view(norm: View) -> View:
     if not starts or 3 * len(starts) + sum(map(s.count, "0123456789")) < 7:
         return norm
     digits = norm.sub(lx.NUMBER_WORD_RE, _number_word, _number_words_at(s, starts))
-    if digits is norm:
-        return digits
     if lx.MULTIPLIER_RE.search(digits.s):
         digits = digits.sub(lx.MULTIPLIER_RE, _multiply)
     if lx.PLUS_WORD_RE.search(digits.s):

@@ -1,0 +1,49 @@
+"""The alternation optimiser changes how fast a pattern runs, never what it matches."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from signaling.policy.detect import lexicon  # noqa: F401  (compiles every pattern)
+from signaling.policy.detect.regex_opt import COMPILED, optimize
+from signaling.policy.detect.views import build_views
+
+HERE = Path(__file__).resolve().parent
+SAMPLES = [
+    view
+    for path in ("dev_v2.jsonl", "heldout_style.jsonl", "extra_cases.jsonl")
+    for line in (HERE / path).read_text(encoding="utf-8").splitlines()
+    for views in [build_views(json.loads(line)["text"])]
+    for view in (views.norm.s, views.deob.s, views.digits.s)
+]
+
+
+@pytest.mark.parametrize(("source", "fast"), COMPILED, ids=lambda x: str(hash(x))[-6:])
+def test_optimised_pattern_matches_the_same_spans(source: str, fast: re.Pattern[str]) -> None:
+    slow = re.compile(source, fast.flags)
+    for text in SAMPLES:
+        assert [m.span() for m in slow.finditer(text)] == [m.span() for m in fast.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab c.@-", max_size=30))
+def test_grouping_and_distribution_keep_matches(text: str) -> None:
+    source = r"\b(?:ab|a c|(?:b|c)a|[ab]\.|\ba-b|ac|bb|ca\b|c@)"
+    fast = re.compile(optimize(source))
+    slow = re.compile(source)
+    assert [m.span() for m in slow.finditer(text)] == [m.span() for m in fast.finditer(text)]
+
+
+def test_optimised_alternation_starts_with_literals() -> None:
+    assert optimize(r"\b(?:pay|paid|zelle|venmo|wise|upi|gcash|bizum)") == (
+        r"\b(?:p(?:ay|aid)|zelle|venmo|wise|upi|gcash|bizum)"
+    )
+    assert optimize(r"x|y|z|(?<!\w)(?:pay|paid|zelle)|w|v") == (
+        r"x|y|z(?:(?<!\w.)elle|)|p(?:(?<!\w.)ay|(?<!\w.)aid)|w|v"
+    )
