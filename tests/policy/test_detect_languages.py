@@ -336,3 +336,21 @@ def test_every_finding_names_its_label_and_the_text_that_triggered_it() -> None:
     for f in found:
         assert f.label in LABELS
         assert f.text and text[f.start : f.end] == f.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Let's hop on Meet at 4", {"meeting_link"}),
+        ("Meet me halfway on the budget?", set()),
+        ("Instagram'dan yaz: @ayse.tasarim", {"handle"}),
+        ("Add mo ako sa FB: juan.dela.cruz.77", {"handle"}),
+        ("whatsapp: nine eight, double four, five six seven, triple zero", {"phone"}),
+        ("ادفعلي عن طريق باي بال مباشرة", {"off_platform"}),
+        ("Ödeme sayfasında PayPal butonu olsun", set()),
+        ("Mi número de pedido es 402-8812345-1234", set()),
+        ("My order number is 402-8812345-1234", set()),
+    ],
+)
+def test_probe_regressions(text: str, expected: set[str]) -> None:
+    assert labels(text) == expected

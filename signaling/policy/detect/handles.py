@@ -92,21 +92,26 @@ def _identifier_after(s: str, pos: int, *, weak: bool) -> tuple[int, int, str] |
     """The identifier a channel name introduces ("Telegram @x", "WeChat ID is x")."""
     window = s[pos : pos + 60]
     explicit = False
+    colon = window.lstrip(" ").startswith(":")  # "FB: juan.cruz" names the id outright
     for i, tok in enumerate(lx.HANDLE_TOKEN_RE.finditer(window)):
         if i >= 6:
             return None
-        word = tok.group().strip(".,:;'’-")
         raw = tok.group()
+        if i == 0 and raw[0] in "'’" and tok.start() == 0:
+            continue  # a suffix glued to the app name: Turkish "Instagram'dan", "Telegram'da"
+        word = raw.strip(".,:;'’-")
         if word in lx.HANDLE_ID_WORDS or raw in lx.HANDLE_ID_WORDS:
             explicit = True
             continue
         if not word or word in lx.HANDLE_CONNECTORS or raw in lx.HANDLE_CONNECTORS:
             continue
+        if lx.MOVE_CUE_RE.fullmatch(word) or lx.DM_CUE_RE.fullmatch(word):
+            continue  # "Instagram'dan yaz: @x", "Telegram, write me: @x"
         if word.startswith("@"):
             ident = word
         else:
             ident = word
-            if weak and not explicit:
+            if weak and not explicit and not (colon and any(c in ident for c in "._0123456789")):
                 return None
             if not explicit and not any(c in ident for c in "._0123456789"):
                 return None

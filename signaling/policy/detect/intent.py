@@ -20,6 +20,8 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
     for m in lx.MEETING_TOOL_RE.finditer(s):
         tool = m.group("tool")
         start, end = views.norm.span(m.start(), m.end())
+        if tool == "meet" and not _named_meet(views.text[start:end], s[: m.start()]):
+            continue
         if tool == "teams":
             original = views.text[start:end]
             before = s[max(0, m.start() - 12) : m.start()]
@@ -49,6 +51,17 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
     return out
 
 
+_BEFORE_MEET = re.compile(
+    r"(?:^|\s)(?:on|via|over|by|in|a|por|pelo|no|na|sur|auf|über|uber|su|w|в|pe|par|lewat|di|sa)"
+    r"\s+(?:google\s+)?$"
+)
+
+
+def _named_meet(original: str, before: str) -> bool:
+    """ "Meet" alone is the tool only when capitalised after a preposition ("hop on Meet")."""
+    return original.startswith("M") and _BEFORE_MEET.search(before) is not None
+
+
 def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
     s = views.norm.s
     present = {f.label for f in findings}
@@ -72,6 +85,8 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             if ch is None:
                 continue
             near = s[max(0, ch.start() - 60) : ch.end() + 60]
+            if category == "phone" and lx.NOT_PHONE_WORD_RE.search(s, lo, hi):
+                continue  # "my order number", "número de pedido": not a phone
             if category != "elsewhere" and lx.COMM_PROJECT_NEG_RE.search(near):
                 continue
             a, b = min(cue.start(), ch.start()), max(cue.end(), ch.end())

@@ -269,7 +269,7 @@ MEETING_TOOL_RE = compile_fast(
     r"(?<![\w.@/])(?P<tool>"
     + _alt(_union("meeting_tools"), escape=False)
     + r"|zoom|зум\w*|гугл[ -]?мит\w*|тимс\w*|вебекс\w*"
-    r"|google meet|g-?meet|hangouts?|ms teams|microsoft teams|teams"
+    r"|google meet|g-?meet|hangouts?|ms teams|microsoft teams|teams|meet"
     r"|whereby|jitsi|webex|gotomeeting|goto meeting|bluejeans|facetime|calendly|cal\.com)"
     r"(?![\w/-])"
 )
@@ -510,3 +510,11 @@ PROVIDER_AFTER_RE = compile_fast(
     r"(?:\s*" + _DOT_SPOKEN + r"\s*(?:" + _TLD_ALT + r"))?)(?!\w)"
 )
 USERNAME_TOKEN_RE = compile_fast(r"(?<![\w@.])[a-z][a-z0-9]*(?:[._][a-z0-9]+)+(?![\w@])")
+
+# Words that make "my number" an order, invoice or tracking number, not a phone.
+NOT_PHONE_WORD_RE = compile_fast(
+    r"(?<!\w)(?:order|invoice|tracking|ticket|case|reference|serial|account|pedido|factura"
+    r"|commande|bestell\w*|ordine|zamowieni\w*|заказ\w*|siparis|pesanan|"
+    + _alt(_union("not_phone_cues"), escape=False)
+    + r")(?!\w)"
+)
