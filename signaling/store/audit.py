@@ -79,6 +79,11 @@ def _iso(value: datetime | None) -> str | None:
     return aware.isoformat() if aware is not None else None
 
 
+def _like_escape(text: str) -> str:
+    """``text`` matched literally inside a LIKE pattern (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def call_row_json(row: Any) -> dict[str, Any]:
     record = json.loads(row.record) if row.record else None
     return {
@@ -87,7 +92,9 @@ def call_row_json(row: Any) -> dict[str, Any]:
         "job_id": row.job_id,
         "job_title": row.job_title,
         "client_id": row.client_id,
+        "client_name": getattr(row, "client_name", None),
         "freelancer_id": row.freelancer_id,
+        "freelancer_name": getattr(row, "freelancer_name", None),
         "kind": row.kind,
         "initiator_id": row.initiator_id,
         "state": row.state,
@@ -111,6 +118,7 @@ class SqlAuditStore:
     # ----------------------------------------------------------------- calls
     def _call_query(self, f: CallFilter) -> Any:
         c, th = t.calls, t.threads
+        client, freelancer = t.users.alias("client_user"), t.users.alias("freelancer_user")
         query = select(
             c.c.id,
             c.c.thread_id,
@@ -128,10 +136,25 @@ class SqlAuditStore:
             th.c.job_title,
             th.c.client_id,
             th.c.freelancer_id,
-        ).select_from(c.join(th, th.c.id == c.c.thread_id))
+            client.c.name.label("client_name"),
+            freelancer.c.name.label("freelancer_name"),
+        ).select_from(
+            c.join(th, th.c.id == c.c.thread_id)
+            .outerjoin(client, client.c.id == th.c.client_id)
+            .outerjoin(freelancer, freelancer.c.id == th.c.freelancer_id)
+        )
         conds: list[ColumnElement[bool]] = [c.c.record.is_not(None)]
         if f.participant:
-            conds.append(or_(th.c.client_id == f.participant, th.c.freelancer_id == f.participant))
+            # an id, or a part of a party's display name (any case)
+            pattern = "%" + _like_escape(f.participant.lower()) + "%"
+            conds.append(
+                or_(
+                    th.c.client_id == f.participant,
+                    th.c.freelancer_id == f.participant,
+                    func.lower(client.c.name).like(pattern, escape="\\"),
+                    func.lower(freelancer.c.name).like(pattern, escape="\\"),
+                )
+            )
         if f.thread_id:
             conds.append(c.c.thread_id == f.thread_id)
         if f.job_id:

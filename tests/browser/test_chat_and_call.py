@@ -52,17 +52,17 @@ def test_chat_survives_a_reload(browser: Any, server: Server) -> None:
     for i in range(3):
         sent.append(f"hello from the client {i}")
         send(client, sent[-1])
-    freelancer.get_by_text(sent[-1]).wait_for()
+    freelancer.get_by_test_id("message-list").get_by_text(sent[-1]).wait_for()
     # the freelancer reloads while the client keeps writing
     freelancer.reload()
     for i in range(3):
         sent.append(f"while you reloaded {i}")
         send(client, sent[-1])
     freelancer.get_by_test_id("thread-item").first.click()
-    freelancer.get_by_text(sent[-1]).wait_for()
+    freelancer.get_by_test_id("message-list").get_by_text(sent[-1]).wait_for()
     sent.append("back, thanks")
     send(freelancer, sent[-1])
-    client.get_by_text(sent[-1]).wait_for()
+    client.get_by_test_id("message-list").get_by_text(sent[-1]).wait_for()
     for page in (client, freelancer):
         assert texts(page) == sent  # every message exactly once, in order
         got = seqs(page)

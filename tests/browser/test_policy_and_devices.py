@@ -36,7 +36,7 @@ def test_blocked_message_shows_the_reason_and_the_notice(
     client = open_demo_thread(browser, blocking_server, "demo-client", "client")
     freelancer = open_demo_thread(browser, blocking_server, "demo-freelancer", "freelancer")
     send(client, "hello, thanks for applying")
-    freelancer.get_by_text("hello, thanks for applying").wait_for()
+    freelancer.get_by_test_id("message-list").get_by_text("hello, thanks for applying").wait_for()
     blocked = "write me at felix.dev42 at gmail dot com"
     send(freelancer, blocked)
     error = freelancer.get_by_test_id("send-error")

@@ -1,17 +1,21 @@
-// Auditor console: search calls, open a thread's timeline, verify, export, cases, charts.
+// Auditor console: search calls (by a person's name or id), open a thread's timeline, verify,
+// play recordings, export; the sidebar holds the case queue; charts have axes, values and a
+// table.
 
 import type { Api } from "./api";
 import { openCaseButton, renderCasePanel, renderCaseQueue } from "./cases";
 import { clear, h } from "./dom";
 import { downloadFile, formatBytes } from "./files";
-import { describeCall, formatTime } from "./format";
+import { auditLabel, describeCall, formatDuration, formatTime, labelWords, nameWithId } from "./format";
 
 interface CallRow {
   call_id: string;
   thread_id: string;
   job_title: string;
   client_id: string;
+  client_name?: string | null;
   freelancer_id: string;
+  freelancer_name?: string | null;
   kind: string;
   state: string;
   end_reason: string | null;
@@ -21,38 +25,91 @@ interface CallRow {
   record: Record<string, unknown> | null;
 }
 
-export function renderAuditor(root: HTMLElement, api: Api): void {
+interface CaseRow {
+  id: string;
+  status: string;
+  reason: string;
+  thread_id: string;
+  created_at?: string;
+  source?: string;
+}
+
+interface RecordingRow {
+  key: string;
+  call_id: string;
+  url: string;
+  composite_url: string | null;
+  sha256: string | null;
+  started_at: string | null;
+  duration_seconds: number | null;
+}
+
+interface TimelineData {
+  thread: { job_title: string; stage: string; client_id: string; freelancer_id: string; client_name?: string | null; freelancer_name?: string | null };
+  timeline: Record<string, unknown>[];
+  calls: CallRow[];
+  verification: { ok: boolean; checked: number; reason: string; first_bad_position: number | null };
+  cases: { id: string; status: string; reason: string }[];
+}
+
+/** Hooks other views (cases.ts) may set to extend the console without editing it. */
+export const auditorHooks: {
+  /** Called after a thread's review is drawn: add controls to ``detail``. */
+  onTimeline?: (detail: HTMLElement, threadId: string, data: TimelineData, api: Api) => void;
+} = {};
+
+const token = (): string => sessionStorage.getItem("interview.token") ?? "";
+
+export function renderAuditor(root: HTMLElement, api: Api, side?: HTMLElement): void {
   clear(root);
   const results = h("tbody", {});
-  const detail = h("section", { id: "audit-detail" });
+  const detail = h("section", { id: "audit-detail", "aria-label": "Thread review", tabindex: "-1" });
   const more = h("button", { hidden: true }, "More results");
-  const field = (name: string, label: string, type = "text"): HTMLInputElement => {
-    return h("input", { name, type, placeholder: label, "aria-label": label }) as HTMLInputElement;
+  const status = h("p", { class: "muted", role: "status", "data-testid": "audit-search-status" });
+  const field = (name: string, label: string, type = "text", hint?: string): HTMLElement => {
+    const id = `audit-${name}`;
+    return h(
+      "div",
+      { class: "field" },
+      h("label", { for: id }, label),
+      h("input", { id, name, type, placeholder: hint ?? "", "data-testid": `audit-field-${name}` }),
+    );
   };
-  const inputs = [
-    field("participant", "Participant id"),
+  const select = (name: string, label: string, options: [string, string][]): HTMLElement => {
+    const id = `audit-${name}`;
+    return h(
+      "div",
+      { class: "field" },
+      h("label", { for: id }, label),
+      h("select", { id, name }, ...options.map(([value, text]) => h("option", { value }, text))),
+    );
+  };
+  const fields = [
+    field("participant", "Person", "text", "Name or user id"),
     field("job_id", "Job id"),
     field("from", "From", "date"),
     field("to", "To", "date"),
+    select("kind", "Kind", [["", "Any kind"], ["audio", "Audio call"], ["video", "Video call"], ["zoom", "Zoom meeting"]]),
+    select("flag", "Policy flag", [
+      ["", "Any flag"],
+      ...["email", "phone", "handle", "meeting_link", "file_share", "off_platform"].map((k): [string, string] => [k, labelWords([k])]),
+    ]),
   ];
-  const kind = h("select", { name: "kind", "aria-label": "Kind" }, h("option", { value: "" }, "any kind"),
-    ...["audio", "video", "zoom"].map((k) => h("option", { value: k }, k)));
-  const flag = h("select", { name: "flag", "aria-label": "Policy flag" }, h("option", { value: "" }, "any flag"),
-    ...["email", "phone", "handle", "meeting_link", "file_share", "off_platform"].map((k) => h("option", { value: k }, k)));
   const error = h("p", { class: "error", role: "alert" });
   let cursor: string | null = null;
 
   const query = (): URLSearchParams => {
     const params = new URLSearchParams();
-    for (const input of inputs) {
-      if (!input.value) continue;
-      const value = input.type === "date" ? new Date(input.value).toISOString() : input.value;
-      params.set(input.name, value);
+    for (const el of root.querySelectorAll<HTMLInputElement | HTMLSelectElement>("form[data-testid=audit-search] [name]")) {
+      if (!el.value) continue;
+      const value = el.type === "date" ? new Date(el.value).toISOString() : el.value.trim();
+      params.set(el.name, value);
     }
-    if (kind.value) params.set("kind", kind.value);
-    if (flag.value) params.set("flag", flag.value);
     return params;
   };
+
+  const parties = (row: { client_id: string; client_name?: string | null; freelancer_id: string; freelancer_name?: string | null }): string =>
+    `${nameWithId(row.client_id, row.client_name)} ↔ ${nameWithId(row.freelancer_id, row.freelancer_name)}`;
 
   const search = async (append = false): Promise<void> => {
     error.textContent = "";
@@ -68,15 +125,23 @@ export function renderAuditor(root: HTMLElement, api: Api): void {
             { "data-testid": "audit-result", "data-call-id": row.call_id },
             h("td", {}, formatTime(row.started_at, undefined, true)),
             h("td", {}, row.job_title),
-            h("td", {}, `${row.client_id} ↔ ${row.freelancer_id}`),
+            h("td", {}, parties(row)),
             h("td", {}, row.record ? describeCall(row.record) : row.state),
-            h("td", {}, row.recorded ? "recorded" : ""),
-            h("td", {}, h("button", { class: "link", onclick: () => void openTimeline(row.thread_id) }, "Review")),
+            h("td", {}, row.recorded ? "Recorded" : "—"),
+            h(
+              "td",
+              {},
+              h("button", { class: "link", "aria-label": `Review ${row.job_title}`, onclick: () => void openTimeline(row.thread_id) }, "Review"),
+            ),
           ),
         );
       }
       cursor = data.next_cursor;
       more.hidden = !cursor;
+      const shown = results.childElementCount;
+      status.textContent = shown
+        ? `${shown} call${shown === 1 ? "" : "s"}${cursor ? " (more available)" : ""}`
+        : "No calls match. Search by part of a person's name, a user id or a job id.";
     } catch (e) {
       error.textContent = e instanceof Error ? e.message : String(e);
     }
@@ -84,37 +149,73 @@ export function renderAuditor(root: HTMLElement, api: Api): void {
 
   const openTimeline = async (threadId: string): Promise<void> => {
     clear(detail);
-    const data = await api.get<{
-      thread: { job_title: string; stage: string };
-      timeline: Record<string, unknown>[];
-      verification: { ok: boolean; checked: number; reason: string; first_bad_position: number | null };
-      cases: { id: string; status: string; reason: string }[];
-    }>(`/api/audit/threads/${threadId}/timeline`);
+    detail.append(h("p", { class: "muted" }, "Loading the thread…"));
+    const data = await api.get<TimelineData>(`/api/audit/threads/${threadId}/timeline`);
+    const names = new Map<string, string>();
+    if (data.thread.client_name) names.set(data.thread.client_id, data.thread.client_name);
+    if (data.thread.freelancer_name) names.set(data.thread.freelancer_id, data.thread.freelancer_name);
+    const who = (id: unknown): string => (id === "system" || id === undefined || id === null ? "Platform" : nameWithId(String(id), names.get(String(id))));
     const v = data.verification;
-    const list = h("ol", { "data-testid": "audit-timeline" });
+    const list = h("ol", { class: "timeline", "data-testid": "audit-timeline" });
     for (const item of data.timeline) {
       const body = (item.body ?? {}) as Record<string, unknown>;
       let text: string;
-      if (item.type === "blocked_message") text = `BLOCKED (${(item.labels as string[]).join(", ")}): ${String(item.original_text)}`;
+      if (item.type === "blocked_message") text = `Not delivered (${labelWords(item.labels as string[])}): ${String(item.original_text)}`;
       else if (item.kind === "call") text = describeCall(body);
-      else if (item.kind === "file") text = `File ${String(body.name)} (${formatBytes(Number(body.size))}, ${String(body.content_type)}, SHA-256 ${String(body.sha256).slice(0, 12)}…)`;
+      else if (item.kind === "file") text = `${String(body.name)} (${formatBytes(Number(body.size))}, ${String(body.content_type)}, SHA-256 ${String(body.sha256).slice(0, 12)}…)`;
+      else if (item.kind === "policy") text = String(body.notice ?? "");
+      else if (item.kind === "schedule") text = String(body.summary ?? "");
       else if (item.original_text) text = `${String(body.text)}  — original: ${String(item.original_text)}`;
-      else text = String(body.text ?? body.notice ?? item.kind ?? "");
-      const file =
-        item.kind === "file"
-          ? h("button", { class: "link", "data-testid": "audit-file-download", onclick: () => void downloadFile(String(body.url), String(body.name)) }, "Download")
-          : null;
-      list.append(h("li", {}, h("time", {}, formatTime(String(item.at), undefined, true)), " ", `${String(item.author_id ?? "")}: `, text, file ? " " : null, file));
+      else text = String(body.text ?? body.notice ?? body.name ?? "");
+      const label = auditLabel(String(item.type), item.kind ? String(item.kind) : undefined, body.event ? String(body.event) : undefined);
+      list.append(
+        h(
+          "li",
+          { "data-type": String(item.type), "data-kind": String(item.kind ?? "") },
+          h("time", { datetime: String(item.at) }, formatTime(String(item.at), undefined, true)),
+          h("span", { class: `tag${item.type === "blocked_message" ? " bad" : ""}` }, label),
+          h("span", { class: "who" }, who(item.author_id)),
+          h(
+            "span",
+            { class: "what" },
+            text,
+            item.kind === "file"
+              ? h("button", { class: "link", "data-testid": "audit-file-download", onclick: () => void downloadFile(String(body.url), String(body.name)) }, "Download")
+              : null,
+          ),
+        ),
+      );
     }
-    const recordings = await api.get<{ recordings: { key: string; url: string; composite_url: string | null; sha256: string }[] }>(
-      `/api/audit/recordings?thread_id=${threadId}`,
-    );
+    const recordings = await api.get<{ recordings: RecordingRow[] }>(`/api/audit/recordings?thread_id=${threadId}`);
+    const calls = new Map(data.calls.map((c) => [c.call_id, c]));
     const players = h("div", { class: "recordings" });
     for (const rec of recordings.recordings) {
-      const video = h("video", { controls: true, "data-testid": "audit-recording", "data-key": rec.key }) as HTMLVideoElement;
-      players.append(h("div", {}, video, h("div", { class: "muted" }, `SHA-256 ${rec.sha256.slice(0, 16)}…`)));
-      void loadRecording(rec.composite_url ?? rec.url, video);
+      const call = calls.get(rec.call_id);
+      const when = rec.started_at ? formatTime(rec.started_at, undefined, true) : "time unknown";
+      const length = rec.duration_seconds ? formatDuration(rec.duration_seconds) : "length unknown";
+      const between = `${who(data.thread.client_id)} and ${who(data.thread.freelancer_id)}`;
+      const kind = call ? `${call.kind} call` : "call";
+      const summary = `Recording of the ${kind} between ${between} · ${when} · ${length} · SHA-256 ${(rec.sha256 ?? "").slice(0, 12)}…`;
+      const row = h(
+        "details",
+        { class: "recording", "data-testid": "audit-recording-row", "data-key": rec.key },
+        h("summary", {}, summary),
+      );
+      row.addEventListener("toggle", () => {
+        if (!row.open || row.querySelector("video")) return;
+        const video = h("video", {
+          controls: true,
+          preload: "metadata",
+          "data-testid": "audit-recording",
+          "data-key": rec.key,
+          "aria-label": summary,
+        }) as HTMLVideoElement;
+        row.append(video, h("p", { class: "muted hash" }, `SHA-256 ${rec.sha256 ?? "unknown"}`));
+        void loadRecording(rec.composite_url ?? rec.url, video);
+      });
+      players.append(row);
     }
+    if (!recordings.recordings.length) players.append(h("p", { class: "muted" }, "No recordings in this thread."));
     const exportError = h("span", { class: "error" });
     const exportBundle = h(
       "button",
@@ -132,39 +233,43 @@ export function renderAuditor(root: HTMLElement, api: Api): void {
       },
       "Export evidence bundle",
     );
+    clear(detail);
     detail.append(
       h("h3", {}, `${data.thread.job_title} (${data.thread.stage})`),
-      h(
-        "div",
-        {},
-        exportBundle,
-        " ",
-        openCaseButton(api, threadId, (caseId) => {
-          void renderCasePanel(casePanel, api, caseId, (id) => void openTimeline(id), queue);
-          void queue.refresh();
-          casePanel.scrollIntoView();
-        }),
-        exportError,
-      ),
-      players,
+      h("p", { class: "muted" }, `Between ${who(data.thread.client_id)} (client) and ${who(data.thread.freelancer_id)} (freelancer)`),
       h(
         "p",
         { "data-testid": "audit-verify-status", class: v.ok ? "ok" : "bad" },
         v.ok ? `Audit chain verified: ${v.checked} entries intact` : `Audit chain BROKEN at position ${v.first_bad_position}: ${v.reason}`,
       ),
+      h(
+        "div",
+        { class: "row", "data-testid": "audit-actions" },
+        exportBundle,
+        openCaseButton(api, threadId, (caseId) => {
+          void renderCasePanel(casePanel, api, caseId, (id) => void openTimeline(id), queue);
+          void queue.refresh();
+          void loadSide();
+          casePanel.scrollIntoView();
+        }),
+        exportError,
+      ),
+      h("h4", {}, "Recordings"),
+      players,
+      h("h4", {}, "Timeline"),
       list,
     );
+    auditorHooks.onTimeline?.(detail, threadId, data, api);
+    detail.focus();
   };
 
   const loadRecording = async (url: string, video: HTMLVideoElement): Promise<void> => {
-    const token = sessionStorage.getItem("interview.token") ?? "";
-    const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+    const response = await fetch(url, { headers: { Authorization: `Bearer ${token()}` } });
     if (response.ok) video.src = URL.createObjectURL(await response.blob());
   };
 
   const download = async (url: string, filename: string): Promise<void> => {
-    const token = sessionStorage.getItem("interview.token") ?? "";
-    const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+    const response = await fetch(url, { headers: { Authorization: `Bearer ${token()}` } });
     if (!response.ok) throw new Error(`export failed (${response.status})`);
     const a = h("a", { href: URL.createObjectURL(await response.blob()), download: filename });
     document.body.append(a);
@@ -176,10 +281,10 @@ export function renderAuditor(root: HTMLElement, api: Api): void {
     h(
       "button",
       {
+        type: "button",
         "data-testid": `audit-export-${fmt}`,
         onclick: async () => {
-          const token = sessionStorage.getItem("interview.token") ?? "";
-          const response = await fetch(`/api/audit/calls.${fmt}?${query()}`, { headers: { Authorization: `Bearer ${token}` } });
+          const response = await fetch(`/api/audit/calls.${fmt}?${query()}`, { headers: { Authorization: `Bearer ${token()}` } });
           const blob = await response.blob();
           const a = h("a", { href: URL.createObjectURL(blob), download: `calls.${fmt}` });
           document.body.append(a);
@@ -190,46 +295,44 @@ export function renderAuditor(root: HTMLElement, api: Api): void {
       `Export ${fmt.toUpperCase()}`,
     );
 
-  // The case queue and the open case (web/src/cases.ts).
+  // ------------------------------------------------------------- sidebar and charts
+  // The sidebar: queue counts, then the case queue (web/src/cases.ts) whose cases open in
+  // the panel under the review.
+  const sideRoot = side ?? h("aside", {});
+  const counts = h("div", { class: "queue" });
   const cases = h("div", { class: "cases" });
   const casePanel = h("div", { id: "case-panel" });
+  clear(sideRoot);
+  sideRoot.append(h("h2", { class: "nav-title" }, "Review queue"), counts, h("h3", { class: "nav-sub" }, "Cases"), cases);
   const queue = renderCaseQueue(cases, casePanel, api, (id) => void openTimeline(id));
-  const charts = h("section", { class: "charts" });
+  const charts = h("section", { class: "charts", "aria-label": "Charts" });
   const loadSide = async (): Promise<void> => {
+    const data = await api.get<{ cases: CaseRow[] }>("/api/audit/cases");
+    const byStatus: Record<string, number> = { open: 0, reviewing: 0, resolved: 0 };
+    for (const c of data.cases) byStatus[c.status] = (byStatus[c.status] ?? 0) + 1;
+    clear(counts);
+    counts.append(
+      h("p", { "data-testid": "open-cases", class: "queue-open" }, `Open cases: ${byStatus.open}`),
+      h(
+        "dl",
+        { class: "queue-counts", "data-testid": "queue-counts" },
+        ...(["open", "reviewing", "resolved"] as const).flatMap((s) => [h("dt", {}, s[0].toUpperCase() + s.slice(1)), h("dd", {}, String(byStatus[s]))]),
+      ),
+    );
     const stats = await api.get<{
       calls_per_day: Record<string, Record<string, number>>;
       median_connected_seconds: Record<string, number>;
       findings_per_day: Record<string, Record<string, number>>;
       open_cases: number;
     }>("/api/audit/stats");
-    clear(charts);
-    const chart = (title: string, testId: string, series: Record<string, number>, unit: string): HTMLElement => {
-      const days = Object.keys(series).sort();
-      const max = Math.max(1, ...days.map((d) => series[d]));
-      const bars = h("div", { class: "chart", "data-testid": testId, "aria-label": title });
-      for (const d of days) {
-        const bar = h("div", { title: `${d}: ${Math.round(series[d])} ${unit}` });
-        bar.style.height = `${(series[d] / max) * 100}%`;
-        bars.append(bar);
-      }
-      return h("section", {}, h("h4", {}, title), bars);
-    };
     const total = (byDay: Record<string, Record<string, number>>): Record<string, number> =>
       Object.fromEntries(Object.entries(byDay).map(([d, kinds]) => [d, Object.values(kinds).reduce((a, b) => a + b, 0)]));
-    const kinds = (byDay: Record<string, Record<string, number>>): string =>
-      Object.entries(
-        Object.values(byDay).reduce<Record<string, number>>((acc, m) => {
-          for (const [k, v] of Object.entries(m)) acc[k] = (acc[k] ?? 0) + v;
-          return acc;
-        }, {}),
-      )
-        .map(([k, v]) => `${k} ${v}`)
-        .join(", ");
+    clear(charts);
     charts.append(
-      h("h3", { "data-testid": "open-cases" }, `Open cases: ${stats.open_cases}`),
-      chart(`Calls per day (${kinds(stats.calls_per_day) || "none"})`, "chart-calls", total(stats.calls_per_day), "calls"),
-      chart("Median connected duration per day", "chart-duration", stats.median_connected_seconds, "s"),
-      chart(`Policy findings per day (${kinds(stats.findings_per_day) || "none"})`, "chart-findings", total(stats.findings_per_day), "findings"),
+      h("h3", {}, "Activity"),
+      barChart("Calls per day", "chart-calls", total(stats.calls_per_day), "calls", (v) => String(Math.round(v))),
+      barChart("Median connected time per day", "chart-duration", stats.median_connected_seconds, "duration", (v) => formatDuration(v)),
+      barChart("Policy findings per day", "chart-findings", total(stats.findings_per_day), "findings", (v) => String(Math.round(v))),
     );
   };
 
@@ -237,17 +340,14 @@ export function renderAuditor(root: HTMLElement, api: Api): void {
     "form",
     {
       "data-testid": "audit-search",
+      "aria-label": "Search calls",
       onsubmit: (event: Event) => {
         event.preventDefault();
         void search();
       },
     },
-    ...inputs,
-    kind,
-    flag,
-    h("button", { type: "submit" }, "Search"),
-    exportLink("csv"),
-    exportLink("jsonl"),
+    ...fields,
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "Search"), exportLink("csv"), exportLink("jsonl")),
   );
   more.addEventListener("click", () => void search(true));
   root.append(
@@ -257,15 +357,79 @@ export function renderAuditor(root: HTMLElement, api: Api): void {
       h("h2", {}, "Call logs"),
       form,
       error,
-      h("table", {}, h("thead", {}, h("tr", {}, ...["When", "Job", "Parties", "Call", "", ""].map((c) => h("th", {}, c)))), results),
+      status,
+      h(
+        "div",
+        { class: "table-scroll", tabindex: "0", role: "region", "aria-label": "Search results" },
+        h(
+          "table",
+          {},
+          h("thead", {}, h("tr", {}, ...["When", "Job", "Parties", "Call", "Recording", "Action"].map((c) => h("th", { scope: "col" }, c)))),
+          results,
+        ),
+      ),
       more,
       detail,
-      h("h3", {}, "Case queue"),
-      cases,
       casePanel,
       charts,
     ),
   );
   void search();
   void loadSide();
+}
+
+/** An SVG bar chart with a y axis (0 and the maximum), day labels, each bar's value, and the
+ * same numbers as a table for screen readers and copying. */
+function barChart(title: string, testId: string, series: Record<string, number>, unit: string, fmt: (v: number) => string): HTMLElement {
+  const days = Object.keys(series).sort().slice(-14);
+  const values = days.map((d) => series[d]);
+  const max = Math.max(1, ...values);
+  const W = 320;
+  const H = 150;
+  const left = 44;
+  const bottom = 24;
+  const top = 16;
+  const plotH = H - bottom - top;
+  const slot = days.length ? (W - left - 8) / days.length : 0;
+  const ns = "http://www.w3.org/2000/svg";
+  const el = (tag: string, attrs: Record<string, string | number>, text?: string): SVGElement => {
+    const node = document.createElementNS(ns, tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+    if (text !== undefined) node.textContent = text;
+    return node;
+  };
+  const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": `${title}: ${days.length ? days.map((d, i) => `${d} ${fmt(values[i])}`).join(", ") : "no data"}` });
+  svg.append(
+    el("line", { x1: left, y1: top, x2: left, y2: top + plotH, class: "axis" }),
+    el("line", { x1: left, y1: top + plotH, x2: W - 4, y2: top + plotH, class: "axis" }),
+    el("text", { x: left - 4, y: top + 4, "text-anchor": "end", class: "tick" }, fmt(max)),
+    el("text", { x: left - 4, y: top + plotH, "text-anchor": "end", class: "tick" }, "0"),
+  );
+  days.forEach((d, i) => {
+    const v = values[i];
+    const bh = (v / max) * plotH;
+    const x = left + i * slot + slot * 0.15;
+    const w = Math.max(2, slot * 0.7);
+    svg.append(
+      el("rect", { x, y: top + plotH - bh, width: w, height: bh, class: "bar" }),
+      el("text", { x: x + w / 2, y: top + plotH - bh - 3, "text-anchor": "middle", class: "value" }, fmt(v)),
+    );
+    if (days.length <= 7 || i === 0 || i === days.length - 1) {
+      svg.append(el("text", { x: x + w / 2, y: H - 8, "text-anchor": "middle", class: "tick" }, d.slice(5)));
+    }
+  });
+  if (!days.length) svg.append(el("text", { x: W / 2, y: H / 2, "text-anchor": "middle", class: "tick" }, "No data yet"));
+  const table = h(
+    "table",
+    { class: "chart-table" },
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Day"), h("th", { scope: "col" }, unit))),
+    h("tbody", {}, ...days.map((d, i) => h("tr", {}, h("td", {}, d), h("td", {}, fmt(values[i]))))),
+  );
+  return h(
+    "figure",
+    { class: "chart", "data-testid": testId },
+    h("figcaption", {}, title),
+    svg as unknown as HTMLElement,
+    h("details", {}, h("summary", {}, "Show as a table"), table),
+  );
 }

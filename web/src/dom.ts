@@ -28,3 +28,38 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 export function clear(el: Element): void {
   while (el.firstChild) el.removeChild(el.firstChild);
 }
+
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
+
+/** Keep Tab and Shift+Tab inside ``root`` (a dialog) and close it on Escape. Returns a release
+ * function; focus goes back where it was when the dialog opened. */
+export function trapFocus(root: HTMLElement, onEscape?: () => void, initial?: HTMLElement | null): () => void {
+  const before = document.activeElement as HTMLElement | null;
+  const onKey = (event: KeyboardEvent): void => {
+    if (event.key === "Escape" && onEscape) {
+      event.preventDefault();
+      onEscape();
+      return;
+    }
+    if (event.key !== "Tab") return;
+    const items = [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.offsetParent !== null || el === document.activeElement);
+    if (!items.length) return;
+    const first = items[0];
+    const last = items[items.length - 1];
+    const active = document.activeElement;
+    if (event.shiftKey && (active === first || !root.contains(active))) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (active === last || !root.contains(active))) {
+      event.preventDefault();
+      first.focus();
+    }
+  };
+  document.addEventListener("keydown", onKey, true);
+  (initial ?? root.querySelector<HTMLElement>(FOCUSABLE))?.focus();
+  return () => {
+    document.removeEventListener("keydown", onKey, true);
+    if (before && before.isConnected) before.focus();
+  };
+}

@@ -1,5 +1,10 @@
 // interview-server browser client: sign-in, threads, chat with seq-based resume, calls,
 // and (for auditors) the review console.
+//
+// Views: the thread list (ordered by activity, unread counts), the thread (messages rendered
+// incrementally by seq, receipts, typing, an outbox for messages typed offline), the call
+// area, the scheduler (schedule.ts) and the auditor console (auditor.ts). On a phone the
+// list and the thread are one column with a back button.
 
 import { io, type Socket } from "socket.io-client";
 
@@ -7,8 +12,8 @@ import { Api, ApiError, takeTokenFromHash, type CallState, type Config, type Me,
 import { renderAuditor } from "./auditor";
 import { reportButton } from "./cases";
 import { attachControls, renderFileMessage } from "./files";
-import { CallSession, emitAck, getLocalMedia, mediaErrorMessage, Ringer, type DeviceChoice } from "./call";
-import { clear, h } from "./dom";
+import { CallSession, consentView, emitAck, getLocalMedia, mediaErrorMessage, onServer, Ringer, type DeviceChoice } from "./call";
+import { clear, h, trapFocus } from "./dom";
 import {
   describeCall,
   describeRemoteMedia,
@@ -16,10 +21,37 @@ import {
   formatTime,
   lastSeq,
   mergeMessages,
+  orderByActivity,
+  policySummary,
+  previewOf,
+  RECEIPT_WORDS,
+  receiptFor,
+  titleWithUnread,
+  type Activity,
   type Message,
+  type Receipt,
 } from "./format";
+import { askOnFirstGesture, notifyIfHidden } from "./notify";
+import { openScheduler, renderScheduleCard, scheduleStatuses, type ScheduleHost } from "./schedule";
 
 const TOKEN_KEY = "interview.token";
+const OUTBOX_KEY = "interview.outbox";
+const APP_TITLE = "Interviews";
+/** Threads joined at start (besides the open one) so their new messages arrive live. */
+const WATCH_THREADS = 15;
+
+interface ReadMark {
+  delivered_seq: number;
+  read_seq: number;
+}
+
+/** A message typed while offline (or not yet acknowledged): sent with its client_msg_id. */
+interface Pending {
+  threadId: string;
+  text: string;
+  id: string;
+  at: string;
+}
 
 interface State {
   api: Api;
@@ -40,10 +72,16 @@ interface State {
   /** The device-check preview stream, stopped before a call takes the devices. */
   preview: MediaStream | null;
   timer: number | undefined;
-  /** The last message that failed to send, kept so a resend reuses its client_msg_id. */
-  unsent: { threadId: string; text: string; id: string } | null;
-  /** Threads with messages that arrived while another thread was open. */
-  unread: Set<string>;
+  /** Per thread: last message, preview, unread count. */
+  activity: Map<string, Activity>;
+  /** Per thread, per party: the seq their client received and saw. */
+  reads: Map<string, Map<string, ReadMark>>;
+  /** Messages not yet acknowledged by the server, oldest first (kept across reloads). */
+  outbox: Pending[];
+  /** Rendered message elements by seq (the list is updated incrementally). */
+  rendered: Map<number, HTMLElement>;
+  /** Threads whose room this socket joined (their message:new events reach us). */
+  joined: Set<string>;
 }
 
 interface CallView {
@@ -76,8 +114,11 @@ const state: State = {
   remoteMedia: null,
   preview: null,
   timer: undefined,
-  unsent: null,
-  unread: new Set(),
+  activity: new Map(),
+  reads: new Map(),
+  outbox: loadOutbox(),
+  rendered: new Map(),
+  joined: new Set(),
 };
 const ringer = new Ringer();
 const app = document.getElementById("app") as HTMLElement;
@@ -97,6 +138,10 @@ function nameOf(userId: string): string {
   return state.names.get(userId) ?? userId;
 }
 
+function otherParty(thread: Thread): string {
+  return state.me?.user_id === thread.client_id ? thread.freelancer_id : thread.client_id;
+}
+
 async function boot(): Promise<void> {
   takeTokenFromUrl();
   state.config = await state.api.get<Config>("/api/config");
@@ -109,31 +154,35 @@ async function boot(): Promise<void> {
     sessionStorage.removeItem(TOKEN_KEY);
     return renderSignIn(error instanceof ApiError ? error.message : undefined);
   }
-  connectSocket(token);
   if (state.me.role === "auditor" || state.me.role === "admin") {
-    renderShell();
-    renderAuditor(main(), state.api);
+    connectSocket(token);
+    renderShell("Review");
+    renderAuditor(main(), state.api, sidebar());
     return;
   }
-  await loadThreads();
-  renderShell();
+  askOnFirstGesture();
+  await Promise.all([loadThreads(), loadActivity()]);
+  renderShell("Threads");
+  connectSocket(token);
   const wanted = new URL(window.location.href).hash.replace("#thread=", "");
-  const first = state.threads.find((t) => t.id === wanted) ?? state.threads[0];
+  const first = state.threads.find((t) => t.id === wanted) ?? (isNarrow() ? undefined : orderedThreads()[0]);
   if (first) await openThread(first);
+}
+
+function isNarrow(): boolean {
+  return window.matchMedia("(max-width: 720px)").matches;
 }
 
 async function renderSignIn(problem?: string): Promise<void> {
   clear(app);
-  const box = h("section", { class: "signin" }, h("h1", {}, "interview-server"));
+  const box = h("main", { class: "signin" }, h("h1", {}, "interview-server"));
   if (problem) box.append(h("p", { class: "error" }, problem));
   if (!state.config?.dev_mode) {
     box.append(h("p", {}, "Open the sign-in link your marketplace gave you."));
     app.append(box);
     return;
   }
-  const { users } = await state.api.get<Reply<"dev_users">>(
-    "/api/dev/users",
-  );
+  const { users } = await state.api.get<Reply<"dev_users">>("/api/dev/users");
   box.append(h("p", {}, "Development mode: pick a demo user."));
   for (const user of users) {
     box.append(
@@ -158,13 +207,19 @@ function main(): HTMLElement {
   return document.getElementById("main") as HTMLElement;
 }
 
-function renderShell(): void {
+function sidebar(): HTMLElement {
+  return document.getElementById("threads") as HTMLElement;
+}
+
+function renderShell(navLabel: string): void {
   clear(app);
+  document.body.dataset.role = state.me?.role ?? "";
   const header = h(
     "header",
     {},
-    h("strong", {}, "Interviews"),
+    h("strong", {}, APP_TITLE),
     h("span", { class: "who", "data-testid": "whoami" }, `${state.me?.name} · ${state.me?.role}`),
+    h("span", { class: "conn", "data-testid": "connection", role: "status" }),
     h(
       "button",
       {
@@ -177,8 +232,8 @@ function renderShell(): void {
       "Sign out",
     ),
   );
-  const list = h("nav", { "data-testid": "thread-list", id: "threads", "aria-label": "Threads" });
-  app.append(header, h("div", { class: "layout" }, list, h("main", { id: "main" })));
+  const list = h("nav", { "data-testid": "thread-list", id: "threads", "aria-label": navLabel });
+  app.append(header, h("div", { class: "layout" }, list, h("main", { id: "main", tabindex: "-1" })));
   renderThreadList();
 }
 
@@ -191,36 +246,95 @@ async function loadThreads(): Promise<void> {
   }
 }
 
-function renderThreadList(): void {
-  const nav = document.getElementById("threads");
-  if (!nav) return;
-  clear(nav);
-  if (!state.threads.length) nav.append(h("p", { class: "muted" }, "No threads yet."));
-  for (const t of state.threads) {
-    const other = state.me?.user_id === t.client_id ? t.freelancer_id : t.client_id;
-    nav.append(
-      h(
-        "button",
-        {
-          class: `thread-item${state.thread?.id === t.id ? " active" : ""}`,
-          "data-testid": "thread-item",
-          "data-thread-id": t.id,
-          onclick: () => void openThread(t),
-        },
-        h("span", { class: "title" }, t.job_title),
-        h("span", { class: "muted" }, `${nameOf(other)} · ${t.stage}`),
-        state.unread.has(t.id) ? h("span", { class: "unread", "data-testid": "thread-unread" }, "new messages") : null,
-      ),
-    );
+async function loadActivity(): Promise<void> {
+  const { threads } = await state.api.get<Reply<"thread_activity">>("/api/activity");
+  for (const item of threads) {
+    const last = item.last_message;
+    state.activity.set(item.thread_id, {
+      lastAt: last?.created_at ?? null,
+      lastSeq: last?.seq ?? 0,
+      preview: last?.preview ?? "",
+      previewAuthor: last?.author_id ?? null,
+      unread: item.unread,
+    });
+    const marks = new Map<string, ReadMark>();
+    for (const r of item.reads) marks.set(r.user_id, { delivered_seq: r.delivered_seq, read_seq: r.read_seq });
+    state.reads.set(item.thread_id, marks);
   }
 }
 
+function orderedThreads(): Thread[] {
+  return orderByActivity(state.threads, state.activity);
+}
+
+function totalUnread(): number {
+  let n = 0;
+  for (const a of state.activity.values()) n += a.unread;
+  return n;
+}
+
+function renderThreadList(): void {
+  document.title = titleWithUnread(APP_TITLE, totalUnread());
+  const nav = document.getElementById("threads");
+  if (!nav || state.me?.role === "auditor" || state.me?.role === "admin") return;
+  clear(nav);
+  nav.append(h("h2", { class: "nav-title" }, "Threads"));
+  if (!state.threads.length) nav.append(h("p", { class: "muted empty" }, "No threads yet. They appear here when a client invites you or you invite a freelancer."));
+  const list = h("ul", { class: "thread-items" });
+  for (const t of orderedThreads()) {
+    const activity = state.activity.get(t.id);
+    const unread = activity?.unread ?? 0;
+    const preview = activity?.preview
+      ? `${activity.previewAuthor && activity.previewAuthor !== "system" ? `${nameOf(activity.previewAuthor)}: ` : ""}${activity.preview}`
+      : "No messages yet";
+    const active = state.thread?.id === t.id;
+    list.append(
+      h(
+        "li",
+        {},
+        h(
+          "button",
+          {
+            class: `thread-item${active ? " active" : ""}${unread ? " has-unread" : ""}`,
+            "data-testid": "thread-item",
+            "data-thread-id": t.id,
+            "aria-current": active ? "true" : undefined,
+            onclick: () => void openThread(t),
+          },
+          h(
+            "span",
+            { class: "line" },
+            h("span", { class: "title" }, t.job_title),
+            activity?.lastAt ? h("time", { datetime: activity.lastAt }, formatTime(activity.lastAt)) : null,
+          ),
+          h("span", { class: "sub" }, `${nameOf(otherParty(t))} · ${t.stage}`),
+          h(
+            "span",
+            { class: "line" },
+            h("span", { class: "preview", "data-testid": "thread-preview" }, preview),
+            unread
+              ? h("span", { class: "unread", "data-testid": "thread-unread", "aria-label": `${unread} unread` }, String(unread))
+              : null,
+          ),
+        ),
+      ),
+    );
+  }
+  nav.append(list);
+}
+
+// ------------------------------------------------------------------------- socket
 function connectSocket(token: string): void {
   const socket = io({ auth: { token }, transports: ["websocket"] });
   state.socket = socket;
   socket.on("connect", () => {
     setConnection(true);
-    if (state.thread) void joinThread(state.thread.id);
+    state.joined.clear();
+    void (async () => {
+      if (state.thread) await joinThread(state.thread.id);
+      await watchThreads();
+      await flushOutbox();
+    })();
   });
   socket.on("disconnect", () => setConnection(false));
   socket.on("connect_error", (err: Error) => {
@@ -228,27 +342,119 @@ function connectSocket(token: string): void {
     const data = (err as Error & { data?: { reason?: string } }).data;
     if (data?.reason) showBanner(`Not connected: ${data.reason}`);
   });
-  socket.on("message:new", (message: Message) => {
-    if (message.thread_id !== state.thread?.id) {
-      // A thread opened earlier in this tab stays joined: mark it, it reloads when opened.
-      state.unread.add(message.thread_id);
-      return renderThreadList();
-    }
-    state.messages = mergeMessages(state.messages, [message]);
-    renderMessages();
-    // Stage changes: the first message moves "invited" on; others come as system notes.
-    const firstMessage = message.kind === "text" && state.thread?.stage === "invited";
-    if (firstMessage || message.kind === "system") void refreshThread(message.thread_id);
-  });
-  socket.on("thread:new", () => void loadThreads().then(renderThreadList));
-  socket.on("call:state", (call: CallState) => void onCallState(call));
-  socket.on("call:media", (info: RemoteMedia) => {
+  onServer(socket, "message:new", (message) => onMessage(message));
+  onServer(socket, "thread:new", () => void Promise.all([loadThreads(), loadActivity()]).then(() => watchThreads()).then(renderThreadList));
+  onServer(socket, "call:state", (call) => void onCallState(call));
+  onServer(socket, "call:media", (info) => {
     if (info.user_id === state.me?.user_id) return; // our own other tab
-    state.remoteMedia = info;
+    state.remoteMedia = info as RemoteMedia;
     if (state.call && state.view) state.view.update(state.call);
   });
-  socket.on("call:notice", (info: { notice: string }) => showBanner(info.notice));
+  onServer(socket, "call:notice", (info) => showBanner(String((info as { notice?: string }).notice ?? "")));
+  onServer(socket, "thread:read", (mark) => {
+    const marks = state.reads.get(mark.thread_id) ?? new Map<string, ReadMark>();
+    marks.set(mark.user_id, { delivered_seq: mark.delivered_seq, read_seq: mark.read_seq });
+    state.reads.set(mark.thread_id, marks);
+    if (mark.user_id === state.me?.user_id) {
+      // read in another tab of ours: nothing is unread up to there
+      const a = state.activity.get(mark.thread_id);
+      if (a && mark.read_seq >= a.lastSeq && a.unread) {
+        a.unread = 0;
+        renderThreadList();
+      }
+    } else if (mark.thread_id === state.thread?.id) {
+      paintReceipts();
+    }
+  });
+  onServer(socket, "thread:typing", (info) => {
+    if (info.user_id === state.me?.user_id || info.thread_id !== state.thread?.id) return;
+    showTyping(info.user_id);
+  });
 }
+
+/** Join the most recently active threads (after their last seq: no messages are sent back)
+ * so that their new messages, unread counts and notifications arrive live. */
+async function watchThreads(): Promise<void> {
+  if (!state.socket?.connected) return;
+  for (const t of orderedThreads().slice(0, WATCH_THREADS)) {
+    if (state.joined.has(t.id)) continue;
+    const after = state.activity.get(t.id)?.lastSeq ?? t.last_seq;
+    const ack = await emitAck(state.socket, "thread:join", { thread_id: t.id, after_seq: after });
+    if (!ack.ok) break; // rate limited: the rest are refreshed when opened
+    state.joined.add(t.id);
+    const newer = (ack.messages as Message[] | undefined) ?? [];
+    for (const m of newer) if (t.id !== state.thread?.id) onMessage(m);
+  }
+}
+
+function onMessage(message: Message): void {
+  const mine = message.author_id === state.me?.user_id;
+  const activity = state.activity.get(message.thread_id) ?? { lastAt: null, lastSeq: 0, preview: "", previewAuthor: null, unread: 0 };
+  const fresh = message.seq > activity.lastSeq;
+  if (fresh) {
+    activity.lastSeq = message.seq;
+    activity.lastAt = message.created_at;
+    activity.preview = previewOf(message.kind, message.body as Record<string, unknown>);
+    activity.previewAuthor = message.author_id;
+  }
+  const open = message.thread_id === state.thread?.id;
+  const seen = open && document.visibilityState === "visible";
+  if (fresh && !mine && !seen) activity.unread += 1;
+  state.activity.set(message.thread_id, activity);
+  if (!mine) {
+    if (seen) markRead(message.thread_id, message.seq);
+    else markDelivered(message.thread_id, message.seq);
+    if (fresh && message.author_id !== "system") {
+      const thread = state.threads.find((t) => t.id === message.thread_id);
+      notifyIfHidden(
+        `${nameOf(message.author_id)}${thread ? ` · ${thread.job_title}` : ""}`,
+        previewOf(message.kind, message.body as Record<string, unknown>),
+        `thread-${message.thread_id}`,
+        () => {
+          if (thread) void openThread(thread);
+        },
+      );
+    }
+  }
+  renderThreadList();
+  if (!open) return;
+  state.messages = mergeMessages(state.messages, [message]);
+  if (mine && message.client_msg_id) dropPending(message.client_msg_id);
+  if (message.kind === "schedule") invalidateSchedule(message);
+  if (!mine) hideTyping();
+  renderMessages();
+  // Stage changes: the first message moves "invited" on; others come as system notes.
+  const firstMessage = message.kind === "text" && state.thread?.stage === "invited";
+  if (firstMessage || message.kind === "system") void refreshThread(message.thread_id);
+}
+
+const sentMarks = new Map<string, { delivered: number; read: number }>();
+
+function markDelivered(threadId: string, seq: number): void {
+  const sent = sentMarks.get(threadId) ?? { delivered: 0, read: 0 };
+  if (seq <= sent.delivered || !state.socket?.connected) return;
+  sent.delivered = seq;
+  sentMarks.set(threadId, sent);
+  void emitAck(state.socket, "thread:read", { thread_id: threadId, delivered_seq: seq });
+}
+
+function markRead(threadId: string, seq: number): void {
+  const activity = state.activity.get(threadId);
+  if (activity?.unread) {
+    activity.unread = 0;
+    renderThreadList();
+  }
+  const sent = sentMarks.get(threadId) ?? { delivered: 0, read: 0 };
+  if (seq <= sent.read || !state.socket?.connected) return;
+  sent.read = seq;
+  sent.delivered = Math.max(sent.delivered, seq);
+  sentMarks.set(threadId, sent);
+  void emitAck(state.socket, "thread:read", { thread_id: threadId, delivered_seq: seq, read_seq: seq });
+}
+
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible" && state.thread) markRead(state.thread.id, lastSeq(state.messages));
+});
 
 async function refreshThread(threadId: string): Promise<void> {
   const fresh = await state.api.get<Thread>(`/api/threads/${threadId}`);
@@ -263,6 +469,9 @@ async function refreshThread(threadId: string): Promise<void> {
 
 function setConnection(online: boolean): void {
   document.body.classList.toggle("offline", !online);
+  const el = document.querySelector('[data-testid="connection"]');
+  if (el) el.textContent = online ? "" : "Offline — reconnecting…";
+  paintReceipts();
 }
 
 function showBanner(text: string): void {
@@ -272,12 +481,13 @@ function showBanner(text: string): void {
 }
 
 async function joinThread(threadId: string): Promise<void> {
-  if (!state.socket) return;
+  if (!state.socket?.connected) return;
   const ack = await emitAck(state.socket, "thread:join", {
     thread_id: threadId,
     after_seq: lastSeq(state.messages),
   });
   if (!ack.ok) return showBanner(ack.reason ?? "Could not open the thread.");
+  state.joined.add(threadId);
   if (threadId !== state.thread?.id) return;
   state.messages = mergeMessages(state.messages, ack.messages as Message[]);
   // The join ack is one bounded page; the rest comes over REST, 1000 at a time.
@@ -290,54 +500,66 @@ async function joinThread(threadId: string): Promise<void> {
     state.messages = mergeMessages(state.messages, page.messages);
     more = page.messages.length === 1000;
   }
+  state.rendered.clear(); // schedule cards depend on the whole history: draw once more
   renderMessages();
+  const last = lastSeq(state.messages);
+  const activity = state.activity.get(threadId);
+  if (activity && last > activity.lastSeq) activity.lastSeq = last;
+  if (document.visibilityState === "visible") markRead(threadId, last);
   const call = ack.call as CallState | null;
   if (call && !state.call) void onCallState(call);
 }
 
 async function openThread(thread: Thread): Promise<void> {
   stopPreview();
-  state.unread.delete(thread.id);
   state.thread = thread;
   state.messages = [];
+  state.rendered.clear();
+  document.body.classList.add("thread-open");
   window.history.replaceState(null, "", `#thread=${thread.id}`);
   renderThreadList();
   renderThreadView();
   await joinThread(thread.id);
 }
 
+function closeThread(): void {
+  document.body.classList.remove("thread-open");
+  const item = document.querySelector<HTMLElement>(`[data-testid="thread-item"][data-thread-id="${state.thread?.id ?? ""}"]`);
+  item?.focus();
+}
+
+// ------------------------------------------------------------------------- thread view
+let typingSentAt = 0;
+let typingTimer: number | undefined;
+let previewTimer: number | undefined;
+let previewSeq = 0;
+
 function renderThreadView(): void {
   const thread = state.thread;
   if (!thread) return;
   const el = main();
   clear(el);
-  const other = state.me?.user_id === thread.client_id ? thread.freelancer_id : thread.client_id;
+  const other = otherParty(thread);
   const input = h("textarea", {
+    id: "message-input",
     "data-testid": "message-input",
     rows: "2",
     placeholder: "Write a message",
-    "aria-label": "Message",
+    "aria-describedby": "policy-preview",
   });
   const error = h("p", { class: "error", "data-testid": "send-error", role: "alert" });
-  const send = async (): Promise<void> => {
+  const warning = h("p", { class: "warning", id: "policy-preview", "data-testid": "policy-preview", role: "status", "aria-live": "polite" });
+  const send = (): void => {
     const text = input.value;
     if (!text.trim()) return;
     error.textContent = "";
-    // Clear at once so the next message can be typed while this one is in flight; put the
-    // text back only if it failed and the box is still empty.
+    warning.textContent = "";
     input.value = "";
-    // Sending the same text again after a failure reuses its client_msg_id: if the first
-    // attempt did reach the server after all, the retry yields that message, not a second.
-    const unsent = state.unsent;
-    const clientMsgId = unsent && unsent.threadId === thread.id && unsent.text === text ? unsent.id : crypto.randomUUID();
-    const ack = await sendWithRetry(thread.id, text, clientMsgId);
-    if (!ack.ok) {
-      error.textContent = ack.reason ?? "The message was not sent.";
-      if (ack.code !== "policy_blocked") state.unsent = { threadId: thread.id, text, id: clientMsgId };
-      if (!input.value) input.value = text;
-    } else if (state.unsent?.id === clientMsgId) {
-      state.unsent = null;
-    }
+    const pending: Pending = { threadId: thread.id, text, id: crypto.randomUUID(), at: new Date().toISOString() };
+    state.outbox.push(pending);
+    saveOutbox();
+    renderMessages();
+    void flushOutbox();
   };
   // Files: picker or drag and drop anywhere on the thread (web/src/files.ts).
   const attach = attachControls(el, {
@@ -352,16 +574,30 @@ function renderThreadView(): void {
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey) {
       event.preventDefault();
-      void send();
+      send();
     }
+  });
+  input.addEventListener("input", () => {
+    const now = Date.now();
+    if (input.value.trim() && state.socket?.connected && now - typingSentAt > 3000) {
+      typingSentAt = now;
+      void emitAck(state.socket, "thread:typing", { thread_id: thread.id });
+    }
+    window.clearTimeout(previewTimer);
+    previewTimer = window.setTimeout(() => void previewPolicy(thread, input.value, warning), 400);
   });
   el.append(
     h(
       "div",
       { class: "thread-head" },
       h(
+        "button",
+        { class: "back", "data-testid": "back-to-threads", "aria-label": "Back to threads", onclick: () => closeThread() },
+        "← Threads",
+      ),
+      h(
         "div",
-        {},
+        { class: "thread-title" },
         h("h2", {}, thread.job_title),
         h("span", { class: "muted" }, `with ${nameOf(other)} · `),
         h("span", { class: "muted", id: "thread-stage", "data-testid": "thread-stage" }, thread.stage),
@@ -371,7 +607,7 @@ function renderThreadView(): void {
         { class: "call-buttons" },
         h("button", { "data-testid": "call-audio", onclick: () => void startCall("audio") }, "Audio call"),
         h("button", { "data-testid": "call-video", onclick: () => void startCall("video") }, "Video call"),
-        h("button", { "data-testid": "schedule-open", onclick: () => openScheduler() }, "Schedule"),
+        h("button", { "data-testid": "schedule-open", onclick: () => openScheduler(scheduleHost, dialogArea(), thread.id) }, "Schedule"),
         reportButton(state.api, thread.id),
         state.config?.zoom_enabled
           ? h("button", { "data-testid": "zoom-create", onclick: () => void createZoom() }, "Zoom link")
@@ -380,52 +616,201 @@ function renderThreadView(): void {
       ),
     ),
     h("div", { id: "call-alerts" }),
+    h("div", { id: "dialog-area" }),
     h("div", { id: "device-area" }),
     h("div", { id: "call-area" }),
-    h("ol", { class: "messages", "data-testid": "message-list", id: "messages", "aria-live": "polite", "aria-label": "Messages" }),
+    h("ol", { class: "messages", "data-testid": "message-list", id: "messages", "aria-label": "Messages", tabindex: "0" }),
+    h("p", { class: "typing", id: "typing", "data-testid": "typing", "aria-live": "polite" }),
+    warning,
     attach.status,
-    h("div", { class: "composer" }, attach.button, input, h("button", { "data-testid": "message-send", onclick: () => void send() }, "Send")),
+    h(
+      "div",
+      { class: "composer" },
+      attach.button,
+      h("label", { for: "message-input", class: "visually-hidden" }, "Message"),
+      input,
+      h("button", { class: "primary", "data-testid": "message-send", onclick: () => send() }, "Send"),
+    ),
     error,
   );
   renderMessages();
   renderCall();
 }
 
-async function sendWithRetry(
-  threadId: string,
-  text: string,
-  clientMsgId: string,
-): Promise<{ ok: boolean; code?: string; reason?: string }> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    if (!state.socket?.connected) await new Promise((r) => window.setTimeout(r, 1000));
-    if (!state.socket) break;
-    const ack = await emitAck(state.socket, "message:send", {
-      thread_id: threadId,
-      text,
-      client_msg_id: clientMsgId,
-    });
-    if (ack.ok) {
-      if (state.thread?.id === threadId) {
-        state.messages = mergeMessages(state.messages, [ack.message as Message]);
-        renderMessages();
-      }
-      return ack;
-    }
-    if (ack.code !== "timeout") return ack;
-  }
-  return { ok: false, code: "timeout", reason: "The server did not answer; your message was kept in the box." };
+function dialogArea(): HTMLElement {
+  return document.getElementById("dialog-area") as HTMLElement;
 }
 
+/** While typing before a contract, ask the server's guard what would happen to the draft. */
+async function previewPolicy(thread: Thread, text: string, out: HTMLElement): Promise<void> {
+  if (!thread.pre_contract || !text.trim()) {
+    out.textContent = "";
+    return;
+  }
+  const mine = ++previewSeq;
+  try {
+    const result = await state.api.post<Reply<"policy_preview">>(`/api/threads/${thread.id}/policy-preview`, { text });
+    if (mine !== previewSeq) return; // a newer draft was checked meanwhile
+    out.textContent = result.warning;
+    out.setAttribute("data-action", result.action ?? "");
+  } catch {
+    // the preview is advice only; sending still runs the guard
+  }
+}
+
+function showTyping(userId: string): void {
+  const el = document.getElementById("typing");
+  if (!el) return;
+  el.textContent = `${nameOf(userId)} is typing…`;
+  window.clearTimeout(typingTimer);
+  typingTimer = window.setTimeout(hideTyping, 5000);
+}
+
+function hideTyping(): void {
+  const el = document.getElementById("typing");
+  if (el) el.textContent = "";
+}
+
+// ------------------------------------------------------------------------- outbox
+function loadOutbox(): Pending[] {
+  try {
+    const raw = JSON.parse(sessionStorage.getItem(OUTBOX_KEY) ?? "[]") as unknown;
+    return Array.isArray(raw) ? (raw as Pending[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+function saveOutbox(): void {
+  sessionStorage.setItem(OUTBOX_KEY, JSON.stringify(state.outbox));
+}
+
+function dropPending(id: string): void {
+  const before = state.outbox.length;
+  state.outbox = state.outbox.filter((p) => p.id !== id);
+  if (state.outbox.length !== before) saveOutbox();
+}
+
+let flushing = false;
+
+/** Send what is waiting, oldest first, each with its client_msg_id: a message whose first
+ * attempt reached the server is acknowledged again, never stored twice. */
+async function flushOutbox(): Promise<void> {
+  if (flushing) return;
+  flushing = true;
+  try {
+    while (state.outbox.length && state.socket?.connected) {
+      const p = state.outbox[0];
+      const ack = await emitAck(state.socket, "message:send", { thread_id: p.threadId, text: p.text, client_msg_id: p.id });
+      if (ack.ok) {
+        dropPending(p.id);
+        if (state.thread?.id === p.threadId) {
+          state.messages = mergeMessages(state.messages, [ack.message as Message]);
+          renderMessages();
+        }
+        continue;
+      }
+      if (ack.code === "timeout" || ack.code === "rate_limited") {
+        // kept: sent again on the next reconnect (or after the limit's wait)
+        const wait = Number(ack.retry_after ?? 0);
+        if (ack.code === "rate_limited" && wait > 0) window.setTimeout(() => void flushOutbox(), wait * 1000);
+        break;
+      }
+      dropPending(p.id);
+      if (state.thread?.id === p.threadId) {
+        const error = document.querySelector('[data-testid="send-error"]');
+        if (error) error.textContent = ack.reason ?? "The message was not sent.";
+        const input = document.querySelector<HTMLTextAreaElement>('[data-testid="message-input"]');
+        if (input && !input.value) input.value = p.text;
+      }
+      renderMessages();
+    }
+  } finally {
+    flushing = false;
+    renderMessages();
+  }
+}
+
+// ------------------------------------------------------------------------- messages
+/** Draw what changed: new messages are inserted by seq, pending ones follow them. */
 function renderMessages(): void {
   const list = document.getElementById("messages");
-  if (!list) return;
+  if (!list || !state.thread) return;
   const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 30;
-  clear(list);
-  for (const m of state.messages) list.append(renderMessage(m));
+  const statuses = scheduleStatuses(state.messages);
+  let cursor: ChildNode | null = list.firstChild;
+  for (const m of state.messages) {
+    let el = state.rendered.get(m.seq);
+    if (!el) {
+      el = renderMessage(m, statuses);
+      state.rendered.set(m.seq, el);
+    }
+    if (cursor === el) {
+      cursor = el.nextSibling;
+      continue;
+    }
+    list.insertBefore(el, cursor);
+  }
+  // Whatever is left after the messages: stale pending items and replaced elements.
+  while (cursor) {
+    const next = cursor.nextSibling;
+    cursor.remove();
+    cursor = next;
+  }
+  for (const p of state.outbox.filter((x) => x.threadId === state.thread?.id)) {
+    list.append(
+      h(
+        "li",
+        { class: "msg mine pending", "data-testid": "message-pending", "data-client-msg-id": p.id },
+        h("div", { class: "meta" }, "You · ", h("time", { datetime: p.at }, formatTime(p.at))),
+        h("div", { class: "text" }, p.text),
+        h("div", { class: "receipt", "data-testid": "receipt", "data-status": "pending" }, RECEIPT_WORDS.pending),
+      ),
+    );
+  }
+  paintReceipts();
   if (atBottom) list.scrollTop = list.scrollHeight;
 }
 
-function renderMessage(m: Message): HTMLElement {
+/** Schedule cards show the schedule as it stands: redraw the cards of a schedule that moved. */
+function invalidateSchedule(message: Message): void {
+  const id = String((message.body as Record<string, unknown>).schedule_id ?? "");
+  for (const m of state.messages) {
+    if (m.kind === "schedule" && String((m.body as Record<string, unknown>).schedule_id ?? "") === id) {
+      state.rendered.delete(m.seq);
+    }
+  }
+}
+
+/** Sent → delivered → seen on my messages, from the other party's marks. */
+function paintReceipts(): void {
+  const thread = state.thread;
+  if (!thread) return;
+  const other = state.reads.get(thread.id)?.get(otherParty(thread));
+  for (const el of document.querySelectorAll<HTMLElement>('[data-testid="receipt"][data-seq]')) {
+    const status: Receipt = receiptFor(Number(el.dataset.seq), other);
+    if (el.dataset.status !== status) {
+      el.dataset.status = status;
+      el.textContent = RECEIPT_WORDS[status];
+    }
+  }
+}
+
+const scheduleHost: ScheduleHost = {
+  api: state.api,
+  me: () => state.me?.user_id,
+  nameOf,
+  zoomEnabled: () => state.config?.zoom_enabled === true,
+  showBanner,
+  join: (kind) => {
+    const call = state.call;
+    if (call && call.state === "ringing" && call.callee_id === state.me?.user_id) void accept();
+    else void startCall(kind);
+  },
+  downloadIcs: (scheduleId) => void downloadIcs(scheduleId),
+};
+
+function renderMessage(m: Message, statuses: ReturnType<typeof scheduleStatuses>): HTMLElement {
   const time = h("time", { datetime: m.created_at }, formatTime(m.created_at));
   const base = { "data-testid": "message-item", "data-seq": String(m.seq), "data-kind": m.kind };
   const body = m.body as Record<string, unknown>;
@@ -438,16 +823,26 @@ function renderMessage(m: Message): HTMLElement {
         { ...base, class: `msg ${mine ? "mine" : ""}` },
         h("div", { class: "meta" }, nameOf(m.author_id), " · ", time),
         h("div", { class: "text" }, String(body.text ?? "")),
-        policy ? h("div", { class: "flag", "data-testid": "policy-flag" }, policyFlag(policy.action, policy.labels)) : null,
+        policy ? h("div", { class: "flag", "data-testid": "policy-flag" }, policySummary(policy.action, policy.labels)) : null,
+        mine ? h("div", { class: "receipt", "data-testid": "receipt", "data-seq": String(m.seq), "data-status": "" }) : null,
       );
     }
-    case "policy":
+    case "policy": {
+      const labels = (body.labels as string[] | undefined) ?? [];
+      const action = String(body.action ?? "");
+      const about = body.author_id ? ` (${nameOf(String(body.author_id))})` : "";
       return h(
         "li",
         { ...base, class: "notice policy" },
-        h("div", { "data-testid": "policy-notice", role: "note" }, h("strong", {}, "Platform policy: "), String(body.notice ?? "")),
+        h(
+          "details",
+          { "data-testid": "policy-notice", role: "note" },
+          h("summary", {}, `${policySummary(action, labels)}${about}`),
+          h("p", {}, String(body.notice ?? "")),
+        ),
         time,
       );
+    }
     case "call": {
       const started = typeof body.started_at === "string" ? body.started_at : m.created_at;
       return h(
@@ -486,119 +881,10 @@ function renderMessage(m: Message): HTMLElement {
         time,
       );
     case "schedule":
-      return renderSchedule(m, base, time);
+      return renderScheduleCard(scheduleHost, m, statuses.get(String(body.schedule_id ?? "")), base, time);
     default:
-      return h("li", { ...base, class: "notice" }, String(body.text ?? ""), " · ", time);
+      return h("li", { ...base, class: "notice" }, String(body.text ?? body.name ?? ""), " · ", time);
   }
-}
-
-/** The line under a text message that the contact policy redacted or flagged. */
-function policyFlag(action: string, labels: string[]): string {
-  const what = labels.map((l) => l.replaceAll("_", " ")).join(", ");
-  return action === "redact"
-    ? `Hidden under the platform's contact policy: ${what}`
-    : `Flagged under the platform's contact policy: ${what}`;
-}
-
-// --------------------------------------------------------------------- scheduling
-const EVENT_WORDS: Record<string, string> = {
-  proposed: "proposed times for a call",
-  countered: "proposed other times",
-  rescheduled: "proposed new times",
-  accepted: "accepted a time",
-  cancelled: "cancelled the scheduled call",
-};
-
-interface SlotJson {
-  start_utc: string;
-  duration_minutes: number;
-  kind: string;
-}
-
-function renderSchedule(m: Message, base: Record<string, string>, time: HTMLElement): HTMLElement {
-  const body = m.body as Record<string, unknown>;
-  const event = String(body.event ?? "");
-  const card = h("li", { ...base, class: "card schedule", "data-testid": "schedule-item", "data-event": event });
-  if (event === "schedule.reminder") {
-    card.append(h("strong", {}, String(body.summary ?? "Reminder")), " ", time);
-    return card;
-  }
-  const by = String(body.by ?? body.proposer_id ?? m.author_id);
-  card.append(h("div", {}, `${nameOf(by)} ${EVENT_WORDS[event] ?? event}`, " · ", time));
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const slots = (body.slots as SlotJson[] | undefined) ?? [];
-  const accepted = body.slot as SlotJson | undefined;
-  const scheduleId = String(body.schedule_id ?? "");
-  const proposalId = String(body.proposal_id ?? "");
-  const mine = by === state.me?.user_id;
-  if (accepted) {
-    card.append(
-      h("div", {}, `${accepted.kind} call, ${formatTime(accepted.start_utc, undefined, true)} (${zone}), ${accepted.duration_minutes} min`),
-      h("button", { class: "link", "data-testid": "schedule-ics", onclick: () => void downloadIcs(scheduleId) }, "Download invite (.ics)"),
-    );
-    const start = Date.parse(accepted.start_utc);
-    const end = start + accepted.duration_minutes * 60_000;
-    if (accepted.kind !== "zoom" && Date.now() >= start - 5 * 60_000 && Date.now() < end) {
-      card.append(
-        h(
-          "button",
-          {
-            class: "accept",
-            "data-testid": "schedule-join",
-            onclick: () => {
-              const call = state.call;
-              if (call && call.state === "ringing" && call.callee_id === state.me?.user_id) void accept();
-              else void startCall(accepted.kind === "audio" ? "audio" : "video");
-            },
-          },
-          "Join",
-        ),
-      );
-    }
-  }
-  if (slots.length && !accepted) {
-    const list = h("ol", {});
-    slots.forEach((slot, index) => {
-      list.append(
-        h(
-          "li",
-          {},
-          `${slot.kind}, ${formatTime(slot.start_utc, undefined, true)} (${zone}), ${slot.duration_minutes} min `,
-          !mine && event !== "cancelled"
-            ? h(
-                "button",
-                {
-                  "data-testid": "schedule-accept",
-                  onclick: async () => {
-                    try {
-                      await state.api.post(`/api/schedules/${scheduleId}/accept`, { proposal_id: proposalId, slot_index: index });
-                    } catch (error) {
-                      showBanner(error instanceof Error ? error.message : String(error));
-                    }
-                  },
-                },
-                "Accept",
-              )
-            : null,
-        ),
-      );
-    });
-    card.append(list);
-  }
-  if (event !== "cancelled" && scheduleId) {
-    card.append(
-      h(
-        "button",
-        {
-          class: "link",
-          "data-testid": "schedule-cancel",
-          onclick: () => void state.api.post(`/api/schedules/${scheduleId}/cancel`, {}).catch((e: Error) => showBanner(e.message)),
-        },
-        "Cancel",
-      ),
-    );
-  }
-  return card;
 }
 
 async function downloadIcs(scheduleId: string): Promise<void> {
@@ -611,50 +897,11 @@ async function downloadIcs(scheduleId: string): Promise<void> {
   a.remove();
 }
 
-function openScheduler(): void {
-  const area = document.getElementById("call-area");
-  if (!area || !state.thread) return;
-  clear(area);
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const inputs = [0, 1, 2].map((i) => h("input", { type: "datetime-local", "data-testid": `schedule-slot-${i}`, "aria-label": `Time ${i + 1}` }) as HTMLInputElement);
-  const kind = h("select", { "data-testid": "schedule-kind", "aria-label": "Kind" }, ...["video", "audio", ...(state.config?.zoom_enabled ? ["zoom"] : [])].map((k) => h("option", { value: k }, k))) as HTMLSelectElement;
-  const duration = h("input", { type: "number", value: "30", min: "5", max: "240", "aria-label": "Minutes", "data-testid": "schedule-duration" }) as HTMLInputElement;
-  const error = h("p", { class: "error", role: "alert" });
-  const threadId = state.thread.id;
-  area.append(
-    h(
-      "form",
-      {
-        class: "scheduler",
-        onsubmit: async (event: Event) => {
-          event.preventDefault();
-          const slots = inputs
-            .filter((i) => i.value)
-            .map((i) => ({ start: new Date(i.value).toISOString(), duration_minutes: Number(duration.value), kind: kind.value }));
-          try {
-            await state.api.post(`/api/threads/${threadId}/schedules`, { slots, timezone: zone });
-            renderCall();
-          } catch (e) {
-            error.textContent = e instanceof Error ? e.message : String(e);
-          }
-        },
-      },
-      h("strong", {}, `Propose up to three times (your zone: ${zone})`),
-      ...inputs,
-      kind,
-      duration,
-      h("button", { type: "submit", "data-testid": "schedule-propose" }, "Propose"),
-      error,
-    ),
-  );
-}
-
 async function createZoom(): Promise<void> {
   if (!state.thread) return;
   try {
-    const result = await state.api.post<{ start_url: string }>(`/api/threads/${state.thread.id}/meetings`, {});
+    await state.api.post(`/api/threads/${state.thread.id}/meetings`, {});
     showBanner("Zoom meeting created; the join link is in the thread.");
-    void result;
   } catch (error) {
     showBanner(error instanceof Error ? error.message : String(error));
   }
@@ -725,14 +972,26 @@ async function onCallState(call: CallState): Promise<void> {
     if (state.call?.call_id === call.call_id || !state.call) endCallLocally();
     return;
   }
+  const isNew = state.call?.call_id !== call.call_id;
   state.call = call;
-  if (call.state === "ringing" && call.callee_id === state.me?.user_id && !state.session) ringer.start();
-  else ringer.stop();
+  if (call.state === "ringing" && call.callee_id === state.me?.user_id && !state.session) {
+    ringer.start();
+    if (isNew) {
+      const thread = state.threads.find((t) => t.id === call.thread_id);
+      notifyIfHidden(`Incoming ${call.kind} call`, `${nameOf(call.initiator_id)}${thread ? ` · ${thread.job_title}` : ""}`, `call-${call.call_id}`, () => {
+        if (thread && state.thread?.id !== thread.id) void openThread(thread);
+      });
+      // Ringing for another thread: open it so the Accept button is on the screen.
+      if (thread && state.thread?.id !== thread.id) void openThread(thread);
+    }
+  } else ringer.stop();
   renderCall();
 }
 
 function endCallLocally(): void {
   ringer.stop();
+  releaseIncoming?.();
+  releaseIncoming = null;
   state.session?.close();
   state.session = null;
   state.call = null;
@@ -815,10 +1074,17 @@ function renderCall(): void {
   if (call.state === "ringing" && call.callee_id === me && !state.session) {
     stopTimer();
     state.view = null;
+    if (area.querySelector(`[data-testid="incoming-call"][data-call-id="${call.call_id}"]`)) return;
     clear(area);
-    area.append(incomingPrompt(call));
+    const prompt = incomingPrompt(call);
+    area.append(prompt);
+    // An incoming call is a dialog: focus goes to Accept and stays inside until answered.
+    releaseIncoming?.();
+    releaseIncoming = trapFocus(prompt, undefined, prompt.querySelector<HTMLElement>('[data-testid="call-accept"]'));
     return;
   }
+  releaseIncoming?.();
+  releaseIncoming = null;
   // Update the live view in place: rebuilding it would detach the <video> elements, which
   // pauses them and resets their size until the next frame.
   const view = state.view;
@@ -835,12 +1101,21 @@ function renderCall(): void {
   state.timer = window.setInterval(tickTimer, 1000);
 }
 
+let releaseIncoming: (() => void) | null = null;
+
 function incomingPrompt(call: CallState): HTMLElement {
   const title = `Incoming ${call.kind} call from ${nameOf(call.initiator_id)}`;
   return h(
     "div",
-    { class: "incoming", "data-testid": "incoming-call", role: "alertdialog", "aria-label": title },
-    h("strong", {}, title),
+    {
+      class: "incoming",
+      "data-testid": "incoming-call",
+      "data-call-id": call.call_id,
+      role: "alertdialog",
+      "aria-modal": "true",
+      "aria-labelledby": "incoming-title",
+    },
+    h("strong", { id: "incoming-title" }, title),
     h("button", { class: "accept", "data-testid": "call-accept", onclick: () => void accept() }, "Accept"),
     h("button", { class: "decline", "data-testid": "call-decline", onclick: () => void decline(call.call_id) }, "Decline"),
   );
@@ -910,10 +1185,19 @@ function buildCallView(call: CallState, session: CallSession | null): CallView {
           },
         })
       : null;
+  const consent =
+    state.config?.recording_policy !== "off"
+      ? consentView(me, nameOf, async (agree) => {
+          const ack = await emitAck(state.socket as Socket, "call:consent", { call_id: current.call_id, consent: agree });
+          if (!ack.ok) showCallError(ack.reason ?? "Consent could not be recorded.");
+          else void onCallState(ack.call as CallState);
+        })
+      : null;
   const root = h(
     "div",
     { class: "in-call", "data-testid": "in-call", "data-call-id": call.call_id, role: "region", "aria-label": `${call.kind} call` },
     rec,
+    consent?.root,
     h("div", { class: "videos" }, remoteVideo, localVideo),
     remoteMuted,
     h(
@@ -948,8 +1232,10 @@ function buildCallView(call: CallState, session: CallSession | null): CallView {
       root.setAttribute("data-state", next.state);
       rec.hidden = next.recording?.status !== "recording";
       if (record) {
-        record.textContent = (next.consent ?? []).includes(me) ? "Withdraw recording consent" : "Consent to recording";
+        const given = next.consent ?? [];
+        record.textContent = given.includes(me) ? "Withdraw recording consent" : given.length ? "Consent to recording" : "Ask to record";
       }
+      consent?.update(next);
       const remote = state.remoteMedia;
       remoteMuted.textContent =
         remote && remote.call_id === next.call_id ? describeRemoteMedia(nameOf(remote.user_id), remote.audio, remote.video) : "";

@@ -85,3 +85,61 @@ test("intervalLoss", () => {
   assert.equal(intervalLoss(5, 95), 0.05);
   assert.equal(qualityFrom(30, intervalLoss(0, 100)), "good");
 });
+
+import {
+  attendanceLine,
+  auditLabel,
+  nameWithId,
+  orderByActivity,
+  policySummary,
+  previewOf,
+  receiptFor,
+  scheduleError,
+  titleWithUnread,
+  type Activity,
+} from "../src/format";
+
+test("threads are ordered by last activity, newest first", () => {
+  const threads = [
+    { id: "a", created_at: "2026-01-01T00:00:00Z" },
+    { id: "b", created_at: "2026-01-02T00:00:00Z" },
+    { id: "c", created_at: "2026-01-03T00:00:00Z" },
+  ];
+  const activity = new Map<string, Activity>([
+    ["a", { lastAt: "2026-02-01T00:00:00Z", lastSeq: 4, preview: "hi", previewAuthor: "x", unread: 1 }],
+  ]);
+  assert.deepEqual(orderByActivity(threads, activity).map((t) => t.id), ["a", "c", "b"]);
+});
+
+test("title, previews, receipts and policy words read like a person wrote them", () => {
+  assert.equal(titleWithUnread("Interviews", 0), "Interviews");
+  assert.equal(titleWithUnread("Interviews", 3), "(3) Interviews");
+  assert.equal(titleWithUnread("Interviews", 250), "(99+) Interviews");
+  assert.equal(previewOf("text", { text: "hello\n  there" }), "hello there");
+  assert.equal(previewOf("text", { text: "x".repeat(200) }).length, 140);
+  assert.equal(receiptFor(5, undefined), "sent");
+  assert.equal(receiptFor(5, { delivered_seq: 5, read_seq: 4 }), "delivered");
+  assert.equal(receiptFor(5, { delivered_seq: 6, read_seq: 6 }), "seen");
+  assert.equal(policySummary("redact", ["email"]), "Contact details were removed: email");
+  assert.equal(policySummary("redact", ["email", "phone"]), "Contact details were removed: email, phone number");
+  assert.match(policySummary("block", ["handle"]), /not delivered/);
+});
+
+test("schedule errors are human, never a validator's text", () => {
+  assert.equal(scheduleError("slot_count", "x"), "Pick at least one time (up to three).");
+  assert.equal(
+    scheduleError("invalid_body", "slots: List should have at least 1 item after validation, not 0"),
+    "Check the times and try again.",
+  );
+  assert.equal(attendanceLine("Dana", { status: "on_time" }), "Dana joined on time");
+  assert.equal(attendanceLine("You", { status: "late", delay_seconds: 185 }), "You joined 3 min late");
+  assert.equal(attendanceLine("Sam", { status: "no_show" }), "Sam did not join");
+});
+
+test("auditor labels and names", () => {
+  assert.equal(auditLabel("message", "schedule", "proposed"), "Scheduling: proposed times");
+  assert.equal(auditLabel("blocked_message"), "Blocked message");
+  assert.equal(auditLabel("policy.blocked"), "policy blocked");
+  assert.equal(nameWithId("f1", "Dana Kowalski"), "Dana Kowalski (f1)");
+  assert.equal(nameWithId("f1", null), "f1");
+});

@@ -706,6 +706,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The event feed in commit order after a cursor (service token) */
+        get: operations["list_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Events whose webhook delivery was given up (admins and the backend) */
+        get: operations["list_dead_letters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/dead-letters/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deliver dead letters again (admins and the backend) */
+        post: operations["replay_dead_letters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -752,7 +803,9 @@ export interface components {
             job_id?: string;
             job_title?: string;
             client_id?: string;
+            client_name?: string | null;
             freelancer_id?: string;
+            freelancer_name?: string | null;
             kind: string;
             initiator_id?: string;
             state: string;
@@ -888,6 +941,34 @@ export interface components {
              */
             client_id?: string | null;
         };
+        DeadLetter: {
+            id: string;
+            type: string;
+            version: number;
+            /** Format: date-time */
+            timestamp: string;
+            thread_id: string | null;
+            cursor: string;
+            data: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            state: "pending" | "delivered" | "dead";
+            attempts: number;
+            /** Format: date-time */
+            next_attempt_at: string;
+            last_error: string | null;
+            delivered_at: string | null;
+        };
+        DeadLetterPage: {
+            events: components["schemas"]["DeadLetter"][];
+            next_cursor: string;
+            counts: {
+                pending: number;
+                delivered: number;
+                dead: number;
+            };
+        };
         /** DevLogin */
         DevLogin: {
             /** User Id */
@@ -908,6 +989,23 @@ export interface components {
         };
         DevUsers: {
             users: components["schemas"]["DevUser"][];
+        };
+        /** @description One event of the feed, as the webhook and the pull API deliver it. */
+        Event: {
+            id: string;
+            type: string;
+            version: number;
+            /** Format: date-time */
+            timestamp: string;
+            thread_id: string | null;
+            cursor: string;
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        EventPage: {
+            events: components["schemas"]["Event"][];
+            next_cursor: string;
         };
         /** @description The body of a `file` message. */
         FileMessage: {
@@ -1055,6 +1153,25 @@ export interface components {
         };
         RecordingList: {
             recordings: components["schemas"]["Recording"][];
+        };
+        /**
+         * ReplayDeadLetters
+         * @description Which dead letters to deliver again: the listed ids, or all with ``all: true``.
+         */
+        ReplayDeadLetters: {
+            /**
+             * Event Ids
+             * @default null
+             */
+            event_ids?: string[] | null;
+            /**
+             * All
+             * @default false
+             */
+            all?: boolean;
+        };
+        ReplayResult: {
+            replayed: number;
         };
         /** Report */
         Report: {
@@ -2762,6 +2879,99 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PolicyPreviewResult"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    list_events: {
+        parameters: {
+            query?: {
+                after?: string;
+                types?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    list_dead_letters: {
+        parameters: {
+            query?: {
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterPage"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    replay_dead_letters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplayDeadLetters"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayResult"];
                 };
             };
             400: components["responses"]["Problem400"];
