@@ -107,6 +107,7 @@ def rest_bodies(w: World) -> dict[str, Callable[[Who], dict[str, Any]]]:
             "timezone": "UTC",
         },
         "CancelSchedule": lambda who: {"reason": "matrix"},
+        "PolicyPreview": lambda who: {"text": "my email is dana.kowalski@gmail.com"},
     }
 
 
@@ -139,6 +140,8 @@ def socket_payloads(w: World) -> dict[str, dict[str, Any]]:
         "rtc:candidate": {"call_id": w.call, "candidate": candidate, "sdpMid": "0"},
         "call:consent": {"call_id": w.call, "consent": True},
         "call:media": {"call_id": w.call, "audio": True, "video": False},
+        "thread:read": {"thread_id": w.thread, "delivered_seq": 1, "read_seq": 1},
+        "thread:typing": {"thread_id": w.thread},
     }
 
 
