@@ -86,7 +86,9 @@ CLIENT_EVENTS: tuple[ClientEvent, ...] = (
         "call:consent",
         m.CallConsent,
         "{ok, call}",
-        "Give (`consent: true`) or withdraw consent to recording. Recording runs only while "
+        "Give (`consent: true`) or withdraw consent to recording; `false` from a party who has "
+        "not consented declines the other's request (the call state lists them in `declined`). "
+        "Recording runs only while "
         "both parties consent; each receipt (who, when, notice version) goes on the audit chain. "
         "Under INTERVIEW_RECORDING=required no media is forwarded until both consent.",
     ),

@@ -447,6 +447,7 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
             "ended_at": _nullable(TIME),
             "recording": _nullable(OBJ),
             "consent": _array(STR),
+            "declined": _array(STR),
         }
     ),
     "CallMediaState": _obj({"call_id": STR, "user_id": STR, "audio": BOOL, "video": BOOL}),

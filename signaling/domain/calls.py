@@ -92,6 +92,9 @@ class Call:
     recording: dict[str, Any] | None = None
     pre_contract: bool = True
     consent: frozenset[str] = frozenset()
+    # Parties who said no to recording (declined the other's request, or withdrew); cleared
+    # when they consent. Both parties see it, so a request does not wait on a silent "no".
+    declined: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.initiator_id == self.callee_id:
@@ -270,18 +273,23 @@ class Call:
             raise Conflict(f"the call is {self.state.value}", code="call_over")
         if user_id in self.consent:
             return self, None
-        call = replace(self, consent=self.consent | {user_id})
+        call = replace(self, consent=self.consent | {user_id}, declined=self.declined - {user_id})
         return call, call._event(
             "call.consent_given", user_id, at=_iso(now), notice_version=notice_version
         )
 
     def withdraw_consent(self, user_id: str, now: datetime) -> tuple[Call, CallEvent | None]:
-        """A party withdraws consent; recording stops."""
+        """A party withdraws consent (recording stops), or declines a request to record."""
         self._require_party(user_id)
-        if user_id not in self.consent:
+        if user_id in self.consent:
+            call = replace(
+                self, consent=self.consent - {user_id}, declined=self.declined | {user_id}
+            )
+            return call, call._event("call.consent_withdrawn", user_id, at=_iso(now))
+        if user_id in self.declined or self.is_final:
             return self, None
-        call = replace(self, consent=self.consent - {user_id})
-        return call, call._event("call.consent_withdrawn", user_id, at=_iso(now))
+        call = replace(self, declined=self.declined | {user_id})
+        return call, call._event("call.consent_declined", user_id, at=_iso(now))
 
     # ------------------------------------------------------------------ output
     @property
@@ -326,6 +334,7 @@ class Call:
             "ended_at": _iso(self.ended_at),
             "recording": self.recording,
             "consent": sorted(self.consent),
+            "declined": sorted(self.declined),
         }
 
     def record(self, media: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -389,6 +398,7 @@ def call_to_snapshot(call: Call) -> dict[str, Any]:
         "recording": call.recording,
         "pre_contract": call.pre_contract,
         "consent": sorted(call.consent),
+        "declined": sorted(call.declined),
     }
 
 
@@ -422,6 +432,7 @@ def call_from_snapshot(data: dict[str, Any]) -> Call:
         recording=data["recording"],
         pre_contract=bool(data.get("pre_contract", True)),
         consent=frozenset(data.get("consent", ())),
+        declined=frozenset(data.get("declined", ())),
     )
 
 

@@ -4,7 +4,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from signaling.domain.calls import Call, CallKind, CallState, EndReason
+from signaling.domain.calls import (
+    Call,
+    CallKind,
+    CallState,
+    EndReason,
+    call_from_snapshot,
+    call_to_snapshot,
+)
 from signaling.errors import Conflict, Forbidden
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -147,3 +154,19 @@ def test_consent_receipts() -> None:
     assert event is not None and event.type == "call.consent_withdrawn" and not call.both_consented
     with pytest.raises(Forbidden):
         call.give_consent("stranger", at(9), notice_version="v1")
+
+
+def test_a_request_to_record_can_be_declined_and_both_see_it() -> None:
+    call, _ = connected().give_consent("c", at(5), notice_version="v1")
+    call, event = call.withdraw_consent("f", at(6))  # "no" to c's request
+    assert event is not None and event.type == "call.consent_declined"
+    assert call.state_json()["declined"] == ["f"] and call.state_json()["consent"] == ["c"]
+    same, none = call.withdraw_consent("f", at(7))
+    assert none is None and same is call
+    # changing one's mind clears the "no"; a snapshot keeps it
+    assert call_from_snapshot(call_to_snapshot(call)).declined == {"f"}
+    call, _ = call.give_consent("f", at(8), notice_version="v1")
+    assert call.both_consented and call.state_json()["declined"] == []
+    # withdrawing later is a "no" too
+    call, _ = call.withdraw_consent("c", at(9))
+    assert call.state_json()["declined"] == ["c"]

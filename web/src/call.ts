@@ -224,3 +224,90 @@ export class Ringer {
     this.ctx = null;
   }
 }
+
+/** The part of the call state the consent panel reads (see CallState in the API types). */
+export interface ConsentState {
+  call_id: string;
+  initiator_id: string;
+  callee_id: string;
+  consent?: string[];
+  declined?: string[];
+  recording?: { status?: unknown } | null;
+}
+
+/** Recording consent, both ways: a party asks (gives consent); the other gets a prompt with
+ * Accept and Decline; both always see the current state. Recording itself starts only when the
+ * server's rule holds (both parties consent); this view only reports it. */
+export function consentView(
+  me: string,
+  nameOf: (userId: string) => string,
+  send: (consent: boolean) => Promise<void>,
+): { root: HTMLElement; update: (call: ConsentState) => void } {
+  const status = document.createElement("p");
+  status.className = "consent-status";
+  status.dataset.testid = "consent-status";
+  status.setAttribute("aria-live", "polite");
+  const prompt = document.createElement("div");
+  prompt.className = "consent-prompt";
+  prompt.dataset.testid = "consent-prompt";
+  prompt.setAttribute("role", "alertdialog");
+  prompt.setAttribute("aria-labelledby", "consent-prompt-title");
+  prompt.hidden = true;
+  const title = document.createElement("strong");
+  title.id = "consent-prompt-title";
+  const accept = document.createElement("button");
+  accept.dataset.testid = "consent-accept";
+  accept.className = "accept";
+  accept.textContent = "Accept recording";
+  const decline = document.createElement("button");
+  decline.dataset.testid = "consent-decline";
+  decline.className = "decline";
+  decline.textContent = "Decline";
+  prompt.append(title, " ", accept, " ", decline);
+  accept.addEventListener("click", () => void send(true));
+  decline.addEventListener("click", () => void send(false));
+  const root = document.createElement("div");
+  root.className = "consent";
+  root.append(prompt, status);
+  let prompted = "";
+  return {
+    root,
+    update: (call) => {
+      const other = call.initiator_id === me ? call.callee_id : call.initiator_id;
+      const yes = new Set(call.consent ?? []);
+      const no = new Set(call.declined ?? []);
+      const who = nameOf(other);
+      const recording = call.recording?.status === "recording";
+      const asked = yes.has(other) && !yes.has(me) && !no.has(me);
+      prompt.hidden = !asked;
+      root.dataset.state = recording
+        ? "recording"
+        : asked
+          ? "asked"
+          : yes.has(me) && no.has(other)
+            ? "declined"
+            : yes.has(me)
+              ? "waiting"
+              : "off";
+      title.textContent = `${who} asks to record this call. Recording starts only if you both agree.`;
+      if (asked && prompted !== call.call_id) {
+        prompted = call.call_id;
+        accept.focus();
+      }
+      if (!asked) prompted = "";
+      status.textContent = recording
+        ? "Recording: on — both of you agreed."
+        : yes.has(me) && yes.has(other)
+          ? "Recording: starting…"
+          : yes.has(me) && no.has(other)
+            ? `Recording: off — ${who} declined.`
+            : yes.has(me)
+              ? `Recording: off — waiting for ${who} to agree.`
+              : asked
+                ? `Recording: off — ${who} asked to record.`
+                : no.has(me) && yes.has(other)
+                  ? "Recording: off — you declined."
+                  : "Recording: off.";
+    },
+  };
+}

@@ -838,6 +838,7 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             consent: string[];
+            declined: string[];
         };
         /** CancelSchedule */
         CancelSchedule: {
