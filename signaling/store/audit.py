@@ -34,6 +34,14 @@ class Unchanged:
 UNCHANGED = Unchanged()
 
 
+def _history_note(changes: list[str], note: str | None) -> str:
+    """A case's history line: what changed, then the auditor's note."""
+    summary = "; ".join(changes).capitalize()
+    if summary and note:
+        return f"{summary}. {note}"
+    return summary or note or "No change"
+
+
 @dataclass(frozen=True)
 class CallFilter:
     """Filters of ``GET /api/audit/calls`` (all optional)."""
@@ -393,7 +401,7 @@ class SqlAuditStore:
                     case_id=case_id,
                     author_id=author_id,
                     status=values.get("status"),
-                    note=note or ("; ".join(changes).capitalize() or "No change"),
+                    note=_history_note(changes, note),
                     created_at=now,
                 )
             )

@@ -39,21 +39,23 @@ async def test_assign_hold_and_move_a_case_each_change_in_its_history(harness: H
         {"assignee_id": "a2"},
         {"status": "reviewing", "legal_hold": True},
         {"note": "Client told to stay on the platform"},
+        {"legal_hold": False, "note": "Nothing to keep"},
         {"assignee_id": None},
-        {"status": "resolved", "legal_hold": False},
+        {"status": "resolved", "legal_hold": True},
     ]
     for step in steps:
         resp = await harness.client.post(url, json=step, headers=harness.headers(*AUDITOR))
         assert resp.status == 200, await resp.text()
     case = await resp.json()
-    assert case["status"] == "resolved" and case["legal_hold"] is False
+    assert case["status"] == "resolved" and case["legal_hold"] is True
     assert case["assignee_id"] is None
     assert [n["note"] for n in case["notes"]] == [
         "Assigned to a2",
         "Status open → reviewing; legal hold on",
         "Client told to stay on the platform",
+        "Legal hold off. Nothing to keep",
         "Unassigned",
-        "Status reviewing → resolved; legal hold off",
+        "Status reviewing → resolved; legal hold on",
     ]
 
 

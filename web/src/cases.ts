@@ -95,7 +95,7 @@ export function openReportDialog(api: Api, threadId: string, callId?: string): D
     id: "report-reason",
     rows: "4",
     maxlength: "2000",
-    required: true,
+    "aria-required": "true",
     "data-testid": "report-reason",
   }) as HTMLTextAreaElement;
   const error = h("p", { class: "error", role: "alert", "data-testid": "report-error" });

@@ -63,29 +63,36 @@ export function attachControls(dropTarget: HTMLElement, options: AttachOptions):
     h("button", { type: "button", "data-testid": "file-attach", onclick: () => input.click() }, "Attach file"),
     input,
   );
+  // The thread view is re-rendered into the same element: drop the previous view's listeners.
+  dropListeners.get(dropTarget)?.abort();
+  const listening = new AbortController();
+  dropListeners.set(dropTarget, listening);
+  const signal = listening.signal;
   let depth = 0;
   dropTarget.addEventListener("dragenter", (event) => {
     if (!hasFiles(event)) return;
     event.preventDefault();
     depth += 1;
     dropTarget.classList.add("dropping");
-  });
+  }, { signal });
   dropTarget.addEventListener("dragover", (event) => {
     if (hasFiles(event)) event.preventDefault();
-  });
+  }, { signal });
   dropTarget.addEventListener("dragleave", () => {
     depth = Math.max(0, depth - 1);
     if (!depth) dropTarget.classList.remove("dropping");
-  });
+  }, { signal });
   dropTarget.addEventListener("drop", (event) => {
     if (!hasFiles(event)) return;
     event.preventDefault();
     depth = 0;
     dropTarget.classList.remove("dropping");
     for (const file of Array.from(event.dataTransfer?.files ?? [])) uploadFile(file, options, status);
-  });
+  }, { signal });
   return { button, status };
 }
+
+const dropListeners = new WeakMap<HTMLElement, AbortController>();
 
 function hasFiles(event: DragEvent): boolean {
   return Array.from(event.dataTransfer?.types ?? []).includes("Files");
@@ -101,7 +108,7 @@ export function uploadFile(file: File, options: AttachOptions, status: HTMLEleme
     row.classList.add("error");
     row.setAttribute("role", "alert");
     bar.remove();
-    label.textContent = `${file.name} was not shared. ${message}`;
+    label.textContent = message.includes(file.name) ? message : `${file.name} was not shared. ${message}`;
     row.append(h("button", { class: "link", onclick: () => row.remove() }, "Dismiss"));
   };
   if (file.size > options.maxBytes) {
@@ -149,7 +156,7 @@ export function renderFileMessage(m: Message, base: Record<string, string>, time
     h(
       "div",
       { class: "file-card", "data-testid": "file-card", "data-file-id": body.file_id },
-      h("span", { class: "file-icon", "aria-hidden": "true" }, "📄"),
+      h("span", { class: "file-icon", "aria-hidden": "true" }, fileBadge(body.name)),
       h(
         "div",
         {},
@@ -179,6 +186,13 @@ export function renderFileMessage(m: Message, base: Record<string, string>, time
       : null,
     error,
   );
+}
+
+/** A short type label for the card's icon: the name's extension ("PDF"), else "FILE". */
+export function fileBadge(name: string): string {
+  const dot = name.lastIndexOf(".");
+  const ext = dot > 0 ? name.slice(dot + 1) : "";
+  return ext && ext.length <= 4 && /^[a-z0-9]+$/i.test(ext) ? ext.toUpperCase() : "FILE";
 }
 
 /** Fetch with the bearer token and save under the file's name (downloads are logged). */
