@@ -52,6 +52,7 @@ def test_auditor_finds_reviews_verifies_plays_and_exports(browser: Any, server: 
     timeline.wait_for()
     assert "original: call me on +44 7911 123456" in timeline.inner_text()
     assert "verified" in auditor.get_by_test_id("audit-verify-status").inner_text()
+    check_page(auditor, "auditor-review")
     # recordings are collapsed behind a labelled row; opening it loads the player
     row = auditor.get_by_test_id("audit-recording-row").first
     assert "SHA-256" in row.inner_text() and "Carla Client" in row.inner_text()

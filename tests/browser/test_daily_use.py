@@ -7,12 +7,16 @@ docs/tour/."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
+from signaling.domain.messages import SYSTEM_AUTHOR, MessageKind, NewMessage
+from signaling.store.sql import SqlStore, make_engine
 from tests.browser.conftest import Server
 from tests.browser.tour import (
     PHONE,
@@ -318,3 +322,44 @@ def test_scheduler_labels_errors_and_cards_that_update(browser: Any, server: Ser
         assert "accepted" in proposal.inner_text()
         assert page.get_by_test_id("schedule-cancel").count() == 1
     check_page(freelancer, "phone-schedule-accepted")
+
+    # Ten minutes after the start the server posts the attendance (MeetingService tick); the
+    # same message is written here into the server's database, as that tick would.
+    token = token_for(server.url, "demo-freelancer", "freelancer")
+    thread_id = freelancer.evaluate("() => location.hash.replace('#thread=', '')")
+    messages = api(server.url, "GET", f"/api/threads/{thread_id}/messages", token)["messages"]
+    accepted_body = next(m["body"] for m in messages if m["body"].get("event") == "accepted")
+    post_attendance(server, thread_id, accepted_body)
+    freelancer.reload()
+    card = freelancer.locator('[data-testid="schedule-item"][data-event="attendance"]')
+    card.wait_for()
+    result = card.get_by_test_id("attendance-result").inner_text()
+    assert "Carla Client joined on time" in result and "You joined 3 min late" in result
+    assert card.get_by_role("button").count() == 0  # a result, not the buttons again
+    check_page(freelancer, "phone-attendance")
+
+
+def post_attendance(server: Server, thread_id: str, accepted: dict[str, Any]) -> None:
+    body = {
+        "event": "attendance",
+        "schedule_id": accepted["schedule_id"],
+        "slot": accepted["slot"],
+        "attendance": {
+            "demo-client": {"status": "on_time", "delay_seconds": None},
+            "demo-freelancer": {"status": "late", "delay_seconds": 185.0},
+        },
+        "summary": "Scheduled call: demo-client joined on time; demo-freelancer joined 3 min late.",
+    }
+
+    async def write() -> None:
+        engine = make_engine(f"sqlite+aiosqlite:///{server.data_dir / 'interview.sqlite3'}")
+        try:
+            await SqlStore(engine).append_message(
+                NewMessage(thread_id, SYSTEM_AUTHOR, MessageKind.SCHEDULE, body)
+            )
+        finally:
+            await engine.dispose()
+
+    # Playwright's sync API owns this thread's event loop: write from a thread of its own.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, write()).result(timeout=30)
