@@ -24,7 +24,7 @@ from signaling.policy.detect.handles import find_handles
 from signaling.policy.detect.intent import meeting_requests, off_platform
 from signaling.policy.detect.links import canonical_url, find_urls, link_findings
 from signaling.policy.detect.model import LABELS, Confidence, Finding, Spans, dedupe
-from signaling.policy.detect.phones import find_phones
+from signaling.policy.detect.phones import find_phones, warm_up_phone_metadata
 from signaling.policy.detect.views import build_views
 
 __all__ = [
@@ -44,6 +44,7 @@ class Detector:
     def __init__(self) -> None:
         # Offline: the bundled public suffix snapshot, no cache directory, no HTTP fetch.
         self._tld = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+        warm_up_phone_metadata()
 
     def scan(self, text: str, *, exempt_urls: Collection[str] = ()) -> list[Finding]:
         """Return the findings in ``text`` sorted by position.

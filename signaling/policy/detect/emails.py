@@ -53,7 +53,11 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
         obfuscated = weak_at or weak_dot or word_dot or views.text[start:end] != value
         conf = Confidence.EMAIL_OBFUSCATED if obfuscated else Confidence.EMAIL_PLAIN
         out.append(Finding("email", start, end, views.text[start:end], value, conf))
-    for m in lx.SPLIT_EMAIL_RE.finditer(views.norm.s):
+    norm = views.norm.s
+    split_candidates = (
+        lx.SPLIT_EMAIL_RE.finditer(norm) if any(p in norm for p in lx.PROVIDER_DOMAIN) else ()
+    )
+    for m in split_candidates:
         user = m.group("user")
         if not any(c in user for c in "._0123456789") and not re.search(
             r"\b(?:id|username|user)\b", m.group("conn")

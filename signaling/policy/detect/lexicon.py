@@ -8,6 +8,7 @@ that are written inline are the language-neutral core (URL and address shapes, E
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from types import MappingProxyType
@@ -95,6 +96,17 @@ NUMBER_PIECES = frozenset(
     for word in [*DIGIT_WORDS, *TWO_DIGIT_WORDS, *TENS_WORDS, *HUNDREDS_WORDS, *MULTIPLIERS]
     for piece in WORD_PIECE_RE.findall(word)
 )
+# Punctuation and digits as spaces, so str.split() yields the word pieces of a message.
+PUNCT_TO_SPACE = {c: " " for c in range(0x250) if not (chr(c).isalpha() and c not in (0xD7, 0xF7))}
+
+
+@functools.lru_cache(maxsize=1024)
+def number_piece_finder(pieces: frozenset[str]) -> re.Pattern[str]:
+    """A pattern for the start of any of these number-word pieces (the few a message has)."""
+    alternation = "|".join(sorted((re.escape(p) for p in pieces), key=len, reverse=True))
+    return re.compile(r"(?<![\w\u0900-\u097f])(?:" + alternation + r")")
+
+
 MULTIPLIER_RE = compile_fast(r"(?<!\w)(?P<rep>" + _alt(MULTIPLIERS) + r")\s+(?P<d>\d)")
 PLUS_WORD_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("plus_words")) + r")\s+(?=\d)")
 
@@ -141,6 +153,7 @@ SPACED_SHORT_RE = compile_fast(r"(?<!\S)[a-z0-9](?: [a-z0-9]){2,4}(?= \. ?[a-z])
 WORD_SLASH_RE = compile_fast(
     r"(?<=[a-z0-9_\ue001\ue002])\s+(?:" + _alt(_union("slash_words")) + r")\s+(?=[a-z0-9_+])"
 )
+UNDERSCORE_WORDS = tuple(_words(_union("underscore_words")))
 UNDERSCORE_WORD_RE = compile_fast(
     r"(?<=[a-z0-9])\s+(?:" + _alt(_union("underscore_words")) + r")\s+(?=[a-z0-9])"
 )

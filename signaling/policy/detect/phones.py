@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 import phonenumbers
+from phonenumbers import re_util
 
 from signaling.policy.detect import lexicon as lx
 from signaling.policy.detect.model import Confidence, Finding, Spans, Views
@@ -188,6 +189,19 @@ def _date_run(text: str, n_digits: int) -> bool:
         if (ymd or dmy) and sum(c.isdigit() for c in m.group()) >= n_digits - 4:
             return True
     return False
+
+
+def warm_up_phone_metadata() -> None:
+    """Load libphonenumber's metadata for every region tried, once, and keep its compiled
+    patterns (more regions than the re module's own cache holds would recompile them on
+    every number): the first long message then costs what every other one does."""
+    enable = getattr(re_util, "enable_pattern_cache", None)
+    if enable is not None:
+        enable()
+    for region in lx.PHONE_REGIONS:
+        example = phonenumbers.example_number(region)
+        if example is not None:
+            phonenumbers.is_valid_number(example)
 
 
 def _placeholder(digits: str) -> bool:

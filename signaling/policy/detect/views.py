@@ -31,7 +31,7 @@ def _deobfuscate(norm: View) -> View:
         deob = deob.sub(lx.QUOTED_JOIN_RE, lambda m: "")
     if lx.SPACED_RUN_RE.search(deob.s):
         deob = deob.sub(lx.SPACED_RUN_RE, lambda m: m.group().replace(" ", ""))
-    if lx.SPACED_SHORT_RE.search(deob.s):
+    if " ." in deob.s and lx.SPACED_SHORT_RE.search(deob.s):
         deob = deob.sub(lx.SPACED_SHORT_RE, lambda m: m.group().replace(" ", ""))
     if any(c in deob.s for c in "[({<"):
         deob = deob.sub(lx.BRACKET_AT_RE, lambda m: "@")
@@ -39,7 +39,11 @@ def _deobfuscate(norm: View) -> View:
     deob = deob.sub(lx.WORD_AT_DOT_RE, _spoken_symbol)
     if lx.WORD_DOT in deob.s or lx.WEAK_DOT in deob.s:
         deob = deob.sub(lx.WORD_SLASH_RE, lambda m: "/")
-    if "_" not in deob.s and lx.UNDERSCORE_WORD_RE.search(deob.s):
+    if (
+        "_" not in deob.s
+        and any(w in deob.s for w in lx.UNDERSCORE_WORDS)
+        and lx.UNDERSCORE_WORD_RE.search(deob.s)
+    ):
         deob = deob.sub(lx.UNDERSCORE_WORD_RE, lambda m: "_")
     return deob
 
@@ -61,7 +65,11 @@ def _digit_view(norm: View) -> View:
     # Phones need seven digits: skip the rewrite when the digits and number words (at most
     # three digits each) cannot add up to that.
     s = norm.s
-    starts = [m.start() for m in lx.WORD_PIECE_RE.finditer(s) if m.group() in lx.NUMBER_PIECES]
+    present = lx.NUMBER_PIECES.intersection(s.translate(lx.PUNCT_TO_SPACE).split())
+    if not present:
+        return norm
+    finder = lx.number_piece_finder(frozenset(present))
+    starts = [m.start() for m in finder.finditer(s)]
     if not starts or 3 * len(starts) + sum(map(s.count, "0123456789")) < 7:
         return norm
     digits = norm.sub(lx.NUMBER_WORD_RE, _number_word, _number_words_at(s, starts))
