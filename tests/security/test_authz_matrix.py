@@ -72,10 +72,11 @@ class World:
     proposal: str
     case: str
     call: str
+    file: str
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return (self.thread, self.schedule, self.case, self.call, SECRET_TEXT)
+        return (self.thread, self.schedule, self.case, self.call, self.file, SECRET_TEXT)
 
 
 def _slot(hours: float) -> dict[str, Any]:
@@ -122,6 +123,7 @@ def rest_queries(w: World) -> dict[str, dict[str, str]]:
         "AccessQuery": {},
         "InclusionQuery": {"index": "1"},
         "ConsistencyQuery": {"first": "1", "second": "1"},
+        "UploadQuery": {"name": "matrix.txt"},
     }
 
 
@@ -159,6 +161,7 @@ def fill_path(path: str, w: World) -> str:
         "schedule_id": w.schedule,
         "case_id": w.case,
         "key": f"{w.call}-c1.webm",
+        "file_id": w.file,
         "fmt": "csv",
     }
     return _PARAM.sub(lambda m: values[m[1]], path)
@@ -210,6 +213,13 @@ async def build_world(harness: Harness) -> tuple[World, list[Any]]:
         f"/api/threads/{tid}/reports", json={"reason": "matrix"}, headers=harness.headers("c1")
     )
     assert report.status == 201, await report.text()
+    uploaded = await harness.client.post(
+        f"/api/threads/{tid}/files",
+        params={"name": "brief.txt"},
+        data=b"a brief",
+        headers=harness.headers("c1"),
+    )
+    assert uploaded.status == 201, await uploaded.text()
     client = await harness.socket("c1", "client")
     freelancer = await harness.socket("f1", "freelancer")
     for sio in (client, freelancer):
@@ -222,6 +232,7 @@ async def build_world(harness: Harness) -> tuple[World, list[Any]]:
         proposal=schedule["proposal"]["proposal_id"],
         case=(await report.json())["case_id"],
         call=ack["call"]["call_id"],
+        file=(await uploaded.json())["body"]["file_id"],
     )
     return world, [client, freelancer]
 
