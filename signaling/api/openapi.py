@@ -528,6 +528,7 @@ RESPONSES: dict[str, Responses] = {
     "list_events": _ok("EventPage"),
     "list_dead_letters": _ok("DeadLetterPage"),
     "replay_dead_letters": _ok("ReplayResult"),
+    "replay_all_dead_letters": _ok("ReplayResult"),
     "export_bundle": Responses({200: _bytes("application/zip")}, headers={200: _DOWNLOAD}),
     "export_thread_bundle": Responses({200: _bytes("application/zip")}, headers={200: _DOWNLOAD}),
     "list_auditors": _ok("AuditorList"),
