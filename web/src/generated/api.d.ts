@@ -749,8 +749,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Deliver dead letters again (admins and the backend) */
+        /** Deliver the listed dead letters again (admins and the backend) */
         post: operations["replay_dead_letters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/dead-letters/replay-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deliver every dead letter again (admins and the backend) */
+        post: operations["replay_all_dead_letters"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1157,19 +1174,11 @@ export interface components {
         };
         /**
          * ReplayDeadLetters
-         * @description Which dead letters to deliver again: the listed ids, or all with ``all: true``.
+         * @description Which dead letters to deliver again (``/replay-all``: every one).
          */
         ReplayDeadLetters: {
-            /**
-             * Event Ids
-             * @default null
-             */
-            event_ids?: string[] | null;
-            /**
-             * All
-             * @default false
-             */
-            all?: boolean;
+            /** Event Ids */
+            event_ids: string[];
         };
         ReplayResult: {
             replayed: number;
@@ -2981,6 +2990,33 @@ export interface operations {
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    replay_all_dead_letters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayResult"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
             422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
         };
