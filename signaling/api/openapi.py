@@ -563,7 +563,7 @@ RESPONSES: dict[str, Responses] = {
 AUTH_ERRORS = (400, 401, 403, 404, 409, 422, 429)
 PUBLIC_ERRORS = (400, 422, 429)
 _ERROR_TEXT = {
-    400: "Malformed request (not JSON, bad cursor, …)",
+    400: "Malformed request (not JSON, bad cursor, …); plain text from the HTTP parser",
     401: "Missing, expired or invalid credentials",
     403: "Authenticated, but not allowed",
     404: "No such resource, or not visible to the caller",
@@ -581,6 +581,10 @@ def _problem(status: int) -> dict[str, Any]:
         "description": _ERROR_TEXT.get(status, "Problem"),
         "content": {"application/problem+json": {"schema": ref("Problem")}},
     }
+    if status == 400:
+        # A request the HTTP parser refuses (a request line or header over 8 KiB, a bad header)
+        # never reaches the application: aiohttp answers it in plain text.
+        response["content"]["text/plain"] = {"schema": STR}
     if status == 401:
         response["headers"] = {
             "WWW-Authenticate": {

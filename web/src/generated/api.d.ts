@@ -1377,13 +1377,14 @@ export interface components {
         };
     };
     responses: {
-        /** @description Malformed request (not JSON, bad cursor, …) */
+        /** @description Malformed request (not JSON, bad cursor, …); plain text from the HTTP parser */
         Problem400: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
                 "application/problem+json": components["schemas"]["Problem"];
+                "text/plain": string;
             };
         };
         /** @description Missing, expired or invalid credentials */
