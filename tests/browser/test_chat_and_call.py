@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import Server
+from tests.browser.tour import check_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.allow_blocking]
 
@@ -67,6 +68,7 @@ def test_chat_survives_a_reload(browser: Any, server: Server) -> None:
         assert texts(page) == sent  # every message exactly once, in order
         got = seqs(page)
         assert got == list(range(1, len(got) + 1))  # gap-free
+    check_page(client, "desktop-thread")
 
 
 def test_policy_notice_is_shown_to_both(browser: Any, server: Server) -> None:
@@ -125,6 +127,7 @@ def test_video_call_between_two_browsers(browser: Any, server: Server) -> None:
     assert client.evaluate(AUDIO_ENABLED) is False
     assert client.get_by_test_id("call-mute").get_attribute("aria-pressed") == "true"
     freelancer.wait_for_function(TOLD_MUTED)
+    check_page(freelancer, "desktop-call")  # axe-core, no horizontal scroll, a screenshot
     client.get_by_test_id("call-hangup").click()
     for page in (client, freelancer):
         item = page.get_by_test_id("call-log-item")

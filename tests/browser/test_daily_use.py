@@ -363,3 +363,10 @@ def post_attendance(server: Server, thread_id: str, accepted: dict[str, Any]) ->
     # Playwright's sync API owns this thread's event loop: write from a thread of its own.
     with ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, write()).result(timeout=30)
+
+
+def test_sign_in_page_on_a_phone(browser: Any, server: Server) -> None:
+    page = browser.new_context(viewport=PHONE).new_page()
+    page.goto(server.url)
+    page.get_by_test_id("signin-client").wait_for()
+    check_page(page, "phone-sign-in")
