@@ -81,6 +81,10 @@ export class CallSession {
   audioEnabled = true;
   videoEnabled = true;
   onQuality: (q: Quality) => void = () => {};
+  /** Media liveness: false as soon as a stats sample sees no packet from the other side
+   * (a reload, a network drop), true again when packets flow. */
+  onLive: (live: boolean) => void = () => {};
+  private live = true;
   onError: (message: string) => void = () => {};
 
   constructor(
@@ -90,7 +94,7 @@ export class CallSession {
     private readonly iceServers: RTCIceServer[],
   ) {
     this.pc = this.newPeer();
-    this.statsTimer = window.setInterval(() => void this.sampleStats(), 2000);
+    this.statsTimer = window.setInterval(() => void this.sampleStats(), 1000);
   }
 
   // The server answers every offer (including a restart) with a fresh peer of its own, so a
@@ -177,9 +181,15 @@ export class CallSession {
     });
     const dLost = Math.max(0, lost - this.lastLost);
     const dReceived = Math.max(0, received - this.lastReceived);
+    const flowedBefore = this.lastReceived > 0 || !this.live;
     this.lastLost = lost;
     this.lastReceived = received;
-    this.onQuality(qualityFrom(rtt, intervalLoss(dLost, dReceived)));
+    const live = dReceived > 0 || !flowedBefore;
+    if (live !== this.live) {
+      this.live = live;
+      this.onLive(live);
+    }
+    if (live) this.onQuality(qualityFrom(rtt, intervalLoss(dLost, dReceived)));
   }
 
   close(): void {

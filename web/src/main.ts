@@ -508,6 +508,32 @@ async function joinThread(threadId: string): Promise<void> {
   if (document.visibilityState === "visible") markRead(threadId, last);
   const call = ack.call as CallState | null;
   if (call && !state.call) void onCallState(call);
+  if (call) void rejoinCall(call);
+}
+
+// A party's page that reloaded (or came back online) while its call is live joins it again:
+// the server answers the new offer with a new peer and the call goes on (same call, same record).
+let rejoining = false;
+async function rejoinCall(call: CallState): Promise<void> {
+  const me = state.me?.user_id;
+  const live = call.state === "accepted" || call.state === "connected";
+  if (!live || state.session || rejoining || (me !== call.initiator_id && me !== call.callee_id)) return;
+  rejoining = true;
+  try {
+    let local: MediaStream;
+    try {
+      local = await getLocalMedia(call.kind, state.devices);
+    } catch (error) {
+      return showCallError(mediaErrorMessage(error));
+    }
+    if (state.call?.call_id !== call.call_id || state.session) {
+      local.getTracks().forEach((t) => t.stop());
+      return;
+    }
+    await beginMedia(local);
+  } finally {
+    rejoining = false;
+  }
 }
 
 async function openThread(thread: Thread): Promise<void> {
@@ -955,6 +981,13 @@ async function beginMedia(local: MediaStream): Promise<void> {
     if (el) {
       el.textContent = `Network: ${q}`;
       el.setAttribute("data-quality", q);
+    }
+  };
+  session.onLive = (live) => {
+    const el = document.querySelector('[data-testid="call-quality"]');
+    if (el && !live) {
+      el.textContent = "Reconnecting…";
+      el.setAttribute("data-quality", "reconnecting");
     }
   };
   session.onError = showCallError;
