@@ -33,6 +33,7 @@ import {
 } from "./format";
 import { askOnFirstGesture, notifyIfHidden } from "./notify";
 import { openScheduler, renderScheduleCard, scheduleStatuses, type ScheduleHost } from "./schedule";
+import { renderThreadNav } from "./threadlist";
 
 const TOKEN_KEY = "interview.token";
 const OUTBOX_KEY = "interview.outbox";
@@ -277,50 +278,14 @@ function renderThreadList(): void {
   document.title = titleWithUnread(APP_TITLE, totalUnread());
   const nav = document.getElementById("threads");
   if (!nav || state.me?.role === "auditor" || state.me?.role === "admin") return;
-  clear(nav);
-  nav.append(h("h2", { class: "nav-title" }, "Threads"));
-  if (!state.threads.length) nav.append(h("p", { class: "muted empty" }, "No threads yet. They appear here when a client invites you or you invite a freelancer."));
-  const list = h("ul", { class: "thread-items" });
-  for (const t of orderedThreads()) {
-    const activity = state.activity.get(t.id);
-    const unread = activity?.unread ?? 0;
-    const preview = activity?.preview
-      ? `${activity.previewAuthor && activity.previewAuthor !== "system" ? `${nameOf(activity.previewAuthor)}: ` : ""}${activity.preview}`
-      : "No messages yet";
-    const active = state.thread?.id === t.id;
-    list.append(
-      h(
-        "li",
-        {},
-        h(
-          "button",
-          {
-            class: `thread-item${active ? " active" : ""}${unread ? " has-unread" : ""}`,
-            "data-testid": "thread-item",
-            "data-thread-id": t.id,
-            "aria-current": active ? "true" : undefined,
-            onclick: () => void openThread(t),
-          },
-          h(
-            "span",
-            { class: "line" },
-            h("span", { class: "title" }, t.job_title),
-            activity?.lastAt ? h("time", { datetime: activity.lastAt }, formatTime(activity.lastAt)) : null,
-          ),
-          h("span", { class: "sub" }, `${nameOf(otherParty(t))} · ${t.stage}`),
-          h(
-            "span",
-            { class: "line" },
-            h("span", { class: "preview", "data-testid": "thread-preview" }, preview),
-            unread
-              ? h("span", { class: "unread", "data-testid": "thread-unread", "aria-label": `${unread} unread` }, String(unread))
-              : null,
-          ),
-        ),
-      ),
-    );
-  }
-  nav.append(list);
+  renderThreadNav(nav, {
+    threads: orderedThreads(),
+    activity: state.activity,
+    activeId: state.thread?.id,
+    nameOf,
+    otherParty,
+    open: (t) => void openThread(t),
+  });
 }
 
 // ------------------------------------------------------------------------- socket
@@ -543,6 +508,8 @@ async function openThread(thread: Thread): Promise<void> {
   state.rendered.clear();
   document.body.classList.add("thread-open");
   window.history.replaceState(null, "", `#thread=${thread.id}`);
+  const activity = state.activity.get(thread.id);
+  if (activity && document.visibilityState === "visible") activity.unread = 0; // marked read once joined
   renderThreadList();
   renderThreadView();
   void refreshThread(thread.id).catch(() => undefined); // the stage may have moved meanwhile
@@ -646,7 +613,7 @@ function renderThreadView(): void {
     h("div", { id: "dialog-area" }),
     h("div", { id: "device-area" }),
     h("div", { id: "call-area" }),
-    h("ol", { class: "messages", "data-testid": "message-list", id: "messages", "aria-label": "Messages", tabindex: "0" }),
+    h("ol", { class: "messages", "data-testid": "message-list", id: "messages", "aria-label": "Messages", "aria-live": "polite", tabindex: "0" }),
     h("p", { class: "typing", id: "typing", "data-testid": "typing", "aria-live": "polite" }),
     warning,
     attach.status,
