@@ -16,7 +16,7 @@ from signaling.api import models as m
 from signaling.api.access import note_access
 from signaling.api.rest import Route, json_response, parse_query, principal, remember
 from signaling.errors import NotFound
-from signaling.files import FileService
+from signaling.files import NAME_MAX, FileService
 
 FILES: web.AppKey[FileService] = web.AppKey("files", FileService)
 CHUNK = 256 * 1024
@@ -25,7 +25,7 @@ CHUNK = 256 * 1024
 class UploadQuery(m.Strict):
     """The file's name (its content type is sniffed from the bytes, never from the name)."""
 
-    name: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX)]
 
 
 async def upload_file(request: web.Request) -> web.Response:

@@ -243,6 +243,8 @@ class UpdateCase(Strict):
     """At least one of the fields; without ``note`` the case history says what changed.
     ``assignee_id``: an auditor's id, or null to unassign (absent: unchanged)."""
 
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
     status: Literal["open", "reviewing", "resolved"] | None = None
     note: Annotated[str, StringConstraints(min_length=1, max_length=5000)] | None = None
     legal_hold: bool | None = None

@@ -32,6 +32,11 @@ SEMANTIC: dict[str, str] = {
     "bad_range": "'from' before 'to'; proof sizes within the log",
     "policy_blocked": "the contact policy blocked the text",
     "entry_not_found": "an audit entry at that index",
+    "file_name_invalid": "a file name with a visible last path component",
+    "file_empty": "a file has at least one byte",
+    "file_executable": "a file that is not an executable or a script",
+    "file_unscannable": "before a contract, a document the contact guard can read",
+    "bad_assignee": "a case is assigned to a known auditor or admin",
 }
 # A few rules share the generic code; they are matched by their exact text.
 SEMANTIC_DETAILS = (
