@@ -13,6 +13,19 @@ so test peers and other sessions in the same process are unaffected):
   so PLI/FIR from the far end reach us and can be relayed upstream;
 * :func:`request_keyframe` sends a PLI from a receiver towards its publisher.
 
+The raw-RTP forwarder (``INTERVIEW_MEDIA_FORWARDER=rtp``) needs four more, also per instance:
+
+* :func:`install_packet_tap` shadows a receiver's ``_handle_rtp_packet``: each decrypted,
+  parsed RTP packet (RTX unwrapped) goes to a callback; only the RTCP receiver statistics
+  (for receiver reports) are kept. Remote bitrate estimation, the NACK generator, the jitter
+  buffer and depayloading are skipped, except while ``wants_frames()`` says frames are
+  needed (recording), when aiortc's own handler also runs and feeds the frame tap;
+* :class:`RtpOutput` sends a rewritten packet through a sender's DTLS transport
+  (``_send_rtp``: SRTP protect) with the sender's SSRC, payload type and mid;
+* :func:`intercept_nacks` hands NACKs from the far end of a sender to a callback;
+* :func:`request_retransmission` sends a NACK from a receiver towards its publisher, and
+  :func:`set_sender_report` keeps a sender's RTCP sender reports true to what was forwarded.
+
 :func:`check_internals` lists what is missing when aiortc changes underneath; the tests in
 ``tests/media/test_aiortc_tap.py`` fail loudly with those messages.
 """
@@ -22,12 +35,16 @@ from __future__ import annotations
 import inspect
 import logging
 import queue
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiortc import RTCRtpReceiver, RTCRtpSender
+from aiortc import RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver
+from aiortc.codecs import is_rtx
 from aiortc.jitterbuffer import JitterFrame
+from aiortc.rtcdtlstransport import RTCDtlsTransport
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+from aiortc.rtcrtpreceiver import StreamStatistics
+from aiortc.rtp import RTCP_RTPFB_NACK, RtcpRtpfbPacket, RtpPacket, unwrap_rtx
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +56,22 @@ _RECEIVER_STARTED = "_RTCRtpReceiver__started"
 _SEND_KEYFRAME = "_send_keyframe"
 _SEND_PLI = "_send_rtcp_pli"
 _TAPPED = "_interview_frame_tap"
+_PACKET_TAPPED = "_interview_packet_tap"
+_HANDLE_RTP = "_handle_rtp_packet"
+_HANDLE_RTCP = "_handle_rtcp_packet"
+_RECEIVER_CODECS = "_RTCRtpReceiver__codecs"
+_RECEIVER_RTX_SSRC = "_RTCRtpReceiver__rtx_ssrc"
+_RECEIVER_STREAMS = "_RTCRtpReceiver__remote_streams"
+_SEND_NACK = "_send_rtcp_nack"
+_SENDER_REPORT = (
+    "_RTCRtpSender__ntp_timestamp",
+    "_RTCRtpSender__rtp_timestamp",
+    "_RTCRtpSender__packet_count",
+    "_RTCRtpSender__octet_count",
+)
+
+#: ``callback(codec, packet)`` for each RTP packet (RTX already unwrapped); awaited.
+PacketCallback = Callable[[RTCRtpCodecParameters, RtpPacket], Awaitable[None]]
 
 
 class _TapQueue(queue.Queue[Any]):
@@ -102,6 +135,126 @@ async def request_keyframe(receiver: RTCRtpReceiver, media_ssrc: int) -> None:
     await getattr(receiver, _SEND_PLI)(media_ssrc)
 
 
+def install_packet_tap(
+    receiver: RTCRtpReceiver, on_packet: PacketCallback, wants_frames: Callable[[], bool]
+) -> None:
+    """Hand each RTP packet of ``receiver`` to ``on_packet`` instead of aiortc's frame path.
+
+    While ``wants_frames()`` is true (a recording is running) aiortc's own handler runs too,
+    after forwarding, so the frame tap (see :func:`install_frame_tap`) still gets complete
+    frames. Otherwise only the RTCP statistics are kept. Call before the receiver starts.
+    """
+    if getattr(receiver, _PACKET_TAPPED, False):
+        return
+    if getattr(receiver, _RECEIVER_STARTED):
+        raise RuntimeError("install_packet_tap must run before the receiver is started")
+    original = getattr(receiver, _HANDLE_RTP)
+    # Filled in place by receive() once the connection is up.
+    codecs: dict[int, RTCRtpCodecParameters] = getattr(receiver, _RECEIVER_CODECS)
+    rtx_ssrc: dict[int, int] = getattr(receiver, _RECEIVER_RTX_SSRC)
+    streams: dict[int, StreamStatistics] = getattr(receiver, _RECEIVER_STREAMS)
+
+    async def handle_rtp_packet(packet: RtpPacket, arrival_time_ms: int) -> None:
+        codec = codecs.get(packet.payload_type)
+        if codec is None or not receiver._enabled:
+            return
+        frames = wants_frames()
+        if not frames:
+            stream = streams.get(packet.ssrc)
+            if stream is None:
+                stream = streams[packet.ssrc] = StreamStatistics(codec.clockRate)
+            stream.add(packet)
+        forwarded = packet
+        if is_rtx(codec):
+            apt = codec.parameters.get("apt")
+            original_ssrc = rtx_ssrc.get(packet.ssrc)
+            if (
+                original_ssrc is None
+                or len(packet.payload) < 2
+                or not isinstance(apt, int)
+                or apt not in codecs
+            ):
+                return
+            forwarded = unwrap_rtx(packet, payload_type=apt, ssrc=original_ssrc)
+            codec = codecs[apt]
+        try:
+            await on_packet(codec, forwarded)
+        except Exception:
+            logger.exception("packet tap callback failed")
+        if frames:
+            await original(packet, arrival_time_ms)
+
+    setattr(receiver, _HANDLE_RTP, handle_rtp_packet)
+    setattr(receiver, _PACKET_TAPPED, True)
+
+
+async def request_retransmission(
+    receiver: RTCRtpReceiver, media_ssrc: int, lost: list[int]
+) -> None:
+    """Send an RTCP NACK for ``lost`` sequence numbers to the publisher of ``receiver``."""
+    await getattr(receiver, _SEND_NACK)(media_ssrc, lost)
+
+
+def intercept_nacks(sender: RTCRtpSender, on_nack: Callable[[list[int]], Awaitable[None]]) -> None:
+    """Give NACKs from the far end of ``sender`` to ``on_nack``; other RTCP goes to aiortc.
+
+    aiortc answers a NACK from its own send history, which the forwarder never fills.
+    """
+    original = getattr(sender, _HANDLE_RTCP)
+
+    async def handle_rtcp_packet(packet: Any) -> None:
+        if isinstance(packet, RtcpRtpfbPacket) and packet.fmt == RTCP_RTPFB_NACK:
+            await on_nack(list(packet.lost))
+            return
+        await original(packet)
+
+    setattr(sender, _HANDLE_RTCP, handle_rtcp_packet)
+
+
+def set_sender_report(
+    sender: RTCRtpSender, ntp_time: int, rtp_timestamp: int, packets: int, octets: int
+) -> None:
+    """What ``sender``'s next RTCP sender report says: an NTP/RTP time pair and counts."""
+    for name, value in zip(_SENDER_REPORT, (ntp_time, rtp_timestamp, packets, octets), strict=True):
+        setattr(sender, name, value)
+
+
+def sender_ssrc(sender: RTCRtpSender) -> int:
+    """The SSRC ``sender`` announced in SDP and uses in its RTCP."""
+    return int(sender._ssrc)
+
+
+def negotiated_payload_type(transceiver: RTCRtpTransceiver) -> int | None:
+    """The payload type of the transceiver's first negotiated (primary) codec."""
+    codecs: list[RTCRtpCodecParameters] = transceiver._codecs
+    for codec in codecs:
+        if not is_rtx(codec):
+            return codec.payloadType
+    return None
+
+
+class RtpOutput:
+    """Serializes a packet with a sender's header extension ids and sends it encrypted."""
+
+    __slots__ = ("_sender",)
+
+    def __init__(self, sender: RTCRtpSender) -> None:
+        self._sender = sender
+
+    def ready(self) -> bool:
+        """Whether the sender's DTLS transport is up (SRTP keys negotiated)."""
+        return bool(self._sender.transport.state == "connected")
+
+    def serialize(self, packet: RtpPacket) -> bytes:
+        transport: RTCDtlsTransport = self._sender.transport
+        return packet.serialize(transport._rtp_header_extensions_map)
+
+    async def send(self, data: bytes) -> None:
+        """SRTP-protect and send ``data``; raises ConnectionError when not connected."""
+        transport: RTCDtlsTransport = self._sender.transport
+        await transport._send_rtp(data)
+
+
 def check_internals() -> list[str]:
     """Problems with the aiortc internals this module relies on; empty when all is well."""
     problems: list[str] = []
@@ -134,6 +287,44 @@ def check_internals() -> list[str]:
         problems.append(
             "RTCRtpSender._handle_rtcp_packet no longer calls self._send_keyframe() on PLI/FIR"
         )
+    problems.extend(_check_packet_internals(receiver))
+    return problems
+
+
+def _check_packet_internals(receiver: RTCRtpReceiver) -> list[str]:
+    """The internals of the raw-RTP forwarder (see :func:`install_packet_tap`)."""
+    problems: list[str] = []
+    for name in (_RECEIVER_CODECS, _RECEIVER_RTX_SSRC, _RECEIVER_STREAMS):
+        if not isinstance(getattr(receiver, name, None), dict):
+            problems.append(f"RTCRtpReceiver.{name} missing or not a dict (packet tap)")
+    handle = getattr(RTCRtpReceiver, _HANDLE_RTP, None)
+    if handle is None or list(inspect.signature(handle).parameters) != [
+        "self",
+        "packet",
+        "arrival_time_ms",
+    ]:
+        problems.append(f"RTCRtpReceiver.{_HANDLE_RTP}(self, packet, arrival_time_ms) changed")
+    dtls = inspect.getsource(RTCDtlsTransport._handle_rtp_data)
+    if "receiver._handle_rtp_packet(packet, arrival_time_ms=arrival_time_ms)" not in dtls:
+        problems.append("RTCDtlsTransport._handle_rtp_data no longer calls _handle_rtp_packet")
+    dtls_rtcp = inspect.getsource(RTCDtlsTransport._handle_rtcp_data)
+    if "recipient._handle_rtcp_packet(packet)" not in dtls_rtcp:
+        problems.append("RTCDtlsTransport._handle_rtcp_data no longer calls _handle_rtcp_packet")
+    if not inspect.iscoroutinefunction(getattr(RTCDtlsTransport, "_send_rtp", None)):
+        problems.append("RTCDtlsTransport._send_rtp (async, SRTP protect and send) is gone")
+    if "self._rtp_header_extensions_map" not in inspect.getsource(RTCDtlsTransport.__init__):
+        problems.append("RTCDtlsTransport._rtp_header_extensions_map is gone")
+    nack = getattr(RTCRtpReceiver, _SEND_NACK, None)
+    if nack is None or list(inspect.signature(nack).parameters) != ["self", "media_ssrc", "lost"]:
+        problems.append(f"RTCRtpReceiver.{_SEND_NACK}(self, media_ssrc, lost) missing or changed")
+    sender_init = inspect.getsource(RTCRtpSender.__init__)
+    for name in _SENDER_REPORT:
+        if "self." + name.replace("_RTCRtpSender", "") not in sender_init:
+            problems.append(f"RTCRtpSender.{name} (sender report state) is gone")
+    if "self._ssrc" not in sender_init:
+        problems.append("RTCRtpSender._ssrc is gone")
+    if "_codecs" not in inspect.getsource(RTCRtpTransceiver.__init__):
+        problems.append("RTCRtpTransceiver._codecs (negotiated codecs) is gone")
     return problems
 
 

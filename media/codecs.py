@@ -130,3 +130,46 @@ def _h264_nal_types(data: bytes) -> list[int]:
         types.append(data[start + 3] & 0x1F)
         start = data.find(b"\x00\x00\x01", start + 3)
     return types
+
+
+def starts_keyframe(codec: str, payload: bytes) -> bool:
+    """Whether an RTP payload is the first packet of a frame that can start decoding."""
+    if not payload:
+        return False
+    name = codec.upper()
+    if name == "VP8":
+        # RFC 7741 4.2: S bit and partition 0, then the optional extension bytes.
+        first = payload[0]
+        if not first & 0x10 or first & 0x07:
+            return False
+        offset = 1
+        if first & 0x80:
+            if len(payload) < 2:
+                return False
+            extension = payload[1]
+            offset = 2
+            if extension & 0x80:  # I: picture id, 7 or 15 bits
+                if len(payload) <= offset:
+                    return False
+                offset += 2 if payload[offset] & 0x80 else 1
+            if extension & 0x40:  # L: TL0PICIDX
+                offset += 1
+            if extension & 0x30:  # T or K: TID/Y/KEYIDX
+                offset += 1
+        return len(payload) > offset and payload[offset] & 0x01 == 0
+    if name == "H264":
+        nal = payload[0] & 0x1F
+        if nal == 24:  # STAP-A: 2-byte sizes, then NAL units
+            offset = 1
+            while offset + 2 < len(payload):
+                size = int.from_bytes(payload[offset : offset + 2], "big")
+                if payload[offset + 2] & 0x1F in _H264_KEY_NALS:
+                    return True
+                offset += 2 + size
+            return False
+        if nal == 28:  # FU-A: the start fragment carries the NAL type
+            return (
+                len(payload) > 1 and bool(payload[1] & 0x80) and payload[1] & 0x1F in _H264_KEY_NALS
+            )
+        return nal in _H264_KEY_NALS
+    return True

@@ -5,6 +5,13 @@ participant sends is reassembled by aiortc (jitter buffer, NACK, RTX), handed to
 frame tap in :mod:`media.aiortc_tap` instead of a decoder, and pushed to the other
 participants' :class:`~media.forwarding.PacketTrack` s, which aiortc re-packetizes without
 encoding. Nothing is decoded or re-encoded, so a call costs a few percent of a core.
+
+With ``forwarder="rtp"`` (``INTERVIEW_MEDIA_FORWARDER=rtp``) frames are not reassembled at
+all: each decrypted RTP packet goes from the publisher's receiver straight to the other
+participants' :class:`~media.forwarding.RtpOutStream` s, which rewrite SSRC, sequence number,
+timestamp, payload type and mid and re-encrypt it. NACKs are answered from the forwarded
+history or relayed to the publisher, PLI/FIR relayed as in frame mode. Only while a sink
+(the recorder) is attached does aiortc's frame path run as well, to give it frames.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from aiortc import (
     RTCSessionDescription,
 )
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+from aiortc.rtp import RtpPacket
 from aiortc.sdp import candidate_from_sdp
 
 from media import aiortc_tap
@@ -41,7 +49,7 @@ from media.codecs import (
     require_audio_codec,
 )
 from media.counters import MediaCounters
-from media.forwarding import CLOCK_RATES, EncodedFrame, PacketTrack
+from media.forwarding import CLOCK_RATES, EncodedFrame, PacketTrack, RtpOutStream
 from media.stats import ParticipantStats, StreamStats
 from signaling.errors import MediaError
 from signaling.ice import IceAddressPolicy
@@ -50,6 +58,8 @@ logger = logging.getLogger(__name__)
 
 MediaEventKind = Literal["connected", "media_started", "media_stopped", "disconnected", "failed"]
 MAX_CANDIDATE_BYTES = 1024
+Forwarder = Literal["frame", "rtp"]
+FORWARDERS: tuple[Forwarder, ...] = ("frame", "rtp")
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,7 @@ class _Inbound:
     codec: str
     receiver: RTCRtpReceiver
     pts_base: int | None = None
+    ssrc: int | None = None  # rtp forwarder: the publisher's media SSRC
     sinks_started: bool = False  # video: sinks get this stream from its first keyframe on
     frames: int = 0
     bytes: int = 0
@@ -98,7 +109,7 @@ class _Outbound:
 
     kind: MediaKind
     codec: str
-    track: PacketTrack
+    track: PacketTrack | RtpOutStream
     first_at: float | None = None
 
 
@@ -137,9 +148,13 @@ class MediaSession:
         keyframe_min_interval: float = 0.25,
         stats_interval: float = 2.0,
         counters: MediaCounters | None = None,
+        forwarder: Forwarder = "frame",
     ) -> None:
         if media_timeout <= 0 or connect_timeout <= 0:
             raise ValueError("timeouts must be positive")
+        if forwarder not in FORWARDERS:
+            raise ValueError(f"forwarder must be one of {FORWARDERS}")
+        self.forwarder: Forwarder = forwarder
         self.call_id = call_id
         self._ice_servers = [_ice_server(s) for s in ice_servers]
         # Remote candidates the peers may send ICE checks to; default: global unicast only.
@@ -275,9 +290,14 @@ class MediaSession:
         if enabled and not self._forwarding:
             # Subscribers missed frames: restart their video at a keyframe.
             for peer in self._peers.values():
-                out = peer.outbound.get("video")
-                if out is not None:
-                    out.track.waiting_keyframe = True
+                for stream in peer.outbound.values():
+                    if isinstance(stream.track, RtpOutStream):
+                        stream.track.restart()  # continue without a sequence gap
+                video = peer.outbound.get("video")
+                if video is not None:
+                    video.track.waiting_keyframe = True
+                    if isinstance(video.track, RtpOutStream):
+                        self._subscriber_needs_keyframe(peer, "resume")
         self._forwarding = enabled
 
     @property
@@ -417,6 +437,9 @@ class MediaSession:
             self._on_frame(peer, inbound, data, timestamp)
 
         aiortc_tap.install_frame_tap(transceiver.receiver, on_frame)
+        if self.forwarder == "rtp":
+            self._wire_rtp(peer, inbound, transceiver)
+            return
         track = PacketTrack(kind, lambda reason: self._subscriber_needs_keyframe(peer, reason))
         transceiver.sender.replaceTrack(track)
         peer.outbound[kind] = _Outbound(kind=kind, codec=codec, track=track)
@@ -425,7 +448,104 @@ class MediaSession:
                 transceiver.sender, lambda: self._subscriber_needs_keyframe(peer, "pli")
             )
 
+    def _wire_rtp(self, peer: _Peer, inbound: _Inbound, transceiver: RTCRtpTransceiver) -> None:
+        """Packet tap on the receiver, an :class:`RtpOutStream` on the sender."""
+        kind = inbound.kind
+        sender = transceiver.sender
+
+        async def on_packet(_codec: RTCRtpCodecParameters, packet: RtpPacket) -> None:
+            await self._on_rtp(peer, inbound, packet)
+
+        aiortc_tap.install_packet_tap(
+            transceiver.receiver, on_packet, lambda: bool(self._sinks) and self._forwarding
+        )
+        payload_type = aiortc_tap.negotiated_payload_type(transceiver)
+        if payload_type is None:  # pragma: no cover - the plan always negotiates a codec
+            raise MediaError("no codec negotiated", code="bad_sdp")
+
+        def report(ntp: int, timestamp: int, packets: int, octets: int) -> None:
+            aiortc_tap.set_sender_report(sender, ntp, timestamp, packets, octets)
+
+        stream = RtpOutStream(
+            kind,
+            aiortc_tap.RtpOutput(sender),
+            codec=inbound.codec,
+            on_need_keyframe=lambda reason: self._subscriber_needs_keyframe(peer, reason),
+            ssrc=aiortc_tap.sender_ssrc(sender),
+            payload_type=payload_type,
+            mid=transceiver.mid,
+            report=report,
+        )
+        sender.replaceTrack(stream)
+        peer.outbound[kind] = _Outbound(kind=kind, codec=inbound.codec, track=stream)
+
+        async def on_nack(lost: list[int]) -> None:
+            await self._on_nack(peer, kind, stream, lost)
+
+        aiortc_tap.intercept_nacks(sender, on_nack)
+        if kind == "video":
+            aiortc_tap.intercept_keyframe_requests(
+                sender, lambda: self._subscriber_needs_keyframe(peer, "pli")
+            )
+
     # ------------------------------------------------------------------ hot path
+    async def _on_rtp(self, peer: _Peer, inbound: _Inbound, packet: RtpPacket) -> None:
+        """One RTP packet from ``peer`` (rtp forwarder; runs on the loop, must stay cheap)."""
+        if peer.retired:
+            return
+        now = time.monotonic()
+        kind = inbound.kind
+        inbound.ssrc = packet.ssrc
+        if inbound.first_at is None:
+            inbound.first_at = now
+        if packet.marker or kind == "audio":
+            inbound.frames += 1
+        size = len(packet.payload)
+        inbound.bytes += size
+        inbound.last_at = now
+        peer.last_media_at = now
+        if peer.lost and peer.connection_state == "connected":
+            peer.lost = False
+            self._emit("media_started", peer.participant_id, "media resumed")
+        if not self._forwarding:
+            self.frames_held[kind] += 1
+            return
+        if peer.media_started_at is None:
+            peer.media_started_at = now
+            self._emit("media_started", peer.participant_id, kind)
+        frame_end = packet.marker or kind == "audio"
+        for other in list(self._peers.values()):
+            if other is peer:
+                continue
+            out = other.outbound.get(kind)
+            if out is None or out.codec != inbound.codec:
+                continue
+            stream = out.track
+            if not isinstance(stream, RtpOutStream):
+                continue
+            if out.first_at is None:
+                out.first_at = now
+            await stream.forward(inbound, packet)
+            self.bytes_forwarded[kind] += size
+            self.node_counters.bytes_forwarded[kind] += size
+            if frame_end:
+                self.frames_forwarded[kind] += 1
+                self.node_counters.frames_forwarded[kind] += 1
+
+    async def _on_nack(
+        self, subscriber: _Peer, kind: MediaKind, stream: RtpOutStream, lost: list[int]
+    ) -> None:
+        """Resend what ``stream`` still holds; ask the publisher for the rest."""
+        missing = await stream.retransmit(lost)
+        if not missing or subscriber.retired:
+            return
+        for publisher in self._peers.values():
+            inbound = publisher.inbound.get(kind)
+            if publisher is subscriber or inbound is None or inbound.ssrc is None:
+                continue
+            upstream = sorted({stream.upstream_sequence(seq) for seq in missing})
+            await aiortc_tap.request_retransmission(inbound.receiver, inbound.ssrc, upstream)
+
     def _on_frame(self, peer: _Peer, inbound: _Inbound, data: bytes, timestamp: int) -> None:
         """One complete encoded frame from ``peer`` (runs on the loop, must stay cheap)."""
         if peer.retired:
@@ -436,15 +556,20 @@ class MediaSession:
         if inbound.pts_base is None:
             inbound.pts_base = int((now - self._epoch) * clock) - timestamp
             inbound.first_at = now
-        inbound.frames += 1
-        inbound.bytes += len(data)
-        inbound.last_at = now
-        peer.last_media_at = now
-        if peer.lost and peer.connection_state == "connected":
-            peer.lost = False
-            self._emit("media_started", peer.participant_id, "media resumed")
+        if self.forwarder == "frame":
+            inbound.frames += 1
+            inbound.bytes += len(data)
+            inbound.last_at = now
+            peer.last_media_at = now
+            if peer.lost and peer.connection_state == "connected":
+                peer.lost = False
+                self._emit("media_started", peer.participant_id, "media resumed")
         if not self._forwarding:
             self.frames_held[kind] += 1
+            return
+        if self.forwarder == "rtp":
+            # The packets were forwarded already; frames are made only for the sinks.
+            self._feed_sinks(peer, inbound, data, inbound.pts_base + timestamp)
             return
         if peer.media_started_at is None:
             peer.media_started_at = now
@@ -458,7 +583,7 @@ class MediaSession:
             if other is peer:
                 continue
             out = other.outbound.get(kind)
-            if out is None or out.codec != inbound.codec:
+            if out is None or out.codec != inbound.codec or isinstance(out.track, RtpOutStream):
                 continue
             if out.first_at is None:
                 out.first_at = now
@@ -467,14 +592,24 @@ class MediaSession:
             self.bytes_forwarded[kind] += len(data)
             self.node_counters.frames_forwarded[kind] += 1
             self.node_counters.bytes_forwarded[kind] += len(data)
+        self._feed_sinks(peer, inbound, data, frame.pts, frame.keyframe)
+
+    def _feed_sinks(
+        self, peer: _Peer, inbound: _Inbound, data: bytes, pts: int, keyframe: bool | None = None
+    ) -> None:
+        """Give every sink one encoded frame (video from a keyframe on)."""
         if not self._sinks:
             return
-        if not frame.keyframe and not inbound.sinks_started:
+        kind = inbound.kind
+        if keyframe is None:
+            keyframe = kind == "audio" or is_keyframe(inbound.codec, data)
+        if not keyframe and not inbound.sinks_started:
             # A new video stream (first publisher, or a reconnect's new peer) reaches the
             # sinks from a keyframe on, and we ask for one rather than wait for it.
             self._request_keyframe(peer, "sink_start")
             return
         inbound.sinks_started = True
+        frame = EncodedFrame(data=data, pts=pts, keyframe=keyframe)
         for sink in self._sinks:
             try:
                 sink.on_packet(peer.participant_id, kind, frame.to_packet(kind))
@@ -512,6 +647,9 @@ class MediaSession:
         if inbound is None or publisher.retired:
             return
         publisher.last_keyframe_request = time.monotonic()
+        if inbound.ssrc is not None:  # rtp forwarder: it knows the publisher's SSRC
+            await aiortc_tap.request_keyframe(inbound.receiver, inbound.ssrc)
+            return
         for source in inbound.receiver.getSynchronizationSources():
             await aiortc_tap.request_keyframe(inbound.receiver, source.source)
 

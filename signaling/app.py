@@ -218,7 +218,12 @@ def media_session_factory(
         # /api/ice-servers. An empty list also keeps aiortc from using a public default.
         # Remote candidates outside global unicast are dropped unless allowed (dev: all).
         session: MediaSessionPort = MediaSession(
-            call_id, ice_servers=(), ice_policy=ice_policy, on_event=on_event, counters=counters
+            call_id,
+            ice_servers=(),
+            ice_policy=ice_policy,
+            on_event=on_event,
+            counters=counters,
+            forwarder=settings.media_forwarder,
         )
         return session
 

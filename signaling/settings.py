@@ -24,6 +24,7 @@ KNOWN_PUBLIC_SECRETS = frozenset({"dev-insecure-secret-change-me-0123456789"})
 
 PolicyActionName = Literal["block", "redact", "warn"]
 RecordingPolicyName = Literal["off", "optional", "required"]
+MediaForwarderName = Literal["frame", "rtp"]
 
 T = TypeVar("T")
 
@@ -87,6 +88,9 @@ class Settings:
     turn_ttl_seconds: int = 3600
     # CIDRs the media peers may send ICE checks to beyond global unicast (dev mode: all)
     ice_allowed_networks: tuple[str, ...] = ()
+    # How the media relay forwards: "frame" (aiortc reassembles frames, re-packetizes) or
+    # "rtp" (raw RTP packets, headers rewritten; see media/session.py)
+    media_forwarder: MediaForwarderName = "frame"
     recording: RecordingPolicyName = "optional"
     recording_retention_days: int = 90
     recording_parties_can_download: bool = False
@@ -358,5 +362,6 @@ _CASTERS: dict[str, Callable[[str], Any]] = {
     "Literal['HS256', 'RS256']": _choice("HS256", "RS256"),
     "PolicyActionName": _choice("block", "redact", "warn"),
     "RecordingPolicyName": _choice("off", "optional", "required"),
+    "MediaForwarderName": _choice("frame", "rtp"),
     "Literal['text', 'json']": _choice("text", "json"),
 }

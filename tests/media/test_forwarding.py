@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from media.forwarding import MAX_QUEUED, EncodedFrame, PacketTrack
+from media.session import MediaSession
 
 
 def frame(i: int, key: bool = False) -> EncodedFrame:
@@ -46,3 +47,26 @@ async def test_audio_drops_oldest_and_recv_waits() -> None:
         track.push(frame(i, key=True))
     assert track.dropped == 3
     track.stop()
+
+
+def test_forwarder_setting_defaults_to_frame_and_names_bad_values() -> None:
+    import pytest
+
+    from signaling.errors import ConfigError
+    from signaling.settings import Settings
+
+    assert Settings.from_env({"INTERVIEW_DEV_MODE": "1"}).media_forwarder == "frame"
+    rtp = {"INTERVIEW_DEV_MODE": "1", "INTERVIEW_MEDIA_FORWARDER": "rtp"}
+    assert Settings.from_env(rtp).media_forwarder == "rtp"
+    with pytest.raises(ConfigError, match="INTERVIEW_MEDIA_FORWARDER"):
+        Settings.from_env({"INTERVIEW_DEV_MODE": "1", "INTERVIEW_MEDIA_FORWARDER": "sfu"})
+
+
+def test_app_media_sessions_use_the_configured_forwarder() -> None:
+    from signaling.app import media_session_factory
+    from signaling.settings import Settings
+
+    settings = Settings.from_env({"INTERVIEW_DEV_MODE": "1", "INTERVIEW_MEDIA_FORWARDER": "rtp"})
+    session = media_session_factory(settings)("call-1", lambda _event: None)
+    # No peer yet: nothing to close.
+    assert isinstance(session, MediaSession) and session.forwarder == "rtp"
