@@ -132,6 +132,9 @@ BRACKET_DOT_RE = compile_fast(
     r"\s*(?:\[\s*(?:" + _DOT_WORDS + r")\s*\]|\(\s*(?:" + _DOT_WORDS + r")\s*\)"
     r"|\{\s*(?:" + _DOT_WORDS + r")\s*\}|<\s*(?:" + _DOT_WORDS + r")\s*>)\s*"
 )
+# Cheap first look (it starts with the bracket, so the scan skips to brackets): is there any
+# bracketed "@" or "." word at all?
+BRACKET_HINT_RE = re.compile(r"[\[({<]\s*(?:" + _AT_WORDS + "|" + _DOT_WORDS + r")\s*[\]})>]")
 WORD_AT_RE = compile_fast(
     r"(?<=[a-z0-9_])\s+(?:" + _STRONG_AT + r"|@)\s+(?=[a-z0-9])"
     r"|(?P<weak>(?<=[a-z0-9_])\s+(?:" + _WEAK_AT + r")\s+(?=[a-z0-9]))"

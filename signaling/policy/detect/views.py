@@ -33,7 +33,7 @@ def _deobfuscate(norm: View) -> View:
         deob = deob.sub(lx.SPACED_RUN_RE, lambda m: m.group().replace(" ", ""))
     if " ." in deob.s and lx.SPACED_SHORT_RE.search(deob.s):
         deob = deob.sub(lx.SPACED_SHORT_RE, lambda m: m.group().replace(" ", ""))
-    if any(c in deob.s for c in "[({<"):
+    if any(c in deob.s for c in "[({<") and lx.BRACKET_HINT_RE.search(deob.s):
         deob = deob.sub(lx.BRACKET_AT_RE, lambda m: "@")
         deob = deob.sub(lx.BRACKET_DOT_RE, lambda m: ".")
     deob = deob.sub(lx.WORD_AT_DOT_RE, _spoken_symbol)
