@@ -387,6 +387,12 @@ class CallService:
         if restart:
             self._count_restart(active, who.user_id)
         async with active.lock:
+            # A second offer from a party already in a connected call is a rejoin (reload,
+            # reopened tab, ICE restart): the record counts it as an interruption.
+            if active.call.presence_of(who.user_id).joined_at is not None:
+                rejoin, note = active.call.interrupted(who.user_id, self.clock())
+                if note is not None:
+                    await self._apply(active, rejoin, note)
             call, event = active.call.joined(who.user_id, self.clock())
             media = self._media(active)
             answer = await media.negotiate(who.user_id, sdp)
@@ -556,10 +562,16 @@ class CallService:
             if kind == "media_started":
                 call, event = active.call.media_started(user_id, now)
                 await self._apply(active, call, event)
+                call, back = active.call.resumed(user_id, now)
+                if back is not None:
+                    await self._apply(active, call, back)
                 if call.state is CallState.CONNECTED and event is not None and call.pre_contract:
                     _ = self._spawn(active, self._consultation_timer(call_id))
             elif kind in {"disconnected", "failed", "media_stopped"}:
                 active.call = active.call.media_seen(user_id, now)
+                call, gone = active.call.interrupted(user_id, now)
+                if gone is not None:
+                    await self._apply(active, call, gone)
                 if user_id not in active.lost_timers:
                     reason = EndReason.FAILED if kind == "failed" else EndReason.PEER_LOST
                     task = self._spawn(None, self._lost_timer(call_id, user_id, reason))

@@ -45,6 +45,19 @@ LIVE = frozenset({CallState.ACCEPTED, CallState.CONNECTED})
 
 
 @dataclass(frozen=True)
+class Interruption:
+    """A stretch without a party's media in a connected call."""
+
+    user_id: str
+    started_at: datetime
+    ended_at: datetime | None = None
+
+    def seconds(self, until: datetime | None) -> float:
+        end = self.ended_at or until
+        return 0.0 if end is None else max(0.0, (end - self.started_at).total_seconds())
+
+
+@dataclass(frozen=True)
 class Presence:
     """One party's presence in the call, as observed by the server."""
 
@@ -95,6 +108,8 @@ class Call:
     # Parties who said no to recording (declined the other's request, or withdrew); cleared
     # when they consent. Both parties see it, so a request does not wait on a silent "no".
     declined: frozenset[str] = frozenset()
+    # Times a connected party's media stopped (reload, network drop, ICE restart) and resumed.
+    interruptions: tuple[Interruption, ...] = ()
 
     def __post_init__(self) -> None:
         if self.initiator_id == self.callee_id:
@@ -291,6 +306,35 @@ class Call:
         call = replace(self, declined=self.declined | {user_id})
         return call, call._event("call.consent_declined", user_id, at=_iso(now))
 
+    def interrupted(self, user_id: str, now: datetime) -> tuple[Call, CallEvent | None]:
+        """A connected party's media stopped, or it joins again (reload, ICE restart)."""
+        self._require_party(user_id)
+        if self.state is not CallState.CONNECTED:
+            return self, None
+        if any(i.user_id == user_id and i.ended_at is None for i in self.interruptions):
+            return self, None
+        call = replace(self, interruptions=(*self.interruptions, Interruption(user_id, now)))
+        return call, call._event("call.interrupted", user_id, at=_iso(now))
+
+    def resumed(self, user_id: str, now: datetime) -> tuple[Call, CallEvent | None]:
+        """Media from ``user_id`` flows again after an interruption."""
+        if self.is_final:
+            return self, None
+        items = list(self.interruptions)
+        for k, item in enumerate(items):
+            if item.user_id == user_id and item.ended_at is None:
+                items[k] = replace(item, ended_at=max(now, item.started_at))
+                call = replace(self, interruptions=tuple(items))
+                seconds = round(items[k].seconds(now), 3)
+                return call, call._event("call.resumed", user_id, at=_iso(now), seconds=seconds)
+        return self, None
+
+    @property
+    def interruption_summary(self) -> dict[str, float | int]:
+        """How many interruptions and how long in all (an open one runs to the call's end)."""
+        total = sum(i.seconds(self.ended_at) for i in self.interruptions)
+        return {"count": len(self.interruptions), "seconds": round(total, 3)}
+
     # ------------------------------------------------------------------ output
     @property
     def connected_seconds(self) -> float:
@@ -359,6 +403,7 @@ class Call:
             "consultation_notice_at": _iso(self.consultation_notice_at),
             "pre_contract": self.pre_contract,
             "recording": self.recording,
+            "interruptions": self.interruption_summary,
         }
 
 
@@ -399,6 +444,9 @@ def call_to_snapshot(call: Call) -> dict[str, Any]:
         "pre_contract": call.pre_contract,
         "consent": sorted(call.consent),
         "declined": sorted(call.declined),
+        "interruptions": [
+            [i.user_id, _iso(i.started_at), _iso(i.ended_at)] for i in call.interruptions
+        ],
     }
 
 
@@ -433,6 +481,10 @@ def call_from_snapshot(data: dict[str, Any]) -> Call:
         pre_contract=bool(data.get("pre_contract", True)),
         consent=frozenset(data.get("consent", ())),
         declined=frozenset(data.get("declined", ())),
+        interruptions=tuple(
+            Interruption(str(u), _dt(a) or ringing_at, _dt(b))
+            for u, a, b in data.get("interruptions", ())
+        ),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -255,3 +257,50 @@ async def test_calls_left_open_by_a_crash_are_closed_at_startup(
         f"/api/threads/{thread['id']}/messages", headers=third.headers("c1")
     )
     assert len([m for m in (await resp.json())["messages"] if m["kind"] == "call"]) == 1
+
+
+async def test_record_notes_each_interruption_and_its_length(
+    make_harness: HarnessFactory,
+) -> None:
+    harness, media, thread, client, freelancer = await setup_call(make_harness, peer_lost_seconds=5)
+    call_id = (await client.call("call:start", {"thread_id": thread["id"], "kind": "video"}))[
+        "call"
+    ]["call_id"]
+    await client.call("rtc:offer", {"call_id": call_id, "sdp": "v=0 c"})
+    await freelancer.call("call:accept", {"call_id": call_id})
+    await freelancer.call("rtc:offer", {"call_id": call_id, "sdp": "v=0 f"})
+    session = media.sessions[call_id]
+    session.emit("media_started", "c1")
+    session.emit("media_started", "f1")
+    await wait_until(lambda: _has(harness, thread["id"], "call.connected"))
+    # 1: the freelancer's network drops, then media flows again on the same peer
+    session.emit("disconnected", "f1")
+    await wait_until(lambda: _has(harness, thread["id"], "call.interrupted"))
+    await asyncio.sleep(0.2)
+    session.emit("media_started", "f1")
+    await wait_until(lambda: _has(harness, thread["id"], "call.resumed"))
+    # 2: the client reloads the page: a new tab offers again, its media starts
+    tab2 = await harness.socket("c1", "client")
+    assert (await tab2.call("rtc:offer", {"call_id": call_id, "sdp": "v=0 c2"}))["ok"]
+    session.emit("media_started", "c1")
+    await asyncio.sleep(0.1)
+    assert (await tab2.call("call:hangup", {"call_id": call_id}))["ok"]
+    (record,) = await call_messages(harness, thread["id"])
+    notes = record["body"]["interruptions"]
+    assert notes["count"] == 2
+    assert notes["seconds"] >= 0.2
+    assert record["body"]["outcome"] == "completed"
+
+
+async def _has(harness: Harness, thread_id: str, event_type: str) -> bool:
+    store = harness.app[CTX].store
+    assert isinstance(store, SqlStore)
+    return any(e.event_type == event_type for e in await store.audit_entries(thread_id))
+
+
+async def wait_until(check: Callable[[], Awaitable[bool]], within: float = 5.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not await check():
+        assert loop.time() < deadline, "condition not reached"
+        await asyncio.sleep(0.02)

@@ -40,7 +40,9 @@ def test_reload_mid_call_rejoins_the_same_call(browser: Any, server: Server) -> 
 
     # A reload: the page finds the live call and joins it again.
     freelancer.reload()
-    freelancer.wait_for_selector(f'[data-testid="in-call"][data-call-id="{call_id}"]', timeout=30000)
+    freelancer.wait_for_selector(
+        f'[data-testid="in-call"][data-call-id="{call_id}"]', timeout=30000
+    )
     freelancer.wait_for_function(REMOTE_PLAYING, timeout=60000)
     client.wait_for_function(FRAMES_ADVANCE, arg=frames(client), timeout=60000)
 
@@ -52,7 +54,9 @@ def test_reload_mid_call_rejoins_the_same_call(browser: Any, server: Server) -> 
     TOUR.mkdir(parents=True, exist_ok=True)
     client.screenshot(path=str(TOUR / "call_reconnecting.png"))
     freelancer.goto(url)
-    freelancer.wait_for_selector(f'[data-testid="in-call"][data-call-id="{call_id}"]', timeout=30000)
+    freelancer.wait_for_selector(
+        f'[data-testid="in-call"][data-call-id="{call_id}"]', timeout=30000
+    )
     freelancer.wait_for_function(REMOTE_PLAYING, timeout=60000)
     client.wait_for_function(FRAMES_ADVANCE, arg=frames(client), timeout=60000)
     client.wait_for_function(f"() => ({QUALITY})() !== 'reconnecting'", timeout=15000)
@@ -65,3 +69,5 @@ def test_reload_mid_call_rejoins_the_same_call(browser: Any, server: Server) -> 
         assert page.get_by_test_id("call-log-item").count() == 1
     record = client.get_by_test_id("call-log-item").inner_text()
     assert "connection lost" not in record, record
+    # The record notes both interruptions (the reload and the time away) and their length.
+    assert "· 2 interruptions (" in record, record

@@ -91,6 +91,11 @@ export function describeCall(body: Record<string, unknown>): string {
   if (seconds > 0) parts.push(formatDuration(seconds));
   const reason = body.end_reason ? REASON_WORDS[String(body.end_reason)] : undefined;
   if (reason && reason !== outcome) parts.push(reason);
+  const breaks = body.interruptions as { count?: number; seconds?: number } | undefined;
+  if (breaks && Number(breaks.count) > 0) {
+    const n = Number(breaks.count);
+    parts.push(`${n} interruption${n === 1 ? "" : "s"} (${formatDuration(Number(breaks.seconds ?? 0))})`);
+  }
   return parts.filter(Boolean).join(" · ");
 }
 

@@ -59,6 +59,11 @@ test("describeCall", () => {
     "Video call · completed · 03:12 · hung up",
   );
   assert.equal(describeCall({ kind: "audio", outcome: "missed", end_reason: "missed" }), "Audio call · missed · not answered");
+  assert.equal(
+    describeCall({ kind: "video", outcome: "completed", connected_seconds: 192, end_reason: "hangup", interruptions: { count: 2, seconds: 7.4 } }),
+    "Video call · completed · 03:12 · hung up · 2 interruptions (00:07)",
+  );
+  assert.equal(describeCall({ kind: "audio", outcome: "completed", connected_seconds: 5, interruptions: { count: 0, seconds: 0 } }), "Audio call · completed · 00:05");
 });
 
 test("describeRemoteMedia", () => {
