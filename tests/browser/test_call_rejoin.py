@@ -71,3 +71,29 @@ def test_reload_mid_call_rejoins_the_same_call(browser: Any, server: Server) -> 
     assert "connection lost" not in record, record
     # The record notes both interruptions (the reload and the time away) and their length.
     assert "· 2 interruptions (" in record, record
+
+
+def test_five_seconds_offline_mid_call_comes_back(browser: Any, server: Server) -> None:
+    client = open_demo_thread(browser, server, "demo-client", "client")
+    freelancer = open_demo_thread(browser, server, "demo-freelancer", "freelancer")
+    client.get_by_test_id("call-video").click()
+    freelancer.get_by_test_id("incoming-call").wait_for(timeout=30000)
+    freelancer.get_by_test_id("call-accept").click()
+    for page in (client, freelancer):
+        page.wait_for_function(REMOTE_PLAYING, timeout=60000)
+    call_id = client.get_by_test_id("in-call").get_attribute("data-call-id")
+
+    freelancer.context.set_offline(True)
+    freelancer.wait_for_timeout(5000)
+    freelancer.context.set_offline(False)
+
+    for page in (client, freelancer):
+        page.wait_for_selector(f'[data-testid="in-call"][data-call-id="{call_id}"]', timeout=30000)
+        page.wait_for_function(FRAMES_ADVANCE, arg=frames(page), timeout=60000)
+    client.get_by_test_id("call-hangup").click()
+    for page in (client, freelancer):
+        page.get_by_test_id("call-log-item").wait_for(timeout=30000)
+        page.wait_for_timeout(500)
+        assert page.get_by_test_id("call-log-item").count() == 1
+    record = client.get_by_test_id("call-log-item").inner_text()
+    assert "connection lost" not in record, record
