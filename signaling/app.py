@@ -286,6 +286,7 @@ def _file_service(settings: Settings, threads: ThreadService) -> FileService:
         LocalDiskStorage(settings.files_dir, noun="file", suffixes=None),
         max_bytes=settings.file_max_bytes,
         max_unpacked=settings.file_unpacked_max_bytes,
+        max_scan_chars=settings.file_scan_max_chars,
     )
 
 

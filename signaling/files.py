@@ -347,11 +347,13 @@ class FileService:
         *,
         max_bytes: int,
         max_unpacked: int,
+        max_scan_chars: int = 2_000_000,
     ) -> None:
         self.threads = threads
         self.storage = storage
         self.max_bytes = max_bytes
         self.max_unpacked = max_unpacked
+        self.max_scan_chars = max_scan_chars
 
     @property
     def store(self) -> Any:
@@ -409,6 +411,13 @@ class FileService:
                 text = await asyncio.to_thread(
                     extract_text, staging, content_type, max_unpacked=self.max_unpacked
                 )
+                if text is not None and len(text) > self.max_scan_chars:
+                    raise FileRefused(
+                        f"the file has {len(text)} characters of text, more than the "
+                        f"{self.max_scan_chars} that can be checked for contact details before "
+                        "a contract",
+                        code="file_unscannable",
+                    )
                 exempt = await self.threads.exempt_urls(thread.id)
                 check = await asyncio.to_thread(check_text, name, text, exempt)
                 if check.labels:

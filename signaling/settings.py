@@ -100,6 +100,9 @@ class Settings:
     # An Office document (zip) whose parts unpack to more than this is not scanned (refused
     # before a contract), so a zip bomb cannot exhaust memory.
     file_unpacked_max_bytes: int = 256 * 1024**2
+    # Text the contact guard reads from one file before a contract (about 1,000 pages); a file
+    # with more is refused until the contract starts (scanning is CPU time).
+    file_scan_max_chars: int = 2_000_000
     file_upload_rate_per_minute: float = 10.0  # file uploads per user
     file_upload_burst: int = 10
     # While a recorded video track waits for a keyframe, ask the sender again this often (PLI).
@@ -213,8 +216,10 @@ class Settings:
             raise ConfigError(f"{PREFIX}RECORDING_STREAM_WINDOW_SECONDS must be ≥ 0")
         if self.export_max_bytes <= 0:
             raise ConfigError(f"{PREFIX}EXPORT_MAX_BYTES must be positive")
-        if self.file_max_bytes <= 0 or self.file_unpacked_max_bytes <= 0:
-            raise ConfigError(f"{PREFIX}FILE_MAX_BYTES and FILE_UNPACKED_MAX_BYTES must be > 0")
+        if min(self.file_max_bytes, self.file_unpacked_max_bytes, self.file_scan_max_chars) <= 0:
+            raise ConfigError(
+                f"{PREFIX}FILE_MAX_BYTES, FILE_UNPACKED_MAX_BYTES, FILE_SCAN_MAX_CHARS must be > 0"
+            )
         if not 1 <= self.tree_head_interval_seconds <= 3600:
             raise ConfigError(f"{PREFIX}TREE_HEAD_INTERVAL_SECONDS must be 1..3600")
         if self.tree_head_webhook_url and not self.backend_webhook_secret:

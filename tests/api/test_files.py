@@ -248,6 +248,19 @@ async def test_an_unreadable_pdf_is_refused_before_a_contract(harness: Harness) 
     assert resp.status == 422 and (await resp.json())["code"] == "file_unscannable"
 
 
+async def test_a_file_with_more_text_than_can_be_checked_is_refused_before_a_contract(
+    make_harness: HarnessFactory,
+) -> None:
+    """Scanning is CPU time: a bound on the text read (a 100 MB text file would take minutes)."""
+    harness = await make_harness(file_scan_max_chars=1000)
+    thread = await harness.thread()
+    resp = await upload(harness, thread["id"], "long.txt", b"logo brief " * 100)
+    assert resp.status == 422 and (await resp.json())["code"] == "file_unscannable"
+    assert await stored_files(harness) == []
+    fits = await upload(harness, thread["id"], "short.txt", b"logo brief " * 90)
+    assert fits.status == 201
+
+
 async def test_size_limit_is_413_with_or_without_a_content_length(
     make_harness: HarnessFactory,
 ) -> None:
