@@ -350,6 +350,12 @@ def test_every_finding_names_its_label_and_the_text_that_triggered_it() -> None:
         ("Ödeme sayfasında PayPal butonu olsun", set()),
         ("Mi número de pedido es 402-8812345-1234", set()),
         ("My order number is 402-8812345-1234", set()),
+        ("Let's continue on the app with the green phone icon", {"off_platform"}),
+        ("Melhor falar pelo Zap, aqui demora", {"off_platform"}),
+        ("Mejor hablar por Telegram, aquí tardo en ver los mensajes", {"off_platform"}),
+        ("Continuiamo a scrivere su Telegram", {"off_platform"}),
+        ("We deploy with WhatsApp Cloud API webhooks", set()),
+        ("Il logo deve avere un uccellino blu", set()),
     ],
 )
 def test_probe_regressions(text: str, expected: set[str]) -> None:

@@ -87,7 +87,9 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             near = s[max(0, ch.start() - 60) : ch.end() + 60]
             if category == "phone" and lx.NOT_PHONE_WORD_RE.search(s, lo, hi):
                 continue  # "my order number", "número de pedido": not a phone
-            if category != "elsewhere" and lx.COMM_PROJECT_NEG_RE.search(near):
+            # An app named by its logo talks about icons and colours: only product words count.
+            project = lx.PRODUCT_RE if category == "app" else lx.COMM_PROJECT_NEG_RE
+            if category != "elsewhere" and project.search(near):
                 continue
             a, b = min(cue.start(), ch.start()), max(cue.end(), ch.end())
             start, end = views.norm.span(a, b)

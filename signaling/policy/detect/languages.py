@@ -258,6 +258,7 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("usuario", "nombre de usuario", "nick"),
         handle_connectors=("mi", "es", "en", "como", "soy", "pero"),
         move_phrases=(
+            "(?:hablar|hablamos|seguir|escribir|mejor) (?:por|en)",
             "sigamos",
             "continuemos",
             "hablemos",
@@ -359,6 +360,7 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("usuário", "nome de usuário", "nick"),
         handle_connectors=("meu", "é", "no", "na", "mas", "como"),
         move_phrases=(
+            "(?:falar|falamos|conversar|conversamos|continuar|seguir) (?:pelo|pela|no|na|por)",
             "vamos (?:continuar|conversar|falar|seguir)",
             "bora (?:continuar|conversar|falar)",
             "podemos (?:continuar|conversar|falar)",
@@ -444,6 +446,7 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("pseudo", "identifiant", "nom d'utilisateur", "utilisateur"),
         handle_connectors=("mon", "ma", "est", "c'est", "sur", "mais", "comme"),
         move_phrases=(
+            "(?:parler|discuter|continuer|[ée]crire) (?:sur|par|via)",
             "continuons",
             "on continue",
             "on peut (?:continuer|parler|discuter)",
@@ -527,6 +530,7 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("benutzername", "nutzername", "username", "nick"),
         handle_connectors=("mein", "meine", "ist", "bei", "auf", "aber", "als", "unter"),
         move_phrases=(
+            "(?:schreiben|reden|weiter) (?:auf|über|per|bei)",
             "lass uns (?:auf|bei|in|über|per|\\w+ )?",
             "schreib(?:en sie)? mir",
             "ruf mich an",
@@ -594,6 +598,7 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("nome utente", "utente", "username", "nick"),
         handle_connectors=("il", "mio", "è", "su", "ma", "come", "sono"),
         move_phrases=(
+            "(?:parlare|scrivere|continuare|sentirci) (?:su|via|per)",
             "sentiamoci",
             "scrivimi",
             "chiamami",
@@ -667,6 +672,7 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("nick", "nazwa użytkownika", "login"),
         handle_connectors=("mój", "to", "na", "ale", "jako", "jest"),
         move_phrases=(
+            "(?:pisać|gadać|rozmawiać) (?:na|przez)",
             "napisz(?: do mnie)?",
             "pisz",
             "przejdźmy",
@@ -776,6 +782,7 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("ник", "логин", "юзернейм", "имя пользователя"),
         handle_connectors=("мой", "меня", "в", "на", "а", "это", "как"),
         move_phrases=(
+            "(?:писать|переписываться) (?:в|на|через)",
             "давай\\w*",
             "продолжим",
             "перейд[её]м",

@@ -534,3 +534,8 @@ NOT_PHONE_WORD_RE = compile_fast(
     + _alt(_union("not_phone_cues"), escape=False)
     + r")(?!\w)"
 )
+
+# Talk about a product being built ("field", "form", "button"), in every language.
+PRODUCT_RE = compile_fast(
+    r"(?<!\w)(?:" + _alt(_union("product_phrases"), escape=False) + r")(?!\w)"
+)
