@@ -192,6 +192,10 @@ def test_phone_numbers_in_words_and_symbols(text: str) -> None:
         "Счёт № 2024-0199 на сумму 120 000 ₽",
         "Fatura no 2024-0007, tutar 12.500 TL",
         "Invoice INV/2024/00099 sebesar Rp 7.500.000",
+        # order numbers
+        "Il numero d'ordine è 2024-00012345",
+        "Bestellnummer 3021-4455-9981",
+        "Sipariş numarası 5551234567 kargoya verildi",
     ],
 )
 def test_ids_tracking_numbers_and_placeholders_are_not_phones(text: str) -> None:

@@ -558,6 +558,8 @@ LANGUAGES: tuple[Language, ...] = (
         keep_here_phrases=("nur hier", "über die plattform", "hier über"),
         phone_cues=("nummer", "telefon\\w*", "handy", "ruf", "anruf\\w*"),
         not_phone_cues=(
+            "bestell\\w*",
+            "auftrag\\w*",
             "sendungsnummer",
             "sendung",
             "ust-idnr",
@@ -621,6 +623,8 @@ LANGUAGES: tuple[Language, ...] = (
         keep_here_phrases=("solo qui", "tramite la piattaforma"),
         phone_cues=("numero", "telefono", "cellulare", "chiamami", "chiama"),
         not_phone_cues=(
+            "ordine",
+            "d'ordine",
             "tracciamento",
             "spedizione",
             "partita iva",
@@ -694,6 +698,7 @@ LANGUAGES: tuple[Language, ...] = (
         keep_here_phrases=("tylko tutaj", "przez platformę"),
         phone_cues=("numer", "telefon\\w*", "zadzwoń", "dzwoń", "komórk\\w*"),
         not_phone_cues=(
+            "zamówieni\\w*",
             "przesyłki",
             "przesyłka",
             "nip",
@@ -820,6 +825,7 @@ LANGUAGES: tuple[Language, ...] = (
         keep_here_phrases=("только здесь", "через платформу"),
         phone_cues=("телефон", "номер", "мобил\\w*", "ватсап", "вотсап", "звон\\w*"),
         not_phone_cues=(
+            "заказ\\w*",
             "трек",
             "инн",
             "огрн",
@@ -892,7 +898,7 @@ LANGUAGES: tuple[Language, ...] = (
         negations=("nahi", "nahin", "mat"),
         keep_here_phrases=("yahin par", "platform se hi", "platform pe hi"),
         phone_cues=("karo", "kare", "number", "likho"),
-        not_phone_cues=("gstin", "gst", "courier", "tracking", "invoice"),
+        not_phone_cues=("order", "gstin", "gst", "courier", "tracking", "invoice"),
     ),
     Language(
         "hi-deva",
@@ -931,7 +937,7 @@ LANGUAGES: tuple[Language, ...] = (
         negations=("नहीं", "मत"),
         keep_here_phrases=("प्लेटफॉर्म से ही", "यहीं"),
         phone_cues=("नंबर", "नम्बर", "फोन", "फ़ोन", "व्हाट्सएप", "कॉल"),
-        not_phone_cues=("ट्रैकिंग", "जीएसटी", "gst", "इनवॉइस", "उदाहरण"),
+        not_phone_cues=("ऑर्डर", "ट्रैकिंग", "जीएसटी", "gst", "इनवॉइस", "उदाहरण"),
         email_cues=("ईमेल", "मेल"),
     ),
     Language(
@@ -1004,7 +1010,16 @@ LANGUAGES: tuple[Language, ...] = (
         negations=("لا", "ليس", "ما"),
         keep_here_phrases=("عن طريق المنصة", "عبر المنصة", "داخل المنصة"),
         phone_cues=("رقمي", "رقم", "هاتف", "جوال", "واتساب", "اتصل", "راسلني"),
-        not_phone_cues=("تتبع", "الشحنة", "السجل التجاري", "الضريبي", "فاتورة", "الافتراضي"),
+        not_phone_cues=(
+            "الطلب",
+            "طلب",
+            "تتبع",
+            "الشحنة",
+            "السجل التجاري",
+            "الضريبي",
+            "فاتورة",
+            "الافتراضي",
+        ),
         email_cues=("ايميل\\w*", "البريد", "بريد"),
     ),
     Language(
@@ -1053,7 +1068,17 @@ LANGUAGES: tuple[Language, ...] = (
         negations=("değil", "yok"),
         keep_here_phrases=("platform üzerinden", "sadece burada"),
         phone_cues=("numaram", "numara\\w*", "telefon\\w*", "ara"),
-        not_phone_cues=("kargo", "takip", "vergi", "mersis", "fatura", "örnek", "tl", "tutar"),
+        not_phone_cues=(
+            "sipariş\\w*",
+            "kargo",
+            "takip",
+            "vergi",
+            "mersis",
+            "fatura",
+            "örnek",
+            "tl",
+            "tutar",
+        ),
         email_cues=("mail\\w*", "e-posta\\w*"),
     ),
     Language(
@@ -1100,7 +1125,7 @@ LANGUAGES: tuple[Language, ...] = (
         negations=("tidak", "jangan"),
         keep_here_phrases=("lewat platform", "melalui platform", "di sini saja"),
         phone_cues=("nomor\\w*", "telepon", "hp", "wa"),
-        not_phone_cues=("resi", "npwp", "invoice", "contoh", "rp", "sebesar"),
+        not_phone_cues=("pesanan", "resi", "npwp", "invoice", "contoh", "rp", "sebesar"),
         email_cues=("kirim", "email"),
     ),
     Language(
@@ -1142,7 +1167,7 @@ LANGUAGES: tuple[Language, ...] = (
         negations=("hindi", "huwag"),
         keep_here_phrases=("sa platform",),
         phone_cues=("number", "numero", "tawag", "viber"),
-        not_phone_cues=("tracking", "tin", "invoice", "placeholder", "₱", "halaga"),
+        not_phone_cues=("order", "tracking", "tin", "invoice", "placeholder", "₱", "halaga"),
         email_cues=("email",),
     ),
 )
