@@ -42,6 +42,8 @@ SEMANTIC: dict[str, str] = {
 SEMANTIC_DETAILS = (
     "client and freelancer must differ",
     "client_id is required with the service token",
+    # UpdateCase states minProperties: 1, but the coverage phase may still send {}
+    "give a status, a note, legal_hold or assignee_id",
     "give exactly one of index (entry id) and leaf_index",
 )
 

@@ -25,6 +25,7 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 MAX_EXAMPLES = 8
 SEED = 20261130
 CALLERS = ("party", "stranger", "auditor", "service")
+POSTGRES_CALLERS = ("party", "auditor")  # between them they reach every handler's queries
 RESULTS: dict[str, dict[str, Any]] = {}  # read by the terminal summary
 
 
@@ -105,6 +106,8 @@ def run_schemathesis(
 def test_schemathesis_finds_nothing(
     server: LiveServer, database: str, callers: dict[str, str], caller: str, tmp_path: Path
 ) -> None:
+    if database.startswith("postgresql") and caller not in POSTGRES_CALLERS:
+        pytest.skip("on PostgreSQL the party and the auditor run (CI time); all four on SQLite")
     with urlopen(server.base_url + "/api/openapi.json", timeout=30) as response:
         doc = json.loads(response.read())
     schema_path = tmp_path / "openapi.json"
