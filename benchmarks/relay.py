@@ -1,11 +1,14 @@
 """Benchmark: concurrent 1:1 video calls forwarded by one server process.
 
 Each call is two aiortc client peers, each sending 640x480@30 VP8 (~0.9 Mbit/s) + Opus
-(32 kbit/s) to one server process, which forwards it to the other peer. Two server modes run
-one after the other in the same invocation, against the same load generator:
+(32 kbit/s) to one server process, which forwards it to the other peer. Three server modes
+run one after the other in the same invocation, against the same load generator:
 
-* ``ours``: :class:`media.session.MediaSession`, which forwards encoded frames (nothing is
-  decoded or encoded on the server);
+* ``rtp``: :class:`media.session.MediaSession` with ``forwarder="rtp"``: each RTP packet is
+  rewritten (SSRC, sequence number, timestamp, payload type, mid) and re-encrypted, nothing
+  reassembled (``INTERVIEW_MEDIA_FORWARDER=rtp``);
+* ``frame``: :class:`media.session.MediaSession` with ``forwarder="frame"``, which forwards
+  reassembled encoded frames and re-packetizes them (nothing is decoded or encoded);
 * ``baseline``: aiortc's stock topology: a plain ``RTCPeerConnection`` per participant, the
   remote tracks decoded by aiortc, fanned out with ``MediaRelay().subscribe(track)`` and
   added to the other participant's peer, whose sender re-encodes them.
@@ -16,9 +19,10 @@ window. The load generator never encodes or decodes in the hot path: clips are e
 and sent as ``av.Packet`` s (:class:`media.testing.ClipTrack`); receivers tap the reassembled
 encoded frames (:func:`media.aiortc_tap.install_frame_tap`).
 
-Latency is send (``ClipTrack``'s ``on_sent``) to the receiver's tap, so it includes both
-aiortc jitter buffers (each holds a frame until the next frame's first packet: ~33 ms per
-hop). In ``ours`` mode a received frame is matched to its send time by its payload bytes
+Latency is send (``ClipTrack``'s ``on_sent``) to the receiver's tap, so it includes the
+receiving client's aiortc jitter buffer (it holds a frame until the next frame's first
+packet: ~33 ms), and in ``frame`` and ``baseline`` modes the server's as well. In ``rtp`` and
+``frame`` modes a received frame is matched to its send time by its payload bytes
 (which also proves nothing was transcoded). In ``baseline`` mode the payload is re-encoded;
 the frame's RTP timestamp still carries the sender's timeline (aiortc's decoder copies it to
 the frame's pts, its encoder back to RTP), so each stream is calibrated once by decoding the
@@ -26,14 +30,20 @@ frame index the clip draws into the picture (:func:`media.testing.read_frame_ind
 sample of frames (the first 30 from the first keyframe, and every later keyframe) is decoded
 to verify the mapping.
 
-Calls are added in steps (1, 2, 3, 4, 6, 8, 12, 16, 24; caps: 24 ours, 6 baseline). A step
+``--loss P`` makes every client's link lossy: each SRTP media datagram it sends or receives
+is dropped with probability P % (in the client's ICE transport, before SRTP, as a router on
+the path would), so NACK, RTX and PLI are exercised; DTLS, ICE and RTCP are not dropped.
+
+Calls are added in steps (1, 2, 3, 4, 6, 8, 12, 16, 24; caps: 24 rtp and frame, 6
+baseline). A step
 is *held* when every stream still receives >= 27 fps and the p99 latency is at most twice
 the 1-call p99. A step that is not held is measured once more (the machine is shared) and
 the ramp stops if it fails again.
 Calls per core = 100 / (server CPU % per call at the largest step held).
 
-    .venv/bin/python benchmarks/relay.py                         # both modes, ~4 minutes
-    .venv/bin/python benchmarks/relay.py --modes ours --max-calls 32 --seconds 10
+    .venv/bin/python benchmarks/relay.py                     # all three modes, ~6 minutes
+    .venv/bin/python benchmarks/relay.py --modes rtp --max-calls 64 --seconds 10
+    .venv/bin/python benchmarks/relay.py --loss 2               # a lossy link both ways
 """
 
 from __future__ import annotations
@@ -43,6 +53,7 @@ import asyncio
 import contextlib
 import multiprocessing
 import os
+import random
 import statistics
 import sys
 import time
@@ -59,15 +70,17 @@ from aiortc import RTCPeerConnection, RTCSessionDescription
 from aiortc.contrib.media import MediaRelay
 from aiortc.mediastreams import MediaStreamTrack
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+from aiortc.rtp import is_rtcp
 
 from media import aiortc_tap
 from media.codecs import MediaKind, codec_preferences, is_keyframe
-from media.session import MediaSession
+from media.session import Forwarder, MediaSession
 from media.testing import ClipTrack, encode_opus_clip, encode_vp8_clip, read_frame_index
 from signaling.ice import EVERYWHERE, IceAddressPolicy
 
-Mode = Literal["ours", "baseline"]
-MODES: tuple[Mode, ...] = ("ours", "baseline")
+Mode = Literal["rtp", "frame", "baseline"]
+MODES: tuple[Mode, ...] = ("rtp", "frame", "baseline")
+FORWARDING: tuple[Mode, ...] = ("rtp", "frame")  # our MediaSession
 
 FPS = 30
 WIDTH, HEIGHT = 640, 480
@@ -122,8 +135,8 @@ async def _serve(mode: Mode, conn: Connection) -> None:
         while (message := await inbox.get()) is not None and message[0] == "call":
             _, call_id, offers = message
             try:
-                if mode == "ours":
-                    answers = await _ours_call(call_id, offers, sessions)
+                if mode == "rtp" or mode == "frame":
+                    answers = await _ours_call(call_id, offers, sessions, mode)
                 else:
                     answers = await _baseline_call(relay, offers, pcs)
                 conn.send(("answers", answers))
@@ -139,10 +152,12 @@ async def _serve(mode: Mode, conn: Connection) -> None:
 
 
 async def _ours_call(
-    call_id: str, offers: tuple[str, str], sessions: list[MediaSession]
+    call_id: str, offers: tuple[str, str], sessions: list[MediaSession], forwarder: Forwarder
 ) -> tuple[str, str]:
     # the benchmark's peers are on this machine: allow its (non-global) addresses
-    session = MediaSession(call_id, ice_policy=IceAddressPolicy.from_cidrs(EVERYWHERE))
+    session = MediaSession(
+        call_id, ice_policy=IceAddressPolicy.from_cidrs(EVERYWHERE), forwarder=forwarder
+    )
     sessions.append(session)
     return (await session.negotiate("a", offers[0]), await session.negotiate("b", offers[1]))
 
@@ -241,7 +256,7 @@ class Received:
 
     arrivals: list[float] = field(default_factory=list)
     latencies: list[tuple[float, float]] = field(default_factory=list)
-    not_clip_frames: int = 0  # ours: payloads that are not byte-identical to a sent frame
+    not_clip_frames: int = 0  # rtp, frame: payloads that are not byte-identical to a sent frame
     checks_ok: int = 0  # baseline: decoded frame index == index from the RTP timestamp
     checks_bad: int = 0
     failed_at: list[float] = field(default_factory=list)  # arrival times of the two above
@@ -257,8 +272,10 @@ def _ignore(_codec: RTCRtpCodecParameters, _data: bytes, _timestamp: int) -> Non
 class Client:
     """A browser stand-in: sends the clip, taps (never fully decodes) what it receives."""
 
-    def __init__(self, mode: Mode, clip: Clip) -> None:
+    def __init__(self, mode: Mode, clip: Clip, loss: float = 0.0) -> None:
         self.mode = mode
+        self.loss = loss
+        self.dropped = 0
         self.clip = clip
         self.pc = RTCPeerConnection()
         self.sent_at: list[float] = []  # video send time by sequence number
@@ -291,7 +308,7 @@ class Client:
         source = self.source
         if source is None:
             return
-        if self.mode == "ours":
+        if self.mode in FORWARDING:
             index = self.clip.index_of.get(data)
             if index is None:
                 received.not_clip_frames += 1
@@ -329,6 +346,31 @@ class Client:
             return None
         return _sequence_of(timestamp + received.offset)
 
+    def make_lossy(self) -> None:
+        """Drop SRTP media datagrams both ways with probability ``loss`` (after the answer)."""
+        if self.loss <= 0:
+            return
+        ice = self.pc.getTransceivers()[0].sender.transport.transport  # bundled: one for all
+        recv, send = ice._recv, ice._send
+
+        def lost(data: bytes) -> bool:
+            if 127 < data[0] < 192 and not is_rtcp(data) and random.random() < self.loss:
+                self.dropped += 1
+                return True
+            return False
+
+        async def lossy_recv() -> bytes:
+            while True:
+                data: bytes = await recv()
+                if not lost(data):
+                    return data
+
+        async def lossy_send(data: bytes) -> None:
+            if not lost(data):
+                await send(data)
+
+        ice._recv, ice._send = lossy_recv, lossy_send
+
     async def close(self) -> None:
         """Close the peer connection."""
         await self.pc.close()
@@ -363,6 +405,7 @@ async def connect_call(server: ServerProcess, call_id: str, a: Client, b: Client
     answers = await server.call(call_id, (a.pc.localDescription.sdp, b.pc.localDescription.sdp))
     for client, answer in zip((a, b), answers, strict=True):
         await client.pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
+        client.make_lossy()  # the connection comes up in a task that runs later
 
 
 # ------------------------------------------------------------------------ measurement
@@ -458,6 +501,7 @@ async def run_mode(
     warmup: float,
     seconds: float,
     report: Callable[[Step], None],
+    loss: float = 0.0,
 ) -> tuple[list[Step], str]:
     """Ramp calls through one server process of ``mode``.
 
@@ -471,7 +515,7 @@ async def run_mode(
         for target in ramp_steps(cap):
             new: list[Client] = []
             while len(clients) // 2 < target:
-                a, b = Client(mode, clip), Client(mode, clip)
+                a, b = Client(mode, clip, loss), Client(mode, clip, loss)
                 clients += [a, b]
                 new += [a, b]
                 await connect_call(server, f"call-{len(clients) // 2}", a, b)
@@ -532,11 +576,13 @@ def integrity_note(mode: Mode, clients: Sequence[Client], steps: Sequence[Step])
     """What the receivers' checks found over a mode's run, and within its held windows."""
     frames = sum(len(c.received.arrivals) for c in clients)
     in_held = sum(s.failures for s in steps if s.held)
-    if mode == "ours":
+    dropped = sum(c.dropped for c in clients)
+    lossy = f"; media datagrams dropped by the lossy links: {dropped}" if dropped else ""
+    if mode in FORWARDING:
         foreign = sum(c.received.not_clip_frames for c in clients)
         return (
             f"video frames received not byte-identical to a sent frame: {foreign} of {frames} "
-            f"({in_held} in held windows)"
+            f"({in_held} in held windows){lossy}"
         )
     ok = sum(c.received.checks_ok for c in clients)
     bad = sum(c.received.checks_bad for c in clients)
@@ -544,7 +590,7 @@ def integrity_note(mode: Mode, clients: Sequence[Client], steps: Sequence[Step])
     return (
         f"{frames} re-encoded video frames received; sampled decodes whose index matches the "
         f"RTP-timestamp mapping: {ok} of {ok + bad} ({in_held} mismatches in held windows); "
-        f"streams calibrated: {calibrated} of {len(clients)}"
+        f"streams calibrated: {calibrated} of {len(clients)}{lossy}"
     )
 
 
@@ -606,14 +652,19 @@ def summarize(mode: Mode, steps: Sequence[Step], cap: int) -> Summary | None:
 def main(argv: list[str] | None = None) -> None:
     """Encode the clips, ramp each mode, print the table and the summary."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--modes", default="ours,baseline", help="comma-separated: ours,baseline")
-    parser.add_argument("--max-calls", type=int, default=24, help="ramp cap for ours")
+    parser.add_argument(
+        "--modes", default="rtp,frame,baseline", help="comma-separated: rtp,frame,baseline"
+    )
+    parser.add_argument("--max-calls", type=int, default=24, help="ramp cap for rtp and frame")
     parser.add_argument("--max-baseline-calls", type=int, default=6, help="ramp cap for baseline")
     parser.add_argument("--seconds", type=float, default=8.0, help="measurement window per step")
     parser.add_argument("--warmup", type=float, default=2.0, help="after the new calls' 1st frame")
     parser.add_argument("--clip-seconds", type=float, default=10.0)
     parser.add_argument("--bitrate", type=int, default=900_000, help="clip VP8 bitrate, bit/s")
+    parser.add_argument("--loss", type=float, default=0.0, help="media loss %% on every link")
     args = parser.parse_args(argv)
+    if not 0 <= args.loss < 50:
+        parser.error("--loss must be 0..50 (%)")
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     if not modes or any(m not in MODES for m in modes):
         parser.error(f"--modes takes a comma-separated subset of {','.join(MODES)}")
@@ -638,7 +689,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(
         f"window {args.seconds:g}s per step after {args.warmup:g}s warm-up; CPU in % of one "
-        "core; 'others' = rest of the machine during the window",
+        "core; 'others' = rest of the machine during the window; "
+        f"media loss per link {args.loss:g} %",
         flush=True,
     )
     print(HEADER, flush=True)
@@ -652,9 +704,9 @@ def main(argv: list[str] | None = None) -> None:
     results: dict[Mode, list[Step]] = {}
     notes: dict[Mode, str] = {}
     for mode in cast(list[Mode], modes):
-        cap = args.max_calls if mode == "ours" else args.max_baseline_calls
+        cap = args.max_calls if mode in FORWARDING else args.max_baseline_calls
         results[mode], notes[mode] = asyncio.run(
-            run_mode(mode, clip, cap, args.warmup, args.seconds, report)
+            run_mode(mode, clip, cap, args.warmup, args.seconds, report, args.loss / 100)
         )
 
     print()
@@ -664,7 +716,7 @@ def main(argv: list[str] | None = None) -> None:
     print()
     summaries: dict[Mode, Summary] = {}
     for mode, steps in results.items():
-        cap = args.max_calls if mode == "ours" else args.max_baseline_calls
+        cap = args.max_calls if mode in FORWARDING else args.max_baseline_calls
         summary = summarize(mode, steps, cap)
         if summary is None:
             continue
@@ -680,16 +732,19 @@ def main(argv: list[str] | None = None) -> None:
         others = statistics.mean(100 * s.other_cores for s in steps)
         print(f"{'':<9}other processes used {others:.0f}% of a core on average meanwhile")
         print(f"{'':<9}{notes[mode]}")
-    if "ours" in summaries and "baseline" in summaries:
-        ours, base = summaries["ours"], summaries["baseline"]
-        ratio = ours.calls_per_core / base.calls_per_core
-        held_ratio = (
-            f"{ours.held_calls / base.held_calls:.1f}x" if base.held_calls else "n/a (baseline 0)"
-        )
-        print(
-            f"ours / baseline: {ratio:.1f}x calls per core (target >= 10x); "
-            f"largest N held {ours.held_calls} vs {base.held_calls} ({held_ratio})"
-        )
+    for mode in FORWARDING:
+        for other in ("frame", "baseline"):
+            if mode == other or mode not in summaries or other not in summaries:
+                continue
+            ours, base = summaries[mode], summaries[other]
+            ratio = ours.calls_per_core / base.calls_per_core
+            held_ratio = (
+                f"{ours.held_calls / base.held_calls:.1f}x" if base.held_calls else "n/a (0 held)"
+            )
+            print(
+                f"{mode} / {other}: {ratio:.1f}x calls per core; "
+                f"largest N held {ours.held_calls} vs {base.held_calls} ({held_ratio})"
+            )
     print(f"total run time {time.monotonic() - started:.0f}s")
 
 

@@ -539,7 +539,7 @@ class MediaSession:
         missing = await stream.retransmit(lost)
         if not missing or subscriber.retired:
             return
-        for publisher in self._peers.values():
+        for publisher in list(self._peers.values()):  # the loop awaits: peers may change
             inbound = publisher.inbound.get(kind)
             if publisher is subscriber or inbound is None or inbound.ssrc is None:
                 continue
