@@ -158,7 +158,7 @@ def limits_from_settings(settings: Settings, factory: LimiterFactory = in_memory
                 s.policy_preview_burst,
                 "too many previews; wait a moment",
             ),
-            Limit("case", s.case_rate_per_minute, s.case_burst, "too many reports; try later"),
+            Limit("case", s.case_rate_per_minute, s.case_burst, "too many cases opened; try later"),
             Limit(
                 "meeting",
                 s.meeting_rate_per_minute,

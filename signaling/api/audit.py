@@ -264,6 +264,7 @@ async def open_case(request: web.Request) -> web.Response:
     who = auditor(request)
     body = await parse_body(request, m.OpenCase)
     thread = await ctx(request).threads.visible_thread(who, body.thread_id)
+    await ctx(request).threads.limits.check("case", who.user_id)  # 429 + Retry-After
     case = await request.app[AUDIT_STORE].open_case(
         thread_id=thread.id,
         call_id=body.call_id,

@@ -346,6 +346,22 @@ async def test_reports_are_rate_limited(make_harness: HarnessFactory) -> None:
     assert (await resp.json())["code"] == "rate_limited"
 
 
+async def test_cases_opened_by_auditors_are_rate_limited(make_harness: HarnessFactory) -> None:
+    harness = await make_harness(case_burst=2, case_rate_per_minute=0.5)
+    thread = await harness.thread()
+    statuses = []
+    for i in range(3):
+        resp = await harness.client.post(
+            "/api/audit/cases",
+            json={"thread_id": thread["id"], "reason": f"review {i}"},
+            headers=harness.headers("a1", "auditor"),
+        )
+        statuses.append(resp.status)
+    assert statuses == [201, 201, 429]
+    assert int(resp.headers["Retry-After"]) >= 1
+    assert (await resp.json())["code"] == "rate_limited"
+
+
 async def test_zoom_meetings_are_rate_limited(make_harness: HarnessFactory) -> None:
     async with running_fake_zoom() as zoom:
         harness = await make_harness(
