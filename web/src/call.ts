@@ -85,6 +85,9 @@ export class CallSession {
    * (a reload, a network drop), true again when packets flow. */
   onLive: (live: boolean) => void = () => {};
   private live = true;
+  /** Audio levels (0..1) of our microphone and of the other side, from getStats. */
+  onLevels: (local: number, remote: number) => void = () => {};
+  private levelTimer: number | undefined;
   onError: (message: string) => void = () => {};
 
   constructor(
@@ -95,6 +98,7 @@ export class CallSession {
   ) {
     this.pc = this.newPeer();
     this.statsTimer = window.setInterval(() => void this.sampleStats(), 1000);
+    this.levelTimer = window.setInterval(() => void this.sampleLevels(), 250);
   }
 
   // The server answers every offer (including a restart) with a fresh peer of its own, so a
@@ -192,8 +196,21 @@ export class CallSession {
     if (live) this.onQuality(qualityFrom(rtt, intervalLoss(dLost, dReceived)));
   }
 
+  private async sampleLevels(): Promise<void> {
+    let local = 0;
+    let remote = 0;
+    const report = await this.pc.getStats();
+    report.forEach((s: Record<string, unknown>) => {
+      if (s.kind !== "audio" || typeof s.audioLevel !== "number") return;
+      if (s.type === "media-source") local = Math.max(local, s.audioLevel);
+      if (s.type === "inbound-rtp") remote = Math.max(remote, s.audioLevel);
+    });
+    this.onLevels(this.audioEnabled ? local : 0, remote);
+  }
+
   close(): void {
     window.clearInterval(this.statsTimer);
+    window.clearInterval(this.levelTimer);
     for (const track of this.local.getTracks()) track.stop();
     this.pc.close();
   }
@@ -319,5 +336,51 @@ export function consentView(
                   ? "Recording: off — you declined."
                   : "Recording: off.";
     },
+  };
+}
+
+/** Initials for an avatar ("Felix Freelancer" → "FF", "demo-client" → "DC"). */
+export function initials(name: string): string {
+  const words = name.split(/[\s._-]+/).filter(Boolean);
+  const letters = words.length > 1 ? [words[0], words[words.length - 1]] : words;
+  return letters.map((w) => Array.from(w)[0]?.toUpperCase() ?? "").join("") || "?";
+}
+
+/** Above this audio level (0..1, getStats' audioLevel) a tile shows its person speaking. */
+export const SPEAKING_LEVEL = 0.02;
+
+/** One person's tile: their video (or, in an audio call or with the camera off, their initials),
+ * always labelled with their name, with a speaking indicator driven by ``setLevel``. */
+export function mediaTile(
+  video: HTMLVideoElement,
+  name: string,
+  who: "local" | "remote",
+  kind: "audio" | "video",
+  label: string = name,
+): { root: HTMLElement; setLevel: (level: number) => void; setCamera: (on: boolean) => void } {
+  const root = document.createElement("figure");
+  root.className = `tile ${who}`;
+  root.dataset.testid = `tile-${who}`;
+  root.dataset.speaking = "false";
+  const avatar = document.createElement("div");
+  avatar.className = "avatar";
+  avatar.dataset.testid = `avatar-${who}`;
+  avatar.setAttribute("aria-hidden", "true");
+  avatar.textContent = initials(name);
+  const caption = document.createElement("figcaption");
+  caption.dataset.testid = `tile-name-${who}`;
+  caption.textContent = label;
+  root.append(video, avatar, caption);
+  const setCamera = (on: boolean): void => {
+    video.hidden = !on;
+    avatar.hidden = on;
+  };
+  setCamera(kind === "video");
+  return {
+    root,
+    setLevel: (level) => {
+      root.dataset.speaking = String(level >= SPEAKING_LEVEL);
+    },
+    setCamera: (on) => setCamera(kind === "video" && on),
   };
 }

@@ -12,7 +12,7 @@ import { Api, ApiError, takeTokenFromHash, type CallState, type Config, type Me,
 import { renderAuditor } from "./auditor";
 import { reportButton } from "./cases";
 import { attachControls, renderFileMessage } from "./files";
-import { CallSession, consentView, emitAck, getLocalMedia, mediaErrorMessage, onServer, Ringer, type DeviceChoice } from "./call";
+import { CallSession, consentView, emitAck, getLocalMedia, mediaErrorMessage, mediaTile, onServer, Ringer, type DeviceChoice } from "./call";
 import { clear, h, trapFocus } from "./dom";
 import {
   describeCall,
@@ -1142,6 +1142,18 @@ function buildCallView(call: CallState, session: CallSession | null): CallView {
     localVideo.muted = true; // the attribute alone does not mute a MediaStream source
     remoteVideo.srcObject = session.remote;
   }
+  // Tiles: each labelled with the person's name; initials instead of a black box in an audio
+  // call or with the camera off; a speaking indicator from the audio levels.
+  const otherId = call.initiator_id === me ? call.callee_id : call.initiator_id;
+  const remoteTile = mediaTile(remoteVideo, nameOf(otherId), "remote", call.kind);
+  const myName = state.me?.name ?? "You";
+  const localTile = mediaTile(localVideo, myName, "local", call.kind, `${myName} (you)`);
+  if (session) {
+    session.onLevels = (local, remote) => {
+      localTile.setLevel(local);
+      remoteTile.setLevel(remote);
+    };
+  }
   const remoteMuted = h("p", { class: "muted", "data-testid": "remote-muted", "aria-live": "polite" });
   const rec = h("div", { class: "rec", "data-testid": "recording-indicator", hidden: true }, "● REC — this call is being recorded");
   const sendMedia = (): void => {
@@ -1169,6 +1181,7 @@ function buildCallView(call: CallState, session: CallSession | null): CallView {
   });
   camera.addEventListener("click", () => {
     session?.setTrackEnabled("video", !session.videoEnabled);
+    localTile.setCamera(session?.videoEnabled ?? true);
     paintButtons();
     sendMedia();
   });
@@ -1199,7 +1212,7 @@ function buildCallView(call: CallState, session: CallSession | null): CallView {
     { class: "in-call", "data-testid": "in-call", "data-call-id": call.call_id, role: "region", "aria-label": `${call.kind} call` },
     rec,
     consent?.root,
-    h("div", { class: "videos" }, remoteVideo, localVideo),
+    h("div", { class: "videos", "data-kind": call.kind }, remoteTile.root, localTile.root),
     remoteMuted,
     h(
       "div",
@@ -1238,6 +1251,7 @@ function buildCallView(call: CallState, session: CallSession | null): CallView {
       }
       consent?.update(next);
       const remote = state.remoteMedia;
+      remoteTile.setCamera(!(remote && remote.call_id === next.call_id && !remote.video));
       remoteMuted.textContent =
         remote && remote.call_id === next.call_id ? describeRemoteMedia(nameOf(remote.user_id), remote.audio, remote.video) : "";
       tickTimer();
