@@ -24,10 +24,10 @@ from signaling.audit.bundle import verify_bundle
 from tests.api.test_files import make_pdf
 from tests.browser.conftest import Server
 from tests.browser.test_chat_and_call import open_demo_thread
+from tests.browser.tour import PHONE, check_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.allow_blocking]
 
-TOUR = Path(__file__).resolve().parents[2] / "docs" / "tour"
 FOCUS_IN_DIALOG = """(id) => {
   const d = document.querySelector(`[data-testid="${id}"]`);
   return !!d && d.contains(document.activeElement);
@@ -46,11 +46,6 @@ DROP_FILE = """([name, bytes, type]) => {
     target.dispatchEvent(new DragEvent(kind, init));
   }
 }"""
-
-
-def shot(page: Any, name: str) -> None:
-    TOUR.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(TOUR / name))
 
 
 def api(server: Server, path: str, token: str) -> Any:
@@ -76,20 +71,20 @@ def test_attach_with_progress_download_and_refusals(
     freelancer.get_by_test_id("message-list").wait_for()
 
     brief = tmp_path / "project-brief.txt"
-    content = b"Logo brief: three colours, a round mark, a wordmark.\n" * 60_000  # ~3 MB
+    content = b"Logo brief: three colours, a round mark, a wordmark.\n" * 30_000  # ~1.6 MB
     brief.write_bytes(content)
     # Slow the upload down (Chromium's network emulation) so the bar is seen part-way.
     cdp = client.context.new_cdp_session(client)
     cdp.send("Network.enable")
     cdp.send(
         "Network.emulateNetworkConditions",
-        {"offline": False, "latency": 20, "downloadThroughput": -1, "uploadThroughput": 1_000_000},
+        {"offline": False, "latency": 20, "downloadThroughput": -1, "uploadThroughput": 400_000},
     )
     client.get_by_test_id("file-input").set_input_files(str(brief))
     row = client.get_by_test_id("upload-row")
     client.wait_for_function(PART_WAY, timeout=20000)
     assert "Uploading project-brief.txt" in row.inner_text()
-    shot(client, "files_upload_progress.png")
+    check_page(client, "files_upload_progress")
     cdp.send(
         "Network.emulateNetworkConditions",
         {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
@@ -100,7 +95,11 @@ def test_attach_with_progress_download_and_refusals(
     card = freelancer.get_by_test_id("file-card")
     card.wait_for(timeout=15000)
     assert "project-brief.txt" in card.inner_text() and "text/plain" in card.inner_text()
-    shot(freelancer, "files_thread.png")
+    check_page(freelancer, "files_thread")
+    freelancer.set_viewport_size(PHONE)  # the card and the attach button on a phone
+    freelancer.get_by_test_id("file-attach").scroll_into_view_if_needed()
+    check_page(freelancer, "files_phone")
+    freelancer.set_viewport_size({"width": 1280, "height": 720})
     with freelancer.expect_download() as info:
         card.get_by_test_id("file-download").click()
     download = info.value
@@ -120,7 +119,7 @@ def test_attach_with_progress_download_and_refusals(
     freelancer.get_by_test_id("policy-notice").last.wait_for()
     # one drop, one upload (the view is re-rendered into the same element: listeners replaced)
     assert freelancer.get_by_test_id("policy-notice").count() == 1
-    shot(freelancer, "files_blocked.png")
+    check_page(freelancer, "files_blocked")
     freelancer.evaluate(DROP_FILE, ["setup.exe", list(b"MZ\x90\x00" + bytes(64)), ""])
     freelancer.get_by_text("Programs and scripts cannot be shared here.").wait_for(timeout=15000)
     assert freelancer.get_by_test_id("file-card").count() == 1
@@ -152,14 +151,16 @@ def test_report_buttons_and_the_auditor_case_workflow(
     freelancer.get_by_test_id("report-submit").click()
     assert "say what happened" in freelancer.get_by_test_id("report-error").inner_text()
     freelancer.get_by_test_id("report-reason").fill("The client keeps asking for my phone number.")
-    shot(freelancer, "cases_report_dialog.png")
+    check_page(freelancer, "cases_report_dialog")
     freelancer.get_by_test_id("report-submit").click()
     freelancer.get_by_test_id("report-sent").wait_for()
     freelancer.get_by_test_id("report-done").click()
 
-    # The call record's Report button reports that call.
+    # The call record's Report button reports that call (here on a phone).
+    freelancer.set_viewport_size(PHONE)
     freelancer.get_by_test_id("call-log-item").get_by_test_id("report-call").click()
     freelancer.get_by_test_id("report-reason").fill("Rude on the call.")
+    check_page(freelancer, "cases_report_call_phone")
     freelancer.get_by_test_id("report-submit").click()
     freelancer.get_by_test_id("report-sent").wait_for()
     freelancer.keyboard.press("Escape")
@@ -194,8 +195,8 @@ def test_report_buttons_and_the_auditor_case_workflow(
     assert "assigned to demo-auditor" in reviewing.inner_text()
     assert "Legal hold" in reviewing.inner_text()
     auditor.set_viewport_size({"width": 1280, "height": 1000})
-    auditor.locator("h3", has_text="Case queue").evaluate("el => el.scrollIntoView()")
-    shot(auditor, "cases_console.png")
+    auditor.get_by_test_id("case-list").evaluate("el => el.scrollIntoView()")
+    check_page(auditor, "cases_console")
     stored = api(server, f"/api/audit/cases/{panel.get_attribute('data-case-id')}", auditor_token)
     assert stored["assignee_id"] == "demo-auditor" and stored["legal_hold"] is True
     assert stored["status"] == "reviewing"
@@ -219,4 +220,4 @@ def test_report_buttons_and_the_auditor_case_workflow(
     auditor.get_by_test_id("case-status").select_option("resolved")
     auditor.get_by_test_id("case-save").click()
     auditor.locator('[data-testid="case-item"][data-status="resolved"]').wait_for()
-    shot(auditor, "cases_resolved.png")
+    check_page(auditor, "cases_resolved")

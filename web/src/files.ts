@@ -28,7 +28,7 @@ export function uploadError(status: number, problem: Problem, maxBytes: number):
     case "policy_blocked":
       return problem.detail ?? "The file contains contact details, so it was not shared.";
     case "file_unscannable":
-      return `${problem.detail ?? "The file could not be read."} Share it after the contract starts, or as a PDF or text file.`;
+      return `${sentence(problem.detail ?? "The file could not be read")} It can be shared once the contract starts.`;
     case "thread_closed":
       return "This conversation is closed; files can no longer be added.";
     case "rate_limited":
@@ -37,6 +37,13 @@ export function uploadError(status: number, problem: Problem, maxBytes: number):
       if (status === 413) return `The file is larger than the limit of ${formatBytes(maxBytes)}.`;
       return problem.detail ?? `The upload failed (${status || "network error"}).`;
   }
+}
+
+/** The server's reason as a sentence: capitalised, with a full stop. */
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
 }
 
 export interface AttachOptions {

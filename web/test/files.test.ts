@@ -21,6 +21,10 @@ test("a refused upload says why, in words", () => {
   assert.equal(uploadError(422, { code: "policy_blocked", detail: blocked }, limit), blocked);
   assert.match(uploadError(409, { code: "thread_closed" }, limit), /closed/);
   assert.match(uploadError(0, {}, limit), /network error/);
+  assert.equal(
+    uploadError(422, { code: "file_unscannable", detail: "the PDF is password-protected" }, limit),
+    "The PDF is password-protected. It can be shared once the contract starts.",
+  );
 });
 
 test("the card's badge is the extension, else FILE", () => {
