@@ -213,10 +213,12 @@ def test_offline_messages_wait_and_go_on_reconnect(browser: Any, server: Server)
     check_page(client, "phone-offline-pending")
 
     offline["on"] = False  # socket.io reconnects by itself; the outbox is sent
-    freelancer.get_by_test_id("message-list").get_by_text("and another one").wait_for(timeout=20000)
+    # (wait on the client's page first: its WebSocket route handler runs while Playwright
+    # waits on that page)
     client.wait_for_function(
-        "() => !document.querySelector('[data-testid=message-pending]')", timeout=20000
+        "() => !document.querySelector('[data-testid=message-pending]')", timeout=30000
     )
+    freelancer.get_by_test_id("message-list").get_by_text("and another one").wait_for()
     texts = freelancer.locator('[data-testid="message-item"][data-kind="text"] .text')
     assert texts.all_inner_texts() == [
         "first, while online",
