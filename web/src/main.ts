@@ -481,8 +481,8 @@ async function joinThread(threadId: string): Promise<void> {
 let rejoining = false;
 async function rejoinCall(call: CallState): Promise<void> {
   const me = state.me?.user_id;
-  const live = call.state === "accepted" || call.state === "connected";
-  if (!live || state.session || rejoining || (me !== call.initiator_id && me !== call.callee_id)) return;
+  const live = call.state === "accepted" || call.state === "connected" || (call.state === "ringing" && me === call.initiator_id);
+  if (!live || state.session || rejoining || !mediaHere(call.call_id)) return;
   rejoining = true;
   try {
     let local: MediaStream;
@@ -918,6 +918,7 @@ async function startCall(kind: "audio" | "video"): Promise<void> {
     return showCallError(ack.reason ?? "The call could not start.");
   }
   state.call = ack.call as CallState;
+  markMediaHere(state.call.call_id);
   // The initiator offers while the other side is still ringing, so media is ready on accept.
   await beginMedia(local);
 }
@@ -997,7 +998,28 @@ function endCallLocally(): void {
   state.session = null;
   state.call = null;
   state.remoteMedia = null;
+  markMediaHere(null);
   renderCall();
+}
+
+// Which call this tab carries the media of. Kept in sessionStorage, which survives a reload of
+// the same tab but is not shared with other tabs: a reloaded tab rejoins its call, a second tab
+// of the same person does not take the call away from the first.
+const MEDIA_HERE = "interview.call-media";
+function markMediaHere(callId: string | null): void {
+  try {
+    if (callId) sessionStorage.setItem(MEDIA_HERE, callId);
+    else sessionStorage.removeItem(MEDIA_HERE);
+  } catch {
+    // storage unavailable: a reload then shows the call as elsewhere
+  }
+}
+function mediaHere(callId: string): boolean {
+  try {
+    return sessionStorage.getItem(MEDIA_HERE) === callId;
+  } catch {
+    return false;
+  }
 }
 
 async function accept(): Promise<void> {
@@ -1015,6 +1037,7 @@ async function accept(): Promise<void> {
     await emitAck(state.socket, "call:decline", { call_id: call.call_id });
     return;
   }
+  markMediaHere(call.call_id);
   const ack = await emitAck(state.socket, "call:accept", { call_id: call.call_id });
   if (!ack.ok) {
     local.getTracks().forEach((t) => t.stop());
@@ -1086,6 +1109,21 @@ function renderCall(): void {
   }
   releaseIncoming?.();
   releaseIncoming = null;
+  if (!state.session && !mediaHere(call.call_id)) {
+    // Answered (or started) in another tab or on another device: no dead call panel here.
+    stopTimer();
+    state.view = null;
+    if (area.querySelector(`[data-testid="call-elsewhere"][data-call-id="${call.call_id}"]`)) return;
+    clear(area);
+    area.append(
+      h(
+        "p",
+        { class: "call-elsewhere", "data-testid": "call-elsewhere", "data-call-id": call.call_id, role: "status" },
+        `This ${call.kind} call with ${nameOf(call.initiator_id === me ? call.callee_id : call.initiator_id)} is ${call.state === "ringing" ? "ringing" : "going on"} in another tab or window.`,
+      ),
+    );
+    return;
+  }
   // Update the live view in place: rebuilding it would detach the <video> elements, which
   // pauses them and resets their size until the next frame.
   const view = state.view;
