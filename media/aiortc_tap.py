@@ -22,7 +22,8 @@ The raw-RTP forwarder (``INTERVIEW_MEDIA_FORWARDER=rtp``) needs four more, also 
   needed (recording), when aiortc's own handler also runs and feeds the frame tap;
 * :class:`RtpOutput` sends a rewritten packet through a sender's DTLS transport
   (``_send_rtp``: SRTP protect) with the sender's SSRC, payload type and mid;
-* :func:`intercept_nacks` hands NACKs from the far end of a sender to a callback;
+* :func:`intercept_feedback` hands NACKs and REMB from the far end of a sender to callbacks,
+  and :func:`send_remb` passes a bitrate estimate on to a publisher;
 * :func:`request_retransmission` sends a NACK from a receiver towards its publisher, and
   :func:`set_sender_report` keeps a sender's RTCP sender reports true to what was forwarded.
 
@@ -44,7 +45,16 @@ from aiortc.jitterbuffer import JitterFrame
 from aiortc.rtcdtlstransport import RTCDtlsTransport
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 from aiortc.rtcrtpreceiver import StreamStatistics
-from aiortc.rtp import RTCP_RTPFB_NACK, RtcpRtpfbPacket, RtpPacket, unwrap_rtx
+from aiortc.rtp import (
+    RTCP_PSFB_APP,
+    RTCP_RTPFB_NACK,
+    RtcpPsfbPacket,
+    RtcpRtpfbPacket,
+    RtpPacket,
+    pack_remb_fci,
+    unpack_remb_fci,
+    unwrap_rtx,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +73,8 @@ _RECEIVER_CODECS = "_RTCRtpReceiver__codecs"
 _RECEIVER_RTX_SSRC = "_RTCRtpReceiver__rtx_ssrc"
 _RECEIVER_STREAMS = "_RTCRtpReceiver__remote_streams"
 _SEND_NACK = "_send_rtcp_nack"
+_SEND_RTCP = "_send_rtcp"
+_RECEIVER_RTCP_SSRC = "_RTCRtpReceiver__rtcp_ssrc"
 _SENDER_REPORT = (
     "_RTCRtpSender__ntp_timestamp",
     "_RTCRtpSender__rtp_timestamp",
@@ -195,10 +207,15 @@ async def request_retransmission(
     await getattr(receiver, _SEND_NACK)(media_ssrc, lost)
 
 
-def intercept_nacks(sender: RTCRtpSender, on_nack: Callable[[list[int]], Awaitable[None]]) -> None:
-    """Give NACKs from the far end of ``sender`` to ``on_nack``; other RTCP goes to aiortc.
+def intercept_feedback(
+    sender: RTCRtpSender,
+    on_nack: Callable[[list[int]], Awaitable[None]],
+    on_remb: Callable[[int], Awaitable[None]],
+) -> None:
+    """Give NACKs and REMB from the far end of ``sender`` to callbacks; other RTCP to aiortc.
 
-    aiortc answers a NACK from its own send history, which the forwarder never fills.
+    aiortc answers a NACK from its own send history, which the forwarder never fills, and
+    gives REMB to its encoder, which the forwarder does not have.
     """
     original = getattr(sender, _HANDLE_RTCP)
 
@@ -206,9 +223,27 @@ def intercept_nacks(sender: RTCRtpSender, on_nack: Callable[[list[int]], Awaitab
         if isinstance(packet, RtcpRtpfbPacket) and packet.fmt == RTCP_RTPFB_NACK:
             await on_nack(list(packet.lost))
             return
+        if isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
+            try:
+                bitrate, _ssrcs = unpack_remb_fci(packet.fci)
+            except ValueError:
+                return
+            await on_remb(bitrate)
+            return
         await original(packet)
 
     setattr(sender, _HANDLE_RTCP, handle_rtcp_packet)
+
+
+async def send_remb(receiver: RTCRtpReceiver, bitrate: int, media_ssrc: int) -> None:
+    """Tell the publisher of ``receiver`` the largest bitrate its subscribers can take."""
+    rtcp_ssrc = getattr(receiver, _RECEIVER_RTCP_SSRC)
+    if rtcp_ssrc is None:
+        return
+    packet = RtcpPsfbPacket(
+        fmt=RTCP_PSFB_APP, ssrc=rtcp_ssrc, media_ssrc=0, fci=pack_remb_fci(bitrate, [media_ssrc])
+    )
+    await getattr(receiver, _SEND_RTCP)(packet)
 
 
 def set_sender_report(
@@ -297,6 +332,11 @@ def _check_packet_internals(receiver: RTCRtpReceiver) -> list[str]:
     for name in (_RECEIVER_CODECS, _RECEIVER_RTX_SSRC, _RECEIVER_STREAMS):
         if not isinstance(getattr(receiver, name, None), dict):
             problems.append(f"RTCRtpReceiver.{name} missing or not a dict (packet tap)")
+    if not hasattr(receiver, _RECEIVER_RTCP_SSRC):
+        problems.append(f"RTCRtpReceiver.{_RECEIVER_RTCP_SSRC} is gone (REMB relay)")
+    send_rtcp = getattr(RTCRtpReceiver, _SEND_RTCP, None)
+    if send_rtcp is None or list(inspect.signature(send_rtcp).parameters) != ["self", "packet"]:
+        problems.append(f"RTCRtpReceiver.{_SEND_RTCP}(self, packet) missing or changed")
     handle = getattr(RTCRtpReceiver, _HANDLE_RTP, None)
     if handle is None or list(inspect.signature(handle).parameters) != [
         "self",

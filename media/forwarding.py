@@ -188,6 +188,7 @@ class RtpOutStream(MediaStreamTrack):
         self.frames_out = 0
         self.bytes_out = 0
         self.retransmitted = 0
+        self.remb: int | None = None  # the subscriber's latest bitrate estimate (bit/s)
         self.last_out_at: float | None = None
 
     def restart(self) -> None:

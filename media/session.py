@@ -482,7 +482,11 @@ class MediaSession:
         async def on_nack(lost: list[int]) -> None:
             await self._on_nack(peer, kind, stream, lost)
 
-        aiortc_tap.intercept_nacks(sender, on_nack)
+        async def on_remb(bitrate: int) -> None:
+            stream.remb = bitrate
+            await self._relay_remb(peer, kind)
+
+        aiortc_tap.intercept_feedback(sender, on_nack, on_remb)
         if kind == "video":
             aiortc_tap.intercept_keyframe_requests(
                 sender, lambda: self._subscriber_needs_keyframe(peer, "pli")
@@ -545,6 +549,24 @@ class MediaSession:
                 continue
             upstream = sorted({stream.upstream_sequence(seq) for seq in missing})
             await aiortc_tap.request_retransmission(inbound.receiver, inbound.ssrc, upstream)
+
+    async def _relay_remb(self, subscriber: _Peer, kind: MediaKind) -> None:
+        """Give each other publisher the lowest bitrate estimate of its subscribers."""
+        peers = list(self._peers.values())  # the loop awaits: peers may change
+        for publisher in peers:
+            inbound = publisher.inbound.get(kind)
+            if publisher is subscriber or inbound is None or inbound.ssrc is None:
+                continue
+            estimates = [
+                out.track.remb
+                for other in peers
+                if other is not publisher
+                and (out := other.outbound.get(kind)) is not None
+                and isinstance(out.track, RtpOutStream)
+                and out.track.remb is not None
+            ]
+            if estimates:
+                await aiortc_tap.send_remb(inbound.receiver, min(estimates), inbound.ssrc)
 
     def _on_frame(self, peer: _Peer, inbound: _Inbound, data: bytes, timestamp: int) -> None:
         """One complete encoded frame from ``peer`` (runs on the loop, must stay cheap)."""

@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import pytest
-from aiortc.rtp import RtpPacket, is_rtcp
+from aiortc.rtp import RTCP_PSFB_APP, RtcpPsfbPacket, RtpPacket, is_rtcp, unpack_remb_fci
 
 from media.codecs import starts_keyframe
 from media.forwarding import RtpOutStream
@@ -281,3 +282,27 @@ def test_h264_keyframe_start_is_read_from_the_nal_header() -> None:
     assert not starts_keyframe("H264", bytes([0x7C, 0x05]))  # FU-A continuation
     stap = bytes([0x78, 0x00, 0x02, 0x67, 0x42, 0x00, 0x02, 0x68, 0xCE])
     assert starts_keyframe("H264", stap)  # STAP-A with SPS
+
+
+async def test_subscriber_bitrate_estimate_reaches_the_publisher(
+    make_session: SessionFactory, clients: Clients
+) -> None:
+    """The forward path runs no bandwidth estimation: bob's REMB is relayed to alice."""
+    session = make_session()
+    alice, bob = clients("alice"), clients("bob")
+    sender = alice.transceivers["video"].sender
+    original = sender._handle_rtcp_packet
+    estimates: list[tuple[int, list[int]]] = []
+
+    async def handle(packet: Any) -> None:
+        if isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
+            estimates.append(unpack_remb_fci(packet.fci))
+        await original(packet)
+
+    sender._handle_rtcp_packet = handle  # type: ignore[method-assign]
+    await connect(session, "alice", alice)
+    await connect(session, "bob", bob)
+    await wait_until(lambda: bool(estimates), "a REMB at alice")
+    bitrate, ssrcs = estimates[0]
+    assert bitrate > 0 and ssrcs == [sender._ssrc]
+    assert out_stream(session, "bob").remb is not None
