@@ -91,26 +91,52 @@ def _spoken_email_ok(local: str, domain: str, strong: bool, before: str) -> bool
 
 
 def _assembled(views: Views) -> Finding | None:
-    """Assembly instructions: the "@" named as a word ("the at sign", "la chiocciola"), a mail
-    provider with its suffix ("gmail dot com"), and a username-shaped token elsewhere in the
-    message ("my name, then the at sign, then gmail dot com ... name: nova.writes")."""
+    """Assembly instructions: the "@" named or said as a word ("the at sign", "la chiocciola",
+    "arroba") or the domain part named ("the usual google mail ending"), a mail provider (with
+    its suffix, "gmail dot com", or alone, "arroba gmail"), and a username piece elsewhere in the
+    message: a username-shaped token ("nova.writes") or a labelled one ("name: lena")."""
     s = views.norm.s
-    symbol = lx.AT_SYMBOL_NAME_RE.search(s)
-    if symbol is None:
-        return None
-    provider = lx.PROVIDER_AFTER_RE.search(s, symbol.end())
-    if provider is None:
-        return None
-    suffix = re.sub(r"[^a-z]+", ".", provider.group("suffix")).strip(".")
-    suffix = ".".join(p for p in suffix.split(".") if p in lx.COMMON_TLDS)
-    domain = f"{provider.group('prov')}.{suffix}"
+    for anchor in lx.ASSEMBLY_ANCHOR_RE.finditer(s):
+        # The provider follows the "@"; a domain word ("ending") follows the provider.
+        lo = anchor.end() if anchor.group("at") else max(0, anchor.start() - 40)
+        provider = lx.PROVIDER_AFTER_RE.search(s, lo, anchor.end() + 80)
+        if provider is None:
+            continue
+        a = min(anchor.start(), provider.start())
+        b = max(anchor.end(), provider.end())
+        user = _username_piece(s, a, b)
+        if user is None:
+            continue
+        value = f"{user[0]}@{_provider_domain(provider)}"
+        lo, hi = min(a, user[1]), max(b, user[2])
+        return finding(views, views.norm, "email", lo, hi, value, Confidence.EMAIL_ASSEMBLED)
+    return None
+
+
+def _provider_domain(provider: re.Match[str]) -> str:
+    prov = provider.group("prov")
+    prov = lx.MAIL_PROVIDER_WORDS.get(re.sub(r"\s+", " ", prov), prov)
+    raw = provider.group("suffix")
+    if raw is None:
+        return lx.PROVIDER_DOMAIN.get(prov, f"{prov}.com")
+    parts = [lx.TLD_WORDS.get(p, p) for p in re.findall(r"[^\W\d_]+", raw)]
+    suffix = ".".join(p for p in parts if p in lx.COMMON_TLDS)
+    return f"{prov}.{suffix}"
+
+
+def _username_piece(s: str, a: int, b: int) -> tuple[str, int, int] | None:
+    """The username the reader is told to put before the "@": a labelled piece ("name:
+    lena", colon first), else a username-shaped token, outside the instruction ``[a, b)``."""
+    labelled = sorted(lx.NAME_LABEL_RE.finditer(s), key=lambda m: m.group("colon") is None)
+    for m in labelled:
+        if a <= m.start("user") < b or m.group("user") in lx.EMAIL_STOP_LOCALS:
+            continue
+        return m.group("user"), m.start(), m.end()
     for tok in lx.USERNAME_TOKEN_RE.finditer(s):
-        if symbol.start() <= tok.start() < provider.end():
+        if a <= tok.start() < b:
             continue
         user = tok.group()
         if user.rsplit(".", 1)[-1] in lx.COMMON_TLDS or len(user) < 4:
             continue  # a domain, not a username
-        a, b = min(symbol.start(), tok.start()), max(provider.end(), tok.end())
-        value = f"{user}@{domain}"
-        return finding(views, views.norm, "email", a, b, value, Confidence.EMAIL_ASSEMBLED)
+        return user, tok.start(), tok.end()
     return None

@@ -152,6 +152,12 @@ WORD_AT_DOT_RE = compile_fast(
 # token after a final ".", "@" or "/"; or three to five letters right before " . ".
 SPACED_RUN_RE = compile_fast(r"(?<!\S)\S(?: \S){5,}(?:(?<=[.@/]) \S+)?(?!\S)")
 SPACED_SHORT_RE = compile_fast(r"(?<!\S)[a-z0-9](?: [a-z0-9]){2,4}(?= \. ?[a-z])")
+# A host followed by a path whose "/", "?" and "=" were spaced out ("dropbox . com / s / x7k2",
+# "onedrive.live.com / ? id = 88AF"): glued back when the host is a known link host.
+SPACED_PATH_RE = compile_fast(
+    r"(?<![\w.\-])(?P<host>(?:[a-z0-9-]+[.\ue001\ue002])+[a-z]{2,24})"
+    r"(?P<path>\s*/\s*(?:[\w.\-~%+]+)?(?:\s*[/?=&#]\s*[\w.\-~%+]+)*)"
+)
 # "t dot me slash olena": a spoken slash, only between host/path-like pieces.
 WORD_SLASH_RE = compile_fast(
     r"(?<=[a-z0-9_\ue001\ue002])\s+(?:" + _alt(_union("slash_words")) + r")\s+(?=[a-z0-9_+])"
@@ -162,8 +168,6 @@ UNDERSCORE_WORD_RE = compile_fast(
 )
 # "'priya.k' + '@' + 'outlook.com'": quoted pieces glued together.
 QUOTED_JOIN_RE = compile_fast(r"(?<=[\w.@])['\"]\s*\+\s*['\"](?=[\w.@])")
-# The "@" named as a thing, for assembly instructions ("then the at sign then gmail").
-AT_SYMBOL_NAME_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("at_symbol_names")) + r")(?!\w)")
 COMMON_TLDS = frozenset(
     """com net org io co uk de fr es it pl ru br in id ph tr me info biz app dev ai us ca au
     mx ar""".split()
@@ -320,6 +324,8 @@ KEEP_HERE_RE = compile_fast(
     r" platform|on the platform until|aqui mesmo|solo por aqui|so por aqui|uniquement ici"
     r"|только здесь|yahin par|" + _alt(_union("keep_here_phrases"), escape=False)
 )
+_APP_LOOKS = _alt(_union("app_colours") + _union("app_logos"), escape=False)
+_APP_WORDS = _alt(_union("app_words") + _union("app_ones"), escape=False)
 CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "phone",
@@ -328,7 +334,9 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|imessage|sms|phone|cell|mobile"
             r"|(?:my|your|ur|the) (?:\w+ )?number|numero|telefone|telefono|celular|movil|portable"
             r"|telephone|tel|номер\w*|телефон\w*|ватсап\w*|вотсап\w*|вайбер\w*|mobile no"
-            r"|contact no|whats ?app\w{0,4}|wa|واتساب|واتس|الواتس|الواتساب|व्हाट्सएप|व्हाट्सऐप)(?!\w)"
+            r"|contact no|whats ?app\w{0,4}|wa|واتساب|واتس|الواتس|الواتساب|व्हाट्सएप|व्हाट्सऐप|"
+            + _alt(_union("phone_nouns"), escape=False)
+            + r")(?!\w)"
         ),
     ),
     (
@@ -366,17 +374,23 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         # An app named by its colour, logo or what it does: "the green app", "app verde",
-        # "l'appli verte", "zieloną aplikację", "the app with the blue paper plane".
+        # "l'appli verte", "zieloną aplikację", "the app with the blue paper plane", "the one
+        # with the camera icon", "la del avioncito", or a colour plus a logo ("the blue one
+        # with the bird", "asul na may ibon").
         "app",
         compile_fast(
             r"(?<!\w)(?:(?:"
-            + _alt(_union("app_colours"), escape=False)
+            + _APP_LOOKS
             + r")(?:\s+\S+){0,1}\s+(?:"
-            + _alt(_union("app_words"), escape=False)
+            + _APP_WORDS
             + r")|(?:"
-            + _alt(_union("app_words"), escape=False)
-            + r")(?:\s+\S+){0,3}?\s+(?:"
+            + _APP_WORDS
+            + r"),?(?:\s+\S+){0,3}?\s+(?:"
+            + _APP_LOOKS
+            + r")|(?:"
             + _alt(_union("app_colours"), escape=False)
+            + r")(?:\s+\S+){0,3}?\s+(?:"
+            + _alt(_union("app_logos"), escape=False)
             + r"))(?!\w)"
         ),
     ),
@@ -518,12 +532,42 @@ PHONE_SEP_CHARS = frozenset(" \t-.|/()\u00a0")
 
 _DOT_SPOKEN = r"(?:\.|" + _alt(["dot", *_union("dot_words"), *_union("weak_dot_words")]) + r")"
 _TLD_ALT = "|".join(sorted(COMMON_TLDS, key=len, reverse=True))
+# Local spellings of mail providers and of suffixes ("гмейл", "جيميل", "ком"), for assembly.
+MAIL_PROVIDER_WORDS: MappingProxyType[str, str] = _merged("mail_providers")  # type: ignore[assignment]
+TLD_WORDS: MappingProxyType[str, str] = _merged("tld_words")  # type: ignore[assignment]
+_TLD_ANY = _TLD_ALT + "|" + _alt(TLD_WORDS)
 # A mail provider, a few filler words at most, then its suffix said with a dot word:
-# "gmail dot com", "hotmail y al final punto es", "t-online punkt de", "laposte point net".
+# "gmail dot com", "hotmail y al final punto es", "t-online punkt de", "laposte point net",
+# "гмейл точка ком"; or the provider alone ("arroba gmail", "el de google"), suffix left implicit.
 PROVIDER_AFTER_RE = compile_fast(
-    r"(?<![\w.])(?P<prov>" + "|".join(sorted(WEBMAIL, key=len, reverse=True)) + r")"
-    r"(?:\s+[^\W\d_]+){0,3}?\s*" + _DOT_SPOKEN + r"\s*(?P<suffix>(?:" + _TLD_ALT + r")"
-    r"(?:\s*" + _DOT_SPOKEN + r"\s*(?:" + _TLD_ALT + r"))?)(?!\w)"
+    r"(?<![\w.])(?P<prov>"
+    + "|".join(sorted(WEBMAIL, key=len, reverse=True))
+    + "|"
+    + _alt(MAIL_PROVIDER_WORDS)
+    + r")(?![\w-])(?:(?:[\s,]+[^\W\d_]+){0,3}?[\s,]*"
+    + _DOT_SPOKEN
+    + r"\s*(?P<suffix>(?:"
+    + _TLD_ANY
+    + r")(?:\s*"
+    + _DOT_SPOKEN
+    + r"\s*(?:"
+    + _TLD_ANY
+    + r"))?)(?!\w))?"
+)
+# The anchor of an assembly instruction: the "@" named as a thing or said as a word, or the
+# domain part named ("then the usual google mail ending").
+ASSEMBLY_ANCHOR_RE = compile_fast(
+    r"(?<!\w)(?:(?P<at>"
+    + _alt(_union("at_symbol_names") + _union("assembly_at_words") + _union("at_words"))
+    + r")|(?P<domain>"
+    + _alt(_union("domain_words"))
+    + r"))(?!\w)"
+)
+# A username piece labelled as such: "name: lena", "nombre: rocio.diaz", "my surname kowal".
+NAME_LABEL_RE = compile_fast(
+    r"(?<!\w)(?:"
+    + _alt(_union("name_labels"))
+    + r")(?P<colon>\s*[:=])?\s*(?P<user>[a-z][a-z0-9._-]{1,40}[a-z0-9])(?![\w@])"
 )
 USERNAME_TOKEN_RE = compile_fast(r"(?<![\w@.])[a-z][a-z0-9]*(?:[._][a-z0-9]+)+(?![\w@])")
 

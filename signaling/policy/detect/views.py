@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 
 from signaling.policy.detect import lexicon as lx
+from signaling.policy.detect.hosts import KNOWN_DOMAINS
 from signaling.policy.detect.model import Views
 from signaling.policy.detect.text import View, normalize, strip_accents
 
@@ -39,6 +40,8 @@ def _deobfuscate(norm: View) -> View:
     deob = deob.sub(lx.WORD_AT_DOT_RE, _spoken_symbol)
     if lx.WORD_DOT in deob.s or lx.WEAK_DOT in deob.s:
         deob = deob.sub(lx.WORD_SLASH_RE, lambda m: "/")
+    if "/" in deob.s and (" /" in deob.s or "/ " in deob.s):
+        deob = deob.sub(lx.SPACED_PATH_RE, _glue_path)
     if (
         "_" not in deob.s
         and any(w in deob.s for w in lx.UNDERSCORE_WORDS)
@@ -46,6 +49,17 @@ def _deobfuscate(norm: View) -> View:
     ):
         deob = deob.sub(lx.UNDERSCORE_WORD_RE, lambda m: "_")
     return deob
+
+
+def _glue_path(m: re.Match[str]) -> str | None:
+    """A known link host with a spaced-out path: drop the spaces inside the path."""
+    path = m.group("path")
+    if not any(c.isspace() for c in path):
+        return None
+    labels = re.split("[.\ue001\ue002]", m.group("host"))
+    if not any(".".join(labels[-n:]) in KNOWN_DOMAINS for n in (2, 3)):
+        return None
+    return m.group("host") + re.sub(r"\s+", "", path)
 
 
 def _spoken_symbol(m: re.Match[str]) -> str | None:
