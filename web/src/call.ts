@@ -163,6 +163,24 @@ export class CallSession {
     }
   }
 
+  /** Switch the camera or microphone mid-call: the new track replaces the old one on the same
+   * sender (replaceTrack), so nothing is renegotiated; mute and camera-off carry over. */
+  async switchDevice(kind: "audio" | "video", deviceId: string): Promise<MediaStreamTrack> {
+    const constraints = { deviceId: { exact: deviceId } };
+    const fresh = await navigator.mediaDevices.getUserMedia(kind === "audio" ? { audio: constraints } : { video: constraints });
+    const track = fresh.getTracks()[0];
+    track.enabled = kind === "audio" ? this.audioEnabled : this.videoEnabled;
+    const sender = this.pc.getSenders().find((x) => x.track?.kind === kind);
+    if (sender) await sender.replaceTrack(track);
+    for (const old of this.local.getTracks()) {
+      if (old.kind !== kind) continue;
+      this.local.removeTrack(old);
+      old.stop();
+    }
+    this.local.addTrack(track);
+    return track;
+  }
+
   setTrackEnabled(kind: "audio" | "video", enabled: boolean): void {
     if (kind === "audio") this.audioEnabled = enabled;
     else this.videoEnabled = enabled;
@@ -383,4 +401,56 @@ export function mediaTile(
     },
     setCamera: (on) => setCamera(kind === "video" && on),
   };
+}
+
+/** Camera, microphone and (where the browser can) speaker pickers for a call in progress. */
+export function deviceControls(session: CallSession, remote: HTMLMediaElement, kind: "audio" | "video", onError: (message: string) => void): HTMLElement {
+  const root = document.createElement("div");
+  root.className = "call-devices";
+  root.dataset.testid = "call-devices";
+  root.setAttribute("role", "group");
+  root.setAttribute("aria-label", "Devices");
+  const picker = (label: string, testid: string, devices: MediaDeviceInfo[], current: string | undefined, pick: (id: string) => Promise<void>): void => {
+    if (devices.length === 0) return;
+    const select = document.createElement("select");
+    select.dataset.testid = testid;
+    select.setAttribute("aria-label", label);
+    for (const d of devices) {
+      const option = document.createElement("option");
+      option.value = d.deviceId;
+      option.textContent = d.label || label;
+      option.selected = d.deviceId === current;
+      select.append(option);
+    }
+    select.addEventListener("change", () => {
+      select.disabled = true;
+      pick(select.value)
+        .catch((error: unknown) => onError(mediaErrorMessage(error)))
+        .finally(() => {
+          select.disabled = false;
+        });
+    });
+    const wrap = document.createElement("label");
+    wrap.append(`${label} `, select);
+    root.append(wrap);
+  };
+  void navigator.mediaDevices.enumerateDevices().then((all) => {
+    const inUse = (k: "audio" | "video"): string | undefined => session.local.getTracks().find((t) => t.kind === k)?.getSettings().deviceId;
+    if (kind === "video") {
+      picker("Camera", "device-camera", all.filter((d) => d.kind === "videoinput"), inUse("video"), async (id) => {
+        await session.switchDevice("video", id);
+      });
+    }
+    picker("Microphone", "device-microphone", all.filter((d) => d.kind === "audioinput"), inUse("audio"), async (id) => {
+      await session.switchDevice("audio", id);
+    });
+    // Output selection exists only where the browser implements setSinkId (Chromium, not Safari).
+    const sink = remote as HTMLMediaElement & { setSinkId?: (id: string) => Promise<void>; sinkId?: string };
+    if (typeof sink.setSinkId === "function") {
+      picker("Speaker", "device-speaker", all.filter((d) => d.kind === "audiooutput"), sink.sinkId || "default", async (id) => {
+        await sink.setSinkId?.(id);
+      });
+    }
+  });
+  return root;
 }

@@ -12,7 +12,7 @@ import { Api, ApiError, takeTokenFromHash, type CallState, type Config, type Me,
 import { renderAuditor } from "./auditor";
 import { reportButton } from "./cases";
 import { attachControls, renderFileMessage } from "./files";
-import { CallSession, consentView, emitAck, getLocalMedia, mediaErrorMessage, mediaTile, onServer, Ringer, type DeviceChoice } from "./call";
+import { CallSession, consentView, deviceControls, emitAck, getLocalMedia, mediaErrorMessage, mediaTile, onServer, Ringer, type DeviceChoice } from "./call";
 import { clear, h, trapFocus } from "./dom";
 import {
   describeCall,
@@ -1259,6 +1259,7 @@ function buildCallView(call: CallState, session: CallSession | null): CallView {
       h("span", { "data-testid": "call-quality", "data-quality": "unknown" }, "Network: …"),
       mute,
       call.kind === "video" ? camera : null,
+      session ? deviceControls(session, remoteVideo, call.kind, showCallError) : null,
       record,
       h(
         "button",
