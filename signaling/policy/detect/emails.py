@@ -104,7 +104,8 @@ def _assembled(views: Views) -> Finding | None:
             continue
         a = min(anchor.start(), provider.start())
         b = max(anchor.end(), provider.end())
-        user = _username_piece(s, a, b)
+        # "my surname kowal" (no colon) only counts when the domain is given in full.
+        user = _username_piece(s, a, b, loose=provider.group("suffix") is not None)
         if user is None:
             continue
         value = f"{user[0]}@{_provider_domain(provider)}"
@@ -124,11 +125,14 @@ def _provider_domain(provider: re.Match[str]) -> str:
     return f"{prov}.{suffix}"
 
 
-def _username_piece(s: str, a: int, b: int) -> tuple[str, int, int] | None:
+def _username_piece(s: str, a: int, b: int, *, loose: bool) -> tuple[str, int, int] | None:
     """The username the reader is told to put before the "@": a labelled piece ("name:
-    lena", colon first), else a username-shaped token, outside the instruction ``[a, b)``."""
+    lena"; without the colon only when ``loose``), else a username-shaped token that is not a
+    file name, outside the instruction ``[a, b)``."""
     labelled = sorted(lx.NAME_LABEL_RE.finditer(s), key=lambda m: m.group("colon") is None)
     for m in labelled:
+        if m.group("colon") is None and not loose:
+            break
         if a <= m.start("user") < b or m.group("user") in lx.EMAIL_STOP_LOCALS:
             continue
         return m.group("user"), m.start(), m.end()
@@ -136,7 +140,8 @@ def _username_piece(s: str, a: int, b: int) -> tuple[str, int, int] | None:
         if a <= tok.start() < b:
             continue
         user = tok.group()
-        if user.rsplit(".", 1)[-1] in lx.COMMON_TLDS or len(user) < 4:
-            continue  # a domain, not a username
+        last = user.rsplit(".", 1)[-1]
+        if last in lx.COMMON_TLDS or last in lx.FILE_EXTENSIONS or len(user) < 4:
+            continue  # a domain or a file name, not a username
         return user, tok.start(), tok.end()
     return None

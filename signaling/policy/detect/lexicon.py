@@ -322,7 +322,9 @@ KEEP_HERE_RE = compile_fast(
     r"(?:only|just) (?:here|through|on|via|in)\b|keep(?:ing)? (?:\w+ ){0,2}(?:here|on (?:the|this)"
     r" platform)|stay(?:ing)? (?:here|on (?:the|this) platform)|(?:through|via|within) (?:the|this)"
     r" platform|on the platform until|aqui mesmo|solo por aqui|so por aqui|uniquement ici"
-    r"|только здесь|yahin par|" + _alt(_union("keep_here_phrases"), escape=False)
+    r"|только здесь|yahin par|(?<!\w)(?:"
+    + _alt(_union("keep_here_phrases"), escape=False)
+    + r")(?!\w)"
 )
 _APP_LOOKS = _alt(_union("app_colours") + _union("app_logos"), escape=False)
 _APP_WORDS = _alt(_union("app_words") + _union("app_ones"), escape=False)
@@ -568,6 +570,11 @@ NAME_LABEL_RE = compile_fast(
     r"(?<!\w)(?:"
     + _alt(_union("name_labels"))
     + r")(?P<colon>\s*[:=])?\s*(?P<user>[a-z][a-z0-9._-]{1,40}[a-z0-9])(?![\w@])"
+)
+# File names are not usernames ("logo_v2.png").
+FILE_EXTENSIONS = frozenset(
+    """png jpg jpeg gif svg webp pdf doc docx xls xlsx ppt pptx txt csv md json yaml yml xml
+    zip rar gz tar mp3 mp4 mov avi wav psd ai fig sketch py js ts tsx jsx html css""".split()
 )
 USERNAME_TOKEN_RE = compile_fast(r"(?<![\w@.])[a-z][a-z0-9]*(?:[._][a-z0-9]+)+(?![\w@])")
 
