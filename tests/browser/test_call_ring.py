@@ -28,8 +28,13 @@ def test_second_tab_rings_and_stops_when_the_first_answers(browser: Any, server:
     client.get_by_test_id("call-video").click()
     for tab in (tab_a, tab_b):
         tab.get_by_test_id("incoming-call").wait_for(timeout=30000)
+        # the title says so, for a tab in the background
+        assert tab.title().startswith("📞 Incoming call from ")
+        # the prompt takes focus, on Accept
+        assert tab.evaluate("() => document.activeElement?.dataset.testid") == "call-accept"
     tab_a.get_by_test_id("call-accept").click()
     tab_b.get_by_test_id("call-elsewhere").wait_for(timeout=30000)
+    assert "Incoming call" not in tab_b.title()
     assert tab_b.get_by_test_id("incoming-call").count() == 0
     assert tab_b.get_by_test_id("in-call").count() == 0
     assert "in another tab" in tab_b.get_by_test_id("call-elsewhere").inner_text()

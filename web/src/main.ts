@@ -274,8 +274,16 @@ function totalUnread(): number {
   return n;
 }
 
+// While a call rings for this person, the tab's title says so (seen in the tab strip when the tab
+// is hidden); otherwise it carries the unread count.
+function setTitle(): void {
+  const c = state.call;
+  const ringing = c && c.state === "ringing" && c.callee_id === state.me?.user_id && !state.session;
+  document.title = ringing ? `📞 Incoming call from ${nameOf(c.initiator_id)} · ${APP_TITLE}` : titleWithUnread(APP_TITLE, totalUnread());
+}
+
 function renderThreadList(): void {
-  document.title = titleWithUnread(APP_TITLE, totalUnread());
+  setTitle();
   const nav = document.getElementById("threads");
   if (!nav || state.me?.role === "auditor" || state.me?.role === "admin") return;
   renderThreadNav(nav, {
@@ -987,6 +995,7 @@ async function onCallState(call: CallState): Promise<void> {
       if (thread && state.thread?.id !== thread.id) void openThread(thread);
     }
   } else ringer.stop();
+  setTitle();
   renderCall();
 }
 
@@ -999,6 +1008,7 @@ function endCallLocally(): void {
   state.call = null;
   state.remoteMedia = null;
   markMediaHere(null);
+  setTitle();
   renderCall();
 }
 
