@@ -195,7 +195,11 @@ async def test_report_opens_case_and_auditor_works_it(harness: Harness) -> None:
     )
     assert bad.status == 409
     full = await (await harness.client.get(url, headers=harness.headers(*AUDITOR))).json()
-    assert [n["note"] for n in full["notes"]] == ["looking", "warned the client"]
+    # each history line says what changed, then the auditor's note
+    assert [n["note"] for n in full["notes"]] == [
+        "Status open → reviewing; legal hold on. looking",
+        "Status reviewing → resolved. warned the client",
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])

@@ -109,6 +109,7 @@ def rest_bodies(w: World) -> dict[str, Callable[[Who], dict[str, Any]]]:
         },
         "CancelSchedule": lambda who: {"reason": "matrix"},
         "PolicyPreview": lambda who: {"text": "my email is dana.kowalski@gmail.com"},
+        "ReplayDeadLetters": lambda who: {"event_ids": ["evt_" + "0" * 32]},
     }
 
 
@@ -124,6 +125,8 @@ def rest_queries(w: World) -> dict[str, dict[str, str]]:
         "InclusionQuery": {"index": "1"},
         "ConsistencyQuery": {"first": "1", "second": "1"},
         "UploadQuery": {"name": "matrix.txt"},
+        "EventsQuery": {},
+        "DeadLetterQuery": {},
     }
 
 
