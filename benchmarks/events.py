@@ -5,8 +5,9 @@ The server runs in its own process (benchmarks/messages.py's closed loop: client
 send, wait for the ack, send again); the receiver is a bare aiohttp server in a third process
 that checks nothing and answers 204. Each message writes at least one event
 (``message.created``) in its transaction; the server's dispatcher delivers them while the load
-runs. Runs alternate: outbox off, outbox on (with delivery), off, on; each configuration's
-best run is reported, so a noisy neighbour on a shared machine hurts both alike.
+runs. Three configurations alternate (no outbox; events written but no webhook; written and
+delivered), round after round; each configuration's best run is reported, so a noisy
+neighbour on a shared machine hurts all alike.
 
 The delay is measured from the event's ``timestamp`` (taken inside the transaction, just
 before it commits) to its arrival at the receiver (the same clock).
@@ -37,7 +38,10 @@ from benchmarks.messages import bench_socketio, free_port, pct, wait_port
 SECRET = "bench-webhook-secret-0123456789abcdef"
 
 
-def run_server(port: int, data_dir: str, database_url: str, webhook: str, events: bool) -> None:
+MODES = ("off", "outbox", "delivery")  # no outbox; events written only; written and delivered
+
+
+def run_server(port: int, data_dir: str, database_url: str, webhook: str, mode: str) -> None:
     from signaling.app import create_app
     from signaling.settings import Settings
 
@@ -50,8 +54,8 @@ def run_server(port: int, data_dir: str, database_url: str, webhook: str, events
         message_burst=1_000_000,
         socket_event_rate_per_minute=1_000_000,
         socket_event_burst=1_000_000,
-        events_enabled=events,
-        backend_webhook_url=webhook if events else "",
+        events_enabled=mode != "off",
+        backend_webhook_url=webhook if mode == "delivery" else "",
         backend_webhook_secret=SECRET,
     )
     web.run_app(create_app(settings), host="127.0.0.1", port=port, print=None)
@@ -90,13 +94,19 @@ async def _stats(port: int, since: float = 0, until: float = 1e18) -> dict[str, 
             return data
 
 
-def one_run(ctx: Any, args: argparse.Namespace, events: bool, receiver_port: int) -> dict[str, Any]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def one_run(ctx: Any, args: argparse.Namespace, mode: str, receiver_port: int) -> dict[str, Any]:
     port = free_port()
     webhook = f"http://127.0.0.1:{receiver_port}/hook"
     with tempfile.TemporaryDirectory() as data_dir:
         server = ctx.Process(
             target=run_server,
-            args=(port, data_dir, args.database_url, webhook, events),
+            args=(port, data_dir, args.database_url, webhook, mode),
             daemon=True,
         )
         server.start()
@@ -104,9 +114,15 @@ def one_run(ctx: Any, args: argparse.Namespace, events: bool, receiver_port: int
             asyncio.run(wait_port(port))
             before = asyncio.run(_stats(receiver_port))["total"]
             started = time.time()
+            cpu_before = cpu_seconds(server.pid)
             result = asyncio.run(bench_socketio(port, args.threads, args.seconds))
             ended = time.time()
-            if events:
+            # the server's CPU per message over the whole run (set-up and the 1 s warm-up
+            # included, alike in every configuration): less noisy than wall-clock throughput
+            # on a shared machine
+            sent = result["sends_per_s"] * (args.seconds + 1.0)
+            result["cpu_ms"] = (cpu_seconds(server.pid) - cpu_before) * 1000 / max(sent, 1.0)
+            if mode == "delivery":
                 time.sleep(2.0)  # let the last deliveries of the window arrive
                 window = asyncio.run(_stats(receiver_port, started, ended))
                 after = asyncio.run(_stats(receiver_port))["total"]
@@ -118,6 +134,48 @@ def one_run(ctx: Any, args: argparse.Namespace, events: bool, receiver_port: int
             server.terminate()
             server.join()
     return result
+
+
+async def store_cpu(url: str, events: bool, messages: int = 1000) -> float:
+    """CPU seconds of this process per message appended through the store (SQLite: the
+    database work runs in this process too), with or without the outbox."""
+    from signaling.domain.messages import MessageKind, NewMessage
+    from signaling.events.outbox import EventRecorder
+    from signaling.store.sql import SqlStore, make_engine
+
+    store = SqlStore(make_engine(url))
+    if events:
+        store.events = EventRecorder()
+    threads = []
+    for i in range(20):
+        thread, _ = await store.create_thread(
+            job_id=f"cpu-{events}-{i}-{time.time()}", job_title="x", client_id="c",
+            freelancer_id=f"f{i}", actor_id="c",
+        )  # fmt: skip
+        threads.append(thread.id)
+
+    async def chat(thread_id: str, count: int) -> None:
+        for n in range(count):
+            await store.append_message(
+                NewMessage(thread_id, "c", MessageKind.TEXT, {"text": f"message {n}"})
+            )
+
+    started = time.process_time()
+    await asyncio.gather(*(chat(t, messages // len(threads)) for t in threads))
+    used = time.process_time() - started
+    await store.close()
+    return used / messages
+
+
+async def cpu_figures(rounds: int) -> tuple[float, float]:
+    from signaling.store.migrate import upgrade
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite+aiosqlite:///{tmp}/cpu.sqlite3"
+        await upgrade(url)
+        off = [await store_cpu(url, False) for _ in range(rounds)]
+        on = [await store_cpu(url, True) for _ in range(rounds)]
+    return min(off), min(on)
 
 
 def main() -> None:
@@ -138,25 +196,41 @@ def main() -> None:
     receiver_port = free_port()
     receiver = ctx.Process(target=run_receiver, args=(receiver_port,), daemon=True)
     receiver.start()
-    runs: dict[bool, list[dict[str, Any]]] = {False: [], True: []}
+    runs: dict[str, list[dict[str, Any]]] = {mode: [] for mode in MODES}
     try:
         asyncio.run(wait_port(receiver_port))
         for _ in range(args.rounds):
-            for events in (False, True):
-                runs[events].append(one_run(ctx, args, events, receiver_port))
+            for mode in MODES:
+                runs[mode].append(one_run(ctx, args, mode, receiver_port))
+                last = runs[mode][-1]
                 print(
-                    f"  outbox {'on ' if events else 'off'}: "
-                    f"{runs[events][-1]['sends_per_s']:.0f} sends/s",
+                    f"  {mode:<8} {last['sends_per_s']:.0f} sends/s, "
+                    f"server CPU {last['cpu_ms']:.2f} ms per message",
                     flush=True,
                 )
     finally:
         receiver.terminate()
         receiver.join()
-    off = max(runs[False], key=lambda r: r["sends_per_s"])
-    on = max(runs[True], key=lambda r: r["sends_per_s"])
-    change = (on["sends_per_s"] / off["sends_per_s"] - 1) * 100
+    off, written, on = (max(runs[m], key=lambda r: r["sends_per_s"]) for m in MODES)
+
+    def change(run: dict[str, Any]) -> str:
+        return f"({(run['sends_per_s'] / off['sends_per_s'] - 1) * 100:+.1f} %)"
+
     print(f"messages/s without the outbox          {off['sends_per_s']:8.0f}")
-    print(f"messages/s with the outbox + delivery  {on['sends_per_s']:8.0f}  ({change:+.1f} %)")
+    label = "messages/s with the outbox, no webhook"
+    print(f"{label:<38} {written['sends_per_s']:8.0f}  {change(written)}")
+    print(f"messages/s with the outbox + delivery  {on['sends_per_s']:8.0f}  {change(on)}")
+    cpu = {m: min(r["cpu_ms"] for r in runs[m]) for m in MODES}
+    print(
+        f"server CPU per message (best run)       off {cpu['off']:.2f} ms, outbox "
+        f"{cpu['outbox']:.2f} ms ({(cpu['outbox'] / cpu['off'] - 1) * 100:+.1f} %), with "
+        f"delivery {cpu['delivery']:.2f} ms ({(cpu['delivery'] / cpu['off'] - 1) * 100:+.1f} %)"
+    )
+    cpu_off, cpu_on = asyncio.run(cpu_figures(args.rounds))
+    print(
+        f"CPU per appended message (SQLite, in-process): {cpu_off * 1000:.2f} ms without the "
+        f"outbox, {cpu_on * 1000:.2f} ms with it ({(cpu_on / cpu_off - 1) * 100:+.1f} %)"
+    )
     delays = [d * 1000 for d in on["delays"]]
     print(
         f"events delivered/s to the receiver     {on['delivered_per_s']:8.0f}  "

@@ -312,6 +312,7 @@ def _dispatcher(
         retry_base_seconds=settings.events_retry_base_seconds,
         retry_max_seconds=settings.events_retry_max_seconds,
         poll_seconds=settings.events_poll_seconds,
+        coalesce_seconds=settings.events_coalesce_seconds,
     )
 
 

@@ -126,6 +126,7 @@ class Settings:
     events_lease_seconds: float = 60.0  # a node's claim on events it is sending
     events_timeout_seconds: float = 10.0  # one delivery attempt
     events_poll_seconds: float = 1.0  # how often a node looks for other nodes' events
+    events_coalesce_seconds: float = 0.05  # after a commit, wait this long to send in a batch
     events_batch: int = 200  # events claimed per round
     audit_signing_key: str = ""
     # Sign and publish a tree head this often (when the audit log grew): the longest time a
@@ -257,6 +258,8 @@ class Settings:
             )
         if not 0 < self.events_poll_seconds <= 60:
             raise ConfigError(f"{PREFIX}EVENTS_POLL_SECONDS must be 0..60 (not 0)")
+        if not 0 <= self.events_coalesce_seconds <= 5:
+            raise ConfigError(f"{PREFIX}EVENTS_COALESCE_SECONDS must be 0..5")
         if not 1 <= self.events_batch <= 10_000:
             raise ConfigError(f"{PREFIX}EVENTS_BATCH must be 1..10000")
 

@@ -86,6 +86,7 @@ class Dispatcher:
         retry_base_seconds: float = 2.0,
         retry_max_seconds: float = 600.0,
         poll_seconds: float = 1.0,
+        coalesce_seconds: float = 0.05,
         rng: Callable[[], float] = random.random,
     ) -> None:
         self.outbox = outbox
@@ -97,6 +98,9 @@ class Dispatcher:
         self.retry_base = retry_base_seconds
         self.retry_max = retry_max_seconds
         self.poll_seconds = poll_seconds
+        # after a wake-up, wait this long so one round carries the events committed meanwhile
+        # (a round per event would cost a claim and a mark transaction per message)
+        self.coalesce_seconds = coalesce_seconds
         self._rng = rng
         self._wake = asyncio.Event()
         self.delivered_total = 0
@@ -122,12 +126,14 @@ class Dispatcher:
             except Exception:
                 logger.exception("event delivery round failed")
                 claimed = 0
-            if claimed:
-                continue  # there may be more right away
+            if claimed >= self.batch:
+                continue  # there is more right away
             try:
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
             except TimeoutError:
                 pass
+            if self.coalesce_seconds > 0:
+                await asyncio.sleep(self.coalesce_seconds)
             self._wake.clear()
 
     async def run_once(self) -> int:

@@ -45,6 +45,7 @@ CLAIM_LOCK_KEY = 0x0E7B0C  # serialises claim transactions across nodes (Postgre
 PENDING_EVENTS = "interview_pending_events"  # connection.info key: events of this transaction
 
 PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
+_INSERT = t.event_outbox.insert()
 STATES = (PENDING, DELIVERED, DEAD)
 
 
@@ -107,24 +108,23 @@ class EventRecorder:
             return
         if conn.dialect.name == "postgresql":
             await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": APPEND_LOCK_KEY})
-        await conn.execute(
-            t.event_outbox.insert(),
-            [
-                {
-                    "event_id": "evt_" + uuid.uuid4().hex,
-                    "type": e.type,
-                    "version": e.version,
-                    "thread_id": e.thread_id,
-                    "order_key": e.order_key,
-                    "occurred_at": e.occurred_at,
-                    "data": canonical_json(e.data).decode(),
-                    "state": PENDING,
-                    "attempts": 0,
-                    "next_attempt_at": e.occurred_at,
-                }
-                for e in events
-            ],
-        )
+        rows = [
+            {
+                "event_id": "evt_" + uuid.uuid4().hex,
+                "type": e.type,
+                "version": e.version,
+                "thread_id": e.thread_id,
+                "order_key": e.order_key,
+                "occurred_at": e.occurred_at,
+                "data": canonical_json(e.data).decode(),
+                "state": PENDING,
+                "attempts": 0,
+                "next_attempt_at": e.occurred_at,
+            }
+            for e in events
+        ]
+        # one row (the common case) as a plain execute: executemany costs more per statement
+        await conn.execute(_INSERT, rows[0] if len(rows) == 1 else rows)
 
 
 @dataclass(frozen=True)

@@ -244,7 +244,10 @@ event_outbox = Table(
     Column("claim_token", String(36), nullable=True),
     Column("last_error", Text, nullable=True),
     Column("delivered_at", DateTime(timezone=True), nullable=True),
-    UniqueConstraint("event_id", name="uq_event_outbox_event_id"),
 )
-Index("ix_event_outbox_state", event_outbox.c.state, event_outbox.c.id)
-Index("ix_event_outbox_key", event_outbox.c.order_key, event_outbox.c.state, event_outbox.c.id)
+# One index, kept small on purpose (every message writes a row): claims read the pending rows
+# (few, unless the receiver is down) and look up earlier pending rows of the same thread.
+# event_id is a random UUID (unique without an index; replay looks it up among dead letters).
+Index(
+    "ix_event_outbox_state_key", event_outbox.c.state, event_outbox.c.order_key, event_outbox.c.id
+)

@@ -41,13 +41,10 @@ def upgrade() -> None:
         sa.Column("claim_token", sa.String(36), nullable=True),
         sa.Column("last_error", sa.Text, nullable=True),
         sa.Column("delivered_at", _TS, nullable=True),
-        sa.UniqueConstraint("event_id", name="uq_event_outbox_event_id"),
     )
-    op.create_index("ix_event_outbox_state", "event_outbox", ["state", "id"])
-    op.create_index("ix_event_outbox_key", "event_outbox", ["order_key", "state", "id"])
+    op.create_index("ix_event_outbox_state_key", "event_outbox", ["state", "order_key", "id"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_event_outbox_key", table_name="event_outbox")
-    op.drop_index("ix_event_outbox_state", table_name="event_outbox")
+    op.drop_index("ix_event_outbox_state_key", table_name="event_outbox")
     op.drop_table("event_outbox")
