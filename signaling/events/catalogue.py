@@ -100,6 +100,16 @@ def from_audit(
             "at": _iso(at),
         }
         return [NewEvent("call.started", chain, at, body)]
+    if event_type == "meeting.created":  # a Zoom meeting: its calls row is the call
+        body = {
+            "thread_id": chain,
+            "call_id": data.get("call_id"),
+            "kind": "zoom",
+            "initiator_id": actor_id,
+            "meeting_id": data.get("meeting_id"),
+            "at": _iso(at),
+        }
+        return [NewEvent("call.started", chain, at, body)]
     if event_type == "call.consultation_notice":
         body = {"thread_id": chain, "call_id": data.get("call_id"), "at": _iso(at)}
         return [NewEvent("consultation.suggested", chain, at, body)]

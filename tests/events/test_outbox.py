@@ -12,7 +12,7 @@ from signaling.domain.calls import Call, CallKind
 from signaling.domain.messages import SYSTEM_AUTHOR, MessageKind, NewMessage
 from signaling.domain.threads import Role, Stage
 from signaling.errors import Conflict, NotFound
-from signaling.events.catalogue import CATALOGUE, NewEvent
+from signaling.events.catalogue import CATALOGUE, NewEvent, from_audit
 from signaling.events.outbox import EventRecorder, OutboxStore
 from signaling.store import schema as t
 from signaling.store.audit import SqlAuditStore
@@ -179,3 +179,19 @@ def test_every_type_is_versioned_and_named_like_the_catalogue() -> None:
     assert all(e.version >= 1 and e.name == name for name, e in CATALOGUE.items())
     with pytest.raises(ValueError):
         NewEvent("nonsense.happened", None, datetime.now(UTC))
+
+
+def test_audit_entries_that_are_events() -> None:
+    """The audit side of the translation table (what a call's or meeting's transaction
+    appends), as pure data."""
+    at = datetime(2030, 1, 1, tzinfo=UTC)
+    [started] = from_audit("t1", "call.ringing", "c1", {"call_id": "k", "kind": "video"}, at)
+    assert (started.type, started.data["kind"], started.data["initiator_id"]) == (
+        "call.started", "video", "c1",
+    )  # fmt: skip
+    [zoom] = from_audit("t1", "meeting.created", "c1", {"call_id": "z", "meeting_id": "9"}, at)
+    assert (zoom.type, zoom.data["kind"], zoom.data["call_id"]) == ("call.started", "zoom", "z")
+    [notice] = from_audit("t1", "call.consultation_notice", "system", {"call_id": "k"}, at)
+    assert notice.type == "consultation.suggested" and notice.thread_id == "t1"
+    assert from_audit("t1", "call.accepted", "f1", {"call_id": "k"}, at) == []
+    assert from_audit("access", "audit.access", "a1", {}, at) == []
