@@ -120,7 +120,7 @@ def _provider_domain(provider: re.Match[str]) -> str:
     raw = provider.group("suffix")
     if raw is None:
         return lx.PROVIDER_DOMAIN.get(prov, f"{prov}.com")
-    parts = [lx.TLD_WORDS.get(p, p) for p in re.findall(r"[^\W\d_]+", raw)]
+    parts = [lx.TLD_WORDS.get(p, p) for p in re.findall(r"[^\s.,]+", raw)]
     suffix = ".".join(p for p in parts if p in lx.COMMON_TLDS)
     return f"{prov}.{suffix}"
 

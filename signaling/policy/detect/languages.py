@@ -169,10 +169,7 @@ LANGUAGES: tuple[Language, ...] = (
             "vanish\\w*",
             "self-destruct\\w*",
         ),
-        app_ones=(
-            "(?:on|in|via) the (?:\\w+ )?one (?:with|where|that)",
-            "on that (?:\\w+ )?one",
-        ),
+        app_ones=("(?:on|in|via) the (?:\\w+ )?one (?:with|where|that)",),
         app_words=("app", "apps", "application"),
         app_colours=(
             "green",
