@@ -90,7 +90,7 @@ class Settings:
     ice_allowed_networks: tuple[str, ...] = ()
     # How the media relay forwards: "frame" (aiortc reassembles frames, re-packetizes) or
     # "rtp" (raw RTP packets, headers rewritten; see media/session.py)
-    media_forwarder: MediaForwarderName = "frame"
+    media_forwarder: MediaForwarderName = "rtp"
     recording: RecordingPolicyName = "optional"
     recording_retention_days: int = 90
     recording_parties_can_download: bool = False

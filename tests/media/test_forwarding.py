@@ -49,15 +49,15 @@ async def test_audio_drops_oldest_and_recv_waits() -> None:
     track.stop()
 
 
-def test_forwarder_setting_defaults_to_frame_and_names_bad_values() -> None:
+def test_forwarder_setting_defaults_to_rtp_and_names_bad_values() -> None:
     import pytest
 
     from signaling.errors import ConfigError
     from signaling.settings import Settings
 
-    assert Settings.from_env({"INTERVIEW_DEV_MODE": "1"}).media_forwarder == "frame"
-    rtp = {"INTERVIEW_DEV_MODE": "1", "INTERVIEW_MEDIA_FORWARDER": "rtp"}
-    assert Settings.from_env(rtp).media_forwarder == "rtp"
+    assert Settings.from_env({"INTERVIEW_DEV_MODE": "1"}).media_forwarder == "rtp"
+    frame = {"INTERVIEW_DEV_MODE": "1", "INTERVIEW_MEDIA_FORWARDER": "frame"}
+    assert Settings.from_env(frame).media_forwarder == "frame"
     with pytest.raises(ConfigError, match="INTERVIEW_MEDIA_FORWARDER"):
         Settings.from_env({"INTERVIEW_DEV_MODE": "1", "INTERVIEW_MEDIA_FORWARDER": "sfu"})
 
@@ -66,7 +66,8 @@ def test_app_media_sessions_use_the_configured_forwarder() -> None:
     from signaling.app import media_session_factory
     from signaling.settings import Settings
 
-    settings = Settings.from_env({"INTERVIEW_DEV_MODE": "1", "INTERVIEW_MEDIA_FORWARDER": "rtp"})
-    session = media_session_factory(settings)("call-1", lambda _event: None)
-    # No peer yet: nothing to close.
-    assert isinstance(session, MediaSession) and session.forwarder == "rtp"
+    for forwarder in ("frame", "rtp"):
+        env = {"INTERVIEW_DEV_MODE": "1", "INTERVIEW_MEDIA_FORWARDER": forwarder}
+        session = media_session_factory(Settings.from_env(env))("call-1", lambda _event: None)
+        # No peer yet: nothing to close.
+        assert isinstance(session, MediaSession) and session.forwarder == forwarder
