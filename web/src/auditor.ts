@@ -2,28 +2,14 @@
 // play recordings, export; the sidebar holds the case queue; charts have axes, values and a
 // table.
 
-import type { Api } from "./api";
+import type { Api, Reply } from "./api";
 import { openCaseButton, renderCasePanel, renderCaseQueue } from "./cases";
 import { clear, h } from "./dom";
 import { downloadFile, formatBytes } from "./files";
 import { auditLabel, describeCall, formatDuration, formatTime, labelWords, nameWithId } from "./format";
 
-interface CallRow {
-  call_id: string;
-  thread_id: string;
-  job_title: string;
-  client_id: string;
-  client_name?: string | null;
-  freelancer_id: string;
-  freelancer_name?: string | null;
-  kind: string;
-  state: string;
-  end_reason: string | null;
-  started_at: string;
-  connected_seconds: number | null;
-  recorded: boolean;
-  record: Record<string, unknown> | null;
-}
+/** A call record as GET /api/audit/calls returns it (generated from the OpenAPI document). */
+type CallRow = Reply<"search_calls">["calls"][number];
 
 interface CaseRow {
   id: string;
@@ -108,15 +94,15 @@ export function renderAuditor(root: HTMLElement, api: Api, side?: HTMLElement): 
     return params;
   };
 
-  const parties = (row: { client_id: string; client_name?: string | null; freelancer_id: string; freelancer_name?: string | null }): string =>
-    `${nameWithId(row.client_id, row.client_name)} ↔ ${nameWithId(row.freelancer_id, row.freelancer_name)}`;
+  const parties = (row: CallRow): string =>
+    `${nameWithId(row.client_id ?? "", row.client_name)} ↔ ${nameWithId(row.freelancer_id ?? "", row.freelancer_name)}`;
 
   const search = async (append = false): Promise<void> => {
     error.textContent = "";
     const params = query();
     if (append && cursor) params.set("cursor", cursor);
     try {
-      const data = await api.get<{ calls: CallRow[]; next_cursor: string | null }>(`/api/audit/calls?${params}`);
+      const data = await api.get<Reply<"search_calls">>(`/api/audit/calls?${params}`);
       if (!append) clear(results);
       for (const row of data.calls) {
         results.append(
@@ -124,14 +110,14 @@ export function renderAuditor(root: HTMLElement, api: Api, side?: HTMLElement): 
             "tr",
             { "data-testid": "audit-result", "data-call-id": row.call_id },
             h("td", {}, formatTime(row.started_at, undefined, true)),
-            h("td", {}, row.job_title),
+            h("td", {}, row.job_title ?? ""),
             h("td", {}, parties(row)),
             h("td", {}, row.record ? describeCall(row.record) : row.state),
             h("td", {}, row.recorded ? "Recorded" : "—"),
             h(
               "td",
               {},
-              h("button", { class: "link", "aria-label": `Review ${row.job_title}`, onclick: () => void openTimeline(row.thread_id) }, "Review"),
+              h("button", { class: "link", "aria-label": `Review ${row.job_title ?? row.thread_id}`, onclick: () => void openTimeline(row.thread_id) }, "Review"),
             ),
           ),
         );
@@ -304,7 +290,7 @@ export function renderAuditor(root: HTMLElement, api: Api, side?: HTMLElement): 
   const casePanel = h("div", { id: "case-panel" });
   clear(sideRoot);
   sideRoot.append(h("h2", { class: "nav-title" }, "Review queue"), counts, h("h3", { class: "nav-sub" }, "Cases"), cases);
-  const queue = renderCaseQueue(cases, casePanel, api, (id) => void openTimeline(id));
+  const queue = renderCaseQueue(cases, casePanel, api, (id) => void openTimeline(id), () => void loadSide());
   const charts = h("section", { class: "charts", "aria-label": "Charts" });
   const loadSide = async (): Promise<void> => {
     const data = await api.get<{ cases: CaseRow[] }>("/api/audit/cases");
