@@ -281,7 +281,13 @@ class CallService:
             call = await self.consent(who, call_id, bool(args["consent"]))
             return {"call": call.state_json()}
         if action == "media":
-            await self.media_flags(who, call_id, bool(args["audio"]), bool(args["video"]))
+            await self.media_flags(
+                who,
+                call_id,
+                bool(args["audio"]),
+                bool(args["video"]),
+                screen=bool(args.get("screen", False)),
+            )
             return {}
         raise Unprocessable(f"unknown call action {action!r}", code="invalid")
 
@@ -533,15 +539,24 @@ class CallService:
             raise Conflict("send an offer before candidates", code="no_offer")
         await active.media.add_candidate(who.user_id, candidate, sdp_mid, sdp_mline_index)
 
-    async def media_flags(self, who: Principal, call_id: str, audio: bool, video: bool) -> None:
-        """Mute / camera state, relayed to the other party."""
+    async def media_flags(
+        self, who: Principal, call_id: str, audio: bool, video: bool, *, screen: bool = False
+    ) -> None:
+        """Mute / camera state, and whether the video is a shared screen, relayed to the other
+        party."""
         active = self._active(who, call_id)
-        active.media_state[who.user_id] = {"audio": audio, "video": video}
+        active.media_state[who.user_id] = {"audio": audio, "video": video, "screen": screen}
         other = next(u for u in active.call.parties() if u != who.user_id)
         await self.notifier.to_user(
             other,
             "call:media",
-            {"call_id": call_id, "user_id": who.user_id, "audio": audio, "video": video},
+            {
+                "call_id": call_id,
+                "user_id": who.user_id,
+                "audio": audio,
+                "video": video,
+                "screen": screen,
+            },
         )
 
     # ------------------------------------------------------------- media events

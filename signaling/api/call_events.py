@@ -57,7 +57,14 @@ def register_call_events(edge: SocketEdge, calls: CallService) -> None:
     async def media(who: Principal, sid: str, data: Any) -> dict[str, Any]:
         body = parse(m.CallMedia, data)
         return await calls.handle(
-            who, "media", {"call_id": body.call_id, "audio": body.audio, "video": body.video}
+            who,
+            "media",
+            {
+                "call_id": body.call_id,
+                "audio": body.audio,
+                "video": body.video,
+                "screen": body.screen,
+            },
         )
 
     async def consent(who: Principal, sid: str, data: Any) -> dict[str, Any]:

@@ -96,7 +96,8 @@ CLIENT_EVENTS: tuple[ClientEvent, ...] = (
         "call:media",
         m.CallMedia,
         "{ok}",
-        "Mute / camera state, relayed to the other party as `call:media`. Limited per user "
+        "Mute / camera state (and `screen`: the video is a shared screen), relayed to the other "
+        "party as `call:media`. Limited per user "
         "(INTERVIEW_CALL_MEDIA_RATE_PER_MINUTE).",
     ),
     ClientEvent(

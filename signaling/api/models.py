@@ -190,6 +190,8 @@ class CallMedia(Strict):
     call_id: Id
     audio: bool
     video: bool
+    # the video track carries a shared screen instead of the camera
+    screen: bool = False
 
 
 LABEL = Literal["email", "phone", "handle", "meeting_link", "file_share", "off_platform"]

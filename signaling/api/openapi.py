@@ -450,7 +450,10 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
             "declined": _array(STR),
         }
     ),
-    "CallMediaState": _obj({"call_id": STR, "user_id": STR, "audio": BOOL, "video": BOOL}),
+    "CallMediaState": _obj(
+        {"call_id": STR, "user_id": STR, "audio": BOOL, "video": BOOL, "screen": BOOL},
+        required=["call_id", "user_id", "audio", "video"],
+    ),
     "CallNotice": _obj({"call_id": STR, "notice": STR}),
     "ScheduleChange": _obj({"schedule": ref("Schedule"), "message": ref("Message")}),
 }

@@ -304,3 +304,26 @@ async def wait_until(check: Callable[[], Awaitable[bool]], within: float = 5.0) 
     while not await check():
         assert loop.time() < deadline, "condition not reached"
         await asyncio.sleep(0.02)
+
+
+async def test_a_shared_screen_is_relayed_with_the_media_state(
+    make_harness: HarnessFactory,
+) -> None:
+    _harness, _media, thread, client, freelancer = await setup_call(make_harness)
+    call_id = (await client.call("call:start", {"thread_id": thread["id"], "kind": "video"}))[
+        "call"
+    ]["call_id"]
+    await freelancer.call("call:accept", {"call_id": call_id})
+    relayed = await collect(freelancer, "call:media")
+    sharing = {"call_id": call_id, "audio": True, "video": True, "screen": True}
+    assert (await client.call("call:media", sharing))["ok"]
+    assert (await client.call("call:media", {**sharing, "screen": False}))["ok"]
+    # an older client that does not send the flag means "not sharing"
+    assert (await client.call("call:media", {"call_id": call_id, "audio": True, "video": True}))[
+        "ok"
+    ]
+    bad = await client.call("call:media", {**sharing, "screen": "yes please"})
+    assert not bad["ok"]
+    await wait_for(lambda: len(relayed) == 3)
+    assert [r["screen"] for r in relayed] == [True, False, False]
+    assert all(r["user_id"] == "c1" for r in relayed)

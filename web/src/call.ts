@@ -105,7 +105,9 @@ export class CallSession {
   // restart also uses a fresh RTCPeerConnection here; the local tracks carry over.
   private newPeer(): RTCPeerConnection {
     const pc = new RTCPeerConnection({ iceServers: this.iceServers });
-    for (const track of this.local.getTracks()) pc.addTrack(track, this.local);
+    for (const track of this.local.getTracks()) {
+      pc.addTrack(track.kind === "video" && this.sharing && this.screen ? this.screen : track, this.local);
+    }
     pc.ontrack = (event) => {
       for (const old of this.remote.getTracks()) {
         if (old.kind === event.track.kind) this.remote.removeTrack(old);
@@ -179,6 +181,42 @@ export class CallSession {
     }
     this.local.addTrack(track);
     return track;
+  }
+
+  /** Whether the video sender carries a shared screen instead of the camera. */
+  sharing = false;
+  private camera: MediaStreamTrack | null = null;
+  private screen: MediaStreamTrack | null = null;
+  /** The shared screen stopped (the browser's own "Stop sharing", or stopScreen). */
+  onScreenChange: (sharing: boolean) => void = () => {};
+
+  /** Share a screen or window in place of the camera, on the same sender (replaceTrack): it is
+   * forwarded and recorded like the camera, without renegotiating; the camera comes back after. */
+  async shareScreen(): Promise<void> {
+    if (this.sharing) return;
+    const sender = this.pc.getSenders().find((x) => x.track?.kind === "video");
+    if (!sender) throw new Error("Screen sharing needs a video call.");
+    const display = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15 } }, audio: false });
+    const track = display.getVideoTracks()[0];
+    track.contentHint = "detail";
+    this.camera = sender.track;
+    this.screen = track;
+    await sender.replaceTrack(track);
+    this.sharing = true;
+    track.addEventListener("ended", () => void this.stopScreen());
+    this.onScreenChange(true);
+  }
+
+  async stopScreen(): Promise<void> {
+    if (!this.sharing) return;
+    this.sharing = false;
+    const sender = this.pc.getSenders().find((x) => x.track === this.screen);
+    this.screen?.stop();
+    this.screen = null;
+    const camera = this.local.getVideoTracks()[0] ?? this.camera;
+    if (sender) await sender.replaceTrack(camera);
+    this.camera = null;
+    this.onScreenChange(false);
   }
 
   setTrackEnabled(kind: "audio" | "video", enabled: boolean): void {
@@ -375,7 +413,12 @@ export function mediaTile(
   who: "local" | "remote",
   kind: "audio" | "video",
   label: string = name,
-): { root: HTMLElement; setLevel: (level: number) => void; setCamera: (on: boolean) => void } {
+): {
+  root: HTMLElement;
+  setLevel: (level: number) => void;
+  setCamera: (on: boolean) => void;
+  setLabel: (text: string) => void;
+} {
   const root = document.createElement("figure");
   root.className = `tile ${who}`;
   root.dataset.testid = `tile-${who}`;
@@ -400,6 +443,9 @@ export function mediaTile(
       root.dataset.speaking = String(level >= SPEAKING_LEVEL);
     },
     setCamera: (on) => setCamera(kind === "video" && on),
+    setLabel: (text) => {
+      caption.textContent = text;
+    },
   };
 }
 

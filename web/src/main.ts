@@ -97,6 +97,7 @@ interface RemoteMedia {
   user_id: string;
   audio: boolean;
   video: boolean;
+  screen?: boolean;
 }
 
 const state: State = {
@@ -1210,6 +1211,7 @@ function buildCallView(call: CallState, session: CallSession | null): CallView {
       call_id: call.call_id,
       audio: session.audioEnabled,
       video: session.videoEnabled,
+      screen: session.sharing,
     });
   };
   const mute = h("button", { "data-testid": "call-mute", "aria-pressed": "false", disabled: !session }, "Mute");
@@ -1234,6 +1236,30 @@ function buildCallView(call: CallState, session: CallSession | null): CallView {
     sendMedia();
   });
   paintButtons();
+  // Screen sharing replaces the camera on the same video track (see README, Calls).
+  const share = h("button", { "data-testid": "call-share", "aria-pressed": "false", disabled: !session }, "Share screen");
+  const paintShare = (): void => {
+    const on = session?.sharing ?? false;
+    share.textContent = on ? "Stop sharing" : "Share screen";
+    share.setAttribute("aria-pressed", String(on));
+    localTile.setLabel(on ? `${myName} (you) — your screen` : `${myName} (you)`);
+    if (on) localTile.setCamera(true);
+    else localTile.setCamera(session?.videoEnabled ?? true);
+    if (session) localVideo.srcObject = on ? new MediaStream(session.pc.getSenders().flatMap((x) => (x.track?.kind === "video" ? [x.track] : []))) : session.local;
+  };
+  if (session) {
+    session.onScreenChange = () => {
+      paintShare();
+      sendMedia();
+    };
+  }
+  share.addEventListener("click", () => {
+    if (!session) return;
+    (session.sharing ? session.stopScreen() : session.shareScreen()).catch((error: unknown) => {
+      if (error instanceof DOMException && error.name === "NotAllowedError") return; // picker cancelled
+      showCallError(error instanceof Error ? error.message : "Screen sharing failed.");
+    });
+  });
   let current = call;
   const record =
     state.config?.recording_policy !== "off"
@@ -1269,6 +1295,7 @@ function buildCallView(call: CallState, session: CallSession | null): CallView {
       h("span", { "data-testid": "call-quality", "data-quality": "unknown" }, "Network: …"),
       mute,
       call.kind === "video" ? camera : null,
+      call.kind === "video" ? share : null,
       session ? deviceControls(session, remoteVideo, call.kind, showCallError) : null,
       record,
       h(
@@ -1300,7 +1327,10 @@ function buildCallView(call: CallState, session: CallSession | null): CallView {
       }
       consent?.update(next);
       const remote = state.remoteMedia;
-      remoteTile.setCamera(!(remote && remote.call_id === next.call_id && !remote.video));
+      const mine = remote && remote.call_id === next.call_id ? remote : null;
+      remoteTile.setCamera(!(mine && !mine.video && !mine.screen));
+      remoteTile.setLabel(mine?.screen ? `${nameOf(otherId)} — sharing their screen` : nameOf(otherId));
+      root.dataset.remoteScreen = String(Boolean(mine?.screen));
       remoteMuted.textContent =
         remote && remote.call_id === next.call_id ? describeRemoteMedia(nameOf(remote.user_id), remote.audio, remote.video) : "";
       tickTimer();

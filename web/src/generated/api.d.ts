@@ -805,6 +805,7 @@ export interface components {
             user_id: string;
             audio: boolean;
             video: boolean;
+            screen?: boolean;
         };
         CallNotice: {
             call_id: string;

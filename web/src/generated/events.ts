@@ -53,6 +53,7 @@ export interface CallMedia {
   call_id: string;
   audio: boolean;
   video: boolean;
+  screen?: boolean;
 }
 
 /** The `thread:read` payload. */
