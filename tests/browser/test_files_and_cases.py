@@ -32,6 +32,10 @@ FOCUS_IN_DIALOG = """(id) => {
   const d = document.querySelector(`[data-testid="${id}"]`);
   return !!d && d.contains(document.activeElement);
 }"""
+QUEUE_COUNTS = """([open, reviewing, resolved]) => {
+  const dd = [...document.querySelectorAll('[data-testid="queue-counts"] dd')];
+  return dd.map((d) => Number(d.textContent)).join() === [open, reviewing, resolved].join();
+}"""
 PART_WAY = """() => {
   const row = document.querySelector('[data-testid="upload-row"]');
   const done = row ? Number(row.dataset.progress) : 0;
@@ -220,4 +224,6 @@ def test_report_buttons_and_the_auditor_case_workflow(
     auditor.get_by_test_id("case-status").select_option("resolved")
     auditor.get_by_test_id("case-save").click()
     auditor.locator('[data-testid="case-item"][data-status="resolved"]').wait_for()
+    # the sidebar's counts follow a change made in the case panel
+    auditor.wait_for_function(QUEUE_COUNTS, arg=[1, 0, 1])
     check_page(auditor, "cases_resolved")

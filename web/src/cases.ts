@@ -153,6 +153,8 @@ export function openReportDialog(api: Api, threadId: string, callId?: string): D
 export interface CaseConsole {
   /** Reload the queue (after a case was opened or changed). */
   refresh: () => Promise<void>;
+  /** Called after a case was changed from its panel (e.g. to reload the queue's counts). */
+  onChanged?: () => void;
 }
 
 /** The case queue with a status filter; "Open" shows the case panel in `panel`. */
@@ -161,6 +163,7 @@ export function renderCaseQueue(
   panel: HTMLElement,
   api: Api,
   openTimeline: (threadId: string) => void,
+  onChanged?: () => void,
 ): CaseConsole {
   const list = h("ul", { class: "case-list", "data-testid": "case-list" });
   const filter = h(
@@ -206,7 +209,7 @@ export function renderCaseQueue(
     }
   };
   filter.addEventListener("change", () => void refresh());
-  const console_: CaseConsole = { refresh };
+  const console_: CaseConsole = { refresh, onChanged };
   clear(root);
   root.append(h("div", { class: "case-toolbar" }, h("label", { for: "case-filter" }, "Show "), filter), error, list);
   void refresh();
@@ -269,6 +272,7 @@ export async function renderCasePanel(
     await renderCasePanel(root, api, caseId, openTimeline, queue);
     root.querySelector<HTMLElement>('[data-testid="case-saved"]')!.textContent = "Saved.";
     await queue?.refresh();
+    queue?.onChanged?.();
   };
   const notes = h("ol", { class: "case-notes", "data-testid": "case-notes" });
   for (const n of c.notes) {
