@@ -182,6 +182,7 @@ class RtpOutStream(MediaStreamTrack):
         self._last_seq = -1
         self._last_ts = 0
         self._stopped = asyncio.Event()
+        self._connected = False
         self.waiting_keyframe = kind == "video"
         self.dropped = 0
         self.packets_out = 0
@@ -235,10 +236,14 @@ class RtpOutStream(MediaStreamTrack):
 
     async def forward(self, source: object, packet: RtpPacket) -> None:
         """Rewrite and send one packet; dropped while the subscriber is not connected."""
-        if not self._output.ready():
-            if self.kind == "video":
-                self.waiting_keyframe = True  # it will need one once connected
-            return
+        if not self._connected:
+            # Asked only until the transport is up (the state property costs a few µs);
+            # afterwards a failed send says it went down.
+            if not self._output.ready():
+                if self.kind == "video":
+                    self.waiting_keyframe = True  # it will need one once connected
+                return
+            self._connected = True
         if self.kind == "video" and source is not self._source:
             self.waiting_keyframe = True
         if self.waiting_keyframe:
@@ -252,7 +257,7 @@ class RtpOutStream(MediaStreamTrack):
         try:
             await self._output.send(data)
         except ConnectionError:
-            pass
+            self._connected = False
 
     async def retransmit(self, lost: list[int]) -> list[int]:
         """Resend what the history holds of ``lost``; returns the sequence numbers it lacks."""
