@@ -152,7 +152,8 @@ async def test_dead_letters_are_listed_and_replayed_by_an_admin(
         assert listed["counts"]["dead"] == len(expected)
         party = await harness.client.get("/api/events/dead-letters", headers=harness.headers("c1"))
         assert party.status == 403
-        for bad_body in ({"event_ids": []}, {"event_ids": ["evt_x"]}, {"all": True}):
+        bad_bodies: list[dict[str, Any]] = [{"event_ids": []}, {"event_ids": ["x"]}, {"all": True}]
+        for bad_body in bad_bodies:
             bad = await harness.client.post(
                 "/api/events/dead-letters/replay", json=bad_body, headers=admin
             )
