@@ -290,6 +290,22 @@ def _file_service(settings: Settings, threads: ThreadService) -> FileService:
     )
 
 
+async def _prune_events(settings: Settings, outbox: OutboxStore, every: float = 3600.0) -> None:
+    """Hourly: events older than INTERVIEW_EVENTS_RETENTION_DAYS leave the outbox (dead
+    letters stay until replayed)."""
+    from datetime import UTC, datetime, timedelta
+
+    while True:
+        try:
+            cutoff = datetime.now(UTC) - timedelta(days=settings.events_retention_days)
+            pruned = await outbox.prune(cutoff)
+            if pruned:
+                logger.info("pruned %d event(s) older than %s", pruned, cutoff.isoformat())
+        except Exception:
+            logger.exception("pruning the event outbox failed")
+        await asyncio.sleep(every)
+
+
 def _dispatcher(
     settings: Settings, outbox: OutboxStore, http: aiohttp.ClientSession
 ) -> Dispatcher | None:
@@ -443,6 +459,9 @@ def create_app(
         meetings.provider = provider_factory(settings, http)
         reminders = asyncio.create_task(meetings.reminder_loop())
         dispatcher = _dispatcher(settings, app[EVENTS_OUTBOX], http)
+        pruning = None
+        if settings.events_enabled and settings.events_retention_days:
+            pruning = asyncio.create_task(_prune_events(settings, app[EVENTS_OUTBOX]))
         if dispatcher is not None:
             store.on_events = dispatcher.nudge
             deliveries = asyncio.create_task(dispatcher.run())
@@ -455,6 +474,8 @@ def create_app(
         heads = asyncio.create_task(app[PUBLISHER].run(settings.tree_head_interval_seconds))
         yield
         heads.cancel()
+        if pruning is not None:
+            pruning.cancel()
         if dispatcher is not None:
             store.on_events = None
             deliveries.cancel()

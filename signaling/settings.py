@@ -128,6 +128,7 @@ class Settings:
     events_poll_seconds: float = 1.0  # how often a node looks for other nodes' events
     events_coalesce_seconds: float = 0.05  # after a commit, wait this long to send in a batch
     events_batch: int = 200  # events claimed per round
+    events_retention_days: int = 30  # then events leave the feed (dead letters stay); 0: never
     audit_signing_key: str = ""
     # Sign and publish a tree head this often (when the audit log grew): the longest time a
     # new audit entry is not yet covered by a published head.
@@ -262,6 +263,8 @@ class Settings:
             raise ConfigError(f"{PREFIX}EVENTS_COALESCE_SECONDS must be 0..5")
         if not 1 <= self.events_batch <= 10_000:
             raise ConfigError(f"{PREFIX}EVENTS_BATCH must be 1..10000")
+        if not 0 <= self.events_retention_days <= 3650:
+            raise ConfigError(f"{PREFIX}EVENTS_RETENTION_DAYS must be 0..3650 (0: keep all)")
 
     def check_limits(self) -> None:
         """Every limit is positive (a limit of 0 would lock everyone out)."""

@@ -255,6 +255,16 @@ class OutboxStore:
             )
         return int(result.rowcount or 0)
 
+    async def prune(self, before: datetime) -> int:
+        """Delete events that occurred before ``before``, except dead letters (kept until
+        replayed); returns how many. The pull feed then starts after them."""
+        o = t.event_outbox
+        async with self.store.write() as conn:
+            result = await conn.execute(
+                o.delete().where(o.c.occurred_at < before, o.c.state != DEAD)
+            )
+        return int(result.rowcount or 0)
+
     # ---------------------------------------------------------------- delivering
     async def claim(
         self, node_id: str, *, now: datetime, lease_seconds: float, limit: int

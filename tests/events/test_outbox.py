@@ -195,3 +195,31 @@ def test_audit_entries_that_are_events() -> None:
     assert notice.type == "consultation.suggested" and notice.thread_id == "t1"
     assert from_audit("t1", "call.accepted", "f1", {"call_id": "k"}, at) == []
     assert from_audit("access", "audit.access", "a1", {}, at) == []
+
+
+async def test_prune_keeps_dead_letters_and_recent_events(recording_store: SqlStore) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    thread_id = await _thread(recording_store)
+    for text in ("old", "dead", "new"):
+        await recording_store.append_message(
+            NewMessage(thread_id, "c1", MessageKind.TEXT, {"text": text})
+        )
+    outbox = OutboxStore(recording_store)
+    rows = await outbox.events_after(0, types=["message.created"])
+    long_ago = datetime.now(UTC) - timedelta(days=40)
+    o = t.event_outbox
+    async with recording_store.write() as conn:
+        await conn.execute(
+            update(o)
+            .where(o.c.id.in_([rows[0].cursor, rows[1].cursor]))
+            .values(occurred_at=long_ago)
+        )
+        await conn.execute(update(o).where(o.c.id == rows[1].cursor).values(state="dead"))
+    pruned = await outbox.prune(datetime.now(UTC) - timedelta(days=30))
+    assert pruned == 1
+    left = {r.cursor for r in await outbox.events_after(0, limit=100)}
+    assert rows[0].cursor not in left
+    assert {rows[1].cursor, rows[2].cursor} <= left
