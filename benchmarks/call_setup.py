@@ -50,6 +50,13 @@ FIRST_FRAME_JS = """() => { window.__firstFrame = new Promise(resolve => {
   wait();
 }); }"""
 
+# The latest call's timing marks in the page (web/src/call.ts): offer sent, answer received,
+# ICE connected, DTLS connected.
+MARKS_JS = """() => { const out = {};
+  for (const m of performance.getEntriesByType('mark')) {
+    const [, , phase] = m.name.split(':'); if (phase) out[phase] = m.startTime; }
+  performance.clearMarks(); return out; }"""
+
 LOGGED_JS = """n => document.querySelectorAll('[data-testid="call-log-item"]').length >= n"""
 
 LOOPBACK_JS = """async () => {
@@ -234,6 +241,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     setup: list[float] = []
+    phases: list[dict[str, float]] = []
     loopback: list[float] = []
     with tempfile.TemporaryDirectory() as data_dir, sync_playwright() as p:
         proc, url = start_server(data_dir)
@@ -257,6 +265,11 @@ def main() -> None:
                 )
                 t1 = freelancer.evaluate("() => window.__firstFrame")
                 setup.append((t1 - t0) / 1000)
+                marks = freelancer.evaluate(MARKS_JS)
+                phases.append(
+                    {k: round((v - t0) / 1000, 3) for k, v in marks.items()}
+                    | {"frame": round((t1 - t0) / 1000, 3)}
+                )
                 client.get_by_test_id("call-hangup").click()
                 for page in (client, freelancer):
                     page.wait_for_function(LOGGED_JS, arg=i + 1, timeout=20000)
@@ -279,6 +292,13 @@ def main() -> None:
         f"p95={pct(setup, 95):.3f} s  max={max(setup):.3f} s  "
         f"mean={statistics.fmean(setup):.3f} s"
     )
+    # Where the slowest calls spent their time (seconds after the accept click).
+    for row in sorted(phases, key=lambda r: r["frame"])[-3:]:
+        print("  slow call phases:", "  ".join(f"{k}={v:.3f}" for k, v in row.items()))
+    for phase in ("offer", "answer", "ice", "connected"):
+        gaps = [r["frame"] - r[phase] for r in phases if phase in r]
+        if gaps:
+            print(f"  {phase} → first frame: p50={pct(gaps, 50):.3f} s  p95={pct(gaps, 95):.3f} s")
 
 
 if __name__ == "__main__":

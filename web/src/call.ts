@@ -120,7 +120,11 @@ export class CallSession {
       if (this.offered) void this.sendCandidate(init);
       else this.pendingCandidates.push(init);
     };
+    pc.onconnectionstatechange = () => {
+      if (pc === this.pc && pc.connectionState === "connected") performance.mark(`call:${this.callId}:connected`);
+    };
     pc.oniceconnectionstatechange = () => {
+      if (pc === this.pc && pc.iceConnectionState === "connected") performance.mark(`call:${this.callId}:ice`);
       if (pc === this.pc && pc.iceConnectionState === "failed") void this.restart();
     };
     return pc;
@@ -137,12 +141,15 @@ export class CallSession {
 
   async connect(event: "rtc:offer" | "rtc:restart" = "rtc:offer"): Promise<void> {
     this.offered = false;
+    // Timing marks (performance.getEntriesByType("mark")) for benchmarks/call_setup.py.
+    performance.mark(`call:${this.callId}:offer`);
     await this.pc.setLocalDescription(await this.pc.createOffer());
     const ack = await emitAck(this.socket, event, {
       call_id: this.callId,
       sdp: this.pc.localDescription?.sdp ?? "",
     });
     if (!ack.ok || !ack.sdp) throw new Error(ack.reason ?? "The server refused the media offer.");
+    performance.mark(`call:${this.callId}:answer`);
     await this.pc.setRemoteDescription({ type: "answer", sdp: ack.sdp });
     this.offered = true;
     for (const c of this.pendingCandidates.splice(0)) await this.sendCandidate(c);

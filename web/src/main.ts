@@ -938,8 +938,7 @@ async function beginMedia(local: MediaStream): Promise<void> {
   let iceServers: RTCIceServer[];
   try {
     // TURN credentials are handed out per thread, to its two parties only.
-    const path = `/api/ice-servers?thread_id=${encodeURIComponent(state.call.thread_id)}`;
-    ({ ice_servers: iceServers } = await state.api.get<Reply<"get_ice_servers">>(path));
+    ({ ice_servers: iceServers } = await iceServersFor(state.call.thread_id));
   } catch (error) {
     local.getTracks().forEach((t) => t.stop());
     showCallError(`The call could not connect: ${error instanceof Error ? error.message : String(error)}`);
@@ -1033,12 +1032,28 @@ function mediaHere(callId: string): boolean {
   }
 }
 
+// The ICE servers are fetched while the camera starts and the accept goes out (one round trip
+// less between the click and the offer); a fetch is used once.
+let iceFetch: { threadId: string; reply: Promise<Reply<"get_ice_servers">> } | null = null;
+function prefetchIceServers(threadId: string): void {
+  const reply = state.api.get<Reply<"get_ice_servers">>(`/api/ice-servers?thread_id=${encodeURIComponent(threadId)}`);
+  reply.catch(() => undefined); // reported when used
+  iceFetch = { threadId, reply };
+}
+function iceServersFor(threadId: string): Promise<Reply<"get_ice_servers">> {
+  if (!iceFetch || iceFetch.threadId !== threadId) prefetchIceServers(threadId);
+  const { reply } = iceFetch as { reply: Promise<Reply<"get_ice_servers">> };
+  iceFetch = null;
+  return reply;
+}
+
 async function accept(): Promise<void> {
   if (!state.socket || !state.call) return;
   ringer.stop();
   clearCallError();
   stopPreview();
   const call = state.call;
+  prefetchIceServers(call.thread_id);
   // Ask for the devices first so a denied permission is reported before the call connects.
   let local: MediaStream;
   try {
