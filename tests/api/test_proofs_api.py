@@ -93,7 +93,7 @@ async def test_tree_head_and_proofs_verify(harness: Harness) -> None:
 @pytest.mark.parametrize("role", ["client", "freelancer"])
 async def test_proof_routes_are_for_auditors(harness: Harness, role: str) -> None:
     for route in PROOF_ROUTES:
-        path = route.path.replace("{case_id}", "c")
+        path = route.path.replace("{case_id}", "c").replace("{thread_id}", "t")
         resp = await harness.client.request(route.method, path, headers=harness.headers("u", role))
         assert resp.status == 403, path
 
