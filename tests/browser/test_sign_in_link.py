@@ -39,7 +39,7 @@ def test_query_string_token_does_not_sign_in(browser: Any, server: Server) -> No
     context = browser.new_context()
     page = context.new_page()
     page.goto(f"{server.url}/?token={token}")
-    page.locator("section.signin").wait_for()
+    page.locator(".signin").wait_for()
     assert page.get_by_test_id("thread-item").count() == 0
     assert page.evaluate("sessionStorage.getItem('interview.token')") is None
     context.close()
