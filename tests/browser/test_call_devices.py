@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import Server
-from tests.browser.test_chat_and_call import REMOTE_PLAYING, open_demo_thread
+from tests.browser.test_chat_and_call import video_call
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.allow_blocking]
 
@@ -41,13 +41,7 @@ def switch(page: Any, testid: str, kind: str) -> str:
 def test_switch_microphone_and_camera_mid_call_without_renegotiating(
     browser: Any, server: Server
 ) -> None:
-    client = open_demo_thread(browser, server, "demo-client", "client")
-    freelancer = open_demo_thread(browser, server, "demo-freelancer", "freelancer")
-    client.get_by_test_id("call-video").click()
-    freelancer.get_by_test_id("incoming-call").wait_for(timeout=30000)
-    freelancer.get_by_test_id("call-accept").click()
-    for page in (client, freelancer):
-        page.wait_for_function(REMOTE_PLAYING, timeout=60000)
+    client, freelancer = video_call(browser, server)
     client.evaluate(COUNT_OFFERS)
     mics = client.get_by_test_id("device-microphone").locator("option").count()
     assert mics >= 2, "Chromium's fake devices offer several microphones"

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import Server
-from tests.browser.test_chat_and_call import REMOTE_PLAYING, open_demo_thread
+from tests.browser.test_chat_and_call import REMOTE_PLAYING, video_call
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.allow_blocking]
 
@@ -29,13 +29,7 @@ def frames(page: Any) -> int:
 
 
 def test_reload_mid_call_rejoins_the_same_call(browser: Any, server: Server) -> None:
-    client = open_demo_thread(browser, server, "demo-client", "client")
-    freelancer = open_demo_thread(browser, server, "demo-freelancer", "freelancer")
-    client.get_by_test_id("call-video").click()
-    freelancer.get_by_test_id("incoming-call").wait_for(timeout=30000)
-    freelancer.get_by_test_id("call-accept").click()
-    for page in (client, freelancer):
-        page.wait_for_function(REMOTE_PLAYING, timeout=60000)
+    client, freelancer = video_call(browser, server)
     call_id = client.get_by_test_id("in-call").get_attribute("data-call-id")
 
     # A reload: the page finds the live call and joins it again.
@@ -74,13 +68,7 @@ def test_reload_mid_call_rejoins_the_same_call(browser: Any, server: Server) -> 
 
 
 def test_five_seconds_offline_mid_call_comes_back(browser: Any, server: Server) -> None:
-    client = open_demo_thread(browser, server, "demo-client", "client")
-    freelancer = open_demo_thread(browser, server, "demo-freelancer", "freelancer")
-    client.get_by_test_id("call-video").click()
-    freelancer.get_by_test_id("incoming-call").wait_for(timeout=30000)
-    freelancer.get_by_test_id("call-accept").click()
-    for page in (client, freelancer):
-        page.wait_for_function(REMOTE_PLAYING, timeout=60000)
+    client, freelancer = video_call(browser, server)
     call_id = client.get_by_test_id("in-call").get_attribute("data-call-id")
 
     freelancer.context.set_offline(True)

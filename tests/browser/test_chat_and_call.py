@@ -84,6 +84,20 @@ REMOTE_PLAYING = """() => {
   const v = document.querySelector('[data-testid="remote-video"]');
   return v && v.videoWidth > 0 && v.currentTime > 0.5;
 }"""
+
+
+def video_call(browser: Any, server: Server) -> tuple[Any, Any]:
+    """The demo client video-calls the demo freelancer, who accepts; both see the other's video."""
+    client = open_demo_thread(browser, server, "demo-client", "client")
+    freelancer = open_demo_thread(browser, server, "demo-freelancer", "freelancer")
+    client.get_by_test_id("call-video").click()
+    freelancer.get_by_test_id("incoming-call").wait_for(timeout=30000)
+    freelancer.get_by_test_id("call-accept").click()
+    for page in (client, freelancer):
+        page.wait_for_function(REMOTE_PLAYING, timeout=60000)
+    return client, freelancer
+
+
 # The frame size the other side's fake camera really captures (not what we asked for).
 CAMERA_SIZE = """() => {
   const s = document.querySelector('[data-testid="local-video"]')
