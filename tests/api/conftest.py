@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import socketio
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
@@ -17,6 +16,7 @@ from signaling.api.context import CTX
 from signaling.app import create_app
 from signaling.domain.threads import Role
 from signaling.settings import Settings
+from tests.sockets import open_socket
 
 JWT_SECRET = "test-secret-0123456789abcdef0123456789"
 SERVICE_TOKEN = "service-token-0123456789abcdef0123456789"
@@ -53,10 +53,7 @@ class Harness:
         return data
 
     async def socket(self, user_id: str, role: str = "client") -> Any:
-        sio = socketio.AsyncClient(reconnection=False)
-        await sio.connect(
-            self.base_url, auth={"token": self.token(user_id, role)}, transports=["websocket"]
-        )
+        sio = await open_socket(self.base_url, self.token(user_id, role))
         self.sockets.append(sio)
         return sio
 

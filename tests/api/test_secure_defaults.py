@@ -17,6 +17,7 @@ from tests.api.conftest import SERVICE_TOKEN, Harness, HarnessFactory
 from tests.api.fake_media import FakeMediaFactory
 from tests.api.test_meetings_api import zoom_harness
 from tests.fakes.zoom_server import running_fake_zoom
+from tests.sockets import connect, new_client
 
 INT32_OVER = 2**31
 INT64_OVER = 2**63
@@ -29,11 +30,11 @@ def slot(days: float, kind: str = "video") -> dict[str, Any]:
 
 async def refused_with(harness: Harness, auth: dict[str, Any] | None) -> Any:
     """Connect with a real python-socketio client; return what its connect_error received."""
-    sio = socketio.AsyncClient(reconnection=False)
+    sio = new_client()
     received: list[Any] = []
     sio.on("connect_error", received.append)
     with pytest.raises(socketio.exceptions.ConnectionError):
-        await sio.connect(harness.base_url, auth=auth, transports=["websocket"])
+        await connect(sio, harness.base_url, auth)
     assert len(received) == 1
     return received[0]
 

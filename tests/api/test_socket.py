@@ -10,6 +10,7 @@ import socketio
 
 from signaling.api.events import CLIENT_EVENTS, render_markdown
 from tests.api.conftest import Harness
+from tests.sockets import connect, new_client
 
 
 async def collect(sio: Any, event: str) -> list[Any]:
@@ -26,11 +27,11 @@ async def wait_for(predicate: Any, within: float = 5.0) -> None:
 
 
 async def test_bad_token_is_refused_at_connect(harness: Harness) -> None:
-    sio = socketio.AsyncClient(reconnection=False)
+    sio = new_client()
     with pytest.raises(socketio.exceptions.ConnectionError):
-        await sio.connect(harness.base_url, auth={"token": "garbage"}, transports=["websocket"])
+        await connect(sio, harness.base_url, {"token": "garbage"})
     with pytest.raises(socketio.exceptions.ConnectionError):
-        await sio.connect(harness.base_url, transports=["websocket"])
+        await connect(sio, harness.base_url)
 
 
 async def test_join_send_fanout_and_resume(harness: Harness) -> None:

@@ -27,12 +27,12 @@ from typing import Any
 
 import aiohttp
 import pytest
-import socketio
 
 from signaling.auth import Authenticator
 from signaling.domain.threads import Role
 from signaling.settings import Settings
 from tests.conftest import PG_HOST, PG_PORT, REQUIRE_SERVICES, need_service
+from tests.sockets import open_socket
 
 ROOT = Path(__file__).resolve().parents[2]
 JWT_SECRET = "chaos-suite-secret-0123456789abcdef-0123456789"
@@ -319,10 +319,7 @@ class Cluster:
         return self.auth.issue(user_id, user_id.title(), Role(role))
 
     async def socket(self, node: Node, user_id: str, role: str) -> Any:
-        sio = socketio.AsyncClient(reconnection=False)
-        await sio.connect(
-            node.url, auth={"token": self.token(user_id, role)}, transports=["websocket"]
-        )
+        sio = await open_socket(node.url, self.token(user_id, role))
         self.sockets.append(sio)
         return sio
 

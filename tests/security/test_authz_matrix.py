@@ -37,6 +37,7 @@ from signaling.app import API_ROUTES
 from tests.api.conftest import SERVICE_TOKEN, Harness, HarnessFactory
 from tests.api.fake_media import FakeMediaFactory
 from tests.security.conftest import MATRIX_RUNS, MatrixRun
+from tests.sockets import connect, new_client
 
 SECRET_TEXT = "matrix-secret-message-7c1e"
 
@@ -292,11 +293,11 @@ async def test_nobody_gets_into_a_thread_that_is_not_theirs(make_harness: Harnes
 
     # --- socket.io: connections without a person's token are refused
     for who in (NONE, SERVICE):
-        sio = socketio.AsyncClient(reconnection=False)
+        sio = new_client()
         auth = {} if who is NONE else {"token": SERVICE_TOKEN}
         run.socket_cases += 1
         try:
-            await sio.connect(harness.base_url, auth=auth, transports=["websocket"])
+            await connect(sio, harness.base_url, auth)
         except socketio.exceptions.ConnectionError:
             continue
         harness.sockets.append(sio)

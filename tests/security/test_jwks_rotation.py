@@ -15,7 +15,6 @@ from typing import Any
 
 import jwt
 import pytest
-import socketio
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -24,6 +23,7 @@ from signaling.auth import Authenticator
 from signaling.errors import Unauthorized
 from signaling.settings import Settings
 from tests.api.conftest import HarnessFactory
+from tests.sockets import connect, new_client
 
 
 @dataclass
@@ -147,9 +147,7 @@ async def test_rest_and_socket_accept_a_rotated_key(
     assert (await resp.json())["user_id"] == "c2"
     await asyncio.sleep(0.1)
     provider.rotate_to("k3")
-    sio = socketio.AsyncClient(reconnection=False)
+    sio = new_client()
     harness.sockets.append(sio)
-    await sio.connect(
-        harness.base_url, auth={"token": provider.token("k3", "c3")}, transports=["websocket"]
-    )
+    await connect(sio, harness.base_url, {"token": provider.token("k3", "c3")})
     assert sio.connected
