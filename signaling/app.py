@@ -292,13 +292,14 @@ def _file_service(settings: Settings, threads: ThreadService) -> FileService:
 
 async def _prune_events(settings: Settings, outbox: OutboxStore, every: float = 3600.0) -> None:
     """Hourly: events older than INTERVIEW_EVENTS_RETENTION_DAYS leave the outbox (dead
-    letters stay until replayed)."""
+    letters stay until replayed; with a webhook set, undelivered events stay too)."""
     from datetime import UTC, datetime, timedelta
 
+    delivering = bool(settings.events_enabled and settings.backend_webhook_url)
     while True:
         try:
             cutoff = datetime.now(UTC) - timedelta(days=settings.events_retention_days)
-            pruned = await outbox.prune(cutoff)
+            pruned = await outbox.prune(cutoff, delivering=delivering)
             if pruned:
                 logger.info("pruned %d event(s) older than %s", pruned, cutoff.isoformat())
         except Exception:

@@ -255,14 +255,17 @@ class OutboxStore:
             )
         return int(result.rowcount or 0)
 
-    async def prune(self, before: datetime) -> int:
-        """Delete events that occurred before ``before``, except dead letters (kept until
-        replayed); returns how many. The pull feed then starts after them."""
+    async def prune(self, before: datetime, *, delivering: bool) -> int:
+        """Delete events that occurred before ``before``; returns how many. The pull feed
+        then starts after them. Dead letters stay until replayed. When a webhook delivers
+        the feed (``delivering``), only delivered events go: an event still waiting for
+        its receiver is never dropped, however long the receiver has been down. Without a
+        webhook the feed is pull-only and nothing marks events delivered, so age alone
+        decides."""
         o = t.event_outbox
+        removable = o.c.state == DELIVERED if delivering else o.c.state != DEAD
         async with self.store.write() as conn:
-            result = await conn.execute(
-                o.delete().where(o.c.occurred_at < before, o.c.state != DEAD)
-            )
+            result = await conn.execute(o.delete().where(o.c.occurred_at < before, removable))
         return int(result.rowcount or 0)
 
     # ---------------------------------------------------------------- delivering

@@ -218,8 +218,34 @@ async def test_prune_keeps_dead_letters_and_recent_events(recording_store: SqlSt
             .values(occurred_at=long_ago)
         )
         await conn.execute(update(o).where(o.c.id == rows[1].cursor).values(state="dead"))
-    pruned = await outbox.prune(datetime.now(UTC) - timedelta(days=30))
+    pruned = await outbox.prune(datetime.now(UTC) - timedelta(days=30), delivering=False)
     assert pruned == 1
     left = {r.cursor for r in await outbox.events_after(0, limit=100)}
     assert rows[0].cursor not in left
     assert {rows[1].cursor, rows[2].cursor} <= left
+
+
+async def test_prune_never_drops_an_event_its_webhook_has_not_received(
+    recording_store: SqlStore,
+) -> None:
+    """A receiver down for longer than the retention still gets every event afterwards."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    thread_id = await _thread(recording_store)
+    for text in ("delivered", "waiting"):
+        await recording_store.append_message(
+            NewMessage(thread_id, "c1", MessageKind.TEXT, {"text": text})
+        )
+    outbox = OutboxStore(recording_store)
+    rows = await outbox.events_after(0, types=["message.created"])
+    o = t.event_outbox
+    async with recording_store.write() as conn:
+        await conn.execute(update(o).values(occurred_at=datetime.now(UTC) - timedelta(days=40)))
+        await conn.execute(update(o).where(o.c.id == rows[0].cursor).values(state="delivered"))
+    cutoff = datetime.now(UTC) - timedelta(days=30)
+    assert await outbox.prune(cutoff, delivering=True) >= 1
+    left = {r.cursor for r in await outbox.events_after(0, limit=100)}
+    assert rows[0].cursor not in left
+    assert rows[1].cursor in left
