@@ -1,12 +1,19 @@
-"""Where recordings live: a small port and the local-disk default (``./var/recordings``).
+"""Where recordings (and thread files) live: a small port, the local-disk default
+(``./var/recordings``) and, when configured, an S3-compatible object store
+(:mod:`recording.s3`).
 
 A recording is addressed by a *key*, its file name (named only by :mod:`recording.naming`).
-The port's methods block (file I/O); callers on the event loop run them with
+The port's methods block (file or network I/O); callers on the event loop run them with
 ``asyncio.to_thread``.
 
-Storage is **write-once**: a key that exists is never written again (``put_file`` and
-``create`` refuse with :class:`RecordingExists`), so an original whose hash is on the audit
+Storage is **write-once**: a key that exists is never written again (``put_file``, ``adopt``
+and ``create`` refuse with :class:`RecordingExists`), so an original whose hash is on the audit
 chain cannot be replaced by a later rendering. Retention may still delete a key.
+
+Recorders and uploads always write a local file first (the *spool*); ``adopt`` and
+``put_file`` then commit it under its key: on local disk that is a hard link into the root
+(or nothing, when the file is already there), on S3 a conditional ``PUT`` (``If-None-Match:
+*``) after which the local copy is removed.
 """
 
 from __future__ import annotations
@@ -17,11 +24,11 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Literal, Protocol
 
 from signaling.errors import NotFound, RecordingError
 
@@ -46,11 +53,48 @@ class StoredRecording:
     modified: datetime
 
 
+Protection = Literal["server", "object-lock"]
+"""Who enforces retention and legal hold: this server only (it deletes nothing held or young,
+but anyone with access to the disk or bucket can), or the object store too (S3 Object Lock:
+the store itself refuses to delete or overwrite a locked version)."""
+
+
 class RecordingStorage(Protocol):
     """Blocking file operations on stored recordings."""
 
-    def path_for(self, key: str) -> Path:
-        """The local path a recording with this key is (or will be) written to."""
+    @property
+    def protection(self) -> Protection:
+        """Who enforces retention and legal hold (see :data:`Protection`)."""
+        ...
+
+    def location(self, key: str) -> str:
+        """Where ``key`` is stored, for records and logs (a path or an ``s3://`` URL)."""
+        ...
+
+    def local_path(self, key: str) -> Path | None:
+        """The file itself when the storage is a local directory (served with sendfile), else
+        None (read it with :meth:`open_range` or :meth:`local_copy`)."""
+        ...
+
+    def open_range(self, key: str, start: int, length: int) -> BinaryIO:
+        """``length`` bytes of ``key`` from ``start`` (an HTTP Range read); NotFound if
+        absent. The caller reads it to the end (or less) and closes it."""
+        ...
+
+    def local_copy(self, key: str) -> contextlib.AbstractContextManager[Path]:
+        """A local file with the bytes of ``key`` for as long as the context is open (the file
+        itself on local disk; a private download removed afterwards on S3)."""
+        ...
+
+    def adopt(self, key: str, path: Path, *, sha256: str | None = None) -> StoredRecording:
+        """Commit the finished local file ``path`` under ``key``, write-once; the local copy
+        is consumed (it stays only where it already is the stored file). ``sha256`` (hex), when
+        given, is checked by an object store on arrival. RecordingExists if stored."""
+        ...
+
+    def set_legal_hold(self, key: str, on: bool) -> bool:
+        """Put ``key`` under legal hold (or release it) where the store enforces holds; True
+        if the store did, False if only this server's sweep honours it."""
         ...
 
     def open_read(self, key: str) -> BinaryIO:
@@ -111,11 +155,48 @@ class LocalDiskStorage:
         self.noun = noun
         self.suffixes = suffixes
 
+    protection: Protection = "server"
+
     def path_for(self, key: str) -> Path:
         """The path for ``key``; a key that could escape the root is NotFound."""
         if not _KEY.match(key) or ".." in key:
             raise _not_found(self.noun)
         return self.root / key
+
+    def location(self, key: str) -> str:
+        """The file's path."""
+        return str(self.path_for(key))
+
+    def local_path(self, key: str) -> Path | None:
+        """The file's path (it may not exist)."""
+        return self.path_for(key)
+
+    def open_range(self, key: str, start: int, length: int) -> BinaryIO:
+        """The file opened at ``start`` (the caller reads at most ``length`` bytes)."""
+        fh = self.open_read(key)
+        fh.seek(start)
+        return fh
+
+    @contextlib.contextmanager
+    def local_copy(self, key: str) -> Iterator[Path]:
+        """The stored file itself (nothing is copied)."""
+        path = self.path_for(key)
+        if not path.is_file():
+            raise _not_found(self.noun)
+        yield path
+
+    def adopt(self, key: str, path: Path, *, sha256: str | None = None) -> StoredRecording:
+        """A file already at its key's path (a recorder writes there) is stored as it is;
+        another file is linked into place write-once and removed from where it was."""
+        target = self.path_for(key)
+        if path.resolve() != target.resolve():
+            self.put_file(key, lambda staging: shutil.move(path, staging))
+        stat = target.stat()
+        return StoredRecording(key, stat.st_size, datetime.fromtimestamp(stat.st_mtime, UTC))
+
+    def set_legal_hold(self, key: str, on: bool) -> bool:
+        """Nothing to do on disk: the retention sweep skips held recordings."""
+        return False
 
     def open_read(self, key: str) -> BinaryIO:
         """Open for reading (binary)."""
