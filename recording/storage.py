@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
+import logging
 import os
 import re
 import shutil
@@ -28,9 +30,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO, Literal, Protocol
+from typing import Any, BinaryIO, Literal, Protocol
 
 from signaling.errors import NotFound, RecordingError
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_ROOT = Path("var/recordings")
 RECORDING_SUFFIXES = frozenset({".webm", ".mkv"})
@@ -90,6 +94,11 @@ class RecordingStorage(Protocol):
         """Commit the finished local file ``path`` under ``key``, write-once; the local copy
         is consumed (it stays only where it already is the stored file). ``sha256`` (hex), when
         given, is checked by an object store on arrival. RecordingExists if stored."""
+        ...
+
+    def stored_sha256(self, key: str) -> str | None:
+        """The SHA-256 (hex) of the stored bytes as the store knows it (None: absent, or the
+        store keeps no digest)."""
         ...
 
     def set_legal_hold(self, key: str, on: bool) -> bool:
@@ -194,6 +203,17 @@ class LocalDiskStorage:
         stat = target.stat()
         return StoredRecording(key, stat.st_size, datetime.fromtimestamp(stat.st_mtime, UTC))
 
+    def stored_sha256(self, key: str) -> str | None:
+        """The file's SHA-256, computed now (None if absent)."""
+        path = self.path_for(key)
+        if not path.is_file():
+            return None
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
+
     def set_legal_hold(self, key: str, on: bool) -> bool:
         """Nothing to do on disk: the retention sweep skips held recordings."""
         return False
@@ -274,3 +294,28 @@ class LocalDiskStorage:
                     )
                 )
         return out
+
+
+def store_recovered(storage: RecordingStorage, segment: dict[str, Any]) -> bool:
+    """Store a recording the start-up sweep finished from the local spool (``segment["path"]``)
+    under its key; True when it is stored with the segment's hash. Where the spool is the
+    storage (local disk) there is nothing to do. An object already stored under the key (a
+    crash after the upload, before the call record) counts if its hash is the segment's."""
+    key = str(segment["key"])
+    path = Path(str(segment["path"]))
+    if storage.local_path(key) == path:
+        return True
+    try:
+        storage.adopt(key, path, sha256=str(segment["sha256"]))
+    except RecordingExists:
+        if storage.stored_sha256(key) != segment["sha256"]:
+            logger.error(
+                "a different recording is already stored under key=%s; the local copy at %s "
+                "is kept and not attached",
+                key,
+                path,
+            )
+            return False
+        path.unlink(missing_ok=True)
+    segment["path"] = storage.location(key)
+    return True

@@ -4,15 +4,21 @@ directories under the data dir (the embedded default)."""
 
 from __future__ import annotations
 
-from recording.s3 import S3Config, S3Storage
+from typing import TYPE_CHECKING
+
 from recording.storage import LocalDiskStorage, RecordingStorage
 from signaling.settings import Settings
+
+if TYPE_CHECKING:
+    from recording.s3 import S3Config
 
 
 def s3_config(settings: Settings) -> S3Config | None:
     """The bucket's configuration, or None for local directories."""
     if not settings.storage_s3_bucket:
         return None
+    from recording.s3 import S3Config  # boto3 loads only when a bucket is configured
+
     return S3Config(
         bucket=settings.storage_s3_bucket,
         endpoint_url=settings.storage_s3_endpoint_url,
@@ -33,6 +39,8 @@ def recording_storage(settings: Settings) -> RecordingStorage:
     config = s3_config(settings)
     if config is None:
         return LocalDiskStorage(settings.recordings_dir)
+    from recording.s3 import S3Storage
+
     return S3Storage(config, folder="recordings", spool=settings.recordings_dir)
 
 
@@ -41,4 +49,6 @@ def file_storage(settings: Settings) -> RecordingStorage:
     config = s3_config(settings)
     if config is None:
         return LocalDiskStorage(settings.files_dir, noun="file", suffixes=None)
+    from recording.s3 import S3Storage
+
     return S3Storage(config, folder="files", spool=settings.files_dir, noun="file", suffixes=None)

@@ -347,17 +347,18 @@ def _verify_bundle(
 def _composite(settings: Settings, call_id: str, out: str | None) -> int:
     from recording.composite import main_composite
     from recording.naming import composite_key, parse_key
-    from recording.storage import LocalDiskStorage, RecordingExists
+    from recording.storage import RecordingExists
+    from recording.wiring import recording_storage
     from signaling.errors import InterviewError
 
-    storage = LocalDiskStorage(settings.recordings_dir)
+    storage = recording_storage(settings)
     segments = []
     for item in storage.list():
         parsed = parse_key(item.key)
         if parsed is not None and parsed.is_original and parsed.call_id == call_id:
             segments.append((parsed.segment, item.key))
     if not segments:
-        print(f"no recording of call {call_id} under {storage.root}", file=sys.stderr)
+        print(f"no recording of call {call_id} is stored", file=sys.stderr)
         return 1
     for _, key in sorted(segments):
         target = Path(out) if out and len(segments) == 1 else None
@@ -365,8 +366,8 @@ def _composite(settings: Settings, call_id: str, out: str | None) -> int:
             written = main_composite(storage, key, target, show_progress=sys.stderr.isatty())
         except RecordingExists:
             # rendered before (e.g. by the server after the call): stored files stay as they are
-            written = storage.path_for(composite_key(key))
-            print(f"{written.name} is already rendered; it is kept as it is", file=sys.stderr)
+            written = storage.location(composite_key(key))
+            print(f"{written} is already rendered; it is kept as it is", file=sys.stderr)
         except InterviewError as exc:
             print(f"error: {exc.reason}", file=sys.stderr)
             return 1
