@@ -132,18 +132,29 @@ class S3Storage:
         self.spool = spool
         self.noun = noun
         self.suffixes = suffixes
-        self.client = client if client is not None else config.client()
+        self._client = client
         self._lock_checked = threading.Lock()
         self._object_lock: bool | None = None
+
+    @property
+    def client(self) -> S3Client:
+        """The boto3 client, made on first use (it reads its service model from disk, so
+        not on the event loop, where the storage is constructed)."""
+        if self._client is None:
+            with self._lock_checked:
+                if self._client is None:
+                    self._client = self.config.client()
+        return self._client
 
     # ------------------------------------------------------------------ lock support
     @property
     def object_lock(self) -> bool:
         """Whether objects are written under Object Lock (bucket enabled, mode not off)."""
         if self._object_lock is None:
+            probed = self._probe_lock()
             with self._lock_checked:
                 if self._object_lock is None:
-                    self._object_lock = self._probe_lock()
+                    self._object_lock = probed
         return self._object_lock
 
     def _probe_lock(self) -> bool:
@@ -305,6 +316,7 @@ class S3Storage:
                     Body=body,
                     ContentLength=size,
                     IfNoneMatch="*",
+                    ChecksumAlgorithm="SHA256",
                     ChecksumSHA256=base64.b64encode(digest).decode(),
                     **extra,
                 )
