@@ -111,7 +111,7 @@ async def run_retention(
 
     from recording.retention import sweep
     from recording.wiring import recording_storage
-    from signaling.api.recordings import apply_legal_hold, recordings_of
+    from signaling.recordings import apply_legal_hold, recordings_of
 
     storage = storage if storage is not None else recording_storage(settings)
     held_threads = await audit.held_threads()

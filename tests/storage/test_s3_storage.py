@@ -102,7 +102,9 @@ def test_without_object_lock_the_server_enforces_and_deletes_every_version(
     storage = make_storage(s3_server, plain_bucket, tmp_path)
     assert storage.protection == "server"
     storage.adopt("a-1.webm", spooled(tmp_path, "a-1.webm"))
-    head = s3.head_object(Bucket=plain_bucket, Key="node/recordings/a-1.webm")
+    head: dict[str, object] = dict(
+        s3.head_object(Bucket=plain_bucket, Key="node/recordings/a-1.webm")
+    )
     assert "ObjectLockMode" not in head and "ObjectLockRetainUntilDate" not in head
     assert storage.set_legal_hold("a-1.webm", True) is False  # the sweep honours it instead
     storage.delete("a-1.webm")
@@ -145,7 +147,9 @@ def test_lock_mode_off_writes_without_object_lock(
     storage = make_storage(s3_server, locked_bucket, tmp_path, lock_mode="off")
     assert storage.protection == "server"
     storage.adopt("a-1.webm", spooled(tmp_path, "a-1.webm"))
-    head = s3.head_object(Bucket=locked_bucket, Key="node/recordings/a-1.webm")
+    head: dict[str, object] = dict(
+        s3.head_object(Bucket=locked_bucket, Key="node/recordings/a-1.webm")
+    )
     assert "ObjectLockMode" not in head
 
 
