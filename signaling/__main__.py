@@ -261,6 +261,7 @@ async def _publish(settings: Settings) -> int:
 async def _export(settings: Settings, case_id: str, out: Path) -> int:
     from tqdm import tqdm
 
+    from recording.wiring import file_storage, recording_storage
     from signaling.api.proofs import build_case_bundle, load_or_create_key
     from signaling.audit.log import LiveMerkleLog
     from signaling.audit.publish import HEADS_FILE, latest, read_heads
@@ -297,6 +298,8 @@ async def _export(settings: Settings, case_id: str, out: Path) -> int:
                 target=out,
                 progress=step,
                 files_dir=settings.files_dir,
+                recording_storage=recording_storage(settings),
+                file_storage=file_storage(settings),
             )
         await store.append_audit(
             "access",

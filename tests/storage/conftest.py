@@ -80,3 +80,7 @@ def plain_bucket(s3: S3Client) -> str:
     name = f"plain-{uuid.uuid4().hex[:12]}"
     s3.create_bucket(Bucket=name)
     return name
+
+
+# the app harness of the API tests, for recordings made through the app
+from tests.api.conftest import make_harness as make_harness  # noqa: E402
