@@ -156,10 +156,10 @@ async def test_thread_files_go_to_the_bucket(
     assert await asyncio.to_thread(lambda: storage.protection) == "server"  # no Object Lock
     thread = await harness.thread()
     party = harness.headers("c1", "client")
-    body = b"%PDF-1.4\n" + bytes(range(256)) * 64
+    body = b"Brief: a logo in three colours.\n" * 400
     resp = await harness.client.post(
         f"/api/threads/{thread['id']}/files",
-        params={"name": "notes.bin"},
+        params={"name": "brief.txt"},
         data=body,
         headers=party,
     )
