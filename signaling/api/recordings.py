@@ -61,7 +61,7 @@ async def stream_recording(request: web.Request) -> web.StreamResponse:
                 code="recording_auditors_only",
             )
     # one access entry per stream (not per Range chunk), whoever streams it
-    log_stream(request, who, key, thread_id=thread_id, range=request.headers.get("Range"))
+    await log_stream(request, who, key, thread_id=thread_id, range=request.headers.get("Range"))
     return await serve_stored(
         request,
         request.app[RECORDING_STORAGE],
