@@ -38,7 +38,13 @@ class _Attached:
         record = result.to_record()
         storage, key = self.storage, result.path.name
         if storage is not None and storage.local_path(key) != result.path:
-            await asyncio.to_thread(storage.adopt, key, result.path, sha256=result.sha256)
+            try:
+                await asyncio.to_thread(storage.adopt, key, result.path, sha256=result.sha256)
+            except Exception:
+                # hashed and attached all the same; the file waits in the spool and is stored
+                # by the next start-up (recording.storage.flush_spool)
+                logger.exception("storing the recording failed; it stays in the spool key=%s", key)
+                return record
             record["path"] = storage.location(key)
             logger.info("recording stored key=%s at %s", key, record["path"])
         return record

@@ -319,3 +319,36 @@ def store_recovered(storage: RecordingStorage, segment: dict[str, Any]) -> bool:
         path.unlink(missing_ok=True)
     segment["path"] = storage.location(key)
     return True
+
+
+def flush_spool(storage: RecordingStorage, spool: Path) -> list[str]:
+    """Store every finished file left in the local spool (an upload that failed, or a node
+    stopped before it): each goes to the storage write-once, and counts as stored if the same
+    bytes are already there. Nothing to do where the spool is the storage. Returns the keys
+    stored. Run at start-up, after crash recovery (which finishes cut files first). Blocking."""
+    if not spool.is_dir():
+        return []
+    stored = []
+    for path in sorted(spool.iterdir()):
+        if not path.is_file() or path.name.startswith(".") or path.suffix not in RECORDING_SUFFIXES:
+            continue
+        if storage.local_path(path.name) == path:
+            return []  # the spool is the storage (local directory)
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        segment: dict[str, Any] = {
+            "key": path.name,
+            "path": str(path),
+            "sha256": digest.hexdigest(),
+        }
+        try:
+            ok = store_recovered(storage, segment)
+        except Exception:
+            logger.exception("could not store a spooled file key=%s", path.name)
+            continue
+        if ok:
+            logger.info("stored a spooled file key=%s at %s", path.name, segment["path"])
+            stored.append(path.name)
+    return stored

@@ -11,7 +11,7 @@ import aiohttp
 from aiohttp import web
 
 from media.counters import MediaCounters
-from recording.storage import RecordingStorage, store_recovered
+from recording.storage import RecordingStorage, flush_spool, store_recovered
 from recording.wiring import recording_storage
 from signaling.api.audit import AUDIT_ROUTES, AUDIT_STORE
 from signaling.api.call_events import register_call_events
@@ -274,6 +274,9 @@ async def _recover_recordings(
         task = asyncio.create_task(_composite_later(storage, segment))
         background.add(task)
         task.add_done_callback(background.discard)
+    # files a failed upload (or a stop) left in the spool go to the bucket now
+    for key in await asyncio.to_thread(flush_spool, storage, settings.recordings_dir):
+        logger.info("stored a recording left in the spool key=%s", key)
 
 
 async def _metrics(request: web.Request) -> web.Response:

@@ -13,7 +13,7 @@ import pytest
 
 from recording.retention import sweep
 from recording.s3 import S3Config, S3Storage
-from recording.storage import RecordingExists, RecordingStorage, store_recovered
+from recording.storage import RecordingExists, RecordingStorage, flush_spool, store_recovered
 from signaling.errors import NotFound, RecordingError
 from tests.storage.conftest import ACCESS_KEY, REGION, SECRET_KEY, S3Server
 
@@ -183,3 +183,29 @@ def test_a_recovered_recording_is_stored_once(
     segment = {"key": "a-1.webm", "path": str(other), "sha256": hashlib.sha256(b"x").hexdigest()}
     assert not store_recovered(storage, segment)
     assert other.exists()  # kept for a human to look at
+
+
+def test_files_left_in_the_spool_are_stored_at_start_up(
+    s3_server: S3Server, s3: S3Client, plain_bucket: str, tmp_path: Path
+) -> None:
+    """An upload that failed leaves the finished file in the spool; the next start-up stores
+    it (and one already stored with the same bytes just leaves the spool)."""
+    storage = make_storage(s3_server, plain_bucket, tmp_path)
+    spool = tmp_path / "recordings"
+    spool.mkdir()
+    (spool / "a-1.webm").write_bytes(DATA)
+    (spool / "a-2.mkv").write_bytes(b"second")
+    (spool / ".a-3.webm.partial").write_bytes(b"staging")  # hidden: not a finished file
+    storage.adopt("a-2.mkv", spooled(tmp_path, "copy", b"second"))
+    assert flush_spool(storage, spool) == ["a-1.webm", "a-2.mkv"]
+    assert sorted(p.name for p in spool.iterdir()) == [".a-3.webm.partial"]
+    got = s3.get_object(Bucket=plain_bucket, Key="node/recordings/a-1.webm")
+    assert got["Body"].read() == DATA
+    assert flush_spool(storage, spool) == []
+    local = tmp_path / "local"
+    local.mkdir()
+    (local / "a-1.webm").write_bytes(DATA)
+    from recording.storage import LocalDiskStorage
+
+    assert flush_spool(LocalDiskStorage(local), local) == []  # the spool is the storage
+    assert (local / "a-1.webm").exists()
