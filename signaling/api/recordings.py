@@ -9,6 +9,7 @@ Which recordings exist comes from the call records through the narrow
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from aiohttp import web
 
@@ -30,14 +31,18 @@ async def list_recordings(request: web.Request) -> web.Response:
         request.app[RECORDING_INDEX], thread_id=request.query.get("thread_id")
     )
     storage = request.app[RECORDING_STORAGE]
-    for item in items:
-        item["composite_url"] = None
+
+    async def composite_url(item: dict[str, Any]) -> str | None:
         try:
             name = composite_key(str(item["key"]))
         except ValueError:
-            continue
-        if await asyncio.to_thread(storage.exists, name):
-            item["composite_url"] = f"/api/recordings/{name}"
+            return None
+        stored = await asyncio.to_thread(storage.exists, name)  # a HEAD on a bucket
+        return f"/api/recordings/{name}" if stored else None
+
+    urls = await asyncio.gather(*(composite_url(item) for item in items))
+    for item, url in zip(items, urls, strict=True):
+        item["composite_url"] = url
     await log_access(request, who, "recordings.list")
     return json_response({"recordings": items})
 

@@ -209,3 +209,20 @@ def test_files_left_in_the_spool_are_stored_at_start_up(
 
     assert flush_spool(LocalDiskStorage(local), local) == []  # the spool is the storage
     assert (local / "a-1.webm").exists()
+
+
+def test_the_sweep_skips_what_object_lock_still_holds_and_goes_on(
+    s3_server: S3Server, s3: S3Client, locked_bucket: str, tmp_path: Path
+) -> None:
+    """Retention shortened after upload: the store keeps refusing until the lock date; the
+    sweep logs it, keeps going, and deletes what is not locked."""
+    locked = make_storage(s3_server, locked_bucket, tmp_path, retention_days=30)
+    unlocked = make_storage(s3_server, locked_bucket, tmp_path, lock_mode="off")
+    locked.adopt("a-1.webm", spooled(tmp_path, "a"))
+    unlocked.adopt("b-1.webm", spooled(tmp_path, "b"))
+    later = datetime.now(UTC) + timedelta(days=2)
+    deleted = sweep(locked, retention_days=1, now=later, held=lambda key: False)
+    assert deleted == ["b-1.webm"]
+    assert [i.key for i in locked.list()] == ["a-1.webm"]
+    name = "node/recordings/a-1.webm"
+    assert s3.get_object(Bucket=locked_bucket, Key=name)["Body"].read() == DATA
