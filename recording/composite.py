@@ -25,7 +25,7 @@ from typing import Any
 import av
 
 from recording.naming import composite_key
-from recording.storage import RecordingStorage
+from recording.storage import RecordingExists, RecordingStorage
 from signaling.errors import RecordingError
 
 logger = logging.getLogger(__name__)
@@ -320,10 +320,17 @@ def render_composite(
         target = composite_key(key)
     except ValueError as exc:
         raise RecordingError(str(exc), code="not_an_original") from None
-    source = storage.path_for(key)
     if not storage.exists(key):
         raise RecordingError(f"no recording stored under {key}", code="recording_not_found")
-    storage.put_file(target, lambda path: composite(source, path, progress=progress, height=height))
+    if storage.exists(target):
+        raise RecordingExists(
+            f"a recording is already stored under {target}; stored files are never overwritten",
+            code="recording_exists",
+        )
+    with storage.local_copy(key) as source:  # the file itself on disk, a download from S3
+        storage.put_file(
+            target, lambda path: composite(source, path, progress=progress, height=height)
+        )
     return target
 
 
@@ -332,9 +339,10 @@ def main_composite(
     key: str,
     out: Path | str | None = None,
     show_progress: bool = True,
-) -> Path:
+) -> str:
     """CLI helper: composite the original ``key`` with a tqdm progress bar, into storage under
-    its composite key, or to ``out`` (which must not exist yet); returns the written path."""
+    its composite key, or to ``out`` (which must not exist yet); returns where it was written
+    (a path, or the storage's location of the composite)."""
     from tqdm import tqdm
 
     if not storage.exists(key):
@@ -347,5 +355,6 @@ def main_composite(
             bar.update(round(fraction * 100) - bar.n)
 
         if out is None:
-            return storage.path_for(render_composite(storage, key, progress=update))
-        return composite(storage.path_for(key), Path(out), progress=update)
+            return storage.location(render_composite(storage, key, progress=update))
+        with storage.local_copy(key) as source:
+            return str(composite(source, Path(out), progress=update))

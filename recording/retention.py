@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from recording.storage import RecordingStorage
+from signaling.errors import RecordingError
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,11 @@ def sweep(
         if held(item.key):
             logger.info("recording kept under legal hold key=%s", item.key)
             continue
-        storage.delete(item.key)
+        try:
+            storage.delete(item.key)
+        except RecordingError as exc:  # e.g. the object store still holds it under Object Lock
+            logger.warning("recording not deleted key=%s: %s", item.key, exc.reason)
+            continue
         deleted.append(item.key)
         logger.info(
             "recording deleted by retention key=%s age_days=%.1f",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import Any
 
 from recording.naming import container_for, segment_key
+from recording.storage import RecordingStorage
 from recording.writer import CallRecorder, Codec, TrackSpec
 from signaling.domain.calls import Call, CallKind
 from signaling.domain.ports import CallRecording, MediaSessionPort, RecorderFactory
@@ -17,18 +19,35 @@ _CODECS: dict[str, Codec] = {"vp8": "vp8", "h264": "h264", "opus": "opus"}
 
 
 class _Attached:
-    """A recorder attached to a media session as a sink; detached when stopped."""
+    """A recorder attached to a media session as a sink; detached when stopped. A finished
+    file is stored under its key (uploaded, when the storage is a bucket, and the local spool
+    copy removed)."""
 
-    def __init__(self, recorder: CallRecorder, media: Any) -> None:
+    def __init__(
+        self, recorder: CallRecorder, media: Any, storage: RecordingStorage | None = None
+    ) -> None:
         self.recorder = recorder
         self.media = media
+        self.storage = storage
 
     async def stop(self) -> dict[str, Any]:
         remove = getattr(self.media, "remove_sink", None)
         if remove is not None:
             remove(self.recorder)
         result = await self.recorder.stop()
-        return result.to_record()
+        record = result.to_record()
+        storage, key = self.storage, result.path.name
+        if storage is not None and storage.local_path(key) != result.path:
+            try:
+                await asyncio.to_thread(storage.adopt, key, result.path, sha256=result.sha256)
+            except Exception:
+                # hashed and attached all the same; the file waits in the spool and is stored
+                # by the next start-up (recording.storage.flush_spool)
+                logger.exception("storing the recording failed; it stays in the spool key=%s", key)
+                return record
+            record["path"] = storage.location(key)
+            logger.info("recording stored key=%s at %s", key, record["path"])
+        return record
 
 
 def negotiated_video_codec(media: MediaSessionPort, participant_id: str) -> Codec:
@@ -50,8 +69,11 @@ def call_tracks(call: Call, media: MediaSessionPort) -> list[TrackSpec]:
     return tracks
 
 
-def make_recorder_factory(root: Path, *, keyframe_retry: float = 0.5) -> RecorderFactory:
-    """Recordings of each call go to ``root/<call id>-<n>.webm`` (a new file per segment).
+def make_recorder_factory(
+    root: Path, *, keyframe_retry: float = 0.5, storage: RecordingStorage | None = None
+) -> RecorderFactory:
+    """Recordings of each call go to ``root/<call id>-<n>.webm`` (a new file per segment),
+    then into ``storage`` (nothing to do when it is the local directory ``root``).
 
     ``keyframe_retry``: seconds between keyframe requests while a video track waits for one.
     """
@@ -76,6 +98,6 @@ def make_recorder_factory(root: Path, *, keyframe_retry: float = 0.5) -> Recorde
         await recorder.start()
         add_sink(recorder)
         logger.info("recording started call_id=%s thread_id=%s", call.id, call.thread_id)
-        return _Attached(recorder, media)
+        return _Attached(recorder, media, storage)
 
     return factory

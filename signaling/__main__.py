@@ -261,6 +261,7 @@ async def _publish(settings: Settings) -> int:
 async def _export(settings: Settings, case_id: str, out: Path) -> int:
     from tqdm import tqdm
 
+    from recording.wiring import file_storage, recording_storage
     from signaling.api.proofs import build_case_bundle, load_or_create_key
     from signaling.audit.log import LiveMerkleLog
     from signaling.audit.publish import HEADS_FILE, latest, read_heads
@@ -297,6 +298,8 @@ async def _export(settings: Settings, case_id: str, out: Path) -> int:
                 target=out,
                 progress=step,
                 files_dir=settings.files_dir,
+                recording_storage=recording_storage(settings),
+                file_storage=file_storage(settings),
             )
         await store.append_audit(
             "access",
@@ -347,17 +350,18 @@ def _verify_bundle(
 def _composite(settings: Settings, call_id: str, out: str | None) -> int:
     from recording.composite import main_composite
     from recording.naming import composite_key, parse_key
-    from recording.storage import LocalDiskStorage, RecordingExists
+    from recording.storage import RecordingExists
+    from recording.wiring import recording_storage
     from signaling.errors import InterviewError
 
-    storage = LocalDiskStorage(settings.recordings_dir)
+    storage = recording_storage(settings)
     segments = []
     for item in storage.list():
         parsed = parse_key(item.key)
         if parsed is not None and parsed.is_original and parsed.call_id == call_id:
             segments.append((parsed.segment, item.key))
     if not segments:
-        print(f"no recording of call {call_id} under {storage.root}", file=sys.stderr)
+        print(f"no recording of call {call_id} is stored", file=sys.stderr)
         return 1
     for _, key in sorted(segments):
         target = Path(out) if out and len(segments) == 1 else None
@@ -365,8 +369,8 @@ def _composite(settings: Settings, call_id: str, out: str | None) -> int:
             written = main_composite(storage, key, target, show_progress=sys.stderr.isatty())
         except RecordingExists:
             # rendered before (e.g. by the server after the call): stored files stay as they are
-            written = storage.path_for(composite_key(key))
-            print(f"{written.name} is already rendered; it is kept as it is", file=sys.stderr)
+            written = storage.location(composite_key(key))
+            print(f"{written} is already rendered; it is kept as it is", file=sys.stderr)
         except InterviewError as exc:
             print(f"error: {exc.reason}", file=sys.stderr)
             return 1

@@ -11,9 +11,17 @@ import aiohttp
 from aiohttp import web
 
 from media.counters import MediaCounters
+from recording.storage import RecordingStorage, flush_spool, store_recovered
+from recording.wiring import recording_storage
 from signaling.api.audit import AUDIT_ROUTES, AUDIT_STORE
 from signaling.api.call_events import register_call_events
-from signaling.api.context import CTX, AppContext, signing_key_middleware
+from signaling.api.context import (
+    CTX,
+    RECORDING_INDEX,
+    RECORDING_STORAGE,
+    AppContext,
+    signing_key_middleware,
+)
 from signaling.api.events_feed import EVENT_ROUTES, EVENTS_OUTBOX
 from signaling.api.files import FILE_ROUTES, FILES
 from signaling.api.meetings import MEETING_ROUTES, MEETINGS
@@ -91,23 +99,29 @@ async def _refresh_jwks(auth: Authenticator, every: float = 600.0) -> None:
         await asyncio.sleep(every)
 
 
-async def run_retention(settings: Settings, audit: SqlAuditStore, store: SqlStore) -> list[str]:
-    """Delete recordings past retention, keeping those of threads under legal hold."""
+async def run_retention(
+    settings: Settings,
+    audit: SqlAuditStore,
+    store: SqlStore,
+    storage: RecordingStorage | None = None,
+) -> list[str]:
+    """Delete recordings past retention, keeping those of threads under legal hold (and, on
+    an object store with Object Lock, setting the store's legal hold on them again)."""
     from datetime import UTC, datetime
 
     from recording.retention import sweep
-    from recording.storage import LocalDiskStorage
+    from recording.wiring import recording_storage
+    from signaling.recordings import apply_legal_hold, recordings_of
 
+    storage = storage if storage is not None else recording_storage(settings)
     held_threads = await audit.held_threads()
     held_calls: set[str] = set()
-    if held_threads:
-        from signaling.api.recordings import recordings_of
-
-        for thread_id in held_threads:
-            held_calls |= {r["call_id"] for r in await recordings_of(store, thread_id=thread_id)}
+    for thread_id in held_threads:
+        held_calls |= {r["call_id"] for r in await recordings_of(store, thread_id=thread_id)}
+        await apply_legal_hold(storage, store, thread_id, True)
     return await asyncio.to_thread(
         sweep,
-        LocalDiskStorage(settings.recordings_dir),
+        storage,
         retention_days=settings.recording_retention_days,
         now=datetime.now(UTC),
         held=lambda key: _call_of(key) in held_calls,
@@ -122,12 +136,16 @@ def _call_of(key: str) -> str | None:
 
 
 async def _retention_loop(
-    settings: Settings, audit: SqlAuditStore, store: SqlStore, every: float = 24 * 3600.0
+    settings: Settings,
+    audit: SqlAuditStore,
+    store: SqlStore,
+    storage: RecordingStorage,
+    every: float = 24 * 3600.0,
 ) -> None:
     """The daily retention sweep; each deletion is logged."""
     while True:
         try:
-            deleted = await run_retention(settings, audit, store)
+            deleted = await run_retention(settings, audit, store, storage)
             if deleted:
                 logger.info("retention deleted %d recording(s)", len(deleted))
         except Exception:
@@ -135,17 +153,14 @@ async def _retention_loop(
         await asyncio.sleep(every)
 
 
-async def _composite_later(settings: Settings, result: dict[str, Any]) -> None:
+async def _composite_later(storage: RecordingStorage, result: dict[str, Any]) -> None:
     """After each recorded segment, render the side-by-side file auditors can simply play."""
     from recording.composite import render_composite
-    from recording.storage import LocalDiskStorage
 
     key = str(result["key"])
     try:
         # named by recording.naming and committed write-once: the original is never touched
-        target = await asyncio.to_thread(
-            render_composite, LocalDiskStorage(settings.recordings_dir), key
-        )
+        target = await asyncio.to_thread(render_composite, storage, key)
         logger.info("composite ready key=%s", target)
     except Exception:
         logger.exception("composite failed key=%s", key)
@@ -195,13 +210,15 @@ def _router(settings: Settings) -> CallRouter:
     return InMemoryCallRouter(settings.node_id)
 
 
-def _recorder(settings: Settings) -> RecorderFactory | None:
+def _recorder(settings: Settings, storage: RecordingStorage) -> RecorderFactory | None:
     if settings.recording == "off":
         return None
     from recording.service import make_recorder_factory
 
     return make_recorder_factory(
-        settings.recordings_dir, keyframe_retry=settings.recording_keyframe_retry_seconds
+        settings.recordings_dir,
+        keyframe_retry=settings.recording_keyframe_retry_seconds,
+        storage=storage,
     )
 
 
@@ -232,6 +249,7 @@ def media_session_factory(
 
 async def _recover_recordings(
     settings: Settings,
+    storage: RecordingStorage,
     store: SqlStore,
     notifier: SocketNotifier,
     background: set[asyncio.Task[None]],
@@ -243,6 +261,8 @@ async def _recover_recordings(
     from signaling.service import message_json
 
     async def attach(call_id: str, segment: dict[str, Any]) -> bool:
+        if not await asyncio.to_thread(store_recovered, storage, segment):
+            return False
         attached = await store.add_recording_segment(call_id, segment)
         if attached is None:
             return False
@@ -251,9 +271,12 @@ async def _recover_recordings(
         return True
 
     for segment in await recover_cut_recordings(settings.recordings_dir, store.get_call, attach):
-        task = asyncio.create_task(_composite_later(settings, segment))
+        task = asyncio.create_task(_composite_later(storage, segment))
         background.add(task)
         task.add_done_callback(background.discard)
+    # files a failed upload (or a stop) left in the spool go to the bucket now
+    for key in await asyncio.to_thread(flush_spool, storage, settings.recordings_dir):
+        logger.info("stored a recording left in the spool key=%s", key)
 
 
 async def _metrics(request: web.Request) -> web.Response:
@@ -278,12 +301,13 @@ async def _metrics(request: web.Request) -> web.Response:
 
 
 def _file_service(settings: Settings, threads: ThreadService) -> FileService:
-    """Thread files, stored write-once under ``<data dir>/files``."""
-    from recording.storage import LocalDiskStorage
+    """Thread files, stored write-once under ``<data dir>/files`` or in the bucket."""
+    from recording.wiring import file_storage
 
     return FileService(
         threads,
-        LocalDiskStorage(settings.files_dir, noun="file", suffixes=None),
+        file_storage(settings),
+        spool=settings.files_dir,
         max_bytes=settings.file_max_bytes,
         max_unpacked=settings.file_unpacked_max_bytes,
         max_scan_chars=settings.file_scan_max_chars,
@@ -375,6 +399,9 @@ def create_app(
     sio.attach(app)
 
     app[AUDIT_STORE] = SqlAuditStore(store.engine, store.events)
+    storage = recording_storage(settings)
+    app[RECORDING_STORAGE] = storage
+    app[RECORDING_INDEX] = store
     app[EVENTS_OUTBOX] = OutboxStore(store)
     app[FILES] = _file_service(settings, threads)
     routes = [
@@ -404,9 +431,11 @@ def create_app(
         notifier,
         media_factory or media_session_factory(settings, media_counters),
         router=_router(settings),
-        recorder_factory=recorder_factory if recorder_factory is not None else _recorder(settings),
+        recorder_factory=(
+            recorder_factory if recorder_factory is not None else _recorder(settings, storage)
+        ),
         recording_policy=settings.recording,
-        on_recording_saved=lambda result: _composite_later(settings, result),
+        on_recording_saved=lambda result: _composite_later(storage, result),
         annotate_record=lambda call, record: app[MEETINGS].annotate_call_record(call, record),
         ring_timeout=settings.ring_timeout_seconds,
         peer_lost_seconds=settings.peer_lost_seconds,
@@ -449,13 +478,13 @@ def create_app(
             refresher = asyncio.create_task(_refresh_jwks(context.auth))
         await start_server(sio)
         await calls.start_lease()  # before any call is taken or recovered
-        await _recover_recordings(settings, store, notifier, background)
+        await _recover_recordings(settings, storage, store, notifier, background)
         await calls.router.start(calls.handle_remote)
         recovered = await calls.recover()
         if recovered:
             logger.info("closed %d call(s) left open by a previous process", recovered)
         calls.start_background()
-        retention = asyncio.create_task(_retention_loop(settings, app[AUDIT_STORE], store))
+        retention = asyncio.create_task(_retention_loop(settings, app[AUDIT_STORE], store, storage))
         http = aiohttp.ClientSession()
         meetings.provider = provider_factory(settings, http)
         reminders = asyncio.create_task(meetings.reminder_loop())

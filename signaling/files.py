@@ -13,7 +13,6 @@ import codecs
 import contextlib
 import hashlib
 import logging
-import os
 import re
 import unicodedata
 import uuid
@@ -25,7 +24,7 @@ from typing import Any, BinaryIO
 
 import filetype
 
-from recording.storage import LocalDiskStorage
+from recording.storage import RecordingStorage
 from signaling.auth import Principal
 from signaling.domain.messages import SYSTEM_AUTHOR, MessageKind, NewMessage
 from signaling.domain.ports import FindingRow
@@ -343,14 +342,16 @@ class FileService:
     def __init__(
         self,
         threads: ThreadService,
-        storage: LocalDiskStorage,
+        storage: RecordingStorage,
         *,
+        spool: Path,
         max_bytes: int,
         max_unpacked: int,
         max_scan_chars: int = 2_000_000,
     ) -> None:
         self.threads = threads
         self.storage = storage
+        self.spool = spool  # uploads are staged here, then stored write-once
         self.max_bytes = max_bytes
         self.max_unpacked = max_unpacked
         self.max_scan_chars = max_scan_chars
@@ -382,7 +383,7 @@ class FileService:
             raise self.too_large(declared_size)
         if "file_upload" in self.threads.limits:
             await self.threads.limits.check("file_upload", who.user_id)
-        staging, fh = await asyncio.to_thread(_open_staging, self.storage.root)
+        staging, fh = await asyncio.to_thread(_open_staging, self.spool)
         try:
             digest = hashlib.sha256()
             size = 0
@@ -423,9 +424,7 @@ class FileService:
                 if check.labels:
                     policy = await self._apply(who, thread.id, info, check)
             file_id = uuid.uuid4().hex
-            await asyncio.to_thread(
-                self.storage.put_file, file_id, lambda target: os.replace(staging, target)
-            )
+            await asyncio.to_thread(self.storage.adopt, file_id, staging, sha256=sha256)
         finally:
             await asyncio.to_thread(_unlink, staging)
         body: dict[str, Any] = {

@@ -25,6 +25,8 @@ KNOWN_PUBLIC_SECRETS = frozenset({"dev-insecure-secret-change-me-0123456789"})
 PolicyActionName = Literal["block", "redact", "warn"]
 RecordingPolicyName = Literal["off", "optional", "required"]
 MediaForwarderName = Literal["frame", "rtp"]
+S3AddressingName = Literal["auto", "path", "virtual"]
+S3LockModeName = Literal["GOVERNANCE", "COMPLIANCE", "off"]
 
 T = TypeVar("T")
 
@@ -95,6 +97,18 @@ class Settings:
     recording_retention_days: int = 90
     recording_parties_can_download: bool = False
     recording_stream_window_seconds: float = 900.0  # Range requests within it: one access entry
+    # Object storage (recordings and thread files): an S3-compatible bucket shared by every
+    # node. Empty bucket: the local directories under data_dir (the embedded default).
+    storage_s3_bucket: str = ""
+    storage_s3_endpoint_url: str = ""  # empty: AWS S3 for the region; e.g. http://minio:9000
+    storage_s3_region: str = "us-east-1"
+    storage_s3_access_key_id: str = ""  # empty: boto3's chain (AWS_* env, profile, role)
+    storage_s3_secret_access_key: str = ""
+    storage_s3_addressing_style: S3AddressingName = "auto"  # "path" for most self-hosted stores
+    storage_s3_prefix: str = ""  # prepended to every object name (recordings/…, files/…)
+    # Object Lock mode for retention when the bucket has Object Lock ("off": server-side only)
+    storage_s3_lock_mode: S3LockModeName = "GOVERNANCE"
+    storage_s3_timeout_seconds: float = 30.0  # connect and read timeout per request
     export_max_bytes: int = 2 * 1024**3  # largest evidence bundle built for a download
     file_max_bytes: int = 100 * 1024**2  # largest file a party can attach to a thread
     # An Office document (zip) whose parts unpack to more than this is not scanned (refused
@@ -171,6 +185,33 @@ class Settings:
     def recordings_dir(self) -> Path:
         return self.data_dir / "recordings"
 
+    def check_storage(self) -> None:
+        """Object storage settings: a bucket name S3 accepts, keys that come in pairs."""
+        bucket = self.storage_s3_bucket
+        if bucket and not (
+            3 <= len(bucket) <= 63
+            and bucket.replace("-", "").replace(".", "").isalnum()
+            and bucket == bucket.lower()
+        ):
+            raise ConfigError(
+                f"{PREFIX}STORAGE_S3_BUCKET must be an S3 bucket name (3-63 lowercase letters, "
+                "digits, '-' or '.')",
+                code="config_invalid",
+            )
+        if bool(self.storage_s3_access_key_id) != bool(self.storage_s3_secret_access_key):
+            raise ConfigError(
+                f"{PREFIX}STORAGE_S3_ACCESS_KEY_ID and {PREFIX}STORAGE_S3_SECRET_ACCESS_KEY "
+                "are set together (or neither: boto3's credential chain)",
+                code="config_invalid",
+            )
+        if self.storage_s3_prefix.startswith("/") or ".." in self.storage_s3_prefix:
+            raise ConfigError(
+                f"{PREFIX}STORAGE_S3_PREFIX must be relative (no leading '/', no '..')",
+                code="config_invalid",
+            )
+        if not 0 < self.storage_s3_timeout_seconds <= 600:
+            raise ConfigError(f"{PREFIX}STORAGE_S3_TIMEOUT_SECONDS must be in (0, 600]")
+
     @property
     def files_dir(self) -> Path:
         """Where files attached to threads are stored (write-once)."""
@@ -216,6 +257,7 @@ class Settings:
             raise ConfigError(f"{PREFIX}RING_TIMEOUT_SECONDS must be positive")
         if self.recording_stream_window_seconds < 0:
             raise ConfigError(f"{PREFIX}RECORDING_STREAM_WINDOW_SECONDS must be ≥ 0")
+        self.check_storage()
         if self.export_max_bytes <= 0:
             raise ConfigError(f"{PREFIX}EXPORT_MAX_BYTES must be positive")
         if min(self.file_max_bytes, self.file_unpacked_max_bytes, self.file_scan_max_chars) <= 0:
@@ -374,5 +416,7 @@ _CASTERS: dict[str, Callable[[str], Any]] = {
     "PolicyActionName": _choice("block", "redact", "warn"),
     "RecordingPolicyName": _choice("off", "optional", "required"),
     "MediaForwarderName": _choice("frame", "rtp"),
+    "S3AddressingName": _choice("auto", "path", "virtual"),
+    "S3LockModeName": _choice("GOVERNANCE", "COMPLIANCE", "off"),
     "Literal['text', 'json']": _choice("text", "json"),
 }

@@ -11,7 +11,8 @@ How it works:
   the caller is an auditor or admin and the status is below 400. A handler only *adds detail*
   (:func:`note_access`); it cannot forget the entry, and a new route is logged by default.
 * Failed requests (4xx/5xx) are not logged: nothing was read.
-* Recording streams: one entry per stream, not per HTTP Range chunk (see :class:`StreamLog`).
+* Recording streams: one entry per stream, not per HTTP Range chunk (see :class:`StreamLog`;
+  with Redis, :class:`RedisStreamLog` shares streams across nodes).
 
 The socket edge logs an auditor's ``thread:join`` with :func:`append_access`.
 """
@@ -20,8 +21,9 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
@@ -77,13 +79,13 @@ def skip_access(request: web.Request) -> None:
     request[ACCESS_NOTE].skip = True
 
 
-def log_stream(request: web.Request, who: Principal, key: str, **detail: Any) -> None:
+async def log_stream(request: web.Request, who: Principal, key: str, **detail: Any) -> None:
     """A recording is streamed: log whoever streams it, once per stream (see StreamLog)."""
     note_access(request, "recording.stream", key=key, **detail)
     note = request[ACCESS_NOTE]
     note.always = True
     note.stream = (who.user_id, key)
-    if request.app[STREAM_LOG].is_continuation(who.user_id, key, range_start(request)):
+    if await request.app[STREAM_LOG].is_continuation(who.user_id, key, range_start(request)):
         note.skip = True
 
 
@@ -105,7 +107,7 @@ async def log_on_prepare(request: web.Request, response: web.StreamResponse) -> 
     detail.update(note.detail)
     await append_access(request.app[CTX].store, who, note.what, **detail)
     if note.stream is not None:
-        request.app[STREAM_LOG].started(*note.stream)
+        await request.app[STREAM_LOG].started(*note.stream)
 
 
 def _canonical(request: web.Request) -> str:
@@ -114,36 +116,123 @@ def _canonical(request: web.Request) -> str:
     return resource.canonical if resource is not None else request.path
 
 
-class StreamLog:
+class StreamLog(Protocol):
     """One access entry per recording stream, not one per Range request.
 
-    The rule: a request without ``Range``, or whose range starts at byte 0, starts a stream
-    and is logged. A request for a range starting later (a seek, or the player reading the
-    index at the end of the file) continues the same user's stream of the same recording if
-    this node logged one within ``window`` seconds, and is not logged again; otherwise it is
-    logged as a stream of its own, so skipping byte 0 never hides a read. (With several nodes,
-    a continuation landing on another node may be logged once more there: never fewer.)
+    **A stream** is one user's playback of one recording. A request without ``Range``, or
+    whose range starts at byte 0, starts a stream and is logged (playing from the start again
+    is a new stream). A request for a range starting later (the player's next chunk, a seek,
+    or the index at the end of the file) continues that user's stream of that recording if
+    the stream's previous request was within ``window`` seconds
+    (``INTERVIEW_RECORDING_STREAM_WINDOW_SECONDS``), and is not logged; each continuation
+    extends the stream by another window, so a long playback with seeks stays one entry. A
+    later-range request with no live stream is logged as a stream of its own, so skipping
+    byte 0 never hides a read. Failed requests (4xx) neither log nor start a stream.
     """
 
-    def __init__(self, window: float, *, max_streams: int = 10_000) -> None:
+    window: float
+
+    async def is_continuation(self, user_id: str, key: str, first_byte: int | None) -> bool:
+        """Whether a request from ``first_byte`` continues a live stream (and extends it)."""
+        ...
+
+    async def started(self, user_id: str, key: str) -> None:
+        """A stream's entry was written: continuations within the window are not logged."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+class MemoryStreamLog:
+    """Streams of this node (one process): the embedded default. With several nodes behind a
+    load balancer, use :class:`RedisStreamLog` so a chunk served by another node continues
+    the same stream."""
+
+    def __init__(
+        self,
+        window: float,
+        *,
+        max_streams: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.window = window
         self.max_streams = max_streams
+        self.clock = clock
         self._last: OrderedDict[tuple[str, str], float] = OrderedDict()
 
-    def is_continuation(self, user_id: str, key: str, first_byte: int | None) -> bool:
-        """Whether a request from ``first_byte`` continues a stream logged within the window."""
+    async def is_continuation(self, user_id: str, key: str, first_byte: int | None) -> bool:
         if first_byte == 0:
             return False
-        last = self._last.get((user_id, key))
-        return last is not None and time.monotonic() - last <= self.window
-
-    def started(self, user_id: str, key: str) -> None:
-        """A stream's entry was written (continuations within the window are not logged)."""
         ident = (user_id, key)
-        self._last[ident] = time.monotonic()
+        last = self._last.get(ident)
+        now = self.clock()
+        if last is None or now - last > self.window:
+            return False
+        self._last[ident] = now  # the stream goes on: another window from now
+        self._last.move_to_end(ident)
+        return True
+
+    async def started(self, user_id: str, key: str) -> None:
+        ident = (user_id, key)
+        self._last[ident] = self.clock()
         self._last.move_to_end(ident)
         while len(self._last) > self.max_streams:
             self._last.popitem(last=False)
+
+    async def close(self) -> None:
+        return None
+
+
+class RedisStreamLog:
+    """Streams shared by every node through Redis (``INTERVIEW_REDIS_URL``): one key per
+    (user, recording) that expires ``window`` seconds after the stream's last request. A
+    continuation is one ``PEXPIRE`` (true only if the stream is live, and it extends it); a
+    logged stream start is one ``SET … PX``. If Redis fails, the request is logged (never
+    fewer entries)."""
+
+    PREFIX = "interview:stream:"
+
+    def __init__(self, url: str, window: float) -> None:
+        import redis.asyncio as aioredis
+
+        self.window = window
+        self._redis = aioredis.from_url(url)
+
+    def _name(self, user_id: str, key: str) -> str:
+        return f"{self.PREFIX}{len(user_id)}:{user_id}:{key}"
+
+    def _ms(self) -> int:
+        return max(1, round(self.window * 1000))
+
+    async def is_continuation(self, user_id: str, key: str, first_byte: int | None) -> bool:
+        from redis.exceptions import RedisError
+
+        if first_byte == 0 or self.window <= 0:
+            return False
+        try:
+            return bool(await self._redis.pexpire(self._name(user_id, key), self._ms()))
+        except RedisError:
+            return False
+
+    async def started(self, user_id: str, key: str) -> None:
+        from redis.exceptions import RedisError
+
+        if self.window <= 0:
+            return
+        try:
+            await self._redis.set(self._name(user_id, key), b"1", px=self._ms())
+        except RedisError:
+            return
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+
+def stream_log(window: float, redis_url: str = "") -> StreamLog:
+    """Shared through Redis when it is configured, else this node's memory."""
+    if redis_url:
+        return RedisStreamLog(redis_url, window)
+    return MemoryStreamLog(window)
 
 
 def range_start(request: web.Request) -> int | None:
@@ -158,4 +247,4 @@ def range_start(request: web.Request) -> int | None:
     return None if rng.start < 0 else int(rng.start)
 
 
-STREAM_LOG: web.AppKey[StreamLog] = web.AppKey("stream_log", StreamLog)
+STREAM_LOG: web.AppKey[StreamLog] = web.AppKey("stream_log")

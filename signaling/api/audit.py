@@ -17,11 +17,12 @@ from pydantic import Field
 
 from signaling.api import models as m
 from signaling.api.access import ACCESS_CHAIN, note_access
-from signaling.api.context import CTX
+from signaling.api.context import CTX, RECORDING_INDEX, RECORDING_STORAGE
 from signaling.api.rest import Route, ctx, json_response, parse_body, parse_query, principal
 from signaling.auth import Principal
 from signaling.domain.threads import Role
 from signaling.errors import Forbidden, NotFound, Unprocessable
+from signaling.recordings import apply_legal_hold
 from signaling.service import message_json
 from signaling.store.audit import (
     UNCHANGED,
@@ -296,7 +297,8 @@ async def update_case(request: web.Request) -> web.Response:
                 raise Unprocessable(
                     "a case can only be assigned to an auditor or admin", code="bad_assignee"
                 )
-    case = await request.app[AUDIT_STORE].update_case(
+    audit = request.app[AUDIT_STORE]
+    case = await audit.update_case(
         request.match_info["case_id"],
         author_id=who.user_id,
         status=body.status,
@@ -304,6 +306,14 @@ async def update_case(request: web.Request) -> web.Response:
         hold=body.legal_hold,
         assignee=assignee,
     )
+    if body.legal_hold is not None:
+        # the thread is held while any of its cases is; an object store with Object Lock
+        # then refuses to delete its recordings, whatever this server does
+        thread_id = str(case["thread_id"])
+        held = thread_id in await audit.held_threads()
+        await apply_legal_hold(
+            request.app[RECORDING_STORAGE], request.app[RECORDING_INDEX], thread_id, held
+        )
     await log_access(
         request,
         who,

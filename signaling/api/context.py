@@ -8,8 +8,9 @@ from typing import Any
 
 from aiohttp import web
 
+from recording.storage import RecordingStorage
 from signaling.auth import Authenticator
-from signaling.domain.ports import ThreadStore
+from signaling.domain.ports import RecordingIndex, ThreadStore
 from signaling.service import ThreadService
 from signaling.settings import Settings
 
@@ -26,6 +27,9 @@ class AppContext:
 
 
 CTX: web.AppKey[AppContext] = web.AppKey("ctx", AppContext)
+# Where recordings are stored (local directory or bucket) and which exist (the call records).
+RECORDING_STORAGE: web.AppKey[RecordingStorage] = web.AppKey("recording_storage")
+RECORDING_INDEX: web.AppKey[RecordingIndex] = web.AppKey("recording_index")
 
 
 @web.middleware

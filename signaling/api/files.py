@@ -15,6 +15,7 @@ from pydantic import StringConstraints
 from signaling.api import models as m
 from signaling.api.access import note_access
 from signaling.api.rest import Route, json_response, parse_query, principal, remember
+from signaling.api.stored import serve_stored
 from signaling.errors import NotFound
 from signaling.files import NAME_MAX, FileService
 
@@ -55,8 +56,8 @@ async def download_file(request: web.Request) -> web.StreamResponse:
     files = request.app[FILES]
     thread_id = request.match_info["thread_id"]
     body = await files.find(who, thread_id, request.match_info["file_id"])
-    path = files.storage.path_for(str(body["file_id"]))
-    if not await asyncio.to_thread(path.is_file):
+    file_id = str(body["file_id"])
+    if not await asyncio.to_thread(files.storage.exists, file_id):
         raise NotFound("the file is no longer stored", code="file_not_found")
     note_access(
         request,
@@ -66,15 +67,18 @@ async def download_file(request: web.Request) -> web.StreamResponse:
         sha256=body["sha256"],
     )
     await files.downloaded(who, thread_id, body)
-    return web.FileResponse(
-        path,
-        headers={
+    return await serve_stored(
+        request,
+        files.storage,
+        file_id,
+        {
             "Content-Type": str(body["content_type"]),
             "Content-Disposition": _disposition(str(body["name"])),
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": "sandbox; default-src 'none'",
             "Cache-Control": "private, no-store",
         },
+        missing=NotFound("the file is no longer stored", code="file_not_found"),
     )
 
 

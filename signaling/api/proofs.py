@@ -15,8 +15,11 @@ from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import Field, model_validator
 
+from recording.storage import LocalDiskStorage, RecordingStorage
 from signaling.api.audit import AUDIT_STORE, auditor, log_access
-from signaling.api.export import bounded, ensure_fits, export_workspace, stream_file
+from signaling.api.context import RECORDING_STORAGE
+from signaling.api.export import bounded, export_workspace, stream_file, too_large
+from signaling.api.files import FILES
 from signaling.api.models import INT32_MAX, Strict
 from signaling.api.recordings import recordings_of
 from signaling.api.rest import Route, ctx, json_response, parse_query, principal
@@ -177,6 +180,17 @@ def _timeline_html(thread: dict[str, Any], items: list[dict[str, Any]]) -> bytes
     return page.encode()
 
 
+def _ensure_stored_fit(
+    stored: list[tuple[RecordingStorage, str, str]], max_bytes: int | None
+) -> None:
+    """Refuse before writing anything when the stored files alone exceed ``max_bytes``."""
+    if max_bytes is None:
+        return
+    total = sum(storage.size(key) for storage, key, _ in stored if storage.exists(key))
+    if total > max_bytes:
+        raise too_large(max_bytes)
+
+
 async def build_case_bundle(
     *,
     store: SqlStore,
@@ -192,6 +206,8 @@ async def build_case_bundle(
     progress: Callable[[str], None] | None = None,
     max_bytes: int | None = None,
     files_dir: Path | None = None,
+    recording_storage: RecordingStorage | None = None,
+    file_storage: RecordingStorage | None = None,
 ) -> dict[str, Any]:
     """Write the evidence bundle of a case to ``target`` (see :func:`build_thread_bundle`)."""
     case = await audit.get_case(case_id)
@@ -210,6 +226,8 @@ async def build_case_bundle(
         progress=progress,
         max_bytes=max_bytes,
         files_dir=files_dir,
+        recording_storage=recording_storage,
+        file_storage=file_storage,
     )
     return case
 
@@ -230,6 +248,8 @@ async def build_thread_bundle(
     progress: Callable[[str], None] | None = None,
     max_bytes: int | None = None,
     files_dir: Path | None = None,
+    recording_storage: RecordingStorage | None = None,
+    file_storage: RecordingStorage | None = None,
 ) -> None:
     """Write the evidence bundle of a thread (of a case, when ``case`` is given) to ``target``
     (the zip is built off the loop, file by file, never whole in memory); ``progress`` is
@@ -238,7 +258,11 @@ async def build_thread_bundle(
 
     The audit part comes from the live log: the thread's chain as logged (committed in the
     signed manifest), each entry proved against a head signed now, and the consistency proof
-    from ``published`` (the latest published tree head) to it."""
+    from ``published`` (the latest published tree head) to it.
+
+    Recordings and files are read through the storage port (``recording_storage`` and
+    ``file_storage``, e.g. an S3 bucket); without one, from ``recordings_dir`` and
+    ``files_dir`` on local disk."""
     thread = await threads.visible_thread(who, thread_id)
     originals = {
         f["message_id"]: f["original_text"]
@@ -255,16 +279,22 @@ async def build_thread_bundle(
     evidence = await live.chain_evidence(store, thread.id, key, published)
     recordings = await recordings_of(store, thread_id=thread.id)
     thread_json = await threads.thread_json(thread)
-    rec_dir = recordings_dir
-    files = await files_of(threads, thread.id) if files_dir is not None else []
-    file_paths = [(f, files_dir / str(f["file_id"])) for f in files if files_dir is not None]
+    rec_store = recording_storage or LocalDiskStorage(recordings_dir)
+    file_store = file_storage
+    if file_store is None and files_dir is not None:
+        file_store = LocalDiskStorage(files_dir, noun="file", suffixes=None)
+    files = await files_of(threads, thread.id) if file_store is not None else []
+    stored: list[tuple[RecordingStorage, str, str]] = [
+        (rec_store, str(r["key"]), f"recordings/{r['key']}") for r in recordings
+    ]
+    if file_store is not None:
+        stored += [
+            (file_store, str(f["file_id"]), f"files/{f['file_id']}/{_safe_member(f['name'])}")
+            for f in files
+        ]
     # ``max_bytes`` bounds the archive: refused up front if the recordings and files alone
     # exceed it, and the file can never grow past it while it is written
-    await asyncio.to_thread(
-        ensure_fits,
-        [rec_dir / r["key"] for r in recordings] + [path for _, path in file_paths],
-        max_bytes,
-    )
+    await asyncio.to_thread(_ensure_stored_fit, stored, max_bytes)
     step = progress or (lambda _name: None)
 
     def build(path: Path) -> None:
@@ -286,15 +316,11 @@ async def build_thread_bundle(
             step("calls")
             add_audit_evidence(writer, evidence, public_key_pem(key))
             step("audit entries and proofs")
-            for rec in recordings:
-                file = rec_dir / rec["key"]
-                if file.is_file():
-                    writer.add_file(f"recordings/{rec['key']}", file)
-                step(f"recording {rec['key']}")
-            for info, path in file_paths:
-                if path.is_file():
-                    writer.add_file(f"files/{info['file_id']}/{_safe_member(info['name'])}", path)
-                step(f"file {info['file_id']}")
+            for storage, stored_key, member in stored:
+                if storage.exists(stored_key):
+                    with storage.local_copy(stored_key) as file:
+                        writer.add_file(member, file)
+                step(f"{member.split('/')[0].rstrip('s')} {stored_key}")
             subject = {"case_id": case["id"] if case else None, "thread_id": thread.id}
             writer.finish(subject, signing_key=key)
 
@@ -327,6 +353,8 @@ async def export_bundle(request: web.Request) -> web.StreamResponse:
             target=target,
             max_bytes=c.settings.export_max_bytes,
             files_dir=c.settings.files_dir,
+            recording_storage=request.app[RECORDING_STORAGE],
+            file_storage=request.app[FILES].storage,
         )
         fh = await asyncio.to_thread(target.open, "rb")
     await log_access(request, who, "case.export", case_id=case["id"], thread_id=case["thread_id"])
@@ -362,6 +390,8 @@ async def export_thread_bundle(request: web.Request) -> web.StreamResponse:
             target=target,
             max_bytes=c.settings.export_max_bytes,
             files_dir=c.settings.files_dir,
+            recording_storage=request.app[RECORDING_STORAGE],
+            file_storage=request.app[FILES].storage,
         )
         fh = await asyncio.to_thread(target.open, "rb")
     await log_access(request, who, "thread.export", thread_id=thread_id)

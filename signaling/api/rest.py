@@ -16,10 +16,10 @@ from signaling.api import models as m
 from signaling.api.access import (
     PRINCIPAL,
     STREAM_LOG,
-    StreamLog,
     log_on_prepare,
     note_access,
     skip_access,
+    stream_log,
 )
 from signaling.api.context import CTX, AppContext
 from signaling.api.problems import validation_detail
@@ -288,7 +288,14 @@ def add_routes(app: web.Application, routes: list[Route]) -> None:
     request is logged on the ``access`` chain (once, when its response is prepared)."""
     if log_on_prepare not in app.on_response_prepare:
         app.on_response_prepare.append(log_on_prepare)
-        app[STREAM_LOG] = StreamLog(app[CTX].settings.recording_stream_window_seconds)
+        settings = app[CTX].settings
+        streams = stream_log(settings.recording_stream_window_seconds, settings.redis_url)
+        app[STREAM_LOG] = streams
+
+        async def close_streams(app: web.Application) -> None:
+            await streams.close()
+
+        app.on_cleanup.append(close_streams)
     for route in routes:
         app.router.add_route(route.method, route.path, _access_logged(route))
 

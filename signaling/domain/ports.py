@@ -176,6 +176,29 @@ class CallStore(Protocol):
 
 
 @dataclass(frozen=True)
+class RecordedSegment:
+    """One recorded segment as a call record lists it: its call, thread and the segment's
+    facts (``key``, ``sha256``, ``bytes``, ``started_at``, ...)."""
+
+    call_id: str
+    thread_id: str
+    segment: dict[str, Any]
+
+
+class RecordingIndex(Protocol):
+    """Which recordings exist and whose they are (from the call records)."""
+
+    async def recorded_segments(self, thread_id: str | None = None) -> list[RecordedSegment]:
+        """Every segment of every recorded call (of one thread if given), newest call first
+        and in segment order within a call."""
+        ...
+
+    async def thread_of_call(self, call_id: str) -> str | None:
+        """The thread a call belongs to; None for an unknown call."""
+        ...
+
+
+@dataclass(frozen=True)
 class OpenCall:
     """A call without a record, as stored: its snapshot (and the exact text, for a
     compare-and-set) and the node that held it."""

@@ -30,6 +30,7 @@ from signaling.domain.ports import (
     AuditEntry,
     ChainReport,
     FindingRow,
+    RecordedSegment,
     UserProfile,
 )
 from signaling.domain.threads import Role, Stage, Thread
@@ -760,6 +761,32 @@ class SqlStore:
                     for f in findings
                 ],
             )
+
+    # -------------------------------------------------------------- recording index
+    async def recorded_segments(self, thread_id: str | None = None) -> list[RecordedSegment]:
+        """Segments listed by the records of recorded calls, newest call first."""
+        calls = t.calls.c
+        query = select(calls.id, calls.thread_id, calls.record).where(
+            calls.recorded.is_(True), calls.record.is_not(None)
+        )
+        if thread_id is not None:
+            query = query.where(calls.thread_id == thread_id)
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query.order_by(calls.created_at.desc()))).all()
+        out = []
+        for row in rows:
+            record = json.loads(row.record)
+            for segment in (record.get("recording") or {}).get("segments") or []:
+                if isinstance(segment, dict) and "key" in segment:
+                    out.append(RecordedSegment(row.id, row.thread_id, segment))
+        return out
+
+    async def thread_of_call(self, call_id: str) -> str | None:
+        """The call's thread, or None."""
+        async with self.engine.connect() as conn:
+            query = select(t.calls.c.thread_id).where(t.calls.c.id == call_id)
+            found = (await conn.execute(query)).scalar_one_or_none()
+        return None if found is None else str(found)
 
     async def count_rows(self, table: str) -> int:
         async with self.engine.connect() as conn:

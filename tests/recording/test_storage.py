@@ -34,7 +34,7 @@ def aged(root: Path, name: str, days: float, now: datetime) -> None:
 
 def test_local_disk_storage_conforms_and_reads(tmp_path: Path) -> None:
     storage: RecordingStorage = LocalDiskStorage(tmp_path)
-    storage.path_for("a-1.webm").write_bytes(b"webm!")
+    (tmp_path / "a-1.webm").write_bytes(b"webm!")
     (tmp_path / "notes.txt").write_text("not a recording")
     assert storage.size("a-1.webm") == 5
     with storage.open_read("a-1.webm") as fh:
