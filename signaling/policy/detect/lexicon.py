@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 from types import MappingProxyType
 
@@ -96,8 +97,28 @@ NUMBER_PIECES = frozenset(
     for word in [*DIGIT_WORDS, *TWO_DIGIT_WORDS, *TENS_WORDS, *HUNDREDS_WORDS, *MULTIPLIERS]
     for piece in WORD_PIECE_RE.findall(word)
 )
-# Punctuation and digits as spaces, so str.split() yields the word pieces of a message.
-PUNCT_TO_SPACE = {c: " " for c in range(0x250) if not (chr(c).isalpha() and c not in (0xD7, 0xF7))}
+
+
+class _Spacer(dict[int, str]):
+    """``str.translate`` table: every character that is not a letter or a combining mark
+    (Devanagari vowel signs) becomes a space; filled in as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        keep = ch.isalpha() or unicodedata.category(ch).startswith("M")
+        value = ch if keep else " "
+        self[code] = value
+        return value
+
+
+# Punctuation, symbols and digits as spaces, so str.split() yields the word pieces of a
+# message (the same pieces ``WORD_PIECE_RE`` finds).
+PUNCT_TO_SPACE = _Spacer()
+
+
+def word_pieces(s: str) -> frozenset[str]:
+    """The word pieces of a (normalised) message, computed once per message (``Views.words``)."""
+    return frozenset(s.translate(PUNCT_TO_SPACE).split())
 
 
 @functools.lru_cache(maxsize=1024)
@@ -107,6 +128,20 @@ def number_piece_finder(pieces: frozenset[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w\u0900-\u097f])(?:" + alternation + r")")
 
 
+def first_pieces(items: Iterable[str]) -> frozenset[str]:
+    """The first word piece of every phrase: a pattern that starts with one of the phrases at
+    a word boundary can only match when one of these is a word of the message (a cheap gate
+    checked against ``Views.words`` before scanning a long message)."""
+    out: set[str] = set()
+    for w in _words(items):
+        pieces = WORD_PIECE_RE.findall(w)
+        if pieces:
+            out.add(pieces[0])
+    return frozenset(out)
+
+
+MULTIPLIER_GATE = first_pieces(MULTIPLIERS)
+PLUS_WORD_GATE = first_pieces(_union("plus_words"))
 MULTIPLIER_RE = compile_fast(r"(?<!\w)(?P<rep>" + _alt(MULTIPLIERS) + r")\s+(?P<d>\d)")
 PLUS_WORD_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("plus_words")) + r")\s+(?=\d)")
 
@@ -157,6 +192,10 @@ SPACED_SHORT_RE = compile_fast(r"(?<!\S)[a-z0-9](?: [a-z0-9]){2,4}(?= \. ?[a-z])
 SPACED_PATH_RE = compile_fast(
     r"(?<![\w.\-])(?P<host>(?:[a-z0-9-]+[.\ue001\ue002])+[a-z]{2,24})"
     r"(?P<path>\s*/\s*(?:[\w.\-~%+]+)?(?:\s*[/?=&#]\s*[\w.\-~%+]+)*)"
+)
+SLASH_GATE = first_pieces(_union("slash_words"))
+AT_DOT_GATE = first_pieces(
+    _union("at_words") + _union("weak_at_words") + _union("dot_words") + _union("weak_dot_words")
 )
 # "t dot me slash olena": a spoken slash, only between host/path-like pieces.
 WORD_SLASH_RE = compile_fast(

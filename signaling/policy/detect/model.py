@@ -91,6 +91,7 @@ class Views:
     norm: View  # lowercase NFKC, accents stripped (same indices as the normalised text)
     deob: View  # obfuscations rewritten, for emails and links
     digits: View  # digit words turned into digits, for phones
+    words: frozenset[str]  # the word pieces of ``norm`` (one tokenizing pass, shared by rules)
 
 
 class Spans:
@@ -108,6 +109,9 @@ class Spans:
             best = max(best, b)
             ends.append(best)
         self._ends = ends
+
+    def __bool__(self) -> bool:
+        return bool(self._starts)
 
     def covers(self, start: int, end: int) -> bool:
         i = bisect.bisect_right(self._starts, start) - 1
