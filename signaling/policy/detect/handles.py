@@ -64,6 +64,28 @@ def find_handles(views: Views, taken: Spans) -> list[Finding]:
                     f"{_channel_key(name)}:@{m.group('name')}",
                     Confidence.HANDLE_BEFORE_APP,
                 )
+    # An app named by colour, logo or function ("on the green app, user: x.rey"): the
+    # identifier right after it, named by a username word or shaped like one.
+    maybe_id = (
+        "@" in s
+        or "_" in s
+        or not lx.STRICT_ID_WORDS.isdisjoint(views.words)
+        or _DOTTED.search(s) is not None
+    )
+    apps = list(lx.APP_EUPHEMISM_RE.finditer(s)) if maybe_id else []
+    for app in apps:
+        found = _identifier_after(s, app.end(), weak=False, strict=True)
+        if found is None:
+            # "... the paper plane app, the username there: omar_k": a username word later on.
+            for word in _WORD_RE.finditer(s, app.end(), app.end() + 80):
+                if word.group() in lx.STRICT_ID_WORDS:
+                    found = _identifier_after(s, word.start(), weak=False, strict=True)
+                    break
+        if found is not None:
+            a, b, ident = found
+            if ident.startswith("@"):
+                at_done.add(a)
+            add(a, b, f"app:{ident}", Confidence.HANDLE_AFTER_APP)
     if "@" in s:
         for m in lx.AT_HANDLE_RE.finditer(s):
             if m.start() in at_done or not _valid_at_handle(s, m):
@@ -71,7 +93,14 @@ def find_handles(views: Views, taken: Spans) -> list[Finding]:
             window = s[max(0, m.start() - 60) : m.end() + 60]
             if lx.DM_CUE_RE.search(window):
                 add(m.start(), m.end(), "@" + m.group("name"), Confidence.HANDLE_DM_CUE)
+            elif any(app.end() >= m.start() - 60 and app.start() <= m.end() + 60 for app in apps):
+                # "find me on the blue bird app, @x": an @handle near an app euphemism.
+                add(m.start(), m.end(), "app:@" + m.group("name"), Confidence.HANDLE_NEAR_APP)
     return out
+
+
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_DOTTED = re.compile(r"[a-z0-9]\.[a-z]")
 
 
 def _channel_key(name: str) -> str:
@@ -88,8 +117,13 @@ def _valid_at_handle(s: str, m: re.Match[str]) -> bool:
     return len(name) >= 3 and not name.isdigit() and name not in lx.BROADCAST_MENTIONS
 
 
-def _identifier_after(s: str, pos: int, *, weak: bool) -> tuple[int, int, str] | None:
-    """The identifier a channel name introduces ("Telegram @x", "WeChat ID is x")."""
+def _identifier_after(
+    s: str, pos: int, *, weak: bool, strict: bool = False
+) -> tuple[int, int, str] | None:
+    """The identifier a channel name introduces ("Telegram @x", "WeChat ID is x").
+
+    ``strict`` (after an app euphemism): a plain word counts only after a username word
+    that names it outright ("usuario", "username"), not after "name"."""
     window = s[pos : pos + 60]
     explicit = False
     colon = window.lstrip(" ").startswith(":")  # "FB: juan.cruz" names the id outright
@@ -101,7 +135,7 @@ def _identifier_after(s: str, pos: int, *, weak: bool) -> tuple[int, int, str] |
             continue  # a suffix glued to the app name: Turkish "Instagram'dan", "Telegram'da"
         word = raw.strip(".,:;'’-")
         if word in lx.HANDLE_ID_WORDS or raw in lx.HANDLE_ID_WORDS:
-            explicit = True
+            explicit = explicit or not strict or word in lx.STRICT_ID_WORDS
             continue
         if not word or word in lx.HANDLE_CONNECTORS or raw in lx.HANDLE_CONNECTORS:
             continue

@@ -436,6 +436,14 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# An app named by colour, logo or function ("the green app"): an identifier next to it is a handle.
+APP_EUPHEMISM_RE = dict(CHANNEL_CATEGORIES)["app"]
+# Username words that name the identifier outright (not "name", "de" from "nome de usuário").
+STRICT_ID_WORDS = frozenset(
+    {"id", "username", "user", "handle", "nick", "nickname", "usuario", "utilisateur", "pseudo"}
+    | {fold(w.lower()) for w in _union("username_words") if " " not in w}
+    | {fold(w.lower()).split()[-1] for w in _union("username_words") if " " in w}
+) - {"name", "adi", "adim", "de"}
 MOVE_CUE_RE = compile_fast(
     r"\b(?:"
     r"(?:do|take) (?:this|it) (?:over|on|via)\b|let(?:'?s| us) (?:continue|move|talk"

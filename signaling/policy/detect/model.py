@@ -33,6 +33,7 @@ class Confidence:
     HANDLE_AFTER_APP: Final = 0.85  # "Telegram: @x", "on Signal my username is x"
     HANDLE_BEFORE_APP: Final = 0.8  # "@x on Telegram"
     HANDLE_DM_CUE: Final = 0.75  # "@x, DM me"
+    HANDLE_NEAR_APP: Final = 0.75  # "on the blue bird app, @x"
     PHONE_INTERNATIONAL: Final = 0.95  # "+" and a valid number
     PHONE_VALID: Final = 0.9  # valid for one of the regions tried
     PHONE_POSSIBLE: Final = 0.7  # plausible length with a phone cue, or split in two
