@@ -892,7 +892,7 @@ LANGUAGES: tuple[Language, ...] = (
         weak_dot_words=("kropka",),
         slash_words=("ukośnik",),
         underscore_words=("podkreślnik",),
-        at_symbol_names=("małpa", "małpka"),
+        at_symbol_names=("małpa", "małpka", "małpą", "małpy", "małpę", "małpką", "małpkę"),
         name_labels=(
             "imię",
             "nazwisko",
@@ -1037,7 +1037,16 @@ LANGUAGES: tuple[Language, ...] = (
         weak_dot_words=("точка", "дот"),
         slash_words=("слэш", "слеш"),
         underscore_words=("подчеркивание", "нижнее подчеркивание"),
-        at_symbol_names=("собака", "собачка"),
+        at_symbol_names=(
+            "собака",
+            "собачка",
+            "собакой",
+            "собачкой",
+            "собаку",
+            "собачку",
+            "собаки",
+            "собачки",
+        ),
         mail_providers=MappingProxyType(
             {"гмейл": "gmail", "джимейл": "gmail", "гмайл": "gmail", "яндекс": "yandex"}
         ),
@@ -1483,6 +1492,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         multipliers={"dobel": 2, "double": 2},
         weak_dot_words=("titik",),
+        weak_at_words=("et",),
+        at_symbol_names=("tanda at", "simbol at", "tanda et"),
         slash_words=("garis miring",),
         underscore_words=("garis bawah",),
         name_labels=("nama",),
@@ -1540,6 +1551,7 @@ LANGUAGES: tuple[Language, ...] = (
             siyam="9",
         ),
         weak_dot_words=("tuldok",),
+        at_symbol_names=("at sign", "simbolong at"),
         name_labels=("pangalan",),
         app_logos=(
             "papel na eroplano",

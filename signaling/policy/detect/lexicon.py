@@ -612,6 +612,17 @@ ASSEMBLY_ANCHOR_RE = compile_fast(
     + _alt(_union("domain_words"))
     + r"))(?!\w)"
 )
+# A "@" given as a piece to put between two others: the symbol alone ("'k.schulz' + @ +
+# 'gmx.net'", "com o @ e depois") or named ("the at sign", "с собачкой").
+PIECE_AT_RE = compile_fast(
+    r"@|(?<![\w.@])(?:"
+    + _alt(_union("at_symbol_names") + _union("assembly_at_words") + _union("at_words"))
+    + r")(?![\w@.])"
+)
+# A bare domain given as a piece ("'outlook.com.br'", "onet.pl"): no path after it.
+PIECE_DOMAIN_RE = compile_fast(
+    r"(?<![\w@.\-/])(?:[a-z0-9][a-z0-9-]*[.\ue001\ue002])+[a-z]{2,24}(?![\w@/\-]|\.\w)"
+)
 # A username piece labelled as such: "name: lena", "nombre: rocio.diaz", "my surname kowal".
 NAME_LABEL_RE = compile_fast(
     r"(?<!\w)(?:"
