@@ -100,8 +100,10 @@ def _pieces(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
         if dom is None:
             continue
         host = dom.group().replace(lx.WORD_DOT, ".").replace(lx.WEAK_DOT, ".")
-        _, name, suffix = split_host(tld, host)
+        sub, name, suffix = split_host(tld, host)
         registered = f"{name}.{suffix}"
+        if sub and sub != "mail":
+            continue  # "api.stripe.com" is a service host, not where a person's mail goes
         if not suffix or not name or registered in lx.PLACEHOLDER_DOMAINS:
             continue
         if suffix in lx.PLACEHOLDER_SUFFIXES or registered in KNOWN_DOMAINS:

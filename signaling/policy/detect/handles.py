@@ -155,6 +155,8 @@ def _identifier_after(
             return None
         if len(body) < 3 or body in lx.EMAIL_STOP_LOCALS:
             return None
+        if strict and body in lx.SAME_AS_HERE:
+            return None  # "same username as here"
         a = pos + tok.start() + raw.find(word)
         return a, a + len(word), ident
     return None

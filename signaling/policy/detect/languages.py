@@ -73,6 +73,9 @@ class Language:
     pay_verbs: tuple[str, ...] = ()  # "pay", "pagar", "zahlen"
     pay_methods: tuple[str, ...] = ()  # local payment means ("bonifico", "przelew")
     outside_phrases: tuple[str, ...] = ()  # "outside the platform", "directly"
+    # a place off the platform with no app named ("somewhere else", "em outro lugar"): paired
+    # with a moving verb it is a contact move
+    elsewhere_phrases: tuple[str, ...] = ()
     fee_phrases: tuple[str, ...] = ()  # "fee", "commission", "the platform's cut"
     save_phrases: tuple[str, ...] = ()  # "save", "skip", "avoid", "discount", "% off"
     product_phrases: tuple[str, ...] = ()  # "field", "form": talk about a product being built
@@ -98,6 +101,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "en",
         "English",
+        elsewhere_phrases=(
+            "some ?where else",
+            "another place",
+            "a different (?:app|platform|chat)",
+        ),
         digits=_m(
             zero="0",
             oh="0",
@@ -207,7 +215,7 @@ LANGUAGES: tuple[Language, ...] = (
             "branch",
             "mascot",
         ),
-        pay_methods=("bank", "wise", "gcash"),
+        pay_methods=("cash in hand", "in cash", "bank", "wise", "gcash"),
         outside_phrases=(
             "not on this site",
             "outside of here",
@@ -256,6 +264,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "es",
         "Spanish",
+        elsewhere_phrases=(
+            "en otro (?:sitio|lugar|lado)",
+            "en otra (?:parte|app|aplicaci[oó]n|plataforma)",
+        ),
         digits=_m(
             cero="0",
             uno="1",
@@ -376,13 +388,23 @@ LANGUAGES: tuple[Language, ...] = (
             "nos vemos",
         ),
         pay_verbs=(
+            "acept\\w*",
             "pag(?:a|ar|as|o|ue|ues|amos|ame|arte|arme|ale)",
             "p[aá]game",
             "transfi[eé]reme",
             "deposita\\w*",
         ),
         product_phrases=("campo", "formulario", "pasarela", "bot[oó]n", "p[aá]gina"),
-        pay_methods=("transferencia", "dep[oó]sito", "bizum", "nequi", "daviplata", "mercado pago"),
+        pay_methods=(
+            "cripto\\w*",
+            "efectivo",
+            "transferencia",
+            "dep[oó]sito",
+            "bizum",
+            "nequi",
+            "daviplata",
+            "mercado pago",
+        ),
         outside_phrases=(
             "por otro lado",
             "fuera de aqu[ií]",
@@ -402,6 +424,17 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pt",
         "Portuguese",
+        phone_nouns=(
+            "zap",
+            "celular",
+        ),
+        elsewhere_phrases=(
+            "em outro lugar",
+            "noutro lugar",
+            "em outra (?:plataforma|rede)",
+            "em outro (?:app|aplicativo|canal)",
+            "fora daqui",
+        ),
         digits=_m(
             zero="0",
             um="1",
@@ -461,6 +494,8 @@ LANGUAGES: tuple[Language, ...] = (
             "terminação",
         ),
         app_logos=(
+            "fotos",
+            "c[aâ]mera",
             "passarinho",
             "p[aá]ssaro",
             "avi[aã]ozinho",
@@ -487,6 +522,11 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("usuário", "nome de usuário", "nick"),
         handle_connectors=("meu", "é", "no", "na", "mas", "como"),
         move_phrases=(
+            "vamos continuar",
+            "continuar (?:essa|esta|a) conversa",
+            "vamos pro",
+            "passa (?:o )?teu",
+            "me passa (?:o )?teu",
             "fala comigo",
             "(?:me chama|me chame) (?:no|na|pelo|pela)",
             "(?:falar|falamos|conversar|conversamos|continuar|seguir) (?:pelo|pela|no|na|por)",
@@ -506,7 +546,13 @@ LANGUAGES: tuple[Language, ...] = (
             "me chame",
         ),
         meeting_cues=("chamada", "videochamada", "conversar", "falar", "reuni[aã]o", "agendar"),
-        pay_verbs=("pag(?:a|ar|o|ue|amento|ou|ando)", "me paga", "transfer\\w*", "deposit\\w*"),
+        pay_verbs=(
+            "aceit\\w*",
+            "pag(?:a|ar|o|ue|amento|ou|ando)",
+            "me paga",
+            "transfer\\w*",
+            "deposit\\w*",
+        ),
         product_phrases=(
             "campo",
             "formul[aá]rio",
@@ -515,7 +561,7 @@ LANGUAGES: tuple[Language, ...] = (
             "bot[aã]o",
             "p[aá]gina",
         ),
-        pay_methods=("pix", "chave pix", "boleto", "transfer[eê]ncia"),
+        pay_methods=("cripto\\w*", "em dinheiro", "pix", "chave pix", "boleto", "transfer[eê]ncia"),
         outside_phrases=(
             "fora daqui",
             "por fora",
@@ -535,6 +581,14 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "fr",
         "French",
+        phone_nouns=(
+            "texto",
+            "sms",
+        ),
+        elsewhere_phrases=(
+            "autre part",
+            "sur une autre (?:appli|application|plateforme)",
+        ),
         digits=_m(
             zéro="0",
             un="1",
@@ -609,6 +663,9 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("pseudo", "identifiant", "nom d'utilisateur", "utilisateur"),
         handle_connectors=("mon", "ma", "est", "c'est", "sur", "mais", "comme"),
         move_phrases=(
+            "envoie-moi",
+            "envoie moi",
+            "envoyez-moi",
             "(?:parler|discuter|continuer|[ée]crire) (?:sur|par|via)",
             "continuons",
             "on continue",
@@ -635,13 +692,14 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("appel", "visio", "parler", "discuter", "rendez-vous", "cr[ée]neau"),
         pay_verbs=(
+            "accept\\w*",
             "pai(?:e|es|ent|era\\w*|ement)",
             "pay(?:er|e|es|ez|ons|é)",
             "r[ée]gl(?:er|ons|ez|e)",
             "vire(?:r|z|ment)",
         ),
         product_phrases=("champ", "formulaire", "bouton", "page"),
-        pay_methods=("virement", "lydia", "paylib"),
+        pay_methods=("crypto\\w*", "en liquide", "en espèces", "virement", "lydia", "paylib"),
         outside_phrases=(
             "ailleurs qu'ici",
             "en dehors d'ici",
@@ -669,6 +727,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "de",
         "German",
+        elsewhere_phrases=(
+            "woanders",
+            "anderswo",
+            "auf einer anderen (?:plattform|app)",
+        ),
         digits=_m(
             null="0",
             eins="1",
@@ -732,9 +795,16 @@ LANGUAGES: tuple[Language, ...] = (
             "weiter(?:machen|reden)",
         ),
         meeting_cues=("telefonier\\w*", "anruf", "videocall", "gespr[äa]ch", "termin", "treffen"),
-        pay_verbs=("zahl\\w*", "bezahl\\w*", "abrechn\\w*", "überweis\\w*"),
+        pay_verbs=(
+            "akzeptier\\w*",
+            "nehme",
+            "zahl\\w*",
+            "bezahl\\w*",
+            "abrechn\\w*",
+            "überweis\\w*",
+        ),
         product_phrases=("feld", "felder", "formular\\w*", "button", "knopf", "seite"),
-        pay_methods=("überweisung", "sofortüberweisung"),
+        pay_methods=("krypto\\w*", "bar auf die hand", "überweisung", "sofortüberweisung"),
         outside_phrases=(
             "außerhalb(?! de[rsnm] (?!plattform))",
             "ausserhalb(?! de[rsnm] (?!plattform))",
@@ -767,6 +837,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "it",
         "Italian",
+        elsewhere_phrases=(
+            "da un'altra parte",
+            "altrove",
+            "su un'altra (?:app|piattaforma)",
+            "fuori di qui",
+        ),
         digits=_m(
             zero="0",
             uno="1",
@@ -814,6 +890,9 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("nome utente", "utente", "username", "nick"),
         handle_connectors=("il", "mio", "è", "su", "ma", "come", "sono"),
         move_phrases=(
+            "continuiamo",
+            "spostiamoci",
+            "proseguiamo",
             "possiamo (?:continuare|parlare|sentirci|scriverci)",
             "continuiamo",
             "(?:parlare|scrivere|continuare|sentirci) (?:su|via|per)",
@@ -829,9 +908,9 @@ LANGUAGES: tuple[Language, ...] = (
             "il mio (?:numero|whatsapp|telegram)",
         ),
         meeting_cues=("chiamata", "videochiamata", "call", "riunione", "sentiamo"),
-        pay_verbs=("pag(?:a|are|ami|hi|herò|o|amento)", "bonific\\w*"),
+        pay_verbs=("accett\\w*", "pag(?:a|are|ami|hi|herò|o|amento)", "bonific\\w*"),
         product_phrases=("campo", "modulo", "pagina", "pulsante", "bottone"),
-        pay_methods=("bonifico", "satispay", "postepay"),
+        pay_methods=("cripto\\w*", "contanti", "bonifico", "satispay", "postepay"),
         outside_phrases=(
             "altrove",
             "fuori da qui",
@@ -860,7 +939,23 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pl",
         "Polish",
+        elsewhere_phrases=(
+            "gdzie indziej",
+            "w innym miejscu",
+            "na innej (?:platformie|aplikacji)",
+            "poza tym czatem",
+        ),
         digits=_m(
+            jedynki="1",
+            dwójki="2",
+            trójki="3",
+            czwórki="4",
+            piątki="5",
+            szóstki="6",
+            siódemki="7",
+            ósemki="8",
+            dziewiątki="9",
+            zera="0",
             zero="0",
             jeden="1",
             jedynka="1",
@@ -922,6 +1017,10 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("nick", "nazwa użytkownika", "login"),
         handle_connectors=("mój", "to", "na", "ale", "jako", "jest"),
         move_phrases=(
+            "przenieśmy",
+            "przenieść",
+            "kontynuujmy",
+            "porozmawiajmy",
             "możemy (?:pogadać|porozmawiać|przejść|kontynuować|pisać)",
             "pogadajmy",
             "daj mi (?:sw[oó]j|tw[oó]j)",
@@ -939,7 +1038,7 @@ LANGUAGES: tuple[Language, ...] = (
         meeting_cues=("rozmow\\w*", "spotkani\\w*", "call\\w*", "wideo\\w*"),
         pay_verbs=("zapła\\w*", "płać", "płac\\w*", "przelej\\w*", "wpłac\\w*", "rozliczmy"),
         product_phrases=("pol[ae]", "formularz\\w*", "przycisk\\w*", "stron\\w*"),
-        pay_methods=("przelew\\w*", "blik\\w*", "revolut\\w*"),
+        pay_methods=("krypto\\w*", "gotówk\\w*", "przelew\\w*", "blik\\w*", "revolut\\w*"),
         outside_phrases=(
             "gdzieś indziej",
             "poza serwis\\w*",
@@ -970,6 +1069,15 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ru",
         "Russian",
+        phone_nouns=(
+            "смс",
+            "sms",
+        ),
+        elsewhere_phrases=(
+            "где-нибудь (?:ещё|еще)",
+            "где-то (?:ещё|еще)",
+            "в другом (?:приложении|мессенджере)",
+        ),
         digits=_m(
             ноль="0",
             нуль="0",
@@ -1075,6 +1183,8 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("ник", "логин", "юзернейм", "имя пользователя"),
         handle_connectors=("мой", "меня", "в", "на", "а", "это", "как"),
         move_phrases=(
+            "напиши мне",
+            "пиши мне",
             "(?:писать|переписываться) (?:в|на|через)",
             "давай\\w*",
             "продолжим",
@@ -1105,7 +1215,16 @@ LANGUAGES: tuple[Language, ...] = (
             "рассчита\\w*",
         ),
         product_phrases=("пол[еяю]", "форм[аеуы]", "кнопк\\w*", "страниц\\w*"),
-        pay_methods=("на карту", "карт\\w*", "перевод\\w*", "сбп", "qiwi", "юмани"),
+        pay_methods=(
+            "крипт\\w*",
+            "наличн\\w*",
+            "на карту",
+            "карт\\w*",
+            "перевод\\w*",
+            "сбп",
+            "qiwi",
+            "юмани",
+        ),
         outside_phrases=(
             "не здесь",
             "не тут",
@@ -1137,6 +1256,15 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi",
         "Hindi (Latin script)",
+        pay_methods=(
+            "crypto",
+            "cash",
+        ),
+        elsewhere_phrases=(
+            "kahin aur",
+            "dusri jagah",
+            "kisi aur app",
+        ),
         digits=_m(
             shunya="0",
             shoonya="0",
@@ -1173,6 +1301,8 @@ LANGUAGES: tuple[Language, ...] = (
         app_words=("app", "wale app"),
         app_colours=("hare", "hara", "neele", "neela", "green", "blue"),
         move_phrases=(
+            "sms kar\\w*",
+            "baat kar\\w*",
             "apna (?:number|no|whatsapp|email|contact) (?:do|dena|de do|bhejo|batao)",
             "baat kar\\w*",
             "add kar\\w*",
@@ -1217,6 +1347,16 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi-deva",
         "Hindi (Devanagari)",
+        pay_methods=(
+            "खाते",
+            "क्रिप्टो",
+            "कैश",
+        ),
+        elsewhere_phrases=(
+            "कहीं और",
+            "दूसरी जगह",
+            "किसी और ऐप",
+        ),
         digits=_m(
             शून्य="0",
             एक="1",
@@ -1253,6 +1393,10 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("यूज़रनेम", "यूजरनेम", "आईडी"),
         handle_connectors=("पर", "मेरा", "मेरी", "है"),
         move_phrases=(
+            "बात",
+            "SMS कर",
+            "एसएमएस कर",
+            "मैसेज कर",
             "अपना नंबर",
             "बात कर\\w*",
             "मैसेज कर\\w*",
@@ -1262,9 +1406,10 @@ LANGUAGES: tuple[Language, ...] = (
             "ऐड कर\\w*",
         ),
         meeting_cues=("कॉल", "मीटिंग", "बात"),
-        pay_verbs=("पेमेंट", "भुगतान", "पैसे", "भेज\\w*"),
+        pay_verbs=("ट्रांसफर", "पेमेंट कर", "पेमेंट", "भुगतान", "पैसे", "भेज\\w*"),
         product_phrases=("फ़ील्ड", "फील्ड", "फॉर्म", "बटन", "पेज"),
         outside_phrases=(
+            "सीधे",
             "बात बाहर",
             "बाहर बात",
             "प्लेटफॉर्म के बाहर",
@@ -1273,7 +1418,7 @@ LANGUAGES: tuple[Language, ...] = (
             "डायरेक्ट",
         ),
         fee_phrases=("कमीशन", "फीस"),
-        save_phrases=("छूट", "बच\\w*"),
+        save_phrases=("नहीं लगेगी", "नहीं लगेगा", "छूट", "बच\\w*"),
         negations=("नहीं", "मत"),
         keep_here_phrases=("प्लेटफॉर्म से ही", "यहीं"),
         phone_cues=("नंबर", "नम्बर", "फोन", "फ़ोन", "व्हाट्सएप", "कॉल"),
@@ -1283,6 +1428,16 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ar",
         "Arabic",
+        elsewhere_phrases=(
+            "مكان آخر",
+            "مكان اخر",
+            "مكان ثاني",
+            "مكان تاني",
+            "برا المنصة",
+            "برة المنصة",
+            "تطبيق آخر",
+            "تطبيق اخر",
+        ),
         digits=_m(
             صفر="0",
             واحد="1",
@@ -1343,12 +1498,24 @@ LANGUAGES: tuple[Language, ...] = (
             "اللي فيه",
             "اللي عليه",
         ),
-        phone_nouns=("رقم\\w*",),
-        app_words=("التطبيق", "تطبيق", "البرنامج"),
+        phone_nouns=(
+            "رسالة نصية",
+            "رسالة sms",
+            "مسج",
+            "رقم\\w*",
+        ),
+        app_words=("برنامج", "البرنامج", "التطبيق", "تطبيق", "البرنامج"),
         app_colours=("الأخضر", "الاخضر", "الأزرق", "الازرق"),
         username_words=("اسم المستخدم", "المستخدم", "يوزر", "اليوزر", "معرف"),
         handle_connectors=("على", "بس", "هو", "عندي", "ما", "لكن"),
         move_phrases=(
+            "نكمل",
+            "نكمل الكلام",
+            "نكمل الحديث",
+            "ارسل لي",
+            "أرسل لي",
+            "ابعتلي",
+            "ابعت لي",
             "اعطني رقمك",
             "عطني رقمك",
             "ونكمل",
@@ -1365,10 +1532,40 @@ LANGUAGES: tuple[Language, ...] = (
             "ارسل لي",
         ),
         meeting_cues=("مكالمة", "اجتماع", "نتكلم", "مكالمه"),
-        pay_verbs=("ادفع\\w*", "دفع", "حولي", "حول لي", "حول المبلغ", "تحويل"),
+        pay_verbs=(
+            "الدفع",
+            "بالدفع",
+            "حول",
+            "حولي",
+            "حوّل",
+            "اقبل",
+            "أقبل",
+            "ادفع\\w*",
+            "دفع",
+            "حولي",
+            "حول لي",
+            "حول المبلغ",
+            "تحويل",
+        ),
         product_phrases=("حقل", "نموذج", "زر", "صفحة"),
-        pay_methods=("تحويل بنكي", "حسابي", "الحساب البنكي", "باي ?بال"),
+        pay_methods=(
+            "العملات الرقمية",
+            "بالعملات الرقمية",
+            "عملات رقمية",
+            "كريبتو",
+            "كاش",
+            "فودافون كاش",
+            "انستاباي",
+            "حسابي البنكي",
+            "تحويل بنكي",
+            "حسابي",
+            "الحساب البنكي",
+            "باي ?بال",
+        ),
         outside_phrases=(
+            "يد بيد",
+            "خارج المنصة",
+            "خارج الموقع",
             "برا المنصة",
             "برا المنصه",
             "بعيد\\w* عن (?:هنا|المنصة)",
@@ -1377,8 +1574,8 @@ LANGUAGES: tuple[Language, ...] = (
             "مباشره",
             "بره المنصة",
         ),
-        fee_phrases=("العمولة", "العموله", "عمولة"),
-        save_phrases=("خصم", "نوفر", "بدون"),
+        fee_phrases=("رسوم", "رسوم الموقع", "رسوم المنصة", "العمولة", "العموله", "عمولة"),
+        save_phrases=("خلصنا من", "نتخلص من", "وبنخصم", "نخصم", "خصم", "نوفر", "بدون"),
         negations=("لا", "ليس", "ما"),
         keep_here_phrases=("عن طريق المنصة", "عبر المنصة", "داخل المنصة"),
         phone_cues=("رقمي", "رقم", "هاتف", "جوال", "واتساب", "اتصل", "راسلني"),
@@ -1397,6 +1594,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tr",
         "Turkish",
+        elsewhere_phrases=(
+            "başka (?:bir )?yerde",
+            "başka (?:bir )?yere",
+            "başka (?:bir )?uygulamada",
+        ),
         digits=_m(
             sıfır="0",
             bir="1",
@@ -1434,6 +1636,9 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("kullanıcı adım", "kullanıcı adı", "kullanıcı", "nick"),
         handle_connectors=("adım", "benim", "de", "da", "ama", "ise"),
         move_phrases=(
+            "devam edelim",
+            "sms at",
+            "mesaj at",
             "yaz\\w*",
             "devam edelim",
             "geçelim",
@@ -1446,7 +1651,7 @@ LANGUAGES: tuple[Language, ...] = (
         meeting_cues=("görüş\\w*", "toplantı", "arama", "konuşalım"),
         pay_verbs=("öde\\w*", "gönder\\w*", "havale\\w*", "yatır\\w*"),
         product_phrases=("alan\\w*", "form\\w*", "buton\\w*", "sayfa\\w*"),
-        pay_methods=("havale", "eft", "iban\\w*", "papara"),
+        pay_methods=("kripto\\w*", "nakit", "havale", "eft", "iban\\w*", "papara"),
         outside_phrases=(
             "dışarıda",
             "dışarıdan",
@@ -1477,6 +1682,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "id",
         "Indonesian",
+        elsewhere_phrases=(
+            "di tempat lain",
+            "ke tempat lain",
+            "di aplikasi lain",
+        ),
         digits=_m(
             nol="0",
             kosong="0",
@@ -1510,6 +1720,10 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("username", "nama pengguna", "id"),
         handle_connectors=("saya", "di", "aku", "tapi", "ku"),
         move_phrases=(
+            "lanjut",
+            "ngobrol",
+            "sms aku",
+            "sms saya",
             "chat (?:aku|saya) (?:di|ke|lewat)",
             "minta (?:nomor|email|kontak|wa)\\w*",
             "bahas di luar",
@@ -1525,7 +1739,7 @@ LANGUAGES: tuple[Language, ...] = (
         meeting_cues=("meeting", "rapat", "panggilan", "telepon", "video call", "ketemu"),
         pay_verbs=("bayar\\w*", "transfer\\w*", "kirim\\w*"),
         product_phrases=("kolom", "formulir", "tombol", "halaman"),
-        pay_methods=("rekening", "ovo", "gopay"),
+        pay_methods=("kripto", "tunai", "shopeepay", "rekening", "ovo", "gopay"),
         outside_phrases=("di luar sini", "di luar platform", "luar platform", "langsung"),
         fee_phrases=("potongan", "biaya", "komisi"),
         save_phrases=("diskon", "hemat", "nggak kena", "tanpa", "gak kena"),
@@ -1538,6 +1752,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tl",
         "Tagalog",
+        elsewhere_phrases=(
+            "sa ibang lugar",
+            "sa ibang app",
+            "sa labas ng (?:platform|site)",
+        ),
         digits=_m(
             sero="0",
             isa="1",
@@ -1561,6 +1780,8 @@ LANGUAGES: tuple[Language, ...] = (
             "multo",
         ),
         phone_nouns=(
+            "i-text",
+            "text mo",
             "number mo",
             "numero mo",
         ),
@@ -1569,6 +1790,9 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("username", "user"),
         handle_connectors=("ang", "ko", "ay", "sa", "pero", "ako"),
         move_phrases=(
+            "ituloy",
+            "mag-usap",
+            "i-text mo",
             "add mo ako",
             "ibigay mo",
             "usap tayo",
@@ -1580,18 +1804,32 @@ LANGUAGES: tuple[Language, ...] = (
             "lipat tayo",
         ),
         meeting_cues=("call", "usap", "tawag", "meeting"),
-        pay_verbs=("magbayad", "magbabayad", "bayad\\w*", "padala\\w*", "send"),
+        pay_verbs=(
+            "bayaran",
+            "i-transfer",
+            "magbayad",
+            "magbabayad",
+            "bayad\\w*",
+            "padala\\w*",
+            "send",
+        ),
         product_phrases=("field", "form"),
-        pay_methods=("gcash", "paymaya", "palawan"),
+        pay_methods=("cash", "maya", "bank account", "gcash", "paymaya", "palawan"),
         outside_phrases=(
+            "pag nagkita tayo",
+            "diretso",
             "sa labas",
             "sa labas ng platform",
             "labas ng platform",
             "direkta",
             "diretso",
         ),
-        fee_phrases=("fee",),
-        save_phrases=("discount", "walang", "bawas"),
+        fee_phrases=(
+            "kaltas\\w*",
+            "bawas\\w*",
+            "fee",
+        ),
+        save_phrases=("hindi na", "tipid", "walang", "discount", "walang", "bawas"),
         negations=("hindi", "huwag"),
         keep_here_phrases=("sa platform", "(?:usap|chat|mag-usap) tayo dito", "dito (?:na )?lang"),
         phone_cues=("number", "numero", "tawag", "viber"),

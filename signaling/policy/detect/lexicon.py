@@ -410,7 +410,7 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|вне платформы|за пределами|в другом месте|platform (?:ke|se) bahar|kahin aur"
             r"|they filter|filtered here|directly\b|directamente|diretamente|directement|напрямую"
             r"|en prive|en privado|no privado|в личк\w*|privately|personal chat|"
-            + _alt(_union("outside_phrases"), escape=False)
+            + _alt(_union("outside_phrases") + _union("elsewhere_phrases"), escape=False)
         ),
     ),
     (
@@ -438,6 +438,13 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 # An app named by colour, logo or function ("the green app"): an identifier next to it is a handle.
 APP_EUPHEMISM_RE = dict(CHANNEL_CATEGORIES)["app"]
+# "Same name as here": words that point back at this platform, never an identifier.
+SAME_AS_HERE = frozenset(
+    fold(w)
+    for w in """here same as aqui daqui mismo misma igual mesmo mesma ici pareil meme hier
+    gleiche gleicher qui stesso tutaj taki sam тот же здесь тут yahan wahi same wala sini sama
+    dito pareho parehas burada aynı aynisi نفس هنا""".split()
+)
 # Username words that name the identifier outright (not "name", "de" from "nome de usuário").
 STRICT_ID_WORDS = frozenset(
     {"id", "username", "user", "handle", "nick", "nickname", "usuario", "utilisateur", "pseudo"}
