@@ -91,6 +91,10 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             project = lx.PRODUCT_RE if category == "app" else lx.COMM_PROJECT_NEG_RE
             if category != "elsewhere" and project.search(near):
                 continue
+            if category == "messenger" and (
+                lx.PRODUCT_RE.search(sent) or lx.ABOUT_OR_BUILD_RE.search(sent)
+            ):
+                continue  # talk about a messaging app (being built), not a move to one
             a, b = min(cue.start(), ch.start()), max(cue.end(), ch.end())
             start, end = views.norm.span(a, b)
             value = f"comm:{category}"
@@ -161,7 +165,9 @@ def _payment_request(views: Views) -> Finding | None:
         outside = lx.OUTSIDE_RE.search(window)
         verb = lx.PAY_VERB_RE.search(window)
         if mine is None and outside is None:
-            if verb is None or lx.PAY_PROJECT_NEG_RE.search(window):
+            # The method's own name is no product word ("cash app" is not "the app").
+            rest = s[lo : method.start()] + " " + s[method.end() : hi]
+            if verb is None or lx.PAY_PROJECT_NEG_RE.search(rest):
                 continue
         value = "pay:" + re.sub(r"\W+", "", method.group())
         return _op_finding(views, method.start(), method.end(), value, Confidence.OFF_PLATFORM_PAY)

@@ -76,6 +76,9 @@ class Language:
     # a place off the platform with no app named ("somewhere else", "em outro lugar"): paired
     # with a moving verb it is a contact move
     elsewhere_phrases: tuple[str, ...] = ()
+    # a messaging app named by kind, not by name ("a messaging app", "komunikator",
+    # "мессенджер"): a contact move when paired with a moving verb, unless it is product talk
+    messenger_phrases: tuple[str, ...] = ()
     fee_phrases: tuple[str, ...] = ()  # "fee", "commission", "the platform's cut"
     save_phrases: tuple[str, ...] = ()  # "save", "skip", "avoid", "discount", "% off"
     product_phrases: tuple[str, ...] = ()  # "field", "form": talk about a product being built
@@ -101,7 +104,14 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "en",
         "English",
+        keep_here_phrases=(
+            "(?:text|message|ping|write|call|reach) me here",
+            "here in (?:the|this) (?:chat|thread)",
+        ),
         elsewhere_phrases=(
+            "(?:take|taking) (?:this|it) offline",
+            "(?:talk|chat|continue) offline(?! mode)",
+            "on the (?:green|blue|purple|violet) one",
             "some ?where else",
             "another place",
             "a different (?:app|platform|chat)",
@@ -166,6 +176,9 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         assembly_at_words=("commercial at",),
         app_logos=(
+            "zuckerberg",
+            "zuck",
+            "durov",
             "camera icon",
             "camera",
             "ghost",
@@ -264,6 +277,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "es",
         "Spanish",
+        messenger_phrases=(
+            "app de mensajer[ií]a",
+            "aplicaci[oó]n de mensajer[ií]a",
+            "mensajer[ií]a privada",
+        ),
         elsewhere_phrases=(
             "en otro (?:sitio|lugar|lado)",
             "en otra (?:parte|app|aplicaci[oó]n|plataforma)",
@@ -331,6 +349,7 @@ LANGUAGES: tuple[Language, ...] = (
             "terminación",
         ),
         app_logos=(
+            "zuckerberg",
             "pajarito",
             "p[aá]jaro",
             "avioncito",
@@ -356,6 +375,8 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("usuario", "nombre de usuario", "nick"),
         handle_connectors=("mi", "es", "en", "como", "soy", "pero"),
         move_phrases=(
+            "hablemos",
+            "escr[ií]beme",
             "(?:seguir|seguimos|continuar|continuamos) (?:la )?(?:charla|conversaci[oó]n|chat)",
             "hablamos por otro lado",
             "(?:hablar|hablamos|seguir|escribir|mejor) (?:por|en)",
@@ -416,7 +437,13 @@ LANGUAGES: tuple[Language, ...] = (
         fee_phrases=("comisi[oó]n",),
         save_phrases=("descuento", "ahorr\\w*", "sin", "evitar"),
         negations=("nunca", "jam[aá]s"),
-        keep_here_phrases=("solo por aqu[ií]", "por la plataforma", "aqu[ií] mismo"),
+        keep_here_phrases=(
+            "escr[ií]beme aqu[ií]",
+            "aqu[ií] en el chat",
+            "solo por aqu[ií]",
+            "por la plataforma",
+            "aqu[ií] mismo",
+        ),
         phone_cues=("n[uú]mero", "tel[eé]fono", "celular", "m[oó]vil", "ll[aá]m\\w*"),
         not_phone_cues=("seguimiento", "env[ií]o", "cif", "nif", "iban", "factura"),
         email_cues=("correo", "escr[ií]b\\w*"),
@@ -424,6 +451,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pt",
         "Portuguese",
+        messenger_phrases=(
+            "app de mensage(?:m|ns)",
+            "aplicativo de mensage(?:m|ns)",
+            "mensageiro",
+        ),
         phone_nouns=(
             "zap",
             "celular",
@@ -494,6 +526,7 @@ LANGUAGES: tuple[Language, ...] = (
             "terminação",
         ),
         app_logos=(
+            "zuckerberg",
             "fotos",
             "c[aâ]mera",
             "passarinho",
@@ -573,7 +606,13 @@ LANGUAGES: tuple[Language, ...] = (
         fee_phrases=("taxa", "comiss[aã]o"),
         save_phrases=("desconto", "econom\\w*", "sem", "evitar"),
         negations=("nunca", "n[aã]o"),
-        keep_here_phrases=("aqui mesmo", "s[oó] por aqui", "pela plataforma"),
+        keep_here_phrases=(
+            "me (?:chama|manda mensagem) aqui",
+            "aqui no chat",
+            "aqui mesmo",
+            "s[oó] por aqui",
+            "pela plataforma",
+        ),
         phone_cues=("n[uú]mero", "telefone", "celular", "liga", "ligue", "zap", "whats", "fone"),
         not_phone_cues=("rastreio", "rastreamento", "cnpj", "cpf", "nota fiscal", "m[aá]scara"),
         email_cues=("escrev\\w*",),
@@ -581,6 +620,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "fr",
         "French",
+        messenger_phrases=(
+            "appli de messagerie",
+            "application de messagerie",
+            "messagerie priv[ée]e",
+            "messagerie chiffr[ée]e",
+        ),
         phone_nouns=(
             "texto",
             "sms",
@@ -663,6 +708,8 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("pseudo", "identifiant", "nom d'utilisateur", "utilisateur"),
         handle_connectors=("mon", "ma", "est", "c'est", "sur", "mais", "comme"),
         move_phrases=(
+            "on passe sur",
+            "passons sur",
             "envoie-moi",
             "envoie moi",
             "envoyez-moi",
@@ -727,6 +774,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "de",
         "German",
+        messenger_phrases=(
+            "messenger",
+            "messenger-app",
+            "chat-app",
+        ),
         elsewhere_phrases=(
             "woanders",
             "anderswo",
@@ -782,6 +834,8 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("benutzername", "nutzername", "username", "nick"),
         handle_connectors=("mein", "meine", "ist", "bei", "auf", "aber", "als", "unter"),
         move_phrases=(
+            "weiterschreiben",
+            "lass uns (?:über|auf|per)",
             "(?:schreiben|reden|weiter) (?:auf|über|per|bei)",
             "lass uns (?:auf|bei|in|über|per|\\w+ )?",
             "schreib(?:en sie)? mir",
@@ -837,6 +891,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "it",
         "Italian",
+        messenger_phrases=(
+            "app di messaggistica",
+            "applicazione di messaggistica",
+        ),
         elsewhere_phrases=(
             "da un'altra parte",
             "altrove",
@@ -890,6 +948,7 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("nome utente", "utente", "username", "nick"),
         handle_connectors=("il", "mio", "è", "su", "ma", "come", "sono"),
         move_phrases=(
+            "scrivimi",
             "continuiamo",
             "spostiamoci",
             "proseguiamo",
@@ -939,6 +998,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pl",
         "Polish",
+        messenger_phrases=(
+            "komunikator\\w*",
+            "aplikacj\\w* do czatu",
+        ),
         elsewhere_phrases=(
             "gdzie indziej",
             "w innym miejscu",
@@ -1017,6 +1080,7 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("nick", "nazwa użytkownika", "login"),
         handle_connectors=("mój", "to", "na", "ale", "jako", "jest"),
         move_phrases=(
+            "napisz do mnie",
             "przenieśmy",
             "przenieść",
             "kontynuujmy",
@@ -1069,6 +1133,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ru",
         "Russian",
+        messenger_phrases=("мессенджер\\w*",),
         phone_nouns=(
             "смс",
             "sms",
@@ -1166,6 +1231,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         domain_words=("домен",),
         app_logos=(
+            "цукерберг\\w*",
+            "дуров\\w*",
             "призрак\\w*",
             "привидени\\w*",
             "птичк\\w*",
@@ -1183,6 +1250,8 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("ник", "логин", "юзернейм", "имя пользователя"),
         handle_connectors=("мой", "меня", "в", "на", "а", "это", "как"),
         move_phrases=(
+            "давай перейд\\w*",
+            "перейд[её]м",
             "напиши мне",
             "пиши мне",
             "(?:писать|переписываться) (?:в|на|через)",
@@ -1256,6 +1325,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi",
         "Hindi (Latin script)",
+        messenger_phrases=(
+            "messaging app",
+            "chat app",
+        ),
         pay_methods=(
             "crypto",
             "cash",
@@ -1347,6 +1420,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi-deva",
         "Hindi (Devanagari)",
+        messenger_phrases=(
+            "मैसेजिंग ऐप",
+            "चैट ऐप",
+        ),
         pay_methods=(
             "खाते",
             "क्रिप्टो",
@@ -1428,6 +1505,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ar",
         "Arabic",
+        messenger_phrases=(
+            "تطبيق مراسلة",
+            "تطبيق دردشة",
+            "تطبيق محادثة",
+            "برنامج دردشة",
+        ),
         elsewhere_phrases=(
             "مكان آخر",
             "مكان اخر",
@@ -1485,6 +1568,9 @@ LANGUAGES: tuple[Language, ...] = (
         tld_words=MappingProxyType({"كوم": "com"}),
         name_labels=("الاسم",),
         app_logos=(
+            "زوكربيرج",
+            "زوكربيرغ",
+            "زوكربرج",
             "الطيارة",
             "طيارة",
             "الطائرة",
@@ -1509,6 +1595,9 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("اسم المستخدم", "المستخدم", "يوزر", "اليوزر", "معرف"),
         handle_connectors=("على", "بس", "هو", "عندي", "ما", "لكن"),
         move_phrases=(
+            "نتكلم",
+            "نتواصل",
+            "كلمني",
             "نكمل",
             "نكمل الكلام",
             "نكمل الحديث",
@@ -1594,6 +1683,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tr",
         "Turkish",
+        messenger_phrases=(
+            "mesajlaşma uygulama\\w*",
+            "sohbet uygulama\\w*",
+        ),
         elsewhere_phrases=(
             "başka (?:bir )?yerde",
             "başka (?:bir )?yere",
@@ -1636,6 +1729,8 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("kullanıcı adım", "kullanıcı adı", "kullanıcı", "nick"),
         handle_connectors=("adım", "benim", "de", "da", "ama", "ise"),
         move_phrases=(
+            "yazışalım",
+            "konuşalım",
             "devam edelim",
             "sms at",
             "mesaj at",
@@ -1682,6 +1777,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "id",
         "Indonesian",
+        messenger_phrases=(
+            "aplikasi chat",
+            "aplikasi pesan",
+            "aplikasi perpesanan",
+        ),
         elsewhere_phrases=(
             "di tempat lain",
             "ke tempat lain",
@@ -1752,6 +1852,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tl",
         "Tagalog",
+        messenger_phrases=(
+            "messaging app",
+            "chat app",
+        ),
         elsewhere_phrases=(
             "sa ibang lugar",
             "sa ibang app",
@@ -1773,6 +1877,7 @@ LANGUAGES: tuple[Language, ...] = (
         at_symbol_names=("at sign", "simbolong at"),
         name_labels=("pangalan",),
         app_logos=(
+            "zuckerberg",
             "papel na eroplano",
             "eroplano",
             "ibon",
@@ -1790,6 +1895,8 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("username", "user"),
         handle_connectors=("ang", "ko", "ay", "sa", "pero", "ako"),
         move_phrases=(
+            "i-chat mo ako",
+            "mag-chat",
             "ituloy",
             "mag-usap",
             "i-text mo",

@@ -414,6 +414,14 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        # A messaging app named by its kind ("any messaging app", "мессенджер", "komunikator").
+        "messenger",
+        compile_fast(
+            r"(?<!\w)(?:messaging apps?|messenger apps?|chat apps?|encrypted (?:app|messenger|chat)"
+            r"|secure messenger|" + _alt(_union("messenger_phrases"), escape=False) + r")(?!\w)"
+        ),
+    ),
+    (
         # An app named by its colour, logo or what it does: "the green app", "app verde",
         # "l'appli verte", "zieloną aplikację", "the app with the blue paper plane", "the one
         # with the camera icon", "la del avioncito", or a colour plus a logo ("the blue one
@@ -435,6 +443,15 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + r"))(?!\w)"
         ),
     ),
+)
+# Talk about a messaging app rather than a move to one ("let's talk about the chat app", "we
+# are building a messenger").
+ABOUT_OR_BUILD_RE = compile_fast(
+    r"(?<!\w)(?:about|regarding|build\w*|built|develop\w*|making|we are|we're|our|sobre|acerca"
+    r"|construi\w*|construy\w*|desarroll\w*|desenvolv\w*|nosso|nuestr\w*|parlons de|a propos"
+    r"|d[ée]velopp\w*|notre|entwickel\w*|bauen|unser\w*|sviluppi\w*|nostr\w*|budujemy|nasz\w*"
+    r"|мы|делаем|разраб\w*|созда\w*|про|о нашем|banate|bana rahe|hamara|bikin|membuat|kami"
+    r"|ginagawa|gumagawa|natin|yapıyoruz|geliştir\w*|نبني|نطور|نحتاج|نعمل)(?!\w)"
 )
 # An app named by colour, logo or function ("the green app"): an identifier next to it is a handle.
 APP_EUPHEMISM_RE = dict(CHANNEL_CATEGORIES)["app"]

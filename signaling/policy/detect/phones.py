@@ -174,9 +174,18 @@ def _negative_context(s: str, pos: int) -> bool:
     return override is None
 
 
+# A letters-and-digits code right before the digits ("1Z 999 AA1 0123 4567 84"): the digits
+# continue a parcel or registry id; times such as "9am" do not count.
+_CODE_BEFORE_RE = re.compile(
+    r"(?<![\w-])(?=[a-z]*\d)(?=\d*[a-z])(?!\d{1,2}(?:am|pm|h)\b)[a-z\d]{2,6}[ ]$"
+)
+
+
 def _validate_run(s: str, run: _Run, has_cue: bool) -> tuple[str | None, float]:
     text = s[run.start : run.end]
     if _negative_context(s, run.start):
+        return None, 0.0
+    if not run.plus and _CODE_BEFORE_RE.search(s, max(0, run.start - 8), run.start):
         return None, 0.0
     if not run.plus and _date_run(text, len(run.digits)):
         return None, 0.0
