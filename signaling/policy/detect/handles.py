@@ -93,10 +93,28 @@ def find_handles(views: Views, taken: Spans) -> list[Finding]:
             window = s[max(0, m.start() - 60) : m.end() + 60]
             if lx.DM_CUE_RE.search(window):
                 add(m.start(), m.end(), "@" + m.group("name"), Confidence.HANDLE_DM_CUE)
-            elif any(app.end() >= m.start() - 60 and app.start() <= m.end() + 60 for app in apps):
+            elif _near_app(s, m, apps):
                 # "find me on the blue bird app, @x": an @handle near an app euphemism.
                 add(m.start(), m.end(), "app:@" + m.group("name"), Confidence.HANDLE_NEAR_APP)
     return out
+
+
+_PLACEHOLDER_HANDLES = frozenset({"mention", "mentions", "username", "handle", "user", "name"})
+
+
+def _near_app(s: str, m: re.Match[str], apps: list[re.Match[str]]) -> bool:
+    """An @handle within 60 characters of an app euphemism, outside product talk (the words
+    around it, not counting the euphemism, which may name an icon)."""
+    if m.group("name") in _PLACEHOLDER_HANDLES:
+        return False
+    for app in apps:
+        if app.end() < m.start() - 60 or app.start() > m.end() + 60:
+            continue
+        lo, hi = max(0, min(app.start(), m.start()) - 40), max(app.end(), m.end()) + 40
+        rest = s[lo : app.start()] + " " + s[app.end() : hi]
+        if lx.PRODUCT_RE.search(rest) is None and lx.COMM_PROJECT_NEG_RE.search(rest) is None:
+            return True
+    return False
 
 
 _WORD_RE = re.compile(r"[^\W\d_]+")

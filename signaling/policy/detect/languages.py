@@ -228,7 +228,7 @@ LANGUAGES: tuple[Language, ...] = (
             "branch",
             "mascot",
         ),
-        pay_methods=("cash in hand", "in cash", "bank", "wise", "gcash"),
+        pay_methods=("bitcoins", "cash in hand", "in cash", "bank", "wise", "gcash"),
         outside_phrases=(
             "not on this site",
             "outside of here",
@@ -1080,6 +1080,7 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("nick", "nazwa użytkownika", "login"),
         handle_connectors=("mój", "to", "na", "ale", "jako", "jest"),
         move_phrases=(
+            "dokończmy",
             "napisz do mnie",
             "przenieśmy",
             "przenieść",
