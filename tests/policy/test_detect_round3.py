@@ -192,3 +192,18 @@ def test_gated_rewrites_still_run_when_their_words_are_present() -> None:
     assert "77" in digits and "+" in digits
     deob = build_views("ana punto silva arroba proton punto me").deob.s
     assert "@" in deob
+
+
+def test_app_looks_gate_never_hides_an_app_euphemism() -> None:
+    """The cheap gate in front of the app-euphemism pattern is sound on every dev message."""
+    import json
+    from pathlib import Path
+
+    from signaling.policy.detect import lexicon as lx
+
+    here = Path(__file__).resolve().parent
+    for name in ("dev_v2.jsonl", "dev_v3.jsonl", "dev_v4.jsonl", "extra_cases.jsonl"):
+        for line in (here / name).read_text(encoding="utf-8").splitlines():
+            views = build_views(json.loads(line)["text"])
+            if lx.APP_EUPHEMISM_RE.search(views.norm.s):
+                assert lx.APP_LOOKS_GATE.may_match(views.norm.s, views.words), line

@@ -93,7 +93,8 @@ def _pieces(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
     Each gap is at most 40 characters."""
     dv = views.deob
     s = dv.s
-    for at in lx.PIECE_AT_RE.finditer(s):
+    at_named = "@" in s or not lx.PIECE_AT_GATE.isdisjoint(views.words)
+    for at in lx.PIECE_AT_RE.finditer(s) if at_named else ():
         if at.group() == "@" and not _standalone_at(views, at.start()):
             continue
         dom = lx.PIECE_DOMAIN_RE.search(s, at.end(), at.end() + 40)

@@ -66,13 +66,7 @@ def find_handles(views: Views, taken: Spans) -> list[Finding]:
                 )
     # An app named by colour, logo or function ("on the green app, user: x.rey"): the
     # identifier right after it, named by a username word or shaped like one.
-    maybe_id = (
-        "@" in s
-        or "_" in s
-        or not lx.STRICT_ID_WORDS.isdisjoint(views.words)
-        or _DOTTED.search(s) is not None
-    )
-    apps = list(lx.APP_EUPHEMISM_RE.finditer(s)) if maybe_id else []
+    apps = _app_euphemisms(s, views.words)
     for app in apps:
         found = _identifier_after(s, app.end(), weak=False, strict=True)
         if found is None:
@@ -99,6 +93,32 @@ def find_handles(views: Views, taken: Spans) -> list[Finding]:
     return out
 
 
+def _app_euphemisms(s: str, words: frozenset[str]) -> list[re.Match[str]]:
+    """App euphemisms near something that could be an identifier ("@", "_", a dotted token,
+    a username word): searched only in windows around those, not over a whole long message."""
+    if not lx.APP_LOOKS_GATE.may_match(s, words):
+        return []
+    spots = [m.start() for m in _ID_HINT_RE.finditer(s)] if ("@" in s or "_" in s) else []
+    spots += [m.start() for m in _DOTTED.finditer(s)]
+    for word in lx.STRICT_ID_WORDS.intersection(words):
+        i = s.find(word)
+        while i >= 0:
+            spots.append(i)
+            i = s.find(word, i + 1)
+    if not spots:
+        return []
+    spots.sort()
+    windows: list[list[int]] = []
+    for spot in spots:
+        lo, hi = max(0, spot - 200), spot + 80
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = hi  # overlapping windows are searched as one
+        else:
+            windows.append([lo, hi])
+    return [m for lo, hi in windows for m in lx.APP_EUPHEMISM_RE.finditer(s, lo, hi)]
+
+
+_ID_HINT_RE = re.compile(r"[@_]")
 _PLACEHOLDER_HANDLES = frozenset({"mention", "mentions", "username", "handle", "user", "name"})
 
 

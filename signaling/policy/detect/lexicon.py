@@ -12,6 +12,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from types import MappingProxyType
 
 from signaling.policy.detect.languages import LANGUAGES
@@ -444,6 +445,63 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+_META = frozenset("\\[](){}.*+?^$|")
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A cheap test that a pattern made of these fragments (each matched as whole words) may
+    match a message: the longest whole word of a fragment's literal start is a word of the
+    message, or, for a fragment that starts with a stem ("fantasm\\w*"), the stem is in the
+    message text.
+    ``always`` when a fragment has no literal start to test."""
+
+    words: frozenset[str]
+    stems: tuple[str, ...]
+    always: bool
+
+    def may_match(self, s: str, message_words: frozenset[str]) -> bool:
+        if self.always or not self.words.isdisjoint(message_words):
+            return True
+        return any(stem in s for stem in self.stems)
+
+
+def fragment_gate(fragments: Iterable[str]) -> Gate:
+    words: set[str] = set()
+    stems: set[str] = set()
+    always = False
+    for raw in fragments:
+        f = fold(raw.lower())
+        f = re.sub(r"^\(\?:[^()]*\)\?", "", f)  # an optional leading group: "(?:l')?"
+        f = re.sub(r"\[([^\]\\])\1*\]", r"\1", f)  # "[aa]" after folding "[aá]"
+        prefix = ""
+        for c in f:
+            if c in _META:
+                break
+            prefix += c
+        rest = f[len(prefix) :]
+        if rest[:1] in ("?", "*", "{"):
+            prefix = prefix[:-1]  # the last letter is optional
+        pieces = WORD_PIECE_RE.findall(prefix)
+        if not pieces:
+            always = True
+            continue
+        # Every piece but the last is a whole word; the last one is when nothing follows it.
+        last_whole = prefix.endswith(pieces[-1]) and (rest == "" or rest.startswith(("\\s", " ")))
+        whole = pieces if last_whole else pieces[:-1]
+        best = max(whole, key=len) if whole else ""
+        if len(best) >= 3 or (best and len(pieces[-1]) < 3):
+            words.add(best)  # the longest word is the rarest, the best test
+        elif len(pieces[-1]) >= 3:
+            stems.add(pieces[-1])
+        else:
+            always = True
+    return Gate(frozenset(words), tuple(sorted(stems)), always)
+
+
+# Every app euphemism names a colour or a logo ("the green app", "the one with the bird").
+APP_LOOKS_GATE = fragment_gate(_union("app_colours") + _union("app_logos"))
+
 # Talk about a messaging app rather than a move to one ("let's talk about the chat app", "we
 # are building a messenger").
 ABOUT_OR_BUILD_RE = compile_fast(
@@ -642,6 +700,9 @@ PIECE_AT_RE = compile_fast(
     r"@|(?<![\w.@])(?:"
     + _alt(_union("at_symbol_names") + _union("assembly_at_words") + _union("at_words"))
     + r")(?![\w@.])"
+)
+PIECE_AT_GATE = first_pieces(
+    _union("at_symbol_names") + _union("assembly_at_words") + _union("at_words")
 )
 # A bare domain given as a piece ("'outlook.com.br'", "onet.pl"): no path after it.
 PIECE_DOMAIN_RE = compile_fast(
