@@ -207,3 +207,37 @@ def test_app_looks_gate_never_hides_an_app_euphemism() -> None:
             views = build_views(json.loads(line)["text"])
             if lx.APP_EUPHEMISM_RE.search(views.norm.s):
                 assert lx.APP_LOOKS_GATE.may_match(views.norm.s, views.words), line
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "escríbeme al privado y lo vemos",  # es: a private channel
+        "mandami un messaggio in privato",  # it
+        "napisz na priv, tam pogadamy",  # pl
+        "özelden yaz bana",  # tr
+        "japri ya kak",  # id
+        "i-pm mo ako mamaya",  # tl
+        "me chama no verde que eu te passo tudo",  # pt: an app named by colour alone
+        "napisz do mnie na niebieskim, wiesz którym",  # pl
+        "راسلني على الأزرق",  # ar
+    ],
+)
+def test_move_to_a_private_channel_or_an_app_named_by_colour(text: str) -> None:
+    assert labels(text) == {"off_platform"}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "let's talk tomorrow at 3 pm here",  # "pm" is a time
+        "let's continue the PM discussion: who is the project manager?",
+        "la paleta: escríbeme en el verde los títulos",  # design talk
+        "schreib mir, ob das privat oder geschäftlich ist",  # de: private or business
+        "napisz do mnie prywatnie czy firmowo wystawić fakturę",  # pl: invoice type
+        "yaz tatilinden sonra özel mesaj özelliğini ekleyelim",  # tr: a feature to build
+        "tombol yang hijau tolong diperbesar",  # id: the green button
+    ],
+)
+def test_private_and_colour_words_in_other_senses_are_no_move(text: str) -> None:
+    assert labels(text) == set(), text

@@ -104,6 +104,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "en",
         "English",
+        messenger_phrases=(
+            "private messages?",
+            "pm me",
+            "in private",
+        ),
         keep_here_phrases=(
             "(?:text|message|ping|write|call|reach) me here",
             "here in (?:the|this) (?:chat|thread)",
@@ -278,6 +283,8 @@ LANGUAGES: tuple[Language, ...] = (
         "es",
         "Spanish",
         messenger_phrases=(
+            "(?:por|al|en) privado",
+            "(?:en|por) (?:el|la) (?:verde|azul|morad[oa])",
             "app de mensajer[ií]a",
             "aplicaci[oó]n de mensajer[ií]a",
             "mensajer[ií]a privada",
@@ -452,6 +459,8 @@ LANGUAGES: tuple[Language, ...] = (
         "pt",
         "Portuguese",
         messenger_phrases=(
+            "pv",
+            "(?:no|na|pelo|pela) (?:verdinho|verde|azulzinho|roxinho)",
             "app de mensage(?:m|ns)",
             "aplicativo de mensage(?:m|ns)",
             "mensageiro",
@@ -621,6 +630,9 @@ LANGUAGES: tuple[Language, ...] = (
         "fr",
         "French",
         messenger_phrases=(
+            "en mp",
+            "par mp",
+            "sur l[ea] (?:vert|verte|bleu|bleue|violet)",
             "appli de messagerie",
             "application de messagerie",
             "messagerie priv[ée]e",
@@ -775,6 +787,11 @@ LANGUAGES: tuple[Language, ...] = (
         "de",
         "German",
         messenger_phrases=(
+            "lieber privat",
+            "privat weiter\\w*",
+            "privatnachricht\\w*",
+            "per pn",
+            "(?:im|in der|in dem|auf dem) (?:grünen|blauen|lila)",
             "messenger",
             "messenger-app",
             "chat-app",
@@ -892,6 +909,9 @@ LANGUAGES: tuple[Language, ...] = (
         "it",
         "Italian",
         messenger_phrases=(
+            "in privato",
+            "su quell[oa] (?:verde|blu|viola)",
+            "sul verde",
             "app di messaggistica",
             "applicazione di messaggistica",
         ),
@@ -999,6 +1019,9 @@ LANGUAGES: tuple[Language, ...] = (
         "pl",
         "Polish",
         messenger_phrases=(
+            "na priv\\w*",
+            "na prywatn\\w*",
+            "na (?:tym )?(?:zielonym|niebieskim|fioletowym)",
             "komunikator\\w*",
             "aplikacj\\w* do czatu",
         ),
@@ -1134,7 +1157,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ru",
         "Russian",
-        messenger_phrases=("мессенджер\\w*",),
+        messenger_phrases=(
+            "в (?:зел[её]ном|синем|фиолетовом)",
+            "мессенджер\\w*",
+        ),
         phone_nouns=(
             "смс",
             "sms",
@@ -1327,6 +1353,9 @@ LANGUAGES: tuple[Language, ...] = (
         "hi",
         "Hindi (Latin script)",
         messenger_phrases=(
+            "personal (?:pe|par)",
+            "private (?:mein|me)",
+            "(?:hare|neele) wale (?:pe|par|mein)",
             "messaging app",
             "chat app",
         ),
@@ -1422,6 +1451,9 @@ LANGUAGES: tuple[Language, ...] = (
         "hi-deva",
         "Hindi (Devanagari)",
         messenger_phrases=(
+            "पर्सनल (?:पर|में)",
+            "प्राइवेट (?:पर|में)",
+            "(?:हरे|नीले) वाले (?:पर|में)",
             "मैसेजिंग ऐप",
             "चैट ऐप",
         ),
@@ -1507,6 +1539,9 @@ LANGUAGES: tuple[Language, ...] = (
         "ar",
         "Arabic",
         messenger_phrases=(
+            "الخاص",
+            "ع الخاص",
+            "(?:على|ع|في) (?:الأخضر|الاخضر|الأزرق|الازرق|البنفسجي)",
             "تطبيق مراسلة",
             "تطبيق دردشة",
             "تطبيق محادثة",
@@ -1685,6 +1720,9 @@ LANGUAGES: tuple[Language, ...] = (
         "tr",
         "Turkish",
         messenger_phrases=(
+            "özelden",
+            "özel mesaj\\w*",
+            "(?:yeşil|mavi|mor) olan\\w*",
             "mesajlaşma uygulama\\w*",
             "sohbet uygulama\\w*",
         ),
@@ -1779,6 +1817,10 @@ LANGUAGES: tuple[Language, ...] = (
         "id",
         "Indonesian",
         messenger_phrases=(
+            "japri",
+            "jalur pribadi",
+            "pesan pribadi",
+            "(?:di|lewat|pakai) yang (?:hijau|biru|ungu)",
             "aplikasi chat",
             "aplikasi pesan",
             "aplikasi perpesanan",
@@ -1821,6 +1863,7 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("username", "nama pengguna", "id"),
         handle_connectors=("saya", "di", "aku", "tapi", "ku"),
         move_phrases=(
+            "japri",
             "lanjut",
             "ngobrol",
             "sms aku",
@@ -1854,6 +1897,9 @@ LANGUAGES: tuple[Language, ...] = (
         "tl",
         "Tagalog",
         messenger_phrases=(
+            "i-pm",
+            "pm mo",
+            "sa (?:berde|asul|green|blue)(?![\\w-])",
             "messaging app",
             "chat app",
         ),
@@ -1896,6 +1942,8 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("username", "user"),
         handle_connectors=("ang", "ko", "ay", "sa", "pero", "ako"),
         move_phrases=(
+            "pm mo",
+            "i-pm mo",
             "i-chat mo ako",
             "mag-chat",
             "ituloy",

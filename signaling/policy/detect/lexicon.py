@@ -505,11 +505,20 @@ APP_LOOKS_GATE = fragment_gate(_union("app_colours") + _union("app_logos"))
 # Talk about a messaging app rather than a move to one ("let's talk about the chat app", "we
 # are building a messenger").
 ABOUT_OR_BUILD_RE = compile_fast(
-    r"(?<!\w)(?:about|regarding|build\w*|built|develop\w*|making|we are|we're|our|sobre|acerca"
-    r"|construi\w*|construy\w*|desarroll\w*|desenvolv\w*|nosso|nuestr\w*|parlons de|a propos"
-    r"|d[ée]velopp\w*|notre|entwickel\w*|bauen|unser\w*|sviluppi\w*|nostr\w*|budujemy|nasz\w*"
-    r"|мы|делаем|разраб\w*|созда\w*|про|о нашем|banate|bana rahe|hamara|bikin|membuat|kami"
-    r"|ginagawa|gumagawa|natin|yapıyoruz|geliştir\w*|نبني|نطور|نحتاج|نعمل)(?!\w)"
+    fold(
+        r"(?<!\w)(?:about|regarding|build\w*|built|develop\w*|making|we are|we're|our|sobre|acerca"
+        r"|construi\w*|construy\w*|desarroll\w*|desenvolv\w*|nosso|nuestr\w*|parlons de|a propos"
+        r"|d[ée]velopp\w*|notre|entwickel\w*|bauen|unser\w*|sviluppi\w*|nostr\w*|budujemy|nasz\w*"
+        r"|мы|делаем|разраб\w*|созда\w*|про|о нашем|banate|bana rahe|hamara|bikin|membuat|kami"
+        r"|ginagawa|gumagawa|natin|yapıyoruz|geliştir\w*|نبني|نطور|نحتاج|نعمل"
+        # design talk: a colour names a box, a button or a layout, not an app
+        r"|layout|mockups?|banner|design\w*|tela|bot[aã]o|bot[oó]n|button|butonu?|tombol|t[ií]tulos?"
+        r"|paleta|palette|headlines?|titles?"
+        r"|features?|ozelli[kg]\w*|fitur|tampok|ميزة|функци\w*|funkcj\w*|funzional\w*|funktion\w*"
+        r"|fonctionnalit\w*|funcionalidad\w*|funcionalidade\w*"
+        r"|title|caixa|caja|box|logo|color|colour|couleur|farbe|colore|kolor\w*|цвет\w*|renk\w*"
+        r"|warna|kulay|لون|كبس\w*|زر)(?!\w)"
+    )
 )
 # An app named by colour, logo or function ("the green app"): an identifier next to it is a handle.
 APP_EUPHEMISM_RE = dict(CHANNEL_CATEGORIES)["app"]
