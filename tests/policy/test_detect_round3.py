@@ -241,3 +241,31 @@ def test_move_to_a_private_channel_or_an_app_named_by_colour(text: str) -> None:
 )
 def test_private_and_colour_words_in_other_senses_are_no_move(text: str) -> None:
     assert labels(text) == set(), text
+
+
+def test_scan_gates_never_hide_a_match() -> None:
+    """Every gate in front of a whole-message pattern is sound on every message we have."""
+    import json
+    from pathlib import Path
+
+    from signaling.policy.detect import lexicon as lx
+
+    here = Path(__file__).resolve().parent
+    gated = [
+        (lx.FEE_RE, lx.FEE_GATE),
+        (lx.OUTSIDE_RE, lx.OUTSIDE_GATE),
+        (lx.MEETING_TOOL_RE, lx.MEETING_TOOL_GATE),
+        (lx.FILE_SERVICE_RE, lx.FILE_SERVICE_GATE),
+    ]
+    names = ["dev_v2.jsonl", "dev_v3.jsonl", "dev_v4.jsonl", "extra_cases.jsonl"]
+    names.append("heldout_style.jsonl")
+    for name in names:
+        for line in (here / name).read_text(encoding="utf-8").splitlines():
+            views = build_views(json.loads(line)["text"])
+            s = views.norm.s
+            for pattern, gate in gated:
+                if pattern.search(s):
+                    assert gate.may_match(s, views.words), (pattern.pattern[:40], line)
+            save = lx.SAVE_RE.search(s)
+            if save and save.group() != "%" and "%" not in save.group():
+                assert lx.SAVE_GATE.may_match(s, views.words), line

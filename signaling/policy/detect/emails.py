@@ -93,7 +93,9 @@ def _pieces(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
     Each gap is at most 40 characters."""
     dv = views.deob
     s = dv.s
-    at_named = "@" in s or not lx.PIECE_AT_GATE.isdisjoint(views.words)
+    at_named = ("@" in s or not lx.PIECE_AT_GATE.isdisjoint(views.words)) and (
+        _DOMAIN_HINT_RE.search(s) is not None
+    )
     for at in lx.PIECE_AT_RE.finditer(s) if at_named else ():
         if at.group() == "@" and not _standalone_at(views, at.start()):
             continue
@@ -144,6 +146,10 @@ def _pieces(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
             views, dv, "email", tok.start(), provider.end(), value, Confidence.EMAIL_ASSEMBLED
         )
     return None
+
+
+# A dotted host-like token ("gmx.net", "wp\ue002pl"): a domain piece may be present.
+_DOMAIN_HINT_RE = re.compile(r"[a-z0-9][.\ue001\ue002][a-z]{2}")
 
 
 def _standalone_at(views: Views, i: int) -> bool:

@@ -17,6 +17,8 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
     out: list[Finding] = []
     if any(label_of(u) == "meeting_link" for u in urls):
         return out  # the link itself is the finding
+    if not lx.MEETING_TOOL_GATE.may_match(s, views.words):
+        return out
     for m in lx.MEETING_TOOL_RE.finditer(s):
         tool = m.group("tool")
         start, end = views.norm.span(m.start(), m.end())
@@ -111,7 +113,7 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             break
         if out and out[-1].value.startswith("comm:"):
             break
-    if "file_share" not in present:
+    if "file_share" not in present and lx.FILE_SERVICE_GATE.may_match(s, views.words):
         for fs in lx.FILE_SERVICE_RE.finditer(s):
             window = s[max(0, fs.start() - 60) : fs.end() + 60]
             verb = lx.FILE_VERB_RE.search(window)
@@ -179,9 +181,15 @@ def _pay_outside(views: Views) -> Finding | None:
     ("pay me outside the site", "págame por fuera", "platform disinda oderseniz") or with
     saving the fee ("to save the commission", "oszczędzimy na prowizji", "نوفر العمولة")."""
     s = views.norm.s
-    if lx.OUTSIDE_RE.search(s) is None and (
-        lx.FEE_RE.search(s) is None or lx.SAVE_RE.search(s) is None
-    ):
+    words = views.words
+    outside = lx.OUTSIDE_GATE.may_match(s, words) and lx.OUTSIDE_RE.search(s) is not None
+    fee = (
+        lx.FEE_GATE.may_match(s, words)
+        and ("%" in s or lx.SAVE_GATE.may_match(s, words))
+        and lx.FEE_RE.search(s) is not None
+        and lx.SAVE_RE.search(s) is not None
+    )
+    if not outside and not fee:
         return None
     checked = -1
     for anchor in lx.PAY_ANY_RE.finditer(s):

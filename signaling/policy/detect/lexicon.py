@@ -470,9 +470,14 @@ def fragment_gate(fragments: Iterable[str]) -> Gate:
     words: set[str] = set()
     stems: set[str] = set()
     always = False
-    for raw in fragments:
-        f = fold(raw.lower())
+    todo = [fold(raw.lower()) for raw in fragments]
+    while todo:
+        f = todo.pop()
         f = re.sub(r"^\(\?:[^()]*\)\?", "", f)  # an optional leading group: "(?:l')?"
+        group = re.match(r"\(\?:([^()]*)\)(?![?*{])", f)
+        if group is not None:  # a leading alternation: "(?:on|in) the one" -> "on the one"...
+            todo.extend(alt + f[group.end() :] for alt in group.group(1).split("|"))
+            continue
         f = re.sub(r"\[([^\]\\])\1*\]", r"\1", f)  # "[aa]" after folding "[aá]"
         prefix = ""
         for c in f:
@@ -480,19 +485,24 @@ def fragment_gate(fragments: Iterable[str]) -> Gate:
                 break
             prefix += c
         rest = f[len(prefix) :]
-        if rest[:1] in ("?", "*", "{"):
-            prefix = prefix[:-1]  # the last letter is optional
+        optional = rest[:1] in ("?", "*", "{")
+        if optional:
+            prefix = prefix[:-1]  # the last character is optional: what follows may be glued
         pieces = WORD_PIECE_RE.findall(prefix)
         if not pieces:
             always = True
             continue
         # Every piece but the last is a whole word; the last one is when nothing follows it.
-        last_whole = prefix.endswith(pieces[-1]) and (rest == "" or rest.startswith(("\\s", " ")))
+        last_whole = (
+            not optional
+            and prefix.endswith(pieces[-1])
+            and (rest == "" or rest.startswith(("\\s", " ")))
+        )
         whole = pieces if last_whole else pieces[:-1]
         best = max(whole, key=len) if whole else ""
         if len(best) >= 3 or (best and len(pieces[-1]) < 3):
             words.add(best)  # the longest word is the rarest, the best test
-        elif len(pieces[-1]) >= 3:
+        elif len(pieces[-1]) >= 2:
             stems.add(pieces[-1])
         else:
             always = True
@@ -501,6 +511,31 @@ def fragment_gate(fragments: Iterable[str]) -> Gate:
 
 # Every app euphemism names a colour or a logo ("the green app", "the one with the bird").
 APP_LOOKS_GATE = fragment_gate(_union("app_colours") + _union("app_logos"))
+
+# Gates in front of patterns scanned over the whole message (see ``Gate``).
+FEE_GATE = fragment_gate(_union("fee_phrases"))
+# (Saving phrases with "%" need the "%", which is tested on its own.)
+SAVE_GATE = fragment_gate(p for p in _union("save_phrases") if "%" not in p)
+_OUTSIDE_PHRASES_GATE = fragment_gate(_union("outside_phrases"))
+# OUTSIDE_RE's own alternatives, as substrings (some have no word boundary).
+OUTSIDE_GATE = Gate(
+    _OUTSIDE_PHRASES_GATE.words,
+    _OUTSIDE_PHRASES_GATE.stems
+    + tuple(
+        "outside off fuera fora dehors hors вне мимо минуя platform direct diret seedha"
+        " напрямую".split()
+    ),
+    _OUTSIDE_PHRASES_GATE.always,
+)
+MEETING_TOOL_GATE = fragment_gate(
+    _union("meeting_tools")
+    + r"""zoom зум\w* гугл\w* тимс\w* вебекс\w* google gmeet g-meet hangouts? ms microsoft
+    teams meet whereby jitsi webex gotomeeting goto bluejeans facetime calendly cal\.com""".split()
+)
+FILE_SERVICE_GATE = fragment_gate(
+    r"""google gdrive g drive dropbox wetransfer we onedrive one box\.com mega icloud yandex
+    яндекс pcloud mediafire sharepoint terabox""".split()
+)
 
 # Talk about a messaging app rather than a move to one ("let's talk about the chat app", "we
 # are building a messenger").
