@@ -182,14 +182,14 @@ def _pay_outside(views: Views) -> Finding | None:
     saving the fee ("to save the commission", "oszczędzimy na prowizji", "نوفر العمولة")."""
     s = views.norm.s
     words = views.words
-    outside = lx.OUTSIDE_GATE.may_match(s, words) and lx.OUTSIDE_RE.search(s) is not None
-    fee = (
+    has_outside = lx.OUTSIDE_GATE.may_match(s, words) and lx.OUTSIDE_RE.search(s) is not None
+    has_fee = (
         lx.FEE_GATE.may_match(s, words)
         and ("%" in s or lx.SAVE_GATE.may_match(s, words))
         and lx.FEE_RE.search(s) is not None
         and lx.SAVE_RE.search(s) is not None
     )
-    if not outside and not fee:
+    if not has_outside and not has_fee:
         return None
     checked = -1
     for anchor in lx.PAY_ANY_RE.finditer(s):
