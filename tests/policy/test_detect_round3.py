@@ -251,16 +251,23 @@ def test_scan_gates_never_hide_a_match() -> None:
     from signaling.policy.detect import lexicon as lx
 
     here = Path(__file__).resolve().parent
+    assert not any(g.always for _, g in [(None, lx.MOVE_CUE_GATE), (None, lx.CHANNEL_GATE)])
     gated = [
         (lx.FEE_RE, lx.FEE_GATE),
         (lx.OUTSIDE_RE, lx.OUTSIDE_GATE),
         (lx.MEETING_TOOL_RE, lx.MEETING_TOOL_GATE),
         (lx.FILE_SERVICE_RE, lx.FILE_SERVICE_GATE),
+        (lx.MOVE_CUE_RE, lx.MOVE_CUE_GATE),
+        (lx.CHANNEL_RE, lx.CHANNEL_GATE),
+        (lx.PAY_METHOD_RE, lx.PAY_METHOD_GATE),
+        (lx.DIRECT_PAY_RE, lx.DIRECT_PAY_GATE),
     ]
-    names = ["dev_v2.jsonl", "dev_v3.jsonl", "dev_v4.jsonl", "extra_cases.jsonl"]
-    names.append("heldout_style.jsonl")
-    for name in names:
-        for line in (here / name).read_text(encoding="utf-8").splitlines():
+    files = [here / n for n in ("dev_v2.jsonl", "dev_v3.jsonl", "dev_v4.jsonl")]
+    files += [here / "extra_cases.jsonl", here / "heldout_style.jsonl"]
+    public = here.parents[2] / "shared" / "corpus" / "contact_info" / "public.jsonl"
+    files += [public] if public.exists() else []
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
             views = build_views(json.loads(line)["text"])
             s = views.norm.s
             for pattern, gate in gated:

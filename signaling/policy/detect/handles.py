@@ -38,7 +38,9 @@ def find_handles(views: Views, taken: Spans) -> list[Finding]:
                 f"discord:{m.group('name')}#{m.group('tag')}",
                 Confidence.HANDLE_DISCORD_TAG,
             )
-    channel_hits = list(lx.CHANNEL_RE.finditer(s))
+    channel_hits = (
+        list(lx.CHANNEL_RE.finditer(s)) if lx.CHANNEL_GATE.may_match(s, views.words) else []
+    )
     at_done: set[int] = set()
     for ch in channel_hits:
         name = ch.group("ch")

@@ -73,7 +73,7 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
         out.append(pay)
     # Channels whose identifier the message already gives are reported by that label only.
     open_channels = []
-    if lx.MOVE_CUE_RE.search(s) is not None:
+    if lx.MOVE_CUE_GATE.may_match(s, views.words) and lx.MOVE_CUE_RE.search(s) is not None:
         open_channels = [
             (c, p) for c, p in lx.CHANNEL_CATEGORIES if not _covered(c, present) and p.search(s)
         ]
@@ -150,12 +150,14 @@ def _covered(category: str, present: set[str]) -> bool:
 
 def _payment_request(views: Views) -> Finding | None:
     s = views.norm.s
-    direct = lx.DIRECT_PAY_RE.search(s)
+    words = views.words
+    direct = lx.DIRECT_PAY_RE.search(s) if lx.DIRECT_PAY_GATE.may_match(s, words) else None
     if direct is not None and not _negated(s, direct.start(), direct.end()):
         return _op_finding(
             views, direct.start(), direct.end(), "pay:direct", Confidence.OFF_PLATFORM_PAY
         )
-    for method in lx.PAY_METHOD_RE.finditer(s):
+    methods = lx.PAY_METHOD_RE.finditer(s) if lx.PAY_METHOD_GATE.may_match(s, words) else ()
+    for method in methods:
         lo, hi = max(0, method.start() - 70), min(len(s), method.end() + 70)
         window = s[lo:hi]
         if _negated(s, method.start(), method.end()):

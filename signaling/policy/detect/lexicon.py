@@ -279,7 +279,7 @@ URL_TRAILING = ".,;:!?)'\"*"
 
 SKYPE_LIVE_RE = compile_fast(r"(?<![\w])(?:skype:)?live:(?:\.cid\.)?[a-z0-9][a-z0-9._-]{2,40}")
 DISCORD_TAG_RE = compile_fast(r"(?<![\w/#.@-])(?P<name>[a-z0-9_.]{2,32})#(?P<tag>\d{4})(?!\d)")
-CHANNEL_RE = compile_fast(
+CHANNEL_SOURCE = (
     r"(?<![\w@./-])(?P<ch>"
     + _alt(_union("app_names"), escape=False)
     + r"|skype\w{0,3}|telegram\w{0,4}|tg|whats ?app\w{0,4}|wechat|weixin|vx|wx|signal"
@@ -287,6 +287,7 @@ CHANNEL_RE = compile_fast(
     r"|facebook|fb|messenger|tiktok|line|slack|linkedin|kakaotalk|kakao|zalo|threema|телеграм\w*|телег\w*|тг|ватсап\w*"
     r"|вотсап\w*|вайбер\w*|дискорд\w*|инстаграм\w*|инст\w*|скайп\w*|вичат\w*|вк|vk)(?![\w-])"
 )
+CHANNEL_RE = compile_fast(CHANNEL_SOURCE)
 # Channel names that are also ordinary words: they need an "@" or an explicit "id" word.
 WEAK_CHANNELS = frozenset(
     {"x", "ig", "tg", "fb", "line", "signal", "element", "matrix", "threads", "snap", "vx", "wx"}
@@ -466,13 +467,59 @@ class Gate:
         return any(stem in s for stem in self.stems)
 
 
+# Zero-width checks at the start of a fragment ("\\b", "(?<!\\w)", "(?<![\\w@./-])").
+_LEADING_ASSERTIONS = re.compile(r"^(?:\\b|\(\?<[!=](?:\[[^\]]*\]|\\.|[^()\[\]])*\))+")
+
+
+def _top_alternatives(source: str) -> list[str] | None:
+    """The alternatives of the group a pattern starts with (after its leading assertions), or
+    of the pattern itself when it is an alternation at its top level; None when unsure."""
+    body = _LEADING_ASSERTIONS.sub("", source)
+    head = re.match(r"\((?:\?:|\?P<\w+>)", body)
+    grouped = head is not None
+    alts: list[str] = []
+    depth = 0
+    start = i = head.end() if head is not None else 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            j = body.index("]", i + 2 if body.startswith("[^", i) else i + 1)
+            i = j + 1
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            if depth == 0:
+                alts.append(body[start:i])
+                # sound only if nothing after the group is another top-level alternative
+                return alts if grouped and "|" not in body[i + 1 :] else None
+            depth -= 1
+        elif c == "|" and depth == 0:
+            alts.append(body[start:i])
+            start = i + 1
+        i += 1
+    # A pattern that is an alternation at its top level ("a b|c d|..."), not a group.
+    return None if grouped else [*alts, body[start:]]
+
+
+def pattern_gate(source: str) -> Gate:
+    """A :class:`Gate` for a whole pattern that starts with an alternation of fragments."""
+    alts = _top_alternatives(source)
+    if alts is None:
+        return Gate(frozenset(), (), True)
+    return fragment_gate(alts)
+
+
 def fragment_gate(fragments: Iterable[str]) -> Gate:
     words: set[str] = set()
     stems: set[str] = set()
     always = False
     todo = [fold(raw.lower()) for raw in fragments]
     while todo:
-        f = todo.pop()
+        f = _LEADING_ASSERTIONS.sub("", todo.pop())
         f = re.sub(r"^\(\?:[^()]*\)\?", "", f)  # an optional leading group: "(?:l')?"
         group = re.match(r"\(\?:([^()]*)\)(?![?*{])", f)
         if group is not None:  # a leading alternation: "(?:on|in) the one" -> "on the one"...
@@ -570,13 +617,13 @@ STRICT_ID_WORDS = frozenset(
     | {fold(w.lower()) for w in _union("username_words") if " " not in w}
     | {fold(w.lower()).split()[-1] for w in _union("username_words") if " " in w}
 ) - {"name", "adi", "adim", "de"}
-MOVE_CUE_RE = compile_fast(
+MOVE_CUE_SOURCE = (
     r"\b(?:"
     r"(?:do|take) (?:this|it) (?:over|on|via)\b|let(?:'?s| us) (?:continue|move|talk"
     r"|chat|switch|take|go|connect|speak|discuss|keep|do this)"
     r"|(?:can|could|shall|should) we (?:continue|move|talk|chat|switch|take|connect|speak|discuss)"
     r"|(?:move|take|switch|continue|carry on|shift) (?:the |this |our )?(?:convo|conversation|chat"
-    r"|discussion|talk|this|it)\b|(?:would|i'?d|we'?d) (?:love|like|prefer"
+    r"|discussion|talk|this|it)\b|(?:would|i'd|id|we'd|wed) (?:love|like|prefer"
     r"|rather) to (?:move|continue"
     r"|talk|chat|switch|connect)|keep (?:discussing|talking|chatting)|(?:send|give|share|drop|pass"
     r"|tell|leave) me your|what'?s your|what is your|your (?:\w+ ){0,2}(?:number|email|e-mail"
@@ -589,9 +636,10 @@ MOVE_CUE_RE = compile_fast(
     r"|(?:chat|talk|continue|discuss\w*|speak) (?:there|on|via|over|in)\b|easier (?:on|over|via)"
     r"|better (?:on|over|via)|faster (?:on|over|via)|once we (?:chat|talk|move)"
     r"|reach out (?:on|via)"
-    r"|(?:i'?ll|i will|let me) (?:give|send) you my|text you|send you my"
+    r"|(?:i'll|ill|i will|let me) (?:give|send) you my|text you|send you my"
     r"|" + _alt(_union("move_phrases"), escape=False) + r")(?!\w)"
 )
+MOVE_CUE_RE = compile_fast(MOVE_CUE_SOURCE)
 COMM_PROJECT_NEG_RE = compile_fast(
     r"\bbot\b|\bapi\b|integrat\w*|\bsdk\b|webhook|newsletter|receipt|template|\bfield\b|feature"
     r"|\bform\b|validat\w*|notification|campaign|carousel|\bposts?\b|deliverable|\bicon\b"
@@ -615,7 +663,7 @@ FILE_NEG_RE = compile_fast(
     r"migrat\w*|\bsync|integrat\w*|\bapi\b|backs? up|backup|\bimport|\bexport|connector"
     r"|\bapp\b|feature|integrac\w*|\bfrom (?:google drive|dropbox|onedrive|drive)\b"
 )
-PAY_METHOD_RE = compile_fast(
+PAY_METHOD_SOURCE = (
     r"\b(?:paypal|pay pal|paypal\.me|payoneer|zelle|venmo|cash ?app|pix|upi|paytm|phonepe|gpay"
     r"|google pay|revolut|skrill|western union|moneygram|crypto|bitcoin|btc|usdt|usdc|eth|ethereum"
     r"|binance|tether|bank transfer|wire transfer|bank account|bank details|iban|swift|transferwise"
@@ -626,6 +674,7 @@ PAY_METHOD_RE = compile_fast(
     + _alt(_union("pay_methods"), escape=False)
     + r")(?!\w)"
 )
+PAY_METHOD_RE = compile_fast(PAY_METHOD_SOURCE)
 PAY_VERB_RE = compile_fast(
     r"\b(?:pay|paid|paying|payment|send|sending|deposit|transfer|wire|tip|invoice|accept|fund"
     r"|pagar|pague|paga|pagame|pago|envia|manda|payer|paye|payez|paiement|virement|envoie"
@@ -643,7 +692,7 @@ PAY_PROJECT_NEG_RE = compile_fast(
     + _alt(_union("product_phrases") + _union("app_words"), escape=False)
     + r")(?!\w)"
 )
-DIRECT_PAY_RE = compile_fast(
+DIRECT_PAY_SOURCE = (
     r"work (?:with (?:me|you) )?directly|deal directly|go direct\b|no middleman|without (?:the )?"
     r"(?:platform|middleman|site)|skip (?:the )?(?:platform|contract|fees|escrow"
     r"|commission|middleman)"
@@ -657,6 +706,7 @@ DIRECT_PAY_RE = compile_fast(
     r"|pago directo|pagamento direto|paiement direct|оплат\w* напрямую|напрямую оплат\w*"
     r"|close (?:this|it|the contract) out and (?:work|continue)"
 )
+DIRECT_PAY_RE = compile_fast(DIRECT_PAY_SOURCE)
 OUTSIDE_RE = compile_fast(
     r"outside (?:of )?(?:the |this )?(?:platform|site|app)|off[- ]platform|off (?:the|this)"
     r" (?:platform|site)|fuera de (?:la|esta) plataforma|fora da plataforma|en dehors de la"
@@ -777,3 +827,9 @@ NOT_PHONE_WORD_RE = compile_fast(
 PRODUCT_RE = compile_fast(
     r"(?<!\w)(?:" + _alt(_union("product_phrases"), escape=False) + r")(?!\w)"
 )
+
+# Gates in front of the patterns every message is scanned with (see ``Gate``).
+MOVE_CUE_GATE = pattern_gate(MOVE_CUE_SOURCE)
+CHANNEL_GATE = pattern_gate(CHANNEL_SOURCE)
+PAY_METHOD_GATE = pattern_gate(PAY_METHOD_SOURCE)
+DIRECT_PAY_GATE = pattern_gate(DIRECT_PAY_SOURCE)
