@@ -8,6 +8,7 @@ import re
 import tldextract
 
 from signaling.policy.detect import lexicon as lx
+from signaling.policy.detect.hosts import KNOWN_DOMAINS
 from signaling.policy.detect.links import split_host
 from signaling.policy.detect.model import Confidence, Finding, Views, finding, inside_any
 
@@ -73,10 +74,107 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
             Finding("email", start, end, views.text[start:end], value, Confidence.EMAIL_SPLIT)
         )
     if not out:
-        assembled = _assembled(views)
+        assembled = _assembled(views) or _pieces(views, tld)
         if assembled is not None:
             out.append(assembled)
     return out
+
+
+def _pieces(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
+    """An address given as pieces in order, quoted or not, joined by words in any language
+    (matched on the de-obfuscated view, so spoken dots and underscores are already symbols):
+
+    * a username piece (username-shaped, or labelled: "imię piotr"), the "@" (the symbol
+      alone or named) and a bare domain with a real public suffix ("'lara.mendes' com o @ e
+      depois 'outlook.com.br'", "склей 'petrov.a' ... собачкой ... 'yandex.ru'");
+    * a username-shaped piece followed by a mail provider ("'pablo.ruiz' ... de gmail",
+      "rico underscore santos sa gmail dot com").
+
+    Each gap is at most 40 characters."""
+    dv = views.deob
+    s = dv.s
+    at_named = ("@" in s or not lx.PIECE_AT_GATE.isdisjoint(views.words)) and (
+        _DOMAIN_HINT_RE.search(s) is not None
+    )
+    for at in lx.PIECE_AT_RE.finditer(s) if at_named else ():
+        if at.group() == "@" and not _standalone_at(views, at.start()):
+            continue
+        dom = lx.PIECE_DOMAIN_RE.search(s, at.end(), at.end() + 40)
+        if dom is None:
+            continue
+        host = dom.group().replace(lx.WORD_DOT, ".").replace(lx.WEAK_DOT, ".")
+        sub, name, suffix = split_host(tld, host)
+        registered = f"{name}.{suffix}"
+        if sub and sub != "mail":
+            continue  # "api.stripe.com" is a service host, not where a person's mail goes
+        if not suffix or not name or registered in lx.PLACEHOLDER_DOMAINS:
+            continue
+        if suffix in lx.PLACEHOLDER_SUFFIXES or registered in KNOWN_DOMAINS:
+            continue  # a link host ("the brief @ dropbox.com") is not a mail domain
+        if lx.WEAK_DOT in dom.group() and suffix not in lx.COMMON_TLDS:
+            continue
+        user = _user_before(s, at.start())
+        if user is None:
+            label = next(
+                (
+                    m
+                    for m in lx.NAME_LABEL_RE.finditer(s)
+                    if m.group("user") not in lx.EMAIL_STOP_LOCALS
+                ),
+                None,
+            )
+            if label is None:
+                continue
+            user_text, user_start = label.group("user"), label.start()
+        else:
+            user_text, user_start = user.group(), user.start()
+        lo, hi = min(user_start, at.start()), dom.end()
+        value = f"{user_text}@{host}"
+        return finding(views, dv, "email", lo, hi, value, Confidence.EMAIL_ASSEMBLED)
+    if not any(p in s for p in lx.PROVIDER_DOMAIN):
+        return None
+    for tok in lx.USERNAME_TOKEN_RE.finditer(s):
+        if not _username_shaped(tok.group()):
+            continue
+        provider = lx.PROVIDER_AFTER_RE.search(s, tok.end(), tok.end() + 40)
+        if provider is None or provider.start() - tok.end() > 40:
+            continue
+        if "@" in s[tok.end() : provider.start()] or "/" in s[tok.end() : provider.start()]:
+            continue
+        value = f"{tok.group()}@{_provider_domain(provider)}"
+        return finding(
+            views, dv, "email", tok.start(), provider.end(), value, Confidence.EMAIL_ASSEMBLED
+        )
+    return None
+
+
+# A dotted host-like token ("gmx.net", "wp\ue002pl"): a domain piece may be present.
+_DOMAIN_HINT_RE = re.compile(r"[a-z0-9][.\ue001\ue002][a-z]{2}")
+
+
+def _standalone_at(views: Views, i: int) -> bool:
+    """The "@" at de-obfuscated index ``i`` stood alone in the message (" @ ", "+ @ +") or
+    was said as a word ("z małpą i"), not glued into a string such as "x@y"."""
+    s = views.deob.s
+    if (i == 0 or not s[i - 1].isalnum()) and (i + 1 == len(s) or not s[i + 1].isalnum()):
+        return True
+    start, end = views.deob.span(i, i + 1)
+    typed = views.text[start:end]
+    return typed != "@"
+
+
+def _username_shaped(user: str) -> bool:
+    last = user.rsplit(".", 1)[-1]
+    return not (last in lx.COMMON_TLDS or last in lx.FILE_EXTENSIONS or len(user) < 4)
+
+
+def _user_before(s: str, pos: int) -> re.Match[str] | None:
+    """The last username-shaped token in the 40 characters before ``pos``."""
+    user = None
+    for tok in lx.USERNAME_TOKEN_RE.finditer(s, max(0, pos - 40), pos):
+        if _username_shaped(tok.group()):
+            user = tok
+    return user
 
 
 def _spoken_email_ok(local: str, domain: str, strong: bool, before: str) -> bool:

@@ -38,7 +38,9 @@ def find_handles(views: Views, taken: Spans) -> list[Finding]:
                 f"discord:{m.group('name')}#{m.group('tag')}",
                 Confidence.HANDLE_DISCORD_TAG,
             )
-    channel_hits = list(lx.CHANNEL_RE.finditer(s))
+    channel_hits = (
+        list(lx.CHANNEL_RE.finditer(s)) if lx.CHANNEL_GATE.may_match(s, views.words) else []
+    )
     at_done: set[int] = set()
     for ch in channel_hits:
         name = ch.group("ch")
@@ -64,6 +66,22 @@ def find_handles(views: Views, taken: Spans) -> list[Finding]:
                     f"{_channel_key(name)}:@{m.group('name')}",
                     Confidence.HANDLE_BEFORE_APP,
                 )
+    # An app named by colour, logo or function ("on the green app, user: x.rey"): the
+    # identifier right after it, named by a username word or shaped like one.
+    apps = _app_euphemisms(s, views.words)
+    for app in apps:
+        found = _identifier_after(s, app.end(), weak=False, strict=True)
+        if found is None:
+            # "... the paper plane app, the username there: omar_k": a username word later on.
+            for word in _WORD_RE.finditer(s, app.end(), app.end() + 80):
+                if word.group() in lx.STRICT_ID_WORDS:
+                    found = _identifier_after(s, word.start(), weak=False, strict=True)
+                    break
+        if found is not None:
+            a, b, ident = found
+            if ident.startswith("@"):
+                at_done.add(a)
+            add(a, b, f"app:{ident}", Confidence.HANDLE_AFTER_APP)
     if "@" in s:
         for m in lx.AT_HANDLE_RE.finditer(s):
             if m.start() in at_done or not _valid_at_handle(s, m):
@@ -71,7 +89,58 @@ def find_handles(views: Views, taken: Spans) -> list[Finding]:
             window = s[max(0, m.start() - 60) : m.end() + 60]
             if lx.DM_CUE_RE.search(window):
                 add(m.start(), m.end(), "@" + m.group("name"), Confidence.HANDLE_DM_CUE)
+            elif _near_app(s, m, apps):
+                # "find me on the blue bird app, @x": an @handle near an app euphemism.
+                add(m.start(), m.end(), "app:@" + m.group("name"), Confidence.HANDLE_NEAR_APP)
     return out
+
+
+def _app_euphemisms(s: str, words: frozenset[str]) -> list[re.Match[str]]:
+    """App euphemisms near something that could be an identifier ("@", "_", a dotted token,
+    a username word): searched only in windows around those, not over a whole long message."""
+    if not lx.APP_LOOKS_GATE.may_match(s, words):
+        return []
+    spots = [m.start() for m in _ID_HINT_RE.finditer(s)] if ("@" in s or "_" in s) else []
+    spots += [m.start() for m in _DOTTED.finditer(s)]
+    for word in lx.STRICT_ID_WORDS.intersection(words):
+        i = s.find(word)
+        while i >= 0:
+            spots.append(i)
+            i = s.find(word, i + 1)
+    if not spots:
+        return []
+    spots.sort()
+    windows: list[list[int]] = []
+    for spot in spots:
+        lo, hi = max(0, spot - 200), spot + 80
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = hi  # overlapping windows are searched as one
+        else:
+            windows.append([lo, hi])
+    return [m for lo, hi in windows for m in lx.APP_EUPHEMISM_RE.finditer(s, lo, hi)]
+
+
+_ID_HINT_RE = re.compile(r"[@_]")
+_PLACEHOLDER_HANDLES = frozenset({"mention", "mentions", "username", "handle", "user", "name"})
+
+
+def _near_app(s: str, m: re.Match[str], apps: list[re.Match[str]]) -> bool:
+    """An @handle within 60 characters of an app euphemism, outside product talk (the words
+    around it, not counting the euphemism, which may name an icon)."""
+    if m.group("name") in _PLACEHOLDER_HANDLES:
+        return False
+    for app in apps:
+        if app.end() < m.start() - 60 or app.start() > m.end() + 60:
+            continue
+        lo, hi = max(0, min(app.start(), m.start()) - 40), max(app.end(), m.end()) + 40
+        rest = s[lo : app.start()] + " " + s[app.end() : hi]
+        if lx.PRODUCT_RE.search(rest) is None and lx.COMM_PROJECT_NEG_RE.search(rest) is None:
+            return True
+    return False
+
+
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_DOTTED = re.compile(r"[a-z0-9]\.[a-z]")
 
 
 def _channel_key(name: str) -> str:
@@ -88,8 +157,13 @@ def _valid_at_handle(s: str, m: re.Match[str]) -> bool:
     return len(name) >= 3 and not name.isdigit() and name not in lx.BROADCAST_MENTIONS
 
 
-def _identifier_after(s: str, pos: int, *, weak: bool) -> tuple[int, int, str] | None:
-    """The identifier a channel name introduces ("Telegram @x", "WeChat ID is x")."""
+def _identifier_after(
+    s: str, pos: int, *, weak: bool, strict: bool = False
+) -> tuple[int, int, str] | None:
+    """The identifier a channel name introduces ("Telegram @x", "WeChat ID is x").
+
+    ``strict`` (after an app euphemism): a plain word counts only after a username word
+    that names it outright ("usuario", "username"), not after "name"."""
     window = s[pos : pos + 60]
     explicit = False
     colon = window.lstrip(" ").startswith(":")  # "FB: juan.cruz" names the id outright
@@ -101,7 +175,7 @@ def _identifier_after(s: str, pos: int, *, weak: bool) -> tuple[int, int, str] |
             continue  # a suffix glued to the app name: Turkish "Instagram'dan", "Telegram'da"
         word = raw.strip(".,:;'’-")
         if word in lx.HANDLE_ID_WORDS or raw in lx.HANDLE_ID_WORDS:
-            explicit = True
+            explicit = explicit or not strict or word in lx.STRICT_ID_WORDS
             continue
         if not word or word in lx.HANDLE_CONNECTORS or raw in lx.HANDLE_CONNECTORS:
             continue
@@ -121,6 +195,8 @@ def _identifier_after(s: str, pos: int, *, weak: bool) -> tuple[int, int, str] |
             return None
         if len(body) < 3 or body in lx.EMAIL_STOP_LOCALS:
             return None
+        if strict and body in lx.SAME_AS_HERE:
+            return None  # "same username as here"
         a = pos + tok.start() + raw.find(word)
         return a, a + len(word), ident
     return None

@@ -17,6 +17,8 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
     out: list[Finding] = []
     if any(label_of(u) == "meeting_link" for u in urls):
         return out  # the link itself is the finding
+    if not lx.MEETING_TOOL_GATE.may_match(s, views.words):
+        return out
     for m in lx.MEETING_TOOL_RE.finditer(s):
         tool = m.group("tool")
         start, end = views.norm.span(m.start(), m.end())
@@ -71,7 +73,7 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
         out.append(pay)
     # Channels whose identifier the message already gives are reported by that label only.
     open_channels = []
-    if lx.MOVE_CUE_RE.search(s) is not None:
+    if lx.MOVE_CUE_GATE.may_match(s, views.words) and lx.MOVE_CUE_RE.search(s) is not None:
         open_channels = [
             (c, p) for c, p in lx.CHANNEL_CATEGORIES if not _covered(c, present) and p.search(s)
         ]
@@ -91,6 +93,10 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             project = lx.PRODUCT_RE if category == "app" else lx.COMM_PROJECT_NEG_RE
             if category != "elsewhere" and project.search(near):
                 continue
+            if category == "messenger" and (
+                lx.PRODUCT_RE.search(sent) or lx.ABOUT_OR_BUILD_RE.search(sent)
+            ):
+                continue  # talk about a messaging app (being built), not a move to one
             a, b = min(cue.start(), ch.start()), max(cue.end(), ch.end())
             start, end = views.norm.span(a, b)
             value = f"comm:{category}"
@@ -107,7 +113,7 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             break
         if out and out[-1].value.startswith("comm:"):
             break
-    if "file_share" not in present:
+    if "file_share" not in present and lx.FILE_SERVICE_GATE.may_match(s, views.words):
         for fs in lx.FILE_SERVICE_RE.finditer(s):
             window = s[max(0, fs.start() - 60) : fs.end() + 60]
             verb = lx.FILE_VERB_RE.search(window)
@@ -144,12 +150,14 @@ def _covered(category: str, present: set[str]) -> bool:
 
 def _payment_request(views: Views) -> Finding | None:
     s = views.norm.s
-    direct = lx.DIRECT_PAY_RE.search(s)
+    words = views.words
+    direct = lx.DIRECT_PAY_RE.search(s) if lx.DIRECT_PAY_GATE.may_match(s, words) else None
     if direct is not None and not _negated(s, direct.start(), direct.end()):
         return _op_finding(
             views, direct.start(), direct.end(), "pay:direct", Confidence.OFF_PLATFORM_PAY
         )
-    for method in lx.PAY_METHOD_RE.finditer(s):
+    methods = lx.PAY_METHOD_RE.finditer(s) if lx.PAY_METHOD_GATE.may_match(s, words) else ()
+    for method in methods:
         lo, hi = max(0, method.start() - 70), min(len(s), method.end() + 70)
         window = s[lo:hi]
         if _negated(s, method.start(), method.end()):
@@ -161,7 +169,9 @@ def _payment_request(views: Views) -> Finding | None:
         outside = lx.OUTSIDE_RE.search(window)
         verb = lx.PAY_VERB_RE.search(window)
         if mine is None and outside is None:
-            if verb is None or lx.PAY_PROJECT_NEG_RE.search(window):
+            # The method's own name is no product word ("cash app" is not "the app").
+            rest = s[lo : method.start()] + " " + s[method.end() : hi]
+            if verb is None or lx.PAY_PROJECT_NEG_RE.search(rest):
                 continue
         value = "pay:" + re.sub(r"\W+", "", method.group())
         return _op_finding(views, method.start(), method.end(), value, Confidence.OFF_PLATFORM_PAY)
@@ -173,9 +183,15 @@ def _pay_outside(views: Views) -> Finding | None:
     ("pay me outside the site", "págame por fuera", "platform disinda oderseniz") or with
     saving the fee ("to save the commission", "oszczędzimy na prowizji", "نوفر العمولة")."""
     s = views.norm.s
-    if lx.OUTSIDE_RE.search(s) is None and (
-        lx.FEE_RE.search(s) is None or lx.SAVE_RE.search(s) is None
-    ):
+    words = views.words
+    has_outside = lx.OUTSIDE_GATE.may_match(s, words) and lx.OUTSIDE_RE.search(s) is not None
+    has_fee = (
+        lx.FEE_GATE.may_match(s, words)
+        and ("%" in s or lx.SAVE_GATE.may_match(s, words))
+        and lx.FEE_RE.search(s) is not None
+        and lx.SAVE_RE.search(s) is not None
+    )
+    if not has_outside and not has_fee:
         return None
     checked = -1
     for anchor in lx.PAY_ANY_RE.finditer(s):

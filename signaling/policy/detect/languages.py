@@ -73,6 +73,12 @@ class Language:
     pay_verbs: tuple[str, ...] = ()  # "pay", "pagar", "zahlen"
     pay_methods: tuple[str, ...] = ()  # local payment means ("bonifico", "przelew")
     outside_phrases: tuple[str, ...] = ()  # "outside the platform", "directly"
+    # a place off the platform with no app named ("somewhere else", "em outro lugar"): paired
+    # with a moving verb it is a contact move
+    elsewhere_phrases: tuple[str, ...] = ()
+    # a messaging app named by kind, not by name ("a messaging app", "komunikator",
+    # "мессенджер"): a contact move when paired with a moving verb, unless it is product talk
+    messenger_phrases: tuple[str, ...] = ()
     fee_phrases: tuple[str, ...] = ()  # "fee", "commission", "the platform's cut"
     save_phrases: tuple[str, ...] = ()  # "save", "skip", "avoid", "discount", "% off"
     product_phrases: tuple[str, ...] = ()  # "field", "form": talk about a product being built
@@ -98,6 +104,23 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "en",
         "English",
+        messenger_phrases=(
+            "private messages?",
+            "pm me",
+            "in private",
+        ),
+        keep_here_phrases=(
+            "(?:text|message|ping|write|call|reach) me here",
+            "here in (?:the|this) (?:chat|thread)",
+        ),
+        elsewhere_phrases=(
+            "(?:take|taking) (?:this|it) offline",
+            "(?:talk|chat|continue) offline(?! mode)",
+            "on the (?:green|blue|purple|violet) one",
+            "some ?where else",
+            "another place",
+            "a different (?:app|platform|chat)",
+        ),
         digits=_m(
             zero="0",
             oh="0",
@@ -158,6 +181,9 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         assembly_at_words=("commercial at",),
         app_logos=(
+            "zuckerberg",
+            "zuck",
+            "durov",
             "camera icon",
             "camera",
             "ghost",
@@ -207,7 +233,7 @@ LANGUAGES: tuple[Language, ...] = (
             "branch",
             "mascot",
         ),
-        pay_methods=("bank", "wise", "gcash"),
+        pay_methods=("bitcoins", "cash in hand", "in cash", "bank", "wise", "gcash"),
         outside_phrases=(
             "not on this site",
             "outside of here",
@@ -256,6 +282,17 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "es",
         "Spanish",
+        messenger_phrases=(
+            "(?:por|al|en) privado",
+            "(?:en|por) (?:el|la) (?:verde|azul|morad[oa])",
+            "app de mensajer[ií]a",
+            "aplicaci[oó]n de mensajer[ií]a",
+            "mensajer[ií]a privada",
+        ),
+        elsewhere_phrases=(
+            "en otro (?:sitio|lugar|lado)",
+            "en otra (?:parte|app|aplicaci[oó]n|plataforma)",
+        ),
         digits=_m(
             cero="0",
             uno="1",
@@ -319,6 +356,7 @@ LANGUAGES: tuple[Language, ...] = (
             "terminación",
         ),
         app_logos=(
+            "zuckerberg",
             "pajarito",
             "p[aá]jaro",
             "avioncito",
@@ -344,6 +382,8 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("usuario", "nombre de usuario", "nick"),
         handle_connectors=("mi", "es", "en", "como", "soy", "pero"),
         move_phrases=(
+            "hablemos",
+            "escr[ií]beme",
             "(?:seguir|seguimos|continuar|continuamos) (?:la )?(?:charla|conversaci[oó]n|chat)",
             "hablamos por otro lado",
             "(?:hablar|hablamos|seguir|escribir|mejor) (?:por|en)",
@@ -376,13 +416,23 @@ LANGUAGES: tuple[Language, ...] = (
             "nos vemos",
         ),
         pay_verbs=(
+            "acept\\w*",
             "pag(?:a|ar|as|o|ue|ues|amos|ame|arte|arme|ale)",
             "p[aá]game",
             "transfi[eé]reme",
             "deposita\\w*",
         ),
         product_phrases=("campo", "formulario", "pasarela", "bot[oó]n", "p[aá]gina"),
-        pay_methods=("transferencia", "dep[oó]sito", "bizum", "nequi", "daviplata", "mercado pago"),
+        pay_methods=(
+            "cripto\\w*",
+            "efectivo",
+            "transferencia",
+            "dep[oó]sito",
+            "bizum",
+            "nequi",
+            "daviplata",
+            "mercado pago",
+        ),
         outside_phrases=(
             "por otro lado",
             "fuera de aqu[ií]",
@@ -394,7 +444,13 @@ LANGUAGES: tuple[Language, ...] = (
         fee_phrases=("comisi[oó]n",),
         save_phrases=("descuento", "ahorr\\w*", "sin", "evitar"),
         negations=("nunca", "jam[aá]s"),
-        keep_here_phrases=("solo por aqu[ií]", "por la plataforma", "aqu[ií] mismo"),
+        keep_here_phrases=(
+            "escr[ií]beme aqu[ií]",
+            "aqu[ií] en el chat",
+            "solo por aqu[ií]",
+            "por la plataforma",
+            "aqu[ií] mismo",
+        ),
         phone_cues=("n[uú]mero", "tel[eé]fono", "celular", "m[oó]vil", "ll[aá]m\\w*"),
         not_phone_cues=("seguimiento", "env[ií]o", "cif", "nif", "iban", "factura"),
         email_cues=("correo", "escr[ií]b\\w*"),
@@ -402,6 +458,24 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pt",
         "Portuguese",
+        messenger_phrases=(
+            "pv",
+            "(?:no|na|pelo|pela) (?:verdinho|verde|azulzinho|roxinho)",
+            "app de mensage(?:m|ns)",
+            "aplicativo de mensage(?:m|ns)",
+            "mensageiro",
+        ),
+        phone_nouns=(
+            "zap",
+            "celular",
+        ),
+        elsewhere_phrases=(
+            "em outro lugar",
+            "noutro lugar",
+            "em outra (?:plataforma|rede)",
+            "em outro (?:app|aplicativo|canal)",
+            "fora daqui",
+        ),
         digits=_m(
             zero="0",
             um="1",
@@ -461,6 +535,9 @@ LANGUAGES: tuple[Language, ...] = (
             "terminação",
         ),
         app_logos=(
+            "zuckerberg",
+            "fotos",
+            "c[aâ]mera",
             "passarinho",
             "p[aá]ssaro",
             "avi[aã]ozinho",
@@ -487,6 +564,11 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("usuário", "nome de usuário", "nick"),
         handle_connectors=("meu", "é", "no", "na", "mas", "como"),
         move_phrases=(
+            "vamos continuar",
+            "continuar (?:essa|esta|a) conversa",
+            "vamos pro",
+            "passa (?:o )?teu",
+            "me passa (?:o )?teu",
             "fala comigo",
             "(?:me chama|me chame) (?:no|na|pelo|pela)",
             "(?:falar|falamos|conversar|conversamos|continuar|seguir) (?:pelo|pela|no|na|por)",
@@ -506,7 +588,13 @@ LANGUAGES: tuple[Language, ...] = (
             "me chame",
         ),
         meeting_cues=("chamada", "videochamada", "conversar", "falar", "reuni[aã]o", "agendar"),
-        pay_verbs=("pag(?:a|ar|o|ue|amento|ou|ando)", "me paga", "transfer\\w*", "deposit\\w*"),
+        pay_verbs=(
+            "aceit\\w*",
+            "pag(?:a|ar|o|ue|amento|ou|ando)",
+            "me paga",
+            "transfer\\w*",
+            "deposit\\w*",
+        ),
         product_phrases=(
             "campo",
             "formul[aá]rio",
@@ -515,7 +603,7 @@ LANGUAGES: tuple[Language, ...] = (
             "bot[aã]o",
             "p[aá]gina",
         ),
-        pay_methods=("pix", "chave pix", "boleto", "transfer[eê]ncia"),
+        pay_methods=("cripto\\w*", "em dinheiro", "pix", "chave pix", "boleto", "transfer[eê]ncia"),
         outside_phrases=(
             "fora daqui",
             "por fora",
@@ -527,7 +615,13 @@ LANGUAGES: tuple[Language, ...] = (
         fee_phrases=("taxa", "comiss[aã]o"),
         save_phrases=("desconto", "econom\\w*", "sem", "evitar"),
         negations=("nunca", "n[aã]o"),
-        keep_here_phrases=("aqui mesmo", "s[oó] por aqui", "pela plataforma"),
+        keep_here_phrases=(
+            "me (?:chama|manda mensagem) aqui",
+            "aqui no chat",
+            "aqui mesmo",
+            "s[oó] por aqui",
+            "pela plataforma",
+        ),
         phone_cues=("n[uú]mero", "telefone", "celular", "liga", "ligue", "zap", "whats", "fone"),
         not_phone_cues=("rastreio", "rastreamento", "cnpj", "cpf", "nota fiscal", "m[aá]scara"),
         email_cues=("escrev\\w*",),
@@ -535,6 +629,23 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "fr",
         "French",
+        messenger_phrases=(
+            "en mp",
+            "par mp",
+            "sur l[ea] (?:vert|verte|bleu|bleue|violet)",
+            "appli de messagerie",
+            "application de messagerie",
+            "messagerie priv[ée]e",
+            "messagerie chiffr[ée]e",
+        ),
+        phone_nouns=(
+            "texto",
+            "sms",
+        ),
+        elsewhere_phrases=(
+            "autre part",
+            "sur une autre (?:appli|application|plateforme)",
+        ),
         digits=_m(
             zéro="0",
             un="1",
@@ -609,6 +720,11 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("pseudo", "identifiant", "nom d'utilisateur", "utilisateur"),
         handle_connectors=("mon", "ma", "est", "c'est", "sur", "mais", "comme"),
         move_phrases=(
+            "on passe sur",
+            "passons sur",
+            "envoie-moi",
+            "envoie moi",
+            "envoyez-moi",
             "(?:parler|discuter|continuer|[ée]crire) (?:sur|par|via)",
             "continuons",
             "on continue",
@@ -635,13 +751,14 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("appel", "visio", "parler", "discuter", "rendez-vous", "cr[ée]neau"),
         pay_verbs=(
+            "accept\\w*",
             "pai(?:e|es|ent|era\\w*|ement)",
             "pay(?:er|e|es|ez|ons|é)",
             "r[ée]gl(?:er|ons|ez|e)",
             "vire(?:r|z|ment)",
         ),
         product_phrases=("champ", "formulaire", "bouton", "page"),
-        pay_methods=("virement", "lydia", "paylib"),
+        pay_methods=("crypto\\w*", "en liquide", "en espèces", "virement", "lydia", "paylib"),
         outside_phrases=(
             "ailleurs qu'ici",
             "en dehors d'ici",
@@ -669,6 +786,21 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "de",
         "German",
+        messenger_phrases=(
+            "lieber privat",
+            "privat weiter\\w*",
+            "privatnachricht\\w*",
+            "per pn",
+            "(?:im|in der|in dem|auf dem) (?:grünen|blauen|lila)",
+            "messenger",
+            "messenger-app",
+            "chat-app",
+        ),
+        elsewhere_phrases=(
+            "woanders",
+            "anderswo",
+            "auf einer anderen (?:plattform|app)",
+        ),
         digits=_m(
             null="0",
             eins="1",
@@ -719,6 +851,8 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("benutzername", "nutzername", "username", "nick"),
         handle_connectors=("mein", "meine", "ist", "bei", "auf", "aber", "als", "unter"),
         move_phrases=(
+            "weiterschreiben",
+            "lass uns (?:über|auf|per)",
             "(?:schreiben|reden|weiter) (?:auf|über|per|bei)",
             "lass uns (?:auf|bei|in|über|per|\\w+ )?",
             "schreib(?:en sie)? mir",
@@ -732,9 +866,16 @@ LANGUAGES: tuple[Language, ...] = (
             "weiter(?:machen|reden)",
         ),
         meeting_cues=("telefonier\\w*", "anruf", "videocall", "gespr[äa]ch", "termin", "treffen"),
-        pay_verbs=("zahl\\w*", "bezahl\\w*", "abrechn\\w*", "überweis\\w*"),
+        pay_verbs=(
+            "akzeptier\\w*",
+            "nehme",
+            "zahl\\w*",
+            "bezahl\\w*",
+            "abrechn\\w*",
+            "überweis\\w*",
+        ),
         product_phrases=("feld", "felder", "formular\\w*", "button", "knopf", "seite"),
-        pay_methods=("überweisung", "sofortüberweisung"),
+        pay_methods=("krypto\\w*", "bar auf die hand", "überweisung", "sofortüberweisung"),
         outside_phrases=(
             "außerhalb(?! de[rsnm] (?!plattform))",
             "ausserhalb(?! de[rsnm] (?!plattform))",
@@ -767,6 +908,19 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "it",
         "Italian",
+        messenger_phrases=(
+            "in privato",
+            "su quell[oa] (?:verde|blu|viola)",
+            "sul verde",
+            "app di messaggistica",
+            "applicazione di messaggistica",
+        ),
+        elsewhere_phrases=(
+            "da un'altra parte",
+            "altrove",
+            "su un'altra (?:app|piattaforma)",
+            "fuori di qui",
+        ),
         digits=_m(
             zero="0",
             uno="1",
@@ -814,6 +968,10 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("nome utente", "utente", "username", "nick"),
         handle_connectors=("il", "mio", "è", "su", "ma", "come", "sono"),
         move_phrases=(
+            "scrivimi",
+            "continuiamo",
+            "spostiamoci",
+            "proseguiamo",
             "possiamo (?:continuare|parlare|sentirci|scriverci)",
             "continuiamo",
             "(?:parlare|scrivere|continuare|sentirci) (?:su|via|per)",
@@ -829,9 +987,9 @@ LANGUAGES: tuple[Language, ...] = (
             "il mio (?:numero|whatsapp|telegram)",
         ),
         meeting_cues=("chiamata", "videochiamata", "call", "riunione", "sentiamo"),
-        pay_verbs=("pag(?:a|are|ami|hi|herò|o|amento)", "bonific\\w*"),
+        pay_verbs=("accett\\w*", "pag(?:a|are|ami|hi|herò|o|amento)", "bonific\\w*"),
         product_phrases=("campo", "modulo", "pagina", "pulsante", "bottone"),
-        pay_methods=("bonifico", "satispay", "postepay"),
+        pay_methods=("cripto\\w*", "contanti", "bonifico", "satispay", "postepay"),
         outside_phrases=(
             "altrove",
             "fuori da qui",
@@ -860,7 +1018,30 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pl",
         "Polish",
+        messenger_phrases=(
+            "na priv\\w*",
+            "na prywatn\\w*",
+            "na (?:tym )?(?:zielonym|niebieskim|fioletowym)",
+            "komunikator\\w*",
+            "aplikacj\\w* do czatu",
+        ),
+        elsewhere_phrases=(
+            "gdzie indziej",
+            "w innym miejscu",
+            "na innej (?:platformie|aplikacji)",
+            "poza tym czatem",
+        ),
         digits=_m(
+            jedynki="1",
+            dwójki="2",
+            trójki="3",
+            czwórki="4",
+            piątki="5",
+            szóstki="6",
+            siódemki="7",
+            ósemki="8",
+            dziewiątki="9",
+            zera="0",
             zero="0",
             jeden="1",
             jedynka="1",
@@ -892,7 +1073,7 @@ LANGUAGES: tuple[Language, ...] = (
         weak_dot_words=("kropka",),
         slash_words=("ukośnik",),
         underscore_words=("podkreślnik",),
-        at_symbol_names=("małpa", "małpka"),
+        at_symbol_names=("małpa", "małpka", "małpą", "małpy", "małpę", "małpką", "małpkę"),
         name_labels=(
             "imię",
             "nazwisko",
@@ -922,6 +1103,12 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("nick", "nazwa użytkownika", "login"),
         handle_connectors=("mój", "to", "na", "ale", "jako", "jest"),
         move_phrases=(
+            "dokończmy",
+            "napisz do mnie",
+            "przenieśmy",
+            "przenieść",
+            "kontynuujmy",
+            "porozmawiajmy",
             "możemy (?:pogadać|porozmawiać|przejść|kontynuować|pisać)",
             "pogadajmy",
             "daj mi (?:sw[oó]j|tw[oó]j)",
@@ -939,7 +1126,7 @@ LANGUAGES: tuple[Language, ...] = (
         meeting_cues=("rozmow\\w*", "spotkani\\w*", "call\\w*", "wideo\\w*"),
         pay_verbs=("zapła\\w*", "płać", "płac\\w*", "przelej\\w*", "wpłac\\w*", "rozliczmy"),
         product_phrases=("pol[ae]", "formularz\\w*", "przycisk\\w*", "stron\\w*"),
-        pay_methods=("przelew\\w*", "blik\\w*", "revolut\\w*"),
+        pay_methods=("krypto\\w*", "gotówk\\w*", "przelew\\w*", "blik\\w*", "revolut\\w*"),
         outside_phrases=(
             "gdzieś indziej",
             "poza serwis\\w*",
@@ -970,6 +1157,19 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ru",
         "Russian",
+        messenger_phrases=(
+            "в (?:зел[её]ном|синем|фиолетовом)",
+            "мессенджер\\w*",
+        ),
+        phone_nouns=(
+            "смс",
+            "sms",
+        ),
+        elsewhere_phrases=(
+            "где-нибудь (?:ещё|еще)",
+            "где-то (?:ещё|еще)",
+            "в другом (?:приложении|мессенджере)",
+        ),
         digits=_m(
             ноль="0",
             нуль="0",
@@ -1037,7 +1237,16 @@ LANGUAGES: tuple[Language, ...] = (
         weak_dot_words=("точка", "дот"),
         slash_words=("слэш", "слеш"),
         underscore_words=("подчеркивание", "нижнее подчеркивание"),
-        at_symbol_names=("собака", "собачка"),
+        at_symbol_names=(
+            "собака",
+            "собачка",
+            "собакой",
+            "собачкой",
+            "собаку",
+            "собачку",
+            "собаки",
+            "собачки",
+        ),
         mail_providers=MappingProxyType(
             {"гмейл": "gmail", "джимейл": "gmail", "гмайл": "gmail", "яндекс": "yandex"}
         ),
@@ -1049,6 +1258,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         domain_words=("домен",),
         app_logos=(
+            "цукерберг\\w*",
+            "дуров\\w*",
             "призрак\\w*",
             "привидени\\w*",
             "птичк\\w*",
@@ -1066,6 +1277,10 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("ник", "логин", "юзернейм", "имя пользователя"),
         handle_connectors=("мой", "меня", "в", "на", "а", "это", "как"),
         move_phrases=(
+            "давай перейд\\w*",
+            "перейд[её]м",
+            "напиши мне",
+            "пиши мне",
             "(?:писать|переписываться) (?:в|на|через)",
             "давай\\w*",
             "продолжим",
@@ -1096,7 +1311,16 @@ LANGUAGES: tuple[Language, ...] = (
             "рассчита\\w*",
         ),
         product_phrases=("пол[еяю]", "форм[аеуы]", "кнопк\\w*", "страниц\\w*"),
-        pay_methods=("на карту", "карт\\w*", "перевод\\w*", "сбп", "qiwi", "юмани"),
+        pay_methods=(
+            "крипт\\w*",
+            "наличн\\w*",
+            "на карту",
+            "карт\\w*",
+            "перевод\\w*",
+            "сбп",
+            "qiwi",
+            "юмани",
+        ),
         outside_phrases=(
             "не здесь",
             "не тут",
@@ -1128,6 +1352,22 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi",
         "Hindi (Latin script)",
+        messenger_phrases=(
+            "personal (?:pe|par)",
+            "private (?:mein|me)",
+            "(?:hare|neele) wale (?:pe|par|mein)",
+            "messaging app",
+            "chat app",
+        ),
+        pay_methods=(
+            "crypto",
+            "cash",
+        ),
+        elsewhere_phrases=(
+            "kahin aur",
+            "dusri jagah",
+            "kisi aur app",
+        ),
         digits=_m(
             shunya="0",
             shoonya="0",
@@ -1164,6 +1404,8 @@ LANGUAGES: tuple[Language, ...] = (
         app_words=("app", "wale app"),
         app_colours=("hare", "hara", "neele", "neela", "green", "blue"),
         move_phrases=(
+            "sms kar\\w*",
+            "baat kar\\w*",
             "apna (?:number|no|whatsapp|email|contact) (?:do|dena|de do|bhejo|batao)",
             "baat kar\\w*",
             "add kar\\w*",
@@ -1208,6 +1450,23 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi-deva",
         "Hindi (Devanagari)",
+        messenger_phrases=(
+            "पर्सनल (?:पर|में)",
+            "प्राइवेट (?:पर|में)",
+            "(?:हरे|नीले) वाले (?:पर|में)",
+            "मैसेजिंग ऐप",
+            "चैट ऐप",
+        ),
+        pay_methods=(
+            "खाते",
+            "क्रिप्टो",
+            "कैश",
+        ),
+        elsewhere_phrases=(
+            "कहीं और",
+            "दूसरी जगह",
+            "किसी और ऐप",
+        ),
         digits=_m(
             शून्य="0",
             एक="1",
@@ -1244,6 +1503,10 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("यूज़रनेम", "यूजरनेम", "आईडी"),
         handle_connectors=("पर", "मेरा", "मेरी", "है"),
         move_phrases=(
+            "बात",
+            "SMS कर",
+            "एसएमएस कर",
+            "मैसेज कर",
             "अपना नंबर",
             "बात कर\\w*",
             "मैसेज कर\\w*",
@@ -1253,9 +1516,10 @@ LANGUAGES: tuple[Language, ...] = (
             "ऐड कर\\w*",
         ),
         meeting_cues=("कॉल", "मीटिंग", "बात"),
-        pay_verbs=("पेमेंट", "भुगतान", "पैसे", "भेज\\w*"),
+        pay_verbs=("ट्रांसफर", "पेमेंट कर", "पेमेंट", "भुगतान", "पैसे", "भेज\\w*"),
         product_phrases=("फ़ील्ड", "फील्ड", "फॉर्म", "बटन", "पेज"),
         outside_phrases=(
+            "सीधे",
             "बात बाहर",
             "बाहर बात",
             "प्लेटफॉर्म के बाहर",
@@ -1264,7 +1528,7 @@ LANGUAGES: tuple[Language, ...] = (
             "डायरेक्ट",
         ),
         fee_phrases=("कमीशन", "फीस"),
-        save_phrases=("छूट", "बच\\w*"),
+        save_phrases=("नहीं लगेगी", "नहीं लगेगा", "छूट", "बच\\w*"),
         negations=("नहीं", "मत"),
         keep_here_phrases=("प्लेटफॉर्म से ही", "यहीं"),
         phone_cues=("नंबर", "नम्बर", "फोन", "फ़ोन", "व्हाट्सएप", "कॉल"),
@@ -1274,6 +1538,25 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ar",
         "Arabic",
+        messenger_phrases=(
+            "الخاص",
+            "ع الخاص",
+            "(?:على|ع|في) (?:الأخضر|الاخضر|الأزرق|الازرق|البنفسجي)",
+            "تطبيق مراسلة",
+            "تطبيق دردشة",
+            "تطبيق محادثة",
+            "برنامج دردشة",
+        ),
+        elsewhere_phrases=(
+            "مكان آخر",
+            "مكان اخر",
+            "مكان ثاني",
+            "مكان تاني",
+            "برا المنصة",
+            "برة المنصة",
+            "تطبيق آخر",
+            "تطبيق اخر",
+        ),
         digits=_m(
             صفر="0",
             واحد="1",
@@ -1321,6 +1604,9 @@ LANGUAGES: tuple[Language, ...] = (
         tld_words=MappingProxyType({"كوم": "com"}),
         name_labels=("الاسم",),
         app_logos=(
+            "زوكربيرج",
+            "زوكربيرغ",
+            "زوكربرج",
             "الطيارة",
             "طيارة",
             "الطائرة",
@@ -1334,12 +1620,27 @@ LANGUAGES: tuple[Language, ...] = (
             "اللي فيه",
             "اللي عليه",
         ),
-        phone_nouns=("رقم\\w*",),
-        app_words=("التطبيق", "تطبيق", "البرنامج"),
+        phone_nouns=(
+            "رسالة نصية",
+            "رسالة sms",
+            "مسج",
+            "رقم\\w*",
+        ),
+        app_words=("برنامج", "البرنامج", "التطبيق", "تطبيق", "البرنامج"),
         app_colours=("الأخضر", "الاخضر", "الأزرق", "الازرق"),
         username_words=("اسم المستخدم", "المستخدم", "يوزر", "اليوزر", "معرف"),
         handle_connectors=("على", "بس", "هو", "عندي", "ما", "لكن"),
         move_phrases=(
+            "نتكلم",
+            "نتواصل",
+            "كلمني",
+            "نكمل",
+            "نكمل الكلام",
+            "نكمل الحديث",
+            "ارسل لي",
+            "أرسل لي",
+            "ابعتلي",
+            "ابعت لي",
             "اعطني رقمك",
             "عطني رقمك",
             "ونكمل",
@@ -1356,10 +1657,40 @@ LANGUAGES: tuple[Language, ...] = (
             "ارسل لي",
         ),
         meeting_cues=("مكالمة", "اجتماع", "نتكلم", "مكالمه"),
-        pay_verbs=("ادفع\\w*", "دفع", "حولي", "حول لي", "حول المبلغ", "تحويل"),
+        pay_verbs=(
+            "الدفع",
+            "بالدفع",
+            "حول",
+            "حولي",
+            "حوّل",
+            "اقبل",
+            "أقبل",
+            "ادفع\\w*",
+            "دفع",
+            "حولي",
+            "حول لي",
+            "حول المبلغ",
+            "تحويل",
+        ),
         product_phrases=("حقل", "نموذج", "زر", "صفحة"),
-        pay_methods=("تحويل بنكي", "حسابي", "الحساب البنكي", "باي ?بال"),
+        pay_methods=(
+            "العملات الرقمية",
+            "بالعملات الرقمية",
+            "عملات رقمية",
+            "كريبتو",
+            "كاش",
+            "فودافون كاش",
+            "انستاباي",
+            "حسابي البنكي",
+            "تحويل بنكي",
+            "حسابي",
+            "الحساب البنكي",
+            "باي ?بال",
+        ),
         outside_phrases=(
+            "يد بيد",
+            "خارج المنصة",
+            "خارج الموقع",
             "برا المنصة",
             "برا المنصه",
             "بعيد\\w* عن (?:هنا|المنصة)",
@@ -1368,8 +1699,8 @@ LANGUAGES: tuple[Language, ...] = (
             "مباشره",
             "بره المنصة",
         ),
-        fee_phrases=("العمولة", "العموله", "عمولة"),
-        save_phrases=("خصم", "نوفر", "بدون"),
+        fee_phrases=("رسوم", "رسوم الموقع", "رسوم المنصة", "العمولة", "العموله", "عمولة"),
+        save_phrases=("خلصنا من", "نتخلص من", "وبنخصم", "نخصم", "خصم", "نوفر", "بدون"),
         negations=("لا", "ليس", "ما"),
         keep_here_phrases=("عن طريق المنصة", "عبر المنصة", "داخل المنصة"),
         phone_cues=("رقمي", "رقم", "هاتف", "جوال", "واتساب", "اتصل", "راسلني"),
@@ -1388,6 +1719,18 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tr",
         "Turkish",
+        messenger_phrases=(
+            "özelden",
+            "özel mesaj\\w*",
+            "(?:yeşil|mavi|mor) olan\\w*",
+            "mesajlaşma uygulama\\w*",
+            "sohbet uygulama\\w*",
+        ),
+        elsewhere_phrases=(
+            "başka (?:bir )?yerde",
+            "başka (?:bir )?yere",
+            "başka (?:bir )?uygulamada",
+        ),
         digits=_m(
             sıfır="0",
             bir="1",
@@ -1425,6 +1768,11 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("kullanıcı adım", "kullanıcı adı", "kullanıcı", "nick"),
         handle_connectors=("adım", "benim", "de", "da", "ama", "ise"),
         move_phrases=(
+            "yazışalım",
+            "konuşalım",
+            "devam edelim",
+            "sms at",
+            "mesaj at",
             "yaz\\w*",
             "devam edelim",
             "geçelim",
@@ -1437,7 +1785,7 @@ LANGUAGES: tuple[Language, ...] = (
         meeting_cues=("görüş\\w*", "toplantı", "arama", "konuşalım"),
         pay_verbs=("öde\\w*", "gönder\\w*", "havale\\w*", "yatır\\w*"),
         product_phrases=("alan\\w*", "form\\w*", "buton\\w*", "sayfa\\w*"),
-        pay_methods=("havale", "eft", "iban\\w*", "papara"),
+        pay_methods=("kripto\\w*", "nakit", "havale", "eft", "iban\\w*", "papara"),
         outside_phrases=(
             "dışarıda",
             "dışarıdan",
@@ -1468,6 +1816,20 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "id",
         "Indonesian",
+        messenger_phrases=(
+            "japri",
+            "jalur pribadi",
+            "pesan pribadi",
+            "(?:di|lewat|pakai) yang (?:hijau|biru|ungu)",
+            "aplikasi chat",
+            "aplikasi pesan",
+            "aplikasi perpesanan",
+        ),
+        elsewhere_phrases=(
+            "di tempat lain",
+            "ke tempat lain",
+            "di aplikasi lain",
+        ),
         digits=_m(
             nol="0",
             kosong="0",
@@ -1483,6 +1845,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         multipliers={"dobel": 2, "double": 2},
         weak_dot_words=("titik",),
+        weak_at_words=("et",),
+        at_symbol_names=("tanda at", "simbol at", "tanda et"),
         slash_words=("garis miring",),
         underscore_words=("garis bawah",),
         name_labels=("nama",),
@@ -1499,6 +1863,11 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("username", "nama pengguna", "id"),
         handle_connectors=("saya", "di", "aku", "tapi", "ku"),
         move_phrases=(
+            "japri",
+            "lanjut",
+            "ngobrol",
+            "sms aku",
+            "sms saya",
             "chat (?:aku|saya) (?:di|ke|lewat)",
             "minta (?:nomor|email|kontak|wa)\\w*",
             "bahas di luar",
@@ -1514,7 +1883,7 @@ LANGUAGES: tuple[Language, ...] = (
         meeting_cues=("meeting", "rapat", "panggilan", "telepon", "video call", "ketemu"),
         pay_verbs=("bayar\\w*", "transfer\\w*", "kirim\\w*"),
         product_phrases=("kolom", "formulir", "tombol", "halaman"),
-        pay_methods=("rekening", "ovo", "gopay"),
+        pay_methods=("kripto", "tunai", "shopeepay", "rekening", "ovo", "gopay"),
         outside_phrases=("di luar sini", "di luar platform", "luar platform", "langsung"),
         fee_phrases=("potongan", "biaya", "komisi"),
         save_phrases=("diskon", "hemat", "nggak kena", "tanpa", "gak kena"),
@@ -1527,6 +1896,18 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tl",
         "Tagalog",
+        messenger_phrases=(
+            "i-pm",
+            "pm mo",
+            "sa (?:berde|asul|green|blue)(?![\\w-])",
+            "messaging app",
+            "chat app",
+        ),
+        elsewhere_phrases=(
+            "sa ibang lugar",
+            "sa ibang app",
+            "sa labas ng (?:platform|site)",
+        ),
         digits=_m(
             sero="0",
             isa="1",
@@ -1540,8 +1921,10 @@ LANGUAGES: tuple[Language, ...] = (
             siyam="9",
         ),
         weak_dot_words=("tuldok",),
+        at_symbol_names=("at sign", "simbolong at"),
         name_labels=("pangalan",),
         app_logos=(
+            "zuckerberg",
             "papel na eroplano",
             "eroplano",
             "ibon",
@@ -1549,6 +1932,8 @@ LANGUAGES: tuple[Language, ...] = (
             "multo",
         ),
         phone_nouns=(
+            "i-text",
+            "text mo",
             "number mo",
             "numero mo",
         ),
@@ -1557,6 +1942,13 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("username", "user"),
         handle_connectors=("ang", "ko", "ay", "sa", "pero", "ako"),
         move_phrases=(
+            "pm mo",
+            "i-pm mo",
+            "i-chat mo ako",
+            "mag-chat",
+            "ituloy",
+            "mag-usap",
+            "i-text mo",
             "add mo ako",
             "ibigay mo",
             "usap tayo",
@@ -1568,18 +1960,32 @@ LANGUAGES: tuple[Language, ...] = (
             "lipat tayo",
         ),
         meeting_cues=("call", "usap", "tawag", "meeting"),
-        pay_verbs=("magbayad", "magbabayad", "bayad\\w*", "padala\\w*", "send"),
+        pay_verbs=(
+            "bayaran",
+            "i-transfer",
+            "magbayad",
+            "magbabayad",
+            "bayad\\w*",
+            "padala\\w*",
+            "send",
+        ),
         product_phrases=("field", "form"),
-        pay_methods=("gcash", "paymaya", "palawan"),
+        pay_methods=("cash", "maya", "bank account", "gcash", "paymaya", "palawan"),
         outside_phrases=(
+            "pag nagkita tayo",
+            "diretso",
             "sa labas",
             "sa labas ng platform",
             "labas ng platform",
             "direkta",
             "diretso",
         ),
-        fee_phrases=("fee",),
-        save_phrases=("discount", "walang", "bawas"),
+        fee_phrases=(
+            "kaltas\\w*",
+            "bawas\\w*",
+            "fee",
+        ),
+        save_phrases=("hindi na", "tipid", "walang", "discount", "walang", "bawas"),
         negations=("hindi", "huwag"),
         keep_here_phrases=("sa platform", "(?:usap|chat|mag-usap) tayo dito", "dito (?:na )?lang"),
         phone_cues=("number", "numero", "tawag", "viber"),

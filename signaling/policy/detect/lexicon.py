@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from types import MappingProxyType
 
 from signaling.policy.detect.languages import LANGUAGES
@@ -96,8 +98,28 @@ NUMBER_PIECES = frozenset(
     for word in [*DIGIT_WORDS, *TWO_DIGIT_WORDS, *TENS_WORDS, *HUNDREDS_WORDS, *MULTIPLIERS]
     for piece in WORD_PIECE_RE.findall(word)
 )
-# Punctuation and digits as spaces, so str.split() yields the word pieces of a message.
-PUNCT_TO_SPACE = {c: " " for c in range(0x250) if not (chr(c).isalpha() and c not in (0xD7, 0xF7))}
+
+
+class _Spacer(dict[int, str]):
+    """``str.translate`` table: every character that is not a letter or a combining mark
+    (Devanagari vowel signs) becomes a space; filled in as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        keep = ch.isalpha() or unicodedata.category(ch).startswith("M")
+        value = ch if keep else " "
+        self[code] = value
+        return value
+
+
+# Punctuation, symbols and digits as spaces, so str.split() yields the word pieces of a
+# message (the same pieces ``WORD_PIECE_RE`` finds).
+PUNCT_TO_SPACE = _Spacer()
+
+
+def word_pieces(s: str) -> frozenset[str]:
+    """The word pieces of a (normalised) message, computed once per message (``Views.words``)."""
+    return frozenset(s.translate(PUNCT_TO_SPACE).split())
 
 
 @functools.lru_cache(maxsize=1024)
@@ -107,6 +129,20 @@ def number_piece_finder(pieces: frozenset[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w\u0900-\u097f])(?:" + alternation + r")")
 
 
+def first_pieces(items: Iterable[str]) -> frozenset[str]:
+    """The first word piece of every phrase: a pattern that starts with one of the phrases at
+    a word boundary can only match when one of these is a word of the message (a cheap gate
+    checked against ``Views.words`` before scanning a long message)."""
+    out: set[str] = set()
+    for w in _words(items):
+        pieces = WORD_PIECE_RE.findall(w)
+        if pieces:
+            out.add(pieces[0])
+    return frozenset(out)
+
+
+MULTIPLIER_GATE = first_pieces(MULTIPLIERS)
+PLUS_WORD_GATE = first_pieces(_union("plus_words"))
 MULTIPLIER_RE = compile_fast(r"(?<!\w)(?P<rep>" + _alt(MULTIPLIERS) + r")\s+(?P<d>\d)")
 PLUS_WORD_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("plus_words")) + r")\s+(?=\d)")
 
@@ -157,6 +193,10 @@ SPACED_SHORT_RE = compile_fast(r"(?<!\S)[a-z0-9](?: [a-z0-9]){2,4}(?= \. ?[a-z])
 SPACED_PATH_RE = compile_fast(
     r"(?<![\w.\-])(?P<host>(?:[a-z0-9-]+[.\ue001\ue002])+[a-z]{2,24})"
     r"(?P<path>\s*/\s*(?:[\w.\-~%+]+)?(?:\s*[/?=&#]\s*[\w.\-~%+]+)*)"
+)
+SLASH_GATE = first_pieces(_union("slash_words"))
+AT_DOT_GATE = first_pieces(
+    _union("at_words") + _union("weak_at_words") + _union("dot_words") + _union("weak_dot_words")
 )
 # "t dot me slash olena": a spoken slash, only between host/path-like pieces.
 WORD_SLASH_RE = compile_fast(
@@ -239,7 +279,7 @@ URL_TRAILING = ".,;:!?)'\"*"
 
 SKYPE_LIVE_RE = compile_fast(r"(?<![\w])(?:skype:)?live:(?:\.cid\.)?[a-z0-9][a-z0-9._-]{2,40}")
 DISCORD_TAG_RE = compile_fast(r"(?<![\w/#.@-])(?P<name>[a-z0-9_.]{2,32})#(?P<tag>\d{4})(?!\d)")
-CHANNEL_RE = compile_fast(
+CHANNEL_SOURCE = (
     r"(?<![\w@./-])(?P<ch>"
     + _alt(_union("app_names"), escape=False)
     + r"|skype\w{0,3}|telegram\w{0,4}|tg|whats ?app\w{0,4}|wechat|weixin|vx|wx|signal"
@@ -247,6 +287,7 @@ CHANNEL_RE = compile_fast(
     r"|facebook|fb|messenger|tiktok|line|slack|linkedin|kakaotalk|kakao|zalo|threema|телеграм\w*|телег\w*|тг|ватсап\w*"
     r"|вотсап\w*|вайбер\w*|дискорд\w*|инстаграм\w*|инст\w*|скайп\w*|вичат\w*|вк|vk)(?![\w-])"
 )
+CHANNEL_RE = compile_fast(CHANNEL_SOURCE)
 # Channel names that are also ordinary words: they need an "@" or an explicit "id" word.
 WEAK_CHANNELS = frozenset(
     {"x", "ig", "tg", "fb", "line", "signal", "element", "matrix", "threads", "snap", "vx", "wx"}
@@ -371,7 +412,15 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|вне платформы|за пределами|в другом месте|platform (?:ke|se) bahar|kahin aur"
             r"|they filter|filtered here|directly\b|directamente|diretamente|directement|напрямую"
             r"|en prive|en privado|no privado|в личк\w*|privately|personal chat|"
-            + _alt(_union("outside_phrases"), escape=False)
+            + _alt(_union("outside_phrases") + _union("elsewhere_phrases"), escape=False)
+        ),
+    ),
+    (
+        # A messaging app named by its kind ("any messaging app", "мессенджер", "komunikator").
+        "messenger",
+        compile_fast(
+            r"(?<!\w)(?:messaging apps?|messenger apps?|chat apps?|encrypted (?:app|messenger|chat)"
+            r"|secure messenger|" + _alt(_union("messenger_phrases"), escape=False) + r")(?!\w)"
         ),
     ),
     (
@@ -397,13 +446,184 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
-MOVE_CUE_RE = compile_fast(
+_META = frozenset("\\[](){}.*+?^$|")
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A cheap test that a pattern made of these fragments (each matched as whole words) may
+    match a message: the longest whole word of a fragment's literal start is a word of the
+    message, or, for a fragment that starts with a stem ("fantasm\\w*"), the stem is in the
+    message text.
+    ``always`` when a fragment has no literal start to test."""
+
+    words: frozenset[str]
+    stems: tuple[str, ...]
+    always: bool
+
+    def may_match(self, s: str, message_words: frozenset[str]) -> bool:
+        if self.always or not self.words.isdisjoint(message_words):
+            return True
+        return any(stem in s for stem in self.stems)
+
+
+# Zero-width checks at the start of a fragment ("\\b", "(?<!\\w)", "(?<![\\w@./-])").
+_LEADING_ASSERTIONS = re.compile(r"^(?:\\b|\(\?<[!=](?:\[[^\]]*\]|\\.|[^()\[\]])*\))+")
+
+
+def _top_alternatives(source: str) -> list[str] | None:
+    """The alternatives of the group a pattern starts with (after its leading assertions), or
+    of the pattern itself when it is an alternation at its top level; None when unsure."""
+    body = _LEADING_ASSERTIONS.sub("", source)
+    head = re.match(r"\((?:\?:|\?P<\w+>)", body)
+    grouped = head is not None
+    alts: list[str] = []
+    depth = 0
+    start = i = head.end() if head is not None else 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            j = body.index("]", i + 2 if body.startswith("[^", i) else i + 1)
+            i = j + 1
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            if depth == 0:
+                alts.append(body[start:i])
+                # sound only if nothing after the group is another top-level alternative
+                return alts if grouped and "|" not in body[i + 1 :] else None
+            depth -= 1
+        elif c == "|" and depth == 0:
+            alts.append(body[start:i])
+            start = i + 1
+        i += 1
+    # A pattern that is an alternation at its top level ("a b|c d|..."), not a group.
+    return None if grouped else [*alts, body[start:]]
+
+
+def pattern_gate(source: str) -> Gate:
+    """A :class:`Gate` for a whole pattern that starts with an alternation of fragments."""
+    alts = _top_alternatives(source)
+    if alts is None:
+        return Gate(frozenset(), (), True)
+    return fragment_gate(alts)
+
+
+def fragment_gate(fragments: Iterable[str]) -> Gate:
+    words: set[str] = set()
+    stems: set[str] = set()
+    always = False
+    todo = [fold(raw.lower()) for raw in fragments]
+    while todo:
+        f = _LEADING_ASSERTIONS.sub("", todo.pop())
+        f = re.sub(r"^\(\?:[^()]*\)\?", "", f)  # an optional leading group: "(?:l')?"
+        group = re.match(r"\(\?:([^()]*)\)(?![?*{])", f)
+        if group is not None:  # a leading alternation: "(?:on|in) the one" -> "on the one"...
+            todo.extend(alt + f[group.end() :] for alt in group.group(1).split("|"))
+            continue
+        f = re.sub(r"\[([^\]\\])\1*\]", r"\1", f)  # "[aa]" after folding "[aá]"
+        prefix = ""
+        for c in f:
+            if c in _META:
+                break
+            prefix += c
+        rest = f[len(prefix) :]
+        optional = rest[:1] in ("?", "*", "{")
+        if optional:
+            prefix = prefix[:-1]  # the last character is optional: what follows may be glued
+        pieces = WORD_PIECE_RE.findall(prefix)
+        if not pieces:
+            always = True
+            continue
+        # Every piece but the last is a whole word; the last one is when nothing follows it.
+        last_whole = (
+            not optional
+            and prefix.endswith(pieces[-1])
+            and (rest == "" or rest.startswith(("\\s", " ")))
+        )
+        whole = pieces if last_whole else pieces[:-1]
+        best = max(whole, key=len) if whole else ""
+        if len(best) >= 3 or (best and len(pieces[-1]) < 3):
+            words.add(best)  # the longest word is the rarest, the best test
+        elif len(pieces[-1]) >= 2:
+            stems.add(pieces[-1])
+        else:
+            always = True
+    return Gate(frozenset(words), tuple(sorted(stems)), always)
+
+
+# Every app euphemism names a colour or a logo ("the green app", "the one with the bird").
+APP_LOOKS_GATE = fragment_gate(_union("app_colours") + _union("app_logos"))
+
+# Gates in front of patterns scanned over the whole message (see ``Gate``).
+FEE_GATE = fragment_gate(_union("fee_phrases"))
+# (Saving phrases with "%" need the "%", which is tested on its own.)
+SAVE_GATE = fragment_gate(p for p in _union("save_phrases") if "%" not in p)
+_OUTSIDE_PHRASES_GATE = fragment_gate(_union("outside_phrases"))
+# OUTSIDE_RE's own alternatives, as substrings (some have no word boundary).
+OUTSIDE_GATE = Gate(
+    _OUTSIDE_PHRASES_GATE.words,
+    _OUTSIDE_PHRASES_GATE.stems
+    + tuple(
+        "outside off fuera fora dehors hors вне мимо минуя platform direct diret seedha"
+        " напрямую".split()
+    ),
+    _OUTSIDE_PHRASES_GATE.always,
+)
+MEETING_TOOL_GATE = fragment_gate(
+    _union("meeting_tools")
+    + r"""zoom зум\w* гугл\w* тимс\w* вебекс\w* google gmeet g-meet hangouts? ms microsoft
+    teams meet whereby jitsi webex gotomeeting goto bluejeans facetime calendly cal\.com""".split()
+)
+FILE_SERVICE_GATE = fragment_gate(
+    r"""google gdrive g drive dropbox wetransfer we onedrive one box\.com mega icloud yandex
+    яндекс pcloud mediafire sharepoint terabox""".split()
+)
+
+# Talk about a messaging app rather than a move to one ("let's talk about the chat app", "we
+# are building a messenger").
+ABOUT_OR_BUILD_RE = compile_fast(
+    fold(
+        r"(?<!\w)(?:about|regarding|build\w*|built|develop\w*|making|we are|we're|our|sobre|acerca"
+        r"|construi\w*|construy\w*|desarroll\w*|desenvolv\w*|nosso|nuestr\w*|parlons de|a propos"
+        r"|d[ée]velopp\w*|notre|entwickel\w*|bauen|unser\w*|sviluppi\w*|nostr\w*|budujemy|nasz\w*"
+        r"|мы|делаем|разраб\w*|созда\w*|про|о нашем|banate|bana rahe|hamara|bikin|membuat|kami"
+        r"|ginagawa|gumagawa|natin|yapıyoruz|geliştir\w*|نبني|نطور|نحتاج|نعمل"
+        # design talk: a colour names a box, a button or a layout, not an app
+        r"|layout|mockups?|banner|design\w*|tela|bot[aã]o|bot[oó]n|button|butonu?|tombol|t[ií]tulos?"
+        r"|paleta|palette|headlines?|titles?"
+        r"|features?|ozelli[kg]\w*|fitur|tampok|ميزة|функци\w*|funkcj\w*|funzional\w*|funktion\w*"
+        r"|fonctionnalit\w*|funcionalidad\w*|funcionalidade\w*"
+        r"|title|caixa|caja|box|logo|color|colour|couleur|farbe|colore|kolor\w*|цвет\w*|renk\w*"
+        r"|warna|kulay|لون|كبس\w*|زر)(?!\w)"
+    )
+)
+# An app named by colour, logo or function ("the green app"): an identifier next to it is a handle.
+APP_EUPHEMISM_RE = dict(CHANNEL_CATEGORIES)["app"]
+# "Same name as here": words that point back at this platform, never an identifier.
+SAME_AS_HERE = frozenset(
+    fold(w)
+    for w in """here same as aqui daqui mismo misma igual mesmo mesma ici pareil meme hier
+    gleiche gleicher qui stesso tutaj taki sam тот же здесь тут yahan wahi same wala sini sama
+    dito pareho parehas burada aynı aynisi نفس هنا""".split()
+)
+# Username words that name the identifier outright (not "name", "de" from "nome de usuário").
+STRICT_ID_WORDS = frozenset(
+    {"id", "username", "user", "handle", "nick", "nickname", "usuario", "utilisateur", "pseudo"}
+    | {fold(w.lower()) for w in _union("username_words") if " " not in w}
+    | {fold(w.lower()).split()[-1] for w in _union("username_words") if " " in w}
+) - {"name", "adi", "adim", "de"}
+MOVE_CUE_SOURCE = (
     r"\b(?:"
     r"(?:do|take) (?:this|it) (?:over|on|via)\b|let(?:'?s| us) (?:continue|move|talk"
     r"|chat|switch|take|go|connect|speak|discuss|keep|do this)"
     r"|(?:can|could|shall|should) we (?:continue|move|talk|chat|switch|take|connect|speak|discuss)"
     r"|(?:move|take|switch|continue|carry on|shift) (?:the |this |our )?(?:convo|conversation|chat"
-    r"|discussion|talk|this|it)\b|(?:would|i'?d|we'?d) (?:love|like|prefer"
+    r"|discussion|talk|this|it)\b|(?:would|i'd|id|we'd|wed) (?:love|like|prefer"
     r"|rather) to (?:move|continue"
     r"|talk|chat|switch|connect)|keep (?:discussing|talking|chatting)|(?:send|give|share|drop|pass"
     r"|tell|leave) me your|what'?s your|what is your|your (?:\w+ ){0,2}(?:number|email|e-mail"
@@ -416,9 +636,10 @@ MOVE_CUE_RE = compile_fast(
     r"|(?:chat|talk|continue|discuss\w*|speak) (?:there|on|via|over|in)\b|easier (?:on|over|via)"
     r"|better (?:on|over|via)|faster (?:on|over|via)|once we (?:chat|talk|move)"
     r"|reach out (?:on|via)"
-    r"|(?:i'?ll|i will|let me) (?:give|send) you my|text you|send you my"
+    r"|(?:i'll|ill|i will|let me) (?:give|send) you my|text you|send you my"
     r"|" + _alt(_union("move_phrases"), escape=False) + r")(?!\w)"
 )
+MOVE_CUE_RE = compile_fast(MOVE_CUE_SOURCE)
 COMM_PROJECT_NEG_RE = compile_fast(
     r"\bbot\b|\bapi\b|integrat\w*|\bsdk\b|webhook|newsletter|receipt|template|\bfield\b|feature"
     r"|\bform\b|validat\w*|notification|campaign|carousel|\bposts?\b|deliverable|\bicon\b"
@@ -442,7 +663,7 @@ FILE_NEG_RE = compile_fast(
     r"migrat\w*|\bsync|integrat\w*|\bapi\b|backs? up|backup|\bimport|\bexport|connector"
     r"|\bapp\b|feature|integrac\w*|\bfrom (?:google drive|dropbox|onedrive|drive)\b"
 )
-PAY_METHOD_RE = compile_fast(
+PAY_METHOD_SOURCE = (
     r"\b(?:paypal|pay pal|paypal\.me|payoneer|zelle|venmo|cash ?app|pix|upi|paytm|phonepe|gpay"
     r"|google pay|revolut|skrill|western union|moneygram|crypto|bitcoin|btc|usdt|usdc|eth|ethereum"
     r"|binance|tether|bank transfer|wire transfer|bank account|bank details|iban|swift|transferwise"
@@ -453,6 +674,7 @@ PAY_METHOD_RE = compile_fast(
     + _alt(_union("pay_methods"), escape=False)
     + r")(?!\w)"
 )
+PAY_METHOD_RE = compile_fast(PAY_METHOD_SOURCE)
 PAY_VERB_RE = compile_fast(
     r"\b(?:pay|paid|paying|payment|send|sending|deposit|transfer|wire|tip|invoice|accept|fund"
     r"|pagar|pague|paga|pagame|pago|envia|manda|payer|paye|payez|paiement|virement|envoie"
@@ -470,7 +692,7 @@ PAY_PROJECT_NEG_RE = compile_fast(
     + _alt(_union("product_phrases") + _union("app_words"), escape=False)
     + r")(?!\w)"
 )
-DIRECT_PAY_RE = compile_fast(
+DIRECT_PAY_SOURCE = (
     r"work (?:with (?:me|you) )?directly|deal directly|go direct\b|no middleman|without (?:the )?"
     r"(?:platform|middleman|site)|skip (?:the )?(?:platform|contract|fees|escrow"
     r"|commission|middleman)"
@@ -484,6 +706,7 @@ DIRECT_PAY_RE = compile_fast(
     r"|pago directo|pagamento direto|paiement direct|оплат\w* напрямую|напрямую оплат\w*"
     r"|close (?:this|it|the contract) out and (?:work|continue)"
 )
+DIRECT_PAY_RE = compile_fast(DIRECT_PAY_SOURCE)
 OUTSIDE_RE = compile_fast(
     r"outside (?:of )?(?:the |this )?(?:platform|site|app)|off[- ]platform|off (?:the|this)"
     r" (?:platform|site)|fuera de (?:la|esta) plataforma|fora da plataforma|en dehors de la"
@@ -565,6 +788,20 @@ ASSEMBLY_ANCHOR_RE = compile_fast(
     + _alt(_union("domain_words"))
     + r"))(?!\w)"
 )
+# A "@" given as a piece to put between two others: the symbol alone ("'k.schulz' + @ +
+# 'gmx.net'", "com o @ e depois") or named ("the at sign", "с собачкой").
+PIECE_AT_RE = compile_fast(
+    r"@|(?<![\w.@])(?:"
+    + _alt(_union("at_symbol_names") + _union("assembly_at_words") + _union("at_words"))
+    + r")(?![\w@.])"
+)
+PIECE_AT_GATE = first_pieces(
+    _union("at_symbol_names") + _union("assembly_at_words") + _union("at_words")
+)
+# A bare domain given as a piece ("'outlook.com.br'", "onet.pl"): no path after it.
+PIECE_DOMAIN_RE = compile_fast(
+    r"(?<![\w@.\-/])(?:[a-z0-9][a-z0-9-]*[.\ue001\ue002])+[a-z]{2,24}(?![\w@/\-]|\.\w)"
+)
 # A username piece labelled as such: "name: lena", "nombre: rocio.diaz", "my surname kowal".
 NAME_LABEL_RE = compile_fast(
     r"(?<!\w)(?:"
@@ -590,3 +827,9 @@ NOT_PHONE_WORD_RE = compile_fast(
 PRODUCT_RE = compile_fast(
     r"(?<!\w)(?:" + _alt(_union("product_phrases"), escape=False) + r")(?!\w)"
 )
+
+# Gates in front of the patterns every message is scanned with (see ``Gate``).
+MOVE_CUE_GATE = pattern_gate(MOVE_CUE_SOURCE)
+CHANNEL_GATE = pattern_gate(CHANNEL_SOURCE)
+PAY_METHOD_GATE = pattern_gate(PAY_METHOD_SOURCE)
+DIRECT_PAY_GATE = pattern_gate(DIRECT_PAY_SOURCE)

@@ -33,6 +33,7 @@ class Confidence:
     HANDLE_AFTER_APP: Final = 0.85  # "Telegram: @x", "on Signal my username is x"
     HANDLE_BEFORE_APP: Final = 0.8  # "@x on Telegram"
     HANDLE_DM_CUE: Final = 0.75  # "@x, DM me"
+    HANDLE_NEAR_APP: Final = 0.75  # "on the blue bird app, @x"
     PHONE_INTERNATIONAL: Final = 0.95  # "+" and a valid number
     PHONE_VALID: Final = 0.9  # valid for one of the regions tried
     PHONE_POSSIBLE: Final = 0.7  # plausible length with a phone cue, or split in two
@@ -91,6 +92,7 @@ class Views:
     norm: View  # lowercase NFKC, accents stripped (same indices as the normalised text)
     deob: View  # obfuscations rewritten, for emails and links
     digits: View  # digit words turned into digits, for phones
+    words: frozenset[str]  # the word pieces of ``norm`` (one tokenizing pass, shared by rules)
 
 
 class Spans:
@@ -108,6 +110,9 @@ class Spans:
             best = max(best, b)
             ends.append(best)
         self._ends = ends
+
+    def __bool__(self) -> bool:
+        return bool(self._starts)
 
     def covers(self, start: int, end: int) -> bool:
         i = bisect.bisect_right(self._starts, start) - 1

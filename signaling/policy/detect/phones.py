@@ -31,11 +31,11 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
     s = pv.s
     if sum(map(s.count, "0123456789")) < 7:  # every digit is ASCII here (see text.normalize)
         return []
-    runs = _digit_runs(s, pv, taken)
-    if not runs:
-        return []
     cue_text = views.norm.s
     has_cue = lx.PHONE_CUE_RE.search(cue_text) is not None
+    runs = _digit_runs(s, pv, taken, _clusters(s, 0 if has_cue else 7))
+    if not runs:
+        return []
     out: list[Finding] = []
     used: set[int] = set()
     if has_cue:
@@ -77,12 +77,36 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
 
 
 _DIGITS_RE = re.compile(r"\d+")
+# Digits and whatever may join them into one number: a run never crosses a cluster's edge.
+_CLUSTER_RE = re.compile(r"\d(?:[\d \t\-.|/()\u00a0,]*\d)?")
 
 
-def _digit_runs(s: str, pv: View, taken: Spans) -> list[_Run]:
+def _clusters(s: str, min_digits: int) -> list[tuple[int, int]]:
+    """Spans of digit clusters with at least ``min_digits`` digits (one cheap pass, so a long
+    message's many short numbers, prices and dates skip the per-group work)."""
+    if min_digits <= 1:
+        return [(0, len(s))]
+    out: list[tuple[int, int]] = []
+    for m in _CLUSTER_RE.finditer(s):
+        if m.end() - m.start() < min_digits:
+            continue
+        text = m.group()
+        if sum(map(text.count, "0123456789")) >= min_digits:
+            out.append(m.span())
+    return out
+
+
+def _digit_runs(s: str, pv: View, taken: Spans, spans: list[tuple[int, int]]) -> list[_Run]:
+    runs: list[_Run] = []
+    for lo, hi in spans:
+        runs.extend(_cluster_runs(s, pv, taken, lo, hi))
+    return runs
+
+
+def _cluster_runs(s: str, pv: View, taken: Spans, lo: int, hi: int) -> list[_Run]:
     runs: list[_Run] = []
     cur: _Run | None = None
-    for m in _DIGITS_RE.finditer(s):
+    for m in _DIGITS_RE.finditer(s, lo, hi):
         a, b = m.span()
         glued = (
             (a > 0 and (s[a - 1].isalpha() or s[a - 1] in "_#"))
@@ -90,8 +114,10 @@ def _digit_runs(s: str, pv: View, taken: Spans) -> list[_Run]:
             or (a > 1 and s[a - 1] in "-/" and s[a - 2].isalpha())
             or (b + 1 < len(s) and s[b] in "-/" and s[b + 1].isalpha())
         )
-        orig_a = pv.orig_start(a)
-        inside = taken.covers(orig_a, orig_a + 1)
+        inside = False
+        if taken:
+            orig_a = pv.orig_start(a)
+            inside = taken.covers(orig_a, orig_a + 1)
         if glued or inside:
             if cur is not None:
                 runs.append(cur)
@@ -148,9 +174,18 @@ def _negative_context(s: str, pos: int) -> bool:
     return override is None
 
 
+# A letters-and-digits code right before the digits ("1Z 999 AA1 0123 4567 84"): the digits
+# continue a parcel or registry id; times such as "9am" do not count.
+_CODE_BEFORE_RE = re.compile(
+    r"(?<![\w-])(?=[a-z]*\d)(?=\d*[a-z])(?!\d{1,2}(?:am|pm|h)\b)[a-z\d]{2,6}[ ]$"
+)
+
+
 def _validate_run(s: str, run: _Run, has_cue: bool) -> tuple[str | None, float]:
     text = s[run.start : run.end]
     if _negative_context(s, run.start):
+        return None, 0.0
+    if not run.plus and _CODE_BEFORE_RE.search(s, max(0, run.start - 8), run.start):
         return None, 0.0
     if not run.plus and _date_run(text, len(run.digits)):
         return None, 0.0

@@ -22,23 +22,38 @@ from signaling.policy.detect.text import View, normalize, strip_accents
 def build_views(text: str) -> Views:
     base = normalize(text)
     norm = base.with_text(strip_accents(base.s))
-    return Views(text, norm, _deobfuscate(norm), _digit_view(norm))
+    words = lx.word_pieces(norm.s)
+    return Views(text, norm, _deobfuscate(norm, words), _digit_view(norm, words), words)
 
 
-def _deobfuscate(norm: View) -> View:
+def _spaced_run(s: str) -> bool:
+    """Cheap look for six single characters in a row ("d r o p b o x"), before the regex."""
+    run = 0
+    for token in s.split(" "):
+        if len(token) == 1:
+            run += 1
+            if run >= 6:
+                return True
+        else:
+            run = 0
+    return False
+
+
+def _deobfuscate(norm: View, words: frozenset[str]) -> View:
     deob = norm
     s = deob.s
-    if "'" in s or '"' in s:
+    if ("'" in s or '"' in s) and "+" in s:
         deob = deob.sub(lx.QUOTED_JOIN_RE, lambda m: "")
-    if lx.SPACED_RUN_RE.search(deob.s):
+    if _spaced_run(deob.s) and lx.SPACED_RUN_RE.search(deob.s):
         deob = deob.sub(lx.SPACED_RUN_RE, lambda m: m.group().replace(" ", ""))
     if " ." in deob.s and lx.SPACED_SHORT_RE.search(deob.s):
         deob = deob.sub(lx.SPACED_SHORT_RE, lambda m: m.group().replace(" ", ""))
     if any(c in deob.s for c in "[({<") and lx.BRACKET_HINT_RE.search(deob.s):
         deob = deob.sub(lx.BRACKET_AT_RE, lambda m: "@")
         deob = deob.sub(lx.BRACKET_DOT_RE, lambda m: ".")
-    deob = deob.sub(lx.WORD_AT_DOT_RE, _spoken_symbol)
-    if lx.WORD_DOT in deob.s or lx.WEAK_DOT in deob.s:
+    if " @" in deob.s or " ." in deob.s or not lx.AT_DOT_GATE.isdisjoint(words):
+        deob = deob.sub(lx.WORD_AT_DOT_RE, _spoken_symbol)
+    if (lx.WORD_DOT in deob.s or lx.WEAK_DOT in deob.s) and not lx.SLASH_GATE.isdisjoint(words):
         deob = deob.sub(lx.WORD_SLASH_RE, lambda m: "/")
     if "/" in deob.s and (" /" in deob.s or "/ " in deob.s):
         deob = deob.sub(lx.SPACED_PATH_RE, _glue_path)
@@ -75,11 +90,11 @@ def _spoken_symbol(m: re.Match[str]) -> str | None:
     return lx.WEAK_DOT
 
 
-def _digit_view(norm: View) -> View:
+def _digit_view(norm: View, words: frozenset[str]) -> View:
     # Phones need seven digits: skip the rewrite when the digits and number words (at most
     # three digits each) cannot add up to that.
     s = norm.s
-    present = lx.NUMBER_PIECES.intersection(s.translate(lx.PUNCT_TO_SPACE).split())
+    present = lx.NUMBER_PIECES.intersection(words)
     if not present:
         return norm
     finder = lx.number_piece_finder(frozenset(present))
@@ -87,9 +102,9 @@ def _digit_view(norm: View) -> View:
     if not starts or 3 * len(starts) + sum(map(s.count, "0123456789")) < 7:
         return norm
     digits = norm.sub(lx.NUMBER_WORD_RE, _number_word, _number_words_at(s, starts))
-    if lx.MULTIPLIER_RE.search(digits.s):
+    if not lx.MULTIPLIER_GATE.isdisjoint(words) and lx.MULTIPLIER_RE.search(digits.s):
         digits = digits.sub(lx.MULTIPLIER_RE, _multiply)
-    if lx.PLUS_WORD_RE.search(digits.s):
+    if not lx.PLUS_WORD_GATE.isdisjoint(words) and lx.PLUS_WORD_RE.search(digits.s):
         digits = digits.sub(lx.PLUS_WORD_RE, lambda m: "+")
     return digits
 
