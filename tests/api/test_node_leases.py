@@ -113,8 +113,7 @@ def crash(service: CallService) -> None:
     if service._lease_task is not None:
         service._lease_task.cancel()
     for active in service._by_id.values():
-        for task in [*active.tasks, *active.lost_timers.values()]:
-            task.cancel()
+        active.stop_work()
 
 
 async def new_thread(service: CallService, job: str = "job-1") -> str:

@@ -1,27 +1,46 @@
-"""Call service: drives the call state machine from signaling and media events.
+"""Call service: drives the call state machine from call commands, media events and timers.
 
 One active call per thread. Every transition is saved (snapshot + audit event) and broadcast
 as ``call:state``; when a call reaches a final state exactly one ``call`` message is written to
 the thread (the store claims the record atomically, so a retry or a second node writes none).
+Commands (``signaling.calls.commands``) run on the node that holds the call; recording is the
+:class:`~signaling.calls.recording.RecordingController`'s; every timer runs on an injectable
+:class:`~signaling.calls.clock.Clock`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Coroutine
-from dataclasses import asdict, dataclass, field, is_dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import asdict, is_dataclass
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from signaling.auth import Principal
+from signaling.calls.active import ActiveCall
+from signaling.calls.clock import AsyncioClock, Clock, Timer
+from signaling.calls.commands import (
+    Accept,
+    CallCommand,
+    CallRef,
+    Cancel,
+    Candidate,
+    Consent,
+    Decline,
+    HangUp,
+    MediaFlags,
+    Offer,
+    Start,
+    from_wire,
+    to_wire,
+)
+from signaling.calls.recording import RecordingController
 from signaling.domain.calls import Call, CallEvent, CallKind, CallState, EndReason, last_known_time
 from signaling.domain.messages import SYSTEM_AUTHOR, MessageKind, NewMessage
 from signaling.domain.ports import (
-    CallRecording,
     CallRouter,
     CallStore,
     MediaEventLike,
@@ -64,23 +83,6 @@ class Store(ThreadStore, CallStore, Protocol):
     """The store the call service needs: threads and calls."""
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass
-class ActiveCall:
-    call: Call
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    media: MediaSessionPort | None = None
-    tasks: set[asyncio.Task[None]] = field(default_factory=set)
-    lost_timers: dict[str, asyncio.Task[None]] = field(default_factory=dict)
-    restarts: dict[str, deque[float]] = field(default_factory=dict)
-    recorder: CallRecording | None = None
-    segments: list[dict[str, Any]] = field(default_factory=list)
-    media_state: dict[str, dict[str, bool]] = field(default_factory=dict)
-
-
 class CallService:
     """Calls in threads: signaling, timers, media events and the single call record."""
 
@@ -105,7 +107,7 @@ class CallService:
         leases: NodeLeases | None = None,
         lease_seconds: float = 30.0,
         lease_renew_seconds: float = 10.0,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Clock | None = None,
     ) -> None:
         self.store = store
         self.threads = threads
@@ -115,11 +117,7 @@ class CallService:
         self.peer_lost_seconds = peer_lost_seconds
         self.consultation_seconds = consultation_minutes * 60.0
         self.router: CallRouter = router or InMemoryCallRouter(node_id or "local")
-        self.recorder_factory = recorder_factory
-        self.recording_policy = recording_policy
-        self.on_recording_saved = on_recording_saved
         self.annotate_record = annotate_record
-        self.consent_notice_version = consent_notice_version
         self.node_id = self.router.node_id
         self.leases = leases
         self.lease_seconds = lease_seconds
@@ -129,12 +127,29 @@ class CallService:
         # Claims whose release failed (Redis unreachable): (thread id, call id) -> owner.
         self._pending_releases: dict[tuple[str, str], str | None] = {}
         self.swept_total = 0  # orphaned calls this node closed (another node's or a dead self's)
-        self.clock = clock
+        self.clock: Clock = clock or AsyncioClock()
         self._by_id: dict[str, ActiveCall] = {}
         self._by_thread: dict[str, str] = {}
         self._background: set[asyncio.Task[None]] = set()
         self.ended_total = 0
         self.started_total = 0
+        self.recording = RecordingController(
+            policy=recording_policy,
+            recorder_factory=recorder_factory,
+            store=store,
+            threads=threads,
+            notifier=notifier,
+            clock=self.clock,
+            apply=self._apply,
+            save=self._save,
+            background=lambda coro: self._spawn(None, coro),
+            on_saved=on_recording_saved,
+            notice_version=consent_notice_version,
+        )
+
+    @property
+    def recording_policy(self) -> str:
+        return self.recording.policy
 
     # ------------------------------------------------------------------ queries
     def active_state_json(self, thread_id: str) -> dict[str, Any] | None:
@@ -175,6 +190,15 @@ class CallService:
         task.add_done_callback(bucket.discard)
         return task
 
+    def _after(
+        self, active: ActiveCall, delay: float, work: Callable[[], Coroutine[Any, Any, None]]
+    ) -> Timer:
+        """Run ``work()`` as one of the call's tasks ``delay`` seconds from now (on the clock)."""
+        return Timer().arm(self.clock, delay, lambda: self._spawn(active, work()))
+
+    async def _save(self, call: Call, event: CallEvent | None) -> None:
+        await self.store.save_call(call, event=event, node_id=self.node_id)
+
     async def _broadcast(self, call: Call) -> None:
         payload = call.state_json()
         for user in call.parties():
@@ -184,7 +208,7 @@ class CallService:
         """Persist and broadcast a transition; finish the call if it is final."""
         previous = active.call.state
         active.call = call
-        await self.store.save_call(call, event=event, node_id=self.node_id)
+        await self._save(call, event)
         if call.is_final:
             await self._finish(active)
         elif call.state is not previous or event is not None:
@@ -192,7 +216,7 @@ class CallService:
 
     async def _finish(self, active: ActiveCall) -> None:
         if active.recorder is not None:
-            await self._stop_recording(active, final=True)
+            await self.recording.stop(active, final=True)
         call = active.call
         media_summary: dict[str, Any] = {}
         if active.media is not None:
@@ -204,10 +228,7 @@ class CallService:
                 await active.media.close()
             except Exception:
                 logger.exception("media close failed call_id=%s", call.id)
-        current = asyncio.current_task()
-        for task in [*active.tasks, *active.lost_timers.values()]:
-            if task is not current:
-                task.cancel()
+        active.stop_work()
         self._by_id.pop(call.id, None)
         if self._by_thread.get(call.thread_id) == call.id:
             del self._by_thread[call.thread_id]
@@ -233,15 +254,14 @@ class CallService:
         )
 
     # ----------------------------------------------------------------- routing
-    async def handle(self, who: Principal, action: str, args: dict[str, Any]) -> dict[str, Any]:
-        """Run a call action here if this node holds the call, else on the node that does."""
-        if action == "start":
-            call = await self.start(who, str(args["thread_id"]), str(args["kind"]))
-            return {"call": call.state_json()}
-        call_id = str(args["call_id"])
-        if call_id not in self._by_id:
-            owner = await self.router.owner(call_id)
+    async def handle(self, who: Principal, command: CallCommand) -> dict[str, Any]:
+        """Run a command here if this node holds the call, else on the node that does."""
+        if isinstance(command, Start):
+            return await self.run(who, command)
+        if command.call_id not in self._by_id:
+            owner = await self.router.owner(command.call_id)
             if owner is not None and owner != self.node_id:
+                action, args = to_wire(command)
                 reply = await self.router.forward(
                     owner,
                     {
@@ -254,49 +274,40 @@ class CallService:
                     raise RemoteError(reply)
                 reply.pop("ok", None)
                 return reply
-        return await self._handle_local(who, action, args)
+        return await self.run(who, command)
 
-    async def _handle_local(
-        self, who: Principal, action: str, args: dict[str, Any]
-    ) -> dict[str, Any]:
-        call_id = str(args["call_id"])
-        if action in {"accept", "decline", "cancel", "hangup"}:
-            call = await getattr(self, action)(who, call_id)
-            return {"call": call.state_json()}
-        if action == "offer":
-            sdp = await self.offer(
-                who, call_id, str(args["sdp"]), restart=bool(args.get("restart"))
-            )
-            return {"sdp": sdp, "type": "answer"}
-        if action == "candidate":
-            await self.candidate(
-                who,
-                call_id,
-                str(args["candidate"]),
-                args.get("sdp_mid"),
-                args.get("sdp_mline_index"),
-            )
-            return {}
-        if action == "consent":
-            call = await self.consent(who, call_id, bool(args["consent"]))
-            return {"call": call.state_json()}
-        if action == "media":
-            await self.media_flags(
-                who,
-                call_id,
-                bool(args["audio"]),
-                bool(args["video"]),
-                screen=bool(args.get("screen", False)),
-            )
-            return {}
-        raise Unprocessable(f"unknown call action {action!r}", code="invalid")
+    async def run(self, who: Principal, command: CallCommand) -> dict[str, Any]:
+        """Run a command on this node; the reply is the ack's body (without ``ok``)."""
+        match command:
+            case Start(thread_id, kind):
+                return {"call": (await self.start(who, thread_id, kind)).state_json()}
+            case Accept(call_id):
+                return {"call": (await self.accept(who, call_id)).state_json()}
+            case Decline(call_id):
+                return {"call": (await self.decline(who, call_id)).state_json()}
+            case Cancel(call_id):
+                return {"call": (await self.cancel(who, call_id)).state_json()}
+            case HangUp(call_id):
+                return {"call": (await self.hangup(who, call_id)).state_json()}
+            case Offer(call_id, sdp, restart):
+                answer = await self.offer(who, call_id, sdp, restart=restart)
+                return {"sdp": answer, "type": "answer"}
+            case Candidate(call_id, candidate, sdp_mid, sdp_mline_index):
+                await self.candidate(who, call_id, candidate, sdp_mid, sdp_mline_index)
+                return {}
+            case Consent(call_id, agree):
+                return {"call": (await self.consent(who, call_id, agree)).state_json()}
+            case MediaFlags(call_id, audio, video, screen):
+                await self.media_flags(who, call_id, audio, video, screen=screen)
+                return {}
 
     async def handle_remote(self, request: dict[str, Any]) -> dict[str, Any]:
         """Serve a request another node forwarded to this one (the call's owner)."""
         try:
             raw = request["who"]
             who = Principal(str(raw["user_id"]), str(raw["name"]), Role(raw["role"]))
-            result = await self._handle_local(who, str(request["action"]), dict(request["args"]))
+            command: CallRef = from_wire(str(request["action"]), dict(request["args"]))
+            result = await self.run(who, command)
         except InterviewError as exc:
             return {**exc.to_ack(), "status": exc.status}
         except (KeyError, TypeError, ValueError):
@@ -321,27 +332,26 @@ class CallService:
             kind=call_kind,
             initiator_id=who.user_id,
             callee_id=thread.other_party(who.user_id),
-            now=self.clock(),
+            now=self.clock.now(),
             pre_contract=thread.pre_contract,
         )
         active = ActiveCall(call)
         self._by_id[call.id] = active
         self._by_thread[thread_id] = call.id
         self.started_total += 1
-        await self.store.save_call(call, event=event, node_id=self.node_id)
+        await self._save(call, event)
         await self._broadcast(call)
-        _ = self._spawn(active, self._ring_timer(call.id))
+        active.timers.add(self._after(active, self.ring_timeout, lambda: self._ring_timer(call.id)))
         logger.info("call ringing call_id=%s thread_id=%s kind=%s", call.id, thread_id, kind)
         return call
 
     async def _ring_timer(self, call_id: str) -> None:
-        await asyncio.sleep(self.ring_timeout)
         active = self._by_id.get(call_id)
         if active is None:
             return
         async with active.lock:
             if active.call.state is CallState.RINGING:
-                await self._apply(active, *active.call.ring_timeout(self.clock()))
+                await self._apply(active, *active.call.ring_timeout(self.clock.now()))
 
     async def _transition(
         self,
@@ -351,12 +361,12 @@ class CallService:
     ) -> Call:
         active = self._active(who, call_id)
         async with active.lock:
-            call, event = action(active.call, who.user_id, self.clock())
+            call, event = action(active.call, who.user_id, self.clock.now())
             await self._apply(active, call, event)
             if not call.is_final:
                 if active.media is not None:
-                    active.media.set_forwarding(self._may_forward(call))
-                await self._sync_recording(active)
+                    active.media.set_forwarding(self.recording.may_forward(call))
+                await self.recording.sync(active)
             return call
 
     async def accept(self, who: Principal, call_id: str) -> Call:
@@ -396,10 +406,10 @@ class CallService:
             # A second offer from a party already in a connected call is a rejoin (reload,
             # reopened tab, ICE restart): the record counts it as an interruption.
             if active.call.presence_of(who.user_id).joined_at is not None:
-                rejoin, note = active.call.interrupted(who.user_id, self.clock())
+                rejoin, note = active.call.interrupted(who.user_id, self.clock.now())
                 if note is not None:
                     await self._apply(active, rejoin, note)
-            call, event = active.call.joined(who.user_id, self.clock())
+            call, event = active.call.joined(who.user_id, self.clock.now())
             media = self._media(active)
             answer = await media.negotiate(who.user_id, sdp)
             timer = active.lost_timers.pop(who.user_id, None)
@@ -408,111 +418,23 @@ class CallService:
                 logger.info("participant resumed user=%s call_id=%s", who.user_id, call_id)
             if event is not None:
                 await self._apply(active, call, event)
-            await self._sync_recording(active)
+            await self.recording.sync(active)
             return answer
-
-    def _may_forward(self, call: Call) -> bool:
-        """Nothing flows before the callee accepts; under 'required', not before consent."""
-        if call.state not in {CallState.ACCEPTED, CallState.CONNECTED}:
-            return False
-        return self.recording_policy != "required" or call.both_consented
 
     # --------------------------------------------------------------- recording
     async def consent(self, who: Principal, call_id: str, agree: bool) -> Call:
         """A party gives or withdraws consent to recording (a receipt on the audit chain)."""
-        if self.recording_policy == "off":
-            raise Conflict("recording is turned off on this server", code="recording_disabled")
+        self.recording.check_enabled()
         active = self._active(who, call_id)
         async with active.lock:
-            now = self.clock()
-            if agree:
-                call, event = active.call.give_consent(
-                    who.user_id, now, notice_version=self.consent_notice_version
-                )
-            else:
-                call, event = active.call.withdraw_consent(who.user_id, now)
-            if event is not None:
-                await self._apply(active, call, event)
+            await self.recording.consent(active, who.user_id, agree)
             if active.media is not None:
-                active.media.set_forwarding(self._may_forward(active.call))
-            await self._sync_recording(active)
+                active.media.set_forwarding(self.recording.may_forward(active.call))
+            await self.recording.sync(active)
             return active.call
 
-    async def _sync_recording(self, active: ActiveCall) -> None:
-        """Start or stop the recorder so it runs exactly while both parties consent."""
-        call = active.call
-        wanted = (
-            self.recording_policy != "off"
-            and call.both_consented
-            and call.state in {CallState.ACCEPTED, CallState.CONNECTED}
-            and active.media is not None
-        )
-        if wanted and active.recorder is None and self.recorder_factory is not None:
-            assert active.media is not None
-            active.recorder = await self.recorder_factory(call, active.media)
-            if active.recorder is None:
-                return
-            started = self.clock().isoformat()
-            info = {"status": "recording", "started_at": started, "segments": active.segments}
-            updated = call.with_recording(info)
-            await self._apply(
-                active, updated, updated._event("call.recording_started", "system", at=started)
-            )
-        elif not wanted and active.recorder is not None:
-            await self._stop_recording(active, final=call.is_final)
-
-    async def _stop_recording(self, active: ActiveCall, *, final: bool) -> None:
-        recorder, active.recorder = active.recorder, None
-        if recorder is None:
-            return
-        try:
-            result = await recorder.stop()
-        except Exception:
-            logger.exception("recording failed to finalise call_id=%s", active.call.id)
-            result = {"error": "the recording could not be finalised"}
-        stopped = self.clock().isoformat()
-        started = (active.call.recording or {}).get("started_at")
-        active.segments.append({"started_at": started, "stopped_at": stopped, **result})
-        info = {
-            "status": "stopped",
-            "started_at": started,
-            "stopped_at": stopped,
-            "segments": list(active.segments),
-        }
-        call = active.call.with_recording(info)
-        event = call._event(
-            "call.recording_stopped",
-            "system",
-            at=stopped,
-            **{k: result[k] for k in ("sha256", "bytes", "path") if k in result},
-        )
-        if final:
-            active.call = call
-            await self.store.save_call(call, event=event, node_id=self.node_id)
-        else:
-            await self._apply(active, call, event)
-        if self.on_recording_saved is not None and "key" in result:
-            _ = self._spawn(None, self.on_recording_saved(dict(result)))
-        await self.threads.post(
-            NewMessage(
-                call.thread_id,
-                SYSTEM_AUTHOR,
-                MessageKind.RECORDING,
-                {
-                    "call_id": call.id,
-                    "started_at": started,
-                    "stopped_at": stopped,
-                    **{
-                        k: result[k]
-                        for k in ("sha256", "bytes", "duration_seconds", "key")
-                        if k in result
-                    },
-                },
-            )
-        )
-
     def _count_restart(self, active: ActiveCall, user_id: str) -> None:
-        now = time.monotonic()
+        now = self.clock.monotonic()
         window = active.restarts.setdefault(user_id, deque())
         while window and now - window[0] > 60.0:
             window.popleft()
@@ -573,7 +495,7 @@ class CallService:
         async with active.lock:
             if active.call.is_final:
                 return
-            now = self.clock()
+            now = self.clock.now()
             if kind == "media_started":
                 call, event = active.call.media_started(user_id, now)
                 await self._apply(active, call, event)
@@ -581,7 +503,13 @@ class CallService:
                 if back is not None:
                     await self._apply(active, call, back)
                 if call.state is CallState.CONNECTED and event is not None and call.pre_contract:
-                    _ = self._spawn(active, self._consultation_timer(call_id))
+                    active.timers.add(
+                        self._after(
+                            active,
+                            self.consultation_seconds,
+                            lambda: self._consultation_timer(call_id),
+                        )
+                    )
             elif kind in {"disconnected", "failed", "media_stopped"}:
                 active.call = active.call.media_seen(user_id, now)
                 call, gone = active.call.interrupted(user_id, now)
@@ -589,11 +517,13 @@ class CallService:
                     await self._apply(active, call, gone)
                 if user_id not in active.lost_timers:
                     reason = EndReason.FAILED if kind == "failed" else EndReason.PEER_LOST
-                    task = self._spawn(None, self._lost_timer(call_id, user_id, reason))
-                    active.lost_timers[user_id] = task
+                    active.lost_timers[user_id] = self._after(
+                        active,
+                        self.peer_lost_seconds,
+                        lambda: self._lost_timer(call_id, user_id, reason),
+                    )
 
     async def _lost_timer(self, call_id: str, user_id: str, reason: EndReason) -> None:
-        await asyncio.sleep(self.peer_lost_seconds)
         active = self._by_id.get(call_id)
         if active is None:
             return
@@ -603,20 +533,19 @@ class CallService:
                 return
             logger.info("peer lost user=%s call_id=%s reason=%s", user_id, call_id, reason.value)
             if active.call.state is CallState.RINGING:
-                call, event = active.call.cancel(active.call.initiator_id, self.clock())
+                call, event = active.call.cancel(active.call.initiator_id, self.clock.now())
             else:
-                call, event = active.call.end(reason, self.clock())
+                call, event = active.call.end(reason, self.clock.now())
             await self._apply(active, call, event)
 
     async def _consultation_timer(self, call_id: str) -> None:
-        await asyncio.sleep(self.consultation_seconds)
         active = self._by_id.get(call_id)
         if active is None:
             return
         async with active.lock:
             if active.call.state is not CallState.CONNECTED:
                 return
-            call, event = active.call.consultation_notice(self.clock())
+            call, event = active.call.consultation_notice(self.clock.now())
             await self._apply(active, call, event)
         minutes = round(self.consultation_seconds / 60)
         notice = (
@@ -746,7 +675,7 @@ class CallService:
 
     async def _lease_loop(self) -> None:
         while True:
-            await asyncio.sleep(self.lease_renew_seconds)
+            await self.clock.sleep(self.lease_renew_seconds)
             try:
                 await self.renew_once()
             except Exception:
@@ -784,7 +713,7 @@ class CallService:
                     await self._drop_swept(active)
                     continue
                 try:
-                    call, event = active.call.end(EndReason.SERVER_SHUTDOWN, self.clock())
+                    call, event = active.call.end(EndReason.SERVER_SHUTDOWN, self.clock.now())
                 except InterviewError:
                     continue
                 await self._apply(active, call, event)
@@ -796,31 +725,14 @@ class CallService:
         had lapsed: attach what we were recording to that record, tell the parties, and let
         go of the call here without a second record or end event."""
         call = active.call
-        now = self.clock()
-        recorder, active.recorder = active.recorder, None
-        if recorder is not None:
-            try:
-                result = await recorder.stop()
-            except Exception:
-                logger.exception("recording failed to finalise call_id=%s", call.id)
-                result = {}
-            if "key" in result:
-                started = (call.recording or {}).get("started_at")
-                segment = {"started_at": started, "stopped_at": now.isoformat(), **result}
-                attached = await self.store.add_recording_segment(call.id, segment)
-                if attached is not None:
-                    await self.notifier.to_thread(
-                        call.thread_id, "message:new", message_json(attached[1])
-                    )
-                if self.on_recording_saved is not None:
-                    _ = self._spawn(None, self.on_recording_saved(dict(result)))
+        now = self.clock.now()
+        await self.recording.detach(active, now)
         if active.media is not None:
             try:
                 await active.media.close()
             except Exception:
                 logger.exception("media close failed call_id=%s", call.id)
-        for task in [*active.tasks, *active.lost_timers.values()]:
-            task.cancel()
+        active.stop_work()
         self._by_id.pop(call.id, None)
         if self._by_thread.get(call.thread_id) == call.id:
             del self._by_thread[call.thread_id]
@@ -836,7 +748,7 @@ class CallService:
             async with active.lock:
                 if not active.call.is_final:
                     try:
-                        call, event = active.call.end(EndReason.SERVER_SHUTDOWN, self.clock())
+                        call, event = active.call.end(EndReason.SERVER_SHUTDOWN, self.clock.now())
                     except InterviewError:
                         continue
                     await self._apply(active, call, event)
