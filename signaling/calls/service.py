@@ -37,8 +37,9 @@ from signaling.calls.commands import (
     from_wire,
     to_wire,
 )
+from signaling.calls.lease import LeaseKeeper
 from signaling.calls.recording import RecordingController
-from signaling.domain.calls import Call, CallEvent, CallKind, CallState, EndReason, last_known_time
+from signaling.domain.calls import Call, CallEvent, CallKind, CallState, EndReason
 from signaling.domain.messages import SYSTEM_AUTHOR, MessageKind, NewMessage
 from signaling.domain.ports import (
     CallRouter,
@@ -47,7 +48,6 @@ from signaling.domain.ports import (
     MediaSessionFactory,
     MediaSessionPort,
     NodeLeases,
-    OpenCall,
     RecorderFactory,
     ThreadStore,
 )
@@ -119,14 +119,6 @@ class CallService:
         self.router: CallRouter = router or InMemoryCallRouter(node_id or "local")
         self.annotate_record = annotate_record
         self.node_id = self.router.node_id
-        self.leases = leases
-        self.lease_seconds = lease_seconds
-        self.lease_renew_seconds = lease_renew_seconds
-        self.incarnation = str(uuid.uuid4())
-        self._lease_task: asyncio.Task[None] | None = None
-        # Claims whose release failed (Redis unreachable): (thread id, call id) -> owner.
-        self._pending_releases: dict[tuple[str, str], str | None] = {}
-        self.swept_total = 0  # orphaned calls this node closed (another node's or a dead self's)
         self.clock: Clock = clock or AsyncioClock()
         self._by_id: dict[str, ActiveCall] = {}
         self._by_thread: dict[str, str] = {}
@@ -145,6 +137,17 @@ class CallService:
             background=lambda coro: self._spawn(None, coro),
             on_saved=on_recording_saved,
             notice_version=consent_notice_version,
+        )
+        self.lease = LeaseKeeper(
+            calls=self,
+            store=store,
+            router=self.router,
+            notifier=notifier,
+            leases=leases,
+            clock=self.clock,
+            node_id=self.node_id,
+            lease_seconds=lease_seconds,
+            renew_seconds=lease_renew_seconds,
         )
 
     @property
@@ -232,7 +235,7 @@ class CallService:
         self._by_id.pop(call.id, None)
         if self._by_thread.get(call.thread_id) == call.id:
             del self._by_thread[call.thread_id]
-        await self._release_claim(call.thread_id, call.id, self.node_id)
+        await self.lease.release_claim(call.thread_id, call.id, self.node_id)
         record = call.record(media_summary)
         if self.annotate_record is not None:
             try:
@@ -569,158 +572,40 @@ class CallService:
             await self.notifier.to_user(user, "call:notice", {"call_id": call_id, "notice": notice})
 
     # -------------------------------------------------------------- lifecycle
-    async def _release_claim(self, thread_id: str, call_id: str, owner: str | None) -> None:
-        """Release a thread's call claim. If Redis cannot be reached, the release is retried
-        on every renewal (and the claim expires by itself after ``lease_seconds`` anyway), so
-        a failure here never loses a record nor blocks the thread for long."""
-        try:
-            await self.router.release_thread(thread_id, call_id, owner)
-        except InterviewError as exc:
-            self._pending_releases[(thread_id, call_id)] = owner
-            logger.warning(
-                "could not release the claim call_id=%s thread_id=%s (retrying): %s (%s)",
-                call_id,
-                thread_id,
-                exc.reason,
-                exc.__cause__,
-            )
-
-    async def _retry_releases(self) -> None:
-        for (thread_id, call_id), owner in list(self._pending_releases.items()):
-            try:
-                await self.router.release_thread(thread_id, call_id, owner)
-            except InterviewError:
-                return  # Redis still unreachable: next renewal
-            self._pending_releases.pop((thread_id, call_id), None)
+    async def start_lease(self) -> None:
+        """Take this node's lease (before any call is served or recovered)."""
+        await self.lease.start_lease()
 
     async def recover(self) -> int:
-        """At start-up, close calls a previous process left open, as ``server_shutdown`` with
-        the last times known: this node's (its previous process is dead), every node's on an
-        exclusive store (SQLite), and those of nodes whose lease expired or is absent."""
-        if self.leases is None:
-            closed = 0
-            for call in await self.store.unfinished_calls(self.node_id):
-                if await self._close_open(OpenCall(call, "", self.node_id), compare=False):
-                    closed += 1
-            return closed
-        owned = await self.leases.open_calls(None if self.leases.exclusive else self.node_id)
-        closed = 0
-        for open_call in owned:
-            if await self._close_open(open_call):
-                closed += 1
-        return closed + await self.sweep()
-
-    async def sweep(self) -> int:
-        """Close the calls of nodes whose lease expired (or is absent) and release their
-        claims. Safe when several nodes sweep at once: each record is written by a
-        compare-and-set on the stored snapshot, so exactly one sweep writes it."""
-        if self.leases is None:
-            return 0
-        closed = 0
-        for open_call in await self.leases.orphaned_calls(self.node_id):
-            if await self._close_open(open_call):
-                closed += 1
-        if closed:
-            logger.info("closed %d orphaned call(s)", closed)
-        await self.leases.drop_expired()
-        return closed
-
-    async def _close_open(self, open_call: OpenCall, *, compare: bool = True) -> bool:
-        """Close one call nobody holds any more: one record (if no one else wrote it first),
-        the ``call.ended`` event with it, and the thread's claim released."""
-        current: OpenCall | None = open_call
-        while current is not None:
-            call = current.call
-            if call.is_final:
-                final, event = call, None
-            else:
-                final, event = call.end(EndReason.SERVER_SHUTDOWN, last_known_time(call))
-            message = await self.store.finish_call(
-                final,
-                final.record({}),
-                event=event,
-                expect_snapshot=current.snapshot if compare else None,
-            )
-            if message is not None:
-                await self._release_claim(final.thread_id, final.id, current.node_id)
-                self.swept_total += 1
-                await self.notifier.to_thread(final.thread_id, "message:new", message_json(message))
-                logger.info(
-                    "closed orphaned call call_id=%s thread_id=%s node_id=%s",
-                    final.id,
-                    final.thread_id,
-                    current.node_id,
-                )
-                return True
-            if not compare or self.leases is None:
-                break
-            # Someone wrote the record, or changed the snapshot (a recovered recording was
-            # attached): read it again; None means the record exists now.
-            current = await self.leases.open_call(call.id)
-        # Someone else closed it; the claim is still released (owner-checked, idempotent).
-        await self._release_claim(open_call.call.thread_id, open_call.call.id, open_call.node_id)
-        return False
-
-    # ------------------------------------------------------------------ leases
-    async def start_lease(self) -> None:
-        """Take this node's lease (before any call is served) and start renewing it."""
-        if self.leases is None:
-            return
-        await self.leases.acquire(self.node_id, self.incarnation, self.lease_seconds)
+        """At start-up, close the calls a previous process left open (see ``LeaseKeeper``)."""
+        return await self.lease.recover()
 
     def start_background(self) -> None:
         """Renew the lease and the claims, and sweep orphans, every renewal period."""
-        if self._lease_task is None:
-            self._lease_task = asyncio.get_running_loop().create_task(self._lease_loop())
-
-    async def _lease_loop(self) -> None:
-        while True:
-            await self.clock.sleep(self.lease_renew_seconds)
-            try:
-                await self.renew_once()
-            except Exception:
-                logger.exception("lease renewal or orphan sweep failed; retrying")
+        self.lease.start()
 
     async def renew_once(self) -> None:
-        """One renewal: the lease, then this node's thread claims, then an orphan sweep."""
-        if self.leases is not None and not await self.leases.renew(
-            self.node_id, self.incarnation, self.lease_seconds
-        ):
-            await self._lease_lost()
-        await self._retry_releases()
-        claims = [(a.call.thread_id, a.call.id) for a in self._by_id.values()]
-        if claims:
-            try:
-                ours = await self.router.renew_claims(claims)
-            except InterviewError as exc:
-                logger.warning("could not renew call claims: %s", exc.reason)
-            else:
-                if ours < len(claims):
-                    logger.warning("%d call claim(s) now name another call", len(claims) - ours)
-        await self.sweep()
+        """One renewal of the lease and claims, then an orphan sweep."""
+        await self.lease.renew_once()
 
-    async def _lease_lost(self) -> None:
-        """Our lease expired (a stall longer than the lease, or another process took our
-        node id): other nodes may have closed our calls, so end them here too (no second
-        record is written), then take a fresh lease."""
-        logger.error("node lease lost node_id=%s; ending this node's calls", self.node_id)
-        assert self.leases is not None
-        for active in list(self._by_id.values()):
-            async with active.lock:
-                if active.call.is_final:
-                    continue
-                if await self.leases.open_call(active.call.id) is None:
-                    await self._drop_swept(active)
-                    continue
-                try:
-                    call, event = active.call.end(EndReason.SERVER_SHUTDOWN, self.clock.now())
-                except InterviewError:
-                    continue
-                await self._apply(active, call, event)
-        self.incarnation = str(uuid.uuid4())
-        await self.leases.acquire(self.node_id, self.incarnation, self.lease_seconds)
+    async def sweep(self) -> int:
+        """Close the calls of nodes whose lease expired; how many this node closed."""
+        return await self.lease.sweep()
 
-    async def _drop_swept(self, active: ActiveCall) -> None:
+    def held(self) -> list[ActiveCall]:
+        return list(self._by_id.values())
+
+    async def end_held(self, active: ActiveCall) -> None:
+        """End a live call as ``server_shutdown``; the caller holds its lock."""
+        if active.call.is_final:
+            return
+        try:
+            call, event = active.call.end(EndReason.SERVER_SHUTDOWN, self.clock.now())
+        except InterviewError:
+            return
+        await self._apply(active, call, event)
+
+    async def drop_swept(self, active: ActiveCall) -> None:
         """Another node closed this call (record and ``call.ended`` written) while our lease
         had lapsed: attach what we were recording to that record, tell the parties, and let
         go of the call here without a second record or end event."""
@@ -743,22 +628,12 @@ class CallService:
         await self._broadcast(active.call)
         logger.warning("dropped a call another node closed call_id=%s", call.id)
 
-    async def _end_all(self) -> None:
-        for active in list(self._by_id.values()):
-            async with active.lock:
-                if not active.call.is_final:
-                    try:
-                        call, event = active.call.end(EndReason.SERVER_SHUTDOWN, self.clock.now())
-                    except InterviewError:
-                        continue
-                    await self._apply(active, call, event)
-
     async def shutdown(self) -> None:
         """End every live call as server_shutdown (graceful stop)."""
-        if self._lease_task is not None:
-            self._lease_task.cancel()
-            self._lease_task = None
-        await self._end_all()
+        self.lease.stop()
+        for active in self.held():
+            async with active.lock:
+                await self.end_held(active)
         for task in list(self._background):
             task.cancel()
 
