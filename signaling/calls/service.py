@@ -424,18 +424,6 @@ class CallService:
             await self.recording.sync(active)
             return answer
 
-    # --------------------------------------------------------------- recording
-    async def consent(self, who: Principal, call_id: str, agree: bool) -> Call:
-        """A party gives or withdraws consent to recording (a receipt on the audit chain)."""
-        self.recording.check_enabled()
-        active = self._active(who, call_id)
-        async with active.lock:
-            await self.recording.consent(active, who.user_id, agree)
-            if active.media is not None:
-                active.media.set_forwarding(self.recording.may_forward(active.call))
-            await self.recording.sync(active)
-            return active.call
-
     def _count_restart(self, active: ActiveCall, user_id: str) -> None:
         now = self.clock.monotonic()
         window = active.restarts.setdefault(user_id, deque())
@@ -483,6 +471,18 @@ class CallService:
                 "screen": screen,
             },
         )
+
+    # --------------------------------------------------------------- recording
+    async def consent(self, who: Principal, call_id: str, agree: bool) -> Call:
+        """A party gives or withdraws consent to recording (a receipt on the audit chain)."""
+        self.recording.check_enabled()
+        active = self._active(who, call_id)
+        async with active.lock:
+            await self.recording.consent(active, who.user_id, agree)
+            if active.media is not None:
+                active.media.set_forwarding(self.recording.may_forward(active.call))
+            await self.recording.sync(active)
+            return active.call
 
     # ------------------------------------------------------------- media events
     def _on_media_event(self, call_id: str, event: MediaEventLike) -> None:

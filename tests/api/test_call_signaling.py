@@ -233,6 +233,28 @@ async def test_signaling_limits(make_harness: HarnessFactory) -> None:
     assert (await freelancer.call("call:accept", {"call_id": call_id}))["ok"]
 
 
+async def test_ice_restarts_are_limited_per_minute_of_the_call_clock(
+    make_harness: HarnessFactory,
+) -> None:
+    clock = ManualClock()
+    _harness, _, thread, client, _ = await setup_call(
+        make_harness, call_clock=clock, ring_timeout_seconds=600
+    )
+    call_id = (await client.call("call:start", {"thread_id": thread["id"], "kind": "video"}))[
+        "call"
+    ]["call_id"]
+    restart = {"call_id": call_id, "sdp": "v=0 r"}
+    assert (await client.call("rtc:restart", restart))["ok"]
+    clock.advance(20)
+    for _ in range(4):
+        assert (await client.call("rtc:restart", restart))["ok"]
+    refused = await client.call("rtc:restart", restart)
+    assert refused["code"] == "rate_limited" and refused["retry_after"] == 40.0
+    clock.advance(40.5)  # the first restart left the window
+    assert (await client.call("rtc:restart", restart))["ok"]
+    assert (await client.call("rtc:restart", restart))["code"] == "rate_limited"
+
+
 async def test_outsiders_and_auditors_cannot_call(make_harness: HarnessFactory) -> None:
     harness, _, thread, client, _ = await setup_call(make_harness)
     auditor = await harness.socket("a1", "auditor")
