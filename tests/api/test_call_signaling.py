@@ -183,6 +183,36 @@ async def test_vanished_peer_ends_call_as_peer_lost(make_harness: HarnessFactory
     assert record["body"]["connected_seconds"] == 60.0
 
 
+async def test_a_long_pre_contract_call_gets_the_consultation_notice(
+    make_harness: HarnessFactory,
+) -> None:
+    clock = ManualClock()
+    harness, media, thread, client, freelancer = await setup_call(
+        make_harness, consultation_notice_minutes=30, call_clock=clock
+    )
+    notices = await collect(freelancer, "call:notice")
+    call_id = (await client.call("call:start", {"thread_id": thread["id"], "kind": "video"}))[
+        "call"
+    ]["call_id"]
+    await freelancer.call("call:accept", {"call_id": call_id})
+    await client.call("rtc:offer", {"call_id": call_id, "sdp": "v=0 c"})
+    await freelancer.call("rtc:offer", {"call_id": call_id, "sdp": "v=0 f"})
+    session = media.sessions[call_id]
+    session.emit("media_started", "c1")
+    session.emit("media_started", "f1")
+    await wait_until(lambda: _armed(clock, 1800.0))  # armed when the call connected
+    clock.advance(1799)
+    assert not await _has(harness, thread["id"], "call.consultation_notice")
+    clock.advance(1)
+    await wait_until(lambda: _has(harness, thread["id"], "call.consultation_notice"))
+    await wait_for(lambda: len(notices) == 1)
+    assert notices[0]["call_id"] == call_id and "30 minutes" in notices[0]["notice"]
+    assert (await client.call("call:hangup", {"call_id": call_id}))["ok"]
+    (record,) = await call_messages(harness, thread["id"])
+    assert record["body"]["consultation_notice_at"] is not None
+    assert record["body"]["connected_seconds"] == 1800.0
+
+
 async def test_reconnect_within_grace_resumes_same_call(make_harness: HarnessFactory) -> None:
     clock = ManualClock()
     harness, media, thread, client, freelancer = await setup_call(
