@@ -43,7 +43,7 @@ from signaling.audit.log import LiveMerkleLog
 from signaling.audit.publish import HEADS_FILE, TreeHeadPublisher
 from signaling.auth import Authenticator
 from signaling.calendar.webhook import OutboundWebhook
-from signaling.calls import CallService
+from signaling.calls import CallService, Clock
 from signaling.domain.ports import (
     CallRouter,
     MediaEventLike,
@@ -367,10 +367,13 @@ def create_app(
     media_factory: MediaSessionFactory | None = None,
     recorder_factory: RecorderFactory | None = None,
     provider_factory: ProviderFactory = _zoom,
+    call_clock: Clock | None = None,
 ) -> web.Application:
     """Build the aiohttp application with REST, socket.io, media and static assets.
 
-    ``media_factory`` replaces the aiortc media sessions (tests of call signaling alone).
+    ``media_factory`` replaces the aiortc media sessions (tests of call signaling alone);
+    ``call_clock`` the call service's clock (tests advance a ``ManualClock`` through ring
+    timeouts and grace periods instead of sleeping).
     """
     app = web.Application(
         client_max_size=settings.body_max_bytes,
@@ -443,6 +446,7 @@ def create_app(
         leases=SqlNodeLeases(store),
         lease_seconds=settings.node_lease_seconds,
         lease_renew_seconds=settings.node_lease_renew_seconds,
+        clock=call_clock,
     )
     context.extras["calls"] = calls
     app[CALLS] = calls

@@ -272,8 +272,48 @@ class Call:
         call = replace(self, consultation_notice_at=now)
         return call, call._event("call.consultation_notice", "system")
 
-    def with_recording(self, info: dict[str, Any]) -> Call:
-        return replace(self, recording=info)
+    # ---------------------------------------------------------------- recording
+    @property
+    def recording_segments(self) -> list[dict[str, Any]]:
+        """The finished recording segments of this call, oldest first."""
+        return list((self.recording or {}).get("segments", ()))
+
+    def recording_started(self, now: datetime) -> tuple[Call, CallEvent]:
+        """The recorder started: a new segment opens (both parties consent, media flows)."""
+        self._require(CallState.ACCEPTED, CallState.CONNECTED, action="record")
+        if not self.both_consented:
+            raise Conflict("both parties must consent to recording", code="consent_required")
+        started = now.isoformat()
+        call = replace(
+            self,
+            recording={
+                "status": "recording",
+                "started_at": started,
+                "segments": self.recording_segments,
+            },
+        )
+        return call, call._event("call.recording_started", "system", at=started)
+
+    def recording_stopped(
+        self, now: datetime, result: dict[str, Any]
+    ) -> tuple[Call, CallEvent, dict[str, Any]]:
+        """The recorder stopped (consent withdrawn, or the call ended): the open segment is
+        closed with what the recorder reported (key, sha256, bytes, ... or an error).
+        Returns the call, its event and the closed segment."""
+        started = (self.recording or {}).get("started_at")
+        stopped = now.isoformat()
+        segment = {"started_at": started, "stopped_at": stopped, **result}
+        call = replace(
+            self,
+            recording={
+                "status": "stopped",
+                "started_at": started,
+                "stopped_at": stopped,
+                "segments": [*self.recording_segments, segment],
+            },
+        )
+        facts = {k: result[k] for k in ("sha256", "bytes", "path") if k in result}
+        return call, call._event("call.recording_stopped", "system", at=stopped, **facts), segment
 
     @property
     def both_consented(self) -> bool:

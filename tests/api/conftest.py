@@ -73,6 +73,7 @@ async def make_harness(
         nonlocal overrides_media, overrides_recorder
         overrides_media = overrides.pop("media_factory", None)
         overrides_recorder = overrides.pop("recorder_factory", None)
+        call_clock = overrides.pop("call_clock", None)
         settings = Settings(
             data_dir=tmp_path / "data",
             database_url=database_url,
@@ -82,7 +83,10 @@ async def make_harness(
             **overrides,
         )
         app = create_app(
-            settings, media_factory=overrides_media, recorder_factory=overrides_recorder
+            settings,
+            media_factory=overrides_media,
+            recorder_factory=overrides_recorder,
+            call_clock=call_clock,
         )
         client = await aiohttp_client(TestServer(app, host="127.0.0.1"))
         harness = Harness(client, app, [])

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 
 from signaling.api.context import CTX
+from signaling.app import CALLS
+from signaling.calls import ManualClock
 from signaling.domain.calls import Call, CallKind
 from signaling.store.sql import SqlStore
 from tests.api.conftest import Harness, HarnessFactory
@@ -109,17 +111,27 @@ async def test_completed_call_writes_exactly_one_record(make_harness: HarnessFac
 
 
 async def test_unanswered_call_is_missed_and_logged(make_harness: HarnessFactory) -> None:
+    clock = ManualClock()
+    harness, _, thread, client, _ = await setup_call(
+        make_harness, ring_timeout_seconds=45, call_clock=clock
+    )
+    ack = await client.call("call:start", {"thread_id": thread["id"], "kind": "audio"})
+    assert ack["ok"]
+    assert 45.0 in clock.pending()  # the ring timeout is armed
+    clock.advance(44.9)
+    assert _state(harness, thread["id"]) == "ringing"
+    clock.advance(0.1)
+    await wait_until(lambda: _records(harness, thread["id"], 1))
+    (record,) = await call_messages(harness, thread["id"])
+    assert record["body"]["outcome"] == "missed" and record["body"]["ring_seconds"] == 45.0
+
+
+async def test_ring_timeout_on_the_real_clock(make_harness: HarnessFactory) -> None:
+    """The one test of the call timers on the event loop's own clock (no ManualClock)."""
     harness, _, thread, client, _ = await setup_call(make_harness, ring_timeout_seconds=0.2)
     ack = await client.call("call:start", {"thread_id": thread["id"], "kind": "audio"})
     assert ack["ok"]
-
-    async def missed() -> bool:
-        return len(await call_messages(harness, thread["id"])) == 1
-
-    for _ in range(100):
-        if await missed():
-            break
-        await __import__("asyncio").sleep(0.05)
+    await wait_until(lambda: _records(harness, thread["id"], 1))
     (record,) = await call_messages(harness, thread["id"])
     assert record["body"]["outcome"] == "missed" and record["body"]["ring_seconds"] >= 0.2
 
@@ -144,8 +156,9 @@ async def test_declined_and_cancelled_calls_are_logged(
 
 
 async def test_vanished_peer_ends_call_as_peer_lost(make_harness: HarnessFactory) -> None:
+    clock = ManualClock()
     harness, media, thread, client, freelancer = await setup_call(
-        make_harness, peer_lost_seconds=0.2
+        make_harness, peer_lost_seconds=15, call_clock=clock
     )
     call_id = (await client.call("call:start", {"thread_id": thread["id"], "kind": "video"}))[
         "call"
@@ -156,18 +169,54 @@ async def test_vanished_peer_ends_call_as_peer_lost(make_harness: HarnessFactory
     session = media.sessions[call_id]
     session.emit("media_started", "c1")
     session.emit("media_started", "f1")
+    await wait_until(lambda: _has(harness, thread["id"], "call.connected"))
+    clock.advance(60)  # a minute of call
     session.emit("disconnected", "f1")
-    for _ in range(100):
-        if await call_messages(harness, thread["id"]):
-            break
-        await __import__("asyncio").sleep(0.05)
+    await wait_until(lambda: _armed(clock, 15.0))  # the grace period runs
+    clock.advance(14.9)
+    assert _state(harness, thread["id"]) == "connected"
+    clock.advance(0.1)
+    await wait_until(lambda: _records(harness, thread["id"], 1))
     (record,) = await call_messages(harness, thread["id"])
     assert record["body"]["end_reason"] == "peer_lost"
+    # The call ended when the media last flowed, not when the server stopped waiting.
+    assert record["body"]["connected_seconds"] == 60.0
+
+
+async def test_a_long_pre_contract_call_gets_the_consultation_notice(
+    make_harness: HarnessFactory,
+) -> None:
+    clock = ManualClock()
+    harness, media, thread, client, freelancer = await setup_call(
+        make_harness, consultation_notice_minutes=30, call_clock=clock
+    )
+    notices = await collect(freelancer, "call:notice")
+    call_id = (await client.call("call:start", {"thread_id": thread["id"], "kind": "video"}))[
+        "call"
+    ]["call_id"]
+    await freelancer.call("call:accept", {"call_id": call_id})
+    await client.call("rtc:offer", {"call_id": call_id, "sdp": "v=0 c"})
+    await freelancer.call("rtc:offer", {"call_id": call_id, "sdp": "v=0 f"})
+    session = media.sessions[call_id]
+    session.emit("media_started", "c1")
+    session.emit("media_started", "f1")
+    await wait_until(lambda: _armed(clock, 1800.0))  # armed when the call connected
+    clock.advance(1799)
+    assert not await _has(harness, thread["id"], "call.consultation_notice")
+    clock.advance(1)
+    await wait_until(lambda: _has(harness, thread["id"], "call.consultation_notice"))
+    await wait_for(lambda: len(notices) == 1)
+    assert notices[0]["call_id"] == call_id and "30 minutes" in notices[0]["notice"]
+    assert (await client.call("call:hangup", {"call_id": call_id}))["ok"]
+    (record,) = await call_messages(harness, thread["id"])
+    assert record["body"]["consultation_notice_at"] is not None
+    assert record["body"]["connected_seconds"] == 1800.0
 
 
 async def test_reconnect_within_grace_resumes_same_call(make_harness: HarnessFactory) -> None:
+    clock = ManualClock()
     harness, media, thread, client, freelancer = await setup_call(
-        make_harness, peer_lost_seconds=0.5
+        make_harness, peer_lost_seconds=15, call_clock=clock
     )
     call_id = (await client.call("call:start", {"thread_id": thread["id"], "kind": "video"}))[
         "call"
@@ -176,13 +225,20 @@ async def test_reconnect_within_grace_resumes_same_call(make_harness: HarnessFac
     await freelancer.call("rtc:offer", {"call_id": call_id, "sdp": "v=0 f"})
     session = media.sessions[call_id]
     session.emit("disconnected", "f1")
-    await __import__("asyncio").sleep(0.1)
+    await wait_until(lambda: _armed(clock, 15.0))
+    clock.advance(10)
     # the freelancer comes back (new tab) and offers again: the same call continues
     tab2 = await harness.socket("f1", "freelancer")
     assert (await tab2.call("rtc:restart", {"call_id": call_id, "sdp": "v=0 f2"}))["ok"]
-    await __import__("asyncio").sleep(0.7)
-    assert await call_messages(harness, thread["id"]) == []
+    assert 5.0 not in clock.pending()  # the grace timer was disarmed
+    clock.advance(20)  # past the grace period: nothing ends the call
+    assert _state(harness, thread["id"]) == "accepted"
     assert session.offers["f1"] == ["v=0 f", "v=0 f2"]
+    # Had the grace timer fired, its task would hold the call's lock before this hangup.
+    ack = await tab2.call("call:hangup", {"call_id": call_id})
+    assert ack["call"]["end_reason"] == "hangup"
+    (record,) = await call_messages(harness, thread["id"])
+    assert record["body"]["end_reason"] == "hangup"
 
 
 async def test_signaling_limits(make_harness: HarnessFactory) -> None:
@@ -205,6 +261,28 @@ async def test_signaling_limits(make_harness: HarnessFactory) -> None:
     assert codes == [None] * 5 + ["rate_limited"]
     # the call is unharmed
     assert (await freelancer.call("call:accept", {"call_id": call_id}))["ok"]
+
+
+async def test_ice_restarts_are_limited_per_minute_of_the_call_clock(
+    make_harness: HarnessFactory,
+) -> None:
+    clock = ManualClock()
+    _harness, _, thread, client, _ = await setup_call(
+        make_harness, call_clock=clock, ring_timeout_seconds=600
+    )
+    call_id = (await client.call("call:start", {"thread_id": thread["id"], "kind": "video"}))[
+        "call"
+    ]["call_id"]
+    restart = {"call_id": call_id, "sdp": "v=0 r"}
+    assert (await client.call("rtc:restart", restart))["ok"]
+    clock.advance(20)
+    for _ in range(4):
+        assert (await client.call("rtc:restart", restart))["ok"]
+    refused = await client.call("rtc:restart", restart)
+    assert refused["code"] == "rate_limited" and refused["retry_after"] == 40.0
+    clock.advance(40.5)  # the first restart left the window
+    assert (await client.call("rtc:restart", restart))["ok"]
+    assert (await client.call("rtc:restart", restart))["code"] == "rate_limited"
 
 
 async def test_outsiders_and_auditors_cannot_call(make_harness: HarnessFactory) -> None:
@@ -262,7 +340,10 @@ async def test_calls_left_open_by_a_crash_are_closed_at_startup(
 async def test_record_notes_each_interruption_and_its_length(
     make_harness: HarnessFactory,
 ) -> None:
-    harness, media, thread, client, freelancer = await setup_call(make_harness, peer_lost_seconds=5)
+    clock = ManualClock()
+    harness, media, thread, client, freelancer = await setup_call(
+        make_harness, peer_lost_seconds=15, call_clock=clock
+    )
     call_id = (await client.call("call:start", {"thread_id": thread["id"], "kind": "video"}))[
         "call"
     ]["call_id"]
@@ -276,26 +357,45 @@ async def test_record_notes_each_interruption_and_its_length(
     # 1: the freelancer's network drops, then media flows again on the same peer
     session.emit("disconnected", "f1")
     await wait_until(lambda: _has(harness, thread["id"], "call.interrupted"))
-    await asyncio.sleep(0.2)
+    clock.advance(2)  # two seconds without the freelancer's media (within the grace)
     session.emit("media_started", "f1")
     await wait_until(lambda: _has(harness, thread["id"], "call.resumed"))
     # 2: the client reloads the page: a new tab offers again, its media starts
     tab2 = await harness.socket("c1", "client")
     assert (await tab2.call("rtc:offer", {"call_id": call_id, "sdp": "v=0 c2"}))["ok"]
     session.emit("media_started", "c1")
-    await asyncio.sleep(0.1)
+    await wait_until(lambda: _count(harness, thread["id"], "call.resumed", 2))
     assert (await tab2.call("call:hangup", {"call_id": call_id}))["ok"]
     (record,) = await call_messages(harness, thread["id"])
     notes = record["body"]["interruptions"]
     assert notes["count"] == 2
-    assert notes["seconds"] >= 0.2
+    assert notes["seconds"] == 2.0  # the reload took no time on the call's clock
     assert record["body"]["outcome"] == "completed"
 
 
 async def _has(harness: Harness, thread_id: str, event_type: str) -> bool:
+    return await _count(harness, thread_id, event_type, 1)
+
+
+async def _count(harness: Harness, thread_id: str, event_type: str, n: int) -> bool:
     store = harness.app[CTX].store
     assert isinstance(store, SqlStore)
-    return any(e.event_type == event_type for e in await store.audit_entries(thread_id))
+    return sum(e.event_type == event_type for e in await store.audit_entries(thread_id)) >= n
+
+
+async def _records(harness: Harness, thread_id: str, n: int) -> bool:
+    return len(await call_messages(harness, thread_id)) >= n
+
+
+def _state(harness: Harness, thread_id: str) -> str | None:
+    """The state of the thread's live call on this node (None: no live call)."""
+    state = harness.app[CALLS].active_state_json(thread_id)
+    return None if state is None else str(state["state"])
+
+
+async def _armed(clock: ManualClock, seconds: float) -> bool:
+    """A timer of ``seconds`` is armed on the clock (armed by a task the test cannot await)."""
+    return seconds in clock.pending()
 
 
 async def wait_until(check: Callable[[], Awaitable[bool]], within: float = 5.0) -> None:

@@ -48,14 +48,18 @@ class Cluster:
         self.routers: list[Any] = []
 
     def node(
-        self, node_id: str, *, lease: float = 30.0, recorder_factory: Any = None
+        self,
+        node_id: str,
+        *,
+        lease: float = 30.0,
+        recorder_factory: Any = None,
+        router: Any = None,
     ) -> CallService:
         store = SqlStore(make_engine(self.database_url))  # one engine per node, like a process
         self.stores.append(store)
-        router: Any
-        if self.redis_url:
+        if router is None and self.redis_url:
             router = RedisCallRouter(self.redis_url, node_id, prefix=self.prefix, claim_ttl=lease)
-        else:
+        elif router is None:
             router = InMemoryCallRouter(node_id)
         self.routers.append(router)
         threads = ThreadService(store, NullNotifier(), InMemoryRateLimiter(600, 100))
@@ -110,11 +114,9 @@ class InMemoryRecording:
 
 def crash(service: CallService) -> None:
     """What SIGKILL leaves: no renewal, no timers, no record, no release."""
-    if service._lease_task is not None:
-        service._lease_task.cancel()
+    service.lease.stop()
     for active in service._by_id.values():
-        for task in [*active.tasks, *active.lost_timers.values()]:
-            task.cancel()
+        active.stop_work()
 
 
 async def new_thread(service: CallService, job: str = "job-1") -> str:
@@ -287,7 +289,7 @@ async def test_a_node_that_lost_its_lease_ends_its_calls_without_a_second_record
     listed = await recordings_of(sql(sweeper), thread_id=thread_id)
     assert [(r["key"], r["sha256"]) for r in listed] == [(f"{call_id}-1.webm", "ab" * 32)]
     assert (await sweeper.store.verify_chain(thread_id)).ok
-    assert await stalled.leases.renew(stalled.node_id, stalled.incarnation, 1.0)  # type: ignore[union-attr]
+    assert await stalled.lease.leases.renew(stalled.node_id, stalled.lease.incarnation, 1.0)  # type: ignore[union-attr]
 
 
 async def test_embedded_restart_with_a_new_hostname_closes_the_old_calls(
@@ -434,9 +436,7 @@ class FlakyRouter(InMemoryCallRouter):
 async def test_a_claim_whose_release_failed_is_released_on_the_next_renewal(
     cluster: Cluster,
 ) -> None:
-    node = cluster.node("n1")
-    router = FlakyRouter("n1", failures=1)
-    node.router = router
+    node = cluster.node("n1", router=FlakyRouter("n1", failures=1))
     await node.start_lease()
     thread_id = await new_thread(node)
     call_id = await connected_call(node, thread_id)

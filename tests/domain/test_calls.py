@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -170,3 +171,51 @@ def test_a_request_to_record_can_be_declined_and_both_see_it() -> None:
     # withdrawing later is a "no" too
     call, _ = call.withdraw_consent("c", at(9))
     assert call.state_json()["declined"] == ["c"]
+
+
+def test_recording_segments_through_domain_methods() -> None:
+    call = connected()
+    with pytest.raises(Conflict):  # nobody consented
+        call.recording_started(at(5))
+    call, _ = call.give_consent("c", at(5), notice_version="v1")
+    call, _ = call.give_consent("f", at(5), notice_version="v1")
+    with pytest.raises(Conflict):  # not before the callee accepts
+        replace(call, state=CallState.RINGING).recording_started(at(5))
+    call, event = call.recording_started(at(6))
+    assert event.type == "call.recording_started" and event.actor == "system"
+    assert event.data == {"call_id": "k", "state": "connected", "at": at(6).isoformat()}
+    assert call.recording == {
+        "status": "recording",
+        "started_at": at(6).isoformat(),
+        "segments": [],
+    }
+    call, event, segment = call.recording_stopped(
+        at(16), {"key": "k-1.webm", "sha256": "ab", "bytes": 9, "duration_seconds": 10.0}
+    )
+    assert event.type == "call.recording_stopped"
+    assert event.data == {
+        "call_id": "k",
+        "state": "connected",
+        "at": at(16).isoformat(),
+        "sha256": "ab",
+        "bytes": 9,
+    }
+    assert segment == {
+        "started_at": at(6).isoformat(),
+        "stopped_at": at(16).isoformat(),
+        "key": "k-1.webm",
+        "sha256": "ab",
+        "bytes": 9,
+        "duration_seconds": 10.0,
+    }
+    assert call.recording is not None and call.recording["status"] == "stopped"
+    # a second segment keeps the first; a failed one records its error
+    call, _ = call.recording_started(at(20))
+    assert call.recording_segments == [segment]
+    ended, _ = call.hangup("c", at(30))
+    final, _, second = ended.recording_stopped(at(30), {"error": "could not be finalised"})
+    assert final.recording is not None
+    assert final.recording["segments"] == [segment, second]
+    assert second["error"] == "could not be finalised"
+    assert call_from_snapshot(call_to_snapshot(final)).recording == final.recording
+    assert final.record()["recording"]["stopped_at"] == at(30).isoformat()

@@ -128,11 +128,10 @@ async def _call(store: SqlStore, node_id: str) -> tuple[Call, str]:
     await store.save_call(call, event=event, node_id=node_id)
     call, event = call.accept("f1", now + timedelta(seconds=2))
     await store.save_call(call, event=event, node_id=node_id)
-    started = (now + timedelta(seconds=3)).isoformat()
-    call = call.with_recording({"status": "recording", "started_at": started, "segments": []})
-    await store.save_call(
-        call, event=call._event("call.recording_started", "system", at=started), node_id=node_id
-    )
+    call, _ = call.give_consent("c1", now + timedelta(seconds=3), notice_version="2026-11")
+    call, _ = call.give_consent("f1", now + timedelta(seconds=3), notice_version="2026-11")
+    call, event = call.recording_started(now + timedelta(seconds=3))
+    await store.save_call(call, event=event, node_id=node_id)
     return call, thread.id
 
 

@@ -1,34 +1,53 @@
-"""Call service: drives the call state machine from signaling and media events.
+"""Call service: drives the call state machine from call commands, media events and timers.
 
 One active call per thread. Every transition is saved (snapshot + audit event) and broadcast
 as ``call:state``; when a call reaches a final state exactly one ``call`` message is written to
 the thread (the store claims the record atomically, so a retry or a second node writes none).
+Commands (``signaling.calls.commands``) run on the node that holds the call; recording is the
+:class:`~signaling.calls.recording.RecordingController`'s; every timer runs on an injectable
+:class:`~signaling.calls.clock.Clock`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Coroutine
-from dataclasses import asdict, dataclass, field, is_dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import asdict, is_dataclass
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from signaling.auth import Principal
-from signaling.domain.calls import Call, CallEvent, CallKind, CallState, EndReason, last_known_time
+from signaling.calls.active import ActiveCall
+from signaling.calls.clock import AsyncioClock, Clock, Timer
+from signaling.calls.commands import (
+    Accept,
+    CallCommand,
+    CallRef,
+    Cancel,
+    Candidate,
+    Consent,
+    Decline,
+    HangUp,
+    MediaFlags,
+    Offer,
+    Start,
+    from_wire,
+    to_wire,
+)
+from signaling.calls.lease import LeaseKeeper
+from signaling.calls.recording import RecordingController
+from signaling.domain.calls import Call, CallEvent, CallKind, CallState, EndReason
 from signaling.domain.messages import SYSTEM_AUTHOR, MessageKind, NewMessage
 from signaling.domain.ports import (
-    CallRecording,
     CallRouter,
     CallStore,
     MediaEventLike,
     MediaSessionFactory,
     MediaSessionPort,
     NodeLeases,
-    OpenCall,
     RecorderFactory,
     ThreadStore,
 )
@@ -64,23 +83,6 @@ class Store(ThreadStore, CallStore, Protocol):
     """The store the call service needs: threads and calls."""
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass
-class ActiveCall:
-    call: Call
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    media: MediaSessionPort | None = None
-    tasks: set[asyncio.Task[None]] = field(default_factory=set)
-    lost_timers: dict[str, asyncio.Task[None]] = field(default_factory=dict)
-    restarts: dict[str, deque[float]] = field(default_factory=dict)
-    recorder: CallRecording | None = None
-    segments: list[dict[str, Any]] = field(default_factory=list)
-    media_state: dict[str, dict[str, bool]] = field(default_factory=dict)
-
-
 class CallService:
     """Calls in threads: signaling, timers, media events and the single call record."""
 
@@ -105,7 +107,7 @@ class CallService:
         leases: NodeLeases | None = None,
         lease_seconds: float = 30.0,
         lease_renew_seconds: float = 10.0,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Clock | None = None,
     ) -> None:
         self.store = store
         self.threads = threads
@@ -115,26 +117,42 @@ class CallService:
         self.peer_lost_seconds = peer_lost_seconds
         self.consultation_seconds = consultation_minutes * 60.0
         self.router: CallRouter = router or InMemoryCallRouter(node_id or "local")
-        self.recorder_factory = recorder_factory
-        self.recording_policy = recording_policy
-        self.on_recording_saved = on_recording_saved
         self.annotate_record = annotate_record
-        self.consent_notice_version = consent_notice_version
         self.node_id = self.router.node_id
-        self.leases = leases
-        self.lease_seconds = lease_seconds
-        self.lease_renew_seconds = lease_renew_seconds
-        self.incarnation = str(uuid.uuid4())
-        self._lease_task: asyncio.Task[None] | None = None
-        # Claims whose release failed (Redis unreachable): (thread id, call id) -> owner.
-        self._pending_releases: dict[tuple[str, str], str | None] = {}
-        self.swept_total = 0  # orphaned calls this node closed (another node's or a dead self's)
-        self.clock = clock
+        self.clock: Clock = clock or AsyncioClock()
         self._by_id: dict[str, ActiveCall] = {}
         self._by_thread: dict[str, str] = {}
         self._background: set[asyncio.Task[None]] = set()
         self.ended_total = 0
         self.started_total = 0
+        self.recording = RecordingController(
+            policy=recording_policy,
+            recorder_factory=recorder_factory,
+            store=store,
+            threads=threads,
+            notifier=notifier,
+            clock=self.clock,
+            apply=self._apply,
+            save=self._save,
+            background=lambda coro: self._spawn(None, coro),
+            on_saved=on_recording_saved,
+            notice_version=consent_notice_version,
+        )
+        self.lease = LeaseKeeper(
+            calls=self,
+            store=store,
+            router=self.router,
+            notifier=notifier,
+            leases=leases,
+            clock=self.clock,
+            node_id=self.node_id,
+            lease_seconds=lease_seconds,
+            renew_seconds=lease_renew_seconds,
+        )
+
+    @property
+    def recording_policy(self) -> str:
+        return self.recording.policy
 
     # ------------------------------------------------------------------ queries
     def active_state_json(self, thread_id: str) -> dict[str, Any] | None:
@@ -175,6 +193,15 @@ class CallService:
         task.add_done_callback(bucket.discard)
         return task
 
+    def _after(
+        self, active: ActiveCall, delay: float, work: Callable[[], Coroutine[Any, Any, None]]
+    ) -> Timer:
+        """Run ``work()`` as one of the call's tasks ``delay`` seconds from now (on the clock)."""
+        return Timer().arm(self.clock, delay, lambda: self._spawn(active, work()))
+
+    async def _save(self, call: Call, event: CallEvent | None) -> None:
+        await self.store.save_call(call, event=event, node_id=self.node_id)
+
     async def _broadcast(self, call: Call) -> None:
         payload = call.state_json()
         for user in call.parties():
@@ -184,7 +211,7 @@ class CallService:
         """Persist and broadcast a transition; finish the call if it is final."""
         previous = active.call.state
         active.call = call
-        await self.store.save_call(call, event=event, node_id=self.node_id)
+        await self._save(call, event)
         if call.is_final:
             await self._finish(active)
         elif call.state is not previous or event is not None:
@@ -192,7 +219,7 @@ class CallService:
 
     async def _finish(self, active: ActiveCall) -> None:
         if active.recorder is not None:
-            await self._stop_recording(active, final=True)
+            await self.recording.stop(active, final=True)
         call = active.call
         media_summary: dict[str, Any] = {}
         if active.media is not None:
@@ -204,14 +231,11 @@ class CallService:
                 await active.media.close()
             except Exception:
                 logger.exception("media close failed call_id=%s", call.id)
-        current = asyncio.current_task()
-        for task in [*active.tasks, *active.lost_timers.values()]:
-            if task is not current:
-                task.cancel()
+        active.stop_work()
         self._by_id.pop(call.id, None)
         if self._by_thread.get(call.thread_id) == call.id:
             del self._by_thread[call.thread_id]
-        await self._release_claim(call.thread_id, call.id, self.node_id)
+        await self.lease.release_claim(call.thread_id, call.id, self.node_id)
         record = call.record(media_summary)
         if self.annotate_record is not None:
             try:
@@ -233,15 +257,14 @@ class CallService:
         )
 
     # ----------------------------------------------------------------- routing
-    async def handle(self, who: Principal, action: str, args: dict[str, Any]) -> dict[str, Any]:
-        """Run a call action here if this node holds the call, else on the node that does."""
-        if action == "start":
-            call = await self.start(who, str(args["thread_id"]), str(args["kind"]))
-            return {"call": call.state_json()}
-        call_id = str(args["call_id"])
-        if call_id not in self._by_id:
-            owner = await self.router.owner(call_id)
+    async def handle(self, who: Principal, command: CallCommand) -> dict[str, Any]:
+        """Run a command here if this node holds the call, else on the node that does."""
+        if isinstance(command, Start):
+            return await self.run(who, command)
+        if command.call_id not in self._by_id:
+            owner = await self.router.owner(command.call_id)
             if owner is not None and owner != self.node_id:
+                action, args = to_wire(command)
                 reply = await self.router.forward(
                     owner,
                     {
@@ -254,49 +277,40 @@ class CallService:
                     raise RemoteError(reply)
                 reply.pop("ok", None)
                 return reply
-        return await self._handle_local(who, action, args)
+        return await self.run(who, command)
 
-    async def _handle_local(
-        self, who: Principal, action: str, args: dict[str, Any]
-    ) -> dict[str, Any]:
-        call_id = str(args["call_id"])
-        if action in {"accept", "decline", "cancel", "hangup"}:
-            call = await getattr(self, action)(who, call_id)
-            return {"call": call.state_json()}
-        if action == "offer":
-            sdp = await self.offer(
-                who, call_id, str(args["sdp"]), restart=bool(args.get("restart"))
-            )
-            return {"sdp": sdp, "type": "answer"}
-        if action == "candidate":
-            await self.candidate(
-                who,
-                call_id,
-                str(args["candidate"]),
-                args.get("sdp_mid"),
-                args.get("sdp_mline_index"),
-            )
-            return {}
-        if action == "consent":
-            call = await self.consent(who, call_id, bool(args["consent"]))
-            return {"call": call.state_json()}
-        if action == "media":
-            await self.media_flags(
-                who,
-                call_id,
-                bool(args["audio"]),
-                bool(args["video"]),
-                screen=bool(args.get("screen", False)),
-            )
-            return {}
-        raise Unprocessable(f"unknown call action {action!r}", code="invalid")
+    async def run(self, who: Principal, command: CallCommand) -> dict[str, Any]:
+        """Run a command on this node; the reply is the ack's body (without ``ok``)."""
+        match command:
+            case Start(thread_id, kind):
+                return {"call": (await self.start(who, thread_id, kind)).state_json()}
+            case Accept(call_id):
+                return {"call": (await self.accept(who, call_id)).state_json()}
+            case Decline(call_id):
+                return {"call": (await self.decline(who, call_id)).state_json()}
+            case Cancel(call_id):
+                return {"call": (await self.cancel(who, call_id)).state_json()}
+            case HangUp(call_id):
+                return {"call": (await self.hangup(who, call_id)).state_json()}
+            case Offer(call_id, sdp, restart):
+                answer = await self.offer(who, call_id, sdp, restart=restart)
+                return {"sdp": answer, "type": "answer"}
+            case Candidate(call_id, candidate, sdp_mid, sdp_mline_index):
+                await self.candidate(who, call_id, candidate, sdp_mid, sdp_mline_index)
+                return {}
+            case Consent(call_id, agree):
+                return {"call": (await self.consent(who, call_id, agree)).state_json()}
+            case MediaFlags(call_id, audio, video, screen):
+                await self.media_flags(who, call_id, audio, video, screen=screen)
+                return {}
 
     async def handle_remote(self, request: dict[str, Any]) -> dict[str, Any]:
         """Serve a request another node forwarded to this one (the call's owner)."""
         try:
             raw = request["who"]
             who = Principal(str(raw["user_id"]), str(raw["name"]), Role(raw["role"]))
-            result = await self._handle_local(who, str(request["action"]), dict(request["args"]))
+            command: CallRef = from_wire(str(request["action"]), dict(request["args"]))
+            result = await self.run(who, command)
         except InterviewError as exc:
             return {**exc.to_ack(), "status": exc.status}
         except (KeyError, TypeError, ValueError):
@@ -321,27 +335,26 @@ class CallService:
             kind=call_kind,
             initiator_id=who.user_id,
             callee_id=thread.other_party(who.user_id),
-            now=self.clock(),
+            now=self.clock.now(),
             pre_contract=thread.pre_contract,
         )
         active = ActiveCall(call)
         self._by_id[call.id] = active
         self._by_thread[thread_id] = call.id
         self.started_total += 1
-        await self.store.save_call(call, event=event, node_id=self.node_id)
+        await self._save(call, event)
         await self._broadcast(call)
-        _ = self._spawn(active, self._ring_timer(call.id))
+        active.timers.add(self._after(active, self.ring_timeout, lambda: self._ring_timer(call.id)))
         logger.info("call ringing call_id=%s thread_id=%s kind=%s", call.id, thread_id, kind)
         return call
 
     async def _ring_timer(self, call_id: str) -> None:
-        await asyncio.sleep(self.ring_timeout)
         active = self._by_id.get(call_id)
         if active is None:
             return
         async with active.lock:
             if active.call.state is CallState.RINGING:
-                await self._apply(active, *active.call.ring_timeout(self.clock()))
+                await self._apply(active, *active.call.ring_timeout(self.clock.now()))
 
     async def _transition(
         self,
@@ -351,12 +364,12 @@ class CallService:
     ) -> Call:
         active = self._active(who, call_id)
         async with active.lock:
-            call, event = action(active.call, who.user_id, self.clock())
+            call, event = action(active.call, who.user_id, self.clock.now())
             await self._apply(active, call, event)
             if not call.is_final:
                 if active.media is not None:
-                    active.media.set_forwarding(self._may_forward(call))
-                await self._sync_recording(active)
+                    active.media.set_forwarding(self.recording.may_forward(call))
+                await self.recording.sync(active)
             return call
 
     async def accept(self, who: Principal, call_id: str) -> Call:
@@ -396,10 +409,10 @@ class CallService:
             # A second offer from a party already in a connected call is a rejoin (reload,
             # reopened tab, ICE restart): the record counts it as an interruption.
             if active.call.presence_of(who.user_id).joined_at is not None:
-                rejoin, note = active.call.interrupted(who.user_id, self.clock())
+                rejoin, note = active.call.interrupted(who.user_id, self.clock.now())
                 if note is not None:
                     await self._apply(active, rejoin, note)
-            call, event = active.call.joined(who.user_id, self.clock())
+            call, event = active.call.joined(who.user_id, self.clock.now())
             media = self._media(active)
             answer = await media.negotiate(who.user_id, sdp)
             timer = active.lost_timers.pop(who.user_id, None)
@@ -408,111 +421,11 @@ class CallService:
                 logger.info("participant resumed user=%s call_id=%s", who.user_id, call_id)
             if event is not None:
                 await self._apply(active, call, event)
-            await self._sync_recording(active)
+            await self.recording.sync(active)
             return answer
 
-    def _may_forward(self, call: Call) -> bool:
-        """Nothing flows before the callee accepts; under 'required', not before consent."""
-        if call.state not in {CallState.ACCEPTED, CallState.CONNECTED}:
-            return False
-        return self.recording_policy != "required" or call.both_consented
-
-    # --------------------------------------------------------------- recording
-    async def consent(self, who: Principal, call_id: str, agree: bool) -> Call:
-        """A party gives or withdraws consent to recording (a receipt on the audit chain)."""
-        if self.recording_policy == "off":
-            raise Conflict("recording is turned off on this server", code="recording_disabled")
-        active = self._active(who, call_id)
-        async with active.lock:
-            now = self.clock()
-            if agree:
-                call, event = active.call.give_consent(
-                    who.user_id, now, notice_version=self.consent_notice_version
-                )
-            else:
-                call, event = active.call.withdraw_consent(who.user_id, now)
-            if event is not None:
-                await self._apply(active, call, event)
-            if active.media is not None:
-                active.media.set_forwarding(self._may_forward(active.call))
-            await self._sync_recording(active)
-            return active.call
-
-    async def _sync_recording(self, active: ActiveCall) -> None:
-        """Start or stop the recorder so it runs exactly while both parties consent."""
-        call = active.call
-        wanted = (
-            self.recording_policy != "off"
-            and call.both_consented
-            and call.state in {CallState.ACCEPTED, CallState.CONNECTED}
-            and active.media is not None
-        )
-        if wanted and active.recorder is None and self.recorder_factory is not None:
-            assert active.media is not None
-            active.recorder = await self.recorder_factory(call, active.media)
-            if active.recorder is None:
-                return
-            started = self.clock().isoformat()
-            info = {"status": "recording", "started_at": started, "segments": active.segments}
-            updated = call.with_recording(info)
-            await self._apply(
-                active, updated, updated._event("call.recording_started", "system", at=started)
-            )
-        elif not wanted and active.recorder is not None:
-            await self._stop_recording(active, final=call.is_final)
-
-    async def _stop_recording(self, active: ActiveCall, *, final: bool) -> None:
-        recorder, active.recorder = active.recorder, None
-        if recorder is None:
-            return
-        try:
-            result = await recorder.stop()
-        except Exception:
-            logger.exception("recording failed to finalise call_id=%s", active.call.id)
-            result = {"error": "the recording could not be finalised"}
-        stopped = self.clock().isoformat()
-        started = (active.call.recording or {}).get("started_at")
-        active.segments.append({"started_at": started, "stopped_at": stopped, **result})
-        info = {
-            "status": "stopped",
-            "started_at": started,
-            "stopped_at": stopped,
-            "segments": list(active.segments),
-        }
-        call = active.call.with_recording(info)
-        event = call._event(
-            "call.recording_stopped",
-            "system",
-            at=stopped,
-            **{k: result[k] for k in ("sha256", "bytes", "path") if k in result},
-        )
-        if final:
-            active.call = call
-            await self.store.save_call(call, event=event, node_id=self.node_id)
-        else:
-            await self._apply(active, call, event)
-        if self.on_recording_saved is not None and "key" in result:
-            _ = self._spawn(None, self.on_recording_saved(dict(result)))
-        await self.threads.post(
-            NewMessage(
-                call.thread_id,
-                SYSTEM_AUTHOR,
-                MessageKind.RECORDING,
-                {
-                    "call_id": call.id,
-                    "started_at": started,
-                    "stopped_at": stopped,
-                    **{
-                        k: result[k]
-                        for k in ("sha256", "bytes", "duration_seconds", "key")
-                        if k in result
-                    },
-                },
-            )
-        )
-
     def _count_restart(self, active: ActiveCall, user_id: str) -> None:
-        now = time.monotonic()
+        now = self.clock.monotonic()
         window = active.restarts.setdefault(user_id, deque())
         while window and now - window[0] > 60.0:
             window.popleft()
@@ -559,6 +472,18 @@ class CallService:
             },
         )
 
+    # --------------------------------------------------------------- recording
+    async def consent(self, who: Principal, call_id: str, agree: bool) -> Call:
+        """A party gives or withdraws consent to recording (a receipt on the audit chain)."""
+        self.recording.check_enabled()
+        active = self._active(who, call_id)
+        async with active.lock:
+            await self.recording.consent(active, who.user_id, agree)
+            if active.media is not None:
+                active.media.set_forwarding(self.recording.may_forward(active.call))
+            await self.recording.sync(active)
+            return active.call
+
     # ------------------------------------------------------------- media events
     def _on_media_event(self, call_id: str, event: MediaEventLike) -> None:
         active = self._by_id.get(call_id)
@@ -573,7 +498,7 @@ class CallService:
         async with active.lock:
             if active.call.is_final:
                 return
-            now = self.clock()
+            now = self.clock.now()
             if kind == "media_started":
                 call, event = active.call.media_started(user_id, now)
                 await self._apply(active, call, event)
@@ -581,7 +506,13 @@ class CallService:
                 if back is not None:
                     await self._apply(active, call, back)
                 if call.state is CallState.CONNECTED and event is not None and call.pre_contract:
-                    _ = self._spawn(active, self._consultation_timer(call_id))
+                    active.timers.add(
+                        self._after(
+                            active,
+                            self.consultation_seconds,
+                            lambda: self._consultation_timer(call_id),
+                        )
+                    )
             elif kind in {"disconnected", "failed", "media_stopped"}:
                 active.call = active.call.media_seen(user_id, now)
                 call, gone = active.call.interrupted(user_id, now)
@@ -589,11 +520,13 @@ class CallService:
                     await self._apply(active, call, gone)
                 if user_id not in active.lost_timers:
                     reason = EndReason.FAILED if kind == "failed" else EndReason.PEER_LOST
-                    task = self._spawn(None, self._lost_timer(call_id, user_id, reason))
-                    active.lost_timers[user_id] = task
+                    active.lost_timers[user_id] = self._after(
+                        active,
+                        self.peer_lost_seconds,
+                        lambda: self._lost_timer(call_id, user_id, reason),
+                    )
 
     async def _lost_timer(self, call_id: str, user_id: str, reason: EndReason) -> None:
-        await asyncio.sleep(self.peer_lost_seconds)
         active = self._by_id.get(call_id)
         if active is None:
             return
@@ -603,20 +536,19 @@ class CallService:
                 return
             logger.info("peer lost user=%s call_id=%s reason=%s", user_id, call_id, reason.value)
             if active.call.state is CallState.RINGING:
-                call, event = active.call.cancel(active.call.initiator_id, self.clock())
+                call, event = active.call.cancel(active.call.initiator_id, self.clock.now())
             else:
-                call, event = active.call.end(reason, self.clock())
+                call, event = active.call.end(reason, self.clock.now())
             await self._apply(active, call, event)
 
     async def _consultation_timer(self, call_id: str) -> None:
-        await asyncio.sleep(self.consultation_seconds)
         active = self._by_id.get(call_id)
         if active is None:
             return
         async with active.lock:
             if active.call.state is not CallState.CONNECTED:
                 return
-            call, event = active.call.consultation_notice(self.clock())
+            call, event = active.call.consultation_notice(self.clock.now())
             await self._apply(active, call, event)
         minutes = round(self.consultation_seconds / 60)
         notice = (
@@ -640,187 +572,52 @@ class CallService:
             await self.notifier.to_user(user, "call:notice", {"call_id": call_id, "notice": notice})
 
     # -------------------------------------------------------------- lifecycle
-    async def _release_claim(self, thread_id: str, call_id: str, owner: str | None) -> None:
-        """Release a thread's call claim. If Redis cannot be reached, the release is retried
-        on every renewal (and the claim expires by itself after ``lease_seconds`` anyway), so
-        a failure here never loses a record nor blocks the thread for long."""
-        try:
-            await self.router.release_thread(thread_id, call_id, owner)
-        except InterviewError as exc:
-            self._pending_releases[(thread_id, call_id)] = owner
-            logger.warning(
-                "could not release the claim call_id=%s thread_id=%s (retrying): %s (%s)",
-                call_id,
-                thread_id,
-                exc.reason,
-                exc.__cause__,
-            )
-
-    async def _retry_releases(self) -> None:
-        for (thread_id, call_id), owner in list(self._pending_releases.items()):
-            try:
-                await self.router.release_thread(thread_id, call_id, owner)
-            except InterviewError:
-                return  # Redis still unreachable: next renewal
-            self._pending_releases.pop((thread_id, call_id), None)
+    async def start_lease(self) -> None:
+        """Take this node's lease (before any call is served or recovered)."""
+        await self.lease.start_lease()
 
     async def recover(self) -> int:
-        """At start-up, close calls a previous process left open, as ``server_shutdown`` with
-        the last times known: this node's (its previous process is dead), every node's on an
-        exclusive store (SQLite), and those of nodes whose lease expired or is absent."""
-        if self.leases is None:
-            closed = 0
-            for call in await self.store.unfinished_calls(self.node_id):
-                if await self._close_open(OpenCall(call, "", self.node_id), compare=False):
-                    closed += 1
-            return closed
-        owned = await self.leases.open_calls(None if self.leases.exclusive else self.node_id)
-        closed = 0
-        for open_call in owned:
-            if await self._close_open(open_call):
-                closed += 1
-        return closed + await self.sweep()
-
-    async def sweep(self) -> int:
-        """Close the calls of nodes whose lease expired (or is absent) and release their
-        claims. Safe when several nodes sweep at once: each record is written by a
-        compare-and-set on the stored snapshot, so exactly one sweep writes it."""
-        if self.leases is None:
-            return 0
-        closed = 0
-        for open_call in await self.leases.orphaned_calls(self.node_id):
-            if await self._close_open(open_call):
-                closed += 1
-        if closed:
-            logger.info("closed %d orphaned call(s)", closed)
-        await self.leases.drop_expired()
-        return closed
-
-    async def _close_open(self, open_call: OpenCall, *, compare: bool = True) -> bool:
-        """Close one call nobody holds any more: one record (if no one else wrote it first),
-        the ``call.ended`` event with it, and the thread's claim released."""
-        current: OpenCall | None = open_call
-        while current is not None:
-            call = current.call
-            if call.is_final:
-                final, event = call, None
-            else:
-                final, event = call.end(EndReason.SERVER_SHUTDOWN, last_known_time(call))
-            message = await self.store.finish_call(
-                final,
-                final.record({}),
-                event=event,
-                expect_snapshot=current.snapshot if compare else None,
-            )
-            if message is not None:
-                await self._release_claim(final.thread_id, final.id, current.node_id)
-                self.swept_total += 1
-                await self.notifier.to_thread(final.thread_id, "message:new", message_json(message))
-                logger.info(
-                    "closed orphaned call call_id=%s thread_id=%s node_id=%s",
-                    final.id,
-                    final.thread_id,
-                    current.node_id,
-                )
-                return True
-            if not compare or self.leases is None:
-                break
-            # Someone wrote the record, or changed the snapshot (a recovered recording was
-            # attached): read it again; None means the record exists now.
-            current = await self.leases.open_call(call.id)
-        # Someone else closed it; the claim is still released (owner-checked, idempotent).
-        await self._release_claim(open_call.call.thread_id, open_call.call.id, open_call.node_id)
-        return False
-
-    # ------------------------------------------------------------------ leases
-    async def start_lease(self) -> None:
-        """Take this node's lease (before any call is served) and start renewing it."""
-        if self.leases is None:
-            return
-        await self.leases.acquire(self.node_id, self.incarnation, self.lease_seconds)
+        """At start-up, close the calls a previous process left open (see ``LeaseKeeper``)."""
+        return await self.lease.recover()
 
     def start_background(self) -> None:
         """Renew the lease and the claims, and sweep orphans, every renewal period."""
-        if self._lease_task is None:
-            self._lease_task = asyncio.get_running_loop().create_task(self._lease_loop())
-
-    async def _lease_loop(self) -> None:
-        while True:
-            await asyncio.sleep(self.lease_renew_seconds)
-            try:
-                await self.renew_once()
-            except Exception:
-                logger.exception("lease renewal or orphan sweep failed; retrying")
+        self.lease.start()
 
     async def renew_once(self) -> None:
-        """One renewal: the lease, then this node's thread claims, then an orphan sweep."""
-        if self.leases is not None and not await self.leases.renew(
-            self.node_id, self.incarnation, self.lease_seconds
-        ):
-            await self._lease_lost()
-        await self._retry_releases()
-        claims = [(a.call.thread_id, a.call.id) for a in self._by_id.values()]
-        if claims:
-            try:
-                ours = await self.router.renew_claims(claims)
-            except InterviewError as exc:
-                logger.warning("could not renew call claims: %s", exc.reason)
-            else:
-                if ours < len(claims):
-                    logger.warning("%d call claim(s) now name another call", len(claims) - ours)
-        await self.sweep()
+        """One renewal of the lease and claims, then an orphan sweep."""
+        await self.lease.renew_once()
 
-    async def _lease_lost(self) -> None:
-        """Our lease expired (a stall longer than the lease, or another process took our
-        node id): other nodes may have closed our calls, so end them here too (no second
-        record is written), then take a fresh lease."""
-        logger.error("node lease lost node_id=%s; ending this node's calls", self.node_id)
-        assert self.leases is not None
-        for active in list(self._by_id.values()):
-            async with active.lock:
-                if active.call.is_final:
-                    continue
-                if await self.leases.open_call(active.call.id) is None:
-                    await self._drop_swept(active)
-                    continue
-                try:
-                    call, event = active.call.end(EndReason.SERVER_SHUTDOWN, self.clock())
-                except InterviewError:
-                    continue
-                await self._apply(active, call, event)
-        self.incarnation = str(uuid.uuid4())
-        await self.leases.acquire(self.node_id, self.incarnation, self.lease_seconds)
+    async def sweep(self) -> int:
+        """Close the calls of nodes whose lease expired; how many this node closed."""
+        return await self.lease.sweep()
 
-    async def _drop_swept(self, active: ActiveCall) -> None:
+    def held(self) -> list[ActiveCall]:
+        return list(self._by_id.values())
+
+    async def end_held(self, active: ActiveCall) -> None:
+        """End a live call as ``server_shutdown``; the caller holds its lock."""
+        if active.call.is_final:
+            return
+        try:
+            call, event = active.call.end(EndReason.SERVER_SHUTDOWN, self.clock.now())
+        except InterviewError:
+            return
+        await self._apply(active, call, event)
+
+    async def drop_swept(self, active: ActiveCall) -> None:
         """Another node closed this call (record and ``call.ended`` written) while our lease
         had lapsed: attach what we were recording to that record, tell the parties, and let
         go of the call here without a second record or end event."""
         call = active.call
-        now = self.clock()
-        recorder, active.recorder = active.recorder, None
-        if recorder is not None:
-            try:
-                result = await recorder.stop()
-            except Exception:
-                logger.exception("recording failed to finalise call_id=%s", call.id)
-                result = {}
-            if "key" in result:
-                started = (call.recording or {}).get("started_at")
-                segment = {"started_at": started, "stopped_at": now.isoformat(), **result}
-                attached = await self.store.add_recording_segment(call.id, segment)
-                if attached is not None:
-                    await self.notifier.to_thread(
-                        call.thread_id, "message:new", message_json(attached[1])
-                    )
-                if self.on_recording_saved is not None:
-                    _ = self._spawn(None, self.on_recording_saved(dict(result)))
+        now = self.clock.now()
+        await self.recording.detach(active, now)
         if active.media is not None:
             try:
                 await active.media.close()
             except Exception:
                 logger.exception("media close failed call_id=%s", call.id)
-        for task in [*active.tasks, *active.lost_timers.values()]:
-            task.cancel()
+        active.stop_work()
         self._by_id.pop(call.id, None)
         if self._by_thread.get(call.thread_id) == call.id:
             del self._by_thread[call.thread_id]
@@ -831,22 +628,12 @@ class CallService:
         await self._broadcast(active.call)
         logger.warning("dropped a call another node closed call_id=%s", call.id)
 
-    async def _end_all(self) -> None:
-        for active in list(self._by_id.values()):
-            async with active.lock:
-                if not active.call.is_final:
-                    try:
-                        call, event = active.call.end(EndReason.SERVER_SHUTDOWN, self.clock())
-                    except InterviewError:
-                        continue
-                    await self._apply(active, call, event)
-
     async def shutdown(self) -> None:
         """End every live call as server_shutdown (graceful stop)."""
-        if self._lease_task is not None:
-            self._lease_task.cancel()
-            self._lease_task = None
-        await self._end_all()
+        self.lease.stop()
+        for active in self.held():
+            async with active.lock:
+                await self.end_held(active)
         for task in list(self._background):
             task.cancel()
 
