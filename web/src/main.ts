@@ -1305,13 +1305,19 @@ function buildCallView(call: CallState, session: CallSession | null): CallView {
     remoteMuted,
     h(
       "div",
-      { class: "controls" },
+      { class: "call-status" },
       h("span", { "data-testid": "call-timer", role: "timer", "aria-label": "Call duration" }, ""),
       h("span", { "data-testid": "call-quality", "data-quality": "unknown" }, "Network: …"),
+    ),
+    session ? deviceControls(session, remoteVideo, call.kind, showCallError) : null,
+    // The buttons are one toolbar; on a phone it is a bar fixed to the bottom of the screen so
+    // that Hang up is always reachable without scrolling (app.css).
+    h(
+      "div",
+      { class: "controls", role: "toolbar", "aria-label": "Call controls", "data-testid": "call-controls" },
       mute,
       call.kind === "video" ? camera : null,
       call.kind === "video" ? share : null,
-      session ? deviceControls(session, remoteVideo, call.kind, showCallError) : null,
       record,
       h(
         "button",
