@@ -22,7 +22,10 @@ HIT = """([x, y]) => {
   const b = el && el.closest('button');
   return b ? b.dataset.testid || null : null;
 }"""
-SCROLL_MAIN = "to => { const m = document.getElementById('main'); m.scrollTop = to === 'end' ? m.scrollHeight : 0; return m.scrollTop; }"
+SCROLL_MAIN = """to => {
+  const m = document.getElementById('main');
+  m.scrollTop = to === 'end' ? m.scrollHeight : 0;
+}"""
 SCROLLS = "() => [window.scrollY, document.getElementById('main').scrollTop]"
 CONTROLS = ("call-mute", "call-camera", "call-share", "call-record", "call-hangup")
 
