@@ -40,7 +40,7 @@ def on_phone(browser: Any, server: Server, user: str, role: str) -> Any:
 
 def tappable(page: Any, test_id: str) -> dict[str, float]:
     """The control's box lies inside the window and a tap at its centre reaches it."""
-    box = page.get_by_test_id(test_id).bounding_box()
+    box: dict[str, float] | None = page.get_by_test_id(test_id).bounding_box()
     assert box is not None, test_id
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 0.5, (test_id, box)
     assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"] + 0.5, (test_id, box)
