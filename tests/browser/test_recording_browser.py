@@ -23,6 +23,7 @@ import pytest
 from recording.naming import composite_key, parse_key
 from tests.browser.conftest import Server
 from tests.browser.test_chat_and_call import REMOTE_PLAYING, open_demo_thread
+from tests.browser.tour import check_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -126,6 +127,8 @@ def test_recorded_browser_call_has_both_videos_from_the_start(browser: Any, serv
         page.get_by_test_id("call-record").click()
     for page in (client, freelancer):
         page.wait_for_function(REC_SHOWN, timeout=30000)
+    check_page(client, "call_recording_browser")  # recording: axe-core, a screenshot
+    check_page(freelancer, None)
     for page in (client, freelancer):
         page.wait_for_function(
             REMOTE_AT_LEAST, arg=page.evaluate(REMOTE_TIME) + RECORDED_SECONDS, timeout=60000
