@@ -10,7 +10,7 @@ import pytest
 
 from tests.browser.conftest import Server
 from tests.browser.test_chat_and_call import REMOTE_PLAYING, open_demo_thread
-from tests.browser.tour import check_page
+from tests.browser.tour import check_page, tappable
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.allow_blocking]
 
@@ -47,6 +47,7 @@ def test_a_request_to_record_prompts_the_other_party(browser: Any, server: Serve
     )
     assert client.get_by_test_id("consent-prompt").is_hidden()
     check_page(freelancer, "call_consent_prompt")  # axe-core, no horizontal scroll, a screenshot
+    tappable(freelancer, "call-hangup")  # the prompt makes the panel taller: the bar sticks
 
     # Decline: the prompt goes, the asker is told, and nothing is recorded.
     freelancer.get_by_test_id("consent-decline").click()

@@ -8,19 +8,13 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import Server
-from tests.browser.tour import PHONE, assert_no_horizontal_scroll, check_page
+from tests.browser.tour import PHONE, assert_no_horizontal_scroll, check_page, tappable
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.allow_blocking]
 
 REMOTE_PLAYING = """() => {
   const v = document.querySelector('[data-testid="remote-video"]');
   return v && v.videoWidth > 0;
-}"""
-# The element at a point of the window (what a tap there would hit), without scrolling.
-HIT = """([x, y]) => {
-  const el = document.elementFromPoint(x, y);
-  const b = el && el.closest('button');
-  return b ? b.dataset.testid || null : null;
 }"""
 SCROLL_MAIN = """to => {
   const m = document.getElementById('main');
@@ -36,17 +30,6 @@ def on_phone(browser: Any, server: Server, user: str, role: str) -> Any:
     page.get_by_test_id("thread-item").first.click()
     page.get_by_test_id("message-list").wait_for()
     return page
-
-
-def tappable(page: Any, test_id: str) -> dict[str, float]:
-    """The control's box lies inside the window and a tap at its centre reaches it."""
-    box: dict[str, float] | None = page.get_by_test_id(test_id).bounding_box()
-    assert box is not None, test_id
-    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 0.5, (test_id, box)
-    assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"] + 0.5, (test_id, box)
-    centre = [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2]
-    assert page.evaluate(HIT, centre) == test_id, (test_id, box)
-    return box
 
 
 def test_hang_up_is_always_on_screen_on_a_phone(browser: Any, server: Server) -> None:
