@@ -1,6 +1,6 @@
 """The official socket.io JavaScript client reads a refused connection (issue 11, item 7).
 
-The web client shows ``err.data.reason`` in its banner (``web/src/main.ts``); this runs the
+The web client shows ``err.data.reason`` in its banner (``web/src/socket.ts``); this runs the
 same ``socket.io-client`` package under Node against the real server.
 """
 

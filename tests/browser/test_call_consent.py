@@ -4,17 +4,16 @@ both pages show the current state all along."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.browser.conftest import Server
 from tests.browser.test_chat_and_call import REMOTE_PLAYING, open_demo_thread
+from tests.browser.tour import check_page, tappable
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.allow_blocking]
 
-TOUR = Path(__file__).resolve().parents[2] / "docs" / "tour"
 REC_SHOWN = """() => {
   const r = document.querySelector('[data-testid="recording-indicator"]');
   return r !== null && !r.hidden;
@@ -47,8 +46,8 @@ def test_a_request_to_record_prompts_the_other_party(browser: Any, server: Serve
         timeout=15000,
     )
     assert client.get_by_test_id("consent-prompt").is_hidden()
-    TOUR.mkdir(parents=True, exist_ok=True)
-    freelancer.screenshot(path=str(TOUR / "call_consent_prompt.png"))
+    check_page(freelancer, "call_consent_prompt")  # axe-core, no horizontal scroll, a screenshot
+    tappable(freelancer, "call-hangup")  # the prompt makes the panel taller: the bar sticks
 
     # Decline: the prompt goes, the asker is told, and nothing is recorded.
     freelancer.get_by_test_id("consent-decline").click()
@@ -72,7 +71,7 @@ def test_a_request_to_record_prompts_the_other_party(browser: Any, server: Serve
             ".textContent.includes('both of you agreed')",
             timeout=15000,
         )
-    client.screenshot(path=str(TOUR / "call_recording_on.png"))
+    check_page(client, "call_recording_on")  # axe-core, no horizontal scroll, a screenshot
 
     # Either may withdraw: recording stops for both.
     client.get_by_test_id("call-record").click()

@@ -4,17 +4,16 @@ where the browser has setSinkId."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.browser.conftest import Server
 from tests.browser.test_chat_and_call import video_call
+from tests.browser.tour import check_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.allow_blocking]
 
-TOUR = Path(__file__).resolve().parents[2] / "docs" / "tour"
 LOCAL_DEVICE = """k => document.querySelector('[data-testid="local-video"]').srcObject
   .getTracks().find(t => t.kind === k && t.readyState === 'live')?.getSettings().deviceId"""
 FRAMES = """() => document.querySelector('[data-testid="remote-video"]')
@@ -63,5 +62,5 @@ def test_switch_microphone_and_camera_mid_call_without_renegotiating(
             "id => document.querySelector('[data-testid=\"remote-video\"]').sinkId === id",
             arg=sink,
         )
-    client.screenshot(path=str(TOUR / "call_devices.png"))
+    check_page(client, "call_devices")  # axe-core, no horizontal scroll, a screenshot
     client.get_by_test_id("call-hangup").click()

@@ -4,17 +4,16 @@ pages, and the thread ends with exactly one call record."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.browser.conftest import Server
 from tests.browser.test_chat_and_call import REMOTE_PLAYING, video_call
+from tests.browser.tour import check_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.allow_blocking]
 
-TOUR = Path(__file__).resolve().parents[2] / "docs" / "tour"
 QUALITY = "() => document.querySelector('[data-testid=\"call-quality\"]')?.dataset.quality"
 # Decoded frames of the remote video (its currentTime runs on even when no frame arrives).
 FRAMES = """() => {
@@ -45,8 +44,7 @@ def test_reload_mid_call_rejoins_the_same_call(browser: Any, server: Server) -> 
     url = freelancer.url
     freelancer.goto("about:blank")
     client.wait_for_function(f"() => ({QUALITY})() === 'reconnecting'", timeout=15000)
-    TOUR.mkdir(parents=True, exist_ok=True)
-    client.screenshot(path=str(TOUR / "call_reconnecting.png"))
+    check_page(client, "call_reconnecting")  # axe-core, no horizontal scroll, a screenshot
     freelancer.goto(url)
     freelancer.wait_for_selector(
         f'[data-testid="in-call"][data-call-id="{call_id}"]', timeout=30000
@@ -54,7 +52,7 @@ def test_reload_mid_call_rejoins_the_same_call(browser: Any, server: Server) -> 
     freelancer.wait_for_function(REMOTE_PLAYING, timeout=60000)
     client.wait_for_function(FRAMES_ADVANCE, arg=frames(client), timeout=60000)
     client.wait_for_function(f"() => ({QUALITY})() !== 'reconnecting'", timeout=15000)
-    freelancer.screenshot(path=str(TOUR / "call_rejoined.png"))
+    check_page(freelancer, "call_rejoined")  # axe-core, no horizontal scroll, a screenshot
 
     client.get_by_test_id("call-hangup").click()
     for page in (client, freelancer):

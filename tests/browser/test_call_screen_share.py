@@ -5,17 +5,16 @@ receives it (its frames take the screen's size) with a label, and the camera com
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.browser.conftest import CHROME_ARGS, CHROMIUM, Server
 from tests.browser.test_chat_and_call import REMOTE_PLAYING, open_demo_thread
+from tests.browser.tour import check_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.allow_blocking]
 
-TOUR = Path(__file__).resolve().parents[2] / "docs" / "tour"
 REMOTE_SIZE = """() => { const v = document.querySelector('[data-testid="remote-video"]');
   return [v.videoWidth, v.videoHeight]; }"""
 
@@ -57,8 +56,7 @@ def test_shared_screen_reaches_the_other_page_labelled(
     )
     assert "sharing their screen" in label.inner_text()
     assert client.get_by_test_id("call-share").inner_text() == "Stop sharing"
-    TOUR.mkdir(parents=True, exist_ok=True)
-    freelancer.screenshot(path=str(TOUR / "call_screen_share.png"))
+    check_page(freelancer, "call_screen_share")  # axe-core, no horizontal scroll, a screenshot
 
     client.get_by_test_id("call-share").click()
     freelancer.wait_for_function(f"() => ({REMOTE_SIZE})()[0] <= 640", timeout=30000)

@@ -3,17 +3,16 @@ tile is labelled with the person's name, and the speaking indicator follows the 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.browser.conftest import Server
 from tests.browser.test_chat_and_call import REMOTE_PLAYING, open_demo_thread
+from tests.browser.tour import check_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.allow_blocking]
 
-TOUR = Path(__file__).resolve().parents[2] / "docs" / "tour"
 SPEAKING = """() => document.querySelector('[data-testid="tile-remote"]')?.dataset.speaking"""
 CONNECTED = (
     "() => document.querySelector('[data-testid=\"in-call\"]')?.dataset.state === 'connected'"
@@ -57,8 +56,7 @@ def test_audio_call_shows_names_initials_and_who_speaks(browser: Any, server: Se
     # Chromium's fake microphone beeps: the other side's tile lights up while it does, and
     # goes quiet between beeps.
     client.wait_for_function(f"() => ({SPEAKING})() === 'true'", timeout=30000)
-    TOUR.mkdir(parents=True, exist_ok=True)
-    client.screenshot(path=str(TOUR / "call_audio_speaking.png"))
+    check_page(client, "call_audio_speaking")  # axe-core, no horizontal scroll, a screenshot
     client.wait_for_function(f"() => ({SPEAKING})() === 'false'", timeout=30000)
     client.get_by_test_id("call-hangup").click()
     for page in (client, freelancer):
@@ -80,5 +78,5 @@ def test_video_tiles_are_labelled_with_names(browser: Any, server: Server) -> No
     assert client.get_by_test_id("avatar-local").is_visible()
     assert client.get_by_test_id("local-video").is_hidden()
     freelancer.get_by_test_id("avatar-remote").wait_for(state="visible", timeout=15000)
-    freelancer.screenshot(path=str(TOUR / "call_video_camera_off.png"))
+    check_page(freelancer, "call_video_camera_off")  # axe-core, no horizontal scroll, a screenshot
     client.get_by_test_id("call-hangup").click()

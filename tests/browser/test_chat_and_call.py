@@ -125,6 +125,8 @@ def test_video_call_between_two_browsers(browser: Any, server: Server) -> None:
     freelancer = open_demo_thread(browser, server, "demo-freelancer", "freelancer")
     client.get_by_test_id("call-video").click()
     freelancer.get_by_test_id("incoming-call").wait_for(timeout=20000)
+    check_page(freelancer, "desktop-incoming-call")  # the incoming call, checked like the rest
+    check_page(client, None)  # the caller's ringing call
     freelancer.get_by_test_id("call-accept").click()
     for page in (client, freelancer):
         page.wait_for_function(REMOTE_PLAYING, timeout=30000)

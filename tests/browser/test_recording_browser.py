@@ -23,6 +23,7 @@ import pytest
 from recording.naming import composite_key, parse_key
 from tests.browser.conftest import Server
 from tests.browser.test_chat_and_call import REMOTE_PLAYING, open_demo_thread
+from tests.browser.tour import check_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -130,6 +131,10 @@ def test_recorded_browser_call_has_both_videos_from_the_start(browser: Any, serv
         page.wait_for_function(
             REMOTE_AT_LEAST, arg=page.evaluate(REMOTE_TIME) + RECORDED_SECONDS, timeout=60000
         )
+    # still recording: axe-core on both pages (after the recorded stretch, so that axe's work
+    # in the page does not overlap the recording's first seconds), and a screenshot
+    check_page(client, "call_recording_browser")
+    check_page(freelancer, None)
     client.get_by_test_id("call-hangup").click()
     for page in (client, freelancer):
         page.get_by_test_id("call-log-item").wait_for(timeout=30000)

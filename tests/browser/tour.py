@@ -95,3 +95,24 @@ def within_viewport(page: Any, test_id: str) -> bool:
         and box["y"] >= 0
         and box["y"] + box["height"] <= size["height"] + 0.5
     )
+
+
+# The button at a point of the window (what a tap there would hit), without scrolling.
+HIT = """([x, y]) => {
+  const el = document.elementFromPoint(x, y);
+  const b = el && el.closest('button');
+  return b ? b.dataset.testid || null : null;
+}"""
+
+
+def tappable(page: Any, test_id: str) -> dict[str, float]:
+    """The button lies inside the window as the page is now (nothing is scrolled) and a tap at
+    its centre reaches it (nothing covers it). Returns its box."""
+    box: dict[str, float] | None = page.get_by_test_id(test_id).bounding_box()
+    size = page.viewport_size
+    assert box is not None, test_id
+    assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"] + 0.5, (test_id, box)
+    assert box["y"] >= 0 and box["y"] + box["height"] <= size["height"] + 0.5, (test_id, box)
+    centre = [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2]
+    assert page.evaluate(HIT, centre) == test_id, (test_id, box)
+    return box

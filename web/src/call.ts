@@ -4,35 +4,7 @@
 import type { Socket } from "socket.io-client";
 
 import { intervalLoss, qualityFrom, type Quality } from "./format";
-import type { ClientEventName, ClientEvents, ServerEventName, ServerEvents } from "./generated/events";
-
-export interface Ack {
-  ok: boolean;
-  code?: string;
-  reason?: string;
-  sdp?: string;
-  [key: string]: unknown;
-}
-
-/** Emit a client event with its payload type (generated from signaling/api/events.py) and
- * wait for the ack. */
-export function emitAck<E extends ClientEventName>(socket: Socket, event: E, payload: ClientEvents[E]): Promise<Ack> {
-  return new Promise((resolve) => {
-    socket.timeout(20000).emit(event, payload, (err: Error | null, ack: Ack) => {
-      if (err) resolve({ ok: false, code: "timeout", reason: "The server did not answer in time." });
-      else resolve(ack);
-    });
-  });
-}
-
-/** Listen to a server event with its payload type (generated from signaling/api/events.py). */
-export function onServer<E extends ServerEventName>(
-  socket: Socket,
-  event: E,
-  handler: (payload: ServerEvents[E]) => void,
-): void {
-  socket.on(event as string, handler as (payload: unknown) => void);
-}
+import { emitAck } from "./protocol";
 
 export interface DeviceChoice {
   audioId?: string;
@@ -148,7 +120,8 @@ export class CallSession {
       call_id: this.callId,
       sdp: this.pc.localDescription?.sdp ?? "",
     });
-    if (!ack.ok || !ack.sdp) throw new Error(ack.reason ?? "The server refused the media offer.");
+    if (!ack.ok) throw new Error(ack.reason ?? "The server refused the media offer.");
+    if (!ack.sdp) throw new Error("The server refused the media offer.");
     performance.mark(`call:${this.callId}:answer`);
     await this.pc.setRemoteDescription({ type: "answer", sdp: ack.sdp });
     this.offered = true;
