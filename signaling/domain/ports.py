@@ -33,6 +33,8 @@ class AuditEntry:
     entry: str
     prev_hash: str
     hash: str
+    # Position in the global Merkle log; None while the entry waits for the sequencer.
+    leaf_index: int | None = None
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,11 @@
 """SQL implementation of the store ports (SQLite by default, PostgreSQL in production).
 
 Writes that must be serialised (per-thread ``seq``, audit chains) run under a lock: an asyncio
-lock on SQLite (a single process owns the embedded file), row locks plus a transaction-scoped
-advisory lock on PostgreSQL so several nodes can share one database.
+lock on SQLite (a single process owns the embedded file); on PostgreSQL, so several nodes can
+share one database, the thread's row lock for a thread's messages and chain, and a per-chain
+transaction advisory lock for the few chains that are no thread (``access``, ``global``).
+There is no cluster-wide lock: new audit rows are queued (``leaf_index`` NULL) and the
+sequencer (signaling.audit.sequencer) gives them their place in the global Merkle log.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import bindparam, event, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -43,7 +46,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 GLOBAL_CHAIN = "global"
-_AUDIT_LOCK_KEY = 0x1A7D17  # pg advisory lock id for the global append order
+# Lock a thread's row (a thread's chain) in the transaction; no row: the chain is no thread.
+_LOCK_CHAIN_THREAD = text("SELECT 1 FROM threads WHERE id = :chain FOR UPDATE")
+# A chain that is no thread: a transaction advisory lock of its own (64-bit hash of its name).
+_LOCK_CHAIN_NAME = text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))")
 
 
 def utcnow() -> datetime:
@@ -429,8 +435,13 @@ class SqlStore:
         at: datetime,
     ) -> AuditEntry:
         if not self.is_sqlite:
-            # One global append order, so Merkle leaf indexes never commit out of order.
-            await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _AUDIT_LOCK_KEY})
+            # Serialise appends to this chain only (no cluster-wide lock; the global Merkle
+            # order is assigned after commit by the sequencer). A thread's chain is guarded by
+            # the thread's row lock, the one ``_lock_thread`` takes (re-taking it in the same
+            # transaction is free), so every writer of a thread locks in the same order.
+            thread_row = (await conn.execute(_LOCK_CHAIN_THREAD, {"chain": chain})).first()
+            if thread_row is None:
+                await conn.execute(_LOCK_CHAIN_NAME, {"name": f"audit-chain:{chain}"})
         last = (
             await conn.execute(
                 select(t.audit_log.c.position, t.audit_log.c.hash)
@@ -488,7 +499,60 @@ class SqlStore:
             entry=row.entry,
             prev_hash=row.prev_hash,
             hash=row.hash,
+            leaf_index=row.leaf_index,
         )
+
+    async def audit_entry(self, index: int) -> AuditEntry | None:
+        """The audit row with this id (sequenced or not), or None."""
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(t.audit_log).where(t.audit_log.c.id == index))).first()
+        return None if row is None else self._entry(row)
+
+    async def sequenced_entries(
+        self, *, after_leaf: int = -1, limit: int = 10_000
+    ) -> list[AuditEntry]:
+        """The global Merkle log: sequenced rows with ``leaf_index > after_leaf``, in leaf order
+        (rows still queued for the sequencer are not in it)."""
+        query = (
+            select(t.audit_log)
+            .where(t.audit_log.c.leaf_index > after_leaf)
+            .order_by(t.audit_log.c.leaf_index)
+            .limit(limit)
+        )
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [self._entry(r) for r in rows]
+
+    async def unsequenced_count(self) -> int:
+        """How many committed audit rows wait for the sequencer."""
+        query = select(func.count()).where(t.audit_log.c.leaf_index.is_(None))
+        async with self.engine.connect() as conn:
+            return int((await conn.execute(query)).scalar_one())
+
+    async def sequence_audit(self, conn: AsyncConnection, limit: int) -> int:
+        """Give the next leaf indexes to up to ``limit`` committed, queued rows (in id order) in
+        ``conn``'s transaction; returns how many. The caller must be the only sequencer (it
+        holds the sequencer lease in that transaction, or owns the SQLite file); the unique
+        index on ``leaf_index`` rejects a second one."""
+        queued = (
+            await conn.execute(
+                select(t.audit_log.c.id)
+                .where(t.audit_log.c.leaf_index.is_(None))
+                .order_by(t.audit_log.c.id)
+                .limit(limit)
+            )
+        ).all()
+        if not queued:
+            return 0
+        top = (await conn.execute(select(func.max(t.audit_log.c.leaf_index)))).scalar_one()
+        base = 0 if top is None else int(top) + 1
+        await conn.execute(
+            t.audit_log.update()
+            .where(t.audit_log.c.id == bindparam("row_id"))
+            .values(leaf_index=bindparam("leaf")),
+            [{"row_id": r.id, "leaf": base + i} for i, r in enumerate(queued)],
+        )
+        return len(queued)
 
     async def audit_entries(
         self, chain: str | None = None, *, after_index: int = 0, limit: int = 10_000
