@@ -267,13 +267,12 @@ class LiveMerkleLog:
 
     def leaf_of(self, row: AuditEntry) -> int | None:
         """The loaded leaf of this row, or None: O(1) through its stored leaf index (a scan
-        only when the stored index disagrees with the log, i.e. after tampering)."""
+        when the row was read before it was sequenced, or its stored index disagrees with the
+        log, i.e. after tampering)."""
         hint = row.leaf_index
-        if hint is None:
-            return None
-        if 0 <= hint < len(self._ids) and self._ids[hint] == row.index:
+        if hint is not None and 0 <= hint < len(self._ids) and self._ids[hint] == row.index:
             return hint
-        if self._after_leaf < hint:
+        if hint is not None and self._after_leaf < hint:
             return None  # sequenced after the last sync
         try:
             return self._ids.index(row.index)

@@ -20,6 +20,7 @@ from signaling.audit.log import LiveMerkleLog
 from signaling.audit.publish import HEADS_FILE, TreeHeadPublisher, read_heads
 from signaling.audit.tree_head import public_key_pem
 from signaling.domain.messages import MessageKind, NewMessage
+from signaling.audit.sequencer import sequence_all
 from signaling.store.sql import SqlStore
 
 
@@ -38,6 +39,7 @@ async def seed(store: SqlStore, messages: int = 5) -> str:
         await store.append_message(
             NewMessage(other.id, "f2", MessageKind.TEXT, {"text": f"other {i}"})
         )
+    await sequence_all(store)  # the sequencer integrates them into the log
     return thread.id
 
 
