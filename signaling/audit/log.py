@@ -228,12 +228,13 @@ class LiveMerkleLog:
                 if row.leaf_index != base + offset:
                     # the sequencer hands out leaf indexes without gaps: a gap means rows
                     # were deleted; the leaf keeps its place in this log (the signed order)
-                    note = (
-                        f"row {row.index} has leaf index {row.leaf_index}, "
-                        f"but the log holds {base + offset} leaves before it"
+                    logger.error(
+                        "audit log: row %d has leaf index %s, but the log holds %d leaves "
+                        "before it (rows were removed)",
+                        row.index,
+                        row.leaf_index,
+                        base + offset,
                     )
-                    self.anomalies.append(note)
-                    logger.error("audit log anomaly: %s", note)
                 self._note_chain(row, base + offset)
             # ids after leaves: an id that can be looked up always has its leaf
             self._ids.extend(row.index for row in batch)
