@@ -125,6 +125,7 @@ async def test_bundle_verifies_offline_and_tampering_is_named(
     harness: Harness, tmp_path: Path
 ) -> None:
     ids = await seed(harness)
+    await harness.integrate()
     resp = await harness.client.get(
         f"/api/audit/cases/{ids['case_id']}/bundle", headers=harness.headers(*AUDITOR)
     )
