@@ -22,6 +22,7 @@ from signaling.audit.bundle import (
     audit_entry_line,
     verify_bundle,
 )
+from signaling.audit.sequencer import sequence_all
 from signaling.audit.tree_head import (
     SignedTreeHead,
     key_id,
@@ -29,7 +30,6 @@ from signaling.audit.tree_head import (
     sign_tree_head,
 )
 from signaling.domain.ports import AuditEntry
-from signaling.audit.sequencer import sequence_all
 from signaling.store.sql import SqlStore
 
 THREAD = "thread-a"

@@ -8,10 +8,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from signaling.audit import log
+from signaling.audit.sequencer import sequence_all
 from signaling.audit.tree_head import SignedTreeHead, verify_tree_head
 from signaling.domain import merkle
 from signaling.errors import NotFound, Unprocessable
-from signaling.audit.sequencer import sequence_all
 from signaling.store.sql import SqlStore
 
 

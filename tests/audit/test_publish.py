@@ -13,10 +13,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from signaling.audit.log import LiveMerkleLog
 from signaling.audit.publish import HEADS_FILE, TreeHeadPublisher, latest, read_heads
+from signaling.audit.sequencer import sequence_all
 from signaling.audit.tree_head import verify_tree_head
 from signaling.errors import ConfigError
 from signaling.settings import Settings
-from signaling.audit.sequencer import sequence_all
 from signaling.store.sql import SqlStore
 
 

@@ -18,9 +18,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from signaling.audit.bundle import BundleWriter, add_audit_evidence, verify_bundle
 from signaling.audit.log import LiveMerkleLog
 from signaling.audit.publish import HEADS_FILE, TreeHeadPublisher, read_heads
+from signaling.audit.sequencer import sequence_all
 from signaling.audit.tree_head import public_key_pem
 from signaling.domain.messages import MessageKind, NewMessage
-from signaling.audit.sequencer import sequence_all
 from signaling.store.sql import SqlStore
 
 
