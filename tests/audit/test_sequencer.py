@@ -218,3 +218,23 @@ async def test_a_late_commit_with_a_smaller_id_gets_a_later_leaf(
     assert (second.tree_size, second.root) == await full_root(store_b)
     consistency = await live.consistency(store_b, first.tree_size, second.tree_size)
     assert consistency["first_root"] == first.root.hex()
+
+
+async def test_timeline_verification_is_cached_per_chain_head(store: SqlStore) -> None:
+    import sqlalchemy as sa
+
+    thread_id = await new_thread(store, 1)
+    await send(store, thread_id, "hello")
+    first = await store.verify_chain(thread_id, cached=True)
+    assert first.ok and first.checked == 3
+    assert await store.verify_chain(thread_id, cached=True) is first  # head unchanged
+    async with store.engine.begin() as conn:  # someone edits a stored message body
+        await conn.execute(
+            sa.text("UPDATE messages SET body = :b WHERE thread_id = :t"),
+            {"b": '{"text":"edited"}', "t": thread_id},
+        )
+    uncached = await store.verify_chain(thread_id)  # the verify route recomputes
+    assert not uncached.ok and "differs" in uncached.reason
+    await send(store, thread_id, "the chain grew")  # a new head: the timeline recomputes
+    again = await store.verify_chain(thread_id, cached=True)
+    assert not again.ok and again.checked == 4
