@@ -199,6 +199,7 @@ async def test_an_entry_not_yet_integrated_answers_409_with_retry_after(
     problem = await resp.json()
     assert resp.status == 409 and problem["code"] == "not_yet_integrated", problem
     assert problem["retry_after"] == 300 and "retry after 300 s" in problem["detail"]
+    assert resp.headers["Retry-After"] == "300"
     await harness.integrate()
     resp = await harness.client.get(
         "/api/audit/proofs/inclusion", params=params, headers=harness.headers(*AUDITOR)
