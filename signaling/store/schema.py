@@ -245,7 +245,7 @@ Index(
 )
 
 # The transactional outbox of the event feed (signaling.events): each row is written in the
-# transaction of the change it reports; ``id`` is the commit order (the pull API's cursor).
+# transaction of the change it reports; ``feed_position`` (assigned after commit) is the feed order.
 event_outbox = Table(
     "event_outbox",
     metadata,
