@@ -226,6 +226,24 @@ async def _check_tree_heads(
     return False
 
 
+async def _integrate(settings: Settings, store: Any) -> None:
+    """One sequencer round from the CLI, if no server holds the sequencer lease (e.g. they are
+    all stopped): queued audit entries join the log before a head or bundle is made."""
+    import uuid
+
+    from signaling.audit.sequencer import AuditSequencer
+
+    sequencer = AuditSequencer(
+        store,
+        f"cli/{uuid.uuid4()}",
+        batch=settings.audit_sequencer_batch,
+        interval=settings.audit_sequencer_interval_seconds,
+        lease_seconds=settings.audit_sequencer_lease_seconds,
+    )
+    if await sequencer.drain() is not None:
+        await sequencer.release()  # a server may take over at once
+
+
 async def _publish(settings: Settings) -> int:
     import aiohttp
 
@@ -241,6 +259,7 @@ async def _publish(settings: Settings) -> int:
 
         store.events = EventRecorder()
     key = await asyncio.to_thread(load_or_create_key, settings)
+    await _integrate(settings, store)
     publisher = TreeHeadPublisher(
         store, LiveMerkleLog(), lambda: key, settings.data_dir / HEADS_FILE
     )
@@ -285,6 +304,7 @@ async def _export(settings: Settings, case_id: str, out: Path) -> int:
                 bar.update(1)
 
             heads, _ = await asyncio.to_thread(read_heads, settings.data_dir / HEADS_FILE)
+            await _integrate(settings, store)
             case = await build_case_bundle(
                 store=store,
                 audit=SqlAuditStore(store.engine),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -33,6 +34,8 @@ from signaling.api.proofs import (
     LIVE_LOG,
     PROOF_ROUTES,
     PUBLISHER,
+    SEQUENCER,
+    SQL_STORE,
     AuditKey,
     load_or_create_key,
 )
@@ -41,6 +44,7 @@ from signaling.api.rest import ROUTES, Route, add_routes, json_response
 from signaling.api.socket import SocketEdge, SocketNotifier, close_server, make_server, start_server
 from signaling.audit.log import LiveMerkleLog
 from signaling.audit.publish import HEADS_FILE, TreeHeadPublisher
+from signaling.audit.sequencer import AuditSequencer
 from signaling.auth import Authenticator
 from signaling.calendar.webhook import OutboundWebhook
 from signaling.calls import CallService, Clock
@@ -166,12 +170,33 @@ async def _composite_later(storage: RecordingStorage, result: dict[str, Any]) ->
         logger.exception("composite failed key=%s", key)
 
 
-def _tree_head_publisher(settings: Settings, store: SqlStore, key: AuditKey) -> TreeHeadPublisher:
+def _sequencer(settings: Settings, store: SqlStore) -> AuditSequencer:
+    """The audit sequencer of this process (it works only while it holds the cluster lease)."""
+    return AuditSequencer(
+        store,
+        f"{settings.node_id}/{uuid.uuid4()}",
+        batch=settings.audit_sequencer_batch,
+        interval=settings.audit_sequencer_interval_seconds,
+        lease_seconds=settings.audit_sequencer_lease_seconds,
+    )
+
+
+def _tree_head_publisher(
+    settings: Settings, store: SqlStore, key: AuditKey, sequencer: AuditSequencer
+) -> TreeHeadPublisher:
     """Tree heads of the live log, appended to ``tree-heads.jsonl`` in the data dir (and sent
-    to the webhook, set at start-up) every INTERVIEW_TREE_HEAD_INTERVAL_SECONDS."""
+    to the webhook, set at start-up) every INTERVIEW_TREE_HEAD_INTERVAL_SECONDS.
+
+    SQLite (one process): the sequencer runs in-process and also integrates what is queued
+    before each sync, so a proof asked for right after a write finds it. PostgreSQL: the live
+    log holds what the cluster's sequencer integrated so far (a queued entry answers 409)."""
+    live = LiveMerkleLog(
+        retry_after=settings.audit_sequencer_interval_seconds,
+        integrate=sequencer.drain if store.is_sqlite else None,
+    )
     return TreeHeadPublisher(
         store,
-        LiveMerkleLog(),
+        live,
         key.require,
         settings.data_dir / HEADS_FILE,
         node_id=settings.node_id,
@@ -420,7 +445,9 @@ def create_app(
     app[READS] = SqlReadStore(store)
     register_presence_events(edge, app[READS])
     app[AUDIT_KEY] = AuditKey()
-    app[PUBLISHER] = _tree_head_publisher(settings, store, app[AUDIT_KEY])
+    app[SQL_STORE] = store
+    app[SEQUENCER] = _sequencer(settings, store)
+    app[PUBLISHER] = _tree_head_publisher(settings, store, app[AUDIT_KEY], app[SEQUENCER])
     app[LIVE_LOG] = app[PUBLISHER].live
     app[API_ROUTES] = routes
     add_routes(app, routes)
@@ -505,9 +532,16 @@ def create_app(
             app[PUBLISHER].webhook = OutboundWebhook(
                 settings.tree_head_webhook_url, settings.backend_webhook_secret, http
             )
-        heads = asyncio.create_task(app[PUBLISHER].run(settings.tree_head_interval_seconds))
+        sequencing = asyncio.create_task(app[SEQUENCER].run())
+        heads = asyncio.create_task(
+            app[PUBLISHER].run(
+                settings.tree_head_interval_seconds, leader=lambda: app[SEQUENCER].holding
+            )
+        )
         yield
         heads.cancel()
+        sequencing.cancel()  # gives the lease up, so another node takes over at once
+        await asyncio.gather(sequencing, return_exceptions=True)
         if pruning is not None:
             pruning.cancel()
         if dispatcher is not None:

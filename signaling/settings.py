@@ -150,6 +150,13 @@ class Settings:
     # Where published tree heads are POSTed (HMAC-signed with BACKEND_WEBHOOK_SECRET); empty:
     # BACKEND_WEBHOOK_URL if set, else no webhook (the JSONL file only).
     tree_head_webhook_url: str = ""
+    # The audit sequencer (signaling.audit.sequencer): one node at a time gives queued audit
+    # entries their leaf in the Merkle log, this many per round, every interval, under a lease
+    # another node takes over when it is not renewed. Maximum merge delay: the interval while
+    # the holder lives, lease + interval when it dies.
+    audit_sequencer_batch: int = 1000
+    audit_sequencer_interval_seconds: float = 1.0
+    audit_sequencer_lease_seconds: float = 10.0
     log_format: Literal["text", "json"] = "text"
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -266,6 +273,13 @@ class Settings:
             )
         if not 1 <= self.tree_head_interval_seconds <= 3600:
             raise ConfigError(f"{PREFIX}TREE_HEAD_INTERVAL_SECONDS must be 1..3600")
+        if not 1 <= self.audit_sequencer_batch <= 100_000:
+            raise ConfigError(f"{PREFIX}AUDIT_SEQUENCER_BATCH must be 1..100000")
+        if not 0 < self.audit_sequencer_interval_seconds < self.audit_sequencer_lease_seconds:
+            raise ConfigError(
+                f"{PREFIX}AUDIT_SEQUENCER_INTERVAL_SECONDS must be positive and below "
+                f"{PREFIX}AUDIT_SEQUENCER_LEASE_SECONDS"
+            )
         if self.tree_head_webhook_url and not self.backend_webhook_secret:
             raise ConfigError(
                 f"{PREFIX}TREE_HEAD_WEBHOOK_URL needs {PREFIX}BACKEND_WEBHOOK_SECRET (it signs "

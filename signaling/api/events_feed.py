@@ -3,8 +3,9 @@
 ``GET /api/events?after=<cursor>&types=a,b&limit=n`` is for the marketplace backend's service
 token only: events in commit order after ``cursor`` (the ``cursor`` of the last event it
 processed; ``0`` for the beginning), and ``next_cursor`` to pass next time (the same cursor
-when nothing is new). Cursors are the outbox ids, which are handed out in commit order (see
-:mod:`signaling.events.outbox`), so paging never skips an event that committed late.
+when nothing is new). Cursors are feed positions, handed out after commit in the order rows
+become visible (see :mod:`signaling.events.outbox`), so paging never skips an event that
+committed late.
 """
 
 from __future__ import annotations

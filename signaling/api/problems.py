@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import ValidationError
 
-from signaling.errors import InterviewError, RateLimited
+from signaling.errors import InterviewError
 
 logger = logging.getLogger(__name__)
 
@@ -81,8 +81,9 @@ async def problem_middleware(request: web.Request, handler: Handler) -> web.Stre
         return await handler(request)
     except InterviewError as exc:
         headers = None
-        if isinstance(exc, RateLimited):
-            headers = {"Retry-After": str(max(1, round(exc.retry_after + 0.5)))}
+        retry_after = getattr(exc, "retry_after", None)  # rate limits, entries not integrated
+        if isinstance(retry_after, int | float):
+            headers = {"Retry-After": str(max(1, round(retry_after + 0.5)))}
         if exc.status == 401:
             headers = {"WWW-Authenticate": challenge(exc)}
         return problem(exc.status, exc.code, exc.reason, headers, **exc.extra)

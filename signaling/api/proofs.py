@@ -26,6 +26,7 @@ from signaling.api.rest import Route, ctx, json_response, parse_query, principal
 from signaling.audit.bundle import BundleWriter, add_audit_evidence
 from signaling.audit.log import LiveMerkleLog
 from signaling.audit.publish import TreeHeadPublisher
+from signaling.audit.sequencer import AuditSequencer
 from signaling.audit.tree_head import (
     SignedTreeHead,
     generate_signing_key,
@@ -58,6 +59,10 @@ AUDIT_KEY: web.AppKey[AuditKey] = web.AppKey("audit_key", AuditKey)
 # The global Merkle log held in memory and caught up on each use (O(new entries)).
 LIVE_LOG: web.AppKey[LiveMerkleLog] = web.AppKey("live_log", LiveMerkleLog)
 PUBLISHER: web.AppKey[TreeHeadPublisher] = web.AppKey("tree_head_publisher", TreeHeadPublisher)
+# The SQL store the audit log lives in (typed: no downcast of the context's ThreadStore).
+SQL_STORE: web.AppKey[SqlStore] = web.AppKey("sql_store", SqlStore)
+# This process's audit sequencer (integrates queued entries while it holds the cluster lease).
+SEQUENCER: web.AppKey[AuditSequencer] = web.AppKey("audit_sequencer", AuditSequencer)
 
 
 def load_or_create_key(settings: Settings) -> Ed25519PrivateKey:
@@ -102,9 +107,7 @@ class ConsistencyQuery(Strict):
 
 
 def _store(request: web.Request) -> SqlStore:
-    store = ctx(request).store
-    assert isinstance(store, SqlStore)
-    return store
+    return request.app[SQL_STORE]
 
 
 async def get_tree_head(request: web.Request) -> web.Response:

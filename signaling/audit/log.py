@@ -1,9 +1,9 @@
 """The global Merkle log over ``audit_log`` rows, with signed tree heads and proofs.
 
-Leaf ``i`` of the log is the ``i``-th row in ``id`` order (ids only grow; on PostgreSQL they
-may skip numbers, so an entry's *leaf index* is its position in that order, not its id), and
-the leaf's bytes are the stored ``entry`` text: exactly the canonical JSON the per-thread chain
-hashed. Rows are read in pages; hashing runs in a worker thread, never on the event loop.
+Leaf ``i`` of the log is the row the sequencer (:mod:`signaling.audit.sequencer`) gave
+``leaf_index = i``; rows still queued (``leaf_index`` NULL) are not in the log yet. The leaf's
+bytes are the stored ``entry`` text: exactly the canonical JSON the per-thread chain hashed.
+Rows are read in pages, in leaf order; hashing runs in a worker thread, never on the event loop.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ import asyncio
 import logging
 import time
 from array import array
-from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -22,7 +21,7 @@ from signaling.audit.bundle import AuditEvidence, ChainHead, ConsistencyLink, au
 from signaling.audit.tree_head import SignedTreeHead, sign_tree_head, verify_tree_head
 from signaling.domain import merkle
 from signaling.domain.ports import AuditEntry
-from signaling.errors import NotFound, Unprocessable
+from signaling.errors import Conflict, NotFound, Unprocessable
 from signaling.store.sql import SqlStore
 
 PAGE = 20_000
@@ -31,6 +30,23 @@ logger = logging.getLogger(__name__)
 
 def _hash_leaves(entries: list[str]) -> list[bytes]:
     return [merkle.leaf_hash(e.encode()) for e in entries]
+
+
+class NotIntegrated(Conflict):
+    """The entry is committed but the sequencer has not given it a leaf yet (HTTP 409)."""
+
+    def __init__(self, audit_id: int, retry_after: float) -> None:
+        super().__init__(
+            f"audit entry {audit_id} is not yet integrated into the log; "
+            f"retry after {retry_after:g} s",
+            code="not_yet_integrated",
+            retry_after=retry_after,
+        )
+        self.retry_after = retry_after
+
+
+# How long a client should wait for a queued entry (the app sets the sequencer's interval).
+DEFAULT_RETRY_AFTER = 1.0
 
 
 @dataclass(frozen=True)
@@ -47,21 +63,15 @@ class LogSnapshot:
 
     def leaf_index(self, audit_id: int) -> int:
         """The leaf index of the row with this id; ``NotFound`` if there is none."""
-        lo, hi = 0, len(self.ids)
-        while lo < hi:  # ids are ascending: bisect rather than scan a million of them
-            mid = (lo + hi) // 2
-            if self.ids[mid] < audit_id:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo == len(self.ids) or self.ids[lo] != audit_id:
-            raise NotFound("no audit entry with that index", code="entry_not_found")
-        return lo
+        try:  # leaf order is integration order, not id order: a (C speed) scan
+            return self.ids.index(audit_id)
+        except ValueError:
+            raise NotFound("no audit entry with that index", code="entry_not_found") from None
 
 
 async def snapshot(store: SqlStore, upto: int | None = None, *, page: int = PAGE) -> LogSnapshot:
-    """Every entry (or only the first ``upto``), read ``page`` rows at a time, with leaf
-    hashes computed off the loop."""
+    """Every sequenced entry (or only the first ``upto``) in leaf order, read ``page`` rows at
+    a time, with leaf hashes computed off the loop: the full recomputation."""
     if upto is not None and upto < 0:
         raise ValueError("upto must not be negative")
     if page < 1:
@@ -69,10 +79,10 @@ async def snapshot(store: SqlStore, upto: int | None = None, *, page: int = PAGE
     ids: list[int] = []
     entries: list[str] = []
     leaves: list[bytes] = []
-    after = 0
+    after = -1
     while upto is None or len(ids) < upto:
         limit = page if upto is None else min(page, upto - len(ids))
-        batch = await store.audit_entries(None, after_index=after, limit=limit)
+        batch = await store.sequenced_entries(after_leaf=after, limit=limit)
         if not batch:
             break
         texts = [row.entry for row in batch]
@@ -81,8 +91,13 @@ async def snapshot(store: SqlStore, upto: int | None = None, *, page: int = PAGE
         leaves.extend(await asyncio.to_thread(_hash_leaves, texts))
         if len(batch) < limit:
             break
-        after = batch[-1].index
+        after = _leaf(batch[-1])
     return LogSnapshot(ids, entries, leaves)
+
+
+def _leaf(row: AuditEntry) -> int:
+    assert row.leaf_index is not None  # sequenced_entries returns sequenced rows only
+    return row.leaf_index
 
 
 async def leaf_hashes(store: SqlStore, upto: int | None = None, *, page: int = PAGE) -> list[bytes]:
@@ -160,15 +175,30 @@ class LiveMerkleLog:
     hashes, 8 of row id): 72 MB for a million entries. Once a leaf is in, later edits of its row
     do not change the log; :meth:`check` recomputes every leaf from the store and names the
     first row that no longer matches what was appended (and signed).
+
+    Only sequenced rows are leaves, read in ``leaf_index`` order; a row's stored leaf index
+    finds its leaf in O(1). ``retry_after`` is what a request for a queued entry is told.
     """
 
-    def __init__(self, *, page: int = PAGE) -> None:
+    def __init__(
+        self,
+        *,
+        page: int = PAGE,
+        retry_after: float = DEFAULT_RETRY_AFTER,
+        integrate: Callable[[], Awaitable[object]] | None = None,
+    ) -> None:
         if page < 1:
             raise ValueError("page must be positive")
         self._log = merkle.MerkleLog()
-        self._ids = array("q")  # row ids in leaf order, ascending
-        self._lock = asyncio.Lock()  # one sync at a time keeps leaves in id order
+        self._ids = array("q")  # row ids in leaf order
+        self._after_leaf = -1  # the stored leaf index of the last row loaded
+        self._lock = asyncio.Lock()  # one sync at a time keeps leaves in leaf order
         self._page = page
+        self.retry_after = retry_after
+        # Run before each sync: the in-process sequencer of a single-process store (SQLite),
+        # so a tree head asked for right after a write includes it. None: the log holds what
+        # the cluster's sequencer integrated so far.
+        self.integrate = integrate
         # Each chain's length and last hash as logged (one small record per chain), so an
         # export can commit to what was logged rather than to what the store holds now.
         self._chains: dict[str, ChainHead] = {}
@@ -185,19 +215,30 @@ class LiveMerkleLog:
             return await self._catch_up(store)
 
     async def _catch_up(self, store: SqlStore) -> int:
-        after = self._ids[-1] if self._ids else 0
+        if self.integrate is not None:
+            await self.integrate()
         while True:
-            batch = await store.audit_entries(None, after_index=after, limit=self._page)
+            batch = await store.sequenced_entries(after_leaf=self._after_leaf, limit=self._page)
             if not batch:
                 break
             leaves = await asyncio.to_thread(_hash_leaves, [row.entry for row in batch])
             base = self._log.size
             await asyncio.to_thread(self._log.extend, leaves)
             for offset, row in enumerate(batch):
+                if row.leaf_index != base + offset:
+                    # the sequencer hands out leaf indexes without gaps: a gap means rows
+                    # were deleted; the leaf keeps its place in this log (the signed order)
+                    logger.error(
+                        "audit log: row %d has leaf index %s, but the log holds %d leaves "
+                        "before it (rows were removed)",
+                        row.index,
+                        row.leaf_index,
+                        base + offset,
+                    )
                 self._note_chain(row, base + offset)
             # ids after leaves: an id that can be looked up always has its leaf
             self._ids.extend(row.index for row in batch)
-            after = batch[-1].index
+            self._after_leaf = _leaf(batch[-1])
             if len(batch) < self._page:
                 break
         return self._log.size
@@ -206,8 +247,9 @@ class LiveMerkleLog:
         known = self._chains.get(row.chain)
         expected = 0 if known is None else known.length
         if row.position != expected:
-            # Appends are serialized, so a chain's positions follow each other in id order; a
-            # reused or skipped position means rows were deleted (and maybe re-appended).
+            # A chain's appends are serialized and the sequencer integrates committed rows in
+            # id order, so a chain's positions follow each other in leaf order; a reused or
+            # skipped position means rows were deleted (and maybe re-appended).
             note = (
                 f"chain {row.chain}: row {row.index} (leaf {leaf}) has position {row.position}, "
                 f"but the log holds {expected} entries of that chain"
@@ -224,16 +266,27 @@ class LiveMerkleLog:
         """The root of the first ``size`` loaded leaves (blocking: O(log n) hashes)."""
         return self._log.root_at(size)
 
-    def _holds(self, audit_id: int) -> bool:
-        position = bisect_left(self._ids, audit_id)
-        return position < len(self._ids) and self._ids[position] == audit_id
+    def leaf_of(self, row: AuditEntry) -> int | None:
+        """The loaded leaf of this row, or None: O(1) through its stored leaf index (a scan
+        when the row was read before it was sequenced, or its stored index disagrees with the
+        log, i.e. after tampering)."""
+        hint = row.leaf_index
+        if hint is not None and 0 <= hint < len(self._ids) and self._ids[hint] == row.index:
+            return hint
+        if hint is not None and self._after_leaf < hint:
+            return None  # sequenced after the last sync
+        try:
+            return self._ids.index(row.index)
+        except ValueError:
+            return None
 
     def leaf_index(self, audit_id: int) -> int:
-        """The leaf index of the row with this id; ``NotFound`` if it is not loaded."""
-        position = bisect_left(self._ids, audit_id)
-        if position == len(self._ids) or self._ids[position] != audit_id:
-            raise NotFound("no audit entry with that index", code="entry_not_found")
-        return position
+        """The leaf index of the row with this id (a scan: prefer :meth:`leaf_of`);
+        ``NotFound`` if it is not loaded."""
+        try:
+            return self._ids.index(audit_id)
+        except ValueError:
+            raise NotFound("no audit entry with that index", code="entry_not_found") from None
 
     def entry_id(self, leaf_index: int) -> int:
         """The row id of a loaded leaf (``IndexError`` past the end)."""
@@ -244,7 +297,7 @@ class LiveMerkleLog:
     async def tree_head(self, store: SqlStore, key: Ed25519PrivateKey) -> SignedTreeHead:
         """Sync, then sign the current size and root, timestamped now."""
         size = await self.sync(store)
-        top = await asyncio.to_thread(self._log.root_at, size)
+        top = self._log.root_at(size)  # O(log n) hashes: cheaper than a thread hop
         return sign_tree_head(key, size, top, int(time.time() * 1000))
 
     async def inclusion(
@@ -256,23 +309,32 @@ class LiveMerkleLog:
     ) -> dict[str, object]:
         """The entry with this row id, its leaf index and hash, its audit path in the tree of
         ``tree_size`` leaves (default: the current size, after a sync), and a tree head for
-        that size signed now. ``NotFound`` for an unknown id, ``Unprocessable`` for a size
-        the log has not reached or that does not include the entry."""
-        size = await self.sync(store) if tree_size is None else tree_size
-        position = self.leaf_index(audit_id)
+        that size signed now. ``NotFound`` for an unknown id, :class:`NotIntegrated` (409)
+        for an entry the sequencer has not integrated yet, ``Unprocessable`` for a size the
+        log has not reached or that does not include the entry. O(log n)."""
+        row = await store.audit_entry(audit_id)
+        if row is None:
+            raise NotFound("no audit entry with that index", code="entry_not_found")
+        if row.leaf_index is None:
+            raise NotIntegrated(audit_id, self.retry_after)
+        position = self.leaf_of(row)
+        if position is None or tree_size is None:
+            await self.sync(store)
+            position = self.leaf_of(row)
+        if position is None:  # sequenced, but not in the log as loaded: deleted rows before it
+            raise NotFound("no audit entry with that index in the log", code="entry_not_found")
+        size = self._log.size if tree_size is None else tree_size
         if not position < size <= self._log.size:
             raise Unprocessable(
                 f"tree_size must include leaf {position} and be at most {self._log.size}",
                 code="bad_range",
             )
-        rows = await store.audit_entries(None, after_index=audit_id - 1, limit=1)
-        if not rows or rows[0].index != audit_id:
-            raise NotFound("no audit entry with that index", code="entry_not_found")
+        rows = [row]
 
         def prove() -> tuple[bytes, list[bytes]]:
             return self._log.root_at(size), self._log.inclusion_proof(position, size)
 
-        top, proof = await asyncio.to_thread(prove)
+        top, proof = prove()  # O(log n) hashes, safe while a sync appends (MerkleLog doc)
         sth = sign_tree_head(key, size, top, int(time.time() * 1000))
         return {
             "leaf_index": position,
@@ -306,7 +368,14 @@ class LiveMerkleLog:
         prove_from: Sequence[int],
         size: int,
     ) -> AuditEvidence:
-        positions = [self.leaf_index(row.index) for row in rows]
+        positions = []
+        for row in rows:
+            leaf = self.leaf_of(row)
+            if leaf is None:
+                if row.leaf_index is None:
+                    raise NotIntegrated(row.index, self.retry_after)
+                raise NotFound("no audit entry with that index", code="entry_not_found")
+            positions.append(leaf)
 
         def build() -> tuple[bytes, tuple[bytes, ...], tuple[ConsistencyLink, ...]]:
             log = self._log
@@ -342,14 +411,14 @@ class LiveMerkleLog:
         async with self._lock:
             size = await self._catch_up(store)
             logged = self._chains.get(chain)
-            last_id = self._ids[size - 1] if size else 0
+            after_leaf = self._after_leaf
         rows = []
         for row in await store.audit_entries(chain, limit=10_000_000):
-            if row.index > last_id:
-                continue  # appended since the sync: not in this head
-            if not self._holds(row.index):
-                # an id below the log's last one that the log never saw: inserted out of
-                # order (e.g. a deleted id re-used); it has no leaf, the commitment shows the gap
+            if row.leaf_index is None or row.leaf_index > after_leaf:
+                continue  # queued, or integrated since the sync: not in this head
+            if self.leaf_of(row) is None:
+                # a sequenced row the log never saw at that place (its leaf index edited or
+                # re-used); it has no leaf, the commitment shows the gap
                 note = f"chain {chain}: row {row.index} is not in the log"
                 self.anomalies.append(note)
                 logger.error("audit log anomaly: %s", note)
@@ -383,7 +452,7 @@ class LiveMerkleLog:
             log = self._log
             return log.root_at(first), log.root_at(second), log.consistency_proof(first, second)
 
-        first_root, second_root, proof = await asyncio.to_thread(prove)
+        first_root, second_root, proof = prove()  # O(log n) hashes
         return {
             "first": first,
             "second": second,
@@ -440,10 +509,10 @@ class LiveMerkleLog:
         async with self._lock:
             size = self._log.size
             checked = 0
-            after = 0
+            after = -1
             while checked < size:
-                batch = await store.audit_entries(
-                    None, after_index=after, limit=min(self._page, size - checked)
+                batch = await store.sequenced_entries(
+                    after_leaf=after, limit=min(self._page, size - checked)
                 )
                 if not batch:
                     return LogCheck(
@@ -457,7 +526,8 @@ class LiveMerkleLog:
                 for row, leaf in zip(batch, leaves, strict=True):
                     expected_id = self._ids[checked]
                     if row.index != expected_id:
-                        what = "is gone" if row.index > expected_id else "was inserted before it"
+                        rank = self._ids.index(row.index) if row.index in self._ids else -1
+                        what = "is gone" if rank > checked else "was inserted before it"
                         return LogCheck(
                             False,
                             checked,
@@ -474,7 +544,7 @@ class LiveMerkleLog:
                             f"leaf {checked}: row {row.index} was edited after it was logged",
                         )
                     checked += 1
-                after = batch[-1].index
+                after = _leaf(batch[-1])
             return LogCheck(True, checked)
 
 

@@ -171,11 +171,14 @@ class TreeHeadPublisher:
         while self._deliveries:
             await asyncio.gather(*self._deliveries, return_exceptions=True)
 
-    async def run(self, interval: float) -> None:
-        """Publish every ``interval`` seconds until cancelled; errors are logged, not fatal."""
+    async def run(self, interval: float, *, leader: Callable[[], bool] | None = None) -> None:
+        """Publish every ``interval`` seconds until cancelled; errors are logged, not fatal.
+        With ``leader``, only rounds in which it says this node is the sequencer publish (the
+        node that integrates the log signs its heads; the others would sign the same ones)."""
         while True:
             try:
-                await self.publish()
+                if leader is None or leader():
+                    await self.publish()
             except asyncio.CancelledError:
                 raise
             except Exception:

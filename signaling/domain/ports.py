@@ -33,6 +33,8 @@ class AuditEntry:
     entry: str
     prev_hash: str
     hash: str
+    # Position in the global Merkle log; None while the entry waits for the sequencer.
+    leaf_index: int | None = None
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ class ThreadStore(Protocol):
         self, chain: str | None = None, *, after_index: int = 0, limit: int = 10_000
     ) -> list[AuditEntry]: ...
 
-    async def verify_chain(self, chain: str) -> ChainReport: ...
+    async def verify_chain(self, chain: str, *, cached: bool = False) -> ChainReport: ...
 
     async def audit_chains(self) -> list[str]: ...
 

@@ -6,13 +6,18 @@ produce (see :mod:`signaling.events.catalogue`) are queued on the connection and
 :meth:`SqlStore.write` just before the transaction commits, in one statement. A transaction
 that rolls back takes its events with it; one that commits has them.
 
-Commit order: every insert into the outbox first takes the transaction-scoped PostgreSQL
-advisory lock the audit log already uses for its global append order (SQLite has one writer
-at a time anyway). That lock is held until commit, and a row's ``id`` is drawn after it is
-taken, so ids are handed out in commit order and a transaction with a smaller id is visible
-before any with a larger one: a reader paging ``id > cursor`` never skips an event that
-commits late with a smaller id. It costs nothing on the message path: that transaction
-already holds the lock for its audit entry.
+Commit order without a cluster-wide lock: writers insert their rows with ``feed_position``
+NULL and take no lock for it (on PostgreSQL ids are drawn before commit, so a row with a
+smaller id may become visible after one with a larger id). Positions are assigned after
+commit by one assigner at a time (:meth:`OutboxStore.assign_positions`, under the claim lock
+of the feed, never on the message path), to the rows *visible* at that moment, in id order,
+each above every position handed out before: ``max(previous + 1, id)`` (so a position equals
+the row's id unless the row committed late). The feed's order (the pull API's ``cursor``, the
+order of claims) is ``feed_position``: a reader paging ``feed_position > cursor`` never skips
+an event that commits late, because it gets a position above every one already handed out.
+A thread's events keep their order: they are written under the thread's row lock, so they
+become visible, and get positions, in the order they were written. Claims and reads assign
+first, so an event is in the feed at the latest on the next claim or read after its commit.
 
 Delivering (:class:`OutboxStore`): claims with leases. A claim takes, in id order, pending
 events that are due and not leased, and only those with no earlier pending event of the same
@@ -31,7 +36,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, exists, or_, select, text, update
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from signaling.domain.audit_chain import canonical_json
@@ -39,9 +44,8 @@ from signaling.domain.messages import Message
 from signaling.events.catalogue import NewEvent, from_audit, from_message
 from signaling.store import schema as t
 
-# The audit log's global append lock (signaling.store.sql): outbox ids follow commit order.
-APPEND_LOCK_KEY = 0x1A7D17
-CLAIM_LOCK_KEY = 0x0E7B0C  # serialises claim transactions across nodes (PostgreSQL)
+# Serialises claim transactions and feed-position assignment across nodes (PostgreSQL).
+CLAIM_LOCK_KEY = 0x0E7B0C
 PENDING_EVENTS = "interview_pending_events"  # connection.info key: events of this transaction
 
 PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
@@ -103,11 +107,10 @@ class EventRecorder:
 
     @staticmethod
     async def add(conn: AsyncConnection, events: Sequence[NewEvent]) -> None:
-        """Insert ``events`` now, in ``conn``'s transaction, in commit order (module doc)."""
+        """Insert ``events`` now, in ``conn``'s transaction, without a feed position (it is
+        assigned after commit, in visibility order: see the module doc). No lock taken."""
         if not events:
             return
-        if conn.dialect.name == "postgresql":
-            await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": APPEND_LOCK_KEY})
         rows = [
             {
                 "event_id": "evt_" + uuid.uuid4().hex,
@@ -175,7 +178,7 @@ class OutboxRow:
 
 def _row(r: Any) -> OutboxRow:
     return OutboxRow(
-        cursor=int(r.id),
+        cursor=int(r.feed_position),
         event_id=r.event_id,
         type=r.type,
         version=r.version,
@@ -203,22 +206,72 @@ class OutboxStore:
     def _pg(self) -> bool:
         return not self.store.is_sqlite
 
+    # --------------------------------------------------------------- positions
+    async def _assign(self, conn: AsyncConnection, limit: int = 10_000) -> int:
+        """Give feed positions to visible rows without one (in ``conn``'s transaction, which
+        must hold the claim lock on PostgreSQL); returns how many."""
+        o = t.event_outbox
+        ids = [
+            r.id
+            for r in (
+                await conn.execute(
+                    select(o.c.id).where(o.c.feed_position.is_(None)).order_by(o.c.id).limit(limit)
+                )
+            ).all()
+        ]
+        if not ids:
+            return 0
+        top = (await conn.execute(select(func.max(o.c.feed_position)))).scalar_one()
+        previous = 0 if top is None else int(top)
+        params = []
+        for row_id in ids:
+            previous = max(previous + 1, int(row_id))
+            params.append({"row_id": row_id, "position": previous})
+        await conn.execute(
+            update(o)
+            .where(o.c.id == bindparam("row_id"))
+            .values(feed_position=bindparam("position")),
+            params,
+        )
+        return len(ids)
+
+    async def assign_positions(self) -> int:
+        """Give feed positions to the events committed since the last time (module doc)."""
+        total = 0
+        while True:
+            async with self.store.write() as conn:
+                if self._pg:
+                    await conn.execute(
+                        text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLAIM_LOCK_KEY}
+                    )
+                count = await self._assign(conn)
+            total += count
+            if count < 10_000:
+                return total
+
     # ------------------------------------------------------------------ reading
     async def events_after(
         self, after: int, *, types: Sequence[str] = (), limit: int = 100
     ) -> list[OutboxRow]:
-        """Events in commit order after the cursor ``after``."""
+        """Events in commit order after the cursor ``after`` (positions are assigned first)."""
+        await self.assign_positions()
         o = t.event_outbox
-        query = select(o).where(o.c.id > after)
+        query = select(o).where(o.c.feed_position > after)
         if types:
             query = query.where(o.c.type.in_(list(types)))
         async with self.store.engine.connect() as conn:
-            rows = (await conn.execute(query.order_by(o.c.id).limit(limit))).all()
+            rows = (await conn.execute(query.order_by(o.c.feed_position).limit(limit))).all()
         return [_row(r) for r in rows]
 
     async def by_state(self, state: str, *, after: int = 0, limit: int = 100) -> list[OutboxRow]:
+        await self.assign_positions()
         o = t.event_outbox
-        query = select(o).where(o.c.state == state, o.c.id > after).order_by(o.c.id).limit(limit)
+        query = (
+            select(o)
+            .where(o.c.state == state, o.c.feed_position > after)
+            .order_by(o.c.feed_position)
+            .limit(limit)
+        )
         async with self.store.engine.connect() as conn:
             rows = (await conn.execute(query)).all()
         return [_row(r) for r in rows]
@@ -276,6 +329,7 @@ class OutboxStore:
         o = t.event_outbox
         p = o.alias("earlier")
         claimable = and_(
+            o.c.feed_position.is_not(None),
             o.c.state == PENDING,
             o.c.next_attempt_at <= now,
             or_(o.c.lease_until.is_(None), o.c.lease_until < now),
@@ -283,19 +337,20 @@ class OutboxStore:
         blocked = exists().where(
             p.c.order_key == o.c.order_key,
             p.c.state == PENDING,
-            p.c.id < o.c.id,
+            p.c.feed_position < o.c.feed_position,
             or_(
                 p.c.next_attempt_at > now,
                 and_(p.c.lease_until.is_not(None), p.c.lease_until >= now),
             ),
         )
-        query = select(o.c.id).where(claimable, ~blocked).order_by(o.c.id).limit(limit)
+        query = select(o.c.id).where(claimable, ~blocked).order_by(o.c.feed_position).limit(limit)
         if self._pg:
             query = query.with_for_update(skip_locked=True)
         token = str(uuid.uuid4())
         async with self.store.write() as conn:
             if self._pg:
                 await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLAIM_LOCK_KEY})
+            await self._assign(conn)  # what committed since the last claim joins the feed
             ids = [r.id for r in (await conn.execute(query)).all()]
             if not ids:
                 return []
@@ -309,7 +364,9 @@ class OutboxStore:
                 )
             )
             rows = (
-                await conn.execute(select(o).where(o.c.claim_token == token).order_by(o.c.id))
+                await conn.execute(
+                    select(o).where(o.c.claim_token == token).order_by(o.c.feed_position)
+                )
             ).all()
         return [_row(r) for r in rows]
 
@@ -321,7 +378,7 @@ class OutboxStore:
         async with self.store.write() as conn:
             await conn.execute(
                 update(o)
-                .where(o.c.id.in_(list(cursors)), o.c.state == PENDING)
+                .where(o.c.feed_position.in_(list(cursors)), o.c.state == PENDING)
                 .values(
                     state=DELIVERED,
                     delivered_at=now,
@@ -342,7 +399,7 @@ class OutboxStore:
         async with self.store.write() as conn:
             result = await conn.execute(
                 update(o)
-                .where(o.c.id == row.cursor, o.c.claim_token == row.claim_token)
+                .where(o.c.feed_position == row.cursor, o.c.claim_token == row.claim_token)
                 .values(
                     attempts=attempts,
                     state=case((o.c.state == PENDING, state), else_=o.c.state),
@@ -364,6 +421,9 @@ class OutboxStore:
             for token in {r.claim_token for r in rows}:
                 await conn.execute(
                     update(o)
-                    .where(o.c.id.in_([r.cursor for r in rows]), o.c.claim_token == token)
+                    .where(
+                        o.c.feed_position.in_([r.cursor for r in rows]),
+                        o.c.claim_token == token,
+                    )
                     .values(lease_owner=None, lease_until=None, claim_token=None)
                 )

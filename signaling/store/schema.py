@@ -78,9 +78,32 @@ audit_log = Table(
     Column("entry", Text, nullable=False),  # canonical JSON, exactly the hashed bytes
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    # The entry's position in the global Merkle log, assigned by the sequencer
+    # (signaling.audit.sequencer) after the row committed; NULL while it is queued.
+    Column("leaf_index", BigInteger().with_variant(Integer, "sqlite"), nullable=True),
     UniqueConstraint("chain", "position", name="uq_audit_chain_position"),
 )
 Index("ix_audit_type", audit_log.c.event_type)
+Index("uq_audit_leaf_index", audit_log.c.leaf_index, unique=True)
+# The sequencer's queue: committed rows without a leaf index, in id order (kept tiny).
+Index(
+    "ix_audit_unsequenced",
+    audit_log.c.id,
+    postgresql_where=audit_log.c.leaf_index.is_(None),
+    sqlite_where=audit_log.c.leaf_index.is_(None),
+)
+
+# Cluster-wide singleton leases (one row per role, e.g. "audit_sequencer"): the holder renews
+# it in the same transaction as the work it does under it, so a holder whose lease lapsed can
+# never commit work (signaling.audit.sequencer).
+singleton_leases = Table(
+    "singleton_leases",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("holder", String(128), nullable=False),  # node id / incarnation
+    Column("acquired_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
 
 calls = Table(
     "calls",
@@ -222,7 +245,7 @@ Index(
 )
 
 # The transactional outbox of the event feed (signaling.events): each row is written in the
-# transaction of the change it reports; ``id`` is the commit order (the pull API's cursor).
+# transaction of the change it reports; ``feed_position`` (assigned after commit) is the feed order.
 event_outbox = Table(
     "event_outbox",
     metadata,
@@ -244,10 +267,20 @@ event_outbox = Table(
     Column("claim_token", String(36), nullable=True),
     Column("last_error", Text, nullable=True),
     Column("delivered_at", DateTime(timezone=True), nullable=True),
+    # The feed position: assigned after commit, in visibility order, by one assigner at a time
+    # (OutboxStore.assign_positions); NULL until then. The pull API's cursor and the claim order.
+    Column("feed_position", BigInteger().with_variant(Integer, "sqlite"), nullable=True),
 )
 # One index, kept small on purpose (every message writes a row): claims read the pending rows
 # (few, unless the receiver is down) and look up earlier pending rows of the same thread.
 # event_id is a random UUID (unique without an index; replay looks it up among dead letters).
 Index(
     "ix_event_outbox_state_key", event_outbox.c.state, event_outbox.c.order_key, event_outbox.c.id
+)
+Index("uq_event_outbox_feed_position", event_outbox.c.feed_position, unique=True)
+Index(
+    "ix_event_outbox_unpositioned",
+    event_outbox.c.id,
+    postgresql_where=event_outbox.c.feed_position.is_(None),
+    sqlite_where=event_outbox.c.feed_position.is_(None),
 )

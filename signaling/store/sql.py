@@ -1,8 +1,11 @@
 """SQL implementation of the store ports (SQLite by default, PostgreSQL in production).
 
 Writes that must be serialised (per-thread ``seq``, audit chains) run under a lock: an asyncio
-lock on SQLite (a single process owns the embedded file), row locks plus a transaction-scoped
-advisory lock on PostgreSQL so several nodes can share one database.
+lock on SQLite (a single process owns the embedded file); on PostgreSQL, so several nodes can
+share one database, the thread's row lock for a thread's messages and chain, and a per-chain
+transaction advisory lock for the few chains that are no thread (``access``, ``global``).
+There is no cluster-wide lock: new audit rows are queued (``leaf_index`` NULL) and the
+sequencer (signaling.audit.sequencer) gives them their place in the global Merkle log.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import bindparam, event, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -44,7 +47,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 GLOBAL_CHAIN = "global"
-_AUDIT_LOCK_KEY = 0x1A7D17  # pg advisory lock id for the global append order
+_CHAIN_REPORTS_KEPT = 1024  # chain verification reports cached (per chain head)
+# Lock a thread's row (a thread's chain) in the transaction; no row: the chain is no thread.
+_LOCK_CHAIN_THREAD = text("SELECT 1 FROM threads WHERE id = :chain FOR UPDATE")
+# A chain that is no thread: a transaction advisory lock of its own (64-bit hash of its name).
+_LOCK_CHAIN_NAME = text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))")
 
 
 def utcnow() -> datetime:
@@ -94,6 +101,8 @@ class SqlStore:
         # commits; ``on_events`` runs after a commit that wrote some (wakes the dispatcher).
         self.events: EventRecorder | None = None
         self.on_events: Callable[[], None] | None = None
+        # verify_chain's reports by chain, with the head (position, hash) they were made at
+        self._chain_reports: dict[str, tuple[tuple[int, str] | None, ChainReport]] = {}
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -430,8 +439,13 @@ class SqlStore:
         at: datetime,
     ) -> AuditEntry:
         if not self.is_sqlite:
-            # One global append order, so Merkle leaf indexes never commit out of order.
-            await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _AUDIT_LOCK_KEY})
+            # Serialise appends to this chain only (no cluster-wide lock; the global Merkle
+            # order is assigned after commit by the sequencer). A thread's chain is guarded by
+            # the thread's row lock, the one ``_lock_thread`` takes (re-taking it in the same
+            # transaction is free), so every writer of a thread locks in the same order.
+            thread_row = (await conn.execute(_LOCK_CHAIN_THREAD, {"chain": chain})).first()
+            if thread_row is None:
+                await conn.execute(_LOCK_CHAIN_NAME, {"name": f"audit-chain:{chain}"})
         last = (
             await conn.execute(
                 select(t.audit_log.c.position, t.audit_log.c.hash)
@@ -489,7 +503,60 @@ class SqlStore:
             entry=row.entry,
             prev_hash=row.prev_hash,
             hash=row.hash,
+            leaf_index=row.leaf_index,
         )
+
+    async def audit_entry(self, index: int) -> AuditEntry | None:
+        """The audit row with this id (sequenced or not), or None."""
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(t.audit_log).where(t.audit_log.c.id == index))).first()
+        return None if row is None else self._entry(row)
+
+    async def sequenced_entries(
+        self, *, after_leaf: int = -1, limit: int = 10_000
+    ) -> list[AuditEntry]:
+        """The global Merkle log: sequenced rows with ``leaf_index > after_leaf``, in leaf order
+        (rows still queued for the sequencer are not in it)."""
+        query = (
+            select(t.audit_log)
+            .where(t.audit_log.c.leaf_index > after_leaf)
+            .order_by(t.audit_log.c.leaf_index)
+            .limit(limit)
+        )
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [self._entry(r) for r in rows]
+
+    async def unsequenced_count(self) -> int:
+        """How many committed audit rows wait for the sequencer."""
+        query = select(func.count()).where(t.audit_log.c.leaf_index.is_(None))
+        async with self.engine.connect() as conn:
+            return int((await conn.execute(query)).scalar_one())
+
+    async def sequence_audit(self, conn: AsyncConnection, limit: int) -> int:
+        """Give the next leaf indexes to up to ``limit`` committed, queued rows (in id order) in
+        ``conn``'s transaction; returns how many. The caller must be the only sequencer (it
+        holds the sequencer lease in that transaction, or owns the SQLite file); the unique
+        index on ``leaf_index`` rejects a second one."""
+        queued = (
+            await conn.execute(
+                select(t.audit_log.c.id)
+                .where(t.audit_log.c.leaf_index.is_(None))
+                .order_by(t.audit_log.c.id)
+                .limit(limit)
+            )
+        ).all()
+        if not queued:
+            return 0
+        top = (await conn.execute(select(func.max(t.audit_log.c.leaf_index)))).scalar_one()
+        base = 0 if top is None else int(top) + 1
+        await conn.execute(
+            t.audit_log.update()
+            .where(t.audit_log.c.id == bindparam("row_id"))
+            .values(leaf_index=bindparam("leaf")),
+            [{"row_id": r.id, "leaf": base + i} for i, r in enumerate(queued)],
+        )
+        return len(queued)
 
     async def audit_entries(
         self, chain: str | None = None, *, after_index: int = 0, limit: int = 10_000
@@ -512,15 +579,32 @@ class SqlStore:
             ).all()
         return [r.chain for r in rows]
 
-    async def verify_chain(self, chain: str) -> ChainReport:
-        """Recompute a chain and cross-check its messages; name the first broken entry."""
-        prev = GENESIS_HASH
-        checked = 0
-        message_digests: dict[str, tuple[int, str]] = {}
+    async def verify_chain(self, chain: str, *, cached: bool = False) -> ChainReport:
+        """Recompute a chain and cross-check its messages; name the first broken entry.
+
+        The rows are read in pages on the loop; the hashing runs in a worker thread. Every
+        report is remembered with the chain head (last position and hash) it was made at;
+        with ``cached`` (the timeline view) a chain whose head has not moved is not
+        recomputed: one indexed query. (An edit that leaves the head alone is then found by
+        an uncached verification: the verify route, ``audit verify``, the Merkle log's
+        checks.)"""
+        head_query = (
+            select(t.audit_log.c.position, t.audit_log.c.hash)
+            .where(t.audit_log.c.chain == chain)
+            .order_by(t.audit_log.c.position.desc())
+            .limit(1)
+        )
+        async with self.engine.connect() as conn:
+            last = (await conn.execute(head_query)).first()
+        head = None if last is None else (int(last.position), str(last.hash))
+        known = self._chain_reports.get(chain)
+        if cached and known is not None and known[0] == head:
+            return known[1]
+        rows: list[Any] = []
         after = -1
         while True:
             async with self.engine.connect() as conn:
-                rows = (
+                page = (
                     await conn.execute(
                         select(t.audit_log)
                         .where(t.audit_log.c.chain == chain, t.audit_log.c.position > after)
@@ -528,65 +612,27 @@ class SqlStore:
                         .limit(5_000)
                     )
                 ).all()
-            if not rows:
+            if not page:
                 break
-            for row in rows:
-                problem = _check_entry(row, chain, checked, prev)
-                if problem:
-                    return ChainReport(chain, False, checked, row.position, problem)
-                entry = json.loads(row.entry)
-                if entry["type"] == "message.created":
-                    message_digests[entry["data"]["message_id"]] = (
-                        row.position,
-                        entry["data"]["body_sha256"],
-                    )
-                prev = row.hash
-                checked += 1
-                after = row.position
+            rows.extend(page)
+            after = page[-1].position
+        messages: list[Any] = []
         if chain != GLOBAL_CHAIN:
-            problem_report = await self._check_messages(chain, message_digests, checked)
-            if problem_report is not None:
-                return problem_report
-        return ChainReport(chain, True, checked)
-
-    async def _check_messages(
-        self, chain: str, digests: dict[str, tuple[int, str]], checked: int
-    ) -> ChainReport | None:
-        async with self.engine.connect() as conn:
-            rows = (
-                await conn.execute(
-                    select(t.messages.c.id, t.messages.c.seq, t.messages.c.body)
-                    .where(t.messages.c.thread_id == chain)
-                    .order_by(t.messages.c.seq)
+            async with self.engine.connect() as conn:
+                messages = list(
+                    (
+                        await conn.execute(
+                            select(t.messages.c.id, t.messages.c.seq, t.messages.c.body)
+                            .where(t.messages.c.thread_id == chain)
+                            .order_by(t.messages.c.seq)
+                        )
+                    ).all()
                 )
-            ).all()
-        seen = set()
-        for row in rows:
-            known = digests.get(row.id)
-            if known is None:
-                return ChainReport(
-                    chain, False, checked, None, f"message seq {row.seq} has no audit entry"
-                )
-            try:
-                actual = body_digest(json.loads(row.body))
-            except ValueError:
-                actual = "unparseable"
-            if actual != known[1]:
-                return ChainReport(
-                    chain,
-                    False,
-                    checked,
-                    known[0],
-                    f"message seq {row.seq} differs from what audit entry {known[0]} recorded",
-                )
-            seen.add(row.id)
-        missing = [pos for mid, (pos, _) in digests.items() if mid not in seen]
-        if missing:
-            first = min(missing)
-            return ChainReport(
-                chain, False, checked, first, f"audit entry {first}'s message is gone"
-            )
-        return None
+        report = await asyncio.to_thread(_verify_rows, chain, rows, messages)
+        if len(self._chain_reports) >= _CHAIN_REPORTS_KEPT:
+            self._chain_reports.pop(next(iter(self._chain_reports)))
+        self._chain_reports[chain] = (head, report)
+        return report
 
     # ---------------------------------------------------------------- calls
     async def save_call(
@@ -792,6 +838,60 @@ class SqlStore:
         async with self.engine.connect() as conn:
             tbl = t.metadata.tables[table]
             return int((await conn.execute(select(func.count()).select_from(tbl))).scalar_one())
+
+
+def _verify_rows(chain: str, rows: Sequence[Any], messages: Sequence[Any]) -> ChainReport:
+    """The chain check over rows already read (blocking: runs in a worker thread)."""
+    prev = GENESIS_HASH
+    checked = 0
+    message_digests: dict[str, tuple[int, str]] = {}
+    for row in rows:
+        problem = _check_entry(row, chain, checked, prev)
+        if problem:
+            return ChainReport(chain, False, checked, row.position, problem)
+        entry = json.loads(row.entry)
+        if entry["type"] == "message.created":
+            message_digests[entry["data"]["message_id"]] = (
+                row.position,
+                entry["data"]["body_sha256"],
+            )
+        prev = row.hash
+        checked += 1
+    if chain != GLOBAL_CHAIN:
+        problem_report = _check_messages(chain, messages, message_digests, checked)
+        if problem_report is not None:
+            return problem_report
+    return ChainReport(chain, True, checked)
+
+
+def _check_messages(
+    chain: str, rows: Sequence[Any], digests: dict[str, tuple[int, str]], checked: int
+) -> ChainReport | None:
+    seen = set()
+    for row in rows:
+        known = digests.get(row.id)
+        if known is None:
+            return ChainReport(
+                chain, False, checked, None, f"message seq {row.seq} has no audit entry"
+            )
+        try:
+            actual = body_digest(json.loads(row.body))
+        except ValueError:
+            actual = "unparseable"
+        if actual != known[1]:
+            return ChainReport(
+                chain,
+                False,
+                checked,
+                known[0],
+                f"message seq {row.seq} differs from what audit entry {known[0]} recorded",
+            )
+        seen.add(row.id)
+    missing = [pos for mid, (pos, _) in digests.items() if mid not in seen]
+    if missing:
+        first = min(missing)
+        return ChainReport(chain, False, checked, first, f"audit entry {first}'s message is gone")
+    return None
 
 
 def _check_entry(row: Any, chain: str, expected_position: int, prev: str) -> str:

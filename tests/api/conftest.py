@@ -13,6 +13,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from signaling.api.context import CTX
+from signaling.api.proofs import SEQUENCER
 from signaling.app import create_app
 from signaling.domain.threads import Role
 from signaling.settings import Settings
@@ -51,6 +52,14 @@ class Harness:
         assert resp.status in (200, 201), await resp.text()
         data: dict[str, Any] = await resp.json()
         return data
+
+    async def integrate(self) -> None:
+        """Let the app's audit sequencer integrate every queued audit entry now (on
+        PostgreSQL it otherwise does so every INTERVIEW_AUDIT_SEQUENCER_INTERVAL_SECONDS)."""
+        sequencer = self.app[SEQUENCER]
+        while await sequencer.store.unsequenced_count():
+            if await sequencer.drain() is None:  # the background round holds the lease row
+                await asyncio.sleep(0.01)
 
     async def socket(self, user_id: str, role: str = "client") -> Any:
         sio = await open_socket(self.base_url, self.token(user_id, role))

@@ -17,7 +17,7 @@ from signaling.audit.bundle import verify_bundle
 from signaling.audit.tree_head import SignedTreeHead, load_public_key, verify_tree_head
 from signaling.domain import merkle
 from signaling.store.sql import SqlStore
-from tests.api.conftest import Harness
+from tests.api.conftest import Harness, HarnessFactory
 
 AUDITOR = ("a1", "auditor")
 
@@ -35,6 +35,7 @@ async def seed(harness: Harness) -> dict[str, str]:
         json={"reason": "asked for my email"},
         headers=harness.headers("c1"),
     )
+    await harness.integrate()  # the sequencer gives the entries their leaves
     return {"thread_id": thread["id"], "case_id": (await report.json())["case_id"]}
 
 
@@ -125,6 +126,7 @@ async def test_bundle_verifies_offline_and_tampering_is_named(
     harness: Harness, tmp_path: Path
 ) -> None:
     ids = await seed(harness)
+    await harness.integrate()
     resp = await harness.client.get(
         f"/api/audit/cases/{ids['case_id']}/bundle", headers=harness.headers(*AUDITOR)
     )
@@ -166,3 +168,40 @@ async def test_bundle_verifies_offline_and_tampering_is_named(
     verdict = await asyncio.to_thread(verify_bundle, fixed)
     assert not verdict.ok
     assert any("line 1" in p and "not included" in p for p in verdict.problems)
+
+
+async def test_an_entry_not_yet_integrated_answers_409_with_retry_after(
+    make_harness: HarnessFactory,
+) -> None:
+    """On PostgreSQL the log holds what the cluster's sequencer integrated: an entry still
+    queued is a clear 409 problem (retry after the sequencer's interval), never a 500."""
+    harness = await make_harness(
+        audit_sequencer_interval_seconds=300, audit_sequencer_lease_seconds=600
+    )
+    thread = await harness.thread()
+    await harness.integrate()
+    resp = await harness.client.post(
+        f"/api/threads/{thread['id']}/messages",
+        json={"text": "just sent"},
+        headers=harness.headers("f1", "freelancer"),
+    )
+    assert resp.status in (200, 201)
+    store = harness.app[CTX].store
+    assert isinstance(store, SqlStore)
+    newest = (await store.audit_entries(thread["id"]))[-1]
+    params = {"index": str(newest.index)}
+    resp = await harness.client.get(
+        "/api/audit/proofs/inclusion", params=params, headers=harness.headers(*AUDITOR)
+    )
+    if store.is_sqlite:  # one process: the in-process sequencer integrates on demand
+        assert resp.status == 200
+        return
+    problem = await resp.json()
+    assert resp.status == 409 and problem["code"] == "not_yet_integrated", problem
+    assert problem["retry_after"] == 300 and "retry after 300 s" in problem["detail"]
+    assert resp.headers["Retry-After"] == "300"
+    await harness.integrate()
+    resp = await harness.client.get(
+        "/api/audit/proofs/inclusion", params=params, headers=harness.headers(*AUDITOR)
+    )
+    assert resp.status == 200

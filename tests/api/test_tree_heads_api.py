@@ -134,6 +134,7 @@ async def test_the_exported_bundle_links_to_the_latest_published_head(
     harness: Harness, tmp_path: Path
 ) -> None:
     ids = await seed(harness)
+    await harness.integrate()
     resp = await harness.client.post("/api/audit/tree-heads", headers=harness.headers(*ADMIN))
     assert resp.status == 201
     body = await resp.json()
@@ -144,6 +145,7 @@ async def test_the_exported_bundle_links_to_the_latest_published_head(
         json={"text": "after the head"},
         headers=harness.headers("f1", "freelancer"),
     )
+    await harness.integrate()
     resp = await harness.client.get(
         f"/api/audit/cases/{ids['case_id']}/bundle", headers=harness.headers(*AUDITOR)
     )
@@ -168,6 +170,7 @@ async def test_inclusion_by_entry_id_or_leaf_index_and_at_a_published_size(
     harness: Harness,
 ) -> None:
     await seed(harness)
+    await harness.integrate()
     store = harness.app[CTX].store
     assert isinstance(store, SqlStore)
     rows = await store.audit_entries(None, limit=5)

@@ -22,6 +22,7 @@ from signaling.audit.bundle import (
     audit_entry_line,
     verify_bundle,
 )
+from signaling.audit.sequencer import sequence_all
 from signaling.audit.tree_head import (
     SignedTreeHead,
     key_id,
@@ -85,6 +86,7 @@ async def make_bundle(
     for i in range(12):
         chain = THREAD if i % 2 == 0 else "thread-b"
         await store.append_audit(chain, "message.created", "u1", {"i": i, "text": "né ✓"})
+    await sequence_all(store)  # the sequencer integrates them into the log
     key = Ed25519PrivateKey.generate()
     snap = await log.snapshot(store)
     rows = await store.audit_entries(THREAD)
@@ -437,6 +439,7 @@ async def test_a_bundle_from_the_live_log_verifies_and_shows_a_later_edit(
 
     for i in range(9):
         await store.append_audit(THREAD if i % 3 else "thread-b", "message.created", "u1", {"i": i})
+    await sequence_all(store)
     key = Ed25519PrivateKey.generate()
     live = log.LiveMerkleLog(page=4)
     rows = await store.audit_entries(THREAD)
@@ -483,9 +486,11 @@ async def test_the_bundle_links_to_older_and_newer_published_heads(
     live = log.LiveMerkleLog(page=4)
     for i in range(5):
         await store.append_audit(THREAD, "message.created", "u1", {"i": i})
+    await sequence_all(store)
     hourly = await live.tree_head(store, key)
     for i in range(5, 9):
         await store.append_audit("thread-b" if i % 2 else THREAD, "message.created", "u1", {"i": i})
+    await sequence_all(store)
     rows = await store.audit_entries(THREAD)
     evidence = await live.evidence(store, rows, key, prove_from=[hourly.tree_size, 0, 99])
     assert [link.old_size for link in evidence.consistency] == [5]
@@ -518,6 +523,7 @@ async def test_the_bundle_links_to_older_and_newer_published_heads(
     # a later hourly head: the log's proof from the bundle's size links them
     for i in range(3):
         await store.append_audit("thread-c", "message.created", "u1", {"i": i})
+    await sequence_all(store)
     later = await live.tree_head(store, key)
     cons = await live.consistency(store, 9, later.tree_size)
     raw = cons["proof"]

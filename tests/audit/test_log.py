@@ -8,6 +8,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from signaling.audit import log
+from signaling.audit.sequencer import sequence_all
 from signaling.audit.tree_head import SignedTreeHead, verify_tree_head
 from signaling.domain import merkle
 from signaling.errors import NotFound, Unprocessable
@@ -17,6 +18,7 @@ from signaling.store.sql import SqlStore
 async def fill(store: SqlStore, n: int) -> None:
     for i in range(n):
         await store.append_audit(f"thread-{i % 3}", "test.event", "u1", {"i": i})
+    await sequence_all(store)  # the sequencer integrates them into the log
 
 
 async def test_leaves_are_the_stored_entries_in_id_order(store: SqlStore) -> None:

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from signaling.audit.log import LiveMerkleLog
 from signaling.audit.publish import HEADS_FILE, TreeHeadPublisher, latest, read_heads
+from signaling.audit.sequencer import sequence_all
 from signaling.audit.tree_head import verify_tree_head
 from signaling.errors import ConfigError
 from signaling.settings import Settings
@@ -22,6 +23,7 @@ from signaling.store.sql import SqlStore
 async def fill(store: SqlStore, n: int, chain: str = "thread-a") -> None:
     for i in range(n):
         await store.append_audit(chain, "test.event", "u1", {"i": i})
+    await sequence_all(store)  # the sequencer integrates them into the log
 
 
 async def test_heads_are_published_when_the_log_grew_or_when_forced(

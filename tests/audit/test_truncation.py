@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from signaling.audit.bundle import BundleWriter, add_audit_evidence, verify_bundle
 from signaling.audit.log import LiveMerkleLog
 from signaling.audit.publish import HEADS_FILE, TreeHeadPublisher, read_heads
+from signaling.audit.sequencer import sequence_all
 from signaling.audit.tree_head import public_key_pem
 from signaling.domain.messages import MessageKind, NewMessage
 from signaling.store.sql import SqlStore
@@ -38,6 +39,7 @@ async def seed(store: SqlStore, messages: int = 5) -> str:
         await store.append_message(
             NewMessage(other.id, "f2", MessageKind.TEXT, {"text": f"other {i}"})
         )
+    await sequence_all(store)  # the sequencer integrates them into the log
     return thread.id
 
 
@@ -151,6 +153,7 @@ async def test_bundles_exported_after_a_truncation_fail(
     head = await publisher.publish()
     assert head is not None
     await store.append_message(NewMessage(thread_id, "c1", MessageKind.TEXT, {"text": "later"}))
+    await sequence_all(store)
 
     before = tmp_path / "before.zip"
     evidence = await running.chain_evidence(store, thread_id, key, publisher.latest)
@@ -183,6 +186,7 @@ async def test_bundles_exported_after_a_truncation_fail(
     # head in hand.
     for i in range(3):
         await store.append_audit("thread-elsewhere", "test.event", "u1", {"i": i})
+    await sequence_all(store)
     after_restart = tmp_path / "after-restart.zip"
     fresh = LiveMerkleLog()
     evidence = await fresh.chain_evidence(store, thread_id, key, publisher.latest)
@@ -241,6 +245,7 @@ async def test_a_truncated_chain_that_grows_again_is_caught(
         await store.append_message(
             NewMessage(thread_id, "f1", MessageKind.TEXT, {"text": f"replacement {i}"})
         )
+    await sequence_all(store)
     after = tmp_path / "after.zip"
     await asyncio.to_thread(
         write, after, key, await live.chain_evidence(store, thread_id, key, None)

@@ -243,9 +243,59 @@ async def test_prune_never_drops_an_event_its_webhook_has_not_received(
     o = t.event_outbox
     async with recording_store.write() as conn:
         await conn.execute(update(o).values(occurred_at=datetime.now(UTC) - timedelta(days=40)))
-        await conn.execute(update(o).where(o.c.id == rows[0].cursor).values(state="delivered"))
+        await conn.execute(
+            update(o).where(o.c.feed_position == rows[0].cursor).values(state="delivered")
+        )
     cutoff = datetime.now(UTC) - timedelta(days=30)
     assert await outbox.prune(cutoff, delivering=True) >= 1
     left = {r.cursor for r in await outbox.events_after(0, limit=100)}
     assert rows[0].cursor not in left
     assert rows[1].cursor in left
+
+
+async def test_an_event_that_commits_late_with_a_smaller_id_is_not_skipped(
+    recording_store: SqlStore, database_url: str
+) -> None:
+    """No cluster-wide lock orders the outbox: a transaction writing an event does not wait
+    for another one still open. The late one (smaller id) gets a feed position after the
+    cursor a reader already holds, so paging ``after=cursor`` still returns it."""
+    import asyncio
+
+    from signaling.store.sql import make_engine
+
+    if recording_store.is_sqlite:
+        pytest.skip("SQLite has one writer at a time: commit order is id order")
+    other = SqlStore(make_engine(database_url))  # a second node
+    other.events = EventRecorder()
+    outbox = OutboxStore(recording_store)
+    at = datetime.now(UTC)
+    opened, finish = asyncio.Event(), asyncio.Event()
+
+    async def slow() -> None:
+        async with recording_store.write() as conn:
+            await EventRecorder.add(conn, [NewEvent("policy.flagged", "thread-late", at, {})])
+            opened.set()
+            await finish.wait()
+
+    try:
+        late = asyncio.create_task(slow())
+        await opened.wait()
+        # with a cluster-wide lock this insert would wait for the open transaction above
+        await asyncio.wait_for(other.emit([NewEvent("policy.flagged", "thread-early", at, {})]), 60)
+        first = await outbox.events_after(0)
+        assert [r.thread_id for r in first] == ["thread-early"]
+        finish.set()
+        await late
+        rest = await outbox.events_after(first[-1].cursor)
+        assert [r.thread_id for r in rest] == ["thread-late"]
+        assert rest[0].cursor > first[-1].cursor
+        async with recording_store.engine.connect() as conn:
+            ids = dict(
+                (await conn.execute(select(t.event_outbox.c.thread_id, t.event_outbox.c.id))).all()
+            )
+        assert ids["thread-late"] < ids["thread-early"]  # drawn first, committed last
+        claimed = await outbox.claim("n1", now=datetime.now(UTC), lease_seconds=30, limit=10)
+        assert [r.thread_id for r in claimed] == ["thread-early", "thread-late"]
+    finally:
+        finish.set()
+        await other.close()
