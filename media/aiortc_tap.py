@@ -27,6 +27,16 @@ The raw-RTP forwarder (``INTERVIEW_MEDIA_FORWARDER=rtp``) needs four more, also 
 * :func:`request_retransmission` sends a NACK from a receiver towards its publisher, and
   :func:`set_sender_report` keeps a sender's RTCP sender reports true to what was forwarded.
 
+The lean receive path of the raw-RTP forwarder needs two more, per instance:
+
+* :class:`LeanReceiver` shadows the aioice ``Connection.data_received`` of a peer's
+  transport: once the packet tap has seen a primary SSRC, that SSRC's SRTP datagrams are
+  unprotected with the DTLS transport's own session and handed on as bytes, synchronously
+  in the datagram callback, skipping aioice's queue, aiortc's DTLS task, ``RtpPacket.parse``
+  and routing (the receiver's RTCP statistics are still kept);
+* :meth:`RtpOutput.send_now` protects with the sender transport's SRTP session and gives
+  the datagram to the selected candidate pair's transport without three coroutine frames.
+
 :func:`check_internals` lists what is missing when aiortc changes underneath; the tests in
 ``tests/media/test_aiortc_tap.py`` fail loudly with those messages.
 """
@@ -40,10 +50,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pylibsrtp
+from aioice.ice import CandidatePair, Connection, StunProtocol
 from aiortc import RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver
 from aiortc.codecs import is_rtx
 from aiortc.jitterbuffer import JitterFrame
 from aiortc.rtcdtlstransport import RTCDtlsTransport, State
+from aiortc.rtcicetransport import RTCIceTransport
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 from aiortc.rtcrtpreceiver import StreamStatistics
 from aiortc.rtp import (
@@ -411,6 +423,46 @@ def _check_packet_internals(receiver: RTCRtpReceiver) -> list[str]:
         problems.append("RTCRtpSender._ssrc is gone")
     if "_codecs" not in inspect.getsource(RTCRtpTransceiver.__init__):
         problems.append("RTCRtpTransceiver._codecs (negotiated codecs) is gone")
+    problems.extend(_check_lean_internals())
+    return problems
+
+
+def _check_lean_internals() -> list[str]:
+    """The internals of :class:`LeanReceiver` and :meth:`RtpOutput.send_now`."""
+    problems: list[str] = []
+    dtls_init = inspect.getsource(RTCDtlsTransport.__init__)
+    for name in (
+        "self._rx_srtp",
+        "self._tx_srtp",
+        "self._state",
+        "self._rtp_header_extensions_map",
+    ):
+        if name not in dtls_init:
+            problems.append(f"RTCDtlsTransport.{name[5:]} is gone (lean receive path)")
+    for name in (_DTLS_RX_BYTES, _DTLS_RX_PACKETS, _DTLS_TX_BYTES, _DTLS_TX_PACKETS):
+        if "self." + name.replace("_RTCDtlsTransport", "") not in dtls_init:
+            problems.append(f"RTCDtlsTransport.{name} (transport stats) is gone")
+    recv_next = inspect.getsource(RTCDtlsTransport._recv_next)
+    if "self._rx_srtp.unprotect(data)" not in recv_next:
+        problems.append("RTCDtlsTransport._recv_next no longer unprotects with self._rx_srtp")
+    if "self._connection = gatherer._connection" not in inspect.getsource(RTCIceTransport.__init__):
+        problems.append("RTCIceTransport._connection (the aioice Connection) is gone")
+    if "self.receiver.data_received(data" not in inspect.getsource(StunProtocol.datagram_received):
+        problems.append("aioice StunProtocol.datagram_received no longer calls data_received")
+    received = getattr(Connection, "data_received", None)
+    if received is None or list(inspect.signature(received).parameters) != [
+        "self",
+        "data",
+        "component",
+    ]:
+        problems.append("aioice Connection.data_received(self, data, component) changed")
+    if "self._nominated" not in inspect.getsource(Connection.__init__):
+        problems.append("aioice Connection._nominated (selected pairs) is gone")
+    pair = inspect.getsource(CandidatePair)
+    if "self.protocol = protocol" not in pair or "def remote_addr" not in pair:
+        problems.append("aioice CandidatePair.protocol / .remote_addr is gone")
+    if not hasattr(HeaderExtensionsMap(), _EXTENSION_IDS):
+        problems.append(f"HeaderExtensionsMap.{_EXTENSION_IDS} is gone (extension ids)")
     return problems
 
 
