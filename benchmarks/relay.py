@@ -7,6 +7,9 @@ run one after the other in the same invocation, against the same load generator:
 * ``rtp``: :class:`media.session.MediaSession` with ``forwarder="rtp"``: each RTP packet is
   rewritten (SSRC, sequence number, timestamp, payload type, mid) and re-encrypted, nothing
   reassembled (``INTERVIEW_MEDIA_FORWARDER=rtp``);
+* ``rtp-queue``: the same forwarder without its lean receive path
+  (``lean_receive=False``): every packet takes aioice's queue and aiortc's DTLS task,
+  ``RtpPacket.parse`` and the receiver (as before the lean path existed);
 * ``frame``: :class:`media.session.MediaSession` with ``forwarder="frame"``, which forwards
   reassembled encoded frames and re-packetizes them (nothing is decoded or encoded);
 * ``baseline``: aiortc's stock topology: a plain ``RTCPeerConnection`` per participant, the
@@ -78,9 +81,9 @@ from media.session import Forwarder, MediaSession
 from media.testing import ClipTrack, encode_opus_clip, encode_vp8_clip, read_frame_index
 from signaling.ice import EVERYWHERE, IceAddressPolicy
 
-Mode = Literal["rtp", "frame", "baseline"]
-MODES: tuple[Mode, ...] = ("rtp", "frame", "baseline")
-FORWARDING: tuple[Mode, ...] = ("rtp", "frame")  # our MediaSession
+Mode = Literal["rtp", "rtp-queue", "frame", "baseline"]
+MODES: tuple[Mode, ...] = ("rtp", "rtp-queue", "frame", "baseline")
+FORWARDING: tuple[Mode, ...] = ("rtp", "rtp-queue", "frame")  # our MediaSession
 
 FPS = 30
 WIDTH, HEIGHT = 640, 480
@@ -137,6 +140,8 @@ async def _serve(mode: Mode, conn: Connection) -> None:
             try:
                 if mode == "rtp" or mode == "frame":
                     answers = await _ours_call(call_id, offers, sessions, mode)
+                elif mode == "rtp-queue":
+                    answers = await _ours_call(call_id, offers, sessions, "rtp", lean=False)
                 else:
                     answers = await _baseline_call(relay, offers, pcs)
                 conn.send(("answers", answers))
@@ -152,11 +157,18 @@ async def _serve(mode: Mode, conn: Connection) -> None:
 
 
 async def _ours_call(
-    call_id: str, offers: tuple[str, str], sessions: list[MediaSession], forwarder: Forwarder
+    call_id: str,
+    offers: tuple[str, str],
+    sessions: list[MediaSession],
+    forwarder: Forwarder,
+    lean: bool = True,
 ) -> tuple[str, str]:
     # the benchmark's peers are on this machine: allow its (non-global) addresses
     session = MediaSession(
-        call_id, ice_policy=IceAddressPolicy.from_cidrs(EVERYWHERE), forwarder=forwarder
+        call_id,
+        ice_policy=IceAddressPolicy.from_cidrs(EVERYWHERE),
+        forwarder=forwarder,
+        lean_receive=lean,
     )
     sessions.append(session)
     return (await session.negotiate("a", offers[0]), await session.negotiate("b", offers[1]))
@@ -596,7 +608,7 @@ def integrity_note(mode: Mode, clients: Sequence[Client], steps: Sequence[Step])
 
 # ------------------------------------------------------------------------ report
 HEADER = (
-    f"{'mode':<9}{'calls':>5}  {'server CPU':>10}  {'per call':>8}  {'generator':>9}  "
+    f"{'mode':<10}{'calls':>5}  {'server CPU':>10}  {'per call':>8}  {'generator':>9}  "
     f"{'others':>6}  {'fps/stream min/mean':>19}  {'p50 ms':>7}  {'p99 ms':>7}  verdict"
 )
 
@@ -609,7 +621,7 @@ def format_step(step: Step) -> str:
     if step.attempt > 1:
         note += "  [re-measured]"
     return (
-        f"{step.mode:<9}{step.calls:>5}  {100 * step.server_cores:>9.1f}%  "
+        f"{step.mode:<10}{step.calls:>5}  {100 * step.server_cores:>9.1f}%  "
         f"{step.server_pct_per_call:>7.1f}%  {100 * step.generator_cores:>8.1f}%  "
         f"{100 * step.other_cores:>5.0f}%  {step.fps_min:>9.1f} / {step.fps_mean:<7.1f}  "
         f"{step.p50_ms:>7.1f}  {step.p99_ms:>7.1f}  {step.verdict()}{note}"
@@ -653,9 +665,11 @@ def main(argv: list[str] | None = None) -> None:
     """Encode the clips, ramp each mode, print the table and the summary."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument(
-        "--modes", default="rtp,frame,baseline", help="comma-separated: rtp,frame,baseline"
+        "--modes",
+        default="rtp,rtp-queue,frame,baseline",
+        help="comma-separated: rtp,rtp-queue,frame,baseline",
     )
-    parser.add_argument("--max-calls", type=int, default=24, help="ramp cap for rtp and frame")
+    parser.add_argument("--max-calls", type=int, default=24, help="ramp cap for our forwarders")
     parser.add_argument("--max-baseline-calls", type=int, default=6, help="ramp cap for baseline")
     parser.add_argument("--seconds", type=float, default=8.0, help="measurement window per step")
     parser.add_argument("--warmup", type=float, default=2.0, help="after the new calls' 1st frame")
@@ -723,17 +737,17 @@ def main(argv: list[str] | None = None) -> None:
         summaries[mode] = summary
         b = summary.basis
         print(
-            f"{mode:<9}largest N held: {summary.held_calls} calls; at {b.calls} calls "
+            f"{mode:<10}largest N held: {summary.held_calls} calls; at {b.calls} calls "
             f"{summary.pct_per_call:.1f}% of a core per call -> "
             f"{summary.calls_per_core:.1f} calls per core; latency p50 {b.p50_ms:.1f} ms, "
             f"p99 {b.p99_ms:.1f} ms"
         )
-        print(f"{'':<9}ramp stopped: {summary.stop}")
+        print(f"{'':<10}ramp stopped: {summary.stop}")
         others = statistics.mean(100 * s.other_cores for s in steps)
-        print(f"{'':<9}other processes used {others:.0f}% of a core on average meanwhile")
-        print(f"{'':<9}{notes[mode]}")
+        print(f"{'':<10}other processes used {others:.0f}% of a core on average meanwhile")
+        print(f"{'':<10}{notes[mode]}")
     for mode in FORWARDING:
-        for other in ("frame", "baseline"):
+        for other in ("rtp-queue", "frame", "baseline"):
             if mode == other or mode not in summaries or other not in summaries:
                 continue
             ours, base = summaries[mode], summaries[other]
