@@ -315,6 +315,15 @@ class MediaSession:
         """Whether :meth:`close` was called."""
         return self._closed
 
+    def packets_forwarded(self) -> int:
+        """RTP packets the rtp forwarder sent to the current peers (0 with ``frame``)."""
+        return sum(
+            out.track.packets_out
+            for peer in self._peers.values()
+            for out in peer.outbound.values()
+            if isinstance(out.track, RtpOutStream)
+        )
+
     @property
     def forwarding(self) -> bool:
         """Whether media is being forwarded."""
