@@ -456,8 +456,10 @@ def _check_lean_internals() -> list[str]:
         "component",
     ]:
         problems.append("aioice Connection.data_received(self, data, component) changed")
-    if "self._nominated" not in inspect.getsource(Connection.__init__):
-        problems.append("aioice Connection._nominated (selected pairs) is gone")
+    connection_init = inspect.getsource(Connection.__init__)
+    for name in ("self._nominated", "self._protocols"):
+        if name not in connection_init:
+            problems.append(f"aioice Connection.{name[5:]} is gone (lean receive path)")
     pair = inspect.getsource(CandidatePair)
     if "self.protocol = protocol" not in pair or "def remote_addr" not in pair:
         problems.append("aioice CandidatePair.protocol / .remote_addr is gone")
@@ -552,6 +554,24 @@ class LeanReceiver:
             original(data, component)
 
         connection.data_received = data_received  # type: ignore[method-assign]
+        # RFC 7983: a datagram whose first byte is 128..191 is RTP or RTCP, never STUN; aioice
+        # would try to parse it as STUN first (and catch the ValueError) for every packet.
+        for protocol in connection._protocols:
+            component = protocol.local_candidate.component
+            stun: Callable[[bytes, tuple[Any, ...]], None] = protocol.datagram_received
+
+            def datagram_received(
+                data: bytes,
+                addr: tuple[Any, ...],
+                stun: Callable[[bytes, tuple[Any, ...]], None] = stun,
+                component: int = component,
+            ) -> None:
+                if data and 127 < data[0] < 192:
+                    data_received(data, component)
+                else:
+                    stun(data, addr)
+
+            protocol.datagram_received = datagram_received  # type: ignore[method-assign,assignment]
 
     def _handle(self, route: _Route, data: bytes) -> None:
         dtls = self._dtls

@@ -361,14 +361,20 @@ class RtpOutStream(MediaStreamTrack):
         self._send(self.rewrite(source, packet))
 
     def forward_data(
-        self, source: object, data: bytes, header_length: int, extensions: HeaderExtensionsMap
+        self,
+        source: object,
+        data: bytes,
+        header_length: int,
+        extensions: HeaderExtensionsMap,
+        source_mid: str | None = None,
     ) -> None:
         """:meth:`forward` for the lean receive path: a decrypted packet as bytes.
 
         Only the rewritten header fields change; the rest (CSRCs, header extensions, payload,
         padding) is copied as received. ``extensions`` is the publisher transport's map: when
         the subscriber's negotiated ids differ, or the mid cannot be rewritten in place, the
-        packet is parsed and serialized as :meth:`forward` does.
+        packet is parsed and serialized as :meth:`forward` does. ``source_mid`` is the
+        publisher's mid: when it is this stream's, a mid extension is left as it is.
         """
         if not self._admit(source, data, header_length):
             return
@@ -376,7 +382,7 @@ class RtpOutStream(MediaStreamTrack):
         if source is not self._ids_of:
             ids = aiortc_tap.header_extension_ids(extensions)
             self._in_place = ids == self._output.extension_ids()
-            self._mid_id = ids.mid
+            self._mid_id = None if source_mid is not None and source_mid == self.mid else ids.mid
             self._ids_of = source
         seq, timestamp = self._numbers(
             source, (data[2] << 8) | data[3], int.from_bytes(data[4:8], "big"), now

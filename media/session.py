@@ -103,6 +103,7 @@ class _Inbound:
     receiver: RTCRtpReceiver
     pts_base: int | None = None
     ssrc: int | None = None  # rtp forwarder: the publisher's media SSRC
+    mid: str | None = None  # the m-line's mid (what the publisher's packets carry)
     sinks_started: bool = False  # video: sinks get this stream from its first keyframe on
     frames: int = 0
     bytes: int = 0
@@ -449,7 +450,9 @@ class MediaSession:
             aiortc_tap.install_frame_tap(transceiver.receiver, lambda *_: None)
             return
         codec = entry[1]
-        inbound = _Inbound(kind=kind, codec=codec, receiver=transceiver.receiver)
+        inbound = _Inbound(
+            kind=kind, codec=codec, receiver=transceiver.receiver, mid=transceiver.mid
+        )
         peer.inbound[kind] = inbound
 
         def on_frame(_codec: RTCRtpCodecParameters, data: bytes, timestamp: int) -> None:
@@ -595,7 +598,7 @@ class MediaSession:
                 continue
             if out.first_at is None:
                 out.first_at = now
-            stream.forward_data(inbound, data, header_length, extensions)
+            stream.forward_data(inbound, data, header_length, extensions, inbound.mid)
             self.bytes_forwarded[kind] += size
             self.node_counters.bytes_forwarded[kind] += size
             if frame_end:
