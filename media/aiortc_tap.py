@@ -340,8 +340,9 @@ class RtpOutput:
         if pair is None:
             raise ConnectionError("Cannot send data, not connected")
         pair.protocol.transport.sendto(protected, pair.remote_addr)
-        setattr(dtls, _DTLS_TX_BYTES, getattr(dtls, _DTLS_TX_BYTES) + len(protected))
-        setattr(dtls, _DTLS_TX_PACKETS, getattr(dtls, _DTLS_TX_PACKETS) + 1)
+        counters: Any = dtls  # the transport's own counters (name-mangled, checked below)
+        counters._RTCDtlsTransport__tx_bytes += len(protected)
+        counters._RTCDtlsTransport__tx_packets += 1
 
     def extension_ids(self) -> object:
         """The sender transport's negotiated header extension ids (see :class:`LeanReceiver`)."""
@@ -574,9 +575,9 @@ class LeanReceiver:
             protocol.datagram_received = datagram_received  # type: ignore[method-assign,assignment]
 
     def _handle(self, route: _Route, data: bytes) -> None:
-        dtls = self._dtls
-        setattr(dtls, _DTLS_RX_BYTES, getattr(dtls, _DTLS_RX_BYTES) + len(data))
-        setattr(dtls, _DTLS_RX_PACKETS, getattr(dtls, _DTLS_RX_PACKETS) + 1)
+        dtls: Any = self._dtls  # the transport's own counters (name-mangled, checked below)
+        dtls._RTCDtlsTransport__rx_bytes += len(data)
+        dtls._RTCDtlsTransport__rx_packets += 1
         try:
             plain: bytes = dtls._rx_srtp.unprotect(data)
         except pylibsrtp.Error:

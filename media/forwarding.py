@@ -153,8 +153,10 @@ def rtp_header_length(data: bytes) -> int:
 
 def rtp_payload_size(data: bytes, header_length: int) -> int:
     """Payload bytes of an RTP packet, without its padding."""
-    padding = data[-1] if data[0] & 0x20 else 0
-    return max(0, len(data) - header_length - padding)
+    size = len(data) - header_length
+    if data[0] & 0x20:
+        size -= data[-1]
+    return size if size > 0 else 0
 
 
 def find_extension(data: bytes | bytearray, extension_id: int) -> tuple[int, int] | None:
