@@ -99,8 +99,8 @@ class Client(RelayClient):
         extensions = transport._rtp_header_extensions_map
 
         async def send_rtp(data: bytes) -> None:
-            if not is_rtcp(data):
-                packet = RtpPacket.parse(data, extensions)
+            if not is_rtcp(data) and int.from_bytes(data[8:12], "big") in self.outputs:
+                packet = RtpPacket.parse(data, extensions)  # media, not RTX
                 self.packets.append(packet)
                 self.next_seq[packet.ssrc] = (packet.sequence_number + 1) & 0xFFFF
                 self.last_ts[packet.ssrc] = packet.timestamp
