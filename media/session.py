@@ -587,6 +587,10 @@ class MediaSession:
         if peer.lost and peer.connection_state == "connected":
             peer.lost = False
             self._emit("media_started", peer.participant_id, "media resumed")
+        if peer.media_started_at is None:
+            # The first packets came while the session was held (aiortc's path counted them)
+            peer.media_started_at = now
+            self._emit("media_started", peer.participant_id, kind)
         for other in self._peers.values():
             if other is peer:
                 continue

@@ -25,7 +25,7 @@ from media.forwarding import (
     rtp_payload_size,
 )
 from media.session import MediaSession
-from tests.media.conftest import ClientPeer, Clips, SessionFactory, connect
+from tests.media.conftest import ClientPeer, Clips, Recorder, SessionFactory, connect
 from tests.media.test_rtp_forwarder import (
     make_session,
     out_stream,
@@ -211,3 +211,22 @@ async def test_the_lean_path_can_be_turned_off(
     await connect(session, "bob", bob)
     await bob.wait_frames("video", 30)
     assert aiortc_tap.lean_packets(session._peers["alice"].inbound["video"].receiver) == 0
+
+
+async def test_media_started_is_reported_when_forwarding_starts_on_the_lean_path(
+    make_session: SessionFactory, clients: Clients, recorder: Recorder
+) -> None:
+    """A call held until both parties are in: its first forwarded packet takes the lean path
+    (the route was opened while held), and must still report ``media_started``."""
+    session: MediaSession = make_session()
+    session.set_forwarding(False)
+    alice, bob = clients("alice"), clients("bob")
+    await connect(session, "alice", alice)
+    await connect(session, "bob", bob)
+    await wait_until(lambda: session.frames_held["video"] > 10, "held frames")
+    assert "media_started" not in recorder.kinds("alice")
+    session.set_forwarding(True)
+    await bob.wait_frames("video", 10)
+    receiver = session._peers["alice"].inbound["video"].receiver
+    assert aiortc_tap.lean_packets(receiver) > 0
+    await recorder.wait_for("alice", "media_started")
