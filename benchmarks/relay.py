@@ -140,7 +140,15 @@ async def _serve(mode: Mode, conn: Connection) -> None:
     try:
         while (message := await inbox.get()) is not None and message[0] in ("call", "count"):
             if message[0] == "count":
-                conn.send(("count", sum(s.packets_forwarded() for s in sessions)))
+                stats = await asyncio.gather(*(s.refresh_stats() for s in sessions))
+                received = sum(
+                    stream.packets
+                    for per_session in stats
+                    for participant in per_session.values()
+                    for stream in participant.streams
+                    if stream.direction == "inbound"
+                )
+                conn.send(("count", sum(s.packets_forwarded() for s in sessions), received))
                 continue
             _, call_id, offers = message
             try:
@@ -236,10 +244,14 @@ class ServerProcess:
 
     async def packets_forwarded(self) -> int:
         """RTP packets the server forwarded so far (rtp modes; 0 otherwise)."""
+        return (await self.packet_counts())[0]
+
+    async def packet_counts(self) -> tuple[int, int]:
+        """RTP packets the server forwarded (rtp modes) and received (RTCP statistics)."""
         async with self._lock:
             self.conn.send(("count",))
             reply = await asyncio.get_running_loop().run_in_executor(None, self._reply, 30.0)
-        return int(reply[1])
+        return int(reply[1]), int(reply[2])
 
     def _reply(self, timeout: float) -> tuple[Any, ...]:
         if not self.conn.poll(timeout):

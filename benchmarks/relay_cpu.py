@@ -14,8 +14,9 @@ say more about the machine than about the server. This benchmark asks only what 
 3. *Burst*: the clients send their recorded packets again, renumbered to continue their
    streams (sequence numbers, timestamps) and SRTP-protected by their own sessions, paced at
    ``--rate`` packets per second in total, until ``--packets`` have gone out. The server's
-   CPU over the burst divided by the packets it forwarded (its own count) is its CPU per
-   forwarded packet.
+   CPU over the burst (less the idle cost) divided by the packets it received (its RTCP
+   statistics) is its CPU per packet; in a 1:1 call each packet received is forwarded once
+   (the count of those forwarded is printed too: a subscriber waiting for a keyframe drops).
 
 Both server modes run in the same invocation: ``rtp`` (the lean receive path) and
 ``rtp-queue`` (the same forwarder through aioice's queue and aiortc's receive path). Calls
@@ -139,6 +140,7 @@ class Result:
     idle_cores_per_call: float
     us_per_packet: float
     forwarded: int
+    received: int
     sent: int
     burst_seconds: float
     other_cores: float
@@ -169,7 +171,7 @@ async def run_mode(mode: Mode, clip: Clip, calls: int, packets: int, rate: float
         await asyncio.sleep(5)
         idle = (process_cpu_seconds(server.pid) - cpu0) / (time.monotonic() - t0)
         # burst
-        forwarded0 = await server.packets_forwarded()
+        forwarded0, received0 = await server.packet_counts()
         cpu0, busy0, t0 = process_cpu_seconds(server.pid), machine_busy_seconds(), time.monotonic()
         gen0 = process_cpu_seconds("self")
         sent = 0
@@ -189,10 +191,13 @@ async def run_mode(mode: Mode, clip: Clip, calls: int, packets: int, rate: float
         other = (
             machine_busy_seconds() - busy0 - server_cpu - (process_cpu_seconds("self") - gen0)
         ) / elapsed
-        forwarded = await server.packets_forwarded() - forwarded0
-        # the idle cost runs during the burst too
-        us = 1e6 * (server_cpu - idle * elapsed) / forwarded if forwarded else float("nan")
-        return Result(mode, calls, idle / calls, us, forwarded, sent, elapsed, other)
+        forwarded1, received1 = await server.packet_counts()
+        forwarded, received = forwarded1 - forwarded0, received1 - received0
+        # the idle cost runs during the burst too; a packet received costs its unprotect and
+        # bookkeeping even when the forwarder drops it (a subscriber waiting for a keyframe)
+        busy = server_cpu - idle * elapsed
+        us = 1e6 * busy / received if received else float("nan")
+        return Result(mode, calls, idle / calls, us, forwarded, received, sent, elapsed, other)
     finally:
         await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
         await server.stop()
@@ -231,9 +236,10 @@ def main(argv: list[str] | None = None) -> None:
         cost = result.idle_cores_per_call + per_call * result.us_per_packet / 1e6
         print(
             f"{mode:<10} {result.calls} calls: idle {100 * result.idle_cores_per_call:.2f}% of a "
-            f"core per call; {result.us_per_packet:.1f} us of server CPU per forwarded packet "
-            f"({result.forwarded} forwarded of {result.sent} sent in {result.burst_seconds:.1f}"
-            f" s; others used {100 * result.other_cores:.0f}% of a core) -> "
+            f"core per call; {result.us_per_packet:.1f} us of server CPU per packet received "
+            f"({result.sent} sent, {result.received} received, {result.forwarded} forwarded "
+            f"in {result.burst_seconds:.1f} s; others used {100 * result.other_cores:.0f}% of "
+            "a core) -> "
             f"{cost:.4f} CPU-seconds per call-second -> {1 / cost:.1f} calls per core",
             flush=True,
         )
