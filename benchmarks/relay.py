@@ -7,6 +7,9 @@ run one after the other in the same invocation, against the same load generator:
 * ``rtp``: :class:`media.session.MediaSession` with ``forwarder="rtp"``: each RTP packet is
   rewritten (SSRC, sequence number, timestamp, payload type, mid) and re-encrypted, nothing
   reassembled (``INTERVIEW_MEDIA_FORWARDER=rtp``);
+* ``rtp-queue``: the same forwarder without its lean receive path
+  (``lean_receive=False``): every packet takes aioice's queue and aiortc's DTLS task,
+  ``RtpPacket.parse`` and the receiver (as before the lean path existed);
 * ``frame``: :class:`media.session.MediaSession` with ``forwarder="frame"``, which forwards
   reassembled encoded frames and re-packetizes them (nothing is decoded or encoded);
 * ``baseline``: aiortc's stock topology: a plain ``RTCPeerConnection`` per participant, the
@@ -51,6 +54,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import fractions
+import math
 import multiprocessing
 import os
 import random
@@ -67,6 +72,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import av
 from aiortc import RTCPeerConnection, RTCSessionDescription
+from aiortc.codecs.vpx import Vp8Encoder
 from aiortc.contrib.media import MediaRelay
 from aiortc.mediastreams import MediaStreamTrack
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
@@ -78,9 +84,9 @@ from media.session import Forwarder, MediaSession
 from media.testing import ClipTrack, encode_opus_clip, encode_vp8_clip, read_frame_index
 from signaling.ice import EVERYWHERE, IceAddressPolicy
 
-Mode = Literal["rtp", "frame", "baseline"]
-MODES: tuple[Mode, ...] = ("rtp", "frame", "baseline")
-FORWARDING: tuple[Mode, ...] = ("rtp", "frame")  # our MediaSession
+Mode = Literal["rtp", "rtp-queue", "frame", "baseline"]
+MODES: tuple[Mode, ...] = ("rtp", "rtp-queue", "frame", "baseline")
+FORWARDING: tuple[Mode, ...] = ("rtp", "rtp-queue", "frame")  # our MediaSession
 
 FPS = 30
 WIDTH, HEIGHT = 640, 480
@@ -132,11 +138,24 @@ async def _serve(mode: Mode, conn: Connection) -> None:
     pcs: list[RTCPeerConnection] = []
     relay = MediaRelay()
     try:
-        while (message := await inbox.get()) is not None and message[0] == "call":
+        while (message := await inbox.get()) is not None and message[0] in ("call", "count"):
+            if message[0] == "count":
+                stats = await asyncio.gather(*(s.refresh_stats() for s in sessions))
+                received = sum(
+                    stream.packets
+                    for per_session in stats
+                    for participant in per_session.values()
+                    for stream in participant.streams
+                    if stream.direction == "inbound"
+                )
+                conn.send(("count", sum(s.packets_forwarded() for s in sessions), received))
+                continue
             _, call_id, offers = message
             try:
                 if mode == "rtp" or mode == "frame":
                     answers = await _ours_call(call_id, offers, sessions, mode)
+                elif mode == "rtp-queue":
+                    answers = await _ours_call(call_id, offers, sessions, "rtp", lean=False)
                 else:
                     answers = await _baseline_call(relay, offers, pcs)
                 conn.send(("answers", answers))
@@ -152,11 +171,18 @@ async def _serve(mode: Mode, conn: Connection) -> None:
 
 
 async def _ours_call(
-    call_id: str, offers: tuple[str, str], sessions: list[MediaSession], forwarder: Forwarder
+    call_id: str,
+    offers: tuple[str, str],
+    sessions: list[MediaSession],
+    forwarder: Forwarder,
+    lean: bool = True,
 ) -> tuple[str, str]:
     # the benchmark's peers are on this machine: allow its (non-global) addresses
     session = MediaSession(
-        call_id, ice_policy=IceAddressPolicy.from_cidrs(EVERYWHERE), forwarder=forwarder
+        call_id,
+        ice_policy=IceAddressPolicy.from_cidrs(EVERYWHERE),
+        forwarder=forwarder,
+        lean_receive=lean,
     )
     sessions.append(session)
     return (await session.negotiate("a", offers[0]), await session.negotiate("b", offers[1]))
@@ -215,6 +241,17 @@ class ServerProcess:
         if reply[0] != "answers":
             raise RuntimeError(f"server refused the call: {reply}")
         return cast(tuple[str, str], reply[1])
+
+    async def packets_forwarded(self) -> int:
+        """RTP packets the server forwarded so far (rtp modes; 0 otherwise)."""
+        return (await self.packet_counts())[0]
+
+    async def packet_counts(self) -> tuple[int, int]:
+        """RTP packets the server forwarded (rtp modes) and received (RTCP statistics)."""
+        async with self._lock:
+            self.conn.send(("count",))
+            reply = await asyncio.get_running_loop().run_in_executor(None, self._reply, 30.0)
+        return int(reply[1]), int(reply[2])
 
     def _reply(self, timeout: float) -> tuple[Any, ...]:
         if not self.conn.poll(timeout):
@@ -424,6 +461,8 @@ class Step:
     p99_ms: float
     samples: int
     reference_p99_ms: float  # this mode's 1-call p99
+    seconds: float = 0.0  # the window's length
+    packets: int = 0  # RTP packets the server forwarded in the window (rtp modes)
     failures: int = 0  # integrity failures in the window (see integrity_note)
     attempt: int = 1  # 2: a re-measurement after a window that was not held
 
@@ -431,6 +470,11 @@ class Step:
     def server_pct_per_call(self) -> float:
         """Server CPU per call, in % of one core."""
         return 100 * self.server_cores / self.calls
+
+    @property
+    def us_per_packet(self) -> float:
+        """Server CPU per forwarded RTP packet, in µs (rtp modes; nan otherwise)."""
+        return 1e6 * self.server_cores * self.seconds / self.packets if self.packets else math.nan
 
     @property
     def fps_held(self) -> bool:
@@ -502,6 +546,8 @@ async def run_mode(
     seconds: float,
     report: Callable[[Step], None],
     loss: float = 0.0,
+    *,
+    keep_going: bool = False,
 ) -> tuple[list[Step], str]:
     """Ramp calls through one server process of ``mode``.
 
@@ -522,14 +568,14 @@ async def run_mode(
             await _wait_first_frames(new)
             await asyncio.sleep(warmup)
             step = await _measure(mode, server, clients, seconds, steps)
-            if not step.held:
+            if not step.held and not keep_going:
                 # The machine is shared: re-measure once so a transient hiccup elsewhere
                 # does not end the ramp; the second window's figures stand.
                 report(step)
                 step = replace(await _measure(mode, server, clients, seconds, steps), attempt=2)
             steps.append(step)
             report(step)
-            if not step.held:
+            if not step.held and not keep_going:
                 break
         return steps, integrity_note(mode, clients, steps)
     finally:
@@ -540,6 +586,7 @@ async def run_mode(
 async def _measure(
     mode: Mode, server: ServerProcess, clients: Sequence[Client], seconds: float, done: list[Step]
 ) -> Step:
+    packets0 = await server.packets_forwarded()
     server0, gen0 = process_cpu_seconds(server.pid), process_cpu_seconds("self")
     busy0 = machine_busy_seconds()
     t0, m0 = time.time(), time.monotonic()
@@ -550,6 +597,7 @@ async def _measure(
         machine_busy_seconds(),
     )
     t1, m1 = time.time(), time.monotonic()
+    packets1 = await server.packets_forwarded()
     elapsed = m1 - m0
     fps = [sum(1 for t in c.received.arrivals if t0 <= t < t1) / (t1 - t0) for c in clients]
     latencies = [v for c in clients for at, v in c.received.latencies if t0 <= at < t1]
@@ -569,6 +617,8 @@ async def _measure(
         samples=len(latencies),
         reference_p99_ms=done[0].p99_ms if done else p99,
         failures=sum(1 for c in clients for at in c.received.failed_at if t0 <= at < t1),
+        packets=packets1 - packets0,
+        seconds=elapsed,
     )
 
 
@@ -596,8 +646,9 @@ def integrity_note(mode: Mode, clients: Sequence[Client], steps: Sequence[Step])
 
 # ------------------------------------------------------------------------ report
 HEADER = (
-    f"{'mode':<9}{'calls':>5}  {'server CPU':>10}  {'per call':>8}  {'generator':>9}  "
-    f"{'others':>6}  {'fps/stream min/mean':>19}  {'p50 ms':>7}  {'p99 ms':>7}  verdict"
+    f"{'mode':<10}{'calls':>5}  {'server CPU':>10}  {'per call':>8}  {'generator':>9}  "
+    f"{'others':>6}  {'fps/stream min/mean':>19}  {'p50 ms':>7}  {'p99 ms':>7}  "
+    f"{'us/pkt':>6}  verdict"
 )
 
 
@@ -609,10 +660,11 @@ def format_step(step: Step) -> str:
     if step.attempt > 1:
         note += "  [re-measured]"
     return (
-        f"{step.mode:<9}{step.calls:>5}  {100 * step.server_cores:>9.1f}%  "
+        f"{step.mode:<10}{step.calls:>5}  {100 * step.server_cores:>9.1f}%  "
         f"{step.server_pct_per_call:>7.1f}%  {100 * step.generator_cores:>8.1f}%  "
         f"{100 * step.other_cores:>5.0f}%  {step.fps_min:>9.1f} / {step.fps_mean:<7.1f}  "
-        f"{step.p50_ms:>7.1f}  {step.p99_ms:>7.1f}  {step.verdict()}{note}"
+        f"{step.p50_ms:>7.1f}  {step.p99_ms:>7.1f}  {step.us_per_packet:>6.1f}  "
+        f"{step.verdict()}{note}"
     )
 
 
@@ -648,19 +700,41 @@ def summarize(mode: Mode, steps: Sequence[Step], cap: int) -> Summary | None:
     return Summary(mode, basis.calls if held else 0, basis.server_pct_per_call, basis, stop)
 
 
+AUDIO_PTIME_MS = 20
+
+
+def video_packets_per_frame(frames: Sequence[bytes]) -> float:
+    """Mean RTP packets per frame of the clip, as aiortc's VP8 packetizer splits it."""
+    encoder = Vp8Encoder()
+    count = 0
+    for n, data in enumerate(frames):
+        packet = av.Packet(data)
+        packet.pts = n * VIDEO_TICKS
+        packet.time_base = fractions.Fraction(1, 90000)
+        count += len(encoder.pack(packet)[0])
+    return count / len(frames)
+
+
 # ------------------------------------------------------------------------ main
 def main(argv: list[str] | None = None) -> None:
     """Encode the clips, ramp each mode, print the table and the summary."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument(
-        "--modes", default="rtp,frame,baseline", help="comma-separated: rtp,frame,baseline"
+        "--modes",
+        default="rtp,rtp-queue,frame,baseline",
+        help="comma-separated: rtp,rtp-queue,frame,baseline",
     )
-    parser.add_argument("--max-calls", type=int, default=24, help="ramp cap for rtp and frame")
+    parser.add_argument("--max-calls", type=int, default=24, help="ramp cap for our forwarders")
     parser.add_argument("--max-baseline-calls", type=int, default=6, help="ramp cap for baseline")
     parser.add_argument("--seconds", type=float, default=8.0, help="measurement window per step")
     parser.add_argument("--warmup", type=float, default=2.0, help="after the new calls' 1st frame")
     parser.add_argument("--clip-seconds", type=float, default=10.0)
     parser.add_argument("--bitrate", type=int, default=900_000, help="clip VP8 bitrate, bit/s")
+    parser.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="ramp to the cap even past steps not held (CPU per packet on a busy machine)",
+    )
     parser.add_argument("--loss", type=float, default=0.0, help="media loss %% on every link")
     args = parser.parse_args(argv)
     if not 0 <= args.loss < 50:
@@ -678,6 +752,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     audio = encode_opus_clip(int(args.clip_seconds * 50))
     clip = Clip(video=video, audio=audio, index_of={p: i for i, p in enumerate(video)})
+    packets_per_call = 2 * (FPS * video_packets_per_frame(video) + 1000 / AUDIO_PTIME_MS)
     if len(clip.index_of) != len(video):
         raise SystemExit("clip frames are not unique: cannot match payloads to send times")
     print(
@@ -706,7 +781,16 @@ def main(argv: list[str] | None = None) -> None:
     for mode in cast(list[Mode], modes):
         cap = args.max_calls if mode in FORWARDING else args.max_baseline_calls
         results[mode], notes[mode] = asyncio.run(
-            run_mode(mode, clip, cap, args.warmup, args.seconds, report, args.loss / 100)
+            run_mode(
+                mode,
+                clip,
+                cap,
+                args.warmup,
+                args.seconds,
+                report,
+                args.loss / 100,
+                keep_going=args.keep_going,
+            )
         )
 
     print()
@@ -723,17 +807,26 @@ def main(argv: list[str] | None = None) -> None:
         summaries[mode] = summary
         b = summary.basis
         print(
-            f"{mode:<9}largest N held: {summary.held_calls} calls; at {b.calls} calls "
+            f"{mode:<10}largest N held: {summary.held_calls} calls; at {b.calls} calls "
             f"{summary.pct_per_call:.1f}% of a core per call -> "
             f"{summary.calls_per_core:.1f} calls per core; latency p50 {b.p50_ms:.1f} ms, "
             f"p99 {b.p99_ms:.1f} ms"
         )
-        print(f"{'':<9}ramp stopped: {summary.stop}")
+        print(f"{'':<10}ramp stopped: {summary.stop}")
         others = statistics.mean(100 * s.other_cores for s in steps)
-        print(f"{'':<9}other processes used {others:.0f}% of a core on average meanwhile")
-        print(f"{'':<9}{notes[mode]}")
+        print(f"{'':<10}other processes used {others:.0f}% of a core on average meanwhile")
+        print(f"{'':<10}{notes[mode]}")
+        busiest = max((s for s in steps if s.packets), key=lambda s: s.calls, default=None)
+        if busiest is not None:
+            per_call = busiest.us_per_packet * packets_per_call / 1e6  # CPU-s per call-second
+            print(
+                f"{'':<10}CPU per packet at {busiest.calls} calls: "
+                f"{busiest.us_per_packet:.1f} us -> {per_call:.4f} CPU-seconds per call-second "
+                f"at the clip's {packets_per_call:.0f} packets/s per call -> "
+                f"{1 / per_call:.1f} calls per core by CPU (whether or not the step held)"
+            )
     for mode in FORWARDING:
-        for other in ("frame", "baseline"):
+        for other in ("rtp-queue", "frame", "baseline"):
             if mode == other or mode not in summaries or other not in summaries:
                 continue
             ours, base = summaries[mode], summaries[other]

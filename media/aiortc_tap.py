@@ -27,6 +27,16 @@ The raw-RTP forwarder (``INTERVIEW_MEDIA_FORWARDER=rtp``) needs four more, also 
 * :func:`request_retransmission` sends a NACK from a receiver towards its publisher, and
   :func:`set_sender_report` keeps a sender's RTCP sender reports true to what was forwarded.
 
+The lean receive path of the raw-RTP forwarder needs two more, per instance:
+
+* :class:`LeanReceiver` shadows the aioice ``Connection.data_received`` of a peer's
+  transport: once the packet tap has seen a primary SSRC, that SSRC's SRTP datagrams are
+  unprotected with the DTLS transport's own session and handed on as bytes, synchronously
+  in the datagram callback, skipping aioice's queue, aiortc's DTLS task, ``RtpPacket.parse``
+  and routing (the receiver's RTCP statistics are still kept);
+* :meth:`RtpOutput.send_now` protects with the sender transport's SRTP session and gives
+  the datagram to the selected candidate pair's transport without three coroutine frames.
+
 :func:`check_internals` lists what is missing when aiortc changes underneath; the tests in
 ``tests/media/test_aiortc_tap.py`` fail loudly with those messages.
 """
@@ -39,15 +49,19 @@ import queue
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pylibsrtp
+from aioice.ice import CandidatePair, Connection, StunProtocol
 from aiortc import RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver
 from aiortc.codecs import is_rtx
 from aiortc.jitterbuffer import JitterFrame
-from aiortc.rtcdtlstransport import RTCDtlsTransport
+from aiortc.rtcdtlstransport import RTCDtlsTransport, State
+from aiortc.rtcicetransport import RTCIceTransport
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 from aiortc.rtcrtpreceiver import StreamStatistics
 from aiortc.rtp import (
     RTCP_PSFB_APP,
     RTCP_RTPFB_NACK,
+    HeaderExtensionsMap,
     RtcpPsfbPacket,
     RtcpRtpfbPacket,
     RtpPacket,
@@ -148,13 +162,22 @@ async def request_keyframe(receiver: RTCRtpReceiver, media_ssrc: int) -> None:
 
 
 def install_packet_tap(
-    receiver: RTCRtpReceiver, on_packet: PacketCallback, wants_frames: Callable[[], bool]
+    receiver: RTCRtpReceiver,
+    on_packet: PacketCallback,
+    wants_frames: Callable[[], bool],
+    on_data: DataHandler | None = None,
+    lean: Callable[[], bool] = lambda: False,
 ) -> None:
     """Hand each RTP packet of ``receiver`` to ``on_packet`` instead of aiortc's frame path.
 
     While ``wants_frames()`` is true (a recording is running) aiortc's own handler runs too,
     after forwarding, so the frame tap (see :func:`install_frame_tap`) still gets complete
     frames. Otherwise only the RTCP statistics are kept. Call before the receiver starts.
+
+    With ``on_data``, the first packet of each primary (non-RTX) SSRC also opens a route on
+    the transport's :class:`LeanReceiver`: from then on, while ``lean()`` is true and the
+    receiver is enabled, that SSRC's packets go as bytes to ``on_data`` without passing
+    through aiortc (nor ``on_packet``).
     """
     if getattr(receiver, _PACKET_TAPPED, False):
         return
@@ -189,6 +212,20 @@ def install_packet_tap(
                 return
             forwarded = unwrap_rtx(packet, payload_type=apt, ssrc=original_ssrc)
             codec = codecs[apt]
+        elif on_data is not None:
+            dtls: RTCDtlsTransport = receiver.transport
+            route_to = lean_receiver(dtls)
+            if not route_to.has_route(packet.ssrc):
+                stream = streams.get(packet.ssrc)
+                if stream is None:
+                    stream = streams[packet.ssrc] = StreamStatistics(codec.clockRate)
+                route_to.add_route(
+                    packet.ssrc,
+                    packet.payload_type,
+                    stream,
+                    lambda: bool(receiver._enabled) and lean(),
+                    on_data,
+                )
         try:
             await on_packet(codec, forwarded)
         except Exception:
@@ -286,8 +323,30 @@ class RtpOutput:
 
     async def send(self, data: bytes) -> None:
         """SRTP-protect and send ``data``; raises ConnectionError when not connected."""
-        transport: RTCDtlsTransport = self._sender.transport
-        await transport._send_rtp(data)
+        self.send_now(data)
+
+    def send_now(self, data: bytes) -> None:
+        """:meth:`send` without the awaits: protect and hand the datagram to the socket.
+
+        What aiortc's ``_send_rtp`` and aioice's ``send`` do, minus three coroutine frames:
+        the selected candidate pair's transport (a UDP socket, or aioice's TURN transport)
+        takes the datagram synchronously either way.
+        """
+        dtls: RTCDtlsTransport = self._sender.transport
+        if dtls._state != State.CONNECTED:
+            raise ConnectionError("Cannot send encrypted RTP, not connected")
+        protected: bytes = dtls._tx_srtp.protect(data)
+        pair = dtls.transport._connection._nominated.get(1)
+        if pair is None:
+            raise ConnectionError("Cannot send data, not connected")
+        pair.protocol.transport.sendto(protected, pair.remote_addr)
+        counters: Any = dtls  # the transport's own counters (name-mangled, checked below)
+        counters._RTCDtlsTransport__tx_bytes += len(protected)
+        counters._RTCDtlsTransport__tx_packets += 1
+
+    def extension_ids(self) -> object:
+        """The sender transport's negotiated header extension ids (see :class:`LeanReceiver`)."""
+        return header_extension_ids(self._sender.transport._rtp_header_extensions_map)
 
 
 def check_internals() -> list[str]:
@@ -365,6 +424,48 @@ def _check_packet_internals(receiver: RTCRtpReceiver) -> list[str]:
         problems.append("RTCRtpSender._ssrc is gone")
     if "_codecs" not in inspect.getsource(RTCRtpTransceiver.__init__):
         problems.append("RTCRtpTransceiver._codecs (negotiated codecs) is gone")
+    problems.extend(_check_lean_internals())
+    return problems
+
+
+def _check_lean_internals() -> list[str]:
+    """The internals of :class:`LeanReceiver` and :meth:`RtpOutput.send_now`."""
+    problems: list[str] = []
+    dtls_init = inspect.getsource(RTCDtlsTransport.__init__)
+    for name in (
+        "self._rx_srtp",
+        "self._tx_srtp",
+        "self._state",
+        "self._rtp_header_extensions_map",
+    ):
+        if name not in dtls_init:
+            problems.append(f"RTCDtlsTransport.{name[5:]} is gone (lean receive path)")
+    for name in (_DTLS_RX_BYTES, _DTLS_RX_PACKETS, _DTLS_TX_BYTES, _DTLS_TX_PACKETS):
+        if "self." + name.replace("_RTCDtlsTransport", "") not in dtls_init:
+            problems.append(f"RTCDtlsTransport.{name} (transport stats) is gone")
+    recv_next = inspect.getsource(RTCDtlsTransport._recv_next)
+    if "self._rx_srtp.unprotect(data)" not in recv_next:
+        problems.append("RTCDtlsTransport._recv_next no longer unprotects with self._rx_srtp")
+    if "self._connection = gatherer._connection" not in inspect.getsource(RTCIceTransport.__init__):
+        problems.append("RTCIceTransport._connection (the aioice Connection) is gone")
+    if "self.receiver.data_received(data" not in inspect.getsource(StunProtocol.datagram_received):
+        problems.append("aioice StunProtocol.datagram_received no longer calls data_received")
+    received = getattr(Connection, "data_received", None)
+    if received is None or list(inspect.signature(received).parameters) != [
+        "self",
+        "data",
+        "component",
+    ]:
+        problems.append("aioice Connection.data_received(self, data, component) changed")
+    connection_init = inspect.getsource(Connection.__init__)
+    for name in ("self._nominated", "self._protocols"):
+        if name not in connection_init:
+            problems.append(f"aioice Connection.{name[5:]} is gone (lean receive path)")
+    pair = inspect.getsource(CandidatePair)
+    if "self.protocol = protocol" not in pair or "def remote_addr" not in pair:
+        problems.append("aioice CandidatePair.protocol / .remote_addr is gone")
+    if not hasattr(HeaderExtensionsMap(), _EXTENSION_IDS):
+        problems.append(f"HeaderExtensionsMap.{_EXTENSION_IDS} is gone (extension ids)")
     return problems
 
 
@@ -375,3 +476,154 @@ def _probe_transport() -> Any:
         state = "new"
 
     return _Probe()
+
+
+# ------------------------------------------------------------------ lean receive path
+_LEAN = "_interview_lean_receiver"
+_DTLS_RX_BYTES = "_RTCDtlsTransport__rx_bytes"
+_DTLS_RX_PACKETS = "_RTCDtlsTransport__rx_packets"
+_DTLS_TX_BYTES = "_RTCDtlsTransport__tx_bytes"
+_DTLS_TX_PACKETS = "_RTCDtlsTransport__tx_packets"
+_EXTENSION_IDS = "_HeaderExtensionsMap__ids"
+
+#: ``handler(data, extensions)``: one SRTP-unprotected RTP packet of a lean route, as bytes,
+#: and the header extension map of the transport it came in on.
+DataHandler = Callable[[bytes, HeaderExtensionsMap], None]
+
+
+class _Sample:
+    """What :class:`StreamStatistics` reads of a packet, without parsing one."""
+
+    __slots__ = ("sequence_number", "timestamp")
+
+    def __init__(self) -> None:
+        self.sequence_number = 0
+        self.timestamp = 0
+
+
+class _Route:
+    __slots__ = ("active", "handler", "payload_type", "sample", "statistics")
+
+    def __init__(
+        self,
+        payload_type: int,
+        active: Callable[[], bool],
+        handler: DataHandler,
+        statistics: StreamStatistics,
+    ) -> None:
+        self.payload_type = payload_type
+        self.active = active
+        self.handler = handler
+        self.statistics = statistics
+        self.sample = _Sample()
+
+
+class LeanReceiver:
+    """A per-transport receive handler for forwarded RTP, in front of aiortc's.
+
+    aioice hands every datagram of a peer to ``Connection.data_received``, which queues it
+    for aiortc's DTLS task (a task wake-up, SRTP unprotect, ``RtpPacket.parse``, routing,
+    then the receiver). For an SSRC with a *route* (a primary media stream the forwarder
+    already knows) this handler runs instead, synchronously in the datagram callback: the
+    header is read in the clear (SRTP leaves it so), the packet is SRTP-unprotected with the
+    transport's own session and handed as bytes to the route's handler, and the receiver's
+    RTCP statistics are kept, so receiver reports stay true. Anything else (DTLS, STUN,
+    RTCP, RTX, other payload types, unknown SSRCs, a route whose ``active()`` is false) goes
+    to aiortc's path untouched. Installed once per :class:`RTCDtlsTransport`, per instance.
+    """
+
+    def __init__(self, dtls: RTCDtlsTransport) -> None:
+        self._dtls = dtls
+        self._routes: dict[int, _Route] = {}
+        self.packets = 0  # handled here rather than by aiortc
+        connection = dtls.transport._connection
+        original: Callable[[bytes, int], None] = connection.data_received
+        routes = self._routes
+
+        def data_received(data: bytes, component: int) -> None:
+            # RTP (not RTCP: its second byte is 192..223) with a known SSRC and payload type
+            if len(data) > 12 and 127 < data[0] < 192 and not 191 < data[1] < 224:
+                route = routes.get(int.from_bytes(data[8:12], "big"))
+                if (
+                    route is not None
+                    and route.payload_type == data[1] & 0x7F
+                    and dtls._rx_srtp is not None
+                    and route.active()
+                ):
+                    self._handle(route, data)
+                    return
+            original(data, component)
+
+        connection.data_received = data_received  # type: ignore[method-assign]
+        # RFC 7983: a datagram whose first byte is 128..191 is RTP or RTCP, never STUN; aioice
+        # would try to parse it as STUN first (and catch the ValueError) for every packet.
+        for protocol in connection._protocols:
+            component = protocol.local_candidate.component
+            stun: Callable[[bytes, tuple[Any, ...]], None] = protocol.datagram_received
+
+            def datagram_received(
+                data: bytes,
+                addr: tuple[Any, ...],
+                stun: Callable[[bytes, tuple[Any, ...]], None] = stun,
+                component: int = component,
+            ) -> None:
+                if data and 127 < data[0] < 192:
+                    data_received(data, component)
+                else:
+                    stun(data, addr)
+
+            protocol.datagram_received = datagram_received  # type: ignore[method-assign,assignment]
+
+    def _handle(self, route: _Route, data: bytes) -> None:
+        dtls: Any = self._dtls  # the transport's own counters (name-mangled, checked below)
+        dtls._RTCDtlsTransport__rx_bytes += len(data)
+        dtls._RTCDtlsTransport__rx_packets += 1
+        try:
+            plain: bytes = dtls._rx_srtp.unprotect(data)
+        except pylibsrtp.Error:
+            return  # as aiortc: a replayed or forged packet is dropped
+        self.packets += 1
+        sample = route.sample
+        sample.sequence_number = (plain[2] << 8) | plain[3]
+        sample.timestamp = int.from_bytes(plain[4:8], "big")
+        route.statistics.add(sample)  # type: ignore[arg-type]
+        try:
+            route.handler(plain, dtls._rtp_header_extensions_map)
+        except Exception:
+            # A forwarding bug must not kill aioice's datagram callback for this peer.
+            logger.exception("lean route handler failed")
+
+    def add_route(
+        self,
+        ssrc: int,
+        payload_type: int,
+        statistics: StreamStatistics,
+        active: Callable[[], bool],
+        handler: DataHandler,
+    ) -> None:
+        """Handle RTP of ``ssrc`` with ``payload_type`` here while ``active()`` is true."""
+        self._routes[ssrc] = _Route(payload_type, active, handler, statistics)
+
+    def has_route(self, ssrc: int) -> bool:
+        """Whether ``ssrc`` has a route."""
+        return ssrc in self._routes
+
+
+def lean_receiver(dtls: RTCDtlsTransport) -> LeanReceiver:
+    """The transport's :class:`LeanReceiver`, installed on first use."""
+    lean: LeanReceiver | None = getattr(dtls, _LEAN, None)
+    if lean is None:
+        lean = LeanReceiver(dtls)
+        setattr(dtls, _LEAN, lean)
+    return lean
+
+
+def header_extension_ids(extensions: HeaderExtensionsMap) -> Any:
+    """The negotiated ids of a map (aiortc's ``HeaderExtensions``: ``.mid`` etc.)."""
+    return getattr(extensions, _EXTENSION_IDS)
+
+
+def lean_packets(receiver: RTCRtpReceiver) -> int:
+    """Packets the lean path of ``receiver``'s transport handled (0 if it has none)."""
+    lean: LeanReceiver | None = getattr(receiver.transport, _LEAN, None)
+    return 0 if lean is None else lean.packets

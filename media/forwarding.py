@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import fractions
+import struct
 import time
 from collections import deque
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from typing import Any
 import av
 from aiortc import clock
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
-from aiortc.rtp import RtpPacket
+from aiortc.rtp import HeaderExtensionsMap, RtpPacket
 
 from media import aiortc_tap
 from media.codecs import MediaKind, starts_keyframe
@@ -136,6 +137,86 @@ _SEQ = 0xFFFF
 _TS = 0xFFFFFFFF
 #: Every this many packets the sender's RTCP sender report is brought up to date.
 _REPORT_EVERY = 32
+#: Second byte (marker, payload type), sequence number, timestamp, SSRC: from offset 1.
+_REWRITTEN = struct.Struct(">BHII")
+_ONE_BYTE_PROFILE = 0xBEDE
+_TWO_BYTE_PROFILE = 0x1000  # the low 4 bits are "appbits"
+
+
+def rtp_header_length(data: bytes) -> int:
+    """Length of an RTP packet's fixed header, CSRCs and header extension block."""
+    length = 12 + 4 * (data[0] & 0x0F)
+    if data[0] & 0x10:
+        length += 4 + 4 * int.from_bytes(data[length + 2 : length + 4], "big")
+    return length
+
+
+def rtp_payload_size(data: bytes, header_length: int) -> int:
+    """Payload bytes of an RTP packet, without its padding."""
+    size = len(data) - header_length
+    if data[0] & 0x20:
+        size -= data[-1]
+    return size if size > 0 else 0
+
+
+def find_extension(data: bytes | bytearray, extension_id: int) -> tuple[int, int] | None:
+    """``(offset, length)`` of one header extension element's value (RFC 8285), if present."""
+    if not data[0] & 0x10 or not extension_id:
+        return None
+    pos = 12 + 4 * (data[0] & 0x0F)
+    profile = (data[pos] << 8) | data[pos + 1]
+    end = min(len(data), pos + 4 + 4 * ((data[pos + 2] << 8) | data[pos + 3]))
+    pos += 4
+    if profile == _ONE_BYTE_PROFILE:
+        while pos < end:
+            byte = data[pos]
+            if byte == 0:  # padding
+                pos += 1
+                continue
+            element, length = byte >> 4, (byte & 0x0F) + 1
+            if element == 15:  # reserved: stop parsing
+                return None
+            if element == extension_id:
+                return (pos + 1, length) if pos + 1 + length <= end else None
+            pos += 1 + length
+    elif profile & 0xFFF0 == _TWO_BYTE_PROFILE:
+        while pos + 1 < end:
+            element = data[pos]
+            if element == 0:
+                pos += 1
+                continue
+            length = data[pos + 1]
+            if element == extension_id:
+                return (pos + 2, length) if pos + 2 + length <= end else None
+            pos += 2 + length
+    return None
+
+
+def rewrite_header(
+    data: bytes,
+    payload_type: int,
+    sequence_number: int,
+    timestamp: int,
+    ssrc: int,
+    mid_id: int | None,
+    mid: bytes | None,
+) -> bytes | None:
+    """``data`` with the given header fields, every other byte as it was.
+
+    A mid header extension (id ``mid_id``) is set to ``mid`` in place. ``None`` when that
+    cannot be done in place (the values differ in length, or ``mid`` is ``None``): the
+    caller then re-serializes the packet.
+    """
+    out = bytearray(data)
+    _REWRITTEN.pack_into(out, 1, (data[1] & 0x80) | payload_type, sequence_number, timestamp, ssrc)
+    if mid_id and data[0] & 0x10:
+        span = find_extension(out, mid_id)
+        if span is not None:
+            start, length = span
+            if mid is None or len(mid) != length:
+                return None
+            out[start : start + length] = mid
+    return bytes(out)
 
 
 class RtpOutStream(MediaStreamTrack):
@@ -191,6 +272,12 @@ class RtpOutStream(MediaStreamTrack):
         self.retransmitted = 0
         self.remb: int | None = None  # the subscriber's latest bitrate estimate (bit/s)
         self.last_out_at: float | None = None
+        # lean path: header extensions copied as they are (same ids on both legs), and the
+        # mid extension's id and the value this stream sends
+        self._ids_of: object = None  # the source the two below were worked out for
+        self._in_place = False
+        self._mid_id: int | None = None
+        self._mid_bytes = None if mid is None else mid.encode()
 
     def restart(self) -> None:
         """Continue the next packet seamlessly from the last one sent (after a hold)."""
@@ -204,10 +291,12 @@ class RtpOutStream(MediaStreamTrack):
     def rewrite(self, source: object, packet: RtpPacket) -> bytes:
         """The packet as this stream sends it; ``packet`` itself is left as it was."""
         now = time.monotonic()
-        if source is not self._source:
-            self._switch(source, packet, now)
-        seq = (packet.sequence_number + self._seq_offset) & _SEQ
-        timestamp = (packet.timestamp + self._ts_offset) & _TS
+        seq, timestamp = self._numbers(source, packet.sequence_number, packet.timestamp, now)
+        data = self._serialize(packet, seq, timestamp)
+        self._sent(data, seq, timestamp, packet.marker, len(packet.payload), now)
+        return data
+
+    def _serialize(self, packet: RtpPacket, seq: int, timestamp: int) -> bytes:
         extensions = packet.extensions
         kept = (packet.ssrc, packet.sequence_number, packet.timestamp, packet.payload_type)
         mid = extensions.mid
@@ -217,45 +306,102 @@ class RtpOutStream(MediaStreamTrack):
         packet.payload_type = self.payload_type
         extensions.mid = self.mid
         try:
-            data = self._output.serialize(packet)
+            return self._output.serialize(packet)
         finally:
             packet.ssrc, packet.sequence_number, packet.timestamp, packet.payload_type = kept
             extensions.mid = mid
+
+    def _numbers(self, source: object, seq_in: int, ts_in: int, now: float) -> tuple[int, int]:
+        if source is not self._source:
+            self._switch(source, seq_in, ts_in, now)
+        return (seq_in + self._seq_offset) & _SEQ, (ts_in + self._ts_offset) & _TS
+
+    def _sent(
+        self, data: bytes, seq: int, timestamp: int, marker: int, size: int, now: float
+    ) -> None:
         self._history[seq % RTP_HISTORY] = data
         if self._last_seq < 0 or ((seq - self._last_seq) & _SEQ) < 0x8000:
             self._last_seq = seq
             self._last_ts = timestamp
         self.packets_out += 1
-        self.bytes_out += len(packet.payload)
-        if packet.marker or self.kind == "audio":
+        self.bytes_out += size
+        if marker or self.kind == "audio":
             self.frames_out += 1
         self.last_out_at = now
         if self.packets_out % _REPORT_EVERY == 1:
             self._report(clock.current_ntp_time(), timestamp, self.packets_out, self.bytes_out)
-        return data
 
-    async def forward(self, source: object, packet: RtpPacket) -> None:
-        """Rewrite and send one packet; dropped while the subscriber is not connected."""
+    def _admit(self, source: object, data: bytes, payload_at: int = 0) -> bool:
+        """Whether a packet may go out now (connected; video from a keyframe on).
+
+        ``data[payload_at:]`` is the payload (sliced only while waiting for a keyframe).
+        """
         if not self._connected:
             # Asked only until the transport is up (the state property costs a few µs);
             # afterwards a failed send says it went down.
             if not self._output.ready():
                 if self.kind == "video":
                     self.waiting_keyframe = True  # it will need one once connected
-                return
+                return False
             self._connected = True
         if self.kind == "video" and source is not self._source:
             self.waiting_keyframe = True
         if self.waiting_keyframe:
-            if not starts_keyframe(self._codec, packet.payload):
+            payload = data[payload_at:] if payload_at else data
+            if not starts_keyframe(self._codec, payload):
                 self.dropped += 1
                 self._on_need_keyframe("late_join")
-                return
+                return False
             self.waiting_keyframe = False
             self._source = None  # continue from here without a sequence gap
-        data = self.rewrite(source, packet)
+        return True
+
+    async def forward(self, source: object, packet: RtpPacket) -> None:
+        """Rewrite and send one packet; dropped while the subscriber is not connected."""
+        if not self._admit(source, packet.payload):
+            return
+        self._send(self.rewrite(source, packet))
+
+    def forward_data(
+        self,
+        source: object,
+        data: bytes,
+        header_length: int,
+        extensions: HeaderExtensionsMap,
+        source_mid: str | None = None,
+    ) -> None:
+        """:meth:`forward` for the lean receive path: a decrypted packet as bytes.
+
+        Only the rewritten header fields change; the rest (CSRCs, header extensions, payload,
+        padding) is copied as received. ``extensions`` is the publisher transport's map: when
+        the subscriber's negotiated ids differ, or the mid cannot be rewritten in place, the
+        packet is parsed and serialized as :meth:`forward` does. ``source_mid`` is the
+        publisher's mid: when it is this stream's, a mid extension is left as it is.
+        """
+        if not self._admit(source, data, header_length):
+            return
+        now = time.monotonic()
+        if source is not self._ids_of:
+            ids = aiortc_tap.header_extension_ids(extensions)
+            self._in_place = ids == self._output.extension_ids()
+            self._mid_id = None if source_mid is not None and source_mid == self.mid else ids.mid
+            self._ids_of = source
+        seq, timestamp = self._numbers(
+            source, (data[2] << 8) | data[3], int.from_bytes(data[4:8], "big"), now
+        )
+        out = None
+        if self._in_place:
+            out = rewrite_header(
+                data, self.payload_type, seq, timestamp, self.ssrc, self._mid_id, self._mid_bytes
+            )
+        if out is None:
+            out = self._serialize(RtpPacket.parse(data, extensions), seq, timestamp)
+        self._sent(out, seq, timestamp, data[1] & 0x80, rtp_payload_size(data, header_length), now)
+        self._send(out)
+
+    def _send(self, data: bytes) -> None:
         try:
-            await self._output.send(data)
+            self._output.send_now(data)
         except ConnectionError:
             self._connected = False
 
@@ -269,17 +415,17 @@ class RtpOutStream(MediaStreamTrack):
                 continue
             self.retransmitted += 1
             try:
-                await self._output.send(data)
+                self._output.send_now(data)
             except ConnectionError:
                 return []
         return missing
 
-    def _switch(self, source: object, packet: RtpPacket, now: float) -> None:
+    def _switch(self, source: object, seq_in: int, ts_in: int, now: float) -> None:
         if self._last_seq >= 0:
             elapsed = 0.0 if self.last_out_at is None else now - self.last_out_at
             step = max(1, int(elapsed * self._clock))
-            self._seq_offset = (self._last_seq + 1 - packet.sequence_number) & _SEQ
-            self._ts_offset = (self._last_ts + step - packet.timestamp) & _TS
+            self._seq_offset = (self._last_seq + 1 - seq_in) & _SEQ
+            self._ts_offset = (self._last_ts + step - ts_in) & _TS
         self._source = source
 
     async def recv(self) -> av.Packet[Any]:

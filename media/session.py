@@ -35,7 +35,7 @@ from aiortc import (
     RTCSessionDescription,
 )
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
-from aiortc.rtp import RtpPacket
+from aiortc.rtp import HeaderExtensionsMap, RtpPacket
 from aiortc.sdp import candidate_from_sdp
 
 from media import aiortc_tap
@@ -49,7 +49,14 @@ from media.codecs import (
     require_audio_codec,
 )
 from media.counters import MediaCounters
-from media.forwarding import CLOCK_RATES, EncodedFrame, PacketTrack, RtpOutStream
+from media.forwarding import (
+    CLOCK_RATES,
+    EncodedFrame,
+    PacketTrack,
+    RtpOutStream,
+    rtp_header_length,
+    rtp_payload_size,
+)
 from media.stats import ParticipantStats, StreamStats
 from signaling.errors import MediaError
 from signaling.ice import IceAddressPolicy
@@ -96,6 +103,7 @@ class _Inbound:
     receiver: RTCRtpReceiver
     pts_base: int | None = None
     ssrc: int | None = None  # rtp forwarder: the publisher's media SSRC
+    mid: str | None = None  # the m-line's mid (what the publisher's packets carry)
     sinks_started: bool = False  # video: sinks get this stream from its first keyframe on
     frames: int = 0
     bytes: int = 0
@@ -149,12 +157,15 @@ class MediaSession:
         stats_interval: float = 2.0,
         counters: MediaCounters | None = None,
         forwarder: Forwarder = "frame",
+        lean_receive: bool = True,
     ) -> None:
         if media_timeout <= 0 or connect_timeout <= 0:
             raise ValueError("timeouts must be positive")
         if forwarder not in FORWARDERS:
             raise ValueError(f"forwarder must be one of {FORWARDERS}")
         self.forwarder: Forwarder = forwarder
+        # rtp forwarder: known streams bypass aiortc's receive path (aiortc_tap.LeanReceiver)
+        self.lean_receive = lean_receive
         self.call_id = call_id
         self._ice_servers = [_ice_server(s) for s in ice_servers]
         # Remote candidates the peers may send ICE checks to; default: global unicast only.
@@ -305,6 +316,15 @@ class MediaSession:
         """Whether :meth:`close` was called."""
         return self._closed
 
+    def packets_forwarded(self) -> int:
+        """RTP packets the rtp forwarder sent to the current peers (0 with ``frame``)."""
+        return sum(
+            out.track.packets_out
+            for peer in self._peers.values()
+            for out in peer.outbound.values()
+            if isinstance(out.track, RtpOutStream)
+        )
+
     @property
     def forwarding(self) -> bool:
         """Whether media is being forwarded."""
@@ -430,7 +450,9 @@ class MediaSession:
             aiortc_tap.install_frame_tap(transceiver.receiver, lambda *_: None)
             return
         codec = entry[1]
-        inbound = _Inbound(kind=kind, codec=codec, receiver=transceiver.receiver)
+        inbound = _Inbound(
+            kind=kind, codec=codec, receiver=transceiver.receiver, mid=transceiver.mid
+        )
         peer.inbound[kind] = inbound
 
         def on_frame(_codec: RTCRtpCodecParameters, data: bytes, timestamp: int) -> None:
@@ -456,8 +478,16 @@ class MediaSession:
         async def on_packet(_codec: RTCRtpCodecParameters, packet: RtpPacket) -> None:
             await self._on_rtp(peer, inbound, packet)
 
+        def on_data(data: bytes, extensions: HeaderExtensionsMap) -> None:
+            self._on_rtp_data(peer, inbound, data, extensions)
+
         aiortc_tap.install_packet_tap(
-            transceiver.receiver, on_packet, lambda: bool(self._sinks) and self._forwarding
+            transceiver.receiver,
+            on_packet,
+            lambda: bool(self._sinks) and self._forwarding,
+            on_data=on_data if self.lean_receive else None,
+            # The lean path forwards only; holds, recordings and retired peers take aiortc's.
+            lean=lambda: self._forwarding and not self._sinks and not peer.retired,
         )
         payload_type = aiortc_tap.negotiated_payload_type(transceiver)
         if payload_type is None:  # pragma: no cover - the plan always negotiates a codec
@@ -530,6 +560,49 @@ class MediaSession:
             if out.first_at is None:
                 out.first_at = now
             await stream.forward(inbound, packet)
+            self.bytes_forwarded[kind] += size
+            self.node_counters.bytes_forwarded[kind] += size
+            if frame_end:
+                self.frames_forwarded[kind] += 1
+                self.node_counters.frames_forwarded[kind] += 1
+
+    def _on_rtp_data(
+        self, peer: _Peer, inbound: _Inbound, data: bytes, extensions: HeaderExtensionsMap
+    ) -> None:
+        """:meth:`_on_rtp` on the lean path: one decrypted packet as bytes, forwarded now.
+
+        Runs in aioice's datagram callback only while forwarding, with no sinks, from a
+        peer that is not retired (see ``lean=`` in :meth:`_wire_rtp`).
+        """
+        now = time.monotonic()
+        kind = inbound.kind
+        frame_end = bool(data[1] & 0x80) or kind == "audio"
+        header_length = rtp_header_length(data)
+        size = rtp_payload_size(data, header_length)
+        if frame_end:
+            inbound.frames += 1
+        inbound.bytes += size
+        inbound.last_at = now
+        peer.last_media_at = now
+        if peer.lost and peer.connection_state == "connected":
+            peer.lost = False
+            self._emit("media_started", peer.participant_id, "media resumed")
+        if peer.media_started_at is None:
+            # The first packets came while the session was held (aiortc's path counted them)
+            peer.media_started_at = now
+            self._emit("media_started", peer.participant_id, kind)
+        for other in self._peers.values():
+            if other is peer:
+                continue
+            out = other.outbound.get(kind)
+            if out is None or out.codec != inbound.codec:
+                continue
+            stream = out.track
+            if not isinstance(stream, RtpOutStream):
+                continue
+            if out.first_at is None:
+                out.first_at = now
+            stream.forward_data(inbound, data, header_length, extensions, inbound.mid)
             self.bytes_forwarded[kind] += size
             self.node_counters.bytes_forwarded[kind] += size
             if frame_end:
