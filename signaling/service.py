@@ -238,17 +238,12 @@ class ThreadService:
         topics, schedule notes): the policy guard masks contact details while pre-contract."""
         if not thread.pre_contract or not text:
             return text
-        return redact_contact_details(text, exempt_urls=await self.exempt_urls(thread.id))
+        return redact_contact_details(text, exempt_urls=await self.exempt_urls(thread))
 
-    async def exempt_urls(self, thread_id: str) -> list[str]:
-        """Meeting links the platform created in this thread; the guard lets them through."""
-        urls: list[str] = []
-        for body in await self.store.message_bodies(thread_id, MessageKind.MEETING):
-            for key in ("join_url", "start_url"):
-                value = body.get(key)
-                if isinstance(value, str) and value:
-                    urls.append(value)
-        return urls
+    async def exempt_urls(self, thread: Thread) -> list[str]:
+        """Meeting links the platform created in this thread; the guard lets them through.
+        The store keeps them indexed (no read of the thread's messages per send)."""
+        return await self.store.exempt_links(thread.id, thread.last_seq)
 
     async def send_text(
         self, who: Principal, thread_id: str, text: str, client_msg_id: str | None
@@ -271,7 +266,7 @@ class ThreadService:
             text,
             action=self.policy_action,
             pre_contract=thread.pre_contract,
-            exempt_urls=await self.exempt_urls(thread_id) if thread.pre_contract else (),
+            exempt_urls=await self.exempt_urls(thread) if thread.pre_contract else (),
         )
         if decision.action is None:
             result = await self.store.append_message(

@@ -35,6 +35,7 @@ from signaling.domain.ports import (
 from signaling.domain.threads import Role, Stage, Thread
 from signaling.errors import Conflict, NotFound
 from signaling.store import schema as t
+from signaling.store.batch import MessageBatcher, platform_links
 
 if TYPE_CHECKING:
     from signaling.events.catalogue import NewEvent
@@ -44,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 GLOBAL_CHAIN = "global"
 _AUDIT_LOCK_KEY = 0x1A7D17  # pg advisory lock id for the global append order
+_INSERT_AUDIT = t.audit_log.insert()
 
 
 def utcnow() -> datetime:
@@ -64,8 +66,16 @@ def body_digest(body: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(body)).hexdigest()
 
 
-def make_engine(url: str) -> AsyncEngine:
-    """Create the engine; SQLite gets WAL, a busy timeout and foreign keys."""
+def make_engine(url: str, *, pool_recycle: float = 1800.0) -> AsyncEngine:
+    """Create the engine; SQLite gets WAL, a busy timeout and foreign keys.
+
+    PostgreSQL connections are not pinged on each checkout (that was one round trip per
+    statement batch on the hot path). Instead a connection is replaced after
+    ``pool_recycle`` seconds (before servers or proxies drop idle ones), and when a statement
+    fails on a dead connection SQLAlchemy invalidates the whole pool, so a database restart
+    costs the requests in flight (the message batcher retries its batch on a fresh
+    connection) and not every pooled connection in turn.
+    """
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
 
@@ -78,16 +88,24 @@ def make_engine(url: str) -> AsyncEngine:
             cur.close()
 
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    return create_async_engine(
+        url, pool_size=10, max_overflow=10, pool_recycle=pool_recycle, pool_pre_ping=False
+    )
 
 
 class SqlStore:
     """The ThreadStore (and friends) over SQLAlchemy Core async."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(
+        self, engine: AsyncEngine, *, batch_max: int = 200, batch_wait: float = 0.002
+    ) -> None:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._write_lock = asyncio.Lock()
+        # Bumped by every write transaction outside the message batcher: the batcher's cache
+        # of thread heads is dropped when it changes (see signaling.store.batch).
+        self.generation = 0
+        self.batcher = MessageBatcher(self, max_batch=batch_max, wait=batch_wait)
         # The event feed's unit of work (signaling.events.outbox): events derived from the
         # audit entries and messages a write transaction appends are inserted before it
         # commits; ``on_events`` runs after a commit that wrote some (wakes the dispatcher).
@@ -95,11 +113,24 @@ class SqlStore:
         self.on_events: Callable[[], None] | None = None
 
     async def close(self) -> None:
+        await self.batcher.close()
         await self.engine.dispose()
+
+    @staticmethod
+    def now() -> datetime:
+        return utcnow()
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """A write transaction; serialised on SQLite."""
+        async with self.transaction() as conn:
+            self.generation += 1  # whatever it writes, the batcher's cache may be stale now
+            yield conn
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction (serialised on SQLite) whose events go in before it commits;
+        :meth:`write` for everything but the message batcher."""
         events = self.events
         written = 0
         if self.is_sqlite:
@@ -307,9 +338,25 @@ class SqlStore:
         )
 
     async def append_message(self, new: NewMessage) -> AppendResult:
-        """Append with a gap-free seq; the same client_msg_id twice yields the same message."""
-        async with self.write() as conn:
-            return await self._append(conn, new, utcnow())
+        """Append with a gap-free seq; the same client_msg_id twice yields the same message.
+
+        Group commit: the node's batcher writes it with the other messages waiting, and this
+        returns once that transaction committed (signaling.store.batch)."""
+        return await self.batcher.append(new)
+
+    async def exempt_links(self, thread_id: str, seen_seq: int) -> list[str]:
+        """The meeting links the platform posted in the thread (the policy guard lets them
+        through). ``seen_seq`` is the thread's ``last_seq`` as the caller read it: when the
+        batcher's cache has seen that far it answers without a query; otherwise the meeting
+        messages are read."""
+        cached = self.batcher.links(thread_id, seen_seq)
+        if cached is not None:
+            return cached
+        return [
+            link
+            for body in await self.message_bodies(thread_id, MessageKind.MEETING)
+            for link in platform_links(body)
+        ]
 
     async def _append(self, conn: AsyncConnection, new: NewMessage, now: datetime) -> AppendResult:
         thread = await self._lock_thread(conn, new.thread_id)
@@ -469,6 +516,47 @@ class SqlStore:
         return AuditEntry(
             index, chain, position, event_type, actor_id, at, entry_text, prev_hash, digest
         )
+
+    @staticmethod
+    def audit_row(
+        chain: str,
+        position: int,
+        prev_hash: str,
+        event_type: str,
+        actor_id: str,
+        data: dict[str, Any],
+        at: datetime,
+    ) -> dict[str, Any]:
+        """One ``audit_log`` row as :meth:`_audit` writes it, at a known chain head (the
+        message batcher's cache; the unique (chain, position) checks it)."""
+        entry = {
+            "chain": chain,
+            "position": position,
+            "type": event_type,
+            "actor": actor_id,
+            "at": _iso(at),
+            "data": data,
+        }
+        return {
+            "chain": chain,
+            "position": position,
+            "event_type": event_type,
+            "actor_id": actor_id,
+            "created_at": at,
+            "entry": canonical_json(entry).decode(),
+            "prev_hash": prev_hash,
+            "hash": chain_hash(prev_hash, entry),
+        }
+
+    async def audit_rows(self, conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
+        """The batched variant of :meth:`_audit`: insert rows built by :meth:`audit_row`, in
+        order, in one statement (the caller queues their events)."""
+        if not rows:
+            return
+        if not self.is_sqlite:
+            # The same global append order as _audit (one lock per batch, not per message).
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _AUDIT_LOCK_KEY})
+        await conn.execute(_INSERT_AUDIT, rows[0] if len(rows) == 1 else list(rows))
 
     async def append_audit(
         self, chain: str, event_type: str, actor_id: str, data: dict[str, Any]
