@@ -352,7 +352,11 @@ def create_app(
         middlewares=[problem_middleware, signing_key_middleware],
     )
     store = SqlStore(
-        make_engine(settings.sqlalchemy_url, pool_recycle=settings.database_pool_recycle_seconds),
+        make_engine(
+            settings.sqlalchemy_url,
+            pool_recycle=settings.database_pool_recycle_seconds,
+            sqlite_synchronous=settings.sqlite_synchronous,
+        ),
         batch_max=settings.message_batch_max,
         batch_wait=settings.message_batch_wait_ms / 1000,
     )

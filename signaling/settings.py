@@ -42,6 +42,10 @@ class Settings:
     message_batch_wait_ms: float = 2.0
     # PostgreSQL connections are replaced after this long (no ping per checkout).
     database_pool_recycle_seconds: float = 1800.0
+    # SQLite's PRAGMA synchronous: FULL syncs the WAL at every commit (an acked message
+    # survives a power loss); NORMAL only at checkpoints (faster; a power loss can take the
+    # last commits, consistent but gone).
+    sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
     node_id: str = field(default_factory=socket.gethostname)
     node_lease_seconds: float = 30.0  # a node's calls are orphans this long after it dies
     node_lease_renew_seconds: float = 10.0  # renewal, orphan sweep and claim renewal period
@@ -387,4 +391,5 @@ _CASTERS: dict[str, Callable[[str], Any]] = {
     "RecordingPolicyName": _choice("off", "optional", "required"),
     "MediaForwarderName": _choice("frame", "rtp"),
     "Literal['text', 'json']": _choice("text", "json"),
+    "Literal['FULL', 'NORMAL']": _choice("FULL", "NORMAL"),
 }

@@ -66,8 +66,12 @@ def body_digest(body: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(body)).hexdigest()
 
 
-def make_engine(url: str, *, pool_recycle: float = 1800.0) -> AsyncEngine:
-    """Create the engine; SQLite gets WAL, a busy timeout and foreign keys.
+def make_engine(
+    url: str, *, pool_recycle: float = 1800.0, sqlite_synchronous: str = "FULL"
+) -> AsyncEngine:
+    """Create the engine; SQLite gets WAL, a busy timeout, foreign keys and
+    ``synchronous=FULL`` (each commit is on disk before it returns; see the README's
+    "Group commit and durability").
 
     PostgreSQL connections are not pinged on each checkout (that was one round trip per
     statement batch on the hot path). Instead a connection is replaced after
@@ -76,6 +80,9 @@ def make_engine(url: str, *, pool_recycle: float = 1800.0) -> AsyncEngine:
     costs the requests in flight (the message batcher retries its batch on a fresh
     connection) and not every pooled connection in turn.
     """
+    synchronous = sqlite_synchronous.upper()
+    if synchronous not in ("NORMAL", "FULL"):
+        raise ValueError("sqlite_synchronous must be NORMAL or FULL")
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
 
@@ -83,7 +90,7 @@ def make_engine(url: str, *, pool_recycle: float = 1800.0) -> AsyncEngine:
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute(f"PRAGMA synchronous={synchronous}")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
