@@ -240,7 +240,7 @@ class OutboxStore:
             if not event_ids:
                 return 0
             condition.append(o.c.event_id.in_(list(event_ids)))
-        async with self.store.write() as conn:
+        async with self.store.write(threads=False) as conn:
             result = await conn.execute(
                 update(o)
                 .where(*condition)
@@ -259,7 +259,7 @@ class OutboxStore:
         """Delete events that occurred before ``before``, except dead letters (kept until
         replayed); returns how many. The pull feed then starts after them."""
         o = t.event_outbox
-        async with self.store.write() as conn:
+        async with self.store.write(threads=False) as conn:
             result = await conn.execute(
                 o.delete().where(o.c.occurred_at < before, o.c.state != DEAD)
             )
@@ -290,7 +290,7 @@ class OutboxStore:
         if self._pg:
             query = query.with_for_update(skip_locked=True)
         token = str(uuid.uuid4())
-        async with self.store.write() as conn:
+        async with self.store.write(threads=False) as conn:
             if self._pg:
                 await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLAIM_LOCK_KEY})
             ids = [r.id for r in (await conn.execute(query)).all()]
@@ -315,7 +315,7 @@ class OutboxStore:
         if not cursors:
             return
         o = t.event_outbox
-        async with self.store.write() as conn:
+        async with self.store.write(threads=False) as conn:
             await conn.execute(
                 update(o)
                 .where(o.c.id.in_(list(cursors)), o.c.state == PENDING)
@@ -336,7 +336,7 @@ class OutboxStore:
         o = t.event_outbox
         attempts = row.attempts + 1
         state = DEAD if attempts >= max_attempts else PENDING
-        async with self.store.write() as conn:
+        async with self.store.write(threads=False) as conn:
             result = await conn.execute(
                 update(o)
                 .where(o.c.id == row.cursor, o.c.claim_token == row.claim_token)
@@ -357,7 +357,7 @@ class OutboxStore:
         if not rows:
             return
         o = t.event_outbox
-        async with self.store.write() as conn:
+        async with self.store.write(threads=False) as conn:
             for token in {r.claim_token for r in rows}:
                 await conn.execute(
                     update(o)

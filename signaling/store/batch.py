@@ -191,6 +191,11 @@ class MessageBatcher:
             self._task = loop.create_task(self._drain())
         return await item.future
 
+    def thread(self, thread_id: str) -> Thread | None:
+        """The cached thread (as last committed or loaded), if any."""
+        head = self._current().get(thread_id)
+        return head.thread if head is not None else None
+
     def links(self, thread_id: str, seen_seq: int) -> list[str] | None:
         """The thread's platform links if the cache has seen everything up to ``seen_seq``
         (a seq read from the database), else None."""

@@ -128,10 +128,12 @@ class SqlStore:
         return utcnow()
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncConnection]:
-        """A write transaction; serialised on SQLite."""
+    async def write(self, *, threads: bool = True) -> AsyncIterator[AsyncConnection]:
+        """A write transaction; serialised on SQLite. ``threads=False`` promises it writes no
+        thread, message or audit row, so the message batcher keeps its cache."""
         async with self.transaction() as conn:
-            self.generation += 1  # whatever it writes, the batcher's cache may be stale now
+            if threads:
+                self.generation += 1  # the batcher's cached thread heads may be stale now
             yield conn
 
     @asynccontextmanager
@@ -175,7 +177,7 @@ class SqlStore:
             ).first()
         if row is not None and (row.name, row.role) == (name, role):
             return  # the common case: nothing changed, no write lock taken
-        async with self.write() as conn:
+        async with self.write(threads=False) as conn:
             row = (
                 await conn.execute(
                     select(t.users.c.name, t.users.c.role).where(t.users.c.id == user_id)
@@ -350,6 +352,13 @@ class SqlStore:
         Group commit: the node's batcher writes it with the other messages waiting, and this
         returns once that transaction committed (signaling.store.batch)."""
         return await self.batcher.append(new)
+
+    async def recent_thread(self, thread_id: str) -> Thread | None:
+        """The thread as the message writer last committed or loaded it, else read. Its
+        parties never change; its stage can lag a change another node made since, until this
+        node's next write to the thread finds it (see signaling.store.batch)."""
+        cached = self.batcher.thread(thread_id)
+        return cached if cached is not None else await self.get_thread(thread_id)
 
     async def exempt_links(self, thread_id: str, seen_seq: int) -> list[str]:
         """The meeting links the platform posted in the thread (the policy guard lets them
@@ -835,7 +844,7 @@ class SqlStore:
         findings: Sequence[FindingRow],
     ) -> None:
         now = utcnow()
-        async with self.write() as conn:
+        async with self.write(threads=False) as conn:
             await conn.execute(
                 t.policy_findings.insert(),
                 [
