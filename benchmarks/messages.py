@@ -21,7 +21,9 @@ import collections
 import json
 import multiprocessing
 import os
+import shutil
 import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -169,6 +171,7 @@ async def bench_nodes(
     pids: tuple[int, ...] = (),
     echo: bool = False,
     tag: str = "",
+    profile: str = "",
 ) -> dict[str, Any]:
     """Each thread's client talks to ``ports[0]``, its freelancer to ``ports[-1]`` (with two
     nodes every message crosses them through Redis). ``echo``: the servers are python-socketio
@@ -236,12 +239,15 @@ async def bench_nodes(
         tasks.append(asyncio.create_task(party(thread_id, b, "b")))
     await asyncio.sleep(1.0)  # warm-up
     measuring.set()
+    spies = [_py_spy(pid, seconds, f"{profile}-{k}.txt") for k, pid in enumerate(pids) if profile]
     cpu_before = sum(cpu_seconds(pid) for pid in pids)
     started = time.perf_counter()
     await asyncio.sleep(seconds)
     measuring.clear()
     elapsed = time.perf_counter() - started
     cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
+    for spy in spies:
+        await asyncio.to_thread(spy.wait)
     stop.set()
     await asyncio.gather(*tasks, return_exceptions=True)
     for sio in clients:
@@ -299,6 +305,9 @@ def report(name: str, result: dict[str, Any], echo: dict[str, Any] | None = None
     )
     if result.get("refused"):
         print(f"{'':<36} error acks (whole run): {result['refused']}")
+    for path in result.get("profiles", []):
+        if Path(path).exists():
+            print_profile(path)
 
 
 class Ports:
@@ -337,6 +346,39 @@ async def _pg_database(server_url: str, name: str, *, drop: bool = False) -> str
     return url.set(database=name).render_as_string(hide_password=False)
 
 
+def _py_spy(pid: int, seconds: float, out: str) -> subprocess.Popen[bytes]:
+    """py-spy (pip install py-spy) sampling ``pid`` for ``seconds``: collapsed stacks."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    command = [spy, "record", "-p", str(pid), "-d", str(max(1, int(seconds))), "-r", "100"]
+    command += ["-f", "raw", "-o", out, "--nonblocking"]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def print_profile(path: str, top: int = 14) -> None:
+    """The functions the samples of ``path`` (py-spy raw) spent most time in, with and
+    without their callees, as shares of the samples (idle waits not sampled)."""
+    own: collections.Counter[str] = collections.Counter()
+    inclusive: collections.Counter[str] = collections.Counter()
+    total = 0
+    for line in Path(path).read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        n = int(count)
+        total += n
+        frames = stack.split(";")
+        own[frames[-1]] += n
+        for frame in set(frames):
+            inclusive[frame] += n
+    print(f"    profile {path}: {total} samples")
+    for frame, n in own.most_common(top):
+        print(f"      self {n * 100 / max(total, 1):5.1f} %  {frame[:110]}")
+    wanted = ("signaling/", "sqlalchemy/", "socketio/", "engineio/", "aiosqlite/", "asyncpg/")
+    ours = [(f, n) for f, n in inclusive.most_common() if any(w in f for w in wanted)]
+    for frame, n in ours[:top]:
+        print(f"      incl {n * 100 / max(total, 1):5.1f} %  {frame[:110]}")
+
+
 def run_ours(
     ctx: Any,
     ports: Ports,
@@ -348,6 +390,7 @@ def run_ours(
     tag: str = "",
 ) -> dict[str, Any]:
     """Our server (``nodes`` processes on one database) under the closed loop."""
+    profile = f"{args.profile}/{tag or 'sqlite'}" if args.profile else ""
     from signaling.store.migrate import upgrade
 
     with tempfile.TemporaryDirectory() as data_dir:
@@ -369,9 +412,14 @@ def run_ours(
             for port in node_ports:
                 asyncio.run(wait_port(port))
             pids = tuple(int(server.pid or 0) for server in servers)
-            return asyncio.run(
-                bench_nodes(node_ports, args.threads, args.seconds, pids=pids, tag=tag)
+            result = asyncio.run(
+                bench_nodes(
+                    node_ports, args.threads, args.seconds, pids=pids, tag=tag, profile=profile
+                )
             )
+            if profile:
+                result["profiles"] = [f"{profile}-{k}.txt" for k in range(nodes)]
+            return result
         finally:
             for server in servers:
                 server.terminate()
@@ -407,6 +455,11 @@ def main() -> None:
     )
     parser.add_argument("--port-base", type=int, default=0, help="servers listen from here up")
     parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite run")
+    parser.add_argument(
+        "--profile",
+        default="",
+        help="a directory: py-spy records each server of ours during the window (printed)",
+    )
     parser.add_argument("--no-raw-echo", action="store_true", help="skip the raw WebSocket echo")
     args = parser.parse_args()
     ctx = multiprocessing.get_context("spawn")
