@@ -67,6 +67,7 @@ _MESSAGE_LINK_KEYS = ("join_url", "start_url")
 _a = t.audit_log
 _m = t.messages
 _LOAD_THREADS = select(t.threads).where(t.threads.c.id.in_(bindparam("ids", expanding=True)))
+_LOAD_THREADS_LOCKED = _LOAD_THREADS.order_by(t.threads.c.id).with_for_update()
 _LAST_POSITION = (
     select(_a.c.chain, func.max(_a.c.position).label("position"))
     .where(_a.c.chain.in_(bindparam("chains", expanding=True)))
@@ -177,6 +178,9 @@ class MessageBatcher:
         self._task: asyncio.Task[None] | None = None
         self._heads: dict[str, ThreadHead] = {}
         self._generation = -1  # store.generation the cache belongs to
+        # Threads another writer also writes to (a conflict was seen): read again, with their
+        # rows locked, at every flush instead of trusting the cache (see _write).
+        self._shared: set[str] = set()
         self.flushes = 0  # transactions written (for tests and metrics)
 
     # ------------------------------------------------------------------ callers
@@ -252,6 +256,9 @@ class MessageBatcher:
                 attempt += 1
                 logger.debug("batch conflict (attempt %d): %s", attempt, exc)
                 self._heads.clear()
+                if len(self._shared) > 100_000:
+                    self._shared.clear()
+                self._shared.update(i.new.thread_id for i in items)
                 if attempt < CONFLICT_RETRIES:
                     continue
                 await self._one_by_one(items, exc)
@@ -293,7 +300,7 @@ class MessageBatcher:
                 heads = self._current()
                 now = store.now()
                 thread_ids = list(dict.fromkeys(i.new.thread_id for i in items))
-                missing = [tid for tid in thread_ids if tid not in heads]
+                missing = [tid for tid in thread_ids if tid not in heads or tid in self._shared]
                 if missing:
                     heads.update(await self._load(conn, missing))
                 existing = await self._existing(conn, items)
@@ -316,7 +323,10 @@ class MessageBatcher:
     async def _load(self, conn: AsyncConnection, thread_ids: list[str]) -> dict[str, ThreadHead]:
         from signaling.store.sql import SqlStore
 
-        rows = (await conn.execute(_LOAD_THREADS, {"ids": thread_ids})).all()
+        query = _LOAD_THREADS
+        if not self.store.is_sqlite and any(tid in self._shared for tid in thread_ids):
+            query = _LOAD_THREADS_LOCKED  # another node writes them too: wait for it here
+        rows = (await conn.execute(query, {"ids": sorted(thread_ids)})).all()
         threads = {r.id: SqlStore._thread(r) for r in rows}
         found = list(threads)
         if not found:
