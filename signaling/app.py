@@ -404,7 +404,15 @@ def create_app(
         client_max_size=settings.body_max_bytes,
         middlewares=[problem_middleware, signing_key_middleware],
     )
-    store = SqlStore(make_engine(settings.sqlalchemy_url))
+    store = SqlStore(
+        make_engine(
+            settings.sqlalchemy_url,
+            pool_recycle=settings.database_pool_recycle_seconds,
+            sqlite_synchronous=settings.sqlite_synchronous,
+        ),
+        batch_max=settings.message_batch_max,
+        batch_wait=settings.message_batch_wait_ms / 1000,
+    )
     if settings.events_enabled:  # the event feed's outbox, written with every change
         store.events = EventRecorder(include_text=settings.events_include_text)
     sio = make_server(settings.redis_url)

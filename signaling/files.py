@@ -419,7 +419,7 @@ class FileService:
                         "a contract",
                         code="file_unscannable",
                     )
-                exempt = await self.threads.exempt_urls(thread.id)
+                exempt = await self.threads.exempt_urls(thread)
                 check = await asyncio.to_thread(check_text, name, text, exempt)
                 if check.labels:
                     policy = await self._apply(who, thread.id, info, check)

@@ -135,24 +135,31 @@ class ThreadService:
         }
 
     async def visible_thread(
-        self, who: Principal, thread_id: str, *, kind: str = "thread"
+        self, who: Principal, thread_id: str, *, kind: str = "thread", recent: bool = False
     ) -> Thread:
         """The thread if ``who`` may see it; otherwise 404 so existence does not leak.
 
         ``kind`` names what the caller asked for (``schedule`` when the thread was reached
         through a schedule id): a stranger gets the same ``<kind>_not_found`` for an id that
-        exists as for a random one.
+        exists as for a random one. ``recent``: the store's cached copy will do (its parties
+        never change; its stage may lag another node's change by one write, which the message
+        writer checks again when it stores).
         """
-        thread = await self.store.get_thread(thread_id)
+        if recent:
+            thread = await self.store.recent_thread(thread_id)
+        else:
+            thread = await self.store.get_thread(thread_id)
         if thread is None or not (who.is_service or who.is_auditor or thread.is_party(who.user_id)):
             if thread is not None:
                 logger.info("thread access refused user=%s thread_id=%s", who.user_id, thread_id)
             raise not_found(kind)
         return thread
 
-    async def party_thread(self, who: Principal, thread_id: str, *, kind: str = "thread") -> Thread:
+    async def party_thread(
+        self, who: Principal, thread_id: str, *, kind: str = "thread", recent: bool = False
+    ) -> Thread:
         """The thread if ``who`` is one of its two parties (auditors read only)."""
-        thread = await self.visible_thread(who, thread_id, kind=kind)
+        thread = await self.visible_thread(who, thread_id, kind=kind, recent=recent)
         if not thread.is_party(who.user_id):
             raise Forbidden("only the thread's two parties can do this", code="not_a_party")
         return thread
@@ -238,23 +245,22 @@ class ThreadService:
         topics, schedule notes): the policy guard masks contact details while pre-contract."""
         if not thread.pre_contract or not text:
             return text
-        return redact_contact_details(text, exempt_urls=await self.exempt_urls(thread.id))
+        return redact_contact_details(text, exempt_urls=await self.exempt_urls(thread))
 
-    async def exempt_urls(self, thread_id: str) -> list[str]:
-        """Meeting links the platform created in this thread; the guard lets them through."""
-        urls: list[str] = []
-        for body in await self.store.message_bodies(thread_id, MessageKind.MEETING):
-            for key in ("join_url", "start_url"):
-                value = body.get(key)
-                if isinstance(value, str) and value:
-                    urls.append(value)
-        return urls
+    async def exempt_urls(self, thread: Thread) -> list[str]:
+        """Meeting links the platform created in this thread; the guard lets them through.
+        The store keeps them indexed (no read of the thread's messages per send)."""
+        return await self.store.exempt_links(thread.id, thread.last_seq)
 
     async def send_text(
         self, who: Principal, thread_id: str, text: str, client_msg_id: str | None
     ) -> SendOutcome:
-        """A party sends a text message; the policy guard runs while pre-contract."""
-        thread = await self.party_thread(who, thread_id)
+        """A party sends a text message; the policy guard runs while pre-contract.
+
+        Nothing here reads the database when the node wrote to the thread lately: the thread
+        and its platform links come from the message writer's cache, which the write itself
+        checks against the database (signaling.store.batch)."""
+        thread = await self.party_thread(who, thread_id, recent=True)
         if not text.strip():
             raise Unprocessable("the message is empty", code="empty_message")
         if len(text) > self.max_chars:
@@ -271,7 +277,7 @@ class ThreadService:
             text,
             action=self.policy_action,
             pre_contract=thread.pre_contract,
-            exempt_urls=await self.exempt_urls(thread_id) if thread.pre_contract else (),
+            exempt_urls=await self.exempt_urls(thread) if thread.pre_contract else (),
         )
         if decision.action is None:
             result = await self.store.append_message(

@@ -38,6 +38,16 @@ class Settings:
     data_dir: Path = Path("./var")
     database_url: str = ""  # empty: sqlite file under data_dir
     redis_url: str = ""  # empty: in-process socket.io manager and routers
+    # Group commit of messages (signaling.store.batch): the most messages one transaction
+    # writes, and how long the writer waits for more after the first arrives while idle.
+    message_batch_max: int = 200
+    message_batch_wait_ms: float = 2.0
+    # PostgreSQL connections are replaced after this long (no ping per checkout).
+    database_pool_recycle_seconds: float = 1800.0
+    # SQLite's PRAGMA synchronous: FULL syncs the WAL at every commit (an acked message
+    # survives a power loss); NORMAL only at checkpoints (faster; a power loss can take the
+    # last commits, consistent but gone).
+    sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
     node_id: str = field(default_factory=socket.gethostname)
     node_lease_seconds: float = 30.0  # a node's calls are orphans this long after it dies
     node_lease_renew_seconds: float = 10.0  # renewal, orphan sweep and claim renewal period
@@ -319,6 +329,12 @@ class Settings:
             raise ConfigError(f"{PREFIX}EVENTS_COALESCE_SECONDS must be 0..5")
         if not 1 <= self.events_batch <= 10_000:
             raise ConfigError(f"{PREFIX}EVENTS_BATCH must be 1..10000")
+        if not 1 <= self.message_batch_max <= 1000:
+            raise ConfigError(f"{PREFIX}MESSAGE_BATCH_MAX must be 1..1000")
+        if not 0 <= self.message_batch_wait_ms <= 100:
+            raise ConfigError(f"{PREFIX}MESSAGE_BATCH_WAIT_MS must be 0..100")
+        if not 10 <= self.database_pool_recycle_seconds <= 86_400:
+            raise ConfigError(f"{PREFIX}DATABASE_POOL_RECYCLE_SECONDS must be 10..86400")
         if not 0 <= self.events_retention_days <= 3650:
             raise ConfigError(f"{PREFIX}EVENTS_RETENTION_DAYS must be 0..3650 (0: keep all)")
 
@@ -433,4 +449,5 @@ _CASTERS: dict[str, Callable[[str], Any]] = {
     "S3AddressingName": _choice("auto", "path", "virtual"),
     "S3LockModeName": _choice("GOVERNANCE", "COMPLIANCE", "off"),
     "Literal['text', 'json']": _choice("text", "json"),
+    "Literal['FULL', 'NORMAL']": _choice("FULL", "NORMAL"),
 }

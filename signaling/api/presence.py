@@ -99,7 +99,7 @@ async def policy_preview(request: web.Request) -> web.Response:
         body.text,
         action=c.threads.policy_action,
         pre_contract=thread.pre_contract,
-        exempt_urls=await c.threads.exempt_urls(thread.id) if thread.pre_contract else (),
+        exempt_urls=await c.threads.exempt_urls(thread) if thread.pre_contract else (),
     )
     labels = list(decision.labels)
     return json_response(

@@ -118,7 +118,7 @@ class AuditSequencer:
         """One round: take or renew the lease and integrate up to ``batch`` rows. Returns how
         many were integrated, or None when another node holds the lease."""
         try:
-            async with self.store.write() as conn:
+            async with self.store.write(threads=False) as conn:
                 if not await self._take_lease(conn):
                     self.holding = False
                     return None
@@ -163,7 +163,7 @@ class AuditSequencer:
     async def release(self) -> None:
         """Give the lease up (another node may take it at once)."""
         try:
-            async with self.store.write() as conn:
+            async with self.store.write(threads=False) as conn:
                 await conn.execute(
                     t.singleton_leases.delete().where(
                         t.singleton_leases.c.name == LEASE_NAME,
@@ -180,7 +180,7 @@ async def sequence_all(store: SqlStore, *, batch: int = 10_000) -> int:
     (SQLite, a CLI run against a stopped cluster, tests). Returns how many rows."""
     total = 0
     while True:
-        async with store.write() as conn:
+        async with store.write(threads=False) as conn:
             count = await store.sequence_audit(conn, batch)
         total += count
         if count < batch:

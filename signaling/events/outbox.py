@@ -239,7 +239,7 @@ class OutboxStore:
         """Give feed positions to the events committed since the last time (module doc)."""
         total = 0
         while True:
-            async with self.store.write() as conn:
+            async with self.store.write(threads=False) as conn:
                 if self._pg:
                     await conn.execute(
                         text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLAIM_LOCK_KEY}
@@ -293,7 +293,7 @@ class OutboxStore:
             if not event_ids:
                 return 0
             condition.append(o.c.event_id.in_(list(event_ids)))
-        async with self.store.write() as conn:
+        async with self.store.write(threads=False) as conn:
             result = await conn.execute(
                 update(o)
                 .where(*condition)
@@ -317,7 +317,7 @@ class OutboxStore:
         decides."""
         o = t.event_outbox
         removable = o.c.state == DELIVERED if delivering else o.c.state != DEAD
-        async with self.store.write() as conn:
+        async with self.store.write(threads=False) as conn:
             result = await conn.execute(o.delete().where(o.c.occurred_at < before, removable))
         return int(result.rowcount or 0)
 
@@ -347,7 +347,7 @@ class OutboxStore:
         if self._pg:
             query = query.with_for_update(skip_locked=True)
         token = str(uuid.uuid4())
-        async with self.store.write() as conn:
+        async with self.store.write(threads=False) as conn:
             if self._pg:
                 await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLAIM_LOCK_KEY})
             await self._assign(conn)  # what committed since the last claim joins the feed
@@ -375,7 +375,7 @@ class OutboxStore:
         if not cursors:
             return
         o = t.event_outbox
-        async with self.store.write() as conn:
+        async with self.store.write(threads=False) as conn:
             await conn.execute(
                 update(o)
                 .where(o.c.feed_position.in_(list(cursors)), o.c.state == PENDING)
@@ -396,7 +396,7 @@ class OutboxStore:
         o = t.event_outbox
         attempts = row.attempts + 1
         state = DEAD if attempts >= max_attempts else PENDING
-        async with self.store.write() as conn:
+        async with self.store.write(threads=False) as conn:
             result = await conn.execute(
                 update(o)
                 .where(o.c.feed_position == row.cursor, o.c.claim_token == row.claim_token)
@@ -417,7 +417,7 @@ class OutboxStore:
         if not rows:
             return
         o = t.event_outbox
-        async with self.store.write() as conn:
+        async with self.store.write(threads=False) as conn:
             for token in {r.claim_token for r in rows}:
                 await conn.execute(
                     update(o)

@@ -36,7 +36,7 @@ class SqlNodeLeases:
         return value if value.tzinfo else value.replace(tzinfo=UTC)
 
     async def acquire(self, node_id: str, incarnation: str, ttl: float) -> None:
-        async with self.store.write() as conn:
+        async with self.store.write(threads=False) as conn:
             now = await self._now(conn)
             values = {
                 "incarnation": incarnation,
@@ -51,7 +51,7 @@ class SqlNodeLeases:
                 await conn.execute(t.node_leases.insert().values(node_id=node_id, **values))
 
     async def renew(self, node_id: str, incarnation: str, ttl: float) -> bool:
-        async with self.store.write() as conn:
+        async with self.store.write(threads=False) as conn:
             now = await self._now(conn)
             updated = await conn.execute(
                 update(t.node_leases)

@@ -67,7 +67,7 @@ class SqlReadStore:
         where = and_(r.c.thread_id == thread_id, r.c.user_id == user_id)
         for _ in range(2):  # a concurrent first insert makes the second attempt an update
             try:
-                async with self.store.write() as conn:
+                async with self.store.write(threads=False) as conn:
                     row = (
                         await conn.execute(select(r.c.delivered_seq, r.c.read_seq).where(where))
                     ).first()

@@ -39,6 +39,7 @@ from signaling.domain.ports import (
 from signaling.domain.threads import Role, Stage, Thread
 from signaling.errors import Conflict, NotFound
 from signaling.store import schema as t
+from signaling.store.batch import MessageBatcher, platform_links
 
 if TYPE_CHECKING:
     from signaling.events.catalogue import NewEvent
@@ -52,6 +53,7 @@ _CHAIN_REPORTS_KEPT = 1024  # chain verification reports cached (per chain head)
 _LOCK_CHAIN_THREAD = text("SELECT 1 FROM threads WHERE id = :chain FOR UPDATE")
 # A chain that is no thread: a transaction advisory lock of its own (64-bit hash of its name).
 _LOCK_CHAIN_NAME = text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))")
+_INSERT_AUDIT = t.audit_log.insert()
 
 
 def utcnow() -> datetime:
@@ -72,8 +74,23 @@ def body_digest(body: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(body)).hexdigest()
 
 
-def make_engine(url: str) -> AsyncEngine:
-    """Create the engine; SQLite gets WAL, a busy timeout and foreign keys."""
+def make_engine(
+    url: str, *, pool_recycle: float = 1800.0, sqlite_synchronous: str = "FULL"
+) -> AsyncEngine:
+    """Create the engine; SQLite gets WAL, a busy timeout, foreign keys and
+    ``synchronous=FULL`` (each commit is on disk before it returns; see the README's
+    "Group commit and durability").
+
+    PostgreSQL connections are not pinged on each checkout (that was one round trip per
+    statement batch on the hot path). Instead a connection is replaced after
+    ``pool_recycle`` seconds (before servers or proxies drop idle ones), and when a statement
+    fails on a dead connection SQLAlchemy invalidates the whole pool, so a database restart
+    costs the requests in flight (the message batcher retries its batch on a fresh
+    connection) and not every pooled connection in turn.
+    """
+    synchronous = sqlite_synchronous.upper()
+    if synchronous not in ("NORMAL", "FULL"):
+        raise ValueError("sqlite_synchronous must be NORMAL or FULL")
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
 
@@ -81,21 +98,29 @@ def make_engine(url: str) -> AsyncEngine:
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute(f"PRAGMA synchronous={synchronous}")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    return create_async_engine(
+        url, pool_size=10, max_overflow=10, pool_recycle=pool_recycle, pool_pre_ping=False
+    )
 
 
 class SqlStore:
     """The ThreadStore (and friends) over SQLAlchemy Core async."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(
+        self, engine: AsyncEngine, *, batch_max: int = 200, batch_wait: float = 0.002
+    ) -> None:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._write_lock = asyncio.Lock()
+        # Bumped by every write transaction outside the message batcher: the batcher's cache
+        # of thread heads is dropped when it changes (see signaling.store.batch).
+        self.generation = 0
+        self.batcher = MessageBatcher(self, max_batch=batch_max, wait=batch_wait)
         # The event feed's unit of work (signaling.events.outbox): events derived from the
         # audit entries and messages a write transaction appends are inserted before it
         # commits; ``on_events`` runs after a commit that wrote some (wakes the dispatcher).
@@ -105,11 +130,26 @@ class SqlStore:
         self._chain_reports: dict[str, tuple[tuple[int, str] | None, ChainReport]] = {}
 
     async def close(self) -> None:
+        await self.batcher.close()
         await self.engine.dispose()
 
+    @staticmethod
+    def now() -> datetime:
+        return utcnow()
+
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncConnection]:
-        """A write transaction; serialised on SQLite."""
+    async def write(self, *, threads: bool = True) -> AsyncIterator[AsyncConnection]:
+        """A write transaction; serialised on SQLite. ``threads=False`` promises it writes no
+        thread, message or audit row, so the message batcher keeps its cache."""
+        async with self.transaction() as conn:
+            if threads:
+                self.generation += 1  # the batcher's cached thread heads may be stale now
+            yield conn
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction (serialised on SQLite) whose events go in before it commits;
+        :meth:`write` for everything but the message batcher."""
         events = self.events
         written = 0
         if self.is_sqlite:
@@ -133,7 +173,7 @@ class SqlStore:
         """Write events that belong to no stored change of ours (a published tree head)."""
         if self.events is None or not events:
             return
-        async with self.write() as conn:
+        async with self.write(threads=False) as conn:
             self.events.queue(conn, events)
 
     # ---------------------------------------------------------------- users
@@ -147,7 +187,7 @@ class SqlStore:
             ).first()
         if row is not None and (row.name, row.role) == (name, role):
             return  # the common case: nothing changed, no write lock taken
-        async with self.write() as conn:
+        async with self.write(threads=False) as conn:
             row = (
                 await conn.execute(
                     select(t.users.c.name, t.users.c.role).where(t.users.c.id == user_id)
@@ -317,9 +357,32 @@ class SqlStore:
         )
 
     async def append_message(self, new: NewMessage) -> AppendResult:
-        """Append with a gap-free seq; the same client_msg_id twice yields the same message."""
-        async with self.write() as conn:
-            return await self._append(conn, new, utcnow())
+        """Append with a gap-free seq; the same client_msg_id twice yields the same message.
+
+        Group commit: the node's batcher writes it with the other messages waiting, and this
+        returns once that transaction committed (signaling.store.batch)."""
+        return await self.batcher.append(new)
+
+    async def recent_thread(self, thread_id: str) -> Thread | None:
+        """The thread as the message writer last committed or loaded it, else read. Its
+        parties never change; its stage can lag a change another node made since, until this
+        node's next write to the thread finds it (see signaling.store.batch)."""
+        cached = self.batcher.thread(thread_id)
+        return cached if cached is not None else await self.get_thread(thread_id)
+
+    async def exempt_links(self, thread_id: str, seen_seq: int) -> list[str]:
+        """The meeting links the platform posted in the thread (the policy guard lets them
+        through). ``seen_seq`` is the thread's ``last_seq`` as the caller read it: when the
+        batcher's cache has seen that far it answers without a query; otherwise the meeting
+        messages are read."""
+        cached = self.batcher.links(thread_id, seen_seq)
+        if cached is not None:
+            return cached
+        return [
+            link
+            for body in await self.message_bodies(thread_id, MessageKind.MEETING)
+            for link in platform_links(body)
+        ]
 
     async def _append(self, conn: AsyncConnection, new: NewMessage, now: datetime) -> AppendResult:
         thread = await self._lock_thread(conn, new.thread_id)
@@ -484,6 +547,47 @@ class SqlStore:
         return AuditEntry(
             index, chain, position, event_type, actor_id, at, entry_text, prev_hash, digest
         )
+
+    @staticmethod
+    def audit_row(
+        chain: str,
+        position: int,
+        prev_hash: str,
+        event_type: str,
+        actor_id: str,
+        data: dict[str, Any],
+        at: datetime,
+    ) -> dict[str, Any]:
+        """One ``audit_log`` row as :meth:`_audit` writes it, at a known chain head (the
+        message batcher's cache; the unique (chain, position) checks it)."""
+        entry = {
+            "chain": chain,
+            "position": position,
+            "type": event_type,
+            "actor": actor_id,
+            "at": _iso(at),
+            "data": data,
+        }
+        return {
+            "chain": chain,
+            "position": position,
+            "event_type": event_type,
+            "actor_id": actor_id,
+            "created_at": at,
+            "entry": canonical_json(entry).decode(),
+            "prev_hash": prev_hash,
+            "hash": chain_hash(prev_hash, entry),
+        }
+
+    async def audit_rows(self, conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
+        """The batched variant of :meth:`_audit`: insert rows built by :meth:`audit_row`, in
+        order, in one statement (the caller queues their events)."""
+        if not rows:
+            return
+        # No lock of its own: every row is on a thread's chain and the caller (the message
+        # batcher) already holds those threads' row locks, taken by its conditional UPDATE of
+        # the threads; the rows are queued for the sequencer (leaf_index NULL) like _audit's.
+        await conn.execute(_INSERT_AUDIT, rows[0] if len(rows) == 1 else list(rows))
 
     async def append_audit(
         self, chain: str, event_type: str, actor_id: str, data: dict[str, Any]
@@ -787,7 +891,7 @@ class SqlStore:
         findings: Sequence[FindingRow],
     ) -> None:
         now = utcnow()
-        async with self.write() as conn:
+        async with self.write(threads=False) as conn:
             await conn.execute(
                 t.policy_findings.insert(),
                 [

@@ -7,8 +7,11 @@ from typing import Any
 
 import pytest
 import socketio
+import sqlalchemy
 
+from signaling.api.context import CTX
 from signaling.api.events import CLIENT_EVENTS, render_markdown
+from signaling.store.sql import SqlStore
 from tests.api.conftest import Harness
 from tests.sockets import connect, new_client
 
@@ -109,3 +112,31 @@ def test_protocol_doc_is_current() -> None:
 
     doc = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
     assert doc.read_text() == render_markdown(), "regenerate: python -m signaling.api.events"
+
+
+async def test_no_ok_ack_when_the_commit_fails(harness: Harness) -> None:
+    """The ack of ``message:send`` waits for its transaction's commit (group commit): a commit
+    that fails answers an error, and nothing reaches the other party."""
+    thread = await harness.thread()
+    client = await harness.socket("c1", "client")
+    freelancer = await harness.socket("f1", "freelancer")
+    inbox = await collect(freelancer, "message:new")
+    for sio in (client, freelancer):
+        assert (await sio.call("thread:join", {"thread_id": thread["id"], "after_seq": 0}))["ok"]
+    store = harness.app[CTX].store
+    assert isinstance(store, SqlStore)
+    engine = store.engine.sync_engine
+
+    def refuse(_conn: Any) -> None:
+        raise RuntimeError("commit refused by the test")
+
+    sqlalchemy.event.listen(engine, "commit", refuse)
+    try:
+        ack = await client.call("message:send", {"thread_id": thread["id"], "text": "lost"})
+    finally:
+        sqlalchemy.event.remove(engine, "commit", refuse)
+    assert not ack["ok"] and ack["code"] == "internal"
+    ack = await client.call("message:send", {"thread_id": thread["id"], "text": "kept"})
+    assert ack["ok"] and ack["message"]["seq"] == 1
+    await wait_for(lambda: len(inbox) == 1)
+    assert [m["body"]["text"] for m in inbox] == ["kept"]
