@@ -23,17 +23,21 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select
 
 from signaling.audit.log import LiveMerkleLog
 from signaling.audit.tree_head import SignedTreeHead, public_key_pem
 from signaling.calendar.webhook import OutboundWebhook
 from signaling.events.catalogue import NewEvent
+from signaling.store import schema as t
 from signaling.store.sql import SqlStore
 
 logger = logging.getLogger(__name__)
 
 HEADS_FILE = "tree-heads.jsonl"
 EVENT_TYPE = "audit.tree_head"
+FEED_EVENT_TYPE = "tree_head.published"
+FEED_LOOKBACK = 20  # recent tree_head.published events searched for the file's latest head
 
 
 def read_heads(path: Path, *, missing_ok: bool = True) -> tuple[list[SignedTreeHead], list[str]]:
@@ -105,7 +109,42 @@ class TreeHeadPublisher:
         self._loaded = True
         if self.latest is not None:
             await self._check(self.latest)
+            await self._reconcile_feed(self.latest)
         return self.latest
+
+    async def _reconcile_feed(self, head: SignedTreeHead) -> None:
+        """The file append and the feed event are two writes (a file and the database), so a
+        crash between them left a head in ``tree-heads.jsonl`` that the event feed never
+        carried, and a log that did not grow afterwards never published it again. At start-up
+        the latest head of the file is looked up among the feed's recent
+        ``tree_head.published`` events and written to the feed if it is missing (a head
+        published twice is the same fact twice; the feed is at least once anyway)."""
+        if self._store.events is None:
+            return
+        o = t.event_outbox
+        query = (
+            select(o.c.data)
+            .where(o.c.type == FEED_EVENT_TYPE)
+            .order_by(o.c.id.desc())
+            .limit(FEED_LOOKBACK)
+        )
+        async with self._store.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        wanted = (head.tree_size, head.timestamp, head.key_id)
+        for row in rows:
+            published = json.loads(row.data).get("tree_head") or {}
+            if (
+                published.get("tree_size"),
+                published.get("timestamp"),
+                published.get("key_id"),
+            ) == wanted:
+                return
+        logger.warning(
+            "the latest published tree head (size %d) is not in the event feed (the process "
+            "stopped between the two writes); publishing it to the feed now",
+            head.tree_size,
+        )
+        await self._store.emit([self.feed_event(head)])
 
     async def _check(self, head: SignedTreeHead) -> bool:
         result = await self.live.check_heads(self._store, [head], self._key().public_key())
@@ -152,7 +191,7 @@ class TreeHeadPublisher:
     def feed_event(self, sth: SignedTreeHead) -> NewEvent:
         """The ``tree_head.published`` event for one head."""
         return NewEvent(
-            "tree_head.published",
+            FEED_EVENT_TYPE,
             None,
             datetime.now(UTC),
             {
@@ -177,6 +216,9 @@ class TreeHeadPublisher:
         node that integrates the log signs its heads; the others would sign the same ones)."""
         while True:
             try:
+                # every node reads (once) the heads it published before and reconciles the
+                # feed with them, sequencer or not: its own file may hold a head the feed missed
+                await self.load()
                 if leader is None or leader():
                     await self.publish()
             except asyncio.CancelledError:

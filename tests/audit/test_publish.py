@@ -95,3 +95,40 @@ def test_interval_and_webhook_settings() -> None:
             Settings.from_env({"INTERVIEW_TREE_HEAD_INTERVAL_SECONDS": bad})
     with pytest.raises(ConfigError, match="INTERVIEW_BACKEND_WEBHOOK_SECRET"):
         Settings.from_env({"INTERVIEW_TREE_HEAD_WEBHOOK_URL": "https://market.example/heads"})
+
+
+async def test_a_head_the_feed_missed_is_published_to_it_at_start(
+    store: SqlStore, tmp_path: Path
+) -> None:
+    """A crash between the file append and the feed event left a head in tree-heads.jsonl
+    that the event feed never carried; the restarted process writes it to the feed."""
+    from signaling.events.outbox import EventRecorder, OutboxStore
+
+    store.events = EventRecorder()
+    outbox = OutboxStore(store)
+    key = Ed25519PrivateKey.generate()
+    path = tmp_path / HEADS_FILE
+    await fill(store, 5)
+    head = await TreeHeadPublisher(store, LiveMerkleLog(), lambda: key, path).publish()
+    assert head is not None
+    feed = await outbox.events_after(0, types=["tree_head.published"])
+    assert [r.data["tree_head"]["tree_size"] for r in feed] == [5]
+    # the process "stopped" after the file append and before the feed event
+    async with store.engine.begin() as conn:
+        await conn.execute(sa.text("DELETE FROM event_outbox"))
+    assert await outbox.events_after(0, types=["tree_head.published"]) == []
+
+    restarted = TreeHeadPublisher(store, LiveMerkleLog(), lambda: key, path)
+    assert await restarted.load() == head
+    assert await restarted.publish() is None  # the log did not grow: no new head
+    feed = await outbox.events_after(0, types=["tree_head.published"])
+    assert len(feed) == 1
+    carried = feed[0].data["tree_head"]
+    assert (carried["tree_size"], carried["timestamp"], carried["root_hash"]) == (
+        head.tree_size,
+        head.timestamp,
+        head.root_hash,
+    )
+    # a head the feed already has is not written again
+    await TreeHeadPublisher(store, LiveMerkleLog(), lambda: key, path).load()
+    assert len(await outbox.events_after(0, types=["tree_head.published"])) == 1
