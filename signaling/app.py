@@ -431,7 +431,6 @@ def create_app(
     app[CTX] = context
     app[SIO] = sio
     edge = SocketEdge(sio, context)
-    context.extras["socket"] = edge
     sio.attach(app)
 
     app[AUDIT_STORE] = SqlAuditStore(store.engine, store.events)
@@ -483,7 +482,7 @@ def create_app(
         lease_renew_seconds=settings.node_lease_renew_seconds,
         clock=call_clock,
     )
-    context.extras["calls"] = calls
+    context.calls = calls
     app[CALLS] = calls
     register_call_events(edge, calls)
     app.router.add_get("/metrics", _metrics)

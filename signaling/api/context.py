@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
@@ -13,6 +13,9 @@ from signaling.auth import Authenticator
 from signaling.domain.ports import RecordingIndex, ThreadStore
 from signaling.service import ThreadService
 from signaling.settings import Settings
+
+if TYPE_CHECKING:
+    from signaling.calls import CallService
 
 
 @dataclass
@@ -23,7 +26,9 @@ class AppContext:
     store: ThreadStore
     auth: Authenticator
     threads: ThreadService
-    extras: dict[str, Any] = field(default_factory=dict)
+    # Set once by create_app after the call service is built (it needs the socket edge, which
+    # needs this context); None only while the app is being wired.
+    calls: CallService | None = None
 
 
 CTX: web.AppKey[AppContext] = web.AppKey("ctx", AppContext)

@@ -229,7 +229,7 @@ class SocketEdge:
         )
         messages = [message_json(x) for x in batch[:page]]
         call_state = None
-        calls = self.ctx.extras.get("calls")
+        calls = self.ctx.calls
         if calls is not None and who.role is not Role.AUDITOR:
             call_state = calls.active_state_json(thread.id)
         if logs_reads(who):  # an auditor's or admin's read goes on the access chain

@@ -427,3 +427,21 @@ async def test_a_shared_screen_is_relayed_with_the_media_state(
     await wait_for(lambda: len(relayed) == 3)
     assert [r["screen"] for r in relayed] == [True, False, False]
     assert all(r["user_id"] == "c1" for r in relayed)
+
+
+async def test_joining_a_thread_shows_its_live_call_to_parties_only(
+    make_harness: HarnessFactory,
+) -> None:
+    """A page that reloads mid-call learns of the live call from thread:join (and rejoins);
+    an auditor reading the thread is not shown it."""
+    harness, _media, thread, client, _freelancer = await setup_call(make_harness)
+    idle = await client.call("thread:join", {"thread_id": thread["id"]})
+    assert idle["ok"] and idle["call"] is None
+    ack = await client.call("call:start", {"thread_id": thread["id"], "kind": "video"})
+    call_id = ack["call"]["call_id"]
+    reloaded = await harness.socket("f1", "freelancer")
+    joined = await reloaded.call("thread:join", {"thread_id": thread["id"]})
+    assert joined["call"]["call_id"] == call_id and joined["call"]["state"] == "ringing"
+    auditor = await harness.socket("aud1", "auditor")
+    read = await auditor.call("thread:join", {"thread_id": thread["id"]})
+    assert read["ok"] and read["call"] is None
