@@ -399,7 +399,7 @@ def _composite(settings: Settings, call_id: str, out: str | None) -> int:
 
 
 async def _sweep(settings: Settings) -> int:
-    from signaling.app import run_retention
+    from signaling.jobs import run_retention
     from signaling.store.audit import SqlAuditStore
     from signaling.store.sql import SqlStore, make_engine
 

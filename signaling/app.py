@@ -59,6 +59,14 @@ from signaling.events.dispatcher import Dispatcher, WebhookSender
 from signaling.events.outbox import EventRecorder, OutboxStore
 from signaling.files import FileService
 from signaling.ice import IceAddressPolicy
+from signaling.jobs import (
+    JOBS,
+    Jobs,
+    composite_later,
+    prune_events,
+    refresh_jwks,
+    retention_loop,
+)
 from signaling.meetings import MeetingService
 from signaling.providers.base import MeetingProvider
 from signaling.providers.factory import zoom_provider_from_settings
@@ -90,84 +98,6 @@ async def _openapi(request: web.Request) -> web.Response:
 
 async def _health(request: web.Request) -> web.Response:
     return json_response({"status": "ok"})
-
-
-async def _refresh_jwks(auth: Authenticator, every: float = 600.0) -> None:
-    """Keep the JWKS keys fresh in the background (fetching never runs on the loop)."""
-    while True:
-        try:
-            count = await auth.refresh_keys()
-            logger.info("JWKS refreshed: %d keys", count)
-        except Exception:
-            logger.exception("JWKS refresh failed; keeping the previous keys")
-        await asyncio.sleep(every)
-
-
-async def run_retention(
-    settings: Settings,
-    audit: SqlAuditStore,
-    store: SqlStore,
-    storage: RecordingStorage | None = None,
-) -> list[str]:
-    """Delete recordings past retention, keeping those of threads under legal hold (and, on
-    an object store with Object Lock, setting the store's legal hold on them again)."""
-    from datetime import UTC, datetime
-
-    from recording.retention import sweep
-    from recording.wiring import recording_storage
-    from signaling.recordings import apply_legal_hold, recordings_of
-
-    storage = storage if storage is not None else recording_storage(settings)
-    held_threads = await audit.held_threads()
-    held_calls: set[str] = set()
-    for thread_id in held_threads:
-        held_calls |= {r["call_id"] for r in await recordings_of(store, thread_id=thread_id)}
-        await apply_legal_hold(storage, store, thread_id, True)
-    return await asyncio.to_thread(
-        sweep,
-        storage,
-        retention_days=settings.recording_retention_days,
-        now=datetime.now(UTC),
-        held=lambda key: _call_of(key) in held_calls,
-    )
-
-
-def _call_of(key: str) -> str | None:
-    from recording.naming import parse_key
-
-    parsed = parse_key(key)
-    return parsed.call_id if parsed else None
-
-
-async def _retention_loop(
-    settings: Settings,
-    audit: SqlAuditStore,
-    store: SqlStore,
-    storage: RecordingStorage,
-    every: float = 24 * 3600.0,
-) -> None:
-    """The daily retention sweep; each deletion is logged."""
-    while True:
-        try:
-            deleted = await run_retention(settings, audit, store, storage)
-            if deleted:
-                logger.info("retention deleted %d recording(s)", len(deleted))
-        except Exception:
-            logger.exception("retention sweep failed")
-        await asyncio.sleep(every)
-
-
-async def _composite_later(storage: RecordingStorage, result: dict[str, Any]) -> None:
-    """After each recorded segment, render the side-by-side file auditors can simply play."""
-    from recording.composite import render_composite
-
-    key = str(result["key"])
-    try:
-        # named by recording.naming and committed write-once: the original is never touched
-        target = await asyncio.to_thread(render_composite, storage, key)
-        logger.info("composite ready key=%s", target)
-    except Exception:
-        logger.exception("composite failed key=%s", key)
 
 
 def _sequencer(settings: Settings, store: SqlStore) -> AuditSequencer:
@@ -277,7 +207,7 @@ async def _recover_recordings(
     storage: RecordingStorage,
     store: SqlStore,
     notifier: SocketNotifier,
-    background: set[asyncio.Task[None]],
+    jobs: Jobs,
 ) -> None:
     """Start-up sweep: recordings a killed process left unfinished are finished, hashed and
     attached to their call (record, audit chain, a ``recording`` message), before the call is
@@ -296,9 +226,7 @@ async def _recover_recordings(
         return True
 
     for segment in await recover_cut_recordings(settings.recordings_dir, store.get_call, attach):
-        task = asyncio.create_task(_composite_later(storage, segment))
-        background.add(task)
-        task.add_done_callback(background.discard)
+        jobs.spawn(composite_later(storage, segment))
     # files a failed upload (or a stop) left in the spool go to the bucket now
     for key in await asyncio.to_thread(flush_spool, storage, settings.recordings_dir):
         logger.info("stored a recording left in the spool key=%s", key)
@@ -337,23 +265,6 @@ def _file_service(settings: Settings, threads: ThreadService) -> FileService:
         max_unpacked=settings.file_unpacked_max_bytes,
         max_scan_chars=settings.file_scan_max_chars,
     )
-
-
-async def _prune_events(settings: Settings, outbox: OutboxStore, every: float = 3600.0) -> None:
-    """Hourly: events older than INTERVIEW_EVENTS_RETENTION_DAYS leave the outbox (dead
-    letters stay until replayed; with a webhook set, undelivered events stay too)."""
-    from datetime import UTC, datetime, timedelta
-
-    delivering = bool(settings.events_enabled and settings.backend_webhook_url)
-    while True:
-        try:
-            cutoff = datetime.now(UTC) - timedelta(days=settings.events_retention_days)
-            pruned = await outbox.prune(cutoff, delivering=delivering)
-            if pruned:
-                logger.info("pruned %d event(s) older than %s", pruned, cutoff.isoformat())
-        except Exception:
-            logger.exception("pruning the event outbox failed")
-        await asyncio.sleep(every)
 
 
 def _dispatcher(
@@ -472,7 +383,7 @@ def create_app(
             recorder_factory if recorder_factory is not None else _recorder(settings, storage)
         ),
         recording_policy=settings.recording,
-        on_recording_saved=lambda result: _composite_later(storage, result),
+        on_recording_saved=lambda result: composite_later(storage, result),
         annotate_record=lambda call, record: app[MEETINGS].annotate_call_record(call, record),
         ring_timeout=settings.ring_timeout_seconds,
         peer_lost_seconds=settings.peer_lost_seconds,
@@ -502,7 +413,7 @@ def create_app(
 
     add_static_routes(app)
 
-    background: set[asyncio.Task[None]] = set()
+    jobs = app[JOBS] = Jobs()
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         await asyncio.to_thread(settings.data_dir.mkdir, parents=True, exist_ok=True)
@@ -513,56 +424,47 @@ def create_app(
 
             await seed(store)
         if settings.jwt_jwks_url:
-            refresher = asyncio.create_task(_refresh_jwks(context.auth))
+            jobs.start("jwks", refresh_jwks(context.auth))
         await start_server(sio)
         await calls.start_lease()  # before any call is taken or recovered
-        await _recover_recordings(settings, storage, store, notifier, background)
+        await _recover_recordings(settings, storage, store, notifier, jobs)
         await calls.router.start(calls.handle_remote)
         recovered = await calls.recover()
         if recovered:
             logger.info("closed %d call(s) left open by a previous process", recovered)
         calls.start_background()
-        retention = asyncio.create_task(_retention_loop(settings, app[AUDIT_STORE], store, storage))
+        jobs.start("retention", retention_loop(settings, app[AUDIT_STORE], store, storage))
         http = aiohttp.ClientSession()
         meetings.provider = provider_factory(settings, http)
-        reminders = asyncio.create_task(meetings.reminder_loop())
+        jobs.start("reminders", meetings.reminder_loop())
         dispatcher = _dispatcher(settings, app[EVENTS_OUTBOX], http)
-        pruning = None
         if settings.events_enabled and settings.events_retention_days:
-            pruning = asyncio.create_task(_prune_events(settings, app[EVENTS_OUTBOX]))
+            jobs.start("event-pruning", prune_events(settings, app[EVENTS_OUTBOX]))
         if dispatcher is not None:
             store.on_events = dispatcher.nudge
-            deliveries = asyncio.create_task(dispatcher.run())
+            jobs.start("event-delivery", dispatcher.run())
         # The backend gets tree heads through the event feed (tree_head.published); a separate
         # URL (an archive of heads) still gets them POSTed directly.
         if settings.tree_head_webhook_url:
             app[PUBLISHER].webhook = OutboundWebhook(
                 settings.tree_head_webhook_url, settings.backend_webhook_secret, http
             )
-        sequencing = asyncio.create_task(app[SEQUENCER].run())
-        heads = asyncio.create_task(
+        jobs.start("audit-sequencer", app[SEQUENCER].run())
+        jobs.start(
+            "tree-heads",
             app[PUBLISHER].run(
                 settings.tree_head_interval_seconds, leader=lambda: app[SEQUENCER].holding
-            )
+            ),
         )
         yield
-        heads.cancel()
-        sequencing.cancel()  # gives the lease up, so another node takes over at once
-        await asyncio.gather(sequencing, return_exceptions=True)
-        if pruning is not None:
-            pruning.cancel()
-        if dispatcher is not None:
-            store.on_events = None
-            deliveries.cancel()
-            await asyncio.gather(deliveries, return_exceptions=True)
+        # newest first, each cancellation awaited: the sequencer gives its lease up (another
+        # node takes over at once), the dispatcher finishes the round it is in
+        store.on_events = None
+        await jobs.stop_all()
         await app[PUBLISHER].close()
-        reminders.cancel()
-        retention.cancel()
         if meetings.provider is not None:
             await meetings.provider.aclose()
         await http.close()
-        if settings.jwt_jwks_url:
-            refresher.cancel()
         await calls.shutdown()
         await calls.router.close()
         await close_server(sio)
