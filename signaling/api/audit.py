@@ -31,7 +31,6 @@ from signaling.store.audit import (
     SqlAuditStore,
     Unchanged,
 )
-from signaling.store.sql import SqlStore
 
 AUDIT_STORE: web.AppKey[SqlAuditStore] = web.AppKey("audit_store", SqlAuditStore)
 
@@ -362,10 +361,7 @@ async def report_thread(request: web.Request) -> web.Response:
     body = await parse_body(request, m.Report)
     thread = await ctx(request).threads.party_thread(who, request.match_info["thread_id"])
     if body.call_id is not None:
-        store = ctx(request).store
-        assert isinstance(store, SqlStore)
-        call = await store.get_call(body.call_id)
-        if call is None or call.thread_id != thread.id:
+        if await request.app[RECORDING_INDEX].thread_of_call(body.call_id) != thread.id:
             raise NotFound("no such call in this thread", code="call_not_found")
     await ctx(request).threads.limits.check("case", who.user_id)  # 429 + Retry-After
     case = await request.app[AUDIT_STORE].open_case(
