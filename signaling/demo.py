@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from signaling.auth import Authenticator
-from signaling.domain.ports import ThreadStore
+from signaling.domain.ports import ThreadsAndMessages, UserDirectory
 from signaling.domain.threads import Role
 from signaling.settings import Settings
 
@@ -25,7 +26,11 @@ DEMO_USERS = (
 DEMO_JOB = ("demo-job-1", "Build a React dashboard for our logistics data")
 
 
-async def seed(store: ThreadStore) -> str:
+class _SeedStore(UserDirectory, ThreadsAndMessages, Protocol):
+    """What seeding the demo writes: its users and a thread."""
+
+
+async def seed(store: _SeedStore) -> str:
     """Create the demo users and thread (idempotent); return the thread id."""
     for user in DEMO_USERS:
         await store.upsert_user(user.user_id, user.name, user.role.value)

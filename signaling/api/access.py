@@ -29,7 +29,7 @@ from aiohttp import web
 
 from signaling.api.context import CTX
 from signaling.auth import Principal
-from signaling.domain.ports import ThreadStore
+from signaling.domain.ports import AuditLog
 
 ACCESS_CHAIN = "access"
 ACCESS_EVENT = "audit.access"
@@ -56,7 +56,7 @@ def logs_reads(who: Principal | None) -> bool:
     return who is not None and who.is_auditor
 
 
-async def append_access(store: ThreadStore, who: Principal, what: str, **detail: Any) -> None:
+async def append_access(store: AuditLog, who: Principal, what: str, **detail: Any) -> None:
     """Append one entry to the ``access`` chain now."""
     data = {"what": what, "role": who.role.value, **detail}
     await store.append_audit(ACCESS_CHAIN, ACCESS_EVENT, who.user_id, data)

@@ -49,7 +49,6 @@ from signaling.domain.ports import (
     MediaSessionPort,
     NodeLeases,
     RecorderFactory,
-    ThreadStore,
 )
 from signaling.domain.threads import Role
 from signaling.errors import (
@@ -79,8 +78,9 @@ class RemoteError(InterviewError):
         )
 
 
-class Store(ThreadStore, CallStore, Protocol):
-    """The store the call service needs: threads and calls."""
+class Store(CallStore, Protocol):
+    """The store the call service needs: call snapshots, records and recording segments
+    (threads come through the ThreadService)."""
 
 
 class CallService:

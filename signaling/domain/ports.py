@@ -64,12 +64,16 @@ class FindingRow:
     value: str
 
 
-class ThreadStore(Protocol):
-    """Persistence of users, threads, messages and the audit chain."""
+class UserDirectory(Protocol):
+    """Display names and roles of the people in threads."""
 
     async def upsert_user(self, user_id: str, name: str, role: str) -> None: ...
 
     async def get_users(self, user_ids: Sequence[str]) -> dict[str, UserProfile]: ...
+
+
+class ThreadsAndMessages(Protocol):
+    """Threads, their stage, and their gap-free message sequence."""
 
     async def create_thread(
         self, *, job_id: str, job_title: str, client_id: str, freelancer_id: str, actor_id: str
@@ -95,6 +99,10 @@ class ThreadStore(Protocol):
         self, thread_id: str, to: Stage, *, actor_id: str, actor_role: Role
     ) -> Thread: ...
 
+
+class AuditLog(Protocol):
+    """The hash-chained audit entries (one chain per thread, plus ``access`` and others)."""
+
     async def append_audit(
         self, chain: str, event_type: str, actor_id: str, data: dict[str, Any]
     ) -> AuditEntry: ...
@@ -107,6 +115,10 @@ class ThreadStore(Protocol):
 
     async def audit_chains(self) -> list[str]: ...
 
+
+class FindingsLog(Protocol):
+    """What the contact-policy guard found in a message, with the original text."""
+
     async def record_findings(
         self,
         *,
@@ -117,6 +129,11 @@ class ThreadStore(Protocol):
         original_text: str,
         findings: Sequence[FindingRow],
     ) -> None: ...
+
+
+class ThreadStore(UserDirectory, ThreadsAndMessages, AuditLog, FindingsLog, Protocol):
+    """All of the above, for the thread service (the one use case that needs them all);
+    other code asks for the narrow port it uses."""
 
     async def close(self) -> None: ...
 

@@ -120,7 +120,7 @@ def crash(service: CallService) -> None:
 
 
 async def new_thread(service: CallService, job: str = "job-1") -> str:
-    thread, _ = await service.store.create_thread(
+    thread, _ = await sql(service).create_thread(
         job_id=job, job_title="A job", client_id="c1", freelancer_id="f1", actor_id="c1"
     )
     return thread.id
@@ -250,7 +250,7 @@ async def test_two_nodes_sweeping_at_once_write_one_record_per_call(cluster: Clu
         records = await call_records(sql(b), thread_id)
         assert [r["call_id"] for r in records] == [call_id]
         assert await ended_events(sql(b), thread_id, call_id) == 1
-        report = await b.store.verify_chain(thread_id)
+        report = await sql(b).verify_chain(thread_id)
         assert report.ok, report.reason
 
 
@@ -288,7 +288,7 @@ async def test_a_node_that_lost_its_lease_ends_its_calls_without_a_second_record
     assert recordings[0].stopped
     listed = await recordings_of(sql(sweeper), thread_id=thread_id)
     assert [(r["key"], r["sha256"]) for r in listed] == [(f"{call_id}-1.webm", "ab" * 32)]
-    assert (await sweeper.store.verify_chain(thread_id)).ok
+    assert (await sql(sweeper).verify_chain(thread_id)).ok
     assert await stalled.lease.leases.renew(stalled.node_id, stalled.lease.incarnation, 1.0)  # type: ignore[union-attr]
 
 
