@@ -25,6 +25,7 @@ from signaling.domain.calls import CallState
 from signaling.domain.messages import MessageKind
 from signaling.domain.schedule import MAX_DURATION_MINUTES
 from signaling.domain.threads import Role, Stage
+from signaling.policy.guard import PolicyAction
 
 _PARAM = re.compile(r"{(\w+)(?::([^}]*))?}")
 _WORDS = re.compile(r"^[\w.-]+(?:\|[\w.-]+)*$")
@@ -74,6 +75,26 @@ NUM = {"type": "number"}
 OBJ = {"type": "object", "additionalProperties": True}
 TIME = {"type": "string", "format": "date-time"}
 ID = {"type": "string", "minLength": 1}
+
+
+def _kind(value: str) -> dict[str, Any]:
+    """A ``type`` discriminator property that has this one value."""
+    return {"type": "string", "enum": [value]}
+
+
+def _counts() -> dict[str, Any]:
+    """An object of counts by name (a call kind, a policy label)."""
+    return {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}
+
+
+def _by_day(values: dict[str, Any]) -> dict[str, Any]:
+    """An object keyed by UTC day (``YYYY-MM-DD``)."""
+    return {
+        "type": "object",
+        "propertyNames": {"pattern": r"^\d{4}-\d{2}-\d{2}$"},
+        "additionalProperties": values,
+    }
+
 
 # --------------------------------------------------------------------------- response schemas
 RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
@@ -223,10 +244,25 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
         required=["call_id", "thread_id", "kind", "state", "started_at"],
     ),
     "CallPage": _obj({"calls": _array(ref("CallRecord")), "next_cursor": _nullable(STR)}),
-    "Finding": _obj(
-        {"label": STR, "thread_id": STR, "created_at": STR},
-        required=["label", "thread_id"],
-    ),
+    "Finding": {
+        "description": "One policy finding: what the guard matched in a message, and the "
+        "message's original text (`message_id` is null when the message was blocked).",
+        **_obj(
+            {
+                "id": INT,
+                "thread_id": STR,
+                "message_id": _nullable(STR),
+                "author_id": STR,
+                "label": STR,
+                "action": {"type": "string", "enum": _values(PolicyAction)},
+                "span": {**_array(INT), "minItems": 2, "maxItems": 2},
+                "matched": STR,
+                "value": STR,
+                "original_text": STR,
+                "created_at": TIME,
+            }
+        ),
+    },
     "FindingPage": _obj({"findings": _array(ref("Finding")), "next_cursor": _nullable(STR)}),
     "Verification": _obj(
         {
@@ -315,19 +351,94 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
         }
     ),
     "ReplayResult": _obj({"replayed": INT}),
+    # The auditor's thread timeline (signaling/api/audit.py thread_timeline): its items are
+    # told apart by `type`.
+    "TimelineMessage": {
+        "description": "A stored message, with the original text when the guard redacted it.",
+        "allOf": [
+            ref("Message"),
+            _obj(
+                {"type": _kind("message"), "at": TIME, "original_text": STR},
+                required=["type", "at"],
+            ),
+        ],
+    },
+    "TimelineBlockedMessage": {
+        "description": "A message the guard blocked (never delivered), with its original text "
+        "and the labels of what it matched.",
+        **_obj(
+            {
+                "type": _kind("blocked_message"),
+                "at": TIME,
+                "author_id": STR,
+                "original_text": STR,
+                "labels": _array(STR),
+            }
+        ),
+    },
+    "TimelineItem": {
+        "oneOf": [ref("TimelineMessage"), ref("TimelineBlockedMessage")],
+        "discriminator": {
+            "propertyName": "type",
+            "mapping": {
+                "message": REF.format(model="TimelineMessage"),
+                "blocked_message": REF.format(model="TimelineBlockedMessage"),
+            },
+        },
+    },
+    "AuditEvent": {
+        "description": "One entry of the thread's audit chain; `entry` is the hashed JSON.",
+        **_obj(
+            {
+                "type": _kind("audit"),
+                "at": TIME,
+                "position": {"type": "integer", "minimum": 0},
+                "event_type": STR,
+                "actor_id": STR,
+                "entry": OBJ,
+                "hash": STR,
+                "index": INT,
+            }
+        ),
+    },
     "Timeline": _obj(
         {
             "thread": ref("Thread"),
-            "timeline": _array(_obj({"type": STR, "at": STR}, required=["type", "at"])),
-            "audit": _array(OBJ),
+            "timeline": _array(ref("TimelineItem")),
+            "audit": _array(ref("AuditEvent")),
             "calls": _array(ref("CallRecord")),
-            "findings": _array(OBJ),
+            "findings": _array(ref("Finding")),
             "cases": _array(ref("Case")),
             "verification": ref("Verification"),
         }
     ),
-    "Stats": OBJ,
-    "AccessLog": _obj({"access": _array(_obj({"at": TIME, "actor_id": STR}))}),
+    "Stats": {
+        "description": "The last 30 days by UTC day (`YYYY-MM-DD` keys; days without data are "
+        "left out): calls by kind, the median connected time of the calls that connected, "
+        "policy findings by label; and the cases not resolved.",
+        **_obj(
+            {
+                "calls_per_day": _by_day(_counts()),
+                "median_connected_seconds": _by_day({"type": "number", "minimum": 0}),
+                "findings_per_day": _by_day(_counts()),
+                "open_cases": {"type": "integer", "minimum": 0},
+            }
+        ),
+    },
+    "AccessLog": {
+        "description": "The access chain, newest first; pass `next` as `before` for the next "
+        "(older) page; null on the last page. Each entry also carries what was accessed.",
+        **_obj(
+            {
+                "access": _array(
+                    _obj(
+                        {"position": {"type": "integer", "minimum": 0}, "at": TIME, "actor_id": STR}
+                    )
+                ),
+                "next": _nullable({"type": "integer", "minimum": 1}),
+            }
+        ),
+    },
     "TreeHead": _obj(
         {
             "tree_size": {"type": "integer", "minimum": 0},

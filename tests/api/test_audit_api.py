@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from openapi_schema_validator import OAS31Validator
 
 from signaling.api.audit import AUDIT_ROUTES
+from signaling.api.openapi import document
 from tests.api.conftest import Harness, HarnessFactory
 from tests.api.fake_media import FakeMediaFactory
 
@@ -232,3 +235,57 @@ async def test_stats_for_charts(audited: tuple[Harness, dict[str, Any]]) -> None
     ).json()
     assert sum(day.get("audio", 0) for day in data["calls_per_day"].values()) == 2
     assert data["open_cases"] == 0
+
+
+@pytest.fixture(scope="module")
+def schema_check() -> Callable[[str], Any]:
+    """Validators of the OpenAPI document's schemas by name (``$ref``s resolved in it)."""
+    components = document()["components"]  # builds an app in a temporary directory
+
+    def check(name: str) -> Any:
+        schema = {"$ref": f"#/components/schemas/{name}", "components": components}
+        return OAS31Validator(schema, format_checker=OAS31Validator.FORMAT_CHECKER)
+
+    return check
+
+
+@pytest.mark.parametrize("action", ["block", "redact"])
+async def test_timeline_findings_and_stats_match_their_schemas(
+    make_harness: HarnessFactory,
+    schema_check: Callable[[str], Any],
+    action: str,
+) -> None:
+    """The web client's types for these replies are generated from their schemas, so the
+    schemas must say what the server sends: every kind of timeline item (a message, a redacted
+    one with its original text, a blocked one), the audit entries, findings and stats."""
+    harness = await make_harness(policy_action=action, media_factory=FakeMediaFactory())
+    thread = await harness.thread()
+    path = f"/api/threads/{thread['id']}/messages"
+    await harness.client.post(path, json={"text": "hello"}, headers=harness.headers("c1"))
+    leak = await harness.client.post(
+        path, json={"text": "mail me: lena.m@proton.me"}, headers=harness.headers("c1")
+    )
+    assert leak.status == (422 if action == "block" else 201)
+    await make_calls(harness, thread["id"], 1)
+    auditor = harness.headers(*AUDITOR)
+    timeline = await (
+        await harness.client.get(f"/api/audit/threads/{thread['id']}/timeline", headers=auditor)
+    ).json()
+    errors = sorted(schema_check("Timeline").iter_errors(timeline), key=str)
+    assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors[:5]]
+    kinds = {item["type"] for item in timeline["timeline"]}
+    assert kinds == ({"message", "blocked_message"} if action == "block" else {"message"})
+    if action == "redact":
+        assert any("original_text" in item for item in timeline["timeline"])
+    assert timeline["audit"] and timeline["findings"] and timeline["calls"]
+    # each item is one kind only (oneOf): a message is not also a blocked message
+    for item in timeline["timeline"]:
+        message = not list(schema_check("TimelineMessage").iter_errors(item))
+        blocked = not list(schema_check("TimelineBlockedMessage").iter_errors(item))
+        assert (message, blocked) == (item["type"] == "message", item["type"] != "message")
+    findings = await (await harness.client.get("/api/audit/findings", headers=auditor)).json()
+    assert findings["findings"]
+    assert not list(schema_check("FindingPage").iter_errors(findings))
+    stats = await (await harness.client.get("/api/audit/stats", headers=auditor)).json()
+    assert stats["calls_per_day"] and stats["findings_per_day"]
+    assert not list(schema_check("Stats").iter_errors(stats)), stats

@@ -3,40 +3,20 @@
 // table.
 
 import type { Api, Reply } from "./api";
+import type { components } from "./generated/api";
 import { openCaseButton, renderCasePanel, renderCaseQueue } from "./cases";
 import { clear, h } from "./dom";
 import { downloadFile, formatBytes } from "./files";
 import { auditLabel, describeCall, formatDuration, formatTime, labelWords, nameWithId } from "./format";
 
-/** A call record as GET /api/audit/calls returns it (generated from the OpenAPI document). */
+// Every REST reply here is typed from the OpenAPI document (web/src/generated, `npm run
+// generate`): the server's schemas say what it sends, and tests validate replies against them.
+/** A call record as GET /api/audit/calls returns it. */
 type CallRow = Reply<"search_calls">["calls"][number];
-
-interface CaseRow {
-  id: string;
-  status: string;
-  reason: string;
-  thread_id: string;
-  created_at?: string;
-  source?: string;
-}
-
-interface RecordingRow {
-  key: string;
-  call_id: string;
-  url: string;
-  composite_url: string | null;
-  sha256: string | null;
-  started_at: string | null;
-  duration_seconds: number | null;
-}
-
-interface TimelineData {
-  thread: { job_title: string; stage: string; client_id: string; freelancer_id: string; client_name?: string | null; freelancer_name?: string | null };
-  timeline: Record<string, unknown>[];
-  calls: CallRow[];
-  verification: { ok: boolean; checked: number; reason: string; first_bad_position: number | null };
-  cases: { id: string; status: string; reason: string }[];
-}
+/** A thread's review: timeline items (told apart by `type`), audit chain, calls, cases. */
+export type TimelineData = Reply<"thread_timeline">;
+/** The body of a `file` message. */
+type FileBody = components["schemas"]["FileMessage"];
 
 /** Hooks other views (cases.ts) may set to extend the console without editing it. */
 export const auditorHooks: {
@@ -136,7 +116,7 @@ export function renderAuditor(root: HTMLElement, api: Api, side?: HTMLElement): 
   const openTimeline = async (threadId: string): Promise<void> => {
     clear(detail);
     detail.append(h("p", { class: "muted" }, "Loading the thread…"));
-    const data = await api.get<TimelineData>(`/api/audit/threads/${threadId}/timeline`);
+    const data = await api.get<Reply<"thread_timeline">>(`/api/audit/threads/${threadId}/timeline`);
     const names = new Map<string, string>();
     if (data.thread.client_name) names.set(data.thread.client_id, data.thread.client_name);
     if (data.thread.freelancer_name) names.set(data.thread.freelancer_id, data.thread.freelancer_name);
@@ -144,35 +124,37 @@ export function renderAuditor(root: HTMLElement, api: Api, side?: HTMLElement): 
     const v = data.verification;
     const list = h("ol", { class: "timeline", "data-testid": "audit-timeline" });
     for (const item of data.timeline) {
-      const body = (item.body ?? {}) as Record<string, unknown>;
+      const message = item.type === "message" ? item : null;
+      const body = message?.body ?? {};
+      const file = message?.kind === "file" ? (body as FileBody) : null;
       let text: string;
-      if (item.type === "blocked_message") text = `Not delivered (${labelWords(item.labels as string[])}): ${String(item.original_text)}`;
-      else if (item.kind === "call") text = describeCall(body);
-      else if (item.kind === "file") text = `${String(body.name)} (${formatBytes(Number(body.size))}, ${String(body.content_type)}, SHA-256 ${String(body.sha256).slice(0, 12)}…)`;
-      else if (item.kind === "policy") text = String(body.notice ?? "");
-      else if (item.kind === "schedule") text = String(body.summary ?? "");
-      else if (item.original_text) text = `${String(body.text)}  — original: ${String(item.original_text)}`;
+      if (item.type === "blocked_message") text = `Not delivered (${labelWords(item.labels)}): ${item.original_text}`;
+      else if (message?.kind === "call") text = describeCall(body);
+      else if (file) text = `${file.name} (${formatBytes(file.size)}, ${file.content_type}, SHA-256 ${file.sha256.slice(0, 12)}…)`;
+      else if (message?.kind === "policy") text = String(body.notice ?? "");
+      else if (message?.kind === "schedule") text = String(body.summary ?? "");
+      else if (message?.original_text) text = `${String(body.text)}  — original: ${message.original_text}`;
       else text = String(body.text ?? body.notice ?? body.name ?? "");
-      const label = auditLabel(String(item.type), item.kind ? String(item.kind) : undefined, body.event ? String(body.event) : undefined);
+      const label = auditLabel(item.type, message?.kind, body.event ? String(body.event) : undefined);
       list.append(
         h(
           "li",
-          { "data-type": String(item.type), "data-kind": String(item.kind ?? "") },
-          h("time", { datetime: String(item.at) }, formatTime(String(item.at), undefined, true)),
-          h("span", { class: `tag${item.type === "blocked_message" ? " bad" : ""}` }, label),
+          { "data-type": item.type, "data-kind": message?.kind ?? "" },
+          h("time", { datetime: item.at }, formatTime(item.at, undefined, true)),
+          h("span", { class: `tag${message ? "" : " bad"}` }, label),
           h("span", { class: "who" }, who(item.author_id)),
           h(
             "span",
             { class: "what" },
             text,
-            item.kind === "file"
-              ? h("button", { class: "link", "data-testid": "audit-file-download", onclick: () => void downloadFile(String(body.url), String(body.name)) }, "Download")
+            file
+              ? h("button", { class: "link", "data-testid": "audit-file-download", onclick: () => void downloadFile(file.url, file.name) }, "Download")
               : null,
           ),
         ),
       );
     }
-    const recordings = await api.get<{ recordings: RecordingRow[] }>(`/api/audit/recordings?thread_id=${threadId}`);
+    const recordings = await api.get<Reply<"list_recordings">>(`/api/audit/recordings?thread_id=${threadId}`);
     const calls = new Map(data.calls.map((c) => [c.call_id, c]));
     const players = h("div", { class: "recordings" });
     for (const rec of recordings.recordings) {
@@ -293,7 +275,7 @@ export function renderAuditor(root: HTMLElement, api: Api, side?: HTMLElement): 
   const queue = renderCaseQueue(cases, casePanel, api, (id) => void openTimeline(id), () => void loadSide());
   const charts = h("section", { class: "charts", "aria-label": "Charts" });
   const loadSide = async (): Promise<void> => {
-    const data = await api.get<{ cases: CaseRow[] }>("/api/audit/cases");
+    const data = await api.get<Reply<"list_cases">>("/api/audit/cases");
     const byStatus: Record<string, number> = { open: 0, reviewing: 0, resolved: 0 };
     for (const c of data.cases) byStatus[c.status] = (byStatus[c.status] ?? 0) + 1;
     clear(counts);
@@ -305,12 +287,7 @@ export function renderAuditor(root: HTMLElement, api: Api, side?: HTMLElement): 
         ...(["open", "reviewing", "resolved"] as const).flatMap((s) => [h("dt", {}, s[0].toUpperCase() + s.slice(1)), h("dd", {}, String(byStatus[s]))]),
       ),
     );
-    const stats = await api.get<{
-      calls_per_day: Record<string, Record<string, number>>;
-      median_connected_seconds: Record<string, number>;
-      findings_per_day: Record<string, Record<string, number>>;
-      open_cases: number;
-    }>("/api/audit/stats");
+    const stats = await api.get<Reply<"stats">>("/api/audit/stats");
     const total = (byDay: Record<string, Record<string, number>>): Record<string, number> =>
       Object.fromEntries(Object.entries(byDay).map(([d, kinds]) => [d, Object.values(kinds).reduce((a, b) => a + b, 0)]));
     clear(charts);

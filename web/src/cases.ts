@@ -1,13 +1,13 @@
 // Reports and the auditor case workflow: a Report dialog (thread or call) for parties, and for
 // auditors the case queue and a case panel (status, notes, assignment, legal hold, bundle).
 
-import { ApiError, type Api } from "./api";
+import { ApiError, type Api, type Reply, type RequestBody } from "./api";
 import { clear, h } from "./dom";
 import { formatTime } from "./format";
 import type { components } from "./generated/api";
 
-type Case = components["schemas"]["Case"];
-type Auditor = components["schemas"]["Auditor"];
+// REST replies and bodies are typed from the OpenAPI document (web/src/generated).
+type CaseStatus = components["schemas"]["Case"]["status"];
 
 const TOKEN_KEY = "interview.token";
 const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -130,9 +130,9 @@ export function openReportDialog(api: Api, threadId: string, callId?: string): D
         return;
       }
       try {
-        const body: { reason: string; call_id?: string } = { reason: reason.value.trim() };
+        const body: RequestBody<"report_thread"> = { reason: reason.value.trim() };
         if (callId) body.call_id = callId;
-        await api.post<{ case_id: string }>(`/api/threads/${threadId}/reports`, body);
+        await api.post<Reply<"report_thread">>(`/api/threads/${threadId}/reports`, body);
       } catch (e) {
         error.textContent = e instanceof ApiError && e.code === "rate_limited" ? "You have sent many reports; try again later." : message(e);
         return;
@@ -177,7 +177,7 @@ export function renderCaseQueue(
     error.textContent = "";
     try {
       const query = filter.value ? `?status=${filter.value}` : "";
-      const data = await api.get<{ cases: Case[] }>(`/api/audit/cases${query}`);
+      const data = await api.get<Reply<"list_cases">>(`/api/audit/cases${query}`);
       clear(list);
       for (const c of data.cases) {
         list.append(
@@ -226,8 +226,8 @@ export async function renderCasePanel(
   queue?: CaseConsole,
 ): Promise<void> {
   const [c, auditors] = await Promise.all([
-    api.get<Case>(`/api/audit/cases/${caseId}`),
-    api.get<{ auditors: Auditor[] }>("/api/audit/auditors").catch(() => ({ auditors: [] as Auditor[] })),
+    api.get<Reply<"get_case">>(`/api/audit/cases/${caseId}`),
+    api.get<Reply<"list_auditors">>("/api/audit/auditors").catch((): Reply<"list_auditors"> => ({ auditors: [] })),
   ]);
   clear(root);
   const status = h(
@@ -254,8 +254,8 @@ export async function renderCasePanel(
     event.preventDefault();
     error.textContent = "";
     saved.textContent = "";
-    const body: Record<string, unknown> = {};
-    if (status.value !== c.status) body.status = status.value;
+    const body: RequestBody<"update_case"> = {};
+    if (status.value !== c.status) body.status = status.value as CaseStatus;
     if ((assignee.value || null) !== (c.assignee_id ?? null)) body.assignee_id = assignee.value || null;
     if (hold.checked !== c.legal_hold) body.legal_hold = hold.checked;
     if (note.value.trim()) body.note = note.value.trim();
@@ -264,7 +264,7 @@ export async function renderCasePanel(
       return;
     }
     try {
-      await api.post<Case>(`/api/audit/cases/${caseId}`, body);
+      await api.post<Reply<"update_case">>(`/api/audit/cases/${caseId}`, body);
     } catch (e) {
       error.textContent = message(e);
       return;
@@ -370,7 +370,10 @@ export function openCaseButton(api: Api, threadId: string, onOpened: (caseId: st
               return;
             }
             try {
-              const opened = await api.post<Case>("/api/audit/cases", { thread_id: threadId, reason: reason.value.trim() });
+              const opened = await api.post<Reply<"open_case">>("/api/audit/cases", {
+                thread_id: threadId,
+                reason: reason.value.trim(),
+              } satisfies RequestBody<"open_case">);
               dialog.close();
               onOpened(opened.id);
             } catch (e) {

@@ -1,12 +1,14 @@
 // Files on the platform: attach (picker or drag and drop) with an upload progress bar, the
 // `file` message card, and downloads (with the bearer token, saved as the file's name).
 
+import type { Reply } from "./api";
 import type { components } from "./generated/api";
 import { h } from "./dom";
 import type { Message } from "./format";
 
 type FileBody = components["schemas"]["FileMessage"];
-type Problem = { code?: string; detail?: string; labels?: string[] };
+/** An RFC 9457 problem as the server sends it (a failed upload may have no body at all). */
+type Problem = Partial<components["schemas"]["Problem"]>;
 
 const TOKEN_KEY = "interview.token";
 
@@ -142,7 +144,7 @@ export function uploadFile(file: File, options: AttachOptions, status: HTMLEleme
     }
     if (xhr.status === 201) {
       row.remove();
-      options.onUploaded(data as Message);
+      options.onUploaded(data as Reply<"upload_file">);
     } else {
       fail(uploadError(xhr.status, data as Problem, options.maxBytes));
     }

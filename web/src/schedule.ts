@@ -2,9 +2,10 @@
 // list. A card shows the schedule as it is now (from every schedule message of the thread),
 // so when a slot is accepted or the times are replaced, older cards lose their buttons.
 
-import { ApiError, type Api } from "./api";
+import { ApiError, type Api, type Reply, type RequestBody } from "./api";
 import { clear, h, trapFocus } from "./dom";
 import { attendanceLine, formatTime, scheduleError, zoneLabel, type Message } from "./format";
+import type { components } from "./generated/api";
 
 export interface ScheduleHost {
   api: Api;
@@ -17,11 +18,9 @@ export interface ScheduleHost {
   downloadIcs: (scheduleId: string) => void;
 }
 
-interface SlotJson {
-  start_utc: string;
-  duration_minutes: number;
-  kind: string;
-}
+/** A slot as the server writes it (in replies and in `schedule` message bodies). */
+type SlotJson = components["schemas"]["SlotOut"];
+type SlotKind = SlotJson["kind"];
 
 /** Where each schedule of a thread stands, from all its messages so far. */
 export interface ScheduleStatus {
@@ -147,7 +146,10 @@ export function renderScheduleCard(
                   "aria-label": `Accept ${slotText(slot)}`,
                   onclick: async () => {
                     try {
-                      await host.api.post(`/api/schedules/${scheduleId}/accept`, { proposal_id: proposalId, slot_index: index });
+                      await host.api.post<Reply<"accept">>(`/api/schedules/${scheduleId}/accept`, {
+                        proposal_id: proposalId,
+                        slot_index: index,
+                      } satisfies RequestBody<"accept">);
                     } catch (error) {
                       host.showBanner(
                         error instanceof ApiError ? scheduleError(error.code, error.message) : String(error),
@@ -176,7 +178,10 @@ export function renderScheduleCard(
         {
           class: "link",
           "data-testid": "schedule-cancel",
-          onclick: () => void host.api.post(`/api/schedules/${scheduleId}/cancel`, {}).catch((e: Error) => host.showBanner(e.message)),
+          onclick: () =>
+            void host.api
+              .post<Reply<"cancel">>(`/api/schedules/${scheduleId}/cancel`, {} satisfies RequestBody<"cancel">)
+              .catch((e: Error) => host.showBanner(e.message)),
         },
         "Cancel the scheduled call",
       ),
@@ -249,9 +254,9 @@ export function openScheduler(host: ScheduleHost, area: HTMLElement, threadId: s
           past.focus();
           return;
         }
-        const slots = picked.map((i) => ({ start: new Date(i.value).toISOString(), duration_minutes: minutes, kind: kind.value }));
+        const slots = picked.map((i) => ({ start: new Date(i.value).toISOString(), duration_minutes: minutes, kind: kind.value as SlotKind }));
         try {
-          await host.api.post(`/api/threads/${threadId}/schedules`, { slots, timezone: zone });
+          await host.api.post<Reply<"propose">>(`/api/threads/${threadId}/schedules`, { slots, timezone: zone } satisfies RequestBody<"propose">);
           close();
         } catch (e) {
           error.textContent = e instanceof ApiError ? scheduleError(e.code, e.message) : String(e);

@@ -785,12 +785,30 @@ export interface components {
             /** Slot Index */
             slot_index: number;
         };
+        /** @description The access chain, newest first; pass `next` as `before` for the next (older) page; null on the last page. Each entry also carries what was accessed. */
         AccessLog: {
             access: {
+                position: number;
                 /** Format: date-time */
                 at: string;
                 actor_id: string;
             }[];
+            next: number | null;
+        };
+        /** @description One entry of the thread's audit chain; `entry` is the hashed JSON. */
+        AuditEvent: {
+            /** @enum {string} */
+            type: "audit";
+            /** Format: date-time */
+            at: string;
+            position: number;
+            event_type: string;
+            actor_id: string;
+            entry: {
+                [key: string]: unknown;
+            };
+            hash: string;
+            index: number;
         };
         Auditor: {
             user_id: string;
@@ -1040,10 +1058,21 @@ export interface components {
                 notice: string;
             };
         };
+        /** @description One policy finding: what the guard matched in a message, and the message's original text (`message_id` is null when the message was blocked). */
         Finding: {
-            label: string;
+            id: number;
             thread_id: string;
-            created_at?: string;
+            message_id: string | null;
+            author_id: string;
+            label: string;
+            /** @enum {string} */
+            action: "block" | "redact" | "warn";
+            span: number[];
+            matched: string;
+            value: string;
+            original_text: string;
+            /** Format: date-time */
+            created_at: string;
         };
         FindingPage: {
             findings: components["schemas"]["Finding"][];
@@ -1261,8 +1290,22 @@ export interface components {
         };
         /** @enum {string} */
         Stage: "invited" | "interviewing" | "declined" | "withdrawn" | "closed" | "hired";
+        /** @description The last 30 days by UTC day (`YYYY-MM-DD` keys; days without data are left out): calls by kind, the median connected time of the calls that connected, policy findings by label; and the cases not resolved. */
         Stats: {
-            [key: string]: unknown;
+            calls_per_day: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            median_connected_seconds: {
+                [key: string]: number;
+            };
+            findings_per_day: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            open_cases: number;
         };
         Thread: {
             id: string;
@@ -1307,19 +1350,40 @@ export interface components {
         };
         Timeline: {
             thread: components["schemas"]["Thread"];
-            timeline: {
-                type: string;
-                at: string;
-            }[];
-            audit: {
-                [key: string]: unknown;
-            }[];
+            timeline: components["schemas"]["TimelineItem"][];
+            audit: components["schemas"]["AuditEvent"][];
             calls: components["schemas"]["CallRecord"][];
-            findings: {
-                [key: string]: unknown;
-            }[];
+            findings: components["schemas"]["Finding"][];
             cases: components["schemas"]["Case"][];
             verification: components["schemas"]["Verification"];
+        };
+        /** @description A message the guard blocked (never delivered), with its original text and the labels of what it matched. */
+        TimelineBlockedMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "blocked_message";
+            /** Format: date-time */
+            at: string;
+            author_id: string;
+            original_text: string;
+            labels: string[];
+        };
+        TimelineItem: components["schemas"]["TimelineMessage"] | components["schemas"]["TimelineBlockedMessage"];
+        /** @description A stored message, with the original text when the guard redacted it. */
+        TimelineMessage: components["schemas"]["Message"] & {
+            /** @enum {string} */
+            type: "message";
+            /** Format: date-time */
+            at: string;
+            original_text?: string;
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "message";
         };
         Token: {
             token: string;

@@ -1,7 +1,7 @@
 // The open thread: its head (title, stage, call and schedule buttons, report), the call and
 // dialog areas, the message list (views/messages.ts), the typing line and the composer.
 
-import type { Thread } from "../api";
+import type { Reply, RequestBody, Thread } from "../api";
 import { startCall } from "../calls";
 import { reportButton } from "../cases";
 import { clear, h } from "../dom";
@@ -84,7 +84,7 @@ export function hideTyping(): void {
 async function createZoom(): Promise<void> {
   if (!state.thread) return;
   try {
-    await state.api.post(`/api/threads/${state.thread.id}/meetings`, {});
+    await state.api.post<Reply<"create_meeting">>(`/api/threads/${state.thread.id}/meetings`, {} satisfies RequestBody<"create_meeting">);
     showBanner("Zoom meeting created; the join link is in the thread.");
   } catch (error) {
     showBanner(error instanceof Error ? error.message : String(error));
