@@ -532,22 +532,15 @@ class MediaSession:
         inbound.ssrc = packet.ssrc
         if inbound.first_at is None:
             inbound.first_at = now
-        if packet.marker or kind == "audio":
-            inbound.frames += 1
+        frame_end = bool(packet.marker) or kind == "audio"
         size = len(packet.payload)
-        inbound.bytes += size
-        inbound.last_at = now
-        peer.last_media_at = now
-        if peer.lost and peer.connection_state == "connected":
-            peer.lost = False
-            self._emit("media_started", peer.participant_id, "media resumed")
+        self._received(peer, inbound, size, frame_end, now)
         if not self._forwarding:
             self.frames_held[kind] += 1
             return
         if peer.media_started_at is None:
             peer.media_started_at = now
             self._emit("media_started", peer.participant_id, kind)
-        frame_end = packet.marker or kind == "audio"
         for other in list(self._peers.values()):
             if other is peer:
                 continue
@@ -560,11 +553,28 @@ class MediaSession:
             if out.first_at is None:
                 out.first_at = now
             await stream.forward(inbound, packet)
-            self.bytes_forwarded[kind] += size
-            self.node_counters.bytes_forwarded[kind] += size
-            if frame_end:
-                self.frames_forwarded[kind] += 1
-                self.node_counters.frames_forwarded[kind] += 1
+            self._forwarded(kind, size, frame_end)
+
+    def _received(
+        self, peer: _Peer, inbound: _Inbound, size: int, frame_end: bool, now: float
+    ) -> None:
+        """A publisher's packet arrived (either receive path): counters and liveness."""
+        if frame_end:
+            inbound.frames += 1
+        inbound.bytes += size
+        inbound.last_at = now
+        peer.last_media_at = now
+        if peer.lost and peer.connection_state == "connected":
+            peer.lost = False
+            self._emit("media_started", peer.participant_id, "media resumed")
+
+    def _forwarded(self, kind: MediaKind, size: int, frame_end: bool) -> None:
+        """One packet went to one subscriber (either receive path): the forwarding counters."""
+        self.bytes_forwarded[kind] += size
+        self.node_counters.bytes_forwarded[kind] += size
+        if frame_end:
+            self.frames_forwarded[kind] += 1
+            self.node_counters.frames_forwarded[kind] += 1
 
     def _on_rtp_data(
         self, peer: _Peer, inbound: _Inbound, data: bytes, extensions: HeaderExtensionsMap
@@ -579,14 +589,7 @@ class MediaSession:
         frame_end = bool(data[1] & 0x80) or kind == "audio"
         header_length = rtp_header_length(data)
         size = rtp_payload_size(data, header_length)
-        if frame_end:
-            inbound.frames += 1
-        inbound.bytes += size
-        inbound.last_at = now
-        peer.last_media_at = now
-        if peer.lost and peer.connection_state == "connected":
-            peer.lost = False
-            self._emit("media_started", peer.participant_id, "media resumed")
+        self._received(peer, inbound, size, frame_end, now)
         if peer.media_started_at is None:
             # The first packets came while the session was held (aiortc's path counted them)
             peer.media_started_at = now
@@ -603,11 +606,7 @@ class MediaSession:
             if out.first_at is None:
                 out.first_at = now
             stream.forward_data(inbound, data, header_length, extensions, inbound.mid)
-            self.bytes_forwarded[kind] += size
-            self.node_counters.bytes_forwarded[kind] += size
-            if frame_end:
-                self.frames_forwarded[kind] += 1
-                self.node_counters.frames_forwarded[kind] += 1
+            self._forwarded(kind, size, frame_end)
 
     async def _on_nack(
         self, subscriber: _Peer, kind: MediaKind, stream: RtpOutStream, lost: list[int]
