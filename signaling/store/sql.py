@@ -21,7 +21,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, event, func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -642,25 +642,23 @@ class SqlStore:
         ``conn``'s transaction; returns how many. The caller must be the only sequencer (it
         holds the sequencer lease in that transaction, or owns the SQLite file); the unique
         index on ``leaf_index`` rejects a second one."""
-        queued = (
-            await conn.execute(
-                select(t.audit_log.c.id)
-                .where(t.audit_log.c.leaf_index.is_(None))
-                .order_by(t.audit_log.c.id)
-                .limit(limit)
-            )
-        ).all()
-        if not queued:
-            return 0
-        top = (await conn.execute(select(func.max(t.audit_log.c.leaf_index)))).scalar_one()
+        # One set-based statement: the database numbers the queued rows in id order
+        # (row_number over the first ``limit`` of them) and writes the leaf indexes itself;
+        # nothing per row crosses to this process.
+        log = t.audit_log
+        top = (await conn.execute(select(func.max(log.c.leaf_index)))).scalar_one()
         base = 0 if top is None else int(top) + 1
-        await conn.execute(
-            t.audit_log.update()
-            .where(t.audit_log.c.id == bindparam("row_id"))
-            .values(leaf_index=bindparam("leaf")),
-            [{"row_id": r.id, "leaf": base + i} for i, r in enumerate(queued)],
+        queued = (
+            select(log.c.id, func.row_number().over(order_by=log.c.id).label("rn"))
+            .where(log.c.leaf_index.is_(None))
+            .order_by(log.c.id)
+            .limit(limit)
+            .subquery("queued")
         )
-        return len(queued)
+        result = await conn.execute(
+            log.update().where(log.c.id == queued.c.id).values(leaf_index=queued.c.rn + (base - 1))
+        )
+        return int(result.rowcount)
 
     async def audit_entries(
         self, chain: str | None = None, *, after_index: int = 0, limit: int = 10_000
