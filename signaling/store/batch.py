@@ -218,7 +218,10 @@ class MessageBatcher:
     def _current(self) -> dict[str, ThreadHead]:
         """The cache, emptied when a write outside the batcher began since it was filled."""
         if self._generation != self.store.generation:
-            self._heads.clear()
+            # A new dict, not clear(): a flush in progress keeps the heads it planned with
+            # (the database checks them when it writes); emptying its dict under it made
+            # the batch's cached threads look unknown (``thread_not_found``).
+            self._heads = {}
             self._generation = self.store.generation
         return self._heads
 
@@ -298,6 +301,7 @@ class MessageBatcher:
         try:
             async with store.transaction() as conn:
                 heads = self._current()
+                generation = store.generation
                 now = store.now()
                 thread_ids = list(dict.fromkeys(i.new.thread_id for i in items))
                 missing = [tid for tid in thread_ids if tid not in heads or tid in self._shared]
@@ -313,8 +317,9 @@ class MessageBatcher:
                 raise _Ambiguous(exc) from exc
             raise
         self.flushes += 1
-        # The cache follows what committed, unless a write outside the batcher began meanwhile.
-        if self._generation == store.generation:
+        # The cache follows what committed, unless a write outside the batcher began meanwhile
+        # (then the next flush reads those threads again).
+        if generation == store.generation:
             self._heads.update(plan.heads)
         else:
             self._current()
