@@ -5,10 +5,9 @@ through the real server.
 (browser → aiortc server peer → browser). Baseline in the same run: two RTCPeerConnections
 inside one page connected directly over loopback (no server, no signaling round trips) — the
 floor WebRTC itself sets.
---peers aiortc: aiortc client peers over socket.io, call:accept sent → first encoded video
-frame received from the caller. Like a browser, each peer encodes its VP8 video live and sends
-a keyframe when it starts and when asked (PLI); a pre-encoded clip with a fixed GOP would make
-the callee wait for the clip's next keyframe instead.
+--peers aiortc: aiortc client peers over socket.io sending a pre-encoded VP8 clip (a keyframe
+every second; it cannot answer a PLI), call:accept sent → first encoded video frame received
+from the caller.
 
 The STUN server is unreachable: the server hands clients ``--stun`` (default
 stun:192.0.2.1:3478, TEST-NET-1, where nothing answers), and this machine cannot resolve
@@ -132,12 +131,14 @@ def start_server(
             "INTERVIEW_STUN_URLS": stun,
         }
     )
+    # The server's log stays in the data directory (printed when a run fails).
+    log = open(Path(data_dir) / "server.log", "wb")  # the child keeps it; gone with the dir
     proc = subprocess.Popen(
         [sys.executable, "-m", "signaling", "serve", "--port", str(port)],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
@@ -148,6 +149,15 @@ def start_server(
             time.sleep(0.1)
     proc.kill()
     raise RuntimeError("server did not start")
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def login_link(url: str, user: str, role: str) -> str:
@@ -186,9 +196,9 @@ async def aiortc_calls(url: str, calls: int) -> tuple[list[float], list[dict[str
     from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 
     from media import aiortc_tap
-    from media.testing import ClipTrack, LiveVideoTrack, encode_opus_clip
+    from media.testing import ClipTrack, encode_opus_clip, encode_vp8_clip
 
-    audio = encode_opus_clip(50)
+    video, audio = encode_vp8_clip(60, gop=30), encode_opus_clip(50)
     tokens = {r: await asyncio.to_thread(dev_token, url, f"demo-{r}", r) for r in ROLES}
     thread_id = await asyncio.to_thread(first_thread, url, tokens["client"])
     socks = {}
@@ -208,9 +218,7 @@ async def aiortc_calls(url: str, calls: int) -> tuple[list[float], list[dict[str
         loop = asyncio.get_running_loop()
         pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         pc.addTrack(ClipTrack("audio", audio))
-        camera = LiveVideoTrack()  # keyframe at start and on PLI, like a browser
-        video_sender = pc.addTrack(camera)
-        aiortc_tap.intercept_keyframe_requests(video_sender, camera.request_keyframe)
+        video_sender = pc.addTrack(ClipTrack("video", video))
         if marks is not None:
             transceiver = next(t for t in pc.getTransceivers() if t.sender is video_sender)
 
@@ -267,6 +275,7 @@ async def aiortc_calls(url: str, calls: int) -> tuple[list[float], list[dict[str
         except TimeoutError:
             raise RuntimeError(f"no video at the callee in 30 s: {marks}") from None
         setup.append(t1 - t0)
+        print(f"call {len(setup)}: {setup[-1]:.3f} s", file=sys.stderr, flush=True)
         phases.append({k: round(v - t0, 3) for k, v in marks.items()})
         await socks["client"].call("call:hangup", {"call_id": call_id})
         while await asyncio.wait_for(ended.get(), 30) != call_id:
@@ -315,12 +324,14 @@ def main() -> None:
             proc, url = start_server(data_dir, args.stun)
             try:
                 times, aiortc_phases = asyncio.run(aiortc_calls(url, args.calls))
+            except BaseException:
+                print((Path(data_dir) / "server.log").read_text()[-4000:], file=sys.stderr)
+                raise
             finally:
-                proc.terminate()
-                proc.wait(timeout=15)
+                stop_server(proc)
         print(
             f"# call setup with aiortc peers over loopback, {args.calls} calls, "
-            "VP8 320x240 encoded live (keyframe on PLI)"
+            "VP8 clip (keyframe every 1 s)"
         )
         print(
             f"{'interview-server: accept → first video frame':<44} p50={pct(times, 50):.3f} s  "
@@ -370,8 +381,7 @@ def main() -> None:
                 loopback.append(client.evaluate(LOOPBACK_JS) / 1000)
         finally:
             browser.close()
-            proc.terminate()
-            proc.wait(timeout=15)
+            stop_server(proc)
     print(
         f"# call setup in headless Chromium over loopback, {args.calls} calls, 640x480 fake camera"
     )

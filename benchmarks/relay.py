@@ -107,6 +107,7 @@ MAX_P99_GROWTH = 2.0  # p99 latency may grow to this multiple of the 1-call p99
 CHECK_FRAMES = 30  # baseline: frames decoded per stream from its first keyframe
 GENERATOR_SATURATED = 0.9  # of one core: beyond this the generator, not the server, limits
 MACHINE_BUSY = 0.5  # of one core used by other processes: the window competed for CPU
+MACHINE_FULL = 0.9  # of all cores busy: the machine, not one process, is the limit
 FIRST_FRAME_TIMEOUT = 20.0
 FRAME_INTERVAL = 1 / FPS
 FREEZE_GAP = max(3 * FRAME_INTERVAL, FRAME_INTERVAL + 0.150)  # webrtc-stats freezeCount
@@ -375,6 +376,8 @@ class Client:
         else:
             sequence = self._baseline_sequence(received, source, data, timestamp)
             received.shown.append(now)  # aiortc's sender re-encodes what its decoder showed
+            if sequence is not None:
+                received.intact.add(sequence)
         if sequence is not None and 0 <= sequence < len(source.sent_at):
             received.latencies.append((now, now - source.sent_at[sequence]))
 
@@ -469,7 +472,7 @@ class Step:
     failures: int = 0  # integrity failures in the window (see integrity_note)
     attempt: int = 1  # 2: a re-measurement after a window that was not held
     frames_sent: int = 0  # video frames all clients sent in the window
-    frames_shown: int = 0  # video frames received intact in the window (see run_link)
+    frames_shown: int = 0  # of those, shown intact by the receiver (see run_link)
     freezes: int = 0  # gaps between frames shown > FREEZE_GAP, all streams
     freeze_seconds: float = 0.0  # their total length
 
@@ -683,7 +686,18 @@ async def _measure(
     packets1 = await server.packets_forwarded()
     elapsed = m1 - m0
     shown = [_shown_in(c.received, t0, t1) for c in clients]
-    sent = sum(1 for c in clients for t in c.sent_at if t0 <= t < t1)
+    # Frames sent in the window, and how many of them the other side showed intact (by the
+    # sender's sequence number, so a late or repeated frame is not counted twice).
+    sent_in = [
+        (c.source, [n for n, t in enumerate(c.source.sent_at) if t0 <= t < t1])
+        for c in clients
+        if c.source is not None
+    ]
+    sent = sum(len(seqs) for _, seqs in sent_in)
+    intact = sum(
+        sum(1 for n in seqs if n in c.received.intact)
+        for c, (_, seqs) in zip(clients, sent_in, strict=True)
+    )
     fps = [sum(1 for t in c.received.arrivals if t0 <= t < t1) / (t1 - t0) for c in clients]
     latencies = [v for c in clients for at, v in c.received.latencies if t0 <= at < t1]
     p99 = 1000 * _percentile(latencies, 0.99)
@@ -705,7 +719,7 @@ async def _measure(
         packets=packets1 - packets0,
         seconds=elapsed,
         frames_sent=sent,
-        frames_shown=sum(n for n, _, _ in shown),
+        frames_shown=intact,
         freezes=sum(f for _, f, _ in shown),
         freeze_seconds=sum(x for _, _, x in shown),
     )
@@ -856,13 +870,18 @@ def link_run(modes: list[Mode], clip: Clip, losses: list[float], args: argparse.
             )
             rows.append(format_link(loss, step, window))
             print(rows[-1], flush=True)
-            limit = (
-                "the load generator (>= 90 % of a core)"
-                if step.generator_bound
-                else "neither (server and generator below a core)"
-                if step.server_cores < GENERATOR_SATURATED
-                else "the server (>= 90 % of a core)"
-            )
+            used = step.server_cores + step.generator_cores + window.link_cores
+            if step.server_cores >= GENERATOR_SATURATED:
+                limit = "the server (>= 90 % of a core)"
+            elif step.generator_bound:
+                limit = "the load generator (>= 90 % of a core)"
+            elif used + step.other_cores >= MACHINE_FULL * (os.cpu_count() or 1):
+                limit = (
+                    f"the shared machine: full ({used:.2f} cores ours, "
+                    f"{step.other_cores:.2f} other processes)"
+                )
+            else:
+                limit = "none reached (server and generator below a core, machine not full)
             notes.append(f"{loss:g}% {mode}: {note}; limit: {limit}")
     print()
     print(LINK_HEADER)
