@@ -881,7 +881,7 @@ def link_run(modes: list[Mode], clip: Clip, losses: list[float], args: argparse.
                     f"{step.other_cores:.2f} other processes)"
                 )
             else:
-                limit = "none reached (server and generator below a core, machine not full)
+                limit = "none reached (server and generator below a core, machine not full)"
             notes.append(f"{loss:g}% {mode}: {note}; limit: {limit}")
     print()
     print(LINK_HEADER)
