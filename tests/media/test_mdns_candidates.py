@@ -27,7 +27,7 @@ class _Resolver:
         self.asked: list[str] = []
         self.release = asyncio.Event()
 
-    async def resolve(self, hostname: str, timeout: float | None = 1.0) -> str | None:
+    async def resolve(self, hostname: str) -> str | None:
         self.asked.append(hostname)
         await self.release.wait()
         return "127.0.0.1"
@@ -37,8 +37,8 @@ class _Resolver:
 def resolver(monkeypatch: pytest.MonkeyPatch) -> Iterator[_Resolver]:
     held = _Resolver()
 
-    async def resolve(_self: object, hostname: str, timeout: float | None = 1.0) -> str | None:
-        return await held.resolve(hostname, timeout)
+    async def resolve(_self: object, hostname: str, *_args: object, **_kw: object) -> str | None:
+        return await held.resolve(hostname)  # aioice's own timeout (1 s) is not honoured
 
     monkeypatch.setattr(mdns.MDnsProtocol, "resolve", resolve)
     yield held
