@@ -64,15 +64,14 @@ def training_records() -> list[Record]:
     return recs
 
 
-def featurize(text: str) -> set[str]:
-    s = build_views(text).norm.s
-    return {f for f, _, _ in features(s)}
+def featurize(text: str) -> Counter[str]:
+    return Counter(features(build_views(text).norm.s))
 
 
 def fit(
-    docs: Sequence[set[str]], ys: Sequence[int], vocab: set[str]
+    docs: Sequence[Counter[str]], ys: Sequence[int], vocab: set[str]
 ) -> tuple[float, dict[str, float]]:
-    """Logistic regression by Adagrad on presence features (deterministic order)."""
+    """Logistic regression by Adagrad on feature counts (deterministic order)."""
     w: dict[str, float] = dict.fromkeys(vocab, 0.0)
     g2: dict[str, float] = dict.fromkeys(vocab, 1e-8)
     bias, bias_g2 = 0.0, 1e-8
@@ -83,29 +82,29 @@ def fit(
     for _ in range(EPOCHS):
         rng.shuffle(order)
         for i in order:
-            fs = [f for f in docs[i] if f in w]
-            z = bias + sum(w[f] for f in fs)
+            fs = [(f, c) for f, c in docs[i].items() if f in w]
+            z = bias + sum(w[f] * c for f, c in fs)
             p = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
             weight = 0.5 * len(ys) / (pos if ys[i] else neg)  # balance the classes
             g = (p - ys[i]) * weight
             bias_g2 += g * g
             bias -= LEARNING_RATE * g / math.sqrt(bias_g2)
-            for f in fs:
-                gf = g + L2 * w[f]
+            for f, c in fs:
+                gf = g * c + L2 * w[f]
                 g2[f] += gf * gf
                 w[f] -= LEARNING_RATE * gf / math.sqrt(g2[f])
     return bias, w
 
 
-def vocabulary(docs: Sequence[set[str]]) -> set[str]:
+def vocabulary(docs: Sequence[Counter[str]]) -> set[str]:
     df: Counter[str] = Counter()
     for d in docs:
         df.update(d)
     return {f for f, n in df.items() if n >= MIN_DF}
 
 
-def score(bias: float, w: dict[str, float], doc: set[str]) -> float:
-    return bias + sum(w.get(f, 0.0) for f in doc)
+def score(bias: float, w: dict[str, float], doc: Counter[str]) -> float:
+    return bias + sum(w.get(f, 0.0) * c for f, c in doc.items())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

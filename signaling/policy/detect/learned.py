@@ -17,6 +17,7 @@ downloaded or computed at import beyond reading that file.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 import re
@@ -55,27 +56,32 @@ NAMES = frozenset(
 )
 
 
-def features(s: str) -> Iterator[tuple[str, int, int]]:
-    """The features of ``s`` (normalised text) with the span of the word each comes from:
-    ``w:word``, ``b:word next`` (word bigrams) and ``c:gram`` (character 4-grams of the word
-    padded with ``<`` and ``>``). Numbers count by length only; a name in ``NAMES`` is the
-    word ``<app>``."""
-    prev: str | None = None
-    for m in _WORD.finditer(s):
-        w = m.group()
-        a, b = m.start(), m.end()
-        if w.isdigit():
-            w = "0" * min(len(w), 4)  # numbers by length only
-        elif w in NAMES:
-            w = NAME
-        yield "w:" + w, a, b
-        if prev is not None:
-            yield "b:" + prev + " " + w, a, b
-        prev = w
-        if w != NAME and len(w) >= NGRAM - 1:
-            padded = "<" + w + ">"
-            for i in range(len(padded) - NGRAM + 1):
-                yield "c:" + padded[i : i + NGRAM], a, b
+def canonical(word: str) -> str:
+    """A word as the model sees it: numbers by length only, a known name as ``<app>``."""
+    if word.isdigit():
+        return "0" * min(len(word), 4)
+    return NAME if word in NAMES else word
+
+
+def word_features(word: str) -> list[str]:
+    """``w:word`` and the character 4-grams ``c:gram`` of the word padded with ``<``/``>``."""
+    out = ["w:" + word]
+    if word != NAME and len(word) >= NGRAM - 1:
+        padded = "<" + word + ">"
+        out.extend("c:" + padded[i : i + NGRAM] for i in range(len(padded) - NGRAM + 1))
+    return out
+
+
+def features(s: str) -> list[str]:
+    """The features of ``s`` (normalised text): the ``word_features`` of each distinct word
+    and ``b:word next`` for each distinct pair of neighbouring words. A 4-gram shared by two
+    distinct words counts twice (the score is a sum over distinct words and pairs)."""
+    words = [canonical(w) for w in _WORD.findall(s)]
+    out: list[str] = []
+    for w in dict.fromkeys(words):
+        out.extend(word_features(w))
+    out.extend("b:" + p for p in dict.fromkeys(a + " " + b for a, b in itertools.pairwise(words)))
+    return out
 
 
 # The rules' vetoes hold for the layer too: a piece that keeps the talk here, or talks about a
@@ -100,29 +106,43 @@ class LabelModel:
     threshold: float
     weights: dict[str, float]
 
-    def score(self, s: str) -> tuple[float, list[tuple[float, str, int, int]]]:
-        """The score of ``s`` and the positive contributions (weight, feature, word span)."""
-        total = self.bias
+    def explain(self, s: str) -> list[tuple[float, str, int, int]]:
+        """The positive contributions to the score of ``s``: (weight, feature, word span)."""
+        out: list[tuple[float, str, int, int]] = []
         seen: set[str] = set()
-        positive: list[tuple[float, str, int, int]] = []
-        weights = self.weights
-        for f, a, b in features(s):
-            if f in seen:
-                continue
-            seen.add(f)
-            w = weights.get(f)
-            if w is None:
-                continue
-            total += w
-            if w > 0:
-                positive.append((w, f, a, b))
-        return total, positive
+        prev: str | None = None
+        for m in _WORD.finditer(s):
+            w = canonical(m.group())
+            feats = word_features(w) if w not in seen else []
+            seen.add(w)
+            if prev is not None:
+                feats.append("b:" + prev + " " + w)
+            prev = w
+            for f in feats:
+                weight = self.weights.get(f, 0.0)
+                if weight > 0:
+                    out.append((weight, f, m.start(), m.end()))
+        return out
 
 
-@dataclass(frozen=True)
 class LearnedModel:
-    labels: tuple[LabelModel, ...]
-    version: str
+    """All labels' models, scored together: one pass over a piece's words, with the score
+    each distinct word adds to each label cached (most words recur from message to message)."""
+
+    CACHE_WORDS = 50_000
+
+    def __init__(self, labels: tuple[LabelModel, ...], version: str) -> None:
+        self.labels = labels
+        self.version = version
+        self._word_cache: dict[str, tuple[float, ...]] = {}
+        self._bigrams: dict[str, tuple[float, ...]] = {}
+        n = len(labels)
+        for k, lm in enumerate(labels):
+            for f, w in lm.weights.items():
+                if f.startswith("b:"):
+                    row = list(self._bigrams.get(f[2:], (0.0,) * n))
+                    row[k] = w
+                    self._bigrams[f[2:]] = tuple(row)
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> LearnedModel:
@@ -139,6 +159,34 @@ class LearnedModel:
                 )
             )
         return cls(tuple(models), str(data.get("version", "")))
+
+    def _word_scores(self, word: str) -> tuple[float, ...]:
+        """What the (canonical) ``word`` adds to each label's score."""
+        cached = self._word_cache.get(word)
+        if cached is not None:
+            return cached
+        feats = word_features(word)
+        row = tuple(sum(lm.weights.get(f, 0.0) for f in feats) for lm in self.labels)
+        if len(self._word_cache) < self.CACHE_WORDS:
+            self._word_cache[word] = row
+        return row
+
+    def scores(self, s: str) -> list[float]:
+        """Every label's score for the piece ``s`` (same sum as training: ``features``)."""
+        totals = [lm.bias for lm in self.labels]
+        words = [canonical(w) for w in _WORD.findall(s)]
+        n = len(totals)
+        for w in set(words):
+            row = self._word_scores(w)
+            for k in range(n):
+                totals[k] += row[k]
+        if self._bigrams and len(words) > 1:
+            for pair in {a + " " + b for a, b in itertools.pairwise(words)}:
+                brow = self._bigrams.get(pair)
+                if brow is not None:
+                    for k in range(n):
+                        totals[k] += brow[k]
+        return totals
 
 
 @functools.cache
@@ -166,20 +214,21 @@ def learned_findings(
     model = model if model is not None else default_model()
     if model is None:
         return []
-    todo = [lm for lm in model.labels if lm.label not in present]
-    if not todo:
+    if all(lm.label in present for lm in model.labels):
         return []
     s = views.norm.s
     out: list[Finding] = []
-    for lm in todo:
-        for a, b in chunks(s):
-            piece = s[a:b]
-            total, positive = lm.score(piece)
-            if total < lm.threshold or not positive:
+    done: set[str] = set()
+    for a, b in chunks(s):
+        piece = s[a:b]
+        for lm, total in zip(model.labels, model.scores(piece), strict=True):
+            if lm.label in present or lm.label in done or total < lm.threshold:
                 continue
             if any(v.search(piece) for v in VETOES.get(lm.label, ())):
                 continue
-            positive.sort(key=lambda t: -t[0])
+            positive = sorted(lm.explain(piece), key=lambda t: -t[0])
+            if not positive:
+                continue
             top = positive[:TOP_FEATURES]
             lo = a + min(t[2] for t in top)
             hi = a + max(t[3] for t in top)
@@ -187,5 +236,5 @@ def learned_findings(
             value = f"learned:{lm.label}:" + "+".join(t[1] for t in top)
             conf = round(min(Confidence.LEARNED_MAX, 1 / (1 + math.exp(-total))), 3)
             out.append(Finding(lm.label, start, end, views.text[start:end], value, conf))
-            break
+            done.add(lm.label)
     return out
