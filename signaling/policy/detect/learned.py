@@ -125,16 +125,39 @@ class LabelModel:
         return out
 
 
+class _Canonical(dict[str, str]):
+    """Raw word -> canonical word, filled on first sight."""
+
+    def __missing__(self, word: str) -> str:
+        value = self[word] = canonical(word)
+        return value
+
+
+class _WordRows(dict[str, tuple[float, ...]]):
+    """Canonical word -> what it adds to each label's score, filled on first sight."""
+
+    def __init__(self, labels: tuple[LabelModel, ...]) -> None:
+        super().__init__()
+        self._labels = labels
+
+    def __missing__(self, word: str) -> tuple[float, ...]:
+        feats = word_features(word)
+        row = self[word] = tuple(sum(lm.weights.get(f, 0.0) for f in feats) for lm in self._labels)
+        return row
+
+
 class LearnedModel:
     """All labels' models, scored together: one pass over a piece's words, with the score
     each distinct word adds to each label cached (most words recur from message to message)."""
 
-    CACHE_WORDS = 50_000
+    CACHE_WORDS = 100_000  # both caches are emptied when they grow past this
 
     def __init__(self, labels: tuple[LabelModel, ...], version: str) -> None:
         self.labels = labels
         self.version = version
-        self._word_cache: dict[str, tuple[float, ...]] = {}
+        self._biases = tuple(lm.bias for lm in labels)
+        self._canonical = _Canonical()
+        self._rows = _WordRows(labels)
         self._bigrams: dict[str, tuple[float, ...]] = {}
         n = len(labels)
         for k, lm in enumerate(labels):
@@ -160,33 +183,19 @@ class LearnedModel:
             )
         return cls(tuple(models), str(data.get("version", "")))
 
-    def _word_scores(self, word: str) -> tuple[float, ...]:
-        """What the (canonical) ``word`` adds to each label's score."""
-        cached = self._word_cache.get(word)
-        if cached is not None:
-            return cached
-        feats = word_features(word)
-        row = tuple(sum(lm.weights.get(f, 0.0) for f in feats) for lm in self.labels)
-        if len(self._word_cache) < self.CACHE_WORDS:
-            self._word_cache[word] = row
-        return row
-
     def scores(self, s: str) -> list[float]:
         """Every label's score for the piece ``s`` (same sum as training: ``features``)."""
-        totals = [lm.bias for lm in self.labels]
-        words = [canonical(w) for w in _WORD.findall(s)]
-        n = len(totals)
-        for w in set(words):
-            row = self._word_scores(w)
-            for k in range(n):
-                totals[k] += row[k]
-        if self._bigrams and len(words) > 1:
-            for pair in {a + " " + b for a, b in itertools.pairwise(words)}:
-                brow = self._bigrams.get(pair)
-                if brow is not None:
-                    for k in range(n):
-                        totals[k] += brow[k]
-        return totals
+        if len(self._rows) > self.CACHE_WORDS or len(self._canonical) > self.CACHE_WORDS:
+            self._rows.clear()
+            self._canonical.clear()
+        words = list(map(self._canonical.__getitem__, _WORD.findall(s)))
+        rows = list(map(self._rows.__getitem__, set(words)))
+        if len(words) > 1:
+            pairs = set(map(" ".join, itertools.pairwise(words)))
+            rows.extend(filter(None, map(self._bigrams.get, pairs)))
+        if not rows:
+            return list(self._biases)
+        return [b + sum(col) for b, col in zip(self._biases, zip(*rows, strict=True), strict=True)]
 
 
 @functools.cache
