@@ -81,6 +81,9 @@ class Language:
     messenger_phrases: tuple[str, ...] = ()
     fee_phrases: tuple[str, ...] = ()  # "fee", "commission", "the platform's cut"
     save_phrases: tuple[str, ...] = ()  # "save", "skip", "avoid", "discount", "% off"
+    # a lower price ("discount", "cheaper"): with a place off the platform in the same
+    # sentence it is a payment move even with no verb of paying ("a discount if we do it outside")
+    discount_phrases: tuple[str, ...] = ()
     product_phrases: tuple[str, ...] = ()  # "field", "form": talk about a product being built
     negations: tuple[str, ...] = ()
     keep_here_phrases: tuple[str, ...] = ()  # "only here", "through the platform"
@@ -104,6 +107,13 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "en",
         "English",
+        discount_phrases=(
+            "discount",
+            "\\d+ ?% off",
+            "knock \\w+ off",
+            "cheaper",
+            "lower (?:the )?price",
+        ),
         messenger_phrases=(
             "private messages?",
             "pm me",
@@ -283,6 +293,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "es",
         "Spanish",
+        discount_phrases=(
+            "descuento",
+            "m[aá]s barato",
+            "rebaja",
+        ),
         messenger_phrases=(
             "(?:por|al|en) privado",
             "(?:en|por) (?:el|la) (?:verde|azul|morad[oa])",
@@ -467,6 +482,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pt",
         "Portuguese",
+        discount_phrases=(
+            "desconto",
+            "mais barato",
+        ),
         messenger_phrases=(
             "pv",
             "(?:no|na|pelo|pela) (?:verdinho|verde|azulzinho|roxinho)",
@@ -638,6 +657,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "fr",
         "French",
+        discount_phrases=(
+            "r[ée]duction",
+            "remise",
+            "moins cher",
+            "ristourne",
+        ),
         messenger_phrases=(
             "en mp",
             "par mp",
@@ -795,6 +820,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "de",
         "German",
+        discount_phrases=(
+            "rabatt",
+            "nachlass",
+            "g[üu]nstiger",
+            "billiger",
+        ),
         messenger_phrases=(
             "lieber privat",
             "privat weiter\\w*",
@@ -926,6 +957,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "it",
         "Italian",
+        discount_phrases=(
+            "sconto",
+            "meno caro",
+            "prezzo migliore",
+        ),
         messenger_phrases=(
             "in privato",
             "su quell[oa] (?:verde|blu|viola)",
@@ -1036,6 +1072,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pl",
         "Polish",
+        discount_phrases=(
+            "rabat\\w*",
+            "zni[żz]k\\w*",
+            "taniej",
+            "upust",
+        ),
         messenger_phrases=(
             "na priv\\w*",
             "na prywatn\\w*",
@@ -1157,6 +1199,7 @@ LANGUAGES: tuple[Language, ...] = (
             "poza serwis\\w*",
             "poza stron\\w*",
             "poza platform\\w*",
+            "poza portal\\w*",
             "bezpośrednio",
             "bez platformy",
         ),
@@ -1182,6 +1225,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ru",
         "Russian",
+        discount_phrases=(
+            "скидк\\w*",
+            "дешевле",
+        ),
         messenger_phrases=(
             "в (?:зел[её]ном|синем|фиолетовом)",
             "мессенджер\\w*",
@@ -1358,6 +1405,8 @@ LANGUAGES: tuple[Language, ...] = (
             "не тут",
             "вне платформы",
             "мимо платформы",
+            "мимо (?:сайта|биржи|площадки)",
+            "вне (?:сайта|биржи|площадки)",
             "минуя платформу",
             "напрямую",
         ),
@@ -1384,6 +1433,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi",
         "Hindi (Latin script)",
+        discount_phrases=(
+            "discount",
+            "sasta",
+            "saste",
+            "kam kar\\w*",
+        ),
         messenger_phrases=(
             "personal (?:pe|par)",
             "private (?:mein|me)",
@@ -1468,6 +1523,7 @@ LANGUAGES: tuple[Language, ...] = (
             "baat bahar",
             "bahar (?:karenge|karte|chalte)",
             "platform (?:ke|se) bahar",
+            "bahar (?:payment|pay\\w*)",
             "seedha",
             "seedhe",
             "direct",
@@ -1482,6 +1538,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi-deva",
         "Hindi (Devanagari)",
+        discount_phrases=(
+            "डिस्काउंट",
+            "छूट",
+            "सस्ता",
+            "सस्ते",
+        ),
         messenger_phrases=(
             "पर्सनल (?:पर|में)",
             "प्राइवेट (?:पर|में)",
@@ -1555,6 +1617,7 @@ LANGUAGES: tuple[Language, ...] = (
             "बात बाहर",
             "बाहर बात",
             "प्लेटफॉर्म के बाहर",
+            "बाहर (?:पेमेंट|भुगतान)",
             "प्लेटफ़ॉर्म के बाहर",
             "सीधे",
             "डायरेक्ट",
@@ -1570,6 +1633,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ar",
         "Arabic",
+        discount_phrases=(
+            "خصم",
+            "أرخص",
+            "ارخص",
+            "تخفيض",
+        ),
         messenger_phrases=(
             "الخاص",
             "ع الخاص",
@@ -1752,6 +1821,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tr",
         "Turkish",
+        discount_phrases=(
+            "indirim\\w*",
+            "daha ucuz",
+        ),
         messenger_phrases=(
             "özelden",
             "özel mesaj\\w*",
@@ -1849,6 +1922,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "id",
         "Indonesian",
+        discount_phrases=(
+            "diskon",
+            "lebih murah",
+            "potongan harga",
+        ),
         messenger_phrases=(
             "japri",
             "jalur pribadi",
@@ -1917,7 +1995,13 @@ LANGUAGES: tuple[Language, ...] = (
         pay_verbs=("bayar\\w*", "transfer\\w*", "kirim\\w*"),
         product_phrases=("kolom", "formulir", "tombol", "halaman"),
         pay_methods=("kripto", "tunai", "shopeepay", "rekening", "ovo", "gopay"),
-        outside_phrases=("di luar sini", "di luar platform", "luar platform", "langsung"),
+        outside_phrases=(
+            "di luar sini",
+            "di luar platform",
+            "luar platform",
+            "di luar (?:aplikasi|situs|web)",
+            "langsung",
+        ),
         fee_phrases=("potongan", "biaya", "komisi"),
         save_phrases=("diskon", "hemat", "nggak kena", "tanpa", "gak kena"),
         negations=("tidak", "jangan"),
@@ -1929,6 +2013,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tl",
         "Tagalog",
+        discount_phrases=(
+            "discount",
+            "mas mura",
+            "tawad",
+        ),
         messenger_phrases=(
             "i-pm",
             "pm mo",
