@@ -158,14 +158,16 @@ class LearnedModel:
         self._biases = tuple(lm.bias for lm in labels)
         self._canonical = _Canonical()
         self._rows = _WordRows(labels)
-        self._bigrams: dict[str, tuple[float, ...]] = {}
+        # word pair -> its weight for each label, keyed by the pair itself (no joined string)
+        self._bigrams: dict[tuple[str, str], tuple[float, ...]] = {}
         n = len(labels)
         for k, lm in enumerate(labels):
             for f, w in lm.weights.items():
                 if f.startswith("b:"):
-                    row = list(self._bigrams.get(f[2:], (0.0,) * n))
+                    first, _, second = f[2:].partition(" ")
+                    row = list(self._bigrams.get((first, second), (0.0,) * n))
                     row[k] = w
-                    self._bigrams[f[2:]] = tuple(row)
+                    self._bigrams[first, second] = tuple(row)
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> LearnedModel:
@@ -191,7 +193,7 @@ class LearnedModel:
         words = list(map(self._canonical.__getitem__, _WORD.findall(s)))
         rows = list(map(self._rows.__getitem__, set(words)))
         if len(words) > 1:
-            pairs = set(map(" ".join, itertools.pairwise(words)))
+            pairs = set(itertools.pairwise(words))
             rows.extend(filter(None, map(self._bigrams.get, pairs)))
         if not rows:
             return list(self._biases)
