@@ -4,6 +4,8 @@ rules, scored exactly as trained, and calibrated on data it never saw."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -177,3 +179,30 @@ def test_payment_methods_of_a_shop_being_built_are_no_move(text: str) -> None:
 )
 def test_registry_and_invoice_numbers_are_no_phones(text: str) -> None:
     assert RULES.scan(text) == []
+
+
+def test_scanning_reads_no_file() -> None:
+    """The weights are read at import: a scan inside the server's event loop touches no file
+    (the first version read them on the first scan and tripped the blocking-call guard)."""
+    code = (
+        "import builtins, os\n"
+        "from signaling.policy.detect import Detector\n"
+        "d = Detector()\n"
+        "def boom(*a, **k):\n"
+        "    raise RuntimeError('file access during a scan')\n"
+        "os.stat = boom\n"
+        "builtins.open = boom\n"
+        "labels = {f.label for f in d.scan('put rita and morales together, add the at symbol "
+        "and then yahoo dot co dot uk')}\n"
+        "print(sorted(labels))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=HERE.parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "['email']"

@@ -16,7 +16,6 @@ downloaded or computed at import beyond reading that file.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import json
 import math
@@ -200,13 +199,20 @@ class LearnedModel:
         return [b + sum(col) for b, col in zip(self._biases, zip(*rows, strict=True), strict=True)]
 
 
-@functools.cache
-def default_model() -> LearnedModel | None:
-    """The shipped model, or ``None`` when the weights file is absent (rules only)."""
+def _load() -> LearnedModel | None:
     if not WEIGHTS_PATH.exists():
         return None
     with WEIGHTS_PATH.open(encoding="utf-8") as fh:
         return LearnedModel.from_json(json.load(fh))
+
+
+# Read at import, like the compiled word lists: never a file read inside the event loop.
+_DEFAULT = _load()
+
+
+def default_model() -> LearnedModel | None:
+    """The shipped model, or ``None`` when the weights file is absent (rules only)."""
+    return _DEFAULT
 
 
 def chunks(s: str) -> Iterator[tuple[int, int]]:
