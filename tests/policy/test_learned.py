@@ -116,11 +116,12 @@ def test_every_vetoed_label_has_patterns() -> None:
     assert VETOES["off_platform"] and VETOES["handle"] and VETOES["meeting_link"]
 
 
-def test_holdout_precision_kept_and_recall_gained() -> None:
-    """On the own_v1 holdout split (never trained on) the layer keeps message-level precision
-    at or above 0.97 and finds messages the rules alone miss."""
-    rows = _own("holdout")
-    assert len(rows) >= 90
+@pytest.mark.parametrize(("split", "size", "gain"), [("holdout", 90, 4), ("eval", 60, 2)])
+def test_unseen_precision_kept_and_recall_gained(split: str, size: int, gain: int) -> None:
+    """On the own_v1 holdout split and on the later eval part (never trained on) the layer
+    keeps message-level precision at or above 0.97 and finds messages the rules alone miss."""
+    rows = _own(split)
+    assert len(rows) >= size
 
     def counts(det: Detector) -> tuple[int, int, int]:
         tp = fp = fn = 0
@@ -134,12 +135,12 @@ def test_holdout_precision_kept_and_recall_gained() -> None:
     r_tp, _, _ = counts(RULES)
     tp, fp, _ = counts(Detector())
     assert tp / (tp + fp) >= 0.97
-    assert tp >= r_tp + 4
+    assert tp >= r_tp + gain
 
 
 def test_own_data_format() -> None:
-    rows = _own("train") + _own("holdout")
-    assert len(rows) >= 300
+    rows = _own("train") + _own("holdout") + _own("eval")
+    assert len(rows) >= 370
     langs = {r["lang"] for r in rows}
     assert {"en", "es", "pt", "fr", "de", "it", "pl", "ru", "hi", "hi-Latn", "ar", "tr", "id"} <= (
         langs
