@@ -7,11 +7,11 @@ VP8 + Opus for browser playback. It does decode and encode: run it in a worker o
 never on the event loop.
 
 A shared screen (a ``"<participant> screen"`` track) takes the picture while it is shared:
-the screen large on the left (scaled to fit, keeping its shape), the camera pictures in a
-column on the right, the sharer's name in a bar under the screen. The output keeps one size
-throughout; the side-by-side layout comes back when the share ends (the sharer's camera
-track has a newer picture than the screen track, or the screen has had none for
-``_SCREEN_STALE`` seconds).
+the screen large on the left (scaled to fit, keeping its shape), the other participants'
+camera pictures in a column on the right, the sharer's name in a bar under the screen. The
+output keeps one size throughout; the side-by-side layout comes back when the share ends (the
+sharer's camera track has a newer picture than the screen track, or the screen has had none
+for ``_SCREEN_STALE`` seconds).
 
 Timing follows the recording: a participant who joined late, or whose camera was off, shows
 black until (or while) there is no picture; missing audio is silence. Frames are re-stamped
@@ -31,6 +31,7 @@ from typing import Any
 
 import av
 
+from recording import glyphs
 from recording.naming import composite_key
 from recording.storage import RecordingExists, RecordingStorage
 from signaling.errors import RecordingError
@@ -185,6 +186,19 @@ class _Canvas:
                 at = row * self.line[n] + x // div
                 self.planes[n][at : at + width // div] = bytes([value]) * (width // div)
 
+    def write(self, text: str, x: int, y: int, scale: int, luma: int, width: int) -> None:
+        """``text`` in the 5x7 font, ``scale`` pixels a dot, cut to ``width`` pixels."""
+        fits = max(0, (width // scale + 1) // (glyphs.WIDTH + 1))
+        mask = glyphs.text_mask(text[:fits])
+        ink = bytes([luma]) * scale
+        line = self.line[0]
+        for row, dots in enumerate(mask):
+            for col, on in enumerate(dots):
+                if on:
+                    for dy in range(scale):
+                        at = (y + row * scale + dy) * line + x + col * scale
+                        self.planes[0][at : at + scale] = ink
+
     def done(self) -> Any:
         for plane, data in zip(self.frame.planes, self.planes, strict=True):
             plane.update(bytes(data))
@@ -258,7 +272,6 @@ def composite(
         side = _even(out_w / 4)
         label_h = _even(max(16, out_h / 12))
         screen_w, screen_h = out_w - side, out_h - label_h
-        tiles = [(p, *_fit(p.width, p.height, side, _even(out_h / len(panels)))) for p in panels]
 
         output.parent.mkdir(parents=True, exist_ok=True)
         with av.open(str(output), "w", format="webm") as dst:
@@ -283,11 +296,11 @@ def composite(
                 """The output picture at ``t``: side by side, or a shared screen and tiles."""
                 canvas = _Canvas(out_w, out_h)
                 pictures = [(panel, panel.frame_at(t)) for panel in panels]
-                shown = None
+                shown, sharer = None, ""
                 for screen in screens:
                     frame = screen.frame_at(t, camera_of.get(screen.participant_id))
                     if frame is not None and shown is None:
-                        shown = frame
+                        shown, sharer = frame, screen.participant_id
                 if shown is None:
                     x = 0
                     for panel, picture in pictures:
@@ -295,9 +308,21 @@ def composite(
                         x += panel.width
                     return canvas.done()
                 canvas.put(shown, (screen_w - shown.width) // 2 // 2 * 2, 0)
-                canvas.fill(0, screen_h, screen_w, label_h, 200)  # the sharer's name bar
+                canvas.fill(0, screen_h, screen_w, label_h, 32)  # the sharer's name, white on dark
+                dot = max(1, label_h // 10)
+                canvas.write(
+                    f"{sharer} - shared screen",
+                    dot * 2,
+                    screen_h + (label_h - glyphs.HEIGHT * dot) // 2,
+                    dot,
+                    235,
+                    screen_w - dot * 4,
+                )
+                # The others' cameras beside it (the sharer's camera is what the screen replaced).
+                others = [(p, f) for p, f in pictures if p.participant_id != sharer]
                 y = 0
-                for (_, picture), (_, tile_w, tile_h) in zip(pictures, tiles, strict=True):
+                for panel, picture in others:
+                    tile_w, tile_h = _fit(panel.width, panel.height, side, out_h // len(others))
                     scaled = picture.reformat(width=tile_w, height=tile_h, format="yuv420p")
                     canvas.put(scaled, screen_w + (side - tile_w) // 2 // 2 * 2, y)
                     y += tile_h

@@ -243,6 +243,8 @@ async def test_composite_places_the_screen_large_while_it_is_shared(
     await record_share(src, camera, screen, clip[1])
     out = await asyncio.to_thread(composite, src, tmp_path / "composite.webm")
 
+    bars: list[av.VideoFrame] = []
+
     def sample() -> list[tuple[float, int, int, float, float]]:
         """(t, width, height, luma at the screen area's centre, luma of f1's tile)."""
         rows = []
@@ -251,8 +253,10 @@ async def test_composite_places_the_screen_large_while_it_is_shared(
                 assert frame.pts is not None and frame.time_base is not None
                 w, h = frame.width, frame.height
                 centre = mean_y(frame, w * 3 // 8 - 8, h // 2 - 8, 16, 16)
-                tile = mean_y(frame, w * 7 // 8 - 8, h * 3 // 4 - 8, 16, 16)
+                tile = mean_y(frame, w * 7 // 8 - 8, h // 4 - 8, 16, 16)
                 rows.append((float(frame.pts * frame.time_base), w, h, centre, tile))
+                if SHARE[0] + 1 < rows[-1][0] < SHARE[0] + 1.04:
+                    bars.append(frame.reformat(format="yuv420p"))
         return rows
 
     rows = await asyncio.to_thread(sample)
@@ -262,7 +266,17 @@ async def test_composite_places_the_screen_large_while_it_is_shared(
     after = [r for r in rows if SHARE[1] + 0.2 <= r[0] <= SECONDS - 0.2]
     assert during and before and after
     # The screen (bright) fills the middle of the left three quarters while shared; before
-    # and after, that spot is c1's dark camera picture. The right column shows f1's camera.
+    # and after, that spot is c1's dark camera picture. The right column shows f1's camera
+    # (c1's camera is what the screen replaced on its sender).
     assert all(abs(r[3] - SCREEN_LUMA) < 12 for r in during), during[:3]
     assert all(r[3] < 80 for r in before + after), (before[:3], after[:3])
     assert all(abs(r[4] - 40) < 12 for r in during), during[:3]
+    # Under the screen, a dark bar with the sharer's name in white dots.
+    [frame] = bars
+    plane = frame.planes[0]
+    bar = [
+        v
+        for row in range(frame.height - 16, frame.height - 4)
+        for v in bytes(plane)[row * plane.line_size : row * plane.line_size + 200]
+    ]
+    assert sum(bar) / len(bar) < 100 and max(bar) > 180
