@@ -21,8 +21,8 @@ import av
 import pytest
 
 from recording.composite import composite
-from recording.writer import CallRecorder, RecordingResult, TrackSpec
-from tests.recording.clips import FPS, Clip, VideoClip
+from recording.writer import CallRecorder, Codec, RecordingResult, TrackSpec
+from tests.recording.clips import FPS, Clip, VideoClip, h264_clip
 from tests.recording.test_writer import AUDIO_TB, VIDEO_TB, FakeClock, packet
 
 SCREEN = (640, 360)
@@ -60,9 +60,9 @@ def screen() -> VideoClip:
     return flat_vp8(SECONDS, *SCREEN, SCREEN_LUMA)
 
 
-def specs() -> list[TrackSpec]:
+def specs(video: Codec = "vp8") -> list[TrackSpec]:
     return [
-        TrackSpec(who, kind, "opus" if kind == "audio" else "vp8")
+        TrackSpec(who, kind, "opus" if kind == "audio" else video)
         for who in ("c1", "f1")
         for kind in ("audio", "video", "screen")
     ]
@@ -75,6 +75,7 @@ async def record_share(
     audio: list[bytes],
     *,
     flag_delay: float = 0.0,
+    codec: Codec = "vp8",
     **kwargs: Any,
 ) -> tuple[RecordingResult, list[str]]:
     """c1 shares its screen during ``SHARE`` (the flag ``flag_delay`` s after the sender
@@ -82,7 +83,12 @@ async def record_share(
     clock = FakeClock()
     asked: list[str] = []
     rec = CallRecorder(
-        path, call_id="call-1", tracks=specs(), clock=clock, request_keyframe=asked.append, **kwargs
+        path,
+        call_id="call-1",
+        tracks=specs(codec),
+        clock=clock,
+        request_keyframe=asked.append,
+        **kwargs,
     )
     await rec.start()
     events: list[tuple[float, int, str, str, bytes, int, bool]] = []
@@ -280,3 +286,17 @@ async def test_composite_places_the_screen_large_while_it_is_shared(
         for v in bytes(plane)[row * plane.line_size : row * plane.line_size + 200]
     ]
     assert sum(bar) / len(bar) < 100 and max(bar) > 180
+
+
+@pytest.mark.slow
+async def test_an_h264_screen_track_decodes_at_its_size(tmp_path: Path, clip: Clip) -> None:
+    """H.264 goes into Matroska with an avcC per track: the screen's comes from its own first
+    keyframe (SPS/PPS), which arrives after the header was written."""
+    path = tmp_path / "call-1-1.mkv"
+    camera, screen = h264_clip(SECONDS, 320, 240), h264_clip(SECONDS, *SCREEN)
+    result, _ = await record_share(path, camera, screen, clip[1], codec="h264")
+    [shared] = [t for t in result.tracks if t.kind == "screen"]
+    assert shared.packets == int((SHARE[1] - SHARE[0]) * FPS)
+    frames = decoded(path, "c1 screen")
+    assert len(frames) == shared.packets and {(w, h) for _, w, h, _ in frames} == {SCREEN}
+    assert {(w, h) for _, w, h, _ in decoded(path, "c1 video")} == {(320, 240)}
