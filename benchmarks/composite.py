@@ -53,11 +53,15 @@ async def write_call(
     specs += [TrackSpec(p, "screen", "vp8") for p in who]
     share = (seconds / 4, seconds * 3 / 4) if screen is not None else (seconds, seconds)
     events: list[tuple[float, int, str, Any, int]] = []
+    switches = [round(t * FPS) for t in share]
     for i in range(int(seconds * FPS)):
         for n in range(participants):
             sharing = n == 0 and share[0] <= i / FPS < share[1] and screen is not None
             source = screen if sharing and screen is not None else video
-            events.append((i / FPS, n, "video", source[i % len(source)], i * 3000))
+            # A browser's encoder starts a new source with a keyframe (the size changes):
+            # each stretch starts at its clip's first (key) frame.
+            since = max([0] + [s for s in switches if s <= i]) if n == 0 else 0
+            events.append((i / FPS, n, "video", source[(i - since) % len(source)], i * 3000))
     for i in range(int(seconds * 50)):
         for n in range(participants):
             events.append((i * 0.02, n, "audio", audio[i % len(audio)], i * 960))
@@ -95,6 +99,7 @@ def baseline_module(rev: str) -> ModuleType:
     )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules["composite_baseline"] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 

@@ -399,10 +399,18 @@ def composite(
             screen_by_index = {s.stream.index: s for s in screens}
             voice_by_index = {v.stream.index: v for v in voices if v.stream is not None}
             watermark = 0.0
+            undecodable = 0
             for packet in src.demux(*streams):
                 if packet.pts is None:
                     continue
-                for frame in packet.decode():
+                try:
+                    decoded = packet.decode()
+                except av.error.InvalidDataError:
+                    # A damaged frame (or deltas whose keyframe is not in the file): skip it,
+                    # the track shows its last good picture until its next keyframe.
+                    undecodable += 1
+                    continue
+                for frame in decoded:
                     t = float(frame.pts * frame.time_base) if frame.pts is not None else 0.0
                     target = by_index.get(packet.stream.index)
                     screen = screen_by_index.get(packet.stream.index)
@@ -427,6 +435,8 @@ def composite(
             dst.mux(ov.encode(None))
             dst.mux(oa.encode(None))
     report(1.0)
+    if undecodable:
+        logger.warning("composite skipped %d undecodable packets input=%s", undecodable, inputs)
     logger.info("composite written input=%s output=%s duration=%.1fs", inputs, output, duration)
     return output
 

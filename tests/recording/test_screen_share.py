@@ -300,3 +300,25 @@ async def test_an_h264_screen_track_decodes_at_its_size(tmp_path: Path, clip: Cl
     frames = decoded(path, "c1 screen")
     assert len(frames) == shared.packets and {(w, h) for _, w, h, _ in frames} == {SCREEN}
     assert {(w, h) for _, w, h, _ in decoded(path, "c1 video")} == {(320, 240)}
+
+
+@pytest.mark.slow
+async def test_composite_skips_undecodable_frames_instead_of_failing(
+    tmp_path: Path, camera: VideoClip, screen: VideoClip
+) -> None:
+    """A frame the decoder refuses (damaged, or deltas of another source whose keyframe is
+    not in the track) is skipped: the composite renders the call rather than failing."""
+    path = tmp_path / "call-1-1.webm"
+    clock = FakeClock()
+    rec = CallRecorder(
+        path, call_id="call-1", tracks=[TrackSpec("c1", "video", "vp8")], clock=clock
+    )
+    await rec.start()
+    frames = camera[:30] + [(camera[30][0][:3], False)] + camera[31:90]  # one cut short
+    for i, (data, key) in enumerate(frames):
+        clock.now += 1 / FPS
+        rec.on_packet("c1", "video", packet(data, 1 + i * 3000, VIDEO_TB, key))
+    await rec.stop()
+    out = await asyncio.to_thread(composite, path, tmp_path / "composite.webm")
+    with av.open(str(out)) as container:
+        assert sum(1 for _ in container.decode(video=0)) >= 80
