@@ -2,13 +2,14 @@
 
 The per-call recording keeps one track per participant and kind, which media players do not
 show side by side. This offline job decodes it, places the participants' pictures next to
-each other (same height) and mixes their audio (``amix``, a PyAV filter graph), and encodes
-VP8 + Opus for browser playback. It does decode and encode: run it in a worker or a CLI,
-never on the event loop.
+each other (same height, ``hstack``) and mixes their audio (``amix``) with PyAV filter graphs,
+and encodes VP8 + Opus for browser playback. It does decode and encode: run it in a worker or
+a CLI, never on the event loop.
 
 A shared screen (a ``"<participant> screen"`` track) takes the picture while it is shared:
 the screen large on the left (scaled to fit, keeping its shape), the other participants'
-camera pictures in a column on the right, the sharer's name in a bar under the screen. The
+camera pictures in a column on the right, the sharer's name in a bar under the screen (these
+pictures are assembled in Python: one yuv420p canvas, pictures copied row by row). The
 output keeps one size throughout; the side-by-side layout comes back when the share ends (the
 sharer's camera track has a newer picture than the screen track, or the screen has had none
 for ``_SCREEN_STALE`` seconds).
@@ -58,6 +59,7 @@ class _Panel:
     stream: Any = None
     frames: deque[tuple[float, Any]] = field(default_factory=deque)
     current: tuple[float, Any] | None = None
+    source: Any = None  # the side-by-side filter graph's buffer
 
     def frame_at(self, t: float) -> Any:
         while self.frames and self.frames[0][0] <= t + 1e-6:
@@ -292,9 +294,29 @@ def composite(
                 frame.pts = None  # the encoder's own clock; the mix is continuous from 0
                 dst.mux(oa.encode(frame))
 
-            def picture_at(t: float) -> Any:
-                """The output picture at ``t``: side by side, or a shared screen and tiles."""
-                canvas = _Canvas(out_w, out_h)
+            # Side by side: an FFmpeg ``hstack`` graph (it answers each tick at once, so its
+            # output and the shared-screen pictures below interleave in tick order).
+            vgraph = av.filter.Graph()
+            for panel in panels:
+                panel.source = vgraph.add_buffer(
+                    width=panel.width,
+                    height=out_h,
+                    format=av.VideoFormat("yuv420p"),
+                    time_base=_VIDEO_TB,
+                )
+            vsink = vgraph.add("buffersink")
+            if len(panels) == 1:
+                panels[0].source.link_to(vsink)
+            else:
+                stack = vgraph.add("hstack", inputs=str(len(panels)))
+                for n, panel in enumerate(panels):
+                    panel.source.link_to(stack, 0, n)
+                stack.link_to(vsink)
+            vgraph.configure()
+
+            def picture_at(tick: int) -> None:
+                """Encode the output picture of ``tick``: side by side, or a shared screen."""
+                t = tick / FPS
                 pictures = [(panel, panel.frame_at(t)) for panel in panels]
                 shown, sharer = None, ""
                 for screen in screens:
@@ -302,11 +324,13 @@ def composite(
                     if frame is not None and shown is None:
                         shown, sharer = frame, screen.participant_id
                 if shown is None:
-                    x = 0
                     for panel, picture in pictures:
-                        canvas.put(picture, x, 0)
-                        x += panel.width
-                    return canvas.done()
+                        picture.pts = tick
+                        picture.time_base = _VIDEO_TB
+                        panel.source.push(picture)
+                    _drain(vsink, encode_video)
+                    return
+                canvas = _Canvas(out_w, out_h)
                 canvas.put(shown, (screen_w - shown.width) // 2 // 2 * 2, 0)
                 canvas.fill(0, screen_h, screen_w, label_h, 32)  # the sharer's name, white on dark
                 dot = max(1, label_h // 10)
@@ -326,7 +350,10 @@ def composite(
                     scaled = picture.reformat(width=tile_w, height=tile_h, format="yuv420p")
                     canvas.put(scaled, screen_w + (side - tile_w) // 2 // 2 * 2, y)
                     y += tile_h
-                return canvas.done()
+                picture = canvas.done()
+                picture.pts = tick
+                picture.time_base = _VIDEO_TB
+                encode_video(picture)
 
             agraph = av.filter.Graph()
             if not voices:
@@ -380,10 +407,7 @@ def composite(
                 nonlocal tick, last_report
                 while tick / FPS <= until and tick / FPS < duration:
                     t = tick / FPS
-                    frame = picture_at(t)
-                    frame.pts = tick
-                    frame.time_base = _VIDEO_TB
-                    encode_video(frame)
+                    picture_at(tick)
                     tick += 1
                     if t / duration - last_report >= 0.01:
                         last_report = t / duration
@@ -427,10 +451,12 @@ def composite(
                     watermark = max(watermark, t)
                 advance(watermark - _LOOKAHEAD)
             advance(duration)
+            for panel in panels:
+                panel.source.push(None)
             for voice in voices:
                 voice.source.push(None)
-            for _ in range(1000):  # end of stream reaches the sink after a few pulls
-                if not _drain(asink, encode_audio):
+            for _ in range(1000):  # end of stream reaches the sinks after a few pulls
+                if not (_drain(vsink, encode_video) | _drain(asink, encode_audio)):
                     break
             dst.mux(ov.encode(None))
             dst.mux(oa.encode(None))
