@@ -23,7 +23,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -244,7 +244,7 @@ class CallRecorder:
 
     Screen sharing: a party with both a ``video`` and a ``screen`` track has its video packets
     routed to one of them: the camera, or the screen while :meth:`set_screen` says it shares
-    (``screens``: the parties sharing when the recording starts). The route changes at the
+    (also right after ``start`` for a party already sharing). The route changes at the
     first keyframe after ``set_screen`` (one is asked for at once), so each track starts on a
     keyframe of its own source; the packets are copied as they are either way.
     """
@@ -261,7 +261,6 @@ class CallRecorder:
         clock: Callable[[], float] = time.monotonic,
         request_keyframe: KeyframeRequester | None = None,
         keyframe_retry: float = 0.5,
-        screens: Iterable[str] = (),
     ) -> None:
         if not tracks:
             raise RecordingError("a recording needs at least one track", code="no_tracks")
@@ -288,11 +287,8 @@ class CallRecorder:
         self._state = {t.key: _Track(t, TrackClock(_CLOCK_RATES[t.kind])) for t in tracks}
         # Where each party's video packets go: "video" (camera) or "screen"; a pending change
         # waits for a keyframe. ``_routes`` counts the changes (a new span per change).
-        sharing = set(screens)
         self._video_to: dict[str, TrackKind] = {
-            t.participant_id: "screen" if t.participant_id in sharing else "video"
-            for t in tracks
-            if t.kind == "screen"
+            t.participant_id: "video" for t in tracks if t.kind == "screen"
         }
         self._pending: dict[str, TrackKind] = {}
         self._routes: dict[str, int] = {}

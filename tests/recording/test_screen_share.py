@@ -314,7 +314,7 @@ async def test_composite_skips_undecodable_frames_instead_of_failing(
         path, call_id="call-1", tracks=[TrackSpec("c1", "video", "vp8")], clock=clock
     )
     await rec.start()
-    frames = camera[:30] + [(camera[30][0][:3], False)] + camera[31:90]  # one cut short
+    frames = [*camera[:30], (camera[30][0][:3], False), *camera[31:90]]  # one cut short
     for i, (data, key) in enumerate(frames):
         clock.now += 1 / FPS
         rec.on_packet("c1", "video", packet(data, 1 + i * 3000, VIDEO_TB, key))
@@ -322,3 +322,31 @@ async def test_composite_skips_undecodable_frames_instead_of_failing(
     out = await asyncio.to_thread(composite, path, tmp_path / "composite.webm")
     with av.open(str(out)) as container:
         assert sum(1 for _ in container.decode(video=0)) >= 80
+
+
+async def test_a_recording_started_mid_share_starts_on_the_screen(
+    tmp_path: Path, screen: VideoClip
+) -> None:
+    """Consent given while c1 already shares: the controller calls ``set_screen`` right after
+    ``start``, and the first keyframe (the PLI's answer) opens the screen track."""
+    path = tmp_path / "call-1-1.webm"
+    clock = FakeClock()
+    asked: list[str] = []
+    rec = CallRecorder(
+        path,
+        call_id="call-1",
+        tracks=[TrackSpec("c1", "video", "vp8"), TrackSpec("c1", "screen", "vp8")],
+        clock=clock,
+        request_keyframe=asked.append,
+    )
+    await rec.start()
+    assert rec.set_screen("c1", True) and not rec.set_screen("f1", True)  # f1: no screen track
+    for i in range(5, 65):  # joined mid-GOP: deltas until the keyframe at frame 15
+        clock.now += 1 / FPS
+        data, key = screen[i]
+        rec.on_packet("c1", "video", packet(data, 1 + i * 3000, VIDEO_TB, key))
+    result = await rec.stop()
+    tracks = {t.kind: t for t in result.tracks}
+    assert tracks["video"].packets == 0 and tracks["screen"].packets == 50
+    assert (tracks["screen"].width, tracks["screen"].height) == SCREEN and asked
+    assert [(w, h) for _, w, h, _ in decoded(path, "c1 screen")] == [SCREEN] * 50
