@@ -11,6 +11,7 @@ from signaling.api.context import CTX
 from signaling.domain.calls import Call
 from signaling.domain.ports import CallRecording, MediaSessionPort
 from signaling.recordings import recordings_of
+from signaling.store.sql import SqlStore
 from tests.api.conftest import HarnessFactory
 from tests.api.fake_media import FakeMediaFactory
 
@@ -83,7 +84,9 @@ async def test_screen_flags_reach_the_recorder_and_the_index(make_harness: Harne
     assert recording.screens == [("c1", True), ("c1", False)]
     await client.call("call:hangup", {"call_id": call_id})
 
-    [item] = await recordings_of(harness.app[CTX].store, thread_id=thread["id"])
+    store = harness.app[CTX].store
+    assert isinstance(store, SqlStore)
+    [item] = await recordings_of(store, thread_id=thread["id"])
     assert item["screen_shares"] == [
         {
             "participant_id": "c1",
