@@ -5,14 +5,16 @@ The server runs in its own process (benchmarks/messages.py's closed loop: client
 send, wait for the ack, send again); the receiver is a bare aiohttp server in a third process
 that checks nothing and answers 204. Each message writes at least one event
 (``message.created``) in its transaction; the server's dispatcher delivers them while the load
-runs. Three configurations alternate (no outbox; events written but no webhook; written and
-delivered), round after round; each configuration's best run is reported, so a noisy
-neighbour on a shared machine hurts all alike.
+runs. Four configurations alternate (no outbox; events written but no webhook; written and
+delivered one POST per event; written and delivered as one JSON array per round), round after
+round; every run is printed, then each configuration's best, so a noisy neighbour on a shared
+machine hurts all alike.
 
 The delay is measured from the event's ``timestamp`` (taken inside the transaction, just
 before it commits) to its arrival at the receiver (the same clock).
 
-Usage: python benchmarks/events.py [--threads 50] [--seconds 8] [--database-url URL]
+Usage: python benchmarks/events.py [--threads 50] [--seconds 8] [--rounds 2]
+       [--modes off,outbox,delivery,batch] [--database-url URL]
 """
 
 from __future__ import annotations
@@ -38,7 +40,10 @@ from benchmarks.messages import bench_socketio, free_port, pct, wait_port
 SECRET = "bench-webhook-secret-0123456789abcdef"
 
 
-MODES = ("off", "outbox", "delivery")  # no outbox; events written only; written and delivered
+# no outbox; events written only; written and delivered one POST per event; written and
+# delivered as one JSON array per round (INTERVIEW_EVENTS_DELIVERY=batch)
+MODES = ("off", "outbox", "delivery", "batch")
+DELIVERING = ("delivery", "batch")
 
 
 def run_server(port: int, data_dir: str, database_url: str, webhook: str, mode: str) -> None:
@@ -55,8 +60,9 @@ def run_server(port: int, data_dir: str, database_url: str, webhook: str, mode: 
         socket_event_rate_per_minute=1_000_000,
         socket_event_burst=1_000_000,
         events_enabled=mode != "off",
-        backend_webhook_url=webhook if mode == "delivery" else "",
+        backend_webhook_url=webhook if mode in DELIVERING else "",
         backend_webhook_secret=SECRET,
+        events_delivery="batch" if mode == "batch" else "single",
     )
     web.run_app(create_app(settings), host="127.0.0.1", port=port, print=None)
 
@@ -69,9 +75,10 @@ def run_receiver(port: int) -> None:
     async def hook(request: web.Request) -> web.Response:
         body = await request.json()
         now = time.time()
-        sent = datetime.fromisoformat(body["timestamp"].replace("Z", "+00:00")).timestamp()
-        delays.append(now - sent)
-        arrivals.append(now)
+        for event in body if isinstance(body, list) else [body]:
+            sent = datetime.fromisoformat(event["timestamp"].replace("Z", "+00:00")).timestamp()
+            delays.append(now - sent)
+            arrivals.append(now)
         return web.Response(status=204)
 
     async def stats(request: web.Request) -> web.Response:
@@ -122,7 +129,7 @@ def one_run(ctx: Any, args: argparse.Namespace, mode: str, receiver_port: int) -
             # on a shared machine
             sent = result["sends_per_s"] * (args.seconds + 1.0)
             result["cpu_ms"] = (cpu_seconds(server.pid) - cpu_before) * 1000 / max(sent, 1.0)
-            if mode == "delivery":
+            if mode in DELIVERING:
                 time.sleep(2.0)  # let the last deliveries of the window arrive
                 window = asyncio.run(_stats(receiver_port, started, ended))
                 after = asyncio.run(_stats(receiver_port))["total"]
@@ -183,10 +190,17 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--modes", default=",".join(MODES), help="a subset of " + ",".join(MODES))
+    parser.add_argument(
+        "--cpu-rounds", type=int, default=2, help="rounds of the in-process CPU figure (0: skip)"
+    )
     parser.add_argument(
         "--database-url", default="", help="e.g. postgresql://postgres@127.0.0.1/db"
     )
     args = parser.parse_args()
+    modes = [m for m in args.modes.split(",") if m]
+    if not modes or not set(modes) <= set(MODES):
+        parser.error(f"--modes: a subset of {','.join(MODES)}")
     ctx = multiprocessing.get_context("spawn")
     backend = "PostgreSQL" if args.database_url else "SQLite"
     print(
@@ -196,11 +210,11 @@ def main() -> None:
     receiver_port = free_port()
     receiver = ctx.Process(target=run_receiver, args=(receiver_port,), daemon=True)
     receiver.start()
-    runs: dict[str, list[dict[str, Any]]] = {mode: [] for mode in MODES}
+    runs: dict[str, list[dict[str, Any]]] = {mode: [] for mode in modes}
     try:
         asyncio.run(wait_port(receiver_port))
         for _ in range(args.rounds):
-            for mode in MODES:
+            for mode in modes:
                 runs[mode].append(one_run(ctx, args, mode, receiver_port))
                 last = runs[mode][-1]
                 print(
@@ -211,35 +225,42 @@ def main() -> None:
     finally:
         receiver.terminate()
         receiver.join()
-    off, written, on = (max(runs[m], key=lambda r: r["sends_per_s"]) for m in MODES)
+    best = {m: max(runs[m], key=lambda r: r["sends_per_s"]) for m in modes}
+    cpu = {m: min(r["cpu_ms"] for r in runs[m]) for m in modes}
+    base = "off" if "off" in modes else modes[0]
 
-    def change(run: dict[str, Any]) -> str:
-        return f"({(run['sends_per_s'] / off['sends_per_s'] - 1) * 100:+.1f} %)"
+    def change(value: float, baseline: float) -> str:
+        return f"{(value / baseline - 1) * 100:+.1f} %"
 
-    print(f"messages/s without the outbox          {off['sends_per_s']:8.0f}")
-    label = "messages/s with the outbox, no webhook"
-    print(f"{label:<38} {written['sends_per_s']:8.0f}  {change(written)}")
-    print(f"messages/s with the outbox + delivery  {on['sends_per_s']:8.0f}  {change(on)}")
-    cpu = {m: min(r["cpu_ms"] for r in runs[m]) for m in MODES}
-    print(
-        f"server CPU per message (best run)       off {cpu['off']:.2f} ms, outbox "
-        f"{cpu['outbox']:.2f} ms ({(cpu['outbox'] / cpu['off'] - 1) * 100:+.1f} %), with "
-        f"delivery {cpu['delivery']:.2f} ms ({(cpu['delivery'] / cpu['off'] - 1) * 100:+.1f} %)"
-    )
-    cpu_off, cpu_on = asyncio.run(cpu_figures(args.rounds))
-    print(
-        f"CPU per appended message (SQLite, in-process): {cpu_off * 1000:.2f} ms without the "
-        f"outbox, {cpu_on * 1000:.2f} ms with it ({(cpu_on / cpu_off - 1) * 100:+.1f} %)"
-    )
-    delays = [d * 1000 for d in on["delays"]]
-    print(
-        f"events delivered/s to the receiver     {on['delivered_per_s']:8.0f}  "
-        f"(during the same run; {on['delivered']} in the window)"
-    )
-    print(
-        f"commit -> delivery delay               p50 {pct(delays, 50):.1f} ms  "
-        f"p99 {pct(delays, 99):.1f} ms  max {max(delays, default=float('nan')):.1f} ms"
-    )
+    labels = {
+        "off": "without the outbox",
+        "outbox": "outbox, no webhook",
+        "delivery": "outbox + delivery (one POST per event)",
+        "batch": "outbox + delivery (one JSON array per round)",
+    }
+    print(f"best of {args.rounds} runs (sends/s, change vs {base}; server CPU per message):")
+    for m in modes:
+        sends, ms = best[m]["sends_per_s"], cpu[m]
+        print(
+            f"  {labels[m]:<45} {sends:6.0f} ({change(sends, best[base]['sends_per_s'])})  "
+            f"{ms:.2f} ms ({change(ms, cpu[base])})"
+        )
+    if args.cpu_rounds:
+        cpu_off, cpu_on = asyncio.run(cpu_figures(args.cpu_rounds))
+        print(
+            f"CPU per appended message (SQLite, in-process): {cpu_off * 1000:.2f} ms without "
+            f"the outbox, {cpu_on * 1000:.2f} ms with it ({(cpu_on / cpu_off - 1) * 100:+.1f} %)"
+        )
+    for m in modes:
+        if m not in DELIVERING:
+            continue
+        on = best[m]
+        delays = [d * 1000 for d in on["delays"]]
+        print(
+            f"{m}: events delivered/s to the receiver {on['delivered_per_s']:.0f} (same run; "
+            f"{on['delivered']} in the window); commit -> delivery p50 {pct(delays, 50):.1f} ms "
+            f"p99 {pct(delays, 99):.1f} ms max {max(delays, default=float('nan')):.1f} ms"
+        )
 
 
 if __name__ == "__main__":

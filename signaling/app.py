@@ -290,6 +290,8 @@ def _dispatcher(
         retry_max_seconds=settings.events_retry_max_seconds,
         poll_seconds=settings.events_poll_seconds,
         coalesce_seconds=settings.events_coalesce_seconds,
+        batch_body=settings.events_delivery == "batch",
+        concurrency=settings.events_concurrency,
     )
 
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, exists, func, or_, select, text, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from signaling.domain.audit_chain import canonical_json
@@ -334,18 +334,34 @@ class OutboxStore:
             o.c.next_attempt_at <= now,
             or_(o.c.lease_until.is_(None), o.c.lease_until < now),
         )
-        blocked = exists().where(
-            p.c.order_key == o.c.order_key,
-            p.c.state == PENDING,
-            p.c.feed_position < o.c.feed_position,
-            or_(
-                p.c.next_attempt_at > now,
-                and_(p.c.lease_until.is_not(None), p.c.lease_until >= now),
-            ),
+        # A thread's first event that holds the rest back: pending and leased elsewhere or
+        # waiting for a retry. Rows of the thread after it are not claimable. One aggregate
+        # over the (few) blocking rows rather than a correlated lookup per candidate row,
+        # which made a claim quadratic in the pending backlog.
+        blockers = (
+            select(p.c.order_key, func.min(p.c.feed_position).label("first"))
+            .where(
+                p.c.state == PENDING,
+                or_(
+                    p.c.next_attempt_at > now,
+                    and_(p.c.lease_until.is_not(None), p.c.lease_until >= now),
+                ),
+            )
+            .group_by(p.c.order_key)
+            .subquery("blockers")
         )
-        query = select(o.c.id).where(claimable, ~blocked).order_by(o.c.feed_position).limit(limit)
+        query = (
+            select(o.c.id)
+            .select_from(o.outerjoin(blockers, blockers.c.order_key == o.c.order_key))
+            .where(
+                claimable,
+                or_(blockers.c.first.is_(None), o.c.feed_position < blockers.c.first),
+            )
+            .order_by(o.c.feed_position)
+            .limit(limit)
+        )
         if self._pg:
-            query = query.with_for_update(skip_locked=True)
+            query = query.with_for_update(skip_locked=True, of=o)
         token = str(uuid.uuid4())
         async with self.store.write(threads=False) as conn:
             if self._pg:
@@ -365,7 +381,9 @@ class OutboxStore:
             )
             rows = (
                 await conn.execute(
-                    select(o).where(o.c.claim_token == token).order_by(o.c.feed_position)
+                    select(o)  # by primary key: claim_token has no index
+                    .where(o.c.id.in_(ids), o.c.claim_token == token)
+                    .order_by(o.c.feed_position)
                 )
             ).all()
         return [_row(r) for r in rows]
@@ -393,24 +411,42 @@ class OutboxStore:
     ) -> str:
         """Count a failed attempt: retry after ``delay``, or dead-letter after the last one.
         Returns the new state (unchanged if the lease was lost meanwhile)."""
+        states = await self.failed_many(
+            [row], error, now=now, delays=[delay], max_attempts=max_attempts
+        )
+        return states[0]
+
+    async def failed_many(
+        self,
+        rows: Sequence[OutboxRow],
+        error: str,
+        *,
+        now: datetime,
+        delays: Sequence[float],
+        max_attempts: int,
+    ) -> list[str]:
+        """:meth:`failed` for several events (a failed batch delivery), in one transaction."""
         o = t.event_outbox
-        attempts = row.attempts + 1
-        state = DEAD if attempts >= max_attempts else PENDING
+        states = []
         async with self.store.write(threads=False) as conn:
-            result = await conn.execute(
-                update(o)
-                .where(o.c.feed_position == row.cursor, o.c.claim_token == row.claim_token)
-                .values(
-                    attempts=attempts,
-                    state=case((o.c.state == PENDING, state), else_=o.c.state),
-                    next_attempt_at=now + timedelta(seconds=delay),
-                    last_error=error[:500],
-                    lease_owner=None,
-                    lease_until=None,
-                    claim_token=None,
+            for row, delay in zip(rows, delays, strict=True):
+                attempts = row.attempts + 1
+                state = DEAD if attempts >= max_attempts else PENDING
+                result = await conn.execute(
+                    update(o)
+                    .where(o.c.feed_position == row.cursor, o.c.claim_token == row.claim_token)
+                    .values(
+                        attempts=attempts,
+                        state=case((o.c.state == PENDING, state), else_=o.c.state),
+                        next_attempt_at=now + timedelta(seconds=delay),
+                        last_error=error[:500],
+                        lease_owner=None,
+                        lease_until=None,
+                        claim_token=None,
+                    )
                 )
-            )
-        return state if result.rowcount else row.state
+                states.append(state if result.rowcount else row.state)
+        return states
 
     async def release(self, rows: Sequence[OutboxRow]) -> None:
         """Give back leases not used (the events stay pending, in order)."""
