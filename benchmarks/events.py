@@ -35,7 +35,7 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.messages import bench_socketio, free_port, pct, wait_port
+from benchmarks.messages import bench_nodes, free_port, pct, wait_port
 
 SECRET = "bench-webhook-secret-0123456789abcdef"
 
@@ -107,7 +107,9 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def one_run(ctx: Any, args: argparse.Namespace, mode: str, receiver_port: int) -> dict[str, Any]:
+def one_run(
+    ctx: Any, args: argparse.Namespace, mode: str, receiver_port: int, receiver_pid: int
+) -> dict[str, Any]:
     port = free_port()
     webhook = f"http://127.0.0.1:{receiver_port}/hook"
     with tempfile.TemporaryDirectory() as data_dir:
@@ -121,14 +123,13 @@ def one_run(ctx: Any, args: argparse.Namespace, mode: str, receiver_port: int) -
             asyncio.run(wait_port(port))
             before = asyncio.run(_stats(receiver_port))["total"]
             started = time.time()
-            cpu_before = cpu_seconds(server.pid)
-            result = asyncio.run(bench_socketio(port, args.threads, args.seconds))
+            receiver_cpu = cpu_seconds(receiver_pid)
+            # the server's CPU per message over the measured window only (after set-up and
+            # the 1 s warm-up): less noisy than wall-clock throughput on a shared machine
+            result = asyncio.run(
+                bench_nodes([port], args.threads, args.seconds, pids=(server.pid,))
+            )
             ended = time.time()
-            # the server's CPU per message over the whole run (set-up and the 1 s warm-up
-            # included, alike in every configuration): less noisy than wall-clock throughput
-            # on a shared machine
-            sent = result["sends_per_s"] * (args.seconds + 1.0)
-            result["cpu_ms"] = (cpu_seconds(server.pid) - cpu_before) * 1000 / max(sent, 1.0)
             if mode in DELIVERING:
                 time.sleep(2.0)  # let the last deliveries of the window arrive
                 window = asyncio.run(_stats(receiver_port, started, ended))
@@ -137,6 +138,10 @@ def one_run(ctx: Any, args: argparse.Namespace, mode: str, receiver_port: int) -
                 result["delivered_per_s"] = len(window["delays"]) / (ended - started)
                 result["delays"] = window["delays"]
                 result["delivered_total"] = after - before
+                # the receiver's CPU per event it got (set-up events included)
+                result["receiver_ms"] = (
+                    (cpu_seconds(receiver_pid) - receiver_cpu) * 1000 / max(after - before, 1)
+                )
         finally:
             server.terminate()
             server.join()
@@ -213,13 +218,20 @@ def main() -> None:
     runs: dict[str, list[dict[str, Any]]] = {mode: [] for mode in modes}
     try:
         asyncio.run(wait_port(receiver_port))
+        assert receiver.pid is not None
         for _ in range(args.rounds):
             for mode in modes:
-                runs[mode].append(one_run(ctx, args, mode, receiver_port))
+                runs[mode].append(one_run(ctx, args, mode, receiver_port, receiver.pid))
                 last = runs[mode][-1]
+                extra = ""
+                if mode in DELIVERING:
+                    extra = (
+                        f", {last['delivered_per_s']:.0f} events/s delivered, receiver CPU "
+                        f"{last['receiver_ms']:.2f} ms per event"
+                    )
                 print(
                     f"  {mode:<8} {last['sends_per_s']:.0f} sends/s, "
-                    f"server CPU {last['cpu_ms']:.2f} ms per message",
+                    f"server CPU {last['cpu_ms']:.2f} ms per message{extra}",
                     flush=True,
                 )
     finally:
