@@ -119,6 +119,7 @@ class Dispatcher:
         self._slots = asyncio.Semaphore(concurrency)
         self._rng = rng
         self._wake = asyncio.Event()
+        self._acked: list[int] = []  # acknowledged, not yet recorded as delivered (see run)
         self.delivered_total = 0
         self.failed_total = 0
         self.dead_total = 0
@@ -133,45 +134,72 @@ class Dispatcher:
         return float(delay * (0.5 + self._rng() / 2))
 
     async def run(self) -> None:
-        """Deliver until cancelled; database or receiver trouble is logged, never fatal."""
-        while True:
-            try:
-                claimed = await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.exception("event delivery round failed")
-                claimed = 0
-            if claimed >= self.batch:
-                continue  # there is more right away
-            try:
-                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
-            except TimeoutError:
-                pass
-            if self.coalesce_seconds > 0:
-                await asyncio.sleep(self.coalesce_seconds)
-            self._wake.clear()
+        """Deliver until cancelled; database or receiver trouble is logged, never fatal.
 
-    async def run_once(self) -> int:
-        """One round; returns how many events it claimed."""
+        While events keep coming, a round's acknowledgements are recorded by the next
+        round's claim transaction (one write transaction per round, not two); when the feed
+        goes quiet for ``poll_seconds`` (and on shutdown) they are recorded on their own."""
+        try:
+            while True:
+                try:
+                    claimed = await self.run_once(defer_marks=True)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    logger.exception("event delivery round failed")
+                    claimed = 0
+                if claimed >= self.batch:
+                    continue  # there is more right away
+                try:
+                    await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                except TimeoutError:
+                    await self._record_acked()  # quiet: nothing to carry them
+                if self.coalesce_seconds > 0:
+                    await asyncio.sleep(self.coalesce_seconds)
+                self._wake.clear()
+        finally:
+            await self._record_acked()
+
+    async def _record_acked(self) -> None:
+        acked, self._acked = self._acked, []
+        try:
+            await self.outbox.delivered(acked, now=utcnow())
+        except Exception:
+            # not recorded: their leases expire and they are sent again (at least once)
+            logger.exception("recording %d delivered events failed", len(acked))
+
+    async def run_once(self, *, defer_marks: bool = False) -> int:
+        """One round; returns how many events it claimed. The acknowledgements of an earlier
+        deferred round are recorded in this round's claim transaction; this round's are
+        recorded now, or (``defer_marks``) by the next round (see :meth:`run`)."""
         self._wake.clear()
-        rows = await self.outbox.claim(
-            self.node_id, now=utcnow(), lease_seconds=self.lease_seconds, limit=self.batch
-        )
+        acked, self._acked = self._acked, []
+        try:
+            rows = await self.outbox.claim(
+                self.node_id,
+                now=utcnow(),
+                lease_seconds=self.lease_seconds,
+                limit=self.batch,
+                delivered=acked,
+            )
+        except BaseException:
+            self._acked = acked + self._acked  # still to be recorded
+            raise
         if not rows:
             return 0
         if self.batch_body:
             delivered = await self._run_batch(rows)
-            await self.outbox.delivered(delivered, now=utcnow())
-            self.delivered_total += len(delivered)
-            return len(rows)
-        by_key: dict[str, list[OutboxRow]] = {}
-        for row in rows:
-            by_key.setdefault(row.order_key, []).append(row)
-        results = await asyncio.gather(*(self._run_key(run) for run in by_key.values()))
-        delivered = [cursor for result in results for cursor in result]
-        await self.outbox.delivered(delivered, now=utcnow())
+        else:
+            by_key: dict[str, list[OutboxRow]] = {}
+            for row in rows:
+                by_key.setdefault(row.order_key, []).append(row)
+            results = await asyncio.gather(*(self._run_key(run) for run in by_key.values()))
+            delivered = [cursor for result in results for cursor in result]
         self.delivered_total += len(delivered)
+        if defer_marks:
+            self._acked.extend(delivered)
+        else:
+            await self.outbox.delivered(delivered, now=utcnow())
         return len(rows)
 
     async def _run_key(self, run: list[OutboxRow]) -> list[int]:

@@ -211,21 +211,28 @@ class OutboxStore:
         """Give feed positions to visible rows without one (in ``conn``'s transaction, which
         must hold the claim lock on PostgreSQL); returns how many."""
         o = t.event_outbox
-        ids = [
-            r.id
-            for r in (
-                await conn.execute(
-                    select(o.c.id).where(o.c.feed_position.is_(None)).order_by(o.c.id).limit(limit)
-                )
-            ).all()
-        ]
-        if not ids:
+        top_now = select(func.max(o.c.feed_position)).scalar_subquery()
+        found = (
+            await conn.execute(
+                select(o.c.id, top_now.label("top"))
+                .where(o.c.feed_position.is_(None))
+                .order_by(o.c.id)
+                .limit(limit)
+            )
+        ).all()
+        if not found:
             return 0
-        top = (await conn.execute(select(func.max(o.c.feed_position)))).scalar_one()
+        ids = [int(r.id) for r in found]
+        top = found[0].top
         previous = 0 if top is None else int(top)
+        if ids[0] > previous:
+            # the common case: every row is above every position handed out, so each one's
+            # position is its id (ids ascend); one statement instead of one per row
+            await conn.execute(update(o).where(o.c.id.in_(ids)).values(feed_position=o.c.id))
+            return len(ids)
         params = []
         for row_id in ids:
-            previous = max(previous + 1, int(row_id))
+            previous = max(previous + 1, row_id)
             params.append({"row_id": row_id, "position": previous})
         await conn.execute(
             update(o)
@@ -323,9 +330,17 @@ class OutboxStore:
 
     # ---------------------------------------------------------------- delivering
     async def claim(
-        self, node_id: str, *, now: datetime, lease_seconds: float, limit: int
+        self,
+        node_id: str,
+        *,
+        now: datetime,
+        lease_seconds: float,
+        limit: int,
+        delivered: Sequence[int] = (),
     ) -> list[OutboxRow]:
-        """Lease up to ``limit`` deliverable events to ``node_id`` (see the module doc)."""
+        """Lease up to ``limit`` deliverable events to ``node_id`` (see the module doc), after
+        marking ``delivered`` (cursors of an earlier round the receiver acknowledged) in the
+        same transaction."""
         o = t.event_outbox
         p = o.alias("earlier")
         claimable = and_(
@@ -361,50 +376,56 @@ class OutboxStore:
             .limit(limit)
         )
         if self._pg:
+            # a CTE evaluated once (PostgreSQL may run an IN subquery with FOR UPDATE and
+            # LIMIT more than once, which would lease more than ``limit`` rows)
             query = query.with_for_update(skip_locked=True, of=o)
+            picked = query.cte("picked").prefix_with("MATERIALIZED")
+        else:
+            picked = query.cte("picked")
         token = str(uuid.uuid4())
         async with self.store.write(threads=False) as conn:
             if self._pg:
                 await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLAIM_LOCK_KEY})
+            if delivered:
+                await self._mark_delivered(conn, delivered, now)
             await self._assign(conn)  # what committed since the last claim joins the feed
-            ids = [r.id for r in (await conn.execute(query)).all()]
-            if not ids:
-                return []
-            await conn.execute(
-                update(o)
-                .where(o.c.id.in_(ids), claimable)
-                .values(
-                    lease_owner=node_id[:64],
-                    lease_until=now + timedelta(seconds=lease_seconds),
-                    claim_token=token,
-                )
-            )
+            # the candidates and their lease in one statement; RETURNING gives them back
             rows = (
                 await conn.execute(
-                    select(o)  # by primary key: claim_token has no index
-                    .where(o.c.id.in_(ids), o.c.claim_token == token)
-                    .order_by(o.c.feed_position)
+                    update(o)
+                    .where(o.c.id.in_(select(picked.c.id)), claimable)
+                    .values(
+                        lease_owner=node_id[:64],
+                        lease_until=now + timedelta(seconds=lease_seconds),
+                        claim_token=token,
+                    )
+                    .returning(*o.c)
                 )
             ).all()
+        rows.sort(key=lambda r: int(r.feed_position))
         return [_row(r) for r in rows]
 
     async def delivered(self, cursors: Sequence[int], *, now: datetime) -> None:
         """Mark events delivered (whoever holds their lease now: the receiver has them)."""
         if not cursors:
             return
-        o = t.event_outbox
         async with self.store.write(threads=False) as conn:
-            await conn.execute(
-                update(o)
-                .where(o.c.feed_position.in_(list(cursors)), o.c.state == PENDING)
-                .values(
-                    state=DELIVERED,
-                    delivered_at=now,
-                    lease_owner=None,
-                    lease_until=None,
-                    claim_token=None,
-                )
+            await self._mark_delivered(conn, cursors, now)
+
+    @staticmethod
+    async def _mark_delivered(conn: AsyncConnection, cursors: Sequence[int], now: datetime) -> None:
+        o = t.event_outbox
+        await conn.execute(
+            update(o)
+            .where(o.c.feed_position.in_(list(cursors)), o.c.state == PENDING)
+            .values(
+                state=DELIVERED,
+                delivered_at=now,
+                lease_owner=None,
+                lease_until=None,
+                claim_token=None,
             )
+        )
 
     async def failed(
         self, row: OutboxRow, error: str, *, now: datetime, delay: float, max_attempts: int
