@@ -277,3 +277,34 @@ async def test_two_nodes_share_the_work_without_losing_or_repeating(
     assert all(count == 1 for count in receiver.ack_count.values())  # no work done twice
     assert all(d.delivered_total > 0 for d in dispatchers)  # both nodes delivered
     assert sum(d.delivered_total for d in dispatchers) == len(expected)
+
+
+async def test_acknowledgements_are_recorded_by_the_next_round_and_on_shutdown(
+    store: SqlStore, http: aiohttp.ClientSession
+) -> None:
+    """Under load a round's acknowledgements ride on the next claim's transaction; the last
+    ones are recorded when the loop stops (or when the feed goes quiet for a poll)."""
+    store.events = EventRecorder()
+    receiver = Receiver()
+    await receiver.start()
+    dispatcher = _dispatcher(store, receiver, http, "node-a", poll_seconds=30.0)
+    store.on_events = dispatcher.nudge
+    outbox = OutboxStore(store)
+    task = asyncio.create_task(dispatcher.run())
+    try:
+        threads = await _threads(store, 2)
+        await _chat(store, threads, 1)
+        first = await _all_ids(store)
+        await receiver.wait_for(first)
+        await asyncio.sleep(0.2)
+        # acknowledged, not yet recorded: no later round, and the quiet poll is 30 s away
+        assert (await outbox.counts())["delivered"] < len(first)
+        await _chat(store, threads, 1)  # the next round records the first ones
+        await receiver.wait_for(await _all_ids(store))
+        await asyncio.sleep(0.2)
+        assert (await outbox.counts())["delivered"] >= len(first)
+    finally:
+        await _stop(task)
+        await receiver.close()
+    assert await outbox.counts() == {"pending": 0, "delivered": len(first) + 2, "dead": 0}
+    assert all(count == 1 for count in receiver.ack_count.values())

@@ -332,3 +332,32 @@ async def test_a_claim_skips_threads_held_back_by_a_lease_or_a_retry(
     rest = await outbox.claim("n1", now=later, lease_seconds=30, limit=10)
     assert [r.data["n"] for r in rest] == [1, 2]
     assert (await outbox.counts()) == {"pending": 2, "delivered": 2, "dead": 1}
+
+
+async def test_the_posted_body_is_the_canonical_envelope(recording_store: SqlStore) -> None:
+    """The delivery body is spliced around the stored data text: byte for byte the canonical
+    JSON of the envelope the pull API returns, whatever the data holds."""
+    from signaling.domain.audit_chain import canonical_json
+
+    at = datetime.now(UTC)
+    odd = {
+        "text": 'quote " backslash \\ newline \n tab \t émoji 🎉 \u2028 nul-ish \x01',
+        "nested": {"b": [1, 2.5, None, True], "a": {"z": "", "é": -0.0}},
+        "big": 2**60,
+    }
+    await recording_store.emit(
+        [
+            NewEvent("policy.flagged", 'thread "x" é', at, odd),
+            NewEvent("tree_head.published", None, at, {"tree_head": {"size": 3}}),
+            NewEvent("case.opened", "t", at, {}),
+        ]
+    )
+    thread_id = await _thread(recording_store)
+    await recording_store.append_message(
+        NewMessage(thread_id, "c1", MessageKind.TEXT, {"text": "héllo"})
+    )
+    rows = await OutboxStore(recording_store).events_after(0, limit=100)
+    assert len(rows) == 5
+    for row in rows:
+        assert row.body() == canonical_json(row.envelope())
+    assert rows[0].data == odd
