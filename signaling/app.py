@@ -267,7 +267,7 @@ def _file_service(settings: Settings, threads: ThreadService) -> FileService:
     )
 
 
-def _dispatcher(
+def event_dispatcher(
     settings: Settings, outbox: OutboxStore, http: aiohttp.ClientSession
 ) -> Dispatcher | None:
     """The node's event delivery loop, when the feed is on and a webhook URL is set."""
@@ -439,7 +439,11 @@ def create_app(
         http = aiohttp.ClientSession()
         meetings.provider = provider_factory(settings, http)
         jobs.start("reminders", meetings.reminder_loop())
-        dispatcher = _dispatcher(settings, app[EVENTS_OUTBOX], http)
+        dispatcher = (
+            event_dispatcher(settings, app[EVENTS_OUTBOX], http)
+            if settings.events_deliver_in_process
+            else None  # separate `interview-server events deliver` workers deliver
+        )
         if settings.events_enabled and settings.events_retention_days:
             jobs.start("event-pruning", prune_events(settings, app[EVENTS_OUTBOX]))
         if dispatcher is not None:

@@ -154,6 +154,8 @@ class Settings:
     events_batch: int = 200  # events claimed per round
     events_delivery: str = "single"  # "single": one POST per event; "batch": a JSON array per round
     events_concurrency: int = 16  # POSTs in flight at once per node ("single" delivery)
+    # deliver from the server process; 0: only `interview-server events deliver` workers do
+    events_deliver_in_process: bool = True
     events_retention_days: int = 30  # then events leave the feed (dead letters stay); 0: never
     audit_signing_key: str = ""
     # Sign and publish a tree head this often (when the audit log grew): the longest time a

@@ -80,6 +80,15 @@ async def _until_delivered(outbox: OutboxStore, count: int) -> None:
         await asyncio.sleep(0.05)
 
 
+async def _rounds_done(dispatcher: Dispatcher, count: int) -> None:
+    """Wait until the dispatcher's rounds have seen ``count`` acknowledgements."""
+    for _ in range(1200):
+        if dispatcher.delivered_total >= count:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{dispatcher.delivered_total} of {count} delivered")
+
+
 async def _stop(task: asyncio.Task[None]) -> None:
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
@@ -295,13 +304,11 @@ async def test_acknowledgements_are_recorded_by_the_next_round_and_on_shutdown(
         threads = await _threads(store, 2)
         await _chat(store, threads, 1)
         first = await _all_ids(store)
-        await receiver.wait_for(first)
-        await asyncio.sleep(0.2)
+        await _rounds_done(dispatcher, len(first))
         # acknowledged, not yet recorded: no later round, and the quiet poll is 30 s away
         assert (await outbox.counts())["delivered"] < len(first)
         await _chat(store, threads, 1)  # the next round records the first ones
-        await receiver.wait_for(await _all_ids(store))
-        await asyncio.sleep(0.2)
+        await _rounds_done(dispatcher, len(first) + 2)
         assert (await outbox.counts())["delivered"] >= len(first)
     finally:
         await _stop(task)
