@@ -2,11 +2,13 @@
 
 Each node runs one :class:`Dispatcher`. A round claims a batch of deliverable events under a
 lease (:meth:`OutboxStore.claim`), sends each thread's events one after the other (threads in
-parallel), and marks those the receiver accepted (2xx) as delivered. On any other answer, a
-timeout or a connection error, the event is retried after an exponential backoff with jitter
-(``base * 2**(attempts-1)``, capped, times a random factor in [0.5, 1)) and the rest of its
-thread's batch is given back, so nothing of that thread overtakes it; after
-``max_attempts`` it becomes a dead letter (it no longer holds its thread back; the admin API
+parallel, at most ``concurrency`` POSTs in flight), or all of them as one JSON array
+(``batch_body``), and marks those the receiver accepted (2xx) as delivered: in the next
+round's claim transaction while events keep coming, on their own when the feed goes quiet.
+On any other answer, a timeout or a connection error, the event is retried after an
+exponential backoff with jitter (``base * 2**(attempts-1)``, capped, times a random factor in
+[0.5, 1)) and the rest of its thread's batch is given back, so nothing of that thread
+overtakes it; after ``max_attempts`` it becomes a dead letter (it no longer holds its thread back; the admin API
 lists and replays dead letters). A node that dies mid-round leaves leases that expire: another
 node (or the restarted one) sends those events again, so a receiver may see an event twice and
 drops repeats by its ``webhook-id``.
