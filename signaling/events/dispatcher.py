@@ -8,10 +8,10 @@ round's claim transaction while events keep coming, on their own when the feed g
 On any other answer, a timeout or a connection error, the event is retried after an
 exponential backoff with jitter (``base * 2**(attempts-1)``, capped, times a random factor in
 [0.5, 1)) and the rest of its thread's batch is given back, so nothing of that thread
-overtakes it; after ``max_attempts`` it becomes a dead letter (it no longer holds its thread back; the admin API
-lists and replays dead letters). A node that dies mid-round leaves leases that expire: another
-node (or the restarted one) sends those events again, so a receiver may see an event twice and
-drops repeats by its ``webhook-id``.
+overtakes it; after ``max_attempts`` it becomes a dead letter (it no longer holds its thread
+back; the admin API lists and replays dead letters). A node that dies mid-round leaves leases
+that expire: another node (or the restarted one) sends those events again, so a receiver may
+see an event twice and drops repeats by its ``webhook-id``.
 """
 
 from __future__ import annotations
