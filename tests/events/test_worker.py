@@ -90,3 +90,24 @@ def test_the_worker_refuses_sqlite(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "needs PostgreSQL" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("INTERVIEW_EVENTS_DELIVERY", "array", "EVENTS_DELIVERY must be single or batch"),
+        ("INTERVIEW_EVENTS_CONCURRENCY", "0", "EVENTS_CONCURRENCY must be 1..1000"),
+        ("INTERVIEW_EVENTS_DELIVER_IN_PROCESS", "maybe", "EVENTS_DELIVER_IN_PROCESS"),
+    ],
+)
+def test_delivery_settings_are_checked(name: str, value: str, message: str) -> None:
+    from signaling.errors import ConfigError
+    from signaling.settings import Settings
+
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({name: value})
+    assert message in caught.value.reason
+    ok = Settings.from_env(
+        {"INTERVIEW_EVENTS_DELIVERY": "batch", "INTERVIEW_EVENTS_DELIVER_IN_PROCESS": "0"}
+    )
+    assert (ok.events_delivery, ok.events_deliver_in_process) == ("batch", False)
