@@ -21,6 +21,7 @@ import collections
 import json
 import multiprocessing
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -172,10 +173,17 @@ async def bench_nodes(
     echo: bool = False,
     tag: str = "",
     profile: str = "",
+    rate: float = 0.0,
 ) -> dict[str, Any]:
     """Each thread's client talks to ``ports[0]``, its freelancer to ``ports[-1]`` (with two
     nodes every message crosses them through Redis). ``echo``: the servers are python-socketio
-    echo servers (no login, no threads created). CPU of ``pids`` is read over the window."""
+    echo servers (no login, no threads created). CPU of ``pids`` is read over the window.
+
+    ``rate`` 0: the closed loop (each party sends, waits for the ack, sends again), which finds
+    the most sends/s; its latency is then the generator's queue (Little's law: clients /
+    throughput). ``rate`` > 0: an open loop at that many sends/s in all, spread evenly over the
+    parties (a send does not wait for the previous ack), so the latency is the servers' own at
+    a load below saturation."""
     bases = [f"http://127.0.0.1:{p}" for p in ports]
     if echo:
         pairs = [(f"t{i}", "x", "x") for i in range(threads)]
@@ -202,19 +210,35 @@ async def bench_nodes(
     refused: collections.Counter[str] = collections.Counter()
     words = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel")
 
-    async def party(thread_id: str, me: socketio.AsyncClient, tag: str) -> None:
+    async def send_one(thread_id: str, me: socketio.AsyncClient, text: str) -> None:
         nonlocal sent
+        sent_at[(thread_id, text)] = time.perf_counter()
+        ack = await me.call("message:send", {"thread_id": thread_id, "text": text}, timeout=30)
+        if not ack.get("ok"):
+            refused[str(ack.get("code"))] += 1
+        elif measuring.is_set():
+            sent += 1
+
+    in_flight: set[asyncio.Task[None]] = set()
+
+    async def party(thread_id: str, me: socketio.AsyncClient, tag: str) -> None:
         n = 0
+        period = 2 * len(pairs) / rate if rate > 0 else 0.0
+        if period:
+            await asyncio.sleep(random.uniform(0, period))  # spread the parties' phases
+        due = time.perf_counter()
         while not stop.is_set():
             n += 1
             spelled = " ".join(words[int(d)] for d in oct(n)[2:])
             text = f"{tag} says {spelled}"
-            sent_at[(thread_id, text)] = time.perf_counter()
-            ack = await me.call("message:send", {"thread_id": thread_id, "text": text}, timeout=30)
-            if not ack.get("ok"):
-                refused[str(ack.get("code"))] += 1
-            elif measuring.is_set():
-                sent += 1
+            if not period:
+                await send_one(thread_id, me, text)
+                continue
+            task = asyncio.create_task(send_one(thread_id, me, text))
+            in_flight.add(task)
+            task.add_done_callback(in_flight.discard)
+            due += period
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
 
     def on_message(tag: str) -> Any:
         def handler(msg: dict[str, Any]) -> None:
@@ -241,18 +265,23 @@ async def bench_nodes(
     measuring.set()
     spies = [_py_spy(pid, seconds, f"{profile}-{k}.txt") for k, pid in enumerate(pids) if profile]
     cpu_before = sum(cpu_seconds(pid) for pid in pids)
+    generator_before = time.process_time()
     started = time.perf_counter()
     await asyncio.sleep(seconds)
     measuring.clear()
     elapsed = time.perf_counter() - started
     cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
+    generator = time.process_time() - generator_before
     for spy in spies:
         await asyncio.to_thread(spy.wait)
     stop.set()
     await asyncio.gather(*tasks, return_exceptions=True)
+    if in_flight:
+        await asyncio.wait(in_flight, timeout=30)
     for sio in clients:
         await sio.disconnect()
     return {
+        "generator_cores": generator / elapsed,
         "sends_per_s": sent / elapsed,
         "latencies": latencies,
         "clients": len(clients),
@@ -298,6 +327,8 @@ def report(name: str, result: dict[str, Any], echo: dict[str, Any] | None = None
     lat = [x * 1000 for x in result["latencies"]]
     share = f"{result['sends_per_s'] / echo['sends_per_s'] * 100:5.0f} %" if echo else "      "
     cpu = f"CPU {result['cpu_ms']:5.2f} ms/msg" if "cpu_ms" in result else ""
+    if "generator_cores" in result:
+        cpu += f"  (generator {result['generator_cores']:.2f} cores)"
     print(
         f"{name:<36} clients={result['clients']:>4}  sends/s={result['sends_per_s']:>6.0f} "
         f"{share}  p50={pct(lat, 50):6.1f} ms  p99={pct(lat, 99):6.1f} ms  {cpu}",
@@ -414,7 +445,13 @@ def run_ours(
             pids = tuple(int(server.pid or 0) for server in servers)
             result = asyncio.run(
                 bench_nodes(
-                    node_ports, args.threads, args.seconds, pids=pids, tag=tag, profile=profile
+                    node_ports,
+                    args.threads,
+                    args.seconds,
+                    pids=pids,
+                    tag=tag,
+                    profile=profile,
+                    rate=args.rate,
                 )
             )
             if profile:
@@ -433,7 +470,14 @@ def run_sio_echo(ctx: Any, ports: Ports, args: argparse.Namespace) -> dict[str, 
     try:
         asyncio.run(wait_port(port))
         return asyncio.run(
-            bench_nodes([port], args.threads, args.seconds, pids=(int(server.pid or 0),), echo=True)
+            bench_nodes(
+                [port],
+                args.threads,
+                args.seconds,
+                pids=(int(server.pid or 0),),
+                echo=True,
+                rate=args.rate,
+            )
         )
     finally:
         server.terminate()
@@ -461,13 +505,23 @@ def main() -> None:
         help="a directory: py-spy records each server of ours during the window (printed)",
     )
     parser.add_argument("--no-raw-echo", action="store_true", help="skip the raw WebSocket echo")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="an open loop at this many sends/s in all (latency below saturation); "
+        "default 0: the closed loop (throughput)",
+    )
     args = parser.parse_args()
+    if args.rate:
+        args.no_raw_echo = True  # the raw echo has no open-loop mode
     ctx = multiprocessing.get_context("spawn")
     ports = Ports(args.port_base)
     print(
         f"# message fan-out, {args.threads} threads, {2 * args.threads} clients, "
-        f"{args.seconds:.0f} s per run, {os.cpu_count()} cores, servers in their own processes; "
-        "CPU = server process CPU time in the window / messages acked",
+        f"{args.seconds:.0f} s per run, {os.cpu_count()} cores, servers in their own processes, "
+        + (f"open loop at {args.rate:.0f} sends/s; " if args.rate else "closed loop; ")
+        + "CPU = server process CPU time in the window / messages acked",
         flush=True,
     )
 

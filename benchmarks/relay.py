@@ -33,9 +33,19 @@ frame index the clip draws into the picture (:func:`media.testing.read_frame_ind
 sample of frames (the first 30 from the first keyframe, and every later keyframe) is decoded
 to verify the mapping.
 
-``--loss P`` makes every client's link lossy: each SRTP media datagram it sends or receives
-is dropped with probability P % (in the client's ICE transport, before SRTP, as a router on
-the path would), so NACK, RTX and PLI are exercised; DTLS, ICE and RTCP are not dropped.
+``--loss 0,2,5`` runs the lossy-link comparison instead of the ramp: every client reaches the
+server through a UDP proxy in its own process (:mod:`benchmarks.lossy_link`) that drops each
+RTP and RTCP datagram with probability P % in either direction and delays every datagram by
+a uniform 0..``--jitter-ms`` (so some arrive out of order). For each loss level, each mode
+runs ``--calls`` calls for one window, in the same invocation. NACK, RTX and PLI are
+exercised and counted by the proxy (an SRTCP packet's first header is not encrypted).
+Besides CPU and latency it reports, per video stream, the frames shown *intact* (rtp and
+frame modes: byte-identical to a sent frame, with every frame since the last keyframe
+received too, so a decoder shows it uncorrupted; baseline: every complete re-encoded frame)
+against the frames sent, and *freezes* (a gap between shown frames longer than
+max(3 x 33 ms, 33 ms + 150 ms), the webrtc-stats freezeCount rule) with their total length.
+The clip sends a keyframe every 2 s and does not answer PLI, so a loss that NACK does not
+repair freezes the picture until the next keyframe, as a sender that ignores PLI would.
 
 Calls are added in steps (1, 2, 3, 4, 6, 8, 12, 16, 24; caps: 24 rtp and frame, 6
 baseline). A step
@@ -46,7 +56,7 @@ Calls per core = 100 / (server CPU % per call at the largest step held).
 
     .venv/bin/python benchmarks/relay.py                     # all three modes, ~6 minutes
     .venv/bin/python benchmarks/relay.py --modes rtp --max-calls 64 --seconds 10
-    .venv/bin/python benchmarks/relay.py --loss 2               # a lossy link both ways
+    .venv/bin/python benchmarks/relay.py --loss 0,2,5 --modes rtp,rtp-queue,baseline --calls 4
 """
 
 from __future__ import annotations
@@ -55,13 +65,14 @@ import argparse
 import asyncio
 import contextlib
 import fractions
+import itertools
 import math
 import multiprocessing
 import os
-import random
 import statistics
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
@@ -76,8 +87,8 @@ from aiortc.codecs.vpx import Vp8Encoder
 from aiortc.contrib.media import MediaRelay
 from aiortc.mediastreams import MediaStreamTrack
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
-from aiortc.rtp import is_rtcp
 
+from benchmarks.lossy_link import LinkProcess
 from media import aiortc_tap
 from media.codecs import MediaKind, codec_preferences, is_keyframe
 from media.session import Forwarder, MediaSession
@@ -96,7 +107,10 @@ MAX_P99_GROWTH = 2.0  # p99 latency may grow to this multiple of the 1-call p99
 CHECK_FRAMES = 30  # baseline: frames decoded per stream from its first keyframe
 GENERATOR_SATURATED = 0.9  # of one core: beyond this the generator, not the server, limits
 MACHINE_BUSY = 0.5  # of one core used by other processes: the window competed for CPU
+MACHINE_FULL = 0.9  # of all cores busy: the machine, not one process, is the limit
 FIRST_FRAME_TIMEOUT = 20.0
+FRAME_INTERVAL = 1 / FPS
+FREEZE_GAP = max(3 * FRAME_INTERVAL, FRAME_INTERVAL + 0.150)  # webrtc-stats freezeCount
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -298,6 +312,8 @@ class Received:
     checks_bad: int = 0
     failed_at: list[float] = field(default_factory=list)  # arrival times of the two above
     offset: int | None = None  # baseline: sender pts - received RTP timestamp (0-based)
+    shown: list[float] = field(default_factory=list)  # arrival times of frames shown intact
+    intact: set[int] = field(default_factory=set)  # rtp, frame: sender sequences shown intact
     decode_run: int = 0
     decoder: Any = None
 
@@ -309,10 +325,8 @@ def _ignore(_codec: RTCRtpCodecParameters, _data: bytes, _timestamp: int) -> Non
 class Client:
     """A browser stand-in: sends the clip, taps (never fully decodes) what it receives."""
 
-    def __init__(self, mode: Mode, clip: Clip, loss: float = 0.0) -> None:
+    def __init__(self, mode: Mode, clip: Clip) -> None:
         self.mode = mode
-        self.loss = loss
-        self.dropped = 0
         self.clip = clip
         self.pc = RTCPeerConnection()
         self.sent_at: list[float] = []  # video send time by sequence number
@@ -352,8 +366,18 @@ class Client:
                 received.failed_at.append(now)
                 return
             sequence: int | None = source.latest_seq.get(index)
+            # Shown intact: a keyframe, or the frame before it was (VP8 deltas reference
+            # earlier frames: after a gap a decoder shows garbage or waits for a keyframe).
+            if sequence is not None and (
+                sequence - 1 in received.intact or is_keyframe("VP8", data)
+            ):
+                received.intact.add(sequence)
+                received.shown.append(now)
         else:
             sequence = self._baseline_sequence(received, source, data, timestamp)
+            received.shown.append(now)  # aiortc's sender re-encodes what its decoder showed
+            if sequence is not None:
+                received.intact.add(sequence)
         if sequence is not None and 0 <= sequence < len(source.sent_at):
             received.latencies.append((now, now - source.sent_at[sequence]))
 
@@ -383,31 +407,6 @@ class Client:
             return None
         return _sequence_of(timestamp + received.offset)
 
-    def make_lossy(self) -> None:
-        """Drop SRTP media datagrams both ways with probability ``loss`` (after the answer)."""
-        if self.loss <= 0:
-            return
-        ice = self.pc.getTransceivers()[0].sender.transport.transport  # bundled: one for all
-        recv, send = ice._recv, ice._send
-
-        def lost(data: bytes) -> bool:
-            if 127 < data[0] < 192 and not is_rtcp(data) and random.random() < self.loss:
-                self.dropped += 1
-                return True
-            return False
-
-        async def lossy_recv() -> bytes:
-            while True:
-                data: bytes = await recv()
-                if not lost(data):
-                    return data
-
-        async def lossy_send(data: bytes) -> None:
-            if not lost(data):
-                await send(data)
-
-        ice._recv, ice._send = lossy_recv, lossy_send
-
     async def close(self) -> None:
         """Close the peer connection."""
         await self.pc.close()
@@ -434,15 +433,22 @@ def _decode_index(received: Received, data: bytes) -> int | None:
     return read_frame_index(frames[-1]) if frames else None
 
 
-async def connect_call(server: ServerProcess, call_id: str, a: Client, b: Client) -> None:
-    """Offer from both clients, answers from the server (candidates are in the SDP)."""
+async def connect_call(
+    server: ServerProcess, call_id: str, a: Client, b: Client, link: LinkProcess | None = None
+) -> None:
+    """Offer from both clients, answers from the server (candidates are in the SDP); with a
+    ``link``, each side's candidates are moved onto the lossy proxy."""
     a.source, b.source = b, a
+    offers: list[str] = []
     for client in (a, b):
         await client.pc.setLocalDescription(await client.pc.createOffer())
-    answers = await server.call(call_id, (a.pc.localDescription.sdp, b.pc.localDescription.sdp))
+        offer = client.pc.localDescription.sdp
+        offers.append(offer if link is None else await link.route("client", offer))
+    answers = await server.call(call_id, (offers[0], offers[1]))
     for client, answer in zip((a, b), answers, strict=True):
+        if link is not None:
+            answer = await link.route("server", answer)
         await client.pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
-        client.make_lossy()  # the connection comes up in a task that runs later
 
 
 # ------------------------------------------------------------------------ measurement
@@ -465,6 +471,10 @@ class Step:
     packets: int = 0  # RTP packets the server forwarded in the window (rtp modes)
     failures: int = 0  # integrity failures in the window (see integrity_note)
     attempt: int = 1  # 2: a re-measurement after a window that was not held
+    frames_sent: int = 0  # video frames all clients sent in the window
+    frames_shown: int = 0  # of those, shown intact by the receiver (see run_link)
+    freezes: int = 0  # gaps between frames shown > FREEZE_GAP, all streams
+    freeze_seconds: float = 0.0  # their total length
 
     @property
     def server_pct_per_call(self) -> float:
@@ -545,7 +555,6 @@ async def run_mode(
     warmup: float,
     seconds: float,
     report: Callable[[Step], None],
-    loss: float = 0.0,
     *,
     keep_going: bool = False,
 ) -> tuple[list[Step], str]:
@@ -561,7 +570,7 @@ async def run_mode(
         for target in ramp_steps(cap):
             new: list[Client] = []
             while len(clients) // 2 < target:
-                a, b = Client(mode, clip, loss), Client(mode, clip, loss)
+                a, b = Client(mode, clip), Client(mode, clip)
                 clients += [a, b]
                 new += [a, b]
                 await connect_call(server, f"call-{len(clients) // 2}", a, b)
@@ -583,6 +592,83 @@ async def run_mode(
         await server.stop()
 
 
+async def run_link(
+    mode: Mode,
+    clip: Clip,
+    calls: int,
+    loss: float,
+    jitter: float,
+    warmup: float,
+    seconds: float,
+) -> tuple[Step, LinkWindow, str]:
+    """``calls`` calls of ``mode`` through a lossy proxy (``loss`` 0..1, ``jitter`` s): one
+    window."""
+    server = ServerProcess(mode)
+    link = LinkProcess(loss, jitter, seed=calls)
+    clients: list[Client] = []
+    try:
+        for n in range(calls):
+            a, b = Client(mode, clip), Client(mode, clip)
+            clients += [a, b]
+            await connect_call(server, f"call-{n + 1}", a, b, link)
+        missing = ""
+        try:
+            await _wait_first_frames(clients)
+        except RuntimeError as exc:  # measured anyway: a stream that never starts is 0 fps
+            missing = f"; {exc}"
+        await asyncio.sleep(warmup)
+        counts0 = await link.counts()
+        link_cpu0 = process_cpu_seconds(link.pid)
+        step = await _measure(mode, server, clients, seconds, [])
+        window = LinkWindow.between(
+            counts0, await link.counts(), process_cpu_seconds(link.pid) - link_cpu0, step.seconds
+        )
+        return step, window, integrity_note(mode, clients, [step]) + missing
+    finally:
+        await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
+        await server.stop()
+        await link.stop()
+
+
+@dataclass(frozen=True)
+class LinkWindow:
+    """What the lossy proxy saw in a window: ``up`` is client to server, ``down`` back."""
+
+    rtp: int
+    dropped: int
+    nack_up: int  # receivers asking the server to retransmit
+    nack_down: int  # the server asking publishers
+    pli_up: int
+    pli_down: int
+    fir: int
+    link_cores: float  # the proxy process's CPU, in cores
+
+    @classmethod
+    def between(
+        cls, c0: Counter[tuple[str, str]], c1: Counter[tuple[str, str]], cpu: float, seconds: float
+    ) -> LinkWindow:
+        """The difference of two counter readings."""
+        d = Counter({k: c1[k] - c0.get(k, 0) for k in c1})
+        return cls(
+            rtp=d[("up", "rtp")] + d[("down", "rtp")],
+            dropped=d[("dropped", "up")] + d[("dropped", "down")],
+            nack_up=d[("up", "nack")],
+            nack_down=d[("down", "nack")],
+            pli_up=d[("up", "pli")],
+            pli_down=d[("down", "pli")],
+            fir=d[("up", "fir")] + d[("down", "fir")],
+            link_cores=cpu / seconds if seconds else math.nan,
+        )
+
+
+def _shown_in(received: Received, t0: float, t1: float) -> tuple[int, int, float]:
+    """Frames shown in [t0, t1), freezes among them, and their total length in seconds."""
+    times = [t for t in received.shown if t0 <= t < t1]
+    edges = [t0, *times, t1]
+    gaps = [b - a for a, b in itertools.pairwise(edges) if b - a > FREEZE_GAP]
+    return len(times), len(gaps), sum(gaps)
+
+
 async def _measure(
     mode: Mode, server: ServerProcess, clients: Sequence[Client], seconds: float, done: list[Step]
 ) -> Step:
@@ -599,6 +685,19 @@ async def _measure(
     t1, m1 = time.time(), time.monotonic()
     packets1 = await server.packets_forwarded()
     elapsed = m1 - m0
+    shown = [_shown_in(c.received, t0, t1) for c in clients]
+    # Frames sent in the window, and how many of them the other side showed intact (by the
+    # sender's sequence number, so a late or repeated frame is not counted twice).
+    sent_in = [
+        (c.source, [n for n, t in enumerate(c.source.sent_at) if t0 <= t < t1])
+        for c in clients
+        if c.source is not None
+    ]
+    sent = sum(len(seqs) for _, seqs in sent_in)
+    intact = sum(
+        sum(1 for n in seqs if n in c.received.intact)
+        for c, (_, seqs) in zip(clients, sent_in, strict=True)
+    )
     fps = [sum(1 for t in c.received.arrivals if t0 <= t < t1) / (t1 - t0) for c in clients]
     latencies = [v for c in clients for at, v in c.received.latencies if t0 <= at < t1]
     p99 = 1000 * _percentile(latencies, 0.99)
@@ -619,6 +718,10 @@ async def _measure(
         failures=sum(1 for c in clients for at in c.received.failed_at if t0 <= at < t1),
         packets=packets1 - packets0,
         seconds=elapsed,
+        frames_sent=sent,
+        frames_shown=intact,
+        freezes=sum(f for _, f, _ in shown),
+        freeze_seconds=sum(x for _, _, x in shown),
     )
 
 
@@ -626,13 +729,11 @@ def integrity_note(mode: Mode, clients: Sequence[Client], steps: Sequence[Step])
     """What the receivers' checks found over a mode's run, and within its held windows."""
     frames = sum(len(c.received.arrivals) for c in clients)
     in_held = sum(s.failures for s in steps if s.held)
-    dropped = sum(c.dropped for c in clients)
-    lossy = f"; media datagrams dropped by the lossy links: {dropped}" if dropped else ""
     if mode in FORWARDING:
         foreign = sum(c.received.not_clip_frames for c in clients)
         return (
             f"video frames received not byte-identical to a sent frame: {foreign} of {frames} "
-            f"({in_held} in held windows){lossy}"
+            f"({in_held} in held windows)"
         )
     ok = sum(c.received.checks_ok for c in clients)
     bad = sum(c.received.checks_bad for c in clients)
@@ -640,7 +741,7 @@ def integrity_note(mode: Mode, clients: Sequence[Client], steps: Sequence[Step])
     return (
         f"{frames} re-encoded video frames received; sampled decodes whose index matches the "
         f"RTP-timestamp mapping: {ok} of {ok + bad} ({in_held} mismatches in held windows); "
-        f"streams calibrated: {calibrated} of {len(clients)}{lossy}"
+        f"streams calibrated: {calibrated} of {len(clients)}"
     )
 
 
@@ -715,6 +816,80 @@ def video_packets_per_frame(frames: Sequence[bytes]) -> float:
     return count / len(frames)
 
 
+LINK_HEADER = (
+    f"{'loss':>4} {'mode':<10}{'calls':>5} {'CPU-s/call-s':>12} {'calls/core':>10} "
+    f"{'gen':>5} {'link':>5} {'others':>6} {'fps min':>7} {'p50 ms':>7} {'p99 ms':>7} "
+    f"{'intact':>7} {'freezes/min':>11} {'frozen':>7} {'NACK up/down':>12} "
+    f"{'PLI up/down':>11} {'dropped':>7}"
+)
+
+
+def format_link(loss: float, step: Step, window: LinkWindow) -> str:
+    """One row of the lossy-link table: CPU per call-second and calls per core are the
+    server's; gen, link and others are cores; intact is frames shown intact / frames sent;
+    freezes per stream-minute; frozen is the share of stream time inside freezes."""
+    streams = 2 * step.calls
+    minutes = streams * step.seconds / 60
+    per_call = step.server_cores / step.calls
+    intact = step.frames_shown / step.frames_sent if step.frames_sent else math.nan
+    return (
+        f"{loss:>3g}% {step.mode:<10}{step.calls:>5} {per_call:>12.4f} {1 / per_call:>10.1f} "
+        f"{step.generator_cores:>5.2f} {window.link_cores:>5.2f} {step.other_cores:>6.2f} "
+        f"{step.fps_min:>7.1f} {step.p50_ms:>7.1f} {step.p99_ms:>7.1f} {100 * intact:>6.1f}% "
+        f"{step.freezes / minutes:>11.1f} "
+        f"{100 * step.freeze_seconds / (streams * step.seconds):>6.1f}% "
+        f"{f'{window.nack_up}/{window.nack_down}':>12} "
+        f"{f'{window.pli_up}/{window.pli_down}':>11} {window.dropped:>7}"
+    )
+
+
+def link_run(modes: list[Mode], clip: Clip, losses: list[float], args: argparse.Namespace) -> None:
+    """Every mode at every loss level through the lossy proxy, one window each."""
+    print(
+        f"lossy link: {args.calls} calls per mode, window {args.seconds:g}s after "
+        f"{args.warmup:g}s warm-up; RTP/RTCP dropped with the given probability each way, "
+        f"every datagram delayed 0..{args.jitter_ms:g} ms; CPU-s/call-s and calls/core are "
+        "the server's; gen, link (the proxy), others in cores",
+        flush=True,
+    )
+    print(LINK_HEADER, flush=True)
+    rows: list[str] = []
+    notes: list[str] = []
+    for loss in losses:
+        for mode in modes:
+            step, window, note = asyncio.run(
+                run_link(
+                    mode,
+                    clip,
+                    args.calls,
+                    loss / 100,
+                    args.jitter_ms / 1000,
+                    args.warmup,
+                    args.seconds,
+                )
+            )
+            rows.append(format_link(loss, step, window))
+            print(rows[-1], flush=True)
+            used = step.server_cores + step.generator_cores + window.link_cores
+            if step.server_cores >= GENERATOR_SATURATED:
+                limit = "the server (>= 90 % of a core)"
+            elif step.generator_bound:
+                limit = "the load generator (>= 90 % of a core)"
+            elif used + step.other_cores >= MACHINE_FULL * (os.cpu_count() or 1):
+                limit = (
+                    f"the shared machine: full ({used:.2f} cores ours, "
+                    f"{step.other_cores:.2f} other processes)"
+                )
+            else:
+                limit = "none reached (server and generator below a core, machine not full)"
+            notes.append(f"{loss:g}% {mode}: {note}; limit: {limit}")
+    print()
+    print(LINK_HEADER)
+    print("\n".join(rows))
+    print()
+    print("\n".join(notes))
+
+
 # ------------------------------------------------------------------------ main
 def main(argv: list[str] | None = None) -> None:
     """Encode the clips, ramp each mode, print the table and the summary."""
@@ -735,10 +910,20 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="ramp to the cap even past steps not held (CPU per packet on a busy machine)",
     )
-    parser.add_argument("--loss", type=float, default=0.0, help="media loss %% on every link")
+    parser.add_argument(
+        "--loss",
+        default="",
+        help="comma-separated loss %% per link direction (e.g. 0,2,5): the lossy-link run",
+    )
+    parser.add_argument("--jitter-ms", type=float, default=10.0, help="lossy link: 0..J ms delay")
+    parser.add_argument("--calls", type=int, default=4, help="lossy link: calls per mode")
     args = parser.parse_args(argv)
-    if not 0 <= args.loss < 50:
-        parser.error("--loss must be 0..50 (%)")
+    try:
+        losses = [float(v) for v in args.loss.split(",") if v.strip()]
+    except ValueError:
+        parser.error("--loss takes comma-separated percentages, e.g. 0,2,5")
+    if any(not 0 <= v < 50 for v in losses) or args.jitter_ms < 0 or args.calls < 1:
+        parser.error("--loss values must be 0..50 (%), --jitter-ms >= 0, --calls >= 1")
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     if not modes or any(m not in MODES for m in modes):
         parser.error(f"--modes takes a comma-separated subset of {','.join(MODES)}")
@@ -762,10 +947,13 @@ def main(argv: list[str] | None = None) -> None:
         f"load average {Path('/proc/loadavg').read_text().split()[0]}",
         flush=True,
     )
+    if losses:
+        link_run(cast(list[Mode], modes), clip, losses, args)
+        print(f"total run time {time.monotonic() - started:.0f}s")
+        return
     print(
         f"window {args.seconds:g}s per step after {args.warmup:g}s warm-up; CPU in % of one "
-        "core; 'others' = rest of the machine during the window; "
-        f"media loss per link {args.loss:g} %",
+        "core; 'others' = rest of the machine during the window",
         flush=True,
     )
     print(HEADER, flush=True)
@@ -788,7 +976,6 @@ def main(argv: list[str] | None = None) -> None:
                 args.warmup,
                 args.seconds,
                 report,
-                args.loss / 100,
                 keep_going=args.keep_going,
             )
         )

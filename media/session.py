@@ -28,6 +28,7 @@ from typing import Any, Literal, Protocol, cast
 import av
 from aiortc import (
     RTCConfiguration,
+    RTCIceCandidate,
     RTCIceServer,
     RTCPeerConnection,
     RTCRtpReceiver,
@@ -59,7 +60,7 @@ from media.forwarding import (
 )
 from media.stats import ParticipantStats, StreamStats
 from signaling.errors import MediaError
-from signaling.ice import IceAddressPolicy
+from signaling.ice import IceAddressPolicy, candidate_address
 
 logger = logging.getLogger(__name__)
 
@@ -141,6 +142,52 @@ class _Peer:
     rtcp: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class DeferredCandidate:
+    """An offer's candidate added after the answer: ``text`` (``candidate:`` stripped) for
+    its m-section ``mid``; an empty ``text`` stands for ``a=end-of-candidates``."""
+
+    text: str
+    mid: str | None
+
+
+def is_mdns_name(host: str) -> bool:
+    """Whether an ICE candidate address is an mDNS name (a browser hiding its address)."""
+    return host.strip().lower().endswith(".local")
+
+
+def defer_mdns_candidates(sdp: str) -> tuple[str, list[DeferredCandidate]]:
+    """``sdp`` without its mDNS-named candidates, and those candidates to add later.
+
+    With any of them taken out, each m-section's ``a=end-of-candidates`` is taken out too and
+    added after them (aiortc takes no candidate after the end marker).
+    """
+    if ".local " not in sdp.lower():
+        return sdp, []
+    kept: list[str] = []
+    deferred: list[DeferredCandidate] = []
+    ends: list[DeferredCandidate] = []
+    mid: str | None = None
+    for line in sdp.splitlines(keepends=True):
+        text = line.strip()
+        if text.startswith("m="):
+            mid = None
+        elif text.startswith("a=mid:"):
+            mid = text[len("a=mid:") :]
+        elif text.startswith("a=candidate:"):
+            address = candidate_address(text)
+            if address is not None and is_mdns_name(address):
+                deferred.append(DeferredCandidate(text[len("a=candidate:") :], mid))
+                continue
+        elif text == "a=end-of-candidates":
+            ends.append(DeferredCandidate("", mid))
+            continue
+        kept.append(line)
+    if not deferred:
+        return sdp, []
+    return "".join(kept), deferred + ends[:1]
+
+
 class MediaSession:
     """All server-side peers of one call."""
 
@@ -205,6 +252,9 @@ class MediaSession:
             raise MediaError("the call's media session is closed", code="media_closed")
         parsed = parse_offer(offer_sdp)
         offer_sdp, dropped = self._ice_policy.filter_sdp(offer_sdp)
+        # aiortc resolves an mDNS name inside setRemoteDescription and waits up to 1 s for
+        # each one that does not resolve: the answer must not wait for that.
+        offer_sdp, deferred = defer_mdns_candidates(offer_sdp)
         if dropped:
             logger.info(
                 "dropped offered ICE candidates call_id=%s participant=%s addresses=%s",
@@ -238,6 +288,8 @@ class MediaSession:
             if old is not None:
                 old.retired = True
                 self._spawn(self._close_peer(old))
+            if deferred:
+                self._spawn(self._add_deferred(peer, deferred))
             self._ensure_watchdog()
             logger.info(
                 "media peer negotiated call_id=%s participant=%s plan=%s",
@@ -282,6 +334,11 @@ class MediaSession:
             parsed.sdpMLineIndex = sdp_mline_index
         except Exception as exc:
             raise MediaError(f"malformed ICE candidate: {exc!r}", code="bad_candidate") from exc
+        if is_mdns_name(parsed.ip) and self._ice_policy.allows(parsed.ip):
+            # Resolved in the background: the ack (and the browser's next candidate) must not
+            # wait up to 1 s for a name that may never resolve.
+            self._spawn(self._add_resolving(peer, parsed))
+            return
         if not self._ice_policy.allows(parsed.ip):
             # Dropped, not refused: a browser trickles its LAN addresses as a matter of course.
             logger.debug(
@@ -853,6 +910,36 @@ class MediaSession:
         )
 
     # ------------------------------------------------------------------ plumbing
+    async def _add_deferred(self, peer: _Peer, deferred: list[DeferredCandidate]) -> None:
+        """Add the offer's mDNS candidates (resolved concurrently), then its end marker."""
+        candidates = [c for c in deferred if c.text]
+        parsed: list[RTCIceCandidate] = []
+        for item in candidates:
+            try:
+                candidate = candidate_from_sdp(item.text)
+            except Exception:  # the offer's parser took it; aiortc's may not: skip it
+                continue
+            candidate.sdpMid = item.mid
+            parsed.append(candidate)
+        await asyncio.gather(*(self._add_resolving(peer, c) for c in parsed))
+        if any(not c.text for c in deferred) and not peer.retired:
+            await peer.pc.addIceCandidate(None)
+
+    async def _add_resolving(self, peer: _Peer, candidate: RTCIceCandidate) -> None:
+        """Add a candidate whose address is an mDNS name; one that does not resolve is
+        skipped (ICE still finds the browser by its checks: a peer-reflexive candidate)."""
+        if peer.retired or self._closed:
+            return
+        try:
+            await peer.pc.addIceCandidate(candidate)
+        except Exception as exc:
+            logger.debug(
+                "mDNS candidate not added call_id=%s participant=%s: %s",
+                self.call_id,
+                peer.participant_id,
+                exc,
+            )
+
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)

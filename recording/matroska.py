@@ -7,7 +7,8 @@ a killed process would leave a header and nothing else. Here the caller already 
 frames in arrival order, so interleaving is just a sort within each cluster.
 
 Layout: EBML header; a Segment of unknown size; a reserved space for the SeekHead; Info
-(with a reserved space for Duration); Tracks; then one Cluster (known size) at most
+(with a reserved space for Duration); Tracks, and a reserved space after it for tracks announced
+later (a screen shared mid-call: ``announce``); then one Cluster (known size) at most
 ``cluster_ms`` of media long, written and flushed to the OS as soon as it closes. ``finish``
 adds Cues and fills in the Segment size, Duration and SeekHead. A file cut off anywhere after
 the Tracks plays up to its last complete cluster.
@@ -35,6 +36,7 @@ UNKNOWN_SIZE = b"\x01\xff\xff\xff\xff\xff\xff\xff"
 
 _SEEKHEAD_SPACE = 96
 _DURATION_SPACE = 11  # ID (2) + size (1) + float64 (8)
+_TRACKS_SPACE = 400  # room for tracks announced after the header (a TrackEntry is ~60 bytes)
 _INT16 = range(-32768, 32768)
 
 
@@ -75,6 +77,10 @@ def void(size: int) -> bytes:
     return VOID + (size - 9 | 1 << 56).to_bytes(8, "big") + b"\x00" * (size - 9)
 
 
+def _u16(element_id: bytes, value: int) -> bytes:
+    return element(element_id, min(max(value, 0), 0xFFFF).to_bytes(2, "big"))
+
+
 def opus_head(channels: int, sample_rate: int) -> bytes:
     """Opus ID header (RFC 7845 §5.1) as Matroska CodecPrivate; no pre-skip (RTP has none)."""
     return b"OpusHead" + struct.pack("<BBHIhB", 1, channels, 0, sample_rate, 0, 0)
@@ -108,7 +114,8 @@ class MkvTrack:
         if self.codec_private:
             body += element(b"\x63\xa2", self.codec_private)
         if self.kind == "video":
-            body += element(b"\xe0", uint(b"\xb0", self.width) + uint(b"\xba", self.height))
+            # Fixed 2-byte sizes, last in the entry: MatroskaWriter.set_video_size patches them.
+            body += element(b"\xe0", _u16(b"\xb0", self.width) + _u16(b"\xba", self.height))
         else:
             if self.codec_id == "A_OPUS":
                 body += uint(b"\x56\xaa", 0)  # CodecDelay
@@ -137,9 +144,15 @@ class MatroskaWriter:
         doc_type: Literal["webm", "matroska"],
         title: str = "",
         cluster_ms: int = 1000,
+        later: frozenset[int] = frozenset(),
     ) -> None:
+        """``tracks`` are numbered 1..n in order; those numbered in ``later`` are left out of
+        the header until :meth:`announce` (a track that may never get a frame)."""
         self._fh = fh
         self._tracks = tracks
+        self._announced = [t.number for t in tracks if t.number not in later]
+        self._tracks_at = 0  # file offset of the Tracks element
+        self._tracks_space = 0  # bytes of Tracks plus the Void after it
         self._doc_type = doc_type
         self._title = title
         self._cluster_ms = cluster_ms
@@ -148,6 +161,7 @@ class MatroskaWriter:
         self._segment_data = 0  # file offset where the Segment's payload starts
         self._offsets: dict[bytes, int] = {}
         self._duration_at = 0
+        self._video_size_at: dict[int, int] = {}  # track number -> file offset of its size
         self._seq = 0
         self._clusters = 0
         self.last_ms = 0
@@ -184,7 +198,59 @@ class MatroskaWriter:
         self._duration_at = fh.tell()
         fh.write(void(_DURATION_SPACE))
         self._offsets[TRACKS] = fh.tell() - self._segment_data
-        fh.write(element(TRACKS, b"".join(t.entry() for t in self._tracks)))
+        self._tracks_at = fh.tell()
+        tracks = self._tracks_element()
+        self._tracks_space = len(tracks) + _TRACKS_SPACE
+        fh.write(tracks + void(_TRACKS_SPACE))
+        fh.flush()
+
+    def _tracks_element(self) -> bytes:
+        """The Tracks element of the announced tracks; notes where each picture size is."""
+        entries = [(t, t.entry()) for t in self._tracks if t.number in self._announced]
+        tracks = element(TRACKS, b"".join(e for _, e in entries))
+        at = self._tracks_at + len(tracks) - sum(len(e) for _, e in entries)
+        for track, entry in entries:
+            at += len(entry)
+            if track.kind == "video":
+                self._video_size_at[track.number] = at - 8  # PixelWidth's ID, then PixelHeight
+        return tracks
+
+    def announced(self, track: int) -> bool:
+        """Whether the header lists ``track``."""
+        return track in self._announced
+
+    def announce(self, track: MkvTrack) -> bool:
+        """Add ``track`` (one of the constructor's, by number, now with its real size) to the
+        header already written, in the space reserved after Tracks; False if it is full."""
+        if track.number in self._announced:
+            return True
+        self._tracks[track.number - 1] = track
+        self._announced.append(track.number)
+        tracks = self._tracks_element()
+        room = self._tracks_space - len(tracks)
+        if room != 0 and room < 2:
+            self._announced.remove(track.number)
+            self._tracks_element()
+            return False
+        fh = self._fh
+        end = fh.tell()
+        fh.seek(self._tracks_at)
+        fh.write(tracks + (void(room) if room else b""))
+        fh.seek(end)
+        fh.flush()
+        return True
+
+    def set_video_size(self, track: int, width: int, height: int) -> None:
+        """Rewrite a video track's PixelWidth/PixelHeight in the header already written (a
+        track whose first picture came after the header: a screen shared mid-call)."""
+        at = self._video_size_at.get(track)
+        if at is None or not (0 < width <= 0xFFFF and 0 < height <= 0xFFFF):
+            return
+        fh = self._fh
+        end = fh.tell()
+        fh.seek(at)
+        fh.write(_u16(b"\xb0", width) + _u16(b"\xba", height))
+        fh.seek(end)
         fh.flush()
 
     def add(self, track: int, ms: int, data: bytes, keyframe: bool) -> None:

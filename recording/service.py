@@ -30,6 +30,10 @@ class _Attached:
         self.media = media
         self.storage = storage
 
+    def set_screen(self, participant_id: str, sharing: bool) -> None:
+        """The party's video sender now carries a shared screen (or the camera again)."""
+        self.recorder.set_screen(participant_id, sharing)
+
     async def stop(self) -> dict[str, Any]:
         remove = getattr(self.media, "remove_sink", None)
         if remove is not None:
@@ -62,10 +66,13 @@ def negotiated_video_codec(media: MediaSessionPort, participant_id: str) -> Code
 
 
 def call_tracks(call: Call, media: MediaSessionPort) -> list[TrackSpec]:
-    """One audio track per party, and one video track per party on a video call."""
+    """One audio track per party, and on a video call one camera video track and one screen
+    track per party (the screen track stays empty unless the party shares a screen)."""
     tracks = [TrackSpec(p, "audio", "opus") for p in call.parties()]
     if call.kind is CallKind.VIDEO:
-        tracks += [TrackSpec(p, "video", negotiated_video_codec(media, p)) for p in call.parties()]
+        codecs = {p: negotiated_video_codec(media, p) for p in call.parties()}
+        tracks += [TrackSpec(p, "video", codecs[p]) for p in call.parties()]
+        tracks += [TrackSpec(p, "screen", codecs[p]) for p in call.parties()]
     return tracks
 
 

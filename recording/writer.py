@@ -24,7 +24,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
@@ -38,9 +38,12 @@ from signaling.errors import RecordingError
 logger = logging.getLogger(__name__)
 
 Kind = Literal["audio", "video"]
+#: A track of the file: a party's audio, camera video, or shared screen (a video track of its
+#: own, fed from the same RTP video stream while the party shares; see ``set_screen``).
+TrackKind = Literal["audio", "video", "screen"]
 Codec = Literal["opus", "vp8", "h264"]
 MS = fractions.Fraction(1, 1000)
-_CLOCK_RATES: dict[Kind, int] = {"audio": 48000, "video": 90000}
+_CLOCK_RATES: dict[TrackKind, int] = {"audio": 48000, "video": 90000, "screen": 90000}
 _KIND_OF: dict[str, Kind] = {"opus": "audio", "vp8": "video", "h264": "video"}
 _WEBM_CODECS = frozenset({"opus", "vp8"})
 _CODEC_IDS = {"vp8": "V_VP8", "h264": "V_MPEG4/ISO/AVC", "opus": "A_OPUS"}
@@ -51,7 +54,11 @@ _WAIT_WARNING = 5.0  # seconds a video track may wait for a keyframe before a wa
 
 @dataclass(frozen=True)
 class TrackSpec:
-    """One track of the file: a participant's audio or video, with its negotiated codec.
+    """One track of the file: a participant's audio, video or screen, with its codec.
+
+    A ``screen`` track is a video track that carries the party's video packets while they
+    share a screen (the browser replaces the camera on the same sender), in place of their
+    ``video`` track; it needs that party's ``video`` track declared too.
 
     ``width``/``height`` are only a hint for the file header: a VP8 track takes its size from
     its first keyframe. Opus is always 48 kHz on the RTP clock; ``channels`` is what the
@@ -59,7 +66,7 @@ class TrackSpec:
     """
 
     participant_id: str
-    kind: Kind
+    kind: TrackKind
     codec: Codec
     width: int | None = None
     height: int | None = None
@@ -71,7 +78,7 @@ class TrackSpec:
             raise ValueError("participant_id is empty")
         if self.codec not in _KIND_OF:
             raise ValueError(f"cannot record codec {self.codec!r}")
-        if _KIND_OF[self.codec] != self.kind:
+        if _KIND_OF[self.codec] != self.media:
             raise ValueError(f"a {self.kind} track cannot carry {self.codec}")
         for name in ("width", "height"):
             value = getattr(self, name)
@@ -81,9 +88,14 @@ class TrackSpec:
             raise ValueError("bad audio parameters")
 
     @property
-    def key(self) -> tuple[str, Kind]:
-        """The (participant, kind) pair the media path tags packets with."""
+    def key(self) -> tuple[str, TrackKind]:
+        """The (participant, kind) pair naming this track."""
         return (self.participant_id, self.kind)
+
+    @property
+    def media(self) -> Kind:
+        """What the media path tags this track's packets with: a screen is video."""
+        return "audio" if self.kind == "audio" else "video"
 
     @property
     def title(self) -> str:
@@ -93,10 +105,15 @@ class TrackSpec:
 
 @dataclass(frozen=True)
 class TrackResult:
-    """What one track received and wrote."""
+    """What one track received and wrote.
+
+    ``spans``: the stretches of the file (seconds) the track has media in, one per time its
+    party's video was routed to it (a camera track is split where a screen share replaced it).
+    ``width``/``height``: the picture size of the track's first keyframe (video, screen).
+    """
 
     participant_id: str
-    kind: Kind
+    kind: TrackKind
     codec: Codec
     packets: int
     bytes: int
@@ -105,6 +122,9 @@ class TrackResult:
     start_seconds: float | None
     end_seconds: float | None
     keyframe_requests: int = 0  # keyframes (PLI) asked of the sender while this track waited
+    spans: tuple[tuple[float, float], ...] = ()
+    width: int | None = None
+    height: int | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +167,10 @@ class RecordingResult:
                     "dropped": t.dropped,
                     "discarded": t.discarded,
                     "keyframe_requests": t.keyframe_requests,
+                    "start_seconds": t.start_seconds,
+                    "end_seconds": t.end_seconds,
+                    "spans": [[round(a, 3), round(b, 3)] for a, b in t.spans],
+                    **({"width": t.width, "height": t.height} if t.width else {}),
                 }
                 for t in self.tracks
             ],
@@ -156,11 +180,12 @@ class RecordingResult:
 
 @dataclass(frozen=True, slots=True)
 class _Item:
-    key: tuple[str, Kind]
+    key: tuple[str, TrackKind]
     data: bytes
     rtp: int
     arrival: float  # seconds since the recording started
     keyframe: bool
+    route: int = 0  # which routing of the party's video this packet came under (spans)
 
 
 @dataclass
@@ -185,6 +210,9 @@ class _Track:
     size: tuple[int, int] | None = None
     codec_private: bytes = b""
     number: int = 0
+    header_size: tuple[int, int] | None = None  # the PixelWidth/Height the header announced
+    route: int = -1
+    spans: list[list[int]] = field(default_factory=list)  # [first ms, last ms] per routing
 
 
 def vp8_dimensions(frame: bytes) -> tuple[int, int] | None:
@@ -213,6 +241,12 @@ class CallRecorder:
     while a video track waits for one (from the start, and again after a queue overflow
     drops a frame) its deltas are skipped and ``request_keyframe`` is called: at once when
     the recording starts, then every ``keyframe_retry`` seconds until a keyframe arrives.
+
+    Screen sharing: a party with both a ``video`` and a ``screen`` track has its video packets
+    routed to one of them: the camera, or the screen while :meth:`set_screen` says it shares
+    (also right after ``start`` for a party already sharing). The route changes at the
+    first keyframe after ``set_screen`` (one is asked for at once), so each track starts on a
+    keyframe of its own source; the packets are copied as they are either way.
     """
 
     def __init__(
@@ -235,6 +269,11 @@ class CallRecorder:
             raise RecordingError("a track is declared twice", code="duplicate_track")
         if keyframe_retry <= 0:
             raise ValueError("keyframe_retry must be positive")
+        for spec in tracks:
+            if spec.kind == "screen" and (spec.participant_id, "video") not in keys:
+                raise RecordingError(
+                    "a screen track needs its party's video track", code="screen_without_video"
+                )
         self.path = path
         self.call_id = call_id
         self.tracks: tuple[TrackSpec, ...] = tuple(tracks)
@@ -246,6 +285,13 @@ class CallRecorder:
         self._keyframe_retry = keyframe_retry
         self._retry_task: asyncio.Task[None] | None = None
         self._state = {t.key: _Track(t, TrackClock(_CLOCK_RATES[t.kind])) for t in tracks}
+        # Where each party's video packets go: "video" (camera) or "screen"; a pending change
+        # waits for a keyframe. ``_routes`` counts the changes (a new span per change).
+        self._video_to: dict[str, TrackKind] = {
+            t.participant_id: "video" for t in tracks if t.kind == "screen"
+        }
+        self._pending: dict[str, TrackKind] = {}
+        self._routes: dict[str, int] = {}
         self._started: float | None = None
         self._started_at: datetime | None = None
         self._accepting = False
@@ -260,11 +306,17 @@ class CallRecorder:
         """Take one forwarded encoded frame; never blocks (drops and counts when full)."""
         if not self._accepting or self._started is None:
             return
-        state = self._state.get((participant_id, kind))
+        keyframe = bool(packet.is_keyframe)
+        track: TrackKind = kind
+        if kind == "video" and participant_id in self._video_to:
+            pending = self._pending.get(participant_id)
+            if pending is not None and keyframe:
+                self._switch(participant_id, pending)
+            track = self._video_to[participant_id]
+        state = self._state.get((participant_id, track))
         if state is None:
             self.unknown += 1
             return
-        keyframe = bool(packet.is_keyframe)
         if state.waiting_keyframe and not keyframe:
             state.skipped += 1
             self._ask_keyframe(state, self._clock())
@@ -275,13 +327,14 @@ class CallRecorder:
             rtp=int(packet.pts or 0),
             arrival=self._clock() - self._started,
             keyframe=keyframe,
+            route=self._routes.get(participant_id, 0) if kind == "video" else 0,
         )
         try:
             self._queue.put_nowait(item)
         except queue.Full:
             self.dropped += 1
             state.dropped += 1
-            if state.spec.kind == "video":
+            if state.spec.kind != "audio":
                 # The deltas after a lost frame do not decode: restart at a keyframe.
                 self._wait_for_keyframe(state, self._clock())
             return
@@ -294,6 +347,41 @@ class CallRecorder:
                 self._clock() - state.waiting_since,
                 state.keyframe_requests,
             )
+
+    def set_screen(self, participant_id: str, sharing: bool) -> bool:
+        """The party started (True) or stopped sharing a screen on its video sender.
+
+        From the next keyframe of that party's video on, its packets go to its ``screen``
+        track (or back to its ``video`` track); a keyframe is asked for now. Returns False
+        when the recording has no screen track for the party (an audio call, say).
+        """
+        current = self._video_to.get(participant_id)
+        if current is None:
+            return False
+        target: TrackKind = "screen" if sharing else "video"
+        if target == current:
+            dropped = self._pending.pop(participant_id, None)  # a change undone before a keyframe
+            if dropped is not None:
+                self._state[(participant_id, dropped)].waiting_keyframe = False
+            return True
+        self._pending[participant_id] = target
+        logger.info(
+            "recording routes video to %s at the next keyframe call_id=%s participant=%s",
+            target,
+            self.call_id,
+            participant_id,
+        )
+        if self._accepting:
+            self._wait_for_keyframe(self._state[(participant_id, target)], self._clock())
+        return True
+
+    def _switch(self, participant_id: str, target: TrackKind) -> None:
+        """A keyframe arrived after ``set_screen``: from it on, the party's video is ``target``."""
+        del self._pending[participant_id]
+        old = self._video_to[participant_id]
+        self._state[(participant_id, old)].waiting_keyframe = False
+        self._video_to[participant_id] = target
+        self._routes[participant_id] = self._routes.get(participant_id, 0) + 1
 
     def _wait_for_keyframe(self, state: _Track, now: float) -> None:
         state.waiting_keyframe = True
@@ -334,6 +422,10 @@ class CallRecorder:
                             state.keyframe_requests,
                         )
 
+    def _is_routed(self, spec: TrackSpec) -> bool:
+        """Whether the party's video goes to this track now (always, without a screen track)."""
+        return spec.kind == "audio" or self._video_to.get(spec.participant_id, "video") == spec.kind
+
     @property
     def started_at(self) -> datetime | None:
         """Wall-clock time the recording started, once started."""
@@ -353,7 +445,7 @@ class CallRecorder:
         self._accepting = True
         now = self._clock()
         for state in self._state.values():
-            if state.spec.kind == "video":
+            if state.spec.kind != "audio" and self._is_routed(state.spec):
                 self._wait_for_keyframe(state, now)  # recording starts mid-stream: ask now
         if self._request_keyframe is not None:
             self._retry_task = asyncio.get_running_loop().create_task(self._retry_keyframes())
@@ -398,8 +490,12 @@ class CallRecorder:
                     keyframe_requests=s.keyframe_requests,
                     start_seconds=None if s.first_ms is None else s.first_ms / 1000,
                     end_seconds=s.clock.last_ms / 1000 if s.packets else None,
+                    spans=tuple((a / 1000, b / 1000) for a, b in s.spans),
+                    width=s.size[0] if s.size else None,
+                    height=s.size[1] if s.size else None,
                 )
                 for s in self._state.values()
+                if s.spec.kind != "screen" or s.packets  # an unused screen track is not in the file
             ),
             dropped_packets=self.dropped,
         )
@@ -420,7 +516,13 @@ class CallRecorder:
         try:
             fh = self.path.open("xb")  # write-once: never truncate a stored recording
             pending: list[_Item] = []
-            waiting = {k for k, s in self._state.items() if s.spec.kind == "video"}
+            # The header waits for the keyframes of the video tracks that get packets now (a
+            # screen track is empty until a share starts; its size is filled in then).
+            waiting = {
+                k
+                for k, s in self._state.items()
+                if s.spec.kind != "audio" and self._is_routed(s.spec)
+            }
             first_arrival: float | None = None
             while True:
                 try:
@@ -467,51 +569,58 @@ class CallRecorder:
                     self._error = self._error or exc
 
     def _begin(self, fh: BinaryIO, pending: list[_Item]) -> MatroskaWriter:
-        """Write the header (every track, with what keyframes told us) and the held packets."""
+        """Write the header (every track, with what keyframes told us) and the held packets.
+
+        A screen track with no packet yet is left out of the header; it is announced when
+        its first keyframe is muxed (:meth:`_mux`), so a call without a share has no empty
+        screen tracks.
+        """
         doc_type: Literal["webm", "matroska"] = (
             "webm" if all(t.codec in _WEBM_CODECS for t in self.tracks) else "matroska"
         )
-        mkv_tracks = []
+        held = {item.key for item in pending}
+        later = set()
         for number, state in enumerate(self._state.values(), start=1):
             state.number = number
-            spec = state.spec
-            if spec.kind == "video":
-                width, height = state.size or (spec.width or 640, spec.height or 480)
-                mkv_tracks.append(
-                    MkvTrack(
-                        number,
-                        "video",
-                        _CODEC_IDS[spec.codec],
-                        spec.title,
-                        codec_private=state.codec_private,
-                        width=width,
-                        height=height,
-                    )
-                )
-            else:
-                mkv_tracks.append(
-                    MkvTrack(
-                        number,
-                        "audio",
-                        "A_OPUS",
-                        spec.title,
-                        codec_private=opus_head(spec.channels, spec.sample_rate),
-                        sample_rate=spec.sample_rate,
-                        channels=spec.channels,
-                    )
-                )
+            if state.spec.kind == "screen" and state.spec.key not in held:
+                later.add(number)
         muxer = MatroskaWriter(
             fh,
-            mkv_tracks,
+            [self._mkv_track(state) for state in self._state.values()],
             doc_type=doc_type,
             title=f"call {self.call_id}",
             cluster_ms=self._cluster_ms,
+            later=frozenset(later),
         )
         muxer.write_header()
-        for held in pending:
-            self._mux(muxer, held)
+        for item in pending:
+            self._mux(muxer, item)
         pending.clear()
         return muxer
+
+    def _mkv_track(self, state: _Track) -> MkvTrack:
+        spec = state.spec
+        if spec.kind == "audio":
+            return MkvTrack(
+                state.number,
+                "audio",
+                "A_OPUS",
+                spec.title,
+                codec_private=opus_head(spec.channels, spec.sample_rate),
+                sample_rate=spec.sample_rate,
+                channels=spec.channels,
+            )
+        width, height = state.size or (spec.width or 640, spec.height or 480)
+        state.header_size = (width, height)
+        return MkvTrack(
+            state.number,
+            "video",
+            _CODEC_IDS[spec.codec],
+            spec.title,
+            codec_private=state.codec_private,
+            width=width,
+            height=height,
+        )
 
     def _learn_from_keyframe(self, item: _Item) -> None:
         state = self._state[item.key]
@@ -522,10 +631,23 @@ class CallRecorder:
 
     def _mux(self, muxer: MatroskaWriter, item: _Item) -> None:
         state = self._state[item.key]
-        if state.spec.kind == "video" and not state.keyframe_seen:
+        if state.spec.kind != "audio" and not state.keyframe_seen:
             if not item.keyframe:
                 state.discarded += 1  # a decodable track starts on a keyframe
                 return
+            if not muxer.announced(state.number):
+                # A screen's first keyframe: its track joins the header, with its size.
+                self._learn_from_keyframe(item)
+                if not muxer.announce(self._mkv_track(state)):
+                    logger.error("no room left in the header call_id=%s", self.call_id)
+                    state.discarded += 1
+                    return
+            elif state.spec.codec == "vp8" and state.size is None:
+                # The header was written before this track's first keyframe: fix its size.
+                state.size = vp8_dimensions(item.data)
+                if state.size is not None and state.size != state.header_size:
+                    muxer.set_video_size(state.number, *state.size)
+                    state.header_size = state.size
             state.keyframe_seen = True
         placed = state.clock.place(item.rtp, item.arrival)
         if placed.resynced:
@@ -539,6 +661,11 @@ class CallRecorder:
             return
         if state.first_ms is None:
             state.first_ms = placed.ms
+        if item.route != state.route:
+            state.route = item.route
+            state.spans.append([placed.ms, placed.ms])
+        else:
+            state.spans[-1][1] = placed.ms
         data = item.data
         if state.codec_private and state.spec.codec == "h264":
             data = annexb_to_avcc(data)  # the avcC CodecPrivate promises length-prefixed NALs

@@ -86,6 +86,7 @@ logger = logging.getLogger(__name__)
 API_ROUTES: web.AppKey[list[Route]] = web.AppKey("api_routes", list[Route])
 SIO: web.AppKey[Any] = web.AppKey("sio", object)
 CALLS: web.AppKey[CallService] = web.AppKey("calls", CallService)
+HTTP: web.AppKey[aiohttp.ClientSession] = web.AppKey("http", aiohttp.ClientSession)
 # The node's media counters for /metrics: monotonic for the process, across calls.
 MEDIA_COUNTERS: web.AppKey[MediaCounters] = web.AppKey("media_counters", MediaCounters)
 ProviderFactory = Callable[[Settings, aiohttp.ClientSession], MeetingProvider | None]
@@ -417,7 +418,11 @@ def create_app(
 
     jobs = app[JOBS] = Jobs()
 
-    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+    # One cleanup context per resource, registered in start-up order: aiohttp runs each one's
+    # start-up in order and its cleanup in reverse, and a start-up that fails half-way cleans
+    # up exactly the contexts that had started. Every job a context starts, it stops (each
+    # cancellation awaited) before the resources it uses are closed.
+    async def database(app: web.Application) -> AsyncIterator[None]:
         await asyncio.to_thread(settings.data_dir.mkdir, parents=True, exist_ok=True)
         await upgrade(settings.sqlalchemy_url)
         app[AUDIT_KEY].key = await asyncio.to_thread(load_or_create_key, settings)
@@ -425,22 +430,69 @@ def create_app(
             from signaling.demo import seed
 
             await seed(store)
+        yield
+        await jobs.stop_all()  # whatever is left (short-lived renders) before the store goes
+        await store.close()
+
+    async def limits(app: web.Application) -> AsyncIterator[None]:
+        yield
+        closer = getattr(threads.rate_limiter, "close", None)
+        if closer is not None:
+            await closer()
+        await threads.limits.close()
+
+    async def signing_keys(app: web.Application) -> AsyncIterator[None]:
         if settings.jwt_jwks_url:
             jobs.start("jwks", refresh_jwks(context.auth))
+        yield
+        await jobs.stop("jwks")
+
+    async def sockets(app: web.Application) -> AsyncIterator[None]:
         await start_server(sio)
+        yield
+        await close_server(sio)
+
+    async def call_service(app: web.Application) -> AsyncIterator[None]:
         await calls.start_lease()  # before any call is taken or recovered
-        await _recover_recordings(settings, storage, store, notifier, jobs)
-        await calls.router.start(calls.handle_remote)
-        recovered = await calls.recover()
-        if recovered:
-            logger.info("closed %d call(s) left open by a previous process", recovered)
-        calls.start_background()
+        try:
+            await _recover_recordings(settings, storage, store, notifier, jobs)
+            await calls.router.start(calls.handle_remote)
+            recovered = await calls.recover()
+            if recovered:
+                logger.info("closed %d call(s) left open by a previous process", recovered)
+            calls.start_background()
+            yield
+        finally:
+            await calls.shutdown()
+            await calls.router.close()
+
+    async def retention(app: web.Application) -> AsyncIterator[None]:
         jobs.start("retention", retention_loop(settings, app[AUDIT_STORE], store, storage))
-        http = aiohttp.ClientSession()
+        yield
+        await jobs.stop("retention")
+
+    async def http_client(app: web.Application) -> AsyncIterator[None]:
+        http = app[HTTP] = aiohttp.ClientSession()
         meetings.provider = provider_factory(settings, http)
+        # The backend gets tree heads through the event feed (tree_head.published); a separate
+        # URL (an archive of heads) still gets them POSTed directly.
+        if settings.tree_head_webhook_url:
+            app[PUBLISHER].webhook = OutboundWebhook(
+                settings.tree_head_webhook_url, settings.backend_webhook_secret, http
+            )
+        yield
+        if meetings.provider is not None:
+            await meetings.provider.aclose()
+        await http.close()
+
+    async def reminders(app: web.Application) -> AsyncIterator[None]:
         jobs.start("reminders", meetings.reminder_loop())
+        yield
+        await jobs.stop("reminders")
+
+    async def event_feed(app: web.Application) -> AsyncIterator[None]:
         dispatcher = (
-            event_dispatcher(settings, app[EVENTS_OUTBOX], http)
+            event_dispatcher(settings, app[EVENTS_OUTBOX], app[HTTP])
             if settings.events_deliver_in_process
             else None  # separate `interview-server events deliver` workers deliver
         )
@@ -449,12 +501,12 @@ def create_app(
         if dispatcher is not None:
             store.on_events = dispatcher.nudge
             jobs.start("event-delivery", dispatcher.run())
-        # The backend gets tree heads through the event feed (tree_head.published); a separate
-        # URL (an archive of heads) still gets them POSTed directly.
-        if settings.tree_head_webhook_url:
-            app[PUBLISHER].webhook = OutboundWebhook(
-                settings.tree_head_webhook_url, settings.backend_webhook_secret, http
-            )
+        yield
+        store.on_events = None
+        await jobs.stop("event-delivery")  # it finishes the round it is in
+        await jobs.stop("event-pruning")
+
+    async def audit_log(app: web.Application) -> AsyncIterator[None]:
         jobs.start("audit-sequencer", app[SEQUENCER].run())
         jobs.start(
             "tree-heads",
@@ -463,22 +515,22 @@ def create_app(
             ),
         )
         yield
-        # newest first, each cancellation awaited: the sequencer gives its lease up (another
-        # node takes over at once), the dispatcher finishes the round it is in
-        store.on_events = None
-        await jobs.stop_all()
+        await jobs.stop("tree-heads")
+        await jobs.stop("audit-sequencer")  # gives its lease up: another node takes over now
         await app[PUBLISHER].close()
-        if meetings.provider is not None:
-            await meetings.provider.aclose()
-        await http.close()
-        await calls.shutdown()
-        await calls.router.close()
-        await close_server(sio)
-        closer = getattr(threads.rate_limiter, "close", None)
-        if closer is not None:
-            await closer()
-        await threads.limits.close()
-        await store.close()
 
-    app.cleanup_ctx.append(lifecycle)
+    app.cleanup_ctx.extend(
+        [
+            database,
+            limits,
+            signing_keys,
+            sockets,
+            call_service,
+            retention,
+            http_client,
+            reminders,
+            event_feed,
+            audit_log,
+        ]
+    )
     return app

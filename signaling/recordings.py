@@ -28,10 +28,32 @@ async def recordings_of(
                 "bytes": segment.get("bytes"),
                 "sha256": segment.get("sha256"),
                 "duration_seconds": segment.get("duration_seconds"),
+                "screen_shares": screen_shares(segment),
                 "url": f"/api/recordings/{segment['key']}",
             }
         )
     return out
+
+
+def screen_shares(segment: dict[str, Any]) -> list[dict[str, Any]]:
+    """When a screen was shared in a segment, by whom (seconds into the recording), from its
+    ``screen`` tracks; oldest first."""
+    shares = []
+    for track in segment.get("tracks") or []:
+        if not isinstance(track, dict) or track.get("kind") != "screen":
+            continue
+        for span in track.get("spans") or []:
+            if isinstance(span, list) and len(span) == 2:
+                shares.append(
+                    {
+                        "participant_id": str(track.get("participant_id", "")),
+                        "start_seconds": float(span[0]),
+                        "end_seconds": float(span[1]),
+                        "width": track.get("width"),
+                        "height": track.get("height"),
+                    }
+                )
+    return sorted(shares, key=lambda s: s["start_seconds"])
 
 
 def stored_keys(items: list[dict[str, Any]]) -> list[str]:

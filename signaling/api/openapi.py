@@ -480,10 +480,21 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
             "bytes": _nullable(INT),
             "sha256": _nullable(STR),
             "duration_seconds": _nullable(NUM),
+            "screen_shares": _array(ref("ScreenShare")),
             "url": STR,
             "composite_url": _nullable(STR),
         },
         required=["key", "call_id", "thread_id", "url"],
+    ),
+    "ScreenShare": _obj(
+        {
+            "participant_id": STR,
+            "start_seconds": NUM,
+            "end_seconds": NUM,
+            "width": _nullable(INT),
+            "height": _nullable(INT),
+        },
+        required=["participant_id", "start_seconds", "end_seconds"],
     ),
     "RecordingList": _obj({"recordings": _array(ref("Recording"))}),
     "Meeting": _obj(

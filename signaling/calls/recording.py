@@ -97,9 +97,19 @@ class RecordingController:
             active.recorder = await self.recorder_factory(active.call, active.media)
             if active.recorder is None:
                 return
+            for user_id, flags in active.media_state.items():
+                if flags.get("screen"):
+                    self.screen_changed(active, user_id, True)  # sharing since before
             await self._apply(active, *active.call.recording_started(self.clock.now()))
         elif not wanted and active.recorder is not None:
             await self.stop(active, final=active.call.is_final)
+
+    def screen_changed(self, active: ActiveCall, user_id: str, sharing: bool) -> None:
+        """A party's video sender switched to a shared screen or back to the camera: the
+        recorder (if it records screens) moves that party's video to the other track."""
+        set_screen = getattr(active.recorder, "set_screen", None)
+        if set_screen is not None:
+            set_screen(user_id, sharing)
 
     async def stop(self, active: ActiveCall, *, final: bool) -> None:
         """Stop the recorder: the segment goes on the call (and the audit chain), the file to

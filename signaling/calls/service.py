@@ -458,7 +458,10 @@ class CallService:
         """Mute / camera state, and whether the video is a shared screen, relayed to the other
         party."""
         active = self._active(who, call_id)
+        before = active.media_state.get(who.user_id, {}).get("screen", False)
         active.media_state[who.user_id] = {"audio": audio, "video": video, "screen": screen}
+        if screen != before:
+            self.recording.screen_changed(active, who.user_id, screen)
         other = next(u for u in active.call.parties() if u != who.user_id)
         await self.notifier.to_user(
             other,

@@ -143,11 +143,22 @@ class ThreadHead:
 
 
 @dataclass
-class _Item:
+class Planned:
+    """A message to append, with its body encoded once (outside any write lock)."""
+
     new: NewMessage
     body_text: str
     body_sha256: str
-    future: asyncio.Future[AppendResult]
+
+    @classmethod
+    def of(cls, new: NewMessage) -> Planned:
+        body = canonical_json(new.body)
+        return cls(new, body.decode(), hashlib.sha256(body).hexdigest())
+
+
+@dataclass
+class _Item(Planned):
+    future: asyncio.Future[AppendResult] = field(default_factory=asyncio.Future)
 
 
 class _Stale(Exception):
@@ -185,9 +196,9 @@ class MessageBatcher:
 
     # ------------------------------------------------------------------ callers
     async def append(self, new: NewMessage) -> AppendResult:
-        body = canonical_json(new.body)  # outside the write lock
+        planned = Planned.of(new)  # outside the write lock
         loop = asyncio.get_running_loop()
-        item = _Item(new, body.decode(), hashlib.sha256(body).hexdigest(), loop.create_future())
+        item = _Item(planned.new, planned.body_text, planned.body_sha256, loop.create_future())
         self._queue.append(item)
         if len(self._queue) >= self.max_batch:
             self._full.set()
@@ -218,7 +229,10 @@ class MessageBatcher:
     def _current(self) -> dict[str, ThreadHead]:
         """The cache, emptied when a write outside the batcher began since it was filled."""
         if self._generation != self.store.generation:
-            self._heads.clear()
+            # A new dict, not clear(): a flush in progress keeps the heads it planned with
+            # (the database checks them when it writes); emptying its dict under it made
+            # the batch's cached threads look unknown (``thread_not_found``).
+            self._heads = {}
             self._generation = self.store.generation
         return self._heads
 
@@ -298,23 +312,25 @@ class MessageBatcher:
         try:
             async with store.transaction() as conn:
                 heads = self._current()
+                generation = store.generation
                 now = store.now()
                 thread_ids = list(dict.fromkeys(i.new.thread_id for i in items))
                 missing = [tid for tid in thread_ids if tid not in heads or tid in self._shared]
                 if missing:
                     heads.update(await self._load(conn, missing))
                 existing = await self._existing(conn, items)
-                plan = self._plan(items, heads, existing, now)
+                plan = plan_messages(items, heads, existing, now)
                 if plan.messages:
-                    await self._store(conn, plan, now)
+                    await write_plan(store, conn, plan, now)
                 committing = True  # the events' insert and the commit run when the block ends
         except DBAPIError as exc:
             if committing and exc.connection_invalidated:
                 raise _Ambiguous(exc) from exc
             raise
         self.flushes += 1
-        # The cache follows what committed, unless a write outside the batcher began meanwhile.
-        if self._generation == store.generation:
+        # The cache follows what committed, unless a write outside the batcher began meanwhile
+        # (then the next flush reads those threads again).
+        if generation == store.generation:
             self._heads.update(plan.heads)
         else:
             self._current()
@@ -368,150 +384,6 @@ class MessageBatcher:
         ).all()
         return {(r.thread_id, r.author_id, r.client_msg_id): SqlStore._message(r) for r in rows}
 
-    @staticmethod
-    def _plan(
-        items: Sequence[_Item],
-        heads: dict[str, ThreadHead],
-        existing: dict[tuple[str, str, str], Message],
-        now: datetime,
-    ) -> _Plan:
-        plan = _Plan()
-        for item in items:
-            new = item.new
-            head = plan.heads.get(new.thread_id) or heads.get(new.thread_id)
-            if head is None:
-                plan.results.append(NotFound("no such thread", code="thread_not_found"))
-                continue
-            if new.thread_id not in plan.start:
-                plan.start[new.thread_id] = head
-            thread = head.thread
-            key = (new.thread_id, new.author_id, new.client_msg_id or "")
-            if new.client_msg_id is not None and key in existing:
-                plan.results.append(AppendResult(existing[key], False, thread))
-                continue
-            if new.kind in (MessageKind.TEXT, MessageKind.FILE) and not thread.open_for_messages:
-                plan.results.append(
-                    Conflict(
-                        f"the thread is {thread.stage.value}; no new messages can be sent",
-                        code="thread_closed",
-                    )
-                )
-                continue
-            position, prev = head.position, head.hash
-            if new.kind is MessageKind.TEXT:
-                moved = thread.on_message()
-                if moved.stage is not thread.stage:
-                    plan.audits.append(
-                        (
-                            thread.id,
-                            "thread.stage_changed",
-                            new.author_id,
-                            {
-                                "from": thread.stage.value,
-                                "to": moved.stage.value,
-                                "cause": "first_message",
-                            },
-                        )
-                    )
-                    position += 1
-                    thread = moved
-            seq = thread.last_seq + 1
-            message = Message(
-                id=str(uuid.uuid4()),
-                thread_id=thread.id,
-                seq=seq,
-                author_id=new.author_id,
-                kind=new.kind,
-                body=new.body,
-                created_at=now,
-                client_msg_id=new.client_msg_id,
-            )
-            plan.messages.append(
-                {
-                    "id": message.id,
-                    "thread_id": thread.id,
-                    "seq": seq,
-                    "author_id": new.author_id,
-                    "kind": new.kind.value,
-                    "body": item.body_text,
-                    "created_at": now,
-                    "client_msg_id": new.client_msg_id,
-                }
-            )
-            plan.audits.append(
-                (
-                    thread.id,
-                    "message.created",
-                    new.author_id,
-                    {
-                        "message_id": message.id,
-                        "seq": seq,
-                        "kind": new.kind.value,
-                        "body_sha256": item.body_sha256,
-                        "client_msg_id": new.client_msg_id,
-                        **new.audit,
-                    },
-                )
-            )
-            position += 1
-            plan.created.append(message)
-            if new.client_msg_id is not None:
-                existing[key] = message  # the same id again in this batch: this message
-            thread = replace(thread, last_seq=seq)
-            links = head.links
-            if new.kind is MessageKind.MEETING:
-                links = (*links, *platform_links(new.body))
-            # the hash is filled in by _store (it needs the entries in order)
-            plan.heads[thread.id] = ThreadHead(thread, position, prev, links)
-            plan.results.append(AppendResult(message, True, thread))
-        return plan
-
-    async def _store(self, conn: AsyncConnection, plan: _Plan, now: datetime) -> None:
-        store = self.store
-        # 1. the threads, each only if the cache still holds (this also takes their row locks,
-        #    in one statement, before the audit chains are appended)
-        changed = [tid for tid in plan.heads if plan.heads[tid].thread != plan.start[tid].thread]
-        params: dict[str, Any] = {}
-        for k, tid in enumerate(changed):
-            before, after = plan.start[tid].thread, plan.heads[tid].thread
-            params.update(
-                {
-                    f"b_id{k}": tid,
-                    f"b_old{k}": before.last_seq,
-                    f"b_ostage{k}": before.stage.value,
-                    f"b_seq{k}": after.last_seq,
-                    f"b_stage{k}": after.stage.value,
-                }
-            )
-        updated = await conn.execute(_update_threads(len(changed)), params)
-        if updated.rowcount != len(changed):
-            raise _Stale(f"{len(changed) - updated.rowcount} thread(s) changed elsewhere")
-        # 2. the messages
-        await conn.execute(
-            _INSERT_MESSAGES, plan.messages[0] if len(plan.messages) == 1 else plan.messages
-        )
-        # 3. the audit chains, from the cached heads
-        tips = {tid: (h.position, h.hash) for tid, h in plan.start.items()}
-        rows = []
-        for chain, event_type, actor_id, data in plan.audits:
-            position, prev_hash = tips[chain]
-            entry_row = store.audit_row(
-                chain, position + 1, prev_hash, event_type, actor_id, data, now
-            )
-            tips[chain] = (position + 1, entry_row["hash"])
-            rows.append(entry_row)
-        await store.audit_rows(conn, rows)
-        for tid, head in plan.heads.items():
-            assert tips[tid][0] == head.position
-            plan.heads[tid] = replace(head, hash=tips[tid][1])
-        # 4. the events of it all (inserted by the transaction, in one statement, at its end)
-        events = store.events
-        if events is not None:
-            for (chain, event_type, actor_id, data), message in _pair(plan.audits, plan.created):
-                events.on_audit(conn, chain, event_type, actor_id, data, now)
-                if message is not None:
-                    events.on_message(conn, message)
-
 
 class _Ambiguous(Exception):
     """The commit itself failed on a dead connection: it may or may not have happened."""
@@ -542,3 +414,152 @@ def _fail(items: Sequence[_Item], error: BaseException) -> None:
     for item in items:
         if not item.future.done():
             item.future.set_exception(error)
+
+
+def plan_messages(
+    items: Sequence[Planned],
+    heads: dict[str, ThreadHead],
+    existing: dict[tuple[str, str, str], Message],
+    now: datetime,
+) -> _Plan:
+    """The rows of appending ``items`` in order, worked out from the threads' heads (cached or
+    read under their locks) before anything is written: closed threads refused, the first
+    text moves the stage, ``client_msg_id`` repeats answered with the stored message, each
+    message's audit entry. The one set of rules for every message append (the batcher and
+    :meth:`SqlStore._append`)."""
+    plan = _Plan()
+    for item in items:
+        new = item.new
+        head = plan.heads.get(new.thread_id) or heads.get(new.thread_id)
+        if head is None:
+            plan.results.append(NotFound("no such thread", code="thread_not_found"))
+            continue
+        if new.thread_id not in plan.start:
+            plan.start[new.thread_id] = head
+        thread = head.thread
+        key = (new.thread_id, new.author_id, new.client_msg_id or "")
+        if new.client_msg_id is not None and key in existing:
+            plan.results.append(AppendResult(existing[key], False, thread))
+            continue
+        if new.kind in (MessageKind.TEXT, MessageKind.FILE) and not thread.open_for_messages:
+            plan.results.append(
+                Conflict(
+                    f"the thread is {thread.stage.value}; no new messages can be sent",
+                    code="thread_closed",
+                )
+            )
+            continue
+        position, prev = head.position, head.hash
+        if new.kind is MessageKind.TEXT:
+            moved = thread.on_message()
+            if moved.stage is not thread.stage:
+                plan.audits.append(
+                    (
+                        thread.id,
+                        "thread.stage_changed",
+                        new.author_id,
+                        {
+                            "from": thread.stage.value,
+                            "to": moved.stage.value,
+                            "cause": "first_message",
+                        },
+                    )
+                )
+                position += 1
+                thread = moved
+        seq = thread.last_seq + 1
+        message = Message(
+            id=str(uuid.uuid4()),
+            thread_id=thread.id,
+            seq=seq,
+            author_id=new.author_id,
+            kind=new.kind,
+            body=new.body,
+            created_at=now,
+            client_msg_id=new.client_msg_id,
+        )
+        plan.messages.append(
+            {
+                "id": message.id,
+                "thread_id": thread.id,
+                "seq": seq,
+                "author_id": new.author_id,
+                "kind": new.kind.value,
+                "body": item.body_text,
+                "created_at": now,
+                "client_msg_id": new.client_msg_id,
+            }
+        )
+        plan.audits.append(
+            (
+                thread.id,
+                "message.created",
+                new.author_id,
+                {
+                    "message_id": message.id,
+                    "seq": seq,
+                    "kind": new.kind.value,
+                    "body_sha256": item.body_sha256,
+                    "client_msg_id": new.client_msg_id,
+                    **new.audit,
+                },
+            )
+        )
+        position += 1
+        plan.created.append(message)
+        if new.client_msg_id is not None:
+            existing[key] = message  # the same id again in this batch: this message
+        thread = replace(thread, last_seq=seq)
+        links = head.links
+        if new.kind is MessageKind.MEETING:
+            links = (*links, *platform_links(new.body))
+        # the hash is filled in by _store (it needs the entries in order)
+        plan.heads[thread.id] = ThreadHead(thread, position, prev, links)
+        plan.results.append(AppendResult(message, True, thread))
+    return plan
+
+
+async def write_plan(store: SqlStore, conn: AsyncConnection, plan: _Plan, now: datetime) -> None:
+    """Write a plan in ``conn``'s transaction: the threads (each only if its head still
+    holds: :class:`_Stale` otherwise), the messages, the audit entries and their events."""
+    # 1. the threads, each only if the cache still holds (this also takes their row locks,
+    #    in one statement, before the audit chains are appended)
+    changed = [tid for tid in plan.heads if plan.heads[tid].thread != plan.start[tid].thread]
+    params: dict[str, Any] = {}
+    for k, tid in enumerate(changed):
+        before, after = plan.start[tid].thread, plan.heads[tid].thread
+        params.update(
+            {
+                f"b_id{k}": tid,
+                f"b_old{k}": before.last_seq,
+                f"b_ostage{k}": before.stage.value,
+                f"b_seq{k}": after.last_seq,
+                f"b_stage{k}": after.stage.value,
+            }
+        )
+    updated = await conn.execute(_update_threads(len(changed)), params)
+    if updated.rowcount != len(changed):
+        raise _Stale(f"{len(changed) - updated.rowcount} thread(s) changed elsewhere")
+    # 2. the messages
+    await conn.execute(
+        _INSERT_MESSAGES, plan.messages[0] if len(plan.messages) == 1 else plan.messages
+    )
+    # 3. the audit chains, from the cached heads
+    tips = {tid: (h.position, h.hash) for tid, h in plan.start.items()}
+    rows = []
+    for chain, event_type, actor_id, data in plan.audits:
+        position, prev_hash = tips[chain]
+        entry_row = store.audit_row(chain, position + 1, prev_hash, event_type, actor_id, data, now)
+        tips[chain] = (position + 1, entry_row["hash"])
+        rows.append(entry_row)
+    await store.audit_rows(conn, rows)
+    for tid, head in plan.heads.items():
+        assert tips[tid][0] == head.position
+        plan.heads[tid] = replace(head, hash=tips[tid][1])
+    # 4. the events of it all (inserted by the transaction, in one statement, at its end)
+    events = store.events
+    if events is not None:
+        for (chain, event_type, actor_id, data), message in _pair(plan.audits, plan.created):
+            events.on_audit(conn, chain, event_type, actor_id, data, now)
+            if message is not None:
+                events.on_message(conn, message)

@@ -104,7 +104,7 @@ class SqlNodeLeases:
         return [_open_call(r.state_json, r.node_id) for r in rows]
 
     async def drop_expired(self) -> int:
-        async with self.store.write() as conn:
+        async with self.store.write(threads=False) as conn:  # node leases only
             now = await self._now(conn)
             holds = exists().where(
                 t.calls.c.node_id == t.node_leases.c.node_id, t.calls.c.record.is_(None)

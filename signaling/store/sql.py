@@ -37,9 +37,16 @@ from signaling.domain.ports import (
     UserProfile,
 )
 from signaling.domain.threads import Role, Stage, Thread
-from signaling.errors import Conflict, NotFound
+from signaling.errors import NotFound
 from signaling.store import schema as t
-from signaling.store.batch import MessageBatcher, platform_links
+from signaling.store.batch import (
+    MessageBatcher,
+    Planned,
+    ThreadHead,
+    plan_messages,
+    platform_links,
+    write_plan,
+)
 
 if TYPE_CHECKING:
     from signaling.events.catalogue import NewEvent
@@ -50,6 +57,13 @@ logger = logging.getLogger(__name__)
 GLOBAL_CHAIN = "global"
 _CHAIN_REPORTS_KEPT = 1024  # chain verification reports cached (per chain head)
 # Lock a thread's row (a thread's chain) in the transaction; no row: the chain is no thread.
+# The head of one audit chain: its last position and hash.
+_CHAIN_HEAD = (
+    select(t.audit_log.c.position, t.audit_log.c.hash)
+    .where(t.audit_log.c.chain == bindparam("chain"))
+    .order_by(t.audit_log.c.position.desc())
+    .limit(1)
+)
 _LOCK_CHAIN_THREAD = text("SELECT 1 FROM threads WHERE id = :chain FOR UPDATE")
 # A chain that is no thread: a transaction advisory lock of its own (64-bit hash of its name).
 _LOCK_CHAIN_NAME = text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))")
@@ -385,9 +399,19 @@ class SqlStore:
         ]
 
     async def _append(self, conn: AsyncConnection, new: NewMessage, now: datetime) -> AppendResult:
+        """One message in ``conn``'s transaction (call records, meetings: messages that belong
+        to another change), by the message writer's own rules (``plan_messages``) from the
+        thread's head read under its row lock."""
         thread = await self._lock_thread(conn, new.thread_id)
+        last = (await conn.execute(_CHAIN_HEAD, {"chain": thread.id})).first()
+        head = ThreadHead(
+            thread,
+            -1 if last is None else last.position,
+            GENESIS_HASH if last is None else last.hash,
+        )
+        existing: dict[tuple[str, str, str], Message] = {}
         if new.client_msg_id is not None:
-            existing = (
+            row = (
                 await conn.execute(
                     select(t.messages).where(
                         t.messages.c.thread_id == new.thread_id,
@@ -396,74 +420,15 @@ class SqlStore:
                     )
                 )
             ).first()
-            if existing is not None:
-                return AppendResult(self._message(existing), False, thread)
-        if new.kind in (MessageKind.TEXT, MessageKind.FILE) and not thread.open_for_messages:
-            raise Conflict(
-                f"the thread is {thread.stage.value}; no new messages can be sent",
-                code="thread_closed",
-            )
-        if new.kind is MessageKind.TEXT:
-            moved = thread.on_message()
-            if moved.stage is not thread.stage:
-                await conn.execute(
-                    t.threads.update()
-                    .where(t.threads.c.id == thread.id)
-                    .values(stage=moved.stage.value)
-                )
-                await self._audit(
-                    conn,
-                    thread.id,
-                    "thread.stage_changed",
-                    new.author_id,
-                    {"from": thread.stage.value, "to": moved.stage.value, "cause": "first_message"},
-                    now,
-                )
-                thread = moved
-        seq = thread.last_seq + 1
-        message = Message(
-            id=str(uuid.uuid4()),
-            thread_id=thread.id,
-            seq=seq,
-            author_id=new.author_id,
-            kind=new.kind,
-            body=new.body,
-            created_at=now,
-            client_msg_id=new.client_msg_id,
-        )
-        await conn.execute(
-            t.threads.update().where(t.threads.c.id == thread.id).values(last_seq=seq)
-        )
-        await conn.execute(
-            t.messages.insert().values(
-                id=message.id,
-                thread_id=message.thread_id,
-                seq=seq,
-                author_id=message.author_id,
-                kind=message.kind.value,
-                body=canonical_json(message.body).decode(),
-                created_at=now,
-                client_msg_id=message.client_msg_id,
-            )
-        )
-        await self._audit(
-            conn,
-            thread.id,
-            "message.created",
-            new.author_id,
-            {
-                "message_id": message.id,
-                "seq": seq,
-                "kind": message.kind.value,
-                "body_sha256": body_digest(message.body),
-                "client_msg_id": message.client_msg_id,
-                **new.audit,
-            },
-            now,
-        )
-        if self.events is not None:
-            self.events.on_message(conn, message)
-        return AppendResult(message, True, replace(thread, last_seq=seq))
+            if row is not None:
+                existing[(new.thread_id, new.author_id, new.client_msg_id)] = self._message(row)
+        plan = plan_messages([Planned.of(new)], {thread.id: head}, existing, now)
+        result = plan.results[0]
+        if isinstance(result, Exception):
+            raise result
+        if plan.messages:
+            await write_plan(self, conn, plan, now)
+        return result
 
     async def list_messages(
         self, thread_id: str, *, after_seq: int = 0, limit: int = 200
@@ -509,43 +474,16 @@ class SqlStore:
             thread_row = (await conn.execute(_LOCK_CHAIN_THREAD, {"chain": chain})).first()
             if thread_row is None:
                 await conn.execute(_LOCK_CHAIN_NAME, {"name": f"audit-chain:{chain}"})
-        last = (
-            await conn.execute(
-                select(t.audit_log.c.position, t.audit_log.c.hash)
-                .where(t.audit_log.c.chain == chain)
-                .order_by(t.audit_log.c.position.desc())
-                .limit(1)
-            )
-        ).first()
+        last = (await conn.execute(_CHAIN_HEAD, {"chain": chain})).first()
         position = 0 if last is None else last.position + 1
         prev_hash = GENESIS_HASH if last is None else last.hash
-        entry = {
-            "chain": chain,
-            "position": position,
-            "type": event_type,
-            "actor": actor_id,
-            "at": _iso(at),
-            "data": data,
-        }
-        digest = chain_hash(prev_hash, entry)
-        entry_text = canonical_json(entry).decode()
-        result = await conn.execute(
-            t.audit_log.insert().values(
-                chain=chain,
-                position=position,
-                event_type=event_type,
-                actor_id=actor_id,
-                created_at=at,
-                entry=entry_text,
-                prev_hash=prev_hash,
-                hash=digest,
-            )
-        )
+        row = self.audit_row(chain, position, prev_hash, event_type, actor_id, data, at)
+        result = await conn.execute(t.audit_log.insert().values(**row))
         index = int(result.inserted_primary_key[0]) if result.inserted_primary_key else 0
         if self.events is not None:
             self.events.on_audit(conn, chain, event_type, actor_id, data, at)
         return AuditEntry(
-            index, chain, position, event_type, actor_id, at, entry_text, prev_hash, digest
+            index, chain, position, event_type, actor_id, at, row["entry"], prev_hash, row["hash"]
         )
 
     @staticmethod
@@ -642,25 +580,23 @@ class SqlStore:
         ``conn``'s transaction; returns how many. The caller must be the only sequencer (it
         holds the sequencer lease in that transaction, or owns the SQLite file); the unique
         index on ``leaf_index`` rejects a second one."""
-        queued = (
-            await conn.execute(
-                select(t.audit_log.c.id)
-                .where(t.audit_log.c.leaf_index.is_(None))
-                .order_by(t.audit_log.c.id)
-                .limit(limit)
-            )
-        ).all()
-        if not queued:
-            return 0
-        top = (await conn.execute(select(func.max(t.audit_log.c.leaf_index)))).scalar_one()
+        # One set-based statement: the database numbers the queued rows in id order
+        # (row_number over the first ``limit`` of them) and writes the leaf indexes itself;
+        # nothing per row crosses to this process.
+        log = t.audit_log
+        top = (await conn.execute(select(func.max(log.c.leaf_index)))).scalar_one()
         base = 0 if top is None else int(top) + 1
-        await conn.execute(
-            t.audit_log.update()
-            .where(t.audit_log.c.id == bindparam("row_id"))
-            .values(leaf_index=bindparam("leaf")),
-            [{"row_id": r.id, "leaf": base + i} for i, r in enumerate(queued)],
+        queued = (
+            select(log.c.id, func.row_number().over(order_by=log.c.id).label("rn"))
+            .where(log.c.leaf_index.is_(None))
+            .order_by(log.c.id)
+            .limit(limit)
+            .subquery("queued")
         )
-        return len(queued)
+        result = await conn.execute(
+            log.update().where(log.c.id == queued.c.id).values(leaf_index=queued.c.rn + (base - 1))
+        )
+        return int(result.rowcount)
 
     async def audit_entries(
         self, chain: str | None = None, *, after_index: int = 0, limit: int = 10_000

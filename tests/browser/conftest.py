@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import random
+import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -119,3 +122,92 @@ def browser() -> Iterator[Any]:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROME_ARGS, headless=True)
         yield b
         b.close()
+
+
+@dataclass
+class Coturn:
+    """Debian's coturn on 127.0.0.1, which a test stops and starts again on the same port (a
+    relay that goes away drops every allocation on it, as a network change does)."""
+
+    port: int
+    secret: str
+    tmp: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"turn:127.0.0.1:{self.port}?transport=udp"
+
+    def start(self) -> None:
+        binary = shutil.which("turnserver")
+        if binary is None:
+            pytest.skip("coturn's turnserver is not installed (make sysdeps)")
+        relay_base = random.randrange(20000, 32000, 100)
+        config = self.tmp / "turnserver.conf"
+        config.write_text(
+            "\n".join(
+                [
+                    "listening-ip=127.0.0.1",
+                    "relay-ip=127.0.0.1",
+                    f"listening-port={self.port}",
+                    f"min-port={relay_base}",
+                    f"max-port={relay_base + 99}",
+                    "realm=interview",
+                    "use-auth-secret",
+                    f"static-auth-secret={self.secret}",
+                    "fingerprint",
+                    "no-tls",
+                    "no-dtls",
+                    "no-tcp",
+                    "no-cli",
+                    "no-multicast-peers",
+                    # The server's media peer and the browser share this machine.
+                    "allow-loopback-peers",
+                    f"pidfile={self.tmp / 'turnserver.pid'}",
+                    f"userdb={self.tmp / 'turndb'}",
+                    f"log-file={self.tmp / 'turnserver.log'}",
+                    "simple-log",
+                    "",
+                ]
+            )
+        )
+        self.process = subprocess.Popen(
+            [binary, "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 15
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.settimeout(0.3)
+            # A STUN binding request (RFC 5389): type 0x0001, length 0, magic cookie, id.
+            request = b"\x00\x01\x00\x00\x21\x12\xa4\x42" + os.urandom(12)
+            while True:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"turnserver exited with {self.process.returncode}")
+                probe.sendto(request, ("127.0.0.1", self.port))
+                try:
+                    if probe.recv(2048)[8:20] == request[8:20]:
+                        return
+                except TimeoutError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("turnserver did not answer STUN in 15 s") from None
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.kill()  # no goodbye to its clients: the relay is simply gone
+        self.process.wait()
+        self.process = None
+
+
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def coturn(tmp_path: Path) -> Iterator[Coturn]:
+    relay = Coturn(free_udp_port(), secrets.token_urlsafe(24), tmp_path / "coturn")
+    relay.tmp.mkdir()
+    relay.start()
+    yield relay
+    relay.stop()

@@ -273,3 +273,42 @@ async def test_exempt_links_follow_meeting_messages(database_url: str) -> None:
         )
         assert await a.exempt_links(tid, second.message.seq) == [*links, "https://zoom.us/j/9"]
         assert await b.exempt_links(tid, second.message.seq) == [*links, "https://zoom.us/j/9"]
+
+
+async def test_a_write_beginning_during_a_flush_does_not_lose_its_threads(
+    database_url: str,
+) -> None:
+    """A write outside the batcher that begins while a flush waits for the database (another
+    REST call, a lease sweep), followed by a read of the cache (the next send's thread check),
+    must not empty the heads that flush planned with: its cached threads came out as
+    ``thread_not_found``."""
+    async with batching_store(database_url) as store:
+        fresh = await new_thread(store, "job-fresh")  # not cached: the flush reads it
+        cached = [await new_thread(store, f"job-{i}") for i in range(2)]
+        for tid in cached:
+            await store.append_message(text(tid, "warm the cache"))
+        loads: list[str] = []
+
+        def meanwhile(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            # the flush's read of the uncached thread is on the wire: what another task does
+            # then (a write beginning elsewhere, then a send checking its thread)
+            if (
+                not loads
+                and statement.lstrip().upper().startswith("SELECT")
+                and "threads" in (statement)
+            ):
+                loads.append(statement)
+                store.generation += 1  # what SqlStore.write() does when it begins
+                assert store.batcher.thread(cached[0]) is None  # that read sees no cache
+
+        event.listen(store.engine.sync_engine, "before_cursor_execute", meanwhile)
+        try:
+            results = await asyncio.gather(
+                *(store.append_message(text(tid, "in one batch")) for tid in [*cached, fresh])
+            )
+        finally:
+            event.remove(store.engine.sync_engine, "before_cursor_execute", meanwhile)
+        assert loads, "the flush never read a thread"
+        assert [r.message.seq for r in results] == [2, 2, 1]
+        for tid in cached:
+            assert await stored(store, tid) == [(1, "warm the cache"), (2, "in one batch")]

@@ -164,6 +164,12 @@ export function renderAuditor(root: HTMLElement, api: Api, side?: HTMLElement): 
       const between = `${who(data.thread.client_id)} and ${who(data.thread.freelancer_id)}`;
       const kind = call ? `${call.kind} call` : "call";
       const summary = `Recording of the ${kind} between ${between} · ${when} · ${length} · SHA-256 ${(rec.sha256 ?? "").slice(0, 12)}…`;
+      // A shared screen is a track of its own in the recording: say who shared it, and when.
+      const shares = (rec.screen_shares ?? []).map(
+        (s) =>
+          `${who(s.participant_id)} shared a screen ${formatDuration(s.start_seconds)}–${formatDuration(s.end_seconds)}` +
+          (s.width && s.height ? ` (${s.width}×${s.height})` : ""),
+      );
       const row = h(
         "details",
         { class: "recording", "data-testid": "audit-recording-row", "data-key": rec.key },
@@ -181,7 +187,7 @@ export function renderAuditor(root: HTMLElement, api: Api, side?: HTMLElement): 
         row.append(video, h("p", { class: "muted hash" }, `SHA-256 ${rec.sha256 ?? "unknown"}`));
         void loadRecording(rec.composite_url ?? rec.url, video);
       });
-      players.append(row);
+      players.append(row, ...shares.map((text) => h("p", { class: "muted", "data-testid": "audit-screen-share" }, text)));
     }
     if (!recordings.recordings.length) players.append(h("p", { class: "muted" }, "No recordings in this thread."));
     const exportError = h("span", { class: "error" });

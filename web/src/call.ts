@@ -6,6 +6,12 @@ import type { Socket } from "socket.io-client";
 import { intervalLoss, qualityFrom, type Quality } from "./format";
 import { emitAck } from "./protocol";
 
+/** How long ICE may stay "disconnected" before the browser restarts it. */
+const DISCONNECTED_RESTART_MS = 3000;
+/** A restarted peer that has not connected by then is restarted again (the server takes at
+ * most 5 restarts a minute from a party). */
+const RESTART_RETRY_MS = 15000;
+
 export interface DeviceChoice {
   audioId?: string;
   videoId?: string;
@@ -45,6 +51,8 @@ export class CallSession {
   private offered = false;
   private statsTimer: number | undefined;
   private restarting = false;
+  private restartTimer: number | undefined;
+  private closed = false;
   // Packet counters at the previous stats sample: quality reflects the last interval, not
   // the whole call (a burst of loss a minute ago should not keep the indicator red).
   private lastLost = 0;
@@ -96,8 +104,19 @@ export class CallSession {
       if (pc === this.pc && pc.connectionState === "connected") performance.mark(`call:${this.callId}:connected`);
     };
     pc.oniceconnectionstatechange = () => {
-      if (pc === this.pc && pc.iceConnectionState === "connected") performance.mark(`call:${this.callId}:ice`);
-      if (pc === this.pc && pc.iceConnectionState === "failed") void this.restart();
+      if (pc !== this.pc) return;
+      const state = pc.iceConnectionState;
+      if (state === "connected" || state === "completed") {
+        window.clearTimeout(this.restartTimer);
+        this.restartTimer = undefined;
+        if (state === "connected") performance.mark(`call:${this.callId}:ice`);
+      } else if (state === "failed") {
+        void this.restart();
+      } else if (state === "disconnected") {
+        // Chromium leaves a path that died (a network change, a relay gone) "disconnected"
+        // and may never call it "failed"; waiting for "failed" outlasts the server's grace.
+        this.restartAfter(DISCONNECTED_RESTART_MS);
+      }
     };
     return pc;
   }
@@ -128,9 +147,21 @@ export class CallSession {
     for (const c of this.pendingCandidates.splice(0)) await this.sendCandidate(c);
   }
 
+  private restartAfter(ms: number): void {
+    if (this.restartTimer !== undefined || this.closed) return;
+    this.restartTimer = window.setTimeout(() => {
+      this.restartTimer = undefined;
+      void this.restart();
+    }, ms);
+  }
+
   async restart(): Promise<void> {
-    if (this.restarting) return;
+    if (this.restarting || this.closed) return;
     this.restarting = true;
+    window.clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    // The fresh peer may not connect either (the network is still away): try again later.
+    this.restartAfter(RESTART_RETRY_MS);
     try {
       const old = this.pc;
       this.pc = this.newPeer();
@@ -245,6 +276,8 @@ export class CallSession {
   }
 
   close(): void {
+    this.closed = true;
+    window.clearTimeout(this.restartTimer);
     window.clearInterval(this.statsTimer);
     window.clearInterval(this.levelTimer);
     for (const track of this.local.getTracks()) track.stop();

@@ -22,6 +22,7 @@ import tldextract
 from signaling.policy.detect.emails import find_emails
 from signaling.policy.detect.handles import find_handles
 from signaling.policy.detect.intent import meeting_requests, off_platform
+from signaling.policy.detect.learned import learned_findings
 from signaling.policy.detect.links import canonical_url, find_urls, link_findings
 from signaling.policy.detect.model import LABELS, Confidence, Finding, Spans, dedupe
 from signaling.policy.detect.phones import find_phones, warm_up_phone_metadata
@@ -39,9 +40,13 @@ __all__ = [
 
 
 class Detector:
-    """Holds the offline public-suffix extractor; :meth:`scan` is a pure function of its input."""
+    """Holds the offline public-suffix extractor; :meth:`scan` is a pure function of its input.
 
-    def __init__(self) -> None:
+    ``learned=False`` runs the rules alone, without the learned layer (``detect.learned``).
+    """
+
+    def __init__(self, *, learned: bool = True) -> None:
+        self._learned = learned
         # Offline: the bundled public suffix snapshot, no cache directory, no HTTP fetch.
         self._tld = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
         warm_up_phone_metadata()
@@ -68,6 +73,8 @@ class Detector:
         findings.extend(find_phones(views, Spans(email_spans + [(u.start, u.end) for u in urls])))
         findings.extend(meeting_requests(views, urls))
         findings.extend(off_platform(views, findings))
+        if self._learned:
+            findings.extend(learned_findings(views, {f.label for f in findings}))
         if exempt_urls:
             exempt = {canonical_url(u) for u in exempt_urls}
             findings = [f for f in findings if f.value not in exempt]

@@ -193,6 +193,34 @@ def _pay_outside(views: Views) -> Finding | None:
     )
     if not has_outside and not has_fee:
         return None
+    found = _pay_anchored(views, s)
+    if found is not None or not has_outside:
+        return found
+    return _discount_outside(views, s)
+
+
+def _discount_outside(views: Views, s: str) -> Finding | None:
+    """A lower price offered for doing it off the platform, with no verb of paying ("a
+    discount if we sort it out outside the site", "скидка, если мимо биржи")."""
+    if not lx.DISCOUNT_GATE.may_match(s, views.words):
+        return None
+    for place in lx.OUTSIDE_RE.finditer(s):
+        sent, sent_start = sentence(s, place.start(), place.end())
+        deal = lx.DISCOUNT_RE.search(sent)
+        if deal is None:
+            continue
+        if lx.KEEP_HERE_RE.search(sent) or lx.PAY_PROJECT_NEG_RE.search(sent):
+            continue
+        if _negation_before(sent, min(deal.start(), place.start() - sent_start)):
+            continue
+        a = min(place.start(), sent_start + deal.start())
+        b = max(place.end(), sent_start + deal.end())
+        return _op_finding(views, a, b, "pay:discount", Confidence.OFF_PLATFORM_PAY)
+    return None
+
+
+def _pay_anchored(views: Views, s: str) -> Finding | None:
+    """A verb or means of paying with a place off the platform or saving the fee."""
     checked = -1
     for anchor in lx.PAY_ANY_RE.finditer(s):
         sent, sent_start = sentence(s, anchor.start(), anchor.end())

@@ -81,6 +81,9 @@ class Language:
     messenger_phrases: tuple[str, ...] = ()
     fee_phrases: tuple[str, ...] = ()  # "fee", "commission", "the platform's cut"
     save_phrases: tuple[str, ...] = ()  # "save", "skip", "avoid", "discount", "% off"
+    # a lower price ("discount", "cheaper"): with a place off the platform in the same
+    # sentence it is a payment move even with no verb of paying ("a discount if we do it outside")
+    discount_phrases: tuple[str, ...] = ()
     product_phrases: tuple[str, ...] = ()  # "field", "form": talk about a product being built
     negations: tuple[str, ...] = ()
     keep_here_phrases: tuple[str, ...] = ()  # "only here", "through the platform"
@@ -104,6 +107,13 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "en",
         "English",
+        discount_phrases=(
+            "discount",
+            "\\d+ ?% off",
+            "knock \\w+ off",
+            "cheaper",
+            "lower (?:the )?price",
+        ),
         messenger_phrases=(
             "private messages?",
             "pm me",
@@ -268,6 +278,7 @@ LANGUAGES: tuple[Language, ...] = (
             "ein",
             "vat",
             "company no",
+            "company number",
             "registration",
             "reg no",
             "iban",
@@ -282,6 +293,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "es",
         "Spanish",
+        discount_phrases=(
+            "descuento",
+            "m[aá]s barato",
+            "rebaja",
+        ),
         messenger_phrases=(
             "(?:por|al|en) privado",
             "(?:en|por) (?:el|la) (?:verde|azul|morad[oa])",
@@ -422,7 +438,15 @@ LANGUAGES: tuple[Language, ...] = (
             "transfi[eé]reme",
             "deposita\\w*",
         ),
-        product_phrases=("campo", "formulario", "pasarela", "bot[oó]n", "p[aá]gina"),
+        product_phrases=(
+            "campo",
+            "formulario",
+            "pasarela",
+            "bot[oó]n",
+            "p[aá]gina",
+            "tienda",
+            "carrito",
+        ),
         pay_methods=(
             "cripto\\w*",
             "efectivo",
@@ -458,6 +482,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pt",
         "Portuguese",
+        discount_phrases=(
+            "desconto",
+            "mais barato",
+        ),
         messenger_phrases=(
             "pv",
             "(?:no|na|pelo|pela) (?:verdinho|verde|azulzinho|roxinho)",
@@ -629,6 +657,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "fr",
         "French",
+        discount_phrases=(
+            "r[ée]duction",
+            "remise",
+            "moins cher",
+            "ristourne",
+        ),
         messenger_phrases=(
             "en mp",
             "par mp",
@@ -757,7 +791,7 @@ LANGUAGES: tuple[Language, ...] = (
             "r[ée]gl(?:er|ons|ez|e)",
             "vire(?:r|z|ment)",
         ),
-        product_phrases=("champ", "formulaire", "bouton", "page"),
+        product_phrases=("champ", "formulaire", "bouton", "page", "boutique", "panier"),
         pay_methods=("crypto\\w*", "en liquide", "en espèces", "virement", "lydia", "paylib"),
         outside_phrases=(
             "ailleurs qu'ici",
@@ -786,6 +820,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "de",
         "German",
+        discount_phrases=(
+            "rabatt",
+            "nachlass",
+            "g[üu]nstiger",
+            "billiger",
+        ),
         messenger_phrases=(
             "lieber privat",
             "privat weiter\\w*",
@@ -874,7 +914,16 @@ LANGUAGES: tuple[Language, ...] = (
             "abrechn\\w*",
             "überweis\\w*",
         ),
-        product_phrases=("feld", "felder", "formular\\w*", "button", "knopf", "seite"),
+        product_phrases=(
+            "feld",
+            "felder",
+            "formular\\w*",
+            "button",
+            "knopf",
+            "seite",
+            "kasse",
+            "warenkorb",
+        ),
         pay_methods=("krypto\\w*", "bar auf die hand", "überweisung", "sofortüberweisung"),
         outside_phrases=(
             "außerhalb(?! de[rsnm] (?!plattform))",
@@ -908,6 +957,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "it",
         "Italian",
+        discount_phrases=(
+            "sconto",
+            "meno caro",
+            "prezzo migliore",
+        ),
         messenger_phrases=(
             "in privato",
             "su quell[oa] (?:verde|blu|viola)",
@@ -988,7 +1042,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("chiamata", "videochiamata", "call", "riunione", "sentiamo"),
         pay_verbs=("accett\\w*", "pag(?:a|are|ami|hi|herò|o|amento)", "bonific\\w*"),
-        product_phrases=("campo", "modulo", "pagina", "pulsante", "bottone"),
+        product_phrases=("campo", "modulo", "pagina", "pulsante", "bottone", "negozio", "carrello"),
         pay_methods=("cripto\\w*", "contanti", "bonifico", "satispay", "postepay"),
         outside_phrases=(
             "altrove",
@@ -1018,6 +1072,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pl",
         "Polish",
+        discount_phrases=(
+            "rabat\\w*",
+            "zni[żz]k\\w*",
+            "taniej",
+            "upust",
+        ),
         messenger_phrases=(
             "na priv\\w*",
             "na prywatn\\w*",
@@ -1125,13 +1185,21 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("rozmow\\w*", "spotkani\\w*", "call\\w*", "wideo\\w*"),
         pay_verbs=("zapła\\w*", "płać", "płac\\w*", "przelej\\w*", "wpłac\\w*", "rozliczmy"),
-        product_phrases=("pol[ae]", "formularz\\w*", "przycisk\\w*", "stron\\w*"),
+        product_phrases=(
+            "pol[ae]",
+            "formularz\\w*",
+            "przycisk\\w*",
+            "stron\\w*",
+            "sklep\\w*",
+            "koszyk\\w*",
+        ),
         pay_methods=("krypto\\w*", "gotówk\\w*", "przelew\\w*", "blik\\w*", "revolut\\w*"),
         outside_phrases=(
             "gdzieś indziej",
             "poza serwis\\w*",
             "poza stron\\w*",
             "poza platform\\w*",
+            "poza portal\\w*",
             "bezpośrednio",
             "bez platformy",
         ),
@@ -1157,6 +1225,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ru",
         "Russian",
+        discount_phrases=(
+            "скидк\\w*",
+            "дешевле",
+        ),
         messenger_phrases=(
             "в (?:зел[её]ном|синем|фиолетовом)",
             "мессенджер\\w*",
@@ -1310,7 +1382,14 @@ LANGUAGES: tuple[Language, ...] = (
             "переве[дс]\\w*",
             "рассчита\\w*",
         ),
-        product_phrases=("пол[еяю]", "форм[аеуы]", "кнопк\\w*", "страниц\\w*"),
+        product_phrases=(
+            "пол[еяю]",
+            "форм[аеуы]",
+            "кнопк\\w*",
+            "страниц\\w*",
+            "магазин\\w*",
+            "корзин\\w*",
+        ),
         pay_methods=(
             "крипт\\w*",
             "наличн\\w*",
@@ -1326,6 +1405,8 @@ LANGUAGES: tuple[Language, ...] = (
             "не тут",
             "вне платформы",
             "мимо платформы",
+            "мимо (?:сайта|биржи|площадки)",
+            "вне (?:сайта|биржи|площадки)",
             "минуя платформу",
             "напрямую",
         ),
@@ -1352,6 +1433,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi",
         "Hindi (Latin script)",
+        discount_phrases=(
+            "discount",
+            "sasta",
+            "saste",
+            "kam kar\\w*",
+        ),
         messenger_phrases=(
             "personal (?:pe|par)",
             "private (?:mein|me)",
@@ -1436,6 +1523,7 @@ LANGUAGES: tuple[Language, ...] = (
             "baat bahar",
             "bahar (?:karenge|karte|chalte)",
             "platform (?:ke|se) bahar",
+            "bahar (?:payment|pay\\w*)",
             "seedha",
             "seedhe",
             "direct",
@@ -1450,6 +1538,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi-deva",
         "Hindi (Devanagari)",
+        discount_phrases=(
+            "डिस्काउंट",
+            "छूट",
+            "सस्ता",
+            "सस्ते",
+        ),
         messenger_phrases=(
             "पर्सनल (?:पर|में)",
             "प्राइवेट (?:पर|में)",
@@ -1523,6 +1617,7 @@ LANGUAGES: tuple[Language, ...] = (
             "बात बाहर",
             "बाहर बात",
             "प्लेटफॉर्म के बाहर",
+            "बाहर (?:पेमेंट|भुगतान)",
             "प्लेटफ़ॉर्म के बाहर",
             "सीधे",
             "डायरेक्ट",
@@ -1538,6 +1633,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ar",
         "Arabic",
+        discount_phrases=(
+            "خصم",
+            "أرخص",
+            "ارخص",
+            "تخفيض",
+        ),
         messenger_phrases=(
             "الخاص",
             "ع الخاص",
@@ -1712,6 +1813,7 @@ LANGUAGES: tuple[Language, ...] = (
             "السجل التجاري",
             "الضريبي",
             "فاتورة",
+            "الفاتورة",
             "الافتراضي",
         ),
         email_cues=("ايميل\\w*", "البريد", "بريد"),
@@ -1719,6 +1821,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tr",
         "Turkish",
+        discount_phrases=(
+            "indirim\\w*",
+            "daha ucuz",
+        ),
         messenger_phrases=(
             "özelden",
             "özel mesaj\\w*",
@@ -1816,6 +1922,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "id",
         "Indonesian",
+        discount_phrases=(
+            "diskon",
+            "lebih murah",
+            "potongan harga",
+        ),
         messenger_phrases=(
             "japri",
             "jalur pribadi",
@@ -1884,7 +1995,13 @@ LANGUAGES: tuple[Language, ...] = (
         pay_verbs=("bayar\\w*", "transfer\\w*", "kirim\\w*"),
         product_phrases=("kolom", "formulir", "tombol", "halaman"),
         pay_methods=("kripto", "tunai", "shopeepay", "rekening", "ovo", "gopay"),
-        outside_phrases=("di luar sini", "di luar platform", "luar platform", "langsung"),
+        outside_phrases=(
+            "di luar sini",
+            "di luar platform",
+            "luar platform",
+            "di luar (?:aplikasi|situs|web)",
+            "langsung",
+        ),
         fee_phrases=("potongan", "biaya", "komisi"),
         save_phrases=("diskon", "hemat", "nggak kena", "tanpa", "gak kena"),
         negations=("tidak", "jangan"),
@@ -1896,6 +2013,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tl",
         "Tagalog",
+        discount_phrases=(
+            "discount",
+            "mas mura",
+            "tawad",
+        ),
         messenger_phrases=(
             "i-pm",
             "pm mo",

@@ -562,6 +562,7 @@ APP_LOOKS_GATE = fragment_gate(_union("app_colours") + _union("app_logos"))
 # Gates in front of patterns scanned over the whole message (see ``Gate``).
 FEE_GATE = fragment_gate(_union("fee_phrases"))
 # (Saving phrases with "%" need the "%", which is tested on its own.)
+DISCOUNT_GATE = fragment_gate(_union("discount_phrases"))
 SAVE_GATE = fragment_gate(p for p in _union("save_phrases") if "%" not in p)
 _OUTSIDE_PHRASES_GATE = fragment_gate(_union("outside_phrases"))
 # OUTSIDE_RE's own alternatives, as substrings (some have no word boundary).
@@ -718,6 +719,9 @@ OUTSIDE_RE = compile_fast(
 )
 FEE_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("fee_phrases"), escape=False) + r")(?!\w)")
 SAVE_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("save_phrases"), escape=False) + r")(?!\w)|%")
+DISCOUNT_RE = compile_fast(
+    r"(?<!\w)(?:" + _alt(_union("discount_phrases"), escape=False) + r")(?!\w)"
+)
 # "Pay" in any language, or a payment means: the anchor of a pay-outside request.
 PAY_ANY_RE = compile_fast(PAY_VERB_RE.pattern + "|" + PAY_METHOD_RE.pattern)
 

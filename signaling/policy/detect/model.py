@@ -41,6 +41,7 @@ class Confidence:
     OFF_PLATFORM_PAY: Final = 0.8
     OFF_PLATFORM_COMM: Final = 0.7
     OFF_PLATFORM_FILES: Final = 0.65
+    LEARNED_MAX: Final = 0.7  # the learned layer's sigmoid score, capped here
 
 
 @dataclass(frozen=True)

@@ -1196,6 +1196,7 @@ export interface components {
             bytes?: number | null;
             sha256?: string | null;
             duration_seconds?: number | null;
+            screen_shares?: components["schemas"]["ScreenShare"][];
             url: string;
             composite_url?: string | null;
         };
@@ -1242,6 +1243,13 @@ export interface components {
         };
         ScheduleOnly: {
             schedule: components["schemas"]["Schedule"];
+        };
+        ScreenShare: {
+            participant_id: string;
+            start_seconds: number;
+            end_seconds: number;
+            width?: number | null;
+            height?: number | null;
         };
         /** SendMessage */
         SendMessage: {

@@ -1,0 +1,257 @@
+"""A small learned layer behind the rules: one linear model per label over word and
+character 4-gram features of the normalised text.
+
+The rules name what they know; this layer catches paraphrases they have no words for
+("the app with the paper plane logo", "sort the payment between us"). It only adds a label the
+rules did not find, and only when the model's score clears that label's threshold, which the
+training script calibrates on out-of-fold scores (see ``benchmarks/policy_train.py``).
+
+Explainable by construction: the score is a sum of the weights of the features present, so a
+finding names its label, the span covering the words of its strongest features, and those
+features in its ``value`` (``"learned:handle:w:username+b:app z"``).
+
+The weights are data (``learned_weights.json``, written by the training script); nothing is
+downloaded or computed at import beyond reading that file.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from signaling.policy.detect import lexicon as lx
+from signaling.policy.detect.model import Confidence, Finding, Views
+
+WEIGHTS_PATH = Path(__file__).with_name("learned_weights.json")
+
+_WORD = re.compile(r"\w+")
+_SENTENCE = re.compile(r"[^.!?\n;]+[.!?\n;]*")
+# Messages up to this length are scored whole (as the model was trained); longer ones per
+# sentence, so one long message is not one giant bag of words.
+WHOLE_MESSAGE_CHARS = 400
+NGRAM = 4
+TOP_FEATURES = 3
+# Names of apps, tools and payment services are the rules' business (each with its vetoes for
+# product talk): the layer sees them as one placeholder word, so it learns the phrasing around
+# a name ("b:on <app>") and never "skype" itself.
+NAME = "<app>"
+NAMES = frozenset(
+    """
+    whatsapp whats zap wa telegram tg telega telegi telegrame skype zoom zoomie zoomem zoome
+    zoomu calendly teams teamsie teamsach meet hangouts webex whereby jitsi signal viber
+    discord instagram insta ig facebook fb messenger wechat line imessage snapchat tiktok
+    linkedin twitter x slack dropbox drive wetransfer mega gmail outlook yahoo hotmail proton
+    paypal wise payoneer venmo zelle revolut pix upi gcash paytm phonepe gpay blik bizum lydia
+    satispay papara dana ovo gopay stripe crypto bitcoin usdt binance
+    ватсап вотсап телеграм телеге телеграме телега скайп зум зуме вайбер
+    व्हाट्सऐप टेलीग्राम ज़ूम जूम इंस्टा इंस्टाग्राम
+    واتساب واتس تلغرام تيليجرام زوم سكايب انستا انستغرام
+    """.split()
+)
+
+
+def canonical(word: str) -> str:
+    """A word as the model sees it: numbers by length only, a known name as ``<app>``."""
+    if word.isdigit():
+        return "0" * min(len(word), 4)
+    return NAME if word in NAMES else word
+
+
+def word_features(word: str) -> list[str]:
+    """``w:word`` and the character 4-grams ``c:gram`` of the word padded with ``<``/``>``."""
+    out = ["w:" + word]
+    if word != NAME and len(word) >= NGRAM - 1:
+        padded = "<" + word + ">"
+        out.extend("c:" + padded[i : i + NGRAM] for i in range(len(padded) - NGRAM + 1))
+    return out
+
+
+def features(s: str) -> list[str]:
+    """The features of ``s`` (normalised text): the ``word_features`` of each distinct word
+    and ``b:word next`` for each distinct pair of neighbouring words. A 4-gram shared by two
+    distinct words counts twice (the score is a sum over distinct words and pairs)."""
+    words = [canonical(w) for w in _WORD.findall(s)]
+    out: list[str] = []
+    for w in dict.fromkeys(words):
+        out.extend(word_features(w))
+    out.extend("b:" + p for p in dict.fromkeys(a + " " + b for a, b in itertools.pairwise(words)))
+    return out
+
+
+# The rules' vetoes hold for the layer too: a piece that keeps the talk here, or talks about a
+# product, a feature or one being built, gets no learned flag of these labels.
+VETOES: dict[str, tuple[re.Pattern[str], ...]] = {
+    "off_platform": (
+        lx.KEEP_HERE_RE,
+        lx.PRODUCT_RE,
+        lx.PAY_PROJECT_NEG_RE,
+        lx.COMM_PROJECT_NEG_RE,
+    ),
+    "handle": (lx.PRODUCT_RE, lx.COMM_PROJECT_NEG_RE),
+    "meeting_link": (lx.MEETING_NEG_RE,),
+    "email": (),
+}
+
+
+@dataclass(frozen=True)
+class LabelModel:
+    label: str
+    bias: float
+    threshold: float
+    weights: dict[str, float]
+
+    def explain(self, s: str) -> list[tuple[float, str, int, int]]:
+        """The positive contributions to the score of ``s``: (weight, feature, word span)."""
+        out: list[tuple[float, str, int, int]] = []
+        seen: set[str] = set()
+        prev: str | None = None
+        for m in _WORD.finditer(s):
+            w = canonical(m.group())
+            feats = word_features(w) if w not in seen else []
+            seen.add(w)
+            if prev is not None:
+                feats.append("b:" + prev + " " + w)
+            prev = w
+            for f in feats:
+                weight = self.weights.get(f, 0.0)
+                if weight > 0:
+                    out.append((weight, f, m.start(), m.end()))
+        return out
+
+
+class _Canonical(dict[str, str]):
+    """Raw word -> canonical word, filled on first sight."""
+
+    def __missing__(self, word: str) -> str:
+        value = self[word] = canonical(word)
+        return value
+
+
+class _WordRows(dict[str, tuple[float, ...]]):
+    """Canonical word -> what it adds to each label's score, filled on first sight."""
+
+    def __init__(self, labels: tuple[LabelModel, ...]) -> None:
+        super().__init__()
+        self._labels = labels
+
+    def __missing__(self, word: str) -> tuple[float, ...]:
+        feats = word_features(word)
+        row = self[word] = tuple(sum(lm.weights.get(f, 0.0) for f in feats) for lm in self._labels)
+        return row
+
+
+class LearnedModel:
+    """All labels' models, scored together: one pass over a piece's words, with the score
+    each distinct word adds to each label cached (most words recur from message to message)."""
+
+    CACHE_WORDS = 100_000  # both caches are emptied when they grow past this
+
+    def __init__(self, labels: tuple[LabelModel, ...], version: str) -> None:
+        self.labels = labels
+        self.version = version
+        self._biases = tuple(lm.bias for lm in labels)
+        self._canonical = _Canonical()
+        self._rows = _WordRows(labels)
+        # word pair -> its weight for each label, keyed by the pair itself (no joined string)
+        self._bigrams: dict[tuple[str, str], tuple[float, ...]] = {}
+        n = len(labels)
+        for k, lm in enumerate(labels):
+            for f, w in lm.weights.items():
+                if f.startswith("b:"):
+                    first, _, second = f[2:].partition(" ")
+                    row = list(self._bigrams.get((first, second), (0.0,) * n))
+                    row[k] = w
+                    self._bigrams[first, second] = tuple(row)
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> LearnedModel:
+        raw = data["labels"]
+        assert isinstance(raw, dict)
+        models = []
+        for label, spec in raw.items():
+            models.append(
+                LabelModel(
+                    label=label,
+                    bias=float(spec["bias"]),
+                    threshold=float(spec["threshold"]),
+                    weights={str(k): float(v) for k, v in spec["weights"].items()},
+                )
+            )
+        return cls(tuple(models), str(data.get("version", "")))
+
+    def scores(self, s: str) -> list[float]:
+        """Every label's score for the piece ``s`` (same sum as training: ``features``)."""
+        if len(self._rows) > self.CACHE_WORDS or len(self._canonical) > self.CACHE_WORDS:
+            self._rows.clear()
+            self._canonical.clear()
+        words = list(map(self._canonical.__getitem__, _WORD.findall(s)))
+        rows = list(map(self._rows.__getitem__, set(words)))
+        if len(words) > 1:
+            pairs = set(itertools.pairwise(words))
+            rows.extend(filter(None, map(self._bigrams.get, pairs)))
+        if not rows:
+            return list(self._biases)
+        return [b + sum(col) for b, col in zip(self._biases, zip(*rows, strict=True), strict=True)]
+
+
+def _load() -> LearnedModel | None:
+    if not WEIGHTS_PATH.exists():
+        return None
+    with WEIGHTS_PATH.open(encoding="utf-8") as fh:
+        return LearnedModel.from_json(json.load(fh))
+
+
+# Read at import, like the compiled word lists: never a file read inside the event loop.
+_DEFAULT = _load()
+
+
+def default_model() -> LearnedModel | None:
+    """The shipped model, or ``None`` when the weights file is absent (rules only)."""
+    return _DEFAULT
+
+
+def chunks(s: str) -> Iterator[tuple[int, int]]:
+    """The pieces of ``s`` scored on their own: the whole message, or its sentences."""
+    if len(s) <= WHOLE_MESSAGE_CHARS:
+        yield 0, len(s)
+        return
+    for m in _SENTENCE.finditer(s):
+        yield m.start(), m.end()
+
+
+def learned_findings(
+    views: Views, present: set[str], model: LearnedModel | None = None
+) -> list[Finding]:
+    """Findings for the labels the rules did not find, where the model is sure enough."""
+    model = model if model is not None else default_model()
+    if model is None:
+        return []
+    if all(lm.label in present for lm in model.labels):
+        return []
+    s = views.norm.s
+    out: list[Finding] = []
+    done: set[str] = set()
+    for a, b in chunks(s):
+        piece = s[a:b]
+        for lm, total in zip(model.labels, model.scores(piece), strict=True):
+            if lm.label in present or lm.label in done or total < lm.threshold:
+                continue
+            if any(v.search(piece) for v in VETOES.get(lm.label, ())):
+                continue
+            positive = sorted(lm.explain(piece), key=lambda t: -t[0])
+            if not positive:
+                continue
+            top = positive[:TOP_FEATURES]
+            lo = a + min(t[2] for t in top)
+            hi = a + max(t[3] for t in top)
+            start, end = views.norm.span(lo, hi)
+            value = f"learned:{lm.label}:" + "+".join(t[1] for t in top)
+            conf = round(min(Confidence.LEARNED_MAX, 1 / (1 + math.exp(-total))), 3)
+            out.append(Finding(lm.label, start, end, views.text[start:end], value, conf))
+            done.add(lm.label)
+    return out

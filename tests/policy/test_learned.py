@@ -1,0 +1,209 @@
+"""The learned layer behind the rules (issue 15 item 3): explainable, additive, vetoed like the
+rules, scored exactly as trained, and calibrated on data it never saw."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from signaling.policy.detect import Detector, scan
+from signaling.policy.detect.learned import (
+    NAME,
+    VETOES,
+    canonical,
+    default_model,
+    features,
+)
+from signaling.policy.detect.views import build_views
+
+HERE = Path(__file__).parent
+OWN = HERE / "learned" / "own_v1.jsonl"
+RULES = Detector(learned=False)
+
+
+def _own(split: str) -> list[dict[str, object]]:
+    with OWN.open(encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    return [r for r in rows if r["split"] == split]
+
+
+# Messages the rules miss and the layer catches (own_v1 holdout: never trained on).
+CAUGHT = [
+    (
+        "put rita and morales together, add the at symbol and then yahoo dot co dot uk",
+        "email",
+    ),
+    ("en la app del pajarito azul me encuentras como luz_diseña", "handle"),
+    ("على الانستا اسم المستخدم عندي sara.art", "handle"),
+    ("on continue sur une autre messagerie ? c'est plus pratique", "off_platform"),
+]
+
+
+@pytest.mark.parametrize(("text", "label"), CAUGHT)
+def test_layer_catches_what_the_rules_miss_and_explains_it(text: str, label: str) -> None:
+    assert label not in {f.label for f in RULES.scan(text)}
+    found = [f for f in scan(text) if f.label == label]
+    assert len(found) == 1
+    f = found[0]
+    # It names its label, the span that triggered it and the features behind the score.
+    assert f.text == text[f.start : f.end] and f.text.strip()
+    assert f.value.startswith(f"learned:{label}:")
+    feats = f.value.split(":", 2)[2].split("+")
+    assert 1 <= len(feats) <= 3
+    assert all(feat[:2] in ("w:", "b:", "c:") for feat in feats)
+    assert 0.5 <= f.confidence <= 0.7
+
+
+def test_layer_only_adds_labels_the_rules_did_not_find() -> None:
+    for rec in _own("holdout") + _own("train"):
+        text = str(rec["text"])
+        rules = RULES.scan(text)
+        both = scan(text)
+        assert set(rules) <= set(both)
+        rule_labels = {f.label for f in rules}
+        for f in both:
+            if f.value.startswith("learned:"):
+                assert f.label not in rule_labels
+
+
+def test_score_is_the_trained_sum_of_feature_weights() -> None:
+    """The cached per-word rows give exactly the sum training optimised (``features``)."""
+    model = default_model()
+    assert model is not None
+    for text in [
+        "let's sort the payment between us, 1234 5678 and 1234",
+        "on WhatsApp or on Telegram, the green app",
+        "mera email hai priya dot sharma at the rate gmail dot com",
+        "",
+    ]:
+        s = build_views(text).norm.s if text else ""
+        feats = features(s)
+        for lm, got in zip(model.labels, model.scores(s), strict=True):
+            want = lm.bias + sum(lm.weights.get(f, 0.0) for f in feats)
+            assert got == pytest.approx(want, abs=1e-9)
+
+
+def test_app_names_and_numbers_are_placeholders() -> None:
+    assert canonical("telegram") == NAME
+    assert canonical("2024") == canonical("1999") == "0000"
+    assert not any("telegram" in f or "skype" in f for f in features("add me on telegram or skype"))
+    model = default_model()
+    assert model is not None
+    assert not any("skype" in f for lm in model.labels for f in lm.weights)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lass uns mit dem grünen Button weitermachen",
+        "On continue ici, sur la plateforme, avec l'appli verte du client",
+        "The goal is a Skype-like UI for our telehealth app.",
+        "Calendly integration: create a lead in HubSpot when a prospect books.",
+    ],
+)
+def test_rule_vetoes_hold_for_the_layer(text: str) -> None:
+    assert scan(text) == []
+
+
+def test_every_vetoed_label_has_patterns() -> None:
+    model = default_model()
+    assert model is not None
+    assert {lm.label for lm in model.labels} == set(VETOES)
+    assert VETOES["off_platform"] and VETOES["handle"] and VETOES["meeting_link"]
+
+
+@pytest.mark.parametrize(("split", "size", "gain"), [("holdout", 90, 4), ("eval", 60, 2)])
+def test_unseen_precision_kept_and_recall_gained(split: str, size: int, gain: int) -> None:
+    """On the own_v1 holdout split and on the later eval part (never trained on) the layer
+    keeps message-level precision at or above 0.97 and finds messages the rules alone miss."""
+    rows = _own(split)
+    assert len(rows) >= size
+
+    def counts(det: Detector) -> tuple[int, int, int]:
+        tp = fp = fn = 0
+        for r in rows:
+            pred, gold = bool(det.scan(str(r["text"]))), bool(r["labels"])
+            tp += pred and gold
+            fp += pred and not gold
+            fn += gold and not pred
+        return tp, fp, fn
+
+    r_tp, _, _ = counts(RULES)
+    tp, fp, _ = counts(Detector())
+    assert tp / (tp + fp) >= 0.97
+    assert tp >= r_tp + gain
+
+
+def test_own_data_format() -> None:
+    rows = _own("train") + _own("holdout") + _own("eval")
+    assert len(rows) >= 370
+    langs = {r["lang"] for r in rows}
+    assert {"en", "es", "pt", "fr", "de", "it", "pl", "ru", "hi", "hi-Latn", "ar", "tr", "id"} <= (
+        langs
+    )
+    assert "tl" in langs
+    allowed = {"email", "phone", "handle", "meeting_link", "file_share", "off_platform"}
+    for r in rows:
+        labels = r["labels"]
+        assert isinstance(labels, list) and set(labels) <= allowed
+        assert str(r["id"]).startswith("own-")
+
+
+# --- rule fixes found while writing own_v1 (precision) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "die Kasse soll Kreditkarte und Überweisung unterstützen",
+        "il carrello deve accettare carta e bonifico",
+        "nel negozio il cliente può pagare con carta o PayPal",
+        "le client pourra payer par carte ou PayPal dans notre boutique",
+        "w sklepie klient zapłaci kartą albo BLIKIEM",
+        "в магазине клиент платит картой или через СБП",
+    ],
+)
+def test_payment_methods_of_a_shop_being_built_are_no_move(text: str) -> None:
+    assert RULES.scan(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "company number 09876543 registered in England, EIN 12-3456789",
+        "الفاتورة رقم 2024-118 مرفقة هنا",
+    ],
+)
+def test_registry_and_invoice_numbers_are_no_phones(text: str) -> None:
+    assert RULES.scan(text) == []
+
+
+def test_scanning_reads_no_file() -> None:
+    """The weights are read at import: a scan inside the server's event loop touches no file
+    (the first version read them on the first scan and tripped the blocking-call guard)."""
+    code = (
+        "import builtins, os\n"
+        "from signaling.policy.detect import Detector\n"
+        "d = Detector()\n"
+        "def boom(*a, **k):\n"
+        "    raise RuntimeError('file access during a scan')\n"
+        "os.stat = boom\n"
+        "builtins.open = boom\n"
+        "labels = {f.label for f in d.scan('put rita and morales together, add the at symbol "
+        "and then yahoo dot co dot uk')}\n"
+        "print(sorted(labels))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=HERE.parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "['email']"
