@@ -5,14 +5,16 @@ The server runs in its own process (benchmarks/messages.py's closed loop: client
 send, wait for the ack, send again); the receiver is a bare aiohttp server in a third process
 that checks nothing and answers 204. Each message writes at least one event
 (``message.created``) in its transaction; the server's dispatcher delivers them while the load
-runs. Three configurations alternate (no outbox; events written but no webhook; written and
-delivered), round after round; each configuration's best run is reported, so a noisy
-neighbour on a shared machine hurts all alike.
+runs. Four configurations alternate (no outbox; events written but no webhook; written and
+delivered one POST per event; written and delivered as one JSON array per round), round after
+round; every run is printed, then each configuration's best, so a noisy neighbour on a shared
+machine hurts all alike.
 
 The delay is measured from the event's ``timestamp`` (taken inside the transaction, just
 before it commits) to its arrival at the receiver (the same clock).
 
-Usage: python benchmarks/events.py [--threads 50] [--seconds 8] [--database-url URL]
+Usage: python benchmarks/events.py [--threads 50] [--seconds 8] [--rounds 2]
+       [--modes off,outbox,delivery,batch] [--database-url URL]
 """
 
 from __future__ import annotations
@@ -33,12 +35,15 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.messages import bench_socketio, free_port, pct, wait_port
+from benchmarks.messages import bench_nodes, free_port, pct, wait_port
 
 SECRET = "bench-webhook-secret-0123456789abcdef"
 
 
-MODES = ("off", "outbox", "delivery")  # no outbox; events written only; written and delivered
+# no outbox; events written only; written and delivered one POST per event; written and
+# delivered as one JSON array per round (INTERVIEW_EVENTS_DELIVERY=batch)
+MODES = ("off", "outbox", "delivery", "batch")
+DELIVERING = ("delivery", "batch")
 
 
 def run_server(port: int, data_dir: str, database_url: str, webhook: str, mode: str) -> None:
@@ -55,8 +60,9 @@ def run_server(port: int, data_dir: str, database_url: str, webhook: str, mode: 
         socket_event_rate_per_minute=1_000_000,
         socket_event_burst=1_000_000,
         events_enabled=mode != "off",
-        backend_webhook_url=webhook if mode == "delivery" else "",
+        backend_webhook_url=webhook if mode in DELIVERING else "",
         backend_webhook_secret=SECRET,
+        events_delivery="batch" if mode == "batch" else "single",
     )
     web.run_app(create_app(settings), host="127.0.0.1", port=port, print=None)
 
@@ -69,9 +75,10 @@ def run_receiver(port: int) -> None:
     async def hook(request: web.Request) -> web.Response:
         body = await request.json()
         now = time.time()
-        sent = datetime.fromisoformat(body["timestamp"].replace("Z", "+00:00")).timestamp()
-        delays.append(now - sent)
-        arrivals.append(now)
+        for event in body if isinstance(body, list) else [body]:
+            sent = datetime.fromisoformat(event["timestamp"].replace("Z", "+00:00")).timestamp()
+            delays.append(now - sent)
+            arrivals.append(now)
         return web.Response(status=204)
 
     async def stats(request: web.Request) -> web.Response:
@@ -100,9 +107,13 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def one_run(ctx: Any, args: argparse.Namespace, mode: str, receiver_port: int) -> dict[str, Any]:
+def one_run(
+    ctx: Any, args: argparse.Namespace, mode: str, receiver_port: int, receiver_pid: int
+) -> dict[str, Any]:
     port = free_port()
     webhook = f"http://127.0.0.1:{receiver_port}/hook"
+    if args.database_url and mode in DELIVERING:
+        asyncio.run(settle_outbox(args.database_url))
     with tempfile.TemporaryDirectory() as data_dir:
         server = ctx.Process(
             target=run_server,
@@ -114,15 +125,14 @@ def one_run(ctx: Any, args: argparse.Namespace, mode: str, receiver_port: int) -
             asyncio.run(wait_port(port))
             before = asyncio.run(_stats(receiver_port))["total"]
             started = time.time()
-            cpu_before = cpu_seconds(server.pid)
-            result = asyncio.run(bench_socketio(port, args.threads, args.seconds))
+            receiver_cpu = cpu_seconds(receiver_pid)
+            # the server's CPU per message over the measured window only (after set-up and
+            # the 1 s warm-up): less noisy than wall-clock throughput on a shared machine
+            result = asyncio.run(
+                bench_nodes([port], args.threads, args.seconds, pids=(server.pid,))
+            )
             ended = time.time()
-            # the server's CPU per message over the whole run (set-up and the 1 s warm-up
-            # included, alike in every configuration): less noisy than wall-clock throughput
-            # on a shared machine
-            sent = result["sends_per_s"] * (args.seconds + 1.0)
-            result["cpu_ms"] = (cpu_seconds(server.pid) - cpu_before) * 1000 / max(sent, 1.0)
-            if mode == "delivery":
+            if mode in DELIVERING:
                 time.sleep(2.0)  # let the last deliveries of the window arrive
                 window = asyncio.run(_stats(receiver_port, started, ended))
                 after = asyncio.run(_stats(receiver_port))["total"]
@@ -130,6 +140,10 @@ def one_run(ctx: Any, args: argparse.Namespace, mode: str, receiver_port: int) -
                 result["delivered_per_s"] = len(window["delays"]) / (ended - started)
                 result["delays"] = window["delays"]
                 result["delivered_total"] = after - before
+                # the receiver's CPU per event it got (set-up events included)
+                result["receiver_ms"] = (
+                    (cpu_seconds(receiver_pid) - receiver_cpu) * 1000 / max(after - before, 1)
+                )
         finally:
             server.terminate()
             server.join()
@@ -167,6 +181,45 @@ async def store_cpu(url: str, events: bool, messages: int = 1000) -> float:
     return used / messages
 
 
+async def delivery_cpu(url: str, receiver_port: int, batch_body: bool, events: int = 1000) -> float:
+    """CPU seconds of this process per event delivered to the receiver (the dispatcher's
+    rounds: claims, bodies, signatures, POSTs, acknowledgements; SQLite's work runs in this
+    process too), from an outbox holding ``events`` pending message.created events."""
+    from signaling.domain.messages import MessageKind, NewMessage
+    from signaling.events.dispatcher import Dispatcher, WebhookSender
+    from signaling.events.outbox import EventRecorder, OutboxStore
+    from signaling.store.sql import SqlStore, make_engine
+
+    store = SqlStore(make_engine(url))
+    store.events = EventRecorder()
+    outbox = OutboxStore(store)
+    threads = []
+    for i in range(20):
+        thread, _ = await store.create_thread(
+            job_id=f"dcpu-{batch_body}-{i}-{time.time()}", job_title="x", client_id="c",
+            freelancer_id=f"f{i}", actor_id="c",
+        )  # fmt: skip
+        threads.append(thread.id)
+    for n in range(events // len(threads)):
+        await asyncio.gather(
+            *(
+                store.append_message(NewMessage(t, "c", MessageKind.TEXT, {"text": f"m {n}"}))
+                for t in threads
+            )
+        )
+    async with aiohttp.ClientSession() as http:
+        sender = WebhookSender(f"http://127.0.0.1:{receiver_port}/hook", SECRET, http)
+        dispatcher = Dispatcher(outbox, sender, node_id="bench", batch_body=batch_body)
+        started = time.process_time()
+        while await dispatcher.run_once(defer_marks=True):
+            pass
+        await dispatcher.run_once()  # records the last acknowledgements
+        used = time.process_time() - started
+    delivered = dispatcher.delivered_total
+    await store.close()
+    return used / max(delivered, 1)
+
+
 async def cpu_figures(rounds: int) -> tuple[float, float]:
     from signaling.store.migrate import upgrade
 
@@ -178,15 +231,51 @@ async def cpu_figures(rounds: int) -> tuple[float, float]:
     return min(off), min(on)
 
 
+async def delivery_figures(rounds: int, receiver_port: int) -> tuple[float, float]:
+    from signaling.store.migrate import upgrade
+
+    single, batch = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite+aiosqlite:///{tmp}/delivery.sqlite3"
+        await upgrade(url)
+        for _ in range(rounds):  # alternating
+            single.append(await delivery_cpu(url, receiver_port, False))
+            batch.append(await delivery_cpu(url, receiver_port, True))
+    return min(single), min(batch)
+
+
+async def settle_outbox(url: str) -> None:
+    """Mark what earlier runs left pending as delivered (PostgreSQL: every run shares the
+    database), so a delivering run delivers its own events, not an earlier run's backlog."""
+    from sqlalchemy import update
+
+    from signaling.settings import Settings
+    from signaling.store import schema as t
+    from signaling.store.sql import make_engine
+
+    engine = make_engine(Settings(database_url=url).sqlalchemy_url)
+    async with engine.begin() as conn:
+        o = t.event_outbox
+        await conn.execute(update(o).where(o.c.state == "pending").values(state="delivered"))
+    await engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--threads", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--modes", default=",".join(MODES), help="a subset of " + ",".join(MODES))
+    parser.add_argument(
+        "--cpu-rounds", type=int, default=2, help="rounds of the in-process CPU figure (0: skip)"
+    )
     parser.add_argument(
         "--database-url", default="", help="e.g. postgresql://postgres@127.0.0.1/db"
     )
     args = parser.parse_args()
+    modes = [m for m in args.modes.split(",") if m]
+    if not modes or not set(modes) <= set(MODES):
+        parser.error(f"--modes: a subset of {','.join(MODES)}")
     ctx = multiprocessing.get_context("spawn")
     backend = "PostgreSQL" if args.database_url else "SQLite"
     print(
@@ -196,50 +285,73 @@ def main() -> None:
     receiver_port = free_port()
     receiver = ctx.Process(target=run_receiver, args=(receiver_port,), daemon=True)
     receiver.start()
-    runs: dict[str, list[dict[str, Any]]] = {mode: [] for mode in MODES}
+    runs: dict[str, list[dict[str, Any]]] = {mode: [] for mode in modes}
     try:
         asyncio.run(wait_port(receiver_port))
+        assert receiver.pid is not None
         for _ in range(args.rounds):
-            for mode in MODES:
-                runs[mode].append(one_run(ctx, args, mode, receiver_port))
+            for mode in modes:
+                runs[mode].append(one_run(ctx, args, mode, receiver_port, receiver.pid))
                 last = runs[mode][-1]
+                extra = ""
+                if mode in DELIVERING:
+                    extra = (
+                        f", {last['delivered_per_s']:.0f} events/s delivered, receiver CPU "
+                        f"{last['receiver_ms']:.2f} ms per event"
+                    )
                 print(
                     f"  {mode:<8} {last['sends_per_s']:.0f} sends/s, "
-                    f"server CPU {last['cpu_ms']:.2f} ms per message",
+                    f"server CPU {last['cpu_ms']:.2f} ms per message{extra}",
                     flush=True,
                 )
+        if args.cpu_rounds:  # while the receiver runs
+            single, batch = asyncio.run(delivery_figures(args.cpu_rounds, receiver_port))
     finally:
         receiver.terminate()
         receiver.join()
-    off, written, on = (max(runs[m], key=lambda r: r["sends_per_s"]) for m in MODES)
+    best = {m: max(runs[m], key=lambda r: r["sends_per_s"]) for m in modes}
+    cpu = {m: min(r["cpu_ms"] for r in runs[m]) for m in modes}
+    base = "off" if "off" in modes else modes[0]
 
-    def change(run: dict[str, Any]) -> str:
-        return f"({(run['sends_per_s'] / off['sends_per_s'] - 1) * 100:+.1f} %)"
+    def change(value: float, baseline: float) -> str:
+        return f"{(value / baseline - 1) * 100:+.1f} %"
 
-    print(f"messages/s without the outbox          {off['sends_per_s']:8.0f}")
-    label = "messages/s with the outbox, no webhook"
-    print(f"{label:<38} {written['sends_per_s']:8.0f}  {change(written)}")
-    print(f"messages/s with the outbox + delivery  {on['sends_per_s']:8.0f}  {change(on)}")
-    cpu = {m: min(r["cpu_ms"] for r in runs[m]) for m in MODES}
-    print(
-        f"server CPU per message (best run)       off {cpu['off']:.2f} ms, outbox "
-        f"{cpu['outbox']:.2f} ms ({(cpu['outbox'] / cpu['off'] - 1) * 100:+.1f} %), with "
-        f"delivery {cpu['delivery']:.2f} ms ({(cpu['delivery'] / cpu['off'] - 1) * 100:+.1f} %)"
-    )
-    cpu_off, cpu_on = asyncio.run(cpu_figures(args.rounds))
-    print(
-        f"CPU per appended message (SQLite, in-process): {cpu_off * 1000:.2f} ms without the "
-        f"outbox, {cpu_on * 1000:.2f} ms with it ({(cpu_on / cpu_off - 1) * 100:+.1f} %)"
-    )
-    delays = [d * 1000 for d in on["delays"]]
-    print(
-        f"events delivered/s to the receiver     {on['delivered_per_s']:8.0f}  "
-        f"(during the same run; {on['delivered']} in the window)"
-    )
-    print(
-        f"commit -> delivery delay               p50 {pct(delays, 50):.1f} ms  "
-        f"p99 {pct(delays, 99):.1f} ms  max {max(delays, default=float('nan')):.1f} ms"
-    )
+    labels = {
+        "off": "without the outbox",
+        "outbox": "outbox, no webhook",
+        "delivery": "outbox + delivery (one POST per event)",
+        "batch": "outbox + delivery (one JSON array per round)",
+    }
+    print(f"best of {args.rounds} runs (sends/s, change vs {base}; server CPU per message):")
+    for m in modes:
+        sends, ms = best[m]["sends_per_s"], cpu[m]
+        print(
+            f"  {labels[m]:<45} {sends:6.0f} ({change(sends, best[base]['sends_per_s'])})  "
+            f"{ms:.2f} ms ({change(ms, cpu[base])})"
+        )
+    if args.cpu_rounds:
+        cpu_off, cpu_on = asyncio.run(cpu_figures(args.cpu_rounds))
+        print(
+            f"CPU per appended message (SQLite, in-process): {cpu_off * 1000:.2f} ms without "
+            f"the outbox, {cpu_on * 1000:.2f} ms with it ({(cpu_on / cpu_off - 1) * 100:+.1f} %)"
+        )
+        per_message = cpu[base] / 1000  # the server's CPU per message, best `off` run
+        print(
+            f"CPU per delivered event (SQLite, in-process, 1000 pending): one POST per event "
+            f"{single * 1000:.3f} ms, batch {batch * 1000:.3f} ms; that is "
+            f"{single / per_message * 100:.0f} % / {batch / per_message * 100:.0f} % of the "
+            f"server's CPU per message ({base}, {cpu[base]:.2f} ms)"
+        )
+    for m in modes:
+        if m not in DELIVERING:
+            continue
+        on = best[m]
+        delays = [d * 1000 for d in on["delays"]]
+        print(
+            f"{m}: events delivered/s to the receiver {on['delivered_per_s']:.0f} (same run; "
+            f"{on['delivered']} in the window); commit -> delivery p50 {pct(delays, 50):.1f} ms "
+            f"p99 {pct(delays, 99):.1f} ms max {max(delays, default=float('nan')):.1f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -106,6 +106,11 @@ def _parser() -> argparse.ArgumentParser:
     tail.add_argument("--types", default="", help="comma-separated event types")
     tail.add_argument("--follow", "-f", action="store_true", help="keep polling for new events")
     tail.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
+    events_sub.add_parser(
+        "deliver",
+        help="deliver the event feed to INTERVIEW_BACKEND_WEBHOOK_URL from this process "
+        "(PostgreSQL; pair with INTERVIEW_EVENTS_DELIVER_IN_PROCESS=0 on the servers)",
+    )
     policy = sub.add_parser("policy", help="contact-information policy tools")
     policy_sub = policy.add_subparsers(dest="policy_command", required=True)
     policy_sub.add_parser("scan", help="scan JSON Lines {id, text} from stdin")
@@ -242,6 +247,51 @@ async def _integrate(settings: Settings, store: Any) -> None:
     )
     if await sequencer.drain() is not None:
         await sequencer.release()  # a server may take over at once
+
+
+async def _deliver(settings: Settings) -> int:
+    """A delivery worker: the servers' dispatcher loop in a process of its own (it shares the
+    claims and leases of the servers' loops, so any number of them may run), until SIGTERM or
+    SIGINT. It is not woken by commits: it polls every INTERVIEW_EVENTS_POLL_SECONDS."""
+    import signal
+
+    import aiohttp
+
+    from signaling.app import event_dispatcher
+    from signaling.events.outbox import OutboxStore
+    from signaling.store.sql import SqlStore, make_engine
+
+    if settings.sqlalchemy_url.startswith("sqlite"):
+        print(
+            "events deliver needs PostgreSQL: with SQLite the server delivers in-process",
+            file=sys.stderr,
+        )
+        return 2
+    if not (settings.events_enabled and settings.backend_webhook_url):
+        print(
+            "events deliver needs INTERVIEW_BACKEND_WEBHOOK_URL (and the feed enabled)",
+            file=sys.stderr,
+        )
+        return 2
+    store = SqlStore(make_engine(settings.sqlalchemy_url))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with aiohttp.ClientSession() as http:
+            dispatcher = event_dispatcher(settings, OutboxStore(store), http)
+            assert dispatcher is not None
+            logger.info("delivering events to %s as %s", settings.backend_webhook_url,
+                        settings.node_id)  # fmt: skip
+            task = asyncio.create_task(dispatcher.run())
+            await stop.wait()
+            task.cancel()  # the round in flight ends; its acknowledgements are recorded
+            await asyncio.gather(task, return_exceptions=True)
+            logger.info("delivered %d events", dispatcher.delivered_total)
+    finally:
+        await store.close()
+    return 0
 
 
 async def _publish(settings: Settings) -> int:
@@ -482,6 +532,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return _composite(settings, args.call_id, args.out)
     if args.command == "recordings" and args.recordings_command == "sweep":
         return asyncio.run(_sweep(settings))
+    if args.command == "events" and args.events_command == "deliver":
+        return asyncio.run(_deliver(settings))
     if args.command == "events" and args.events_command == "tail":
         from signaling.events.tail import tail
 

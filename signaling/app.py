@@ -268,7 +268,7 @@ def _file_service(settings: Settings, threads: ThreadService) -> FileService:
     )
 
 
-def _dispatcher(
+def event_dispatcher(
     settings: Settings, outbox: OutboxStore, http: aiohttp.ClientSession
 ) -> Dispatcher | None:
     """The node's event delivery loop, when the feed is on and a webhook URL is set."""
@@ -291,6 +291,8 @@ def _dispatcher(
         retry_max_seconds=settings.events_retry_max_seconds,
         poll_seconds=settings.events_poll_seconds,
         coalesce_seconds=settings.events_coalesce_seconds,
+        batch_body=settings.events_delivery == "batch",
+        concurrency=settings.events_concurrency,
     )
 
 
@@ -489,7 +491,11 @@ def create_app(
         await jobs.stop("reminders")
 
     async def event_feed(app: web.Application) -> AsyncIterator[None]:
-        dispatcher = _dispatcher(settings, app[EVENTS_OUTBOX], app[HTTP])
+        dispatcher = (
+            event_dispatcher(settings, app[EVENTS_OUTBOX], app[HTTP])
+            if settings.events_deliver_in_process
+            else None  # separate `interview-server events deliver` workers deliver
+        )
         if settings.events_enabled and settings.events_retention_days:
             jobs.start("event-pruning", prune_events(settings, app[EVENTS_OUTBOX]))
         if dispatcher is not None:

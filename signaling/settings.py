@@ -152,6 +152,10 @@ class Settings:
     events_poll_seconds: float = 1.0  # how often a node looks for other nodes' events
     events_coalesce_seconds: float = 0.05  # after a commit, wait this long to send in a batch
     events_batch: int = 200  # events claimed per round
+    events_delivery: str = "single"  # "single": one POST per event; "batch": a JSON array per round
+    events_concurrency: int = 16  # POSTs in flight at once per node ("single" delivery)
+    # deliver from the server process; 0: only `interview-server events deliver` workers do
+    events_deliver_in_process: bool = True
     events_retention_days: int = 30  # then events leave the feed (dead letters stay); 0: never
     audit_signing_key: str = ""
     # Sign and publish a tree head this often (when the audit log grew): the longest time a
@@ -329,6 +333,10 @@ class Settings:
             raise ConfigError(f"{PREFIX}EVENTS_COALESCE_SECONDS must be 0..5")
         if not 1 <= self.events_batch <= 10_000:
             raise ConfigError(f"{PREFIX}EVENTS_BATCH must be 1..10000")
+        if self.events_delivery not in ("single", "batch"):
+            raise ConfigError(f"{PREFIX}EVENTS_DELIVERY must be single or batch")
+        if not 1 <= self.events_concurrency <= 1000:
+            raise ConfigError(f"{PREFIX}EVENTS_CONCURRENCY must be 1..1000")
         if not 1 <= self.message_batch_max <= 1000:
             raise ConfigError(f"{PREFIX}MESSAGE_BATCH_MAX must be 1..1000")
         if not 0 <= self.message_batch_wait_ms <= 100:

@@ -2,14 +2,16 @@
 
 Each node runs one :class:`Dispatcher`. A round claims a batch of deliverable events under a
 lease (:meth:`OutboxStore.claim`), sends each thread's events one after the other (threads in
-parallel), and marks those the receiver accepted (2xx) as delivered. On any other answer, a
-timeout or a connection error, the event is retried after an exponential backoff with jitter
-(``base * 2**(attempts-1)``, capped, times a random factor in [0.5, 1)) and the rest of its
-thread's batch is given back, so nothing of that thread overtakes it; after
-``max_attempts`` it becomes a dead letter (it no longer holds its thread back; the admin API
-lists and replays dead letters). A node that dies mid-round leaves leases that expire: another
-node (or the restarted one) sends those events again, so a receiver may see an event twice and
-drops repeats by its ``webhook-id``.
+parallel, at most ``concurrency`` POSTs in flight), or all of them as one JSON array
+(``batch_body``), and marks those the receiver accepted (2xx) as delivered: in the next
+round's claim transaction while events keep coming, on their own when the feed goes quiet.
+On any other answer, a timeout or a connection error, the event is retried after an
+exponential backoff with jitter (``base * 2**(attempts-1)``, capped, times a random factor in
+[0.5, 1)) and the rest of its thread's batch is given back, so nothing of that thread
+overtakes it; after ``max_attempts`` it becomes a dead letter (it no longer holds its thread
+back; the admin API lists and replays dead letters). A node that dies mid-round leaves leases
+that expire: another node (or the restarted one) sends those events again, so a receiver may
+see an event twice and drops repeats by its ``webhook-id``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 import aiohttp
@@ -47,16 +49,26 @@ class WebhookSender:
     ) -> None:
         if not secret:
             raise ValueError("the event webhook needs a signing secret")
-        signing.secret_key(secret)  # a malformed whsec_ secret fails here, at start-up
+        # a malformed whsec_ secret fails here, at start-up; the key is derived once
+        self._key = signing.secret_key(secret)
         self.url = url
-        self._secret = secret
         self._session = session
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._clock = clock
 
     async def send(self, row: OutboxRow) -> str | None:
-        body = row.body()
-        headers = signing.headers(self._secret, row.event_id, int(self._clock()), body)
+        """POST one event (its envelope); None when the receiver acknowledged it (2xx)."""
+        return await self._post(row.event_id, row.body())
+
+    async def send_batch(self, rows: Sequence[OutboxRow]) -> str | None:
+        """POST several events as one JSON array of their envelopes, in feed order (so each
+        thread's events are in order), signed as one message whose ``webhook-id`` is
+        :func:`signing.batch_id` of the event ids. A 2xx acknowledges every one of them."""
+        body = b"[" + b",".join(row.body() for row in rows) + b"]"
+        return await self._post(signing.batch_id([row.event_id for row in rows]), body)
+
+    async def _post(self, message_id: str, body: bytes) -> str | None:
+        headers = signing.headers(self._key, message_id, int(self._clock()), body)
         try:
             async with self._session.post(
                 self.url, data=body, headers=headers, timeout=self._timeout
@@ -87,6 +99,8 @@ class Dispatcher:
         retry_max_seconds: float = 600.0,
         poll_seconds: float = 1.0,
         coalesce_seconds: float = 0.05,
+        batch_body: bool = False,
+        concurrency: int = 16,
         rng: Callable[[], float] = random.random,
     ) -> None:
         self.outbox = outbox
@@ -101,8 +115,13 @@ class Dispatcher:
         # after a wake-up, wait this long so one round carries the events committed meanwhile
         # (a round per event would cost a claim and a mark transaction per message)
         self.coalesce_seconds = coalesce_seconds
+        # one POST per round (a JSON array of the claimed events) instead of one per event
+        self.batch_body = batch_body
+        # POSTs in flight at once (one-event delivery): threads' runs share these slots
+        self._slots = asyncio.Semaphore(concurrency)
         self._rng = rng
         self._wake = asyncio.Event()
+        self._acked: list[int] = []  # acknowledged, not yet recorded as delivered (see run)
         self.delivered_total = 0
         self.failed_total = 0
         self.dead_total = 0
@@ -117,40 +136,72 @@ class Dispatcher:
         return float(delay * (0.5 + self._rng() / 2))
 
     async def run(self) -> None:
-        """Deliver until cancelled; database or receiver trouble is logged, never fatal."""
-        while True:
-            try:
-                claimed = await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.exception("event delivery round failed")
-                claimed = 0
-            if claimed >= self.batch:
-                continue  # there is more right away
-            try:
-                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
-            except TimeoutError:
-                pass
-            if self.coalesce_seconds > 0:
-                await asyncio.sleep(self.coalesce_seconds)
-            self._wake.clear()
+        """Deliver until cancelled; database or receiver trouble is logged, never fatal.
 
-    async def run_once(self) -> int:
-        """One round; returns how many events it claimed."""
+        While events keep coming, a round's acknowledgements are recorded by the next
+        round's claim transaction (one write transaction per round, not two); when the feed
+        goes quiet for ``poll_seconds`` (and on shutdown) they are recorded on their own."""
+        try:
+            while True:
+                try:
+                    claimed = await self.run_once(defer_marks=True)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    logger.exception("event delivery round failed")
+                    claimed = 0
+                if claimed >= self.batch:
+                    continue  # there is more right away
+                try:
+                    await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                except TimeoutError:
+                    await self._record_acked()  # quiet: nothing to carry them
+                if self.coalesce_seconds > 0:
+                    await asyncio.sleep(self.coalesce_seconds)
+                self._wake.clear()
+        finally:
+            await self._record_acked()
+
+    async def _record_acked(self) -> None:
+        acked, self._acked = self._acked, []
+        try:
+            await self.outbox.delivered(acked, now=utcnow())
+        except Exception:
+            # not recorded: their leases expire and they are sent again (at least once)
+            logger.exception("recording %d delivered events failed", len(acked))
+
+    async def run_once(self, *, defer_marks: bool = False) -> int:
+        """One round; returns how many events it claimed. The acknowledgements of an earlier
+        deferred round are recorded in this round's claim transaction; this round's are
+        recorded now, or (``defer_marks``) by the next round (see :meth:`run`)."""
         self._wake.clear()
-        rows = await self.outbox.claim(
-            self.node_id, now=utcnow(), lease_seconds=self.lease_seconds, limit=self.batch
-        )
+        acked, self._acked = self._acked, []
+        try:
+            rows = await self.outbox.claim(
+                self.node_id,
+                now=utcnow(),
+                lease_seconds=self.lease_seconds,
+                limit=self.batch,
+                delivered=acked,
+            )
+        except BaseException:
+            self._acked = acked + self._acked  # still to be recorded
+            raise
         if not rows:
             return 0
-        by_key: dict[str, list[OutboxRow]] = {}
-        for row in rows:
-            by_key.setdefault(row.order_key, []).append(row)
-        results = await asyncio.gather(*(self._run_key(run) for run in by_key.values()))
-        delivered = [cursor for result in results for cursor in result]
-        await self.outbox.delivered(delivered, now=utcnow())
+        if self.batch_body:
+            delivered = await self._run_batch(rows)
+        else:
+            by_key: dict[str, list[OutboxRow]] = {}
+            for row in rows:
+                by_key.setdefault(row.order_key, []).append(row)
+            results = await asyncio.gather(*(self._run_key(run) for run in by_key.values()))
+            delivered = [cursor for result in results for cursor in result]
         self.delivered_total += len(delivered)
+        if defer_marks:
+            self._acked.extend(delivered)
+        else:
+            await self.outbox.delivered(delivered, now=utcnow())
         return len(rows)
 
     async def _run_key(self, run: list[OutboxRow]) -> list[int]:
@@ -161,7 +212,8 @@ class Dispatcher:
             if time.monotonic() - started > self.lease_seconds / 2:
                 await self.outbox.release(run[index:])  # keep well inside the lease
                 break
-            error = await self.sender.send(row)
+            async with self._slots:
+                error = await self.sender.send(row)
             if error is None:
                 delivered.append(row.cursor)
                 continue
@@ -184,3 +236,27 @@ class Dispatcher:
             await self.outbox.release(run[index + 1 :])
             break
         return delivered
+
+    async def _run_batch(self, rows: list[OutboxRow]) -> list[int]:
+        """Send the round's events in one POST; on failure each is retried after its own
+        backoff (a thread's later events stay behind its earlier ones: see the claim)."""
+        error = await self.sender.send_batch(rows)
+        if error is None:
+            return [row.cursor for row in rows]
+        self.failed_total += len(rows)
+        delays = [self.backoff(row.attempts + 1) for row in rows]
+        states = await self.outbox.failed_many(
+            rows, error, now=utcnow(), delays=delays, max_attempts=self.max_attempts
+        )
+        dead = [row for row, state in zip(rows, states, strict=True) if state == DEAD]
+        self.dead_total += len(dead)
+        for row in dead:
+            logger.error(
+                "event %s (%s) dead-lettered after %d attempts: %s",
+                row.event_id, row.type, row.attempts + 1, error,
+            )  # fmt: skip
+        logger.warning(
+            "a batch of %d events failed (%s); retry in %.1f s or later",
+            len(rows), error, min(delays),
+        )  # fmt: skip
+        return []

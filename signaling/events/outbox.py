@@ -34,9 +34,10 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, exists, func, or_, select, text, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from signaling.domain.audit_chain import canonical_json
@@ -61,6 +62,11 @@ def _aware(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _text(value: str | None) -> str:
+    """A JSON string (or null) as :func:`canonical_json` writes it."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -141,13 +147,18 @@ class OutboxRow:
     thread_id: str | None
     order_key: str
     occurred_at: datetime
-    data: dict[str, Any]
+    data_json: str  # ``data`` as stored: canonical JSON text
     state: str
     attempts: int
     next_attempt_at: datetime
     claim_token: str | None
     last_error: str | None
     delivered_at: datetime | None
+
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        value: dict[str, Any] = json.loads(self.data_json)
+        return value
 
     def envelope(self) -> dict[str, Any]:
         """The event as receivers get it (webhook body and pull API item)."""
@@ -162,8 +173,14 @@ class OutboxRow:
         }
 
     def body(self) -> bytes:
-        """The exact bytes POSTed (the same on every retry)."""
-        return canonical_json(self.envelope())
+        """The exact bytes POSTed (the same on every retry): ``canonical_json(envelope())``,
+        spliced around the stored ``data`` text (already canonical) rather than parsing and
+        encoding it again for every delivery."""
+        return (
+            f'{{"cursor":"{self.cursor}","data":{self.data_json},"id":{_text(self.event_id)},'
+            f'"thread_id":{_text(self.thread_id)},"timestamp":{_text(_iso(self.occurred_at))},'
+            f'"type":{_text(self.type)},"version":{int(self.version)}}}'
+        ).encode()
 
     def admin_json(self) -> dict[str, Any]:
         return {
@@ -185,7 +202,7 @@ def _row(r: Any) -> OutboxRow:
         thread_id=r.thread_id,
         order_key=r.order_key,
         occurred_at=_aware(r.occurred_at) or utcnow(),
-        data=json.loads(r.data),
+        data_json=r.data,
         state=r.state,
         attempts=r.attempts,
         next_attempt_at=_aware(r.next_attempt_at) or utcnow(),
@@ -211,21 +228,28 @@ class OutboxStore:
         """Give feed positions to visible rows without one (in ``conn``'s transaction, which
         must hold the claim lock on PostgreSQL); returns how many."""
         o = t.event_outbox
-        ids = [
-            r.id
-            for r in (
-                await conn.execute(
-                    select(o.c.id).where(o.c.feed_position.is_(None)).order_by(o.c.id).limit(limit)
-                )
-            ).all()
-        ]
-        if not ids:
+        top_now = select(func.max(o.c.feed_position)).scalar_subquery()
+        found = (
+            await conn.execute(
+                select(o.c.id, top_now.label("top"))
+                .where(o.c.feed_position.is_(None))
+                .order_by(o.c.id)
+                .limit(limit)
+            )
+        ).all()
+        if not found:
             return 0
-        top = (await conn.execute(select(func.max(o.c.feed_position)))).scalar_one()
+        ids = [int(r.id) for r in found]
+        top = found[0].top
         previous = 0 if top is None else int(top)
+        if ids[0] > previous:
+            # the common case: every row is above every position handed out, so each one's
+            # position is its id (ids ascend); one statement instead of one per row
+            await conn.execute(update(o).where(o.c.id.in_(ids)).values(feed_position=o.c.id))
+            return len(ids)
         params = []
         for row_id in ids:
-            previous = max(previous + 1, int(row_id))
+            previous = max(previous + 1, row_id)
             params.append({"row_id": row_id, "position": previous})
         await conn.execute(
             update(o)
@@ -323,9 +347,17 @@ class OutboxStore:
 
     # ---------------------------------------------------------------- delivering
     async def claim(
-        self, node_id: str, *, now: datetime, lease_seconds: float, limit: int
+        self,
+        node_id: str,
+        *,
+        now: datetime,
+        lease_seconds: float,
+        limit: int,
+        delivered: Sequence[int] = (),
     ) -> list[OutboxRow]:
-        """Lease up to ``limit`` deliverable events to ``node_id`` (see the module doc)."""
+        """Lease up to ``limit`` deliverable events to ``node_id`` (see the module doc), after
+        marking ``delivered`` (cursors of an earlier round the receiver acknowledged) in the
+        same transaction."""
         o = t.event_outbox
         p = o.alias("earlier")
         claimable = and_(
@@ -334,83 +366,125 @@ class OutboxStore:
             o.c.next_attempt_at <= now,
             or_(o.c.lease_until.is_(None), o.c.lease_until < now),
         )
-        blocked = exists().where(
-            p.c.order_key == o.c.order_key,
-            p.c.state == PENDING,
-            p.c.feed_position < o.c.feed_position,
-            or_(
-                p.c.next_attempt_at > now,
-                and_(p.c.lease_until.is_not(None), p.c.lease_until >= now),
-            ),
+        # A thread's first event that holds the rest back: pending and leased elsewhere or
+        # waiting for a retry. Rows of the thread after it are not claimable. One aggregate
+        # over the (few) blocking rows rather than a correlated lookup per candidate row,
+        # which made a claim quadratic in the pending backlog.
+        blockers = (
+            select(p.c.order_key, func.min(p.c.feed_position).label("first"))
+            .where(
+                p.c.state == PENDING,
+                or_(
+                    p.c.next_attempt_at > now,
+                    and_(p.c.lease_until.is_not(None), p.c.lease_until >= now),
+                ),
+            )
+            .group_by(p.c.order_key)
+            .subquery("blockers")
         )
-        query = select(o.c.id).where(claimable, ~blocked).order_by(o.c.feed_position).limit(limit)
+        query = (
+            select(o.c.id)
+            .select_from(o.outerjoin(blockers, blockers.c.order_key == o.c.order_key))
+            .where(
+                claimable,
+                or_(blockers.c.first.is_(None), o.c.feed_position < blockers.c.first),
+            )
+            .order_by(o.c.feed_position)
+            .limit(limit)
+        )
         if self._pg:
-            query = query.with_for_update(skip_locked=True)
+            # a CTE evaluated once (PostgreSQL may run an IN subquery with FOR UPDATE and
+            # LIMIT more than once, which would lease more than ``limit`` rows)
+            query = query.with_for_update(skip_locked=True, of=o)
+            picked = query.cte("picked").prefix_with("MATERIALIZED")
+        else:
+            picked = query.cte("picked")
         token = str(uuid.uuid4())
         async with self.store.write(threads=False) as conn:
             if self._pg:
                 await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLAIM_LOCK_KEY})
+            if delivered:
+                await self._mark_delivered(conn, delivered, now)
             await self._assign(conn)  # what committed since the last claim joins the feed
-            ids = [r.id for r in (await conn.execute(query)).all()]
-            if not ids:
-                return []
-            await conn.execute(
-                update(o)
-                .where(o.c.id.in_(ids), claimable)
-                .values(
-                    lease_owner=node_id[:64],
-                    lease_until=now + timedelta(seconds=lease_seconds),
-                    claim_token=token,
-                )
-            )
+            # the candidates and their lease in one statement; RETURNING gives them back
             rows = (
                 await conn.execute(
-                    select(o).where(o.c.claim_token == token).order_by(o.c.feed_position)
+                    update(o)
+                    .where(o.c.id.in_(select(picked.c.id)), claimable)
+                    .values(
+                        lease_owner=node_id[:64],
+                        lease_until=now + timedelta(seconds=lease_seconds),
+                        claim_token=token,
+                    )
+                    .returning(*o.c)
                 )
             ).all()
+        rows.sort(key=lambda r: int(r.feed_position))
         return [_row(r) for r in rows]
 
     async def delivered(self, cursors: Sequence[int], *, now: datetime) -> None:
         """Mark events delivered (whoever holds their lease now: the receiver has them)."""
         if not cursors:
             return
-        o = t.event_outbox
         async with self.store.write(threads=False) as conn:
-            await conn.execute(
-                update(o)
-                .where(o.c.feed_position.in_(list(cursors)), o.c.state == PENDING)
-                .values(
-                    state=DELIVERED,
-                    delivered_at=now,
-                    lease_owner=None,
-                    lease_until=None,
-                    claim_token=None,
-                )
+            await self._mark_delivered(conn, cursors, now)
+
+    @staticmethod
+    async def _mark_delivered(conn: AsyncConnection, cursors: Sequence[int], now: datetime) -> None:
+        o = t.event_outbox
+        await conn.execute(
+            update(o)
+            .where(o.c.feed_position.in_(list(cursors)), o.c.state == PENDING)
+            .values(
+                state=DELIVERED,
+                delivered_at=now,
+                lease_owner=None,
+                lease_until=None,
+                claim_token=None,
             )
+        )
 
     async def failed(
         self, row: OutboxRow, error: str, *, now: datetime, delay: float, max_attempts: int
     ) -> str:
         """Count a failed attempt: retry after ``delay``, or dead-letter after the last one.
         Returns the new state (unchanged if the lease was lost meanwhile)."""
+        states = await self.failed_many(
+            [row], error, now=now, delays=[delay], max_attempts=max_attempts
+        )
+        return states[0]
+
+    async def failed_many(
+        self,
+        rows: Sequence[OutboxRow],
+        error: str,
+        *,
+        now: datetime,
+        delays: Sequence[float],
+        max_attempts: int,
+    ) -> list[str]:
+        """:meth:`failed` for several events (a failed batch delivery), in one transaction."""
         o = t.event_outbox
-        attempts = row.attempts + 1
-        state = DEAD if attempts >= max_attempts else PENDING
+        states = []
         async with self.store.write(threads=False) as conn:
-            result = await conn.execute(
-                update(o)
-                .where(o.c.feed_position == row.cursor, o.c.claim_token == row.claim_token)
-                .values(
-                    attempts=attempts,
-                    state=case((o.c.state == PENDING, state), else_=o.c.state),
-                    next_attempt_at=now + timedelta(seconds=delay),
-                    last_error=error[:500],
-                    lease_owner=None,
-                    lease_until=None,
-                    claim_token=None,
+            for row, delay in zip(rows, delays, strict=True):
+                attempts = row.attempts + 1
+                state = DEAD if attempts >= max_attempts else PENDING
+                result = await conn.execute(
+                    update(o)
+                    .where(o.c.feed_position == row.cursor, o.c.claim_token == row.claim_token)
+                    .values(
+                        attempts=attempts,
+                        state=case((o.c.state == PENDING, state), else_=o.c.state),
+                        next_attempt_at=now + timedelta(seconds=delay),
+                        last_error=error[:500],
+                        lease_owner=None,
+                        lease_until=None,
+                        claim_token=None,
+                    )
                 )
-            )
-        return state if result.rowcount else row.state
+                states.append(state if result.rowcount else row.state)
+        return states
 
     async def release(self, rows: Sequence[OutboxRow]) -> None:
         """Give back leases not used (the events stay pending, in order)."""

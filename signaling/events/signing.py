@@ -13,6 +13,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+from collections.abc import Sequence
 
 ID_HEADER = "webhook-id"
 TIMESTAMP_HEADER = "webhook-timestamp"
@@ -30,20 +31,27 @@ def secret_key(secret: str) -> bytes:
     return secret.encode()
 
 
-def sign(secret: str, event_id: str, timestamp: int, body: bytes) -> str:
-    """The ``webhook-signature`` header value."""
+def sign(secret: str | bytes, event_id: str, timestamp: int, body: bytes) -> str:
+    """The ``webhook-signature`` header value (``secret`` as configured, or its key bytes)."""
+    key = secret if isinstance(secret, bytes) else secret_key(secret)
     signed = f"{event_id}.{timestamp}.".encode() + body
-    digest = hmac.new(secret_key(secret), signed, hashlib.sha256).digest()
+    digest = hmac.new(key, signed, hashlib.sha256).digest()
     return "v1," + base64.b64encode(digest).decode()
 
 
-def headers(secret: str, event_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+def headers(secret: str | bytes, event_id: str, timestamp: int, body: bytes) -> dict[str, str]:
     return {
         "Content-Type": "application/json",
         ID_HEADER: event_id,
         TIMESTAMP_HEADER: str(timestamp),
         SIGNATURE_HEADER: sign(secret, event_id, timestamp, body),
     }
+
+
+def batch_id(event_ids: Sequence[str]) -> str:
+    """The ``webhook-id`` of a batch delivery: derived from the ids it carries, so a retry of
+    the same events has the same id (receivers still drop repeats by each event's own id)."""
+    return "batch_" + hashlib.sha256("\n".join(event_ids).encode()).hexdigest()[:32]
 
 
 def verify(

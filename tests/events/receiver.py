@@ -25,6 +25,11 @@ def independent_signature(secret: str, msg_id: str, timestamp: str, body: bytes)
     return "v1," + base64.b64encode(mac.digest()).decode()
 
 
+def batch_id_of(event_ids: list[str]) -> str:
+    """A batch's webhook-id as the README documents it, computed here independently."""
+    return "batch_" + hashlib.sha256("\n".join(event_ids).encode()).hexdigest()[:32]
+
+
 @dataclass
 class Attempt:
     event_id: str
@@ -46,6 +51,9 @@ class Receiver:
     bad_signatures: int = 0
     first_request: asyncio.Event = field(default_factory=asyncio.Event)
     release: asyncio.Event | None = None  # when set: every request waits for it
+    batches: list[list[str]] = field(default_factory=list)  # event ids of each array body
+    in_flight: int = 0
+    max_in_flight: int = 0
     url: str = ""
     _runner: web.AppRunner | None = None
     _n: int = 0
@@ -60,28 +68,44 @@ class Receiver:
         if not (fresh and any(hmac.compare_digest(expected, s) for s in sig.split())):
             self.bad_signatures += 1
             return web.Response(status=401)
-        event = json.loads(body)
-        assert event["id"] == msg_id
+        parsed = json.loads(body)
+        if isinstance(parsed, list):  # a batch delivery: the id covers the ids it carries
+            events = parsed
+            ids = [e["id"] for e in events]
+            assert msg_id == batch_id_of(ids)
+            self.batches.append(ids)
+        else:
+            events = [parsed]
+            assert parsed["id"] == msg_id
         n, self._n = self._n, self._n + 1
         mode = self.modes(n)
-        self.attempts.append(
-            Attempt(msg_id, int(event["cursor"]), event["thread_id"], mode, frozenset(self.acked))
-        )
+        # an array is processed in order: what precedes an event in it counts as before it
+        for k, event in enumerate(events):
+            before = frozenset(self.acked) | {e["id"] for e in events[:k]}
+            self.attempts.append(
+                Attempt(event["id"], int(event["cursor"]), event["thread_id"], mode, before)
+            )
         self.first_request.set()
-        if self.release is not None:
-            await self.release.wait()
-        if mode == "reset":
-            assert request.transport is not None
-            request.transport.close()
-            return web.Response(status=200)  # never reaches the sender
-        if mode == "timeout":
-            await asyncio.sleep(self.hang)
-            return web.Response(status=200)  # too late: the sender gave up
-        if mode == "500":
-            return web.Response(status=500)
-        self.acked.setdefault(msg_id, event)
-        self.ack_count[msg_id] = self.ack_count.get(msg_id, 0) + 1
-        return web.Response(status=204)
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            if self.release is not None:
+                await self.release.wait()
+            if mode == "reset":
+                assert request.transport is not None
+                request.transport.close()
+                return web.Response(status=200)  # never reaches the sender
+            if mode == "timeout":
+                await asyncio.sleep(self.hang)
+                return web.Response(status=200)  # too late: the sender gave up
+            if mode == "500":
+                return web.Response(status=500)
+            for event in events:
+                self.acked.setdefault(event["id"], event)
+                self.ack_count[event["id"]] = self.ack_count.get(event["id"], 0) + 1
+            return web.Response(status=204)
+        finally:
+            self.in_flight -= 1
 
     async def start(self) -> str:
         app = web.Application()

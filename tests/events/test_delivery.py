@@ -44,6 +44,8 @@ def _dispatcher(
         retry_max_seconds=options["retry_max_seconds"],
         poll_seconds=options["poll_seconds"],
         batch=int(options.get("batch", 200)),
+        batch_body=bool(options.get("batch_body", False)),
+        concurrency=int(options.get("concurrency", 16)),
     )
 
 
@@ -76,6 +78,15 @@ async def _until_delivered(outbox: OutboxStore, count: int) -> None:
         if (await outbox.counts())[DELIVERED] >= count:
             return
         await asyncio.sleep(0.05)
+
+
+async def _rounds_done(dispatcher: Dispatcher, count: int) -> None:
+    """Wait until the dispatcher's rounds have seen ``count`` acknowledgements."""
+    for _ in range(1200):
+        if dispatcher.delivered_total >= count:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{dispatcher.delivered_total} of {count} delivered")
 
 
 async def _stop(task: asyncio.Task[None]) -> None:
@@ -118,6 +129,97 @@ async def test_a_misbehaving_receiver_gets_everything_in_order(
             if e["thread_id"] == thread_id and e["type"] == "message.created"
         ]
         assert seqs == [1, 2, 3, 4, 5, 6]
+
+
+async def test_batch_delivery_to_a_misbehaving_receiver_gets_everything_in_order(
+    store: SqlStore, http: aiohttp.ClientSession
+) -> None:
+    """INTERVIEW_EVENTS_DELIVERY=batch: one signed JSON array per round, same guarantees."""
+    store.events = EventRecorder()
+    cycle = ("ok", "reset", "timeout", "500")
+    receiver = Receiver(modes=lambda n: cycle[n % 4], hang=0.6)
+    await receiver.start()
+    dispatcher = _dispatcher(store, receiver, http, "node-a", batch_body=True, batch=5)
+    store.on_events = dispatcher.nudge
+    task = asyncio.create_task(dispatcher.run())
+    try:
+        threads = await _threads(store, 3)
+        await _chat(store, threads, 6)
+        expected = await _all_ids(store)
+        await receiver.wait_for(expected)
+        await _until_delivered(OutboxStore(store), len(expected))
+    finally:
+        await _stop(task)
+        await receiver.close()
+    assert {a.mode for a in receiver.attempts} == set(cycle)
+    assert receiver.bad_signatures == 0  # the array body is signed with the batch's id
+    assert receiver.order_violations() == []
+    assert len(receiver.batches) >= 4 and max(len(b) for b in receiver.batches) > 1
+    assert all(len(b) <= 5 for b in receiver.batches)  # at most INTERVIEW_EVENTS_BATCH
+    cursors = {e["id"]: int(e["cursor"]) for e in receiver.acked.values()}
+    for ids in receiver.batches:  # each array is in feed order
+        if all(i in cursors for i in ids):
+            assert [cursors[i] for i in ids] == sorted(cursors[i] for i in ids)
+    assert dispatcher.failed_total > 0
+    rows = await OutboxStore(store).events_after(0, limit=1000)
+    assert {r.state for r in rows} == {DELIVERED}
+    assert {r.event_id: r.envelope() for r in rows} == receiver.acked  # the stored envelopes
+
+
+async def test_batch_delivery_dead_letters_after_the_last_attempt(
+    store: SqlStore, http: aiohttp.ClientSession
+) -> None:
+    store.events = EventRecorder()
+    failing = True
+    receiver = Receiver(modes=lambda n: "500" if failing else "ok")
+    await receiver.start()
+    dispatcher = _dispatcher(store, receiver, http, "node-a", max_attempts=2, batch_body=True)
+    try:
+        [thread_id] = await _threads(store, 1)
+        await _chat(store, [thread_id], 2)
+        outbox = OutboxStore(store)
+        for _ in range(200):
+            await dispatcher.run_once()
+            if len(await outbox.by_state(DEAD)) == 3:
+                break
+            await asyncio.sleep(0.02)
+        dead = await outbox.by_state(DEAD)
+        assert [r.attempts for r in dead] == [2, 2, 2]
+        assert dead[0].last_error == "HTTP 500" and dispatcher.dead_total == 3
+        failing = False
+        assert await outbox.replay(None, now=datetime.now(UTC)) == 3
+        await dispatcher.run_once()
+        assert set(receiver.acked) == await _all_ids(store)
+        assert await outbox.counts() == {"pending": 0, "delivered": 3, "dead": 0}
+    finally:
+        await receiver.close()
+
+
+async def test_one_event_delivery_keeps_at_most_concurrency_posts_in_flight(
+    store: SqlStore, http: aiohttp.ClientSession
+) -> None:
+    store.events = EventRecorder()
+    receiver = Receiver(release=asyncio.Event())
+    await receiver.start()
+    dispatcher = _dispatcher(store, receiver, http, "node-a", concurrency=3, timeout=5.0)
+    try:
+        threads = await _threads(store, 8)  # 8 threads: 8 runs that could all send at once
+        await _chat(store, threads, 1)  # a message and a stage change each
+        round_ = asyncio.create_task(dispatcher.run_once())
+        for _ in range(200):
+            if receiver.in_flight >= 3:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.2)  # time for more to arrive, were they allowed
+        assert receiver.in_flight == 3
+        assert receiver.release is not None
+        receiver.release.set()
+        assert await round_ == 16
+        assert receiver.max_in_flight == 3
+        assert set(receiver.acked) == await _all_ids(store)
+        assert receiver.order_violations() == []
+    finally:
+        await receiver.close()
 
 
 async def test_dead_letters_stop_blocking_and_replay_delivers_them(
@@ -184,3 +286,32 @@ async def test_two_nodes_share_the_work_without_losing_or_repeating(
     assert all(count == 1 for count in receiver.ack_count.values())  # no work done twice
     assert all(d.delivered_total > 0 for d in dispatchers)  # both nodes delivered
     assert sum(d.delivered_total for d in dispatchers) == len(expected)
+
+
+async def test_acknowledgements_are_recorded_by_the_next_round_and_on_shutdown(
+    store: SqlStore, http: aiohttp.ClientSession
+) -> None:
+    """Under load a round's acknowledgements ride on the next claim's transaction; the last
+    ones are recorded when the loop stops (or when the feed goes quiet for a poll)."""
+    store.events = EventRecorder()
+    receiver = Receiver()
+    await receiver.start()
+    dispatcher = _dispatcher(store, receiver, http, "node-a", poll_seconds=30.0)
+    store.on_events = dispatcher.nudge
+    outbox = OutboxStore(store)
+    task = asyncio.create_task(dispatcher.run())
+    try:
+        threads = await _threads(store, 2)
+        await _chat(store, threads, 1)
+        first = await _all_ids(store)
+        await _rounds_done(dispatcher, len(first))
+        # acknowledged, not yet recorded: no later round, and the quiet poll is 30 s away
+        assert (await outbox.counts())["delivered"] < len(first)
+        await _chat(store, threads, 1)  # the next round records the first ones
+        await _rounds_done(dispatcher, len(first) + 2)
+        assert (await outbox.counts())["delivered"] >= len(first)
+    finally:
+        await _stop(task)
+        await receiver.close()
+    assert await outbox.counts() == {"pending": 0, "delivered": len(first) + 2, "dead": 0}
+    assert all(count == 1 for count in receiver.ack_count.values())

@@ -299,3 +299,65 @@ async def test_an_event_that_commits_late_with_a_smaller_id_is_not_skipped(
     finally:
         finish.set()
         await other.close()
+
+
+async def test_a_claim_skips_threads_held_back_by_a_lease_or_a_retry(
+    recording_store: SqlStore,
+) -> None:
+    """A thread's events after one leased elsewhere or waiting for a retry are not claimed;
+    other threads' are, and a dead letter stops holding its thread back."""
+    outbox = OutboxStore(recording_store)
+    at = datetime.now(UTC)
+    for thread, count in (("thread-a", 3), ("thread-b", 2)):
+        await recording_store.emit(
+            [NewEvent("policy.flagged", thread, at, {"n": n}) for n in range(count)]
+        )
+    now = datetime.now(UTC)
+    [first] = await outbox.claim("n1", now=now, lease_seconds=30, limit=1)
+    assert (first.thread_id, first.data) == ("thread-a", {"n": 0})
+    # n1 holds a's first event: a's later ones wait, b's go to n2 in order
+    claimed = await outbox.claim("n2", now=now, lease_seconds=30, limit=10)
+    assert [(r.thread_id, r.data["n"]) for r in claimed] == [("thread-b", 0), ("thread-b", 1)]
+    await outbox.delivered([r.cursor for r in claimed], now=now)
+    # a's first event fails: it waits for its retry, and a's later events wait with it
+    await outbox.failed(first, "HTTP 500", now=now, delay=60, max_attempts=2)
+    assert await outbox.claim("n2", now=now, lease_seconds=30, limit=10) == []
+    # after the retry delay a's events go out again, in order
+    later = datetime.fromtimestamp(now.timestamp() + 61, UTC)
+    again = await outbox.claim("n2", now=later, lease_seconds=30, limit=10)
+    assert [r.data["n"] for r in again] == [0, 1, 2]
+    await outbox.release(again[1:])
+    # its last attempt fails too: a dead letter, which no longer holds the thread back
+    assert await outbox.failed(again[0], "HTTP 500", now=later, delay=60, max_attempts=2) == "dead"
+    rest = await outbox.claim("n1", now=later, lease_seconds=30, limit=10)
+    assert [r.data["n"] for r in rest] == [1, 2]
+    assert (await outbox.counts()) == {"pending": 2, "delivered": 2, "dead": 1}
+
+
+async def test_the_posted_body_is_the_canonical_envelope(recording_store: SqlStore) -> None:
+    """The delivery body is spliced around the stored data text: byte for byte the canonical
+    JSON of the envelope the pull API returns, whatever the data holds."""
+    from signaling.domain.audit_chain import canonical_json
+
+    at = datetime.now(UTC)
+    odd = {
+        "text": 'quote " backslash \\ newline \n tab \t émoji 🎉 \u2028 nul-ish \x01',
+        "nested": {"b": [1, 2.5, None, True], "a": {"z": "", "é": -0.0}},
+        "big": 2**60,
+    }
+    await recording_store.emit(
+        [
+            NewEvent("policy.flagged", 'thread "x" é', at, odd),
+            NewEvent("tree_head.published", None, at, {"tree_head": {"size": 3}}),
+            NewEvent("case.opened", "t", at, {}),
+        ]
+    )
+    thread_id = await _thread(recording_store)
+    await recording_store.append_message(
+        NewMessage(thread_id, "c1", MessageKind.TEXT, {"text": "héllo"})
+    )
+    rows = await OutboxStore(recording_store).events_after(0, limit=100)
+    assert len(rows) == 5
+    for row in rows:
+        assert row.body() == canonical_json(row.envelope())
+    assert rows[0].data == odd
