@@ -109,14 +109,21 @@ def codec_preferences(kind: MediaKind, name: str) -> list[RTCRtpCodecCapability]
     return chosen
 
 
+_VP8_START_CODE = b"\x9d\x01\x2a"
+
+
 def is_keyframe(codec: str, data: bytes) -> bool:
     """Whether an encoded frame can start decoding (VP8 key frame, H264 IDR/SPS)."""
     if not data:
         return False
     name = codec.upper()
     if name == "VP8":
-        # RFC 6386 9.1: bit 0 of the frame tag is 0 for key frames.
-        return data[0] & 0x01 == 0
+        # RFC 6386 9.1: bit 0 of the frame tag is 0 for key frames, and the 3-byte tag is
+        # followed by the start code 9d 01 2a (then width and height). The bit alone is not
+        # enough: a frame assembled without its first packets (aiortc's jitter buffer starts
+        # or skips mid-frame) begins with an arbitrary byte, and a recording that took it
+        # for its first keyframe held a frame no decoder accepts.
+        return data[0] & 0x01 == 0 and data[3:6] == _VP8_START_CODE
     if name == "H264":
         return any(nal in _H264_KEY_NALS for nal in _h264_nal_types(data))
     return True

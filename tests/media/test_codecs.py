@@ -15,6 +15,17 @@ def test_vp8_keyframes_are_detected(clips: Clips) -> None:
     assert sum(flags) == 2
 
 
+def test_a_vp8_frame_without_its_start_is_no_keyframe(clips: Clips) -> None:
+    """A keyframe missing its first packets (aiortc's jitter buffer can start or resume
+    mid-frame) is not a place to start decoding, even when its first byte looks like a key
+    frame tag: a recording started on one held a frame the decoder refused."""
+    key = clips.video[0]
+    cut = next(k for k in range(1, len(key)) if key[k] & 0x01 == 0)
+    assert is_keyframe("VP8", key)
+    assert not is_keyframe("VP8", key[cut:])
+    assert not is_keyframe("VP8", key[:3])  # a tag with nothing after it
+
+
 def test_h264_idr_and_sps_are_keyframes() -> None:
     sps, idr, slice_ = b"\x00\x00\x00\x01\x67", b"\x00\x00\x00\x01\x65", b"\x00\x00\x01\x41"
     assert is_keyframe("H264", sps + b"\x00" + idr)
