@@ -173,8 +173,9 @@ def _link_main(loss: float, jitter: float, seed: int | None, conn: Connection) -
     asyncio.run(_serve(LossyLink(loss, jitter, seed), conn))
 
 
-async def _serve(link: LossyLink, conn: Connection) -> None:
-    """Answer ``("map", side, addresses)`` and ``("counts",)`` until ``("stop",)``."""
+def pipe_inbox(conn: Connection) -> asyncio.Queue[tuple[Any, ...] | None]:
+    """The messages arriving on a process pipe, as a queue on the running loop; ``None`` once
+    the other end went away. The caller removes the reader when it is done."""
     loop = asyncio.get_running_loop()
     inbox: asyncio.Queue[tuple[Any, ...] | None] = asyncio.Queue()
 
@@ -183,9 +184,16 @@ async def _serve(link: LossyLink, conn: Connection) -> None:
             inbox.put_nowait(conn.recv())
         except (EOFError, OSError):
             loop.remove_reader(conn.fileno())
-            inbox.put_nowait(None)
+            inbox.put_nowait(None)  # the other process went away: shut down
 
     loop.add_reader(conn.fileno(), readable)
+    return inbox
+
+
+async def _serve(link: LossyLink, conn: Connection) -> None:
+    """Answer ``("map", side, addresses)`` and ``("counts",)`` until ``("stop",)``."""
+    loop = asyncio.get_running_loop()
+    inbox = pipe_inbox(conn)
     try:
         while (message := await inbox.get()) is not None and message[0] != "stop":
             if message[0] == "map":

@@ -88,7 +88,7 @@ from aiortc.contrib.media import MediaRelay
 from aiortc.mediastreams import MediaStreamTrack
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 
-from benchmarks.lossy_link import LinkProcess
+from benchmarks.lossy_link import LinkProcess, pipe_inbox
 from media import aiortc_tap
 from media.codecs import MediaKind, codec_preferences, is_keyframe
 from media.session import Forwarder, MediaSession
@@ -138,16 +138,7 @@ def _server_main(mode: Mode, conn: Connection) -> None:
 async def _serve(mode: Mode, conn: Connection) -> None:
     """Answer ``("call", call_id, (offer_a, offer_b))`` messages until ``("stop",)``."""
     loop = asyncio.get_running_loop()
-    inbox: asyncio.Queue[tuple[Any, ...] | None] = asyncio.Queue()
-
-    def readable() -> None:
-        try:
-            inbox.put_nowait(conn.recv())
-        except (EOFError, OSError):
-            loop.remove_reader(conn.fileno())
-            inbox.put_nowait(None)  # the generator went away: shut down
-
-    loop.add_reader(conn.fileno(), readable)
+    inbox = pipe_inbox(conn)
     sessions: list[MediaSession] = []
     pcs: list[RTCPeerConnection] = []
     relay = MediaRelay()
