@@ -46,9 +46,18 @@ MODES = ("off", "outbox", "delivery", "batch")
 DELIVERING = ("delivery", "batch")
 
 
+def split_mode(mode: str) -> tuple[str, float | None]:
+    """``batch@0.25``: the mode ``batch`` with INTERVIEW_EVENTS_COALESCE_SECONDS=0.25."""
+    name, _, coalesce = mode.partition("@")
+    return name, float(coalesce) if coalesce else None
+
+
 def run_server(port: int, data_dir: str, database_url: str, webhook: str, mode: str) -> None:
     from signaling.app import create_app
     from signaling.settings import Settings
+
+    mode, coalesce = split_mode(mode)
+    extra: dict[str, Any] = {} if coalesce is None else {"events_coalesce_seconds": coalesce}
 
     settings = Settings(
         data_dir=Path(data_dir),
@@ -63,6 +72,7 @@ def run_server(port: int, data_dir: str, database_url: str, webhook: str, mode: 
         backend_webhook_url=webhook if mode in DELIVERING else "",
         backend_webhook_secret=SECRET,
         events_delivery="batch" if mode == "batch" else "single",
+        **extra,
     )
     web.run_app(create_app(settings), host="127.0.0.1", port=port, print=None)
 
@@ -112,7 +122,8 @@ def one_run(
 ) -> dict[str, Any]:
     port = free_port()
     webhook = f"http://127.0.0.1:{receiver_port}/hook"
-    if args.database_url and mode in DELIVERING:
+    delivering = split_mode(mode)[0] in DELIVERING
+    if args.database_url and delivering:
         asyncio.run(settle_outbox(args.database_url))
     with tempfile.TemporaryDirectory() as data_dir:
         server = ctx.Process(
@@ -132,7 +143,7 @@ def one_run(
                 bench_nodes([port], args.threads, args.seconds, pids=(server.pid,))
             )
             ended = time.time()
-            if mode in DELIVERING:
+            if delivering:
                 time.sleep(2.0)  # let the last deliveries of the window arrive
                 window = asyncio.run(_stats(receiver_port, started, ended))
                 after = asyncio.run(_stats(receiver_port))["total"]
@@ -274,8 +285,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     modes = [m for m in args.modes.split(",") if m]
-    if not modes or not set(modes) <= set(MODES):
-        parser.error(f"--modes: a subset of {','.join(MODES)}")
+    if not modes or not {split_mode(m)[0] for m in modes} <= set(MODES):
+        parser.error(f"--modes: a subset of {','.join(MODES)} (batch@0.25: with 250 ms coalescing)")
     ctx = multiprocessing.get_context("spawn")
     backend = "PostgreSQL" if args.database_url else "SQLite"
     print(
@@ -294,7 +305,7 @@ def main() -> None:
                 runs[mode].append(one_run(ctx, args, mode, receiver_port, receiver.pid))
                 last = runs[mode][-1]
                 extra = ""
-                if mode in DELIVERING:
+                if split_mode(mode)[0] in DELIVERING:
                     extra = (
                         f", {last['delivered_per_s']:.0f} events/s delivered, receiver CPU "
                         f"{last['receiver_ms']:.2f} ms per event"
@@ -325,8 +336,10 @@ def main() -> None:
     print(f"best of {args.rounds} runs (sends/s, change vs {base}; server CPU per message):")
     for m in modes:
         sends, ms = best[m]["sends_per_s"], cpu[m]
+        name, coalesce = split_mode(m)
+        label = labels[name] + ("" if coalesce is None else f", {coalesce * 1000:.0f} ms rounds")
         print(
-            f"  {labels[m]:<45} {sends:6.0f} ({change(sends, best[base]['sends_per_s'])})  "
+            f"  {label:<45} {sends:6.0f} ({change(sends, best[base]['sends_per_s'])})  "
             f"{ms:.2f} ms ({change(ms, cpu[base])})"
         )
     if args.cpu_rounds:
@@ -343,7 +356,7 @@ def main() -> None:
             f"server's CPU per message ({base}, {cpu[base]:.2f} ms)"
         )
     for m in modes:
-        if m not in DELIVERING:
+        if split_mode(m)[0] not in DELIVERING:
             continue
         on = best[m]
         delays = [d * 1000 for d in on["delays"]]

@@ -96,6 +96,7 @@ def pg_database() -> Iterator[str]:
 
 TABLES_IN_DELETE_ORDER = (
     "singleton_leases",
+    "event_delivery",
     "event_outbox",
     "thread_reads",
     "node_leases",

@@ -2,8 +2,8 @@
 
 Each node runs one :class:`Dispatcher`. A round claims a batch of deliverable events under a
 lease (:meth:`OutboxStore.claim`), sends each thread's events one after the other (threads in
-parallel, at most ``concurrency`` POSTs in flight), or all of them as one JSON array
-(``batch_body``), and marks those the receiver accepted (2xx) as delivered: in the next
+parallel, at most ``concurrency`` POSTs in flight), and marks those the receiver accepted
+(2xx) as delivered: in the next
 round's claim transaction while events keep coming, on their own when the feed goes quiet.
 On any other answer, a timeout or a connection error, the event is retried after an
 exponential backoff with jitter (``base * 2**(attempts-1)``, capped, times a random factor in
@@ -12,6 +12,11 @@ overtakes it; after ``max_attempts`` it becomes a dead letter (it no longer hold
 back; the admin API lists and replays dead letters). A node that dies mid-round leaves leases
 that expire: another node (or the restarted one) sends those events again, so a receiver may
 see an event twice and drops repeats by its ``webhook-id``.
+
+Batch delivery (``batch_body``, ``INTERVIEW_EVENTS_DELIVERY=batch``) sends the round's events
+as one JSON array and goes by the feed cursor instead of a lease per event
+(:class:`~signaling.events.outbox.CursorOutbox`): a failed array is retried whole, after the
+same backoff, and dead-lettered whole after ``max_attempts``.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from datetime import UTC, datetime
 import aiohttp
 
 from signaling.events import signing
-from signaling.events.outbox import DEAD, OutboxRow, OutboxStore
+from signaling.events.outbox import DEAD, BatchClaim, CursorOutbox, OutboxRow, OutboxStore
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +127,9 @@ class Dispatcher:
         self._rng = rng
         self._wake = asyncio.Event()
         self._acked: list[int] = []  # acknowledged, not yet recorded as delivered (see run)
+        # batch delivery goes by the feed cursor (one lease, no write per event)
+        self._cursor = CursorOutbox(outbox) if batch_body else None
+        self._acked_range: tuple[int, int] | None = None  # the same, for the cursor
         self.delivered_total = 0
         self.failed_total = 0
         self.dead_total = 0
@@ -163,6 +171,13 @@ class Dispatcher:
             await self._record_acked()
 
     async def _record_acked(self) -> None:
+        if self._cursor is not None:
+            through, self._acked_range = self._acked_range, None
+            try:
+                await self._cursor.delivered(self.node_id, through, now=utcnow())
+            except Exception:
+                logger.exception("recording a delivered batch failed (it is sent again)")
+            return
         acked, self._acked = self._acked, []
         try:
             await self.outbox.delivered(acked, now=utcnow())
@@ -175,6 +190,8 @@ class Dispatcher:
         deferred round are recorded in this round's claim transaction; this round's are
         recorded now, or (``defer_marks``) by the next round (see :meth:`run`)."""
         self._wake.clear()
+        if self._cursor is not None:
+            return await self._run_cursor(self._cursor, defer_marks=defer_marks)
         acked, self._acked = self._acked, []
         try:
             rows = await self.outbox.claim(
@@ -189,14 +206,11 @@ class Dispatcher:
             raise
         if not rows:
             return 0
-        if self.batch_body:
-            delivered = await self._run_batch(rows)
-        else:
-            by_key: dict[str, list[OutboxRow]] = {}
-            for row in rows:
-                by_key.setdefault(row.order_key, []).append(row)
-            results = await asyncio.gather(*(self._run_key(run) for run in by_key.values()))
-            delivered = [cursor for result in results for cursor in result]
+        by_key: dict[str, list[OutboxRow]] = {}
+        for row in rows:
+            by_key.setdefault(row.order_key, []).append(row)
+        results = await asyncio.gather(*(self._run_key(run) for run in by_key.values()))
+        delivered = [cursor for result in results for cursor in result]
         self.delivered_total += len(delivered)
         if defer_marks:
             self._acked.extend(delivered)
@@ -237,26 +251,48 @@ class Dispatcher:
             break
         return delivered
 
-    async def _run_batch(self, rows: list[OutboxRow]) -> list[int]:
-        """Send the round's events in one POST; on failure each is retried after its own
-        backoff (a thread's later events stay behind its earlier ones: see the claim)."""
+    async def _run_cursor(self, cursor: CursorOutbox, *, defer_marks: bool) -> int:
+        """One batch round by the feed cursor (see :class:`CursorOutbox`)."""
+        through, self._acked_range = self._acked_range, None
+        try:
+            claim = await cursor.claim(
+                self.node_id,
+                now=utcnow(),
+                lease_seconds=self.lease_seconds,
+                limit=self.batch,
+                delivered=through,
+            )
+        except BaseException:
+            self._acked_range = through  # still to be recorded
+            raise
+        if claim is None or not claim.rows:
+            return 0
+        rows = claim.rows
         error = await self.sender.send_batch(rows)
         if error is None:
-            return [row.cursor for row in rows]
+            self.delivered_total += len(rows)
+            self._acked_range = (rows[0].cursor, rows[-1].cursor)
+            if not defer_marks:
+                await self._record_acked()
+            return len(rows)
+        await self._cursor_failed(cursor, claim, error)
+        return 0
+
+    async def _cursor_failed(self, cursor: CursorOutbox, claim: BatchClaim, error: str) -> None:
+        rows = claim.rows
         self.failed_total += len(rows)
-        delays = [self.backoff(row.attempts + 1) for row in rows]
-        states = await self.outbox.failed_many(
-            rows, error, now=utcnow(), delays=delays, max_attempts=self.max_attempts
+        delay = self.backoff(claim.attempts + 1)
+        state = await cursor.failed(
+            self.node_id, claim, error, now=utcnow(), delay=delay, max_attempts=self.max_attempts
         )
-        dead = [row for row, state in zip(rows, states, strict=True) if state == DEAD]
-        self.dead_total += len(dead)
-        for row in dead:
+        if state == DEAD:
+            self.dead_total += len(rows)
             logger.error(
-                "event %s (%s) dead-lettered after %d attempts: %s",
-                row.event_id, row.type, row.attempts + 1, error,
+                "a batch of %d events (%s .. %s) dead-lettered after %d attempts: %s",
+                len(rows), rows[0].event_id, rows[-1].event_id, claim.attempts + 1, error,
             )  # fmt: skip
-        logger.warning(
-            "a batch of %d events failed (%s); retry in %.1f s or later",
-            len(rows), error, min(delays),
-        )  # fmt: skip
-        return []
+        else:
+            logger.warning(
+                "a batch of %d events failed (%s); retry in %.1f s",
+                len(rows), error, delay,
+            )  # fmt: skip

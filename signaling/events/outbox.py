@@ -51,6 +51,14 @@ PENDING_EVENTS = "interview_pending_events"  # connection.info key: events of th
 
 PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
 _INSERT = t.event_outbox.insert()
+# SQLite has one writer at a time, so rows become visible in the order they are inserted: each
+# gets its feed position as it goes in (the one after the top), and no assigner has to come
+# back to the row (an update of two indexes per event). PostgreSQL assigns after commit.
+_INSERT_POSITIONED = t.event_outbox.insert().values(
+    feed_position=select(
+        func.coalesce(func.max(t.event_outbox.c.feed_position), 0) + 1
+    ).scalar_subquery()
+)
 STATES = (PENDING, DELIVERED, DEAD)
 
 
@@ -133,7 +141,8 @@ class EventRecorder:
             for e in events
         ]
         # one row (the common case) as a plain execute: executemany costs more per statement
-        await conn.execute(_INSERT, rows[0] if len(rows) == 1 else rows)
+        statement = _INSERT_POSITIONED if conn.dialect.name == "sqlite" else _INSERT
+        await conn.execute(statement, rows[0] if len(rows) == 1 else rows)
 
 
 @dataclass(frozen=True)
@@ -191,6 +200,44 @@ class OutboxRow:
             "last_error": self.last_error,
             "delivered_at": _iso(self.delivered_at),
         }
+
+
+def _state_is(state: str) -> Any:
+    """``state = :state`` for statements that select rows by feed position: written as an
+    expression no index matches, so the planner walks the position index over the few rows
+    asked for. Given ``state = 'pending'`` SQLite preferred the state
+    index, reading (and sorting) every pending event in every round: quadratic in a
+    backlog. (PostgreSQL's choice depends on its statistics; this leaves it the position
+    index, the right one when the cursor is near the top of the feed.)"""
+    return t.event_outbox.c.state.concat("") == state
+
+
+def _delivered_through() -> Any:
+    """The batch cursor's position (-1 before the first batch round): every event at or
+    below it that is still ``pending`` in its row was delivered by a batch (see
+    :class:`CursorOutbox`, which records a delivered batch by moving the cursor only)."""
+    d = t.event_delivery
+    return (
+        select(func.coalesce(func.max(d.c.position), -1))
+        .where(d.c.name == DELIVERY_CURSOR)
+        .scalar_subquery()
+    )
+
+
+def _state() -> Any:
+    """An event's delivery state: its row's, except that a ``pending`` row at or below the
+    batch cursor is ``delivered``."""
+    o = t.event_outbox
+    return case(
+        (and_(o.c.state == PENDING, o.c.feed_position <= _delivered_through()), DELIVERED),
+        else_=o.c.state,
+    )
+
+
+def _with_state() -> Any:
+    """Every column of the outbox, ``state`` being the delivery state (:func:`_state`)."""
+    o = t.event_outbox
+    return select(*(c for c in o.c if c.name != "state"), _state().label("state"))
 
 
 def _row(r: Any) -> OutboxRow:
@@ -260,7 +307,17 @@ class OutboxStore:
         return len(ids)
 
     async def assign_positions(self) -> int:
-        """Give feed positions to the events committed since the last time (module doc)."""
+        """Give feed positions to the events committed since the last time (module doc).
+        SQLite's rows have theirs from their insert, so a read of the feed takes no write
+        transaction from the message path (unless rows written before that are left)."""
+        if not self._pg:
+            o = t.event_outbox
+            async with self.store.engine.connect() as conn:
+                left = (
+                    await conn.execute(select(o.c.id).where(o.c.feed_position.is_(None)).limit(1))
+                ).first()
+            if left is None:
+                return 0
         total = 0
         while True:
             async with self.store.write(threads=False) as conn:
@@ -280,7 +337,7 @@ class OutboxStore:
         """Events in commit order after the cursor ``after`` (positions are assigned first)."""
         await self.assign_positions()
         o = t.event_outbox
-        query = select(o).where(o.c.feed_position > after)
+        query = _with_state().where(o.c.feed_position > after)
         if types:
             query = query.where(o.c.type.in_(list(types)))
         async with self.store.engine.connect() as conn:
@@ -290,9 +347,11 @@ class OutboxStore:
     async def by_state(self, state: str, *, after: int = 0, limit: int = 100) -> list[OutboxRow]:
         await self.assign_positions()
         o = t.event_outbox
+        # dead letters by their row's state (indexed); the others by the delivery state
+        which = o.c.state == DEAD if state == DEAD else _state() == state
         query = (
-            select(o)
-            .where(o.c.state == state, o.c.feed_position > after)
+            _with_state()
+            .where(which, o.c.feed_position > after)
             .order_by(o.c.feed_position)
             .limit(limit)
         )
@@ -301,16 +360,16 @@ class OutboxStore:
         return [_row(r) for r in rows]
 
     async def counts(self) -> dict[str, int]:
-        from sqlalchemy import func
-
-        o = t.event_outbox
+        state = _state()
         async with self.store.engine.connect() as conn:
-            rows = (await conn.execute(select(o.c.state, func.count()).group_by(o.c.state))).all()
+            rows = (await conn.execute(select(state, func.count()).group_by(state))).all()
         found = {str(r[0]): int(r[1]) for r in rows}
         return {state: found.get(state, 0) for state in STATES}
 
     async def replay(self, event_ids: Sequence[str] | None, *, now: datetime) -> int:
-        """Put dead letters back in the queue (all of them with ``event_ids=None``)."""
+        """Put dead letters back in the queue (all of them with ``event_ids=None``). Each
+        gets a new feed position after every event so far (it keeps its id), so the pull feed
+        lists it again there and batch delivery, whose cursor is past it, sends it again."""
         o = t.event_outbox
         condition = [o.c.state == DEAD]
         if event_ids is not None:
@@ -318,9 +377,20 @@ class OutboxStore:
                 return 0
             condition.append(o.c.event_id.in_(list(event_ids)))
         async with self.store.write(threads=False) as conn:
-            result = await conn.execute(
+            if self._pg:  # positions are handed out by one writer at a time
+                await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLAIM_LOCK_KEY})
+            await self._assign(conn)
+            ids = (
+                (await conn.execute(select(o.c.id).where(*condition).order_by(o.c.feed_position)))
+                .scalars()
+                .all()
+            )
+            if not ids:
+                return 0
+            top = int((await conn.execute(select(func.max(o.c.feed_position)))).scalar() or 0)
+            await conn.execute(
                 update(o)
-                .where(*condition)
+                .where(o.c.id == bindparam("row_id"))
                 .values(
                     state=PENDING,
                     attempts=0,
@@ -328,9 +398,13 @@ class OutboxStore:
                     lease_owner=None,
                     lease_until=None,
                     claim_token=None,
-                )
+                    # back into the feed at its end (a new position, the same id): batch
+                    # delivery resumes after its cursor, which is past the old position
+                    feed_position=bindparam("position"),
+                ),
+                [{"row_id": row_id, "position": top + n} for n, row_id in enumerate(ids, 1)],
             )
-        return int(result.rowcount or 0)
+        return len(ids)
 
     async def prune(self, before: datetime, *, delivering: bool) -> int:
         """Delete events that occurred before ``before``; returns how many. The pull feed
@@ -340,9 +414,15 @@ class OutboxStore:
         webhook the feed is pull-only and nothing marks events delivered, so age alone
         decides."""
         o = t.event_outbox
-        removable = o.c.state == DELIVERED if delivering else o.c.state != DEAD
+        removable = _state() == DELIVERED if delivering else o.c.state != DEAD
+        # the newest event stays, whatever its age: positions (and SQLite's row ids) continue
+        # above it, so a cursor held by a reader never points into a restarted numbering
+        # (the newest by id and by position; a row without a position is not in the feed yet)
+        newest = select(func.max(o.c.id)).scalar_subquery()
+        top = select(func.max(o.c.feed_position)).scalar_subquery()
+        kept = and_(o.c.id < newest, o.c.feed_position < top)
         async with self.store.write(threads=False) as conn:
-            result = await conn.execute(o.delete().where(o.c.occurred_at < before, removable))
+            result = await conn.execute(o.delete().where(o.c.occurred_at < before, removable, kept))
         return int(result.rowcount or 0)
 
     # ---------------------------------------------------------------- delivering
@@ -362,6 +442,7 @@ class OutboxStore:
         p = o.alias("earlier")
         claimable = and_(
             o.c.feed_position.is_not(None),
+            o.c.feed_position > _delivered_through(),  # not delivered by a batch already
             o.c.state == PENDING,
             o.c.next_attempt_at <= now,
             or_(o.c.lease_until.is_(None), o.c.lease_until < now),
@@ -434,7 +515,7 @@ class OutboxStore:
         o = t.event_outbox
         await conn.execute(
             update(o)
-            .where(o.c.feed_position.in_(list(cursors)), o.c.state == PENDING)
+            .where(o.c.feed_position.in_(list(cursors)), _state_is(PENDING))
             .values(
                 state=DELIVERED,
                 delivered_at=now,
@@ -501,3 +582,248 @@ class OutboxStore:
                     )
                     .values(lease_owner=None, lease_until=None, claim_token=None)
                 )
+
+
+# ------------------------------------------------------------- batch delivery by cursor
+_o = t.event_outbox
+# what a batch needs (its rows are pending, unleased and their attempts are the cursor's)
+_BATCH_COLUMNS = (
+    _o.c.feed_position,
+    _o.c.event_id,
+    _o.c.type,
+    _o.c.version,
+    _o.c.thread_id,
+    _o.c.order_key,
+    _o.c.occurred_at,
+    _o.c.data,
+)
+
+
+def _batch_row(r: Any) -> OutboxRow:
+    occurred = _aware(r.occurred_at) or utcnow()
+    return OutboxRow(
+        cursor=int(r.feed_position),
+        event_id=r.event_id,
+        type=r.type,
+        version=r.version,
+        thread_id=r.thread_id,
+        order_key=r.order_key,
+        occurred_at=occurred,
+        data_json=r.data,
+        state=PENDING,
+        attempts=0,
+        next_attempt_at=occurred,
+        claim_token=None,
+        last_error=None,
+        delivered_at=None,
+    )
+
+
+DELIVERY_CURSOR = "webhook"  # event_delivery.name of the one webhook receiver
+
+
+@dataclass(frozen=True)
+class BatchClaim:
+    """The next batch of a cursor round: the events after the cursor, in feed order."""
+
+    rows: list[OutboxRow]
+    attempts: int  # failed attempts of this batch so far (0: a first try)
+
+
+class CursorOutbox:
+    """Batch delivery (``INTERVIEW_EVENTS_DELIVERY=batch``) by a cursor instead of a lease per
+    event. One row of ``event_delivery`` holds the feed position through which the receiver
+    acknowledged everything, and a lease: the node holding it reads the next pending events
+    after the cursor (a plain indexed read, no per-event write), POSTs them as one array,
+    and advances the cursor, marking that range delivered in one ranged statement, in its
+    next round's transaction. A failed batch is retried whole after a backoff (the cursor's
+    ``attempts``), so every thread's order holds; after the last attempt its events become
+    dead letters and the cursor moves past them. A node that dies holding the lease leaves
+    the cursor where it was: after the lease expires another node sends the batch again (at
+    least once). Per event, delivery costs one row read and its share of one ranged update,
+    where a lease per event costs a conditional update returning the row, then another."""
+
+    def __init__(self, outbox: OutboxStore) -> None:
+        self.outbox = outbox
+
+    @property
+    def store(self) -> Any:
+        return self.outbox.store
+
+    async def _cursor(self, conn: AsyncConnection) -> Any:
+        d = t.event_delivery
+        row = (await conn.execute(select(d).where(d.c.name == DELIVERY_CURSOR))).first()
+        if row is not None:
+            return row
+        # first round (or after a wipe): start before the oldest pending event, so nothing
+        # pending is skipped and the delivered history is not read again
+        o = t.event_outbox
+        oldest = (
+            await conn.execute(
+                select(func.min(o.c.feed_position)).where(
+                    o.c.state == PENDING, o.c.feed_position.is_not(None)
+                )
+            )
+        ).scalar()
+        if oldest is None:
+            oldest = (await conn.execute(select(func.max(o.c.feed_position)))).scalar()
+            start = int(oldest or 0)
+        else:
+            start = int(oldest) - 1
+        await conn.execute(
+            t.event_delivery.insert().values(
+                name=DELIVERY_CURSOR,
+                position=start,
+                attempts=0,
+                next_attempt_at=datetime(2000, 1, 1, tzinfo=UTC),
+            )
+        )
+        return (await conn.execute(select(d).where(d.c.name == DELIVERY_CURSOR))).one()
+
+    @staticmethod
+    async def _advance(
+        conn: AsyncConnection, through: tuple[int, int], now: datetime, *, state: str
+    ) -> None:
+        """Move the cursor past a batch, the positions ``through[0]..through[1]``. A
+        delivered batch is recorded by the cursor alone (its rows stay as they are, and read
+        as delivered: see :func:`_state`); a given-up batch's events become dead letters."""
+        o, d = t.event_outbox, t.event_delivery
+        first, last = through
+        if state != DELIVERED:
+            await conn.execute(
+                update(o)
+                .where(o.c.feed_position >= first, o.c.feed_position <= last, _state_is(PENDING))
+                .values(state=state, lease_owner=None, lease_until=None, claim_token=None)
+            )
+        await conn.execute(
+            update(d)
+            .where(d.c.name == DELIVERY_CURSOR)
+            .values(
+                position=case((d.c.position < last, last), else_=d.c.position),
+                attempts=0,
+                last_error=None,
+            )
+        )
+
+    async def claim(
+        self,
+        node_id: str,
+        *,
+        now: datetime,
+        lease_seconds: float,
+        limit: int,
+        delivered: tuple[int, int] | None = None,
+    ) -> BatchClaim | None:
+        """Record ``delivered`` (the first and last position of a batch the receiver
+        acknowledged), then take the cursor's lease and read the next batch. None: another
+        node holds the lease, or the batch waits for its retry."""
+        o, d = t.event_outbox, t.event_delivery
+        async with self.store.write(threads=False) as conn:
+            if self.outbox._pg:
+                await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLAIM_LOCK_KEY})
+            if delivered is not None:
+                await self._advance(conn, delivered, now, state=DELIVERED)
+            await self.outbox._assign(conn)
+            cursor = await self._cursor(conn)
+            holder, until = cursor.lease_owner, _aware(cursor.lease_until)
+            if holder not in (None, node_id[:64]) and until is not None and until >= now:
+                return None
+            if (_aware(cursor.next_attempt_at) or now) > now:
+                return None
+            rows = (
+                await conn.execute(
+                    select(*_BATCH_COLUMNS)
+                    .where(o.c.feed_position > cursor.position, _state_is(PENDING))
+                    .order_by(o.c.feed_position)
+                    .limit(limit)
+                )
+            ).all()
+            # the lease, only while there is something to send (an idle node holds nothing)
+            await conn.execute(
+                update(d)
+                .where(d.c.name == DELIVERY_CURSOR)
+                .values(
+                    lease_owner=node_id[:64] if rows else None,
+                    lease_until=now + timedelta(seconds=lease_seconds) if rows else None,
+                )
+            )
+        return BatchClaim([_batch_row(r) for r in rows], int(cursor.attempts))
+
+    async def delivered(
+        self, node_id: str, through: tuple[int, int] | None, *, now: datetime
+    ) -> None:
+        """Record an acknowledged batch on its own (the feed went quiet, or shutdown) and
+        give the lease up."""
+        if through is None:
+            return
+        d = t.event_delivery
+        async with self.store.write(threads=False) as conn:
+            await self._advance(conn, through, now, state=DELIVERED)
+            await conn.execute(
+                update(d)
+                .where(d.c.name == DELIVERY_CURSOR, d.c.lease_owner == node_id[:64])
+                .values(lease_owner=None, lease_until=None)
+            )
+
+    async def failed(
+        self,
+        node_id: str,
+        claim: BatchClaim,
+        error: str,
+        *,
+        now: datetime,
+        delay: float,
+        max_attempts: int,
+    ) -> str:
+        """Count a failed attempt of the batch: retry it whole after ``delay`` (nothing
+        after the cursor is sent before it), or, after the last attempt, dead-letter its
+        events and move on. Returns the events' state."""
+        attempts = claim.attempts + 1
+        rows = claim.rows
+        d = t.event_delivery
+        async with self.store.write(threads=False) as conn:
+            holder = (
+                await conn.execute(select(d.c.lease_owner).where(d.c.name == DELIVERY_CURSOR))
+            ).scalar()
+            if holder != node_id[:64]:
+                return PENDING  # the lease expired and another node has the batch now
+            if attempts >= max_attempts:
+                o = t.event_outbox
+                await conn.execute(
+                    update(o)
+                    .where(
+                        o.c.feed_position >= rows[0].cursor,
+                        o.c.feed_position <= rows[-1].cursor,
+                        _state_is(PENDING),
+                    )
+                    .values(attempts=attempts, last_error=error[:500])
+                )
+                await self._advance(conn, (rows[0].cursor, rows[-1].cursor), now, state=DEAD)
+                values: dict[str, Any] = {"next_attempt_at": now}
+            else:
+                values = {
+                    "attempts": attempts,
+                    "next_attempt_at": now + timedelta(seconds=delay),
+                    "last_error": error[:500],
+                }
+            await conn.execute(
+                update(t.event_delivery)
+                .where(t.event_delivery.c.name == DELIVERY_CURSOR)
+                .values(lease_owner=None, lease_until=None, **values)
+            )
+        return DEAD if attempts >= max_attempts else PENDING
+
+    async def status(self) -> dict[str, Any] | None:
+        """The cursor's state for the admin API (None before the first batch round)."""
+        d = t.event_delivery
+        async with self.store.engine.connect() as conn:
+            row = (await conn.execute(select(d).where(d.c.name == DELIVERY_CURSOR))).first()
+        if row is None:
+            return None
+        return {
+            "cursor": str(row.position),
+            "attempts": int(row.attempts),
+            "next_attempt_at": _iso(row.next_attempt_at),
+            "last_error": row.last_error,
+            "lease_owner": row.lease_owner,
+        }

@@ -278,6 +278,21 @@ Index(
     "ix_event_outbox_state_key", event_outbox.c.state, event_outbox.c.order_key, event_outbox.c.id
 )
 Index("uq_event_outbox_feed_position", event_outbox.c.feed_position, unique=True)
+
+# Batch delivery's cursor (INTERVIEW_EVENTS_DELIVERY=batch): the feed position through which
+# the webhook has acknowledged every event, the lease of the node delivering the next batch,
+# and the retry state of that batch (one row per receiver; see OutboxStore.claim_batch).
+event_delivery = Table(
+    "event_delivery",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("position", BigInteger().with_variant(Integer, "sqlite"), nullable=False),
+    Column("lease_owner", String(64), nullable=True),
+    Column("lease_until", DateTime(timezone=True), nullable=True),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("last_error", Text, nullable=True),
+)
 Index(
     "ix_event_outbox_unpositioned",
     event_outbox.c.id,

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from signaling.events.outbox import DELIVERED, PENDING, OutboxStore
 from signaling.store.sql import SqlStore, make_engine
@@ -32,8 +33,11 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, database_url: str, data_dir: Path, webhook: str) -> None:
+    def __init__(
+        self, database_url: str, data_dir: Path, webhook: str, delivery: str = "single"
+    ) -> None:
         self.database_url, self.data_dir, self.webhook = database_url, data_dir, webhook
+        self.delivery = delivery
         self.proc: subprocess.Popen[bytes] | None = None
         self.port = 0
         self.starts = 0
@@ -55,6 +59,7 @@ class Server:
             INTERVIEW_SERVICE_TOKEN=SERVICE_TOKEN,
             INTERVIEW_BACKEND_WEBHOOK_URL=self.webhook,
             INTERVIEW_BACKEND_WEBHOOK_SECRET=SECRET,
+            INTERVIEW_EVENTS_DELIVERY=self.delivery,
             INTERVIEW_EVENTS_LEASE_SECONDS="2",
             INTERVIEW_EVENTS_TIMEOUT_SECONDS="0.5",
             INTERVIEW_EVENTS_POLL_SECONDS="0.1",
@@ -99,13 +104,14 @@ class Server:
                 self.kill()
 
 
+@pytest.mark.parametrize("delivery", ["single", "batch"])
 async def test_sigkill_between_commit_and_send_then_restart(
-    database_url: str, tmp_path: Path
+    database_url: str, tmp_path: Path, delivery: str
 ) -> None:
     receiver = Receiver()
     receiver.release = asyncio.Event()  # hold every request: the send never completes
     await receiver.start()
-    server = Server(database_url, tmp_path / "data", receiver.url)
+    server = Server(database_url, tmp_path / "data", receiver.url, delivery)
     store = SqlStore(make_engine(database_url))
     try:
         await server.start()

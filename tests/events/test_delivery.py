@@ -187,10 +187,15 @@ async def test_batch_delivery_dead_letters_after_the_last_attempt(
         assert [r.attempts for r in dead] == [2, 2, 2]
         assert dead[0].last_error == "HTTP 500" and dispatcher.dead_total == 3
         failing = False
+        held = (await outbox.events_after(0, limit=100))[-1].cursor  # a pull reader's cursor
         assert await outbox.replay(None, now=datetime.now(UTC)) == 3
+        # the replayed events are back at the feed's end (same ids, new cursors after `held`)
+        again = await outbox.events_after(held, limit=100)
+        assert [r.event_id for r in again] == [r.event_id for r in dead]
         await dispatcher.run_once()
         assert set(receiver.acked) == await _all_ids(store)
         assert await outbox.counts() == {"pending": 0, "delivered": 3, "dead": 0}
+        assert receiver.order_violations() == []
     finally:
         await receiver.close()
 
@@ -256,8 +261,9 @@ async def test_dead_letters_stop_blocking_and_replay_delivers_them(
 
 
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+@pytest.mark.parametrize("batch_body", [False, True], ids=["one-event", "batch"])
 async def test_two_nodes_share_the_work_without_losing_or_repeating(
-    database_url: str, http: aiohttp.ClientSession
+    database_url: str, http: aiohttp.ClientSession, batch_body: bool
 ) -> None:
     """Two dispatchers (two engines, like two nodes) on one PostgreSQL database."""
     stores = [SqlStore(make_engine(database_url)) for _ in range(2)]
@@ -265,7 +271,10 @@ async def test_two_nodes_share_the_work_without_losing_or_repeating(
         s.events = EventRecorder()
     receiver = Receiver()
     await receiver.start()
-    dispatchers = [_dispatcher(s, receiver, http, f"node-{i}") for i, s in enumerate(stores)]
+    dispatchers = [
+        _dispatcher(s, receiver, http, f"node-{i}", batch_body=batch_body)
+        for i, s in enumerate(stores)
+    ]
     for s, d in zip(stores, dispatchers, strict=True):
         s.on_events = d.nudge
     tasks = [asyncio.create_task(d.run()) for d in dispatchers]
@@ -286,7 +295,6 @@ async def test_two_nodes_share_the_work_without_losing_or_repeating(
     assert all(count == 1 for count in receiver.ack_count.values())  # no work done twice
     # together the nodes delivered each event once (which node does a round is a race: a node
     # whose claim takes the whole backlog in one statement may leave the other nothing to do)
-    assert sum(d.delivered_total for d in dispatchers) == len(expected)
     assert sum(d.delivered_total for d in dispatchers) == len(expected)
 
 
@@ -317,3 +325,53 @@ async def test_acknowledgements_are_recorded_by_the_next_round_and_on_shutdown(
         await receiver.close()
     assert await outbox.counts() == {"pending": 0, "delivered": len(first) + 2, "dead": 0}
     assert all(count == 1 for count in receiver.ack_count.values())
+
+
+async def test_batch_delivery_writes_no_row_per_event_and_switching_modes_resends_nothing(
+    store: SqlStore, http: aiohttp.ClientSession
+) -> None:
+    """A delivered batch is recorded by moving the feed cursor, not by a write per event;
+    its events still read as delivered (counts, pull feed, prune), and a node switched
+    back to one POST per event neither resends them nor skips what came after."""
+    from datetime import timedelta
+
+    from sqlalchemy import select, update
+
+    from signaling.store import schema as t
+
+    store.events = EventRecorder()
+    receiver = Receiver()
+    await receiver.start()
+    outbox = OutboxStore(store)
+    try:
+        threads = await _threads(store, 2)
+        await _chat(store, threads, 3)  # 2 stage changes + 6 messages
+        batch = _dispatcher(store, receiver, http, "node-a", batch_body=True, batch=3)
+        while await batch.run_once():
+            pass
+        first = await _all_ids(store)
+        assert set(receiver.acked) == first and len(first) == 8
+        assert len(receiver.batches) == 3  # 3 + 3 + 2, in feed order
+        async with store.engine.connect() as conn:
+            o = t.event_outbox
+            rows = (await conn.execute(select(o.c.state, o.c.delivered_at))).all()
+        assert {r.state for r in rows} == {"pending"}  # no row was written to record them
+        assert await outbox.counts() == {"pending": 0, "delivered": 8, "dead": 0}
+        assert {r.state for r in await outbox.events_after(0, limit=100)} == {DELIVERED}
+        assert len(await outbox.by_state(DELIVERED)) == 8
+
+        await _chat(store, threads, 1)
+        single = _dispatcher(store, receiver, http, "node-a")
+        assert await single.run_once() == 2  # only the two new events
+        assert all(count == 1 for count in receiver.ack_count.values())
+        assert set(receiver.acked) == await _all_ids(store)
+        assert receiver.order_violations() == []
+        assert await outbox.counts() == {"pending": 0, "delivered": 10, "dead": 0}
+
+        async with store.write() as conn:
+            old = datetime.now(UTC) - timedelta(days=40)
+            await conn.execute(update(t.event_outbox).values(occurred_at=old))
+        # all but the newest (kept so positions keep rising) are delivered, so all but it go
+        assert await outbox.prune(datetime.now(UTC) - timedelta(days=30), delivering=True) == 9
+    finally:
+        await receiver.close()

@@ -253,6 +253,34 @@ async def test_prune_never_drops_an_event_its_webhook_has_not_received(
     assert rows[1].cursor in left
 
 
+async def test_cursors_keep_rising_after_a_prune_removes_every_old_event(
+    recording_store: SqlStore,
+) -> None:
+    """A reader holding a cursor must never see new events numbered below it: pruning all
+    the old events once made SQLite hand out row ids (and so positions) from 1 again."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    thread_id = await _thread(recording_store)
+    for text in ("one", "two"):
+        await recording_store.append_message(
+            NewMessage(thread_id, "c1", MessageKind.TEXT, {"text": text})
+        )
+    outbox = OutboxStore(recording_store)
+    held = (await outbox.events_after(0, limit=100))[-1].cursor
+    async with recording_store.write() as conn:
+        old = datetime.now(UTC) - timedelta(days=40)
+        await conn.execute(update(t.event_outbox).values(occurred_at=old, state="delivered"))
+    assert await outbox.prune(datetime.now(UTC) - timedelta(days=30), delivering=True) >= 1
+    await recording_store.append_message(
+        NewMessage(thread_id, "c1", MessageKind.TEXT, {"text": "three"})
+    )
+    new = await outbox.events_after(held, limit=100)
+    assert [r.type for r in new] == ["message.created"]
+    assert new[0].data["seq"] == 3
+
+
 async def test_an_event_that_commits_late_with_a_smaller_id_is_not_skipped(
     recording_store: SqlStore, database_url: str
 ) -> None:
@@ -361,3 +389,23 @@ async def test_the_posted_body_is_the_canonical_envelope(recording_store: SqlSto
     for row in rows:
         assert row.body() == canonical_json(row.envelope())
     assert rows[0].data == odd
+
+
+async def test_sqlite_rows_are_in_the_feed_as_they_commit(
+    recording_store: SqlStore, database_url: str
+) -> None:
+    """SQLite has one writer at a time, so each event gets its feed position in its own
+    insert, in order: nothing is left for an assigner (whose update per row cost as much as
+    the insert) and reading the feed takes no write transaction."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL assigns positions after commit (visibility order)")
+    thread_id = await _thread(recording_store)
+    for text in ("one", "two", "three"):
+        await recording_store.append_message(
+            NewMessage(thread_id, "c1", MessageKind.TEXT, {"text": text})
+        )
+    o = t.event_outbox
+    async with recording_store.engine.connect() as conn:
+        rows = (await conn.execute(select(o.c.id, o.c.feed_position).order_by(o.c.id))).all()
+    assert [r.feed_position for r in rows] == list(range(1, len(rows) + 1))
+    assert await OutboxStore(recording_store).assign_positions() == 0
