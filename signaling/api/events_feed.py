@@ -22,7 +22,7 @@ from signaling.auth import Principal
 from signaling.domain.threads import Role
 from signaling.errors import Forbidden
 from signaling.events.catalogue import CATALOGUE
-from signaling.events.outbox import DEAD, OutboxStore, utcnow
+from signaling.events.outbox import DEAD, CursorOutbox, OutboxStore, utcnow
 
 EVENTS_OUTBOX: web.AppKey[OutboxStore] = web.AppKey("events_outbox", OutboxStore)
 
@@ -95,6 +95,7 @@ async def list_dead_letters(request: web.Request) -> web.Response:
             "events": [r.admin_json() for r in rows],
             "next_cursor": str(rows[-1].cursor if rows else q.after),
             "counts": await outbox.counts(),
+            "batch": await CursorOutbox(outbox).status(),
         }
     )
 

@@ -348,6 +348,22 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
             "events": _array(ref("DeadLetter")),
             "next_cursor": STR,
             "counts": _obj({"pending": INT, "delivered": INT, "dead": INT}),
+            "batch": {
+                "description": "Batch delivery's cursor (INTERVIEW_EVENTS_DELIVERY=batch): "
+                "the position the receiver acknowledged everything through, and the retry "
+                "state of the batch after it; null before the first batch round.",
+                **_nullable(
+                    _obj(
+                        {
+                            "cursor": {"type": "string", "pattern": "^-?[0-9]+$"},
+                            "attempts": INT,
+                            "next_attempt_at": TIME,
+                            "last_error": _nullable(STR),
+                            "lease_owner": _nullable(STR),
+                        }
+                    )
+                ),
+            },
         }
     ),
     "ReplayResult": _obj({"replayed": INT}),

@@ -116,8 +116,9 @@ async def test_bad_feed_queries_are_422(harness: Harness, query: dict[str, str])
     assert resp.content_type == "application/problem+json"
 
 
+@pytest.mark.parametrize("delivery", ["single", "batch"])
 async def test_dead_letters_are_listed_and_replayed_by_an_admin(
-    make_harness: HarnessFactory,
+    make_harness: HarnessFactory, delivery: str
 ) -> None:
     failing = True
     receiver = Receiver(modes=lambda n: "500" if failing else "ok")
@@ -131,6 +132,7 @@ async def test_dead_letters_are_listed_and_replayed_by_an_admin(
             events_retry_max_seconds=0.02,
             events_poll_seconds=0.05,
             events_timeout_seconds=2.0,
+            events_delivery=delivery,
         )
         thread = await harness.thread()
         resp = await harness.client.post(
@@ -150,6 +152,11 @@ async def test_dead_letters_are_listed_and_replayed_by_an_admin(
         assert {e["id"] for e in listed["events"]} == expected
         assert all(e["attempts"] == 2 and e["last_error"] == "HTTP 500" for e in listed["events"])
         assert listed["counts"]["dead"] == len(expected)
+        if delivery == "batch":  # the cursor moved past the given-up batch
+            assert int(listed["batch"]["cursor"]) == max(int(e["cursor"]) for e in listed["events"])
+            assert listed["batch"]["attempts"] == 0
+        else:
+            assert listed["batch"] is None
         party = await harness.client.get("/api/events/dead-letters", headers=harness.headers("c1"))
         assert party.status == 403
         bad_bodies: list[dict[str, Any]] = [{"event_ids": []}, {"event_ids": ["x"]}, {"all": True}]

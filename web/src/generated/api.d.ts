@@ -1005,6 +1005,15 @@ export interface components {
                 delivered: number;
                 dead: number;
             };
+            /** @description Batch delivery's cursor (INTERVIEW_EVENTS_DELIVERY=batch): the position the receiver acknowledged everything through, and the retry state of the batch after it; null before the first batch round. */
+            batch: {
+                cursor: string;
+                attempts: number;
+                /** Format: date-time */
+                next_attempt_at: string;
+                last_error: string | null;
+                lease_owner: string | null;
+            } | null;
         };
         /** DevLogin */
         DevLogin: {
