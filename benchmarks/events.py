@@ -5,16 +5,18 @@ The server runs in its own process (benchmarks/messages.py's closed loop: client
 send, wait for the ack, send again); the receiver is a bare aiohttp server in a third process
 that checks nothing and answers 204. Each message writes at least one event
 (``message.created``) in its transaction; the server's dispatcher delivers them while the load
-runs. Four configurations alternate (no outbox; events written but no webhook; written and
-delivered one POST per event; written and delivered as one JSON array per round), round after
-round; every run is printed, then each configuration's best, so a noisy neighbour on a shared
-machine hurts all alike.
+runs. The configurations alternate (no outbox; events written but no webhook; written and
+delivered one POST per event; written and delivered as one JSON array per round, by the feed
+cursor; with PostgreSQL, ``worker``: written by the server and delivered one POST per event by
+an ``interview-server events deliver`` process), round after round; every run is printed, then
+each configuration's best, so a noisy neighbour on a shared machine hurts all alike.
+``batch@0.25`` is ``batch`` with 250 ms delivery rounds (INTERVIEW_EVENTS_COALESCE_SECONDS).
 
 The delay is measured from the event's ``timestamp`` (taken inside the transaction, just
 before it commits) to its arrival at the receiver (the same clock).
 
 Usage: python benchmarks/events.py [--threads 50] [--seconds 8] [--rounds 2]
-       [--modes off,outbox,delivery,batch] [--database-url URL]
+       [--modes off,outbox,delivery,batch[,worker]] [--database-url URL]
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import argparse
 import asyncio
 import multiprocessing
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -42,8 +45,10 @@ SECRET = "bench-webhook-secret-0123456789abcdef"
 
 # no outbox; events written only; written and delivered one POST per event; written and
 # delivered as one JSON array per round (INTERVIEW_EVENTS_DELIVERY=batch)
-MODES = ("off", "outbox", "delivery", "batch")
-DELIVERING = ("delivery", "batch")
+# ``worker`` (PostgreSQL): written by the server, delivered one POST per event by an
+# ``interview-server events deliver`` process (INTERVIEW_EVENTS_DELIVER_IN_PROCESS=0)
+MODES = ("off", "outbox", "delivery", "batch", "worker")
+DELIVERING = ("delivery", "batch", "worker")
 
 
 def split_mode(mode: str) -> tuple[str, float | None]:
@@ -72,6 +77,7 @@ def run_server(port: int, data_dir: str, database_url: str, webhook: str, mode: 
         backend_webhook_url=webhook if mode in DELIVERING else "",
         backend_webhook_secret=SECRET,
         events_delivery="batch" if mode == "batch" else "single",
+        events_deliver_in_process=mode != "worker",
         **extra,
     )
     web.run_app(create_app(settings), host="127.0.0.1", port=port, print=None)
@@ -132,11 +138,13 @@ def one_run(
             daemon=True,
         )
         server.start()
+        worker = start_worker(args.database_url, data_dir, webhook) if mode == "worker" else None
         try:
             asyncio.run(wait_port(port))
             before = asyncio.run(_stats(receiver_port))["total"]
             started = time.time()
             receiver_cpu = cpu_seconds(receiver_pid)
+            worker_cpu = cpu_seconds(worker.pid) if worker is not None else 0.0
             # the server's CPU per message over the measured window only (after set-up and
             # the 1 s warm-up): less noisy than wall-clock throughput on a shared machine
             result = asyncio.run(
@@ -155,10 +163,37 @@ def one_run(
                 result["receiver_ms"] = (
                     (cpu_seconds(receiver_pid) - receiver_cpu) * 1000 / max(after - before, 1)
                 )
+            if worker is not None:
+                result["worker_ms"] = (  # its CPU per event over the same span
+                    (cpu_seconds(worker.pid) - worker_cpu)
+                    * 1000
+                    / max(result.get("delivered_total", 0), 1)
+                )
         finally:
             server.terminate()
             server.join()
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=30)
     return result
+
+
+def start_worker(database_url: str, data_dir: str, webhook: str) -> subprocess.Popen[bytes]:
+    """An ``interview-server events deliver`` process for the ``worker`` mode."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INTERVIEW_")}
+    env.update(
+        PYTHONPATH=str(Path(__file__).resolve().parents[1]),
+        INTERVIEW_DATABASE_URL=database_url,
+        INTERVIEW_DATA_DIR=data_dir,
+        INTERVIEW_NODE_ID="bench-worker",
+        INTERVIEW_JWT_SECRET="bench-secret-0123456789abcdef0123456789",
+        INTERVIEW_DEV_MODE="1",
+        INTERVIEW_BACKEND_WEBHOOK_URL=webhook,
+        INTERVIEW_BACKEND_WEBHOOK_SECRET=SECRET,
+        INTERVIEW_EVENTS_POLL_SECONDS="0.05",
+        INTERVIEW_EVENTS_DELIVER_IN_PROCESS="0",
+    )
+    return subprocess.Popen([sys.executable, "-m", "signaling", "events", "deliver"], env=env)
 
 
 async def store_cpu(url: str, events: bool, messages: int = 1000) -> float:
@@ -285,6 +320,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     modes = [m for m in args.modes.split(",") if m]
+    if "worker" in modes and not args.database_url:
+        parser.error("--modes worker needs --database-url (the worker needs PostgreSQL)")
     if not modes or not {split_mode(m)[0] for m in modes} <= set(MODES):
         parser.error(f"--modes: a subset of {','.join(MODES)} (batch@0.25: with 250 ms coalescing)")
     ctx = multiprocessing.get_context("spawn")
@@ -310,6 +347,8 @@ def main() -> None:
                         f", {last['delivered_per_s']:.0f} events/s delivered, receiver CPU "
                         f"{last['receiver_ms']:.2f} ms per event"
                     )
+                if "worker_ms" in last:
+                    extra += f", worker CPU {last['worker_ms']:.2f} ms per event"
                 print(
                     f"  {mode:<8} {last['sends_per_s']:.0f} sends/s, "
                     f"server CPU {last['cpu_ms']:.2f} ms per message{extra}",
@@ -332,6 +371,7 @@ def main() -> None:
         "outbox": "outbox, no webhook",
         "delivery": "outbox + delivery (one POST per event)",
         "batch": "outbox + delivery (one JSON array per round)",
+        "worker": "outbox + delivery by a worker process",
     }
     print(f"best of {args.rounds} runs (sends/s, change vs {base}; server CPU per message):")
     for m in modes:
