@@ -599,6 +599,16 @@ _BATCH_COLUMNS = (
 )
 
 
+def batch_query(after: int, limit: int) -> Any:
+    """The next batch: pending events after the cursor, in feed order (read by position)."""
+    return (
+        select(*_BATCH_COLUMNS)
+        .where(_o.c.feed_position > after, _state_is(PENDING))
+        .order_by(_o.c.feed_position)
+        .limit(limit)
+    )
+
+
 def _batch_row(r: Any) -> OutboxRow:
     occurred = _aware(r.occurred_at) or utcnow()
     return OutboxRow(
@@ -717,7 +727,7 @@ class CursorOutbox:
         """Record ``delivered`` (the first and last position of a batch the receiver
         acknowledged), then take the cursor's lease and read the next batch. None: another
         node holds the lease, or the batch waits for its retry."""
-        o, d = t.event_outbox, t.event_delivery
+        d = t.event_delivery
         async with self.store.write(threads=False) as conn:
             if self.outbox._pg:
                 await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLAIM_LOCK_KEY})
@@ -730,14 +740,7 @@ class CursorOutbox:
                 return None
             if (_aware(cursor.next_attempt_at) or now) > now:
                 return None
-            rows = (
-                await conn.execute(
-                    select(*_BATCH_COLUMNS)
-                    .where(o.c.feed_position > cursor.position, _state_is(PENDING))
-                    .order_by(o.c.feed_position)
-                    .limit(limit)
-                )
-            ).all()
+            rows = (await conn.execute(batch_query(int(cursor.position), limit))).all()
             # the lease, only while there is something to send (an idle node holds nothing)
             await conn.execute(
                 update(d)

@@ -409,3 +409,25 @@ async def test_sqlite_rows_are_in_the_feed_as_they_commit(
         rows = (await conn.execute(select(o.c.id, o.c.feed_position).order_by(o.c.id))).all()
     assert [r.feed_position for r in rows] == list(range(1, len(rows) + 1))
     assert await OutboxStore(recording_store).assign_positions() == 0
+
+
+async def test_a_batch_is_read_by_feed_position_not_by_sorting_every_pending_event(
+    recording_store: SqlStore, database_url: str
+) -> None:
+    """With ``state = 'pending'`` in the condition SQLite chose the state index and sorted
+    every pending event in every delivery round (quadratic in a backlog); the batch read
+    walks the position index and stops after ``limit`` rows."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's plan follows its statistics")
+    from signaling.events.outbox import batch_query
+
+    statement = batch_query(10, 200).compile(
+        dialect=recording_store.engine.dialect, compile_kwargs={"literal_binds": True}
+    )
+    async with recording_store.engine.connect() as conn:
+        plan = " ".join(
+            str(row[-1])
+            for row in (await conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}")).all()
+        )
+    assert "uq_event_outbox_feed_position" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
