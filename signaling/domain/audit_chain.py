@@ -26,12 +26,17 @@ GENESIS_HASH = "00" * 32
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
+# one encoder for every call (``json.dumps`` with options builds a new one each time: a
+# quarter of the cost for the small objects of the audit chain and the event feed)
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+
+
 def canonical_json(obj: Any) -> bytes:
     """Sorted keys, no insignificant whitespace, UTF-8; NaN and infinities are refused
     (``ValueError``), as is anything JSON cannot hold (``TypeError``)."""
-    return json.dumps(
-        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    return _CANONICAL.encode(obj).encode("utf-8")
 
 
 def chain_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
