@@ -30,6 +30,7 @@ lease is set by a conditional ``UPDATE ... WHERE`` the lease is still free or ex
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -127,7 +128,7 @@ class EventRecorder:
             return
         rows = [
             {
-                "event_id": "evt_" + uuid.uuid4().hex,
+                "event_id": "evt_" + os.urandom(16).hex(),  # 128 random bits, as uuid4 but cheaper
                 "type": e.type,
                 "version": e.version,
                 "thread_id": e.thread_id,
