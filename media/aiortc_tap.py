@@ -13,6 +13,12 @@ so test peers and other sessions in the same process are unaffected):
   so PLI/FIR from the far end reach us and can be relayed upstream;
 * :func:`request_keyframe` sends a PLI from a receiver towards its publisher.
 
+* :func:`install_frame_check` replaces a video receiver's jitter buffer with a
+  :class:`CheckedJitterBuffer`: a frame is only released when its packets run without a gap
+  from a frame start to the marker bit; after one is dropped, deltas are dropped until a
+  keyframe (aiortc's buffer can skip into the middle of a frame after a loss it could not
+  repair, and the recorder would write a frame no decoder accepts).
+
 The raw-RTP forwarder (``INTERVIEW_MEDIA_FORWARDER=rtp``) needs four more, also per instance:
 
 * :func:`install_packet_tap` shadows a receiver's ``_handle_rtp_packet``: each decrypted,
@@ -46,14 +52,14 @@ from __future__ import annotations
 import inspect
 import logging
 import queue
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import pylibsrtp
 from aioice.ice import CandidatePair, Connection, StunProtocol
 from aiortc import RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver
 from aiortc.codecs import is_rtx
-from aiortc.jitterbuffer import JitterFrame
+from aiortc.jitterbuffer import JitterBuffer, JitterFrame
 from aiortc.rtcdtlstransport import RTCDtlsTransport, State
 from aiortc.rtcicetransport import RTCIceTransport
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
@@ -69,6 +75,8 @@ from aiortc.rtp import (
     unpack_remb_fci,
     unwrap_rtx,
 )
+
+from media.codecs import is_keyframe, starts_frame
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +97,7 @@ _RECEIVER_STREAMS = "_RTCRtpReceiver__remote_streams"
 _SEND_NACK = "_send_rtcp_nack"
 _SEND_RTCP = "_send_rtcp"
 _RECEIVER_RTCP_SSRC = "_RTCRtpReceiver__rtcp_ssrc"
+_JITTER_BUFFER = "_RTCRtpReceiver__jitter_buffer"
 _SENDER_REPORT = (
     "_RTCRtpSender__ntp_timestamp",
     "_RTCRtpSender__rtp_timestamp",
@@ -141,6 +150,94 @@ def install_frame_tap(receiver: RTCRtpReceiver, on_frame: FrameCallback) -> None
 def is_tapped(receiver: RTCRtpReceiver) -> bool:
     """Whether :func:`install_frame_tap` was applied to ``receiver``."""
     return bool(getattr(receiver, _TAPPED, False))
+
+
+def frame_is_whole(codec: str, packets: Sequence[RtpPacket | None]) -> bool:
+    """Whether ``packets`` (one frame, in buffer order) are all of that frame.
+
+    Their sequence numbers run without a gap; the first packet with a payload starts a frame
+    (:func:`media.codecs.starts_frame`); the last packet with a payload has the marker bit.
+    Empty payloads (padding) may come anywhere: they carry no media.
+    """
+    if not packets:
+        return False
+    first = packets[0]
+    if first is None:
+        return False
+    for n, packet in enumerate(packets):
+        if packet is None or packet.sequence_number != (first.sequence_number + n) & 0xFFFF:
+            return False
+    media = [p for p in packets if p is not None and p.payload]
+    return bool(media) and starts_frame(codec, media[0].payload) and bool(media[-1].marker)
+
+
+class CheckedJitterBuffer(JitterBuffer):
+    """aiortc's video jitter buffer, releasing only whole frames, and after a loss, keyframes.
+
+    aiortc's buffer releases a frame when the packets from its origin up to the next
+    timestamp are all there. After a loss NACK could not repair, it skips ahead (or restarts
+    at a late packet), and the origin can land in the middle of a frame: the frame then
+    lacks its first packets. Such a frame, and every delta after it up to the next keyframe,
+    would not decode (a recording would hold them, and a frame forwarder would send them).
+
+    aiortc's ``_remove_frame`` hands a released frame's packets to :meth:`remove`, which
+    notes them; :meth:`add` then checks them (:func:`frame_is_whole`). A frame that fails is
+    not released, and neither is any frame after it until a keyframe;
+    ``on_drop`` is called for each, so the caller can ask the publisher for a keyframe.
+    """
+
+    def __init__(self, codec: str, on_drop: Callable[[], None] | None = None) -> None:
+        super().__init__(capacity=512, is_video=True)
+        self.codec = codec
+        self._on_drop = on_drop
+        self._released: list[RtpPacket | None] = []
+        self.waiting_keyframe = False
+        self.dropped = 0  # frames held back: incomplete, or deltas after one
+
+    def remove(self, count: int) -> None:
+        capacity = self.capacity
+        origin = self._origin
+        if origin is not None and count < capacity:
+            packets = self._packets
+            self._released = [packets[(origin + n) % capacity] for n in range(count)]
+        super().remove(count)
+
+    def add(self, packet: RtpPacket) -> tuple[bool, JitterFrame | None]:
+        self._released = []
+        pli, frame = super().add(packet)
+        if frame is None:
+            return pli, None
+        released, self._released = self._released, []
+        whole = frame_is_whole(self.codec, released)
+        if whole and not self.waiting_keyframe:
+            return pli, frame
+        if whole and is_keyframe(self.codec, frame.data):
+            self.waiting_keyframe = False
+            return pli, frame
+        self.waiting_keyframe = True
+        self.dropped += 1
+        if self._on_drop is not None:
+            try:
+                self._on_drop()
+            except Exception:
+                logger.exception("frame drop callback failed")
+        return pli, None
+
+
+def install_frame_check(
+    receiver: RTCRtpReceiver, codec: str, on_drop: Callable[[], None] | None = None
+) -> CheckedJitterBuffer:
+    """Give a video ``receiver`` a :class:`CheckedJitterBuffer` for ``codec``.
+
+    Call before the receiver is started. ``on_drop`` is called for each frame held back.
+    """
+    if getattr(receiver, _RECEIVER_STARTED):
+        raise RuntimeError("install_frame_check must run before the receiver is started")
+    if not isinstance(getattr(receiver, _JITTER_BUFFER, None), JitterBuffer):
+        raise RuntimeError("the receiver has no jitter buffer to replace")
+    buffer = CheckedJitterBuffer(codec, on_drop)
+    setattr(receiver, _JITTER_BUFFER, buffer)
+    return buffer
 
 
 def intercept_keyframe_requests(sender: RTCRtpSender, on_request: Callable[[], None]) -> None:
@@ -381,7 +478,39 @@ def check_internals() -> list[str]:
         problems.append(
             "RTCRtpSender._handle_rtcp_packet no longer calls self._send_keyframe() on PLI/FIR"
         )
+    problems.extend(_check_frame_check_internals(receiver))
     problems.extend(_check_packet_internals(receiver))
+    return problems
+
+
+def _check_frame_check_internals(receiver: RTCRtpReceiver) -> list[str]:
+    """The internals :class:`CheckedJitterBuffer` relies on, checked by behaviour."""
+    problems: list[str] = []
+    if not isinstance(getattr(receiver, _JITTER_BUFFER, None), JitterBuffer):
+        problems.append(f"RTCRtpReceiver.{_JITTER_BUFFER} missing or not a JitterBuffer")
+    if "self.__jitter_buffer.add(packet)" not in inspect.getsource(
+        RTCRtpReceiver._handle_rtp_packet
+    ):
+        problems.append("RTCRtpReceiver._handle_rtp_packet no longer calls __jitter_buffer.add")
+    # Two one-packet VP8 frames, then the first packet of a third: the first frame must come
+    # out, noted by remove(); a frame without its start packet must be held back.
+    buffer = CheckedJitterBuffer("VP8")
+    payloads = (b"\x10\x00", b"\x00\x00", b"\x10\x00")  # S bit and partition 0, or not
+    try:
+        outs = []
+        for n, payload in enumerate(payloads, start=1):
+            packet = RtpPacket(sequence_number=n, timestamp=10 * n, marker=1, payload=payload)
+            packet._data = payload[1:]  # type: ignore[attr-defined]  # what depayload sets
+            outs.append(buffer.add(packet))
+    except Exception as exc:  # pragma: no cover - only when aiortc changed
+        problems.append(f"CheckedJitterBuffer.add failed on aiortc's JitterBuffer: {exc!r}")
+        return problems
+    released = [None if frame is None else frame.timestamp for _pli, frame in outs]
+    if released != [None, 10, None] or buffer.dropped != 1:
+        problems.append(
+            "JitterBuffer._remove_frame no longer passes a released frame's packets to "
+            f"remove() (frame check saw {released}, dropped {buffer.dropped})"
+        )
     return problems
 
 
