@@ -49,6 +49,7 @@ The lean receive path of the raw-RTP forwarder needs two more, per instance:
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 import queue
@@ -79,6 +80,10 @@ from aiortc.rtp import (
 from media.codecs import is_keyframe, starts_frame
 
 logger = logging.getLogger(__name__)
+
+# asyncio's selector transports (private, not in typeshed: see batch_reads)
+_selector_events: Any = asyncio.selector_events
+_SelectorDatagramTransport: Any = _selector_events._SelectorDatagramTransport
 
 #: ``callback(codec, frame_data, timestamp)``; ``timestamp`` is aiortc's 0-based RTP time.
 FrameCallback = Callable[[RTCRtpCodecParameters, bytes, int], None]
@@ -590,11 +595,35 @@ def _check_lean_internals() -> list[str]:
     for name in ("self._nominated", "self._protocols"):
         if name not in connection_init:
             problems.append(f"aioice Connection.{name[5:]} is gone (lean receive path)")
+    problems.extend(_check_batch_read_internals())
     pair = inspect.getsource(CandidatePair)
     if "self.protocol = protocol" not in pair or "def remote_addr" not in pair:
         problems.append("aioice CandidatePair.protocol / .remote_addr is gone")
     if not hasattr(HeaderExtensionsMap(), _EXTENSION_IDS):
         problems.append(f"HeaderExtensionsMap.{_EXTENSION_IDS} is gone (extension ids)")
+    return problems
+
+
+def _check_batch_read_internals() -> list[str]:
+    """What :func:`batch_reads` needs of asyncio's selector loop and datagram transport."""
+    problems: list[str] = []
+    for name in ("_loop", "_sock", "_sock_fd", "_protocol"):
+        if f"self.{name} =" not in inspect.getsource(_selector_events._SelectorTransport):
+            problems.append(f"asyncio _SelectorTransport.{name} is gone (batched reads)")
+    read_ready = inspect.getsource(_SelectorDatagramTransport._read_ready)
+    if "self._protocol.datagram_received(data, addr)" not in read_ready:
+        problems.append("asyncio _SelectorDatagramTransport._read_ready changed (batched reads)")
+    if "self._loop._remove_reader(self._sock_fd)" not in inspect.getsource(
+        _SelectorDatagramTransport.close
+    ):
+        problems.append("asyncio datagram transport close() no longer removes its reader")
+    add_reader = getattr(_selector_events.BaseSelectorEventLoop, "_add_reader", None)
+    if add_reader is None or list(inspect.signature(add_reader).parameters)[:3] != [
+        "self",
+        "fd",
+        "callback",
+    ]:
+        problems.append("asyncio BaseSelectorEventLoop._add_reader(fd, callback) changed")
     return problems
 
 
@@ -665,6 +694,7 @@ class LeanReceiver:
         self._dtls = dtls
         self._routes: dict[int, _Route] = {}
         self.packets = 0  # handled here rather than by aiortc
+        self.batched = 0  # sockets read in batches (see batch_reads)
         connection = dtls.transport._connection
         original: Callable[[bytes, int], None] = connection.data_received
         routes = self._routes
@@ -702,6 +732,7 @@ class LeanReceiver:
                     stun(data, addr)
 
             protocol.datagram_received = datagram_received  # type: ignore[method-assign,assignment]
+            self.batched += batch_reads(protocol.transport, data_received, stun, component)
 
     def _handle(self, route: _Route, data: bytes) -> None:
         dtls: Any = self._dtls  # the transport's own counters (name-mangled, checked below)
@@ -736,6 +767,65 @@ class LeanReceiver:
     def has_route(self, ssrc: int) -> bool:
         """Whether ``ssrc`` has a route."""
         return ssrc in self._routes
+
+
+#: Datagrams read per wake-up of a socket at most, so one busy socket cannot starve the loop.
+READ_BATCH = 32
+#: What one ``recvfrom`` may return: any UDP datagram. (asyncio asks for 256 KiB, a size
+#: glibc serves with mmap, mremap and munmap: ~17 us per datagram instead of ~1.3 us.)
+_MAX_DATAGRAM = 65536
+
+
+def batch_reads(
+    transport: Any,
+    data_received: Callable[[bytes, int], None],
+    stun: Callable[[bytes, tuple[Any, ...]], None],
+    component: int,
+) -> int:
+    """Read every datagram a socket has ready per event-loop wake-up, not one (1 if done).
+
+    asyncio's datagram transport reads one datagram per wake-up of its socket: each packet
+    costs a pass of the event loop (the selector, a handle, ``_read_ready``). The packets of
+    a video frame arrive back to back, so one wake-up usually finds several. The transport's
+    reader is replaced (``loop._add_reader`` replaces a file descriptor's reader; the
+    transport's ``close()`` removes whichever is registered) with one that reads up to
+    :data:`READ_BATCH` datagrams, gives RTP/RTCP (RFC 7983: first byte 128..191) to
+    ``data_received`` and the rest (STUN, DTLS) to ``stun`` with their address, as aioice
+    does. Only for asyncio's selector datagram transport; anything else (a TURN relay, the
+    proactor loop) keeps its reader and 0 is returned.
+
+    recvmmsg(2) through ctypes was measured against this loop of ``recvfrom`` calls: no
+    faster per datagram at batches of 3 and 8 (1.96 / 1.39 us against 1.54 / 1.40 us) and
+    slower for a single one (4.2 against 2.7 us), so the plain loop is what runs everywhere.
+    """
+    if not isinstance(transport, _SelectorDatagramTransport) or transport.is_closing():
+        return 0
+    loop: Any = transport._loop
+    sock = transport._sock
+    fd = transport._sock_fd
+    if not isinstance(loop, _selector_events.BaseSelectorEventLoop):
+        return 0
+    recvfrom = sock.recvfrom
+    error_received = transport._protocol.error_received
+
+    def read_ready() -> None:
+        if transport.is_closing():
+            return
+        for _ in range(READ_BATCH):
+            try:
+                data, addr = recvfrom(_MAX_DATAGRAM)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:
+                error_received(exc)
+                return
+            if data and 127 < data[0] < 192:
+                data_received(data, component)
+            else:
+                stun(data, addr)
+
+    loop._add_reader(fd, read_ready)
+    return 1
 
 
 def lean_receiver(dtls: RTCDtlsTransport) -> LeanReceiver:
