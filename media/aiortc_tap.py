@@ -322,11 +322,7 @@ def install_packet_tap(
                 if stream is None:
                     stream = streams[packet.ssrc] = StreamStatistics(codec.clockRate)
                 route_to.add_route(
-                    packet.ssrc,
-                    packet.payload_type,
-                    stream,
-                    lambda: bool(receiver._enabled) and lean(),
-                    on_data,
+                    packet.ssrc, packet.payload_type, stream, lean, on_data, receiver
                 )
         try:
             await on_packet(codec, forwarded)
@@ -660,7 +656,7 @@ class _Sample:
 
 
 class _Route:
-    __slots__ = ("active", "handler", "payload_type", "sample", "statistics")
+    __slots__ = ("active", "handler", "payload_type", "receiver", "sample", "statistics")
 
     def __init__(
         self,
@@ -668,11 +664,13 @@ class _Route:
         active: Callable[[], bool],
         handler: DataHandler,
         statistics: StreamStatistics,
+        receiver: RTCRtpReceiver | None,
     ) -> None:
         self.payload_type = payload_type
         self.active = active
         self.handler = handler
         self.statistics = statistics
+        self.receiver = receiver
         self.sample = _Sample()
 
 
@@ -699,6 +697,9 @@ class LeanReceiver:
         original: Callable[[bytes, int], None] = connection.data_received
         routes = self._routes
 
+        counters: Any = dtls  # the transport's own counters (name-mangled, checked below)
+        srtp_error = pylibsrtp.Error
+
         def data_received(data: bytes, component: int) -> None:
             # RTP (not RTCP: its second byte is 192..223) with a known SSRC and payload type
             if len(data) > 12 and 127 < data[0] < 192 and not 191 < data[1] < 224:
@@ -707,9 +708,26 @@ class LeanReceiver:
                     route is not None
                     and route.payload_type == data[1] & 0x7F
                     and dtls._rx_srtp is not None
+                    and (route.receiver is None or route.receiver._enabled)
                     and route.active()
                 ):
-                    self._handle(route, data)
+                    # one function for the whole receive side: this runs for every packet
+                    counters._RTCDtlsTransport__rx_bytes += len(data)
+                    counters._RTCDtlsTransport__rx_packets += 1
+                    try:
+                        plain: bytes = dtls._rx_srtp.unprotect(data)
+                    except srtp_error:
+                        return  # as aiortc: a replayed or forged packet is dropped
+                    self.packets += 1
+                    sample = route.sample
+                    sample.sequence_number = (plain[2] << 8) | plain[3]
+                    sample.timestamp = int.from_bytes(plain[4:8], "big")
+                    route.statistics.add(sample)  # type: ignore[arg-type]
+                    try:
+                        route.handler(plain, dtls._rtp_header_extensions_map)
+                    except Exception:
+                        # A forwarding bug must not kill aioice's datagram callback.
+                        logger.exception("lean route handler failed")
                     return
             original(data, component)
 
@@ -734,25 +752,6 @@ class LeanReceiver:
             protocol.datagram_received = datagram_received  # type: ignore[method-assign,assignment]
             self.batched += batch_reads(protocol.transport, data_received, stun, component)
 
-    def _handle(self, route: _Route, data: bytes) -> None:
-        dtls: Any = self._dtls  # the transport's own counters (name-mangled, checked below)
-        dtls._RTCDtlsTransport__rx_bytes += len(data)
-        dtls._RTCDtlsTransport__rx_packets += 1
-        try:
-            plain: bytes = dtls._rx_srtp.unprotect(data)
-        except pylibsrtp.Error:
-            return  # as aiortc: a replayed or forged packet is dropped
-        self.packets += 1
-        sample = route.sample
-        sample.sequence_number = (plain[2] << 8) | plain[3]
-        sample.timestamp = int.from_bytes(plain[4:8], "big")
-        route.statistics.add(sample)  # type: ignore[arg-type]
-        try:
-            route.handler(plain, dtls._rtp_header_extensions_map)
-        except Exception:
-            # A forwarding bug must not kill aioice's datagram callback for this peer.
-            logger.exception("lean route handler failed")
-
     def add_route(
         self,
         ssrc: int,
@@ -760,9 +759,11 @@ class LeanReceiver:
         statistics: StreamStatistics,
         active: Callable[[], bool],
         handler: DataHandler,
+        receiver: RTCRtpReceiver | None = None,
     ) -> None:
-        """Handle RTP of ``ssrc`` with ``payload_type`` here while ``active()`` is true."""
-        self._routes[ssrc] = _Route(payload_type, active, handler, statistics)
+        """Handle RTP of ``ssrc`` with ``payload_type`` here while ``active()`` is true
+        (and ``receiver``, when given, is enabled)."""
+        self._routes[ssrc] = _Route(payload_type, active, handler, statistics, receiver)
 
     def has_route(self, ssrc: int) -> bool:
         """Whether ``ssrc`` has a route."""
