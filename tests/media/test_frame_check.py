@@ -11,6 +11,7 @@ the deltas that follow depend on it. The file must decode without a single error
 from __future__ import annotations
 
 import fractions
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,10 @@ from aiortc.rtp import RtpPacket
 
 from media import aiortc_tap
 from media.codecs import is_keyframe, starts_frame
+from media.session import MediaSession
 from media.testing import encode_vp8_clip
 from recording.writer import CallRecorder, TrackSpec
+from tests.media.conftest import ClientPeer, SessionFactory, connect
 
 VP8 = RTCRtpCodecParameters(mimeType="video/VP8", clockRate=90000, payloadType=96)
 TB = fractions.Fraction(1, 90000)
@@ -163,3 +166,22 @@ def test_a_frame_is_whole_from_its_start_packet_to_its_marker() -> None:
     fu_start, fu_end = b"\x7c\x85", b"\x7c\x45"
     assert aiortc_tap.frame_is_whole("H264", [packet(5, 1, fu_start), packet(6, 1, fu_end, 1)])
     assert not aiortc_tap.frame_is_whole("H264", [packet(6, 1, fu_end, 1)])
+
+
+async def test_the_session_gives_video_receivers_the_checked_buffer(
+    make_session: SessionFactory, clients: Callable[..., ClientPeer]
+) -> None:
+    """The production wiring: a session's video receiver releases frames through the check
+    (and a frame the check holds back asks the publisher for a keyframe)."""
+    session: MediaSession = make_session()
+    alice = clients("alice")
+    await connect(session, "alice", alice)
+    peer = session._peers["alice"]
+    video = peer.inbound["video"].receiver._RTCRtpReceiver__jitter_buffer  # type: ignore[attr-defined]
+    audio = peer.inbound["audio"].receiver._RTCRtpReceiver__jitter_buffer  # type: ignore[attr-defined]
+    assert isinstance(video, aiortc_tap.CheckedJitterBuffer)
+    assert video.codec == "VP8"
+    assert not isinstance(audio, aiortc_tap.CheckedJitterBuffer)
+    assert video._on_drop is not None
+    video._on_drop()
+    assert session.keyframe_requests["frame_lost"] == 1
