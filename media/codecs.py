@@ -139,6 +139,26 @@ def _h264_nal_types(data: bytes) -> list[int]:
     return types
 
 
+def starts_frame(codec: str, payload: bytes) -> bool:
+    """Whether an RTP payload is the first packet of a frame (any frame, not only a keyframe).
+
+    VP8 (RFC 7741 4.2): the S bit is set and the partition index is 0. H264 (RFC 6184): a
+    single NAL unit or STAP-A packet, or an FU-A with its start bit; an FU-A continuation
+    is not. (A frame of several single-NAL packets cannot be told from its payloads alone.)
+    """
+    if not payload:
+        return False
+    name = codec.upper()
+    if name == "VP8":
+        return bool(payload[0] & 0x10) and not payload[0] & 0x07
+    if name == "H264":
+        nal = payload[0] & 0x1F
+        if nal == 28:  # FU-A
+            return len(payload) > 1 and bool(payload[1] & 0x80)
+        return 0 < nal < 25  # single NAL unit or STAP-A
+    return True
+
+
 def starts_keyframe(codec: str, payload: bytes) -> bool:
     """Whether an RTP payload is the first packet of a frame that can start decoding."""
     if not payload:

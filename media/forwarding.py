@@ -378,7 +378,11 @@ class RtpOutStream(MediaStreamTrack):
         packet is parsed and serialized as :meth:`forward` does. ``source_mid`` is the
         publisher's mid: when it is this stream's, a mid extension is left as it is.
         """
-        if not self._admit(source, data, header_length):
+        # The common case (connected, same source, not waiting for a keyframe) is decided
+        # here; anything else goes through _admit.
+        if not (
+            self._connected and source is self._source and not self.waiting_keyframe
+        ) and not self._admit(source, data, header_length):
             return
         now = time.monotonic()
         if source is not self._ids_of:

@@ -516,6 +516,12 @@ class MediaSession:
             self._on_frame(peer, inbound, data, timestamp)
 
         aiortc_tap.install_frame_tap(transceiver.receiver, on_frame)
+        if kind == "video":
+            # Frames come out of aiortc's jitter buffer whole or not at all; after one it
+            # could not complete, deltas wait for a keyframe, which is asked for.
+            aiortc_tap.install_frame_check(
+                transceiver.receiver, codec, lambda: self._request_keyframe(peer, "frame_lost")
+            )
         if self.forwarder == "rtp":
             self._wire_rtp(peer, inbound, transceiver)
             return
