@@ -25,6 +25,7 @@ import asyncio
 import logging
 import random
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
@@ -129,6 +130,9 @@ class Dispatcher:
         self._acked: list[int] = []  # acknowledged, not yet recorded as delivered (see run)
         # batch delivery goes by the feed cursor (one lease, no write per event)
         self._cursor = CursorOutbox(outbox) if batch_body else None
+        # whose the cursor's lease is: this loop's own, not the node id alone (two loops may
+        # share one, e.g. `events deliver` twice on a host whose name is the default node id)
+        self._holder = f"{node_id[:40]}/{uuid.uuid4().hex[:16]}"
         self._acked_range: tuple[int, int] | None = None  # the same, for the cursor
         self.delivered_total = 0
         self.failed_total = 0
@@ -174,7 +178,7 @@ class Dispatcher:
         if self._cursor is not None:
             through, self._acked_range = self._acked_range, None
             try:
-                await self._cursor.delivered(self.node_id, through, now=utcnow())
+                await self._cursor.delivered(self._holder, through, now=utcnow())
             except Exception:
                 logger.exception("recording a delivered batch failed (it is sent again)")
             return
@@ -256,7 +260,7 @@ class Dispatcher:
         through, self._acked_range = self._acked_range, None
         try:
             claim = await cursor.claim(
-                self.node_id,
+                self._holder,
                 now=utcnow(),
                 lease_seconds=self.lease_seconds,
                 limit=self.batch,
@@ -283,7 +287,7 @@ class Dispatcher:
         self.failed_total += len(rows)
         delay = self.backoff(claim.attempts + 1)
         state = await cursor.failed(
-            self.node_id, claim, error, now=utcnow(), delay=delay, max_attempts=self.max_attempts
+            self._holder, claim, error, now=utcnow(), delay=delay, max_attempts=self.max_attempts
         )
         if state == DEAD:
             self.dead_total += len(rows)

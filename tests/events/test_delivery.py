@@ -375,3 +375,35 @@ async def test_batch_delivery_writes_no_row_per_event_and_switching_modes_resend
         assert await outbox.prune(datetime.now(UTC) - timedelta(days=30), delivering=True) == 9
     finally:
         await receiver.close()
+
+
+async def test_batch_lease_excludes_another_process_with_the_same_node_id(
+    store: SqlStore, http: aiohttp.ClientSession
+) -> None:
+    """Two delivery loops whose node id is the same (``events deliver`` started twice on one
+    host: the node id defaults to the host name) must still take turns: while one holds the
+    cursor's lease with a batch in flight, the other sends nothing (it used to read the
+    lease as its own and POST the same batch at the same time)."""
+    store.events = EventRecorder()
+    release = asyncio.Event()
+    receiver = Receiver(release=release)
+    await receiver.start()
+    try:
+        threads = await _threads(store, 1)
+        await _chat(store, threads, 2)  # a stage change and two messages
+        first = _dispatcher(store, receiver, http, "host-1", batch_body=True)
+        second = _dispatcher(store, receiver, http, "host-1", batch_body=True)
+        sending = asyncio.create_task(first.run_once())
+        await receiver.first_request.wait()  # the first loop's batch is in flight
+        other = asyncio.create_task(second.run_once())
+        for _ in range(1000):  # until it is done, or has sent the batch a second time
+            if other.done() or receiver.in_flight >= 2:
+                break
+            await asyncio.sleep(0.01)
+        release.set()
+        assert await sending == 3
+        assert await other == 0  # the lease was held: nothing claimed, nothing sent
+        assert len(receiver.batches) == 1
+    finally:
+        release.set()
+        await receiver.close()
