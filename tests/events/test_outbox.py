@@ -4,9 +4,10 @@ committed, in commit order, derived by one mechanism from what the transaction w
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from signaling.domain.calls import Call, CallKind
 from signaling.domain.messages import SYSTEM_AUTHOR, MessageKind, NewMessage
@@ -17,7 +18,8 @@ from signaling.events.outbox import EventRecorder, OutboxStore
 from signaling.store import schema as t
 from signaling.store.audit import SqlAuditStore
 from signaling.store.meetings import SqlMeetingStore
-from signaling.store.sql import SqlStore
+from signaling.store.migrate import upgrade
+from signaling.store.sql import SqlStore, make_engine
 
 
 @pytest.fixture
@@ -431,3 +433,39 @@ async def test_a_batch_is_read_by_feed_position_not_by_sorting_every_pending_eve
         )
     assert "uq_event_outbox_feed_position" in plan, plan
     assert "TEMP B-TREE" not in plan, plan
+
+
+async def test_sqlite_rows_left_unpositioned_before_the_upgrade_stay_before_new_ones(
+    tmp_path: Path,
+) -> None:
+    """Before migration 0009 SQLite's events got their feed position after commit (at the
+    next claim or pull), so a database upgraded from 0008 may hold committed events without
+    one. Events written after the upgrade take theirs in their insert: they must not go
+    ahead of those older events (a thread's order), as they did when the older rows were
+    only positioned afterwards, above the new ones."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}"
+    await upgrade(url, "0008")
+    store = SqlStore(make_engine(url))
+    try:
+        store.events = EventRecorder()
+        thread_id = await _thread(store)
+        for text in ("one", "two"):
+            await store.append_message(
+                NewMessage(thread_id, "c1", MessageKind.TEXT, {"text": text})
+            )
+        o = t.event_outbox
+        async with store.write() as conn:  # as the code before 0009 left them: not yet in the feed
+            await conn.execute(update(o).where(o.c.id > 1).values(feed_position=None))
+    finally:
+        await store.close()
+    await upgrade(url)
+    store = SqlStore(make_engine(url))
+    try:
+        store.events = EventRecorder()
+        await store.append_message(NewMessage(thread_id, "c1", MessageKind.TEXT, {"text": "3"}))
+        feed = await OutboxStore(store).events_after(0, limit=100)
+    finally:
+        await store.close()
+    seqs = [r.data["seq"] for r in feed if r.type == "message.created"]
+    assert seqs == [1, 2, 3]
+    assert [r.cursor for r in feed] == sorted({r.cursor for r in feed})

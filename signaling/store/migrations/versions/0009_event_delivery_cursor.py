@@ -2,6 +2,12 @@
 so far, the delivering node's lease and the current batch's retry state. The row is created on
 the first batch round (from the oldest pending event), so nothing is copied here.
 
+From this revision on, SQLite's events take their feed position in their own insert (the one
+after the top). Before it they got one after commit, at the next claim or pull, so an upgraded
+database may hold committed events without one: they get theirs here, in id order above every
+position (as the assigner would have), so that events written after the upgrade come after
+them rather than ahead of them.
+
 Revision ID: 0009
 Revises: 0008
 """
@@ -30,6 +36,19 @@ def upgrade() -> None:
         sa.Column("next_attempt_at", _TS, nullable=False),
         sa.Column("last_error", sa.Text, nullable=True),
     )
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        top = bind.execute(sa.text("SELECT max(feed_position) FROM event_outbox")).scalar()
+        left = bind.execute(
+            sa.text("SELECT id FROM event_outbox WHERE feed_position IS NULL ORDER BY id")
+        ).scalars()
+        previous = int(top or 0)
+        for row_id in list(left):
+            previous = max(previous + 1, int(row_id))
+            bind.execute(
+                sa.text("UPDATE event_outbox SET feed_position = :p WHERE id = :id"),
+                {"p": previous, "id": row_id},
+            )
 
 
 def downgrade() -> None:
