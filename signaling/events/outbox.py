@@ -701,9 +701,16 @@ class CursorOutbox:
         o, d = t.event_outbox, t.event_delivery
         first, last = through
         if state != DELIVERED:
+            # not what is at or below the cursor already: an acknowledgement of an earlier
+            # holder (whose lease expired mid-POST) moved it, and those events are delivered
             await conn.execute(
                 update(o)
-                .where(o.c.feed_position >= first, o.c.feed_position <= last, _state_is(PENDING))
+                .where(
+                    o.c.feed_position >= first,
+                    o.c.feed_position <= last,
+                    o.c.feed_position > _delivered_through(),
+                    _state_is(PENDING),
+                )
                 .values(state=state, lease_owner=None, lease_until=None, claim_token=None)
             )
         await conn.execute(
@@ -798,6 +805,7 @@ class CursorOutbox:
                     .where(
                         o.c.feed_position >= rows[0].cursor,
                         o.c.feed_position <= rows[-1].cursor,
+                        o.c.feed_position > _delivered_through(),
                         _state_is(PENDING),
                     )
                     .values(attempts=attempts, last_error=error[:500])

@@ -469,3 +469,36 @@ async def test_sqlite_rows_left_unpositioned_before_the_upgrade_stay_before_new_
     seqs = [r.data["seq"] for r in feed if r.type == "message.created"]
     assert seqs == [1, 2, 3]
     assert [r.cursor for r in feed] == sorted({r.cursor for r in feed})
+
+
+async def test_a_given_up_batch_leaves_what_an_expired_lease_holder_delivered_delivered(
+    recording_store: SqlStore,
+) -> None:
+    """Node a's lease expires while its batch is in flight; node b takes the cursor and reads
+    a larger batch; a's POST is acknowledged after all (the cursor moves past a's events);
+    b's attempt fails for the last time. Only what the receiver never acknowledged becomes a
+    dead letter: a's events stay delivered (they used to be dead-lettered with b's batch,
+    counted dead and sent again on a replay)."""
+    from datetime import timedelta
+
+    from signaling.events.outbox import DEAD, DELIVERED, CursorOutbox
+
+    thread_id = await _thread(recording_store)
+    await recording_store.append_message(
+        NewMessage(thread_id, "c1", MessageKind.TEXT, {"text": "one"})
+    )  # a stage change and a message
+    cursor = CursorOutbox(OutboxStore(recording_store))
+    t0 = datetime.now(UTC)
+    a = await cursor.claim("a", now=t0, lease_seconds=1, limit=1)
+    assert a is not None and len(a.rows) == 1
+    later = t0 + timedelta(seconds=5)  # a's lease has expired
+    b = await cursor.claim("b", now=later, lease_seconds=60, limit=10)
+    assert b is not None and [r.cursor for r in b.rows][:1] == [a.rows[0].cursor]
+    assert len(b.rows) == 2
+    await cursor.delivered("a", (a.rows[0].cursor, a.rows[0].cursor), now=later)
+    state = await cursor.failed("b", b, "HTTP 500", now=later, delay=1, max_attempts=1)
+    assert state == DEAD
+    outbox = OutboxStore(recording_store)
+    assert await outbox.counts() == {"pending": 0, "delivered": 1, "dead": 1}
+    assert [r.event_id for r in await outbox.by_state(DEAD)] == [b.rows[1].event_id]
+    assert [r.event_id for r in await outbox.by_state(DELIVERED)] == [a.rows[0].event_id]
