@@ -600,14 +600,13 @@ _BATCH_COLUMNS = (
 )
 
 
-def batch_query(after: int, limit: int) -> Any:
-    """The next batch: pending events after the cursor, in feed order (read by position)."""
-    return (
-        select(*_BATCH_COLUMNS)
-        .where(_o.c.feed_position > after, _state_is(PENDING))
-        .order_by(_o.c.feed_position)
-        .limit(limit)
-    )
+def batch_query(after: int, limit: int, through: int | None = None) -> Any:
+    """The next batch: pending events after the cursor, in feed order (read by position);
+    with ``through``, none after that position (a failed batch's retry)."""
+    query = select(*_BATCH_COLUMNS).where(_o.c.feed_position > after, _state_is(PENDING))
+    if through is not None:
+        query = query.where(_o.c.feed_position <= through)
+    return query.order_by(_o.c.feed_position).limit(limit)
 
 
 def _batch_row(r: Any) -> OutboxRow:
@@ -720,6 +719,7 @@ class CursorOutbox:
                 position=case((d.c.position < last, last), else_=d.c.position),
                 attempts=0,
                 last_error=None,
+                through=None,
             )
         )
 
@@ -748,7 +748,12 @@ class CursorOutbox:
                 return None
             if (_aware(cursor.next_attempt_at) or now) > now:
                 return None
-            rows = (await conn.execute(batch_query(int(cursor.position), limit))).all()
+            # a failed batch is retried with its own events only (``through``): what
+            # committed since waits for the next batch rather than inheriting its attempts
+            through = cursor.through if cursor.attempts else None
+            rows = (await conn.execute(batch_query(int(cursor.position), limit, through))).all()
+            if not rows and through is not None:  # its events are gone (delivered, dead)
+                rows = (await conn.execute(batch_query(int(cursor.position), limit))).all()
             # the lease, only while there is something to send (an idle node holds nothing)
             await conn.execute(
                 update(d)
@@ -817,6 +822,7 @@ class CursorOutbox:
                     "attempts": attempts,
                     "next_attempt_at": now + timedelta(seconds=delay),
                     "last_error": error[:500],
+                    "through": rows[-1].cursor,
                 }
             await conn.execute(
                 update(t.event_delivery)

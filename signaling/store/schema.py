@@ -292,6 +292,9 @@ event_delivery = Table(
     Column("attempts", Integer, nullable=False),
     Column("next_attempt_at", DateTime(timezone=True), nullable=False),
     Column("last_error", Text, nullable=True),
+    # the last position of the failed batch waiting for its retry (NULL: none): the retry
+    # sends that batch again and nothing committed after it
+    Column("through", BigInteger().with_variant(Integer, "sqlite"), nullable=True),
 )
 Index(
     "ix_event_outbox_unpositioned",

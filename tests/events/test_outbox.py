@@ -502,3 +502,38 @@ async def test_a_given_up_batch_leaves_what_an_expired_lease_holder_delivered_de
     assert await outbox.counts() == {"pending": 0, "delivered": 1, "dead": 1}
     assert [r.event_id for r in await outbox.by_state(DEAD)] == [b.rows[1].event_id]
     assert [r.event_id for r in await outbox.by_state(DELIVERED)] == [a.rows[0].event_id]
+
+
+async def test_a_failed_batch_is_retried_with_the_same_events_only(
+    recording_store: SqlStore,
+) -> None:
+    """A batch that failed is retried whole and only itself: events committed after the
+    failure wait for the next batch. (The retry used to re-read up to the batch limit, so
+    later events joined a batch near its last attempt and became dead letters after one
+    try, recorded with the batch's attempts.)"""
+    from datetime import timedelta
+
+    from signaling.events.outbox import DEAD, CursorOutbox
+
+    thread_id = await _thread(recording_store)
+    await recording_store.append_message(
+        NewMessage(thread_id, "c1", MessageKind.TEXT, {"text": "one"})
+    )  # a stage change and a message
+    cursor = CursorOutbox(OutboxStore(recording_store))
+    t0 = datetime.now(UTC)
+    first = await cursor.claim("a", now=t0, lease_seconds=60, limit=10)
+    assert first is not None and len(first.rows) == 2
+    assert await cursor.failed("a", first, "HTTP 500", now=t0, delay=0, max_attempts=2) != DEAD
+    await recording_store.append_message(
+        NewMessage(thread_id, "c1", MessageKind.TEXT, {"text": "two"})
+    )
+    t1 = t0 + timedelta(seconds=1)
+    retry = await cursor.claim("a", now=t1, lease_seconds=60, limit=10)
+    assert retry is not None and retry.attempts == 1
+    assert [r.event_id for r in retry.rows] == [r.event_id for r in first.rows]
+    assert await cursor.failed("a", retry, "HTTP 500", now=t1, delay=0, max_attempts=2) == DEAD
+    outbox = OutboxStore(recording_store)
+    assert await outbox.counts() == {"pending": 1, "delivered": 0, "dead": 2}
+    after = await cursor.claim("a", now=t1 + timedelta(seconds=1), lease_seconds=60, limit=10)
+    assert after is not None and after.attempts == 0  # a new batch: the new event, first try
+    assert [r.data["seq"] for r in after.rows] == [2]
