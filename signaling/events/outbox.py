@@ -456,6 +456,8 @@ class OutboxStore:
             select(p.c.order_key, func.min(p.c.feed_position).label("first"))
             .where(
                 p.c.state == PENDING,
+                # not one a batch delivered (at or below its cursor, the row as it was)
+                p.c.feed_position > _delivered_through(),
                 or_(
                     p.c.next_attempt_at > now,
                     and_(p.c.lease_until.is_not(None), p.c.lease_until >= now),

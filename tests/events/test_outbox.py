@@ -537,3 +537,37 @@ async def test_a_failed_batch_is_retried_with_the_same_events_only(
     after = await cursor.claim("a", now=t1 + timedelta(seconds=1), lease_seconds=60, limit=10)
     assert after is not None and after.attempts == 0  # a new batch: the new event, first try
     assert [r.data["seq"] for r in after.rows] == [2]
+
+
+async def test_an_event_a_batch_delivered_holds_nothing_back_after_a_switch_to_single(
+    recording_store: SqlStore,
+) -> None:
+    """An event that failed in one-event mode waits for its retry; a switch to batch delivery
+    sends it (the cursor moves past it, its row stays as it was). Back in one-event mode it
+    is delivered, so it must not hold its thread's next events back until its old retry
+    time (it did: the claim counted it as a pending event waiting for a retry)."""
+    from datetime import timedelta
+
+    from signaling.events.outbox import PENDING, CursorOutbox
+
+    thread_id = await _thread(recording_store)
+    await recording_store.append_message(
+        NewMessage(thread_id, "c1", MessageKind.TEXT, {"text": "one"})
+    )  # a stage change and a message
+    outbox = OutboxStore(recording_store)
+    t0 = datetime.now(UTC)
+    claimed = await outbox.claim("a", now=t0, lease_seconds=60, limit=10)
+    assert len(claimed) == 2
+    state = await outbox.failed(claimed[0], "HTTP 500", now=t0, delay=600, max_attempts=5)
+    assert state == PENDING
+    await outbox.release(claimed[1:])
+    cursor = CursorOutbox(outbox)
+    batch = await cursor.claim("a", now=t0, lease_seconds=60, limit=10)
+    assert batch is not None and len(batch.rows) == 2
+    await cursor.delivered("a", (batch.rows[0].cursor, batch.rows[-1].cursor), now=t0)
+    assert await outbox.counts() == {"pending": 0, "delivered": 2, "dead": 0}
+    await recording_store.append_message(
+        NewMessage(thread_id, "c1", MessageKind.TEXT, {"text": "two"})
+    )
+    again = await outbox.claim("a", now=t0 + timedelta(seconds=1), lease_seconds=60, limit=10)
+    assert [r.data["seq"] for r in again] == [2]
