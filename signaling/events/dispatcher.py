@@ -173,6 +173,11 @@ class Dispatcher:
                 self._wake.clear()
         finally:
             await self._record_acked()
+            if self._cursor is not None:
+                try:  # a batch cut off mid-POST: let the next holder send it again now
+                    await self._cursor.release(self._holder)
+                except Exception:
+                    logger.exception("giving the batch lease back failed (it expires)")
 
     async def _record_acked(self) -> None:
         if self._cursor is not None:

@@ -783,6 +783,18 @@ class CursorOutbox:
                 .values(lease_owner=None, lease_until=None)
             )
 
+    async def release(self, node_id: str) -> None:
+        """Give the lease up if ``node_id`` holds it (a delivery loop stopping mid-POST): the
+        cursor stays where it was, and the next holder sends that batch again now rather
+        than after the lease expires."""
+        d = t.event_delivery
+        async with self.store.write(threads=False) as conn:
+            await conn.execute(
+                update(d)
+                .where(d.c.name == DELIVERY_CURSOR, d.c.lease_owner == node_id[:64])
+                .values(lease_owner=None, lease_until=None)
+            )
+
     async def failed(
         self,
         node_id: str,

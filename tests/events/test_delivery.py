@@ -407,3 +407,29 @@ async def test_batch_lease_excludes_another_process_with_the_same_node_id(
     finally:
         release.set()
         await receiver.close()
+
+
+async def test_a_batch_loop_stopped_mid_post_gives_the_cursor_lease_back(
+    store: SqlStore, http: aiohttp.ClientSession
+) -> None:
+    """A delivery loop stopped while its batch is in flight (SIGTERM of `events deliver`
+    cancels the round) gives the cursor's lease back, so its restart sends the batch again
+    at once rather than after the lease expires."""
+    store.events = EventRecorder()
+    release = asyncio.Event()
+    receiver = Receiver(release=release)
+    await receiver.start()
+    try:
+        threads = await _threads(store, 1)
+        await _chat(store, threads, 2)  # a stage change and two messages
+        stopped = _dispatcher(store, receiver, http, "host-1", batch_body=True, lease_seconds=600)
+        task = asyncio.create_task(stopped.run())
+        await receiver.first_request.wait()
+        await _stop(task)
+        release.set()
+        restarted = _dispatcher(store, receiver, http, "host-1", batch_body=True)
+        assert await restarted.run_once() == 3
+        assert set(receiver.acked) == await _all_ids(store)
+    finally:
+        release.set()
+        await receiver.close()
