@@ -776,6 +776,8 @@ class CursorOutbox:
             return
         d = t.event_delivery
         async with self.store.write(threads=False) as conn:
+            if self.outbox._pg:  # not in the middle of a claim reading the cursor
+                await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLAIM_LOCK_KEY})
             await self._advance(conn, through, now, state=DELIVERED)
             await conn.execute(
                 update(d)
@@ -812,6 +814,10 @@ class CursorOutbox:
         rows = claim.rows
         d = t.event_delivery
         async with self.store.write(threads=False) as conn:
+            if self.outbox._pg:
+                # after any claim in progress (which may be taking an expired lease over),
+                # so the holder read next is the one that counts
+                await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLAIM_LOCK_KEY})
             holder = (
                 await conn.execute(select(d.c.lease_owner).where(d.c.name == DELIVERY_CURSOR))
             ).scalar()

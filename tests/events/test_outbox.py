@@ -3,6 +3,7 @@ committed, in commit order, derived by one mechanism from what the transaction w
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -571,3 +572,47 @@ async def test_an_event_a_batch_delivered_holds_nothing_back_after_a_switch_to_s
     )
     again = await outbox.claim("a", now=t0 + timedelta(seconds=1), lease_seconds=60, limit=10)
     assert [r.data["seq"] for r in again] == [2]
+
+
+async def test_a_failed_batch_is_counted_only_by_the_lease_holder_after_a_claim_in_progress(
+    recording_store: SqlStore, database_url: str
+) -> None:
+    """Node a's lease has expired; node b's claim transaction (under the feed's claim lock)
+    is taking the cursor over when a's last attempt fails. a must wait for that claim and
+    then see it no longer holds the lease: nothing is dead-lettered and b keeps its lease.
+    (a used to read the lease unlocked, dead-letter b's batch and clear b's lease.)"""
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite has one writer at a time: transactions do not interleave")
+    from datetime import timedelta
+
+    from sqlalchemy import text
+
+    from signaling.events.outbox import CLAIM_LOCK_KEY, PENDING, CursorOutbox
+
+    thread_id = await _thread(recording_store)
+    await recording_store.append_message(
+        NewMessage(thread_id, "c1", MessageKind.TEXT, {"text": "one"})
+    )
+    outbox = OutboxStore(recording_store)
+    cursor = CursorOutbox(outbox)
+    t0 = datetime.now(UTC)
+    a = await cursor.claim("a", now=t0 - timedelta(seconds=10), lease_seconds=1, limit=10)
+    assert a is not None and len(a.rows) == 2
+    other = make_engine(database_url)  # node b
+    try:
+        async with other.begin() as conn:
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLAIM_LOCK_KEY})
+            failing = asyncio.create_task(
+                cursor.failed("a", a, "HTTP 500", now=t0, delay=1, max_attempts=1)
+            )
+            await asyncio.wait({failing}, timeout=1.0)  # let it run as far as it can
+            d = t.event_delivery
+            await conn.execute(  # b's claim takes the expired lease
+                update(d).values(lease_owner="b", lease_until=t0 + timedelta(seconds=60))
+            )
+        assert await failing == PENDING
+    finally:
+        await other.dispose()
+    assert await outbox.counts() == {"pending": 2, "delivered": 0, "dead": 0}
+    status = await cursor.status()
+    assert status is not None and status["lease_owner"] == "b"
