@@ -35,6 +35,9 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer, nullable=False),
         sa.Column("next_attempt_at", _TS, nullable=False),
         sa.Column("last_error", sa.Text, nullable=True),
+        # the last position of the batch waiting for its retry (NULL when none is): a retry
+        # sends that batch and only it, so later events do not inherit its attempts
+        sa.Column("through", sa.BigInteger().with_variant(sa.Integer, "sqlite"), nullable=True),
     )
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
