@@ -287,3 +287,115 @@ async def test_cli_events_tail_prints_the_feed(harness: Harness, tmp_path: Any) 
     assert all(int(json.loads(line)["cursor"]) > int(after) for line in out.splitlines())
     code, out, err = await _cli(harness, tmp_path, "x" * 40)
     assert code == 1 and out == "" and "HTTP 401" in err
+
+
+@pytest.mark.parametrize("delivery", ["single", "batch"])
+async def test_a_backend_that_was_down_rebuilds_every_outcome_from_the_feed_alone(
+    make_harness: HarnessFactory, delivery: str
+) -> None:
+    """The issue's test of done: the marketplace backend is down (its webhook answers 500)
+    while calls end, the guard flags messages and calls are scheduled; when it is back it
+    pages the pull feed from where it was and rebuilds every call outcome, policy hit and
+    schedule step, exactly as the thread holds them; the webhook then gets them all too."""
+    from tests.api.fake_media import FakeMediaFactory
+    from tests.api.test_meetings_api import slot
+
+    down = True
+    receiver = Receiver(modes=lambda n: "500" if down else "ok")
+    await receiver.start()
+    try:
+        harness = await make_harness(
+            media_factory=FakeMediaFactory(),
+            backend_webhook_url=receiver.url,
+            backend_webhook_secret=SECRET,
+            events_retry_base_seconds=0.01,
+            events_retry_max_seconds=0.2,
+            events_poll_seconds=0.05,
+            events_timeout_seconds=2.0,
+            events_max_attempts=100,  # down for a long time: retried, not given up
+            events_delivery=delivery,
+        )
+        before = (await _pull(harness))["next_cursor"]  # where the backend stopped reading
+        thread = await harness.thread()
+        tid = thread["id"]
+        client, freelancer = harness.headers("c1"), harness.headers("f1", "freelancer")
+        for text in ("hi, thanks for applying", "mail me at jo.smith@example.com", "ok"):
+            resp = await harness.client.post(
+                f"/api/threads/{tid}/messages", json={"text": text}, headers=client
+            )
+            assert resp.status == 201, await resp.text()
+        sio = await harness.socket("c1", "client")
+        for kind in ("audio", "video"):
+            ack = await sio.call("call:start", {"thread_id": tid, "kind": kind})
+            assert (await sio.call("call:cancel", {"call_id": ack["call"]["call_id"]}))["ok"]
+        resp = await harness.client.post(
+            f"/api/threads/{tid}/schedules",
+            json={"slots": [slot(24), slot(48)], "timezone": "UTC"},
+            headers=client,
+        )
+        first = (await resp.json())["schedule"]
+        resp = await harness.client.post(
+            f"/api/schedules/{first['id']}/accept",
+            json={"proposal_id": first["proposal"]["proposal_id"], "slot_index": 1},
+            headers=freelancer,
+        )
+        assert resp.status == 200
+        resp = await harness.client.post(
+            f"/api/threads/{tid}/schedules",
+            json={"slots": [slot(72)], "timezone": "UTC"},
+            headers=freelancer,
+        )
+        second = (await resp.json())["schedule"]
+        resp = await harness.client.post(
+            f"/api/schedules/{second['id']}/cancel", json={"reason": "no"}, headers=client
+        )
+        assert resp.status == 200
+
+        # back up: the feed alone, paged from the old cursor
+        events: list[dict[str, Any]] = []
+        cursor = before
+        while page := (await _pull(harness, after=cursor, limit=3))["events"]:
+            events += page
+            cursor = page[-1]["cursor"]
+        mine = [e for e in events if e["thread_id"] == tid]
+        calls = {
+            e["data"]["call_id"]: e["data"]["record"]["outcome"]
+            for e in mine
+            if e["type"] in ("call.ended", "call.missed")
+        }
+        flagged = [
+            (e["data"]["message_seq"], e["data"]["action"], sorted(e["data"]["labels"]))
+            for e in mine
+            if e["type"] == "policy.flagged"
+        ]
+        schedules = [
+            (e["data"]["schedule_id"], e["data"]["change"])
+            for e in mine
+            if e["type"].startswith("schedule.")
+        ]
+
+        # the truth: the thread as its party reads it
+        resp = await harness.client.get(
+            f"/api/threads/{tid}/messages", params={"limit": "200"}, headers=client
+        )
+        messages = (await resp.json())["messages"]
+        by_kind = {k: [m["body"] for m in messages if m["kind"] == k] for k in ("call", "policy")}
+        assert calls == {b["call_id"]: b["outcome"] for b in by_kind["call"]}
+        assert len(calls) == 2
+        assert flagged == [
+            (b["message_seq"], b["action"], sorted(b["labels"])) for b in by_kind["policy"]
+        ]
+        assert len(flagged) == 1 and flagged[0][1] in ("redact", "block", "warn")
+        assert schedules == [
+            (m["body"]["schedule_id"], m["body"]["event"])
+            for m in messages
+            if m["kind"] == "schedule"
+        ]
+        assert [c for _, c in schedules] == ["proposed", "accepted", "proposed", "cancelled"]
+        assert not receiver.acked  # nothing reached the backend while it was down
+
+        down = False  # and the webhook catches up on its own
+        await receiver.wait_for({e["id"] for e in events})
+        assert receiver.order_violations() == []
+    finally:
+        await receiver.close()
