@@ -389,14 +389,16 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|टेलीग्राम|डिस्कॉर्ड|स्काइप|इंस्टाग्राम|телеграм\w*|телег\w*|тг|tg|discord|дискорд\w*|skype|скайп\w*|wechat"
             r"|weixin|line app|instagram|insta|инст\w*|facebook|messenger|linkedin|twitter"
             r"|snapchat|kik|slack|kakao\w*|zalo|threema|social media|redes sociales|redes sociais"
-            r"|reseaux sociaux)\b"
+            r"|reseaux sociaux|the gram)\b"
         ),
     ),
     (
         "email",
         compile_fast(
             r"\b(?:e-?mail|gmail|hotmail|outlook|mail|correo|courriel|почт\w*|имейл\w*|емейл\w*"
-            r"|мейл\w*|email id)\b"
+            r"|мейл\w*|email id)\b|(?<!\w)(?:"
+            + _alt(_union("mail_words"), escape=False)
+            + r")(?!\w)"
         ),
     ),
     (
