@@ -84,6 +84,9 @@ class Language:
     # a lower price ("discount", "cheaper"): with a place off the platform in the same
     # sentence it is a payment move even with no verb of paying ("a discount if we do it outside")
     discount_phrases: tuple[str, ...] = ()
+    # paying "separately" ("a parte", "à part", "osobno"): with a verb of paying and a lower
+    # price in the same sentence it is a payment move ("pay me separately and it's cheaper")
+    aside_phrases: tuple[str, ...] = ()
     product_phrases: tuple[str, ...] = ()  # "field", "form": talk about a product being built
     negations: tuple[str, ...] = ()
     keep_here_phrases: tuple[str, ...] = ()  # "only here", "through the platform"
@@ -110,6 +113,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "en",
         "English",
+        aside_phrases=(
+            "separately",
+            "on the side",
+            "aside",
+        ),
         discount_phrases=(
             "discount",
             "\\d+ ?% off",
@@ -126,12 +134,15 @@ LANGUAGES: tuple[Language, ...] = (
             "in private",
         ),
         keep_here_phrases=(
+            "this chat (?:works|is (?:fine|enough))",
             "through (?:the|this) site",
             "(?:stay|keep\\w*) (?:\\w+ )?(?:here|on (?:the|this) (?:platform|site))",
             "(?:text|message|ping|write|call|reach) me here",
             "here in (?:the|this) (?:chat|thread)",
         ),
         elsewhere_phrases=(
+            "(?:take|taking) the rest of (?:this|it|the (?:chat|conversation)) offline",
+            "somewhere (?:better|quicker|faster)",
             "(?:take|taking) (?:this|it) offline",
             "(?:talk|chat|continue) offline(?! mode)",
             "on the (?:green|blue|purple|violet) one",
@@ -199,6 +210,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         assembly_at_words=("commercial at",),
         app_logos=(
+            "stories",
+            "reels",
             "zuckerberg",
             "zuck",
             "durov",
@@ -231,6 +244,9 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("username", "user name", "user", "handle", "nick", "nickname", "id"),
         handle_connectors=("is", "my", "it's", "its", "as", "on", "under", "at", "there"),
         move_phrases=(
+            "drop me a line",
+            "(?:more|most|always) (?:responsive|active|reachable|online) (?:on|over|via|in)",
+            "(?:got|have|know) (?:somewhere|someplace|a place) (?:better|else|quicker)",
             "(?:send|forward|email|e-mail|mail) (?:\\w+ ){0,3}(?:by|via|over|through)"
             " (?:e-?mail|mail)",
             "(?:can|could|would) you (?:e-?mail|mail) (?:it|them|me|the|those|these)",
@@ -284,6 +300,8 @@ LANGUAGES: tuple[Language, ...] = (
             "gcash",
         ),
         outside_phrases=(
+            "instead of (?:\\w+ ){0,3}here",
+            "rather than (?:\\w+ ){0,3}here",
             "(?:rather than|instead of) (?:\\w+ )?(?:through|via|on) (?:the |this )?"
             "(?:site|platform|app|marketplace)",
             "outside (?:of )?(?:the |this )?marketplace",
@@ -348,6 +366,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "es",
         "Spanish",
+        aside_phrases=(
+            "aparte",
+            "por separado",
+        ),
         discount_phrases=(
             "descuento",
             "m[aá]s barato",
@@ -513,6 +535,9 @@ LANGUAGES: tuple[Language, ...] = (
             "mercado pago",
         ),
         outside_phrases=(
+            "entre nosotros",
+            "en vez de (?:\\w+ ){0,3}aqu[ií]",
+            "en lugar de (?:\\w+ ){0,3}aqu[ií]",
             "por otro lado",
             "fuera de aqu[ií]",
             "por fuera",
@@ -537,6 +562,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pt",
         "Portuguese",
+        aside_phrases=(
+            "[àa] parte",
+            "separado",
+            "separadamente",
+        ),
         mail_words=("(?:email|e-mail)\\w*",),
         discount_phrases=(
             "abatimento",
@@ -687,6 +717,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("chamada", "videochamada", "conversar", "falar", "reuni[aã]o", "agendar"),
         pay_verbs=(
+            "acertar",
+            "acerta\\w*",
             "aceit\\w*",
             "pag(?:a|ar|o|ue|amento|ou|ando)",
             "me paga",
@@ -712,6 +744,10 @@ LANGUAGES: tuple[Language, ...] = (
             "transfer[eê]ncia",
         ),
         outside_phrases=(
+            "entre n[oó]s",
+            "entre a gente",
+            "em vez de (?:\\w+ ){0,3}aqui",
+            "ao inv[eé]s de (?:\\w+ ){0,3}aqui",
             "fora do (?:app|aplicativo|site)",
             "sem o site",
             "sem (?:passar )?(?:pelo|pela) (?:site|plataforma)",
@@ -751,7 +787,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "fr",
         "French",
+        aside_phrases=(
+            "[àa] part",
+            "s[ée]par[ée]ment",
+        ),
         discount_phrases=(
+            "meilleur prix",
             "r[ée]duction",
             "remise",
             "moins cher",
@@ -848,6 +889,7 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("pseudo", "identifiant", "nom d'utilisateur", "utilisateur"),
         handle_connectors=("mon", "ma", "est", "c'est", "sur", "mais", "comme"),
         move_phrases=(
+            "(?:on peut|on pourrait|peut-on|pourrait-on) (?:discuter|parler|continuer|[ée]changer)",
             "on se parle",
             "parlons(?:-nous)?",
             "on passe sur",
@@ -890,6 +932,9 @@ LANGUAGES: tuple[Language, ...] = (
         product_phrases=("champ", "formulaire", "bouton", "page", "boutique", "panier"),
         pay_methods=("crypto\\w*", "en liquide", "en espèces", "virement", "lydia", "paylib"),
         outside_phrases=(
+            "entre nous",
+            "plut[oô]t qu'ici",
+            "au lieu d'ici",
             "ailleurs qu'ici",
             "en dehors d'ici",
             "hors (?:de la )?plateforme",
@@ -916,7 +961,13 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "de",
         "German",
+        aside_phrases=(
+            "separat",
+            "getrennt",
+            "nebenbei",
+        ),
         discount_phrases=(
+            "günstiger",
             "rabatt",
             "nachlass",
             "g[üu]nstiger",
@@ -987,6 +1038,7 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("benutzername", "nutzername", "username", "nick"),
         handle_connectors=("mein", "meine", "ist", "bei", "auf", "aber", "als", "unter"),
         move_phrases=(
+            "können wir (?:\\w+ )?(?:schreiben|reden|chatten|weitermachen|sprechen)",
             "weiterschreiben",
             "lass uns (?:über|auf|per)",
             "(?:schreiben|reden|weiter) (?:auf|über|per|bei)",
@@ -1022,6 +1074,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         pay_methods=("krypto\\w*", "bar auf die hand", "überweisung", "sofortüberweisung"),
         outside_phrases=(
+            "unter uns",
+            "statt (?:\\w+ ){0,3}hier",
             "außerhalb(?! de[rsnm] (?!plattform))",
             "ausserhalb(?! de[rsnm] (?!plattform))",
             "woanders",
@@ -1053,6 +1107,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "it",
         "Italian",
+        aside_phrases=(
+            "a parte",
+            "separatamente",
+        ),
         mail_words=(
             "(?:email|e-mail)\\w*",
             "posta elettronica",
@@ -1174,6 +1232,8 @@ LANGUAGES: tuple[Language, ...] = (
             "postepay",
         ),
         outside_phrases=(
+            "tra (?:di )?noi",
+            "invece (?:che|di) (?:\\w+ ){0,3}qui",
             "fuori dal(?:l'| )?(?:sito|app|piattaforma)",
             "fuori dall'app",
             "senza passare (?:dal|per il|dalla|per la) (?:sito|piattaforma)",
@@ -1199,11 +1259,11 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         negations=("non", "mai"),
         keep_here_phrases=(
+            "questa chat va\\w*",
             "tramite il sito",
             "qui sulla piattaforma",
             "restano sulla piattaforma",
             "restiamo qui",
-            "questa chat",
             "solo qui",
             "tramite la piattaforma",
         ),
@@ -1224,6 +1284,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pl",
         "Polish",
+        aside_phrases=(
+            "osobno",
+            "oddzielnie",
+            "na boku",
+        ),
         mail_words=(
             "mail\\w*",
             "(?:email|e-mail)\\w*",
@@ -1362,6 +1427,9 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         pay_methods=("krypto\\w*", "gotówk\\w*", "przelew\\w*", "blik\\w*", "revolut\\w*"),
         outside_phrases=(
+            "między nami",
+            "zamiast (?:\\w+ ){0,3}tutaj",
+            "zamiast (?:\\w+ ){0,3}tu",
             "na boku",
             "poza aplikacj\\w*",
             "gdzieś indziej",
@@ -1386,11 +1454,11 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         negations=("nie", "nigdy"),
         keep_here_phrases=(
+            "ten czat wystarcz\\w*",
             "przez serwis",
             "w serwisie",
             "tutaj na platformie",
             "zostańmy (?:przy|tutaj|tu)",
-            "ten czat",
             "tylko tutaj",
             "przez platformę",
         ),
@@ -1412,6 +1480,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ru",
         "Russian",
+        aside_phrases=("отдельно",),
         discount_phrases=(
             "скидк\\w*",
             "дешевле",
@@ -1588,6 +1657,7 @@ LANGUAGES: tuple[Language, ...] = (
             "юмани",
         ),
         outside_phrases=(
+            "между нами",
             "не здесь",
             "не тут",
             "вне платформы",
@@ -1620,7 +1690,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi",
         "Hindi (Latin script)",
+        aside_phrases=("alag se",),
         discount_phrases=(
+            "sasti",
             "discount",
             "sasta",
             "saste",
@@ -1703,7 +1775,12 @@ LANGUAGES: tuple[Language, ...] = (
             "par baat",
         ),
         meeting_cues=("call kar\\w*", "baat", "milte", "meeting kar\\w*"),
-        pay_verbs=("pay kar\\w*", "payment kar\\w*", "bhej\\w*", "de do"),
+        pay_verbs=(
+            "pay kar\\w*",
+            "payment kar\\w*",
+            "bhej\\w*",
+            "de do",
+        ),
         product_phrases=("field", "form"),
         outside_phrases=(
             "bahar baat",
@@ -1725,6 +1802,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi-deva",
         "Hindi (Devanagari)",
+        aside_phrases=("अलग से",),
         discount_phrases=(
             "डिस्काउंट",
             "छूट",
@@ -1797,7 +1875,14 @@ LANGUAGES: tuple[Language, ...] = (
             "ऐड कर\\w*",
         ),
         meeting_cues=("कॉल", "मीटिंग", "बात"),
-        pay_verbs=("ट्रांसफर", "पेमेंट कर", "पेमेंट", "भुगतान", "पैसे", "भेज\\w*"),
+        pay_verbs=(
+            "ट्रांसफर",
+            "पेमेंट कर",
+            "पेमेंट",
+            "भुगतान",
+            "पैसे",
+            "भेज\\w*",
+        ),
         product_phrases=("फ़ील्ड", "फील्ड", "फॉर्म", "बटन", "पेज"),
         outside_phrases=(
             "सीधे",
@@ -1820,6 +1905,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ar",
         "Arabic",
+        aside_phrases=(
+            "لحال\\w*",
+            "على جنب",
+            "بشكل منفصل",
+        ),
         mail_words=(
             "البريد",
             "بريدي",
@@ -2081,6 +2171,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         product_phrases=("حقل", "نموذج", "زر", "صفحة"),
         pay_methods=(
+            "بتحويل بنكي",
+            "بالتحويل البنكي",
             "bank",
             "البنك",
             "على البنك",
@@ -2102,6 +2194,11 @@ LANGUAGES: tuple[Language, ...] = (
             "باي ?بال",
         ),
         outside_phrases=(
+            "بدلا من (?:\\w+ ){0,2}هنا",
+            "بدل (?:\\w+ )?هنا",
+            "بدل هون",
+            "badal (?:\\w+ )?hon",
+            "bdal (?:\\w+ )?hon",
             "بعيد\\w* عن (?:الموقع|التطبيق)",
             "برا (?:الموقع|التطبيق)",
             "بره (?:الموقع|التطبيق)",
@@ -2138,6 +2235,9 @@ LANGUAGES: tuple[Language, ...] = (
             "عمولة",
         ),
         save_phrases=(
+            "وننسى",
+            "وننسى\\w*",
+            "ونوفر",
             "ننسى",
             "ننسى\\w*",
             "bnwaffer",
@@ -2196,12 +2296,17 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tr",
         "Turkish",
+        aside_phrases=(
+            "ayrıca",
+            "ayrı",
+        ),
         mail_words=(
             "(?:eposta|e-posta)\\w*",
             "mail\\w*",
             "maile",
         ),
         discount_phrases=(
+            "ucuza",
             "daha ucuz\\w*",
             "iyi fiyat",
             "uygun fiyat",
@@ -2264,6 +2369,10 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("kullanıcı adım", "kullanıcı adı", "kullanıcı", "nick"),
         handle_connectors=("adım", "benim", "de", "da", "ama", "ise"),
         move_phrases=(
+            "konuşabilir\\w*",
+            "konuşa\\w*",
+            "numaranı ver\\w*",
+            "ver(?:ir|ebilir) misin",
             "beni (?:\\w+ )?ara",
             "cepten ara",
             "(?:epostama|e-postama) at",
@@ -2296,6 +2405,9 @@ LANGUAGES: tuple[Language, ...] = (
         product_phrases=("alan\\w*", "form\\w*", "buton\\w*", "sayfa\\w*"),
         pay_methods=("kripto\\w*", "nakit", "havale", "eft", "iban\\w*", "papara"),
         outside_phrases=(
+            "buradan değil",
+            "burada değil",
+            "burası yerine",
             "(?:site|uygulama|platform)\\w* dışında",
             "elden",
             "sitesiz",
@@ -2327,10 +2439,10 @@ LANGUAGES: tuple[Language, ...] = (
             "yok",
         ),
         keep_here_phrases=(
+            "bu sohbet yeter\\w*",
             "site üzerinden",
             "burada (?:devam|kal|konuş|yaz)\\w*",
             "platformda kal\\w*",
-            "bu sohbet",
             "platform üzerinden",
             "sadece burada",
             "burada (?:yaz|konuş)\\w*",
@@ -2353,6 +2465,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "id",
         "Indonesian",
+        aside_phrases=("terpisah",),
         mail_words=(
             "(?:email|e-mail)\\w*",
             "surel",
@@ -2372,6 +2485,7 @@ LANGUAGES: tuple[Language, ...] = (
             "aplikasi perpesanan",
         ),
         elsewhere_phrases=(
+            "tempat lain",
             "kontak pribadi\\w*",
             "aplikasi lain",
             "di tempat lain",
@@ -2462,6 +2576,8 @@ LANGUAGES: tuple[Language, ...] = (
         product_phrases=("kolom", "formulir", "tombol", "halaman"),
         pay_methods=("kripto", "tunai", "shopeepay", "rekening", "ovo", "gopay"),
         outside_phrases=(
+            "daripada (?:\\w+ ){0,3}di sini",
+            "jangan di sini",
             "(?:nggak|gak|tidak|tak|ga) (?:usah|perlu) lewat (?:platform|situs|aplikasi)",
             "di luar sini",
             "di luar platform",
@@ -2473,10 +2589,10 @@ LANGUAGES: tuple[Language, ...] = (
         save_phrases=("diskon", "hemat", "nggak kena", "tanpa", "gak kena"),
         negations=("tidak", "jangan"),
         keep_here_phrases=(
+            "chat ini (?:sudah )?cukup",
             "tetap (?:\\w+ )?di sini",
             "lewat situs",
             "di platform",
-            "chat ini",
             "lewat platform",
             "melalui platform",
             "di sini saja",
@@ -2488,6 +2604,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tl",
         "Tagalog",
+        aside_phrases=("hiwalay",),
         mail_words=("(?:email|e-mail)\\w*",),
         discount_phrases=(
             "discount",
@@ -2595,6 +2712,8 @@ LANGUAGES: tuple[Language, ...] = (
         product_phrases=("field", "form"),
         pay_methods=("cash", "maya", "bank account", "gcash", "paymaya", "palawan"),
         outside_phrases=(
+            "kaysa (?:\\w+ ){0,3}dito",
+            "imbes na (?:\\w+ ){0,3}dito",
             "sa labas ng (?:app|site|platform)",
             "pag nagkita tayo",
             "diretso",
@@ -2612,9 +2731,9 @@ LANGUAGES: tuple[Language, ...] = (
         save_phrases=("hindi na", "tipid", "walang", "discount", "walang", "bawas"),
         negations=("hindi", "huwag"),
         keep_here_phrases=(
+            "okay na (?:itong|ang) chat",
             "dito tayo",
             "dito (?:na )?(?:tayo )?(?:mag-usap|magbayad)",
-            "itong chat",
             "sa site",
             "sa platform",
             "(?:usap|chat|mag-usap) tayo dito",

@@ -724,6 +724,8 @@ SAVE_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("save_phrases"), escape=False
 DISCOUNT_RE = compile_fast(
     r"(?<!\w)(?:" + _alt(_union("discount_phrases"), escape=False) + r")(?!\w)"
 )
+ASIDE_GATE = fragment_gate(_union("aside_phrases"))
+ASIDE_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("aside_phrases"), escape=False) + r")(?!\w)")
 # "Pay" in any language, or a payment means: the anchor of a pay-outside request.
 PAY_ANY_RE = compile_fast(PAY_VERB_RE.pattern + "|" + PAY_METHOD_RE.pattern)
 

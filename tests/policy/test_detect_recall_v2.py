@@ -1,0 +1,72 @@
+"""Off-platform intent, recall round 2 (issue 15): kinds of move the rules missed in
+``learned/own_v2.jsonl`` (written by hand for this round), each checked on the rules alone.
+The held-out set in ``eval_v2/`` was not read to write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from signaling.policy.detect import Detector
+
+RULES = Detector(learned=False)
+
+
+def labels(text: str) -> set[str]:
+    return {f.label for f in RULES.scan(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "outside the app" names a place off the platform, not a product being built
+        "ti faccio un prezzo migliore se paghi fuori dall'app",
+        "uygulama dışında ödersen daha iyi fiyat veririm",
+        "dam lepszą cenę, jeśli zapłacisz poza aplikacją",
+        "mas mura kung magbabayad ka sa akin sa labas ng app",
+        # a keep-here phrase inside a place-off-the-platform phrase keeps nothing here
+        "rather than paying through the site, just wire it to me",
+        "transfer langsung aja ke saya, nggak usah lewat platform",
+        "أرسل لي التصاميم على البريد بدلاً من المحادثة هنا",
+        # paying separately for a lower price
+        "se mi paghi a parte ti faccio un prezzo migliore",
+        "jak zapłacisz mi osobno, będzie taniej",
+        "si tu me paies à part, je te fais un meilleur prix",
+        # files or chat moved to e-mail, the phone or plain texting, with no identifier
+        "send me the files by mail instead",
+        "tasarımları e-postama at, burası çok yavaş",
+        "projekty podeślij na maila, tutaj się nie wgrywają",
+        "ib3atli el files 3al email badal hon",
+        "give me a ring on my mobile when you're free",
+        "اتصل بي على جوالي لما تفضى",
+        "let's move this to regular texting, I'm rarely on here",
+        # Arabizi moves and payments
+        "edfa3li bara el mawqe3 w bnwaffer el 3omola",
+        "kalemni 3al app el a5dar",
+        # apps by colour or logo with local inflections
+        "usap tayo sa berdeng app mamaya",
+        "chat aku di aplikasi yang ada hantunya",
+    ],
+)
+def test_moves_and_payments_without_identifier(text: str) -> None:
+    assert labels(text) == {"off_platform"}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't use WhatsApp, let's stay on the platform",
+        "the fee is 10%, that's fine, I'll pay through the site",
+        "a taxa da plataforma é justa, pago pelo site sem problema",
+        "WhatsApp kullanmıyorum, burada devam edelim",
+        "nie trzeba innej aplikacji, ten czat wystarczy",
+        "we should take this feature offline on Sunday",
+        "I'll pay the second milestone separately next week",
+        "the app should let users pay by card or bank transfer",
+        "la pagina di pagamento deve avere il campo IBAN",
+        "el payment page lazem tid3am visa w mastercard",
+        "5alina nkhalli el 7aki hon 3al platform",
+        "add an email field to the signup form with validation",
+    ],
+)
+def test_staying_here_and_product_talk_stay_clean(text: str) -> None:
+    assert labels(text) == set(), text
