@@ -45,6 +45,16 @@ def labels(text: str) -> set[str]:
         # apps by colour or logo with local inflections
         "usap tayo sa berdeng app mamaya",
         "chat aku di aplikasi yang ada hantunya",
+        "no app verdinho eu respondo bem mais rápido, me chama lá",  # "no" = "in the"
+        # a payment means with "easier than here"
+        "l'ultima rata mandamela con Satispay, è più semplice che qui",
+        "die letzte Rate schick mir per PayPal, einfacher als hier",
+        "последний платёж скинь мне на Сбер, проще чем тут",
+        # asking for a personal number, offering to send by e-mail
+        "tu peux me donner ton numéro perso pour aller plus vite ?",
+        "kişisel telefonunu alabilir miyim, daha hızlı hallederiz",
+        "I'll put everything in a shared folder and email you the access",
+        "law btedfa3 kolshi direct ba3tik se3r a7san",
     ],
 )
 def test_moves_and_payments_without_identifier(text: str) -> None:
@@ -66,6 +76,8 @@ def test_moves_and_payments_without_identifier(text: str) -> None:
         "el payment page lazem tid3am visa w mastercard",
         "5alina nkhalli el 7aki hon 3al platform",
         "add an email field to the signup form with validation",
+        "the checkout is easier than here on the old site, users say",
+        "no app do cliente o botão verde confirma o pedido",
     ],
 )
 def test_staying_here_and_product_talk_stay_clean(text: str) -> None:

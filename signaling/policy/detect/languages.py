@@ -113,6 +113,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "en",
         "English",
+        phone_nouns=(
+            "a text",
+            "texts",
+        ),
         aside_phrases=(
             "separately",
             "on the side",
@@ -244,6 +248,10 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("username", "user name", "user", "handle", "nick", "nickname", "id"),
         handle_connectors=("is", "my", "it's", "its", "as", "on", "under", "at", "there"),
         move_phrases=(
+            "(?:email|e-mail|mail) you",
+            "shoot me an?",
+            "(?:quicker|faster|easier|better) to (?:reach|answer|reply|find|catch)(?: me)? (?:on|"
+            "in|via)",
             "drop me a line",
             "(?:more|most|always) (?:responsive|active|reachable|online) (?:on|over|via|in)",
             "(?:got|have|know) (?:somewhere|someplace|a place) (?:better|else|quicker)",
@@ -300,6 +308,8 @@ LANGUAGES: tuple[Language, ...] = (
             "gcash",
         ),
         outside_phrases=(
+            "(?:easier|simpler|quicker|faster|better|cheaper) than (?:\\w+ ){0,2}(?:here|this sit"
+            "e|this platform|this app|through here)",
             "instead of (?:\\w+ ){0,3}here",
             "rather than (?:\\w+ ){0,3}here",
             "(?:rather than|instead of) (?:\\w+ )?(?:through|via|on) (?:the |this )?"
@@ -509,6 +519,9 @@ LANGUAGES: tuple[Language, ...] = (
             "nos vemos",
         ),
         pay_verbs=(
+            "m[aá]ndamel\\w*",
+            "env[ií]amel\\w*",
+            "p[aá]gamel\\w*",
             "acept\\w*",
             "pag(?:a|ar|as|o|ue|ues|amos|ame|arte|arme|ale)",
             "p[aá]game",
@@ -535,6 +548,7 @@ LANGUAGES: tuple[Language, ...] = (
             "mercado pago",
         ),
         outside_phrases=(
+            "m[aá]s (?:f[aá]cil|sencillo|r[aá]pido|c[oó]modo) que (?:por )?aqu[ií]",
             "entre nosotros",
             "en vez de (?:\\w+ ){0,3}aqu[ií]",
             "en lugar de (?:\\w+ ){0,3}aqu[ií]",
@@ -673,6 +687,9 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         app_words=("app", "aplicativo", "aplicação"),
         app_colours=(
+            "verdinh\\w*",
+            "azulzinh\\w*",
+            "roxinh\\w*",
             "amarel\\w*",
             "verde",
             "azul",
@@ -744,6 +761,7 @@ LANGUAGES: tuple[Language, ...] = (
             "transfer[eê]ncia",
         ),
         outside_phrases=(
+            "mais (?:simples|f[aá]cil|r[aá]pido|pr[aá]tico) que (?:por )?aqui",
             "entre n[oó]s",
             "entre a gente",
             "em vez de (?:\\w+ ){0,3}aqui",
@@ -889,6 +907,8 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("pseudo", "identifiant", "nom d'utilisateur", "utilisateur"),
         handle_connectors=("mon", "ma", "est", "c'est", "sur", "mais", "comme"),
         move_phrases=(
+            "(?:me )?donner ton",
+            "ton num[ée]ro",
             "(?:on peut|on pourrait|peut-on|pourrait-on) (?:discuter|parler|continuer|[ée]changer)",
             "on se parle",
             "parlons(?:-nous)?",
@@ -930,8 +950,16 @@ LANGUAGES: tuple[Language, ...] = (
             "vire(?:r|z|ment)",
         ),
         product_phrases=("champ", "formulaire", "bouton", "page", "boutique", "panier"),
-        pay_methods=("crypto\\w*", "en liquide", "en espèces", "virement", "lydia", "paylib"),
+        pay_methods=(
+            "crypto\\w*",
+            "en liquide",
+            "en espèces",
+            "virement",
+            "lydia",
+            "paylib",
+        ),
         outside_phrases=(
+            "plus (?:simple|facile|rapide|pratique) qu'ici",
             "entre nous",
             "plut[oô]t qu'ici",
             "au lieu d'ici",
@@ -1055,6 +1083,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("telefonier\\w*", "anruf", "videocall", "gespr[äa]ch", "termin", "treffen"),
         pay_verbs=(
+            "schick\\w*",
             "akzeptier\\w*",
             "nehme",
             "zahl\\w*",
@@ -1072,8 +1101,15 @@ LANGUAGES: tuple[Language, ...] = (
             "kasse",
             "warenkorb",
         ),
-        pay_methods=("krypto\\w*", "bar auf die hand", "überweisung", "sofortüberweisung"),
+        pay_methods=(
+            "per paypal",
+            "krypto\\w*",
+            "bar auf die hand",
+            "überweisung",
+            "sofortüberweisung",
+        ),
         outside_phrases=(
+            "(?:einfacher|leichter|schneller|bequemer) als (?:hier|über die plattform)",
             "unter uns",
             "statt (?:\\w+ ){0,3}hier",
             "außerhalb(?! de[rsnm] (?!plattform))",
@@ -1215,6 +1251,9 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("chiamata", "videochiamata", "call", "riunione", "sentiamo"),
         pay_verbs=(
+            "mandamel\\w*",
+            "mandami i soldi",
+            "inviamel\\w*",
             "vers\\w*",
             "il saldo",
             "il resto",
@@ -1232,6 +1271,7 @@ LANGUAGES: tuple[Language, ...] = (
             "postepay",
         ),
         outside_phrases=(
+            "pi[uù] (?:semplice|facile|comodo|veloce) che (?:qui|da qui|su questo sito)",
             "tra (?:di )?noi",
             "invece (?:che|di) (?:\\w+ ){0,3}qui",
             "fuori dal(?:l'| )?(?:sito|app|piattaforma)",
@@ -1416,7 +1456,16 @@ LANGUAGES: tuple[Language, ...] = (
             "masz (?:whatsapp|telegram)",
         ),
         meeting_cues=("rozmow\\w*", "spotkani\\w*", "call\\w*", "wideo\\w*"),
-        pay_verbs=("zapła\\w*", "płać", "płac\\w*", "przelej\\w*", "wpłac\\w*", "rozliczmy"),
+        pay_verbs=(
+            "wyślij\\w*",
+            "prześlij\\w*",
+            "zapła\\w*",
+            "płać",
+            "płac\\w*",
+            "przelej\\w*",
+            "wpłac\\w*",
+            "rozliczmy",
+        ),
         product_phrases=(
             "pol[ae]",
             "formularz\\w*",
@@ -1427,6 +1476,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         pay_methods=("krypto\\w*", "gotówk\\w*", "przelew\\w*", "blik\\w*", "revolut\\w*"),
         outside_phrases=(
+            "(?:prościej|łatwiej|szybciej|wygodniej) niż (?:tutaj|tu|przez serwis)",
             "między nami",
             "zamiast (?:\\w+ ){0,3}tutaj",
             "zamiast (?:\\w+ ){0,3}tu",
@@ -1647,6 +1697,9 @@ LANGUAGES: tuple[Language, ...] = (
             "корзин\\w*",
         ),
         pay_methods=(
+            "сбер\\w*",
+            "тиньк\\w*",
+            "т-банк\\w*",
             "крипт\\w*",
             "наличн\\w*",
             "на карту",
@@ -1657,6 +1710,7 @@ LANGUAGES: tuple[Language, ...] = (
             "юмани",
         ),
         outside_phrases=(
+            "(?:проще|удобнее|быстрее|легче) чем (?:тут|здесь|через (?:сайт|платформу))",
             "между нами",
             "не здесь",
             "не тут",
@@ -1783,6 +1837,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         product_phrases=("field", "form"),
         outside_phrases=(
+            "yahan se (?:aasaan|easy|better)",
             "bahar baat",
             "baat bahar",
             "bahar (?:karenge|karte|chalte)",
@@ -1923,6 +1978,8 @@ LANGUAGES: tuple[Language, ...] = (
             "el email",
         ),
         discount_phrases=(
+            "se3r a7san",
+            "si3r a7san",
             "5asm",
             "khasm",
             "ar5as",
@@ -2040,6 +2097,9 @@ LANGUAGES: tuple[Language, ...] = (
             "اللي عليه",
         ),
         phone_nouns=(
+            "ra2am",
+            "ra2m",
+            "تليفون\\w*",
             "جوال\\w*",
             "موبايل\\w*",
             "تلفون\\w*",
@@ -2073,6 +2133,14 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("اسم المستخدم", "المستخدم", "يوزر", "اليوزر", "معرف"),
         handle_connectors=("على", "بس", "هو", "عندي", "ما", "لكن"),
         move_phrases=(
+            "ابعتلك",
+            "بعتلك",
+            "ممكن رقم\\w*",
+            "رقم تليفونك",
+            "رقم جوالك",
+            "ba3atli",
+            "ba3tli",
+            "eb3atli",
             "اتصل بي",
             "اتصل علي",
             "اتصل عليا",
@@ -2141,6 +2209,10 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("مكالمة", "اجتماع", "نتكلم", "مكالمه"),
         pay_verbs=(
+            "btedfa3\\w*",
+            "tedfa3\\w*",
+            "bedfa3\\w*",
+            "btidfa3\\w*",
             "edfa3\\w*",
             "idfa3\\w*",
             "ndfa3\\w*",
@@ -2194,6 +2266,12 @@ LANGUAGES: tuple[Language, ...] = (
             "باي ?بال",
         ),
         outside_phrases=(
+            "أحسن من هنا",
+            "احسن من هنا",
+            "أسهل من هنا",
+            "اسهل من هنا",
+            "a7san men hon",
+            "ashal men hon",
             "بدلا من (?:\\w+ ){0,2}هنا",
             "بدل (?:\\w+ )?هنا",
             "بدل هون",
@@ -2360,6 +2438,8 @@ LANGUAGES: tuple[Language, ...] = (
             "kağıt uçak\\w*",
         ),
         phone_nouns=(
+            "kişisel telefon\\w*",
+            "telefon\\w*",
             "cep\\w*",
             "özel numara\\w*",
             "numara\\w*",
@@ -2369,6 +2449,10 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("kullanıcı adım", "kullanıcı adı", "kullanıcı", "nick"),
         handle_connectors=("adım", "benim", "de", "da", "ama", "ise"),
         move_phrases=(
+            "mail ile (?:gönder|at)\\w*",
+            "telefonunu",
+            "numarasını",
+            "alabilir miyim",
             "konuşabilir\\w*",
             "konuşa\\w*",
             "numaranı ver\\w*",
@@ -2405,6 +2489,8 @@ LANGUAGES: tuple[Language, ...] = (
         product_phrases=("alan\\w*", "form\\w*", "buton\\w*", "sayfa\\w*"),
         pay_methods=("kripto\\w*", "nakit", "havale", "eft", "iban\\w*", "papara"),
         outside_phrases=(
+            "buradan daha (?:kolay|hızlı|rahat)",
+            "buradan (?:kolay|rahat)",
             "buradan değil",
             "burada değil",
             "burası yerine",
@@ -2576,6 +2662,7 @@ LANGUAGES: tuple[Language, ...] = (
         product_phrases=("kolom", "formulir", "tombol", "halaman"),
         pay_methods=("kripto", "tunai", "shopeepay", "rekening", "ovo", "gopay"),
         outside_phrases=(
+            "lebih (?:gampang|mudah|cepat|praktis) (?:dari|daripada) (?:sini|di sini)",
             "daripada (?:\\w+ ){0,3}di sini",
             "jangan di sini",
             "(?:nggak|gak|tidak|tak|ga) (?:usah|perlu) lewat (?:platform|situs|aplikasi)",
@@ -2672,6 +2759,9 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("username", "user"),
         handle_connectors=("ang", "ko", "ay", "sa", "pero", "ako"),
         move_phrases=(
+            "mo ako i-chat",
+            "doon mo ako",
+            "i-email ko",
             "chat tayo",
             "text mo (?:na lang )?ako",
             "hanapin mo ako",
@@ -2712,6 +2802,7 @@ LANGUAGES: tuple[Language, ...] = (
         product_phrases=("field", "form"),
         pay_methods=("cash", "maya", "bank account", "gcash", "paymaya", "palawan"),
         outside_phrases=(
+            "mas (?:madali|mabilis) kaysa dito",
             "kaysa (?:\\w+ ){0,3}dito",
             "imbes na (?:\\w+ ){0,3}dito",
             "sa labas ng (?:app|site|platform)",
