@@ -82,3 +82,29 @@ def test_moves_and_payments_without_identifier(text: str) -> None:
 )
 def test_staying_here_and_product_talk_stay_clean(text: str) -> None:
     assert labels(text) == set(), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on the ghost app I go by mira_sketches",
+        "en la app del fantasmita me llamo carla_ilustra",
+        "sur l'appli verte je m'appelle lea_design",
+        "w zielonej aplikacji znajdziesz mnie jako kuba.foto",
+        "di aplikasi burung biru cari aku dengan nama dimas_foto",
+        "على التطبيق الأخضر تلاقيني باسم omar_designs",
+    ],
+)
+def test_handle_after_app_euphemism_with_self_introduction(text: str) -> None:
+    assert labels(text) == {"handle"}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the blue app icon file is app_icon_blue.png in the assets folder",
+        "should the invoice be made out to me privately or to my company?",
+    ],
+)
+def test_icons_and_invoice_addressees_stay_clean(text: str) -> None:
+    assert labels(text) == set(), text
