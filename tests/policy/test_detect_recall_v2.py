@@ -55,6 +55,16 @@ def labels(text: str) -> set[str]:
         "kişisel telefonunu alabilir miyim, daha hızlı hallederiz",
         "I'll put everything in a shared folder and email you the access",
         "law btedfa3 kolshi direct ba3tik se3r a7san",
+        # slang moves and euphemisms
+        "manda no pv que te explico",
+        "fechamos direto, sem a plataforma no meio",
+        "كلمني على أبو سماعة الخضراء",
+        "وش رقمك؟",
+        "chat mo ko sa messenger",
+        "GCash mo na lang, para di na dumaan sa site",
+        "chat aku di yang ijo",
+        "numaranı atar mısın",
+        "Durov's app works better for voice notes, want to switch?",
     ],
 )
 def test_moves_and_payments_without_identifier(text: str) -> None:
@@ -104,6 +114,8 @@ def test_handle_after_app_euphemism_with_self_introduction(text: str) -> None:
     [
         "the blue app icon file is app_icon_blue.png in the assets folder",
         "should the invoice be made out to me privately or to my company?",
+        "buradan yazışalım, daha güvenli",
+        "Kita lanjut di sini aja, logonya burung biru bagus",
     ],
 )
 def test_icons_and_invoice_addressees_stay_clean(text: str) -> None:

@@ -130,6 +130,7 @@ LANGUAGES: tuple[Language, ...] = (
             "lower (?:the )?price",
         ),
         messenger_phrases=(
+            "(?:my|your) dms",
             "(?:regular|normal|plain|old-school|ordinary) (?:texts?|texting|sms|messages)",
             "(?:regular|normal|plain|ordinary) video (?:app|call app|tool)",
             "(?:another|a different|an outside|a normal|a regular) video (?:app|tool|call app)",
@@ -214,6 +215,9 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         assembly_at_words=("commercial at",),
         app_logos=(
+            "durov'?s",
+            "zuckerberg'?s",
+            "meta'?s",
             "stories",
             "reels",
             "zuckerberg",
@@ -272,6 +276,9 @@ LANGUAGES: tuple[Language, ...] = (
             "there",
         ),
         move_phrases=(
+            "slide into",
+            "want to (?:switch|move|jump|continue|hop)",
+            "wanna (?:switch|move|jump|continue|hop)",
             "(?:email|e-mail|mail) you",
             "shoot me an?",
             "(?:quicker|faster|easier|better) to (?:reach|answer|reply|find|catch)(?: me)? (?:on|"
@@ -332,6 +339,8 @@ LANGUAGES: tuple[Language, ...] = (
             "gcash",
         ),
         outside_phrases=(
+            "(?:no need for|without|skip(?:ping)?|cut(?:ting)? out|bypass(?:ing)?) (?:the )?(?:mi"
+            "ddleman|middle man|site|platform|marketplace)",
             "(?:easier|simpler|quicker|faster|better|cheaper) than (?:\\w+ ){0,2}(?:here|this sit"
             "e|this platform|this app|through here)",
             "instead of (?:\\w+ ){0,3}here",
@@ -753,6 +762,7 @@ LANGUAGES: tuple[Language, ...] = (
             "como",
         ),
         move_phrases=(
+            "manda (?:no|na|pelo|pela|um|uma)",
             "me envia",
             "envia (?:\\w+ ){0,3}(?:pelo|por|no) e-?mail",
             "manda (?:\\w+ ){0,3}(?:pelo|por|no) e-?mail",
@@ -786,6 +796,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("chamada", "videochamada", "conversar", "falar", "reuni[aã]o", "agendar"),
         pay_verbs=(
+            "fech(?:amos|ar|a|o)",
+            "negocia\\w*",
             "acertar",
             "acerta\\w*",
             "aceit\\w*",
@@ -813,6 +825,8 @@ LANGUAGES: tuple[Language, ...] = (
             "transfer[eê]ncia",
         ),
         outside_phrases=(
+            "sem (?:a plataforma|o site|intermedi[aá]rio)",
+            "sem ningu[eé]m no meio",
             "mais (?:simples|f[aá]cil|r[aá]pido|pr[aá]tico) que (?:por )?aqui",
             "entre n[oó]s",
             "entre a gente",
@@ -2089,6 +2103,9 @@ LANGUAGES: tuple[Language, ...] = (
             "بشكل منفصل",
         ),
         mail_words=(
+            "الجيميل",
+            "جيميل",
+            "الهوتميل",
             "البريد",
             "بريدي",
             "الايميل",
@@ -2117,6 +2134,7 @@ LANGUAGES: tuple[Language, ...] = (
             "تخفيض",
         ),
         messenger_phrases=(
+            "(?:على |ع )?خاص",
             "(?:بال|ب|على ال|ع ال)?رسائل (?:ال)?عادي\\w*",
             "(?:بال)?مسجات (?:ال)?عادي\\w*",
             "رسائل ?sms",
@@ -2194,6 +2212,10 @@ LANGUAGES: tuple[Language, ...] = (
         tld_words=MappingProxyType({"كوم": "com"}),
         name_labels=("الاسم",),
         app_logos=(
+            "سماعة",
+            "ابو سماعة",
+            "السماعة",
+            "الطير",
             "3asfoura",
             "3asfour",
             "3asfoor",
@@ -2240,6 +2262,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         app_words=("برنامج", "البرنامج", "التطبيق", "تطبيق", "البرنامج"),
         app_colours=(
+            "الخضراء",
+            "الزرقاء",
             "a5dar",
             "akhdar",
             "5adra",
@@ -2270,6 +2294,8 @@ LANGUAGES: tuple[Language, ...] = (
             "لكن",
         ),
         move_phrases=(
+            "(?:وش|ايش|شو|ابي|ابغى|بدي|ممكن) رقم\\w*",
+            "حياك",
             "ابعتلك",
             "بعتلك",
             "ممكن رقم\\w*",
@@ -2529,6 +2555,7 @@ LANGUAGES: tuple[Language, ...] = (
             "daha ucuz",
         ),
         messenger_phrases=(
+            "dm'?\\w*",
             "normal mesaj\\w*",
             "başka (?:bir )?uygulama\\w*",
             "sms\\w*",
@@ -2597,6 +2624,8 @@ LANGUAGES: tuple[Language, ...] = (
             "ise",
         ),
         move_phrases=(
+            "atar m[ıi]s[ıi]n",
+            "numaranı at\\w*",
             "mail ile (?:gönder|at)\\w*",
             "telefonunu",
             "numarasını",
@@ -2673,6 +2702,7 @@ LANGUAGES: tuple[Language, ...] = (
             "yok",
         ),
         keep_here_phrases=(
+            "buradan (?:yaz|konuş|devam)\\w*",
             "bu sohbet yeter\\w*",
             "site üzerinden",
             "burada (?:devam|kal|konuş|yaz)\\w*",
@@ -2710,6 +2740,7 @@ LANGUAGES: tuple[Language, ...] = (
             "potongan harga",
         ),
         messenger_phrases=(
+            "(?:di|lewat|pakai) yang (?:ijo|ijo?)",
             "japri",
             "jalur pribadi",
             "pesan pribadi",
@@ -2761,8 +2792,13 @@ LANGUAGES: tuple[Language, ...] = (
             "sms",
             "nomor\\w*",
         ),
-        app_words=("aplikasi", "apk"),
+        app_words=(
+            "aplikasinya",
+            "aplikasi",
+            "apk",
+        ),
         app_colours=(
+            "ijo",
             "burung biru\\w*",
             "hijau",
             "biru",
@@ -2836,6 +2872,7 @@ LANGUAGES: tuple[Language, ...] = (
         save_phrases=("diskon", "hemat", "nggak kena", "tanpa", "gak kena"),
         negations=("tidak", "jangan"),
         keep_here_phrases=(
+            "(?:lanjut |ngobrol |chat )?di sini (?:saja|aja|ya)",
             "chat ini (?:sudah )?cukup",
             "tetap (?:\\w+ )?di sini",
             "lewat situs",
@@ -2930,6 +2967,11 @@ LANGUAGES: tuple[Language, ...] = (
             "ako",
         ),
         move_phrases=(
+            "chat mo (?:ako|ko)",
+            "add mo ko",
+            "pm mo (?:ako|ko)",
+            "(?:i-)?text kita",
+            "ano (?:ang )?(?:number|numero|email|fb|viber) mo",
             "mo ako i-chat",
             "doon mo ako",
             "i-email ko",
@@ -2973,6 +3015,7 @@ LANGUAGES: tuple[Language, ...] = (
         product_phrases=("field", "form"),
         pay_methods=("cash", "maya", "bank account", "gcash", "paymaya", "palawan"),
         outside_phrases=(
+            "(?:di|hindi) na (?:dadaan|dumaan) sa (?:site|platform|app)",
             "mas (?:madali|mabilis) kaysa dito",
             "kaysa (?:\\w+ ){0,3}dito",
             "imbes na (?:\\w+ ){0,3}dito",

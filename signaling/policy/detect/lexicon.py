@@ -356,7 +356,7 @@ MEETING_NEG_RE = compile_fast(
 NEGATION_RE = compile_fast(
     r"\b(?:don'?t|do not|dont|never|not|can'?t|cannot|won'?t|wont"
     r"|no(?!\s+(?:zoom|teams|meet|google|skype|whats|zap|telegram|discord|signal|pix|insta|face"
-    r"|app|aplicativo|site|privado))"
+    r"|app|aplicativo|site|privado|pv|direct|dm|meio|verdinho|azulzinho|particular))"
     r"|nunca|nao|ne|pas|jamais"
     r"|не|нельзя|nahi|nahin|mat|avoid|refuse|" + _alt(_union("negations")) + r")(?!\w)"
 )
@@ -445,6 +445,12 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + _alt(_union("app_colours"), escape=False)
             + r")(?:\s+\S+){0,3}?\s+(?:"
             + _alt(_union("app_logos"), escape=False)
+            # a logo then its colour, where adjectives follow ("أبو سماعة الخضراء", "burung
+            # biru", "l'oiseau bleu")
+            + r")|(?:"
+            + _alt(_union("app_logos"), escape=False)
+            + r")(?:\s+\S+){0,2}?\s+(?:"
+            + _alt(_union("app_colours"), escape=False)
             + r"))(?!\w)"
         ),
     ),
