@@ -120,3 +120,27 @@ def test_handle_after_app_euphemism_with_self_introduction(text: str) -> None:
 )
 def test_icons_and_invoice_addressees_stay_clean(text: str) -> None:
     assert labels(text) == set(), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the client wants customers to pay directly in the app with Apple Pay or a card",
+        "la app debe permitir pagar directamente con tarjeta o Bizum desde el carrito",
+        "o cliente quer que o usuário pague direto no app com Pix ou cartão",
+        "in der App sollen Kunden direkt mit Karte oder PayPal bezahlen können",
+        "w aplikacji klient ma płacić bezpośrednio BLIKIEM lub kartą",
+        "в приложении клиент должен платить напрямую картой или через СБП",
+        "sa app dapat makapagbayad ang customer nang direkta gamit ang card o GCash",
+        "o sistema manda o boleto por e-mail para o comprador",
+        "il sistema invia la ricevuta via email al cliente in automatico",
+        "sistem otomatis kirim invoice ke email pelanggan",
+    ],
+)
+def test_product_specs_with_customers_or_a_system_are_no_move(text: str) -> None:
+    assert labels(text) == set(), text
+
+
+def test_a_discount_for_paying_directly_is_still_a_move() -> None:
+    text = "I give a better rate to clients who pay me directly instead of via the site"
+    assert labels(text) == {"off_platform"}

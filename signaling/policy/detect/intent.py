@@ -154,7 +154,11 @@ def _payment_request(views: Views) -> Finding | None:
     s = views.norm.s
     words = views.words
     direct = lx.DIRECT_PAY_RE.search(s) if lx.DIRECT_PAY_GATE.may_match(s, words) else None
-    if direct is not None and not _negated(s, direct.start(), direct.end()):
+    if (
+        direct is not None
+        and not _negated(s, direct.start(), direct.end())
+        and not _spec_talk(s, direct.start(), direct.end())
+    ):
         return _op_finding(
             views, direct.start(), direct.end(), "pay:direct", Confidence.OFF_PLATFORM_PAY
         )
@@ -162,7 +166,7 @@ def _payment_request(views: Views) -> Finding | None:
     for method in methods:
         lo, hi = max(0, method.start() - 70), min(len(s), method.end() + 70)
         window = s[lo:hi]
-        if _negated(s, method.start(), method.end()):
+        if _negated(s, method.start(), method.end()) or _spec_talk(s, method.start(), method.end()):
             continue
         mine = re.search(
             r"\b(?:my|mi|meu|minha|mon|ma|мой|мою|мои|mera|meri)\s+(?:\w+\s+)?$",
@@ -254,6 +258,8 @@ def _pay_anchored(views: Views, s: str) -> Finding | None:
         checked = sent_start
         if _beside_outside(lx.KEEP_HERE_RE, sent) or _beside_outside(lx.PAY_PROJECT_NEG_RE, sent):
             continue
+        if _beside_outside(lx.SPEC_RE, sent):
+            continue
         if _negation_before(sent, anchor.start() - sent_start):
             continue
         place = lx.OUTSIDE_RE.search(sent)
@@ -282,6 +288,13 @@ def _beside_outside(pattern: re.Pattern[str], sent: str) -> bool:
         if not any(a <= m.start() and m.end() <= b for a, b in places):
             return True
     return False
+
+
+def _spec_talk(s: str, a: int, b: int) -> bool:
+    """The sentence around ``s[a:b]`` is a product spec: its payers are customers or users,
+    or a system does the sending ("customers pay directly in the app with Pix")."""
+    sent, _ = sentence(s, a, b)
+    return _beside_outside(lx.SPEC_RE, sent)
 
 
 def _negated(s: str, a: int, b: int) -> bool:

@@ -87,6 +87,10 @@ class Language:
     # paying "separately" ("a parte", "à part", "osobno"): with a verb of paying and a lower
     # price in the same sentence it is a payment move ("pay me separately and it's cheaper")
     aside_phrases: tuple[str, ...] = ()
+    # a product spec's third parties and machinery ("customers", "the system", "automatically",
+    # documents it sends such as receipts): payment or e-mail talk with them is about a product
+    # being built, not a request between the two parties ("customers pay directly in the app")
+    spec_phrases: tuple[str, ...] = ()
     product_phrases: tuple[str, ...] = ()  # "field", "form": talk about a product being built
     negations: tuple[str, ...] = ()
     keep_here_phrases: tuple[str, ...] = ()  # "only here", "through the platform"
@@ -113,6 +117,20 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "en",
         "English",
+        spec_phrases=(
+            "customers?",
+            "users?",
+            "buyers?",
+            "shoppers?",
+            "end[- ]users?",
+            "the system",
+            "our system",
+            "automatic(?:ally)?",
+            "should be able to",
+            "toggle",
+            "scheduler",
+            "option",
+        ),
         phone_nouns=(
             "a text",
             "texts",
@@ -409,6 +427,16 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "es",
         "Spanish",
+        spec_phrases=(
+            "clientes",
+            "usuarios?",
+            "compradores?",
+            "el sistema",
+            "autom[aá]tic\\w*",
+            "carrito",
+            "recibo",
+            "debe permitir",
+        ),
         aside_phrases=(
             "aparte",
             "por separado",
@@ -623,6 +651,17 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pt",
         "Portuguese",
+        spec_phrases=(
+            "clientes",
+            "usu[aá]rios?",
+            "compradore?s?",
+            "o sistema",
+            "autom[aá]tic\\w*",
+            "boleto",
+            "carrinho",
+            "nota fiscal",
+            "deve permitir",
+        ),
         aside_phrases=(
             "[àa] parte",
             "separado",
@@ -871,6 +910,15 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "fr",
         "French",
+        spec_phrases=(
+            "(?:les|des|nos|vos) clients",
+            "utilisateurs?",
+            "acheteurs?",
+            "le syst[eè]me",
+            "automatiquement",
+            "panier",
+            "doit permettre",
+        ),
         aside_phrases=(
             "[àa] part",
             "s[ée]par[ée]ment",
@@ -1071,6 +1119,16 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "de",
         "German",
+        spec_phrases=(
+            "kunden",
+            "nutzer\\w*",
+            "benutzer\\w*",
+            "k[äa]ufer\\w*",
+            "das system",
+            "automatisch",
+            "warenkorb",
+            "sollen",
+        ),
         aside_phrases=(
             "separat",
             "getrennt",
@@ -1242,6 +1300,17 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "it",
         "Italian",
+        spec_phrases=(
+            "clienti",
+            "utenti",
+            "acquirenti",
+            "il sistema",
+            "automatic\\w*",
+            "in automatico",
+            "ricevuta",
+            "carrello",
+            "devono poter",
+        ),
         aside_phrases=(
             "a parte",
             "separatamente",
@@ -1435,6 +1504,15 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pl",
         "Polish",
+        spec_phrases=(
+            "klienci",
+            "klient ma",
+            "użytkownik\\w*",
+            "kupując\\w*",
+            "system\\w*",
+            "automatycznie",
+            "koszyk\\w*",
+        ),
         aside_phrases=(
             "osobno",
             "oddzielnie",
@@ -1654,6 +1732,16 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ru",
         "Russian",
+        spec_phrases=(
+            "клиент должен",
+            "клиенты",
+            "пользовател\\w*",
+            "покупател\\w*",
+            "система",
+            "автоматически",
+            "корзин\\w*",
+            "чек",
+        ),
         aside_phrases=("отдельно",),
         discount_phrases=(
             "скидк\\w*",
@@ -1881,6 +1969,13 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi",
         "Hindi (Latin script)",
+        spec_phrases=(
+            "customer ko",
+            "users? ko",
+            "system",
+            "automatically",
+            "option chahiye",
+        ),
         aside_phrases=("alag se",),
         discount_phrases=(
             "sasti",
@@ -2097,6 +2192,16 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ar",
         "Arabic",
+        spec_phrases=(
+            "العميل",
+            "العملاء",
+            "المستخدم\\w*",
+            "النظام",
+            "تلقائي\\w*",
+            "el zbon",
+            "الزبون",
+            "الزباين",
+        ),
         aside_phrases=(
             "لحال\\w*",
             "على جنب",
@@ -2537,6 +2642,14 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tr",
         "Turkish",
+        spec_phrases=(
+            "müşteri\\w*",
+            "kullanıcı\\w*",
+            "sistem",
+            "otomatik\\w*",
+            "sepet\\w*",
+            "ödeyebilmeli",
+        ),
         aside_phrases=(
             "ayrıca",
             "ayrı",
@@ -2729,6 +2842,14 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "id",
         "Indonesian",
+        spec_phrases=(
+            "pelanggan",
+            "pengguna",
+            "pembeli",
+            "sistem",
+            "otomatis",
+            "keranjang",
+        ),
         aside_phrases=("terpisah",),
         mail_words=(
             "(?:email|e-mail)\\w*",
@@ -2888,6 +3009,13 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tl",
         "Tagalog",
+        spec_phrases=(
+            "customer",
+            "mga user",
+            "system",
+            "awtomatik\\w*",
+            "resibo",
+        ),
         aside_phrases=("hiwalay",),
         mail_words=("(?:email|e-mail)\\w*",),
         discount_phrases=(
