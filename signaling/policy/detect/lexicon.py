@@ -207,7 +207,9 @@ UNDERSCORE_WORD_RE = compile_fast(
     r"(?<=[a-z0-9])\s+(?:" + _alt(_union("underscore_words")) + r")\s+(?=[a-z0-9])"
 )
 # "'priya.k' + '@' + 'outlook.com'": quoted pieces glued together.
-QUOTED_JOIN_RE = compile_fast(r"(?<=[\w.@])['\"]\s*\+\s*['\"](?=[\w.@])")
+# The quote comes first and the look-behind checks the character before it, so a search
+# skips straight to quotes.
+QUOTED_JOIN_RE = re.compile(r"['\"](?<=[\w.@]['\"])\s*\+\s*['\"](?=[\w.@])")
 COMMON_TLDS = frozenset(
     """com net org io co uk de fr es it pl ru br in id ph tr me info biz app dev ai us ca au
     mx ar""".split()

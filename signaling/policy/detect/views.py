@@ -26,8 +26,15 @@ def build_views(text: str) -> Views:
     return Views(text, norm, _deobfuscate(norm, words), _digit_view(norm, words), words)
 
 
+# Four single characters between spaces: the middle of any run of six (found by a search
+# that skips from space to space, before the token loop below).
+_SPACED_MIDDLE = re.compile(r" (?:[^ ] ){4}")
+
+
 def _spaced_run(s: str) -> bool:
     """Cheap look for six single characters in a row ("d r o p b o x"), before the regex."""
+    if _SPACED_MIDDLE.search(s) is None:
+        return False
     run = 0
     for token in s.split(" "):
         if len(token) == 1:

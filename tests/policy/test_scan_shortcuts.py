@@ -1,0 +1,126 @@
+"""The engine's shortcuts (matching only around anchors, cheap prechecks) find exactly what a
+plain scan of the whole message finds."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from signaling.policy.detect import emails, links, views
+from signaling.policy.detect import lexicon as lx
+from signaling.policy.detect.regex_opt import finditer_at, positions
+from signaling.policy.detect.views import build_views
+
+HERE = Path(__file__).resolve().parent
+_TEXTS = [
+    json.loads(line)["text"]
+    for path in ("dev_v2.jsonl", "dev_v4.jsonl", "heldout_style.jsonl", "extra_cases.jsonl")
+    for line in (HERE / path).read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
+# Every sample as its views, plus long messages made of many samples (anchors far apart).
+SAMPLES = [
+    s
+    for text in [*_TEXTS, " ".join(_TEXTS[:80]), "\n".join(_TEXTS[80:200])]
+    for v in [build_views(text)]
+    for s in (v.norm.s, v.deob.s)
+]
+# Short texts dense in what the patterns care about.
+_ALPHABET = "ab.-_@ \n/:'\"+" + lx.WEAK_AT + lx.WEAK_DOT + lx.WORD_DOT
+_EMAIL_ORIGINAL = lx.EMAIL_RE
+
+
+def _all_email_matches(search: object, s: str) -> list[tuple[int, int]]:
+    assert callable(search)
+    out = []
+    pos = 0
+    while (m := search(s, pos)) is not None:
+        out.append(m.span())
+        pos = m.start("at") + 1
+    return out
+
+
+def _same_everywhere(s: str) -> None:
+    assert _all_email_matches(emails._email_search, s) == _all_email_matches(
+        _EMAIL_ORIGINAL.search, s
+    )
+    assert [m.span() for m in links._url_finditer(s)] == [m.span() for m in lx.URL_RE.finditer(s)]
+    providers = positions(s, lx.PROVIDER_DOMAIN)
+    assert [m.span() for m in finditer_at(lx.SPLIT_EMAIL_RE, s, providers)] == [
+        m.span() for m in lx.SPLIT_EMAIL_RE.finditer(s)
+    ]
+    assert [m.span() for m in finditer_at(lx.AT_HANDLE_RE, s, positions(s, "@"))] == [
+        m.span() for m in lx.AT_HANDLE_RE.finditer(s)
+    ]
+    quoted = re.compile(r"(?<=[\w.@])['\"]\s*\+\s*['\"](?=[\w.@])")  # the plain form
+    assert [m.span() for m in lx.QUOTED_JOIN_RE.finditer(s)] == [
+        m.span() for m in quoted.finditer(s)
+    ]
+    assert views._spaced_run(s) == _spaced_run_plain(s)
+
+
+def _spaced_run_plain(s: str) -> bool:
+    run = 0
+    for token in s.split(" "):
+        run = run + 1 if len(token) == 1 else 0
+        if run >= 6:
+            return True
+    return False
+
+
+# Edge cases at the bounds the shortcuts rely on.
+_EDGES = [
+    "a b c d e f",
+    "x a b c d e f",
+    "a b c d e f x",
+    "a b c d e",
+    "write to " + "a" * 65 + "@gmail.com now",
+    "write to " + "a" * 66 + "@gmail.com now",
+    "write to " + "a.b-c" * 12 + "@mail.example.io",
+    "me at " + "b" * 64 + lx.WEAK_AT + "x.io",
+    "https://" + "a" * 63 + ".io/x and " + "b" * 63 + ".com",
+    "(github.com/x) [drive.google.com/d/1] e.g. 18.2 x.io.",
+]
+
+
+def test_shortcuts_match_a_full_scan_on_the_samples() -> None:
+    for s in SAMPLES + _EDGES:
+        _same_everywhere(s)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=120))
+def test_shortcuts_match_a_full_scan_on_dense_text(s: str) -> None:
+    _same_everywhere(s)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "mail me at",
+                "ana.li@gmail.com",
+                "ana",
+                "at",
+                lx.WEAK_AT,
+                "x" * 70,
+                "github.com/x",
+                "https://" + "a" * 63 + ".io/p",
+                "gmail id is ana.li",
+                "'ana' + '@' + 'x.io'",
+                "@kai on telegram",
+                "d r o p b o x",
+                ". ",
+                "\n",
+            ]
+        ),
+        max_size=30,
+    ).map(" ".join)
+)
+def test_shortcuts_match_a_full_scan_on_long_mixtures(s: str) -> None:
+    _same_everywhere(s)
