@@ -124,3 +124,15 @@ def test_shortcuts_match_a_full_scan_on_dense_text(s: str) -> None:
 )
 def test_shortcuts_match_a_full_scan_on_long_mixtures(s: str) -> None:
     _same_everywhere(s)
+
+
+def test_gates_answer_as_a_search_of_the_whole_text() -> None:
+    gates = [g for g in vars(lx).values() if isinstance(g, lx.Gate)]
+    stems = sorted({stem for g in gates for stem in g.stems})
+    texts = [*SAMPLES, *_EDGES, " ".join(stems), "x " + "-".join(stems)]
+    texts += [stem[:-1] + " " + stem[-1] for stem in stems if len(stem) > 1]  # split stems
+    for s in texts:
+        pieces = lx.word_pieces(s)
+        plain = frozenset(pieces)  # a plain set: the gate searches the text itself
+        for g in gates:
+            assert g.may_match(s, pieces) == g.may_match(s, plain), (s[:60], g.stems[:3])
