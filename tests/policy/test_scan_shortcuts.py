@@ -136,3 +136,15 @@ def test_gates_answer_as_a_search_of_the_whole_text() -> None:
         plain = frozenset(pieces)  # a plain set: the gate searches the text itself
         for g in gates:
             assert g.may_match(s, pieces) == g.may_match(s, plain), (s[:60], g.stems[:3])
+
+
+def test_number_piece_finder_matches_the_plain_look_behind_pattern() -> None:
+    pieces = sorted(lx.NUMBER_PIECES)
+    chunks = [frozenset(pieces[i : i + 40]) for i in range(0, len(pieces), 40)]
+    texts = [*SAMPLES, " ".join(pieces), "x" + "_".join(pieces), "-".join(pieces) + "\n1two"]
+    for chunk in chunks:
+        fast = lx.number_piece_finder(chunk)
+        alternation = "|".join(sorted((re.escape(p) for p in chunk), key=len, reverse=True))
+        plain = re.compile(r"(?<![\w\u0900-\u097f])(?:" + alternation + r")")
+        for s in texts:
+            assert [m.start() for m in fast.finditer(s)] == [m.start() for m in plain.finditer(s)]
