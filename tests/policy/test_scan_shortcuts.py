@@ -10,9 +10,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from signaling.policy.detect import emails, links, views
+from signaling.policy.detect import emails, links, phones, views
 from signaling.policy.detect import lexicon as lx
 from signaling.policy.detect.regex_opt import finditer_at, positions
+from signaling.policy.detect.text import has_digits
 from signaling.policy.detect.views import build_views
 
 HERE = Path(__file__).resolve().parent
@@ -148,3 +149,33 @@ def test_number_piece_finder_matches_the_plain_look_behind_pattern() -> None:
         plain = re.compile(r"(?<![\w\u0900-\u097f])(?:" + alternation + r")")
         for s in texts:
             assert [m.start() for m in fast.finditer(s)] == [m.start() for m in plain.finditer(s)]
+
+
+def _joinable_plain(sep: str, last_group: str, seps: list[str], nxt: str) -> bool:
+    """The separator rule as first written (one function, no cache)."""
+    if not sep or len(sep) > 4:
+        if not (len(sep) <= 6 and sep.strip(" ") == ","):
+            return False
+    if all(c in lx.PHONE_SEP_CHARS for c in sep):
+        return not (sep.endswith(". ") or sep == ". ")
+    if sep.strip(" ") == "," and len(last_group) <= 4 and len(nxt) <= 4:
+        return "." not in "".join(seps)
+    return False
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet=" ,.-/()|\ta", max_size=8),
+    st.sampled_from(["1", "12", "1234", "12345"]),
+    st.lists(st.sampled_from([" ", ".", ", ", "-"]), max_size=3),
+    st.sampled_from(["9", "9876", "98765"]),
+)
+def test_separator_rule_is_unchanged(sep: str, last: str, seps: list[str], nxt: str) -> None:
+    run = phones._Run(0, 1, last, [last], list(seps), False)
+    assert phones._joinable(sep, run, nxt) == _joinable_plain(sep, last, list(seps), nxt)
+
+
+def test_has_digits_counts_like_a_full_count() -> None:
+    for s in ["", "a1b2", "1234567", "x" * 50 + "9" * 3 + "0" * 4, "٣١٢"]:
+        for k in range(-1, 10):
+            assert has_digits(s, k) == (sum(map(s.count, "0123456789")) >= k)
