@@ -91,6 +91,17 @@ def test_score_is_the_trained_sum_of_feature_weights() -> None:
             assert got == pytest.approx(want, abs=1e-9)
 
 
+def test_scoring_some_labels_gives_exactly_their_full_scores() -> None:
+    model = default_model()
+    assert model is not None
+    n = len(model.labels)
+    for text in ["let's sort the payment between us", "on WhatsApp, the green app", "", "x"]:
+        s = build_views(text).norm.s if text else ""
+        full = model.scores(s)
+        for wanted in ([n - 1], [0, n - 1], list(range(n))[::-1], []):
+            assert model.label_scores(s, wanted) == [full[k] for k in wanted]
+
+
 def test_app_names_and_numbers_are_placeholders() -> None:
     assert canonical("telegram") == NAME
     assert canonical("2024") == canonical("1999") == "0000"

@@ -19,8 +19,9 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import operator
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,6 +156,8 @@ class LearnedModel:
         self.labels = labels
         self.version = version
         self._biases = tuple(lm.bias for lm in labels)
+        # ``_columns[k](row)``: a cached row's weight for label ``k``
+        self._columns = tuple(operator.itemgetter(k) for k in range(len(labels)))
         self._canonical = _Canonical()
         self._rows = _WordRows(labels)
         # word pair -> its weight for each label, keyed by the pair itself (no joined string)
@@ -186,6 +189,11 @@ class LearnedModel:
 
     def scores(self, s: str) -> list[float]:
         """Every label's score for the piece ``s`` (same sum as training: ``features``)."""
+        return self.label_scores(s, range(len(self.labels)))
+
+    def label_scores(self, s: str, wanted: Sequence[int]) -> list[float]:
+        """The scores of the labels at the indices ``wanted`` (in that order): the same sums
+        as :meth:`scores`, without adding up the columns of labels nobody asked for."""
         if len(self._rows) > self.CACHE_WORDS or len(self._canonical) > self.CACHE_WORDS:
             self._rows.clear()
             self._canonical.clear()
@@ -194,9 +202,11 @@ class LearnedModel:
         if len(words) > 1:
             pairs = set(itertools.pairwise(words))
             rows.extend(filter(None, map(self._bigrams.get, pairs)))
+        biases = self._biases
         if not rows:
-            return list(self._biases)
-        return [b + sum(col) for b, col in zip(self._biases, zip(*rows, strict=True), strict=True)]
+            return [biases[k] for k in wanted]
+        columns = self._columns
+        return [biases[k] + sum(map(columns[k], rows)) for k in wanted]
 
 
 def _load() -> LearnedModel | None:
@@ -236,10 +246,15 @@ def learned_findings(
     s = views.norm.s
     out: list[Finding] = []
     done: set[str] = set()
+    # Only the labels still open are scored; once each has its finding, no chunk can add one.
+    wanted = [k for k, lm in enumerate(model.labels) if lm.label not in present]
     for a, b in chunks(s):
+        if not wanted:
+            break
         piece = s[a:b]
-        for lm, total in zip(model.labels, model.scores(piece), strict=True):
-            if lm.label in present or lm.label in done or total < lm.threshold:
+        for k, total in zip(wanted, model.label_scores(piece, wanted), strict=True):
+            lm = model.labels[k]
+            if lm.label in done or total < lm.threshold:
                 continue
             if any(v.search(piece) for v in VETOES.get(lm.label, ())):
                 continue
@@ -254,4 +269,6 @@ def learned_findings(
             conf = round(min(Confidence.LEARNED_MAX, 1 / (1 + math.exp(-total))), 3)
             out.append(Finding(lm.label, start, end, views.text[start:end], value, conf))
             done.add(lm.label)
+        if done:
+            wanted = [k for k in wanted if model.labels[k].label not in done]
     return out

@@ -12,7 +12,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from signaling.policy.detect.languages import LANGUAGES
@@ -117,16 +117,46 @@ class _Spacer(dict[int, str]):
 PUNCT_TO_SPACE = _Spacer()
 
 
-def word_pieces(s: str) -> frozenset[str]:
+class WordPieces(frozenset[str]):
+    """The distinct word pieces of one message (``word_pieces``), remembering that message.
+
+    ``text`` joins the pieces with newlines: a stem made of letters occurs in the message
+    exactly when it occurs in ``text``, which is far shorter than a long message that repeats
+    its words (see ``Gate.may_match``)."""
+
+    source: str
+    _text: str | None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = "\n".join(self)
+        return self._text
+
+
+def word_pieces(s: str) -> WordPieces:
     """The word pieces of a (normalised) message, computed once per message (``Views.words``)."""
-    return frozenset(s.translate(PUNCT_TO_SPACE).split())
+    pieces = WordPieces(s.translate(PUNCT_TO_SPACE).split())
+    pieces.source = s
+    pieces._text = None
+    return pieces
+
+
+def _piece_chars(word: str) -> bool:
+    """Every character of ``word`` is kept inside a word piece (see ``PUNCT_TO_SPACE``)."""
+    return all(PUNCT_TO_SPACE[ord(c)] != " " for c in word)
 
 
 @functools.lru_cache(maxsize=1024)
 def number_piece_finder(pieces: frozenset[str]) -> re.Pattern[str]:
     """A pattern for the start of any of these number-word pieces (the few a message has)."""
-    alternation = "|".join(sorted((re.escape(p) for p in pieces), key=len, reverse=True))
-    return re.compile(r"(?<![\w\u0900-\u097f])(?:" + alternation + r")")
+    # Each alternative starts with its first character and only then looks behind it, so a
+    # search skips to those characters: the same matches as "(?<![\w...])(?:five|two)".
+    alternation = "|".join(
+        re.escape(p[0]) + r"(?<![\w\u0900-\u097f].)" + re.escape(p[1:])
+        for p in sorted(pieces, key=len, reverse=True)
+    )
+    return re.compile(alternation)
 
 
 def first_pieces(items: Iterable[str]) -> frozenset[str]:
@@ -207,7 +237,9 @@ UNDERSCORE_WORD_RE = compile_fast(
     r"(?<=[a-z0-9])\s+(?:" + _alt(_union("underscore_words")) + r")\s+(?=[a-z0-9])"
 )
 # "'priya.k' + '@' + 'outlook.com'": quoted pieces glued together.
-QUOTED_JOIN_RE = compile_fast(r"(?<=[\w.@])['\"]\s*\+\s*['\"](?=[\w.@])")
+# The quote comes first and the look-behind checks the character before it, so a search
+# skips straight to quotes.
+QUOTED_JOIN_RE = re.compile(r"['\"](?<=[\w.@]['\"])\s*\+\s*['\"](?=[\w.@])")
 COMMON_TLDS = frozenset(
     """com net org io co uk de fr es it pl ru br in id ph tr me info biz app dev ai us ca au
     mx ar""".split()
@@ -469,10 +501,23 @@ class Gate:
     words: frozenset[str]
     stems: tuple[str, ...]
     always: bool
+    _in_pieces: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _in_text: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Stems made of word-piece characters occur in a message only inside one of its word
+        # pieces: looked for in the pieces joined (``WordPieces.text``), not the whole text.
+        object.__setattr__(self, "_in_pieces", tuple(st for st in self.stems if _piece_chars(st)))
+        object.__setattr__(self, "_in_text", tuple(st for st in self.stems if not _piece_chars(st)))
 
     def may_match(self, s: str, message_words: frozenset[str]) -> bool:
         if self.always or not self.words.isdisjoint(message_words):
             return True
+        if isinstance(message_words, WordPieces) and message_words.source is s:
+            pieces = message_words.text
+            return any(stem in pieces for stem in self._in_pieces) or any(
+                stem in s for stem in self._in_text
+            )
         return any(stem in s for stem in self.stems)
 
 
