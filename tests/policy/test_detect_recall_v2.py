@@ -144,3 +144,34 @@ def test_product_specs_with_customers_or_a_system_are_no_move(text: str) -> None
 def test_a_discount_for_paying_directly_is_still_a_move() -> None:
     text = "I give a better rate to clients who pay me directly instead of via the site"
     assert labels(text) == {"off_platform"}
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("let's meet on Google's video thing that comes with the calendar", "meeting_link"),
+        ("hagamos la reunión en la herramienta de videollamadas de Google", "meeting_link"),
+        ("zróbmy spotkanie w tym narzędziu do wideo od Google", "meeting_link"),
+        ("خلينا نعمل الاجتماع على برنامج مايكروسوفت للمكالمات", "meeting_link"),
+        ("i-message mo ako sa app na nawawala ang messages", "off_platform"),
+        ("mesajların kaybolduğu uygulamadan yaz bana", "off_platform"),
+        ("пиши мне в приложении, где сообщения исчезают", "off_platform"),
+        ("nandun ako lagi sa app ni Zuckerberg na asul", "off_platform"),
+        ("aku aktif di aplikasi rusia yang logonya pesawat kertas", "off_platform"),
+    ],
+)
+def test_tools_named_by_owner_function_or_country(text: str, label: str) -> None:
+    assert labels(text) == {label}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "our app's chat screen has a big W logo and end-to-end encryption",
+        "fitur chat kita perlu pesan yang hilang sendiri",
+        "uygulamamızda kaybolan mesaj özelliği olmalı",
+        "we compared Google's video tool with Zoom's SDK for the integration",
+    ],
+)
+def test_features_of_a_product_are_no_move(text: str) -> None:
+    assert labels(text) == set(), text

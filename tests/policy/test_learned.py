@@ -43,7 +43,7 @@ CAUGHT = [
     ("aquí va lento, ¿hablamos por otro sitio?", "off_platform"),
     # own_v2 dev split (never trained on)
     ("podasz mi swój prywatny telefon? szybciej to załatwimy", "off_platform"),
-    ("let's do the kickoff on Microsoft's video tool tomorrow", "meeting_link"),
+    ("sa labas na lang tayo magbayaran para walang kaltas", "off_platform"),
 ]
 
 

@@ -117,6 +117,14 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "en",
         "English",
+        meeting_tools=(
+            "google'?s? (?:own )?(?:video|meeting|calling|call|conference)\\w* (?:thing|tool|serv"
+            "ice|platform)",
+            "microsoft'?s? (?:own )?(?:video|meeting|calling|call|conference)\\w* (?:thing|tool|s"
+            "ervice|platform)",
+            "apple'?s? (?:own )?(?:video|meeting|calling|call|conference)\\w* (?:thing|tool|servi"
+            "ce|platform)",
+        ),
         spec_phrases=(
             "customers?",
             "users?",
@@ -239,6 +247,12 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         assembly_at_words=("commercial at",),
         app_logos=(
+            "end-to-end",
+            "encrypted",
+            "russian",
+            "chinese",
+            "white phone",
+            "green bubble",
             "durov'?s",
             "zuckerberg'?s",
             "meta'?s",
@@ -300,6 +314,9 @@ LANGUAGES: tuple[Language, ...] = (
             "there",
         ),
         move_phrases=(
+            "i'm (?:always |usually |mostly )?(?:on|active on)",
+            "im (?:always |usually |mostly )?(?:on|active on)",
+            "i am (?:always |usually )?on",
             "slide into",
             "want to (?:switch|move|jump|continue|hop)",
             "wanna (?:switch|move|jump|continue|hop)",
@@ -460,6 +477,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "es",
         "Spanish",
+        meeting_tools=(
+            "herramienta de (?:videollamadas?|reuniones|video) de (?:google|microsoft|apple)",
+        ),
         spec_phrases=(
             "clientes",
             "usuarios?",
@@ -553,6 +573,9 @@ LANGUAGES: tuple[Language, ...] = (
             "terminación",
         ),
         app_logos=(
+            "rus[ao]",
+            "chin[ao]",
+            "desaparecen",
             "zuckerberg",
             "pajarito",
             "p[aá]jaro",
@@ -684,6 +707,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pt",
         "Portuguese",
+        meeting_tools=(
+            "ferramenta de (?:reuni[aã]o|reuni[oõ]es|v[ií]deo\\w*|videochamadas?) d[oa] (?:google"
+            "|microsoft|apple)",
+        ),
         spec_phrases=(
             "clientes",
             "usu[aá]rios?",
@@ -789,6 +816,10 @@ LANGUAGES: tuple[Language, ...] = (
             "terminação",
         ),
         app_logos=(
+            "russo",
+            "chin[eê]s",
+            "somem",
+            "fotinhos",
             "zuckerberg",
             "fotos",
             "c[aâ]mera",
@@ -835,6 +866,9 @@ LANGUAGES: tuple[Language, ...] = (
             "como",
         ),
         move_phrases=(
+            "t[oô] sempre n[oa]",
+            "estou sempre n[oa]",
+            "me segue n[oa]",
             "manda (?:no|na|pelo|pela|um|uma)",
             "me envia",
             "envia (?:\\w+ ){0,3}(?:pelo|por|no) e-?mail",
@@ -1037,6 +1071,9 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         domain_words=("domaine",),
         app_logos=(
+            "russe",
+            "chinoise",
+            "disparaissent",
             "l'avion",
             "avion en papier",
             "avion",
@@ -1234,6 +1271,9 @@ LANGUAGES: tuple[Language, ...] = (
             "domain",
         ),
         app_logos=(
+            "russisch\\w*",
+            "chinesisch\\w*",
+            "verschwinden",
             "vogel",
             "papierflieger",
             "geist",
@@ -1349,6 +1389,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "it",
         "Italian",
+        meeting_tools=(
+            "strumento di (?:videochiamat\\w*|riunion\\w*|video) di (?:google|microsoft|apple)",
+        ),
         spec_phrases=(
             "clienti",
             "utenti",
@@ -1422,6 +1465,9 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         domain_words=("dominio",),
         app_logos=(
+            "russa",
+            "cinese",
+            "spariscono",
             "uccellin\\w*",
             "aeroplanin\\w*",
             "l'aeroplanino",
@@ -1455,6 +1501,7 @@ LANGUAGES: tuple[Language, ...] = (
             "sono",
         ),
         move_phrases=(
+            "sono sempre su",
             "ci sentiamo",
             "inviami\\w*",
             "inviamel\\w*",
@@ -1555,6 +1602,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pl",
         "Polish",
+        meeting_tools=(
+            "narzędzi\\w* do (?:wideo\\w*|spotkań|rozmów) od (?:google|microsoft|apple)",
+        ),
         spec_phrases=(
             "klienci",
             "klient ma",
@@ -1648,6 +1698,9 @@ LANGUAGES: tuple[Language, ...] = (
             "końcówka",
         ),
         app_logos=(
+            "rosyjsk\\w*",
+            "chińsk\\w*",
+            "znikaj\\w*",
             "samolot\\w*",
             "ptak\\w*",
             "ptaszk\\w*",
@@ -1786,6 +1839,14 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ru",
         "Russian",
+        meeting_tools=(
+            "гуглов\\w* (?:штук\\w*|приложени\\w*|сервис\\w*) для (?:видео\\w*|звонк\\w*|встреч"
+            "\\w*)",
+            "майкрософтов\\w* (?:штук\\w*|приложени\\w*|сервис\\w*) для (?:видео\\w*|звонк\\w*|вс"
+            "треч\\w*)",
+            "эппловск\\w* (?:штук\\w*|приложени\\w*|сервис\\w*) для (?:видео\\w*|звонк\\w*|встреч"
+            "\\w*)",
+        ),
         spec_phrases=(
             "клиент должен",
             "клиенты",
@@ -1902,6 +1963,9 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         domain_words=("домен",),
         app_logos=(
+            "русск\\w*",
+            "китайск\\w*",
+            "исчеза\\w*",
             "цукерберг\\w*",
             "дуров\\w*",
             "призрак\\w*",
@@ -1934,6 +1998,8 @@ LANGUAGES: tuple[Language, ...] = (
             "как",
         ),
         move_phrases=(
+            "я сижу в",
+            "я есть в",
             "давай перейд\\w*",
             "перейд[её]м",
             "напиши мне",
@@ -2379,13 +2445,26 @@ LANGUAGES: tuple[Language, ...] = (
             "فايبر",
             "سيجنال",
         ),
-        meeting_tools=("زوم", "زووم", "جوجل ميت", "قوقل ميت", "تيمز"),
+        meeting_tools=(
+            "برنامج (?:مايكروسوفت|جوجل|غوغل|قوقل) (?:لل|ل)?(?:مكالمات|اجتماعات|فيديو)",
+            "زوم",
+            "زووم",
+            "جوجل ميت",
+            "قوقل ميت",
+            "تيمز",
+        ),
         mail_providers=MappingProxyType(
             {"جيميل": "gmail", "جي ميل": "gmail", "هوتميل": "hotmail", "ياهو": "yahoo"}
         ),
         tld_words=MappingProxyType({"كوم": "com"}),
         name_labels=("الاسم",),
         app_logos=(
+            "الروس",
+            "الروسي",
+            "الصيني",
+            "تختفي",
+            "russ",
+            "rousi",
             "سماعة",
             "ابو سماعة",
             "السماعة",
@@ -2468,6 +2547,9 @@ LANGUAGES: tuple[Language, ...] = (
             "لكن",
         ),
         move_phrases=(
+            "أنا موجود على",
+            "انا موجود على",
+            "موجود على",
             "وش رقم\\w*",
             "ايش رقم\\w*",
             "شو رقم\\w*",
@@ -2550,7 +2632,16 @@ LANGUAGES: tuple[Language, ...] = (
             "ابعتلي",
             "ارسل لي",
         ),
-        meeting_cues=("مكالمة", "اجتماع", "نتكلم", "مكالمه"),
+        meeting_cues=(
+            "الاجتماع",
+            "مكالمات",
+            "للمكالمات",
+            "الاجتماعات",
+            "مكالمة",
+            "اجتماع",
+            "نتكلم",
+            "مكالمه",
+        ),
         pay_verbs=(
             "btedfa3\\w*",
             "tedfa3\\w*",
@@ -2723,6 +2814,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tr",
         "Turkish",
+        meeting_tools=(
+            "google'?(?:ın|un|in)? görüntülü (?:görüşme|toplantı) aracı\\w*",
+            "microsoft'?(?:ın|un|in)? görüntülü (?:görüşme|toplantı) aracı\\w*",
+            "apple'?(?:ın|un|in)? görüntülü (?:görüşme|toplantı) aracı\\w*",
+        ),
         spec_phrases=(
             "müşteri\\w*",
             "kullanıcı\\w*",
@@ -2789,6 +2885,9 @@ LANGUAGES: tuple[Language, ...] = (
             "kullanıcı adı",
         ),
         app_logos=(
+            "kaybol\\w*",
+            "rus",
+            "çin",
             "kamera\\w*",
             "ikonlu",
             "hayalet\\w*",
@@ -2818,6 +2917,7 @@ LANGUAGES: tuple[Language, ...] = (
             "ise",
         ),
         move_phrases=(
+            "aktifim",
             "atar m[ıi]s[ıi]n",
             "numaranı at\\w*",
             "mail ile (?:gönder|at)\\w*",
@@ -2848,7 +2948,14 @@ LANGUAGES: tuple[Language, ...] = (
             "konuşalım",
             "numaranı ver",
         ),
-        meeting_cues=("görüş\\w*", "toplantı", "arama", "konuşalım"),
+        meeting_cues=(
+            "toplantıyı",
+            "toplantı\\w*",
+            "görüş\\w*",
+            "toplantı",
+            "arama",
+            "konuşalım",
+        ),
         pay_verbs=(
             "parayı",
             "paranı",
@@ -2925,6 +3032,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "id",
         "Indonesian",
+        meeting_tools=(
+            "aplikasi (?:video|meeting|rapat) (?:punya|milik|dari) (?:google|microsoft|apple)",
+        ),
         spec_phrases=(
             "pelanggan",
             "pengguna",
@@ -2984,6 +3094,9 @@ LANGUAGES: tuple[Language, ...] = (
         underscore_words=("garis bawah",),
         name_labels=("nama",),
         app_logos=(
+            "hilang",
+            "rusia",
+            "china",
             "hantu\\w*",
             "burung\\w*",
             "kamera",
@@ -3027,6 +3140,9 @@ LANGUAGES: tuple[Language, ...] = (
             "ku",
         ),
         move_phrases=(
+            "aku (?:selalu |lebih )?(?:aktif|ada) di",
+            "saya (?:selalu |lebih )?(?:aktif|ada) di",
+            "aktif di",
             "tambahkan (?:saya|aku)",
             "telepon (?:saya|aku)",
             "telpon (?:saya|aku)",
@@ -3101,6 +3217,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tl",
         "Tagalog",
+        meeting_tools=(
+            "meeting app ng (?:google|microsoft|apple)",
+            "video call app ng (?:google|microsoft|apple)",
+        ),
         spec_phrases=(
             "customer",
             "mga user",
@@ -3146,6 +3266,9 @@ LANGUAGES: tuple[Language, ...] = (
         at_symbol_names=("at sign", "simbolong at"),
         name_labels=("pangalan",),
         app_logos=(
+            "nawawala\\w*",
+            "telepono",
+            "puting telepono",
             "zuckerberg",
             "papel na eroplano",
             "eroplano",
@@ -3188,6 +3311,10 @@ LANGUAGES: tuple[Language, ...] = (
             "ako",
         ),
         move_phrases=(
+            "nandun ako",
+            "nandito ako",
+            "mo ako i-text",
+            "mo ako i-message",
             "chat mo (?:ako|ko)",
             "add mo ko",
             "pm mo (?:ako|ko)",
