@@ -175,3 +175,18 @@ def test_tools_named_by_owner_function_or_country(text: str, label: str) -> None
 )
 def test_features_of_a_product_are_no_move(text: str) -> None:
     assert labels(text) == set(), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can I get your digits? easier to call",
+        "ابغى اتواصل معك مباشرة",
+        "نتكلم بالتلفون أحسن",
+        "faz um TED na minha conta que fica mais barato",
+        "qual a melhor forma de falar contigo fora daqui?",  # Portuguese "forma" is no form
+        "paano kita makokontak sa labas?",
+    ],
+)
+def test_asks_for_contact_and_bank_deposits(text: str) -> None:
+    assert labels(text) == {"off_platform"}, text

@@ -140,6 +140,8 @@ LANGUAGES: tuple[Language, ...] = (
             "option",
         ),
         phone_nouns=(
+            "digits",
+            "your digits",
             "a text",
             "texts",
         ),
@@ -314,6 +316,9 @@ LANGUAGES: tuple[Language, ...] = (
             "there",
         ),
         move_phrases=(
+            "can i (?:get|have) your",
+            "could i (?:get|have) your",
+            "may i (?:get|have) your",
             "i'm (?:always |usually |mostly )?(?:on|active on)",
             "im (?:always |usually |mostly )?(?:on|active on)",
             "i am (?:always |usually )?on",
@@ -359,6 +364,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("call", "meet", "meeting", "video", "invite", "session"),
         pay_verbs=(
+            "square up",
             "the money",
             "money side",
             "settle up",
@@ -866,6 +872,9 @@ LANGUAGES: tuple[Language, ...] = (
             "como",
         ),
         move_phrases=(
+            "falar contigo",
+            "falar com voc[eê]",
+            "conversar contigo",
             "t[oô] sempre n[oa]",
             "estou sempre n[oa]",
             "me segue n[oa]",
@@ -903,6 +912,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("chamada", "videochamada", "conversar", "falar", "reuni[aã]o", "agendar"),
         pay_verbs=(
+            "faz um (?:pix|ted|doc|dep[oó]sito)",
             "fech(?:amos|ar|a|o)",
             "negocia\\w*",
             "acertar",
@@ -922,6 +932,8 @@ LANGUAGES: tuple[Language, ...] = (
             "p[aá]gina",
         ),
         pay_methods=(
+            "ted",
+            "doc bancário",
             "na minha conta",
             "pra minha conta",
             "para a minha conta",
@@ -2495,6 +2507,12 @@ LANGUAGES: tuple[Language, ...] = (
             "اللي عليه",
         ),
         phone_nouns=(
+            "بالتلفون",
+            "بالتليفون",
+            "بالهاتف",
+            "بالجوال",
+            "عالجوال",
+            "عالتلفون",
             "ra2am",
             "ra2m",
             "تليفون\\w*",
@@ -2547,6 +2565,10 @@ LANGUAGES: tuple[Language, ...] = (
             "لكن",
         ),
         move_phrases=(
+            "اتواصل معك",
+            "أتواصل معك",
+            "اتواصل معاك",
+            "اكلمك",
             "أنا موجود على",
             "انا موجود على",
             "موجود على",
@@ -2700,6 +2722,8 @@ LANGUAGES: tuple[Language, ...] = (
             "باي ?بال",
         ),
         outside_phrases=(
+            "بيني وبينك",
+            "بيننا",
             "أحسن من هنا",
             "احسن من هنا",
             "أسهل من هنا",
@@ -2964,7 +2988,15 @@ LANGUAGES: tuple[Language, ...] = (
             "havale\\w*",
             "yatır\\w*",
         ),
-        product_phrases=("alan\\w*", "form\\w*", "buton\\w*", "sayfa\\w*"),
+        product_phrases=(
+            "alan\\w*",
+            "form",
+            "formu\\w*",
+            "formda",
+            "formlar\\w*",
+            "buton\\w*",
+            "sayfa\\w*",
+        ),
         pay_methods=("kripto\\w*", "nakit", "havale", "eft", "iban\\w*", "papara"),
         outside_phrases=(
             "buradan daha (?:kolay|hızlı|rahat)",
@@ -3311,6 +3343,10 @@ LANGUAGES: tuple[Language, ...] = (
             "ako",
         ),
         move_phrases=(
+            "makokontak",
+            "kontakin",
+            "ma-contact",
+            "ma-kontak",
             "nandun ako",
             "nandito ako",
             "mo ako i-text",
