@@ -40,7 +40,7 @@ CAUGHT = [
     ),
     ("इंस्टा पर मेरा यूज़रनेम है neha.designs", "handle"),
     ("en la app del pajarito azul me encuentras como luz_diseña", "handle"),
-    ("aquí va lento, ¿hablamos por otro sitio?", "off_platform"),
+    ("aqui é muito lento, tem outro lugar pra gente conversar?", "off_platform"),
     # own_v2 dev split (never trained on)
     ("podasz mi swój prywatny telefon? szybciej to załatwimy", "off_platform"),
     ("sa labas na lang tayo magbayaran para walang kaltas", "off_platform"),
