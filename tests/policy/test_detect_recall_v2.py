@@ -190,3 +190,11 @@ def test_features_of_a_product_are_no_move(text: str) -> None:
 )
 def test_asks_for_contact_and_bank_deposits(text: str) -> None:
     assert labels(text) == {"off_platform"}, text
+
+
+def test_a_negation_covers_its_own_clause_only() -> None:
+    assert labels("no need for the middleman, just send the balance my way") == {"off_platform"}
+    assert labels("don't bother with the site's checkout, pay me directly") == {"off_platform"}
+    assert labels("please don't move to WhatsApp") == set()
+    assert labels("I never pay outside the platform, sorry") == set()
+    assert labels("no, I won't share my number, let's keep talking here") == set()

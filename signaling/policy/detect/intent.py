@@ -302,12 +302,20 @@ def _negated(s: str, a: int, b: int) -> bool:
     return _negation_before(sent, a - start)
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:]\s|\s[-–—]\s")
+
+
 def _negation_before(sent: str, offset: int) -> bool:
     """A negation word in ``sent`` before ``offset`` (matched on the whole sentence, so "no"
     can see that an app name follows it: Portuguese "no Teams" means "on Teams")."""
     if offset <= 0:
         return False
+    # A negation in an earlier clause negates that clause ("no need for the middleman, just
+    # send it my way", "don't pay through the site, pay me directly").
+    clause = max((m.end() for m in _CLAUSE_BREAK.finditer(sent, 0, offset)), default=0)
     for m in lx.NEGATION_RE.finditer(sent, 0, len(sent)):
+        if m.start() < clause:
+            continue
         if m.start() >= offset:
             return False
         if m.end() <= offset:
