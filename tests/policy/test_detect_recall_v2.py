@@ -103,6 +103,7 @@ def test_staying_here_and_product_talk_stay_clean(text: str) -> None:
         "w zielonej aplikacji znajdziesz mnie jako kuba.foto",
         "di aplikasi burung biru cari aku dengan nama dimas_foto",
         "على التطبيق الأخضر تلاقيني باسم omar_designs",
+        "wala akong Viber pero sa Telegram ako si @mika_art",
     ],
 )
 def test_handle_after_app_euphemism_with_self_introduction(text: str) -> None:

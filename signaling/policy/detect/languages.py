@@ -3331,6 +3331,9 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         username_words=("username", "user"),
         handle_connectors=(
+            "si",
+            "ako si",
+            "username ko",
             "hanapin",
             "mo",
             "bilang",
