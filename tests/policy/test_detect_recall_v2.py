@@ -199,3 +199,20 @@ def test_a_negation_covers_its_own_clause_only() -> None:
     assert labels("please don't move to WhatsApp") == set()
     assert labels("I never pay outside the platform, sorry") == set()
     assert labels("no, I won't share my number, let's keep talking here") == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿tienes otro medio para hablar? aquí se corta",
+        "hast du noch einen anderen Kanal zum Schreiben? hier hängt es",
+        "baat karne ka koi aur tareeka hai? yahan atak raha hai",
+        "búscame en la app del fantasmita amarillo",
+        "such mich in der App mit dem gelben Geist",
+        "le reste tu me le donnes en liquide",
+        "остаток отдашь наличными при встрече",
+        "बाकी पैसे नकद दे देना जब मिलेंगे",
+    ],
+)
+def test_another_channel_and_cash_in_hand(text: str) -> None:
+    assert labels(text) == {"off_platform"}, text

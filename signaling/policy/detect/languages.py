@@ -180,6 +180,8 @@ LANGUAGES: tuple[Language, ...] = (
             "here in (?:the|this) (?:chat|thread)",
         ),
         elsewhere_phrases=(
+            "another (?:way|channel|means) to (?:talk|chat|reach|contact)",
+            "other (?:way|channel|means) (?:to|of) (?:talk|chat|reach|contact)\\w*",
             "(?:take|taking) the rest of (?:this|it|the (?:chat|conversation)) offline",
             "somewhere (?:better|quicker|faster)",
             "(?:take|taking) (?:this|it) offline",
@@ -513,6 +515,7 @@ LANGUAGES: tuple[Language, ...] = (
             "mensajer[ií]a privada",
         ),
         elsewhere_phrases=(
+            "otro (?:medio|canal|modo) (?:para|de) (?:hablar|comunicarnos|contacto|contactar)",
             "en otro (?:sitio|lugar|lado)",
             "en otra (?:parte|app|aplicaci[oó]n|plataforma)",
         ),
@@ -622,6 +625,8 @@ LANGUAGES: tuple[Language, ...] = (
             "pero",
         ),
         move_phrases=(
+            "b[uú]scame",
+            "encu[eé]ntrame",
             "hablemos",
             "escr[ií]beme",
             "(?:seguir|seguimos|continuar|continuamos) (?:la )?(?:charla|conversaci[oó]n|chat)",
@@ -685,6 +690,7 @@ LANGUAGES: tuple[Language, ...] = (
             "mercado pago",
         ),
         outside_phrases=(
+            "cuando nos veamos",
             "m[aá]s (?:f[aá]cil|sencillo|r[aá]pido|c[oó]modo) que (?:por )?aqu[ií]",
             "entre nosotros",
             "en vez de (?:\\w+ ){0,3}aqu[ií]",
@@ -757,6 +763,7 @@ LANGUAGES: tuple[Language, ...] = (
             "celular",
         ),
         elsewhere_phrases=(
+            "outr[oa] (?:meio|canal|forma|jeito) de (?:falar|conversar|contato)",
             "em outro lugar",
             "noutro lugar",
             "em outra (?:plataforma|rede)",
@@ -946,6 +953,8 @@ LANGUAGES: tuple[Language, ...] = (
             "transfer[eê]ncia",
         ),
         outside_phrases=(
+            "quando a gente se ver",
+            "quando nos encontrarmos",
             "sem (?:a plataforma|o site|intermedi[aá]rio)",
             "sem ningu[eé]m no meio",
             "mais (?:simples|f[aá]cil|r[aá]pido|pr[aá]tico) que (?:por )?aqui",
@@ -1032,6 +1041,8 @@ LANGUAGES: tuple[Language, ...] = (
             "sms",
         ),
         elsewhere_phrases=(
+            "un autre (?:moyen|canal) (?:de|pour) (?:discuter|parler|te joindre|communiquer)",
+            "autre (?:moyen|canal) (?:de|pour) (?:discuter|parler|te joindre|communiquer)",
             "autre part",
             "sur une autre (?:appli|application|plateforme)",
         ),
@@ -1128,6 +1139,8 @@ LANGUAGES: tuple[Language, ...] = (
             "comme",
         ),
         move_phrases=(
+            "retrouve-moi",
+            "trouve-moi",
             "me donner ton",
             "donner ton",
             "ton num[ée]ro",
@@ -1168,6 +1181,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("appel", "visio", "parler", "discuter", "rendez-vous", "cr[ée]neau"),
         pay_verbs=(
+            "donne\\w*",
             "accept\\w*",
             "pai(?:e|es|ent|era\\w*|ement)",
             "pay(?:er|e|es|ez|ons|é)",
@@ -1184,6 +1198,8 @@ LANGUAGES: tuple[Language, ...] = (
             "paylib",
         ),
         outside_phrases=(
+            "quand on se voit",
+            "de la main [àa] la main",
             "plus (?:simple|facile|rapide|pratique) qu'ici",
             "entre nous",
             "plut[oô]t qu'ici",
@@ -1247,6 +1263,8 @@ LANGUAGES: tuple[Language, ...] = (
             "chat-app",
         ),
         elsewhere_phrases=(
+            "einen anderen (?:kanal|weg) (?:zum|zu) (?:schreiben|reden|chatten|erreichen)",
+            "anderen (?:kanal|weg) (?:zum|zu) (?:schreiben|reden|chatten|erreichen)",
             "woanders",
             "anderswo",
             "auf einer anderen (?:plattform|app)",
@@ -1321,6 +1339,9 @@ LANGUAGES: tuple[Language, ...] = (
             "unter",
         ),
         move_phrases=(
+            "such mich",
+            "finde mich",
+            "findest mich",
             "können wir (?:\\w+ )?(?:schreiben|reden|chatten|weitermachen|sprechen)",
             "weiterschreiben",
             "lass uns (?:über|auf|per)",
@@ -1364,6 +1385,8 @@ LANGUAGES: tuple[Language, ...] = (
             "sofortüberweisung",
         ),
         outside_phrases=(
+            "auf die hand",
+            "beim treffen",
             "einfacher als (?:hier|über die plattform)",
             "leichter als (?:hier|über die plattform)",
             "schneller als (?:hier|über die plattform)",
@@ -1446,6 +1469,8 @@ LANGUAGES: tuple[Language, ...] = (
             "applicazione di messaggistica",
         ),
         elsewhere_phrases=(
+            "un altro (?:modo|canale|mezzo) per (?:sentirci|parlare|scriverci|contattarti)",
+            "altro (?:modo|canale|mezzo) per (?:sentirci|parlare|scriverci|contattarti)",
             "da un'altra parte",
             "altrove",
             "su un'altra (?:app|piattaforma)",
@@ -1652,6 +1677,8 @@ LANGUAGES: tuple[Language, ...] = (
             "aplikacj\\w* do czatu",
         ),
         elsewhere_phrases=(
+            "inny (?:sposób|kanał|kanału|sposobu) (?:na|do) (?:kontakt|rozmow)\\w*",
+            "innego (?:sposób|kanał|kanału|sposobu) (?:na|do) (?:kontakt|rozmow)\\w*",
             "gdzie indziej",
             "w innym miejscu",
             "na innej (?:platformie|aplikacji)",
@@ -1883,6 +1910,8 @@ LANGUAGES: tuple[Language, ...] = (
             "sms",
         ),
         elsewhere_phrases=(
+            "друг(?:ой|ие) способ\\w* связи",
+            "друг(?:ой|ие) канал\\w* связи",
             "где-нибудь (?:ещё|еще)",
             "где-то (?:ещё|еще)",
             "в другом (?:приложении|мессенджере)",
@@ -2010,6 +2039,8 @@ LANGUAGES: tuple[Language, ...] = (
             "как",
         ),
         move_phrases=(
+            "есть другой",
+            "есть ли другой",
             "я сижу в",
             "я есть в",
             "давай перейд\\w*",
@@ -2037,6 +2068,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("созвон\\w*", "звон\\w*", "встреч\\w*", "поговор\\w*", "собеседован\\w*"),
         pay_verbs=(
+            "отда\\w*",
             "оплат\\w*",
             "заплат\\w*",
             "плати\\w*",
@@ -2067,6 +2099,7 @@ LANGUAGES: tuple[Language, ...] = (
             "юмани",
         ),
         outside_phrases=(
+            "при встрече",
             "проще чем (?:тут|здесь|через (?:сайт|платформу))",
             "удобнее чем (?:тут|здесь|через (?:сайт|платформу))",
             "быстрее чем (?:тут|здесь|через (?:сайт|платформу))",
@@ -2131,6 +2164,9 @@ LANGUAGES: tuple[Language, ...] = (
             "cash",
         ),
         elsewhere_phrases=(
+            "koi aur (?:tareeka|tarika|raasta)",
+            "dusra (?:tareeka|tarika)",
+            "doosra (?:tareeka|tarika)",
             "kahin aur",
             "dusri jagah",
             "kisi aur app",
@@ -2171,6 +2207,8 @@ LANGUAGES: tuple[Language, ...] = (
         app_words=("app", "wale app"),
         app_colours=("hare", "hara", "neele", "neela", "green", "blue"),
         move_phrases=(
+            "koi aur",
+            "baat karne ka",
             "sms kar\\w*",
             "baat kar\\w*",
             "apna (?:number|no|whatsapp|email|contact) (?:do|dena|de do|bhejo|batao)",
@@ -2197,6 +2235,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("call kar\\w*", "baat", "milte", "meeting kar\\w*"),
         pay_verbs=(
+            "de dena",
             "pay kar\\w*",
             "payment kar\\w*",
             "bhej\\w*",
@@ -2204,6 +2243,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         product_phrases=("field", "form"),
         outside_phrases=(
+            "jab milenge",
+            "milne par",
             "yahan se (?:aasaan|easy|better)",
             "bahar baat",
             "baat bahar",
@@ -2239,11 +2280,14 @@ LANGUAGES: tuple[Language, ...] = (
             "चैट ऐप",
         ),
         pay_methods=(
+            "नकद",
             "खाते",
             "क्रिप्टो",
             "कैश",
         ),
         elsewhere_phrases=(
+            "कोई और तरीका",
+            "दूसरा तरीका",
             "कहीं और",
             "दूसरी जगह",
             "किसी और ऐप",
@@ -2284,6 +2328,7 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("यूज़रनेम", "यूजरनेम", "आईडी"),
         handle_connectors=("पर", "मेरा", "मेरी", "है"),
         move_phrases=(
+            "कोई और",
             "बात",
             "SMS कर",
             "एसएमएस कर",
@@ -2298,6 +2343,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("कॉल", "मीटिंग", "बात"),
         pay_verbs=(
+            "दे देना",
+            "दे दो",
             "ट्रांसफर",
             "पेमेंट कर",
             "पेमेंट",
@@ -2307,6 +2354,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         product_phrases=("फ़ील्ड", "फील्ड", "फॉर्म", "बटन", "पेज"),
         outside_phrases=(
+            "जब मिलेंगे",
+            "मिलने पर",
             "सीधे",
             "बात बाहर",
             "बाहर बात",
@@ -2397,6 +2446,8 @@ LANGUAGES: tuple[Language, ...] = (
             "برنامج دردشة",
         ),
         elsewhere_phrases=(
+            "طريقة (?:تواصل )?(?:ثانية|تانية|اخرى|أخرى)",
+            "وسيلة (?:تواصل )?(?:ثانية|تانية|اخرى|أخرى)",
             "bara el (?:platform|site|mawqe3|mawq3|app|manassa)",
             "برا (?:الموقع|التطبيق)",
             "خارج (?:التطبيق|الموقع)",
@@ -2880,6 +2931,7 @@ LANGUAGES: tuple[Language, ...] = (
             "sohbet uygulama\\w*",
         ),
         elsewhere_phrases=(
+            "başka (?:bir )?(?:yol|kanal)\\w* (?:var mı|ile)",
             "başka (?:bir )?yerde",
             "başka (?:bir )?yere",
             "başka (?:bir )?uygulamada",
@@ -3098,6 +3150,8 @@ LANGUAGES: tuple[Language, ...] = (
             "aplikasi perpesanan",
         ),
         elsewhere_phrases=(
+            "cara lain (?:buat|untuk) (?:ngobrol|kontak|hubungi)\\w*",
+            "jalur lain (?:buat|untuk) (?:ngobrol|kontak|hubungi)\\w*",
             "tempat lain",
             "kontak pribadi\\w*",
             "aplikasi lain",
@@ -3278,6 +3332,7 @@ LANGUAGES: tuple[Language, ...] = (
             "chat app",
         ),
         elsewhere_phrases=(
+            "ibang paraan (?:para|ng) (?:mag-usap|makausap|ma-contact)\\w*",
             "sa ibang lugar",
             "sa ibang app",
             "sa labas ng (?:platform|site)",
