@@ -216,3 +216,33 @@ def test_a_negation_covers_its_own_clause_only() -> None:
 )
 def test_another_channel_and_cash_in_hand(text: str) -> None:
     assert labels(text) == {"off_platform"}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "واتس؟",
+        "عندك تلي؟",
+        "fb mo po?",
+        "wa brp kak?",
+        "u on telegram?",
+        "passa o zap",
+        "gcash nlng po",
+    ],
+)
+def test_terse_asks_for_an_app(text: str) -> None:
+    assert labels(text) == {"off_platform"}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "signal strength?",
+        "Telegram bot or web app?",
+        "tele or tv?",
+        "zap the old build?",
+        "line 3?",
+    ],
+)
+def test_terse_questions_about_other_things_stay_clean(text: str) -> None:
+    assert labels(text) == set(), text

@@ -73,11 +73,17 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
         out.append(pay)
     # Channels whose identifier the message already gives are reported by that label only.
     open_channels = []
-    if lx.MOVE_CUE_GATE.may_match(s, views.words) and lx.MOVE_CUE_RE.search(s) is not None:
+    ask = _app_question(s)
+    if ask is not None or (
+        lx.MOVE_CUE_GATE.may_match(s, views.words) and lx.MOVE_CUE_RE.search(s) is not None
+    ):
         open_channels = [
             (c, p) for c, p in lx.CHANNEL_CATEGORIES if not _covered(c, present) and p.search(s)
         ]
-    for cue in lx.MOVE_CUE_RE.finditer(s) if open_channels else ():
+    cues = list(lx.MOVE_CUE_RE.finditer(s)) if open_channels else []
+    if open_channels and not cues and ask is not None:
+        cues = [ask]
+    for cue in cues:
         lo, hi = max(0, cue.start() - 80), min(len(s), cue.end() + 80)
         sent, sent_start = sentence(s, cue.start(), cue.end())
         if _negation_before(sent, cue.start() - sent_start) or _beside_outside(
@@ -138,6 +144,20 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             )
             break
     return out
+
+
+def _app_question(s: str) -> re.Match[str] | None:
+    """A messaging app named in a question of a few words ("telegram?", "tem wpp?", "واتس؟",
+    "fb mo po?"): asking for the other party's account there."""
+    if "?" not in s or len(s.split()) > _APP_QUESTION_WORDS:
+        return None
+    app = lx.APP_NAME_RE.search(s)
+    if app is None or lx.COMM_PROJECT_NEG_RE.search(s) is not None:
+        return None
+    return app
+
+
+_APP_QUESTION_WORDS = 5
 
 
 def _covered(category: str, present: set[str]) -> bool:

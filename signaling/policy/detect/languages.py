@@ -318,6 +318,13 @@ LANGUAGES: tuple[Language, ...] = (
             "there",
         ),
         move_phrases=(
+            "wats ?app me",
+            "watsap me",
+            "u on",
+            "you on",
+            "inbox me",
+            "lemme get (?:ur|your)",
+            "txt me",
             "can i (?:get|have) your",
             "could i (?:get|have) your",
             "may i (?:get|have) your",
@@ -879,6 +886,9 @@ LANGUAGES: tuple[Language, ...] = (
             "como",
         ),
         move_phrases=(
+            "passa (?:o|a|teu|seu)",
+            "manda (?:o )?(?:teu|seu)",
+            "tem (?:wpp|zap|insta|telegram)",
             "falar contigo",
             "falar com voc[eê]",
             "conversar contigo",
@@ -2486,6 +2496,7 @@ LANGUAGES: tuple[Language, ...] = (
         weak_dot_words=("نقطة", "نقطه"),
         at_symbol_names=("علامة آت",),
         app_names=(
+            "تلي",
             "3al whats",
             "3ala whats",
             "al whats",
@@ -2616,6 +2627,9 @@ LANGUAGES: tuple[Language, ...] = (
             "لكن",
         ),
         move_phrases=(
+            "عندك (?:واتس|تلي|انستا)",
+            "3ndak",
+            "3andak",
             "اتواصل معك",
             "أتواصل معك",
             "اتواصل معاك",
@@ -3226,6 +3240,8 @@ LANGUAGES: tuple[Language, ...] = (
             "ku",
         ),
         move_phrases=(
+            "dm (?:ig|aku|saya|aja)",
+            "wa (?:aku|saya|aja|brp|berapa)",
             "aku (?:selalu |lebih )?(?:aktif|ada) di",
             "saya (?:selalu |lebih )?(?:aktif|ada) di",
             "aktif di",
@@ -3401,6 +3417,11 @@ LANGUAGES: tuple[Language, ...] = (
             "ako",
         ),
         move_phrases=(
+            "pm kita",
+            "fb mo",
+            "ig mo",
+            "viber mo",
+            "txt mo",
             "makokontak",
             "kontakin",
             "ma-contact",
@@ -3447,6 +3468,9 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("call", "usap", "tawag", "meeting"),
         pay_verbs=(
+            "gcash (?:mo )?(?:na lang|nlng)",
+            "maya (?:mo )?(?:na lang|nlng)",
+            "paymaya (?:mo )?(?:na lang|nlng)",
             "bayaran",
             "i-transfer",
             "magbayad",

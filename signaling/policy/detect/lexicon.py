@@ -410,7 +410,8 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|imessage|sms|phone|cell|mobile"
             r"|(?:my|your|ur|the) (?:\w+ )?number|numero|telefone|telefono|celular|movil|portable"
             r"|telephone|tel|номер\w*|телефон\w*|ватсап\w*|вотсап\w*|вайбер\w*|mobile no"
-            r"|contact no|whats ?app\w{0,4}|wa|واتساب|واتس|الواتس|الواتساب|व्हाट्सएप|व्हाट्सऐप|"
+            r"|contact no|whats ?app\w{0,4}|wa|واتساب|واتس|الواتس|الواتساب|व्हाट्सएप|व्हाट्सऐप"
+            r"|wats ?app|watsap|whatsap|wpp|"
             + _alt(_union("phone_nouns"), escape=False)
             + r")(?!\w)"
         ),
@@ -422,7 +423,7 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|टेलीग्राम|डिस्कॉर्ड|स्काइप|इंस्टाग्राम|телеграм\w*|телег\w*|тг|tg|discord|дискорд\w*|skype|скайп\w*|wechat"
             r"|weixin|line app|instagram|insta|инст\w*|facebook|messenger|linkedin|twitter"
             r"|snapchat|kik|slack|kakao\w*|zalo|threema|social media|redes sociales|redes sociais"
-            r"|reseaux sociaux|the gram)\b"
+            r"|reseaux sociaux|the gram|fb|تلي|فيسبوك|الفيس)\b"
         ),
     ),
     (
@@ -775,6 +776,14 @@ FEE_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("fee_phrases"), escape=False) 
 SAVE_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("save_phrases"), escape=False) + r")(?!\w)|%")
 DISCOUNT_RE = compile_fast(
     r"(?<!\w)(?:" + _alt(_union("discount_phrases"), escape=False) + r")(?!\w)"
+)
+# A messaging app by name, never an everyday word ("signal", "line", "zap", "ig" are left out):
+# asked about in a short question it is a contact move ("telegram?", "tem wpp?", "واتس؟").
+APP_NAME_RE = compile_fast(
+    r"(?<!\w)(?:whats ?app\w{0,4}|whatsap|wats ?app|watsap|wpp|zapzap|wa|telegram\w{0,4}"
+    r"|tg|viber|insta|instagram|fb|facebook|messenger|skype|discord|wechat|snapchat"
+    r"|واتس\w*|الواتس\w*|واتساب|تلي|تيليجرام|تلغرام|انستا|فيسبوك|فيس|سناب|телег\w*|ватсап\w*"
+    r"|вотсап\w*|вайбер\w*|инст\w*|" + _alt(_union("app_names"), escape=False) + r")(?!\w)"
 )
 SPEC_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("spec_phrases"), escape=False) + r")(?!\w)")
 ASIDE_GATE = fragment_gate(_union("aside_phrases"))
