@@ -246,3 +246,8 @@ def test_terse_asks_for_an_app(text: str) -> None:
 )
 def test_terse_questions_about_other_things_stay_clean(text: str) -> None:
     assert labels(text) == set(), text
+
+
+def test_indonesian_invoice_number_is_no_phone() -> None:
+    assert labels("faktur no. 2024/118 untuk tahap pertama") == set()
+    assert labels("nomor saya 0812 3456 7890") == {"phone"}
