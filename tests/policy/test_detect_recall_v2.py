@@ -251,3 +251,21 @@ def test_terse_questions_about_other_things_stay_clean(text: str) -> None:
 def test_indonesian_invoice_number_is_no_phone() -> None:
     assert labels("faktur no. 2024/118 untuk tahap pertama") == set()
     assert labels("nomor saya 0812 3456 7890") == {"phone"}
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("على الانستا اسم المستخدم عندي sara.art", "handle"),  # app names with the article
+        ("الانستا حقي @sara.art", "handle"),
+        ("تابعني على الانستا", "off_platform"),
+        ("mi usuario en telegram es luz_diseña", "handle"),  # "usuario" is no product word
+        ("kullanıcı adım instagramda mert.tasarim", "handle"),
+    ],
+)
+def test_username_words_are_not_product_talk(text: str, label: str) -> None:
+    assert labels(text) == {label}, text
+
+
+def test_a_product_with_users_paying_is_still_product_talk() -> None:
+    assert labels("o cliente quer que o usuário pague direto no app com Pix ou cartão") == set()

@@ -423,7 +423,8 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|टेलीग्राम|डिस्कॉर्ड|स्काइप|इंस्टाग्राम|телеграм\w*|телег\w*|тг|tg|discord|дискорд\w*|skype|скайп\w*|wechat"
             r"|weixin|line app|instagram|insta|инст\w*|facebook|messenger|linkedin|twitter"
             r"|snapchat|kik|slack|kakao\w*|zalo|threema|social media|redes sociales|redes sociais"
-            r"|reseaux sociaux|the gram|fb|تلي|فيسبوك|الفيس)\b"
+            r"|reseaux sociaux|the gram|fb|تلي|فيسبوك|الفيس|الانستا|الانستغرام|التيليجرام|التلغرام"
+            r"|السناب|سناب)\b"
         ),
     ),
     (
