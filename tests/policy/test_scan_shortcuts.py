@@ -206,3 +206,33 @@ def test_warm_up_loads_every_region_a_number_may_be_checked_against() -> None:
         [sys.executable, "-c", _WARM_UP_CHECK], env=env, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_a_gate_needs_every_whole_word_of_one_fragment() -> None:
+    gate = lx.fragment_gate(["google pay", "(?:via|with) wise", "zoom", "tele\\w+"])
+
+    def may(text: str) -> bool:
+        views = build_views(text)
+        return gate.may_match(views.norm.s, views.words)
+
+    assert not may("the google doc, with the brief")  # "google" and "with" alone
+    assert may("pay me on Google Pay")
+    assert may("send it with Wise")
+    assert may("zoom") and may("my telegram")
+    assert not may("wise words, google it")
+
+
+def test_gated_patterns_still_find_everything_on_long_mixtures() -> None:
+    """What each gate guards still matches only where its gate says it may."""
+    gated = [
+        (lx.PAY_METHOD_RE, lx.PAY_METHOD_GATE),
+        (lx.DIRECT_PAY_RE, lx.DIRECT_PAY_GATE),
+        (lx.MOVE_CUE_RE, lx.MOVE_CUE_GATE),
+        (lx.CHANNEL_RE, lx.CHANNEL_GATE),
+        (lx.MEETING_TOOL_RE, lx.MEETING_TOOL_GATE),
+    ]
+    for text in [*_TEXTS, " ".join(_TEXTS[:300]), " ".join(_TEXTS[300:])]:
+        views = build_views(text)
+        for pattern, gate in gated:
+            if pattern.search(views.norm.s):
+                assert gate.may_match(views.norm.s, views.words), (pattern.pattern[:40], text)

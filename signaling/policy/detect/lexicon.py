@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -492,6 +492,12 @@ class Gate:
     words: frozenset[str]
     stems: tuple[str, ...]
     always: bool
+    # gate word -> the whole words of each fragment it stands for: all of one fragment's must
+    # be words of the message ("google pay" needs "pay" too, not only "google"); a word with
+    # no entry needs nothing more
+    requires: Mapping[str, tuple[frozenset[str], ...]] = field(
+        default_factory=lambda: MappingProxyType({}), compare=False
+    )
     _in_pieces: tuple[str, ...] = field(init=False, repr=False, compare=False)
     _in_text: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
@@ -502,8 +508,13 @@ class Gate:
         object.__setattr__(self, "_in_text", tuple(st for st in self.stems if not _piece_chars(st)))
 
     def may_match(self, s: str, message_words: frozenset[str]) -> bool:
-        if self.always or not self.words.isdisjoint(message_words):
+        if self.always:
             return True
+        if not self.words.isdisjoint(message_words):
+            for word in self.words.intersection(message_words):
+                needs = self.requires.get(word)
+                if needs is None or any(need <= message_words for need in needs):
+                    return True
         if isinstance(message_words, WordPieces) and message_words.source is s:
             pieces = message_words.text
             return any(stem in pieces for stem in self._in_pieces) or any(
@@ -560,6 +571,7 @@ def pattern_gate(source: str) -> Gate:
 
 def fragment_gate(fragments: Iterable[str]) -> Gate:
     words: set[str] = set()
+    requires: dict[str, set[frozenset[str]]] = {}
     stems: set[str] = set()
     always = False
     todo = [fold(raw.lower()) for raw in fragments]
@@ -594,11 +606,18 @@ def fragment_gate(fragments: Iterable[str]) -> Gate:
         best = max(whole, key=len) if whole else ""
         if len(best) >= 3 or (best and len(pieces[-1]) < 3):
             words.add(best)  # the longest word is the rarest, the best test
+            requires.setdefault(best, set()).add(frozenset(whole))
         elif len(pieces[-1]) >= 2:
             stems.add(pieces[-1])
         else:
             always = True
-    return Gate(frozenset(words), tuple(sorted(stems)), always)
+    # A word that alone is one fragment's whole prefix needs nothing more.
+    needs = {
+        w: tuple(sorted(sets, key=sorted))
+        for w, sets in requires.items()
+        if frozenset({w}) not in sets
+    }
+    return Gate(frozenset(words), tuple(sorted(stems)), always, MappingProxyType(needs))
 
 
 # Every app euphemism names a colour or a logo ("the green app", "the one with the bird").
