@@ -221,6 +221,17 @@ def test_a_gate_needs_every_whole_word_of_one_fragment() -> None:
     assert may("zoom") and may("my telegram")
     assert not may("wise words, google it")
 
+    inner = lx.fragment_gate(["can we (?:move|talk)", "you have (?:a |an )?whats ?app"])
+
+    def may_inner(text: str) -> bool:
+        views = build_views(text)
+        return inner.may_match(views.norm.s, views.words)
+
+    assert not may_inner("can we start on monday")  # "can", "we", but neither verb
+    assert may_inner("can we talk on the phone") and may_inner("Can we move this?")
+    assert not may_inner("we have the files")  # "have" without "you"
+    assert may_inner("you have an whatsapp?") and may_inner("do you have whats app")
+
 
 def test_gated_patterns_still_find_everything_on_long_mixtures() -> None:
     """What each gate guards still matches only where its gate says it may."""

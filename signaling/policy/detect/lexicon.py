@@ -589,6 +589,11 @@ def fragment_gate(fragments: Iterable[str]) -> Gate:
                 break
             prefix += c
         rest = f[len(prefix) :]
+        group = re.match(r"\(\?:([^()]*)\)(?![?*{])", rest)
+        if prefix and group is not None and group.group(1).count("|") < 60 and len(todo) < 5000:
+            # a group every match goes through: "can we (?:move|talk)" -> "can we move"...
+            todo.extend(prefix + alt + rest[group.end() :] for alt in group.group(1).split("|"))
+            continue
         optional = rest[:1] in ("?", "*", "{")
         if optional:
             prefix = prefix[:-1]  # the last character is optional: what follows may be glued
@@ -596,11 +601,11 @@ def fragment_gate(fragments: Iterable[str]) -> Gate:
         if not pieces:
             always = True
             continue
-        # Every piece but the last is a whole word; the last one is when nothing follows it.
-        last_whole = (
-            not optional
-            and prefix.endswith(pieces[-1])
-            and (rest == "" or rest.startswith(("\\s", " ")))
+        # Every piece but the last is a whole word; the last one is when something that
+        # is no letter follows it ("can we (...)") or nothing does.
+        last_whole = not optional and (
+            not _piece_chars(prefix[-1])
+            or (prefix.endswith(pieces[-1]) and (rest == "" or rest.startswith(("\\s", " "))))
         )
         whole = pieces if last_whole else pieces[:-1]
         best = max(whole, key=len) if whole else ""
