@@ -22,11 +22,12 @@ from signaling.policy.detect.views import build_views
 
 HERE = Path(__file__).parent
 OWN = HERE / "learned" / "own_v1.jsonl"
+OWN_V2 = HERE / "learned" / "own_v2.jsonl"
 RULES = Detector(learned=False)
 
 
-def _own(split: str) -> list[dict[str, object]]:
-    with OWN.open(encoding="utf-8") as fh:
+def _own(split: str, path: Path = OWN) -> list[dict[str, object]]:
+    with path.open(encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh if line.strip()]
     return [r for r in rows if r["split"] == split]
 
@@ -37,9 +38,12 @@ CAUGHT = [
         "put rita and morales together, add the at symbol and then yahoo dot co dot uk",
         "email",
     ),
+    ("इंस्टा पर मेरा यूज़रनेम है neha.designs", "handle"),
     ("en la app del pajarito azul me encuentras como luz_diseña", "handle"),
-    ("على الانستا اسم المستخدم عندي sara.art", "handle"),
-    ("on continue sur une autre messagerie ? c'est plus pratique", "off_platform"),
+    ("aquí va lento, ¿hablamos por otro sitio?", "off_platform"),
+    # own_v2 dev split (never trained on)
+    ("podasz mi swój prywatny telefon? szybciej to załatwimy", "off_platform"),
+    ("sa labas na lang tayo magbayaran para walang kaltas", "off_platform"),
 ]
 
 
@@ -127,11 +131,17 @@ def test_every_vetoed_label_has_patterns() -> None:
     assert VETOES["off_platform"] and VETOES["handle"] and VETOES["meeting_link"]
 
 
-@pytest.mark.parametrize(("split", "size", "gain"), [("holdout", 90, 4), ("eval", 60, 2)])
-def test_unseen_precision_kept_and_recall_gained(split: str, size: int, gain: int) -> None:
-    """On the own_v1 holdout split and on the later eval part (never trained on) the layer
-    keeps message-level precision at or above 0.97 and finds messages the rules alone miss."""
-    rows = _own(split)
+@pytest.mark.parametrize(
+    ("split", "path", "size", "gain"),
+    [("holdout", OWN, 90, 4), ("eval", OWN, 60, 2), ("dev", OWN_V2, 120, 2)],
+)
+def test_unseen_precision_kept_and_recall_gained(
+    split: str, path: Path, size: int, gain: int
+) -> None:
+    """On the own_v1 holdout split, the later eval part and the own_v2 dev split (never
+    trained on) the layer keeps message-level precision at or above 0.97 and finds messages
+    the rules alone miss."""
+    rows = _own(split, path)
     assert len(rows) >= size
 
     def counts(det: Detector) -> tuple[int, int, int]:
@@ -162,6 +172,20 @@ def test_own_data_format() -> None:
         labels = r["labels"]
         assert isinstance(labels, list) and set(labels) <= allowed
         assert str(r["id"]).startswith("own-")
+
+
+def test_own_v2_data_format() -> None:
+    rows = _own("train", OWN_V2) + _own("dev", OWN_V2)
+    assert len(rows) >= 390
+    langs = {r["lang"] for r in rows}
+    assert {"en", "ar", "pt", "tl", "id", "tr", "it", "pl"} <= langs
+    positives = sum(1 for r in rows if r["labels"])
+    assert 0.4 <= positives / len(rows) <= 0.7
+    allowed = {"email", "phone", "handle", "meeting_link", "file_share", "off_platform"}
+    for r in rows:
+        labels = r["labels"]
+        assert isinstance(labels, list) and set(labels) <= allowed
+        assert str(r["id"]).startswith("own2-")
 
 
 # --- rule fixes found while writing own_v1 (precision) ----------------------------------

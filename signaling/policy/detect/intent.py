@@ -80,7 +80,9 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
     for cue in lx.MOVE_CUE_RE.finditer(s) if open_channels else ():
         lo, hi = max(0, cue.start() - 80), min(len(s), cue.end() + 80)
         sent, sent_start = sentence(s, cue.start(), cue.end())
-        if _negation_before(sent, cue.start() - sent_start) or lx.KEEP_HERE_RE.search(sent):
+        if _negation_before(sent, cue.start() - sent_start) or _beside_outside(
+            lx.KEEP_HERE_RE, sent
+        ):
             continue
         for category, pattern in open_channels:
             ch = pattern.search(s, lo, hi)
@@ -152,7 +154,11 @@ def _payment_request(views: Views) -> Finding | None:
     s = views.norm.s
     words = views.words
     direct = lx.DIRECT_PAY_RE.search(s) if lx.DIRECT_PAY_GATE.may_match(s, words) else None
-    if direct is not None and not _negated(s, direct.start(), direct.end()):
+    if (
+        direct is not None
+        and not _negated(s, direct.start(), direct.end())
+        and not _spec_talk(s, direct.start(), direct.end())
+    ):
         return _op_finding(
             views, direct.start(), direct.end(), "pay:direct", Confidence.OFF_PLATFORM_PAY
         )
@@ -160,7 +166,7 @@ def _payment_request(views: Views) -> Finding | None:
     for method in methods:
         lo, hi = max(0, method.start() - 70), min(len(s), method.end() + 70)
         window = s[lo:hi]
-        if _negated(s, method.start(), method.end()):
+        if _negated(s, method.start(), method.end()) or _spec_talk(s, method.start(), method.end()):
             continue
         mine = re.search(
             r"\b(?:my|mi|meu|minha|mon|ma|мой|мою|мои|mera|meri)\s+(?:\w+\s+)?$",
@@ -192,11 +198,34 @@ def _pay_outside(views: Views) -> Finding | None:
         and lx.SAVE_RE.search(s) is not None
     )
     if not has_outside and not has_fee:
-        return None
+        return _discount_aside(views, s)
     found = _pay_anchored(views, s)
-    if found is not None or not has_outside:
-        return found
-    return _discount_outside(views, s)
+    if found is None and has_outside:
+        found = _discount_outside(views, s)
+    return found if found is not None else _discount_aside(views, s)
+
+
+def _discount_aside(views: Views, s: str) -> Finding | None:
+    """Paying "separately" for a lower price, in one sentence ("se mi paghi a parte ti
+    faccio un prezzo migliore", "jak zapłacisz mi osobno, będzie taniej")."""
+    if not lx.ASIDE_GATE.may_match(s, views.words) or not lx.DISCOUNT_GATE.may_match(
+        s, views.words
+    ):
+        return None
+    for aside in lx.ASIDE_RE.finditer(s):
+        sent, sent_start = sentence(s, aside.start(), aside.end())
+        deal = lx.DISCOUNT_RE.search(sent)
+        pay = lx.PAY_ANY_RE.search(sent)
+        if deal is None or pay is None:
+            continue
+        if lx.KEEP_HERE_RE.search(sent) or lx.PAY_PROJECT_NEG_RE.search(sent):
+            continue
+        if _negation_before(sent, min(deal.start(), pay.start())):
+            continue
+        a = min(aside.start(), sent_start + pay.start())
+        b = max(aside.end(), sent_start + deal.end())
+        return _op_finding(views, a, b, "pay:aside", Confidence.OFF_PLATFORM_PAY)
+    return None
 
 
 def _discount_outside(views: Views, s: str) -> Finding | None:
@@ -209,7 +238,7 @@ def _discount_outside(views: Views, s: str) -> Finding | None:
         deal = lx.DISCOUNT_RE.search(sent)
         if deal is None:
             continue
-        if lx.KEEP_HERE_RE.search(sent) or lx.PAY_PROJECT_NEG_RE.search(sent):
+        if _beside_outside(lx.KEEP_HERE_RE, sent) or _beside_outside(lx.PAY_PROJECT_NEG_RE, sent):
             continue
         if _negation_before(sent, min(deal.start(), place.start() - sent_start)):
             continue
@@ -227,7 +256,9 @@ def _pay_anchored(views: Views, s: str) -> Finding | None:
         if sent_start == checked:
             continue
         checked = sent_start
-        if lx.KEEP_HERE_RE.search(sent) or lx.PAY_PROJECT_NEG_RE.search(sent):
+        if _beside_outside(lx.KEEP_HERE_RE, sent) or _beside_outside(lx.PAY_PROJECT_NEG_RE, sent):
+            continue
+        if _beside_outside(lx.SPEC_RE, sent):
             continue
         if _negation_before(sent, anchor.start() - sent_start):
             continue
@@ -241,6 +272,29 @@ def _pay_anchored(views: Views, s: str) -> Finding | None:
         b = max(anchor.end(), sent_start + place.end())
         return _op_finding(views, a, b, "pay:outside", Confidence.OFF_PLATFORM_PAY)
     return None
+
+
+def _beside_outside(pattern: re.Pattern[str], sent: str) -> bool:
+    """``pattern`` matches in ``sent`` outside every place-off-the-platform phrase: "outside
+    the app" names no product being built, and "rather than through the site" or "no need to
+    go through the platform" keeps nothing here."""
+    found = pattern.search(sent)
+    if found is None:
+        return False
+    places = [m.span() for m in lx.OUTSIDE_RE.finditer(sent)]
+    if not places:
+        return True
+    for m in pattern.finditer(sent):
+        if not any(a <= m.start() and m.end() <= b for a, b in places):
+            return True
+    return False
+
+
+def _spec_talk(s: str, a: int, b: int) -> bool:
+    """The sentence around ``s[a:b]`` is a product spec: its payers are customers or users,
+    or a system does the sending ("customers pay directly in the app with Pix")."""
+    sent, _ = sentence(s, a, b)
+    return _beside_outside(lx.SPEC_RE, sent)
 
 
 def _negated(s: str, a: int, b: int) -> bool:

@@ -387,7 +387,8 @@ MEETING_NEG_RE = compile_fast(
 
 NEGATION_RE = compile_fast(
     r"\b(?:don'?t|do not|dont|never|not|can'?t|cannot|won'?t|wont"
-    r"|no(?!\s+(?:zoom|teams|meet|google|skype|whats|zap|telegram|discord|signal|pix|insta|face))"
+    r"|no(?!\s+(?:zoom|teams|meet|google|skype|whats|zap|telegram|discord|signal|pix|insta|face"
+    r"|app|aplicativo|site|privado|pv|direct|dm|meio|verdinho|azulzinho|particular))"
     r"|nunca|nao|ne|pas|jamais"
     r"|не|нельзя|nahi|nahin|mat|avoid|refuse|" + _alt(_union("negations")) + r")(?!\w)"
 )
@@ -421,14 +422,16 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|टेलीग्राम|डिस्कॉर्ड|स्काइप|इंस्टाग्राम|телеграм\w*|телег\w*|тг|tg|discord|дискорд\w*|skype|скайп\w*|wechat"
             r"|weixin|line app|instagram|insta|инст\w*|facebook|messenger|linkedin|twitter"
             r"|snapchat|kik|slack|kakao\w*|zalo|threema|social media|redes sociales|redes sociais"
-            r"|reseaux sociaux)\b"
+            r"|reseaux sociaux|the gram)\b"
         ),
     ),
     (
         "email",
         compile_fast(
             r"\b(?:e-?mail|gmail|hotmail|outlook|mail|correo|courriel|почт\w*|имейл\w*|емейл\w*"
-            r"|мейл\w*|email id)\b"
+            r"|мейл\w*|email id)\b|(?<!\w)(?:"
+            + _alt(_union("mail_words"), escape=False)
+            + r")(?!\w)"
         ),
     ),
     (
@@ -474,6 +477,12 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + _alt(_union("app_colours"), escape=False)
             + r")(?:\s+\S+){0,3}?\s+(?:"
             + _alt(_union("app_logos"), escape=False)
+            # a logo then its colour, where adjectives follow ("أبو سماعة الخضراء", "burung
+            # biru", "l'oiseau bleu")
+            + r")|(?:"
+            + _alt(_union("app_logos"), escape=False)
+            + r")(?:\s+\S+){0,2}?\s+(?:"
+            + _alt(_union("app_colours"), escape=False)
             + r"))(?!\w)"
         ),
     ),
@@ -714,7 +723,7 @@ COMM_PROJECT_NEG_RE = compile_fast(
     r"\bbot\b|\bapi\b|integrat\w*|\bsdk\b|webhook|newsletter|receipt|template|\bfield\b|feature"
     r"|\bform\b|validat\w*|notification|campaign|carousel|\bposts?\b|deliverable|\bicon\b"
     r"|\bbutton\b|scraper|\bads?\b|login with|sign[- ]?in|\busers?\b|(?<!\w)(?:"
-    + _alt(_union("product_phrases"), escape=False)
+    + _alt(_union("product_phrases") + _union("spec_phrases"), escape=False)
     + r")(?!\w)"
 )
 FILE_SERVICE_RE = compile_fast(
@@ -791,6 +800,9 @@ SAVE_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("save_phrases"), escape=False
 DISCOUNT_RE = compile_fast(
     r"(?<!\w)(?:" + _alt(_union("discount_phrases"), escape=False) + r")(?!\w)"
 )
+SPEC_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("spec_phrases"), escape=False) + r")(?!\w)")
+ASIDE_GATE = fragment_gate(_union("aside_phrases"))
+ASIDE_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("aside_phrases"), escape=False) + r")(?!\w)")
 # "Pay" in any language, or a payment means: the anchor of a pay-outside request.
 PAY_ANY_RE = compile_fast(PAY_VERB_RE.pattern + "|" + PAY_METHOD_RE.pattern)
 
