@@ -256,18 +256,20 @@ def _pay_anchored(views: Views, s: str) -> Finding | None:
         if sent_start == checked:
             continue
         checked = sent_start
-        if _beside_outside(lx.KEEP_HERE_RE, sent) or _beside_outside(lx.PAY_PROJECT_NEG_RE, sent):
-            continue
-        if _beside_outside(lx.SPEC_RE, sent):
-            continue
-        if _negation_before(sent, anchor.start() - sent_start):
-            continue
+        # The place (or the fee saved) first: most sentences have none, and then no veto
+        # needs looking for.
         place = lx.OUTSIDE_RE.search(sent)
         if place is None:
             fee = lx.FEE_RE.search(sent)
             if fee is None or lx.SAVE_RE.search(sent) is None:
                 continue
             place = fee
+        if _beside_outside(lx.KEEP_HERE_RE, sent) or _beside_outside(lx.PAY_PROJECT_NEG_RE, sent):
+            continue
+        if _beside_outside(lx.SPEC_RE, sent):
+            continue
+        if _negation_before(sent, anchor.start() - sent_start):
+            continue
         a = min(anchor.start(), sent_start + place.start())
         b = max(anchor.end(), sent_start + place.end())
         return _op_finding(views, a, b, "pay:outside", Confidence.OFF_PLATFORM_PAY)
