@@ -241,9 +241,20 @@ def test_gated_patterns_still_find_everything_on_long_mixtures() -> None:
         (lx.MOVE_CUE_RE, lx.MOVE_CUE_GATE),
         (lx.CHANNEL_RE, lx.CHANNEL_GATE),
         (lx.MEETING_TOOL_RE, lx.MEETING_TOOL_GATE),
+        *((pattern, lx.CATEGORY_GATES[category]) for category, pattern in lx.CHANNEL_CATEGORIES),
     ]
     for text in [*_TEXTS, " ".join(_TEXTS[:300]), " ".join(_TEXTS[300:])]:
         views = build_views(text)
         for pattern, gate in gated:
             if pattern.search(views.norm.s):
                 assert gate.may_match(views.norm.s, views.words), (pattern.pattern[:40], text)
+
+
+def test_category_gates_only_where_boundaries_hold() -> None:
+    """A word gate assumes its pattern matches whole words: a category without boundaries
+    ("elsewhere" matches inside words) gets a gate that always passes."""
+    assert lx.CATEGORY_GATES["elsewhere"].always
+    views = build_views("let's talk somewhere else, or on Telegram")
+    assert lx.CATEGORY_GATES["handle"].may_match(views.norm.s, views.words)
+    views = build_views("let's talk about the invoice on the platform")
+    assert not lx.CATEGORY_GATES["handle"].may_match(views.norm.s, views.words)

@@ -75,7 +75,11 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
     open_channels = []
     if lx.MOVE_CUE_GATE.may_match(s, views.words) and lx.MOVE_CUE_RE.search(s) is not None:
         open_channels = [
-            (c, p) for c, p in lx.CHANNEL_CATEGORIES if not _covered(c, present) and p.search(s)
+            (c, p)
+            for c, p in lx.CHANNEL_CATEGORIES
+            if not _covered(c, present)
+            and lx.CATEGORY_GATES[c].may_match(s, views.words)
+            and p.search(s)
         ]
     for cue in lx.MOVE_CUE_RE.finditer(s) if open_channels else ():
         lo, hi = max(0, cue.start() - 80), min(len(s), cue.end() + 80)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from signaling.policy.detect.languages import LANGUAGES
-from signaling.policy.detect.regex_opt import compile_fast
+from signaling.policy.detect.regex_opt import COMPILED, compile_fast
 from signaling.policy.detect.text import fold
 
 
@@ -918,3 +918,22 @@ MOVE_CUE_GATE = pattern_gate(MOVE_CUE_SOURCE)
 CHANNEL_GATE = pattern_gate(CHANNEL_SOURCE)
 PAY_METHOD_GATE = pattern_gate(PAY_METHOD_SOURCE)
 DIRECT_PAY_GATE = pattern_gate(DIRECT_PAY_SOURCE)
+
+
+def source_of(pattern: re.Pattern[str]) -> str:
+    """The source a ``compile_fast`` pattern was written as (before regex_opt's rewrite)."""
+    return next(source for source, compiled in COMPILED if compiled is pattern)
+
+
+def _bounded_gate(source: str) -> Gate:
+    """:func:`pattern_gate` for a pattern that is one alternation between word boundaries
+    ("\\b(?:...)\\b", "(?<!\\w)(?:...)(?!\\w)"), which is what a gate's word test assumes;
+    a gate that always passes for any other shape."""
+    shaped = re.fullmatch(r"(?:\\b|\(\?<!\\w\))\(\?:.*\)(?:\\b|\(\?!\\w\))", source, re.S)
+    return pattern_gate(source) if shaped else Gate(frozenset(), (), True)
+
+
+# Gates for the channel categories searched over a whole message once a move was named.
+CATEGORY_GATES = MappingProxyType(
+    {category: _bounded_gate(source_of(pattern)) for category, pattern in CHANNEL_CATEGORIES}
+)
