@@ -232,6 +232,15 @@ def test_a_gate_needs_every_whole_word_of_one_fragment() -> None:
     assert not may_inner("we have the files")  # "have" without "you"
     assert may_inner("you have an whatsapp?") and may_inner("do you have whats app")
 
+    optional = lx.fragment_gate(["to my (?:bank )?account"])
+
+    def may_optional(text: str) -> bool:
+        views = build_views(text)
+        return optional.may_match(views.norm.s, views.words)
+
+    assert not may_optional("send it to my email")
+    assert may_optional("wire it to my account") and may_optional("to my bank account")
+
 
 def test_gated_patterns_still_find_everything_on_long_mixtures() -> None:
     """What each gate guards still matches only where its gate says it may."""

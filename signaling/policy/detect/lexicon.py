@@ -598,10 +598,12 @@ def fragment_gate(fragments: Iterable[str]) -> Gate:
                 break
             prefix += c
         rest = f[len(prefix) :]
-        group = re.match(r"\(\?:([^()]*)\)(?![?*{])", rest)
+        group = re.match(r"\(\?:([^()]*)\)(\??)(?![?*{+])", rest)
         if prefix and group is not None and group.group(1).count("|") < 60 and len(todo) < 5000:
-            # a group every match goes through: "can we (?:move|talk)" -> "can we move"...
-            todo.extend(prefix + alt + rest[group.end() :] for alt in group.group(1).split("|"))
+            # a group every match goes through: "can we (?:move|talk)" -> "can we move"...;
+            # an optional one, with and without it: "to my (?:bank )?account"
+            alts = group.group(1).split("|") + ([""] if group.group(2) else [])
+            todo.extend(prefix + alt + rest[group.end() :] for alt in alts)
             continue
         optional = rest[:1] in ("?", "*", "{")
         if optional:
