@@ -241,6 +241,18 @@ def test_a_gate_needs_every_whole_word_of_one_fragment() -> None:
     assert not may_optional("send it to my email")
     assert may_optional("wire it to my account") and may_optional("to my bank account")
 
+    skipped = lx.fragment_gate(
+        [r"easier than (?:\w+ ){0,2}(?:here|this app)", r"my (?:\w+ )?number"]
+    )
+
+    def may_skipped(text: str) -> bool:
+        views = build_views(text)
+        return skipped.may_match(views.norm.s, views.words)
+
+    assert not may_skipped("easier than before, my friend")  # neither ending
+    assert may_skipped("way easier than doing it here") and may_skipped("my cell number")
+    assert may_skipped("easier than this app") and may_skipped("my number")
+
 
 def test_gated_patterns_still_find_everything_on_long_mixtures() -> None:
     """What each gate guards still matches only where its gate says it may."""

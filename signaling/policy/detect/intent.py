@@ -194,7 +194,7 @@ def _pay_outside(views: Views) -> Finding | None:
     saving the fee ("to save the commission", "oszczędzimy na prowizji", "نوفر العمولة")."""
     s = views.norm.s
     words = views.words
-    has_outside = lx.OUTSIDE_GATE.may_match(s, words) and lx.OUTSIDE_RE.search(s) is not None
+    has_outside = lx.OUTSIDE_GATE.may_match(s, words) and lx.OUTSIDE_ANY.search(s, words)
     has_fee = (
         lx.FEE_GATE.may_match(s, words)
         and ("%" in s or lx.SAVE_GATE.may_match(s, words))

@@ -578,6 +578,54 @@ def pattern_gate(source: str) -> Gate:
     return fragment_gate(alts)
 
 
+def _group(f: str) -> tuple[list[str], int] | None:
+    """The alternatives of the non-capturing group ``f`` starts with (at most 60) and the
+    index after its closing parenthesis; nested groups, classes and escapes are skipped."""
+    if not f.startswith("(?:"):
+        return None
+    alts: list[str] = []
+    depth = 0
+    start = j = 3
+    while j < len(f):
+        c = f[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "[":
+            j += 2 if f.startswith("[^", j) else 1
+            j += 1 if f.startswith("]", j) else 0
+            while j < len(f) and f[j] != "]":
+                j += 2 if f[j] == "\\" else 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            if depth == 0:
+                alts.append(f[start:j])
+                return (alts, j + 1) if len(alts) <= 60 else None
+            depth -= 1
+        elif c == "|" and depth == 0:
+            alts.append(f[start:j])
+            start = j + 1
+        j += 1
+    return None
+
+
+# A quantifier that allows no repetition at all: "*", "{0,2}", "{,3}".
+_ZERO_OR_MORE = re.compile(r"[?*]\??|\{0?,\d*\}\??")
+
+
+def _ends_apart(alternative: str) -> bool:
+    """A group alternative that ends with a space or another character no word has ("\\w+ "),
+    so whatever follows it starts a new word."""
+    last = alternative[-1:]
+    return (
+        bool(last)
+        and last not in _META
+        and not _piece_chars(last)
+        and not (alternative.endswith("\\" + last))
+    )
+
+
 def fragment_gate(fragments: Iterable[str]) -> Gate:
     words: set[str] = set()
     requires: dict[str, set[frozenset[str]]] = {}
@@ -598,13 +646,27 @@ def fragment_gate(fragments: Iterable[str]) -> Gate:
                 break
             prefix += c
         rest = f[len(prefix) :]
-        group = re.match(r"\(\?:([^()]*)\)(\??)(?![?*{+])", rest)
-        if prefix and group is not None and group.group(1).count("|") < 60 and len(todo) < 5000:
-            # a group every match goes through: "can we (?:move|talk)" -> "can we move"...;
-            # an optional one, with and without it: "to my (?:bank )?account"
-            alts = group.group(1).split("|") + ([""] if group.group(2) else [])
-            todo.extend(prefix + alt + rest[group.end() :] for alt in alts)
-            continue
+        inner = _group(rest) if prefix and len(todo) < 5000 else None
+        if inner is not None:
+            alts, end = inner
+            repeat = _ZERO_OR_MORE.match(rest, end)
+            if (
+                repeat is not None
+                and not _piece_chars(prefix[-1])
+                and all(_ends_apart(a) for a in alts)
+            ):
+                # "easier than (?:\w+ ){0,2}(?:here|...)": the words after it stand apart
+                # either way, and a gate needs words, not their order: skip the group
+                todo.append(prefix + " " + rest[repeat.end() :])
+                continue
+            after = rest[end : end + 1]
+            if (repeat is None and after not in ("{", "+")) or after == "?":
+                # a group every match goes through: "can we (?:move|talk)" -> "can we move"...;
+                # an optional one, with and without it: "to my (?:bank )?account"
+                if rest[end : end + 1] == "?":
+                    alts, end = [*alts, ""], end + 1
+                todo.extend(prefix + alt + rest[end:] for alt in alts)
+                continue
         optional = rest[:1] in ("?", "*", "{")
         if optional:
             prefix = prefix[:-1]  # the last character is optional: what follows may be glued
@@ -939,3 +1001,32 @@ def _bounded_gate(source: str) -> Gate:
 CATEGORY_GATES = MappingProxyType(
     {category: _bounded_gate(source_of(pattern)) for category, pattern in CHANNEL_CATEGORIES}
 )
+
+
+_BOUNDED = re.compile(r"(?:\\b|\(\?<!\\w\))\(\?:.*\)(?:\\b|\(\?!\\w\))", re.S)
+
+
+class AnyMatch:
+    """Whether a pattern that is an alternation at its top level matches anywhere in a
+    message: its word-bounded alternatives ("(?<!\\w)(?:...)(?!\\w)") each behind their word
+    gate, the others as one smaller pattern. A top-level alternation matches somewhere exactly
+    when one of its alternatives does, so the answer is ``pattern.search(s) is not None``."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        alts = _top_alternatives(source_of(pattern)) or []
+        bounded = [a for a in alts if _BOUNDED.fullmatch(a) and _top_alternatives(a)]
+        other = [a for a in alts if a not in bounded]
+        self._whole = pattern if not alts else None
+        self._other = compile_fast("|".join(other), pattern.flags) if other else None
+        self._bounded = tuple((pattern_gate(a), compile_fast(a, pattern.flags)) for a in bounded)
+
+    def search(self, s: str, words: frozenset[str]) -> bool:
+        if self._whole is not None:
+            return self._whole.search(s) is not None
+        if self._other is not None and self._other.search(s) is not None:
+            return True
+        return any(gate.may_match(s, words) and rx.search(s) for gate, rx in self._bounded)
+
+
+# "Outside the platform" anywhere in the message (the pay-outside check's first question).
+OUTSIDE_ANY = AnyMatch(OUTSIDE_RE)
