@@ -279,3 +279,11 @@ def test_category_gates_only_where_boundaries_hold() -> None:
     assert lx.CATEGORY_GATES["handle"].may_match(views.norm.s, views.words)
     views = build_views("let's talk about the invoice on the platform")
     assert not lx.CATEGORY_GATES["handle"].may_match(views.norm.s, views.words)
+
+
+def test_any_match_answers_as_a_search_of_the_whole_pattern() -> None:
+    long = [" ".join(_TEXTS[i : i + 60]) for i in range(0, len(_TEXTS), 60)]
+    for text in [*_TEXTS, *long, "pay me directly", "outside of the app", "indirectly"]:
+        views = build_views(text)
+        s = views.norm.s
+        assert lx.OUTSIDE_ANY.search(s, views.words) == (lx.OUTSIDE_RE.search(s) is not None)
