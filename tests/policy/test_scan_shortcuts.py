@@ -206,3 +206,84 @@ def test_warm_up_loads_every_region_a_number_may_be_checked_against() -> None:
         [sys.executable, "-c", _WARM_UP_CHECK], env=env, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_a_gate_needs_every_whole_word_of_one_fragment() -> None:
+    gate = lx.fragment_gate(["google pay", "(?:via|with) wise", "zoom", "tele\\w+"])
+
+    def may(text: str) -> bool:
+        views = build_views(text)
+        return gate.may_match(views.norm.s, views.words)
+
+    assert not may("the google doc, with the brief")  # "google" and "with" alone
+    assert may("pay me on Google Pay")
+    assert may("send it with Wise")
+    assert may("zoom") and may("my telegram")
+    assert not may("wise words, google it")
+
+    inner = lx.fragment_gate(["can we (?:move|talk)", "you have (?:a |an )?whats ?app"])
+
+    def may_inner(text: str) -> bool:
+        views = build_views(text)
+        return inner.may_match(views.norm.s, views.words)
+
+    assert not may_inner("can we start on monday")  # "can", "we", but neither verb
+    assert may_inner("can we talk on the phone") and may_inner("Can we move this?")
+    assert not may_inner("we have the files")  # "have" without "you"
+    assert may_inner("you have an whatsapp?") and may_inner("do you have whats app")
+
+    optional = lx.fragment_gate(["to my (?:bank )?account"])
+
+    def may_optional(text: str) -> bool:
+        views = build_views(text)
+        return optional.may_match(views.norm.s, views.words)
+
+    assert not may_optional("send it to my email")
+    assert may_optional("wire it to my account") and may_optional("to my bank account")
+
+    skipped = lx.fragment_gate(
+        [r"easier than (?:\w+ ){0,2}(?:here|this app)", r"my (?:\w+ )?number"]
+    )
+
+    def may_skipped(text: str) -> bool:
+        views = build_views(text)
+        return skipped.may_match(views.norm.s, views.words)
+
+    assert not may_skipped("easier than before, my friend")  # neither ending
+    assert may_skipped("way easier than doing it here") and may_skipped("my cell number")
+    assert may_skipped("easier than this app") and may_skipped("my number")
+
+
+def test_gated_patterns_still_find_everything_on_long_mixtures() -> None:
+    """What each gate guards still matches only where its gate says it may."""
+    gated = [
+        (lx.PAY_METHOD_RE, lx.PAY_METHOD_GATE),
+        (lx.DIRECT_PAY_RE, lx.DIRECT_PAY_GATE),
+        (lx.MOVE_CUE_RE, lx.MOVE_CUE_GATE),
+        (lx.CHANNEL_RE, lx.CHANNEL_GATE),
+        (lx.MEETING_TOOL_RE, lx.MEETING_TOOL_GATE),
+        *((pattern, lx.CATEGORY_GATES[category]) for category, pattern in lx.CHANNEL_CATEGORIES),
+    ]
+    for text in [*_TEXTS, " ".join(_TEXTS[:300]), " ".join(_TEXTS[300:])]:
+        views = build_views(text)
+        for pattern, gate in gated:
+            if pattern.search(views.norm.s):
+                assert gate.may_match(views.norm.s, views.words), (pattern.pattern[:40], text)
+
+
+def test_category_gates_only_where_boundaries_hold() -> None:
+    """A word gate assumes its pattern matches whole words: a category without boundaries
+    ("elsewhere" matches inside words) gets a gate that always passes."""
+    assert lx.CATEGORY_GATES["elsewhere"].always
+    views = build_views("let's talk somewhere else, or on Telegram")
+    assert lx.CATEGORY_GATES["handle"].may_match(views.norm.s, views.words)
+    views = build_views("let's talk about the invoice on the platform")
+    assert not lx.CATEGORY_GATES["handle"].may_match(views.norm.s, views.words)
+
+
+def test_any_match_answers_as_a_search_of_the_whole_pattern() -> None:
+    long = [" ".join(_TEXTS[i : i + 60]) for i in range(0, len(_TEXTS), 60)]
+    for text in [*_TEXTS, *long, "pay me directly", "outside of the app", "indirectly"]:
+        views = build_views(text)
+        s = views.norm.s
+        assert lx.OUTSIDE_ANY.search(s, views.words) == (lx.OUTSIDE_RE.search(s) is not None)

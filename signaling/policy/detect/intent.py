@@ -78,7 +78,11 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
         lx.MOVE_CUE_GATE.may_match(s, views.words) and lx.MOVE_CUE_RE.search(s) is not None
     ):
         open_channels = [
-            (c, p) for c, p in lx.CHANNEL_CATEGORIES if not _covered(c, present) and p.search(s)
+            (c, p)
+            for c, p in lx.CHANNEL_CATEGORIES
+            if not _covered(c, present)
+            and lx.CATEGORY_GATES[c].may_match(s, views.words)
+            and p.search(s)
         ]
     cues = list(lx.MOVE_CUE_RE.finditer(s)) if open_channels else []
     if open_channels and not cues and ask is not None:
@@ -210,7 +214,7 @@ def _pay_outside(views: Views) -> Finding | None:
     saving the fee ("to save the commission", "oszczędzimy na prowizji", "نوفر العمولة")."""
     s = views.norm.s
     words = views.words
-    has_outside = lx.OUTSIDE_GATE.may_match(s, words) and lx.OUTSIDE_RE.search(s) is not None
+    has_outside = lx.OUTSIDE_GATE.may_match(s, words) and lx.OUTSIDE_ANY.search(s, words)
     has_fee = (
         lx.FEE_GATE.may_match(s, words)
         and ("%" in s or lx.SAVE_GATE.may_match(s, words))
@@ -276,18 +280,20 @@ def _pay_anchored(views: Views, s: str) -> Finding | None:
         if sent_start == checked:
             continue
         checked = sent_start
-        if _beside_outside(lx.KEEP_HERE_RE, sent) or _beside_outside(lx.PAY_PROJECT_NEG_RE, sent):
-            continue
-        if _beside_outside(lx.SPEC_RE, sent):
-            continue
-        if _negation_before(sent, anchor.start() - sent_start):
-            continue
+        # The place (or the fee saved) first: most sentences have none, and then no veto
+        # needs looking for.
         place = lx.OUTSIDE_RE.search(sent)
         if place is None:
             fee = lx.FEE_RE.search(sent)
             if fee is None or lx.SAVE_RE.search(sent) is None:
                 continue
             place = fee
+        if _beside_outside(lx.KEEP_HERE_RE, sent) or _beside_outside(lx.PAY_PROJECT_NEG_RE, sent):
+            continue
+        if _beside_outside(lx.SPEC_RE, sent):
+            continue
+        if _negation_before(sent, anchor.start() - sent_start):
+            continue
         a = min(anchor.start(), sent_start + place.start())
         b = max(anchor.end(), sent_start + place.end())
         return _op_finding(views, a, b, "pay:outside", Confidence.OFF_PLATFORM_PAY)

@@ -11,12 +11,12 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from signaling.policy.detect.languages import LANGUAGES
-from signaling.policy.detect.regex_opt import compile_fast
+from signaling.policy.detect.regex_opt import COMPILED, compile_fast
 from signaling.policy.detect.text import fold
 
 
@@ -503,6 +503,12 @@ class Gate:
     words: frozenset[str]
     stems: tuple[str, ...]
     always: bool
+    # gate word -> the whole words of each fragment it stands for: all of one fragment's must
+    # be words of the message ("google pay" needs "pay" too, not only "google"); a word with
+    # no entry needs nothing more
+    requires: Mapping[str, tuple[frozenset[str], ...]] = field(
+        default_factory=lambda: MappingProxyType({}), compare=False
+    )
     _in_pieces: tuple[str, ...] = field(init=False, repr=False, compare=False)
     _in_text: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
@@ -513,8 +519,13 @@ class Gate:
         object.__setattr__(self, "_in_text", tuple(st for st in self.stems if not _piece_chars(st)))
 
     def may_match(self, s: str, message_words: frozenset[str]) -> bool:
-        if self.always or not self.words.isdisjoint(message_words):
+        if self.always:
             return True
+        if not self.words.isdisjoint(message_words):
+            for word in self.words.intersection(message_words):
+                needs = self.requires.get(word)
+                if needs is None or any(need <= message_words for need in needs):
+                    return True
         if isinstance(message_words, WordPieces) and message_words.source is s:
             pieces = message_words.text
             return any(stem in pieces for stem in self._in_pieces) or any(
@@ -569,8 +580,57 @@ def pattern_gate(source: str) -> Gate:
     return fragment_gate(alts)
 
 
+def _group(f: str) -> tuple[list[str], int] | None:
+    """The alternatives of the non-capturing group ``f`` starts with (at most 60) and the
+    index after its closing parenthesis; nested groups, classes and escapes are skipped."""
+    if not f.startswith("(?:"):
+        return None
+    alts: list[str] = []
+    depth = 0
+    start = j = 3
+    while j < len(f):
+        c = f[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "[":
+            j += 2 if f.startswith("[^", j) else 1
+            j += 1 if f.startswith("]", j) else 0
+            while j < len(f) and f[j] != "]":
+                j += 2 if f[j] == "\\" else 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            if depth == 0:
+                alts.append(f[start:j])
+                return (alts, j + 1) if len(alts) <= 60 else None
+            depth -= 1
+        elif c == "|" and depth == 0:
+            alts.append(f[start:j])
+            start = j + 1
+        j += 1
+    return None
+
+
+# A quantifier that allows no repetition at all: "*", "{0,2}", "{,3}".
+_ZERO_OR_MORE = re.compile(r"[?*]\??|\{0?,\d*\}\??")
+
+
+def _ends_apart(alternative: str) -> bool:
+    """A group alternative that ends with a space or another character no word has ("\\w+ "),
+    so whatever follows it starts a new word."""
+    last = alternative[-1:]
+    return (
+        bool(last)
+        and last not in _META
+        and not _piece_chars(last)
+        and not (alternative.endswith("\\" + last))
+    )
+
+
 def fragment_gate(fragments: Iterable[str]) -> Gate:
     words: set[str] = set()
+    requires: dict[str, set[frozenset[str]]] = {}
     stems: set[str] = set()
     always = False
     todo = [fold(raw.lower()) for raw in fragments]
@@ -588,6 +648,27 @@ def fragment_gate(fragments: Iterable[str]) -> Gate:
                 break
             prefix += c
         rest = f[len(prefix) :]
+        inner = _group(rest) if prefix and len(todo) < 5000 else None
+        if inner is not None:
+            alts, end = inner
+            repeat = _ZERO_OR_MORE.match(rest, end)
+            if (
+                repeat is not None
+                and not _piece_chars(prefix[-1])
+                and all(_ends_apart(a) for a in alts)
+            ):
+                # "easier than (?:\w+ ){0,2}(?:here|...)": the words after it stand apart
+                # either way, and a gate needs words, not their order: skip the group
+                todo.append(prefix + " " + rest[repeat.end() :])
+                continue
+            after = rest[end : end + 1]
+            if (repeat is None and after not in ("{", "+")) or after == "?":
+                # a group every match goes through: "can we (?:move|talk)" -> "can we move"...;
+                # an optional one, with and without it: "to my (?:bank )?account"
+                if rest[end : end + 1] == "?":
+                    alts, end = [*alts, ""], end + 1
+                todo.extend(prefix + alt + rest[end:] for alt in alts)
+                continue
         optional = rest[:1] in ("?", "*", "{")
         if optional:
             prefix = prefix[:-1]  # the last character is optional: what follows may be glued
@@ -595,21 +676,28 @@ def fragment_gate(fragments: Iterable[str]) -> Gate:
         if not pieces:
             always = True
             continue
-        # Every piece but the last is a whole word; the last one is when nothing follows it.
-        last_whole = (
-            not optional
-            and prefix.endswith(pieces[-1])
-            and (rest == "" or rest.startswith(("\\s", " ")))
+        # Every piece but the last is a whole word; the last one is when something that
+        # is no letter follows it ("can we (...)") or nothing does.
+        last_whole = not optional and (
+            not _piece_chars(prefix[-1])
+            or (prefix.endswith(pieces[-1]) and (rest == "" or rest.startswith(("\\s", " "))))
         )
         whole = pieces if last_whole else pieces[:-1]
         best = max(whole, key=len) if whole else ""
         if len(best) >= 3 or (best and len(pieces[-1]) < 3):
             words.add(best)  # the longest word is the rarest, the best test
+            requires.setdefault(best, set()).add(frozenset(whole))
         elif len(pieces[-1]) >= 2:
             stems.add(pieces[-1])
         else:
             always = True
-    return Gate(frozenset(words), tuple(sorted(stems)), always)
+    # A word that alone is one fragment's whole prefix needs nothing more.
+    needs = {
+        w: tuple(sorted(sets, key=sorted))
+        for w, sets in requires.items()
+        if frozenset({w}) not in sets
+    }
+    return Gate(frozenset(words), tuple(sorted(stems)), always, MappingProxyType(needs))
 
 
 # Every app euphemism names a colour or a logo ("the green app", "the one with the bird").
@@ -904,3 +992,51 @@ MOVE_CUE_GATE = pattern_gate(MOVE_CUE_SOURCE)
 CHANNEL_GATE = pattern_gate(CHANNEL_SOURCE)
 PAY_METHOD_GATE = pattern_gate(PAY_METHOD_SOURCE)
 DIRECT_PAY_GATE = pattern_gate(DIRECT_PAY_SOURCE)
+
+
+def source_of(pattern: re.Pattern[str]) -> str:
+    """The source a ``compile_fast`` pattern was written as (before regex_opt's rewrite)."""
+    return next(source for source, compiled in COMPILED if compiled is pattern)
+
+
+def _bounded_gate(source: str) -> Gate:
+    """:func:`pattern_gate` for a pattern that is one alternation between word boundaries
+    ("\\b(?:...)\\b", "(?<!\\w)(?:...)(?!\\w)"), which is what a gate's word test assumes;
+    a gate that always passes for any other shape."""
+    shaped = re.fullmatch(r"(?:\\b|\(\?<!\\w\))\(\?:.*\)(?:\\b|\(\?!\\w\))", source, re.S)
+    return pattern_gate(source) if shaped else Gate(frozenset(), (), True)
+
+
+# Gates for the channel categories searched over a whole message once a move was named.
+CATEGORY_GATES = MappingProxyType(
+    {category: _bounded_gate(source_of(pattern)) for category, pattern in CHANNEL_CATEGORIES}
+)
+
+
+_BOUNDED = re.compile(r"(?:\\b|\(\?<!\\w\))\(\?:.*\)(?:\\b|\(\?!\\w\))", re.S)
+
+
+class AnyMatch:
+    """Whether a pattern that is an alternation at its top level matches anywhere in a
+    message: its word-bounded alternatives ("(?<!\\w)(?:...)(?!\\w)") each behind their word
+    gate, the others as one smaller pattern. A top-level alternation matches somewhere exactly
+    when one of its alternatives does, so the answer is ``pattern.search(s) is not None``."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        alts = _top_alternatives(source_of(pattern)) or []
+        bounded = [a for a in alts if _BOUNDED.fullmatch(a) and _top_alternatives(a)]
+        other = [a for a in alts if a not in bounded]
+        self._whole = pattern if not alts else None
+        self._other = compile_fast("|".join(other), pattern.flags) if other else None
+        self._bounded = tuple((pattern_gate(a), compile_fast(a, pattern.flags)) for a in bounded)
+
+    def search(self, s: str, words: frozenset[str]) -> bool:
+        if self._whole is not None:
+            return self._whole.search(s) is not None
+        if self._other is not None and self._other.search(s) is not None:
+            return True
+        return any(gate.may_match(s, words) and rx.search(s) for gate, rx in self._bounded)
+
+
+# "Outside the platform" anywhere in the message (the pay-outside check's first question).
+OUTSIDE_ANY = AnyMatch(OUTSIDE_RE)
