@@ -269,3 +269,22 @@ def test_username_words_are_not_product_talk(text: str, label: str) -> None:
 
 def test_a_product_with_users_paying_is_still_product_talk() -> None:
     assert labels("o cliente quer que o usuário pague direto no app com Pix ou cartão") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("جوالي خمسة صفر ثلاثة ثلاثة مرتين سبعة تسعة واحد اثنين", "phone"),
+        ("حسابي في الانستقرام اسمه fatima.designs", "handle"),
+        ("ابعتلي لينك تيمز ونتقابل هناك", "meeting_link"),
+        ("ارفع الملفات على جوجل درايف وابعتلي", "off_platform"),
+        ("ابعتلي التصاميم على دروب بوكس بدل المنصة", "off_platform"),
+    ],
+)
+def test_arabic_multiplier_handle_meeting_and_file_moves(text: str, label: str) -> None:
+    assert labels(text) == {label}, text
+
+
+def test_arabic_integration_talk_is_no_file_move() -> None:
+    assert labels("بنربط التطبيق مع جوجل درايف عشان النسخ الاحتياطي") == set()
+    assert labels("راجعت التصميم مرتين سبعة أيام") == set()

@@ -726,7 +726,7 @@ MEETING_TOOL_GATE = fragment_gate(
 )
 FILE_SERVICE_GATE = fragment_gate(
     r"""google gdrive g drive dropbox wetransfer we onedrive one box\.com mega icloud yandex
-    яндекс pcloud mediafire sharepoint terabox""".split()
+    яндекс pcloud mediafire sharepoint terabox درايف دروب دروببوكس ون وي ويترانسفر""".split()
 )
 
 # Talk about a messaging app rather than a move to one ("let's talk about the chat app", "we
@@ -796,13 +796,15 @@ FILE_SERVICE_RE = compile_fast(
     r"\b(?:google drive|gdrive|g drive|drive|dropbox|wetransfer|we transfer|onedrive|one drive"
     r"|box\.com|mega|icloud drive|yandex disk|яндекс диск\w*|pcloud|mediafire"
     r"|sharepoint|google docs"
-    r"|google sheets|terabox)\b"
+    r"|google sheets|terabox)\b|(?<!\w)(?:جوجل درايف|قوقل درايف|غوغل درايف|درايف|دروب ?بوكس"
+    r"|ون ?درايف|وي ?ترانسفر)(?!\w)"
 )
 FILE_VERB_RE = compile_fast(
     r"\b(?:send|sending|share|sharing|upload|uploading|put|drop|transfer|instead of attaching"
     r"|mand\w*|envi\w*|envo\w*|sub(?:o|i|e|ir|imos)|pas(?:o|e|a)|закин\w*|кину\w*|download"
     r"|envia\w*|manda\w*|sube|subir|compart\w*|envoie\w*|envoy\w*|partag\w*|depose\w*|отправ\w*"
     r"|скин\w*|загруз\w*|kar do|bhej\w*|over)\b"
+    r"|(?<!\w)(?:ارفع\w*|ابعت\w*|ارسل\w*|أرسل\w*|حط\w*|شارك\w*|نزل\w*|وابعت\w*|وارسل\w*)(?!\w)"
 )
 FILE_NEG_RE = compile_fast(
     r"migrat\w*|\bsync|integrat\w*|\bapi\b|backs? up|backup|\bimport|\bexport|connector"
