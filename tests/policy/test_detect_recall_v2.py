@@ -288,3 +288,15 @@ def test_arabic_multiplier_handle_meeting_and_file_moves(text: str, label: str) 
 def test_arabic_integration_talk_is_no_file_move() -> None:
     assert labels("بنربط التطبيق مع جوجل درايف عشان النسخ الاحتياطي") == set()
     assert labels("راجعت التصميم مرتين سبعة أيام") == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿me pasas tu WhatsApp? por aquí es lento",
+        "me paga por fora e não pelo site",
+        "bayad sa labas, hindi sa site",
+    ],
+)
+def test_here_words_in_a_move_do_not_keep_it_here(text: str) -> None:
+    assert labels(text) == {"off_platform"}, text
