@@ -300,3 +300,24 @@ def test_arabic_integration_talk_is_no_file_move() -> None:
 )
 def test_here_words_in_a_move_do_not_keep_it_here(text: str) -> None:
     assert labels(text) == {"off_platform"}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "t'as un contact direct ? ici je réponds tard",
+        "есть прямой контакт? тут отвечаю с задержкой",
+        "yeşil telefon ikonlu uygulamadan ulaş bana",
+        "do you have a direct contact? I answer late here",
+    ],
+)
+def test_asks_for_a_direct_contact(text: str) -> None:
+    assert labels(text) == {"off_platform"}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["our CRM keeps a direct contact list for each customer", "the direct contact form is broken"],
+)
+def test_direct_contact_in_product_talk_is_no_move(text: str) -> None:
+    assert labels(text) == set(), text

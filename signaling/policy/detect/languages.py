@@ -159,6 +159,8 @@ LANGUAGES: tuple[Language, ...] = (
             "lower (?:the )?price",
         ),
         messenger_phrases=(
+            "direct contact",
+            "your direct (?:contact|number|line)",
             "my dms",
             "your dms",
             "(?:regular|normal|plain|old-school|ordinary) (?:texts?|texting|sms|messages)",
@@ -319,6 +321,10 @@ LANGUAGES: tuple[Language, ...] = (
             "there",
         ),
         move_phrases=(
+            "have (?:a |any )?direct contact",
+            "got (?:a |any )?direct contact",
+            "any (?:a |any )?direct contact",
+            "your direct (?:contact|number|line)",
             "wats ?app me",
             "watsap me",
             "u on",
@@ -517,6 +523,7 @@ LANGUAGES: tuple[Language, ...] = (
             "rebaja",
         ),
         messenger_phrases=(
+            "contacto directo",
             "(?:por|al|en) privado",
             "(?:en|por) (?:el|la) (?:verde|azul|morad[oa])",
             "app de mensajer[ií]a",
@@ -634,6 +641,7 @@ LANGUAGES: tuple[Language, ...] = (
             "pero",
         ),
         move_phrases=(
+            "tienes (?:un |algún )?contacto directo",
             "b[uú]scame",
             "encu[eé]ntrame",
             "hablemos",
@@ -760,6 +768,7 @@ LANGUAGES: tuple[Language, ...] = (
             "mais barato",
         ),
         messenger_phrases=(
+            "contato direto",
             "mensage(?:m|ns) (?:normal|normais|de texto)",
             "sms",
             "torpedo",
@@ -890,6 +899,7 @@ LANGUAGES: tuple[Language, ...] = (
             "como",
         ),
         move_phrases=(
+            "tem (?:um |algum )?contato direto",
             "passa (?:o|a|teu|seu)",
             "manda (?:o )?(?:teu|seu)",
             "tem (?:wpp|zap|insta|telegram)",
@@ -1046,6 +1056,7 @@ LANGUAGES: tuple[Language, ...] = (
             "ristourne",
         ),
         messenger_phrases=(
+            "contact direct",
             "en mp",
             "par mp",
             "sur l[ea] (?:vert|verte|bleu|bleue|violet)",
@@ -1157,6 +1168,9 @@ LANGUAGES: tuple[Language, ...] = (
             "comme",
         ),
         move_phrases=(
+            "t'as un contact direct",
+            "tu as un contact direct",
+            "as-tu un contact direct",
             "retrouve-moi",
             "trouve-moi",
             "me donner ton",
@@ -1271,6 +1285,8 @@ LANGUAGES: tuple[Language, ...] = (
             "billiger",
         ),
         messenger_phrases=(
+            "direkten kontakt",
+            "direkter kontakt",
             "lieber privat",
             "privat weiter\\w*",
             "privatnachricht\\w*",
@@ -1357,6 +1373,7 @@ LANGUAGES: tuple[Language, ...] = (
             "unter",
         ),
         move_phrases=(
+            "hast du (?:einen )?direkten kontakt",
             "such mich",
             "finde mich",
             "findest mich",
@@ -1476,6 +1493,7 @@ LANGUAGES: tuple[Language, ...] = (
             "prezzo migliore",
         ),
         messenger_phrases=(
+            "contatto diretto",
             "ai (?:normali messaggi|messaggi normali)",
             "normali messaggi",
             "messaggi normali",
@@ -1556,6 +1574,8 @@ LANGUAGES: tuple[Language, ...] = (
             "sono",
         ),
         move_phrases=(
+            "mi dai un contatto diretto",
+            "hai un contatto diretto",
             "sono sempre su",
             "ci sentiamo",
             "inviami\\w*",
@@ -1686,6 +1706,8 @@ LANGUAGES: tuple[Language, ...] = (
             "upust",
         ),
         messenger_phrases=(
+            "bezpośredni kontakt",
+            "kontakt bezpośredni",
             "zwykłe sms\\w*",
             "sms\\w*",
             "na priv\\w*",
@@ -1794,6 +1816,7 @@ LANGUAGES: tuple[Language, ...] = (
             "jest",
         ),
         move_phrases=(
+            "masz (?:jakiś )?(?:bezpośredni kontakt|kontakt bezpośredni)",
             "podeślij\\w*",
             "wyślij (?:mi )?",
             "przejdźmy na",
@@ -1920,6 +1943,8 @@ LANGUAGES: tuple[Language, ...] = (
             "дешевле",
         ),
         messenger_phrases=(
+            "прямой контакт",
+            "прямые контакты",
             "в (?:зел[её]ном|синем|фиолетовом)",
             "мессенджер\\w*",
         ),
@@ -2057,6 +2082,8 @@ LANGUAGES: tuple[Language, ...] = (
             "как",
         ),
         move_phrases=(
+            "есть прямой контакт",
+            "дай прямой контакт",
             "есть другой",
             "есть ли другой",
             "я сижу в",
@@ -2171,6 +2198,7 @@ LANGUAGES: tuple[Language, ...] = (
             "kam kar\\w*",
         ),
         messenger_phrases=(
+            "direct contact",
             "personal (?:pe|par)",
             "private (?:mein|me)",
             "(?:hare|neele) wale (?:pe|par|mein)",
@@ -2225,6 +2253,7 @@ LANGUAGES: tuple[Language, ...] = (
         app_words=("app", "wale app"),
         app_colours=("hare", "hara", "neele", "neela", "green", "blue"),
         move_phrases=(
+            "direct contact hai",
             "koi aur",
             "baat karne ka",
             "sms kar\\w*",
@@ -2441,6 +2470,8 @@ LANGUAGES: tuple[Language, ...] = (
             "تخفيض",
         ),
         messenger_phrases=(
+            "تواصل مباشر",
+            "رقم مباشر",
             "على خاص",
             "ع خاص",
             "خاص",
@@ -2661,6 +2692,8 @@ LANGUAGES: tuple[Language, ...] = (
             "لكن",
         ),
         move_phrases=(
+            "عندك تواصل مباشر",
+            "عندك رقم مباشر",
             "تابعني",
             "ضفني",
             "عندك (?:واتس|تلي|انستا)",
@@ -2984,6 +3017,8 @@ LANGUAGES: tuple[Language, ...] = (
             "daha ucuz",
         ),
         messenger_phrases=(
+            "direkt iletişim\\w*",
+            "doğrudan iletişim\\w*",
             "dm'?\\w*",
             "normal mesaj\\w*",
             "başka (?:bir )?uygulama\\w*",
@@ -3057,6 +3092,9 @@ LANGUAGES: tuple[Language, ...] = (
             "ise",
         ),
         move_phrases=(
+            "direkt iletişim bilgin",
+            "doğrudan iletişim bilgin",
+            "ulaş\\w*",
             "aktifim",
             "atar m[ıi]s[ıi]n",
             "numaranı at\\w*",
@@ -3202,6 +3240,7 @@ LANGUAGES: tuple[Language, ...] = (
             "potongan harga",
         ),
         messenger_phrases=(
+            "kontak langsung",
             "di yang (?:ijo|ijo?)",
             "lewat yang (?:ijo|ijo?)",
             "pakai yang (?:ijo|ijo?)",
@@ -3290,6 +3329,7 @@ LANGUAGES: tuple[Language, ...] = (
             "ku",
         ),
         move_phrases=(
+            "ada kontak langsung",
             "dm (?:ig|aku|saya|aja)",
             "wa (?:aku|saya|aja|brp|berapa)",
             "aku (?:selalu |lebih )?(?:aktif|ada) di",
