@@ -321,3 +321,8 @@ def test_asks_for_a_direct_contact(text: str) -> None:
 )
 def test_direct_contact_in_product_talk_is_no_move(text: str) -> None:
     assert labels(text) == set(), text
+
+
+def test_a_social_network_named_by_its_logo() -> None:
+    assert labels("en la red del pajarito soy @lucia_ux") == {"handle"}
+    assert labels("la red azul de la empresa está caída") == set()

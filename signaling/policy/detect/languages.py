@@ -280,7 +280,13 @@ LANGUAGES: tuple[Language, ...] = (
             "self-destruct\\w*",
         ),
         app_ones=("(?:on|in|via) the (?:\\w+ )?one (?:with|where|that)",),
-        app_words=("app", "apps", "application"),
+        app_words=(
+            "social network",
+            "network",
+            "app",
+            "apps",
+            "application",
+        ),
         app_colours=(
             "green",
             "blue",
@@ -614,7 +620,13 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:en|por) la de la",
             "(?:en|por) la que tiene",
         ),
-        app_words=("app", "aplicación", "aplicacion"),
+        app_words=(
+            "red",
+            "red social",
+            "app",
+            "aplicación",
+            "aplicacion",
+        ),
         app_colours=(
             "amarill\\w*",
             "verde",
@@ -869,7 +881,13 @@ LANGUAGES: tuple[Language, ...] = (
             "naquele",
             "naquela",
         ),
-        app_words=("app", "aplicativo", "aplicação"),
+        app_words=(
+            "rede",
+            "rede social",
+            "app",
+            "aplicativo",
+            "aplicação",
+        ),
         app_colours=(
             "verdinh\\w*",
             "azulzinh\\w*",
@@ -1139,7 +1157,13 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:sur|dans) celle",
             "(?:sur|dans) celui",
         ),
-        app_words=("app", "appli", "application"),
+        app_words=(
+            "réseau",
+            "réseau social",
+            "app",
+            "appli",
+            "application",
+        ),
         app_colours=(
             "jaune",
             "verte",
