@@ -326,3 +326,10 @@ def test_direct_contact_in_product_talk_is_no_move(text: str) -> None:
 def test_a_social_network_named_by_its_logo() -> None:
     assert labels("en la red del pajarito soy @lucia_ux") == {"handle"}
     assert labels("la red azul de la empresa está caída") == set()
+
+
+def test_a_negation_inside_a_place_off_the_platform_is_part_of_it() -> None:
+    assert labels("buradan değil de başka bir yerden devam edelim") == {"off_platform"}
+    assert labels("não pelo site, me paga por fora") == {"off_platform"}
+    assert labels("hindi sa site, bayaran mo ako sa labas") == {"off_platform"}
+    assert labels("I never pay outside the platform, sorry") == set()

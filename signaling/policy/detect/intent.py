@@ -339,9 +339,17 @@ def _negation_before(sent: str, offset: int) -> bool:
     # A negation in an earlier clause negates that clause ("no need for the middleman, just
     # send it my way", "don't pay through the site, pay me directly").
     clause = max((m.end() for m in _CLAUSE_BREAK.finditer(sent, 0, offset)), default=0)
+    places: list[tuple[int, int]] | None = None
     for m in lx.NEGATION_RE.finditer(sent, 0, len(sent)):
         if m.start() < clause:
             continue
+        if m.end() <= offset:
+            # A negation inside a place off the platform is part of it ("não pelo site",
+            # "buradan değil", "nggak usah lewat platform"), not of the move.
+            if places is None:
+                places = [p.span() for p in lx.OUTSIDE_RE.finditer(sent)]
+            if any(a <= m.start() and m.end() <= b for a, b in places):
+                continue
         if m.start() >= offset:
             return False
         if m.end() <= offset:
