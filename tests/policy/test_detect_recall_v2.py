@@ -333,3 +333,19 @@ def test_a_negation_inside_a_place_off_the_platform_is_part_of_it() -> None:
     assert labels("não pelo site, me paga por fora") == {"off_platform"}
     assert labels("hindi sa site, bayaran mo ako sa labas") == {"off_platform"}
     assert labels("I never pay outside the platform, sorry") == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks for the quick turnaround on the wireframes. For the next milestone, would you be"
+        " open to settling it between us? The platform takes quite a bit and I'd happily split"
+        " the difference with you.",
+        "Great call today. I'm travelling next week and won't have my laptop, so it would be"
+        " easier to keep in touch by phone or text. Let me know what works.",
+        "Gracias por la rapidez. Para el siguiente hito, ¿te parece si lo arreglamos entre"
+        " nosotros? La plataforma se queda con bastante y podemos repartir la diferencia.",
+    ],
+)
+def test_a_move_in_the_middle_of_a_long_polite_message(text: str) -> None:
+    assert labels(text) == {"off_platform"}, text

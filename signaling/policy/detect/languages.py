@@ -152,6 +152,7 @@ LANGUAGES: tuple[Language, ...] = (
             "aside",
         ),
         discount_phrases=(
+            "split the difference",
             "discount",
             "\\d+ ?% off",
             "knock \\w+ off",
@@ -327,6 +328,8 @@ LANGUAGES: tuple[Language, ...] = (
             "there",
         ),
         move_phrases=(
+            "keep in touch (?:by|via|on|over)",
+            "stay in touch (?:by|via|on|over)",
             "have (?:a |any )?direct contact",
             "got (?:a |any )?direct contact",
             "any (?:a |any )?direct contact",
@@ -386,6 +389,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("call", "meet", "meeting", "video", "invite", "session"),
         pay_verbs=(
+            "settl(?:ing|ed|es)",
+            "settle it",
             "square up",
             "the money",
             "money side",
@@ -524,6 +529,8 @@ LANGUAGES: tuple[Language, ...] = (
             "por separado",
         ),
         discount_phrases=(
+            "repartir la diferencia",
+            "repartimos la diferencia",
             "descuento",
             "m[aá]s barato",
             "rebaja",
@@ -690,6 +697,7 @@ LANGUAGES: tuple[Language, ...] = (
             "nos vemos",
         ),
         pay_verbs=(
+            "arregl(?:amos|emos|arlo|ar)",
             "m[aá]ndamel\\w*",
             "env[ií]amel\\w*",
             "p[aá]gamel\\w*",
@@ -773,6 +781,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         mail_words=("(?:email|e-mail)\\w*",),
         discount_phrases=(
+            "divid\\w* a diferen[cç]a",
             "abatimento",
             "pre[cç]o melhor",
             "mais em conta",
@@ -3264,6 +3273,8 @@ LANGUAGES: tuple[Language, ...] = (
             "potongan harga",
         ),
         messenger_phrases=(
+            "chat biasa",
+            "sms biasa",
             "kontak langsung",
             "di yang (?:ijo|ijo?)",
             "lewat yang (?:ijo|ijo?)",
@@ -3319,6 +3330,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         app_ones=("yang logonya",),
         phone_nouns=(
+            "telepon",
+            "telpon",
             "hp",
             "nomor hp",
             "sms",
@@ -3353,6 +3366,7 @@ LANGUAGES: tuple[Language, ...] = (
             "ku",
         ),
         move_phrases=(
+            "komunikasi (?:lewat|via|pakai)",
             "ada kontak langsung",
             "dm (?:ig|aku|saya|aja)",
             "wa (?:aku|saya|aja|brp|berapa)",
