@@ -349,3 +349,29 @@ def test_a_negation_inside_a_place_off_the_platform_is_part_of_it() -> None:
 )
 def test_a_move_in_the_middle_of_a_long_polite_message(text: str) -> None:
     assert labels(text) == {"off_platform"}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "let's sort the payment between us",
+        "dá pra acertar entre nós?",
+        "Następny etap może rozliczymy między sobą? Serwis bierze sporo, a różnicą się podzielimy.",
+        "Спасибо за быстрые правки. Следующий этап давай рассчитаемся между собой?",
+    ],
+)
+def test_settling_a_payment_between_us(text: str) -> None:
+    assert labels(text) == {"off_platform"}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "let's discuss this between us before the client call",
+        "hablemos entre nosotros antes de la reunión",
+        "давай обсудим между собой перед созвоном",
+        "bu konuyu aramızda konuşalım mı, toplantıda değil",
+    ],
+)
+def test_talking_between_us_is_no_move(text: str) -> None:
+    assert labels(text) == set(), text

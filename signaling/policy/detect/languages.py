@@ -73,6 +73,9 @@ class Language:
     pay_verbs: tuple[str, ...] = ()  # "pay", "pagar", "zahlen"
     pay_methods: tuple[str, ...] = ()  # local payment means ("bonifico", "przelew")
     outside_phrases: tuple[str, ...] = ()  # "outside the platform", "directly"
+    # settling it "between us" ("entre nós", "между собой"): a place off the platform for a
+    # payment only (talking "between us" is no move)
+    between_phrases: tuple[str, ...] = ()
     # a place off the platform with no app named ("somewhere else", "em outro lugar"): paired
     # with a moving verb it is a contact move
     elsewhere_phrases: tuple[str, ...] = ()
@@ -117,6 +120,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "en",
         "English",
+        between_phrases=(
+            "between us",
+            "between ourselves",
+            "between the two of us",
+        ),
         meeting_tools=(
             "google'?s? (?:own )?(?:video|meeting|calling|call|conference)\\w* (?:thing|tool|serv"
             "ice|platform)",
@@ -448,7 +456,6 @@ LANGUAGES: tuple[Language, ...] = (
             "ace)",
             "outside (?:of )?(?:the |this )?marketplace",
             "privately(?!,? (?:or|vs)\\b)",
-            "between (?:us|ourselves)",
             "off the books",
             "under the table",
             "without (?:going through )?(?:the |this )?(?:site|platform|app|marketplace|middleman)",
@@ -510,6 +517,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "es",
         "Spanish",
+        between_phrases=("entre nosotros",),
         meeting_tools=(
             "herramienta de (?:videollamadas?|reuniones|video) de (?:google|microsoft|apple)",
         ),
@@ -729,7 +737,6 @@ LANGUAGES: tuple[Language, ...] = (
         outside_phrases=(
             "cuando nos veamos",
             "m[aá]s (?:f[aá]cil|sencillo|r[aá]pido|c[oó]modo) que (?:por )?aqu[ií]",
-            "entre nosotros",
             "en vez de (?:\\w+ ){0,3}aqu[ií]",
             "en lugar de (?:\\w+ ){0,3}aqu[ií]",
             "por otro lado",
@@ -756,6 +763,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pt",
         "Portuguese",
+        between_phrases=(
+            "entre n[oó]s",
+            "entre a gente",
+        ),
         meeting_tools=(
             "ferramenta de (?:reuni[aã]o|reuni[oõ]es|v[ií]deo\\w*|videochamadas?) d[oa] (?:google"
             "|microsoft|apple)",
@@ -1013,8 +1024,6 @@ LANGUAGES: tuple[Language, ...] = (
             "sem (?:a plataforma|o site|intermedi[aá]rio)",
             "sem ningu[eé]m no meio",
             "mais (?:simples|f[aá]cil|r[aá]pido|pr[aá]tico) que (?:por )?aqui",
-            "entre n[oó]s",
-            "entre a gente",
             "em vez de (?:\\w+ ){0,3}aqui",
             "ao inv[eé]s de (?:\\w+ ){0,3}aqui",
             "fora do (?:app|aplicativo|site)",
@@ -1058,6 +1067,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "fr",
         "French",
+        between_phrases=("entre nous",),
         spec_phrases=(
             "les clients",
             "des clients",
@@ -1266,7 +1276,6 @@ LANGUAGES: tuple[Language, ...] = (
             "quand on se voit",
             "de la main [àa] la main",
             "plus (?:simple|facile|rapide|pratique) qu'ici",
-            "entre nous",
             "plut[oô]t qu'ici",
             "au lieu d'ici",
             "ailleurs qu'ici",
@@ -1295,6 +1304,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "de",
         "German",
+        between_phrases=("unter uns",),
         spec_phrases=(
             "kunden",
             "nutzern?",
@@ -1427,6 +1437,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("telefonier\\w*", "anruf", "videocall", "gespr[äa]ch", "termin", "treffen"),
         pay_verbs=(
+            "regeln",
+            "regeln wir",
             "schick\\w*",
             "akzeptier\\w*",
             "nehme",
@@ -1459,7 +1471,6 @@ LANGUAGES: tuple[Language, ...] = (
             "leichter als (?:hier|über die plattform)",
             "schneller als (?:hier|über die plattform)",
             "bequemer als (?:hier|über die plattform)",
-            "unter uns",
             "statt (?:\\w+ ){0,3}hier",
             "außerhalb(?! de[rsnm] (?!plattform))",
             "ausserhalb(?! de[rsnm] (?!plattform))",
@@ -1492,6 +1503,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "it",
         "Italian",
+        between_phrases=(
+            "tra di noi",
+            "tra noi",
+        ),
         meeting_tools=(
             "strumento di (?:videochiamat\\w*|riunion\\w*|video) di (?:google|microsoft|apple)",
         ),
@@ -1658,7 +1673,6 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         outside_phrases=(
             "pi[uù] (?:semplice|facile|comodo|veloce) che (?:qui|da qui|su questo sito)",
-            "tra (?:di )?noi",
             "invece (?:che|di) (?:\\w+ ){0,3}qui",
             "fuori dal(?:l'| )?(?:sito|app|piattaforma)",
             "fuori dall'app",
@@ -1710,6 +1724,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pl",
         "Polish",
+        between_phrases=(
+            "między nami",
+            "między sobą",
+        ),
         meeting_tools=(
             "narzędzi\\w* do (?:wideo\\w*|spotkań|rozmów) od (?:google|microsoft|apple)",
         ),
@@ -1876,6 +1894,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("rozmow\\w*", "spotkani\\w*", "call\\w*", "wideo\\w*"),
         pay_verbs=(
+            "rozlicz\\w*",
             "wyślij\\w*",
             "prześlij\\w*",
             "zapła\\w*",
@@ -1899,7 +1918,6 @@ LANGUAGES: tuple[Language, ...] = (
             "łatwiej niż (?:tutaj|tu|przez serwis)",
             "szybciej niż (?:tutaj|tu|przez serwis)",
             "wygodniej niż (?:tutaj|tu|przez serwis)",
-            "między nami",
             "zamiast (?:\\w+ ){0,3}tutaj",
             "zamiast (?:\\w+ ){0,3}tu",
             "na boku",
@@ -1952,6 +1970,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ru",
         "Russian",
+        between_phrases=(
+            "между нами",
+            "между собой",
+        ),
         meeting_tools=(
             "гуглов\\w* (?:штук\\w*|приложени\\w*|сервис\\w*) для (?:видео\\w*|звонк\\w*|встреч"
             "\\w*)",
@@ -2146,6 +2168,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("созвон\\w*", "звон\\w*", "встреч\\w*", "поговор\\w*", "собеседован\\w*"),
         pay_verbs=(
+            "расчёт\\w*",
             "отда\\w*",
             "оплат\\w*",
             "заплат\\w*",
@@ -2182,7 +2205,6 @@ LANGUAGES: tuple[Language, ...] = (
             "удобнее чем (?:тут|здесь|через (?:сайт|платформу))",
             "быстрее чем (?:тут|здесь|через (?:сайт|платформу))",
             "легче чем (?:тут|здесь|через (?:сайт|платформу))",
-            "между нами",
             "не здесь",
             "не тут",
             "вне платформы",
@@ -2215,6 +2237,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi",
         "Hindi (Latin script)",
+        between_phrases=(
+            "aapas mein",
+            "aapas me",
+        ),
         spec_phrases=(
             "customer ko",
             "users ko",
@@ -2315,6 +2341,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("call kar\\w*", "baat", "milte", "meeting kar\\w*"),
         pay_verbs=(
+            "settle",
             "de dena",
             "pay kar\\w*",
             "payment kar\\w*",
@@ -2456,6 +2483,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ar",
         "Arabic",
+        between_phrases=(
+            "بيني وبينك",
+            "بيننا",
+        ),
         spec_phrases=(
             "العميل",
             "العملاء",
@@ -2895,8 +2926,6 @@ LANGUAGES: tuple[Language, ...] = (
             "باي ?بال",
         ),
         outside_phrases=(
-            "بيني وبينك",
-            "بيننا",
             "أحسن من هنا",
             "احسن من هنا",
             "أسهل من هنا",
@@ -3011,6 +3040,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tr",
         "Turkish",
+        between_phrases=("aramızda",),
         app_names=(
             "instagram(?:da|dan|a|ı|ım)",
             "instada",
@@ -3168,6 +3198,7 @@ LANGUAGES: tuple[Language, ...] = (
             "konuşalım",
         ),
         pay_verbs=(
+            "hallet\\w*",
             "parayı",
             "paranı",
             "öde\\w*",
@@ -3456,6 +3487,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tl",
         "Tagalog",
+        between_phrases=(
+            "tayong dalawa na lang",
+            "tayong dalawa lang",
+            "sa pagitan natin",
+        ),
         meeting_tools=(
             "meeting app ng (?:google|microsoft|apple)",
             "video call app ng (?:google|microsoft|apple)",

@@ -708,7 +708,9 @@ FEE_GATE = fragment_gate(_union("fee_phrases"))
 # (Saving phrases with "%" need the "%", which is tested on its own.)
 DISCOUNT_GATE = fragment_gate(_union("discount_phrases"))
 SAVE_GATE = fragment_gate(p for p in _union("save_phrases") if "%" not in p)
-_OUTSIDE_PHRASES_GATE = fragment_gate(_union("outside_phrases"))
+# Places off the platform for a payment: "outside the platform" and "between us".
+_PAY_PLACES = _union("outside_phrases") + _union("between_phrases")
+_OUTSIDE_PHRASES_GATE = fragment_gate(_PAY_PLACES)
 # OUTSIDE_RE's own alternatives, as substrings (some have no word boundary).
 OUTSIDE_GATE = Gate(
     _OUTSIDE_PHRASES_GATE.words,
@@ -860,7 +862,7 @@ OUTSIDE_RE = compile_fast(
     r" plateforme|hors (?:de la )?plateforme|вне платформы|мимо платформы|минуя платформу"
     r"|platform (?:ke|se) bahar|directly|directamente|diretamente|directement|напрямую"
     r"|\bdirect[aoe]?\b|\bdiret[ao]\b|\bseedha\b|(?<!\w)(?:"
-    + _alt(_union("outside_phrases"), escape=False)
+    + _alt(_PAY_PLACES, escape=False)
     + r")(?!\w)"
 )
 FEE_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("fee_phrases"), escape=False) + r")(?!\w)")
