@@ -375,3 +375,22 @@ def test_settling_a_payment_between_us(text: str) -> None:
 )
 def test_talking_between_us_is_no_move(text: str) -> None:
     assert labels(text) == set(), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I prefer to pay through the site, it's easier than a bank transfer",
+        "prefiero pagar por la plataforma, es más fácil que una transferencia",
+        "I'll invoice each milestone separately, it's cheaper for your accounting",
+        "każdy etap rozliczam osobno, w sumie wyjdzie taniej",
+        "can I get your number of revisions before we start? two or three?",
+    ],
+)
+def test_paying_here_and_billing_separately_are_no_move(text: str) -> None:
+    assert labels(text) == set(), text
+
+
+def test_paying_by_a_means_instead_of_the_platform_is_still_a_move() -> None:
+    assert labels("PayPal is fine for me, not through the platform") == {"off_platform"}
+    assert labels("pwede sa crypto ang bayad, labas sa platform") == {"off_platform"}

@@ -192,6 +192,8 @@ def _payment_request(views: Views) -> Finding | None:
         window = s[lo:hi]
         if _negated(s, method.start(), method.end()) or _spec_talk(s, method.start(), method.end()):
             continue
+        if _beside_outside(lx.KEEP_HERE_RE, sentence(s, method.start(), method.end())[0]):
+            continue  # "I prefer to pay through the site, it's easier than a bank transfer"
         mine = re.search(
             r"\b(?:my|mi|meu|minha|mon|ma|мой|мою|мои|mera|meri)\s+(?:\w+\s+)?$",
             s[max(0, method.start() - 20) : method.start()],
@@ -229,6 +231,12 @@ def _pay_outside(views: Views) -> Finding | None:
     return found if found is not None else _discount_aside(views, s)
 
 
+# The writer as the one paid: "pay me", "mi paghi", "zapłacisz mi", "bana ödersen", "مجھے".
+_TO_ME = re.compile(
+    r"(?<!\w)(?:me|mi|mnie|мне|bana|mujhe|ako|akin|saya|aku|moi|mir|mich|لي|मुझे)(?!\w)"
+)
+
+
 def _discount_aside(views: Views, s: str) -> Finding | None:
     """Paying "separately" for a lower price, in one sentence ("se mi paghi a parte ti
     faccio un prezzo migliore", "jak zapłacisz mi osobno, będzie taniej")."""
@@ -240,8 +248,8 @@ def _discount_aside(views: Views, s: str) -> Finding | None:
         sent, sent_start = sentence(s, aside.start(), aside.end())
         deal = lx.DISCOUNT_RE.search(sent)
         pay = lx.PAY_ANY_RE.search(sent)
-        if deal is None or pay is None:
-            continue
+        if deal is None or pay is None or _TO_ME.search(sent) is None:
+            continue  # paid to the writer ("pay me separately"), not billed per milestone
         if lx.KEEP_HERE_RE.search(sent) or lx.PAY_PROJECT_NEG_RE.search(sent):
             continue
         if _negation_before(sent, min(deal.start(), pay.start())):

@@ -434,6 +434,7 @@ LANGUAGES: tuple[Language, ...] = (
             "gcash",
         ),
         outside_phrases=(
+            "not (?:through|via|on) (?:the |this )?(?:platform|site)",
             "no need for (?:the )?(?:middleman|middle man|site|platform|marketplace)",
             "without (?:the )?(?:middleman|middle man|site|platform|marketplace)",
             "skip (?:the )?(?:middleman|middle man|site|platform|marketplace)",
@@ -492,6 +493,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         phone_cues=("number", "cell", "phone", "call", "text", "ring"),
         not_phone_cues=(
+            "number of",
             "tracking",
             "track",
             "waybill",
@@ -3655,6 +3657,9 @@ LANGUAGES: tuple[Language, ...] = (
         product_phrases=("field", "form"),
         pay_methods=("cash", "maya", "bank account", "gcash", "paymaya", "palawan"),
         outside_phrases=(
+            "labas sa platform",
+            "labas sa site",
+            "labas sa app",
             "hindi sa site",
             "wag sa site",
             "huwag sa site",
