@@ -242,3 +242,22 @@ def test_scanning_reads_no_file() -> None:
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "['email']"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Video call",
+        "Incoming video call",
+        "call-video",
+        "can we do a quick video call here tomorrow?",
+        "hagamos una videollamada aquí mañana a las 10",
+        "on fait un appel vidéo ici demain ?",
+        "zróbmy jutro tutaj rozmowę wideo",
+        "نعمل مكالمة فيديو هنا بكرة؟",
+    ],
+)
+def test_calls_on_the_platform_and_ui_labels_get_no_learned_meeting_flag(text: str) -> None:
+    """The platform's own video calls (and its UI labels) are not an outside meeting tool; a
+    call proposed "here" is vetoed for the layer."""
+    assert scan(text) == []

@@ -94,7 +94,7 @@ VETOES: dict[str, tuple[re.Pattern[str], ...]] = {
         lx.COMM_PROJECT_NEG_RE,
     ),
     "handle": (lx.PRODUCT_RE, lx.COMM_PROJECT_NEG_RE),
-    "meeting_link": (lx.MEETING_NEG_RE,),
+    "meeting_link": (lx.MEETING_NEG_RE, lx.HERE_RE),
     "email": (),
 }
 

@@ -878,6 +878,12 @@ APP_NAME_RE = compile_fast(
     r"|واتس\w*|الواتس\w*|واتساب|تلي|تيليجرام|تلغرام|انستا|فيسبوك|فيس|سناب|телег\w*|ватсап\w*"
     r"|вотсап\w*|вайбер\w*|инст\w*|" + _alt(_union("app_names"), escape=False) + r")(?!\w)"
 )
+# "Here" in every language: a call proposed here is on the platform (the learned layer's
+# meeting_link veto; the rules need a named outside tool anyway).
+HERE_RE = compile_fast(
+    r"(?<!\w)(?:here|aqui|aca|ici|hier|qui|tutaj|здесь|тут|هنا|هون|burada|di sini|disini|dito"
+    r"|yahin|yahan|यहीं|यहाँ|यहां|on the platform|in the thread)(?!\w)"
+)
 SPEC_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("spec_phrases"), escape=False) + r")(?!\w)")
 ASIDE_GATE = fragment_gate(_union("aside_phrases"))
 ASIDE_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("aside_phrases"), escape=False) + r")(?!\w)")
