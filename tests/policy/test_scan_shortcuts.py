@@ -293,3 +293,19 @@ def test_any_match_answers_as_a_search_of_the_whole_pattern() -> None:
         assert lx.OUTSIDE_ANY.search(s, views.words) == (lx.OUTSIDE_RE.search(s) is not None)
     for bounded in lx.OUTSIDE_ANY._bounded:  # each phrase against the whole alternation
         assert bounded._whole is None and bounded._patterns
+
+
+def test_any_match_of_other_shapes_answers_as_their_search() -> None:
+    """A grouped pattern ("\\b(?:...)(?!\\w)") is one bounded alternation; anything else is
+    asked of the whole pattern."""
+    patterns = [lx.MOVE_CUE_RE, lx.PAY_METHOD_RE, lx.MEETING_TOOL_RE, lx.CHANNEL_RE]
+    patterns += [pattern for _, pattern in lx.CHANNEL_CATEGORIES]
+    anys = [(pattern, lx.AnyMatch(pattern)) for pattern in patterns]
+    for text in [*_TEXTS[::3], " ".join(_TEXTS[:100])]:
+        views = build_views(text)
+        s = views.norm.s
+        for pattern, any_match in anys:
+            assert any_match.search(s, views.words) == (pattern.search(s) is not None), (
+                pattern.pattern[:40],
+                text,
+            )

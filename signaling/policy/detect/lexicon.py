@@ -1013,7 +1013,13 @@ class AnyMatch:
     when one of its alternatives does, so the answer is ``pattern.search(s) is not None``."""
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
-        alts = _top_alternatives(source_of(pattern)) or []
+        source = source_of(pattern)
+        if _BOUNDED.fullmatch(source) and _top_alternatives(source):
+            alts = [source]  # one bounded alternation: "\\b(?:...)(?!\\w)"
+        elif source.startswith(("(", "\\")):
+            alts = []  # some other shape: asked of the whole pattern
+        else:
+            alts = _top_alternatives(source) or []
         bounded = [a for a in alts if _BOUNDED.fullmatch(a) and _top_alternatives(a)]
         other = [a for a in alts if a not in bounded]
         self._whole = pattern if not alts else None
@@ -1049,6 +1055,9 @@ class _PhrasesAny:
             return
         phrases, end = inner
         tail = source[head.end() + end :]
+        if tail not in ("\\b", "(?!\\w)"):
+            self._whole = re.compile(optimize(source), flags)
+            return
         for i, phrase in enumerate(phrases):
             first = phrase[:1]
             if first.isalnum() and first not in _META and phrase[1:2] not in ("?", "*", "{", "+"):
