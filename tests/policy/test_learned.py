@@ -102,6 +102,27 @@ def test_scoring_some_labels_gives_exactly_their_full_scores() -> None:
             assert model.label_scores(s, wanted) == [full[k] for k in wanted]
 
 
+def test_sentences_reaching_a_threshold_are_those_scored_one_by_one() -> None:
+    model = default_model()
+    assert model is not None
+    pieces = ["let's sort the payment between us.", "", " ... ", "on WhatsApp, the green app"]
+    pieces += ["ok.", "add me on the app with the paper plane, same name"]
+    wanted = list(range(len(model.labels)))
+    floors = [-1e9] * len(wanted)  # every piece with words reaches
+    got = list(model.reaching(pieces, list(wanted), floors))
+    assert [i for i, _ in got] == [i for i, p in enumerate(pieces) if any(c.isalnum() for c in p)]
+    for i, totals in got:
+        assert totals == model.label_scores(pieces[i], wanted)
+    thresholds = [lm.threshold for lm in model.labels]
+    reached = [i for i, _ in model.reaching(pieces, list(wanted), thresholds)]
+    assert reached == [
+        i
+        for i, p in enumerate(pieces)
+        if any(c.isalnum() for c in p)
+        and any(t >= thresholds[k] for k, t in enumerate(model.label_scores(p, wanted)))
+    ]
+
+
 def test_app_names_and_numbers_are_placeholders() -> None:
     assert canonical("telegram") == NAME
     assert canonical("2024") == canonical("1999") == "0000"

@@ -283,7 +283,29 @@ def test_category_gates_only_where_boundaries_hold() -> None:
 
 def test_any_match_answers_as_a_search_of_the_whole_pattern() -> None:
     long = [" ".join(_TEXTS[i : i + 60]) for i in range(0, len(_TEXTS), 60)]
-    for text in [*_TEXTS, *long, "pay me directly", "outside of the app", "indirectly"]:
+    phrases = lx._union("outside_phrases")
+    # each phrase's words in a sentence of their own, so one phrase may match per text
+    spelled = [re.sub(r"\\[a-z]|[()?*+|{}\[\]^$\\.0-9,]", " ", p) for p in phrases]
+    texts = [*_TEXTS, *long, "pay me directly", "outside of the app", "indirectly", *spelled]
+    for text in texts:
         views = build_views(text)
         s = views.norm.s
         assert lx.OUTSIDE_ANY.search(s, views.words) == (lx.OUTSIDE_RE.search(s) is not None)
+    for bounded in lx.OUTSIDE_ANY._bounded:  # each phrase against the whole alternation
+        assert bounded._whole is None and bounded._patterns
+
+
+def test_any_match_of_other_shapes_answers_as_their_search() -> None:
+    """A grouped pattern ("\\b(?:...)(?!\\w)") is one bounded alternation; anything else is
+    asked of the whole pattern."""
+    patterns = [lx.MOVE_CUE_RE, lx.PAY_METHOD_RE, lx.MEETING_TOOL_RE, lx.CHANNEL_RE]
+    patterns += [pattern for _, pattern in lx.CHANNEL_CATEGORIES]
+    anys = [(pattern, lx.AnyMatch(pattern)) for pattern in patterns]
+    for text in [*_TEXTS[::3], " ".join(_TEXTS[:100])]:
+        views = build_views(text)
+        s = views.norm.s
+        for pattern, any_match in anys:
+            assert any_match.search(s, views.words) == (pattern.search(s) is not None), (
+                pattern.pattern[:40],
+                text,
+            )

@@ -208,6 +208,35 @@ class LearnedModel:
         columns = self._columns
         return [biases[k] + sum(map(columns[k], rows)) for k in wanted]
 
+    def reaching(
+        self, pieces: list[str], wanted: list[int], floors: Sequence[float]
+    ) -> Iterator[tuple[int, list[float]]]:
+        """For each piece (in order) where a label of ``wanted`` reaches its floor: its index
+        and the scores of ``wanted`` (the sums of :meth:`label_scores`). One loop for all the
+        sentences of a long message; ``wanted`` may shrink between pieces. A piece without
+        words is passed over (its score is the bias, and it has no word to name)."""
+        if len(self._rows) > self.CACHE_WORDS or len(self._canonical) > self.CACHE_WORDS:
+            self._rows.clear()
+            self._canonical.clear()
+        canonical = self._canonical.__getitem__
+        row = self._rows.__getitem__
+        pair = self._bigrams.get
+        biases = self._biases
+        columns = self._columns
+        findall = _WORD.findall
+        for i, piece in enumerate(pieces):
+            words = list(map(canonical, findall(piece)))
+            if not words:
+                continue
+            rows = list(map(row, set(words)))
+            if len(words) > 1:
+                rows.extend(filter(None, map(pair, set(itertools.pairwise(words)))))
+            totals = [biases[k] + sum(map(columns[k], rows)) for k in wanted]
+            for k, total in zip(wanted, totals, strict=True):
+                if total >= floors[k]:
+                    yield i, totals
+                    break
+
 
 def _load() -> LearnedModel | None:
     if not WEIGHTS_PATH.exists():
@@ -248,11 +277,16 @@ def learned_findings(
     done: set[str] = set()
     # Only the labels still open are scored; once each has its finding, no chunk can add one.
     wanted = [k for k, lm in enumerate(model.labels) if lm.label not in present]
-    for a, b in chunks(s):
-        if not wanted:
-            break
-        piece = s[a:b]
-        for k, total in zip(wanted, model.label_scores(piece, wanted), strict=True):
+    floors = [lm.threshold for lm in model.labels]
+    # The chunks as strings; their offsets only for one that reaches a threshold.
+    pieces = [s] if len(s) <= WHOLE_MESSAGE_CHARS else _SENTENCE.findall(s)
+    spans: list[tuple[int, int]] = []
+    for i, totals in model.reaching(pieces, wanted, floors):
+        if not spans:
+            spans = list(chunks(s))
+        a = spans[i][0]
+        piece = pieces[i]
+        for k, total in zip(list(wanted), totals, strict=True):
             lm = model.labels[k]
             if lm.label in done or total < lm.threshold:
                 continue
@@ -270,5 +304,7 @@ def learned_findings(
             out.append(Finding(lm.label, start, end, views.text[start:end], value, conf))
             done.add(lm.label)
         if done:
-            wanted = [k for k in wanted if model.labels[k].label not in done]
+            wanted[:] = [k for k in wanted if model.labels[k].label not in done]
+            if not wanted:
+                break
     return out

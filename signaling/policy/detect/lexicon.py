@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from signaling.policy.detect.languages import LANGUAGES
-from signaling.policy.detect.regex_opt import COMPILED, compile_fast
+from signaling.policy.detect.regex_opt import COMPILED, compile_fast, optimize
 from signaling.policy.detect.text import fold
 
 
@@ -580,9 +580,9 @@ def pattern_gate(source: str) -> Gate:
     return fragment_gate(alts)
 
 
-def _group(f: str) -> tuple[list[str], int] | None:
-    """The alternatives of the non-capturing group ``f`` starts with (at most 60) and the
-    index after its closing parenthesis; nested groups, classes and escapes are skipped."""
+def _group(f: str, most: int = 60) -> tuple[list[str], int] | None:
+    """The alternatives of the non-capturing group ``f`` starts with (at most ``most``) and
+    the index after its closing parenthesis; nested groups, classes and escapes are skipped."""
     if not f.startswith("(?:"):
         return None
     alts: list[str] = []
@@ -603,7 +603,7 @@ def _group(f: str) -> tuple[list[str], int] | None:
         elif c == ")":
             if depth == 0:
                 alts.append(f[start:j])
-                return (alts, j + 1) if len(alts) <= 60 else None
+                return (alts, j + 1) if len(alts) <= most else None
             depth -= 1
         elif c == "|" and depth == 0:
             alts.append(f[start:j])
@@ -1033,19 +1033,78 @@ class AnyMatch:
     when one of its alternatives does, so the answer is ``pattern.search(s) is not None``."""
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
-        alts = _top_alternatives(source_of(pattern)) or []
+        source = source_of(pattern)
+        if _BOUNDED.fullmatch(source) and _top_alternatives(source):
+            alts = [source]  # one bounded alternation: "\\b(?:...)(?!\\w)"
+        elif source.startswith(("(", "\\")):
+            alts = []  # some other shape: asked of the whole pattern
+        else:
+            alts = _top_alternatives(source) or []
         bounded = [a for a in alts if _BOUNDED.fullmatch(a) and _top_alternatives(a)]
         other = [a for a in alts if a not in bounded]
         self._whole = pattern if not alts else None
         self._other = compile_fast("|".join(other), pattern.flags) if other else None
-        self._bounded = tuple((pattern_gate(a), compile_fast(a, pattern.flags)) for a in bounded)
+        self._bounded = tuple(_PhrasesAny(a, pattern.flags) for a in bounded)
 
     def search(self, s: str, words: frozenset[str]) -> bool:
         if self._whole is not None:
             return self._whole.search(s) is not None
         if self._other is not None and self._other.search(s) is not None:
             return True
-        return any(gate.may_match(s, words) and rx.search(s) for gate, rx in self._bounded)
+        return any(phrases.search(s, words) for phrases in self._bounded)
+
+
+_HEAD = re.compile(r"\\b|\(\?<!\\w\)")
+
+
+class _PhrasesAny:
+    """Whether one word-bounded alternation ("(?<!\\w)(?:one|two words|...)(?!\\w)") matches
+    anywhere: only its phrases whose own gate passes are searched, each as a pattern that
+    starts with its first letter (a search skips to it) and looks behind after it."""
+
+    def __init__(self, source: str, flags: int) -> None:
+        head = _HEAD.match(source)
+        inner = _group(source[head.end() :], 100_000) if head is not None else None
+        self._whole: re.Pattern[str] | None = None
+        self._patterns: list[re.Pattern[str]] = []
+        self._always: list[int] = []
+        self._by_word: dict[str, list[tuple[int, tuple[frozenset[str], ...] | None]]] = {}
+        self._stems: list[tuple[str, int]] = []
+        if head is None or inner is None:
+            self._whole = re.compile(optimize(source), flags)
+            return
+        phrases, end = inner
+        tail = source[head.end() + end :]
+        if tail not in ("\\b", "(?!\\w)"):
+            self._whole = re.compile(optimize(source), flags)
+            return
+        for i, phrase in enumerate(phrases):
+            first = phrase[:1]
+            if first.isalnum() and first not in _META and phrase[1:2] not in ("?", "*", "{", "+"):
+                body = first + r"(?<!\w.)(?:" + phrase[1:] + ")" + tail
+            else:
+                body = head.group() + "(?:" + phrase + ")" + tail
+            self._patterns.append(re.compile(body, flags))
+            gate = fragment_gate([phrase])
+            if gate.always:
+                self._always.append(i)
+            for word in gate.words:
+                self._by_word.setdefault(word, []).append((i, gate.requires.get(word)))
+            self._stems.extend((stem, i) for stem in gate.stems)
+
+    def search(self, s: str, words: frozenset[str]) -> bool:
+        if self._whole is not None:
+            return self._whole.search(s) is not None
+        chosen = set(self._always)
+        for word in self._by_word.keys() & words:
+            for i, needs in self._by_word[word]:
+                if needs is None or any(need <= words for need in needs):
+                    chosen.add(i)
+        pieces = words.text if isinstance(words, WordPieces) and words.source is s else s
+        for stem, i in self._stems:
+            if i not in chosen and stem in (pieces if _piece_chars(stem) else s):
+                chosen.add(i)
+        return any(self._patterns[i].search(s) is not None for i in sorted(chosen))
 
 
 # "Outside the platform" anywhere in the message (the pay-outside check's first question).
