@@ -231,7 +231,7 @@ def _pay_outside(views: Views) -> Finding | None:
     return found if found is not None else _discount_aside(views, s)
 
 
-# The writer as the one paid: "pay me", "mi paghi", "zapłacisz mi", "bana ödersen", "مجھے".
+# The writer as the one paid: "pay me", "mi paghi", "zapłacisz mi", "bana ödersen", "मुझे".
 _TO_ME = re.compile(
     r"(?<!\w)(?:me|mi|mnie|мне|bana|mujhe|ako|akin|saya|aku|moi|mir|mich|لي|मुझे)(?!\w)"
 )
@@ -249,7 +249,7 @@ def _discount_aside(views: Views, s: str) -> Finding | None:
         deal = lx.DISCOUNT_RE.search(sent)
         pay = lx.PAY_ANY_RE.search(sent)
         if deal is None or pay is None or _TO_ME.search(sent) is None:
-            continue  # paid to the writer ("pay me separately"), not billed per milestone
+            continue  # only a payment to the writer ("pay me separately"), not billing
         if lx.KEEP_HERE_RE.search(sent) or lx.PAY_PROJECT_NEG_RE.search(sent):
             continue
         if _negation_before(sent, min(deal.start(), pay.start())):
