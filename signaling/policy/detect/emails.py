@@ -11,6 +11,7 @@ from signaling.policy.detect import lexicon as lx
 from signaling.policy.detect.hosts import KNOWN_DOMAINS
 from signaling.policy.detect.links import split_host
 from signaling.policy.detect.model import Confidence, Finding, Views, finding, inside_any
+from signaling.policy.detect.regex_opt import finditer_at, positions, token_end
 
 
 def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
@@ -19,7 +20,7 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
     s = dv.s
     pos = 0
     while "@" in s or lx.WEAK_AT in s:
-        m = lx.EMAIL_RE.search(s, pos)
+        m = _email_search(s, pos)
         if m is None:
             break
         # A rejected candidate must not swallow the address after it: "email me at
@@ -55,9 +56,9 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
         conf = Confidence.EMAIL_OBFUSCATED if obfuscated else Confidence.EMAIL_PLAIN
         out.append(Finding("email", start, end, views.text[start:end], value, conf))
     norm = views.norm.s
-    split_candidates = (
-        lx.SPLIT_EMAIL_RE.finditer(norm) if any(p in norm for p in lx.PROVIDER_DOMAIN) else ()
-    )
+    # Every match starts with a provider name: matched only where one occurs.
+    split_starts = positions(norm, lx.PROVIDER_DOMAIN)
+    split_candidates = finditer_at(lx.SPLIT_EMAIL_RE, norm, split_starts) if split_starts else ()
     for m in split_candidates:
         user = m.group("user")
         if not any(c in user for c in "._0123456789") and not re.search(
@@ -78,6 +79,38 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
         if assembled is not None:
             out.append(assembled)
     return out
+
+
+# The longest local part ``EMAIL_RE`` takes: one character, up to 63, one more.
+_LOCAL_MAX = 65
+
+
+def _next_at(s: str, pos: int) -> int:
+    """The index of the first "@" or spoken-at sentinel at or after ``pos``, or -1."""
+    at = s.find("@", pos)
+    weak = s.find(lx.WEAK_AT, pos)
+    if at < 0 or 0 <= weak < at:
+        return weak
+    return at
+
+
+def _email_search(s: str, pos: int) -> re.Match[str] | None:
+    """``lx.EMAIL_RE.search(s, pos)``, matched only around each "@" (or spoken "at").
+
+    Every match has its "@" within ``_LOCAL_MAX`` characters of its start and holds no
+    whitespace, so the match using the first "@" at or after ``pos`` starts at or after
+    ``at - _LOCAL_MAX`` and ends before the next whitespace (where the pattern's classes and
+    its closing look-ahead see the same as at the end of the text). When there is none, no
+    match starts before that whitespace either: go on from there."""
+    while True:
+        at = _next_at(s, pos)
+        if at < 0:
+            return None
+        end = token_end(s, at)
+        m = lx.EMAIL_RE.search(s, max(pos, at - _LOCAL_MAX), end)
+        if m is not None:
+            return m
+        pos = end
 
 
 def _pieces(views: Views, tld: tldextract.TLDExtract) -> Finding | None:

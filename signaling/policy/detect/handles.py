@@ -8,6 +8,7 @@ import re
 
 from signaling.policy.detect import lexicon as lx
 from signaling.policy.detect.model import Confidence, Finding, Spans, Views
+from signaling.policy.detect.regex_opt import finditer_at, positions
 
 
 def find_handles(views: Views, taken: Spans) -> list[Finding]:
@@ -83,7 +84,7 @@ def find_handles(views: Views, taken: Spans) -> list[Finding]:
                 at_done.add(a)
             add(a, b, f"app:{ident}", Confidence.HANDLE_AFTER_APP)
     if "@" in s:
-        for m in lx.AT_HANDLE_RE.finditer(s):
+        for m in finditer_at(lx.AT_HANDLE_RE, s, positions(s, "@")):
             if m.start() in at_done or not _valid_at_handle(s, m):
                 continue
             window = s[max(0, m.start() - 60) : m.end() + 60]

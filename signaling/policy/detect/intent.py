@@ -73,14 +73,26 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
         out.append(pay)
     # Channels whose identifier the message already gives are reported by that label only.
     open_channels = []
-    if lx.MOVE_CUE_GATE.may_match(s, views.words) and lx.MOVE_CUE_RE.search(s) is not None:
+    ask = _app_question(s)
+    if ask is not None or (
+        lx.MOVE_CUE_GATE.may_match(s, views.words) and lx.MOVE_CUE_RE.search(s) is not None
+    ):
         open_channels = [
-            (c, p) for c, p in lx.CHANNEL_CATEGORIES if not _covered(c, present) and p.search(s)
+            (c, p)
+            for c, p in lx.CHANNEL_CATEGORIES
+            if not _covered(c, present)
+            and lx.CATEGORY_GATES[c].may_match(s, views.words)
+            and p.search(s)
         ]
-    for cue in lx.MOVE_CUE_RE.finditer(s) if open_channels else ():
+    cues = list(lx.MOVE_CUE_RE.finditer(s)) if open_channels else []
+    if open_channels and not cues and ask is not None:
+        cues = [ask]
+    for cue in cues:
         lo, hi = max(0, cue.start() - 80), min(len(s), cue.end() + 80)
         sent, sent_start = sentence(s, cue.start(), cue.end())
-        if _negation_before(sent, cue.start() - sent_start) or lx.KEEP_HERE_RE.search(sent):
+        if _negation_before(sent, cue.start() - sent_start) or _beside_outside(
+            lx.KEEP_HERE_RE, sent
+        ):
             continue
         for category, pattern in open_channels:
             ch = pattern.search(s, lo, hi)
@@ -138,6 +150,20 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
     return out
 
 
+def _app_question(s: str) -> re.Match[str] | None:
+    """A messaging app named in a question of a few words ("telegram?", "tem wpp?", "واتس؟",
+    "fb mo po?"): asking for the other party's account there."""
+    if "?" not in s or len(s.split()) > _APP_QUESTION_WORDS:
+        return None
+    app = lx.APP_NAME_RE.search(s)
+    if app is None or lx.COMM_PROJECT_NEG_RE.search(s) is not None:
+        return None
+    return app
+
+
+_APP_QUESTION_WORDS = 5
+
+
 def _covered(category: str, present: set[str]) -> bool:
     if category == "phone":
         return bool(present & {"phone", "handle"})
@@ -152,7 +178,11 @@ def _payment_request(views: Views) -> Finding | None:
     s = views.norm.s
     words = views.words
     direct = lx.DIRECT_PAY_RE.search(s) if lx.DIRECT_PAY_GATE.may_match(s, words) else None
-    if direct is not None and not _negated(s, direct.start(), direct.end()):
+    if (
+        direct is not None
+        and not _negated(s, direct.start(), direct.end())
+        and not _spec_talk(s, direct.start(), direct.end())
+    ):
         return _op_finding(
             views, direct.start(), direct.end(), "pay:direct", Confidence.OFF_PLATFORM_PAY
         )
@@ -160,8 +190,10 @@ def _payment_request(views: Views) -> Finding | None:
     for method in methods:
         lo, hi = max(0, method.start() - 70), min(len(s), method.end() + 70)
         window = s[lo:hi]
-        if _negated(s, method.start(), method.end()):
+        if _negated(s, method.start(), method.end()) or _spec_talk(s, method.start(), method.end()):
             continue
+        if _beside_outside(lx.KEEP_HERE_RE, sentence(s, method.start(), method.end())[0]):
+            continue  # "I prefer to pay through the site, it's easier than a bank transfer"
         mine = re.search(
             r"\b(?:my|mi|meu|minha|mon|ma|мой|мою|мои|mera|meri)\s+(?:\w+\s+)?$",
             s[max(0, method.start() - 20) : method.start()],
@@ -184,7 +216,7 @@ def _pay_outside(views: Views) -> Finding | None:
     saving the fee ("to save the commission", "oszczędzimy na prowizji", "نوفر العمولة")."""
     s = views.norm.s
     words = views.words
-    has_outside = lx.OUTSIDE_GATE.may_match(s, words) and lx.OUTSIDE_RE.search(s) is not None
+    has_outside = lx.OUTSIDE_GATE.may_match(s, words) and lx.OUTSIDE_ANY.search(s, words)
     has_fee = (
         lx.FEE_GATE.may_match(s, words)
         and ("%" in s or lx.SAVE_GATE.may_match(s, words))
@@ -192,11 +224,40 @@ def _pay_outside(views: Views) -> Finding | None:
         and lx.SAVE_RE.search(s) is not None
     )
     if not has_outside and not has_fee:
-        return None
+        return _discount_aside(views, s)
     found = _pay_anchored(views, s)
-    if found is not None or not has_outside:
-        return found
-    return _discount_outside(views, s)
+    if found is None and has_outside:
+        found = _discount_outside(views, s)
+    return found if found is not None else _discount_aside(views, s)
+
+
+# The writer as the one paid: "pay me", "mi paghi", "zapłacisz mi", "bana ödersen", "मुझे".
+_TO_ME = re.compile(
+    r"(?<!\w)(?:me|mi|mnie|мне|bana|mujhe|ako|akin|saya|aku|moi|mir|mich|لي|मुझे)(?!\w)"
+)
+
+
+def _discount_aside(views: Views, s: str) -> Finding | None:
+    """Paying "separately" for a lower price, in one sentence ("se mi paghi a parte ti
+    faccio un prezzo migliore", "jak zapłacisz mi osobno, będzie taniej")."""
+    if not lx.ASIDE_GATE.may_match(s, views.words) or not lx.DISCOUNT_GATE.may_match(
+        s, views.words
+    ):
+        return None
+    for aside in lx.ASIDE_RE.finditer(s):
+        sent, sent_start = sentence(s, aside.start(), aside.end())
+        deal = lx.DISCOUNT_RE.search(sent)
+        pay = lx.PAY_ANY_RE.search(sent)
+        if deal is None or pay is None or _TO_ME.search(sent) is None:
+            continue  # only a payment to the writer ("pay me separately"), not billing
+        if lx.KEEP_HERE_RE.search(sent) or lx.PAY_PROJECT_NEG_RE.search(sent):
+            continue
+        if _negation_before(sent, min(deal.start(), pay.start())):
+            continue
+        a = min(aside.start(), sent_start + pay.start())
+        b = max(aside.end(), sent_start + deal.end())
+        return _op_finding(views, a, b, "pay:aside", Confidence.OFF_PLATFORM_PAY)
+    return None
 
 
 def _discount_outside(views: Views, s: str) -> Finding | None:
@@ -209,7 +270,7 @@ def _discount_outside(views: Views, s: str) -> Finding | None:
         deal = lx.DISCOUNT_RE.search(sent)
         if deal is None:
             continue
-        if lx.KEEP_HERE_RE.search(sent) or lx.PAY_PROJECT_NEG_RE.search(sent):
+        if _beside_outside(lx.KEEP_HERE_RE, sent) or _beside_outside(lx.PAY_PROJECT_NEG_RE, sent):
             continue
         if _negation_before(sent, min(deal.start(), place.start() - sent_start)):
             continue
@@ -227,20 +288,47 @@ def _pay_anchored(views: Views, s: str) -> Finding | None:
         if sent_start == checked:
             continue
         checked = sent_start
-        if lx.KEEP_HERE_RE.search(sent) or lx.PAY_PROJECT_NEG_RE.search(sent):
-            continue
-        if _negation_before(sent, anchor.start() - sent_start):
-            continue
+        # The place (or the fee saved) first: most sentences have none, and then no veto
+        # needs looking for.
         place = lx.OUTSIDE_RE.search(sent)
         if place is None:
             fee = lx.FEE_RE.search(sent)
             if fee is None or lx.SAVE_RE.search(sent) is None:
                 continue
             place = fee
+        if _beside_outside(lx.KEEP_HERE_RE, sent) or _beside_outside(lx.PAY_PROJECT_NEG_RE, sent):
+            continue
+        if _beside_outside(lx.SPEC_RE, sent):
+            continue
+        if _negation_before(sent, anchor.start() - sent_start):
+            continue
         a = min(anchor.start(), sent_start + place.start())
         b = max(anchor.end(), sent_start + place.end())
         return _op_finding(views, a, b, "pay:outside", Confidence.OFF_PLATFORM_PAY)
     return None
+
+
+def _beside_outside(pattern: re.Pattern[str], sent: str) -> bool:
+    """``pattern`` matches in ``sent`` outside every place-off-the-platform phrase: "outside
+    the app" names no product being built, and "rather than through the site" or "no need to
+    go through the platform" keeps nothing here."""
+    found = pattern.search(sent)
+    if found is None:
+        return False
+    places = [m.span() for m in lx.OUTSIDE_RE.finditer(sent)]
+    if not places:
+        return True
+    for m in pattern.finditer(sent):
+        if not any(a <= m.start() and m.end() <= b for a, b in places):
+            return True
+    return False
+
+
+def _spec_talk(s: str, a: int, b: int) -> bool:
+    """The sentence around ``s[a:b]`` is a product spec: its payers are customers or users,
+    or a system does the sending ("customers pay directly in the app with Pix")."""
+    sent, _ = sentence(s, a, b)
+    return _beside_outside(lx.SPEC_RE, sent)
 
 
 def _negated(s: str, a: int, b: int) -> bool:
@@ -248,12 +336,28 @@ def _negated(s: str, a: int, b: int) -> bool:
     return _negation_before(sent, a - start)
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:]\s|\s[-–—]\s")
+
+
 def _negation_before(sent: str, offset: int) -> bool:
     """A negation word in ``sent`` before ``offset`` (matched on the whole sentence, so "no"
     can see that an app name follows it: Portuguese "no Teams" means "on Teams")."""
     if offset <= 0:
         return False
+    # A negation in an earlier clause negates that clause ("no need for the middleman, just
+    # send it my way", "don't pay through the site, pay me directly").
+    clause = max((m.end() for m in _CLAUSE_BREAK.finditer(sent, 0, offset)), default=0)
+    places: list[tuple[int, int]] | None = None
     for m in lx.NEGATION_RE.finditer(sent, 0, len(sent)):
+        if m.start() < clause:
+            continue
+        if m.end() <= offset:
+            # A negation inside a place off the platform is part of it ("não pelo site",
+            # "buradan değil", "nggak usah lewat platform"), not of the move.
+            if places is None:
+                places = [p.span() for p in lx.OUTSIDE_RE.finditer(sent)]
+            if any(a <= m.start() and m.end() <= b for a, b in places):
+                continue
         if m.start() >= offset:
             return False
         if m.end() <= offset:

@@ -19,8 +19,9 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import operator
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,7 +94,7 @@ VETOES: dict[str, tuple[re.Pattern[str], ...]] = {
         lx.COMM_PROJECT_NEG_RE,
     ),
     "handle": (lx.PRODUCT_RE, lx.COMM_PROJECT_NEG_RE),
-    "meeting_link": (lx.MEETING_NEG_RE,),
+    "meeting_link": (lx.MEETING_NEG_RE, lx.HERE_RE),
     "email": (),
 }
 
@@ -155,6 +156,8 @@ class LearnedModel:
         self.labels = labels
         self.version = version
         self._biases = tuple(lm.bias for lm in labels)
+        # ``_columns[k](row)``: a cached row's weight for label ``k``
+        self._columns = tuple(operator.itemgetter(k) for k in range(len(labels)))
         self._canonical = _Canonical()
         self._rows = _WordRows(labels)
         # word pair -> its weight for each label, keyed by the pair itself (no joined string)
@@ -186,6 +189,11 @@ class LearnedModel:
 
     def scores(self, s: str) -> list[float]:
         """Every label's score for the piece ``s`` (same sum as training: ``features``)."""
+        return self.label_scores(s, range(len(self.labels)))
+
+    def label_scores(self, s: str, wanted: Sequence[int]) -> list[float]:
+        """The scores of the labels at the indices ``wanted`` (in that order): the same sums
+        as :meth:`scores`, without adding up the columns of labels nobody asked for."""
         if len(self._rows) > self.CACHE_WORDS or len(self._canonical) > self.CACHE_WORDS:
             self._rows.clear()
             self._canonical.clear()
@@ -194,9 +202,40 @@ class LearnedModel:
         if len(words) > 1:
             pairs = set(itertools.pairwise(words))
             rows.extend(filter(None, map(self._bigrams.get, pairs)))
+        biases = self._biases
         if not rows:
-            return list(self._biases)
-        return [b + sum(col) for b, col in zip(self._biases, zip(*rows, strict=True), strict=True)]
+            return [biases[k] for k in wanted]
+        columns = self._columns
+        return [biases[k] + sum(map(columns[k], rows)) for k in wanted]
+
+    def reaching(
+        self, pieces: list[str], wanted: list[int], floors: Sequence[float]
+    ) -> Iterator[tuple[int, list[float]]]:
+        """For each piece (in order) where a label of ``wanted`` reaches its floor: its index
+        and the scores of ``wanted`` (the sums of :meth:`label_scores`). One loop for all the
+        sentences of a long message; ``wanted`` may shrink between pieces. A piece without
+        words is passed over (its score is the bias, and it has no word to name)."""
+        if len(self._rows) > self.CACHE_WORDS or len(self._canonical) > self.CACHE_WORDS:
+            self._rows.clear()
+            self._canonical.clear()
+        canonical = self._canonical.__getitem__
+        row = self._rows.__getitem__
+        pair = self._bigrams.get
+        biases = self._biases
+        columns = self._columns
+        findall = _WORD.findall
+        for i, piece in enumerate(pieces):
+            words = list(map(canonical, findall(piece)))
+            if not words:
+                continue
+            rows = list(map(row, set(words)))
+            if len(words) > 1:
+                rows.extend(filter(None, map(pair, set(itertools.pairwise(words)))))
+            totals = [biases[k] + sum(map(columns[k], rows)) for k in wanted]
+            for k, total in zip(wanted, totals, strict=True):
+                if total >= floors[k]:
+                    yield i, totals
+                    break
 
 
 def _load() -> LearnedModel | None:
@@ -236,10 +275,20 @@ def learned_findings(
     s = views.norm.s
     out: list[Finding] = []
     done: set[str] = set()
-    for a, b in chunks(s):
-        piece = s[a:b]
-        for lm, total in zip(model.labels, model.scores(piece), strict=True):
-            if lm.label in present or lm.label in done or total < lm.threshold:
+    # Only the labels still open are scored; once each has its finding, no chunk can add one.
+    wanted = [k for k, lm in enumerate(model.labels) if lm.label not in present]
+    floors = [lm.threshold for lm in model.labels]
+    # The chunks as strings; their offsets only for one that reaches a threshold.
+    pieces = [s] if len(s) <= WHOLE_MESSAGE_CHARS else _SENTENCE.findall(s)
+    spans: list[tuple[int, int]] = []
+    for i, totals in model.reaching(pieces, wanted, floors):
+        if not spans:
+            spans = list(chunks(s))
+        a = spans[i][0]
+        piece = pieces[i]
+        for k, total in zip(list(wanted), totals, strict=True):
+            lm = model.labels[k]
+            if lm.label in done or total < lm.threshold:
                 continue
             if any(v.search(piece) for v in VETOES.get(lm.label, ())):
                 continue
@@ -254,4 +303,8 @@ def learned_findings(
             conf = round(min(Confidence.LEARNED_MAX, 1 / (1 + math.exp(-total))), 3)
             out.append(Finding(lm.label, start, end, views.text[start:end], value, conf))
             done.add(lm.label)
+        if done:
+            wanted[:] = [k for k in wanted if model.labels[k].label not in done]
+            if not wanted:
+                break
     return out

@@ -11,12 +11,12 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from signaling.policy.detect.languages import LANGUAGES
-from signaling.policy.detect.regex_opt import compile_fast
+from signaling.policy.detect.regex_opt import COMPILED, compile_fast, optimize
 from signaling.policy.detect.text import fold
 
 
@@ -117,16 +117,46 @@ class _Spacer(dict[int, str]):
 PUNCT_TO_SPACE = _Spacer()
 
 
-def word_pieces(s: str) -> frozenset[str]:
+class WordPieces(frozenset[str]):
+    """The distinct word pieces of one message (``word_pieces``), remembering that message.
+
+    ``text`` joins the pieces with newlines: a stem made of letters occurs in the message
+    exactly when it occurs in ``text``, which is far shorter than a long message that repeats
+    its words (see ``Gate.may_match``)."""
+
+    source: str
+    _text: str | None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = "\n".join(self)
+        return self._text
+
+
+def word_pieces(s: str) -> WordPieces:
     """The word pieces of a (normalised) message, computed once per message (``Views.words``)."""
-    return frozenset(s.translate(PUNCT_TO_SPACE).split())
+    pieces = WordPieces(s.translate(PUNCT_TO_SPACE).split())
+    pieces.source = s
+    pieces._text = None
+    return pieces
+
+
+def _piece_chars(word: str) -> bool:
+    """Every character of ``word`` is kept inside a word piece (see ``PUNCT_TO_SPACE``)."""
+    return all(PUNCT_TO_SPACE[ord(c)] != " " for c in word)
 
 
 @functools.lru_cache(maxsize=1024)
 def number_piece_finder(pieces: frozenset[str]) -> re.Pattern[str]:
     """A pattern for the start of any of these number-word pieces (the few a message has)."""
-    alternation = "|".join(sorted((re.escape(p) for p in pieces), key=len, reverse=True))
-    return re.compile(r"(?<![\w\u0900-\u097f])(?:" + alternation + r")")
+    # Each alternative starts with its first character and only then looks behind it, so a
+    # search skips to those characters: the same matches as "(?<![\w...])(?:five|two)".
+    alternation = "|".join(
+        re.escape(p[0]) + r"(?<![\w\u0900-\u097f].)" + re.escape(p[1:])
+        for p in sorted(pieces, key=len, reverse=True)
+    )
+    return re.compile(alternation)
 
 
 def first_pieces(items: Iterable[str]) -> frozenset[str]:
@@ -207,7 +237,9 @@ UNDERSCORE_WORD_RE = compile_fast(
     r"(?<=[a-z0-9])\s+(?:" + _alt(_union("underscore_words")) + r")\s+(?=[a-z0-9])"
 )
 # "'priya.k' + '@' + 'outlook.com'": quoted pieces glued together.
-QUOTED_JOIN_RE = compile_fast(r"(?<=[\w.@])['\"]\s*\+\s*['\"](?=[\w.@])")
+# The quote comes first and the look-behind checks the character before it, so a search
+# skips straight to quotes.
+QUOTED_JOIN_RE = re.compile(r"['\"](?<=[\w.@]['\"])\s*\+\s*['\"](?=[\w.@])")
 COMMON_TLDS = frozenset(
     """com net org io co uk de fr es it pl ru br in id ph tr me info biz app dev ai us ca au
     mx ar""".split()
@@ -355,7 +387,8 @@ MEETING_NEG_RE = compile_fast(
 
 NEGATION_RE = compile_fast(
     r"\b(?:don'?t|do not|dont|never|not|can'?t|cannot|won'?t|wont"
-    r"|no(?!\s+(?:zoom|teams|meet|google|skype|whats|zap|telegram|discord|signal|pix|insta|face))"
+    r"|no(?!\s+(?:zoom|teams|meet|google|skype|whats|zap|telegram|discord|signal|pix|insta|face"
+    r"|app|aplicativo|site|privado|pv|direct|dm|meio|verdinho|azulzinho|particular))"
     r"|nunca|nao|ne|pas|jamais"
     r"|не|нельзя|nahi|nahin|mat|avoid|refuse|" + _alt(_union("negations")) + r")(?!\w)"
 )
@@ -377,7 +410,8 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|imessage|sms|phone|cell|mobile"
             r"|(?:my|your|ur|the) (?:\w+ )?number|numero|telefone|telefono|celular|movil|portable"
             r"|telephone|tel|номер\w*|телефон\w*|ватсап\w*|вотсап\w*|вайбер\w*|mobile no"
-            r"|contact no|whats ?app\w{0,4}|wa|واتساب|واتس|الواتس|الواتساب|व्हाट्सएप|व्हाट्सऐप|"
+            r"|contact no|whats ?app\w{0,4}|wa|واتساب|واتس|الواتس|الواتساب|व्हाट्सएप|व्हाट्सऐप"
+            r"|wats ?app|watsap|whatsap|wpp|"
             + _alt(_union("phone_nouns"), escape=False)
             + r")(?!\w)"
         ),
@@ -389,14 +423,17 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|टेलीग्राम|डिस्कॉर्ड|स्काइप|इंस्टाग्राम|телеграм\w*|телег\w*|тг|tg|discord|дискорд\w*|skype|скайп\w*|wechat"
             r"|weixin|line app|instagram|insta|инст\w*|facebook|messenger|linkedin|twitter"
             r"|snapchat|kik|slack|kakao\w*|zalo|threema|social media|redes sociales|redes sociais"
-            r"|reseaux sociaux)\b"
+            r"|reseaux sociaux|the gram|fb|تلي|فيسبوك|الفيس|الانستا|الانستغرام|التيليجرام|التلغرام"
+            r"|السناب|سناب)\b"
         ),
     ),
     (
         "email",
         compile_fast(
             r"\b(?:e-?mail|gmail|hotmail|outlook|mail|correo|courriel|почт\w*|имейл\w*|емейл\w*"
-            r"|мейл\w*|email id)\b"
+            r"|мейл\w*|email id)\b|(?<!\w)(?:"
+            + _alt(_union("mail_words"), escape=False)
+            + r")(?!\w)"
         ),
     ),
     (
@@ -442,6 +479,12 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + _alt(_union("app_colours"), escape=False)
             + r")(?:\s+\S+){0,3}?\s+(?:"
             + _alt(_union("app_logos"), escape=False)
+            # a logo then its colour, where adjectives follow ("أبو سماعة الخضراء", "burung
+            # biru", "l'oiseau bleu")
+            + r")|(?:"
+            + _alt(_union("app_logos"), escape=False)
+            + r")(?:\s+\S+){0,2}?\s+(?:"
+            + _alt(_union("app_colours"), escape=False)
             + r"))(?!\w)"
         ),
     ),
@@ -460,10 +503,34 @@ class Gate:
     words: frozenset[str]
     stems: tuple[str, ...]
     always: bool
+    # gate word -> the whole words of each fragment it stands for: all of one fragment's must
+    # be words of the message ("google pay" needs "pay" too, not only "google"); a word with
+    # no entry needs nothing more
+    requires: Mapping[str, tuple[frozenset[str], ...]] = field(
+        default_factory=lambda: MappingProxyType({}), compare=False
+    )
+    _in_pieces: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _in_text: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Stems made of word-piece characters occur in a message only inside one of its word
+        # pieces: looked for in the pieces joined (``WordPieces.text``), not the whole text.
+        object.__setattr__(self, "_in_pieces", tuple(st for st in self.stems if _piece_chars(st)))
+        object.__setattr__(self, "_in_text", tuple(st for st in self.stems if not _piece_chars(st)))
 
     def may_match(self, s: str, message_words: frozenset[str]) -> bool:
-        if self.always or not self.words.isdisjoint(message_words):
+        if self.always:
             return True
+        if not self.words.isdisjoint(message_words):
+            for word in self.words.intersection(message_words):
+                needs = self.requires.get(word)
+                if needs is None or any(need <= message_words for need in needs):
+                    return True
+        if isinstance(message_words, WordPieces) and message_words.source is s:
+            pieces = message_words.text
+            return any(stem in pieces for stem in self._in_pieces) or any(
+                stem in s for stem in self._in_text
+            )
         return any(stem in s for stem in self.stems)
 
 
@@ -513,8 +580,57 @@ def pattern_gate(source: str) -> Gate:
     return fragment_gate(alts)
 
 
+def _group(f: str, most: int = 60) -> tuple[list[str], int] | None:
+    """The alternatives of the non-capturing group ``f`` starts with (at most ``most``) and
+    the index after its closing parenthesis; nested groups, classes and escapes are skipped."""
+    if not f.startswith("(?:"):
+        return None
+    alts: list[str] = []
+    depth = 0
+    start = j = 3
+    while j < len(f):
+        c = f[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "[":
+            j += 2 if f.startswith("[^", j) else 1
+            j += 1 if f.startswith("]", j) else 0
+            while j < len(f) and f[j] != "]":
+                j += 2 if f[j] == "\\" else 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            if depth == 0:
+                alts.append(f[start:j])
+                return (alts, j + 1) if len(alts) <= most else None
+            depth -= 1
+        elif c == "|" and depth == 0:
+            alts.append(f[start:j])
+            start = j + 1
+        j += 1
+    return None
+
+
+# A quantifier that allows no repetition at all: "*", "{0,2}", "{,3}".
+_ZERO_OR_MORE = re.compile(r"[?*]\??|\{0?,\d*\}\??")
+
+
+def _ends_apart(alternative: str) -> bool:
+    """A group alternative that ends with a space or another character no word has ("\\w+ "),
+    so whatever follows it starts a new word."""
+    last = alternative[-1:]
+    return (
+        bool(last)
+        and last not in _META
+        and not _piece_chars(last)
+        and not (alternative.endswith("\\" + last))
+    )
+
+
 def fragment_gate(fragments: Iterable[str]) -> Gate:
     words: set[str] = set()
+    requires: dict[str, set[frozenset[str]]] = {}
     stems: set[str] = set()
     always = False
     todo = [fold(raw.lower()) for raw in fragments]
@@ -532,6 +648,27 @@ def fragment_gate(fragments: Iterable[str]) -> Gate:
                 break
             prefix += c
         rest = f[len(prefix) :]
+        inner = _group(rest) if prefix and len(todo) < 5000 else None
+        if inner is not None:
+            alts, end = inner
+            repeat = _ZERO_OR_MORE.match(rest, end)
+            if (
+                repeat is not None
+                and not _piece_chars(prefix[-1])
+                and all(_ends_apart(a) for a in alts)
+            ):
+                # "easier than (?:\w+ ){0,2}(?:here|...)": the words after it stand apart
+                # either way, and a gate needs words, not their order: skip the group
+                todo.append(prefix + " " + rest[repeat.end() :])
+                continue
+            after = rest[end : end + 1]
+            if (repeat is None and after not in ("{", "+")) or after == "?":
+                # a group every match goes through: "can we (?:move|talk)" -> "can we move"...;
+                # an optional one, with and without it: "to my (?:bank )?account"
+                if rest[end : end + 1] == "?":
+                    alts, end = [*alts, ""], end + 1
+                todo.extend(prefix + alt + rest[end:] for alt in alts)
+                continue
         optional = rest[:1] in ("?", "*", "{")
         if optional:
             prefix = prefix[:-1]  # the last character is optional: what follows may be glued
@@ -539,21 +676,28 @@ def fragment_gate(fragments: Iterable[str]) -> Gate:
         if not pieces:
             always = True
             continue
-        # Every piece but the last is a whole word; the last one is when nothing follows it.
-        last_whole = (
-            not optional
-            and prefix.endswith(pieces[-1])
-            and (rest == "" or rest.startswith(("\\s", " ")))
+        # Every piece but the last is a whole word; the last one is when something that
+        # is no letter follows it ("can we (...)") or nothing does.
+        last_whole = not optional and (
+            not _piece_chars(prefix[-1])
+            or (prefix.endswith(pieces[-1]) and (rest == "" or rest.startswith(("\\s", " "))))
         )
         whole = pieces if last_whole else pieces[:-1]
         best = max(whole, key=len) if whole else ""
         if len(best) >= 3 or (best and len(pieces[-1]) < 3):
             words.add(best)  # the longest word is the rarest, the best test
+            requires.setdefault(best, set()).add(frozenset(whole))
         elif len(pieces[-1]) >= 2:
             stems.add(pieces[-1])
         else:
             always = True
-    return Gate(frozenset(words), tuple(sorted(stems)), always)
+    # A word that alone is one fragment's whole prefix needs nothing more.
+    needs = {
+        w: tuple(sorted(sets, key=sorted))
+        for w, sets in requires.items()
+        if frozenset({w}) not in sets
+    }
+    return Gate(frozenset(words), tuple(sorted(stems)), always, MappingProxyType(needs))
 
 
 # Every app euphemism names a colour or a logo ("the green app", "the one with the bird").
@@ -564,7 +708,9 @@ FEE_GATE = fragment_gate(_union("fee_phrases"))
 # (Saving phrases with "%" need the "%", which is tested on its own.)
 DISCOUNT_GATE = fragment_gate(_union("discount_phrases"))
 SAVE_GATE = fragment_gate(p for p in _union("save_phrases") if "%" not in p)
-_OUTSIDE_PHRASES_GATE = fragment_gate(_union("outside_phrases"))
+# Places off the platform for a payment: "outside the platform" and "between us".
+_PAY_PLACES = _union("outside_phrases") + _union("between_phrases")
+_OUTSIDE_PHRASES_GATE = fragment_gate(_PAY_PLACES)
 # OUTSIDE_RE's own alternatives, as substrings (some have no word boundary).
 OUTSIDE_GATE = Gate(
     _OUTSIDE_PHRASES_GATE.words,
@@ -582,7 +728,7 @@ MEETING_TOOL_GATE = fragment_gate(
 )
 FILE_SERVICE_GATE = fragment_gate(
     r"""google gdrive g drive dropbox wetransfer we onedrive one box\.com mega icloud yandex
-    яндекс pcloud mediafire sharepoint terabox""".split()
+    яндекс pcloud mediafire sharepoint terabox درايف دروب دروببوكس ون وي ويترانسفر""".split()
 )
 
 # Talk about a messaging app rather than a move to one ("let's talk about the chat app", "we
@@ -645,20 +791,22 @@ COMM_PROJECT_NEG_RE = compile_fast(
     r"\bbot\b|\bapi\b|integrat\w*|\bsdk\b|webhook|newsletter|receipt|template|\bfield\b|feature"
     r"|\bform\b|validat\w*|notification|campaign|carousel|\bposts?\b|deliverable|\bicon\b"
     r"|\bbutton\b|scraper|\bads?\b|login with|sign[- ]?in|\busers?\b|(?<!\w)(?:"
-    + _alt(_union("product_phrases"), escape=False)
+    + _alt(_union("product_phrases") + _union("spec_phrases"), escape=False)
     + r")(?!\w)"
 )
 FILE_SERVICE_RE = compile_fast(
     r"\b(?:google drive|gdrive|g drive|drive|dropbox|wetransfer|we transfer|onedrive|one drive"
     r"|box\.com|mega|icloud drive|yandex disk|яндекс диск\w*|pcloud|mediafire"
     r"|sharepoint|google docs"
-    r"|google sheets|terabox)\b"
+    r"|google sheets|terabox)\b|(?<!\w)(?:جوجل درايف|قوقل درايف|غوغل درايف|درايف|دروب ?بوكس"
+    r"|ون ?درايف|وي ?ترانسفر)(?!\w)"
 )
 FILE_VERB_RE = compile_fast(
     r"\b(?:send|sending|share|sharing|upload|uploading|put|drop|transfer|instead of attaching"
     r"|mand\w*|envi\w*|envo\w*|sub(?:o|i|e|ir|imos)|pas(?:o|e|a)|закин\w*|кину\w*|download"
     r"|envia\w*|manda\w*|sube|subir|compart\w*|envoie\w*|envoy\w*|partag\w*|depose\w*|отправ\w*"
     r"|скин\w*|загруз\w*|kar do|bhej\w*|over)\b"
+    r"|(?<!\w)(?:ارفع\w*|ابعت\w*|ارسل\w*|أرسل\w*|حط\w*|شارك\w*|نزل\w*|وابعت\w*|وارسل\w*)(?!\w)"
 )
 FILE_NEG_RE = compile_fast(
     r"migrat\w*|\bsync|integrat\w*|\bapi\b|backs? up|backup|\bimport|\bexport|connector"
@@ -714,7 +862,7 @@ OUTSIDE_RE = compile_fast(
     r" plateforme|hors (?:de la )?plateforme|вне платформы|мимо платформы|минуя платформу"
     r"|platform (?:ke|se) bahar|directly|directamente|diretamente|directement|напрямую"
     r"|\bdirect[aoe]?\b|\bdiret[ao]\b|\bseedha\b|(?<!\w)(?:"
-    + _alt(_union("outside_phrases"), escape=False)
+    + _alt(_PAY_PLACES, escape=False)
     + r")(?!\w)"
 )
 FEE_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("fee_phrases"), escape=False) + r")(?!\w)")
@@ -722,6 +870,23 @@ SAVE_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("save_phrases"), escape=False
 DISCOUNT_RE = compile_fast(
     r"(?<!\w)(?:" + _alt(_union("discount_phrases"), escape=False) + r")(?!\w)"
 )
+# A messaging app by name, never an everyday word ("signal", "line", "zap", "ig" are left out):
+# asked about in a short question it is a contact move ("telegram?", "tem wpp?", "واتس؟").
+APP_NAME_RE = compile_fast(
+    r"(?<!\w)(?:whats ?app\w{0,4}|whatsap|wats ?app|watsap|wpp|zapzap|wa|telegram\w{0,4}"
+    r"|tg|viber|insta|instagram|fb|facebook|messenger|skype|discord|wechat|snapchat"
+    r"|واتس\w*|الواتس\w*|واتساب|تلي|تيليجرام|تلغرام|انستا|فيسبوك|فيس|سناب|телег\w*|ватсап\w*"
+    r"|вотсап\w*|вайбер\w*|инст\w*|" + _alt(_union("app_names"), escape=False) + r")(?!\w)"
+)
+# "Here" in every language: a call proposed here is on the platform (the learned layer's
+# meeting_link veto; the rules need a named outside tool anyway).
+HERE_RE = compile_fast(
+    r"(?<!\w)(?:here|aqui|aca|ici|hier|qui|tutaj|здесь|тут|هنا|هون|burada|di sini|disini|dito"
+    r"|yahin|yahan|यहीं|यहाँ|यहां|on the platform|in the thread)(?!\w)"
+)
+SPEC_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("spec_phrases"), escape=False) + r")(?!\w)")
+ASIDE_GATE = fragment_gate(_union("aside_phrases"))
+ASIDE_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("aside_phrases"), escape=False) + r")(?!\w)")
 # "Pay" in any language, or a payment means: the anchor of a pay-outside request.
 PAY_ANY_RE = compile_fast(PAY_VERB_RE.pattern + "|" + PAY_METHOD_RE.pattern)
 
@@ -837,3 +1002,110 @@ MOVE_CUE_GATE = pattern_gate(MOVE_CUE_SOURCE)
 CHANNEL_GATE = pattern_gate(CHANNEL_SOURCE)
 PAY_METHOD_GATE = pattern_gate(PAY_METHOD_SOURCE)
 DIRECT_PAY_GATE = pattern_gate(DIRECT_PAY_SOURCE)
+
+
+def source_of(pattern: re.Pattern[str]) -> str:
+    """The source a ``compile_fast`` pattern was written as (before regex_opt's rewrite)."""
+    return next(source for source, compiled in COMPILED if compiled is pattern)
+
+
+def _bounded_gate(source: str) -> Gate:
+    """:func:`pattern_gate` for a pattern that is one alternation between word boundaries
+    ("\\b(?:...)\\b", "(?<!\\w)(?:...)(?!\\w)"), which is what a gate's word test assumes;
+    a gate that always passes for any other shape."""
+    shaped = re.fullmatch(r"(?:\\b|\(\?<!\\w\))\(\?:.*\)(?:\\b|\(\?!\\w\))", source, re.S)
+    return pattern_gate(source) if shaped else Gate(frozenset(), (), True)
+
+
+# Gates for the channel categories searched over a whole message once a move was named.
+CATEGORY_GATES = MappingProxyType(
+    {category: _bounded_gate(source_of(pattern)) for category, pattern in CHANNEL_CATEGORIES}
+)
+
+
+_BOUNDED = re.compile(r"(?:\\b|\(\?<!\\w\))\(\?:.*\)(?:\\b|\(\?!\\w\))", re.S)
+
+
+class AnyMatch:
+    """Whether a pattern that is an alternation at its top level matches anywhere in a
+    message: its word-bounded alternatives ("(?<!\\w)(?:...)(?!\\w)") each behind their word
+    gate, the others as one smaller pattern. A top-level alternation matches somewhere exactly
+    when one of its alternatives does, so the answer is ``pattern.search(s) is not None``."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        source = source_of(pattern)
+        if _BOUNDED.fullmatch(source) and _top_alternatives(source):
+            alts = [source]  # one bounded alternation: "\\b(?:...)(?!\\w)"
+        elif source.startswith(("(", "\\")):
+            alts = []  # some other shape: asked of the whole pattern
+        else:
+            alts = _top_alternatives(source) or []
+        bounded = [a for a in alts if _BOUNDED.fullmatch(a) and _top_alternatives(a)]
+        other = [a for a in alts if a not in bounded]
+        self._whole = pattern if not alts else None
+        self._other = compile_fast("|".join(other), pattern.flags) if other else None
+        self._bounded = tuple(_PhrasesAny(a, pattern.flags) for a in bounded)
+
+    def search(self, s: str, words: frozenset[str]) -> bool:
+        if self._whole is not None:
+            return self._whole.search(s) is not None
+        if self._other is not None and self._other.search(s) is not None:
+            return True
+        return any(phrases.search(s, words) for phrases in self._bounded)
+
+
+_HEAD = re.compile(r"\\b|\(\?<!\\w\)")
+
+
+class _PhrasesAny:
+    """Whether one word-bounded alternation ("(?<!\\w)(?:one|two words|...)(?!\\w)") matches
+    anywhere: only its phrases whose own gate passes are searched, each as a pattern that
+    starts with its first letter (a search skips to it) and looks behind after it."""
+
+    def __init__(self, source: str, flags: int) -> None:
+        head = _HEAD.match(source)
+        inner = _group(source[head.end() :], 100_000) if head is not None else None
+        self._whole: re.Pattern[str] | None = None
+        self._patterns: list[re.Pattern[str]] = []
+        self._always: list[int] = []
+        self._by_word: dict[str, list[tuple[int, tuple[frozenset[str], ...] | None]]] = {}
+        self._stems: list[tuple[str, int]] = []
+        if head is None or inner is None:
+            self._whole = re.compile(optimize(source), flags)
+            return
+        phrases, end = inner
+        tail = source[head.end() + end :]
+        if tail not in ("\\b", "(?!\\w)"):
+            self._whole = re.compile(optimize(source), flags)
+            return
+        for i, phrase in enumerate(phrases):
+            first = phrase[:1]
+            if first.isalnum() and first not in _META and phrase[1:2] not in ("?", "*", "{", "+"):
+                body = first + r"(?<!\w.)(?:" + phrase[1:] + ")" + tail
+            else:
+                body = head.group() + "(?:" + phrase + ")" + tail
+            self._patterns.append(re.compile(body, flags))
+            gate = fragment_gate([phrase])
+            if gate.always:
+                self._always.append(i)
+            for word in gate.words:
+                self._by_word.setdefault(word, []).append((i, gate.requires.get(word)))
+            self._stems.extend((stem, i) for stem in gate.stems)
+
+    def search(self, s: str, words: frozenset[str]) -> bool:
+        if self._whole is not None:
+            return self._whole.search(s) is not None
+        chosen = set(self._always)
+        for word in self._by_word.keys() & words:
+            for i, needs in self._by_word[word]:
+                if needs is None or any(need <= words for need in needs):
+                    chosen.add(i)
+        pieces = words.text if isinstance(words, WordPieces) and words.source is s else s
+        for stem, i in self._stems:
+            if i not in chosen and stem in (pieces if _piece_chars(stem) else s):
+                chosen.add(i)
+        return any(self._patterns[i].search(s) is not None for i in sorted(chosen))
+
+
+# "Outside the platform" anywhere in the message (the pay-outside check's first question).
+OUTSIDE_ANY = AnyMatch(OUTSIDE_RE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import phonenumbers
@@ -13,6 +13,7 @@ import tldextract
 from signaling.policy.detect import lexicon as lx
 from signaling.policy.detect.hosts import KNOWN_DOMAINS, link_label
 from signaling.policy.detect.model import Confidence, Finding, Url, Views
+from signaling.policy.detect.regex_opt import token_end
 
 
 def canonical_url(url: str) -> str:
@@ -45,7 +46,7 @@ def find_urls(views: Views, tld: tldextract.TLDExtract) -> list[Url]:
     s = views.deob.s
     if "." not in s and lx.WORD_DOT not in s and lx.WEAK_DOT not in s:
         return out
-    for m in lx.URL_RE.finditer(s):
+    for m in _url_finditer(s):
         raw_host = m.group("host")
         obfuscated = lx.WEAK_DOT in raw_host or lx.WORD_DOT in raw_host
         host = raw_host.replace(lx.WORD_DOT, ".").replace(lx.WEAK_DOT, ".")
@@ -81,6 +82,35 @@ def find_urls(views: Views, tld: tldextract.TLDExtract) -> list[Url]:
             )
         )
     return out
+
+
+# A dot (typed or spoken) followed by what starts a host label or suffix: every link has one
+# in its host, at most ``_HOST_DOT_MAX`` characters after the link's start ("https://" and a
+# 63-character label).
+_HOST_DOT = re.compile(r"[.\ue001\ue002](?=[a-z0-9])")
+_HOST_DOT_MAX = 72
+
+
+def _url_finditer(s: str) -> Iterator[re.Match[str]]:
+    """``lx.URL_RE.finditer(s)``, matched only in the stretch around each host dot.
+
+    A link holds no whitespace, and at a whitespace character the pattern's classes, its
+    path and its look-ahead behave as at the end of the text, so searching from
+    ``_HOST_DOT_MAX`` before the next host dot up to the whitespace after it finds the same
+    leftmost link; when there is none, no link starts before that whitespace."""
+    pos = 0
+    n = len(s)
+    while pos < n:
+        dot = _HOST_DOT.search(s, pos)
+        if dot is None:
+            return
+        end = token_end(s, dot.start())
+        m = lx.URL_RE.search(s, max(pos, dot.start() - _HOST_DOT_MAX), end)
+        if m is None:
+            pos = end
+            continue
+        yield m
+        pos = m.end() if m.end() > m.start() else m.end() + 1
 
 
 def label_of(u: Url) -> str | None:

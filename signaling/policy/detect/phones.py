@@ -13,7 +13,7 @@ from phonenumbers import re_util
 
 from signaling.policy.detect import lexicon as lx
 from signaling.policy.detect.model import Confidence, Finding, Spans, Views
-from signaling.policy.detect.text import View
+from signaling.policy.detect.text import View, has_digits
 
 
 @dataclass(slots=True)
@@ -29,7 +29,7 @@ class _Run:
 def find_phones(views: Views, taken: Spans) -> list[Finding]:
     pv = views.digits
     s = pv.s
-    if sum(map(s.count, "0123456789")) < 7:  # every digit is ASCII here (see text.normalize)
+    if not has_digits(s, 7):  # every digit is ASCII here (see text.normalize)
         return []
     cue_text = views.norm.s
     has_cue = lx.PHONE_CUE_RE.search(cue_text) is not None
@@ -106,29 +106,33 @@ def _digit_runs(s: str, pv: View, taken: Spans, spans: list[tuple[int, int]]) ->
 def _cluster_runs(s: str, pv: View, taken: Spans, lo: int, hi: int) -> list[_Run]:
     runs: list[_Run] = []
     cur: _Run | None = None
+    n = len(s)
+    identity = not pv.vpos
     for m in _DIGITS_RE.finditer(s, lo, hi):
         a, b = m.span()
-        glued = (
-            (a > 0 and (s[a - 1].isalpha() or s[a - 1] in "_#"))
-            or (b < len(s) and (s[b].isalpha() or s[b] in "_%"))
-            or (a > 1 and s[a - 1] in "-/" and s[a - 2].isalpha())
-            or (b + 1 < len(s) and s[b] in "-/" and s[b + 1].isalpha())
-        )
-        inside = False
-        if taken:
-            orig_a = pv.orig_start(a)
-            inside = taken.covers(orig_a, orig_a + 1)
-        if glued or inside:
+        # Glued to a word, a hashtag, a percent sign or a code ("v2-3", "x/45"): no phone.
+        glued = False
+        if a > 0:
+            c = s[a - 1]
+            glued = c.isalpha() or c in "_#" or (c in "-/" and a > 1 and s[a - 2].isalpha())
+        if not glued and b < n:
+            c = s[b]
+            glued = c.isalpha() or c in "_%" or (c in "-/" and b + 1 < n and s[b + 1].isalpha())
+        if not glued and taken:
+            orig_a = a if identity else pv.orig_start(a)
+            glued = taken.covers(orig_a, orig_a + 1)  # inside an address or a link
+        if glued:
             if cur is not None:
                 runs.append(cur)
             cur = None
             continue
+        group = m.group()
         if cur is not None:
             sep = s[cur.end : a]
-            if _joinable(sep, cur, m.group()):
+            if _joinable(sep, cur, group):
                 cur.end = b
-                cur.digits += m.group()
-                cur.groups.append(m.group())
+                cur.digits += group
+                cur.groups.append(group)
                 cur.seps.append(sep)
                 continue
             runs.append(cur)
@@ -141,26 +145,37 @@ def _cluster_runs(s: str, pv: View, taken: Spans, lo: int, hi: int) -> list[_Run
             plus, start = True, j
         elif a > 0 and s[a - 1] == "(":
             start = a - 1
-        cur = _Run(start, b, m.group(), [m.group()], [], plus)
+        cur = _Run(start, b, group, [group], [], plus)
     if cur is not None:
         runs.append(cur)
     return runs
 
 
 def _joinable(sep: str, cur: _Run, nxt: str) -> bool:
+    kind = _separator_kind(sep) if len(sep) <= 6 else _NEVER
+    if kind == _COMMA:
+        return len(cur.groups[-1]) <= 4 and len(nxt) <= 4 and "." not in "".join(cur.seps)
+    return kind == _ALWAYS
+
+
+_NEVER, _ALWAYS, _COMMA = 0, 1, 2
+
+
+@functools.lru_cache(maxsize=1024)
+def _separator_kind(sep: str) -> int:
+    """What joins two digit groups: phone separators (not ". ", which ends a sentence), a comma
+    with spaces (only between short groups, see ``_joinable``), or nothing."""
     if not sep or len(sep) > 4:
-        if len(sep) <= 6 and sep.strip(" ") == ",":
-            pass
-        else:
-            return False
+        if not (len(sep) <= 6 and sep.strip(" ") == ","):
+            return _NEVER
     if all(c in lx.PHONE_SEP_CHARS for c in sep):
         # ". " ends a sentence: only keep going when the groups look like one number.
         if sep.endswith(". ") or sep == ". ":
-            return False
-        return True
-    if sep.strip(" ") == "," and len(cur.groups[-1]) <= 4 and len(nxt) <= 4:
-        return "." not in "".join(cur.seps)
-    return False
+            return _NEVER
+        return _ALWAYS
+    if sep.strip(" ") == ",":
+        return _COMMA
+    return _NEVER
 
 
 def _negative_context(s: str, pos: int) -> bool:
@@ -232,7 +247,14 @@ def warm_up_phone_metadata() -> None:
     enable = getattr(re_util, "enable_pattern_cache", None)
     if enable is not None:
         enable()
+    # Also every region that shares a country code with one of them: validating a number
+    # under "US" asks which of the 25 "+1" regions it belongs to, and loading those on the
+    # first such number cost it ~3 ms.
+    regions = set(lx.PHONE_REGIONS)
     for region in lx.PHONE_REGIONS:
+        code = phonenumbers.country_code_for_region(region)
+        regions.update(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ()))
+    for region in sorted(regions):
         example = phonenumbers.example_number(region)
         if example is not None:
             phonenumbers.is_valid_number(example)

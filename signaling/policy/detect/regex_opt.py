@@ -10,6 +10,7 @@ group with many alternatives; what a pattern matches does not change.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 _META = frozenset("\\[](){}.*+?^$|")
 _MIN_ALTERNATIVES = 6
@@ -160,3 +161,37 @@ def compile_fast(pattern: str, flags: int = 0) -> re.Pattern[str]:
     compiled = re.compile(optimize(pattern), flags)
     COMPILED.append((pattern, compiled))
     return compiled
+
+
+def finditer_at(pattern: re.Pattern[str], s: str, starts: Iterable[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(s)`` for a pattern that can only match, never empty, at one of
+    ``starts`` (ascending): ``pattern.match`` at those positions alone, skipping any inside an
+    earlier match, instead of a match attempt at every position of a long message."""
+    end = 0
+    for start in starts:
+        if start < end:
+            continue
+        m = pattern.match(s, start)
+        if m is not None:
+            end = m.end()
+            yield m
+
+
+def positions(s: str, needles: Iterable[str]) -> list[int]:
+    """Every index where one of ``needles`` occurs in ``s``, ascending, without duplicates."""
+    found: set[int] = set()
+    for needle in needles:
+        i = s.find(needle)
+        while i >= 0:
+            found.add(i)
+            i = s.find(needle, i + 1)
+    return sorted(found)
+
+
+_SPACE = re.compile(r"\s")
+
+
+def token_end(s: str, i: int) -> int:
+    """The index of the first whitespace character at or after ``i`` (``len(s)`` if none)."""
+    m = _SPACE.search(s, i)
+    return len(s) if m is None else m.start()

@@ -310,3 +310,13 @@ def fold(pattern: str) -> str:
     if any(c in _CONFUSABLE_CHARS for c in s):
         s = _WORD.sub(_fold_word, s)
     return strip_accents(s)
+
+
+def has_digits(s: str, k: int) -> bool:
+    """``s`` holds at least ``k`` ASCII digits (counting stops as soon as it knows)."""
+    total = 0
+    for d in "0123456789":
+        if total >= k:
+            return True
+        total += s.count(d)
+    return total >= k
