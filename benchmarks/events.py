@@ -25,6 +25,7 @@ import argparse
 import asyncio
 import multiprocessing
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -385,6 +386,15 @@ def main() -> None:
             f"  {label:<45} {sends:6.0f} ({change(sends, best[base]['sends_per_s'])})  "
             f"{ms:.2f} ms ({change(ms, cpu[base])})"
         )
+    if args.rounds >= 3:  # medians: one lucky or unlucky run moves them less than the best
+        mid = {m: statistics.median(r["sends_per_s"] for r in runs[m]) for m in modes}
+        mid_cpu = {m: statistics.median(r["cpu_ms"] for r in runs[m]) for m in modes}
+        print(f"median of {args.rounds} runs (sends/s, change vs {base}; server CPU per message):")
+        for m in modes:
+            print(
+                f"  {m:<12} {mid[m]:6.0f} ({change(mid[m], mid[base])})  "
+                f"{mid_cpu[m]:.2f} ms ({change(mid_cpu[m], mid_cpu[base])})"
+            )
     if args.cpu_rounds:
         cpu_off, cpu_on = asyncio.run(cpu_figures(args.cpu_rounds))
         print(
