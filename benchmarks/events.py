@@ -197,6 +197,18 @@ def start_worker(database_url: str, data_dir: str, webhook: str) -> subprocess.P
     return subprocess.Popen([sys.executable, "-m", "signaling", "events", "deliver"], env=env)
 
 
+async def new_threads(store: Any, tag: str, count: int = 20) -> list[str]:
+    """``count`` new threads (ids) for an in-process CPU figure."""
+    threads = []
+    for i in range(count):
+        thread, _ = await store.create_thread(
+            job_id=f"{tag}-{i}-{time.time()}", job_title="x", client_id="c",
+            freelancer_id=f"f{i}", actor_id="c",
+        )  # fmt: skip
+        threads.append(thread.id)
+    return threads
+
+
 async def store_cpu(url: str, events: bool, messages: int = 1000) -> float:
     """CPU seconds of this process per message appended through the store (SQLite: the
     database work runs in this process too), with or without the outbox."""
@@ -207,13 +219,7 @@ async def store_cpu(url: str, events: bool, messages: int = 1000) -> float:
     store = SqlStore(make_engine(url))
     if events:
         store.events = EventRecorder()
-    threads = []
-    for i in range(20):
-        thread, _ = await store.create_thread(
-            job_id=f"cpu-{events}-{i}-{time.time()}", job_title="x", client_id="c",
-            freelancer_id=f"f{i}", actor_id="c",
-        )  # fmt: skip
-        threads.append(thread.id)
+    threads = await new_threads(store, f"cpu-{events}")
 
     async def chat(thread_id: str, count: int) -> None:
         for n in range(count):
@@ -240,13 +246,7 @@ async def delivery_cpu(url: str, receiver_port: int, batch_body: bool, events: i
     store = SqlStore(make_engine(url))
     store.events = EventRecorder()
     outbox = OutboxStore(store)
-    threads = []
-    for i in range(20):
-        thread, _ = await store.create_thread(
-            job_id=f"dcpu-{batch_body}-{i}-{time.time()}", job_title="x", client_id="c",
-            freelancer_id=f"f{i}", actor_id="c",
-        )  # fmt: skip
-        threads.append(thread.id)
+    threads = await new_threads(store, f"dcpu-{batch_body}")
     for n in range(events // len(threads)):
         await asyncio.gather(
             *(

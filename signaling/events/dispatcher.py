@@ -121,14 +121,13 @@ class Dispatcher:
         # after a wake-up, wait this long so one round carries the events committed meanwhile
         # (a round per event would cost a claim and a mark transaction per message)
         self.coalesce_seconds = coalesce_seconds
-        # one POST per round (a JSON array of the claimed events) instead of one per event
-        self.batch_body = batch_body
         # POSTs in flight at once (one-event delivery): threads' runs share these slots
         self._slots = asyncio.Semaphore(concurrency)
         self._rng = rng
         self._wake = asyncio.Event()
         self._acked: list[int] = []  # acknowledged, not yet recorded as delivered (see run)
-        # batch delivery goes by the feed cursor (one lease, no write per event)
+        # batch_body: one POST per round (a JSON array of the events) instead of one per
+        # event, going by the feed cursor (one lease, no write per event)
         self._cursor = CursorOutbox(outbox) if batch_body else None
         # whose the cursor's lease is: this loop's own, not the node id alone (two loops may
         # share one, e.g. `events deliver` twice on a host whose name is the default node id)
@@ -183,7 +182,7 @@ class Dispatcher:
         if self._cursor is not None:
             through, self._acked_range = self._acked_range, None
             try:
-                await self._cursor.delivered(self._holder, through, now=utcnow())
+                await self._cursor.delivered(self._holder, through)
             except Exception:
                 logger.exception("recording a delivered batch failed (it is sent again)")
             return

@@ -271,6 +271,13 @@ class OutboxStore:
     def _pg(self) -> bool:
         return not self.store.is_sqlite
 
+    async def lock_feed(self, conn: AsyncConnection) -> None:
+        """On PostgreSQL, take the feed's claim lock for ``conn``'s transaction: claims,
+        position assignment and the batch cursor's changes run one at a time across nodes
+        (SQLite's write transactions are serialised already)."""
+        if self._pg:
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLAIM_LOCK_KEY})
+
     # --------------------------------------------------------------- positions
     async def _assign(self, conn: AsyncConnection, limit: int = 10_000) -> int:
         """Give feed positions to visible rows without one (in ``conn``'s transaction, which
@@ -322,10 +329,7 @@ class OutboxStore:
         total = 0
         while True:
             async with self.store.write(threads=False) as conn:
-                if self._pg:
-                    await conn.execute(
-                        text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLAIM_LOCK_KEY}
-                    )
+                await self.lock_feed(conn)
                 count = await self._assign(conn)
             total += count
             if count < 10_000:
@@ -378,8 +382,7 @@ class OutboxStore:
                 return 0
             condition.append(o.c.event_id.in_(list(event_ids)))
         async with self.store.write(threads=False) as conn:
-            if self._pg:  # positions are handed out by one writer at a time
-                await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLAIM_LOCK_KEY})
+            await self.lock_feed(conn)
             await self._assign(conn)
             ids = (
                 (await conn.execute(select(o.c.id).where(*condition).order_by(o.c.feed_position)))
@@ -485,8 +488,7 @@ class OutboxStore:
             picked = query.cte("picked")
         token = str(uuid.uuid4())
         async with self.store.write(threads=False) as conn:
-            if self._pg:
-                await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLAIM_LOCK_KEY})
+            await self.lock_feed(conn)
             if delivered:
                 await self._mark_delivered(conn, delivered, now)
             await self._assign(conn)  # what committed since the last claim joins the feed
@@ -533,42 +535,24 @@ class OutboxStore:
     ) -> str:
         """Count a failed attempt: retry after ``delay``, or dead-letter after the last one.
         Returns the new state (unchanged if the lease was lost meanwhile)."""
-        states = await self.failed_many(
-            [row], error, now=now, delays=[delay], max_attempts=max_attempts
-        )
-        return states[0]
-
-    async def failed_many(
-        self,
-        rows: Sequence[OutboxRow],
-        error: str,
-        *,
-        now: datetime,
-        delays: Sequence[float],
-        max_attempts: int,
-    ) -> list[str]:
-        """:meth:`failed` for several events (a failed batch delivery), in one transaction."""
         o = t.event_outbox
-        states = []
+        attempts = row.attempts + 1
+        state = DEAD if attempts >= max_attempts else PENDING
         async with self.store.write(threads=False) as conn:
-            for row, delay in zip(rows, delays, strict=True):
-                attempts = row.attempts + 1
-                state = DEAD if attempts >= max_attempts else PENDING
-                result = await conn.execute(
-                    update(o)
-                    .where(o.c.feed_position == row.cursor, o.c.claim_token == row.claim_token)
-                    .values(
-                        attempts=attempts,
-                        state=case((o.c.state == PENDING, state), else_=o.c.state),
-                        next_attempt_at=now + timedelta(seconds=delay),
-                        last_error=error[:500],
-                        lease_owner=None,
-                        lease_until=None,
-                        claim_token=None,
-                    )
+            result = await conn.execute(
+                update(o)
+                .where(o.c.feed_position == row.cursor, o.c.claim_token == row.claim_token)
+                .values(
+                    attempts=attempts,
+                    state=case((o.c.state == PENDING, state), else_=o.c.state),
+                    next_attempt_at=now + timedelta(seconds=delay),
+                    last_error=error[:500],
+                    lease_owner=None,
+                    lease_until=None,
+                    claim_token=None,
                 )
-                states.append(state if result.rowcount else row.state)
-        return states
+            )
+        return state if result.rowcount else row.state
 
     async def release(self, rows: Sequence[OutboxRow]) -> None:
         """Give back leases not used (the events stay pending, in order)."""
@@ -647,13 +631,14 @@ class CursorOutbox:
     event. One row of ``event_delivery`` holds the feed position through which the receiver
     acknowledged everything, and a lease: the node holding it reads the next pending events
     after the cursor (a plain indexed read, no per-event write), POSTs them as one array,
-    and advances the cursor, marking that range delivered in one ranged statement, in its
-    next round's transaction. A failed batch is retried whole after a backoff (the cursor's
-    ``attempts``), so every thread's order holds; after the last attempt its events become
-    dead letters and the cursor moves past them. A node that dies holding the lease leaves
-    the cursor where it was: after the lease expires another node sends the batch again (at
-    least once). Per event, delivery costs one row read and its share of one ranged update,
-    where a lease per event costs a conditional update returning the row, then another."""
+    and moves the cursor past them in its next round's transaction; the rows are not
+    rewritten (a pending row at or below the cursor reads as delivered: :func:`_state`). A
+    failed batch is retried whole, and only it, after a backoff (the cursor's ``attempts``
+    and ``through``), so every thread's order holds; after the last attempt its events
+    become dead letters and the cursor moves past them. A node that dies holding the lease
+    leaves the cursor where it was: after the lease expires another node sends the batch
+    again (at least once). Per event, delivery costs one row read, where a lease per event
+    costs a conditional update returning the row, then another to mark it delivered."""
 
     def __init__(self, outbox: OutboxStore) -> None:
         self.outbox = outbox
@@ -694,14 +679,15 @@ class CursorOutbox:
 
     @staticmethod
     async def _advance(
-        conn: AsyncConnection, through: tuple[int, int], now: datetime, *, state: str
+        conn: AsyncConnection, through: tuple[int, int], *, dead: dict[str, Any] | None = None
     ) -> None:
         """Move the cursor past a batch, the positions ``through[0]..through[1]``. A
         delivered batch is recorded by the cursor alone (its rows stay as they are, and read
-        as delivered: see :func:`_state`); a given-up batch's events become dead letters."""
+        as delivered: see :func:`_state`); a given-up batch's events (``dead``: their
+        attempts and last error) become dead letters."""
         o, d = t.event_outbox, t.event_delivery
         first, last = through
-        if state != DELIVERED:
+        if dead is not None:
             # not what is at or below the cursor already: an acknowledgement of an earlier
             # holder (whose lease expired mid-POST) moved it, and those events are delivered
             await conn.execute(
@@ -712,7 +698,7 @@ class CursorOutbox:
                     o.c.feed_position > _delivered_through(),
                     _state_is(PENDING),
                 )
-                .values(state=state, lease_owner=None, lease_until=None, claim_token=None)
+                .values(state=DEAD, lease_owner=None, lease_until=None, claim_token=None, **dead)
             )
         await conn.execute(
             update(d)
@@ -723,6 +709,16 @@ class CursorOutbox:
                 last_error=None,
                 through=None,
             )
+        )
+
+    @staticmethod
+    async def _give_up_lease(conn: AsyncConnection, node_id: str) -> None:
+        """Free the cursor's lease if ``node_id`` holds it."""
+        d = t.event_delivery
+        await conn.execute(
+            update(d)
+            .where(d.c.name == DELIVERY_CURSOR, d.c.lease_owner == node_id[:64])
+            .values(lease_owner=None, lease_until=None)
         )
 
     async def claim(
@@ -739,10 +735,9 @@ class CursorOutbox:
         node holds the lease, or the batch waits for its retry."""
         d = t.event_delivery
         async with self.store.write(threads=False) as conn:
-            if self.outbox._pg:
-                await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLAIM_LOCK_KEY})
+            await self.outbox.lock_feed(conn)
             if delivered is not None:
-                await self._advance(conn, delivered, now, state=DELIVERED)
+                await self._advance(conn, delivered)
             await self.outbox._assign(conn)
             cursor = await self._cursor(conn)
             holder, until = cursor.lease_owner, _aware(cursor.lease_until)
@@ -767,35 +762,22 @@ class CursorOutbox:
             )
         return BatchClaim([_batch_row(r) for r in rows], int(cursor.attempts))
 
-    async def delivered(
-        self, node_id: str, through: tuple[int, int] | None, *, now: datetime
-    ) -> None:
+    async def delivered(self, node_id: str, through: tuple[int, int] | None) -> None:
         """Record an acknowledged batch on its own (the feed went quiet, or shutdown) and
         give the lease up."""
         if through is None:
             return
-        d = t.event_delivery
         async with self.store.write(threads=False) as conn:
-            if self.outbox._pg:  # not in the middle of a claim reading the cursor
-                await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLAIM_LOCK_KEY})
-            await self._advance(conn, through, now, state=DELIVERED)
-            await conn.execute(
-                update(d)
-                .where(d.c.name == DELIVERY_CURSOR, d.c.lease_owner == node_id[:64])
-                .values(lease_owner=None, lease_until=None)
-            )
+            await self.outbox.lock_feed(conn)  # not in the middle of a claim reading the cursor
+            await self._advance(conn, through)
+            await self._give_up_lease(conn, node_id)
 
     async def release(self, node_id: str) -> None:
         """Give the lease up if ``node_id`` holds it (a delivery loop stopping mid-POST): the
         cursor stays where it was, and the next holder sends that batch again now rather
         than after the lease expires."""
-        d = t.event_delivery
         async with self.store.write(threads=False) as conn:
-            await conn.execute(
-                update(d)
-                .where(d.c.name == DELIVERY_CURSOR, d.c.lease_owner == node_id[:64])
-                .values(lease_owner=None, lease_until=None)
-            )
+            await self._give_up_lease(conn, node_id)
 
     async def failed(
         self,
@@ -814,28 +796,20 @@ class CursorOutbox:
         rows = claim.rows
         d = t.event_delivery
         async with self.store.write(threads=False) as conn:
-            if self.outbox._pg:
-                # after any claim in progress (which may be taking an expired lease over),
-                # so the holder read next is the one that counts
-                await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLAIM_LOCK_KEY})
+            # after any claim in progress (which may be taking an expired lease over), so the
+            # holder read next is the one that counts
+            await self.outbox.lock_feed(conn)
             holder = (
                 await conn.execute(select(d.c.lease_owner).where(d.c.name == DELIVERY_CURSOR))
             ).scalar()
             if holder != node_id[:64]:
                 return PENDING  # the lease expired and another node has the batch now
             if attempts >= max_attempts:
-                o = t.event_outbox
-                await conn.execute(
-                    update(o)
-                    .where(
-                        o.c.feed_position >= rows[0].cursor,
-                        o.c.feed_position <= rows[-1].cursor,
-                        o.c.feed_position > _delivered_through(),
-                        _state_is(PENDING),
-                    )
-                    .values(attempts=attempts, last_error=error[:500])
+                await self._advance(
+                    conn,
+                    (rows[0].cursor, rows[-1].cursor),
+                    dead={"attempts": attempts, "last_error": error[:500]},
                 )
-                await self._advance(conn, (rows[0].cursor, rows[-1].cursor), now, state=DEAD)
                 values: dict[str, Any] = {"next_attempt_at": now}
             else:
                 values = {

@@ -496,7 +496,7 @@ async def test_a_given_up_batch_leaves_what_an_expired_lease_holder_delivered_de
     b = await cursor.claim("b", now=later, lease_seconds=60, limit=10)
     assert b is not None and [r.cursor for r in b.rows][:1] == [a.rows[0].cursor]
     assert len(b.rows) == 2
-    await cursor.delivered("a", (a.rows[0].cursor, a.rows[0].cursor), now=later)
+    await cursor.delivered("a", (a.rows[0].cursor, a.rows[0].cursor))
     state = await cursor.failed("b", b, "HTTP 500", now=later, delay=1, max_attempts=1)
     assert state == DEAD
     outbox = OutboxStore(recording_store)
@@ -565,7 +565,7 @@ async def test_an_event_a_batch_delivered_holds_nothing_back_after_a_switch_to_s
     cursor = CursorOutbox(outbox)
     batch = await cursor.claim("a", now=t0, lease_seconds=60, limit=10)
     assert batch is not None and len(batch.rows) == 2
-    await cursor.delivered("a", (batch.rows[0].cursor, batch.rows[-1].cursor), now=t0)
+    await cursor.delivered("a", (batch.rows[0].cursor, batch.rows[-1].cursor))
     assert await outbox.counts() == {"pending": 0, "delivered": 2, "dead": 0}
     await recording_store.append_message(
         NewMessage(thread_id, "c1", MessageKind.TEXT, {"text": "two"})
