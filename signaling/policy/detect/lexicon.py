@@ -901,6 +901,9 @@ PHONE_CUE_RE = compile_fast(
     + _alt(_union("phone_cues"), escape=False)
     + r")(?!\w))"
 )
+# The Arabic article and the prepositions glued to it ("التتبع", "للشحنة", "بالفاتورة"):
+# a not-phone word keeps its meaning with them.
+_ARABIC_ARTICLE = r"(?<!\w)[وفبك]?(?:ال|لل)"
 PHONE_NEG_RE = compile_fast(
     r"(?:isbn|issn|\bean\b|\bupc\b|barcode|imei|serial|\bsn\b|order|invoice|\binv\b|\bref\b"
     r"|reference|ticket|\bcase\b|\bjob\b|\bid\b|epoch|timestamp|\bcard\b|visa|mastercard|amex"
@@ -908,6 +911,8 @@ PHONE_NEG_RE = compile_fast(
     r"|\bbuild\b|\$|usd|eur|gbp|\binr\b|\brs\.?|₹|€|£|price|budget|\bsku\b|\bip\b|\bport\b|\blat\b"
     r"|account|\biban\b|\bpo\b|\bvat\b|\btax\b|\bnif\b|\bcpf\b|\bcnpj\b|\bssn\b|\bpr\b|commit"
     r"|twilio|test number|\bmask\b|placeholder|pedido|commande|заказ|(?<!\w)(?:"
+    + _ARABIC_ARTICLE
+    + r")?(?:"
     + _alt(_union("not_phone_cues"), escape=False)
     + r")(?!\w))\W*(?:\w+\W+){0,3}$"
 )
@@ -985,11 +990,16 @@ FILE_EXTENSIONS = frozenset(
 USERNAME_TOKEN_RE = compile_fast(r"(?<![\w@.])[a-z][a-z0-9]*(?:[._][a-z0-9]+)+(?![\w@])")
 
 # Words that make "my number" an order, invoice or tracking number, not a phone.
-NOT_PHONE_WORD_RE = compile_fast(
-    r"(?<!\w)(?:order|invoice|tracking|ticket|case|reference|serial|account|pedido|factura"
+_NOT_PHONE_WORDS = (
+    r"order|invoice|tracking|ticket|case|reference|serial|account|pedido|factura"
     r"|commande|bestell\w*|ordine|zamowieni\w*|заказ\w*|siparis|pesanan|"
     + _alt(_union("not_phone_cues"), escape=False)
-    + r")(?!\w)"
+)
+NOT_PHONE_WORD_RE = compile_fast(r"(?<!\w)(?:" + _NOT_PHONE_WORDS + r")(?!\w)")
+# The same words right after a number, at most one word between (languages that put the noun
+# after the number: "2024/118 numaralı fatura", "118 नंबर का बिल"): an id, not a phone.
+PHONE_NEG_AFTER_RE = compile_fast(
+    r"[\s#:)]*(?:[^\W\d_]+[\s:]+)?(?:" + _ARABIC_ARTICLE + r")?(?:" + _NOT_PHONE_WORDS + r")(?!\w)"
 )
 
 # Talk about a product being built ("field", "form", "button"), in every language.

@@ -46,9 +46,13 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
                 continue
             if r2.start - r1.end > 50 or len(r1.digits) < 2 or len(r2.digits) < 3:
                 continue
+            if not _continues(r1, r2):
+                continue
             if not 8 <= len(r1.digits) + len(r2.digits) <= 13:
                 continue
             if _negative_context(s, r1.start) or _negative_context(s, r2.start):
+                continue
+            if lx.PHONE_NEG_AFTER_RE.match(s, r2.end):
                 continue
             merged = _Run(
                 r1.start, r2.end, r1.digits + r2.digits, r1.groups + r2.groups, [], r1.plus
@@ -151,6 +155,30 @@ def _cluster_runs(s: str, pv: View, taken: Spans, lo: int, hi: int) -> list[_Run
     return runs
 
 
+def _continues(r1: _Run, r2: _Run) -> bool:
+    """``r2`` may be the rest of the number ``r1`` began in an earlier sentence ("Area code is
+    415. The rest is 726 0093."): not when ``r2`` starts with "+" (a number of its own), nor
+    when ``r1`` is a version or a decimal ("TypeScript 5.4"), a reference ("2024/118") or a
+    date."""
+    if r2.plus or any("." in sep or "/" in sep for sep in r1.seps):
+        return False
+    return not _reference(r1) and not _reference(r2)
+
+
+# A year then a serial: "2024/118", "2023/00457" (an invoice, order or file number).
+_YEAR_SERIAL_RE = re.compile(r"(?:19[89]\d|20[0-4]\d)/\d{1,6}")
+
+
+def _reference(run: _Run) -> bool:
+    """A year and a serial joined by "/" ("2024/118 ... fatura"): a reference number."""
+    return (
+        not run.plus
+        and len(run.groups) == 2
+        and run.seps[0].strip() == "/"
+        and _YEAR_SERIAL_RE.fullmatch(run.groups[0] + "/" + run.groups[1]) is not None
+    )
+
+
 def _joinable(sep: str, cur: _Run, nxt: str) -> bool:
     kind = _separator_kind(sep) if len(sep) <= 6 else _NEVER
     if kind == _COMMA:
@@ -199,6 +227,8 @@ _CODE_BEFORE_RE = re.compile(
 def _validate_run(s: str, run: _Run, has_cue: bool) -> tuple[str | None, float]:
     text = s[run.start : run.end]
     if _negative_context(s, run.start):
+        return None, 0.0
+    if not run.plus and (_reference(run) or lx.PHONE_NEG_AFTER_RE.match(s, run.end)):
         return None, 0.0
     if not run.plus and _CODE_BEFORE_RE.search(s, max(0, run.start - 8), run.start):
         return None, 0.0

@@ -1,0 +1,78 @@
+"""Identifiers, round 3 (issue 15, branch guard-ids): phone spans that must not cross a
+version number or a "+" that starts a new number, reference numbers ("2024/118 ... fatura",
+in Turkish) in every language, and the kinds of ``tests/policy/learned/own_v3_ids.jsonl``; the
+rules alone, without the learned layer."""
+
+from __future__ import annotations
+
+import pytest
+
+from signaling.policy.detect import Detector
+
+RULES = Detector(learned=False)
+
+
+def rule_findings(text: str) -> list[tuple[str, str, str]]:
+    return [(f.label, f.value, text[f.start : f.end]) for f in RULES.scan(text)]
+
+
+def labels(text: str) -> set[str]:
+    return {f.label for f in RULES.scan(text)}
+
+
+# --- phones: what a number may be joined to -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "span"),
+    [
+        (
+            "TypeScript 5.4 and deploy on Vercel. Call me on +1 415 726 8950",
+            "+14157268950",
+            "+1 415 726 8950",
+        ),
+        ("We're on Node 20.11 now. Phone: +44 7700 900123", "+447700900123", "+44 7700 900123"),
+        ("Budget 3.5k, ok. Call +49 176 33458921 tomorrow", "+4917633458921", "+49 176 33458921"),
+    ],
+)
+def test_a_plus_number_is_not_glued_to_a_version_in_the_sentence_before(
+    text: str, number: str, span: str
+) -> None:
+    phones = [(value, s) for label, value, s in rule_findings(text) if label == "phone"]
+    assert phones == [(number, span)]
+
+
+def test_a_number_split_across_sentences_is_still_joined() -> None:
+    phones = [v for label, v, _ in rule_findings("Area code is 415. The rest is 726 0093.")]
+    assert phones == ["+14157260093"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024/118 numaralı fatura ödendi",
+        "2023/4471 nolu sipariş kargoya verildi",
+        "bill number 2024/118 hai, payment platform se hi",
+        "invoice number 2024/118 is paid, thanks",
+        "la factura número 2024/0457 ya está pagada",
+        "счёт номер 2024/118, оплачен через платформу",
+        "رقم التتبع للشحنة 7712345678، توصل الخميس",
+        "رقم الفاتورة 2024118 وصل",
+        "ref 4471190 3349821 order",
+        "kod 8812 3349 numaralı sipariş",
+    ],
+)
+def test_invoice_order_and_reference_numbers_are_not_phones(text: str) -> None:
+    assert "phone" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "numaram 0532 776 5543, fatura için de yazabilirsin",
+        "call me on 0176 3345 8921, invoice is attached here",
+        "мой номер +7 916 123-45-67 заказ обсудим здесь",
+    ],
+)
+def test_a_phone_near_an_invoice_word_is_still_a_phone(text: str) -> None:
+    assert "phone" in labels(text)
