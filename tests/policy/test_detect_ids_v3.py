@@ -5,9 +5,12 @@ rules alone, without the learned layer."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from signaling.policy.detect import Detector
+from signaling.policy.detect.views import build_views
 
 RULES = Detector(learned=False)
 
@@ -76,3 +79,49 @@ def test_invoice_order_and_reference_numbers_are_not_phones(text: str) -> None:
 )
 def test_a_phone_near_an_invoice_word_is_still_a_phone(text: str) -> None:
     assert "phone" in labels(text)
+
+
+# --- phones: number words read in groups (tens, hundreds, compounds) and "twice" ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [
+        ("beş yüz otuz iki, çift yedi, altmış beş, kırk üç", "532776543"),
+        ("null eins sieben sechs, dreiundvierzig, siebzehn, achtundneunzig", "0176431798"),
+        ("tre tre nove, settantotto, ventuno, quarantadue", "339782142"),
+        ("nol delapan satu dua, tiga puluh empat, sebelas, dua ratus lima", "08123411205"),
+        ("صفر خمسة خمسة، خمسة وخمسين، اثنين وعشرين، تسعين", "055552290"),
+        ("नौ आठ दो बार सात छह", "98776"),
+        ("nau aath do baar saat chhe", "98776"),
+    ],
+)
+def test_number_words_in_groups_become_digits(text: str, digits: str) -> None:
+    assert re.sub(r"\D", "", build_views(text).digits.s) == digits
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "numaram: beş yüz otuz iki, çift yedi, altmış beş, kırk üç",
+        "ruf mich an: null eins sieben sechs, dreiundvierzig, siebzehn, achtundneunzig",
+        "il mio numero: tre tre nove, settantotto, ventuno, quarantadue",
+        "nomorku nol delapan satu dua, tiga puluh empat, lima enam, tujuh delapan",
+        "رقمي صفر خمسة خمسة، خمسة وخمسين، اثنين وعشرين، تسعين، ستة",
+        "मेरा नंबर नौ आठ एक दो, दो बार सात, छह पाँच तीन",
+    ],
+)
+def test_phones_said_in_groups_are_found(text: str) -> None:
+    assert labels(text) == {"phone"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "numaram 0532 776 55 43, yüz yüze de görüşebiliriz",
+        "call me on 415 726 8950, I'm on it",
+    ],
+)
+def test_a_bare_hundred_or_an_everyday_word_does_not_extend_a_phone(text: str) -> None:
+    spans = [s for label, _, s in rule_findings(text) if label == "phone"]
+    assert len(spans) == 1 and spans[0][-1].isdigit()

@@ -24,6 +24,46 @@ def _m(**kw: str) -> Mapping[str, str]:
     return MappingProxyType(kw)
 
 
+def _compounds(units: Mapping[str, int], tens: Mapping[str, int], form: str) -> dict[str, int]:
+    """Two-digit words built from a unit and a tens word, in the order and with the joining
+    the language uses: ``form`` has ``{u}`` and ``{t}`` ("{u}und{t}": "dreiundvierzig" 43,
+    "{u} و{t}": "خمسة وخمسين" 55)."""
+    return {
+        form.format(u=u, t=t): 10 * tv + uv for t, tv in tens.items() for u, uv in units.items()
+    }
+
+
+def _italian_compounds(tens: Mapping[str, int], units: Mapping[str, int]) -> dict[str, int]:
+    """Italian two-digit words: "ventidue", "trentuno" (the tens word drops its last vowel
+    before "uno" and "otto")."""
+    out: dict[str, int] = {}
+    for t, tv in tens.items():
+        for u, uv in units.items():
+            stem = t[:-1] if u[0] in "uo" else t
+            out[stem + u] = 10 * tv + uv
+    return out
+
+
+_DE_UNITS = {"ein": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7}
+_DE_UNITS |= {"acht": 8, "neun": 9}
+_DE_TENS = {"zwanzig": 2, "dreißig": 3, "vierzig": 4, "fünfzig": 5, "sechzig": 6}
+_DE_TENS |= {"siebzig": 7, "achtzig": 8, "neunzig": 9}
+_IT_UNITS = {"uno": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7}
+_IT_UNITS |= {"otto": 8, "nove": 9}
+_IT_TENS = {"venti": 2, "trenta": 3, "quaranta": 4, "cinquanta": 5, "sessanta": 6}
+_IT_TENS |= {"settanta": 7, "ottanta": 8, "novanta": 9}
+_TR_UNITS = {"bir": 1, "iki": 2, "üç": 3, "dört": 4, "beş": 5, "altı": 6, "yedi": 7}
+_TR_UNITS |= {"sekiz": 8, "dokuz": 9}
+_ID_UNITS = {"dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7}
+_ID_UNITS |= {"delapan": 8, "sembilan": 9}
+_AR_UNITS = {"واحد": 1, "اثنين": 2, "اثنان": 2, "ثلاثة": 3, "ثلاث": 3, "أربعة": 4, "أربع": 4}
+_AR_UNITS |= {"خمسة": 5, "خمس": 5, "ستة": 6, "ست": 6, "سبعة": 7, "سبع": 7, "ثمانية": 8}
+_AR_UNITS |= {"ثمان": 8, "تسعة": 9, "تسع": 9}
+_AR_TENS = {"عشرين": 2, "ثلاثين": 3, "أربعين": 4, "خمسين": 5, "ستين": 6, "سبعين": 7}
+_AR_TENS |= {"ثمانين": 8, "تسعين": 9, "عشرون": 2, "ثلاثون": 3, "أربعون": 4, "خمسون": 5}
+_AR_TENS |= {"ستون": 6, "سبعون": 7, "ثمانون": 8, "تسعون": 9}
+
+
 @dataclass(frozen=True)
 class Language:
     """The words one language uses for contact details and for moving off the platform."""
@@ -1361,7 +1401,20 @@ LANGUAGES: tuple[Language, ...] = (
             acht="8",
             neun="9",
         ),
-        two_digit={"zehn": 10, "elf": 11, "zwölf": 12},
+        two_digit={
+            "zehn": 10,
+            "elf": 11,
+            "zwölf": 12,
+            "dreizehn": 13,
+            "vierzehn": 14,
+            "fünfzehn": 15,
+            "sechzehn": 16,
+            "siebzehn": 17,
+            "achtzehn": 18,
+            "neunzehn": 19,
+            **_compounds(_DE_UNITS, _DE_TENS, "{u}und{t}"),
+        },
+        tens=_DE_TENS,
         multipliers={"doppel": 2, "doppelte": 2, "doppelt": 2, "dreifach": 3},
         plus_words=("plus",),
         at_words=("klammeraffe", "at-zeichen"),
@@ -1574,7 +1627,20 @@ LANGUAGES: tuple[Language, ...] = (
             otto="8",
             nove="9",
         ),
-        two_digit={"dieci": 10, "undici": 11, "dodici": 12},
+        two_digit={
+            "dieci": 10,
+            "undici": 11,
+            "dodici": 12,
+            "tredici": 13,
+            "quattordici": 14,
+            "quindici": 15,
+            "sedici": 16,
+            "diciassette": 17,
+            "diciotto": 18,
+            "diciannove": 19,
+            **_italian_compounds(_IT_TENS, _IT_UNITS),
+        },
+        tens=_IT_TENS,
         multipliers={"doppio": 2, "doppia": 2, "triplo": 3, "tripla": 3},
         plus_words=("più",),
         at_words=("chiocciola", "chiocciolina"),
@@ -2307,6 +2373,8 @@ LANGUAGES: tuple[Language, ...] = (
             aat="8",
             nau="9",
         ),
+        # "do baar saat" (twice seven): "do"/"teen" are digits in the digit view already.
+        multipliers={"2 baar": 2, "3 baar": 3, "dabal": 2},
         at_words=("at the rate",),
         username_words=("username", "id"),
         handle_connectors=("pe", "par", "mera", "meri", "hai", "h", "nahi", "hoon"),
@@ -2424,7 +2492,8 @@ LANGUAGES: tuple[Language, ...] = (
             आठ="8",
             नौ="9",
         ),
-        multipliers={"डबल": 2, "ट्रिपल": 3},
+        # "दो बार सात" (twice seven): the digit view has read "दो"/"तीन" as digits already.
+        multipliers={"डबल": 2, "ट्रिपल": 3, "2 बार": 2, "3 बार": 3},
         at_words=("एट", "ऐट", "एट द रेट"),
         dot_words=("डॉट", "डाट"),
         at_symbol_names=("एट साइन",),
@@ -2604,6 +2673,12 @@ LANGUAGES: tuple[Language, ...] = (
             تسعة="9",
             تسع="9",
         ),
+        # Arabic says the unit first: "خمسة وخمسين" (55); the tens alone are tens.
+        two_digit={
+            "عشرة": 10,
+            **_compounds(_AR_UNITS, _AR_TENS, "{u} و{t}"),
+        },
+        tens=_AR_TENS,
         multipliers={"دبل": 2, "مرتين": 2, "تريبل": 3},
         at_words=("آت", "ات", "أت"),
         dot_words=("دوت",),
@@ -3121,7 +3196,31 @@ LANGUAGES: tuple[Language, ...] = (
             sekiz="8",
             dokuz="9",
         ),
-        multipliers={"çift": 2},
+        # "on" (10) is left out: it is an everyday word in English and French, and a phone
+        # is read in groups of three and two ("beş yüz otuz iki", "kırk beş"); "onbir" is in.
+        two_digit={
+            "onbir": 11,
+            "oniki": 12,
+            "onüç": 13,
+            "ondört": 14,
+            "onbeş": 15,
+            "onaltı": 16,
+            "onyedi": 17,
+            "onsekiz": 18,
+            "ondokuz": 19,
+        },
+        tens={
+            "yirmi": 2,
+            "otuz": 3,
+            "kırk": 4,
+            "elli": 5,
+            "altmış": 6,
+            "yetmiş": 7,
+            "seksen": 8,
+            "doksan": 9,
+        },
+        hundreds={"yüz": 1, **{f"{u} yüz": v for u, v in _TR_UNITS.items() if v > 1}},
+        multipliers={"çift": 2, "üçlü": 3},
         at_words=("et işareti",),
         weak_at_words=("et",),
         weak_dot_words=("nokta",),
@@ -3352,6 +3451,13 @@ LANGUAGES: tuple[Language, ...] = (
             delapan="8",
             sembilan="9",
         ),
+        two_digit={
+            "sepuluh": 10,
+            "sebelas": 11,
+            **{f"{u} belas": 10 + v for u, v in _ID_UNITS.items()},
+        },
+        tens={f"{u} puluh": v for u, v in _ID_UNITS.items()},
+        hundreds={"seratus": 1, **{f"{u} ratus": v for u, v in _ID_UNITS.items()}},
         multipliers={"dobel": 2, "double": 2},
         weak_dot_words=("titik",),
         weak_at_words=("et",),

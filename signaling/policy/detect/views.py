@@ -154,4 +154,6 @@ def _number_word(m: re.Match[str]) -> str | None:
             value += int(lx.DIGIT_WORDS[unit])
     if not (hundreds or tens or unit) or value >= 1000 or (tens and not hundreds and value >= 100):
         return None
+    if value == 100:
+        return None  # "yüz" (also "face"), "сто": a bare hundred is rarely part of a phone
     return str(value).zfill(width) if hundreds else str(value)
