@@ -125,3 +125,34 @@ def test_phones_said_in_groups_are_found(text: str) -> None:
 def test_a_bare_hundred_or_an_everyday_word_does_not_extend_a_phone(text: str) -> None:
     spans = [s for label, _, s in rule_findings(text) if label == "phone"]
     assert len(spans) == 1 and spans[0][-1].isdigit()
+
+
+# --- e-mail: a username said in another script before a spoken "@" -------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("почта: иван точка петров собака яндекс точка ру", "иван.петров@yandex.ru"),
+        ("почта: оля_смирнова собака рамблер точка ру", "оля_смирнова@rambler.ru"),
+        ("मेरा ईमेल: रवि डॉट शर्मा एट जीमेल डॉट कॉम", "रवि.शर्मा@gmail.com"),
+        ("ईमेल करो: अमित_वर्मा एट आउटलुक डॉट कॉम", "अमित_वर्मा@outlook.com"),
+        ("ايميلي: سارة نقطة علي آت جيميل دوت كوم", "سارة.علي@gmail.com"),
+        ("почта: иван собака яндекс точка ру", "иван@yandex.ru"),
+    ],
+)
+def test_a_username_in_any_script_before_a_spoken_at_is_an_address(text: str, value: str) -> None:
+    assert [(label, v) for label, v, _ in rule_findings(text)] == [("email", value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "мой кот и моя собака яндекс знают",
+        "собака яндекс точка ру — это шутка про логотип",
+        "в форме регистрации поле email должно проверять собаку и точку",
+        "моя собака гуляет, потом созвон здесь",
+    ],
+)
+def test_dog_and_provider_words_alone_are_no_address(text: str) -> None:
+    assert "email" not in labels(text)

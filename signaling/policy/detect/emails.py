@@ -237,12 +237,36 @@ def _assembled(views: Views) -> Finding | None:
         b = max(anchor.end(), provider.end())
         # "my surname kowal" (no colon) only counts when the domain is given in full.
         user = _username_piece(s, a, b, loose=provider.group("suffix") is not None)
+        if user is None and anchor.group("at"):
+            user = _spoken_user_before(s, anchor.start(), provider.group("suffix") is not None)
         if user is None:
             continue
         value = f"{user[0]}@{_provider_domain(provider)}"
         lo, hi = min(a, user[1]), max(b, user[2])
         return finding(views, views.norm, "email", lo, hi, value, Confidence.EMAIL_ASSEMBLED)
     return None
+
+
+def _spoken_user_before(s: str, at: int, suffix: bool) -> tuple[str, int, int] | None:
+    """The username said right before a spoken "@", in any script (Cyrillic "ivan tochka
+    petrov" before "sobaka yandex"): several pieces joined by dots, or one piece when the
+    address is given in full (provider and suffix) after an e-mail word."""
+    lo = max(0, at - 60)
+    m = lx.SPOKEN_USER_BEFORE_RE.search(s, lo, at)
+    if m is None:
+        return None
+    raw = m.group("user")
+    user = lx.SPOKEN_USER_JOIN_RE.sub(_user_join, raw)
+    if user == raw:  # one piece: only with the full address and an e-mail word before it
+        cue = lx.EMAIL_CUE_RE.search(s, lo, m.start())
+        if not suffix or cue is None or raw in lx.EMAIL_STOP_LOCALS:
+            return None
+    return user, m.start("user"), m.end("user")
+
+
+def _user_join(m: re.Match[str]) -> str:
+    sep = m.group().strip()
+    return sep if sep in "_-" else "."
 
 
 def _provider_domain(provider: re.Match[str]) -> str:

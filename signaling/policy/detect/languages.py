@@ -2160,9 +2160,18 @@ LANGUAGES: tuple[Language, ...] = (
             "собачки",
         ),
         mail_providers=MappingProxyType(
-            {"гмейл": "gmail", "джимейл": "gmail", "гмайл": "gmail", "яндекс": "yandex"}
+            {
+                "гмейл": "gmail",
+                "джимейл": "gmail",
+                "гмайл": "gmail",
+                "яндекс": "yandex",
+                "рамблер": "rambler",
+                "хотмейл": "hotmail",
+                "аутлук": "outlook",
+                "яху": "yahoo",
+            }
         ),
-        tld_words=MappingProxyType({"ком": "com", "ру": "ru"}),
+        tld_words=MappingProxyType({"ком": "com", "ру": "ru", "орг": "org"}),
         name_labels=(
             "имя",
             "фамилия",
@@ -2499,8 +2508,16 @@ LANGUAGES: tuple[Language, ...] = (
         at_symbol_names=("एट साइन",),
         app_names=("व्हाट्सएप", "व्हाट्सऐप", "टेलीग्राम", "डिस्कॉर्ड", "स्काइप", "इंस्टाग्राम"),
         meeting_tools=("ज़ूम", "जूम", "गूगल मीट", "टीम्स"),
-        mail_providers=MappingProxyType({"जीमेल": "gmail", "याहू": "yahoo", "हॉटमेल": "hotmail"}),
-        tld_words=MappingProxyType({"कॉम": "com"}),
+        mail_providers=MappingProxyType(
+            {
+                "जीमेल": "gmail",
+                "याहू": "yahoo",
+                "हॉटमेल": "hotmail",
+                "आउटलुक": "outlook",
+                "रेडिफमेल": "rediffmail",
+            }
+        ),
+        tld_words=MappingProxyType({"कॉम": "com", "इन": "in", "नेट": "net"}),
         name_labels=("नाम",),
         app_logos=(
             "जहाज़",
@@ -2737,9 +2754,16 @@ LANGUAGES: tuple[Language, ...] = (
             "تيمز",
         ),
         mail_providers=MappingProxyType(
-            {"جيميل": "gmail", "جي ميل": "gmail", "هوتميل": "hotmail", "ياهو": "yahoo"}
+            {
+                "جيميل": "gmail",
+                "جي ميل": "gmail",
+                "هوتميل": "hotmail",
+                "ياهو": "yahoo",
+                "اوتلوك": "outlook",
+                "أوتلوك": "outlook",
+            }
         ),
-        tld_words=MappingProxyType({"كوم": "com"}),
+        tld_words=MappingProxyType({"كوم": "com", "نت": "net"}),
         name_labels=("الاسم",),
         app_logos=(
             "الروس",

@@ -953,6 +953,19 @@ PROVIDER_AFTER_RE = compile_fast(
     + _TLD_ANY
     + r"))?)(?!\w))?"
 )
+# A username said in any script right before a spoken "@" ("иван точка петров собака ...",
+# "रवि डॉट शर्मा एट ..."): up to four word pieces joined by spoken or written dots, "_" or "-".
+_USER_JOIN = (
+    r"(?:\s*[._-]\s*|\s+(?:"
+    + _alt(["dot", *_union("dot_words"), *_union("weak_dot_words")])
+    + r")\s+)"
+)
+_PIECE = r"(?:[^\W_]|[\u0900-\u097f])+"  # Devanagari vowel signs are not \w
+SPOKEN_USER_BEFORE_RE = re.compile(
+    r"(?<![^\W_\u0900-\u097f])(?P<user>" + _PIECE + r"(?:" + _USER_JOIN + _PIECE + r"){0,3})"
+    r"[\s,:]*$"
+)
+SPOKEN_USER_JOIN_RE = re.compile(_USER_JOIN)
 # The anchor of an assembly instruction: the "@" named as a thing or said as a word, or the
 # domain part named ("then the usual google mail ending").
 ASSEMBLY_ANCHOR_RE = compile_fast(
