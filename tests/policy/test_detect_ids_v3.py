@@ -156,3 +156,60 @@ def test_a_username_in_any_script_before_a_spoken_at_is_an_address(text: str, va
 )
 def test_dog_and_provider_words_alone_are_no_address(text: str) -> None:
     assert "email" not in labels(text)
+
+
+# --- handles: "I'm ... there" after an app, fillers, spaced hosts, meeting ids ------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Skype hab ich nicht mehr, aber auf Signal bin ich als tobi.k42 zu finden",
+        "on Signal I'm tobi.k42",
+        "find me on Line as mika_88",
+        "sur Signal je suis tobi.k42",
+        "en Signal soy tobi.k42",
+        "Signal'de ben tobi.k42",
+        "di Signal aku tobi.k42",
+        "sa Signal ako si tobi.k42",
+        "Signal par main tobi.k42 hoon",
+        "I don't do Telegram. Skype though: mark.h.design",
+        "Telegram nope. Viber yes, my name there is ana.reyes88",
+    ],
+)
+def test_a_name_introduced_after_an_app_is_a_handle(text: str) -> None:
+    assert labels(text) == {"handle"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Telegram integration reads settings.json and sends to hooks.slack.com",
+        "our Discord bot runs discord.py 2.3",
+        "the Telegram bot API v2.3 is fine",
+        "the Signal strength is fine, as config.yaml says",
+        "the Line chart uses chart.js",
+    ],
+)
+def test_files_versions_and_hosts_after_an_app_are_no_handles(text: str) -> None:
+    assert "handle" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "pliki wrzuciłem na d r i v e kropka google kropka com / file / d / 1QwErTyU",
+            "drive.google.com/file/d/1qwertyu",
+        ),
+        ("book me: z o o m dot us slash j slash 81234567890", "zoom.us/j/81234567890"),
+    ],
+)
+def test_spaced_letters_before_a_spoken_dot_make_a_host(text: str, value: str) -> None:
+    assert [v for _, v, _ in rule_findings(text)] == [value]
+
+
+def test_digit_groups_after_a_meeting_link_are_its_id_not_a_phone() -> None:
+    assert labels("созвон тут: zoom . us / j / 812 3456 7890") == {"meeting_link"}
+    found = labels("zoom.us/j/812 3456 7890 or call +1 415 726 8950")
+    assert found == {"meeting_link", "phone"}

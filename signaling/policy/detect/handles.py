@@ -141,6 +141,7 @@ def _near_app(s: str, m: re.Match[str], apps: list[re.Match[str]]) -> bool:
 
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
+_TLDS = lx.COMMON_TLDS
 _DOTTED = re.compile(r"[a-z0-9]\.[a-z]")
 
 
@@ -167,6 +168,8 @@ def _identifier_after(
     that names it outright ("usuario", "username"), not after "name"."""
     window = s[pos : pos + 60]
     explicit = False
+    introduced = False  # "I'm", "soy", "als": the writer's own name follows
+    fillers = 0  # plain words skipped ("Skype though: x.y", "Viber yes, my name there is x")
     colon = window.lstrip(" ").startswith(":")  # "FB: juan.cruz" names the id outright
     for i, tok in enumerate(lx.HANDLE_TOKEN_RE.finditer(window)):
         if i >= 6:
@@ -178,22 +181,42 @@ def _identifier_after(
         if word in lx.HANDLE_ID_WORDS or raw in lx.HANDLE_ID_WORDS:
             explicit = explicit or not strict or word in lx.STRICT_ID_WORDS
             continue
+        if word in lx.SELF_WORDS:
+            introduced = True
         if not word or word in lx.HANDLE_CONNECTORS or raw in lx.HANDLE_CONNECTORS:
             continue
         if lx.MOVE_CUE_RE.fullmatch(word) or lx.DM_CUE_RE.fullmatch(word):
             continue  # "Instagram'dan yaz: @x", "Telegram, write me: @x"
+        if introduced and word in lx.SELF_WORDS:
+            continue
+        shaped = any(c in word for c in "._0123456789")
         if word.startswith("@"):
             ident = word
         else:
             ident = word
-            if weak and not explicit and not (colon and any(c in ident for c in "._0123456789")):
+            if (
+                not shaped
+                and not explicit
+                and not weak
+                and not strict
+                and fillers < 2
+                and len(word) <= 6
+                and word.isalpha()
+                and raw[-1] not in ".?!"
+            ):
+                fillers += 1
+                continue
+            if weak and not explicit and not ((colon or introduced) and shaped):
                 return None
-            if not explicit and not any(c in ident for c in "._0123456789"):
+            if not explicit and not shaped:
                 return None
+            ending = ident.rsplit(".", 1)[-1] if "." in ident else ""
+            if not explicit and (ending in lx.FILE_EXTENSIONS or (fillers and ending in _TLDS)):
+                return None  # a file, or a host after other words ("discord.py", "x.com")
         m = lx.HANDLE_ID_RE.fullmatch(ident)
         body = ident.lstrip("@")
-        if m is None or not any(c.isalpha() for c in body) or "@" in body:
-            return None
+        if m is None or sum(c.isalpha() for c in body) < 2 or "@" in body:
+            return None  # "v2.3" is a version
         if len(body) < 3 or body in lx.EMAIL_STOP_LOCALS:
             return None
         if strict and body in lx.SAME_AS_HERE:

@@ -107,6 +107,10 @@ class Language:
     phone_nouns: tuple[str, ...] = ()  # "number" when asked for ("Nummer", "numaranı", "رقمك")
     username_words: tuple[str, ...] = ()  # "username", "usuario", "nick"
     handle_connectors: tuple[str, ...] = ()  # small words between an app and a handle
+    # "I'm", "as", "soy", "bin ich als": a name introduced as the writer's own; a handle-shaped
+    # word after one is an identifier even after an app name that is also an everyday word
+    # ("on Signal I'm tobi.k42", "find me on Line as mika_88")
+    self_words: tuple[str, ...] = ()
     # intent: regex fragments
     move_phrases: tuple[str, ...] = ()  # "let's continue", "write me", "what's your"
     meeting_cues: tuple[str, ...] = ()  # "call", "llamada", "созвон"
@@ -350,6 +354,7 @@ LANGUAGES: tuple[Language, ...] = (
             "lock",
         ),
         username_words=("username", "user name", "user", "handle", "nick", "nickname", "id"),
+        self_words=("i'm", "im", "i am", "as"),
         handle_connectors=(
             "i'm",
             "im",
@@ -694,6 +699,7 @@ LANGUAGES: tuple[Language, ...] = (
             "del fantasma",
         ),
         username_words=("usuario", "nombre de usuario", "nick"),
+        self_words=("soy", "como", "me llamo"),
         handle_connectors=(
             "me",
             "llamo",
@@ -963,6 +969,7 @@ LANGUAGES: tuple[Language, ...] = (
             "do fantasminha",
         ),
         username_words=("usuário", "nome de usuário", "nick"),
+        self_words=("sou", "como", "me chamo"),
         handle_connectors=(
             "me",
             "encontra",
@@ -1235,6 +1242,7 @@ LANGUAGES: tuple[Language, ...] = (
             "à l'avion",
         ),
         username_words=("pseudo", "identifiant", "nom d'utilisateur", "utilisateur"),
+        self_words=("je suis", "suis", "comme", "je m'appelle"),
         handle_connectors=(
             "je",
             "suis",
@@ -1452,6 +1460,7 @@ LANGUAGES: tuple[Language, ...] = (
             "mit dem papierflieger",
         ),
         username_words=("benutzername", "nutzername", "username", "nick"),
+        self_words=("bin", "ich", "als", "heiße", "heisse"),
         handle_connectors=(
             "ich",
             "heiße",
@@ -1676,6 +1685,7 @@ LANGUAGES: tuple[Language, ...] = (
             "con l'aeroplanino",
         ),
         username_words=("nome utente", "utente", "username", "nick"),
+        self_words=("sono", "come", "mi chiamo"),
         handle_connectors=(
             "mi",
             "trovi",
@@ -1920,6 +1930,7 @@ LANGUAGES: tuple[Language, ...] = (
         app_words=("aplikacj\\w*", "apk\\w*", "appk\\w*"),
         app_colours=("zielon\\w*", "niebiesk\\w*", "fioletow\\w*", "z ptaszkiem", "z samolocikiem"),
         username_words=("nick", "nazwa użytkownika", "login"),
+        self_words=("jestem", "jako", "nazywam się"),
         handle_connectors=(
             "jestem",
             "znajdziesz",
@@ -2199,6 +2210,7 @@ LANGUAGES: tuple[Language, ...] = (
         app_words=("приложени\\w*", "мессенджер\\w*"),
         app_colours=("зел[её]н\\w*", "син\\w*", "фиолетов\\w*", "с самол[её]тиком", "с птичкой"),
         username_words=("ник", "логин", "юзернейм", "имя пользователя"),
+        self_words=("я", "как", "меня зовут"),
         handle_connectors=(
             "можно",
             "найти",
@@ -2386,6 +2398,7 @@ LANGUAGES: tuple[Language, ...] = (
         multipliers={"2 baar": 2, "3 baar": 3, "dabal": 2},
         at_words=("at the rate",),
         username_words=("username", "id"),
+        self_words=("main", "hoon", "hun", "naam se"),
         handle_connectors=("pe", "par", "mera", "meri", "hai", "h", "nahi", "hoon"),
         name_labels=("naam",),
         app_logos=(
@@ -2530,6 +2543,7 @@ LANGUAGES: tuple[Language, ...] = (
         app_words=("ऐप", "एप"),
         app_colours=("हरे", "हरा", "नीले", "नीला"),
         username_words=("यूज़रनेम", "यूजरनेम", "आईडी"),
+        self_words=("मैं", "हूँ", "हूं", "नाम से"),
         handle_connectors=("पर", "मेरा", "मेरी", "है"),
         move_phrases=(
             "कोई और",
@@ -2844,6 +2858,7 @@ LANGUAGES: tuple[Language, ...] = (
             "الازرق",
         ),
         username_words=("اسم المستخدم", "المستخدم", "يوزر", "اليوزر", "معرف"),
+        self_words=("انا", "أنا", "باسم", "اسمي"),
         handle_connectors=(
             "اسمه",
             "في",
@@ -3276,6 +3291,7 @@ LANGUAGES: tuple[Language, ...] = (
         app_words=("uygulama\\w*",),
         app_colours=("yeşil", "mavi", "mor", "kuşlu", "uçaklı"),
         username_words=("kullanıcı adım", "kullanıcı adı", "kullanıcı", "nick"),
+        self_words=("ben", "olarak", "adıyla"),
         handle_connectors=(
             "beni",
             "kullanıcı",
@@ -3524,6 +3540,7 @@ LANGUAGES: tuple[Language, ...] = (
             "pesawat kertas",
         ),
         username_words=("username", "nama pengguna", "id"),
+        self_words=("aku", "saya", "sebagai", "namaku"),
         handle_connectors=(
             "cari",
             "dengan",
@@ -3715,6 +3732,7 @@ LANGUAGES: tuple[Language, ...] = (
             "berde",
         ),
         username_words=("username", "user"),
+        self_words=("ako", "si", "bilang"),
         handle_connectors=(
             "si",
             "ako si",

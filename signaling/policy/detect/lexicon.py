@@ -218,6 +218,10 @@ WORD_AT_DOT_RE = compile_fast(
 # token after a final ".", "@" or "/"; or three to five letters right before " . ".
 SPACED_RUN_RE = compile_fast(r"(?<!\S)\S(?: \S){5,}(?:(?<=[.@/]) \S+)?(?!\S)")
 SPACED_SHORT_RE = compile_fast(r"(?<!\S)[a-z0-9](?: [a-z0-9]){2,4}(?= \. ?[a-z])")
+# The same before a spoken dot ("d r i v e kropka google"), once that dot is a sentinel.
+SPACED_BEFORE_WORD_DOT_RE = compile_fast(
+    r"(?<!\S)[a-z0-9](?: [a-z0-9]){2,5}(?=[\ue001\ue002][a-z])"
+)
 # A host followed by a path whose "/", "?" and "=" were spaced out ("dropbox . com / s / x7k2",
 # "onedrive.live.com / ? id = 88AF"): glued back when the host is a known link host.
 SPACED_PATH_RE = compile_fast(
@@ -331,6 +335,10 @@ HANDLE_CONNECTORS = frozenset(
     no na @ , via under aqui ici le la o a el el: id: username: handle: mera meri""".split()
     + _words(_union("handle_connectors"))
 )
+# Words that introduce the writer's own name ("I'm", "soy", "bin ich als", "jestem").
+SELF_WORDS = frozenset(
+    piece for phrase in _words(_union("self_words")) for piece in phrase.split()
+) - {"i", "je", "mi", "me", "se"}
 # Chat-wide mentions in Slack/Discord/Teams: never a person's handle.
 BROADCAST_MENTIONS = frozenset({"here", "channel", "everyone", "all", "team", "someone"})
 # Words allowed between an @handle and the channel name after it ("@nora on my Telegram").

@@ -112,6 +112,7 @@ def _cluster_runs(s: str, pv: View, taken: Spans, lo: int, hi: int) -> list[_Run
     cur: _Run | None = None
     n = len(s)
     identity = not pv.vpos
+    tail = -1  # end of the last digit group that continued a link's id
     for m in _DIGITS_RE.finditer(s, lo, hi):
         a, b = m.span()
         # Glued to a word, a hashtag, a percent sign or a code ("v2-3", "x/45"): no phone.
@@ -125,6 +126,16 @@ def _cluster_runs(s: str, pv: View, taken: Spans, lo: int, hi: int) -> list[_Run
         if not glued and taken:
             orig_a = a if identity else pv.orig_start(a)
             glued = taken.covers(orig_a, orig_a + 1)  # inside an address or a link
+            if not glued and a > 1 and s[a - 1] == " " and s[a - 2].isdigit():
+                # Groups after a link that ends in digits ("zoom.us/j/812 3456 7890"): the
+                # rest of the meeting or file id, not a phone.
+                if a - 1 != tail:
+                    orig_p = a - 2 if identity else pv.orig_start(a - 2)
+                    glued = taken.covers(orig_p, orig_p + 1)
+                else:
+                    glued = True
+                if glued:
+                    tail = b
         if glued:
             if cur is not None:
                 runs.append(cur)

@@ -31,6 +31,10 @@ def build_views(text: str) -> Views:
 _SPACED_MIDDLE = re.compile(r" (?:[^ ] ){4}")
 
 
+# Three letters spaced out are somewhere in the text (cheap test before the regex).
+_SPACED_LETTERS = re.compile(r"(?<!\S)\w \w \w(?!\S)")
+
+
 def _spaced_run(s: str) -> bool:
     """Cheap look for six single characters in a row ("d r o p b o x"), before the regex."""
     if _SPACED_MIDDLE.search(s) is None:
@@ -60,6 +64,8 @@ def _deobfuscate(norm: View, words: frozenset[str]) -> View:
         deob = deob.sub(lx.BRACKET_DOT_RE, lambda m: ".")
     if " @" in deob.s or " ." in deob.s or not lx.AT_DOT_GATE.isdisjoint(words):
         deob = deob.sub(lx.WORD_AT_DOT_RE, _spoken_symbol)
+        if (lx.WORD_DOT in deob.s or lx.WEAK_DOT in deob.s) and _SPACED_LETTERS.search(deob.s):
+            deob = deob.sub(lx.SPACED_BEFORE_WORD_DOT_RE, lambda m: m.group().replace(" ", ""))
     if (lx.WORD_DOT in deob.s or lx.WEAK_DOT in deob.s) and not lx.SLASH_GATE.isdisjoint(words):
         deob = deob.sub(lx.WORD_SLASH_RE, lambda m: "/")
     if "/" in deob.s and (" /" in deob.s or "/ " in deob.s):
