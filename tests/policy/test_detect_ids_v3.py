@@ -213,3 +213,39 @@ def test_digit_groups_after_a_meeting_link_are_its_id_not_a_phone() -> None:
     assert labels("созвон тут: zoom . us / j / 812 3456 7890") == {"meeting_link"}
     found = labels("zoom.us/j/812 3456 7890 or call +1 415 726 8950")
     assert found == {"meeting_link", "phone"}
+
+
+# --- part 2: Polish number words, underscore words, spaced suffixes, a glued preposition ---
+
+
+def test_polish_hundreds_and_tens_become_digits() -> None:
+    text = "mój nr: pięćset trzydzieści, podwójna siódemka, dwa trzy cztery pięć"
+    assert re.sub(r"\D", "", build_views(text).digits.s) == "530772345"
+    assert labels(text) == {"phone"}
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("пиши: маша нижнее подчёркивание котова собака гмейл точка ком", "маша_котова@gmail.com"),
+        ("ईमेल लिखो: प्रिया अंडरस्कोर सिंह एट याहू डॉट को डॉट इन", "प्रिया_सिंह@yahoo.co.in"),
+    ],
+)
+def test_underscore_words_join_a_username_in_any_script(text: str, value: str) -> None:
+    assert [(label, v) for label, v, _ in rule_findings(text)] == [("email", value)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("pliki są na m e g a kropka n z / folder / Qw3Rt", "mega.nz/folder/qw3rt"),
+        ("filenya di m e g a titik n z / file / AbC123", "mega.nz/file/abc123"),
+        ("sube los archivos a d r o p b o x . com / s c l / fi / 9kq", "dropbox.com/s"),
+    ],
+)
+def test_spaced_hosts_with_spoken_dots_and_a_word_before_them(text: str, value: str) -> None:
+    assert [(label, v) for label, v, _ in rule_findings(text)] == [("file_share", value)]
+
+
+def test_yo_and_ye_are_one_letter_in_russian() -> None:
+    assert build_views("подчёркивание").norm.s == build_views("подчеркивание").norm.s

@@ -266,6 +266,8 @@ def _spoken_user_before(s: str, at: int, suffix: bool) -> tuple[str, int, int] |
 
 def _user_join(m: re.Match[str]) -> str:
     sep = m.group().strip()
+    if m.group("underscore"):
+        return "_"
     return sep if sep in "_-" else "."
 
 

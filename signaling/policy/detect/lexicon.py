@@ -218,6 +218,8 @@ WORD_AT_DOT_RE = compile_fast(
 # token after a final ".", "@" or "/"; or three to five letters right before " . ".
 SPACED_RUN_RE = compile_fast(r"(?<!\S)\S(?: \S){5,}(?:(?<=[.@/]) \S+)?(?!\S)")
 SPACED_SHORT_RE = compile_fast(r"(?<!\S)[a-z0-9](?: [a-z0-9]){2,4}(?= \. ?[a-z])")
+# A suffix spaced out after a spoken dot ("m e g a kropka n z"), once the dot is a sentinel.
+SPACED_AFTER_WORD_DOT_RE = compile_fast(r"(?<=[\ue001\ue002])[a-z0-9](?: [a-z0-9]){1,5}(?!\S)")
 # The same before a spoken dot ("d r i v e kropka google"), once that dot is a sentinel.
 SPACED_BEFORE_WORD_DOT_RE = compile_fast(
     r"(?<!\S)[a-z0-9](?: [a-z0-9]){2,5}(?=[\ue001\ue002][a-z])"
@@ -966,6 +968,8 @@ PROVIDER_AFTER_RE = compile_fast(
 _USER_JOIN = (
     r"(?:\s*[._-]\s*|\s+(?:"
     + _alt(["dot", *_union("dot_words"), *_union("weak_dot_words")])
+    + r")\s+|\s+(?P<underscore>"
+    + _alt(_union("underscore_words"))
     + r")\s+)"
 )
 _PIECE = r"(?:[^\W_]|[\u0900-\u097f])+"  # Devanagari vowel signs are not \w

@@ -49,6 +49,8 @@ _PUNCT_FOLD = {
     "\u0625": "\u0627",
     "\u0622": "\u0627",
     "\u0649": "\u064a",  # alef maksura: yeh
+    "ё": "е",  # Russian writes "подчёркивание" and "подчеркивание" alike
+    "Ё": "е",
 }
 
 # Cyrillic and Greek letters that look like Latin ones. Folded only inside words that also

@@ -56,7 +56,7 @@ def _deobfuscate(norm: View, words: frozenset[str]) -> View:
     if ("'" in s or '"' in s) and "+" in s:
         deob = deob.sub(lx.QUOTED_JOIN_RE, lambda m: "")
     if _spaced_run(deob.s) and lx.SPACED_RUN_RE.search(deob.s):
-        deob = deob.sub(lx.SPACED_RUN_RE, lambda m: m.group().replace(" ", ""))
+        deob = deob.sub(lx.SPACED_RUN_RE, _glue_spaced)
     if " ." in deob.s and lx.SPACED_SHORT_RE.search(deob.s):
         deob = deob.sub(lx.SPACED_SHORT_RE, lambda m: m.group().replace(" ", ""))
     if any(c in deob.s for c in "[({<") and lx.BRACKET_HINT_RE.search(deob.s):
@@ -66,6 +66,7 @@ def _deobfuscate(norm: View, words: frozenset[str]) -> View:
         deob = deob.sub(lx.WORD_AT_DOT_RE, _spoken_symbol)
         if (lx.WORD_DOT in deob.s or lx.WEAK_DOT in deob.s) and _SPACED_LETTERS.search(deob.s):
             deob = deob.sub(lx.SPACED_BEFORE_WORD_DOT_RE, lambda m: m.group().replace(" ", ""))
+            deob = deob.sub(lx.SPACED_AFTER_WORD_DOT_RE, lambda m: m.group().replace(" ", ""))
     if (lx.WORD_DOT in deob.s or lx.WEAK_DOT in deob.s) and not lx.SLASH_GATE.isdisjoint(words):
         deob = deob.sub(lx.WORD_SLASH_RE, lambda m: "/")
     if "/" in deob.s and (" /" in deob.s or "/ " in deob.s):
@@ -77,6 +78,24 @@ def _deobfuscate(norm: View, words: frozenset[str]) -> View:
     ):
         deob = deob.sub(lx.UNDERSCORE_WORD_RE, lambda m: "_")
     return deob
+
+
+def _glue_spaced(m: re.Match[str]) -> str:
+    """Spaced-out letters glued ("d r o p b o x . com"); a one-letter word before them ("a",
+    "e", "o", "y": "sube a d r o p b o x . com") stays apart when the host is known without
+    it."""
+    text = m.group()
+    joined = text.replace(" ", "")
+    if "." in joined and not _known_host(joined):
+        for k in (1, 2):
+            if _known_host(joined[k:]):
+                return text[: 2 * k] + joined[k:]
+    return joined
+
+
+def _known_host(joined: str) -> bool:
+    labels = joined.split("/", 1)[0].split(".")
+    return any(".".join(labels[-n:]) in KNOWN_DOMAINS for n in (2, 3) if len(labels) >= n)
 
 
 def _glue_path(m: re.Match[str]) -> str | None:
