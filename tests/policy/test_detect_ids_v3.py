@@ -249,3 +249,37 @@ def test_spaced_hosts_with_spoken_dots_and_a_word_before_them(text: str, value: 
 
 def test_yo_and_ye_are_one_letter_in_russian() -> None:
     assert build_views("подчёркивание").norm.s == build_views("подчеркивание").norm.s
+
+
+# --- part 3: the id word's window, its override, and fillers after a weak app name -------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "el DUNS de la empresa es 56-789-0123, el NIF B87654321",
+        "o número da nota fiscal é o 415 726 8950",
+        "tracking no. 7712 3456 7890",
+        "Order no. 415 726 8950 shipped",
+    ],
+)
+def test_an_id_word_reaches_over_articles_and_abbreviation_dots(text: str) -> None:
+    assert "phone" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Budget 3.5k, ok. Call +49 176 33458921 tomorrow",
+        "the order is ready. my number is 0176 33458921",
+        "invoice is paid, call me on 0176 33458921",
+    ],
+)
+def test_a_phone_word_after_the_id_word_or_a_new_sentence_keeps_the_phone(text: str) -> None:
+    assert "phone" in labels(text)
+
+
+def test_fillers_after_a_weak_app_name_then_a_self_introduction() -> None:
+    text = "telegram não, só uso o signal mesmo, lá eu sou o caio.m"
+    assert [(label, v) for label, v, _ in rule_findings(text)] == [("handle", "signal:caio.m")]
+    assert "handle" not in labels("the signal is weak here, so the video.mp4 froze")

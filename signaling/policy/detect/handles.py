@@ -197,7 +197,6 @@ def _identifier_after(
             if (
                 not shaped
                 and not explicit
-                and not weak
                 and not strict
                 and fillers < 2
                 and len(word) <= 6

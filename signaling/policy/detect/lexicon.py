@@ -915,7 +915,7 @@ PHONE_CUE_RE = compile_fast(
 # a not-phone word keeps its meaning with them.
 _ARABIC_ARTICLE = r"(?<!\w)[وفبك]?(?:ال|لل)"
 PHONE_NEG_RE = compile_fast(
-    r"(?:isbn|issn|\bean\b|\bupc\b|barcode|imei|serial|\bsn\b|order|invoice|\binv\b|\bref\b"
+    r"(?P<cue>isbn|issn|\bean\b|\bupc\b|barcode|imei|serial|\bsn\b|order|invoice|\binv\b|\bref\b"
     r"|reference|ticket|\bcase\b|\bjob\b|\bid\b|epoch|timestamp|\bcard\b|visa|mastercard|amex"
     r"|\bcvv\b|meeting|\bpin\b|passcode|password|\bcode\b|tracking|\bzip\b|postal|version"
     r"|\bbuild\b|\$|usd|eur|gbp|\binr\b|\brs\.?|₹|€|£|price|budget|\bsku\b|\bip\b|\bport\b|\blat\b"
@@ -924,7 +924,7 @@ PHONE_NEG_RE = compile_fast(
     + _ARABIC_ARTICLE
     + r")?(?:"
     + _alt(_union("not_phone_cues"), escape=False)
-    + r")(?!\w))\W*(?:\w+\W+){0,3}$"
+    + r")(?!\w))\W*(?:(?:\w{1,2}\W+)?\w+\W+){0,3}(?:\w{1,2}\W+)?$"
 )
 PHONE_NEG_OVERRIDE_RE = compile_fast(
     r"(?:area code|codigo de area|phone|call|dial-?in|dial|whats ?app|cell|mobile|tel|text)\W*"

@@ -217,14 +217,23 @@ def _separator_kind(sep: str) -> int:
     return _NEVER
 
 
+_SENTENCE_END_RE = re.compile(r"[^\W\d_]{4,}[.!?]\s|[!?]\s|\n")
+
+
 def _negative_context(s: str, pos: int) -> bool:
     """An id, price, card, code... keyword right before the digits, not overridden by a later
     phone keyword ("meeting ID 845..., dial-in +1 ..." keeps the dial-in number)."""
     before = s[max(0, pos - 32) : pos].replace("area code", "area")
+    if "." in before or "!" in before or "?" in before or "\n" in before:
+        # An id word in an earlier sentence says nothing here ("The order is ready. My
+        # number is ..."); "no." and "ref." are abbreviations, not sentence ends.
+        ends = list(_SENTENCE_END_RE.finditer(before))
+        if ends:
+            before = before[ends[-1].end() :]
     neg = lx.PHONE_NEG_RE.search(before)
     if neg is None:
         return False
-    override = lx.PHONE_NEG_OVERRIDE_RE.search(before, neg.end())
+    override = lx.PHONE_NEG_OVERRIDE_RE.search(before, neg.end("cue"))
     return override is None
 
 
