@@ -283,3 +283,58 @@ def test_fillers_after_a_weak_app_name_then_a_self_introduction() -> None:
     text = "telegram não, só uso o signal mesmo, lá eu sou o caio.m"
     assert [(label, v) for label, v, _ in rule_findings(text)] == [("handle", "signal:caio.m")]
     assert "handle" not in labels("the signal is weak here, so the video.mp4 froze")
+
+
+# --- part 4: check-digit ids, postcodes, national ids, Arabic cues, account words ---------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "yung SSS number ko 34-1234567-8 para sa kontrata lang ng platform",
+        "phone field example: CPF 123.456.789-09",
+        "o CEP é 01310-100 e o número 1578, pra nota fiscal",
+        "ang reference number ng bayad sa platform ay 5012 345 678 901",
+        "PESEL 85010112345 w formularzu",
+        "pin code 110001, house number 24",
+    ],
+)
+def test_national_ids_postcodes_and_check_digit_ids_are_not_phones(text: str) -> None:
+    assert "phone" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "звоните: 8 (903) 123-45-67",
+        "me chama no zap 11 98765-4321",
+        "cep: beş yüz elli, üç yüz kırk, çift dokuz, on sekiz",
+        "cp ko: zero nine, double one, seven, tatlo apat lima, anim pito walo",
+        "كلمني واتس ٠٥٥٣٢١٤٤٨٧",
+    ],
+)
+def test_phones_in_those_shapes_and_words_stay_phones(text: str) -> None:
+    assert labels(text) == {"phone"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "instagram hesabım @ayse.cizer, portfolyo orada",
+        "इंस्टा पर फॉलो करो @anil_clicks",
+        "snapchat non, mais je suis sur telegram en tant que hugo_dsgn",
+    ],
+)
+def test_account_and_follow_words_before_a_handle(text: str) -> None:
+    assert labels(text) == {"handle"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "our Slack bot posts to @channel every morning",
+        "the Instagram feed shows @nike and @adidas posts in the carousel",
+    ],
+)
+def test_mentions_after_an_app_in_product_talk_are_no_handles(text: str) -> None:
+    assert "handle" not in labels(text)

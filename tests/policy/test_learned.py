@@ -38,7 +38,6 @@ CAUGHT = [
         "put rita and morales together, add the at symbol and then yahoo dot co dot uk",
         "email",
     ),
-    ("इंस्टा पर मेरा यूज़रनेम है neha.designs", "handle"),
     ("en la app del pajarito azul me encuentras como luz_diseña", "handle"),
     ("aqui é muito lento, tem outro lugar pra gente conversar?", "off_platform"),
     # own_v2 dev split (never trained on)
@@ -154,7 +153,9 @@ def test_every_vetoed_label_has_patterns() -> None:
 
 @pytest.mark.parametrize(
     ("split", "path", "size", "gain"),
-    [("holdout", OWN, 90, 4), ("eval", OWN, 60, 2), ("dev", OWN_V2, 120, 2)],
+    # holdout gain 3: the rules now read "इंस्टा" as an app name and find one of the four
+    # holdout handles the layer used to add (branch guard-ids)
+    [("holdout", OWN, 90, 3), ("eval", OWN, 60, 2), ("dev", OWN_V2, 120, 2)],
 )
 def test_unseen_precision_kept_and_recall_gained(
     split: str, path: Path, size: int, gain: int

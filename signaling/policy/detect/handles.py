@@ -142,6 +142,10 @@ def _near_app(s: str, m: re.Match[str], apps: list[re.Match[str]]) -> bool:
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _TLDS = lx.COMMON_TLDS
+# Words that name the identifier as a name ("my name there is x", "nombre", "imię").
+_NAME_WORDS = frozenset(
+    w for label in lx.NAME_LABEL_WORDS for w in label.split() if w not in {"first", "last", "user"}
+)
 _DOTTED = re.compile(r"[a-z0-9]\.[a-z]")
 
 
@@ -170,6 +174,7 @@ def _identifier_after(
     explicit = False
     introduced = False  # "I'm", "soy", "als": the writer's own name follows
     fillers = 0  # plain words skipped ("Skype though: x.y", "Viber yes, my name there is x")
+    marked = False  # after fillers, a colon or a name word must point at the identifier
     colon = window.lstrip(" ").startswith(":")  # "FB: juan.cruz" names the id outright
     for i, tok in enumerate(lx.HANDLE_TOKEN_RE.finditer(window)):
         if i >= 6:
@@ -178,6 +183,8 @@ def _identifier_after(
         if i == 0 and raw[0] in "'’" and tok.start() == 0:
             continue  # a suffix glued to the app name: Turkish "Instagram'dan", "Telegram'da"
         word = raw.strip(".,:;'’-")
+        if raw.endswith(":") or word in _NAME_WORDS:
+            marked = True  # "Skype though: x", "my name there is x"
         if word in lx.HANDLE_ID_WORDS or raw in lx.HANDLE_ID_WORDS:
             explicit = explicit or not strict or word in lx.STRICT_ID_WORDS
             continue
@@ -202,8 +209,10 @@ def _identifier_after(
                 and len(word) <= 6
                 and word.isalpha()
                 and raw[-1] not in ".?!"
+                and lx.COMM_PROJECT_NEG_RE.search(word) is None
             ):
                 fillers += 1
+                marked = marked or raw.endswith(":")
                 continue
             if weak and not explicit and not ((colon or introduced) and shaped):
                 return None
@@ -212,6 +221,8 @@ def _identifier_after(
             ending = ident.rsplit(".", 1)[-1] if "." in ident else ""
             if not explicit and (ending in lx.FILE_EXTENSIONS or (fillers and ending in _TLDS)):
                 return None  # a file, or a host after other words ("discord.py", "x.com")
+        if fillers and not (explicit or introduced or marked):
+            return None  # "the Instagram feed shows @nike": words, not a pointer, before it
         m = lx.HANDLE_ID_RE.fullmatch(ident)
         body = ident.lstrip("@")
         if m is None or sum(c.isalpha() for c in body) < 2 or "@" in body:

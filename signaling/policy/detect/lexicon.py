@@ -1002,6 +1002,7 @@ PIECE_DOMAIN_RE = compile_fast(
     r"(?<![\w@.\-/])(?:[a-z0-9][a-z0-9-]*[.\ue001\ue002])+[a-z]{2,24}(?![\w@/\-]|\.\w)"
 )
 # A username piece labelled as such: "name: lena", "nombre: rocio.diaz", "my surname kowal".
+NAME_LABEL_WORDS = frozenset(fold(w.lower()) for w in _words(_union("name_labels")))
 NAME_LABEL_RE = compile_fast(
     r"(?<!\w)(?:"
     + _alt(_union("name_labels"))

@@ -190,6 +190,22 @@ def _reference(run: _Run) -> bool:
     )
 
 
+def _postcode(run: _Run) -> bool:
+    """Five digits, "-", three ("01310-100", a Brazilian CEP): no phone is written so."""
+    return run.seps == ["-"] and [len(g) for g in run.groups] == [5, 3]
+
+
+def _check_digit_id(run: _Run) -> bool:
+    """An id that ends in a check digit after a hyphen ("34-1234567-8", "01.234.567.8-901",
+    "123.456.789-09"): a long group, "-", then one or two digits; phones do not end so."""
+    if len(run.groups) < 3 or run.seps[-1] != "-":
+        return False
+    last, before = len(run.groups[-1]), len(run.groups[-2])
+    if last == 1:
+        return max(len(g) for g in run.groups[:-1]) >= 3
+    return last == 2 and before >= 3 and "." in run.seps[:-1]
+
+
 def _joinable(sep: str, cur: _Run, nxt: str) -> bool:
     kind = _separator_kind(sep) if len(sep) <= 6 else _NEVER
     if kind == _COMMA:
@@ -223,7 +239,7 @@ _SENTENCE_END_RE = re.compile(r"[^\W\d_]{4,}[.!?]\s|[!?]\s|\n")
 def _negative_context(s: str, pos: int) -> bool:
     """An id, price, card, code... keyword right before the digits, not overridden by a later
     phone keyword ("meeting ID 845..., dial-in +1 ..." keeps the dial-in number)."""
-    before = s[max(0, pos - 32) : pos].replace("area code", "area")
+    before = s[max(0, pos - 48) : pos].replace("area code", "area")
     if "." in before or "!" in before or "?" in before or "\n" in before:
         # An id word in an earlier sentence says nothing here ("The order is ready. My
         # number is ..."); "no." and "ref." are abbreviations, not sentence ends.
@@ -249,6 +265,8 @@ def _validate_run(s: str, run: _Run, has_cue: bool) -> tuple[str | None, float]:
     if _negative_context(s, run.start):
         return None, 0.0
     if not run.plus and (_reference(run) or lx.PHONE_NEG_AFTER_RE.match(s, run.end)):
+        return None, 0.0
+    if not run.plus and (_check_digit_id(run) or _postcode(run)):
         return None, 0.0
     if not run.plus and _CODE_BEFORE_RE.search(s, max(0, run.start - 8), run.start):
         return None, 0.0
