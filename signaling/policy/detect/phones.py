@@ -112,7 +112,7 @@ def _cluster_runs(s: str, pv: View, taken: Spans, lo: int, hi: int) -> list[_Run
     cur: _Run | None = None
     n = len(s)
     identity = not pv.vpos
-    tail = -1  # end of the last digit group that continued a link's id
+    tail = -1  # end of the last digit group inside a link (or continuing its id)
     for m in _DIGITS_RE.finditer(s, lo, hi):
         a, b = m.span()
         # Glued to a word, a hashtag, a percent sign or a code ("v2-3", "x/45"): no phone.
@@ -124,18 +124,15 @@ def _cluster_runs(s: str, pv: View, taken: Spans, lo: int, hi: int) -> list[_Run
             c = s[b]
             glued = c.isalpha() or c in "_%" or (c in "-/" and b + 1 < n and s[b + 1].isalpha())
         if not glued and taken:
-            orig_a = a if identity else pv.orig_start(a)
-            glued = taken.covers(orig_a, orig_a + 1)  # inside an address or a link
-            if not glued and a > 1 and s[a - 1] == " " and s[a - 2].isdigit():
-                # Groups after a link that ends in digits ("zoom.us/j/812 3456 7890"): the
-                # rest of the meeting or file id, not a phone.
-                if a - 1 != tail:
-                    orig_p = a - 2 if identity else pv.orig_start(a - 2)
-                    glued = taken.covers(orig_p, orig_p + 1)
-                else:
-                    glued = True
-                if glued:
-                    tail = b
+            # Inside an address or a link; or a group right after a link's digits
+            # ("zoom.us/j/812 3456 7890"): the rest of the meeting or file id, not a phone.
+            if a - 1 == tail and s[a - 1] == " ":
+                glued = True
+            else:
+                orig_a = a if identity else pv.orig_start(a)
+                glued = taken.covers(orig_a, orig_a + 1)
+            if glued:
+                tail = b
         if glued:
             if cur is not None:
                 runs.append(cur)
@@ -239,16 +236,18 @@ _SENTENCE_END_RE = re.compile(r"[^\W\d_]{4,}[.!?]\s|[!?]\s|\n")
 def _negative_context(s: str, pos: int) -> bool:
     """An id, price, card, code... keyword right before the digits, not overridden by a later
     phone keyword ("meeting ID 845..., dial-in +1 ..." keeps the dial-in number)."""
-    before = s[max(0, pos - 48) : pos].replace("area code", "area")
-    if "." in before or "!" in before or "?" in before or "\n" in before:
-        # An id word in an earlier sentence says nothing here ("The order is ready. My
-        # number is ..."); "no." and "ref." are abbreviations, not sentence ends.
-        ends = list(_SENTENCE_END_RE.finditer(before))
-        if ends:
-            before = before[ends[-1].end() :]
+    before = s[max(0, pos - 32) : pos].replace("area code", "area")
     neg = lx.PHONE_NEG_RE.search(before)
     if neg is None:
         return False
+    # An id word in an earlier sentence says nothing here ("The order is ready. My number
+    # is ..."); "no." and "ref." are abbreviations, not sentence ends.
+    ends = list(_SENTENCE_END_RE.finditer(before, neg.end("cue")))
+    if ends:
+        before = before[ends[-1].end() :]
+        neg = lx.PHONE_NEG_RE.search(before)
+        if neg is None:
+            return False
     override = lx.PHONE_NEG_OVERRIDE_RE.search(before, neg.end("cue"))
     return override is None
 
@@ -261,29 +260,31 @@ _CODE_BEFORE_RE = re.compile(
 
 
 def _validate_run(s: str, run: _Run, has_cue: bool) -> tuple[str | None, float]:
-    text = s[run.start : run.end]
-    if _negative_context(s, run.start):
-        return None, 0.0
-    if not run.plus and (_reference(run) or lx.PHONE_NEG_AFTER_RE.match(s, run.end)):
-        return None, 0.0
-    if not run.plus and (_check_digit_id(run) or _postcode(run)):
-        return None, 0.0
-    if not run.plus and _CODE_BEFORE_RE.search(s, max(0, run.start - 8), run.start):
-        return None, 0.0
-    if not run.plus and _date_run(text, len(run.digits)):
-        return None, 0.0
+    # Every test before the validation only rejects: the cheap ones on the run itself first,
+    # then the ones that read the words around it.
     seps = "".join(run.seps)
     if not run.plus:
+        if len(run.groups) == 1 and not has_cue:
+            return None, 0.0  # one bare block of digits: an id, a barcode, an epoch
         if len(run.groups) == 4 and all(len(g) <= 3 for g in run.groups) and set(seps) == {"."}:
             return None, 0.0  # IPv4 address
         if "." in seps and "," in seps:
             return None, 0.0  # a list of decimals
-        if len(run.groups) == 1 and not has_cue:
-            return None, 0.0  # one bare block of digits: an id, a barcode, an epoch
         if len(run.digits) == 13 and run.digits[:3] in {"978", "979"}:
             return None, 0.0  # ISBN-13 / EAN
+        if _reference(run) or _check_digit_id(run) or _postcode(run):
+            return None, 0.0
     if _fictional(run.digits) or _placeholder(run.digits):
         return None, 0.0
+    if _negative_context(s, run.start):
+        return None, 0.0
+    if not run.plus:
+        if lx.PHONE_NEG_AFTER_RE.match(s, run.end):
+            return None, 0.0
+        if _CODE_BEFORE_RE.search(s, max(0, run.start - 8), run.start):
+            return None, 0.0
+        if _date_run(s[run.start : run.end], len(run.digits)):
+            return None, 0.0
     strict = _strict_number(run)
     if strict is not None:
         return strict, Confidence.PHONE_INTERNATIONAL if run.plus else Confidence.PHONE_VALID

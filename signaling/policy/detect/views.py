@@ -31,8 +31,20 @@ def build_views(text: str) -> Views:
 _SPACED_MIDDLE = re.compile(r" (?:[^ ] ){4}")
 
 
-# Three letters spaced out are somewhere in the text (cheap test before the regex).
-_SPACED_LETTERS = re.compile(r"(?<!\S)\w \w \w(?!\S)")
+# Two single letters spaced out right before or after a spoken dot ("i v e\ue001", "\ue001n z").
+_SPACED_BEFORE = re.compile(r"(?<!\S)\w \w$")
+_SPACED_AFTER = re.compile(r"\w \w(?!\S)")
+
+
+def _spaced_at_word_dot(s: str) -> bool:
+    """Letters spaced out next to a spoken dot (looked at only around each one)."""
+    for sentinel in (lx.WORD_DOT, lx.WEAK_DOT):
+        i = s.find(sentinel)
+        while i >= 0:
+            if _SPACED_BEFORE.search(s, max(0, i - 4), i) or _SPACED_AFTER.match(s, i + 1):
+                return True
+            i = s.find(sentinel, i + 1)
+    return False
 
 
 def _spaced_run(s: str) -> bool:
@@ -64,7 +76,7 @@ def _deobfuscate(norm: View, words: frozenset[str]) -> View:
         deob = deob.sub(lx.BRACKET_DOT_RE, lambda m: ".")
     if " @" in deob.s or " ." in deob.s or not lx.AT_DOT_GATE.isdisjoint(words):
         deob = deob.sub(lx.WORD_AT_DOT_RE, _spoken_symbol)
-        if (lx.WORD_DOT in deob.s or lx.WEAK_DOT in deob.s) and _SPACED_LETTERS.search(deob.s):
+        if (lx.WORD_DOT in deob.s or lx.WEAK_DOT in deob.s) and _spaced_at_word_dot(deob.s):
             deob = deob.sub(lx.SPACED_BEFORE_WORD_DOT_RE, lambda m: m.group().replace(" ", ""))
             deob = deob.sub(lx.SPACED_AFTER_WORD_DOT_RE, lambda m: m.group().replace(" ", ""))
     if (lx.WORD_DOT in deob.s or lx.WEAK_DOT in deob.s) and not lx.SLASH_GATE.isdisjoint(words):
