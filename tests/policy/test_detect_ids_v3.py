@@ -345,3 +345,24 @@ def test_account_and_follow_words_before_a_handle(text: str) -> None:
 )
 def test_mentions_after_an_app_in_product_talk_are_no_handles(text: str) -> None:
     assert "handle" not in labels(text)
+
+
+# --- part 5: benign messages with this round's triggers ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "रवि डॉट शर्मा एट जीमेल जैसा कोई नाम फॉर्म का उदाहरण नहीं होना चाहिए",
+        "wir haben dreiundzwanzig Seiten, siebzehn Grafiken und achtundvierzig Icons geliefert",
+        "beş yüz otuz iki kelime, altmış beş görsel ve kırk üç sayfa teslim ettim",
+        "سلمت خمسة وخمسين صورة واثنين وعشرين شعار وتسعين أيقونة",
+        "Instagram mentions: @nike, @adidas and @puma are the competitors to benchmark",
+        "Discord integration: the bot signs messages as dev.notifier in the logs",
+        "2024/118 ve 2024/119 numaralı siparişler, 2025/7 nolu fatura",
+        "TypeScript 5.4 and deploy on Vercel. Call me on the platform's call button",
+        "sa Viber ako si admin ng group ng kliyente, pero dito tayo mag-usap",
+    ],
+)
+def test_benign_messages_with_this_rounds_triggers_are_clean(text: str) -> None:
+    assert RULES.scan(text) == []

@@ -249,18 +249,20 @@ def _assembled(views: Views) -> Finding | None:
 
 def _spoken_user_before(s: str, at: int, suffix: bool) -> tuple[str, int, int] | None:
     """The username said right before a spoken "@", in any script (Cyrillic "ivan tochka
-    petrov" before "sobaka yandex"): several pieces joined by dots, or one piece when the
-    address is given in full (provider and suffix) after an e-mail word."""
+    petrov" before "sobaka yandex"): several pieces joined by dots when the address is given
+    in full (provider and suffix) or after an e-mail word, one piece only with both."""
     lo = max(0, at - 60)
     m = lx.SPOKEN_USER_BEFORE_RE.search(s, lo, at)
     if m is None:
         return None
     raw = m.group("user")
     user = lx.SPOKEN_USER_JOIN_RE.sub(_user_join, raw)
+    cue = lx.EMAIL_CUE_RE.search(s, lo, m.start()) is not None
     if user == raw:  # one piece: only with the full address and an e-mail word before it
-        cue = lx.EMAIL_CUE_RE.search(s, lo, m.start())
-        if not suffix or cue is None or raw in lx.EMAIL_STOP_LOCALS:
+        if not suffix or not cue or raw in lx.EMAIL_STOP_LOCALS:
             return None
+    elif not suffix and not cue:
+        return None  # "ravi dot sharma at gmail jaisa naam": a name, not an address given
     return user, m.start("user"), m.end("user")
 
 
