@@ -273,6 +273,7 @@ def test_an_id_word_reaches_over_articles_and_abbreviation_dots(text: str) -> No
         "Budget 3.5k, ok. Call +49 176 33458921 tomorrow",
         "the order is ready. my number is 0176 33458921",
         "invoice is paid, call me on 0176 33458921",
+        "Nice project, a clean build. Give me a ring on 0412 663 095 tonight",
     ],
 )
 def test_a_phone_word_after_the_id_word_or_a_new_sentence_keeps_the_phone(text: str) -> None:
@@ -366,3 +367,22 @@ def test_mentions_after_an_app_in_product_talk_are_no_handles(text: str) -> None
 )
 def test_benign_messages_with_this_rounds_triggers_are_clean(text: str) -> None:
     assert RULES.scan(text) == []
+
+
+# --- part 7: a payment reference and a compact date ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "رقم الحوالة في المنصة 20250412 للتأكيد فقط",
+        "رقم المعاملة 77123456 في النظام",
+        "reference date 20250412 in the export file name",
+    ],
+)
+def test_payment_references_and_compact_dates_are_not_phones(text: str) -> None:
+    assert "phone" not in labels(text)
+
+
+def test_an_eight_digit_number_that_is_no_date_stays_a_phone() -> None:
+    assert labels("number: 20991234") == {"phone"}

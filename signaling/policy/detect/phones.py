@@ -187,6 +187,14 @@ def _reference(run: _Run) -> bool:
     )
 
 
+def _compact_date(digits: str) -> bool:
+    """Eight digits that read as a date, year first ("20250412")."""
+    if len(digits) != 8 or not digits.startswith(("19", "20")):
+        return False
+    month, day = int(digits[4:6]), int(digits[6:])
+    return 1 <= month <= 12 and 1 <= day <= 31
+
+
 def _postcode(run: _Run) -> bool:
     """Five digits, "-", three ("01310-100", a Brazilian CEP): no phone is written so."""
     return run.seps == ["-"] and [len(g) for g in run.groups] == [5, 3]
@@ -242,7 +250,7 @@ def _negative_context(s: str, pos: int) -> bool:
         return False
     # An id word in an earlier sentence says nothing here ("The order is ready. My number
     # is ..."); "no." and "ref." are abbreviations, not sentence ends.
-    ends = list(_SENTENCE_END_RE.finditer(before, neg.end("cue")))
+    ends = list(_SENTENCE_END_RE.finditer(before, neg.start("cue")))
     if ends:
         before = before[ends[-1].end() :]
         neg = lx.PHONE_NEG_RE.search(before)
@@ -264,8 +272,8 @@ def _validate_run(s: str, run: _Run, has_cue: bool) -> tuple[str | None, float]:
     # then the ones that read the words around it.
     seps = "".join(run.seps)
     if not run.plus:
-        if len(run.groups) == 1 and not has_cue:
-            return None, 0.0  # one bare block of digits: an id, a barcode, an epoch
+        if len(run.groups) == 1 and (not has_cue or _compact_date(run.digits)):
+            return None, 0.0  # one bare block of digits: an id, a barcode, an epoch, a date
         if len(run.groups) == 4 and all(len(g) <= 3 for g in run.groups) and set(seps) == {"."}:
             return None, 0.0  # IPv4 address
         if "." in seps and "," in seps:
