@@ -43,7 +43,7 @@ CAUGHT = [
     ("aqui é muito lento, tem outro lugar pra gente conversar?", "off_platform"),
     # own_v2 dev split (never trained on)
     ("podasz mi swój prywatny telefon? szybciej to załatwimy", "off_platform"),
-    ("sa labas na lang tayo magbayaran para walang kaltas", "off_platform"),
+    ("tf lgsg aja kak, biar ga kena potongan", "off_platform"),
 ]
 
 

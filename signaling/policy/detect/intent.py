@@ -223,12 +223,82 @@ def _pay_outside(views: Views) -> Finding | None:
         and lx.FEE_RE.search(s) is not None
         and lx.SAVE_RE.search(s) is not None
     )
-    if not has_outside and not has_fee:
-        return _discount_aside(views, s)
-    found = _pay_anchored(views, s)
+    found = None
+    if has_outside or has_fee:
+        found = _pay_anchored(views, s)
     if found is None and has_outside:
         found = _discount_outside(views, s)
-    return found if found is not None else _discount_aside(views, s)
+        if found is None and lx.FEE_GATE.may_match(s, words):
+            found = _fee_place(views, s)
+    if found is None:
+        found = _discount_aside(views, s)
+    if found is None:
+        found = _pay_usual(views, s)
+    return found
+
+
+def _fee_place(views: Views, s: str) -> Finding | None:
+    """The platform's fee named, and a place off the platform in the same or the next
+    sentence, with no verb of paying ("the commission is high, keep it between us",
+    "la commissione è alta, teniamolo tra noi"). "Directly" alone is not enough here: fees are
+    "deducted directly" in product talk."""
+    for fee in lx.FEE_RE.finditer(s):
+        sent, sent_start = sentence(s, fee.start(), fee.end())
+        end = sent_start + len(sent)
+        if end < len(s):
+            end = sent_start + len(sent) + len(sentence(s, end + 1, end + 1)[0]) + 1
+        region = s[sent_start:end]
+        for place in lx.OUTSIDE_RE.finditer(region):
+            if lx.DIRECT_WORD_RE.fullmatch(place.group()):
+                continue
+            if (
+                _beside_outside(lx.KEEP_HERE_RE, region)
+                or _beside_outside(lx.PAY_PROJECT_NEG_RE, region)
+                or _beside_outside(lx.SPEC_RE, region)
+            ):
+                return None
+            psent, psent_start = sentence(s, sent_start + place.start(), sent_start + place.end())
+            if _negation_before(psent, sent_start + place.start() - psent_start):
+                continue
+            a = min(fee.start(), sent_start + place.start())
+            b = max(fee.end(), sent_start + place.end())
+            return _op_finding(views, a, b, "pay:fee", Confidence.OFF_PLATFORM_PAY)
+    return None
+
+
+# A verb of sending alone is no money ("send the files the usual way").
+_SEND_ONLY = re.compile(
+    r"send|sending|envia|manda|envoie|скин\w*|bhej\w*|kirim\w*|ابعت\w*|transfer|de do"
+)
+
+
+def _pay_usual(views: Views, s: str) -> Finding | None:
+    """Money sent "the usual way" ("send the payment the usual way", "mandami i soldi come al
+    solito", "bayarnya kayak biasa"): a means of paying the parties already share, which
+    cannot be the platform's (a keep-here word in the sentence vetoes it)."""
+    if not lx.USUAL_GATE.may_match(s, views.words):
+        return None
+    for usual in lx.USUAL_RE.finditer(s):
+        sent, sent_start = sentence(s, usual.start(), usual.end())
+        money = next(
+            (m for m in lx.PAY_ANY_RE.finditer(sent) if not _SEND_ONLY.fullmatch(m.group())),
+            None,
+        )
+        if money is None:
+            continue
+        if (
+            lx.KEEP_HERE_RE.search(sent)
+            or lx.HERE_RE.search(sent)
+            or lx.PAY_PROJECT_NEG_RE.search(sent)
+            or lx.SPEC_RE.search(sent)
+        ):
+            continue
+        if _negation_before(sent, min(money.start(), usual.start() - sent_start)):
+            continue
+        a = min(usual.start(), sent_start + money.start())
+        b = max(usual.end(), sent_start + money.end())
+        return _op_finding(views, a, b, "pay:usual", Confidence.OFF_PLATFORM_PAY)
+    return None
 
 
 # The writer as the one paid: "pay me", "mi paghi", "zapłacisz mi", "bana ödersen", "मुझे".

@@ -83,6 +83,9 @@ class Language:
     # "мессенджер"): a contact move when paired with a moving verb, unless it is product talk
     messenger_phrases: tuple[str, ...] = ()
     fee_phrases: tuple[str, ...] = ()  # "fee", "commission", "the platform's cut"
+    # paying "the usual way" ("como siempre", "wie immer", "kayak biasa"): a way of paying the
+    # two parties already share, off the platform; with money in the same sentence a payment move
+    usual_phrases: tuple[str, ...] = ()
     save_phrases: tuple[str, ...] = ()  # "save", "skip", "avoid", "discount", "% off"
     # a lower price ("discount", "cheaper"): with a place off the platform in the same
     # sentence it is a payment move even with no verb of paying ("a discount if we do it outside")
@@ -120,6 +123,13 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "en",
         "English",
+        usual_phrases=(
+            "the usual way",
+            "like (?:last time|before|always|usual)",
+            "as usual",
+            "the way we always do",
+            "the old way",
+        ),
         between_phrases=(
             "between us",
             "between ourselves",
@@ -287,6 +297,11 @@ LANGUAGES: tuple[Language, ...] = (
             "disappear\\w*",
             "vanish\\w*",
             "self-destruct\\w*",
+            "grandma'?s?",
+            "grandparents'?",
+            "grannies",
+            "everybody'?s? (?:grandma|mom|mum)",
+            "everyone'?s? (?:grandma|mom|mum)",
         ),
         app_ones=("(?:on|in|via) the (?:\\w+ )?one (?:with|where|that)",),
         app_words=(
@@ -394,6 +409,14 @@ LANGUAGES: tuple[Language, ...] = (
             "hop (?:on|over)",
             "come (?:to|over)",
             "(?:we can|let's) (?:chat|talk|text) (?:on|in|over)",
+            "hmu (?:on|via|over|at)",
+            "hit me (?:up )?(?:on|via|over|at)",
+            "holla at me",
+            "ping me (?:on|at|via|over)",
+            "add me (?:on|at)",
+            "find me on",
+            "get at me",
+            "reach out to me (?:on|via)",
         ),
         meeting_cues=("call", "meet", "meeting", "video", "invite", "session"),
         pay_verbs=(
@@ -432,6 +455,10 @@ LANGUAGES: tuple[Language, ...] = (
             "bank",
             "wise",
             "gcash",
+            "on my card",
+            "to my card",
+            "my account details",
+            "my bank details",
         ),
         outside_phrases=(
             "not (?:through|via|on) (?:the |this )?(?:platform|site)",
@@ -519,7 +546,19 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "es",
         "Spanish",
-        between_phrases=("entre nosotros",),
+        usual_phrases=(
+            "como siempre",
+            "como la (?:otra|última) vez",
+            "(?:de )?la forma de siempre",
+            "(?:de )?la manera de siempre",
+            "lo de siempre",
+            "como de costumbre",
+        ),
+        between_phrases=(
+            "entre nosotros",
+            "entre los dos",
+            "entre tú y yo",
+        ),
         meeting_tools=(
             "herramienta de (?:videollamadas?|reuniones|video) de (?:google|microsoft|apple)",
         ),
@@ -557,6 +596,8 @@ LANGUAGES: tuple[Language, ...] = (
             "otro (?:medio|canal|modo) (?:para|de) (?:hablar|comunicarnos|contacto|contactar)",
             "en otro (?:sitio|lugar|lado)",
             "en otra (?:parte|app|aplicaci[oó]n|plataforma)",
+            "por allá",
+            "por fuera de aquí",
         ),
         digits=_m(
             cero="0",
@@ -631,11 +672,18 @@ LANGUAGES: tuple[Language, ...] = (
             "avi[oó]n de papel",
             "fantasm\\w*",
             "c[aá]mara",
+            "abuel[ao]s?",
+            "se borran",
+            "se eliminan",
         ),
         app_ones=(
             "(?:en|por) la del",
             "(?:en|por) la de la",
             "(?:en|por) la que tiene",
+            "al de",
+            "el de los",
+            "el de las",
+            "la de los",
         ),
         app_words=(
             "red",
@@ -696,6 +744,15 @@ LANGUAGES: tuple[Language, ...] = (
             "tienes",
             "me pasas",
             "mi (?:n[uú]mero|correo|whatsapp|telegram|email|cel)",
+            "háblame (?:al|por|en)",
+            "búscame (?:en|por)",
+            "mándame un (?:dm|md|mensaje|msj|whats|wasap)",
+            "tírame un (?:dm|md|mensaje|msj|whats)",
+            "échame un (?:dm|md|mensaje|msj|whats)",
+            "agrégame (?:al|en|a)",
+            "contáctame (?:por|en|al)",
+            "seguimos (?:por|en) (?:el|la|otro|otra)",
+            "hablamos por",
         ),
         meeting_cues=(
             "llamada",
@@ -716,6 +773,9 @@ LANGUAGES: tuple[Language, ...] = (
             "p[aá]game",
             "transfi[eé]reme",
             "deposita\\w*",
+            "facturame",
+            "factúrame",
+            "hazme (?:la |una )?factura",
         ),
         product_phrases=(
             "campo",
@@ -735,6 +795,9 @@ LANGUAGES: tuple[Language, ...] = (
             "nequi",
             "daviplata",
             "mercado pago",
+            "a mi cuenta",
+            "en mi cuenta",
+            "mis datos bancarios",
         ),
         outside_phrases=(
             "cuando nos veamos",
@@ -765,6 +828,13 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pt",
         "Portuguese",
+        usual_phrases=(
+            "como sempre",
+            "do jeito de sempre",
+            "o esquema de sempre",
+            "como da última vez",
+            "como da outra vez",
+        ),
         between_phrases=(
             "entre n[oó]s",
             "entre a gente",
@@ -896,6 +966,10 @@ LANGUAGES: tuple[Language, ...] = (
             "bal[aã]ozinho",
             "fantasminha",
             "c[aâ]mera",
+            "vovó",
+            "avó",
+            "tias?",
+            "desaparecem",
         ),
         app_ones=(
             "na do",
@@ -980,6 +1054,16 @@ LANGUAGES: tuple[Language, ...] = (
             "tem (?:whatsapp|zap|telegram)",
             "meu (?:n[uú]mero|whatsapp|zap|telegram|email|e-mail|contato)",
             "me chame",
+            "me chama (?:no|na|lá|la|pelo|pela)",
+            "chama no",
+            "me add",
+            "cola no",
+            "me manda um (?:zap|direct|dm|msg|sms|oi|alô|salve)",
+            "bora pro",
+            "bora pra",
+            "me dá um toque",
+            "me da um alo",
+            "me chama no privado",
         ),
         meeting_cues=("chamada", "videochamada", "conversar", "falar", "reuni[aã]o", "agendar"),
         pay_verbs=(
@@ -993,6 +1077,10 @@ LANGUAGES: tuple[Language, ...] = (
             "me paga",
             "transfer\\w*",
             "deposit\\w*",
+            "me fatura",
+            "fatura pra mim",
+            "o dinheiro",
+            "a grana",
         ),
         product_phrases=(
             "campo",
@@ -1015,6 +1103,9 @@ LANGUAGES: tuple[Language, ...] = (
             "chave pix",
             "boleto",
             "transfer[eê]ncia",
+            "(?:no|na) (?:meu|minha) (?:cart[aã]o|conta)",
+            "meu cart[aã]o",
+            "minha conta",
         ),
         outside_phrases=(
             "n[aã]o pelo site",
@@ -1069,7 +1160,17 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "fr",
         "French",
-        between_phrases=("entre nous",),
+        usual_phrases=(
+            "comme d'habitude",
+            "comme d'hab",
+            "comme la dernière fois",
+            "comme toujours",
+        ),
+        between_phrases=(
+            "entre nous",
+            "entre nous deux",
+            "entre toi et moi",
+        ),
         spec_phrases=(
             "les clients",
             "des clients",
@@ -1173,6 +1274,10 @@ LANGUAGES: tuple[Language, ...] = (
             "fant[oô]me",
             "cam[ée]ra",
             "(?:l')?appareil photo",
+            "grands?-parents",
+            "mamie",
+            "grand-mère",
+            "éphémères?",
         ),
         app_ones=(
             "(?:sur|dans) celle",
@@ -1255,6 +1360,19 @@ LANGUAGES: tuple[Language, ...] = (
             "mon (?:num[ée]ro|whatsapp|telegram|mail|email|e-mail)",
             "contacte-moi",
             "contactez-moi",
+            "écris-moi (?:sur|par|via|en)",
+            "écris moi (?:sur|par|via|en)",
+            "ajoute moi",
+            "envoie-moi un (?:texto|sms|message|dm|mp|snap)",
+            "envoie moi un (?:texto|sms|message|dm|mp|snap)",
+            "bipe-moi",
+            "fais-moi signe (?:sur|par)",
+            "on passe (?:sur|par|en)",
+            "viens sur",
+            "retrouve-moi (?:sur|par)",
+            "capte-moi (?:sur|par)",
+            "mp moi",
+            "on se capte (?:sur|par)",
         ),
         meeting_cues=("appel", "visio", "parler", "discuter", "rendez-vous", "cr[ée]neau"),
         pay_verbs=(
@@ -1264,6 +1382,10 @@ LANGUAGES: tuple[Language, ...] = (
             "pay(?:er|e|es|ez|ons|é)",
             "r[ée]gl(?:er|ons|ez|e)",
             "vire(?:r|z|ment)",
+            "facture-moi",
+            "facturez-moi",
+            "l'argent",
+            "le fric",
         ),
         product_phrases=("champ", "formulaire", "bouton", "page", "boutique", "panier"),
         pay_methods=(
@@ -1273,6 +1395,9 @@ LANGUAGES: tuple[Language, ...] = (
             "virement",
             "lydia",
             "paylib",
+            "sur mon compte",
+            "sur ma carte",
+            "mon rib",
         ),
         outside_phrases=(
             "quand on se voit",
@@ -1306,7 +1431,25 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "de",
         "German",
-        between_phrases=("unter uns",),
+        usual_phrases=(
+            "wie immer",
+            "wie üblich",
+            "wie gehabt",
+            "wie letztes mal",
+            "auf dem üblichen weg",
+        ),
+        app_ones=(
+            "dem ding",
+            "das ding",
+            "dem teil",
+            "das teil",
+            "der mit",
+            "dem mit",
+        ),
+        between_phrases=(
+            "unter uns",
+            "zwischen uns",
+        ),
         spec_phrases=(
             "kunden",
             "nutzern?",
@@ -1347,6 +1490,7 @@ LANGUAGES: tuple[Language, ...] = (
             "woanders",
             "anderswo",
             "auf einer anderen (?:plattform|app)",
+            "offline (?:besprechen|klären|bereden|reden|weiter\\w*)",
         ),
         digits=_m(
             null="0",
@@ -1387,6 +1531,10 @@ LANGUAGES: tuple[Language, ...] = (
             "papierflieger",
             "geist",
             "kamera\\w*",
+            "oma",
+            "großeltern",
+            "verschwind\\w*",
+            "papierflugzeug",
         ),
         phone_nouns=("nummer",),
         app_words=("app",),
@@ -1436,6 +1584,16 @@ LANGUAGES: tuple[Language, ...] = (
             "hast du",
             "weiterschreiben",
             "weiter(?:machen|reden)",
+            "schreib mir (?:auf|bei|per|über|eine?n?|'?ne)",
+            "meld dich (?:bei mir )?(?:auf|über|per|bei)",
+            "add mich",
+            "adde mich",
+            "ping mich",
+            "lass uns (?:auf|über|per|bei|zu|das offline)",
+            "schick mir (?:eine? |'?ne )?(?:sms|nachricht|dm|pn)",
+            "ruf mich (?:an|auf)",
+            "wechseln wir (?:zu|auf)",
+            "erreichst du mich (?:auf|über|per|bei)",
         ),
         meeting_cues=("telefonier\\w*", "anruf", "videocall", "gespr[äa]ch", "termin", "treffen"),
         pay_verbs=(
@@ -1448,6 +1606,10 @@ LANGUAGES: tuple[Language, ...] = (
             "bezahl\\w*",
             "abrechn\\w*",
             "überweis\\w*",
+            "stell mir (?:die |eine )?rechnung",
+            "schick mir (?:die |eine )?rechnung",
+            "das geld",
+            "die kohle",
         ),
         product_phrases=(
             "feld",
@@ -1465,6 +1627,10 @@ LANGUAGES: tuple[Language, ...] = (
             "bar auf die hand",
             "überweisung",
             "sofortüberweisung",
+            "aufs konto",
+            "auf mein konto",
+            "auf meine karte",
+            "auf mein paypal",
         ),
         outside_phrases=(
             "auf die hand",
@@ -1505,6 +1671,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "it",
         "Italian",
+        usual_phrases=(
+            "come al solito",
+            "come sempre",
+            "come l'ultima volta",
+            "come l'altra volta",
+        ),
         between_phrases=(
             "tra di noi",
             "tra noi",
@@ -1597,6 +1769,8 @@ LANGUAGES: tuple[Language, ...] = (
             "l'uccellino",
             "fantasm\\w*",
             "fotocamera",
+            "nonn[ae]",
+            "scompaiono",
         ),
         app_ones=("(?:su|in|sulla) quella",),
         app_words=("app", "applicazione"),
@@ -1651,6 +1825,14 @@ LANGUAGES: tuple[Language, ...] = (
             "dammi il tuo",
             "hai (?:whatsapp|telegram)",
             "il mio (?:numero|whatsapp|telegram)",
+            "scrivimi (?:su|in|sul|via|per)",
+            "mandami un (?:messaggio|sms|dm|vocale|direct)",
+            "sentiamoci (?:su|in|via|sul)",
+            "ci sentiamo (?:su|sul|sull|in|via)",
+            "passiamo (?:su|a|in)",
+            "contattami (?:su|in|via|sul)",
+            "cercami su",
+            "fammi uno squillo",
         ),
         meeting_cues=("chiamata", "videochiamata", "call", "riunione", "sentiamo"),
         pay_verbs=(
@@ -1663,6 +1845,9 @@ LANGUAGES: tuple[Language, ...] = (
             "accett\\w*",
             "pag(?:a|are|ami|hi|herò|o|amento)",
             "bonific\\w*",
+            "fatturami",
+            "fatturarmi",
+            "soldi",
         ),
         product_phrases=("campo", "modulo", "pagina", "pulsante", "bottone", "negozio", "carrello"),
         pay_methods=(
@@ -1672,6 +1857,9 @@ LANGUAGES: tuple[Language, ...] = (
             "bonifico",
             "satispay",
             "postepay",
+            "sul mio conto",
+            "sulla mia carta",
+            "sul conto",
         ),
         outside_phrases=(
             "pi[uù] (?:semplice|facile|comodo|veloce) che (?:qui|da qui|su questo sito)",
@@ -1726,6 +1914,13 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pl",
         "Polish",
+        usual_phrases=(
+            "jak zwykle",
+            "jak zawsze",
+            "jak ostatnio",
+            "jak poprzednio",
+            "tak jak zawsze",
+        ),
         between_phrases=(
             "między nami",
             "między sobą",
@@ -1839,6 +2034,8 @@ LANGUAGES: tuple[Language, ...] = (
             "duszk\\w*",
             "aparat\\w*",
             "kamer\\w*",
+            "babci\\w*",
+            "babć\\w*",
         ),
         app_ones=(
             "w tej",
@@ -1850,6 +2047,8 @@ LANGUAGES: tuple[Language, ...] = (
             "komórk\\w*",
             "prywatny numer",
             "numer\\w*",
+            "esemes\\w*",
+            "smsa",
         ),
         app_words=("aplikacj\\w*", "apk\\w*", "appk\\w*"),
         app_colours=("zielon\\w*", "niebiesk\\w*", "fioletow\\w*", "z ptaszkiem", "z samolocikiem"),
@@ -1893,6 +2092,14 @@ LANGUAGES: tuple[Language, ...] = (
             "odezwij się",
             "podaj (?:swój|mi)",
             "masz (?:whatsapp|telegram)",
+            "pisz (?:na|do mnie na)",
+            "napisz (?:do mnie )?na",
+            "puść mi",
+            "wyślij mi (?:sms\\w*|esemes\\w*|wiadomość|dm)",
+            "odezwij się (?:na|przez)",
+            "złap mnie na",
+            "zgadajmy się na",
+            "daj znać na",
         ),
         meeting_cues=("rozmow\\w*", "spotkani\\w*", "call\\w*", "wideo\\w*"),
         pay_verbs=(
@@ -1905,6 +2112,9 @@ LANGUAGES: tuple[Language, ...] = (
             "przelej\\w*",
             "wpłac\\w*",
             "rozliczmy",
+            "wystaw mi fakturę",
+            "kasę",
+            "pieniądze",
         ),
         product_phrases=(
             "pol[ae]",
@@ -1914,7 +2124,16 @@ LANGUAGES: tuple[Language, ...] = (
             "sklep\\w*",
             "koszyk\\w*",
         ),
-        pay_methods=("krypto\\w*", "gotówk\\w*", "przelew\\w*", "blik\\w*", "revolut\\w*"),
+        pay_methods=(
+            "krypto\\w*",
+            "gotówk\\w*",
+            "przelew\\w*",
+            "blik\\w*",
+            "revolut\\w*",
+            "na (?:moje )?konto",
+            "na moją kartę",
+            "na mój rachunek",
+        ),
         outside_phrases=(
             "prościej niż (?:tutaj|tu|przez serwis)",
             "łatwiej niż (?:tutaj|tu|przez serwis)",
@@ -1972,6 +2191,13 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ru",
         "Russian",
+        usual_phrases=(
+            "как обычно",
+            "как всегда",
+            "как в прошлый раз",
+            "как раньше",
+            "обычным способом",
+        ),
         between_phrases=(
             "между нами",
             "между собой",
@@ -2115,6 +2341,8 @@ LANGUAGES: tuple[Language, ...] = (
             "птиц\\w*",
             "самол[её]тик\\w*",
             "камер\\w*",
+            "бабушк\\w*",
+            "бабул\\w*",
         ),
         app_ones=(
             "в той",
@@ -2167,6 +2395,21 @@ LANGUAGES: tuple[Language, ...] = (
             "общаться",
             "общени\\w*",
             "переписк\\w*",
+            "черкан\\w*",
+            "стукн\\w*",
+            "маякн\\w*",
+            "звякн\\w*",
+            "брякн\\w*",
+            "напиши (?:мне )?(?:в|на)",
+            "пиши (?:мне )?(?:в|на)",
+            "добавь меня",
+            "добавляйся",
+            "скинь (?:мне )?(?:смс|сообщение|сообщ\\w*)",
+            "перейд[её]м в",
+            "перейд[её]м на",
+            "давай в",
+            "найди меня (?:в|на)",
+            "пиши в личку",
         ),
         meeting_cues=("созвон\\w*", "звон\\w*", "встреч\\w*", "поговор\\w*", "собеседован\\w*"),
         pay_verbs=(
@@ -2179,6 +2422,9 @@ LANGUAGES: tuple[Language, ...] = (
             "перевед\\w*",
             "переве[дс]\\w*",
             "рассчита\\w*",
+            "выстав\\w* (?:мне )?сч[её]т",
+            "деньги",
+            "бабки",
         ),
         product_phrases=(
             "пол[еяю]",
@@ -2200,6 +2446,9 @@ LANGUAGES: tuple[Language, ...] = (
             "сбп",
             "qiwi",
             "юмани",
+            "на мой сч[её]т",
+            "мне на карту",
+            "на мою карту",
         ),
         outside_phrases=(
             "при встрече",
@@ -2248,9 +2497,18 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi",
         "Hindi (Latin script)",
+        usual_phrases=(
+            "hamesha ki tarah",
+            "hamesha jaise",
+            "pehle jaise",
+            "usual tarike se",
+        ),
         between_phrases=(
             "aapas mein",
             "aapas me",
+            "apas me",
+            "apas mein",
+            "hum dono ke beech",
         ),
         spec_phrases=(
             "customer ko",
@@ -2278,6 +2536,10 @@ LANGUAGES: tuple[Language, ...] = (
         pay_methods=(
             "crypto",
             "cash",
+            "mere account",
+            "mere khate",
+            "mera account",
+            "account me seedha",
         ),
         elsewhere_phrases=(
             "koi aur (?:tareeka|tarika|raasta)",
@@ -2319,7 +2581,11 @@ LANGUAGES: tuple[Language, ...] = (
             "camera",
             "bhoot",
         ),
-        phone_nouns=("(?:apna|mera|aapka|tumhara) number",),
+        phone_nouns=(
+            "(?:apna|mera|aapka|tumhara) number",
+            "mere number",
+            "mera number",
+        ),
         app_words=("app", "wale app"),
         app_colours=("hare", "hara", "neele", "neela", "green", "blue"),
         move_phrases=(
@@ -2349,6 +2615,10 @@ LANGUAGES: tuple[Language, ...] = (
             "chaliye",
             "pe baat",
             "par baat",
+            "dm kar\\w*",
+            "text kar\\w*",
+            "baat kar\\w* (?:wahan|waha|udhar|pe)",
+            "wahan baat",
         ),
         meeting_cues=("call kar\\w*", "baat", "milte", "meeting kar\\w*"),
         pay_verbs=(
@@ -2358,6 +2628,9 @@ LANGUAGES: tuple[Language, ...] = (
             "payment kar\\w*",
             "bhej\\w*",
             "de do",
+            "paise",
+            "paisa",
+            "payment",
         ),
         product_phrases=("field", "form"),
         outside_phrases=(
@@ -2383,6 +2656,15 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi-deva",
         "Hindi (Devanagari)",
+        usual_phrases=(
+            "हमेशा की तरह",
+            "पहले की तरह",
+            "पिछली बार की तरह",
+        ),
+        between_phrases=(
+            "आपस में",
+            "हम दोनों के बीच",
+        ),
         aside_phrases=("अलग से",),
         discount_phrases=(
             "डिस्काउंट",
@@ -2402,6 +2684,8 @@ LANGUAGES: tuple[Language, ...] = (
             "खाते",
             "क्रिप्टो",
             "कैश",
+            "मेरे खाते",
+            "मेरे अकाउंट",
         ),
         elsewhere_phrases=(
             "कोई और तरीका",
@@ -2409,6 +2693,7 @@ LANGUAGES: tuple[Language, ...] = (
             "कहीं और",
             "दूसरी जगह",
             "किसी और ऐप",
+            "बाहर (?:बात|कर)\\w*",
         ),
         digits=_m(
             शून्य="0",
@@ -2440,7 +2725,12 @@ LANGUAGES: tuple[Language, ...] = (
             "कैमरा",
             "चिड़िया",
         ),
-        phone_nouns=("नंबर",),
+        phone_nouns=(
+            "नंबर",
+            "एसएमएस",
+            "मेरे नंबर",
+            "मेरा नंबर",
+        ),
         app_words=("ऐप", "एप"),
         app_colours=("हरे", "हरा", "नीले", "नीला"),
         username_words=("यूज़रनेम", "यूजरनेम", "आईडी"),
@@ -2458,6 +2748,10 @@ LANGUAGES: tuple[Language, ...] = (
             "भेज\\w*",
             "जुड़\\w*",
             "ऐड कर\\w*",
+            "एसएमएस कर\\w*",
+            "पिंग कर\\w*",
+            "टेक्स्ट कर\\w*",
+            "बाकी बात\\w*",
         ),
         meeting_cues=("कॉल", "मीटिंग", "बात"),
         pay_verbs=(
@@ -2494,6 +2788,14 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ar",
         "Arabic",
+        usual_phrases=(
+            "بالطريقة المعتادة",
+            "زي العادة",
+            "زي كل مرة",
+            "مثل العادة",
+            "كالعادة",
+            "زي المرة اللي فاتت",
+        ),
         between_phrases=(
             "بيني وبينك",
             "بيننا",
@@ -2862,6 +3164,10 @@ LANGUAGES: tuple[Language, ...] = (
             "ضيفني",
             "ابعتلي",
             "ارسل لي",
+            "كلمني (?:على|ع|في|خاص)",
+            "ابعتلي (?:على|ع)",
+            "كلمني خاص",
+            "تواصل معي (?:على|ع)",
         ),
         meeting_cues=(
             "لينك",
@@ -2911,6 +3217,7 @@ LANGUAGES: tuple[Language, ...] = (
             "حول لي",
             "حول المبلغ",
             "تحويل",
+            "المصاري",
         ),
         product_phrases=("حقل", "نموذج", "زر", "صفحة"),
         pay_methods=(
@@ -2935,6 +3242,8 @@ LANGUAGES: tuple[Language, ...] = (
             "حسابي",
             "الحساب البنكي",
             "باي ?بال",
+            "على حسابي",
+            "لحسابي",
         ),
         outside_phrases=(
             "أحسن من هنا",
@@ -3051,7 +3360,17 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tr",
         "Turkish",
-        between_phrases=("aramızda",),
+        usual_phrases=(
+            "her zamanki gibi",
+            "her zamanki yoldan",
+            "geçen seferki gibi",
+            "eskisi gibi",
+        ),
+        between_phrases=(
+            "aramızda",
+            "kendi aramızda",
+            "ikimiz arasında",
+        ),
         app_names=(
             "instagram(?:da|dan|a|ı|ım)",
             "instada",
@@ -3142,6 +3461,8 @@ LANGUAGES: tuple[Language, ...] = (
             "hayalet\\w*",
             "kuş\\w*",
             "kağıt uçak\\w*",
+            "teyze\\w*",
+            "anneanne\\w*",
         ),
         phone_nouns=(
             "kişisel telefon\\w*",
@@ -3199,6 +3520,12 @@ LANGUAGES: tuple[Language, ...] = (
             "beni ara",
             "konuşalım",
             "numaranı ver",
+            "yaz bana",
+            "bana yaz",
+            "beni ekle",
+            "dm at",
+            "dm'den yaz",
+            "yazış\\w*",
         ),
         meeting_cues=(
             "toplantıyı",
@@ -3216,6 +3543,7 @@ LANGUAGES: tuple[Language, ...] = (
             "gönder\\w*",
             "havale\\w*",
             "yatır\\w*",
+            "bana fatura kes",
         ),
         product_phrases=(
             "alan\\w*",
@@ -3226,7 +3554,17 @@ LANGUAGES: tuple[Language, ...] = (
             "buton\\w*",
             "sayfa\\w*",
         ),
-        pay_methods=("kripto\\w*", "nakit", "havale", "eft", "iban\\w*", "papara"),
+        pay_methods=(
+            "kripto\\w*",
+            "nakit",
+            "havale",
+            "eft",
+            "iban\\w*",
+            "papara",
+            "hesabıma",
+            "kartıma",
+            "iban'?ıma",
+        ),
         outside_phrases=(
             "buradan daha (?:kolay|hızlı|rahat)",
             "buradan (?:kolay|rahat)",
@@ -3293,6 +3631,18 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "id",
         "Indonesian",
+        usual_phrases=(
+            "kayak biasa",
+            "seperti biasa",
+            "kaya biasa",
+            "kayak kemarin",
+            "kayak yang lalu",
+        ),
+        between_phrases=(
+            "antara kita",
+            "kita aja",
+            "berdua aja",
+        ),
         meeting_tools=(
             "aplikasi (?:video|meeting|rapat) (?:punya|milik|dari) (?:google|microsoft|apple)",
         ),
@@ -3369,6 +3719,9 @@ LANGUAGES: tuple[Language, ...] = (
             "hantu",
             "pesawat kertas",
             "burung",
+            "emak-emak",
+            "ibu-ibu",
+            "mak-mak",
         ),
         app_ones=("yang logonya",),
         phone_nouns=(
@@ -3440,6 +3793,19 @@ LANGUAGES: tuple[Language, ...] = (
             "add (?:saya|aku)",
             "wa (?:saya|aku)",
             "ngobrol di",
+            "chat aku",
+            "chat saya",
+            "dm aku",
+            "dm saya",
+            "wa aku",
+            "add aku",
+            "hubungi aku",
+            "kontak aku",
+            "lanjut di",
+            "lanjut ke",
+            "kabarin (?:aku|di|lewat)",
+            "chat lewat",
+            "chat di",
         ),
         meeting_cues=("meeting", "rapat", "panggilan", "telepon", "video call", "ketemu"),
         pay_verbs=(
@@ -3448,9 +3814,22 @@ LANGUAGES: tuple[Language, ...] = (
             "bayar\\w*",
             "transfer\\w*",
             "kirim\\w*",
+            "tagih aku",
+            "duitnya",
+            "uangnya",
+            "bayar",
         ),
         product_phrases=("kolom", "formulir", "tombol", "halaman"),
-        pay_methods=("kripto", "tunai", "shopeepay", "rekening", "ovo", "gopay"),
+        pay_methods=(
+            "kripto",
+            "tunai",
+            "shopeepay",
+            "rekening",
+            "ovo",
+            "gopay",
+            "rekening (?:aku|saya|ku|gue|gw)",
+            "rekeningku",
+        ),
         outside_phrases=(
             "lebih (?:gampang|mudah|cepat|praktis) (?:dari|daripada) (?:sini|di sini)",
             "daripada (?:\\w+ ){0,3}di sini",
@@ -3498,10 +3877,18 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tl",
         "Tagalog",
+        usual_phrases=(
+            "gaya ng dati",
+            "tulad ng dati",
+            "gaya ng lagi",
+        ),
         between_phrases=(
             "tayong dalawa na lang",
             "tayong dalawa lang",
             "sa pagitan natin",
+            "sa atin na lang",
+            "sa ating dalawa",
+            "tayo na lang",
         ),
         meeting_tools=(
             "meeting app ng (?:google|microsoft|apple)",
@@ -3562,6 +3949,9 @@ LANGUAGES: tuple[Language, ...] = (
             "ibon",
             "camera",
             "multo",
+            "lola",
+            "tita",
+            "nanay",
         ),
         phone_nouns=(
             "cellphone\\w*",
@@ -3649,6 +4039,13 @@ LANGUAGES: tuple[Language, ...] = (
             "tawagan mo ako",
             "i-add mo ako",
             "lipat tayo",
+            "pm mo ako",
+            "message mo ako",
+            "text mo ako",
+            "usap tayo sa",
+            "lipat tayo sa",
+            "doon na lang tayo",
+            "dun na lang tayo",
         ),
         meeting_cues=("call", "usap", "tawag", "meeting"),
         pay_verbs=(
@@ -3662,9 +4059,22 @@ LANGUAGES: tuple[Language, ...] = (
             "bayad\\w*",
             "padala\\w*",
             "send",
+            "i-invoice mo ako",
+            "pera",
+            "bayad",
         ),
         product_phrases=("field", "form"),
-        pay_methods=("cash", "maya", "bank account", "gcash", "paymaya", "palawan"),
+        pay_methods=(
+            "cash",
+            "maya",
+            "bank account",
+            "gcash",
+            "paymaya",
+            "palawan",
+            "sa account ko",
+            "sa bank ko",
+            "sa bangko ko",
+        ),
         outside_phrases=(
             "labas sa platform",
             "labas sa site",
