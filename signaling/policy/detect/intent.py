@@ -249,7 +249,7 @@ def _fee_place(views: Views, s: str) -> Finding | None:
             end = sent_start + len(sent) + len(sentence(s, end + 1, end + 1)[0]) + 1
         region = s[sent_start:end]
         for place in lx.OUTSIDE_RE.finditer(region):
-            if lx.DIRECT_WORD_RE.fullmatch(place.group()):
+            if lx.DIRECT_WORD_RE.fullmatch(place.group()) or _party_list(region, place):
                 continue
             if (
                 _beside_outside(lx.KEEP_HERE_RE, region)
@@ -291,6 +291,7 @@ def _pay_usual(views: Views, s: str) -> Finding | None:
             or lx.HERE_RE.search(sent)
             or lx.PAY_PROJECT_NEG_RE.search(sent)
             or lx.SPEC_RE.search(sent)
+            or _beside_outside(lx.PLATFORM_WORD_RE, sent)
         ):
             continue
         if _negation_before(sent, min(money.start(), usual.start() - sent_start)):
@@ -360,7 +361,7 @@ def _pay_anchored(views: Views, s: str) -> Finding | None:
         checked = sent_start
         # The place (or the fee saved) first: most sentences have none, and then no veto
         # needs looking for.
-        place = lx.OUTSIDE_RE.search(sent)
+        place = _place(sent)
         if place is None:
             fee = lx.FEE_RE.search(sent)
             if fee is None or lx.SAVE_RE.search(sent) is None:
@@ -376,6 +377,20 @@ def _pay_anchored(views: Views, s: str) -> Finding | None:
         b = max(anchor.end(), sent_start + place.end())
         return _op_finding(views, a, b, "pay:outside", Confidence.OFF_PLATFORM_PAY)
     return None
+
+
+def _party_list(s: str, place: re.Match[str]) -> bool:
+    """``place`` ("between us") is followed by a third party ("between us and the payment
+    processor"): a list of who shares something, not a deal kept between the two parties."""
+    return (
+        lx.PARTY_LIST_RE.match(s, place.end()) is not None
+        and lx.BETWEEN_RE.fullmatch(place.group()) is not None
+    )
+
+
+def _place(sent: str) -> re.Match[str] | None:
+    """The first place off the platform in ``sent`` that is no list of parties."""
+    return next((m for m in lx.OUTSIDE_RE.finditer(sent) if not _party_list(sent, m)), None)
 
 
 def _beside_outside(pattern: re.Pattern[str], sent: str) -> bool:

@@ -889,6 +889,18 @@ ASIDE_GATE = fragment_gate(_union("aside_phrases"))
 # Paying "the usual way" ("come al solito", "kayak biasa"): a means the two parties share.
 USUAL_GATE = fragment_gate(_union("usual_phrases"))
 USUAL_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("usual_phrases"), escape=False) + r")(?!\w)")
+# After "between us": a third party named ("split between us and the payment processor") makes
+# it a list of parties, not a private deal.
+BETWEEN_RE = compile_fast(_alt(_union("between_phrases"), escape=False))
+PARTY_LIST_RE = re.compile(
+    r",?\s+(?:and|y|e|et|und|oraz|i|и|ve|dan|at|aur|или|or|o|ou|oder)(?![\w'’])"
+)
+# The platform named: money sent "as usual" with it is the platform's own flow.
+PLATFORM_WORD_RE = compile_fast(
+    r"(?<!\w)(?:platform\w*|plataforma\w*|plateforme\w*|plattform\w*|piattaforma\w*"
+    r"|площадк\w*|платформ\w*|प्लेटफॉर्म\w*|प्लेटफ़ॉर्म\w*|المنصة|منصة|escrow|milestones?"
+    r"|site|sitio|sito|сайт\w*|marketplace|portal\w*)(?!\w)"
+)
 # "Directly" and its kin: a place off the platform for a verb of paying, but too common beside
 # a fee in product talk ("the fee is deducted directly") to stand alone with one.
 DIRECT_WORD_RE = compile_fast(
