@@ -388,7 +388,8 @@ MEETING_NEG_RE = compile_fast(
 NEGATION_RE = compile_fast(
     r"\b(?:don'?t|do not|dont|never|not|can'?t|cannot|won'?t|wont"
     r"|no(?!\s+(?:zoom|teams|meet|google|skype|whats|zap|telegram|discord|signal|pix|insta|face"
-    r"|app|aplicativo|site|privado|pv|direct|dm|meio|verdinho|azulzinho|particular))"
+    r"|app|aplicativo|site|privado|pv|direct|dm|meio|verdinho|azulzinho|particular|meu|minha"
+    r"|meus|minhas))"
     r"|nunca|nao|ne|pas|jamais"
     r"|не|нельзя|nahi|nahin|mat|avoid|refuse|" + _alt(_union("negations")) + r")(?!\w)"
 )
