@@ -59,9 +59,20 @@ _BEFORE_MEET = re.compile(
 )
 
 
+# Prepositions of languages where "meet" is no everyday word ("la llamada por meet").
+_BEFORE_FOREIGN_MEET = re.compile(
+    r"(?:^|\s)(?:por|pelo|sur|auf|über|uber|su|sul|w|в|pe|par|lewat|di|sa|na|no|przez|через)"
+    r"\s+(?:google\s+)?$"
+)
+
+
 def _named_meet(original: str, before: str) -> bool:
-    """ "Meet" alone is the tool only when capitalised after a preposition ("hop on Meet")."""
-    return original.startswith("M") and _BEFORE_MEET.search(before) is not None
+    """ "Meet" alone is the tool when capitalised after a preposition ("hop on Meet"), or after
+    a preposition of a language where "meet" is no everyday word ("facciamo la riunione su
+    meet")."""
+    if original.startswith("M"):
+        return _BEFORE_MEET.search(before) is not None
+    return _BEFORE_FOREIGN_MEET.search(before) is not None
 
 
 def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
@@ -197,7 +208,7 @@ def _payment_request(views: Views) -> Finding | None:
         mine = re.search(
             r"\b(?:my|mi|meu|minha|mon|ma|мой|мою|мои|mera|meri)\s+(?:\w+\s+)?$",
             s[max(0, method.start() - 20) : method.start()],
-        )
+        ) or _MINE_AFTER.match(s, method.end())
         outside = lx.OUTSIDE_RE.search(window)
         verb = lx.PAY_VERB_RE.search(window)
         if mine is None and outside is None:
@@ -208,6 +219,10 @@ def _payment_request(views: Views) -> Finding | None:
         value = "pay:" + re.sub(r"\W+", "", method.group())
         return _op_finding(views, method.start(), method.end(), value, Confidence.OFF_PLATFORM_PAY)
     return _pay_outside(views)
+
+
+# A possessive after the means (Tagalog "sa gcash ko"): the writer's own account.
+_MINE_AFTER = re.compile(r"\s+ko(?!\w)")
 
 
 def _pay_outside(views: Views) -> Finding | None:
