@@ -243,8 +243,12 @@ def _pay_outside(views: Views) -> Finding | None:
         found = _pay_anchored(views, s)
     if found is None and has_outside:
         found = _discount_outside(views, s)
-        if found is None and lx.FEE_GATE.may_match(s, words):
-            found = _fee_place(views, s)
+    if (
+        found is None
+        and lx.FEE_GATE.may_match(s, words)
+        and (has_outside or lx.SELF_GATE.may_match(s, words))
+    ):
+        found = _fee_place(views, s)
     if found is None:
         found = _discount_aside(views, s)
     if found is None:
@@ -253,8 +257,9 @@ def _pay_outside(views: Views) -> Finding | None:
 
 
 def _fee_place(views: Views, s: str) -> Finding | None:
-    """The platform's fee named, and a place off the platform in the same or the next
-    sentence, with no verb of paying ("the commission is high, keep it between us",
+    """The platform's fee named, and a place off the platform or settling it "ourselves" in
+    the same or the next sentence, with no verb of paying ("the commission is high, keep it
+    between us", "the admin charge is a joke, let's sort it amongst ourselves",
     "la commissione è alta, teniamolo tra noi"). "Directly" alone is not enough here: fees are
     "deducted directly" in product talk."""
     for fee in lx.FEE_RE.finditer(s):
@@ -263,7 +268,8 @@ def _fee_place(views: Views, s: str) -> Finding | None:
         if end < len(s):
             end = sent_start + len(sent) + len(sentence(s, end + 1, end + 1)[0]) + 1
         region = s[sent_start:end]
-        for place in lx.OUTSIDE_RE.finditer(region):
+        places = [*lx.OUTSIDE_RE.finditer(region), *lx.SELF_RE.finditer(region)]
+        for place in places:
             if lx.DIRECT_WORD_RE.fullmatch(place.group()) or _party_list(region, place):
                 continue
             if (

@@ -86,6 +86,10 @@ class Language:
     # paying "the usual way" ("como siempre", "wie immer", "kayak biasa"): a way of paying the
     # two parties already share, off the platform; with money in the same sentence a payment move
     usual_phrases: tuple[str, ...] = ()
+    # settling it "ourselves" ("amongst ourselves", "por nuestra cuenta", "сами", "खुद ही"):
+    # with the platform's fee named nearby, a payment move ("the fee is a joke, let's sort it
+    # ourselves"); alone, or with a verb of paying, nothing ("we pay the hosting ourselves")
+    self_phrases: tuple[str, ...] = ()
     save_phrases: tuple[str, ...] = ()  # "save", "skip", "avoid", "discount", "% off"
     # a lower price ("discount", "cheaper"): with a place off the platform in the same
     # sentence it is a payment move even with no verb of paying ("a discount if we do it outside")
@@ -123,6 +127,14 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "en",
         "English",
+        self_phrases=(
+            "amongst ourselves",
+            "among ourselves",
+            "ourselves",
+            "on our own",
+            "just the two of us",
+            "the two of us",
+        ),
         usual_phrases=(
             "the usual way",
             "like (?:last time|before|always|usual)",
@@ -456,6 +468,9 @@ LANGUAGES: tuple[Language, ...] = (
             "feature",
             "branch",
             "mascot",
+            "our app",
+            "our mobile app",
+            "in-app",
         ),
         pay_methods=(
             "to my (?:bank )?account",
@@ -521,6 +536,11 @@ LANGUAGES: tuple[Language, ...] = (
             "takes a (?:big|huge|fat) (?:bite|chunk|cut|slice)",
             "eats (?:up )?too much",
             "charges too much",
+            "admin (?:charge|fee)s?",
+            "charges?",
+            "processing fee",
+            "handling fee",
+            "platform charge",
         ),
         save_phrases=(
             "sav(?:e|es|ing)",
@@ -561,6 +581,13 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "es",
         "Spanish",
+        self_phrases=(
+            "por nuestra cuenta",
+            "nosotros mismos",
+            "entre los dos",
+            "lo cuadramos nosotros",
+            "lo arreglamos nosotros",
+        ),
         usual_phrases=(
             "como siempre",
             "como la (?:otra|última) vez",
@@ -606,6 +633,7 @@ LANGUAGES: tuple[Language, ...] = (
             "app de mensajer[ií]a",
             "aplicaci[oó]n de mensajer[ií]a",
             "mensajer[ií]a privada",
+            "contacto personal",
         ),
         elsewhere_phrases=(
             "otro (?:medio|canal|modo) (?:para|de) (?:hablar|comunicarnos|contacto|contactar)",
@@ -772,6 +800,9 @@ LANGUAGES: tuple[Language, ...] = (
             "contáctame (?:por|en|al)",
             "seguimos (?:por|en) (?:el|la|otro|otra)",
             "hablamos por",
+            "me das",
+            "me dejas",
+            "manda\\w* (?:\\w+ ){0,3}(?:por|al|via) (?:correo|mail|gmail|email)",
         ),
         meeting_cues=(
             "llamada",
@@ -807,6 +838,8 @@ LANGUAGES: tuple[Language, ...] = (
             "p[aá]gina",
             "tienda",
             "carrito",
+            "nuestra app",
+            "nuestra aplicación",
         ),
         pay_methods=(
             "cripto\\w*",
@@ -843,6 +876,10 @@ LANGUAGES: tuple[Language, ...] = (
             "se queda con (?:mucho|demasiado)",
             "cobra (?:mucho|demasiado)",
             "se lleva (?:mucho|demasiado)",
+            "cargos?",
+            "tarifa",
+            "cuota",
+            "costo del servicio",
         ),
         save_phrases=("descuento", "ahorr\\w*", "sin", "evitar"),
         negations=("nunca", "jam[aá]s"),
@@ -860,6 +897,13 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pt",
         "Portuguese",
+        self_phrases=(
+            "por conta própria",
+            "a gente mesmo",
+            "nós mesmos",
+            "entre nós dois",
+            "a gente se acerta",
+        ),
         usual_phrases=(
             "como sempre",
             "do jeito de sempre",
@@ -913,6 +957,8 @@ LANGUAGES: tuple[Language, ...] = (
             "app de mensage(?:m|ns)",
             "aplicativo de mensage(?:m|ns)",
             "mensageiro",
+            "contato pessoal",
+            "contato particular",
         ),
         phone_nouns=(
             "zap",
@@ -1101,6 +1147,9 @@ LANGUAGES: tuple[Language, ...] = (
             "me dá um toque",
             "me da um alo",
             "me chama no privado",
+            "consegue me passar",
+            "pode me passar",
+            "manda\\w* (?:\\w+ ){0,3}(?:pelo|por|via|no) (?:e-?mail|gmail|email|zap)",
         ),
         meeting_cues=("chamada", "videochamada", "conversar", "falar", "reuni[aã]o", "agendar"),
         pay_verbs=(
@@ -1128,6 +1177,8 @@ LANGUAGES: tuple[Language, ...] = (
             "m[aá]scara",
             "bot[aã]o",
             "p[aá]gina",
+            "nosso app",
+            "nosso aplicativo",
         ),
         pay_methods=(
             "ted",
@@ -1174,6 +1225,8 @@ LANGUAGES: tuple[Language, ...] = (
             "come (?:muito|demais)",
             "leva (?:muito|demais)",
             "cobra (?:muito|demais)",
+            "tarifa",
+            "custo do serviço",
         ),
         save_phrases=(
             "abatimento",
@@ -1204,6 +1257,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "fr",
         "French",
+        self_phrases=(
+            "nous-mêmes",
+            "entre nous",
+            "on se débrouille",
+            "on s'arrange",
+        ),
         usual_phrases=(
             "comme d'habitude",
             "comme d'hab",
@@ -1248,6 +1307,7 @@ LANGUAGES: tuple[Language, ...] = (
             "application de messagerie",
             "messagerie priv[ée]e",
             "messagerie chiffr[ée]e",
+            "contact perso\\w*",
         ),
         phone_nouns=(
             "texto",
@@ -1420,6 +1480,8 @@ LANGUAGES: tuple[Language, ...] = (
             "capte-moi (?:sur|par)",
             "mp moi",
             "on se capte (?:sur|par)",
+            "tu peux me donner",
+            "tu me donnes",
         ),
         meeting_cues=("appel", "visio", "parler", "discuter", "rendez-vous", "cr[ée]neau"),
         pay_verbs=(
@@ -1435,7 +1497,17 @@ LANGUAGES: tuple[Language, ...] = (
             "le fric",
             "acompte",
         ),
-        product_phrases=("champ", "formulaire", "bouton", "page", "boutique", "panier"),
+        product_phrases=(
+            "champ",
+            "formulaire",
+            "bouton",
+            "page",
+            "boutique",
+            "panier",
+            "notre appli",
+            "notre app",
+            "notre application",
+        ),
         pay_methods=(
             "crypto\\w*",
             "en liquide",
@@ -1466,6 +1538,8 @@ LANGUAGES: tuple[Language, ...] = (
             "prend trop",
             "se gave",
             "se sucre",
+            "frais de service",
+            "tarif du site",
         ),
         save_phrases=(
             "remise",
@@ -1485,6 +1559,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "de",
         "German",
+        self_phrases=(
+            "selbst",
+            "unter der hand",
+            "wir beide",
+            "machen wir unter uns",
+        ),
         usual_phrases=(
             "wie immer",
             "wie üblich",
@@ -1537,6 +1617,7 @@ LANGUAGES: tuple[Language, ...] = (
             "messenger",
             "messenger-app",
             "chat-app",
+            "privaten kontakt",
         ),
         elsewhere_phrases=(
             "einen anderen (?:kanal|weg) (?:zum|zu) (?:schreiben|reden|chatten|erreichen)",
@@ -1653,6 +1734,8 @@ LANGUAGES: tuple[Language, ...] = (
             "ruf mich (?:an|auf)",
             "wechseln wir (?:zu|auf)",
             "erreichst du mich (?:auf|über|per|bei)",
+            "gibst du mir",
+            "kannst du mir",
         ),
         meeting_cues=("telefonier\\w*", "anruf", "videocall", "gespr[äa]ch", "termin", "treffen"),
         pay_verbs=(
@@ -1681,6 +1764,9 @@ LANGUAGES: tuple[Language, ...] = (
             "seite",
             "kasse",
             "warenkorb",
+            "unserer app",
+            "unsere app",
+            "unserer anwendung",
         ),
         pay_methods=(
             "per paypal",
@@ -1718,6 +1804,8 @@ LANGUAGES: tuple[Language, ...] = (
             "kassieren",
             "nimmt zu viel",
             "zockt ab",
+            "servicegebühr\\w*",
+            "bearbeitungsgebühr\\w*",
         ),
         save_phrases=("rabatt", "spar\\w*", "ohne"),
         negations=("nicht", "nie", "kein\\w*"),
@@ -1748,6 +1836,13 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "it",
         "Italian",
+        self_phrases=(
+            "ci mettiamo d'accordo noi",
+            "noi due",
+            "tra noi due",
+            "da soli",
+            "ci arrangiamo",
+        ),
         usual_phrases=(
             "come al solito",
             "come sempre",
@@ -1802,6 +1897,7 @@ LANGUAGES: tuple[Language, ...] = (
             "sul verde",
             "app di messaggistica",
             "applicazione di messaggistica",
+            "contatto personale",
         ),
         elsewhere_phrases=(
             "un altro (?:modo|canale|mezzo) per (?:sentirci|parlare|scriverci|contattarti)",
@@ -1916,6 +2012,9 @@ LANGUAGES: tuple[Language, ...] = (
             "contattami (?:su|in|via|sul)",
             "cercami su",
             "fammi uno squillo",
+            "mi lasci",
+            "mi dai",
+            "mi passi",
         ),
         meeting_cues=("chiamata", "videochiamata", "call", "riunione", "sentiamo"),
         pay_verbs=(
@@ -1935,7 +2034,17 @@ LANGUAGES: tuple[Language, ...] = (
             "anticipo",
             "caparra",
         ),
-        product_phrases=("campo", "modulo", "pagina", "pulsante", "bottone", "negozio", "carrello"),
+        product_phrases=(
+            "campo",
+            "modulo",
+            "pagina",
+            "pulsante",
+            "bottone",
+            "negozio",
+            "carrello",
+            "nostra app",
+            "nostra applicazione",
+        ),
         pay_methods=(
             "sul (?:mio )?conto",
             "cripto\\w*",
@@ -1972,6 +2081,9 @@ LANGUAGES: tuple[Language, ...] = (
             "si prende",
             "si mangia",
             "prende troppo",
+            "tariffa",
+            "costi di servizio",
+            "commissioni",
         ),
         save_phrases=(
             "evit\\w*",
@@ -2007,6 +2119,13 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pl",
         "Polish",
+        self_phrases=(
+            "we dwóch",
+            "we dwoje",
+            "sami",
+            "między sobą",
+            "sami się dogadamy",
+        ),
         usual_phrases=(
             "jak zwykle",
             "jak zawsze",
@@ -2056,6 +2175,7 @@ LANGUAGES: tuple[Language, ...] = (
             "na (?:tym )?(?:zielonym|niebieskim|fioletowym)",
             "komunikator\\w*",
             "aplikacj\\w* do czatu",
+            "prywatny kontakt",
         ),
         elsewhere_phrases=(
             "inny (?:sposób|kanał|kanału|sposobu) (?:na|do) (?:kontakt|rozmow)\\w*",
@@ -2197,6 +2317,9 @@ LANGUAGES: tuple[Language, ...] = (
             "złap mnie na",
             "zgadajmy się na",
             "daj znać na",
+            "podasz mi",
+            "dasz mi",
+            "podeślesz mi",
         ),
         meeting_cues=("rozmow\\w*", "spotkani\\w*", "call\\w*", "wideo\\w*"),
         pay_verbs=(
@@ -2222,6 +2345,10 @@ LANGUAGES: tuple[Language, ...] = (
             "stron\\w*",
             "sklep\\w*",
             "koszyk\\w*",
+            "naszej aplikacji",
+            "nasza aplikacja",
+            "naszą aplikację",
+            "naszej apce",
         ),
         pay_methods=(
             "krypto\\w*",
@@ -2259,6 +2386,7 @@ LANGUAGES: tuple[Language, ...] = (
             "bierze za dużo",
             "zabiera za dużo",
             "zdziera",
+            "opłat\\w* serwisow\\w*",
         ),
         save_phrases=(
             "omin\\w*",
@@ -2296,6 +2424,13 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ru",
         "Russian",
+        self_phrases=(
+            "сами",
+            "вдвоём",
+            "вдвоем",
+            "сами договоримся",
+            "без посредников",
+        ),
         usual_phrases=(
             "как обычно",
             "как всегда",
@@ -2335,6 +2470,8 @@ LANGUAGES: tuple[Language, ...] = (
             "прямые контакты",
             "в (?:зел[её]ном|синем|фиолетовом)",
             "мессенджер\\w*",
+            "личный контакт",
+            "личные контакты",
         ),
         phone_nouns=(
             "смс",
@@ -2520,6 +2657,9 @@ LANGUAGES: tuple[Language, ...] = (
             "давай в",
             "найди меня (?:в|на)",
             "пиши в личку",
+            "дашь",
+            "дай",
+            "скинешь",
         ),
         meeting_cues=("созвон\\w*", "звон\\w*", "встреч\\w*", "поговор\\w*", "собеседован\\w*"),
         pay_verbs=(
@@ -2545,6 +2685,9 @@ LANGUAGES: tuple[Language, ...] = (
             "страниц\\w*",
             "магазин\\w*",
             "корзин\\w*",
+            "нашем приложении",
+            "наше приложение",
+            "нашего приложения",
         ),
         pay_methods=(
             "сбер\\w*",
@@ -2584,6 +2727,8 @@ LANGUAGES: tuple[Language, ...] = (
             "дерёт",
             "дерет",
             "забирает слишком",
+            "сбор\\w*",
+            "сервисный сбор",
         ),
         save_phrases=("скидк\\w*", "сэконом\\w*", "без", "не платить"),
         negations=("не", "нельзя"),
@@ -2616,6 +2761,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi",
         "Hindi (Latin script)",
+        self_phrases=(
+            "khud hi",
+            "hum khud",
+            "aapas me",
+            "apas me",
+        ),
         usual_phrases=(
             "hamesha ki tarah",
             "hamesha jaise",
@@ -2651,6 +2802,7 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:hare|neele) wale (?:pe|par|mein)",
             "messaging app",
             "chat app",
+            "personal contact",
         ),
         pay_methods=(
             "crypto",
@@ -2740,6 +2892,7 @@ LANGUAGES: tuple[Language, ...] = (
             "text kar\\w*",
             "baat kar\\w* (?:wahan|waha|udhar|pe)",
             "wahan baat",
+            "de sakte",
         ),
         meeting_cues=("call kar\\w*", "baat", "milte", "meeting kar\\w*"),
         pay_verbs=(
@@ -2754,7 +2907,12 @@ LANGUAGES: tuple[Language, ...] = (
             "payment",
             "advance",
         ),
-        product_phrases=("field", "form"),
+        product_phrases=(
+            "field",
+            "form",
+            "hamare app",
+            "hamara app",
+        ),
         outside_phrases=(
             "jab milenge",
             "milne par",
@@ -2773,6 +2931,8 @@ LANGUAGES: tuple[Language, ...] = (
             "commission",
             "bahut kaat",
             "kaat raha",
+            "fees",
+            "charge",
         ),
         save_phrases=("bach\\w*", "nahi", "discount", "kat\\w*"),
         negations=("nahi", "nahin", "mat"),
@@ -2783,6 +2943,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi-deva",
         "Hindi (Devanagari)",
+        self_phrases=(
+            "खुद ही",
+            "ख़ुद ही",
+            "हम खुद",
+            "आपस में",
+        ),
         usual_phrases=(
             "हमेशा की तरह",
             "पहले की तरह",
@@ -2805,6 +2971,9 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:हरे|नीले) वाले (?:पर|में)",
             "मैसेजिंग ऐप",
             "चैट ऐप",
+            "डायरेक्ट कॉन्टैक्ट",
+            "पर्सनल कॉन्टैक्ट",
+            "निजी संपर्क",
         ),
         pay_methods=(
             "नकद",
@@ -2880,6 +3049,9 @@ LANGUAGES: tuple[Language, ...] = (
             "पिंग कर\\w*",
             "टेक्स्ट कर\\w*",
             "बाकी बात\\w*",
+            "दे सकते",
+            "दे दो",
+            "दीजिए",
         ),
         meeting_cues=("कॉल", "मीटिंग", "बात"),
         pay_verbs=(
@@ -2895,7 +3067,14 @@ LANGUAGES: tuple[Language, ...] = (
             "अग्रिम",
             "पैसा",
         ),
-        product_phrases=("फ़ील्ड", "फील्ड", "फॉर्म", "बटन", "पेज"),
+        product_phrases=(
+            "फ़ील्ड",
+            "फील्ड",
+            "फॉर्म",
+            "बटन",
+            "पेज",
+            "हमारे ऐप",
+        ),
         outside_phrases=(
             "जब मिलेंगे",
             "मिलने पर",
@@ -2913,6 +3092,7 @@ LANGUAGES: tuple[Language, ...] = (
             "फीस",
             "बहुत काटता",
             "बहुत काट",
+            "चार्ज",
         ),
         save_phrases=("नहीं लगेगी", "नहीं लगेगा", "छूट", "बच\\w*"),
         negations=("नहीं", "मत"),
@@ -2924,6 +3104,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ar",
         "Arabic",
+        self_phrases=(
+            "لوحدنا",
+            "بيننا",
+            "مع بعض",
+            "احنا الاتنين",
+        ),
         usual_phrases=(
             "بالطريقة المعتادة",
             "زي العادة",
@@ -3304,6 +3490,11 @@ LANGUAGES: tuple[Language, ...] = (
             "ابعتلي (?:على|ع)",
             "كلمني خاص",
             "تواصل معي (?:على|ع)",
+            "متواجد أكثر على",
+            "متواجد اكتر على",
+            "موجود أكثر على",
+            "موجود اكتر على",
+            "متواجد على",
         ),
         meeting_cues=(
             "لينك",
@@ -3359,7 +3550,14 @@ LANGUAGES: tuple[Language, ...] = (
             "المقدم",
             "الدفعة",
         ),
-        product_phrases=("حقل", "نموذج", "زر", "صفحة"),
+        product_phrases=(
+            "حقل",
+            "نموذج",
+            "زر",
+            "صفحة",
+            "تطبيقنا",
+            "في تطبيقنا",
+        ),
         pay_methods=(
             "بتحويل بنكي",
             "بالتحويل البنكي",
@@ -3418,6 +3616,7 @@ LANGUAGES: tuple[Language, ...] = (
             "مباشرة",
             "مباشره",
             "بره المنصة",
+            "على طول",
         ),
         fee_phrases=(
             "3omola",
@@ -3436,6 +3635,7 @@ LANGUAGES: tuple[Language, ...] = (
             "بياخد كتير",
             "ياخد كتير",
             "بتاكل",
+            "الرسوم",
         ),
         save_phrases=(
             "وننسى",
@@ -3505,6 +3705,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tr",
         "Turkish",
+        self_phrases=(
+            "kendi aramızda",
+            "kendimiz",
+            "ikimiz",
+            "aramızda",
+        ),
         usual_phrases=(
             "her zamanki gibi",
             "her zamanki yoldan",
@@ -3566,6 +3772,9 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:yeşil|mavi|mor) olan\\w*",
             "mesajlaşma uygulama\\w*",
             "sohbet uygulama\\w*",
+            "direkt bir iletişim",
+            "direkt iletişim",
+            "kişisel iletişim",
         ),
         elsewhere_phrases=(
             "başka (?:bir )?(?:yol|kanal)\\w* (?:var mı|ile)",
@@ -3675,6 +3884,9 @@ LANGUAGES: tuple[Language, ...] = (
             "dm at",
             "dm'den yaz",
             "yazış\\w*",
+            "verir misin",
+            "verebilir misin",
+            "atar mısın",
         ),
         meeting_cues=(
             "toplantıyı",
@@ -3706,6 +3918,7 @@ LANGUAGES: tuple[Language, ...] = (
             "formlar\\w*",
             "buton\\w*",
             "sayfa\\w*",
+            "uygulamamız\\w*",
         ),
         pay_methods=(
             "kripto\\w*",
@@ -3746,6 +3959,8 @@ LANGUAGES: tuple[Language, ...] = (
             "çok kesiyor",
             "kesiyor",
             "çok alıyor",
+            "hizmet bedeli",
+            "bedel\\w*",
         ),
         save_phrases=(
             "kurtul\\w*",
@@ -3787,6 +4002,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "id",
         "Indonesian",
+        self_phrases=(
+            "sendiri",
+            "kita aja",
+            "berdua",
+            "antara kita",
+        ),
         usual_phrases=(
             "kayak biasa",
             "seperti biasa",
@@ -3980,7 +4201,13 @@ LANGUAGES: tuple[Language, ...] = (
             "uang muka",
             "panjar",
         ),
-        product_phrases=("kolom", "formulir", "tombol", "halaman"),
+        product_phrases=(
+            "kolom",
+            "formulir",
+            "tombol",
+            "halaman",
+            "aplikasi kami",
+        ),
         pay_methods=(
             "kripto",
             "tunai",
@@ -4013,6 +4240,9 @@ LANGUAGES: tuple[Language, ...] = (
             "motong gede",
             "motongnya gede",
             "potongannya gede",
+            "biaya admin",
+            "ongkos admin",
+            "biaya layanan",
         ),
         save_phrases=("diskon", "hemat", "nggak kena", "tanpa", "gak kena"),
         negations=("tidak", "jangan"),
@@ -4045,6 +4275,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tl",
         "Tagalog",
+        self_phrases=(
+            "tayo na lang",
+            "tayong dalawa",
+            "sa atin na lang",
+        ),
         usual_phrases=(
             "gaya ng dati",
             "tulad ng dati",
@@ -4085,6 +4320,8 @@ LANGUAGES: tuple[Language, ...] = (
             "sa (?:berde|asul|green|blue)(?![\\w-])",
             "messaging app",
             "chat app",
+            "personal contact",
+            "direct contact",
         ),
         elsewhere_phrases=(
             "ibang paraan (?:para|ng) (?:mag-usap|makausap|ma-contact)\\w*",
@@ -4220,6 +4457,10 @@ LANGUAGES: tuple[Language, ...] = (
             "i-message mo",
             "i-dm mo",
             "i-add mo",
+            "mas active ako sa",
+            "active ako sa",
+            "dun mo na lang ako",
+            "doon mo na lang ako",
         ),
         meeting_cues=("call", "usap", "tawag", "meeting"),
         pay_verbs=(
@@ -4240,7 +4481,12 @@ LANGUAGES: tuple[Language, ...] = (
             "down payment",
             "paunang bayad",
         ),
-        product_phrases=("field", "form"),
+        product_phrases=(
+            "field",
+            "form",
+            "app namin",
+            "aming app",
+        ),
         pay_methods=(
             "cash",
             "maya",
@@ -4280,6 +4526,8 @@ LANGUAGES: tuple[Language, ...] = (
             "ang laki ng kaltas",
             "malaki ang kaltas",
             "kumukuha ng malaki",
+            "service fee",
+            "singil",
         ),
         save_phrases=("hindi na", "tipid", "walang", "discount", "walang", "bawas"),
         negations=("hindi", "huwag"),

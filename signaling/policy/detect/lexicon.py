@@ -887,6 +887,9 @@ HERE_RE = compile_fast(
 )
 SPEC_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("spec_phrases"), escape=False) + r")(?!\w)")
 ASIDE_GATE = fragment_gate(_union("aside_phrases"))
+# Settling it "ourselves" ("amongst ourselves", "сами"): a place off the platform beside a fee.
+SELF_GATE = fragment_gate(_union("self_phrases"))
+SELF_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("self_phrases"), escape=False) + r")(?!\w)")
 # Paying "the usual way" ("come al solito", "kayak biasa"): a means the two parties share.
 USUAL_GATE = fragment_gate(_union("usual_phrases"))
 USUAL_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("usual_phrases"), escape=False) + r")(?!\w)")
