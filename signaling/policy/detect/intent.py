@@ -246,7 +246,7 @@ def _pay_outside(views: Views) -> Finding | None:
     if (
         found is None
         and lx.FEE_GATE.may_match(s, words)
-        and (has_outside or lx.SELF_GATE.may_match(s, words))
+        and (has_outside or lx.SELF_GATE.may_match(s, words) or _TO_ME.search(s) is not None)
     ):
         found = _fee_place(views, s)
     if found is None:
@@ -268,7 +268,12 @@ def _fee_place(views: Views, s: str) -> Finding | None:
         if end < len(s):
             end = sent_start + len(sent) + len(sentence(s, end + 1, end + 1)[0]) + 1
         region = s[sent_start:end]
-        places = [*lx.OUTSIDE_RE.finditer(region), *lx.SELF_RE.finditer(region)]
+        places = list(lx.OUTSIDE_RE.finditer(region))
+        # "Ourselves" or "pay me" settle the platform's own fee only: costs the parties carry
+        # ("we'll cover the hosting charges ourselves") are no move.
+        if _platform_fee(sent, fee.start() - sent_start):
+            places.extend(lx.SELF_RE.finditer(region))
+            places.extend(_paid_to_me(region))
         for place in places:
             if lx.DIRECT_WORD_RE.fullmatch(place.group()) or _party_list(region, place):
                 continue
@@ -285,6 +290,25 @@ def _fee_place(views: Views, s: str) -> Finding | None:
             b = max(fee.end(), sent_start + place.end())
             return _op_finding(views, a, b, "pay:fee", Confidence.OFF_PLATFORM_PAY)
     return None
+
+
+def _platform_fee(sent: str, at: int) -> bool:
+    """The fee at ``sent[at:]`` is the platform's: the platform, the site or "here" is named
+    in its sentence, or the fee is a service or admin charge ("the site's admin charge", "the
+    service fee")."""
+    return bool(
+        lx.PLATFORM_WORD_RE.search(sent)
+        or lx.HERE_RE.search(sent)
+        or lx.SERVICE_FEE_RE.search(sent, max(0, at - 12), at + 30)
+    )
+
+
+def _paid_to_me(region: str) -> list[re.Match[str]]:
+    """Verbs of paying aimed at the writer in ``region`` ("überweis es mir", "mándame la
+    plata a mí"): with the platform's fee named, paying the writer instead."""
+    if _TO_ME.search(region) is None:
+        return []
+    return [m for m in lx.PAY_ANY_RE.finditer(region) if not _SEND_ONLY.fullmatch(m.group())]
 
 
 # A verb of sending alone is no money ("send the files the usual way").

@@ -437,6 +437,11 @@ LANGUAGES: tuple[Language, ...] = (
             "reach out to me (?:on|via)",
             "lmk your",
             "carry on (?:there|on|over|in)",
+            "personal e-?mail",
+            "private e-?mail",
+            "personal mail",
+            "private mail",
+            "personal inbox",
         ),
         meeting_cues=("call", "meet", "meeting", "video", "invite", "session"),
         pay_verbs=(
@@ -803,6 +808,10 @@ LANGUAGES: tuple[Language, ...] = (
             "me das",
             "me dejas",
             "manda\\w* (?:\\w+ ){0,3}(?:por|al|via) (?:correo|mail|gmail|email)",
+            "correo personal",
+            "email personal",
+            "mail personal",
+            "correo privado",
         ),
         meeting_cues=(
             "llamada",
@@ -829,6 +838,10 @@ LANGUAGES: tuple[Language, ...] = (
             "anticipo",
             "adelanto",
             "seña",
+            "la plata",
+            "el dinero",
+            "la lana",
+            "la pasta",
         ),
         product_phrases=(
             "campo",
@@ -1150,6 +1163,11 @@ LANGUAGES: tuple[Language, ...] = (
             "consegue me passar",
             "pode me passar",
             "manda\\w* (?:\\w+ ){0,3}(?:pelo|por|via|no) (?:e-?mail|gmail|email|zap)",
+            "email pessoal",
+            "e-mail pessoal",
+            "email particular",
+            "e-mail particular",
+            "gmail pessoal",
         ),
         meeting_cues=("chamada", "videochamada", "conversar", "falar", "reuni[aã]o", "agendar"),
         pay_verbs=(
@@ -1482,6 +1500,10 @@ LANGUAGES: tuple[Language, ...] = (
             "on se capte (?:sur|par)",
             "tu peux me donner",
             "tu me donnes",
+            "mail perso\\w*",
+            "email perso\\w*",
+            "e-mail perso\\w*",
+            "adresse perso\\w*",
         ),
         meeting_cues=("appel", "visio", "parler", "discuter", "rendez-vous", "cr[ée]neau"),
         pay_verbs=(
@@ -1736,6 +1758,10 @@ LANGUAGES: tuple[Language, ...] = (
             "erreichst du mich (?:auf|über|per|bei)",
             "gibst du mir",
             "kannst du mir",
+            "private mail",
+            "private e-?mail",
+            "persönliche e-?mail",
+            "private adresse",
         ),
         meeting_cues=("telefonier\\w*", "anruf", "videocall", "gespr[äa]ch", "termin", "treffen"),
         pay_verbs=(
@@ -2015,6 +2041,10 @@ LANGUAGES: tuple[Language, ...] = (
             "mi lasci",
             "mi dai",
             "mi passi",
+            "mail personale",
+            "email personale",
+            "e-mail personale",
+            "mail privata",
         ),
         meeting_cues=("chiamata", "videochiamata", "call", "riunione", "sentiamo"),
         pay_verbs=(
@@ -2320,6 +2350,9 @@ LANGUAGES: tuple[Language, ...] = (
             "podasz mi",
             "dasz mi",
             "podeślesz mi",
+            "prywatn\\w* mail\\w*",
+            "prywatn\\w* e-?mail\\w*",
+            "osobist\\w* mail\\w*",
         ),
         meeting_cues=("rozmow\\w*", "spotkani\\w*", "call\\w*", "wideo\\w*"),
         pay_verbs=(
@@ -2660,6 +2693,9 @@ LANGUAGES: tuple[Language, ...] = (
             "дашь",
             "дай",
             "скинешь",
+            "личн\\w* почт\\w*",
+            "личн\\w* имейл\\w*",
+            "личн\\w* емейл\\w*",
         ),
         meeting_cues=("созвон\\w*", "звон\\w*", "встреч\\w*", "поговор\\w*", "собеседован\\w*"),
         pay_verbs=(
@@ -2893,6 +2929,8 @@ LANGUAGES: tuple[Language, ...] = (
             "baat kar\\w* (?:wahan|waha|udhar|pe)",
             "wahan baat",
             "de sakte",
+            "personal email",
+            "personal mail",
         ),
         meeting_cues=("call kar\\w*", "baat", "milte", "meeting kar\\w*"),
         pay_verbs=(
@@ -2943,6 +2981,20 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi-deva",
         "Hindi (Devanagari)",
+        spec_phrases=(
+            "सिस्टम",
+            "यूज़र्स",
+            "यूजर्स",
+            "यूज़र",
+            "यूजर",
+            "ग्राहकों",
+            "ग्राहक",
+        ),
+        mail_words=(
+            "ईमेल",
+            "ई-मेल",
+            "मेल",
+        ),
         self_phrases=(
             "खुद ही",
             "ख़ुद ही",
@@ -3052,6 +3104,8 @@ LANGUAGES: tuple[Language, ...] = (
             "दे सकते",
             "दे दो",
             "दीजिए",
+            "पर्सनल ईमेल",
+            "निजी ईमेल",
         ),
         meeting_cues=("कॉल", "मीटिंग", "बात"),
         pay_verbs=(
@@ -3495,6 +3549,11 @@ LANGUAGES: tuple[Language, ...] = (
             "موجود أكثر على",
             "موجود اكتر على",
             "متواجد على",
+            "إيميل شخصي",
+            "ايميل شخصي",
+            "بريد شخصي",
+            "ايميلك الشخصي",
+            "إيميلك الشخصي",
         ),
         meeting_cues=(
             "لينك",
@@ -3549,6 +3608,8 @@ LANGUAGES: tuple[Language, ...] = (
             "عربون",
             "المقدم",
             "الدفعة",
+            "حوللي",
+            "حولّي",
         ),
         product_phrases=(
             "حقل",
@@ -3887,6 +3948,9 @@ LANGUAGES: tuple[Language, ...] = (
             "verir misin",
             "verebilir misin",
             "atar mısın",
+            "kişisel mail\\w*",
+            "kişisel e-?posta\\w*",
+            "özel mail\\w*",
         ),
         meeting_cues=(
             "toplantıyı",
@@ -4185,6 +4249,9 @@ LANGUAGES: tuple[Language, ...] = (
             "kabarin (?:aku|di|lewat)",
             "chat lewat",
             "chat di",
+            "email pribadi",
+            "email pribadinya",
+            "email pribadimu",
         ),
         meeting_cues=("meeting", "rapat", "panggilan", "telepon", "video call", "ketemu"),
         pay_verbs=(
@@ -4461,6 +4528,8 @@ LANGUAGES: tuple[Language, ...] = (
             "active ako sa",
             "dun mo na lang ako",
             "doon mo na lang ako",
+            "personal email",
+            "personal na email",
         ),
         meeting_cues=("call", "usap", "tawag", "meeting"),
         pay_verbs=(

@@ -903,7 +903,13 @@ PARTY_LIST_RE = re.compile(
 PLATFORM_WORD_RE = compile_fast(
     r"(?<!\w)(?:platform\w*|plataforma\w*|plateforme\w*|plattform\w*|piattaforma\w*"
     r"|площадк\w*|платформ\w*|प्लेटफॉर्म\w*|प्लेटफ़ॉर्म\w*|المنصة|منصة|escrow|milestones?"
-    r"|site|sitio|sito|сайт\w*|marketplace|portal\w*)(?!\w)"
+    r"|site|sitio|sito|сайт\w*|marketplace|portal\w*|साइट|الموقع|موقع|sitenin|situs"
+    r"|web ?site)(?!\w)"
+)
+# A fee that is the platform's by its name: a service or admin charge.
+SERVICE_FEE_RE = compile_fast(
+    r"(?<!\w)(?:service\w*|servis\w*|serwis\w*|сервисн\w*|hizmet\w*|admin\w*|layanan"
+    r"|servizio|serviço|servicio|servicegeb\w*)(?!\w)"
 )
 # "Directly" and its kin: a place off the platform for a verb of paying, but too common beside
 # a fee in product talk ("the fee is deducted directly") to stand alone with one.
