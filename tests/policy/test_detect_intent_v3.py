@@ -5,6 +5,9 @@ false alarms the earlier rules had)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from signaling.policy.detect import Detector
@@ -223,3 +226,41 @@ def test_negation_inside_a_place_is_part_of_the_place(text: str) -> None:
 )
 def test_this_rounds_words_in_other_senses_stay_clean(text: str) -> None:
     assert labels(text) == set(), text
+
+
+def test_own_v3_intent_data_format() -> None:
+    """own_v3_intent.jsonl: 14 language codes, unique ids, every third message of each
+    language in the never-trained ``dev`` split, labels from LABELING.md."""
+    path = Path(__file__).parent / "learned" / "own_v3_intent.jsonl"
+    with path.open(encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    assert len(rows) >= 600
+    codes = {
+        "en",
+        "es",
+        "pt",
+        "fr",
+        "de",
+        "it",
+        "pl",
+        "ru",
+        "hi",
+        "hi-Latn",
+        "ar",
+        "tr",
+        "id",
+        "tl",
+    }
+    assert {r["lang"] for r in rows} == codes
+    assert len({r["id"] for r in rows}) == len(rows)
+    allowed = {"email", "phone", "handle", "meeting_link", "file_share", "off_platform"}
+    for r in rows:
+        assert set(r) == {"id", "text", "labels", "note", "lang", "kind", "split"}
+        assert set(r["labels"]) <= allowed
+        prefix = f"own3i-{r['lang']}-"
+        assert r["id"].startswith(prefix)
+        number = int(r["id"][len(prefix) :])
+        assert r["split"] == ("dev" if number % 3 == 0 else "train")
+        assert r["note"].startswith(f"({r['lang']}) ")
+    positives = sum(1 for r in rows if r["labels"])
+    assert 0.4 <= positives / len(rows) <= 0.6
