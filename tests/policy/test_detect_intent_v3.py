@@ -264,3 +264,43 @@ def test_own_v3_intent_data_format() -> None:
         assert r["note"].startswith(f"({r['lang']}) ")
     positives = sum(1 for r in rows if r["labels"])
     assert 0.4 <= positives / len(rows) <= 0.6
+
+
+# A place off the platform that is itself refused ("not outside") is no proposal to go there.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pague pelo site, não por fora",
+        "paga pelo site, não por fora, por favor",
+        "ödemeyi buradan yap, dışarıdan değil",
+        "I'd rather not pay outside the platform",
+    ],
+)
+def test_a_refused_place_is_no_move(text: str) -> None:
+    assert labels(text) == set(), text
+
+
+# French "ici" alone keeps nothing here: contrasting with it is a move; staying here is not.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on continue sur WhatsApp, ici c'est lent",
+        "écris-moi sur telegram, ici je ne réponds pas vite",
+        "paie-moi en liquide, pas ici",
+    ],
+)
+def test_french_ici_contrasted_is_a_move(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je préfère qu'on reste ici, c'est plus sûr",
+        "écris-moi ici quand la maquette est prête",
+        "je paie ici via la plateforme, pas de souci",
+        "WhatsApp ? non, restons ici",
+    ],
+)
+def test_french_staying_here_is_clean(text: str) -> None:
+    assert labels(text) == set(), text

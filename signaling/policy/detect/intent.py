@@ -169,6 +169,8 @@ def _app_question(s: str) -> re.Match[str] | None:
     app = lx.APP_NAME_RE.search(s)
     if app is None or lx.COMM_PROJECT_NEG_RE.search(s) is not None:
         return None
+    if lx.KEEP_HERE_RE.search(s) is not None:
+        return None  # the app named to be turned down: "WhatsApp? non, restons ici"
     return app
 
 
@@ -434,8 +436,32 @@ def _party_list(s: str, place: re.Match[str]) -> bool:
 
 
 def _place(sent: str) -> re.Match[str] | None:
-    """The first place off the platform in ``sent`` that is no list of parties."""
-    return next((m for m in lx.OUTSIDE_RE.finditer(sent) if not _party_list(sent, m)), None)
+    """The first place off the platform in ``sent`` that is no list of parties and is not
+    itself negated ("pague pelo site, não por fora")."""
+    return next(
+        (
+            m
+            for m in lx.OUTSIDE_RE.finditer(sent)
+            if not _party_list(sent, m) and not _negated_place(sent, m)
+        ),
+        None,
+    )
+
+
+# A negation put after what it negates (Turkish "değil", Hindi "nahi", "नहीं").
+_NEGATION_AFTER = re.compile(r"\s*,?\s*(?:degil|değil|nahi|nahin|नहीं|नही)(?!\w)")
+
+
+def _negated_place(sent: str, place: re.Match[str]) -> bool:
+    """A negation word right before the place (at most one word between: "não por fora",
+    "not outside the platform", "pas en dehors") or a postposed one right after it
+    ("platform ke bahar nahi"): the place is refused, not proposed. A negation inside the place
+    ("não pelo site", "not through the platform") is part of it and does not count."""
+    before = sent[max(0, place.start() - 24) : place.start()]
+    for neg in lx.NEGATION_RE.finditer(before):
+        if re.fullmatch(r"\s+(?:\w+\s+)?", before[neg.end() :]):
+            return True
+    return _NEGATION_AFTER.match(sent, place.end()) is not None
 
 
 def _beside_outside(pattern: re.Pattern[str], sent: str) -> bool:
