@@ -61,17 +61,18 @@ _BEFORE_MEET = re.compile(
 
 # Prepositions of languages where "meet" is no everyday word ("la llamada por meet").
 _BEFORE_FOREIGN_MEET = re.compile(
-    r"(?:^|\s)(?:por|pelo|sur|auf|über|uber|su|sul|w|в|pe|par|lewat|di|sa|na|no|przez|через)"
+    r"(?:^|\s)(?:por|pelo|sur|auf|über|uber|su|sul|w|в|pe|par|lewat|di|sa|na|no|przez|через"
+    r"|un|una|um|num|uno|bir|szybki|szybkie|kurzer|kurzes|kurzen)"
     r"\s+(?:google\s+)?$"
 )
 
 
 def _named_meet(original: str, before: str) -> bool:
     """ "Meet" alone is the tool when capitalised after a preposition ("hop on Meet"), or after
-    a preposition of a language where "meet" is no everyday word ("facciamo la riunione su
-    meet")."""
-    if original.startswith("M"):
-        return _BEFORE_MEET.search(before) is not None
+    a preposition or an article of a language where "meet" is no everyday word ("facciamo la
+    riunione su meet", "hacemos un meet", "kurzer Meet-Call")."""
+    if original.startswith("M") and _BEFORE_MEET.search(before) is not None:
+        return True
     return _BEFORE_FOREIGN_MEET.search(before) is not None
 
 

@@ -442,6 +442,9 @@ LANGUAGES: tuple[Language, ...] = (
             "personal mail",
             "private mail",
             "personal inbox",
+            "u got",
+            "you got",
+            "got (?:ig|insta|snap|telegram|whatsapp|signal)",
         ),
         meeting_cues=("call", "meet", "meeting", "video", "invite", "session"),
         pay_verbs=(
@@ -528,6 +531,9 @@ LANGUAGES: tuple[Language, ...] = (
             "direct",
             "straight to me",
             "pay me straight",
+            "outside (?:of )?the contract",
+            "off contract",
+            "off the contract",
         ),
         fee_phrases=(
             "service (?:charge|fee)",
@@ -818,6 +824,7 @@ LANGUAGES: tuple[Language, ...] = (
             "andas en",
             "por ahí te (?:mando|escribo|contesto|respondo)",
             "ahí te (?:contesto|respondo) (?:más rápido|al toque|enseguida)",
+            "tenés",
         ),
         meeting_cues=(
             "llamada",
@@ -887,6 +894,8 @@ LANGUAGES: tuple[Language, ...] = (
             "no pasamos por la plataforma",
             "no pasar por la plataforma",
             "sin pasar por la plataforma",
+            "por fuera del contrato",
+            "fuera del contrato",
         ),
         fee_phrases=(
             "comisi[oó]n",
@@ -1182,6 +1191,9 @@ LANGUAGES: tuple[Language, ...] = (
             "lá eu respondo",
             "lá respondo",
             "lá eu te respondo",
+            "tem (?:insta|ig|zap|whats|telegram|face|signal)",
+            "cê tem",
+            "você tem",
         ),
         meeting_cues=("chamada", "videochamada", "conversar", "falar", "reuni[aã]o", "agendar"),
         pay_verbs=(
@@ -1250,6 +1262,7 @@ LANGUAGES: tuple[Language, ...] = (
             "fora da plataforma",
             "direto",
             "diretamente",
+            "fora do contrato",
         ),
         fee_phrases=(
             "taxa",
@@ -1523,6 +1536,8 @@ LANGUAGES: tuple[Language, ...] = (
             "là-bas je réponds",
             "je réponds plus vite là-bas",
             "je réponds plus vite là",
+            "t'as",
+            "tu as (?:insta|whatsapp|telegram|signal|snap)",
         ),
         meeting_cues=("appel", "visio", "parler", "discuter", "rendez-vous", "cr[ée]neau"),
         pay_verbs=(
@@ -1575,6 +1590,8 @@ LANGUAGES: tuple[Language, ...] = (
             "pas ici",
             "pas par ici",
             "pas sur (?:le site|la plateforme)",
+            "hors contrat",
+            "en dehors du contrat",
         ),
         fee_phrases=(
             "frais",
@@ -1880,6 +1897,9 @@ LANGUAGES: tuple[Language, ...] = (
             "an der plattform vorbei",
             "privat (?:regeln|klären|machen|abwickeln|zahlen|bezahlen)",
             "unter der hand",
+            "außerhalb vom vertrag",
+            "außerhalb des vertrags",
+            "am vertrag vorbei",
         ),
         fee_phrases=(
             "gebühr\\w*",
@@ -2110,6 +2130,7 @@ LANGUAGES: tuple[Language, ...] = (
             "lì ti rispondo",
             "là ti rispondo",
             "lì rispondo",
+            "hai (?:insta|ig|whatsapp|telegram|signal|snap)",
         ),
         meeting_cues=("chiamata", "videochiamata", "call", "riunione", "sentiamo"),
         pay_verbs=(
@@ -2171,6 +2192,8 @@ LANGUAGES: tuple[Language, ...] = (
             "paghiamo privatamente",
             "pagare privatamente",
             "in privato",
+            "fuori contratto",
+            "fuori dal contratto",
         ),
         fee_phrases=(
             "spese",
@@ -2422,6 +2445,7 @@ LANGUAGES: tuple[Language, ...] = (
             "prywatn\\w* mail\\w*",
             "prywatn\\w* e-?mail\\w*",
             "osobist\\w* mail\\w*",
+            "masz",
         ),
         meeting_cues=("rozmow\\w*", "spotkani\\w*", "call\\w*", "wideo\\w*"),
         pay_verbs=(
@@ -2486,6 +2510,8 @@ LANGUAGES: tuple[Language, ...] = (
             "zapłać prywatnie",
             "zapłacę prywatnie",
             "zapłacisz prywatnie",
+            "poza umową",
+            "poza kontraktem",
         ),
         fee_phrases=(
             "opłat\\w*",
@@ -2775,6 +2801,8 @@ LANGUAGES: tuple[Language, ...] = (
             "там быстрее",
             "там отвечу",
             "там я быстрее",
+            "есть (?:инст\\w*|телег\\w*|вотсап\\w*|ватсап\\w*|тг)",
+            "у тебя есть",
         ),
         meeting_cues=("созвон\\w*", "звон\\w*", "встреч\\w*", "поговор\\w*", "собеседован\\w*"),
         pay_verbs=(
@@ -2834,6 +2862,9 @@ LANGUAGES: tuple[Language, ...] = (
             "вне (?:сайта|биржи|площадки)",
             "минуя платформу",
             "напрямую",
+            "мимо контракта",
+            "вне контракта",
+            "без контракта",
         ),
         fee_phrases=(
             "комисси\\w*",
@@ -3013,6 +3044,7 @@ LANGUAGES: tuple[Language, ...] = (
             "waha jaldi",
             "wahan jaldi",
             "pe ho kya",
+            "hai kya",
         ),
         meeting_cues=("call kar\\w*", "baat", "milte", "meeting kar\\w*"),
         pay_verbs=(
@@ -3045,6 +3077,8 @@ LANGUAGES: tuple[Language, ...] = (
             "seedha",
             "seedhe",
             "direct",
+            "contract ke bahar",
+            "contract se bahar",
         ),
         fee_phrases=(
             "fees?",
@@ -3194,6 +3228,8 @@ LANGUAGES: tuple[Language, ...] = (
             "वहाँ जल्दी",
             "वहां जल्दी",
             "पर हो क्या",
+            "तुम्हारे पास",
+            "आपके पास",
         ),
         meeting_cues=("कॉल", "मीटिंग", "बात"),
         pay_verbs=(
@@ -3230,6 +3266,7 @@ LANGUAGES: tuple[Language, ...] = (
             "डायरेक्ट",
             "सीधा",
             "सीधी",
+            "कॉन्ट्रैक्ट के बाहर",
         ),
         fee_phrases=(
             "कमीशन",
@@ -3773,6 +3810,9 @@ LANGUAGES: tuple[Language, ...] = (
             "مباشره",
             "بره المنصة",
             "على طول",
+            "برا العقد",
+            "بره العقد",
+            "خارج العقد",
         ),
         fee_phrases=(
             "3omola",
@@ -4049,6 +4089,7 @@ LANGUAGES: tuple[Language, ...] = (
             "orada daha hızlı",
             "orada daha çabuk",
             "orada hemen",
+            "var mı",
         ),
         meeting_cues=(
             "toplantıyı",
@@ -4113,6 +4154,8 @@ LANGUAGES: tuple[Language, ...] = (
             "platformun dışında",
             "doğrudan",
             "direkt",
+            "sözleşme dışında",
+            "sözleşme dışı",
         ),
         fee_phrases=(
             "kesinti\\w*",
@@ -4354,6 +4397,7 @@ LANGUAGES: tuple[Language, ...] = (
             "di sana aku lebih cepat",
             "lebih cepat bales",
             "lebih cepet bales",
+            "punya",
         ),
         meeting_cues=("meeting", "rapat", "panggilan", "telepon", "video call", "ketemu"),
         pay_verbs=(
@@ -4401,6 +4445,8 @@ LANGUAGES: tuple[Language, ...] = (
             "luar platform",
             "di luar (?:aplikasi|situs|web)",
             "langsung",
+            "di luar kontrak",
+            "luar kontrak",
         ),
         fee_phrases=(
             "potongan",
@@ -4635,6 +4681,7 @@ LANGUAGES: tuple[Language, ...] = (
             "nasa app ka ba",
             "mas mabilis ako sumagot",
             "mas mabilis akong sumagot",
+            "ka ba",
         ),
         meeting_cues=("call", "usap", "tawag", "meeting"),
         pay_verbs=(
@@ -4692,6 +4739,8 @@ LANGUAGES: tuple[Language, ...] = (
             "labas ng platform",
             "direkta",
             "diretso",
+            "labas sa kontrata",
+            "labas ng kontrata",
         ),
         fee_phrases=(
             "kaltas\\w*",
