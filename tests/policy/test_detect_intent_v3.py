@@ -304,3 +304,80 @@ def test_french_ici_contrasted_is_a_move(text: str) -> None:
 )
 def test_french_staying_here_is_clean(text: str) -> None:
     assert labels(text) == set(), text
+
+
+# "Are you on <app>?" and "I answer faster there", with the app named by its logo.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "t'es sur l'appli avec le fantôme ? je réponds plus vite là-bas",
+        "bist du auf der App mit dem Geist?",
+        "ты есть в приложении с призраком? там быстрее",
+        "hayaletli uygulamada mısın? orada daha hızlı dönerim",
+        "kamu ada di aplikasi yang logonya hantu?",
+    ],
+)
+def test_are_you_on_an_app_named_by_its_logo(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+# "Outside the contract" is a place off the platform; the contract's milestones are the
+# platform's own flow.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if you settle with me outside the contract I'll add a banner for free",
+        "se me pagar fora do contrato faço o banner de graça",
+        "jak mi zapłacisz poza umową, dorzucę banner",
+        "sözleşme dışında ödersen banner'ı bedava yaparım",
+        "kalau bayar di luar kontrak, banner tambahannya gratis",
+    ],
+)
+def test_paying_outside_the_contract_is_a_payment_move(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "оплата идёт по этапам контракта, всё как обычно",
+        "payments go through the contract milestones as usual",
+    ],
+)
+def test_contract_milestones_as_usual_are_clean(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
+
+
+# "Do you have <app>?" in a longer message.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ngl this chat lags like crazy, u got IG or smth?",
+        "este chat va lentísimo, ¿tienes insta o algo?",
+        "ten czat strasznie muli, masz insta czy coś?",
+        "bu sohbet çok donuyor, insta falan var mı?",
+        "ang bagal ng chat dito, may ig ka ba o kahit ano?",
+    ],
+)
+def test_do_you_have_an_app_is_a_move(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿tienes el número de pedido para revisar el envío?",
+        "masz już logo w wektorach?",
+        "u got the latest mockups? the chat here is fine for them",
+    ],
+)
+def test_do_you_have_without_an_app_is_clean(text: str) -> None:
+    assert labels(text) == set(), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["¿hacemos un meet rapidito luego?", "bora num meet rapidinho mais tarde?"],
+)
+def test_a_meet_with_an_article(text: str) -> None:
+    assert "meeting_link" in rule_labels(text), text
