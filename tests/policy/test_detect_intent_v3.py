@@ -391,3 +391,30 @@ def test_a_meet_with_an_article(text: str) -> None:
 )
 def test_no_learned_email_at_a_link(text: str) -> None:
     assert "email" not in labels(text), text
+
+
+# "Do you use another app?" after a complaint about this inbox; a channel refused stays clean.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my inbox here is a mess, any other app u use?",
+        "das Postfach hier ist Chaos, nutzt du noch eine andere App?",
+        "skrzynka tutaj to bałagan, używasz innej apki?",
+        "buradaki gelen kutusu karışık, başka bir uygulama kullanıyor musun?",
+        "inbox di sini berantakan, kamu pakai aplikasi lain nggak?",
+    ],
+)
+def test_another_app_asked_for_is_a_move(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hablemos por aquí nomás, no tengo otra app",
+        "I don't use WhatsApp, let's keep it here",
+        "nie mam innej aplikacji, piszmy tutaj",
+    ],
+)
+def test_a_refused_channel_is_no_move(text: str) -> None:
+    assert labels(text) == set(), text

@@ -108,8 +108,8 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             continue
         for category, pattern in open_channels:
             ch = pattern.search(s, lo, hi)
-            if ch is None:
-                continue
+            if ch is None or _refused_channel(s, ch):
+                continue  # "no tengo otra app": the channel refused, not proposed
             near = s[max(0, ch.start() - 60) : ch.end() + 60]
             if category == "phone" and lx.NOT_PHONE_WORD_RE.search(s, lo, hi):
                 continue  # "my order number", "número de pedido": not a phone
@@ -447,6 +447,17 @@ def _place(sent: str) -> re.Match[str] | None:
         ),
         None,
     )
+
+
+def _refused_channel(s: str, ch: re.Match[str]) -> bool:
+    """A negation, then one verb, then the channel ("no tengo otra app", "I don't use
+    WhatsApp"). A negation word right before the channel is not counted: Portuguese "no" is
+    "in the" ("me chama no app verde") and German "'ne" is "a"."""
+    before = s[max(0, ch.start() - 30) : ch.start()]
+    for neg in lx.NEGATION_RE.finditer(before):
+        if re.fullmatch(r"\s+\w+\s+", before[neg.end() :]):
+            return True
+    return False
 
 
 # A negation put after what it negates (Turkish "değil", Hindi "nahi", "नहीं").

@@ -445,6 +445,9 @@ LANGUAGES: tuple[Language, ...] = (
             "u got",
             "you got",
             "got (?:ig|insta|snap|telegram|whatsapp|signal)",
+            "u use",
+            "you use",
+            "any other app",
         ),
         meeting_cues=("call", "meet", "meeting", "video", "invite", "session"),
         pay_verbs=(
@@ -654,6 +657,8 @@ LANGUAGES: tuple[Language, ...] = (
             "en otra (?:parte|app|aplicaci[oó]n|plataforma)",
             "por allá",
             "por fuera de aquí",
+            "otra app",
+            "otra aplicación",
         ),
         digits=_m(
             cero="0",
@@ -825,6 +830,8 @@ LANGUAGES: tuple[Language, ...] = (
             "por ahí te (?:mando|escribo|contesto|respondo)",
             "ahí te (?:contesto|respondo) (?:más rápido|al toque|enseguida)",
             "tenés",
+            "usas",
+            "utilizas",
         ),
         meeting_cues=(
             "llamada",
@@ -999,6 +1006,8 @@ LANGUAGES: tuple[Language, ...] = (
             "em outra (?:plataforma|rede)",
             "em outro (?:app|aplicativo|canal)",
             "fora daqui",
+            "outro app",
+            "outro aplicativo",
         ),
         digits=_m(
             zero="0",
@@ -1194,6 +1203,9 @@ LANGUAGES: tuple[Language, ...] = (
             "tem (?:insta|ig|zap|whats|telegram|face|signal)",
             "cê tem",
             "você tem",
+            "usa outro",
+            "você usa",
+            "cê usa",
         ),
         meeting_cues=("chamada", "videochamada", "conversar", "falar", "reuni[aã]o", "agendar"),
         pay_verbs=(
@@ -1363,6 +1375,9 @@ LANGUAGES: tuple[Language, ...] = (
             "autre (?:moyen|canal) (?:de|pour) (?:discuter|parler|te joindre|communiquer)",
             "autre part",
             "sur une autre (?:appli|application|plateforme)",
+            "une autre appli",
+            "une autre app",
+            "une autre application",
         ),
         digits=_m(
             zéro="0",
@@ -1538,6 +1553,8 @@ LANGUAGES: tuple[Language, ...] = (
             "je réponds plus vite là",
             "t'as",
             "tu as (?:insta|whatsapp|telegram|signal|snap)",
+            "t'utilises",
+            "tu utilises",
         ),
         meeting_cues=("appel", "visio", "parler", "discuter", "rendez-vous", "cr[ée]neau"),
         pay_verbs=(
@@ -1718,6 +1735,8 @@ LANGUAGES: tuple[Language, ...] = (
             "anderswo",
             "auf einer anderen (?:plattform|app)",
             "offline (?:besprechen|klären|bereden|reden|weiter\\w*)",
+            "eine andere app",
+            "andere app",
         ),
         digits=_m(
             null="0",
@@ -1837,6 +1856,9 @@ LANGUAGES: tuple[Language, ...] = (
             "bist du in",
             "da antworte ich",
             "dort antworte ich",
+            "nutzt du",
+            "benutzt du",
+            "verwendest du",
         ),
         meeting_cues=("telefonier\\w*", "anruf", "videocall", "gespr[äa]ch", "termin", "treffen"),
         pay_verbs=(
@@ -2010,6 +2032,9 @@ LANGUAGES: tuple[Language, ...] = (
             "altrove",
             "su un'altra (?:app|piattaforma)",
             "fuori di qui",
+            "un'altra app",
+            "altra app",
+            "un'altra applicazione",
         ),
         digits=_m(
             zero="0",
@@ -2131,6 +2156,8 @@ LANGUAGES: tuple[Language, ...] = (
             "là ti rispondo",
             "lì rispondo",
             "hai (?:insta|ig|whatsapp|telegram|signal|snap)",
+            "usi",
+            "utilizzi",
         ),
         meeting_cues=("chiamata", "videochiamata", "call", "riunione", "sentiamo"),
         pay_verbs=(
@@ -2306,6 +2333,10 @@ LANGUAGES: tuple[Language, ...] = (
             "w innym miejscu",
             "na innej (?:platformie|aplikacji)",
             "poza tym czatem",
+            "innej apki",
+            "innej aplikacji",
+            "inną aplikację",
+            "inna apka",
         ),
         digits=_m(
             jedynki="1",
@@ -2446,6 +2477,7 @@ LANGUAGES: tuple[Language, ...] = (
             "prywatn\\w* e-?mail\\w*",
             "osobist\\w* mail\\w*",
             "masz",
+            "używasz",
         ),
         meeting_cues=("rozmow\\w*", "spotkani\\w*", "call\\w*", "wideo\\w*"),
         pay_verbs=(
@@ -2616,6 +2648,9 @@ LANGUAGES: tuple[Language, ...] = (
             "где-нибудь (?:ещё|еще)",
             "где-то (?:ещё|еще)",
             "в другом (?:приложении|мессенджере)",
+            "другим приложением",
+            "другое приложение",
+            "другом приложении",
         ),
         digits=_m(
             ноль="0",
@@ -2803,6 +2838,9 @@ LANGUAGES: tuple[Language, ...] = (
             "там я быстрее",
             "есть (?:инст\\w*|телег\\w*|вотсап\\w*|ватсап\\w*|тг)",
             "у тебя есть",
+            "пользуешься",
+            "сидишь в",
+            "сидишь на",
         ),
         meeting_cues=("созвон\\w*", "звон\\w*", "встреч\\w*", "поговор\\w*", "собеседован\\w*"),
         pay_verbs=(
@@ -2965,6 +3003,8 @@ LANGUAGES: tuple[Language, ...] = (
             "kahin aur",
             "dusri jagah",
             "kisi aur app",
+            "koi aur app",
+            "dusra app",
         ),
         digits=_m(
             shunya="0",
@@ -3045,6 +3085,8 @@ LANGUAGES: tuple[Language, ...] = (
             "wahan jaldi",
             "pe ho kya",
             "hai kya",
+            "use karte ho",
+            "use karta hai",
         ),
         meeting_cues=("call kar\\w*", "baat", "milte", "meeting kar\\w*"),
         pay_verbs=(
@@ -3160,6 +3202,8 @@ LANGUAGES: tuple[Language, ...] = (
             "दूसरी जगह",
             "किसी और ऐप",
             "बाहर (?:बात|कर)\\w*",
+            "कोई और ऐप",
+            "दूसरा ऐप",
         ),
         digits=_m(
             शून्य="0",
@@ -3230,6 +3274,9 @@ LANGUAGES: tuple[Language, ...] = (
             "पर हो क्या",
             "तुम्हारे पास",
             "आपके पास",
+            "यूज़ करते हो",
+            "यूज करते हो",
+            "इस्तेमाल करते हो",
         ),
         meeting_cues=("कॉल", "मीटिंग", "बात"),
         pay_verbs=(
@@ -3388,6 +3435,9 @@ LANGUAGES: tuple[Language, ...] = (
             "برة المنصة",
             "تطبيق آخر",
             "تطبيق اخر",
+            "تطبيق تاني",
+            "تطبيق ثاني",
+            "برنامج تاني",
         ),
         digits=_m(
             صفر="0",
@@ -3686,6 +3736,8 @@ LANGUAGES: tuple[Language, ...] = (
             "هناك برد",
             "هناك أرد",
             "هناك ارد",
+            "بتستخدم",
+            "تستخدم",
         ),
         meeting_cues=(
             "لينك",
@@ -3977,6 +4029,8 @@ LANGUAGES: tuple[Language, ...] = (
             "başka (?:bir )?yerde",
             "başka (?:bir )?yere",
             "başka (?:bir )?uygulamada",
+            "başka bir uygulama",
+            "başka uygulama",
         ),
         digits=_m(
             sıfır="0",
@@ -4090,6 +4144,7 @@ LANGUAGES: tuple[Language, ...] = (
             "orada daha çabuk",
             "orada hemen",
             "var mı",
+            "kullanıyor musun",
         ),
         meeting_cues=(
             "toplantıyı",
@@ -4398,6 +4453,8 @@ LANGUAGES: tuple[Language, ...] = (
             "lebih cepat bales",
             "lebih cepet bales",
             "punya",
+            "kamu pakai",
+            "pakai aplikasi",
         ),
         meeting_cues=("meeting", "rapat", "panggilan", "telepon", "video call", "ketemu"),
         pay_verbs=(
@@ -4458,6 +4515,8 @@ LANGUAGES: tuple[Language, ...] = (
             "biaya admin",
             "ongkos admin",
             "biaya layanan",
+            "komisi\\w*",
+            "fee-?nya",
         ),
         save_phrases=("diskon", "hemat", "nggak kena", "tanpa", "gak kena"),
         negations=("tidak", "jangan"),
@@ -4543,6 +4602,8 @@ LANGUAGES: tuple[Language, ...] = (
             "sa ibang lugar",
             "sa ibang app",
             "sa labas ng (?:platform|site)",
+            "iba ka bang app",
+            "ibang app",
         ),
         digits=_m(
             sero="0",
@@ -4682,6 +4743,8 @@ LANGUAGES: tuple[Language, ...] = (
             "mas mabilis ako sumagot",
             "mas mabilis akong sumagot",
             "ka ba",
+            "gamit mo",
+            "na gamit",
         ),
         meeting_cues=("call", "usap", "tawag", "meeting"),
         pay_verbs=(
