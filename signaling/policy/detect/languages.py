@@ -448,6 +448,8 @@ LANGUAGES: tuple[Language, ...] = (
             "u use",
             "you use",
             "any other app",
+            "i reply faster on",
+            "i answer faster on",
         ),
         meeting_cues=("call", "meet", "meeting", "video", "invite", "session"),
         pay_verbs=(
@@ -832,6 +834,9 @@ LANGUAGES: tuple[Language, ...] = (
             "tenés",
             "usas",
             "utilizas",
+            "contesto más rápido en",
+            "respondo más rápido en",
+            "te escribo ahí",
         ),
         meeting_cues=(
             "llamada",
@@ -1206,6 +1211,9 @@ LANGUAGES: tuple[Language, ...] = (
             "usa outro",
             "você usa",
             "cê usa",
+            "respondo mais rápido no",
+            "respondo mais rápido na",
+            "te chamo lá",
         ),
         meeting_cues=("chamada", "videochamada", "conversar", "falar", "reuni[aã]o", "agendar"),
         pay_verbs=(
@@ -1555,6 +1563,8 @@ LANGUAGES: tuple[Language, ...] = (
             "tu as (?:insta|whatsapp|telegram|signal|snap)",
             "t'utilises",
             "tu utilises",
+            "je réponds plus vite sur",
+            "je t'écris là-bas",
         ),
         meeting_cues=("appel", "visio", "parler", "discuter", "rendez-vous", "cr[ée]neau"),
         pay_verbs=(
@@ -1859,6 +1869,9 @@ LANGUAGES: tuple[Language, ...] = (
             "nutzt du",
             "benutzt du",
             "verwendest du",
+            "bin ich schneller",
+            "schreib ich dir da",
+            "antworte ich schneller",
         ),
         meeting_cues=("telefonier\\w*", "anruf", "videocall", "gespr[äa]ch", "termin", "treffen"),
         pay_verbs=(
@@ -2158,6 +2171,9 @@ LANGUAGES: tuple[Language, ...] = (
             "hai (?:insta|ig|whatsapp|telegram|signal|snap)",
             "usi",
             "utilizzi",
+            "rispondo prima su",
+            "rispondo prima sull'",
+            "ti scrivo lì",
         ),
         meeting_cues=("chiamata", "videochiamata", "call", "riunione", "sentiamo"),
         pay_verbs=(
@@ -2478,6 +2494,8 @@ LANGUAGES: tuple[Language, ...] = (
             "osobist\\w* mail\\w*",
             "masz",
             "używasz",
+            "szybciej odpisuję na",
+            "napiszę tam",
         ),
         meeting_cues=("rozmow\\w*", "spotkani\\w*", "call\\w*", "wideo\\w*"),
         pay_verbs=(
@@ -2841,6 +2859,9 @@ LANGUAGES: tuple[Language, ...] = (
             "пользуешься",
             "сидишь в",
             "сидишь на",
+            "я отвечаю быстрее",
+            "написать туда",
+            "отвечаю быстрее",
         ),
         meeting_cues=("созвон\\w*", "звон\\w*", "встреч\\w*", "поговор\\w*", "собеседован\\w*"),
         pay_verbs=(
@@ -3087,6 +3108,9 @@ LANGUAGES: tuple[Language, ...] = (
             "hai kya",
             "use karte ho",
             "use karta hai",
+            "jaldi reply karta",
+            "jaldi reply karti",
+            "wahi likhu",
         ),
         meeting_cues=("call kar\\w*", "baat", "milte", "meeting kar\\w*"),
         pay_verbs=(
@@ -3277,6 +3301,9 @@ LANGUAGES: tuple[Language, ...] = (
             "यूज़ करते हो",
             "यूज करते हो",
             "इस्तेमाल करते हो",
+            "जल्दी जवाब देता",
+            "जल्दी जवाब देती",
+            "वहीं लिखूँ",
         ),
         meeting_cues=("कॉल", "मीटिंग", "बात"),
         pay_verbs=(
