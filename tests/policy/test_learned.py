@@ -23,7 +23,6 @@ from signaling.policy.detect.views import build_views
 HERE = Path(__file__).parent
 OWN = HERE / "learned" / "own_v1.jsonl"
 OWN_V2 = HERE / "learned" / "own_v2.jsonl"
-OWN_V3 = HERE / "learned" / "own_v3_intent.jsonl"
 RULES = Detector(learned=False)
 
 
@@ -159,12 +158,7 @@ def test_every_vetoed_label_has_patterns() -> None:
 
 @pytest.mark.parametrize(
     ("split", "path", "size", "gain"),
-    [
-        ("holdout", OWN, 90, 4),
-        ("eval", OWN, 60, 2),
-        ("dev", OWN_V2, 120, 2),
-        ("dev", OWN_V3, 200, 4),
-    ],
+    [("holdout", OWN, 90, 4), ("eval", OWN, 60, 2), ("dev", OWN_V2, 120, 2)],
 )
 def test_unseen_precision_kept_and_recall_gained(
     split: str, path: Path, size: int, gain: int
