@@ -440,3 +440,34 @@ def test_layer_keeps_precision_and_gains_on_the_dev_split() -> None:
     tp, fp = counts(FULL)
     assert tp / (tp + fp) >= 0.97
     assert tp >= r_tp + 4
+
+
+# Round 10, the weakest languages: cash on delivery when meeting, "do you have <app>?",
+# "continue with me on", "not from here", local wallets, "give me your number on <app>".
+@pytest.mark.parametrize(
+    "text",
+    [
+        "biar ga kena potongan, kita COD aja pas ketemu",
+        "ada telegram? di sana aku kirim referensinya",
+        "يا باشا كمل معايا على الواتس أريح",
+        "الدفع مش من هنا، حوله على الانستاباي بتاعي",
+        "pre, sa messenger na lang tayo para mas madali",
+        "pahingi ng number mo sa viber",
+        "may telegram ka? doon ko ipapadala ang references",
+    ],
+)
+def test_weakest_languages_round_10(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "COD tersedia untuk pelanggan di Jabodetabek, tampilkan di checkout",
+        "لازم التطبيق يدعم الدفع بانستاباي للعملاء",
+        "pahingi ng revised file, i-upload mo na lang dito",
+        "pre, dito na lang tayo para safe tayong dalawa",
+    ],
+)
+def test_weakest_languages_round_10_negatives(text: str) -> None:
+    assert labels(text) == set(), text
