@@ -454,6 +454,7 @@ def test_layer_keeps_precision_and_gains_on_the_dev_split() -> None:
         "pre, sa messenger na lang tayo para mas madali",
         "pahingi ng number mo sa viber",
         "may telegram ka? doon ko ipapadala ang references",
+        "kak minta no wa nya dong",
     ],
 )
 def test_weakest_languages_round_10(text: str) -> None:
@@ -467,6 +468,7 @@ def test_weakest_languages_round_10(text: str) -> None:
         "لازم التطبيق يدعم الدفع بانستاباي للعملاء",
         "pahingi ng revised file, i-upload mo na lang dito",
         "pre, dito na lang tayo para safe tayong dalawa",
+        "kak minta no resi nya dong",
     ],
 )
 def test_weakest_languages_round_10_negatives(text: str) -> None:

@@ -4406,6 +4406,10 @@ LANGUAGES: tuple[Language, ...] = (
             "nomor hp",
             "sms",
             "nomor\\w*",
+            "no wa\\w*",
+            "nomor wa\\w*",
+            "no hp\\w*",
+            "no telp\\w*",
         ),
         app_words=(
             "aplikasinya",
@@ -4498,6 +4502,10 @@ LANGUAGES: tuple[Language, ...] = (
             "ada line",
             "ada email",
             "di sana aku kirim",
+            "minta no wa\\w*",
+            "minta nomor wa\\w*",
+            "minta wa\\w*",
+            "minta no hp\\w*",
         ),
         meeting_cues=("meeting", "rapat", "panggilan", "telepon", "video call", "ketemu"),
         pay_verbs=(
