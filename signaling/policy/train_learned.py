@@ -6,11 +6,12 @@ Pure Python, deterministic. One L2-regularised logistic regression per label ove
 features of ``learned.features`` (words, word bigrams, character 4-grams of the normalised
 text), features seen in fewer than ``MIN_DF`` training messages dropped.
 
-Training data: the ``train`` splits of ``tests/policy/learned/own_v1.jsonl`` and
-``own_v2.jsonl`` (written for this layer) and the development sets
+Training data: the ``train`` splits of ``tests/policy/learned/own_v1.jsonl``,
+``own_v2.jsonl`` and ``own_v3_intent.jsonl`` (written for this layer) and the development sets
 ``tests/policy/dev_v2..v4.jsonl`` and ``extra_cases.jsonl``. Never trained on, only scored: the
-``holdout``/``eval`` splits of own_v1, the ``dev`` split of own_v2, ``heldout_style.jsonl`` and
-the public corpus. The held-out set in ``tests/policy/eval_v2/`` is neither read nor scored.
+``holdout``/``eval`` splits of own_v1, the ``dev`` splits of own_v2 and own_v3_intent,
+``heldout_style.jsonl`` and the public corpus. The held-out set in ``tests/policy/eval_v2/`` is
+neither read nor scored.
 
 Thresholds are calibrated on out-of-fold scores (5 folds): a label's threshold is the lowest
 score that keeps the out-of-fold false alarms it would add (messages without the label whose
@@ -35,7 +36,11 @@ from signaling.policy.detect.views import build_views
 
 REPO = Path(__file__).resolve().parents[2]
 POLICY_TESTS = REPO / "tests" / "policy"
-OWN = (POLICY_TESTS / "learned" / "own_v1.jsonl", POLICY_TESTS / "learned" / "own_v2.jsonl")
+OWN = (
+    POLICY_TESTS / "learned" / "own_v1.jsonl",
+    POLICY_TESTS / "learned" / "own_v2.jsonl",
+    POLICY_TESTS / "learned" / "own_v3_intent.jsonl",
+)
 TRAIN_EXTRA = ["dev_v2.jsonl", "dev_v3.jsonl", "dev_v4.jsonl", "extra_cases.jsonl"]
 LABELS = ("off_platform", "handle", "email", "meeting_link")
 MIN_DF = 2
@@ -154,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         out[label] = {"bias": round(bias, 4), "threshold": round(threshold, 4), "weights": kept}
         print(f"{'':<13} features kept {len(kept)} of {len(vocab)}")
     if args.write:
-        data = {"version": "own_v1+own_v2+dev_v2-v4+extra", "labels": out}
+        data = {"version": "own_v1+own_v2+own_v3_intent+dev_v2-v4+extra", "labels": out}
         WEIGHTS_PATH.write_text(
             json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0) + "\n",
             encoding="utf-8",

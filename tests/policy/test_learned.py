@@ -41,8 +41,12 @@ CAUGHT = [
     ("en la app del pajarito azul me encuentras como luz_diseña", "handle"),
     ("aqui é muito lento, tem outro lugar pra gente conversar?", "off_platform"),
     # own_v2 dev split (never trained on)
-    ("podasz mi swój prywatny telefon? szybciej to załatwimy", "off_platform"),
-    ("sa labas na lang tayo magbayaran para walang kaltas", "off_platform"),
+    (
+        "Nächste Woche bin ich ohne Laptop unterwegs, da ist es einfacher, per Telefon oder SMS"
+        " in Kontakt zu bleiben.",
+        "off_platform",
+    ),
+    ("tf lgsg aja kak, biar ga kena potongan", "off_platform"),
 ]
 
 

@@ -59,9 +59,21 @@ _BEFORE_MEET = re.compile(
 )
 
 
+# Prepositions of languages where "meet" is no everyday word ("la llamada por meet").
+_BEFORE_FOREIGN_MEET = re.compile(
+    r"(?:^|\s)(?:por|pelo|sur|auf|über|uber|su|sul|w|в|pe|par|lewat|di|sa|na|no|przez|через"
+    r"|un|una|um|num|uno|bir|szybki|szybkie|kurzer|kurzes|kurzen)"
+    r"\s+(?:google\s+)?$"
+)
+
+
 def _named_meet(original: str, before: str) -> bool:
-    """ "Meet" alone is the tool only when capitalised after a preposition ("hop on Meet")."""
-    return original.startswith("M") and _BEFORE_MEET.search(before) is not None
+    """ "Meet" alone is the tool when capitalised after a preposition ("hop on Meet"), or after
+    a preposition or an article of a language where "meet" is no everyday word ("facciamo la
+    riunione su meet", "hacemos un meet", "kurzer Meet-Call")."""
+    if original.startswith("M") and _BEFORE_MEET.search(before) is not None:
+        return True
+    return _BEFORE_FOREIGN_MEET.search(before) is not None
 
 
 def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
@@ -96,8 +108,8 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             continue
         for category, pattern in open_channels:
             ch = pattern.search(s, lo, hi)
-            if ch is None:
-                continue
+            if ch is None or _refused_channel(s, ch):
+                continue  # "no tengo otra app": the channel refused, not proposed
             near = s[max(0, ch.start() - 60) : ch.end() + 60]
             if category == "phone" and lx.NOT_PHONE_WORD_RE.search(s, lo, hi):
                 continue  # "my order number", "número de pedido": not a phone
@@ -158,6 +170,8 @@ def _app_question(s: str) -> re.Match[str] | None:
     app = lx.APP_NAME_RE.search(s)
     if app is None or lx.COMM_PROJECT_NEG_RE.search(s) is not None:
         return None
+    if lx.KEEP_HERE_RE.search(s) is not None:
+        return None  # the app named to be turned down: "WhatsApp? non, restons ici"
     return app
 
 
@@ -197,7 +211,7 @@ def _payment_request(views: Views) -> Finding | None:
         mine = re.search(
             r"\b(?:my|mi|meu|minha|mon|ma|мой|мою|мои|mera|meri)\s+(?:\w+\s+)?$",
             s[max(0, method.start() - 20) : method.start()],
-        )
+        ) or _MINE_AFTER.match(s, method.end())
         outside = lx.OUTSIDE_RE.search(window)
         verb = lx.PAY_VERB_RE.search(window)
         if mine is None and outside is None:
@@ -208,6 +222,10 @@ def _payment_request(views: Views) -> Finding | None:
         value = "pay:" + re.sub(r"\W+", "", method.group())
         return _op_finding(views, method.start(), method.end(), value, Confidence.OFF_PLATFORM_PAY)
     return _pay_outside(views)
+
+
+# A possessive after the means (Tagalog "sa gcash ko"): the writer's own account.
+_MINE_AFTER = re.compile(r"\s+ko(?!\w)")
 
 
 def _pay_outside(views: Views) -> Finding | None:
@@ -223,12 +241,113 @@ def _pay_outside(views: Views) -> Finding | None:
         and lx.FEE_RE.search(s) is not None
         and lx.SAVE_RE.search(s) is not None
     )
-    if not has_outside and not has_fee:
-        return _discount_aside(views, s)
-    found = _pay_anchored(views, s)
+    found = None
+    if has_outside or has_fee:
+        found = _pay_anchored(views, s)
     if found is None and has_outside:
         found = _discount_outside(views, s)
-    return found if found is not None else _discount_aside(views, s)
+    if (
+        found is None
+        and lx.FEE_GATE.may_match(s, words)
+        and (has_outside or lx.SELF_GATE.may_match(s, words) or _TO_ME.search(s) is not None)
+    ):
+        found = _fee_place(views, s)
+    if found is None:
+        found = _discount_aside(views, s)
+    if found is None:
+        found = _pay_usual(views, s)
+    return found
+
+
+def _fee_place(views: Views, s: str) -> Finding | None:
+    """The platform's fee named, and a place off the platform or settling it "ourselves" in
+    the same or the next sentence, with no verb of paying ("the commission is high, keep it
+    between us", "the admin charge is a joke, let's sort it amongst ourselves",
+    "la commissione è alta, teniamolo tra noi"). "Directly" alone is not enough here: fees are
+    "deducted directly" in product talk."""
+    for fee in lx.FEE_RE.finditer(s):
+        sent, sent_start = sentence(s, fee.start(), fee.end())
+        end = sent_start + len(sent)
+        if end < len(s):
+            end = sent_start + len(sent) + len(sentence(s, end + 1, end + 1)[0]) + 1
+        region = s[sent_start:end]
+        places = list(lx.OUTSIDE_RE.finditer(region))
+        # "Ourselves" or "pay me" settle the platform's own fee only: costs the parties carry
+        # ("we'll cover the hosting charges ourselves") are no move.
+        if _platform_fee(sent, fee.start() - sent_start):
+            places.extend(lx.SELF_RE.finditer(region))
+            places.extend(_paid_to_me(region))
+        for place in places:
+            if lx.DIRECT_WORD_RE.fullmatch(place.group()) or _party_list(region, place):
+                continue
+            if (
+                _beside_outside(lx.KEEP_HERE_RE, region)
+                or _beside_outside(lx.PAY_PROJECT_NEG_RE, region)
+                or _beside_outside(lx.SPEC_RE, region)
+            ):
+                return None
+            psent, psent_start = sentence(s, sent_start + place.start(), sent_start + place.end())
+            if _negation_before(psent, sent_start + place.start() - psent_start):
+                continue
+            a = min(fee.start(), sent_start + place.start())
+            b = max(fee.end(), sent_start + place.end())
+            return _op_finding(views, a, b, "pay:fee", Confidence.OFF_PLATFORM_PAY)
+    return None
+
+
+def _platform_fee(sent: str, at: int) -> bool:
+    """The fee at ``sent[at:]`` is the platform's: the platform, the site or "here" is named
+    in its sentence, or the fee is a service or admin charge ("the site's admin charge", "the
+    service fee")."""
+    return bool(
+        lx.PLATFORM_WORD_RE.search(sent)
+        or lx.HERE_RE.search(sent)
+        or lx.SERVICE_FEE_RE.search(sent, max(0, at - 12), at + 30)
+    )
+
+
+def _paid_to_me(region: str) -> list[re.Match[str]]:
+    """Verbs of paying aimed at the writer in ``region`` ("überweis es mir", "mándame la
+    plata a mí"): with the platform's fee named, paying the writer instead."""
+    if _TO_ME.search(region) is None:
+        return []
+    return [m for m in lx.PAY_ANY_RE.finditer(region) if not _SEND_ONLY.fullmatch(m.group())]
+
+
+# A verb of sending alone is no money ("send the files the usual way").
+_SEND_ONLY = re.compile(
+    r"send|sending|envia|manda|envoie|скин\w*|bhej\w*|kirim\w*|ابعت\w*|transfer|de do"
+)
+
+
+def _pay_usual(views: Views, s: str) -> Finding | None:
+    """Money sent "the usual way" ("send the payment the usual way", "mandami i soldi come al
+    solito", "bayarnya kayak biasa"): a means of paying the parties already share, which
+    cannot be the platform's (a keep-here word in the sentence vetoes it)."""
+    if not lx.USUAL_GATE.may_match(s, views.words):
+        return None
+    for usual in lx.USUAL_RE.finditer(s):
+        sent, sent_start = sentence(s, usual.start(), usual.end())
+        money = next(
+            (m for m in lx.PAY_ANY_RE.finditer(sent) if not _SEND_ONLY.fullmatch(m.group())),
+            None,
+        )
+        if money is None:
+            continue
+        if (
+            lx.KEEP_HERE_RE.search(sent)
+            or lx.HERE_RE.search(sent)
+            or lx.PAY_PROJECT_NEG_RE.search(sent)
+            or lx.SPEC_RE.search(sent)
+            or _beside_outside(lx.PLATFORM_WORD_RE, sent)
+        ):
+            continue
+        if _negation_before(sent, min(money.start(), usual.start() - sent_start)):
+            continue
+        a = min(usual.start(), sent_start + money.start())
+        b = max(usual.end(), sent_start + money.end())
+        return _op_finding(views, a, b, "pay:usual", Confidence.OFF_PLATFORM_PAY)
+    return None
 
 
 # The writer as the one paid: "pay me", "mi paghi", "zapłacisz mi", "bana ödersen", "मुझे".
@@ -290,7 +409,7 @@ def _pay_anchored(views: Views, s: str) -> Finding | None:
         checked = sent_start
         # The place (or the fee saved) first: most sentences have none, and then no veto
         # needs looking for.
-        place = lx.OUTSIDE_RE.search(sent)
+        place = _place(sent)
         if place is None:
             fee = lx.FEE_RE.search(sent)
             if fee is None or lx.SAVE_RE.search(sent) is None:
@@ -306,6 +425,55 @@ def _pay_anchored(views: Views, s: str) -> Finding | None:
         b = max(anchor.end(), sent_start + place.end())
         return _op_finding(views, a, b, "pay:outside", Confidence.OFF_PLATFORM_PAY)
     return None
+
+
+def _party_list(s: str, place: re.Match[str]) -> bool:
+    """``place`` ("between us") is followed by a third party ("between us and the payment
+    processor"): a list of who shares something, not a deal kept between the two parties."""
+    return (
+        lx.PARTY_LIST_RE.match(s, place.end()) is not None
+        and lx.BETWEEN_RE.fullmatch(place.group()) is not None
+    )
+
+
+def _place(sent: str) -> re.Match[str] | None:
+    """The first place off the platform in ``sent`` that is no list of parties and is not
+    itself negated ("pague pelo site, não por fora")."""
+    return next(
+        (
+            m
+            for m in lx.OUTSIDE_RE.finditer(sent)
+            if not _party_list(sent, m) and not _negated_place(sent, m)
+        ),
+        None,
+    )
+
+
+def _refused_channel(s: str, ch: re.Match[str]) -> bool:
+    """A negation, then one verb, then the channel ("no tengo otra app", "I don't use
+    WhatsApp"). A negation word right before the channel is not counted: Portuguese "no" is
+    "in the" ("me chama no app verde") and German "'ne" is "a"."""
+    before = s[max(0, ch.start() - 30) : ch.start()]
+    for neg in lx.NEGATION_RE.finditer(before):
+        if re.fullmatch(r"\s+\w+\s+", before[neg.end() :]):
+            return True
+    return False
+
+
+# A negation put after what it negates (Turkish "değil", Hindi "nahi", "नहीं").
+_NEGATION_AFTER = re.compile(r"\s*,?\s*(?:degil|değil|nahi|nahin|नहीं|नही)(?!\w)")
+
+
+def _negated_place(sent: str, place: re.Match[str]) -> bool:
+    """A negation word right before the place (at most one word between: "não por fora",
+    "not outside the platform", "pas en dehors") or a postposed one right after it
+    ("platform ke bahar nahi"): the place is refused, not proposed. A negation inside the place
+    ("não pelo site", "not through the platform") is part of it and does not count."""
+    before = sent[max(0, place.start() - 24) : place.start()]
+    for neg in lx.NEGATION_RE.finditer(before):
+        if re.fullmatch(r"\s+(?:\w+\s+)?", before[neg.end() :]):
+            return True
+    return _NEGATION_AFTER.match(sent, place.end()) is not None
 
 
 def _beside_outside(pattern: re.Pattern[str], sent: str) -> bool:

@@ -263,6 +263,10 @@ def chunks(s: str) -> Iterator[tuple[int, int]]:
         yield m.start(), m.end()
 
 
+# Labels of links the rules found: "at" before such a link is no spoken "@" of an address.
+_LINK_LABELS = frozenset({"meeting_link", "file_share"})
+
+
 def learned_findings(
     views: Views, present: set[str], model: LearnedModel | None = None
 ) -> list[Finding]:
@@ -292,6 +296,8 @@ def learned_findings(
                 continue
             if any(v.search(piece) for v in VETOES.get(lm.label, ())):
                 continue
+            if lm.label == "email" and present & _LINK_LABELS:
+                continue  # "join me at whereby.com/x": the "at" before a link the rules found
             positive = sorted(lm.explain(piece), key=lambda t: -t[0])
             if not positive:
                 continue

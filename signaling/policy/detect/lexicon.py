@@ -398,7 +398,8 @@ MEETING_NEG_RE = compile_fast(
 NEGATION_RE = compile_fast(
     r"\b(?:don'?t|do not|dont|never|not|can'?t|cannot|won'?t|wont"
     r"|no(?!\s+(?:zoom|teams|meet|google|skype|whats|zap|telegram|discord|signal|pix|insta|face"
-    r"|app|aplicativo|site|privado|pv|direct|dm|meio|verdinho|azulzinho|particular))"
+    r"|app|aplicativo|site|privado|pv|direct|dm|meio|verdinho|azulzinho|particular|meu|minha"
+    r"|meus|minhas))"
     r"|nunca|nao|ne|pas|jamais"
     r"|не|нельзя|nahi|nahin|mat|avoid|refuse|" + _alt(_union("negations")) + r")(?!\w)"
 )
@@ -433,8 +434,8 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|टेलीग्राम|डिस्कॉर्ड|स्काइप|इंस्टाग्राम|телеграм\w*|телег\w*|тг|tg|discord|дискорд\w*|skype|скайп\w*|wechat"
             r"|weixin|line app|instagram|insta|инст\w*|facebook|messenger|linkedin|twitter"
             r"|snapchat|kik|slack|kakao\w*|zalo|threema|social media|redes sociales|redes sociais"
-            r"|reseaux sociaux|the gram|fb|تلي|فيسبوك|الفيس|الانستا|الانستغرام|التيليجرام|التلغرام"
-            r"|السناب|سناب)\b"
+            r"|reseaux sociaux|the gram|fb|ig|تلي|فيسبوك|الفيس|الانستا|الانستغرام|التيليجرام"
+            r"|التلغرام|السناب|سناب)\b"
         ),
     ),
     (
@@ -896,6 +897,37 @@ HERE_RE = compile_fast(
 )
 SPEC_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("spec_phrases"), escape=False) + r")(?!\w)")
 ASIDE_GATE = fragment_gate(_union("aside_phrases"))
+# Settling it "ourselves" ("amongst ourselves", "сами"): a place off the platform beside a fee.
+SELF_GATE = fragment_gate(_union("self_phrases"))
+SELF_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("self_phrases"), escape=False) + r")(?!\w)")
+# Paying "the usual way" ("come al solito", "kayak biasa"): a means the two parties share.
+USUAL_GATE = fragment_gate(_union("usual_phrases"))
+USUAL_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("usual_phrases"), escape=False) + r")(?!\w)")
+# After "between us": a third party named ("split between us and the payment processor") makes
+# it a list of parties, not a private deal.
+BETWEEN_RE = compile_fast(_alt(_union("between_phrases"), escape=False))
+PARTY_LIST_RE = re.compile(
+    r",?\s+(?:and|y|e|et|und|oraz|i|и|ve|dan|at|aur|или|or|o|ou|oder)(?![\w'’])"
+)
+# The platform named: money sent "as usual" with it is the platform's own flow.
+PLATFORM_WORD_RE = compile_fast(
+    r"(?<!\w)(?:platform\w*|plataforma\w*|plateforme\w*|plattform\w*|piattaforma\w*"
+    r"|площадк\w*|платформ\w*|प्लेटफॉर्म\w*|प्लेटफ़ॉर्म\w*|المنصة|منصة|escrow|milestones?"
+    r"|site|sitio|sito|сайт\w*|marketplace|portal\w*|साइट|الموقع|موقع|sitenin|situs"
+    r"|web ?site|contracts?|contrato|contrat|vertrag\w*|contratto|umow\w*|контракт\w*"
+    r"|कॉन्ट्रैक्ट|العقد|sözleşme\w*|kontrak|kontrata|этап\w*)(?!\w)"
+)
+# A fee that is the platform's by its name: a service or admin charge.
+SERVICE_FEE_RE = compile_fast(
+    r"(?<!\w)(?:service\w*|servis\w*|serwis\w*|сервисн\w*|hizmet\w*|admin\w*|layanan"
+    r"|servizio|serviço|servicio|servicegeb\w*)(?!\w)"
+)
+# "Directly" and its kin: a place off the platform for a verb of paying, but too common beside
+# a fee in product talk ("the fee is deducted directly") to stand alone with one.
+DIRECT_WORD_RE = compile_fast(
+    r"direct\w*|diret\w*|direkt\w*|diretto|direttamente|bezpośredni\w*|bezposredni\w*"
+    r"|напрямую|прямо|seedha|sidha|langsung|diretso|doğrudan|dogrudan|مباشر\w*|सीधे"
+)
 ASIDE_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("aside_phrases"), escape=False) + r")(?!\w)")
 # "Pay" in any language, or a payment means: the anchor of a pay-outside request.
 PAY_ANY_RE = compile_fast(PAY_VERB_RE.pattern + "|" + PAY_METHOD_RE.pattern)
