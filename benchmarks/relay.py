@@ -7,9 +7,6 @@ run one after the other in the same invocation, against the same load generator:
 * ``rtp``: :class:`media.session.MediaSession` with ``forwarder="rtp"``: each RTP packet is
   rewritten (SSRC, sequence number, timestamp, payload type, mid) and re-encrypted, nothing
   reassembled (``INTERVIEW_MEDIA_FORWARDER=rtp``);
-* ``rtp-eager``: the ``rtp`` forwarder on a loop that wakes for every ready datagram
-  (``INTERVIEW_MEDIA_WAKEUP_MS=0``); every other mode but ``baseline`` runs on the
-  server's default loop, whose busy wake-ups are at least 1 ms apart (:mod:`media.wakeups`);
 * ``rtp-split``: the ``rtp`` forwarder with aiortc's own RTCP report loops, one packet
   per sender and per receiver (``bundle_rtcp=False``), as before
   :class:`media.aiortc_tap.RtcpReports` bundled them;
@@ -99,14 +96,11 @@ from media import aiortc_tap
 from media.codecs import MediaKind, codec_preferences, is_keyframe
 from media.session import Forwarder, MediaSession
 from media.testing import ClipTrack, encode_opus_clip, encode_vp8_clip, read_frame_index
-from media.wakeups import event_loop
 from signaling.ice import EVERYWHERE, IceAddressPolicy
-from signaling.settings import Settings
 
-Mode = Literal["rtp", "rtp-eager", "rtp-split", "rtp-queue", "frame", "baseline"]
-MODES: tuple[Mode, ...] = ("rtp", "rtp-eager", "rtp-split", "rtp-queue", "frame", "baseline")
-# our MediaSession
-FORWARDING: tuple[Mode, ...] = ("rtp", "rtp-eager", "rtp-split", "rtp-queue", "frame")
+Mode = Literal["rtp", "rtp-split", "rtp-queue", "frame", "baseline"]
+MODES: tuple[Mode, ...] = ("rtp", "rtp-split", "rtp-queue", "frame", "baseline")
+FORWARDING: tuple[Mode, ...] = ("rtp", "rtp-split", "rtp-queue", "frame")  # our MediaSession
 
 FPS = 30
 WIDTH, HEIGHT = 640, 480
@@ -140,12 +134,8 @@ def machine_busy_seconds() -> float:
 
 # ------------------------------------------------------------------------ server process
 def _server_main(mode: Mode, conn: Connection) -> None:
-    """Entry point of the spawned server process: the server's event loop as
-    ``interview-server serve`` makes it (``INTERVIEW_MEDIA_WAKEUP_MS``'s default), except
-    for ``rtp-eager`` (a wake-up per ready datagram) and the stock ``baseline``."""
-    window = 0.0 if mode in ("rtp-eager", "baseline") else Settings().media_wakeup_ms
-    with asyncio.Runner(loop_factory=lambda: event_loop(window)) as runner:
-        runner.run(_serve(mode, conn))
+    """Entry point of the spawned server process."""
+    asyncio.run(_serve(mode, conn))
 
 
 async def _serve(mode: Mode, conn: Connection) -> None:
@@ -172,8 +162,6 @@ async def _serve(mode: Mode, conn: Connection) -> None:
             try:
                 if mode == "rtp" or mode == "frame":
                     answers = await _ours_call(call_id, offers, sessions, mode)
-                elif mode == "rtp-eager":  # the same forwarder; only the loop differs
-                    answers = await _ours_call(call_id, offers, sessions, "rtp")
                 elif mode == "rtp-queue":
                     answers = await _ours_call(call_id, offers, sessions, "rtp", lean=False)
                 elif mode == "rtp-split":
@@ -914,7 +902,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--modes",
         default="rtp,rtp-queue,frame,baseline",
-        help="comma-separated: " + ",".join(MODES),
+        help="comma-separated: rtp,rtp-split,rtp-queue,frame,baseline",
     )
     parser.add_argument("--max-calls", type=int, default=24, help="ramp cap for our forwarders")
     parser.add_argument("--max-baseline-calls", type=int, default=6, help="ramp cap for baseline")
@@ -1030,7 +1018,7 @@ def main(argv: list[str] | None = None) -> None:
                 f"{1 / per_call:.1f} calls per core by CPU (whether or not the step held)"
             )
     for mode in FORWARDING:
-        for other in ("rtp-eager", "rtp-split", "rtp-queue", "frame", "baseline"):
+        for other in ("rtp-split", "rtp-queue", "frame", "baseline"):
             if mode == other or mode not in summaries or other not in summaries:
                 continue
             ours, base = summaries[mode], summaries[other]

@@ -479,15 +479,7 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> int:
                 print(f"  {user.role.value:<10} {user.name:<18} {link}", flush=True)
 
         app.on_startup.append(announce)
-    from media.wakeups import event_loop
-
-    web.run_app(
-        app,
-        host=host or settings.host,
-        port=port or settings.port,
-        print=print,
-        loop=event_loop(settings.media_wakeup_ms),
-    )
+    web.run_app(app, host=host or settings.host, port=port or settings.port, print=print)
     return 0
 
 

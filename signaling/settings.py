@@ -103,8 +103,6 @@ class Settings:
     # How the media relay forwards: "frame" (aiortc reassembles frames, re-packetizes) or
     # "rtp" (raw RTP packets, headers rewritten; see media/session.py)
     media_forwarder: MediaForwarderName = "rtp"
-    # A busy loop's wake-ups at least this far apart (media.wakeups; 0 = every datagram)
-    media_wakeup_ms: float = 1.0
     recording: RecordingPolicyName = "optional"
     recording_retention_days: int = 90
     recording_parties_can_download: bool = False
@@ -276,8 +274,6 @@ class Settings:
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{PREFIX}{name.upper()} must be positive")
         self.check_limits()
-        if not 0 <= self.media_wakeup_ms <= 50:
-            raise ConfigError(f"{PREFIX}MEDIA_WAKEUP_MS must be 0..50")
         if self.ring_timeout_seconds <= 0:
             raise ConfigError(f"{PREFIX}RING_TIMEOUT_SECONDS must be positive")
         if self.recording_stream_window_seconds < 0:
