@@ -7,6 +7,9 @@ run one after the other in the same invocation, against the same load generator:
 * ``rtp``: :class:`media.session.MediaSession` with ``forwarder="rtp"``: each RTP packet is
   rewritten (SSRC, sequence number, timestamp, payload type, mid) and re-encrypted, nothing
   reassembled (``INTERVIEW_MEDIA_FORWARDER=rtp``);
+* ``rtp-split``: the ``rtp`` forwarder with aiortc's own RTCP report loops, one packet
+  per sender and per receiver (``bundle_rtcp=False``), as before
+  :class:`media.aiortc_tap.RtcpReports` bundled them;
 * ``rtp-queue``: the same forwarder without its lean receive path
   (``lean_receive=False``): every packet takes aioice's queue and aiortc's DTLS task,
   ``RtpPacket.parse`` and the receiver (as before the lean path existed);
@@ -95,9 +98,9 @@ from media.session import Forwarder, MediaSession
 from media.testing import ClipTrack, encode_opus_clip, encode_vp8_clip, read_frame_index
 from signaling.ice import EVERYWHERE, IceAddressPolicy
 
-Mode = Literal["rtp", "rtp-queue", "frame", "baseline"]
-MODES: tuple[Mode, ...] = ("rtp", "rtp-queue", "frame", "baseline")
-FORWARDING: tuple[Mode, ...] = ("rtp", "rtp-queue", "frame")  # our MediaSession
+Mode = Literal["rtp", "rtp-split", "rtp-queue", "frame", "baseline"]
+MODES: tuple[Mode, ...] = ("rtp", "rtp-split", "rtp-queue", "frame", "baseline")
+FORWARDING: tuple[Mode, ...] = ("rtp", "rtp-split", "rtp-queue", "frame")  # our MediaSession
 
 FPS = 30
 WIDTH, HEIGHT = 640, 480
@@ -161,6 +164,8 @@ async def _serve(mode: Mode, conn: Connection) -> None:
                     answers = await _ours_call(call_id, offers, sessions, mode)
                 elif mode == "rtp-queue":
                     answers = await _ours_call(call_id, offers, sessions, "rtp", lean=False)
+                elif mode == "rtp-split":
+                    answers = await _ours_call(call_id, offers, sessions, "rtp", bundle=False)
                 else:
                     answers = await _baseline_call(relay, offers, pcs)
                 conn.send(("answers", answers))
@@ -181,6 +186,7 @@ async def _ours_call(
     sessions: list[MediaSession],
     forwarder: Forwarder,
     lean: bool = True,
+    bundle: bool = True,
 ) -> tuple[str, str]:
     # the benchmark's peers are on this machine: allow its (non-global) addresses
     session = MediaSession(
@@ -188,6 +194,7 @@ async def _ours_call(
         ice_policy=IceAddressPolicy.from_cidrs(EVERYWHERE),
         forwarder=forwarder,
         lean_receive=lean,
+        bundle_rtcp=bundle,
     )
     sessions.append(session)
     return (await session.negotiate("a", offers[0]), await session.negotiate("b", offers[1]))
@@ -324,6 +331,10 @@ class Client:
         self.latest_seq: dict[int, int] = {}  # clip index -> latest sequence that sent it
         self.source: Client | None = None  # whose video this client receives
         self.received = Received()
+        # A browser sends compound RTCP reports (libwebrtc: about one a second for video, one
+        # every five seconds for audio); aiortc's peers send one packet per sender and per
+        # receiver, four a second. The clients bundle theirs, as the server's peers do.
+        self.reports = aiortc_tap.RtcpReports()
         kinds: tuple[tuple[MediaKind, list[bytes]], ...] = (
             ("audio", clip.audio),
             ("video", clip.video),
@@ -338,6 +349,8 @@ class Client:
             )
             tap = self._on_video if kind == "video" else _ignore
             aiortc_tap.install_frame_tap(transceiver.receiver, tap)
+            self.reports.adopt(transceiver.sender)
+            self.reports.adopt(transceiver.receiver)
 
     def _on_sent(self, sequence: int, index: int, at: float) -> None:
         self.sent_at.append(at)
@@ -401,6 +414,7 @@ class Client:
     async def close(self) -> None:
         """Close the peer connection."""
         await self.pc.close()
+        await self.reports.close()
 
 
 def _sequence_of(ticks: int) -> int | None:
@@ -888,7 +902,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--modes",
         default="rtp,rtp-queue,frame,baseline",
-        help="comma-separated: rtp,rtp-queue,frame,baseline",
+        help="comma-separated: rtp,rtp-split,rtp-queue,frame,baseline",
     )
     parser.add_argument("--max-calls", type=int, default=24, help="ramp cap for our forwarders")
     parser.add_argument("--max-baseline-calls", type=int, default=6, help="ramp cap for baseline")
@@ -1004,7 +1018,7 @@ def main(argv: list[str] | None = None) -> None:
                 f"{1 / per_call:.1f} calls per core by CPU (whether or not the step held)"
             )
     for mode in FORWARDING:
-        for other in ("rtp-queue", "frame", "baseline"):
+        for other in ("rtp-split", "rtp-queue", "frame", "baseline"):
             if mode == other or mode not in summaries or other not in summaries:
                 continue
             ours, base = summaries[mode], summaries[other]

@@ -18,8 +18,10 @@ say more about the machine than about the server. This benchmark asks only what 
    statistics) is its CPU per packet; in a 1:1 call each packet received is forwarded once
    (the count of those forwarded is printed too: a subscriber waiting for a keyframe drops).
 
-Both server modes run in the same invocation: ``rtp`` (the lean receive path) and
-``rtp-queue`` (the same forwarder through aioice's queue and aiortc's receive path). Calls
+The server modes run in the same invocation: ``rtp`` (the lean receive path, RTCP reports
+bundled per peer), ``rtp-split`` (the same with aiortc's RTCP report loops, one packet per
+sender and per receiver) and ``rtp-queue`` (the same forwarder through aioice's queue and
+aiortc's receive path). Calls
 per core = 1 / (idle CPU per call + packets per second of a call x CPU per packet), where a
 call at 640x480@30 forwards the clip's packets both ways (its VP8 frames as aiortc's
 packetizer splits them, and 50 Opus packets/s).
@@ -61,7 +63,7 @@ from benchmarks.relay import (
 from media import aiortc_tap
 from media.testing import ClipTrack, encode_opus_clip, encode_vp8_clip
 
-MODES: tuple[Mode, ...] = ("rtp", "rtp-queue")
+MODES: tuple[Mode, ...] = ("rtp", "rtp-split", "rtp-queue")
 CLIP_FRAMES = 125  # video frames sent before going silent: ~4 s, keyframes at 0, 2 and 4 s
 
 
@@ -146,7 +148,9 @@ class Result:
     other_cores: float
 
 
-async def run_mode(mode: Mode, clip: Clip, calls: int, packets: int, rate: float) -> Result:
+async def run_mode(
+    mode: Mode, clip: Clip, calls: int, packets: int, rate: float, idle_seconds: float = 5.0
+) -> Result:
     server = ServerProcess(mode)
     clients: list[Client] = []
     try:
@@ -168,7 +172,7 @@ async def run_mode(mode: Mode, clip: Clip, calls: int, packets: int, rate: float
         await asyncio.sleep(1)  # the last packets drain
         # idle window: connected calls, no media
         cpu0, busy0, t0 = process_cpu_seconds(server.pid), machine_busy_seconds(), time.monotonic()
-        await asyncio.sleep(5)
+        await asyncio.sleep(idle_seconds)
         idle = (process_cpu_seconds(server.pid) - cpu0) / (time.monotonic() - t0)
         # burst
         forwarded0, received0 = await server.packet_counts()
@@ -208,7 +212,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--calls", type=int, default=4)
     parser.add_argument("--packets", type=int, default=20000, help="sent in each burst")
     parser.add_argument("--rate", type=float, default=5000, help="burst packets/s, all clients")
-    parser.add_argument("--modes", default="rtp,rtp-queue", help="comma-separated: rtp,rtp-queue")
+    parser.add_argument(
+        "--modes",
+        default="rtp,rtp-split,rtp-queue",
+        help="comma-separated: rtp,rtp-split,rtp-queue",
+    )
+    parser.add_argument(
+        "--idle-seconds", type=float, default=5.0, help="idle window (the fixed cost of a call)"
+    )
     parser.add_argument("--bitrate", type=int, default=900_000, help="clip VP8 bitrate, bit/s")
     args = parser.parse_args(argv)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
@@ -231,7 +242,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     results: list[Result] = []
     for mode in cast(list[Mode], modes):
-        result = asyncio.run(run_mode(mode, clip, args.calls, args.packets, args.rate))
+        result = asyncio.run(
+            run_mode(mode, clip, args.calls, args.packets, args.rate, args.idle_seconds)
+        )
         results.append(result)
         cost = result.idle_cores_per_call + per_call * result.us_per_packet / 1e6
         print(
@@ -249,6 +262,12 @@ def main(argv: list[str] | None = None) -> None:
         print(
             f"rtp / rtp-queue: {queue.us_per_packet / lean.us_per_packet:.2f}x less CPU per "
             "packet on the lean path"
+        )
+    if "rtp" in by_mode and "rtp-split" in by_mode:
+        bundled, split = by_mode["rtp"], by_mode["rtp-split"]
+        print(
+            f"rtp / rtp-split: idle {100 * bundled.idle_cores_per_call:.2f}% against "
+            f"{100 * split.idle_cores_per_call:.2f}% of a core per call with RTCP reports bundled"
         )
     print(f"load average after: {Path('/proc/loadavg').read_text().split()[0]}")
 

@@ -140,6 +140,7 @@ class _Peer:
     last_keyframe_request: float = -1e9
     keyframe_pending: bool = False
     rtcp: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    reports: aiortc_tap.RtcpReports | None = None  # bundled RTCP reports, when on
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,7 @@ class MediaSession:
         counters: MediaCounters | None = None,
         forwarder: Forwarder = "frame",
         lean_receive: bool = True,
+        bundle_rtcp: bool = True,
     ) -> None:
         if media_timeout <= 0 or connect_timeout <= 0:
             raise ValueError("timeouts must be positive")
@@ -213,6 +215,8 @@ class MediaSession:
         self.forwarder: Forwarder = forwarder
         # rtp forwarder: known streams bypass aiortc's receive path (aiortc_tap.LeanReceiver)
         self.lean_receive = lean_receive
+        # one compound RTCP report per peer and interval (aiortc_tap.RtcpReports), not four
+        self.bundle_rtcp = bundle_rtcp
         self.call_id = call_id
         self._ice_servers = [_ice_server(s) for s in ice_servers]
         # Remote candidates the peers may send ICE checks to; default: global unicast only.
@@ -485,7 +489,12 @@ class MediaSession:
             transceiver = pc.addTransceiver(kind, direction="sendrecv")
             transceiver.setCodecPreferences(codec_preferences(kind, codec))
         await pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
+        if self.bundle_rtcp:
+            peer.reports = aiortc_tap.RtcpReports()
         for transceiver in pc.getTransceivers():
+            if peer.reports is not None:
+                peer.reports.adopt(transceiver.sender)
+                peer.reports.adopt(transceiver.receiver)
             self._wire(peer, transceiver, plan)
         pc.on("connectionstatechange", lambda: self._on_connection_state(peer))
         answer = await pc.createAnswer()
@@ -960,6 +969,8 @@ class MediaSession:
         for out in peer.outbound.values():
             out.track.stop()
         await _close_quietly(peer.pc)
+        if peer.reports is not None:
+            await peer.reports.close()
 
 
 def _ice_server(server: IceServerLike) -> RTCIceServer:
