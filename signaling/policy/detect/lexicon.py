@@ -924,10 +924,13 @@ PHONE_NEG_RE = compile_fast(
     + _ARABIC_ARTICLE
     + r")?(?:"
     + _alt(_union("not_phone_cues"), escape=False)
-    + r")(?!\w))\W*(?:(?:\w{1,2}\W+)?\w+\W+){0,3}(?:\w{1,2}\W+)?$"
+    # the short words skipped are letters only ("el DUNS de la empresa es"): the digits of a
+    # version or reference ("Version 2.4. Llámame al ...") are words of the window
+    + r")(?!\w))\W*(?:(?:[^\W\d_]{1,2}\W+)?\w+\W+){0,3}(?:[^\W\d_]{1,2}\W+)?$"
 )
 PHONE_NEG_OVERRIDE_RE = compile_fast(
-    r"(?:area code|codigo de area|phone|call|dial-?in|dial|whats ?app|cell|mobile|tel|text)\W*"
+    r"(?:area code|codigo de area|phone|call|dial-?in|dial|whats ?app|cell|mobile|tel|text"
+    r"|my number|reach me|ll[aá]m\w*|chiam\w*|ruf mich|zadzwo\w*)\W*"
     r"(?:\w+\W+){0,2}$"
 )
 DATE_RE = compile_fast(r"(?<!\d)\d{1,4}([/.-])\d{1,2}\1\d{2,4}(?!\d)")
