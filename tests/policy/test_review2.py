@@ -8,9 +8,12 @@ message below was caught before guard-ids and lost after it.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from signaling.policy.detect import Detector
+from signaling.policy.detect.model import Finding, dedupe
 
 RULES = Detector(learned=False)
 
@@ -46,3 +49,33 @@ def test_a_phone_after_a_version_or_reference_is_kept(text: str, number: str, sp
 )
 def test_ids_after_an_id_word_stay_no_phones(text: str) -> None:
     assert phones(text) == []
+
+
+# --- dedupe: linear in the number of findings ------------------------------------------------
+
+
+def test_dedupe_keeps_what_it_kept_and_drops_what_it_dropped() -> None:
+    a = Finding("handle", 0, 10, "x" * 10, "a", 0.9)
+    inside = Finding("handle", 2, 5, "xxx", "b", 0.9)
+    same = Finding("handle", 0, 10, "x" * 10, "a2", 0.9)
+    other_label = Finding("email", 2, 5, "xxx", "c", 0.9)
+    overlapping = Finding("handle", 5, 12, "x" * 7, "d", 0.9)
+    later = Finding("handle", 20, 22, "xx", "e", 0.9)
+    kept = dedupe([later, inside, overlapping, other_label, same, a])
+    assert [(f.label, f.start, f.end) for f in kept] == [
+        ("handle", 0, 10),
+        ("email", 2, 5),
+        ("handle", 5, 12),
+        ("handle", 20, 22),
+    ]
+
+
+def test_dedupe_of_thousands_of_findings_is_not_quadratic() -> None:
+    # "soy x.y " 1,250 times made 1,250 handle findings after guard-ids' self-introduced
+    # handles; comparing each with every kept one cost 0.15 s of a 0.19 s scan of 10k
+    # characters. 20,000 findings took about 9 s that way (this machine, shared).
+    findings = [Finding("handle", 3 * i, 3 * i + 2, "xx", f"h{i}", 0.9) for i in range(20_000)]
+    started = time.perf_counter()
+    kept = dedupe(findings)
+    assert time.perf_counter() - started < 1.0
+    assert len(kept) == 20_000
