@@ -907,7 +907,7 @@ PHONE_CUE_RE = compile_fast(
     r"|viber|signal|telegram|ring|dial|contact|reach|llam\w*|telefono|celular|movil|numero|ligue"
     r"|liga|\bzap\b|appel\w*|telephone|portable|звон\w*|телефон|номер|мобил\w*|ватсап|вотсап"
     r"|karo|kare|area code|codigo de area|\bddd\b|indicatif|код|\bext\b|extension|\bfax\b|hotline"
-    r"|\bcontato|\bcontacto|rest is|fone|(?<!\w)(?:"
+    r"|\bcontato|\bcontacto|rest is|fone|позвон\w*|hubungi|(?<!\w)(?:"
     + _alt(_union("phone_cues"), escape=False)
     + r")(?!\w))"
 )

@@ -52,7 +52,7 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
                 continue
             if _negative_context(s, r1.start) or _negative_context(s, r2.start):
                 continue
-            if lx.PHONE_NEG_AFTER_RE.match(s, r2.end):
+            if _id_word_after(s, r1.start, r2.end):
                 continue
             merged = _Run(
                 r1.start, r2.end, r1.digits + r2.digits, r1.groups + r2.groups, [], r1.plus
@@ -238,6 +238,15 @@ def _separator_kind(sep: str) -> int:
     return _NEVER
 
 
+def _id_word_after(s: str, start: int, end: int) -> bool:
+    """An id word right after the number ("2024/118 nolu fatura", "118 नंबर का बिल"), and
+    no phone word right before it: "call me 0412 663 095 re invoice" and "Позвони 8 912 345
+    67 89 по заказу" ask for a call about the order."""
+    if lx.PHONE_NEG_AFTER_RE.match(s, end) is None:
+        return False
+    return lx.PHONE_CUE_RE.search(s, max(0, start - 24), start) is None
+
+
 _SENTENCE_END_RE = re.compile(r"[^\W\d_]{4,}[.!?]\s|[!?]\s|\n")
 
 
@@ -287,7 +296,7 @@ def _validate_run(s: str, run: _Run, has_cue: bool) -> tuple[str | None, float]:
     if _negative_context(s, run.start):
         return None, 0.0
     if not run.plus:
-        if lx.PHONE_NEG_AFTER_RE.match(s, run.end):
+        if _id_word_after(s, run.start, run.end):
             return None, 0.0
         if _CODE_BEFORE_RE.search(s, max(0, run.start - 8), run.start):
             return None, 0.0
