@@ -111,3 +111,40 @@ def test_dedupe_of_thousands_of_findings_is_not_quadratic() -> None:
     kept = dedupe(findings)
     assert time.perf_counter() - started < 1.0
     assert len(kept) == 20_000
+
+
+# --- handles: a verb after "I" is no self-introduction ---------------------------------------
+
+
+def handles(text: str) -> list[str]:
+    return [f.value for f in RULES.scan(text) if f.label == "handle"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Di aplikasi mirip Line aku pegang api.client",
+        "Sa app na parang Line ako ang gumawa ng api.client",
+        "في تطبيق مثل Signal انا مسؤول عن auth.service",
+        "En la app tipo Signal soy quien hizo api.client",
+        "В приложении типа Signal я делал api.client",
+    ],
+)
+def test_a_module_named_after_i_and_a_verb_is_no_handle(text: str) -> None:
+    # guard-ids' self_words let two filler words follow "I" ("aku", "ako", "انا", "soy",
+    # "я") before a dotted name, so "I handle api.client" in an app spec was a handle
+    assert handles(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "handle"),
+    [
+        ("só uso o signal mesmo, lá eu sou o caio.m", "signal:caio.m"),
+        ("sa Signal ako si maria.ph", "signal:maria.ph"),
+        ("Line'da ben ayse.tr", "line:ayse.tr"),
+        ("auf Signal bin ich als jonas.k", "signal:jonas.k"),
+        ("Signal पर मैं rahul.k हूँ", "signal:rahul.k"),
+    ],
+)
+def test_a_self_introduced_handle_after_a_weak_app_is_still_found(text: str, handle: str) -> None:
+    assert handles(text) == [handle]
