@@ -148,3 +148,21 @@ def test_a_module_named_after_i_and_a_verb_is_no_handle(text: str) -> None:
 )
 def test_a_self_introduced_handle_after_a_weak_app_is_still_found(text: str, handle: str) -> None:
     assert handles(text) == [handle]
+
+
+# --- phones: a time's minutes do not start a number in the next sentence ----------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Call at 10:30. Room 412 663, floor 9.",
+        "Call me at 14:45. Order 123 4567 is in the van.",
+    ],
+)
+def test_the_minutes_of_a_time_are_not_joined_to_the_next_sentence(text: str) -> None:
+    assert phones(text) == []
+
+
+def test_an_area_code_said_before_the_rest_is_still_joined() -> None:
+    assert [v for v, _ in phones("Area code is 415. The rest is 726 0093.")] == ["+14157260093"]

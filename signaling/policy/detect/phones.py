@@ -46,7 +46,7 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
                 continue
             if r2.start - r1.end > 50 or len(r1.digits) < 2 or len(r2.digits) < 3:
                 continue
-            if not _continues(r1, r2):
+            if not _continues(r1, r2) or _clock_minutes(s, r1):
                 continue
             if not 8 <= len(r1.digits) + len(r2.digits) <= 13:
                 continue
@@ -171,6 +171,11 @@ def _continues(r1: _Run, r2: _Run) -> bool:
     if r2.plus or any("." in sep or "/" in sep for sep in r1.seps):
         return False
     return not _reference(r1) and not _reference(r2)
+
+
+def _clock_minutes(s: str, run: _Run) -> bool:
+    """``run`` is the minutes of a time ("Call at 10:30. Room 412 663"), not an area code."""
+    return run.start >= 2 and s[run.start - 1] == ":" and s[run.start - 2].isdigit()
 
 
 # A year then a serial: "2024/118", "2023/00457" (an invoice, order or file number).
