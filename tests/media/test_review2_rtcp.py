@@ -112,3 +112,17 @@ async def test_a_second_offer_ends_the_old_peers_report_loop(
     sent = old.reports.sent
     await asyncio.sleep(1.6)
     assert old.reports.sent == sent
+
+
+@pytest.mark.slow
+async def test_a_peer_closed_before_it_connects_leaves_no_report_loop(
+    make_session: SessionFactory, clients: Clients
+) -> None:
+    session: MediaSession = make_session(forwarder="rtp")
+    a = clients("a")
+    await a.pc.setLocalDescription(await a.pc.createOffer())
+    await session.negotiate("a", a.pc.localDescription.sdp)  # the answer is never applied
+    peer = session._peers["a"]
+    assert peer.reports is not None
+    await asyncio.wait_for(session.close(), timeout=10)
+    assert peer.reports._task is None and peer.reports.sent == 0
