@@ -929,7 +929,10 @@ class RtcpReports:
         finally:
             members.remove(member)
             if not self._senders and not self._receivers and self._task is not None:
+                # forget the loop now: a cancelled task is not done until it has run again,
+                # and a member joining before that must start a loop of its own
                 self._task.cancel()
+                self._task = None
         if isinstance(member, RTCRtpSender):
             await getattr(member, _SEND_RTCP)([RtcpByePacket(sources=[member._ssrc])])
         exited.set()

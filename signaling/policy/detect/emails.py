@@ -19,8 +19,9 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
     dv = views.deob
     s = dv.s
     pos = 0
+    token = [0, -1]  # the last [i, token_end(s, i)]: a token's end is found once
     while "@" in s or lx.WEAK_AT in s:
-        m = _email_search(s, pos)
+        m = _email_search(s, pos, token)
         if m is None:
             break
         # A rejected candidate must not swallow the address after it: "email me at
@@ -94,7 +95,7 @@ def _next_at(s: str, pos: int) -> int:
     return at
 
 
-def _email_search(s: str, pos: int) -> re.Match[str] | None:
+def _email_search(s: str, pos: int, token: list[int] | None = None) -> re.Match[str] | None:
     """``lx.EMAIL_RE.search(s, pos)``, matched only around each "@" (or spoken "at").
 
     Every match has its "@" within ``_LOCAL_MAX`` characters of its start and holds no
@@ -106,7 +107,12 @@ def _email_search(s: str, pos: int) -> re.Match[str] | None:
         at = _next_at(s, pos)
         if at < 0:
             return None
-        end = token_end(s, at)
+        if token is not None and token[0] <= at <= token[1]:
+            end = token[1]  # no whitespace from token[0] to it (a long "x@y@z..." token)
+        else:
+            end = token_end(s, at)
+            if token is not None:
+                token[:] = [at, end]
         m = lx.EMAIL_RE.search(s, max(pos, at - _LOCAL_MAX), end)
         if m is not None:
             return m

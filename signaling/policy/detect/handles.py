@@ -211,6 +211,10 @@ def _identifier_after(
                 and raw[-1] not in ".?!"
                 and lx.COMM_PROJECT_NEG_RE.search(word) is None
             ):
+                if introduced and weak and not marked:
+                    # "aku pegang api.client", "I'm using api.client": a verb after "I",
+                    # not a name; fillers stand before the self-introduction ("lá eu sou o x")
+                    return None
                 fillers += 1
                 marked = marked or raw.endswith(":")
                 continue

@@ -307,7 +307,7 @@ PROVIDER_DOMAIN = MappingProxyType(
 # --- URLs ---------------------------------------------------------------------------------
 
 URL_RE = compile_fast(
-    r"(?<![\w@.\-/])(?P<scheme>https?://)?"
+    r"(?<![\w@.\-/\ue001\ue002])(?P<scheme>https?://)?"
     r"(?P<host>(?:[a-z0-9](?:[a-z0-9-]{0,62})[.\ue001\ue002])+[a-z]{2,63})(?![\w-])"
     r"(?::\d{1,5})?(?P<path>[/?#][^\s<>\"'`\[\]{}|\\^]*)?"
 )
@@ -939,7 +939,7 @@ PHONE_CUE_RE = compile_fast(
     r"|viber|signal|telegram|ring|dial|contact|reach|llam\w*|telefono|celular|movil|numero|ligue"
     r"|liga|\bzap\b|appel\w*|telephone|portable|звон\w*|телефон|номер|мобил\w*|ватсап|вотсап"
     r"|karo|kare|area code|codigo de area|\bddd\b|indicatif|код|\bext\b|extension|\bfax\b|hotline"
-    r"|\bcontato|\bcontacto|rest is|fone|(?<!\w)(?:"
+    r"|\bcontato|\bcontacto|rest is|fone|позвон\w*|hubungi|(?<!\w)(?:"
     + _alt(_union("phone_cues"), escape=False)
     + r")(?!\w))"
 )
@@ -956,10 +956,13 @@ PHONE_NEG_RE = compile_fast(
     + _ARABIC_ARTICLE
     + r")?(?:"
     + _alt(_union("not_phone_cues"), escape=False)
-    + r")(?!\w))\W*(?:(?:\w{1,2}\W+)?\w+\W+){0,3}(?:\w{1,2}\W+)?$"
+    # the short words skipped are letters only ("el DUNS de la empresa es"): the digits of a
+    # version or reference ("Version 2.4. Llámame al ...") are words of the window
+    + r")(?!\w))\W*(?:(?:[^\W\d_]{1,2}\W+)?\w+\W+){0,3}(?:[^\W\d_]{1,2}\W+)?$"
 )
 PHONE_NEG_OVERRIDE_RE = compile_fast(
-    r"(?:area code|codigo de area|phone|call|dial-?in|dial|whats ?app|cell|mobile|tel|text)\W*"
+    r"(?:area code|codigo de area|phone|call|dial-?in|dial|whats ?app|cell|mobile|tel|text"
+    r"|my number|reach me|ll[aá]m\w*|chiam\w*|ruf mich|zadzwo\w*)\W*"
     r"(?:\w+\W+){0,2}$"
 )
 DATE_RE = compile_fast(r"(?<!\d)\d{1,4}([/.-])\d{1,2}\1\d{2,4}(?!\d)")

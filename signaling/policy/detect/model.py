@@ -147,11 +147,13 @@ def dedupe(findings: list[Finding]) -> list[Finding]:
     """Drop a finding fully inside another finding of the same label; sort by position."""
     findings.sort(key=lambda f: (f.start, -(f.end - f.start), f.label))
     kept: list[Finding] = []
+    # Every finding kept so far starts at or before this one (sorted), so this one lies inside
+    # one of them exactly when the furthest end of its label reaches its end: linear, where
+    # comparing with every kept finding was quadratic in a message with a thousand handles.
+    furthest: dict[str, int] = {}
     for f in findings:
-        if any(
-            k.label == f.label and k.start <= f.start and f.end <= k.end and k is not f
-            for k in kept
-        ):
+        if furthest.get(f.label, -1) >= f.end:
             continue
         kept.append(f)
+        furthest[f.label] = max(furthest.get(f.label, -1), f.end)
     return kept

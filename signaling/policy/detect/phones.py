@@ -46,13 +46,13 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
                 continue
             if r2.start - r1.end > 50 or len(r1.digits) < 2 or len(r2.digits) < 3:
                 continue
-            if not _continues(r1, r2):
+            if not _continues(r1, r2) or _clock_minutes(s, r1):
                 continue
             if not 8 <= len(r1.digits) + len(r2.digits) <= 13:
                 continue
             if _negative_context(s, r1.start) or _negative_context(s, r2.start):
                 continue
-            if lx.PHONE_NEG_AFTER_RE.match(s, r2.end):
+            if _id_word_after(s, r1.start, r2.end):
                 continue
             merged = _Run(
                 r1.start, r2.end, r1.digits + r2.digits, r1.groups + r2.groups, [], r1.plus
@@ -173,6 +173,11 @@ def _continues(r1: _Run, r2: _Run) -> bool:
     return not _reference(r1) and not _reference(r2)
 
 
+def _clock_minutes(s: str, run: _Run) -> bool:
+    """``run`` is the minutes of a time ("Call at 10:30. Room 412 663"), not an area code."""
+    return run.start >= 2 and s[run.start - 1] == ":" and s[run.start - 2].isdigit()
+
+
 # A year then a serial: "2024/118", "2023/00457" (an invoice, order or file number).
 _YEAR_SERIAL_RE = re.compile(r"(?:19[89]\d|20[0-4]\d)/\d{1,6}")
 
@@ -238,6 +243,15 @@ def _separator_kind(sep: str) -> int:
     return _NEVER
 
 
+def _id_word_after(s: str, start: int, end: int) -> bool:
+    """An id word right after the number ("2024/118 nolu fatura", "118 नंबर का बिल"), and
+    no phone word right before it: "call me 0412 663 095 re invoice" and "Позвони 8 912 345
+    67 89 по заказу" ask for a call about the order."""
+    if lx.PHONE_NEG_AFTER_RE.match(s, end) is None:
+        return False
+    return lx.PHONE_CUE_RE.search(s, max(0, start - 24), start) is None
+
+
 _SENTENCE_END_RE = re.compile(r"[^\W\d_]{4,}[.!?]\s|[!?]\s|\n")
 
 
@@ -287,7 +301,7 @@ def _validate_run(s: str, run: _Run, has_cue: bool) -> tuple[str | None, float]:
     if _negative_context(s, run.start):
         return None, 0.0
     if not run.plus:
-        if lx.PHONE_NEG_AFTER_RE.match(s, run.end):
+        if _id_word_after(s, run.start, run.end):
             return None, 0.0
         if _CODE_BEFORE_RE.search(s, max(0, run.start - 8), run.start):
             return None, 0.0
