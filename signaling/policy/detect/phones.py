@@ -244,7 +244,7 @@ _SENTENCE_END_RE = re.compile(r"[^\W\d_]{4,}[.!?]\s|[!?]\s|\n")
 def _negative_context(s: str, pos: int) -> bool:
     """An id, price, card, code... keyword right before the digits, not overridden by a later
     phone keyword ("meeting ID 845..., dial-in +1 ..." keeps the dial-in number)."""
-    before = s[max(0, pos - 32) : pos].replace("area code", "area")
+    before = s[max(0, pos - 48) : pos].replace("area code", "area")
     neg = lx.PHONE_NEG_RE.search(before)
     if neg is None:
         return False
