@@ -113,6 +113,7 @@ def _cluster_runs(s: str, pv: View, taken: Spans, lo: int, hi: int) -> list[_Run
     n = len(s)
     identity = not pv.vpos
     tail = -1  # end of the last digit group inside a link (or continuing its id)
+    tail_digits = 0  # digits of that id so far
     for m in _DIGITS_RE.finditer(s, lo, hi):
         a, b = m.span()
         # Glued to a word, a hashtag, a percent sign or a code ("v2-3", "x/45"): no phone.
@@ -123,16 +124,20 @@ def _cluster_runs(s: str, pv: View, taken: Spans, lo: int, hi: int) -> list[_Run
         if not glued and b < n:
             c = s[b]
             glued = c.isalpha() or c in "_%" or (c in "-/" and b + 1 < n and s[b + 1].isalpha())
-        if not glued and taken:
+        if taken:
             # Inside an address or a link; or a group right after a link's digits
-            # ("zoom.us/j/812 3456 7890"): the rest of the meeting or file id, not a phone.
-            if a - 1 == tail and s[a - 1] == " ":
-                glued = True
+            # ("zoom.us/j/812 3456 7890", whose "812" is also glued to "j/"): the rest of the
+            # meeting or file id, not a phone.
+            if a - 1 == tail and s[a - 1] == " " and tail_digits < 9:
+                inside = True
+                tail_digits += b - a
             else:
                 orig_a = a if identity else pv.orig_start(a)
-                glued = taken.covers(orig_a, orig_a + 1)
-            if glued:
-                tail = b
+                inside = taken.covers(orig_a, orig_a + 1)
+                tail_digits = b - a
+            if inside:
+                # A whole id (nine digits or more) has nothing more to come.
+                glued, tail = True, b
         if glued:
             if cur is not None:
                 runs.append(cur)

@@ -1,0 +1,96 @@
+"""Identifiers, round 4 (issue 15, branch guard-ids2): id words further back and in every
+language ("número de guía", "номер накладной", "बिल"), Hindi numbers from 10 to 99 said as
+words, and a meeting id typed in groups after its link; the rules alone, without the learned
+layer. The kinds come from ``tests/policy/learned/own_v4_ids.jsonl``."""
+
+from __future__ import annotations
+
+import pytest
+
+from signaling.policy.detect import Detector
+
+RULES = Detector(learned=False)
+
+
+def findings(text: str) -> list[tuple[str, str, str]]:
+    return [(f.label, f.value, text[f.start : f.end]) for f in RULES.scan(text)]
+
+
+def labels(text: str) -> set[str]:
+    return {f.label for f in RULES.scan(text)}
+
+
+# --- tracking, waybill, receipt and booking numbers ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "el número de guía 7845 1203 9981 ya aparece en Estafeta",
+        "номер накладной СДЭК 1456789023, посылка уже в пункте выдачи",
+        "трек-номер посылки 8061 2345 6789, придёт в пятницу",
+        "Paketnummer 0034 0434 1610 9404, kommt morgen",
+        "o código do boleto é 2345 6789 0123, vence sexta",
+        "बिल नंबर 4471 2290 31 है, पेमेंट प्लेटफॉर्म से हो गया",
+        "رقم بوليصة الشحن 7712 3456 789 من أرامكس",
+        "irsaliye no 0532 7765 543, kargo yolda",
+        "nomor kiriman 0812 3345 6789 sudah sampai gudang",
+        "the consignment for the replacement parts you ordered is 7845 1203 9981",
+    ],
+)
+def test_numbers_after_a_tracking_or_receipt_word_are_not_phones(text: str) -> None:
+    assert "phone" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "номер накладной пришлю позже, а мой телефон 8 916 123-45-67",
+        "el número de guía te llega por correo; mi cel es 55 1234 5678",
+    ],
+)
+def test_a_phone_after_a_tracking_sentence_is_still_a_phone(text: str) -> None:
+    assert "phone" in labels(text)
+
+
+# --- Hindi numbers 10-99 ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("मेरा नंबर नौ आठ सत्तर बयालीस पचपन इकसठ", "+919870425561"),
+        ("mera number nau aath sattar bayalis pachpan iksath", "+919870425561"),
+        ("number hai chhiyanve, ikyasi, chauvan, battis, sattar", "+919681543270"),
+    ],
+)
+def test_hindi_two_digit_number_words_make_a_phone(text: str, number: str) -> None:
+    assert [v for label, v, _ in findings(text) if label == "phone"] == [number]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["हम साठ लोग हैं और सत्तर पन्ने", "hum saath kaam karenge, pachas rupaye", "das bis zwanzig"],
+)
+def test_hindi_number_words_in_prose_are_not_phones(text: str) -> None:
+    assert "phone" not in labels(text)
+
+
+# --- a meeting id in groups after its link ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["join: zoom.us/j/812 3456 7890 pass 1234", "zoom.us/j/812 3456 7890. see you"],
+)
+def test_a_meeting_link_takes_the_id_groups_after_it(text: str) -> None:
+    assert findings(text)[:1] == [
+        ("meeting_link", "zoom.us/j/81234567890", "zoom.us/j/812 3456 7890")
+    ]
+    assert "phone" not in labels(text)
+
+
+def test_a_phone_after_a_complete_meeting_id_is_still_a_phone() -> None:
+    text = "zoom.us/j/81234567890 0176 3345 8921"
+    assert ("phone", "+4917633458921", "0176 3345 8921") in findings(text)
+    assert ("meeting_link", "zoom.us/j/81234567890", "zoom.us/j/81234567890") in findings(text)
