@@ -75,7 +75,7 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
             Finding("email", start, end, views.text[start:end], value, Confidence.EMAIL_SPLIT)
         )
     if not out:
-        assembled = _assembled(views) or _pieces(views, tld)
+        assembled = _assembled(views) or _pieces(views, tld) or _name_pattern(views, tld)
         if assembled is not None:
             out.append(assembled)
     return out
@@ -179,6 +179,64 @@ def _pieces(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
             views, dv, "email", tok.start(), provider.end(), value, Confidence.EMAIL_ASSEMBLED
         )
     return None
+
+
+def _name_pattern(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
+    """An address given as the pattern everyone at a company uses, plus whose it is: the
+    pattern with placeholders ("first.last at our domain", "nome.cognome", "ad.soyad"), the
+    company's bare domain ("kestrelworks.com") and the writer's username ("у меня это
+    anna.belova") or full name ("I'm Tom Bauer", "mera naam Vikas Rao hai")."""
+    words = views.words
+    if lx.NAME_PATTERN_GATE.isdisjoint(words) or lx.FIRST_NAME_GATE.isdisjoint(words):
+        return None
+    s = views.norm.s
+    if _DOMAIN_HINT_RE.search(s) is None:
+        return None
+    pattern = lx.NAME_PATTERN_RE.search(s)
+    if pattern is None:
+        return None
+    domain = None
+    for dom in lx.PIECE_DOMAIN_RE.finditer(s):
+        sub, name, suffix = split_host(tld, dom.group())
+        registered = f"{name}.{suffix}"
+        if not suffix or not name or (sub and sub != "mail"):
+            continue
+        if registered in lx.PLACEHOLDER_DOMAINS or suffix in lx.PLACEHOLDER_SUFFIXES:
+            continue
+        if registered in KNOWN_DOMAINS:
+            continue  # a link host is not the company's mail domain
+        domain = dom
+        break
+    if domain is None:
+        return None
+    sep = pattern.group("sep").strip(" ,")
+    join = "_" if sep == "_" or pattern.group("underscore") else "-" if sep == "-" else "."
+    user: tuple[str, int, int] | None = None
+    for tok in lx.USERNAME_TOKEN_RE.finditer(s):
+        a, b = tok.span()
+        if pattern.start() <= a < pattern.end() or domain.start() <= a < domain.end():
+            continue
+        if _username_shaped(tok.group()) and split_host(tld, tok.group())[2] == "":
+            user = (tok.group(), a, b)
+            break
+    if user is None:
+        for intro in lx.NAME_INTRO_RE.finditer(s):
+            first, last = intro.group("first"), intro.group("last")
+            if first in lx.EMAIL_STOP_LOCALS or last in lx.EMAIL_STOP_LOCALS:
+                continue
+            if not any(k in intro.group("intro") for k in lx.NAMING_INTRO_KEYS):
+                start, _ = views.norm.span(intro.start("first"), intro.end("first"))
+                start2, _ = views.norm.span(intro.start("last"), intro.end("last"))
+                if not (views.text[start : start + 1].isupper() and views.text[start2].isupper()):
+                    continue
+            user = (f"{first}{join}{last}", intro.start("first"), intro.end("last"))
+            break
+    if user is None:
+        return None
+    lo = min(pattern.start(), domain.start(), user[1])
+    hi = max(pattern.end(), domain.end(), user[2])
+    value = f"{user[0]}@{domain.group()}"
+    return finding(views, views.norm, "email", lo, hi, value, Confidence.EMAIL_ASSEMBLED)
 
 
 # A dotted host-like token ("gmx.net", "wp\ue002pl"): a domain piece may be present.

@@ -94,6 +94,12 @@ class Language:
     tld_words: Mapping[str, str] = field(default_factory=dict)  # "ком" -> "com"
     name_labels: tuple[str, ...] = ()  # "name", "nombre", "имя"
     domain_words: tuple[str, ...] = ()  # "ending", "domain"
+    # An address pattern said with placeholders ("first.last", "nome punto cognome", "ad.soyad"):
+    # the words for the first name and for the last name, and the phrases that introduce the
+    # writer's own full name ("my name is", "mera naam"; a name after "I'm" must be capitalised)
+    first_name_words: tuple[str, ...] = ()
+    last_name_words: tuple[str, ...] = ()
+    name_intros: tuple[str, ...] = ()
     # apps and places
     app_names: tuple[str, ...] = ()  # local spellings of messaging apps (regex fragments)
     meeting_tools: tuple[str, ...] = ()  # local spellings of meeting tools
@@ -171,6 +177,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "en",
         "English",
+        first_name_words=("first", "firstname", "first name", "name", "given name"),
+        last_name_words=("last", "lastname", "last name", "surname", "family name"),
+        name_intros=("my name is", "i'm", "i am", "this is", "name's"),
         self_phrases=(
             "amongst ourselves",
             "among ourselves",
@@ -654,6 +663,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "es",
         "Spanish",
+        first_name_words=("nombre",),
+        last_name_words=("apellido", "apellidos"),
+        name_intros=("me llamo", "mi nombre es", "soy", "yo soy"),
         self_phrases=(
             "por nuestra cuenta",
             "nosotros mismos",
@@ -1013,6 +1025,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pt",
         "Portuguese",
+        first_name_words=("nome", "primeiro nome", "primeironome"),
+        last_name_words=("sobrenome", "apelido", "ultimo nome"),
+        name_intros=("me chamo", "meu nome e", "sou", "eu sou", "sou a", "sou o", "eu sou a", "eu sou o"),
         self_phrases=(
             "por conta própria",
             "a gente mesmo",
@@ -1414,6 +1429,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "fr",
         "French",
+        first_name_words=("prenom",),
+        last_name_words=("nom", "nom de famille"),
+        name_intros=("je m'appelle", "je suis", "moi c'est", "mon nom est"),
         self_phrases=(
             "nous-mêmes",
             "entre nous",
@@ -1785,6 +1803,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "de",
         "German",
+        first_name_words=("vorname",),
+        last_name_words=("nachname", "familienname"),
+        name_intros=("ich heiße", "ich heisse", "ich bin", "mein name ist"),
         self_phrases=(
             "selbst",
             "unter der hand",
@@ -2105,6 +2126,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "it",
         "Italian",
+        first_name_words=("nome",),
+        last_name_words=("cognome",),
+        name_intros=("mi chiamo", "io sono", "sono", "il mio nome e"),
         self_phrases=(
             "ci mettiamo d'accordo noi",
             "noi due",
@@ -2435,6 +2459,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pl",
         "Polish",
+        first_name_words=("imie", "imię"),
+        last_name_words=("nazwisko",),
+        name_intros=("nazywam sie", "nazywam się", "jestem", "mam na imie", "mam na imię"),
         self_phrases=(
             "we dwóch",
             "we dwoje",
@@ -2800,6 +2827,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ru",
         "Russian",
+        first_name_words=("имя",),
+        last_name_words=("фамилия",),
+        name_intros=("меня зовут", "я"),
         self_phrases=(
             "сами",
             "вдвоём",
@@ -3183,6 +3213,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi",
         "Hindi (Latin script)",
+        first_name_words=("naam", "first name", "pehla naam"),
+        last_name_words=("surname", "sarnem", "last name"),
+        name_intros=("mera naam", "mera name", "main", "mai"),
         self_phrases=(
             "khud hi",
             "hum khud",
@@ -3546,6 +3579,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi-deva",
         "Hindi (Devanagari)",
+        first_name_words=("नाम", "पहला नाम"),
+        last_name_words=("सरनेम", "उपनाम"),
+        name_intros=("मेरा नाम", "मैं"),
         spec_phrases=(
             "सिस्टम",
             "यूज़र्स",
@@ -3870,6 +3906,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ar",
         "Arabic",
+        first_name_words=("الاسم", "اسمي", "الاسم الاول", "الاسم الأول"),
+        last_name_words=("العائلة", "اسم العائلة", "الكنية", "اللقب"),
+        name_intros=("اسمي", "انا اسمي", "وانا اسمي", "وأنا اسمي", "أنا اسمي", "انا", "أنا"),
         self_phrases=(
             "لوحدنا",
             "بيننا",
@@ -4540,6 +4579,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tr",
         "Turkish",
+        first_name_words=("ad", "adi", "isim"),
+        last_name_words=("soyad", "soyadi"),
+        name_intros=("benim adim", "adim", "ben"),
         self_phrases=(
             "kendi aramızda",
             "kendimiz",
@@ -4887,6 +4929,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "id",
         "Indonesian",
+        first_name_words=("nama depan", "namadepan", "nama"),
+        last_name_words=("nama belakang", "namabelakang"),
+        name_intros=("nama saya", "namaku", "aku", "saya"),
         self_phrases=(
             "sendiri",
             "kita aja",
@@ -5212,6 +5257,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tl",
         "Tagalog",
+        first_name_words=("pangalan", "first name"),
+        last_name_words=("apelyido", "surname", "last name"),
+        name_intros=("ako si", "ako po si", "ang pangalan ko ay", "pangalan ko ay"),
         self_phrases=(
             "tayo na lang",
             "tayong dalawa",

@@ -1040,6 +1040,39 @@ NAME_LABEL_RE = compile_fast(
     + _alt(_union("name_labels"))
     + r")(?P<colon>\s*[:=])?\s*(?P<user>[a-z][a-z0-9._-]{1,40}[a-z0-9])(?![\w@])"
 )
+# An address pattern said with placeholders: the first-name word, a dot or underscore (typed
+# or said), the last-name word ("first.last", "vorname punkt nachname", "imię, kropka,
+# nazwisko", "pangalan ko dot apelyido"); one short word may follow the first-name word.
+_FIRST_NAME = _alt([fold(w.lower()) for w in _union("first_name_words")])
+_LAST_NAME = _alt([fold(w.lower()) for w in _union("last_name_words")])
+NAME_PATTERN_RE = compile_fast(
+    r"(?<![\w\u0900-\u097f])(?:" + _FIRST_NAME + r")(?:\s+[^\W\d_]{1,3})?"
+    r"(?P<sep>[._]|\s*-\s*|[\s,]+(?:"
+    + _alt(["dot", *_union("dot_words"), *_union("weak_dot_words")])
+    + r")[\s,]+|[\s,]+(?P<underscore>"
+    + _alt(_union("underscore_words"))
+    + r")[\s,]+)(?:"
+    + _LAST_NAME
+    + r")(?![\w\u0900-\u097f])"
+)
+NAME_PATTERN_GATE = first_pieces([fold(w.lower()) for w in _union("last_name_words")])
+FIRST_NAME_GATE = first_pieces([fold(w.lower()) for w in _union("first_name_words")])
+# The writer's own full name ("I'm Tom Bauer", "mera naam Vikas Rao hai", "ako si Liza
+# Manalo"): two Latin-letter words after an introduction.
+_NAME_INTROS = [fold(w.lower()) for w in _union("name_intros")]
+NAME_INTRO_RE = compile_fast(
+    r"(?<!\w)(?P<intro>" + _alt(_NAME_INTROS) + r")\s+(?:(?:a|o|la|el|si)\s+)?"
+    r"(?P<first>[a-z][a-z'-]+)\s+(?P<last>[a-z][a-z'-]+)(?![\w@.]\w)"
+)
+# Introductions that say "name" ("my name is", "me llamo", "اسمي"): the name after them need
+# not be capitalised; after "I'm", "ich bin", "sono" it must be ("I'm Tom Bauer", not "I'm
+# building a").
+NAMING_INTRO_KEYS = (
+    "name", "llamo", "chamo", "appelle", "heiße", "heisse", "chiamo", "nazywam", "imie",
+    "imię", "зовут", "naam", "नाम", "اسم", "adim", "namaku", "nama saya", "pangalan", "nome",
+    "nombre",
+)  # fmt: skip
+
 # File names are not usernames ("logo_v2.png").
 FILE_EXTENSIONS = frozenset(
     """png jpg jpeg gif svg webp pdf doc docx xls xlsx ppt pptx txt csv md json yaml yml xml
