@@ -184,7 +184,7 @@ def _pieces(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
 def _name_pattern(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
     """An address given as the pattern everyone at a company uses, plus whose it is: the
     pattern with placeholders ("first.last at our domain", "nome.cognome", "ad.soyad"), the
-    company's bare domain ("kestrelworks.com") and the writer's username ("у меня это
+    company's bare domain ("kestrelworks.com") and the writer's username ("u menya eto
     anna.belova") or full name ("I'm Tom Bauer", "mera naam Vikas Rao hai")."""
     words = views.words
     if lx.NAME_PATTERN_GATE.isdisjoint(words) or lx.FIRST_NAME_GATE.isdisjoint(words):

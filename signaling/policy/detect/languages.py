@@ -1027,7 +1027,16 @@ LANGUAGES: tuple[Language, ...] = (
         "Portuguese",
         first_name_words=("nome", "primeiro nome", "primeironome"),
         last_name_words=("sobrenome", "apelido", "ultimo nome"),
-        name_intros=("me chamo", "meu nome e", "sou", "eu sou", "sou a", "sou o", "eu sou a", "eu sou o"),
+        name_intros=(
+            "me chamo",
+            "meu nome e",
+            "sou",
+            "eu sou",
+            "sou a",
+            "sou o",
+            "eu sou a",
+            "eu sou o",
+        ),
         self_phrases=(
             "por conta própria",
             "a gente mesmo",
