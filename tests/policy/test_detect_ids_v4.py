@@ -94,3 +94,97 @@ def test_a_phone_after_a_complete_meeting_id_is_still_a_phone() -> None:
     text = "zoom.us/j/81234567890 0176 3345 8921"
     assert ("phone", "+4917633458921", "0176 3345 8921") in findings(text)
     assert ("meeting_link", "zoom.us/j/81234567890", "zoom.us/j/81234567890") in findings(text)
+
+
+# --- an address given as the company's pattern plus whose it is ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        (
+            "I'm Tom Bauer. Work mail is the usual first.last at our domain, kestrelworks.com",
+            "tom.bauer@kestrelworks.com",
+        ),
+        (
+            "Adresse wie bei allen: Vorname Punkt Nachname, Domain hafenbau.de. Ich bin Lena Kraus",
+            "lena.kraus@hafenbau.de",
+        ),
+        ("è nome.cognome come tutti, dominio ferrarilab.it, io sono Paolo Greco", None),
+        (
+            "имя точка фамилия, у меня это anna.belova, домен severtech.ru",
+            "anna.belova@severtech.ru",
+        ),
+        ("الاسم نقطة العائلة آت nilesoft.com.eg، وأنا اسمي karim mostafa", None),
+        ("format kantor namadepan_namabelakang at lautbiru.co.id, nama saya Rina Wijaya", None),
+    ],
+)
+def test_a_name_pattern_with_a_domain_and_a_name_is_an_address(
+    text: str, address: str | None
+) -> None:
+    emails = [v for label, v, _ in findings(text) if label == "email"]
+    assert len(emails) == 1
+    if address is not None:
+        assert emails == [address]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Spec: accounts get first.last at the client's domain, e.g. acme.io; I'm building the form",
+        "the HR tool builds nome.cognome for every hire, see docs.example.it",
+        "nome e cognome: obbligatori nel form, dominio del sito ferrarilab.it",
+    ],
+)
+def test_a_name_pattern_without_whose_it_is_is_no_address(text: str) -> None:
+    assert "email" not in labels(text)
+
+
+# --- handles named by a username word a few words after the app ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "handle"),
+    [
+        ("फेसबुक पर नहीं हूँ, इंस्टा पर मेरा हैंडल है kavya.art", "kavya.art"),
+        ("whatsapp yok bende, instagramda buluşalım, kullanıcı adım zeynep.cizer", "zeynep.cizer"),
+        ("على الانستا اليوزر تبعي lama_art", "lama_art"),
+        ("в инсте ищи, ник там olya.photo", "olya.photo"),
+        ("whatsapp pe nahi hoon yaar, snap pe add kar: karan_x9", "karan_x9"),
+    ],
+)
+def test_a_handle_named_after_the_app_is_found(text: str, handle: str) -> None:
+    handles = [(v, span) for label, v, span in findings(text) if label == "handle"]
+    assert [span for _, span in handles] == [handle]
+    assert not handles[0][0].startswith(("whatsapp", "фейсбук", "फेसबुक"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the Instagram API returns the username field as a string",
+        "снимаю для инсты, ник клиента там не нужен",
+        "snap judgement: do_not_do_it",
+    ],
+)
+def test_username_words_in_product_talk_are_no_handles(text: str) -> None:
+    assert "handle" not in labels(text)
+
+
+# --- multipliers said as "twice"/"three times" -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Handy null eins sechs null, dreimal fünf, acht sieben, zweimal vier, eins",
+        "mon numéro zéro six, deux fois un, quarante-deux, trois fois sept, zéro cinq",
+    ],
+)
+def test_times_words_repeat_a_digit_in_a_phone(text: str) -> None:
+    assert "phone" in labels(text)
+
+
+@pytest.mark.parametrize("text", ["ho provato 2 volte 3 soluzioni diverse", "il faut 2 fois 3 h"])
+def test_times_words_in_prose_make_no_phone(text: str) -> None:
+    assert "phone" not in labels(text)
