@@ -188,3 +188,46 @@ def test_times_words_repeat_a_digit_in_a_phone(text: str) -> None:
 @pytest.mark.parametrize("text", ["ho provato 2 volte 3 soluzioni diverse", "il faut 2 fois 3 h"])
 def test_times_words_in_prose_make_no_phone(text: str) -> None:
     assert "phone" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        (
+            "an nachname punkt vorname bei uns, Firma holzwerk-sued.de. Ich heiße Ben Albrecht",
+            "albrecht.ben@holzwerk-sued.de",
+        ),
+        (
+            "по шаблону фамилия точка имя собака ural-soft.ru, латиницей kotov.sergey",
+            "kotov.sergey@ural-soft.ru",
+        ),
+        (
+            "herkesin maili isim.soyisim şeklinde, alan adı yildizyazilim.com, adım Burak Şen",
+            "burak.sen@yildizyazilim.com",
+        ),
+    ],
+)
+def test_a_name_pattern_in_either_order_is_an_address(text: str, address: str) -> None:
+    assert [v for label, v, _ in findings(text) if label == "email"] == [address]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Copy: "we send links to firstname.lastname@yourcompany.com style addresses only"',
+        "il campo deve accettare indirizzi tipo nome.cognome+test@dominio.it nei test",
+        "ejemplo en el formulario: nombre_apellido@empresa.com.mx",
+    ],
+)
+def test_an_address_made_of_name_placeholders_is_an_example(text: str) -> None:
+    assert "email" not in labels(text)
+
+
+def test_a_real_address_next_to_a_placeholder_one_is_found() -> None:
+    text = "not firstname.lastname@gmail.com, mine is dana.reyes@gmail.com"
+    assert [v for label, v, _ in findings(text) if label == "email"] == ["dana.reyes@gmail.com"]
+
+
+def test_an_indonesian_username_word_with_its_suffix_names_a_handle() -> None:
+    text = "ig aku udah gak aktif, di tiktok aja, usernamenya rara.bake"
+    assert [span for label, _, span in findings(text) if label == "handle"] == ["rara.bake"]

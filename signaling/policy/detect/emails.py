@@ -40,6 +40,8 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
         if registered in lx.PLACEHOLDER_DOMAINS or suffix in lx.PLACEHOLDER_SUFFIXES:
             continue
         clean_local = local.replace(lx.WEAK_DOT, ".").replace(lx.WORD_DOT, ".")
+        if _placeholder_local(clean_local):
+            continue  # "firstname.lastname@yourcompany.com": the pattern, not an address
         weak_dot = lx.WEAK_DOT in m.group()
         word_dot = lx.WORD_DOT in m.group()
         if (weak_at or weak_dot) and not _spoken_email_ok(
@@ -181,6 +183,12 @@ def _pieces(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
     return None
 
 
+def _placeholder_local(local: str) -> bool:
+    """A local part made of first- and last-name placeholders only ("nome.cognome+test")."""
+    pieces = re.split(r"[._-]", local.split("+", 1)[0])
+    return len(pieces) >= 2 and all(p in lx.NAME_PLACEHOLDER_WORDS for p in pieces)
+
+
 def _name_pattern(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
     """An address given as the pattern everyone at a company uses, plus whose it is: the
     pattern with placeholders ("first.last at our domain", "nome.cognome", "ad.soyad"), the
@@ -209,8 +217,10 @@ def _name_pattern(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
         break
     if domain is None:
         return None
-    sep = pattern.group("sep").strip(" ,")
-    join = "_" if sep == "_" or pattern.group("underscore") else "-" if sep == "-" else "."
+    rev = pattern.group("reversed") is not None
+    sep = (pattern.group("rsep") if rev else pattern.group("sep")).strip(" ,")
+    underscore = pattern.group("runderscore" if rev else "underscore")
+    join = "_" if sep == "_" or underscore else "-" if sep == "-" else "."
     user: tuple[str, int, int] | None = None
     for tok in lx.USERNAME_TOKEN_RE.finditer(s):
         a, b = tok.span()
@@ -229,7 +239,8 @@ def _name_pattern(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
                 start2, _ = views.norm.span(intro.start("last"), intro.end("last"))
                 if not (views.text[start : start + 1].isupper() and views.text[start2].isupper()):
                     continue
-            user = (f"{first}{join}{last}", intro.start("first"), intro.end("last"))
+            name = f"{last}{join}{first}" if rev else f"{first}{join}{last}"
+            user = (name, intro.start("first"), intro.end("last"))
             break
     if user is None:
         return None

@@ -4615,7 +4615,7 @@ LANGUAGES: tuple[Language, ...] = (
         "tr",
         "Turkish",
         first_name_words=("ad", "adi", "isim"),
-        last_name_words=("soyad", "soyadi"),
+        last_name_words=("soyad", "soyadi", "soyisim", "soyismi"),
         name_intros=("benim adim", "adim", "ben"),
         self_phrases=(
             "kendi aramızda",
@@ -5101,7 +5101,7 @@ LANGUAGES: tuple[Language, ...] = (
             "burung",
             "pesawat kertas",
         ),
-        username_words=("username", "nama pengguna", "id"),
+        username_words=("username", "usernamenya", "nama pengguna", "id", "idnya"),
         self_words=("aku", "saya", "sebagai", "namaku"),
         handle_connectors=(
             "cari",

@@ -1045,15 +1045,33 @@ NAME_LABEL_RE = compile_fast(
 # nazwisko", "pangalan ko dot apelyido"); one short word may follow the first-name word.
 _FIRST_NAME = _alt([fold(w.lower()) for w in _union("first_name_words")])
 _LAST_NAME = _alt([fold(w.lower()) for w in _union("last_name_words")])
-NAME_PATTERN_RE = compile_fast(
-    r"(?<![\w\u0900-\u097f])(?:" + _FIRST_NAME + r")(?:\s+[^\W\d_]{1,3})?"
+_NAME_SEP = (
     r"(?P<sep>[._]|\s*-\s*|[\s,]+(?:"
     + _alt(["dot", *_union("dot_words"), *_union("weak_dot_words")])
     + r")[\s,]+|[\s,]+(?P<underscore>"
     + _alt(_union("underscore_words"))
-    + r")[\s,]+)(?:"
+    + r")[\s,]+)"
+)
+# In either order: "nachname punkt vorname" gives last.first.
+NAME_PATTERN_RE = compile_fast(
+    r"(?<![\w\u0900-\u097f])(?:(?:"
+    + _FIRST_NAME
+    + r")(?:\s+[^\W\d_]{1,3})?"
+    + _NAME_SEP
+    + r"(?:"
     + _LAST_NAME
-    + r")(?![\w\u0900-\u097f])"
+    + r")|(?P<reversed>(?:"
+    + _LAST_NAME
+    + r")(?:\s+[^\W\d_]{1,3})?"
+    + _NAME_SEP.replace("?P<sep>", "?P<rsep>").replace("?P<underscore>", "?P<runderscore>")
+    + r"(?:"
+    + _FIRST_NAME
+    + r")))(?![\w\u0900-\u097f])"
+)
+# One-word placeholders ("firstname", "nome", "nachname"): an address whose local part is made
+# of them only ("firstname.lastname@yourcompany.com", "nome.cognome+test@...") is an example.
+NAME_PLACEHOLDER_WORDS = frozenset(
+    fold(w.lower()).replace(" ", "") for w in _union("first_name_words") + _union("last_name_words")
 )
 NAME_PATTERN_GATE = first_pieces([fold(w.lower()) for w in _union("last_name_words")])
 FIRST_NAME_GATE = first_pieces([fold(w.lower()) for w in _union("first_name_words")])
