@@ -231,3 +231,17 @@ def test_a_real_address_next_to_a_placeholder_one_is_found() -> None:
 def test_an_indonesian_username_word_with_its_suffix_names_a_handle() -> None:
     text = "ig aku udah gak aktif, di tiktok aja, usernamenya rara.bake"
     assert [span for label, _, span in findings(text) if label == "handle"] == ["rara.bake"]
+
+
+@pytest.mark.parametrize(
+    "text", ["в сигнале я tobi.k42", "на линии? нет. в сигнале меня зовут tobi_k"]
+)
+def test_signal_in_cyrillic_introduces_a_self_named_handle(text: str) -> None:
+    assert "handle" in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["сигнал пропал в 14.30, перезвоню", "сигнал с датчика v2.1 приходит с задержкой"]
+)
+def test_signal_as_an_everyday_russian_word_names_no_handle(text: str) -> None:
+    assert "handle" not in labels(text)

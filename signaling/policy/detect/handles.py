@@ -45,7 +45,8 @@ def find_handles(views: Views, taken: Spans) -> list[Finding]:
     at_done: set[int] = set()
     for ch in channel_hits:
         name = ch.group("ch")
-        found = _identifier_after(s, ch.end(), weak=name in lx.WEAK_CHANNELS)
+        weak = name in lx.WEAK_CHANNELS or name.startswith(lx.WEAK_CHANNEL_PREFIXES)
+        found = _identifier_after(s, ch.end(), weak=weak)
         if found is None and not lx.STRICT_ID_WORDS.isdisjoint(views.words):
             # "Instagram'da buluşalım, kullanıcı adım zeynep.cizer", "इंस्टा पर मेरा हैंडल है
             # kavya.art": a username word a few words after the app names the identifier.

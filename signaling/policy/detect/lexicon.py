@@ -323,13 +323,15 @@ CHANNEL_SOURCE = (
     + r"|skype\w{0,3}|telegram\w{0,4}|tg|whats ?app\w{0,4}|wechat|weixin|vx|wx|signal"
     r"|viber\w{0,3}|discord\w{0,3}|instagram|insta|ig|twitter|x|threads|snapchat|snap|kik|matrix|element"
     r"|facebook|fb|messenger|tiktok|line|slack|linkedin|kakaotalk|kakao|zalo|threema|телеграм\w*|телег\w*|тг|ватсап\w*"
-    r"|вотсап\w*|вайбер\w*|дискорд\w*|инстаграм\w*|инст\w*|скайп\w*|вичат\w*|вк|vk)(?![\w-])"
+    r"|вотсап\w*|вайбер\w*|дискорд\w*|инстаграм\w*|инст\w*|скайп\w*|вичат\w*|вк|vk|сигнал\w*)(?![\w-])"
 )
 CHANNEL_RE = compile_fast(CHANNEL_SOURCE)
 # Channel names that are also ordinary words: they need an "@" or an explicit "id" word.
 WEAK_CHANNELS = frozenset(
     {"x", "ig", "tg", "fb", "line", "signal", "element", "matrix", "threads", "snap", "vx", "wx"}
 )
+# Inflected names that are also everyday words ("в сигнале", "сигнал пропал"): weak too.
+WEAK_CHANNEL_PREFIXES = ("сигнал",)
 HANDLE_CONNECTORS = frozenset(
     """is id username user handle nick nickname name account acc es e est c'est : - = > as como
     soy sou i'm im am я je suis moi hoon hun
