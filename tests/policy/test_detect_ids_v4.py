@@ -245,3 +245,8 @@ def test_signal_in_cyrillic_introduces_a_self_named_handle(text: str) -> None:
 )
 def test_signal_as_an_everyday_russian_word_names_no_handle(text: str) -> None:
     assert "handle" not in labels(text)
+
+
+def test_a_placeholder_pattern_said_with_at_is_still_an_instruction() -> None:
+    text = "emails here are lastname underscore firstname at brightwave.agency, mine: Okoro, Chidi"
+    assert "email" in labels(text)

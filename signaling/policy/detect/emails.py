@@ -40,10 +40,12 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
         if registered in lx.PLACEHOLDER_DOMAINS or suffix in lx.PLACEHOLDER_SUFFIXES:
             continue
         clean_local = local.replace(lx.WEAK_DOT, ".").replace(lx.WORD_DOT, ".")
-        if _placeholder_local(clean_local):
-            continue  # "firstname.lastname@yourcompany.com": the pattern, not an address
         weak_dot = lx.WEAK_DOT in m.group()
         word_dot = lx.WORD_DOT in m.group()
+        if not (weak_at or weak_dot or word_dot) and _placeholder_local(clean_local):
+            # "firstname.lastname@yourcompany.com" typed out is an example of the pattern;
+            # said with "at" it is an instruction ("lastname underscore firstname at x.agency").
+            continue
         if (weak_at or weak_dot) and not _spoken_email_ok(
             clean_local,
             domain_name,
