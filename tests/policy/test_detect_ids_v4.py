@@ -250,3 +250,18 @@ def test_signal_as_an_everyday_russian_word_names_no_handle(text: str) -> None:
 def test_a_placeholder_pattern_said_with_at_is_still_an_instruction() -> None:
     text = "emails here are lastname underscore firstname at brightwave.agency, mine: Okoro, Chidi"
     assert "email" in labels(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "handle"),
+    [
+        ("fejsa nie mam, na instagramie jestem kasia.szyje", "kasia.szyje"),
+        ("na telegramie: ola_grafik", "ola_grafik"),
+    ],
+)
+def test_polish_inflected_app_names_introduce_a_handle(text: str, handle: str) -> None:
+    assert [span for label, _, span in findings(text) if label == "handle"] == [handle]
+
+
+def test_a_polish_inflected_app_name_in_prose_is_no_handle() -> None:
+    assert "handle" not in labels("post na instagramie ma 3.5 tys. polubień")

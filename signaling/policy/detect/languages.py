@@ -2488,6 +2488,14 @@ LANGUAGES: tuple[Language, ...] = (
         first_name_words=("imie", "imię"),
         last_name_words=("nazwisko",),
         name_intros=("nazywam sie", "nazywam się", "jestem", "mam na imie", "mam na imię"),
+        # Inflected app names ("na instagramie", "na telegramie", "na discordzie").
+        app_names=(
+            "instagram(?:ie|a|em|u)",
+            "telegram(?:ie|a|em|u)",
+            "discord(?:zie|a|em|u)",
+            "messenger(?:ze|a|em)",
+            "whatsapp(?:ie|a|em)",
+        ),
         self_phrases=(
             "we dwóch",
             "we dwoje",
