@@ -265,3 +265,38 @@ def test_polish_inflected_app_names_introduce_a_handle(text: str, handle: str) -
 
 def test_a_polish_inflected_app_name_in_prose_is_no_handle() -> None:
     assert "handle" not in labels("post na instagramie ma 3.5 tys. polubień")
+
+
+# --- a number split across sentences ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("my cell starts 646 213. last four are 0187", "+16462130187"),
+        ("o número é 11 98765. o resto: 4321", "+5511987654321"),
+        ("number is 917 555. then 2231", "+19175552231"),
+    ],
+)
+def test_the_rest_of_a_number_after_a_sentence_end_joins_it(text: str, number: str) -> None:
+    assert [v for label, v, _ in findings(text) if label == "phone"] == [number]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["nomor aku 0812 3345, sisanya 6789", "номер начинается на 916 123, дальше 45 67"],
+)
+def test_the_rest_word_joins_the_whole_number(text: str) -> None:
+    spans = [span for label, _, span in findings(text) if label == "phone"]
+    assert len(spans) == 1 and spans[0].endswith(("6789", "45 67"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "call me later. we migrated 2500000 rows, the rest 300 failed",
+        "text me: the invoice total is 1250000, then 450 for shipping",
+    ],
+)
+def test_counts_and_amounts_before_a_rest_word_make_no_phone(text: str) -> None:
+    assert "phone" not in labels(text)

@@ -155,6 +155,8 @@ class Language:
     negations: tuple[str, ...] = ()
     keep_here_phrases: tuple[str, ...] = ()  # "only here", "through the platform"
     phone_cues: tuple[str, ...] = ()  # "number", "call", "whatsapp"
+    # "the rest", "last four", "sisanya": the digits after it finish a number begun earlier
+    rest_words: tuple[str, ...] = ()
     not_phone_cues: tuple[str, ...] = ()  # "tracking", "VAT", "invoice": an id follows
     email_cues: tuple[str, ...] = ()
     # the word for e-mail as a channel ("e-postama", "البريد", "maila"): with a verb of moving
@@ -179,6 +181,18 @@ LANGUAGES: tuple[Language, ...] = (
         "English",
         first_name_words=("first", "firstname", "first name", "name", "given name"),
         last_name_words=("last", "lastname", "last name", "surname", "family name"),
+        rest_words=(
+            "rest",
+            "the rest",
+            "then",
+            "last",
+            "ends",
+            "ending",
+            "ends in",
+            "after that",
+            "followed by",
+            "second part",
+        ),
         name_intros=("my name is", "i'm", "i am", "this is", "name's"),
         self_phrases=(
             "amongst ourselves",
@@ -665,6 +679,18 @@ LANGUAGES: tuple[Language, ...] = (
         "Spanish",
         first_name_words=("nombre",),
         last_name_words=("apellido", "apellidos"),
+        rest_words=(
+            "resto",
+            "el resto",
+            "luego",
+            "despues",
+            "termina",
+            "termina en",
+            "ultimos",
+            "después",
+            "últimos",
+            "segunda parte",
+        ),
         name_intros=("me llamo", "mi nombre es", "soy", "yo soy"),
         self_phrases=(
             "por nuestra cuenta",
@@ -1027,6 +1053,16 @@ LANGUAGES: tuple[Language, ...] = (
         "Portuguese",
         first_name_words=("nome", "primeiro nome", "primeironome"),
         last_name_words=("sobrenome", "apelido", "ultimo nome"),
+        rest_words=(
+            "resto",
+            "o resto",
+            "depois",
+            "termina",
+            "termina em",
+            "ultimos",
+            "últimos",
+            "segunda parte",
+        ),
         name_intros=(
             "me chamo",
             "meu nome e",
@@ -1440,6 +1476,16 @@ LANGUAGES: tuple[Language, ...] = (
         "French",
         first_name_words=("prenom",),
         last_name_words=("nom", "nom de famille"),
+        rest_words=(
+            "reste",
+            "le reste",
+            "puis",
+            "ensuite",
+            "finit",
+            "finit par",
+            "derniers",
+            "la suite",
+        ),
         name_intros=("je m'appelle", "je suis", "moi c'est", "mon nom est"),
         self_phrases=(
             "nous-mêmes",
@@ -1814,6 +1860,7 @@ LANGUAGES: tuple[Language, ...] = (
         "German",
         first_name_words=("vorname",),
         last_name_words=("nachname", "familienname"),
+        rest_words=("rest", "der rest", "dann", "danach", "endet", "endet auf", "letzten"),
         name_intros=("ich heiße", "ich heisse", "ich bin", "mein name ist"),
         self_phrases=(
             "selbst",
@@ -2147,6 +2194,16 @@ LANGUAGES: tuple[Language, ...] = (
         "Italian",
         first_name_words=("nome",),
         last_name_words=("cognome",),
+        rest_words=(
+            "resto",
+            "il resto",
+            "poi",
+            "dopo",
+            "finisce",
+            "finisce con",
+            "ultime",
+            "ultimi",
+        ),
         name_intros=("mi chiamo", "io sono", "sono", "il mio nome e"),
         self_phrases=(
             "ci mettiamo d'accordo noi",
@@ -2487,6 +2544,7 @@ LANGUAGES: tuple[Language, ...] = (
         "Polish",
         first_name_words=("imie", "imię"),
         last_name_words=("nazwisko",),
+        rest_words=("reszta", "potem", "dalej", "kończy", "konczy", "ostatnie"),
         name_intros=("nazywam sie", "nazywam się", "jestem", "mam na imie", "mam na imię"),
         # Inflected app names ("na instagramie", "na telegramie", "na discordzie").
         app_names=(
@@ -2863,6 +2921,15 @@ LANGUAGES: tuple[Language, ...] = (
         "Russian",
         first_name_words=("имя",),
         last_name_words=("фамилия",),
+        rest_words=(
+            "дальше",
+            "остальное",
+            "остальные",
+            "потом",
+            "затем",
+            "заканчивается",
+            "последние",
+        ),
         name_intros=("меня зовут", "я"),
         self_phrases=(
             "сами",
@@ -3258,6 +3325,7 @@ LANGUAGES: tuple[Language, ...] = (
         "Hindi (Latin script)",
         first_name_words=("naam", "first name", "pehla naam"),
         last_name_words=("surname", "sarnem", "last name"),
+        rest_words=("baaki", "baki", "phir", "fir", "aage", "last"),
         name_intros=("mera naam", "mera name", "main", "mai"),
         self_phrases=(
             "khud hi",
@@ -3624,6 +3692,7 @@ LANGUAGES: tuple[Language, ...] = (
         "Hindi (Devanagari)",
         first_name_words=("नाम", "पहला नाम"),
         last_name_words=("सरनेम", "उपनाम"),
+        rest_words=("बाकी", "बाक़ी", "फिर", "आगे", "आखिरी"),
         name_intros=("मेरा नाम", "मैं"),
         spec_phrases=(
             "सिस्टम",
@@ -3951,6 +4020,7 @@ LANGUAGES: tuple[Language, ...] = (
         "Arabic",
         first_name_words=("الاسم", "اسمي", "الاسم الاول", "الاسم الأول"),
         last_name_words=("العائلة", "اسم العائلة", "الكنية", "اللقب"),
+        rest_words=("الباقي", "باقي", "بعدين", "بعده", "بعدها", "آخر", "اخر"),
         name_intros=("اسمي", "انا اسمي", "وانا اسمي", "وأنا اسمي", "أنا اسمي", "انا", "أنا"),
         self_phrases=(
             "لوحدنا",
@@ -4624,6 +4694,7 @@ LANGUAGES: tuple[Language, ...] = (
         "Turkish",
         first_name_words=("ad", "adi", "isim"),
         last_name_words=("soyad", "soyadi", "soyisim", "soyismi"),
+        rest_words=("kalanı", "kalani", "devamı", "devami", "sonra", "sonu", "son"),
         name_intros=("benim adim", "adim", "ben"),
         self_phrases=(
             "kendi aramızda",
@@ -4974,6 +5045,7 @@ LANGUAGES: tuple[Language, ...] = (
         "Indonesian",
         first_name_words=("nama depan", "namadepan", "nama"),
         last_name_words=("nama belakang", "namabelakang"),
+        rest_words=("sisanya", "sisa", "terus", "lalu", "lanjutannya", "belakangnya", "akhirnya"),
         name_intros=("nama saya", "namaku", "aku", "saya"),
         self_phrases=(
             "sendiri",
@@ -5302,6 +5374,7 @@ LANGUAGES: tuple[Language, ...] = (
         "Tagalog",
         first_name_words=("pangalan", "first name"),
         last_name_words=("apelyido", "surname", "last name"),
+        rest_words=("natitira", "tapos", "sunod", "dulo", "huling"),
         name_intros=("ako si", "ako po si", "ang pangalan ko ay", "pangalan ko ay"),
         self_phrases=(
             "tayo na lang",

@@ -945,6 +945,13 @@ PHONE_CUE_RE = compile_fast(
     + _alt(_union("phone_cues"), escape=False)
     + r")(?!\w))"
 )
+# "The rest", "last four", "sisanya" between two pieces of digits: the second finishes the
+# number the first began, even when the first is long enough to stand alone.
+REST_WORD_RE = compile_fast(
+    r"(?<![\w\u0900-\u097f])(?:"
+    + _alt([fold(w.lower()) for w in _union("rest_words")])
+    + r")(?![\w\u0900-\u097f])"
+)
 # The Arabic article and the prepositions glued to it ("التتبع", "للشحنة", "بالفاتورة"):
 # a not-phone word keeps its meaning with them.
 _ARABIC_ARTICLE = r"(?<!\w)[وفبك]?(?:ال|لل)"

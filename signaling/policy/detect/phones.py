@@ -41,11 +41,16 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
     if has_cue:
         # A number split across sentences: "Area code is 415. The rest is 726 0093."
         for i in range(len(runs) - 1):
-            r1, r2 = runs[i], runs[i + 1]
-            if i in used or len(r1.digits) >= 7:
+            r1, j = runs[i], i + 1
+            if i in used or len(r1.digits) >= 10:
                 continue
+            if len(runs[j].digits) < 3 and j + 1 < len(runs):
+                j += 1  # "last four are 0187": "four" is no piece of the number
+            r2 = runs[j]
             if r2.start - r1.end > 50 or len(r1.digits) < 2 or len(r2.digits) < 3:
                 continue
+            if len(r1.digits) >= 7 and not _begun(s, r1, r2):
+                continue  # a whole number on its own unless "the rest" follows it
             if not _continues(r1, r2):
                 continue
             if not 8 <= len(r1.digits) + len(r2.digits) <= 13:
@@ -62,7 +67,7 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
             value = _strict_number(merged)
             if value is None:
                 continue
-            used.update((i, i + 1))
+            used.update((i, j))
             start, end = pv.span(merged.start, merged.end)
             out.append(
                 Finding(
@@ -166,6 +171,19 @@ def _cluster_runs(s: str, pv: View, taken: Spans, lo: int, hi: int) -> list[_Run
     if cur is not None:
         runs.append(cur)
     return runs
+
+
+def _begun(s: str, r1: _Run, r2: _Run) -> bool:
+    """``r1`` (seven digits or more) is only the start of a number: typed in groups like one
+    ("0812 3345", not a count "2500000" nor a date "2024 06 15") and followed by a rest word
+    ("sisanya", "the rest", "дальше") right before ``r2``."""
+    if len(r1.groups) < 2 or _date_run(s[r1.start : r1.end], len(r1.digits)):
+        return False
+    rest = lx.REST_WORD_RE.search(s, r1.end, r2.start)
+    return rest is not None and _FEW_WORDS_RE.fullmatch(s, rest.end(), r2.start) is not None
+
+
+_FEW_WORDS_RE = re.compile(r"\W*(?:[^\W\d]+\W+){0,2}")
 
 
 def _continues(r1: _Run, r2: _Run) -> bool:
