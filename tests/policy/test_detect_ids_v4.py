@@ -300,3 +300,19 @@ def test_the_rest_word_joins_the_whole_number(text: str) -> None:
 )
 def test_counts_and_amounts_before_a_rest_word_make_no_phone(text: str) -> None:
     assert "phone" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "our D-U-N-S number is 150483782",
+        "ABN 51 824 753 556, GST registered",
+        "Steuer-ID 12 345 678 901 für die Rechnung",
+    ],
+)
+def test_more_registry_ids_are_not_phones(text: str) -> None:
+    assert "phone" not in labels(text)
+
+
+def test_a_phone_beside_a_registry_word_after_it_is_still_a_phone() -> None:
+    assert "phone" in labels("call me: 0412 345 678 (ABN on the invoice)")
