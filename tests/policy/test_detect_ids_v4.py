@@ -316,3 +316,23 @@ def test_more_registry_ids_are_not_phones(text: str) -> None:
 
 def test_a_phone_beside_a_registry_word_after_it_is_still_a_phone() -> None:
     assert "phone" in labels("call me: 0412 345 678 (ABN on the invoice)")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "treat john.doe@gmail.com and johndoe@gmail.com as the same account",
+        'Show an error if the address contains spaces, e.g. "ana silva@empresa.com"',
+        "Platzhalter im Feld: max.mustermann@web.de",
+        "nel campo metti come esempio info@azienda.it",
+    ],
+)
+def test_example_people_and_example_domains_are_not_contacts(text: str) -> None:
+    assert "email" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["write me at ana.silva@empresa-silva.com", "mail me: johnny.doe@gmail.com"]
+)
+def test_real_addresses_near_those_words_are_contacts(text: str) -> None:
+    assert "email" in labels(text)

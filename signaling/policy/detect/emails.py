@@ -42,9 +42,14 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
         clean_local = local.replace(lx.WEAK_DOT, ".").replace(lx.WORD_DOT, ".")
         weak_dot = lx.WEAK_DOT in m.group()
         word_dot = lx.WORD_DOT in m.group()
-        if not (weak_at or weak_dot or word_dot) and _placeholder_local(clean_local):
-            # "firstname.lastname@yourcompany.com" typed out is an example of the pattern;
-            # said with "at" it is an instruction ("lastname underscore firstname at x.agency").
+        if not (weak_at or weak_dot or word_dot) and (
+            _placeholder_local(clean_local)
+            or clean_local in lx.PLACEHOLDER_LOCALS
+            or domain_name in lx.PLACEHOLDER_DOMAIN_NAMES
+        ):
+            # "firstname.lastname@yourcompany.com", "john.doe@gmail.com", "ana@empresa.com"
+            # typed out are examples; said with "at" the pattern is an instruction
+            # ("lastname underscore firstname at brightwave.agency").
             continue
         if (weak_at or weak_dot) and not _spoken_email_ok(
             clean_local,

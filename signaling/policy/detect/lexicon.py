@@ -270,6 +270,21 @@ PLACEHOLDER_DOMAINS = frozenset(
     {"example.com", "example.org", "example.net", "example.edu", "domain.com", "email.com"}
 )
 PLACEHOLDER_SUFFIXES = frozenset({"test", "invalid", "example", "localhost", "local", "internal"})
+# A domain named by what it stands for, in any language ("empresa.com", "yourcompany.com",
+# "dominio.it", "firma.de"): an example in a spec, never where someone's mail goes.
+PLACEHOLDER_DOMAIN_NAMES = frozenset(
+    """company yourcompany mycompany yourdomain mydomain domain empresa suaempresa tuempresa
+    minhaempresa dominio seudominio tudominio domaine entreprise votredomaine votreentreprise
+    firma ihrefirma meinefirma azienda tuodominio tuaazienda domena twojafirma sirket alanadi
+    perusahaan domainanda kumpanya""".split()
+)
+# Addresses of the people every spec uses as its example, typed out ("john.doe@gmail.com",
+# "max.mustermann@...", "jan.kowalski@..."): examples, not contacts.
+PLACEHOLDER_LOCALS = frozenset(
+    """john.doe jane.doe johndoe janedoe jdoe john_doe jane_doe max.mustermann maxmustermann
+    erika.mustermann mario.rossi jan.kowalski ivan.ivanov ivanov.ivan jean.dupont fulano
+    fulano.detal fulano.de.tal""".split()
+)
 EMAIL_CUE_RE = compile_fast(
     r"e-?mail|mail|correo|courriel|почт|мейл|write|reach|contact|send|escrib|escrev|ecri|"
     + _alt(_union("email_cues"), escape=False)
