@@ -336,3 +336,14 @@ def test_example_people_and_example_domains_are_not_contacts(text: str) -> None:
 )
 def test_real_addresses_near_those_words_are_contacts(text: str) -> None:
     assert "email" in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Пример номера счёта для формы: 40817810099910004312, БИК 044525225",
+        "р/с 40702810900000012345, к/с 30101810400000000225, БИК 044525225",
+    ],
+)
+def test_russian_bank_codes_are_not_phones(text: str) -> None:
+    assert "phone" not in labels(text)
