@@ -347,3 +347,38 @@ def test_real_addresses_near_those_words_are_contacts(text: str) -> None:
 )
 def test_russian_bank_codes_are_not_phones(text: str) -> None:
     assert "phone" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        (
+            'erst "paul", dann ein Punkt, dann "wenzel", dann das At-Zeichen, dann posteo.de',
+            "paul.wenzel@posteo.de",
+        ),
+        (
+            'पहले "vikram", फिर अंडरस्कोर, फिर "singh", फिर @ और आख़िर में outlook.com',
+            "vikram_singh@outlook.com",
+        ),
+    ],
+)
+def test_quoted_username_pieces_with_the_separator_named_are_joined(
+    text: str, address: str
+) -> None:
+    assert [v for label, v, _ in findings(text) if label == "email"] == [address]
+
+
+def test_quoted_words_without_a_separator_word_are_no_username() -> None:
+    text = 'the labels "paul" and "wenzel" go in the header, the @ mention uses posteo.de style'
+    assert "email" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "is_phone"),
+    [
+        ("رقمي: صفر خمسة ستة، تلات مرات اتنين، أربعة، سبعة سبعة، تسعة تمانية", True),
+        ("عندي تلات أسئلة واتنين ملاحظات على التصميم", False),
+    ],
+)
+def test_spoken_arabic_digit_spellings(text: str, is_phone: bool) -> None:
+    assert ("phone" in labels(text)) is is_phone

@@ -157,6 +157,14 @@ def _pieces(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
             continue
         user = _user_before(s, at.start())
         if user is None:
+            # '"paul", dann ein Punkt, dann "wenzel", dann das At-Zeichen ... posteo.de'
+            quoted = _quoted_user(views, dv.span(at.start(), at.end())[0])
+            if quoted is not None:
+                end = dv.span(dom.start(), dom.end())[1]
+                text = views.text[quoted[1] : end]
+                value = f"{quoted[0]}@{host}"
+                return Finding("email", quoted[1], end, text, value, Confidence.EMAIL_ASSEMBLED)
+        if user is None:
             label = next(
                 (
                     m
@@ -259,6 +267,25 @@ def _name_pattern(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
 
 # A dotted host-like token ("gmx.net", "wp\ue002pl"): a domain piece may be present.
 _DOMAIN_HINT_RE = re.compile(r"[a-z0-9][.\ue001\ue002][a-z]{2}")
+
+
+def _quoted_user(views: Views, at: int) -> tuple[str, int] | None:
+    """A username given as two quoted pieces with the dot or underscore named between them,
+    ending within 60 characters before the "@" (original index ``at``): the joined username
+    and where it starts in the original text."""
+    norm = views.norm
+    if '"' not in views.text and "'" not in views.text and "“" not in views.text:
+        return None
+    for m in lx.QUOTED_PIECES_RE.finditer(norm.s):
+        start, end = norm.span(m.start(), m.end())
+        if end > at or at - end > 60:
+            continue
+        mid = m.group("mid")
+        if lx.PIECE_UNDERSCORE_WORD_RE.search(mid):
+            return f"{m.group('a')}_{m.group('b')}", start
+        if lx.PIECE_DOT_WORD_RE.search(mid):
+            return f"{m.group('a')}.{m.group('b')}", start
+    return None
 
 
 def _standalone_at(views: Views, i: int) -> bool:

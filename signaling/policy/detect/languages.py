@@ -4167,6 +4167,17 @@ LANGUAGES: tuple[Language, ...] = (
             ثمان="8",
             تسعة="9",
             تسع="9",
+            # spoken (Egyptian, Levantine) spellings: ث said and written as ت
+            اتنين="2",
+            إتنين="2",
+            تنين="2",
+            تلاتة="3",
+            تلات="3",
+            اربعة="4",
+            اربع="4",
+            تمانية="8",
+            تمنية="8",
+            تمان="8",
         ),
         # Arabic says the unit first: "خمسة وخمسين" (55); the tens alone are tens.
         two_digit={

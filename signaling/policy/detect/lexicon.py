@@ -1115,6 +1115,23 @@ NAMING_INTRO_KEYS = (
     "nombre",
 )  # fmt: skip
 
+# A username given as quoted pieces with its dot or underscore named between them ('"paul",
+# dann ein Punkt, dann "wenzel"', '"vikram", फिर अंडरस्कोर, फिर "singh"').
+QUOTED_PIECES_RE = compile_fast(
+    r"[\"'“”«»„](?P<a>[a-z0-9]+(?:[._-][a-z0-9]+)*)[\"'“”«»]"
+    r"(?P<mid>[^\"'“”«»„@]{1,40}?)"
+    r"[\"'“”«»„](?P<b>[a-z0-9]+(?:[._-][a-z0-9]+)*)[\"'“”«»]"
+)
+PIECE_DOT_WORD_RE = compile_fast(
+    r"(?<![\w\u0900-\u097f])(?:"
+    + _alt(["dot", "full stop", "period", *_union("dot_words"), *_union("weak_dot_words")])
+    + r")(?![\w\u0900-\u097f])|(?<!\S)\.(?!\S)"
+)
+PIECE_UNDERSCORE_WORD_RE = compile_fast(
+    r"(?<![\w\u0900-\u097f])(?:"
+    + _alt(["underscore", *_union("underscore_words")])
+    + r")(?![\w\u0900-\u097f])|(?<!\S)_(?!\S)"
+)
 # File names are not usernames ("logo_v2.png").
 FILE_EXTENSIONS = frozenset(
     """png jpg jpeg gif svg webp pdf doc docx xls xlsx ppt pptx txt csv md json yaml yml xml
