@@ -382,3 +382,16 @@ def test_quoted_words_without_a_separator_word_are_no_username() -> None:
 )
 def test_spoken_arabic_digit_spellings(text: str, is_phone: bool) -> None:
     assert ("phone" in labels(text)) is is_phone
+
+
+@pytest.mark.parametrize(
+    ("text", "is_phone"),
+    [
+        ("yung OR number 2025-0114 at tracking LBC, dumating na", False),
+        ("O.R. No. 2025-0114 for the deposit", False),
+        ("Email OR number: 0917 123 4567", True),
+        ("email or number 2025 0114 789", True),
+    ],
+)
+def test_a_philippine_official_receipt_number_is_not_a_phone(text: str, is_phone: bool) -> None:
+    assert ("phone" in labels(text)) is is_phone

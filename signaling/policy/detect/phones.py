@@ -81,11 +81,18 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
         if value is None:
             continue
         start, end = pv.span(run.start, run.end)
+        if not run.digits.startswith(("09", "639")) and _RECEIPT_RE.search(
+            views.text, max(0, start - 16), start
+        ):
+            continue  # a Philippine official receipt ("OR number 2025-0114"), not a mobile
         out.append(Finding("phone", start, end, views.text[start:end], value, conf))
     return out
 
 
 _DIGITS_RE = re.compile(r"\d+")
+# "OR" (official receipt) in capitals, as printed on Philippine receipts, then a number word:
+# read on the original text, since the lowercase "or number" is English "or".
+_RECEIPT_RE = re.compile(r"(?<![\w])O\.?R\.?\s*(?:[Nn]umber|[Nn]o\.?|#)\s*:?\s*$")
 # Digits and whatever may join them into one number: a run never crosses a cluster's edge.
 _CLUSTER_RE = re.compile(r"\d(?:[\d \t\-.|/()\u00a0,]*\d)?")
 
