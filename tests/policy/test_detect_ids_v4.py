@@ -110,9 +110,9 @@ def test_a_phone_after_a_complete_meeting_id_is_still_a_phone() -> None:
             "Adresse wie bei allen: Vorname Punkt Nachname, Domain hafenbau.de. Ich bin Lena Kraus",
             "lena.kraus@hafenbau.de",
         ),
-        ("è nome.cognome come tutti, dominio ferrarilab.it, io sono Paolo Greco", None),
+        ("la mail è nome.cognome come tutti, dominio ferrarilab.it, io sono Paolo Greco", None),
         (
-            "имя точка фамилия, у меня это anna.belova, домен severtech.ru",
+            "почта: имя точка фамилия, у меня это anna.belova, домен severtech.ru",
             "anna.belova@severtech.ru",
         ),
         ("الاسم نقطة العائلة آت nilesoft.com.eg، وأنا اسمي karim mostafa", None),
@@ -134,9 +134,12 @@ def test_a_name_pattern_with_a_domain_and_a_name_is_an_address(
         "Spec: accounts get first.last at the client's domain, e.g. acme.io; I'm building the form",
         "the HR tool builds nome.cognome for every hire, see docs.example.it",
         "nome e cognome: obbligatori nel form, dominio del sito ferrarilab.it",
+        "I'm Tom Bauer, lead dev. We use first.last naming for git branches, repo on gitlab.com",
+        "io sono Paolo Greco, il dominio del sito è ferrarilab.it, nome.cognome è il formato",
+        "mera naam Vikas Rao hai, naam.surname format mein CSV export chahiye, tarangsoft.com",
     ],
 )
-def test_a_name_pattern_without_whose_it_is_is_no_address(text: str) -> None:
+def test_a_name_pattern_not_of_an_address_or_without_whose_it_is_is_no_address(text: str) -> None:
     assert "email" not in labels(text)
 
 
@@ -194,7 +197,7 @@ def test_times_words_in_prose_make_no_phone(text: str) -> None:
     ("text", "address"),
     [
         (
-            "an nachname punkt vorname bei uns, Firma holzwerk-sued.de. Ich heiße Ben Albrecht",
+            "schreib an nachname punkt vorname bei uns, holzwerk-sued.de. Ich heiße Ben Albrecht",
             "albrecht.ben@holzwerk-sued.de",
         ),
         (

@@ -198,6 +198,10 @@ def _pieces(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
     return None
 
 
+# "first.last at our domain", "pangalan dot apelyido ko at ...": "at" right after the pattern.
+_AT_AFTER_RE = re.compile(r"(?:\s+[^\W\d_]{1,3})?\s+(?:at|et)\s")
+
+
 def _placeholder_local(local: str) -> bool:
     """A local part made of first- and last-name placeholders only ("nome.cognome+test")."""
     pieces = re.split(r"[._-]", local.split("+", 1)[0])
@@ -218,6 +222,13 @@ def _name_pattern(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
     pattern = lx.NAME_PATTERN_RE.search(s)
     if pattern is None:
         return None
+    if not (
+        lx.EMAIL_CUE_RE.search(s)
+        or lx.PIECE_AT_RE.search(s)
+        or lx.ADDRESS_WORD_RE.search(s)
+        or _AT_AFTER_RE.match(s, pattern.end())
+    ):
+        return None  # "first.last naming for git branches": a pattern, but not of an address
     domain = None
     for dom in lx.PIECE_DOMAIN_RE.finditer(s):
         sub, name, suffix = split_host(tld, dom.group())

@@ -1097,6 +1097,11 @@ NAME_PATTERN_RE = compile_fast(
 NAME_PLACEHOLDER_WORDS = frozenset(
     fold(w.lower()).replace(" ", "") for w in _union("first_name_words") + _union("last_name_words")
 )
+# "Address" in every language: a name pattern said with it is an address's pattern.
+ADDRESS_WORD_RE = compile_fast(
+    r"(?<![\w\u0900-\u097f])(?:address\w*|adress\w*|adres\w*|endere[cç]o\w*|direcci[oó]n"
+    r"|indirizz\w*|адрес\w*|पता|पते|عنوان|alamat\w*)(?![\w\u0900-\u097f])"
+)
 NAME_PATTERN_GATE = first_pieces([fold(w.lower()) for w in _union("last_name_words")])
 FIRST_NAME_GATE = first_pieces([fold(w.lower()) for w in _union("first_name_words")])
 # The writer's own full name ("I'm Tom Bauer", "mera naam Vikas Rao hai", "ako si Liza
