@@ -43,6 +43,15 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
         clean_local = local.replace(lx.WEAK_DOT, ".").replace(lx.WORD_DOT, ".")
         weak_dot = lx.WEAK_DOT in m.group()
         word_dot = lx.WORD_DOT in m.group()
+        if not (weak_at or weak_dot or word_dot) and (
+            _placeholder_local(clean_local)
+            or clean_local in lx.PLACEHOLDER_LOCALS
+            or domain_name in lx.PLACEHOLDER_DOMAIN_NAMES
+        ):
+            # "firstname.lastname@yourcompany.com", "john.doe@gmail.com", "ana@empresa.com"
+            # typed out are examples; said with "at" the pattern is an instruction
+            # ("lastname underscore firstname at brightwave.agency").
+            continue
         if (weak_at or weak_dot) and not _spoken_email_ok(
             clean_local,
             domain_name,
@@ -76,7 +85,7 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
             Finding("email", start, end, views.text[start:end], value, Confidence.EMAIL_SPLIT)
         )
     if not out:
-        assembled = _assembled(views) or _pieces(views, tld)
+        assembled = _assembled(views) or _pieces(views, tld) or _name_pattern(views, tld)
         if assembled is not None:
             out.append(assembled)
     return out
@@ -154,6 +163,14 @@ def _pieces(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
             continue
         user = _user_before(s, at.start())
         if user is None:
+            # '"paul", dann ein Punkt, dann "wenzel", dann das At-Zeichen ... posteo.de'
+            quoted = _quoted_user(views, dv.span(at.start(), at.end())[0])
+            if quoted is not None:
+                end = dv.span(dom.start(), dom.end())[1]
+                text = views.text[quoted[1] : end]
+                value = f"{quoted[0]}@{host}"
+                return Finding("email", quoted[1], end, text, value, Confidence.EMAIL_ASSEMBLED)
+        if user is None:
             label = next(
                 (
                     m
@@ -187,8 +204,105 @@ def _pieces(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
     return None
 
 
+# "first.last at our domain", "pangalan dot apelyido ko at ...": "at" right after the pattern.
+_AT_AFTER_RE = re.compile(r"(?:\s+[^\W\d_]{1,3})?\s+(?:at|et)\s")
+
+
+def _placeholder_local(local: str) -> bool:
+    """A local part made of first- and last-name placeholders only ("nome.cognome+test")."""
+    pieces = re.split(r"[._-]", local.split("+", 1)[0])
+    return len(pieces) >= 2 and all(p in lx.NAME_PLACEHOLDER_WORDS for p in pieces)
+
+
+def _name_pattern(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
+    """An address given as the pattern everyone at a company uses, plus whose it is: the
+    pattern with placeholders ("first.last at our domain", "nome.cognome", "ad.soyad"), the
+    company's bare domain ("kestrelworks.com") and the writer's username ("u menya eto
+    anna.belova") or full name ("I'm Tom Bauer", "mera naam Vikas Rao hai")."""
+    words = views.words
+    if lx.NAME_PATTERN_GATE.isdisjoint(words) or lx.FIRST_NAME_GATE.isdisjoint(words):
+        return None
+    s = views.norm.s
+    if _DOMAIN_HINT_RE.search(s) is None:
+        return None
+    pattern = lx.NAME_PATTERN_RE.search(s)
+    if pattern is None:
+        return None
+    if not (
+        lx.EMAIL_CUE_RE.search(s)
+        or lx.PIECE_AT_RE.search(s)
+        or lx.ADDRESS_WORD_RE.search(s)
+        or _AT_AFTER_RE.match(s, pattern.end())
+    ):
+        return None  # "first.last naming for git branches": a pattern, but not of an address
+    domain = None
+    for dom in lx.PIECE_DOMAIN_RE.finditer(s):
+        sub, name, suffix = split_host(tld, dom.group())
+        registered = f"{name}.{suffix}"
+        if not suffix or not name or (sub and sub != "mail"):
+            continue
+        if registered in lx.PLACEHOLDER_DOMAINS or suffix in lx.PLACEHOLDER_SUFFIXES:
+            continue
+        if registered in KNOWN_DOMAINS:
+            continue  # a link host is not the company's mail domain
+        domain = dom
+        break
+    if domain is None:
+        return None
+    rev = pattern.group("reversed") is not None
+    sep = (pattern.group("rsep") if rev else pattern.group("sep")).strip(" ,")
+    underscore = pattern.group("runderscore" if rev else "underscore")
+    join = "_" if sep == "_" or underscore else "-" if sep == "-" else "."
+    user: tuple[str, int, int] | None = None
+    for tok in lx.USERNAME_TOKEN_RE.finditer(s):
+        a, b = tok.span()
+        if pattern.start() <= a < pattern.end() or domain.start() <= a < domain.end():
+            continue
+        if _username_shaped(tok.group()) and split_host(tld, tok.group())[2] == "":
+            user = (tok.group(), a, b)
+            break
+    if user is None:
+        for intro in lx.NAME_INTRO_RE.finditer(s):
+            first, last = intro.group("first"), intro.group("last")
+            if first in lx.EMAIL_STOP_LOCALS or last in lx.EMAIL_STOP_LOCALS:
+                continue
+            if not any(k in intro.group("intro") for k in lx.NAMING_INTRO_KEYS):
+                start, _ = views.norm.span(intro.start("first"), intro.end("first"))
+                start2, _ = views.norm.span(intro.start("last"), intro.end("last"))
+                if not (views.text[start : start + 1].isupper() and views.text[start2].isupper()):
+                    continue
+            name = f"{last}{join}{first}" if rev else f"{first}{join}{last}"
+            user = (name, intro.start("first"), intro.end("last"))
+            break
+    if user is None:
+        return None
+    lo = min(pattern.start(), domain.start(), user[1])
+    hi = max(pattern.end(), domain.end(), user[2])
+    value = f"{user[0]}@{domain.group()}"
+    return finding(views, views.norm, "email", lo, hi, value, Confidence.EMAIL_ASSEMBLED)
+
+
 # A dotted host-like token ("gmx.net", "wp\ue002pl"): a domain piece may be present.
 _DOMAIN_HINT_RE = re.compile(r"[a-z0-9][.\ue001\ue002][a-z]{2}")
+
+
+def _quoted_user(views: Views, at: int) -> tuple[str, int] | None:
+    """A username given as two quoted pieces with the dot or underscore named between them,
+    ending within 60 characters before the "@" (original index ``at``): the joined username
+    and where it starts in the original text."""
+    norm = views.norm
+    if '"' not in views.text and "'" not in views.text and "“" not in views.text:
+        return None
+    for m in lx.QUOTED_PIECES_RE.finditer(norm.s):
+        start, end = norm.span(m.start(), m.end())
+        if end > at or at - end > 60:
+            continue
+        mid = m.group("mid")
+        if lx.PIECE_UNDERSCORE_WORD_RE.search(mid):
+            return f"{m.group('a')}_{m.group('b')}", start
+        if lx.PIECE_DOT_WORD_RE.search(mid):
+            return f"{m.group('a')}.{m.group('b')}", start
+    return None
 
 
 def _standalone_at(views: Views, i: int) -> bool:

@@ -45,7 +45,19 @@ def find_handles(views: Views, taken: Spans) -> list[Finding]:
     at_done: set[int] = set()
     for ch in channel_hits:
         name = ch.group("ch")
-        found = _identifier_after(s, ch.end(), weak=name in lx.WEAK_CHANNELS)
+        weak = name in lx.WEAK_CHANNELS or name.startswith(lx.WEAK_CHANNEL_PREFIXES)
+        found = _identifier_after(s, ch.end(), weak=weak)
+        if found is None and not lx.STRICT_ID_WORDS.isdisjoint(views.words):
+            # "Instagram'da buluşalım, kullanıcı adım zeynep.cizer", "इंस्टा पर मेरा हैंडल है
+            # kavya.art": a username word a few words after the app names the identifier.
+            # Not past the next app named ("no WhatsApp; on Instagram my username is x").
+            stop = next((c.start() for c in channel_hits if c.start() > ch.end()), len(s))
+            for word in _ID_WORD_RE.finditer(s, ch.end(), min(stop, ch.end() + 80)):
+                if word.group() in lx.STRICT_ID_WORDS:
+                    found = _identifier_after(s, word.start(), weak=False, strict=True)
+                    if found is not None and not _SHAPED_RE.search(found[2]):
+                        found = None  # "the Instagram API returns the username field"
+                    break
         if found is not None:
             a, b, ident = found
             if ident.startswith("@"):
@@ -141,6 +153,8 @@ def _near_app(s: str, m: re.Match[str], apps: list[re.Match[str]]) -> bool:
 
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
+_SHAPED_RE = re.compile(r"[@._0-9]")
+_ID_WORD_RE = re.compile(r"(?:[^\W\d_]|[\u0900-\u097f])+")  # Devanagari signs are not \w
 _TLDS = lx.COMMON_TLDS
 # Words that name the identifier as a name ("my name there is x", "nombre", "imię").
 _NAME_WORDS = frozenset(
@@ -196,6 +210,9 @@ def _identifier_after(
             continue  # "Instagram'dan yaz: @x", "Telegram, write me: @x"
         if introduced and word in lx.SELF_WORDS:
             continue
+        if explicit and not word.isascii() and fillers < 2:
+            fillers += 1  # "اليوزر تبعي lama_art", "ник там olya.photo": no identifier
+            continue  # is written in those scripts' letters here
         shaped = any(c in word for c in "._0123456789")
         if word.startswith("@"):
             ident = word
@@ -218,7 +235,7 @@ def _identifier_after(
                 fillers += 1
                 marked = marked or raw.endswith(":")
                 continue
-            if weak and not explicit and not ((colon or introduced) and shaped):
+            if weak and not explicit and not ((colon or introduced or marked) and shaped):
                 return None
             if not explicit and not shaped:
                 return None

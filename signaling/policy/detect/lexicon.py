@@ -270,6 +270,21 @@ PLACEHOLDER_DOMAINS = frozenset(
     {"example.com", "example.org", "example.net", "example.edu", "domain.com", "email.com"}
 )
 PLACEHOLDER_SUFFIXES = frozenset({"test", "invalid", "example", "localhost", "local", "internal"})
+# A domain named by what it stands for, in any language ("empresa.com", "yourcompany.com",
+# "dominio.it", "firma.de"): an example in a spec, never where someone's mail goes.
+PLACEHOLDER_DOMAIN_NAMES = frozenset(
+    """company yourcompany mycompany yourdomain mydomain domain empresa suaempresa tuempresa
+    minhaempresa dominio seudominio tudominio domaine entreprise votredomaine votreentreprise
+    firma ihrefirma meinefirma azienda tuodominio tuaazienda domena twojafirma sirket alanadi
+    perusahaan domainanda kumpanya""".split()
+)
+# Addresses of the people every spec uses as its example, typed out ("john.doe@gmail.com",
+# "max.mustermann@...", "jan.kowalski@..."): examples, not contacts.
+PLACEHOLDER_LOCALS = frozenset(
+    """john.doe jane.doe johndoe janedoe jdoe john_doe jane_doe max.mustermann maxmustermann
+    erika.mustermann mario.rossi jan.kowalski ivan.ivanov ivanov.ivan jean.dupont fulano
+    fulano.detal fulano.de.tal""".split()
+)
 EMAIL_CUE_RE = compile_fast(
     r"e-?mail|mail|correo|courriel|почт|мейл|write|reach|contact|send|escrib|escrev|ecri|"
     + _alt(_union("email_cues"), escape=False)
@@ -323,13 +338,15 @@ CHANNEL_SOURCE = (
     + r"|skype\w{0,3}|telegram\w{0,4}|tg|whats ?app\w{0,4}|wechat|weixin|vx|wx|signal"
     r"|viber\w{0,3}|discord\w{0,3}|instagram|insta|ig|twitter|x|threads|snapchat|snap|kik|matrix|element"
     r"|facebook|fb|messenger|tiktok|line|slack|linkedin|kakaotalk|kakao|zalo|threema|телеграм\w*|телег\w*|тг|ватсап\w*"
-    r"|вотсап\w*|вайбер\w*|дискорд\w*|инстаграм\w*|инст\w*|скайп\w*|вичат\w*|вк|vk)(?![\w-])"
+    r"|вотсап\w*|вайбер\w*|дискорд\w*|инстаграм\w*|инст\w*|скайп\w*|вичат\w*|вк|vk|сигнал\w*)(?![\w-])"
 )
 CHANNEL_RE = compile_fast(CHANNEL_SOURCE)
 # Channel names that are also ordinary words: they need an "@" or an explicit "id" word.
 WEAK_CHANNELS = frozenset(
     {"x", "ig", "tg", "fb", "line", "signal", "element", "matrix", "threads", "snap", "vx", "wx"}
 )
+# Inflected names that are also everyday words ("в сигнале", "сигнал пропал"): weak too.
+WEAK_CHANNEL_PREFIXES = ("сигнал",)
 HANDLE_CONNECTORS = frozenset(
     """is id username user handle nick nickname name account acc es e est c'est : - = > as como
     soy sou i'm im am я je suis moi hoon hun
@@ -943,6 +960,13 @@ PHONE_CUE_RE = compile_fast(
     + _alt(_union("phone_cues"), escape=False)
     + r")(?!\w))"
 )
+# "The rest", "last four", "sisanya" between two pieces of digits: the second finishes the
+# number the first began, even when the first is long enough to stand alone.
+REST_WORD_RE = compile_fast(
+    r"(?<![\w\u0900-\u097f])(?:"
+    + _alt([fold(w.lower()) for w in _union("rest_words")])
+    + r")(?![\w\u0900-\u097f])"
+)
 # The Arabic article and the prepositions glued to it ("التتبع", "للشحنة", "بالفاتورة"):
 # a not-phone word keeps its meaning with them.
 _ARABIC_ARTICLE = r"(?<!\w)[وفبك]?(?:ال|لل)"
@@ -1042,6 +1066,79 @@ NAME_LABEL_RE = compile_fast(
     r"(?<!\w)(?:"
     + _alt(_union("name_labels"))
     + r")(?P<colon>\s*[:=])?\s*(?P<user>[a-z][a-z0-9._-]{1,40}[a-z0-9])(?![\w@])"
+)
+# An address pattern said with placeholders: the first-name word, a dot or underscore (typed
+# or said), the last-name word ("first.last", "vorname punkt nachname", "imię, kropka,
+# nazwisko", "pangalan ko dot apelyido"); one short word may follow the first-name word.
+_FIRST_NAME = _alt([fold(w.lower()) for w in _union("first_name_words")])
+_LAST_NAME = _alt([fold(w.lower()) for w in _union("last_name_words")])
+_NAME_SEP = (
+    r"(?P<sep>[._]|\s*-\s*|[\s,]+(?:"
+    + _alt(["dot", *_union("dot_words"), *_union("weak_dot_words")])
+    + r")[\s,]+|[\s,]+(?P<underscore>"
+    + _alt(_union("underscore_words"))
+    + r")[\s,]+)"
+)
+# In either order: "nachname punkt vorname" gives last.first.
+NAME_PATTERN_RE = compile_fast(
+    r"(?<![\w\u0900-\u097f])(?:(?:"
+    + _FIRST_NAME
+    + r")(?:\s+[^\W\d_]{1,3})?"
+    + _NAME_SEP
+    + r"(?:"
+    + _LAST_NAME
+    + r")|(?P<reversed>(?:"
+    + _LAST_NAME
+    + r")(?:\s+[^\W\d_]{1,3})?"
+    + _NAME_SEP.replace("?P<sep>", "?P<rsep>").replace("?P<underscore>", "?P<runderscore>")
+    + r"(?:"
+    + _FIRST_NAME
+    + r")))(?![\w\u0900-\u097f])"
+)
+# One-word placeholders ("firstname", "nome", "nachname"): an address whose local part is made
+# of them only ("firstname.lastname@yourcompany.com", "nome.cognome+test@...") is an example.
+NAME_PLACEHOLDER_WORDS = frozenset(
+    fold(w.lower()).replace(" ", "") for w in _union("first_name_words") + _union("last_name_words")
+)
+# "Address" in every language: a name pattern said with it is an address's pattern.
+ADDRESS_WORD_RE = compile_fast(
+    r"(?<![\w\u0900-\u097f])(?:address\w*|adress\w*|adres\w*|endere[cç]o\w*|direcci[oó]n"
+    r"|indirizz\w*|адрес\w*|पता|पते|عنوان|alamat\w*)(?![\w\u0900-\u097f])"
+)
+NAME_PATTERN_GATE = first_pieces([fold(w.lower()) for w in _union("last_name_words")])
+FIRST_NAME_GATE = first_pieces([fold(w.lower()) for w in _union("first_name_words")])
+# The writer's own full name ("I'm Tom Bauer", "mera naam Vikas Rao hai", "ako si Liza
+# Manalo"): two Latin-letter words after an introduction.
+_NAME_INTROS = [fold(w.lower()) for w in _union("name_intros")]
+NAME_INTRO_RE = compile_fast(
+    r"(?<!\w)(?P<intro>" + _alt(_NAME_INTROS) + r")\s+(?:(?:a|o|la|el|si)\s+)?"
+    r"(?P<first>[a-z][a-z'-]+)\s+(?P<last>[a-z][a-z'-]+)(?![\w@.]\w)"
+)
+# Introductions that say "name" ("my name is", "me llamo", "اسمي"): the name after them need
+# not be capitalised; after "I'm", "ich bin", "sono" it must be ("I'm Tom Bauer", not "I'm
+# building a").
+NAMING_INTRO_KEYS = (
+    "name", "llamo", "chamo", "appelle", "heiße", "heisse", "chiamo", "nazywam", "imie",
+    "imię", "зовут", "naam", "नाम", "اسم", "adim", "namaku", "nama saya", "pangalan", "nome",
+    "nombre",
+)  # fmt: skip
+
+# A username given as quoted pieces with its dot or underscore named between them ('"paul",
+# dann ein Punkt, dann "wenzel"', '"vikram", फिर अंडरस्कोर, फिर "singh"').
+QUOTED_PIECES_RE = compile_fast(
+    r"[\"'“”«»„](?P<a>[a-z0-9]+(?:[._-][a-z0-9]+)*)[\"'“”«»]"
+    r"(?P<mid>[^\"'“”«»„@]{1,40}?)"
+    r"[\"'“”«»„](?P<b>[a-z0-9]+(?:[._-][a-z0-9]+)*)[\"'“”«»]"
+)
+PIECE_DOT_WORD_RE = compile_fast(
+    r"(?<![\w\u0900-\u097f])(?:"
+    + _alt(["dot", "full stop", "period", *_union("dot_words"), *_union("weak_dot_words")])
+    + r")(?![\w\u0900-\u097f])|(?<!\S)\.(?!\S)"
+)
+PIECE_UNDERSCORE_WORD_RE = compile_fast(
+    r"(?<![\w\u0900-\u097f])(?:"
+    + _alt(["underscore", *_union("underscore_words")])
+    + r")(?![\w\u0900-\u097f])|(?<!\S)_(?!\S)"
 )
 # File names are not usernames ("logo_v2.png").
 FILE_EXTENSIONS = frozenset(

@@ -117,6 +117,14 @@ def label_of(u: Url) -> str | None:
     return link_label(u.registered, u.subdomain, u.path, u.query)
 
 
+# Digit groups right after a link that ends in digits: the rest of a meeting id.
+_ID_GROUP_RE = re.compile(r"[ \u00a0-](?P<d>\d{2,5})(?![\w.,:/-]?\d|\w)")
+
+
+def _trailing_digits(value: str) -> int:
+    return len(value) - len(value.rstrip("0123456789"))
+
+
 def link_findings(views: Views, urls: Iterable[Url]) -> list[Finding]:
     """Meeting links, file shares and messaging links (plus the phone a WhatsApp link shows)."""
     out: list[Finding] = []
@@ -124,8 +132,19 @@ def link_findings(views: Views, urls: Iterable[Url]) -> list[Finding]:
         label = label_of(u)
         if label is None:
             continue
-        text = views.text[u.start : u.end]
-        out.append(Finding(label, u.start, u.end, text, u.canonical, Confidence.LINK))
+        end, value = u.end, u.canonical
+        if label == "meeting_link" and 0 < _trailing_digits(value) < 9:
+            # A meeting id typed in groups after the link ("zoom.us/j/812 3456 7890"): the
+            # link's value is the whole id (at most eleven digits).
+            n = _trailing_digits(value)
+            while (group := _ID_GROUP_RE.match(views.text, end)) is not None:
+                digits = group.group("d")
+                if n + len(digits) > 11:
+                    break
+                n += len(digits)
+                end, value = group.end(), value + digits
+        text = views.text[u.start : end]
+        out.append(Finding(label, u.start, end, text, value, Confidence.LINK))
         if label == "handle":
             phone = phone_from_whatsapp(u)
             if phone is not None:

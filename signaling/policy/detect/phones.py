@@ -41,11 +41,16 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
     if has_cue:
         # A number split across sentences: "Area code is 415. The rest is 726 0093."
         for i in range(len(runs) - 1):
-            r1, r2 = runs[i], runs[i + 1]
-            if i in used or len(r1.digits) >= 7:
+            r1, j = runs[i], i + 1
+            if i in used or len(r1.digits) >= 10:
                 continue
+            if len(runs[j].digits) < 3 and j + 1 < len(runs):
+                j += 1  # "last four are 0187": "four" is no piece of the number
+            r2 = runs[j]
             if r2.start - r1.end > 50 or len(r1.digits) < 2 or len(r2.digits) < 3:
                 continue
+            if len(r1.digits) >= 7 and not _begun(s, r1, r2):
+                continue  # a whole number on its own unless "the rest" follows it
             if not _continues(r1, r2) or _clock_minutes(s, r1):
                 continue
             if not 8 <= len(r1.digits) + len(r2.digits) <= 13:
@@ -62,7 +67,7 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
             value = _strict_number(merged)
             if value is None:
                 continue
-            used.update((i, i + 1))
+            used.update((i, j))
             start, end = pv.span(merged.start, merged.end)
             out.append(
                 Finding(
@@ -76,11 +81,18 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
         if value is None:
             continue
         start, end = pv.span(run.start, run.end)
+        if not run.digits.startswith(("09", "639")) and _RECEIPT_RE.search(
+            views.text, max(0, start - 16), start
+        ):
+            continue  # a Philippine official receipt ("OR number 2025-0114"), not a mobile
         out.append(Finding("phone", start, end, views.text[start:end], value, conf))
     return out
 
 
 _DIGITS_RE = re.compile(r"\d+")
+# "OR" (official receipt) in capitals, as printed on Philippine receipts, then a number word:
+# read on the original text, since the lowercase "or number" is English "or".
+_RECEIPT_RE = re.compile(r"(?<![\w])O\.?R\.?\s*(?:[Nn]umber|[Nn]o\.?|#)\s*:?\s*$")
 # Digits and whatever may join them into one number: a run never crosses a cluster's edge.
 _CLUSTER_RE = re.compile(r"\d(?:[\d \t\-.|/()\u00a0,]*\d)?")
 
@@ -113,6 +125,7 @@ def _cluster_runs(s: str, pv: View, taken: Spans, lo: int, hi: int) -> list[_Run
     n = len(s)
     identity = not pv.vpos
     tail = -1  # end of the last digit group inside a link (or continuing its id)
+    tail_digits = 0  # digits of that id so far
     for m in _DIGITS_RE.finditer(s, lo, hi):
         a, b = m.span()
         # Glued to a word, a hashtag, a percent sign or a code ("v2-3", "x/45"): no phone.
@@ -123,16 +136,20 @@ def _cluster_runs(s: str, pv: View, taken: Spans, lo: int, hi: int) -> list[_Run
         if not glued and b < n:
             c = s[b]
             glued = c.isalpha() or c in "_%" or (c in "-/" and b + 1 < n and s[b + 1].isalpha())
-        if not glued and taken:
+        if taken:
             # Inside an address or a link; or a group right after a link's digits
-            # ("zoom.us/j/812 3456 7890"): the rest of the meeting or file id, not a phone.
-            if a - 1 == tail and s[a - 1] == " ":
-                glued = True
+            # ("zoom.us/j/812 3456 7890", whose "812" is also glued to "j/"): the rest of the
+            # meeting or file id, not a phone.
+            if a - 1 == tail and s[a - 1] == " " and tail_digits < 9:
+                inside = True
+                tail_digits += b - a
             else:
                 orig_a = a if identity else pv.orig_start(a)
-                glued = taken.covers(orig_a, orig_a + 1)
-            if glued:
-                tail = b
+                inside = taken.covers(orig_a, orig_a + 1)
+                tail_digits = b - a
+            if inside:
+                # A whole id (nine digits or more) has nothing more to come.
+                glued, tail = True, b
         if glued:
             if cur is not None:
                 runs.append(cur)
@@ -161,6 +178,19 @@ def _cluster_runs(s: str, pv: View, taken: Spans, lo: int, hi: int) -> list[_Run
     if cur is not None:
         runs.append(cur)
     return runs
+
+
+def _begun(s: str, r1: _Run, r2: _Run) -> bool:
+    """``r1`` (seven digits or more) is only the start of a number: typed in groups like one
+    ("0812 3345", not a count "2500000" nor a date "2024 06 15") and followed by a rest word
+    ("sisanya", "the rest", "дальше") right before ``r2``."""
+    if len(r1.groups) < 2 or _date_run(s[r1.start : r1.end], len(r1.digits)):
+        return False
+    rest = lx.REST_WORD_RE.search(s, r1.end, r2.start)
+    return rest is not None and _FEW_WORDS_RE.fullmatch(s, rest.end(), r2.start) is not None
+
+
+_FEW_WORDS_RE = re.compile(r"\W*(?:[^\W\d]+\W+){0,2}")
 
 
 def _continues(r1: _Run, r2: _Run) -> bool:
@@ -258,7 +288,7 @@ _SENTENCE_END_RE = re.compile(r"[^\W\d_]{4,}[.!?]\s|[!?]\s|\n")
 def _negative_context(s: str, pos: int) -> bool:
     """An id, price, card, code... keyword right before the digits, not overridden by a later
     phone keyword ("meeting ID 845..., dial-in +1 ..." keeps the dial-in number)."""
-    before = s[max(0, pos - 32) : pos].replace("area code", "area")
+    before = s[max(0, pos - 48) : pos].replace("area code", "area")
     neg = lx.PHONE_NEG_RE.search(before)
     if neg is None:
         return False
