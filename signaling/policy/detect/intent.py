@@ -22,12 +22,18 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
     for m in lx.MEETING_TOOL_RE.finditer(s):
         tool = m.group("tool")
         start, end = views.norm.span(m.start(), m.end())
-        if tool == "meet" and not _named_meet(views.text[start:end], s[: m.start()]):
+        if tool == "meet" and not _named_meet(views.text[start:end], s[: m.start()], s[m.end() :]):
             continue
+        if tool == "zum" and _BEFORE_ZUM.search(s, max(0, m.start() - 12), m.start()) is None:
+            continue  # German "zum" ("to the"); "su zum", "por zum" is the tool misspelt
         if tool == "teams":
             original = views.text[start:end]
-            before = s[max(0, m.start() - 12) : m.start()]
-            if not original.startswith("T") and not re.search(r"(?:ms|microsoft)\s*$", before):
+            before = s[max(0, m.start() - 24) : m.start()]
+            if (
+                not original.startswith("T")
+                and not re.search(r"(?:ms|microsoft)\s*$", before)
+                and _ONE_CALL.search(before) is None
+            ):
                 continue
         if any(u.start <= start < u.end for u in urls):
             continue
@@ -62,16 +68,35 @@ _BEFORE_MEET = re.compile(
 # Prepositions of languages where "meet" is no everyday word ("la llamada por meet").
 _BEFORE_FOREIGN_MEET = re.compile(
     r"(?:^|\s)(?:por|pelo|sur|auf|über|uber|su|sul|w|в|pe|par|lewat|di|sa|na|no|przez|через"
-    r"|un|una|um|num|uno|bir|szybki|szybkie|kurzer|kurzes|kurzen)"
+    r"|un|una|um|num|uno|bir|szybki|szybkie|kurzer|kurzes|kurzen|bikin|buat|gawa|ng|ek)"
     r"\s+(?:google\s+)?$"
 )
 
 
-def _named_meet(original: str, before: str) -> bool:
+# A preposition before the misspelt "zum" ("ci sentiamo su zum", "por zum", "lewat zum").
+_BEFORE_ZUM = re.compile(r"(?:^|\s)(?:su|sul|por|pelo|pela|no|na|en|sur|lewat|di|sa|pe|via|on)\s+$")
+
+# One call on a tool ("un petit teams", "a quick teams", "bir kısa teams"): "teams" in lower
+# case after an article, maybe with an adjective of shortness, is the tool and no plural.
+_ONE_CALL = re.compile(
+    r"(?:^|\s)(?:a|an|un|una|um|uma|ein|einen|eine|bir|ek|one|uno)\s+(?:(?:quick|short|small"
+    r"|brief|petit|petite|pequeno|pequena|rapido|rapidinho|veloce|breve|kurzes|kurzen|kurze"
+    r"|szybki|szybkie|krotki|kisa|chhota|mabilis)\s+)?$"
+)
+
+# A particle of a language where "meet" is no everyday word, right after it ("meet aja
+# besok", "meet yuk", "meet tayo bukas", "meet pe aaja").
+_AFTER_FOREIGN_MEET = re.compile(r"\s*(?:aja|ajah|aj|yuk|yuks|kuy|dong|tayo|pe|par)(?!\w)")
+
+
+def _named_meet(original: str, before: str, after: str = "") -> bool:
     """ "Meet" alone is the tool when capitalised after a preposition ("hop on Meet"), or after
-    a preposition or an article of a language where "meet" is no everyday word ("facciamo la
-    riunione su meet", "hacemos un meet", "kurzer Meet-Call")."""
+    a preposition, an article or a verb of making of a language where "meet" is no everyday
+    word ("facciamo la riunione su meet", "hacemos un meet", "kurzer Meet-Call", "bikin meet"),
+    or before such a language's particle ("meet aja besok")."""
     if original.startswith("M") and _BEFORE_MEET.search(before) is not None:
+        return True
+    if _AFTER_FOREIGN_MEET.match(after) is not None:
         return True
     return _BEFORE_FOREIGN_MEET.search(before) is not None
 
@@ -214,11 +239,12 @@ def _payment_request(views: Views) -> Finding | None:
         ) or _MINE_AFTER.match(s, method.end())
         outside = lx.OUTSIDE_RE.search(window)
         verb = lx.PAY_VERB_RE.search(window)
-        if mine is None and outside is None:
-            # The method's own name is no product word ("cash app" is not "the app").
-            rest = s[lo : method.start()] + " " + s[method.end() : hi]
-            if verb is None or lx.PAY_PROJECT_NEG_RE.search(rest):
-                continue
+        # The method's own name is no product word ("cash app" is not "the app").
+        rest = s[lo : method.start()] + " " + s[method.end() : hi]
+        if outside is None and lx.PAY_PROJECT_NEG_RE.search(rest):
+            continue  # "Formularz płatności ma obsługiwać BLIK": "ma" is no French "my" here
+        if mine is None and outside is None and verb is None:
+            continue
         value = "pay:" + re.sub(r"\W+", "", method.group())
         return _op_finding(views, method.start(), method.end(), value, Confidence.OFF_PLATFORM_PAY)
     return _pay_outside(views)
@@ -252,6 +278,8 @@ def _pay_outside(views: Views) -> Finding | None:
         and (has_outside or lx.SELF_GATE.may_match(s, words) or _TO_ME.search(s) is not None)
     ):
         found = _fee_place(views, s)
+    if found is None and "%" in s:
+        found = _platform_cut(views, s)
     if found is None:
         found = _discount_aside(views, s)
     if found is None:
@@ -293,6 +321,49 @@ def _fee_place(views: Views, s: str) -> Finding | None:
             b = max(fee.end(), sent_start + place.end())
             return _op_finding(views, a, b, "pay:fee", Confidence.OFF_PLATFORM_PAY)
     return None
+
+
+def _platform_cut(views: Views, s: str) -> Finding | None:
+    """The platform's cut stated as a share ("the site keeps 20 %", "la página se queda con un
+    20%", "20% kinukuha ng site"), then, in the rest of that sentence or the next one, a means
+    of paying, a payment to the writer or a place off the platform ("si me pagas por Bizum",
+    "transfer ke dana aku aja"): paying around the cut. Paying through the platform, here,
+    or talk of a product or its users in that stretch vetoes it."""
+    for cut in lx.CUT_RE.finditer(s):
+        sent, sent_start = sentence(s, cut.start(), cut.end())
+        end = sent_start + len(sent)
+        if end < len(s):
+            end = end + len(sentence(s, end + 1, end + 1)[0]) + 1
+        region = s[cut.end() : end]
+        evidence = [
+            *lx.PAY_METHOD_RE.finditer(region),
+            *_paid_to_me(region),
+            # with the cut named, "transfer" is money ("transfer ke dana aku aja")
+            *(_TRANSFER.finditer(region) if _TO_ME.search(region) else ()),
+            *lx.OUTSIDE_RE.finditer(region),
+        ]
+        if not evidence:
+            continue
+        if (
+            lx.KEEP_HERE_RE.search(region)
+            or lx.HERE_RE.search(region)
+            or lx.PLATFORM_WORD_RE.search(region)
+            or lx.PAY_PROJECT_NEG_RE.search(region)
+            or lx.SPEC_RE.search(region)
+        ):
+            return None
+        first = min(evidence, key=lambda m: m.start())
+        at = cut.end() + first.start()
+        esent, esent_start = sentence(s, at, at)
+        if _negation_before(esent, at - esent_start):
+            continue
+        return _op_finding(
+            views, cut.start(), at + len(first.group()), "pay:cut", Confidence.OFF_PLATFORM_PAY
+        )
+    return None
+
+
+_TRANSFER = re.compile(r"(?<!\w)transf\w*")
 
 
 def _platform_fee(sent: str, at: int) -> bool:

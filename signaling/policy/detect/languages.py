@@ -2642,7 +2642,14 @@ LANGUAGES: tuple[Language, ...] = (
             "szybciej odpisuję na",
             "napiszę tam",
         ),
-        meeting_cues=("rozmow\\w*", "spotkani\\w*", "call\\w*", "wideo\\w*"),
+        meeting_cues=(
+            "rozmow\\w*",
+            "zdzwon\\w*",
+            "pogada\\w*",
+            "spotkani\\w*",
+            "call\\w*",
+            "wideo\\w*",
+        ),
         pay_verbs=(
             "rozlicz\\w*",
             "wyślij\\w*",

@@ -371,7 +371,10 @@ DM_CUE_RE = compile_fast(
 MEETING_TOOL_RE = compile_fast(
     r"(?<![\w.@/])(?P<tool>"
     + _alt(_union("meeting_tools"), escape=False)
-    + r"|zoom|зум\w*|гугл[ -]?мит\w*|тимс\w*|вебекс\w*"
+    # "zoom" inflected or made a verb ("a quick zoomie", "kurz zoomen", "na zoomie", "zoomda"),
+    # and the Romance misspelling "zum" (kept only after a preposition: German "zum" is "to the")
+    + r"|zoom(?:ie|ies|en|e|a|u|da|dan|de|ing|ito|zinho)?|zum"
+    r"|зум\w*|гугл[ -]?мит\w*|тимс\w*|вебекс\w*"
     r"|google meet|g-?meet|hangouts?|ms teams|microsoft teams|teams|meet"
     r"|whereby|jitsi|webex|gotomeeting|goto meeting|bluejeans|facetime|calendly|cal\.com)"
     r"(?![\w/-])"
@@ -388,7 +391,8 @@ MEETING_CUE_RE = compile_fast(
 )
 MEETING_NEG_RE = compile_fast(
     r"call button|\bbutton\b|built-?in|in-app|integrat\w*|\bsdk\b|\bapi\b|plugin|webhook|\bbot\b"
-    r"|clone|-like|zoom (?:in|out|level|into|factor)\b|pinch|\bmaps?\b|\bimage\b|\bphoto|\blens"
+    r"|clone|-like|zoom\w* (?:in|out|level|into|factor)\b|pinch|\bmaps?\b|\bimage\b|\bphoto|\blens"
+    r"|\b(?:rein|raus|heran|hinein)zoom\w*|\bbild\w*|\bfoto\w*|\bgambar\b"
     r"|(?:on|through|via|from|in) (?:the|this) (?:platform|site)|platform'?s|messages call"
     r"|recording|transcri\w*|\bapp\b|feature|\bbuild|develop|integrac\w*|integracao|интеграц\w*"
 )
@@ -418,6 +422,8 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "phone",
         compile_fast(
             r"\b(?:text(?:ing)? me|sms me|whats ?app|whatsap|zap(?:zap)?|viber|signal"
+            # spellings as said ("el wasap", "guasap", "wassap")
+            r"|wasap\w*|guasap\w*|wassap\w*|uasap\w*|wsp"
             r"|imessage|sms|phone|cell|mobile"
             r"|(?:my|your|ur|the) (?:\w+ )?number|numero|telefone|telefono|celular|movil|portable"
             r"|telephone|tel|номер\w*|телефон\w*|ватсап\w*|вотсап\w*|вайбер\w*|mobile no"
@@ -430,12 +436,13 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "handle",
         compile_fast(
-            r"\b(?:telegram\w{0,4}|discord\w{0,3}|تيليجرام|تلغرام|تليجرام|ديسكورد|سكايب|انستغرام|انستا"
+            r"(?<!\w)(?:telegram\w{0,4}|discord\w{0,3}|تيليجرام|تلغرام|تليجرام|ديسكورد|سكايب|انستغرام|انستا"
             r"|टेलीग्राम|डिस्कॉर्ड|स्काइप|इंस्टाग्राम|телеграм\w*|телег\w*|тг|tg|discord|дискорд\w*|skype|скайп\w*|wechat"
             r"|weixin|line app|instagram|insta|инст\w*|facebook|messenger|linkedin|twitter"
             r"|snapchat|kik|slack|kakao\w*|zalo|threema|social media|redes sociales|redes sociais"
             r"|reseaux sociaux|the gram|fb|ig|تلي|فيسبوك|الفيس|الانستا|الانستغرام|التيليجرام"
-            r"|التلغرام|السناب|سناب)\b"
+            r"|التلغرام|السناب|سناب|التلي|التيلي|تيلي|इंस्टा|फेसबुक|फ़ेसबुक|स्नैपचैट|मैसेंजर"
+            r"|telegas?|telega)(?!\w)"
         ),
     ),
     (
@@ -734,8 +741,9 @@ OUTSIDE_GATE = Gate(
 )
 MEETING_TOOL_GATE = fragment_gate(
     _union("meeting_tools")
-    + r"""zoom зум\w* гугл\w* тимс\w* вебекс\w* google gmeet g-meet hangouts? ms microsoft
-    teams meet whereby jitsi webex gotomeeting goto bluejeans facetime calendly cal\.com""".split()
+    + r"""zoom zoom\w* zum зум\w* гугл\w* тимс\w* вебекс\w* google gmeet g-meet hangouts? ms
+    microsoft teams meet whereby jitsi webex gotomeeting goto bluejeans facetime
+    calendly cal\.com""".split()
 )
 FILE_SERVICE_GATE = fragment_gate(
     r"""google gdrive g drive dropbox wetransfer we onedrive one box\.com mega icloud yandex
@@ -885,6 +893,7 @@ DISCOUNT_RE = compile_fast(
 # asked about in a short question it is a contact move ("telegram?", "tem wpp?", "واتس؟").
 APP_NAME_RE = compile_fast(
     r"(?<!\w)(?:whats ?app\w{0,4}|whatsap|wats ?app|watsap|wpp|zapzap|wa|telegram\w{0,4}"
+    r"|wasap\w*|guasap\w*|wassap\w*|uasap\w*|telegas?|telega|التيلي|इंस्टा"
     r"|tg|viber|insta|instagram|fb|facebook|messenger|skype|discord|wechat|snapchat"
     r"|واتس\w*|الواتس\w*|واتساب|تلي|تيليجرام|تلغرام|انستا|فيسبوك|فيس|سناب|телег\w*|ватсап\w*"
     r"|вотсап\w*|вайбер\w*|инст\w*|" + _alt(_union("app_names"), escape=False) + r")(?!\w)"
@@ -916,6 +925,26 @@ PLATFORM_WORD_RE = compile_fast(
     r"|site|sitio|sito|сайт\w*|marketplace|portal\w*|साइट|الموقع|موقع|sitenin|situs"
     r"|web ?site|contracts?|contrato|contrat|vertrag\w*|contratto|umow\w*|контракт\w*"
     r"|कॉन्ट्रैक्ट|العقد|sözleşme\w*|kontrak|kontrata|этап\w*)(?!\w)"
+)
+# The platform's cut stated as a share, with or without a verb ("the site keeps 20%", "la página
+# se queda con un 20%", "die Seite behält 20 % ein", "20% kinukuha ng site", "site %20 kesiyor").
+_CUT_PLACES = (
+    r"(?:platform\w*|plataforma\w*|plateforme\w*|plattform\w*|piattaforma\w*|площадк\w*"
+    r"|платформ\w*|биржа|प्लेटफॉर्म\w*|प्लेटफ़ॉर्म\w*|المنصة|منصة|site|sitio|sito|сайт\w*"
+    r"|marketplace|portal\w*|साइट|الموقع|موقع|sitenin|situs|web ?site|seite|pagina|strona"
+    r"|serwis|sayfa|upwork|fiverr)"
+)
+_SHARE = r"(?:\d+(?:[.,]\d+)?\s*%|%\s*\d+)"
+CUT_RE = compile_fast(
+    r"(?<!\w)"
+    + _CUT_PLACES
+    + r"(?!\w)(?:\s+\S+){0,5}?\s+"
+    + _SHARE
+    + r"|"
+    + _SHARE
+    + r"(?:\s+\S+){0,4}?\s+"
+    + _CUT_PLACES
+    + r"(?!\w)"
 )
 # A fee that is the platform's by its name: a service or admin charge.
 SERVICE_FEE_RE = compile_fast(
