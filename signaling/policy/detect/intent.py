@@ -241,13 +241,24 @@ def _payment_request(views: Views) -> Finding | None:
         verb = lx.PAY_VERB_RE.search(window)
         # The method's own name is no product word ("cash app" is not "the app").
         rest = s[lo : method.start()] + " " + s[method.end() : hi]
-        if outside is None and lx.PAY_PROJECT_NEG_RE.search(rest):
+        if outside is None and (
+            lx.PAY_PROJECT_NEG_RE.search(rest) or _product_sentence(s, method.start(), method.end())
+        ):
             continue  # "Formularz płatności ma obsługiwać BLIK": "ma" is no French "my" here
         if mine is None and outside is None and verb is None:
             continue
         value = "pay:" + re.sub(r"\W+", "", method.group())
         return _op_finding(views, method.start(), method.end(), value, Confidence.OFF_PLATFORM_PAY)
     return _pay_outside(views)
+
+
+def _product_sentence(s: str, a: int, b: int) -> bool:
+    """A product word anywhere in the sentence of the means ``s[a:b]``, beyond the window
+    around it ("La pasarela debe enviar un correo ... cuando el cliente pague con Bizum"), and
+    outside every place off the platform ("outside the app" names no product)."""
+    sent, start = sentence(s, a, b)
+    blank = sent[: a - start] + " " * (b - a) + sent[b - start :]
+    return _beside_outside(lx.PAY_PROJECT_NEG_RE, blank)
 
 
 # A possessive after the means (Tagalog "sa gcash ko"): the writer's own account.
@@ -485,6 +496,8 @@ def _pay_anchored(views: Views, s: str) -> Finding | None:
             fee = lx.FEE_RE.search(sent)
             if fee is None or lx.SAVE_RE.search(sent) is None:
                 continue
+            if lx.HERE_RE.search(sent) is not None:
+                continue  # "the site takes 20%, so my quote here covers the fee": no saving
             place = fee
         if _beside_outside(lx.KEEP_HERE_RE, sent) or _beside_outside(lx.PAY_PROJECT_NEG_RE, sent):
             continue

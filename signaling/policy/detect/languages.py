@@ -693,6 +693,7 @@ LANGUAGES: tuple[Language, ...] = (
             "rebaja",
         ),
         messenger_phrases=(
+            "(?:al|en el|por el) (?:verde|verdecito|verdito|azul|azulito|morado)",
             "contacto directo",
             "(?:por|al|en) privado",
             "(?:en|por) (?:el|la) (?:verde|azul|morad[oa])",
@@ -834,6 +835,7 @@ LANGUAGES: tuple[Language, ...] = (
             "pero",
         ),
         move_phrases=(
+            "p[aá]sate (?:a|al|por)",
             "tienes (?:un |algún )?contacto directo",
             "b[uú]scame",
             "encu[eé]ntrame",
@@ -2121,6 +2123,7 @@ LANGUAGES: tuple[Language, ...] = (
             "prezzo migliore",
         ),
         messenger_phrases=(
+            "(?:sul|nel|sull'|su quello) (?:verde|verdino|azzurro|azzurrino|blu|viola)",
             "contatto diretto",
             "ai (?:normali messaggi|messaggi normali)",
             "normali messaggi",
@@ -3006,6 +3009,8 @@ LANGUAGES: tuple[Language, ...] = (
             "перейд[её]м в",
             "перейд[её]м на",
             "давай в",
+            "го в",
+            "го на",
             "найди меня (?:в|на)",
             "пиши в личку",
             "дашь",
@@ -4615,6 +4620,7 @@ LANGUAGES: tuple[Language, ...] = (
             "potongan harga",
         ),
         messenger_phrases=(
+            "lewat (?:yang )?(?:ijo|hijau)",
             "chat biasa",
             "sms biasa",
             "kontak langsung",
@@ -4726,6 +4732,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         move_phrases=(
             "komunikasi (?:lewat|via|pakai)",
+            "chat (?:aja |aku |saya )?(?:lewat|via|di|ke)",
             "ada kontak langsung",
             "dm (?:ig|aku|saya|aja)",
             "wa (?:aku|saya|aja|brp|berapa)",

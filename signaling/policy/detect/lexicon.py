@@ -373,7 +373,7 @@ MEETING_TOOL_RE = compile_fast(
     + _alt(_union("meeting_tools"), escape=False)
     # "zoom" inflected or made a verb ("a quick zoomie", "kurz zoomen", "na zoomie", "zoomda"),
     # and the Romance misspelling "zum" (kept only after a preposition: German "zum" is "to the")
-    + r"|zoom(?:ie|ies|en|e|a|u|da|dan|de|ing|ito|zinho)?|zum"
+    + r"|zoom(?:ie|ies|en|e|a|u|da|dan|de|ing|ito|cito|ino|zinho)?|zum"
     r"|зум\w*|гугл[ -]?мит\w*|тимс\w*|вебекс\w*"
     r"|google meet|g-?meet|hangouts?|ms teams|microsoft teams|teams|meet"
     r"|whereby|jitsi|webex|gotomeeting|goto meeting|bluejeans|facetime|calendly|cal\.com)"
@@ -423,7 +423,7 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
         compile_fast(
             r"\b(?:text(?:ing)? me|sms me|whats ?app|whatsap|zap(?:zap)?|viber|signal"
             # spellings as said ("el wasap", "guasap", "wassap")
-            r"|wasap\w*|guasap\w*|wassap\w*|uasap\w*|wsp"
+            r"|wasap\w*|guasap\w*|wassap\w*|uasap\w*|wsp|watsap\w*|whatsap\w*|zapzinho|zapinho"
             r"|imessage|sms|phone|cell|mobile"
             r"|(?:my|your|ur|the) (?:\w+ )?number|numero|telefone|telefono|celular|movil|portable"
             r"|telephone|tel|номер\w*|телефон\w*|ватсап\w*|вотсап\w*|вайбер\w*|mobile no"
@@ -437,12 +437,12 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "handle",
         compile_fast(
             r"(?<!\w)(?:telegram\w{0,4}|discord\w{0,3}|تيليجرام|تلغرام|تليجرام|ديسكورد|سكايب|انستغرام|انستا"
-            r"|टेलीग्राम|डिस्कॉर्ड|स्काइप|इंस्टाग्राम|телеграм\w*|телег\w*|тг|tg|discord|дискорд\w*|skype|скайп\w*|wechat"
+            r"|टेलीग्राम|डिस्कॉर्ड|स्काइप|इंस्टाग्राम|телеграм\w*|телег\w*|тележк\w*|тг|tg|discord|дискорд\w*|skype|скайп\w*|wechat"
             r"|weixin|line app|instagram|insta|инст\w*|facebook|messenger|linkedin|twitter"
             r"|snapchat|kik|slack|kakao\w*|zalo|threema|social media|redes sociales|redes sociais"
             r"|reseaux sociaux|the gram|fb|ig|تلي|فيسبوك|الفيس|الانستا|الانستغرام|التيليجرام"
             r"|التلغرام|السناب|سناب|التلي|التيلي|تيلي|इंस्टा|फेसबुक|फ़ेसबुक|स्नैपचैट|मैसेंजर"
-            r"|telegas?|telega)(?!\w)"
+            r"|telegas?|telega|telegrama)(?!\w)"
         ),
     ),
     (
@@ -504,6 +504,24 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + r")(?:\s+\S+){0,2}?\s+(?:"
             + _alt(_union("app_colours"), escape=False)
             + r"))(?!\w)"
+        ),
+    ),
+)
+# An app named by emoji ("the 💚📞 app", "on 👻", "no 💚"): a run of app emoji after a
+# preposition, or before the word "app". Gated by the emoji characters themselves (below).
+APP_EMOJI = "💚💙💜📞👻✈📷🐦"
+_EMOJI_RUN = "[" + APP_EMOJI + "\ufe0f]+"
+CHANNEL_CATEGORIES = (
+    *CHANNEL_CATEGORIES,
+    (
+        "emoji",
+        compile_fast(
+            r"(?<!\w)(?:on|in|via|over|no|na|en|el|al|sur|le|auf|su|sul|pe|sa|di|lewat|в|на|ع|على"
+            r"|the)\s+"
+            + _EMOJI_RUN
+            + "|"
+            + _EMOJI_RUN
+            + r"\s*(?:app|apps|appli|aplicativo|uygulama)\b"
         ),
     ),
 )
@@ -893,7 +911,7 @@ DISCOUNT_RE = compile_fast(
 # asked about in a short question it is a contact move ("telegram?", "tem wpp?", "واتس؟").
 APP_NAME_RE = compile_fast(
     r"(?<!\w)(?:whats ?app\w{0,4}|whatsap|wats ?app|watsap|wpp|zapzap|wa|telegram\w{0,4}"
-    r"|wasap\w*|guasap\w*|wassap\w*|uasap\w*|telegas?|telega|التيلي|इंस्टा"
+    r"|wasap\w*|guasap\w*|wassap\w*|uasap\w*|watsap\w*|telegas?|telega|telegrama|التيلي|इंस्टा"
     r"|tg|viber|insta|instagram|fb|facebook|messenger|skype|discord|wechat|snapchat"
     r"|واتس\w*|الواتس\w*|واتساب|تلي|تيليجرام|تلغرام|انستا|فيسبوك|فيس|سناب|телег\w*|ватсап\w*"
     r"|вотсап\w*|вайбер\w*|инст\w*|" + _alt(_union("app_names"), escape=False) + r")(?!\w)"
@@ -1115,8 +1133,13 @@ def _bounded_gate(source: str) -> Gate:
 
 
 # Gates for the channel categories searched over a whole message once a move was named.
+# The emoji category has its own gate: the emoji looked for in the text.
+EMOJI_APP_GATE = Gate(frozenset(), tuple(APP_EMOJI), False)
 CATEGORY_GATES = MappingProxyType(
-    {category: _bounded_gate(source_of(pattern)) for category, pattern in CHANNEL_CATEGORIES}
+    {
+        category: EMOJI_APP_GATE if category == "emoji" else _bounded_gate(source_of(pattern))
+        for category, pattern in CHANNEL_CATEGORIES
+    }
 )
 
 
