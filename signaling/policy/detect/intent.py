@@ -43,8 +43,11 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
         sent, sent_start = sentence(s, m.start(), m.end())
         if _negation_before(sent, m.start() - sent_start):
             continue
-        if lx.MEETING_CUE_RE.search(window) is None:
-            continue
+        if (
+            lx.MEETING_CUE_RE.search(window) is None
+            and _AFTER_FOREIGN_MEET.match(s, m.end()) is None
+        ):
+            continue  # "zoom aja nanti malam": the particle makes the tool a proposal
         value = "meet:" + tool.replace(" ", "")
         out.append(
             Finding(
@@ -84,6 +87,14 @@ _ONE_CALL = re.compile(
     r"|szybki|szybkie|krotki|kisa|chhota|mabilis)\s+)?$"
 )
 
+# The same for "meet", without the English articles ("a quick meet" can be in person):
+# "un petit meet demain", "um meet rapidinho", "ein kurzes meet".
+_ONE_MEET = re.compile(
+    r"(?:^|\s)(?:un|una|um|uma|ein|einen|eine|bir|ek|uno)\s+(?:quick|short|small|brief|petit"
+    r"|petite|pequeno|pequena|rapido|rapidinho|veloce|breve|kurzes|kurzen|kurze|szybki|szybkie"
+    r"|krotki|kisa|chhota|mabilis)\s+$"
+)
+
 # A particle of a language where "meet" is no everyday word, right after it ("meet aja
 # besok", "meet yuk", "meet tayo bukas", "meet pe aaja").
 _AFTER_FOREIGN_MEET = re.compile(r"\s*(?:aja|ajah|aj|yuk|yuks|kuy|dong|tayo|pe|par)(?!\w)")
@@ -96,7 +107,7 @@ def _named_meet(original: str, before: str, after: str = "") -> bool:
     or before such a language's particle ("meet aja besok")."""
     if original.startswith("M") and _BEFORE_MEET.search(before) is not None:
         return True
-    if _AFTER_FOREIGN_MEET.match(after) is not None:
+    if _AFTER_FOREIGN_MEET.match(after) is not None or _ONE_MEET.search(before) is not None:
         return True
     return _BEFORE_FOREIGN_MEET.search(before) is not None
 
@@ -347,6 +358,7 @@ def _platform_cut(views: Views, s: str) -> Finding | None:
             end = end + len(sentence(s, end + 1, end + 1)[0]) + 1
         region = s[cut.end() : end]
         evidence = [
+            *_ME_VERB.finditer(region),
             *lx.PAY_METHOD_RE.finditer(region),
             *_paid_to_me(region),
             # with the cut named, "transfer" is money ("transfer ke dana aku aja")
@@ -374,6 +386,8 @@ def _platform_cut(views: Views, s: str) -> Finding | None:
     return None
 
 
+# Arabic imperatives with "to me" attached: "حوّلي" (transfer to me), "ابعتلي", "ادفعلي".
+_ME_VERB = re.compile(r"(?<!\w)(?:حولي|حوللي|حولهالي|ابعتلي|ابعتهولي|ادفعلي|ارسلي|ارسللي)(?!\w)")
 _TRANSFER = re.compile(r"(?<!\w)transf\w*")
 
 

@@ -672,6 +672,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         spec_phrases=(
             "el usuario (?:pag|pued|deb)\\w*",
+            "el cliente (?:pag|pued|deb)\\w*",
+            "el panel",
             "clientes",
             "usuarios",
             "compradores?",
@@ -1989,6 +1991,8 @@ LANGUAGES: tuple[Language, ...] = (
             "feld",
             "felder",
             "formular\\w*",
+            "zahlungsformular\\w*",
+            "formular\\w*",
             "button",
             "knopf",
             "seite",
@@ -3276,6 +3280,7 @@ LANGUAGES: tuple[Language, ...] = (
             "text kar\\w*",
             "baat kar\\w* (?:wahan|waha|udhar|pe)",
             "wahan baat",
+            "(?:pe|par) (?:aa ?ja\\w*|aao|aaiye)",
             "de sakte",
             "personal email",
             "personal mail",
@@ -4060,6 +4065,7 @@ LANGUAGES: tuple[Language, ...] = (
         product_phrases=(
             "حقل",
             "نموذج",
+            "فورم",
             "زر",
             "صفحة",
             "تطبيقنا",

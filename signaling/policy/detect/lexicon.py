@@ -373,7 +373,7 @@ MEETING_TOOL_RE = compile_fast(
     + _alt(_union("meeting_tools"), escape=False)
     # "zoom" inflected or made a verb ("a quick zoomie", "kurz zoomen", "na zoomie", "zoomda"),
     # and the Romance misspelling "zum" (kept only after a preposition: German "zum" is "to the")
-    + r"|zoom(?:ie|ies|en|e|a|u|da|dan|de|ing|ito|cito|ino|zinho)?|zum"
+    + r"|zoom(?:ie|ies|en|e|a|u|da|dan|de|ing|ito|cito|ino|ik|zinho)?|zum"
     r"|зум\w*|гугл[ -]?мит\w*|тимс\w*|вебекс\w*"
     r"|google meet|g-?meet|hangouts?|ms teams|microsoft teams|teams|meet"
     r"|whereby|jitsi|webex|gotomeeting|goto meeting|bluejeans|facetime|calendly|cal\.com)"
@@ -424,6 +424,8 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:text(?:ing)? me|sms me|whats ?app|whatsap|zap(?:zap)?|viber|signal"
             # spellings as said ("el wasap", "guasap", "wassap")
             r"|wasap\w*|guasap\w*|wassap\w*|uasap\w*|wsp|watsap\w*|whatsap\w*|zapzinho|zapinho"
+            # Turkish "wp" (WhatsApp) with a case ending ("wp'den yaz"): bare "wp" is WordPress
+            r"|wp'?(?:den|dan|ten|tan|ye|ya|de|da)"
             r"|imessage|sms|phone|cell|mobile"
             r"|(?:my|your|ur|the) (?:\w+ )?number|numero|telefone|telefono|celular|movil|portable"
             r"|telephone|tel|номер\w*|телефон\w*|ватсап\w*|вотсап\w*|вайбер\w*|mobile no"
@@ -437,7 +439,7 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "handle",
         compile_fast(
             r"(?<!\w)(?:telegram\w{0,4}|discord\w{0,3}|تيليجرام|تلغرام|تليجرام|ديسكورد|سكايب|انستغرام|انستا"
-            r"|टेलीग्राम|डिस्कॉर्ड|स्काइप|इंस्टाग्राम|телеграм\w*|телег\w*|тележк\w*|тг|tg|discord|дискорд\w*|skype|скайп\w*|wechat"
+            r"|टेलीग्राम|डिस्कॉर्ड|स्काइप|इंस्टाग्राम|телеграм\w*|телег\w*|тележк\w*|тг|tg|discord|fejs\w*|дискорд\w*|skype|скайп\w*|wechat"
             r"|weixin|line app|instagram|insta|инст\w*|facebook|messenger|linkedin|twitter"
             r"|snapchat|kik|slack|kakao\w*|zalo|threema|social media|redes sociales|redes sociais"
             r"|reseaux sociaux|the gram|fb|ig|تلي|فيسبوك|الفيس|الانستا|الانستغرام|التيليجرام"
