@@ -122,6 +122,8 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
     # Channels whose identifier the message already gives are reported by that label only.
     open_channels = []
     ask = _app_question(s)
+    if ask is None and "?" in s:
+        ask = _euphemism_question(views)
     if ask is not None or (
         lx.MOVE_CUE_GATE.may_match(s, views.words) and lx.MOVE_CUE_RE.search(s) is not None
     ):
@@ -212,6 +214,33 @@ def _app_question(s: str) -> re.Match[str] | None:
 
 
 _APP_QUESTION_WORDS = 5
+
+
+def _euphemism_question(views: Views) -> re.Match[str] | None:
+    """An app named by a euphemism in a short question, and a pointer back to it ("tem o
+    verdinho? te mando as fotos lá", Russian "are you on the blue one with the little plane?
+    I'll send it there", "may app ka nung asul na may eroplano? dun tayo"): asking whether the
+    other party is on that app, to move there. The euphemism is the cue; the channel checks of
+    the caller still apply."""
+    s = views.norm.s
+    if not lx.THERE_GATE.may_match(s, views.words) or lx.THERE_RE.search(s) is None:
+        return None
+    for category, pattern in lx.CHANNEL_CATEGORIES:
+        if category not in ("app", "emoji", "messenger"):
+            continue
+        if not lx.CATEGORY_GATES[category].may_match(s, views.words):
+            continue
+        for m in pattern.finditer(s):
+            sent, _ = sentence(s, m.start(), m.end())
+            if not sent.rstrip().endswith("?") or len(sent.split()) > _EUPHEMISM_QUESTION_WORDS:
+                continue
+            if lx.PRODUCT_RE.search(sent) or lx.COMM_PROJECT_NEG_RE.search(sent):
+                continue
+            return m
+    return None
+
+
+_EUPHEMISM_QUESTION_WORDS = 10
 
 
 def _covered(category: str, present: set[str]) -> bool:
@@ -388,7 +417,7 @@ def _platform_cut(views: Views, s: str) -> Finding | None:
 
 # Arabic imperatives with "to me" attached: "حوّلي" (transfer to me), "ابعتلي", "ادفعلي".
 _ME_VERB = re.compile(r"(?<!\w)(?:حولي|حوللي|حولهالي|ابعتلي|ابعتهولي|ادفعلي|ارسلي|ارسللي)(?!\w)")
-_TRANSFER = re.compile(r"(?<!\w)transf\w*")
+_TRANSFER = re.compile(r"(?<!\w)(?:transf\w*|tf)(?!\w)")
 
 
 def _platform_fee(sent: str, at: int) -> bool:

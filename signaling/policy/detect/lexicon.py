@@ -392,7 +392,7 @@ MEETING_CUE_RE = compile_fast(
 MEETING_NEG_RE = compile_fast(
     r"call button|\bbutton\b|built-?in|in-app|integrat\w*|\bsdk\b|\bapi\b|plugin|webhook|\bbot\b"
     r"|clone|-like|zoom\w* (?:in|out|level|into|factor)\b|pinch|\bmaps?\b|\bimage\b|\bphoto|\blens"
-    r"|\b(?:rein|raus|heran|hinein)zoom\w*|\bbild\w*|\bfoto\w*|\bgambar\b"
+    r"|\b(?:rein|raus|heran|hinein)zoom\w*|\bbild\w*|\bfoto\w*|\bgambar\w*"
     r"|(?:on|through|via|from|in) (?:the|this) (?:platform|site)|platform'?s|messages call"
     r"|recording|transcri\w*|\bapp\b|feature|\bbuild|develop|integrac\w*|integracao|интеграц\w*"
 )
@@ -941,7 +941,7 @@ PARTY_LIST_RE = re.compile(
 # The platform named: money sent "as usual" with it is the platform's own flow.
 PLATFORM_WORD_RE = compile_fast(
     r"(?<!\w)(?:platform\w*|plataforma\w*|plateforme\w*|plattform\w*|piattaforma\w*"
-    r"|площадк\w*|платформ\w*|प्लेटफॉर्म\w*|प्लेटफ़ॉर्म\w*|المنصة|منصة|escrow|milestones?"
+    r"|площадк\w*|платформ\w*|бирж\w*|प्लेटफॉर्म\w*|प्लेटफ़ॉर्म\w*|المنصة|منصة|escrow|milestones?"
     r"|site|sitio|sito|сайт\w*|marketplace|portal\w*|साइट|الموقع|موقع|sitenin|situs"
     r"|web ?site|contracts?|contrato|contrat|vertrag\w*|contratto|umow\w*|контракт\w*"
     r"|कॉन्ट्रैक्ट|العقد|sözleşme\w*|kontrak|kontrata|этап\w*)(?!\w)"
@@ -951,7 +951,7 @@ PLATFORM_WORD_RE = compile_fast(
 _CUT_PLACES = (
     r"(?:platform\w*|plataforma\w*|plateforme\w*|plattform\w*|piattaforma\w*|площадк\w*"
     r"|платформ\w*|биржа|प्लेटफॉर्म\w*|प्लेटफ़ॉर्म\w*|المنصة|منصة|site|sitio|sito|сайт\w*"
-    r"|marketplace|portal\w*|साइट|الموقع|موقع|sitenin|situs|web ?site|seite|pagina|strona"
+    r"|marketplace|portal\w*|साइट|الموقع|موقع|sitenin|situs|web ?site|web|seite|pagina|strona"
     r"|serwis|sayfa|upwork|fiverr)"
 )
 _SHARE = r"(?:\d+(?:[.,]\d+)?\s*%|%\s*\d+)"
@@ -1135,6 +1135,40 @@ def _bounded_gate(source: str) -> Gate:
 
 
 # Gates for the channel categories searched over a whole message once a move was named.
+# A pointer back to a place just named ("there", "lá", "туда", "هناك", "oradan", "dun"): after
+# a question naming an app by a euphemism ("tem o verdinho? te mando as fotos lá"), the
+# question proposes that app.
+THERE_WORDS = (
+    "there",
+    "ahi",
+    "alli",
+    "alla",
+    "la",
+    "la-bas",
+    "li",
+    "dort",
+    "dorthin",
+    "tam",
+    "там",
+    "туда",
+    "wahan",
+    "wahin",
+    "वहाँ",
+    "वहां",
+    "वहीं",
+    "هناك",
+    "هناك",
+    "هنااك",
+    "orada",
+    "oradan",
+    "oraya",
+    "sana",
+    "situ",
+    "dun",
+    "doon",
+)
+THERE_GATE = fragment_gate(THERE_WORDS)
+THERE_RE = compile_fast(r"(?<!\w)(?:" + _alt(THERE_WORDS) + r")(?!\w)")
 # The emoji category has its own gate: the emoji looked for in the text.
 EMOJI_APP_GATE = Gate(frozenset(), tuple(APP_EMOJI), False)
 CATEGORY_GATES = MappingProxyType(
