@@ -156,3 +156,29 @@ def test_payment_specs_are_clean(text: str) -> None:
 
 def test_cut_finding_value() -> None:
     assert values("la página se queda con el 15%, me pagas por Bizum y ya") == {"pay:cut"}
+
+
+# Round 5: more euphemism questions ("das grüne Ding", "el de la camarita", a diminutive logo)
+# and "send me ur ..." as a cue.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hast du das blaue Ding? Da schick ich dir die Skizzen",
+        "¿tienes el de la camarita? ahí te mando el video",
+        "jesteś na tym z niebieskim samolocikiem? tam wyślę pliki",
+        "got the app with the little ghost? send me ur name on it",
+    ],
+)
+def test_round5_euphemisms(text: str) -> None:
+    assert "off_platform" in rule_labels(text)
+
+
+# A means named only to be declined, and the platform's cut then a wallet in Cyrillic.
+def test_declined_means_is_clean() -> None:
+    assert "off_platform" not in rule_labels(
+        "Please pay the deposit through the escrow; my IBAN isn't needed here."
+    )
+
+
+def test_cut_then_cyrillic_wallet() -> None:
+    assert "off_platform" in rule_labels("площадка берёт 15%, кинь на киви")

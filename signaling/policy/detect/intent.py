@@ -287,6 +287,8 @@ def _payment_request(views: Views) -> Finding | None:
             continue  # "Formularz płatności ma obsługiwać BLIK": "ma" is no French "my" here
         if mine is None and outside is None and verb is None:
             continue
+        if _NOT_NEEDED.match(s, method.end()):
+            continue  # "my IBAN isn't needed here": the means declined
         value = "pay:" + re.sub(r"\W+", "", method.group())
         return _op_finding(views, method.start(), method.end(), value, Confidence.OFF_PLATFORM_PAY)
     return _pay_outside(views)
@@ -299,6 +301,13 @@ def _product_sentence(s: str, a: int, b: int) -> bool:
     sent, start = sentence(s, a, b)
     blank = sent[: a - start] + " " * (b - a) + sent[b - start :]
     return _beside_outside(lx.PAY_PROJECT_NEG_RE, blank)
+
+
+# The means declined right after it is named ("my IBAN isn't needed", "mi CBU no hace falta").
+_NOT_NEEDED = re.compile(
+    r"\s+(?:\w+\s+)?(?:isn'?t|is not|not needed|no hace falta|no es necesari\w*|nao precisa"
+    r"|n'est pas necessaire|nicht notig|non serve|nie jest potrzebn\w*|не нужен|не нужно)(?!\w)"
+)
 
 
 # A possessive after the means (Tagalog "sa gcash ko"): the writer's own account.

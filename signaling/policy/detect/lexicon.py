@@ -812,7 +812,8 @@ MOVE_CUE_SOURCE = (
     r"|discussion|talk|this|it)\b|(?:would|i'd|id|we'd|wed) (?:love|like|prefer"
     r"|rather) to (?:move|continue"
     r"|talk|chat|switch|connect)|keep (?:discussing|talking|chatting)|(?:send|give|share|drop|pass"
-    r"|tell|leave) me your|what'?s your|what is your|your (?:\w+ ){0,2}(?:number|email|e-mail"
+    r"|tell|leave) me (?:your|ur|yr)\b|what'?s your|what is your"
+    r"|your (?:\w+ ){0,2}(?:number|email|e-mail"
     r"|whatsapp|telegram|skype|discord|contact|handle|id|wechat|instagram)\s*\?|are you on"
     r"|do you (?:have|use)|you have (?:a |an )?(?:whatsapp|telegram|skype|email|discord)|add me"
     r"|message me|text me|dm me|ping me|email me|e-mail me|mail me|whatsapp me|call me|ring me"
@@ -1148,6 +1149,7 @@ THERE_WORDS = (
     "li",
     "dort",
     "dorthin",
+    "da",
     "tam",
     "там",
     "туда",
