@@ -22,7 +22,9 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
     for m in lx.MEETING_TOOL_RE.finditer(s):
         tool = m.group("tool")
         start, end = views.norm.span(m.start(), m.end())
-        if tool == "meet" and not _named_meet(views.text[start:end], s[: m.start()], s[m.end() :]):
+        if tool == "meet" and not _named_meet(
+            views.text[start:end], s[max(0, m.start() - 40) : m.start()], s[m.end() : m.end() + 8]
+        ):
             continue
         if tool == "zum" and _BEFORE_ZUM.search(s, max(0, m.start() - 12), m.start()) is None:
             continue  # German "zum" ("to the"); "su zum", "por zum" is the tool misspelt
@@ -221,22 +223,32 @@ def _euphemism_question(views: Views) -> re.Match[str] | None:
     verdinho? te mando as fotos lá", Russian "are you on the blue one with the little plane?
     I'll send it there", "may app ka nung asul na may eroplano? dun tayo"): asking whether the
     other party is on that app, to move there. The euphemism is the cue; the channel checks of
-    the caller still apply."""
+    the caller still apply. Only the short questions are searched, with the pointer in the
+    question or the sentence after it."""
     s = views.norm.s
-    if not lx.THERE_GATE.may_match(s, views.words) or lx.THERE_RE.search(s) is None:
+    if not lx.THERE_GATE.may_match(s, views.words):
         return None
-    for category, pattern in lx.CHANNEL_CATEGORIES:
-        if category not in ("app", "emoji", "messenger"):
-            continue
-        if not lx.CATEGORY_GATES[category].may_match(s, views.words):
-            continue
-        for m in pattern.finditer(s):
-            sent, _ = sentence(s, m.start(), m.end())
-            if not sent.rstrip().endswith("?") or len(sent.split()) > _EUPHEMISM_QUESTION_WORDS:
-                continue
-            if lx.PRODUCT_RE.search(sent) or lx.COMM_PROJECT_NEG_RE.search(sent):
-                continue
-            return m
+    categories = [
+        (c, p)
+        for c, p in lx.CHANNEL_CATEGORIES
+        if c in ("app", "emoji", "messenger") and lx.CATEGORY_GATES[c].may_match(s, views.words)
+    ]
+    if not categories:
+        return None
+    at = s.find("?")
+    while at != -1:
+        sent, start = sentence(s, at, at)
+        end = start + len(sent)
+        if len(sent.split()) <= _EUPHEMISM_QUESTION_WORDS and not (
+            lx.PRODUCT_RE.search(sent) or lx.COMM_PROJECT_NEG_RE.search(sent)
+        ):
+            after = s[end : end + 80]
+            if lx.THERE_RE.search(sent) or lx.THERE_RE.search(after):
+                for _, pattern in categories:
+                    m = pattern.search(s, start, end)
+                    if m is not None:
+                        return m
+        at = s.find("?", max(end, at + 1))
     return None
 
 
@@ -389,7 +401,14 @@ def _platform_cut(views: Views, s: str) -> Finding | None:
     of paying, a payment to the writer or a place off the platform ("si me pagas por Bizum",
     "transfer ke dana aku aja"): paying around the cut. Paying through the platform, here,
     or talk of a product or its users in that stretch vetoes it."""
-    for cut in lx.CUT_RE.finditer(s):
+    cuts: list[re.Match[str]] = []
+    at = s.find("%")
+    while at != -1:  # the share's "%" anchors the search: only the text around it is read
+        cut = lx.CUT_RE.search(s, max(0, at - 90), min(len(s), at + 70))
+        if cut is not None and (not cuts or cut.start() >= cuts[-1].end()):
+            cuts.append(cut)
+        at = s.find("%", at + 1)
+    for cut in cuts:
         sent, sent_start = sentence(s, cut.start(), cut.end())
         end = sent_start + len(sent)
         if end < len(s):
