@@ -182,3 +182,32 @@ def test_declined_means_is_clean() -> None:
 
 def test_cut_then_cyrillic_wallet() -> None:
     assert "off_platform" in rule_labels("площадка берёт 15%, кинь на киви")
+
+
+# Round 6: "the one with <logo>" phrased as a pronoun and a preposition ("el del pajarito",
+# "quella con l'aeroplanino", "tę z duszkiem"), colours and wallets added as data.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿sigues en el del pajarito? ahí te mando el boceto",
+        "hai quella col fantasmino? ti mando lì il file",
+        "masz ten z duszkiem? tam ci wyślę zdjęcia",
+        "बैंगनी ऐप पे हो? वहाँ फोटो भेजता हूँ",
+        "platform %15 alıyor, ininal'e at",
+        "o site abocanha 15%, me manda no picpay",
+    ],
+)
+def test_round6_pronoun_logos_and_wallets(text: str) -> None:
+    assert "off_platform" in rule_labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le tunnel de paiement doit accepter Paylib et la carte bancaire.",
+        "Il checkout deve supportare PayPal e bonifico istantaneo.",
+        "el del lunes ya está listo, lo subo aquí",
+    ],
+)
+def test_round6_specs_and_pronouns_are_clean(text: str) -> None:
+    assert "off_platform" not in rule_labels(text)

@@ -797,6 +797,8 @@ LANGUAGES: tuple[Language, ...] = (
             "se autodestruyen",
         ),
         app_ones=(
+            "el del",
+            "la del",
             "(?:en|por) la del",
             "(?:en|por) la de la",
             "(?:en|por) la que tiene",
@@ -1313,6 +1315,7 @@ LANGUAGES: tuple[Language, ...] = (
             "nosso aplicativo",
         ),
         pay_methods=(
+            "picpay",
             "ted",
             "doc bancário",
             "na minha conta",
@@ -1416,6 +1419,8 @@ LANGUAGES: tuple[Language, ...] = (
             "entre toi et moi",
         ),
         spec_phrases=(
+            "doit (?:accepter|proposer|permettre|g[ée]rer|supporter)",
+            "tunnel de paiement",
             "les clients",
             "des clients",
             "nos clients",
@@ -2101,6 +2106,7 @@ LANGUAGES: tuple[Language, ...] = (
             "strumento di (?:videochiamat\\w*|riunion\\w*|video) di (?:google|microsoft|apple)",
         ),
         spec_phrases=(
+            "deve (?:accettare|supportare|gestire|permettere)",
             "clienti",
             "utenti",
             "acquirenti",
@@ -2212,7 +2218,7 @@ LANGUAGES: tuple[Language, ...] = (
             "si cancellano",
             "si autodistruggono",
         ),
-        app_ones=("(?:su|in|sulla) quella",),
+        app_ones=("(?:su|in|sulla) quella", "quella con", "quella col", "quella dei"),
         app_words=("app", "applicazione"),
         app_colours=(
             "giall\\w*",
@@ -2580,6 +2586,9 @@ LANGUAGES: tuple[Language, ...] = (
             "znikające",
         ),
         app_ones=(
+            "t[eęą] z",
+            "ten z",
+            "tym z",
             "w tej",
             "tej z",
             "apc\\w*",
@@ -2593,7 +2602,14 @@ LANGUAGES: tuple[Language, ...] = (
             "smsa",
         ),
         app_words=("aplikacj\\w*", "apk\\w*", "appk\\w*"),
-        app_colours=("zielon\\w*", "niebiesk\\w*", "fioletow\\w*", "z ptaszkiem", "z samolocikiem"),
+        app_colours=(
+            "zielon\\w*",
+            "niebiesk\\w*",
+            "fioletow\\w*",
+            "z ptaszkiem",
+            "z samolocikiem",
+            "z duszkiem",
+        ),
         username_words=("nick", "nazwa użytkownika", "login"),
         self_words=("jestem", "jako", "nazywam się"),
         handle_connectors=(
@@ -3489,7 +3505,7 @@ LANGUAGES: tuple[Language, ...] = (
             "मेरा नंबर",
         ),
         app_words=("ऐप", "एप"),
-        app_colours=("हरे", "हरा", "नीले", "नीला"),
+        app_colours=("हरे", "हरा", "नीले", "नीला", "बैंगनी"),
         username_words=("यूज़रनेम", "यूजरनेम", "आईडी"),
         self_words=("मैं", "हूँ", "हूं", "नाम से"),
         handle_connectors=("पर", "मेरा", "मेरी", "है", "फॉलो", "करो", "करें", "अकाउंट"),
@@ -4409,7 +4425,7 @@ LANGUAGES: tuple[Language, ...] = (
             "numara\\w*",
         ),
         app_words=("uygulama\\w*",),
-        app_colours=("yeşil", "mavi", "mor", "kuşlu", "uçaklı"),
+        app_colours=("yeşil", "mavi", "mor", "kuşlu", "uçaklı", "kameralı"),
         username_words=("kullanıcı adım", "kullanıcı adı", "kullanıcı", "nick"),
         self_words=("ben", "olarak", "adıyla"),
         handle_connectors=(
@@ -4513,6 +4529,7 @@ LANGUAGES: tuple[Language, ...] = (
             "uygulamamız\\w*",
         ),
         pay_methods=(
+            "ininal",
             "kripto\\w*",
             "nakit",
             "havale",

@@ -401,7 +401,7 @@ MEETING_NEG_RE = compile_fast(
 
 NEGATION_RE = compile_fast(
     r"\b(?:don'?t|do not|dont|never|not|can'?t|cannot|won'?t|wont"
-    r"|no(?!\s+(?:zoom|teams|meet|google|skype|whats|zap|telegram|discord|signal|pix|insta|face"
+    r"|no(?!\s+(?:zoom|teams|meet|google|skype|whats|zap|telegram|discord|signal|pix|picpay|insta|face"
     r"|app|aplicativo|site|privado|pv|direct|dm|meio|verdinho|azulzinho|particular|meu|minha"
     r"|meus|minhas))"
     r"|nunca|nao|ne|pas|jamais"
