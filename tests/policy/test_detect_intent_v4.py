@@ -211,3 +211,34 @@ def test_round6_pronoun_logos_and_wallets(text: str) -> None:
 )
 def test_round6_specs_and_pronouns_are_clean(text: str) -> None:
     assert "off_platform" not in rule_labels(text)
+
+
+# Round 7: Teams in Polish cases and tools with Turkish case endings, Arabic "الزوم", French
+# "le truc vert", the Wero wallet after the cut.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pogadajmy na teamsie w piątek?",
+        "yarın meet'ten konuşalım mı?",
+        "نتكلم ع الزوم بالليل؟",
+    ],
+)
+def test_round7_meeting_tools(text: str) -> None:
+    assert "meeting_link" in rule_labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "t'es sur le truc bleu ? je t'écris là-bas",
+        "la plateforme prend 15 %, passe par Wero",
+    ],
+)
+def test_round7_moves(text: str) -> None:
+    assert "off_platform" in rule_labels(text)
+
+
+def test_round7_it_management_spec_is_clean() -> None:
+    assert "off_platform" not in rule_labels(
+        "Il gestionale deve registrare i bonifici e spedire la fattura via email."
+    )

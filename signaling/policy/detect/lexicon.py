@@ -374,6 +374,9 @@ MEETING_TOOL_RE = compile_fast(
     # "zoom" inflected or made a verb ("a quick zoomie", "kurz zoomen", "na zoomie", "zoomda"),
     # and the Romance misspelling "zum" (kept only after a preposition: German "zum" is "to the")
     + r"|zoom(?:ie|ies|en|e|a|u|da|dan|de|ing|ito|cito|ino|ik|zinho)?|zum"
+    # Polish cases of Teams ("na teamsie") and Turkish case endings after an apostrophe
+    # ("meet'ten", "zoom'dan", "teams'te")
+    r"|teams(?:ie|a|ach|em)|(?:meet|zoom|teams)'(?:ten|tan|te|ta|den|dan|de|da|e|a|i|u)"
     r"|зум\w*|гугл[ -]?мит\w*|тимс\w*|вебекс\w*"
     r"|google meet|g-?meet|hangouts?|ms teams|microsoft teams|teams|meet"
     r"|whereby|jitsi|webex|gotomeeting|goto meeting|bluejeans|facetime|calendly|cal\.com)"
@@ -401,7 +404,7 @@ MEETING_NEG_RE = compile_fast(
 
 NEGATION_RE = compile_fast(
     r"\b(?:don'?t|do not|dont|never|not|can'?t|cannot|won'?t|wont"
-    r"|no(?!\s+(?:zoom|teams|meet|google|skype|whats|zap|telegram|discord|signal|pix|picpay|insta|face"
+    r"|no(?!\s+(?:zoom|teams|meet|google|skype|whats|zap|telegram|discord|signal|pix|picpay|boleto|dinheiro|nubank|insta|face"
     r"|app|aplicativo|site|privado|pv|direct|dm|meio|verdinho|azulzinho|particular|meu|minha"
     r"|meus|minhas))"
     r"|nunca|nao|ne|pas|jamais"
@@ -761,8 +764,8 @@ OUTSIDE_GATE = Gate(
 )
 MEETING_TOOL_GATE = fragment_gate(
     _union("meeting_tools")
-    + r"""zoom zoom\w* zum зум\w* гугл\w* тимс\w* вебекс\w* google gmeet g-meet hangouts? ms
-    microsoft teams meet whereby jitsi webex gotomeeting goto bluejeans facetime
+    + r"""zoom zoom\w* zum teams\w* зум\w* гугл\w* тимс\w* вебекс\w* google gmeet g-meet
+    hangouts? ms microsoft teams meet whereby jitsi webex gotomeeting goto bluejeans facetime
     calendly cal\.com""".split()
 )
 FILE_SERVICE_GATE = fragment_gate(
