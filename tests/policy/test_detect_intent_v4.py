@@ -242,3 +242,20 @@ def test_round7_it_management_spec_is_clean() -> None:
     assert "off_platform" not in rule_labels(
         "Il gestionale deve registrare i bonifici e spedire la fattura via email."
     )
+
+
+# Round 8: the platform's fee and its share on an invoice: the "%" is the fee's, no saving.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On the invoice, list the platform fee (15%) apart from the VAT.",
+        "Di invoice, potongan platform 15% ditulis terpisah.",
+        "Sa invoice, hiwalay ang 15% fee ng platform.",
+    ],
+)
+def test_round8_fee_share_on_invoice_is_clean(text: str) -> None:
+    assert "off_platform" not in rule_labels(text)
+
+
+def test_round8_saving_still_counts() -> None:
+    assert "off_platform" in rule_labels("invoice me and we both save the 15% fee")

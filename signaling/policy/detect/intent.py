@@ -567,6 +567,8 @@ def _pay_anchored(views: Views, s: str) -> Finding | None:
             fee = lx.FEE_RE.search(sent)
             if fee is None or lx.SAVE_RE.search(sent) is None:
                 continue
+            if not _saving_named(sent, fee):
+                continue  # "show the platform fee (20%) on the invoice": the share is the fee's
             if lx.HERE_RE.search(sent) is not None:
                 continue  # "the site takes 20%, so my quote here covers the fee": no saving
             place = fee
@@ -580,6 +582,17 @@ def _pay_anchored(views: Views, s: str) -> Finding | None:
         b = max(anchor.end(), sent_start + place.end())
         return _op_finding(views, a, b, "pay:outside", Confidence.OFF_PLATFORM_PAY)
     return None
+
+
+def _saving_named(sent: str, fee: re.Match[str]) -> bool:
+    """A saving in ``sent`` besides the fee: a saving word, or a "%" that is not the fee's own
+    share ("the 20% fee", "platform fee (20%)", "potongan platform 20%")."""
+    for m in lx.SAVE_RE.finditer(sent):
+        if m.group() != "%":
+            return True
+        if not (fee.start() - 16 <= m.start() <= fee.end() + 16):
+            return True
+    return False
 
 
 def _party_list(s: str, place: re.Match[str]) -> bool:
