@@ -22,12 +22,20 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
     for m in lx.MEETING_TOOL_RE.finditer(s):
         tool = m.group("tool")
         start, end = views.norm.span(m.start(), m.end())
-        if tool == "meet" and not _named_meet(views.text[start:end], s[: m.start()]):
+        if tool == "meet" and not _named_meet(
+            views.text[start:end], s[max(0, m.start() - 40) : m.start()], s[m.end() : m.end() + 8]
+        ):
             continue
+        if tool == "zum" and _BEFORE_ZUM.search(s, max(0, m.start() - 12), m.start()) is None:
+            continue  # German "zum" ("to the"); "su zum", "por zum" is the tool misspelt
         if tool == "teams":
             original = views.text[start:end]
-            before = s[max(0, m.start() - 12) : m.start()]
-            if not original.startswith("T") and not re.search(r"(?:ms|microsoft)\s*$", before):
+            before = s[max(0, m.start() - 24) : m.start()]
+            if (
+                not original.startswith("T")
+                and not re.search(r"(?:ms|microsoft)\s*$", before)
+                and _ONE_CALL.search(before) is None
+            ):
                 continue
         if any(u.start <= start < u.end for u in urls):
             continue
@@ -37,8 +45,11 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
         sent, sent_start = sentence(s, m.start(), m.end())
         if _negation_before(sent, m.start() - sent_start):
             continue
-        if lx.MEETING_CUE_RE.search(window) is None:
-            continue
+        if (
+            lx.MEETING_CUE_RE.search(window) is None
+            and _AFTER_FOREIGN_MEET.match(s, m.end()) is None
+        ):
+            continue  # "zoom aja nanti malam": the particle makes the tool a proposal
         value = "meet:" + tool.replace(" ", "")
         out.append(
             Finding(
@@ -62,16 +73,43 @@ _BEFORE_MEET = re.compile(
 # Prepositions of languages where "meet" is no everyday word ("la llamada por meet").
 _BEFORE_FOREIGN_MEET = re.compile(
     r"(?:^|\s)(?:por|pelo|sur|auf|über|uber|su|sul|w|в|pe|par|lewat|di|sa|na|no|przez|через"
-    r"|un|una|um|num|uno|bir|szybki|szybkie|kurzer|kurzes|kurzen)"
+    r"|un|una|um|num|uno|bir|szybki|szybkie|kurzer|kurzes|kurzen|bikin|buat|gawa|ng|ek)"
     r"\s+(?:google\s+)?$"
 )
 
 
-def _named_meet(original: str, before: str) -> bool:
+# A preposition before the misspelt "zum" ("ci sentiamo su zum", "por zum", "lewat zum").
+_BEFORE_ZUM = re.compile(r"(?:^|\s)(?:su|sul|por|pelo|pela|no|na|en|sur|lewat|di|sa|pe|via|on)\s+$")
+
+# One call on a tool ("un petit teams", "a quick teams", "bir kısa teams"): "teams" in lower
+# case after an article, maybe with an adjective of shortness, is the tool and no plural.
+_ONE_CALL = re.compile(
+    r"(?:^|\s)(?:a|an|un|una|um|uma|ein|einen|eine|bir|ek|one|uno)\s+(?:(?:quick|short|small"
+    r"|brief|petit|petite|pequeno|pequena|rapido|rapidinho|veloce|breve|kurzes|kurzen|kurze"
+    r"|szybki|szybkie|krotki|kisa|chhota|mabilis)\s+)?$"
+)
+
+# The same for "meet", without the English articles ("a quick meet" can be in person):
+# "un petit meet demain", "um meet rapidinho", "ein kurzes meet".
+_ONE_MEET = re.compile(
+    r"(?:^|\s)(?:un|una|um|uma|ein|einen|eine|bir|ek|uno)\s+(?:quick|short|small|brief|petit"
+    r"|petite|pequeno|pequena|rapido|rapidinho|veloce|breve|kurzes|kurzen|kurze|szybki|szybkie"
+    r"|krotki|kisa|chhota|mabilis)\s+$"
+)
+
+# A particle of a language where "meet" is no everyday word, right after it ("meet aja
+# besok", "meet yuk", "meet tayo bukas", "meet pe aaja").
+_AFTER_FOREIGN_MEET = re.compile(r"\s*(?:aja|ajah|aj|yuk|yuks|kuy|dong|tayo|pe|par)(?!\w)")
+
+
+def _named_meet(original: str, before: str, after: str = "") -> bool:
     """ "Meet" alone is the tool when capitalised after a preposition ("hop on Meet"), or after
-    a preposition or an article of a language where "meet" is no everyday word ("facciamo la
-    riunione su meet", "hacemos un meet", "kurzer Meet-Call")."""
+    a preposition, an article or a verb of making of a language where "meet" is no everyday
+    word ("facciamo la riunione su meet", "hacemos un meet", "kurzer Meet-Call", "bikin meet"),
+    or before such a language's particle ("meet aja besok")."""
     if original.startswith("M") and _BEFORE_MEET.search(before) is not None:
+        return True
+    if _AFTER_FOREIGN_MEET.match(after) is not None or _ONE_MEET.search(before) is not None:
         return True
     return _BEFORE_FOREIGN_MEET.search(before) is not None
 
@@ -86,6 +124,8 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
     # Channels whose identifier the message already gives are reported by that label only.
     open_channels = []
     ask = _app_question(s)
+    if ask is None and "?" in s:
+        ask = _euphemism_question(views)
     if ask is not None or (
         lx.MOVE_CUE_GATE.may_match(s, views.words) and lx.MOVE_CUE_RE.search(s) is not None
     ):
@@ -178,6 +218,43 @@ def _app_question(s: str) -> re.Match[str] | None:
 _APP_QUESTION_WORDS = 5
 
 
+def _euphemism_question(views: Views) -> re.Match[str] | None:
+    """An app named by a euphemism in a short question, and a pointer back to it ("tem o
+    verdinho? te mando as fotos lá", Russian "are you on the blue one with the little plane?
+    I'll send it there", "may app ka nung asul na may eroplano? dun tayo"): asking whether the
+    other party is on that app, to move there. The euphemism is the cue; the channel checks of
+    the caller still apply. Only the short questions are searched, with the pointer in the
+    question or the sentence after it."""
+    s = views.norm.s
+    if not lx.THERE_GATE.may_match(s, views.words):
+        return None
+    categories = [
+        (c, p)
+        for c, p in lx.CHANNEL_CATEGORIES
+        if c in ("app", "emoji", "messenger") and lx.CATEGORY_GATES[c].may_match(s, views.words)
+    ]
+    if not categories:
+        return None
+    at = s.find("?")
+    while at != -1:
+        sent, start = sentence(s, at, at)
+        end = start + len(sent)
+        if len(sent.split()) <= _EUPHEMISM_QUESTION_WORDS and not (
+            lx.PRODUCT_RE.search(sent) or lx.COMM_PROJECT_NEG_RE.search(sent)
+        ):
+            after = s[end : end + 80]
+            if lx.THERE_RE.search(sent) or lx.THERE_RE.search(after):
+                for _, pattern in categories:
+                    m = pattern.search(s, start, end)
+                    if m is not None:
+                        return m
+        at = s.find("?", max(end, at + 1))
+    return None
+
+
+_EUPHEMISM_QUESTION_WORDS = 10
+
+
 def _covered(category: str, present: set[str]) -> bool:
     if category == "phone":
         return bool(present & {"phone", "handle"})
@@ -214,14 +291,35 @@ def _payment_request(views: Views) -> Finding | None:
         ) or _MINE_AFTER.match(s, method.end())
         outside = lx.OUTSIDE_RE.search(window)
         verb = lx.PAY_VERB_RE.search(window)
-        if mine is None and outside is None:
-            # The method's own name is no product word ("cash app" is not "the app").
-            rest = s[lo : method.start()] + " " + s[method.end() : hi]
-            if verb is None or lx.PAY_PROJECT_NEG_RE.search(rest):
-                continue
+        # The method's own name is no product word ("cash app" is not "the app").
+        rest = s[lo : method.start()] + " " + s[method.end() : hi]
+        if outside is None and (
+            lx.PAY_PROJECT_NEG_RE.search(rest) or _product_sentence(s, method.start(), method.end())
+        ):
+            continue  # "Formularz płatności ma obsługiwać BLIK": "ma" is no French "my" here
+        if mine is None and outside is None and verb is None:
+            continue
+        if _NOT_NEEDED.match(s, method.end()):
+            continue  # "my IBAN isn't needed here": the means declined
         value = "pay:" + re.sub(r"\W+", "", method.group())
         return _op_finding(views, method.start(), method.end(), value, Confidence.OFF_PLATFORM_PAY)
     return _pay_outside(views)
+
+
+def _product_sentence(s: str, a: int, b: int) -> bool:
+    """A product word anywhere in the sentence of the means ``s[a:b]``, beyond the window
+    around it ("La pasarela debe enviar un correo ... cuando el cliente pague con Bizum"), and
+    outside every place off the platform ("outside the app" names no product)."""
+    sent, start = sentence(s, a, b)
+    blank = sent[: a - start] + " " * (b - a) + sent[b - start :]
+    return _beside_outside(lx.PAY_PROJECT_NEG_RE, blank)
+
+
+# The means declined right after it is named ("my IBAN isn't needed", "mi CBU no hace falta").
+_NOT_NEEDED = re.compile(
+    r"\s+(?:\w+\s+)?(?:isn'?t|is not|not needed|no hace falta|no es necesari\w*|nao precisa"
+    r"|n'est pas necessaire|nicht notig|non serve|nie jest potrzebn\w*|не нужен|не нужно)(?!\w)"
+)
 
 
 # A possessive after the means (Tagalog "sa gcash ko"): the writer's own account.
@@ -252,6 +350,8 @@ def _pay_outside(views: Views) -> Finding | None:
         and (has_outside or lx.SELF_GATE.may_match(s, words) or _TO_ME.search(s) is not None)
     ):
         found = _fee_place(views, s)
+    if found is None and "%" in s:
+        found = _platform_cut(views, s)
     if found is None:
         found = _discount_aside(views, s)
     if found is None:
@@ -293,6 +393,59 @@ def _fee_place(views: Views, s: str) -> Finding | None:
             b = max(fee.end(), sent_start + place.end())
             return _op_finding(views, a, b, "pay:fee", Confidence.OFF_PLATFORM_PAY)
     return None
+
+
+def _platform_cut(views: Views, s: str) -> Finding | None:
+    """The platform's cut stated as a share ("the site keeps 20 %", "la página se queda con un
+    20%", "20% kinukuha ng site"), then, in the rest of that sentence or the next one, a means
+    of paying, a payment to the writer or a place off the platform ("si me pagas por Bizum",
+    "transfer ke dana aku aja"): paying around the cut. Paying through the platform, here,
+    or talk of a product or its users in that stretch vetoes it."""
+    cuts: list[re.Match[str]] = []
+    at = s.find("%")
+    while at != -1:  # the share's "%" anchors the search: only the text around it is read
+        cut = lx.CUT_RE.search(s, max(0, at - 90), min(len(s), at + 70))
+        if cut is not None and (not cuts or cut.start() >= cuts[-1].end()):
+            cuts.append(cut)
+        at = s.find("%", at + 1)
+    for cut in cuts:
+        sent, sent_start = sentence(s, cut.start(), cut.end())
+        end = sent_start + len(sent)
+        if end < len(s):
+            end = end + len(sentence(s, end + 1, end + 1)[0]) + 1
+        region = s[cut.end() : end]
+        evidence = [
+            *_ME_VERB.finditer(region),
+            *lx.PAY_METHOD_RE.finditer(region),
+            *_paid_to_me(region),
+            # with the cut named, "transfer" is money ("transfer ke dana aku aja")
+            *(_TRANSFER.finditer(region) if _TO_ME.search(region) else ()),
+            *lx.OUTSIDE_RE.finditer(region),
+        ]
+        if not evidence:
+            continue
+        if (
+            lx.KEEP_HERE_RE.search(region)
+            or lx.HERE_RE.search(region)
+            or lx.PLATFORM_WORD_RE.search(region)
+            or lx.PAY_PROJECT_NEG_RE.search(region)
+            or lx.SPEC_RE.search(region)
+        ):
+            return None
+        first = min(evidence, key=lambda m: m.start())
+        at = cut.end() + first.start()
+        esent, esent_start = sentence(s, at, at)
+        if _negation_before(esent, at - esent_start):
+            continue
+        return _op_finding(
+            views, cut.start(), at + len(first.group()), "pay:cut", Confidence.OFF_PLATFORM_PAY
+        )
+    return None
+
+
+# Arabic imperatives with "to me" attached: "حوّلي" (transfer to me), "ابعتلي", "ادفعلي".
+_ME_VERB = re.compile(r"(?<!\w)(?:حولي|حوللي|حولهالي|ابعتلي|ابعتهولي|ادفعلي|ارسلي|ارسللي)(?!\w)")
+_TRANSFER = re.compile(r"(?<!\w)(?:transf\w*|tf)(?!\w)")
 
 
 def _platform_fee(sent: str, at: int) -> bool:
@@ -414,6 +567,10 @@ def _pay_anchored(views: Views, s: str) -> Finding | None:
             fee = lx.FEE_RE.search(sent)
             if fee is None or lx.SAVE_RE.search(sent) is None:
                 continue
+            if not _saving_named(sent, fee):
+                continue  # "show the platform fee (20%) on the invoice": the share is the fee's
+            if lx.HERE_RE.search(sent) is not None:
+                continue  # "the site takes 20%, so my quote here covers the fee": no saving
             place = fee
         if _beside_outside(lx.KEEP_HERE_RE, sent) or _beside_outside(lx.PAY_PROJECT_NEG_RE, sent):
             continue
@@ -425,6 +582,17 @@ def _pay_anchored(views: Views, s: str) -> Finding | None:
         b = max(anchor.end(), sent_start + place.end())
         return _op_finding(views, a, b, "pay:outside", Confidence.OFF_PLATFORM_PAY)
     return None
+
+
+def _saving_named(sent: str, fee: re.Match[str]) -> bool:
+    """A saving in ``sent`` besides the fee: a saving word, or a "%" that is not the fee's own
+    share ("the 20% fee", "platform fee (20%)", "potongan platform 20%")."""
+    for m in lx.SAVE_RE.finditer(sent):
+        if m.group() != "%":
+            return True
+        if not (fee.start() - 16 <= m.start() <= fee.end() + 16):
+            return True
+    return False
 
 
 def _party_list(s: str, place: re.Match[str]) -> bool:

@@ -388,7 +388,13 @@ DM_CUE_RE = compile_fast(
 MEETING_TOOL_RE = compile_fast(
     r"(?<![\w.@/])(?P<tool>"
     + _alt(_union("meeting_tools"), escape=False)
-    + r"|zoom|зум\w*|гугл[ -]?мит\w*|тимс\w*|вебекс\w*"
+    # "zoom" inflected or made a verb ("a quick zoomie", "kurz zoomen", "na zoomie", "zoomda"),
+    # and the Romance misspelling "zum" (kept only after a preposition: German "zum" is "to the")
+    + r"|zoom(?:ie|ies|en|e|a|u|da|dan|de|ing|ito|cito|ino|ik|zinho)?|zum"
+    # Polish cases of Teams ("na teamsie") and Turkish case endings after an apostrophe
+    # ("meet'ten", "zoom'dan", "teams'te")
+    r"|teams(?:ie|a|ach|em)|(?:meet|zoom|teams)'(?:ten|tan|te|ta|den|dan|de|da|e|a|i|u)"
+    r"|зум\w*|гугл[ -]?мит\w*|тимс\w*|вебекс\w*"
     r"|google meet|g-?meet|hangouts?|ms teams|microsoft teams|teams|meet"
     r"|whereby|jitsi|webex|gotomeeting|goto meeting|bluejeans|facetime|calendly|cal\.com)"
     r"(?![\w/-])"
@@ -405,7 +411,8 @@ MEETING_CUE_RE = compile_fast(
 )
 MEETING_NEG_RE = compile_fast(
     r"call button|\bbutton\b|built-?in|in-app|integrat\w*|\bsdk\b|\bapi\b|plugin|webhook|\bbot\b"
-    r"|clone|-like|zoom (?:in|out|level|into|factor)\b|pinch|\bmaps?\b|\bimage\b|\bphoto|\blens"
+    r"|clone|-like|zoom\w* (?:in|out|level|into|factor)\b|pinch|\bmaps?\b|\bimage\b|\bphoto|\blens"
+    r"|\b(?:rein|raus|heran|hinein)zoom\w*|\bbild\w*|\bfoto\w*|\bgambar\w*"
     r"|(?:on|through|via|from|in) (?:the|this) (?:platform|site)|platform'?s|messages call"
     r"|recording|transcri\w*|\bapp\b|feature|\bbuild|develop|integrac\w*|integracao|интеграц\w*"
 )
@@ -414,7 +421,7 @@ MEETING_NEG_RE = compile_fast(
 
 NEGATION_RE = compile_fast(
     r"\b(?:don'?t|do not|dont|never|not|can'?t|cannot|won'?t|wont"
-    r"|no(?!\s+(?:zoom|teams|meet|google|skype|whats|zap|telegram|discord|signal|pix|insta|face"
+    r"|no(?!\s+(?:zoom|teams|meet|google|skype|whats|zap|telegram|discord|signal|pix|picpay|boleto|dinheiro|nubank|insta|face"
     r"|app|aplicativo|site|privado|pv|direct|dm|meio|verdinho|azulzinho|particular|meu|minha"
     r"|meus|minhas))"
     r"|nunca|nao|ne|pas|jamais"
@@ -435,6 +442,10 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "phone",
         compile_fast(
             r"\b(?:text(?:ing)? me|sms me|whats ?app|whatsap|zap(?:zap)?|viber|signal"
+            # spellings as said ("el wasap", "guasap", "wassap")
+            r"|wasap\w*|guasap\w*|wassap\w*|uasap\w*|wsp|watsap\w*|whatsap\w*|zapzinho|zapinho"
+            # Turkish "wp" (WhatsApp) with a case ending ("wp'den yaz"): bare "wp" is WordPress
+            r"|wp'?(?:den|dan|ten|tan|ye|ya|de|da)"
             r"|imessage|sms|phone|cell|mobile"
             r"|(?:my|your|ur|the) (?:\w+ )?number|numero|telefone|telefono|celular|movil|portable"
             r"|telephone|tel|номер\w*|телефон\w*|ватсап\w*|вотсап\w*|вайбер\w*|mobile no"
@@ -447,12 +458,13 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "handle",
         compile_fast(
-            r"\b(?:telegram\w{0,4}|discord\w{0,3}|تيليجرام|تلغرام|تليجرام|ديسكورد|سكايب|انستغرام|انستا"
-            r"|टेलीग्राम|डिस्कॉर्ड|स्काइप|इंस्टाग्राम|телеграм\w*|телег\w*|тг|tg|discord|дискорд\w*|skype|скайп\w*|wechat"
+            r"(?<!\w)(?:telegram\w{0,4}|discord\w{0,3}|تيليجرام|تلغرام|تليجرام|ديسكورد|سكايب|انستغرام|انستا"
+            r"|टेलीग्राम|डिस्कॉर्ड|स्काइप|इंस्टाग्राम|телеграм\w*|телег\w*|тележк\w*|тг|tg|discord|fejs\w*|дискорд\w*|skype|скайп\w*|wechat"
             r"|weixin|line app|instagram|insta|инст\w*|facebook|messenger|linkedin|twitter"
             r"|snapchat|kik|slack|kakao\w*|zalo|threema|social media|redes sociales|redes sociais"
             r"|reseaux sociaux|the gram|fb|ig|تلي|فيسبوك|الفيس|الانستا|الانستغرام|التيليجرام"
-            r"|التلغرام|السناب|سناب)\b"
+            r"|التلغرام|السناب|سناب|التلي|التيلي|تيلي|इंस्टा|फेसबुक|फ़ेसबुक|स्नैपचैट|मैसेंजर"
+            r"|telegas?|telega|telegrama)(?!\w)"
         ),
     ),
     (
@@ -514,6 +526,24 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + r")(?:\s+\S+){0,2}?\s+(?:"
             + _alt(_union("app_colours"), escape=False)
             + r"))(?!\w)"
+        ),
+    ),
+)
+# An app named by emoji ("the 💚📞 app", "on 👻", "no 💚"): a run of app emoji after a
+# preposition, or before the word "app". Gated by the emoji characters themselves (below).
+APP_EMOJI = "💚💙💜📞👻✈📷🐦"
+_EMOJI_RUN = "[" + APP_EMOJI + "\ufe0f]+"
+CHANNEL_CATEGORIES = (
+    *CHANNEL_CATEGORIES,
+    (
+        "emoji",
+        compile_fast(
+            r"(?<!\w)(?:on|in|via|over|no|na|en|el|al|sur|le|auf|su|sul|pe|sa|di|lewat|в|на|ع|على"
+            r"|the)\s+"
+            + _EMOJI_RUN
+            + "|"
+            + _EMOJI_RUN
+            + r"\s*(?:app|apps|appli|aplicativo|uygulama)\b"
         ),
     ),
 )
@@ -751,8 +781,9 @@ OUTSIDE_GATE = Gate(
 )
 MEETING_TOOL_GATE = fragment_gate(
     _union("meeting_tools")
-    + r"""zoom зум\w* гугл\w* тимс\w* вебекс\w* google gmeet g-meet hangouts? ms microsoft
-    teams meet whereby jitsi webex gotomeeting goto bluejeans facetime calendly cal\.com""".split()
+    + r"""zoom zoom\w* zum teams\w* зум\w* гугл\w* тимс\w* вебекс\w* google gmeet g-meet
+    hangouts? ms microsoft teams meet whereby jitsi webex gotomeeting goto bluejeans facetime
+    calendly cal\.com""".split()
 )
 FILE_SERVICE_GATE = fragment_gate(
     r"""google gdrive g drive dropbox wetransfer we onedrive one box\.com mega icloud yandex
@@ -801,7 +832,8 @@ MOVE_CUE_SOURCE = (
     r"|discussion|talk|this|it)\b|(?:would|i'd|id|we'd|wed) (?:love|like|prefer"
     r"|rather) to (?:move|continue"
     r"|talk|chat|switch|connect)|keep (?:discussing|talking|chatting)|(?:send|give|share|drop|pass"
-    r"|tell|leave) me your|what'?s your|what is your|your (?:\w+ ){0,2}(?:number|email|e-mail"
+    r"|tell|leave) me (?:your|ur|yr)\b|what'?s your|what is your"
+    r"|your (?:\w+ ){0,2}(?:number|email|e-mail"
     r"|whatsapp|telegram|skype|discord|contact|handle|id|wechat|instagram)\s*\?|are you on"
     r"|do you (?:have|use)|you have (?:a |an )?(?:whatsapp|telegram|skype|email|discord)|add me"
     r"|message me|text me|dm me|ping me|email me|e-mail me|mail me|whatsapp me|call me|ring me"
@@ -902,6 +934,7 @@ DISCOUNT_RE = compile_fast(
 # asked about in a short question it is a contact move ("telegram?", "tem wpp?", "واتس؟").
 APP_NAME_RE = compile_fast(
     r"(?<!\w)(?:whats ?app\w{0,4}|whatsap|wats ?app|watsap|wpp|zapzap|wa|telegram\w{0,4}"
+    r"|wasap\w*|guasap\w*|wassap\w*|uasap\w*|watsap\w*|telegas?|telega|telegrama|التيلي|इंस्टा"
     r"|tg|viber|insta|instagram|fb|facebook|messenger|skype|discord|wechat|snapchat"
     r"|واتس\w*|الواتس\w*|واتساب|تلي|تيليجرام|تلغرام|انستا|فيسبوك|فيس|سناب|телег\w*|ватсап\w*"
     r"|вотсап\w*|вайбер\w*|инст\w*|" + _alt(_union("app_names"), escape=False) + r")(?!\w)"
@@ -929,10 +962,30 @@ PARTY_LIST_RE = re.compile(
 # The platform named: money sent "as usual" with it is the platform's own flow.
 PLATFORM_WORD_RE = compile_fast(
     r"(?<!\w)(?:platform\w*|plataforma\w*|plateforme\w*|plattform\w*|piattaforma\w*"
-    r"|площадк\w*|платформ\w*|प्लेटफॉर्म\w*|प्लेटफ़ॉर्म\w*|المنصة|منصة|escrow|milestones?"
+    r"|площадк\w*|платформ\w*|бирж\w*|प्लेटफॉर्म\w*|प्लेटफ़ॉर्म\w*|المنصة|منصة|escrow|milestones?"
     r"|site|sitio|sito|сайт\w*|marketplace|portal\w*|साइट|الموقع|موقع|sitenin|situs"
     r"|web ?site|contracts?|contrato|contrat|vertrag\w*|contratto|umow\w*|контракт\w*"
     r"|कॉन्ट्रैक्ट|العقد|sözleşme\w*|kontrak|kontrata|этап\w*)(?!\w)"
+)
+# The platform's cut stated as a share, with or without a verb ("the site keeps 20%", "la página
+# se queda con un 20%", "die Seite behält 20 % ein", "20% kinukuha ng site", "site %20 kesiyor").
+_CUT_PLACES = (
+    r"(?:platform\w*|plataforma\w*|plateforme\w*|plattform\w*|piattaforma\w*|площадк\w*"
+    r"|платформ\w*|биржа|प्लेटफॉर्म\w*|प्लेटफ़ॉर्म\w*|المنصة|منصة|site|sitio|sito|сайт\w*"
+    r"|marketplace|portal\w*|साइट|الموقع|موقع|sitenin|situs|web ?site|web|seite|pagina|strona"
+    r"|serwis|sayfa|upwork|fiverr)"
+)
+_SHARE = r"(?:\d+(?:[.,]\d+)?\s*%|%\s*\d+)"
+CUT_RE = compile_fast(
+    r"(?<!\w)"
+    + _CUT_PLACES
+    + r"(?!\w)(?:\s+\S+){0,5}?\s+"
+    + _SHARE
+    + r"|"
+    + _SHARE
+    + r"(?:\s+\S+){0,4}?\s+"
+    + _CUT_PLACES
+    + r"(?!\w)"
 )
 # A fee that is the platform's by its name: a service or admin charge.
 SERVICE_FEE_RE = compile_fast(
@@ -1186,8 +1239,48 @@ def _bounded_gate(source: str) -> Gate:
 
 
 # Gates for the channel categories searched over a whole message once a move was named.
+# A pointer back to a place just named ("there", "lá", "туда", "هناك", "oradan", "dun"): after
+# a question naming an app by a euphemism ("tem o verdinho? te mando as fotos lá"), the
+# question proposes that app.
+THERE_WORDS = (
+    "there",
+    "ahi",
+    "alli",
+    "alla",
+    "la",
+    "la-bas",
+    "li",
+    "dort",
+    "dorthin",
+    "da",
+    "tam",
+    "там",
+    "туда",
+    "wahan",
+    "wahin",
+    "वहाँ",
+    "वहां",
+    "वहीं",
+    "هناك",
+    "هناك",
+    "هنااك",
+    "orada",
+    "oradan",
+    "oraya",
+    "sana",
+    "situ",
+    "dun",
+    "doon",
+)
+THERE_GATE = fragment_gate(THERE_WORDS)
+THERE_RE = compile_fast(r"(?<!\w)(?:" + _alt(THERE_WORDS) + r")(?!\w)")
+# The emoji category has its own gate: the emoji looked for in the text.
+EMOJI_APP_GATE = Gate(frozenset(), tuple(APP_EMOJI), False)
 CATEGORY_GATES = MappingProxyType(
-    {category: _bounded_gate(source_of(pattern)) for category, pattern in CHANNEL_CATEGORIES}
+    {
+        category: EMOJI_APP_GATE if category == "emoji" else _bounded_gate(source_of(pattern))
+        for category, pattern in CHANNEL_CATEGORIES
+    }
 )
 
 
