@@ -984,9 +984,19 @@ PHONE_NEG_RE = compile_fast(
     # version or reference ("Version 2.4. Llámame al ...") are words of the window
     + r")(?!\w))\W*(?:(?:[^\W\d_]{1,2}\W+)?\w+\W+){0,3}(?:[^\W\d_]{1,2}\W+)?$"
 )
+# The phone words of every language that name a phone, not just a number ("mi celular",
+# "Handy", "мой телефон", "hp"): after an id word they say the next digits are a phone.
+# "Number" words are left out: "tracking number", "номер накладной" name the id itself; so
+# are words too common to say a phone ("ara", "karo", "likho").
+_NUMBER_WORDS = frozenset(
+    """number n[uú]mero num[ée]ro nummer numero numer номер नंबर नम्बर رقم numara\\w* nomor\\w*
+    karo kare ara likho ring""".split()
+)
 PHONE_NEG_OVERRIDE_RE = compile_fast(
     r"(?:area code|codigo de area|phone|call|dial-?in|dial|whats ?app|cell|mobile|tel|text"
-    r"|my number|reach me|ll[aá]m\w*|chiam\w*|ruf mich|zadzwo\w*)\W*"
+    r"|my number|reach me|ll[aá]m\w*|chiam\w*|ruf mich|zadzwo\w*|(?<!\w)(?:"
+    + _alt([w for w in _union("phone_cues") if w not in _NUMBER_WORDS], escape=False)
+    + r")(?!\w))\W*"
     r"(?:\w+\W+){0,2}$"
 )
 DATE_RE = compile_fast(r"(?<!\d)\d{1,4}([/.-])\d{1,2}\1\d{2,4}(?!\d)")
