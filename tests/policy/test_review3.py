@@ -3,7 +3,8 @@
 Every contact below was caught on main before those branches (cb2bc02) and lost after them:
 a phone named by a phone word of its own language after a tracking or receipt id ("Número de
 guía ..., mi celular 612 ...": the id word's window reached the phone and only English phone
-words overrode it).
+words overrode it), and a real address at a real mailbox provider whose local part is a common
+name that specs also use as their example ("napisz do mnie: jan.kowalski@wp.pl").
 """
 
 from __future__ import annotations
@@ -43,3 +44,36 @@ def test_a_phone_word_of_any_language_after_an_id_keeps_the_phone(text: str, spa
 )
 def test_the_id_itself_stays_no_phone(text: str) -> None:
     assert found(text, "phone") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("My email is john.doe@gmail.com", "john.doe@gmail.com"),
+        ("Write to me: mario.rossi@libero.it", "mario.rossi@libero.it"),
+        ("Mi correo es fulano@gmail.com", "fulano@gmail.com"),
+        ("Napisz do mnie: jan.kowalski@wp.pl", "jan.kowalski@wp.pl"),
+        ("Пишите: ivan.ivanov@yandex.ru", "ivan.ivanov@yandex.ru"),
+        ("Contact me at max.mustermann@gmx.de", "max.mustermann@gmx.de"),
+        ("Mon adresse : jean.dupont@orange.fr", "jean.dupont@orange.fr"),
+        ("e-postam jan.kowalski@gmail.com", "jan.kowalski@gmail.com"),
+    ],
+)
+def test_an_example_persons_name_the_writer_calls_theirs_is_a_contact(
+    text: str, address: str
+) -> None:
+    assert found(text, "email") == [address]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # guard-ids2's examples stay examples
+        "treat john.doe@gmail.com and johndoe@gmail.com as the same account",
+        "Platzhalter im Feld: max.mustermann@web.de",
+        "nel campo metti come esempio info@azienda.it",
+        "the placeholder in the sign-up form is jan.kowalski@wp.pl",
+    ],
+)
+def test_example_addresses_in_specs_stay_examples(text: str) -> None:
+    assert found(text, "email") == []

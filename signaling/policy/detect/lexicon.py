@@ -285,6 +285,17 @@ PLACEHOLDER_LOCALS = frozenset(
     erika.mustermann mario.rossi jan.kowalski ivan.ivanov ivanov.ivan jean.dupont fulano
     fulano.detal fulano.de.tal""".split()
 )
+# The writer giving an address as their own or asking to be written to there ("my email is",
+# "write to me:", "mi correo es", "napisz do mnie:", "пишите:", "मेरा ईमेल", "e-postam"),
+# looked for just before the address: a real person may be called John Doe or Jan Kowalski,
+# and an address at a real mailbox provider the writer calls theirs is no spec's example.
+OWN_ADDRESS_RE = compile_fast(
+    r"(?<!\w)(?:my|me|mine|mi|meu|minha|mon|ma|moi|mein\w*|mir|mich|mio|mia|moj\w*|mój"
+    r"|moja|mnie|мой|моя|мою|мне|меня|mera|meri|mujhe|benim|bana|saya|aku|ko|ako|akin"
+    r"|मेरा|मेरी|मुझे|मेरे|بريدي|ايميلي|إيميلي|لي|راسلني|adresim|mailim|e-?postam|emailim|emailku|alamatku"
+    r"|write to|write me|escr[ií]b\w*|escrev\w*|ecri\w*|schreib\w*|scriv\w*|napisz\w*"
+    r"|пиши\w*|напиши\w*|contact\w*|reach)(?!\w)"
+)
 EMAIL_CUE_RE = compile_fast(
     r"e-?mail|mail|correo|courriel|почт|мейл|write|reach|contact|send|escrib|escrev|ecri|"
     + _alt(_union("email_cues"), escape=False)
