@@ -77,3 +77,33 @@ def test_an_example_persons_name_the_writer_calls_theirs_is_a_contact(
 )
 def test_example_addresses_in_specs_stay_examples(text: str) -> None:
     assert found(text, "email") == []
+
+
+def intent(text: str) -> bool:
+    return any(f.label == "off_platform" for f in RULES.scan(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # guard-intent's fee + place rule read scope talk as a move (clean at cb2bc02)
+        "The extra fee for work outside the contract scope is $50/h.",
+        "Anything outside the contract scope is billed at the hourly rate, the fee is 40 USD.",
+        "La tarifa por trabajo fuera del contrato es de 30 USD la hora.",
+        "A taxa para trabalho fora do contrato é de 30 USD por hora.",
+        "Die Gebühr für Arbeit außerhalb des Vertrags beträgt 40 EUR pro Stunde.",
+    ],
+)
+def test_a_fee_for_work_outside_the_contract_scope_is_no_move(text: str) -> None:
+    assert not intent(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The fee is too high. Let's do it outside the contract.",
+        "The commission here is a joke, let's settle outside the contract.",
+    ],
+)
+def test_a_fee_kept_outside_the_contract_stays_a_move(text: str) -> None:
+    assert intent(text)

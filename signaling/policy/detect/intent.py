@@ -280,6 +280,8 @@ def _fee_place(views: Views, s: str) -> Finding | None:
         for place in places:
             if lx.DIRECT_WORD_RE.fullmatch(place.group()) or _party_list(region, place):
                 continue
+            if _contract_scope(region, place):
+                continue
             if (
                 _beside_outside(lx.KEEP_HERE_RE, region)
                 or _beside_outside(lx.PAY_PROJECT_NEG_RE, region)
@@ -293,6 +295,28 @@ def _fee_place(views: Views, s: str) -> Finding | None:
             b = max(fee.end(), sent_start + place.end())
             return _op_finding(views, a, b, "pay:fee", Confidence.OFF_PLATFORM_PAY)
     return None
+
+
+# "Outside the contract" said of work or its scope ("the fee for work outside the contract
+# scope", "la tarifa por trabajo fuera del contrato"): a change of scope priced as usual, not
+# a deal kept off the platform.
+_CONTRACT_WORD = re.compile(
+    r"contra|vertrag|umow|контракт|kontrak|sozlesme|sözleşme|عقد|अनुबंध|कॉन्ट्रैक्ट"
+)
+_SCOPE_WORD = re.compile(
+    r"(?<!\w)(?:work|tasks?|scope|jobs?|requests?|trabajos?|tareas?|alcance|trabalhos?|tarefas?"
+    r"|escopo|travail|travaux|taches?|tâches?|perimetre|périmètre|arbeit\w*|leistung\w*|umfang"
+    r"|lavor\w*|attivita|attività|ambito|prac\w*|zakres\w*|работ\w*|задач\w*|объ[её]м\w*"
+    r"|kaam|काम|عمل|أعمال|isler|kapsam\w*|pekerjaan|kerja|lingkup|trabaho|saklaw)(?!\w)"
+)
+
+
+def _contract_scope(region: str, place: re.Match[str]) -> bool:
+    """``place`` names the contract, and work or a scope is named right beside it."""
+    if _CONTRACT_WORD.search(place.group()) is None:
+        return False
+    near = region[max(0, place.start() - 20) : place.end() + 12]
+    return _SCOPE_WORD.search(near) is not None
 
 
 def _platform_fee(sent: str, at: int) -> bool:
