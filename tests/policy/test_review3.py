@@ -107,3 +107,28 @@ def test_a_fee_for_work_outside_the_contract_scope_is_no_move(text: str) -> None
 )
 def test_a_fee_kept_outside_the_contract_stays_a_move(text: str) -> None:
     assert intent(text)
+
+
+def meeting(text: str) -> bool:
+    return any(f.label == "meeting_link" for f in RULES.scan(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "um" and "no" are also Portuguese articles/prepositions before lowercase "meet"
+        "Um meet me halfway on the price?",
+        "No meet today, let's keep talking here.",
+        "Um meet you at 5 then",
+    ],
+)
+def test_english_meet_the_verb_after_um_or_no_is_no_tool(text: str) -> None:
+    assert not meeting(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["vamos fazer um meet amanhã", "me chama no meet às 15h", "hacemos un meet mañana"],
+)
+def test_meet_the_tool_after_a_foreign_article_stays_a_meeting(text: str) -> None:
+    assert meeting(text)

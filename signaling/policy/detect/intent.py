@@ -22,7 +22,9 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
     for m in lx.MEETING_TOOL_RE.finditer(s):
         tool = m.group("tool")
         start, end = views.norm.span(m.start(), m.end())
-        if tool == "meet" and not _named_meet(views.text[start:end], s[: m.start()]):
+        if tool == "meet" and not _named_meet(
+            views.text[start:end], s[: m.start()], s[m.end() : m.end() + 24]
+        ):
             continue
         if tool == "teams":
             original = views.text[start:end]
@@ -67,13 +69,22 @@ _BEFORE_FOREIGN_MEET = re.compile(
 )
 
 
-def _named_meet(original: str, before: str) -> bool:
+# English words that make "meet" the verb ("um meet me halfway", "no meet today"): "um" and
+# "no" are also Portuguese "a" and "in the".
+_MEET_VERB_AFTER = re.compile(
+    r"\s+(?:me|you|us|him|her|them|halfway|up|with|at|the|today|tomorrow|tonight|again"
+    r"|each|everyone|in\s+person)(?!\w)"
+)
+
+
+def _named_meet(original: str, before: str, after: str = "") -> bool:
     """ "Meet" alone is the tool when capitalised after a preposition ("hop on Meet"), or after
     a preposition or an article of a language where "meet" is no everyday word ("facciamo la
-    riunione su meet", "hacemos un meet", "kurzer Meet-Call")."""
+    riunione su meet", "hacemos un meet", "kurzer Meet-Call") and no English object or time
+    follows it ("um meet me halfway")."""
     if original.startswith("M") and _BEFORE_MEET.search(before) is not None:
         return True
-    return _BEFORE_FOREIGN_MEET.search(before) is not None
+    return _BEFORE_FOREIGN_MEET.search(before) is not None and _MEET_VERB_AFTER.match(after) is None
 
 
 def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
