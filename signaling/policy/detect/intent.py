@@ -23,7 +23,7 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
         tool = m.group("tool")
         start, end = views.norm.span(m.start(), m.end())
         if tool == "meet" and not _named_meet(
-            views.text[start:end], s[: m.start()], s[m.end() : m.end() + 24]
+            views.text[start:end], _tail(s, m.start(), 40), s[m.end() : m.end() + 24]
         ):
             continue
         if tool == "teams":
@@ -36,7 +36,7 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
         window = s[max(0, m.start() - 90) : m.end() + 90]
         if lx.MEETING_NEG_RE.search(window):
             continue
-        sent, sent_start = sentence(s, m.start(), m.end())
+        sent, sent_start = _near_sentence(s, m.start(), m.end())
         if _negation_before(sent, m.start() - sent_start):
             continue
         if lx.MEETING_CUE_RE.search(window) is None:
@@ -53,6 +53,27 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
             )
         )
     return out
+
+
+def _near_sentence(s: str, a: int, b: int) -> tuple[str, int]:
+    """The sentence around ``s[a:b]`` as :func:`sentence` finds it, cut to 200 characters
+    before and 60 after (at a word start): a long message naming a tool many times in one
+    sentence is read in linear time, not once whole per name."""
+    lo = max(0, a - 200)
+    if lo > 0:
+        space = s.find(" ", lo, a)
+        lo = space + 1 if space >= 0 else a
+    hi = min(len(s), b + 60)
+    sent, start = sentence(s[lo:hi], a - lo, b - lo)
+    return sent, lo + start
+
+
+def _tail(s: str, end: int, width: int) -> str:
+    """At most ``width`` characters before ``end``: the prepositions before "meet" are read on
+    these alone, not on the whole message before every "meet" (quadratic on long text). A cut
+    inside a word is marked with a non-space so that it does not read as a word start."""
+    lo = max(0, end - width)
+    return s[lo:end] if lo == 0 else "\x00" + s[lo:end]
 
 
 _BEFORE_MEET = re.compile(
