@@ -149,3 +149,20 @@ def test_many_lowercase_meets_in_one_sentence_are_scanned_in_linear_time() -> No
 def test_a_negated_meet_is_still_no_meeting() -> None:
     assert not meeting("hoje não vamos fazer um meet, falamos aqui")
     assert meeting("vamos fazer um meet amanhã às 10")
+
+
+@pytest.mark.parametrize("unit", ["outside the contract work ", "the fee is high between us "])
+def test_many_places_off_the_platform_in_one_sentence_are_scanned_in_linear_time(
+    unit: str,
+) -> None:
+    # every place off the platform re-read its whole sentence for a discount: 40k characters
+    # took 1.39 s ('outside the contract', new in guard-intent) and 1.54 s on main; now 9 and
+    # 20 ms
+    text = (unit * (40_000 // len(unit) + 1))[:40_000]
+    started = time.perf_counter()
+    RULES.scan(text)
+    assert time.perf_counter() - started < 0.4
+
+
+def test_a_discount_outside_the_site_is_still_a_move() -> None:
+    assert intent("I can give you a discount if we sort it out outside the site")

@@ -440,12 +440,19 @@ def _discount_outside(views: Views, s: str) -> Finding | None:
     discount if we sort it out outside the site", "скидка, если мимо биржи")."""
     if not lx.DISCOUNT_GATE.may_match(s, views.words):
         return None
+    # Each sentence is read once, whatever the number of places in it (linear in long text).
+    sent, sent_start, sent_end, deal = "", 0, -1, None
     for place in lx.OUTSIDE_RE.finditer(s):
-        sent, sent_start = sentence(s, place.start(), place.end())
-        deal = lx.DISCOUNT_RE.search(sent)
+        if place.start() >= sent_end:
+            sent, sent_start = sentence(s, place.start(), place.end())
+            sent_end = sent_start + len(sent)
+            deal = lx.DISCOUNT_RE.search(sent)
+            if deal is not None and (
+                _beside_outside(lx.KEEP_HERE_RE, sent)
+                or _beside_outside(lx.PAY_PROJECT_NEG_RE, sent)
+            ):
+                deal = None
         if deal is None:
-            continue
-        if _beside_outside(lx.KEEP_HERE_RE, sent) or _beside_outside(lx.PAY_PROJECT_NEG_RE, sent):
             continue
         if _negation_before(sent, min(deal.start(), place.start() - sent_start)):
             continue
