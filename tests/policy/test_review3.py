@@ -166,3 +166,29 @@ def test_many_places_off_the_platform_in_one_sentence_are_scanned_in_linear_time
 
 def test_a_discount_outside_the_site_is_still_a_move() -> None:
     assert intent("I can give you a discount if we sort it out outside the site")
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        # guard-ids2's bank-code words ('БИК') reached the number after "my number"
+        ("БИК 044525225, мой номер +7 912 345 67 89", "+7 912 345 67 89"),
+        ("Sort code 12-34-56, mi número 612 345 678", "612 345 678"),
+        ("Numer faktury 2024/118, mój numer 512 345 678", "512 345 678"),
+    ],
+)
+def test_the_writers_own_number_after_a_bank_or_invoice_id_is_kept(text: str, span: str) -> None:
+    assert found(text, "phone") == [span]
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("pisz na mario.rossi@gmail.com", "mario.rossi@gmail.com"),
+        ("Kontakt: kontakt@firma.de", "kontakt@firma.de"),
+    ],
+)
+def test_write_and_contact_words_of_more_languages_claim_the_address(
+    text: str, address: str
+) -> None:
+    assert found(text, "email") == [address]

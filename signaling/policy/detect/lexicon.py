@@ -294,7 +294,8 @@ OWN_ADDRESS_RE = compile_fast(
     r"|moja|mnie|мой|моя|мою|мне|меня|mera|meri|mujhe|benim|bana|saya|aku|ko|ako|akin"
     r"|मेरा|मेरी|मुझे|मेरे|بريدي|ايميلي|إيميلي|لي|راسلني|adresim|mailim|e-?postam|emailim|emailku|alamatku"
     r"|write to|write me|escr[ií]b\w*|escrev\w*|ecri\w*|schreib\w*|scriv\w*|napisz\w*"
-    r"|пиши\w*|напиши\w*|contact\w*|reach)(?!\w)"
+    r"|pisz\w*|пиши\w*|напиши\w*|contact\w*|kontakt\w*|контакт\w*|contato|contacto|iletisim"
+    r"|kontak|reach)(?!\w)"
 )
 EMAIL_CUE_RE = compile_fast(
     r"e-?mail|mail|correo|courriel|почт|мейл|write|reach|contact|send|escrib|escrev|ecri|"
@@ -1006,6 +1007,10 @@ _NUMBER_WORDS = frozenset(
 PHONE_NEG_OVERRIDE_RE = compile_fast(
     r"(?:area code|codigo de area|phone|call|dial-?in|dial|whats ?app|cell|mobile|tel|text"
     r"|my number|reach me|ll[aá]m\w*|chiam\w*|ruf mich|zadzwo\w*|(?<!\w)(?:"
+    # the writer's own number in any language ("мой номер", "mi número", "numaram")
+    r"(?:my|mi|meu|mon|mein\w*|il mio|mio|moj|mój|мой|mera|meri|benim|nomor)\W+(?:\w+\W+)?"
+    r"(?:number|n[uú]mero|num[ée]ro|nummer|numero|numer|номер|saya|ko)|numaram|nomorku"
+    r"|رقمي)(?!\w)|(?<!\w)(?:"
     + _alt([w for w in _union("phone_cues") if w not in _NUMBER_WORDS], escape=False)
     + r")(?!\w))\W*"
     r"(?:\w+\W+){0,2}$"
