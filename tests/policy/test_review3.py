@@ -192,3 +192,28 @@ def test_write_and_contact_words_of_more_languages_claim_the_address(
     text: str, address: str
 ) -> None:
     assert found(text, "email") == [address]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Between us, the client is difficult, but the fee is fair.",
+        "Just between us, the fee is fine and the client pays on time.",
+        "Entre nous, le client est difficile, mais la commission est correcte.",
+        "Entre nosotros, el cliente es difícil, pero la comisión está bien.",
+    ],
+)
+def test_between_us_as_an_aside_beside_a_fee_is_no_move(text: str) -> None:
+    assert not intent(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The fee here is steep, let's keep it between us, ok?",
+        "The fee here is steep, let's just keep it between us.",
+        "la commissione è alta, teniamolo tra noi",
+    ],
+)
+def test_a_fee_kept_between_us_stays_a_move(text: str) -> None:
+    assert intent(text)

@@ -312,7 +312,7 @@ def _fee_place(views: Views, s: str) -> Finding | None:
         for place in places:
             if lx.DIRECT_WORD_RE.fullmatch(place.group()) or _party_list(region, place):
                 continue
-            if _contract_scope(region, place):
+            if _contract_scope(region, place) or _aside_between(region, place):
                 continue
             if (
                 _beside_outside(lx.KEEP_HERE_RE, region)
@@ -349,6 +349,21 @@ def _contract_scope(region: str, place: re.Match[str]) -> bool:
         return False
     near = region[max(0, place.start() - 20) : place.end() + 12]
     return _SCOPE_WORD.search(near) is not None
+
+
+# "Between us," opening a sentence or clause, alone or after "just", "but"...: "to tell you
+# the truth" ("Between us, the client is difficult, but the fee is fair"), no deal.
+_ASIDE_OPENING = re.compile(r"(?:^|[.!?;:,]|\b(?:just|only|but|and|so|ok|okay|well))\s*$")
+
+
+def _aside_between(region: str, place: re.Match[str]) -> bool:
+    """``place`` is "between us" said as an aside: at a sentence's or clause's start and
+    followed by a comma."""
+    if lx.BETWEEN_RE.fullmatch(place.group()) is None:
+        return False
+    if not region.startswith(",", place.end()):
+        return False
+    return _ASIDE_OPENING.search(region, max(0, place.start() - 12), place.start()) is not None
 
 
 def _platform_fee(sent: str, at: int) -> bool:
