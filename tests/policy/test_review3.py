@@ -175,6 +175,7 @@ def test_a_discount_outside_the_site_is_still_a_move() -> None:
         ("БИК 044525225, мой номер +7 912 345 67 89", "+7 912 345 67 89"),
         ("Sort code 12-34-56, mi número 612 345 678", "612 345 678"),
         ("Numer faktury 2024/118, mój numer 512 345 678", "512 345 678"),
+        ("Tracking number ko 123456789012, cp ko 0917 123 4567", "0917 123 4567"),
     ],
 )
 def test_the_writers_own_number_after_a_bank_or_invoice_id_is_kept(text: str, span: str) -> None:

@@ -1010,7 +1010,7 @@ PHONE_NEG_OVERRIDE_RE = compile_fast(
     # the writer's own number in any language ("мой номер", "mi número", "numaram")
     r"(?:my|mi|meu|mon|mein\w*|il mio|mio|moj|mój|мой|mera|meri|benim|nomor)\W+(?:\w+\W+)?"
     r"(?:number|n[uú]mero|num[ée]ro|nummer|numero|numer|номер|saya|ko)|numaram|nomorku"
-    r"|رقمي)(?!\w)|(?<!\w)(?:"
+    r"|رقمي|cp|selpon)(?!\w)|(?<!\w)(?:"
     + _alt([w for w in _union("phone_cues") if w not in _NUMBER_WORDS], escape=False)
     + r")(?!\w))\W*"
     r"(?:\w+\W+){0,2}$"
