@@ -218,3 +218,11 @@ def test_between_us_as_an_aside_beside_a_fee_is_no_move(text: str) -> None:
 )
 def test_a_fee_kept_between_us_stays_a_move(text: str) -> None:
     assert intent(text)
+
+
+def test_polish_nie_is_no_spanish_id_word() -> None:
+    # guard-ids2 made Spanish "NIE" (the foreigner's id) a not-phone word; "nie" is Polish
+    # "not", so a Polish move to a phone app was read as talk about an id and dropped
+    assert intent("Nie lubię tego czatu, napisz na WhatsAppie.")
+    assert found("Mi NIE es X1234567L y mi móvil 612 345 678", "phone") == ["612 345 678"]
+    assert found("Mi NIE es X-1234567-L", "phone") == []

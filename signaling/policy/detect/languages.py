@@ -1053,7 +1053,8 @@ LANGUAGES: tuple[Language, ...] = (
             "factura",
             "c[oó]digo postal",
             "dni",
-            "nie",
+            # the foreigner's id, only before its X/Y/Z letter: "nie" is Polish "not"
+            "nie(?=\\W+(?:es\\W+)?[xyz]\\W?\\d)",
         ),
         email_cues=("correo", "escr[ií]b\\w*"),
     ),
