@@ -226,3 +226,32 @@ def test_polish_nie_is_no_spanish_id_word() -> None:
     assert intent("Nie lubię tego czatu, napisz na WhatsAppie.")
     assert found("Mi NIE es X1234567L y mi móvil 612 345 678", "phone") == ["612 345 678"]
     assert found("Mi NIE es X-1234567-L", "phone") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # guard-ids2's id words that are also everyday words dropped real contacts
+        ("btw it's 0412 663 095 if you need me", "phone"),
+        ("btw text me on WhatsApp, faster", "off_platform"),
+        ("Bill here, 0412 663 095", "phone"),
+        ("I'm Bill, WhatsApp me", "off_platform"),
+        ("no cap, whatsapp me", "off_platform"),
+        ("Paket premium aja, WA aku ya", "off_platform"),
+    ],
+)
+def test_id_words_that_are_everyday_words_need_the_id_after_them(text: str, label: str) -> None:
+    assert found(text, label)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "BTW 0123 456 789 B01 is our VAT id",
+        "PAN ABCDE1234F",
+        "Paket 0034 0434 1610 9404 kommt morgen",
+        "Paketnummer 0034 0434 1610 9404",
+    ],
+)
+def test_those_id_words_before_their_id_still_hold(text: str) -> None:
+    assert found(text, "phone") == []
