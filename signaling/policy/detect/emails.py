@@ -45,12 +45,16 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
         word_dot = lx.WORD_DOT in m.group()
         if not (weak_at or weak_dot or word_dot) and (
             _placeholder_local(clean_local)
-            or clean_local in lx.PLACEHOLDER_LOCALS
-            or domain_name in lx.PLACEHOLDER_DOMAIN_NAMES
+            or (
+                (clean_local in lx.PLACEHOLDER_LOCALS or domain_name in lx.PLACEHOLDER_DOMAIN_NAMES)
+                and lx.OWN_ADDRESS_RE.search(s, max(0, m.start() - 40), m.start()) is None
+            )
         ):
             # "firstname.lastname@yourcompany.com", "john.doe@gmail.com", "ana@empresa.com"
             # typed out are examples; said with "at" the pattern is an instruction
-            # ("lastname underscore firstname at brightwave.agency").
+            # ("lastname underscore firstname at brightwave.agency"). An example person's
+            # name or domain the writer calls theirs ("my email is john.doe@gmail.com",
+            # "napisz do mnie: jan.kowalski@wp.pl") is their address.
             continue
         if (weak_at or weak_dot) and not _spoken_email_ok(
             clean_local,

@@ -23,7 +23,7 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
         tool = m.group("tool")
         start, end = views.norm.span(m.start(), m.end())
         if tool == "meet" and not _named_meet(
-            views.text[start:end], s[max(0, m.start() - 40) : m.start()], s[m.end() : m.end() + 8]
+            views.text[start:end], _tail(s, m.start(), 40), s[m.end() : m.end() + 24]
         ):
             continue
         if tool == "zum" and _BEFORE_ZUM.search(s, max(0, m.start() - 12), m.start()) is None:
@@ -42,7 +42,7 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
         window = s[max(0, m.start() - 90) : m.end() + 90]
         if lx.MEETING_NEG_RE.search(window):
             continue
-        sent, sent_start = sentence(s, m.start(), m.end())
+        sent, sent_start = _near_sentence(s, m.start(), m.end())
         if _negation_before(sent, m.start() - sent_start):
             continue
         if (
@@ -62,6 +62,27 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
             )
         )
     return out
+
+
+def _near_sentence(s: str, a: int, b: int) -> tuple[str, int]:
+    """The sentence around ``s[a:b]`` as :func:`sentence` finds it, cut to 200 characters
+    before and 60 after (at a word start): a long message naming a tool many times in one
+    sentence is read in linear time, not once whole per name."""
+    lo = max(0, a - 200)
+    if lo > 0:
+        space = s.find(" ", lo, a)
+        lo = space + 1 if space >= 0 else a
+    hi = min(len(s), b + 60)
+    sent, start = sentence(s[lo:hi], a - lo, b - lo)
+    return sent, lo + start
+
+
+def _tail(s: str, end: int, width: int) -> str:
+    """At most ``width`` characters before ``end``: the prepositions before "meet" are read on
+    these alone, not on the whole message before every "meet" (quadratic on long text). A cut
+    inside a word is marked with a non-space so that it does not read as a word start."""
+    lo = max(0, end - width)
+    return s[lo:end] if lo == 0 else "\x00" + s[lo:end]
 
 
 _BEFORE_MEET = re.compile(
@@ -102,16 +123,25 @@ _ONE_MEET = re.compile(
 _AFTER_FOREIGN_MEET = re.compile(r"\s*(?:aja|ajah|aj|yuk|yuks|kuy|dong|tayo|pe|par)(?!\w)")
 
 
+# English words that make "meet" the verb ("um meet me halfway", "no meet today"): "um" and
+# "no" are also Portuguese "a" and "in the".
+_MEET_VERB_AFTER = re.compile(
+    r"\s+(?:me|you|us|him|her|them|halfway|up|with|at|the|today|tomorrow|tonight|again"
+    r"|each|everyone|in\s+person)(?!\w)"
+)
+
+
 def _named_meet(original: str, before: str, after: str = "") -> bool:
     """ "Meet" alone is the tool when capitalised after a preposition ("hop on Meet"), or after
     a preposition, an article or a verb of making of a language where "meet" is no everyday
-    word ("facciamo la riunione su meet", "hacemos un meet", "kurzer Meet-Call", "bikin meet"),
-    or before such a language's particle ("meet aja besok")."""
+    word ("facciamo la riunione su meet", "hacemos un meet", "kurzer Meet-Call", "bikin meet")
+    and no English object or time follows it ("um meet me halfway"), or before such a
+    language's particle ("meet aja besok")."""
     if original.startswith("M") and _BEFORE_MEET.search(before) is not None:
         return True
     if _AFTER_FOREIGN_MEET.match(after) is not None or _ONE_MEET.search(before) is not None:
         return True
-    return _BEFORE_FOREIGN_MEET.search(before) is not None
+    return _BEFORE_FOREIGN_MEET.search(before) is not None and _MEET_VERB_AFTER.match(after) is None
 
 
 def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
@@ -380,6 +410,8 @@ def _fee_place(views: Views, s: str) -> Finding | None:
         for place in places:
             if lx.DIRECT_WORD_RE.fullmatch(place.group()) or _party_list(region, place):
                 continue
+            if _contract_scope(region, place) or _aside_between(region, place):
+                continue
             if (
                 _beside_outside(lx.KEEP_HERE_RE, region)
                 or _beside_outside(lx.PAY_PROJECT_NEG_RE, region)
@@ -446,6 +478,43 @@ def _platform_cut(views: Views, s: str) -> Finding | None:
 # Arabic imperatives with "to me" attached: "حوّلي" (transfer to me), "ابعتلي", "ادفعلي".
 _ME_VERB = re.compile(r"(?<!\w)(?:حولي|حوللي|حولهالي|ابعتلي|ابعتهولي|ادفعلي|ارسلي|ارسللي)(?!\w)")
 _TRANSFER = re.compile(r"(?<!\w)(?:transf\w*|tf)(?!\w)")
+
+
+# "Outside the contract" said of work or its scope ("the fee for work outside the contract
+# scope", "la tarifa por trabajo fuera del contrato"): a change of scope priced as usual, not
+# a deal kept off the platform.
+_CONTRACT_WORD = re.compile(
+    r"contra|vertrag|umow|контракт|kontrak|sozlesme|sözleşme|عقد|अनुबंध|कॉन्ट्रैक्ट"
+)
+_SCOPE_WORD = re.compile(
+    r"(?<!\w)(?:work|tasks?|scope|jobs?|requests?|trabajos?|tareas?|alcance|trabalhos?|tarefas?"
+    r"|escopo|travail|travaux|taches?|tâches?|perimetre|périmètre|arbeit\w*|leistung\w*|umfang"
+    r"|lavor\w*|attivita|attività|ambito|prac\w*|zakres\w*|работ\w*|задач\w*|объ[её]м\w*"
+    r"|kaam|काम|عمل|أعمال|isler|kapsam\w*|pekerjaan|kerja|lingkup|trabaho|saklaw)(?!\w)"
+)
+
+
+def _contract_scope(region: str, place: re.Match[str]) -> bool:
+    """``place`` names the contract, and work or a scope is named right beside it."""
+    if _CONTRACT_WORD.search(place.group()) is None:
+        return False
+    near = region[max(0, place.start() - 20) : place.end() + 12]
+    return _SCOPE_WORD.search(near) is not None
+
+
+# "Between us," opening a sentence or clause, alone or after "just", "but"...: "to tell you
+# the truth" ("Between us, the client is difficult, but the fee is fair"), no deal.
+_ASIDE_OPENING = re.compile(r"(?:^|[.!?;:,]|\b(?:just|only|but|and|so|ok|okay|well))\s*$")
+
+
+def _aside_between(region: str, place: re.Match[str]) -> bool:
+    """``place`` is "between us" said as an aside: at a sentence's or clause's start and
+    followed by a comma."""
+    if lx.BETWEEN_RE.fullmatch(place.group()) is None:
+        return False
+    if not region.startswith(",", place.end()):
+        return False
+    return _ASIDE_OPENING.search(region, max(0, place.start() - 12), place.start()) is not None
 
 
 def _platform_fee(sent: str, at: int) -> bool:
@@ -537,12 +606,19 @@ def _discount_outside(views: Views, s: str) -> Finding | None:
     discount if we sort it out outside the site", "скидка, если мимо биржи")."""
     if not lx.DISCOUNT_GATE.may_match(s, views.words):
         return None
+    # Each sentence is read once, whatever the number of places in it (linear in long text).
+    sent, sent_start, sent_end, deal = "", 0, -1, None
     for place in lx.OUTSIDE_RE.finditer(s):
-        sent, sent_start = sentence(s, place.start(), place.end())
-        deal = lx.DISCOUNT_RE.search(sent)
+        if place.start() >= sent_end:
+            sent, sent_start = sentence(s, place.start(), place.end())
+            sent_end = sent_start + len(sent)
+            deal = lx.DISCOUNT_RE.search(sent)
+            if deal is not None and (
+                _beside_outside(lx.KEEP_HERE_RE, sent)
+                or _beside_outside(lx.PAY_PROJECT_NEG_RE, sent)
+            ):
+                deal = None
         if deal is None:
-            continue
-        if _beside_outside(lx.KEEP_HERE_RE, sent) or _beside_outside(lx.PAY_PROJECT_NEG_RE, sent):
             continue
         if _negation_before(sent, min(deal.start(), place.start() - sent_start)):
             continue

@@ -64,6 +64,17 @@ _AR_TENS |= {"ثمانين": 8, "تسعين": 9, "عشرون": 2, "ثلاثون"
 _AR_TENS |= {"ستون": 6, "سبعون": 7, "ثمانون": 8, "تسعون": 9}
 
 
+# After an id word that is also an everyday word ("btw" is "by the way", "Bill" a name, "cap"
+# a limit, "pan" Polish "sir", "paket" a plan): the id itself must follow, a few letters then
+# a digit ("BTW NL123...", "PAN ABCDE1234F", "CAP 20121", "bill no. 4471").
+# (or the end of the text: the id-word window before a number ends right at its digits).
+# Lowercase only: the patterns are folded to lowercase, so no "\W" (it would become "\w").
+_ID_NEXT = (
+    r"(?=[\s:#.,/-]{0,3}(?:(?:no|nr|nomor|number|nummer|numero)[\s:#.,/-]{1,3})?"
+    r"(?:[a-z]{0,5}\d|$))"
+)
+
+
 @dataclass(frozen=True)
 class Language:
     """The words one language uses for contact details and for moving off the platform."""
@@ -646,7 +657,7 @@ LANGUAGES: tuple[Language, ...] = (
             "acn",
             "uen",
             "kvk",
-            "btw",
+            "btw" + _ID_NEXT,
             "bsb",
             "sort code",
             "company reg\\w*",
@@ -656,7 +667,7 @@ LANGUAGES: tuple[Language, ...] = (
             "confirmation number",
             "booking",
             "reservation",
-            "claim",
+            "claim" + _ID_NEXT,
             "number of",
             "tracking",
             "track",
@@ -1062,7 +1073,8 @@ LANGUAGES: tuple[Language, ...] = (
             "factura",
             "c[oó]digo postal",
             "dni",
-            "nie",
+            # the foreigner's id, only before its X/Y/Z letter: "nie" is Polish "not"
+            "nie(?=[\\s:]+(?:es\\s+)?[xyz]-?(?:\\d|$))",
         ),
         email_cues=("correo", "escr[ií]b\\w*"),
     ),
@@ -2200,7 +2212,8 @@ LANGUAGES: tuple[Language, ...] = (
             "blz",
             "bankleitzahl",
             "rechnung\\w*",
-            "paket\\w*",
+            "paket\\w+",
+            "paket" + _ID_NEXT,
             "vorgang\\w*",
             "buchung\\w*",
             "aktenzeichen",
@@ -2570,7 +2583,7 @@ LANGUAGES: tuple[Language, ...] = (
             "rea",
             "fattura",
             "esempio",
-            "cap",
+            "cap" + _ID_NEXT,
             "codice fiscale",
         ),
         email_cues=("scrivi\\w*",),
@@ -3732,7 +3745,7 @@ LANGUAGES: tuple[Language, ...] = (
         keep_here_phrases=("yahin par", "platform se hi", "platform pe hi"),
         phone_cues=("karo", "kare", "number", "likho"),
         not_phone_cues=(
-            "bill",
+            "bill" + _ID_NEXT,
             "receipt",
             "parcel",
             "awb",
@@ -3748,7 +3761,7 @@ LANGUAGES: tuple[Language, ...] = (
             "pin ?code",
             "aadhaar",
             "aadhar",
-            "pan",
+            "pan" + _ID_NEXT,
         ),
     ),
     Language(
@@ -5107,7 +5120,7 @@ LANGUAGES: tuple[Language, ...] = (
         not_phone_cues=(
             "irsaliye",
             "gönderi\\w*",
-            "paket",
+            "paket" + _ID_NEXT,
             "makbuz",
             "dekont",
             "rezervasyon",
@@ -5437,7 +5450,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         phone_cues=("nomor\\w*", "telepon", "hp", "wa"),
         not_phone_cues=(
-            "paket",
+            "paket" + _ID_NEXT,
             "kiriman",
             "pengiriman",
             "kuitansi",
@@ -5453,7 +5466,7 @@ LANGUAGES: tuple[Language, ...] = (
             "rp",
             "sebesar",
             "kode pos",
-            "nik",
+            "nik" + _ID_NEXT,
             "npwp",
         ),
         email_cues=("kirim", "email"),

@@ -285,6 +285,18 @@ PLACEHOLDER_LOCALS = frozenset(
     erika.mustermann mario.rossi jan.kowalski ivan.ivanov ivanov.ivan jean.dupont fulano
     fulano.detal fulano.de.tal""".split()
 )
+# The writer giving an address as their own or asking to be written to there ("my email is",
+# "write to me:", "mi correo es", "napisz do mnie:", "пишите:", "मेरा ईमेल", "e-postam"),
+# looked for just before the address: a real person may be called John Doe or Jan Kowalski,
+# and an address at a real mailbox provider the writer calls theirs is no spec's example.
+OWN_ADDRESS_RE = compile_fast(
+    r"(?<!\w)(?:my|me|mine|mi|meu|minha|mon|ma|moi|mein\w*|mir|mich|mio|mia|moj\w*|mój"
+    r"|moja|mnie|мой|моя|мою|мне|меня|mera|meri|mujhe|benim|bana|saya|aku|ko|ako|akin"
+    r"|मेरा|मेरी|मुझे|मेरे|بريدي|ايميلي|إيميلي|لي|راسلني|adresim|mailim|e-?postam|emailim|emailku|alamatku"
+    r"|write to|write me|escr[ií]b\w*|escrev\w*|ecri\w*|schreib\w*|scriv\w*|napisz\w*"
+    r"|pisz\w*|пиши\w*|напиши\w*|contact\w*|kontakt\w*|контакт\w*|contato|contacto|iletisim"
+    r"|kontak|reach)(?!\w)"
+)
 EMAIL_CUE_RE = compile_fast(
     r"e-?mail|mail|correo|courriel|почт|мейл|write|reach|contact|send|escrib|escrev|ecri|"
     + _alt(_union("email_cues"), escape=False)
@@ -1037,9 +1049,23 @@ PHONE_NEG_RE = compile_fast(
     # version or reference ("Version 2.4. Llámame al ...") are words of the window
     + r")(?!\w))\W*(?:(?:[^\W\d_]{1,2}\W+)?\w+\W+){0,3}(?:[^\W\d_]{1,2}\W+)?$"
 )
+# The phone words of every language that name a phone, not just a number ("mi celular",
+# "Handy", "мой телефон", "hp"): after an id word they say the next digits are a phone.
+# "Number" words are left out: "tracking number", "номер накладной" name the id itself; so
+# are words too common to say a phone ("ara", "karo", "likho").
+_NUMBER_WORDS = frozenset(
+    """number n[uú]mero num[ée]ro nummer numero numer номер नंबर नम्बर رقم numara\\w* nomor\\w*
+    karo kare ara likho ring""".split()
+)
 PHONE_NEG_OVERRIDE_RE = compile_fast(
     r"(?:area code|codigo de area|phone|call|dial-?in|dial|whats ?app|cell|mobile|tel|text"
-    r"|my number|reach me|ll[aá]m\w*|chiam\w*|ruf mich|zadzwo\w*)\W*"
+    r"|my number|reach me|ll[aá]m\w*|chiam\w*|ruf mich|zadzwo\w*|(?<!\w)(?:"
+    # the writer's own number in any language ("мой номер", "mi número", "numaram")
+    r"(?:my|mi|meu|mon|mein\w*|il mio|mio|moj|mój|мой|mera|meri|benim|nomor)\W+(?:\w+\W+)?"
+    r"(?:number|n[uú]mero|num[ée]ro|nummer|numero|numer|номер|saya|ko)|numaram|nomorku"
+    r"|رقمي|cp|selpon)(?!\w)|(?<!\w)(?:"
+    + _alt([w for w in _union("phone_cues") if w not in _NUMBER_WORDS], escape=False)
+    + r")(?!\w))\W*"
     r"(?:\w+\W+){0,2}$"
 )
 DATE_RE = compile_fast(r"(?<!\d)\d{1,4}([/.-])\d{1,2}\1\d{2,4}(?!\d)")
