@@ -65,6 +65,14 @@ def _same_everywhere(s: str) -> None:
         m.span() for m in quoted.finditer(s)
     ]
     assert views._spaced_run(s) == _spaced_run_plain(s)
+    assert [m.span() for m in views._quoted_join_matches(s)] == [
+        m.span() for m in lx.QUOTED_JOIN_RE.finditer(s)
+    ]
+    anchored = views._at_dot_matches(s, lx.word_pieces(s))
+    if anchored is not None:
+        assert [(m.span(), m.lastgroup) for m in anchored] == [
+            (m.span(), m.lastgroup) for m in lx.WORD_AT_DOT_RE.finditer(s)
+        ]
 
 
 def _spaced_run_plain(s: str) -> bool:
@@ -309,3 +317,54 @@ def test_any_match_of_other_shapes_answers_as_their_search() -> None:
                 pattern.pattern[:40],
                 text,
             )
+
+
+# Spoken "@" and "." of several languages, their look-alikes and what may stand around them.
+_AT_DOT_PIECES = [
+    "at",
+    "a",
+    "commercial",
+    "at the rate of",
+    "at-zeichen",
+    "at-sign",
+    "atom",
+    "et",
+    "isareti",
+    "dot",
+    "dots",
+    "point",
+    "kropka",
+    "собака",
+    "точка",
+    "एट",
+    "द",
+    "रेट",
+    "نقطة",
+    "@",
+    ".",
+    "ana",
+    "x1",
+    "_",
+    "9",
+    "",
+    " ",
+    "\t",
+    "\n",
+    "'",
+    "+",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_AT_DOT_PIECES), max_size=40).map(" ".join))
+def test_spoken_symbol_and_quote_shortcuts_match_a_full_scan(s: str) -> None:
+    _same_everywhere(s)
+
+
+def test_spoken_symbol_shortcut_is_taken_without_tabs_or_newlines() -> None:
+    s = "mail ana at gmail dot com or ana  at-zeichen x . io, 9 a commercial x"
+    matches = views._at_dot_matches(s, lx.word_pieces(s))
+    assert matches is not None
+    assert len(list(matches)) == 5
+    assert views._at_dot_matches(s + "\n", lx.word_pieces(s + "\n")) is None
+    assert views._at_dot_matches(s + "\u3000", lx.word_pieces(s + "\u3000")) is None

@@ -234,6 +234,31 @@ SLASH_GATE = first_pieces(_union("slash_words"))
 AT_DOT_GATE = first_pieces(
     _union("at_words") + _union("weak_at_words") + _union("dot_words") + _union("weak_dot_words")
 )
+_AT_DOT_WORDS = _words(
+    _union("at_words") + _union("weak_at_words") + _union("dot_words") + _union("weak_dot_words")
+)
+
+
+def _first_piece_needles(words: Iterable[str]) -> dict[str, frozenset[str]]:
+    """For each first word piece (as ``word_pieces`` cuts a message) of these words, what a
+    message without whitespace other than " " shows where one of them follows a space: the
+    space, the piece and the character after it in the word ("at-zeichen": " at-"), or a
+    space when the piece is the whole word (a match of a spoken symbol ends in whitespace)."""
+    out: dict[str, set[str]] = {}
+    for w in words:
+        piece = w.translate(PUNCT_TO_SPACE).split()[0]
+        after = w[len(piece) : len(piece) + 1] or " "
+        out.setdefault(piece, set()).add(" " + piece + after.replace("\t", " "))
+    return {p: frozenset(n) for p, n in out.items()}
+
+
+# ``WORD_AT_DOT_RE`` tried only where it can begin (``views._at_dot_matches``): at the first of
+# the spaces before " @ ", " . " or a spoken symbol, whose first word piece is then a piece of
+# the message. ``AT_DOT_ANCHORED`` is false, and the whole message is scanned, if a word ever
+# starts with a character that ``word_pieces`` does not keep.
+AT_DOT_ANCHORED = all(w[:1].translate(PUNCT_TO_SPACE).strip() for w in _AT_DOT_WORDS)
+AT_DOT_NEEDLES = _first_piece_needles(_AT_DOT_WORDS) if AT_DOT_ANCHORED else {}
+AT_DOT_FIRST = frozenset(AT_DOT_NEEDLES)
 # "t dot me slash olena": a spoken slash, only between host/path-like pieces.
 WORD_SLASH_RE = compile_fast(
     r"(?<=[a-z0-9_\ue001\ue002])\s+(?:" + _alt(_union("slash_words")) + r")\s+(?=[a-z0-9_+])"

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from signaling.policy.detect import lexicon as lx
 from signaling.policy.detect.hosts import KNOWN_DOMAINS
 from signaling.policy.detect.model import Views
+from signaling.policy.detect.regex_opt import finditer_at, positions
 from signaling.policy.detect.text import View, has_digits, normalize, strip_accents
 
 
@@ -66,7 +67,7 @@ def _deobfuscate(norm: View, words: frozenset[str]) -> View:
     deob = norm
     s = deob.s
     if ("'" in s or '"' in s) and "+" in s:
-        deob = deob.sub(lx.QUOTED_JOIN_RE, lambda m: "")
+        deob = deob.sub(lx.QUOTED_JOIN_RE, lambda m: "", _quoted_join_matches(s))
     if _spaced_run(deob.s) and lx.SPACED_RUN_RE.search(deob.s):
         deob = deob.sub(lx.SPACED_RUN_RE, _glue_spaced)
     if " ." in deob.s and lx.SPACED_SHORT_RE.search(deob.s):
@@ -75,7 +76,8 @@ def _deobfuscate(norm: View, words: frozenset[str]) -> View:
         deob = deob.sub(lx.BRACKET_AT_RE, lambda m: "@")
         deob = deob.sub(lx.BRACKET_DOT_RE, lambda m: ".")
     if " @" in deob.s or " ." in deob.s or not lx.AT_DOT_GATE.isdisjoint(words):
-        deob = deob.sub(lx.WORD_AT_DOT_RE, _spoken_symbol)
+        matches = _at_dot_matches(deob.s, words) if deob is norm else None
+        deob = deob.sub(lx.WORD_AT_DOT_RE, _spoken_symbol, matches)
         if (lx.WORD_DOT in deob.s or lx.WEAK_DOT in deob.s) and _spaced_at_word_dot(deob.s):
             deob = deob.sub(lx.SPACED_BEFORE_WORD_DOT_RE, lambda m: m.group().replace(" ", ""))
             deob = deob.sub(lx.SPACED_AFTER_WORD_DOT_RE, lambda m: m.group().replace(" ", ""))
@@ -90,6 +92,51 @@ def _deobfuscate(norm: View, words: frozenset[str]) -> View:
     ):
         deob = deob.sub(lx.UNDERSCORE_WORD_RE, lambda m: "_")
     return deob
+
+
+def _quoted_join_matches(s: str) -> Iterator[re.Match[str]]:
+    """``QUOTED_JOIN_RE.finditer(s)``, tried only at the quote before each "+" (the whitespace
+    between them skipped): a match is a quote, whitespace, "+", whitespace and a quote."""
+    starts: list[int] = []
+    i = s.find("+")
+    while i >= 0:
+        q = i - 1
+        while q >= 0 and s[q].isspace():
+            q -= 1
+        if q >= 0 and s[q] in "'\"":
+            starts.append(q)
+        i = s.find("+", i + 1)
+    return finditer_at(lx.QUOTED_JOIN_RE, s, starts)
+
+
+# Whitespace other than the space: any of it and the spoken-symbol scan reads the whole text.
+_ASCII_OTHER_SPACE = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+_OTHER_SPACE_RE = re.compile(r"[^\S ]")
+
+
+def _only_spaces(s: str) -> bool:
+    """The only whitespace in ``s`` is " " (what ``\\s`` matches, ``str.isspace``)."""
+    if s.isascii():
+        return not any(c in s for c in _ASCII_OTHER_SPACE)
+    return _OTHER_SPACE_RE.search(s) is None
+
+
+def _at_dot_matches(s: str, words: frozenset[str]) -> Iterator[re.Match[str]] | None:
+    """``WORD_AT_DOT_RE.finditer(s)``, tried only where a match can begin, or ``None`` when
+    the whole text has to be scanned. A match begins at the first of the spaces before "@",
+    "." or a spoken symbol, whose first word piece is then a piece of the message (``words``
+    are the pieces of ``s``): a few hundred tries in a long message, not one at every space."""
+    if not lx.AT_DOT_ANCHORED or not _only_spaces(s):
+        return None
+    needles = {" @ ", " . "}
+    for piece in lx.AT_DOT_FIRST.intersection(words):
+        needles.update(lx.AT_DOT_NEEDLES[piece])
+    starts: set[int] = set()
+    for i in positions(s, needles):
+        while i > 0 and s[i - 1] == " ":
+            i -= 1
+        starts.add(i)
+    return finditer_at(lx.WORD_AT_DOT_RE, s, sorted(starts))
 
 
 def _glue_spaced(m: re.Match[str]) -> str:
