@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 from signaling.policy.detect import emails, links, phones, views
 from signaling.policy.detect import lexicon as lx
+from signaling.policy.detect.model import Spans
 from signaling.policy.detect.regex_opt import finditer_at, positions
-from signaling.policy.detect.text import has_digits
+from signaling.policy.detect.text import View, has_digits
 from signaling.policy.detect.views import build_views
 
 HERE = Path(__file__).resolve().parent
@@ -368,3 +369,58 @@ def test_spoken_symbol_shortcut_is_taken_without_tabs_or_newlines() -> None:
     assert len(list(matches)) == 5
     assert views._at_dot_matches(s + "\n", lx.word_pieces(s + "\n")) is None
     assert views._at_dot_matches(s + "\u3000", lx.word_pieces(s + "\u3000")) is None
+
+
+# Texts whose views rewrite a lot: keycap and Arabic-Indic digits, invisible characters,
+# number words, spoken symbols, spaced letters.
+_REWRITTEN = [
+    "call 4\ufe0f\u20e31\ufe0f\u20e35\ufe0f\u20e3 seven two six double five 0 one",
+    "رقمي ٠٥٥١٢٣٤٥٦٧ او واتساب",
+    "ana\u200b.li at gmail dot com, d r o p b o x . com / s / x7k2 'a' + '@' + 'b.io'",
+    "мой номер восемь девятьсот шестнадцать 123 45 67, почта ivan собака mail точка ru",
+    "İstanbul numaram sıfır beş yüz otuz iki 123 45 67",
+]
+_VIEW_TEXTS = [*_TEXTS, *_REWRITTEN, " ".join(_TEXTS[:80]), "\n".join(_REWRITTEN * 3)]
+
+
+def _orig_taken_plain(pv: View, taken: Spans, a: int) -> bool:
+    """The check the phone loop made for each digit group before."""
+    orig_a = a if not pv.vpos else pv.orig_start(a)
+    return taken.covers(orig_a, orig_a + 1)
+
+
+def test_first_at_is_the_first_view_index_at_or_after_an_original_index() -> None:
+    for text in _VIEW_TEXTS:
+        v = build_views(text)
+        for view in (v.norm, v.deob, v.digits):
+            origs = [view.orig_start(i) for i in range(len(view.s))]
+            assert origs == sorted(origs)  # original indices never decrease along a view
+            for o in range(len(text) + 2):
+                plain = next((i for i, x in enumerate(origs) if x >= o), len(view.s))
+                assert view.first_at(o) == plain, (text[:40], o)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 12)), max_size=12))
+def test_merged_spans_cover_what_covers_covers(raw: list[tuple[int, int]]) -> None:
+    spans = Spans((a, a + n) for a, n in raw)
+    merged = spans.merged()
+    assert all(a < b for a, b in merged)
+    assert all(merged[i][1] < merged[i + 1][0] for i in range(len(merged) - 1))
+    for i in range(80):
+        assert spans.covers(i, i + 1) == any(a <= i < b for a, b in merged)
+
+
+def test_phone_runs_skip_taken_groups_as_the_per_group_check_did() -> None:
+    """The phone loop reads taken spans as view ranges; a group counts as taken exactly when
+    ``Spans.covers`` holds for its original index."""
+    for text in _VIEW_TEXTS:
+        v = build_views(text)
+        pv = v.digits
+        for step in (3, 7, 19):
+            raw = [(i, i + step) for i in range(0, len(text), 2 * step + 1)]
+            taken = Spans(raw)
+            ranges = [(pv.first_at(a), pv.first_at(b)) for a, b in taken.merged()]
+            for m in re.finditer(r"\d+", pv.s):
+                inside = any(a <= m.start() < b for a, b in ranges)
+                assert inside == _orig_taken_plain(pv, taken, m.start()), (text[:40], step)

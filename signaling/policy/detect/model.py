@@ -115,6 +115,19 @@ class Spans:
     def __bool__(self) -> bool:
         return bool(self._starts)
 
+    def merged(self) -> list[tuple[int, int]]:
+        """The union of the spans as disjoint ``[start, end)`` ranges, in order: ``i`` lies in
+        one exactly when ``covers(i, i + 1)``."""
+        out: list[tuple[int, int]] = []
+        for a, b in zip(self._starts, self._ends, strict=True):
+            if a >= b:
+                continue
+            if out and a <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], b))
+            else:
+                out.append((a, b))
+        return out
+
     def covers(self, start: int, end: int) -> bool:
         i = bisect.bisect_right(self._starts, start) - 1
         return i >= 0 and self._ends[i] >= end

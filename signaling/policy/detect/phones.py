@@ -4,6 +4,7 @@ numbers, dates, prices and placeholder zeros are not phones."""
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -114,18 +115,29 @@ def _clusters(s: str, min_digits: int) -> list[tuple[int, int]]:
 
 def _digit_runs(s: str, pv: View, taken: Spans, spans: list[tuple[int, int]]) -> list[_Run]:
     runs: list[_Run] = []
+    if not spans:
+        return runs
+    # The taken spans as ranges of the digit view, once: a group is inside one when its
+    # original index is (``Spans.covers``), and original indices grow with view indices.
+    inside_view = [(pv.first_at(a), pv.first_at(b)) for a, b in taken.merged()]
+    taken_view = [(a, b) for a, b in inside_view if a < b]
+    ends = [b for _, b in taken_view]
     for lo, hi in spans:
-        runs.extend(_cluster_runs(s, pv, taken, lo, hi))
+        first = bisect.bisect_right(ends, lo)  # ranges that end by ``lo`` hold no group here
+        runs.extend(_cluster_runs(s, bool(taken), taken_view, first, lo, hi))
     return runs
 
 
-def _cluster_runs(s: str, pv: View, taken: Spans, lo: int, hi: int) -> list[_Run]:
+def _cluster_runs(
+    s: str, has_taken: bool, taken_view: list[tuple[int, int]], k: int, lo: int, hi: int
+) -> list[_Run]:
     runs: list[_Run] = []
     cur: _Run | None = None
     n = len(s)
-    identity = not pv.vpos
     tail = -1  # end of the last digit group inside a link (or continuing its id)
     tail_digits = 0  # digits of that id so far
+    # ``k``: the first range of ``taken_view`` that may hold this group or a later one
+    n_taken = len(taken_view)
     for m in _DIGITS_RE.finditer(s, lo, hi):
         a, b = m.span()
         # Glued to a word, a hashtag, a percent sign or a code ("v2-3", "x/45"): no phone.
@@ -136,7 +148,7 @@ def _cluster_runs(s: str, pv: View, taken: Spans, lo: int, hi: int) -> list[_Run
         if not glued and b < n:
             c = s[b]
             glued = c.isalpha() or c in "_%" or (c in "-/" and b + 1 < n and s[b + 1].isalpha())
-        if taken:
+        if has_taken:
             # Inside an address or a link; or a group right after a link's digits
             # ("zoom.us/j/812 3456 7890", whose "812" is also glued to "j/"): the rest of the
             # meeting or file id, not a phone.
@@ -144,8 +156,9 @@ def _cluster_runs(s: str, pv: View, taken: Spans, lo: int, hi: int) -> list[_Run
                 inside = True
                 tail_digits += b - a
             else:
-                orig_a = a if identity else pv.orig_start(a)
-                inside = taken.covers(orig_a, orig_a + 1)
+                while k < n_taken and taken_view[k][1] <= a:
+                    k += 1
+                inside = k < n_taken and taken_view[k][0] <= a
                 tail_digits = b - a
             if inside:
                 # A whole id (nine digits or more) has nothing more to come.

@@ -141,6 +141,22 @@ class View:
         """The original index where view character ``i`` begins."""
         return self._orig(i)[0]
 
+    def first_at(self, o: int) -> int:
+        """The first view index whose original index (``orig_start``) is ``o`` or more, or
+        ``len(s)`` if none. Original indices never decrease along a view (rewrites are made
+        in order), so view indices ``[first_at(a), first_at(b))`` are exactly those whose
+        original index lies in ``[a, b)``."""
+        n = len(self.s)
+        if not self.vpos:
+            return max(0, min(o, n))
+        k = bisect.bisect_left(self.ostart, o)
+        pieces = len(self.vpos)
+        if k > 0 and self.oend[k - 1] < 0:
+            v = self.vpos[k - 1] + o - self.ostart[k - 1]
+            if v < (self.vpos[k] if k < pieces else n):
+                return v
+        return self.vpos[k] if k < pieces else n
+
     def _pieces(self) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
         if self.vpos:
             return self.vpos, self.ostart, self.oend
