@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -424,3 +425,28 @@ def test_phone_runs_skip_taken_groups_as_the_per_group_check_did() -> None:
             for m in re.finditer(r"\d+", pv.s):
                 inside = any(a <= m.start() < b for a, b in ranges)
                 assert inside == _orig_taken_plain(pv, taken, m.start()), (text[:40], step)
+
+
+def test_number_piece_starts_are_the_finder_matches(monkeypatch: pytest.MonkeyPatch) -> None:
+    pieces = sorted(lx.NUMBER_PIECES)
+    chunks = [frozenset(pieces[i : i + 40]) for i in range(0, len(pieces), 40)]
+    chunks += [frozenset({"two", "five"}), frozenset({"do", "dos", "oh"}), frozenset({"एक", "दो"})]
+    texts = [*SAMPLES, *_REWRITTEN, " ".join(pieces), "x" + "_".join(pieces), "1two oh-oh एकदो"]
+    for limit in (0, 64, 10**9):  # the compiled finder, the usual limit, str.find alone
+        monkeypatch.setattr(views, "_FIND_PIECES_MAX", limit)
+        for chunk in chunks:
+            finder = lx.number_piece_finder(chunk)
+            for s in texts:
+                expected = [m.start() for m in finder.finditer(s)]
+                assert views._number_piece_starts(s, chunk) == expected, (s[:40], limit)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["two", "twofold", "do", "dos", "x", "_", "-", " ", "1"]), max_size=30)
+)
+def test_number_piece_starts_on_dense_text(parts: list[str]) -> None:
+    s = "".join(parts)
+    chunk = frozenset({"two", "do", "dos"})
+    expected = [m.start() for m in lx.number_piece_finder(chunk).finditer(s)]
+    assert views._number_piece_starts(s, chunk) == expected

@@ -188,8 +188,7 @@ def _digit_view(norm: View, words: frozenset[str]) -> View:
     present = lx.NUMBER_PIECES.intersection(words)
     if not present:
         return norm
-    finder = lx.number_piece_finder(frozenset(present))
-    starts = [m.start() for m in finder.finditer(s)]
+    starts = _number_piece_starts(s, present)
     if not starts or not has_digits(s, 7 - 3 * len(starts)):
         return norm
     digits = norm.sub(lx.NUMBER_WORD_RE, _number_word, _number_words_at(s, starts))
@@ -198,6 +197,32 @@ def _digit_view(norm: View, words: frozenset[str]) -> View:
     if not lx.PLUS_WORD_GATE.isdisjoint(words) and lx.PLUS_WORD_RE.search(digits.s):
         digits = digits.sub(lx.PLUS_WORD_RE, lambda m: "+")
     return digits
+
+
+# Up to this many occurrences of the message's number-word pieces, their word starts are
+# found with ``str.find``; past it (a piece inside many words), with the compiled finder.
+_FIND_PIECES_MAX = 64
+
+
+def _number_piece_starts(s: str, present: frozenset[str]) -> list[int]:
+    """``[m.start() for m in lx.number_piece_finder(present).finditer(s)]``: every index where
+    one of these pieces begins a word. Pieces are made of word characters, so two such
+    occurrences never overlap, and the finder's matches are exactly these."""
+    if sum(s.count(p) for p in present) > _FIND_PIECES_MAX:
+        return [m.start() for m in lx.number_piece_finder(present).finditer(s)]
+    found: set[int] = set()
+    for piece in present:
+        i = s.find(piece)
+        while i >= 0:
+            if i == 0 or not _word_char(s[i - 1]):
+                found.add(i)
+            i = s.find(piece, i + 1)
+    return sorted(found)
+
+
+def _word_char(c: str) -> bool:
+    """``c`` is what ``[\\w\\u0900-\\u097f]`` matches (a word character or Devanagari)."""
+    return c.isalnum() or c == "_" or "\u0900" <= c <= "\u097f"
 
 
 def _number_words_at(s: str, starts: list[int]) -> Iterator[re.Match[str]]:
