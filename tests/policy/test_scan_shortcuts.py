@@ -450,3 +450,37 @@ def test_number_piece_starts_on_dense_text(parts: list[str]) -> None:
     chunk = frozenset({"two", "do", "dos"})
     expected = [m.start() for m in lx.number_piece_finder(chunk).finditer(s)]
     assert views._number_piece_starts(s, chunk) == expected
+
+
+def _same_channels(s: str) -> None:
+    assert [m.span() for m in lx.channel_matches(s, lx.word_pieces(s))] == [
+        m.span() for m in lx.CHANNEL_RE.finditer(s)
+    ], s[:60]
+
+
+def test_channel_shortcut_matches_a_full_scan(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert lx.CHANNEL_ANCHORED
+    monkeypatch.setattr(lx, "CHANNEL_ANCHOR_MIN_CHARS", 0)
+    names = [p for ps in lx._CHANNEL_BY_RUN.values() for p in ps] + list(lx._CHANNEL_ALWAYS)
+    texts = [*SAMPLES, *_REWRITTEN, " ".join(names), "-".join(names), "@".join(names)]
+    texts += ["कीइंस्टा पर", "novel whats app", "el whatsapp, 3ala whats", "x.com x"]
+    for s in texts:
+        _same_channels(s)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *("whats", "app", "el", "3a", "x", "ig", "telegram", "insta", "gram", "line"),
+                *("ी", " ", "", "-", "@", ".", "/", "_", "1"),
+            ]
+        ),
+        max_size=40,
+    ).map("".join)
+)
+def test_channel_shortcut_on_dense_text(s: str) -> None:
+    long = (s + " ") * (1000 // (len(s) + 1) + 1)  # past the length where the shortcut starts
+    _same_channels(long)
+    _same_channels(s)

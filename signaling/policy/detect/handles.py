@@ -40,7 +40,7 @@ def find_handles(views: Views, taken: Spans) -> list[Finding]:
                 Confidence.HANDLE_DISCORD_TAG,
             )
     channel_hits = (
-        list(lx.CHANNEL_RE.finditer(s)) if lx.CHANNEL_GATE.may_match(s, views.words) else []
+        lx.channel_matches(s, views.words) if lx.CHANNEL_GATE.may_match(s, views.words) else []
     )
     at_done: set[int] = set()
     for ch in channel_hits:

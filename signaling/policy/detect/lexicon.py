@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from signaling.policy.detect.languages import LANGUAGES
-from signaling.policy.detect.regex_opt import COMPILED, compile_fast, optimize
+from signaling.policy.detect.regex_opt import COMPILED, compile_fast, finditer_at, optimize
 from signaling.policy.detect.text import fold
 
 
@@ -1272,6 +1272,104 @@ PRODUCT_RE = compile_fast(
 # Gates in front of the patterns every message is scanned with (see ``Gate``).
 MOVE_CUE_GATE = pattern_gate(MOVE_CUE_SOURCE)
 CHANNEL_GATE = pattern_gate(CHANNEL_SOURCE)
+
+
+def _literal_prefix(alternative: str) -> str:
+    """The characters every match of a regex alternative starts with ("whats ?ap": "whats",
+    "skype\\w{0,3}": "skype"); empty when it starts with a class, a group or an escape."""
+    out: list[str] = []
+    i = 0
+    while i < len(alternative):
+        c = alternative[i]
+        if c == "\\" and i + 1 < len(alternative) and not alternative[i + 1].isalnum():
+            c, width = alternative[i + 1], 2
+        elif c in "\\[]().^$|?*+{}":
+            break
+        else:
+            width = 1
+        if alternative[i + width : i + width + 1] in ("?", "*", "+", "{"):
+            break  # this character is optional or repeated
+        out.append(c)
+        i += width
+    return "".join(out)
+
+
+def _channel_needles() -> tuple[bool, tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """For ``channel_matches``: whether every channel alternative starts with a literal, the
+    literals that start with a character no word piece keeps (always looked for), and the
+    others by their leading run of word-piece characters."""
+    alts = _top_alternatives(CHANNEL_SOURCE)
+    if alts is None:
+        return False, (), {}
+    always: list[str] = []
+    by_run: dict[str, list[str]] = {}
+    for alt in alts:
+        prefix = _literal_prefix(alt)
+        if not prefix:
+            return False, (), {}
+        run = ""
+        for c in prefix:
+            if PUNCT_TO_SPACE[ord(c)] == " ":
+                break
+            run += c
+        if run:
+            by_run.setdefault(run, []).append(prefix)
+        else:
+            always.append(prefix)
+    return True, tuple(always), {r: tuple(p) for r, p in by_run.items()}
+
+
+CHANNEL_ANCHORED, _CHANNEL_ALWAYS, _CHANNEL_BY_RUN = _channel_needles()
+# Long messages only: in a short one the plain scan costs less than the look-ups.
+CHANNEL_ANCHOR_MIN_CHARS = 1000
+
+
+def channel_matches(s: str, words: frozenset[str]) -> list[re.Match[str]]:
+    """``list(CHANNEL_RE.finditer(s))``, in a long message tried only where a channel name's
+    literal start occurs after a character that is no word character, "@", ".", "/" or "-":
+    each name's leading letters lie inside one word piece, so only the names whose letters
+    occur in the message's pieces (``WordPieces.text``) are looked for."""
+    if (
+        not CHANNEL_ANCHORED
+        or len(s) < CHANNEL_ANCHOR_MIN_CHARS
+        or not isinstance(words, WordPieces)
+        or words.source is not s
+    ):
+        return list(CHANNEL_RE.finditer(s))
+    pieces = words.text
+    needles = set(_CHANNEL_ALWAYS)
+    for run, prefixes in _CHANNEL_BY_RUN.items():
+        if run in pieces:
+            needles.update(prefixes)
+    # Literals that share their last word ("el whats", "3a whats", "whats") are found with one
+    # search for that word, then checked in full where it occurs.
+    by_anchor: dict[str, list[tuple[str, int]]] = {}
+    for needle in needles:
+        anchor, offset = _CHANNEL_ANCHOR[needle]
+        by_anchor.setdefault(anchor, []).append((needle, offset))
+    found: set[int] = set()
+    for anchor, group in by_anchor.items():
+        j = s.find(anchor)
+        while j >= 0:
+            for needle, offset in group:
+                i = j - offset
+                if i >= 0 and s.startswith(needle, i):
+                    if i == 0 or not (s[i - 1].isalnum() or s[i - 1] in "_@./-"):
+                        found.add(i)
+            j = s.find(anchor, j + 1)
+    return list(finditer_at(CHANNEL_RE, s, sorted(found)))
+
+
+def _anchor_of(needle: str) -> tuple[str, int]:
+    """The last space-separated word of a literal and where it starts in it."""
+    offset = needle.rfind(" ") + 1
+    return needle[offset:] or needle, offset if needle[offset:] else 0
+
+
+_CHANNEL_ANCHOR = {
+    n: _anchor_of(n)
+    for n in (*_CHANNEL_ALWAYS, *(p for ps in _CHANNEL_BY_RUN.values() for p in ps))
+}
 PAY_METHOD_GATE = pattern_gate(PAY_METHOD_SOURCE)
 DIRECT_PAY_GATE = pattern_gate(DIRECT_PAY_SOURCE)
 
