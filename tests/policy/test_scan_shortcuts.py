@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from signaling.policy.detect import emails, links, phones, views
 from signaling.policy.detect import lexicon as lx
-from signaling.policy.detect.model import Spans
+from signaling.policy.detect.model import Spans, sentence
 from signaling.policy.detect.regex_opt import finditer_at, positions
 from signaling.policy.detect.text import View, has_digits
 from signaling.policy.detect.views import build_views
@@ -484,3 +484,14 @@ def test_channel_shortcut_on_dense_text(s: str) -> None:
     long = (s + " ") * (1000 // (len(s) + 1) + 1)  # past the length where the shortcut starts
     _same_channels(long)
     _same_channels(s)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab .!?\n;", max_size=60), st.integers(0, 70), st.integers(0, 10))
+def test_sentence_start_is_the_last_end_before_it(s: str, a: int, width: int) -> None:
+    a = min(a, len(s))
+    b = min(a + width, len(s))
+    lo = max(s.rfind(c, 0, a) for c in ".!?\n;")  # the plain form
+    piece, start = sentence(s, a, b)
+    assert start == lo + 1
+    assert s.startswith(piece, start)

@@ -142,7 +142,13 @@ _SENTENCE_END = re.compile(r"[!?\n;]|\.(?:\s|$)")
 
 def sentence(s: str, a: int, b: int) -> tuple[str, int]:
     """The sentence around ``s[a:b]`` and its start offset."""
-    lo = max(s.rfind(c, 0, a) for c in ".!?\n;")
+    # The last of ".!?\n;" before ``a``: each later search only looks past the best so far
+    # (a character absent from a long message is not searched for through all of it).
+    lo = -1
+    for c in ".!?\n;":
+        found = s.rfind(c, lo + 1, a)
+        if found > lo:
+            lo = found
     m = _SENTENCE_END.search(s, b)
     hi = m.start() if m is not None else len(s)
     return s[lo + 1 : hi + 1], lo + 1
