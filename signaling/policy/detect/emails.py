@@ -11,6 +11,7 @@ from signaling.policy.detect import lexicon as lx
 from signaling.policy.detect.hosts import KNOWN_DOMAINS
 from signaling.policy.detect.links import split_host
 from signaling.policy.detect.model import Confidence, Finding, Views, finding, inside_any
+from signaling.policy.detect.text import fold
 from signaling.policy.detect.regex_opt import finditer_at, positions, token_end
 
 
@@ -56,6 +57,13 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
             # name or domain the writer calls theirs ("my email is john.doe@gmail.com",
             # "napisz do mnie: jan.kowalski@wp.pl") is their address.
             continue
+        if (weak_at or weak_dot or word_dot) and _spoken_example(clean_local, domain_name, s):
+            # "'nome ponto sobrenome arroba empresa ponto com ponto br' como exemplo", "reject
+            # addresses typed in words like 'name at gmail dot com'": a spec's example said in
+            # words (placeholders only, at a placeholder domain or a webmail in product talk).
+            continue
+        if weak_at and not _rare_at_ok(views, m, clean_local, domain_name, clean_domain):
+            continue
         if (weak_at or weak_dot) and not _spoken_email_ok(
             clean_local,
             domain_name,
@@ -89,7 +97,12 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
             Finding("email", start, end, views.text[start:end], value, Confidence.EMAIL_SPLIT)
         )
     if not out:
-        assembled = _assembled(views) or _pieces(views, tld) or _name_pattern(views, tld)
+        assembled = (
+            _assembled(views)
+            or _pieces(views, tld)
+            or _name_pattern(views, tld)
+            or _domain_and_local(views, tld)
+        )
         if assembled is not None:
             out.append(assembled)
     return out
@@ -216,6 +229,71 @@ def _placeholder_local(local: str) -> bool:
     """A local part made of first- and last-name placeholders only ("nome.cognome+test")."""
     pieces = re.split(r"[._-]", local.split("+", 1)[0])
     return len(pieces) >= 2 and all(p in lx.NAME_PLACEHOLDER_WORDS for p in pieces)
+
+
+def _domain_and_local(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
+    """An address given as a bare mail domain ("our company website minus the www, so
+    harlowcraft.co.uk") and what goes before the "@" ("the part before it is simply jonas",
+    "vorne einfach 'lena'"), in either order, in a message about e-mail."""
+    if lx.LOCAL_PART_GATE.isdisjoint(views.words):
+        return None
+    s = views.norm.s
+    if _DOMAIN_HINT_RE.search(s) is None or lx.EMAIL_CUE_RE.search(s) is None:
+        return None
+    local = lx.LOCAL_PART_RE.search(s)
+    if local is None or lx.PRODUCT_RE.search(s) or lx.SPEC_RE.search(s):
+        return None  # "validate the domain ... the part before it is free text": a spec
+    user = local.group("quoted") or local.group("user")
+    if user in lx.EMAIL_STOP_LOCALS or _placeholder_local(user) or user in lx.NAME_PLACEHOLDER_WORDS:
+        return None
+    for dom in lx.PIECE_DOMAIN_RE.finditer(s):
+        if dom.start() <= local.start("user" if local.group("user") else "quoted") < dom.end():
+            continue
+        sub, name, suffix = split_host(tld, dom.group())
+        registered = f"{name}.{suffix}"
+        if not suffix or not name or (sub and sub not in ("www", "mail")):
+            continue
+        if registered in lx.PLACEHOLDER_DOMAINS or suffix in lx.PLACEHOLDER_SUFFIXES:
+            continue
+        if registered in KNOWN_DOMAINS or name in lx.PLACEHOLDER_DOMAIN_NAMES:
+            continue
+        if registered.rsplit(".", 1)[-1] in lx.FILE_EXTENSIONS:
+            continue
+        lo, hi = min(local.start(), dom.start()), max(local.end(), dom.end())
+        value = f"{user}@{registered}"
+        return finding(views, views.norm, "email", lo, hi, value, Confidence.EMAIL_ASSEMBLED)
+    return None
+
+
+def _rare_at_ok(
+    views: Views, m: re.Match[str], local: str, domain_name: str, domain: str
+) -> bool:
+    """A rare spoken "@" ("chez", "bei": everyday prepositions) only between a username with a
+    dot, underscore, hyphen or digit and a webmail domain given with its suffix ("je suis chez
+    free.fr" is where someone's internet comes from, not an address)."""
+    start, end = views.deob.span(m.start("at"), m.end("at"))
+    if fold(views.text[start:end].strip().lower()) not in lx.RARE_AT_WORDS:
+        return True
+    if local.rsplit(".", 1)[-1] in lx.FILE_EXTENSIONS:
+        return False
+    return (
+        any(c in local for c in "._-0123456789")
+        and domain_name in lx.WEBMAIL
+        and "." in domain
+    )
+
+
+def _spoken_example(local: str, domain_name: str, s: str) -> bool:
+    """A spoken address made of name placeholders only ("name", "nome.sobrenome") at a domain
+    named by what it stands for ("empresa"), or at a webmail in talk about a product's form."""
+    pieces = re.split(r"[._-]", local)
+    if not all(p in lx.NAME_PLACEHOLDER_WORDS for p in pieces):
+        return False
+    if domain_name in lx.PLACEHOLDER_DOMAIN_NAMES:
+        return True
+    return domain_name in lx.WEBMAIL and (
+        lx.PRODUCT_RE.search(s) is not None or lx.SPEC_RE.search(s) is not None
+    )
 
 
 def _name_pattern(views: Views, tld: tldextract.TLDExtract) -> Finding | None:

@@ -91,6 +91,9 @@ class Language:
     # obfuscated addresses
     at_words: tuple[str, ...] = ()  # a spoken "@" between two pieces ("arroba")
     weak_at_words: tuple[str, ...] = ()  # also an everyday word ("at"): needs more evidence
+    # A preposition some people say for "@" ("chez", "bei"): read only between a shaped
+    # username and a webmail domain with its suffix ("camille.roux chez free point fr").
+    rare_at_words: tuple[str, ...] = ()
     dot_words: tuple[str, ...] = ()  # a spoken "." ("dot")
     weak_dot_words: tuple[str, ...] = ()  # also an everyday word ("punto", "point")
     slash_words: tuple[str, ...] = ()
@@ -105,6 +108,9 @@ class Language:
     tld_words: Mapping[str, str] = field(default_factory=dict)  # "ком" -> "com"
     name_labels: tuple[str, ...] = ()  # "name", "nombre", "имя"
     domain_words: tuple[str, ...] = ()  # "ending", "domain"
+    # "the part before it", "vorne", "до собаки": what goes before the "@", when an address is
+    # given as the company's domain plus that piece.
+    local_part_words: tuple[str, ...] = ()
     # An address pattern said with placeholders ("first.last", "nome punto cognome", "ad.soyad"):
     # the words for the first name and for the last name, and the phrases that introduce the
     # writer's own full name ("my name is", "mera naam"; a name after "I'm" must be capitalised)
@@ -190,6 +196,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "en",
         "English",
+        local_part_words=("the part before it", "the part before the at", "the bit before it", "before the at sign", "before the @", "in front of it", "in front of the @", "local part"),
         first_name_words=("first", "firstname", "first name", "name", "given name"),
         last_name_words=("last", "lastname", "last name", "surname", "family name"),
         rest_words=(
@@ -697,6 +704,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "es",
         "Spanish",
+        local_part_words=("antes de la arroba", "delante de la arroba", "delante", "la parte de antes"),
         first_name_words=("nombre",),
         last_name_words=("apellido", "apellidos"),
         rest_words=(
@@ -1081,6 +1089,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pt",
         "Portuguese",
+        local_part_words=("antes da arroba", "antes do @", "na frente", "a parte antes"),
         first_name_words=("nome", "primeiro nome", "primeironome"),
         last_name_words=("sobrenome", "apelido", "ultimo nome"),
         rest_words=(
@@ -1506,6 +1515,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "fr",
         "French",
+        local_part_words=("avant l'arobase", "avant le @", "devant", "la partie avant"),
         first_name_words=("prenom",),
         last_name_words=("nom", "nom de famille"),
         rest_words=(
@@ -1624,6 +1634,7 @@ LANGUAGES: tuple[Language, ...] = (
         multipliers={"double": 2, "triple": 3, "2 fois": 2, "3 fois": 3},
         plus_words=("plus",),
         at_words=("arobase", "arrobase", "a commercial"),
+        rare_at_words=("chez",),
         weak_dot_words=("point",),
         slash_words=("slash", "barre oblique"),
         underscore_words=("tiret bas", "underscore"),
@@ -1897,6 +1908,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "de",
         "German",
+        local_part_words=("vorne", "vorn", "davor", "vor dem at", "vor dem @", "vor das at-zeichen"),
         first_name_words=("vorname",),
         last_name_words=("nachname", "familienname"),
         rest_words=("rest", "der rest", "dann", "danach", "endet", "endet auf", "letzten"),
@@ -2011,6 +2023,7 @@ LANGUAGES: tuple[Language, ...] = (
         },
         plus_words=("plus",),
         at_words=("klammeraffe", "at-zeichen"),
+        rare_at_words=("bei",),
         weak_dot_words=("punkt",),
         slash_words=("schrägstrich",),
         underscore_words=("unterstrich",),
@@ -2238,6 +2251,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "it",
         "Italian",
+        local_part_words=("prima della chiocciola", "prima della @", "davanti", "la parte prima"),
         first_name_words=("nome",),
         last_name_words=("cognome",),
         rest_words=(
@@ -2591,6 +2605,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pl",
         "Polish",
+        local_part_words=("przed małpą", "przed małpką", "przed @", "z przodu"),
         first_name_words=("imie", "imię"),
         last_name_words=("nazwisko",),
         rest_words=("reszta", "potem", "dalej", "kończy", "konczy", "ostatnie"),
@@ -2801,7 +2816,7 @@ LANGUAGES: tuple[Language, ...] = (
             "z samolocikiem",
             "z duszkiem",
         ),
-        username_words=("nick", "nazwa użytkownika", "login"),
+        username_words=("nick", "nicku", "nickiem", "nazwa użytkownika", "login", "loginem"),
         self_words=("jestem", "jako", "nazywam się"),
         handle_connectors=(
             "jestem",
@@ -2986,6 +3001,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ru",
         "Russian",
+        local_part_words=("до собаки", "перед собакой", "перед собачкой", "до @", "перед @", "впереди"),
         first_name_words=("имя",),
         last_name_words=("фамилия",),
         rest_words=(
@@ -3193,7 +3209,17 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         app_words=("приложени\\w*", "мессенджер\\w*"),
         app_colours=("зел[её]н\\w*", "син\\w*", "фиолетов\\w*", "с самол[её]тиком", "с птичкой"),
-        username_words=("ник", "логин", "юзернейм", "имя пользователя"),
+        username_words=(
+            "ник",
+            "нику",
+            "ником",
+            "ника",
+            "логин",
+            "логину",
+            "логином",
+            "юзернейм",
+            "имя пользователя",
+        ),
         self_words=("я", "как", "меня зовут"),
         handle_connectors=(
             "можно",
@@ -3399,6 +3425,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi",
         "Hindi (Latin script)",
+        local_part_words=("at se pehle", "@ se pehle", "aage", "shuru mein"),
         first_name_words=("naam", "first name", "pehla naam"),
         last_name_words=("surname", "sarnem", "last name"),
         rest_words=("baaki", "baki", "phir", "fir", "aage", "last"),
@@ -3767,6 +3794,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi-deva",
         "Hindi (Devanagari)",
+        local_part_words=("एट से पहले", "@ से पहले", "आगे"),
         first_name_words=("नाम", "पहला नाम"),
         last_name_words=("सरनेम", "उपनाम"),
         rest_words=("बाकी", "बाक़ी", "फिर", "आगे", "आखिरी"),
@@ -4099,6 +4127,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ar",
         "Arabic",
+        local_part_words=("قبل الآت", "قبل @", "في الأول", "قبلها"),
         first_name_words=("الاسم", "اسمي", "الاسم الاول", "الاسم الأول"),
         last_name_words=("العائلة", "اسم العائلة", "الكنية", "اللقب"),
         rest_words=("الباقي", "باقي", "بعدين", "بعده", "بعدها", "آخر", "اخر"),
@@ -4791,6 +4820,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tr",
         "Turkish",
+        local_part_words=("et işaretinden önce", "@'den önce", "başına", "önüne"),
         first_name_words=("ad", "adi", "isim"),
         last_name_words=("soyad", "soyadi", "soyisim", "soyismi"),
         rest_words=("kalanı", "kalani", "devamı", "devami", "sonra", "sonu", "son"),
@@ -5143,9 +5173,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "id",
         "Indonesian",
+        local_part_words=("sebelum @", "sebelum et", "depannya", "di depan"),
         first_name_words=("nama depan", "namadepan", "nama"),
         last_name_words=("nama belakang", "namabelakang"),
-        rest_words=("sisanya", "sisa", "terus", "lalu", "lanjutannya", "belakangnya", "akhirnya"),
+        rest_words=("sisanya", "sisa", "terus", "trus", "lalu", "lanjutannya", "belakangnya", "akhirnya"),
         name_intros=("nama saya", "namaku", "aku", "saya"),
         self_phrases=(
             "sendiri",
@@ -5474,6 +5505,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tl",
         "Tagalog",
+        local_part_words=("bago ang @", "bago ang at", "sa unahan", "unahan"),
         first_name_words=("pangalan", "first name"),
         last_name_words=("apelyido", "surname", "last name"),
         rest_words=("natitira", "tapos", "sunod", "dulo", "huling"),

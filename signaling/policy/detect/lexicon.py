@@ -185,7 +185,8 @@ WEAK_DOT = "\ue001"
 WORD_DOT = "\ue002"
 
 _STRONG_AT = _alt(_union("at_words"))
-_WEAK_AT = _alt(_union("weak_at_words"))
+_WEAK_AT = _alt(_union("weak_at_words") + _union("rare_at_words"))
+RARE_AT_WORDS = frozenset(fold(w.lower()) for w in _union("rare_at_words"))
 _STRONG_DOT = _alt(_union("dot_words"))
 _WEAK_DOT = _alt(_union("weak_dot_words"))
 _AT_WORDS = "@|" + _alt(_union("at_words") + _union("weak_at_words") + ["ат"])
@@ -232,7 +233,11 @@ SPACED_PATH_RE = compile_fast(
 )
 SLASH_GATE = first_pieces(_union("slash_words"))
 AT_DOT_GATE = first_pieces(
-    _union("at_words") + _union("weak_at_words") + _union("dot_words") + _union("weak_dot_words")
+    _union("at_words")
+    + _union("weak_at_words")
+    + _union("rare_at_words")
+    + _union("dot_words")
+    + _union("weak_dot_words")
 )
 # "t dot me slash olena": a spoken slash, only between host/path-like pieces.
 WORD_SLASH_RE = compile_fast(
@@ -1138,6 +1143,17 @@ PIECE_AT_GATE = first_pieces(
 # A bare domain given as a piece ("'outlook.com.br'", "onet.pl"): no path after it.
 PIECE_DOMAIN_RE = compile_fast(
     r"(?<![\w@.\-/])(?:[a-z0-9][a-z0-9-]*[.\ue001\ue002])+[a-z]{2,24}(?![\w@/\-]|\.\w)"
+)
+# What goes before the "@" when an address is given as a domain plus that piece ("the part
+# before it is simply jonas", "vorne einfach 'lena'"): the phrase, up to three short words,
+# then one username (quoted, or last before punctuation or the end).
+LOCAL_PART_GATE = first_pieces(_union("local_part_words"))
+LOCAL_PART_RE = compile_fast(
+    r"(?<![\w\u0900-\u097f])(?:"
+    + _alt(_union("local_part_words"))
+    + r")(?![\w\u0900-\u097f])\s*[:=,-]?\s*(?:[^\W\d_]{1,8}\s+){0,3}"
+    r"(?:[\"'“„«‘](?P<quoted>[a-z][a-z0-9._-]{0,40}[a-z0-9])[\"'”»’]"
+    r"|(?P<user>[a-z][a-z0-9._-]{0,40}[a-z0-9])(?=\s*(?:[,.;!?)]|$)))"
 )
 # A username piece labelled as such: "name: lena", "nombre: rocio.diaz", "my surname kowal".
 NAME_LABEL_WORDS = frozenset(fold(w.lower()) for w in _words(_union("name_labels")))

@@ -53,21 +53,30 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
                 continue  # a whole number on its own unless "the rest" follows it
             if not _continues(r1, r2) or _clock_minutes(s, r1):
                 continue
-            if not 8 <= len(r1.digits) + len(r2.digits) <= 13:
+            # Three pieces ("area code 415. then 839. then 2270."): a third piece within 50
+            # characters, with a rest word before the second and the third, is tried first.
+            options = [[r1, r2]]
+            if j + 1 < len(runs):
+                r3 = runs[j + 1]
+                if (
+                    r3.start - r2.end <= 50
+                    and len(r3.digits) >= 2
+                    and _continues(r2, r3)
+                    and _rest_between(s, r1, r2)
+                    and _rest_between(s, r2, r3)
+                ):
+                    options.insert(0, [r1, r2, r3])
+            found = None
+            for pieces in options:
+                found = _split_value(s, pieces)
+                if found is not None:
+                    break
+            if found is None:
                 continue
-            if _negative_context(s, r1.start) or _negative_context(s, r2.start):
-                continue
-            if _id_word_after(s, r1.start, r2.end):
-                continue
-            merged = _Run(
-                r1.start, r2.end, r1.digits + r2.digits, r1.groups + r2.groups, [], r1.plus
-            )
-            if _fictional(merged.digits) or _placeholder(merged.digits):
-                continue
-            value = _strict_number(merged)
-            if value is None:
-                continue
-            used.update((i, j))
+            merged, value = found
+            if len(pieces) == 3:
+                j += 1
+            used.update(range(i, j + 1))
             start, end = pv.span(merged.start, merged.end)
             out.append(
                 Finding(
@@ -186,6 +195,31 @@ def _begun(s: str, r1: _Run, r2: _Run) -> bool:
     ("sisanya", "the rest", "дальше") right before ``r2``."""
     if len(r1.groups) < 2 or _date_run(s[r1.start : r1.end], len(r1.digits)):
         return False
+    rest = lx.REST_WORD_RE.search(s, r1.end, r2.start)
+    return rest is not None and _FEW_WORDS_RE.fullmatch(s, rest.end(), r2.start) is not None
+
+
+def _split_value(s: str, pieces: list[_Run]) -> tuple[_Run, str] | None:
+    """The number the pieces of a split number make, merged and validated, or None."""
+    digits = "".join(r.digits for r in pieces)
+    if not 8 <= len(digits) <= 13:
+        return None
+    if any(_negative_context(s, r.start) for r in pieces):
+        return None
+    first, last = pieces[0], pieces[-1]
+    if _id_word_after(s, first.start, last.end):
+        return None
+    merged = _Run(
+        first.start, last.end, digits, [g for r in pieces for g in r.groups], [], first.plus
+    )
+    if _fictional(merged.digits) or _placeholder(merged.digits):
+        return None
+    value = _strict_number(merged)
+    return None if value is None else (merged, value)
+
+
+def _rest_between(s: str, r1: _Run, r2: _Run) -> bool:
+    """A rest word ("then", "dann", "потом") and at most two more words between two pieces."""
     rest = lx.REST_WORD_RE.search(s, r1.end, r2.start)
     return rest is not None and _FEW_WORDS_RE.fullmatch(s, rest.end(), r2.start) is not None
 
