@@ -238,7 +238,9 @@ def _domain_and_local(views: Views, tld: tldextract.TLDExtract) -> Finding | Non
     if lx.LOCAL_PART_GATE.isdisjoint(views.words):
         return None
     s = views.norm.s
-    if _DOMAIN_HINT_RE.search(s) is None or lx.EMAIL_CUE_RE.search(s) is None:
+    if _DOMAIN_HINT_RE.search(s) is None:
+        return None
+    if lx.EMAIL_CUE_RE.search(s) is None and lx.ASSEMBLY_ANCHOR_RE.search(s) is None:
         return None
     local = lx.LOCAL_PART_RE.search(s)
     if local is None or lx.PRODUCT_RE.search(s) or lx.SPEC_RE.search(s):

@@ -199,6 +199,10 @@ def _identifier_after(
         word = raw.strip(".,:;'’-")
         if raw.endswith(":") or word in _NAME_WORDS:
             marked = True  # "Skype though: x", "my name there is x"
+        if word in lx.HANDLE_SEARCH_WORDS and fillers < 2:
+            marked = True  # "Telegram cari aja @x", "sur Telegram, cherche juste 'x'"
+            fillers += 1
+            continue
         if word in lx.HANDLE_ID_WORDS or raw in lx.HANDLE_ID_WORDS:
             explicit = explicit or not strict or word in lx.STRICT_ID_WORDS
             continue

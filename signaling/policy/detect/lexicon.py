@@ -173,7 +173,10 @@ def first_pieces(items: Iterable[str]) -> frozenset[str]:
 
 MULTIPLIER_GATE = first_pieces(MULTIPLIERS)
 PLUS_WORD_GATE = first_pieces(_union("plus_words"))
-MULTIPLIER_RE = compile_fast(r"(?<!\w)(?P<rep>" + _alt(MULTIPLIERS) + r")\s+(?P<d>\d)")
+# An article may stand between ("zweimal die 4", "two times the 8").
+MULTIPLIER_RE = compile_fast(
+    r"(?<!\w)(?P<rep>" + _alt(MULTIPLIERS) + r")\s+(?:(?:die|the|la|le|il|el)\s+)?(?P<d>\d)"
+)
 PLUS_WORD_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("plus_words")) + r")\s+(?=\d)")
 
 # --- obfuscated "@" and "." ----------------------------------------------------------------
@@ -375,6 +378,13 @@ HANDLE_CONNECTORS = frozenset(
 SELF_WORDS = frozenset(
     piece for phrase in _words(_union("self_words")) for piece in phrase.split()
 ) - {"i", "je", "mi", "me", "se"}
+# "Search"/"find" verbs between an app and a handle ("Telegram cari aja @x", "sur Telegram,
+# cherche juste 'x'", "в телеге ищи x"): they point at the identifier after them.
+HANDLE_SEARCH_WORDS = frozenset(
+    """search find look busca buscame búscame procura procure cherche cherchez such suche
+    cerca cercami szukaj wyszukaj ищи найди поищи dhoondo dhundo dhoondh khojo खोजो ढूंढो
+    ढूँढो ابحث دور ara arat bul cari carilah hanapin hanapin""".split()
+)
 # Chat-wide mentions in Slack/Discord/Teams: never a person's handle.
 BROADCAST_MENTIONS = frozenset({"here", "channel", "everyone", "all", "team", "someone"})
 # Words allowed between an @handle and the channel name after it ("@nora on my Telegram").
@@ -1048,7 +1058,7 @@ PHONE_NEG_RE = compile_fast(
     r"|account|\biban\b|\bpo\b|\bvat\b|\btax\b|\bnif\b|\bcpf\b|\bcnpj\b|\bssn\b|\bpr\b|commit"
     r"|twilio|test number|\bmask\b|placeholder|pedido|commande|заказ|(?<!\w)(?:"
     + _ARABIC_ARTICLE
-    + r")?(?:"
+    + r"|و)?(?:"
     + _alt(_union("not_phone_cues"), escape=False)
     # the short words skipped are letters only ("el DUNS de la empresa es"): the digits of a
     # version or reference ("Version 2.4. Llámame al ...") are words of the window
@@ -1151,9 +1161,10 @@ LOCAL_PART_GATE = first_pieces(_union("local_part_words"))
 LOCAL_PART_RE = compile_fast(
     r"(?<![\w\u0900-\u097f])(?:"
     + _alt(_union("local_part_words"))
-    + r")(?![\w\u0900-\u097f])\s*[:=,-]?\s*(?:[^\W\d_]{1,8}\s+){0,3}"
+    + r")(?![\w\u0900-\u097f])\s*[:=,-]?\s*(?:[^\W\d_]{1,12}\s+){0,3}"
     r"(?:[\"'“„«‘](?P<quoted>[a-z][a-z0-9._-]{0,40}[a-z0-9])[\"'”»’]"
-    r"|(?P<user>[a-z][a-z0-9._-]{0,40}[a-z0-9])(?=\s*(?:[,.;!?)]|$)))"
+    r"|(?P<user>[a-z][a-z0-9]*[._-][a-z0-9._-]{0,40}[a-z0-9](?![\w@])"
+    r"|[a-z][a-z0-9]{1,40}(?=\s*(?:[,.;!?)]|$))))"
 )
 # A username piece labelled as such: "name: lena", "nombre: rocio.diaz", "my surname kowal".
 NAME_LABEL_WORDS = frozenset(fold(w.lower()) for w in _words(_union("name_labels")))

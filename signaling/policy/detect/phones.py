@@ -44,39 +44,33 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
             r1, j = runs[i], i + 1
             if i in used or len(r1.digits) >= 10:
                 continue
-            if len(runs[j].digits) < 3 and j + 1 < len(runs):
-                j += 1  # "last four are 0187": "four" is no piece of the number
-            r2 = runs[j]
-            if r2.start - r1.end > 50 or len(r1.digits) < 2 or len(r2.digits) < 3:
-                continue
-            if len(r1.digits) >= 7 and not _begun(s, r1, r2):
-                continue  # a whole number on its own unless "the rest" follows it
-            if not _continues(r1, r2) or _clock_minutes(s, r1):
-                continue
-            # Three pieces ("area code 415. then 839. then 2270."): a third piece within 50
-            # characters, with a rest word before the second and the third, is tried first.
-            options = [[r1, r2]]
-            if j + 1 < len(runs):
-                r3 = runs[j + 1]
-                if (
-                    r3.start - r2.end <= 50
-                    and len(r3.digits) >= 2
-                    and _continues(r2, r3)
-                    and _rest_between(s, r1, r2)
-                    and _rest_between(s, r2, r3)
-                ):
-                    options.insert(0, [r1, r2, r3])
             found = None
-            for pieces in options:
-                found = _split_value(s, pieces)
-                if found is not None:
-                    break
+            pieces: list[_Run] = []
+            if len(r1.digits) < 7 and not _clock_minutes(s, r1):
+                # Three to five pieces joined by rest words ("area code 415. then 839. then
+                # 2270.", "0172, dann 44, dann 98, dann 111"): the longest that validates.
+                chain = _rest_chain(s, runs, i)
+                for k in range(len(chain), 2, -1):
+                    found = _split_value(s, chain[:k])
+                    if found is not None:
+                        pieces = chain[:k]
+                        break
             if found is None:
-                continue
+                if len(runs[j].digits) < 3 and j + 1 < len(runs):
+                    j += 1  # "last four are 0187": "four" is no piece of the number
+                r2 = runs[j]
+                if r2.start - r1.end > 50 or len(r1.digits) < 2 or len(r2.digits) < 3:
+                    continue
+                if len(r1.digits) >= 7 and not _begun(s, r1, r2):
+                    continue  # a whole number on its own unless "the rest" follows it
+                if not _continues(r1, r2) or _clock_minutes(s, r1):
+                    continue
+                pieces = [r1, r2]
+                found = _split_value(s, pieces)
+                if found is None:
+                    continue
             merged, value = found
-            if len(pieces) == 3:
-                j += 1
-            used.update(range(i, j + 1))
+            used.update(range(i, runs.index(pieces[-1]) + 1))
             start, end = pv.span(merged.start, merged.end)
             out.append(
                 Finding(
@@ -197,6 +191,20 @@ def _begun(s: str, r1: _Run, r2: _Run) -> bool:
         return False
     rest = lx.REST_WORD_RE.search(s, r1.end, r2.start)
     return rest is not None and _FEW_WORDS_RE.fullmatch(s, rest.end(), r2.start) is not None
+
+
+def _rest_chain(s: str, runs: list[_Run], i: int) -> list[_Run]:
+    """Runs from ``runs[i]`` on, each joined to the one before by a rest word ("0172, dann
+    44, dann 98, dann 111", "415. then 839. then 2270"): at most five pieces."""
+    pieces = [runs[i]]
+    for nxt in runs[i + 1 : i + 5]:
+        last = pieces[-1]
+        if nxt.start - last.end > 50 or nxt.plus or not _continues(last, nxt):
+            break
+        if not _rest_between(s, last, nxt):
+            break
+        pieces.append(nxt)
+    return pieces
 
 
 def _split_value(s: str, pieces: list[_Run]) -> tuple[_Run, str] | None:
