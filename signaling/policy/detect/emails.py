@@ -102,6 +102,7 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
             or _pieces(views, tld)
             or _name_pattern(views, tld)
             or _domain_and_local(views, tld)
+            or _glued_name(views, tld)
         )
         if assembled is not None:
             out.append(assembled)
@@ -263,6 +264,50 @@ def _domain_and_local(views: Views, tld: tldextract.TLDExtract) -> Finding | Non
             continue
         lo, hi = min(local.start(), dom.start()), max(local.end(), dom.end())
         value = f"{user}@{registered}"
+        return finding(views, views.norm, "email", lo, hi, value, Confidence.EMAIL_ASSEMBLED)
+    return None
+
+
+def _glued_name(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
+    """The writer's first and last name glued into the address ("for email just squash my
+    first and last name together, no dot, at hotmail ... I'm Rosa Kettle"): the glue words, a
+    mail provider or a bare mail domain, and the name after an introduction."""
+    if lx.FULL_NAME_GATE.isdisjoint(views.words):
+        return None
+    s = views.norm.s
+    glued = lx.GLUED_NAME_RE.search(s)
+    if glued is None or lx.EMAIL_CUE_RE.search(s) is None:
+        return None
+    if lx.PRODUCT_RE.search(s) or lx.SPEC_RE.search(s):
+        return None
+    provider = lx.PROVIDER_AFTER_RE.search(s)
+    domain = _provider_domain(provider) if provider is not None else None
+    where = provider
+    if domain is None:
+        for dom in lx.PIECE_DOMAIN_RE.finditer(s):
+            sub, name, suffix = split_host(tld, dom.group())
+            registered = f"{name}.{suffix}"
+            if not suffix or not name or (sub and sub != "mail"):
+                continue
+            if registered in lx.PLACEHOLDER_DOMAINS or registered in KNOWN_DOMAINS:
+                continue
+            if name in lx.PLACEHOLDER_DOMAIN_NAMES or suffix in lx.PLACEHOLDER_SUFFIXES:
+                continue
+            domain, where = registered, dom
+            break
+    if domain is None or where is None:
+        return None
+    for intro in lx.NAME_INTRO_RE.finditer(s):
+        first, last = intro.group("first"), intro.group("last")
+        if first in lx.EMAIL_STOP_LOCALS or last in lx.EMAIL_STOP_LOCALS:
+            continue
+        start, _ = views.norm.span(intro.start("first"), intro.end("first"))
+        start2, _ = views.norm.span(intro.start("last"), intro.end("last"))
+        if not (views.text[start : start + 1].isupper() and views.text[start2].isupper()):
+            continue  # a name, capitalised: "Sou Rafael Brito", not "I'm building a"
+        lo = min(glued.start(), where.start(), intro.start())
+        hi = max(glued.end(), where.end(), intro.end())
+        value = f"{first}{last}@{domain}"
         return finding(views, views.norm, "email", lo, hi, value, Confidence.EMAIL_ASSEMBLED)
     return None
 

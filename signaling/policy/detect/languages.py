@@ -111,6 +111,9 @@ class Language:
     # "the part before it", "vorne", "до собаки": what goes before the "@", when an address is
     # given as the company's domain plus that piece.
     local_part_words: tuple[str, ...] = ()
+    # "full name" and "together"/"no dot": an address that is the writer's name glued.
+    full_name_words: tuple[str, ...] = ()
+    glued_words: tuple[str, ...] = ()
     # An address pattern said with placeholders ("first.last", "nome punto cognome", "ad.soyad"):
     # the words for the first name and for the last name, and the phrases that introduce the
     # writer's own full name ("my name is", "mera naam"; a name after "I'm" must be capitalised)
@@ -196,6 +199,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "en",
         "English",
+        full_name_words=("full name", "first and last name", "first and last names", "first name and last name", "name and surname"),
+        glued_words=("together", "no dot", "without a dot", "no space", "no spaces", "joined", "squashed", "in one word", "one word"),
         local_part_words=("the part before it", "the part before the at", "the bit before it", "before the at sign", "before the @", "in front of it", "in front of the @", "local part"),
         first_name_words=("first", "firstname", "first name", "name", "given name"),
         last_name_words=("last", "lastname", "last name", "surname", "family name"),
@@ -704,6 +709,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "es",
         "Spanish",
+        full_name_words=("nombre completo", "nombre y apellido", "nombre y apellidos"),
+        glued_words=("junto", "juntos", "pegado", "pegados", "sin punto", "sin espacio", "sin espacios"),
         local_part_words=("antes de la arroba", "delante de la arroba", "delante", "la parte de antes"),
         first_name_words=("nombre",),
         last_name_words=("apellido", "apellidos"),
@@ -1089,6 +1096,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pt",
         "Portuguese",
+        full_name_words=("nome completo", "nome e sobrenome"),
+        glued_words=("junto", "juntos", "colado", "colados", "sem ponto", "sem espaço", "sem espaços"),
         local_part_words=("antes da arroba", "antes do @", "na frente", "a parte antes"),
         first_name_words=("nome", "primeiro nome", "primeironome"),
         last_name_words=("sobrenome", "apelido", "ultimo nome"),
@@ -1515,6 +1524,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "fr",
         "French",
+        full_name_words=("nom complet", "prénom et nom", "prénom et nom de famille"),
+        glued_words=("collé", "collés", "attaché", "attachés", "sans point", "sans espace", "sans espaces"),
         local_part_words=("avant l'arobase", "avant le @", "devant", "la partie avant"),
         first_name_words=("prenom",),
         last_name_words=("nom", "nom de famille"),
@@ -1908,6 +1919,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "de",
         "German",
+        full_name_words=("vollen namen", "vollständigen namen", "vor- und nachname", "vorname und nachname"),
+        glued_words=("zusammen", "zusammengeschrieben", "ohne punkt", "ohne leerzeichen"),
         local_part_words=("vorne", "vorn", "davor", "vor dem at", "vor dem @", "vor das at-zeichen"),
         first_name_words=("vorname",),
         last_name_words=("nachname", "familienname"),
@@ -2251,6 +2264,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "it",
         "Italian",
+        full_name_words=("nome completo", "nome e cognome"),
+        glued_words=("attaccato", "attaccati", "insieme", "senza punto", "senza spazi", "senza spazio"),
         local_part_words=("prima della chiocciola", "prima della @", "davanti", "la parte prima"),
         first_name_words=("nome",),
         last_name_words=("cognome",),
@@ -2605,6 +2620,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pl",
         "Polish",
+        full_name_words=("imię i nazwisko", "imie i nazwisko", "pełne imię"),
+        glued_words=("razem", "łącznie", "bez kropki", "bez spacji"),
         local_part_words=("przed małpą", "przed małpką", "przed @", "z przodu"),
         first_name_words=("imie", "imię"),
         last_name_words=("nazwisko",),
@@ -3001,6 +3018,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ru",
         "Russian",
+        full_name_words=("имя и фамилия", "имя и фамилию", "полное имя"),
+        glued_words=("вместе", "слитно", "без точки", "без пробела"),
         local_part_words=("до собаки", "перед собакой", "перед собачкой", "до @", "перед @", "впереди"),
         first_name_words=("имя",),
         last_name_words=("фамилия",),
@@ -3425,6 +3444,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi",
         "Hindi (Latin script)",
+        full_name_words=("pura naam", "poora naam", "naam aur surname", "first aur last name"),
+        glued_words=("milake", "mila ke", "mila kar", "bina dot", "bina space"),
         local_part_words=("at se pehle", "@ se pehle", "aage", "shuru mein"),
         first_name_words=("naam", "first name", "pehla naam"),
         last_name_words=("surname", "sarnem", "last name"),
@@ -3794,6 +3815,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi-deva",
         "Hindi (Devanagari)",
+        full_name_words=("पूरा नाम", "नाम और सरनेम"),
+        glued_words=("मिलाकर", "मिला के", "बिना डॉट", "बिना स्पेस"),
         local_part_words=("एट से पहले", "@ से पहले", "आगे"),
         first_name_words=("नाम", "पहला नाम"),
         last_name_words=("सरनेम", "उपनाम"),
@@ -4127,6 +4150,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ar",
         "Arabic",
+        full_name_words=("اسمي الكامل", "الاسم الكامل", "الاسم والعائلة"),
+        glued_words=("مع بعض", "بدون نقطة", "بدون مسافة", "ملزوقين"),
         local_part_words=("قبل الآت", "قبل @", "في الأول", "قبلها"),
         first_name_words=("الاسم", "اسمي", "الاسم الاول", "الاسم الأول"),
         last_name_words=("العائلة", "اسم العائلة", "الكنية", "اللقب"),
@@ -4823,6 +4848,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tr",
         "Turkish",
+        full_name_words=("ad soyad", "adım soyadım", "adim soyadim", "tam adım", "ad ve soyad"),
+        glued_words=("bitişik", "yan yana", "noktasız", "boşluksuz"),
         local_part_words=("et işaretinden önce", "@'den önce", "başına", "önüne"),
         first_name_words=("ad", "adi", "isim"),
         last_name_words=("soyad", "soyadi", "soyisim", "soyismi"),
@@ -5176,6 +5203,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "id",
         "Indonesian",
+        full_name_words=("nama lengkap", "nama depan dan belakang"),
+        glued_words=("digabung", "gabung", "nyambung", "tanpa titik", "tanpa spasi"),
         local_part_words=("sebelum @", "sebelum et", "depannya", "di depan"),
         first_name_words=("nama depan", "namadepan", "nama"),
         last_name_words=("nama belakang", "namabelakang"),
@@ -5508,6 +5537,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tl",
         "Tagalog",
+        full_name_words=("buong pangalan", "pangalan at apelyido"),
+        glued_words=("magkadikit", "dikit", "pinagdugtong", "walang tuldok", "walang space"),
         local_part_words=("bago ang @", "bago ang at", "sa unahan", "unahan"),
         first_name_words=("pangalan", "first name"),
         last_name_words=("apelyido", "surname", "last name"),

@@ -385,6 +385,13 @@ HANDLE_SEARCH_WORDS = frozenset(
     cerca cercami szukaj wyszukaj ищи найди поищи dhoondo dhundo dhoondh khojo खोजो ढूंढो
     ढूँढो ابحث دور ara arat bul cari carilah hanapin hanapin""".split()
 )
+# "On Discord I go by ravenmoth", "en Discord me llamo nachovega": a naming phrase after an
+# app, then one lowercase word at the end of the sentence (checked on the typed text).
+HANDLE_NAMING_RE = compile_fast(
+    r"(?<!\w)(?:i go by|go by|me llamo|me chamo|je m'appelle|mi chiamo|ich heisse|ich heiße"
+    r"|nazywam sie|nazywam się|меня зовут|mera naam|mera name|adim|adım|namaku|ako si)"
+    r"\s+(?P<id>[a-z][a-z0-9]{3,30})(?=\s*(?:[.,!?;)]|$))"
+)
 # Chat-wide mentions in Slack/Discord/Teams: never a person's handle.
 BROADCAST_MENTIONS = frozenset({"here", "channel", "everyone", "all", "team", "someone"})
 # Words allowed between an @handle and the channel name after it ("@nora on my Telegram").
@@ -1165,6 +1172,16 @@ LOCAL_PART_RE = compile_fast(
     r"(?:[\"'“„«‘](?P<quoted>[a-z][a-z0-9._-]{0,40}[a-z0-9])[\"'”»’]"
     r"|(?P<user>[a-z][a-z0-9]*[._-][a-z0-9._-]{0,40}[a-z0-9](?![\w@])"
     r"|[a-z][a-z0-9]{1,40}(?=\s*(?:[,.;!?)]|$))))"
+)
+# The writer's full name glued into the address ("my first and last name together, no dot,
+# at hotmail ... I'm Rosa Kettle", "nome completo junto, sem ponto"): both words near.
+FULL_NAME_GATE = first_pieces(_union("full_name_words"))
+GLUED_NAME_RE = compile_fast(
+    r"(?<![\w\u0900-\u097f])(?:"
+    + _alt(_union("full_name_words"))
+    + r")(?![\w\u0900-\u097f])[^.!?\n]{0,30}?(?<![\w\u0900-\u097f])(?:"
+    + _alt(_union("glued_words"))
+    + r")(?![\w\u0900-\u097f])"
 )
 # A username piece labelled as such: "name: lena", "nombre: rocio.diaz", "my surname kowal".
 NAME_LABEL_WORDS = frozenset(fold(w.lower()) for w in _words(_union("name_labels")))
