@@ -1,0 +1,236 @@
+"""Identifiers, round 5 (issue 15, branch guard-ids3): spoken spec examples, rare words for
+"@" ("chez", "bei"), an address given as a domain plus the piece before the "@" or as the
+writer's full name glued, numbers split in three to five pieces, multipliers before an article,
+a naming phrase or a search verb between an app and a handle; the rules alone, without the
+learned layer. The kinds come from ``tests/policy/learned/own_v5_ids.jsonl``."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from signaling.policy.detect import Detector
+
+RULES = Detector(learned=False)
+
+
+def values(text: str, label: str) -> list[str]:
+    return [f.value for f in RULES.scan(text) if f.label == label]
+
+
+def labels(text: str) -> set[str]:
+    return {f.label for f in RULES.scan(text)}
+
+
+# --- spec examples said in words --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the signup form should reject addresses typed in words like 'name at gmail dot com'",
+        "o campo de e-mail mostra 'nome ponto sobrenome arroba empresa ponto com' como exemplo",
+        "el campo acepta algo como nombre punto apellido arroba tuempresa punto com",
+        "the seed file uses first dot last at company dot com in every row",
+    ],
+)
+def test_a_spoken_example_of_placeholders_is_not_an_address(text: str) -> None:
+    assert "email" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("my email is ana dot silva at gmail dot com", "ana.silva@gmail.com"),
+        (
+            "emails here are lastname underscore firstname at brightwave.agency, mine: Okoro",
+            "lastname_firstname@brightwave.agency",
+        ),
+    ],
+)
+def test_spoken_addresses_that_are_no_example_stay(text: str, value: str) -> None:
+    assert value in values(text, "email")
+
+
+# --- "chez" and "bei" ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("mon mail perso c'est camille.roux chez free point fr", "camille.roux@free.fr"),
+        ("écris à paul_martin chez orange.fr", "paul_martin@orange.fr"),
+        ("schreib an anna_k bei gmx punkt de", "anna_k@gmx.de"),
+    ],
+)
+def test_chez_and_bei_between_a_username_and_a_webmail_are_at(text: str, value: str) -> None:
+    assert value in values(text, "email")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je suis chez free.fr depuis 10 ans et chez orange pour le mobile",
+        "je travaille chez sfr.fr depuis mars",
+        "le fichier logo_v2.png chez free.fr ne s'ouvre pas",
+        "ich bin bei web.de und bei gmx.net, beide Postfächer sind voll",
+        "Max arbeitet bei acme.de im Vertrieb",
+    ],
+)
+def test_chez_and_bei_in_everyday_sentences_are_not_at(text: str) -> None:
+    assert "email" not in labels(text)
+
+
+# --- a domain and the piece before the "@" --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "email: the domain is our company website, harlowcraft.co.uk, and the part before"
+            " it is simply jonas",
+            "jonas@harlowcraft.co.uk",
+        ),
+        (
+            "Mail an mich: vorne einfach 'lena', hinten unsere Website, nordlicht-design.de",
+            "lena@nordlicht-design.de",
+        ),
+        (
+            "il dominio è fastwebnet.it, davanti ci metti luca.grandi e la chiocciola",
+            "luca.grandi@fastwebnet.it",
+        ),
+    ],
+)
+def test_a_domain_and_the_piece_before_the_at(text: str, value: str) -> None:
+    assert value in values(text, "email")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the email field: validate the domain like acme.io and the part before it is free text.",
+        "mon adresse: 12 rue Victor Hugo, devant la mairie, site mairie-lyon.fr",
+        "la parte antes de la arroba no puede tener espacios, valida el dominio empresa.com",
+        "the part before the @ must be at least three characters; check the domain has a dot",
+    ],
+)
+def test_domain_and_piece_talk_in_specs_and_postal_addresses_is_clean(text: str) -> None:
+    assert "email" not in labels(text)
+
+
+# --- the writer's full name glued ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "email: meu nome completo junto, sem ponto, no hotmail. Sou Rafael Brito.",
+            "rafaelbrito@hotmail.com",
+        ),
+        (
+            "I'm Rosa Kettle. for email it's my first and last name together at outlook",
+            "rosakettle@outlook.com",
+        ),
+    ],
+)
+def test_the_full_name_glued_at_a_provider(text: str, value: str) -> None:
+    assert value in values(text, "email")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the signup form joins first and last name together for the gmail-style username",
+        "I'm Tom Hale, write your full name together on the form, we email at gmail",
+    ],
+)
+def test_full_name_glue_words_in_a_spec_are_clean(text: str) -> None:
+    assert "email" not in labels(text)
+
+
+# --- split numbers, multipliers --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [
+        ("call me. area code 415. then 839. then 2270.", "4158392270"),
+        ("Handy: 0172, dann zweimal die 4, dann 98, dann dreimal 1", "1724498111"),
+        ("number ko: zero nine one seven. tapos four five six. tapos seven eight nine zero",
+         "9174567890"),
+        ("call: nine one seven ➖ 4️⃣8️⃣2️⃣ ➖ three three one zero", "9174823310"),
+    ],
+)
+def test_numbers_in_pieces_joined_by_rest_words(text: str, digits: str) -> None:
+    assert any(v.endswith(digits) for v in values(text, "phone"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "room 415, floor 839, badge 2270, call me when you are here",
+        "رقم الشحنة 7312 4456 0981 وسجل تجاري 1010123456",
+        "order #4821 93 375 2210 - the call center says two to three days",
+    ],
+)
+def test_pieces_without_rest_words_and_ids_are_not_phones(text: str) -> None:
+    assert "phone" not in labels(text)
+
+
+# --- handles after an app ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("telegram? deleted it. on discord I go by ravenmoth", "discord:ravenmoth"),
+        ("Telegram no tengo. En Discord me llamo nachovega", "discord:nachovega"),
+        ("aku ga main IG kak, kalo Telegram cari aja @sari.jahit", "telegram:@sari.jahit"),
+        ("Insta je ne l'utilise plus. Sur Telegram, cherche juste 'lucas_vrn'",
+         "telegram:lucas_vrn"),
+        ("вотсапом не пользуюсь, в телеге ищи по нику lesha_krot", "телеге:lesha_krot"),
+        ("Messengera nie mam, na Telegramie szukaj po nicku kuba_lis", "telegramie:kuba_lis"),
+    ],
+)
+def test_handles_after_a_naming_phrase_search_verb_or_inflected_nick(
+    text: str, value: str
+) -> None:
+    assert value in values(text, "handle")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "En Discord me llamo Nacho.",
+        "on discord I go by the same name.",
+        "search Instagram for cats, @nike posts daily",
+        "ищи по нику в телеге, там всё есть",
+    ],
+)
+def test_names_and_searches_that_give_no_handle(text: str) -> None:
+    assert "handle" not in labels(text)
+
+
+# --- linear time ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "discord i go by ",
+        "telegram cari aja ",
+        "a.b chez ",
+        "0172, dann ",
+        "email the part before it is x.y ",
+        "full name together gmail ",
+    ],
+)
+def test_this_rounds_triggers_repeated_stay_linear(unit: str) -> None:
+    text = (unit * (40_000 // len(unit) + 1))[:40_000]
+    RULES.scan(text[:1000])
+    started = time.perf_counter()
+    RULES.scan(text)
+    assert time.perf_counter() - started < 0.5
