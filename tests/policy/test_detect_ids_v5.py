@@ -234,3 +234,62 @@ def test_this_rounds_triggers_repeated_stay_linear(unit: str) -> None:
     started = time.perf_counter()
     RULES.scan(text)
     assert time.perf_counter() - started < 0.5
+
+
+# --- round 3 of this branch (part 3's misses) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [
+        ("الرقم ٠١٠، ثلاثة مرتين، ٤ ٥، سبعة ثلاث مرات، ١", "1033457771"),
+        ("number: nau aath, baees, taintees, chavalis, chhappan", "9822334456"),
+        ("नंबर: नौ आठ, बाईस, तैंतीस, चौवालीस, पाँच छह", "9822334456"),
+        ("Festnetz: Vorwahl 030. Dann 2198. Dann 4471.", "3021984471"),
+        ("mój numer: 601. potem 234. a na końcu 567.", "601234567"),
+    ],
+)
+def test_post_multipliers_hindi_spellings_and_more_rest_words(text: str, digits: str) -> None:
+    assert any(v.endswith(digits) for v in values(text, "phone"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "maine do baar saat revisions kiye, aur teen baar review",
+        "मैंने नौ आठ पेज और दो बार सात डिज़ाइन भेजे हैं",
+    ],
+)
+def test_times_in_prose_are_no_phone(text: str) -> None:
+    assert "phone" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("il mio indirizzo: nome e cognome attaccati, Marta Rizzo, su gmail",
+         "martarizzo@gmail.com"),
+        ("my email is my username from here, tomsketches, but at yahoo instead",
+         "tomsketches@yahoo.com"),
+        ("meu email: o mesmo nome de usuário daqui, caiopintor, só que no gmail",
+         "caiopintor@gmail.com"),
+        ("email saya budi titik santoso et perusahaan titik com", "budi.santoso@perusahaan.com"),
+    ],
+)
+def test_glued_name_after_the_glue_and_a_username_set_off_by_commas(
+    text: str, value: str
+) -> None:
+    assert value in values(text, "email")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "il mio indirizzo: nome e cognome attaccati, come sempre, su gmail",
+        "the username field, required, - gmail login",
+        "di form contohnya nama titik belakang et perusahaan titik com",
+        "sa form, halimbawa: pangalan tuldok apelyido at kumpanya tuldok com",
+    ],
+)
+def test_glue_and_username_talk_without_a_name_or_in_a_spec_is_clean(text: str) -> None:
+    assert "email" not in labels(text)

@@ -57,7 +57,9 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
             # name or domain the writer calls theirs ("my email is john.doe@gmail.com",
             # "napisz do mnie: jan.kowalski@wp.pl") is their address.
             continue
-        if (weak_at or weak_dot or word_dot) and _spoken_example(clean_local, domain_name, s):
+        if (weak_at or weak_dot or word_dot) and _spoken_example(
+            clean_local, domain_name, s, m.start()
+        ):
             # "'nome ponto sobrenome arroba empresa ponto com ponto br' como exemplo", "reject
             # addresses typed in words like 'name at gmail dot com'": a spec's example said in
             # words (placeholders only, at a placeholder domain or a webmail in product talk).
@@ -103,6 +105,7 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
             or _name_pattern(views, tld)
             or _domain_and_local(views, tld)
             or _glued_name(views, tld)
+            or _user_then_provider(views)
         )
         if assembled is not None:
             out.append(assembled)
@@ -268,6 +271,34 @@ def _domain_and_local(views: Views, tld: tldextract.TLDExtract) -> Finding | Non
     return None
 
 
+def _user_then_provider(views: Views) -> Finding | None:
+    """A username set off by commas after a username word, then a mail provider within 40
+    characters, in a message about e-mail ("my email is my username from here, tomsketches,
+    but at yahoo instead")."""
+    s = views.norm.s
+    if not any(p in s for p in lx.PROVIDER_DOMAIN) or lx.EMAIL_CUE_RE.search(s) is None:
+        return None
+    if lx.PRODUCT_RE.search(s) or lx.SPEC_RE.search(s):
+        return None  # "the username field, required, - gmail login"
+    for m in lx.USER_APPOSITION_RE.finditer(s):
+        user = m.group("user")
+        if user in lx.EMAIL_STOP_LOCALS or user in lx.SAME_AS_HERE:
+            continue
+        provider = lx.PROVIDER_AFTER_RE.search(s, m.end(), m.end() + 40)
+        if provider is None:
+            continue
+        value = f"{user}@{_provider_domain(provider)}"
+        return finding(
+            views, views.norm, "email", m.start(), provider.end(), value, Confidence.EMAIL_ASSEMBLED
+        )
+    return None
+
+
+_NAME_AFTER_RE = re.compile(
+    r"[\s,:;(\-]{1,4}(?P<first>[a-z][a-z'-]+)\s+(?P<last>[a-z][a-z'-]+)(?![\w@.]\w)"
+)
+
+
 def _glued_name(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
     """The writer's first and last name glued into the address ("for email just squash my
     first and last name together, no dot, at hotmail ... I'm Rosa Kettle"): the glue words, a
@@ -297,7 +328,10 @@ def _glued_name(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
             break
     if domain is None or where is None:
         return None
-    for intro in lx.NAME_INTRO_RE.finditer(s):
+    # The name after an introduction, or right after the glue words ("nome e cognome
+    # attaccati, Marta Rizzo, su gmail").
+    right_after = _NAME_AFTER_RE.match(s, glued.end())
+    for intro in [*lx.NAME_INTRO_RE.finditer(s), *([right_after] if right_after else [])]:
         first, last = intro.group("first"), intro.group("last")
         if first in lx.EMAIL_STOP_LOCALS or last in lx.EMAIL_STOP_LOCALS:
             continue
@@ -330,14 +364,15 @@ def _rare_at_ok(
     )
 
 
-def _spoken_example(local: str, domain_name: str, s: str) -> bool:
-    """A spoken address made of name placeholders only ("name", "nome.sobrenome") at a domain
-    named by what it stands for ("empresa"), or at a webmail in talk about a product's form."""
+def _spoken_example(local: str, domain_name: str, s: str, start: int) -> bool:
+    """A spoken address at a domain named by what it stands for ("... et perusahaan titik com")
+    that the writer does not call theirs, or made of name placeholders only ("name",
+    "nome.sobrenome") at a webmail in talk about a product's form."""
+    if domain_name in lx.PLACEHOLDER_DOMAIN_NAMES:
+        return lx.OWN_ADDRESS_RE.search(s, max(0, start - 40), start) is None
     pieces = re.split(r"[._-]", local)
     if not all(p in lx.NAME_PLACEHOLDER_WORDS for p in pieces):
         return False
-    if domain_name in lx.PLACEHOLDER_DOMAIN_NAMES:
-        return True
     return domain_name in lx.WEBMAIL and (
         lx.PRODUCT_RE.search(s) is not None or lx.SPEC_RE.search(s) is not None
     )

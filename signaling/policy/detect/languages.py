@@ -87,6 +87,8 @@ class Language:
     tens: Mapping[str, int] = field(default_factory=dict)
     hundreds: Mapping[str, int] = field(default_factory=dict)
     multipliers: Mapping[str, int] = field(default_factory=dict)  # "double" -> 2
+    # Said after the digit, before a comma or the end ("ثلاثة مرتين،", "saat do baar,").
+    post_multipliers: Mapping[str, int] = field(default_factory=dict)
     plus_words: tuple[str, ...] = ()  # "plus" before a country code
     # obfuscated addresses
     at_words: tuple[str, ...] = ()  # a spoken "@" between two pieces ("arroba")
@@ -2231,7 +2233,7 @@ LANGUAGES: tuple[Language, ...] = (
             "lieber hier",
             "weiter hier",
         ),
-        phone_cues=("nummer", "telefon\\w*", "handy", "ruf", "anruf\\w*"),
+        phone_cues=("nummer", "telefon\\w*", "handy", "festnetz", "vorwahl", "ruf", "anruf\\w*"),
         not_phone_cues=(
             "steuer-id",
             "steuer-idnr",
@@ -2625,7 +2627,7 @@ LANGUAGES: tuple[Language, ...] = (
         local_part_words=("przed małpą", "przed małpką", "przed @", "z przodu"),
         first_name_words=("imie", "imię"),
         last_name_words=("nazwisko",),
-        rest_words=("reszta", "potem", "dalej", "kończy", "konczy", "ostatnie"),
+        rest_words=("reszta", "potem", "dalej", "kończy", "konczy", "ostatnie", "na końcu", "na koncu"),
         name_intros=("nazywam sie", "nazywam się", "jestem", "mam na imie", "mam na imię"),
         # Inflected app names ("na instagramie", "na telegramie", "na discordzie").
         app_names=(
@@ -3676,9 +3678,43 @@ LANGUAGES: tuple[Language, ...] = (
             "atthanve": 98,
             "athanve": 98,
             "ninyanve": 99,
+            # "-ees" spellings of the "-is" words above ("taintees", "chauntees")
+            "pachchees": 25,
+            "chhabbees": 26,
+            "chabbees": 26,
+            "iktees": 31,
+            "ikattees": 31,
+            "taintees": 33,
+            "tetees": 33,
+            "chauntees": 34,
+            "chautees": 34,
+            "paintees": 35,
+            "pentees": 35,
+            "chhattees": 36,
+            "chattees": 36,
+            "saintees": 37,
+            "sentees": 37,
+            "adtees": 38,
+            "artees": 38,
+            "untalees": 39,
+            "chalees": 40,
+            "chaalees": 40,
+            "iktalees": 41,
+            "bayalees": 42,
+            "bayaalees": 42,
+            "taintalees": 43,
+            "chavalees": 44,
+            "chawalees": 44,
+            "paintalees": 45,
+            "chhiyalees": 46,
+            "chiyalees": 46,
+            "saintalees": 47,
+            "adtalees": 48,
+            "artalees": 48,
         },
         # "do baar saat" (twice seven): "do"/"teen" are digits in the digit view already.
         multipliers={"2 baar": 2, "3 baar": 3, "dabal": 2},
+        post_multipliers={"2 baar": 2, "3 baar": 3},
         at_words=("at the rate",),
         username_words=("username", "id", "handle", "naam"),
         self_words=("main", "hoon", "hun", "naam se"),
@@ -3943,6 +3979,7 @@ LANGUAGES: tuple[Language, ...] = (
             "बयालीस": 42,
             "तैंतालीस": 43,
             "चवालीस": 44,
+            "चौवालीस": 44,
             "पैंतालीस": 45,
             "छियालीस": 46,
             "सैंतालीस": 47,
@@ -4001,6 +4038,7 @@ LANGUAGES: tuple[Language, ...] = (
         },
         # "दो बार सात" (twice seven): the digit view has read "दो"/"तीन" as digits already.
         multipliers={"डबल": 2, "ट्रिपल": 3, "2 बार": 2, "3 बार": 3},
+        post_multipliers={"2 बार": 2, "3 बार": 3},
         at_words=("एट", "ऐट", "एट द रेट"),
         dot_words=("डॉट", "डाट"),
         underscore_words=("अंडरस्कोर",),
@@ -4302,6 +4340,7 @@ LANGUAGES: tuple[Language, ...] = (
         },
         tens=_AR_TENS,
         multipliers={"دبل": 2, "مرتين": 2, "تريبل": 3, "3 مرات": 3},
+        post_multipliers={"مرتين": 2, "مرتان": 2, "3 مرات": 3},
         at_words=("آت", "ات", "أت"),
         dot_words=("دوت",),
         weak_dot_words=("نقطة", "نقطه"),

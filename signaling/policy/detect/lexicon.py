@@ -172,6 +172,12 @@ def first_pieces(items: Iterable[str]) -> frozenset[str]:
 
 
 MULTIPLIER_GATE = first_pieces(MULTIPLIERS)
+POST_MULTIPLIERS: MappingProxyType[str, int] = _merged("post_multipliers")  # type: ignore[assignment]
+POST_MULTIPLIER_GATE = frozenset(w.split()[-1] for w in POST_MULTIPLIERS)
+# "ثلاثة مرتين، ٤ ٥", "saat do baar, ek": the digit, then the multiplier, then no digit.
+POST_MULTIPLIER_RE = compile_fast(
+    r"(?<![\w])(?P<d>\d)\s+(?P<rep>" + _alt(POST_MULTIPLIERS) + r")(?!\w|\s*\d)"
+)
 PLUS_WORD_GATE = first_pieces(_union("plus_words"))
 # An article may stand between ("zweimal die 4", "two times the 8").
 MULTIPLIER_RE = compile_fast(
@@ -1182,6 +1188,15 @@ GLUED_NAME_RE = compile_fast(
     + r")(?![\w\u0900-\u097f])[^.!?\n]{0,30}?(?<![\w\u0900-\u097f])(?:"
     + _alt(_union("glued_words"))
     + r")(?![\w\u0900-\u097f])"
+)
+# A username set off by commas after a username word, then a mail provider ("my email is my
+# username from here, tomsketches, but at yahoo", "o mesmo nome de usuário daqui, caiopintor,
+# só que no gmail").
+USER_APPOSITION_RE = compile_fast(
+    r"(?<![\w\u0900-\u097f])(?:"
+    + _alt(["username", "user name", "nick", "nickname", "handle", *_union("username_words")])
+    + r")(?![\w\u0900-\u097f])[^,.;:!?\n@]{0,25}[,:]\s*(?P<user>[a-z][a-z0-9._-]{2,30}[a-z0-9])"
+    r"\s*[,\-–]"
 )
 # A username piece labelled as such: "name: lena", "nombre: rocio.diaz", "my surname kowal".
 NAME_LABEL_WORDS = frozenset(fold(w.lower()) for w in _words(_union("name_labels")))
