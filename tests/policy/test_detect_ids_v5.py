@@ -293,3 +293,52 @@ def test_glued_name_after_the_glue_and_a_username_set_off_by_commas(
 )
 def test_glue_and_username_talk_without_a_name_or_in_a_spec_is_clean(text: str) -> None:
     assert "email" not in labels(text)
+
+
+# --- round 4 of this branch (part 4's misses) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("contacto: ines punto vidal arrobita yahoo punto es", "ines.vidal@yahoo.es"),
+        ("manda pra caio ponto lima arrobinha uol ponto com ponto br", "caio.lima@uol.com.br"),
+        # "ät" folds to "at" (accents are stripped), the weak English "at": read as such
+        ("schreib an lara punkt vogt ät gmx punkt de", "lara.vogt@gmx.de"),
+        ("pisz na adam kropka nowak małpką wp kropka pl", "adam.nowak@wp.pl"),
+        ("почта ira.belova собачкой yandex точка ру", "ira.belova@yandex.ru"),
+        ("kirim ke sinta titik dewi keong yahoo titik com", "sinta.dewi@yahoo.com"),
+        ("my yahoo is the one from my portfolio: dan.okafor", "dan.okafor@yahoo.com"),
+        ("mon mail c'est mon pseudo d'ici, maelle_r, mais chez free.fr", "maelle_r@free.fr"),
+    ],
+)
+def test_more_local_at_words_and_username_plus_provider(text: str, value: str) -> None:
+    assert value in values(text, "email")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "beli keong di pasar tadi pagi, enak banget",
+        "гуляю с собакой по парку каждое утро",
+        "Affenschwanz ist das umgangssprachliche Wort für @, das erklären wir im Onboarding",
+        "my gmail is great: it has 15GB: lots of space",
+        "el formulario convierte 'arrobita' y 'punto' escritos en palabras en símbolos",
+    ],
+)
+def test_at_word_inflections_in_everyday_talk_are_clean(text: str) -> None:
+    assert "email" not in labels(text)
+
+
+def test_there_as_names_a_handle_after_an_app() -> None:
+    text = "whatsapp - nope. discord - yes, i'm there as mossfern"
+    assert "discord:mossfern" in values(text, "handle")
+
+
+def test_an_office_line_in_two_pieces_is_a_phone() -> None:
+    assert any(v.endswith("2127734410") for v in values("office line is 212 773. the last bit is 4410", "phone"))
+
+
+def test_a_delivery_note_number_is_no_phone() -> None:
+    text = "Lieferschein 4471 2290 33, dann Rechnung 2025-0412; ruf die Buchhaltung an"
+    assert "phone" not in labels(text)

@@ -64,7 +64,11 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
             # addresses typed in words like 'name at gmail dot com'": a spec's example said in
             # words (placeholders only, at a placeholder domain or a webmail in product talk).
             continue
-        if weak_at and not _rare_at_ok(views, m, clean_local, domain_name, clean_domain):
+        if (
+            weak_at
+            and not lx.RARE_AT_WORDS.isdisjoint(views.words)
+            and not _rare_at_ok(views, m, clean_local, domain_name, clean_domain)
+        ):
             continue
         if (weak_at or weak_dot) and not _spoken_email_ok(
             clean_local,
@@ -276,11 +280,11 @@ def _user_then_provider(views: Views) -> Finding | None:
     characters, in a message about e-mail ("my email is my username from here, tomsketches,
     but at yahoo instead")."""
     s = views.norm.s
-    if not any(p in s for p in lx.PROVIDER_DOMAIN) or lx.EMAIL_CUE_RE.search(s) is None:
+    if lx.EMAIL_CUE_RE.search(s) is None:
         return None
-    if lx.PRODUCT_RE.search(s) or lx.SPEC_RE.search(s):
-        return None  # "the username field, required, - gmail login"
     for m in lx.USER_APPOSITION_RE.finditer(s):
+        if lx.PRODUCT_RE.search(s) or lx.SPEC_RE.search(s):
+            return None  # "the username field, required, - gmail login"
         user = m.group("user")
         if user in lx.EMAIL_STOP_LOCALS or user in lx.SAME_AS_HERE:
             continue

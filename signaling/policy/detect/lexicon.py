@@ -323,7 +323,8 @@ EMAIL_STOP_LOCALS = frozenset(
 SPLIT_EMAIL_RE = compile_fast(
     r"(?<![\w.@])(?P<prov>gmail|googlemail|hotmail|outlook|yahoo|ymail|protonmail|proton|icloud"
     r"|aol|yandex|zoho|gmx|rediffmail)(?P<conn>(?:\s*(?:id|address|account|mail|username|user"
-    r"|is|es|e|est|hai|:|-|=|это)){1,3})\s*[:\-]?\s*(?P<user>[a-z0-9][a-z0-9._-]{2,40}[a-z0-9])"
+    r"|is|es|e|est|hai|:|-|=|это)){1,3}|\s+(?:is|es|e|est|hai|это)\s[^.!?\n@:]{0,30}:)"
+    r"\s*[:\-]?\s*(?P<user>[a-z0-9][a-z0-9._-]{2,40}[a-z0-9])"
     r"(?![\w@\ue000])"
 )
 PROVIDER_DOMAIN = MappingProxyType(
@@ -394,7 +395,8 @@ HANDLE_SEARCH_WORDS = frozenset(
 # "On Discord I go by ravenmoth", "en Discord me llamo nachovega": a naming phrase after an
 # app, then one lowercase word at the end of the sentence (checked on the typed text).
 HANDLE_NAMING_RE = compile_fast(
-    r"(?<!\w)(?:i go by|go by|me llamo|me chamo|je m'appelle|mi chiamo|ich heisse|ich heiße"
+    r"(?<!\w)(?:i go by|go by|i'?m (?:on )?there as|i am (?:on )?there as|me llamo|me chamo"
+    r"|je m'appelle|mi chiamo|ich heisse|ich heiße"
     r"|nazywam sie|nazywam się|меня зовут|mera naam|mera name|adim|adım|namaku|ako si)"
     r"\s+(?P<id>[a-z][a-z0-9]{3,30})(?=\s*(?:[.,!?;)]|$))"
 )
