@@ -342,3 +342,7 @@ def test_an_office_line_in_two_pieces_is_a_phone() -> None:
 def test_a_delivery_note_number_is_no_phone() -> None:
     text = "Lieferschein 4471 2290 33, dann Rechnung 2025-0412; ruf die Buchhaltung an"
     assert "phone" not in labels(text)
+
+
+def test_placeholders_at_a_placeholder_domain_after_hindi_mein_are_an_example() -> None:
+    assert "email" not in labels("form mein example hai naam dot surname at company dot com")

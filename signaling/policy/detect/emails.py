@@ -372,10 +372,13 @@ def _spoken_example(local: str, domain_name: str, s: str, start: int) -> bool:
     """A spoken address at a domain named by what it stands for ("... et perusahaan titik com")
     that the writer does not call theirs, or made of name placeholders only ("name",
     "nome.sobrenome") at a webmail in talk about a product's form."""
-    if domain_name in lx.PLACEHOLDER_DOMAIN_NAMES:
-        return lx.OWN_ADDRESS_RE.search(s, max(0, start - 40), start) is None
     pieces = re.split(r"[._-]", local)
-    if not all(p in lx.NAME_PLACEHOLDER_WORDS for p in pieces):
+    placeholders = all(p in lx.NAME_PLACEHOLDER_WORDS for p in pieces)
+    if domain_name in lx.PLACEHOLDER_DOMAIN_NAMES:
+        # "naam dot surname at company dot com" after Hindi "mein" ("in"), which the own-address
+        # words read as German "mein": placeholders at a placeholder domain are an example.
+        return placeholders or lx.OWN_ADDRESS_RE.search(s, max(0, start - 40), start) is None
+    if not placeholders:
         return False
     return domain_name in lx.WEBMAIL and (
         lx.PRODUCT_RE.search(s) is not None or lx.SPEC_RE.search(s) is not None
