@@ -159,8 +159,10 @@ def test_full_name_glue_words_in_a_spec_are_clean(text: str) -> None:
     [
         ("call me. area code 415. then 839. then 2270.", "4158392270"),
         ("Handy: 0172, dann zweimal die 4, dann 98, dann dreimal 1", "1724498111"),
-        ("number ko: zero nine one seven. tapos four five six. tapos seven eight nine zero",
-         "9174567890"),
+        (
+            "number ko: zero nine one seven. tapos four five six. tapos seven eight nine zero",
+            "9174567890",
+        ),
         ("call: nine one seven ➖ 4️⃣8️⃣2️⃣ ➖ three three one zero", "9174823310"),
     ],
 )
@@ -189,15 +191,15 @@ def test_pieces_without_rest_words_and_ids_are_not_phones(text: str) -> None:
         ("telegram? deleted it. on discord I go by ravenmoth", "discord:ravenmoth"),
         ("Telegram no tengo. En Discord me llamo nachovega", "discord:nachovega"),
         ("aku ga main IG kak, kalo Telegram cari aja @sari.jahit", "telegram:@sari.jahit"),
-        ("Insta je ne l'utilise plus. Sur Telegram, cherche juste 'lucas_vrn'",
-         "telegram:lucas_vrn"),
+        (
+            "Insta je ne l'utilise plus. Sur Telegram, cherche juste 'lucas_vrn'",
+            "telegram:lucas_vrn",
+        ),
         ("вотсапом не пользуюсь, в телеге ищи по нику lesha_krot", "телеге:lesha_krot"),
         ("Messengera nie mam, na Telegramie szukaj po nicku kuba_lis", "telegramie:kuba_lis"),
     ],
 )
-def test_handles_after_a_naming_phrase_search_verb_or_inflected_nick(
-    text: str, value: str
-) -> None:
+def test_handles_after_a_naming_phrase_search_verb_or_inflected_nick(text: str, value: str) -> None:
     assert value in values(text, "handle")
 
 
@@ -267,18 +269,22 @@ def test_times_in_prose_are_no_phone(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "value"),
     [
-        ("il mio indirizzo: nome e cognome attaccati, Marta Rizzo, su gmail",
-         "martarizzo@gmail.com"),
-        ("my email is my username from here, tomsketches, but at yahoo instead",
-         "tomsketches@yahoo.com"),
-        ("meu email: o mesmo nome de usuário daqui, caiopintor, só que no gmail",
-         "caiopintor@gmail.com"),
+        (
+            "il mio indirizzo: nome e cognome attaccati, Marta Rizzo, su gmail",
+            "martarizzo@gmail.com",
+        ),
+        (
+            "my email is my username from here, tomsketches, but at yahoo instead",
+            "tomsketches@yahoo.com",
+        ),
+        (
+            "meu email: o mesmo nome de usuário daqui, caiopintor, só que no gmail",
+            "caiopintor@gmail.com",
+        ),
         ("email saya budi titik santoso et perusahaan titik com", "budi.santoso@perusahaan.com"),
     ],
 )
-def test_glued_name_after_the_glue_and_a_username_set_off_by_commas(
-    text: str, value: str
-) -> None:
+def test_glued_name_after_the_glue_and_a_username_set_off_by_commas(text: str, value: str) -> None:
     assert value in values(text, "email")
 
 
@@ -336,7 +342,10 @@ def test_there_as_names_a_handle_after_an_app() -> None:
 
 
 def test_an_office_line_in_two_pieces_is_a_phone() -> None:
-    assert any(v.endswith("2127734410") for v in values("office line is 212 773. the last bit is 4410", "phone"))
+    assert any(
+        v.endswith("2127734410")
+        for v in values("office line is 212 773. the last bit is 4410", "phone")
+    )
 
 
 def test_a_delivery_note_number_is_no_phone() -> None:

@@ -11,8 +11,8 @@ from signaling.policy.detect import lexicon as lx
 from signaling.policy.detect.hosts import KNOWN_DOMAINS
 from signaling.policy.detect.links import split_host
 from signaling.policy.detect.model import Confidence, Finding, Views, finding, inside_any
-from signaling.policy.detect.text import fold
 from signaling.policy.detect.regex_opt import finditer_at, positions, token_end
+from signaling.policy.detect.text import fold
 
 
 def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
@@ -254,7 +254,11 @@ def _domain_and_local(views: Views, tld: tldextract.TLDExtract) -> Finding | Non
     if local is None or lx.PRODUCT_RE.search(s) or lx.SPEC_RE.search(s):
         return None  # "validate the domain ... the part before it is free text": a spec
     user = local.group("quoted") or local.group("user")
-    if user in lx.EMAIL_STOP_LOCALS or _placeholder_local(user) or user in lx.NAME_PLACEHOLDER_WORDS:
+    if (
+        user in lx.EMAIL_STOP_LOCALS
+        or _placeholder_local(user)
+        or user in lx.NAME_PLACEHOLDER_WORDS
+    ):
         return None
     for dom in lx.PIECE_DOMAIN_RE.finditer(s):
         if dom.start() <= local.start("user" if local.group("user") else "quoted") < dom.end():
@@ -350,9 +354,7 @@ def _glued_name(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
     return None
 
 
-def _rare_at_ok(
-    views: Views, m: re.Match[str], local: str, domain_name: str, domain: str
-) -> bool:
+def _rare_at_ok(views: Views, m: re.Match[str], local: str, domain_name: str, domain: str) -> bool:
     """A rare spoken "@" ("chez", "bei": everyday prepositions) only between a username with a
     dot, underscore, hyphen or digit and a webmail domain given with its suffix ("je suis chez
     free.fr" is where someone's internet comes from, not an address)."""
@@ -361,11 +363,7 @@ def _rare_at_ok(
         return True
     if local.rsplit(".", 1)[-1] in lx.FILE_EXTENSIONS:
         return False
-    return (
-        any(c in local for c in "._-0123456789")
-        and domain_name in lx.WEBMAIL
-        and "." in domain
-    )
+    return any(c in local for c in "._-0123456789") and domain_name in lx.WEBMAIL and "." in domain
 
 
 def _spoken_example(local: str, domain_name: str, s: str, start: int) -> bool:

@@ -44,7 +44,7 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
             r1, j = runs[i], i + 1
             if i in used or len(r1.digits) >= 10:
                 continue
-            found = None
+            found: tuple[_Run, str] | None = None
             pieces: list[_Run] = []
             if len(r1.digits) < 7 and not _clock_minutes(s, r1):
                 # Three to five pieces joined by rest words ("area code 415. then 839. then
@@ -69,12 +69,12 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
                 found = _split_value(s, pieces)
                 if found is None:
                     continue
-            merged, value = found
+            merged, number = found
             used.update(range(i, runs.index(pieces[-1]) + 1))
             start, end = pv.span(merged.start, merged.end)
             out.append(
                 Finding(
-                    "phone", start, end, views.text[start:end], value, Confidence.PHONE_POSSIBLE
+                    "phone", start, end, views.text[start:end], number, Confidence.PHONE_POSSIBLE
                 )
             )
     for i, run in enumerate(runs):
