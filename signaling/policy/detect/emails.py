@@ -283,6 +283,8 @@ def _user_then_provider(views: Views) -> Finding | None:
     """A username set off by commas after a username word, then a mail provider within 40
     characters, in a message about e-mail ("my email is my username from here, tomsketches,
     but at yahoo instead")."""
+    if lx.USER_APPOSITION_GATE.isdisjoint(views.words):
+        return None
     s = views.norm.s
     if lx.EMAIL_CUE_RE.search(s) is None:
         return None
@@ -311,7 +313,7 @@ def _glued_name(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
     """The writer's first and last name glued into the address ("for email just squash my
     first and last name together, no dot, at hotmail ... I'm Rosa Kettle"): the glue words, a
     mail provider or a bare mail domain, and the name after an introduction."""
-    if lx.FULL_NAME_GATE.isdisjoint(views.words):
+    if lx.FULL_NAME_GATE.isdisjoint(views.words) or lx.GLUED_GATE.isdisjoint(views.words):
         return None
     s = views.norm.s
     glued = lx.GLUED_NAME_RE.search(s)

@@ -171,6 +171,18 @@ def first_pieces(items: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+def key_pieces(items: Iterable[str]) -> frozenset[str]:
+    """The longest word piece of every phrase: like :func:`first_pieces`, a phrase can only
+    match when that piece is a word of the message, and a long piece ("before" in "the part
+    before it") passes far fewer messages than a first one ("the")."""
+    out: set[str] = set()
+    for w in _words(items):
+        pieces = WORD_PIECE_RE.findall(w)
+        if pieces:
+            out.add(max(pieces, key=len))
+    return frozenset(out)
+
+
 MULTIPLIER_GATE = first_pieces(MULTIPLIERS)
 POST_MULTIPLIERS: MappingProxyType[str, int] = _merged("post_multipliers")  # type: ignore[assignment]
 POST_MULTIPLIER_GATE = frozenset(w.split()[-1] for w in POST_MULTIPLIERS)
@@ -1172,7 +1184,7 @@ PIECE_DOMAIN_RE = compile_fast(
 # What goes before the "@" when an address is given as a domain plus that piece ("the part
 # before it is simply jonas", "vorne einfach 'lena'"): the phrase, up to three short words,
 # then one username (quoted, or last before punctuation or the end).
-LOCAL_PART_GATE = first_pieces(_union("local_part_words"))
+LOCAL_PART_GATE = key_pieces(_union("local_part_words"))
 LOCAL_PART_RE = compile_fast(
     r"(?<![\w\u0900-\u097f])(?:"
     + _alt(_union("local_part_words"))
@@ -1183,7 +1195,8 @@ LOCAL_PART_RE = compile_fast(
 )
 # The writer's full name glued into the address ("my first and last name together, no dot,
 # at hotmail ... I'm Rosa Kettle", "nome completo junto, sem ponto"): both words near.
-FULL_NAME_GATE = first_pieces(_union("full_name_words"))
+FULL_NAME_GATE = key_pieces(_union("full_name_words"))
+GLUED_GATE = key_pieces(_union("glued_words"))
 GLUED_NAME_RE = compile_fast(
     r"(?<![\w\u0900-\u097f])(?:"
     + _alt(_union("full_name_words"))
@@ -1194,9 +1207,18 @@ GLUED_NAME_RE = compile_fast(
 # A username set off by commas after a username word, then a mail provider ("my email is my
 # username from here, tomsketches, but at yahoo", "o mesmo nome de usuário daqui, caiopintor,
 # só que no gmail").
+_APPOSITION_WORDS = [
+    "username",
+    "user name",
+    "nick",
+    "nickname",
+    "handle",
+    *_union("username_words"),
+]
+USER_APPOSITION_GATE = key_pieces(_APPOSITION_WORDS)
 USER_APPOSITION_RE = compile_fast(
     r"(?<![\w\u0900-\u097f])(?:"
-    + _alt(["username", "user name", "nick", "nickname", "handle", *_union("username_words")])
+    + _alt(_APPOSITION_WORDS)
     + r")(?![\w\u0900-\u097f])[^,.;:!?\n@]{0,25}[,:]\s*(?P<user>[a-z][a-z0-9._-]{2,30}[a-z0-9])"
     r"\s*[,\-–]"
 )

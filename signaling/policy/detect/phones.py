@@ -46,7 +46,7 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
                 continue
             found: tuple[_Run, str] | None = None
             pieces: list[_Run] = []
-            if len(r1.digits) < 7 and not _clock_minutes(s, r1):
+            if i + 2 < len(runs) and len(r1.digits) < 7 and not _clock_minutes(s, r1):
                 # Three to five pieces joined by rest words ("area code 415. then 839. then
                 # 2270.", "0172, dann 44, dann 98, dann 111"): the longest that validates.
                 chain = _rest_chain(s, runs, i)
@@ -199,9 +199,9 @@ def _rest_chain(s: str, runs: list[_Run], i: int) -> list[_Run]:
     pieces = [runs[i]]
     for nxt in runs[i + 1 : i + 5]:
         last = pieces[-1]
-        if nxt.start - last.end > 50 or nxt.plus or not _continues(last, nxt):
+        if nxt.start - last.end > 50 or nxt.plus or not _rest_between(s, last, nxt):
             break
-        if not _rest_between(s, last, nxt):
+        if not _continues(last, nxt):
             break
         pieces.append(nxt)
     return pieces
