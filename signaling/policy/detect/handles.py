@@ -44,7 +44,11 @@ def find_handles(views: Views, taken: Spans) -> list[Finding]:
         list(lx.CHANNEL_RE.finditer(s)) if lx.CHANNEL_GATE.may_match(s, views.words) else []
     )
     at_done: set[int] = set()
-    naming = list(lx.HANDLE_NAMING_RE.finditer(s)) if channel_hits else []
+    naming = (
+        list(lx.HANDLE_NAMING_RE.finditer(s))
+        if channel_hits and not lx.HANDLE_NAMING_GATE.isdisjoint(views.words)
+        else []
+    )
     for k, ch in enumerate(channel_hits):
         name = ch.group("ch")
         weak = name in lx.WEAK_CHANNELS or name.startswith(lx.WEAK_CHANNEL_PREFIXES)

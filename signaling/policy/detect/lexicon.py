@@ -406,6 +406,11 @@ HANDLE_SEARCH_WORDS = frozenset(
 )
 # "On Discord I go by ravenmoth", "en Discord me llamo nachovega": a naming phrase after an
 # app, then one lowercase word at the end of the sentence (checked on the typed text).
+# A word each naming phrase below has: without one, the phrase is not looked for.
+HANDLE_NAMING_GATE = frozenset(
+    """by there llamo chamo appelle chiamo heisse heiße nazywam зовут naam name adim namaku
+    si""".split()
+)
 HANDLE_NAMING_RE = compile_fast(
     r"(?<!\w)(?:i go by|go by|i'?m (?:on )?there as|i am (?:on )?there as|me llamo|me chamo"
     r"|je m'appelle|mi chiamo|ich heisse|ich heiße"
@@ -1069,6 +1074,8 @@ PHONE_CUE_RE = compile_fast(
 )
 # "The rest", "last four", "sisanya" between two pieces of digits: the second finishes the
 # number the first began, even when the first is long enough to stand alone.
+# One word of every rest phrase: a gap between two digit runs without one has no rest word.
+REST_KEYS = key_pieces(_union("rest_words"))
 REST_WORD_RE = compile_fast(
     r"(?<![\w\u0900-\u097f])(?:"
     + _alt([fold(w.lower()) for w in _union("rest_words")])

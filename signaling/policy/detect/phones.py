@@ -38,6 +38,7 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
         return []
     out: list[Finding] = []
     used: set[int] = set()
+    chains = not lx.REST_KEYS.isdisjoint(views.words)  # "then", "dann": pieces may follow
     if has_cue:
         # A number split across sentences: "Area code is 415. The rest is 726 0093."
         for i in range(len(runs) - 1):
@@ -46,10 +47,12 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
                 continue
             found: tuple[_Run, str] | None = None
             pieces: list[_Run] = []
-            if i + 2 < len(runs) and len(r1.digits) < 7 and not _clock_minutes(s, r1):
+            if chains and i + 2 < len(runs) and len(r1.digits) < 7:
                 # Three to five pieces joined by rest words ("area code 415. then 839. then
                 # 2270.", "0172, dann 44, dann 98, dann 111"): the longest that validates.
                 chain = _rest_chain(s, runs, i)
+                if len(chain) < 3 or _clock_minutes(s, r1):
+                    chain = []
                 for k in range(len(chain), 2, -1):
                     found = _split_value(s, chain[:k])
                     if found is not None:
@@ -209,11 +212,12 @@ def _rest_chain(s: str, runs: list[_Run], i: int) -> list[_Run]:
 
 def _split_value(s: str, pieces: list[_Run]) -> tuple[_Run, str] | None:
     """The number the pieces of a split number make, merged and validated, or None."""
-    digits = "".join(r.digits for r in pieces)
+    digits = "".join([r.digits for r in pieces])
     if not 8 <= len(digits) <= 13:
         return None
-    if any(_negative_context(s, r.start) for r in pieces):
-        return None
+    for r in pieces:
+        if _negative_context(s, r.start):
+            return None
     first, last = pieces[0], pieces[-1]
     if _id_word_after(s, first.start, last.end):
         return None
@@ -228,6 +232,8 @@ def _split_value(s: str, pieces: list[_Run]) -> tuple[_Run, str] | None:
 
 def _rest_between(s: str, r1: _Run, r2: _Run) -> bool:
     """A rest word ("then", "dann", "потом") and at most two more words between two pieces."""
+    if lx.REST_KEYS.isdisjoint(lx.WORD_PIECE_RE.findall(s, r1.end, r2.start)):
+        return False  # most gaps in a long message: no rest word, no regex search
     rest = lx.REST_WORD_RE.search(s, r1.end, r2.start)
     return rest is not None and _FEW_WORDS_RE.fullmatch(s, rest.end(), r2.start) is not None
 
