@@ -355,3 +355,41 @@ def test_a_delivery_note_number_is_no_phone() -> None:
 
 def test_placeholders_at_a_placeholder_domain_after_hindi_mein_are_an_example() -> None:
     assert "email" not in labels("form mein example hai naam dot surname at company dot com")
+
+
+# --- round 5 of this branch (part 5's two misses; part 6 measures it) ------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("sa Telegram na lang, jun_reyes ang username ko", "telegram:jun_reyes"),
+        ("telegram pe kabir_22 mera id hai", "telegram:kabir_22"),
+    ],
+)
+def test_an_identifier_right_before_a_username_word(text: str, value: str) -> None:
+    assert value in values(text, "handle")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["on Instagram, the api.client id is required", "on Telegram the bot_token id must be set"],
+)
+def test_an_identifier_before_an_id_word_in_developer_talk_is_no_handle(text: str) -> None:
+    assert "handle" not in labels(text)
+
+
+def test_a_plain_word_before_the_named_at_sign_and_a_domain() -> None:
+    text = "for orders use sales, then the at sign, then our domain kestrelmills.co.uk"
+    assert "sales@kestrelmills.co.uk" in values(text, "email")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "type your name, then the at sign, then the domain acme.io",
+        "the form shows the user, then the at sign, then the company domain acme.io",
+    ],
+)
+def test_a_plain_word_before_the_named_at_sign_in_a_spec_is_clean(text: str) -> None:
+    assert "email" not in labels(text)

@@ -195,6 +195,20 @@ def _pieces(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
                 text = views.text[quoted[1] : end]
                 value = f"{quoted[0]}@{host}"
                 return Finding("email", quoted[1], end, text, value, Confidence.EMAIL_ASSEMBLED)
+        if user is None and at.group() != "@":
+            # "use accounts, then the at sign, then our domain brennanjoinery.ie": a plain word
+            # right before the named "@", a few short words between.
+            plain = _PLAIN_USER_BEFORE_RE.search(s, max(0, at.start() - 40), at.start())
+            if (
+                plain is not None
+                and plain.group("user") not in lx.EMAIL_STOP_LOCALS
+                and plain.group("user") not in lx.NAME_PLACEHOLDER_WORDS
+                and plain.group("user") not in lx.STRICT_ID_WORDS
+                and plain.group("user") not in lx.REST_KEYS
+                and lx.PRODUCT_RE.search(s) is None
+                and lx.SPEC_RE.search(s) is None
+            ):
+                user = plain  # not in a spec ("the form shows the user, then the at sign")
         if user is None:
             label = next(
                 (
@@ -208,7 +222,8 @@ def _pieces(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
                 continue
             user_text, user_start = label.group("user"), label.start()
         else:
-            user_text, user_start = user.group(), user.start()
+            user_text = user.group("user") if "user" in user.re.groupindex else user.group()
+            user_start = user.start("user") if "user" in user.re.groupindex else user.start()
         lo, hi = min(user_start, at.start()), dom.end()
         value = f"{user_text}@{host}"
         return finding(views, dv, "email", lo, hi, value, Confidence.EMAIL_ASSEMBLED)
@@ -229,6 +244,11 @@ def _pieces(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
     return None
 
 
+# A plain word, a comma and up to three short words right before a named "@" ("accounts, then
+# the at sign").
+_PLAIN_USER_BEFORE_RE = re.compile(
+    r"(?<![\w.@-])(?P<user>[a-z][a-z0-9]{2,30}),?(?:\s+[^\W\d_]{1,5}){0,3}\s*$"
+)
 # "first.last at our domain", "pangalan dot apelyido ko at ...": "at" right after the pattern.
 _AT_AFTER_RE = re.compile(r"(?:\s+[^\W\d_]{1,3})?\s+(?:at|et)\s")
 

@@ -64,6 +64,10 @@ def find_handles(views: Views, taken: Spans) -> list[Finding]:
                     if found is not None and not _SHAPED_RE.search(found[2]):
                         found = None  # "the Instagram API returns the username field"
                     break
+            if found is None:
+                before = lx.ID_BEFORE_WORD_RE.search(s, ch.end(), min(stop, ch.end() + 80))
+                if before is not None and lx.PRODUCT_RE.search(s) is None:
+                    found = before.start("id"), before.end("id"), before.group("id")
         if found is None and naming:
             nxt = channel_hits[k + 1].start() if k + 1 < len(channel_hits) else len(s)
             found = _named_after(views, ch, min(nxt, ch.end() + 60), naming)

@@ -876,6 +876,16 @@ SAME_AS_HERE = frozenset(
     gleiche gleicher qui stesso tutaj taki sam тот же здесь тут yahan wahi same wala sini sama
     dito pareho parehas burada aynı aynisi نفس هنا""".split()
 )
+# A shaped identifier right before a username word, as in languages that put the noun after
+# it ("sa Telegram, lea_cruz ang username ko", "telegram pe rohit_k22 mera id hai",
+# "Telegram'da burak_dev kullanıcı adım").
+ID_BEFORE_WORD_RE = compile_fast(
+    r"(?<![\w@.])(?P<id>@?[a-z][a-z0-9]*[._][a-z0-9._]*[a-z0-9]|@?[a-z][a-z]*[0-9][a-z0-9]*)"
+    r"\s+(?:(?:ang|yang|mera|meri|mi|my|is|es|e|c'est)\s+)?(?:"
+    + _alt(["username", "user name", "nick", "nickname", "handle", "id", *_union("username_words")])
+    # then the end of the sentence, or only a possessive or "is" word ("ko", "hai", "aku")
+    + r")(?:\s+(?:ko|ku|aku|saya|hai|hain|mo|nya|dito|doon|there|here))?\s*(?:[.,!?;)]|$)"
+)
 # Username words that name the identifier outright (not "name", "de" from "nome de usuário").
 STRICT_ID_WORDS = frozenset(
     {"id", "username", "user", "handle", "nick", "nickname", "usuario", "utilisateur", "pseudo"}
@@ -1180,6 +1190,8 @@ PIECE_AT_RE = compile_fast(
     r"@|(?<![\w.@])(?:"
     + _alt(_union("at_symbol_names") + _union("assembly_at_words") + _union("at_words"))
     + r")(?![\w@.])"
+    # "the at sign" after a word: the de-obfuscated view made its "at" a spoken-at sentinel
+    + r"|\ue000(?:sign|symbol)(?!\w)"
 )
 PIECE_AT_GATE = first_pieces(
     _union("at_symbol_names") + _union("assembly_at_words") + _union("at_words")
