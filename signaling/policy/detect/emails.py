@@ -12,6 +12,7 @@ from signaling.policy.detect.hosts import KNOWN_DOMAINS
 from signaling.policy.detect.links import split_host
 from signaling.policy.detect.model import Confidence, Finding, Views, finding, inside_any
 from signaling.policy.detect.regex_opt import finditer_at, positions, token_end
+from signaling.policy.detect.text import fold
 
 
 def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
@@ -56,6 +57,19 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
             # name or domain the writer calls theirs ("my email is john.doe@gmail.com",
             # "napisz do mnie: jan.kowalski@wp.pl") is their address.
             continue
+        if (weak_at or weak_dot or word_dot) and _spoken_example(
+            clean_local, domain_name, s, m.start()
+        ):
+            # "'nome ponto sobrenome arroba empresa ponto com ponto br' como exemplo", "reject
+            # addresses typed in words like 'name at gmail dot com'": a spec's example said in
+            # words (placeholders only, at a placeholder domain or a webmail in product talk).
+            continue
+        if (
+            weak_at
+            and not lx.RARE_AT_WORDS.isdisjoint(views.words)
+            and not _rare_at_ok(views, m, clean_local, domain_name, clean_domain)
+        ):
+            continue
         if (weak_at or weak_dot) and not _spoken_email_ok(
             clean_local,
             domain_name,
@@ -89,7 +103,14 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
             Finding("email", start, end, views.text[start:end], value, Confidence.EMAIL_SPLIT)
         )
     if not out:
-        assembled = _assembled(views) or _pieces(views, tld) or _name_pattern(views, tld)
+        assembled = (
+            _assembled(views)
+            or _pieces(views, tld)
+            or _name_pattern(views, tld)
+            or _domain_and_local(views, tld)
+            or _glued_name(views, tld)
+            or _user_then_provider(views)
+        )
         if assembled is not None:
             out.append(assembled)
     return out
@@ -174,6 +195,20 @@ def _pieces(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
                 text = views.text[quoted[1] : end]
                 value = f"{quoted[0]}@{host}"
                 return Finding("email", quoted[1], end, text, value, Confidence.EMAIL_ASSEMBLED)
+        if user is None and at.group() != "@":
+            # "use accounts, then the at sign, then our domain brennanjoinery.ie": a plain word
+            # right before the named "@", a few short words between.
+            plain = _PLAIN_USER_BEFORE_RE.search(s, max(0, at.start() - 40), at.start())
+            if (
+                plain is not None
+                and plain.group("user") not in lx.EMAIL_STOP_LOCALS
+                and plain.group("user") not in lx.NAME_PLACEHOLDER_WORDS
+                and plain.group("user") not in lx.STRICT_ID_WORDS
+                and plain.group("user") not in lx.REST_KEYS
+                and lx.PRODUCT_RE.search(s) is None
+                and lx.SPEC_RE.search(s) is None
+            ):
+                user = plain  # not in a spec ("the form shows the user, then the at sign")
         if user is None:
             label = next(
                 (
@@ -187,7 +222,8 @@ def _pieces(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
                 continue
             user_text, user_start = label.group("user"), label.start()
         else:
-            user_text, user_start = user.group(), user.start()
+            user_text = user.group("user") if "user" in user.re.groupindex else user.group()
+            user_start = user.start("user") if "user" in user.re.groupindex else user.start()
         lo, hi = min(user_start, at.start()), dom.end()
         value = f"{user_text}@{host}"
         return finding(views, dv, "email", lo, hi, value, Confidence.EMAIL_ASSEMBLED)
@@ -208,6 +244,11 @@ def _pieces(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
     return None
 
 
+# A plain word, a comma and up to three short words right before a named "@" ("accounts, then
+# the at sign").
+_PLAIN_USER_BEFORE_RE = re.compile(
+    r"(?<![\w.@-])(?P<user>[a-z][a-z0-9]{2,30}),?(?:\s+[^\W\d_]{1,5}){0,3}\s*$"
+)
 # "first.last at our domain", "pangalan dot apelyido ko at ...": "at" right after the pattern.
 _AT_AFTER_RE = re.compile(r"(?:\s+[^\W\d_]{1,3})?\s+(?:at|et)\s")
 
@@ -216,6 +257,152 @@ def _placeholder_local(local: str) -> bool:
     """A local part made of first- and last-name placeholders only ("nome.cognome+test")."""
     pieces = re.split(r"[._-]", local.split("+", 1)[0])
     return len(pieces) >= 2 and all(p in lx.NAME_PLACEHOLDER_WORDS for p in pieces)
+
+
+def _domain_and_local(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
+    """An address given as a bare mail domain ("our company website minus the www, so
+    harlowcraft.co.uk") and what goes before the "@" ("the part before it is simply jonas",
+    "vorne einfach 'lena'"), in either order, in a message about e-mail."""
+    if lx.LOCAL_PART_GATE.isdisjoint(views.words):
+        return None
+    s = views.norm.s
+    if _DOMAIN_HINT_RE.search(s) is None:
+        return None
+    if lx.EMAIL_CUE_RE.search(s) is None and lx.ASSEMBLY_ANCHOR_RE.search(s) is None:
+        return None
+    local = lx.LOCAL_PART_RE.search(s)
+    if local is None or lx.PRODUCT_RE.search(s) or lx.SPEC_RE.search(s):
+        return None  # "validate the domain ... the part before it is free text": a spec
+    user = local.group("quoted") or local.group("user")
+    if (
+        user in lx.EMAIL_STOP_LOCALS
+        or _placeholder_local(user)
+        or user in lx.NAME_PLACEHOLDER_WORDS
+    ):
+        return None
+    for dom in lx.PIECE_DOMAIN_RE.finditer(s):
+        if dom.start() <= local.start("user" if local.group("user") else "quoted") < dom.end():
+            continue
+        sub, name, suffix = split_host(tld, dom.group())
+        registered = f"{name}.{suffix}"
+        if not suffix or not name or (sub and sub not in ("www", "mail")):
+            continue
+        if registered in lx.PLACEHOLDER_DOMAINS or suffix in lx.PLACEHOLDER_SUFFIXES:
+            continue
+        if registered in KNOWN_DOMAINS or name in lx.PLACEHOLDER_DOMAIN_NAMES:
+            continue
+        if registered.rsplit(".", 1)[-1] in lx.FILE_EXTENSIONS:
+            continue
+        lo, hi = min(local.start(), dom.start()), max(local.end(), dom.end())
+        value = f"{user}@{registered}"
+        return finding(views, views.norm, "email", lo, hi, value, Confidence.EMAIL_ASSEMBLED)
+    return None
+
+
+def _user_then_provider(views: Views) -> Finding | None:
+    """A username set off by commas after a username word, then a mail provider within 40
+    characters, in a message about e-mail ("my email is my username from here, tomsketches,
+    but at yahoo instead")."""
+    if lx.USER_APPOSITION_GATE.isdisjoint(views.words):
+        return None
+    s = views.norm.s
+    if lx.EMAIL_CUE_RE.search(s) is None:
+        return None
+    for m in lx.USER_APPOSITION_RE.finditer(s):
+        if lx.PRODUCT_RE.search(s) or lx.SPEC_RE.search(s):
+            return None  # "the username field, required, - gmail login"
+        user = m.group("user")
+        if user in lx.EMAIL_STOP_LOCALS or user in lx.SAME_AS_HERE:
+            continue
+        provider = lx.PROVIDER_AFTER_RE.search(s, m.end(), m.end() + 40)
+        if provider is None:
+            continue
+        value = f"{user}@{_provider_domain(provider)}"
+        return finding(
+            views, views.norm, "email", m.start(), provider.end(), value, Confidence.EMAIL_ASSEMBLED
+        )
+    return None
+
+
+_NAME_AFTER_RE = re.compile(
+    r"[\s,:;(\-]{1,4}(?P<first>[a-z][a-z'-]+)\s+(?P<last>[a-z][a-z'-]+)(?![\w@.]\w)"
+)
+
+
+def _glued_name(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
+    """The writer's first and last name glued into the address ("for email just squash my
+    first and last name together, no dot, at hotmail ... I'm Rosa Kettle"): the glue words, a
+    mail provider or a bare mail domain, and the name after an introduction."""
+    if lx.FULL_NAME_GATE.isdisjoint(views.words) or lx.GLUED_GATE.isdisjoint(views.words):
+        return None
+    s = views.norm.s
+    glued = lx.GLUED_NAME_RE.search(s)
+    if glued is None or lx.EMAIL_CUE_RE.search(s) is None:
+        return None
+    if lx.PRODUCT_RE.search(s) or lx.SPEC_RE.search(s):
+        return None
+    provider = lx.PROVIDER_AFTER_RE.search(s)
+    domain = _provider_domain(provider) if provider is not None else None
+    where = provider
+    if domain is None:
+        for dom in lx.PIECE_DOMAIN_RE.finditer(s):
+            sub, name, suffix = split_host(tld, dom.group())
+            registered = f"{name}.{suffix}"
+            if not suffix or not name or (sub and sub != "mail"):
+                continue
+            if registered in lx.PLACEHOLDER_DOMAINS or registered in KNOWN_DOMAINS:
+                continue
+            if name in lx.PLACEHOLDER_DOMAIN_NAMES or suffix in lx.PLACEHOLDER_SUFFIXES:
+                continue
+            domain, where = registered, dom
+            break
+    if domain is None or where is None:
+        return None
+    # The name after an introduction, or right after the glue words ("nome e cognome
+    # attaccati, Marta Rizzo, su gmail").
+    right_after = _NAME_AFTER_RE.match(s, glued.end())
+    for intro in [*lx.NAME_INTRO_RE.finditer(s), *([right_after] if right_after else [])]:
+        first, last = intro.group("first"), intro.group("last")
+        if first in lx.EMAIL_STOP_LOCALS or last in lx.EMAIL_STOP_LOCALS:
+            continue
+        start, _ = views.norm.span(intro.start("first"), intro.end("first"))
+        start2, _ = views.norm.span(intro.start("last"), intro.end("last"))
+        if not (views.text[start : start + 1].isupper() and views.text[start2].isupper()):
+            continue  # a name, capitalised: "Sou Rafael Brito", not "I'm building a"
+        lo = min(glued.start(), where.start(), intro.start())
+        hi = max(glued.end(), where.end(), intro.end())
+        value = f"{first}{last}@{domain}"
+        return finding(views, views.norm, "email", lo, hi, value, Confidence.EMAIL_ASSEMBLED)
+    return None
+
+
+def _rare_at_ok(views: Views, m: re.Match[str], local: str, domain_name: str, domain: str) -> bool:
+    """A rare spoken "@" ("chez", "bei": everyday prepositions) only between a username with a
+    dot, underscore, hyphen or digit and a webmail domain given with its suffix ("je suis chez
+    free.fr" is where someone's internet comes from, not an address)."""
+    start, end = views.deob.span(m.start("at"), m.end("at"))
+    if fold(views.text[start:end].strip().lower()) not in lx.RARE_AT_WORDS:
+        return True
+    if local.rsplit(".", 1)[-1] in lx.FILE_EXTENSIONS:
+        return False
+    return any(c in local for c in "._-0123456789") and domain_name in lx.WEBMAIL and "." in domain
+
+
+def _spoken_example(local: str, domain_name: str, s: str, start: int) -> bool:
+    """A spoken address at a domain named by what it stands for ("... et perusahaan titik com")
+    that the writer does not call theirs, or made of name placeholders only ("name",
+    "nome.sobrenome") at a webmail in talk about a product's form."""
+    pieces = re.split(r"[._-]", local)
+    placeholders = all(p in lx.NAME_PLACEHOLDER_WORDS for p in pieces)
+    if domain_name in lx.PLACEHOLDER_DOMAIN_NAMES:
+        # "naam dot surname at company dot com" after Hindi "mein" ("in"), which the own-address
+        # words read as German "mein": placeholders at a placeholder domain are an example.
+        return placeholders or lx.OWN_ADDRESS_RE.search(s, max(0, start - 40), start) is None
+    if not placeholders:
+        return False
+    return domain_name in lx.WEBMAIL and (
+        lx.PRODUCT_RE.search(s) is not None or lx.SPEC_RE.search(s) is not None
+    )
 
 
 def _name_pattern(views: Views, tld: tldextract.TLDExtract) -> Finding | None:

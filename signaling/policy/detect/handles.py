@@ -4,6 +4,7 @@ next to an app name or a "DM me" cue."""
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from signaling.policy.detect import lexicon as lx
@@ -43,7 +44,12 @@ def find_handles(views: Views, taken: Spans) -> list[Finding]:
         lx.channel_matches(s, views.words) if lx.CHANNEL_GATE.may_match(s, views.words) else []
     )
     at_done: set[int] = set()
-    for ch in channel_hits:
+    naming = (
+        list(lx.HANDLE_NAMING_RE.finditer(s))
+        if channel_hits and not lx.HANDLE_NAMING_GATE.isdisjoint(views.words)
+        else []
+    )
+    for k, ch in enumerate(channel_hits):
         name = ch.group("ch")
         weak = name in lx.WEAK_CHANNELS or name.startswith(lx.WEAK_CHANNEL_PREFIXES)
         found = _identifier_after(s, ch.end(), weak=weak)
@@ -58,6 +64,13 @@ def find_handles(views: Views, taken: Spans) -> list[Finding]:
                     if found is not None and not _SHAPED_RE.search(found[2]):
                         found = None  # "the Instagram API returns the username field"
                     break
+            if found is None:
+                before = lx.ID_BEFORE_WORD_RE.search(s, ch.end(), min(stop, ch.end() + 80))
+                if before is not None and lx.PRODUCT_RE.search(s) is None:
+                    found = before.start("id"), before.end("id"), before.group("id")
+        if found is None and naming:
+            nxt = channel_hits[k + 1].start() if k + 1 < len(channel_hits) else len(s)
+            found = _named_after(views, ch, min(nxt, ch.end() + 60), naming)
         if found is not None:
             a, b, ident = found
             if ident.startswith("@"):
@@ -106,6 +119,26 @@ def find_handles(views: Views, taken: Spans) -> list[Finding]:
                 # "find me on the blue bird app, @x": an @handle near an app euphemism.
                 add(m.start(), m.end(), "app:@" + m.group("name"), Confidence.HANDLE_NEAR_APP)
     return out
+
+
+def _named_after(
+    views: Views, ch: re.Match[str], stop: int, naming: list[re.Match[str]]
+) -> tuple[int, int, str] | None:
+    """A name given after an app with a naming phrase ("snap: I go by juniperfox", "en Discord
+    me llamo nachovega"), starting before ``stop`` (the next app named, or 60 characters on):
+    one word typed in lowercase, as usernames are, ending the sentence."""
+    i = bisect.bisect_left(naming, ch.end(), key=lambda m: m.start())
+    if i == len(naming) or naming[i].start() >= stop:
+        return None
+    m = naming[i]
+    ident = m.group("id")
+    if ident in lx.SAME_AS_HERE or ident in lx.EMAIL_STOP_LOCALS:
+        return None
+    start, end = views.norm.span(m.start("id"), m.end("id"))
+    typed = views.text[start:end]
+    if not typed.islower():
+        return None  # "en Discord me llamo Nacho": a first name, not a username
+    return m.start("id"), m.end("id"), ident
 
 
 def _app_euphemisms(s: str, words: frozenset[str]) -> list[re.Match[str]]:
@@ -199,6 +232,10 @@ def _identifier_after(
         word = raw.strip(".,:;'’-")
         if raw.endswith(":") or word in _NAME_WORDS:
             marked = True  # "Skype though: x", "my name there is x"
+        if word in lx.HANDLE_SEARCH_WORDS and fillers < 2:
+            marked = True  # "Telegram cari aja @x", "sur Telegram, cherche juste 'x'"
+            fillers += 1
+            continue
         if word in lx.HANDLE_ID_WORDS or raw in lx.HANDLE_ID_WORDS:
             explicit = explicit or not strict or word in lx.STRICT_ID_WORDS
             continue

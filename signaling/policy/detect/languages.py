@@ -87,10 +87,15 @@ class Language:
     tens: Mapping[str, int] = field(default_factory=dict)
     hundreds: Mapping[str, int] = field(default_factory=dict)
     multipliers: Mapping[str, int] = field(default_factory=dict)  # "double" -> 2
+    # Said after the digit, before a comma or the end ("ثلاثة مرتين،", "saat do baar,").
+    post_multipliers: Mapping[str, int] = field(default_factory=dict)
     plus_words: tuple[str, ...] = ()  # "plus" before a country code
     # obfuscated addresses
     at_words: tuple[str, ...] = ()  # a spoken "@" between two pieces ("arroba")
     weak_at_words: tuple[str, ...] = ()  # also an everyday word ("at"): needs more evidence
+    # A preposition some people say for "@" ("chez", "bei"): read only between a shaped
+    # username and a webmail domain with its suffix ("camille.roux chez free point fr").
+    rare_at_words: tuple[str, ...] = ()
     dot_words: tuple[str, ...] = ()  # a spoken "." ("dot")
     weak_dot_words: tuple[str, ...] = ()  # also an everyday word ("punto", "point")
     slash_words: tuple[str, ...] = ()
@@ -105,6 +110,12 @@ class Language:
     tld_words: Mapping[str, str] = field(default_factory=dict)  # "ком" -> "com"
     name_labels: tuple[str, ...] = ()  # "name", "nombre", "имя"
     domain_words: tuple[str, ...] = ()  # "ending", "domain"
+    # "the part before it", "vorne", "до собаки": what goes before the "@", when an address is
+    # given as the company's domain plus that piece.
+    local_part_words: tuple[str, ...] = ()
+    # "full name" and "together"/"no dot": an address that is the writer's name glued.
+    full_name_words: tuple[str, ...] = ()
+    glued_words: tuple[str, ...] = ()
     # An address pattern said with placeholders ("first.last", "nome punto cognome", "ad.soyad"):
     # the words for the first name and for the last name, and the phrases that introduce the
     # writer's own full name ("my name is", "mera naam"; a name after "I'm" must be capitalised)
@@ -190,6 +201,34 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "en",
         "English",
+        full_name_words=(
+            "full name",
+            "first and last name",
+            "first and last names",
+            "first name and last name",
+            "name and surname",
+        ),
+        glued_words=(
+            "together",
+            "no dot",
+            "without a dot",
+            "no space",
+            "no spaces",
+            "joined",
+            "squashed",
+            "in one word",
+            "one word",
+        ),
+        local_part_words=(
+            "the part before it",
+            "the part before the at",
+            "the bit before it",
+            "before the at sign",
+            "before the @",
+            "in front of it",
+            "in front of the @",
+            "local part",
+        ),
         first_name_words=("first", "firstname", "first name", "name", "given name"),
         last_name_words=("last", "lastname", "last name", "surname", "family name"),
         rest_words=(
@@ -650,7 +689,17 @@ LANGUAGES: tuple[Language, ...] = (
             "knock \\w+ off",
             "cheaper",
         ),
-        phone_cues=("number", "cell", "phone", "call", "text", "ring"),
+        phone_cues=(
+            "number",
+            "cell",
+            "phone",
+            "call",
+            "text",
+            "ring",
+            "landline",
+            "office line",
+            "direct line",
+        ),
         not_phone_cues=(
             "d-u-n-s",
             "abn",
@@ -697,6 +746,22 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "es",
         "Spanish",
+        full_name_words=("nombre completo", "nombre y apellido", "nombre y apellidos"),
+        glued_words=(
+            "junto",
+            "juntos",
+            "pegado",
+            "pegados",
+            "sin punto",
+            "sin espacio",
+            "sin espacios",
+        ),
+        local_part_words=(
+            "antes de la arroba",
+            "delante de la arroba",
+            "delante",
+            "la parte de antes",
+        ),
         first_name_words=("nombre",),
         last_name_words=("apellido", "apellidos"),
         rest_words=(
@@ -825,7 +890,7 @@ LANGUAGES: tuple[Language, ...] = (
         },
         multipliers={"doble": 2, "triple": 3, "2 veces": 2, "3 veces": 3},
         plus_words=("más",),
-        at_words=("arroba",),
+        at_words=("arroba", "arrobita"),
         weak_dot_words=("punto",),
         slash_words=("barra", "diagonal"),
         underscore_words=("guion bajo",),
@@ -1081,6 +1146,17 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pt",
         "Portuguese",
+        full_name_words=("nome completo", "nome e sobrenome"),
+        glued_words=(
+            "junto",
+            "juntos",
+            "colado",
+            "colados",
+            "sem ponto",
+            "sem espaço",
+            "sem espaços",
+        ),
+        local_part_words=("antes da arroba", "antes do @", "na frente", "a parte antes"),
         first_name_words=("nome", "primeiro nome", "primeironome"),
         last_name_words=("sobrenome", "apelido", "ultimo nome"),
         rest_words=(
@@ -1224,7 +1300,7 @@ LANGUAGES: tuple[Language, ...] = (
         },
         multipliers={"dobro": 2, "duplo": 2, "triplo": 3, "2 vezes": 2, "3 vezes": 3},
         plus_words=("mais",),
-        at_words=("arroba",),
+        at_words=("arroba", "arrobinha"),
         weak_dot_words=("ponto",),
         slash_words=("barra",),
         underscore_words=("underline", "sublinhado"),
@@ -1506,6 +1582,17 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "fr",
         "French",
+        full_name_words=("nom complet", "prénom et nom", "prénom et nom de famille"),
+        glued_words=(
+            "collé",
+            "collés",
+            "attaché",
+            "attachés",
+            "sans point",
+            "sans espace",
+            "sans espaces",
+        ),
+        local_part_words=("avant l'arobase", "avant le @", "devant", "la partie avant"),
         first_name_words=("prenom",),
         last_name_words=("nom", "nom de famille"),
         rest_words=(
@@ -1624,6 +1711,7 @@ LANGUAGES: tuple[Language, ...] = (
         multipliers={"double": 2, "triple": 3, "2 fois": 2, "3 fois": 3},
         plus_words=("plus",),
         at_words=("arobase", "arrobase", "a commercial"),
+        rare_at_words=("chez",),
         weak_dot_words=("point",),
         slash_words=("slash", "barre oblique"),
         underscore_words=("tiret bas", "underscore"),
@@ -1897,6 +1985,21 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "de",
         "German",
+        full_name_words=(
+            "vollen namen",
+            "vollständigen namen",
+            "vor- und nachname",
+            "vorname und nachname",
+        ),
+        glued_words=("zusammen", "zusammengeschrieben", "ohne punkt", "ohne leerzeichen"),
+        local_part_words=(
+            "vorne",
+            "vorn",
+            "davor",
+            "vor dem at",
+            "vor dem @",
+            "vor das at-zeichen",
+        ),
         first_name_words=("vorname",),
         last_name_words=("nachname", "familienname"),
         rest_words=("rest", "der rest", "dann", "danach", "endet", "endet auf", "letzten"),
@@ -2011,6 +2114,7 @@ LANGUAGES: tuple[Language, ...] = (
         },
         plus_words=("plus",),
         at_words=("klammeraffe", "at-zeichen"),
+        rare_at_words=("bei",),
         weak_dot_words=("punkt",),
         slash_words=("schrägstrich",),
         underscore_words=("unterstrich",),
@@ -2205,7 +2309,7 @@ LANGUAGES: tuple[Language, ...] = (
             "lieber hier",
             "weiter hier",
         ),
-        phone_cues=("nummer", "telefon\\w*", "handy", "ruf", "anruf\\w*"),
+        phone_cues=("nummer", "telefon\\w*", "handy", "festnetz", "vorwahl", "ruf", "anruf\\w*"),
         not_phone_cues=(
             "steuer-id",
             "steuer-idnr",
@@ -2217,6 +2321,7 @@ LANGUAGES: tuple[Language, ...] = (
             "vorgang\\w*",
             "buchung\\w*",
             "aktenzeichen",
+            "lieferschein\\w*",
             "quittung",
             "bestell\\w*",
             "auftrag\\w*",
@@ -2238,6 +2343,16 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "it",
         "Italian",
+        full_name_words=("nome completo", "nome e cognome"),
+        glued_words=(
+            "attaccato",
+            "attaccati",
+            "insieme",
+            "senza punto",
+            "senza spazi",
+            "senza spazio",
+        ),
+        local_part_words=("prima della chiocciola", "prima della @", "davanti", "la parte prima"),
         first_name_words=("nome",),
         last_name_words=("cognome",),
         rest_words=(
@@ -2591,9 +2706,21 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pl",
         "Polish",
+        full_name_words=("imię i nazwisko", "imie i nazwisko", "pełne imię"),
+        glued_words=("razem", "łącznie", "bez kropki", "bez spacji"),
+        local_part_words=("przed małpą", "przed małpką", "przed @", "z przodu"),
         first_name_words=("imie", "imię"),
         last_name_words=("nazwisko",),
-        rest_words=("reszta", "potem", "dalej", "kończy", "konczy", "ostatnie"),
+        rest_words=(
+            "reszta",
+            "potem",
+            "dalej",
+            "kończy",
+            "konczy",
+            "ostatnie",
+            "na końcu",
+            "na koncu",
+        ),
         name_intros=("nazywam sie", "nazywam się", "jestem", "mam na imie", "mam na imię"),
         # Inflected app names ("na instagramie", "na telegramie", "na discordzie").
         app_names=(
@@ -2744,7 +2871,7 @@ LANGUAGES: tuple[Language, ...] = (
             "dwie": 2,
             "potrójna": 3,
         },
-        at_words=("małpa", "malpa", "małpka"),
+        at_words=("małpa", "malpa", "małpka", "małpą", "małpką", "małpę", "małpkę"),
         weak_dot_words=("kropka",),
         slash_words=("ukośnik",),
         underscore_words=("podkreślnik",),
@@ -2801,7 +2928,7 @@ LANGUAGES: tuple[Language, ...] = (
             "z samolocikiem",
             "z duszkiem",
         ),
-        username_words=("nick", "nazwa użytkownika", "login"),
+        username_words=("nick", "nicku", "nickiem", "nazwa użytkownika", "login", "loginem"),
         self_words=("jestem", "jako", "nazywam się"),
         handle_connectors=(
             "jestem",
@@ -2986,6 +3113,16 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ru",
         "Russian",
+        full_name_words=("имя и фамилия", "имя и фамилию", "полное имя"),
+        glued_words=("вместе", "слитно", "без точки", "без пробела"),
+        local_part_words=(
+            "до собаки",
+            "перед собакой",
+            "перед собачкой",
+            "до @",
+            "перед @",
+            "впереди",
+        ),
         first_name_words=("имя",),
         last_name_words=("фамилия",),
         rest_words=(
@@ -3133,7 +3270,7 @@ LANGUAGES: tuple[Language, ...] = (
             "3 раза": 3,
         },
         plus_words=("плюс",),
-        at_words=("собака", "собачка", "эт"),
+        at_words=("собака", "собачка", "собакой", "собачкой", "собаку", "собачку", "эт"),
         weak_dot_words=("точка", "дот"),
         slash_words=("слэш", "слеш"),
         underscore_words=("подчеркивание", "нижнее подчеркивание"),
@@ -3193,7 +3330,17 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         app_words=("приложени\\w*", "мессенджер\\w*"),
         app_colours=("зел[её]н\\w*", "син\\w*", "фиолетов\\w*", "с самол[её]тиком", "с птичкой"),
-        username_words=("ник", "логин", "юзернейм", "имя пользователя"),
+        username_words=(
+            "ник",
+            "нику",
+            "ником",
+            "ника",
+            "логин",
+            "логину",
+            "логином",
+            "юзернейм",
+            "имя пользователя",
+        ),
         self_words=("я", "как", "меня зовут"),
         handle_connectors=(
             "можно",
@@ -3399,6 +3546,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi",
         "Hindi (Latin script)",
+        full_name_words=("pura naam", "poora naam", "naam aur surname", "first aur last name"),
+        glued_words=("milake", "mila ke", "mila kar", "bina dot", "bina space"),
+        local_part_words=("at se pehle", "@ se pehle", "aage", "shuru mein"),
         first_name_words=("naam", "first name", "pehla naam"),
         last_name_words=("surname", "sarnem", "last name"),
         rest_words=("baaki", "baki", "phir", "fir", "aage", "last"),
@@ -3628,9 +3778,43 @@ LANGUAGES: tuple[Language, ...] = (
             "atthanve": 98,
             "athanve": 98,
             "ninyanve": 99,
+            # "-ees" spellings of the "-is" words above ("taintees", "chauntees")
+            "pachchees": 25,
+            "chhabbees": 26,
+            "chabbees": 26,
+            "iktees": 31,
+            "ikattees": 31,
+            "taintees": 33,
+            "tetees": 33,
+            "chauntees": 34,
+            "chautees": 34,
+            "paintees": 35,
+            "pentees": 35,
+            "chhattees": 36,
+            "chattees": 36,
+            "saintees": 37,
+            "sentees": 37,
+            "adtees": 38,
+            "artees": 38,
+            "untalees": 39,
+            "chalees": 40,
+            "chaalees": 40,
+            "iktalees": 41,
+            "bayalees": 42,
+            "bayaalees": 42,
+            "taintalees": 43,
+            "chavalees": 44,
+            "chawalees": 44,
+            "paintalees": 45,
+            "chhiyalees": 46,
+            "chiyalees": 46,
+            "saintalees": 47,
+            "adtalees": 48,
+            "artalees": 48,
         },
         # "do baar saat" (twice seven): "do"/"teen" are digits in the digit view already.
         multipliers={"2 baar": 2, "3 baar": 3, "dabal": 2},
+        post_multipliers={"2 baar": 2, "3 baar": 3},
         at_words=("at the rate",),
         username_words=("username", "id", "handle", "naam"),
         self_words=("main", "hoon", "hun", "naam se"),
@@ -3767,6 +3951,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi-deva",
         "Hindi (Devanagari)",
+        full_name_words=("पूरा नाम", "नाम और सरनेम"),
+        glued_words=("मिलाकर", "मिला के", "बिना डॉट", "बिना स्पेस"),
+        local_part_words=("एट से पहले", "@ से पहले", "आगे"),
         first_name_words=("नाम", "पहला नाम"),
         last_name_words=("सरनेम", "उपनाम"),
         rest_words=("बाकी", "बाक़ी", "फिर", "आगे", "आखिरी"),
@@ -3892,6 +4079,7 @@ LANGUAGES: tuple[Language, ...] = (
             "बयालीस": 42,
             "तैंतालीस": 43,
             "चवालीस": 44,
+            "चौवालीस": 44,
             "पैंतालीस": 45,
             "छियालीस": 46,
             "सैंतालीस": 47,
@@ -3950,6 +4138,7 @@ LANGUAGES: tuple[Language, ...] = (
         },
         # "दो बार सात" (twice seven): the digit view has read "दो"/"तीन" as digits already.
         multipliers={"डबल": 2, "ट्रिपल": 3, "2 बार": 2, "3 बार": 3},
+        post_multipliers={"2 बार": 2, "3 बार": 3},
         at_words=("एट", "ऐट", "एट द रेट"),
         dot_words=("डॉट", "डाट"),
         underscore_words=("अंडरस्कोर",),
@@ -4099,6 +4288,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ar",
         "Arabic",
+        full_name_words=("اسمي الكامل", "الاسم الكامل", "الاسم والعائلة"),
+        glued_words=("مع بعض", "بدون نقطة", "بدون مسافة", "ملزوقين"),
+        local_part_words=("قبل الآت", "قبل @", "في الأول", "قبلها"),
         first_name_words=("الاسم", "اسمي", "الاسم الاول", "الاسم الأول"),
         last_name_words=("العائلة", "اسم العائلة", "الكنية", "اللقب"),
         rest_words=("الباقي", "باقي", "بعدين", "بعده", "بعدها", "آخر", "اخر"),
@@ -4248,6 +4440,7 @@ LANGUAGES: tuple[Language, ...] = (
         },
         tens=_AR_TENS,
         multipliers={"دبل": 2, "مرتين": 2, "تريبل": 3, "3 مرات": 3},
+        post_multipliers={"مرتين": 2, "مرتان": 2, "3 مرات": 3},
         at_words=("آت", "ات", "أت"),
         dot_words=("دوت",),
         weak_dot_words=("نقطة", "نقطه"),
@@ -4766,6 +4959,9 @@ LANGUAGES: tuple[Language, ...] = (
             "بوليصة",
             "الشحن",
             "شحنة",
+            "الشحنة",
+            "سجل تجاري",
+            "السجل التجاري",
             "الإيصال",
             "ايصال",
             "إيصال",
@@ -4791,6 +4987,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tr",
         "Turkish",
+        full_name_words=("ad soyad", "adım soyadım", "adim soyadim", "tam adım", "ad ve soyad"),
+        glued_words=("bitişik", "yan yana", "noktasız", "boşluksuz"),
+        local_part_words=("et işaretinden önce", "@'den önce", "başına", "önüne"),
         first_name_words=("ad", "adi", "isim"),
         last_name_words=("soyad", "soyadi", "soyisim", "soyismi"),
         rest_words=("kalanı", "kalani", "devamı", "devami", "sonra", "sonu", "son"),
@@ -5143,9 +5342,21 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "id",
         "Indonesian",
+        full_name_words=("nama lengkap", "nama depan dan belakang"),
+        glued_words=("digabung", "gabung", "nyambung", "tanpa titik", "tanpa spasi"),
+        local_part_words=("sebelum @", "sebelum et", "depannya", "di depan"),
         first_name_words=("nama depan", "namadepan", "nama"),
         last_name_words=("nama belakang", "namabelakang"),
-        rest_words=("sisanya", "sisa", "terus", "lalu", "lanjutannya", "belakangnya", "akhirnya"),
+        rest_words=(
+            "sisanya",
+            "sisa",
+            "terus",
+            "trus",
+            "lalu",
+            "lanjutannya",
+            "belakangnya",
+            "akhirnya",
+        ),
         name_intros=("nama saya", "namaku", "aku", "saya"),
         self_phrases=(
             "sendiri",
@@ -5234,6 +5445,7 @@ LANGUAGES: tuple[Language, ...] = (
         hundreds={"seratus": 1, **{f"{u} ratus": v for u, v in _ID_UNITS.items()}},
         multipliers={"dobel": 2, "double": 2, "tripel": 3, "2 kali": 2, "3 kali": 3},
         weak_dot_words=("titik",),
+        at_words=("keong", "a keong"),
         weak_at_words=("et",),
         at_symbol_names=("tanda at", "simbol at", "tanda et"),
         slash_words=("garis miring",),
@@ -5474,6 +5686,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tl",
         "Tagalog",
+        full_name_words=("buong pangalan", "pangalan at apelyido"),
+        glued_words=("magkadikit", "dikit", "pinagdugtong", "walang tuldok", "walang space"),
+        local_part_words=("bago ang @", "bago ang at", "sa unahan", "unahan"),
         first_name_words=("pangalan", "first name"),
         last_name_words=("apelyido", "surname", "last name"),
         rest_words=("natitira", "tapos", "sunod", "dulo", "huling"),

@@ -171,9 +171,30 @@ def first_pieces(items: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+def key_pieces(items: Iterable[str]) -> frozenset[str]:
+    """The longest word piece of every phrase: like :func:`first_pieces`, a phrase can only
+    match when that piece is a word of the message, and a long piece ("before" in "the part
+    before it") passes far fewer messages than a first one ("the")."""
+    out: set[str] = set()
+    for w in _words(items):
+        pieces = WORD_PIECE_RE.findall(w)
+        if pieces:
+            out.add(max(pieces, key=len))
+    return frozenset(out)
+
+
 MULTIPLIER_GATE = first_pieces(MULTIPLIERS)
+POST_MULTIPLIERS: MappingProxyType[str, int] = _merged("post_multipliers")  # type: ignore[assignment]
+POST_MULTIPLIER_GATE = frozenset(w.split()[-1] for w in POST_MULTIPLIERS)
+# "ثلاثة مرتين، ٤ ٥", "saat do baar, ek": the digit, then the multiplier, then no digit.
+POST_MULTIPLIER_RE = compile_fast(
+    r"(?<![\w])(?P<d>\d)\s+(?P<rep>" + _alt(POST_MULTIPLIERS) + r")(?!\w|\s*\d)"
+)
 PLUS_WORD_GATE = first_pieces(_union("plus_words"))
-MULTIPLIER_RE = compile_fast(r"(?<!\w)(?P<rep>" + _alt(MULTIPLIERS) + r")\s+(?P<d>\d)")
+# An article may stand between ("zweimal die 4", "two times the 8").
+MULTIPLIER_RE = compile_fast(
+    r"(?<!\w)(?P<rep>" + _alt(MULTIPLIERS) + r")\s+(?:(?:die|the|la|le|il|el)\s+)?(?P<d>\d)"
+)
 PLUS_WORD_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("plus_words")) + r")\s+(?=\d)")
 
 # --- obfuscated "@" and "." ----------------------------------------------------------------
@@ -185,7 +206,8 @@ WEAK_DOT = "\ue001"
 WORD_DOT = "\ue002"
 
 _STRONG_AT = _alt(_union("at_words"))
-_WEAK_AT = _alt(_union("weak_at_words"))
+_WEAK_AT = _alt(_union("weak_at_words") + _union("rare_at_words"))
+RARE_AT_WORDS = frozenset(fold(w.lower()) for w in _union("rare_at_words"))
 _STRONG_DOT = _alt(_union("dot_words"))
 _WEAK_DOT = _alt(_union("weak_dot_words"))
 _AT_WORDS = "@|" + _alt(_union("at_words") + _union("weak_at_words") + ["ат"])
@@ -232,7 +254,11 @@ SPACED_PATH_RE = compile_fast(
 )
 SLASH_GATE = first_pieces(_union("slash_words"))
 AT_DOT_GATE = first_pieces(
-    _union("at_words") + _union("weak_at_words") + _union("dot_words") + _union("weak_dot_words")
+    _union("at_words")
+    + _union("weak_at_words")
+    + _union("rare_at_words")
+    + _union("dot_words")
+    + _union("weak_dot_words")
 )
 _AT_DOT_WORDS = _words(
     _union("at_words") + _union("weak_at_words") + _union("dot_words") + _union("weak_dot_words")
@@ -334,7 +360,8 @@ EMAIL_STOP_LOCALS = frozenset(
 SPLIT_EMAIL_RE = compile_fast(
     r"(?<![\w.@])(?P<prov>gmail|googlemail|hotmail|outlook|yahoo|ymail|protonmail|proton|icloud"
     r"|aol|yandex|zoho|gmx|rediffmail)(?P<conn>(?:\s*(?:id|address|account|mail|username|user"
-    r"|is|es|e|est|hai|:|-|=|это)){1,3})\s*[:\-]?\s*(?P<user>[a-z0-9][a-z0-9._-]{2,40}[a-z0-9])"
+    r"|is|es|e|est|hai|:|-|=|это)){1,3}|\s+(?:is|es|e|est|hai|это)\s[^.!?\n@:]{0,30}:)"
+    r"\s*[:\-]?\s*(?P<user>[a-z0-9][a-z0-9._-]{2,40}[a-z0-9])"
     r"(?![\w@\ue000])"
 )
 PROVIDER_DOMAIN = MappingProxyType(
@@ -395,6 +422,26 @@ HANDLE_CONNECTORS = frozenset(
 SELF_WORDS = frozenset(
     piece for phrase in _words(_union("self_words")) for piece in phrase.split()
 ) - {"i", "je", "mi", "me", "se"}
+# "Search"/"find" verbs between an app and a handle ("Telegram cari aja @x", "sur Telegram,
+# cherche juste 'x'", "в телеге ищи x"): they point at the identifier after them.
+HANDLE_SEARCH_WORDS = frozenset(
+    """search find look busca buscame búscame procura procure cherche cherchez such suche
+    cerca cercami szukaj wyszukaj ищи найди поищи dhoondo dhundo dhoondh khojo खोजो ढूंढो
+    ढूँढो ابحث دور ara arat bul cari carilah hanapin hanapin""".split()
+)
+# "On Discord I go by ravenmoth", "en Discord me llamo nachovega": a naming phrase after an
+# app, then one lowercase word at the end of the sentence (checked on the typed text).
+# A word each naming phrase below has: without one, the phrase is not looked for.
+HANDLE_NAMING_GATE = frozenset(
+    """by there llamo chamo appelle chiamo heisse heiße nazywam зовут naam name adim namaku
+    si""".split()
+)
+HANDLE_NAMING_RE = compile_fast(
+    r"(?<!\w)(?:i go by|go by|i'?m (?:on )?there as|i am (?:on )?there as|me llamo|me chamo"
+    r"|je m'appelle|mi chiamo|ich heisse|ich heiße"
+    r"|nazywam sie|nazywam się|меня зовут|mera naam|mera name|adim|adım|namaku|ako si)"
+    r"\s+(?P<id>[a-z][a-z0-9]{3,30})(?=\s*(?:[.,!?;)]|$))"
+)
 # Chat-wide mentions in Slack/Discord/Teams: never a person's handle.
 BROADCAST_MENTIONS = frozenset({"here", "channel", "everyone", "all", "team", "someone"})
 # Words allowed between an @handle and the channel name after it ("@nora on my Telegram").
@@ -854,6 +901,16 @@ SAME_AS_HERE = frozenset(
     gleiche gleicher qui stesso tutaj taki sam тот же здесь тут yahan wahi same wala sini sama
     dito pareho parehas burada aynı aynisi نفس هنا""".split()
 )
+# A shaped identifier right before a username word, as in languages that put the noun after
+# it ("sa Telegram, lea_cruz ang username ko", "telegram pe rohit_k22 mera id hai",
+# "Telegram'da burak_dev kullanıcı adım").
+ID_BEFORE_WORD_RE = compile_fast(
+    r"(?<![\w@.])(?P<id>@?[a-z][a-z0-9]*[._][a-z0-9._]*[a-z0-9]|@?[a-z][a-z]*[0-9][a-z0-9]*)"
+    r"\s+(?:(?:ang|yang|mera|meri|mi|my|is|es|e|c'est)\s+)?(?:"
+    + _alt(["username", "user name", "nick", "nickname", "handle", "id", *_union("username_words")])
+    # then the end of the sentence, or only a possessive or "is" word ("ko", "hai", "aku")
+    + r")(?:\s+(?:ko|ku|aku|saya|hai|hain|mo|nya|dito|doon|there|here))?\s*(?:[.,!?;)]|$)"
+)
 # Username words that name the identifier outright (not "name", "de" from "nome de usuário").
 STRICT_ID_WORDS = frozenset(
     {"id", "username", "user", "handle", "nick", "nickname", "usuario", "utilisateur", "pseudo"}
@@ -1052,6 +1109,8 @@ PHONE_CUE_RE = compile_fast(
 )
 # "The rest", "last four", "sisanya" between two pieces of digits: the second finishes the
 # number the first began, even when the first is long enough to stand alone.
+# One word of every rest phrase: a gap between two digit runs without one has no rest word.
+REST_KEYS = key_pieces(_union("rest_words"))
 REST_WORD_RE = compile_fast(
     r"(?<![\w\u0900-\u097f])(?:"
     + _alt([fold(w.lower()) for w in _union("rest_words")])
@@ -1068,7 +1127,7 @@ PHONE_NEG_RE = compile_fast(
     r"|account|\biban\b|\bpo\b|\bvat\b|\btax\b|\bnif\b|\bcpf\b|\bcnpj\b|\bssn\b|\bpr\b|commit"
     r"|twilio|test number|\bmask\b|placeholder|pedido|commande|заказ|(?<!\w)(?:"
     + _ARABIC_ARTICLE
-    + r")?(?:"
+    + r"|و)?(?:"
     + _alt(_union("not_phone_cues"), escape=False)
     # the short words skipped are letters only ("el DUNS de la empresa es"): the digits of a
     # version or reference ("Version 2.4. Llámame al ...") are words of the window
@@ -1156,6 +1215,8 @@ PIECE_AT_RE = compile_fast(
     r"@|(?<![\w.@])(?:"
     + _alt(_union("at_symbol_names") + _union("assembly_at_words") + _union("at_words"))
     + r")(?![\w@.])"
+    # "the at sign" after a word: the de-obfuscated view made its "at" a spoken-at sentinel
+    + r"|\ue000(?:sign|symbol)(?!\w)"
 )
 PIECE_AT_GATE = first_pieces(
     _union("at_symbol_names") + _union("assembly_at_words") + _union("at_words")
@@ -1163,6 +1224,47 @@ PIECE_AT_GATE = first_pieces(
 # A bare domain given as a piece ("'outlook.com.br'", "onet.pl"): no path after it.
 PIECE_DOMAIN_RE = compile_fast(
     r"(?<![\w@.\-/])(?:[a-z0-9][a-z0-9-]*[.\ue001\ue002])+[a-z]{2,24}(?![\w@/\-]|\.\w)"
+)
+# What goes before the "@" when an address is given as a domain plus that piece ("the part
+# before it is simply jonas", "vorne einfach 'lena'"): the phrase, up to three short words,
+# then one username (quoted, or last before punctuation or the end).
+LOCAL_PART_GATE = key_pieces(_union("local_part_words"))
+LOCAL_PART_RE = compile_fast(
+    r"(?<![\w\u0900-\u097f])(?:"
+    + _alt(_union("local_part_words"))
+    + r")(?![\w\u0900-\u097f])\s*[:=,-]?\s*(?:[^\W\d_]{1,12}\s+){0,3}"
+    r"(?:[\"'“„«‘](?P<quoted>[a-z][a-z0-9._-]{0,40}[a-z0-9])[\"'”»’]"
+    r"|(?P<user>[a-z][a-z0-9]*[._-][a-z0-9._-]{0,40}[a-z0-9](?![\w@])"
+    r"|[a-z][a-z0-9]{1,40}(?=\s*(?:[,.;!?)]|$))))"
+)
+# The writer's full name glued into the address ("my first and last name together, no dot,
+# at hotmail ... I'm Rosa Kettle", "nome completo junto, sem ponto"): both words near.
+FULL_NAME_GATE = key_pieces(_union("full_name_words"))
+GLUED_GATE = key_pieces(_union("glued_words"))
+GLUED_NAME_RE = compile_fast(
+    r"(?<![\w\u0900-\u097f])(?:"
+    + _alt(_union("full_name_words"))
+    + r")(?![\w\u0900-\u097f])[^.!?\n]{0,30}?(?<![\w\u0900-\u097f])(?:"
+    + _alt(_union("glued_words"))
+    + r")(?![\w\u0900-\u097f])"
+)
+# A username set off by commas after a username word, then a mail provider ("my email is my
+# username from here, tomsketches, but at yahoo", "o mesmo nome de usuário daqui, caiopintor,
+# só que no gmail").
+_APPOSITION_WORDS = [
+    "username",
+    "user name",
+    "nick",
+    "nickname",
+    "handle",
+    *_union("username_words"),
+]
+USER_APPOSITION_GATE = key_pieces(_APPOSITION_WORDS)
+USER_APPOSITION_RE = compile_fast(
+    r"(?<![\w\u0900-\u097f])(?:"
+    + _alt(_APPOSITION_WORDS)
+    + r")(?![\w\u0900-\u097f])[^,.;:!?\n@]{0,25}[,:]\s*(?P<user>[a-z][a-z0-9._-]{2,30}[a-z0-9])"
+    r"\s*[,\-–]"
 )
 # A username piece labelled as such: "name: lena", "nombre: rocio.diaz", "my surname kowal".
 NAME_LABEL_WORDS = frozenset(fold(w.lower()) for w in _words(_union("name_labels")))

@@ -39,40 +39,46 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
         return []
     out: list[Finding] = []
     used: set[int] = set()
+    chains = not lx.REST_KEYS.isdisjoint(views.words)  # "then", "dann": pieces may follow
     if has_cue:
         # A number split across sentences: "Area code is 415. The rest is 726 0093."
         for i in range(len(runs) - 1):
             r1, j = runs[i], i + 1
             if i in used or len(r1.digits) >= 10:
                 continue
-            if len(runs[j].digits) < 3 and j + 1 < len(runs):
-                j += 1  # "last four are 0187": "four" is no piece of the number
-            r2 = runs[j]
-            if r2.start - r1.end > 50 or len(r1.digits) < 2 or len(r2.digits) < 3:
-                continue
-            if len(r1.digits) >= 7 and not _begun(s, r1, r2):
-                continue  # a whole number on its own unless "the rest" follows it
-            if not _continues(r1, r2) or _clock_minutes(s, r1):
-                continue
-            if not 8 <= len(r1.digits) + len(r2.digits) <= 13:
-                continue
-            if _negative_context(s, r1.start) or _negative_context(s, r2.start):
-                continue
-            if _id_word_after(s, r1.start, r2.end):
-                continue
-            merged = _Run(
-                r1.start, r2.end, r1.digits + r2.digits, r1.groups + r2.groups, [], r1.plus
-            )
-            if _fictional(merged.digits) or _placeholder(merged.digits):
-                continue
-            value = _strict_number(merged)
-            if value is None:
-                continue
-            used.update((i, j))
+            found: tuple[_Run, str] | None = None
+            pieces: list[_Run] = []
+            if chains and i + 2 < len(runs) and len(r1.digits) < 7:
+                # Three to five pieces joined by rest words ("area code 415. then 839. then
+                # 2270.", "0172, dann 44, dann 98, dann 111"): the longest that validates.
+                chain = _rest_chain(s, runs, i)
+                if len(chain) < 3 or _clock_minutes(s, r1):
+                    chain = []
+                for k in range(len(chain), 2, -1):
+                    found = _split_value(s, chain[:k])
+                    if found is not None:
+                        pieces = chain[:k]
+                        break
+            if found is None:
+                if len(runs[j].digits) < 3 and j + 1 < len(runs):
+                    j += 1  # "last four are 0187": "four" is no piece of the number
+                r2 = runs[j]
+                if r2.start - r1.end > 50 or len(r1.digits) < 2 or len(r2.digits) < 3:
+                    continue
+                if len(r1.digits) >= 7 and not _begun(s, r1, r2):
+                    continue  # a whole number on its own unless "the rest" follows it
+                if not _continues(r1, r2) or _clock_minutes(s, r1):
+                    continue
+                pieces = [r1, r2]
+                found = _split_value(s, pieces)
+                if found is None:
+                    continue
+            merged, number = found
+            used.update(range(i, runs.index(pieces[-1]) + 1))
             start, end = pv.span(merged.start, merged.end)
             out.append(
                 Finding(
-                    "phone", start, end, views.text[start:end], value, Confidence.PHONE_POSSIBLE
+                    "phone", start, end, views.text[start:end], number, Confidence.PHONE_POSSIBLE
                 )
             )
     for i, run in enumerate(runs):
@@ -199,6 +205,48 @@ def _begun(s: str, r1: _Run, r2: _Run) -> bool:
     ("sisanya", "the rest", "дальше") right before ``r2``."""
     if len(r1.groups) < 2 or _date_run(s[r1.start : r1.end], len(r1.digits)):
         return False
+    rest = lx.REST_WORD_RE.search(s, r1.end, r2.start)
+    return rest is not None and _FEW_WORDS_RE.fullmatch(s, rest.end(), r2.start) is not None
+
+
+def _rest_chain(s: str, runs: list[_Run], i: int) -> list[_Run]:
+    """Runs from ``runs[i]`` on, each joined to the one before by a rest word ("0172, dann
+    44, dann 98, dann 111", "415. then 839. then 2270"): at most five pieces."""
+    pieces = [runs[i]]
+    for nxt in runs[i + 1 : i + 5]:
+        last = pieces[-1]
+        if nxt.start - last.end > 50 or nxt.plus or not _rest_between(s, last, nxt):
+            break
+        if not _continues(last, nxt):
+            break
+        pieces.append(nxt)
+    return pieces
+
+
+def _split_value(s: str, pieces: list[_Run]) -> tuple[_Run, str] | None:
+    """The number the pieces of a split number make, merged and validated, or None."""
+    digits = "".join([r.digits for r in pieces])
+    if not 8 <= len(digits) <= 13:
+        return None
+    for r in pieces:
+        if _negative_context(s, r.start):
+            return None
+    first, last = pieces[0], pieces[-1]
+    if _id_word_after(s, first.start, last.end):
+        return None
+    merged = _Run(
+        first.start, last.end, digits, [g for r in pieces for g in r.groups], [], first.plus
+    )
+    if _fictional(merged.digits) or _placeholder(merged.digits):
+        return None
+    value = _strict_number(merged)
+    return None if value is None else (merged, value)
+
+
+def _rest_between(s: str, r1: _Run, r2: _Run) -> bool:
+    """A rest word ("then", "dann", "потом") and at most two more words between two pieces."""
+    if lx.REST_KEYS.isdisjoint(lx.WORD_PIECE_RE.findall(s, r1.end, r2.start)):
+        return False  # most gaps in a long message: no rest word, no regex search
     rest = lx.REST_WORD_RE.search(s, r1.end, r2.start)
     return rest is not None and _FEW_WORDS_RE.fullmatch(s, rest.end(), r2.start) is not None
 

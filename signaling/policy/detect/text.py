@@ -36,6 +36,7 @@ _PUNCT_FOLD = {
     "\u2014": "-",
     "\u2015": "-",
     "\u2212": "-",
+    "\u2796": "-",  # heavy minus sign emoji (➖) between digit groups
     "\u2022": " ",
     "\u2019": "'",
     "\u2018": "'",

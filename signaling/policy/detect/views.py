@@ -192,6 +192,8 @@ def _digit_view(norm: View, words: frozenset[str]) -> View:
     if not starts or not has_digits(s, 7 - 3 * len(starts)):
         return norm
     digits = norm.sub(lx.NUMBER_WORD_RE, _number_word, _number_words_at(s, starts))
+    if not lx.POST_MULTIPLIER_GATE.isdisjoint(words) and lx.POST_MULTIPLIER_RE.search(digits.s):
+        digits = digits.sub(lx.POST_MULTIPLIER_RE, _post_multiply)
     if not lx.MULTIPLIER_GATE.isdisjoint(words) and lx.MULTIPLIER_RE.search(digits.s):
         digits = digits.sub(lx.MULTIPLIER_RE, _multiply)
     if not lx.PLUS_WORD_GATE.isdisjoint(words) and lx.PLUS_WORD_RE.search(digits.s):
@@ -235,6 +237,10 @@ def _number_words_at(s: str, starts: list[int]) -> Iterator[re.Match[str]]:
         if m is not None and m.end() > start:
             end = m.end()
             yield m
+
+
+def _post_multiply(m: re.Match[str]) -> str:
+    return m.group("d") * lx.POST_MULTIPLIERS[re.sub(r"\s+", " ", m.group("rep"))]
 
 
 def _multiply(m: re.Match[str]) -> str:
