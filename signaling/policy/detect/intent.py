@@ -307,6 +307,16 @@ def _payment_request(views: Views) -> Finding | None:
         return _op_finding(
             views, direct.start(), direct.end(), "pay:direct", Confidence.OFF_PLATFORM_PAY
         )
+    billed = lx.SELF_INVOICE_RE.search(s) if lx.SELF_INVOICE_GATE.may_match(s, words) else None
+    if (
+        billed is not None
+        and not _negated(s, billed.start(), billed.end())
+        and not _spec_talk(s, billed.start(), billed.end())
+        and not _beside_outside(lx.KEEP_HERE_RE, sentence(s, billed.start(), billed.end())[0])
+    ):
+        return _op_finding(
+            views, billed.start(), billed.end(), "pay:self_invoice", Confidence.OFF_PLATFORM_PAY
+        )
     methods = lx.PAY_METHOD_RE.finditer(s) if lx.PAY_METHOD_GATE.may_match(s, words) else ()
     for method in methods:
         lo, hi = max(0, method.start() - 70), min(len(s), method.end() + 70)

@@ -170,6 +170,16 @@ class Language:
     rest_words: tuple[str, ...] = ()
     not_phone_cues: tuple[str, ...] = ()  # "tracking", "VAT", "invoice": an id follows
     email_cues: tuple[str, ...] = ()
+    # a faster or another way to reach the other party ("a quicker way to reach you", "un
+    # modo più veloce per sentirci", "cara lain buat hubungin kamu"): the move and the place
+    # off the platform at once
+    way_phrases: tuple[str, ...] = ()
+    # one's own contact offered or contacts swapped ("je te file mon contact", "ti lascio il
+    # mio contatto", "tukeran kontak"): the move and the place at once
+    offer_phrases: tuple[str, ...] = ()
+    # billing the other party oneself ("I'll invoice you myself", "te lo facturo yo mismo",
+    # "сам выставлю счёт"): a payment outside the platform unless the sentence keeps it here
+    self_invoice_phrases: tuple[str, ...] = ()
     # the word for e-mail as a channel ("e-postama", "البريد", "maila"): with a verb of moving
     # or sending, files or chat moved to e-mail
     mail_words: tuple[str, ...] = ()
@@ -190,6 +200,25 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "en",
         "English",
+        way_phrases=(
+            "(?:faster|quicker|easier|better|more direct|other|another|different"
+            "|direct|alternative|simpler) (?:way|means|channel|method)s? (?:to|of"
+            "|i can|we can|i could) (?:reach|contact|get hold of|get in touch with"
+            "|talk to|message|ping|chat with|call|text|get to) (?:you|u|ya)",
+            "(?:reach|contact|get hold of|get in touch with) (?:you|u|ya) (?:faster"
+            "|quicker|more easily|more directly|some other way|another way|outside (?:of )?(?:this"
+            "|the) (?:site|inbox|app))",
+        ),
+        offer_phrases=(
+            "(?:exchange|swap|trade) (?:our |personal |direct )?(?:contacts|numbers"
+            "|contact details|socials|contact info)",
+        ),
+        self_invoice_phrases=(
+            "(?:invoice|bill) (?:you|u|ya|your company) (?:myself|personally|directly"
+            "|separately|on my own)",
+            "(?:invoice|bill) (?:you|u|ya) (?:for (?:it|that|the rest|the balance"
+            "|the remaining\\w*) )?(?:myself|personally|directly|separately)",
+        ),
         first_name_words=("first", "firstname", "first name", "name", "given name"),
         last_name_words=("last", "lastname", "last name", "surname", "family name"),
         rest_words=(
@@ -292,6 +321,7 @@ LANGUAGES: tuple[Language, ...] = (
             "stay (?:\\w+ )?(?:here|on (?:the|this) (?:platform|site))",
             "keep\\w* (?:\\w+ )?(?:here|on (?:the|this) (?:platform|site))",
             "(?:text|message|ping|write|call|reach) me here",
+            "(?:reach|contact|message|ping) (?:you|u) (?:on|in) here",
             "here in (?:the|this) (?:chat|thread)",
         ),
         elsewhere_phrases=(
@@ -697,6 +727,25 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "es",
         "Spanish",
+        way_phrases=(
+            "(?:forma|manera|modo|v[ií]a|medio) m[aá]s (?:r[aá]pid[oa]|f[aá]cil|direct[oa]"
+            "|c[oó]mod[oa]) de (?:localizarte|contactarte|contactarle|hablar(?:te"
+            "| contigo)|escribirte|comunicarnos|ubicarte|hablarnos)",
+            "(?:otra|otro) (?:forma|manera|modo|v[ií]a|medio|canal) de (?:localizarte"
+            "|contactarte|contactarle|hablar contigo|escribirte|comunicarnos|ubicarte"
+            "|hablarnos)",
+        ),
+        offer_phrases=(
+            "te (?:paso|dejo|doy|mando|comparto) (?:mi|mis) (?:contacto|datos de contacto)s?(?!"
+            " (?:de"
+            "|en|del|para|en el))",
+            "(?:intercambiar|intercambiamos|pasarnos|nos pasamos) (?:los |nuestros )?(?:contactos"
+            "|n[uú]meros)",
+        ),
+        self_invoice_phrases=(
+            "te (?:lo |la |los )?(?:facturo|cobro) (?:yo mism[oa]|directamente|aparte"
+            "|por mi cuenta|por fuera)",
+        ),
         first_name_words=("nombre",),
         last_name_words=("apellido", "apellidos"),
         rest_words=(
@@ -1081,6 +1130,18 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pt",
         "Portuguese",
+        way_phrases=(
+            "(?:jeito|forma|maneira|meio) mais (?:r[aá]pid[oa]|f[aá]cil|diret[oa]"
+            "|pr[aá]tic[oa]) de (?:falar contigo|falar com voc[eê]|te achar|te encontrar"
+            "|te contatar|te chamar|entrar em contato)",
+        ),
+        offer_phrases=(
+            "(?:trocar|trocamos|troca) (?:de )?(?:contato|contatos|n[uú]mero|n[uú]meros)",
+        ),
+        self_invoice_phrases=(
+            "te (?:cobro|fatur\\w+) (?:eu mesm[oa]|direto|diretamente|por fora"
+            "|por conta pr[oó]pria)",
+        ),
         first_name_words=("nome", "primeiro nome", "primeironome"),
         last_name_words=("sobrenome", "apelido", "ultimo nome"),
         rest_words=(
@@ -1506,6 +1567,21 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "fr",
         "French",
+        way_phrases=(
+            "(?:moyen|fa[cç]on) plus (?:rapide|simple|direct|pratique) de (?:te joindre"
+            "|vous joindre|te contacter|vous contacter|se parler|te parler|vous parler)",
+            "(?:un )?autre moyen de (?:te|vous) (?:joindre|contacter|parler)",
+        ),
+        offer_phrases=(
+            "(?:je te|je vous) (?:file|donne|laisse|passe|envoie) (?:mon|mes) (?:contact"
+            "|contacts|coordonn[ée]es)(?! (?:chez|[àa]|au|de la|du|dans|page|pour))",
+            "(?:[ée]changer|[ée]change|on [ée]change) (?:nos )?(?:contacts|num[ée]ros"
+            "|coordonn[ée]es)",
+        ),
+        self_invoice_phrases=(
+            "(?:je te|je vous) (?:le |la |les )?factur\\w* (?:moi-m[eê]me|moi m[eê]me"
+            "|directement|en direct|personnellement|hors site|hors plateforme)",
+        ),
         first_name_words=("prenom",),
         last_name_words=("nom", "nom de famille"),
         rest_words=(
@@ -1897,6 +1973,21 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "de",
         "German",
+        way_phrases=(
+            "(?:schneller\\w*|einfacher\\w*|direkter\\w*|andere\\w*) (?:weg|kanal"
+            "|m[oö]glichkeit)\\w*,? (?:um )?(?:dich|sie|euch) (?:zu )?(?:erreichen"
+            "|kontaktieren|sprechen)",
+        ),
+        offer_phrases=(
+            "(?:geb|gebe|schick|schicke|lass|lasse) (?:ich )?(?:dir|ihnen) (?:mal )?(?:meinen"
+            "|meine) (?:kontakt|kontaktdaten)(?! (?:bei|von|im|in|f[uü]r))",
+            "(?:kontakte|nummern|kontaktdaten) (?:aus)?tauschen",
+        ),
+        self_invoice_phrases=(
+            "(?:stell|stelle) (?:ich )?(?:dir|ihnen|euch) (?:\\w+ ){0,2}selbst in rechnung",
+            "(?:dir|ihnen|euch) (?:\\w+ ){0,2}(?:selbst|direkt) (?:eine )?rechnung (?:schreiben"
+            "|stellen|schicken)",
+        ),
         first_name_words=("vorname",),
         last_name_words=("nachname", "familienname"),
         rest_words=("rest", "der rest", "dann", "danach", "endet", "endet auf", "letzten"),
@@ -2238,6 +2329,25 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "it",
         "Italian",
+        way_phrases=(
+            "(?:modo|maniera|canale|mezzo) pi[uù] (?:veloce|rapido|comodo|diretto"
+            "|semplice) per (?:sentirci|contattarti|raggiungerti|scriverti|parlarti"
+            "|parlarci)",
+            "(?:altro|un altro) (?:modo|canale|mezzo) per (?:sentirci|contattarti"
+            "|raggiungerti|scriverti|parlarti|parlarci)",
+        ),
+        offer_phrases=(
+            "(?:ti|vi) (?:lascio|do|passo|mando|giro) (?:il )?(?:mio|i miei) contatt[oi](?! (?:di"
+            "|del|della|in|presso|alla|per))",
+            "(?:scambiarci|scambiamoci|ci scambiamo|scambiare) (?:i |i nostri )?(?:contatti"
+            "|numeri)",
+        ),
+        self_invoice_phrases=(
+            "(?:ti|vi) (?:faccio|emetto|mando) (?:io )?(?:la )?fattura (?:io stess[oa]"
+            "|direttamente|a parte|personalmente)",
+            "(?:la )?fattura (?:te |ve )?la (?:faccio|emetto) io(?: direttamente"
+            "| a parte)?(?! (?:sulla|tramite|qui))",
+        ),
         first_name_words=("nome",),
         last_name_words=("cognome",),
         rest_words=(
@@ -2591,6 +2701,19 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pl",
         "Polish",
+        way_phrases=(
+            "(?:szybszy|prostszy|inny|lepszy|wygodniejszy) (?:spos[oó]b|kana[lł]) (?:na"
+            " )?(?:kontakt"
+            "|skontaktowanie|z[lł]apanie)",
+        ),
+        offer_phrases=(
+            "(?:dam|podam|wy[sś]l[eę]|zostawi[eę]) ci (?:m[oó]j|moje) (?:kontakt|namiary)",
+            "(?:wymieni[cć]|wymie[nń]my) si[eę] (?:kontaktami|numerami|namiarami)",
+        ),
+        self_invoice_phrases=(
+            "wystawi[eę] (?:ci|panu|pani) (?:sam|sama|osobno|bezpo[sś]rednio) faktur[eę]",
+            "faktur[eę] wystawi[eę] (?:ci )?(?:sam|sama|bezpo[sś]rednio|osobno)",
+        ),
         first_name_words=("imie", "imię"),
         last_name_words=("nazwisko",),
         rest_words=("reszta", "potem", "dalej", "kończy", "konczy", "ostatnie"),
@@ -2986,6 +3109,22 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ru",
         "Russian",
+        way_phrases=(
+            "(?:побыстрее|быстрее|попроще|проще|удобнее|другой|другим|иначе) (?:\\w+ ){0,2}"
+            "(?:связаться"
+            "|связи|достучаться|списаться|созвониться)",
+            "(?:связаться|достучаться|списаться) (?:\\w+ ){0,2}(?:побыстрее|быстрее"
+            "|удобнее|иначе|напрямую)",
+        ),
+        offer_phrases=(
+            "(?:дам|оставлю|скину|кину|отправлю|дам) (?:вам|тебе) (?:свой|мой|свои"
+            "|мои) (?:контакт|контакты)(?! (?:менеджер|бухгалтер|юрист|поставщик))",
+            "(?:обменяться|обменяемся|обменяемся-ка) (?:контактами|номерами)",
+        ),
+        self_invoice_phrases=(
+            "(?:сам|сама|напрямую) (?:вам |тебе )?выстав\\w* сч[её]т",
+            "выстав\\w* (?:вам |тебе )?сч[её]т (?:сам|сама|напрямую)",
+        ),
         first_name_words=("имя",),
         last_name_words=("фамилия",),
         rest_words=(
@@ -3399,6 +3538,17 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi",
         "Hindi (Latin script)",
+        way_phrases=(
+            "(?:aapse|aap se|tumse|tum se|aapko|tumhe) (?:\\w+ ){0,2}(?:baat|contact"
+            "|sampark) karne ka (?:koi )?(?:aur |dusra |doosra )?(?:tarika|tareeka"
+            "|rasta|way|jariya|zariya)",
+        ),
+        offer_phrases=(
+            "(?:apna|mera) (?:contact|number) (?:de deta|bhej deta|share kar deta"
+            "|de deti|bhej deti|de du|bhej du|de doon|bhej doon)",
+            "contact (?:exchange|share) kar (?:lete|lo|lein)",
+        ),
+        self_invoice_phrases=("invoice (?:main )?(?:khud|seedha|direct) (?:bhej|bana|de)\\w*",),
         first_name_words=("naam", "first name", "pehla naam"),
         last_name_words=("surname", "sarnem", "last name"),
         rest_words=("baaki", "baki", "phir", "fir", "aage", "last"),
@@ -3767,6 +3917,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi-deva",
         "Hindi (Devanagari)",
+        way_phrases=(
+            "(?:आपसे|तुमसे|आपको) (?:\\S+ ){0,2}(?:बात|संपर्क|कॉन्टैक्ट) करने का (?:कोई )?(?:और "
+            "|दूसरा )?(?:तरीका|रास्ता|ज़रिया|जरिया)",
+        ),
+        offer_phrases=("(?:अपना|मेरा) (?:कॉन्टैक्ट|संपर्क|नंबर) (?:दे|भेज) (?:देता|देती|दूँ|दूं|रहा|रही)",),
+        self_invoice_phrases=("इनवॉइस (?:मैं )?(?:खुद|सीधे) (?:भेज|बना)\\S*",),
         first_name_words=("नाम", "पहला नाम"),
         last_name_words=("सरनेम", "उपनाम"),
         rest_words=("बाकी", "बाक़ी", "फिर", "आगे", "आखिरी"),
@@ -4099,6 +4255,23 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ar",
         "Arabic",
+        way_phrases=(
+            "(?:طريقة|طريقه|وسيلة|وسيله) (?:اسرع|أسرع|تانية|ثانية|تانيه|ثانيه|اسهل"
+            "|أسهل|اقرب|أقرب) (?:\\S+ ){0,2}?(?:اكلمك|أكلمك|اتواصل|أتواصل|اوصلك|أوصلك"
+            "|نتواصل|نتكلم|احكيك|أحكيك)",
+            "(?:tari2a|tari2|tariqa|wasila) (?:asra3|tanya|tania|a2rab|ashal|tanye) (?:\\w+"
+            " ){0,2}?(?:a7kilak"
+            "|a7kiki|a7kik|akalmak|akalmik|akallmak|atwasal|nitwasal|ntwasal|awsalak"
+            "|nitkallem|nkalem)",
+        ),
+        offer_phrases=(
+            "(?:اعطيك|أعطيك|اديك|ابعتلك|ابعثلك|ارسلك|نتبادل|نبدل) (?:رقمي|تواصلي"
+            "|كونتاكتي|الارقام|الأرقام|الكونتاكت|ارقامنا|أرقامنا)",
+        ),
+        self_invoice_phrases=(
+            "(?:هبعتلك|هعملك|حعملك|اعملك|ابعتلك|سأرسل لك|هطلعلك) (?:الفاتورة|فاتورة) (?:بنفسي"
+            "|مباشرة|بره|برا)",
+        ),
         first_name_words=("الاسم", "اسمي", "الاسم الاول", "الاسم الأول"),
         last_name_words=("العائلة", "اسم العائلة", "الكنية", "اللقب"),
         rest_words=("الباقي", "باقي", "بعدين", "بعده", "بعدها", "آخر", "اخر"),
@@ -4791,6 +4964,21 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tr",
         "Turkish",
+        way_phrases=(
+            "(?:daha hızlı|daha kolay|başka) (?:bir )?(?:yol|yolu|yöntem|kanal)\\w* (?:var mı"
+            "|varsa)?,? ?(?:sana|size) (?:ulaş|eriş)\\w*",
+            "(?:sana|size) (?:daha hızlı|daha kolay|başka (?:nasıl|nereden|bir yerden)) (?:ulaş"
+            "|eriş)\\w*",
+        ),
+        offer_phrases=(
+            "(?:sana|size) (?:iletişim bilgilerimi|kontağımı|numaramı) (?:vereyim"
+            "|bırakayım|atayım|göndereyim)",
+            "(?:numaraları|numaralarımızı|iletişim bilgilerini) (?:değişelim|paylaşalım"
+            "|değiş tokuş)",
+        ),
+        self_invoice_phrases=(
+            "fatura\\w* (?:ben )?(?:kendim|doğrudan|direkt) (?:keserim|keseyim|gönderirim|atarım)",
+        ),
         first_name_words=("ad", "adi", "isim"),
         last_name_words=("soyad", "soyadi", "soyisim", "soyismi"),
         rest_words=("kalanı", "kalani", "devamı", "devami", "sonra", "sonu", "son"),
@@ -5143,6 +5331,22 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "id",
         "Indonesian",
+        way_phrases=(
+            "(?:cara|jalur) (?:lain|lebih (?:cepet|cepat|gampang|mudah)) (?:buat"
+            "|untuk|utk|bwt) (?:hubungin|hubungi|ngehubungin|kontak|ngontak|chat"
+            "|ngobrol sama|nyapa)(?: (?:kamu|kmu|km|kakak|kak|anda|lo|lu|mas|mba"
+            "|mbak))?",
+        ),
+        offer_phrases=(
+            "(?:kasih|kasi|kirim|share|bagi|bagiin|kasihin) (?:\\w+ )?(?:kontak|kontek"
+            "|contact) (?:aku|saya|gue|gw|ku|pribadi)",
+            "(?:kasih|kasi|kirim|share|bagi|bagiin|kasihin) (?:\\w+ )?kontakku",
+            "(?:tukeran|tukar|tuker|tukaran) (?:kontak|nomor|nomer|no wa|no hp)",
+        ),
+        self_invoice_phrases=(
+            "(?:aku|saya|gue|gw) (?:yang )?(?:bikin|kirim|buat)(?:in)? invoice(?:nya)? (?:sendiri"
+            "|langsung)",
+        ),
         first_name_words=("nama depan", "namadepan", "nama"),
         last_name_words=("nama belakang", "namabelakang"),
         rest_words=("sisanya", "sisa", "terus", "lalu", "lanjutannya", "belakangnya", "akhirnya"),
@@ -5474,6 +5678,19 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tl",
         "Tagalog",
+        way_phrases=(
+            "(?:mas mabilis|mas madali|ibang) (?:ba |po |ba po )?(?:na )?(?:paraan"
+            "|way) (?:para|na|ng) (?:ma-?contact|makontak|ma-?reach|maabot|makausap"
+            "|ma-?message)(?: kita| ka)?",
+        ),
+        offer_phrases=(
+            "(?:bigay|ibigay|send|i-send|isend|ipasa|pasa) (?:ko )?(?:na )?(?:lang )?(?:sa ?yo "
+            "|sayo )?(?:yung |ang )?contact (?:ko|details ko|info ko)",
+            "(?:palitan|magpalitan|exchange) (?:tayo )?(?:ng )?(?:contact|number|numbers)",
+        ),
+        self_invoice_phrases=(
+            "ako na (?:lang )?(?:ang )?(?:mag-?invoice|magbi-?bill|mag-?bill) sa ?(?:yo|iyo)",
+        ),
         first_name_words=("pangalan", "first name"),
         last_name_words=("apelyido", "surname", "last name"),
         rest_words=("natitira", "tapos", "sunod", "dulo", "huling"),

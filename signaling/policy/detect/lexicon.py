@@ -501,7 +501,13 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|вне платформы|за пределами|в другом месте|platform (?:ke|se) bahar|kahin aur"
             r"|they filter|filtered here|directly\b|directamente|diretamente|directement|напрямую"
             r"|en prive|en privado|no privado|в личк\w*|privately|personal chat|"
-            + _alt(_union("outside_phrases") + _union("elsewhere_phrases"), escape=False)
+            + _alt(
+                _union("outside_phrases")
+                + _union("elsewhere_phrases")
+                + _union("way_phrases")
+                + _union("offer_phrases"),
+                escape=False,
+            )
         ),
     ),
     (
@@ -856,7 +862,9 @@ MOVE_CUE_SOURCE = (
     r"|better (?:on|over|via)|faster (?:on|over|via)|once we (?:chat|talk|move)"
     r"|reach out (?:on|via)"
     r"|(?:i'll|ill|i will|let me) (?:give|send) you my|text you|send you my"
-    r"|" + _alt(_union("move_phrases"), escape=False) + r")(?!\w)"
+    r"|"
+    + _alt(_union("move_phrases") + _union("way_phrases") + _union("offer_phrases"), escape=False)
+    + r")(?!\w)"
 )
 MOVE_CUE_RE = compile_fast(MOVE_CUE_SOURCE)
 COMM_PROJECT_NEG_RE = compile_fast(
@@ -928,6 +936,11 @@ DIRECT_PAY_SOURCE = (
     r"|close (?:this|it|the contract) out and (?:work|continue)"
 )
 DIRECT_PAY_RE = compile_fast(DIRECT_PAY_SOURCE)
+# Billing the other party oneself ("I'll invoice you myself", "сам выставлю счёт").
+SELF_INVOICE_SOURCE = (
+    r"(?<!\w)(?:" + _alt(_union("self_invoice_phrases"), escape=False) + r")(?!\w)"
+)
+SELF_INVOICE_RE = compile_fast(SELF_INVOICE_SOURCE)
 OUTSIDE_RE = compile_fast(
     r"outside (?:of )?(?:the |this )?(?:platform|site|app)|off[- ]platform|off (?:the|this)"
     r" (?:platform|site)|fuera de (?:la|esta) plataforma|fora da plataforma|en dehors de la"
@@ -1249,6 +1262,7 @@ MOVE_CUE_GATE = pattern_gate(MOVE_CUE_SOURCE)
 CHANNEL_GATE = pattern_gate(CHANNEL_SOURCE)
 PAY_METHOD_GATE = pattern_gate(PAY_METHOD_SOURCE)
 DIRECT_PAY_GATE = pattern_gate(DIRECT_PAY_SOURCE)
+SELF_INVOICE_GATE = pattern_gate(SELF_INVOICE_SOURCE)
 
 
 def source_of(pattern: re.Pattern[str]) -> str:
