@@ -207,6 +207,10 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             break
         if out and out[-1].value.startswith("comm:"):
             break
+    if not any(f.value.startswith("comm:") for f in out) and not _covered("reach", present):
+        reach = _reach_elsewhere(views)
+        if reach is not None:
+            out.append(reach)
     if "file_share" not in present and lx.FILE_SERVICE_GATE.may_match(s, views.words):
         for fs in lx.FILE_SERVICE_RE.finditer(s):
             window = s[max(0, fs.start() - 60) : fs.end() + 60]
@@ -230,6 +234,41 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             )
             break
     return out
+
+
+def _reach_elsewhere(views: Views) -> Finding | None:
+    """Asking how else to reach the other party: a verb of reaching them and another or a
+    better way or place in the same sentence ("is there a more direct line to you?", "c'è
+    un numero dove beccarti?", "san kita pwede ma-reach bukod dito?"), no negation before the
+    verb, no product talk and no "here" keeping it on the platform."""
+    s = views.norm.s
+    if not lx.REACH_GATE.may_match(s, views.words):
+        return None
+    for reach in lx.REACH_RE.finditer(s):
+        sent, start = _near_sentence(s, reach.start(), reach.end())
+        other = lx.REACH_OTHER_RE.search(sent)
+        if other is None or _negation_before(sent, reach.start() - start):
+            continue
+        if lx.COMM_PROJECT_NEG_RE.search(sent) or _here_kept(sent):
+            continue
+        a, b = min(reach.start(), start + other.start()), max(reach.end(), start + other.end())
+        return _op_finding(views, a, b, "comm:reach", Confidence.OFF_PLATFORM_COMM)
+    return None
+
+
+def _here_kept(sent: str) -> bool:
+    """The platform named as the place in ``sent`` ("here", "aqui no pedido", "dito"), outside
+    every place off it ("besides here", "fora daqui"), or a keep-here phrase."""
+    if _beside_outside(lx.KEEP_HERE_RE, sent):
+        return True
+    places = [m.span() for m in lx.REACH_OTHER_RE.finditer(sent)]
+    places += [m.span() for m in lx.OUTSIDE_RE.finditer(sent)]
+    for m in lx.HERE_RE.finditer(sent):
+        if not any(a <= m.start() and m.end() <= b for a, b in places) and not _negation_before(
+            sent, m.start()
+        ):
+            return True  # "no need to run it through here" keeps nothing here
+    return False
 
 
 def _app_question(s: str) -> re.Match[str] | None:
@@ -312,7 +351,7 @@ def _payment_request(views: Views) -> Finding | None:
         billed is not None
         and not _negated(s, billed.start(), billed.end())
         and not _spec_talk(s, billed.start(), billed.end())
-        and not _beside_outside(lx.KEEP_HERE_RE, sentence(s, billed.start(), billed.end())[0])
+        and not _here_kept(sentence(s, billed.start(), billed.end())[0])
     ):
         return _op_finding(
             views, billed.start(), billed.end(), "pay:self_invoice", Confidence.OFF_PLATFORM_PAY

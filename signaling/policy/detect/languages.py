@@ -177,6 +177,16 @@ class Language:
     # one's own contact offered or contacts swapped ("je te file mon contact", "ti lascio il
     # mio contatto", "tukeran kontak"): the move and the place at once
     offer_phrases: tuple[str, ...] = ()
+    # reaching the other party ("reach you", "beccarti", "ma-reach kita", "sana ulaş…") and,
+    # in the same sentence, another or a better place or way ("faster", "besides here", "a
+    # number", "где-то ещё"): asking for a channel off the platform, unless the sentence
+    # keeps it here (``here_words``)
+    reach_phrases: tuple[str, ...] = ()
+    reach_other_phrases: tuple[str, ...] = ()
+    # "here", "aqui", "dito", "здесь": the platform itself; in the sentence of a reach question
+    # or of an invoice from one's own company it keeps things here ("besides here" and "fora
+    # daqui" are places off it, read first)
+    here_words: tuple[str, ...] = ()
     # billing the other party oneself ("I'll invoice you myself", "te lo facturo yo mismo",
     # "сам выставлю счёт"): a payment outside the platform unless the sentence keeps it here
     self_invoice_phrases: tuple[str, ...] = ()
@@ -200,6 +210,40 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "en",
         "English",
+        here_words=(
+            "here",
+            "on the (?:site|platform)",
+            "in the (?:thread|chat)",
+        ),
+        reach_other_phrases=(
+            "faster",
+            "quicker",
+            "more easily",
+            "easier",
+            "more direct",
+            "best (?:way|place|number|app|channel)",
+            "better (?:way|place|number|app|channel)",
+            "(?:some|any) ?where else",
+            "other (?:way|place|number|app|channel)s?",
+            "besides (?:here|this)",
+            "outside (?:of )?(?:here|this|the)",
+            "apart from (?:here|this)",
+            "other than (?:here|this)",
+            "off here",
+            "(?:a|any|some) number",
+        ),
+        reach_phrases=(
+            "reach (?:you|u|ya)",
+            "contact (?:you|u|ya)",
+            "get hold of (?:you|u|ya)",
+            "catch (?:you|u|ya)",
+            "get in touch with (?:you|u|ya)",
+            "(?:line|way through) to (?:you|u|ya)",
+            "call (?:you|u|ya)",
+            "text (?:you|u|ya)",
+            "ping (?:you|u|ya)",
+            "talk to (?:you|u|ya)",
+        ),
         way_phrases=(
             "(?:faster|quicker|easier|better|more direct|other|another|different"
             "|direct|alternative|simpler) (?:way|means|channel|method)s? (?:to|of"
@@ -214,6 +258,8 @@ LANGUAGES: tuple[Language, ...] = (
             "|contact details|socials|contact info)",
         ),
         self_invoice_phrases=(
+            "invoice (?:\\w+ ){0,2}from my (?:own )?(?:company|business|firm|agency|llc|ltd|side)",
+            "(?:my own|my company'?s?|my business'?s?) invoice",
             "(?:invoice|bill) (?:you|u|ya|your company) (?:myself|personally|directly"
             "|separately|on my own)",
             "(?:invoice|bill) (?:you|u|ya) (?:for (?:it|that|the rest|the balance"
@@ -429,7 +475,10 @@ LANGUAGES: tuple[Language, ...] = (
             "old people'?s?",
             "boomers?'?",
         ),
-        app_ones=("(?:on|in|via) the (?:\\w+ )?one (?:with|where|that)",),
+        app_ones=(
+            "(?:on|in|via) the (?:\\w+ )?one (?:with|where|that)",
+            "(?:have|got|use|using) the (?:\\w+ )?one with the (?=(?:\\w+ ){1,3}(?:logo|icon))",
+        ),
         app_words=(
             "social network",
             "network",
@@ -727,6 +776,33 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "es",
         "Spanish",
+        here_words=(
+            "aqu[ií]",
+            "por aqu[ií]",
+            "en la plataforma",
+        ),
+        reach_other_phrases=(
+            "m[aá]s r[aá]pido",
+            "m[aá]s f[aá]cil",
+            "otro sitio",
+            "otra parte",
+            "fuera de (?:aqu[ií]|la plataforma)",
+            "adem[aá]s de aqu[ií]",
+            "alg[uú]n n[uú]mero",
+            "mejor (?:forma|manera|sitio|v[ií]a)",
+            "otra (?:forma|manera|v[ií]a)",
+        ),
+        reach_phrases=(
+            "localizarte",
+            "contactarte",
+            "ubicarte",
+            "escribirte",
+            "llamarte",
+            "encontrarte",
+            "pillarte",
+            "contactar contigo",
+            "hablar contigo",
+        ),
         way_phrases=(
             "(?:forma|manera|modo|v[ií]a|medio) m[aá]s (?:r[aá]pid[oa]|f[aá]cil|direct[oa]"
             "|c[oó]mod[oa]) de (?:localizarte|contactarte|contactarle|hablar(?:te"
@@ -743,6 +819,8 @@ LANGUAGES: tuple[Language, ...] = (
             "|n[uú]meros)",
         ),
         self_invoice_phrases=(
+            "factura (?:\\w+ ){0,2}(?:de|desde|por|con) mi (?:empresa|sociedad|negocio"
+            "|aut[oó]nomo)",
             "te (?:lo |la |los )?(?:facturo|cobro) (?:yo mism[oa]|directamente|aparte"
             "|por mi cuenta|por fuera)",
         ),
@@ -1020,6 +1098,8 @@ LANGUAGES: tuple[Language, ...] = (
             "nos vemos",
         ),
         pay_verbs=(
+            "finiquito",
+            "liquidaci[oó]n",
             "arregl(?:amos|emos|arlo|ar)",
             "m[aá]ndamel\\w*",
             "env[ií]amel\\w*",
@@ -1065,6 +1145,8 @@ LANGUAGES: tuple[Language, ...] = (
             "mis datos bancarios",
         ),
         outside_phrases=(
+            "sin (?:la )?plataforma(?: de por medio)?",
+            "sin el sitio(?: de por medio)?",
             "cuando nos veamos",
             "m[aá]s (?:f[aá]cil|sencillo|r[aá]pido|c[oó]modo) que (?:por )?aqu[ií]",
             "en vez de (?:\\w+ ){0,3}aqu[ií]",
@@ -1130,6 +1212,30 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pt",
         "Portuguese",
+        here_words=(
+            "aqui",
+            "por aqui",
+            "na plataforma",
+            "no site",
+        ),
+        reach_other_phrases=(
+            "melhor (?:jeito|forma|lugar|canal|meio)",
+            "mais (?:f[aá]cil|r[aá]pido)",
+            "fora daqui",
+            "al[eé]m daqui",
+            "outro (?:lugar|canal|meio)",
+            "algum n[uú]mero",
+        ),
+        reach_phrases=(
+            "te chamar",
+            "te achar",
+            "te encontrar",
+            "te contatar",
+            "te ligar",
+            "te acionar",
+            "falar contigo",
+            "falar com voc[eê]",
+        ),
         way_phrases=(
             "(?:jeito|forma|maneira|meio) mais (?:r[aá]pid[oa]|f[aá]cil|diret[oa]"
             "|pr[aá]tic[oa]) de (?:falar contigo|falar com voc[eê]|te achar|te encontrar"
@@ -1139,6 +1245,8 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:trocar|trocamos|troca) (?:de )?(?:contato|contatos|n[uú]mero|n[uú]meros)",
         ),
         self_invoice_phrases=(
+            "nota (?:fiscal )?(?:\\w+ ){0,2}(?:pela|da|na) minha empresa",
+            "(?:minha|meu) (?:empresa|cnpj|mei) (?:te )?(?:emite|fatura)",
             "te (?:cobro|fatur\\w+) (?:eu mesm[oa]|direto|diretamente|por fora"
             "|por conta pr[oó]pria)",
         ),
@@ -1567,6 +1675,29 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "fr",
         "French",
+        here_words=(
+            "ici",
+            "sur la plateforme",
+            "sur le site",
+        ),
+        reach_other_phrases=(
+            "plus (?:vite|facilement|simple)",
+            "ailleurs",
+            "en dehors d'ici",
+            "en dehors de la plateforme",
+            "un num[ée]ro",
+            "autre (?:moyen|part)",
+            "meilleur moyen",
+        ),
+        reach_phrases=(
+            "te joindre",
+            "vous joindre",
+            "te contacter",
+            "vous contacter",
+            "t'appeler",
+            "vous appeler",
+            "te trouver",
+        ),
         way_phrases=(
             "(?:moyen|fa[cç]on) plus (?:rapide|simple|direct|pratique) de (?:te joindre"
             "|vous joindre|te contacter|vous contacter|se parler|te parler|vous parler)",
@@ -1579,6 +1710,8 @@ LANGUAGES: tuple[Language, ...] = (
             "|coordonn[ée]es)",
         ),
         self_invoice_phrases=(
+            "facture (?:\\w+ ){0,2}(?:de|par|avec) (?:ma|mon) (?:soci[ée]t[ée]|entreprise"
+            "|bo[iî]te|auto-?entreprise|micro-?entreprise)",
             "(?:je te|je vous) (?:le |la |les )?factur\\w* (?:moi-m[eê]me|moi m[eê]me"
             "|directement|en direct|personnellement|hors site|hors plateforme)",
         ),
@@ -1773,6 +1906,7 @@ LANGUAGES: tuple[Language, ...] = (
             "comme",
         ),
         move_phrases=(
+            "(?:tu serais|vous seriez|t'es|tu es|vous [eê]tes|t'serais) dispo(?:nible)? sur",
             "t'as un contact direct",
             "tu as un contact direct",
             "as-tu un contact direct",
@@ -1923,6 +2057,8 @@ LANGUAGES: tuple[Language, ...] = (
         # "ici" alone is no keep-here word: "on continue sur WhatsApp, ici c'est lent" contrasts
         # with it; staying, writing or paying here is
         keep_here_phrases=(
+            "la plateforme s'en (?:charge|occupe)",
+            "la plateforme (?:g[eè]re|s'occupe)",
             "uniquement ici",
             "via la plateforme",
             "ici même",
@@ -1973,6 +2109,30 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "de",
         "German",
+        here_words=(
+            "hier",
+            "auf der plattform",
+        ),
+        reach_other_phrases=(
+            "au[sß]erhalb",
+            "schneller",
+            "einfacher",
+            "am besten",
+            "sonst",
+            "woanders",
+            "anderswo",
+            "eine nummer",
+        ),
+        reach_phrases=(
+            "dich erreichen",
+            "sie erreichen",
+            "erreiche ich dich",
+            "erreiche ich sie",
+            "dich kontaktieren",
+            "dich anrufen",
+            "bist du erreichbar",
+            "sind sie erreichbar",
+        ),
         way_phrases=(
             "(?:schneller\\w*|einfacher\\w*|direkter\\w*|andere\\w*) (?:weg|kanal"
             "|m[oö]glichkeit)\\w*,? (?:um )?(?:dich|sie|euch) (?:zu )?(?:erreichen"
@@ -1984,6 +2144,8 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:kontakte|nummern|kontaktdaten) (?:aus)?tauschen",
         ),
         self_invoice_phrases=(
+            "rechnung (?:\\w+ ){0,2}(?:von|über|uber) meine[rm]? (?:firma|gmbh|unternehmen"
+            "|agentur)",
             "(?:stell|stelle) (?:ich )?(?:dir|ihnen|euch) (?:\\w+ ){0,2}selbst in rechnung",
             "(?:dir|ihnen|euch) (?:\\w+ ){0,2}(?:selbst|direkt) (?:eine )?rechnung (?:schreiben"
             "|stellen|schicken)",
@@ -2289,6 +2451,7 @@ LANGUAGES: tuple[Language, ...] = (
         save_phrases=("rabatt", "spar\\w*", "ohne"),
         negations=("nicht", "nie", "kein\\w*"),
         keep_here_phrases=(
+            "die plattform (?:regelt|übernimmt|ubernimmt|erledigt) das",
             "nur hier",
             "über die plattform",
             "hier über",
@@ -2329,6 +2492,30 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "it",
         "Italian",
+        here_words=(
+            "qui",
+            "qua",
+            "sulla piattaforma",
+            "sul sito",
+        ),
+        reach_other_phrases=(
+            "pi[uù] (?:veloce|facile|rapido|comodo)",
+            "un numero",
+            "altrove",
+            "fuori di qui",
+            "oltre a qui",
+            "(?:altro|un altro) (?:modo|posto|canale)",
+            "modo migliore",
+        ),
+        reach_phrases=(
+            "beccarti",
+            "sentirci",
+            "contattarti",
+            "raggiungerti",
+            "scriverti",
+            "chiamarti",
+            "trovarti",
+        ),
         way_phrases=(
             "(?:modo|maniera|canale|mezzo) pi[uù] (?:veloce|rapido|comodo|diretto"
             "|semplice) per (?:sentirci|contattarti|raggiungerti|scriverti|parlarti"
@@ -2343,6 +2530,7 @@ LANGUAGES: tuple[Language, ...] = (
             "|numeri)",
         ),
         self_invoice_phrases=(
+            "fattura (?:\\w+ ){0,2}(?:dalla|con la) mia (?:azienda|ditta|societ[aà]|partita iva)",
             "(?:ti|vi) (?:faccio|emetto|mando) (?:io )?(?:la )?fattura (?:io stess[oa]"
             "|direttamente|a parte|personalmente)",
             "(?:la )?fattura (?:te |ve )?la (?:faccio|emetto) io(?: direttamente"
@@ -2701,6 +2889,28 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pl",
         "Polish",
+        here_words=(
+            "tutaj",
+            "tu",
+            "na portalu",
+            "na platformie",
+        ),
+        reach_other_phrases=(
+            "poza (?:portalem|platform[aą]|serwisem|tym)",
+            "najszybciej",
+            "szybciej",
+            "[lł]atwiej",
+            "gdzie indziej",
+            "inaczej",
+        ),
+        reach_phrases=(
+            "z tob[aą] skontaktowa[cć]",
+            "skontaktowa[cć] si[eę] z tob[aą]",
+            "z[lł]apa[cć] ci[eę]",
+            "zadzwoni[cć] do ciebie",
+            "napisa[cć] do ciebie",
+            "jeste[sś] osi[aą]galny",
+        ),
         way_phrases=(
             "(?:szybszy|prostszy|inny|lepszy|wygodniejszy) (?:spos[oó]b|kana[lł]) (?:na"
             " )?(?:kontakt"
@@ -2711,6 +2921,7 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:wymieni[cć]|wymie[nń]my) si[eę] (?:kontaktami|numerami|namiarami)",
         ),
         self_invoice_phrases=(
+            "faktur[aęy] (?:\\w+ ){0,2}(?:z|od) (?:mojej|swojej) (?:firmy|dzia[lł]alno[sś]ci)",
             "wystawi[eę] (?:ci|panu|pani) (?:sam|sama|osobno|bezpo[sś]rednio) faktur[eę]",
             "faktur[eę] wystawi[eę] (?:ci )?(?:sam|sama|bezpo[sś]rednio|osobno)",
         ),
@@ -3109,6 +3320,37 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ru",
         "Russian",
+        here_words=(
+            "здесь",
+            "тут",
+            "на сайте",
+            "на платформе",
+            "через сайт",
+        ),
+        reach_other_phrases=(
+            "ещ[её]",
+            "побыстрее",
+            "быстрее",
+            "удобнее",
+            "помимо (?:этого|сайта|платформы)",
+            "кроме (?:этого|сайта|платформы)",
+            "вне (?:сайта|платформы)",
+            "где-то",
+            "где-нибудь",
+            "в другом месте",
+        ),
+        reach_phrases=(
+            "связаться с вами",
+            "связаться с тобой",
+            "с вами связаться",
+            "с тобой связаться",
+            "на связи",
+            "достучаться",
+            "вас найти",
+            "тебя найти",
+            "вам позвонить",
+            "тебе позвонить",
+        ),
         way_phrases=(
             "(?:побыстрее|быстрее|попроще|проще|удобнее|другой|другим|иначе) (?:\\w+ ){0,2}"
             "(?:связаться"
@@ -3117,11 +3359,13 @@ LANGUAGES: tuple[Language, ...] = (
             "|удобнее|иначе|напрямую)",
         ),
         offer_phrases=(
+            "(?:оставлю|дам|скину|кину|отправлю) (?:вам|тебе) (?:свои|мои) координаты",
             "(?:дам|оставлю|скину|кину|отправлю|дам) (?:вам|тебе) (?:свой|мой|свои"
             "|мои) (?:контакт|контакты)(?! (?:менеджер|бухгалтер|юрист|поставщик))",
             "(?:обменяться|обменяемся|обменяемся-ка) (?:контактами|номерами)",
         ),
         self_invoice_phrases=(
+            "сч[её]т (?:\\w+ ){0,2}от (?:своего|моего|моей|своей) (?:ип|ооо|компании|фирмы)",
             "(?:сам|сама|напрямую) (?:вам |тебе )?выстав\\w* сч[её]т",
             "выстав\\w* (?:вам |тебе )?сч[её]т (?:сам|сама|напрямую)",
         ),
@@ -3432,6 +3676,7 @@ LANGUAGES: tuple[Language, ...] = (
             "предоплат\\w*",
         ),
         product_phrases=(
+            "иконк\\w*",
             "пол[еяю]",
             "форм[аеуы]",
             "кнопк\\w*",
@@ -3538,6 +3783,28 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi",
         "Hindi (Latin script)",
+        self_invoice_phrases=(
+            "invoice (?:main )?(?:khud|seedha|direct) (?:bhej|bana|de)\\w*",
+            "(?:apni|meri) company se invoice",
+            "invoice (?:meri|apni) company se",
+        ),
+        here_words=(
+            "yahan",
+            "yahin",
+            "site pe",
+            "platform pe",
+        ),
+        reach_other_phrases=(
+            "(?:aur|dusra|doosra) (?:jariya|zariya|tarika|tareeka|rasta)",
+            "jaldi",
+            "yahan ke alawa",
+            "bahar",
+        ),
+        reach_phrases=(
+            "(?:aapse|tumse|aap se|tum se) (?:baat|contact|sampark)",
+            "aapko (?:call|contact)",
+            "tumhe (?:call|contact)",
+        ),
         way_phrases=(
             "(?:aapse|aap se|tumse|tum se|aapko|tumhe) (?:\\w+ ){0,2}(?:baat|contact"
             "|sampark) karne ka (?:koi )?(?:aur |dusra |doosra )?(?:tarika|tareeka"
@@ -3548,7 +3815,6 @@ LANGUAGES: tuple[Language, ...] = (
             "|de deti|bhej deti|de du|bhej du|de doon|bhej doon)",
             "contact (?:exchange|share) kar (?:lete|lo|lein)",
         ),
-        self_invoice_phrases=("invoice (?:main )?(?:khud|seedha|direct) (?:bhej|bana|de)\\w*",),
         first_name_words=("naam", "first name", "pehla naam"),
         last_name_words=("surname", "sarnem", "last name"),
         rest_words=("baaki", "baki", "phir", "fir", "aage", "last"),
@@ -3917,12 +4183,30 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi-deva",
         "Hindi (Devanagari)",
+        self_invoice_phrases=(
+            "अपनी कंपनी से (?:इनवॉइस|बिल)",
+            "इनवॉइस (?:मैं )?(?:खुद|सीधे) (?:भेज|बना)\\S*",
+        ),
+        here_words=(
+            "यहाँ",
+            "यहां",
+            "यहीं",
+        ),
+        reach_other_phrases=(
+            "(?:और|दूसरा) (?:तरीका|जरिया|ज़रिया|रास्ता)",
+            "जल्दी",
+            "यहाँ के अलावा",
+            "बाहर",
+        ),
+        reach_phrases=(
+            "(?:आपसे|तुमसे) (?:बात|संपर्क)",
+            "आपको (?:कॉल|संपर्क)",
+        ),
         way_phrases=(
             "(?:आपसे|तुमसे|आपको) (?:\\S+ ){0,2}(?:बात|संपर्क|कॉन्टैक्ट) करने का (?:कोई )?(?:और "
             "|दूसरा )?(?:तरीका|रास्ता|ज़रिया|जरिया)",
         ),
         offer_phrases=("(?:अपना|मेरा) (?:कॉन्टैक्ट|संपर्क|नंबर) (?:दे|भेज) (?:देता|देती|दूँ|दूं|रहा|रही)",),
-        self_invoice_phrases=("इनवॉइस (?:मैं )?(?:खुद|सीधे) (?:भेज|बना)\\S*",),
         first_name_words=("नाम", "पहला नाम"),
         last_name_words=("सरनेम", "उपनाम"),
         rest_words=("बाकी", "बाक़ी", "फिर", "आगे", "आखिरी"),
@@ -4255,6 +4539,37 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ar",
         "Arabic",
+        here_words=(
+            "هنا",
+            "hena",
+            "hna",
+            "على الموقع",
+            "3al mawqe3",
+        ),
+        reach_other_phrases=(
+            "(?:7aga|haga|7aja|حاجة|حاجه|شي|شيء) (?:tanya|tania|تانية|تانيه|ثانية|ثاني)",
+            "غير (?:هنا|الموقع)",
+            "برا الموقع",
+            "بره الموقع",
+            "bara el (?:site|mawqe3)",
+        ),
+        reach_phrases=(
+            "اكلمك",
+            "أكلمك",
+            "اتواصل معاك",
+            "أتواصل معك",
+            "اوصلك",
+            "أوصلك",
+            "نتواصل",
+            "نتكلم",
+            "a7kilak",
+            "akalmak",
+            "nitkallem",
+            "ntkallem",
+            "nitwasal",
+            "awsalak",
+            "nkalem",
+        ),
         way_phrases=(
             "(?:طريقة|طريقه|وسيلة|وسيله) (?:اسرع|أسرع|تانية|ثانية|تانيه|ثانيه|اسهل"
             "|أسهل|اقرب|أقرب) (?:\\S+ ){0,2}?(?:اكلمك|أكلمك|اتواصل|أتواصل|اوصلك|أوصلك"
@@ -4269,6 +4584,11 @@ LANGUAGES: tuple[Language, ...] = (
             "|كونتاكتي|الارقام|الأرقام|الكونتاكت|ارقامنا|أرقامنا)",
         ),
         self_invoice_phrases=(
+            "fatoura men 3andi",
+            "fatora men 3andi",
+            "فاتورة من عندي",
+            "فاتورة من شركتي",
+            "fatoura men sherketi",
             "(?:هبعتلك|هعملك|حعملك|اعملك|ابعتلك|سأرسل لك|هطلعلك) (?:الفاتورة|فاتورة) (?:بنفسي"
             "|مباشرة|بره|برا)",
         ),
@@ -4964,6 +5284,19 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tr",
         "Turkish",
+        here_words=(
+            "burada",
+            "buradan",
+            "burası",
+        ),
+        reach_other_phrases=(
+            "daha (?:kolay|hızlı|rahat)",
+            "nereden",
+            "başka",
+            "dışında",
+            "buradan başka",
+        ),
+        reach_phrases=("(?:sana|size|seninle|sizinle) (?:\\w+ ){0,3}(?:ulaş|eriş|iletişim)\\w*",),
         way_phrases=(
             "(?:daha hızlı|daha kolay|başka) (?:bir )?(?:yol|yolu|yöntem|kanal)\\w* (?:var mı"
             "|varsa)?,? ?(?:sana|size) (?:ulaş|eriş)\\w*",
@@ -4977,6 +5310,8 @@ LANGUAGES: tuple[Language, ...] = (
             "|değiş tokuş)",
         ),
         self_invoice_phrases=(
+            "fatura\\w* (?:\\w+ ){0,2}(?:kendi )?şirketim(?:den|dan)",
+            "kendi şirketimden fatura",
             "fatura\\w* (?:ben )?(?:kendim|doğrudan|direkt) (?:keserim|keseyim|gönderirim|atarım)",
         ),
         first_name_words=("ad", "adi", "isim"),
@@ -5331,6 +5666,27 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "id",
         "Indonesian",
+        here_words=(
+            "di ?sini",
+            "lewat platform",
+            "lewat sini",
+        ),
+        reach_other_phrases=(
+            "jalur (?:lain|laen)",
+            "cara (?:lain|laen)",
+            "lebih (?:gampang|cepet|cepat|mudah)",
+            "selain (?:di ?sini)",
+            "di luar sini",
+            "tempat lain",
+        ),
+        reach_phrases=(
+            "hubungin (?:kamu|km|kakak|kak|anda|lo|lu)",
+            "hubungi (?:kamu|km|kakak|kak|anda)",
+            "ngobrol(?:nya)?",
+            "ngontak (?:kamu|km)",
+            "nelpon (?:kamu|km)",
+            "kontak (?:kamu|km|kakak)",
+        ),
         way_phrases=(
             "(?:cara|jalur) (?:lain|lebih (?:cepet|cepat|gampang|mudah)) (?:buat"
             "|untuk|utk|bwt) (?:hubungin|hubungi|ngehubungin|kontak|ngontak|chat"
@@ -5344,6 +5700,8 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:tukeran|tukar|tuker|tukaran) (?:kontak|nomor|nomer|no wa|no hp)",
         ),
         self_invoice_phrases=(
+            "invoice (?:\\w+ ){0,2}dari (?:cv|pt|usaha|perusahaan|kantor) (?:aku|saya|gue|gw|ku)",
+            "invoice (?:\\w+ ){0,2}dari (?:cv|pt)ku",
             "(?:aku|saya|gue|gw) (?:yang )?(?:bikin|kirim|buat)(?:in)? invoice(?:nya)? (?:sendiri"
             "|langsung)",
         ),
@@ -5678,17 +6036,45 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tl",
         "Tagalog",
+        here_words=(
+            "dito",
+            "sa platform",
+        ),
+        reach_other_phrases=(
+            "bukod dito",
+            "maliban dito",
+            "sa labas",
+            "mas mabilis",
+            "mas madali",
+            "ibang paraan",
+            "iba pang",
+        ),
+        reach_phrases=(
+            "(?:kita|ka) (?:\\w+ ){0,2}(?:ma-?reach|ma-?contact|makontak|makausap|matawagan)",
+            "ma-?reach kita",
+            "ma-?contact kita",
+            "makontak kita",
+            "makausap kita",
+            "matawagan kita",
+            "ma-?message kita",
+            "ma-?reach ka",
+            "ma-?contact ka",
+        ),
         way_phrases=(
             "(?:mas mabilis|mas madali|ibang) (?:ba |po |ba po )?(?:na )?(?:paraan"
             "|way) (?:para|na|ng) (?:ma-?contact|makontak|ma-?reach|maabot|makausap"
             "|ma-?message)(?: kita| ka)?",
         ),
         offer_phrases=(
+            "(?:bigay|ibigay|send|ipasa|pasa) (?:ko )?(?:na )?(?:lang )?(?:sa ?yo"
+            " |sayo )?(?:yung |ang )?account ko",
             "(?:bigay|ibigay|send|i-send|isend|ipasa|pasa) (?:ko )?(?:na )?(?:lang )?(?:sa ?yo "
             "|sayo )?(?:yung |ang )?contact (?:ko|details ko|info ko)",
             "(?:palitan|magpalitan|exchange) (?:tayo )?(?:ng )?(?:contact|number|numbers)",
         ),
         self_invoice_phrases=(
+            "resibo (?:\\w+ ){0,2}(?:galing sa|mula sa) (?:company|negosyo|kompanya) ko",
+            "ako na (?:lang )?(?:ang )?(?:gagawa|gumawa) ng (?:resibo|invoice)",
             "ako na (?:lang )?(?:ang )?(?:mag-?invoice|magbi-?bill|mag-?bill) sa ?(?:yo|iyo)",
         ),
         first_name_words=("pangalan", "first name"),

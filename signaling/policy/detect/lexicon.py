@@ -941,6 +941,19 @@ SELF_INVOICE_SOURCE = (
     r"(?<!\w)(?:" + _alt(_union("self_invoice_phrases"), escape=False) + r")(?!\w)"
 )
 SELF_INVOICE_RE = compile_fast(SELF_INVOICE_SOURCE)
+# Reaching the other party, and another or better way or place in the same sentence.
+REACH_SOURCE = r"(?<!\w)(?:" + _alt(_union("reach_phrases"), escape=False) + r")(?!\w)"
+REACH_RE = compile_fast(REACH_SOURCE)
+REACH_OTHER_RE = compile_fast(
+    r"(?<!\w)(?:" + _alt(_union("reach_other_phrases"), escape=False) + r")(?!\w)"
+)
+# The platform itself named as the place ("here", "aqui", "dito"), unless right after a word
+# that puts the place elsewhere ("besides here", "than here", "not here").
+HERE_RE = compile_fast(
+    r"(?<!\w)(?<!than )(?<!besides )(?<!not )(?<!from )(?:"
+    + _alt(_union("here_words"), escape=False)
+    + r")(?!\w)"
+)
 OUTSIDE_RE = compile_fast(
     r"outside (?:of )?(?:the |this )?(?:platform|site|app)|off[- ]platform|off (?:the|this)"
     r" (?:platform|site)|fuera de (?:la|esta) plataforma|fora da plataforma|en dehors de la"
@@ -1263,6 +1276,7 @@ CHANNEL_GATE = pattern_gate(CHANNEL_SOURCE)
 PAY_METHOD_GATE = pattern_gate(PAY_METHOD_SOURCE)
 DIRECT_PAY_GATE = pattern_gate(DIRECT_PAY_SOURCE)
 SELF_INVOICE_GATE = pattern_gate(SELF_INVOICE_SOURCE)
+REACH_GATE = pattern_gate(REACH_SOURCE)
 
 
 def source_of(pattern: re.Pattern[str]) -> str:
@@ -1309,6 +1323,11 @@ THERE_WORDS = (
     "oraya",
     "sana",
     "situ",
+    "kesitu",
+    "ke situ",
+    "disitu",
+    "kesana",
+    "ke sana",
     "dun",
     "doon",
 )
