@@ -256,6 +256,14 @@ def _reach_elsewhere(views: Views) -> Finding | None:
     return None
 
 
+# A verb or preposition of leaving the platform out before "here" in its clause ("skip the
+# checkout here", "sem passar por aqui", "tanpa lewat sini").
+_AVOIDED = re.compile(
+    r"(?<!\w)(?:skip|avoid|bypass|without|instead of|rather than|sin|sem|senza|sans|ohne|bez"
+    r"|без|минуя|tanpa|hindi na|bina)(?!\w)[^.,;!?]*$"
+)
+
+
 def _here_kept(sent: str) -> bool:
     """The platform named as the place in ``sent`` ("here", "aqui no pedido", "dito"), outside
     every place off it ("besides here", "fora daqui"), or a keep-here phrase."""
@@ -264,10 +272,12 @@ def _here_kept(sent: str) -> bool:
     places = [m.span() for m in lx.REACH_OTHER_RE.finditer(sent)]
     places += [m.span() for m in lx.OUTSIDE_RE.finditer(sent)]
     for m in lx.HERE_RE.finditer(sent):
-        if not any(a <= m.start() and m.end() <= b for a, b in places) and not _negation_before(
-            sent, m.start()
+        if (
+            not any(a <= m.start() and m.end() <= b for a, b in places)
+            and not _negation_before(sent, m.start())
+            and _AVOIDED.search(sent, max(0, m.start() - 48), m.start()) is None
         ):
-            return True  # "no need to run it through here" keeps nothing here
+            return True  # "no need to run it through here", "skip the checkout here"
     return False
 
 

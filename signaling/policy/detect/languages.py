@@ -216,6 +216,7 @@ LANGUAGES: tuple[Language, ...] = (
             "in the (?:thread|chat)",
         ),
         reach_other_phrases=(
+            "where else",
             "faster",
             "quicker",
             "more easily",
@@ -223,7 +224,6 @@ LANGUAGES: tuple[Language, ...] = (
             "more direct",
             "best (?:way|place|number|app|channel)",
             "better (?:way|place|number|app|channel)",
-            "(?:some|any) ?where else",
             "other (?:way|place|number|app|channel)s?",
             "besides (?:here|this)",
             "outside (?:of )?(?:here|this|the)",
@@ -233,6 +233,7 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:a|any|some) number",
         ),
         reach_phrases=(
+            "find (?:you|u|ya)",
             "reach (?:you|u|ya)",
             "contact (?:you|u|ya)",
             "get hold of (?:you|u|ya)",
@@ -249,17 +250,15 @@ LANGUAGES: tuple[Language, ...] = (
             "|direct|alternative|simpler) (?:way|means|channel|method)s? (?:to|of"
             "|i can|we can|i could) (?:reach|contact|get hold of|get in touch with"
             "|talk to|message|ping|chat with|call|text|get to) (?:you|u|ya)",
-            "(?:reach|contact|get hold of|get in touch with) (?:you|u|ya) (?:faster"
-            "|quicker|more easily|more directly|some other way|another way|outside (?:of )?(?:this"
-            "|the) (?:site|inbox|app))",
         ),
         offer_phrases=(
             "(?:exchange|swap|trade) (?:our |personal |direct )?(?:contacts|numbers"
             "|contact details|socials|contact info)",
         ),
         self_invoice_phrases=(
+            "(?:my|our) (?:company|agency|firm|business|studio|llc|ltd) (?:will "
+            "|can |'?ll |would )?(?:bill|invoice|charge) (?:you|u|ya)",
             "invoice (?:\\w+ ){0,2}from my (?:own )?(?:company|business|firm|agency|llc|ltd|side)",
-            "(?:my own|my company'?s?|my business'?s?) invoice",
             "(?:invoice|bill) (?:you|u|ya|your company) (?:myself|personally|directly"
             "|separately|on my own)",
             "(?:invoice|bill) (?:you|u|ya) (?:for (?:it|that|the rest|the balance"
@@ -296,6 +295,9 @@ LANGUAGES: tuple[Language, ...] = (
             "the old way",
         ),
         between_phrases=(
+            "in person",
+            "by hand",
+            "hand to hand",
             "between us",
             "between ourselves",
             "between the two of us",
@@ -343,6 +345,7 @@ LANGUAGES: tuple[Language, ...] = (
             "lower (?:the )?price",
         ),
         messenger_phrases=(
+            "socials",
             "direct contact",
             "your direct (?:contact|number|line)",
             "my dms",
@@ -527,6 +530,7 @@ LANGUAGES: tuple[Language, ...] = (
             "there",
         ),
         move_phrases=(
+            "gimme (?:your|ur|yr)",
             "keep in touch (?:by|via|on|over)",
             "stay in touch (?:by|via|on|over)",
             "have (?:a |any )?direct contact",
@@ -782,6 +786,7 @@ LANGUAGES: tuple[Language, ...] = (
             "en la plataforma",
         ),
         reach_other_phrases=(
+            "d[oó]nde m[aá]s",
             "m[aá]s r[aá]pido",
             "m[aá]s f[aá]cil",
             "otro sitio",
@@ -793,6 +798,7 @@ LANGUAGES: tuple[Language, ...] = (
             "otra (?:forma|manera|v[ií]a)",
         ),
         reach_phrases=(
+            "te (?:puedo |podr[ií]a )?(?:encontrar|localizar|contactar|escribir|llamar|pillar)",
             "localizarte",
             "contactarte",
             "ubicarte",
@@ -855,6 +861,8 @@ LANGUAGES: tuple[Language, ...] = (
             "como de costumbre",
         ),
         between_phrases=(
+            "en mano",
+            "en persona",
             "entre nosotros",
             "entre los dos",
             "entre tú y yo",
@@ -1219,6 +1227,7 @@ LANGUAGES: tuple[Language, ...] = (
             "no site",
         ),
         reach_other_phrases=(
+            "onde mais",
             "melhor (?:jeito|forma|lugar|canal|meio)",
             "mais (?:f[aá]cil|r[aá]pido)",
             "fora daqui",
@@ -1287,6 +1296,9 @@ LANGUAGES: tuple[Language, ...] = (
             "como da outra vez",
         ),
         between_phrases=(
+            "pessoalmente",
+            "em m[aã]os",
+            "na m[aã]o",
             "entre n[oó]s",
             "entre a gente",
         ),
@@ -1741,6 +1753,8 @@ LANGUAGES: tuple[Language, ...] = (
             "comme toujours",
         ),
         between_phrases=(
+            "en main propre",
+            "de la main [àa] la main",
             "entre nous",
             "entre nous deux",
             "entre toi et moi",
@@ -2176,6 +2190,8 @@ LANGUAGES: tuple[Language, ...] = (
             "dem mit",
         ),
         between_phrases=(
+            "pers[öo]nlich",
+            "auf die hand",
             "unter uns",
             "zwischen uns",
         ),
@@ -2499,6 +2515,8 @@ LANGUAGES: tuple[Language, ...] = (
             "sul sito",
         ),
         reach_other_phrases=(
+            "fuori da(?:l)? (?:qui|sito|piattaforma)",
+            "dove altro",
             "pi[uù] (?:veloce|facile|rapido|comodo)",
             "un numero",
             "altrove",
@@ -2508,6 +2526,7 @@ LANGUAGES: tuple[Language, ...] = (
             "modo migliore",
         ),
         reach_phrases=(
+            "ti (?:posso )?(?:trovo|trovare|becco|beccare|sento|contatto|raggiungo)",
             "beccarti",
             "sentirci",
             "contattarti",
@@ -2563,6 +2582,9 @@ LANGUAGES: tuple[Language, ...] = (
             "come l'altra volta",
         ),
         between_phrases=(
+            "a mano",
+            "di persona",
+            "brevi mano",
             "tra di noi",
             "tra noi",
         ),
@@ -2896,6 +2918,7 @@ LANGUAGES: tuple[Language, ...] = (
             "na platformie",
         ),
         reach_other_phrases=(
+            "gdzie jeszcze",
             "poza (?:portalem|platform[aą]|serwisem|tym)",
             "najszybciej",
             "szybciej",
@@ -2904,6 +2927,7 @@ LANGUAGES: tuple[Language, ...] = (
             "inaczej",
         ),
         reach_phrases=(
+            "ci[eę] (?:z[lł]apa[cć]|znale[zź][cć]|z[lł]api[eę]|znajd[eę])",
             "z tob[aą] skontaktowa[cć]",
             "skontaktowa[cć] si[eę] z tob[aą]",
             "z[lł]apa[cć] ci[eę]",
@@ -2952,6 +2976,8 @@ LANGUAGES: tuple[Language, ...] = (
             "tak jak zawsze",
         ),
         between_phrases=(
+            "do r[eę]ki",
+            "osobi[sś]cie",
             "między nami",
             "między sobą",
         ),
@@ -3340,6 +3366,7 @@ LANGUAGES: tuple[Language, ...] = (
             "в другом месте",
         ),
         reach_phrases=(
+            "(?:вас|тебя) (?:\\w+ ){0,3}найти",
             "связаться с вами",
             "связаться с тобой",
             "с вами связаться",
@@ -3396,6 +3423,9 @@ LANGUAGES: tuple[Language, ...] = (
             "обычным способом",
         ),
         between_phrases=(
+            "при встрече",
+            "лично в руки",
+            "из рук в руки",
             "между нами",
             "между собой",
         ),
@@ -4580,6 +4610,7 @@ LANGUAGES: tuple[Language, ...] = (
             "|nitkallem|nkalem)",
         ),
         offer_phrases=(
+            "(?:هديك|حديك|بعطيك|هعطيك|هاديك|باديك) (?:رقمي|تواصلي|كونتاكتي)",
             "(?:اعطيك|أعطيك|اديك|ابعتلك|ابعثلك|ارسلك|نتبادل|نبدل) (?:رقمي|تواصلي"
             "|كونتاكتي|الارقام|الأرقام|الكونتاكت|ارقامنا|أرقامنا)",
         ),
@@ -4875,6 +4906,10 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         app_words=("برنامج", "البرنامج", "التطبيق", "تطبيق", "البرنامج"),
         app_colours=(
+            "a5dar",
+            "akhdar",
+            "azra2",
+            "azraq",
             "الخضراء",
             "الزرقاء",
             "a5dar",
@@ -4917,6 +4952,11 @@ LANGUAGES: tuple[Language, ...] = (
             "لكن",
         ),
         move_phrases=(
+            "nekamel 3al",
+            "nkammel 3ala",
+            "nkamel 3la",
+            "nkamel 3al",
+            "nekammel 3ala",
             "عندك تواصل مباشر",
             "عندك رقم مباشر",
             "تابعني",
@@ -5700,6 +5740,8 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:tukeran|tukar|tuker|tukaran) (?:kontak|nomor|nomer|no wa|no hp)",
         ),
         self_invoice_phrases=(
+            "(?:aku|saya|gue|gw) (?:yang )?(?:tagih(?:in)?|nagih|menagih) (?:\\w+"
+            " )?(?:sendiri|langsung)",
             "invoice (?:\\w+ ){0,2}dari (?:cv|pt|usaha|perusahaan|kantor) (?:aku|saya|gue|gw|ku)",
             "invoice (?:\\w+ ){0,2}dari (?:cv|pt)ku",
             "(?:aku|saya|gue|gw) (?:yang )?(?:bikin|kirim|buat)(?:in)? invoice(?:nya)? (?:sendiri"
@@ -5723,6 +5765,8 @@ LANGUAGES: tuple[Language, ...] = (
             "kayak yang lalu",
         ),
         between_phrases=(
+            "pas ketemu",
+            "tatap muka",
             "antara kita",
             "kita aja",
             "berdua aja",
@@ -5951,6 +5995,7 @@ LANGUAGES: tuple[Language, ...] = (
             "aplikasi kami",
         ),
         pay_methods=(
+            "no\\.? ?rek(?:ening)?",
             "kripto",
             "tunai",
             "shopeepay",
@@ -6092,6 +6137,8 @@ LANGUAGES: tuple[Language, ...] = (
             "gaya ng lagi",
         ),
         between_phrases=(
+            "pag nagkita tayo",
+            "personal na",
             "tayong dalawa na lang",
             "tayong dalawa lang",
             "sa pagitan natin",
