@@ -271,7 +271,7 @@ def _here_kept(sent: str) -> bool:
         return True
     places = [m.span() for m in lx.REACH_OTHER_RE.finditer(sent)]
     places += [m.span() for m in lx.OUTSIDE_RE.finditer(sent)]
-    for m in lx.HERE_RE.finditer(sent):
+    for m in lx.HERE_WORD_RE.finditer(sent):
         if (
             not any(a <= m.start() and m.end() <= b for a, b in places)
             and not _negation_before(sent, m.start())
@@ -709,6 +709,10 @@ def _pay_anchored(views: Views, s: str) -> Finding | None:
             place = fee
         if _beside_outside(lx.KEEP_HERE_RE, sent) or _beside_outside(lx.PAY_PROJECT_NEG_RE, sent):
             continue
+        if lx.IN_PERSON_RE.fullmatch(place.group()) and (
+            _here_kept(sent) or lx.PLATFORM_NOUN_RE.search(sent)
+        ):
+            continue  # "the platform releases it, we meet in person at the handover"
         if _beside_outside(lx.SPEC_RE, sent):
             continue
         if _negation_before(sent, anchor.start() - sent_start):

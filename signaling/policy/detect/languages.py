@@ -187,6 +187,14 @@ class Language:
     # or of an invoice from one's own company it keeps things here ("besides here" and "fora
     # daqui" are places off it, read first)
     here_words: tuple[str, ...] = ()
+    # paying "in person", "by hand" ("a mano", "при встрече"): a place off the platform for a
+    # payment only, unless the sentence keeps it here ("the platform releases it, we meet in
+    # person at the handover")
+    in_person_phrases: tuple[str, ...] = ()
+    # the platform named ("the platform", "la piattaforma", "платформа"): in the sentence of
+    # a payment "in person" it is the platform that pays ("the platform releases it, we meet in
+    # person at the handover")
+    platform_nouns: tuple[str, ...] = ()
     # billing the other party oneself ("I'll invoice you myself", "te lo facturo yo mismo",
     # "сам выставлю счёт"): a payment outside the platform unless the sentence keeps it here
     self_invoice_phrases: tuple[str, ...] = ()
@@ -210,6 +218,15 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "en",
         "English",
+        platform_nouns=(
+            "the platform",
+            "the site",
+        ),
+        in_person_phrases=(
+            "in person",
+            "by hand",
+            "hand to hand",
+        ),
         here_words=(
             "here",
             "on the (?:site|platform)",
@@ -295,9 +312,6 @@ LANGUAGES: tuple[Language, ...] = (
             "the old way",
         ),
         between_phrases=(
-            "in person",
-            "by hand",
-            "hand to hand",
             "between us",
             "between ourselves",
             "between the two of us",
@@ -780,6 +794,14 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "es",
         "Spanish",
+        platform_nouns=(
+            "la plataforma",
+            "la web",
+        ),
+        in_person_phrases=(
+            "en mano",
+            "en persona",
+        ),
         here_words=(
             "aqu[ií]",
             "por aqu[ií]",
@@ -861,8 +883,6 @@ LANGUAGES: tuple[Language, ...] = (
             "como de costumbre",
         ),
         between_phrases=(
-            "en mano",
-            "en persona",
             "entre nosotros",
             "entre los dos",
             "entre tú y yo",
@@ -1220,6 +1240,15 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pt",
         "Portuguese",
+        platform_nouns=(
+            "a plataforma",
+            "o site",
+        ),
+        in_person_phrases=(
+            "pessoalmente",
+            "em m[aã]os",
+            "na m[aã]o",
+        ),
         here_words=(
             "aqui",
             "por aqui",
@@ -1296,9 +1325,6 @@ LANGUAGES: tuple[Language, ...] = (
             "como da outra vez",
         ),
         between_phrases=(
-            "pessoalmente",
-            "em m[aã]os",
-            "na m[aã]o",
             "entre n[oó]s",
             "entre a gente",
         ),
@@ -1687,6 +1713,14 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "fr",
         "French",
+        platform_nouns=(
+            "la plateforme",
+            "le site",
+        ),
+        in_person_phrases=(
+            "en main propre",
+            "de la main [àa] la main",
+        ),
         here_words=(
             "ici",
             "sur la plateforme",
@@ -1753,8 +1787,6 @@ LANGUAGES: tuple[Language, ...] = (
             "comme toujours",
         ),
         between_phrases=(
-            "en main propre",
-            "de la main [àa] la main",
             "entre nous",
             "entre nous deux",
             "entre toi et moi",
@@ -2123,6 +2155,14 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "de",
         "German",
+        platform_nouns=(
+            "die plattform",
+            "die seite",
+        ),
+        in_person_phrases=(
+            "pers[öo]nlich",
+            "auf die hand",
+        ),
         here_words=(
             "hier",
             "auf der plattform",
@@ -2190,8 +2230,6 @@ LANGUAGES: tuple[Language, ...] = (
             "dem mit",
         ),
         between_phrases=(
-            "pers[öo]nlich",
-            "auf die hand",
             "unter uns",
             "zwischen uns",
         ),
@@ -2508,6 +2546,15 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "it",
         "Italian",
+        platform_nouns=(
+            "la piattaforma",
+            "il sito",
+        ),
+        in_person_phrases=(
+            "a mano",
+            "di persona",
+            "brevi mano",
+        ),
         here_words=(
             "qui",
             "qua",
@@ -2582,9 +2629,6 @@ LANGUAGES: tuple[Language, ...] = (
             "come l'altra volta",
         ),
         between_phrases=(
-            "a mano",
-            "di persona",
-            "brevi mano",
             "tra di noi",
             "tra noi",
         ),
@@ -2911,6 +2955,14 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pl",
         "Polish",
+        platform_nouns=(
+            "platforma",
+            "portal",
+        ),
+        in_person_phrases=(
+            "do r[eę]ki",
+            "osobi[sś]cie",
+        ),
         here_words=(
             "tutaj",
             "tu",
@@ -2976,8 +3028,6 @@ LANGUAGES: tuple[Language, ...] = (
             "tak jak zawsze",
         ),
         between_phrases=(
-            "do r[eę]ki",
-            "osobi[sś]cie",
             "między nami",
             "między sobą",
         ),
@@ -3346,6 +3396,15 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ru",
         "Russian",
+        platform_nouns=(
+            "платформа",
+            "сайт",
+        ),
+        in_person_phrases=(
+            "при встрече",
+            "лично в руки",
+            "из рук в руки",
+        ),
         here_words=(
             "здесь",
             "тут",
@@ -3392,6 +3451,7 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:обменяться|обменяемся|обменяемся-ка) (?:контактами|номерами)",
         ),
         self_invoice_phrases=(
+            "сч[её]т (?:я )?(?:вам |тебе )?(?:сам|сама) выстав\\w*",
             "сч[её]т (?:\\w+ ){0,2}от (?:своего|моего|моей|своей) (?:ип|ооо|компании|фирмы)",
             "(?:сам|сама|напрямую) (?:вам |тебе )?выстав\\w* сч[её]т",
             "выстав\\w* (?:вам |тебе )?сч[её]т (?:сам|сама|напрямую)",
@@ -3423,9 +3483,6 @@ LANGUAGES: tuple[Language, ...] = (
             "обычным способом",
         ),
         between_phrases=(
-            "при встрече",
-            "лично в руки",
-            "из рук в руки",
             "между нами",
             "между собой",
         ),
@@ -3813,6 +3870,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi",
         "Hindi (Latin script)",
+        platform_nouns=(
+            "platform",
+            "site",
+        ),
         self_invoice_phrases=(
             "invoice (?:main )?(?:khud|seedha|direct) (?:bhej|bana|de)\\w*",
             "(?:apni|meri) company se invoice",
@@ -4213,6 +4274,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi-deva",
         "Hindi (Devanagari)",
+        platform_nouns=(
+            "प्लेटफॉर्म",
+            "साइट",
+        ),
         self_invoice_phrases=(
             "अपनी कंपनी से (?:इनवॉइस|बिल)",
             "इनवॉइस (?:मैं )?(?:खुद|सीधे) (?:भेज|बना)\\S*",
@@ -4569,6 +4634,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ar",
         "Arabic",
+        platform_nouns=(
+            "المنصة",
+            "الموقع",
+            "el mawqe3",
+        ),
         here_words=(
             "هنا",
             "hena",
@@ -5324,6 +5394,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tr",
         "Turkish",
+        platform_nouns=(
+            "platform",
+            "site",
+        ),
         here_words=(
             "burada",
             "buradan",
@@ -5706,6 +5780,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "id",
         "Indonesian",
+        platform_nouns=(
+            "platform",
+            "platformnya",
+        ),
+        in_person_phrases=("tatap muka",),
         here_words=(
             "di ?sini",
             "lewat platform",
@@ -5765,8 +5844,6 @@ LANGUAGES: tuple[Language, ...] = (
             "kayak yang lalu",
         ),
         between_phrases=(
-            "pas ketemu",
-            "tatap muka",
             "antara kita",
             "kita aja",
             "berdua aja",
@@ -6081,6 +6158,14 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tl",
         "Tagalog",
+        platform_nouns=(
+            "platform",
+            "site",
+        ),
+        in_person_phrases=(
+            "pag nagkita tayo",
+            "personal na",
+        ),
         here_words=(
             "dito",
             "sa platform",
@@ -6137,8 +6222,6 @@ LANGUAGES: tuple[Language, ...] = (
             "gaya ng lagi",
         ),
         between_phrases=(
-            "pag nagkita tayo",
-            "personal na",
             "tayong dalawa na lang",
             "tayong dalawa lang",
             "sa pagitan natin",

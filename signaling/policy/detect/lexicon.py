@@ -785,7 +785,7 @@ FEE_GATE = fragment_gate(_union("fee_phrases"))
 DISCOUNT_GATE = fragment_gate(_union("discount_phrases"))
 SAVE_GATE = fragment_gate(p for p in _union("save_phrases") if "%" not in p)
 # Places off the platform for a payment: "outside the platform" and "between us".
-_PAY_PLACES = _union("outside_phrases") + _union("between_phrases")
+_PAY_PLACES = _union("outside_phrases") + _union("between_phrases") + _union("in_person_phrases")
 _OUTSIDE_PHRASES_GATE = fragment_gate(_PAY_PLACES)
 # OUTSIDE_RE's own alternatives, as substrings (some have no word boundary).
 OUTSIDE_GATE = Gate(
@@ -949,7 +949,13 @@ REACH_OTHER_RE = compile_fast(
 )
 # The platform itself named as the place ("here", "aqui", "dito"), unless right after a word
 # that puts the place elsewhere ("besides here", "than here", "not here").
-HERE_RE = compile_fast(
+IN_PERSON_RE = compile_fast(
+    r"(?<!\w)(?:" + _alt(_union("in_person_phrases"), escape=False) + r")(?!\w)"
+)
+PLATFORM_NOUN_RE = compile_fast(
+    r"(?<!\w)(?:" + _alt(_union("platform_nouns"), escape=False) + r")(?!\w)"
+)
+HERE_WORD_RE = compile_fast(
     r"(?<!\w)(?<!than )(?<!besides )(?<!not )(?<!from )(?:"
     + _alt(_union("here_words"), escape=False)
     + r")(?!\w)"
