@@ -150,3 +150,36 @@ def test_paid_in_person(text: str) -> None:
 )
 def test_in_person_without_payment_is_clean(text: str) -> None:
     assert "off_platform" not in rule_labels(text)
+
+
+# Round 5: the way or place asked in the next sentence, the clause of "here", clitics and
+# adverbs of speed, offers with "take my number", receipts one makes oneself.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how can i get a hold of you later? any number?",
+        "ezay awsalak ba3d el shoghl? 3andak rakam?",
+        "خد رقمي وكلمني بالليل",
+        "mau hubungin kmu dimana selain di sini?",
+        "posso contattarti più facilmente altrove?",
+        "¿te localizo más rápido por otro lado?",
+        "wie erreiche ich dich schneller, hier lädt alles ewig",
+        "ako na gagawa ng resibo, bayaran mo na lang ako diretso",
+        "ako na mag-bill sayo, wag na dito",
+    ],
+)
+def test_round5_reach_and_billing(text: str) -> None:
+    assert "off_platform" in rule_labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wie erreiche ich dich hier schneller, per Benachrichtigung?",
+        "posso contattarti più facilmente qui in chat?",
+        "mau hubungin kmu disini aja ya kak",
+        "kak ada aplikasi yg ijo itu di desain kita, ganti warnanya",
+    ],
+)
+def test_round5_here_and_design_are_clean(text: str) -> None:
+    assert "off_platform" not in rule_labels(text)

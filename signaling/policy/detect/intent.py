@@ -246,21 +246,36 @@ def _reach_elsewhere(views: Views) -> Finding | None:
         return None
     for reach in lx.REACH_RE.finditer(s):
         sent, start = _near_sentence(s, reach.start(), reach.end())
-        other = lx.REACH_OTHER_RE.search(sent)
+        # the way or place may follow as a question of its own ("how do I reach you? got a
+        # number?"): the sentence after the verb's is read too, at most 60 characters of it
+        after = s[start + len(sent) : start + len(sent) + 60]
+        other = lx.REACH_OTHER_RE.search(sent) or lx.REACH_OTHER_RE.search(after)
         if other is None or _negation_before(sent, reach.start() - start):
             continue
-        if lx.COMM_PROJECT_NEG_RE.search(sent) or _here_kept(sent):
+        if lx.COMM_PROJECT_NEG_RE.search(sent) or _here_kept(_clause(sent, reach.start() - start)):
             continue
-        a, b = min(reach.start(), start + other.start()), max(reach.end(), start + other.end())
+        a = reach.start()
+        b = reach.end() if other.string is not sent else max(reach.end(), start + other.end())
         return _op_finding(views, a, b, "comm:reach", Confidence.OFF_PLATFORM_COMM)
     return None
+
+
+def _clause(sent: str, at: int) -> str:
+    """The clause of ``sent`` around offset ``at`` ("wie erreiche ich dich schneller, hier
+    seh ich nix": "here" in the next clause keeps nothing here)."""
+    lo = 0
+    for m in _CLAUSE_BREAK.finditer(sent, 0, at):
+        lo = m.end()
+    nxt = _CLAUSE_BREAK.search(sent, at)
+    return sent[lo : nxt.start() if nxt else len(sent)]
 
 
 # A verb or preposition of leaving the platform out before "here" in its clause ("skip the
 # checkout here", "sem passar por aqui", "tanpa lewat sini").
 _AVOIDED = re.compile(
     r"(?<!\w)(?:skip|avoid|bypass|without|instead of|rather than|sin|sem|senza|sans|ohne|bez"
-    r"|без|минуя|tanpa|hindi na|bina)(?!\w)[^.,;!?]*$"
+    r"|без|минуя|tanpa|hindi na|bina|wag na|huwag na|g(?:a|ak|ausah) usah|gausah|no need to"
+    r"|não precisa|no hace falta|non serve)(?!\w)[^.,;!?]*$"
 )
 
 
@@ -360,7 +375,7 @@ def _payment_request(views: Views) -> Finding | None:
     if (
         billed is not None
         and not _negated(s, billed.start(), billed.end())
-        and not _spec_talk(s, billed.start(), billed.end())
+        and not _spec_beside(s, billed.start(), billed.end())
         and not _here_kept(sentence(s, billed.start(), billed.end())[0])
     ):
         return _op_finding(
@@ -797,6 +812,15 @@ def _beside_outside(pattern: re.Pattern[str], sent: str) -> bool:
         if not any(a <= m.start() and m.end() <= b for a, b in places):
             return True
     return False
+
+
+def _spec_beside(s: str, a: int, b: int) -> bool:
+    """Spec talk in the sentence of ``s[a:b]`` outside that span: the invoice or receipt a
+    phrase names ("ako na gagawa ng resibo") is no document a system sends."""
+    sent, start = sentence(s, a, b)
+    return any(
+        not (a <= start + m.start() and start + m.end() <= b) for m in lx.SPEC_RE.finditer(sent)
+    )
 
 
 def _spec_talk(s: str, a: int, b: int) -> bool:

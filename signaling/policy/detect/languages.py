@@ -250,6 +250,7 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:a|any|some) number",
         ),
         reach_phrases=(
+            "get a hold of (?:you|u|ya)",
             "find (?:you|u|ya)",
             "reach (?:you|u|ya)",
             "contact (?:you|u|ya)",
@@ -820,6 +821,7 @@ LANGUAGES: tuple[Language, ...] = (
             "otra (?:forma|manera|v[ií]a)",
         ),
         reach_phrases=(
+            "te (?:encuentro|localizo|contacto|escribo|llamo|pillo)",
             "te (?:puedo |podr[ií]a )?(?:encontrar|localizar|contactar|escribir|llamar|pillar)",
             "localizarte",
             "contactarte",
@@ -2028,6 +2030,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("appel", "visio", "parler", "discuter", "rendez-vous", "cr[ée]neau"),
         pay_verbs=(
+            "le reste",
             "donne\\w*",
             "accept\\w*",
             "pai(?:e|es|ent|era\\w*|ement)",
@@ -2562,6 +2565,7 @@ LANGUAGES: tuple[Language, ...] = (
             "sul sito",
         ),
         reach_other_phrases=(
+            "pi[uù] (?:velocemente|facilmente|rapidamente|comodamente)",
             "fuori da(?:l)? (?:qui|sito|piattaforma)",
             "dove altro",
             "pi[uù] (?:veloce|facile|rapido|comodo)",
@@ -4647,6 +4651,9 @@ LANGUAGES: tuple[Language, ...] = (
             "3al mawqe3",
         ),
         reach_other_phrases=(
+            "rakam",
+            "ra2am",
+            "رقم",
             "(?:7aga|haga|7aja|حاجة|حاجه|شي|شيء) (?:tanya|tania|تانية|تانيه|ثانية|ثاني)",
             "غير (?:هنا|الموقع)",
             "برا الموقع",
@@ -4680,6 +4687,7 @@ LANGUAGES: tuple[Language, ...] = (
             "|nitkallem|nkalem)",
         ),
         offer_phrases=(
+            "(?:خد|خذ|خدي|خذي|khod|5od) (?:رقمي|ra2ami|rakami)",
             "(?:هديك|حديك|بعطيك|هعطيك|هاديك|باديك) (?:رقمي|تواصلي|كونتاكتي)",
             "(?:اعطيك|أعطيك|اديك|ابعتلك|ابعثلك|ارسلك|نتبادل|نبدل) (?:رقمي|تواصلي"
             "|كونتاكتي|الارقام|الأرقام|الكونتاكت|ارقامنا|أرقامنا)",
@@ -5799,6 +5807,8 @@ LANGUAGES: tuple[Language, ...] = (
             "tempat lain",
         ),
         reach_phrases=(
+            "hubungin (?:kmu|mas|mbak|mba)",
+            "hubungi (?:kmu|mas|mbak)",
             "hubungin (?:kamu|km|kakak|kak|anda|lo|lu)",
             "hubungi (?:kamu|km|kakak|kak|anda)",
             "ngobrol(?:nya)?",

@@ -1334,6 +1334,8 @@ THERE_WORDS = (
     "disitu",
     "kesana",
     "ke sana",
+    "disana",
+    "di sana",
     "dun",
     "doon",
 )
