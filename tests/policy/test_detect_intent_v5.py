@@ -183,3 +183,41 @@ def test_round5_reach_and_billing(text: str) -> None:
 )
 def test_round5_here_and_design_are_clean(text: str) -> None:
     assert "off_platform" not in rule_labels(text)
+
+
+# Round 6: "where" next to a verb of reaching the other party, "here" after a condition or
+# with a negation after it, billing one keeps doing oneself.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if the chat breaks, where do i ping you?",
+        "si la web falla, ¿dónde te puedo llamar?",
+        "se o site cair, onde eu te acho?",
+        "se qui si blocca, dove ti becco?",
+        "si le site tombe, je te contacte où ?",
+        "если тут всё упадёт, где вас можно застать?",
+        "kung mag-down dito, saan kita pwedeng i-text?",
+        "kalo webnya error, aku ngontak kamu lewat mana?",
+        "agar site na chale toh aapse kahan baat karu?",
+        "अगर यहाँ दिक्कत आए तो आपसे फिर कहाँ संपर्क करूँ?",
+        "el soporte te lo cobro yo directamente cada mes",
+        "die Pflege rechne ich direkt mit dir ab",
+        "хостинг буду выставлять вам сам, через сайт не надо",
+        "yung hosting ako na maniningil sayo buwan buwan",
+    ],
+)
+def test_round6_where_and_recurring_billing(text: str) -> None:
+    assert "off_platform" in rule_labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "where can i ping you here if the build fails?",
+        "¿dónde te puedo escribir aquí en el hilo del proyecto?",
+        "dove ti becco qui in chat domani?",
+        "where do i find the invoice you sent?",
+    ],
+)
+def test_round6_where_here_is_clean(text: str) -> None:
+    assert "off_platform" not in rule_labels(text)

@@ -249,7 +249,11 @@ def _reach_elsewhere(views: Views) -> Finding | None:
         # the way or place may follow as a question of its own ("how do I reach you? got a
         # number?"): the sentence after the verb's is read too, at most 60 characters of it
         after = s[start + len(sent) : start + len(sent) + 60]
-        other = lx.REACH_OTHER_RE.search(sent) or lx.REACH_OTHER_RE.search(after)
+        other = (
+            lx.REACH_OTHER_RE.search(sent)
+            or lx.REACH_WHERE_RE.search(sent)
+            or lx.REACH_OTHER_RE.search(after)
+        )
         if other is None or _negation_before(sent, reach.start() - start):
             continue
         if lx.COMM_PROJECT_NEG_RE.search(sent) or _here_kept(_clause(sent, reach.start() - start)):
@@ -275,25 +279,37 @@ def _clause(sent: str, at: int) -> str:
 _AVOIDED = re.compile(
     r"(?<!\w)(?:skip|avoid|bypass|without|instead of|rather than|sin|sem|senza|sans|ohne|bez"
     r"|без|минуя|tanpa|hindi na|bina|wag na|huwag na|g(?:a|ak|ausah) usah|gausah|no need to"
-    r"|não precisa|no hace falta|non serve)(?!\w)[^.,;!?]*$"
+    r"|não precisa|no hace falta|non serve"
+    # a condition: "here" is where something may break ("if anything breaks here, where do I
+    # reach you?")
+    r"|if|si|se|wenn|falls|jeśli|jesli|jakby|если|kalo|kalau|kung|lw|law|agar|अगर|eğer|eger"
+    r")(?!\w)[^.,;!?]*$"
 )
 
 
 def _here_kept(sent: str) -> bool:
-    """The platform named as the place in ``sent`` ("here", "aqui no pedido", "dito"), outside
-    every place off it ("besides here", "fora daqui"), or a keep-here phrase."""
-    if _beside_outside(lx.KEEP_HERE_RE, sent):
-        return True
+    """The platform named as the place in ``sent`` ("here", "aqui no pedido", "dito") or a
+    keep-here phrase, outside every place off it ("besides here", "fora daqui") and with no
+    negation, avoiding verb or condition before it in its clause, nor a negation right after
+    it ("gausah lewat platform", "через сайт не надо", "if anything breaks here")."""
     places = [m.span() for m in lx.REACH_OTHER_RE.finditer(sent)]
     places += [m.span() for m in lx.OUTSIDE_RE.finditer(sent)]
-    for m in lx.HERE_WORD_RE.finditer(sent):
-        if (
-            not any(a <= m.start() and m.end() <= b for a, b in places)
-            and not _negation_before(sent, m.start())
-            and _AVOIDED.search(sent, max(0, m.start() - 48), m.start()) is None
-        ):
-            return True  # "no need to run it through here", "skip the checkout here"
+    for pattern in (lx.KEEP_HERE_RE, lx.HERE_WORD_RE):
+        for m in pattern.finditer(sent):
+            if (
+                not any(a <= m.start() and m.end() <= b for a, b in places)
+                and not _negation_before(sent, m.start())
+                and _AVOIDED.search(sent, max(0, m.start() - 48), m.start()) is None
+                and _NOT_NEEDED_AFTER.match(sent, m.end()) is None
+            ):
+                return True
     return False
+
+
+# A negation right after the place ("через сайт не надо", "dito hindi na").
+_NOT_NEEDED_AFTER = re.compile(
+    r"\s*,?\s*(?:не надо|не нужно|не будем|hindi na|nahi|nahin|değil)(?!\w)"
+)
 
 
 def _app_question(s: str) -> re.Match[str] | None:

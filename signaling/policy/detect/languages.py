@@ -183,6 +183,10 @@ class Language:
     # keeps it here (``here_words``)
     reach_phrases: tuple[str, ...] = ()
     reach_other_phrases: tuple[str, ...] = ()
+    # "where" asked next to a verb of reaching the other party ("where can I ping you?",
+    # "dónde te puedo escribir", "saan kita pwedeng i-message"): read in the verb's sentence
+    # only, never in the next one
+    reach_where_phrases: tuple[str, ...] = ()
     # "here", "aqui", "dito", "здесь": the platform itself; in the sentence of a reach question
     # or of an invoice from one's own company it keeps things here ("besides here" and "fora
     # daqui" are places off it, read first)
@@ -218,6 +222,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "en",
         "English",
+        reach_where_phrases=("where(?:'s| is| do| can| could| should| would)",),
         platform_nouns=(
             "the platform",
             "the site",
@@ -274,6 +279,8 @@ LANGUAGES: tuple[Language, ...] = (
             "|contact details|socials|contact info)",
         ),
         self_invoice_phrases=(
+            "bill (?:you|u) (?:through|via|from) my (?:own )?(?:company|studio|agency"
+            "|business|llc|ltd)",
             "(?:my|our) (?:company|agency|firm|business|studio|llc|ltd) (?:will "
             "|can |'?ll |would )?(?:bill|invoice|charge) (?:you|u|ya)",
             "invoice (?:\\w+ ){0,2}from my (?:own )?(?:company|business|firm|agency|llc|ltd|side)",
@@ -795,6 +802,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "es",
         "Spanish",
+        reach_where_phrases=("d[oó]nde",),
         platform_nouns=(
             "la plataforma",
             "la web",
@@ -849,6 +857,8 @@ LANGUAGES: tuple[Language, ...] = (
             "|n[uú]meros)",
         ),
         self_invoice_phrases=(
+            "te (?:lo |la |los )?(?:facturo|cobro) yo (?:mism[oa] )?(?:directamente"
+            "|aparte|por fuera)",
             "factura (?:\\w+ ){0,2}(?:de|desde|por|con) mi (?:empresa|sociedad|negocio"
             "|aut[oó]nomo)",
             "te (?:lo |la |los )?(?:facturo|cobro) (?:yo mism[oa]|directamente|aparte"
@@ -1242,6 +1252,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pt",
         "Portuguese",
+        reach_where_phrases=("onde",),
         platform_nouns=(
             "a plataforma",
             "o site",
@@ -1267,6 +1278,7 @@ LANGUAGES: tuple[Language, ...] = (
             "algum n[uú]mero",
         ),
         reach_phrases=(
+            "te (?:acho|encontro|chamo|contato|ligo|pego)",
             "te chamar",
             "te achar",
             "te encontrar",
@@ -1282,6 +1294,8 @@ LANGUAGES: tuple[Language, ...] = (
             "|te contatar|te chamar|entrar em contato)",
         ),
         offer_phrases=(
+            "(?:te )?pass(?:ar|o) (?:os )?meus contatos",
+            "meus contatos pessoais",
             "(?:trocar|trocamos|troca) (?:de )?(?:contato|contatos|n[uú]mero|n[uú]meros)",
         ),
         self_invoice_phrases=(
@@ -1715,6 +1729,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "fr",
         "French",
+        reach_where_phrases=(
+            "o[uù] \\?",
+            "o[uù]$",
+        ),
         platform_nouns=(
             "la plateforme",
             "le site",
@@ -1738,6 +1756,7 @@ LANGUAGES: tuple[Language, ...] = (
             "meilleur moyen",
         ),
         reach_phrases=(
+            "je (?:te|vous) (?:contacte|joins|[ée]cris|trouve|appelle)",
             "te joindre",
             "vous joindre",
             "te contacter",
@@ -2158,6 +2177,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "de",
         "German",
+        reach_where_phrases=("wo",),
         platform_nouns=(
             "die plattform",
             "die seite",
@@ -2201,6 +2221,7 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:kontakte|nummern|kontaktdaten) (?:aus)?tauschen",
         ),
         self_invoice_phrases=(
+            "rechne (?:ich )?(?:direkt|selbst) mit (?:dir|ihnen|euch) ab",
             "rechnung (?:\\w+ ){0,2}(?:von|über|uber) meine[rm]? (?:firma|gmbh|unternehmen"
             "|agentur)",
             "(?:stell|stelle) (?:ich )?(?:dir|ihnen|euch) (?:\\w+ ){0,2}selbst in rechnung",
@@ -2549,6 +2570,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "it",
         "Italian",
+        reach_where_phrases=("dove",),
         platform_nouns=(
             "la piattaforma",
             "il sito",
@@ -2600,6 +2622,7 @@ LANGUAGES: tuple[Language, ...] = (
             "|numeri)",
         ),
         self_invoice_phrases=(
+            "(?:te|ve) (?:la |lo )?fatturo (?:io )?(?:a parte|direttamente|io stess[oa])",
             "fattura (?:\\w+ ){0,2}(?:dalla|con la) mia (?:azienda|ditta|societ[aà]|partita iva)",
             "(?:ti|vi) (?:faccio|emetto|mando) (?:io )?(?:la )?fattura (?:io stess[oa]"
             "|direttamente|a parte|personalmente)",
@@ -2959,6 +2982,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pl",
         "Polish",
+        reach_where_phrases=("gdzie",),
         platform_nouns=(
             "platforma",
             "portal",
@@ -3400,6 +3424,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ru",
         "Russian",
+        reach_where_phrases=("где",),
         platform_nouns=(
             "платформа",
             "сайт",
@@ -3429,6 +3454,7 @@ LANGUAGES: tuple[Language, ...] = (
             "в другом месте",
         ),
         reach_phrases=(
+            "(?:вас|тебя) (?:\\w+ ){0,3}(?:поймать|застать)",
             "(?:вас|тебя) (?:\\w+ ){0,3}найти",
             "связаться с вами",
             "связаться с тобой",
@@ -3455,6 +3481,7 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:обменяться|обменяемся|обменяемся-ка) (?:контактами|номерами)",
         ),
         self_invoice_phrases=(
+            "выставля\\w* (?:вам |тебе )?(?:сам|сама|напрямую)",
             "сч[её]т (?:я )?(?:вам |тебе )?(?:сам|сама) выстав\\w*",
             "сч[её]т (?:\\w+ ){0,2}от (?:своего|моего|моей|своей) (?:ип|ооо|компании|фирмы)",
             "(?:сам|сама|напрямую) (?:вам |тебе )?выстав\\w* сч[её]т",
@@ -3874,6 +3901,10 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi",
         "Hindi (Latin script)",
+        reach_where_phrases=(
+            "kahan",
+            "kaha",
+        ),
         platform_nouns=(
             "platform",
             "site",
@@ -3896,6 +3927,7 @@ LANGUAGES: tuple[Language, ...] = (
             "bahar",
         ),
         reach_phrases=(
+            "(?:aapse|tumse|aap se|tum se) (?:\\w+ ){1,2}(?:baat|contact|sampark)",
             "(?:aapse|tumse|aap se|tum se) (?:baat|contact|sampark)",
             "aapko (?:call|contact)",
             "tumhe (?:call|contact)",
@@ -4278,13 +4310,17 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi-deva",
         "Hindi (Devanagari)",
+        reach_where_phrases=(
+            "कहाँ",
+            "कहां",
+        ),
         platform_nouns=(
             "प्लेटफॉर्म",
             "साइट",
         ),
         self_invoice_phrases=(
             "अपनी कंपनी से (?:इनवॉइस|बिल)",
-            "इनवॉइस (?:मैं )?(?:खुद|सीधे) (?:भेज|बना)\\S*",
+            "इनवॉइस (?:मैं )?(?:खुद|सीधे) (?:भेज|बना)[^ ]*",
         ),
         here_words=(
             "यहाँ",
@@ -4298,11 +4334,12 @@ LANGUAGES: tuple[Language, ...] = (
             "बाहर",
         ),
         reach_phrases=(
+            "(?:आपसे|तुमसे) (?:[^ ]+ ){1,2}(?:बात|संपर्क)",
             "(?:आपसे|तुमसे) (?:बात|संपर्क)",
             "आपको (?:कॉल|संपर्क)",
         ),
         way_phrases=(
-            "(?:आपसे|तुमसे|आपको) (?:\\S+ ){0,2}(?:बात|संपर्क|कॉन्टैक्ट) करने का (?:कोई )?(?:और "
+            "(?:आपसे|तुमसे|आपको) (?:[^ ]+ ){0,2}(?:बात|संपर्क|कॉन्टैक्ट) करने का (?:कोई )?(?:और "
             "|दूसरा )?(?:तरीका|रास्ता|ज़रिया|जरिया)",
         ),
         offer_phrases=("(?:अपना|मेरा) (?:कॉन्टैक्ट|संपर्क|नंबर) (?:दे|भेज) (?:देता|देती|दूँ|दूं|रहा|रही)",),
@@ -4638,6 +4675,13 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ar",
         "Arabic",
+        reach_where_phrases=(
+            "fein",
+            "feen",
+            "wein",
+            "فين",
+            "وين",
+        ),
         platform_nouns=(
             "المنصة",
             "الموقع",
@@ -4661,6 +4705,8 @@ LANGUAGES: tuple[Language, ...] = (
             "bara el (?:site|mawqe3)",
         ),
         reach_phrases=(
+            "aklmak",
+            "akalmik",
             "اكلمك",
             "أكلمك",
             "اتواصل معاك",
@@ -4679,7 +4725,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         way_phrases=(
             "(?:طريقة|طريقه|وسيلة|وسيله) (?:اسرع|أسرع|تانية|ثانية|تانيه|ثانيه|اسهل"
-            "|أسهل|اقرب|أقرب) (?:\\S+ ){0,2}?(?:اكلمك|أكلمك|اتواصل|أتواصل|اوصلك|أوصلك"
+            "|أسهل|اقرب|أقرب) (?:[^ ]+ ){0,2}?(?:اكلمك|أكلمك|اتواصل|أتواصل|اوصلك|أوصلك"
             "|نتواصل|نتكلم|احكيك|أحكيك)",
             "(?:tari2a|tari2|tariqa|wasila) (?:asra3|tanya|tania|a2rab|ashal|tanye) (?:\\w+"
             " ){0,2}?(?:a7kilak"
@@ -4687,12 +4733,14 @@ LANGUAGES: tuple[Language, ...] = (
             "|nitkallem|nkalem)",
         ),
         offer_phrases=(
+            "(?:هبعتلك|هابعتلك|حبعتلك|حابعتلك) (?:رقمي|كونتاكتي)",
             "(?:خد|خذ|خدي|خذي|khod|5od) (?:رقمي|ra2ami|rakami)",
             "(?:هديك|حديك|بعطيك|هعطيك|هاديك|باديك) (?:رقمي|تواصلي|كونتاكتي)",
             "(?:اعطيك|أعطيك|اديك|ابعتلك|ابعثلك|ارسلك|نتبادل|نبدل) (?:رقمي|تواصلي"
             "|كونتاكتي|الارقام|الأرقام|الكونتاكت|ارقامنا|أرقامنا)",
         ),
         self_invoice_phrases=(
+            "(?:الفاتورة|فاتورة) (?:[^ ]+ ){0,2}من شركتي",
             "fatoura men 3andi",
             "fatora men 3andi",
             "فاتورة من عندي",
@@ -5173,6 +5221,9 @@ LANGUAGES: tuple[Language, ...] = (
             "مكالمه",
         ),
         pay_verbs=(
+            "7awel\\w*",
+            "7awelli",
+            "7awelly",
             "btedfa3\\w*",
             "tedfa3\\w*",
             "bedfa3\\w*",
@@ -5222,6 +5273,9 @@ LANGUAGES: tuple[Language, ...] = (
             "في تطبيقنا",
         ),
         pay_methods=(
+            "instapay",
+            "انستاباي",
+            "انستا باي",
             "بتحويل بنكي",
             "بالتحويل البنكي",
             "bank",
@@ -5402,6 +5456,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tr",
         "Turkish",
+        reach_where_phrases=("nere\\w*",),
         platform_nouns=(
             "platform",
             "site",
@@ -5788,6 +5843,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "id",
         "Indonesian",
+        reach_where_phrases=("(?:lewat|ke|di) ?mana",),
         platform_nouns=(
             "platform",
             "platformnya",
@@ -5799,6 +5855,7 @@ LANGUAGES: tuple[Language, ...] = (
             "lewat sini",
         ),
         reach_other_phrases=(
+            "selain (?:chat|aplikasi|web|platform|situs) ini",
             "jalur (?:lain|laen)",
             "cara (?:lain|laen)",
             "lebih (?:gampang|cepet|cepat|mudah)",
@@ -6168,6 +6225,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tl",
         "Tagalog",
+        reach_where_phrases=("saan",),
         platform_nouns=(
             "platform",
             "site",
@@ -6190,6 +6248,7 @@ LANGUAGES: tuple[Language, ...] = (
             "iba pang",
         ),
         reach_phrases=(
+            "(?:kita|ka) (?:\\w+ ){0,2}(?:i-?message|i-?text|i-?chat|tawagan|kontakin|i-?contact)",
             "(?:kita|ka) (?:\\w+ ){0,2}(?:ma-?reach|ma-?contact|makontak|makausap|matawagan)",
             "ma-?reach kita",
             "ma-?contact kita",
@@ -6213,6 +6272,7 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:palitan|magpalitan|exchange) (?:tayo )?(?:ng )?(?:contact|number|numbers)",
         ),
         self_invoice_phrases=(
+            "ako na (?:ang )?(?:maniningil|sisingil) sa ?(?:yo|iyo)",
             "resibo (?:\\w+ ){0,2}(?:galing sa|mula sa) (?:company|negosyo|kompanya) ko",
             "ako na (?:lang )?(?:ang )?(?:gagawa|gumawa) ng (?:resibo|invoice)",
             "ako na (?:lang )?(?:ang )?(?:mag-?invoice|magbi-?bill|mag-?bill) sa ?(?:yo|iyo)",

@@ -944,6 +944,9 @@ SELF_INVOICE_RE = compile_fast(SELF_INVOICE_SOURCE)
 # Reaching the other party, and another or better way or place in the same sentence.
 REACH_SOURCE = r"(?<!\w)(?:" + _alt(_union("reach_phrases"), escape=False) + r")(?!\w)"
 REACH_RE = compile_fast(REACH_SOURCE)
+REACH_WHERE_RE = compile_fast(
+    r"(?<!\w)(?:" + _alt(_union("reach_where_phrases"), escape=False) + r")(?!\w)"
+)
 REACH_OTHER_RE = compile_fast(
     r"(?<!\w)(?:" + _alt(_union("reach_other_phrases"), escape=False) + r")(?!\w)"
 )
