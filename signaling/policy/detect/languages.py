@@ -3007,10 +3007,10 @@ LANGUAGES: tuple[Language, ...] = (
             "inaczej",
         ),
         reach_phrases=(
-            "ci[eę] (?:z[lł]apa[cć]|znale[zź][cć]|z[lł]api[eę]|znajd[eę])",
+            "(?:cię|cie) (?:z[lł]apa[cć]|znale[zź][cć]|z[lł]api[eę]|znajd[eę])",
             "z tob[aą] skontaktowa[cć]",
             "skontaktowa[cć] si[eę] z tob[aą]",
-            "z[lł]apa[cć] ci[eę]",
+            "(?:złapać|zlapac|złapac|zlapać) (?:cię|cie)",
             "zadzwoni[cć] do ciebie",
             "napisa[cć] do ciebie",
             "jeste[sś] osi[aą]galny",
@@ -4734,7 +4734,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         offer_phrases=(
             "(?:هبعتلك|هابعتلك|حبعتلك|حابعتلك) (?:رقمي|كونتاكتي)",
-            "(?:خد|خذ|خدي|خذي|khod|5od) (?:رقمي|ra2ami|rakami)",
+            "(?:خد|خذ|خدي|خذي|khod) (?:رقمي|ra2ami|rakami)",
             "(?:هديك|حديك|بعطيك|هعطيك|هاديك|باديك) (?:رقمي|تواصلي|كونتاكتي)",
             "(?:اعطيك|أعطيك|اديك|ابعتلك|ابعثلك|ارسلك|نتبادل|نبدل) (?:رقمي|تواصلي"
             "|كونتاكتي|الارقام|الأرقام|الكونتاكت|ارقامنا|أرقامنا)",
@@ -6250,14 +6250,12 @@ LANGUAGES: tuple[Language, ...] = (
         reach_phrases=(
             "(?:kita|ka) (?:\\w+ ){0,2}(?:i-?message|i-?text|i-?chat|tawagan|kontakin|i-?contact)",
             "(?:kita|ka) (?:\\w+ ){0,2}(?:ma-?reach|ma-?contact|makontak|makausap|matawagan)",
-            "ma-?reach kita",
-            "ma-?contact kita",
+            "(?:ma-reach|mareach) (?:kita|ka)",
+            "(?:ma-contact|macontact) (?:kita|ka)",
             "makontak kita",
             "makausap kita",
             "matawagan kita",
-            "ma-?message kita",
-            "ma-?reach ka",
-            "ma-?contact ka",
+            "(?:ma-message|mamessage) (?:kita|ka)",
         ),
         way_phrases=(
             "(?:mas mabilis|mas madali|ibang) (?:ba |po |ba po )?(?:na )?(?:paraan"
