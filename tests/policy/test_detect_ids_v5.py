@@ -6,11 +6,10 @@ learned layer. The kinds come from ``tests/policy/learned/own_v5_ids.jsonl``."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from signaling.policy.detect import Detector
+from tests.policy.linear import assert_linear, repeated
 
 RULES = Detector(learned=False)
 
@@ -231,11 +230,7 @@ def test_names_and_searches_that_give_no_handle(text: str) -> None:
     ],
 )
 def test_this_rounds_triggers_repeated_stay_linear(unit: str) -> None:
-    text = (unit * (40_000 // len(unit) + 1))[:40_000]
-    RULES.scan(text[:1000])
-    started = time.perf_counter()
-    RULES.scan(text)
-    assert time.perf_counter() - started < 0.5
+    assert_linear(lambda n: RULES.scan(repeated(unit, n)))
 
 
 # --- round 3 of this branch (part 3's misses) ------------------------------------------------

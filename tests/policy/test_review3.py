@@ -9,11 +9,10 @@ name that specs also use as their example ("napisz do mnie: jan.kowalski@wp.pl")
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from signaling.policy.detect import Detector
+from tests.policy.linear import assert_linear, repeated
 
 RULES = Detector(learned=False)
 
@@ -140,10 +139,7 @@ def test_many_lowercase_meets_in_one_sentence_are_scanned_in_linear_time() -> No
     # guard-intent reads lowercase "meet" after a foreign preposition; each one searched the
     # whole message before it and read its whole sentence for a negation: 40k characters of
     # "um meet no meet " took 9.7 s on main (cb2bc02: 16 ms); now about 0.12 s
-    text = ("um meet no meet " * 2500)[:40_000]
-    started = time.perf_counter()
-    RULES.scan(text)
-    assert time.perf_counter() - started < 1.0
+    assert_linear(lambda n: RULES.scan(repeated("um meet no meet ", n)))
 
 
 def test_a_negated_meet_is_still_no_meeting() -> None:
@@ -158,10 +154,7 @@ def test_many_places_off_the_platform_in_one_sentence_are_scanned_in_linear_time
     # every place off the platform re-read its whole sentence for a discount: 40k characters
     # took 1.39 s ('outside the contract', new in guard-intent) and 1.54 s on main; now 9 and
     # 20 ms
-    text = (unit * (40_000 // len(unit) + 1))[:40_000]
-    started = time.perf_counter()
-    RULES.scan(text)
-    assert time.perf_counter() - started < 0.4
+    assert_linear(lambda n: RULES.scan(repeated(unit, n)))
 
 
 def test_a_discount_outside_the_site_is_still_a_move() -> None:

@@ -253,16 +253,18 @@ SPACED_PATH_RE = compile_fast(
     r"(?P<path>\s*/\s*(?:[\w.\-~%+]+)?(?:\s*[/?=&#]\s*[\w.\-~%+]+)*)"
 )
 SLASH_GATE = first_pieces(_union("slash_words"))
-AT_DOT_GATE = first_pieces(
+# Every spoken "@" and "." that ``WORD_AT_DOT_RE`` reads: the gate and the anchored search are
+# built from this one list, so a new kind of word cannot be matched by the pattern and missed
+# by the shortcut.
+_AT_DOT_SPOKEN = (
     _union("at_words")
     + _union("weak_at_words")
     + _union("rare_at_words")
     + _union("dot_words")
     + _union("weak_dot_words")
 )
-_AT_DOT_WORDS = _words(
-    _union("at_words") + _union("weak_at_words") + _union("dot_words") + _union("weak_dot_words")
-)
+AT_DOT_GATE = first_pieces(_AT_DOT_SPOKEN)
+_AT_DOT_WORDS = _words(_AT_DOT_SPOKEN)
 
 
 def _first_piece_needles(words: Iterable[str]) -> dict[str, frozenset[str]]:
