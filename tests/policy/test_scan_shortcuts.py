@@ -18,7 +18,7 @@ from signaling.policy.detect import emails, links, phones, views
 from signaling.policy.detect import lexicon as lx
 from signaling.policy.detect.model import Spans, sentence
 from signaling.policy.detect.regex_opt import finditer_at, positions
-from signaling.policy.detect.text import View, has_digits
+from signaling.policy.detect.text import View, fold, has_digits
 from signaling.policy.detect.views import build_views
 
 HERE = Path(__file__).resolve().parent
@@ -510,5 +510,5 @@ def test_every_spoken_symbol_of_every_language_is_found_by_the_anchored_search(w
     # The anchored search and the pattern are built from the language data; a new kind of
     # spoken "@" or "." word (as "rare_at_words" was) must reach both. Failed for "chez" and
     # "bei" when the anchored search listed the kinds by hand.
-    s = lx.fold(f"paul_martin {word} orange {word} fr").lower()
+    s = fold(f"paul_martin {word} orange {word} fr").lower()
     _same_everywhere(s)
