@@ -207,10 +207,6 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             break
         if out and out[-1].value.startswith("comm:"):
             break
-    if not any(f.value.startswith("comm:") for f in out) and not _covered("reach", present):
-        reach = _reach_elsewhere(views)
-        if reach is not None:
-            out.append(reach)
     if "file_share" not in present and lx.FILE_SERVICE_GATE.may_match(s, views.words):
         for fs in lx.FILE_SERVICE_RE.finditer(s):
             window = s[max(0, fs.start() - 60) : fs.end() + 60]
@@ -234,82 +230,6 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             )
             break
     return out
-
-
-def _reach_elsewhere(views: Views) -> Finding | None:
-    """Asking how else to reach the other party: a verb of reaching them and another or a
-    better way or place in the same sentence ("is there a more direct line to you?", "c'è
-    un numero dove beccarti?", "san kita pwede ma-reach bukod dito?"), no negation before the
-    verb, no product talk and no "here" keeping it on the platform."""
-    s = views.norm.s
-    if not lx.REACH_GATE.may_match(s, views.words):
-        return None
-    for reach in lx.REACH_RE.finditer(s):
-        sent, start = _near_sentence(s, reach.start(), reach.end())
-        # the way or place may follow as a question of its own ("how do I reach you? got a
-        # number?"): the sentence after the verb's is read too, at most 60 characters of it
-        after = s[start + len(sent) : start + len(sent) + 60]
-        other = (
-            lx.REACH_OTHER_RE.search(sent)
-            or lx.REACH_WHERE_RE.search(sent)
-            or lx.REACH_OTHER_RE.search(after)
-        )
-        if other is None or _negation_before(sent, reach.start() - start):
-            continue
-        if lx.COMM_PROJECT_NEG_RE.search(sent) or _here_kept(_clause(sent, reach.start() - start)):
-            continue
-        a = reach.start()
-        b = reach.end() if other.string is not sent else max(reach.end(), start + other.end())
-        return _op_finding(views, a, b, "comm:reach", Confidence.OFF_PLATFORM_COMM)
-    return None
-
-
-def _clause(sent: str, at: int) -> str:
-    """The clause of ``sent`` around offset ``at`` ("wie erreiche ich dich schneller, hier
-    seh ich nix": "here" in the next clause keeps nothing here)."""
-    lo = 0
-    for m in _CLAUSE_BREAK.finditer(sent, 0, at):
-        lo = m.end()
-    nxt = _CLAUSE_BREAK.search(sent, at)
-    return sent[lo : nxt.start() if nxt else len(sent)]
-
-
-# A verb or preposition of leaving the platform out before "here" in its clause ("skip the
-# checkout here", "sem passar por aqui", "tanpa lewat sini").
-_AVOIDED = re.compile(
-    r"(?<!\w)(?:skip|avoid|bypass|without|instead of|rather than|sin|sem|senza|sans|ohne|bez"
-    r"|без|минуя|tanpa|hindi na|bina|wag na|huwag na|g(?:a|ak|ausah) usah|gausah|no need to"
-    r"|não precisa|no hace falta|non serve"
-    # a condition: "here" is where something may break ("if anything breaks here, where do I
-    # reach you?")
-    r"|if|si|se|wenn|falls|jeśli|jesli|jakby|если|kalo|kalau|kung|lw|law|agar|अगर|eğer|eger"
-    r")(?!\w)[^.,;!?]*$"
-)
-
-
-def _here_kept(sent: str) -> bool:
-    """The platform named as the place in ``sent`` ("here", "aqui no pedido", "dito") or a
-    keep-here phrase, outside every place off it ("besides here", "fora daqui") and with no
-    negation, avoiding verb or condition before it in its clause, nor a negation right after
-    it ("gausah lewat platform", "через сайт не надо", "if anything breaks here")."""
-    places = [m.span() for m in lx.REACH_OTHER_RE.finditer(sent)]
-    places += [m.span() for m in lx.OUTSIDE_RE.finditer(sent)]
-    for pattern in (lx.KEEP_HERE_RE, lx.HERE_WORD_RE):
-        for m in pattern.finditer(sent):
-            if (
-                not any(a <= m.start() and m.end() <= b for a, b in places)
-                and not _negation_before(sent, m.start())
-                and _AVOIDED.search(sent, max(0, m.start() - 48), m.start()) is None
-                and _NOT_NEEDED_AFTER.match(sent, m.end()) is None
-            ):
-                return True
-    return False
-
-
-# A negation right after the place ("через сайт не надо", "dito hindi na").
-_NOT_NEEDED_AFTER = re.compile(
-    r"\s*,?\s*(?:не надо|не нужно|не будем|hindi na|nahi|nahin|değil)(?!\w)"
-)
 
 
 def _app_question(s: str) -> re.Match[str] | None:
@@ -386,16 +306,6 @@ def _payment_request(views: Views) -> Finding | None:
     ):
         return _op_finding(
             views, direct.start(), direct.end(), "pay:direct", Confidence.OFF_PLATFORM_PAY
-        )
-    billed = lx.SELF_INVOICE_RE.search(s) if lx.SELF_INVOICE_GATE.may_match(s, words) else None
-    if (
-        billed is not None
-        and not _negated(s, billed.start(), billed.end())
-        and not _spec_beside(s, billed.start(), billed.end())
-        and not _here_kept(sentence(s, billed.start(), billed.end())[0])
-    ):
-        return _op_finding(
-            views, billed.start(), billed.end(), "pay:self_invoice", Confidence.OFF_PLATFORM_PAY
         )
     methods = lx.PAY_METHOD_RE.finditer(s) if lx.PAY_METHOD_GATE.may_match(s, words) else ()
     for method in methods:
@@ -740,10 +650,6 @@ def _pay_anchored(views: Views, s: str) -> Finding | None:
             place = fee
         if _beside_outside(lx.KEEP_HERE_RE, sent) or _beside_outside(lx.PAY_PROJECT_NEG_RE, sent):
             continue
-        if lx.IN_PERSON_RE.fullmatch(place.group()) and (
-            _here_kept(sent) or lx.PLATFORM_NOUN_RE.search(sent)
-        ):
-            continue  # "the platform releases it, we meet in person at the handover"
         if _beside_outside(lx.SPEC_RE, sent):
             continue
         if _negation_before(sent, anchor.start() - sent_start):
@@ -828,15 +734,6 @@ def _beside_outside(pattern: re.Pattern[str], sent: str) -> bool:
         if not any(a <= m.start() and m.end() <= b for a, b in places):
             return True
     return False
-
-
-def _spec_beside(s: str, a: int, b: int) -> bool:
-    """Spec talk in the sentence of ``s[a:b]`` outside that span: the invoice or receipt a
-    phrase names ("ako na gagawa ng resibo") is no document a system sends."""
-    sent, start = sentence(s, a, b)
-    return any(
-        not (a <= start + m.start() and start + m.end() <= b) for m in lx.SPEC_RE.finditer(sent)
-    )
 
 
 def _spec_talk(s: str, a: int, b: int) -> bool:

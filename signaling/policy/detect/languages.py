@@ -181,38 +181,6 @@ class Language:
     rest_words: tuple[str, ...] = ()
     not_phone_cues: tuple[str, ...] = ()  # "tracking", "VAT", "invoice": an id follows
     email_cues: tuple[str, ...] = ()
-    # a faster or another way to reach the other party ("a quicker way to reach you", "un
-    # modo più veloce per sentirci", "cara lain buat hubungin kamu"): the move and the place
-    # off the platform at once
-    way_phrases: tuple[str, ...] = ()
-    # one's own contact offered or contacts swapped ("je te file mon contact", "ti lascio il
-    # mio contatto", "tukeran kontak"): the move and the place at once
-    offer_phrases: tuple[str, ...] = ()
-    # reaching the other party ("reach you", "beccarti", "ma-reach kita", "sana ulaş…") and,
-    # in the same sentence, another or a better place or way ("faster", "besides here", "a
-    # number", "где-то ещё"): asking for a channel off the platform, unless the sentence
-    # keeps it here (``here_words``)
-    reach_phrases: tuple[str, ...] = ()
-    reach_other_phrases: tuple[str, ...] = ()
-    # "where" asked next to a verb of reaching the other party ("where can I ping you?",
-    # "dónde te puedo escribir", "saan kita pwedeng i-message"): read in the verb's sentence
-    # only, never in the next one
-    reach_where_phrases: tuple[str, ...] = ()
-    # "here", "aqui", "dito", "здесь": the platform itself; in the sentence of a reach question
-    # or of an invoice from one's own company it keeps things here ("besides here" and "fora
-    # daqui" are places off it, read first)
-    here_words: tuple[str, ...] = ()
-    # paying "in person", "by hand" ("a mano", "при встрече"): a place off the platform for a
-    # payment only, unless the sentence keeps it here ("the platform releases it, we meet in
-    # person at the handover")
-    in_person_phrases: tuple[str, ...] = ()
-    # the platform named ("the platform", "la piattaforma", "платформа"): in the sentence of
-    # a payment "in person" it is the platform that pays ("the platform releases it, we meet in
-    # person at the handover")
-    platform_nouns: tuple[str, ...] = ()
-    # billing the other party oneself ("I'll invoice you myself", "te lo facturo yo mismo",
-    # "сам выставлю счёт"): a payment outside the platform unless the sentence keeps it here
-    self_invoice_phrases: tuple[str, ...] = ()
     # the word for e-mail as a channel ("e-postama", "البريد", "maila"): with a verb of moving
     # or sending, files or chat moved to e-mail
     mail_words: tuple[str, ...] = ()
@@ -260,73 +228,6 @@ LANGUAGES: tuple[Language, ...] = (
             "in front of it",
             "in front of the @",
             "local part",
-        ),
-        reach_where_phrases=("where(?:'s| is| do| can| could| should| would)",),
-        platform_nouns=(
-            "the platform",
-            "the site",
-        ),
-        in_person_phrases=(
-            "in person",
-            "by hand",
-            "hand to hand",
-        ),
-        here_words=(
-            "here",
-            "on the (?:site|platform)",
-            "in the (?:thread|chat)",
-        ),
-        reach_other_phrases=(
-            "where else",
-            "faster",
-            "quicker",
-            "more easily",
-            "easier",
-            "more direct",
-            "best (?:way|place|number|app|channel)",
-            "better (?:way|place|number|app|channel)",
-            "other (?:way|place|number|app|channel)s?",
-            "besides (?:here|this)",
-            "outside (?:of )?(?:here|this|the)",
-            "apart from (?:here|this)",
-            "other than (?:here|this)",
-            "off here",
-            "(?:a|any|some) number",
-        ),
-        reach_phrases=(
-            "get a hold of (?:you|u|ya)",
-            "find (?:you|u|ya)",
-            "reach (?:you|u|ya)",
-            "contact (?:you|u|ya)",
-            "get hold of (?:you|u|ya)",
-            "catch (?:you|u|ya)",
-            "get in touch with (?:you|u|ya)",
-            "(?:line|way through) to (?:you|u|ya)",
-            "call (?:you|u|ya)",
-            "text (?:you|u|ya)",
-            "ping (?:you|u|ya)",
-            "talk to (?:you|u|ya)",
-        ),
-        way_phrases=(
-            "(?:faster|quicker|easier|better|more direct|other|another|different"
-            "|direct|alternative|simpler) (?:way|means|channel|method)s? (?:to|of"
-            "|i can|we can|i could) (?:reach|contact|get hold of|get in touch with"
-            "|talk to|message|ping|chat with|call|text|get to) (?:you|u|ya)",
-        ),
-        offer_phrases=(
-            "(?:exchange|swap|trade) (?:our |personal |direct )?(?:contacts|numbers"
-            "|contact details|socials|contact info)",
-        ),
-        self_invoice_phrases=(
-            "bill (?:you|u) (?:through|via|from) my (?:own )?(?:company|studio|agency"
-            "|business|llc|ltd)",
-            "(?:my|our) (?:company|agency|firm|business|studio|llc|ltd) (?:will "
-            "|can |'?ll |would )?(?:bill|invoice|charge) (?:you|u|ya)",
-            "invoice (?:\\w+ ){0,2}from my (?:own )?(?:company|business|firm|agency|llc|ltd|side)",
-            "(?:invoice|bill) (?:you|u|ya|your company) (?:myself|personally|directly"
-            "|separately|on my own)",
-            "(?:invoice|bill) (?:you|u|ya) (?:for (?:it|that|the rest|the balance"
-            "|the remaining\\w*) )?(?:myself|personally|directly|separately)",
         ),
         first_name_words=("first", "firstname", "first name", "name", "given name"),
         last_name_words=("last", "lastname", "last name", "surname", "family name"),
@@ -406,7 +307,6 @@ LANGUAGES: tuple[Language, ...] = (
             "lower (?:the )?price",
         ),
         messenger_phrases=(
-            "socials",
             "direct contact",
             "your direct (?:contact|number|line)",
             "my dms",
@@ -431,7 +331,6 @@ LANGUAGES: tuple[Language, ...] = (
             "stay (?:\\w+ )?(?:here|on (?:the|this) (?:platform|site))",
             "keep\\w* (?:\\w+ )?(?:here|on (?:the|this) (?:platform|site))",
             "(?:text|message|ping|write|call|reach) me here",
-            "(?:reach|contact|message|ping) (?:you|u) (?:on|in) here",
             "here in (?:the|this) (?:chat|thread)",
         ),
         elsewhere_phrases=(
@@ -539,10 +438,7 @@ LANGUAGES: tuple[Language, ...] = (
             "old people'?s?",
             "boomers?'?",
         ),
-        app_ones=(
-            "(?:on|in|via) the (?:\\w+ )?one (?:with|where|that)",
-            "(?:have|got|use|using) the (?:\\w+ )?one with the (?=(?:\\w+ ){1,3}(?:logo|icon))",
-        ),
+        app_ones=("(?:on|in|via) the (?:\\w+ )?one (?:with|where|that)",),
         app_words=(
             "social network",
             "network",
@@ -591,7 +487,6 @@ LANGUAGES: tuple[Language, ...] = (
             "there",
         ),
         move_phrases=(
-            "gimme (?:your|ur|yr)",
             "keep in touch (?:by|via|on|over)",
             "stay in touch (?:by|via|on|over)",
             "have (?:a |any )?direct contact",
@@ -867,68 +762,6 @@ LANGUAGES: tuple[Language, ...] = (
             "delante",
             "la parte de antes",
         ),
-        reach_where_phrases=("d[oó]nde",),
-        platform_nouns=(
-            "la plataforma",
-            "la web",
-        ),
-        in_person_phrases=(
-            "en mano",
-            "en persona",
-        ),
-        here_words=(
-            "aqu[ií]",
-            "por aqu[ií]",
-            "en la plataforma",
-        ),
-        reach_other_phrases=(
-            "d[oó]nde m[aá]s",
-            "m[aá]s r[aá]pido",
-            "m[aá]s f[aá]cil",
-            "otro sitio",
-            "otra parte",
-            "fuera de (?:aqu[ií]|la plataforma)",
-            "adem[aá]s de aqu[ií]",
-            "alg[uú]n n[uú]mero",
-            "mejor (?:forma|manera|sitio|v[ií]a)",
-            "otra (?:forma|manera|v[ií]a)",
-        ),
-        reach_phrases=(
-            "te (?:encuentro|localizo|contacto|escribo|llamo|pillo)",
-            "te (?:puedo |podr[ií]a )?(?:encontrar|localizar|contactar|escribir|llamar|pillar)",
-            "localizarte",
-            "contactarte",
-            "ubicarte",
-            "escribirte",
-            "llamarte",
-            "encontrarte",
-            "pillarte",
-            "contactar contigo",
-            "hablar contigo",
-        ),
-        way_phrases=(
-            "(?:forma|manera|modo|v[ií]a|medio) m[aá]s (?:r[aá]pid[oa]|f[aá]cil|direct[oa]"
-            "|c[oó]mod[oa]) de (?:localizarte|contactarte|contactarle|hablar(?:te"
-            "| contigo)|escribirte|comunicarnos|ubicarte|hablarnos)",
-            "(?:otra|otro) (?:forma|manera|modo|v[ií]a|medio|canal) de (?:localizarte"
-            "|contactarte|contactarle|hablar contigo|escribirte|comunicarnos|ubicarte"
-            "|hablarnos)",
-        ),
-        offer_phrases=(
-            "te (?:paso|dejo|doy|mando|comparto) (?:mi|mis) (?:contacto|datos de contacto)s?(?!"
-            " (?:de"
-            "|en|del|para|en el))",
-            "(?:intercambiar|intercambiamos|pasarnos|nos pasamos) (?:los |nuestros )?(?:contactos"
-            "|n[uú]meros)",
-        ),
-        self_invoice_phrases=(
-            "te (?:lo |la |los )?(?:facturo|cobro) yo (?:mism[oa] )?(?:directamente"
-            "|aparte|por fuera)",
-            "factura (?:\\w+ ){0,2}(?:de|desde|por|con) mi (?:empresa|sociedad|negocio"
-            "|aut[oó]nomo)",
-            "te (?:lo |la |los )?(?:facturo|cobro) (?:yo mism[oa]|directamente|aparte"
-            "|por mi cuenta|por fuera)",
-        ),
         first_name_words=("nombre",),
         last_name_words=("apellido", "apellidos"),
         rest_words=(
@@ -1203,8 +1036,6 @@ LANGUAGES: tuple[Language, ...] = (
             "nos vemos",
         ),
         pay_verbs=(
-            "finiquito",
-            "liquidaci[oó]n",
             "arregl(?:amos|emos|arlo|ar)",
             "m[aá]ndamel\\w*",
             "env[ií]amel\\w*",
@@ -1250,8 +1081,6 @@ LANGUAGES: tuple[Language, ...] = (
             "mis datos bancarios",
         ),
         outside_phrases=(
-            "sin (?:la )?plataforma(?: de por medio)?",
-            "sin el sitio(?: de por medio)?",
             "cuando nos veamos",
             "m[aá]s (?:f[aá]cil|sencillo|r[aá]pido|c[oó]modo) que (?:por )?aqu[ií]",
             "en vez de (?:\\w+ ){0,3}aqu[ií]",
@@ -1328,58 +1157,6 @@ LANGUAGES: tuple[Language, ...] = (
             "sem espaços",
         ),
         local_part_words=("antes da arroba", "antes do @", "na frente", "a parte antes"),
-        reach_where_phrases=("onde",),
-        platform_nouns=(
-            "a plataforma",
-            "o site",
-        ),
-        in_person_phrases=(
-            "pessoalmente",
-            "em m[aã]os",
-            "na m[aã]o",
-        ),
-        here_words=(
-            "aqui",
-            "por aqui",
-            "na plataforma",
-            "no site",
-        ),
-        reach_other_phrases=(
-            "onde mais",
-            "melhor (?:jeito|forma|lugar|canal|meio)",
-            "mais (?:f[aá]cil|r[aá]pido)",
-            "fora daqui",
-            "al[eé]m daqui",
-            "outro (?:lugar|canal|meio)",
-            "algum n[uú]mero",
-        ),
-        reach_phrases=(
-            "te (?:acho|encontro|chamo|contato|ligo|pego)",
-            "te chamar",
-            "te achar",
-            "te encontrar",
-            "te contatar",
-            "te ligar",
-            "te acionar",
-            "falar contigo",
-            "falar com voc[eê]",
-        ),
-        way_phrases=(
-            "(?:jeito|forma|maneira|meio) mais (?:r[aá]pid[oa]|f[aá]cil|diret[oa]"
-            "|pr[aá]tic[oa]) de (?:falar contigo|falar com voc[eê]|te achar|te encontrar"
-            "|te contatar|te chamar|entrar em contato)",
-        ),
-        offer_phrases=(
-            "(?:te )?pass(?:ar|o) (?:os )?meus contatos",
-            "meus contatos pessoais",
-            "(?:trocar|trocamos|troca) (?:de )?(?:contato|contatos|n[uú]mero|n[uú]meros)",
-        ),
-        self_invoice_phrases=(
-            "nota (?:fiscal )?(?:\\w+ ){0,2}(?:pela|da|na) minha empresa",
-            "(?:minha|meu) (?:empresa|cnpj|mei) (?:te )?(?:emite|fatura)",
-            "te (?:cobro|fatur\\w+) (?:eu mesm[oa]|direto|diretamente|por fora"
-            "|por conta pr[oó]pria)",
-        ),
         first_name_words=("nome", "primeiro nome", "primeironome"),
         last_name_words=("sobrenome", "apelido", "ultimo nome"),
         rest_words=(
@@ -1816,59 +1593,6 @@ LANGUAGES: tuple[Language, ...] = (
             "sans espaces",
         ),
         local_part_words=("avant l'arobase", "avant le @", "devant", "la partie avant"),
-        reach_where_phrases=(
-            "o[uù] \\?",
-            "o[uù]$",
-        ),
-        platform_nouns=(
-            "la plateforme",
-            "le site",
-        ),
-        in_person_phrases=(
-            "en main propre",
-            "de la main [àa] la main",
-        ),
-        here_words=(
-            "ici",
-            "sur la plateforme",
-            "sur le site",
-        ),
-        reach_other_phrases=(
-            "plus (?:vite|facilement|simple)",
-            "ailleurs",
-            "en dehors d'ici",
-            "en dehors de la plateforme",
-            "un num[ée]ro",
-            "autre (?:moyen|part)",
-            "meilleur moyen",
-        ),
-        reach_phrases=(
-            "je (?:te|vous) (?:contacte|joins|[ée]cris|trouve|appelle)",
-            "te joindre",
-            "vous joindre",
-            "te contacter",
-            "vous contacter",
-            "t'appeler",
-            "vous appeler",
-            "te trouver",
-        ),
-        way_phrases=(
-            "(?:moyen|fa[cç]on) plus (?:rapide|simple|direct|pratique) de (?:te joindre"
-            "|vous joindre|te contacter|vous contacter|se parler|te parler|vous parler)",
-            "(?:un )?autre moyen de (?:te|vous) (?:joindre|contacter|parler)",
-        ),
-        offer_phrases=(
-            "(?:je te|je vous) (?:file|donne|laisse|passe|envoie) (?:mon|mes) (?:contact"
-            "|contacts|coordonn[ée]es)(?! (?:chez|[àa]|au|de la|du|dans|page|pour))",
-            "(?:[ée]changer|[ée]change|on [ée]change) (?:nos )?(?:contacts|num[ée]ros"
-            "|coordonn[ée]es)",
-        ),
-        self_invoice_phrases=(
-            "facture (?:\\w+ ){0,2}(?:de|par|avec) (?:ma|mon) (?:soci[ée]t[ée]|entreprise"
-            "|bo[iî]te|auto-?entreprise|micro-?entreprise)",
-            "(?:je te|je vous) (?:le |la |les )?factur\\w* (?:moi-m[eê]me|moi m[eê]me"
-            "|directement|en direct|personnellement|hors site|hors plateforme)",
-        ),
         first_name_words=("prenom",),
         last_name_words=("nom", "nom de famille"),
         rest_words=(
@@ -2061,7 +1785,6 @@ LANGUAGES: tuple[Language, ...] = (
             "comme",
         ),
         move_phrases=(
-            "(?:tu serais|vous seriez|t'es|tu es|vous [eê]tes|t'serais) dispo(?:nible)? sur",
             "t'as un contact direct",
             "tu as un contact direct",
             "as-tu un contact direct",
@@ -2137,7 +1860,6 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=("appel", "visio", "parler", "discuter", "rendez-vous", "cr[ée]neau"),
         pay_verbs=(
-            "le reste",
             "donne\\w*",
             "accept\\w*",
             "pai(?:e|es|ent|era\\w*|ement)",
@@ -2213,8 +1935,6 @@ LANGUAGES: tuple[Language, ...] = (
         # "ici" alone is no keep-here word: "on continue sur WhatsApp, ici c'est lent" contrasts
         # with it; staying, writing or paying here is
         keep_here_phrases=(
-            "la plateforme s'en (?:charge|occupe)",
-            "la plateforme (?:g[eè]re|s'occupe)",
             "uniquement ici",
             "via la plateforme",
             "ici même",
@@ -2279,57 +1999,6 @@ LANGUAGES: tuple[Language, ...] = (
             "vor dem at",
             "vor dem @",
             "vor das at-zeichen",
-        ),
-        reach_where_phrases=("wo",),
-        platform_nouns=(
-            "die plattform",
-            "die seite",
-        ),
-        in_person_phrases=(
-            "pers[öo]nlich",
-            "auf die hand",
-        ),
-        here_words=(
-            "hier",
-            "auf der plattform",
-        ),
-        reach_other_phrases=(
-            "au[sß]erhalb",
-            "schneller",
-            "einfacher",
-            "am besten",
-            "sonst",
-            "woanders",
-            "anderswo",
-            "eine nummer",
-        ),
-        reach_phrases=(
-            "dich erreichen",
-            "sie erreichen",
-            "erreiche ich dich",
-            "erreiche ich sie",
-            "dich kontaktieren",
-            "dich anrufen",
-            "bist du erreichbar",
-            "sind sie erreichbar",
-        ),
-        way_phrases=(
-            "(?:schneller\\w*|einfacher\\w*|direkter\\w*|andere\\w*) (?:weg|kanal"
-            "|m[oö]glichkeit)\\w*,? (?:um )?(?:dich|sie|euch) (?:zu )?(?:erreichen"
-            "|kontaktieren|sprechen)",
-        ),
-        offer_phrases=(
-            "(?:geb|gebe|schick|schicke|lass|lasse) (?:ich )?(?:dir|ihnen) (?:mal )?(?:meinen"
-            "|meine) (?:kontakt|kontaktdaten)(?! (?:bei|von|im|in|f[uü]r))",
-            "(?:kontakte|nummern|kontaktdaten) (?:aus)?tauschen",
-        ),
-        self_invoice_phrases=(
-            "rechne (?:ich )?(?:direkt|selbst) mit (?:dir|ihnen|euch) ab",
-            "rechnung (?:\\w+ ){0,2}(?:von|über|uber) meine[rm]? (?:firma|gmbh|unternehmen"
-            "|agentur)",
-            "(?:stell|stelle) (?:ich )?(?:dir|ihnen|euch) (?:\\w+ ){0,2}selbst in rechnung",
-            "(?:dir|ihnen|euch) (?:\\w+ ){0,2}(?:selbst|direkt) (?:eine )?rechnung (?:schreiben"
-            "|stellen|schicken)",
         ),
         first_name_words=("vorname",),
         last_name_words=("nachname", "familienname"),
@@ -2633,7 +2302,6 @@ LANGUAGES: tuple[Language, ...] = (
         save_phrases=("rabatt", "spar\\w*", "ohne"),
         negations=("nicht", "nie", "kein\\w*"),
         keep_here_phrases=(
-            "die plattform (?:regelt|übernimmt|ubernimmt|erledigt) das",
             "nur hier",
             "über die plattform",
             "hier über",
@@ -2685,65 +2353,6 @@ LANGUAGES: tuple[Language, ...] = (
             "senza spazio",
         ),
         local_part_words=("prima della chiocciola", "prima della @", "davanti", "la parte prima"),
-        reach_where_phrases=("dove",),
-        platform_nouns=(
-            "la piattaforma",
-            "il sito",
-        ),
-        in_person_phrases=(
-            "a mano",
-            "di persona",
-            "brevi mano",
-        ),
-        here_words=(
-            "qui",
-            "qua",
-            "sulla piattaforma",
-            "sul sito",
-        ),
-        reach_other_phrases=(
-            "pi[uù] (?:velocemente|facilmente|rapidamente|comodamente)",
-            "fuori da(?:l)? (?:qui|sito|piattaforma)",
-            "dove altro",
-            "pi[uù] (?:veloce|facile|rapido|comodo)",
-            "un numero",
-            "altrove",
-            "fuori di qui",
-            "oltre a qui",
-            "(?:altro|un altro) (?:modo|posto|canale)",
-            "modo migliore",
-        ),
-        reach_phrases=(
-            "ti (?:posso )?(?:trovo|trovare|becco|beccare|sento|contatto|raggiungo)",
-            "beccarti",
-            "sentirci",
-            "contattarti",
-            "raggiungerti",
-            "scriverti",
-            "chiamarti",
-            "trovarti",
-        ),
-        way_phrases=(
-            "(?:modo|maniera|canale|mezzo) pi[uù] (?:veloce|rapido|comodo|diretto"
-            "|semplice) per (?:sentirci|contattarti|raggiungerti|scriverti|parlarti"
-            "|parlarci)",
-            "(?:altro|un altro) (?:modo|canale|mezzo) per (?:sentirci|contattarti"
-            "|raggiungerti|scriverti|parlarti|parlarci)",
-        ),
-        offer_phrases=(
-            "(?:ti|vi) (?:lascio|do|passo|mando|giro) (?:il )?(?:mio|i miei) contatt[oi](?! (?:di"
-            "|del|della|in|presso|alla|per))",
-            "(?:scambiarci|scambiamoci|ci scambiamo|scambiare) (?:i |i nostri )?(?:contatti"
-            "|numeri)",
-        ),
-        self_invoice_phrases=(
-            "(?:te|ve) (?:la |lo )?fatturo (?:io )?(?:a parte|direttamente|io stess[oa])",
-            "fattura (?:\\w+ ){0,2}(?:dalla|con la) mia (?:azienda|ditta|societ[aà]|partita iva)",
-            "(?:ti|vi) (?:faccio|emetto|mando) (?:io )?(?:la )?fattura (?:io stess[oa]"
-            "|direttamente|a parte|personalmente)",
-            "(?:la )?fattura (?:te |ve )?la (?:faccio|emetto) io(?: direttamente"
-            "| a parte)?(?! (?:sulla|tramite|qui))",
-        ),
         first_name_words=("nome",),
         last_name_words=("cognome",),
         rest_words=(
@@ -3100,53 +2709,6 @@ LANGUAGES: tuple[Language, ...] = (
         full_name_words=("imię i nazwisko", "imie i nazwisko", "pełne imię"),
         glued_words=("razem", "łącznie", "bez kropki", "bez spacji"),
         local_part_words=("przed małpą", "przed małpką", "przed @", "z przodu"),
-        reach_where_phrases=("gdzie",),
-        platform_nouns=(
-            "platforma",
-            "portal",
-        ),
-        in_person_phrases=(
-            "do r[eę]ki",
-            "osobi[sś]cie",
-        ),
-        here_words=(
-            "tutaj",
-            "tu",
-            "na portalu",
-            "na platformie",
-        ),
-        reach_other_phrases=(
-            "gdzie jeszcze",
-            "poza (?:portalem|platform[aą]|serwisem|tym)",
-            "najszybciej",
-            "szybciej",
-            "[lł]atwiej",
-            "gdzie indziej",
-            "inaczej",
-        ),
-        reach_phrases=(
-            "(?:cię|cie) (?:z[lł]apa[cć]|znale[zź][cć]|z[lł]api[eę]|znajd[eę])",
-            "z tob[aą] skontaktowa[cć]",
-            "skontaktowa[cć] si[eę] z tob[aą]",
-            "(?:złapać|zlapac|złapac|zlapać) (?:cię|cie)",
-            "zadzwoni[cć] do ciebie",
-            "napisa[cć] do ciebie",
-            "jeste[sś] osi[aą]galny",
-        ),
-        way_phrases=(
-            "(?:szybszy|prostszy|inny|lepszy|wygodniejszy) (?:spos[oó]b|kana[lł]) (?:na"
-            " )?(?:kontakt"
-            "|skontaktowanie|z[lł]apanie)",
-        ),
-        offer_phrases=(
-            "(?:dam|podam|wy[sś]l[eę]|zostawi[eę]) ci (?:m[oó]j|moje) (?:kontakt|namiary)",
-            "(?:wymieni[cć]|wymie[nń]my) si[eę] (?:kontaktami|numerami|namiarami)",
-        ),
-        self_invoice_phrases=(
-            "faktur[aęy] (?:\\w+ ){0,2}(?:z|od) (?:mojej|swojej) (?:firmy|dzia[lł]alno[sś]ci)",
-            "wystawi[eę] (?:ci|panu|pani) (?:sam|sama|osobno|bezpo[sś]rednio) faktur[eę]",
-            "faktur[eę] wystawi[eę] (?:ci )?(?:sam|sama|bezpo[sś]rednio|osobno)",
-        ),
         first_name_words=("imie", "imię"),
         last_name_words=("nazwisko",),
         rest_words=(
@@ -3561,69 +3123,6 @@ LANGUAGES: tuple[Language, ...] = (
             "перед @",
             "впереди",
         ),
-        reach_where_phrases=("где",),
-        platform_nouns=(
-            "платформа",
-            "сайт",
-        ),
-        in_person_phrases=(
-            "при встрече",
-            "лично в руки",
-            "из рук в руки",
-        ),
-        here_words=(
-            "здесь",
-            "тут",
-            "на сайте",
-            "на платформе",
-            "через сайт",
-        ),
-        reach_other_phrases=(
-            "ещ[её]",
-            "побыстрее",
-            "быстрее",
-            "удобнее",
-            "помимо (?:этого|сайта|платформы)",
-            "кроме (?:этого|сайта|платформы)",
-            "вне (?:сайта|платформы)",
-            "где-то",
-            "где-нибудь",
-            "в другом месте",
-        ),
-        reach_phrases=(
-            "(?:вас|тебя) (?:\\w+ ){0,3}(?:поймать|застать)",
-            "(?:вас|тебя) (?:\\w+ ){0,3}найти",
-            "связаться с вами",
-            "связаться с тобой",
-            "с вами связаться",
-            "с тобой связаться",
-            "на связи",
-            "достучаться",
-            "вас найти",
-            "тебя найти",
-            "вам позвонить",
-            "тебе позвонить",
-        ),
-        way_phrases=(
-            "(?:побыстрее|быстрее|попроще|проще|удобнее|другой|другим|иначе) (?:\\w+ ){0,2}"
-            "(?:связаться"
-            "|связи|достучаться|списаться|созвониться)",
-            "(?:связаться|достучаться|списаться) (?:\\w+ ){0,2}(?:побыстрее|быстрее"
-            "|удобнее|иначе|напрямую)",
-        ),
-        offer_phrases=(
-            "(?:оставлю|дам|скину|кину|отправлю) (?:вам|тебе) (?:свои|мои) координаты",
-            "(?:дам|оставлю|скину|кину|отправлю|дам) (?:вам|тебе) (?:свой|мой|свои"
-            "|мои) (?:контакт|контакты)(?! (?:менеджер|бухгалтер|юрист|поставщик))",
-            "(?:обменяться|обменяемся|обменяемся-ка) (?:контактами|номерами)",
-        ),
-        self_invoice_phrases=(
-            "выставля\\w* (?:вам |тебе )?(?:сам|сама|напрямую)",
-            "сч[её]т (?:я )?(?:вам |тебе )?(?:сам|сама) выстав\\w*",
-            "сч[её]т (?:\\w+ ){0,2}от (?:своего|моего|моей|своей) (?:ип|ооо|компании|фирмы)",
-            "(?:сам|сама|напрямую) (?:вам |тебе )?выстав\\w* сч[её]т",
-            "выстав\\w* (?:вам |тебе )?сч[её]т (?:сам|сама|напрямую)",
-        ),
         first_name_words=("имя",),
         last_name_words=("фамилия",),
         rest_words=(
@@ -3941,7 +3440,6 @@ LANGUAGES: tuple[Language, ...] = (
             "предоплат\\w*",
         ),
         product_phrases=(
-            "иконк\\w*",
             "пол[еяю]",
             "форм[аеуы]",
             "кнопк\\w*",
@@ -4051,47 +3549,6 @@ LANGUAGES: tuple[Language, ...] = (
         full_name_words=("pura naam", "poora naam", "naam aur surname", "first aur last name"),
         glued_words=("milake", "mila ke", "mila kar", "bina dot", "bina space"),
         local_part_words=("at se pehle", "@ se pehle", "aage", "shuru mein"),
-        reach_where_phrases=(
-            "kahan",
-            "kaha",
-        ),
-        platform_nouns=(
-            "platform",
-            "site",
-        ),
-        self_invoice_phrases=(
-            "invoice (?:main )?(?:khud|seedha|direct) (?:bhej|bana|de)\\w*",
-            "(?:apni|meri) company se invoice",
-            "invoice (?:meri|apni) company se",
-        ),
-        here_words=(
-            "yahan",
-            "yahin",
-            "site pe",
-            "platform pe",
-        ),
-        reach_other_phrases=(
-            "(?:aur|dusra|doosra) (?:jariya|zariya|tarika|tareeka|rasta)",
-            "jaldi",
-            "yahan ke alawa",
-            "bahar",
-        ),
-        reach_phrases=(
-            "(?:aapse|tumse|aap se|tum se) (?:\\w+ ){1,2}(?:baat|contact|sampark)",
-            "(?:aapse|tumse|aap se|tum se) (?:baat|contact|sampark)",
-            "aapko (?:call|contact)",
-            "tumhe (?:call|contact)",
-        ),
-        way_phrases=(
-            "(?:aapse|aap se|tumse|tum se|aapko|tumhe) (?:\\w+ ){0,2}(?:baat|contact"
-            "|sampark) karne ka (?:koi )?(?:aur |dusra |doosra )?(?:tarika|tareeka"
-            "|rasta|way|jariya|zariya)",
-        ),
-        offer_phrases=(
-            "(?:apna|mera) (?:contact|number) (?:de deta|bhej deta|share kar deta"
-            "|de deti|bhej deti|de du|bhej du|de doon|bhej doon)",
-            "contact (?:exchange|share) kar (?:lete|lo|lein)",
-        ),
         first_name_words=("naam", "first name", "pehla naam"),
         last_name_words=("surname", "sarnem", "last name"),
         rest_words=("baaki", "baki", "phir", "fir", "aage", "last"),
@@ -4497,39 +3954,6 @@ LANGUAGES: tuple[Language, ...] = (
         full_name_words=("पूरा नाम", "नाम और सरनेम"),
         glued_words=("मिलाकर", "मिला के", "बिना डॉट", "बिना स्पेस"),
         local_part_words=("एट से पहले", "@ से पहले", "आगे"),
-        reach_where_phrases=(
-            "कहाँ",
-            "कहां",
-        ),
-        platform_nouns=(
-            "प्लेटफॉर्म",
-            "साइट",
-        ),
-        self_invoice_phrases=(
-            "अपनी कंपनी से (?:इनवॉइस|बिल)",
-            "इनवॉइस (?:मैं )?(?:खुद|सीधे) (?:भेज|बना)[^ ]*",
-        ),
-        here_words=(
-            "यहाँ",
-            "यहां",
-            "यहीं",
-        ),
-        reach_other_phrases=(
-            "(?:और|दूसरा) (?:तरीका|जरिया|ज़रिया|रास्ता)",
-            "जल्दी",
-            "यहाँ के अलावा",
-            "बाहर",
-        ),
-        reach_phrases=(
-            "(?:आपसे|तुमसे) (?:[^ ]+ ){1,2}(?:बात|संपर्क)",
-            "(?:आपसे|तुमसे) (?:बात|संपर्क)",
-            "आपको (?:कॉल|संपर्क)",
-        ),
-        way_phrases=(
-            "(?:आपसे|तुमसे|आपको) (?:[^ ]+ ){0,2}(?:बात|संपर्क|कॉन्टैक्ट) करने का (?:कोई )?(?:और "
-            "|दूसरा )?(?:तरीका|रास्ता|ज़रिया|जरिया)",
-        ),
-        offer_phrases=("(?:अपना|मेरा) (?:कॉन्टैक्ट|संपर्क|नंबर) (?:दे|भेज) (?:देता|देती|दूँ|दूं|रहा|रही)",),
         first_name_words=("नाम", "पहला नाम"),
         last_name_words=("सरनेम", "उपनाम"),
         rest_words=("बाकी", "बाक़ी", "फिर", "आगे", "आखिरी"),
@@ -4867,80 +4291,6 @@ LANGUAGES: tuple[Language, ...] = (
         full_name_words=("اسمي الكامل", "الاسم الكامل", "الاسم والعائلة"),
         glued_words=("مع بعض", "بدون نقطة", "بدون مسافة", "ملزوقين"),
         local_part_words=("قبل الآت", "قبل @", "في الأول", "قبلها"),
-        reach_where_phrases=(
-            "fein",
-            "feen",
-            "wein",
-            "فين",
-            "وين",
-        ),
-        platform_nouns=(
-            "المنصة",
-            "الموقع",
-            "el mawqe3",
-        ),
-        here_words=(
-            "هنا",
-            "hena",
-            "hna",
-            "على الموقع",
-            "3al mawqe3",
-        ),
-        reach_other_phrases=(
-            "rakam",
-            "ra2am",
-            "رقم",
-            "(?:7aga|haga|7aja|حاجة|حاجه|شي|شيء) (?:tanya|tania|تانية|تانيه|ثانية|ثاني)",
-            "غير (?:هنا|الموقع)",
-            "برا الموقع",
-            "بره الموقع",
-            "bara el (?:site|mawqe3)",
-        ),
-        reach_phrases=(
-            "aklmak",
-            "akalmik",
-            "اكلمك",
-            "أكلمك",
-            "اتواصل معاك",
-            "أتواصل معك",
-            "اوصلك",
-            "أوصلك",
-            "نتواصل",
-            "نتكلم",
-            "a7kilak",
-            "akalmak",
-            "nitkallem",
-            "ntkallem",
-            "nitwasal",
-            "awsalak",
-            "nkalem",
-        ),
-        way_phrases=(
-            "(?:طريقة|طريقه|وسيلة|وسيله) (?:اسرع|أسرع|تانية|ثانية|تانيه|ثانيه|اسهل"
-            "|أسهل|اقرب|أقرب) (?:[^ ]+ ){0,2}?(?:اكلمك|أكلمك|اتواصل|أتواصل|اوصلك|أوصلك"
-            "|نتواصل|نتكلم|احكيك|أحكيك)",
-            "(?:tari2a|tari2|tariqa|wasila) (?:asra3|tanya|tania|a2rab|ashal|tanye) (?:\\w+"
-            " ){0,2}?(?:a7kilak"
-            "|a7kiki|a7kik|akalmak|akalmik|akallmak|atwasal|nitwasal|ntwasal|awsalak"
-            "|nitkallem|nkalem)",
-        ),
-        offer_phrases=(
-            "(?:هبعتلك|هابعتلك|حبعتلك|حابعتلك) (?:رقمي|كونتاكتي)",
-            "(?:خد|خذ|خدي|خذي|khod) (?:رقمي|ra2ami|rakami)",
-            "(?:هديك|حديك|بعطيك|هعطيك|هاديك|باديك) (?:رقمي|تواصلي|كونتاكتي)",
-            "(?:اعطيك|أعطيك|اديك|ابعتلك|ابعثلك|ارسلك|نتبادل|نبدل) (?:رقمي|تواصلي"
-            "|كونتاكتي|الارقام|الأرقام|الكونتاكت|ارقامنا|أرقامنا)",
-        ),
-        self_invoice_phrases=(
-            "(?:الفاتورة|فاتورة) (?:[^ ]+ ){0,2}من شركتي",
-            "fatoura men 3andi",
-            "fatora men 3andi",
-            "فاتورة من عندي",
-            "فاتورة من شركتي",
-            "fatoura men sherketi",
-            "(?:هبعتلك|هعملك|حعملك|اعملك|ابعتلك|سأرسل لك|هطلعلك) (?:الفاتورة|فاتورة) (?:بنفسي"
-            "|مباشرة|بره|برا)",
-        ),
         first_name_words=("الاسم", "اسمي", "الاسم الاول", "الاسم الأول"),
         last_name_words=("العائلة", "اسم العائلة", "الكنية", "اللقب"),
         rest_words=("الباقي", "باقي", "بعدين", "بعده", "بعدها", "آخر", "اخر"),
@@ -5225,10 +4575,6 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         app_words=("برنامج", "البرنامج", "التطبيق", "تطبيق", "البرنامج"),
         app_colours=(
-            "a5dar",
-            "akhdar",
-            "azra2",
-            "azraq",
             "الخضراء",
             "الزرقاء",
             "a5dar",
@@ -5271,11 +4617,6 @@ LANGUAGES: tuple[Language, ...] = (
             "لكن",
         ),
         move_phrases=(
-            "nekamel 3al",
-            "nkammel 3ala",
-            "nkamel 3la",
-            "nkamel 3al",
-            "nekammel 3ala",
             "عندك تواصل مباشر",
             "عندك رقم مباشر",
             "تابعني",
@@ -5414,9 +4755,6 @@ LANGUAGES: tuple[Language, ...] = (
             "مكالمه",
         ),
         pay_verbs=(
-            "7awel\\w*",
-            "7awelli",
-            "7awelly",
             "btedfa3\\w*",
             "tedfa3\\w*",
             "bedfa3\\w*",
@@ -5466,9 +4804,6 @@ LANGUAGES: tuple[Language, ...] = (
             "في تطبيقنا",
         ),
         pay_methods=(
-            "instapay",
-            "انستاباي",
-            "انستا باي",
             "بتحويل بنكي",
             "بالتحويل البنكي",
             "bank",
@@ -5655,41 +4990,6 @@ LANGUAGES: tuple[Language, ...] = (
         full_name_words=("ad soyad", "adım soyadım", "adim soyadim", "tam adım", "ad ve soyad"),
         glued_words=("bitişik", "yan yana", "noktasız", "boşluksuz"),
         local_part_words=("et işaretinden önce", "@'den önce", "başına", "önüne"),
-        reach_where_phrases=("nere\\w*",),
-        platform_nouns=(
-            "platform",
-            "site",
-        ),
-        here_words=(
-            "burada",
-            "buradan",
-            "burası",
-        ),
-        reach_other_phrases=(
-            "daha (?:kolay|hızlı|rahat)",
-            "nereden",
-            "başka",
-            "dışında",
-            "buradan başka",
-        ),
-        reach_phrases=("(?:sana|size|seninle|sizinle) (?:\\w+ ){0,3}(?:ulaş|eriş|iletişim)\\w*",),
-        way_phrases=(
-            "(?:daha hızlı|daha kolay|başka) (?:bir )?(?:yol|yolu|yöntem|kanal)\\w* (?:var mı"
-            "|varsa)?,? ?(?:sana|size) (?:ulaş|eriş)\\w*",
-            "(?:sana|size) (?:daha hızlı|daha kolay|başka (?:nasıl|nereden|bir yerden)) (?:ulaş"
-            "|eriş)\\w*",
-        ),
-        offer_phrases=(
-            "(?:sana|size) (?:iletişim bilgilerimi|kontağımı|numaramı) (?:vereyim"
-            "|bırakayım|atayım|göndereyim)",
-            "(?:numaraları|numaralarımızı|iletişim bilgilerini) (?:değişelim|paylaşalım"
-            "|değiş tokuş)",
-        ),
-        self_invoice_phrases=(
-            "fatura\\w* (?:\\w+ ){0,2}(?:kendi )?şirketim(?:den|dan)",
-            "kendi şirketimden fatura",
-            "fatura\\w* (?:ben )?(?:kendim|doğrudan|direkt) (?:keserim|keseyim|gönderirim|atarım)",
-        ),
         first_name_words=("ad", "adi", "isim"),
         last_name_words=("soyad", "soyadi", "soyisim", "soyismi"),
         rest_words=("kalanı", "kalani", "devamı", "devami", "sonra", "sonu", "son"),
@@ -6045,56 +5345,6 @@ LANGUAGES: tuple[Language, ...] = (
         full_name_words=("nama lengkap", "nama depan dan belakang"),
         glued_words=("digabung", "gabung", "nyambung", "tanpa titik", "tanpa spasi"),
         local_part_words=("sebelum @", "sebelum et", "depannya", "di depan"),
-        reach_where_phrases=("(?:lewat|ke|di) ?mana",),
-        platform_nouns=(
-            "platform",
-            "platformnya",
-        ),
-        in_person_phrases=("tatap muka",),
-        here_words=(
-            "di ?sini",
-            "lewat platform",
-            "lewat sini",
-        ),
-        reach_other_phrases=(
-            "selain (?:chat|aplikasi|web|platform|situs) ini",
-            "jalur (?:lain|laen)",
-            "cara (?:lain|laen)",
-            "lebih (?:gampang|cepet|cepat|mudah)",
-            "selain (?:di ?sini)",
-            "di luar sini",
-            "tempat lain",
-        ),
-        reach_phrases=(
-            "hubungin (?:kmu|mas|mbak|mba)",
-            "hubungi (?:kmu|mas|mbak)",
-            "hubungin (?:kamu|km|kakak|kak|anda|lo|lu)",
-            "hubungi (?:kamu|km|kakak|kak|anda)",
-            "ngobrol(?:nya)?",
-            "ngontak (?:kamu|km)",
-            "nelpon (?:kamu|km)",
-            "kontak (?:kamu|km|kakak)",
-        ),
-        way_phrases=(
-            "(?:cara|jalur) (?:lain|lebih (?:cepet|cepat|gampang|mudah)) (?:buat"
-            "|untuk|utk|bwt) (?:hubungin|hubungi|ngehubungin|kontak|ngontak|chat"
-            "|ngobrol sama|nyapa)(?: (?:kamu|kmu|km|kakak|kak|anda|lo|lu|mas|mba"
-            "|mbak))?",
-        ),
-        offer_phrases=(
-            "(?:kasih|kasi|kirim|share|bagi|bagiin|kasihin) (?:\\w+ )?(?:kontak|kontek"
-            "|contact) (?:aku|saya|gue|gw|ku|pribadi)",
-            "(?:kasih|kasi|kirim|share|bagi|bagiin|kasihin) (?:\\w+ )?kontakku",
-            "(?:tukeran|tukar|tuker|tukaran) (?:kontak|nomor|nomer|no wa|no hp)",
-        ),
-        self_invoice_phrases=(
-            "(?:aku|saya|gue|gw) (?:yang )?(?:tagih(?:in)?|nagih|menagih) (?:\\w+"
-            " )?(?:sendiri|langsung)",
-            "invoice (?:\\w+ ){0,2}dari (?:cv|pt|usaha|perusahaan|kantor) (?:aku|saya|gue|gw|ku)",
-            "invoice (?:\\w+ ){0,2}dari (?:cv|pt)ku",
-            "(?:aku|saya|gue|gw) (?:yang )?(?:bikin|kirim|buat)(?:in)? invoice(?:nya)? (?:sendiri"
-            "|langsung)",
-        ),
         first_name_words=("nama depan", "namadepan", "nama"),
         last_name_words=("nama belakang", "namabelakang"),
         rest_words=(
@@ -6351,7 +5601,6 @@ LANGUAGES: tuple[Language, ...] = (
             "aplikasi kami",
         ),
         pay_methods=(
-            "no\\.? ?rek(?:ening)?",
             "kripto",
             "tunai",
             "shopeepay",
@@ -6440,56 +5689,6 @@ LANGUAGES: tuple[Language, ...] = (
         full_name_words=("buong pangalan", "pangalan at apelyido"),
         glued_words=("magkadikit", "dikit", "pinagdugtong", "walang tuldok", "walang space"),
         local_part_words=("bago ang @", "bago ang at", "sa unahan", "unahan"),
-        reach_where_phrases=("saan",),
-        platform_nouns=(
-            "platform",
-            "site",
-        ),
-        in_person_phrases=(
-            "pag nagkita tayo",
-            "personal na",
-        ),
-        here_words=(
-            "dito",
-            "sa platform",
-        ),
-        reach_other_phrases=(
-            "bukod dito",
-            "maliban dito",
-            "sa labas",
-            "mas mabilis",
-            "mas madali",
-            "ibang paraan",
-            "iba pang",
-        ),
-        reach_phrases=(
-            "(?:kita|ka) (?:\\w+ ){0,2}(?:i-?message|i-?text|i-?chat|tawagan|kontakin|i-?contact)",
-            "(?:kita|ka) (?:\\w+ ){0,2}(?:ma-?reach|ma-?contact|makontak|makausap|matawagan)",
-            "(?:ma-reach|mareach) (?:kita|ka)",
-            "(?:ma-contact|macontact) (?:kita|ka)",
-            "makontak kita",
-            "makausap kita",
-            "matawagan kita",
-            "(?:ma-message|mamessage) (?:kita|ka)",
-        ),
-        way_phrases=(
-            "(?:mas mabilis|mas madali|ibang) (?:ba |po |ba po )?(?:na )?(?:paraan"
-            "|way) (?:para|na|ng) (?:ma-?contact|makontak|ma-?reach|maabot|makausap"
-            "|ma-?message)(?: kita| ka)?",
-        ),
-        offer_phrases=(
-            "(?:bigay|ibigay|send|ipasa|pasa) (?:ko )?(?:na )?(?:lang )?(?:sa ?yo"
-            " |sayo )?(?:yung |ang )?account ko",
-            "(?:bigay|ibigay|send|i-send|isend|ipasa|pasa) (?:ko )?(?:na )?(?:lang )?(?:sa ?yo "
-            "|sayo )?(?:yung |ang )?contact (?:ko|details ko|info ko)",
-            "(?:palitan|magpalitan|exchange) (?:tayo )?(?:ng )?(?:contact|number|numbers)",
-        ),
-        self_invoice_phrases=(
-            "ako na (?:ang )?(?:maniningil|sisingil) sa ?(?:yo|iyo)",
-            "resibo (?:\\w+ ){0,2}(?:galing sa|mula sa) (?:company|negosyo|kompanya) ko",
-            "ako na (?:lang )?(?:ang )?(?:gagawa|gumawa) ng (?:resibo|invoice)",
-            "ako na (?:lang )?(?:ang )?(?:mag-?invoice|magbi-?bill|mag-?bill) sa ?(?:yo|iyo)",
-        ),
         first_name_words=("pangalan", "first name"),
         last_name_words=("apelyido", "surname", "last name"),
         rest_words=("natitira", "tapos", "sunod", "dulo", "huling"),

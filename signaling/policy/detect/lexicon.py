@@ -575,13 +575,7 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|вне платформы|за пределами|в другом месте|platform (?:ke|se) bahar|kahin aur"
             r"|they filter|filtered here|directly\b|directamente|diretamente|directement|напрямую"
             r"|en prive|en privado|no privado|в личк\w*|privately|personal chat|"
-            + _alt(
-                _union("outside_phrases")
-                + _union("elsewhere_phrases")
-                + _union("way_phrases")
-                + _union("offer_phrases"),
-                escape=False,
-            )
+            + _alt(_union("outside_phrases") + _union("elsewhere_phrases"), escape=False)
         ),
     ),
     (
@@ -859,7 +853,7 @@ FEE_GATE = fragment_gate(_union("fee_phrases"))
 DISCOUNT_GATE = fragment_gate(_union("discount_phrases"))
 SAVE_GATE = fragment_gate(p for p in _union("save_phrases") if "%" not in p)
 # Places off the platform for a payment: "outside the platform" and "between us".
-_PAY_PLACES = _union("outside_phrases") + _union("between_phrases") + _union("in_person_phrases")
+_PAY_PLACES = _union("outside_phrases") + _union("between_phrases")
 _OUTSIDE_PHRASES_GATE = fragment_gate(_PAY_PLACES)
 # OUTSIDE_RE's own alternatives, as substrings (some have no word boundary).
 OUTSIDE_GATE = Gate(
@@ -946,9 +940,7 @@ MOVE_CUE_SOURCE = (
     r"|better (?:on|over|via)|faster (?:on|over|via)|once we (?:chat|talk|move)"
     r"|reach out (?:on|via)"
     r"|(?:i'll|ill|i will|let me) (?:give|send) you my|text you|send you my"
-    r"|"
-    + _alt(_union("move_phrases") + _union("way_phrases") + _union("offer_phrases"), escape=False)
-    + r")(?!\w)"
+    r"|" + _alt(_union("move_phrases"), escape=False) + r")(?!\w)"
 )
 MOVE_CUE_RE = compile_fast(MOVE_CUE_SOURCE)
 COMM_PROJECT_NEG_RE = compile_fast(
@@ -1020,33 +1012,6 @@ DIRECT_PAY_SOURCE = (
     r"|close (?:this|it|the contract) out and (?:work|continue)"
 )
 DIRECT_PAY_RE = compile_fast(DIRECT_PAY_SOURCE)
-# Billing the other party oneself ("I'll invoice you myself", "сам выставлю счёт").
-SELF_INVOICE_SOURCE = (
-    r"(?<!\w)(?:" + _alt(_union("self_invoice_phrases"), escape=False) + r")(?!\w)"
-)
-SELF_INVOICE_RE = compile_fast(SELF_INVOICE_SOURCE)
-# Reaching the other party, and another or better way or place in the same sentence.
-REACH_SOURCE = r"(?<!\w)(?:" + _alt(_union("reach_phrases"), escape=False) + r")(?!\w)"
-REACH_RE = compile_fast(REACH_SOURCE)
-REACH_WHERE_RE = compile_fast(
-    r"(?<!\w)(?:" + _alt(_union("reach_where_phrases"), escape=False) + r")(?!\w)"
-)
-REACH_OTHER_RE = compile_fast(
-    r"(?<!\w)(?:" + _alt(_union("reach_other_phrases"), escape=False) + r")(?!\w)"
-)
-# The platform itself named as the place ("here", "aqui", "dito"), unless right after a word
-# that puts the place elsewhere ("besides here", "than here", "not here").
-IN_PERSON_RE = compile_fast(
-    r"(?<!\w)(?:" + _alt(_union("in_person_phrases"), escape=False) + r")(?!\w)"
-)
-PLATFORM_NOUN_RE = compile_fast(
-    r"(?<!\w)(?:" + _alt(_union("platform_nouns"), escape=False) + r")(?!\w)"
-)
-HERE_WORD_RE = compile_fast(
-    r"(?<!\w)(?<!than )(?<!besides )(?<!not )(?<!from )(?:"
-    + _alt(_union("here_words"), escape=False)
-    + r")(?!\w)"
-)
 OUTSIDE_RE = compile_fast(
     r"outside (?:of )?(?:the |this )?(?:platform|site|app)|off[- ]platform|off (?:the|this)"
     r" (?:platform|site)|fuera de (?:la|esta) plataforma|fora da plataforma|en dehors de la"
@@ -1511,8 +1476,6 @@ _CHANNEL_ANCHOR = {
 }
 PAY_METHOD_GATE = pattern_gate(PAY_METHOD_SOURCE)
 DIRECT_PAY_GATE = pattern_gate(DIRECT_PAY_SOURCE)
-SELF_INVOICE_GATE = pattern_gate(SELF_INVOICE_SOURCE)
-REACH_GATE = pattern_gate(REACH_SOURCE)
 
 
 def source_of(pattern: re.Pattern[str]) -> str:
@@ -1559,13 +1522,6 @@ THERE_WORDS = (
     "oraya",
     "sana",
     "situ",
-    "kesitu",
-    "ke situ",
-    "disitu",
-    "kesana",
-    "ke sana",
-    "disana",
-    "di sana",
     "dun",
     "doon",
 )
