@@ -388,3 +388,31 @@ def test_a_plain_word_before_the_named_at_sign_and_a_domain() -> None:
 )
 def test_a_plain_word_before_the_named_at_sign_in_a_spec_is_clean(text: str) -> None:
     assert "email" not in labels(text)
+
+
+# --- review4: a naming phrase names a handle only in the app's own sentence -------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Slack the bot replies fine. I go by kate.",
+        "I got a new Telegram bot running. I go by mike.",
+        "Telegram bot ka setup ho gaya. Mera naam ravi.",
+        "Telegram entegrasyonunda ilk adım webhook.",  # Turkish 'adım' is also 'step'
+        "Telegram botu için ilk adım kurulum.",
+    ],
+)
+def test_a_naming_phrase_in_another_sentence_than_the_app_is_no_handle(text: str) -> None:
+    assert "handle" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("telegram? deleted it. on discord I go by ravenmoth", "discord:ravenmoth"),
+        ("whatsapp - nope. discord - yes, i'm there as mossfern", "discord:mossfern"),
+    ],
+)
+def test_a_naming_phrase_in_the_apps_sentence_still_names_the_handle(text: str, value: str) -> None:
+    assert value in {f.value for f in RULES.scan(text) if f.label == "handle"}

@@ -121,6 +121,9 @@ def find_handles(views: Views, taken: Spans) -> list[Finding]:
     return out
 
 
+_SENTENCE_END_RE = re.compile(r"[.!?;\n]")
+
+
 def _named_after(
     views: Views, ch: re.Match[str], stop: int, naming: list[re.Match[str]]
 ) -> tuple[int, int, str] | None:
@@ -131,6 +134,8 @@ def _named_after(
     if i == len(naming) or naming[i].start() >= stop:
         return None
     m = naming[i]
+    if _SENTENCE_END_RE.search(views.norm.s, ch.end(), m.start()):
+        return None  # "On Slack the bot replies fine. I go by kate.": the app is elsewhere
     ident = m.group("id")
     if ident in lx.SAME_AS_HERE or ident in lx.EMAIL_STOP_LOCALS:
         return None

@@ -435,13 +435,13 @@ HANDLE_SEARCH_WORDS = frozenset(
 # app, then one lowercase word at the end of the sentence (checked on the typed text).
 # A word each naming phrase below has: without one, the phrase is not looked for.
 HANDLE_NAMING_GATE = frozenset(
-    """by there llamo chamo appelle chiamo heisse heiße nazywam зовут naam name adim namaku
+    """by there llamo chamo appelle chiamo heisse heiße nazywam зовут naam name namaku
     si""".split()
 )
 HANDLE_NAMING_RE = compile_fast(
     r"(?<!\w)(?:i go by|go by|i'?m (?:on )?there as|i am (?:on )?there as|me llamo|me chamo"
     r"|je m'appelle|mi chiamo|ich heisse|ich heiße"
-    r"|nazywam sie|nazywam się|меня зовут|mera naam|mera name|adim|adım|namaku|ako si)"
+    r"|nazywam sie|nazywam się|меня зовут|mera naam|mera name|namaku|ako si)"
     r"\s+(?P<id>[a-z][a-z0-9]{3,30})(?=\s*(?:[.,!?;)]|$))"
 )
 # Chat-wide mentions in Slack/Discord/Teams: never a person's handle.
