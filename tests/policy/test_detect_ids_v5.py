@@ -415,4 +415,4 @@ def test_a_naming_phrase_in_another_sentence_than_the_app_is_no_handle(text: str
     ],
 )
 def test_a_naming_phrase_in_the_apps_sentence_still_names_the_handle(text: str, value: str) -> None:
-    assert value in {f.value for f in RULES.scan(text) if f.label == "handle"}
+    assert value in values(text, "handle")
