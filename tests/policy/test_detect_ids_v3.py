@@ -9,19 +9,9 @@ import re
 
 import pytest
 
-from signaling.policy.detect import Detector
 from signaling.policy.detect.views import build_views
-
-RULES = Detector(learned=False)
-
-
-def rule_findings(text: str) -> list[tuple[str, str, str]]:
-    return [(f.label, f.value, text[f.start : f.end]) for f in RULES.scan(text)]
-
-
-def labels(text: str) -> set[str]:
-    return {f.label for f in RULES.scan(text)}
-
+from tests.policy.helpers import RULES, rule_findings
+from tests.policy.helpers import rule_labels as labels
 
 # --- phones: what a number may be joined to -------------------------------------------------
 

@@ -7,18 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from signaling.policy.detect import Detector
-
-RULES = Detector(learned=False)
-
-
-def findings(text: str) -> list[tuple[str, str, str]]:
-    return [(f.label, f.value, text[f.start : f.end]) for f in RULES.scan(text)]
-
-
-def labels(text: str) -> set[str]:
-    return {f.label for f in RULES.scan(text)}
-
+from tests.policy.helpers import rule_findings as findings
+from tests.policy.helpers import rule_labels as labels
 
 # --- tracking, waybill, receipt and booking numbers ------------------------------------------
 

@@ -8,19 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from signaling.policy.detect import Detector
+from tests.policy.helpers import RULES
+from tests.policy.helpers import rule_labels as labels
+from tests.policy.helpers import rule_values as values
 from tests.policy.linear import assert_linear, repeated
-
-RULES = Detector(learned=False)
-
-
-def values(text: str, label: str) -> list[str]:
-    return [f.value for f in RULES.scan(text) if f.label == label]
-
-
-def labels(text: str) -> set[str]:
-    return {f.label for f in RULES.scan(text)}
-
 
 # --- spec examples said in words --------------------------------------------------------------
 

@@ -11,21 +11,8 @@ from pathlib import Path
 import pytest
 
 from signaling.policy.detect import Detector
-
-RULES = Detector(learned=False)
-FULL = Detector()
-
-
-def rule_labels(text: str) -> set[str]:
-    return {f.label for f in RULES.scan(text)}
-
-
-def labels(text: str) -> set[str]:
-    return {f.label for f in FULL.scan(text)}
-
-
-def values(text: str) -> set[str]:
-    return {f.value for f in RULES.scan(text) if f.label == "off_platform"}
+from tests.policy.helpers import RULES, SHIPPED, labels, rule_labels
+from tests.policy.helpers import intent_values as values
 
 
 # The platform's fee named, and a place off the platform, with no verb of paying.
@@ -437,7 +424,7 @@ def test_layer_keeps_precision_and_gains_on_the_dev_split() -> None:
         return tp, fp
 
     r_tp, _ = counts(RULES)
-    tp, fp = counts(FULL)
+    tp, fp = counts(SHIPPED)
     assert tp / (tp + fp) >= 0.97
     assert tp >= r_tp + 4
 

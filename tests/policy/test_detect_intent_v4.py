@@ -9,17 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from signaling.policy.detect import Detector
-
-RULES = Detector(learned=False)
-
-
-def rule_labels(text: str) -> set[str]:
-    return {f.label for f in RULES.scan(text)}
-
-
-def values(text: str) -> set[str]:
-    return {f.value for f in RULES.scan(text) if f.label == "off_platform"}
+from tests.policy.helpers import intent_values as values
+from tests.policy.helpers import rule_labels
 
 
 # The platform's cut as a share ("keeps 20%"), then a means or a payment to the writer.

@@ -7,11 +7,7 @@ import pytest
 
 from signaling.policy.detect import LABELS, Confidence, scan
 from signaling.policy.detect.hosts import LINK_RULES, link_label
-
-
-def labels(text: str) -> set[str]:
-    return {f.label for f in scan(text)}
-
+from tests.policy.helpers import labels
 
 # --- links: spaced, bracketed and worded dots ----------------------------------------------
 

@@ -6,13 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from signaling.policy.detect import Detector
-
-RULES = Detector(learned=False)
-
-
-def labels(text: str) -> set[str]:
-    return {f.label for f in RULES.scan(text)}
+from tests.policy.helpers import rule_labels as labels
 
 
 @pytest.mark.parametrize(

@@ -13,12 +13,9 @@ from pathlib import Path
 import pytest
 
 from signaling.policy.detect import scan
+from tests.policy.helpers import labels
 
 DEV = Path(__file__).resolve().parent / "dev_v3.jsonl"
-
-
-def labels(text: str) -> set[str]:
-    return {f.label for f in scan(text)}
 
 
 # --- apps named by colour, logo or function ------------------------------------------------

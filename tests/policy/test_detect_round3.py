@@ -11,11 +11,7 @@ import pytest
 
 from signaling.policy.detect import scan
 from signaling.policy.detect.views import build_views
-
-
-def labels(text: str) -> set[str]:
-    return {f.label for f in scan(text)}
-
+from tests.policy.helpers import labels
 
 # --- an identifier next to an app named by colour, logo or function -------------------------
 

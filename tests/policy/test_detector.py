@@ -11,14 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from signaling.policy.detector import LABELS, Detector, Finding, canonical_url, scan
+from tests.policy.helpers import labels
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 PUBLIC = REPO.parent / "shared" / "corpus" / "contact_info" / "public.jsonl"
-
-
-def labels(text: str) -> set[str]:
-    return {f.label for f in scan(text)}
 
 
 def only(text: str, label: str) -> list[Finding]:

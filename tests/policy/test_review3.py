@@ -11,14 +11,9 @@ from __future__ import annotations
 
 import pytest
 
-from signaling.policy.detect import Detector
+from tests.policy.helpers import RULES
+from tests.policy.helpers import rule_spans as found
 from tests.policy.linear import assert_linear, repeated
-
-RULES = Detector(learned=False)
-
-
-def found(text: str, label: str) -> list[str]:
-    return [text[f.start : f.end] for f in RULES.scan(text) if f.label == label]
 
 
 @pytest.mark.parametrize(
