@@ -325,8 +325,9 @@ def _separator_kind(sep: str) -> int:
         if not (len(sep) <= 6 and sep.strip(" ") == ","):
             return _NEVER
     if all(c in lx.PHONE_SEP_CHARS for c in sep):
-        # ". " ends a sentence: only keep going when the groups look like one number.
-        if sep.endswith(". ") or sep == ". ":
+        # ". " right after a group ends a sentence ("I have 3. 12 more"); a dot with a space
+        # before it ("0532 . 111", "0532 .. 111") is a separator typed to hide the number.
+        if sep.endswith(". ") and not sep.startswith(" "):
             return _NEVER
         return _ALWAYS
     if sep.strip(" ") == ",":
