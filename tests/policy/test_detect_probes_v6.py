@@ -34,3 +34,22 @@ def test_spaced_dots_between_digit_groups(text: str, span: str) -> None:
 )
 def test_a_sentence_end_between_numbers_joins_nothing(text: str) -> None:
     assert "phone" not in rule_labels(text)
+
+
+# "Nr." after an id word abbreviates "number": its dot ends no sentence, so the id word still
+# says the digits are an id.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "unsere USt-IdNr. ist DE 123 456 789, steht schon im Plattformprofil",
+        "Steuer-IdNr. 123 456 789 01 steht auf der Rechnung",
+    ],
+)
+def test_an_id_word_abbreviated_with_nr(text: str) -> None:
+    assert "phone" not in rule_labels(text)
+
+
+def test_an_id_word_in_an_earlier_sentence_still_says_nothing() -> None:
+    assert rule_spans("Die Bestellung ist da. Meine Nummer: 0171 234 5678", "phone") == [
+        "0171 234 5678"
+    ]

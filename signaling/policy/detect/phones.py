@@ -344,7 +344,9 @@ def _id_word_after(s: str, start: int, end: int) -> bool:
     return lx.PHONE_CUE_RE.search(s, max(0, start - 24), start) is None
 
 
-_SENTENCE_END_RE = re.compile(r"[^\W\d_]{4,}[.!?]\s|[!?]\s|\n")
+# A word of four letters or more, then a sentence end; not an abbreviation of "number" ending
+# in "nr" ("USt-IdNr. DE 123 456 789", "Rechnungsnr. 2024 118"), whose dot ends nothing.
+_SENTENCE_END_RE = re.compile(r"[^\W\d_]{4,}(?<!nr)[.!?]\s|[!?]\s|\n")
 
 
 def _negative_context(s: str, pos: int) -> bool:
