@@ -53,3 +53,30 @@ def test_an_id_word_in_an_earlier_sentence_still_says_nothing() -> None:
     assert rule_spans("Die Bestellung ist da. Meine Nummer: 0171 234 5678", "phone") == [
         "0171 234 5678"
     ]
+
+
+# A VAT number: the country code in capitals right before exactly its number of digits, however
+# far the id word is (found by own_v7_probe.jsonl).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "unsere USt-IdNr. für die Plattformrechnung lautet DE 123 456 789",
+        "la fattura riporta sempre IT 12345678901 come partita",
+        "na fakturze musi być PL 526-000-12-46, popraw proszę",
+    ],
+)
+def test_a_vat_number_after_its_country_code(text: str) -> None:
+    assert "phone" not in rule_labels(text)
+
+
+# Lowercase letters, a number of another length or a "+" keep the phone.
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("mi número de 612 345 678, llámame", "612 345 678"),
+        ("mein Handy DE 0171 2345678", "0171 2345678"),
+        ("call me AT 0171 2345678", "0171 2345678"),
+    ],
+)
+def test_a_phone_after_two_letters_stays_a_phone(text: str, span: str) -> None:
+    assert rule_spans(text, "phone") == [span]

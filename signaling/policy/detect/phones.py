@@ -92,11 +92,31 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
             views.text, max(0, start - 16), start
         ):
             continue  # a Philippine official receipt ("OR number 2025-0114"), not a mobile
+        if not run.plus and _vat_number(views.text, start, run.digits):
+            continue
         out.append(Finding("phone", start, end, views.text[start:end], value, conf))
     return out
 
 
 _DIGITS_RE = re.compile(r"\d+")
+# An EU-style VAT number: the country's code in capitals right before exactly as many digits
+# as that country's VAT numbers have ("DE 123 456 789", "IT 12345678901", "PL 526-000-12-46").
+# Read on the original text (lowercase "de", "it" are everyday words); Austria's "ATU" and
+# Norway's "NO" are left out ("AT", "NO" in capitals also start a shouted "call me AT …").
+_VAT_DIGITS = {
+    "BE": (10,), "BG": (9, 10), "CZ": (8, 9, 10), "DE": (9,), "DK": (8,), "EE": (9,),
+    "EL": (9,), "FI": (8,), "FR": (11,), "GB": (9, 12), "HR": (11,), "HU": (8,), "IT": (11,),
+    "LT": (9, 12), "LU": (8,), "LV": (11,), "PL": (10,), "PT": (9,), "RO": (8, 9, 10),
+    "SE": (12,), "SI": (8,), "SK": (10,),
+}  # fmt: skip
+_VAT_PREFIX_RE = re.compile(r"(?<![\w+])([A-Z]{2})[ \u00a0]?$")
+
+
+def _vat_number(text: str, start: int, digits: str) -> bool:
+    m = _VAT_PREFIX_RE.search(text, max(0, start - 3), start)
+    return m is not None and len(digits) in _VAT_DIGITS.get(m.group(1), ())
+
+
 # "OR" (official receipt) in capitals, as printed on Philippine receipts, then a number word:
 # read on the original text, since the lowercase "or number" is English "or".
 _RECEIPT_RE = re.compile(r"(?<![\w])O\.?R\.?\s*(?:[Nn]umber|[Nn]o\.?|#)\s*:?\s*$")
