@@ -1623,3 +1623,315 @@ class _PhrasesAny:
 
 # "Outside the platform" anywhere in the message (the pay-outside check's first question).
 OUTSIDE_ANY = AnyMatch(OUTSIDE_RE)
+
+
+# --- round 11: contact moves -----------------------------------------------------------------
+# Moving the conversation elsewhere with no identifier given: (1) a verb of reaching, finding or
+# writing to the other party (or of talking) beside a place or way that is not this platform
+# ("is there a faster way to reach you", "where else can I find you", "if the site goes down
+# where do I ping you", "on parle ailleurs"); (2) a verb of giving, asking for or swapping beside
+# a personal contact ("I'll leave you my contact", "gimme your socials", "let's swap contacts").
+# Written folded (lowercase, accents stripped) as the normalised text is; per language.
+CONTACT_REACH = MappingProxyType(
+    {
+        "en": [
+            r"(?:reach|contact|find|ping|message|msg|dm|write to|get hold of|get a hold of"
+            r"|get in touch with|catch|talk to) (?:you|u|ya)",
+            r"talk",
+            r"chat",
+            r"speak",
+        ],
+        "es": [
+            r"contactarte|localizarte|encontrarte|escribirte|hablarte|ubicarte|comunicarnos",
+            r"te (?:\w+ )?(?:encuentro|encontrar|escribo|escribir|contacto|contactar|localizo"
+            r"|localizar|ubico|hablo)",
+            r"hablemos|hablar|conversar|platicar",
+        ],
+        "pt": [
+            r"falar (?:com (?:voce|vc|tu)|contigo)",
+            r"te (?:\w+ )?(?:acho|achar|encontro|encontrar|chamo|chamar|contatar|contactar"
+            r"|mandar mensagem)",
+            r"contatar (?:voce|vc)|conversar|falar",
+        ],
+        "fr": [
+            r"te (?:joindre|joins|contacter|contacte|trouver|trouve|parler|recontacter)",
+            r"t'ecrire|t'ecris|discuter|parler|on parle",
+        ],
+        "de": [
+            r"dich (?:\w+ ){0,3}(?:erreichen|finden|kontaktieren|anschreiben|anrufen)",
+            r"erreich\w* ich dich|find\w* ich dich|dir schreiben",
+            r"schreiben|quatschen|reden",
+        ],
+        "it": [
+            r"raggiungerti|contattarti|trovarti|rintracciarti|scriverti|sentirci|sentirti"
+            r"|parlarti|parlare",
+            r"ti (?:\w+ )?(?:trovo|trovare|scrivo|scrivere|rintraccio|contatto|sento)",
+        ],
+        "pl": [
+            r"skontaktowac sie z toba|z toba skontaktowac|skontaktowac",
+            r"cie (?:\w+ )?(?:znalezc|znajde|złapac|złapie)|złapac cie",
+            r"(?:napisac|pisac) do ciebie|do ciebie (?:napisac|pisac)|pogadac|pogadajmy",
+        ],
+        "ru": [
+            r"с тобой связаться|связаться с тобой|связаться|связи",
+            r"тебя (?:\w+ ){0,2}найти|найти тебя|найду тебя",
+            r"тебе (?:\w+ ){0,2}(?:писать|написать)|написать тебе|общаться|пообщаться",
+        ],
+        "hi": [
+            r"आपसे (?:\S+ ){0,2}(?:संपर्क|बात|कॉन्टैक्ट)",
+            r"आपको (?:\S+ ){0,2}(?:ढूँढूँ|ढूंढूं|ढूँढ\S*|ढूंढ\S*|मैसेज|पिंग)",
+            r"बात (?:कर|करते|करें|करेंगे)\S*",
+        ],
+        "hi-Latn": [
+            r"(?:aapse|apse|tumse|tujhse) (?:\w+ ){0,2}(?:contact|baat|sampark)",
+            r"(?:aapko|apko|tumhe|tujhe) (?:\w+ ){0,2}(?:dhoond\w*|dhund\w*|ping\w*|msg|message"
+            r"|contact)",
+            r"baat kar\w*",
+        ],
+        "ar": [
+            r"التواصل معك|اتواصل معك|اتواصل وياك|اكلمك|اوصل لك|اوصلك|الاقيك|القاك|اراسلك"
+            r"|نتكلم|نحكي|نكمل الكلام|نتواصل",
+        ],
+        "tr": [
+            r"sana (?:\w+ ){0,2}(?:ulas\w*|yaz\w*)",
+            r"seni (?:\w+ ){0,2}bul\w*",
+            r"konusal\w*|konusabil\w*|konusmak",
+        ],
+        "id": [
+            r"(?:hubungi|menghubungi|cari|nyari|chat|kontak) (?:kamu|kau|lo|lu|anda|mas|kak)",
+            r"ngobrol",
+        ],
+        "tl": [
+            r"(?:ma-contact|macontact|makontak|makokontak|kokontakin|ma-kontak|mahanap|hanapin"
+            r"|i-message|imessage) (?:ka|kita|kayo)",
+            r"kita (?:\w+ ){0,2}(?:mahanap|makokontak|kokontakin|i-?message|ma-?contact|hanapin)",
+            r"mag-?usap",
+        ],
+    }
+)
+CONTACT_ELSEWHERE = MappingProxyType(
+    {
+        "en": [
+            r"where else|somewhere else|elsewhere|(?:an)?other (?:way|place|spot|channel|means)s?",
+            r"(?:faster|quicker|better|easier) way|besides (?:this|here|the (?:site|platform|app))",
+            r"outside (?:of )?(?:this|the) (?:site|platform|app)|off (?:this|the) (?:site|platform)",
+            r"not (?:on|online|logged in) here|(?:you'?re|ur|you are) not (?:on|online)",
+            r"(?:site|platform|app|chat) (?:goes|is|went) down",
+        ],
+        "es": [
+            r"donde mas|(?:otro|otra) (?:lado|lugar|sitio|medio|forma|manera|via|parte)",
+            r"(?:forma|manera) mas rapida|fuera de (?:la|esta) plataforma|por fuera|afuera",
+            r"no estas (?:conectad[oa]|en linea|aqui)|se cae",
+        ],
+        "pt": [
+            r"onde mais|outro (?:lugar|canto|meio|jeito|canal)|outra (?:forma|maneira|via)",
+            r"jeito mais rapido|fora da plataforma|por fora",
+            r"nao (?:ta|esta|estiver|tiver) (?:online|aqui)|site cair",
+        ],
+        "fr": [
+            r"ailleurs|moyen plus rapide|autre (?:moyen|endroit|facon|part|canal)",
+            r"en dehors de la plateforme|hors (?:de la )?plateforme",
+            r"(?:pas|plus) connecte|site (?:tombe|plante|est en panne)",
+        ],
+        "de": [
+            r"sonst|woanders|anderswo|irgendwo anders|schnelleren weg|anderen (?:weg|ort|kanal)",
+            r"ausserhalb der plattform|nicht online|seite (?:\w+ )?down",
+        ],
+        "it": [
+            r"altrove|qualche altra parte|altro (?:modo|posto|canale)|modo piu veloce|dove altro",
+            r"fuori dalla piattaforma|non sei (?:connesso|online|qui)|sito va giu",
+        ],
+        "pl": [
+            r"gdzie (?:jeszcze|indziej)|szybszy sposob|inny sposob|innym miejscu|gdzies indziej",
+            r"poza (?:platforma|serwisem|strona)|nie jestes (?:tu )?(?:zalogowany|online)",
+            r"strona padnie",
+        ],
+        "ru": [
+            r"где еще|способ быстрее|быстрее связаться|другой способ|в другом месте",
+            r"где-нибудь еще|вне (?:платформы|сайта)|не в сети|сайт (?:ляжет|упадет)",
+        ],
+        "hi": [
+            r"और कहाँ|कहीं और|कहाँ और|(?:तेज़|तेज|जल्दी) तरीका|कोई और तरीका",
+            r"ऑनलाइन नहीं|साइट (?:बंद|डाउन)",
+        ],
+        "hi-Latn": [
+            r"aur kahan|kahin aur|kahan aur|(?:fast|jaldi|koi aur) tareeka",
+            r"(?:platform|site) ke bahar|online nahi|site down",
+        ],
+        "ar": [
+            r"غير هنا|مكان (?:ثاني|اخر|تاني)|طريقة (?:اسرع|ثانية|تانية)",
+            r"(?:خارج|برا) (?:المنصة|الموقع)|(?:مو|مش|غير) متصل|الموقع (?:وقف|طاح|تعطل|وقع)",
+        ],
+        "tr": [
+            r"baska (?:nerede|nereden|bir yol|bir yer\w*|yerde|yerden|yol|kanal)",
+            r"daha hizli bir yol|(?:platform|site) disinda|(?:cevrimici|online) degil\w*",
+            r"site coker\w*",
+        ],
+        "id": [
+            r"di ?mana lagi|ke ?mana lagi|tempat lain|cara lain|cara lebih cepat",
+            r"di luar (?:platform|sini|situs|aplikasi)|(?:gak|nggak|ga|tidak) online",
+            r"situs(?:nya)? (?:down|mati|error)",
+        ],
+        "tl": [
+            r"saan pa|ibang (?:lugar|paraan|way|app|platform)|mas mabilis (?:\w+ ){0,2}paraan",
+            r"sa labas ng (?:platform|site|app)|(?:hindi|di) ka online",
+            r"nag-?down (?:yung|ang) site",
+        ],
+    }
+)
+# A personal contact: "my/your" or "personal/private" with a contact word ("your socials",
+# "tu contacto", "meine private nummer", "apna contact"), or contacts in the plural to swap.
+CONTACT_OWN = MappingProxyType(
+    {
+        "en": [
+            r"(?:my|your|ur|yr) (?:\w+ )?(?:contacts?|contact (?:info|details)|socials"
+            r"|social media)",
+            r"(?:personal|private) (?:number|line|contact|cell|account)",
+        ],
+        "es": [
+            r"(?:tu|tus|mi|mis|su|sus) (?:datos de )?(?:contactos?|redes)",
+            r"(?:contacto|numero) (?:personal|privado)",
+        ],
+        "pt": [
+            r"(?:teu|tuas|meu|minhas|seu|suas) (?:dados de )?(?:contatos?|redes)",
+            r"(?:contato|numero) (?:pessoal|particular|privado)",
+        ],
+        "fr": [
+            r"(?:mes|tes|vos) (?:coordonnees|contacts|reseaux)",
+            r"(?:contact|numero) (?:perso|personnel|prive)",
+        ],
+        "de": [
+            r"(?:meine|deine|ihre) (?:kontaktdaten|kontakte|socials|private nummer"
+            r"|private handynummer)",
+            r"(?:privaten|personlichen) kontakt",
+        ],
+        "it": [
+            r"(?:il mio|il tuo|i tuoi|i miei) (?:contatt[oi]|social|recapiti|numero personale)",
+            r"(?:contatto|numero) (?:personale|privato)",
+        ],
+        "pl": [
+            r"(?:swoj|swoje|twoj|twoje|moj|moje) (?:kontakt\w*|sociale|dane kontaktowe)",
+            r"(?:prywatny|osobisty|prywatn\w*) (?:numer|kontakt\w*)|kontakt\w* (?:osobisty|prywatny)",
+        ],
+        "ru": [
+            r"(?:свой|свои|твой|твои|мой|мои) (?:контакт\w*|соцсети|личный номер)",
+            r"личн\w* (?:номер|контакт\w*)",
+        ],
+        "hi": [
+            r"(?:अपना|अपने|मेरा|मेरे|आपका|तुम्हारा) (?:\S+ )?(?:कॉन्टैक्ट\S*|सोशल\S*|नंबर)",
+            r"(?:पर्सनल|निजी|प्राइवेट) (?:नंबर|कॉन्टैक्ट|संपर्क)",
+        ],
+        "hi-Latn": [
+            r"(?:apna|apne|mera|mere|aapka|tumhara) (?:\w+ )?(?:contacts?|socials?|number)",
+            r"(?:personal|private|niji) (?:number|contact)",
+        ],
+        "ar": [
+            r"جهة اتصالي|جهات اتصال\S*|حساباتك|حساباتي|رقمي الشخصي|رقمك الشخصي|ارقام التواصل",
+            r"وسيلة تواصل|بيانات التواصل|معلومات التواصل",
+        ],
+        "tr": [
+            r"iletisim bilgi\w*|sosyal medya hesap\w*|kisisel numara\w*|ozel numara\w*",
+        ],
+        "id": [
+            r"kontak(?:ku|mu|nya)?|sosmed(?:mu|ku)?|nomor pribadi\w*|kontak pribadi\w*",
+        ],
+        "tl": [
+            r"(?:contact|number|socials) (?:ko|mo)|personal (?:number|contact)",
+        ],
+    }
+)
+CONTACT_GIVE = MappingProxyType(
+    {
+        "en": [
+            r"give|gimme|leave|send|drop|share|want|have|pass|get",
+        ],
+        "es": [
+            r"dejo|dejar|deja|pasame|pasa|pasar|paso|dame|me das|me dar|manda|mandame|mando"
+            r"|envio|quieres",
+        ],
+        "pt": [
+            r"deixar|deixo|passa|passar|passo|manda|mando|me da|quer",
+        ],
+        "fr": [
+            r"laisse|donne|me file|me filer|filer|envoie|passe|veux",
+        ],
+        "de": [
+            r"lass|gib|geben|schick\w*|willst",
+        ],
+        "it": [
+            r"lascio|dammi|mi dai|me dai|mandami|mando|vuoi|passami",
+        ],
+        "pl": [
+            r"zostawie|daj|podaj|podeslesz|wysle|wyslij|chcesz",
+        ],
+        "ru": [
+            r"оставлю|дай|скинь|скину|хочешь",
+        ],
+        "hi": [
+            r"दे (?:दो|देता|दूँगा|दीजिए|दें)|दीजिए|भेज\S*|चाहिए",
+        ],
+        "hi-Latn": [
+            r"de (?:do|deta|dunga|du|dijiye|de)|dedo|dijiye|bhej\w*|chahiye",
+        ],
+        "ar": [
+            r"اترك|عطني|اعطني|تعطيني|ارسل|تبي|بعطيك",
+        ],
+        "tr": [
+            r"birak\w*|ver\w*|gonder\w*|ister\w*|atarim",
+        ],
+        "id": [
+            r"tinggalin|minta|kirim|mau",
+        ],
+        "tl": [
+            r"iiwan|pahingi|send|gusto|makuha|ipapadala",
+        ],
+    }
+)
+
+# Contacts swapped: a verb of swapping with contacts or numbers in the plural ("let's swap
+# contacts", "intercambiemos contactos", "давай обменяемся контактами", "tukeran kontak").
+CONTACT_SWAP = MappingProxyType(
+    {
+        "en": [r"(?:swap|exchange|trade) (?:\w+ ){0,2}(?:contacts|contact details|contact info"
+               r"|numbers|socials)"],
+        "es": [r"intercambi\w* (?:\w+ ){0,2}(?:contactos|numeros|datos de contacto)"],
+        "pt": [r"troca\w* (?:\w+ ){0,2}(?:contatos?|numeros)"],
+        "fr": [r"echang\w* (?:\w+ ){0,2}(?:contacts|coordonnees|numeros)"],
+        "de": [r"(?:kontakte|nummern|kontaktdaten) (?:\w+ )?tausch\w*",
+               r"tausch\w* (?:\w+ ){0,2}(?:kontakte|nummern|kontaktdaten)"],
+        "it": [r"scambi\w* (?:\w+ ){0,2}(?:contatti|numeri|recapiti)"],
+        "pl": [r"wymien\w* (?:\w+ ){0,2}(?:kontakt\w*|numer\w*)"],
+        "ru": [r"обменя\w* (?:\w+ ){0,2}(?:контакт\w*|номер\w*)"],
+        "hi": [r"(?:कॉन्टैक्ट\S*|नंबर) (?:\S+ )?(?:एक्सचेंज|बदल)"],
+        "hi-Latn": [r"(?:contacts?|numbers?) (?:\w+ )?exchange",
+                    r"exchange (?:\w+ ){0,2}contacts?"],
+        "ar": [r"(?:نتبادل|تبادل) (?:\S+ ){0,2}(?:ارقام|جهات|وسائل|معلومات)"],
+        "tr": [r"(?:iletisim bilgi\w*|numara\w*) (?:\w+ )?degis\w*"],
+        "id": [r"tukar(?:an)? (?:\w+ )?(?:kontak|nomor)"],
+        "tl": [r"palitan (?:\w+ ){0,2}(?:ng )?(?:contacts?|numbers?)"],
+    }
+)
+
+
+def _contact_alt(table: Mapping[str, list[str]]) -> str:
+    return "|".join(fold(f.lower()) for frags in table.values() for f in frags)
+
+
+CONTACT_REACH_RE = compile_fast(r"(?<!\w)(?:" + _contact_alt(CONTACT_REACH) + r")(?!\w)")
+CONTACT_ELSEWHERE_RE = compile_fast(
+    r"(?<!\w)(?:" + _contact_alt(CONTACT_ELSEWHERE) + r")(?![\w\u0900-\u097f])"
+)
+CONTACT_OWN_RE = compile_fast(
+    r"(?<!\w)(?:" + _contact_alt(CONTACT_OWN) + r")(?![\w\u0900-\u097f])"
+    r"(?!\s+(?:page|form|list|field|button|import|section|tab|icon)s?\b)"
+)
+CONTACT_GIVE_RE = compile_fast(r"(?<!\w)(?:" + _contact_alt(CONTACT_GIVE) + r")(?!\w)")
+CONTACT_REACH_GATE = fragment_gate(
+    fold(f.lower()) for frags in CONTACT_REACH.values() for f in frags
+)
+CONTACT_OWN_GATE = fragment_gate(fold(f.lower()) for frags in CONTACT_OWN.values() for f in frags)
+CONTACT_SWAP_RE = compile_fast(
+    r"(?<!\w)(?:" + _contact_alt(CONTACT_SWAP) + r")(?![\w\u0900-\u097f])"
+    r"(?!\s+(?:page|form|list|field|button|import|section|tab|icon)s?\b)"
+)
+CONTACT_SWAP_GATE = fragment_gate(fold(f.lower()) for frags in CONTACT_SWAP.values() for f in frags)
