@@ -834,8 +834,6 @@ def _contact_near(
     sent, start = sentence(s, m.start(), m.end())
     lo, hi = max(start, m.start() - span), min(start + len(sent), m.end() + span)
     for o in other.finditer(s, lo, hi):
-        if o.start() < m.end() and m.start() < o.end():
-            continue  # the same words read twice
         a, b = min(m.start(), o.start()), max(m.end(), o.end())
         if _contact_spoiled(sent, a - start, product=product):
             return None

@@ -1902,19 +1902,41 @@ CONTACT_SWAP = MappingProxyType(
         "it": [r"scambi\w* (?:\w+ ){0,2}(?:contatti|numeri|recapiti)"],
         "pl": [r"wymien\w* (?:\w+ ){0,2}(?:kontakt\w*|numer\w*)"],
         "ru": [r"обменя\w* (?:\w+ ){0,2}(?:контакт\w*|номер\w*)"],
-        "hi": [r"(?:कॉन्टैक्ट\S*|नंबर) (?:\S+ )?(?:एक्सचेंज|बदल)"],
+        "hi": [r"(?:कॉन्टैक्ट|कॉन्टैक्ट्स|कॉन्टेक्ट|नंबर) (?:\S+ )?(?:एक्सचेंज|बदल)"],
         "hi-Latn": [r"(?:contacts?|numbers?) (?:\w+ )?exchange",
                     r"exchange (?:\w+ ){0,2}contacts?"],
         "ar": [r"(?:نتبادل|تبادل) (?:\S+ ){0,2}(?:ارقام|جهات|وسائل|معلومات)"],
         "tr": [r"(?:iletisim bilgi\w*|numara\w*) (?:\w+ )?degis\w*"],
-        "id": [r"tukar(?:an)? (?:\w+ )?(?:kontak|nomor)"],
+        "id": [r"(?:tukar|tuker)(?:an)? (?:\w+ )?(?:kontak|nomor)"],
         "tl": [r"palitan (?:\w+ ){0,2}(?:ng )?(?:contacts?|numbers?)"],
     }
 )
 
 
 def _contact_alt(table: Mapping[str, list[str]]) -> str:
-    return "|".join(fold(f.lower()) for frags in table.values() for f in frags)
+    return "|".join(_contact_fragments(table))
+
+
+def _contact_fragments(table: Mapping[str, list[str]]) -> list[str]:
+    """Every top-level alternative of the table's fragments, folded (each is gated apart;
+    written in lowercase already: the regex escapes keep their case)."""
+    out: list[str] = []
+    for frags in table.values():
+        for frag in frags:
+            depth, piece = 0, ""
+            for i, c in enumerate(frag):
+                escaped = i > 0 and frag[i - 1] == "\\"
+                if c == "(" and not escaped:
+                    depth += 1
+                elif c == ")" and not escaped:
+                    depth -= 1
+                if c == "|" and depth == 0:
+                    out.append(fold(piece))
+                    piece = ""
+                else:
+                    piece += c
+            out.append(fold(piece))
+    return out
 
 
 CONTACT_REACH_RE = compile_fast(r"(?<!\w)(?:" + _contact_alt(CONTACT_REACH) + r")(?!\w)")
@@ -1926,12 +1948,10 @@ CONTACT_OWN_RE = compile_fast(
     r"(?!\s+(?:page|form|list|field|button|import|section|tab|icon)s?\b)"
 )
 CONTACT_GIVE_RE = compile_fast(r"(?<!\w)(?:" + _contact_alt(CONTACT_GIVE) + r")(?!\w)")
-CONTACT_REACH_GATE = fragment_gate(
-    fold(f.lower()) for frags in CONTACT_REACH.values() for f in frags
-)
-CONTACT_OWN_GATE = fragment_gate(fold(f.lower()) for frags in CONTACT_OWN.values() for f in frags)
+CONTACT_REACH_GATE = fragment_gate(_contact_fragments(CONTACT_REACH))
+CONTACT_OWN_GATE = fragment_gate(_contact_fragments(CONTACT_OWN))
 CONTACT_SWAP_RE = compile_fast(
     r"(?<!\w)(?:" + _contact_alt(CONTACT_SWAP) + r")(?![\w\u0900-\u097f])"
     r"(?!\s+(?:page|form|list|field|button|import|section|tab|icon)s?\b)"
 )
-CONTACT_SWAP_GATE = fragment_gate(fold(f.lower()) for frags in CONTACT_SWAP.values() for f in frags)
+CONTACT_SWAP_GATE = fragment_gate(_contact_fragments(CONTACT_SWAP))
