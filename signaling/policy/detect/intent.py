@@ -800,7 +800,16 @@ def contact_moves(views: Views) -> list[Finding]:
         for i, m in enumerate(lx.CONTACT_REACH_RE.finditer(s)):
             if i >= _CONTACT_TRIES:
                 break
-            place = _contact_near(s, m, lx.CONTACT_ELSEWHERE_RE, _CONTACT_REACH_SPAN)
+            if lx.HERE_RE.match(s, m.end() + _here_gap(s, m.end())) is not None:
+                continue  # "a quicker way to reach you on here": this platform, faster
+            place = _contact_near(s, m, lx.CONTACT_ANY_PLACE_RE, _CONTACT_REACH_SPAN)
+            if place is not None:
+                return [_op_finding(views, *place, "comm:contact_elsewhere", _CONTACT_CONF)]
+    if lx.CONTACT_TALK_GATE.may_match(s, words):
+        for i, m in enumerate(lx.CONTACT_TALK_RE.finditer(s)):
+            if i >= _CONTACT_TRIES:
+                break
+            place = _contact_near(s, m, lx.CONTACT_ELSEWHERE_RE, _CONTACT_TALK_SPAN)
             if place is not None:
                 return [_op_finding(views, *place, "comm:contact_elsewhere", _CONTACT_CONF)]
     if lx.CONTACT_OWN_GATE.may_match(s, words):
@@ -823,6 +832,14 @@ def contact_moves(views: Views) -> list[Finding]:
 _CONTACT_TRIES = 6
 _CONTACT_REACH_SPAN = 60
 _CONTACT_GIVE_SPAN = 40
+_CONTACT_TALK_SPAN = 30
+_HERE_GAP = re.compile(r"\s+(?:(?:on|in|via|through|over)\s+)?")
+
+
+def _here_gap(s: str, at: int) -> int:
+    """How many characters of spaces and one preposition follow ``at``."""
+    gap = _HERE_GAP.match(s, at)
+    return 0 if gap is None else gap.end() - at
 _CONTACT_CONF = Confidence.OFF_PLATFORM_COMM
 
 
@@ -830,12 +847,19 @@ def _contact_near(
     s: str, m: re.Match[str], other: re.Pattern[str], span: int, *, product: bool = False
 ) -> tuple[int, int] | None:
     """The span from ``m`` to a match of ``other`` within ``span`` characters of it in the
-    same sentence, unless the sentence turns the move down or talks about a product."""
+    same sentence, unless the sentence turns the move down or talks about a product (with
+    ``product``, anywhere in the sentence; else outside the span: "I can reach you faster if
+    you turn on notifications", while "jak strona padnie" names the site, not a product)."""
     sent, start = sentence(s, m.start(), m.end())
     lo, hi = max(start, m.start() - span), min(start + len(sent), m.end() + span)
     for o in other.finditer(s, lo, hi):
         a, b = min(m.start(), o.start()), max(m.end(), o.end())
         if _contact_spoiled(sent, a - start, product=product):
+            return None
+        if not product and any(
+            not (a - start <= p.start() and p.end() <= b - start)
+            for p in lx.COMM_PROJECT_NEG_RE.finditer(sent)
+        ):
             return None
         return a, b
     return None

@@ -1626,161 +1626,184 @@ OUTSIDE_ANY = AnyMatch(OUTSIDE_RE)
 
 
 # --- round 11: contact moves -----------------------------------------------------------------
-# Moving the conversation elsewhere with no identifier given: (1) a verb of reaching, finding or
-# writing to the other party (or of talking) beside a place or way that is not this platform
-# ("is there a faster way to reach you", "where else can I find you", "if the site goes down
-# where do I ping you", "on parle ailleurs"); (2) a verb of giving, asking for or swapping beside
-# a personal contact ("I'll leave you my contact", "gimme your socials", "let's swap contacts").
-# Written folded (lowercase, accents stripped) as the normalised text is; per language.
+# Moving the conversation elsewhere with no identifier and no app named, per language as data:
+# (1) a verb of reaching, finding or writing to the other party ("reach you", "te localizo",
+# "dich erreichen", "с вами связаться") beside a way or place that is not this platform ("where
+# else", "a faster way", "outside the platform", "when you're not on here", "if the site goes
+# down"); (2) a verb of talking with no object beside a place elsewhere only ("somewhere else to
+# chat", "on parle ailleurs"); (3) a verb of giving or asking beside a personal contact ("I'll
+# leave you my contact", "gimme your socials", "want my personal number?"); (4) contacts
+# swapped ("let's swap contacts"). Written folded (lowercase, accents stripped), as the
+# normalised text is.
 CONTACT_REACH = MappingProxyType(
     {
         "en": [
             r"(?:reach|contact|find|ping|message|msg|dm|write to|get hold of|get a hold of"
             r"|get in touch with|catch|talk to) (?:you|u|ya)",
-            r"talk",
-            r"chat",
-            r"speak",
         ],
         "es": [
             r"contactarte|localizarte|encontrarte|escribirte|hablarte|ubicarte|comunicarnos",
             r"te (?:\w+ )?(?:encuentro|encontrar|escribo|escribir|contacto|contactar|localizo"
-            r"|localizar|ubico|hablo)",
-            r"hablemos|hablar|conversar|platicar",
+            r"|localizar|ubico)",
         ],
         "pt": [
-            r"falar (?:com (?:voce|vc|tu)|contigo)",
+            r"falar (?:com (?:voce|vc|tu)|contigo)|contatar (?:voce|vc)",
             r"te (?:\w+ )?(?:acho|achar|encontro|encontrar|chamo|chamar|contatar|contactar"
             r"|mandar mensagem)",
-            r"contatar (?:voce|vc)|conversar|falar",
         ],
         "fr": [
             r"te (?:joindre|joins|contacter|contacte|trouver|trouve|parler|recontacter)",
-            r"t'ecrire|t'ecris|discuter|parler|on parle",
+            r"t'ecrire|t'ecris",
         ],
         "de": [
             r"dich (?:\w+ ){0,3}(?:erreichen|finden|kontaktieren|anschreiben|anrufen)",
             r"erreich\w* ich dich|find\w* ich dich|dir schreiben",
-            r"schreiben|quatschen|reden",
         ],
         "it": [
-            r"raggiungerti|contattarti|trovarti|rintracciarti|scriverti|sentirci|sentirti"
-            r"|parlarti|parlare",
-            r"ti (?:\w+ )?(?:trovo|trovare|scrivo|scrivere|rintraccio|contatto|sento)",
+            r"raggiungerti|contattarti|trovarti|rintracciarti|scriverti|sentirti|parlarti"
+            r"|beccarti",
+            r"ti (?:\w+ )?(?:trovo|trovare|scrivo|scrivere|rintraccio|contatto|sento|becco)",
         ],
         "pl": [
             r"skontaktowac sie z toba|z toba skontaktowac|skontaktowac",
             r"cie (?:\w+ )?(?:znalezc|znajde|złapac|złapie)|złapac cie",
-            r"(?:napisac|pisac) do ciebie|do ciebie (?:napisac|pisac)|pogadac|pogadajmy",
+            r"(?:napisac|pisac) do ciebie|do ciebie (?:napisac|pisac)",
         ],
         "ru": [
-            r"с тобой связаться|связаться с тобой|связаться|связи",
-            r"тебя (?:\w+ ){0,2}найти|найти тебя|найду тебя",
-            r"тебе (?:\w+ ){0,2}(?:писать|написать)|написать тебе|общаться|пообщаться",
+            r"с (?:тобой|вами) (?:\w+ )?связаться|связаться с (?:тобой|вами)",
+            r"(?:тебя|вас) (?:\w+ ){0,3}(?:найти|поймать)|найти (?:тебя|вас)",
+            r"(?:тебе|вам) (?:\w+ ){0,2}(?:писать|написать)|написать (?:тебе|вам)",
         ],
         "hi": [
             r"आपसे (?:\S+ ){0,2}(?:संपर्क|बात|कॉन्टैक्ट)",
             r"आपको (?:\S+ ){0,2}(?:ढूँढूँ|ढूंढूं|ढूँढ\S*|ढूंढ\S*|मैसेज|पिंग)",
-            r"बात (?:कर|करते|करें|करेंगे)\S*",
         ],
         "hi-Latn": [
             r"(?:aapse|apse|tumse|tujhse) (?:\w+ ){0,2}(?:contact|baat|sampark)",
             r"(?:aapko|apko|tumhe|tujhe) (?:\w+ ){0,2}(?:dhoond\w*|dhund\w*|ping\w*|msg|message"
             r"|contact)",
-            r"baat kar\w*",
         ],
         "ar": [
-            r"التواصل معك|اتواصل معك|اتواصل وياك|اكلمك|اوصل لك|اوصلك|الاقيك|القاك|اراسلك"
-            r"|نتكلم|نحكي|نكمل الكلام|نتواصل",
+            r"التواصل معك|اتواصل معك|اتواصل وياك|اكلمك|اوصل لك|اوصلك|الاقيك|القاك|اراسلك",
         ],
         "tr": [
-            r"sana (?:\w+ ){0,2}(?:ulas\w*|yaz\w*)",
+            r"sana (?:\w+ ){0,3}(?:ulas\w*|yaz\w*)",
             r"seni (?:\w+ ){0,2}bul\w*",
-            r"konusal\w*|konusabil\w*|konusmak",
         ],
         "id": [
-            r"(?:hubungi|menghubungi|cari|nyari|chat|kontak) (?:kamu|kau|lo|lu|anda|mas|kak)",
-            r"ngobrol",
+            r"(?:hubungi|hubungin|menghubungi|ngontak|cari|nyari|chat|kontak) (?:kamu|kmu|km|kau"
+            r"|lo|lu|anda|mas|kak)",
         ],
         "tl": [
             r"(?:ma-contact|macontact|makontak|makokontak|kokontakin|ma-kontak|mahanap|hanapin"
-            r"|i-message|imessage) (?:ka|kita|kayo)",
-            r"kita (?:\w+ ){0,2}(?:mahanap|makokontak|kokontakin|i-?message|ma-?contact|hanapin)",
-            r"mag-?usap",
+            r"|i-message|imessage|ma-reach) (?:ka|kita|kayo)",
+            r"kita (?:\w+ ){0,2}(?:mahanap|makokontak|kokontakin|i-message|ma-contact|hanapin"
+            r"|ma-reach)",
         ],
     }
 )
+# Talking with no one named: only beside a place elsewhere (below), never a speed or way ("the
+# chat loads faster now" is a status update).
+CONTACT_TALK = MappingProxyType(
+    {
+        "en": [r"talk|chat|speak|continue"],
+        "es": [r"hablemos|hablar|conversar|platicar|seguimos"],
+        "pt": [r"conversar|falar|conversamos"],
+        "fr": [r"discuter|parler|on parle"],
+        "de": [r"schreiben|quatschen|reden"],
+        "it": [r"sentirci|parlare|parliamo"],
+        "pl": [r"pogadac|pogadajmy|porozmawiac|piszmy"],
+        "ru": [r"общаться|пообщаться|спишемся|переписываться"],
+        "hi": [r"बात (?:कर|करते|करें|करेंगे)\S*"],
+        "hi-Latn": [r"baat kar\w*"],
+        "ar": [r"نتكلم|نحكي|نكمل الكلام|نتواصل|نتفاهم"],
+        "tr": [r"konusal\w*|konusabil\w*|konusmak|yazisal\w*"],
+        "id": [r"ngobrol"],
+        "tl": [r"mag-usap|magusap"],
+    }
+)
+# A place that is not this platform.
+CONTACT_PLACE = MappingProxyType(
+    {
+        "en": [
+            r"somewhere else|elsewhere|(?:an)?other (?:place|spot|channel|app)s?",
+            r"outside (?:of )?(?:this|the) (?:site|platform|app)|off (?:this|the) (?:site|platform)",
+        ],
+        "es": [r"(?:otro|otra) (?:lado|lugar|sitio|parte)|fuera de (?:la|esta) plataforma|por fuera"],
+        "pt": [r"outro (?:lugar|canto)|fora da plataforma|por fora"],
+        "fr": [r"ailleurs|autre (?:endroit|part)|en dehors de la plateforme|hors (?:de la )?plateforme"],
+        "de": [r"woanders|anderswo|irgendwo anders|anderen ort|ausserhalb der plattform"],
+        "it": [r"altrove|qualche altra parte|altro posto|fuori dalla piattaforma"],
+        "pl": [r"gdzie indziej|gdzies indziej|innym miejscu|poza (?:platforma|serwisem|portalem)"],
+        "ru": [r"в другом месте|где-нибудь еще|где-то еще|вне (?:платформы|сайта)"],
+        "hi": [r"कहीं और"],
+        "hi-Latn": [r"kahin aur|(?:platform|site) ke bahar"],
+        "ar": [r"مكان (?:ثاني|اخر|تاني)|(?:خارج|برا) (?:المنصة|الموقع)"],
+        "tr": [r"baska (?:bir )?yer\w*|(?:platform|site) disinda"],
+        "id": [r"tempat lain|di luar (?:platform|situs|aplikasi)"],
+        "tl": [r"ibang (?:lugar|app|platform)|sa labas ng (?:platform|site|app)"],
+    }
+)
+# A way to reach someone other than this platform ("where else", "a faster way", "besides this").
 CONTACT_ELSEWHERE = MappingProxyType(
     {
         "en": [
-            r"where else|somewhere else|elsewhere|(?:an)?other (?:way|place|spot|channel|means)s?",
+            r"where else|(?:an)?other (?:way|means)s?|where'?s the best place",
             r"(?:faster|quicker|better|easier) way|besides (?:this|here|the (?:site|platform|app))",
-            r"outside (?:of )?(?:this|the) (?:site|platform|app)|off (?:this|the) (?:site|platform)",
-            r"not (?:on|online|logged in) here|(?:you'?re|ur|you are) not (?:on|online)",
-            r"(?:site|platform|app|chat) (?:goes|is|went) down",
         ],
         "es": [
-            r"donde mas|(?:otro|otra) (?:lado|lugar|sitio|medio|forma|manera|via|parte)",
-            r"(?:forma|manera) mas rapida|fuera de (?:la|esta) plataforma|por fuera|afuera",
-            r"no estas (?:conectad[oa]|en linea|aqui)|se cae",
+            r"donde mas|(?:otro|otra) (?:medio|forma|manera|via)|fuera de aqui|afuera",
+            r"(?:forma|manera) mas rapida",
         ],
         "pt": [
-            r"onde mais|outro (?:lugar|canto|meio|jeito|canal)|outra (?:forma|maneira|via)",
-            r"jeito mais rapido|fora da plataforma|por fora",
-            r"nao (?:ta|esta|estiver|tiver) (?:online|aqui)|site cair",
+            r"onde mais|outro (?:meio|jeito|canal)|outra (?:forma|maneira|via)",
+            r"(?:jeito|meio) mais rapido|melhor jeito",
         ],
-        "fr": [
-            r"ailleurs|moyen plus rapide|autre (?:moyen|endroit|facon|part|canal)",
-            r"en dehors de la plateforme|hors (?:de la )?plateforme",
-            r"(?:pas|plus) connecte|site (?:tombe|plante|est en panne)",
-        ],
-        "de": [
-            r"sonst|woanders|anderswo|irgendwo anders|schnelleren weg|anderen (?:weg|ort|kanal)",
-            r"ausserhalb der plattform|nicht online|seite (?:\w+ )?down",
-        ],
-        "it": [
-            r"altrove|qualche altra parte|altro (?:modo|posto|canale)|modo piu veloce|dove altro",
-            r"fuori dalla piattaforma|non sei (?:connesso|online|qui)|sito va giu",
-        ],
-        "pl": [
-            r"gdzie (?:jeszcze|indziej)|szybszy sposob|inny sposob|innym miejscu|gdzies indziej",
-            r"poza (?:platforma|serwisem|strona)|nie jestes (?:tu )?(?:zalogowany|online)",
-            r"strona padnie",
-        ],
+        "fr": [r"moyen plus rapide|autre (?:moyen|facon|canal)"],
+        "de": [r"sonst|schnelleren weg|anderen (?:weg|kanal)"],
+        "it": [r"altro (?:modo|canale)|modo piu veloce|dove altro|fuori da qui"],
+        "pl": [r"gdzie jeszcze|szybszy sposob|inny sposob|poza (?:strona|tym)"],
         "ru": [
-            r"где еще|способ быстрее|быстрее связаться|другой способ|в другом месте",
-            r"где-нибудь еще|вне (?:платформы|сайта)|не в сети|сайт (?:ляжет|упадет)",
+            r"где еще|способ (?:\w+ )?быстрее|другой способ|кроме (?:этого|этой)"
+            r" (?:сайта|платформы)"
         ],
-        "hi": [
-            r"और कहाँ|कहीं और|कहाँ और|(?:तेज़|तेज|जल्दी) तरीका|कोई और तरीका",
-            r"ऑनलाइन नहीं|साइट (?:बंद|डाउन)",
-        ],
-        "hi-Latn": [
-            r"aur kahan|kahin aur|kahan aur|(?:fast|jaldi|koi aur) tareeka",
-            r"(?:platform|site) ke bahar|online nahi|site down",
-        ],
-        "ar": [
-            r"غير هنا|مكان (?:ثاني|اخر|تاني)|طريقة (?:اسرع|ثانية|تانية)",
-            r"(?:خارج|برا) (?:المنصة|الموقع)|(?:مو|مش|غير) متصل|الموقع (?:وقف|طاح|تعطل|وقع)",
-        ],
-        "tr": [
-            r"baska (?:nerede|nereden|bir yol|bir yer\w*|yerde|yerden|yol|kanal)",
-            r"daha hizli bir yol|(?:platform|site) disinda|(?:cevrimici|online) degil\w*",
-            r"site coker\w*",
-        ],
+        "hi": [r"और कहाँ|कहाँ और|(?:तेज़|तेज|जल्दी) तरीका|कोई और तरीका"],
+        "hi-Latn": [r"aur kahan|kahan aur|(?:fast|jaldi|koi aur) tareeka"],
+        "ar": [r"غير هنا|طريقة (?:اسرع|ثانية|تانية)"],
+        "tr": [r"baska (?:nerede|nereden|bir yol|yol|kanal)"],
         "id": [
-            r"di ?mana lagi|ke ?mana lagi|tempat lain|cara lain|cara lebih cepat",
-            r"di luar (?:platform|sini|situs|aplikasi)|(?:gak|nggak|ga|tidak) online",
-            r"situs(?:nya)? (?:down|mati|error)",
+            r"di ?mana lagi|ke ?mana lagi|cara lain|cara lebih (?:cepat|cepet)"
+            r"|selain (?:di )?(?:sini|chat)"
         ],
-        "tl": [
-            r"saan pa|ibang (?:lugar|paraan|way|app|platform)|mas mabilis (?:\w+ ){0,2}paraan",
-            r"sa labas ng (?:platform|site|app)|(?:hindi|di) ka online",
-            r"nag-?down (?:yung|ang) site",
+        "tl": [r"saan pa|ibang paraan|mas mabilis (?:\w+ ){0,2}paraan|bukod dito"],
+    }
+)
+# Reaching the other party sooner, or while this platform is out of reach: only with a verb of
+# reaching someone ("reach you faster", "when you're not on here", "if the site goes down").
+CONTACT_WHEN = MappingProxyType(
+    {
+        "en": [
+            r"faster|quicker|not (?:on|online|logged in) here|(?:you'?re|ur|you are) not"
+            r" (?:on|online)",
+            r"(?:site|platform|app|chat) (?:\w+ )?(?:goes|is|went) down",
         ],
+        "es": [r"mas rapido|no estas (?:conectad[oa]|en linea|aqui)|se cae"],
+        "pt": [r"rapidinho|nao (?:ta|esta|estiver|tiver) (?:online|aqui)|site cair|der problema aqui"],
+        "fr": [r"plus vite|(?:pas|plus) connecte|site (?:tombe|plante|est en panne)"],
+        "de": [r"schneller|nicht online|seite (?:\w+ )?down"],
+        "it": [r"piu velocemente|non sei (?:connesso|online|qui)|sito va giu"],
+        "pl": [r"najszybciej|nie jestes (?:tu )?(?:zalogowany|online)|(?:strona|portal) (?:padnie|padł)"],
+        "ru": [r"побыстрее|не в сети|сайт (?:ляжет|упадет)"],
+        "hi": [r"ऑनलाइन नहीं|साइट (?:बंद|डाउन)"],
+        "hi-Latn": [r"online nahi|site (?:down|band)"],
+        "ar": [r"(?:مو|مش|غير) متصل|الموقع (?:وقف|طاح|تعطل|وقع)"],
+        "tr": [r"daha (?:hizli|kolay)|(?:cevrimici|online) degil\w*|site coker\w*"],
+        "id": [r"(?:gak|nggak|ga|tidak) online|situs(?:nya)? (?:down|mati|error)"],
+        "tl": [r"mas mabilis|(?:hindi|di) ka online|nag-?down (?:yung|ang) site"],
     }
 )
 # A personal contact: "my/your" or "personal/private" with a contact word ("your socials",
-# "tu contacto", "meine private nummer", "apna contact"), or contacts in the plural to swap.
+# "tu contacto", "meine private Nummer", "apna contact").
 CONTACT_OWN = MappingProxyType(
     {
         "en": [
@@ -1793,11 +1816,11 @@ CONTACT_OWN = MappingProxyType(
             r"(?:contacto|numero) (?:personal|privado)",
         ],
         "pt": [
-            r"(?:teu|tuas|meu|minhas|seu|suas) (?:dados de )?(?:contatos?|redes)",
+            r"(?:teu|teus|tuas|meu|meus|minhas|seu|seus|suas) (?:dados de )?(?:contatos?|redes)",
             r"(?:contato|numero) (?:pessoal|particular|privado)",
         ],
         "fr": [
-            r"(?:mes|tes|vos) (?:coordonnees|contacts|reseaux)",
+            r"(?:mon|ton|mes|tes|vos|votre) (?:coordonnees|contacts?|reseaux)",
             r"(?:contact|numero) (?:perso|personnel|prive)",
         ],
         "de": [
@@ -1814,7 +1837,7 @@ CONTACT_OWN = MappingProxyType(
             r"(?:prywatny|osobisty|prywatn\w*) (?:numer|kontakt\w*)|kontakt\w* (?:osobisty|prywatny)",
         ],
         "ru": [
-            r"(?:свой|свои|твой|твои|мой|мои) (?:контакт\w*|соцсети|личный номер)",
+            r"(?:свой|свои|твой|твои|мой|мои) (?:контакт\w*|соцсети|личный номер|координаты)",
             r"личн\w* (?:номер|контакт\w*)",
         ],
         "hi": [
@@ -1826,95 +1849,69 @@ CONTACT_OWN = MappingProxyType(
             r"(?:personal|private|niji) (?:number|contact)",
         ],
         "ar": [
-            r"جهة اتصالي|جهات اتصال\S*|حساباتك|حساباتي|رقمي الشخصي|رقمك الشخصي|ارقام التواصل",
+            r"جهة اتصالي|جهات اتصال\S*|حساباتك|حساباتي|ارقام التواصل",
+            r"رقمي (?:الشخصي|الخاص)|رقمك (?:الشخصي|الخاص)",
             r"وسيلة تواصل|بيانات التواصل|معلومات التواصل",
         ],
         "tr": [
             r"iletisim bilgi\w*|sosyal medya hesap\w*|kisisel numara\w*|ozel numara\w*",
         ],
         "id": [
-            r"kontak(?:ku|mu|nya)?|sosmed(?:mu|ku)?|nomor pribadi\w*|kontak pribadi\w*",
+            r"kontak(?:ku|mu|nya)?|kontak aku|sosmed(?:mu|ku)?|nomor pribadi\w*|kontak pribadi\w*",
         ],
         "tl": [
             r"(?:contact|number|socials) (?:ko|mo)|personal (?:number|contact)",
         ],
     }
 )
+# Giving, asking for or wanting (forms that are not everyday words of another language).
 CONTACT_GIVE = MappingProxyType(
     {
-        "en": [
-            r"give|gimme|leave|send|drop|share|want|have|pass|get",
-        ],
+        "en": [r"give|gave|gimme|leave|send|drop|share|want|have|pass|get"],
         "es": [
             r"dejo|dejar|deja|pasame|pasa|pasar|paso|dame|me das|me dar|manda|mandame|mando"
-            r"|envio|quieres",
+            r"|envio|quieres"
         ],
-        "pt": [
-            r"deixar|deixo|passa|passar|passo|manda|mando|me da|quer",
-        ],
-        "fr": [
-            r"laisse|donne|me file|me filer|filer|envoie|passe|veux",
-        ],
-        "de": [
-            r"lass|gib|geben|schick\w*|willst",
-        ],
-        "it": [
-            r"lascio|dammi|mi dai|me dai|mandami|mando|vuoi|passami",
-        ],
-        "pl": [
-            r"zostawie|daj|podaj|podeslesz|wysle|wyslij|chcesz",
-        ],
-        "ru": [
-            r"оставлю|дай|скинь|скину|хочешь",
-        ],
-        "hi": [
-            r"दे (?:दो|देता|दूँगा|दीजिए|दें)|दीजिए|भेज\S*|चाहिए",
-        ],
-        "hi-Latn": [
-            r"de (?:do|deta|dunga|du|dijiye|de)|dedo|dijiye|bhej\w*|chahiye",
-        ],
-        "ar": [
-            r"اترك|عطني|اعطني|تعطيني|ارسل|تبي|بعطيك",
-        ],
-        "tr": [
-            r"birak\w*|ver\w*|gonder\w*|ister\w*|atarim",
-        ],
-        "id": [
-            r"tinggalin|minta|kirim|mau",
-        ],
-        "tl": [
-            r"iiwan|pahingi|send|gusto|makuha|ipapadala",
-        ],
+        "pt": [r"deixar|deixo|passa|passar|passo|manda|mando|me da|quer"],
+        "fr": [r"laisse|donne|me file|te file|filer|envoie|passe|veux"],
+        "de": [r"lass|gib|geben|schick\w*|willst"],
+        "it": [r"lascio|dammi|mi dai|me dai|mandami|mando|vuoi|passami"],
+        "pl": [r"zostawie|daj|podaj|podeslesz|wysle|wyslij|chcesz"],
+        "ru": [r"оставлю|дай|скинь|скину|хочешь|хотите"],
+        "hi": [r"दे (?:दो|देता|दूँगा|दीजिए|दें)|दीजिए|भेज\S*|चाहिए"],
+        "hi-Latn": [r"de (?:do|deta|dunga|du|dijiye|de)|dedo|dijiye|bhej\w*|chahiye"],
+        "ar": [r"اترك|عطني|اعطني|تعطيني|ارسل|تبي|بعطيك|هديك|اديك"],
+        "tr": [r"birak\w*|ver\w*|gonder\w*|ister\w*|atarim"],
+        "id": [r"tinggalin|minta|kirim|mau|kasih"],
+        "tl": [r"iiwan|pahingi|send|gusto|makuha|ipapadala|bigay"],
     }
 )
-
-# Contacts swapped: a verb of swapping with contacts or numbers in the plural ("let's swap
-# contacts", "intercambiemos contactos", "давай обменяемся контактами", "tukeran kontak").
+# Contacts swapped: a verb of swapping with contacts or numbers ("let's swap contacts",
+# "intercambiemos contactos", "давай обменяемся контактами", "tukeran kontak").
 CONTACT_SWAP = MappingProxyType(
     {
-        "en": [r"(?:swap|exchange|trade) (?:\w+ ){0,2}(?:contacts|contact details|contact info"
-               r"|numbers|socials)"],
+        "en": [
+            r"(?:swap|exchange|trade) (?:\w+ ){0,2}(?:contacts|contact details|contact info"
+            r"|numbers|socials)"
+        ],
         "es": [r"intercambi\w* (?:\w+ ){0,2}(?:contactos|numeros|datos de contacto)"],
         "pt": [r"troca\w* (?:\w+ ){0,2}(?:contatos?|numeros)"],
         "fr": [r"echang\w* (?:\w+ ){0,2}(?:contacts|coordonnees|numeros)"],
-        "de": [r"(?:kontakte|nummern|kontaktdaten) (?:\w+ )?tausch\w*",
-               r"tausch\w* (?:\w+ ){0,2}(?:kontakte|nummern|kontaktdaten)"],
+        "de": [
+            r"(?:kontakte|nummern|kontaktdaten) (?:\w+ )?tausch\w*",
+            r"tausch\w* (?:\w+ ){0,2}(?:kontakte|nummern|kontaktdaten)",
+        ],
         "it": [r"scambi\w* (?:\w+ ){0,2}(?:contatti|numeri|recapiti)"],
         "pl": [r"wymien\w* (?:\w+ ){0,2}(?:kontakt\w*|numer\w*)"],
         "ru": [r"обменя\w* (?:\w+ ){0,2}(?:контакт\w*|номер\w*)"],
         "hi": [r"(?:कॉन्टैक्ट|कॉन्टैक्ट्स|कॉन्टेक्ट|नंबर) (?:\S+ )?(?:एक्सचेंज|बदल)"],
-        "hi-Latn": [r"(?:contacts?|numbers?) (?:\w+ )?exchange",
-                    r"exchange (?:\w+ ){0,2}contacts?"],
+        "hi-Latn": [r"(?:contacts?|numbers?) (?:\w+ )?exchange", r"exchange (?:\w+ ){0,2}contacts?"],
         "ar": [r"(?:نتبادل|تبادل) (?:\S+ ){0,2}(?:ارقام|جهات|وسائل|معلومات)"],
         "tr": [r"(?:iletisim bilgi\w*|numara\w*) (?:\w+ )?degis\w*"],
         "id": [r"(?:tukar|tuker)(?:an)? (?:\w+ )?(?:kontak|nomor)"],
         "tl": [r"palitan (?:\w+ ){0,2}(?:ng )?(?:contacts?|numbers?)"],
     }
 )
-
-
-def _contact_alt(table: Mapping[str, list[str]]) -> str:
-    return "|".join(_contact_fragments(table))
 
 
 def _contact_fragments(table: Mapping[str, list[str]]) -> list[str]:
@@ -1939,19 +1936,26 @@ def _contact_fragments(table: Mapping[str, list[str]]) -> list[str]:
     return out
 
 
-CONTACT_REACH_RE = compile_fast(r"(?<!\w)(?:" + _contact_alt(CONTACT_REACH) + r")(?!\w)")
-CONTACT_ELSEWHERE_RE = compile_fast(
-    r"(?<!\w)(?:" + _contact_alt(CONTACT_ELSEWHERE) + r")(?![\w\u0900-\u097f])"
+def _contact_re(table: Mapping[str, list[str]], tail: str = "") -> re.Pattern[str]:
+    body = "|".join(_contact_fragments(table))
+    return compile_fast(r"(?<!\w)(?:" + body + r")(?![\w\u0900-\u097f])" + tail)
+
+
+# "The contacts page", "contact list import": a product's parts, not a person's contact.
+_NOT_A_PERSONS = r"(?!\s+(?:page|form|list|field|button|import|section|tab|icon)s?\b)"
+CONTACT_REACH_RE = _contact_re(CONTACT_REACH)
+CONTACT_TALK_RE = _contact_re(CONTACT_TALK)
+# Talking pairs with a place or a way elsewhere; reaching someone with those or a time.
+CONTACT_ELSEWHERE_RE = _contact_re(
+    {k: [*CONTACT_PLACE[k], *CONTACT_ELSEWHERE[k]] for k in CONTACT_PLACE}
 )
-CONTACT_OWN_RE = compile_fast(
-    r"(?<!\w)(?:" + _contact_alt(CONTACT_OWN) + r")(?![\w\u0900-\u097f])"
-    r"(?!\s+(?:page|form|list|field|button|import|section|tab|icon)s?\b)"
+CONTACT_ANY_PLACE_RE = _contact_re(
+    {k: [*CONTACT_PLACE[k], *CONTACT_ELSEWHERE[k], *CONTACT_WHEN[k]] for k in CONTACT_PLACE}
 )
-CONTACT_GIVE_RE = compile_fast(r"(?<!\w)(?:" + _contact_alt(CONTACT_GIVE) + r")(?!\w)")
+CONTACT_OWN_RE = _contact_re(CONTACT_OWN, _NOT_A_PERSONS)
+CONTACT_GIVE_RE = _contact_re(CONTACT_GIVE)
+CONTACT_SWAP_RE = _contact_re(CONTACT_SWAP, _NOT_A_PERSONS)
 CONTACT_REACH_GATE = fragment_gate(_contact_fragments(CONTACT_REACH))
+CONTACT_TALK_GATE = fragment_gate(_contact_fragments(CONTACT_TALK))
 CONTACT_OWN_GATE = fragment_gate(_contact_fragments(CONTACT_OWN))
-CONTACT_SWAP_RE = compile_fast(
-    r"(?<!\w)(?:" + _contact_alt(CONTACT_SWAP) + r")(?![\w\u0900-\u097f])"
-    r"(?!\s+(?:page|form|list|field|button|import|section|tab|icon)s?\b)"
-)
 CONTACT_SWAP_GATE = fragment_gate(_contact_fragments(CONTACT_SWAP))
