@@ -840,6 +840,8 @@ def _here_gap(s: str, at: int) -> int:
     """How many characters of spaces and one preposition follow ``at``."""
     gap = _HERE_GAP.match(s, at)
     return 0 if gap is None else gap.end() - at
+
+
 _CONTACT_CONF = Confidence.OFF_PLATFORM_COMM
 
 

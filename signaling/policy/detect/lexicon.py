@@ -1709,7 +1709,7 @@ CONTACT_TALK = MappingProxyType(
         "en": [r"talk|chat|speak|continue"],
         "es": [r"hablemos|hablar|conversar|platicar|seguimos"],
         "pt": [r"conversar|falar|conversamos"],
-        "fr": [r"discuter|parler|on parle"],
+        "fr": [r"discuter|discute|discutons|parler|parlons|on parle"],
         "de": [r"schreiben|quatschen|reden"],
         "it": [r"sentirci|parlare|parliamo"],
         "pl": [r"pogadac|pogadajmy|porozmawiac|piszmy"],
@@ -1727,11 +1727,16 @@ CONTACT_PLACE = MappingProxyType(
     {
         "en": [
             r"somewhere else|elsewhere|(?:an)?other (?:place|spot|channel|app)s?",
-            r"outside (?:of )?(?:this|the) (?:site|platform|app)|off (?:this|the) (?:site|platform)",
+            r"outside (?:of )?(?:this|the) (?:site|platform|app)",
+            r"off (?:this|the) (?:site|platform)",
         ],
-        "es": [r"(?:otro|otra) (?:lado|lugar|sitio|parte)|fuera de (?:la|esta) plataforma|por fuera"],
+        "es": [
+            r"(?:otro|otra) (?:lado|lugar|sitio|parte)|fuera de (?:la|esta) plataforma|por fuera"
+        ],
         "pt": [r"outro (?:lugar|canto)|fora da plataforma|por fora"],
-        "fr": [r"ailleurs|autre (?:endroit|part)|en dehors de la plateforme|hors (?:de la )?plateforme"],
+        "fr": [
+            r"ailleurs|autre (?:endroit|part)|en dehors de la plateforme|hors (?:de la )?plateforme"
+        ],
         "de": [r"woanders|anderswo|irgendwo anders|anderen ort|ausserhalb der plattform"],
         "it": [r"altrove|qualche altra parte|altro posto|fuori dalla piattaforma"],
         "pl": [r"gdzie indziej|gdzies indziej|innym miejscu|poza (?:platforma|serwisem|portalem)"],
@@ -1788,11 +1793,16 @@ CONTACT_WHEN = MappingProxyType(
             r"(?:site|platform|app|chat) (?:\w+ )?(?:goes|is|went) down",
         ],
         "es": [r"mas rapido|no estas (?:conectad[oa]|en linea|aqui)|se cae"],
-        "pt": [r"rapidinho|nao (?:ta|esta|estiver|tiver) (?:online|aqui)|site cair|der problema aqui"],
+        "pt": [
+            r"rapidinho|nao (?:ta|esta|estiver|tiver) (?:online|aqui)|site cair|der problema aqui"
+        ],
         "fr": [r"plus vite|(?:pas|plus) connecte|site (?:tombe|plante|est en panne)"],
         "de": [r"schneller|nicht online|seite (?:\w+ )?down"],
         "it": [r"piu velocemente|non sei (?:connesso|online|qui)|sito va giu"],
-        "pl": [r"najszybciej|nie jestes (?:tu )?(?:zalogowany|online)|(?:strona|portal) (?:padnie|padł)"],
+        "pl": [
+            r"najszybciej|nie jestes (?:tu )?(?:zalogowany|online)",
+            r"(?:strona|portal) (?:padnie|padł)",
+        ],
         "ru": [r"побыстрее|не в сети|сайт (?:ляжет|упадет)"],
         "hi": [r"ऑनलाइन नहीं|साइट (?:बंद|डाउन)"],
         "hi-Latn": [r"online nahi|site (?:down|band)"],
@@ -1834,7 +1844,8 @@ CONTACT_OWN = MappingProxyType(
         ],
         "pl": [
             r"(?:swoj|swoje|twoj|twoje|moj|moje) (?:kontakt\w*|sociale|dane kontaktowe)",
-            r"(?:prywatny|osobisty|prywatn\w*) (?:numer|kontakt\w*)|kontakt\w* (?:osobisty|prywatny)",
+            r"(?:prywatny|osobisty|prywatn\w*) (?:numer|kontakt\w*)",
+            r"kontakt\w* (?:osobisty|prywatny)",
         ],
         "ru": [
             r"(?:свой|свои|твой|твои|мой|мои) (?:контакт\w*|соцсети|личный номер|координаты)",
@@ -1905,7 +1916,10 @@ CONTACT_SWAP = MappingProxyType(
         "pl": [r"wymien\w* (?:\w+ ){0,2}(?:kontakt\w*|numer\w*)"],
         "ru": [r"обменя\w* (?:\w+ ){0,2}(?:контакт\w*|номер\w*)"],
         "hi": [r"(?:कॉन्टैक्ट|कॉन्टैक्ट्स|कॉन्टेक्ट|नंबर) (?:\S+ )?(?:एक्सचेंज|बदल)"],
-        "hi-Latn": [r"(?:contacts?|numbers?) (?:\w+ )?exchange", r"exchange (?:\w+ ){0,2}contacts?"],
+        "hi-Latn": [
+            r"(?:contacts?|numbers?) (?:\w+ )?exchange",
+            r"exchange (?:\w+ ){0,2}contacts?",
+        ],
         "ar": [r"(?:نتبادل|تبادل) (?:\S+ ){0,2}(?:ارقام|جهات|وسائل|معلومات)"],
         "tr": [r"(?:iletisim bilgi\w*|numara\w*) (?:\w+ )?degis\w*"],
         "id": [r"(?:tukar|tuker)(?:an)? (?:\w+ )?(?:kontak|nomor)"],
