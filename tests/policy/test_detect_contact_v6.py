@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.policy.helpers import intent_values, rule_labels
+from tests.policy.linear import assert_linear
 
 DATA = Path(__file__).parent / "learned" / "own_v6_contact.jsonl"
 LANGS = {"en", "es", "pt", "fr", "de", "it", "pl", "ru", "hi", "hi-Latn", "ar", "tr", "id", "tl"}
@@ -141,3 +142,19 @@ def test_data_file_format() -> None:
     assert positives >= 200
     assert len(rows) - positives >= 200
     assert {r["lang"] for r in rows} == LANGS
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "reach you faster where else ",
+        "leave you my contact ",
+        "swap contacts ",
+        "te joindre ailleurs ",
+    ],
+)
+def test_contact_moves_are_linear(unit: str) -> None:
+    def run(size: int) -> object:
+        return rule_labels((unit * (size // len(unit) + 1))[:size])
+
+    assert_linear(run)
