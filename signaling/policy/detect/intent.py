@@ -796,7 +796,9 @@ def contact_moves(views: Views) -> list[Finding]:
     number field") and a stay here ("keep it here") are left alone."""
     s = views.norm.s
     words = views.words
-    if lx.CONTACT_REACH_GATE.may_match(s, words):
+    if not lx.CONTACT_ANY_GATE.may_match(s, words):
+        return []
+    if lx.CONTACT_ANY_PLACE_GATE.may_match(s, words) and lx.CONTACT_REACH_GATE.may_match(s, words):
         for i, m in enumerate(lx.CONTACT_REACH_RE.finditer(s)):
             if i >= _CONTACT_TRIES:
                 break
@@ -805,14 +807,14 @@ def contact_moves(views: Views) -> list[Finding]:
             place = _contact_near(s, m, lx.CONTACT_ANY_PLACE_RE, _CONTACT_REACH_SPAN)
             if place is not None:
                 return [_op_finding(views, *place, "comm:contact_elsewhere", _CONTACT_CONF)]
-    if lx.CONTACT_TALK_GATE.may_match(s, words):
+    if lx.CONTACT_ELSEWHERE_GATE.may_match(s, words) and lx.CONTACT_TALK_GATE.may_match(s, words):
         for i, m in enumerate(lx.CONTACT_TALK_RE.finditer(s)):
             if i >= _CONTACT_TRIES:
                 break
             place = _contact_near(s, m, lx.CONTACT_ELSEWHERE_RE, _CONTACT_TALK_SPAN)
             if place is not None:
                 return [_op_finding(views, *place, "comm:contact_elsewhere", _CONTACT_CONF)]
-    if lx.CONTACT_OWN_GATE.may_match(s, words):
+    if lx.CONTACT_OWN_GATE.may_match(s, words) and lx.CONTACT_GIVE_GATE.may_match(s, words):
         for i, m in enumerate(lx.CONTACT_OWN_RE.finditer(s)):
             if i >= _CONTACT_TRIES:
                 break

@@ -1728,7 +1728,7 @@ CONTACT_PLACE = MappingProxyType(
         "en": [
             r"somewhere else|elsewhere|(?:an)?other (?:place|spot|channel|app)s?",
             r"outside (?:of )?(?:this|the) (?:site|platform|app)",
-            r"off (?:this|the) (?:site|platform)",
+            r"off this site|off the site|off this platform|off the platform",
         ],
         "es": [
             r"(?:otro|otra) (?:lado|lugar|sitio|parte)|fuera de (?:la|esta) plataforma|por fuera"
@@ -1742,9 +1742,9 @@ CONTACT_PLACE = MappingProxyType(
         "pl": [r"gdzie indziej|gdzies indziej|innym miejscu|poza (?:platforma|serwisem|portalem)"],
         "ru": [r"в другом месте|где-нибудь еще|где-то еще|вне (?:платформы|сайта)"],
         "hi": [r"कहीं और"],
-        "hi-Latn": [r"kahin aur|(?:platform|site) ke bahar"],
+        "hi-Latn": [r"kahin aur|platform ke bahar|site ke bahar"],
         "ar": [r"مكان (?:ثاني|اخر|تاني)|(?:خارج|برا) (?:المنصة|الموقع)"],
-        "tr": [r"baska (?:bir )?yer\w*|(?:platform|site) disinda"],
+        "tr": [r"baska (?:bir )?yer\w*|platform disinda|site disinda"],
         "id": [r"tempat lain|di luar (?:platform|situs|aplikasi)"],
         "tl": [r"ibang (?:lugar|app|platform)|sa labas ng (?:platform|site|app)"],
     }
@@ -1753,8 +1753,9 @@ CONTACT_PLACE = MappingProxyType(
 CONTACT_ELSEWHERE = MappingProxyType(
     {
         "en": [
-            r"where else|(?:an)?other (?:way|means)s?|where'?s the best place",
-            r"(?:faster|quicker|better|easier) way|besides (?:this|here|the (?:site|platform|app))",
+            r"where else|(?:an)?other (?:way|means)s?|where's the best place|wheres the best place",
+            r"faster way|quicker way|better way|easier way|besides this|besides here",
+            r"besides the site|besides the platform|besides the app",
         ],
         "es": [
             r"donde mas|(?:otro|otra) (?:medio|forma|manera|via)|fuera de aqui|afuera",
@@ -1777,8 +1778,8 @@ CONTACT_ELSEWHERE = MappingProxyType(
         "ar": [r"غير هنا|طريقة (?:اسرع|ثانية|تانية)"],
         "tr": [r"baska (?:nerede|nereden|bir yol|yol|kanal)"],
         "id": [
-            r"di ?mana lagi|ke ?mana lagi|cara lain|cara lebih (?:cepat|cepet)"
-            r"|selain (?:di )?(?:sini|chat)"
+            r"di mana lagi|dimana lagi|ke mana lagi|kemana lagi|cara lain|cara lebih (?:cepat|cepet)"
+            r"|selain di sini|selain disini|selain chat"
         ],
         "tl": [r"saan pa|ibang paraan|mas mabilis (?:\w+ ){0,2}paraan|bukod dito"],
     }
@@ -1788,8 +1789,8 @@ CONTACT_ELSEWHERE = MappingProxyType(
 CONTACT_WHEN = MappingProxyType(
     {
         "en": [
-            r"faster|quicker|not (?:on|online|logged in) here|(?:you'?re|ur|you are) not"
-            r" (?:on|online)",
+            r"not on here|not online here|not logged in here|you're not on|you're not online",
+            r"youre not on|you are not on|you are not online|ur not on|ur not online",
             r"(?:site|platform|app|chat) (?:\w+ )?(?:goes|is|went) down",
         ],
         "es": [r"mas rapido|no estas (?:conectad[oa]|en linea|aqui)|se cae"],
@@ -1809,7 +1810,7 @@ CONTACT_WHEN = MappingProxyType(
         "ar": [r"(?:مو|مش|غير) متصل|الموقع (?:وقف|طاح|تعطل|وقع)"],
         "tr": [r"daha (?:hizli|kolay)|(?:cevrimici|online) degil\w*|site coker\w*"],
         "id": [r"(?:gak|nggak|ga|tidak) online|situs(?:nya)? (?:down|mati|error)"],
-        "tl": [r"mas mabilis|(?:hindi|di) ka online|nag-?down (?:yung|ang) site"],
+        "tl": [r"mas mabilis|(?:hindi|di) ka online|(?:nag-down|nagdown) (?:yung|ang) site"],
     }
 )
 # A personal contact: "my/your" or "personal/private" with a contact word ("your socials",
@@ -1817,12 +1818,12 @@ CONTACT_WHEN = MappingProxyType(
 CONTACT_OWN = MappingProxyType(
     {
         "en": [
-            r"(?:my|your|ur|yr) (?:\w+ )?(?:contacts?|contact (?:info|details)|socials"
+            r"(?:my|your|ur|yr) (?:\w+ )?(?:contact|contacts|contact info|contact details|socials"
             r"|social media)",
             r"(?:personal|private) (?:number|line|contact|cell|account)",
         ],
         "es": [
-            r"(?:tu|tus|mi|mis|su|sus) (?:datos de )?(?:contactos?|redes)",
+            r"(?:tu|tus|mi|mis|su|sus) (?:datos de )?(?:contacto|contactos|redes)",
             r"(?:contacto|numero) (?:personal|privado)",
         ],
         "pt": [
@@ -1830,7 +1831,8 @@ CONTACT_OWN = MappingProxyType(
             r"(?:contato|numero) (?:pessoal|particular|privado)",
         ],
         "fr": [
-            r"(?:mon|ton|mes|tes|vos|votre) (?:coordonnees|contacts?|reseaux)",
+            r"mon contact|ton contact|votre contact|mes contacts|tes contacts|mes coordonnees",
+            r"tes coordonnees|vos coordonnees|mes reseaux|tes reseaux",
             r"(?:contact|numero) (?:perso|personnel|prive)",
         ],
         "de": [
@@ -1844,12 +1846,12 @@ CONTACT_OWN = MappingProxyType(
         ],
         "pl": [
             r"(?:swoj|swoje|twoj|twoje|moj|moje) (?:kontakt\w*|sociale|dane kontaktowe)",
-            r"(?:prywatny|osobisty|prywatn\w*) (?:numer|kontakt\w*)",
-            r"kontakt\w* (?:osobisty|prywatny)",
+            r"(?:prywatny|osobisty|prywatna|prywatne|prywatnym) (?:numer|kontakt\w*)",
+            r"kontakt (?:osobisty|prywatny)",
         ],
         "ru": [
             r"(?:свой|свои|твой|твои|мой|мои) (?:контакт\w*|соцсети|личный номер|координаты)",
-            r"личн\w* (?:номер|контакт\w*)",
+            r"(?:личный|личного|личным|личные|личную) (?:номер|контакт\w*)",
         ],
         "hi": [
             r"(?:अपना|अपने|मेरा|मेरे|आपका|तुम्हारा) (?:\S+ )?(?:कॉन्टैक्ट\S*|सोशल\S*|नंबर)",
@@ -1905,23 +1907,29 @@ CONTACT_SWAP = MappingProxyType(
             r"(?:swap|exchange|trade) (?:\w+ ){0,2}(?:contacts|contact details|contact info"
             r"|numbers|socials)"
         ],
-        "es": [r"intercambi\w* (?:\w+ ){0,2}(?:contactos|numeros|datos de contacto)"],
-        "pt": [r"troca\w* (?:\w+ ){0,2}(?:contatos?|numeros)"],
-        "fr": [r"echang\w* (?:\w+ ){0,2}(?:contacts|coordonnees|numeros)"],
+        "es": [
+            r"(?:intercambiemos|intercambiamos|intercambiar|intercambia) (?:\w+ ){0,2}(?:contactos|numeros|datos de contacto)"
+        ],
+        "pt": [r"(?:trocar|troca|trocamos|trocando) (?:\w+ ){0,2}(?:contatos?|numeros)"],
+        "fr": [
+            r"(?:echangeons|echanger|echange|echangez) (?:\w+ ){0,2}(?:contacts|coordonnees|numeros)"
+        ],
         "de": [
             r"(?:kontakte|nummern|kontaktdaten) (?:\w+ )?tausch\w*",
-            r"tausch\w* (?:\w+ ){0,2}(?:kontakte|nummern|kontaktdaten)",
+            r"(?:tauschen|tausche|tauschst) (?:\w+ ){0,2}(?:kontakte|nummern|kontaktdaten)",
         ],
-        "it": [r"scambi\w* (?:\w+ ){0,2}(?:contatti|numeri|recapiti)"],
-        "pl": [r"wymien\w* (?:\w+ ){0,2}(?:kontakt\w*|numer\w*)"],
-        "ru": [r"обменя\w* (?:\w+ ){0,2}(?:контакт\w*|номер\w*)"],
+        "it": [
+            r"(?:scambiamoci|scambiarci|scambiare|scambiamo|scambia) (?:\w+ ){0,2}(?:contatti|numeri|recapiti)"
+        ],
+        "pl": [r"(?:wymienmy|wymienic|wymienimy|wymieniamy) (?:\w+ ){0,2}(?:kontakt\w*|numer\w*)"],
+        "ru": [r"(?:обменяемся|обменяться|обменялись) (?:\w+ ){0,2}(?:контакт\w*|номер\w*)"],
         "hi": [r"(?:कॉन्टैक्ट|कॉन्टैक्ट्स|कॉन्टेक्ट|नंबर) (?:\S+ )?(?:एक्सचेंज|बदल)"],
         "hi-Latn": [
-            r"(?:contacts?|numbers?) (?:\w+ )?exchange",
+            r"(?:contact|contacts|number|numbers) (?:\w+ )?exchange",
             r"exchange (?:\w+ ){0,2}contacts?",
         ],
         "ar": [r"(?:نتبادل|تبادل) (?:\S+ ){0,2}(?:ارقام|جهات|وسائل|معلومات)"],
-        "tr": [r"(?:iletisim bilgi\w*|numara\w*) (?:\w+ )?degis\w*"],
+        "tr": [r"iletisim bilgi\w* (?:\w+ )?degis\w*"],
         "id": [r"(?:tukar|tuker)(?:an)? (?:\w+ )?(?:kontak|nomor)"],
         "tl": [r"palitan (?:\w+ ){0,2}(?:ng )?(?:contacts?|numbers?)"],
     }
@@ -1973,3 +1981,22 @@ CONTACT_REACH_GATE = fragment_gate(_contact_fragments(CONTACT_REACH))
 CONTACT_TALK_GATE = fragment_gate(_contact_fragments(CONTACT_TALK))
 CONTACT_OWN_GATE = fragment_gate(_contact_fragments(CONTACT_OWN))
 CONTACT_SWAP_GATE = fragment_gate(_contact_fragments(CONTACT_SWAP))
+CONTACT_GIVE_GATE = fragment_gate(_contact_fragments(CONTACT_GIVE))
+# The places and ways (for talking) and with the times (for reaching): each pair needs both.
+CONTACT_ELSEWHERE_GATE = fragment_gate(
+    _contact_fragments(CONTACT_PLACE) + _contact_fragments(CONTACT_ELSEWHERE)
+)
+CONTACT_ANY_PLACE_GATE = fragment_gate(
+    _contact_fragments(CONTACT_PLACE)
+    + _contact_fragments(CONTACT_ELSEWHERE)
+    + _contact_fragments(CONTACT_WHEN)
+)
+# One look for every pair at once: a place, way or time, or a personal contact (a swap names
+# its contacts too). Most messages have none and are done after this one test.
+CONTACT_ANY_GATE = fragment_gate(
+    _contact_fragments(CONTACT_PLACE)
+    + _contact_fragments(CONTACT_ELSEWHERE)
+    + _contact_fragments(CONTACT_WHEN)
+    + _contact_fragments(CONTACT_OWN)
+    + _contact_fragments(CONTACT_SWAP)
+)
