@@ -1778,8 +1778,8 @@ CONTACT_ELSEWHERE = MappingProxyType(
         "ar": [r"غير هنا|طريقة (?:اسرع|ثانية|تانية)"],
         "tr": [r"baska (?:nerede|nereden|bir yol|yol|kanal)"],
         "id": [
-            r"di mana lagi|dimana lagi|ke mana lagi|kemana lagi|cara lain|cara lebih (?:cepat|cepet)"
-            r"|selain di sini|selain disini|selain chat"
+            r"di mana lagi|dimana lagi|ke mana lagi|kemana lagi|cara lain",
+            r"cara lebih (?:cepat|cepet)|selain di sini|selain disini|selain chat",
         ],
         "tl": [r"saan pa|ibang paraan|mas mabilis (?:\w+ ){0,2}paraan|bukod dito"],
     }
@@ -1908,18 +1908,21 @@ CONTACT_SWAP = MappingProxyType(
             r"|numbers|socials)"
         ],
         "es": [
-            r"(?:intercambiemos|intercambiamos|intercambiar|intercambia) (?:\w+ ){0,2}(?:contactos|numeros|datos de contacto)"
+            r"(?:intercambiemos|intercambiamos|intercambiar|intercambia) (?:\w+ ){0,2}"
+            r"(?:contactos|numeros|datos de contacto)"
         ],
         "pt": [r"(?:trocar|troca|trocamos|trocando) (?:\w+ ){0,2}(?:contatos?|numeros)"],
         "fr": [
-            r"(?:echangeons|echanger|echange|echangez) (?:\w+ ){0,2}(?:contacts|coordonnees|numeros)"
+            r"(?:echangeons|echanger|echange|echangez) (?:\w+ ){0,2}"
+            r"(?:contacts|coordonnees|numeros)"
         ],
         "de": [
             r"(?:kontakte|nummern|kontaktdaten) (?:\w+ )?tausch\w*",
             r"(?:tauschen|tausche|tauschst) (?:\w+ ){0,2}(?:kontakte|nummern|kontaktdaten)",
         ],
         "it": [
-            r"(?:scambiamoci|scambiarci|scambiare|scambiamo|scambia) (?:\w+ ){0,2}(?:contatti|numeri|recapiti)"
+            r"(?:scambiamoci|scambiarci|scambiare|scambiamo|scambia) (?:\w+ ){0,2}"
+            r"(?:contatti|numeri|recapiti)"
         ],
         "pl": [r"(?:wymienmy|wymienic|wymienimy|wymieniamy) (?:\w+ ){0,2}(?:kontakt\w*|numer\w*)"],
         "ru": [r"(?:обменяемся|обменяться|обменялись) (?:\w+ ){0,2}(?:контакт\w*|номер\w*)"],
