@@ -6061,13 +6061,13 @@ _ROUND11_IDS: Mapping[str, Mapping[str, object]] = {
         "domain_words": ("alan adı", "alan adi", "domain", "uzantı", "uzantisi", "uzantısı"),
     },
     "id": {
-        "username_words": ("usernameku", "namanya"),
-        "handle_connectors": ("namanya", "usernameku"),
+        "username_words": ("usernameku",),
+        "handle_connectors": ("usernameku",),
     },
     "tl": {
         # "dalawang lima" (two fives), "tatlong pito": the count with its linker
         "multipliers": {"dalawang": 2, "tatlong": 3},
-        "app_logos": ("eroplanong papel", "eroplanong", "dilaw na multo"),
+        "app_logos": ("eroplanong papel", "eroplanong"),
     },
 }
 
