@@ -1,10 +1,10 @@
 """Identifiers, round 6 (issue 15, branch guard-ids6): a digit named as a noun after a count
 ("три нуля", "ثلاث سبعات"), counts said as multipliers ("dwa razy", "dalawang"), the pieces of
 a split number joined by "next bit"/"в конце"/"وآخره", an address assembled from a first and a
-second part with local names of the mail domain, digits typed one by one after a username, a
-handle after "usernameku"/"namanya", apps named by a plane, and numbers the writer calls a
-dummy or fake; the rules alone, without the learned layer. The kinds come from
-``tests/policy/learned/own_v6_ids.jsonl``."""
+second part with local names of the mail domain or from a two-word name written together,
+digits typed one by one after a username, a handle after "usernameku", apps named by a plane,
+and numbers the writer calls a dummy or fake; the rules alone, without the learned layer. The
+kinds come from ``tests/policy/learned/own_v6_ids.jsonl``."""
 
 from __future__ import annotations
 
@@ -133,6 +133,36 @@ def test_first_part_and_the_named_mail_domain_make_an_address(text: str, value: 
     ],
 )
 def test_domain_setup_talk_is_no_address(text: str) -> None:
+    assert "email" not in labels(text)
+
+
+# --- a two-word name glued, then the "@" and a provider -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("email is nadia brook, no space, at hotmail dot com", "nadiabrook@hotmail.com"),
+        ("meine mail: timo berg zusammengeschrieben, at gmx punkt de", "timoberg@gmx.de"),
+        ("mera mail: rohan das bina space, at gmail dot com", "rohandas@gmail.com"),
+        ("email ko: jun ramos walang space, at gmail dot com", "junramos@gmail.com"),
+        ("هو dina fares مع بعض at hotmail dot com", "dinafares@hotmail.com"),
+    ],
+)
+def test_a_two_word_name_glued_then_at_a_provider_is_an_address(text: str, value: str) -> None:
+    assert value in values(text, "email")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the username is first and last name without the space, at signup we lowercase it",
+        "display name: jo kim, no space trimming at the moment, bug in outlook export",
+        "the login field joins jo kim without the space at gmail import, see the spec",
+        "im Export steht 'jana vogt' ohne Leerzeichen, Fehler beim gmx-Import",
+    ],
+)
+def test_names_without_a_space_in_specs_and_exports_are_no_address(text: str) -> None:
     assert "email" not in labels(text)
 
 
@@ -265,6 +295,7 @@ def test_a_number_denied_to_be_fake_stays_a_phone(text: str) -> None:
         "555 dummy ",
         "dummy 0161 not ",
         "next bit 44. ",
+        "ab cd no space at gmail ",
     ],
 )
 def test_this_rounds_triggers_repeated_stay_linear(unit: str) -> None:

@@ -6016,6 +6016,8 @@ _ROUND11_IDS: Mapping[str, Mapping[str, object]] = {
         "weak_dot_words": ("period",),
         # "starts 0161. next bit is 496. last is 0738": the pieces of a split number
         "rest_words": ("next bit", "next part", "next bit is", "and finally"),
+        # "nadia brook without the space, at hotmail": writing a name's words together
+        "glued_words": ("without the space", "without a space", "without spaces", "all one word"),
     },
     "pl": {
         # "dwa razy siedem" (the count is read as a digit first: "2 razy 7")

@@ -1763,3 +1763,17 @@ PLACEHOLDER_DENIED_RE = compile_fast(
     + _alt(_union("negations"), escape=False)
     + r")(?!\w)"
 )
+
+
+# --- round 11 (guard-ids6): a two-word name glued, then the "@" and a provider --------------
+# "nadia brook, no space, at hotmail dot com", "timo berg zusammengeschrieben, at gmx punkt
+# de": two lowercase words, a word for writing them together, then the "@" said or typed and
+# a mail provider right after it (the provider is matched with ``PROVIDER_AFTER_RE``).
+NAME_PAIR_GLUED_RE = compile_fast(
+    r"(?<![\w\u0900-\u097f@.'\-])(?P<first>[a-z]{2,20})\s+(?P<last>[a-z]{2,20})[\s,:(-]+"
+    r"(?:(?:all|todo|tudo|tout|tutto)\s+)?(?:"
+    + _alt(_union("glued_words"))
+    + r")(?![\w\u0900-\u097f])[\s,:)-]*(?:@|(?<![\w\u0900-\u097f])(?:"
+    + _alt(_union("at_words") + _union("weak_at_words") + _union("at_symbol_names"))
+    + r")(?![\w\u0900-\u097f]))\s*"
+)
