@@ -628,9 +628,10 @@ def _name_pair_glued(views: Views) -> Finding | None:
     if lx.GLUED_GATE.isdisjoint(views.words):
         return None
     s = views.norm.s
-    for m in lx.NAME_PAIR_GLUED_RE.finditer(s):
-        provider = lx.PROVIDER_AFTER_RE.match(s, m.end())
-        if provider is None:
+    for glue in lx.GLUE_THEN_AT_RE.finditer(s):
+        m = lx.NAME_PAIR_BEFORE_RE.search(s, max(0, glue.start() - 50), glue.start())
+        provider = lx.PROVIDER_AFTER_RE.match(s, glue.end())
+        if m is None or provider is None:
             continue
         first, last = m.group("first"), m.group("last")
         if first in lx.EMAIL_STOP_LOCALS or last in lx.EMAIL_STOP_LOCALS:

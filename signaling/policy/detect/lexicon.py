@@ -1750,6 +1750,8 @@ _PLACEHOLDER_NUMBER_ALT = _alt(
     [fold(w.lower()) for ws in _PLACEHOLDER_NUMBER_WORDS_BY_LANG.values() for w in ws],
     escape=False,
 )
+# Any of the words in a message: without one, no number is looked at more closely.
+PLACEHOLDER_ANY_RE = compile_fast(r"(?<!\w)(?:" + _PLACEHOLDER_NUMBER_ALT + r")(?!\w)")
 # The word among the three words after the number, or the three before it.
 PLACEHOLDER_AFTER_RE = compile_fast(
     r"\W*(?:[^\W\d_]+\W+){0,2}?(?:" + _PLACEHOLDER_NUMBER_ALT + r")(?!\w)"
@@ -1769,11 +1771,16 @@ PLACEHOLDER_DENIED_RE = compile_fast(
 # "nadia brook, no space, at hotmail dot com", "timo berg zusammengeschrieben, at gmx punkt
 # de": two lowercase words, a word for writing them together, then the "@" said or typed and
 # a mail provider right after it (the provider is matched with ``PROVIDER_AFTER_RE``).
-NAME_PAIR_GLUED_RE = compile_fast(
-    r"(?<![\w\u0900-\u097f@.'\-])(?P<first>[a-z]{2,20})\s+(?P<last>[a-z]{2,20})[\s,:(-]+"
-    r"(?:(?:all|todo|tudo|tout|tutto)\s+)?(?:"
+# The glue words and the "@" after them, found first (a long message has few); then the two
+# words right before them.
+GLUE_THEN_AT_RE = compile_fast(
+    r"(?<![\w\u0900-\u097f])(?:"
     + _alt(_union("glued_words"))
     + r")(?![\w\u0900-\u097f])[\s,:)-]*(?:@|(?<![\w\u0900-\u097f])(?:"
     + _alt(_union("at_words") + _union("weak_at_words") + _union("at_symbol_names"))
     + r")(?![\w\u0900-\u097f]))\s*"
+)
+NAME_PAIR_BEFORE_RE = re.compile(
+    r"(?<![\w\u0900-\u097f@.'\-])(?P<first>[a-z]{2,20})\s+(?P<last>[a-z]{2,20})[\s,:(-]+"
+    r"(?:(?:all|todo|tudo|tout|tutto)\s+)?$"
 )
