@@ -6014,8 +6014,6 @@ _ROUND11_IDS: Mapping[str, Mapping[str, object]] = {
     "en": {
         # "harper882 at sign yahoo period com": "period" said for "."
         "weak_dot_words": ("period",),
-        # "starts 0161. next bit is 496. last is 0738": the pieces of a split number
-        "rest_words": ("next bit", "next part", "next bit is", "and finally"),
         # "nadia brook without the space, at hotmail": writing a name's words together
         "glued_words": ("without the space", "without a space", "without spaces", "all one word"),
     },

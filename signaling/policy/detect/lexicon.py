@@ -1750,8 +1750,6 @@ _PLACEHOLDER_NUMBER_ALT = _alt(
     [fold(w.lower()) for ws in _PLACEHOLDER_NUMBER_WORDS_BY_LANG.values() for w in ws],
     escape=False,
 )
-# Any of the words in a message: without one, no number is looked at more closely.
-PLACEHOLDER_ANY_RE = compile_fast(r"(?<!\w)(?:" + _PLACEHOLDER_NUMBER_ALT + r")(?!\w)")
 # The word among the three words after the number, or the three before it.
 PLACEHOLDER_AFTER_RE = compile_fast(
     r"\W*(?:[^\W\d_]+\W+){0,2}?(?:" + _PLACEHOLDER_NUMBER_ALT + r")(?!\w)"

@@ -346,18 +346,10 @@ def _id_word_after(s: str, start: int, end: int) -> bool:
 def _called_placeholder(s: str, start: int, end: int) -> bool:
     """round 11 (guard-ids6): the writer calls the number a dummy, fake or sample within three
     words of it ("use 555-0100 as the dummy number", "als Dummy-Nummer")."""
-    if not _placeholder_words_in(s):
-        return False
     m = lx.PLACEHOLDER_AFTER_RE.match(s, end, end + 40)
     if m is None:
         m = lx.PLACEHOLDER_BEFORE_RE.search(s, max(0, start - 40), start)
     return m is not None and lx.PLACEHOLDER_DENIED_RE.search(m.group()) is None
-
-
-@functools.lru_cache(maxsize=16)
-def _placeholder_words_in(s: str) -> bool:
-    """Whether the message has any word for a dummy or fake number (once per message)."""
-    return lx.PLACEHOLDER_ANY_RE.search(s) is not None
 
 
 _SENTENCE_END_RE = re.compile(r"[^\W\d_]{4,}[.!?]\s|[!?]\s|\n")
