@@ -110,6 +110,7 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
             or _domain_and_local(views, tld)
             or _glued_name(views, tld)
             or _user_then_provider(views)
+            or _name_pair_glued(views)
         )
         if assembled is not None:
             out.append(assembled)
@@ -614,4 +615,31 @@ def _username_piece(s: str, a: int, b: int, *, loose: bool) -> tuple[str, int, i
         if last in lx.COMMON_TLDS or last in lx.FILE_EXTENSIONS or len(user) < 4:
             continue  # a domain or a file name, not a username
         return user, tok.start(), tok.end()
+    return None
+
+
+# --- round 11 (guard-ids6) ---------------------------------------------------------------
+
+
+def _name_pair_glued(views: Views) -> Finding | None:
+    """Two lowercase words to be written together, then the "@" and a mail provider ("nadia
+    brook, no space, at hotmail dot com", "anton belov слитно, собака mail точка ru"); not in
+    a spec, and not when either word is an everyday one ("me", "the")."""
+    if lx.GLUED_GATE.isdisjoint(views.words):
+        return None
+    s = views.norm.s
+    for glue in lx.GLUE_THEN_AT_RE.finditer(s):
+        m = lx.NAME_PAIR_BEFORE_RE.search(s, max(0, glue.start() - 50), glue.start())
+        provider = lx.PROVIDER_AFTER_RE.match(s, glue.end())
+        if m is None or provider is None:
+            continue
+        first, last = m.group("first"), m.group("last")
+        if first in lx.EMAIL_STOP_LOCALS or last in lx.EMAIL_STOP_LOCALS:
+            continue
+        if lx.PRODUCT_RE.search(s) or lx.SPEC_RE.search(s):
+            return None
+        value = f"{first}{last}@{_provider_domain(provider)}"
+        return finding(
+            views, views.norm, "email", m.start(), provider.end(), value, Confidence.EMAIL_ASSEMBLED
+        )
     return None

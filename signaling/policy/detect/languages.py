@@ -16,7 +16,7 @@ inflection ending, ``\\s+`` or a space between words).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 
@@ -6005,3 +6005,86 @@ LANGUAGES: tuple[Language, ...] = (
         email_cues=("email",),
     ),
 )
+
+
+# --- round 11 (guard-ids6): identifier words ------------------------------------------------
+# Words added to the entries above, kept in one block so that other rounds' edits of the
+# entries merge cleanly: tuples are extended, mappings gain keys (existing keys win).
+_ROUND11_IDS: Mapping[str, Mapping[str, object]] = {
+    "en": {
+        # "harper882 at sign yahoo period com": "period" said for "."
+        "weak_dot_words": ("period",),
+        # "nadia brook without the space, at hotmail": writing a name's words together
+        "glued_words": ("without the space", "without a space", "without spaces", "all one word"),
+    },
+    "pl": {
+        # "dwa razy siedem" (the count is read as a digit first: "2 razy 7")
+        "multipliers": {"2 razy": 2, "3 razy": 3, "4 razy": 4},
+        "mail_providers": {"gmaila": "gmail", "gmailem": "gmail", "gmailu": "gmail"},
+    },
+    "ru": {
+        "rest_words": ("в конце", "на конце", "конец", "в конце будет", "и в конце"),
+        "mail_providers": {
+            "гугл почта": "gmail",
+            "гугл почты": "gmail",
+            "гугл почту": "gmail",
+            "гугл почте": "gmail",
+            "гугловская почта": "gmail",
+        },
+    },
+    "hi-deva": {
+        "domain_words": ("डोमेन", "डोमेन नेम"),
+        "mail_providers": {
+            "गूगल मेल": "gmail",
+            "जीमेल": "gmail",
+            "याहू": "yahoo",
+            "आउटलुक": "outlook",
+            "हॉटमेल": "hotmail",
+            "रेडिफमेल": "rediffmail",
+            "रेडिफ़मेल": "rediffmail",
+        },
+    },
+    "hi": {
+        # "at ka nishan": the symbol named ("the at's sign")
+        "at_words": ("at ka nishan", "at ka nishaan", "at ka sign", "at ka nisan"),
+        "at_symbol_names": ("at ka nishan", "at ka nishaan", "at ka sign"),
+        "app_logos": ("plane", "aeroplane", "hawai jahaz", "hawai jahaaz", "ghost", "bird"),
+        "app_ones": ("wale (?:app )?(?:pe|par|me|mein)", "wala (?:app )?(?:pe|par|me|mein)"),
+    },
+    "ar": {
+        "rest_words": ("وبعدها", "وبعده", "واخره", "وآخره", "اخره", "آخره", "والباقي"),
+        "domain_words": ("دومين", "الدومين", "النطاق", "نطاق"),
+        "mail_providers": {"بريد جوجل": "gmail", "بريد قوقل": "gmail", "ايميل جوجل": "gmail"},
+        # "ثلاث سبعات": a count, then the digit's name in the plural (see DIGIT_NOUNS)
+    },
+    "tr": {
+        "domain_words": ("alan adı", "alan adi", "domain", "uzantı", "uzantisi", "uzantısı"),
+    },
+    "id": {
+        "username_words": ("usernameku",),
+        "handle_connectors": ("usernameku",),
+    },
+    "tl": {
+        # "dalawang lima" (two fives), "tatlong pito": the count with its linker
+        "multipliers": {"dalawang": 2, "tatlong": 3},
+        "app_logos": ("eroplanong papel", "eroplanong"),
+    },
+}
+
+
+def _round11(lang: Language) -> Language:
+    extra = _ROUND11_IDS.get(lang.code)
+    if not extra:
+        return lang
+    changes: dict[str, object] = {}
+    for name, value in extra.items():
+        old = getattr(lang, name)
+        if isinstance(value, tuple):
+            changes[name] = tuple(old) + tuple(v for v in value if v not in old)
+        else:
+            assert isinstance(value, Mapping)
+            changes[name] = {**value, **old}
+    return replace(lang, **changes)  # type: ignore[arg-type]
+
+
+LANGUAGES = tuple(_round11(lang) for lang in LANGUAGES)

@@ -1194,7 +1194,10 @@ _USER_JOIN = (
     + _alt(["dot", *_union("dot_words"), *_union("weak_dot_words")])
     + r")\s+|\s+(?P<underscore>"
     + _alt(_union("underscore_words"))
-    + r")\s+)"
+    + r")\s+"
+    # round 11 (guard-ids6): digits typed one by one after a name ("reem 8 8 آت ياهو"),
+    # glued to it
+    r"|\s+(?=\d(?!\w)))"
 )
 _PIECE = r"(?:[^\W_]|[\u0900-\u097f])+"  # Devanagari vowel signs are not \w
 SPOKEN_USER_BEFORE_RE = re.compile(
@@ -2002,4 +2005,160 @@ CONTACT_ANY_GATE = fragment_gate(
     + _contact_fragments(CONTACT_WHEN)
     + _contact_fragments(CONTACT_OWN)
     + _contact_fragments(CONTACT_SWAP)
+)
+
+
+# --- round 11 (guard-ids6): a digit named as a noun after a count --------------------------
+# "три нуля", "ثلاث سبعات", "trzy zera", "three zeros": a count of two to four (already a digit
+# in the digit view), then the digit's name as a plural noun, stands for the digit repeated.
+# Only the plural nouns are listed, so "3 sevens" is read but "the 3 of us" is not.
+_DIGIT_NOUNS_BY_LANG: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "zeros": "0",
+        "zeroes": "0",
+        "noughts": "0",
+        "nines": "9",
+        "eights": "8",
+        "sevens": "7",
+        "sixes": "6",
+        "fives": "5",
+        "fours": "4",
+        "threes": "3",
+        "twos": "2",
+    },
+    "es": {
+        "ceros": "0",
+        "nueves": "9",
+        "ochos": "8",
+        "sietes": "7",
+        "seises": "6",
+        "cincos": "5",
+        "cuatros": "4",
+        "treses": "3",
+        "doses": "2",
+    },
+    "pt": {
+        "zeros": "0",
+        "noves": "9",
+        "oitos": "8",
+        "setes": "7",
+        "seis": "6",
+        "cincos": "5",
+        "quatros": "4",
+        "treses": "3",
+        "dois": "2",
+    },
+    "fr": {"zéros": "0", "zeros": "0"},
+    "de": {"nullen": "0", "neunen": "9", "achten": "8", "siebenen": "7", "fünfen": "5"},
+    "it": {"zeri": "0"},
+    "pl": {
+        "zera": "0",
+        "zer": "0",
+        "jedynki": "1",
+        "dwójki": "2",
+        "trójki": "3",
+        "czwórki": "4",
+        "piątki": "5",
+        "szóstki": "6",
+        "siódemki": "7",
+        "ósemki": "8",
+        "dziewiątki": "9",
+    },
+    "ru": {
+        "нуля": "0",
+        "нулей": "0",
+        "единицы": "1",
+        "двойки": "2",
+        "тройки": "3",
+        "четвёрки": "4",
+        "пятёрки": "5",
+        "шестёрки": "6",
+        "семёрки": "7",
+        "восьмёрки": "8",
+        "девятки": "9",
+    },
+    "ar": {
+        "أصفار": "0",
+        "اصفار": "0",
+        "واحدات": "1",
+        "ثلاثات": "3",
+        "أربعات": "4",
+        "خمسات": "5",
+        "ستات": "6",
+        "سبعات": "7",
+        "ثمانيات": "8",
+        "تسعات": "9",
+    },
+}
+DIGIT_NOUNS: MappingProxyType[str, str] = MappingProxyType(
+    {fold(w.lower()): d for nouns in _DIGIT_NOUNS_BY_LANG.values() for w, d in nouns.items()}
+)
+DIGIT_NOUN_GATE = frozenset(DIGIT_NOUNS)
+DIGIT_NOUN_RE = compile_fast(
+    r"(?<![\w.,])(?P<n>[2-4])\s+(?P<noun>" + _alt(list(DIGIT_NOUNS)) + r")(?!\w)"
+)
+
+
+# --- round 11 (guard-ids6): a number called a placeholder -----------------------------------
+# "use 555-0100 as the dummy number", "01 23 45 67 89 comme numéro fictif", "als Dummy-Nummer":
+# a number the writer calls fake, a dummy or a sample, within three words of it, is filler for
+# screenshots and mock-ups, not a number to call.
+_PLACEHOLDER_NUMBER_WORDS_BY_LANG: Mapping[str, tuple[str, ...]] = {
+    "en": ("dummy", "fake", "fictional", "fictitious", "made-up", "made up", "sample", "mock"),
+    "es": ("ficticio", "ficticia", "falso", "falsa", "de ejemplo", "de mentira", "inventado"),
+    "pt": ("fictício", "ficticio", "fictícia", "falso", "falsa", "de exemplo", "inventado"),
+    "fr": ("fictif", "fictive", "factice", "bidon", "d'exemple", "inventé"),
+    "de": (
+        "dummy",
+        "dummy-nummer",
+        "dummynummer",
+        "fiktiv\\w*",
+        "platzhalter\\w*",
+        "beispielnummer",
+        "fake",
+    ),
+    "it": ("finto", "finta", "fittizio", "fittizia", "di esempio", "inventato"),
+    "pl": ("przykładowy", "przykładowa", "fikcyjny", "fikcyjna", "zmyślony", "testowy"),
+    "ru": ("тестовый", "тестовым", "фейковый", "фейковым", "выдуманный", "для примера"),
+    "hi": ("dummy", "fake", "nakli", "डमी", "नकली"),
+    "ar": ("وهمي", "تجريبي", "للتجربة", "مزيف"),
+    "tr": ("örnek", "sahte", "uydurma", "temsili"),
+    "id": ("contoh", "palsu", "dummy", "bohongan"),
+    "tl": ("sample", "dummy", "peke", "halimbawa"),
+}
+_PLACEHOLDER_NUMBER_ALT = _alt(
+    [fold(w.lower()) for ws in _PLACEHOLDER_NUMBER_WORDS_BY_LANG.values() for w in ws],
+    escape=False,
+)
+# The word among the three words after the number, or the three before it.
+PLACEHOLDER_AFTER_RE = compile_fast(
+    r"\W*(?:[^\W\d_]+\W+){0,2}?(?:" + _PLACEHOLDER_NUMBER_ALT + r")(?!\w)"
+)
+PLACEHOLDER_BEFORE_RE = compile_fast(
+    r"(?<!\w)(?:" + _PLACEHOLDER_NUMBER_ALT + r")\W+(?:[^\W\d_]+\W+){0,2}$"
+)
+# "0161 496 0738, not a fake one": a denial between the number and the word keeps the number.
+PLACEHOLDER_DENIED_RE = compile_fast(
+    r"(?<!\w)(?:not|no|isn'?t|never|bukan|değil|degil|ليس|ليست|مش|مو|"
+    + _alt(_union("negations"), escape=False)
+    + r")(?!\w)"
+)
+
+
+# --- round 11 (guard-ids6): a two-word name glued, then the "@" and a provider --------------
+# "nadia brook, no space, at hotmail dot com", "timo berg zusammengeschrieben, at gmx punkt
+# de": two lowercase words, a word for writing them together, then the "@" said or typed and
+# a mail provider right after it (the provider is matched with ``PROVIDER_AFTER_RE``).
+# The glue words and the "@" after them, found first (a long message has few); then the two
+# words right before them.
+GLUE_THEN_AT_RE = compile_fast(
+    r"(?<![\w\u0900-\u097f])(?:"
+    + _alt(_union("glued_words"))
+    + r")(?![\w\u0900-\u097f])[\s,:)-]*(?:@|(?<![\w\u0900-\u097f])(?:"
+    + _alt(_union("at_words") + _union("weak_at_words") + _union("at_symbol_names"))
+    + r")(?![\w\u0900-\u097f]))\s*"
+)
+NAME_PAIR_BEFORE_RE = re.compile(
+    r"(?<![\w\u0900-\u097f@.'\-])(?P<first>[a-z]{2,20})\s+(?P<last>[a-z]{2,20})[\s,:(-]+"
+    r"(?:(?:all|todo|tudo|tout|tutto)\s+)?$"
 )

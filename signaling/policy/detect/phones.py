@@ -252,7 +252,7 @@ def _split_value(s: str, pieces: list[_Run]) -> tuple[_Run, str] | None:
         if _negative_context(s, r.start):
             return None
     first, last = pieces[0], pieces[-1]
-    if _id_word_after(s, first.start, last.end):
+    if _id_word_after(s, first.start, last.end) or _called_placeholder(s, first.start, last.end):
         return None
     merged = _Run(
         first.start, last.end, digits, [g for r in pieces for g in r.groups], [], first.plus
@@ -364,6 +364,15 @@ def _id_word_after(s: str, start: int, end: int) -> bool:
     return lx.PHONE_CUE_RE.search(s, max(0, start - 24), start) is None
 
 
+def _called_placeholder(s: str, start: int, end: int) -> bool:
+    """round 11 (guard-ids6): the writer calls the number a dummy, fake or sample within three
+    words of it ("use 555-0100 as the dummy number", "als Dummy-Nummer")."""
+    m = lx.PLACEHOLDER_AFTER_RE.match(s, end, end + 40)
+    if m is None:
+        m = lx.PLACEHOLDER_BEFORE_RE.search(s, max(0, start - 40), start)
+    return m is not None and lx.PLACEHOLDER_DENIED_RE.search(m.group()) is None
+
+
 # A word of four letters or more, then a sentence end; not an abbreviation of "number" ending
 # in "nr" ("USt-IdNr. DE 123 456 789", "Rechnungsnr. 2024 118"), whose dot ends nothing.
 _SENTENCE_END_RE = re.compile(r"[^\W\d_]{4,}(?<!nr)[.!?]\s|[!?]\s|\n")
@@ -412,7 +421,7 @@ def _validate_run(s: str, run: _Run, has_cue: bool) -> tuple[str | None, float]:
             return None, 0.0
     if _fictional(run.digits) or _placeholder(run.digits):
         return None, 0.0
-    if _negative_context(s, run.start):
+    if _negative_context(s, run.start) or _called_placeholder(s, run.start, run.end):
         return None, 0.0
     if not run.plus:
         if _id_word_after(s, run.start, run.end):

@@ -192,6 +192,9 @@ def _digit_view(norm: View, words: frozenset[str]) -> View:
     if not starts or not has_digits(s, 7 - 3 * len(starts)):
         return norm
     digits = norm.sub(lx.NUMBER_WORD_RE, _number_word, _number_words_at(s, starts))
+    # round 11 (guard-ids6): "3 нуля", "3 سبعات": a count, then a digit named as a noun
+    if not lx.DIGIT_NOUN_GATE.isdisjoint(words) and lx.DIGIT_NOUN_RE.search(digits.s):
+        digits = digits.sub(lx.DIGIT_NOUN_RE, _digit_noun)
     if not lx.POST_MULTIPLIER_GATE.isdisjoint(words) and lx.POST_MULTIPLIER_RE.search(digits.s):
         digits = digits.sub(lx.POST_MULTIPLIER_RE, _post_multiply)
     if not lx.MULTIPLIER_GATE.isdisjoint(words) and lx.MULTIPLIER_RE.search(digits.s):
@@ -241,6 +244,10 @@ def _number_words_at(s: str, starts: list[int]) -> Iterator[re.Match[str]]:
 
 def _post_multiply(m: re.Match[str]) -> str:
     return m.group("d") * lx.POST_MULTIPLIERS[re.sub(r"\s+", " ", m.group("rep"))]
+
+
+def _digit_noun(m: re.Match[str]) -> str:
+    return lx.DIGIT_NOUNS[m.group("noun")] * int(m.group("n"))
 
 
 def _multiply(m: re.Match[str]) -> str:
