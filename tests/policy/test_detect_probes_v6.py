@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.policy.helpers import rule_labels, rule_spans
+from tests.policy.helpers import labels, rule_labels, rule_spans
 
 
 # A dot typed with a space before it between digit groups hides a number; it ends no sentence.
@@ -80,3 +80,33 @@ def test_a_vat_number_after_its_country_code(text: str) -> None:
 )
 def test_a_phone_after_two_letters_stays_a_phone(text: str, span: str) -> None:
     assert rule_spans(text, "phone") == [span]
+
+
+# Product copy quoted for a button, banner, slogan or warning is text to build, not a move
+# (found by own_v7_probe.jsonl; every one was flagged before).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the 'Pay directly with Apple Pay' button needs more contrast on mobile",
+        "add a 'pay outside the EU' warning when the card country differs from the shipping one",
+        "el eslogan: 'Compra directo al productor, sin intermediarios', es para una cooperativa",
+        "die Seite braucht einen Hinweis „Zahlung direkt an den Verkäufer“ unter dem Preis",
+        "tagline: 'Diretso mula sa magsasaka papunta sa kusina mo' - para sa gulayan",
+    ],
+)
+def test_quoted_product_copy_is_no_move(text: str) -> None:
+    assert "off_platform" not in labels(text)
+
+
+# Quotes with no copy word, a copy word far from the quote, or a move outside the copy stay moves.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll pay you directly on PayPal, skip the 'platform fee' nonsense",
+        "my tagline says it all: pay me directly on PayPal and save 20%",
+        "the 'Send' button is broken here, pay me directly on PayPal instead",
+        "just press the button and pay me on paypal directly",
+    ],
+)
+def test_a_move_beside_copy_stays_a_move(text: str) -> None:
+    assert "off_platform" in labels(text)
