@@ -89,9 +89,12 @@ def test_a_phone_after_two_letters_stays_a_phone(text: str, span: str) -> None:
     [
         "the 'Pay directly with Apple Pay' button needs more contrast on mobile",
         "add a 'pay outside the EU' warning when the card country differs from the shipping one",
-        "el eslogan: 'Compra directo al productor, sin intermediarios', es para una cooperativa",
-        "die Seite braucht einen Hinweis „Zahlung direkt an den Verkäufer“ unter dem Preis",
-        "tagline: 'Diretso mula sa magsasaka papunta sa kusina mo' - para sa gulayan",
+        "el eslogan: 'Compra directo al productor, sin intermediarios', es para una cooperativa de"
+        " aceite",
+        "der Button 'Direkt mit PayPal bezahlen' geht auf dem Handy unter, bitte mehr Kontrast",
+        "el botón 'Paga directamente con Bizum' se pierde en el móvil, dale más contraste",
+        "le bouton « Payer directement avec Lydia » doit ressortir davantage sur mobile",
+        "slogan: 'Tarladan doğrudan sofranıza, aracısız' - bir sebze dükkanı için",
     ],
 )
 def test_quoted_product_copy_is_no_move(text: str) -> None:
