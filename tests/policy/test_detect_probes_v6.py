@@ -113,3 +113,31 @@ def test_quoted_product_copy_is_no_move(text: str) -> None:
 )
 def test_a_move_beside_copy_stays_a_move(text: str) -> None:
     assert "off_platform" in labels(text)
+
+
+# Paying directly from the platform's own milestone, escrow or wallet is its own flow (found by
+# own_v7_probe.jsonl; each was flagged before).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿se puede pagar directamente desde el hito o tengo que recargar el saldo antes?",
+        "dá pra pagar direto pelo marco ou preciso colocar saldo na carteira antes?",
+        "on peut payer directement depuis le jalon ou il faut d'abord alimenter le compte ?",
+    ],
+)
+def test_paying_from_the_platforms_own_objects_is_no_move(text: str) -> None:
+    assert "off_platform" not in labels(text)
+
+
+# The same objects refused or skipped keep the move.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "skip the escrow and pay me directly on PayPal",
+        "pay me directly on PayPal, not from the milestone",
+        "let's not use escrow, pay me directly to my bank account",
+        "sin depósito en garantía, págame directo por Bizum",
+    ],
+)
+def test_the_platforms_objects_refused_keep_the_move(text: str) -> None:
+    assert "off_platform" in labels(text)

@@ -6087,4 +6087,57 @@ def _round11(lang: Language) -> Language:
     return replace(lang, **changes)  # type: ignore[arg-type]
 
 
-LANGUAGES = tuple(_round11(lang) for lang in LANGUAGES)
+# --- round 11: the platform's own payment objects --------------------------------------------
+# Paying from a milestone, the escrow, the wallet or its balance, or topping the wallet up, is
+# the platform's own flow: said beside "directly" or a means of paying it keeps the payment here
+# ("can I pay directly from the milestone, or do I top up the wallet first?").
+_ROUND11_KEEP: Mapping[str, tuple[str, ...]] = {
+    "en": (
+        "(?:from|through|via|in|on) (?:the |my |your |this )?(?:milestone|escrow|wallet)s?",
+        "top (?:up|off) (?:the |my )?(?:wallet|balance)",
+    ),
+    "es": (
+        "(?:desde|en|por|con) (?:el |mi |tu |este )?(?:hito|monedero)s?",
+        "recargar (?:el |mi )?saldo",
+        "(?:en|desde el|del) dep[oó]sito en garant[ií]a",
+    ),
+    "pt": (
+        "(?:pelo|no|do|desde o) marco",
+        "(?:colocar|por|recarregar|adicionar) (?:o )?saldo",
+        "saldo na carteira",
+        "(?:no|do|pelo) dep[oó]sito em garantia",
+        "(?:na|da|pela) cust[oó]dia",
+    ),
+    "fr": (
+        "(?:depuis|via|par|dans) (?:le |mon |ce )?jalon",
+        "alimenter (?:le|mon) (?:compte|solde|portefeuille)",
+        "(?:en|du|via le) s[ée]questre",
+    ),
+    "de": (
+        "(?:aus|über|von|im) (?:dem |meinem |deinem )?meilenstein\\w*",
+        "guthaben (?:\\w+ )?aufladen",
+        "(?:vom|über das|im|aus dem) treuhand\\w*",
+    ),
+    "it": (
+        "(?:dalla|dal|tramite la|sulla|nella) milestone",
+        "ricaricare (?:il )?saldo",
+        "(?:col|nel|dal|tramite il) deposito a garanzia",
+    ),
+    "pl": ("z etapu", "do(?:ładować|ładuj|ładowanie) (?:\\w+ )?salda?", "(?:z|przez) depozyt\\w*"),
+    "ru": ("из этапа", "пополнить баланс", "(?:через|из|с) (?:эскроу|безопасн\\w* сделк\\w*)"),
+    "hi": ("milestone se", "wallet (?:me|mein) paise", "escrow se"),
+    "hi-deva": ("माइलस्टोन से", "वॉलेट में", "एस्क्रो से"),
+    "ar": ("من المرحلة", "[أا]شحن الرصيد", "حساب الضمان"),
+    "tr": ("kilometre taşından", "bakiye (?:\\w+ )?yükle\\w*", "emanet hesab\\w*"),
+    "id": ("dari milestone", "top ?up saldo", "(?:lewat|pakai|via) (?:rekber|rekening bersama)"),
+    "tl": ("sa milestone", "mag-?top ?up", "(?:sa|mula sa) escrow"),
+}
+
+
+def _round11_keep(lang: Language) -> Language:
+    extra = _ROUND11_KEEP.get(lang.code, ())
+    old = lang.keep_here_phrases
+    return replace(lang, keep_here_phrases=tuple(old) + tuple(e for e in extra if e not in old))
+
+
+LANGUAGES = tuple(_round11_keep(_round11(lang)) for lang in LANGUAGES)
