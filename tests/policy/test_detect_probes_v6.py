@@ -141,3 +141,12 @@ def test_paying_from_the_platforms_own_objects_is_no_move(text: str) -> None:
 )
 def test_the_platforms_objects_refused_keep_the_move(text: str) -> None:
     assert "off_platform" in labels(text)
+
+
+# A shopping cart is a product being built (found by own_v7_probe.jsonl).
+def test_a_payment_option_in_the_cart_is_a_spec() -> None:
+    assert "off_platform" not in labels("أضف خيار الدفع كاش عند الاستلام في سلة المشتريات")
+
+
+def test_cash_on_delivery_instead_of_the_platform_stays_a_move() -> None:
+    assert "off_platform" in labels("ادفعلي كاش عند الاستلام بدل المنصة")

@@ -6134,10 +6134,33 @@ _ROUND11_KEEP: Mapping[str, tuple[str, ...]] = {
 }
 
 
-def _round11_keep(lang: Language) -> Language:
-    extra = _ROUND11_KEEP.get(lang.code, ())
-    old = lang.keep_here_phrases
-    return replace(lang, keep_here_phrases=tuple(old) + tuple(e for e in extra if e not in old))
+# A shopping cart is a product's (a spec: "add cash on delivery to the cart", "أضف خيار الدفع كاش
+# عند الاستلام في سلة المشتريات").
+_ROUND11_PRODUCT: Mapping[str, tuple[str, ...]] = {
+    "en": ("cart", "shopping cart"),
+    "es": ("carrito",),
+    "pt": ("carrinho",),
+    "de": ("warenkorb",),
+    "it": ("carrello",),
+    "pl": ("koszyk\\w*",),
+    "hi": ("cart",),
+    "hi-deva": ("कार्ट",),
+    "ar": ("سلة المشتريات", "السلة", "خيار الدفع", "خيارات الدفع", "المتجر", "متجر"),
+    "tr": ("sepet\\w*",),
+    "id": ("keranjang",),
+    "tl": ("cart",),
+}
 
 
-LANGUAGES = tuple(_round11_keep(_round11(lang)) for lang in LANGUAGES)
+def _round11_more(lang: Language) -> Language:
+    def more(old: tuple[str, ...], table: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+        return old + tuple(e for e in table.get(lang.code, ()) if e not in old)
+
+    return replace(
+        lang,
+        keep_here_phrases=more(lang.keep_here_phrases, _ROUND11_KEEP),
+        product_phrases=more(lang.product_phrases, _ROUND11_PRODUCT),
+    )
+
+
+LANGUAGES = tuple(_round11_more(_round11(lang)) for lang in LANGUAGES)
