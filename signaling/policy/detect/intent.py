@@ -148,7 +148,7 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
     s = views.norm.s
     present = {f.label for f in findings}
     out: list[Finding] = []
-    pay = _payment_request(views)
+    pay = _payment_request(views) or payment_moves(views)
     if pay is not None:
         out.append(pay)
     # Channels whose identifier the message already gives are reported by that label only.
@@ -780,3 +780,203 @@ def _negation_before(sent: str, offset: int) -> bool:
 def _op_finding(views: Views, a: int, b: int, value: str, confidence: float) -> Finding:
     start, end = views.norm.span(a, b)
     return Finding("off_platform", start, end, views.text[start:end], value, confidence)
+
+
+# --- round 11: payment moves ------------------------------------------------------------------
+# Moving the payment off the platform with no identifier: billing the other party oneself or
+# through one's own business, paying privately or in cash, settling the rest between the two,
+# skipping the platform's checkout. Each rule pairs two classes of ``lexicon`` (round 11) in one
+# sentence; talk of a product, its users, or paying through the platform's own means vetoes it.
+
+
+def payment_moves(views: Views) -> Finding | None:
+    """The first payment move of round 11 in the message, if any."""
+    s = views.norm.s
+    if not lx.PAY6_GATE.may_match(s, views.words):
+        return None if "%" not in s else _direct_discount(views, s)
+    return (
+        _bill_own(views, s)
+        or _pay_private(views, s)
+        or _settle_between(views, s)
+        or _skip_checkout(views, s)
+        or _without_middle(views, s)
+        or _cash_hand(views, s)
+        or ("%" in s and _direct_discount(views, s))
+        or None
+    )
+
+
+def _clause(sent: str, a: int, b: int) -> str:
+    """The clause of ``sent`` around ``sent[a:b]`` (split at commas, semicolons, dashes)."""
+    lo = max((m.end() for m in _CLAUSE_BREAK.finditer(sent, 0, a)), default=0)
+    after = _CLAUSE_BREAK.search(sent, b)
+    return sent[lo : after.start() if after is not None else len(sent)]
+
+
+def _kept_here(sent: str, clause: str) -> bool:
+    """Paying or billing kept on the platform: a keep-here phrase in the sentence, "here" or
+    the platform's own means in the clause, or talk of a product or its users."""
+    return bool(
+        _beside_outside(lx.KEEP_HERE_RE, sent)
+        or _beside_outside(lx.HERE_RE, clause)
+        or _through_platform(clause)
+        or _beside_outside(lx.PAY_PROJECT_NEG_RE, clause)
+        or _beside_outside(lx.SPEC_RE, sent)
+    )
+
+
+def _through_platform(text: str) -> bool:
+    """The platform's own means named as the way ("through the milestone tool", "über die
+    Plattform"), not inside a place off it ("sin pasar por la web") nor refused."""
+    found = lx.PAY6_THROUGH_RE.search(text)
+    if found is None:
+        return False
+    away = [m.span() for m in lx.OUTSIDE_RE.finditer(text)]
+    away += [m.span() for m in lx.PAY6_WITHOUT_RE.finditer(text)]
+    for m in lx.PAY6_THROUGH_RE.finditer(text):
+        if any(a <= m.start() < b or a < m.end() <= b for a, b in away):
+            continue
+        if lx.NEGATION_RE.search(text, max(0, m.start() - 16), m.start()) is not None:
+            continue
+        return True
+    return False
+
+
+def _near(pattern: re.Pattern[str], sent: str, a: int, b: int, width: int = 60) -> bool:
+    return pattern.search(sent, max(0, a - width), min(len(sent), b + width)) is not None
+
+
+def _bill_own(views: Views, s: str) -> Finding | None:
+    """Billing the other party oneself or through one's own business ("I'll invoice you
+    myself", "mi agencia te factura el resto", "stell ich dir selbst in Rechnung", "aku tagih
+    sendiri"), or directly, separately, or away from the platform."""
+    for bill in lx.PAY6_BILL_RE.finditer(s):
+        sent, st = sentence(s, bill.start(), bill.end())
+        a, b = bill.start() - st, bill.end() - st
+        if not (
+            _near(lx.PAY6_OWN_RE, sent, a, b)
+            or _near(lx.DIRECT_WORD_RE, sent, a, b)
+            or _near(lx.PAY6_WITHOUT_RE, sent, a, b)
+            or _near(lx.PAY6_PRIVATE_RE, sent, a, b)
+            or _place(sent) is not None
+        ):
+            continue
+        if _kept_here(sent, _clause(sent, a, b)) or _negation_before(sent, a):
+            continue
+        return _op_finding(views, bill.start(), bill.end(), "pay:bill", Confidence.OFF_PLATFORM_PAY)
+    return None
+
+
+def _pay_private(views: Views, s: str) -> Finding | None:
+    """Paying the writer privately, on the side ("zahlst du mir privat", "me la pagas en
+    privado", "ادفعه لي على جنب", "bayar ke aku secara pribadi")."""
+    for place in lx.PAY6_PRIVATE_RE.finditer(s):
+        sent, st = sentence(s, place.start(), place.end())
+        a, b = place.start() - st, place.end() - st
+        pay = lx.PAY6_PAY2_RE.search(sent) or lx.PAY_ANY_RE.search(sent)
+        if pay is None or _SEND_ONLY.fullmatch(pay.group()):
+            continue
+        if _kept_here(sent, _clause(sent, min(a, pay.start()), max(b, pay.end()))):
+            continue
+        if _negation_before(sent, min(a, pay.start())):
+            continue
+        lo, hi = st + min(a, pay.start()), st + max(b, pay.end())
+        return _op_finding(views, lo, hi, "pay:private", Confidence.OFF_PLATFORM_PAY)
+    return None
+
+
+def _settle_between(views: Views, s: str) -> Finding | None:
+    """Settling the rest of the money between the two parties ("остаток решим между собой",
+    "बाकी हिसाब हम आपस में कर लेंगे", "sisanya kita beresin berdua")."""
+    for settle in lx.PAY6_SETTLE_RE.finditer(s):
+        sent, st = sentence(s, settle.start(), settle.end())
+        a, b = settle.start() - st, settle.end() - st
+        if lx.PAY6_REST_RE.search(sent) is None:
+            continue
+        if not (
+            _near(lx.BETWEEN_RE, sent, a, b, 40)
+            or _near(lx.SELF_RE, sent, a, b, 40)
+            or _near(lx.PAY6_PRIVATE_RE, sent, a, b, 40)
+        ):
+            continue
+        if _kept_here(sent, _clause(sent, a, b)) or _negation_before(sent, a):
+            continue
+        return _op_finding(
+            views, settle.start(), settle.end(), "pay:settle", Confidence.OFF_PLATFORM_PAY
+        )
+    return None
+
+
+def _skip_checkout(views: Views, s: str) -> Finding | None:
+    """Skipping the platform's checkout or payment, and settling it oneself ("skip the
+    checkout here and sort out payment between ourselves", "saltarnos el pago de la
+    plataforma y lo vemos tú y yo")."""
+    for skip in lx.PAY6_SKIP_RE.finditer(s):
+        sent, st = sentence(s, skip.start(), skip.end())
+        a, b = skip.start() - st, skip.end() - st
+        checkout = lx.PAY6_CHECKOUT_RE.search(sent, max(0, a - 40), min(len(sent), b + 40))
+        if checkout is None:
+            continue
+        if not (
+            lx.SELF_RE.search(sent)
+            or lx.BETWEEN_RE.search(sent)
+            or lx.PAY6_SETTLE_RE.search(sent)
+            or lx.PAY6_OWN_RE.search(sent)
+        ):
+            continue
+        rest = sent[: checkout.start()] + " " + sent[checkout.end() :]
+        if _beside_outside(lx.PAY_PROJECT_NEG_RE, rest) or _beside_outside(lx.SPEC_RE, rest):
+            continue
+        if _negation_before(sent, min(a, checkout.start())):
+            continue
+        lo, hi = st + min(a, checkout.start()), st + max(b, checkout.end())
+        return _op_finding(views, lo, hi, "pay:skip", Confidence.OFF_PLATFORM_PAY)
+    return None
+
+
+def _without_middle(views: Views, s: str) -> Finding | None:
+    """Doing it without the platform "in the middle" ("sin la plataforma en medio",
+    "platformu araya sokmadan", "tanpa platform di tengah")."""
+    for m in lx.PAY6_MIDDLE_RE.finditer(s):
+        sent, st = sentence(s, m.start(), m.end())
+        a = m.start() - st
+        if _beside_outside(lx.PAY_PROJECT_NEG_RE, sent) or _beside_outside(lx.SPEC_RE, sent):
+            continue
+        if _negation_before(sent, a):
+            continue
+        return _op_finding(views, m.start(), m.end(), "pay:middle", Confidence.OFF_PLATFORM_PAY)
+    return None
+
+
+def _cash_hand(views: Views, s: str) -> Finding | None:
+    """Paying in cash or in hand ("you pay me in hand", "mi paghi in contanti", "nakit
+    verirsen", "bayar tunai pas barang sampai"), no product or its buyers in the sentence."""
+    for cash in lx.PAY6_CASH_RE.finditer(s):
+        sent, st = sentence(s, cash.start(), cash.end())
+        a, b = cash.start() - st, cash.end() - st
+        pay = lx.PAY6_PAY2_RE.search(sent) or next(
+            (m for m in lx.PAY_ANY_RE.finditer(sent) if not _SEND_ONLY.fullmatch(m.group())),
+            None,
+        )
+        if pay is None:
+            continue
+        if _kept_here(sent, sent) or _negation_before(sent, min(a, pay.start())):
+            continue
+        lo, hi = st + min(a, pay.start()), st + max(b, pay.end())
+        return _op_finding(views, lo, hi, "pay:cash", Confidence.OFF_PLATFORM_PAY)
+    return None
+
+
+def _direct_discount(views: Views, s: str) -> Finding | None:
+    """A lower price for coming to the writer directly next time ("contattami direttamente e
+    ti faccio il 10% in meno", "пишите сразу мне, сделаю на 10% дешевле")."""
+    for less in lx.PAY6_LESS_RE.finditer(s):
+        sent, st = sentence(s, less.start(), less.end())
+        place = lx.PAY6_DIRECT_ME_RE.search(sent) or _place(sent)
+        if place is None:
+            continue
+        if _kept_here(sent, sent) or _negation_before(sent, min(place.start(), less.start() - st)):
+            continue
+        lo, hi = st + min(place.start(), less.start() - st), max(st + place.end(), less.end())
+        return _op_finding(views, lo, hi, "pay:discount", Confidence.OFF_PLATFORM_PAY)
+    return None
