@@ -814,10 +814,11 @@ def _clause(sent: str, a: int, b: int) -> str:
 
 
 def _kept_here(sent: str, clause: str) -> bool:
-    """Paying or billing kept on the platform: a keep-here phrase in the sentence, "here" or
-    the platform's own means in the clause, or talk of a product or its users."""
+    """Paying or billing kept on the platform: a keep-here phrase, "here" or the platform's own
+    means in the clause (another clause may keep only a part here: "the second half privately,
+    the first one here is fine"), or talk of a product or its users in the sentence."""
     return bool(
-        _beside_outside(lx.KEEP_HERE_RE, sent)
+        _beside_outside(lx.KEEP_HERE_RE, clause)
         or _beside_outside(lx.HERE_RE, clause)
         or _through_platform(clause)
         or _beside_outside(lx.PAY_PROJECT_NEG_RE, clause)
@@ -876,6 +877,8 @@ def _pay_private(views: Views, s: str) -> Finding | None:
         pay = lx.PAY6_PAY2_RE.search(sent) or lx.PAY_ANY_RE.search(sent)
         if pay is None or _SEND_ONLY.fullmatch(pay.group()):
             continue
+        if _OR_AFTER.match(sent, b) is not None:
+            continue  # "made out to me privately or to my company?": a choice, not a move
         if _kept_here(sent, _clause(sent, min(a, pay.start()), max(b, pay.end()))):
             continue
         if _negation_before(sent, min(a, pay.start())):
@@ -883,6 +886,12 @@ def _pay_private(views: Views, s: str) -> Finding | None:
         lo, hi = st + min(a, pay.start()), st + max(b, pay.end())
         return _op_finding(views, lo, hi, "pay:private", Confidence.OFF_PLATFORM_PAY)
     return None
+
+
+# An alternative right after the place ("privat oder auf die Firma", "privately or ...").
+_OR_AFTER = re.compile(
+    r"[^,.;?!]{0,24}?(?<!\w)(?:or|oder|ou|o|lub|albo|или|ya|veya|yoksa|atau|أو|او|या)(?!\w)"
+)
 
 
 def _settle_between(views: Views, s: str) -> Finding | None:
