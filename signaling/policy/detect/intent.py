@@ -687,7 +687,9 @@ def _place(sent: str) -> re.Match[str] | None:
         (
             m
             for m in lx.OUTSIDE_RE.finditer(sent)
-            if not _party_list(sent, m) and not _negated_place(sent, m)
+            if not _party_list(sent, m)
+            and not _negated_place(sent, m)
+            and not _direct_offer(sent, m)
         ),
         None,
     )
@@ -989,3 +991,14 @@ def _direct_discount(views: Views, s: str) -> Finding | None:
         lo, hi = st + min(place.start(), less.start() - st), max(st + place.end(), less.end())
         return _op_finding(views, lo, hi, "pay:discount", Confidence.OFF_PLATFORM_PAY)
     return None
+
+
+def _direct_offer(sent: str, place: re.Match[str]) -> bool:
+    """``place`` is "direct" said of an offer, next to it ("send me a direct offer here",
+    "kirim penawaran langsung"): the platform's own direct-offer feature, no place off it."""
+    if lx.DIRECT_WORD_RE.fullmatch(place.group()) is None:
+        return False
+    if lx.PAY6_OFFER_RE.match(sent, place.end() + 1) is not None:
+        return True  # "direkt teklif", "direct offer"
+    before = sent[max(0, place.start() - 16) : place.start()]
+    return any(not before[m.end() :].strip() for m in lx.PAY6_OFFER_RE.finditer(before))

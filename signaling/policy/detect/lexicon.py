@@ -2116,3 +2116,9 @@ PAY6_THROUGH_RE = compile_fast(
     + _PAY6_PLACES
     + r"\s+(?:\S+\s+)?(?:se|से|uzerinden|araciligiyla|ile)(?!\w)"
 )
+# An offer or proposal (the platform's "direct offer" feature): "direct" beside it names no place
+# off the platform ("send me a direct offer here", "wyślij mi ofertę bezpośrednio tutaj").
+PAY6_OFFER_RE = compile_fast(
+    r"(?<!\w)(?:offers?|proposals?|ofertas?|oferte?|propuestas?|propostas?|offres?|angebot\w*"
+    r"|offert\w*|propost\w*|предложени\w*|ऑफर|عرض\w*|teklif\w*|penawaran|alok)(?!\w)"
+)
