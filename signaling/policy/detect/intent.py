@@ -904,12 +904,14 @@ def _settle_between(views: Views, s: str) -> Finding | None:
         a, b = settle.start() - st, settle.end() - st
         if lx.PAY6_REST_RE.search(sent) is None:
             continue
-        if not (
-            _near(lx.BETWEEN_RE, sent, a, b, 40)
-            or _near(lx.SELF_RE, sent, a, b, 40)
-            or _near(lx.PAY6_PRIVATE_RE, sent, a, b, 40)
-        ):
-            continue
+        lo, hi = max(0, a - 40), min(len(sent), b + 40)
+        places = [
+            *lx.BETWEEN_RE.finditer(sent, lo, hi),
+            *lx.SELF_RE.finditer(sent, lo, hi),
+            *lx.PAY6_PRIVATE_RE.finditer(sent, lo, hi),
+        ]
+        if all(_party_list(sent, m) for m in places):
+            continue  # none, or "between us and the agency": a list of parties
         if _kept_here(sent, _clause(sent, a, b)) or _negation_before(sent, a):
             continue
         return _op_finding(
