@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.policy.helpers import RULES, rule_labels
 from tests.policy.helpers import intent_values as values
-from tests.policy.helpers import rule_labels
+from tests.policy.linear import assert_linear, repeated
 
 DATA = Path(__file__).parent / "learned" / "own_v6_pay.jsonl"
 CODES = {"en", "es", "pt", "fr", "de", "it", "pl", "ru", "hi", "hi-Latn", "ar", "tr", "id", "tl"}
@@ -192,3 +193,21 @@ def test_data_file_format() -> None:
         key = (r["lang"], r["kind"])
         assert r["split"] == ("test" if seen[key] % 3 == 2 else "train")
         seen[key] += 1
+
+
+# Long messages made of this round's trigger words, with and without sentence breaks.
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "invoice you myself ",
+        "te lo cobro yo directamente ",
+        "pay me in cash in hand privately ",
+        "settle the rest between us ",
+        "skip the checkout ourselves ",
+        "without the platform in the middle. ",
+        "10% less directly ",
+        "я сам выставлю тебе счёт ",
+    ],
+)
+def test_round_is_linear(unit: str) -> None:
+    assert_linear(lambda n: RULES.scan(repeated(unit, n)))

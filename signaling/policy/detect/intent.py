@@ -6,6 +6,7 @@ or means (an app, an app euphemism, "outside the platform", a payment method).""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from signaling.policy.detect import lexicon as lx
 from signaling.policy.detect.links import label_of
@@ -808,6 +809,20 @@ def payment_moves(views: Views) -> Finding | None:
     )
 
 
+def _first_per_sentence(
+    s: str, pattern: re.Pattern[str]
+) -> Iterator[tuple[re.Match[str], str, int]]:
+    """The first match of ``pattern`` in each sentence of ``s``, with its sentence and the
+    sentence's start: each sentence is found and read once (linear in a long message)."""
+    end = -1
+    for m in pattern.finditer(s):
+        if m.start() < end:
+            continue
+        sent, start = sentence(s, m.start(), m.end())
+        end = start + len(sent)
+        yield m, sent, start
+
+
 def _clause(sent: str, a: int, b: int) -> str:
     """The clause of ``sent`` around ``sent[a:b]`` (split at commas, semicolons, dashes)."""
     lo = max((m.end() for m in _CLAUSE_BREAK.finditer(sent, 0, a)), default=0)
@@ -853,8 +868,7 @@ def _bill_own(views: Views, s: str) -> Finding | None:
     """Billing the other party oneself or through one's own business ("I'll invoice you
     myself", "mi agencia te factura el resto", "stell ich dir selbst in Rechnung", "aku tagih
     sendiri"), or directly, separately, or away from the platform."""
-    for bill in lx.PAY6_BILL_RE.finditer(s):
-        sent, st = sentence(s, bill.start(), bill.end())
+    for bill, sent, st in _first_per_sentence(s, lx.PAY6_BILL_RE):
         a, b = bill.start() - st, bill.end() - st
         if not (
             _near(lx.PAY6_OWN_RE, sent, a, b)
@@ -873,8 +887,7 @@ def _bill_own(views: Views, s: str) -> Finding | None:
 def _pay_private(views: Views, s: str) -> Finding | None:
     """Paying the writer privately, on the side ("zahlst du mir privat", "me la pagas en
     privado", "ادفعه لي على جنب", "bayar ke aku secara pribadi")."""
-    for place in lx.PAY6_PRIVATE_RE.finditer(s):
-        sent, st = sentence(s, place.start(), place.end())
+    for place, sent, st in _first_per_sentence(s, lx.PAY6_PRIVATE_RE):
         a, b = place.start() - st, place.end() - st
         pay = lx.PAY6_PAY2_RE.search(sent) or lx.PAY_ANY_RE.search(sent)
         if pay is None or _SEND_ONLY.fullmatch(pay.group()):
@@ -899,8 +912,7 @@ _OR_AFTER = re.compile(
 def _settle_between(views: Views, s: str) -> Finding | None:
     """Settling the rest of the money between the two parties ("остаток решим между собой",
     "बाकी हिसाब हम आपस में कर लेंगे", "sisanya kita beresin berdua")."""
-    for settle in lx.PAY6_SETTLE_RE.finditer(s):
-        sent, st = sentence(s, settle.start(), settle.end())
+    for settle, sent, st in _first_per_sentence(s, lx.PAY6_SETTLE_RE):
         a, b = settle.start() - st, settle.end() - st
         if lx.PAY6_REST_RE.search(sent) is None:
             continue
@@ -924,8 +936,7 @@ def _skip_checkout(views: Views, s: str) -> Finding | None:
     """Skipping the platform's checkout or payment, and settling it oneself ("skip the
     checkout here and sort out payment between ourselves", "saltarnos el pago de la
     plataforma y lo vemos tú y yo")."""
-    for skip in lx.PAY6_SKIP_RE.finditer(s):
-        sent, st = sentence(s, skip.start(), skip.end())
+    for skip, sent, st in _first_per_sentence(s, lx.PAY6_SKIP_RE):
         a, b = skip.start() - st, skip.end() - st
         checkout = lx.PAY6_CHECKOUT_RE.search(sent, max(0, a - 40), min(len(sent), b + 40))
         if checkout is None:
@@ -950,8 +961,7 @@ def _skip_checkout(views: Views, s: str) -> Finding | None:
 def _without_middle(views: Views, s: str) -> Finding | None:
     """Doing it without the platform "in the middle" ("sin la plataforma en medio",
     "platformu araya sokmadan", "tanpa platform di tengah")."""
-    for m in lx.PAY6_MIDDLE_RE.finditer(s):
-        sent, st = sentence(s, m.start(), m.end())
+    for m, sent, st in _first_per_sentence(s, lx.PAY6_MIDDLE_RE):
         a = m.start() - st
         if _beside_outside(lx.PAY_PROJECT_NEG_RE, sent) or _beside_outside(lx.SPEC_RE, sent):
             continue
@@ -964,8 +974,7 @@ def _without_middle(views: Views, s: str) -> Finding | None:
 def _cash_hand(views: Views, s: str) -> Finding | None:
     """Paying in cash or in hand ("you pay me in hand", "mi paghi in contanti", "nakit
     verirsen", "bayar tunai pas barang sampai"), no product or its buyers in the sentence."""
-    for cash in lx.PAY6_CASH_RE.finditer(s):
-        sent, st = sentence(s, cash.start(), cash.end())
+    for cash, sent, st in _first_per_sentence(s, lx.PAY6_CASH_RE):
         a, b = cash.start() - st, cash.end() - st
         pay = lx.PAY6_PAY2_RE.search(sent) or next(
             (m for m in lx.PAY_ANY_RE.finditer(sent) if not _SEND_ONLY.fullmatch(m.group())),
@@ -983,8 +992,7 @@ def _cash_hand(views: Views, s: str) -> Finding | None:
 def _direct_discount(views: Views, s: str) -> Finding | None:
     """A lower price for coming to the writer directly next time ("contattami direttamente e
     ti faccio il 10% in meno", "пишите сразу мне, сделаю на 10% дешевле")."""
-    for less in lx.PAY6_LESS_RE.finditer(s):
-        sent, st = sentence(s, less.start(), less.end())
+    for less, sent, st in _first_per_sentence(s, lx.PAY6_LESS_RE):
         place = lx.PAY6_DIRECT_ME_RE.search(sent) or _place(sent)
         if place is None:
             continue
