@@ -860,23 +860,24 @@ def _through_platform(text: str) -> bool:
     return False
 
 
-def _near(pattern: re.Pattern[str], sent: str, a: int, b: int, width: int = 60) -> bool:
-    return pattern.search(sent, max(0, a - width), min(len(sent), b + width)) is not None
-
-
 def _bill_own(views: Views, s: str) -> Finding | None:
     """Billing the other party oneself or through one's own business ("I'll invoice you
     myself", "mi agencia te factura el resto", "stell ich dir selbst in Rechnung", "aku tagih
     sendiri"), or directly, separately, or away from the platform."""
     for bill, sent, st in _first_per_sentence(s, lx.PAY6_BILL_RE):
         a, b = bill.start() - st, bill.end() - st
-        if not (
-            _near(lx.PAY6_OWN_RE, sent, a, b)
-            or _near(lx.DIRECT_WORD_RE, sent, a, b)
-            or _near(lx.PAY6_WITHOUT_RE, sent, a, b)
-            or _near(lx.PAY6_PRIVATE_RE, sent, a, b)
-            or _place(sent) is not None
-        ):
+        lo, hi = max(0, a - 60), min(len(sent), b + 60)
+        evidence = [
+            *lx.PAY6_OWN_RE.finditer(sent, lo, hi),
+            *lx.DIRECT_WORD_RE.finditer(sent, lo, hi),
+            *lx.PAY6_WITHOUT_RE.finditer(sent, lo, hi),
+            *lx.PAY6_PRIVATE_RE.finditer(sent, lo, hi),
+        ]
+        place = _place(sent)
+        if place is not None:
+            evidence.append(place)
+        # "privately or to the company?", "prywatnie czy firmowo": whom to bill, a choice
+        if all(_OR_AFTER.match(sent, m.end()) is not None for m in evidence):
             continue
         if _kept_here(sent, _clause(sent, a, b)) or _negation_before(sent, a):
             continue
@@ -903,9 +904,9 @@ def _pay_private(views: Views, s: str) -> Finding | None:
     return None
 
 
-# An alternative right after the place ("privat oder auf die Firma", "privately or ...").
+# An alternative right after the place ("privat oder auf die Firma", "prywatnie czy firmowo").
 _OR_AFTER = re.compile(
-    r"[^,.;?!]{0,24}?(?<!\w)(?:or|oder|ou|o|lub|albo|или|ya|veya|yoksa|atau|أو|او|या)(?!\w)"
+    r"[^,.;?!]{0,24}?(?<!\w)(?:or|oder|ou|lub|albo|czy|или|либо|veya|yoksa|atau|أو|او|या)(?!\w)"
 )
 
 
