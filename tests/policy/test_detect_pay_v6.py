@@ -59,6 +59,10 @@ def test_billing_oneself(text: str) -> None:
         "jeden Meilenstein rechne ich separat ab, am Ende günstiger für dich",
         "should the invoice be made out to me privately or to my company?",
         "the app must let the shop owner invoice customers directly from the dashboard",
+        "the platform will charge you directly for the service fee",
+        "my company will invoice you, the platform takes care of it",
+        "te lo cobro yo a través de la plataforma",
+        "napisz do mnie prywatnie czy firmowo wystawić fakturę",
     ],
 )
 def test_billing_on_platform_is_clean(text: str) -> None:
@@ -97,6 +101,9 @@ def test_paying_privately_or_in_cash(text: str) -> None:
         "el usuario paga en efectivo contra entrega, hay que mostrarlo en el carrito",
         "die Kunden zahlen bar bei Lieferung, das System muss das speichern",
         "pengguna bisa bayar tunai di tempat, tampilkan di keranjang",
+        "once the payment is in hand I'll start on the logo",
+        "el logo en negro, pago por hito",
+        "wenn du privat zahlst, brauchst du keine Rechnung mit USt-ID",
     ],
 )
 def test_cash_in_a_spec_is_clean(text: str) -> None:
@@ -129,6 +136,7 @@ def test_settling_between_us(text: str) -> None:
     [
         "the discount code field on the checkout page is broken",
         "users should be able to skip the checkout upsell step",
+        "skip the checkout tutorial, we'll handle it ourselves",
         "we can't do this without the platform in the middle, it protects us both",
         "the platform holds the rest in escrow until you approve",
         "the rest of the fee we settle between us and the agency",

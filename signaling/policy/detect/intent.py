@@ -881,8 +881,32 @@ def _bill_own(views: Views, s: str) -> Finding | None:
             continue
         if _kept_here(sent, _clause(sent, a, b)) or _negation_before(sent, a):
             continue
+        if _platform_named(sent):
+            continue  # "the platform will charge you directly", "..., the platform handles it"
         return _op_finding(views, bill.start(), bill.end(), "pay:bill", Confidence.OFF_PLATFORM_PAY)
     return None
+
+
+def _platform_named(sent: str) -> bool:
+    """The platform or the site named in ``sent`` outside every place off it ("sin pasar por
+    la web", "ohne die Plattform") and not refused ("через сайт не надо", "not on the site")."""
+    found = lx.PAY6_PLATFORM_RE.search(sent)
+    if found is None:
+        return False
+    away = [m.span() for m in lx.OUTSIDE_RE.finditer(sent)]
+    away += [m.span() for m in lx.PAY6_WITHOUT_RE.finditer(sent)]
+    for m in lx.PAY6_PLATFORM_RE.finditer(sent):
+        if any(a <= m.start() < b for a, b in away):
+            continue
+        lo = max(0, m.start() - 24)
+        if lx.NEGATION_RE.search(sent, lo, m.start()) or lx.PAY6_AWAY_RE.search(
+            sent, lo, m.start()
+        ):
+            continue  # "hors site", "wag na dumaan sa site"
+        if lx.NEGATION_RE.match(sent, m.end() + 1) is not None:
+            continue  # a negation put after it: "через сайт не надо"
+        return True
+    return False
 
 
 def _pay_private(views: Views, s: str) -> Finding | None:
@@ -942,14 +966,18 @@ def _skip_checkout(views: Views, s: str) -> Finding | None:
         checkout = lx.PAY6_CHECKOUT_RE.search(sent, max(0, a - 40), min(len(sent), b + 40))
         if checkout is None:
             continue
+        rest = sent[: checkout.start()] + " " + sent[checkout.end() :]
+        # Settling it between the two, or paying it oneself: "ourselves" alone may be any
+        # task ("skip the checkout tutorial, we'll handle it ourselves").
         if not (
-            lx.SELF_RE.search(sent)
-            or lx.BETWEEN_RE.search(sent)
-            or lx.PAY6_SETTLE_RE.search(sent)
-            or lx.PAY6_OWN_RE.search(sent)
+            lx.BETWEEN_RE.search(rest)
+            or lx.PAY6_SETTLE_RE.search(rest)
+            or (
+                (lx.SELF_RE.search(rest) or lx.PAY6_OWN_RE.search(rest))
+                and lx.PAY_ANY_RE.search(rest)
+            )
         ):
             continue
-        rest = sent[: checkout.start()] + " " + sent[checkout.end() :]
         if _beside_outside(lx.PAY_PROJECT_NEG_RE, rest) or _beside_outside(lx.SPEC_RE, rest):
             continue
         if _negation_before(sent, min(a, checkout.start())):

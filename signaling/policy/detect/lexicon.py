@@ -1659,7 +1659,12 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
             r"without\s+(?:the\s+)?(?:platform|site|website)\s+in\s+(?:the\s+)?(?:middle|between)",
             r"without\s+going\s+through\s+(?:the\s+)?(?:platform|site|website)",
         ),
-        "cash": (r"in\s+cash", r"cash\s+in\s+hand", r"in\s+hand", r"cash\s+on\s+delivery"),
+        "cash": (
+            r"in\s+cash",
+            r"cash\s+in\s+hand",
+            r"(?:me|it)\s+in\s+hand",
+            r"cash\s+on\s+delivery",
+        ),
         "pay2": (r"(?:you|u)\s+pay\s+me", r"pay\s+me", r"(?:you|u)\s+pay", r"hand\s+me"),
         "direct_me": (),
         "less": (r"\d+\s*%\s*(?:less|cheaper|off)",),
@@ -1678,7 +1683,7 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
             r"mi\s+estudio",
             r"por\s+mi\s+cuenta",
         ),
-        "private": (r"en\s+privado", r"por\s+privado", r"en\s+negro"),
+        "private": (r"en\s+privado", r"por\s+privado"),
         "settle": (r"arregl\w+", r"cuadr\w+", r"lo\s+vemos\s+tu\s+y\s+yo"),
         "rest": (
             r"resto",
@@ -1769,7 +1774,7 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
             r"(?:mein|unser)\s+(?:studio|buro|unternehmen)",
             r"direkt\s+mit\s+(?:dir|ihnen|euch)",
         ),
-        "private": (r"privat", r"unter\s+der\s+hand", r"schwarz"),
+        "private": (r"mir\s+privat", r"privat\s+an\s+mich", r"unter\s+der\s+hand"),
         "settle": (r"regeln", r"machen\s+wir\s+unter\s+uns", r"klaren"),
         "rest": (r"rest\w*", r"zweite\s+halfte", r"zahlung"),
         "skip": (r"spar\w+", r"umgeh\w+", r"uberspring\w+"),
@@ -1798,7 +1803,7 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
             r"partita\s+iva",
             r"a\s+me",
         ),
-        "private": (r"in\s+privato", r"in\s+nero", r"a\s+mano"),
+        "private": (r"in\s+privato", r"a\s+mano"),
         "settle": (r"sistem\w+", r"mettiamo\s+d'?accordo"),
         "rest": (r"resto", r"saldo", r"seconda\s+meta", r"pagamento"),
         "skip": (r"salt\w+", r"evit\w+"),
@@ -2121,4 +2126,18 @@ PAY6_THROUGH_RE = compile_fast(
 PAY6_OFFER_RE = compile_fast(
     r"(?<!\w)(?:offers?|proposals?|ofertas?|oferte?|propuestas?|propostas?|offres?|angebot\w*"
     r"|offert\w*|propost\w*|предложени\w*|ऑफर|عرض\w*|teklif\w*|penawaran|alok)(?!\w)"
+)
+# The platform or the site itself, as the one who bills or is paid through ("the platform will
+# charge you", "te lo cobro a través de la plataforma"); milestones and phases are not it.
+PAY6_PLATFORM_RE = compile_fast(
+    r"(?<!\w)(?:platform\w*|plataforma\w*|plateforme\w*|plattform\w*|piattaforma\w*|площадк\w*"
+    r"|платформ\w*|бирж\w*|प्लेटफॉर्म\w*|प्लेटफ़ॉर्म\w*|المنصة|منصة|site|sitio|sito|сайт\w*"
+    r"|web ?site|portal\w*|portale|साइट|الموقع|situs|escrow|marketplace|upwork|fiverr)(?!\w)"
+)
+# A word putting what follows away from the platform ("hors site", "fuori dal portale", "wag na
+# dumaan sa site", "gausah lewat platform"): the platform named then is a place off it.
+PAY6_AWAY_RE = compile_fast(
+    r"(?<!\w)(?:hors|fuori|outside|off|ausserhalb|außerhalb|poza|вне|мимо|bahar|خارج|برا|بره"
+    r"|disinda|dışında|luar|labas|fora|fuera|sin|sem|sans|ohne|senza|bez|без|bina|بدون|بلا|tanpa"
+    r"|walang|without|wag|huwag|gausah|gak usah|ga usah|nggak usah|instead of|rather than)(?!\w)"
 )
