@@ -2093,16 +2093,25 @@ PAY6_CASH_RE = _pay6_re("cash")
 PAY6_PAY2_RE = _pay6_re("pay2")
 PAY6_DIRECT_ME_RE = _pay6_re("direct_me")
 PAY6_LESS_RE = _pay6_re("less")
+
+
 # Any anchor of the round but a lower price (read only when "%" is in the message): a message
-# with none of them is not read further.
+# with none of them is not read further. The gate reads the fragments with plain spaces, so
+# that it tests their longest words ("in cash" needs "cash", not "in").
+def _spaced(fragments: list[str]) -> list[str]:
+    return [f.replace(r"\s+", " ").replace(r"\s*", " ") for f in fragments]
+
+
 PAY6_GATE = fragment_gate(
-    _pay6("bill")
-    + _pay6("private")
-    + _pay6("settle")
-    + _pay6("skip")
-    + _pay6("middle")
-    + _pay6("cash")
-    + _pay6("direct_me")
+    _spaced(
+        _pay6("bill")
+        + _pay6("private")
+        + _pay6("settle")
+        + _pay6("skip")
+        + _pay6("middle")
+        + _pay6("cash")
+        + _pay6("direct_me")
+    )
 )
 # Paying or billing through the platform's own means ("through the milestone tool", "as a
 # separate milestone here", "über die Plattform", "साइट से"): the writer keeps it here.
