@@ -6,7 +6,7 @@ or means (an app, an app euphemism, "outside the platform", a payment method).""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from signaling.policy.detect import lexicon as lx
 from signaling.policy.detect.links import label_of
@@ -797,16 +797,12 @@ def payment_moves(views: Views) -> Finding | None:
     s = views.norm.s
     if not lx.PAY6_GATE.may_match(s, views.words):
         return None if "%" not in s else _direct_discount(views, s)
-    return (
-        _bill_own(views, s)
-        or _pay_private(views, s)
-        or _settle_between(views, s)
-        or _skip_checkout(views, s)
-        or _without_middle(views, s)
-        or _cash_hand(views, s)
-        or ("%" in s and _direct_discount(views, s))
-        or None
-    )
+    for kind, rule in _PAY6_RULES:
+        if lx.PAY6_GATES[kind].may_match(s, views.words):
+            found = rule(views, s)
+            if found is not None:
+                return found
+    return _direct_discount(views, s) if "%" in s else None
 
 
 def _first_per_sentence(
@@ -1030,6 +1026,17 @@ def _direct_discount(views: Views, s: str) -> Finding | None:
         lo, hi = st + min(place.start(), less.start() - st), max(st + place.end(), less.end())
         return _op_finding(views, lo, hi, "pay:discount", Confidence.OFF_PLATFORM_PAY)
     return None
+
+
+# Each rule behind the gate of its anchor's kind (``lexicon.PAY6_GATES``), in this order.
+_PAY6_RULES: tuple[tuple[str, Callable[[Views, str], Finding | None]], ...] = (
+    ("bill", _bill_own),
+    ("private", _pay_private),
+    ("settle", _settle_between),
+    ("skip", _skip_checkout),
+    ("middle", _without_middle),
+    ("cash", _cash_hand),
+)
 
 
 def _direct_offer(sent: str, place: re.Match[str]) -> bool:

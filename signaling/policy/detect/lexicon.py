@@ -2102,16 +2102,41 @@ def _spaced(fragments: list[str]) -> list[str]:
     return [f.replace(r"\s+", " ").replace(r"\s*", " ") for f in fragments]
 
 
-PAY6_GATE = fragment_gate(
-    _spaced(
-        _pay6("bill")
-        + _pay6("private")
-        + _pay6("settle")
-        + _pay6("skip")
-        + _pay6("middle")
-        + _pay6("cash")
-        + _pay6("direct_me")
-    )
+class _StartGate:
+    """A ``Gate`` whose stems are looked for at the start of the message's word pieces, by
+    their first three letters: every pattern of this round starts at a word boundary, so a
+    stem ("factur", "выстав") can only match where a piece begins with it. One dictionary
+    look-up per piece, where ``Gate`` searches the message once per stem."""
+
+    def __init__(self, gate: Gate) -> None:
+        self._words = Gate(gate.words, (), gate.always, gate.requires)
+        by_start: dict[str, list[str]] = {}
+        for stem in gate.stems:
+            by_start.setdefault(stem[:3], []).append(stem)
+        self._stems = {k: tuple(v) for k, v in by_start.items()}
+        self._short = tuple(st for st in gate.stems if len(st) < 3)
+
+    def may_match(self, s: str, message_words: frozenset[str]) -> bool:
+        if self._words.may_match(s, message_words):
+            return True
+        if self._short and any(st in s for st in self._short):
+            return True
+        stems = self._stems
+        for piece in message_words:
+            found = stems.get(piece[:3])
+            if found is not None and piece.startswith(found):
+                return True
+        return False
+
+
+def _pay6_gate(*kinds: str) -> _StartGate:
+    return _StartGate(fragment_gate(_spaced([f for kind in kinds for f in _pay6(kind)])))
+
+
+PAY6_GATE = _pay6_gate("bill", "private", "settle", "skip", "middle", "cash", "direct_me")
+# One gate per rule's anchor, asked once the message passed the round's gate.
+PAY6_GATES = MappingProxyType(
+    {kind: _pay6_gate(kind) for kind in ("bill", "private", "settle", "skip", "middle", "cash")}
 )
 # Paying or billing through the platform's own means ("through the milestone tool", "as a
 # separate milestone here", "über die Plattform", "साइट से"): the writer keeps it here.
