@@ -9,6 +9,7 @@ that are written inline are the language-neutral core (URL and address shapes, E
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -1638,7 +1639,7 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
             r"invoic(?:e|es|ed|ing)\s+(?:you|u|ya|them|him|her)",
             r"bill(?:s|ed|ing)?\s+(?:you|u|ya|them|him|her|my\s+\w+\s+clients|my\s+clients)",
             r"charg(?:e|es|ed|ing)\s+(?:you|u|ya)",
-            r"send\s+(?:you\s+)?(?:an?|the|my)\s+(?:\w+\s+){0,2}?invoice",
+            r"send\s+(?:you\s+)?(?:an|a|the|my)\s+(?:\w+\s+){0,2}?invoice",
         ),
         # the writer or the writer's own business as the one billing
         "own": (
@@ -1649,7 +1650,7 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
         "private": (r"privately", r"in\s+private", r"on\s+the\s+side", r"under\s+the\s+table"),
         "settle": (r"settle", r"sort\s+(?:out\s+)?(?:the\s+)?payment", r"sort\s+it\s+out"),
         "rest": (r"rest", r"remaining", r"remainder", r"balance", r"second\s+half", r"payment"),
-        "skip": (r"skip", r"bypass", r"get\s+around", r"avoid"),
+        "skip": (r"skip", r"bypass", r"get\s+around"),
         "checkout": (r"checkout", r"payment\s+(?:step|page)\s+(?:here|on\s+the\s+site)"),
         # without the platform "in the middle": a move on its own
         "middle": (
@@ -1671,7 +1672,9 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "es": {
         "bill": (
-            r"(?:te|le|les|os)\s+(?:\w+\s+)?(?:factur\w+|cobr\w+)",
+            r"(?:(?<=te )|(?<=le )|(?<=les )|(?<=os )|(?<=te la )|(?<=te lo )|(?<=te los )"
+            r"|(?<=te las )|(?<=se la )|(?<=se lo ))(?:factur\w+|cobr\w+)",
+            r"te\s+(?:puedo|puede|podemos|voy\s+a|va\s+a|vamos\s+a)\s+(?:factur\w+|cobr\w+)",
             r"factur(?:o|are|amos|aremos)",
             r"cobr(?:o|are|amos|aremos)",
             r"(?:mando|envio|paso)\s+(?:una|la)\s+factura",
@@ -1707,7 +1710,7 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "pt": {
         "bill": (
-            r"(?:te|lhe|vos)\s+(?:\w+\s+)?(?:fatur\w+|cobr\w+)",
+            r"(?:(?<=te )|(?<=lhe )|(?<=vos ))(?:fatur\w+|cobr\w+)",
             r"cobr(?:o|arei|amos)\s+(?:de\s+)?(?:vc|voce|vcs|voces)",
             r"(?:mando|envio|emito)\s+(?:uma|a)\s+(?:nota|fatura)",
         ),
@@ -1735,8 +1738,8 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "fr": {
         "bill": (
-            r"(?:te|vous|lui)\s+(?:\w+\s+)?factur\w+",
-            r"(?:je|j')\s*(?:te|vous)\s+(?:la|le|les)\s+factur\w+",
+            r"(?:(?<=te )|(?<=vous )|(?<=lui )|(?<=te la )|(?<=te le )|(?<=te les )|(?<=vous la )"
+            r"|(?<=vous le )|(?<=vous les ))factur\w+",
             r"(?:envoie|envoi|fais)\s+une\s+facture",
         ),
         "own": (
@@ -1914,9 +1917,9 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "hi-Latn": {
         "bill": (
-            r"bill\s+(?:\w+\s+){0,3}?bhej\w*",
-            r"invoice\s+(?:\w+\s+){0,3}?bhej\w*",
-            r"(?:paisa|paise|charge|fees?|payment)\s+(?:\w+\s+){0,4}?(?:le\s+)?(?:lunga|lenge|leta)",
+            r"bill\s+(?:\w+\s+){0,3}?(?:bhej|bhejunga|bhejenge|bhejna|bhejta|bhejti|bhejdunga)",
+            r"invoice\s+(?:\w+\s+){0,3}?(?:bhej|bhejunga|bhejenge|bhejna|bhejta|bhejti|bhejdunga)",
+            r"(?:paisa|paise|charge|fees|fee|payment)\s+(?:\w+\s+){0,4}?(?:le\s+)?(?:lunga|lenge|leta)",
             r"(?:aapse|tumse|apse)\s+(?:\w+\s+)?(?:le\s+)?(?:lunga|lenge)",
         ),
         "own": (
@@ -2099,7 +2102,14 @@ PAY6_LESS_RE = _pay6_re("less")
 # with none of them is not read further. The gate reads the fragments with plain spaces, so
 # that it tests their longest words ("in cash" needs "cash", not "in").
 def _spaced(fragments: list[str]) -> list[str]:
-    return [f.replace(r"\s+", " ").replace(r"\s*", " ") for f in fragments]
+    return [_LOOKBEHINDS.sub("", f).replace(r"\s+", " ").replace(r"\s*", " ") for f in fragments]
+
+
+# A leading group of lookbehinds ("(?:(?<=te )|(?<=vous ))factur"): the gate tests what follows.
+_LOOKBEHINDS = re.compile(r"^\(\?:\(\?<=[^()]*\)(?:\|\(\?<=[^()]*\))*\)")
+
+
+_FIRST_THREE = operator.itemgetter(slice(0, 3))
 
 
 class _StartGate:
@@ -2122,6 +2132,8 @@ class _StartGate:
         if self._short and any(st in s for st in self._short):
             return True
         stems = self._stems
+        if stems.keys().isdisjoint(map(_FIRST_THREE, message_words)):
+            return False  # the common case, with no loop in Python
         for piece in message_words:
             found = stems.get(piece[:3])
             if found is not None and piece.startswith(found):
