@@ -1696,7 +1696,15 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
             r"finiquito",
             r"pago",
         ),
-        "skip": (r"salt\w+", r"evit\w+", r"brinc\w+"),
+        "skip": (
+            r"saltarnos",
+            r"saltemonos",
+            r"saltemos",
+            r"saltamos",
+            r"saltar",
+            r"evit\w+",
+            r"brinc\w+",
+        ),
         "checkout": (r"checkout", r"pago\s+(?:de|en|por)\s+(?:la\s+)?(?:plataforma|web|pagina)"),
         "middle": (r"sin\s+(?:la\s+)?(?:plataforma|web|pagina)\s+(?:en\s+medio|de\s+por\s+medio)",),
         "without": (
@@ -1721,7 +1729,7 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
             r"por\s+conta\s+propria",
         ),
         "private": (r"no\s+privado", r"por\s+fora"),
-        "settle": (r"acert\w+", r"resolv\w+"),
+        "settle": (r"acert\w+", r"resolvemos", r"resolver", r"resolve"),
         "rest": (r"resto", r"restante", r"segunda\s+metade", r"saldo", r"pagamento"),
         "skip": (r"pular", r"pulamos", r"pula", r"pule", r"evit\w+"),
         "checkout": (r"checkout", r"pagamento\s+(?:do|no|pelo)\s+(?:site|plataforma)"),
@@ -1749,7 +1757,7 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
             r"(?:mon|notre)\s+(?:agence|studio|entreprise)",
         ),
         "private": (r"en\s+prive", r"au\s+noir", r"de\s+la\s+main\s+a\s+la\s+main"),
-        "settle": (r"regl\w+", r"arrang\w+"),
+        "settle": (r"reglons", r"regler", r"reglera", r"reglez", r"regle", r"arrang\w+"),
         "rest": (r"reste", r"solde", r"deuxieme\s+moitie", r"paiement"),
         "skip": (r"zapp\w+", r"saut\w+", r"evit\w+", r"contourn\w+"),
         "checkout": (r"paiement\s+(?:de|sur|via)\s+la\s+plateforme", r"checkout"),
@@ -1765,10 +1773,10 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "de": {
         "bill": (
-            r"(?:stell\w*|stelle)\s+(?:\w+\s+){0,4}?in\s+rechnung",
-            r"rechne\w*\s+(?:\w+\s+){0,5}?ab",
+            r"(?:stell|stelle|stellen|stellt)\s+(?:\w+\s+){0,4}?in\s+rechnung",
+            r"(?:rechne|rechnet|rechnen)\s+(?:\w+\s+){0,5}?ab",
             r"berechne\w*\s+(?:ich\s+)?(?:dir|ihnen|euch)",
-            r"(?:schick\w*|send\w*)\s+(?:\w+\s+){0,2}?(?:eine|die)\s+rechnung",
+            r"(?:schick|schicke|schicken|sende|senden)\s+(?:\w+\s+){0,2}?(?:eine|die)\s+rechnung",
         ),
         "own": (
             r"selbst",
@@ -1780,7 +1788,7 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
         "private": (r"mir\s+privat", r"privat\s+an\s+mich", r"unter\s+der\s+hand"),
         "settle": (r"regeln", r"machen\s+wir\s+unter\s+uns", r"klaren"),
         "rest": (r"rest\w*", r"zweite\s+halfte", r"zahlung"),
-        "skip": (r"spar\w+", r"umgeh\w+", r"uberspring\w+"),
+        "skip": (r"sparen", r"spart", r"umgeh\w+", r"uberspring\w+"),
         "checkout": (r"checkout", r"bezahlung\s+uber\s+die\s+(?:seite|plattform)"),
         "middle": (r"ohne\s+(?:die\s+)?(?:plattform|seite)\s+dazwischen",),
         "without": (
@@ -1807,9 +1815,9 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
             r"a\s+me",
         ),
         "private": (r"in\s+privato", r"a\s+mano"),
-        "settle": (r"sistem\w+", r"mettiamo\s+d'?accordo"),
+        "settle": (r"sistemiamo", r"sistemare", r"sistemo", r"mettiamo\s+d'?accordo"),
         "rest": (r"resto", r"saldo", r"seconda\s+meta", r"pagamento"),
-        "skip": (r"salt\w+", r"evit\w+"),
+        "skip": (r"saltare", r"saltiamo", r"evit\w+"),
         "checkout": (r"checkout", r"pagamento\s+(?:sulla|dalla|tramite\s+la)\s+piattaforma"),
         "middle": (r"senza\s+(?:la\s+)?piattaforma\s+in\s+mezzo",),
         "without": (
@@ -1981,7 +1989,7 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
             r"tahsil\s+eder\w*",
             r"(?:sizden|senden)\s+(?:\w+\s+)?al\w*",
             r"fatura\s+gonder\w*",
-            r"para\w*\s+(?:[^\s]+\s+){0,3}?al(?:ir|acag)\w*",
+            r"(?:para|parasini|parasını|paranizi|paranızı)\s+(?:[^\s]+\s+){0,3}?al(?:ir|acag)\w*",
         ),
         "own": (
             r"kendim",
