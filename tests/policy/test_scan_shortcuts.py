@@ -165,12 +165,13 @@ def test_number_piece_finder_matches_the_plain_look_behind_pattern() -> None:
 
 
 def _joinable_plain(sep: str, last_group: str, seps: list[str], nxt: str) -> bool:
-    """The separator rule as first written (one function, no cache)."""
+    """The separator rule written plainly (one function, no cache). A ". " right after a group
+    ends a sentence; with a space before the dot (" . ", " .. ") it is a typed separator."""
     if not sep or len(sep) > 4:
         if not (len(sep) <= 6 and sep.strip(" ") == ","):
             return False
     if all(c in lx.PHONE_SEP_CHARS for c in sep):
-        return not (sep.endswith(". ") or sep == ". ")
+        return not (sep.endswith(". ") and not sep.startswith(" "))
     if sep.strip(" ") == "," and len(last_group) <= 4 and len(nxt) <= 4:
         return "." not in "".join(seps)
     return False

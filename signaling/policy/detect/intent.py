@@ -6,6 +6,7 @@ or means (an app, an app euphemism, "outside the platform", a payment method).""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 
 from signaling.policy.detect import lexicon as lx
 from signaling.policy.detect.links import label_of
@@ -148,7 +149,7 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
     s = views.norm.s
     present = {f.label for f in findings}
     out: list[Finding] = []
-    pay = _payment_request(views)
+    pay = _payment_request(views) or payment_moves(views)
     if pay is not None:
         out.append(pay)
     # Channels whose identifier the message already gives are reported by that label only.
@@ -689,7 +690,9 @@ def _place(sent: str) -> re.Match[str] | None:
         (
             m
             for m in lx.OUTSIDE_RE.finditer(sent)
-            if not _party_list(sent, m) and not _negated_place(sent, m)
+            if not _party_list(sent, m)
+            and not _negated_place(sent, m)
+            and not _direct_offer(sent, m)
         ),
         None,
     )
@@ -875,3 +878,268 @@ def _contact_spoiled(sent: str, offset: int, *, product: bool) -> bool:
     return product and (
         lx.PRODUCT_RE.search(sent) is not None or lx.COMM_PROJECT_NEG_RE.search(sent) is not None
     )
+
+
+# --- round 11: payment moves ------------------------------------------------------------------
+# Moving the payment off the platform with no identifier: billing the other party oneself or
+# through one's own business, paying privately or in cash, settling the rest between the two,
+# skipping the platform's checkout. Each rule pairs two classes of ``lexicon`` (round 11) in one
+# sentence; talk of a product, its users, or paying through the platform's own means vetoes it.
+
+
+def payment_moves(views: Views) -> Finding | None:
+    """The first payment move of round 11 in the message, if any."""
+    s = views.norm.s
+    if not lx.PAY6_GATE.may_match(s, views.words):
+        return None if "%" not in s else _direct_discount(views, s)
+    for kind, rule in _PAY6_RULES:
+        if lx.PAY6_GATES[kind].may_match(s, views.words):
+            found = rule(views, s)
+            if found is not None:
+                return found
+    return _direct_discount(views, s) if "%" in s else None
+
+
+def _first_per_sentence(
+    s: str, pattern: re.Pattern[str]
+) -> Iterator[tuple[re.Match[str], str, int]]:
+    """The first match of ``pattern`` in each sentence of ``s``, with its sentence and the
+    sentence's start: each sentence is found and read once (linear in a long message)."""
+    end = -1
+    for m in pattern.finditer(s):
+        if m.start() < end:
+            continue
+        sent, start = sentence(s, m.start(), m.end())
+        end = start + len(sent)
+        yield m, sent, start
+
+
+def _clause(sent: str, a: int, b: int) -> str:
+    """The clause of ``sent`` around ``sent[a:b]`` (split at commas, semicolons, dashes)."""
+    lo = max((m.end() for m in _CLAUSE_BREAK.finditer(sent, 0, a)), default=0)
+    after = _CLAUSE_BREAK.search(sent, b)
+    return sent[lo : after.start() if after is not None else len(sent)]
+
+
+def _kept_here(sent: str, clause: str) -> bool:
+    """Paying or billing kept on the platform: a keep-here phrase, "here" or the platform's own
+    means in the clause (another clause may keep only a part here: "the second half privately,
+    the first one here is fine"), or talk of a product or its users in the sentence."""
+    return bool(
+        _beside_outside(lx.KEEP_HERE_RE, clause)
+        or _beside_outside(lx.HERE_RE, clause)
+        or _through_platform(clause)
+        or _beside_outside(lx.PAY_PROJECT_NEG_RE, clause)
+        or _beside_outside(lx.SPEC_RE, sent)
+    )
+
+
+def _through_platform(text: str) -> bool:
+    """The platform's own means named as the way ("through the milestone tool", "über die
+    Plattform"), not inside a place off it ("sin pasar por la web") nor refused."""
+    found = lx.PAY6_THROUGH_RE.search(text)
+    if found is None:
+        return False
+    away = [m.span() for m in lx.OUTSIDE_RE.finditer(text)]
+    away += [m.span() for m in lx.PAY6_WITHOUT_RE.finditer(text)]
+    for m in lx.PAY6_THROUGH_RE.finditer(text):
+        if any(a <= m.start() < b or a < m.end() <= b for a, b in away):
+            continue
+        if lx.NEGATION_RE.search(text, max(0, m.start() - 16), m.start()) is not None:
+            continue
+        return True
+    return False
+
+
+def _bill_own(views: Views, s: str) -> Finding | None:
+    """Billing the other party oneself or through one's own business ("I'll invoice you
+    myself", "mi agencia te factura el resto", "stell ich dir selbst in Rechnung", "aku tagih
+    sendiri"), or directly, separately, or away from the platform."""
+    for bill, sent, st in _first_per_sentence(s, lx.PAY6_BILL_RE):
+        a, b = bill.start() - st, bill.end() - st
+        lo, hi = max(0, a - 60), min(len(sent), b + 60)
+        evidence = [
+            *lx.PAY6_OWN_RE.finditer(sent, lo, hi),
+            *lx.DIRECT_WORD_RE.finditer(sent, lo, hi),
+            *lx.PAY6_WITHOUT_RE.finditer(sent, lo, hi),
+            *lx.PAY6_PRIVATE_RE.finditer(sent, lo, hi),
+        ]
+        place = _place(sent)
+        if place is not None:
+            evidence.append(place)
+        # "privately or to the company?", "prywatnie czy firmowo": whom to bill, a choice
+        if all(_OR_AFTER.match(sent, m.end()) is not None for m in evidence):
+            continue
+        if _kept_here(sent, _clause(sent, a, b)) or _negation_before(sent, a):
+            continue
+        if _platform_named(sent):
+            continue  # "the platform will charge you directly", "..., the platform handles it"
+        return _op_finding(views, bill.start(), bill.end(), "pay:bill", Confidence.OFF_PLATFORM_PAY)
+    return None
+
+
+def _platform_named(sent: str) -> bool:
+    """The platform or the site named in ``sent`` outside every place off it ("sin pasar por
+    la web", "ohne die Plattform") and not refused ("через сайт не надо", "not on the site")."""
+    found = lx.PAY6_PLATFORM_RE.search(sent)
+    if found is None:
+        return False
+    away = [m.span() for m in lx.OUTSIDE_RE.finditer(sent)]
+    away += [m.span() for m in lx.PAY6_WITHOUT_RE.finditer(sent)]
+    for m in lx.PAY6_PLATFORM_RE.finditer(sent):
+        if any(a <= m.start() < b for a, b in away):
+            continue
+        lo = max(0, m.start() - 24)
+        if lx.NEGATION_RE.search(sent, lo, m.start()) or lx.PAY6_AWAY_RE.search(
+            sent, lo, m.start()
+        ):
+            continue  # "hors site", "wag na dumaan sa site"
+        if lx.NEGATION_RE.match(sent, m.end() + 1) is not None:
+            continue  # a negation put after it: "через сайт не надо"
+        return True
+    return False
+
+
+def _pay_private(views: Views, s: str) -> Finding | None:
+    """Paying the writer privately, on the side ("zahlst du mir privat", "me la pagas en
+    privado", "ادفعه لي على جنب", "bayar ke aku secara pribadi")."""
+    for place, sent, st in _first_per_sentence(s, lx.PAY6_PRIVATE_RE):
+        a, b = place.start() - st, place.end() - st
+        pay = lx.PAY6_PAY2_RE.search(sent) or lx.PAY_ANY_RE.search(sent)
+        if pay is None or _SEND_ONLY.fullmatch(pay.group()):
+            continue
+        if _OR_AFTER.match(sent, b) is not None:
+            continue  # "made out to me privately or to my company?": a choice, not a move
+        if _kept_here(sent, _clause(sent, min(a, pay.start()), max(b, pay.end()))):
+            continue
+        if _negation_before(sent, min(a, pay.start())):
+            continue
+        lo, hi = st + min(a, pay.start()), st + max(b, pay.end())
+        return _op_finding(views, lo, hi, "pay:private", Confidence.OFF_PLATFORM_PAY)
+    return None
+
+
+# An alternative right after the place ("privat oder auf die Firma", "prywatnie czy firmowo").
+_OR_AFTER = re.compile(
+    r"[^,.;?!]{0,24}?(?<!\w)(?:or|oder|ou|lub|albo|czy|или|либо|veya|yoksa|atau|أو|او|या)(?!\w)"
+)
+
+
+def _settle_between(views: Views, s: str) -> Finding | None:
+    """Settling the rest of the money between the two parties ("остаток решим между собой",
+    "बाकी हिसाब हम आपस में कर लेंगे", "sisanya kita beresin berdua")."""
+    for settle, sent, st in _first_per_sentence(s, lx.PAY6_SETTLE_RE):
+        a, b = settle.start() - st, settle.end() - st
+        if lx.PAY6_REST_RE.search(sent) is None:
+            continue
+        lo, hi = max(0, a - 40), min(len(sent), b + 40)
+        places = [
+            *lx.BETWEEN_RE.finditer(sent, lo, hi),
+            *lx.SELF_RE.finditer(sent, lo, hi),
+            *lx.PAY6_PRIVATE_RE.finditer(sent, lo, hi),
+        ]
+        if all(_party_list(sent, m) for m in places):
+            continue  # none, or "between us and the agency": a list of parties
+        if _kept_here(sent, _clause(sent, a, b)) or _negation_before(sent, a):
+            continue
+        return _op_finding(
+            views, settle.start(), settle.end(), "pay:settle", Confidence.OFF_PLATFORM_PAY
+        )
+    return None
+
+
+def _skip_checkout(views: Views, s: str) -> Finding | None:
+    """Skipping the platform's checkout or payment, and settling it oneself ("skip the
+    checkout here and sort out payment between ourselves", "saltarnos el pago de la
+    plataforma y lo vemos tú y yo")."""
+    for skip, sent, st in _first_per_sentence(s, lx.PAY6_SKIP_RE):
+        a, b = skip.start() - st, skip.end() - st
+        checkout = lx.PAY6_CHECKOUT_RE.search(sent, max(0, a - 40), min(len(sent), b + 40))
+        if checkout is None:
+            continue
+        rest = sent[: checkout.start()] + " " + sent[checkout.end() :]
+        # Settling it between the two, or paying it oneself: "ourselves" alone may be any
+        # task ("skip the checkout tutorial, we'll handle it ourselves").
+        if not (
+            lx.BETWEEN_RE.search(rest)
+            or lx.PAY6_SETTLE_RE.search(rest)
+            or (
+                (lx.SELF_RE.search(rest) or lx.PAY6_OWN_RE.search(rest))
+                and lx.PAY_ANY_RE.search(rest)
+            )
+        ):
+            continue
+        if _beside_outside(lx.PAY_PROJECT_NEG_RE, rest) or _beside_outside(lx.SPEC_RE, rest):
+            continue
+        if _negation_before(sent, min(a, checkout.start())):
+            continue
+        lo, hi = st + min(a, checkout.start()), st + max(b, checkout.end())
+        return _op_finding(views, lo, hi, "pay:skip", Confidence.OFF_PLATFORM_PAY)
+    return None
+
+
+def _without_middle(views: Views, s: str) -> Finding | None:
+    """Doing it without the platform "in the middle" ("sin la plataforma en medio",
+    "platformu araya sokmadan", "tanpa platform di tengah")."""
+    for m, sent, st in _first_per_sentence(s, lx.PAY6_MIDDLE_RE):
+        a = m.start() - st
+        if _beside_outside(lx.PAY_PROJECT_NEG_RE, sent) or _beside_outside(lx.SPEC_RE, sent):
+            continue
+        if _negation_before(sent, a):
+            continue
+        return _op_finding(views, m.start(), m.end(), "pay:middle", Confidence.OFF_PLATFORM_PAY)
+    return None
+
+
+def _cash_hand(views: Views, s: str) -> Finding | None:
+    """Paying in cash or in hand ("you pay me in hand", "mi paghi in contanti", "nakit
+    verirsen", "bayar tunai pas barang sampai"), no product or its buyers in the sentence."""
+    for cash, sent, st in _first_per_sentence(s, lx.PAY6_CASH_RE):
+        a, b = cash.start() - st, cash.end() - st
+        pay = lx.PAY6_PAY2_RE.search(sent) or next(
+            (m for m in lx.PAY_ANY_RE.finditer(sent) if not _SEND_ONLY.fullmatch(m.group())),
+            None,
+        )
+        if pay is None:
+            continue
+        if _kept_here(sent, sent) or _negation_before(sent, min(a, pay.start())):
+            continue
+        lo, hi = st + min(a, pay.start()), st + max(b, pay.end())
+        return _op_finding(views, lo, hi, "pay:cash", Confidence.OFF_PLATFORM_PAY)
+    return None
+
+
+def _direct_discount(views: Views, s: str) -> Finding | None:
+    """A lower price for coming to the writer directly next time ("contattami direttamente e
+    ti faccio il 10% in meno", "пишите сразу мне, сделаю на 10% дешевле")."""
+    for less, sent, st in _first_per_sentence(s, lx.PAY6_LESS_RE):
+        place = lx.PAY6_DIRECT_ME_RE.search(sent) or _place(sent)
+        if place is None:
+            continue
+        if _kept_here(sent, sent) or _negation_before(sent, min(place.start(), less.start() - st)):
+            continue
+        lo, hi = st + min(place.start(), less.start() - st), max(st + place.end(), less.end())
+        return _op_finding(views, lo, hi, "pay:discount", Confidence.OFF_PLATFORM_PAY)
+    return None
+
+
+# Each rule behind the gate of its anchor's kind (``lexicon.PAY6_GATES``), in this order.
+_PAY6_RULES: tuple[tuple[str, Callable[[Views, str], Finding | None]], ...] = (
+    ("bill", _bill_own),
+    ("private", _pay_private),
+    ("settle", _settle_between),
+    ("skip", _skip_checkout),
+    ("middle", _without_middle),
+    ("cash", _cash_hand),
+)
+
+
+def _direct_offer(sent: str, place: re.Match[str]) -> bool:
+    """``place`` is "direct" said of an offer, next to it ("send me a direct offer here",
+    "kirim penawaran langsung"): the platform's own direct-offer feature, no place off it."""
+    if lx.DIRECT_WORD_RE.fullmatch(place.group()) is None:
+        return False
+    if lx.PAY6_OFFER_RE.match(sent, place.end() + 1) is not None:
+        return True  # "direkt teklif", "direct offer"
+    before = sent[max(0, place.start() - 16) : place.start()]
+    return any(not before[m.end() :].strip() for m in lx.PAY6_OFFER_RE.finditer(before))

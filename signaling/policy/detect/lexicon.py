@@ -9,6 +9,7 @@ that are written inline are the language-neutral core (URL and address shapes, E
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -2161,4 +2162,575 @@ GLUE_THEN_AT_RE = compile_fast(
 NAME_PAIR_BEFORE_RE = re.compile(
     r"(?<![\w\u0900-\u097f@.'\-])(?P<first>[a-z]{2,20})\s+(?P<last>[a-z]{2,20})[\s,:(-]+"
     r"(?:(?:all|todo|tudo|tout|tutto)\s+)?$"
+)
+
+
+# --- round 11: payment moves ------------------------------------------------------------------
+# Moving the payment itself off the platform with no identifier given: billing the other party
+# oneself or through one's own business, paying privately, in cash or in hand, settling the
+# rest between the two parties, skipping the platform's checkout. Each class is per language
+# (regex fragments on the folded text) and only counts paired with another class, in one
+# sentence; see ``intent.payment_moves``.
+_PAY6: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {
+        # billing the other party: a verb of invoicing or charging, or sending an invoice
+        "bill": (
+            r"invoic(?:e|es|ed|ing)\s+(?:you|u|ya|them|him|her)",
+            r"bill(?:s|ed|ing)?\s+(?:you|u|ya|them|him|her|my\s+\w+\s+clients|my\s+clients)",
+            r"charg(?:e|es|ed|ing)\s+(?:you|u|ya)",
+            r"send\s+(?:you\s+)?(?:an|a|the|my)\s+(?:\w+\s+){0,2}?invoice",
+        ),
+        # the writer or the writer's own business as the one billing
+        "own": (
+            r"myself",
+            r"my\s+own",
+            r"(?:my|our)\s+(?:company|agency|studio|firm|business|llc|ltd)",
+        ),
+        "private": (r"privately", r"in\s+private", r"on\s+the\s+side", r"under\s+the\s+table"),
+        "settle": (r"settle", r"sort\s+(?:out\s+)?(?:the\s+)?payment", r"sort\s+it\s+out"),
+        "rest": (r"rest", r"remaining", r"remainder", r"balance", r"second\s+half", r"payment"),
+        "skip": (r"skip", r"bypass", r"get\s+around"),
+        "checkout": (r"checkout", r"payment\s+(?:step|page)\s+(?:here|on\s+the\s+site)"),
+        # without the platform "in the middle": a move on its own
+        "middle": (
+            r"without\s+(?:the\s+)?(?:platform|site|website)\s+in\s+(?:the\s+)?(?:middle|between)",
+        ),
+        "without": (
+            r"without\s+(?:the\s+)?(?:platform|site|website)\s+in\s+(?:the\s+)?(?:middle|between)",
+            r"without\s+going\s+through\s+(?:the\s+)?(?:platform|site|website)",
+        ),
+        "cash": (
+            r"in\s+cash",
+            r"cash\s+in\s+hand",
+            r"(?:me|it)\s+in\s+hand",
+            r"cash\s+on\s+delivery",
+        ),
+        "pay2": (r"(?:you|u)\s+pay\s+me", r"pay\s+me", r"(?:you|u)\s+pay", r"hand\s+me"),
+        "direct_me": (),
+        "less": (r"\d+\s*%\s*(?:less|cheaper|off)",),
+    },
+    "es": {
+        "bill": (
+            r"(?:(?<=te )|(?<=le )|(?<=les )|(?<=os )|(?<=te la )|(?<=te lo )|(?<=te los )"
+            r"|(?<=te las )|(?<=se la )|(?<=se lo ))(?:factur\w+|cobr\w+)",
+            r"te\s+(?:puedo|puede|podemos|voy\s+a|va\s+a|vamos\s+a)\s+(?:factur\w+|cobr\w+)",
+            r"factur(?:o|are|amos|aremos)",
+            r"cobr(?:o|are|amos|aremos)",
+            r"(?:mando|envio|paso)\s+(?:una|la)\s+factura",
+        ),
+        "own": (
+            r"yo\s+mism[oa]",
+            r"(?:factur\w+|cobr\w+)\s+yo",
+            r"(?:mi|nuestra)\s+(?:empresa|agencia|sociedad|compania)",
+            r"mi\s+estudio",
+            r"por\s+mi\s+cuenta",
+        ),
+        "private": (r"en\s+privado", r"por\s+privado"),
+        "settle": (r"arregl\w+", r"cuadr\w+", r"lo\s+vemos\s+tu\s+y\s+yo"),
+        "rest": (
+            r"resto",
+            r"lo\s+que\s+falta",
+            r"segunda\s+mitad",
+            r"saldo",
+            r"finiquito",
+            r"pago",
+        ),
+        "skip": (
+            r"saltarnos",
+            r"saltemonos",
+            r"saltemos",
+            r"saltamos",
+            r"saltar",
+            r"evit\w+",
+            r"brinc\w+",
+        ),
+        "checkout": (r"checkout", r"pago\s+(?:de|en|por)\s+(?:la\s+)?(?:plataforma|web|pagina)"),
+        "middle": (r"sin\s+(?:la\s+)?(?:plataforma|web|pagina)\s+(?:en\s+medio|de\s+por\s+medio)",),
+        "without": (
+            r"sin\s+(?:la\s+)?(?:plataforma|web|pagina)\s+(?:en\s+medio|de\s+por\s+medio)",
+            r"sin\s+pasar\s+por\s+(?:la\s+)?(?:plataforma|web|pagina)",
+        ),
+        "cash": (r"en\s+efectivo", r"en\s+mano", r"contra\s+entrega"),
+        "pay2": (r"pag(?:as|ues|ais)", r"me\s+(?:la\s+|lo\s+)?das"),
+        "direct_me": (r"directo\s+a\s+mi",),
+        "less": (r"\d+\s*%\s*(?:menos|mas\s+barato)",),
+    },
+    "pt": {
+        "bill": (
+            r"(?:(?<=te )|(?<=lhe )|(?<=vos ))(?:fatur\w+|cobr\w+)",
+            r"cobr(?:o|arei|amos)\s+(?:de\s+)?(?:vc|voce|vcs|voces)",
+            r"(?:mando|envio|emito)\s+(?:uma|a)\s+(?:nota|fatura)",
+        ),
+        "own": (
+            r"eu\s+mesm[oa]",
+            r"(?:minha|nossa)\s+(?:empresa|agencia)",
+            r"meu\s+estudio",
+            r"por\s+conta\s+propria",
+        ),
+        "private": (r"no\s+privado", r"por\s+fora"),
+        "settle": (r"acert\w+", r"resolvemos", r"resolver", r"resolve"),
+        "rest": (r"resto", r"restante", r"segunda\s+metade", r"saldo", r"pagamento"),
+        "skip": (r"pular", r"pulamos", r"pula", r"pule", r"evit\w+"),
+        "checkout": (r"checkout", r"pagamento\s+(?:do|no|pelo)\s+(?:site|plataforma)"),
+        "middle": (r"sem\s+(?:a\s+)?(?:plataforma|site)\s+no\s+meio",),
+        "without": (
+            r"sem\s+(?:a\s+)?(?:plataforma|site)\s+no\s+meio",
+            r"sem\s+passar\s+pel[oa]\s+(?:plataforma|site)",
+            r"sem\s+o\s+site",
+        ),
+        "cash": (r"em\s+dinheiro", r"em\s+especie", r"em\s+maos", r"na\s+mao"),
+        "pay2": (r"(?:me\s+)?pag(?:a|ar|ue)", r"(?:vc|voce)\s+(?:me\s+)?pag\w*"),
+        "direct_me": (),
+        "less": (r"\d+\s*%\s*(?:mais\s+barato|a\s+menos|menos)",),
+    },
+    "fr": {
+        "bill": (
+            r"(?:(?<=te )|(?<=vous )|(?<=lui )|(?<=te la )|(?<=te le )|(?<=te les )|(?<=vous la )"
+            r"|(?<=vous le )|(?<=vous les ))factur\w+",
+            r"(?:envoie|envoi|fais)\s+une\s+facture",
+        ),
+        "own": (
+            r"moi[- ]meme",
+            r"factur\w+\s+moi",
+            r"(?:ma|notre)\s+(?:societe|boite|entreprise)",
+            r"(?:mon|notre)\s+(?:agence|studio|entreprise)",
+        ),
+        "private": (r"en\s+prive", r"au\s+noir", r"de\s+la\s+main\s+a\s+la\s+main"),
+        "settle": (r"reglons", r"regler", r"reglera", r"reglez", r"regle", r"arrang\w+"),
+        "rest": (r"reste", r"solde", r"deuxieme\s+moitie", r"paiement"),
+        "skip": (r"zapp\w+", r"saut\w+", r"evit\w+", r"contourn\w+"),
+        "checkout": (r"paiement\s+(?:de|sur|via)\s+la\s+plateforme", r"checkout"),
+        "middle": (r"sans\s+(?:la\s+)?plateforme\s+(?:au\s+milieu|entre\s+nous)",),
+        "without": (
+            r"sans\s+(?:la\s+)?plateforme\s+(?:au\s+milieu|entre\s+nous)",
+            r"sans\s+passer\s+par\s+(?:la\s+plateforme|le\s+site)",
+        ),
+        "cash": (r"en\s+liquide", r"en\s+especes", r"en\s+main\s+propre", r"en\s+cash"),
+        "pay2": (r"(?:tu\s+)?me\s+(?:la|le|les)?\s*(?:paies|payes|donnes)", r"tu\s+paies"),
+        "direct_me": (),
+        "less": (r"\d+\s*%\s*de\s+moins",),
+    },
+    "de": {
+        "bill": (
+            r"(?:stell|stelle|stellen|stellt)\s+(?:\w+\s+){0,4}?in\s+rechnung",
+            r"(?:rechne|rechnet|rechnen)\s+(?:\w+\s+){0,5}?ab",
+            r"berechne\w*\s+(?:ich\s+)?(?:dir|ihnen|euch)",
+            r"(?:schick|schicke|schicken|sende|senden)\s+(?:\w+\s+){0,2}?(?:eine|die)\s+rechnung",
+        ),
+        "own": (
+            r"selbst",
+            r"selber",
+            r"(?:meine|unsere)\s+(?:firma|agentur)",
+            r"(?:mein|unser)\s+(?:studio|buro|unternehmen)",
+            r"direkt\s+mit\s+(?:dir|ihnen|euch)",
+        ),
+        "private": (r"mir\s+privat", r"privat\s+an\s+mich", r"unter\s+der\s+hand"),
+        "settle": (r"regeln", r"machen\s+wir\s+unter\s+uns", r"klaren"),
+        "rest": (r"rest\w*", r"zweite\s+halfte", r"zahlung"),
+        "skip": (r"sparen", r"spart", r"umgeh\w+", r"uberspring\w+"),
+        "checkout": (r"checkout", r"bezahlung\s+uber\s+die\s+(?:seite|plattform)"),
+        "middle": (r"ohne\s+(?:die\s+)?(?:plattform|seite)\s+dazwischen",),
+        "without": (
+            r"ohne\s+(?:die\s+)?(?:plattform|seite)\s+dazwischen",
+            r"ohne\s+die\s+(?:plattform|seite)",
+        ),
+        "cash": (r"bar\s+bei", r"bar\s+auf\s+die\s+hand", r"auf\s+die\s+hand", r"in\s+bar"),
+        "pay2": (r"(?:zahlst|gibst)\s+du", r"du\s+(?:zahlst|gibst)", r"zahlen\s+sie"),
+        "direct_me": (),
+        "less": (r"\d+\s*%\s*(?:weniger|billiger|gunstiger)",),
+    },
+    "it": {
+        "bill": (
+            r"(?:te|ti|le|vi|ve)\s+(?:la|lo|li|le)?\s*(?:fattur\w+|addebit\w+)",
+            r"(?:mando|invio|faccio)\s+(?:una|la)\s+fattura",
+            r"(?:te|ti)\s+(?:la|lo|li)?\s*faccio\s+pagare",
+        ),
+        "own": (
+            r"(?:fattur\w+|addebit\w+)\s+io",
+            r"io\s+direttamente",
+            r"(?:la\s+)?mia\s+(?:ditta|agenzia|societa|azienda)",
+            r"(?:il\s+)?mio\s+studio",
+            r"partita\s+iva",
+            r"a\s+me",
+        ),
+        "private": (r"in\s+privato", r"a\s+mano"),
+        "settle": (r"sistemiamo", r"sistemare", r"sistemo", r"mettiamo\s+d'?accordo"),
+        "rest": (r"resto", r"saldo", r"seconda\s+meta", r"pagamento"),
+        "skip": (r"saltare", r"saltiamo", r"evit\w+"),
+        "checkout": (r"checkout", r"pagamento\s+(?:sulla|dalla|tramite\s+la)\s+piattaforma"),
+        "middle": (r"senza\s+(?:la\s+)?piattaforma\s+in\s+mezzo",),
+        "without": (
+            r"senza\s+(?:la\s+)?piattaforma\s+in\s+mezzo",
+            r"senza\s+passare\s+(?:dal|per\s+il)\s+(?:sito|portale)",
+        ),
+        "cash": (r"in\s+contanti", r"cash", r"a\s+mano"),
+        "pay2": (r"paghi", r"darmel\w"),
+        "direct_me": (),
+        "less": (r"\d+\s*%\s*in\s+meno",),
+    },
+    "pl": {
+        "bill": (
+            r"wystaw\w*\s+(?:\w+\s+){0,3}?faktur\w*",
+            r"(?:za|prze)?fakturuj\w*",
+            r"zafaktur\w+",
+            r"faktur(?:owac|uje|ujemy)",
+            r"rozlicz\w+",
+        ),
+        "own": (
+            r"sam",
+            r"sama",
+            r"(?:moja|nasza)\s+(?:firma|agencja)",
+            r"(?:moje|nasze)\s+studio",
+            r"(?:z\s+)?mojej\s+firmy",
+            r"bezposrednio",
+            r"bezpośrednio",
+        ),
+        "private": (r"prywatnie", r"na\s+boku", r"pod\s+stolem"),
+        "settle": (r"rozlicz\w+", r"dogadamy\s+sie", r"dogadajmy\s+sie"),
+        "rest": (r"reszt\w+", r"druga\s+polow\w+", r"drugą\s+połowę", r"platnosc", r"kas\w+"),
+        "skip": (r"omin\w+", r"pomin\w+"),
+        "checkout": (r"p[lł]atno[sś]\w*\s+przez\s+(?:serwis|stron\w+|platform\w+)", r"checkout"),
+        "middle": (
+            r"bez\s+platformy\s+posrodku",
+            r"bez\s+platformy\s+pośrodku",
+        ),
+        "without": (r"bez\s+platformy\s+posrodku", r"bez\s+(?:strony|serwisu|platformy)"),
+        "cash": (r"gotowka", r"gotówką", r"do\s+reki", r"do\s+ręki", r"na\s+reke"),
+        "pay2": (r"zaplacisz", r"zapłacisz", r"dasz\s+mi", r"placisz"),
+        "direct_me": (r"od\s+razu\s+do\s+mnie",),
+        "less": (r"\d+\s*%\s*(?:taniej|mniej|rabatu)",),
+    },
+    "ru": {
+        "bill": (
+            r"выстав\w*\s+(?:\w+\s+){0,2}?(?:сч[её]т\w*)",
+            r"выставлять\s+(?:\w+\s+){0,2}?(?:вам|тебе)",
+            r"(?:брать|беру|возьму)\s+(?:деньги\s+)?с\s+(?:вас|тебя)",
+            r"(?:оплачивать|оплачу)\s+у\s+(?:тебя|вас)",
+            r"пришлю\s+сч[её]т",
+        ),
+        "own": (
+            r"сам",
+            r"сама",
+            r"(?:сво\w+|мо\w+)\s+(?:фирм\w+|агентств\w+|студи\w+|компани\w+|ип)",
+            r"моё\s+агентство",
+            r"напрямую",
+            r"лично",
+        ),
+        "private": (r"мне\s+лично", r"лично\s+мне", r"мимо\s+кассы"),
+        "settle": (r"реш\w+", r"договор\w+\s+сами", r"рассчита\w+"),
+        "rest": (r"остат\w+", r"остаток", r"вторую\s+половину", r"оплат\w+"),
+        "skip": (r"обойд\w+", r"обойт\w+"),
+        "checkout": (r"оплат\w+\s+через\s+(?:сайт|биржу|площадку|платформу)",),
+        "middle": (
+            r"без\s+(?:площадки|платформы|биржи|сайта)\s+посередине",
+            r"без\s+оплаты\s+через\s+(?:сайт|биржу|площадку|платформу)",
+        ),
+        "without": (
+            r"без\s+(?:площадки|платформы|биржи|сайта)\s+посередине",
+            r"без\s+оплаты\s+через\s+(?:сайт|биржу|площадку|платформу)",
+            r"без\s+(?:биржи|сайта|площадки|платформы)",
+        ),
+        "cash": (r"наличк\w+", r"наличными", r"налом", r"из\s+рук\s+в\s+руки"),
+        "pay2": (r"заплатишь", r"заплатите", r"отдашь", r"кинешь\s+мне", r"скинешь\s+мне"),
+        "direct_me": (r"сразу\s+мне", r"сразу\s+ко\s+мне"),
+        "less": (r"на\s+\d+\s*%\s*дешевле", r"скидк\w+\s+\d+\s*%"),
+    },
+    "hi": {
+        "bill": (
+            r"बिल\s+(?:[^\s]+\s+){0,3}?भेज[^\s]*",
+            r"इनवॉइस\s+(?:[^\s]+\s+){0,3}?भेज[^\s]*",
+            r"(?:पैसा|पैसे|चार्ज|फीस)\s+(?:[^\s]+\s+){0,4}?(?:ले\s+)?(?:लूंगा|लूँगा|लेंगे|लेता)",
+            r"(?:आपसे|तुमसे)\s+(?:[^\s]+\s+)?(?:ले\s+)?(?:लूंगा|लूँगा|लेंगे)",
+        ),
+        "own": (
+            r"खुद",
+            r"ख़ुद",
+            r"अपनी\s+कंपनी",
+            r"मेरी\s+(?:कंपनी|एजेंसी)",
+            r"मेरा\s+स्टूडियो",
+            r"सीधे",
+        ),
+        "private": (r"मुझे\s+अलग\s+से", r"प्राइवेट\s+में", r"चुपके\s+से"),
+        "settle": (r"हिसाब",),
+        "rest": (r"बाकी", r"बचा\s+हुआ", r"आधी\s+रकम", r"पेमेंट", r"पैसा"),
+        "skip": (r"छोड़ो", r"छोड़\s+दो", r"स्किप"),
+        "checkout": (r"चेकआउट",),
+        "middle": (r"(?:प्लेटफॉर्म|प्लेटफ़ॉर्म|साइट)\s+को\s+बीच\s+में\s+(?:[^\s]+\s+){0,2}?बिना",),
+        "without": (r"(?:प्लेटफॉर्म|प्लेटफ़ॉर्म|साइट)\s+(?:को\s+)?(?:[^\s]+\s+){0,4}?बिना",),
+        "cash": (r"नकद", r"कैश", r"हाथ\s+में"),
+        "pay2": (r"दे\s+देना", r"दे\s+दो", r"दे\s+दीजिए", r"दे\s+दें"),
+        "direct_me": (),
+        "less": (r"\d+\s*%\s*कम",),
+    },
+    "hi-Latn": {
+        "bill": (
+            r"bill\s+(?:\w+\s+){0,3}?(?:bhej|bhejunga|bhejenge|bhejna|bhejta|bhejti|bhejdunga)",
+            r"invoice\s+(?:\w+\s+){0,3}?(?:bhej|bhejunga|bhejenge|bhejna|bhejta|bhejti|bhejdunga)",
+            r"(?:paisa|paise|charge|fees|fee|payment)\s+(?:\w+\s+){0,4}?(?:le\s+)?(?:lunga|lenge|leta)",
+            r"(?:aapse|tumse|apse)\s+(?:\w+\s+)?(?:le\s+)?(?:lunga|lenge)",
+        ),
+        "own": (
+            r"khud",
+            r"apni\s+company",
+            r"meri\s+(?:company|agency|firm)",
+            r"mera\s+studio",
+            r"seedha",
+            r"sidha",
+        ),
+        "private": (r"mujhe\s+alag\s+se", r"private\s+(?:me|mein)", r"chupke\s+se"),
+        "settle": (r"hisaab", r"hisab"),
+        "rest": (r"baaki", r"baki", r"bacha\s+hua", r"second\s+half", r"payment", r"paisa"),
+        "skip": (r"chhodo", r"chod\s+do", r"skip"),
+        "checkout": (r"checkout",),
+        "middle": (r"(?:platform|site)\s+ko\s+beech\s+(?:me|mein)\s+(?:\w+\s+){0,2}?bina",),
+        "without": (r"(?:platform|site)\s+(?:ko\s+)?(?:\w+\s+){0,4}?bina",),
+        "cash": (r"cash", r"nakad", r"haath\s+(?:me|mein)"),
+        "pay2": (r"de\s+dena", r"de\s+do", r"dedo", r"de\s+dijiye"),
+        "direct_me": (),
+        "less": (r"\d+\s*%\s*kam",),
+    },
+    "ar": {
+        "bill": (
+            r"(?:بفوتر|افوتر|نفوتر|يفوتر|فوتر)[^\s]*",
+            r"(?:احاسب|بحاسب|نحاسب)[^\s]*",
+            r"(?:تصدر|سيصدر|ستصدر|اصدر|بصدر)\s+(?:لك|لكم)\s+فاتور[^\s]*",
+            r"(?:ارسل|سارسل|هبعت|ابعت)[^\s]*\s+(?:لك\s+)?فاتور[^\s]*",
+            r"الفاتور[^\s]*\s+(?:[^\s]+\s+){0,2}?هبعت[^\s]*",
+            r"احصل[^\s]*\s+منك",
+            r"ha3melak\s+fatoura",
+        ),
+        "own": (
+            r"بنفسي",
+            r"شركتي",
+            r"وكالتي",
+            r"مكتبي",
+            r"الاستوديو\s+حقي",
+            r"من\s+عندي",
+            r"مباشر[^\s]*",
+            r"men\s+3andi",
+        ),
+        "private": (r"على\s+جنب", r"بيني\s+وبينك", r"بره\s+المنصه", r"بره\s+المنصة"),
+        "settle": (r"نتحاسب", r"نتفاهم"),
+        "rest": (r"الباقي", r"باقي", r"النص\s+الثاني", r"المبلغ", r"الدفع"),
+        "skip": (r"نتجاوز", r"نتخطى", r"نلغي"),
+        "checkout": (r"الدفع\s+(?:في|على|عن\s+طريق)\s+(?:الموقع|المنصة)",),
+        "middle": (r"(?:من\s+غير|بدون|بلا)\s+(?:المنصة|الموقع)\s+في\s+(?:النص|الوسط|النصف)",),
+        "without": (r"(?:من\s+غير|بدون|بلا)\s+(?:المنصة|الموقع)",),
+        "cash": (r"كاش", r"نقدا", r"نقدي", r"يد\s+بيد", r"في\s+ايدي"),
+        "pay2": (r"ادفع[^\s]*", r"دفعت", r"تدفع[^\s]*", r"حول[^\s]*\s+لي"),
+        "direct_me": (),
+        "less": (r"خصم\s+\d+\s*%",),
+    },
+    "tr": {
+        "bill": (
+            r"fatura[^\s]*\s+(?:\w+\s+){0,3}?kes\w*",
+            r"faturala\w*",
+            r"tahsil\s+eder\w*",
+            r"(?:sizden|senden)\s+(?:\w+\s+)?al\w*",
+            r"fatura\s+gonder\w*",
+            r"(?:para|parasini|parasını|paranizi|paranızı)\s+(?:[^\s]+\s+){0,3}?al(?:ir|acag)\w*",
+        ),
+        "own": (
+            r"kendim",
+            r"ben\s+kendim",
+            r"sirketim\w*",
+            r"ajansim\w*",
+            r"studyom\w*",
+            r"dogrudan",
+            r"direkt",
+            r"siteye\s+girmeden",
+        ),
+        "private": (r"ozelden", r"elden", r"aramizda", r"el\s+altindan"),
+        "settle": (r"halled\w+", r"hallet\w*", r"anlas\w+"),
+        "rest": (r"kalan\w*", r"ikinci\s+yari\w*", r"odeme\w*", r"para\w*"),
+        "skip": (r"atla\w*", r"gecelim"),
+        "checkout": (r"odeme\s+adim\w*", r"checkout"),
+        "middle": (r"platformu\s+araya\s+(?:sokmadan|katmadan)",),
+        "without": (
+            r"platformu\s+araya\s+sokmadan",
+            r"(?:siteye|platforma)\s+(?:ugramadan|girmeden)",
+            r"(?:site|platform)\s+olmadan",
+        ),
+        "cash": (r"nakit", r"elden", r"pesin\s+elden"),
+        "pay2": (r"odersin", r"odersen", r"verirsin", r"verirsen", r"odeyin"),
+        "direct_me": (r"direkt\s+bana", r"dogrudan\s+bana"),
+        "less": (r"%\s*\d+\s*indirim",),
+    },
+    "id": {
+        "bill": (
+            r"menagih",
+            r"nagih\w*",
+            r"tagih\w*",
+            r"kirim(?:in)?\s+(?:\w+\s+)?(?:invoice|tagihan|faktur)",
+        ),
+        "own": (
+            r"sendiri",
+            r"(?:perusahaan|agensi|studio|cv|pt)\s+(?:saya|aku|gue|gw)",
+            r"langsung",
+        ),
+        "private": (r"secara\s+pribadi", r"pribadi", r"di\s+luar", r"bawah\s+tangan"),
+        "settle": (r"beres\w*", r"atur\s+sendiri", r"urus\s+sendiri"),
+        "rest": (r"sisa\w*", r"setengah", r"bayar\w*", r"duit\w*"),
+        "skip": (r"skip", r"lewati", r"lewatin"),
+        "checkout": (r"checkout",),
+        "middle": (r"tanpa\s+platform\s+di\s+tengah",),
+        "without": (
+            r"tanpa\s+platform",
+            r"(?:ga|gak|nggak|tidak|tanpa)\s+lewat\s+(?:situs|platform|web)",
+        ),
+        "cash": (r"tunai", r"cash", r"cod"),
+        "pay2": (r"bayar\s+(?:ke\s+)?(?:aku|saya|gue)", r"kasih\s+(?:ke\s+)?(?:aku|saya|gue)"),
+        "direct_me": (),
+        "less": (r"potongan\s+\d+\s*%", r"diskon\s+\d+\s*%"),
+    },
+    "tl": {
+        "bill": (
+            r"mag-iinvoice",
+            r"mag-invoice",
+            r"magiinvoice",
+            r"maginvoice",
+            r"mag-bill",
+            r"magbill",
+            r"magbibill",
+            r"(?:si)?singil\w*",
+            r"sisingil\w*",
+            r"maniningil\w*",
+            r"padadalhan\s+(?:kita\s+)?ng\s+invoice",
+        ),
+        "own": (
+            r"ako\s+na",
+            r"(?:company|agency|studio|negosyo)\s+ko",
+            r"diretso",
+            r"direkta",
+        ),
+        "private": (
+            r"(?:nang\s+)?pribado",
+            r"sa\s+labas",
+            r"labas\s+(?:na\s+lang\s+)?sa\s+(?:app|site|platform)",
+        ),
+        "settle": (r"ayusin", r"usap\w*\s+sa\s+bayad"),
+        "rest": (r"natitira\w*", r"second\s+half", r"bayad"),
+        "skip": (r"i-skip", r"iskip", r"skip"),
+        "checkout": (r"checkout",),
+        "middle": (r"walang\s+platform\s+sa\s+gitna",),
+        "without": (r"walang\s+platform", r"(?:di|hindi)\s+na\s+dadaan\s+sa\s+(?:site|platform)"),
+        "cash": (r"cash", r"abot\s+mo"),
+        "pay2": (r"bayaran\s+mo", r"ibigay\s+mo", r"abot\s+mo"),
+        "direct_me": (),
+        "less": (r"\d+\s*%\s*less",),
+    },
+}
+
+
+def _pay6(kind: str) -> list[str]:
+    return [fragment for lang in _PAY6.values() for fragment in lang[kind]]
+
+
+def _pay6_re(kind: str) -> re.Pattern[str]:
+    return compile_fast(r"(?<!\w)(?:" + _alt(_pay6(kind), escape=False) + r")(?!\w)")
+
+
+PAY6_BILL_RE = _pay6_re("bill")
+PAY6_OWN_RE = _pay6_re("own")
+PAY6_PRIVATE_RE = _pay6_re("private")
+PAY6_SETTLE_RE = _pay6_re("settle")
+PAY6_REST_RE = _pay6_re("rest")
+PAY6_SKIP_RE = _pay6_re("skip")
+PAY6_CHECKOUT_RE = _pay6_re("checkout")
+PAY6_WITHOUT_RE = _pay6_re("without")
+PAY6_MIDDLE_RE = _pay6_re("middle")
+PAY6_CASH_RE = _pay6_re("cash")
+PAY6_PAY2_RE = _pay6_re("pay2")
+PAY6_DIRECT_ME_RE = _pay6_re("direct_me")
+PAY6_LESS_RE = _pay6_re("less")
+
+
+# Any anchor of the round but a lower price (read only when "%" is in the message): a message
+# with none of them is not read further. The gate reads the fragments with plain spaces, so
+# that it tests their longest words ("in cash" needs "cash", not "in").
+def _spaced(fragments: list[str]) -> list[str]:
+    return [_LOOKBEHINDS.sub("", f).replace(r"\s+", " ").replace(r"\s*", " ") for f in fragments]
+
+
+# A leading group of lookbehinds ("(?:(?<=te )|(?<=vous ))factur"): the gate tests what follows.
+_LOOKBEHINDS = re.compile(r"^\(\?:\(\?<=[^()]*\)(?:\|\(\?<=[^()]*\))*\)")
+
+
+_FIRST_THREE = operator.itemgetter(slice(0, 3))
+
+
+class _StartGate:
+    """A ``Gate`` whose stems are looked for at the start of the message's word pieces, by
+    their first three letters: every pattern of this round starts at a word boundary, so a
+    stem ("factur", "выстав") can only match where a piece begins with it. One dictionary
+    look-up per piece, where ``Gate`` searches the message once per stem."""
+
+    def __init__(self, gate: Gate) -> None:
+        self._words = Gate(gate.words, (), gate.always, gate.requires)
+        by_start: dict[str, list[str]] = {}
+        for stem in gate.stems:
+            by_start.setdefault(stem[:3], []).append(stem)
+        self._stems = {k: tuple(v) for k, v in by_start.items()}
+        self._short = tuple(st for st in gate.stems if len(st) < 3)
+
+    def may_match(self, s: str, message_words: frozenset[str]) -> bool:
+        if self._words.may_match(s, message_words):
+            return True
+        if self._short and any(st in s for st in self._short):
+            return True
+        stems = self._stems
+        if stems.keys().isdisjoint(map(_FIRST_THREE, message_words)):
+            return False  # the common case, with no loop in Python
+        for piece in message_words:
+            found = stems.get(piece[:3])
+            if found is not None and piece.startswith(found):
+                return True
+        return False
+
+
+def _pay6_gate(*kinds: str) -> _StartGate:
+    return _StartGate(fragment_gate(_spaced([f for kind in kinds for f in _pay6(kind)])))
+
+
+PAY6_GATE = _pay6_gate("bill", "private", "settle", "skip", "middle", "cash", "direct_me")
+# One gate per rule's anchor, asked once the message passed the round's gate.
+PAY6_GATES = MappingProxyType(
+    {kind: _pay6_gate(kind) for kind in ("bill", "private", "settle", "skip", "middle", "cash")}
+)
+# Paying or billing through the platform's own means ("through the milestone tool", "as a
+# separate milestone here", "über die Plattform", "साइट से"): the writer keeps it here.
+_PAY6_PLACES = (
+    r"(?:platform\w*|plataforma\w*|plateforme\w*|plattform\w*|piattaforma\w*|площадк\w*"
+    r"|платформ\w*|бирж\w*|प्लेटफॉर्म|प्लेटफ़ॉर्म|المنصة|منصة|site|sitio|sito|сайт\w*|website"
+    r"|portal\w*|साइट|الموقع|situs|escrow|milestones?|hitos?|marcos?|jalons?|meilenstein\w*"
+    r"|etap\w*|этап\w*|माइलस्टोन|tool|herramienta|ferramenta|outil|strumento|narz[eę]dzi\w*"
+    r"|инструмент\w*|asama\w*|arac\w*)"
+)
+PAY6_THROUGH_RE = compile_fast(
+    r"(?<!\w)(?:through|via|using|with|as|mediante|por|pela|pelo|par|uber|tramite|przez|jako"
+    r"|через|как|lewat|melalui|sebagai|gamit|bilang|عبر|من\s+خلال)\s+(?:\S+\s+){0,2}?"
+    + _PAY6_PLACES
+    + r"(?!\w)|(?<!\w)"
+    + _PAY6_PLACES
+    + r"\s+(?:\S+\s+)?(?:se|से|uzerinden|araciligiyla|ile)(?!\w)"
+)
+# An offer or proposal (the platform's "direct offer" feature): "direct" beside it names no place
+# off the platform ("send me a direct offer here", "wyślij mi ofertę bezpośrednio tutaj").
+PAY6_OFFER_RE = compile_fast(
+    r"(?<!\w)(?:offers?|proposals?|ofertas?|oferte?|propuestas?|propostas?|offres?|angebot\w*"
+    r"|offert\w*|propost\w*|предложени\w*|ऑफर|عرض\w*|teklif\w*|penawaran|alok)(?!\w)"
+)
+# The platform or the site itself, as the one who bills or is paid through ("the platform will
+# charge you", "te lo cobro a través de la plataforma"); milestones and phases are not it.
+PAY6_PLATFORM_RE = compile_fast(
+    r"(?<!\w)(?:platform\w*|plataforma\w*|plateforme\w*|plattform\w*|piattaforma\w*|площадк\w*"
+    r"|платформ\w*|бирж\w*|प्लेटफॉर्म\w*|प्लेटफ़ॉर्म\w*|المنصة|منصة|site|sitio|sito|сайт\w*"
+    r"|web ?site|portal\w*|portale|साइट|الموقع|situs|escrow|marketplace|upwork|fiverr)(?!\w)"
+)
+# A word putting what follows away from the platform ("hors site", "fuori dal portale", "wag na
+# dumaan sa site", "gausah lewat platform"): the platform named then is a place off it.
+PAY6_AWAY_RE = compile_fast(
+    r"(?<!\w)(?:hors|fuori|outside|off|ausserhalb|außerhalb|poza|вне|мимо|bahar|خارج|برا|بره"
+    r"|disinda|dışında|luar|labas|fora|fuera|sin|sem|sans|ohne|senza|bez|без|bina|بدون|بلا|tanpa"
+    r"|walang|without|wag|huwag|gausah|gak usah|ga usah|nggak usah|instead of|rather than)(?!\w)"
 )
