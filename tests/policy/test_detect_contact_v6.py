@@ -1,10 +1,10 @@
 """Off-platform intent, round 11 (issue 15, branch guard-contact6): moving the conversation
-elsewhere with no identifier and no app named. A verb of reaching the other party beside a
-way, place or time that is not this platform ("where else can I find you", "reach you when
-you're not on here"), a verb of talking beside a place elsewhere ("on parle ailleurs"), a
-personal contact given or asked for ("gimme your socials"), and contacts swapped. Each positive
-fails on the rules of the branch's base commit; each benign sentence is a minimal pair that
-uses the same words to stay here, to talk about the product, or to report a status."""
+elsewhere with no identifier and no app named. The round's rules were reverted after a review
+(254 benign messages using the same words, 50 newly flagged: "I can find you a faster way to run
+these migrations", "mujhe aapka order number chahiye refund ke liye", "Die App soll Kontakte
+tauschen zwischen Messebesuchern ermöglichen"); what stays is its data,
+``learned/own_v6_contact.jsonl``, an unseen corpus for the next round, and the benign minimal
+pairs below, which any later rule must keep clean."""
 
 from __future__ import annotations
 
@@ -14,77 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.policy.helpers import intent_values, rule_labels
-from tests.policy.linear import assert_linear
+from tests.policy.helpers import rule_labels
 
 DATA = Path(__file__).parent / "learned" / "own_v6_contact.jsonl"
 LANGS = {"en", "es", "pt", "fr", "de", "it", "pl", "ru", "hi", "hi-Latn", "ar", "tr", "id", "tl"}
 
 
-# A verb of reaching the other party beside a way, place or time off this platform.
-@pytest.mark.parametrize(
-    "text",
-    [
-        "where else could i find you if this inbox acts up again",
-        "how do I get hold of you when you're not on here for a few days?",
-        "if the site goes down during launch where do i message you",
-        "¿dónde más te puedo escribir si esto no carga?",
-        "como faço pra te achar quando você não tá online aqui?",
-        "comment je te joins si t'es pas connecté ce week-end ?",
-        "wie erreiche ich dich, wenn du hier nicht online bist?",
-        "dove altro ti posso scrivere se la piattaforma non va?",
-        "gdzie jeszcze mogę do ciebie pisać w weekend?",
-        "где ещё тебя можно найти, если что-то срочное?",
-        "अगर साइट बंद हो तो आपको और कहाँ ढूँढूँ?",
-        "weekend pe aapko aur kahan ping karu?",
-        "وين ممكن الاقيك غير هنا اذا صار شي؟",
-        "acil olursa seni başka nerede bulabilirim?",
-        "kalau urgent aku bisa hubungi kamu di mana lagi?",
-        "saan pa kita pwedeng mahanap pag weekend?",
-    ],
-)
-def test_reach_you_elsewhere(text: str) -> None:
-    assert "off_platform" in rule_labels(text)
-
-
-# Talking with a place elsewhere.
-@pytest.mark.parametrize(
-    "text",
-    [
-        "on discute ailleurs plutôt, ici ça rame",
-        "meglio parlare altrove, qui si blocca tutto",
-        "lass uns woanders reden, der chat hier hängt",
-        "может, спишемся где-нибудь ещё? тут всё виснет",
-    ],
-)
-def test_talk_elsewhere(text: str) -> None:
-    assert "off_platform" in rule_labels(text)
-
-
-# A personal contact offered or asked for, or contacts swapped, with no identifier.
-@pytest.mark.parametrize(
-    "text",
-    [
-        "could i have your private contact? only for emergencies",
-        "te dejo mi contacto personal por si acaso",
-        "je te laisse mes coordonnées, on verra ça plus simplement",
-        "willst du meine private nummer? dann geht's schneller",
-        "chcesz mój prywatny numer? daj znać",
-        "хочешь мой личный номер? только скажи",
-        "मेरा पर्सनल नंबर चाहिए? बोल दो",
-        "تبي رقمي الشخصي؟ قول",
-        "kişisel numaramı ister misin?",
-        "mau nomor pribadiku? bilang aja",
-        "let's swap contacts and keep the small stuff off this thread",
-        "scambiamoci i contatti, così è più facile",
-        "tukeran kontak yuk biar gampang",
-    ],
-)
-def test_contact_given_or_swapped(text: str) -> None:
-    assert intent_values(text) & {"comm:contact_given", "comm:contact_swap"}
-
-
-# The same words used to stay here, to talk about the product, or to report a status.
 @pytest.mark.parametrize(
     "text",
     [
@@ -142,19 +77,3 @@ def test_data_file_format() -> None:
     assert positives >= 200
     assert len(rows) - positives >= 200
     assert {r["lang"] for r in rows} == LANGS
-
-
-@pytest.mark.parametrize(
-    "unit",
-    [
-        "reach you faster where else ",
-        "leave you my contact ",
-        "swap contacts ",
-        "te joindre ailleurs ",
-    ],
-)
-def test_contact_moves_are_linear(unit: str) -> None:
-    def run(size: int) -> object:
-        return rule_labels((unit * (size // len(unit) + 1))[:size])
-
-    assert_linear(run)

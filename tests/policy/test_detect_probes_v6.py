@@ -150,3 +150,15 @@ def test_a_payment_option_in_the_cart_is_a_spec() -> None:
 
 def test_cash_on_delivery_instead_of_the_platform_stays_a_move() -> None:
     assert "off_platform" in labels("ادفعلي كاش عند الاستلام بدل المنصة")
+
+
+# A word for "example" before a real number gives it, it does not hide it (review6).
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Contoh nomor saya 0812 3456 7890, WA aja.", "0812 3456 7890"),
+        ("örnek olsun diye değil, numaram 0532 111 22 33", "0532 111 22 33"),
+    ],
+)
+def test_an_example_word_keeps_a_real_number(text: str, span: str) -> None:
+    assert rule_spans(text, "phone") == [span]

@@ -230,8 +230,6 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
                 )
             )
             break
-    if not out and not present & {"email", "phone", "handle"}:
-        out.extend(contact_moves(views))
     return out
 
 
@@ -785,99 +783,6 @@ def _negation_before(sent: str, offset: int) -> bool:
 def _op_finding(views: Views, a: int, b: int, value: str, confidence: float) -> Finding:
     start, end = views.norm.span(a, b)
     return Finding("off_platform", start, end, views.text[start:end], value, confidence)
-
-
-# --- round 11: contact moves ---------------------------------------------------------------
-
-
-def contact_moves(views: Views) -> list[Finding]:
-    """A move of the conversation elsewhere with no identifier and no named app: a verb of
-    reaching or talking to the other party beside a place or way that is not this platform
-    ("where else can I find you", "is there a faster way to reach you", "on parle ailleurs"),
-    or a personal contact offered, asked for or swapped ("I'll leave you my contact", "gimme
-    your socials", "let's swap contacts"). Product talk ("the contacts page", "the personal
-    number field") and a stay here ("keep it here") are left alone."""
-    s = views.norm.s
-    words = views.words
-    if not lx.CONTACT_ANY_GATE.may_match(s, words):
-        return []
-    if lx.CONTACT_ANY_PLACE_GATE.may_match(s, words) and lx.CONTACT_REACH_GATE.may_match(s, words):
-        for i, m in enumerate(lx.CONTACT_REACH_RE.finditer(s)):
-            if i >= _CONTACT_TRIES:
-                break
-            if lx.HERE_RE.match(s, m.end() + _here_gap(s, m.end())) is not None:
-                continue  # "a quicker way to reach you on here": this platform, faster
-            place = _contact_near(s, m, lx.CONTACT_ANY_PLACE_RE, _CONTACT_REACH_SPAN)
-            if place is not None:
-                return [_op_finding(views, *place, "comm:contact_elsewhere", _CONTACT_CONF)]
-    if lx.CONTACT_ELSEWHERE_GATE.may_match(s, words) and lx.CONTACT_TALK_GATE.may_match(s, words):
-        for i, m in enumerate(lx.CONTACT_TALK_RE.finditer(s)):
-            if i >= _CONTACT_TRIES:
-                break
-            place = _contact_near(s, m, lx.CONTACT_ELSEWHERE_RE, _CONTACT_TALK_SPAN)
-            if place is not None:
-                return [_op_finding(views, *place, "comm:contact_elsewhere", _CONTACT_CONF)]
-    if lx.CONTACT_OWN_GATE.may_match(s, words) and lx.CONTACT_GIVE_GATE.may_match(s, words):
-        for i, m in enumerate(lx.CONTACT_OWN_RE.finditer(s)):
-            if i >= _CONTACT_TRIES:
-                break
-            given = _contact_near(s, m, lx.CONTACT_GIVE_RE, _CONTACT_GIVE_SPAN, product=True)
-            if given is not None:
-                return [_op_finding(views, *given, "comm:contact_given", _CONTACT_CONF)]
-    if lx.CONTACT_SWAP_GATE.may_match(s, words):
-        for i, m in enumerate(lx.CONTACT_SWAP_RE.finditer(s)):
-            if i >= _CONTACT_TRIES:
-                break
-            sent, start = sentence(s, m.start(), m.end())
-            if not _contact_spoiled(sent, m.start() - start, product=True):
-                return [_op_finding(views, m.start(), m.end(), "comm:contact_swap", _CONTACT_CONF)]
-    return []
-
-
-_CONTACT_TRIES = 6
-_CONTACT_REACH_SPAN = 60
-_CONTACT_GIVE_SPAN = 40
-_CONTACT_TALK_SPAN = 30
-_HERE_GAP = re.compile(r"\s+(?:(?:on|in|via|through|over)\s+)?")
-
-
-def _here_gap(s: str, at: int) -> int:
-    """How many characters of spaces and one preposition follow ``at``."""
-    gap = _HERE_GAP.match(s, at)
-    return 0 if gap is None else gap.end() - at
-
-
-_CONTACT_CONF = Confidence.OFF_PLATFORM_COMM
-
-
-def _contact_near(
-    s: str, m: re.Match[str], other: re.Pattern[str], span: int, *, product: bool = False
-) -> tuple[int, int] | None:
-    """The span from ``m`` to a match of ``other`` within ``span`` characters of it in the
-    same sentence, unless the sentence turns the move down or talks about a product (with
-    ``product``, anywhere in the sentence; else outside the span: "I can reach you faster if
-    you turn on notifications", while "jak strona padnie" names the site, not a product)."""
-    sent, start = sentence(s, m.start(), m.end())
-    lo, hi = max(start, m.start() - span), min(start + len(sent), m.end() + span)
-    for o in other.finditer(s, lo, hi):
-        a, b = min(m.start(), o.start()), max(m.end(), o.end())
-        if _contact_spoiled(sent, a - start, product=product):
-            return None
-        if not product and any(
-            not (a - start <= p.start() and p.end() <= b - start)
-            for p in lx.COMM_PROJECT_NEG_RE.finditer(sent)
-        ):
-            return None
-        return a, b
-    return None
-
-
-def _contact_spoiled(sent: str, offset: int, *, product: bool) -> bool:
-    if lx.KEEP_HERE_RE.search(sent) is not None or _negation_before(sent, offset):
-        return True
-    return product and (
-        lx.PRODUCT_RE.search(sent) is not None or lx.COMM_PROJECT_NEG_RE.search(sent) is not None
-    )
 
 
 # --- round 11: payment moves ------------------------------------------------------------------
