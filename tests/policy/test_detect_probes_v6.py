@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.policy.helpers import labels, rule_labels, rule_spans
+from tests.policy.helpers import intent_values, labels, rule_labels, rule_spans
 
 
 # A dot typed with a space before it between digit groups hides a number; it ends no sentence.
@@ -162,3 +162,29 @@ def test_cash_on_delivery_instead_of_the_platform_stays_a_move() -> None:
 )
 def test_an_example_word_keeps_a_real_number(text: str, span: str) -> None:
     assert rule_spans(text, "phone") == [span]
+
+
+# "Pay directly" next to the platform's own flow asks how to pay here (found by own_v7_probe.jsonl;
+# each was flagged as pay:direct before).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "does this platform let me pay directly from the milestone page, or fund escrow first?",
+        "can I pay you directly through the platform once the milestone is approved?",
+        "можно оплатить напрямую из этапа на платформе или сначала пополнить баланс?",
+    ],
+)
+def test_paying_directly_inside_the_platform_is_no_move(text: str) -> None:
+    assert "pay:direct" not in intent_values(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pay me directly, not through the platform",
+        "rather than through the platform, pay me directly",
+        "just pay me directly and we skip the milestone",
+    ],
+)
+def test_paying_directly_instead_of_the_platform_stays_a_move(text: str) -> None:
+    assert "off_platform" in labels(text)

@@ -304,6 +304,8 @@ def _payment_request(views: Views) -> Finding | None:
         direct is not None
         and not _negated(s, direct.start(), direct.end())
         and not _spec_talk(s, direct.start(), direct.end())
+        # "pay directly from the milestone", "pay directly through the platform"
+        and not _payment_kept_here(sentence(s, direct.start(), direct.end())[0])
     ):
         return _op_finding(
             views, direct.start(), direct.end(), "pay:direct", Confidence.OFF_PLATFORM_PAY
@@ -735,6 +737,21 @@ def _beside_outside(pattern: re.Pattern[str], sent: str) -> bool:
         return True
     for m in pattern.finditer(sent):
         if not any(a <= m.start() and m.end() <= b for a, b in places):
+            return True
+    return False
+
+
+def _payment_kept_here(sent: str) -> bool:
+    """``sent`` keeps a payment on the platform: a keep-here phrase ("from the milestone",
+    "through the platform") that is neither part of a place off it nor refused ("pay me directly
+    on PayPal, not from the milestone")."""
+    places: list[tuple[int, int]] | None = None
+    for m in lx.KEEP_HERE_RE.finditer(sent):
+        if places is None:
+            places = [p.span() for p in lx.OUTSIDE_RE.finditer(sent)]
+        if any(a <= m.start() and m.end() <= b for a, b in places):
+            continue
+        if not _negation_before(sent, m.start()):
             return True
     return False
 
