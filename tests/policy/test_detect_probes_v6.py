@@ -188,3 +188,36 @@ def test_paying_directly_inside_the_platform_is_no_move(text: str) -> None:
 )
 def test_paying_directly_instead_of_the_platform_stays_a_move(text: str) -> None:
     assert "off_platform" in labels(text)
+
+
+# A place word followed by the thing it lies in names a spot in a document, page or thread, and
+# "another way" that is tried is a method (review6's false alarms, own_v6_review.jsonl).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Let's continue talking about the logo elsewhere in this thread, I'll open a milestone.",
+        "Podemos hablar del padding por fuera del contenedor.",
+        "On peut discuter de la marge en dehors du conteneur ? Non, ailleurs dans le CSS.",
+        "نحكي عن الالوان في مكان ثاني من العرض",
+        "is bug ke baare mein baat karte hain, koi aur tareeka try karte hain",
+    ],
+)
+def test_a_place_inside_a_document_is_no_move(text: str) -> None:
+    assert not {v for v in intent_values(text) if v.startswith("comm:")}
+
+
+# The same place words stay a move when what follows is the platform, private, or a channel.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hablemos por fuera del sitio, es más fácil",
+        "let's talk somewhere else in private",
+        "let's continue elsewhere on telegram",
+        "let's talk elsewhere in the app with the green icon",
+        "let's move this chat elsewhere on the internet",
+        "ang bagal ng chat dito, sa ibang app na lang tayo mag-usap?",
+        "message me privately on the app everyone uses for chat, you know the one",
+    ],
+)
+def test_a_place_outside_or_private_stays_a_move(text: str) -> None:
+    assert "off_platform" in labels(text)

@@ -179,6 +179,8 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             continue
         for category, pattern in open_channels:
             ch = pattern.search(s, lo, hi)
+            if category == "elsewhere":
+                ch = next((m for m in pattern.finditer(s, lo, hi) if not _scoped_place(s, m)), None)
             if ch is None or _refused_channel(s, ch):
                 continue  # "no tengo otra app": the channel refused, not proposed
             near = s[max(0, ch.start() - 60) : ch.end() + 60]
@@ -696,6 +698,54 @@ def _place(sent: str) -> re.Match[str] | None:
         ),
         None,
     )
+
+
+# A place word followed by the thing it lies inside: "elsewhere in this thread", "en otro lugar
+# del documento", "ailleurs dans le CSS", "في مكان ثاني من الملف". Prepositions per language;
+# Arabic glues its article to the noun, Turkish and Hindi put the thing before the place.
+_PLACE_SCOPE = re.compile(
+    r"\s+(?:in|on|of|within|inside|across|del|de la|de los|de las|dentro del?|en el|en la|en"
+    r"|no|na|nos|nas|do|da|dos|das|du|des|dans|sur|im|in der|in dem|auf der|nel|nella|della"
+    r"|dello|w|we|в|во|на|из|من|في|dalam|sa)\s+(?:(?:the|this|that|our|your|el|la|le|les"
+    r"|lo|il|este|esta|ese|esa|este|ce|cette|cet|der|die|das|dem|den|этом|этой|этого|ang"
+    r"|itu|ini)\s+)?(\w+(?:\s+\w+)?)"
+)
+# Things that are themselves off the platform or private: "elsewhere on the internet",
+# "somewhere else in private", "en otro lugar de mi web".
+_OUTSIDE_SCOPE = re.compile(
+    r"(?<!\w)(?:internet|web|online|private|privado|privada|privé|prive|privato|privat"
+    r"|prywatn\w*|личк\w*|лично\w*|خاص|social\w*|redes|réseaux|reseaux|my|mi|mis|meu|minha"
+    r"|mon|ma|mes|mein\w*|mio|mia|mój|moj\w*|мо[йеяи]\w*|mera|meri)(?!\w)"
+)
+# A place that names an app, a platform, a chat or privacy is itself somewhere else.
+_SELF_OUTSIDE = re.compile(
+    r"app|apl|plat|chat|web|site|sitio|priv|prive|личк|лично|خاص|تطبيق|منص|ऐप|एप"
+)
+# "another way" tried as a method: "koi aur tareeka try karte hain", "другой способ реализации".
+_WAY_TRIED = re.compile(
+    r"\s+(?:\w+\s+){0,1}(?:try|tried|aazma\w*|azma\w*|आज़मा\w*|आजमा\w*|probar|intentar"
+    r"|tentar|essayer|versuchen|provare|spróbowa\w*|попроб\w*|реализ\w*|dene\w*|coba\w*"
+    r"|subukan)(?!\w)"
+)
+
+
+def _scoped_place(s: str, place: re.Match[str]) -> bool:
+    """The place word names a spot inside a document, page or thread, or a way of doing the
+    work, not somewhere else to talk: the thing named after it is neither outside the platform
+    nor private, and no channel."""
+    if _SELF_OUTSIDE.search(place.group()) is not None:
+        return False  # "ibang app na lang", "privately on the app": the place is the move
+    scope = _PLACE_SCOPE.match(s, place.end())
+    if scope is not None:
+        thing = scope.group(1)
+        if (
+            _OUTSIDE_SCOPE.search(thing) is None
+            # "por fuera del sitio", "outside of the platform": the platform is what is left
+            and lx.PLATFORM_WORD_RE.search(thing) is None
+            and _SELF_OUTSIDE.search(thing) is None
+        ) and not any(c != "elsewhere" and p.search(thing) for c, p in lx.CHANNEL_CATEGORIES):
+            return True
+    return _WAY_TRIED.match(s, place.end()) is not None
 
 
 def _refused_channel(s: str, ch: re.Match[str]) -> bool:
