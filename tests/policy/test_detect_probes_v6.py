@@ -221,3 +221,58 @@ def test_a_place_inside_a_document_is_no_move(text: str) -> None:
 )
 def test_a_place_outside_or_private_stays_a_move(text: str) -> None:
     assert "off_platform" in labels(text)
+
+
+# A business paying its own suppliers is a report or export being specified (own_v6_pay.jsonl's
+# train false alarms; the rules flagged the method before).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nuestro cliente paga a sus proveedores por transferencia, el informe necesita esos campos",
+        "notre client paie ses fournisseurs par virement, l'export doit avoir les champs bancaires",
+        "unser kunde zahlt seine lieferanten per überweisung, der export braucht die bankfelder",
+        "il faut un tunnel de commande où le client paie en espèces à la livraison",
+        "our client pays its suppliers by wire transfer, the report needs those bank fields",
+    ],
+)
+def test_paying_ones_suppliers_is_a_spec(text: str) -> None:
+    assert "off_platform" not in rule_labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "págame por transferencia a mi cuenta, sin pasar por la plataforma",
+        "paie-moi par virement directement, on évite les frais du site",
+        "zahl mir per überweisung direkt, dann sparen wir die gebühr",
+    ],
+)
+def test_paying_me_by_transfer_stays_a_move(text: str) -> None:
+    assert "off_platform" in rule_labels(text)
+
+
+# "Direct" as an adjective on the platform's offer ("una oferta directa", "ein direktes Angebot",
+# "direct offer") is a feature of this platform (own_v6_pay, own_v6_probe, own_v7_probe).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "para futuros trabajos mándame una oferta directa por aquí y la priorizo",
+        "envoyez-moi une offre directe ici, je l'accepte tout de suite",
+        "schick mir ein direktes Angebot hier, dann nehme ich es heute an",
+        "yahin pe direct offer bhej do, aaj raat accept kar lunga",
+    ],
+)
+def test_a_direct_offer_is_a_platform_feature(text: str) -> None:
+    assert "off_platform" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "schreib mir direkt, nicht hier",
+        "contact me direct, skip the site",
+        "pay me direct to my account",
+    ],
+)
+def test_direct_as_a_way_stays_a_move(text: str) -> None:
+    assert "off_platform" in labels(text)

@@ -717,6 +717,12 @@ _OUTSIDE_SCOPE = re.compile(
     r"|prywatn\w*|личк\w*|лично\w*|خاص|social\w*|redes|réseaux|reseaux|my|mi|mis|meu|minha"
     r"|mon|ma|mes|mein\w*|mio|mia|mój|moj\w*|мо[йеяи]\w*|mera|meri)(?!\w)"
 )
+# "direct" inflected as an adjective ("directa", "directe", "direktes") or before an offer
+# names the platform's direct offer, not a way around it.
+_DIRECT_ADJECTIVE = re.compile(
+    r"(?:[aeo]s?|e[mnrs])(?!\w)|\s+(?:offers?|angebot\w*|oferta|offre|offerta|ofert\w*"
+    r"|proposals?|hire|invites?)(?!\w)"
+)
 # A place that names an app, a platform, a chat or privacy is itself somewhere else.
 _SELF_OUTSIDE = re.compile(
     r"app|apl|plat|chat|web|site|sitio|priv|prive|личк|лично|خاص|تطبيق|منص|ऐप|एप"
@@ -733,6 +739,8 @@ def _scoped_place(s: str, place: re.Match[str]) -> bool:
     """The place word names a spot inside a document, page or thread, or a way of doing the
     work, not somewhere else to talk: the thing named after it is neither outside the platform
     nor private, and no channel."""
+    if place.group() in ("direct", "direkt") and _DIRECT_ADJECTIVE.match(s, place.end()):
+        return True  # "una oferta directa", "ein direktes Angebot", "direct offer": a feature
     if _SELF_OUTSIDE.search(place.group()) is not None:
         return False  # "ibang app na lang", "privately on the app": the place is the move
     scope = _PLACE_SCOPE.match(s, place.end())

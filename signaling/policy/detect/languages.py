@@ -273,6 +273,7 @@ LANGUAGES: tuple[Language, ...] = (
             "ce|platform)",
         ),
         spec_phrases=(
+            "(?:its|their|our) (?:suppliers|vendors)",
             "the user (?:pays|can|should|must)",
             "customers?",
             "users?",
@@ -801,6 +802,7 @@ LANGUAGES: tuple[Language, ...] = (
             "herramienta de (?:videollamadas?|reuniones|video) de (?:google|microsoft|apple)",
         ),
         spec_phrases=(
+            "(?:sus|nuestros) proveedores",
             "el usuario (?:pag|pued|deb)\\w*",
             "el cliente (?:pag|pued|deb)\\w*",
             "el panel",
@@ -1202,6 +1204,7 @@ LANGUAGES: tuple[Language, ...] = (
             "|microsoft|apple)",
         ),
         spec_phrases=(
+            "(?:os|seus|nossos) fornecedores",
             "o usuario (?:pag|pod|dev)\\w*",
             "o usuário (?:pag|pod|dev)\\w*",
             "clientes",
@@ -1624,6 +1627,8 @@ LANGUAGES: tuple[Language, ...] = (
             "entre toi et moi",
         ),
         spec_phrases=(
+            "(?:ses|leurs|nos) fournisseurs",
+            "le client (?:paie|peut|doit)",
             "doit (?:accepter|proposer|permettre|g[ée]rer|supporter)",
             "tunnel de paiement",
             "les clients",
@@ -2030,6 +2035,7 @@ LANGUAGES: tuple[Language, ...] = (
             "zwischen uns",
         ),
         spec_phrases=(
+            "(?:seine|ihre|unsere) lieferanten",
             "kunden",
             "nutzern?",
             "benutzern",
@@ -2387,6 +2393,7 @@ LANGUAGES: tuple[Language, ...] = (
             "strumento di (?:videochiamat\\w*|riunion\\w*|video) di (?:google|microsoft|apple)",
         ),
         spec_phrases=(
+            "(?:i|suoi|loro|nostri) fornitori",
             "deve (?:accettare|supportare|gestire|permettere|registrare|inviare)",
             "gestionale",
             "clienti",
@@ -2752,6 +2759,7 @@ LANGUAGES: tuple[Language, ...] = (
             "narzędzi\\w* do (?:wideo\\w*|spotkań|rozmów) od (?:google|microsoft|apple)",
         ),
         spec_phrases=(
+            "(?:swoim|swoich|naszym) dostawc\\w*",
             "klienci",
             "klient ma",
             "użytkownicy",
@@ -3162,6 +3170,7 @@ LANGUAGES: tuple[Language, ...] = (
             "\\w*)",
         ),
         spec_phrases=(
+            "(?:своим|свои|нашим) поставщик\\w*",
             "клиент должен",
             "клиенты",
             "пользователи",
@@ -3573,6 +3582,7 @@ LANGUAGES: tuple[Language, ...] = (
             "hum dono ke beech",
         ),
         spec_phrases=(
+            "(?:apne|unke) suppliers?",
             "customer ko",
             "users ko",
             "system",
@@ -3959,6 +3969,7 @@ LANGUAGES: tuple[Language, ...] = (
         rest_words=("बाकी", "बाक़ी", "फिर", "आगे", "आखिरी"),
         name_intros=("मेरा नाम", "मैं"),
         spec_phrases=(
+            "(?:अपने|उनके) सप्लायर\\w*",
             "सिस्टम",
             "यूज़र्स",
             "यूजर्स",
@@ -4314,6 +4325,7 @@ LANGUAGES: tuple[Language, ...] = (
             "بيننا",
         ),
         spec_phrases=(
+            "(?:موردي\\w*|الموردين)",
             "العميل",
             "العملاء",
             "المستخدمين",
@@ -5025,6 +5037,7 @@ LANGUAGES: tuple[Language, ...] = (
             "apple'?(?:ın|un|in)? görüntülü (?:görüşme|toplantı) aracı\\w*",
         ),
         spec_phrases=(
+            "tedarikçi\\w*",
             "müşteri\\w*",
             "kullanıcılar\\w*",
             "sistem",
@@ -5380,6 +5393,7 @@ LANGUAGES: tuple[Language, ...] = (
             "aplikasi (?:video|meeting|rapat) (?:punya|milik|dari) (?:google|microsoft|apple)",
         ),
         spec_phrases=(
+            "(?:para )?pemasok\\w*",
             "pelanggan",
             "para pengguna",
             "pembeli",
@@ -5716,6 +5730,7 @@ LANGUAGES: tuple[Language, ...] = (
             "video call app ng (?:google|microsoft|apple)",
         ),
         spec_phrases=(
+            "(?:mga )?supplier nila",
             "customer",
             "mga user",
             "system",
