@@ -178,9 +178,10 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
         ):
             continue
         for category, pattern in open_channels:
-            ch = pattern.search(s, lo, hi)
             if category == "elsewhere":
                 ch = next((m for m in pattern.finditer(s, lo, hi) if not _scoped_place(s, m)), None)
+            else:
+                ch = pattern.search(s, lo, hi)
             if ch is None or _refused_channel(s, ch):
                 continue  # "no tengo otra app": the channel refused, not proposed
             near = s[max(0, ch.start() - 60) : ch.end() + 60]
@@ -707,15 +708,14 @@ _PLACE_SCOPE = re.compile(
     r"\s+(?:in|on|of|within|inside|across|del|de la|de los|de las|dentro del?|en el|en la|en"
     r"|no|na|nos|nas|do|da|dos|das|du|des|dans|sur|im|in der|in dem|auf der|nel|nella|della"
     r"|dello|w|we|в|во|на|из|من|في|dalam|sa)\s+(?:(?:the|this|that|our|your|el|la|le|les"
-    r"|lo|il|este|esta|ese|esa|este|ce|cette|cet|der|die|das|dem|den|этом|этой|этого|ang"
+    r"|lo|il|este|esta|ese|esa|ce|cette|cet|der|die|das|dem|den|этом|этой|этого|ang"
     r"|itu|ini)\s+)?(\w+(?:\s+\w+)?)"
 )
-# Things that are themselves off the platform or private: "elsewhere on the internet",
-# "somewhere else in private", "en otro lugar de mi web".
+# Things that are themselves off the platform or someone's own, beyond what ``_SELF_OUTSIDE``
+# finds: "elsewhere on the internet", "w prywatnej", "en otro lugar de mi web".
 _OUTSIDE_SCOPE = re.compile(
-    r"(?<!\w)(?:internet|web|online|private|privado|privada|privé|prive|privato|privat"
-    r"|prywatn\w*|личк\w*|лично\w*|خاص|social\w*|redes|réseaux|reseaux|my|mi|mis|meu|minha"
-    r"|mon|ma|mes|mein\w*|mio|mia|mój|moj\w*|мо[йеяи]\w*|mera|meri)(?!\w)"
+    r"(?<!\w)(?:internet|online|prywatn\w*|social\w*|redes|réseaux|reseaux|my|mi|mis|meu"
+    r"|minha|mon|ma|mes|mein\w*|mio|mia|mój|moj\w*|мо[йеяи]\w*|mera|meri)(?!\w)"
 )
 # "direct" inflected as an adjective ("directa", "directe", "direktes") or before an offer
 # names the platform's direct offer, not a way around it.
@@ -724,9 +724,7 @@ _DIRECT_ADJECTIVE = re.compile(
     r"|proposals?|hire|invites?)(?!\w)"
 )
 # A place that names an app, a platform, a chat or privacy is itself somewhere else.
-_SELF_OUTSIDE = re.compile(
-    r"app|apl|plat|chat|web|site|sitio|priv|prive|личк|лично|خاص|تطبيق|منص|ऐप|एप"
-)
+_SELF_OUTSIDE = re.compile(r"app|apl|plat|chat|web|site|sitio|priv|личк|лично|خاص|تطبيق|منص|ऐप|एप")
 # "another way" tried as a method: "koi aur tareeka try karte hain", "другой способ реализации".
 _WAY_TRIED = re.compile(
     r"\s+(?:\w+\s+){0,1}(?:try|tried|aazma\w*|azma\w*|आज़मा\w*|आजमा\w*|probar|intentar"
@@ -783,35 +781,31 @@ def _negated_place(sent: str, place: re.Match[str]) -> bool:
     return _NEGATION_AFTER.match(sent, place.end()) is not None
 
 
+def _clear_of_places(pattern: re.Pattern[str], sent: str) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern`` in ``sent`` that lie in no place-off-the-platform phrase (the
+    places are found only once a match is)."""
+    places: list[tuple[int, int]] | None = None
+    for m in pattern.finditer(sent):
+        if places is None:
+            places = [p.span() for p in lx.OUTSIDE_RE.finditer(sent)]
+        if not any(a <= m.start() and m.end() <= b for a, b in places):
+            yield m
+
+
 def _beside_outside(pattern: re.Pattern[str], sent: str) -> bool:
     """``pattern`` matches in ``sent`` outside every place-off-the-platform phrase: "outside
     the app" names no product being built, and "rather than through the site" or "no need to
     go through the platform" keeps nothing here."""
-    found = pattern.search(sent)
-    if found is None:
-        return False
-    places = [m.span() for m in lx.OUTSIDE_RE.finditer(sent)]
-    if not places:
-        return True
-    for m in pattern.finditer(sent):
-        if not any(a <= m.start() and m.end() <= b for a, b in places):
-            return True
-    return False
+    return next(_clear_of_places(pattern, sent), None) is not None
 
 
 def _payment_kept_here(sent: str) -> bool:
     """``sent`` keeps a payment on the platform: a keep-here phrase ("from the milestone",
     "through the platform") that is neither part of a place off it nor refused ("pay me directly
     on PayPal, not from the milestone")."""
-    places: list[tuple[int, int]] | None = None
-    for m in lx.KEEP_HERE_RE.finditer(sent):
-        if places is None:
-            places = [p.span() for p in lx.OUTSIDE_RE.finditer(sent)]
-        if any(a <= m.start() and m.end() <= b for a, b in places):
-            continue
-        if not _negation_before(sent, m.start()):
-            return True
-    return False
+    return any(
+        not _negation_before(sent, m.start()) for m in _clear_of_places(lx.KEEP_HERE_RE, sent)
+    )
 
 
 def _spec_talk(s: str, a: int, b: int) -> bool:
