@@ -266,13 +266,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="append",
         help="JSON Lines corpus; may be given several times (default: public + eval_v2)",
     )
+    parser.add_argument(
+        "--split",
+        help="score only the records whose 'split' field has this value (train, dev, test)",
+    )
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables too")
     parser.add_argument("-v", "--verbose", action="store_true", help="list misclassified ids")
     args = parser.parse_args(argv)
     corpora: list[Path] = args.corpus or [p for p in (PUBLIC_CORPUS, HELDOUT_CORPUS) if p.exists()]
     for corpus in corpora:
         records = load(corpus)
-        print(f"\n######## corpus: {corpus} ({len(records)} messages)")
+        if args.split is not None:
+            records = [r for r in records if r.get("split") == args.split]
+        part = f", split {args.split}" if args.split is not None else ""
+        print(f"\n######## corpus: {corpus} ({len(records)} messages{part})")
         base = evaluate(records, naive_labels)
         ours = evaluate(records, detector_labels)
         _print_labels("baseline (naive regexes)", base)

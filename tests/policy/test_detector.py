@@ -476,3 +476,22 @@ def test_platform_call_button_is_not_a_meeting_link_but_asking_for_zoom_is() -> 
     assert [f.label for f in scan("Podemos hacer la entrevista por Google Meet?")] == [
         "meeting_link"
     ]
+
+
+def test_policy_eval_scores_only_the_split_asked_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sys.path.insert(0, str(REPO))
+    from benchmarks.policy_eval import main
+
+    rows = [
+        {"id": "a", "text": "mail me at ana@gmail.com", "labels": ["email"], "split": "test"},
+        {"id": "b", "text": "the logo looks great", "labels": [], "split": "test"},
+        {"id": "c", "text": "call +1 415 555 0100", "labels": ["phone"], "split": "train"},
+    ]
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert main(["--corpus", str(corpus), "--split", "test"]) == 0
+    out = capsys.readouterr().out
+    assert "(2 messages, split test)" in out
+    assert "message level: precision 1.000 recall 1.000 (tp 1, fp 0, fn 0, tn 1)" in out
