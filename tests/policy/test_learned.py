@@ -39,7 +39,7 @@ CAUGHT = [
         "email",
     ),
     ("en la app del pajarito azul me encuentras como luz_diseña", "handle"),
-    ("aqui é muito lento, tem outro lugar pra gente conversar?", "off_platform"),
+    ("on continue sur une autre messagerie ? c'est plus pratique", "off_platform"),
     # own_v2 dev split (never trained on)
     (
         "Nächste Woche bin ich ohne Laptop unterwegs, da ist es einfacher, per Telefon oder SMS"

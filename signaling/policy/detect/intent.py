@@ -233,6 +233,8 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
                 )
             )
             break
+    if not out and not present & {"email", "phone", "handle"}:
+        out.extend(contact_moves(views))
     return out
 
 
@@ -852,6 +854,205 @@ def _negation_before(sent: str, offset: int) -> bool:
 def _op_finding(views: Views, a: int, b: int, value: str, confidence: float) -> Finding:
     start, end = views.norm.span(a, b)
     return Finding("off_platform", start, end, views.text[start:end], value, confidence)
+
+
+# --- round 11: contact moves ---------------------------------------------------------------
+
+
+def contact_moves(views: Views) -> list[Finding]:
+    """A move of the conversation elsewhere with no identifier and no named app: a verb of
+    reaching or talking to the other party beside a place or way that is not this platform
+    ("where else can I find you", "is there a faster way to reach you", "on parle ailleurs"),
+    or a personal contact offered, asked for or swapped ("I'll leave you my contact", "gimme
+    your socials", "let's swap contacts"). Product talk ("the contacts page", "the personal
+    number field") and a stay here ("keep it here") are left alone."""
+    s = views.norm.s
+    words = views.words
+    if not lx.CONTACT_ANY_GATE.may_match(s, words):
+        return []
+    if lx.CONTACT_ANY_PLACE_GATE.may_match(s, words) and lx.CONTACT_REACH_GATE.may_match(s, words):
+        for i, m in enumerate(lx.CONTACT_REACH_RE.finditer(s)):
+            if i >= _CONTACT_TRIES:
+                break
+            if _FOR_THE_READER.match(s, m.end()) is not None:
+                continue  # "I can find you a faster way to run it": found for them, not them
+            sent, start = sentence(s, m.start(), m.end())
+            if _here_unnegated(sent):
+                continue  # "a quicker way to reach you on here", "dich hier schneller erreichen"
+            place = _contact_near(s, m, lx.CONTACT_ANY_PLACE_RE, _CONTACT_REACH_SPAN)
+            if place is not None:
+                return [_op_finding(views, *place, "comm:contact_elsewhere", _CONTACT_CONF)]
+    if lx.CONTACT_ELSEWHERE_GATE.may_match(s, words) and lx.CONTACT_TALK_GATE.may_match(s, words):
+        for i, m in enumerate(lx.CONTACT_TALK_RE.finditer(s)):
+            if i >= _CONTACT_TRIES:
+                break
+            place = _contact_near(s, m, lx.CONTACT_ELSEWHERE_RE, _CONTACT_TALK_SPAN)
+            if place is not None:
+                return [_op_finding(views, *place, "comm:contact_elsewhere", _CONTACT_CONF)]
+    if lx.CONTACT_OWN_GATE.may_match(s, words) and lx.CONTACT_GIVE_GATE.may_match(s, words):
+        for i, m in enumerate(lx.CONTACT_OWN_RE.finditer(s)):
+            if i >= _CONTACT_TRIES:
+                break
+            if not _own_contact_ends(s, m.end()):
+                continue  # "your order number", "mis redes neuronales": a thing, not a contact
+            given = _contact_near(s, m, lx.CONTACT_GIVE_RE, _CONTACT_GIVE_SPAN, product=True)
+            if given is not None:
+                return [_op_finding(views, *given, "comm:contact_given", _CONTACT_CONF)]
+    if lx.CONTACT_SWAP_GATE.may_match(s, words):
+        for i, m in enumerate(lx.CONTACT_SWAP_RE.finditer(s)):
+            if i >= _CONTACT_TRIES:
+                break
+            sent, start = sentence(s, m.start(), m.end())
+            if _SWAP_AMONG_OTHERS.search(sent) is not None:
+                continue  # "let attendees exchange contacts": a feature for other people
+            if not _contact_spoiled(sent, m.start() - start, product=True):
+                return [_op_finding(views, m.start(), m.end(), "comm:contact_swap", _CONTACT_CONF)]
+    return []
+
+
+_CONTACT_TRIES = 6
+# What is found or written "for" the reader is the object after the verb: "find you a faster
+# way", "te encuentro una manera", "ti trovo un modo", "I-message kita ng paraan".
+_FOR_THE_READER = re.compile(
+    r"\s+(?:a|an|the|some|my|un|una|uno|unos|el|la|los|las|une|le|les|des|mon|ma|il|lo|gli"
+    r"|um|uma|o|os|as|ein|eine|einen|das|die|den|ng|bir)(?!\w)"
+)
+# A way or place followed by what it is for: a way "to", "para", "buat", "للـ" something. Only
+# a way to reach or talk to someone keeps it a contact move ("another way to reach you").
+_WAY_FOR = re.compile(
+    r"\s+(?:to|for|de|del|para|pour|per|di|zu|um|do|dla|для|чтобы|ke liye|untuk|buat|biar"
+    r"|sa|para sa|na|icin|için)\s+|\s*لل|\s+ل(?=\S)"
+)
+_CONTACT_STEM = re.compile(
+    r"reach|contact|touch|talk|chat|speak|writ|messag|msg|call|ping|find|comunic|contat|habl"
+    r"|escrib|parl|joindre|ecri|erreich|kontakt|schreib|sprech|sentir|scriv|trov|napis|pogad"
+    r"|rozmaw|связ|общ|напис|позвон|найти|baat|sampark|تواصل|كلم|كلام|راسل|اوصل|ulas|yaz"
+    r"|konus|hubung|ngobrol|kontak|usap|tawag|mahanap|raggiung|rintracc|localiz|encontr|achar"
+    r"|contatt|znalez|skontakt|dhoond|dhund|makontak|ulas|joins"
+)
+
+
+# "Sooner, when the edits are in": a time, not another channel.
+_WHEN_CLAUSE = re.compile(
+    r"\s*,?\s*(?:when|once|cuando|quando|quand|wenn|sobald|kiedy|jak|когда|как только|jab"
+    r"|जब|عندما|لما|zaman|kapag|pag|ketika|kalau|begitu)(?!\w)"
+)
+
+
+def _here_unnegated(sent: str) -> bool:
+    """A word for "here" in the sentence that is neither negated ("when you're not on here",
+    "burada çevrimiçi değilken", "jab aap yahan online nahi") nor part of a place elsewhere
+    ("غير هنا", "besides here")."""
+    for here in lx.HERE_RE.finditer(sent):
+        around = sent[max(0, here.start() - 25) : here.end() + 25]
+        if lx.NEGATION_RE.search(around) or _HERE_NEGATED_AFTER.search(around):
+            continue
+        if any(
+            p.start() <= here.start() and here.end() <= p.end()
+            for p in lx.CONTACT_ANY_PLACE_RE.finditer(sent)
+        ):
+            continue
+        return True
+    return False
+
+
+# Negations written after what they negate or fused to it ("değilken", "नहीं", "мо", "gak").
+_HERE_NEGATED_AFTER = re.compile(
+    r"(?<!\w)(?:degil\w*|nahi|nahin|नहीं|مو|مش|غير|gak|nggak|ga|tidak|hindi|di|not)(?!\w)"
+)
+
+
+def _way_to_do_other(s: str, place: re.Match[str]) -> bool:
+    """The way or place is for doing something that is not reaching or talking to someone:
+    "a better way to structure the database", "cara lain untuk notifikasi", "طريقة ثانية
+    للتصميم"."""
+    way_for = _WAY_FOR.match(s, place.end())
+    if way_for is None:
+        return False
+    return _CONTACT_STEM.search(s, way_for.end(), way_for.end() + 24) is None
+
+
+# A personal contact ends its phrase: after it (and perhaps "personal" or "private") comes the
+# end, a stop, a pronoun, a verb of giving or a word that closes a request or starts its reason
+# ("your number pls", "te dejo mi contacto para que hablemos", "kişisel numaramı ister misin"),
+# not a word that makes it something else ("your order number", "mis redes neuronales",
+# "contatos de fornecedores", "номер заказа").
+_OWN_CONTACT_ADJECTIVE = re.compile(
+    r"\s+(?:perso|personal|personnel|personale|personnelle|prive|privee|privado|privada"
+    r"|privato|privata|private|privat|privaten|pessoal|particular|prywatny|osobisty|личный"
+    r"|kisisel|pribadi|خاصة|الخاص|الشخصي|خاص)(?!\w)"
+)
+_OWN_CONTACT_END = re.compile(
+    r"\s*(?:$|[.,!?;:)\-\u061f\u060c\u0964]|\s(?:da|do)\s*(?:$|[.,!?;])"
+    r"|\s(?:and|so|pls|plz|please|here|then|if|too|also|just|in case|so that|for later"
+    r"|y|e|et|und|i|и|aur|or|o|ou|oder|ya|pa|po|naman|na|dong|kak|bro|bhai|ji|toh|to|bhi"
+    r"|por favor|porfa|porfavor|s'il|bitte|per favore|prosze|пожалуйста|pliss|plis"
+    r"|para que|para|pra|pour|pour que|pour qu'on|damit|dann|cosi|perche|solo|juste|falls"
+    r"|zeby|чтобы|taaki|ताकि|तो|और|बस|عشان|علشان|لكي|حتى|tapos|para|biar|supaya|kalau|ki"
+    r"|aqui|aca|ici|hier|qui|tutaj|здесь|тут|yahan|dito|sini|burada|هنا|mo|ko|nyo|niyo"
+    r"|sayo|sa iyo|sakin|sa akin|kamu|mu|aku|saya|anda|lo|lu|dedo|bhej\w*|dena|dijiye"
+    r"|chahiye|चाहिए|दे|दो|दीजिए|भेज\S*|mil|sakta|sakti|milega|ve|mi|me|te|ti|toi|moi|mir"
+    r"|dir|mnie|мне|тебе|al|to me|with me|privately|in private|en privado|em privado"
+    r"|en prive|in privato|prywatnie|в личку|лично|directly|direct|directo|directamente"
+    r"|direto|diretamente|directement|direkt|diretto|direttamente|bezposrednio|напрямую"
+    r"|seedha|langsung|diretso)(?![\w\u0900-\u097f]))"
+)
+
+
+def _own_contact_ends(s: str, end: int) -> bool:
+    adjective = _OWN_CONTACT_ADJECTIVE.match(s, end)
+    if adjective is not None:
+        end = adjective.end()
+    if _OWN_CONTACT_END.match(s, end) is not None:
+        return True
+    gap = re.compile(r"\s+").match(s, end)
+    return gap is not None and lx.CONTACT_GIVE_RE.match(s, gap.end()) is not None
+
+
+# Contacts exchanged by other people, in a product: "between attendees", "lets users swap".
+_SWAP_AMONG_OTHERS = re.compile(
+    r"(?<!\w)(?:between|among|entre|zwischen|tra|fra|miedzy|между|beech|بين|arasinda|antar"
+    r"|sa pagitan|users|usuarios|usuarios|utilisateurs|nutzer|utenti|uzytkownik\w*"
+    r"|пользовател\w*|участник\w*|katilimci\w*|peserta|lets|allow\w*|enable\w*|permit\w*"
+    r"|permett\w*|ermoglich\w*|consent\w*|pozwal\w*|позвол\w*|memungkinkan|payagan|يسمح"
+    r"|\w+(?:ebilmeli|abilmeli))(?!\w)"
+)
+_CONTACT_REACH_SPAN = 60
+_CONTACT_GIVE_SPAN = 40
+_CONTACT_TALK_SPAN = 30
+_CONTACT_CONF = Confidence.OFF_PLATFORM_COMM
+
+
+def _contact_near(
+    s: str, m: re.Match[str], other: re.Pattern[str], span: int, *, product: bool = False
+) -> tuple[int, int] | None:
+    """The span from ``m`` to a match of ``other`` within ``span`` characters of it in the
+    same sentence, unless the sentence turns the move down or talks about a product (with
+    ``product``, anywhere in the sentence; else outside the span: "I can reach you faster if
+    you turn on notifications", while "jak strona padnie" names the site, not a product)."""
+    sent, start = sentence(s, m.start(), m.end())
+    lo, hi = max(start, m.start() - span), min(start + len(sent), m.end() + span)
+    for o in other.finditer(s, lo, hi):
+        if _scoped_place(s, o) or _way_to_do_other(s, o) or _WHEN_CLAUSE.match(s, o.end()):
+            continue  # "woanders im Code", "cara lain buat export": not somewhere to talk
+        a, b = min(m.start(), o.start()), max(m.end(), o.end())
+        if _contact_spoiled(sent, a - start, product=product):
+            return None
+        if not product and any(
+            not (a - start <= p.start() and p.end() <= b - start)
+            for p in lx.COMM_PROJECT_NEG_RE.finditer(sent)
+        ):
+            return None
+        return a, b
+    return None
+
+
+def _contact_spoiled(sent: str, offset: int, *, product: bool) -> bool:
+    if lx.KEEP_HERE_RE.search(sent) is not None or _negation_before(sent, offset):
+        return True
+    return product and (
+        lx.PRODUCT_RE.search(sent) is not None or lx.COMM_PROJECT_NEG_RE.search(sent) is not None
+    )
 
 
 # --- round 11: payment moves ------------------------------------------------------------------

@@ -1629,6 +1629,407 @@ class _PhrasesAny:
 OUTSIDE_ANY = AnyMatch(OUTSIDE_RE)
 
 
+# --- round 11: contact moves -----------------------------------------------------------------
+# Moving the conversation elsewhere with no identifier and no app named, per language as data:
+# (1) a verb of reaching, finding or writing to the other party ("reach you", "te localizo",
+# "dich erreichen", "с вами связаться") beside a way or place that is not this platform ("where
+# else", "a faster way", "outside the platform", "when you're not on here", "if the site goes
+# down"); (2) a verb of talking with no object beside a place elsewhere only ("somewhere else to
+# chat", "on parle ailleurs"); (3) a verb of giving or asking beside a personal contact ("I'll
+# leave you my contact", "gimme your socials", "want my personal number?"); (4) contacts
+# swapped ("let's swap contacts"). Written folded (lowercase, accents stripped), as the
+# normalised text is.
+CONTACT_REACH = MappingProxyType(
+    {
+        "en": [
+            r"(?:reach|contact|find|ping|message|msg|dm|write to|get hold of|get a hold of"
+            r"|get in touch with|catch|talk to) (?:you|u|ya)",
+        ],
+        "es": [
+            r"contactarte|localizarte|encontrarte|escribirte|hablarte|ubicarte|comunicarnos",
+            r"te (?:\w+ )?(?:encuentro|encontrar|escribo|escribir|contacto|contactar|localizo"
+            r"|localizar|ubico)",
+        ],
+        "pt": [
+            r"falar (?:com (?:voce|vc|tu)|contigo)|contatar (?:voce|vc)",
+            r"te (?:\w+ )?(?:acho|achar|encontro|encontrar|chamo|chamar|contatar|contactar"
+            r"|mandar mensagem)",
+        ],
+        "fr": [
+            r"te (?:joindre|joins|contacter|contacte|trouver|trouve|parler|recontacter)",
+            r"t'ecrire|t'ecris",
+        ],
+        "de": [
+            r"dich (?:\w+ ){0,3}(?:erreichen|finden|kontaktieren|anschreiben|anrufen)",
+            r"erreich\w* ich dich|find\w* ich dich|dir schreiben",
+        ],
+        "it": [
+            r"raggiungerti|contattarti|trovarti|rintracciarti|scriverti|sentirti|parlarti"
+            r"|beccarti",
+            r"ti (?:\w+ )?(?:trovo|trovare|scrivo|scrivere|rintraccio|contatto|sento|becco)",
+        ],
+        "pl": [
+            r"skontaktowac sie z toba|z toba skontaktowac|skontaktowac",
+            r"cie (?:\w+ )?(?:znalezc|znajde|złapac|złapie)|złapac cie",
+            r"(?:napisac|pisac) do ciebie|do ciebie (?:napisac|pisac)",
+        ],
+        "ru": [
+            r"с (?:тобой|вами) (?:\w+ )?связаться|связаться с (?:тобой|вами)",
+            r"(?:тебя|вас) (?:\w+ ){0,3}(?:найти|поймать)|найти (?:тебя|вас)",
+            r"(?:тебе|вам) (?:\w+ ){0,2}(?:писать|написать)|написать (?:тебе|вам)",
+        ],
+        "hi": [
+            r"आपसे (?:\S+ ){0,2}(?:संपर्क|बात|कॉन्टैक्ट)",
+            r"आपको (?:\S+ ){0,2}(?:ढूँढूँ|ढूंढूं|ढूँढ\S*|ढूंढ\S*|मैसेज|पिंग)",
+        ],
+        "hi-Latn": [
+            r"(?:aapse|apse|tumse|tujhse) (?:\w+ ){0,2}(?:contact|baat|sampark)",
+            r"(?:aapko|apko|tumhe|tujhe) (?:\w+ ){0,2}(?:dhoond\w*|dhund\w*|ping\w*|msg|message"
+            r"|contact)",
+        ],
+        "ar": [
+            r"التواصل معك|اتواصل معك|اتواصل وياك|اكلمك|اوصل لك|اوصلك|الاقيك|القاك|اراسلك",
+        ],
+        "tr": [
+            r"sana (?:\w+ ){0,3}(?:ulas\w*|yaz(?:ar|acag|ay|abil|sam|dim|mak)\w*)",
+            r"seni (?:\w+ ){0,2}bul(?:ur|abil|mak|ay|sam|acag)\w*",
+        ],
+        "id": [
+            r"(?:hubungi|hubungin|menghubungi|ngontak|cari|nyari|chat|kontak) (?:kamu|kmu|km|kau"
+            r"|lo|lu|anda|mas|kak)",
+        ],
+        "tl": [
+            r"(?:ma-contact|macontact|makontak|makokontak|kokontakin|ma-kontak|mahanap|hanapin"
+            r"|i-message|imessage|ma-reach) (?:ka|kita|kayo)",
+            r"kita (?:\w+ ){0,2}(?:mahanap|makokontak|kokontakin|i-message|ma-contact|hanapin"
+            r"|ma-reach)",
+        ],
+    }
+)
+# Talking with no one named: only beside a place elsewhere (below), never a speed or way ("the
+# chat loads faster now" is a status update).
+CONTACT_TALK = MappingProxyType(
+    {
+        "en": [r"talk|chat|speak|continue"],
+        "es": [r"hablemos|hablar|conversar|platicar|seguimos"],
+        "pt": [r"conversar|falar|conversamos"],
+        "fr": [r"discuter|discute|discutons|parler|parlons|on parle"],
+        "de": [r"schreiben|quatschen|reden"],
+        "it": [r"sentirci|parlare|parliamo"],
+        "pl": [r"pogadac|pogadajmy|porozmawiac|piszmy"],
+        "ru": [r"общаться|пообщаться|спишемся|переписываться"],
+        "hi": [r"बात (?:कर|करते|करें|करेंगे)\S*"],
+        "hi-Latn": [r"baat kar\w*"],
+        "ar": [r"نتكلم|نحكي|نكمل الكلام|نتواصل"],
+        "tr": [r"konusal\w*|konusabil\w*|konusmak|yazisal\w*"],
+        "id": [r"ngobrol"],
+        "tl": [r"mag-usap|magusap"],
+    }
+)
+# A place that is not this platform.
+CONTACT_PLACE = MappingProxyType(
+    {
+        "en": [
+            r"somewhere else|elsewhere|(?:an)?other (?:place|spot|channel|app)s?",
+            r"outside (?:of )?(?:this|the) (?:site|platform|app)",
+            r"off this site|off the site|off this platform|off the platform",
+        ],
+        "es": [
+            r"(?:otro|otra) (?:lado|lugar|sitio|parte)|fuera de (?:la|esta) plataforma|por fuera"
+        ],
+        "pt": [r"outro (?:lugar|canto)|fora da plataforma|por fora"],
+        "fr": [
+            r"ailleurs|autre (?:endroit|part)|en dehors de la plateforme|hors (?:de la )?plateforme"
+        ],
+        "de": [r"woanders|anderswo|irgendwo anders|anderen ort|ausserhalb der plattform"],
+        "it": [r"altrove|qualche altra parte|altro posto|fuori dalla piattaforma"],
+        "pl": [r"gdzie indziej|gdzies indziej|innym miejscu|poza (?:platforma|serwisem|portalem)"],
+        "ru": [r"в другом месте|где-нибудь еще|где-то еще|вне (?:платформы|сайта)"],
+        "hi": [r"कहीं और"],
+        "hi-Latn": [r"kahin aur|platform ke bahar|site ke bahar"],
+        "ar": [r"مكان (?:ثاني|اخر|تاني)|(?:خارج|برا) (?:المنصة|الموقع)"],
+        "tr": [r"baska (?:bir )?yer\w*|platform disinda|site disinda"],
+        "id": [r"tempat lain|di luar (?:platform|situs|aplikasi)"],
+        "tl": [r"ibang (?:lugar|app|platform)|sa labas ng (?:platform|site|app)"],
+    }
+)
+# A way to reach someone other than this platform ("where else", "a faster way", "besides this").
+CONTACT_ELSEWHERE = MappingProxyType(
+    {
+        "en": [
+            r"where else|(?:an)?other (?:way|means)s?|where's the best place|wheres the best place",
+            r"faster way|quicker way|better way|easier way|besides this|besides here",
+            r"besides the site|besides the platform|besides the app",
+        ],
+        "es": [
+            r"donde mas|(?:otro|otra) (?:medio|forma|manera|via)|fuera de aqui|afuera",
+            r"(?:forma|manera) mas rapida",
+        ],
+        "pt": [
+            r"onde mais|outro (?:meio|jeito|canal)|outra (?:forma|maneira|via)",
+            r"(?:jeito|meio) mais rapido|melhor jeito",
+        ],
+        "fr": [r"moyen plus rapide|autre (?:moyen|facon|canal)"],
+        "de": [r"sonst noch|wo sonst|schnelleren weg|anderen (?:weg|kanal)"],
+        "it": [r"altro (?:modo|canale)|modo piu veloce|dove altro|fuori da qui"],
+        "pl": [r"gdzie jeszcze|szybszy sposob|inny sposob|poza (?:strona|tym)"],
+        "ru": [
+            r"где еще|способ (?:\w+ )?быстрее|другой способ|кроме (?:этого|этой)"
+            r" (?:сайта|платформы)"
+        ],
+        "hi": [r"और कहाँ|कहाँ और|(?:तेज़|तेज|जल्दी) तरीका|कोई और तरीका"],
+        "hi-Latn": [r"aur kahan|kahan aur|(?:fast|jaldi|koi aur) tareeka"],
+        "ar": [r"غير هنا|طريقة (?:اسرع|ثانية|تانية)"],
+        "tr": [r"baska (?:nerede|nereden|bir yol|yol|kanal)"],
+        "id": [
+            r"di mana lagi|dimana lagi|ke mana lagi|kemana lagi|cara lain",
+            r"cara lebih (?:cepat|cepet)|selain di sini|selain disini|selain chat",
+        ],
+        "tl": [r"saan pa|ibang paraan|mas mabilis (?:\w+ ){0,2}paraan|bukod dito"],
+    }
+)
+# Reaching the other party sooner, or while this platform is out of reach: only with a verb of
+# reaching someone ("reach you faster", "when you're not on here", "if the site goes down").
+CONTACT_WHEN = MappingProxyType(
+    {
+        "en": [
+            r"not on here|not online here|not logged in here|you're not on|you're not online",
+            r"youre not on|you are not on|you are not online|ur not on|ur not online",
+            r"(?:site|platform|app|chat) (?:\w+ )?(?:goes|is|went) down",
+        ],
+        "es": [r"mas rapido|no estas (?:conectad[oa]|en linea|aqui)|se cae"],
+        "pt": [
+            r"rapidinho|nao (?:ta|esta|estiver|tiver) (?:online|aqui)|site cair|der problema aqui"
+        ],
+        "fr": [r"plus vite|(?:pas|plus) connecte|site (?:tombe|plante|est en panne)"],
+        "de": [r"schneller|nicht online|seite (?:\w+ )?down"],
+        "it": [r"piu velocemente|non sei (?:connesso|online|qui)|sito va giu"],
+        "pl": [
+            r"najszybciej|nie jestes (?:tu )?(?:zalogowany|online)",
+            r"(?:strona|portal) (?:padnie|padł)",
+        ],
+        "ru": [r"побыстрее|не в сети|сайт (?:ляжет|упадет)"],
+        "hi": [r"ऑनलाइन नहीं|साइट (?:बंद|डाउन)"],
+        "hi-Latn": [r"online nahi|site (?:down|band)"],
+        "ar": [r"(?:مو|مش|غير) متصل|الموقع (?:وقف|طاح|تعطل|وقع)"],
+        "tr": [r"daha (?:hizli|kolay)|(?:cevrimici|online) degil\w*|site coker\w*"],
+        "id": [r"(?:gak|nggak|ga|tidak) online|situs(?:nya)? (?:down|mati|error)"],
+        "tl": [r"mas mabilis|(?:hindi|di) ka online|(?:nag-down|nagdown) (?:yung|ang) site"],
+    }
+)
+# A personal contact: "my/your" or "personal/private" with a contact word ("your socials",
+# "tu contacto", "meine private Nummer", "apna contact").
+CONTACT_OWN = MappingProxyType(
+    {
+        "en": [
+            r"(?:my|your|ur|yr) (?:\w+ )?(?:contact|contacts|contact info|contact details|socials"
+            r"|social media)",
+            r"(?:personal|private) (?:number|line|contact|cell|account)",
+        ],
+        "es": [
+            r"(?:tu|tus|mi|mis|su|sus) (?:datos de )?(?:contacto|contactos|redes)",
+            r"(?:contacto|numero) (?:personal|privado)",
+        ],
+        "pt": [
+            r"(?:teu|teus|tuas|meu|meus|minhas|seu|seus|suas) (?:dados de )?(?:contatos?|redes)",
+            r"(?:contato|numero) (?:pessoal|particular|privado)",
+        ],
+        "fr": [
+            r"mon contact|ton contact|votre contact|mes contacts|tes contacts|mes coordonnees",
+            r"tes coordonnees|vos coordonnees|mes reseaux|tes reseaux",
+            r"(?:contact|numero) (?:perso|personnel|prive)",
+        ],
+        "de": [
+            r"(?:meine|deine|ihre) (?:kontaktdaten|kontakte|socials|private nummer"
+            r"|private handynummer)",
+            r"(?:privaten|personlichen) kontakt",
+        ],
+        "it": [
+            r"(?:il mio|il tuo|i tuoi|i miei) (?:contatt[oi]|social|recapiti|numero personale)",
+            r"(?:contatto|numero) (?:personale|privato)",
+        ],
+        "pl": [
+            r"(?:swoj|swoje|twoj|twoje|moj|moje) (?:kontakt\w*|sociale|dane kontaktowe)",
+            r"(?:prywatny|osobisty|prywatna|prywatne|prywatnym) (?:numer|kontakt\w*)",
+            r"kontakt (?:osobisty|prywatny)",
+        ],
+        "ru": [
+            r"(?:свой|свои|твой|твои|мой|мои) (?:контакт\w*|соцсети|личный номер|координаты)",
+            r"(?:личный|личного|личным|личные|личную) (?:номер|контакт\w*)",
+        ],
+        "hi": [
+            r"(?:अपना|अपने|मेरा|मेरे|आपका|तुम्हारा) "
+            r"(?:(?:पर्सनल|निजी|प्राइवेट|मोबाइल|फ़ोन|फोन|असली|डायरेक्ट) )?"
+            r"(?:कॉन्टैक्ट\S*|सोशल\S*|नंबर)",
+            r"(?:पर्सनल|निजी|प्राइवेट) (?:नंबर|कॉन्टैक्ट|संपर्क)",
+        ],
+        "hi-Latn": [
+            r"(?:apna|apne|mera|mere|aapka|tumhara) "
+            r"(?:(?:personal|private|niji|mobile|phone|asli|direct|contact) )?"
+            r"(?:contacts?|socials?|number)",
+            r"(?:personal|private|niji) (?:number|contact)",
+        ],
+        "ar": [
+            r"جهة اتصالي|جهات اتصال\S*|حساباتك|حساباتي|ارقام التواصل",
+            r"رقمي (?:الشخصي|الخاص)|رقمك (?:الشخصي|الخاص)",
+            r"وسيلة تواصل|بيانات التواصل|معلومات التواصل",
+        ],
+        "tr": [
+            r"iletisim bilgi\w*|sosyal medya hesap\w*|kisisel numara\w*|ozel numara\w*",
+        ],
+        "id": [
+            r"kontak(?:ku|mu|nya)?|kontak aku|sosmed(?:mu|ku)?|nomor pribadi\w*|kontak pribadi\w*",
+        ],
+        "tl": [
+            r"(?:contact|number|socials) (?:ko|mo)|personal (?:number|contact)",
+        ],
+    }
+)
+# Giving, asking for or wanting (forms that are not everyday words of another language).
+CONTACT_GIVE = MappingProxyType(
+    {
+        "en": [r"give|gave|gimme|leave|send|drop|share|want|have|pass|get"],
+        "es": [
+            r"dejo|dejar|deja|pasame|pasa|pasar|paso|dame|me das|me dar|manda|mandame|mando"
+            r"|envio|quieres"
+        ],
+        "pt": [r"deixar|deixo|passa|passar|passo|manda|mando|me da|quer"],
+        "fr": [r"laisse|donne|me file|te file|filer|envoie|passe|veux"],
+        "de": [r"lass|gib|geben|schick\w*|willst"],
+        "it": [r"lascio|dammi|mi dai|me dai|mandami|mando|vuoi|passami"],
+        "pl": [r"zostawie|daj|podaj|podeslesz|wysle|wyslij|chcesz"],
+        "ru": [r"оставлю|дай|скинь|скину|хочешь|хотите"],
+        "hi": [r"दे (?:दो|देता|दूँगा|दीजिए|दें)|दीजिए|भेज\S*|चाहिए"],
+        "hi-Latn": [r"de (?:do|deta|dunga|du|dijiye|de)|dedo|dijiye|bhej\w*|chahiye"],
+        "ar": [r"اترك|عطني|اعطني|تعطيني|ارسل|تبي|بعطيك|هديك|اديك"],
+        "tr": [r"birak\w*|ver\w*|gonder\w*|ister\w*|atarim"],
+        "id": [r"tinggalin|minta|kirim|mau|kasih"],
+        "tl": [r"iiwan|pahingi|send|gusto|makuha|ipapadala|bigay"],
+    }
+)
+# Contacts swapped: a verb of swapping with contacts or numbers ("let's swap contacts",
+# "intercambiemos contactos", "давай обменяемся контактами", "tukeran kontak").
+# Between a verb of swapping and the contacts: articles, possessives and "each other's" only
+# ("swap our contacts"; "échanger les pages contacts" swaps pages).
+_SWAP_FILL = (
+    r"(?:(?:our|your|the|some|each other'?s|each others|los|las|nuestros|nuestras|sus|tus|nos"
+    r"|os|nossos|nossas|seus|les|des|vos|unsere|eure|die|i|gli|le|nostri|vostri|nasze|swoje"
+    r"|наши|ваши|своими|нашими|mga|ng|ang|aapas|mein|apne|bhi|kita|sa|tayo|natin|kami) )"
+)
+CONTACT_SWAP = MappingProxyType(
+    {
+        "en": [
+            r"(?:swap|exchange|trade) "
+            + _SWAP_FILL
+            + r"{0,2}(?:contacts|contact details|contact info"
+            r"|numbers|socials)"
+        ],
+        "es": [
+            r"(?:intercambiemos|intercambiamos|intercambiar|intercambia) " + _SWAP_FILL + r"{0,2}"
+            r"(?:contactos|numeros|datos de contacto)"
+        ],
+        "pt": [r"(?:trocar|troca|trocamos|trocando) " + _SWAP_FILL + r"{0,2}(?:contatos?|numeros)"],
+        "fr": [
+            r"(?:echangeons|echanger|echange|echangez) " + _SWAP_FILL + r"{0,2}"
+            r"(?:contacts|coordonnees|numeros)"
+        ],
+        "de": [
+            r"(?:kontakte|nummern|kontaktdaten) " + _SWAP_FILL + r"?tausch\w*",
+            r"(?:tauschen|tausche|tauschst) "
+            + _SWAP_FILL
+            + r"{0,2}(?:kontakte|nummern|kontaktdaten)",
+        ],
+        "it": [
+            r"(?:scambiamoci|scambiarci|scambiare|scambiamo|scambia) " + _SWAP_FILL + r"{0,2}"
+            r"(?:contatti|numeri|recapiti)"
+        ],
+        "pl": [
+            r"(?:wymienmy|wymienic|wymienimy|wymieniamy) "
+            + _SWAP_FILL
+            + r"{0,2}(?:kontakt\w*|numer\w*)"
+        ],
+        "ru": [
+            r"(?:обменяемся|обменяться|обменялись) " + _SWAP_FILL + r"{0,2}(?:контакт\w*|номер\w*)"
+        ],
+        "hi": [r"(?:कॉन्टैक्ट|कॉन्टैक्ट्स|कॉन्टेक्ट|नंबर) (?:\S+ )?(?:एक्सचेंज|बदल)"],
+        "hi-Latn": [
+            r"(?:contact|contacts|number|numbers) " + _SWAP_FILL + r"?exchange",
+            r"exchange " + _SWAP_FILL + r"{0,2}contacts?",
+        ],
+        "ar": [r"(?:نتبادل|تبادل) (?:\S+ ){0,2}(?:ارقام|جهات|وسائل|معلومات)"],
+        "tr": [r"iletisim bilgi\w* " + _SWAP_FILL + r"?degis\w*"],
+        "id": [r"(?:tukar|tuker)(?:an)? " + _SWAP_FILL + r"?(?:kontak|nomor)"],
+        "tl": [r"palitan " + _SWAP_FILL + r"{0,2}(?:ng )?(?:contacts?|numbers?)"],
+    }
+)
+
+
+def _contact_fragments(table: Mapping[str, list[str]]) -> list[str]:
+    """Every top-level alternative of the table's fragments, folded (each is gated apart;
+    written in lowercase already: the regex escapes keep their case)."""
+    out: list[str] = []
+    for frags in table.values():
+        for frag in frags:
+            depth, piece = 0, ""
+            for i, c in enumerate(frag):
+                escaped = i > 0 and frag[i - 1] == "\\"
+                if c == "(" and not escaped:
+                    depth += 1
+                elif c == ")" and not escaped:
+                    depth -= 1
+                if c == "|" and depth == 0:
+                    out.append(fold(piece))
+                    piece = ""
+                else:
+                    piece += c
+            out.append(fold(piece))
+    return out
+
+
+def _contact_re(table: Mapping[str, list[str]], tail: str = "") -> re.Pattern[str]:
+    body = "|".join(_contact_fragments(table))
+    return compile_fast(r"(?<!\w)(?:" + body + r")(?![\w\u0900-\u097f])" + tail)
+
+
+# "The contacts page", "contact list import": a product's parts, not a person's contact.
+_NOT_A_PERSONS = r"(?!\s+(?:page|form|list|field|button|import|section|tab|icon)s?\b)"
+CONTACT_REACH_RE = _contact_re(CONTACT_REACH)
+CONTACT_TALK_RE = _contact_re(CONTACT_TALK)
+# Talking pairs with a place or a way elsewhere; reaching someone with those or a time.
+CONTACT_ELSEWHERE_RE = _contact_re(
+    {k: [*CONTACT_PLACE[k], *CONTACT_ELSEWHERE[k]] for k in CONTACT_PLACE}
+)
+CONTACT_ANY_PLACE_RE = _contact_re(
+    {k: [*CONTACT_PLACE[k], *CONTACT_ELSEWHERE[k], *CONTACT_WHEN[k]] for k in CONTACT_PLACE}
+)
+CONTACT_OWN_RE = _contact_re(CONTACT_OWN, _NOT_A_PERSONS)
+CONTACT_GIVE_RE = _contact_re(CONTACT_GIVE)
+CONTACT_SWAP_RE = _contact_re(CONTACT_SWAP, _NOT_A_PERSONS)
+CONTACT_REACH_GATE = fragment_gate(_contact_fragments(CONTACT_REACH))
+CONTACT_TALK_GATE = fragment_gate(_contact_fragments(CONTACT_TALK))
+CONTACT_OWN_GATE = fragment_gate(_contact_fragments(CONTACT_OWN))
+CONTACT_SWAP_GATE = fragment_gate(_contact_fragments(CONTACT_SWAP))
+CONTACT_GIVE_GATE = fragment_gate(_contact_fragments(CONTACT_GIVE))
+# The places and ways (for talking) and with the times (for reaching): each pair needs both.
+CONTACT_ELSEWHERE_GATE = fragment_gate(
+    _contact_fragments(CONTACT_PLACE) + _contact_fragments(CONTACT_ELSEWHERE)
+)
+CONTACT_ANY_PLACE_GATE = fragment_gate(
+    _contact_fragments(CONTACT_PLACE)
+    + _contact_fragments(CONTACT_ELSEWHERE)
+    + _contact_fragments(CONTACT_WHEN)
+)
+# One look for every pair at once: a place, way or time, or a personal contact (a swap names
+# its contacts too). Most messages have none and are done after this one test.
+CONTACT_ANY_GATE = fragment_gate(
+    _contact_fragments(CONTACT_PLACE)
+    + _contact_fragments(CONTACT_ELSEWHERE)
+    + _contact_fragments(CONTACT_WHEN)
+    + _contact_fragments(CONTACT_OWN)
+    + _contact_fragments(CONTACT_SWAP)
+)
+
+
 # --- round 11 (guard-ids6): a digit named as a noun after a count --------------------------
 # "три нуля", "ثلاث سبعات", "trzy zera", "three zeros": a count of two to four (already a digit
 # in the digit view), then the digit's name as a plural noun, stands for the digit repeated.
