@@ -49,6 +49,7 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
         if (
             lx.MEETING_CUE_RE.search(window) is None
             and _AFTER_FOREIGN_MEET.match(s, m.end()) is None
+            and not _one_short_call(s, m.start(), m.end())
         ):
             continue  # "zoom aja nanti malam": the particle makes the tool a proposal
         value = "meet:" + tool.replace(" ", "")
@@ -110,6 +111,21 @@ _ONE_CALL = re.compile(
     r"|brief|petit|petite|pequeno|pequena|rapido|rapidinho|veloce|breve|kurzes|kurzen|kurze"
     r"|szybki|szybkie|krotki|kisa|chhota|mabilis)\s+)?$"
 )
+
+# A shortness word after the tool ("un Zoom rapidito", "um Teams rapidinho", "ein Zoom kurz").
+_SHORT_AFTER = re.compile(
+    r"\s+(?:rapidito|rapidita|rapidinho|rapido|rapida|rapide|veloce|breve|corto|kurz|kurzer)(?!\w)"
+)
+
+
+def _one_short_call(s: str, start: int, end: int) -> bool:
+    """One short call on the tool, said with an article before it and a word of shortness after
+    it: the tool is proposed for a call, not talked about."""
+    return (
+        _SHORT_AFTER.match(s, end) is not None
+        and _ONE_CALL.search(s, max(0, start - 24), start) is not None
+    )
+
 
 # The same for "meet", without the English articles ("a quick meet" can be in person):
 # "un petit meet demain", "um meet rapidinho", "ein kurzes meet".
@@ -179,7 +195,14 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             continue
         for category, pattern in open_channels:
             if category == "elsewhere":
-                ch = next((m for m in pattern.finditer(s, lo, hi) if not _scoped_place(s, m)), None)
+                ch = next(
+                    (
+                        m
+                        for m in pattern.finditer(s, lo, hi)
+                        if not _scoped_place(s, m) and not _purpose_before(s, m)
+                    ),
+                    None,
+                )
             else:
                 ch = pattern.search(s, lo, hi)
             if ch is None or _refused_channel(s, ch):
@@ -928,7 +951,8 @@ _CONTACT_STEM = re.compile(
     r"|escrib|parl|joindre|ecri|erreich|kontakt|schreib|sprech|sentir|scriv|trov|napis|pogad"
     r"|rozmaw|связ|общ|напис|позвон|найти|baat|sampark|تواصل|كلم|كلام|راسل|اوصل|ulas|yaz"
     r"|konus|hubung|ngobrol|kontak|usap|tawag|mahanap|raggiung|rintracc|localiz|encontr|achar"
-    r"|contatt|znalez|skontakt|dhoond|dhund|makontak|ulas|joins"
+    r"|contatt|znalez|skontakt|dhoond|dhund|makontak|ulas|joins|बात|संपर्क|कॉन्टैक्ट|मैसेज"
+    r"|iletisim|ulas"
 )
 
 
@@ -947,6 +971,11 @@ def _here_unnegated(sent: str) -> bool:
         around = sent[max(0, here.start() - 25) : here.end() + 25]
         if lx.NEGATION_RE.search(around) or _HERE_NEGATED_AFTER.search(around):
             continue
+        if (
+            _CHAT_NOUN_BEFORE.search(sent, max(0, here.start() - 24), here.start()) is not None
+            or _CHAT_NOUN_AFTER.match(sent, here.end()) is not None
+        ):
+            continue  # "the chat here is slow", "тут чат неудобный": the place complained of
         if any(
             p.start() <= here.start() and here.end() <= p.end()
             for p in lx.CONTACT_ANY_PLACE_RE.finditer(sent)
@@ -956,10 +985,43 @@ def _here_unnegated(sent: str) -> bool:
     return False
 
 
+# This chat or site named right beside the word for "here": the subject of a complaint, not
+# where the talk should stay ("the chat here keeps lagging", "тут чат неудобный").
+_CHAT_NOUNS = (
+    r"(?:chat|site|website|platform|app|inbox|messages|messaging|notifications|sitio|plataforma"
+    r"|pagina|seite|plattform|sito|piattaforma|czat|strona|portal|чат|сайт|платформ\w*"
+    r"|переписк\w*|चैट|साइट|الشات|الدردشة|المحادثة|الموقع|المنصة|sohbet|obrolan|aplikasi)"
+)
+_CHAT_NOUN_BEFORE = re.compile(r"(?<!\w)" + _CHAT_NOUNS + r"\s+$")
+_CHAT_NOUN_AFTER = re.compile(r"\s+" + _CHAT_NOUNS + r"(?!\w)")
 # Negations written after what they negate or fused to it ("değilken", "नहीं", "мо", "gak").
 _HERE_NEGATED_AFTER = re.compile(
     r"(?<!\w)(?:degil\w*|nahi|nahin|नहीं|مو|مش|غير|gak|nggak|ga|tidak|hindi|di|not)(?!\w)"
 )
+
+
+def _place_for_other(s: str, place: re.Match[str]) -> bool:
+    """The place or way is somewhere in the work ("woanders im Code"), or a way of doing
+    something that is not reaching or talking to someone, said after the way ("a better way to
+    structure the database") or before it, in languages that put the purpose first ("milestone
+    पूरा करने का कोई और तरीका", "teslim tarihine yetişmenin başka bir yolu")."""
+    return _scoped_place(s, place) or _way_to_do_other(s, place) or _purpose_before(s, place)
+
+
+# A purpose said before the way: a verbal noun with its genitive or "for" (hi "करने का", "के
+# लिए", hi-Latn "karne ka", "ke liye", tr "yetişmenin", "bitirmek için").
+_PURPOSE_BEFORE = re.compile(
+    r"(?:\S+(?:ने|ne|nay)\s+(?:का|की|के|ka|ki|ke)|के लिए|ke liye|ke liye|\w+m[ae](?:nin|sinin)"
+    r"|\w+m[ae]k (?:icin|için))\s+$"
+)
+
+
+def _purpose_before(s: str, place: re.Match[str]) -> bool:
+    lo = max(0, place.start() - 40)
+    before = _PURPOSE_BEFORE.search(s, lo, place.start())
+    if before is None:
+        return False
+    return _CONTACT_STEM.search(s, max(lo, before.start() - 16), before.end()) is None
 
 
 def _way_to_do_other(s: str, place: re.Match[str]) -> bool:
@@ -1033,7 +1095,7 @@ def _contact_near(
     sent, start = sentence(s, m.start(), m.end())
     lo, hi = max(start, m.start() - span), min(start + len(sent), m.end() + span)
     for o in other.finditer(s, lo, hi):
-        if _scoped_place(s, o) or _way_to_do_other(s, o) or _WHEN_CLAUSE.match(s, o.end()):
+        if _place_for_other(s, o) or _WHEN_CLAUSE.match(s, o.end()):
             continue  # "woanders im Code", "cara lain buat export": not somewhere to talk
         a, b = min(m.start(), o.start()), max(m.end(), o.end())
         if _contact_spoiled(sent, a - start, product=product):

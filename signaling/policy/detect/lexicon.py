@@ -480,11 +480,14 @@ MEETING_TOOL_RE = compile_fast(
     + r"|zoom(?:ie|ies|en|e|a|u|da|dan|de|ing|ito|cito|ino|ik|zinho)?|zum"
     # Polish cases of Teams ("na teamsie") and Turkish case endings after an apostrophe
     # ("meet'ten", "zoom'dan", "teams'te")
-    r"|teams(?:ie|a|ach|em)|(?:meet|zoom|teams)'(?:ten|tan|te|ta|den|dan|de|da|e|a|i|u)"
+    r"|teams(?:ie|a|ach|em|y)|(?:meet|zoom|teams)'(?:ten|tan|te|ta|den|dan|de|da|e|a|i|u)"
     r"|зум\w*|гугл[ -]?мит\w*|тимс\w*|вебекс\w*"
     r"|google meet|g-?meet|hangouts?|ms teams|microsoft teams|teams|meet"
     r"|whereby|jitsi|webex|gotomeeting|goto meeting|bluejeans|facetime|calendly|cal\.com)"
-    r"(?![\w/-])"
+    # a hyphen ends the name only before a meeting noun: German compounds ("Teams-Einladung",
+    # "Zoom-Call"), never "meet-up" or "zoom-in"
+    r"(?![\w/]|-(?!(?:call|meeting|link|einladung|termin|anruf|konferenz|besprechung|sitzung"
+    r"|session|invite|raum)(?!\w)))"
 )
 MEETING_CUE_RE = compile_fast(
     r"\b(?:call|calls|meet|meeting|chat|talk|video|join|link|invite|instead|are you on|do you"
@@ -498,7 +501,8 @@ MEETING_CUE_RE = compile_fast(
 )
 MEETING_NEG_RE = compile_fast(
     r"call button|\bbutton\b|built-?in|in-app|integrat\w*|\bsdk\b|\bapi\b|plugin|webhook|\bbot\b"
-    r"|clone|-like|zoom\w* (?:in|out|level|into|factor)\b|pinch|\bmaps?\b|\bimage\b|\bphoto|\blens"
+    r"|clone|-like|zoom\w* (?:in|out|level|into|factor)\b|pinch|\bmaps?\b"
+    r"|\bimag(?:e|en|em|es|ens)\b|\bphoto|\blens"
     r"|\b(?:rein|raus|heran|hinein)zoom\w*|\bbild\w*|\bfoto\w*|\bgambar\w*"
     r"|(?:on|through|via|from|in) (?:the|this) (?:platform|site)|platform'?s|messages call"
     r"|recording|transcri\w*|\bapp\b|feature|\bbuild|develop|integrac\w*|integracao|интеграц\w*"
@@ -1656,12 +1660,15 @@ CONTACT_REACH = MappingProxyType(
             r"|mandar mensagem)",
         ],
         "fr": [
-            r"te (?:joindre|joins|contacter|contacte|trouver|trouve|parler|recontacter)",
+            r"(?:te|vous) (?:joindre|joins|contacter|contacte|trouver|trouve|parler|recontacter"
+            r"|ecrire|ecris)",
             r"t'ecrire|t'ecris",
         ],
         "de": [
             r"dich (?:\w+ ){0,3}(?:erreichen|finden|kontaktieren|anschreiben|anrufen)",
-            r"erreich\w* ich dich|find\w* ich dich|dir schreiben",
+            r"(?:ich|wir) sie (?:\w+ ){0,3}(?:erreichen|finden|kontaktieren|anschreiben|anrufen)",
+            r"erreich\w* (?:ich|wir) (?:dich|sie)|find\w* ich dich|dir schreiben|ihnen schreiben",
+            r"(?:bist du|sind sie) (?:\w+ ){0,3}erreichbar",
         ],
         "it": [
             r"raggiungerti|contattarti|trovarti|rintracciarti|scriverti|sentirti|parlarti"
@@ -1674,16 +1681,16 @@ CONTACT_REACH = MappingProxyType(
             r"(?:napisac|pisac) do ciebie|do ciebie (?:napisac|pisac)",
         ],
         "ru": [
-            r"с (?:тобой|вами) (?:\w+ )?связаться|связаться с (?:тобой|вами)",
+            r"с (?:тобой|вами) (?:[\w-]+ ){0,2}связаться|связаться с (?:тобой|вами)",
             r"(?:тебя|вас) (?:\w+ ){0,3}(?:найти|поймать)|найти (?:тебя|вас)",
             r"(?:тебе|вам) (?:\w+ ){0,2}(?:писать|написать)|написать (?:тебе|вам)",
         ],
         "hi": [
-            r"आपसे (?:\S+ ){0,2}(?:संपर्क|बात|कॉन्टैक्ट)",
+            r"आपसे (?:\S+ ){0,4}(?:संपर्क|बात|कॉन्टैक्ट)",
             r"आपको (?:\S+ ){0,2}(?:ढूँढूँ|ढूंढूं|ढूँढ\S*|ढूंढ\S*|मैसेज|पिंग)",
         ],
         "hi-Latn": [
-            r"(?:aapse|apse|tumse|tujhse) (?:\w+ ){0,2}(?:contact|baat|sampark)",
+            r"(?:aapse|apse|tumse|tujhse) (?:\w+ ){0,4}(?:contact|baat|sampark)",
             r"(?:aapko|apko|tumhe|tujhe) (?:\w+ ){0,2}(?:dhoond\w*|dhund\w*|ping\w*|msg|message"
             r"|contact)",
         ],
@@ -1693,9 +1700,11 @@ CONTACT_REACH = MappingProxyType(
         "tr": [
             r"sana (?:\w+ ){0,3}(?:ulas\w*|yaz(?:ar|acag|ay|abil|sam|dim|mak)\w*)",
             r"seni (?:\w+ ){0,2}bul(?:ur|abil|mak|ay|sam|acag)\w*",
+            r"(?:seninle|sizinle|size) (?:\w+ ){0,2}(?:iletisim\w*|ulas\w*)",
         ],
         "id": [
-            r"(?:hubungi|hubungin|menghubungi|ngontak|cari|nyari|chat|kontak) (?:kamu|kmu|km|kau"
+            r"(?:hubungi|hubungin|ngehubungin|ngehubungi|menghubungi|ngontak|cari|nyari|chat|kontak)"
+            r" (?:kamu|kmu|km|kau"
             r"|lo|lu|anda|mas|kak)",
         ],
         "tl": [
@@ -1739,16 +1748,23 @@ CONTACT_PLACE = MappingProxyType(
         ],
         "pt": [r"outro (?:lugar|canto)|fora da plataforma|por fora"],
         "fr": [
-            r"ailleurs|autre (?:endroit|part)|en dehors de la plateforme|hors (?:de la )?plateforme"
+            r"ailleurs|autre (?:endroit|part)|en dehors (?:de la plateforme|du site)",
+            r"hors (?:de la |du )?(?:plateforme|site)",
         ],
-        "de": [r"woanders|anderswo|irgendwo anders|anderen ort|ausserhalb der plattform"],
+        "de": [
+            r"woanders|anderswo|irgendwo anders|anderen ort",
+            r"au(?:ss|ß)erhalb (?:der plattform|der seite|dieser seite)",
+        ],
         "it": [r"altrove|qualche altra parte|altro posto|fuori dalla piattaforma"],
-        "pl": [r"gdzie indziej|gdzies indziej|innym miejscu|poza (?:platforma|serwisem|portalem)"],
+        "pl": [
+            r"gdzie indziej|gdzies indziej|innym miejscu",
+            r"poza (?:(?:ta|tym|ten) )?(?:platforma|serwisem|portalem|strona)",
+        ],
         "ru": [r"в другом месте|где-нибудь еще|где-то еще|вне (?:платформы|сайта)"],
         "hi": [r"कहीं और"],
         "hi-Latn": [r"kahin aur|platform ke bahar|site ke bahar"],
         "ar": [r"مكان (?:ثاني|اخر|تاني)|(?:خارج|برا) (?:المنصة|الموقع)"],
-        "tr": [r"baska (?:bir )?yer\w*|platform disinda|site disinda"],
+        "tr": [r"baska (?:bir )?yer\w*|(?:platform|site)(?:un|in|nin|nun)? disinda"],
         "id": [r"tempat lain|di luar (?:platform|situs|aplikasi)"],
         "tl": [r"ibang (?:lugar|app|platform)|sa labas ng (?:platform|site|app)"],
     }
@@ -1772,20 +1788,23 @@ CONTACT_ELSEWHERE = MappingProxyType(
         "fr": [r"moyen plus rapide|autre (?:moyen|facon|canal)"],
         "de": [r"sonst noch|wo sonst|schnelleren weg|anderen (?:weg|kanal)"],
         "it": [r"altro (?:modo|canale)|modo piu veloce|dove altro|fuori da qui"],
-        "pl": [r"gdzie jeszcze|szybszy sposob|inny sposob|poza (?:strona|tym)"],
+        "pl": [r"gdzie jeszcze|szybszy sposob|inny sposob|poza (?:(?:ta|tym) )?(?:strona|tym)"],
         "ru": [
-            r"где еще|способ (?:\w+ )?быстрее|другой способ|кроме (?:этого|этой)"
+            r"где еще|иначе|способ (?:\w+ )?быстрее|другой способ|кроме (?:этого|этой)"
             r" (?:сайта|платформы)"
         ],
-        "hi": [r"और कहाँ|कहाँ और|(?:तेज़|तेज|जल्दी) तरीका|कोई और तरीका"],
-        "hi-Latn": [r"aur kahan|kahan aur|(?:fast|jaldi|koi aur) tareeka"],
+        "hi": [r"और कहाँ|कहाँ और|(?:तेज़|तेज|जल्दी) तरीका|(?:कोई|किसी) और (?:तरीका|तरीके)"],
+        "hi-Latn": [r"aur kahan|kahan aur|(?:fast|jaldi|(?:koi|kisi) aur) (?:tareek|tarik)[ae]"],
         "ar": [r"غير هنا|طريقة (?:اسرع|ثانية|تانية)"],
         "tr": [r"baska (?:nerede|nereden|bir yol|yol|kanal)"],
         "id": [
             r"di mana lagi|dimana lagi|ke mana lagi|kemana lagi|cara lain",
             r"cara lebih (?:cepat|cepet)|selain di sini|selain disini|selain chat",
         ],
-        "tl": [r"saan pa|ibang paraan|mas mabilis (?:\w+ ){0,2}paraan|bukod dito"],
+        "tl": [
+            r"saan pa|ibang paraan|iba pa(?:ng| bang) paraan|mas mabilis (?:\w+ ){0,2}paraan"
+            r"|bukod dito"
+        ],
     }
 )
 # Reaching the other party sooner, or while this platform is out of reach: only with a verb of
@@ -1793,28 +1812,34 @@ CONTACT_ELSEWHERE = MappingProxyType(
 CONTACT_WHEN = MappingProxyType(
     {
         "en": [
+            r"directly",
             r"not on here|not online here|not logged in here|you're not on|you're not online",
             r"youre not on|you are not on|you are not online|ur not on|ur not online",
             r"(?:site|platform|app|chat) (?:\w+ )?(?:goes|is|went) down",
         ],
-        "es": [r"mas rapido|no estas (?:conectad[oa]|en linea|aqui)|se cae"],
+        "es": [r"mas rapido|no estas (?:conectad[oa]|en linea|aqui)|se cae|directamente|directo"],
         "pt": [
-            r"rapidinho|nao (?:ta|esta|estiver|tiver) (?:online|aqui)|site cair|der problema aqui"
+            r"diretamente|direto",
+            r"rapidinho|nao (?:ta|esta|estiver|tiver) (?:online|aqui)|site cair|der problema aqui",
         ],
-        "fr": [r"plus vite|(?:pas|plus) connecte|site (?:tombe|plante|est en panne)"],
-        "de": [r"schneller|nicht online|seite (?:\w+ )?down"],
-        "it": [r"piu velocemente|non sei (?:connesso|online|qui)|sito va giu"],
+        "fr": [r"plus vite|(?:pas|plus) connecte|site (?:tombe|plante|est en panne)|directement"],
+        "de": [r"schneller|nicht online|seite (?:\w+ )?down|direkt"],
+        "it": [r"piu velocemente|non sei (?:connesso|online|qui)|sito va giu|direttamente"],
         "pl": [
+            r"bezposrednio",
             r"najszybciej|nie jestes (?:tu )?(?:zalogowany|online)",
             r"(?:strona|portal) (?:padnie|padł)",
         ],
-        "ru": [r"побыстрее|не в сети|сайт (?:ляжет|упадет)"],
-        "hi": [r"ऑनलाइन नहीं|साइट (?:बंद|डाउन)"],
-        "hi-Latn": [r"online nahi|site (?:down|band)"],
-        "ar": [r"(?:مو|مش|غير) متصل|الموقع (?:وقف|طاح|تعطل|وقع)"],
-        "tr": [r"daha (?:hizli|kolay)|(?:cevrimici|online) degil\w*|site coker\w*"],
+        "ru": [r"побыстрее|не в сети|сайт (?:ляжет|упадет)|напрямую"],
+        "hi": [r"ऑनलाइन नहीं|साइट (?:बंद|डाउन)|सीधे"],
+        "hi-Latn": [r"online nahi|site (?:down|band)|seedha|seedhe|direct"],
+        "ar": [r"(?:مو|مش|غير) متصل|الموقع (?:وقف|طاح|تعطل|وقع)|مباشرة|مباشر"],
+        "tr": [r"daha (?:hizli|kolay)|(?:cevrimici|online) degil\w*|site coker\w*|direkt|dogrudan"],
         "id": [r"(?:gak|nggak|ga|tidak) online|situs(?:nya)? (?:down|mati|error)"],
-        "tl": [r"mas mabilis|(?:hindi|di) ka online|(?:nag-down|nagdown) (?:yung|ang) site"],
+        "tl": [
+            r"mas mabilis|(?:hindi|di) ka online|(?:nag-down|nagdown) (?:yung|ang) site",
+            r"diretso|direkta",
+        ],
     }
 )
 # A personal contact: "my/your" or "personal/private" with a contact word ("your socials",

@@ -1,0 +1,116 @@
+"""Off-platform intent, round 13 (issue 15): what the dev half of ``learned/own_v8_probe.jsonl``
+showed missing, fixed as kinds, each with the benign sentences that share its words.
+
+- A meeting on a named tool with no link: the local words for "invite", "clear up", "let's
+  hear each other", German hyphen compounds ("Teams-Einladung"), the Polish plural "Teamsy",
+  and "one short call" said with the shortness word after the tool ("un Zoom rapidito").
+- Reaching the other party elsewhere: polite pronouns ("vous contacter", "ich Sie erreichen"),
+  "reachable" ("wo bist du sonst erreichbar"), "directly" beside a verb of reaching, oblique
+  forms of "another way" (hi "किसी और तरीके से", tl "iba pa bang paraan", ru "иначе"),
+  demonstratives inside a place ("poza tą stroną", "poza tym portalem"), and a word for "here"
+  that names the chat being complained of ("тут чат неудобный") instead of where to stay.
+- Not a move: another way to do the work, with the purpose said before the way, in languages
+  that put it first ("milestone पूरा करने का कोई और तरीका", "yetişmenin başka bir yolu").
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.policy.helpers import rule_labels, rule_values
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿Hacemos un Zoom rapidito mañana y lo cerramos?",
+        "Bora fazer um Teams rapidinho depois do almoço?",
+        "Te mando la invitación de Zoom para el jueves",
+        "Pode me mandar o convite do Zoom para amanhã?",
+        "Je vous envoie une invitation Teams pour lundi",
+        "Können Sie mir eine Zoom-Einladung für morgen schicken?",
+        "Ich schicke dir gleich den Teams-Link",
+        "Das können wir kurz per Teams besprechen",
+        "Lass uns das morgen per Zoom klären",
+        "Vediamoci su Zoom domani alle 10",
+        "Sentiamoci su Teams dopo pranzo",
+        "Umówmy się na Zoomie w piątek",
+        "Wyślę ci zaproszenie na Teamsy na jutro",
+        "Пришлю приглашение в Zoom на завтра",
+        "Yarın için Zoom daveti gönderir misin?",
+        "Aku kirim undangan Zoom buat besok ya",
+        "Padalhan mo ako ng imbitasyon sa Zoom bukas",
+        "कल के लिए Zoom का इनवाइट भेज दूँगा",
+        "أرسل لي دعوة زوم لبكرة",
+    ],
+)
+def test_meeting_on_a_named_tool_with_no_link(text: str) -> None:
+    assert "meeting_link" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "let's have a meet-up next week at the office",
+        "the zoom-in on the map is broken on mobile",
+        "Die Teams-Integration in unserer App ist kaputt",
+        "Die Einladung zur Firmenfeier kommt per Post",
+        "La invitación a la boda llegó ayer",
+        "Wyślij zaproszenie do repozytorium na GitHubie",
+        "hacemos un zoom rápido sobre la imagen del producto",
+        "l'invitation au dépôt est partie, tu peux accepter",
+        "The teams in our company use Jira",
+    ],
+)
+def test_meeting_words_without_a_call_on_a_tool(text: str) -> None:
+    assert "meeting_link" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Comment puis-je vous contacter en dehors du site ?",
+        "Je peux vous écrire hors du site ?",
+        "Wie kann ich Sie sonst noch erreichen?",
+        "Wo sind Sie sonst so erreichbar, außerhalb der Plattform?",
+        "Posso contattarti direttamente? Qui i messaggi arrivano tardi",
+        "Jak mogę się z tobą skontaktować poza tym portalem?",
+        "Можно с тобой как-то иначе связаться?",
+        "Тут сайт тормозит, как с вами иначе связаться?",
+        "क्या आपसे किसी और तरीके से बात हो सकती है?",
+        "kya aapse kisi aur tareeke se contact ho sakta hai?",
+        "Platformun dışında sizinle nasıl iletişime geçebilirim?",
+        "Ada cara lain buat ngehubungin kamu selain chat ini?",
+        "May iba pang paraan para ma-contact kita?",
+        "the chat here keeps lagging, can I reach you somewhere else?",
+        "aapse baat karne ka koi aur tareeka hai kya?",
+        "Seninle konuşmanın başka bir yolu var mı?",
+    ],
+)
+def test_reaching_the_other_party_elsewhere(text: str) -> None:
+    assert "comm:contact_elsewhere" in rule_values(text, "off_platform") or "off_platform" in (
+        rule_labels(text)
+    ), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Je vous contacte ici dès que la maquette est prête",
+        "Ich kann Sie hier im Chat jederzeit erreichen",
+        "Sind Sie morgen hier erreichbar?",
+        "Ti scrivo direttamente qui appena ho finito",
+        "Skontaktuję się z tobą tutaj, jak skończę",
+        "Напишу вам тут, как только закончу",
+        "क्या माइलस्टोन पूरा करने का कोई और तरीका है?",
+        "deadline tak milestone complete karne ka koi aur tareeka hai kya?",
+        "Teslim tarihine yetişmenin başka bir yolu var mı?",
+        "Raporu bitirmek için başka bir yol var mı?",
+        "Можно как-то иначе сделать экспорт?",
+        "Sizinle burada iletişime geçeceğim, bildirim açık",
+        "Is there another way to speed up the build?",
+        "the chat here is fine, let's keep talking here",
+    ],
+)
+def test_reaching_here_or_another_way_to_work(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
