@@ -114,3 +114,94 @@ def test_reaching_the_other_party_elsewhere(text: str) -> None:
 )
 def test_reaching_here_or_another_way_to_work(text: str) -> None:
     assert "off_platform" not in rule_labels(text), text
+
+
+# --- round 13b: e-mail pieces, apps named by their owner, masked numbers ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("nombre y apellido juntos, lauragil, y después el gmail de siempre", "lauragil@gmail.com"),
+        ("Vor- und Nachname zusammen, jonasweber, dann das übliche gmx.de", "jonasweber@gmx.de"),
+        ("фамилия и имя слитно, ivanpetrov, дальше yandex.ru", "ivanpetrov@yandex.ru"),
+        ("nama depan dan belakang digabung, dewisari, terus yahoo dot com", "dewisari@yahoo.com"),
+        (
+            "surname and name together: kowalskijan, then the usual outlook",
+            "kowalskijan@outlook.com",
+        ),
+        ("soyadım bitişik, mehmetdemir, sonra gmail nokta com", "mehmetdemir@gmail.com"),
+        ("मेरा नाम और सरनेम एक साथ, rahulverma, फिर gmail डॉट कॉम", "rahulverma@gmail.com"),
+    ],
+)
+def test_glued_name_written_glued_then_provider(text: str, value: str) -> None:
+    assert value in rule_values(text, "email"), text
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "le domaine c'est studio-pixel.fr, et avant l'arobase c'est bonjour",
+            "bonjour@studio-pixel.fr",
+        ),
+        ("the domain is lumen-studio.de and before the @ it's just hello", "hello@lumen-studio.de"),
+    ],
+)
+def test_domain_then_the_part_before_the_at(text: str, value: str) -> None:
+    assert value in rule_values(text, "email"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nome e cognome attaccati nel campo username, tipo mariorossi, poi il login gmail",
+        "first and last name together, e.g. annasmith, is how the username field works with gmail",
+        "the surname goes together with the name, andersson, on the gmail invoice",
+    ],
+)
+def test_glued_names_in_a_spec_or_a_sentence_about_names(text: str) -> None:
+    assert "email" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "let's move to the app Zuckerberg bought",
+        "on continue sur l'appli que Durov a créée ?",
+        "Давай перейдём в приложение Дурова, там удобнее",
+        "chalo us app pe chalte hain jo Zuckerberg ne kharida tha",
+        "चलिए उस ऐप पर आ जाओ जो ज़करबर्ग ने खरीदा था",
+    ],
+)
+def test_app_named_by_its_owner(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zuckerberg said in an interview that they will add more AI, let's move on to the specs",
+        "send me the article about Snowden when you can",
+        "Durov's interview was interesting, let's continue with the backlog",
+    ],
+)
+def test_owner_named_with_no_app(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "मॉकअप में फ़ोन नंबर की जगह 98XXXXXXXX डाल दीजिए",
+        "Tasarımda telefon yerine 0 (5XX) XXX XX XX yazın.",
+        "in the signup mockup put the phone as +1 555 XXX XXXX, send it to me after",
+        "pon el teléfono como 6XX XXX XXX en el formulario y envíamelo",
+    ],
+)
+def test_phone_words_beside_a_masked_number(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
+
+
+def test_phone_word_without_a_mask_still_moves() -> None:
+    assert "comm:phone" in rule_values("send me your phone number please", "off_platform")

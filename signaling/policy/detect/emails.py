@@ -111,6 +111,7 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
             or _glued_name(views, tld)
             or _user_then_provider(views)
             or _name_pair_glued(views)
+            or _glued_token(views, tld)
         )
         if assembled is not None:
             out.append(assembled)
@@ -641,5 +642,58 @@ def _name_pair_glued(views: Views) -> Finding | None:
         value = f"{first}{last}@{_provider_domain(provider)}"
         return finding(
             views, views.norm, "email", m.start(), provider.end(), value, Confidence.EMAIL_ASSEMBLED
+        )
+    return None
+
+
+# --- round 13 -------------------------------------------------------------------------------
+
+
+# The glued name itself, right after the words that say it is glued ("nome e cognome attaccati,
+# marcoferri", "имя и фамилия слитно латиницей, olgasmirnova"): a lowercase Latin token of at
+# least six letters, at most a couple of words on.
+_GLUED_TOKEN_RE = re.compile(
+    r"(?:[^\w.!?\n]{1,4}[^\s\w]*(?:[^\W\d_a-z]\w*|[a-z]{1,3})){0,2}"
+    r"[^\w.!?\n]{1,4}(?P<user>[a-z][a-z0-9]{5,30})(?![\w@.]\w|@)"
+)
+
+
+def _glued_token(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
+    """The writer's name and surname, said to be glued, then written glued, then a mail
+    provider or a bare mail domain within 60 characters ("è nome e cognome attaccati,
+    marcoferri, poi il solito gmail", "soyadim bitisik, aysekaya, sonra bildik hotmail
+    nokta com"); not in a spec."""
+    if lx.FULL_NAME_GATE.isdisjoint(views.words) or lx.GLUED_GATE.isdisjoint(views.words):
+        return None
+    s = views.norm.s
+    for glued in lx.GLUED_NAME_RE.finditer(s):
+        tok = _GLUED_TOKEN_RE.match(s, glued.end())
+        if tok is None or tok.group("user") in lx.EMAIL_STOP_LOCALS:
+            continue
+        if lx.PRODUCT_RE.search(s) or lx.SPEC_RE.search(s):
+            return None
+        user, hi = tok.group("user"), tok.end() + 60
+        provider = lx.PROVIDER_AFTER_RE.search(s, tok.end(), hi)
+        domain = _provider_domain(provider) if provider is not None else None
+        where = provider
+        if domain is None:
+            for dom in lx.PIECE_DOMAIN_RE.finditer(s, tok.end(), hi):
+                sub, name, suffix = split_host(tld, dom.group())
+                registered = f"{name}.{suffix}"
+                if not suffix or not name or sub or registered in lx.PLACEHOLDER_DOMAINS:
+                    continue
+                domain, where = registered, dom
+                break
+        if domain is None or where is None:
+            continue
+        value = f"{user}@{domain}"
+        return finding(
+            views,
+            views.norm,
+            "email",
+            glued.start(),
+            where.end(),
+            value,
+            Confidence.EMAIL_ASSEMBLED,
         )
     return None

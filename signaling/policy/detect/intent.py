@@ -207,9 +207,15 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
                 ch = pattern.search(s, lo, hi)
             if ch is None or _refused_channel(s, ch):
                 continue  # "no tengo otra app": the channel refused, not proposed
+            if category == "owner" and (
+                lx.APP_NOUN_RE.search(s, max(0, ch.start() - 50), ch.end() + 50) is None
+            ):
+                continue  # "Zuckerberg said in an interview": a person, not an app
             near = s[max(0, ch.start() - 60) : ch.end() + 60]
-            if category == "phone" and lx.NOT_PHONE_WORD_RE.search(s, lo, hi):
-                continue  # "my order number", "número de pedido": not a phone
+            if category == "phone" and (
+                lx.NOT_PHONE_WORD_RE.search(s, lo, hi) or lx.MASKED_NUMBER_RE.search(s, lo, hi)
+            ):
+                continue  # "my order number", "número de pedido", "98XXXXXXXX": not a phone
             # An app named by its logo talks about icons and colours: only product words count.
             project = lx.PRODUCT_RE if category == "app" else lx.COMM_PROJECT_NEG_RE
             if category != "elsewhere" and project.search(near):

@@ -207,6 +207,9 @@ LANGUAGES: tuple[Language, ...] = (
             "first and last names",
             "first name and last name",
             "name and surname",
+            "surname",
+            "last name",
+            "family name",
         ),
         glued_words=(
             "together",
@@ -747,7 +750,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "es",
         "Spanish",
-        full_name_words=("nombre completo", "nombre y apellido", "nombre y apellidos"),
+        full_name_words=("nombre completo", "nombre y apellido", "nombre y apellidos", "apellido"),
         glued_words=(
             "junto",
             "juntos",
@@ -1149,7 +1152,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pt",
         "Portuguese",
-        full_name_words=("nome completo", "nome e sobrenome"),
+        full_name_words=("nome completo", "nome e sobrenome", "sobrenome"),
         glued_words=(
             "junto",
             "juntos",
@@ -1594,7 +1597,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "fr",
         "French",
-        full_name_words=("nom complet", "prénom et nom", "prénom et nom de famille"),
+        full_name_words=(
+            "nom complet",
+            "prénom et nom",
+            "prénom et nom de famille",
+            "nom de famille",
+        ),
         glued_words=(
             "collé",
             "collés",
@@ -2012,6 +2020,8 @@ LANGUAGES: tuple[Language, ...] = (
             "vollständigen namen",
             "vor- und nachname",
             "vorname und nachname",
+            "nachname",
+            "nachnamen",
         ),
         glued_words=("zusammen", "zusammengeschrieben", "ohne punkt", "ohne leerzeichen"),
         local_part_words=(
@@ -2376,7 +2386,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "it",
         "Italian",
-        full_name_words=("nome completo", "nome e cognome"),
+        full_name_words=("nome completo", "nome e cognome", "cognome"),
         glued_words=(
             "attaccato",
             "attaccati",
@@ -2748,7 +2758,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pl",
         "Polish",
-        full_name_words=("imię i nazwisko", "imie i nazwisko", "pełne imię"),
+        full_name_words=("imię i nazwisko", "imie i nazwisko", "pełne imię", "nazwisko"),
         glued_words=("razem", "łącznie", "bez kropki", "bez spacji"),
         local_part_words=("przed małpą", "przed małpką", "przed @", "z przodu"),
         first_name_words=("imie", "imię"),
@@ -3158,7 +3168,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ru",
         "Russian",
-        full_name_words=("имя и фамилия", "имя и фамилию", "полное имя"),
+        full_name_words=("имя и фамилия", "имя и фамилию", "полное имя", "фамилия", "фамилию"),
         glued_words=("вместе", "слитно", "без точки", "без пробела"),
         local_part_words=(
             "до собаки",
@@ -3599,8 +3609,24 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi",
         "Hindi (Latin script)",
-        full_name_words=("pura naam", "poora naam", "naam aur surname", "first aur last name"),
-        glued_words=("milake", "mila ke", "mila kar", "bina dot", "bina space"),
+        full_name_words=(
+            "pura naam",
+            "poora naam",
+            "naam aur surname",
+            "first aur last name",
+            "surname",
+        ),
+        glued_words=(
+            "milake",
+            "mila ke",
+            "mila kar",
+            "bina dot",
+            "bina space",
+            "saath mein",
+            "sath me",
+            "ek saath",
+            "jod ke",
+        ),
         local_part_words=("at se pehle", "@ se pehle", "aage", "shuru mein"),
         first_name_words=("naam", "first name", "pehla naam"),
         last_name_words=("surname", "sarnem", "last name"),
@@ -3935,6 +3961,7 @@ LANGUAGES: tuple[Language, ...] = (
             "jaldi reply karta",
             "jaldi reply karti",
             "wahi likhu",
+            "shift ho ?ja\\w*",
         ),
         meeting_cues=("call kar\\w*", "baat", "milte", "meeting kar\\w*"),
         pay_verbs=(
@@ -4005,8 +4032,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi-deva",
         "Hindi (Devanagari)",
-        full_name_words=("पूरा नाम", "नाम और सरनेम"),
-        glued_words=("मिलाकर", "मिला के", "बिना डॉट", "बिना स्पेस"),
+        full_name_words=("पूरा नाम", "नाम और सरनेम", "सरनेम", "उपनाम"),
+        glued_words=("मिलाकर", "मिला के", "बिना डॉट", "बिना स्पेस", "साथ में", "एक साथ", "जोड़कर"),
         local_part_words=("एट से पहले", "@ से पहले", "आगे"),
         first_name_words=("नाम", "पहला नाम"),
         last_name_words=("सरनेम", "उपनाम"),
@@ -4272,6 +4299,10 @@ LANGUAGES: tuple[Language, ...] = (
             "जल्दी जवाब देता",
             "जल्दी जवाब देती",
             "वहीं लिखूँ",
+            "पर आ जा\\w*",
+            "पे आ जा\\w*",
+            "पर आइए",
+            "शिफ्ट हो\\w*",
         ),
         meeting_cues=("कॉल", "मीटिंग", "बात", "इनवाइट", "निमंत्रण"),
         pay_verbs=(
@@ -4343,8 +4374,14 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ar",
         "Arabic",
-        full_name_words=("اسمي الكامل", "الاسم الكامل", "الاسم والعائلة"),
-        glued_words=("مع بعض", "بدون نقطة", "بدون مسافة", "ملزوقين"),
+        full_name_words=(
+            "اسمي الكامل",
+            "الاسم الكامل",
+            "الاسم والعائلة",
+            "اسم العائلة",
+            "واسم العائلة",
+        ),
+        glued_words=("مع بعض", "بدون نقطة", "بدون مسافة", "ملزوقين", "ملزوق", "لازقين"),
         local_part_words=("قبل الآت", "قبل @", "في الأول", "قبلها"),
         first_name_words=("الاسم", "اسمي", "الاسم الاول", "الاسم الأول"),
         last_name_words=("العائلة", "اسم العائلة", "الكنية", "اللقب"),
@@ -5044,7 +5081,16 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tr",
         "Turkish",
-        full_name_words=("ad soyad", "adım soyadım", "adim soyadim", "tam adım", "ad ve soyad"),
+        full_name_words=(
+            "ad soyad",
+            "adım soyadım",
+            "adim soyadim",
+            "tam adım",
+            "ad ve soyad",
+            "soyadım",
+            "soyadim",
+            "soyadı",
+        ),
         glued_words=("bitişik", "yan yana", "noktasız", "boşluksuz"),
         local_part_words=("et işaretinden önce", "@'den önce", "başına", "önüne"),
         first_name_words=("ad", "adi", "isim"),
@@ -5401,7 +5447,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "id",
         "Indonesian",
-        full_name_words=("nama lengkap", "nama depan dan belakang"),
+        full_name_words=("nama lengkap", "nama depan dan belakang", "nama belakang"),
         glued_words=("digabung", "gabung", "nyambung", "tanpa titik", "tanpa spasi"),
         local_part_words=("sebelum @", "sebelum et", "depannya", "di depan"),
         first_name_words=("nama depan", "namadepan", "nama"),
@@ -5754,7 +5800,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tl",
         "Tagalog",
-        full_name_words=("buong pangalan", "pangalan at apelyido"),
+        full_name_words=("buong pangalan", "pangalan at apelyido", "apelyido"),
         glued_words=("magkadikit", "dikit", "pinagdugtong", "walang tuldok", "walang space"),
         local_part_words=("bago ang @", "bago ang at", "sa unahan", "unahan"),
         first_name_words=("pangalan", "first name"),

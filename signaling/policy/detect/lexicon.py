@@ -620,6 +620,25 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# An app named by who bought, runs or recommends it ("the one Zuckerberg bought", "l'appli que
+# recommande Snowden", "jo app Zuckerberg ne kharida"): the person's name here, a word for an
+# app beside it in ``intent`` (``APP_NOUN_RE``).
+CHANNEL_CATEGORIES = (
+    *CHANNEL_CATEGORIES,
+    (
+        "owner",
+        compile_fast(
+            r"(?<!\w)(?:zuckerberg\w*|zuckerburg|zuck|durov\w*|snowden\w*|цукерберг\w*|дуров\w*"
+            r"|сноуден\w*|ज़करबर्ग|जुकरबर्ग|ज़ुकरबर्ग|जकरबर्ग|زوكربيرغ|زوكربرغ|زوكربيرج|زوكربيرك"
+            r"|سنودن|دوروف|zukerberg|zuckerbergin|dürov)(?!\w)"
+        ),
+    ),
+)
+APP_NOUN_RE = compile_fast(
+    r"(?<!\w)(?:one|ones|"
+    + _APP_WORDS
+    + r"|للتطبيق|لتطبيق|بالتطبيق|uygulama\w*|aplikasi\w*|приложени\w*|мессенджер\w*)(?!\w)"
+)
 # An app named by emoji ("the 💚📞 app", "on 👻", "no 💚"): a run of app emoji after a
 # preposition, or before the word "app". Gated by the emoji characters themselves (below).
 APP_EMOJI = "💚💙💜📞👻✈📷🐦"
@@ -1242,7 +1261,7 @@ LOCAL_PART_GATE = key_pieces(_union("local_part_words"))
 LOCAL_PART_RE = compile_fast(
     r"(?<![\w\u0900-\u097f])(?:"
     + _alt(_union("local_part_words"))
-    + r")(?![\w\u0900-\u097f])\s*[:=,-]?\s*(?:[^\W\d_]{1,12}\s+){0,3}"
+    + r")(?![\w\u0900-\u097f])\s*[:=,-]?\s*(?:[^\W\d_]{1,12}(?:'[^\W\d_]{1,12})?\s+){0,3}"
     r"(?:[\"'“„«‘](?P<quoted>[a-z][a-z0-9._-]{0,40}[a-z0-9])[\"'”»’]"
     r"|(?P<user>[a-z][a-z0-9]*[._-][a-z0-9._-]{0,40}[a-z0-9](?![\w@])"
     r"|[a-z][a-z0-9]{1,40}(?=\s*(?:[,.;!?)]|$))))"
@@ -1370,6 +1389,9 @@ _NOT_PHONE_WORDS = (
     + _alt(_union("not_phone_cues"), escape=False)
 )
 NOT_PHONE_WORD_RE = compile_fast(r"(?<!\w)(?:" + _NOT_PHONE_WORDS + r")(?!\w)")
+# A number masked with x's ("98XXXXXXXX", "0 (5XX) XXX XX XX", "+1 555 xxx xxxx"): a
+# placeholder in a mockup or a spec, so the phone word beside it names no one's phone.
+MASKED_NUMBER_RE = compile_fast(r"(?<![a-z])(?:\d+x{2,}|x{2,}\d+|x{3,})(?![a-z])")
 # The same words right after a number, at most one word between (languages that put the noun
 # after the number: "2024/118 numaralı fatura", "118 नंबर का बिल"): an id, not a phone.
 PHONE_NEG_AFTER_RE = compile_fast(
