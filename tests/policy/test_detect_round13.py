@@ -205,3 +205,83 @@ def test_phone_words_beside_a_masked_number(text: str) -> None:
 
 def test_phone_word_without_a_mask_still_moves() -> None:
     assert "comm:phone" in rule_values("send me your phone number please", "off_platform")
+
+
+# --- round 13c: Arabic contacts offered, negated "have" questions, yellow apps, "over there" ----
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "راح أترك لك جهة اتصالي عشان نكمل",
+        "هديك رقمي الخاص وكلمني بكرة",
+        "عطني وسيلة تواصل تانية لو سمحت",
+        "ممكن تعطيني وسيلة تواصل خاصة فيك؟",
+        "تحب اعطيك رقم جوالي؟ أسهل",
+        "هبعتلك رقمي بتاعي الشخصي بعد شوية",
+        "وين ممكن ألاقيك غير هنا لو صار شي؟",
+    ],
+)
+def test_arabic_contact_offered_or_asked(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "هبعتلك رقم الفاتورة بعد الدفع",
+        "المستخدم يقدر يعطينا رقم جواله في صفحة التسجيل في التطبيق",
+        "خد رقم الطلب وتابع الشحنة من هنا",
+        "اعطيك تصميم ثاني للصفحة بكرة",
+    ],
+)
+def test_arabic_numbers_that_are_no_contact(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "esse chat trava muito, não tem outro lugar pra gente conversar?",
+        "¿no hay otro lugar donde hablar? aquí tarda todo",
+        "gibt es keinen anderen Ort, wo wir reden können?",
+    ],
+)
+def test_negated_have_in_a_question_asks_for_it(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "não vamos conversar em outro lugar, fica tudo aqui",
+        "no vamos a hablar en otro lugar, seguimos aquí",
+        "I don't have another place to talk about the invoice, sorry",
+    ],
+)
+def test_negation_that_refuses_the_move(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kak pake apk burung biru? aku dm kesitu ya",
+        "ada aplikasi yang hantu kuning? aku kirim fotonya disana",
+        "nasa app ka ba na may dilaw na multo? send ko dun",
+        "ты есть в жёлтом с призраком? скину туда",
+    ],
+)
+def test_app_euphemism_question_then_over_there(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "logonya kuning di header, burung biru di footer, oke?",
+        "tombol kuning di aplikasi kita terlalu kecil? aku taruh disana ikon hantu",
+    ],
+)
+def test_colours_and_logos_in_design_talk(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text

@@ -875,9 +875,20 @@ def _negation_before(sent: str, offset: int) -> bool:
                 continue
         if m.start() >= offset:
             return False
+        if _NEGATED_HAVE.match(sent, m.end()) is not None and "?" in sent[m.end() :]:
+            continue  # "não tem outro canto pra gente conversar?": a request, not a refusal
         if m.end() <= offset:
             return True
     return False
+
+
+# A negated "have" or "there is" in a question asks for the thing ("don't you have another
+# app?", "não tem outro canto?", "no hay otra forma?", "gibt es keinen anderen Weg?").
+_NEGATED_HAVE = re.compile(
+    r"\s+(?:(?:you|u|ya|tu|vc|voce|du|ihr|sie|ty|ka|kayo|kamu|anda|lo|es)\s+)?(?:have|has|got"
+    r"|tem|tens|temos|hay|tienes|tiene|tenes|gibt|hast|habt|haben|c'e|ce|hai|avete|ma|masz"
+    r"|macie|есть|var|ada|may|meron|y a|il y a)(?!\w)"
+)
 
 
 def _op_finding(views: Views, a: int, b: int, value: str, confidence: float) -> Finding:
@@ -924,7 +935,9 @@ def contact_moves(views: Views) -> list[Finding]:
                 break
             if not _own_contact_ends(s, m.end()):
                 continue  # "your order number", "mis redes neuronales": a thing, not a contact
-            given = _contact_near(s, m, lx.CONTACT_GIVE_RE, _CONTACT_GIVE_SPAN, product=True)
+            given = _contact_near(
+                s, m, lx.CONTACT_GIVE_RE, _CONTACT_GIVE_SPAN, product=True, place=False
+            )
             if given is not None:
                 return [_op_finding(views, *given, "comm:contact_given", _CONTACT_CONF)]
     if lx.CONTACT_SWAP_GATE.may_match(s, words):
@@ -950,7 +963,7 @@ _FOR_THE_READER = re.compile(
 # a way to reach or talk to someone keeps it a contact move ("another way to reach you").
 _WAY_FOR = re.compile(
     r"\s+(?:to|for|de|del|para|pour|per|di|zu|um|do|dla|для|чтобы|ke liye|untuk|buat|biar"
-    r"|sa|para sa|na|icin|için)\s+|\s*لل|\s+ل(?=\S)"
+    r"|sa|para sa|na|icin|için)\s+|\s*لل|\s+ل(?=\S)(?!و(?:\s|$)|ما(?:\s|$)|ان(?:\s|$))"
 )
 _CONTACT_STEM = re.compile(
     r"reach|contact|touch|talk|chat|speak|writ|messag|msg|call|ping|find|comunic|contat|habl"
@@ -1048,10 +1061,10 @@ def _way_to_do_other(s: str, place: re.Match[str]) -> bool:
 _OWN_CONTACT_ADJECTIVE = re.compile(
     r"\s+(?:perso|personal|personnel|personale|personnelle|prive|privee|privado|privada"
     r"|privato|privata|private|privat|privaten|pessoal|particular|prywatny|osobisty|личный"
-    r"|kisisel|pribadi|خاصة|الخاص|الشخصي|خاص)(?!\w)"
+    r"|kisisel|pribadi|خاصة|الخاص|الشخصي|خاص|ثانية|ثاني|تانية|تاني|بتاعي|بتاعك)(?!\w)"
 )
 _OWN_CONTACT_END = re.compile(
-    r"\s*(?:$|[.,!?;:)\-\u061f\u060c\u0964]|\s(?:da|do)\s*(?:$|[.,!?;])"
+    r"\s*(?:$|[.,!?;:)\-\u061f\u060c\u0964]|\s(?:da|do)\s*(?:$|[.,!?;])|\sو\S"
     r"|\s(?:and|so|pls|plz|please|here|then|if|too|also|just|in case|so that|for later"
     r"|y|e|et|und|i|и|aur|or|o|ou|oder|ya|pa|po|naman|na|dong|kak|bro|bhai|ji|toh|to|bhi"
     r"|por favor|porfa|porfavor|s'il|bitte|per favore|prosze|пожалуйста|pliss|plis"
@@ -1061,6 +1074,7 @@ _OWN_CONTACT_END = re.compile(
     r"|sayo|sa iyo|sakin|sa akin|kamu|mu|aku|saya|anda|lo|lu|dedo|bhej\w*|dena|dijiye"
     r"|chahiye|चाहिए|दे|दो|दीजिए|भेज\S*|mil|sakta|sakti|milega|ve|mi|me|te|ti|toi|moi|mir"
     r"|dir|mnie|мне|тебе|al|to me|with me|privately|in private|en privado|em privado"
+    r"|فيك|لك|لو سمحت|من فضلك|بعد|بكرة|بكره|الحين|دلوقتي"
     r"|en prive|in privato|prywatnie|в личку|лично|directly|direct|directo|directamente"
     r"|direto|diretamente|directement|direkt|diretto|direttamente|bezposrednio|напрямую"
     r"|seedha|langsung|diretso)(?![\w\u0900-\u097f]))"
@@ -1092,16 +1106,24 @@ _CONTACT_CONF = Confidence.OFF_PLATFORM_COMM
 
 
 def _contact_near(
-    s: str, m: re.Match[str], other: re.Pattern[str], span: int, *, product: bool = False
+    s: str,
+    m: re.Match[str],
+    other: re.Pattern[str],
+    span: int,
+    *,
+    product: bool = False,
+    place: bool = True,
 ) -> tuple[int, int] | None:
     """The span from ``m`` to a match of ``other`` within ``span`` characters of it in the
     same sentence, unless the sentence turns the move down or talks about a product (with
     ``product``, anywhere in the sentence; else outside the span: "I can reach you faster if
-    you turn on notifications", while "jak strona padnie" names the site, not a product)."""
+    you turn on notifications", while "jak strona padnie" names the site, not a product).
+    With ``place`` (``other`` is a place or a way), a place in the work or a way to do
+    something else does not count; a verb of giving ("اترك لك") is no place."""
     sent, start = sentence(s, m.start(), m.end())
     lo, hi = max(start, m.start() - span), min(start + len(sent), m.end() + span)
     for o in other.finditer(s, lo, hi):
-        if _place_for_other(s, o) or _WHEN_CLAUSE.match(s, o.end()):
+        if place and (_place_for_other(s, o) or _WHEN_CLAUSE.match(s, o.end())):
             continue  # "woanders im Code", "cara lain buat export": not somewhere to talk
         a, b = min(m.start(), o.start()), max(m.end(), o.end())
         if _contact_spoiled(sent, a - start, product=product):

@@ -1554,6 +1554,16 @@ THERE_WORDS = (
     "situ",
     "dun",
     "doon",
+    "kesana",
+    "kesitu",
+    "disana",
+    "disitu",
+    "ke sana",
+    "ke situ",
+    "di sana",
+    "di situ",
+    "عليه",
+    "عليها",
 )
 THERE_GATE = fragment_gate(THERE_WORDS)
 THERE_RE = compile_fast(r"(?<!\w)(?:" + _alt(THERE_WORDS) + r")(?!\w)")
@@ -1918,7 +1928,8 @@ CONTACT_OWN = MappingProxyType(
         ],
         "ar": [
             r"جهة اتصالي|جهات اتصال\S*|حساباتك|حساباتي|ارقام التواصل",
-            r"رقمي (?:الشخصي|الخاص)|رقمك (?:الشخصي|الخاص)",
+            r"رقمي (?:بتاعي )?(?:الشخصي|الخاص)|رقمك (?:بتاعك )?(?:الشخصي|الخاص)",
+            r"رقم (?:موبايلي|جوالي|تلفوني|هاتفي|موبايلك|جوالك|تلفونك)",
             r"وسيلة تواصل|بيانات التواصل|معلومات التواصل",
         ],
         "tr": [
@@ -1948,7 +1959,7 @@ CONTACT_GIVE = MappingProxyType(
         "ru": [r"оставлю|дай|скинь|скину|хочешь|хотите"],
         "hi": [r"दे (?:दो|देता|दूँगा|दीजिए|दें)|दीजिए|भेज\S*|चाहिए"],
         "hi-Latn": [r"de (?:do|deta|dunga|du|dijiye|de)|dedo|dijiye|bhej\w*|chahiye"],
-        "ar": [r"اترك|عطني|اعطني|تعطيني|ارسل|تبي|بعطيك|هديك|اديك"],
+        "ar": [r"اترك|عطني|اعطني|تعطيني|ارسل|تبي|بعطيك|هديك|اديك|اعطيك|خد|خذ|هبعتلك|ابعتلك"],
         "tr": [r"birak\w*|ver\w*|gonder\w*|ister\w*|atarim"],
         "id": [r"tinggalin|minta|kirim|mau|kasih"],
         "tl": [r"iiwan|pahingi|send|gusto|makuha|ipapadala|bigay"],
