@@ -6,12 +6,15 @@ Pure Python, deterministic. One L2-regularised logistic regression per label ove
 features of ``learned.features`` (words, word bigrams, character 4-grams of the normalised
 text), features seen in fewer than ``MIN_DF`` training messages dropped.
 
-Training data: the ``train`` splits of ``tests/policy/learned/own_v1.jsonl``,
-``own_v2.jsonl`` and ``own_v3_intent.jsonl`` (written for this layer) and the development sets
+Training data (4,859 messages): the ``train`` splits of ``tests/policy/learned/own_v1.jsonl``,
+``own_v2.jsonl``, ``own_v3_intent.jsonl`` (written for this layer) and, since round 13,
+``own_v3_ids``, ``own_v4_ids``, ``own_v4_intent``, ``own_v5_ids``, ``own_v5_intent``,
+``own_v6_contact``, ``own_v6_ids`` and ``own_v6_pay``, and the development sets
 ``tests/policy/dev_v2..v4.jsonl`` and ``extra_cases.jsonl``. Never trained on, only scored: the
-``holdout``/``eval`` splits of own_v1, the ``dev`` splits of own_v2 and own_v3_intent,
-``heldout_style.jsonl`` and the public corpus. The held-out set in ``tests/policy/eval_v2/`` is
-neither read nor scored.
+``holdout``/``eval`` splits of own_v1, the ``dev`` splits of own_v2 to own_v5, the ``test``
+splits of own_v6_*, the probes (own_v6_probe, own_v6_review, own_v7_probe, own_v8_probe,
+own_v9_probe), ``heldout_style.jsonl`` and the public corpus. The held-out set in
+``tests/policy/eval_v2/`` is neither read nor scored.
 
 Thresholds are calibrated on out-of-fold scores (5 folds): a label's threshold is the lowest
 score that keeps the out-of-fold false alarms it would add (messages without the label whose
@@ -40,6 +43,14 @@ OWN = (
     POLICY_TESTS / "learned" / "own_v1.jsonl",
     POLICY_TESTS / "learned" / "own_v2.jsonl",
     POLICY_TESTS / "learned" / "own_v3_intent.jsonl",
+    POLICY_TESTS / "learned" / "own_v3_ids.jsonl",
+    POLICY_TESTS / "learned" / "own_v4_ids.jsonl",
+    POLICY_TESTS / "learned" / "own_v4_intent.jsonl",
+    POLICY_TESTS / "learned" / "own_v5_ids.jsonl",
+    POLICY_TESTS / "learned" / "own_v5_intent.jsonl",
+    POLICY_TESTS / "learned" / "own_v6_contact.jsonl",
+    POLICY_TESTS / "learned" / "own_v6_ids.jsonl",
+    POLICY_TESTS / "learned" / "own_v6_pay.jsonl",
 )
 TRAIN_EXTRA = ["dev_v2.jsonl", "dev_v3.jsonl", "dev_v4.jsonl", "extra_cases.jsonl"]
 LABELS = ("off_platform", "handle", "email", "meeting_link")
