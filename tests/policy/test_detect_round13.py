@@ -285,3 +285,83 @@ def test_app_euphemism_question_then_over_there(text: str) -> None:
 )
 def test_colours_and_logos_in_design_talk(text: str) -> None:
     assert "off_platform" not in rule_labels(text), text
+
+
+# --- round 13d: provider and the part before the "@", receiving money, the rest in cash -------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("the usual gmail, and before the @ put sara.lind.studio", "sara.lind.studio@gmail.com"),
+        ("el de siempre, yahoo; delante pones «marta_gil77»", "marta_gil77@yahoo.com"),
+        ("la solita di Libero, davanti metti paolo.neri88", "paolo.neri88@libero.it"),
+        ("обычный яндекс, перед собакой ставь oleg.k1990", "oleg.k1990@yandex.ru"),
+        ("wahi gmail, aage lagao neha.k.design", "neha.k.design@gmail.com"),
+        ("हमेशा वाला जीमेल, आगे लगाइए rohit.dev21", "rohit.dev21@gmail.com"),
+        ("yang biasa, outlook. depannya rina_putri09", "rina_putri09@outlook.com"),
+    ],
+)
+def test_provider_and_the_part_before_the_at(text: str, value: str) -> None:
+    assert value in rule_values(text, "email"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "davanti metti il nome, poi la chiocciola e gmail: è il formato del campo email",
+        "before the @ put your name, after it the gmail domain",
+    ],
+)
+def test_provider_and_local_part_in_a_spec_or_unshaped(text: str) -> None:
+    assert "email" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Would you accept receiving half in USDT? Easier than escrow for me",
+        "Você toparia receber o resto no PayPal?",
+        "Sarebbe disposto a ricevere il saldo su Satispay?",
+        "Бы могли получить остаток на карту?",
+        "Pelunasannya lewat GoPay saja ya, lebih cepat",
+        "والباقي أحوله لك على STC Pay",
+        "farkı IBAN'ına atarım, komisyon az çıkar",
+        "Anzahlung hier, die restlichen 2.400 € bar bei Übergabe",
+        "DP di sini aja, sisanya cash pas ketemu ya",
+    ],
+)
+def test_receiving_money_by_an_outside_means_or_the_rest_in_cash(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the backend must receive the PayPal webhook and mark the order paid",
+        "Customers receive a receipt by e-mail after paying with Pix in the app",
+        "Anzahlung hier und der Rest auch hier über die Plattform, kein Bargeld",
+        "pay the deposit here and the rest here too, no cash please",
+        "мой аванс получен через платформу, спасибо",
+    ],
+)
+def test_receiving_or_the_rest_kept_here_or_in_a_spec(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No mockup coloque 00000 00000 no lugar do telefone e me mande",
+        "मॉकअप में नंबर की जगह 00000 00000 लिख दीजिए।",
+    ],
+)
+def test_phone_words_beside_a_zero_placeholder(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
+
+
+def test_a_decimal_point_does_not_end_a_sentence() -> None:
+    from signaling.policy.detect.model import sentence
+
+    s = "die restlichen 2.400 € bar bei ubergabe. danke"
+    assert sentence(s, s.index("bar"), s.index("bar") + 3)[0].startswith("die restlichen 2.400")

@@ -492,7 +492,8 @@ def test_channel_shortcut_on_dense_text(s: str) -> None:
 def test_sentence_start_is_the_last_end_before_it(s: str, a: int, width: int) -> None:
     a = min(a, len(s))
     b = min(a + width, len(s))
-    lo = max(s.rfind(c, 0, a) for c in ".!?\n;")  # the plain form
+    # the plain form: a stop ends a sentence only before a space ("2.400", "v2.1")
+    lo = max(s.rfind(c, 0, a) for c in (". ", "!", "?", "\n", ";"))
     piece, start = sentence(s, a, b)
     assert start == lo + 1
     assert s.startswith(piece, start)

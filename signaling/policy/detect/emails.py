@@ -112,6 +112,7 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
             or _user_then_provider(views)
             or _name_pair_glued(views)
             or _glued_token(views, tld)
+            or _provider_and_local(views)
         )
         if assembled is not None:
             out.append(assembled)
@@ -696,4 +697,39 @@ def _glued_token(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
             value,
             Confidence.EMAIL_ASSEMBLED,
         )
+    return None
+
+
+def _provider_and_local(views: Views) -> Finding | None:
+    """A mail provider named ("the usual one, gmail", "la solita di Outlook", "обычный
+    gmail") and what goes before the "@" (``local_part_words``: "devant tu mets
+    amandine.roux.design", "przed małpą daj michal.wrobel.dev", "önüne burak.aydin.dev koy"),
+    in either order. The username must be quoted or shaped (a dot, underscore, hyphen or
+    digit): "davanti metti il nome" names no address. Not in a spec."""
+    if lx.LOCAL_PART_GATE.isdisjoint(views.words):
+        return None
+    s = views.norm.s
+    local = lx.LOCAL_PART_RE.search(s)
+    if local is None:
+        return None
+    user = local.group("quoted") or local.group("user")
+    if not (local.group("quoted") or re.search(r"[._\d-]", user)):
+        return None
+    if (
+        user in lx.EMAIL_STOP_LOCALS
+        or _placeholder_local(user)
+        or user in lx.NAME_PLACEHOLDER_WORDS
+    ):
+        return None
+    if lx.PRODUCT_RE.search(s) or lx.SPEC_RE.search(s):
+        return None
+    user_span = local.span("quoted" if local.group("quoted") else "user")
+    for provider in lx.PROVIDER_AFTER_RE.finditer(s):
+        if provider.start() < user_span[1] and user_span[0] < provider.end():
+            continue  # the provider is part of the username ("gmail.fan")
+        lo, hi = min(local.start(), provider.start()), max(local.end(), provider.end())
+        if hi - lo > 120:
+            continue
+        value = f"{user}@{_provider_domain(provider)}"
+        return finding(views, views.norm, "email", lo, hi, value, Confidence.EMAIL_ASSEMBLED)
     return None

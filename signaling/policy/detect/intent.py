@@ -1031,7 +1031,7 @@ def _place_for_other(s: str, place: re.Match[str]) -> bool:
 # लिए", hi-Latn "karne ka", "ke liye", tr "yetişmenin", "bitirmek için").
 _PURPOSE_BEFORE = re.compile(
     r"(?:\S+(?:ने|ne|nay)\s+(?:का|की|के|ka|ki|ke)|के लिए|ke liye|ke liye|\w+m[ae](?:nin|sinin)"
-    r"|\w+m[ae]k (?:icin|için))\s+$"
+    r"|\w+m[ae]k (?:icin|için|yerine))\s+$"
 )
 
 
@@ -1367,11 +1367,23 @@ def _cash_hand(views: Views, s: str) -> Finding | None:
         )
         if pay is None:
             continue
-        if _kept_here(sent, sent) or _negation_before(sent, min(a, pay.start())):
+        # "the deposit here, the rest in cash when we meet": "here" keeps only the deposit
+        rest = max((m.start() for m in _PAY_REST.finditer(sent, 0, a)), default=0)
+        clause = sent[rest:]
+        if _kept_here(sent, clause) or _negation_before(sent, min(a, pay.start())):
             continue
         lo, hi = st + min(a, pay.start()), st + max(b, pay.end())
         return _op_finding(views, lo, hi, "pay:cash", Confidence.OFF_PLATFORM_PAY)
     return None
+
+
+# The rest of the money, set against a part paid here ("the other $1,800", "die restlichen",
+# "sisanya", "الباقي").
+_PAY_REST = re.compile(
+    r"(?<!\w)(?:the other|the rest|the remaining|the balance|rest(?:lichen|liche|)|sisanya|sisa"
+    r"|el resto|lo demas|o resto|le reste|il resto|reszt\w*|остат\w*|остальн\w*|baaki|baki"
+    r"|kalan\w*|الباقي|والباقي|natitira|yung iba)(?!\w)"
+)
 
 
 def _direct_discount(views: Views, s: str) -> Finding | None:

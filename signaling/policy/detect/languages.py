@@ -592,6 +592,8 @@ LANGUAGES: tuple[Language, ...] = (
             "down ?payments?",
             "the deposit",
             "upfront",
+            "get paid",
+            "receiv(?:e|ing)",
         ),
         product_phrases=(
             "field",
@@ -1061,6 +1063,8 @@ LANGUAGES: tuple[Language, ...] = (
             "el dinero",
             "la lana",
             "la pasta",
+            "recib\\w*",
+            "cobr(?:ar|o|amos)",
         ),
         product_phrases=(
             "campo",
@@ -1492,6 +1496,7 @@ LANGUAGES: tuple[Language, ...] = (
             "a grana",
             "sinal",
             "entrada",
+            "receb\\w*",
         ),
         product_phrases=(
             "campo",
@@ -1901,6 +1906,9 @@ LANGUAGES: tuple[Language, ...] = (
             "l'argent",
             "le fric",
             "acompte",
+            "recevoir",
+            "reçoi\\w*",
+            "touch(?:er|e)",
         ),
         product_phrases=(
             "champ",
@@ -2284,6 +2292,8 @@ LANGUAGES: tuple[Language, ...] = (
             "die kohle",
             "anzahlung",
             "vorschuss",
+            "bekomm\\w*",
+            "erhalt\\w*",
         ),
         product_phrases=(
             "feld",
@@ -2659,6 +2669,8 @@ LANGUAGES: tuple[Language, ...] = (
             "acconto",
             "anticipo",
             "caparra",
+            "ricev\\w*",
+            "incass\\w*",
         ),
         product_phrases=(
             "campo",
@@ -3067,6 +3079,9 @@ LANGUAGES: tuple[Language, ...] = (
             "pieniądze",
             "zaliczk\\w*",
             "zadat\\w*",
+            "otrzyma\\w*",
+            "dostać",
+            "dostan\\w*",
         ),
         product_phrases=(
             "pol[ae]",
@@ -3509,6 +3524,7 @@ LANGUAGES: tuple[Language, ...] = (
             "бабки",
             "аванс\\w*",
             "предоплат\\w*",
+            "получ\\w*",
         ),
         product_phrases=(
             "пол[еяю]",
@@ -3994,6 +4010,8 @@ LANGUAGES: tuple[Language, ...] = (
             "paisa",
             "payment",
             "advance",
+            "le lunga",
+            "le lenge",
         ),
         product_phrases=(
             "field",
@@ -4336,6 +4354,8 @@ LANGUAGES: tuple[Language, ...] = (
             "एडवांस",
             "अग्रिम",
             "पैसा",
+            "ले लूँगा",
+            "ले लेंगे",
         ),
         product_phrases=(
             "फ़ील्ड",
@@ -4401,7 +4421,16 @@ LANGUAGES: tuple[Language, ...] = (
             "واسم العائلة",
         ),
         glued_words=("مع بعض", "بدون نقطة", "بدون مسافة", "ملزوقين", "ملزوق", "لازقين"),
-        local_part_words=("قبل الآت", "قبل @", "في الأول", "قبلها"),
+        local_part_words=(
+            "قبل الآت",
+            "قبل @",
+            "قبل علامة @",
+            "وقبل علامة @",
+            "قبل علامة الات",
+            "وقبل @",
+            "في الأول",
+            "قبلها",
+        ),
         first_name_words=("الاسم", "اسمي", "الاسم الاول", "الاسم الأول"),
         last_name_words=("العائلة", "اسم العائلة", "الكنية", "اللقب"),
         rest_words=("الباقي", "باقي", "بعدين", "بعده", "بعدها", "آخر", "اخر"),
@@ -4910,6 +4939,12 @@ LANGUAGES: tuple[Language, ...] = (
             "الدفعة",
             "حوللي",
             "حولّي",
+            "احوله",
+            "احولها",
+            "احولك",
+            "أحوله",
+            "أحولك",
+            "استلم\\w*",
         ),
         product_phrases=(
             "حقل",
@@ -5365,6 +5400,9 @@ LANGUAGES: tuple[Language, ...] = (
             "kaparo\\w*",
             "avans\\w*",
             "peşinat\\w*",
+            "atar\\w*",
+            "atay\\w*",
+            "alabil\\w*",
         ),
         product_phrases=(
             "alan\\w*",
@@ -5730,6 +5768,10 @@ LANGUAGES: tuple[Language, ...] = (
             "dp-?nya",
             "uang muka",
             "panjar",
+            "pelunasan\\w*",
+            "lunasin",
+            "terima\\w*",
+            "menerima",
         ),
         product_phrases=(
             "kolom",
@@ -6061,6 +6103,8 @@ LANGUAGES: tuple[Language, ...] = (
             "downpayment",
             "down payment",
             "paunang bayad",
+            "tanggap\\w*",
+            "matanggap",
         ),
         product_phrases=(
             "field",

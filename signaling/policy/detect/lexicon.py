@@ -383,6 +383,15 @@ PROVIDER_DOMAIN = MappingProxyType(
         "zoho": "zoho.com",
         "gmx": "gmx.com",
         "rediffmail": "rediffmail.com",
+        # webmails whose domain is not .com (the keys are also read as a provider glued to a
+        # username, see ``emails``: short everyday words, "web", "free", "list", "ig", stay out)
+        "libero": "libero.it",
+        "t-online": "t-online.de",
+        "laposte": "laposte.net",
+        "sfr": "sfr.fr",
+        "wanadoo": "wanadoo.fr",
+        "rambler": "rambler.ru",
+        "tuta": "tuta.io",
     }
 )
 
@@ -513,6 +522,7 @@ MEETING_NEG_RE = compile_fast(
 NEGATION_RE = compile_fast(
     r"\b(?:don'?t|do not|dont|never|not|can'?t|cannot|won'?t|wont"
     r"|no(?!\s+(?:zoom|teams|meet|google|skype|whats|zap|telegram|discord|signal|pix|picpay|boleto|dinheiro|nubank|insta|face"
+    r"|paypal|cartao|banco|mercado pago|usdt|bitcoin|cripto|payoneer|wise"
     r"|app|aplicativo|site|privado|pv|direct|dm|meio|verdinho|azulzinho|particular|meu|minha"
     r"|meus|minhas))"
     r"|nunca|nao|ne|pas|jamais"
@@ -999,9 +1009,8 @@ PAY_METHOD_SOURCE = (
     r"|clabe|cbu|cvu|routing number|sort code|chave pix|upi id|wallet address|ach|sepa"
     r"|(?:via|through|by|on|over|with|using|my) wise|transferencia|transferencia bancaria"
     r"|transferencia|deposito|virement|перевод\w*|на карту|карт\w*|qiwi|юмани|yoomoney|сбп"
-    r"|mercado pago|nequi|bizum|daviplata|interac|e-transfer|wallet|кошел\w*|boleto|"
-    + _alt(_union("pay_methods"), escape=False)
-    + r")(?!\w)"
+    r"|mercado pago|nequi|bizum|daviplata|interac|e-transfer|wallet|кошел\w*|boleto|stc ?pay"
+    r"|instapay|urpay|" + _alt(_union("pay_methods"), escape=False) + r")(?!\w)"
 )
 PAY_METHOD_RE = compile_fast(PAY_METHOD_SOURCE)
 PAY_VERB_RE = compile_fast(
@@ -1261,7 +1270,8 @@ LOCAL_PART_GATE = key_pieces(_union("local_part_words"))
 LOCAL_PART_RE = compile_fast(
     r"(?<![\w\u0900-\u097f])(?:"
     + _alt(_union("local_part_words"))
-    + r")(?![\w\u0900-\u097f])\s*[:=,-]?\s*(?:[^\W\d_]{1,12}(?:'[^\W\d_]{1,12})?\s+){0,3}"
+    + r")(?![\w\u0900-\u097f])\s*[:=,-]?\s*"
+    r"(?:(?:[^\W\d_]|[\u0900-\u097f]){1,12}(?:'[^\W\d_]{1,12})?\s+){0,3}"
     r"(?:[\"'“„«‘](?P<quoted>[a-z][a-z0-9._-]{0,40}[a-z0-9])[\"'”»’]"
     r"|(?P<user>[a-z][a-z0-9]*[._-][a-z0-9._-]{0,40}[a-z0-9](?![\w@])"
     r"|[a-z][a-z0-9]{1,40}(?=\s*(?:[,.;!?)]|$))))"
@@ -1389,9 +1399,11 @@ _NOT_PHONE_WORDS = (
     + _alt(_union("not_phone_cues"), escape=False)
 )
 NOT_PHONE_WORD_RE = compile_fast(r"(?<!\w)(?:" + _NOT_PHONE_WORDS + r")(?!\w)")
-# A number masked with x's ("98XXXXXXXX", "0 (5XX) XXX XX XX", "+1 555 xxx xxxx"): a
+# A number masked with x's or zeros ("98XXXXXXXX", "0 (5XX) XXX XX XX", "00000 00000"): a
 # placeholder in a mockup or a spec, so the phone word beside it names no one's phone.
-MASKED_NUMBER_RE = compile_fast(r"(?<![a-z])(?:\d+x{2,}|x{2,}\d+|x{3,})(?![a-z])")
+MASKED_NUMBER_RE = compile_fast(
+    r"(?<![a-z])(?:\d+x{2,}|x{2,}\d+|x{3,})(?![a-z])|(?<![\d.,])0{4,}(?:[\s-]0{2,})*(?![\d.,])"
+)
 # The same words right after a number, at most one word between (languages that put the noun
 # after the number: "2024/118 numaralı fatura", "118 नंबर का बिल"): an id, not a phone.
 PHONE_NEG_AFTER_RE = compile_fast(

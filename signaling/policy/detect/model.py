@@ -145,7 +145,9 @@ def sentence(s: str, a: int, b: int) -> tuple[str, int]:
     # The last of ".!?\n;" before ``a``: each later search only looks past the best so far
     # (a character absent from a long message is not searched for through all of it).
     lo = -1
-    for c in ".!?\n;":
+    # a stop ends a sentence only before a space, as at the end (``_SENTENCE_END``): "2.400 €",
+    # "v2.1" and "site.com" are inside one
+    for c in (". ", "!", "?", "\n", ";"):
         found = s.rfind(c, lo + 1, a)
         if found > lo:
             lo = found
