@@ -365,3 +365,90 @@ def test_a_decimal_point_does_not_end_a_sentence() -> None:
 
     s = "die restlichen 2.400 € bar bei ubergabe. danke"
     assert sentence(s, s.index("bar"), s.index("bar") + 3)[0].startswith("die restlichen 2.400")
+
+
+# --- round 13e: meeting cues, tools as products, contacts, hyphenated multipliers, apps -------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jitsi or Whereby, your call - I just want to see your screen while you demo it",
+        "Lass uns kurz über Webex sprechen, der Kunde nutzt das eh",
+        "Może spotkanko na Meecie jutro rano?",
+    ],
+)
+def test_meeting_cues_round13e(text: str) -> None:
+    assert "meeting_link" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Para la landing queremos una tabla comparando planes estilo Zoom vs Teams",
+        "Le client a tout migré de Zoom vers Teams, la vidéo doit montrer les deux",
+        "Compare Zoom versus Teams pricing in the deck, slide 4",
+    ],
+)
+def test_meeting_tools_compared_or_migrated(text: str) -> None:
+    assert "meeting_link" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Laisse-moi tes coordonnées quand tu peux, on continue en dehors",
+        "Wie erreiche ich Sie am besten, falls das hier mal hakt?",
+        "А где вас ещё можно найти, кроме этой площадки?",
+        "Ada cara lain buat menghubungi kakak? Saya jarang buka di sini.",
+    ],
+)
+def test_contact_moves_round13e(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wie erreiche ich die Einstellungen, falls das Menü hakt?",
+        "Где ещё в админке можно найти логи?",
+        "Kalau ada kendala, hubungi kakak CS di sini ya",
+    ],
+)
+def test_contact_words_for_the_work(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ruf mich an: null eins sieben sechs, doppel-drei, vier acht, neun zwei eins",
+        "call me: double-seven four five triple-two one nine eight",
+    ],
+)
+def test_hyphenated_multiplier(text: str) -> None:
+    assert "phone" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Você tem aquele verdinho? Por aqui eu demoro pra ver notificação.",
+        "piszmy na mesie od Zuckerberga, tu nic nie widzę",
+        "double tick wale app pe ping karo, wahi pe jaldi reply karta hoon",
+    ],
+)
+def test_app_euphemisms_round13e(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Você tem aquele verde do logo? Por aqui o botão ficou azul demais.",
+        "the double tick icon in our chat UI should turn blue when read",
+        "piszmy dalej specyfikację, wywiad z Zuckerbergiem obejrzę później",
+    ],
+)
+def test_app_euphemism_words_in_design_talk(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text

@@ -42,7 +42,7 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
             continue
         window = s[max(0, m.start() - 90) : m.end() + 90]
         if lx.MEETING_NEG_RE.search(window):
-            continue
+            continue  # the tool as a product: integrated, compared, migrated from
         sent, sent_start = _near_sentence(s, m.start(), m.end())
         if _negation_before(sent, m.start() - sent_start):
             continue
@@ -209,6 +209,7 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
                 continue  # "no tengo otra app": the channel refused, not proposed
             if category == "owner" and (
                 lx.APP_NOUN_RE.search(s, max(0, ch.start() - 50), ch.end() + 50) is None
+                and _OWNED_BY.search(s, max(0, ch.start() - 8), ch.start()) is None
             ):
                 continue  # "Zuckerberg said in an interview": a person, not an app
             near = s[max(0, ch.start() - 60) : ch.end() + 60]
@@ -308,7 +309,9 @@ def _euphemism_question(views: Views) -> re.Match[str] | None:
             lx.PRODUCT_RE.search(sent) or lx.COMM_PROJECT_NEG_RE.search(sent)
         ):
             after = s[end : end + 80]
-            if lx.THERE_RE.search(sent) or lx.THERE_RE.search(after):
+            # a pointer there, or "here" right after it, set against that app ("tem aquele
+            # verdinho? por aqui eu demoro pra ver notificação")
+            if lx.THERE_RE.search(sent) or lx.THERE_RE.search(after) or _here_after(after):
                 for _, pattern in categories:
                     m = pattern.search(s, start, end)
                     if m is not None:
@@ -318,6 +321,16 @@ def _euphemism_question(views: Views) -> re.Match[str] | None:
 
 
 _EUPHEMISM_QUESTION_WORDS = 10
+
+
+def _here_after(after: str) -> bool:
+    """A word for "here" in the sentence right after the question, unnegated."""
+    sent, _ = sentence(after, 0, 0)
+    return lx.HERE_RE.search(sent) is not None and not lx.KEEP_HERE_RE.search(sent)
+
+
+# "<a thing> from Zuckerberg", "od Zuckerberga", "von Durov": the owner's product.
+_OWNED_BY = re.compile(r"(?<!\w)(?:from|by|od|von|de|di|da|del|du|ng|से)\s+$")
 
 
 def _covered(category: str, present: set[str]) -> bool:
@@ -1069,6 +1082,7 @@ _OWN_CONTACT_END = re.compile(
     r"|y|e|et|und|i|и|aur|or|o|ou|oder|ya|pa|po|naman|na|dong|kak|bro|bhai|ji|toh|to|bhi"
     r"|por favor|porfa|porfavor|s'il|bitte|per favore|prosze|пожалуйста|pliss|plis"
     r"|para que|para|pra|pour|pour que|pour qu'on|damit|dann|cosi|perche|solo|juste|falls"
+    r"|when|quand|cuando|quando|wenn|sobald|kiedy|когда|jab|kalau|pag|kapag"
     r"|zeby|чтобы|taaki|ताकि|तो|और|बस|عشان|علشان|لكي|حتى|tapos|para|biar|supaya|kalau|ki"
     r"|aqui|aca|ici|hier|qui|tutaj|здесь|тут|yahan|dito|sini|burada|هنا|mo|ko|nyo|niyo"
     r"|sayo|sa iyo|sakin|sa akin|kamu|mu|aku|saya|anda|lo|lu|dedo|bhej\w*|dena|dijiye"

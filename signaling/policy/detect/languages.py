@@ -441,6 +441,9 @@ LANGUAGES: tuple[Language, ...] = (
             "all the (?:grandmas|grannies|moms|mums|parents|aunties)",
             "old people'?s?",
             "boomers?'?",
+            "double ticks?",
+            "two ticks",
+            "blue ticks",
         ),
         app_ones=("(?:on|in|via) the (?:\\w+ )?one (?:with|where|that)",),
         app_words=(
@@ -932,6 +935,8 @@ LANGUAGES: tuple[Language, ...] = (
             "tu abuela",
             "de (?:las|los) señor[ae]s",
             "se autodestruyen",
+            "doble check",
+            "doble palomita",
         ),
         app_ones=(
             "el del",
@@ -1349,12 +1354,16 @@ LANGUAGES: tuple[Language, ...] = (
             "dos velhos",
             "se apagam",
             "somem sozinhas",
+            "dois tracinhos",
+            "dois checks?",
         ),
         app_ones=(
             "na do",
             "no do",
             "naquele",
             "naquela",
+            "aquele",
+            "aquela",
         ),
         app_words=(
             "rede",
@@ -2275,6 +2284,8 @@ LANGUAGES: tuple[Language, ...] = (
             "einladung",
             "kl[äa]ren",
             "besprechen",
+            "sprechen",
+            "reden",
         ),
         pay_verbs=(
             "regeln",
@@ -3053,6 +3064,7 @@ LANGUAGES: tuple[Language, ...] = (
             "używasz",
             "szybciej odpisuję na",
             "napiszę tam",
+            "piszmy",
         ),
         meeting_cues=(
             "rozmow\\w*",
@@ -3062,6 +3074,7 @@ LANGUAGES: tuple[Language, ...] = (
             "call\\w*",
             "wideo\\w*",
             "zaprosz\\w*",
+            "spotkank\\w*",
             "umów\\w*",
         ),
         pay_verbs=(
@@ -3933,6 +3946,9 @@ LANGUAGES: tuple[Language, ...] = (
             "bhoot",
             "gayab",
             "delete ho jate",
+            "double tick",
+            "do tick",
+            "blue tick",
         ),
         phone_nouns=(
             "(?:apna|mera|aapka|tumhara) number",

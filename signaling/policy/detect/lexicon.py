@@ -194,7 +194,9 @@ POST_MULTIPLIER_RE = compile_fast(
 PLUS_WORD_GATE = first_pieces(_union("plus_words"))
 # An article may stand between ("zweimal die 4", "two times the 8").
 MULTIPLIER_RE = compile_fast(
-    r"(?<!\w)(?P<rep>" + _alt(MULTIPLIERS) + r")\s+(?:(?:die|the|la|le|il|el)\s+)?(?P<d>\d)"
+    r"(?<!\w)(?P<rep>"
+    + _alt(MULTIPLIERS)
+    + r")(?:\s+|\s*-\s*)(?:(?:die|the|la|le|il|el)\s+)?(?P<d>\d)"
 )
 PLUS_WORD_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("plus_words")) + r")\s+(?=\d)")
 
@@ -491,7 +493,7 @@ MEETING_TOOL_RE = compile_fast(
     # ("meet'ten", "zoom'dan", "teams'te")
     r"|teams(?:ie|a|ach|em|y)|(?:meet|zoom|teams)'(?:ten|tan|te|ta|den|dan|de|da|e|a|i|u)"
     r"|зум\w*|гугл[ -]?мит\w*|тимс\w*|вебекс\w*"
-    r"|google meet|g-?meet|hangouts?|ms teams|microsoft teams|teams|meet"
+    r"|google meet|g-?meet|hangouts?|ms teams|microsoft teams|teams|meet|meecie"
     r"|whereby|jitsi|webex|gotomeeting|goto meeting|bluejeans|facetime|calendly|cal\.com)"
     # a hyphen ends the name only before a meeting noun: German compounds ("Teams-Einladung",
     # "Zoom-Call"), never "meet-up" or "zoom-in"
@@ -503,7 +505,7 @@ MEETING_CUE_RE = compile_fast(
     r" (?:have|use)|hop on|jump on|session|screen ?share|present|catch up|sync|room|book|slot"
     r"|schedule|llamada|videollamada|reunion|charla|hablar|hablamos|chamada|videochamada"
     r"|conversar|falar|reuniao|appel|visio|parler|discuter|agendar|agenda|reserv\w*|созвон\w*"
-    r"|interview|entrevista|entretien|собеседован\w*"
+    r"|interview|entrevista|entretien|собеседован\w*|(?:see|share|show) (?:your|my) screen"
     r"|звон\w*|встреч\w*|поговор\w*|call kar\w*|baat|milte|meeting kar\w*|"
     + _alt(_union("meeting_cues"), escape=False)
     + r")(?!\w)|\?"
@@ -515,6 +517,8 @@ MEETING_NEG_RE = compile_fast(
     r"|\b(?:rein|raus|heran|hinein)zoom\w*|\bbild\w*|\bfoto\w*|\bgambar\w*"
     r"|(?:on|through|via|from|in) (?:the|this) (?:platform|site)|platform'?s|messages call"
     r"|recording|transcri\w*|\bapp\b|feature|\bbuild|develop|integrac\w*|integracao|интеграц\w*"
+    # tools compared or migrated between, as products ("Zoom vs Teams", "migré de Zoom vers")
+    r"|\bvs\b|\bversus\b|\bestilo\b|\bstyle\b|\bcompar(?!t)\w*|\bmigr\w*|мигр\w*"
 )
 
 # --- off-platform requests ---------------------------------------------------------------
@@ -902,7 +906,7 @@ OUTSIDE_GATE = Gate(
 MEETING_TOOL_GATE = fragment_gate(
     _union("meeting_tools")
     + r"""zoom zoom\w* zum teams\w* зум\w* гугл\w* тимс\w* вебекс\w* google gmeet g-meet
-    hangouts? ms microsoft teams meet whereby jitsi webex gotomeeting goto bluejeans facetime
+    hangouts? ms microsoft teams meet meecie whereby jitsi webex gotomeeting goto bluejeans facetime
     calendly cal\.com""".split()
 )
 FILE_SERVICE_GATE = fragment_gate(
@@ -1748,7 +1752,7 @@ CONTACT_REACH = MappingProxyType(
         ],
         "id": [
             r"(?:hubungi|hubungin|ngehubungin|ngehubungi|menghubungi|ngontak|cari|nyari|chat|kontak)"
-            r" (?:kamu|kmu|km|kau"
+            r" (?:kakak|kak|bapak|pak|ibu|bu|mbak|mas|abang|bang|kamu|kmu|km|kau"
             r"|lo|lu|anda|mas|kak)",
         ],
         "tl": [
@@ -1834,8 +1838,8 @@ CONTACT_ELSEWHERE = MappingProxyType(
         "it": [r"altro (?:modo|canale)|modo piu veloce|dove altro|fuori da qui"],
         "pl": [r"gdzie jeszcze|szybszy sposob|inny sposob|poza (?:(?:ta|tym) )?(?:strona|tym)"],
         "ru": [
-            r"где еще|иначе|способ (?:\w+ )?быстрее|другой способ|кроме (?:этого|этой)"
-            r" (?:сайта|платформы)"
+            r"где (?:\w+ )?ещ[её]|иначе|способ (?:\w+ )?быстрее|другой способ|кроме (?:этого|этой)"
+            r" (?:сайта|платформы|площадки|биржи)"
         ],
         "hi": [r"और कहाँ|कहाँ और|(?:तेज़|तेज|जल्दी) तरीका|(?:कोई|किसी) और (?:तरीका|तरीके)"],
         "hi-Latn": [r"aur kahan|kahan aur|(?:fast|jaldi|(?:koi|kisi) aur) (?:tareek|tarik)[ae]"],
@@ -1867,7 +1871,10 @@ CONTACT_WHEN = MappingProxyType(
             r"rapidinho|nao (?:ta|esta|estiver|tiver) (?:online|aqui)|site cair|der problema aqui",
         ],
         "fr": [r"plus vite|(?:pas|plus) connecte|site (?:tombe|plante|est en panne)|directement"],
-        "de": [r"schneller|nicht online|seite (?:\w+ )?down|direkt"],
+        "de": [
+            r"schneller|nicht online|seite (?:\w+ )?down|direkt",
+            r"falls (?:\w+ ){0,3}(?:hakt|ausfallt|ausfallen|down ist|nicht geht|spinnt|streikt)",
+        ],
         "it": [r"piu velocemente|non sei (?:connesso|online|qui)|sito va giu|direttamente"],
         "pl": [
             r"bezposrednio",
