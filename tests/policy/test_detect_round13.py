@@ -452,3 +452,64 @@ def test_app_euphemisms_round13e(text: str) -> None:
 )
 def test_app_euphemism_words_in_design_talk(text: str) -> None:
     assert "off_platform" not in rule_labels(text), text
+
+
+# --- round 13f: a name after the provider, addresses written backwards, skipping the platform --
+
+
+def test_glued_name_with_a_dot_then_the_name_after_the_provider() -> None:
+    text = "My address is my first and last name joined with a dot, at gmail. Rachel Okafor."
+    assert "rachel.okafor@gmail.com" in rule_values(text, "email")
+
+
+def test_first_and_last_name_words_are_not_the_name() -> None:
+    text = "my e-mail is first and last name together, at outlook. Jan Novak."
+    assert rule_values(text, "email") == ["jannovak@outlook.com"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("read it backwards: moc.kooltuo@yeltnahc.sirhc", "chris.chantley@outlook.com"),
+        ("al revés: moc.liamg@zeurlc", "clruez@gmail.com"),
+    ],
+)
+def test_address_written_backwards(text: str, value: str) -> None:
+    assert value in rule_values(text, "email"), text
+
+
+@pytest.mark.parametrize(
+    "text", ["npm i react@18.2.0", "moc.elpmaxe@resu is the test fixture", "pin it: lodash@4.17.21"]
+)
+def test_at_tokens_that_are_no_reversed_address(text: str) -> None:
+    assert "email" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How much would you want if we skipped the platform? You'd keep the 20%.",
+        "Ile byś chciał, gdybyśmy pominęli platformę? Wtedy nie oddajesz im 20%.",
+        "si nos saltamos la plataforma te ahorras el 20%",
+        "se pularmos a plataforma você economiza 20%",
+        "если обойдём площадку, сэкономишь 20%",
+        "platformu atlayalım, komisyon vermeyiz",
+        "نتجاوز المنصة ونوفر العمولة",
+        "i-skip na natin yung platform para walang fee",
+    ],
+)
+def test_skipping_the_platform_to_save_its_cut(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "users can skip the platform tour and pay later",
+        "don't skip the platform, pay the 20% fee here",
+        "we bypass the CDN cache to pay less for bandwidth",
+        "saltamos la plataforma de pruebas y vamos directo a producción, 20% más rápido",
+    ],
+)
+def test_skipping_something_else(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text

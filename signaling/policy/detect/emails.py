@@ -113,6 +113,7 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
             or _name_pair_glued(views)
             or _glued_token(views, tld)
             or _provider_and_local(views)
+            or _reversed_address(views)
         )
         if assembled is not None:
             out.append(assembled)
@@ -344,7 +345,8 @@ def _glued_name(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
         return None
     if lx.PRODUCT_RE.search(s) or lx.SPEC_RE.search(s):
         return None
-    provider = lx.PROVIDER_AFTER_RE.search(s)
+    # the provider after the glue words first ("my e-mail is … together, at outlook")
+    provider = lx.PROVIDER_AFTER_RE.search(s, glued.end()) or lx.PROVIDER_AFTER_RE.search(s)
     domain = _provider_domain(provider) if provider is not None else None
     where = provider
     if domain is None:
@@ -364,7 +366,11 @@ def _glued_name(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
     # The name after an introduction, or right after the glue words ("nome e cognome
     # attaccati, Marta Rizzo, su gmail").
     right_after = _NAME_AFTER_RE.match(s, glued.end())
-    for intro in [*lx.NAME_INTRO_RE.finditer(s), *([right_after] if right_after else [])]:
+    # or the name alone after the provider ("joined with a dot, at gmail. Rachel Okafor.")
+    after_provider = _NAME_AFTER_PROVIDER_RE.match(s, where.end())
+    names = [right_after, after_provider]
+    sep = "." if _WITH_A_DOT.search(s, glued.start(), glued.end() + 30) else ""
+    for intro in [*lx.NAME_INTRO_RE.finditer(s), *(n for n in names if n is not None)]:
         first, last = intro.group("first"), intro.group("last")
         if first in lx.EMAIL_STOP_LOCALS or last in lx.EMAIL_STOP_LOCALS:
             continue
@@ -374,9 +380,20 @@ def _glued_name(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
             continue  # a name, capitalised: "Sou Rafael Brito", not "I'm building a"
         lo = min(glued.start(), where.start(), intro.start())
         hi = max(glued.end(), where.end(), intro.end())
-        value = f"{first}{last}@{domain}"
+        value = f"{first}{sep}{last}@{domain}"
         return finding(views, views.norm, "email", lo, hi, value, Confidence.EMAIL_ASSEMBLED)
     return None
+
+
+_NAME_AFTER_PROVIDER_RE = re.compile(
+    r"[\s,:;.(\-]{1,4}(?P<first>[a-z][a-z'-]+)\s+(?P<last>[a-z][a-z'-]+)\s*(?:[.!?]|$)"
+)
+# The glued name joined by a dot instead ("joined with a dot", "unidos con un punto").
+_WITH_A_DOT = re.compile(
+    r"(?<!\w)(?:with a (?:dot|period)|con (?:un )?punto|com (?:um )?ponto|avec un point"
+    r"|mit (?:einem )?punkt|z kropk\w*|через точку|dot ke saath|nokta ile|pakai titik"
+    r"|may tuldok)(?!\w)"
+)
 
 
 def _rare_at_ok(views: Views, m: re.Match[str], local: str, domain_name: str, domain: str) -> bool:
@@ -638,6 +655,8 @@ def _name_pair_glued(views: Views) -> Finding | None:
         first, last = m.group("first"), m.group("last")
         if first in lx.EMAIL_STOP_LOCALS or last in lx.EMAIL_STOP_LOCALS:
             continue
+        if last in ("name", "names", "surname"):
+            continue  # "first and last name together": the words for the name, not the name
         if lx.PRODUCT_RE.search(s) or lx.SPEC_RE.search(s):
             return None
         value = f"{first}{last}@{_provider_domain(provider)}"
@@ -732,4 +751,31 @@ def _provider_and_local(views: Views) -> Finding | None:
             continue
         value = f"{user}@{_provider_domain(provider)}"
         return finding(views, views.norm, "email", lo, hi, value, Confidence.EMAIL_ASSEMBLED)
+    return None
+
+
+# A token with one "@" whose reverse is an address ("moc.kooltuo@yeltnahc.sirhc"): written
+# backwards so that a filter misses it.
+_AT_TOKEN_RE = re.compile(r"(?<![\w.@])[a-z0-9._-]{2,64}@[a-z0-9._-]{3,200}(?![\w@])")
+
+
+def _reversed_address(views: Views) -> Finding | None:
+    s = views.norm.s
+    if "@" not in s:
+        return None
+    for m in _AT_TOKEN_RE.finditer(s):
+        token = m.group().strip("._-")
+        if token.rsplit(".", 1)[-1] in lx.COMMON_TLDS:
+            continue  # read forwards: an address the other rules judge
+        local, _, domain = token[::-1].partition("@")
+        name, _, suffix = domain.rpartition(".")
+        if not name or suffix not in lx.COMMON_TLDS or not local:
+            continue
+        if domain in lx.PLACEHOLDER_DOMAINS or name in lx.PLACEHOLDER_DOMAIN_NAMES:
+            continue
+        start, end = views.norm.span(m.start(), m.end())
+        value = f"{local}@{domain}"
+        return Finding(
+            "email", start, end, views.text[start:end], value, Confidence.EMAIL_OBFUSCATED
+        )
     return None

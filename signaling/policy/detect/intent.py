@@ -1327,6 +1327,36 @@ def _settle_between(views: Views, s: str) -> Finding | None:
     return None
 
 
+def _skip_platform(views: Views, s: str) -> Finding | None:
+    """Skipping the platform itself to save its cut ("if we skipped the platform you don't
+    give them 20%", "gdybyśmy pominęli platformę", "si nos saltamos la plataforma"):
+    a verb of skipping next to the platform (or its escrow, its middleman role), and money,
+    a share or the fee named in the message; not in product talk, not refused."""
+    if (
+        "%" not in s
+        and lx.PAY_ANY_RE.search(s) is None
+        and not lx.FEE_GATE.may_match(s, views.words)
+    ):
+        return None
+    for skip, sent, st in _first_per_sentence(s, lx.PAY6_SKIP_RE):
+        a, b = skip.start() - st, skip.end() - st
+        noun = lx.PLATFORM_NOUN_RE.search(sent, b, b + 24) or lx.PLATFORM_NOUN_RE.search(
+            sent, max(0, a - 24), a
+        )
+        if noun is None or _QUALIFIED.match(sent, noun.end()) is not None:
+            continue  # "la plataforma de pruebas": another platform, named by what it is for
+        if lx.PRODUCT_RE.search(sent) or _beside_outside(lx.SPEC_RE, sent):
+            continue  # "users can skip the platform tour"
+        if _negation_before(sent, min(a, noun.start())):
+            continue
+        lo, hi = st + min(a, noun.start()), st + max(b, noun.end())
+        return _op_finding(views, lo, hi, "pay:skip_platform", Confidence.OFF_PLATFORM_PAY)
+    return None
+
+
+_QUALIFIED = re.compile(r"\s+(?:de|of|for|di|do|da|per|для|dla|für|fur)\s+\w")
+
+
 def _skip_checkout(views: Views, s: str) -> Finding | None:
     """Skipping the platform's checkout or payment, and settling it oneself ("skip the
     checkout here and sort out payment between ourselves", "saltarnos el pago de la
@@ -1420,6 +1450,7 @@ _PAY6_RULES: tuple[tuple[str, Callable[[Views, str], Finding | None]], ...] = (
     ("private", _pay_private),
     ("settle", _settle_between),
     ("skip", _skip_checkout),
+    ("skip", _skip_platform),
     ("middle", _without_middle),
     ("cash", _cash_hand),
 )

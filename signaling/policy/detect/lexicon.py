@@ -2298,7 +2298,7 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
         "private": (r"privately", r"in\s+private", r"on\s+the\s+side", r"under\s+the\s+table"),
         "settle": (r"settle", r"sort\s+(?:out\s+)?(?:the\s+)?payment", r"sort\s+it\s+out"),
         "rest": (r"rest", r"remaining", r"remainder", r"balance", r"second\s+half", r"payment"),
-        "skip": (r"skip", r"bypass", r"get\s+around"),
+        "skip": (r"skip(?:ped|ping)?", r"bypass(?:ed|ing)?", r"get\s+around", r"cut\s+out"),
         "checkout": (r"checkout", r"payment\s+(?:step|page)\s+(?:here|on\s+the\s+site)"),
         # without the platform "in the middle": a move on its own
         "middle": (
@@ -2379,7 +2379,7 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
         "private": (r"no\s+privado", r"por\s+fora"),
         "settle": (r"acert\w+", r"resolvemos", r"resolver", r"resolve"),
         "rest": (r"resto", r"restante", r"segunda\s+metade", r"saldo", r"pagamento"),
-        "skip": (r"pular", r"pulamos", r"pula", r"pule", r"evit\w+"),
+        "skip": (r"pular\w*", r"pulamos", r"pula", r"pule", r"evit\w+", r"contorn\w+"),
         "checkout": (r"checkout", r"pagamento\s+(?:do|no|pelo)\s+(?:site|plataforma)"),
         "middle": (r"sem\s+(?:a\s+)?(?:plataforma|site)\s+no\s+meio",),
         "without": (
@@ -2746,6 +2746,14 @@ PAY6_SETTLE_RE = _pay6_re("settle")
 PAY6_REST_RE = _pay6_re("rest")
 PAY6_SKIP_RE = _pay6_re("skip")
 PAY6_CHECKOUT_RE = _pay6_re("checkout")
+# The platform itself, or its escrow or middleman role, as what is skipped (round 13): "skip
+# the platform", "saltamos la plataforma", "platformu atlayalım", "обойдём площадку".
+PLATFORM_NOUN_RE = compile_fast(
+    r"(?<!\w)(?:platform\w*|plataforma|plateforme|plattform|piattaforma|escrow|marketplace"
+    r"|middleman|intermediario|intermediario|intermediaire|vermittler|posrednik\w*|посредник\w*"
+    r"|площадк\w*|платформ\w*|бирж\w*|المنصة|منصة|الوسيط|araci\w*|perantara|tagapamagitan"
+    r"|this site|the site|este sitio|o site|ce site|die seite|il sito|serwis\w*|сайт)(?!\w)"
+)
 PAY6_WITHOUT_RE = _pay6_re("without")
 PAY6_MIDDLE_RE = _pay6_re("middle")
 PAY6_CASH_RE = _pay6_re("cash")
