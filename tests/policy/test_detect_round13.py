@@ -513,3 +513,73 @@ def test_skipping_the_platform_to_save_its_cut(text: str) -> None:
 )
 def test_skipping_something_else(text: str) -> None:
     assert "off_platform" not in rule_labels(text), text
+
+
+# --- round 13g: "how else can we talk", "a better way to reach you", "where are you active",
+# the payment split between here and apart ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This chat keeps eating my messages, how else can we talk?",
+        "Este chat es horrible, ¿cómo más podemos hablar?",
+        "Ten czat jest tragiczny, jak inaczej możemy gadać?",
+        "ye chat bohot slow hai yaar, aur kaise baat kar sakte hain?",
+        "Bu chat berbat, başka nasıl konuşabiliriz?",
+        "इस चैट में फोटो नहीं खुलती, कोई दूसरा जुगाड़ है बात करने का?",
+        "¿Hay alguna forma mejor de contactarte? Por aquí tardo horas.",
+        "Tem algum jeito melhor de falar com você?",
+        "Y a-t-il un moyen plus simple de vous joindre ?",
+        "Gibt's eine bessere Möglichkeit, dich zu erreichen?",
+        "Как с вами можно связаться удобнее?",
+        "May ibang paraan ba para makausap kita?",
+        "Onde mais você tá ativo? Te procuro lá",
+        "Gdzie jeszcze jesteś aktywny? Odezwę się tam.",
+        "Panie Marku, jak najszybciej Pana złapać poza tym portalem?",
+    ],
+)
+def test_contact_moves_round13g(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how else can we speed up the build?",
+        "¿Hay alguna forma mejor de ordenar la tabla?",
+        "Gibt's eine bessere Möglichkeit, die Tests zu erreichen, die hängen?",
+        "Onde mais o botão aparece no app?",
+        "Are you active on this thread tomorrow? I'll post the mockups here",
+        "Jak inaczej możemy nazwać tę funkcję?",
+    ],
+)
+def test_other_ways_for_the_work(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How about the first milestone through here, and the rest you wire me separately?",
+        "¿Te parece la mitad por acá y la otra mitad aparte?",
+        "l'acompte ici et le solde de votre côté, hors site",
+        "acconto qui e il saldo a parte, a lavoro finito?",
+        "Половину через безопасную сделку, половину переводом — ок?",
+    ],
+)
+def test_payment_split_between_here_and_apart(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the first milestone here and the rest here too, through the platform",
+        "the deposit is 30% and the rest on delivery via milestones here",
+        "half here now, the rest in the second milestone",
+        "el resto del diseño lo hacemos aparte, en otra página",
+    ],
+)
+def test_payment_split_kept_here(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text

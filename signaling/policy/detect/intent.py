@@ -983,7 +983,8 @@ _CONTACT_STEM = re.compile(
     r"|escrib|parl|joindre|ecri|erreich|kontakt|schreib|sprech|sentir|scriv|trov|napis|pogad"
     r"|rozmaw|связ|общ|напис|позвон|найти|baat|sampark|تواصل|كلم|كلام|راسل|اوصل|ulas|yaz"
     r"|konus|hubung|ngobrol|kontak|usap|tawag|mahanap|raggiung|rintracc|localiz|encontr|achar"
-    r"|contatt|znalez|skontakt|dhoond|dhund|makontak|ulas|joins|बात|संपर्क|कॉन्टैक्ट|मैसेज"
+    r"|contatt|znalez|skontakt|dhoond|dhund|makontak|ulas|joins|बात|संपर्क|कॉन्टैक्ट|मैसेज|fal"
+    r"|convers|makausap|gadac|rozmaw"
     r"|iletisim|ulas"
 )
 
@@ -1170,13 +1171,61 @@ def payment_moves(views: Views) -> Finding | None:
     """The first payment move of round 11 in the message, if any."""
     s = views.norm.s
     if not lx.PAY6_GATE.may_match(s, views.words):
-        return None if "%" not in s else _direct_discount(views, s)
+        return _split_payment(views, s) or (_direct_discount(views, s) if "%" in s else None)
     for kind, rule in _PAY6_RULES:
         if lx.PAY6_GATES[kind].may_match(s, views.words):
             found = rule(views, s)
             if found is not None:
                 return found
-    return _direct_discount(views, s) if "%" in s else None
+    return _split_payment(views, s) or (_direct_discount(views, s) if "%" in s else None)
+
+
+# Round 13: the payment split, one part here and the rest apart ("the first milestone through
+# here, and the rest you wire me separately", "la mitad por acá y la otra mitad aparte",
+# "acconto qui e il saldo a parte", "половину через безопасную сделку, половину переводом").
+_SPLIT_REST = re.compile(
+    r"(?<!\w)(?:the rest|the other half|the remaining|the balance|la otra mitad|el resto|el saldo"
+    r"|a outra metade|o resto|o saldo|l'autre moitie|le reste|le solde|die andere halfte|den rest"
+    r"|die restlichen|l'altra meta|il resto|il saldo|reszt\w*|drug\w* polow\w*|половину|остат\w*"
+    r"|остальное|baaki|baki|kalan\w*|diger yarisi|الباقي|والباقي|النص التاني|sisanya|separuhnya"
+    r"|yung kalahati|yung natitira)(?!\w)"
+)
+_SPLIT_APART = re.compile(
+    r"(?<!\w)(?:separately|apart|aside|on the side|aparte|por fuera|por separado|a parte|a part"
+    r"|de votre cote|de ton cote|hors site|en dehors|separat|getrennt|privat|osobno|oddzielnie"
+    r"|отдельно|переводом|напрямую|alag se|ayrica|ayri|disaridan|terpisah|langsung ke aku"
+    r"|hiwalay|diretso sa akin|wire me|by wire|virement|bonifico|przelewem|havale\w*|برا|بره)(?!\w)"
+)
+_SPLIT_HERE = re.compile(
+    r"(?<!\w)(?:here|through here|via the platform|milestone|escrow|por aca|por aqui|aqui|ici"
+    r"|hier|qui|tutaj|tu|здесь|тут|через (?:безопасную )?сделку|через площадку|yahan|idhar"
+    r"|هنا|هون|burada|di sini|disini|dito|acompte|acconto|anticipo|deposit|anzahlung|zaliczk\w*"
+    r"|аванс|kapora|dp|sinal|entrada|la mitad|half|половину)(?!\w)"
+)
+
+
+def _split_payment(views: Views, s: str) -> Finding | None:
+    """One part paid here and the rest apart: a word for the rest or the other half, after a
+    part named here (or a deposit, the escrow, a first half), and a word for "apart",
+    "separately" or a transfer after it, in one sentence; not refused, not kept here."""
+    for i, rest in enumerate(_SPLIT_REST.finditer(s)):
+        if i >= _CONTACT_TRIES:
+            break
+        sent, st = sentence(s, rest.start(), rest.end())
+        a = rest.start() - st
+        apart = _SPLIT_APART.search(sent, rest.end() - st, rest.end() - st + 80)
+        if apart is None or _SPLIT_HERE.search(sent, 0, a) is None:
+            continue
+        after = sent[a:]
+        if _beside_outside(lx.KEEP_HERE_RE, after) or _through_platform(after):
+            continue  # "the rest through the platform too"
+        if _negation_before(sent, apart.start()) or _beside_outside(lx.SPEC_RE, sent):
+            continue
+        if lx.PRODUCT_RE.search(sent):
+            continue
+        lo, hi = st + a, st + apart.end()
+        return _op_finding(views, lo, hi, "pay:split", Confidence.OFF_PLATFORM_PAY)
+    return None
 
 
 def _first_per_sentence(

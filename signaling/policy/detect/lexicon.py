@@ -1694,71 +1694,86 @@ OUTSIDE_ANY = AnyMatch(OUTSIDE_RE)
 CONTACT_REACH = MappingProxyType(
     {
         "en": [
+            r"(?:are you|you're|youre|you are|u) (?:\w+ ){0,2}(?:active|reachable|online)",
             r"(?:reach|contact|find|ping|message|msg|dm|write to|get hold of|get a hold of"
             r"|get in touch with|catch|talk to) (?:you|u|ya)",
         ],
         "es": [
+            r"(?:estas|estás) (?:\w+ )?(?:activo|activa)",
             r"contactarte|localizarte|encontrarte|escribirte|hablarte|ubicarte|comunicarnos",
             r"te (?:\w+ )?(?:encuentro|encontrar|escribo|escribir|contacto|contactar|localizo"
             r"|localizar|ubico)",
         ],
         "pt": [
+            r"(?:voce|vc|tu) (?:\w+ )?(?:ta|esta|fica) (?:\w+ )?ativ[oa]",
             r"falar (?:com (?:voce|vc|tu)|contigo)|contatar (?:voce|vc)",
             r"te (?:\w+ )?(?:acho|achar|encontro|encontrar|chamo|chamar|contatar|contactar"
             r"|mandar mensagem)",
         ],
         "fr": [
+            r"(?:t'es|tu es|vous etes|êtes-vous|etes-vous) (?:\w+ )?acti(?:f|ve)",
             r"(?:te|vous) (?:joindre|joins|contacter|contacte|trouver|trouve|parler|recontacter"
             r"|ecrire|ecris)",
             r"t'ecrire|t'ecris",
         ],
         "de": [
+            r"(?:bist du|sind sie) (?:\w+ ){0,2}aktiv",
             r"dich (?:\w+ ){0,3}(?:erreichen|finden|kontaktieren|anschreiben|anrufen)",
             r"(?:ich|wir) sie (?:\w+ ){0,3}(?:erreichen|finden|kontaktieren|anschreiben|anrufen)",
             r"erreich\w* (?:ich|wir) (?:dich|sie)|find\w* ich dich|dir schreiben|ihnen schreiben",
             r"(?:bist du|sind sie) (?:\w+ ){0,3}erreichbar",
         ],
         "it": [
+            r"(?:sei|e) (?:\w+ )?attiv[oa]|rispondi (?:\w+ ){0,2}piu in fretta",
             r"raggiungerti|contattarti|trovarti|rintracciarti|scriverti|sentirti|parlarti"
             r"|beccarti",
             r"ti (?:\w+ )?(?:trovo|trovare|scrivo|scrivere|rintraccio|contatto|sento|becco)",
         ],
         "pl": [
+            r"(?:jestes|jesteś) (?:\w+ )?aktywn\w*",
             r"skontaktowac sie z toba|z toba skontaktowac|skontaktowac",
-            r"cie (?:\w+ )?(?:znalezc|znajde|złapac|złapie)|złapac cie",
+            r"(?:cie|pana|pania|panstwa) (?:\w+ )?(?:znalezc|znajde|złapac|złapie)|złapac cie",
             r"(?:napisac|pisac) do ciebie|do ciebie (?:napisac|pisac)",
         ],
         "ru": [
+            r"(?:ты|вы) (?:\w+ )?активн\w*",
             r"с (?:тобой|вами) (?:[\w-]+ ){0,2}связаться|связаться с (?:тобой|вами)",
             r"(?:тебя|вас) (?:\w+ ){0,3}(?:найти|поймать)|найти (?:тебя|вас)",
             r"(?:тебе|вам) (?:\w+ ){0,2}(?:писать|написать)|написать (?:тебе|вам)",
         ],
         "hi": [
+            r"आप (?:\\S+ )?एक्टिव",
             r"आपसे (?:\S+ ){0,4}(?:संपर्क|बात|कॉन्टैक्ट)",
             r"आपको (?:\S+ ){0,2}(?:ढूँढूँ|ढूंढूं|ढूँढ\S*|ढूंढ\S*|मैसेज|पिंग)",
         ],
         "hi-Latn": [
+            r"(?:aap|tum) (?:\w+ )?active",
             r"(?:aapse|apse|tumse|tujhse) (?:\w+ ){0,4}(?:contact|baat|sampark)",
             r"(?:aapko|apko|tumhe|tujhe) (?:\w+ ){0,2}(?:dhoond\w*|dhund\w*|ping\w*|msg|message"
             r"|contact)",
         ],
         "ar": [
+            r"موجود|موجودة",
             r"التواصل معك|اتواصل معك|اتواصل وياك|اكلمك|اوصل لك|اوصلك|الاقيك|القاك|اراسلك",
         ],
         "tr": [
+            r"(?:aktif|online) (?:misin|misiniz|olursun)",
             r"sana (?:\w+ ){0,3}(?:ulas\w*|yaz(?:ar|acag|ay|abil|sam|dim|mak)\w*)",
             r"seni (?:\w+ ){0,2}bul(?:ur|abil|mak|ay|sam|acag)\w*",
             r"(?:seninle|sizinle|size) (?:\w+ ){0,2}(?:iletisim\w*|ulas\w*)",
         ],
         "id": [
+            r"(?:kamu|kakak|kak|anda) (?:\w+ ){0,2}aktif",
             r"(?:hubungi|hubungin|ngehubungin|ngehubungi|menghubungi|ngontak|cari|nyari|chat|kontak)"
             r" (?:kakak|kak|bapak|pak|ibu|bu|mbak|mas|abang|bang|kamu|kmu|km|kau"
             r"|lo|lu|anda|mas|kak)",
         ],
         "tl": [
+            r"active ka|aktibo ka",
             r"(?:ma-contact|macontact|makontak|makokontak|kokontakin|ma-kontak|mahanap|hanapin"
             r"|i-message|imessage|ma-reach) (?:ka|kita|kayo)",
-            r"kita (?:\w+ ){0,2}(?:mahanap|makokontak|kokontakin|i-message|ma-contact|hanapin"
+            r"makausap (?:ka|kita|kayo)|kita (?:\w+ ){0,2}(?:makausap|mahanap|makokontak|kokontakin"
+            r"|i-message|ma-contact|hanapin"
             r"|ma-reach)",
         ],
     }
@@ -1773,9 +1788,9 @@ CONTACT_TALK = MappingProxyType(
         "fr": [r"discuter|discute|discutons|parler|parlons|on parle"],
         "de": [r"schreiben|quatschen|reden"],
         "it": [r"sentirci|parlare|parliamo"],
-        "pl": [r"pogadac|pogadajmy|porozmawiac|piszmy"],
+        "pl": [r"pogadac|pogadajmy|porozmawiac|piszmy|gadac|rozmawiac"],
         "ru": [r"общаться|пообщаться|спишемся|переписываться"],
-        "hi": [r"बात (?:कर|करते|करें|करेंगे)\S*"],
+        "hi": [r"बात करने|बात करें|बात करते|बात करेंगे|बात कर सकते|बात करो|बात कीजिए"],
         "hi-Latn": [r"baat kar\w*"],
         "ar": [r"نتكلم|نحكي|نكمل الكلام|نتواصل"],
         "tr": [r"konusal\w*|konusabil\w*|konusmak|yazisal\w*"],
@@ -1821,37 +1836,68 @@ CONTACT_PLACE = MappingProxyType(
 CONTACT_ELSEWHERE = MappingProxyType(
     {
         "en": [
+            r"how else|how (?:else )?can (?:we|i) (?:talk|chat|reach)|a better way",
             r"where else|(?:an)?other (?:way|means)s?|where's the best place|wheres the best place",
             r"faster way|quicker way|better way|easier way|besides this|besides here",
             r"besides the site|besides the platform|besides the app",
         ],
         "es": [
+            r"c[oó]mo m[aá]s|(?:forma|manera) mejor|mejor (?:forma|manera)",
+            r"de otra (?:forma|manera)",
             r"donde mas|(?:otro|otra) (?:medio|forma|manera|via)|fuera de aqui|afuera",
             r"(?:forma|manera) mas rapida",
         ],
         "pt": [
+            r"como mais|de que outro jeito|jeito melhor|(?:forma|maneira) melhor",
             r"onde mais|outro (?:meio|jeito|canal)|outra (?:forma|maneira|via)",
             r"(?:jeito|meio) mais rapido|melhor jeito",
         ],
-        "fr": [r"moyen plus rapide|autre (?:moyen|facon|canal)"],
-        "de": [r"sonst noch|wo sonst|schnelleren weg|anderen (?:weg|kanal)"],
-        "it": [r"altro (?:modo|canale)|modo piu veloce|dove altro|fuori da qui"],
-        "pl": [r"gdzie jeszcze|szybszy sposob|inny sposob|poza (?:(?:ta|tym) )?(?:strona|tym)"],
-        "ru": [
-            r"где (?:\w+ )?ещ[её]|иначе|способ (?:\w+ )?быстрее|другой способ|кроме (?:этого|этой)"
-            r" (?:сайта|платформы|площадки|биржи)"
+        "fr": [
+            r"comment d'autre|autrement|moyen plus (?:simple|facile)|a part ici|à part ici",
+            r"moyen plus rapide|autre (?:moyen|facon|canal)",
         ],
-        "hi": [r"और कहाँ|कहाँ और|(?:तेज़|तेज|जल्दी) तरीका|(?:कोई|किसी) और (?:तरीका|तरीके)"],
-        "hi-Latn": [r"aur kahan|kahan aur|(?:fast|jaldi|(?:koi|kisi) aur) (?:tareek|tarik)[ae]"],
-        "ar": [r"غير هنا|طريقة (?:اسرع|ثانية|تانية)"],
-        "tr": [r"baska (?:nerede|nereden|bir yol|yol|kanal)"],
+        "de": [
+            r"wie sonst|wie anders|bessere möglichkeit|bessere moglichkeit|andere möglichkeit",
+            r"sonst noch|wo sonst|schnelleren weg|anderen (?:weg|kanal)",
+        ],
+        "it": [
+            r"in che altro modo|come altro|modo migliore|dove (?:\w+ ){0,2}piu in fretta",
+            r"altro (?:modo|canale)|modo piu veloce|dove altro|fuori da qui",
+        ],
+        "pl": [
+            r"jak inaczej|lepszy sposob|lepszy sposób",
+            r"gdzie jeszcze|szybszy sposob|inny sposob|poza (?:(?:ta|tym) )?(?:strona|tym)",
+        ],
+        "ru": [
+            r"как (?:ещ[её]|иначе)|удобнее|лучше связаться",
+            r"где (?:\w+ )?ещ[её]|иначе|способ (?:\w+ )?быстрее|другой способ|кроме (?:этого|этой)"
+            r" (?:сайта|платформы|площадки|биржи)",
+        ],
+        "hi": [
+            r"और कैसे|दूसरा (?:जुगाड़|तरीका)|कोई दूसरा",
+            r"और कहाँ|कहाँ और|(?:तेज़|तेज|जल्दी) तरीका|(?:कोई|किसी) और (?:तरीका|तरीके)",
+        ],
+        "hi-Latn": [
+            r"aur kaise|dusra (?:tareeka|jugaad)|koi dusra",
+            r"aur kahan|kahan aur|(?:fast|jaldi|(?:koi|kisi) aur) (?:tareek|tarik)[ae]",
+        ],
+        "ar": [
+            r"غير هون|كيف غير هيك|طريقة احسن",
+            r"غير هنا|طريقة (?:اسرع|ثانية|تانية)",
+        ],
+        "tr": [
+            r"baska nasil|daha iyi bir yol",
+            r"baska (?:nerede|nereden|bir yol|yol|kanal)",
+        ],
         "id": [
+            r"gimana lagi|lebih aktif di ?mana|cara yang lebih (?:gampang|enak)",
             r"di mana lagi|dimana lagi|ke mana lagi|kemana lagi|cara lain",
             r"cara lebih (?:cepat|cepet)|selain di sini|selain disini|selain chat",
         ],
         "tl": [
+            r"paano pa|mas madaling paraan",
             r"saan pa|ibang paraan|iba pa(?:ng| bang) paraan|mas mabilis (?:\w+ ){0,2}paraan"
-            r"|bukod dito"
+            r"|bukod dito",
         ],
     }
 )
