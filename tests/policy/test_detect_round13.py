@@ -583,3 +583,31 @@ def test_payment_split_between_here_and_apart(text: str) -> None:
 )
 def test_payment_split_kept_here(text: str) -> None:
     assert "off_platform" not in rule_labels(text), text
+
+
+# --- round 13h: move cues ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me escribes por DM en la app de fotos?",
+        "Können wir in die App wechseln, die Snowden immer empfiehlt?",
+        "ज़करबर्ग वाले नीले चैट ऐप पर मिलते हैं",
+        "Tara sa app na may papel na eroplano, mas madali magpasa ng file",
+    ],
+)
+def test_move_cues_round13h(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wir wechseln die Farbe der App auf Blau, wie besprochen",
+        "Tara sa meeting bukas sa opisina, dala ka ng laptop",
+        "me escribes por aquí cuando tengas el boceto?",
+    ],
+)
+def test_move_cue_words_without_an_app(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text

@@ -597,6 +597,8 @@ LANGUAGES: tuple[Language, ...] = (
             "upfront",
             "get paid",
             "receiv(?:e|ing)",
+            "tips?",
+            "bonus",
         ),
         product_phrases=(
             "field",
@@ -1037,6 +1039,8 @@ LANGUAGES: tuple[Language, ...] = (
             "contesto más rápido en",
             "respondo más rápido en",
             "te escribo ahí",
+            "me escribes por",
+            "escr[ií]beme por",
         ),
         meeting_cues=(
             "llamada",
@@ -1070,6 +1074,7 @@ LANGUAGES: tuple[Language, ...] = (
             "la pasta",
             "recib\\w*",
             "cobr(?:ar|o|amos)",
+            "propina",
         ),
         product_phrases=(
             "campo",
@@ -1506,6 +1511,7 @@ LANGUAGES: tuple[Language, ...] = (
             "sinal",
             "entrada",
             "receb\\w*",
+            "gorjeta",
         ),
         product_phrases=(
             "campo",
@@ -1918,6 +1924,7 @@ LANGUAGES: tuple[Language, ...] = (
             "recevoir",
             "reçoi\\w*",
             "touch(?:er|e)",
+            "pourboire",
         ),
         product_phrases=(
             "champ",
@@ -2273,6 +2280,9 @@ LANGUAGES: tuple[Language, ...] = (
             "bin ich schneller",
             "schreib ich dir da",
             "antworte ich schneller",
+            "wechseln wir",
+            "(?:in|auf) die app wechseln",
+            "rüber(?:gehen|wechseln)",
         ),
         meeting_cues=(
             "telefonier\\w*",
@@ -2305,6 +2315,7 @@ LANGUAGES: tuple[Language, ...] = (
             "vorschuss",
             "bekomm\\w*",
             "erhalt\\w*",
+            "trinkgeld",
         ),
         product_phrases=(
             "feld",
@@ -2682,6 +2693,7 @@ LANGUAGES: tuple[Language, ...] = (
             "caparra",
             "ricev\\w*",
             "incass\\w*",
+            "mancia",
         ),
         product_phrases=(
             "campo",
@@ -3095,6 +3107,7 @@ LANGUAGES: tuple[Language, ...] = (
             "otrzyma\\w*",
             "dostać",
             "dostan\\w*",
+            "napiwek",
         ),
         product_phrases=(
             "pol[ae]",
@@ -3538,6 +3551,7 @@ LANGUAGES: tuple[Language, ...] = (
             "аванс\\w*",
             "предоплат\\w*",
             "получ\\w*",
+            "чаевые",
         ),
         product_phrases=(
             "пол[еяю]",
@@ -4028,6 +4042,7 @@ LANGUAGES: tuple[Language, ...] = (
             "advance",
             "le lunga",
             "le lenge",
+            "tip",
         ),
         product_phrases=(
             "field",
@@ -4356,6 +4371,8 @@ LANGUAGES: tuple[Language, ...] = (
             "पे आ जा\\w*",
             "पर आइए",
             "शिफ्ट हो\\w*",
+            "पर मिलते हैं",
+            "पे मिलते हैं",
         ),
         meeting_cues=("कॉल", "मीटिंग", "बात", "इनवाइट", "निमंत्रण"),
         pay_verbs=(
@@ -4372,6 +4389,7 @@ LANGUAGES: tuple[Language, ...] = (
             "पैसा",
             "ले लूँगा",
             "ले लेंगे",
+            "टिप",
         ),
         product_phrases=(
             "फ़ील्ड",
@@ -4961,6 +4979,8 @@ LANGUAGES: tuple[Language, ...] = (
             "أحوله",
             "أحولك",
             "استلم\\w*",
+            "بقشيش",
+            "البقشيش",
         ),
         product_phrases=(
             "حقل",
@@ -5419,6 +5439,7 @@ LANGUAGES: tuple[Language, ...] = (
             "atar\\w*",
             "atay\\w*",
             "alabil\\w*",
+            "bahşiş",
         ),
         product_phrases=(
             "alan\\w*",
@@ -5788,6 +5809,7 @@ LANGUAGES: tuple[Language, ...] = (
             "lunasin",
             "terima\\w*",
             "menerima",
+            "tip",
         ),
         product_phrases=(
             "kolom",
@@ -6100,6 +6122,9 @@ LANGUAGES: tuple[Language, ...] = (
             "may fb ka",
             "may messenger ka",
             "may email ka",
+            "tara sa",
+            "tara na sa",
+            "lipat tayo",
         ),
         meeting_cues=("call", "usap", "tawag", "meeting", "imbitasyon", "invite"),
         pay_verbs=(
@@ -6121,6 +6146,7 @@ LANGUAGES: tuple[Language, ...] = (
             "paunang bayad",
             "tanggap\\w*",
             "matanggap",
+            "tip",
         ),
         product_phrases=(
             "field",
