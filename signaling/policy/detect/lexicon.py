@@ -1587,7 +1587,10 @@ class _PhrasesAny:
         self._patterns: list[re.Pattern[str]] = []
         self._always: list[int] = []
         self._by_word: dict[str, list[tuple[int, tuple[frozenset[str], ...] | None]]] = {}
-        self._stems: list[tuple[str, int]] = []
+        # (stem, phrase) pairs, split once by where the stem is looked for: stems made of
+        # word-piece characters in the message's pieces joined, the others in the text
+        self._stems_in_pieces: tuple[tuple[str, int], ...] = ()
+        self._stems_in_text: tuple[tuple[str, int], ...] = ()
         if head is None or inner is None:
             self._whole = re.compile(optimize(source), flags)
             return
@@ -1596,6 +1599,7 @@ class _PhrasesAny:
         if tail not in ("\\b", "(?!\\w)"):
             self._whole = re.compile(optimize(source), flags)
             return
+        stems: list[tuple[str, int]] = []
         for i, phrase in enumerate(phrases):
             first = phrase[:1]
             if first.isalnum() and first not in _META and phrase[1:2] not in ("?", "*", "{", "+"):
@@ -1608,7 +1612,9 @@ class _PhrasesAny:
                 self._always.append(i)
             for word in gate.words:
                 self._by_word.setdefault(word, []).append((i, gate.requires.get(word)))
-            self._stems.extend((stem, i) for stem in gate.stems)
+            stems.extend((stem, i) for stem in gate.stems)
+        self._stems_in_pieces = tuple((st, i) for st, i in stems if _piece_chars(st))
+        self._stems_in_text = tuple((st, i) for st, i in stems if not _piece_chars(st))
 
     def search(self, s: str, words: frozenset[str]) -> bool:
         if self._whole is not None:
@@ -1619,8 +1625,11 @@ class _PhrasesAny:
                 if needs is None or any(need <= words for need in needs):
                     chosen.add(i)
         pieces = words.text if isinstance(words, WordPieces) and words.source is s else s
-        for stem, i in self._stems:
-            if i not in chosen and stem in (pieces if _piece_chars(stem) else s):
+        for stem, i in self._stems_in_pieces:
+            if i not in chosen and stem in pieces:
+                chosen.add(i)
+        for stem, i in self._stems_in_text:
+            if i not in chosen and stem in s:
                 chosen.add(i)
         return any(self._patterns[i].search(s) is not None for i in sorted(chosen))
 
