@@ -371,8 +371,9 @@ def _pay_outside(views: Views) -> Finding | None:
     s = views.norm.s
     words = views.words
     has_outside = lx.OUTSIDE_GATE.may_match(s, words) and lx.OUTSIDE_ANY.search(s, words)
+    fee_gate = lx.FEE_GATE.may_match(s, words)  # asked once, used twice below
     has_fee = (
-        lx.FEE_GATE.may_match(s, words)
+        fee_gate
         and ("%" in s or lx.SAVE_GATE.may_match(s, words))
         and lx.FEE_RE.search(s) is not None
         and lx.SAVE_RE.search(s) is not None
@@ -384,7 +385,7 @@ def _pay_outside(views: Views) -> Finding | None:
         found = _discount_outside(views, s)
     if (
         found is None
-        and lx.FEE_GATE.may_match(s, words)
+        and fee_gate
         and (has_outside or lx.SELF_GATE.may_match(s, words) or _TO_ME.search(s) is not None)
     ):
         found = _fee_place(views, s)
