@@ -241,7 +241,8 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
 def _app_question(s: str) -> re.Match[str] | None:
     """A messaging app named in a question of a few words ("telegram?", "tem wpp?", "واتس؟",
     "fb mo po?"): asking for the other party's account there."""
-    if "?" not in s or len(s.split()) > _APP_QUESTION_WORDS:
+    # split no further than one word past the limit: a long message is not split whole
+    if "?" not in s or len(s.split(maxsplit=_APP_QUESTION_WORDS)) > _APP_QUESTION_WORDS:
         return None
     app = lx.APP_NAME_RE.search(s)
     if app is None or lx.COMM_PROJECT_NEG_RE.search(s) is not None:
@@ -275,9 +276,8 @@ def _euphemism_question(views: Views) -> re.Match[str] | None:
     while at != -1:
         sent, start = sentence(s, at, at)
         end = start + len(sent)
-        if len(sent.split()) <= _EUPHEMISM_QUESTION_WORDS and not (
-            lx.PRODUCT_RE.search(sent) or lx.COMM_PROJECT_NEG_RE.search(sent)
-        ):
+        short = len(sent.split(maxsplit=_EUPHEMISM_QUESTION_WORDS)) <= _EUPHEMISM_QUESTION_WORDS
+        if short and not (lx.PRODUCT_RE.search(sent) or lx.COMM_PROJECT_NEG_RE.search(sent)):
             after = s[end : end + 80]
             if lx.THERE_RE.search(sent) or lx.THERE_RE.search(after):
                 for _, pattern in categories:
