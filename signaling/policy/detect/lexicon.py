@@ -671,12 +671,21 @@ class Gate:
                 needs = self.requires.get(word)
                 if needs is None or any(need <= message_words for need in needs):
                     return True
+        # Plain loops, not ``any(genexpr)``: tens of stems per gate and a dozen gates per
+        # message, and a generator step costs more than the ``in`` itself on a short text.
         if isinstance(message_words, WordPieces) and message_words.source is s:
             pieces = message_words.text
-            return any(stem in pieces for stem in self._in_pieces) or any(
-                stem in s for stem in self._in_text
-            )
-        return any(stem in s for stem in self.stems)
+            for stem in self._in_pieces:
+                if stem in pieces:
+                    return True
+            for stem in self._in_text:
+                if stem in s:
+                    return True
+            return False
+        for stem in self.stems:
+            if stem in s:
+                return True
+        return False
 
 
 # Zero-width checks at the start of a fragment ("\\b", "(?<!\\w)", "(?<![\\w@./-])").
