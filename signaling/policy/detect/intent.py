@@ -157,9 +157,10 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
     ask = _app_question(s)
     if ask is None and "?" in s:
         ask = _euphemism_question(views)
-    if ask is not None or (
-        lx.MOVE_CUE_GATE.may_match(s, views.words) and lx.MOVE_CUE_RE.search(s) is not None
-    ):
+    first_cue = None
+    if ask is None and lx.MOVE_CUE_GATE.may_match(s, views.words):
+        first_cue = lx.MOVE_CUE_RE.search(s)
+    if ask is not None or first_cue is not None:
         open_channels = [
             (c, p)
             for c, p in lx.CHANNEL_CATEGORIES
@@ -167,7 +168,14 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             and lx.CATEGORY_GATES[c].may_match(s, views.words)
             and p.search(s)
         ]
-    cues = list(lx.MOVE_CUE_RE.finditer(s)) if open_channels else []
+    if not open_channels:
+        cues: list[re.Match[str]] = []
+    elif first_cue is not None and first_cue.end() > first_cue.start():
+        # ``finditer`` goes on after a non-empty match from its end: the first cue, found
+        # above, is not searched for again (the text before it can be a long message)
+        cues = [first_cue, *lx.MOVE_CUE_RE.finditer(s, first_cue.end())]
+    else:
+        cues = list(lx.MOVE_CUE_RE.finditer(s))
     if open_channels and not cues and ask is not None:
         cues = [ask]
     for cue in cues:
