@@ -514,3 +514,21 @@ def test_every_spoken_symbol_of_every_language_is_found_by_the_anchored_search(w
     # "bei" when the anchored search listed the kinds by hand.
     s = fold(f"paul_martin {word} orange {word} fr").lower()
     _same_everywhere(s)
+
+
+def test_learned_word_list_is_the_word_regex_findall() -> None:
+    from signaling.policy.detect import learned
+
+    # Every code point in one text: a character taken for the wrong kind (or a word character
+    # that str.split() splits on) would split, join, add or drop a word.
+    every = "".join(map(chr, range(0x110000)))
+    assert learned._word_list(every) == learned._WORD.findall(every)
+    for s in SAMPLES:
+        assert learned._word_list(s) == learned._WORD.findall(s)
+
+
+@given(st.text(alphabet=st.sampled_from("ab_1٣²½ \t\n.-'é\u00a0\u3000\u200b"), max_size=40))
+def test_learned_word_list_on_dense_text(s: str) -> None:
+    from signaling.policy.detect import learned
+
+    assert learned._word_list(s) == learned._WORD.findall(s)

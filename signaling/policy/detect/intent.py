@@ -173,9 +173,10 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
     ask = _app_question(s)
     if ask is None and "?" in s:
         ask = _euphemism_question(views)
-    if ask is not None or (
-        lx.MOVE_CUE_GATE.may_match(s, views.words) and lx.MOVE_CUE_RE.search(s) is not None
-    ):
+    first_cue = None
+    if ask is None and lx.MOVE_CUE_GATE.may_match(s, views.words):
+        first_cue = lx.MOVE_CUE_RE.search(s)
+    if ask is not None or first_cue is not None:
         open_channels = [
             (c, p)
             for c, p in lx.CHANNEL_CATEGORIES
@@ -183,7 +184,14 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             and lx.CATEGORY_GATES[c].may_match(s, views.words)
             and p.search(s)
         ]
-    cues = list(lx.MOVE_CUE_RE.finditer(s)) if open_channels else []
+    if not open_channels:
+        cues: list[re.Match[str]] = []
+    elif first_cue is not None and first_cue.end() > first_cue.start():
+        # ``finditer`` goes on after a non-empty match from its end: the first cue, found
+        # above, is not searched for again (the text before it can be a long message)
+        cues = [first_cue, *lx.MOVE_CUE_RE.finditer(s, first_cue.end())]
+    else:
+        cues = list(lx.MOVE_CUE_RE.finditer(s))
     if open_channels and not cues and ask is not None:
         cues = [ask]
     for cue in cues:
@@ -271,7 +279,8 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
 def _app_question(s: str) -> re.Match[str] | None:
     """A messaging app named in a question of a few words ("telegram?", "tem wpp?", "واتس؟",
     "fb mo po?"): asking for the other party's account there."""
-    if "?" not in s or len(s.split()) > _APP_QUESTION_WORDS:
+    # split no further than one word past the limit: a long message is not split whole
+    if "?" not in s or len(s.split(maxsplit=_APP_QUESTION_WORDS)) > _APP_QUESTION_WORDS:
         return None
     app = lx.APP_NAME_RE.search(s)
     if app is None or lx.COMM_PROJECT_NEG_RE.search(s) is not None:
@@ -305,9 +314,8 @@ def _euphemism_question(views: Views) -> re.Match[str] | None:
     while at != -1:
         sent, start = sentence(s, at, at)
         end = start + len(sent)
-        if len(sent.split()) <= _EUPHEMISM_QUESTION_WORDS and not (
-            lx.PRODUCT_RE.search(sent) or lx.COMM_PROJECT_NEG_RE.search(sent)
-        ):
+        short = len(sent.split(maxsplit=_EUPHEMISM_QUESTION_WORDS)) <= _EUPHEMISM_QUESTION_WORDS
+        if short and not (lx.PRODUCT_RE.search(sent) or lx.COMM_PROJECT_NEG_RE.search(sent)):
             after = s[end : end + 80]
             # a pointer there, or "here" right after it, set against that app ("tem aquele
             # verdinho? por aqui eu demoro pra ver notificação")
@@ -413,8 +421,9 @@ def _pay_outside(views: Views) -> Finding | None:
     s = views.norm.s
     words = views.words
     has_outside = lx.OUTSIDE_GATE.may_match(s, words) and lx.OUTSIDE_ANY.search(s, words)
+    fee_gate = lx.FEE_GATE.may_match(s, words)  # asked once, used twice below
     has_fee = (
-        lx.FEE_GATE.may_match(s, words)
+        fee_gate
         and ("%" in s or lx.SAVE_GATE.may_match(s, words))
         and lx.FEE_RE.search(s) is not None
         and lx.SAVE_RE.search(s) is not None
@@ -426,7 +435,7 @@ def _pay_outside(views: Views) -> Finding | None:
         found = _discount_outside(views, s)
     if (
         found is None
-        and lx.FEE_GATE.may_match(s, words)
+        and fee_gate
         and (has_outside or lx.SELF_GATE.may_match(s, words) or _TO_ME.search(s) is not None)
     ):
         found = _fee_place(views, s)

@@ -31,6 +31,27 @@ from signaling.policy.detect.model import Confidence, Finding, Views
 WEIGHTS_PATH = Path(__file__).with_name("learned_weights.json")
 
 _WORD = re.compile(r"\w+")
+
+
+class _NotWordToSpace(dict[int, str]):
+    """``str.translate`` table: every character ``\\w`` does not match becomes a space (``\\w``
+    is ``str.isalnum()`` or "_", and no such character is whitespace); filled in as met."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        value = self[code] = ch if ch.isalnum() or ch == "_" else " "
+        return value
+
+
+_NOT_WORD_TO_SPACE = _NotWordToSpace()
+
+
+def _word_list(s: str) -> list[str]:
+    """``_WORD.findall(s)``, about twice as fast: the text with every other character as a
+    space, split on whitespace."""
+    return s.translate(_NOT_WORD_TO_SPACE).split()
+
+
 _SENTENCE = re.compile(r"[^.!?\n;]+[.!?\n;]*")
 # Messages up to this length are scored whole (as the model was trained); longer ones per
 # sentence, so one long message is not one giant bag of words.
@@ -197,7 +218,7 @@ class LearnedModel:
         if len(self._rows) > self.CACHE_WORDS or len(self._canonical) > self.CACHE_WORDS:
             self._rows.clear()
             self._canonical.clear()
-        words = list(map(self._canonical.__getitem__, _WORD.findall(s)))
+        words = list(map(self._canonical.__getitem__, _word_list(s)))
         rows = list(map(self._rows.__getitem__, set(words)))
         if len(words) > 1:
             pairs = set(itertools.pairwise(words))
@@ -223,7 +244,7 @@ class LearnedModel:
         pair = self._bigrams.get
         biases = self._biases
         columns = self._columns
-        findall = _WORD.findall
+        findall = _word_list
         for i, piece in enumerate(pieces):
             words = list(map(canonical, findall(piece)))
             if not words:

@@ -706,14 +706,26 @@ class Gate:
         if not self.words.isdisjoint(message_words):
             for word in self.words.intersection(message_words):
                 needs = self.requires.get(word)
-                if needs is None or any(need <= message_words for need in needs):
+                if needs is None:
                     return True
+                for need in needs:
+                    if need <= message_words:
+                        return True
+        # Plain loops, not ``any(genexpr)``: tens of stems per gate and a dozen gates per
+        # message, and a generator step costs more than the ``in`` itself on a short text.
         if isinstance(message_words, WordPieces) and message_words.source is s:
             pieces = message_words.text
-            return any(stem in pieces for stem in self._in_pieces) or any(
-                stem in s for stem in self._in_text
-            )
-        return any(stem in s for stem in self.stems)
+            for stem in self._in_pieces:
+                if stem in pieces:
+                    return True
+            for stem in self._in_text:
+                if stem in s:
+                    return True
+            return False
+        for stem in self.stems:
+            if stem in s:
+                return True
+        return False
 
 
 # Zero-width checks at the start of a fragment ("\\b", "(?<!\\w)", "(?<![\\w@./-])").
@@ -1639,7 +1651,10 @@ class _PhrasesAny:
         self._patterns: list[re.Pattern[str]] = []
         self._always: list[int] = []
         self._by_word: dict[str, list[tuple[int, tuple[frozenset[str], ...] | None]]] = {}
-        self._stems: list[tuple[str, int]] = []
+        # (stem, phrase) pairs, split once by where the stem is looked for: stems made of
+        # word-piece characters in the message's pieces joined, the others in the text
+        self._stems_in_pieces: tuple[tuple[str, int], ...] = ()
+        self._stems_in_text: tuple[tuple[str, int], ...] = ()
         if head is None or inner is None:
             self._whole = re.compile(optimize(source), flags)
             return
@@ -1648,6 +1663,7 @@ class _PhrasesAny:
         if tail not in ("\\b", "(?!\\w)"):
             self._whole = re.compile(optimize(source), flags)
             return
+        stems: list[tuple[str, int]] = []
         for i, phrase in enumerate(phrases):
             first = phrase[:1]
             if first.isalnum() and first not in _META and phrase[1:2] not in ("?", "*", "{", "+"):
@@ -1660,7 +1676,9 @@ class _PhrasesAny:
                 self._always.append(i)
             for word in gate.words:
                 self._by_word.setdefault(word, []).append((i, gate.requires.get(word)))
-            self._stems.extend((stem, i) for stem in gate.stems)
+            stems.extend((stem, i) for stem in gate.stems)
+        self._stems_in_pieces = tuple((st, i) for st, i in stems if _piece_chars(st))
+        self._stems_in_text = tuple((st, i) for st, i in stems if not _piece_chars(st))
 
     def search(self, s: str, words: frozenset[str]) -> bool:
         if self._whole is not None:
@@ -1671,8 +1689,11 @@ class _PhrasesAny:
                 if needs is None or any(need <= words for need in needs):
                     chosen.add(i)
         pieces = words.text if isinstance(words, WordPieces) and words.source is s else s
-        for stem, i in self._stems:
-            if i not in chosen and stem in (pieces if _piece_chars(stem) else s):
+        for stem, i in self._stems_in_pieces:
+            if i not in chosen and stem in pieces:
+                chosen.add(i)
+        for stem, i in self._stems_in_text:
+            if i not in chosen and stem in s:
                 chosen.add(i)
         return any(self._patterns[i].search(s) is not None for i in sorted(chosen))
 

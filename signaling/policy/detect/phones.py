@@ -419,6 +419,10 @@ def _validate_run(s: str, run: _Run, has_cue: bool) -> tuple[str | None, float]:
             return None, 0.0  # ISBN-13 / EAN
         if _reference(run) or _check_digit_id(run) or _postcode(run):
             return None, 0.0
+        # A date reads only the run: asked before the words around it (only rejections come
+        # before the validation, so their order changes no answer).
+        if _date_run(s[run.start : run.end], len(run.digits)):
+            return None, 0.0
     if _fictional(run.digits) or _placeholder(run.digits):
         return None, 0.0
     if _negative_context(s, run.start) or _called_placeholder(s, run.start, run.end):
@@ -427,8 +431,6 @@ def _validate_run(s: str, run: _Run, has_cue: bool) -> tuple[str | None, float]:
         if _id_word_after(s, run.start, run.end):
             return None, 0.0
         if _CODE_BEFORE_RE.search(s, max(0, run.start - 8), run.start):
-            return None, 0.0
-        if _date_run(s[run.start : run.end], len(run.digits)):
             return None, 0.0
     strict = _strict_number(run)
     if strict is not None:
