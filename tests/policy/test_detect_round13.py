@@ -611,3 +611,20 @@ def test_move_cues_round13h(text: str) -> None:
 )
 def test_move_cue_words_without_an_app(text: str) -> None:
     assert "off_platform" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bezahlung nur über den Meilenstein hier, Überweisungen außerhalb mache ich nicht.",
+        "Płatność przez kamień milowy tutaj – przelewy poza platformą odpadają.",
+        "Ödeme sadece platformdan, dışarıdan havale olmaz.",
+        "Payment via the milestone only; a bank transfer outside the platform is not an option.",
+    ],
+)
+def test_payment_outside_turned_down_after_it(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
+
+
+def test_payment_outside_then_another_clause_still_moves() -> None:
+    assert "off_platform" in rule_labels("pay me via PayPal, I never do the fee thing")

@@ -166,7 +166,7 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
     present = {f.label for f in findings}
     out: list[Finding] = []
     pay = _payment_request(views) or payment_moves(views)
-    if pay is not None:
+    if pay is not None and not _refused_after(views.text, pay.end):
         out.append(pay)
     # Channels whose identifier the message already gives are reported by that label only.
     open_channels = []
@@ -392,6 +392,21 @@ def _payment_request(views: Views) -> Finding | None:
         value = "pay:" + re.sub(r"\W+", "", method.group())
         return _op_finding(views, method.start(), method.end(), value, Confidence.OFF_PLATFORM_PAY)
     return _pay_outside(views)
+
+
+# The move turned down at the end of its own sentence ("transfers outside I never do",
+# "Überweisungen außerhalb mache ich grundsätzlich nicht", "przelewy poza platformą odpadają",
+# "dışarıdan havale olmaz"): read on the original text after the finding.
+_REFUSED_AFTER = re.compile(
+    r"^[^.!?\n;,]{0,40}?(?<!\w)(?:i never do|i don'?t do|is not an option|isn'?t an option"
+    r"|mache ich (?:\w+ )?nicht|kommt nicht in frage|odpadaj[aą]|nie wchodzi w gr[eę]"
+    r"|не вариант|не принимаю|не делаю|olmaz|yapmam|kabul etmem|je ne fais pas|ne fais jamais"
+    r"|no hago|n[aã]o fa[cç]o|non faccio|nahi chalega|tidak bisa|hindi pwede)(?!\w)"
+)
+
+
+def _refused_after(text: str, end: int) -> bool:
+    return _REFUSED_AFTER.match(text[end : end + 60].lower()) is not None
 
 
 def _product_sentence(s: str, a: int, b: int) -> bool:
