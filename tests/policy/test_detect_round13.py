@@ -628,3 +628,29 @@ def test_payment_outside_turned_down_after_it(text: str) -> None:
 
 def test_payment_outside_then_another_clause_still_moves() -> None:
     assert "off_platform" in rule_labels("pay me via PayPal, I never do the fee thing")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "como o escopo fechou, a segunda metade pode me mandar por fora mesmo",
+        "раз объём согласован, вторую половину можно мне лично, без сайта",
+        "yung second half pwede mo na lang ibigay sakin personally",
+        "the platform takes a chunk, let's handle the money side ourselves",
+        "for the final payment I'd prefer something outside the escrow",
+    ],
+)
+def test_second_half_apart_and_the_platform_taking_a_chunk(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the second half of the design goes in a separate file",
+        "the second half is released from escrow after review",
+        "a segunda metade do projeto fica para o próximo milestone aqui",
+    ],
+)
+def test_second_half_kept_here_or_not_money(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text

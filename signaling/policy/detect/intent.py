@@ -1218,7 +1218,9 @@ _SPLIT_APART = re.compile(
     r"(?<!\w)(?:separately|apart|aside|on the side|aparte|por fuera|por separado|a parte|a part"
     r"|de votre cote|de ton cote|hors site|en dehors|separat|getrennt|privat|osobno|oddzielnie"
     r"|отдельно|переводом|напрямую|alag se|ayrica|ayri|disaridan|terpisah|langsung ke aku"
-    r"|hiwalay|diretso sa akin|wire me|by wire|virement|bonifico|przelewem|havale\w*|برا|بره)(?!\w)"
+    r"|hiwalay|diretso sa akin|wire me|by wire|virement|bonifico|przelewem|havale\w*|برا|بره"
+    r"|por fora|personally|personalmente|pessoalmente|personnellement|personlich|osobiscie|лично"
+    r"|без сайта|sahsen|secara pribadi|sakin|sa akin|privately|en privado|em particular)(?!\w)"
 )
 _SPLIT_HERE = re.compile(
     r"(?<!\w)(?:here|through here|via the platform|milestone|escrow|por aca|por aqui|aqui|ici"
@@ -1228,17 +1230,29 @@ _SPLIT_HERE = re.compile(
 )
 
 
+# The second half: the first is the one paid here, so no "here" is needed ("a segunda metade
+# pode me mandar por fora", "вторую половину можно мне лично, без сайта").
+_SECOND_HALF = re.compile(
+    r"(?<!\w)(?:the second half|second half|la segunda mitad|a segunda metade|la seconde moitie"
+    r"|la deuxieme moitie|die zweite halfte|la seconda meta|drug\w* polow\w*|вторую половину"
+    r"|dusra half|ikinci yarisi|ikinci yari|paruh kedua|setengah lagi|النص التاني|النصف الثاني"
+    r"|yung second half|yung kalahati)(?!\w)"
+)
+
+
 def _split_payment(views: Views, s: str) -> Finding | None:
     """One part paid here and the rest apart: a word for the rest or the other half, after a
     part named here (or a deposit, the escrow, a first half), and a word for "apart",
     "separately" or a transfer after it, in one sentence; not refused, not kept here."""
-    for i, rest in enumerate(_SPLIT_REST.finditer(s)):
+    rests = sorted([*_SPLIT_REST.finditer(s), *_SECOND_HALF.finditer(s)], key=lambda m: m.start())
+    for i, rest in enumerate(rests):
         if i >= _CONTACT_TRIES:
             break
         sent, st = sentence(s, rest.start(), rest.end())
         a = rest.start() - st
         apart = _SPLIT_APART.search(sent, rest.end() - st, rest.end() - st + 80)
-        if apart is None or _SPLIT_HERE.search(sent, 0, a) is None:
+        second = rest.re is _SECOND_HALF
+        if apart is None or (not second and _SPLIT_HERE.search(sent, 0, a) is None):
             continue
         after = sent[a:]
         if _beside_outside(lx.KEEP_HERE_RE, after) or _through_platform(after):

@@ -650,7 +650,7 @@ LANGUAGES: tuple[Language, ...] = (
             "lace)",
             "instead of (?:\\w+ )?(?:through|via|on) (?:the |this )?(?:site|platform|app|marketpl"
             "ace)",
-            "outside (?:of )?(?:the |this )?marketplace",
+            "outside (?:of )?(?:the |this )?(?:marketplace|escrow)",
             "privately(?!,? (?:or|vs)\\b)",
             "off the books",
             "under the table",
@@ -680,7 +680,7 @@ LANGUAGES: tuple[Language, ...] = (
             "cut",
             "escrow",
             "takes too much",
-            "takes a (?:big|huge|fat) (?:bite|chunk|cut|slice)",
+            "takes a (?:big |huge |fat )?(?:bite|chunk|cut|slice)",
             "eats (?:up )?too much",
             "charges too much",
             "admin (?:charge|fee)s?",
