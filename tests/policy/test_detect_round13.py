@@ -654,3 +654,29 @@ def test_second_half_apart_and_the_platform_taking_a_chunk(text: str) -> None:
 )
 def test_second_half_kept_here_or_not_money(text: str) -> None:
     assert "off_platform" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "let's jump to the app where messages vanish, for privacy",
+        "I basically live on the encrypted messenger, catch me there",
+        "me acha no verdinho",
+        "Vous êtes sur l'appli aux messages éphémères ?",
+        "on passe sur l'appli des fantômes ? c'est plus rapide",
+    ],
+)
+def test_move_cues_round13k(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "let's jump to the next section of the spec",
+        "t'es sur la branche main ou sur develop ?",
+        "me acha no figma o frame do checkout",
+    ],
+)
+def test_move_cue_words_about_the_work(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text

@@ -575,6 +575,9 @@ LANGUAGES: tuple[Language, ...] = (
             "any other app",
             "i reply faster on",
             "i answer faster on",
+            "jump (?:to|on|over to)",
+            "catch me there",
+            "take (?:this|the) (?:convo|conversation|chat) off",
         ),
         meeting_cues=("call", "meet", "meeting", "video", "invite", "session"),
         pay_verbs=(
@@ -1483,6 +1486,8 @@ LANGUAGES: tuple[Language, ...] = (
             "respondo mais rápido no",
             "respondo mais rápido na",
             "te chamo lá",
+            "me acha n[oa]",
+            "me encontra n[oa]",
         ),
         meeting_cues=(
             "chamada",
@@ -1782,6 +1787,7 @@ LANGUAGES: tuple[Language, ...] = (
             "ta grand-mère",
             "s'effacent",
             "s'autodétruisent",
+            "fant[oô]mes",
         ),
         app_ones=(
             "(?:sur|dans) celle",
@@ -1899,6 +1905,9 @@ LANGUAGES: tuple[Language, ...] = (
             "tu utilises",
             "je réponds plus vite sur",
             "je t'écris là-bas",
+            "vous [eê]tes sur",
+            "t'es sur",
+            "tu es sur",
         ),
         meeting_cues=(
             "appel",
