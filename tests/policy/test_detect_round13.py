@@ -680,3 +680,33 @@ def test_move_cues_round13k(text: str) -> None:
 )
 def test_move_cue_words_about_the_work(text: str) -> None:
     assert "off_platform" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Next week I travel without a laptop, easier to kontaktować się telefonicznie",
+        "W przyszłym tygodniu łatwiej będzie kontaktować się telefonicznie albo SMS-em.",
+        "На следующей неделе удобнее будет связываться по телефону или смс.",
+        "Gelecek hafta telefonla ya da mesajla haberleşmek daha kolay olur.",
+        "oye, échame un whats cuando puedas",
+        "3ndak whats?",
+        "تعال واتس أسهل",
+        "file-moi ton mail, je t'envoie tout",
+    ],
+)
+def test_move_cues_round13l(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "whats the best way to reach you here?",
+        "whats your rate for a logo? I can reach you here",
+        "Skontaktuję się z supportem telefonicznie w sprawie faktury platformy",
+        "тестировщики будут связываться по телефону с пользователями приложения",
+    ],
+)
+def test_move_cue_words_round13l_benign(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text

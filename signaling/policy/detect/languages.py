@@ -1908,6 +1908,8 @@ LANGUAGES: tuple[Language, ...] = (
             "vous [eê]tes sur",
             "t'es sur",
             "tu es sur",
+            "file-moi ton",
+            "file moi ton",
         ),
         meeting_cues=(
             "appel",
@@ -3086,6 +3088,8 @@ LANGUAGES: tuple[Language, ...] = (
             "szybciej odpisuję na",
             "napiszę tam",
             "piszmy",
+            "kontaktować się (?:telefonicznie|przez)",
+            "kontaktujmy się",
         ),
         meeting_cues=(
             "rozmow\\w*",
@@ -3271,7 +3275,7 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:своим|свои|нашим) поставщик\\w*",
             "клиент должен",
             "клиенты",
-            "пользователи",
+            "пользовател\\w*",
             "покупател\\w*",
             "система",
             "автоматически",
@@ -3535,6 +3539,9 @@ LANGUAGES: tuple[Language, ...] = (
             "я отвечаю быстрее",
             "написать туда",
             "отвечаю быстрее",
+            "связываться по",
+            "созваниваться",
+            "созвонимся по",
         ),
         meeting_cues=(
             "созвон\\w*",
@@ -4925,6 +4932,8 @@ LANGUAGES: tuple[Language, ...] = (
             "كمل معي",
             "كملي معايا",
             "نكمل على",
+            "تعال",
+            "تعالى",
         ),
         meeting_cues=(
             "لينك",
@@ -5422,6 +5431,7 @@ LANGUAGES: tuple[Language, ...] = (
             "orada hemen",
             "var mı",
             "kullanıyor musun",
+            "haberleş\\w*",
         ),
         meeting_cues=(
             "toplantıyı",

@@ -555,7 +555,10 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|(?:my|your|ur|the) (?:\w+ )?number|numero|telefone|telefono|celular|movil|portable"
             r"|telephone|tel|номер\w*|телефон\w*|ватсап\w*|вотсап\w*|вайбер\w*|mobile no"
             r"|contact no|whats ?app\w{0,4}|wa|واتساب|واتس|الواتس|الواتساب|व्हाट्सएप|व्हाट्सऐप"
-            r"|wats ?app|watsap|whatsap|wpp|"
+            # "whats" alone is WhatsApp only where no English question goes on ("3ndak whats?")
+            r"|wats ?app|watsap|whatsap|wpp|whats(?!'|\s+(?:up|the|is|new|going|wrong|happening"
+            r"|your|you|that|this|a|an|do|does|it|on|next|left|missing|best|if|in|for|with|i|we"
+            r"|my|our|their|his|her|there|here)\b)|"
             + _alt(_union("phone_nouns"), escape=False)
             + r")(?!\w)"
         ),
