@@ -710,3 +710,79 @@ def test_move_cues_round13l(text: str) -> None:
 )
 def test_move_cue_words_round13l_benign(text: str) -> None:
     assert "off_platform" not in rule_labels(text), text
+
+
+# --- round 13m: own_v11_pay's dev half ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Entiendo lo del descuento, pero pagar por fuera va contra las normas.",
+        "Sei que sairia mais barato, mas pagar fora do site é contra as regras.",
+        "Der Rabatt ist nett, aber Zahlungen außerhalb verstoßen gegen die Regeln.",
+        "Diskonnya menarik, tapi bayar di luar platform melanggar aturan.",
+        "Maganda yung discount, pero bawal ang bayad sa labas ng platform.",
+    ],
+)
+def test_payment_outside_called_against_the_rules(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I know it's against the rules, but pay me via PayPal and I'll knock 10% off",
+        "pay me via PayPal, it's not allowed here but who cares",
+    ],
+)
+def test_payment_outside_despite_the_rules(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vous accepteriez des cartes cadeaux Amazon ? Plutôt que via la plateforme.",
+        "Accetteresti dei buoni regalo Amazon al posto del pagamento sul sito?",
+        "Можно расплатиться подарочным сертификатом Ozon вместо оплаты на платформе?",
+        "هل تقبل الدفع ببطاقات هدايا أمازون بدلاً من الدفع عبر المنصة؟",
+        "Ho la partita IVA, ti faccio fattura io e mi paghi fuori piattaforma.",
+        "Je vous fais une facture à mon nom et vous me payez en dehors du site.",
+        "Можно на карту перевести, так быстрее, чем через безопасную сделку.",
+        "Senti, se saltiamo la piattaforma posso scendere a 800 invece di 950.",
+        "Слушайте, мимо биржи могу сделать за 30 тысяч вместо 38.",
+        "Sir platform hata do toh 18k mein kar dunga, yahan 22k lagega.",
+        "Siteyi aradan çıkarırsak 5 bin yerine 4 bine yaparım.",
+        "Kalau nggak lewat sini, saya bisa kasih harga 3 juta aja.",
+        "Kung hindi na tayo dadaan dito, 8k na lang.",
+        "On pourrait mettre la moitié en jalon ici et le reste hors plateforme, non ?",
+    ],
+)
+def test_payment_moves_round13m(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "users can skip the platform tour, it saves 3k clicks a day",
+        "we skipped the platform's 2.1 release notes, $0 impact",
+        "kalau nggak lewat sini, lewat mana ya menu settingnya?",
+        "The shop sells Amazon gift cards at the counter; the POS must list them",
+    ],
+)
+def test_payment_words_round13m_benign(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
+
+
+def test_language_patterns_keep_their_uppercase_escapes() -> None:
+    """Folding language data lowercased "\\S" into "\\s" (a space), so a pattern written with
+    "\\S+" matched nothing; escapes now keep their case."""
+    import re
+
+    from signaling.policy.detect import lexicon
+
+    alt = lexicon._alt(["Bis (?:\\S+ ){0,2}Ende"], escape=False)
+    assert alt == "bis (?:\\S+ ){0,2}ende"
+    assert re.search(alt, "bis x y ende") is not None

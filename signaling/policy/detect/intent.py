@@ -166,7 +166,9 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
     present = {f.label for f in findings}
     out: list[Finding] = []
     pay = _payment_request(views) or payment_moves(views)
-    if pay is not None and not _refused_after(views.text, pay.end):
+    if pay is not None and not (
+        _refused_after(views.text, pay.end) or _forbidden_before(views.text, pay.start)
+    ):
         out.append(pay)
     # Channels whose identifier the message already gives are reported by that label only.
     open_channels = []
@@ -405,8 +407,47 @@ _REFUSED_AFTER = re.compile(
 )
 
 
+# The move called against the rules after it, in its sentence ("pagar por fuera va contra las
+# normas", "bayar di luar platform melanggar aturan", "Zahlungen außerhalb verstoßen gegen die
+# Regeln"): a refusal. Not past a "but" ("it's not allowed, but PayPal is faster" is a move).
+_FORBIDDEN_AFTER = re.compile(
+    r"^[^.!?\n;]{0,80}?(?<!\w)(?:against the (?:rules|policy|terms|tos)|not allowed|forbidden"
+    r"|prohibited|breaks the rules|contra (?:las|as) (?:normas|reglas|regras)|prohibido|proibido"
+    r"|no est[aá] permitido|n[aã]o [eé] permitido|interdit|contre les r[eè]gles|c'est niet"
+    r"|verst[oö](?:ß|ss)(?:t|en) gegen|verboten|nicht erlaubt|gegen die regeln|vietat[oa]"
+    r"|contro le regole|non [eè] permesso|zabronion\w*|wbrew regulamin\w*|regulamin jest jasny"
+    r"|запрещен\w*|против правил|нарушает правила|नियमों के खिलाफ|मना है|rules ke khilaf"
+    r"|allowed nahi|مخالف للقواعد|مخالف للشروط|ممنوع|kurallara aykir\w*|yasak\w*"
+    r"|melanggar aturan|dilarang|nggak boleh|labag sa patakaran|bawal)(?!\w)"
+)
+_BUT = re.compile(
+    r"(?<!\w)(?:but|pero|mas|mais|aber|ma|ale|но|lekin|لكن|بس|ama|fakat|tapi|pero|kaso)(?!\w)"
+)
+
+
 def _refused_after(text: str, end: int) -> bool:
-    return _REFUSED_AFTER.match(text[end : end + 60].lower()) is not None
+    tail = text[end : end + 120].lower()
+    if _REFUSED_AFTER.match(tail) is not None:
+        return True
+    forbidden = _FORBIDDEN_AFTER.match(tail)
+    if forbidden is None:
+        return False
+    stop = re.search(r"[.!?\n;]", tail[forbidden.end() :])
+    end_of_sentence = forbidden.end() + (stop.start() if stop else len(tail))
+    return _BUT.search(tail, 0, end_of_sentence) is None
+
+
+def _forbidden_before(text: str, start: int) -> bool:
+    """The move called forbidden just before it, in its sentence ("bawal ang bayad sa labas
+    ng platform", "hors plateforme c'est niet"): a refusal unless a "but" follows."""
+    head = text[max(0, start - 60) : start].lower()
+    cut = max(head.rfind(c) for c in ".!?\n")
+    head = head[cut + 1 :]
+    m = _FORBIDDEN_BEFORE.search(head)
+    return m is not None and _BUT.search(head, m.end()) is None
+
+
+_FORBIDDEN_BEFORE = re.compile(r"(?<!\w)(?:bawal|ممنوع|dilarang|yasak|verboten|forbidden)(?!\w)")
 
 
 def _product_sentence(s: str, a: int, b: int) -> bool:
@@ -1195,13 +1236,21 @@ def payment_moves(views: Views) -> Finding | None:
     """The first payment move of round 11 in the message, if any."""
     s = views.norm.s
     if not lx.PAY6_GATE.may_match(s, views.words):
-        return _split_payment(views, s) or (_direct_discount(views, s) if "%" in s else None)
+        return (
+            _skip_platform(views, s)
+            or _split_payment(views, s)
+            or (_direct_discount(views, s) if "%" in s else None)
+        )
     for kind, rule in _PAY6_RULES:
         if lx.PAY6_GATES[kind].may_match(s, views.words):
             found = rule(views, s)
             if found is not None:
                 return found
-    return _split_payment(views, s) or (_direct_discount(views, s) if "%" in s else None)
+    return (
+        _skip_platform(views, s)
+        or _split_payment(views, s)
+        or (_direct_discount(views, s) if "%" in s else None)
+    )
 
 
 # Round 13: the payment split, one part here and the rest apart ("the first milestone through
@@ -1212,7 +1261,7 @@ _SPLIT_REST = re.compile(
     r"|a outra metade|o resto|o saldo|l'autre moitie|le reste|le solde|die andere halfte|den rest"
     r"|die restlichen|l'altra meta|il resto|il saldo|reszt\w*|drug\w* polow\w*|половину|остат\w*"
     r"|остальное|baaki|baki|kalan\w*|diger yarisi|الباقي|والباقي|النص التاني|sisanya|separuhnya"
-    r"|yung kalahati|yung natitira)(?!\w)"
+    r"|yung kalahati|yung natitira|baaki aadha|बाकी आधा|setengahnya(?: lagi)?)(?!\w)"
 )
 _SPLIT_APART = re.compile(
     r"(?<!\w)(?:separately|apart|aside|on the side|aparte|por fuera|por separado|a parte|a part"
@@ -1220,7 +1269,9 @@ _SPLIT_APART = re.compile(
     r"|отдельно|переводом|напрямую|alag se|ayrica|ayri|disaridan|terpisah|langsung ke aku"
     r"|hiwalay|diretso sa akin|wire me|by wire|virement|bonifico|przelewem|havale\w*|برا|بره"
     r"|por fora|personally|personalmente|pessoalmente|personnellement|personlich|osobiscie|лично"
-    r"|без сайта|sahsen|secara pribadi|sakin|sa akin|privately|en privado|em particular)(?!\w)"
+    r"|без сайта|sahsen|secara pribadi|sakin|sa akin|privately|en privado|em particular"
+    r"|outside|hors (?:de la )?plateforme|ausserhalb|außerhalb|poza serwisem|poza platform\w*"
+    r"|बाहर से|bahar se|di luar|sa labas|fuori|disaridan|вне (?:сайта|биржи|площадки))(?!\w)"
 )
 _SPLIT_HERE = re.compile(
     r"(?<!\w)(?:here|through here|via the platform|milestone|escrow|por aca|por aqui|aqui|ici"
@@ -1415,17 +1466,25 @@ def _settle_between(views: Views, s: str) -> Finding | None:
 
 
 def _skip_platform(views: Views, s: str) -> Finding | None:
-    """Skipping the platform itself to save its cut ("if we skipped the platform you don't
-    give them 20%", "gdybyśmy pominęli platformę", "si nos saltamos la plataforma"):
-    a verb of skipping next to the platform (or its escrow, its middleman role), and money,
-    a share or the fee named in the message; not in product talk, not refused."""
+    """Skipping the platform itself to save its cut or for a lower price ("if we skipped the
+    platform you don't give them 20%", "gdybyśmy pominęli platformę", "мимо биржи могу за 30
+    тысяч вместо 38"): a verb of skipping next to the platform (or its escrow, its middleman
+    role, "here"), and money, a share, a price or the fee named in the message; not in product
+    talk, not refused."""
     if (
         "%" not in s
         and lx.PAY_ANY_RE.search(s) is None
         and not lx.FEE_GATE.may_match(s, views.words)
+        and _PRICE.search(s) is None
     ):
         return None
-    for skip, sent, st in _first_per_sentence(s, lx.PAY6_SKIP_RE):
+    skips = (
+        [*lx.PAY6_SKIP_RE.finditer(s)] if lx.PAY6_GATES["skip"].may_match(s, views.words) else []
+    )
+    skips.extend(_SKIP_MORE.finditer(s))
+    skips.sort(key=lambda m: m.start())
+    for skip in skips[:_CONTACT_TRIES]:
+        sent, st = sentence(s, skip.start(), skip.end())
         a, b = skip.start() - st, skip.end() - st
         noun = lx.PLATFORM_NOUN_RE.search(sent, b, b + 24) or lx.PLATFORM_NOUN_RE.search(
             sent, max(0, a - 24), a
@@ -1434,14 +1493,33 @@ def _skip_platform(views: Views, s: str) -> Finding | None:
             continue  # "la plataforma de pruebas": another platform, named by what it is for
         if lx.PRODUCT_RE.search(sent) or _beside_outside(lx.SPEC_RE, sent):
             continue  # "users can skip the platform tour"
-        if _negation_before(sent, min(a, noun.start())):
-            continue
+        if _negation_before(sent, min(a, noun.start())) and skip.re is not _SKIP_MORE:
+            continue  # (the extra skips carry their own negation: "nggak lewat sini")
         lo, hi = st + min(a, noun.start()), st + max(b, noun.end())
         return _op_finding(views, lo, hi, "pay:skip_platform", Confidence.OFF_PLATFORM_PAY)
     return None
 
 
-_QUALIFIED = re.compile(r"\s+(?:de|of|for|di|do|da|per|для|dla|für|fur)\s+\w")
+# A price: a currency sign, a number with a unit of thousands or a currency, or a number
+# "instead of" another ("posso scendere a 800 invece di 950", "за 30 тысяч вместо 38").
+_PRICE = re.compile(
+    r"[$€£₹₺]|\d\s*(?:k|mil|bin|juta|rb|ribu|lakh|тыс\w*)(?!\w)"
+    r"|\d[\d.,]*\s*(?:usd|eur|dollars?|euros?|rupees?|руб\w*|lira|tl|pesos?|reais|zl|pln)(?!\w)"
+    r"|(?:instead of|invece di|вместо|en vez de|em vez de|au lieu de|statt|zamiast|yerine"
+    r"|की जगह|ki jagah|sa halip na|bukan)\s*\d"
+)
+# More ways to leave the platform out, said with it ("мимо биржи", "प्लेटफ़ॉर्म छोड़ दें",
+# "platform hata do", "siteyi aradan çıkarırsak", "hindi na tayo dadaan dito").
+_SKIP_MORE = re.compile(
+    r"(?<!\w)(?:мимо|छोड़ दें|छोड़ दो|छोड़ दीजिए|hata do|hata de|chhod do|chhod de|aradan cikar\w*"
+    r"|nggak lewat|gak lewat|tanpa lewat|ga lewat|hindi na (?:tayo )?dadaan)(?!\w)"
+)
+
+
+_QUALIFIED = re.compile(
+    r"'s?\s+\w|\s+(?:de|of|for|di|do|da|per|для|dla|für|fur)\s+\w|\s+(?:tour|onboarding|settings"
+    r"|docs|documentation|release\w*|api|sdk|team|updates?|version|dashboard|tests?)(?!\w)"
+)
 
 
 def _skip_checkout(views: Views, s: str) -> Finding | None:
@@ -1537,7 +1615,6 @@ _PAY6_RULES: tuple[tuple[str, Callable[[Views, str], Finding | None]], ...] = (
     ("private", _pay_private),
     ("settle", _settle_between),
     ("skip", _skip_checkout),
-    ("skip", _skip_platform),
     ("middle", _without_middle),
     ("cash", _cash_hand),
 )

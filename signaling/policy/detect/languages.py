@@ -68,7 +68,7 @@ _AR_TENS |= {"ستون": 6, "سبعون": 7, "ثمانون": 8, "تسعون": 9}
 # a limit, "pan" Polish "sir", "paket" a plan): the id itself must follow, a few letters then
 # a digit ("BTW NL123...", "PAN ABCDE1234F", "CAP 20121", "bill no. 4471").
 # (or the end of the text: the id-word window before a number ends right at its digits).
-# Lowercase only: the patterns are folded to lowercase, so no "\W" (it would become "\w").
+# Folding lowercases the patterns but not their escapes ("\W" keeps its meaning since round 13).
 _ID_NEXT = (
     r"(?=[\s:#.,/-]{0,3}(?:(?:no|nr|nomor|number|nummer|numero)[\s:#.,/-]{1,3})?"
     r"(?:[a-z]{0,5}\d|$))"
@@ -671,6 +671,9 @@ LANGUAGES: tuple[Language, ...] = (
             "outside (?:of )?the contract",
             "off contract",
             "off the contract",
+            "rather than (?:\\w+ ){0,3}(?:the )?(?:escrow|bonus button|milestone)",
+            "instead of (?:\\w+ ){0,3}(?:the )?(?:escrow|bonus button)",
+            "faster than (?:\\w+ ){0,3}(?:the )?escrow",
         ),
         fee_phrases=(
             "service (?:charge|fee)",
@@ -1119,6 +1122,7 @@ LANGUAGES: tuple[Language, ...] = (
             "sin pasar por la plataforma",
             "por fuera del contrato",
             "fuera del contrato",
+            "en (?:vez|lugar) de (?:\\w+ ){0,3}(?:por|en) (?:la )?(?:plataforma|pagina|sitio)",
         ),
         fee_phrases=(
             "comisi[oó]n",
@@ -1568,6 +1572,7 @@ LANGUAGES: tuple[Language, ...] = (
             "direto",
             "diretamente",
             "fora do contrato",
+            "em vez de (?:\\w+ ){0,3}(?:pela|na) plataforma",
         ),
         fee_phrases=(
             "taxa",
@@ -1977,6 +1982,9 @@ LANGUAGES: tuple[Language, ...] = (
             "pas sur (?:le site|la plateforme)",
             "hors contrat",
             "en dehors du contrat",
+            "en dehors du site",
+            "hors du site",
+            "plut[oô]t que (?:\\w+ ){0,3}(?:via|par|sur) la plateforme",
         ),
         fee_phrases=(
             "frais",
@@ -2374,6 +2382,7 @@ LANGUAGES: tuple[Language, ...] = (
             "außerhalb vom vertrag",
             "außerhalb des vertrags",
             "am vertrag vorbei",
+            "statt (?:\\w+ ){0,3}über die plattform",
         ),
         fee_phrases=(
             "gebühr\\w*",
@@ -2750,6 +2759,9 @@ LANGUAGES: tuple[Language, ...] = (
             "in privato",
             "fuori contratto",
             "fuori dal contratto",
+            "fuori piattaforma",
+            "al posto del (?:\\w+ ){0,3}(?:sul|sulla|tramite) (?:sito|piattaforma)",
+            "invece (?:che|di) (?:\\w+ ){0,3}(?:sul|sulla|tramite) (?:sito|piattaforma)",
         ),
         fee_phrases=(
             "spese",
@@ -3170,6 +3182,7 @@ LANGUAGES: tuple[Language, ...] = (
             "zapłacisz prywatnie",
             "poza umową",
             "poza kontraktem",
+            "zamiast (?:\\w+ ){0,3}(?:przez|na) (?:platform\\w*|serwis\\w*|stron\\w*)",
         ),
         fee_phrases=(
             "opłat\\w*",
@@ -3614,6 +3627,8 @@ LANGUAGES: tuple[Language, ...] = (
             "мимо контракта",
             "вне контракта",
             "без контракта",
+            "вместо (?:\\w+ ){0,3}(?:на|через) (?:платформ\\w*|площадк\\w*|сайт\\w*|бирж\\w*)",
+            "чем через (?:безопасную )?сделку",
         ),
         fee_phrases=(
             "комисси\\w*",
@@ -4429,6 +4444,8 @@ LANGUAGES: tuple[Language, ...] = (
             "सीधा",
             "सीधी",
             "कॉन्ट्रैक्ट के बाहर",
+            "प्लेटफ़ॉर्म से पेमेंट करने से",
+            "प्लेटफॉर्म से पेमेंट करने से",
         ),
         fee_phrases=(
             "कमीशन",
@@ -5076,6 +5093,8 @@ LANGUAGES: tuple[Language, ...] = (
             "مش من هنا",
             "مو من هنا",
             "مش هنا",
+            "بدلا من (?:\\w+ ){0,2}(?:عبر|على|من خلال) المنصة",
+            "بدلاً من (?:\\w+ ){0,2}(?:عبر|على|من خلال) المنصة",
         ),
         fee_phrases=(
             "3omola",
@@ -5504,6 +5523,8 @@ LANGUAGES: tuple[Language, ...] = (
             "direkt",
             "sözleşme dışında",
             "sözleşme dışı",
+            "platform yerine",
+            "siteden (?:\\w+ )?yerine",
         ),
         fee_phrases=(
             "kesinti\\w*",
@@ -5868,6 +5889,7 @@ LANGUAGES: tuple[Language, ...] = (
             "pas ketemu",
             "waktu ketemu",
             "pas kita ketemu",
+            "daripada (?:\\w+ ){0,3}lewat (?:platform|sini|situs)",
         ),
         fee_phrases=(
             "potongan",
@@ -6206,6 +6228,7 @@ LANGUAGES: tuple[Language, ...] = (
             "diretso",
             "labas sa kontrata",
             "labas ng kontrata",
+            "kaysa (?:\\w+ ){0,3}sa platform",
         ),
         fee_phrases=(
             "kaltas\\w*",

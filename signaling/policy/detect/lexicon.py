@@ -20,10 +20,17 @@ from signaling.policy.detect.languages import LANGUAGES
 from signaling.policy.detect.regex_opt import COMPILED, compile_fast, finditer_at, optimize
 from signaling.policy.detect.text import fold
 
+_ESCAPE_OR_TEXT = re.compile(r"\\.|[^\\]+")
+
+
+def _lower(pattern: str) -> str:
+    """Lowercase a word or regex fragment but not its escapes: "\\S" stays "any non-space"."""
+    return _ESCAPE_OR_TEXT.sub(lambda m: m[0] if m[0][0] == "\\" else m[0].lower(), pattern)
+
 
 def _words(items: Iterable[str]) -> list[str]:
     """Folded, de-duplicated, longest first (so "at the rate" wins over "at")."""
-    seen = {fold(w.lower()) for w in items if w}
+    seen = {fold(_lower(w)) for w in items if w}
     return sorted(seen, key=lambda w: (-len(w), w))
 
 
@@ -1029,7 +1036,12 @@ PAY_METHOD_SOURCE = (
     r"|(?:via|through|by|on|over|with|using|my) wise|transferencia|transferencia bancaria"
     r"|transferencia|deposito|virement|перевод\w*|на карту|карт\w*|qiwi|юмани|yoomoney|сбп"
     r"|mercado pago|nequi|bizum|daviplata|interac|e-transfer|wallet|кошел\w*|boleto|stc ?pay"
-    r"|instapay|urpay|" + _alt(_union("pay_methods"), escape=False) + r")(?!\w)"
+    r"|instapay|urpay|gift ?cards?|cartes? cadeaux?|buoni regalo|tarjetas? de regalo"
+    r"|cart[oõ]es? presente|gutschein\w*|karty podarunkowe|подарочн\w* (?:сертификат\w*|карт\w*)"
+    r"|गिफ़्ट कार्ड|गिफ्ट कार्ड|بطاقات? هدايا|ببطاقات? هدايا|بطاقة هدية|ببطاقة هدية"
+    r"|hediye kart\w*|voucher google play|mb way|"
+    + _alt(_union("pay_methods"), escape=False)
+    + r")(?!\w)"
 )
 PAY_METHOD_RE = compile_fast(PAY_METHOD_SOURCE)
 PAY_VERB_RE = compile_fast(
@@ -2822,7 +2834,8 @@ PLATFORM_NOUN_RE = compile_fast(
     r"(?<!\w)(?:platform\w*|plataforma|plateforme|plattform|piattaforma|escrow|marketplace"
     r"|middleman|intermediario|intermediario|intermediaire|vermittler|posrednik\w*|посредник\w*"
     r"|площадк\w*|платформ\w*|бирж\w*|المنصة|منصة|الوسيط|araci\w*|perantara|tagapamagitan"
-    r"|this site|the site|este sitio|o site|ce site|die seite|il sito|serwis\w*|сайт)(?!\w)"
+    r"|this site|the site|este sitio|o site|ce site|die seite|il sito|serwis\w*|сайт|siteyi"
+    r"|प्लेटफ़ॉर्म|प्लेटफॉर्म|sini|dito)(?!\w)"
 )
 PAY6_WITHOUT_RE = _pay6_re("without")
 PAY6_MIDDLE_RE = _pay6_re("middle")
