@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from signaling.policy.detect import lexicon as lx
 from signaling.policy.detect.links import label_of
 from signaling.policy.detect.model import Confidence, Finding, Url, Views, sentence
+from signaling.policy.detect.regex_opt import compile_fast
 
 
 def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
@@ -1256,14 +1257,70 @@ def payment_moves(views: Views) -> Finding | None:
 # Round 13: the payment split, one part here and the rest apart ("the first milestone through
 # here, and the rest you wire me separately", "la mitad por acá y la otra mitad aparte",
 # "acconto qui e il saldo a parte", "половину через безопасную сделку, половину переводом").
-_SPLIT_REST = re.compile(
-    r"(?<!\w)(?:the rest|the other half|the remaining|the balance|la otra mitad|el resto|el saldo"
-    r"|a outra metade|o resto|o saldo|l'autre moitie|le reste|le solde|die andere halfte|den rest"
-    r"|die restlichen|l'altra meta|il resto|il saldo|reszt\w*|drug\w* polow\w*|половину|остат\w*"
-    r"|остальное|baaki|baki|kalan\w*|diger yarisi|الباقي|والباقي|النص التاني|sisanya|separuhnya"
-    r"|yung kalahati|yung natitira|baaki aadha|बाकी आधा|setengahnya(?: lagi)?)(?!\w)"
+_REST_FRAGMENTS = (
+    r"the rest",
+    r"the other half",
+    r"the remaining",
+    r"the balance",
+    r"la otra mitad",
+    r"el resto",
+    r"el saldo",
+    r"a outra metade",
+    r"o resto",
+    r"o saldo",
+    r"l'autre moitie",
+    r"le reste",
+    r"le solde",
+    r"die andere halfte",
+    r"den rest",
+    r"die restlichen",
+    r"l'altra meta",
+    r"il resto",
+    r"il saldo",
+    r"reszt\w*",
+    r"drug\w* polow\w*",
+    r"половину",
+    r"остат\w*",
+    r"остальное",
+    r"baaki",
+    r"baki",
+    r"kalan\w*",
+    r"diger yarisi",
+    r"الباقي",
+    r"والباقي",
+    r"النص التاني",
+    r"sisanya",
+    r"separuhnya",
+    r"yung kalahati",
+    r"yung natitira",
+    r"baaki aadha",
+    r"बाकी आधा",
+    r"setengahnya(?: lagi)?",
 )
-_SPLIT_APART = re.compile(
+_SECOND_HALF_FRAGMENTS = (
+    r"the second half",
+    r"second half",
+    r"la segunda mitad",
+    r"a segunda metade",
+    r"la seconde moitie",
+    r"la deuxieme moitie",
+    r"die zweite halfte",
+    r"la seconda meta",
+    r"drug\w* polow\w*",
+    r"вторую половину",
+    r"dusra half",
+    r"ikinci yarisi",
+    r"ikinci yari",
+    r"paruh kedua",
+    r"setengah lagi",
+    r"النص التاني",
+    r"النصف الثاني",
+    r"yung second half",
+    r"yung kalahati",
+)
+_SPLIT_REST = compile_fast(r"(?<!\w)(?:" + "|".join(_REST_FRAGMENTS) + r")(?!\w)")
+_SPLIT_GATE = lx.fragment_gate([*_REST_FRAGMENTS, *_SECOND_HALF_FRAGMENTS])
+_SPLIT_APART = compile_fast(
     r"(?<!\w)(?:separately|apart|aside|on the side|aparte|por fuera|por separado|a parte|a part"
     r"|de votre cote|de ton cote|hors site|en dehors|separat|getrennt|privat|osobno|oddzielnie"
     r"|отдельно|переводом|напрямую|alag se|ayrica|ayri|disaridan|terpisah|langsung ke aku"
@@ -1273,7 +1330,7 @@ _SPLIT_APART = re.compile(
     r"|outside|hors (?:de la )?plateforme|ausserhalb|außerhalb|poza serwisem|poza platform\w*"
     r"|बाहर से|bahar se|di luar|sa labas|fuori|disaridan|вне (?:сайта|биржи|площадки))(?!\w)"
 )
-_SPLIT_HERE = re.compile(
+_SPLIT_HERE = compile_fast(
     r"(?<!\w)(?:here|through here|via the platform|milestone|escrow|por aca|por aqui|aqui|ici"
     r"|hier|qui|tutaj|tu|здесь|тут|через (?:безопасную )?сделку|через площадку|yahan|idhar"
     r"|هنا|هون|burada|di sini|disini|dito|acompte|acconto|anticipo|deposit|anzahlung|zaliczk\w*"
@@ -1283,18 +1340,15 @@ _SPLIT_HERE = re.compile(
 
 # The second half: the first is the one paid here, so no "here" is needed ("a segunda metade
 # pode me mandar por fora", "вторую половину можно мне лично, без сайта").
-_SECOND_HALF = re.compile(
-    r"(?<!\w)(?:the second half|second half|la segunda mitad|a segunda metade|la seconde moitie"
-    r"|la deuxieme moitie|die zweite halfte|la seconda meta|drug\w* polow\w*|вторую половину"
-    r"|dusra half|ikinci yarisi|ikinci yari|paruh kedua|setengah lagi|النص التاني|النصف الثاني"
-    r"|yung second half|yung kalahati)(?!\w)"
-)
+_SECOND_HALF = compile_fast(r"(?<!\w)(?:" + "|".join(_SECOND_HALF_FRAGMENTS) + r")(?!\w)")
 
 
 def _split_payment(views: Views, s: str) -> Finding | None:
     """One part paid here and the rest apart: a word for the rest or the other half, after a
     part named here (or a deposit, the escrow, a first half), and a word for "apart",
     "separately" or a transfer after it, in one sentence; not refused, not kept here."""
+    if not _SPLIT_GATE.may_match(s, views.words):
+        return None
     rests = sorted([*_SPLIT_REST.finditer(s), *_SECOND_HALF.finditer(s)], key=lambda m: m.start())
     for i, rest in enumerate(rests):
         if i >= _CONTACT_TRIES:
@@ -1471,17 +1525,21 @@ def _skip_platform(views: Views, s: str) -> Finding | None:
     тысяч вместо 38"): a verb of skipping next to the platform (or its escrow, its middleman
     role, "here"), and money, a share, a price or the fee named in the message; not in product
     talk, not refused."""
+    # the word gates first: most messages name no skipping at all
+    pay6 = lx.PAY6_GATES["skip"].may_match(s, views.words)
+    more = _SKIP_MORE_GATE.may_match(s, views.words)
+    if not (pay6 or more) or not lx.PLATFORM_NOUN_GATE.may_match(s, views.words):
+        return None
     if (
         "%" not in s
-        and lx.PAY_ANY_RE.search(s) is None
         and not lx.FEE_GATE.may_match(s, views.words)
         and _PRICE.search(s) is None
+        and lx.PAY_ANY_RE.search(s) is None
     ):
         return None
-    skips = (
-        [*lx.PAY6_SKIP_RE.finditer(s)] if lx.PAY6_GATES["skip"].may_match(s, views.words) else []
-    )
-    skips.extend(_SKIP_MORE.finditer(s))
+    skips = [*lx.PAY6_SKIP_RE.finditer(s)] if pay6 else []
+    if more:
+        skips.extend(_SKIP_MORE.finditer(s))
     skips.sort(key=lambda m: m.start())
     for skip in skips[:_CONTACT_TRIES]:
         sent, st = sentence(s, skip.start(), skip.end())
@@ -1510,10 +1568,24 @@ _PRICE = re.compile(
 )
 # More ways to leave the platform out, said with it ("мимо биржи", "प्लेटफ़ॉर्म छोड़ दें",
 # "platform hata do", "siteyi aradan çıkarırsak", "hindi na tayo dadaan dito").
-_SKIP_MORE = re.compile(
-    r"(?<!\w)(?:мимо|छोड़ दें|छोड़ दो|छोड़ दीजिए|hata do|hata de|chhod do|chhod de|aradan cikar\w*"
-    r"|nggak lewat|gak lewat|tanpa lewat|ga lewat|hindi na (?:tayo )?dadaan)(?!\w)"
+_SKIP_MORE_FRAGMENTS = (
+    r"мимо",
+    r"छोड़ दें",
+    r"छोड़ दो",
+    r"छोड़ दीजिए",
+    r"hata do",
+    r"hata de",
+    r"chhod do",
+    r"chhod de",
+    r"aradan cikar\w*",
+    r"nggak lewat",
+    r"gak lewat",
+    r"tanpa lewat",
+    r"ga lewat",
+    r"hindi na (?:tayo )?dadaan",
 )
+_SKIP_MORE = compile_fast(r"(?<!\w)(?:" + "|".join(_SKIP_MORE_FRAGMENTS) + r")(?!\w)")
+_SKIP_MORE_GATE = lx.fragment_gate(_SKIP_MORE_FRAGMENTS)
 
 
 _QUALIFIED = re.compile(

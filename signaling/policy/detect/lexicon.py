@@ -2830,13 +2830,47 @@ PAY6_SKIP_RE = _pay6_re("skip")
 PAY6_CHECKOUT_RE = _pay6_re("checkout")
 # The platform itself, or its escrow or middleman role, as what is skipped (round 13): "skip
 # the platform", "saltamos la plataforma", "platformu atlayalım", "обойдём площадку".
-PLATFORM_NOUN_RE = compile_fast(
-    r"(?<!\w)(?:platform\w*|plataforma|plateforme|plattform|piattaforma|escrow|marketplace"
-    r"|middleman|intermediario|intermediario|intermediaire|vermittler|posrednik\w*|посредник\w*"
-    r"|площадк\w*|платформ\w*|бирж\w*|المنصة|منصة|الوسيط|araci\w*|perantara|tagapamagitan"
-    r"|this site|the site|este sitio|o site|ce site|die seite|il sito|serwis\w*|сайт|siteyi"
-    r"|प्लेटफ़ॉर्म|प्लेटफॉर्म|sini|dito)(?!\w)"
+_PLATFORM_NOUNS = (
+    r"platform\w*",
+    r"plataforma",
+    r"plateforme",
+    r"plattform",
+    r"piattaforma",
+    r"escrow",
+    r"marketplace",
+    r"middleman",
+    r"intermediario",
+    r"intermediario",
+    r"intermediaire",
+    r"vermittler",
+    r"posrednik\w*",
+    r"посредник\w*",
+    r"площадк\w*",
+    r"платформ\w*",
+    r"бирж\w*",
+    r"المنصة",
+    r"منصة",
+    r"الوسيط",
+    r"araci\w*",
+    r"perantara",
+    r"tagapamagitan",
+    r"this site",
+    r"the site",
+    r"este sitio",
+    r"o site",
+    r"ce site",
+    r"die seite",
+    r"il sito",
+    r"serwis\w*",
+    r"сайт",
+    r"siteyi",
+    r"प्लेटफ़ॉर्म",
+    r"प्लेटफॉर्म",
+    r"sini",
+    r"dito",
 )
+PLATFORM_NOUN_RE = compile_fast(r"(?<!\w)(?:" + "|".join(_PLATFORM_NOUNS) + r")(?!\w)")
+PLATFORM_NOUN_GATE = fragment_gate(_PLATFORM_NOUNS)
 PAY6_WITHOUT_RE = _pay6_re("without")
 PAY6_MIDDLE_RE = _pay6_re("middle")
 PAY6_CASH_RE = _pay6_re("cash")
