@@ -773,9 +773,8 @@ def _reversed_address(views: Views) -> Finding | None:
             continue
         if domain in lx.PLACEHOLDER_DOMAINS or name in lx.PLACEHOLDER_DOMAIN_NAMES:
             continue
-        start, end = views.norm.span(m.start(), m.end())
         value = f"{local}@{domain}"
-        return Finding(
-            "email", start, end, views.text[start:end], value, Confidence.EMAIL_OBFUSCATED
+        return finding(
+            views, views.norm, "email", m.start(), m.end(), value, Confidence.EMAIL_OBFUSCATED
         )
     return None

@@ -422,7 +422,7 @@ _FORBIDDEN_AFTER = re.compile(
     r"|melanggar aturan|dilarang|nggak boleh|labag sa patakaran|bawal)(?!\w)"
 )
 _BUT = re.compile(
-    r"(?<!\w)(?:but|pero|mas|mais|aber|ma|ale|но|lekin|لكن|بس|ama|fakat|tapi|pero|kaso)(?!\w)"
+    r"(?<!\w)(?:but|pero|mas|mais|aber|ma|ale|но|lekin|لكن|بس|ama|fakat|tapi|kaso)(?!\w)"
 )
 
 
@@ -1234,19 +1234,15 @@ def _contact_spoiled(sent: str, offset: int, *, product: bool) -> bool:
 
 
 def payment_moves(views: Views) -> Finding | None:
-    """The first payment move of round 11 in the message, if any."""
+    """The first payment move of rounds 11 and 13 in the message, if any: the gated rules of
+    round 11, then skipping the platform, the split payment and the direct discount."""
     s = views.norm.s
-    if not lx.PAY6_GATE.may_match(s, views.words):
-        return (
-            _skip_platform(views, s)
-            or _split_payment(views, s)
-            or (_direct_discount(views, s) if "%" in s else None)
-        )
-    for kind, rule in _PAY6_RULES:
-        if lx.PAY6_GATES[kind].may_match(s, views.words):
-            found = rule(views, s)
-            if found is not None:
-                return found
+    if lx.PAY6_GATE.may_match(s, views.words):
+        for kind, rule in _PAY6_RULES:
+            if lx.PAY6_GATES[kind].may_match(s, views.words):
+                found = rule(views, s)
+                if found is not None:
+                    return found
     return (
         _skip_platform(views, s)
         or _split_payment(views, s)
