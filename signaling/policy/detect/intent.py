@@ -382,8 +382,11 @@ def _payment_request(views: Views) -> Finding | None:
         ) or _MINE_AFTER.match(s, method.end())
         outside = lx.OUTSIDE_RE.search(window)
         verb = lx.PAY_VERB_RE.search(window)
-        # The method's own name is no product word ("cash app" is not "the app").
-        rest = s[lo : method.start()] + " " + s[method.end() : hi]
+        # The method's own name is no product word ("cash app" is not "the app"); a product
+        # word in another sentence is no spec of this one ("la página se lleva un montón.
+        # ¿Me pagás en USDT?").
+        sent, at = sentence(s, method.start(), method.end())
+        rest = s[max(lo, at) : method.start()] + " " + s[method.end() : min(hi, at + len(sent))]
         if outside is None and (
             lx.PAY_PROJECT_NEG_RE.search(rest) or _product_sentence(s, method.start(), method.end())
         ):

@@ -262,10 +262,28 @@ def normalize(text: str) -> View:
             out.append(_PUNCT_FOLD.get(c, c))
             starts.append(i)
             ends.append(i + 1)
+    if "\u064b" in text:
+        _drop_accusative_alif(text, out, starts, ends)
     s = "".join(out)
     if any(c in _CONFUSABLE_CHARS for c in s):
         s = _WORD.sub(_fold_word, s)
     return _compress(s, starts, ends)
+
+
+def _drop_accusative_alif(text: str, out: list[str], starts: list[int], ends: list[int]) -> None:
+    """Arabic writes an indefinite noun's accusative with a final alif beside the tanween mark
+    ("خصماً", "خصمًا", "a discount"): with the mark dropped as a vowel, that alif would leave
+    "خصما", a word no list holds. Where the mark sits beside a word-final alif, the alif goes
+    too, and its original span joins the letter before it, so the view reads "خصم"."""
+    k = len(out) - 1
+    while k > 0:
+        if out[k] == "\u0627" and (k + 1 == len(out) or not out[k + 1].isalnum()):
+            i = starts[k]
+            if text[i + 1 : i + 2] == "\u064b" or text[i - 1 : i] == "\u064b":
+                if out[k - 1].isalpha() and starts[k - 1] != i:
+                    ends[k - 1] = ends[k]
+                    del out[k], starts[k], ends[k]
+        k -= 1
 
 
 def _compress(s: str, starts: list[int], ends: list[int]) -> View:
@@ -295,6 +313,9 @@ def _compress(s: str, starts: list[int], ends: list[int]) -> View:
     return View(s, tuple(vpos), tuple(ostart), tuple(oend))
 
 
+_ACCUSATIVE_ALIF = re.compile("(?<=\\w)(?:\u0627\u064b|\u064b\u0627)(?!\\w)")
+
+
 def _fold_word(match: re.Match[str]) -> str:
     word = match.group()
     if _LATIN.search(_ESCAPES.sub("", word)) is None:
@@ -317,6 +338,8 @@ def fold(pattern: str) -> str:
     """Fold a word list entry or regex fragment the way :func:`normalize` and
     :func:`strip_accents` fold messages, without lowercasing ASCII (regex escapes such as
     ``\\S`` keep their meaning), so data can be written with its real spelling."""
+    # as in messages, an accusative alif beside its tanween goes with it ("خصماً": "خصم")
+    pattern = _ACCUSATIVE_ALIF.sub("", pattern)
     out: list[str] = []
     for ch in pattern:
         if ch in _INVISIBLE:

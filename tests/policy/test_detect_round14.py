@@ -1,0 +1,76 @@
+"""Off-platform intent, round 14 (issue 15): what the dev halves of ``learned/own_v11_pay.jsonl``
+and ``learned/own_v12_probe.jsonl`` showed missing, fixed as kinds, each with the benign
+sentences that share its words.
+
+- A product word in another sentence is no spec of a payment request: "la página se lleva un
+  montón. ¿Me pagás en USDT?" names the site, not a product; the product veto of a named means
+  of payment reads only the means' own sentence.
+- Arabic accusative alif: an indefinite noun in the accusative is written with a final alif
+  beside the tanween mark ("خصماً", "بدلاً"); the view drops the alif with the mark, so the
+  word reads as the lists hold it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from signaling.policy.detect.text import normalize
+from tests.policy.helpers import rule_labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Che, la página se lleva un montón. ¿Me pagás en USDT y nos olvidamos del fee?",
+        "Trinkgeld lieber nicht über den Bonus-Button. Per Überweisung ist besser.",
+        "Bahşişi bonus butonundan gönderme; Papara'dan at daha iyi",
+        "The site's app takes 20%. Can you pay me via PayPal instead?",
+        "O app cobra caro. Me paga no Pix?",
+    ],
+)
+def test_product_word_in_another_sentence_vetoes_no_payment_request(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La página de pago debe aceptar USDT y tarjetas.",
+        "The checkout page must let users pay with PayPal.",
+        "Der Bonus-Button soll Zahlungen per Überweisung anbieten.",
+        "Uygulamanın ödeme sayfası Papara ile ödemeyi desteklemeli.",
+        "We need a website. The checkout must accept PayPal and bank transfer.",
+    ],
+)
+def test_product_spec_naming_a_means_of_payment(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "إذا دفعت لي مباشرة سأمنحك خصماً بنسبة 15%.",
+        "إذا دفعت لي مباشرة سأمنحك خصمًا بنسبة 15%.",
+        "أرسل لي التصاميم على البريد بدلاً من المحادثة هنا",
+        "أرسل لي التصاميم على البريد بدلا من المحادثة هنا",
+    ],
+)
+def test_arabic_accusative_alif(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "view"),
+    [
+        ("خصماً", "خصم"),
+        ("خصمًا", "خصم"),
+        ("شكراً.", "شكر."),
+        ("ما", "ما"),  # no tanween: a word that ends in alif keeps it
+        ("اً", "ا"),  # an alif with no letter before it stays
+    ],
+)
+def test_accusative_alif_view_keeps_spans(text: str, view: str) -> None:
+    v = normalize(text)
+    assert v.s == view
+    # the view's characters together still cover the whole original text
+    assert v.span(0, len(v.s)) == (0, len(text))
