@@ -5,6 +5,10 @@ sentences that share its words.
 - A product word in another sentence is no spec of a payment request: "la página se lleva un
   montón. ¿Me pagás en USDT?" names the site, not a product; the product veto of a named means
   of payment reads only the means' own sentence.
+- Paying "separately" to spare the platform's cut, with no lower price named: "schick mir das
+  Trinkgeld separat, hier zieht die Plattform was ab", "tip alag se bhej dena, ... kaat
+  lenge"; the word of paying must be in the aside word's clause, so an invoice that shows
+  the fee "separately" is no move.
 - Arabic accusative alif: an indefinite noun in the accusative is written with a final alif
   beside the tanween mark ("خصماً", "بدلاً"); the view drops the alif with the mark, so the
   word reads as the lists hold it.
@@ -74,3 +78,28 @@ def test_accusative_alif_view_keeps_spans(text: str, view: str) -> None:
     assert v.s == view
     # the view's characters together still cover the whole original text
     assert v.span(0, len(v.s)) == (0, len(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ein Trinkgeld kannst du mir gerne separat schicken, hier zieht die Plattform was ab",
+        "Tip dena ho toh alag se bhej dena, yahan se doge toh usme se bhi kaat lenge",
+        "Send the tip separately, the site takes a cut of everything here.",
+    ],
+)
+def test_paid_aside_to_spare_the_platforms_cut(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "For the invoice template, please show the platform fee (20%) and the VAT line separately.",
+        "Di invoice, potongan platform 20% harus tampil di baris terpisah.",
+        "Sa invoice, dapat hiwalay na linya ang 20% fee ng platform.",
+        "Die Plattform zieht die Gebühr separat von jeder Auszahlung ab, steht in den AGB.",
+    ],
+)
+def test_fee_shown_separately_is_no_move(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text

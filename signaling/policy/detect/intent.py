@@ -698,18 +698,26 @@ _TO_ME = re.compile(
 
 
 def _discount_aside(views: Views, s: str) -> Finding | None:
-    """Paying "separately" for a lower price, in one sentence ("se mi paghi a parte ti
-    faccio un prezzo migliore", "jak zapłacisz mi osobno, będzie taniej")."""
-    if not lx.ASIDE_GATE.may_match(s, views.words) or not lx.DISCOUNT_GATE.may_match(
-        s, views.words
+    """Paying "separately" for a lower price or to spare the platform's fee, in one sentence
+    ("se mi paghi a parte ti faccio un prezzo migliore", "jak zapłacisz mi osobno, będzie
+    taniej", "schick mir das Trinkgeld separat, hier zieht die Plattform was ab")."""
+    if not lx.ASIDE_GATE.may_match(s, views.words) or not (
+        lx.DISCOUNT_GATE.may_match(s, views.words) or lx.FEE_GATE.may_match(s, views.words)
     ):
         return None
     for aside in lx.ASIDE_RE.finditer(s):
         sent, sent_start = sentence(s, aside.start(), aside.end())
         deal = lx.DISCOUNT_RE.search(sent)
+        fee = lx.FEE_RE.search(sent) if deal is None else None
         pay = lx.PAY_ANY_RE.search(sent)
-        if deal is None or pay is None or _TO_ME.search(sent) is None:
-            continue  # only a payment to the writer ("pay me separately"), not billing
+        if (deal is None and fee is None) or pay is None:
+            continue
+        if deal is not None and _TO_ME.search(sent) is None:
+            continue  # a lower price only for a payment to the writer ("pay me separately")
+        if deal is None and not _pay_beside(sent, aside.start() - sent_start):
+            continue  # "show the platform fee and the VAT line separately": not paid aside
+        deal = deal or fee
+        assert deal is not None
         if lx.KEEP_HERE_RE.search(sent) or lx.PAY_PROJECT_NEG_RE.search(sent):
             continue
         if _negation_before(sent, min(deal.start(), pay.start())):
@@ -718,6 +726,20 @@ def _discount_aside(views: Views, s: str) -> Finding | None:
         b = max(aside.end(), sent_start + deal.end())
         return _op_finding(views, a, b, "pay:aside", Confidence.OFF_PLATFORM_PAY)
     return None
+
+
+def _pay_beside(sent: str, at: int) -> bool:
+    """A word of paying in the clause of the aside word at ``sent[at:]``, at most
+    ``_ASIDE_WORDS`` words from it ("send me the tip separately", "tip alag se bhej dena")."""
+    for pay in lx.PAY_ANY_RE.finditer(sent):
+        lo, hi = sorted((pay.end(), at))
+        between = sent[lo:hi]
+        if _CLAUSE_BREAK.search(between) is None and len(between.split()) <= _ASIDE_WORDS:
+            return True
+    return False
+
+
+_ASIDE_WORDS = 6
 
 
 def _discount_outside(views: Views, s: str) -> Finding | None:
