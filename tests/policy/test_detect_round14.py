@@ -9,6 +9,12 @@ sentences that share its words.
   Trinkgeld separat, hier zieht die Plattform was ab", "tip alag se bhej dena, ... kaat
   lenge"; the word of paying must be in the aside word's clause, so an invoice that shows
   the fee "separately" is no move.
+- A move answered in the same message with the platform kept as the only place and a word of
+  declining is a refusal that quotes the move ("You mentioned PayPal to skip the fee - sorry,
+  I only work through the contract here", "tout passe par le paiement du site"): "only" and
+  "everything" in each language, before the platform's own places. Not when the keeping is
+  negated ("I don't like that everything here takes so long"), comes before the move, has no
+  declining between it and the move, or is followed by a "but".
 - Arabic accusative alif: an indefinite noun in the accusative is written with a final alif
   beside the tanween mark ("خصماً", "بدلاً"); the view drops the alif with the mark, so the
   word reads as the lists hold it.
@@ -103,3 +109,41 @@ def test_paid_aside_to_spare_the_platforms_cut(text: str) -> None:
 )
 def test_fee_shown_separately_is_no_move(text: str) -> None:
     assert "off_platform" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You mentioned paying via PayPal to skip the fee - sorry, I only work through the "
+        "contract here.",
+        "\"Let's move to WhatsApp\" - I'd rather not, I keep all client chats on this app.",
+        "Me propones pagar por PayPal, pero no: solo trabajo con el contrato de aquí.",
+        "Désolé, je n'accepte ni espèces ni PayPal, tout passe par le paiement du site.",
+        "„Przejdźmy na WhatsAppa” – wolę nie, wszystkie rozmowy trzymam w tej aplikacji.",
+        "Вы предлагаете перевод на карту — нет, работаю только через сделку здесь.",
+        "आप UPI पर पेमेंट की बात कर रहे हैं, पर नहीं, मैं सिर्फ़ यहाँ के कॉन्ट्रैक्ट से काम करता हूँ।",
+        "تقترح الدفع بتحويل بنكي، لكن لا، أنا أشتغل بس عن طريق العقد هنا.",
+        "Nakit ya da yan ödeme kabul etmiyorum, her şey sitenin güvenli ödemesinden geçer.",
+        "Saya gak terima cash atau transfer di luar, semua lewat rekber situs.",
+        "Zahlung per PayPal? Nein danke, leider läuft bei mir alles über die Plattform.",
+    ],
+)
+def test_move_answered_with_the_platform_as_the_only_place(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sorry for the delay! Can you pay me via PayPal? I only check this chat once a day.",
+        "Can you pay me via PayPal? I don't like that everything here takes so long.",
+        "Let's move to WhatsApp, I can't stand that all messages here get lost.",
+        "No worries. Pay me directly via Wise, I only use the platform to find clients.",
+        "Pague-me por Pix, não quero que tudo passe pelo site.",
+        "I only work through the contract here, sorry, but can you pay me via PayPal?",
+        "Kung hindi na tayo dadaan dito, 8k na lang, pero dito 10k kasi may kaltas.",
+        "Sorry, I only work through contracts here, but PayPal is faster, pay me there.",
+    ],
+)
+def test_move_with_only_or_everything_that_keeps_nothing(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text

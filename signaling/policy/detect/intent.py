@@ -276,7 +276,41 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             break
     if not out and not present & {"email", "phone", "handle"}:
         out.extend(contact_moves(views))
+    if out and lx.EXCLUSIVE_KEEP_GATE.may_match(s, views.words):
+        out = [f for f in out if not _answered_with_here(views, f)]
     return out
+
+
+def _answered_with_here(views: Views, move: Finding) -> bool:
+    """The move is answered, in the same message, with the platform kept as the only place
+    and a word of declining ("You mentioned PayPal to skip the fee - sorry, I only work through
+    the contract here", "Je n'accepte ni espèces ni PayPal, tout passe par le paiement du
+    site"): a refusal that quotes the move. The declining comes between the move and the
+    keeping, or before the move in its own clause; the keeping comes after the move, in a
+    clause with no negation ("I don't want everything going through the site" keeps nothing),
+    beside no place off the platform, and with no "but" after it."""
+    s = views.norm.s
+    at = views.norm.first_at(move.start)
+    sent, sent_start = sentence(s, at, at + 1)
+    head = sent[: at - sent_start]
+    clause = max((m.end() for m in _CLAUSE_BREAK.finditer(head)), default=0)
+    declined_before = lx.DECLINE_RE.search(head, clause) is not None
+    for keep in lx.EXCLUSIVE_KEEP_RE.finditer(s, at + 1):
+        if not declined_before and lx.DECLINE_RE.search(s, at, keep.start()) is None:
+            continue
+        ksent, kstart = sentence(s, keep.start(), keep.end())
+        kclause = kstart + max(
+            (m.end() for m in _CLAUSE_BREAK.finditer(ksent, 0, keep.start() - kstart)),
+            default=0,
+        )
+        if lx.NEGATION_RE.search(s, max(kclause, at + 1), keep.end()):
+            continue
+        if lx.OUTSIDE_RE.search(s, keep.start(), keep.end()):
+            continue
+        if _BUT.search(s, keep.start() + 1):
+            continue  # "8k na lang, pero dito 10k"; "... here, but PayPal is faster"
+        return True
+    return False
 
 
 def _app_question(s: str) -> re.Match[str] | None:

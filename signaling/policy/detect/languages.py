@@ -175,6 +175,11 @@ class Language:
     spec_phrases: tuple[str, ...] = ()
     product_phrases: tuple[str, ...] = ()  # "field", "form": talk about a product being built
     negations: tuple[str, ...] = ()
+    # "only" and "everything": with the platform's own places after them ("I only work through
+    # the contract here", "tout passe par le paiement du site") an exclusive keep-here; with a
+    # word of declining in the message, the move it answers is refused, not proposed
+    only_words: tuple[str, ...] = ()
+    all_words: tuple[str, ...] = ()
     keep_here_phrases: tuple[str, ...] = ()  # "only here", "through the platform"
     phone_cues: tuple[str, ...] = ()  # "number", "call", "whatsapp"
     # "the rest", "last four", "sisanya": the digits after it finish a number begun earlier
@@ -329,6 +334,8 @@ LANGUAGES: tuple[Language, ...] = (
             "ur snap",
             "my snap",
         ),
+        only_words=("only", "exclusively"),
+        all_words=("everything", "all"),
         keep_here_phrases=(
             "this chat (?:works|is (?:fine|enough))",
             "through (?:the|this) site",
@@ -1138,6 +1145,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         save_phrases=("descuento", "ahorr\\w*", "sin", "evitar"),
         negations=("nunca", "jam[aá]s"),
+        only_words=("solo", "sólo", "solamente", "únicamente"),
+        all_words=("todo", "toda", "todos", "todas"),
         keep_here_phrases=(
             "escr[ií]beme aqu[ií]",
             "aqu[ií] en el chat",
@@ -1591,6 +1600,8 @@ LANGUAGES: tuple[Language, ...] = (
             "evitar",
         ),
         negations=("nunca", "n[aã]o"),
+        only_words=("somente", "apenas", "unicamente"),
+        all_words=("tudo", "todo", "toda", "todos", "todas"),
         keep_here_phrases=(
             "(?:pago|pagar|pagamos|pagamento) pelo site",
             "aqui na plataforma",
@@ -2007,6 +2018,8 @@ LANGUAGES: tuple[Language, ...] = (
         negations=("ne", "pas", "jamais"),
         # "ici" alone is no keep-here word: "on continue sur WhatsApp, ici c'est lent" contrasts
         # with it; staying, writing or paying here is
+        only_words=("seulement", "uniquement"),
+        all_words=("tout", "toute", "tous", "toutes"),
         keep_here_phrases=(
             "uniquement ici",
             "via la plateforme",
@@ -2397,6 +2410,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         save_phrases=("rabatt", "spar\\w*", "ohne"),
         negations=("nicht", "nie", "kein\\w*"),
+        only_words=("nur", "ausschließlich"),
+        all_words=("alles", "alle"),
         keep_here_phrases=(
             "nur hier",
             "über die plattform",
@@ -2784,6 +2799,8 @@ LANGUAGES: tuple[Language, ...] = (
             "evitare",
         ),
         negations=("non", "mai"),
+        only_words=("solo", "soltanto", "solamente", "unicamente"),
+        all_words=("tutto", "tutta", "tutti", "tutte"),
         keep_here_phrases=(
             "questa chat va\\w*",
             "tramite il sito",
@@ -3202,6 +3219,8 @@ LANGUAGES: tuple[Language, ...] = (
             "bez",
         ),
         negations=("nie", "nigdy"),
+        only_words=("tylko", "wyłącznie"),
+        all_words=("wszystko", "wszystkie", "całą", "cały"),
         keep_here_phrases=(
             "ten czat wystarcz\\w*",
             "przez serwis",
@@ -3643,6 +3662,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         save_phrases=("скидк\\w*", "сэконом\\w*", "без", "не платить"),
         negations=("не", "нельзя"),
+        only_words=("только", "лишь"),
+        all_words=("всё", "все", "весь", "всю"),
         keep_here_phrases=(
             "продолжим здесь",
             "продолжаем здесь",
@@ -4110,6 +4131,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         save_phrases=("bach\\w*", "nahi", "discount", "kat\\w*"),
         negations=("nahi", "nahin", "mat"),
+        only_words=("sirf", "bas", "kewal", "only"),
+        all_words=("sab", "sabhi", "saara", "saari", "everything"),
         keep_here_phrases=("yahin par", "platform se hi", "platform pe hi"),
         phone_cues=("karo", "kare", "number", "likho"),
         not_phone_cues=(
@@ -4460,6 +4483,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         save_phrases=("नहीं लगेगी", "नहीं लगेगा", "छूट", "बच\\w*"),
         negations=("नहीं", "मत"),
+        only_words=("सिर्फ़", "सिर्फ", "केवल", "बस"),
+        all_words=("सब", "सभी", "सारा", "सारी", "सारे"),
         keep_here_phrases=("प्लेटफॉर्म से ही", "यहीं"),
         phone_cues=("नंबर", "नम्बर", "फोन", "फ़ोन", "व्हाट्सएप", "कॉल"),
         not_phone_cues=(
@@ -5149,6 +5174,8 @@ LANGUAGES: tuple[Language, ...] = (
             "ليس",
             "ما",
         ),
+        only_words=("فقط", "بس"),
+        all_words=("كل", "جميع"),
         keep_here_phrases=(
             "هنا (?:على|في|ب) ?المنصة",
             "المحادثة هنا",
@@ -5551,6 +5578,8 @@ LANGUAGES: tuple[Language, ...] = (
             "değil",
             "yok",
         ),
+        only_words=("sadece", "yalnızca", "yalnız"),
+        all_words=("her şey", "hepsi", "tüm", "bütün"),
         keep_here_phrases=(
             "buradan (?:yaz|konuş|devam)\\w*",
             "bu sohbet yeter\\w*",
@@ -5909,6 +5938,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         save_phrases=("diskon", "hemat", "nggak kena", "tanpa", "gak kena"),
         negations=("tidak", "jangan"),
+        only_words=("hanya", "cuma", "cuman"),
+        all_words=("semua", "semuanya", "segala"),
         keep_here_phrases=(
             "lanjut di sini (?:saja|aja|ya)",
             "ngobrol di sini (?:saja|aja|ya)",
@@ -6245,6 +6276,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         save_phrases=("hindi na", "tipid", "walang", "discount", "walang", "bawas"),
         negations=("hindi", "huwag"),
+        only_words=("lamang",),
+        all_words=("lahat",),
         keep_here_phrases=(
             "okay na (?:itong|ang) chat",
             "dito tayo (?:mag-usap|magbayad|mag-chat|mag-reply)",

@@ -1127,6 +1127,38 @@ PLATFORM_WORD_RE = compile_fast(
     r"|web ?site|contracts?|contrato|contrat|vertrag\w*|contratto|umow\w*|контракт\w*"
     r"|कॉन्ट्रैक्ट|العقد|sözleşme\w*|kontrak|kontrata|этап\w*)(?!\w)"
 )
+# The platform's own places, where chat, calls and money stay: the platform, its contract,
+# escrow and milestones, "here", this app or chat.
+_HOME = (
+    PLATFORM_WORD_RE.pattern[len("(?<!\\w)") :]
+    + "|"
+    + HERE_RE.pattern[len("(?<!\\w)") :]
+    + r"|(?<!\w)(?:сделк\w*|meilenstein\w*|rekber|this (?:app|chat|thread)|esta app|este chat"
+    r"|cette appli\w*|ce chat|dieser app|diesem chat|questa app|questa chat|tej aplikacji"
+    r"|tym czacie|этом чате|этом приложении|bu uygulama\w*|aplikasi ini|chat ini|इस ऐप|इसी ऐप"
+    r"|هذا التطبيق|هذه المنصة|app na ito|ito app)(?!\w)"
+)
+# "Only" or "everything" with the platform's own place a few words after it: the writer keeps
+# chat or money on the platform ("I only work through the contract here", "solo trabajo con
+# el contrato de aquí", "tout passe par le paiement du site", "semua lewat rekber situs").
+EXCLUSIVE_KEEP_RE = compile_fast(
+    r"(?<!\w)(?:"
+    + _alt([*_union("only_words"), *_union("all_words")])
+    + r")(?!\w)(?:\W+\w+){0,6}?\W+(?:"
+    + _HOME
+    + ")"
+)
+EXCLUSIVE_KEEP_GATE = fragment_gate([*_union("only_words"), *_union("all_words")])
+# Declining in any language: a negation, "sorry", "I'd rather not", Turkish negative verbs,
+# colloquial Indonesian and Arabic "no".
+DECLINE_RE = compile_fast(
+    NEGATION_RE.pattern
+    + r"|(?<!\w)(?:sorry|rather not|nope|desole\w*|lo siento|perdon|desculp\w*|leider|scusa\w*"
+    r"|mi dispiace|przepraszam|извин\w*|к сожалению|माफ़\w*|माफ\w*|maaf|pasensya|sorry po"
+    r"|kusura|gak|nggak|enggak|ga|ogah|مش|مو|لا|آسف|اسف|\w+m[ıi]yorum|\w+mam|\w+mem|n'\w+)(?!\w)"
+)
+
+
 # The platform's cut stated as a share, with or without a verb ("the site keeps 20%", "la página
 # se queda con un 20%", "die Seite behält 20 % ein", "20% kinukuha ng site", "site %20 kesiyor").
 _CUT_PLACES = (
