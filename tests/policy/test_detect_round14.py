@@ -15,6 +15,10 @@ sentences that share its words.
   "everything" in each language, before the platform's own places. Not when the keeping is
   negated ("I don't like that everything here takes so long"), comes before the move, has no
   declining between it and the move, or is followed by a "but".
+- The other party's number or e-mail asked for, with the polite and the familiar "your" of
+  each language ("Vous pouvez me donner votre numéro ?", "Können Sie mir Ihre Handynummer
+  geben?", "Wyślij mi swojego maila", Arabic "إيميلك"): a contact move. Not "your phone
+  number in the profile settings", "your number of revisions" or "Ihre E-Mail-Vorlage".
 - Arabic accusative alif: an indefinite noun in the accusative is written with a final alif
   beside the tanween mark ("خصماً", "بدلاً"); the view drops the alif with the mark, so the
   word reads as the lists hold it.
@@ -147,3 +151,35 @@ def test_move_answered_with_the_platform_as_the_only_place(text: str) -> None:
 )
 def test_move_with_only_or_everything_that_keeps_nothing(text: str) -> None:
     assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vous pouvez me donner votre numéro ? Je préfère vous appeler.",
+        "Können Sie mir Ihre Handynummer geben? Ich rufe lieber kurz an.",
+        "Können Sie mir Ihre E-Mail geben?",
+        "Wyślij mi swojego maila, dalej pogadamy tam.",
+        "ابعت لي إيميلك ونكمل الكلام هناك.",
+        "Kirim nomormu dong",
+        "Can you give me your email address?",
+    ],
+)
+def test_the_other_partys_number_or_mail_asked_for(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please update your phone number in the profile settings.",
+        "Your email template looks great, send me the final version.",
+        "Give me your number of revisions",
+        "Send the invoice to your email, the platform does it automatically",
+        "Ihre E-Mail-Vorlage gefällt mir, schicken Sie die finale Version.",
+        "Le formulaire doit demander votre numéro de téléphone.",
+        "Tu número de pedido es 4411, te lo paso por aquí",
+    ],
+)
+def test_your_number_or_mail_that_asks_for_no_contact(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text

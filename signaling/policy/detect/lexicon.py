@@ -2015,37 +2015,53 @@ CONTACT_OWN = MappingProxyType(
             r"(?:my|your|ur|yr) (?:\w+ )?(?:contact|contacts|contact info|contact details|socials"
             r"|social media)",
             r"(?:personal|private) (?:number|line|contact|cell|account)",
+            r"(?:your|ur|yr) (?:(?:phone|cell|mobile|whatsapp|personal) )?(?:number|email"
+            r"|e-mail|email address|mail address)",
         ],
         "es": [
             r"(?:tu|tus|mi|mis|su|sus) (?:datos de )?(?:contacto|contactos|redes)",
             r"(?:contacto|numero) (?:personal|privado)",
+            r"(?:tu|su) (?:numero(?: de (?:telefono|celular|whatsapp))?|celular|telefono|correo"
+            r"|email|mail|whatsapp)",
         ],
         "pt": [
             r"(?:teu|teus|tuas|meu|meus|minhas|seu|seus|suas) (?:dados de )?(?:contatos?|redes)",
             r"(?:contato|numero) (?:pessoal|particular|privado)",
+            r"(?:teu|tua|seu|sua) (?:numero(?: de (?:telefone|celular|whats\w*))?|celular|zap"
+            r"|telefone|e-?mail|whats\w*)",
         ],
         "fr": [
             r"mon contact|ton contact|votre contact|mes contacts|tes contacts|mes coordonnees",
             r"tes coordonnees|vos coordonnees|mes reseaux|tes reseaux",
             r"(?:contact|numero) (?:perso|personnel|prive)",
+            r"(?:ton|ta|votre) (?:numero(?: de (?:telephone|portable|whatsapp))?|portable"
+            r"|telephone|mail|e-mail|email|adresse (?:e-)?mail)",
         ],
         "de": [
             r"(?:meine|deine|ihre) (?:kontaktdaten|kontakte|socials|private nummer"
             r"|private handynummer)",
             r"(?:privaten|personlichen) kontakt",
+            r"(?:deine|ihre) (?:handynummer|telefonnummer|nummer|mobilnummer|e-?mail"
+            r"|e-?mailadresse|mailadresse|whatsapp)(?!-)",
         ],
         "it": [
             r"(?:il mio|il tuo|i tuoi|i miei) (?:contatt[oi]|social|recapiti|numero personale)",
             r"(?:contatto|numero) (?:personale|privato)",
+            r"(?:il tuo|la tua|il suo|la sua) (?:numero(?: di (?:telefono|cellulare))?|cellulare"
+            r"|mail|e-mail|email|indirizzo (?:e-)?mail)",
         ],
         "pl": [
             r"(?:swoj|swoje|twoj|twoje|moj|moje) (?:kontakt\w*|sociale|dane kontaktowe)",
             r"(?:prywatny|osobisty|prywatna|prywatne|prywatnym) (?:numer|kontakt\w*)",
             r"kontakt (?:osobisty|prywatny)",
+            r"(?:swoj\w*|twoj\w*|pana|pani) (?:numer\w*(?: telefonu)?|mail\w*|e-?mail\w*"
+            r"|telefon\w*)(?!-)",
         ],
         "ru": [
             r"(?:свой|свои|твой|твои|мой|мои) (?:контакт\w*|соцсети|личный номер|координаты)",
             r"(?:личный|личного|личным|личные|личную) (?:номер|контакт\w*)",
+            r"(?:твой|твою|ваш|вашу|свой|свою) (?:номер(?: телефона)?|телефон|почт\w*|имейл"
+            r"|email|мейл|e-?mail)",
         ],
         "hi": [
             r"(?:अपना|अपने|मेरा|मेरे|आपका|तुम्हारा) "
@@ -2056,23 +2072,26 @@ CONTACT_OWN = MappingProxyType(
         "hi-Latn": [
             r"(?:apna|apne|mera|mere|aapka|tumhara) "
             r"(?:(?:personal|private|niji|mobile|phone|asli|direct|contact) )?"
-            r"(?:contacts?|socials?|number)",
+            r"(?:contacts?|socials?|number|email|mail|whatsapp)",
             r"(?:personal|private|niji) (?:number|contact)",
         ],
         "ar": [
             r"جهة اتصالي|جهات اتصال\S*|حساباتك|حساباتي|ارقام التواصل",
             r"رقمي (?:بتاعي )?(?:الشخصي|الخاص)|رقمك (?:بتاعك )?(?:الشخصي|الخاص)",
             r"رقم (?:موبايلي|جوالي|تلفوني|هاتفي|موبايلك|جوالك|تلفونك)",
+            r"رقمك|ايميلك|إيميلك|بريدك|واتسك|واتسابك|ايميل حضرتك|رقم حضرتك",
             r"وسيلة تواصل|بيانات التواصل|معلومات التواصل",
         ],
         "tr": [
             r"iletisim bilgi\w*|sosyal medya hesap\w*|kisisel numara\w*|ozel numara\w*",
+            r"numarani\w*|numaranizi|mailini\w*|e-?postani\w*|telefonunu\w*",
         ],
         "id": [
             r"kontak(?:ku|mu|nya)?|kontak aku|sosmed(?:mu|ku)?|nomor pribadi\w*|kontak pribadi\w*",
+            r"nomormu|nomor (?:hp|wa|kamu|anda)|emailmu|email (?:kamu|anda)",
         ],
         "tl": [
-            r"(?:contact|number|socials) (?:ko|mo)|personal (?:number|contact)",
+            r"(?:contact|number|socials|numero|email|cp) (?:ko|mo)|personal (?:number|contact)",
         ],
     }
 )
@@ -2085,14 +2104,17 @@ CONTACT_GIVE = MappingProxyType(
             r"|envio|quieres"
         ],
         "pt": [r"deixar|deixo|passa|passar|passo|manda|mando|me da|quer"],
-        "fr": [r"laisse|donne|me file|te file|filer|envoie|passe|veux"],
-        "de": [r"lass|gib|geben|schick\w*|willst"],
+        "fr": [r"laisse|donne|donner|me file|te file|filer|envoie|envoyer|passe|veux|voulez"],
+        "de": [r"lass|gib|geben|schick\w*|willst|wollen|senden|sende"],
         "it": [r"lascio|dammi|mi dai|me dai|mandami|mando|vuoi|passami"],
-        "pl": [r"zostawie|daj|podaj|podeslesz|wysle|wyslij|chcesz"],
+        "pl": [r"zostawie|daj|podaj|podeslesz|wysle|wyslij|chcesz|podeslij|poda pan|poda pani"],
         "ru": [r"оставлю|дай|скинь|скину|хочешь|хотите"],
         "hi": [r"दे (?:दो|देता|दूँगा|दीजिए|दें)|दीजिए|भेज\S*|चाहिए"],
         "hi-Latn": [r"de (?:do|deta|dunga|du|dijiye|de)|dedo|dijiye|bhej\w*|chahiye"],
-        "ar": [r"اترك|عطني|اعطني|تعطيني|ارسل|تبي|بعطيك|هديك|اديك|اعطيك|خد|خذ|هبعتلك|ابعتلك"],
+        "ar": [
+            r"اترك|عطني|اعطني|تعطيني|ارسل|تبي|بعطيك|هديك|اديك|اعطيك|خد|خذ|هبعتلك|ابعتلك|ابعت"
+            r"|ابعتلي|ارسل لي|ممكن"
+        ],
         "tr": [r"birak\w*|ver\w*|gonder\w*|ister\w*|atarim"],
         "id": [r"tinggalin|minta|kirim|mau|kasih"],
         "tl": [r"iiwan|pahingi|send|gusto|makuha|ipapadala|bigay"],
