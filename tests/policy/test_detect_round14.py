@@ -19,6 +19,12 @@ sentences that share its words.
   each language ("Vous pouvez me donner votre numéro ?", "Können Sie mir Ihre Handynummer
   geben?", "Wyślij mi swojego maila", Arabic "إيميلك"): a contact move. Not "your phone
   number in the profile settings", "your number of revisions" or "Ihre E-Mail-Vorlage".
+- The platform that "doesn't need to know" what the two parties agreed ("Le site n'a pas
+  besoin de savoir sur combien on s'est mis d'accord", "Serwis nie musi wiedzieć, na ile się
+  umówiliśmy", "Di na kailangang malaman ng site"): a deal kept from it; "know" and "need"
+  words per language. Not when the one who need not know is the reader ("you don't need to
+  know how the platform computes the fee") or nothing agreed is kept ("wann du Urlaub hast").
+  English "doesn't", "does not" and "didn't" are negations everywhere.
 - Arabic accusative alif: an indefinite noun in the accusative is written with a final alif
   beside the tanween mark ("خصماً", "بدلاً"); the view drops the alif with the mark, so the
   word reads as the lists hold it.
@@ -182,4 +188,36 @@ def test_the_other_partys_number_or_mail_asked_for(text: str) -> None:
     ],
 )
 def test_your_number_or_mail_that_asks_for_no_contact(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le site n'a pas besoin de savoir sur combien on s'est vraiment mis d'accord.",
+        "Was wir wirklich ausmachen, muss die Seite ja nicht wissen, oder?",
+        "Il sito non deve per forza sapere quanto ci siamo accordati davvero.",
+        "Serwis nie musi wiedzieć, na ile się naprawdę umówiliśmy.",
+        "असली रेट क्या तय हुआ है, ये साइट वालों को जानने की ज़रूरत नहीं है।",
+        "Di na kailangang malaman ng site kung magkano talaga usapan natin.",
+        "Coloca um valor simbólico no contrato e o resto a gente acerta, o site não precisa "
+        "ficar sabendo.",
+        "The site doesn't need to know how much we really agreed on.",
+    ],
+)
+def test_deal_kept_from_the_platform(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You don't need to know how the platform calculates the fee.",
+        "The platform needs to know the deadline, add it to the contract.",
+        "Die Plattform muss nicht wissen, wann du Urlaub hast, trag es einfach nicht ein.",
+        "Our app must not tell users their password.",
+        "Los usuarios no necesitan saber cuánto cobra la pasarela: el sistema lo calcula.",
+    ],
+)
+def test_need_not_know_with_no_deal_kept_from_the_platform(text: str) -> None:
     assert "off_platform" not in rule_labels(text), text

@@ -276,9 +276,49 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             break
     if not out and not present & {"email", "phone", "handle"}:
         out.extend(contact_moves(views))
+    if not out and lx.KNOW_GATE.may_match(s, views.words):
+        hidden = _kept_from_platform(views)
+        if hidden is not None:
+            out.append(hidden)
     if out and lx.EXCLUSIVE_KEEP_GATE.may_match(s, views.words):
         out = [f for f in out if not _answered_with_here(views, f)]
     return out
+
+
+def _kept_from_platform(views: Views) -> Finding | None:
+    """The platform that "doesn't need to know" what the two parties agree ("Le site n'a pas
+    besoin de savoir sur combien on s'est mis d'accord", "Was wir ausmachen, muss die Seite ja
+    nicht wissen", "Di na kailangang malaman ng site"): a deal kept from it. The platform is
+    who would know: named before the word of knowing, or right after it
+    ("malaman ng site"); "you don't need to know how the platform computes the fee" is not."""
+    s = views.norm.s
+    for know in lx.KNOW_RE.finditer(s):
+        sent, start = sentence(s, know.start(), know.end())
+        at = know.start() - start
+        need = lx.NEED_RE.search(sent)
+        if need is None or not (
+            lx.NEGATION_RE.search(sent) or _DI_NA.search(sent) or lx.DECLINE_RE.search(sent)
+        ):
+            continue
+        first = min(at, need.start())
+        after = know.end() - start
+        platform = None
+        for names in (lx.PLATFORM_WORD_RE, lx.PLATFORM_NOUN_RE):
+            platform = names.search(sent, 0, at) or names.search(sent, after, after + 12)
+            if platform is not None:
+                break
+        if platform is None or _spec_talk(s, know.start(), know.end()):
+            continue
+        if lx.DEAL_RE.search(sent) is None:
+            continue  # "die Plattform muss nicht wissen, wann du Urlaub hast": no deal kept
+        a = start + min(first, platform.start())
+        b = start + max(know.end() - start, platform.end())
+        return _op_finding(views, a, b, "pay:kept_from_platform", Confidence.OFF_PLATFORM_PAY)
+    return None
+
+
+# Tagalog "di na" ("no longer"): a negation word that is a preposition in other languages.
+_DI_NA = re.compile(r"(?<!\w)di na(?!\w)")
 
 
 def _answered_with_here(views: Views, move: Finding) -> bool:

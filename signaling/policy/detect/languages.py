@@ -180,6 +180,11 @@ class Language:
     # word of declining in the message, the move it answers is refused, not proposed
     only_words: tuple[str, ...] = ()
     all_words: tuple[str, ...] = ()
+    # "know"/"tell" and "need"/"must" (regex fragments): the platform that "doesn't need to
+    # know" what the two parties agreed is a deal kept from it ("le site n'a pas besoin de
+    # savoir", "die Seite muss ja nicht wissen", "di na kailangang malaman ng site")
+    know_words: tuple[str, ...] = ()
+    need_words: tuple[str, ...] = ()
     keep_here_phrases: tuple[str, ...] = ()  # "only here", "through the platform"
     phone_cues: tuple[str, ...] = ()  # "number", "call", "whatsapp"
     # "the rest", "last four", "sisanya": the digits after it finish a number begun earlier
@@ -336,6 +341,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         only_words=("only", "exclusively"),
         all_words=("everything", "all"),
+        know_words=("know", "knows", "find out", "tell", "hear about"),
+        need_words=("need\\w*", "must", "have to", "has to", "should"),
         keep_here_phrases=(
             "this chat (?:works|is (?:fine|enough))",
             "through (?:the|this) site",
@@ -1147,6 +1154,8 @@ LANGUAGES: tuple[Language, ...] = (
         negations=("nunca", "jam[aá]s"),
         only_words=("solo", "sólo", "solamente", "únicamente"),
         all_words=("todo", "toda", "todos", "todas"),
+        know_words=("saber", "sepa", "enterarse", "entere", "enterar", "decir\\w*", "contar\\w*"),
+        need_words=("hace falta", "necesita\\w*", "tiene que", "debe", "tienen que"),
         keep_here_phrases=(
             "escr[ií]beme aqu[ií]",
             "aqu[ií] en el chat",
@@ -1602,6 +1611,8 @@ LANGUAGES: tuple[Language, ...] = (
         negations=("nunca", "n[aã]o"),
         only_words=("somente", "apenas", "unicamente"),
         all_words=("tudo", "todo", "toda", "todos", "todas"),
+        know_words=("saber", "sabendo", "saiba", "contar", "dizer"),
+        need_words=("precisa\\w*", "tem que", "deve"),
         keep_here_phrases=(
             "(?:pago|pagar|pagamos|pagamento) pelo site",
             "aqui na plataforma",
@@ -2020,6 +2031,8 @@ LANGUAGES: tuple[Language, ...] = (
         # with it; staying, writing or paying here is
         only_words=("seulement", "uniquement"),
         all_words=("tout", "toute", "tous", "toutes"),
+        know_words=("savoir", "sache", "le dire", "au courant"),
+        need_words=("besoin", "doit", "faut", "oblige\\w*"),
         keep_here_phrases=(
             "uniquement ici",
             "via la plateforme",
@@ -2412,6 +2425,8 @@ LANGUAGES: tuple[Language, ...] = (
         negations=("nicht", "nie", "kein\\w*"),
         only_words=("nur", "ausschließlich"),
         all_words=("alles", "alle"),
+        know_words=("wissen", "weiß", "erfahren", "sagen", "mitbekommen"),
+        need_words=("muss", "müssen", "braucht", "brauchen"),
         keep_here_phrases=(
             "nur hier",
             "über die plattform",
@@ -2801,6 +2816,8 @@ LANGUAGES: tuple[Language, ...] = (
         negations=("non", "mai"),
         only_words=("solo", "soltanto", "solamente", "unicamente"),
         all_words=("tutto", "tutta", "tutti", "tutte"),
+        know_words=("sapere", "sappia", "saperlo", "dirlo", "dire"),
+        need_words=("deve", "devono", "serve", "bisogno"),
         keep_here_phrases=(
             "questa chat va\\w*",
             "tramite il sito",
@@ -3221,6 +3238,8 @@ LANGUAGES: tuple[Language, ...] = (
         negations=("nie", "nigdy"),
         only_words=("tylko", "wyłącznie"),
         all_words=("wszystko", "wszystkie", "całą", "cały"),
+        know_words=("wiedzie\\w*", "wiedzial\\w*", "wiedział\\w*", "mówić", "dowiedzie\\w*"),
+        need_words=("musi", "muszą", "trzeba", "potrzeb\\w*"),
         keep_here_phrases=(
             "ten czat wystarcz\\w*",
             "przez serwis",
@@ -3664,6 +3683,8 @@ LANGUAGES: tuple[Language, ...] = (
         negations=("не", "нельзя"),
         only_words=("только", "лишь"),
         all_words=("всё", "все", "весь", "всю"),
+        know_words=("знать", "узнать", "знает", "говорить", "сообщать"),
+        need_words=("нужно", "надо", "обязан\\w*", "должн\\w*"),
         keep_here_phrases=(
             "продолжим здесь",
             "продолжаем здесь",
@@ -4133,6 +4154,8 @@ LANGUAGES: tuple[Language, ...] = (
         negations=("nahi", "nahin", "mat"),
         only_words=("sirf", "bas", "kewal", "only"),
         all_words=("sab", "sabhi", "saara", "saari", "everything"),
+        know_words=("pata", "jaanne", "jaanna", "batane", "batana"),
+        need_words=("zaroorat", "zarurat", "zaruri", "chahiye"),
         keep_here_phrases=("yahin par", "platform se hi", "platform pe hi"),
         phone_cues=("karo", "kare", "number", "likho"),
         not_phone_cues=(
@@ -4485,6 +4508,8 @@ LANGUAGES: tuple[Language, ...] = (
         negations=("नहीं", "मत"),
         only_words=("सिर्फ़", "सिर्फ", "केवल", "बस"),
         all_words=("सब", "सभी", "सारा", "सारी", "सारे"),
+        know_words=("जानने", "जानना", "पता", "बताने", "बताना"),
+        need_words=("ज़रूरत", "जरूरत", "ज़रूरी", "जरूरी", "चाहिए"),
         keep_here_phrases=("प्लेटफॉर्म से ही", "यहीं"),
         phone_cues=("नंबर", "नम्बर", "फोन", "फ़ोन", "व्हाट्सएप", "कॉल"),
         not_phone_cues=(
@@ -5176,6 +5201,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         only_words=("فقط", "بس"),
         all_words=("كل", "جميع"),
+        know_words=("يعرف", "تعرف", "يدري", "تدري", "يعرفوا", "نقول", "نخبر"),
+        need_words=("يحتاج", "تحتاج", "لازم", "داعي", "ضروري"),
         keep_here_phrases=(
             "هنا (?:على|في|ب) ?المنصة",
             "المحادثة هنا",
@@ -5580,6 +5607,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         only_words=("sadece", "yalnızca", "yalnız"),
         all_words=("her şey", "hepsi", "tüm", "bütün"),
+        know_words=("bilmesine", "bilmesi", "bilmek", "bilmeli", "söylemeye", "haber"),
+        need_words=("gerek", "lazım", "zorunda"),
         keep_here_phrases=(
             "buradan (?:yaz|konuş|devam)\\w*",
             "bu sohbet yeter\\w*",
@@ -5940,6 +5969,8 @@ LANGUAGES: tuple[Language, ...] = (
         negations=("tidak", "jangan"),
         only_words=("hanya", "cuma", "cuman"),
         all_words=("semua", "semuanya", "segala"),
+        know_words=("tahu", "tau", "bilang"),
+        need_words=("perlu", "harus", "usah"),
         keep_here_phrases=(
             "lanjut di sini (?:saja|aja|ya)",
             "ngobrol di sini (?:saja|aja|ya)",
@@ -6278,6 +6309,8 @@ LANGUAGES: tuple[Language, ...] = (
         negations=("hindi", "huwag"),
         only_words=("lamang",),
         all_words=("lahat",),
+        know_words=("malaman", "alam", "sabihin", "mabalitaan"),
+        need_words=("kailangan\\w*", "dapat"),
         keep_here_phrases=(
             "okay na (?:itong|ang) chat",
             "dito tayo (?:mag-usap|magbayad|mag-chat|mag-reply)",

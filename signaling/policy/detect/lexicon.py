@@ -531,7 +531,7 @@ MEETING_NEG_RE = compile_fast(
 # --- off-platform requests ---------------------------------------------------------------
 
 NEGATION_RE = compile_fast(
-    r"\b(?:don'?t|do not|dont|never|not|can'?t|cannot|won'?t|wont"
+    r"\b(?:don'?t|do not|dont|doesn'?t|does not|didn'?t|never|not|can'?t|cannot|won'?t|wont"
     r"|no(?!\s+(?:zoom|teams|meet|google|skype|whats|zap|telegram|discord|signal|pix|picpay|boleto|dinheiro|nubank|insta|face"
     r"|paypal|cartao|banco|mercado pago|usdt|bitcoin|cripto|payoneer|wise"
     r"|app|aplicativo|site|privado|pv|direct|dm|meio|verdinho|azulzinho|particular|meu|minha"
@@ -1149,6 +1149,22 @@ EXCLUSIVE_KEEP_RE = compile_fast(
     + ")"
 )
 EXCLUSIVE_KEEP_GATE = fragment_gate([*_union("only_words"), *_union("all_words")])
+# "Know"/"tell" and "need"/"must" in every language: the platform that "doesn't need to know"
+# what the two parties agreed.
+KNOW_GATE = fragment_gate(_union("know_words"))
+KNOW_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("know_words"), escape=False) + r")(?!\w)")
+NEED_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("need_words"), escape=False) + r")(?!\w)")
+# What the two parties agree on: how much, the price or rate, the deal itself (stems).
+DEAL_RE = compile_fast(
+    r"(?<!\w)(?:how much|cu[aá]nto|quanto|combien|wie ?viel|ile|сколько|kitna|kitni|कितना|كم"
+    r"|ne kadar|berapa|magkano|agree\w*|deal|acord\w*|accord\w*|ausgemacht|ausmachen"
+    r"|vereinbar\w*|abgemacht|umowi\w*|umówi\w*|договори\w*|тай|तय|اتفق\w*|anlas\w*|anlaş\w*"
+    r"|sepakat\w*|kesepakatan|usapan|napagkasunduan|rate|price|precio|preco|preço|prix|preis"
+    r"|valor|valore|valeur|wert|acert\w*|combin\w*|fechamos|quedamos"
+    r"|prezzo|cena|цен\w*|रेट|سعر|fiyat\w*|harga|presyo|amount|monto|montant|betrag|importo"
+    r"|kwot\w*|сумм\w*|रकम|المبلغ|tutar|jumlah|halaga|money|dinero|dinheiro|argent|geld"
+    r"|soldi|pieni\w*|деньг\w*|paisa|paise|पैसा|فلوس|para|uang|pera|pay\w*|pag\w*)(?!\w)"
+)
 # Declining in any language: a negation, "sorry", "I'd rather not", Turkish negative verbs,
 # colloquial Indonesian and Arabic "no".
 DECLINE_RE = compile_fast(
