@@ -25,6 +25,10 @@ sentences that share its words.
   words per language. Not when the one who need not know is the reader ("you don't need to
   know how the platform computes the fee") or nothing agreed is kept ("wann du Urlaub hast").
   English "doesn't", "does not" and "didn't" are negations everywhere.
+- A way around the platform's fee asked for, with no verb of paying ("essa comissão é um
+  absurdo, tem como a gente fugir dela?", "koi jugaad hai isse bachne ka?", "atlatmanın bi
+  yolu yok mu"): "getting around" words per language. Not a bank's, a card's or a conversion
+  fee, not a spec, not a way around denied ("the fee can't be avoided, it's part of it").
 - Arabic accusative alif: an indefinite noun in the accusative is written with a final alif
   beside the tanween mark ("خصماً", "بدلاً"); the view drops the alif with the mark, so the
   word reads as the lists hold it.
@@ -220,4 +224,34 @@ def test_deal_kept_from_the_platform(text: str) -> None:
     ],
 )
 def test_need_not_know_with_no_deal_kept_from_the_platform(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cara, essa comissão é um absurdo, tem como a gente fugir dela?",
+        "franchement leur commission c'est du vol, y a pas moyen de s'en passer ?",
+        "Слушай, ну их комиссия это грабёж, может как-то обойдём?",
+        "भाई इनका कमीशन तो बहुत ज़्यादा है, कोई तरीका है इससे बचने का?",
+        "Yaar inka commission bahut zyada hai, koi jugaad hai isse bachne ka?",
+        "والله العمولة اللي ياخذونها كثيرة، في طريقة نتجنبها؟",
+        "ya bu komisyon çok fazla, bunu atlatmanın bi yolu yok mu",
+        "Their fee is insane. Is there a way we can get around it?",
+    ],
+)
+def test_a_way_around_the_platforms_fee(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How can I avoid the bank's conversion fee on withdrawals?",
+        "The fee can't be avoided, it's part of the service.",
+        "The app should let users skip the fee screen.",
+        "Is there a way to avoid the late fee on the card?",
+    ],
+)
+def test_a_way_around_a_fee_that_keeps_the_payment_here(text: str) -> None:
     assert "off_platform" not in rule_labels(text), text

@@ -579,7 +579,41 @@ def _pay_outside(views: Views) -> Finding | None:
         found = _discount_aside(views, s)
     if found is None:
         found = _pay_usual(views, s)
+    if found is None and fee_gate and lx.EVADE_GATE.may_match(s, words):
+        found = _evade_fee(views, s)
     return found
+
+
+def _evade_fee(views: Views, s: str) -> Finding | None:
+    """The platform's fee, and a way around it asked for or proposed in the same or the next
+    sentence, with no verb of paying ("essa comissão é um absurdo, tem como a gente fugir
+    dela?", "leur commission c'est du vol, y a pas moyen de s'en passer ?", "bu komisyon çok
+    fazla, atlatmanın bi yolu yok mu"). Not a bank's or a card's fee, not a spec, not a way
+    around it turned down ("the fee can't be avoided")."""
+    for fee in lx.FEE_RE.finditer(s):
+        if lx.OTHER_FEE_RE.search(s, max(0, fee.start() - 25), fee.end() + 25):
+            continue  # "the bank's conversion fee", "withdrawal fee"
+        sent, start = sentence(s, fee.start(), fee.end())
+        end = start + len(sent)
+        nxt = sentence(s, end, end + 1)[0] if end < len(s) else ""
+        region = sent + " " + nxt
+        evade = lx.EVADE_RE.search(region)
+        if evade is None or _spec_talk(s, fee.start(), fee.end()):
+            continue
+        question = "?" in region or _YES_NO_PARTICLE.search(region) is not None
+        if not question and lx.WAY_RE.search(region) is None:
+            continue
+        if not question and _negation_before(region, evade.start()):
+            continue  # "la comisión no se puede evitar": the way around denied
+        if lx.KEEP_HERE_RE.search(region) or lx.PAY_PROJECT_NEG_RE.search(region):
+            continue
+        b = start + evade.end() if evade.start() < len(sent) else end
+        return _op_finding(views, fee.start(), max(b, fee.end()), "pay:evade_fee", _EVADE_CONF)
+    return None
+
+
+_YES_NO_PARTICLE = re.compile(r"(?<!\w)(?:mu|mi|mı|mü|ba|kah|ga)(?!\w)")
+_EVADE_CONF = Confidence.OFF_PLATFORM_PAY
 
 
 def _fee_place(views: Views, s: str) -> Finding | None:

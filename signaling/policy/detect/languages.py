@@ -185,6 +185,10 @@ class Language:
     # savoir", "die Seite muss ja nicht wissen", "di na kailangang malaman ng site")
     know_words: tuple[str, ...] = ()
     need_words: tuple[str, ...] = ()
+    # getting around something ("avoid", "get around", "fugir", "contourner", "обойти"): with
+    # the platform's fee as what is got around, a payment move with no verb of paying ("their
+    # commission is robbery, can we get around it?")
+    evade_phrases: tuple[str, ...] = ()
     keep_here_phrases: tuple[str, ...] = ()  # "only here", "through the platform"
     phone_cues: tuple[str, ...] = ()  # "number", "call", "whatsapp"
     # "the rest", "last four", "sisanya": the digits after it finish a number begun earlier
@@ -343,6 +347,18 @@ LANGUAGES: tuple[Language, ...] = (
         all_words=("everything", "all"),
         know_words=("know", "knows", "find out", "tell", "hear about"),
         need_words=("need\\w*", "must", "have to", "has to", "should"),
+        evade_phrases=(
+            "avoid\\w*",
+            "dodg\\w*",
+            "get around",
+            "getting around",
+            "bypass\\w*",
+            "escap\\w*",
+            "get rid of",
+            "skip\\w*",
+            "cut out",
+            "cut (?:them|the site|the platform) out",
+        ),
         keep_here_phrases=(
             "this chat (?:works|is (?:fine|enough))",
             "through (?:the|this) site",
@@ -1156,6 +1172,17 @@ LANGUAGES: tuple[Language, ...] = (
         all_words=("todo", "toda", "todos", "todas"),
         know_words=("saber", "sepa", "enterarse", "entere", "enterar", "decir\\w*", "contar\\w*"),
         need_words=("hace falta", "necesita\\w*", "tiene que", "debe", "tienen que"),
+        evade_phrases=(
+            "evitar\\w*",
+            "evitemos",
+            "esquivar\\w*",
+            "saltar\\w*",
+            "saltarnos",
+            "ahorrar\\w*",
+            "librarnos",
+            "zafar\\w*",
+            "escapar\\w*",
+        ),
         keep_here_phrases=(
             "escr[ií]beme aqu[ií]",
             "aqu[ií] en el chat",
@@ -1613,6 +1640,17 @@ LANGUAGES: tuple[Language, ...] = (
         all_words=("tudo", "todo", "toda", "todos", "todas"),
         know_words=("saber", "sabendo", "saiba", "contar", "dizer"),
         need_words=("precisa\\w*", "tem que", "deve"),
+        evade_phrases=(
+            "fugir",
+            "fugimos",
+            "evitar\\w*",
+            "driblar",
+            "pular",
+            "escapar",
+            "livrar",
+            "se livrar",
+            "escapa\\w*",
+        ),
         keep_here_phrases=(
             "(?:pago|pagar|pagamos|pagamento) pelo site",
             "aqui na plataforma",
@@ -2033,6 +2071,17 @@ LANGUAGES: tuple[Language, ...] = (
         all_words=("tout", "toute", "tous", "toutes"),
         know_words=("savoir", "sache", "le dire", "au courant"),
         need_words=("besoin", "doit", "faut", "oblige\\w*"),
+        evade_phrases=(
+            "eviter",
+            "évit\\w*",
+            "contourner",
+            "contourn\\w*",
+            "s'en passer",
+            "esquiver",
+            "echapper",
+            "échapp\\w*",
+            "zapper",
+        ),
         keep_here_phrases=(
             "uniquement ici",
             "via la plateforme",
@@ -2427,6 +2476,15 @@ LANGUAGES: tuple[Language, ...] = (
         all_words=("alles", "alle"),
         know_words=("wissen", "weiß", "erfahren", "sagen", "mitbekommen"),
         need_words=("muss", "müssen", "braucht", "brauchen"),
+        evade_phrases=(
+            "umgeh\\w*",
+            "vermeid\\w*",
+            "sparen",
+            "sparen wir",
+            "drumherum",
+            "ausweichen",
+            "umschiffen",
+        ),
         keep_here_phrases=(
             "nur hier",
             "über die plattform",
@@ -2818,6 +2876,16 @@ LANGUAGES: tuple[Language, ...] = (
         all_words=("tutto", "tutta", "tutti", "tutte"),
         know_words=("sapere", "sappia", "saperlo", "dirlo", "dire"),
         need_words=("deve", "devono", "serve", "bisogno"),
+        evade_phrases=(
+            "evitar\\w*",
+            "evitiamo",
+            "aggirar\\w*",
+            "aggiriamo",
+            "saltar\\w*",
+            "saltiamo",
+            "scampare",
+            "fregare",
+        ),
         keep_here_phrases=(
             "questa chat va\\w*",
             "tramite il sito",
@@ -3240,6 +3308,18 @@ LANGUAGES: tuple[Language, ...] = (
         all_words=("wszystko", "wszystkie", "całą", "cały"),
         know_words=("wiedzie\\w*", "wiedzial\\w*", "wiedział\\w*", "mówić", "dowiedzie\\w*"),
         need_words=("musi", "muszą", "trzeba", "potrzeb\\w*"),
+        evade_phrases=(
+            "omin\\w*",
+            "ominąć",
+            "obejść",
+            "obejsc",
+            "obejdziemy",
+            "unikn\\w*",
+            "uniknąć",
+            "uniknac",
+            "pominąć",
+            "pomin\\w*",
+        ),
         keep_here_phrases=(
             "ten czat wystarcz\\w*",
             "przez serwis",
@@ -3685,6 +3765,16 @@ LANGUAGES: tuple[Language, ...] = (
         all_words=("всё", "все", "весь", "всю"),
         know_words=("знать", "узнать", "знает", "говорить", "сообщать"),
         need_words=("нужно", "надо", "обязан\\w*", "должн\\w*"),
+        evade_phrases=(
+            "обойти",
+            "обойд\\w*",
+            "обход\\w*",
+            "избежать",
+            "избеж\\w*",
+            "избавиться",
+            "миновать",
+            "не платить",
+        ),
         keep_here_phrases=(
             "продолжим здесь",
             "продолжаем здесь",
@@ -4156,6 +4246,7 @@ LANGUAGES: tuple[Language, ...] = (
         all_words=("sab", "sabhi", "saara", "saari", "everything"),
         know_words=("pata", "jaanne", "jaanna", "batane", "batana"),
         need_words=("zaroorat", "zarurat", "zaruri", "chahiye"),
+        evade_phrases=("bachne", "bachna", "bach sakte", "bachte", "avoid", "skip", "bypass"),
         keep_here_phrases=("yahin par", "platform se hi", "platform pe hi"),
         phone_cues=("karo", "kare", "number", "likho"),
         not_phone_cues=(
@@ -4510,6 +4601,7 @@ LANGUAGES: tuple[Language, ...] = (
         all_words=("सब", "सभी", "सारा", "सारी", "सारे"),
         know_words=("जानने", "जानना", "पता", "बताने", "बताना"),
         need_words=("ज़रूरत", "जरूरत", "ज़रूरी", "जरूरी", "चाहिए"),
+        evade_phrases=("बचने", "बचना", "बच सकते", "बचें", "बचाने"),
         keep_here_phrases=("प्लेटफॉर्म से ही", "यहीं"),
         phone_cues=("नंबर", "नम्बर", "फोन", "फ़ोन", "व्हाट्सएप", "कॉल"),
         not_phone_cues=(
@@ -5203,6 +5295,15 @@ LANGUAGES: tuple[Language, ...] = (
         all_words=("كل", "جميع"),
         know_words=("يعرف", "تعرف", "يدري", "تدري", "يعرفوا", "نقول", "نخبر"),
         need_words=("يحتاج", "تحتاج", "لازم", "داعي", "ضروري"),
+        evade_phrases=(
+            "نتجنب\\w*",
+            "تجنب\\w*",
+            "نتهرب\\w*",
+            "نتفادى\\w*",
+            "تفادي\\w*",
+            "نهرب",
+            "نتخلص\\w*",
+        ),
         keep_here_phrases=(
             "هنا (?:على|في|ب) ?المنصة",
             "المحادثة هنا",
@@ -5609,6 +5710,16 @@ LANGUAGES: tuple[Language, ...] = (
         all_words=("her şey", "hepsi", "tüm", "bütün"),
         know_words=("bilmesine", "bilmesi", "bilmek", "bilmeli", "söylemeye", "haber"),
         need_words=("gerek", "lazım", "zorunda"),
+        evade_phrases=(
+            "atlat\\w*",
+            "kaçın\\w*",
+            "kacin\\w*",
+            "kaç\\w*",
+            "kurtul\\w*",
+            "bypass",
+            "es geç\\w*",
+            "es gec\\w*",
+        ),
         keep_here_phrases=(
             "buradan (?:yaz|konuş|devam)\\w*",
             "bu sohbet yeter\\w*",
@@ -5971,6 +6082,17 @@ LANGUAGES: tuple[Language, ...] = (
         all_words=("semua", "semuanya", "segala"),
         know_words=("tahu", "tau", "bilang"),
         need_words=("perlu", "harus", "usah"),
+        evade_phrases=(
+            "hindari",
+            "menghindari",
+            "hindarin",
+            "lewati",
+            "skip",
+            "bypass",
+            "ngakalin",
+            "akalin",
+            "lolos",
+        ),
         keep_here_phrases=(
             "lanjut di sini (?:saja|aja|ya)",
             "ngobrol di sini (?:saja|aja|ya)",
@@ -6311,6 +6433,7 @@ LANGUAGES: tuple[Language, ...] = (
         all_words=("lahat",),
         know_words=("malaman", "alam", "sabihin", "mabalitaan"),
         need_words=("kailangan\\w*", "dapat"),
+        evade_phrases=("iwasan", "maiwasan", "lusutan", "malusutan", "takasan", "iwas"),
         keep_here_phrases=(
             "okay na (?:itong|ang) chat",
             "dito tayo (?:mag-usap|magbayad|mag-chat|mag-reply)",

@@ -1165,6 +1165,23 @@ DEAL_RE = compile_fast(
     r"|kwot\w*|сумм\w*|रकम|المبلغ|tutar|jumlah|halaga|money|dinero|dinheiro|argent|geld"
     r"|soldi|pieni\w*|деньг\w*|paisa|paise|पैसा|فلوس|para|uang|pera|pay\w*|pag\w*)(?!\w)"
 )
+# Getting around something, in every language; and the words that make a fee someone else's
+# than the platform's (a bank's, a currency conversion's, a card's).
+EVADE_GATE = fragment_gate(_union("evade_phrases"))
+EVADE_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("evade_phrases"), escape=False) + r")(?!\w)")
+OTHER_FEE_RE = compile_fast(
+    r"(?<!\w)(?:bank\w*|banc\w*|конверт\w*|convers\w*|conversion|currency|wechselkurs"
+    r"|withdraw\w*|auszahlung\w*|saque|retiro|retrait|prelievo|wyplat\w*|вывод\w*|card|karte"
+    r"|cartao|tarjeta|carte|carta|kart\w*|карт\w*|paypal|stripe|transfer\w*|wire|atm"
+    r"|airline|shipping|envio|versand|delivery|tax|steuer|vat|iva|tva|gst|late|penalty)(?!\w)"
+)
+# A way or a "how": what asking for a way around something says ("is there a way", "tem como",
+# "y a pas moyen", "koi jugaad", "bi yolu yok mu").
+WAY_RE = compile_fast(
+    r"(?<!\w)(?:way|how|let'?s|como|jeito|forma|manera|modo|moyen|comment|weg|wie|sposob"
+    r"|sposób|jak|способ|как|как-то|तरीका|तरीके|jugaad|tareeka|tarika|kaise|طريقة|طريقه|كيف|yol\w*"
+    r"|nasil|nasıl|cara|gimana|bagaimana|paano|paraan|diskarte)(?!\w)"
+)
 # Declining in any language: a negation, "sorry", "I'd rather not", Turkish negative verbs,
 # colloquial Indonesian and Arabic "no".
 DECLINE_RE = compile_fast(
