@@ -26,7 +26,7 @@ sentences that share its words.
   know how the platform computes the fee") or nothing agreed is kept ("wann du Urlaub hast").
   English "doesn't", "does not" and "didn't" are negations everywhere.
 - A way around the platform's fee asked for, with no verb of paying ("essa comissão é um
-  absurdo, tem como a gente fugir dela?", "koi jugaad hai isse bachne ka?", "atlatmanın bi
+  absurdo, tem como a gente fugir dela?", "koi jugaad hai isse bachne ka?", "bi
   yolu yok mu"): "getting around" words per language. Not a bank's, a card's or a conversion
   fee, not a spec, not a way around denied ("the fee can't be avoided, it's part of it").
 - Arabic accusative alif: an indefinite noun in the accusative is written with a final alif

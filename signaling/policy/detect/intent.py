@@ -588,7 +588,7 @@ def _evade_fee(views: Views, s: str) -> Finding | None:
     """The platform's fee, and a way around it asked for or proposed in the same or the next
     sentence, with no verb of paying ("essa comissão é um absurdo, tem como a gente fugir
     dela?", "leur commission c'est du vol, y a pas moyen de s'en passer ?", "bu komisyon çok
-    fazla, atlatmanın bi yolu yok mu"). Not a bank's or a card's fee, not a spec, not a way
+    fazla, bi yolu yok mu"). Not a bank's or a card's fee, not a spec, not a way
     around it turned down ("the fee can't be avoided")."""
     for fee in lx.FEE_RE.finditer(s):
         if lx.OTHER_FEE_RE.search(s, max(0, fee.start() - 25), fee.end() + 25):
