@@ -29,6 +29,11 @@ sentences that share its words.
   absurdo, tem como a gente fugir dela?", "koi jugaad hai isse bachne ka?", "bi
   yolu yok mu"): "getting around" words per language. Not a bank's, a card's or a conversion
   fee, not a spec, not a way around denied ("the fee can't be avoided, it's part of it").
+- Apps named by what they are known for among gamers ("the gamer app with the controller
+  logo", "quella col joystick nel logo", "z padem w logo", "شعاره يد تحكم"), and a call
+  proposed on an app named by its looks ("Faisons l'appel sur l'appli violette", "telponan di
+  aplikasi ungu"): a call word close to the app, in its clause, is the move's cue. Not design
+  talk ("make the chat bubble green", "the purple app icon ..., call the designer").
 - Arabic accusative alif: an indefinite noun in the accusative is written with a final alif
   beside the tanween mark ("خصماً", "بدلاً"); the view drops the alif with the mark, so the
   word reads as the lists hold it.
@@ -254,4 +259,33 @@ def test_a_way_around_the_platforms_fee(text: str) -> None:
     ],
 )
 def test_a_way_around_a_fee_that_keeps_the_payment_here(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sei sull'app dei gamer, quella col joystick nel logo? Ci sentiamo in un canale vocale lì.",
+        "Join me on the gamer app with the controller logo",
+        "Faisons l'appel sur l'appli violette, le son est pourri ici.",
+        "Telponan di aplikasi ungu aja, suara di sini putus-putus.",
+        "बैंगनी वाले कॉलिंग ऐप पर कॉल कर लेते हैं, यहाँ आवाज़ कट रही है।",
+        "Let's call on the purple app, the sound here is bad.",
+    ],
+)
+def test_app_named_by_gamers_or_a_call_on_an_app_named_by_its_looks(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The purple app icon should be bigger, call the designer.",
+        "Can you make the call button green in the app?",
+        "the app icon should be a green speech bubble like every chat app",
+        "for the new icon set, make the chat bubble green and the plane blue like the mockup",
+        "We're building a chat app for gamers with a controller icon on the home screen.",
+    ],
+)
+def test_app_looks_in_design_talk(text: str) -> None:
     assert "off_platform" not in rule_labels(text), text

@@ -197,6 +197,22 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
         cues = list(lx.MOVE_CUE_RE.finditer(s))
     if open_channels and not cues and ask is not None:
         cues = [ask]
+    if not cues and not open_channels and lx.APP_LOOKS_GATE.may_match(s, views.words):
+        # A call proposed on an app named by its looks ("let's call on the purple app",
+        # "telponan di aplikasi ungu aja"): a call word is its cue.
+        euphemisms = [
+            (c, p) for c, p in lx.CHANNEL_CATEGORIES if c in ("app", "emoji") and p.search(s)
+        ]
+        if euphemisms:
+            spans = [m.span() for _, p in euphemisms for m in p.finditer(s)]
+            calls = [
+                m
+                for m in lx.MEETING_CUE_RE.finditer(s)
+                if m.group() not in _NOT_A_CALL
+                and any(_close_in_clause(s, m.span(), a) for a in spans)
+            ]
+            if calls:
+                open_channels, cues = euphemisms, calls
     for cue in cues:
         lo, hi = max(0, cue.start() - 80), min(len(s), cue.end() + 80)
         sent, sent_start = sentence(s, cue.start(), cue.end())
@@ -351,6 +367,25 @@ def _answered_with_here(views: Views, move: Finding) -> bool:
             continue  # "8k na lang, pero dito 10k"; "... here, but PayPal is faster"
         return True
     return False
+
+
+def _close_in_clause(s: str, one: tuple[int, int], other: tuple[int, int]) -> bool:
+    """Two spans of ``s`` at most ``_CALL_GAP`` characters apart, with no clause break
+    between them ("call on the purple app"; not "the purple app icon ..., call the designer")."""
+    lo, hi = min(one[1], other[1]), max(one[0], other[0])
+    if hi - lo > _CALL_GAP:
+        return False
+    return hi <= lo or re.search(r"[,;:.!?]", s[lo:hi]) is None
+
+
+_CALL_GAP = 30
+# Meeting cues that name no call: with an app's looks they are design talk ("make the chat
+# bubble green", "the link colour").
+_NOT_A_CALL = frozenset(
+    """? chat talk link join instead book slot schedule session room present agenda agendar
+    hablar hablamos charla conversar falar parler discuter baat interview entrevista entretien
+    sync catch up meet meeting reunion reuniao""".split()
+) | {"are you on", "do you have", "do you use", "catch up", "hop on", "jump on"}
 
 
 def _app_question(s: str) -> re.Match[str] | None:

@@ -624,7 +624,7 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
         compile_fast(
             r"(?<!\w)(?:(?:"
             + _APP_LOOKS
-            + r")(?:\s+\S+){0,1}\s+(?:"
+            + r")(?:\s+[^\s.?!,;]+){0,2}?\s+(?:"
             + _APP_WORDS
             + r")|(?:"
             + _APP_WORDS
@@ -925,6 +925,8 @@ OUTSIDE_GATE = Gate(
     ),
     _OUTSIDE_PHRASES_GATE.always,
 )
+# An app's looks or an app emoji may be in the message (for the call cue of euphemisms).
+APP_LOOKS_GATE = fragment_gate([*_union("app_colours"), *_union("app_logos")])
 MEETING_TOOL_GATE = fragment_gate(
     _union("meeting_tools")
     + r"""zoom zoom\w* zum teams\w* зум\w* гугл\w* тимс\w* вебекс\w* google gmeet g-meet
