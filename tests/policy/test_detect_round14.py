@@ -34,6 +34,10 @@ sentences that share its words.
   proposed on an app named by its looks ("Faisons l'appel sur l'appli violette", "telponan di
   aplikasi ungu"): a call word close to the app, in its clause, is the move's cue. Not design
   talk ("make the chat bubble green", "the purple app icon ..., call the designer").
+- Places off the platform said as "without going through it" in each language ("sans passer
+  par le site", "ohne Umweg", Turkish "without a middleman"), and a keep-here phrase refused
+  right before it ("a nie przez serwis", "not through the site"): with a verb of paying, a
+  payment move.
 - Arabic accusative alif: an indefinite noun in the accusative is written with a final alif
   beside the tanween mark ("خصماً", "بدلاً"); the view drops the alif with the mark, so the
   word reads as the lists hold it.
@@ -288,4 +292,30 @@ def test_app_named_by_gamers_or_a_call_on_an_app_named_by_its_looks(text: str) -
     ],
 )
 def test_app_looks_in_design_talk(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Je vous fais -15 % si vous me payez sans passer par le site.",
+        "Dam ci 15% rabatu, jak zapłacisz mi bezpośrednio, a nie przez serwis.",
+        "Die nehmen 20 % Provision. Wenn du mich ohne Umweg bezahlst, teilen wir die Ersparnis.",
+        "Adamlar %20 kesiyor, aracısız ödersen kazancı yarı yarıya bölüşürüz.",
+        "Pay me, not through the platform, and I'll knock 10% off.",
+    ],
+)
+def test_paying_without_going_through_the_platform(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zapłać przez serwis, nie przelewem, tak jest bezpieczniej.",
+        "Please pay through the platform, not by bank transfer.",
+        "Le site prélève 10 % sans passer par moi, c'est automatique.",
+    ],
+)
+def test_paying_through_the_platform_with_a_refused_means(text: str) -> None:
     assert "off_platform" not in rule_labels(text), text

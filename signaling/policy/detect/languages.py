@@ -668,6 +668,7 @@ LANGUAGES: tuple[Language, ...] = (
             "my bank details",
         ),
         outside_phrases=(
+            "without going through (?:the|this) (?:site|platform|app)",
             "not (?:through|via|on) (?:the |this )?(?:platform|site)",
             "no need for (?:the )?(?:middleman|middle man|site|platform|marketplace)",
             "without (?:the )?(?:middleman|middle man|site|platform|marketplace)",
@@ -1609,6 +1610,7 @@ LANGUAGES: tuple[Language, ...] = (
             "minha conta",
         ),
         outside_phrases=(
+            "sem passar pel[oa] (?:site|plataforma|app)",
             "n[aã]o pelo site",
             "n[aã]o pela plataforma",
             "em vez de pelo site",
@@ -2044,6 +2046,7 @@ LANGUAGES: tuple[Language, ...] = (
             "mon rib",
         ),
         outside_phrases=(
+            "sans passer par (?:le site|la plateforme|ici|l'appli\\w*|l'app)",
             "quand on se voit",
             "de la main [àa] la main",
             "plus (?:simple|facile|rapide|pratique) qu'ici",
@@ -2461,6 +2464,8 @@ LANGUAGES: tuple[Language, ...] = (
             "auf mein paypal",
         ),
         outside_phrases=(
+            "ohne (?:über )?(?:die|diese) (?:plattform|seite)",
+            "ohne umweg\\w*",
             "auf die hand",
             "beim treffen",
             "einfacher als (?:hier|über die plattform)",
@@ -3291,6 +3296,7 @@ LANGUAGES: tuple[Language, ...] = (
             "na mój rachunek",
         ),
         outside_phrases=(
+            "bez (?:przechodzenia przez|pośrednictwa) (?:serwis\\w*|platform\\w*)",
             "prościej niż (?:tutaj|tu|przez serwis)",
             "łatwiej niż (?:tutaj|tu|przez serwis)",
             "szybciej niż (?:tutaj|tu|przez serwis)",
@@ -3765,6 +3771,9 @@ LANGUAGES: tuple[Language, ...] = (
             "на мою карту",
         ),
         outside_phrases=(
+            "без площадки",
+            "без посредник\\w*",
+            "без биржи",
             "при встрече",
             "проще чем (?:тут|здесь|через (?:сайт|платформу))",
             "удобнее чем (?:тут|здесь|через (?:сайт|платформу))",
@@ -5711,6 +5720,9 @@ LANGUAGES: tuple[Language, ...] = (
             "iban'?ıma",
         ),
         outside_phrases=(
+            "aracısız",
+            "aracisiz",
+            "platformu kullanmadan",
             "buradan daha (?:kolay|hızlı|rahat)",
             "buradan (?:kolay|rahat)",
             "buradan değil",
@@ -6100,6 +6112,7 @@ LANGUAGES: tuple[Language, ...] = (
             "bayar di tempat",
         ),
         outside_phrases=(
+            "tanpa lewat (?:platform|situs|aplikasi|sini)",
             "lebih (?:gampang|mudah|cepat|praktis) (?:dari|daripada) (?:sini|di sini)",
             "daripada (?:\\w+ ){0,3}di sini",
             "jangan di sini",
@@ -6453,6 +6466,7 @@ LANGUAGES: tuple[Language, ...] = (
             "sa bangko ko",
         ),
         outside_phrases=(
+            "hindi (?:na )?dadaan (?:sa |dito)(?:platform|site|app)?",
             "labas sa platform",
             "labas sa site",
             "labas sa app",

@@ -1078,8 +1078,15 @@ DIRECT_PAY_SOURCE = (
     r"|close (?:this|it|the contract) out and (?:work|continue)"
 )
 DIRECT_PAY_RE = compile_fast(DIRECT_PAY_SOURCE)
+# A keep-here phrase refused right before it ("a nie przez serwis", "not through the site", "y
+# no por la plataforma"): a place off the platform, like "outside the site".
+_NOT_HERE = (
+    r"(?<!\w)(?:and not|but not|not|a nie|nie|y no|e não|e nao|no|et pas|pas|und nicht|nicht"
+    r"|e non|non|а не|не|nahi|bukan|hindi|değil|degil)\s+(?:" + KEEP_HERE_RE.pattern + r")"
+)
 OUTSIDE_RE = compile_fast(
-    r"outside (?:of )?(?:the |this )?(?:platform|site|app)|off[- ]platform|off (?:the|this)"
+    _NOT_HERE
+    + r"|outside (?:of )?(?:the |this )?(?:platform|site|app)|off[- ]platform|off (?:the|this)"
     r" (?:platform|site)|fuera de (?:la|esta) plataforma|fora da plataforma|en dehors de la"
     r" plateforme|hors (?:de la )?plateforme|вне платформы|мимо платформы|минуя платформу"
     r"|platform (?:ke|se) bahar|directly|directamente|diretamente|directement|напрямую"
