@@ -38,6 +38,11 @@ sentences that share its words.
   par le site", "ohne Umweg", Turkish "without a middleman"), and a keep-here phrase refused
   right before it ("a nie przez serwis", "not through the site"): with a verb of paying, a
   payment move.
+- Paying or refunding the other party oneself, privately, out of one's own pocket, with a
+  person as the one paid right beside the verb ("lo demás te lo pago yo por mi cuenta", "ich
+  zahl dich privat weiter", "ti rimborso io di tasca mia", "pay me yourself"); a negation
+  inside an "if" clause ("si no te gusta, ...") states a condition, not a refusal. Not "I'll
+  pay the hosting myself" or "you can pay the domain yourself".
 - Arabic accusative alif: an indefinite noun in the accusative is written with a final alif
   beside the tanween mark ("خصماً", "بدلاً"); the view drops the alif with the mark, so the
   word reads as the lists hold it.
@@ -318,4 +323,35 @@ def test_paying_without_going_through_the_platform(text: str) -> None:
     ],
 )
 def test_paying_through_the_platform_with_a_refused_means(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cerramos el contrato y lo demás te lo pago yo por mi cuenta, ¿te parece?",
+        "On clôture le contrat et je continue à te payer moi-même pour la suite.",
+        "Nach dem ersten Meilenstein beenden wir den Vertrag und ich zahl dich privat weiter.",
+        "Chiudiamo il contratto e per il resto mi paghi privatamente.",
+        "Si no te gusta el resultado te devuelvo el dinero yo mismo por transferencia.",
+        "Se il risultato non ti convince ti rimborso io di tasca mia.",
+        "Kung di mo magustuhan, ako na mismo magre-refund sa'yo.",
+        "Next time you need something just ping me and pay me yourself.",
+    ],
+)
+def test_paying_the_other_party_oneself(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll pay the hosting myself.",
+        "You can pay the domain yourself, it's cheap.",
+        "No te voy a pagar por mi cuenta, todo por la plataforma.",
+        "I personally think the price is fair for you.",
+        "Ich zahle die Lizenz selbst, das ist kein Problem.",
+    ],
+)
+def test_paying_oneself_with_no_party_paid(text: str) -> None:
     assert "off_platform" not in rule_labels(text), text

@@ -166,7 +166,7 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
     s = views.norm.s
     present = {f.label for f in findings}
     out: list[Finding] = []
-    pay = _payment_request(views) or payment_moves(views)
+    pay = _payment_request(views) or payment_moves(views) or _pay_self(views, s)
     if pay is not None and not (
         _refused_after(views.text, pay.end) or _forbidden_before(views.text, pay.start)
     ):
@@ -617,6 +617,64 @@ def _pay_outside(views: Views) -> Finding | None:
     if found is None and fee_gate and lx.EVADE_GATE.may_match(s, words):
         found = _evade_fee(views, s)
     return found
+
+
+def _pay_self(views: Views, s: str) -> Finding | None:
+    """Paying or refunding the other party oneself, privately, out of one's own pocket, with
+    the other party or the writer as the one paid in the clause ("lo demás te lo pago yo por mi
+    cuenta", "ich zahl dich privat weiter", "ti rimborso io di tasca mia", "pay me yourself"):
+    money moved between the two outside the platform. "I'll pay the hosting myself" names no
+    party; a spec or a negated payment is no move."""
+    if not lx.SELF_PAY_GATE.may_match(s, views.words):
+        return None
+    for i, own in enumerate(lx.SELF_PAY_RE.finditer(s)):
+        if i >= _SELF_TRIES:
+            break  # a long run of "myself" is no longer one request: linear time
+        sent, start = sentence(s, own.start(), own.end())
+        a, b = own.start() - start, own.end() - start
+        clause_lo = max((m.end() for m in _CLAUSE_BREAK.finditer(sent, 0, a)), default=0)
+        brk = _CLAUSE_BREAK.search(sent, b)
+        clause_hi = brk.start() if brk is not None else len(sent)
+        clause = sent[clause_lo:clause_hi]
+        pays = [*lx.PAY_VERB_RE.finditer(clause), *lx.REFUND_RE.finditer(clause)]
+        pay = next((p for p in pays if _party_beside(clause, p)), None)
+        if pay is None:
+            continue
+        if _spec_talk(s, own.start(), own.end()):
+            continue
+        if _negation_before(_unconditional(sent), clause_lo + pay.start()):
+            continue
+        if _payment_kept_here(sent):
+            continue
+        lo = start + clause_lo + min(pay.start(), a - clause_lo)
+        hi = start + clause_lo + max(pay.end(), b - clause_lo)
+        return _op_finding(views, lo, hi, "pay:self", Confidence.OFF_PLATFORM_PAY)
+    return None
+
+
+def _party_beside(clause: str, pay: re.Match[str]) -> bool:
+    """The other party or the writer as the one paid: a person word right after the verb
+    ("pay me", "zahl dich", "rimborso io"), or an object clitic right before it ("te lo pago",
+    "ti rimborso", "mi paghi", "te payer"); a subject before it ("you can pay") is not."""
+    if lx.TO_YOU_RE.search(clause, pay.end(), pay.end() + _PARTY_SPAN) is not None:
+        return True
+    before = clause[max(0, pay.start() - _PARTY_SPAN) : pay.start()]
+    return any(m.group() not in _SUBJECTS for m in lx.TO_YOU_RE.finditer(before))
+
+
+_PARTY_SPAN = 16
+_SELF_TRIES = 4
+_SUBJECTS = frozenset("you u vous kamu anda ka i".split())
+# A negation inside an "if" clause ("si no te gusta, te devuelvo", "se non ti convince", "kung
+# di mo magustuhan") states a condition, not a refusal: blanked before negation checks.
+_IF_NOT = re.compile(
+    r"(?<!\w)(?:if|si|se|wenn|falls|jesli|jeśli|если|agar|eger|eğer|kalau|jika|kung|لو|اذا|إذا)"
+    r"(?:\s+\S+){0,3}?\s+(?:not|no|non|ne|nicht|nie|не|nahi|degil|değil|tidak|di|hindi|ما|لا)(?!\w)"
+)
+
+
+def _unconditional(sent: str) -> str:
+    return _IF_NOT.sub(lambda m: " " * len(m.group()), sent)
 
 
 def _evade_fee(views: Views, s: str) -> Finding | None:

@@ -1191,6 +1191,76 @@ WAY_RE = compile_fast(
     r"|sposób|jak|способ|как|как-то|तरीका|तरीके|jugaad|tareeka|tarika|kaise|طريقة|طريقه|كيف|yol\w*"
     r"|nasil|nasıl|cara|gimana|bagaimana|paano|paraan|diskarte)(?!\w)"
 )
+# Paying or refunding the other party oneself, from one's own pocket, privately (the writer or
+# the reader as payer): "te lo pago yo por mi cuenta", "je continue à te payer moi-même", "ich
+# zahl dich privat weiter", "ti rimborso io di tasca mia", "paranı kendim iade ederim".
+_SELF_PAY = (
+    r"myself",
+    r"yourself",
+    r"personally",
+    r"out of (?:my|your) (?:own )?pocket",
+    r"por mi cuenta",
+    r"por tu cuenta",
+    r"yo mism[oa]",
+    r"de mi bolsillo",
+    r"personalmente",
+    r"por conta pr[oó]pria",
+    r"eu mesm[oa]",
+    r"do meu bolso",
+    r"moi-m[eê]me",
+    r"moi m[eê]me",
+    r"toi-m[eê]me",
+    r"de ma poche",
+    r"personnellement",
+    r"de ton c[oô]t[eé]",
+    r"privat",
+    r"selbst",
+    r"aus eigener tasche",
+    r"pers[oö]nlich",
+    r"privatamente",
+    r"io stess[oa]",
+    r"di tasca mia",
+    r"prywatnie",
+    r"osobi[sś]cie",
+    r"z w[lł]asnej kieszeni",
+    r"лично",
+    r"из своего кармана",
+    r"сам",
+    r"сама",
+    r"şahsen",
+    r"sahsen",
+    r"kendim",
+    r"cebimden",
+    r"sendiri",
+    r"dari kantong sendiri",
+    r"secara pribadi",
+    r"ako na mismo",
+    r"mismo",
+    r"khud",
+    r"apni jeb se",
+    r"खुद",
+    r"ख़ुद",
+    r"अपनी जेब से",
+    r"من جيبي",
+    r"بنفسي",
+    r"شخصيا",
+    r"من عندي",
+)
+SELF_PAY_RE = compile_fast(r"(?<!\w)(?:" + "|".join(_SELF_PAY) + r")(?!\w)")
+SELF_PAY_GATE = fragment_gate(_SELF_PAY)
+# Giving money back, in every language (a refund offered off the platform is a payment move).
+REFUND_RE = compile_fast(
+    r"(?<!\w)(?:refund\w*|reembols\w*|devuelvo|devolver\w*|devolvo|rembours\w*|erstatt\w*"
+    r"|zurückzahl\w*|zuruckzahl\w*|rimbors\w*|zwrot\w*|zwróc\w*|zwroc\w*|верну|вернуть|возврат\w*"
+    r"|refund kar\w*|वापस|रिफंड|استرجاع|ارجع|أرجع|برجعلك|iade|geri öde\w*|geri ode\w*"
+    r"|balikin|kembalikan|ibalik|magre-refund|i-refund|irefund)(?!\w)"
+)
+# The other party as the one paid or paying: "you" as an object in every language.
+TO_YOU_RE = compile_fast(
+    r"(?<!\w)(?:you|u|te|ti|t'|toi|vous|dich|dir|ihnen|ci|cię|cie|ci|тебе|тебя|вам|вас|sana"
+    r"|size|seni|parani|paranı|kamu|anda|sa'?yo|sayo|ka|aapko|tumhe|tumko|आपको|तुम्हें|لك|ليك"
+    r"|me|mi|mir|mich|mnie|мне|bana|mujhe|मुझे|لي|saya|aku|akin)(?!\w)"
+)
 # Declining in any language: a negation, "sorry", "I'd rather not", Turkish negative verbs,
 # colloquial Indonesian and Arabic "no".
 DECLINE_RE = compile_fast(
