@@ -43,6 +43,10 @@ sentences that share its words.
   zahl dich privat weiter", "ti rimborso io di tasca mia", "pay me yourself"); a negation
   inside an "if" clause ("si no te gusta, ...") states a condition, not a refusal. Not "I'll
   pay the hosting myself" or "you can pay the domain yourself".
+- A call proposed somewhere else ("On peut faire l'appel ailleurs ?", "Hagamos la
+  videollamada por otro lado", "कॉल कहीं और कर लें?", "نخلي المكالمة في مكان ثاني؟"): the call
+  word before the place, close to it in its clause, is the cue. Not "por otro lado, la
+  llamada" ("on the other hand") or "the other way around - the webhook calls our API".
 - Arabic accusative alif: an indefinite noun in the accusative is written with a final alif
   beside the tanween mark ("خصماً", "بدلاً"); the view drops the alif with the mark, so the
   word reads as the lists hold it.
@@ -354,4 +358,30 @@ def test_paying_the_other_party_oneself(text: str) -> None:
     ],
 )
 def test_paying_oneself_with_no_party_paid(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hagamos la videollamada por otro lado, aquí no me funciona bien la cámara.",
+        "On peut faire l'appel ailleurs ? Ce chat coupe tout le temps.",
+        "कॉल कहीं और कर लें? ये चैट बार-बार अटक रही है।",
+        "نخلي المكالمة في مكان ثاني؟ الشات هنا يعلق كثير.",
+        "Can we do the call somewhere else? This chat keeps freezing.",
+    ],
+)
+def test_a_call_proposed_somewhere_else(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Por otro lado la llamada de ayer fue útil.",
+        "Actually it's the other way around - the webhook calls our API, not the reverse.",
+        "The call went well; we can hold the next one here, nowhere else.",
+    ],
+)
+def test_a_call_and_another_place_that_move_nothing(text: str) -> None:
     assert "off_platform" not in rule_labels(text), text

@@ -197,19 +197,31 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
         cues = list(lx.MOVE_CUE_RE.finditer(s))
     if open_channels and not cues and ask is not None:
         cues = [ask]
-    if not cues and not open_channels and lx.APP_LOOKS_GATE.may_match(s, views.words):
-        # A call proposed on an app named by its looks ("let's call on the purple app",
-        # "telponan di aplikasi ungu aja"): a call word is its cue.
-        euphemisms = [
-            (c, p) for c, p in lx.CHANNEL_CATEGORIES if c in ("app", "emoji") and p.search(s)
-        ]
+    if not cues and not open_channels:
+        # A call proposed on an app named by its looks or somewhere else ("let's call on the
+        # purple app", "telponan di aplikasi ungu aja", "on peut faire l'appel ailleurs ?"):
+        # a call word close to it is its cue.
+        euphemisms: list[tuple[str, re.Pattern[str]]] = []
+        if lx.APP_LOOKS_GATE.may_match(s, views.words):
+            euphemisms = [
+                (c, p) for c, p in lx.CHANNEL_CATEGORIES if c in ("app", "emoji") and p.search(s)
+            ]
+        if lx.CONTACT_ELSEWHERE_GATE.may_match(s, views.words) and lx.CONTACT_ELSEWHERE_RE.search(
+            s
+        ):
+            euphemisms.append(("elsewhere", lx.CONTACT_ELSEWHERE_RE))
         if euphemisms:
-            spans = [m.span() for _, p in euphemisms for m in p.finditer(s)]
+            # somewhere else only after the call ("the call somewhere else"; "por otro lado,
+            # la llamada" is "on the other hand")
+            spans = [(m.span(), c == "elsewhere") for c, p in euphemisms for m in p.finditer(s)]
             calls = [
                 m
                 for m in lx.MEETING_CUE_RE.finditer(s)
                 if m.group() not in _NOT_A_CALL
-                and any(_close_in_clause(s, m.span(), a) for a in spans)
+                and any(
+                    _close_in_clause(s, m.span(), a) and not (after and a[0] < m.start())
+                    for a, after in spans
+                )
             ]
             if calls:
                 open_channels, cues = euphemisms, calls
