@@ -47,6 +47,9 @@ sentences that share its words.
   videollamada por otro lado", "कॉल कहीं और कर लें?", "نخلي المكالمة في مكان ثاني؟"): the call
   word before the place, close to it in its clause, is the cue. Not "por otro lado, la
   llamada" ("on the other hand") or "the other way around - the webhook calls our API".
+- Money sent "like last time" when the usual way is a short question and the money comes in
+  the next sentence ("Robimy jak ostatnio? Przelewasz i ...", "Lo hacemos como la vez pasada:
+  te mando la plata"); French "tu me règles".
 - Arabic accusative alif: an indefinite noun in the accusative is written with a final alif
   beside the tanween mark ("خصماً", "بدلاً"); the view drops the alif with the mark, so the
   word reads as the lists hold it.
@@ -384,4 +387,29 @@ def test_a_call_proposed_somewhere_else(text: str) -> None:
     ],
 )
 def test_a_call_and_another_place_that_move_nothing(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lo hacemos como la vez pasada: te mando la plata y listo, nada de hitos.",
+        "On fait comme la dernière fois ? Tu me règles de ton côté et je commence lundi.",
+        "Robimy jak ostatnio? Przelewasz i biorę się do roboty w poniedziałek.",
+        "Like last time? Just send the money and I'll start Monday.",
+    ],
+)
+def test_paying_like_last_time(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Comme d'habitude ? Le paiement passe par la plateforme, bien sûr.",
+        "Like last time? The payment goes through the milestone here.",
+        "Como la vez pasada, el diseño tiene que ser minimalista. El pago por hitos.",
+    ],
+)
+def test_like_last_time_with_the_payment_kept_here(text: str) -> None:
     assert "off_platform" not in rule_labels(text), text

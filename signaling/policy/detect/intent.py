@@ -886,6 +886,15 @@ def _pay_usual(views: Views, s: str) -> Finding | None:
             (m for m in lx.PAY_ANY_RE.finditer(sent) if not _SEND_ONLY.fullmatch(m.group())),
             None,
         )
+        end = sent_start + len(sent)
+        if money is None and end < len(s) and len(sent.split()) <= _USUAL_QUESTION_WORDS:
+            # "On fait comme la dernière fois ? Tu me règles de ton côté": a short question
+            # naming the usual way, then the money in the next sentence
+            sent = sent + s[end : end + len(sentence(s, end, end + 1)[0])]
+            money = next(
+                (m for m in lx.PAY_ANY_RE.finditer(sent) if not _SEND_ONLY.fullmatch(m.group())),
+                None,
+            )
         if money is None:
             continue
         if (
@@ -902,6 +911,9 @@ def _pay_usual(views: Views, s: str) -> Finding | None:
         b = max(usual.end(), sent_start + money.end())
         return _op_finding(views, a, b, "pay:usual", Confidence.OFF_PLATFORM_PAY)
     return None
+
+
+_USUAL_QUESTION_WORDS = 6
 
 
 # The writer as the one paid: "pay me", "mi paghi", "zapłacisz mi", "bana ödersen", "मुझे".

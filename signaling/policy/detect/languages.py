@@ -841,6 +841,8 @@ LANGUAGES: tuple[Language, ...] = (
         usual_phrases=(
             "como siempre",
             "como la (?:otra|última) vez",
+            "como la vez pasada",
+            "igual que la (?:otra|última) vez",
             "la forma de siempre",
             "la manera de siempre",
             "lo de siempre",
@@ -2010,7 +2012,7 @@ LANGUAGES: tuple[Language, ...] = (
             "accept\\w*",
             "pai(?:e|es|ent|era\\w*|ement)",
             "pay(?:er|e|es|ez|ons|é)",
-            "r[ée]gl(?:er|ons|ez|e)",
+            "r[ée]gl(?:er|ons|ez|es|e)",
             "vire(?:r|z|ment)",
             "facture-moi",
             "facturez-moi",
