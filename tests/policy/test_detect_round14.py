@@ -50,6 +50,9 @@ sentences that share its words.
 - Money sent "like last time" when the usual way is a short question and the money comes in
   the next sentence ("Robimy jak ostatnio? Przelewasz i ...", "Lo hacemos como la vez pasada:
   te mando la plata"); French "tu me règles".
+- Money moved through someone close to a party, an account or a firm named, asked of the
+  other party or paying them ("Pode depositar na conta da minha namorada?", "kannst du das
+  Geld an meinen Mitbewohner überweisen?", "my brother-in-law's firm will be paying you").
 - Arabic accusative alif: an indefinite noun in the accusative is written with a final alif
   beside the tanween mark ("خصماً", "بدلاً"); the view drops the alif with the mark, so the
   word reads as the lists hold it.
@@ -412,4 +415,31 @@ def test_paying_like_last_time(text: str) -> None:
     ],
 )
 def test_like_last_time_with_the_payment_kept_here(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pode depositar na conta da minha namorada? A minha tá bloqueada essa semana.",
+        "Mein Konto ist grad gesperrt, kannst du das Geld an meinen Mitbewohner überweisen?",
+        "My brother-in-law's firm will actually be paying you, he'll wire it from the business.",
+        "¿Puedes transferir a la cuenta de mi hermano? La mía está bloqueada.",
+    ],
+)
+def test_money_through_someone_close(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My brother will review the design tomorrow.",
+        "My wife pays our bills, so the milestone goes through the platform as usual.",
+        "Can your sister test the app on her phone?",
+        "The app lets users pay into a family member's account, like a wife or brother?",
+        "Minha mãe não vai pagar nada fora, a conta dela é só para a plataforma.",
+    ],
+)
+def test_someone_close_with_no_money_moved(text: str) -> None:
     assert "off_platform" not in rule_labels(text), text

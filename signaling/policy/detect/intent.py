@@ -166,7 +166,12 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
     s = views.norm.s
     present = {f.label for f in findings}
     out: list[Finding] = []
-    pay = _payment_request(views) or payment_moves(views) or _pay_self(views, s)
+    pay = (
+        _payment_request(views)
+        or payment_moves(views)
+        or _pay_self(views, s)
+        or _third_party_pays(views, s)
+    )
     if pay is not None and not (
         _refused_after(views.text, pay.end) or _forbidden_before(views.text, pay.start)
     ):
@@ -661,6 +666,35 @@ def _pay_self(views: Views, s: str) -> Finding | None:
         lo = start + clause_lo + min(pay.start(), a - clause_lo)
         hi = start + clause_lo + max(pay.end(), b - clause_lo)
         return _op_finding(views, lo, hi, "pay:self", Confidence.OFF_PLATFORM_PAY)
+    return None
+
+
+def _third_party_pays(views: Views, s: str) -> Finding | None:
+    """Money moved through someone close to a party: paid into or from a relative's, a
+    roommate's or a firm's account, asked of the other party or offered to them ("Pode
+    depositar na conta da minha namorada?", "kannst du das Geld an meinen Mitbewohner
+    überweisen?", "he'll wire it from the business"). The sentence has a verb of paying and an
+    account or the other party; a spec, a refusal or a payment kept here is not a move."""
+    if not lx.THIRD_PARTY_GATE.may_match(s, views.words):
+        return None
+    for i, who in enumerate(lx.THIRD_PARTY_RE.finditer(s)):
+        if i >= _SELF_TRIES:
+            break
+        sent, start = sentence(s, who.start(), who.end())
+        pay = lx.PAY_VERB_RE.search(sent) or lx.PAY_METHOD_RE.search(sent)
+        if pay is None or lx.ACCOUNT_RE.search(sent) is None:
+            continue
+        if "?" not in sent and not _party_beside(sent, pay):
+            continue  # asked of the other party, or paying them ("will be paying you")
+        if _negation_before(_unconditional(sent), pay.start()) or _spec_talk(
+            s, who.start(), who.end()
+        ):
+            continue
+        if _payment_kept_here(sent) or lx.PAY_PROJECT_NEG_RE.search(sent):
+            continue
+        a = min(who.start() - start, pay.start())
+        hi = max(who.end() - start, pay.end())
+        return _op_finding(views, start + a, start + hi, "pay:third_party", _EVADE_CONF)
     return None
 
 

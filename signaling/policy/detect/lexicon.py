@@ -1261,6 +1261,31 @@ TO_YOU_RE = compile_fast(
     r"|size|seni|parani|paranı|kamu|anda|sa'?yo|sayo|ka|aapko|tumhe|tumko|आपको|तुम्हें|لك|ليك"
     r"|me|mi|mir|mich|mnie|мне|bana|mujhe|मुझे|لي|saya|aku|akin)(?!\w)"
 )
+# Someone close to a party, whose account or firm pays or is paid instead ("my girlfriend's
+# account", "an meinen Mitbewohner", "sa account ng pinsan ko", "meri mummy ke account").
+_THIRD_PARTY = (
+    r"(?:girl|boy)friend\w*|wife|husband|brother\w*|sister\w*|cousin\w*|mom|mum|mother"
+    r"|dad|father|roommate|flatmate|uncle|aunt\w*|brother-in-law|in-laws?|relative\w*"
+    r"|novi[oa]|esposa|esposo|marido|herman[oa]|prim[oa]|mam[aá]|madre|pap[aá]|padre|t[ií][oa]"
+    r"|namorad[oa]|irm[aã]o?|m[aã]e|pai|cunhad[oa]|petite amie|copine|copain|femme|mari|fr[eè]re"
+    r"|s[oœ]eur|cousin\w*|m[eè]re|p[eè]re|coloc\w*|freundin|freund|frau|mann|bruder|schwester"
+    r"|cousine?|mutter|mama|vater|papa|mitbewohner\w*|schwager|fidanzat[ao]|moglie|marito"
+    r"|fratello|sorella|cugin[ao]|madre|padre|coinquilin[ao]|dziewczyn\w*|chłopak\w*|chlopak\w*"
+    r"|żon\w*|zon\w*|m[eę]ż\w*|brat\w*|siostr\w*|kuzyn\w*|mam\w*|tat\w*|współlokator\w*"
+    r"|девушк\w*|жен\w*|муж\w*|брат\w*|сестр\w*|мам\w*|пап\w*|друг\w*|сосед\w*"
+    r"|mummy|mumma|papa|bhai|bhaiya|behen|didi|biwi|wife|cousin|dost|friend"
+    r"|मम्मी|माँ|पापा|भाई|बहन|पत्नी|दोस्त|أخوي|اخوي|أختي|اختي|أمي|امي|أبوي|ابوي|زوجتي|صديقي"
+    r"|kız arkadaş\w*|kiz arkadas\w*|annem\w*|babam\w*|kardeş\w*|kardes\w*|eşim\w*|esim\w*"
+    r"|kuzen\w*|pacar\w*|istri\w*|suami\w*|kakak\w*|adik\w*|sepupu\w*|ibu\w*|ayah\w*"
+    r"|pinsan\w*|nanay\w*|tatay\w*|kapatid\w*|asawa\w*|jowa\w*|tita\w*|tito\w*"
+)
+THIRD_PARTY_RE = compile_fast(r"(?<!\w)(?:" + _THIRD_PARTY + r")(?!\w)")
+THIRD_PARTY_GATE = fragment_gate(_THIRD_PARTY.split("|"))
+ACCOUNT_RE = compile_fast(
+    r"(?<!\w)(?:account\w*|conta|cuenta|compte|konto\w*|conto|сч[её]т\w*|карт\w*|حساب\w*"
+    r"|hesab\w*|rekening\w*|firm|business|company|empresa|firma|ditta|azienda|фирм\w*"
+    r"|şirket\w*|sirket\w*|perusahaan|kumpanya)(?!\w)"
+)
 # Declining in any language: a negation, "sorry", "I'd rather not", Turkish negative verbs,
 # colloquial Indonesian and Arabic "no".
 DECLINE_RE = compile_fast(
