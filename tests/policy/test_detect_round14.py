@@ -53,6 +53,10 @@ sentences that share its words.
 - Money moved through someone close to a party, an account or a firm named, asked of the
   other party or paying them ("Pode depositar na conta da minha namorada?", "kannst du das
   Geld an meinen Mitbewohner überweisen?", "my brother-in-law's firm will be paying you").
+- Billing with one's own invoice or company ("ma propre facture ... avec ta boîte", "una
+  fattura mia ... dalla tua ditta", Turkish "my own invoice", "فاتورة خاصة بي"), and leaving the
+  platform out of it ("il sito lo lasciamo fuori", "ونخلي الموقع برا الموضوع") as a place off
+  the platform.
 - Arabic accusative alif: an indefinite noun in the accusative is written with a final alif
   beside the tanween mark ("خصماً", "بدلاً"); the view drops the alif with the mark, so the
   word reads as the lists hold it.
@@ -442,4 +446,32 @@ def test_money_through_someone_close(text: str) -> None:
     ],
 )
 def test_someone_close_with_no_money_moved(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Je t'envoie ma propre facture pour le gros du boulot, tu la paies avec ta boîte.",
+        "Ti mando una fattura mia per la parte grossa del lavoro e la paghi dalla tua ditta.",
+        "Fatturo con la mia partita IVA, mi paghi la fattura e il sito lo lasciamo fuori.",
+        "سأرسل لك فاتورة خاصة بي بالمبلغ الكامل، ويمكنك سدادها من حساب شركتك.",
+        "عندي مؤسسة مسجلة، أصدر لك فاتورة باسمها وتحوّل للمؤسسة ونخلي الموقع برا الموضوع.",
+        "Size kendi faturamı gönderirim, işin büyük kısmını onunla ödersiniz.",
+        "Let's leave the platform out of it, pay me by wire.",
+    ],
+)
+def test_own_invoice_or_the_platform_left_out(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La plateforme génère la facture pour ta boîte automatiquement.",
+        "Ti mando la fattura della piattaforma per la tua ditta.",
+        "Leave the platform fee out of the quote, I'll add it at the end.",
+    ],
+)
+def test_invoices_that_stay_on_the_platform(text: str) -> None:
     assert "off_platform" not in rule_labels(text), text

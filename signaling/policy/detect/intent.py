@@ -1721,6 +1721,8 @@ def _bill_own(views: Views, s: str) -> Finding | None:
         # "privately or to the company?", "prywatnie czy firmowo": whom to bill, a choice
         if all(_OR_AFTER.match(sent, m.end()) is not None for m in evidence):
             continue
+        if "?" in sent[b:] and _ALTERNATIVE.search(sent, b) is not None:
+            continue  # "fatturo privatamente o con partita IVA?": asked which, not proposed
         if _kept_here(sent, _clause(sent, a, b)) or _negation_before(sent, a):
             continue
         if _platform_named(sent):
@@ -1770,6 +1772,8 @@ def _pay_private(views: Views, s: str) -> Finding | None:
     return None
 
 
+# "Or" between two ways, in a question: which way is asked, none proposed.
+_ALTERNATIVE = re.compile(r"\s(?:or|o|ou|oder|czy|albo|или|ya|veya|yoksa|atau|o kaya|أو|او)\s")
 # An alternative right after the place ("privat oder auf die Firma", "prywatnie czy firmowo").
 _OR_AFTER = re.compile(
     r"[^,.;?!]{0,24}?(?<!\w)(?:or|oder|ou|lub|albo|czy|или|либо|veya|yoksa|atau|أو|او|या)(?!\w)"

@@ -668,6 +668,8 @@ LANGUAGES: tuple[Language, ...] = (
             "my bank details",
         ),
         outside_phrases=(
+            "leave (?:the )?(?:site|platform) out(?: of it)?",
+            "keep (?:the )?(?:site|platform) out of (?:it|this)",
             "without going through (?:the|this) (?:site|platform|app)",
             "not (?:through|via|on) (?:the |this )?(?:platform|site)",
             "no need for (?:the )?(?:middleman|middle man|site|platform|marketplace)",
@@ -1151,6 +1153,8 @@ LANGUAGES: tuple[Language, ...] = (
             "mis datos bancarios",
         ),
         outside_phrases=(
+            "dej(?:amos|emos|ar|a) (?:a )?(?:la plataforma|el sitio|la página)"
+            " (?:fuera|afuera|al margen)",
             "cuando nos veamos",
             "m[aá]s (?:f[aá]cil|sencillo|r[aá]pido|c[oó]modo) que (?:por )?aqu[ií]",
             "en vez de (?:\\w+ ){0,3}aqu[ií]",
@@ -1612,6 +1616,7 @@ LANGUAGES: tuple[Language, ...] = (
             "minha conta",
         ),
         outside_phrases=(
+            "deix(?:a|amos|ar) (?:o site|a plataforma) de fora",
             "sem passar pel[oa] (?:site|plataforma|app)",
             "n[aã]o pelo site",
             "n[aã]o pela plataforma",
@@ -2048,6 +2053,7 @@ LANGUAGES: tuple[Language, ...] = (
             "mon rib",
         ),
         outside_phrases=(
+            "laiss(?:e|ons|er|ez) (?:le site|la plateforme) (?:en dehors|de côté)",
             "sans passer par (?:le site|la plateforme|ici|l'appli\\w*|l'app)",
             "quand on se voit",
             "de la main [àa] la main",
@@ -2466,6 +2472,7 @@ LANGUAGES: tuple[Language, ...] = (
             "auf mein paypal",
         ),
         outside_phrases=(
+            "lass(?:en)? (?:wir )?(?:die plattform|die seite) (?:au(?:ß|ss)en vor|raus)",
             "ohne (?:über )?(?:die|diese) (?:plattform|seite)",
             "ohne umweg\\w*",
             "auf die hand",
@@ -2861,6 +2868,8 @@ LANGUAGES: tuple[Language, ...] = (
             "sul conto",
         ),
         outside_phrases=(
+            "(?:il sito|la piattaforma) (?:la |lo )?lasciamo fuori",
+            "lasci(?:amo|are) fuori (?:il sito|la piattaforma)",
             "pi[uù] (?:semplice|facile|comodo|veloce) che (?:qui|da qui|su questo sito)",
             "invece (?:che|di) (?:\\w+ ){0,3}qui",
             "fuori dal(?:l'| )?(?:sito|app|piattaforma)",
@@ -3298,6 +3307,7 @@ LANGUAGES: tuple[Language, ...] = (
             "na mój rachunek",
         ),
         outside_phrases=(
+            "zostaw(?:my|iamy)? (?:serwis|platform\\w*) (?:z boku|na boku)",
             "bez (?:przechodzenia przez|pośrednictwa) (?:serwis\\w*|platform\\w*)",
             "prościej niż (?:tutaj|tu|przez serwis)",
             "łatwiej niż (?:tutaj|tu|przez serwis)",
@@ -3773,6 +3783,8 @@ LANGUAGES: tuple[Language, ...] = (
             "на мою карту",
         ),
         outside_phrases=(
+            "(?:площадку|сайт) оставим в стороне",
+            "без участия (?:площадки|сайта)",
             "без площадки",
             "без посредник\\w*",
             "без биржи",
@@ -5262,6 +5274,8 @@ LANGUAGES: tuple[Language, ...] = (
             "instapay",
         ),
         outside_phrases=(
+            "و?نخلي (?:الموقع|المنصة) برا(?: الموضوع)?",
+            "و?خلي (?:الموقع|المنصة) برا",
             "أحسن من هنا",
             "احسن من هنا",
             "أسهل من هنا",
@@ -5725,6 +5739,8 @@ LANGUAGES: tuple[Language, ...] = (
             "iban'?ıma",
         ),
         outside_phrases=(
+            "siteyi (?:işin )?dışında bırak\\w*",
+            "platformu dışarıda bırak\\w*",
             "aracısız",
             "aracisiz",
             "platformu kullanmadan",

@@ -2557,6 +2557,8 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
         # billing the other party: a verb of invoicing or charging, or sending an invoice
         "bill": (
+            r"my own invoice",
+            r"invoice you (?:myself|directly|through my company)",
             r"invoic(?:e|es|ed|ing)\s+(?:you|u|ya|them|him|her)",
             r"bill(?:s|ed|ing)?\s+(?:you|u|ya|them|him|her|my\s+\w+\s+clients|my\s+clients)",
             r"charg(?:e|es|ed|ing)\s+(?:you|u|ya)",
@@ -2564,6 +2566,8 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         # the writer or the writer's own business as the one billing
         "own": (
+            r"your company",
+            r"my company",
             r"myself",
             r"my\s+own",
             r"(?:my|our)\s+(?:company|agency|studio|firm|business|llc|ltd)",
@@ -2667,11 +2671,15 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "fr": {
         "bill": (
+            r"(?:ma|mes) propres? factures?",
+            r"je (?:te|vous) facture\w*",
             r"(?:(?<=te )|(?<=vous )|(?<=lui )|(?<=te la )|(?<=te le )|(?<=te les )|(?<=vous la )"
             r"|(?<=vous le )|(?<=vous les ))factur\w+",
             r"(?:envoie|envoi|fais)\s+une\s+facture",
         ),
         "own": (
+            r"(?:ta|ma|votre) bo[iî]te",
+            r"propre",
             r"moi[- ]meme",
             r"factur\w+\s+moi",
             r"(?:ma|notre)\s+(?:societe|boite|entreprise)",
@@ -2723,11 +2731,16 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "it": {
         "bill": (
+            r"fattur(?:o|erò|ero)",
+            r"(?:una )?fattura mia",
+            r"(?:la )?mia fattura",
             r"(?:te|ti|le|vi|ve)\s+(?:la|lo|li|le)?\s*(?:fattur\w+|addebit\w+)",
             r"(?:mando|invio|faccio)\s+(?:una|la)\s+fattura",
             r"(?:te|ti)\s+(?:la|lo|li)?\s*faccio\s+pagare",
         ),
         "own": (
+            r"(?:tua|mia|sua) ditta",
+            r"mia",
             r"(?:fattur\w+|addebit\w+)\s+io",
             r"io\s+direttamente",
             r"(?:la\s+)?mia\s+(?:ditta|agenzia|societa|azienda)",
@@ -2873,6 +2886,9 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "ar": {
         "bill": (
+            r"فاتورة خاصة بي",
+            r"فاتورة باسم\w*",
+            r"فاتورتي",
             r"(?:بفوتر|افوتر|نفوتر|يفوتر|فوتر)[^\s]*",
             r"(?:احاسب|بحاسب|نحاسب)[^\s]*",
             r"(?:تصدر|سيصدر|ستصدر|اصدر|بصدر)\s+(?:لك|لكم)\s+فاتور[^\s]*",
@@ -2882,6 +2898,11 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
             r"ha3melak\s+fatoura",
         ),
         "own": (
+            r"شركتك",
+            r"مؤسستي",
+            r"للمؤسسة",
+            r"باسمها",
+            r"خاصة بي",
             r"بنفسي",
             r"شركتي",
             r"وكالتي",
@@ -2905,6 +2926,8 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "tr": {
         "bill": (
+            r"kendi faturam\w*",
+            r"fatura(?:mı|mi|yı|yi)? (?:keserim|gönderirim|gonderirim)",
             r"fatura[^\s]*\s+(?:\w+\s+){0,3}?kes\w*",
             r"faturala\w*",
             r"tahsil\s+eder\w*",
@@ -2913,6 +2936,9 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
             r"(?:para|parasini|parasını|paranizi|paranızı)\s+(?:[^\s]+\s+){0,3}?al(?:ir|acag)\w*",
         ),
         "own": (
+            r"kendi",
+            r"şirket\w*",
+            r"sirket\w*",
             r"kendim",
             r"ben\s+kendim",
             r"sirketim\w*",
