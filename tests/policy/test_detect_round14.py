@@ -57,6 +57,9 @@ sentences that share its words.
   fattura mia ... dalla tua ditta", Turkish "my own invoice", "فاتورة خاصة بي"), and leaving the
   platform out of it ("il sito lo lasciamo fuori", "ونخلي الموقع برا الموضوع") as a place off
   the platform.
+- The refusal that keeps the platform as the only place also drops the learned layer's
+  finding, whose span is its strongest words wherever they stand ("Não aceito dinheiro por
+  fora nem transferência, tudo passa pelo pagamento do site").
 - Arabic accusative alif: an indefinite noun in the accusative is written with a final alif
   beside the tanween mark ("خصماً", "بدلاً"); the view drops the alif with the mark, so the
   word reads as the lists hold it.
@@ -67,7 +70,7 @@ from __future__ import annotations
 import pytest
 
 from signaling.policy.detect.text import normalize
-from tests.policy.helpers import rule_labels
+from tests.policy.helpers import labels, rule_labels
 
 
 @pytest.mark.parametrize(
@@ -475,3 +478,15 @@ def test_own_invoice_or_the_platform_left_out(text: str) -> None:
 )
 def test_invoices_that_stay_on_the_platform(text: str) -> None:
     assert "off_platform" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Não aceito dinheiro por fora nem transferência, tudo passa pelo pagamento do site.",
+        "Mi proponi un bonifico per risparmiare la commissione, ma no: lavoro solo col "
+        "contratto qui, tutela entrambi.",
+    ],
+)
+def test_refusal_drops_the_learned_layers_finding_too(text: str) -> None:
+    assert "off_platform" not in labels(text), text

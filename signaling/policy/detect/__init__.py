@@ -22,7 +22,7 @@ import tldextract
 from signaling.policy.detect.copytext import drop_copy_moves
 from signaling.policy.detect.emails import find_emails
 from signaling.policy.detect.handles import find_handles
-from signaling.policy.detect.intent import meeting_requests, off_platform
+from signaling.policy.detect.intent import drop_answered_moves, meeting_requests, off_platform
 from signaling.policy.detect.learned import learned_findings
 from signaling.policy.detect.links import canonical_url, find_urls, link_findings
 from signaling.policy.detect.model import LABELS, Confidence, Finding, Spans, dedupe
@@ -74,11 +74,10 @@ class Detector:
         findings.extend(find_phones(views, Spans(email_spans + [(u.start, u.end) for u in urls])))
         findings.extend(meeting_requests(views, urls))
         findings.extend(off_platform(views, findings))
-        findings = drop_copy_moves(views, findings)
+        findings = drop_answered_moves(views, drop_copy_moves(views, findings))
         if self._learned:
-            findings.extend(
-                drop_copy_moves(views, learned_findings(views, {f.label for f in findings}))
-            )
+            learned = learned_findings(views, {f.label for f in findings})
+            findings.extend(drop_answered_moves(views, drop_copy_moves(views, learned)))
         if exempt_urls:
             exempt = {canonical_url(u) for u in exempt_urls}
             findings = [f for f in findings if f.value not in exempt]

@@ -313,9 +313,15 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
         hidden = _kept_from_platform(views)
         if hidden is not None:
             out.append(hidden)
-    if out and lx.EXCLUSIVE_KEEP_GATE.may_match(s, views.words):
-        out = [f for f in out if not _answered_with_here(views, f)]
     return out
+
+
+def drop_answered_moves(views: Views, findings: list[Finding]) -> list[Finding]:
+    """Drop off-platform findings (the rules' or the learned layer's) that the message itself
+    answers with the platform kept as the only place (see ``_answered_with_here``)."""
+    if not findings or not lx.EXCLUSIVE_KEEP_GATE.may_match(views.norm.s, views.words):
+        return findings
+    return [f for f in findings if f.label != "off_platform" or not _answered_with_here(views, f)]
 
 
 def _kept_from_platform(views: Views) -> Finding | None:
@@ -363,7 +369,8 @@ def _answered_with_here(views: Views, move: Finding) -> bool:
     clause with no negation ("I don't want everything going through the site" keeps nothing),
     beside no place off the platform, and with no "but" after it."""
     s = views.norm.s
-    at = views.norm.first_at(move.start)
+    # the learned layer's span is its strongest words, wherever they are: the whole message
+    at = 0 if move.value.startswith("learned:") else views.norm.first_at(move.start)
     sent, sent_start = sentence(s, at, at + 1)
     head = sent[: at - sent_start]
     clause = max((m.end() for m in _CLAUSE_BREAK.finditer(head)), default=0)
