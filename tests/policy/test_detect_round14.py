@@ -60,6 +60,9 @@ sentences that share its words.
 - The refusal that keeps the platform as the only place also drops the learned layer's
   finding, whose span is its strongest words wherever they stand ("Não aceito dinheiro por
   fora nem transferência, tudo passa pelo pagamento do site").
+- A means of payment taken or asked to be taken, the word of taking right beside it ("Venmo
+  or Cash App both work for me", "Biorę też w USDT", "в крипте принимаешь?"). Not a shop or
+  a checkout that accepts a means.
 - Arabic accusative alif: an indefinite noun in the accusative is written with a final alif
   beside the tanween mark ("خصماً", "بدلاً"); the view drops the alif with the mark, so the
   word reads as the lists hold it.
@@ -490,3 +493,28 @@ def test_invoices_that_stay_on_the_platform(text: str) -> None:
 )
 def test_refusal_drops_the_learned_layers_finding_too(text: str) -> None:
     assert "off_platform" not in labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Venmo or Cash App both work for me, whichever you've got.",
+        "Biorę też w USDT albo BTC, szybciej dochodzi.",
+        "а в крипте принимаешь? usdt или что угодно",
+        "Aceitas Pix? É mais rápido.",
+    ],
+)
+def test_a_means_of_payment_taken(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our shop accepts PayPal and cards.",
+        "The store must accept Pix at checkout.",
+        "Der Shop soll PayPal akzeptieren, die Kunden wollen das.",
+    ],
+)
+def test_a_shop_that_takes_a_means_of_payment(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text

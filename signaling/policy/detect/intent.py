@@ -514,7 +514,9 @@ def _payment_request(views: Views) -> Finding | None:
             s[max(0, method.start() - 20) : method.start()],
         ) or _MINE_AFTER.match(s, method.end())
         outside = lx.OUTSIDE_RE.search(window)
-        verb = lx.PAY_VERB_RE.search(window)
+        verb = lx.PAY_VERB_RE.search(window) or lx.ACCEPT_RE.search(
+            s, max(0, method.start() - _ACCEPT_SPAN), method.end() + _ACCEPT_SPAN
+        )
         # The method's own name is no product word ("cash app" is not "the app"); a product
         # word in another sentence is no spec of this one ("la página se lleva un montón.
         # ¿Me pagás en USDT?").
@@ -531,6 +533,9 @@ def _payment_request(views: Views) -> Finding | None:
         value = "pay:" + re.sub(r"\W+", "", method.group())
         return _op_finding(views, method.start(), method.end(), value, Confidence.OFF_PLATFORM_PAY)
     return _pay_outside(views)
+
+
+_ACCEPT_SPAN = 25
 
 
 # The move turned down at the end of its own sentence ("transfers outside I never do",

@@ -1286,6 +1286,14 @@ ACCOUNT_RE = compile_fast(
     r"|hesab\w*|rekening\w*|firm|business|company|empresa|firma|ditta|azienda|фирм\w*"
     r"|şirket\w*|sirket\w*|perusahaan|kumpanya)(?!\w)"
 )
+# Taking a means of payment ("Venmo works for me", "biorę w USDT", "в крипте принимаешь?",
+# "aceitas Pix?"): with the means named right beside it, an offer or a request to be paid so.
+ACCEPT_RE = compile_fast(
+    r"(?<!\w)(?:accept\w*|take|takes|work(?:s)? for me|fine for me|acept\w*|aceit\w*"
+    r"|akzeptier\w*|nehme|nimmst|accett\w*|prendo|prendi|bior[eę]|bierzesz|przyjmuj\w*"
+    r"|akceptuj\w*|принима\w*|беру|берешь|берёшь|le leta|lete ho|leti|قبل|تقبل|بتقبل|بقبل"
+    r"|kabul\w*|alir misin|alır mısın|alirim|alırım|terima\w*|nerima|tumatanggap|tanggap\w*)(?!\w)"
+)
 # Declining in any language: a negation, "sorry", "I'd rather not", Turkish negative verbs,
 # colloquial Indonesian and Arabic "no".
 DECLINE_RE = compile_fast(
