@@ -12,7 +12,7 @@ sentences that share its words.
 - A move answered in the same message with the platform kept as the only place and a word of
   declining is a refusal that quotes the move ("You mentioned PayPal to skip the fee - sorry,
   I only work through the contract here", "tout passe par le paiement du site"): "only" and
-  "everything" in each language, before the platform's own places. Not when the keeping is
+  "everything" (or "we stay") in each language, before the platform's own places. Not when the keeping is
   negated ("I don't like that everything here takes so long"), comes before the move, has no
   declining between it and the move, or is followed by a "but".
 - The other party's number or e-mail asked for, with the polite and the familiar "your" of
@@ -174,6 +174,9 @@ def test_fee_shown_separately_is_no_move(text: str) -> None:
         "Nakit ya da yan ödeme kabul etmiyorum, her şey sitenin güvenli ödemesinden geçer.",
         "Saya gak terima cash atau transfer di luar, semua lewat rekber situs.",
         "Zahlung per PayPal? Nein danke, leider läuft bei mir alles über die Plattform.",
+        "Zahlung in Krypto, wie du vorgeschlagen hast, kommt für mich nicht infrage, wir "
+        "bleiben beim Meilenstein hier.",
+        "WhatsApp? No thanks, let's stay here on the platform.",
     ],
 )
 def test_move_answered_with_the_platform_as_the_only_place(text: str) -> None:
@@ -191,6 +194,7 @@ def test_move_answered_with_the_platform_as_the_only_place(text: str) -> None:
         "I only work through the contract here, sorry, but can you pay me via PayPal?",
         "Kung hindi na tayo dadaan dito, 8k na lang, pero dito 10k kasi may kaltas.",
         "Sorry, I only work through contracts here, but PayPal is faster, pay me there.",
+        "Pay me via PayPal and we stay in touch here for the files.",
     ],
 )
 def test_move_with_only_or_everything_that_keeps_nothing(text: str) -> None:

@@ -180,6 +180,8 @@ class Language:
     # word of declining in the message, the move it answers is refused, not proposed
     only_words: tuple[str, ...] = ()
     all_words: tuple[str, ...] = ()
+    # "we stay", "bleiben": the same, said as staying ("wir bleiben beim Meilenstein hier")
+    stay_words: tuple[str, ...] = ()
     # "know"/"tell" and "need"/"must" (regex fragments): the platform that "doesn't need to
     # know" what the two parties agreed is a deal kept from it ("le site n'a pas besoin de
     # savoir", "die Seite muss ja nicht wissen", "di na kailangang malaman ng site")
@@ -359,6 +361,7 @@ LANGUAGES: tuple[Language, ...] = (
             "cut out",
             "cut (?:them|the site|the platform) out",
         ),
+        stay_words=("stay", "stick", "staying", "sticking"),
         keep_here_phrases=(
             "this chat (?:works|is (?:fine|enough))",
             "through (?:the|this) site",
@@ -1201,6 +1204,7 @@ LANGUAGES: tuple[Language, ...] = (
             "zafar\\w*",
             "escapar\\w*",
         ),
+        stay_words=("quedamos", "quedemos", "seguimos", "sigamos"),
         keep_here_phrases=(
             "escr[ií]beme aqu[ií]",
             "aqu[ií] en el chat",
@@ -1674,6 +1678,7 @@ LANGUAGES: tuple[Language, ...] = (
             "se livrar",
             "escapa\\w*",
         ),
+        stay_words=("ficamos", "fiquemos", "seguimos", "continuamos"),
         keep_here_phrases=(
             "(?:pago|pagar|pagamos|pagamento) pelo site",
             "aqui na plataforma",
@@ -2111,6 +2116,7 @@ LANGUAGES: tuple[Language, ...] = (
             "échapp\\w*",
             "zapper",
         ),
+        stay_words=("restons", "reste", "restez", "continuons"),
         keep_here_phrases=(
             "uniquement ici",
             "via la plateforme",
@@ -2522,6 +2528,7 @@ LANGUAGES: tuple[Language, ...] = (
             "ausweichen",
             "umschiffen",
         ),
+        stay_words=("bleiben", "bleibe", "bleibt"),
         keep_here_phrases=(
             "nur hier",
             "über die plattform",
@@ -2929,6 +2936,7 @@ LANGUAGES: tuple[Language, ...] = (
             "scampare",
             "fregare",
         ),
+        stay_words=("restiamo", "rimaniamo", "restare", "rimanere"),
         keep_here_phrases=(
             "questa chat va\\w*",
             "tramite il sito",
@@ -3369,6 +3377,7 @@ LANGUAGES: tuple[Language, ...] = (
             "pominąć",
             "pomin\\w*",
         ),
+        stay_words=("zostajemy", "zostańmy", "zostanmy", "zostaję", "zostaje"),
         keep_here_phrases=(
             "ten czat wystarcz\\w*",
             "przez serwis",
@@ -3833,6 +3842,7 @@ LANGUAGES: tuple[Language, ...] = (
             "миновать",
             "не платить",
         ),
+        stay_words=("остаёмся", "остаемся", "останемся", "остаюсь"),
         keep_here_phrases=(
             "продолжим здесь",
             "продолжаем здесь",
@@ -4308,6 +4318,7 @@ LANGUAGES: tuple[Language, ...] = (
         know_words=("pata", "jaanne", "jaanna", "batane", "batana"),
         need_words=("zaroorat", "zarurat", "zaruri", "chahiye"),
         evade_phrases=("bachne", "bachna", "bach sakte", "bachte", "avoid", "skip", "bypass"),
+        stay_words=("rehte", "rahenge", "rahte", "rahiye"),
         keep_here_phrases=("yahin par", "platform se hi", "platform pe hi"),
         phone_cues=("karo", "kare", "number", "likho"),
         not_phone_cues=(
@@ -4666,6 +4677,7 @@ LANGUAGES: tuple[Language, ...] = (
         know_words=("जानने", "जानना", "पता", "बताने", "बताना"),
         need_words=("ज़रूरत", "जरूरत", "ज़रूरी", "जरूरी", "चाहिए"),
         evade_phrases=("बचने", "बचना", "बच सकते", "बचें", "बचाने"),
+        stay_words=("रहेंगे", "रहते", "रहिए", "रहूंगा", "रहूँगा"),
         keep_here_phrases=("प्लेटफॉर्म से ही", "यहीं"),
         phone_cues=("नंबर", "नम्बर", "फोन", "फ़ोन", "व्हाट्सएप", "कॉल"),
         not_phone_cues=(
@@ -5380,6 +5392,7 @@ LANGUAGES: tuple[Language, ...] = (
             "نهرب",
             "نتخلص\\w*",
         ),
+        stay_words=("نبقى", "نضل", "خلينا"),
         keep_here_phrases=(
             "هنا (?:على|في|ب) ?المنصة",
             "المحادثة هنا",
@@ -5804,6 +5817,7 @@ LANGUAGES: tuple[Language, ...] = (
             "es geç\\w*",
             "es gec\\w*",
         ),
+        stay_words=("kalalım", "kalalim", "kalıyoruz", "kaliyoruz", "kalırız", "kaliriz"),
         keep_here_phrases=(
             "buradan (?:yaz|konuş|devam)\\w*",
             "bu sohbet yeter\\w*",
@@ -6184,6 +6198,7 @@ LANGUAGES: tuple[Language, ...] = (
             "akalin",
             "lolos",
         ),
+        stay_words=("tetap", "stay"),
         keep_here_phrases=(
             "lanjut di sini (?:saja|aja|ya)",
             "ngobrol di sini (?:saja|aja|ya)",
@@ -6528,6 +6543,7 @@ LANGUAGES: tuple[Language, ...] = (
         know_words=("malaman", "alam", "sabihin", "mabalitaan"),
         need_words=("kailangan\\w*", "dapat"),
         evade_phrases=("iwasan", "maiwasan", "lusutan", "malusutan", "takasan", "iwas"),
+        stay_words=("manatili", "mananatili"),
         keep_here_phrases=(
             "okay na (?:itong|ang) chat",
             "dito tayo (?:mag-usap|magbayad|mag-chat|mag-reply)",

@@ -1152,12 +1152,14 @@ _HOME = (
 # el contrato de aquí", "tout passe par le paiement du site", "semua lewat rekber situs").
 EXCLUSIVE_KEEP_RE = compile_fast(
     r"(?<!\w)(?:"
-    + _alt([*_union("only_words"), *_union("all_words")])
+    + _alt([*_union("only_words"), *_union("all_words"), *_union("stay_words")])
     + r")(?!\w)(?:\W+\w+){0,6}?\W+(?:"
     + _HOME
     + ")"
 )
-EXCLUSIVE_KEEP_GATE = fragment_gate([*_union("only_words"), *_union("all_words")])
+EXCLUSIVE_KEEP_GATE = fragment_gate(
+    [*_union("only_words"), *_union("all_words"), *_union("stay_words")]
+)
 # "Know"/"tell" and "need"/"must" in every language: the platform that "doesn't need to know"
 # what the two parties agreed.
 KNOW_GATE = fragment_gate(_union("know_words"))
