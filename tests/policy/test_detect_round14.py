@@ -12,9 +12,9 @@ sentences that share its words.
 - A move answered in the same message with the platform kept as the only place and a word of
   declining is a refusal that quotes the move ("You mentioned PayPal to skip the fee - sorry,
   I only work through the contract here", "tout passe par le paiement du site"): "only" and
-  "everything" (or "we stay") in each language, before the platform's own places. Not when the keeping is
-  negated ("I don't like that everything here takes so long"), comes before the move, has no
-  declining between it and the move, or is followed by a "but".
+  "everything" (or "we stay") in each language, before the platform's own places. Not when
+  the keeping is negated ("I don't like that everything here takes so long"), comes before
+  the move, has no declining between it and the move, or is followed by a "but".
 - The other party's number or e-mail asked for, with the polite and the familiar "your" of
   each language ("Vous pouvez me donner votre numéro ?", "Können Sie mir Ihre Handynummer
   geben?", "Wyślij mi swojego maila", Arabic "إيميلك"): a contact move. Not "your phone
