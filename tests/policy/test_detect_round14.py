@@ -63,6 +63,10 @@ sentences that share its words.
 - A means of payment taken or asked to be taken, the word of taking right beside it ("Venmo
   or Cash App both work for me", "Biorę też w USDT", "в крипте принимаешь?"). Not a shop or
   a checkout that accepts a means.
+- A bonus, a tip or a small gift of money with a place off the platform in its sentence ("te
+  mando um agrado por fora, sem passar pelo app", "an extra hundred on the side, won't go
+  through this app"); "won't go through this app", "no need to go through the app" and "I
+  don't want to go through the app" are places off the platform.
 - Arabic accusative alif: an indefinite noun in the accusative is written with a final alif
   beside the tanween mark ("خصماً", "بدلاً"); the view drops the alif with the mark, so the
   word reads as the lists hold it.
@@ -521,4 +525,32 @@ def test_a_means_of_payment_taken(text: str) -> None:
     ],
 )
 def test_a_shop_that_takes_a_means_of_payment(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If you get it done by Friday I'll throw you an extra hundred on the side, won't go "
+        "through this app.",
+        "Se entregar antes do prazo te mando um agrado por fora, sem passar pelo app.",
+        "لو خلصت قبل الخميس راح أعطيك مكافأة زيادة من عندي بعيد عن التطبيق.",
+        "Pay me on PayPal, no need to go through the app.",
+        "Pay me on PayPal, I don't want to go through the app.",
+    ],
+)
+def test_a_bonus_or_payment_away_from_the_app(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Send the bonus through the site, not outside.",
+        "The bonus feature should work outside business hours too.",
+        "You don't need to go through the app to pay, the site does it.",
+        "Let's go through the app for the payment, please.",
+    ],
+)
+def test_a_bonus_kept_on_the_platform(text: str) -> None:
     assert "off_platform" not in rule_labels(text), text

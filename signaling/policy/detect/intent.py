@@ -171,6 +171,7 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
         or payment_moves(views)
         or _pay_self(views, s)
         or _third_party_pays(views, s)
+        or _bonus_outside(views, s)
     )
     if pay is not None and not (
         _refused_after(views.text, pay.end) or _forbidden_before(views.text, pay.start)
@@ -707,6 +708,34 @@ def _third_party_pays(views: Views, s: str) -> Finding | None:
         a = min(who.start() - start, pay.start())
         hi = max(who.end() - start, pay.end())
         return _op_finding(views, start + a, start + hi, "pay:third_party", _EVADE_CONF)
+    return None
+
+
+def _bonus_outside(views: Views, s: str) -> Finding | None:
+    """A bonus, a tip or a small gift of money with a place off the platform in its sentence
+    ("te mando um agrado por fora, sem passar pelo app", "an extra hundred on the side, won't
+    go through this app", "مكافأة زيادة من عندي بعيد عن التطبيق"). The platform's own bonus
+    button kept ("send the bonus through the site, not outside") is no move."""
+    if not lx.OUTSIDE_GATE.may_match(s, views.words):
+        return None
+    for i, bonus in enumerate(lx.BONUS_RE.finditer(s)):
+        if i >= _SELF_TRIES:
+            break
+        sent, start = sentence(s, bonus.start(), bonus.end())
+        place = lx.OUTSIDE_RE.search(sent)
+        if place is None:
+            continue
+        if _negated_place(sent, place) or _payment_kept_here(sent):
+            continue
+        if _spec_talk(s, bonus.start(), bonus.end()) or _product_sentence(
+            s, bonus.start(), bonus.end()
+        ):
+            continue
+        if _negation_before(_unconditional(sent), bonus.start() - start):
+            continue
+        a = start + min(bonus.start() - start, place.start())
+        b = start + max(bonus.end() - start, place.end())
+        return _op_finding(views, a, b, "pay:bonus", Confidence.OFF_PLATFORM_PAY)
     return None
 
 

@@ -365,6 +365,7 @@ LANGUAGES: tuple[Language, ...] = (
         keep_here_phrases=(
             "this chat (?:works|is (?:fine|enough))",
             "through (?:the|this) site",
+            "(?:go|goes|going) through (?:the|this) (?:app|site|platform)",
             "stay (?:\\w+ )?(?:here|on (?:the|this) (?:platform|site))",
             "keep\\w* (?:\\w+ )?(?:here|on (?:the|this) (?:platform|site))",
             "(?:text|message|ping|write|call|reach) me here",
@@ -674,6 +675,9 @@ LANGUAGES: tuple[Language, ...] = (
             "leave (?:the )?(?:site|platform) out(?: of it)?",
             "keep (?:the )?(?:site|platform) out of (?:it|this)",
             "without going through (?:the|this) (?:site|platform|app)",
+            "no need to (?:go|pay|run it) through (?:the|this) (?:site|platform|app)",
+            "(?:i|we) (?:don'?t|do not) want to (?:go|pay) through (?:the|this)"
+            " (?:site|platform|app)",
             "not (?:through|via|on) (?:the |this )?(?:platform|site)",
             "no need for (?:the )?(?:middleman|middle man|site|platform|marketplace)",
             "without (?:the )?(?:middleman|middle man|site|platform|marketplace)",
@@ -5286,6 +5290,7 @@ LANGUAGES: tuple[Language, ...] = (
             "instapay",
         ),
         outside_phrases=(
+            "بعيد عن (?:التطبيق|المنصة|الموقع)",
             "و?نخلي (?:الموقع|المنصة) برا(?: الموضوع)?",
             "و?خلي (?:الموقع|المنصة) برا",
             "أحسن من هنا",

@@ -1081,7 +1081,8 @@ DIRECT_PAY_RE = compile_fast(DIRECT_PAY_SOURCE)
 # A keep-here phrase refused right before it ("a nie przez serwis", "not through the site", "y
 # no por la plataforma"): a place off the platform, like "outside the site".
 _NOT_HERE = (
-    r"(?<!\w)(?:and not|but not|not|a nie|nie|y no|e não|e nao|no|et pas|pas|und nicht|nicht"
+    r"(?<!\w)(?:and not|but not|not|won'?t|don'?t|doesn'?t|without|a nie|nie|y no|e não|e nao|no"
+    r"|et pas|pas|und nicht|nicht"
     r"|e non|non|а не|не|nahi|bukan|hindi|değil|degil)\s+(?:" + KEEP_HERE_RE.pattern + r")"
 )
 OUTSIDE_RE = compile_fast(
@@ -1295,6 +1296,14 @@ ACCEPT_RE = compile_fast(
     r"|akzeptier\w*|nehme|nimmst|accett\w*|prendo|prendi|bior[eę]|bierzesz|przyjmuj\w*"
     r"|akceptuj\w*|принима\w*|беру|берешь|берёшь|le leta|lete ho|leti|قبل|تقبل|بتقبل|بقبل"
     r"|kabul\w*|alir misin|alır mısın|alirim|alırım|terima\w*|nerima|tumatanggap|tanggap\w*)(?!\w)"
+)
+# A bonus, a tip or a small gift of money in every language: with a place off the platform in
+# its sentence, a payment move ("te mando um agrado por fora", "مكافأة ... بعيد عن التطبيق").
+BONUS_RE = compile_fast(
+    r"(?<!\w)(?:bonus\w*|b[oô]nus|tip|tips|extra (?:hundred|fifty|cash|money)|agrado|gorjeta"
+    r"|propina|bono|bonificaci[oó]n|pourboire|prime|trinkgeld|pr[aä]mie|mancia|premio|napiwek"
+    r"|premi\w*|чаевы\w*|преми\w*|бонус\w*|टिप|बोनस|इनाम|inaam|مكافأة|مكافاة|مكافئة|بقشيش"
+    r"|اكرامية|إكرامية|bahşiş\w*|bahsis\w*|ikramiye\w*|pabuya)(?!\w)"
 )
 # Declining in any language: a negation, "sorry", "I'd rather not", Turkish negative verbs,
 # colloquial Indonesian and Arabic "no".
