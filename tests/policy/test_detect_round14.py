@@ -554,3 +554,10 @@ def test_a_bonus_or_payment_away_from_the_app(text: str) -> None:
 )
 def test_a_bonus_kept_on_the_platform(text: str) -> None:
     assert "off_platform" not in rule_labels(text), text
+
+
+def test_money_kept_between_you_and_me() -> None:
+    assert "off_platform" in rule_labels(
+        "Let's keep the money side of things between you and me, if you catch my drift."
+    )
+    assert "off_platform" not in rule_labels("Between you and me, the payment feature is buggy.")

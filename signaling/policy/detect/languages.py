@@ -282,6 +282,8 @@ LANGUAGES: tuple[Language, ...] = (
             "between us",
             "between ourselves",
             "between the two of us",
+            "between you and me",
+            "between you and i",
         ),
         meeting_tools=(
             "google'?s? (?:own )?(?:video|meeting|calling|call|conference)\\w* (?:thing|tool|serv"
