@@ -561,3 +561,10 @@ def test_money_kept_between_you_and_me() -> None:
         "Let's keep the money side of things between you and me, if you catch my drift."
     )
     assert "off_platform" not in rule_labels("Between you and me, the payment feature is buggy.")
+
+
+def test_gift_vouchers_named_in_portuguese() -> None:
+    assert "off_platform" in rule_labels(
+        "Topa receber uma parte em vale-presente da Amazon ou crédito de Google Play?"
+    )
+    assert "off_platform" not in rule_labels("O app precisa vender vale-presente para os clientes.")

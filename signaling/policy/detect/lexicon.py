@@ -1041,9 +1041,9 @@ PAY_METHOD_SOURCE = (
     r"|instapay|urpay|gift ?cards?|cartes? cadeaux?|buoni regalo|tarjetas? de regalo"
     r"|cart[oõ]es? presente|gutschein\w*|karty podarunkowe|подарочн\w* (?:сертификат\w*|карт\w*)"
     r"|गिफ़्ट कार्ड|गिफ्ट कार्ड|بطاقات? هدايا|ببطاقات? هدايا|بطاقة هدية|ببطاقة هدية"
-    r"|hediye kart\w*|voucher google play|mb way|"
-    + _alt(_union("pay_methods"), escape=False)
-    + r")(?!\w)"
+    r"|hediye kart\w*|voucher google play|mb way|vale-?presentes?"
+    r"|cr[eé]dito (?:de|do|da|no) google play|google play (?:credit|gift)\w*"
+    r"|amazon (?:gift|voucher)\w*|" + _alt(_union("pay_methods"), escape=False) + r")(?!\w)"
 )
 PAY_METHOD_RE = compile_fast(PAY_METHOD_SOURCE)
 PAY_VERB_RE = compile_fast(
