@@ -6,14 +6,15 @@ Pure Python, deterministic. One L2-regularised logistic regression per label ove
 features of ``learned.features`` (words, word bigrams, character 4-grams of the normalised
 text), features seen in fewer than ``MIN_DF`` training messages dropped.
 
-Training data (4,859 messages): the ``train`` splits of ``tests/policy/learned/own_v1.jsonl``,
+Training data (6,295 messages): the ``train`` splits of ``tests/policy/learned/own_v1.jsonl``,
 ``own_v2.jsonl``, ``own_v3_intent.jsonl`` (written for this layer) and, since round 13,
 ``own_v3_ids``, ``own_v4_ids``, ``own_v4_intent``, ``own_v5_ids``, ``own_v5_intent``,
-``own_v6_contact``, ``own_v6_ids`` and ``own_v6_pay``, and the development sets
+``own_v6_contact``, ``own_v6_ids`` and ``own_v6_pay``; since round 14 the ``dev`` halves of the
+probes own_v8 to own_v12 (the halves the rules were written from); and the development sets
 ``tests/policy/dev_v2..v4.jsonl`` and ``extra_cases.jsonl``. Never trained on, only scored: the
 ``holdout``/``eval`` splits of own_v1, the ``dev`` splits of own_v2 to own_v5, the ``test``
-splits of own_v6_*, the probes (own_v6_probe, own_v6_review, own_v7_probe, own_v8_probe,
-own_v9_probe), ``heldout_style.jsonl`` and the public corpus. The held-out set in
+splits of own_v6_* and of the probes own_v8 to own_v12, own_v6_probe, own_v6_review,
+own_v7_probe, ``heldout_style.jsonl`` and the public corpus. The held-out set in
 ``tests/policy/eval_v2/`` is neither read nor scored.
 
 Thresholds are calibrated on out-of-fold scores (5 folds): a label's threshold is the lowest
@@ -52,6 +53,10 @@ OWN = (
     POLICY_TESTS / "learned" / "own_v6_ids.jsonl",
     POLICY_TESTS / "learned" / "own_v6_pay.jsonl",
 )
+PROBES = tuple(
+    POLICY_TESTS / "learned" / f"{name}.jsonl"
+    for name in ("own_v8_probe", "own_v9_probe", "own_v10_probe", "own_v11_pay", "own_v12_probe")
+)
 TRAIN_EXTRA = ["dev_v2.jsonl", "dev_v3.jsonl", "dev_v4.jsonl", "extra_cases.jsonl"]
 LABELS = ("off_platform", "handle", "email", "meeting_link")
 MIN_DF = 2
@@ -76,6 +81,7 @@ def load(path: Path) -> list[Record]:
 
 def training_records() -> list[Record]:
     recs = [r for path in OWN for r in load(path) if r.get("split") == "train"]
+    recs += [r for path in PROBES for r in load(path) if r.get("split") == "dev"]
     for name in TRAIN_EXTRA:
         recs.extend(load(POLICY_TESTS / name))
     return recs
