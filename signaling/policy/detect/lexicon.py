@@ -1267,20 +1267,21 @@ TO_YOU_RE = compile_fast(
 # Someone close to a party, whose account or firm pays or is paid instead ("my girlfriend's
 # account", "an meinen Mitbewohner", "sa account ng pinsan ko", "meri mummy ke account").
 _THIRD_PARTY = (
-    r"(?:girl|boy)friend\w*|wife|husband|brother\w*|sister\w*|cousin\w*|mom|mum|mother"
-    r"|dad|father|roommate|flatmate|uncle|aunt\w*|brother-in-law|in-laws?|relative\w*"
-    r"|novi[oa]|esposa|esposo|marido|herman[oa]|prim[oa]|mam[aá]|madre|pap[aá]|padre|t[ií][oa]"
-    r"|namorad[oa]|irm[aã]o?|m[aã]e|pai|cunhad[oa]|petite amie|copine|copain|femme|mari|fr[eè]re"
-    r"|s[oœ]eur|cousin\w*|m[eè]re|p[eè]re|coloc\w*|freundin|freund|frau|mann|bruder|schwester"
-    r"|cousine?|mutter|mama|vater|papa|mitbewohner\w*|schwager|fidanzat[ao]|moglie|marito"
-    r"|fratello|sorella|cugin[ao]|madre|padre|coinquilin[ao]|dziewczyn\w*|chłopak\w*|chlopak\w*"
-    r"|żon\w*|zon\w*|m[eę]ż\w*|brat\w*|siostr\w*|kuzyn\w*|mam\w*|tat\w*|współlokator\w*"
-    r"|девушк\w*|жен\w*|муж\w*|брат\w*|сестр\w*|мам\w*|пап\w*|друг\w*|сосед\w*"
-    r"|mummy|mumma|papa|bhai|bhaiya|behen|didi|biwi|wife|cousin|dost|friend"
-    r"|मम्मी|माँ|पापा|भाई|बहन|पत्नी|दोस्त|أخوي|اخوي|أختي|اختي|أمي|امي|أبوي|ابوي|زوجتي|صديقي"
-    r"|kız arkadaş\w*|kiz arkadas\w*|annem\w*|babam\w*|kardeş\w*|kardes\w*|eşim\w*|esim\w*"
-    r"|kuzen\w*|pacar\w*|istri\w*|suami\w*|kakak\w*|adik\w*|sepupu\w*|ibu\w*|ayah\w*"
-    r"|pinsan\w*|nanay\w*|tatay\w*|kapatid\w*|asawa\w*|jowa\w*|tita\w*|tito\w*"
+    r"girlfriend\w*|boyfriend\w*|wife|husband|brother\w*|sister\w*|cousin\w*|mom|mum|mother"
+    r"|dad|father|roommate|flatmate|uncle|aunt\w*|brother-in-law|in-law|in-laws|relative\w*"
+    r"|novio|novia|esposa|esposo|marido|hermano|hermana|primo|prima|mama|mamá|madre|papa|papá"
+    r"|padre|tio|tia|tío|tía|namorado|namorada|irmao|irmão|irma|irmã|mae|mãe|pai|cunhado"
+    r"|cunhada|petite amie|copine|copain|femme|mari|frere|frère|soeur|sœur|mere|mère|pere|père"
+    r"|coloc\w*|freundin|freund|frau|mann|bruder|schwester|cousine|mutter|vater"
+    r"|mitbewohner\w*|schwager|fidanzato|fidanzata|moglie|marito|fratello|sorella|cugino"
+    r"|cugina|coinquilino|coinquilina|dziewczyn\w*|chłopak\w*|chlopak\w*|żon\w*|zon\w*"
+    r"|mąż|maz|męż\w*|mez\w*|brat\w*|siostr\w*|kuzyn\w*|mam\w*|tat\w*|współlokator\w*"
+    r"|wspollokator\w*|девушк\w*|жен\w*|муж\w*|брат\w*|сестр\w*|мам\w*|пап\w*|друг\w*"
+    r"|сосед\w*|mummy|mumma|bhai|bhaiya|behen|didi|biwi|dost|friend|मम्मी|माँ|पापा|भाई|बहन"
+    r"|पत्नी|दोस्त|أخوي|اخوي|أختي|اختي|أمي|امي|أبوي|ابوي|زوجتي|صديقي|kız arkadaş\w*"
+    r"|kiz arkadas\w*|annem\w*|babam\w*|kardeş\w*|kardes\w*|eşim\w*|esim\w*|kuzen\w*"
+    r"|pacar\w*|istri\w*|suami\w*|kakak\w*|adik\w*|sepupu\w*|ibu\w*|ayah\w*|pinsan\w*"
+    r"|nanay\w*|tatay\w*|kapatid\w*|asawa\w*|jowa\w*|tita\w*|tito\w*"
 )
 THIRD_PARTY_RE = compile_fast(r"(?<!\w)(?:" + _THIRD_PARTY + r")(?!\w)")
 THIRD_PARTY_GATE = fragment_gate(_THIRD_PARTY.split("|"))
@@ -2240,7 +2241,7 @@ CONTACT_OWN = MappingProxyType(
         ],
         "tr": [
             r"iletisim bilgi\w*|sosyal medya hesap\w*|kisisel numara\w*|ozel numara\w*",
-            r"numarani\w*|numaranizi|mailini\w*|e-?postani\w*|telefonunu\w*",
+            r"numarani\w*|numaranizi|mailini\w*|epostani\w*|e-postani\w*|telefonunu\w*",
         ],
         "id": [
             r"kontak(?:ku|mu|nya)?|kontak aku|sosmed(?:mu|ku)?|nomor pribadi\w*|kontak pribadi\w*",
