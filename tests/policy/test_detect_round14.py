@@ -568,3 +568,22 @@ def test_gift_vouchers_named_in_portuguese() -> None:
         "Topa receber uma parte em vale-presente da Amazon ou crédito de Google Play?"
     )
     assert "off_platform" not in rule_labels("O app precisa vender vale-presente para os clientes.")
+
+
+def test_round_14_gates_can_skip_messages() -> None:
+    """A phrase with no literal start (an optional clitic "و?نخلي", an optional hyphen
+    "e-?postani", a group split mid-way) makes its whole gate "always" and the rule's regex run
+    on every message: round 14's gates, and the outside-place gate they extend, must not."""
+    from signaling.policy.detect import lexicon as lx
+
+    gates = [
+        "OUTSIDE_GATE",
+        "CONTACT_OWN_GATE",
+        "THIRD_PARTY_GATE",
+        "SELF_PAY_GATE",
+        "EXCLUSIVE_KEEP_GATE",
+        "KNOW_GATE",
+        "EVADE_GATE",
+        "APP_LOOKS_GATE",
+    ]
+    assert [g for g in gates if getattr(lx, g).always] == []
