@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from signaling.policy.detect import lexicon  # noqa: F401  (compiles every pattern)
-from signaling.policy.detect.regex_opt import COMPILED, optimize
+from signaling.policy.detect.regex_opt import COMPILED, first_char_lookahead, optimize
 from signaling.policy.detect.views import build_views
 
 HERE = Path(__file__).resolve().parent
@@ -47,3 +47,24 @@ def test_optimised_alternation_starts_with_literals() -> None:
     assert optimize(r"x|y|z|(?<!\w)(?:pay|paid|zelle)|w|v") == (
         r"x|y|z(?:(?<!\w.)elle|)|p(?:(?<!\w.)ay|(?<!\w.)aid)|w|v"
     )
+
+
+def test_boundary_gets_a_first_character_lookahead() -> None:
+    assert first_char_lookahead(r"\b(?:p(?:ay|aid)|zelle|venmo)(?!\w)") == (
+        r"\b(?=[pvz])(?:p(?:ay|aid)|zelle|venmo)(?!\w)"
+    )
+    # "(?<!\w)" means "\b" before a word character only
+    assert first_char_lookahead(r"(?<!\w)(?:ab|-c)") == r"(?<!\w)(?:ab|-c)"
+    assert first_char_lookahead(r"(?<!\w)(?:ab|c)") == r"\b(?=[ac])(?:ab|c)"
+    # not every alternative starts with a literal, or the group is repeated: unchanged
+    assert first_char_lookahead(r"\b(?:ab|\w+c)") == r"\b(?:ab|\w+c)"
+    assert first_char_lookahead(r"\b(?:ab|c)+") == r"\b(?:ab|c)+"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab c.@-]^", max_size=30))
+def test_first_character_lookahead_keeps_matches(text: str) -> None:
+    for source in (r"\b(?:ab|a c|ba|\]a|\^b|-a|c@)", r"(?<!\w)(?:ab|b\.|ca\b|c@)(?!\w)"):
+        fast = re.compile(first_char_lookahead(source))
+        slow = re.compile(source)
+        assert [m.span() for m in slow.finditer(text)] == [m.span() for m in fast.finditer(text)]

@@ -152,13 +152,74 @@ def optimize(pattern: str) -> str:
     return _emit(alts)
 
 
+def first_char_lookahead(pattern: str, flags: int = 0) -> str:
+    """``\\b(?:a...|b...)`` as ``\\b(?=[ab])(?:a...|b...)`` when every alternative of the
+    group starts with a literal character (``(?<!\\w)(?:...)`` too, when those characters are
+    all word characters, where it means the same as ``\\b``).
+
+    A pattern that starts with an assertion has no first-character set, so ``search`` tries
+    every alternative at every word boundary: at each word's end and at each word start whose
+    letter starts none. The look-ahead rejects those in one class test; the boundary, before
+    it, still rejects every position inside a word in one step. What matches is unchanged:
+    every match starts with one of those characters."""
+    boundary = next((b for b in _BOUNDARIES if pattern.startswith(b + "(?:")), None)
+    if boundary is None:
+        return pattern
+    alts, _ = _parse_alt(pattern, 0)
+    if len(alts) != 1:
+        return pattern  # an alternative at the top level besides the group
+    start = len(boundary) + 3
+    end = _group_end(pattern, start)
+    if end is None or pattern[end + 1 : end + 2] in ("*", "+", "?", "{"):
+        return pattern
+    inner, _ = _parse_alt(pattern[start:end], 0)  # read only: a group's text is re-emitted
+    firsts: set[str] = set()
+    for alt in inner:
+        if not alt or len(alt[0]) != 1 or alt[0] in _META:
+            return pattern
+        firsts.add(alt[0])
+    if boundary != "\\b" and not all(re.match(r"\w", c, flags) for c in firsts):
+        return pattern
+    chars = "".join("\\" + c if c in "]\\^-" else c for c in sorted(firsts))
+    return "\\b(?=[" + chars + "])" + pattern[len(boundary) :]
+
+
+def _group_end(p: str, i: int) -> int | None:
+    """The index of the ")" that closes the group whose body starts at ``p[i]``."""
+    depth = 0
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            j = i + 1
+            if j < len(p) and p[j] == "^":
+                j += 1
+            if j < len(p) and p[j] == "]":
+                j += 1
+            while j < len(p) and p[j] != "]":
+                j += 2 if p[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            if depth == 0:
+                return i
+            depth -= 1
+        i += 1
+    return None
+
+
 # (source, optimised) of every pattern compiled here, so tests can compare the two.
 COMPILED: list[tuple[str, re.Pattern[str]]] = []
 
 
 def compile_fast(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """``re.compile`` of the optimised pattern."""
-    compiled = re.compile(optimize(pattern), flags)
+    """``re.compile`` of the optimised pattern (see :func:`optimize` and
+    :func:`first_char_lookahead`)."""
+    compiled = re.compile(first_char_lookahead(optimize(pattern), flags), flags)
     COMPILED.append((pattern, compiled))
     return compiled
 
