@@ -153,63 +153,106 @@ def optimize(pattern: str) -> str:
 
 
 def first_char_lookahead(pattern: str, flags: int = 0) -> str:
-    """``\\b(?:a...|b...)`` as ``\\b(?=[ab])(?:a...|b...)`` when every alternative of the
-    group starts with a literal character (``(?<!\\w)(?:...)`` too, when those characters are
-    all word characters, where it means the same as ``\\b``).
+    """A pattern that starts with a word boundary (``\\b`` or ``(?<!\\w)``) with a look-ahead
+    for the characters a match can start with right after it: ``\\b(?:pay|zelle)`` becomes
+    ``\\b(?=[pz])(?:pay|zelle)``, and ``(?<!\\w)`` becomes ``\\b`` when every one of those
+    characters is a word character (there the two mean the same).
 
     A pattern that starts with an assertion has no first-character set, so ``search`` tries
-    every alternative at every word boundary: at each word's end and at each word start whose
-    letter starts none. The look-ahead rejects those in one class test; the boundary, before
-    it, still rejects every position inside a word in one step. What matches is unchanged:
-    every match starts with one of those characters."""
-    boundary = next((b for b in _BOUNDARIES if pattern.startswith(b + "(?:")), None)
+    every alternative at every boundary: at each word's end and at each word start whose
+    letter starts none; ``(?<!\\w)`` is even tried at every position. The look-ahead rejects
+    those in one class test, ``\\b`` before it each position inside a word in one step. What
+    matches is unchanged: every match starts with one of those characters (see
+    :func:`_first_chars`). Unchanged when they are not known."""
+    boundary = next((b for b in _BOUNDARIES if pattern.startswith(b)), None)
     if boundary is None:
         return pattern
-    alts, _ = _parse_alt(pattern, 0)
-    if len(alts) != 1:
-        return pattern  # an alternative at the top level besides the group
-    start = len(boundary) + 3
-    end = _group_end(pattern, start)
-    if end is None or pattern[end + 1 : end + 2] in ("*", "+", "?", "{"):
+    try:
+        alts, _ = _parse_alt(pattern, 0)
+        if len(alts) != 1 or alts[0][:1] != [boundary]:
+            return pattern  # an alternative at the top level besides the bounded one
+        firsts = _first_chars(alts[0][1:])
+    except (ValueError, IndexError):
         return pattern
-    inner, _ = _parse_alt(pattern[start:end], 0)  # read only: a group's text is re-emitted
-    firsts: set[str] = set()
-    for alt in inner:
-        if not alt or len(alt[0]) != 1 or alt[0] in _META:
-            return pattern
-        firsts.add(alt[0])
-    if boundary != "\\b" and not all(re.match(r"\w", c, flags) for c in firsts):
+    if firsts is None or firsts[1]:
         return pattern
-    chars = "".join("\\" + c if c in "]\\^-" else c for c in sorted(firsts))
-    return "\\b(?=[" + chars + "])" + pattern[len(boundary) :]
+    chars, _ = firsts
+    if boundary != "\\b" and not all(_is_word_class(c, flags) for c in chars):
+        return pattern
+    return "\\b(?=[" + "".join(dict.fromkeys(chars)) + "])" + pattern[len(boundary) :]
 
 
-def _group_end(p: str, i: int) -> int | None:
-    """The index of the ")" that closes the group whose body starts at ``p[i]``."""
-    depth = 0
-    while i < len(p):
-        c = p[i]
-        if c == "\\":
-            i += 2
+_QUANTIFIER = re.compile(r"(?:[*+?]|\{(\d*)(?:,\d*)?\})\??$")
+
+
+def _first_chars(atoms: list[str]) -> tuple[list[str], bool] | None:
+    """The characters a match of the sequence ``atoms`` can start with, as pieces of a
+    character class ("a", "\\-", "a-z", "\\s"), and whether it can match the empty string; None
+    when not known. A superset is fine: it only says where a match cannot start."""
+    out: list[str] = []
+    for atom in atoms:
+        q = _QUANTIFIER.search(atom)
+        base = atom[: q.start()] if q is not None else atom
+        optional = q is not None and (
+            q.group().startswith(("*", "?")) or (q.group(1) is not None and q.group(1) in ("", "0"))
+        )
+        if base.startswith(("(?=", "(?!", "(?<=", "(?<!")) or base in ("\\b", "\\B"):
+            continue  # zero width
+        if base.startswith("(") and base.endswith(")"):
+            j = 1
+            if base.startswith("(?P<"):
+                j = base.index(">") + 1
+            elif base.startswith("(?:"):
+                j = 3
+            elif base.startswith("(?"):
+                return None  # a back reference, flags...
+            inner, _ = _parse_alt(base[j:-1], 0)
+            nullable = False
+            for alt in inner:
+                sub = _first_chars(alt)
+                if sub is None:
+                    return None
+                out.extend(sub[0])
+                nullable = nullable or sub[1]
+            if nullable or optional:
+                continue
+            return out, False
+        if base.startswith("[") and base.endswith("]"):
+            piece = base[1:-1]
+            if not piece or piece[0] in "^]-" or piece[-1] == "-" or "[" in piece:
+                return None  # kept simple: pieces are joined into one class
+            out.append(piece)
+        elif len(base) == 2 and base[0] == "\\" and not base[1].isalnum():
+            out.append(base)
+        elif base in ("\\s", "\\d", "\\w"):
+            out.append(base)
+        elif len(base) == 1 and base not in _META:
+            out.append("\\" + base if base in "]\\^-" else base)
+        else:
+            return None  # ".", "^", "$", "\\S", "\\W"...
+        if not optional:
+            return out, False
+    return out, True
+
+
+def _is_word_class(piece: str, flags: int) -> bool:
+    """Every character of the class piece ``piece`` is a word character (``\\w``)."""
+    if piece == "\\w":
+        return True
+    if "\\" in piece:
+        return False
+    i = 0
+    while i < len(piece):
+        if i + 2 < len(piece) and piece[i + 1] == "-":
+            lo, hi = piece[i], piece[i + 2]
+            if not any(a <= lo <= hi <= b for a, b in (("a", "z"), ("A", "Z"), ("0", "9"))):
+                return False
+            i += 3
             continue
-        if c == "[":
-            j = i + 1
-            if j < len(p) and p[j] == "^":
-                j += 1
-            if j < len(p) and p[j] == "]":
-                j += 1
-            while j < len(p) and p[j] != "]":
-                j += 2 if p[j] == "\\" else 1
-            i = j + 1
-            continue
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            if depth == 0:
-                return i
-            depth -= 1
+        if re.match(r"\w", piece[i], flags & re.ASCII) is None:
+            return False
         i += 1
-    return None
+    return True
 
 
 # (source, optimised) of every pattern compiled here, so tests can compare the two.
