@@ -61,6 +61,10 @@ def test_boundary_gets_a_first_character_lookahead() -> None:
         r"\b(?=[zfbd-f])(?:(?:za)?fa|(?<=te )[bd-f]x)"
     )
     assert first_char_lookahead(r"\b(?:ab|\w+c)") == r"\b(?=[a\w])(?:ab|\w+c)"
+    # a run of alternatives that start with no literal: behind one look-ahead of their own
+    assert first_char_lookahead(r"\b(?:ab|(?<=x )cd|(?<=y )e|f)") == (
+        r"\b(?=[acef])(?:ab|(?=[ce])(?:(?<=x )cd|(?<=y )e)|f)"
+    )
     # a match may start with anything, or be empty: unchanged
     assert first_char_lookahead(r"\b(?:ab|.c)") == r"\b(?:ab|.c)"
     assert first_char_lookahead(r"\b(?:ab|c)?") == r"\b(?:ab|c)?"
@@ -75,6 +79,7 @@ def test_first_character_lookahead_keeps_matches(text: str) -> None:
         r"(?<!\w)(?:ab|b\.|ca\b|c@)(?!\w)",
         r"(?<!\w)(?:(?:z|@)?f+a|(?<=a )[bc-]x|c{0,2}b)",
         r"\b(?:[a-c]{2}|z?)(?:f|\.)",
+        r"\b(?:ab|(?<=a )c|(?<=c)-a|z?f|\]|(?<= )a)",
     ):
         fast = re.compile(first_char_lookahead(source))
         slow = re.compile(source)

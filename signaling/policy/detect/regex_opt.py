@@ -179,7 +179,105 @@ def first_char_lookahead(pattern: str, flags: int = 0) -> str:
     chars, _ = firsts
     if boundary != "\\b" and not all(_is_word_class(c, flags) for c in chars):
         return pattern
-    return "\\b(?=[" + "".join(dict.fromkeys(chars)) + "])" + pattern[len(boundary) :]
+    body = pattern[len(boundary) :]
+    if body.startswith("(?:"):
+        end = _group_end(body, 3)
+        body = "(?:" + _guard_costly_runs(body[3:end]) + body[end:]
+    return "\\b(?=[" + "".join(dict.fromkeys(chars)) + "])" + body
+
+
+def _guard_costly_runs(text: str) -> str:
+    """The alternation ``text`` with each run of two or more alternatives that do not start
+    with a literal character or a class put in one group behind a look-ahead for their first
+    characters: ``a..|(?<=x )b..|(?<=y )c..`` becomes ``a..|(?=[bc])(?:(?<=x )b..|(?<=y )c..)``.
+    At a position where none can match, ``re`` then enters one look-ahead instead of each
+    alternative in turn (it skips an alternative that starts with a literal or a class
+    without entering it). Same alternatives in the same order: the same matches."""
+    alts = _split_top(text)
+    out: list[str] = []
+    run: list[str] = []
+    firsts: list[str] = []
+
+    def flush() -> None:
+        if 2 <= len(run) < len(alts):  # all of them: the look-ahead before the group
+            out.append("(?=[" + "".join(dict.fromkeys(firsts)) + "])(?:" + "|".join(run) + ")")
+        else:
+            out.extend(run)
+        run.clear()
+        firsts.clear()
+
+    for alt in alts:
+        atoms = _parse_alt(alt, 0)[0][0]
+        head = atoms[0] if atoms else ""
+        cheap = (len(head) == 1 and head not in _META) or (
+            head.startswith("[") and head.endswith("]")
+        )
+        first = None if cheap or not atoms else _first_chars(atoms)
+        if first is None or first[1]:
+            flush()
+            out.append(alt)
+            continue
+        run.append(alt)
+        firsts.extend(first[0])
+    flush()
+    return "|".join(out)
+
+
+def _class_end(p: str, i: int) -> int:
+    """The index of the "]" that closes the class opened at ``p[i]``."""
+    j = i + 1
+    if j < len(p) and p[j] == "^":
+        j += 1
+    if j < len(p) and p[j] == "]":
+        j += 1
+    while p[j] != "]":
+        j += 2 if p[j] == "\\" else 1
+    return j
+
+
+def _split_top(text: str) -> list[str]:
+    """The top-level alternatives of ``text``, verbatim."""
+    out: list[str] = []
+    depth = 0
+    start = i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = _class_end(text, i) + 1
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(text[start:i])
+            start = i + 1
+        i += 1
+    out.append(text[start:])
+    return out
+
+
+def _group_end(p: str, i: int) -> int:
+    """The index of the ")" that closes the group whose body starts at ``p[i]``."""
+    depth = 0
+    while True:
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = _class_end(p, i) + 1
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            if depth == 0:
+                return i
+            depth -= 1
+        i += 1
 
 
 _QUANTIFIER = re.compile(r"(?:[*+?]|\{(\d*)(?:,\d*)?\})\??$")
