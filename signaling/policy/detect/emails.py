@@ -151,7 +151,10 @@ def _email_search(s: str, pos: int, token: list[int] | None = None) -> re.Match[
             end = token_end(s, at)
             if token is not None:
                 token[:] = [at, end]
-        m = lx.EMAIL_RE.search(s, max(pos, at - _LOCAL_MAX), end)
+        # From after the last space before the "@": a match holds it (the first from ``pos``
+        # on) and no whitespace.
+        lo = max(pos, at - _LOCAL_MAX)
+        m = lx.EMAIL_RE.search(s, max(lo, s.rfind(" ", lo, at) + 1), end)
         if m is not None:
             return m
         pos = end
