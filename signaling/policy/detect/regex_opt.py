@@ -335,7 +335,7 @@ def _first_chars(atoms: list[str]) -> tuple[list[str], bool] | None:
 
 def _is_word_class(piece: str, flags: int) -> bool:
     """Every character of the class piece ``piece`` is a word character (``\\w``)."""
-    if piece == "\\w":
+    if piece in ("\\w", "\\d"):
         return True
     if "\\" in piece:
         return False
