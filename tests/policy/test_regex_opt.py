@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from signaling.policy.detect import lexicon  # noqa: F401  (compiles every pattern)
-from signaling.policy.detect.regex_opt import COMPILED, optimize
+from signaling.policy.detect.regex_opt import COMPILED, first_char_lookahead, optimize
 from signaling.policy.detect.views import build_views
 
 HERE = Path(__file__).resolve().parent
@@ -47,3 +47,40 @@ def test_optimised_alternation_starts_with_literals() -> None:
     assert optimize(r"x|y|z|(?<!\w)(?:pay|paid|zelle)|w|v") == (
         r"x|y|z(?:(?<!\w.)elle|)|p(?:(?<!\w.)ay|(?<!\w.)aid)|w|v"
     )
+
+
+def test_boundary_gets_a_first_character_lookahead() -> None:
+    assert first_char_lookahead(r"\b(?:p(?:ay|aid)|zelle|venmo)(?!\w)") == (
+        r"\b(?=[pzv])(?:p(?:ay|aid)|zelle|venmo)(?!\w)"
+    )
+    # "(?<!\w)" means "\b" before a word character only
+    assert first_char_lookahead(r"(?<!\w)(?:ab|-c)") == r"(?<!\w)(?:ab|-c)"
+    assert first_char_lookahead(r"(?<!\w)(?:ab|c)") == r"\b(?=[ac])(?:ab|c)"
+    # optional pieces, look-behinds and classes
+    assert first_char_lookahead(r"(?<!\w)(?:(?:za)?fa|(?<=te )[bd-f]x)") == (
+        r"\b(?=[zfbd-f])(?:(?:za)?fa|(?<=te )[bd-f]x)"
+    )
+    assert first_char_lookahead(r"\b(?:ab|\w+c)") == r"\b(?=[a\w])(?:ab|\w+c)"
+    # a run of alternatives that start with no literal: behind one look-ahead of their own
+    assert first_char_lookahead(r"\b(?:ab|(?<=x )cd|(?<=y )e|f)") == (
+        r"\b(?=[acef])(?:ab|(?=[ce])(?:(?<=x )cd|(?<=y )e)|f)"
+    )
+    # a match may start with anything, or be empty: unchanged
+    assert first_char_lookahead(r"\b(?:ab|.c)") == r"\b(?:ab|.c)"
+    assert first_char_lookahead(r"\b(?:ab|c)?") == r"\b(?:ab|c)?"
+    assert first_char_lookahead(r"\b(?:ab|[^c]d)") == r"\b(?:ab|[^c]d)"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab c.@-]^zf", max_size=30))
+def test_first_character_lookahead_keeps_matches(text: str) -> None:
+    for source in (
+        r"\b(?:ab|a c|ba|\]a|\^b|-a|c@)",
+        r"(?<!\w)(?:ab|b\.|ca\b|c@)(?!\w)",
+        r"(?<!\w)(?:(?:z|@)?f+a|(?<=a )[bc-]x|c{0,2}b)",
+        r"\b(?:[a-c]{2}|z?)(?:f|\.)",
+        r"\b(?:ab|(?<=a )c|(?<=c)-a|z?f|\]|(?<= )a)",
+    ):
+        fast = re.compile(first_char_lookahead(source))
+        slow = re.compile(source)
+        assert [m.span() for m in slow.finditer(text)] == [m.span() for m in fast.finditer(text)]

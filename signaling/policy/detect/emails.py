@@ -151,7 +151,10 @@ def _email_search(s: str, pos: int, token: list[int] | None = None) -> re.Match[
             end = token_end(s, at)
             if token is not None:
                 token[:] = [at, end]
-        m = lx.EMAIL_RE.search(s, max(pos, at - _LOCAL_MAX), end)
+        # From after the last space before the "@": a match holds it (the first from ``pos``
+        # on) and no whitespace.
+        lo = max(pos, at - _LOCAL_MAX)
+        m = lx.EMAIL_RE.search(s, max(lo, s.rfind(" ", lo, at) + 1), end)
         if m is not None:
             return m
         pos = end
@@ -494,7 +497,10 @@ def _name_pattern(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
 
 
 # A dotted host-like token ("gmx.net", "wp\ue002pl"): a domain piece may be present.
-_DOMAIN_HINT_RE = re.compile(r"[a-z0-9][.\ue001\ue002][a-z]{2}")
+# A dot (typed or spoken) between a letter or digit and two letters: "x.io". Only ever asked
+# whether there is one: matched from the dot (rare, so ``search`` skips to it) with the
+# character before it looked behind at, instead of from every letter.
+_DOMAIN_HINT_RE = re.compile(r"[.\ue001\ue002](?<=[a-z0-9].)[a-z]{2}")
 
 
 def _quoted_user(views: Views, at: int) -> tuple[str, int] | None:

@@ -252,6 +252,12 @@ class LearnedModel:
             rows = list(map(row, set(words)))
             if len(words) > 1:
                 rows.extend(filter(None, map(pair, set(itertools.pairwise(words)))))
+            if len(wanted) == 1:  # most long messages: the rules found every other label
+                k = wanted[0]
+                total = biases[k] + sum(map(columns[k], rows))
+                if total >= floors[k]:
+                    yield i, [total]
+                continue
             totals = [biases[k] + sum(map(columns[k], rows)) for k in wanted]
             for k, total in zip(wanted, totals, strict=True):
                 if total >= floors[k]:
@@ -284,6 +290,22 @@ def chunks(s: str) -> Iterator[tuple[int, int]]:
         yield m.start(), m.end()
 
 
+def _piece_starts(s: str, pieces: list[str]) -> list[int]:
+    """Where each of ``pieces`` (``chunks(s)`` as strings) starts in ``s``, without reading
+    ``s`` again: a sentence runs up to the next one, so only the stops before the first one
+    are left out (``[x[0] for x in chunks(s)]``)."""
+    if len(pieces) == 1 and pieces[0] is s:
+        return [0]
+    at = len(s) - len(s.lstrip(_STOPS))
+    out: list[int] = []
+    for piece in pieces:
+        out.append(at)
+        at += len(piece)
+    return out
+
+
+_STOPS = ".!?\n;"  # the sentence stops of ``_SENTENCE``
+
 # Labels of links the rules found: "at" before such a link is no spoken "@" of an address.
 _LINK_LABELS = frozenset({"meeting_link", "file_share"})
 
@@ -305,11 +327,11 @@ def learned_findings(
     floors = [lm.threshold for lm in model.labels]
     # The chunks as strings; their offsets only for one that reaches a threshold.
     pieces = [s] if len(s) <= WHOLE_MESSAGE_CHARS else _SENTENCE.findall(s)
-    spans: list[tuple[int, int]] = []
+    starts: list[int] = []
     for i, totals in model.reaching(pieces, wanted, floors):
-        if not spans:
-            spans = list(chunks(s))
-        a = spans[i][0]
+        if not starts:
+            starts = _piece_starts(s, pieces)
+        a = starts[i]
         piece = pieces[i]
         for k, total in zip(list(wanted), totals, strict=True):
             lm = model.labels[k]

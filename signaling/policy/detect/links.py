@@ -105,7 +105,10 @@ def _url_finditer(s: str) -> Iterator[re.Match[str]]:
         if dot is None:
             return
         end = token_end(s, dot.start())
-        m = lx.URL_RE.search(s, max(pos, dot.start() - _HOST_DOT_MAX), end)
+        # ... and from after the last space before the dot: the link holds that dot (the
+        # first host dot from ``pos`` on) and no whitespace.
+        lo = max(pos, dot.start() - _HOST_DOT_MAX)
+        m = lx.URL_RE.search(s, max(lo, s.rfind(" ", lo, dot.start()) + 1), end)
         if m is None:
             pos = end
             continue

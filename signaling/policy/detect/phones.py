@@ -98,7 +98,9 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
     return out
 
 
-_DIGITS_RE = re.compile(r"\d+")
+# ASCII digits: every digit of the digit view is one (see ``text.normalize``), and "[0-9]" is a
+# cheaper test than the Unicode digit class on a long message.
+_DIGITS_RE = re.compile(r"[0-9]+")
 # An EU-style VAT number: the country's code in capitals right before exactly as many digits
 # as that country's VAT numbers have ("DE 123 456 789", "IT 12345678901", "PL 526-000-12-46").
 # Read on the original text (lowercase "de", "it" are everyday words); Austria's "ATU" and
@@ -197,7 +199,13 @@ def _cluster_runs(
         group = m.group()
         if cur is not None:
             sep = s[cur.end : a]
-            if _joinable(sep, cur, group):
+            # ``_joinable(sep, cur, group)``, its usual answers without a call
+            kind = _SEPARATOR_KINDS.get(sep, _UNKNOWN) if len(sep) <= 6 else _NEVER
+            if kind == _UNKNOWN:
+                kind = _separator_kind(sep)
+                if len(_SEPARATOR_KINDS) < _SEPARATOR_KINDS_MAX:
+                    _SEPARATOR_KINDS[sep] = kind
+            if kind == _ALWAYS or (kind == _COMMA and _joinable(sep, cur, group)):
                 cur.end = b
                 cur.digits += group
                 cur.groups.append(group)
@@ -334,7 +342,11 @@ def _joinable(sep: str, cur: _Run, nxt: str) -> bool:
     return kind == _ALWAYS
 
 
-_NEVER, _ALWAYS, _COMMA = 0, 1, 2
+_NEVER, _ALWAYS, _COMMA, _UNKNOWN = 0, 1, 2, 3
+# ``_separator_kind`` of the separators met so far (at most six characters each; the first
+# ``_SEPARATOR_KINDS_MAX`` kept, the rest asked of its own cache)
+_SEPARATOR_KINDS: dict[str, int] = {}
+_SEPARATOR_KINDS_MAX = 4096
 
 
 @functools.lru_cache(maxsize=1024)

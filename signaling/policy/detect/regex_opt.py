@@ -152,13 +152,215 @@ def optimize(pattern: str) -> str:
     return _emit(alts)
 
 
+def first_char_lookahead(pattern: str, flags: int = 0) -> str:
+    """A pattern that starts with a word boundary (``\\b`` or ``(?<!\\w)``) with a look-ahead
+    for the characters a match can start with right after it: ``\\b(?:pay|zelle)`` becomes
+    ``\\b(?=[pz])(?:pay|zelle)``, and ``(?<!\\w)`` becomes ``\\b`` when every one of those
+    characters is a word character (there the two mean the same).
+
+    A pattern that starts with an assertion has no first-character set, so ``search`` tries
+    every alternative at every boundary: at each word's end and at each word start whose
+    letter starts none; ``(?<!\\w)`` is even tried at every position. The look-ahead rejects
+    those in one class test, ``\\b`` before it each position inside a word in one step. What
+    matches is unchanged: every match starts with one of those characters (see
+    :func:`_first_chars`). Unchanged when they are not known."""
+    boundary = next((b for b in _BOUNDARIES if pattern.startswith(b)), None)
+    if boundary is None:
+        return pattern
+    try:
+        alts, _ = _parse_alt(pattern, 0)
+        if len(alts) != 1 or alts[0][:1] != [boundary]:
+            return pattern  # an alternative at the top level besides the bounded one
+        firsts = _first_chars(alts[0][1:])
+    except (ValueError, IndexError):
+        return pattern
+    if firsts is None or firsts[1]:
+        return pattern
+    chars, _ = firsts
+    if boundary != "\\b" and not all(_is_word_class(c, flags) for c in chars):
+        return pattern
+    body = pattern[len(boundary) :]
+    if body.startswith("(?:"):
+        end = _group_end(body, 3)
+        body = "(?:" + _guard_costly_runs(body[3:end]) + body[end:]
+    return "\\b(?=[" + "".join(dict.fromkeys(chars)) + "])" + body
+
+
+def _guard_costly_runs(text: str) -> str:
+    """The alternation ``text`` with each run of two or more alternatives that do not start
+    with a literal character or a class put in one group behind a look-ahead for their first
+    characters: ``a..|(?<=x )b..|(?<=y )c..`` becomes ``a..|(?=[bc])(?:(?<=x )b..|(?<=y )c..)``.
+    At a position where none can match, ``re`` then enters one look-ahead instead of each
+    alternative in turn (it skips an alternative that starts with a literal or a class
+    without entering it). Same alternatives in the same order: the same matches."""
+    alts = _split_top(text)
+    out: list[str] = []
+    run: list[str] = []
+    firsts: list[str] = []
+
+    def flush() -> None:
+        if 2 <= len(run) < len(alts):  # all of them: the look-ahead before the group
+            out.append("(?=[" + "".join(dict.fromkeys(firsts)) + "])(?:" + "|".join(run) + ")")
+        else:
+            out.extend(run)
+        run.clear()
+        firsts.clear()
+
+    for alt in alts:
+        atoms = _parse_alt(alt, 0)[0][0]
+        head = atoms[0] if atoms else ""
+        cheap = (len(head) == 1 and head not in _META) or (
+            head.startswith("[") and head.endswith("]")
+        )
+        first = None if cheap or not atoms else _first_chars(atoms)
+        if first is None or first[1]:
+            flush()
+            out.append(alt)
+            continue
+        run.append(alt)
+        firsts.extend(first[0])
+    flush()
+    return "|".join(out)
+
+
+def _class_end(p: str, i: int) -> int:
+    """The index of the "]" that closes the class opened at ``p[i]``."""
+    j = i + 1
+    if j < len(p) and p[j] == "^":
+        j += 1
+    if j < len(p) and p[j] == "]":
+        j += 1
+    while p[j] != "]":
+        j += 2 if p[j] == "\\" else 1
+    return j
+
+
+def _split_top(text: str) -> list[str]:
+    """The top-level alternatives of ``text``, verbatim."""
+    out: list[str] = []
+    depth = 0
+    start = i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = _class_end(text, i) + 1
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(text[start:i])
+            start = i + 1
+        i += 1
+    out.append(text[start:])
+    return out
+
+
+def _group_end(p: str, i: int) -> int:
+    """The index of the ")" that closes the group whose body starts at ``p[i]``."""
+    depth = 0
+    while True:
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = _class_end(p, i) + 1
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            if depth == 0:
+                return i
+            depth -= 1
+        i += 1
+
+
+_QUANTIFIER = re.compile(r"(?:[*+?]|\{(\d*)(?:,\d*)?\})\??$")
+
+
+def _first_chars(atoms: list[str]) -> tuple[list[str], bool] | None:
+    """The characters a match of the sequence ``atoms`` can start with, as pieces of a
+    character class ("a", "\\-", "a-z", "\\s"), and whether it can match the empty string; None
+    when not known. A superset is fine: it only says where a match cannot start."""
+    out: list[str] = []
+    for atom in atoms:
+        q = _QUANTIFIER.search(atom)
+        base = atom[: q.start()] if q is not None else atom
+        optional = q is not None and (
+            q.group().startswith(("*", "?")) or (q.group(1) is not None and q.group(1) in ("", "0"))
+        )
+        if base.startswith(("(?=", "(?!", "(?<=", "(?<!")) or base in ("\\b", "\\B"):
+            continue  # zero width
+        if base.startswith("(") and base.endswith(")"):
+            j = 1
+            if base.startswith("(?P<"):
+                j = base.index(">") + 1
+            elif base.startswith("(?:"):
+                j = 3
+            elif base.startswith("(?"):
+                return None  # a back reference, flags...
+            inner, _ = _parse_alt(base[j:-1], 0)
+            nullable = False
+            for alt in inner:
+                sub = _first_chars(alt)
+                if sub is None:
+                    return None
+                out.extend(sub[0])
+                nullable = nullable or sub[1]
+            if nullable or optional:
+                continue
+            return out, False
+        if base.startswith("[") and base.endswith("]"):
+            piece = base[1:-1]
+            if not piece or piece[0] in "^]-" or piece[-1] == "-" or "[" in piece:
+                return None  # kept simple: pieces are joined into one class
+            out.append(piece)
+        elif len(base) == 2 and base[0] == "\\" and not base[1].isalnum():
+            out.append(base)
+        elif base in ("\\s", "\\d", "\\w"):
+            out.append(base)
+        elif len(base) == 1 and base not in _META:
+            out.append("\\" + base if base in "]\\^-" else base)
+        else:
+            return None  # ".", "^", "$", "\\S", "\\W"...
+        if not optional:
+            return out, False
+    return out, True
+
+
+def _is_word_class(piece: str, flags: int) -> bool:
+    """Every character of the class piece ``piece`` is a word character (``\\w``)."""
+    if piece in ("\\w", "\\d"):
+        return True
+    if "\\" in piece:
+        return False
+    i = 0
+    while i < len(piece):
+        if i + 2 < len(piece) and piece[i + 1] == "-":
+            lo, hi = piece[i], piece[i + 2]
+            if not any(a <= lo <= hi <= b for a, b in (("a", "z"), ("A", "Z"), ("0", "9"))):
+                return False
+            i += 3
+            continue
+        if re.match(r"\w", piece[i], flags & re.ASCII) is None:
+            return False
+        i += 1
+    return True
+
+
 # (source, optimised) of every pattern compiled here, so tests can compare the two.
 COMPILED: list[tuple[str, re.Pattern[str]]] = []
 
 
 def compile_fast(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """``re.compile`` of the optimised pattern."""
-    compiled = re.compile(optimize(pattern), flags)
+    """``re.compile`` of the optimised pattern (see :func:`optimize` and
+    :func:`first_char_lookahead`)."""
+    compiled = re.compile(first_char_lookahead(optimize(pattern), flags), flags)
     COMPILED.append((pattern, compiled))
     return compiled
 

@@ -176,6 +176,8 @@ class View:
         given, replaces ``pattern.finditer`` (non-overlapping, in order).
         """
         s = self.s
+        if not self.vpos:
+            return self._sub_identity(pattern, repl, matches)
         vpos, ostart, oend = self._pieces()
         n_pieces = len(vpos)
         out_s: list[str] = []
@@ -232,6 +234,51 @@ class View:
         if not changed:
             return self
         copy(len(s))
+        out_s.append(s[text_pos:])
+        return View("".join(out_s), tuple(nv), tuple(no), tuple(ne))
+
+    def _sub_identity(
+        self,
+        pattern: re.Pattern[str],
+        repl: Callable[[re.Match[str]], str | None],
+        matches: Iterable[re.Match[str]] | None,
+    ) -> View:
+        """:meth:`sub` of an index-identical view (the first rewrite of most messages): the
+        same pieces (the text between rewrites copied one to one, each rewrite standing for
+        its match), built without walking a piece table."""
+        s = self.s
+        out_s: list[str] = []
+        nv: list[int] = []
+        no: list[int] = []
+        ne: list[int] = []
+        out_len = 0
+        text_pos = 0
+        for match in pattern.finditer(s) if matches is None else matches:
+            a, b = match.span()
+            if a == b:
+                continue
+            new = repl(match)
+            if new is None:
+                continue
+            if text_pos < a:
+                nv.append(out_len)
+                no.append(text_pos)
+                ne.append(-1)
+                out_len += a - text_pos
+            out_s.append(s[text_pos:a])
+            if new:
+                nv.append(out_len)
+                no.append(a)
+                ne.append(b)
+                out_len += len(new)
+                out_s.append(new)
+            text_pos = b
+        if text_pos == 0:
+            return self  # nothing rewritten (every rewrite ends past 0)
+        if text_pos < len(s):
+            nv.append(out_len)
+            no.append(text_pos)
+            ne.append(-1)
         out_s.append(s[text_pos:])
         return View("".join(out_s), tuple(nv), tuple(no), tuple(ne))
 
