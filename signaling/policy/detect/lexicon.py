@@ -1140,10 +1140,11 @@ PLATFORM_WORD_RE = compile_fast(
 # The platform's own places, where chat, calls and money stay: the platform, its contract,
 # escrow and milestones, "here", this app or chat.
 _HOME = (
-    PLATFORM_WORD_RE.pattern[len("(?<!\\w)") :]
-    + "|"
-    + HERE_RE.pattern[len("(?<!\\w)") :]
-    + r"|(?<!\w)(?:сделк\w*|meilenstein\w*|rekber|this (?:app|chat|thread)|esta app|este chat"
+    "(?:"
+    + PLATFORM_WORD_RE.pattern
+    + ")|(?:"
+    + HERE_RE.pattern
+    + r")|(?<!\w)(?:сделк\w*|meilenstein\w*|rekber|this (?:app|chat|thread)|esta app|este chat"
     r"|cette appli\w*|ce chat|dieser app|diesem chat|questa app|questa chat|tej aplikacji"
     r"|tym czacie|этом чате|этом приложении|bu uygulama\w*|aplikasi ini|chat ini|इस ऐप|इसी ऐप"
     r"|هذا التطبيق|هذه المنصة|app na ito|ito app)(?!\w)"
