@@ -204,33 +204,7 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
     if open_channels and not cues and ask is not None:
         cues = [ask]
     if not cues and not open_channels:
-        # A call proposed on an app named by its looks or somewhere else ("let's call on the
-        # purple app", "telponan di aplikasi ungu aja", "on peut faire l'appel ailleurs ?"):
-        # a call word close to it is its cue.
-        euphemisms: list[tuple[str, re.Pattern[str]]] = []
-        if lx.APP_LOOKS_GATE.may_match(s, views.words):
-            euphemisms = [
-                (c, p) for c, p in lx.CHANNEL_CATEGORIES if c in ("app", "emoji") and p.search(s)
-            ]
-        if lx.CONTACT_ELSEWHERE_GATE.may_match(s, views.words) and lx.CONTACT_ELSEWHERE_RE.search(
-            s
-        ):
-            euphemisms.append(("elsewhere", lx.CONTACT_ELSEWHERE_RE))
-        if euphemisms:
-            # somewhere else only after the call ("the call somewhere else"; "por otro lado,
-            # la llamada" is "on the other hand")
-            spans = [(m.span(), c == "elsewhere") for c, p in euphemisms for m in p.finditer(s)]
-            calls = [
-                m
-                for m in lx.MEETING_CUE_RE.finditer(s)
-                if m.group() not in _NOT_A_CALL
-                and any(
-                    _close_in_clause(s, m.span(), a) and not (after and a[0] < m.start())
-                    for a, after in spans
-                )
-            ]
-            if calls:
-                open_channels, cues = euphemisms, calls
+        open_channels, cues = _call_on_a_named_place(views)
     for cue in cues:
         lo, hi = max(0, cue.start() - 80), min(len(s), cue.end() + 80)
         sent, sent_start = sentence(s, cue.start(), cue.end())
@@ -392,6 +366,46 @@ def _answered_with_here(views: Views, move: Finding) -> bool:
             continue  # "8k na lang, pero dito 10k"; "... here, but PayPal is faster"
         return True
     return False
+
+
+def _call_on_a_named_place(
+    views: Views,
+) -> tuple[list[tuple[str, re.Pattern[str]]], list[re.Match[str]]]:
+    """A call proposed on an app named by its looks or somewhere else ("let's call on the
+    purple app", "telponan di aplikasi ungu aja", "on peut faire l'appel ailleurs ?"): the
+    call word is the cue, and the app or the place is searched for only around it (within
+    ``_CALL_GAP``, in its clause; somewhere else only after the call: "por otro lado, la
+    llamada" is "on the other hand"). Returns the channels and the cues, or two empty lists."""
+    s, words = views.norm.s, views.words
+    candidates: list[tuple[str, re.Pattern[str]]] = []
+    if lx.APP_LOOKS_GATE.may_match(s, words):
+        candidates = [(c, p) for c, p in lx.CHANNEL_CATEGORIES if c in ("app", "emoji")]
+    if lx.CONTACT_ELSEWHERE_GATE.may_match(s, words):
+        candidates.append(("elsewhere", lx.CONTACT_ELSEWHERE_RE))
+    if not candidates:
+        return [], []
+    found: dict[str, re.Pattern[str]] = {}
+    calls: list[re.Match[str]] = []
+    for i, call in enumerate(
+        m for m in lx.MEETING_CUE_RE.finditer(s) if m.group() not in _NOT_A_CALL
+    ):
+        if i >= _CALL_TRIES:
+            break
+        lo, hi = max(0, call.start() - _CALL_WINDOW), min(len(s), call.end() + _CALL_WINDOW)
+        for category, pattern in candidates:
+            for m in pattern.finditer(s, lo, hi):
+                if category == "elsewhere" and m.start() < call.start():
+                    continue
+                if _close_in_clause(s, call.span(), m.span()):
+                    found.setdefault(category, pattern)
+                    if not calls or calls[-1] is not call:
+                        calls.append(call)
+                    break
+    return [(c, p) for c, p in candidates if c in found], calls
+
+
+_CALL_TRIES = 200  # local searches around each call word: linear in the message
+_CALL_WINDOW = 80
 
 
 def _close_in_clause(s: str, one: tuple[int, int], other: tuple[int, int]) -> bool:
