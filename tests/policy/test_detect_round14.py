@@ -585,5 +585,9 @@ def test_round_14_gates_can_skip_messages() -> None:
         "KNOW_GATE",
         "EVADE_GATE",
         "APP_LOOKS_GATE",
+        "ACCOUNT_GATE",
+        "BONUS_GATE",
+        "CALL_GATE",
+        "THIRD_PARTY_GATE",
     ]
     assert [g for g in gates if getattr(lx, g).always] == []

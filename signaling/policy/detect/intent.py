@@ -377,6 +377,8 @@ def _call_on_a_named_place(
     ``_CALL_GAP``, in its clause; somewhere else only after the call: "por otro lado, la
     llamada" is "on the other hand"). Returns the channels and the cues, or two empty lists."""
     s, words = views.norm.s, views.words
+    if not lx.CALL_GATE.may_match(s, words):
+        return [], []
     candidates: list[tuple[str, re.Pattern[str]]] = []
     if lx.APP_LOOKS_GATE.may_match(s, words):
         candidates = [(c, p) for c, p in lx.CHANNEL_CATEGORIES if c in ("app", "emoji")]
@@ -702,7 +704,9 @@ def _third_party_pays(views: Views, s: str) -> Finding | None:
     depositar na conta da minha namorada?", "kannst du das Geld an meinen Mitbewohner
     überweisen?", "he'll wire it from the business"). The sentence has a verb of paying and an
     account or the other party; a spec, a refusal or a payment kept here is not a move."""
-    if not lx.THIRD_PARTY_GATE.may_match(s, views.words):
+    if not lx.ACCOUNT_GATE.may_match(s, views.words) or not lx.THIRD_PARTY_GATE.may_match(
+        s, views.words
+    ):
         return None
     for i, who in enumerate(lx.THIRD_PARTY_RE.finditer(s)):
         if i >= _SELF_TRIES:
@@ -730,7 +734,7 @@ def _bonus_outside(views: Views, s: str) -> Finding | None:
     ("te mando um agrado por fora, sem passar pelo app", "an extra hundred on the side, won't
     go through this app", "مكافأة زيادة من عندي بعيد عن التطبيق"). The platform's own bonus
     button kept ("send the bonus through the site, not outside") is no move."""
-    if not lx.OUTSIDE_GATE.may_match(s, views.words):
+    if not lx.BONUS_GATE.may_match(s, views.words) or not lx.OUTSIDE_GATE.may_match(s, views.words):
         return None
     for i, bonus in enumerate(lx.BONUS_RE.finditer(s)):
         if i >= _SELF_TRIES:

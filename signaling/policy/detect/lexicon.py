@@ -1286,11 +1286,13 @@ _THIRD_PARTY = (
 )
 THIRD_PARTY_RE = compile_fast(r"(?<!\w)(?:" + _THIRD_PARTY + r")(?!\w)")
 THIRD_PARTY_GATE = fragment_gate(_THIRD_PARTY.split("|"))
-ACCOUNT_RE = compile_fast(
-    r"(?<!\w)(?:account\w*|conta|cuenta|compte|konto\w*|conto|сч[её]т\w*|карт\w*|حساب\w*"
-    r"|hesab\w*|rekening\w*|firm|business|company|empresa|firma|ditta|azienda|фирм\w*"
-    r"|şirket\w*|sirket\w*|perusahaan|kumpanya)(?!\w)"
+_ACCOUNT = (
+    r"account\w*|conta|cuenta|compte|konto\w*|conto|сч[её]т\w*|карт\w*|حساب\w*|hesab\w*"
+    r"|rekening\w*|firm|business|company|empresa|firma|ditta|azienda|фирм\w*|şirket\w*"
+    r"|sirket\w*|perusahaan|kumpanya"
 )
+ACCOUNT_RE = compile_fast(r"(?<!\w)(?:" + _ACCOUNT + r")(?!\w)")
+ACCOUNT_GATE = fragment_gate(_ACCOUNT.split("|"))
 # Taking a means of payment ("Venmo works for me", "biorę w USDT", "в крипте принимаешь?",
 # "aceitas Pix?"): with the means named right beside it, an offer or a request to be paid so.
 ACCEPT_RE = compile_fast(
@@ -1301,11 +1303,73 @@ ACCEPT_RE = compile_fast(
 )
 # A bonus, a tip or a small gift of money in every language: with a place off the platform in
 # its sentence, a payment move ("te mando um agrado por fora", "مكافأة ... بعيد عن التطبيق").
-BONUS_RE = compile_fast(
-    r"(?<!\w)(?:bonus\w*|b[oô]nus|tip|tips|extra (?:hundred|fifty|cash|money)|agrado|gorjeta"
-    r"|propina|bono|bonificaci[oó]n|pourboire|prime|trinkgeld|pr[aä]mie|mancia|premio|napiwek"
-    r"|premi\w*|чаевы\w*|преми\w*|бонус\w*|टिप|बोनस|इनाम|inaam|مكافأة|مكافاة|مكافئة|بقشيش"
-    r"|اكرامية|إكرامية|bahşiş\w*|bahsis\w*|ikramiye\w*|pabuya)(?!\w)"
+_BONUS = (
+    r"bonus\w*|b[oô]nus|tip|tips|extra hundred|extra fifty|extra cash|extra money|agrado"
+    r"|gorjeta|propina|bono|bonificaci[oó]n|pourboire|prime|trinkgeld|pr[aä]mie|mancia|premio"
+    r"|napiwek|premi\w*|чаевы\w*|преми\w*|бонус\w*|टिप|बोनस|इनाम|inaam|مكافأة|مكافاة|مكافئة"
+    r"|بقشيش|اكرامية|إكرامية|bahşiş\w*|bahsis\w*|ikramiye\w*|pabuya"
+)
+BONUS_RE = compile_fast(r"(?<!\w)(?:" + _BONUS + r")(?!\w)")
+BONUS_GATE = fragment_gate(_BONUS.split("|"))
+# Words for a call (a meeting cue that names a call, not "chat" or "link"): the gate of the
+# call-on-a-named-place rule.
+_CALL_WORDS = (
+    "call",
+    "calls",
+    "calling",
+    "video",
+    "videocall",
+    "voice",
+    "llamada",
+    "videollamada",
+    "chamada",
+    "videochamada",
+    "ligação",
+    "ligacao",
+    "appel",
+    "visio",
+    "anruf",
+    "telefonat",
+    "chiamata",
+    "videochiamata",
+    "sentiamo",
+    "sentiamoci",
+    "vocale",
+    "rozmowa",
+    "rozmowę",
+    "zadzwonię",
+    "głosowy",
+    "созвон",
+    "созвонимся",
+    "звонок",
+    "позвоним",
+    "голосовой",
+    "कॉल",
+    "वीडियो",
+    "مكالمة",
+    "المكالمة",
+    "مكالمه",
+    "اتصال",
+    "arama",
+    "görüntülü",
+    "sesli",
+    "telpon",
+    "telepon",
+    "telponan",
+    "teleponan",
+    "nelpon",
+    "panggilan",
+    "tawag",
+    "tawagan",
+    "vc",
+)
+CALL_GATE = fragment_gate(
+    [
+        *_CALL_WORDS,
+        *_union("meeting_cues"),
+        *"interview entrevista entretien screen screenshare meet meeting session".split(),
+        *"звон\\w* созвон\\w* встреч\\w* поговор\\w* baat milte".split(),
+    ]
 )
 # Declining in any language: a negation, "sorry", "I'd rather not", Turkish negative verbs,
 # colloquial Indonesian and Arabic "no".
