@@ -373,9 +373,9 @@ def _call_on_a_named_place(
 ) -> tuple[list[tuple[str, re.Pattern[str]]], list[re.Match[str]]]:
     """A call proposed on an app named by its looks or somewhere else ("let's call on the
     purple app", "telponan di aplikasi ungu aja", "on peut faire l'appel ailleurs ?"): the
-    call word is the cue, and the app or the place is searched for only around it (within
-    ``_CALL_GAP``, in its clause; somewhere else only after the call: "por otro lado, la
-    llamada" is "on the other hand"). Returns the channels and the cues, or two empty lists."""
+    call word is the cue, close to the app or the place (within ``_CALL_GAP``, in its clause;
+    somewhere else only after the call: "por otro lado, la llamada" is "on the other hand").
+    Gated by the call words first. Returns the channels and the cues, or two empty lists."""
     s, words = views.norm.s, views.words
     if not lx.CALL_GATE.may_match(s, words):
         return [], []
@@ -386,28 +386,22 @@ def _call_on_a_named_place(
         candidates.append(("elsewhere", lx.CONTACT_ELSEWHERE_RE))
     if not candidates:
         return [], []
-    found: dict[str, re.Pattern[str]] = {}
-    calls: list[re.Match[str]] = []
-    for i, call in enumerate(
-        m for m in lx.MEETING_CUE_RE.finditer(s) if m.group() not in _NOT_A_CALL
-    ):
-        if i >= _CALL_TRIES:
-            break
-        lo, hi = max(0, call.start() - _CALL_WINDOW), min(len(s), call.end() + _CALL_WINDOW)
-        for category, pattern in candidates:
-            for m in pattern.finditer(s, lo, hi):
-                if category == "elsewhere" and m.start() < call.start():
-                    continue
-                if _close_in_clause(s, call.span(), m.span()):
-                    found.setdefault(category, pattern)
-                    if not calls or calls[-1] is not call:
-                        calls.append(call)
-                    break
-    return [(c, p) for c, p in candidates if c in found], calls
-
-
-_CALL_TRIES = 200  # local searches around each call word: linear in the message
-_CALL_WINDOW = 80
+    # one pass of each candidate pattern (the app patterns are large: searching them around
+    # every call word costs more on a long message than one pass)
+    found = [(c, p) for c, p in candidates if p.search(s)]
+    if not found:
+        return [], []
+    spans = [(m.span(), c == "elsewhere") for c, p in found for m in p.finditer(s)]
+    calls = [
+        m
+        for m in lx.MEETING_CUE_RE.finditer(s)
+        if m.group() not in _NOT_A_CALL
+        and any(
+            _close_in_clause(s, m.span(), a) and not (after and a[0] < m.start())
+            for a, after in spans
+        )
+    ]
+    return (found, calls) if calls else ([], [])
 
 
 def _close_in_clause(s: str, one: tuple[int, int], other: tuple[int, int]) -> bool:
