@@ -591,3 +591,21 @@ def test_round_14_gates_can_skip_messages() -> None:
         "THIRD_PARTY_GATE",
     ]
     assert [g for g in gates if getattr(lx, g).always] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is the service fee charged to me or taken from your earnings? Just want to understand "
+        "the final invoice.",
+        "Sino magbabayad ng service fee, ako ba o kakaltasin sa kita mo? Gusto ko lang "
+        "maintindihan yung final invoice.",
+    ],
+)
+def test_who_pays_the_platforms_fee_asked(text: str) -> None:
+    """An either-or question about the platform's fee asks which, it proposes nothing."""
+    assert "off_platform" not in rule_labels(text), text
+
+
+def test_the_platforms_fee_kept_between_us_still_a_move() -> None:
+    assert "off_platform" in rule_labels("The commission is a joke, can we keep it between us?")

@@ -840,6 +840,11 @@ def _fee_place(views: Views, s: str) -> Finding | None:
             psent, psent_start = sentence(s, sent_start + place.start(), sent_start + place.end())
             if _negation_before(psent, sent_start + place.start() - psent_start):
                 continue
+            if any(
+                t.rstrip().endswith("?") and _ALTERNATIVE.search(t) is not None
+                for t in (sent, psent)
+            ):
+                continue  # "is the fee charged to me or taken from your earnings?": asked which
             a = min(fee.start(), sent_start + place.start())
             b = max(fee.end(), sent_start + place.end())
             return _op_finding(views, a, b, "pay:fee", Confidence.OFF_PLATFORM_PAY)
