@@ -609,3 +609,16 @@ def test_who_pays_the_platforms_fee_asked(text: str) -> None:
 
 def test_the_platforms_fee_kept_between_us_still_a_move() -> None:
     assert "off_platform" in rule_labels("The commission is a joke, can we keep it between us?")
+
+
+def test_no_need_to_go_through_here_again() -> None:
+    assert "off_platform" in rule_labels(
+        "Pour les prochaines missions, contacte-moi et paie-moi en direct, pas la peine de "
+        "repasser par ici."
+    )
+    assert "off_platform" in rule_labels(
+        "Next time just pay me direct, no need to go through here again."
+    )
+    assert "off_platform" not in rule_labels(
+        "Pas la peine de repasser par ici pour le fichier, je l'ai déjà."
+    )

@@ -678,6 +678,7 @@ LANGUAGES: tuple[Language, ...] = (
             "keep (?:the )?(?:site|platform) out of (?:it|this)",
             "without going through (?:the|this) (?:site|platform|app)",
             "no need to (?:go|pay|run it) through (?:the|this) (?:site|platform|app)",
+            "no need to (?:go|pay|run it) through here(?: again)?",
             "(?:i|we) (?:don'?t|do not) want to (?:go|pay) through (?:the|this)"
             " (?:site|platform|app)",
             "not (?:through|via|on) (?:the |this )?(?:platform|site)",
@@ -2066,6 +2067,8 @@ LANGUAGES: tuple[Language, ...] = (
         outside_phrases=(
             "laiss(?:e|ons|er|ez) (?:le site|la plateforme) (?:en dehors|de côté)",
             "sans passer par (?:le site|la plateforme|ici|l'appli\\w*|l'app)",
+            "pas la peine de (?:re)?passer par (?:ici|le site|la plateforme|l'appli\\w*)",
+            "plus besoin de (?:re)?passer par (?:ici|le site|la plateforme|l'appli\\w*)",
             "quand on se voit",
             "de la main [àa] la main",
             "plus (?:simple|facile|rapide|pratique) qu'ici",
