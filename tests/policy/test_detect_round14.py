@@ -622,3 +622,29 @@ def test_no_need_to_go_through_here_again() -> None:
     assert "off_platform" not in rule_labels(
         "Pas la peine de repasser par ici pour le fichier, je l'ai déjà."
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Grazie, ma il bonifico fuori piattaforma non lo accetto.",
+        "UPI पर पेमेंट नहीं लूँगा, माफ़ कीजिए।",
+        "Nahi bhai, GPay pe payment nahi lunga.",
+        "Kusura bakma, Papara ile ödeme almıyorum.",
+        "Maaf, aku nggak terima transfer di luar platform.",
+    ],
+)
+def test_a_means_refused_with_the_negated_verb_after_it(text: str) -> None:
+    assert "off_platform" not in rule_labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Transfer langsung aja, nggak usah lewat platform.",
+        "Pay me via PayPal, no thanks to the fees here.",
+        "Il bonifico fuori piattaforma lo accetto volentieri, costa meno.",
+    ],
+)
+def test_a_means_taken_with_a_negation_elsewhere(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text

@@ -556,7 +556,13 @@ _REFUSED_AFTER = re.compile(
     r"^[^.!?\n;,]{0,40}?(?<!\w)(?:i never do|i don'?t do|is not an option|isn'?t an option"
     r"|mache ich (?:\w+ )?nicht|kommt nicht in frage|odpadaj[aą]|nie wchodzi w gr[eę]"
     r"|не вариант|не принимаю|не делаю|olmaz|yapmam|kabul etmem|je ne fais pas|ne fais jamais"
-    r"|no hago|n[aã]o fa[cç]o|non faccio|nahi chalega|tidak bisa|hindi pwede)(?!\w)"
+    r"|no hago|n[aã]o fa[cç]o|non faccio|nahi chalega|tidak bisa|hindi pwede"
+    # a verb of taking negated after the means (object-first word order): "il bonifico non lo
+    # accetto", "GPay pe payment nahi lunga", "UPI पर पेमेंट नहीं लूँगा", "Papara ile ödeme
+    # almıyorum", and "... but I'll pass"
+    r"|non (?:lo |la |li |le )?(?:accett\w*|prendo)|nahi (?:lunga|lungi|loonga|le sakta)"
+    r"|नहीं (?:लूँगा|लूंगा|लूंगी|लूँगी|ले सकता)|al(?:m[ıi]yorum|mam)|kabul etm[ıi]yorum"
+    r"|i'?ll pass|no thanks|no thank you)(?!\w)"
 )
 
 

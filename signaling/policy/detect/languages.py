@@ -6194,7 +6194,7 @@ LANGUAGES: tuple[Language, ...] = (
             "fee-?nya",
         ),
         save_phrases=("diskon", "hemat", "nggak kena", "tanpa", "gak kena"),
-        negations=("tidak", "jangan"),
+        negations=("tidak", "jangan", "nggak", "gak", "enggak", "ngga", "engga"),
         only_words=("hanya", "cuma", "cuman"),
         all_words=("semua", "semuanya", "segala"),
         know_words=("tahu", "tau", "bilang"),
