@@ -648,3 +648,10 @@ def test_a_means_refused_with_the_negated_verb_after_it(text: str) -> None:
 )
 def test_a_means_taken_with_a_negation_elsewhere(text: str) -> None:
     assert "off_platform" in rule_labels(text), text
+
+
+def test_romanized_hindi_colour_words_for_apps() -> None:
+    assert "off_platform" in rule_labels("Hari wale app pe ho? Wahan message karo.")
+    assert "off_platform" not in rule_labels(
+        "Hari sabzi wale app se order karna hai, delivery kab tak?"
+    )

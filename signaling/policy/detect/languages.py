@@ -4217,6 +4217,11 @@ LANGUAGES: tuple[Language, ...] = (
         app_colours=(
             "hare",
             "hara",
+            "hari",
+            "neeli",
+            "peeli",
+            "baingani",
+            "jamuni",
             "neele",
             "neela",
             "green",
