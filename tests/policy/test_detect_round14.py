@@ -655,3 +655,14 @@ def test_romanized_hindi_colour_words_for_apps() -> None:
     assert "off_platform" not in rule_labels(
         "Hari sabzi wale app se order karna hai, delivery kab tak?"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sa susunod, sa akin ka na lang magbayad, di na kailangan dumaan sa site.",
+        "Bayad mo na lang sa akin pag tapos, wag na sa platform.",
+    ],
+)
+def test_tagalog_no_longer_through_the_platform(text: str) -> None:
+    assert "off_platform" in rule_labels(text), text

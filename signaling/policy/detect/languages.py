@@ -6520,6 +6520,10 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         outside_phrases=(
             "hindi (?:na )?dadaan (?:sa |dito)(?:platform|site|app)?",
+            "di na kailangan(?:g)? (?:dumaan|mag-?post|magbayad) sa (?:site|platform|app)",
+            "hindi na kailangan(?:g)? (?:dumaan|mag-?post|magbayad) sa (?:site|platform|app)",
+            "wag na sa (?:platform|site|app)",
+            "huwag na sa (?:platform|site|app)",
             "labas sa platform",
             "labas sa site",
             "labas sa app",
