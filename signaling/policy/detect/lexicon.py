@@ -1265,6 +1265,14 @@ TO_YOU_RE = compile_fast(
     r"|size|seni|parani|paranı|kamu|anda|sa'?yo|sayo|ka|aapko|tumhe|tumko|आपको|तुम्हें|لك|ليك"
     r"|me|mi|mir|mich|mnie|мне|bana|mujhe|मुझे|لي|saya|aku|akin)(?!\w)"
 )
+
+
+def _word_alternation(source: str) -> tuple[re.Pattern[str], Gate]:
+    """A flat alternation of word fragments (no "|" inside a group) as a whole-word pattern
+    and the gate that skips messages holding none of its words."""
+    return compile_fast(r"(?<!\w)(?:" + source + r")(?!\w)"), fragment_gate(source.split("|"))
+
+
 # Someone close to a party, whose account or firm pays or is paid instead ("my girlfriend's
 # account", "an meinen Mitbewohner", "sa account ng pinsan ko", "meri mummy ke account").
 _THIRD_PARTY = (
@@ -1284,15 +1292,13 @@ _THIRD_PARTY = (
     r"|pacar\w*|istri\w*|suami\w*|kakak\w*|adik\w*|sepupu\w*|ibu\w*|ayah\w*|pinsan\w*"
     r"|nanay\w*|tatay\w*|kapatid\w*|asawa\w*|jowa\w*|tita\w*|tito\w*"
 )
-THIRD_PARTY_RE = compile_fast(r"(?<!\w)(?:" + _THIRD_PARTY + r")(?!\w)")
-THIRD_PARTY_GATE = fragment_gate(_THIRD_PARTY.split("|"))
+THIRD_PARTY_RE, THIRD_PARTY_GATE = _word_alternation(_THIRD_PARTY)
 _ACCOUNT = (
     r"account\w*|conta|cuenta|compte|konto\w*|conto|сч[её]т\w*|карт\w*|حساب\w*|hesab\w*"
     r"|rekening\w*|firm|business|company|empresa|firma|ditta|azienda|фирм\w*|şirket\w*"
     r"|sirket\w*|perusahaan|kumpanya"
 )
-ACCOUNT_RE = compile_fast(r"(?<!\w)(?:" + _ACCOUNT + r")(?!\w)")
-ACCOUNT_GATE = fragment_gate(_ACCOUNT.split("|"))
+ACCOUNT_RE, ACCOUNT_GATE = _word_alternation(_ACCOUNT)
 # Taking a means of payment ("Venmo works for me", "biorę w USDT", "в крипте принимаешь?",
 # "aceitas Pix?"): with the means named right beside it, an offer or a request to be paid so.
 ACCEPT_RE = compile_fast(
@@ -1309,8 +1315,7 @@ _BONUS = (
     r"|napiwek|premi\w*|чаевы\w*|преми\w*|бонус\w*|टिप|बोनस|इनाम|inaam|مكافأة|مكافاة|مكافئة"
     r"|بقشيش|اكرامية|إكرامية|bahşiş\w*|bahsis\w*|ikramiye\w*|pabuya"
 )
-BONUS_RE = compile_fast(r"(?<!\w)(?:" + _BONUS + r")(?!\w)")
-BONUS_GATE = fragment_gate(_BONUS.split("|"))
+BONUS_RE, BONUS_GATE = _word_alternation(_BONUS)
 # Words for a call (a meeting cue that names a call, not "chat" or "link"): the gate of the
 # call-on-a-named-place rule.
 _CALL_WORDS = (
