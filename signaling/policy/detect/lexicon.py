@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from signaling.policy.detect.languages import LANGUAGES
-from signaling.policy.detect.regex_opt import COMPILED, compile_fast, finditer_at, optimize
+from signaling.policy.detect.regex_opt import (
+    COMPILED,
+    compile_fast,
+    finditer_at,
+    optimize,
+    split_top,
+)
 from signaling.policy.detect.text import fold
 
 _ESCAPE_OR_TEXT = re.compile(r"\\.|[^\\]+")
@@ -816,6 +822,13 @@ def _group(f: str, most: int = 60) -> tuple[list[str], int] | None:
     return None
 
 
+# Mandatory digits at the start of a fragment ("\\d+", "[0-9]{2}") and the spaces or symbols
+# after them that are no part of a word piece ("\\d+ ?% "): what follows starts a new piece.
+_LEADING_DIGITS = re.compile(
+    r"^(?:\\d|\[0-9\])(?:\+|\{\d+(?:,\d*)?\})?(?:(?:[ %$€£.,:/-]|\\[s.$-])[?*+]?)*"
+)
+# A class of a few plain letters, alone or optional ("[eao]", "[eao]?"), not repeated.
+_LETTER_CLASS = re.compile(r"\[([^\]\\^\-\[]{1,6})\](\?)?(?![?*+{])")
 # A quantifier that allows no repetition at all: "*", "{0,2}", "{,3}".
 _ZERO_OR_MORE = re.compile(r"[?*]\??|\{0?,\d*\}\??")
 
@@ -837,13 +850,24 @@ def fragment_gate(fragments: Iterable[str]) -> Gate:
     requires: dict[str, set[frozenset[str]]] = {}
     stems: set[str] = set()
     always = False
-    todo = [fold(raw.lower()) for raw in fragments]
+    # look-alike letters are folded word by word below: folded here, one Latin word anywhere
+    # in an alternation would turn every Cyrillic word of it into Latin look-alikes
+    todo = [fold(_lower(raw), confusables=False) for raw in fragments]
     while todo:
         f = _LEADING_ASSERTIONS.sub("", todo.pop())
-        f = re.sub(r"^\(\?:[^()]*\)\?", "", f)  # an optional leading group: "(?:l')?"
-        group = re.match(r"\(\?:([^()]*)\)(?![?*{])", f)
-        if group is not None:  # a leading alternation: "(?:on|in) the one" -> "on the one"...
-            todo.extend(alt + f[group.end() :] for alt in group.group(1).split("|"))
+        lead = _group(f, most=5000)
+        after = f[lead[1] : lead[1] + 1] if lead is not None else ""
+        if lead is not None and after not in ("*", "{", "+"):
+            # a leading alternation, nested groups too: "(?:on|in) the one" -> "on the one"...;
+            # an optional one, with and without it: "(?:an)?other" -> "another", "other"
+            alts, end = (lead[0] + [""], lead[1] + 1) if after == "?" else lead
+            todo.extend(alt + f[end:] for alt in alts)
+            continue
+        digits = _LEADING_DIGITS.match(f)
+        if digits is not None and digits.end() < len(f):
+            # "\d+ ?% off": no piece holds a digit, so the first letters after one begin a
+            # piece of their own ("50% off", "50off"): the gate tests what follows
+            todo.append(f[digits.end() :])
             continue
         f = re.sub(r"\[([^\]\\])\1*\]", r"\1", f)  # "[aa]" after folding "[aá]"
         prefix = ""
@@ -852,6 +876,20 @@ def fragment_gate(fragments: Iterable[str]) -> Gate:
                 break
             prefix += c
         rest = f[len(prefix) :]
+        if prefix and len(todo) < 5000:
+            # one optional letter ("e-?mail") or a small class of letters ("t[eao] z"):
+            # every spelling it allows, each tested as words
+            if rest[:1] == "?" and rest[1:2] not in ("?", "+"):
+                todo.extend((prefix + rest[1:], prefix[:-1] + rest[1:]))
+                continue
+            letters = _LETTER_CLASS.match(rest)
+            if letters is not None and all(c.isalpha() or c == " " for c in letters.group(1)):
+                tail = rest[letters.end() :]
+                spellings = [prefix + c + tail for c in letters.group(1)]
+                if letters.group(2):  # "[eao]?"
+                    spellings.append(prefix + tail)
+                todo.extend(spellings)
+                continue
         inner = _group(rest) if prefix and len(todo) < 5000 else None
         if inner is not None:
             alts, end = inner
@@ -876,16 +914,17 @@ def fragment_gate(fragments: Iterable[str]) -> Gate:
         optional = rest[:1] in ("?", "*", "{")
         if optional:
             prefix = prefix[:-1]  # the last character is optional: what follows may be glued
-        pieces = WORD_PIECE_RE.findall(prefix)
-        if not pieces:
+        raw_pieces = WORD_PIECE_RE.findall(prefix)
+        if not raw_pieces:
             always = True
             continue
         # Every piece but the last is a whole word; the last one is when something that
         # is no letter follows it ("can we (...)") or nothing does.
         last_whole = not optional and (
             not _piece_chars(prefix[-1])
-            or (prefix.endswith(pieces[-1]) and (rest == "" or rest.startswith(("\\s", " "))))
+            or (prefix.endswith(raw_pieces[-1]) and (rest == "" or rest.startswith(("\\s", " "))))
         )
+        pieces = [fold(piece) for piece in raw_pieces]
         whole = pieces if last_whole else pieces[:-1]
         best = max(whole, key=len) if whole else ""
         if len(best) >= 3 or (best and len(pieces[-1]) < 3):
@@ -903,9 +942,6 @@ def fragment_gate(fragments: Iterable[str]) -> Gate:
     }
     return Gate(frozenset(words), tuple(sorted(stems)), always, MappingProxyType(needs))
 
-
-# Every app euphemism names a colour or a logo ("the green app", "the one with the bird").
-APP_LOOKS_GATE = fragment_gate(_union("app_colours") + _union("app_logos"))
 
 # Gates in front of patterns scanned over the whole message (see ``Gate``).
 FEE_GATE = fragment_gate(_union("fee_phrases"))
@@ -1819,8 +1855,39 @@ def _bounded_gate(source: str) -> Gate:
     """:func:`pattern_gate` for a pattern that is one alternation between word boundaries
     ("\\b(?:...)\\b", "(?<!\\w)(?:...)(?!\\w)"), which is what a gate's word test assumes;
     a gate that always passes for any other shape."""
-    shaped = re.fullmatch(r"(?:\\b|\(\?<!\\w\))\(\?:.*\)(?:\\b|\(\?!\\w\))", source, re.S)
-    return pattern_gate(source) if shaped else Gate(frozenset(), (), True)
+    parts = split_top(source)  # "\\b(?:...)\\b|(?<!\\w)(?:...)(?!\\w)": each part its gate
+    shaped = [
+        re.fullmatch(r"(?:\\b|\(\?<!\\w\))\(\?:.*\)(?:\\b|\(\?!\\w\))", part, re.S)
+        for part in parts
+    ]
+    if not all(shaped):
+        return Gate(frozenset(), (), True)
+    return merge_gates([pattern_gate(part) for part in parts])
+
+
+def merge_gates(gates: Iterable[Gate]) -> Gate:
+    """One gate that passes where any of ``gates`` does (for a pattern that is their union)."""
+    words: set[str] = set()
+    stems: set[str] = set()
+    always = False
+    requires: dict[str, set[tuple[frozenset[str], ...]]] = {}
+    bare: set[str] = set()  # words that need nothing more in some gate
+    for gate in gates:
+        always = always or gate.always
+        words |= gate.words
+        stems.update(gate.stems)
+        for word in gate.words:
+            needs = gate.requires.get(word)
+            if needs is None:
+                bare.add(word)
+            else:
+                requires.setdefault(word, set()).add(needs)
+    merged = {
+        word: tuple(sorted({need for needs in sets for need in needs}, key=sorted))
+        for word, sets in requires.items()
+        if word not in bare
+    }
+    return Gate(frozenset(words), tuple(sorted(stems)), always, MappingProxyType(merged))
 
 
 # Gates for the channel categories searched over a whole message once a move was named.

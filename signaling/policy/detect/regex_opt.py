@@ -193,7 +193,7 @@ def _guard_costly_runs(text: str) -> str:
     At a position where none can match, ``re`` then enters one look-ahead instead of each
     alternative in turn (it skips an alternative that starts with a literal or a class
     without entering it). Same alternatives in the same order: the same matches."""
-    alts = _split_top(text)
+    alts = split_top(text)
     out: list[str] = []
     run: list[str] = []
     firsts: list[str] = []
@@ -235,7 +235,7 @@ def _class_end(p: str, i: int) -> int:
     return j
 
 
-def _split_top(text: str) -> list[str]:
+def split_top(text: str) -> list[str]:
     """The top-level alternatives of ``text``, verbatim."""
     out: list[str] = []
     depth = 0

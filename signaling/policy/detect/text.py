@@ -381,10 +381,14 @@ def strip_accents(text: str) -> str:
     return "".join(out)
 
 
-def fold(pattern: str) -> str:
+def fold(pattern: str, *, confusables: bool = True) -> str:
     """Fold a word list entry or regex fragment the way :func:`normalize` and
     :func:`strip_accents` fold messages, without lowercasing ASCII (regex escapes such as
-    ``\\S`` keep their meaning), so data can be written with its real spelling."""
+    ``\\S`` keep their meaning), so data can be written with its real spelling.
+
+    Look-alike letters are folded per whitespace-separated token, as in a message, which in a
+    regex source with no spaces is the whole alternation: ``confusables=False`` leaves them
+    for the caller to fold word by word (``lexicon.fragment_gate``)."""
     # as in messages, an accusative alif beside its tanween goes with it ("خصماً": "خصم")
     pattern = _ACCUSATIVE_ALIF.sub("", pattern)
     out: list[str] = []
@@ -396,7 +400,7 @@ def fold(pattern: str) -> str:
             folded = ch if ch.isascii() else unicodedata.normalize("NFKC", ch).lower()
         out.append(folded)
     s = "".join(out)
-    if any(c in _CONFUSABLE_CHARS for c in s):
+    if confusables and any(c in _CONFUSABLE_CHARS for c in s):
         s = _WORD.sub(_fold_word, s)
     return strip_accents(s)
 

@@ -1,0 +1,124 @@
+"""Word gates (``lexicon.Gate``) skip a rule's regex when the message lacks the words every
+match needs. A gate that says "no" to a message its fragment matches loses a finding; a gate
+that says "yes" to everything costs the regex on every message. Both happened (round 15)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from signaling.policy.detect import lexicon as lx
+from signaling.policy.detect.languages import LANGUAGES
+from signaling.policy.detect.text import fold
+from signaling.policy.detect.views import build_views
+
+HERE = Path(__file__).resolve().parent
+SHARED = HERE.parents[2].parent / "shared" / "corpus" / "contact_info"
+
+
+def _passes(fragment: str, text: str) -> bool:
+    views = build_views(text)
+    return lx.fragment_gate([fragment]).may_match(views.norm.s, views.words)
+
+
+def _matches(fragment: str, text: str) -> bool:
+    views = build_views(text)
+    body = fold(lx._lower(fragment), confusables=False)
+    bounded = r"(?<![\w\u0900-\u097f])(?:" + body + r")(?![\w\u0900-\u097f])"
+    return re.search(bounded, views.norm.s) is not None
+
+
+@pytest.mark.parametrize(
+    ("fragment", "text"),
+    [
+        # an optional leading group glued to the word after it: "another" is not "other"
+        (r"(?:an)?other (?:way|means)s?", "Is there another way we can reach you?"),
+        (r"(?:an)?other (?:place|spot|channel|app)s?", "is there another place i can message you"),
+        # "\S" lowercased to "\s" made "भेज" look like a whole word; "भेजने" holds it
+        (r"भेज\S*", "पेज पर हरा बटन दबाइए फॉर्म भेजने के लिए"),
+        # a Latin word in an alternation turned its Cyrillic words into Latin look-alikes
+        (r"(?:green|зел[её]н\w*) (?:app|приложени\w*)", "Пиши мне в зелёном приложении"),
+        (r"(?:green|зел[её]н\w*|blue) app", "зеленое app"),
+    ],
+)
+def test_a_gate_passes_every_text_its_fragment_matches(fragment: str, text: str) -> None:
+    assert _matches(fragment, text)
+    assert _passes(fragment, text)
+
+
+@pytest.mark.parametrize(
+    ("fragment", "text", "other"),
+    [
+        # a nested group at the start: each alternative is tested, not the whole message
+        (
+            r"(?:fast|jaldi|(?:koi|kisi) aur) (?:tareek|tarik)[ae]",
+            "koi aur tareeka batao",
+            "The tariff table is attached.",
+        ),
+        # digits first: the words after them are the test
+        (r"\d+ ?% off", "I can give you 20% off if we skip the site", "Thanks for the files."),
+    ],
+)
+def test_a_gate_with_no_literal_start_still_tests_words(
+    fragment: str, text: str, other: str
+) -> None:
+    gate = lx.fragment_gate([fragment])
+    assert not gate.always
+    assert _matches(fragment, text) and _passes(fragment, text)
+    assert not _matches(fragment, other) and not _passes(fragment, other)
+
+
+def test_no_gate_of_the_lexicon_passes_every_message() -> None:
+    """Every gate can skip a message ("elsewhere" matches inside words and may not)."""
+    gates = {name: getattr(lx, name) for name in dir(lx) if name.endswith("_GATE")}
+    gates |= {f"CATEGORY_GATES[{c}]": g for c, g in lx.CATEGORY_GATES.items() if c != "elsewhere"}
+    always = [name for name, gate in gates.items() if isinstance(gate, lx.Gate) and gate.always]
+    assert always == []
+
+
+def _texts() -> list[str]:
+    paths = [*sorted(HERE.glob("*.jsonl")), *sorted((HERE / "learned").glob("own_v6_*.jsonl"))]
+    paths += sorted(SHARED.glob("*.jsonl"))
+    return [
+        json.loads(line)["text"]
+        for path in paths
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+def _language_fragments() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for f in dataclasses.fields(LANGUAGES[0]):
+        value = getattr(LANGUAGES[0], f.name)
+        if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            out[f.name] = [frag for lang in LANGUAGES for frag in getattr(lang, f.name)]
+    for name in ("PLACE", "ELSEWHERE", "WHEN", "OWN", "SWAP", "REACH", "TALK", "GIVE"):
+        out["CONTACT_" + name] = lx._contact_fragments(getattr(lx, "CONTACT_" + name))
+    return out
+
+
+def test_every_word_list_fragment_is_passed_by_its_gate_on_the_corpora() -> None:
+    """Each phrase of every language's word lists, with its own gate, over the labelled
+    messages: wherever the phrase matches, the gate passes."""
+    texts = [(v.norm.s, v.words) for v in map(build_views, _texts())]
+    unsound = []
+    for field, fragments in _language_fragments().items():
+        for fragment in fragments:
+            try:
+                body = fold(lx._lower(fragment), confusables=False)
+                regex = re.compile(r"(?<![\w\u0900-\u097f])(?:" + body + r")(?![\w\u0900-\u097f])")
+            except re.error:
+                continue  # not a regex on its own (a piece of a longer one)
+            gate = lx.fragment_gate([fragment])
+            if gate.always:
+                continue
+            for s, words in texts:
+                if not gate.may_match(s, words) and regex.search(s):
+                    unsound.append((field, fragment, s[:60]))
+                    break
+    assert unsound == []
