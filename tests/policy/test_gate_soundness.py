@@ -122,3 +122,24 @@ def test_every_word_list_fragment_is_passed_by_its_gate_on_the_corpora() -> None
                     unsound.append((field, fragment, s[:60]))
                     break
     assert unsound == []
+
+
+def test_a_gate_with_many_stems_answers_as_one_test_per_stem() -> None:
+    """Gates with many stems find them in one pass (Aho-Corasick); the answer is that of
+    looking for each stem in the message's pieces."""
+    many = [g for g in vars(lx).values() if isinstance(g, lx.Gate) and g._automaton is not None]
+    many += [g for g in lx.CATEGORY_GATES.values() if g._automaton is not None]
+    assert many
+    texts = [*_texts()[:1500], "the green app", "fantasminha", "o verdinho aí"]
+    for views in map(build_views, texts):
+        s, words = views.norm.s, views.words
+        for gate in many:
+            by_words = any(
+                need is None or any(n <= words for n in need)
+                for need in (gate.requires.get(w) for w in gate.words & words)
+            )
+            pieces = "\n".join(words)
+            by_stem = any(stem in pieces for stem in gate._in_pieces) or any(
+                stem in s for stem in gate._in_text
+            )
+            assert gate.may_match(s, words) == (by_words or by_stem), (s[:60], gate.stems[:3])

@@ -15,6 +15,9 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
+
+import ahocorasick
 
 from signaling.policy.detect.languages import LANGUAGES
 from signaling.policy.detect.regex_opt import (
@@ -709,12 +712,22 @@ class Gate:
     )
     _in_pieces: tuple[str, ...] = field(init=False, repr=False, compare=False)
     _in_text: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    # many stems: one Aho-Corasick pass over the pieces, not one ``in`` per stem
+    _automaton: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Stems made of word-piece characters occur in a message only inside one of its word
         # pieces: looked for in the pieces joined (``WordPieces.text``), not the whole text.
-        object.__setattr__(self, "_in_pieces", tuple(st for st in self.stems if _piece_chars(st)))
+        in_pieces = tuple(st for st in self.stems if _piece_chars(st))
+        object.__setattr__(self, "_in_pieces", in_pieces)
         object.__setattr__(self, "_in_text", tuple(st for st in self.stems if not _piece_chars(st)))
+        automaton = None
+        if len(in_pieces) >= _STEMS_AS_ONE_PASS:
+            automaton = ahocorasick.Automaton()
+            for stem in in_pieces:
+                automaton.add_word(stem, stem)
+            automaton.make_automaton()
+        object.__setattr__(self, "_automaton", automaton)
 
     def may_match(self, s: str, message_words: frozenset[str]) -> bool:
         if self.always:
@@ -731,9 +744,13 @@ class Gate:
         # message, and a generator step costs more than the ``in`` itself on a short text.
         if isinstance(message_words, WordPieces) and message_words.source is s:
             pieces = message_words.text
-            for stem in self._in_pieces:
-                if stem in pieces:
+            if self._automaton is not None:
+                for _ in self._automaton.iter(pieces):
                     return True
+            else:
+                for stem in self._in_pieces:
+                    if stem in pieces:
+                        return True
             for stem in self._in_text:
                 if stem in s:
                     return True
@@ -742,6 +759,11 @@ class Gate:
             if stem in s:
                 return True
         return False
+
+
+# From this many letter stems on, a gate finds them in one Aho-Corasick pass (see ``Gate``):
+# with fewer, one ``in`` per stem costs fewer instructions (counted with callgrind).
+_STEMS_AS_ONE_PASS = 40
 
 
 # Zero-width checks at the start of a fragment ("\\b", "(?<!\\w)", "(?<![\\w@./-])").
