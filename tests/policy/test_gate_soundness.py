@@ -143,3 +143,46 @@ def test_a_gate_with_many_stems_answers_as_one_test_per_stem() -> None:
                 stem in s for stem in gate._in_text
             )
             assert gate.may_match(s, words) == (by_words or by_stem), (s[:60], gate.stems[:3])
+
+
+def test_a_union_starting_with_a_group_is_searched_part_by_part() -> None:
+    """OUTSIDE_RE is "(?<!\\w)(?:not|no|...)\\s+(?:...)|outside ...|(?<!\\w)(?:...)(?!\\w)": a
+    group first, so it was searched whole over every long message. Its parts are now each
+    behind their own test, and the answer is still that of one search."""
+    any_match = lx.OUTSIDE_ANY
+    assert any_match._whole is None and any_match._gated and any_match._bounded
+    negated = [
+        "no, not only through the platform",
+        "I do not want to pay only here",
+        "pas uniquement sur la plateforme",
+        "nicht nur über die Plattform",
+    ]
+    plain = ["pay me directly", "indirectly", "the director", "seedha bhejo", "no worries"]
+    long = " ".join(_texts()[:300])
+    for text in [*negated, *plain, long, long + " " + negated[0]]:
+        views = build_views(text)
+        s = views.norm.s
+        assert any_match.search(s, views.words) == (lx.OUTSIDE_RE.search(s) is not None), text
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("I'll invoice you myself for the rest.", True),
+        ("I'll bill you directly for the second milestone.", True),
+        ("mi agencia te factura el resto", True),
+        ("Invoice INV-2024-00317 covers the first milestone.", False),
+        # a long message with invoices everywhere and no word of billing apart: skipped
+        # whole; with one such sentence at its end, that sentence is still found
+        (" ".join(["Invoice INV-2024-00317 covers the first milestone."] * 150), False),
+        (
+            " ".join(["Invoice INV-2024-00317 covers the first milestone."] * 150)
+            + " I'll invoice you myself for the rest.",
+            True,
+        ),
+    ],
+)
+def test_billing_apart_is_read_only_where_a_word_of_it_may_be(text: str, found: bool) -> None:
+    from signaling.policy.detect import intent
+
+    assert (intent._bill_own(build_views(text), build_views(text).norm.s) is not None) == found

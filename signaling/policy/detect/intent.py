@@ -1770,6 +1770,13 @@ def _bill_own(views: Views, s: str) -> Finding | None:
     """Billing the other party oneself or through one's own business ("I'll invoice you
     myself", "mi agencia te factura el resto", "stell ich dir selbst in Rechnung", "aku tagih
     sendiri"), or directly, separately, or away from the platform."""
+    words = views.words
+    if not (
+        lx.PAY6_BILL_EVIDENCE_GATE.may_match(s, words)
+        or any(stem in s for stem in lx.DIRECT_WORD_STEMS)
+        or (lx.OUTSIDE_GATE.may_match(s, words) and lx.OUTSIDE_ANY.search(s, words))
+    ):
+        return None  # no word of billing apart anywhere: no sentence to read for one
     for bill, sent, st in _first_per_sentence(s, lx.PAY6_BILL_RE):
         a, b = bill.start() - st, bill.end() - st
         lo, hi = max(0, a - 60), min(len(sent), b + 60)

@@ -1471,10 +1471,14 @@ SERVICE_FEE_RE = compile_fast(
 )
 # "Directly" and its kin: a place off the platform for a verb of paying, but too common beside
 # a fee in product talk ("the fee is deducted directly") to stand alone with one.
-DIRECT_WORD_RE = compile_fast(
+_DIRECT_WORDS = (
     r"direct\w*|diret\w*|direkt\w*|diretto|direttamente|bezpośredni\w*|bezposredni\w*"
     r"|напрямую|прямо|seedha|sidha|langsung|diretso|doğrudan|dogrudan|مباشر\w*|सीधे"
 )
+DIRECT_WORD_RE = compile_fast(_DIRECT_WORDS)
+# Unbounded literals (each "\w*" adds nothing to whether one matches): a match anywhere is
+# one of these inside the text.
+DIRECT_WORD_STEMS = tuple(w.removesuffix(r"\w*") for w in _DIRECT_WORDS.split("|"))
 ASIDE_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("aside_phrases"), escape=False) + r")(?!\w)")
 # "Pay" in any language, or a payment means: the anchor of a pay-outside request.
 PAY_ANY_RE = compile_fast(PAY_VERB_RE.pattern + "|" + PAY_METHOD_RE.pattern)
@@ -1982,13 +1986,25 @@ class AnyMatch:
         if _BOUNDED.fullmatch(source) and _top_alternatives(source):
             alts = [source]  # one bounded alternation: "\\b(?:...)(?!\\w)"
         elif source.startswith(("(", "\\")):
-            alts = []  # some other shape: asked of the whole pattern
+            # a group first: its top-level alternatives, if it has several ("(?<!\\w)(?:not|
+            # no)\\s+(?:...)|outside ...|(?<!\\w)(?:...)(?!\\w)"), else the whole pattern
+            parts = split_top(source)
+            alts = parts if len(parts) > 1 else []
         else:
             alts = _top_alternatives(source) or []
         bounded = [a for a in alts if _BOUNDED.fullmatch(a) and _top_alternatives(a)]
-        other = [a for a in alts if a not in bounded]
+        # An alternative that starts at a word boundary with whole words: behind their gate.
+        gated = [
+            (a, gate)
+            for a in alts
+            if a not in bounded and _HEAD.match(a)
+            for gate in [fragment_gate([a])]
+            if not gate.always
+        ]
+        other = [a for a in alts if a not in bounded and all(a != g for g, _ in gated)]
         self._whole = pattern if not alts else None
         self._other = compile_fast("|".join(other), pattern.flags) if other else None
+        self._gated = tuple((gate, compile_fast(a, pattern.flags)) for a, gate in gated)
         self._bounded = tuple(_PhrasesAny(a, pattern.flags) for a in bounded)
 
     def search(self, s: str, words: frozenset[str]) -> bool:
@@ -1996,6 +2012,9 @@ class AnyMatch:
             return self._whole.search(s) is not None
         if self._other is not None and self._other.search(s) is not None:
             return True
+        for gate, alternative in self._gated:
+            if gate.may_match(s, words) and alternative.search(s) is not None:
+                return True
         return any(phrases.search(s, words) for phrases in self._bounded)
 
 
@@ -3323,6 +3342,8 @@ def _pay6_gate(*kinds: str) -> _StartGate:
 
 
 PAY6_GATE = _pay6_gate("bill", "private", "settle", "skip", "middle", "cash", "direct_me")
+# The words that make billing someone a move (one's own, without the platform, privately).
+PAY6_BILL_EVIDENCE_GATE = _pay6_gate("own", "without", "private")
 # One gate per rule's anchor, asked once the message passed the round's gate.
 PAY6_GATES = MappingProxyType(
     {kind: _pay6_gate(kind) for kind in ("bill", "private", "settle", "skip", "middle", "cash")}
