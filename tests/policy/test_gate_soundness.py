@@ -186,3 +186,20 @@ def test_billing_apart_is_read_only_where_a_word_of_it_may_be(text: str, found: 
     from signaling.policy.detect import intent
 
     assert (intent._bill_own(build_views(text), build_views(text).norm.s) is not None) == found
+
+
+def test_the_shared_word_index_answers_as_each_gate_alone() -> None:
+    """The lexicon's gates answer their word test from one shared index (``GateIndex``): the
+    same answers as the same gate outside the index, over the corpora and their mixtures."""
+    indexed = [g for g in vars(lx).values() if isinstance(g, lx.Gate) and g._slot >= 0]
+    indexed += [g for g in lx.CATEGORY_GATES.values() if g._slot >= 0]
+    assert len(indexed) > 30
+    alone = [lx.Gate(g.words, g.stems, g.always, g.requires) for g in indexed]
+    assert all(g._slot == -1 for g in alone)
+    texts = _texts()
+    texts += [" ".join(texts[i : i + 40]) for i in range(0, len(texts), 40)]
+    for views in map(build_views, texts):
+        s, words = views.norm.s, views.words
+        assert [g.may_match(s, words) for g in indexed] == [g.may_match(s, words) for g in alone], (
+            s[:60]
+        )
