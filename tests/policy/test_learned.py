@@ -128,6 +128,23 @@ def test_sentences_reaching_a_threshold_are_those_scored_one_by_one() -> None:
     ]
 
 
+def test_one_label_wanted_is_scored_from_its_own_column_with_the_same_sums() -> None:
+    """Where one label alone is still wanted (most long messages), ``reaching`` adds that
+    label's cached column of word and pair scores: exactly the floats of ``label_scores``."""
+    model = default_model()
+    assert model is not None
+    pieces = [
+        "let's sort the payment between us.",
+        "on WhatsApp, the green app",
+        "add me on the app with the paper plane, same name",
+        "pay me outside the platform to save the fee",
+        "Thanks for the proposal, the scope looks right to me.",
+    ]
+    for k in range(len(model.labels)):
+        got = list(model.reaching(pieces, [k], [-1e9] * len(model.labels)))
+        assert [totals for _, totals in got] == [model.label_scores(p, [k]) for p in pieces]
+
+
 def test_app_names_and_numbers_are_placeholders() -> None:
     assert canonical("telegram") == NAME
     assert canonical("2024") == canonical("1999") == "0000"

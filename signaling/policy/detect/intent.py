@@ -191,7 +191,7 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             for c, p in lx.CHANNEL_CATEGORIES
             if not _covered(c, present)
             and lx.CATEGORY_GATES[c].may_match(s, views.words)
-            and p.search(s)
+            and lx.CATEGORY_ANY[c].search(s, views.words)
         ]
     if not open_channels:
         cues: list[re.Match[str]] = []
@@ -379,16 +379,19 @@ def _call_on_a_named_place(
     s, words = views.norm.s, views.words
     if not lx.CALL_GATE.may_match(s, words):
         return [], []
-    candidates: list[tuple[str, re.Pattern[str]]] = []
+    candidates: list[tuple[str, re.Pattern[str], lx.AnyMatch]] = []
     if lx.APP_LOOKS_GATE.may_match(s, words):
-        candidates = [(c, p) for c, p in lx.CHANNEL_CATEGORIES if c in ("app", "emoji")]
+        candidates = [
+            (c, p, lx.CATEGORY_ANY[c]) for c, p in lx.CHANNEL_CATEGORIES if c in ("app", "emoji")
+        ]
     if lx.CONTACT_ELSEWHERE_GATE.may_match(s, words):
-        candidates.append(("elsewhere", lx.CONTACT_ELSEWHERE_RE))
+        candidates.append(("elsewhere", lx.CONTACT_ELSEWHERE_RE, lx.CONTACT_ELSEWHERE_ANY))
     if not candidates:
         return [], []
-    # one pass of each candidate pattern (the app patterns are large: searching them around
-    # every call word costs more on a long message than one pass)
-    found = [(c, p) for c, p in candidates if p.search(s)]
+    # whether each candidate is named at all, by the phrases whose words the message has (the
+    # app patterns are large: searching them around every call word costs more on a long
+    # message than that)
+    found = [(c, p) for c, p, anywhere in candidates if anywhere.search(s, words)]
     if not found:
         return [], []
     spans = [(m.span(), c == "elsewhere") for c, p in found for m in p.finditer(s)]

@@ -167,6 +167,19 @@ class _WordRows(dict[str, tuple[float, ...]]):
         return row
 
 
+class _WordScores(dict[str, float]):
+    """Canonical word -> what it adds to one label's score (its column of ``_WordRows``)."""
+
+    def __init__(self, rows: _WordRows, k: int) -> None:
+        super().__init__()
+        self._rows = rows
+        self._k = k
+
+    def __missing__(self, word: str) -> float:
+        value = self[word] = self._rows[word][self._k]
+        return value
+
+
 class LearnedModel:
     """All labels' models, scored together: one pass over a piece's words, with the score
     each distinct word adds to each label cached (most words recur from message to message)."""
@@ -181,6 +194,8 @@ class LearnedModel:
         self._columns = tuple(operator.itemgetter(k) for k in range(len(labels)))
         self._canonical = _Canonical()
         self._rows = _WordRows(labels)
+        # one label's column alone, for the pieces where only that label is still wanted
+        self._word_scores = tuple(_WordScores(self._rows, k) for k in range(len(labels)))
         # word pair -> its weight for each label, keyed by the pair itself (no joined string)
         self._bigrams: dict[tuple[str, str], tuple[float, ...]] = {}
         n = len(labels)
@@ -191,6 +206,9 @@ class LearnedModel:
                     row = list(self._bigrams.get((first, second), (0.0,) * n))
                     row[k] = w
                     self._bigrams[first, second] = tuple(row)
+        self._pair_scores = tuple(
+            {p: row[k] for p, row in self._bigrams.items() if row[k]} for k in range(n)
+        )
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> LearnedModel:
@@ -208,6 +226,14 @@ class LearnedModel:
             )
         return cls(tuple(models), str(data.get("version", "")))
 
+    def _bound_caches(self) -> None:
+        """Empty the word caches when they have grown past ``CACHE_WORDS``."""
+        if len(self._rows) > self.CACHE_WORDS or len(self._canonical) > self.CACHE_WORDS:
+            self._rows.clear()
+            self._canonical.clear()
+            for scores in self._word_scores:
+                scores.clear()
+
     def scores(self, s: str) -> list[float]:
         """Every label's score for the piece ``s`` (same sum as training: ``features``)."""
         return self.label_scores(s, range(len(self.labels)))
@@ -215,9 +241,7 @@ class LearnedModel:
     def label_scores(self, s: str, wanted: Sequence[int]) -> list[float]:
         """The scores of the labels at the indices ``wanted`` (in that order): the same sums
         as :meth:`scores`, without adding up the columns of labels nobody asked for."""
-        if len(self._rows) > self.CACHE_WORDS or len(self._canonical) > self.CACHE_WORDS:
-            self._rows.clear()
-            self._canonical.clear()
+        self._bound_caches()
         words = list(map(self._canonical.__getitem__, _word_list(s)))
         rows = list(map(self._rows.__getitem__, set(words)))
         if len(words) > 1:
@@ -236,9 +260,7 @@ class LearnedModel:
         and the scores of ``wanted`` (the sums of :meth:`label_scores`). One loop for all the
         sentences of a long message; ``wanted`` may shrink between pieces. A piece without
         words is passed over (its score is the bias, and it has no word to name)."""
-        if len(self._rows) > self.CACHE_WORDS or len(self._canonical) > self.CACHE_WORDS:
-            self._rows.clear()
-            self._canonical.clear()
+        self._bound_caches()
         canonical = self._canonical.__getitem__
         row = self._rows.__getitem__
         pair = self._bigrams.get
@@ -249,15 +271,21 @@ class LearnedModel:
             words = list(map(canonical, findall(piece)))
             if not words:
                 continue
-            rows = list(map(row, set(words)))
-            if len(words) > 1:
-                rows.extend(filter(None, map(pair, set(itertools.pairwise(words)))))
             if len(wanted) == 1:  # most long messages: the rules found every other label
+                # that label's column alone: a float per word and per known pair
+                # (added in the order of ``label_scores``: the words, then the pairs)
                 k = wanted[0]
-                total = biases[k] + sum(map(columns[k], rows))
+                total = sum(map(self._word_scores[k].__getitem__, set(words)))
+                if len(words) > 1:
+                    pairs = self._pair_scores[k]
+                    total = sum(filter(None, map(pairs.get, set(itertools.pairwise(words)))), total)
+                total = biases[k] + total
                 if total >= floors[k]:
                     yield i, [total]
                 continue
+            rows = list(map(row, set(words)))
+            if len(words) > 1:
+                rows.extend(filter(None, map(pair, set(itertools.pairwise(words)))))
             totals = [biases[k] + sum(map(columns[k], rows)) for k in wanted]
             for k, total in zip(wanted, totals, strict=True):
                 if total >= floors[k]:

@@ -935,6 +935,11 @@ def _ends_apart(alternative: str) -> bool:
     )
 
 
+# Scripts whose vowel signs stay in the normalised text (they are combining marks, which
+# "\w" does not match, but a word piece keeps): Devanagari and the other Indic scripts, Thai.
+_MARKED = re.compile(r"[\u0900-\u0dff\u0e00-\u0e7f]")
+
+
 def fragment_gate(fragments: Iterable[str]) -> Gate:
     words: set[str] = set()
     requires: dict[str, set[frozenset[str]]] = {}
@@ -1017,7 +1022,11 @@ def fragment_gate(fragments: Iterable[str]) -> Gate:
         pieces = [fold(piece) for piece in raw_pieces]
         whole = pieces if last_whole else pieces[:-1]
         best = max(whole, key=len) if whole else ""
-        if len(best) >= 3 or (best and len(pieces[-1]) < 3):
+        if best and _MARKED.search(best):
+            # "मेल": patterns bound words with "\w", which no vowel sign is, so they match it
+            # inside the piece "जीमेल" (Gmail): looked for inside the pieces, not as one
+            stems.add(best)
+        elif len(best) >= 3 or (best and len(pieces[-1]) < 3):
             words.add(best)  # the longest word is the rarest, the best test
             requires.setdefault(best, set()).add(frozenset(whole))
         elif len(pieces[-1]) >= 2:
@@ -2034,7 +2043,13 @@ THERE_RE = compile_fast(r"(?<!\w)(?:" + _alt(THERE_WORDS) + r")(?!\w)")
 EMOJI_APP_GATE = Gate(frozenset(), tuple(APP_EMOJI), False)
 CATEGORY_GATES = MappingProxyType(
     {
-        category: EMOJI_APP_GATE if category == "emoji" else _bounded_gate(source_of(pattern))
+        category: EMOJI_APP_GATE
+        if category == "emoji"
+        # every part of the "app" pattern names a colour or a logo, as a whole word: its gate
+        # is theirs (the words for an app that some parts start with are in most messages)
+        else APP_LOOKS_GATE
+        if category == "app"
+        else _bounded_gate(source_of(pattern))
         for category, pattern in CHANNEL_CATEGORIES
     }
 )
@@ -2049,9 +2064,11 @@ class AnyMatch:
     gate, the others as one smaller pattern. A top-level alternation matches somewhere exactly
     when one of its alternatives does, so the answer is ``pattern.search(s) is not None``."""
 
-    def __init__(self, pattern: re.Pattern[str]) -> None:
+    def __init__(self, pattern: re.Pattern[str], *, split: bool = True) -> None:
         source = source_of(pattern)
-        if _BOUNDED.fullmatch(source) and _top_alternatives(source):
+        if not split:
+            alts = []  # searched whole
+        elif _BOUNDED.fullmatch(source) and _top_alternatives(source):
             alts = [source]  # one bounded alternation: "\\b(?:...)(?!\\w)"
         elif source.startswith(("(", "\\")):
             # a group first: its top-level alternatives, if it has several ("(?<!\\w)(?:not|
@@ -2120,7 +2137,7 @@ class _PhrasesAny:
                 body = first + r"(?<!\w.)(?:" + phrase[1:] + ")" + tail
             else:
                 body = head.group() + "(?:" + phrase + ")" + tail
-            self._patterns.append(re.compile(body, flags))
+            self._patterns.append(re.compile(optimize(body), flags))
             gate = fragment_gate([phrase])
             if gate.always:
                 self._always.append(i)
@@ -2150,6 +2167,12 @@ class _PhrasesAny:
 
 # "Outside the platform" anywhere in the message (the pay-outside check's first question).
 OUTSIDE_ANY = AnyMatch(OUTSIDE_RE)
+# Whether each channel category is named anywhere in a message: a long message that names an
+# app ("app", "chat") once made the whole "app" and "messenger" patterns (hundreds of colours
+# and logos each) run over all of its text; this searches only the phrases whose words it has.
+# The "app" pattern is searched whole: each of its parts pairs two long lists, and its gate
+# (the colours and logos, one of which every part has) already passes only where one is named.
+CATEGORY_ANY = MappingProxyType({c: AnyMatch(p, split=c != "app") for c, p in CHANNEL_CATEGORIES})
 
 
 # --- round 11: contact moves -----------------------------------------------------------------
@@ -2615,6 +2638,7 @@ CONTACT_TALK_RE = _contact_re(CONTACT_TALK)
 CONTACT_ELSEWHERE_RE = _contact_re(
     {k: [*CONTACT_PLACE[k], *CONTACT_ELSEWHERE[k]] for k in CONTACT_PLACE}
 )
+CONTACT_ELSEWHERE_ANY = AnyMatch(CONTACT_ELSEWHERE_RE)
 CONTACT_ANY_PLACE_RE = _contact_re(
     {k: [*CONTACT_PLACE[k], *CONTACT_ELSEWHERE[k], *CONTACT_WHEN[k]] for k in CONTACT_PLACE}
 )
