@@ -197,6 +197,8 @@ def test_the_shared_word_index_answers_as_each_gate_alone() -> None:
     indexed = [g for g in vars(lx).values() if isinstance(g, lx.Gate) and g._slot >= 0]
     indexed += [g for g in lx.CATEGORY_GATES.values() if g._slot >= 0]
     assert len(indexed) > 30
+    # their stems too: one Aho-Corasick pass over a message's pieces for every indexed gate
+    assert sum(bool(g._in_pieces) for g in indexed) > 10 and lx._INDEX._by_stem
     alone = [lx.Gate(g.words, g.stems, g.always, g.requires) for g in indexed]
     assert all(g._slot == -1 for g in alone)
     texts = _texts()

@@ -145,6 +145,8 @@ class WordPieces(frozenset[str]):
     _text: str | None
     # the slots of the indexed gates whose words this message has (``GateIndex``), once
     _passed: set[int] | None
+    # ... and of those with a stem inside one of its pieces, once
+    _stems_passed: set[int] | None
 
     @property
     def text(self) -> str:
@@ -159,6 +161,7 @@ def word_pieces(s: str) -> WordPieces:
     pieces.source = s
     pieces._text = None
     pieces._passed = None
+    pieces._stems_passed = None
     return pieces
 
 
@@ -745,6 +748,17 @@ class Gate:
                 passed = message_words._passed = _INDEX.passed(message_words)
             if self._slot in passed:
                 return True
+            if message_words.source is s:
+                # the stems inside the pieces too: one Aho-Corasick pass for every gate
+                stems_passed = message_words._stems_passed
+                if stems_passed is None:
+                    stems_passed = message_words._stems_passed = _INDEX.stems_passed(message_words)
+                if self._slot in stems_passed:
+                    return True
+                for stem in self._in_text:
+                    if stem in s:
+                        return True
+                return False
         elif not self.words.isdisjoint(message_words):
             for word in self.words.intersection(message_words):
                 needs = self.requires.get(word)
@@ -782,6 +796,10 @@ class GateIndex:
     def __init__(self) -> None:
         self._by_word: dict[str, list[tuple[int, tuple[frozenset[str], ...] | None]]] = {}
         self._slots = 0
+        # every indexed gate's stems made of word-piece characters: stem -> gate slots, found
+        # in a message's pieces in one Aho-Corasick pass (built when first needed)
+        self._by_stem: dict[str, list[int]] = {}
+        self._automaton: Any = None
 
     def add(self, gate: Gate) -> None:
         if gate._slot >= 0 or gate.always:
@@ -790,7 +808,26 @@ class GateIndex:
         self._slots += 1
         for word in gate.words:
             self._by_word.setdefault(word, []).append((slot, gate.requires.get(word)))
+        for stem in gate._in_pieces:
+            self._by_stem.setdefault(stem, []).append(slot)
+        self._automaton = None
         object.__setattr__(gate, "_slot", slot)
+
+    def stems_passed(self, words: WordPieces) -> set[int]:
+        """The slots of the gates with a stem inside one of the pieces ``words``."""
+        automaton = self._automaton
+        if automaton is None:
+            automaton = self._automaton = ahocorasick.Automaton()
+            for stem, slots in self._by_stem.items():
+                automaton.add_word(stem, tuple(slots))
+            if self._by_stem:
+                automaton.make_automaton()
+        out: set[int] = set()
+        if not self._by_stem:
+            return out
+        for _, slots in automaton.iter(words.text):
+            out.update(slots)
+        return out
 
     def passed(self, words: frozenset[str]) -> set[int]:
         """The slots of the gates whose word test ``words`` passes."""
@@ -2088,13 +2125,18 @@ class AnyMatch:
         ]
         other = [a for a in alts if a not in bounded and all(a != g for g, _ in gated)]
         self._whole = pattern if not alts else None
+        self._pattern = pattern
         self._other = compile_fast("|".join(other), pattern.flags) if other else None
         self._gated = tuple((gate, compile_fast(a, pattern.flags)) for a, gate in gated)
         self._bounded = tuple(_PhrasesAny(a, pattern.flags) for a in bounded)
 
+    # Below this many characters one search of the whole pattern costs less than the tests
+    # that choose its parts (measured: even at about 200, from 2 to 7 times less beyond 800).
+    WHOLE_BELOW = 200
+
     def search(self, s: str, words: frozenset[str]) -> bool:
-        if self._whole is not None:
-            return self._whole.search(s) is not None
+        if self._whole is not None or len(s) < self.WHOLE_BELOW:
+            return self._pattern.search(s) is not None
         if self._other is not None and self._other.search(s) is not None:
             return True
         for gate, alternative in self._gated:
@@ -2172,7 +2214,10 @@ OUTSIDE_ANY = AnyMatch(OUTSIDE_RE)
 # and logos each) run over all of its text; this searches only the phrases whose words it has.
 # The "app" pattern is searched whole: each of its parts pairs two long lists, and its gate
 # (the colours and logos, one of which every part has) already passes only where one is named.
-CATEGORY_ANY = MappingProxyType({c: AnyMatch(p, split=c != "app") for c, p in CHANNEL_CATEGORIES})
+# "elsewhere" too: most of it is one unbounded alternation, which its parts do not shorten.
+CATEGORY_ANY = MappingProxyType(
+    {c: AnyMatch(p, split=c not in ("app", "elsewhere")) for c, p in CHANNEL_CATEGORIES}
+)
 
 
 # --- round 11: contact moves -----------------------------------------------------------------
