@@ -360,3 +360,62 @@ def test_every_finding_names_its_label_and_the_text_that_triggered_it() -> None:
 )
 def test_probe_regressions(text: str, expected: set[str]) -> None:
     assert labels(text) == expected
+
+
+# --- adding a language is one Language entry ----------------------------------------------
+
+# Run in a fresh interpreter: the lexicon is built from ``LANGUAGES`` when it is imported, so
+# the new entry goes in before anything imports it (``languages`` imports nothing of ours).
+_ADD_DUTCH = """
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location(
+    "signaling.policy.detect.languages", "signaling/policy/detect/languages.py"
+)
+languages = importlib.util.module_from_spec(spec)
+sys.modules[spec.name] = languages
+spec.loader.exec_module(languages)
+fields = json.loads(sys.argv[1])
+dutch = languages.Language("nl", "Dutch", **{k: tuple(v) for k, v in fields.items()})
+languages.LANGUAGES = (*languages.LANGUAGES, dutch)
+from signaling.policy.detect import Detector
+for text in sys.argv[2:]:
+    print(json.dumps([[f.label, f.value] for f in Detector(learned=False).scan(text)]))
+"""
+
+
+def _scan_with_dutch(fields: dict[str, list[str]], *texts: str) -> list[list[list[str]]]:
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", _ADD_DUTCH, json.dumps(fields), *texts],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return [json.loads(line) for line in out.stdout.splitlines()]
+
+
+def test_a_new_language_entry_reaches_the_payment_rules_of_round_14() -> None:
+    """The words of the third-party and bonus rules are ``Language`` fields (they were lists in
+    lexicon.py that a new language had to extend there): a Dutch entry with its words for a
+    relative, an account, a bonus and "outside the platform" makes those rules read Dutch."""
+    third_party = "Kun je het geld naar de bankrekening van mijn vriendin overmaken?"
+    bonus = "Ik stuur je een fooi buiten het platform om."
+    base = {"pay_verbs": ["overmaken"], "outside_phrases": ["buiten het platform om"]}
+    words = {
+        **base,
+        "relative_words": ["vriendin"],
+        "account_words": ["bankrekening"],
+        "bonus_words": ["fooi"],
+    }
+    assert _scan_with_dutch(base, third_party, bonus) == [[], []]
+    assert _scan_with_dutch(words, third_party, bonus) == [
+        [["off_platform", "pay:third_party"]],
+        [["off_platform", "pay:bonus"]],
+    ]

@@ -1340,16 +1340,7 @@ KNOW_GATE = fragment_gate(_union("know_words"))
 KNOW_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("know_words"), escape=False) + r")(?!\w)")
 NEED_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("need_words"), escape=False) + r")(?!\w)")
 # What the two parties agree on: how much, the price or rate, the deal itself (stems).
-DEAL_RE = compile_fast(
-    r"(?<!\w)(?:how much|cu[aá]nto|quanto|combien|wie ?viel|ile|сколько|kitna|kitni|कितना|كم"
-    r"|ne kadar|berapa|magkano|agree\w*|deal|acord\w*|accord\w*|ausgemacht|ausmachen"
-    r"|vereinbar\w*|abgemacht|umowi\w*|umówi\w*|договори\w*|тай|तय|اتفق\w*|anlas\w*|anlaş\w*"
-    r"|sepakat\w*|kesepakatan|usapan|napagkasunduan|rate|price|precio|preco|preço|prix|preis"
-    r"|valor|valore|valeur|wert|acert\w*|combin\w*|fechamos|quedamos"
-    r"|prezzo|cena|цен\w*|रेट|سعر|fiyat\w*|harga|presyo|amount|monto|montant|betrag|importo"
-    r"|kwot\w*|сумм\w*|रकम|المبلغ|tutar|jumlah|halaga|money|dinero|dinheiro|argent|geld"
-    r"|soldi|pieni\w*|деньг\w*|paisa|paise|पैसा|فلوس|para|uang|pera|pay\w*|pag\w*)(?!\w)"
-)
+DEAL_RE = compile_fast(r"(?<!\w)(?:" + "|".join(_union("deal_words")) + r")(?!\w)")
 # Getting around something, in every language; and the words that make a fee someone else's
 # than the platform's (a bank's, a currency conversion's, a card's).
 EVADE_GATE = fragment_gate(_union("evade_phrases"))
@@ -1370,73 +1361,13 @@ WAY_RE = compile_fast(
 # Paying or refunding the other party oneself, from one's own pocket, privately (the writer or
 # the reader as payer): "te lo pago yo por mi cuenta", "je continue à te payer moi-même", "ich
 # zahl dich privat weiter", "ti rimborso io di tasca mia", "paranı kendim iade ederim".
-_SELF_PAY = (
-    r"myself",
-    r"yourself",
-    r"personally",
-    r"out of (?:my|your) (?:own )?pocket",
-    r"por mi cuenta",
-    r"por tu cuenta",
-    r"yo mism[oa]",
-    r"de mi bolsillo",
-    r"personalmente",
-    r"por conta pr[oó]pria",
-    r"eu mesm[oa]",
-    r"do meu bolso",
-    r"moi-m[eê]me",
-    r"moi m[eê]me",
-    r"toi-m[eê]me",
-    r"de ma poche",
-    r"personnellement",
-    r"de ton c[oô]t[eé]",
-    r"privat",
-    r"selbst",
-    r"aus eigener tasche",
-    r"pers[oö]nlich",
-    r"privatamente",
-    r"io stess[oa]",
-    r"di tasca mia",
-    r"prywatnie",
-    r"osobi[sś]cie",
-    r"z w[lł]asnej kieszeni",
-    r"лично",
-    r"из своего кармана",
-    r"сам",
-    r"сама",
-    r"şahsen",
-    r"sahsen",
-    r"kendim",
-    r"cebimden",
-    r"sendiri",
-    r"dari kantong sendiri",
-    r"secara pribadi",
-    r"ako na mismo",
-    r"mismo",
-    r"khud",
-    r"apni jeb se",
-    r"खुद",
-    r"ख़ुद",
-    r"अपनी जेब से",
-    r"من جيبي",
-    r"بنفسي",
-    r"شخصيا",
-    r"من عندي",
-)
+_SELF_PAY = _union("self_pay_phrases")
 SELF_PAY_RE = compile_fast(r"(?<!\w)(?:" + "|".join(_SELF_PAY) + r")(?!\w)")
 SELF_PAY_GATE = fragment_gate(_SELF_PAY)
 # Giving money back, in every language (a refund offered off the platform is a payment move).
-REFUND_RE = compile_fast(
-    r"(?<!\w)(?:refund\w*|reembols\w*|devuelvo|devolver\w*|devolvo|rembours\w*|erstatt\w*"
-    r"|zurückzahl\w*|zuruckzahl\w*|rimbors\w*|zwrot\w*|zwróc\w*|zwroc\w*|верну|вернуть|возврат\w*"
-    r"|refund kar\w*|वापस|रिफंड|استرجاع|ارجع|أرجع|برجعلك|iade|geri öde\w*|geri ode\w*"
-    r"|balikin|kembalikan|ibalik|magre-refund|i-refund|irefund)(?!\w)"
-)
+REFUND_RE = compile_fast(r"(?<!\w)(?:" + "|".join(_union("refund_words")) + r")(?!\w)")
 # The other party as the one paid or paying: "you" as an object in every language.
-TO_YOU_RE = compile_fast(
-    r"(?<!\w)(?:you|u|te|ti|t'|toi|vous|dich|dir|ihnen|ci|cię|cie|ci|тебе|тебя|вам|вас|sana"
-    r"|size|seni|parani|paranı|kamu|anda|sa'?yo|sayo|ka|aapko|tumhe|tumko|आपको|तुम्हें|لك|ليك"
-    r"|me|mi|mir|mich|mnie|мне|bana|mujhe|मुझे|لي|saya|aku|akin)(?!\w)"
-)
+TO_YOU_RE = compile_fast(r"(?<!\w)(?:" + "|".join(_union("party_pronouns")) + r")(?!\w)")
 
 
 def _word_alternation(source: str) -> tuple[re.Pattern[str], Gate]:
@@ -1447,114 +1378,24 @@ def _word_alternation(source: str) -> tuple[re.Pattern[str], Gate]:
 
 # Someone close to a party, whose account or firm pays or is paid instead ("my girlfriend's
 # account", "an meinen Mitbewohner", "sa account ng pinsan ko", "meri mummy ke account").
-_THIRD_PARTY = (
-    r"girlfriend\w*|boyfriend\w*|wife|husband|brother\w*|sister\w*|cousin\w*|mom|mum|mother"
-    r"|dad|father|roommate|flatmate|uncle|aunt\w*|brother-in-law|in-law|in-laws|relative\w*"
-    r"|novio|novia|esposa|esposo|marido|hermano|hermana|primo|prima|mama|mamá|madre|papa|papá"
-    r"|padre|tio|tia|tío|tía|namorado|namorada|irmao|irmão|irma|irmã|mae|mãe|pai|cunhado"
-    r"|cunhada|petite amie|copine|copain|femme|mari|frere|frère|soeur|sœur|mere|mère|pere|père"
-    r"|coloc\w*|freundin|freund|frau|mann|bruder|schwester|cousine|mutter|vater"
-    r"|mitbewohner\w*|schwager|fidanzato|fidanzata|moglie|marito|fratello|sorella|cugino"
-    r"|cugina|coinquilino|coinquilina|dziewczyn\w*|chłopak\w*|chlopak\w*|żon\w*|zon\w*"
-    r"|mąż|maz|męż\w*|mez\w*|brat\w*|siostr\w*|kuzyn\w*|mam\w*|tat\w*|współlokator\w*"
-    r"|wspollokator\w*|девушк\w*|жен\w*|муж\w*|брат\w*|сестр\w*|мам\w*|пап\w*|друг\w*"
-    r"|сосед\w*|mummy|mumma|bhai|bhaiya|behen|didi|biwi|dost|friend|मम्मी|माँ|पापा|भाई|बहन"
-    r"|पत्नी|दोस्त|أخوي|اخوي|أختي|اختي|أمي|امي|أبوي|ابوي|زوجتي|صديقي|kız arkadaş\w*"
-    r"|kiz arkadas\w*|annem\w*|babam\w*|kardeş\w*|kardes\w*|eşim\w*|esim\w*|kuzen\w*"
-    r"|pacar\w*|istri\w*|suami\w*|kakak\w*|adik\w*|sepupu\w*|ibu\w*|ayah\w*|pinsan\w*"
-    r"|nanay\w*|tatay\w*|kapatid\w*|asawa\w*|jowa\w*|tita\w*|tito\w*"
-)
+_THIRD_PARTY = "|".join(_union("relative_words"))
 THIRD_PARTY_RE, THIRD_PARTY_GATE = _word_alternation(_THIRD_PARTY)
-_ACCOUNT = (
-    r"account\w*|conta|cuenta|compte|konto\w*|conto|сч[её]т\w*|карт\w*|حساب\w*|hesab\w*"
-    r"|rekening\w*|firm|business|company|empresa|firma|ditta|azienda|фирм\w*|şirket\w*"
-    r"|sirket\w*|perusahaan|kumpanya"
-)
+_ACCOUNT = "|".join(_union("account_words"))
 ACCOUNT_RE, ACCOUNT_GATE = _word_alternation(_ACCOUNT)
 # Taking a means of payment ("Venmo works for me", "biorę w USDT", "в крипте принимаешь?",
 # "aceitas Pix?"): with the means named right beside it, an offer or a request to be paid so.
-ACCEPT_RE = compile_fast(
-    r"(?<!\w)(?:accept\w*|take|takes|work(?:s)? for me|fine for me|acept\w*|aceit\w*"
-    r"|akzeptier\w*|nehme|nimmst|accett\w*|prendo|prendi|bior[eę]|bierzesz|przyjmuj\w*"
-    r"|akceptuj\w*|принима\w*|беру|берешь|берёшь|le leta|lete ho|leti|قبل|تقبل|بتقبل|بقبل"
-    r"|kabul\w*|alir misin|alır mısın|alirim|alırım|terima\w*|nerima|tumatanggap|tanggap\w*)(?!\w)"
-)
+ACCEPT_RE = compile_fast(r"(?<!\w)(?:" + "|".join(_union("accept_words")) + r")(?!\w)")
 # A bonus, a tip or a small gift of money in every language: with a place off the platform in
 # its sentence, a payment move ("te mando um agrado por fora", "مكافأة ... بعيد عن التطبيق").
-_BONUS = (
-    r"bonus\w*|b[oô]nus|tip|tips|extra hundred|extra fifty|extra cash|extra money|agrado"
-    r"|gorjeta|propina|bono|bonificaci[oó]n|pourboire|prime|trinkgeld|pr[aä]mie|mancia|premio"
-    r"|napiwek|premi\w*|чаевы\w*|преми\w*|бонус\w*|टिप|बोनस|इनाम|inaam|مكافأة|مكافاة|مكافئة"
-    r"|بقشيش|اكرامية|إكرامية|bahşiş\w*|bahsis\w*|ikramiye\w*|pabuya"
-)
+_BONUS = "|".join(_union("bonus_words"))
 BONUS_RE, BONUS_GATE = _word_alternation(_BONUS)
 # Words for a call (a meeting cue that names a call, not "chat" or "link"): the gate of the
 # call-on-a-named-place rule.
-_CALL_WORDS = (
-    "call",
-    "calls",
-    "calling",
-    "video",
-    "videocall",
-    "voice",
-    "llamada",
-    "videollamada",
-    "chamada",
-    "videochamada",
-    "ligação",
-    "ligacao",
-    "appel",
-    "visio",
-    "anruf",
-    "telefonat",
-    "chiamata",
-    "videochiamata",
-    "sentiamo",
-    "sentiamoci",
-    "vocale",
-    "rozmowa",
-    "rozmowę",
-    "zadzwonię",
-    "głosowy",
-    "созвон",
-    "созвонимся",
-    "звонок",
-    "позвоним",
-    "голосовой",
-    "कॉल",
-    "वीडियो",
-    "مكالمة",
-    "المكالمة",
-    "مكالمه",
-    "اتصال",
-    "arama",
-    "görüntülü",
-    "sesli",
-    "telpon",
-    "telepon",
-    "telponan",
-    "teleponan",
-    "nelpon",
-    "panggilan",
-    "tawag",
-    "tawagan",
-    "vc",
-)
-CALL_GATE = fragment_gate(
-    [
-        *_CALL_WORDS,
-        *_union("meeting_cues"),
-        *"interview entrevista entretien screen screenshare meet meeting session".split(),
-        *"звон\\w* созвон\\w* встреч\\w* поговор\\w* baat milte".split(),
-    ]
-)
+CALL_GATE = fragment_gate([*_union("call_words"), *_union("meeting_cues")])
 # Declining in any language: a negation, "sorry", "I'd rather not", Turkish negative verbs,
 # colloquial Indonesian and Arabic "no".
 DECLINE_RE = compile_fast(
-    NEGATION_RE.pattern
-    + r"|(?<!\w)(?:sorry|rather not|nope|desole\w*|lo siento|perdon|desculp\w*|leider|scusa\w*"
-    r"|mi dispiace|przepraszam|извин\w*|к сожалению|माफ़\w*|माफ\w*|maaf|pasensya|sorry po"
-    r"|kusura|gak|nggak|enggak|ga|ogah|مش|مو|لا|آسف|اسف|\w+m[ıi]yorum|\w+mam|\w+mem|n'\w+)(?!\w)"
+    NEGATION_RE.pattern + r"|(?<!\w)(?:" + "|".join(_union("decline_words")) + r")(?!\w)"
 )
 
 
