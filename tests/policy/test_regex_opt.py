@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from signaling.policy.detect import lexicon  # noqa: F401  (compiles every pattern)
-from signaling.policy.detect.regex_opt import COMPILED, first_char_lookahead, optimize
+from signaling.policy.detect.regex_opt import (
+    COMPILED,
+    StartScan,
+    first_char_lookahead,
+    literal_starts,
+    optimize,
+)
 from signaling.policy.detect.views import build_views
 
 HERE = Path(__file__).resolve().parent
@@ -84,3 +90,45 @@ def test_first_character_lookahead_keeps_matches(text: str) -> None:
         fast = re.compile(first_char_lookahead(source))
         slow = re.compile(source)
         assert [m.span() for m in slow.finditer(text)] == [m.span() for m in fast.finditer(text)]
+
+
+# --- matches tried only where one can start (StartScan) -----------------------------------
+
+# The samples as long messages: a StartScan of a shorter text is the plain finditer.
+LONG_SAMPLES = [" ".join(SAMPLES[i : i + 120]) for i in range(0, len(SAMPLES), 120)]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "starts"),
+    [
+        (r"\b(?:foo|ba[rz])(?!\w)", {"foo", "bar", "baz"}),
+        (r"(?<!\w)(?:x\w*|yz)", {"x", "yz"}),  # a lookbehind and \w consume nothing known
+        (r"a?b", {"ab", "b"}),
+        (r"ab(?:cd)*ef", {"abcd", "abef"}),  # after one round of a repeat, nothing is known
+        (r"(?:ab|)c", {"abc", "c"}),
+        (r"pay(?:ment|ing)s? (?:me|us)", {"paymen", "paying"}),  # six characters at most
+        (r"(?i)abc", None),  # case-folded: not literal
+        (r"a(?i:b)c", None),
+        (r"\w+abc", None),  # any word character first
+        (r"x*", None),  # the empty match
+        (r"[^a]bc", None),
+    ],
+)
+def test_literal_starts(pattern: str, starts: set[str] | None) -> None:
+    found = literal_starts(re.compile(pattern))
+    assert (set(found) if found is not None else None) == starts
+
+
+def test_start_scan_needs_a_long_message() -> None:
+    assert all(len(text) >= StartScan.LONG for text in LONG_SAMPLES[:-1])
+
+
+@pytest.mark.parametrize(("source", "fast"), COMPILED, ids=lambda x: str(hash(x))[-6:])
+def test_start_scan_finds_what_finditer_finds(source: str, fast: re.Pattern[str]) -> None:
+    """Every pattern of the lexicon, scanned from its literal starts, over long messages made
+    of the samples' views, from the start and from a position inside: the same matches."""
+    scan = StartScan(fast)
+    for text in LONG_SAMPLES:
+        for pos in (0, len(text) // 3):
+            expected = [m.span() for m in fast.finditer(text, pos)]
+            assert [m.span() for m in scan.finditer(text, pos)] == expected

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from signaling.policy.detect import lexicon as lx
 from signaling.policy.detect.links import label_of
 from signaling.policy.detect.model import Confidence, Finding, Url, Views, sentence
-from signaling.policy.detect.regex_opt import compile_fast
+from signaling.policy.detect.regex_opt import StartScan, compile_fast
 
 
 def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
@@ -198,9 +198,9 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
     elif first_cue is not None and first_cue.end() > first_cue.start():
         # ``finditer`` goes on after a non-empty match from its end: the first cue, found
         # above, is not searched for again (the text before it can be a long message)
-        cues = [first_cue, *lx.MOVE_CUE_RE.finditer(s, first_cue.end())]
+        cues = [first_cue, *_MOVE_CUES.finditer(s, first_cue.end())]
     else:
-        cues = list(lx.MOVE_CUE_RE.finditer(s))
+        cues = list(_MOVE_CUES.finditer(s))
     if open_channels and not cues and ask is not None:
         cues = [ask]
     if not cues and not open_channels:
@@ -284,7 +284,11 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             break
     if not out and not present & {"email", "phone", "handle"}:
         out.extend(contact_moves(views))
-    if not out and lx.KNOW_GATE.may_match(s, views.words):
+    if (
+        not out
+        and lx.KNOW_GATE.may_match(s, views.words)
+        and lx.NEED_GATE.may_match(s, views.words)
+    ):
         hidden = _kept_from_platform(views)
         if hidden is not None:
             out.append(hidden)
@@ -306,7 +310,7 @@ def _kept_from_platform(views: Views) -> Finding | None:
     who would know: named before the word of knowing, or right after it
     ("malaman ng site"); "you don't need to know how the platform computes the fee" is not."""
     s = views.norm.s
-    for know in lx.KNOW_RE.finditer(s):
+    for know in _KNOWS.finditer(s):
         sent, start = sentence(s, know.start(), know.end())
         at = know.start() - start
         need = lx.NEED_RE.search(sent)
@@ -791,7 +795,7 @@ def _evade_fee(views: Views, s: str) -> Finding | None:
     dela?", "leur commission c'est du vol, y a pas moyen de s'en passer ?", "bu komisyon çok
     fazla, bi yolu yok mu"). Not a bank's or a card's fee, not a spec, not a way
     around it turned down ("the fee can't be avoided")."""
-    for fee in lx.FEE_RE.finditer(s):
+    for fee in _FEES.finditer(s):
         if lx.OTHER_FEE_RE.search(s, max(0, fee.start() - 25), fee.end() + 25):
             continue  # "the bank's conversion fee", "withdrawal fee"
         sent, start = sentence(s, fee.start(), fee.end())
@@ -823,7 +827,7 @@ def _fee_place(views: Views, s: str) -> Finding | None:
     between us", "the admin charge is a joke, let's sort it amongst ourselves",
     "la commissione è alta, teniamolo tra noi"). "Directly" alone is not enough here: fees are
     "deducted directly" in product talk."""
-    for fee in lx.FEE_RE.finditer(s):
+    for fee in _FEES.finditer(s):
         sent, sent_start = sentence(s, fee.start(), fee.end())
         end = sent_start + len(sent)
         if end < len(s):
@@ -1718,13 +1722,32 @@ def _split_payment(views: Views, s: str) -> Finding | None:
     return None
 
 
+# A long message's whole-text scans of these patterns try a match only where one can start.
+_MOVE_CUES = StartScan(lx.MOVE_CUE_RE)
+_KNOWS = StartScan(lx.KNOW_RE)
+_FEES = StartScan(lx.FEE_RE)
+_SENTENCE_SCANS = {
+    pattern: StartScan(pattern)
+    for pattern in (
+        lx.PAY6_BILL_RE,
+        lx.PAY6_PRIVATE_RE,
+        lx.PAY6_SETTLE_RE,
+        lx.PAY6_SKIP_RE,
+        lx.PAY6_MIDDLE_RE,
+        lx.PAY6_CASH_RE,
+        lx.PAY6_LESS_RE,
+    )
+}
+
+
 def _first_per_sentence(
     s: str, pattern: re.Pattern[str]
 ) -> Iterator[tuple[re.Match[str], str, int]]:
     """The first match of ``pattern`` in each sentence of ``s``, with its sentence and the
     sentence's start: each sentence is found and read once (linear in a long message)."""
     end = -1
-    for m in pattern.finditer(s):
+    scan = _SENTENCE_SCANS.get(pattern)
+    for m in (scan or pattern).finditer(s):
         if m.start() < end:
             continue
         sent, start = sentence(s, m.start(), m.end())

@@ -1337,6 +1337,7 @@ EXCLUSIVE_KEEP_GATE = fragment_gate(
 # "Know"/"tell" and "need"/"must" in every language: the platform that "doesn't need to know"
 # what the two parties agreed.
 KNOW_GATE = fragment_gate(_union("know_words"))
+NEED_GATE = fragment_gate(_union("need_words"))
 KNOW_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("know_words"), escape=False) + r")(?!\w)")
 NEED_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("need_words"), escape=False) + r")(?!\w)")
 # What the two parties agree on: how much, the price or rate, the deal itself (stems).

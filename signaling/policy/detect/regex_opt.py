@@ -11,6 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from re import _constants as _c  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+from typing import Any
+
+import ahocorasick
 
 _META = frozenset("\\[](){}.*+?^$|")
 _MIN_ALTERNATIVES = 6
@@ -397,3 +402,117 @@ def token_end(s: str, i: int) -> int:
     """The index of the first whitespace character at or after ``i`` (``len(s)`` if none)."""
     m = _SPACE.search(s, i)
     return len(s) if m is None else m.start()
+
+
+# --- matches tried only where a match can start --------------------------------------------
+
+# How many leading characters of a match are collected as its literal start, and the most
+# distinct starts a pattern may have before it is scanned the plain way.
+_START_CHARS = 6
+_MAX_STARTS = 20_000
+_SMALL_CLASS = 12  # a character class of at most this many letters is expanded
+
+
+class _TooMany(Exception):
+    pass
+
+
+_Starts = set[tuple[str, bool]]  # (literal start so far, may it go on)
+
+
+def _seq_starts(items: Iterable[tuple[Any, Any]], k: int) -> _Starts:
+    current: _Starts = {("", True)}
+    for op, av in items:
+        node: _Starts | None = None
+        following: _Starts = set()
+        for text, more in current:
+            if not more:
+                following.add((text, False))
+                continue
+            if node is None:
+                node = _node_starts(op, av, k)
+            for tail, tail_more in node:
+                joined = (text + tail)[:k]
+                following.add((joined, tail_more and len(joined) < k))
+        current = following
+        if len(current) > _MAX_STARTS:
+            raise _TooMany
+    return current
+
+
+def _node_starts(op: Any, av: Any, k: int) -> _Starts:
+    """The literal starts of one parsed node; ("", False) where nothing literal is known."""
+    if op is _c.LITERAL:
+        return {(chr(av), True)}
+    if op is _c.IN:
+        chars: list[str] = []
+        for item, value in av:
+            if item is _c.LITERAL:
+                chars.append(chr(value))
+            elif item is _c.RANGE and value[1] - value[0] < _SMALL_CLASS:
+                chars.extend(map(chr, range(value[0], value[1] + 1)))
+            else:  # a negation, a category (\w, \d) or a wide range
+                return {("", False)}
+        return {(c, True) for c in chars} if len(chars) <= _SMALL_CLASS else {("", False)}
+    if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+        return {("", True)}  # zero-width: consumes nothing
+    if op is _c.SUBPATTERN:
+        _group, add_flags, _del_flags, inner = av
+        if add_flags & re.IGNORECASE:
+            raise _TooMany  # a case-folded part: its starts are not literal
+        return _seq_starts(inner, k)
+    if op is _c.ATOMIC_GROUP:
+        return _seq_starts(av, k)
+    if op is _c.BRANCH:
+        out: _Starts = set()
+        for alternative in av[1]:
+            out |= _seq_starts(alternative, k)
+        return out
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+        least, most, inner = av
+        once = _seq_starts(inner, k)
+        if most != 1:  # a second round may follow: what comes after is not known
+            once = {(text, False) for text, _more in once}
+        return once | {("", True)} if least == 0 else once
+    return {("", False)}  # any character, a back reference, a conditional group
+
+
+def literal_starts(pattern: re.Pattern[str], k: int = _START_CHARS) -> frozenset[str] | None:
+    """Strings one of which every match of ``pattern`` starts with (each at most ``k``
+    characters), or None when that is not known: a case-insensitive pattern, one that can
+    start with any character or match the empty string, or one with too many starts."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        found = _seq_starts(_parser.parse(pattern.pattern, pattern.flags), k)
+    except (_TooMany, re.error, RecursionError):
+        return None
+    starts = frozenset(text for text, _more in found)
+    return None if "" in starts else starts
+
+
+class StartScan:
+    """``pattern.finditer`` over a long message with a match tried only where one of the
+    pattern's literal starts occurs (:func:`literal_starts`, found in one Aho-Corasick pass)
+    instead of at every position. Same matches: a match starts with one of those strings, and
+    :func:`finditer_at` goes on from each match's end as ``finditer`` does. Below ``LONG``
+    characters, or for a pattern without known starts, the plain ``finditer``."""
+
+    LONG = 1000
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self._automaton: Any = None
+        starts = literal_starts(pattern)
+        if starts:
+            automaton = ahocorasick.Automaton()
+            for start in starts:
+                automaton.add_word(start, len(start))
+            automaton.make_automaton()
+            self._automaton = automaton
+
+    def finditer(self, s: str, pos: int = 0) -> Iterator[re.Match[str]]:
+        if self._automaton is None or len(s) - pos < self.LONG:
+            return self.pattern.finditer(s, pos)
+        at = {end - size + 1 for end, size in self._automaton.iter(s, pos)}
+        return finditer_at(self.pattern, s, sorted(at))
