@@ -729,13 +729,19 @@ class Gate:
         in_pieces = tuple(st for st in self.stems if _piece_chars(st))
         object.__setattr__(self, "_in_pieces", in_pieces)
         object.__setattr__(self, "_in_text", tuple(st for st in self.stems if not _piece_chars(st)))
-        automaton = None
-        if len(in_pieces) >= _STEMS_AS_ONE_PASS:
+        # built when first needed: an indexed gate answers from the shared index instead
+        object.__setattr__(self, "_automaton", None)
+
+    def _stem_automaton(self) -> Any:
+        """This gate's own Aho-Corasick automaton of its piece stems, or None if it has
+        fewer than ``_STEMS_AS_ONE_PASS``."""
+        if self._automaton is None and len(self._in_pieces) >= _STEMS_AS_ONE_PASS:
             automaton = ahocorasick.Automaton()
-            for stem in in_pieces:
+            for stem in self._in_pieces:
                 automaton.add_word(stem, stem)
             automaton.make_automaton()
-        object.__setattr__(self, "_automaton", automaton)
+            object.__setattr__(self, "_automaton", automaton)
+        return self._automaton
 
     def may_match(self, s: str, message_words: frozenset[str]) -> bool:
         if self.always:
@@ -771,8 +777,11 @@ class Gate:
         # message, and a generator step costs more than the ``in`` itself on a short text.
         if isinstance(message_words, WordPieces) and message_words.source is s:
             pieces = message_words.text
-            if self._automaton is not None:
-                for _ in self._automaton.iter(pieces):
+            automaton = self._automaton
+            if automaton is None and len(self._in_pieces) >= _STEMS_AS_ONE_PASS:
+                automaton = self._stem_automaton()
+            if automaton is not None:
+                for _ in automaton.iter(pieces):
                     return True
             else:
                 for stem in self._in_pieces:
@@ -815,16 +824,15 @@ class GateIndex:
 
     def stems_passed(self, words: WordPieces) -> set[int]:
         """The slots of the gates with a stem inside one of the pieces ``words``."""
+        out: set[int] = set()
+        if not self._by_stem:
+            return out
         automaton = self._automaton
         if automaton is None:
             automaton = self._automaton = ahocorasick.Automaton()
             for stem, slots in self._by_stem.items():
                 automaton.add_word(stem, tuple(slots))
-            if self._by_stem:
-                automaton.make_automaton()
-        out: set[int] = set()
-        if not self._by_stem:
-            return out
+            automaton.make_automaton()
         for _, slots in automaton.iter(words.text):
             out.update(slots)
         return out
@@ -1966,7 +1974,7 @@ class AnyMatch:
             if not gate.always
         ]
         other = [a for a in alts if a not in bounded and all(a != g for g, _ in gated)]
-        self._whole = pattern if not alts else None
+        self._split = bool(alts)  # searched part by part on a long message
         self._pattern = pattern
         self._other = compile_fast("|".join(other), pattern.flags) if other else None
         self._gated = tuple((gate, compile_fast(a, pattern.flags)) for a, gate in gated)
@@ -1977,7 +1985,7 @@ class AnyMatch:
     WHOLE_BELOW = 200
 
     def search(self, s: str, words: frozenset[str]) -> bool:
-        if self._whole is not None or len(s) < self.WHOLE_BELOW:
+        if not self._split or len(s) < self.WHOLE_BELOW:
             return self._pattern.search(s) is not None
         if self._other is not None and self._other.search(s) is not None:
             return True
