@@ -397,6 +397,10 @@ LANGUAGES: tuple[Language, ...] = (
             "here in (?:the|this) (?:chat|thread)",
         ),
         elsewhere_phrases=(
+            "(?:the|our) usual (?:place|spot|app|channel)",
+            "where we (?:usually|always) (?:talk|chat)",
+            "somewhere (?:more )?(?:private|discreet)",
+            "a (?:more )?(?:private|discreet) (?:place|spot|channel)",
             "another (?:way|channel|means) to (?:talk|chat|reach|contact)",
             "other (?:way|channel|means) (?:to|of) (?:talk|chat|reach|contact)\\w*",
             "(?:take|taking) the rest of (?:this|it|the (?:chat|conversation)) offline",
@@ -1014,6 +1018,9 @@ LANGUAGES: tuple[Language, ...] = (
             "contacto personal",
         ),
         elsewhere_phrases=(
+            "donde siempre",
+            "(?:el|al) (?:lugar|sitio) de siempre",
+            "(?:un|en un) (?:sitio|lugar) m[aá]s (?:privado|discreto|tranquilo)",
             "otro (?:medio|canal|modo) (?:para|de) (?:hablar|comunicarnos|contacto|contactar)",
             "en otro (?:sitio|lugar|lado)",
             "en otra (?:parte|app|aplicaci[oó]n|plataforma)",
@@ -1528,6 +1535,9 @@ LANGUAGES: tuple[Language, ...] = (
             "celular",
         ),
         elsewhere_phrases=(
+            "(?:no|o) lugar de sempre",
+            "onde a gente sempre (?:fala|conversa)",
+            "(?:um|num) lugar mais (?:privado|reservado|discreto)",
             "outr[oa] (?:meio|canal|forma|jeito) de (?:falar|conversar|contato)",
             "em outro lugar",
             "noutro lugar",
@@ -2045,6 +2055,9 @@ LANGUAGES: tuple[Language, ...] = (
             "sms",
         ),
         elsewhere_phrases=(
+            "(?:à|a) l'endroit habituel",
+            "(?:au|le) même endroit que d'habitude",
+            "(?:un|dans un) endroit plus (?:privé|prive|discret)",
             "un autre (?:moyen|canal) (?:de|pour) (?:discuter|parler|te joindre|communiquer)",
             "autre (?:moyen|canal) (?:de|pour) (?:discuter|parler|te joindre|communiquer)",
             "autre part",
@@ -2548,6 +2561,10 @@ LANGUAGES: tuple[Language, ...] = (
             "privaten kontakt",
         ),
         elsewhere_phrases=(
+            "am üblichen ort",
+            "am ublichen ort",
+            "(?:an einem|einen) (?:diskreteren|privateren|ruhigeren) ort",
+            "wo wir sonst (?:schreiben|reden)",
             "einen anderen (?:kanal|weg) (?:zum|zu) (?:schreiben|reden|chatten|erreichen)",
             "anderen (?:kanal|weg) (?:zum|zu) (?:schreiben|reden|chatten|erreichen)",
             "woanders",
@@ -3019,6 +3036,9 @@ LANGUAGES: tuple[Language, ...] = (
             "contatto personale",
         ),
         elsewhere_phrases=(
+            "al solito posto",
+            "(?:in un|un) posto più (?:privato|riservato|discreto)",
+            "(?:in un|un) posto piu (?:privato|riservato|discreto)",
             "un altro (?:modo|canale|mezzo) per (?:sentirci|parlare|scriverci|contattarti)",
             "altro (?:modo|canale|mezzo) per (?:sentirci|parlare|scriverci|contattarti)",
             "da un'altra parte",
@@ -6694,6 +6714,8 @@ LANGUAGES: tuple[Language, ...] = (
             "aplikasi perpesanan",
         ),
         elsewhere_phrases=(
+            "di tempat biasa",
+            "(?:di )?tempat yang lebih (?:privat|pribadi|aman|tenang)",
             "cara lain (?:buat|untuk) (?:ngobrol|kontak|hubungi)\\w*",
             "jalur lain (?:buat|untuk) (?:ngobrol|kontak|hubungi)\\w*",
             "tempat lain",
