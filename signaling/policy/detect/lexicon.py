@@ -732,16 +732,14 @@ class Gate:
         # built when first needed: an indexed gate answers from the shared index instead
         object.__setattr__(self, "_automaton", None)
 
-    def _stem_automaton(self) -> Any:
-        """This gate's own Aho-Corasick automaton of its piece stems, or None if it has
-        fewer than ``_STEMS_AS_ONE_PASS``."""
-        if self._automaton is None and len(self._in_pieces) >= _STEMS_AS_ONE_PASS:
-            automaton = ahocorasick.Automaton()
-            for stem in self._in_pieces:
-                automaton.add_word(stem, stem)
-            automaton.make_automaton()
-            object.__setattr__(self, "_automaton", automaton)
-        return self._automaton
+    def _build_automaton(self) -> Any:
+        """This gate's own Aho-Corasick automaton of its piece stems (kept)."""
+        automaton = ahocorasick.Automaton()
+        for stem in self._in_pieces:
+            automaton.add_word(stem, stem)
+        automaton.make_automaton()
+        object.__setattr__(self, "_automaton", automaton)
+        return automaton
 
     def may_match(self, s: str, message_words: frozenset[str]) -> bool:
         if self.always:
@@ -779,7 +777,7 @@ class Gate:
             pieces = message_words.text
             automaton = self._automaton
             if automaton is None and len(self._in_pieces) >= _STEMS_AS_ONE_PASS:
-                automaton = self._stem_automaton()
+                automaton = self._build_automaton()
             if automaton is not None:
                 for _ in automaton.iter(pieces):
                     return True
@@ -1367,37 +1365,34 @@ WAY_RE = compile_fast(
     r"|sposób|jak|способ|как|как-то|तरीका|तरीके|jugaad|tareeka|tarika|kaise|طريقة|طريقه|كيف|yol\w*"
     r"|nasil|nasıl|cara|gimana|bagaimana|paano|paraan|diskarte)(?!\w)"
 )
+
+
+def _word_alternation(fragments: list[str]) -> tuple[re.Pattern[str], Gate]:
+    """Word fragments (a language field's union) as one whole-word pattern and the gate that
+    skips messages holding none of their words."""
+    return compile_fast(r"(?<!\w)(?:" + "|".join(fragments) + r")(?!\w)"), fragment_gate(fragments)
+
+
 # Paying or refunding the other party oneself, from one's own pocket, privately (the writer or
 # the reader as payer): "te lo pago yo por mi cuenta", "je continue à te payer moi-même", "ich
 # zahl dich privat weiter", "ti rimborso io di tasca mia", "paranı kendim iade ederim".
-_SELF_PAY = _union("self_pay_phrases")
-SELF_PAY_RE = compile_fast(r"(?<!\w)(?:" + "|".join(_SELF_PAY) + r")(?!\w)")
-SELF_PAY_GATE = fragment_gate(_SELF_PAY)
+SELF_PAY_RE, SELF_PAY_GATE = _word_alternation(_union("self_pay_phrases"))
 # Giving money back, in every language (a refund offered off the platform is a payment move).
 REFUND_RE = compile_fast(r"(?<!\w)(?:" + "|".join(_union("refund_words")) + r")(?!\w)")
 # The other party as the one paid or paying: "you" as an object in every language.
 TO_YOU_RE = compile_fast(r"(?<!\w)(?:" + "|".join(_union("party_pronouns")) + r")(?!\w)")
 
 
-def _word_alternation(source: str) -> tuple[re.Pattern[str], Gate]:
-    """A flat alternation of word fragments (no "|" inside a group) as a whole-word pattern
-    and the gate that skips messages holding none of its words."""
-    return compile_fast(r"(?<!\w)(?:" + source + r")(?!\w)"), fragment_gate(source.split("|"))
-
-
 # Someone close to a party, whose account or firm pays or is paid instead ("my girlfriend's
 # account", "an meinen Mitbewohner", "sa account ng pinsan ko", "meri mummy ke account").
-_THIRD_PARTY = "|".join(_union("relative_words"))
-THIRD_PARTY_RE, THIRD_PARTY_GATE = _word_alternation(_THIRD_PARTY)
-_ACCOUNT = "|".join(_union("account_words"))
-ACCOUNT_RE, ACCOUNT_GATE = _word_alternation(_ACCOUNT)
+THIRD_PARTY_RE, THIRD_PARTY_GATE = _word_alternation(_union("relative_words"))
+ACCOUNT_RE, ACCOUNT_GATE = _word_alternation(_union("account_words"))
 # Taking a means of payment ("Venmo works for me", "biorę w USDT", "в крипте принимаешь?",
 # "aceitas Pix?"): with the means named right beside it, an offer or a request to be paid so.
 ACCEPT_RE = compile_fast(r"(?<!\w)(?:" + "|".join(_union("accept_words")) + r")(?!\w)")
 # A bonus, a tip or a small gift of money in every language: with a place off the platform in
 # its sentence, a payment move ("te mando um agrado por fora", "مكافأة ... بعيد عن التطبيق").
-_BONUS = "|".join(_union("bonus_words"))
-BONUS_RE, BONUS_GATE = _word_alternation(_BONUS)
+BONUS_RE, BONUS_GATE = _word_alternation(_union("bonus_words"))
 # Words for a call (a meeting cue that names a call, not "chat" or "link"): the gate of the
 # call-on-a-named-place rule.
 CALL_GATE = fragment_gate([*_union("call_words"), *_union("meeting_cues")])
