@@ -14,6 +14,8 @@ from signaling.policy.detect import lexicon  # noqa: F401  (compiles every patte
 from signaling.policy.detect.regex_opt import (
     COMPILED,
     StartScan,
+    WordStarts,
+    _word_initial,
     first_char_lookahead,
     literal_starts,
     optimize,
@@ -123,12 +125,72 @@ def test_start_scan_needs_a_long_message() -> None:
     assert all(len(text) >= StartScan.LONG for text in LONG_SAMPLES[:-1])
 
 
+# The ASCII samples as long messages too: there a word-initial pattern's starts come from
+# the shared index (``WordStarts``), elsewhere from the pattern's own automaton.
+ASCII_LONG = [
+    " ".join(chunk)
+    for ascii_views in [[s for s in SAMPLES if s.isascii()]]
+    for chunk in (ascii_views[i : i + 150] for i in range(0, len(ascii_views), 150))
+    if len(" ".join(chunk)) >= StartScan.LONG
+]
+# Every lexicon pattern's scan, all word-initial ones in one index (as the lexicon's share
+# ``WORD_STARTS``): each pattern's number there must pick out its own starts.
+INDEX = WordStarts()
+SCANS = {id(fast): StartScan(fast, index=INDEX) for _source, fast in COMPILED}
+
+
+def test_samples_reach_both_ways() -> None:
+    assert len(ASCII_LONG) >= 3 and not any(text.isascii() for text in LONG_SAMPLES)
+    assert sum(scan._index is INDEX for scan in SCANS.values()) >= 60
+
+
 @pytest.mark.parametrize(("source", "fast"), COMPILED, ids=lambda x: str(hash(x))[-6:])
 def test_start_scan_finds_what_finditer_finds(source: str, fast: re.Pattern[str]) -> None:
     """Every pattern of the lexicon, scanned from its literal starts, over long messages made
     of the samples' views, from the start and from a position inside: the same matches."""
-    scan = StartScan(fast)
-    for text in LONG_SAMPLES:
+    scan = SCANS[id(fast)]
+    for text in LONG_SAMPLES + ASCII_LONG:
         for pos in (0, len(text) // 3):
             expected = [m.span() for m in fast.finditer(text, pos)]
             assert [m.span() for m in scan.finditer(text, pos)] == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "initial"),
+    [
+        (r"\b(?:pay|send)", True),
+        (r"(?<!\w)(?:pay|send)", True),
+        (r"(?<![\w@])(?:pay|send)", False),  # a lookbehind of its own kind
+        (r"(?:pay|send)", False),  # may start inside a word
+        (r"\b(?:-pay|send)", False),  # a start that is no word character
+        (r"(?a)\b(?:pay|send)", False),  # ASCII word characters: another boundary
+    ],
+)
+def test_word_initial(pattern: str, initial: bool) -> None:
+    compiled = re.compile(pattern)
+    starts = literal_starts(compiled)
+    assert starts is not None
+    assert _word_initial(compiled, starts) is initial
+
+
+def test_word_starts_finds_every_word_start_after_any_non_word_character() -> None:
+    """Words at the text's start, after a space, a newline, a bracket, a slash, a hyphen or an
+    apostrophe are all found; a start inside a word is not a word start."""
+    index = WordStarts()
+    pay = StartScan(re.compile(r"\b(?:pay|send)\w*"), index=index)
+    call = StartScan(re.compile(r"\b(?:call|ring) me"), index=index)
+    filler = "x" * StartScan.LONG
+    text = "pay now (send it)\ncall me/ring me, prepaid-pay 'send' repay " + filler + " paying"
+    expected = [m.span() for m in pay.pattern.finditer(text)]
+    assert [m.group() for m in pay.finditer(text)] == [
+        "pay", "send", "pay", "send", "paying"
+    ]  # fmt: skip
+    assert [m.span() for m in pay.finditer(text)] == expected
+    assert [m.group() for m in call.finditer(text)] == ["call me", "ring me"]
+    assert [m.group() for m in pay.finditer(text, 5)] == ["send", "pay", "send", "paying"]
+
+
+def test_a_single_character_start_is_scanned_the_plain_way() -> None:
+    """A pattern that may start with one letter would be tried at nearly every word."""
+    scan = StartScan(re.compile(r"\b(?:a\s+mano|bank)"), index=WordStarts())
+    assert scan._index is None and scan._automaton is None

@@ -27,6 +27,7 @@ from signaling.policy.detect.learned import learned_findings
 from signaling.policy.detect.links import canonical_url, find_urls, link_findings
 from signaling.policy.detect.model import LABELS, Confidence, Finding, Spans, dedupe
 from signaling.policy.detect.phones import find_phones, warm_up_phone_metadata
+from signaling.policy.detect.regex_opt import WORD_STARTS
 from signaling.policy.detect.views import build_views
 
 __all__ = [
@@ -51,6 +52,7 @@ class Detector:
         # Offline: the bundled public suffix snapshot, no cache directory, no HTTP fetch.
         self._tld = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
         warm_up_phone_metadata()
+        WORD_STARTS.prepare()
 
     def scan(self, text: str, *, exempt_urls: Collection[str] = ()) -> list[Finding]:
         """Return the findings in ``text`` sorted by position.

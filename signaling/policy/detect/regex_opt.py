@@ -9,6 +9,7 @@ group with many alternatives; what a pattern matches does not change.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from re import _constants as _c
@@ -491,28 +492,135 @@ def literal_starts(pattern: re.Pattern[str], k: int = _START_CHARS) -> frozenset
     return None if "" in starts else starts
 
 
+def _word_initial(pattern: re.Pattern[str], starts: frozenset[str]) -> bool:
+    """Every match of ``pattern`` begins a word: the pattern opens with ``\\b`` or
+    ``(?<!\\w)`` (Unicode word characters) and each of its literal ``starts`` begins with a
+    word character, so a match starts only at the text's start or right after a non-word
+    character."""
+    if pattern.flags & (re.ASCII | re.LOCALE):
+        return False
+    try:
+        first = _parser.parse(pattern.pattern, pattern.flags)[0]
+    except (re.error, IndexError, RecursionError):
+        return False
+    op, av = first
+    opens = op is _c.AT and av is _c.AT_BOUNDARY
+    if op is _c.ASSERT_NOT:
+        direction, inner = av
+        opens = direction == -1 and list(inner) == [(_c.IN, [(_c.CATEGORY, _c.CATEGORY_WORD)])]
+    return opens and all(_WORD_CHAR.match(start) is not None for start in starts)
+
+
+_WORD_CHAR = re.compile(r"\w")
+# Every ASCII character that is no word character, as a space (``str.translate`` of an ASCII
+# text is a table lookup per character; of any other text, a dict lookup per character).
+_ASCII_BLANKS = {c: " " for c in range(128) if _WORD_CHAR.match(chr(c)) is None}
+
+
+class WordStarts:
+    """The literal starts of many word-initial patterns (:func:`_word_initial`), found in one
+    pass over an ASCII text for all of them; the answer for the last text asked about is
+    kept, so the patterns that scan one message share the pass.
+
+    The text is read with every non-word character as a space (``str.translate`` of an ASCII
+    text is one table lookup per character) by an Aho-Corasick automaton of each start behind
+    a space: a word start is then always behind a space, and such an automaton is cheap to run
+    (from its root only the space leads anywhere)."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, list[int]] = {}  # literal start -> the patterns it starts
+        self._count = 0
+        self._automaton: Any = None
+        self._last: tuple[str, list[list[int]]] | None = None
+
+    def register(self, starts: Iterable[str]) -> int:
+        """Add one pattern's literal starts; returns the pattern's number here."""
+        number = self._count
+        self._count += 1
+        for start in starts:
+            self._ids.setdefault(start, []).append(number)
+        self._automaton = self._last = None
+        return number
+
+    def prepare(self) -> None:
+        """Build the automaton now (a few ms), not inside the first long message's scan."""
+        if self._automaton is None:
+            self._build()
+
+    def _build(self) -> Any:
+        keys: dict[str, set[int]] = {}
+        for start, numbers in self._ids.items():
+            keys.setdefault(" " + start.translate(_ASCII_BLANKS), set()).update(numbers)
+        automaton = ahocorasick.Automaton()
+        for key, owners in keys.items():
+            automaton.add_word(key, (len(key) - 1, tuple(sorted(owners))))
+        automaton.make_automaton()
+        self._automaton = automaton
+        return automaton
+
+    def positions(self, s: str, number: int) -> list[int]:
+        """Where, in the ASCII text ``s``, a literal start of pattern ``number`` may begin a
+        word (every place one does, ascending)."""
+        last = self._last
+        if last is None or last[0] is not s:
+            last = (s, self._scan(s))
+            self._last = last
+        return last[1][number]
+
+    def _scan(self, s: str) -> list[list[int]]:
+        automaton = self._automaton if self._automaton is not None else self._build()
+        found: list[set[int]] = [set() for _ in range(self._count)]
+        # " " first: a word at the text's start is behind a space too. A hit ends at the
+        # index in the text of its key's last character; ``back`` characters before it, the
+        # word starts.
+        for end, (back, numbers) in automaton.iter(" " + s.translate(_ASCII_BLANKS)):
+            for number in numbers:
+                found[number].add(end - back)
+        return [sorted(at) for at in found]
+
+
+# The word starts of every StartScan built without an index of its own (the lexicon's).
+WORD_STARTS = WordStarts()
+
+
 class StartScan:
     """``pattern.finditer`` over a long message with a match tried only where one of the
-    pattern's literal starts occurs (:func:`literal_starts`, found in one Aho-Corasick pass)
-    instead of at every position. Same matches: a match starts with one of those strings, and
-    :func:`finditer_at` goes on from each match's end as ``finditer`` does. Below ``LONG``
-    characters, or for a pattern without known starts, the plain ``finditer``."""
+    pattern's literal starts occurs (:func:`literal_starts`) instead of at every position.
+    Same matches: a match starts with one of those strings, and :func:`finditer_at` goes on
+    from each match's end as ``finditer`` does.
+
+    In an ASCII text, a word-initial pattern's starts are found by the shared ``index``
+    (:class:`WordStarts`, one pass per message for all such patterns); otherwise by an
+    Aho-Corasick automaton of the pattern's own. Below ``LONG`` characters, for a pattern
+    without known starts, or for one that may start with a single character (its starts
+    would be nearly every word), the plain ``finditer``."""
 
     LONG = 1000
 
-    def __init__(self, pattern: re.Pattern[str]) -> None:
+    def __init__(self, pattern: re.Pattern[str], index: WordStarts | None = None) -> None:
         self.pattern = pattern
         self._automaton: Any = None
+        self._index: WordStarts | None = None
+        self._number = -1
         starts = literal_starts(pattern)
-        if starts:
-            automaton = ahocorasick.Automaton()
-            for start in starts:
-                automaton.add_word(start, len(start))
-            automaton.make_automaton()
-            self._automaton = automaton
+        if not starts or min(map(len, starts)) < 2:
+            return
+        if _word_initial(pattern, starts):
+            self._index = index if index is not None else WORD_STARTS
+            self._number = self._index.register(starts)
+        automaton = ahocorasick.Automaton()
+        for start in starts:
+            automaton.add_word(start, len(start))
+        automaton.make_automaton()
+        self._automaton = automaton
 
     def finditer(self, s: str, pos: int = 0) -> Iterator[re.Match[str]]:
-        if self._automaton is None or len(s) - pos < self.LONG:
+        if len(s) - pos < self.LONG:
             return self.pattern.finditer(s, pos)
-        at = {end - size + 1 for end, size in self._automaton.iter(s, pos)}
-        return finditer_at(self.pattern, s, sorted(at))
+        if self._index is not None and s.isascii():
+            at = self._index.positions(s, self._number)
+            return finditer_at(self.pattern, s, at[bisect.bisect_left(at, pos) :] if pos else at)
+        if self._automaton is None:
+            return self.pattern.finditer(s, pos)
+        found = {end - size + 1 for end, size in self._automaton.iter(s, pos)}
+        return finditer_at(self.pattern, s, sorted(found))
