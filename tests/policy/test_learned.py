@@ -9,14 +9,19 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from signaling.policy.detect import Detector, scan
 from signaling.policy.detect.learned import (
+    _SENTENCE,
     NAME,
     VETOES,
+    _word_list,
     canonical,
     default_model,
     features,
+    sentences,
 )
 from signaling.policy.detect.views import build_views
 
@@ -322,3 +327,14 @@ def test_calls_on_the_platform_and_ui_labels_get_no_learned_meeting_flag(text: s
     """The platform's own video calls (and its UI labels) are not an outside meeting tool; a
     call proposed "here" is vetoed for the layer."""
     assert scan(text) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab é1_.!?;\n\0,-Яशء")), max_size=80))
+def test_sentences_are_those_of_the_sentence_pattern(text: str) -> None:
+    """``sentences`` reads a long message's sentences from one translation of the whole text:
+    the same sentences, starts and words as ``_SENTENCE`` and ``_word_list`` one by one."""
+    word_lists, sentence_at = sentences(text)
+    found = list(_SENTENCE.finditer(text))
+    assert word_lists == [_word_list(m.group()) for m in found]
+    assert [sentence_at(i) for i in range(len(found))] == [(m.group(), m.start()) for m in found]

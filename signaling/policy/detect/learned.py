@@ -21,7 +21,7 @@ import json
 import math
 import operator
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +53,9 @@ def _word_list(s: str) -> list[str]:
 
 
 _SENTENCE = re.compile(r"[^.!?\n;]+[.!?\n;]*")
+# ``_NOT_WORD_TO_SPACE`` with the sentence stops of ``_SENTENCE`` as NUL (a NUL of the text is
+# no word character, so it becomes a space like any other)
+_SENTENCE_TABLE = _NotWordToSpace({ord(c): "\0" for c in ".!?\n;"})
 # Messages up to this length are scored whole (as the model was trained); longer ones per
 # sentence, so one long message is not one giant bag of words.
 WHOLE_MESSAGE_CHARS = 400
@@ -260,17 +263,22 @@ class LearnedModel:
         and the scores of ``wanted`` (the sums of :meth:`label_scores`). One loop for all the
         sentences of a long message; ``wanted`` may shrink between pieces. A piece without
         words is passed over (its score is the bias, and it has no word to name)."""
+        return self.reaching_words(map(_word_list, pieces), wanted, floors)
+
+    def reaching_words(
+        self, word_lists: Iterable[list[str]], wanted: list[int], floors: Sequence[float]
+    ) -> Iterator[tuple[int, list[float]]]:
+        """:meth:`reaching` of pieces given as their raw words (``_word_list`` of each)."""
         self._bound_caches()
         canonical = self._canonical.__getitem__
         row = self._rows.__getitem__
         pair = self._bigrams.get
         biases = self._biases
         columns = self._columns
-        findall = _word_list
-        for i, piece in enumerate(pieces):
-            words = list(map(canonical, findall(piece)))
-            if not words:
+        for i, raw in enumerate(word_lists):
+            if not raw:
                 continue
+            words = list(map(canonical, raw))
             if len(wanted) == 1:  # most long messages: the rules found every other label
                 # that label's column alone: a float per word and per known pair
                 # (added in the order of ``label_scores``: the words, then the pairs)
@@ -309,30 +317,33 @@ def default_model() -> LearnedModel | None:
     return _DEFAULT
 
 
-def chunks(s: str) -> Iterator[tuple[int, int]]:
-    """The pieces of ``s`` scored on their own: the whole message, or its sentences."""
-    if len(s) <= WHOLE_MESSAGE_CHARS:
-        yield 0, len(s)
-        return
-    for m in _SENTENCE.finditer(s):
-        yield m.start(), m.end()
+def _whole(s: str) -> Callable[[int], tuple[str, int]]:
+    """The one chunk of a message scored whole: the text itself, at 0."""
+    return lambda _i: (s, 0)
 
 
-def _piece_starts(s: str, pieces: list[str]) -> list[int]:
-    """Where each of ``pieces`` (``chunks(s)`` as strings) starts in ``s``, without reading
-    ``s`` again: a sentence runs up to the next one, so only the stops before the first one
-    are left out (``[x[0] for x in chunks(s)]``)."""
-    if len(pieces) == 1 and pieces[0] is s:
-        return [0]
-    at = len(s) - len(s.lstrip(_STOPS))
-    out: list[int] = []
-    for piece in pieces:
-        out.append(at)
-        at += len(piece)
-    return out
+def sentences(s: str) -> tuple[list[list[str]], Callable[[int], tuple[str, int]]]:
+    """The raw words of each sentence of ``s`` (``_SENTENCE.findall(s)``, each read by
+    ``_word_list``) from one ``str.translate`` of the whole text, and a function giving the
+    ``i``-th sentence and its start, worked out only when asked (for a sentence that scores)."""
+    runs = s.translate(_SENTENCE_TABLE).split("\0")
+    # A sentence is a run of characters between stops, with the stops after it: the runs
+    # that are not empty, in order.
+    word_lists = [run.split() for run in runs if run]
+    starts: list[int] = []
 
+    def sentence_at(i: int) -> tuple[str, int]:
+        if not starts:
+            at = 0
+            for run in runs:
+                if run:
+                    starts.append(at)
+                at += len(run) + 1
+        end = starts[i + 1] if i + 1 < len(starts) else len(s)
+        return s[starts[i] : end], starts[i]
 
-_STOPS = ".!?\n;"  # the sentence stops of ``_SENTENCE``
+    return word_lists, sentence_at
+
 
 # Labels of links the rules found: "at" before such a link is no spoken "@" of an address.
 _LINK_LABELS = frozenset({"meeting_link", "file_share"})
@@ -353,14 +364,15 @@ def learned_findings(
     # Only the labels still open are scored; once each has its finding, no chunk can add one.
     wanted = [k for k, lm in enumerate(model.labels) if lm.label not in present]
     floors = [lm.threshold for lm in model.labels]
-    # The chunks as strings; their offsets only for one that reaches a threshold.
-    pieces = [s] if len(s) <= WHOLE_MESSAGE_CHARS else _SENTENCE.findall(s)
-    starts: list[int] = []
-    for i, totals in model.reaching(pieces, wanted, floors):
-        if not starts:
-            starts = _piece_starts(s, pieces)
-        a = starts[i]
-        piece = pieces[i]
+    # The chunks' words; a chunk's text and offset only for one that reaches a threshold.
+    chunk_at: Callable[[int], tuple[str, int]]
+    if len(s) <= WHOLE_MESSAGE_CHARS:
+        word_lists = [_word_list(s)]
+        chunk_at = _whole(s)
+    else:
+        word_lists, chunk_at = sentences(s)
+    for i, totals in model.reaching_words(word_lists, wanted, floors):
+        piece, a = chunk_at(i)
         for k, total in zip(list(wanted), totals, strict=True):
             lm = model.labels[k]
             if lm.label in done or total < lm.threshold:
