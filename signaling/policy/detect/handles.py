@@ -237,6 +237,9 @@ def _identifier_after(
         word = raw.strip(".,:;'’-")
         if raw.endswith(":") or word in _NAME_WORDS:
             marked = True  # "Skype though: x", "my name there is x"
+        if word in lx.SPOKEN_AT_WORDS:
+            marked = True  # "no Telegram é arroba rafa_x", "sur Telegram je suis arobase x"
+            continue
         if word in lx.HANDLE_SEARCH_WORDS and fillers < 2:
             marked = True  # "Telegram cari aja @x", "sur Telegram, cherche juste 'x'"
             fillers += 1

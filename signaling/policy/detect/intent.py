@@ -561,7 +561,8 @@ _ACCEPT_SPAN = 25
 # "dışarıdan havale olmaz"): read on the original text after the finding.
 _REFUSED_AFTER = re.compile(
     r"^[^.!?\n;,]{0,40}?(?<!\w)(?:i never do|i don'?t do|is not an option|isn'?t an option"
-    r"|mache ich (?:\w+ )?nicht|kommt nicht in frage|odpadaj[aą]|nie wchodzi w gr[eę]"
+    r"|(?:mache|nehme|akzeptiere) ich (?:\w+ )?nicht|kommt nicht in frage|odpadaj[aą]"
+    r"|nie wchodzi w gr[eę]"
     r"|не вариант|не принимаю|не делаю|olmaz|yapmam|kabul etmem|je ne fais pas|ne fais jamais"
     r"|no hago|n[aã]o fa[cç]o|non faccio|nahi chalega|tidak bisa|hindi pwede"
     # a verb of taking negated after the means (object-first word order): "il bonifico non lo
@@ -1246,7 +1247,7 @@ def _negated_place(sent: str, place: re.Match[str]) -> bool:
     return _NEGATION_AFTER.match(sent, place.end()) is not None
 
 
-def _clear_of_places(pattern: re.Pattern[str], sent: str) -> Iterator[re.Match[str]]:
+def _clear_of_places(pattern: lx.Finder, sent: str) -> Iterator[re.Match[str]]:
     """The matches of ``pattern`` in ``sent`` that lie in no place-off-the-platform phrase (the
     places are found only once a match is)."""
     places: list[tuple[int, int]] | None = None
@@ -1257,7 +1258,7 @@ def _clear_of_places(pattern: re.Pattern[str], sent: str) -> Iterator[re.Match[s
             yield m
 
 
-def _beside_outside(pattern: re.Pattern[str], sent: str) -> bool:
+def _beside_outside(pattern: lx.Finder, sent: str) -> bool:
     """``pattern`` matches in ``sent`` outside every place-off-the-platform phrase: "outside
     the app" names no product being built, and "rather than through the site" or "no need to
     go through the platform" keeps nothing here."""

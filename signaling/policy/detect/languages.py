@@ -673,6 +673,7 @@ LANGUAGES: tuple[Language, ...] = (
             "bonus",
         ),
         product_phrases=(
+            "payment options?",
             "field",
             "fields",
             "form",
@@ -1256,6 +1257,9 @@ LANGUAGES: tuple[Language, ...] = (
             "propina",
         ),
         product_phrases=(
+            "m[eé]todos? de pago",
+            "formas? de pago",
+            "medios? de pago",
             "campo",
             "formulario",
             "pasarela",
@@ -1788,6 +1792,9 @@ LANGUAGES: tuple[Language, ...] = (
             "gorjeta",
         ),
         product_phrases=(
+            "m[eé]todos? de pagamento",
+            "formas? de pagamento",
+            "meios? de pagamento",
             "campo",
             "formul[aá]rio",
             "checkout",
@@ -2288,6 +2295,9 @@ LANGUAGES: tuple[Language, ...] = (
             "pourboire",
         ),
         product_phrases=(
+            "moyens? de paiement",
+            "m[eé]thodes? de paiement",
+            "modes? de (?:paiement|r[eè]glement)",
             "champ",
             "formulaire",
             "bouton",
@@ -2766,6 +2776,7 @@ LANGUAGES: tuple[Language, ...] = (
             "trinkgeld",
         ),
         product_phrases=(
+            "zahlungs(?:methode|art|mittel|optionen?)\\w*",
             "feld",
             "felder",
             "formular\\w*",
@@ -3230,6 +3241,8 @@ LANGUAGES: tuple[Language, ...] = (
             "mancia",
         ),
         product_phrases=(
+            "metod[oi] di pagamento",
+            "modalit[aà] di pagamento",
             "campo",
             "modulo",
             "pagina",
@@ -3729,6 +3742,8 @@ LANGUAGES: tuple[Language, ...] = (
             "napiwek",
         ),
         product_phrases=(
+            "metod[ayi]? p[lł]atno[sś]ci",
+            "form[ay]? p[lł]atno[sś]ci",
             "pol[ae]",
             "formularz\\w*",
             "przycisk\\w*",
@@ -4264,6 +4279,8 @@ LANGUAGES: tuple[Language, ...] = (
             "чаевые",
         ),
         product_phrases=(
+            "способ\\w* оплаты",
+            "метод\\w* оплаты",
             "пол[еяю]",
             "форм[аеуы]",
             "кнопк\\w*",
@@ -4853,6 +4870,7 @@ LANGUAGES: tuple[Language, ...] = (
             "tip",
         ),
         product_phrases=(
+            "payment options?",
             "field",
             "form",
             "hamare app",
@@ -5249,6 +5267,7 @@ LANGUAGES: tuple[Language, ...] = (
             "टिप",
         ),
         product_phrases=(
+            "भुगतान (?:के )?(?:तरीके|विकल्प)",
             "फ़ील्ड",
             "फील्ड",
             "फॉर्म",
@@ -5903,6 +5922,8 @@ LANGUAGES: tuple[Language, ...] = (
             "البقشيش",
         ),
         product_phrases=(
+            "طرق الدفع",
+            "وسائل الدفع",
             "حقل",
             "نموذج",
             "فورم",
@@ -6450,6 +6471,8 @@ LANGUAGES: tuple[Language, ...] = (
             "bahşiş",
         ),
         product_phrases=(
+            "[oö]deme y[oö]ntem\\w*",
+            "[oö]deme se[cç]enek\\w*",
             "alan\\w*",
             "form",
             "formu\\w*",
@@ -6916,6 +6939,8 @@ LANGUAGES: tuple[Language, ...] = (
             "tip",
         ),
         product_phrases=(
+            "metode pembayaran",
+            "opsi pembayaran",
             "kolom",
             "formulir",
             "tombol",
@@ -7330,6 +7355,8 @@ LANGUAGES: tuple[Language, ...] = (
             "tip",
         ),
         product_phrases=(
+            "paraan ng (?:pagbabayad|bayad)",
+            "payment options?",
             "field",
             "form",
             "app namin",

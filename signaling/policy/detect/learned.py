@@ -110,7 +110,7 @@ def features(s: str) -> list[str]:
 
 # The rules' vetoes hold for the layer too: a piece that keeps the talk here, or talks about a
 # product, a feature or one being built, gets no learned flag of these labels.
-VETOES: dict[str, tuple[re.Pattern[str], ...]] = {
+VETOES: dict[str, tuple[lx.Finder, ...]] = {
     "off_platform": (
         lx.KEEP_HERE_RE,
         lx.PRODUCT_RE,

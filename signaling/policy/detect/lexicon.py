@@ -11,11 +11,12 @@ from __future__ import annotations
 import functools
 import operator
 import re
+import sys
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 import ahocorasick
 
@@ -236,6 +237,14 @@ RARE_AT_WORDS = frozenset(fold(w.lower()) for w in _union("rare_at_words"))
 _STRONG_DOT = _alt(_union("dot_words"))
 _WEAK_DOT = _alt(_union("weak_dot_words"))
 _AT_WORDS = "@|" + _alt(_union("at_words") + _union("weak_at_words") + ["ат"])
+# The one-word names of "@" ("arroba", "arobase", "małpa", "собака"), as the normalised
+# view writes them: said right before a handle after an app ("no Telegram é arroba rafa_x").
+SPOKEN_AT_WORDS = frozenset(
+    form
+    for word in _union("at_words") + _union("at_symbol_names")
+    if " " not in word and "-" not in word
+    for form in (word, fold(word))
+)
 _DOT_WORDS = r"\.|" + _alt(_union("dot_words") + _union("weak_dot_words"))
 BRACKET_AT_RE = compile_fast(
     r"\s*(?:\[\s*(?:" + _AT_WORDS + r")\s*\]|\(\s*(?:" + _AT_WORDS + r")\s*\)"
@@ -262,8 +271,12 @@ WORD_AT_DOT_RE = compile_fast(
     r"|(?P<dot>" + _STRONG_DOT + r"|\.)|(?P<weak_dot>" + _WEAK_DOT + r"))\s+(?=[a-z0-9])"
 )
 # Letters spaced out ("d r o p b o x . com/s/x"): six or more single characters, plus the
-# token after a final ".", "@" or "/"; or three to five letters right before " . ".
-SPACED_RUN_RE = compile_fast(r"(?<!\S)\S(?: \S){5,}(?:(?<=[.@/]) \S+)?(?!\S)")
+# token after a final ".", "@" or "/"; or three to five letters right before " . ". The last
+# may have a sentence's stop right after it ("... g m a i l . c o m."), and a dash is no last
+# letter ("p r o t o n . m e - spaced out so the bot misses it": the dash starts a remark).
+SPACED_RUN_RE = compile_fast(
+    r"(?<!\S)\S(?: \S){5,}(?:(?<=[.@/]) \S+)?(?<![-\u2013\u2014])(?=[.,;:!?)]*(?:\s|$))"
+)
 SPACED_SHORT_RE = compile_fast(r"(?<!\S)[a-z0-9](?: [a-z0-9]){2,4}(?= \. ?[a-z])")
 # A suffix spaced out after a spoken dot ("m e g a kropka n z"), once the dot is a sentinel.
 SPACED_AFTER_WORD_DOT_RE = compile_fast(r"(?<=[\ue001\ue002])[a-z0-9](?: [a-z0-9]){1,5}(?!\S)")
@@ -553,6 +566,8 @@ NEGATION_RE = compile_fast(
     r"|meus|minhas))"
     r"|nunca|nao|ne|pas|jamais"
     r"|не|нельзя|nahi|nahin|mat|avoid|refuse|" + _alt(_union("negations")) + r")(?!\w)"
+    # French "ne" elided before a vowel: "je n'accepte pas les paiements en dehors du site"
+    r"|\bn'(?=[a-z])"
 )
 KEEP_HERE_RE = compile_fast(
     r"(?:only|just) (?:here|through|on|via|in)\b|keep(?:ing)? (?:\w+ ){0,2}(?:here|on (?:the|this)"
@@ -1233,7 +1248,7 @@ PAY_VERB_RE = compile_fast(
     r"|предоплат\w*|(?:paypal|zelle|venmo|cash ?app|wise|revolut|pix|gpay|upi|payoneer)"
     r" (?:me|you|it|us)|" + _alt(_union("pay_verbs"), escape=False) + r")(?!\w)"
 )
-PAY_PROJECT_NEG_RE = compile_fast(
+_PRODUCT_WORDS_RE = compile_fast(
     r"integrat\w*|checkout|\bapi\b|\bsdk\b|gateway|plugin|webhook|implement\w*|\bstore\b|sandbox"
     r"|module|\bsupport\w*|\busers?\b|customers?|\bapp\b|feature|\bflow\b|\bbuild|\bbutton\b"
     r"|\btest\w*|dashboard|integrac\w*|\bshop\b|subscription|billing system|payment method"
@@ -1274,6 +1289,57 @@ OUTSIDE_RE = compile_fast(
     + r")(?!\w)"
 )
 FEE_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("fee_phrases"), escape=False) + r")(?!\w)")
+# The platform's cut stated as a share, with or without a verb ("the site keeps 20%", "la página
+# se queda con un 20%", "die Seite behält 20 % ein", "20% kinukuha ng site", "site %20 kesiyor").
+_CUT_PLACES = (
+    r"(?:platform\w*|plataforma\w*|plateforme\w*|plattform\w*|piattaforma\w*|площадк\w*"
+    r"|платформ\w*|биржа|प्लेटफॉर्म\w*|प्लेटफ़ॉर्म\w*|المنصة|منصة|site|sitio|sito|сайт\w*"
+    r"|marketplace|portal\w*|साइट|الموقع|موقع|sitenin|situs|web ?site|web|seite|pagina|strona"
+    r"|serwis|sayfa|upwork|fiverr)"
+)
+# The platform named as the owner of a fee ("la comisión de la página", "die Gebühr der Seite",
+# "a taxa da página", "prowizja strony"): the site, not a page or product being built.
+SITE_FEE_RE = compile_fast(
+    r"(?<!\w)(?:"
+    + _alt(_union("fee_phrases"), escape=False)
+    + r")\s+(?:(?:de|da|do|del|della|dello|du|des|der|von|of|na|ng|sa)\s+)?"
+    r"(?:(?:la|el|le|l'|the|a|o|die|das|dem|den|this|esta|este|cette|questa)\s+)?"
+    r"(?:" + _CUT_PLACES + r"|strony|serwisu|portalu)(?!\w)"
+)
+
+
+class Finder(Protocol):
+    """What the rules ask of a pattern: a compiled one, or :class:`Excluding`."""
+
+    def finditer(self, s: str, pos: int = ..., endpos: int = ..., /) -> Iterator[re.Match[str]]: ...
+
+    def search(self, s: str, pos: int = ..., endpos: int = ..., /) -> re.Match[str] | None: ...
+
+
+class Excluding:
+    """The matches of ``pattern`` that lie inside no match of ``inside``, with the two
+    methods of a compiled pattern the rules use (``inside`` is searched only once a match is
+    found)."""
+
+    def __init__(self, pattern: re.Pattern[str], inside: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.inside = inside
+
+    def finditer(self, s: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        spans: list[tuple[int, int]] | None = None
+        for m in self.pattern.finditer(s, pos, endpos):
+            if spans is None:
+                spans = [x.span() for x in self.inside.finditer(s)]
+            if not any(a <= m.start() and m.end() <= b for a, b in spans):
+                yield m
+
+    def search(self, s: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return next(self.finditer(s, pos, endpos), None)
+
+
+# Talk of a product or one being built ("the payment form", "our app's checkout"): its words,
+# except the platform named as a fee's owner ("la comisión de la página" is the site's cut).
+PAY_PROJECT_NEG_RE = Excluding(_PRODUCT_WORDS_RE, SITE_FEE_RE)
 SAVE_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("save_phrases"), escape=False) + r")(?!\w)|%")
 DISCOUNT_RE = compile_fast(
     r"(?<!\w)(?:" + _alt(_union("discount_phrases"), escape=False) + r")(?!\w)"
@@ -1403,14 +1469,6 @@ DECLINE_RE = compile_fast(
 )
 
 
-# The platform's cut stated as a share, with or without a verb ("the site keeps 20%", "la página
-# se queda con un 20%", "die Seite behält 20 % ein", "20% kinukuha ng site", "site %20 kesiyor").
-_CUT_PLACES = (
-    r"(?:platform\w*|plataforma\w*|plateforme\w*|plattform\w*|piattaforma\w*|площадк\w*"
-    r"|платформ\w*|биржа|प्लेटफॉर्म\w*|प्लेटफ़ॉर्म\w*|المنصة|منصة|site|sitio|sito|сайт\w*"
-    r"|marketplace|portal\w*|साइट|الموقع|موقع|sitenin|situs|web ?site|web|seite|pagina|strona"
-    r"|serwis|sayfa|upwork|fiverr)"
-)
 _SHARE = r"(?:\d+(?:[.,]\d+)?\s*%|%\s*\d+)"
 CUT_RE = compile_fast(
     r"(?<!\w)"

@@ -1,0 +1,92 @@
+"""Round 17 (issue 15): kinds found missing or falsely flagged by the train half of
+``learned/own_v14_probe.jsonl`` (and one of own_v13's). The sentences here are new phrasings,
+not the probes'; the benign ones keep the same words."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.policy.helpers import labels, rule_values
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        # letters spaced out up to a sentence's stop: the last letter was left out
+        ("mine is j o h n . d o e @ g m a i l . c o m.", "john.doe@gmail.com"),
+        ("write to a n n a @ w e b . d e, thanks", "anna@web.de"),
+        # a dash after the spaced letters starts a remark; it is no letter of the address
+        ("k a i . l u n d @ p r o t o n . m e - spaced out on purpose", "kai.lund@proton.me"),
+        ("l e o @ o u t l o o k . c o m — there you go", "leo@outlook.com"),
+    ],
+)
+def test_spaced_letters_end_at_a_stop_or_before_a_dash(text: str, address: str) -> None:
+    assert labels(text) == {"email"}
+    assert address in rule_values(text, "email")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no Insta é arroba bia_design, me chama lá",
+        "sur Telegram je suis arobase tom_dev_fr",
+        "w Telegramie jestem małpa kasia_ux",
+        "en Telegram soy arroba nico_dev",
+    ],
+)
+def test_a_spoken_at_after_an_app_points_at_the_handle(text: str) -> None:
+    assert labels(text) == {"handle"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Si me pagas por Bizum te hago un 10% menos y nos ahorramos la comisión de la página.",
+        "Überweis es mir direkt, dann sparen wir uns die Gebühr der Seite.",
+        "Paga-me por Pix que eu faço desconto, assim fugimos da taxa da página.",
+    ],
+)
+def test_the_site_named_as_a_fees_owner_is_no_product(text: str) -> None:
+    """ "la página" names a page being built in a spec; as the owner of a fee it is the site."""
+    assert labels(text) == {"off_platform"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La página de pago debe aceptar Bizum y mostrar la comisión.",
+        "Moyens de paiement à intégrer : CB, PayPal et virement SEPA.",
+        "Zahlungsmethoden im Shop: PayPal, Klarna und Überweisung.",
+        "Métodos de pago de la tienda: tarjeta, Bizum y transferencia.",
+        "Formas de pagamento do app: Pix, boleto e cartão.",
+        "Metody płatności w sklepie: BLIK, przelew i karta.",
+        "Способы оплаты на сайте магазина: карта, СБП и PayPal.",
+    ],
+)
+def test_payment_methods_of_a_product_are_a_spec(text: str) -> None:
+    assert labels(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Merci, mais je n'accepte pas les paiements en dehors du site.",
+        "Non merci, je n'accepte aucun virement hors plateforme.",
+        "Danke, aber Zahlungen außerhalb der Plattform nehme ich nicht an.",
+        "Überweisungen am Treuhandkonto vorbei akzeptiere ich grundsätzlich nicht.",
+    ],
+)
+def test_a_refused_payment_off_the_platform_is_no_move(text: str) -> None:
+    assert labels(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tu peux me payer en dehors du site, par virement ?",
+        "On règle en dehors du site ? Je n'ai pas envie de payer la commission.",
+        "Zahl mir das außerhalb der Plattform, dann sparen wir die Gebühr.",
+    ],
+)
+def test_the_same_moves_unrefused_are_still_moves(text: str) -> None:
+    assert labels(text) == {"off_platform"}
