@@ -194,13 +194,3 @@ def test_a_single_character_start_is_scanned_the_plain_way() -> None:
     """A pattern that may start with one letter would be tried at nearly every word."""
     scan = StartScan(re.compile(r"\b(?:a\s+mano|bank)"), index=WordStarts())
     assert scan._index is None and scan._automaton is None
-
-
-@pytest.mark.parametrize(("source", "fast"), COMPILED, ids=lambda x: str(hash(x))[-6:])
-def test_start_scan_search_is_the_first_match(source: str, fast: re.Pattern[str]) -> None:
-    scan = SCANS[id(fast)]
-    for text in LONG_SAMPLES + ASCII_LONG:
-        for pos in (0, len(text) // 3, len(text) - 5):
-            want = fast.search(text, pos)
-            got = scan.search(text, pos)
-            assert (got.span() if got else None) == (want.span() if want else None)

@@ -184,7 +184,7 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
         ask = _euphemism_question(views)
     first_cue = None
     if ask is None and lx.MOVE_CUE_GATE.may_match(s, views.words):
-        first_cue = _MOVE_CUES.search(s)
+        first_cue = lx.MOVE_CUE_RE.search(s)
     if ask is not None or first_cue is not None:
         open_channels = [
             (c, p)

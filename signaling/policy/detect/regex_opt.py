@@ -624,11 +624,3 @@ class StartScan:
             return self.pattern.finditer(s, pos)
         found = {end - size + 1 for end, size in self._automaton.iter(s, pos)}
         return finditer_at(self.pattern, s, sorted(found))
-
-    def search(self, s: str, pos: int = 0) -> re.Match[str] | None:
-        """``pattern.search(s, pos)``. From the shared index's starts where those serve (the
-        index reads the message once for every pattern); otherwise the plain search, which
-        stops at the first match where a pattern's own automaton would read the whole text."""
-        if len(s) - pos < self.LONG or self._index is None or not s.isascii():
-            return self.pattern.search(s, pos)
-        return next(self.finditer(s, pos), None)
