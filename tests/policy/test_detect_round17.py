@@ -90,3 +90,37 @@ def test_a_refused_payment_off_the_platform_is_no_move(text: str) -> None:
 )
 def test_the_same_moves_unrefused_are_still_moves(text: str) -> None:
     assert labels(text) == {"off_platform"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Schick mir die Rohdateien lieber per WeTransfer, hier ist das Limit zu klein.",
+        "Wrzuć mi proszę te zdjęcia przez Dropboxa, tu się nie mieszczą.",
+        "Пришлите макеты через Яндекс.Диск, здесь лимит.",
+        "Tu peux me faire passer les photos par WeTransfer ?",
+        "Invia i sorgenti con Dropbox, qui non si caricano.",
+        "Dosyaları WeTransfer ile gönderir misin, burası sıkıştırıyor.",
+        "Kirim filenya lewat Google Drive aja ya, di sini lama.",
+        "I-send mo na lang sa Google Drive yung raw files.",
+    ],
+)
+def test_files_sent_through_a_named_host_in_other_languages(text: str) -> None:
+    """The file hosts' verbs of sending are a ``Language`` field (``file_verbs``), and a host
+    may carry a case ending ("przez Dropboxa")."""
+    assert labels(text) == {"off_platform"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die App soll Fotos automatisch in die Dropbox des Nutzers hochladen.",
+        "Uygulama dosyaları Google Drive'a yüklesin, entegrasyon lazım.",
+        "Pengguna bisa kirim file dari Google Drive ke aplikasi kami.",
+        "Schick mir bitte nichts über WeTransfer, lade es hier hoch.",
+        "Mega, danke! Ich schicke dir morgen die Entwürfe hier im Chat.",
+        "Сервис должен загружать отчёты на Яндекс Диск клиента по расписанию.",
+    ],
+)
+def test_file_hosts_in_a_product_refused_or_mega_as_a_word_are_no_move(text: str) -> None:
+    assert labels(text) == set()

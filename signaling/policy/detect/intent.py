@@ -162,6 +162,25 @@ def _named_meet(original: str, before: str, after: str = "") -> bool:
     return _BEFORE_FOREIGN_MEET.search(before) is not None and _MEET_VERB_AFTER.match(after) is None
 
 
+# A preposition right before "mega" ("via Mega", "über Mega", "przez Mega", "lewat Mega"):
+# the file host, not the everyday "mega" ("mega rápido", "Mega Schnitt!").
+_BEFORE_HOST = re.compile(
+    r"(?<!\w)(?:via|on|per|[uü]ber|auf|through|por|pelo|pela|par|sur|przez|na|через|в|ile"
+    r"|lewat|di|sa|pe|su|tramite|con|em|no|to|in|from)\s+$"
+)
+
+
+def _mega_the_host(s: str, a: int, b: int) -> bool:
+    """ "mega" names the file host: after a preposition, or with its domain or a link after."""
+    if s.startswith((".nz", ".io", " link", " folder"), b):
+        return True
+    return _BEFORE_HOST.search(s, max(0, a - 12), a) is not None
+
+
+# A file host's name with a case ending ("przez Dropboxa", "WeTransferem"): the host itself.
+_FILE_HOST_CASE = re.compile(r"^(dropbox|wetransfer|onedrive)(?:a|ie|em|u|ze)$")
+
+
 def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
     s = views.norm.s
     present = {f.label for f in findings}
@@ -262,6 +281,8 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             break
     if "file_share" not in present and lx.FILE_SERVICE_GATE.may_match(s, views.words):
         for fs in lx.FILE_SERVICE_RE.finditer(s):
+            if fs.group() == "mega" and not _mega_the_host(s, fs.start(), fs.end()):
+                continue  # "Mega Schnitt!", "mega rápido": the word, not the file host
             window = s[max(0, fs.start() - 60) : fs.end() + 60]
             verb = lx.FILE_VERB_RE.search(window)
             if verb is None or lx.FILE_NEG_RE.search(window):
@@ -269,8 +290,10 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             sent, sent_start = sentence(s, fs.start(), fs.end())
             if _negation_before(sent, fs.start() - sent_start):
                 continue
+            if _spec_talk(s, fs.start(), fs.end()) or lx.PRODUCT_RE.search(window):
+                continue  # "Pengguna bisa kirim file dari Google Drive ke aplikasi kami"
             start, end = views.norm.span(fs.start(), fs.end())
-            value = "files:" + fs.group().replace(" ", "")
+            value = "files:" + _FILE_HOST_CASE.sub(r"\1", fs.group().replace(" ", ""))
             out.append(
                 Finding(
                     "off_platform",

@@ -223,6 +223,9 @@ class Language:
     bonus_words: tuple[str, ...] = ()
     # words for a call or a meeting that names one: the gate of the call on a named place
     call_words: tuple[str, ...] = ()
+    # verbs of sending, uploading or sharing files ("schick mir", "wrzuć", "пришлите"): with a
+    # file host named near them and no link, a move of the files off the platform
+    file_verbs: tuple[str, ...] = ()
 
 
 _COMMON_APPS = (
@@ -1968,6 +1971,13 @@ LANGUAGES: tuple[Language, ...] = (
             "ligacao",
             "entrevista",
         ),
+        file_verbs=(
+            "sobe",
+            "suba\\w*",
+            "coloc\\w*",
+            "jog\\w*",
+            "compartilh\\w*",
+        ),
     ),
     Language(
         "fr",
@@ -2484,6 +2494,11 @@ LANGUAGES: tuple[Language, ...] = (
             "visio",
             "entretien",
         ),
+        file_verbs=(
+            "fai(?:s|re|tes) passer",
+            "transf[eé]r\\w*",
+            "balance\\w*",
+        ),
     ),
     Language(
         "de",
@@ -2839,7 +2854,7 @@ LANGUAGES: tuple[Language, ...] = (
             "bearbeitungsgebühr\\w*",
         ),
         save_phrases=("rabatt", "spar\\w*", "ohne"),
-        negations=("nicht", "nie", "kein\\w*"),
+        negations=("nicht", "nichts", "nie", "kein\\w*"),
         only_words=("nur", "ausschließlich"),
         all_words=("alles", "alle"),
         know_words=("wissen", "weiß", "erfahren", "sagen", "mitbekommen"),
@@ -2951,6 +2966,14 @@ LANGUAGES: tuple[Language, ...] = (
         call_words=(
             "anruf",
             "telefonat",
+        ),
+        file_verbs=(
+            "schick\\w*",
+            "sende\\w*",
+            "hochlad\\w*",
+            "lad\\w*",
+            "teil\\w*",
+            "[uü]bertrag\\w*",
         ),
     ),
     Language(
@@ -3414,6 +3437,14 @@ LANGUAGES: tuple[Language, ...] = (
             "sentiamo",
             "sentiamoci",
             "vocale",
+        ),
+        file_verbs=(
+            "invi\\w*",
+            "caric\\w*",
+            "condivid\\w*",
+            "passami",
+            "girami",
+            "gira\\w*",
         ),
     ),
     Language(
@@ -3923,6 +3954,14 @@ LANGUAGES: tuple[Language, ...] = (
             "rozmowę",
             "zadzwonię",
             "głosowy",
+        ),
+        file_verbs=(
+            "wrzu[cć]\\w*",
+            "wy[sś]l\\w*",
+            "prze[sś]l\\w*",
+            "pode[sś]l\\w*",
+            "udost[eę]pn\\w*",
+            "wstaw\\w*",
         ),
     ),
     Language(
@@ -4473,6 +4512,16 @@ LANGUAGES: tuple[Language, ...] = (
             "встреч\\w*",
             "поговор\\w*",
         ),
+        file_verbs=(
+            "пришл\\w*",
+            "присыл\\w*",
+            "перешл\\w*",
+            "зале\\w*",
+            "залив\\w*",
+            "вылож\\w*",
+            "кинь\\w*",
+            "скинь\\w*",
+        ),
     ),
     Language(
         "hi",
@@ -4968,6 +5017,10 @@ LANGUAGES: tuple[Language, ...] = (
             "baat",
             "milte",
         ),
+        file_verbs=(
+            "daal\\w*",
+            "dal do",
+        ),
     ),
     Language(
         "hi-deva",
@@ -5369,6 +5422,11 @@ LANGUAGES: tuple[Language, ...] = (
         call_words=(
             "कॉल",
             "वीडियो",
+        ),
+        file_verbs=(
+            "भेज\\w*",
+            "डाल\\w*",
+            "अपलोड",
         ),
     ),
     Language(
@@ -6660,6 +6718,12 @@ LANGUAGES: tuple[Language, ...] = (
             "görüntülü",
             "sesli",
         ),
+        file_verbs=(
+            "g[oö]nder\\w*",
+            "yolla\\w*",
+            "y[uü]kle\\w*",
+            "payla[sş]\\w*",
+        ),
     ),
     Language(
         "id",
@@ -7104,6 +7168,12 @@ LANGUAGES: tuple[Language, ...] = (
             "nelpon",
             "panggilan",
         ),
+        file_verbs=(
+            "kirim\\w*",
+            "unggah\\w*",
+            "taruh\\w*",
+            "bagi\\w*",
+        ),
     ),
     Language(
         "tl",
@@ -7499,6 +7569,14 @@ LANGUAGES: tuple[Language, ...] = (
         call_words=(
             "tawag",
             "tawagan",
+        ),
+        file_verbs=(
+            "i-?send",
+            "i-?pasa",
+            "pasa\\w*",
+            "i-?upload",
+            "ilagay",
+            "lagay\\w*",
         ),
     ),
 )

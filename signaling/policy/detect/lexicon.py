@@ -1206,8 +1206,10 @@ COMM_PROJECT_NEG_RE = compile_fast(
     + r")(?!\w)"
 )
 FILE_SERVICE_RE = compile_fast(
-    r"\b(?:google drive|gdrive|g drive|drive|dropbox|wetransfer|we transfer|onedrive|one drive"
-    r"|box\.com|mega|icloud drive|yandex disk|яндекс диск\w*|pcloud|mediafire"
+    # with a case ending ("przez Dropboxa", "WeTransferem", "через Яндекс.Диск")
+    r"\b(?:google drive|gdrive|g drive|drive|dropbox(?:a|ie|em|u)?|wetransfer(?:a|ze|em|u)?"
+    r"|we transfer|onedrive(?:a|ie|em|u)?|one drive"
+    r"|box\.com|mega|icloud drive|yandex disk|яндекс[ .]?диск\w*|pcloud|mediafire"
     r"|sharepoint|google docs"
     r"|google sheets|terabox)\b|(?<!\w)(?:جوجل درايف|قوقل درايف|غوغل درايف|درايف|دروب ?بوكس"
     r"|ون ?درايف|وي ?ترانسفر)(?!\w)"
@@ -1218,10 +1220,14 @@ FILE_VERB_RE = compile_fast(
     r"|envia\w*|manda\w*|sube|subir|compart\w*|envoie\w*|envoy\w*|partag\w*|depose\w*|отправ\w*"
     r"|скин\w*|загруз\w*|kar do|bhej\w*|over)\b"
     r"|(?<!\w)(?:ارفع\w*|ابعت\w*|ارسل\w*|أرسل\w*|حط\w*|شارك\w*|نزل\w*|وابعت\w*|وارسل\w*)(?!\w)"
+    r"|(?<!\w)(?:" + _alt(_union("file_verbs"), escape=False) + r")(?!\w)"
 )
 FILE_NEG_RE = compile_fast(
     r"migrat\w*|\bsync|integrat\w*|\bapi\b|backs? up|backup|\bimport|\bexport|connector"
     r"|\bapp\b|feature|integrac\w*|\bfrom (?:google drive|dropbox|onedrive|drive)\b"
+    # integration, sync and an app in other languages ("entegrasyon", "integrasi", "интеграц",
+    # "синхрониз", "aplikasi kami")
+    r"|entegrasyon\w*|integrasi|интеграц\w*|синхрониз\w*|senkroniz\w*|sinkroni\w*"
 )
 PAY_METHOD_SOURCE = (
     r"\b(?:paypal|pay pal|paypal\.me|payoneer|zelle|venmo|cash ?app|pix|upi|paytm|phonepe|gpay"
