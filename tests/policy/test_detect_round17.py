@@ -124,3 +124,27 @@ def test_files_sent_through_a_named_host_in_other_languages(text: str) -> None:
 )
 def test_file_hosts_in_a_product_refused_or_mega_as_a_word_are_no_move(text: str) -> None:
     assert labels(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "गूगल मीट पर आ जाइए, वहीं स्क्रीन दिखा दूँगा",
+        "ज़ूम पर जुड़िए, मैं डिज़ाइन समझा देता हूँ",
+        "टीम्स का लिंक भेजता हूँ, शाम को मिलते हैं",
+    ],
+)
+def test_a_named_tool_with_a_devanagari_cue_is_a_meeting_move(text: str) -> None:
+    assert labels(text) == {"meeting_link"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "हमारे ऐप में ज़ूम इंटीग्रेशन चाहिए, लिंक अपने आप बने",
+        "Uygulamaya Zoom entegrasyonu lazım, toplantı linki otomatik oluşsun.",
+        "इस फोटो को ज़ूम करके देखो, लोगो धुंधला है",
+    ],
+)
+def test_a_meeting_tool_as_a_product_or_zooming_an_image_is_no_move(text: str) -> None:
+    assert labels(text) == set()

@@ -554,6 +554,8 @@ MEETING_NEG_RE = compile_fast(
     r"|recording|transcri\w*|\bapp\b|feature|\bbuild|develop|integrac\w*|integracao|интеграц\w*"
     # tools compared or migrated between, as products ("Zoom vs Teams", "migré de Zoom vers")
     r"|\bvs\b|\bversus\b|\bestilo\b|\bstyle\b|\bcompar(?!t)\w*|\bmigr\w*|мигр\w*"
+    # the same in Devanagari, and Turkish and Indonesian integration
+    r"|इंटीग्रेशन|इंटीग्रेट|इंटिग्रेशन|ऐप में|फ़ीचर|फीचर|entegrasyon\w*|integrasi"
 )
 
 # --- off-platform requests ---------------------------------------------------------------
