@@ -148,3 +148,41 @@ def test_a_named_tool_with_a_devanagari_cue_is_a_meeting_move(text: str) -> None
 )
 def test_a_meeting_tool_as_a_product_or_zooming_an_image_is_no_move(text: str) -> None:
     assert labels(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("n e h a . d e v 2 1 (at) g m a i l (dot) c o m", "neha.dev21@gmail.com"),
+        ("it's r o s a (at) w e b (dot) d e, thanks", "rosa@web.de"),
+        ("m a r c o [at] l i b e r o [dot] i t", "marco@libero.it"),
+    ],
+)
+def test_bracketed_symbols_between_spaced_letters(text: str, address: str) -> None:
+    """ "(at)" and "(dot)" between letters spaced out: the letters on both sides are glued."""
+    assert labels(text) == {"email"}
+    assert address in rule_values(text, "email")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "WhatsApp pe baat karein? yahan notifications bahut der se aate hain",
+        "Can we talk on WhatsApp? The notifications here arrive hours late.",
+        "Seguimos por WhatsApp? Aquí las notificaciones me llegan tarde.",
+    ],
+)
+def test_the_platforms_own_features_set_against_an_app_are_no_product(text: str) -> None:
+    """A product word in another sentence that says "here" names this platform's feature."""
+    assert labels(text) == {"off_platform"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The app should send WhatsApp notifications to the customer. Can we talk it over here?",
+        "We need WhatsApp notifications in the app, let's talk about it here.",
+    ],
+)
+def test_a_product_word_in_the_apps_own_sentence_still_counts(text: str) -> None:
+    assert "off_platform" not in labels(text)

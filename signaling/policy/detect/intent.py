@@ -257,7 +257,11 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
                 continue  # "my order number", "número de pedido", "98XXXXXXXX": not a phone
             # An app named by its logo talks about icons and colours: only product words count.
             project = lx.PRODUCT_RE if category == "app" else lx.COMM_PROJECT_NEG_RE
-            if category != "elsewhere" and project.search(near):
+            # (an app named by its looks keeps every product word: "tem aquele verde do logo?
+            # Por aqui o botão ficou azul" is design talk)
+            if category != "elsewhere" and _product_near(
+                s, near, ch.start() - 60, ch, project, here_is_platform=category != "app"
+            ):
                 continue
             if category == "messenger" and (
                 lx.PRODUCT_RE.search(sent) or lx.ABOUT_OR_BUILD_RE.search(sent)
@@ -316,6 +320,29 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
         if hidden is not None:
             out.append(hidden)
     return out
+
+
+def _product_near(
+    s: str,
+    near: str,
+    offset: int,
+    ch: re.Match[str],
+    project: re.Pattern[str],
+    *,
+    here_is_platform: bool,
+) -> bool:
+    """A product word in ``near`` (``s`` from ``offset``) around the channel ``ch``. With
+    ``here_is_platform``, not one in another sentence that says "here" ("WhatsApp pe baat
+    kare? yahan notification late aate hai": this platform's notifications, set against the
+    app, not a product being built)."""
+    at = max(0, offset)
+    for m in project.finditer(near):
+        if here_is_platform:
+            sent, start = sentence(s, at + m.start(), at + m.end())
+            if not start <= ch.start() < start + len(sent) and lx.HERE_RE.search(sent):
+                continue
+        return True
+    return False
 
 
 def drop_answered_moves(views: Views, findings: list[Finding]) -> list[Finding]:

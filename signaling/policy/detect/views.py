@@ -63,6 +63,14 @@ def _spaced_run(s: str) -> bool:
     return False
 
 
+# Three or more single letters or digits spaced out right before an "@" or a ".", or two or
+# more right after one up to the end of the token ("n e h a@g m a i l.c o m").
+_SPACED_BESIDE_SYMBOL = re.compile(
+    r"(?<!\S)[a-z0-9](?: [a-z0-9]){2,}(?=[@.])"
+    r"|(?<=[@.])[a-z0-9](?: [a-z0-9])+(?=[@.][a-z0-9]|[.,;:!?]*(?:\s|$))"
+)
+
+
 def _deobfuscate(norm: View, words: frozenset[str]) -> View:
     deob = norm
     s = deob.s
@@ -75,6 +83,10 @@ def _deobfuscate(norm: View, words: frozenset[str]) -> View:
     if any(c in deob.s for c in "[({<") and lx.BRACKET_HINT_RE.search(deob.s):
         deob = deob.sub(lx.BRACKET_AT_RE, lambda m: "@")
         deob = deob.sub(lx.BRACKET_DOT_RE, lambda m: ".")
+        if _SPACED_BESIDE_SYMBOL.search(deob.s):
+            # letters spaced out on either side of a bracketed symbol, glued ("n e h a (at)
+            # g m a i l (dot) c o m")
+            deob = deob.sub(_SPACED_BESIDE_SYMBOL, lambda m: m.group().replace(" ", ""))
     if " @" in deob.s or " ." in deob.s or not lx.AT_DOT_GATE.isdisjoint(words):
         matches = _at_dot_matches(deob.s, words) if deob is norm else None
         deob = deob.sub(lx.WORD_AT_DOT_RE, _spoken_symbol, matches)
