@@ -186,3 +186,48 @@ def test_the_platforms_own_features_set_against_an_app_are_no_product(text: str)
 )
 def test_a_product_word_in_the_apps_own_sentence_still_counts(text: str) -> None:
     assert "off_platform" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Find me on LinkedIn by my full name, same as on this profile.",
+        "Cercami su LinkedIn con nome e cognome, come qui.",
+        "Búscame en LinkedIn por mi nombre completo.",
+        "Procure meu nome no Instagram, a foto é a mesma daqui.",
+        "Cherche mon nom sur LinkedIn, on continue là-bas.",
+        "Wyszukaj mnie na Facebooku po imieniu i nazwisku.",
+        "Найдите меня во ВКонтакте по имени и фамилии.",
+        "Insta pe mera naam search kar lo, profile pic same hai.",
+        "LinkedIn'de adımı aratın, detayları orada konuşuruz.",
+        "Cari aja nama saya di Instagram ya, nanti kita lanjut di sana.",
+    ],
+)
+def test_search_my_name_on_an_app_is_a_contact_move_not_a_handle(text: str) -> None:
+    """The writer's real name named after an app ("full name", "nome e cognome") is no handle,
+    and "search my name" is a move in each language (``move_phrases``)."""
+    assert labels(text) == {"off_platform"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Viber yes, my name there is jon.k",
+        "LinkedIn: full name Anna Kowalska, handle anna_k",
+        "Insta pe mera naam search kar lo: neha.art",
+    ],
+)
+def test_a_shaped_handle_after_a_name_word_is_still_a_handle(text: str) -> None:
+    assert labels(text) == {"handle"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Найди меня толкового дизайнера для лендинга, бюджет есть.",
+        "Procure meu nome na lista de aprovados do concurso.",
+        "Integracja z VK API jest w zakresie projektu.",
+    ],
+)
+def test_find_me_without_an_app_or_an_app_as_a_product_is_no_move(text: str) -> None:
+    assert labels(text) == set()

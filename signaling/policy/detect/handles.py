@@ -289,6 +289,9 @@ def _identifier_after(
                 return None  # a file, or a host after other words ("discord.py", "x.com")
         if fillers and not (explicit or introduced or marked):
             return None  # "the Instagram feed shows @nike": words, not a pointer, before it
+        real_name = lx.FULL_NAME_RE.search(window, 0, tok.end())
+        if real_name is not None and not shaped and not ident.startswith("@"):
+            return None  # "by my full name, same as here": the writer's real name, no handle
         m = lx.HANDLE_ID_RE.fullmatch(ident)
         body = ident.lstrip("@")
         if m is None or sum(c.isalpha() for c in body) < 2 or "@" in body:

@@ -1686,6 +1686,9 @@ LANGUAGES: tuple[Language, ...] = (
             "como",
         ),
         move_phrases=(
+            "procur\\w* (?:o )?meu nome",
+            "pesquis\\w* (?:o )?meu nome",
+            "me procur\\w* (?:no|na|pelo)",
             "tem (?:um |algum )?contato direto",
             "passa (?:o|a|teu|seu)",
             "manda (?:o )?(?:teu|seu)",
@@ -2200,6 +2203,9 @@ LANGUAGES: tuple[Language, ...] = (
             "comme",
         ),
         move_phrases=(
+            "cherche(?:z)?[- ]moi (?:sur|par|via)",
+            "cherche(?:z)? mon nom",
+            "tape(?:z)? mon nom",
             "t'as un contact direct",
             "tu as un contact direct",
             "as-tu un contact direct",
@@ -3695,6 +3701,9 @@ LANGUAGES: tuple[Language, ...] = (
             "jest",
         ),
         move_phrases=(
+            "wyszukaj(?:cie)? mnie",
+            "znajd[zź](?:cie)? mnie",
+            "wpisz(?:cie)? moje imi[eę]",
             "masz (?:jakiś )?(?:bezpośredni kontakt|kontakt bezpośredni)",
             "podeślij\\w*",
             "wyślij (?:mi )?",
@@ -3967,7 +3976,16 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ru",
         "Russian",
-        full_name_words=("имя и фамилия", "имя и фамилию", "полное имя", "фамилия", "фамилию"),
+        full_name_words=(
+            "имя и фамилия",
+            "имя и фамилию",
+            "имени и фамилии",
+            "полное имя",
+            "полному имени",
+            "фамилия",
+            "фамилию",
+            "фамилии",
+        ),
         glued_words=("вместе", "слитно", "без точки", "без пробела"),
         local_part_words=(
             "до собаки",
@@ -4223,6 +4241,10 @@ LANGUAGES: tuple[Language, ...] = (
             "как",
         ),
         move_phrases=(
+            "найдите меня",
+            "найди меня",
+            "ищите меня",
+            "поищите меня",
             "есть прямой контакт",
             "дай прямой контакт",
             "есть другой",
@@ -4857,6 +4879,9 @@ LANGUAGES: tuple[Language, ...] = (
             "purple",
         ),
         move_phrases=(
+            "naam search kar\\w*",
+            "search kar lo",
+            "dhoo?n?dh? lo",
             "direct contact hai",
             "koi aur",
             "baat karne ka",
@@ -6465,6 +6490,10 @@ LANGUAGES: tuple[Language, ...] = (
             "hesabımız",
         ),
         move_phrases=(
+            "diye arat\\w*",
+            "ad[ıi]m[ıi] arat\\w*",
+            "ismimi arat\\w*",
+            "beni (?:bul|ara)\\w*",
             "direkt iletişim bilgin",
             "doğrudan iletişim bilgin",
             "ulaş\\w*",
@@ -6919,6 +6948,8 @@ LANGUAGES: tuple[Language, ...] = (
             "ku",
         ),
         move_phrases=(
+            "cari (?:aja )?nama (?:saya|aku|gue)",
+            "cari (?:aja )?(?:aku|saya|gue) di",
             "komunikasi (?:lewat|via|pakai)",
             "chat (?:aja |aku |saya )?(?:lewat|via|di|ke)",
             "ada kontak langsung",
@@ -7334,6 +7365,8 @@ LANGUAGES: tuple[Language, ...] = (
             "ako",
         ),
         move_phrases=(
+            "search mo (?:lang )?(?:ako|yung pangalan ko)",
+            "hanapin mo (?:lang )?ako",
             "pm kita",
             "fb mo",
             "ig mo",

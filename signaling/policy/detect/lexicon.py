@@ -464,7 +464,8 @@ HANDLE_CONNECTORS = frozenset(
     """is id username user handle nick nickname name account acc es e est c'est : - = > as como
     soy sou i'm im am я je suis moi hoon hun
     comme here at on me my mi meu mon ma it's its: это мой мой: ник логин hai he h pe par sur en
-    no na @ , via under aqui ici le la o a el el: id: username: handle: mera meri""".split()
+    no na @ , via under aqui ici le la o a el el: id: username: handle: mera meri
+    kar karo kare karein kariye karna lo lena""".split()
     + _words(_union("handle_connectors"))
 )
 # Words that introduce the writer's own name ("I'm", "soy", "bin ich als", "jestem").
@@ -607,7 +608,8 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
         compile_fast(
             r"(?<!\w)(?:telegram\w{0,4}|discord\w{0,3}|تيليجرام|تلغرام|تليجرام|ديسكورد|سكايب|انستغرام|انستا"
             r"|टेलीग्राम|डिस्कॉर्ड|स्काइप|इंस्टाग्राम|телеграм\w*|телег\w*|тележк\w*|тг|tg|discord|fejs\w*|дискорд\w*|skype|скайп\w*|wechat"
-            r"|weixin|line app|instagram|insta|инст\w*|facebook|messenger|linkedin|twitter"
+            r"|weixin|line app|instagram\w{0,4}|insta|инст\w*|facebook\w{0,3}|messenger"
+            r"|linkedin\w{0,3}|twitter|вконтакт\w*|вк|vk|xing"
             r"|snapchat|kik|slack|kakao\w*|zalo|threema|social media|redes sociales|redes sociais"
             r"|reseaux sociaux|the gram|fb|ig|تلي|فيسبوك|الفيس|الانستا|الانستغرام|التيليجرام"
             r"|التلغرام|السناب|سناب|التلي|التيلي|تيلي|इंस्टा|फेसबुक|फ़ेसबुक|स्नैपचैट|मैसेंजर"
@@ -1656,6 +1658,10 @@ LOCAL_PART_RE = compile_fast(
 # The writer's full name glued into the address ("my first and last name together, no dot,
 # at hotmail ... I'm Rosa Kettle", "nome completo junto, sem ponto"): both words near.
 FULL_NAME_GATE = key_pieces(_union("full_name_words"))
+# The writer's real name named right after an app ("find me on LinkedIn by my full name",
+# "cercami su LinkedIn, nome e cognome", "найдите во ВКонтакте по имени и фамилии"): what
+# follows is no handle.
+FULL_NAME_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("full_name_words")) + r")(?!\w)")
 GLUED_GATE = key_pieces(_union("glued_words"))
 GLUED_NAME_RE = compile_fast(
     r"(?<![\w\u0900-\u097f])(?:"
