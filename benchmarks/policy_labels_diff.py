@@ -140,6 +140,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--short", type=int, default=8000)
     parser.add_argument("--long", type=int, default=80)
+    parser.add_argument(
+        "--show", type=int, default=3, help="messages whose findings differ to print per source"
+    )
     parser.add_argument("--dump", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.dump:
@@ -160,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for i, (a, b) in enumerate(zip(base[name], tree[name], strict=True)):
             if [f[:3] for f in a] != [f[:3] for f in b]:
                 n_label += 1
-                if n_label <= 3:
+                if n_label <= args.show:
                     print(f"  DIFF {name}[{i}]: {texts[i][:80]!r}\n    base {a}\n    tree {b}")
             if a != b:
                 n_any += 1

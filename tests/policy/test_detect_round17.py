@@ -231,3 +231,31 @@ def test_a_shaped_handle_after_a_name_word_is_still_a_handle(text: str) -> None:
 )
 def test_find_me_without_an_app_or_an_app_as_a_product_is_no_move(text: str) -> None:
     assert labels(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "All my contacts are on my website, write to me from there.",
+        "Mis datos de contacto están en mi web personal.",
+        "Meine Kontaktdaten findest du auf meiner Homepage.",
+        "I miei contatti sono sul mio sito, scrivimi lì.",
+        "Wszystkie moje kontakty są na mojej stronie.",
+        "Tüm iletişim bilgilerim web sitemde var.",
+        "Semua kontak saya ada di website saya ya.",
+    ],
+)
+def test_my_contacts_on_my_website_is_a_contact_move(text: str) -> None:
+    assert labels(text) == {"off_platform"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The contact form on my website needs a phone field.",
+        "Add my contacts page link to the footer of my website.",
+        "My contacts list syncs with my portfolio site automatically.",
+    ],
+)
+def test_a_contact_feature_of_my_website_is_no_move(text: str) -> None:
+    assert labels(text) == set()

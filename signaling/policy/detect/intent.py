@@ -1425,6 +1425,14 @@ def contact_moves(views: Views) -> list[Finding]:
             )
             if given is not None:
                 return [_op_finding(views, *given, "comm:contact_given", _CONTACT_CONF)]
+    if lx.CONTACT_OWN_GATE.may_match(s, words) and lx.OWN_SITE_GATE.may_match(s, words):
+        # round 17: "all my contacts are on my website", "i miei contatti sono sul mio sito"
+        for i, m in enumerate(lx.CONTACT_OWN_RE.finditer(s)):
+            if i >= _CONTACT_TRIES:
+                break
+            site = _own_site_near(s, m)
+            if site is not None:
+                return [_op_finding(views, *site, "comm:contact_site", _CONTACT_CONF)]
     if lx.CONTACT_SWAP_GATE.may_match(s, words):
         for i, m in enumerate(lx.CONTACT_SWAP_RE.finditer(s)):
             if i >= _CONTACT_TRIES:
@@ -1622,6 +1630,21 @@ def _contact_near(
             return None
         return a, b
     return None
+
+
+def _own_site_near(s: str, m: re.Match[str]) -> tuple[int, int] | None:
+    """The span from the personal contact ``m`` to the writer's own site after it in its
+    sentence ("my contacts are on my website"), unless the sentence refuses, keeps here or
+    talks about a product; the site itself is no product word ("na mojej stronie": the
+    writer's site, not a page being built)."""
+    sent, start = sentence(s, m.start(), m.end())
+    site = lx.OWN_SITE_RE.search(s, m.end(), min(start + len(sent), m.end() + _CONTACT_GIVE_SPAN))
+    if site is None:
+        return None
+    a, b = site.start() - start, site.end() - start
+    if _contact_spoiled(sent[:a] + " " * (b - a) + sent[b:], m.start() - start, product=True):
+        return None
+    return m.start(), site.end()
 
 
 def _contact_spoiled(sent: str, offset: int, *, product: bool) -> bool:

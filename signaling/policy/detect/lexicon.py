@@ -2508,6 +2508,27 @@ CONTACT_GIVE = MappingProxyType(
         "tl": [r"iiwan|pahingi|send|gusto|makuha|ipapadala|bigay"],
     }
 )
+# The writer's own website or portfolio ("my contacts are on my website", "tutti i miei
+# contatti sono sul mio sito", "kontak saya ada di website saya"): with a personal contact in
+# the sentence, the contact is given as a place off the platform.
+OWN_SITE = MappingProxyType(
+    {
+        "en": [r"my (?:own |personal )?(?:website|site|web ?page|homepage|portfolio(?: site)?)"],
+        "es": [r"mi (?:sitio|web|pagina|portafolio|portfolio)(?: web| personal)?"],
+        "pt": [r"(?:meu|no meu) (?:site|portfolio|portfolio)(?: pessoal)?"],
+        "fr": [r"mon (?:site|portfolio)(?: perso\w*| web)?"],
+        "de": [r"meine[rm]? (?:website|webseite|homepage|seite|portfolio\w*)"],
+        "it": [r"(?:mio|sul mio) (?:sito|portfolio)(?: personale| web)?|sito personale"],
+        "pl": [r"(?:moj\w*|mojej) (?:stron\w*|portfolio)"],
+        "ru": [r"(?:мо[её]м|мой) (?:сайте?|портфолио)"],
+        "hi": [r"मेरी वेबसाइट|मेरे पोर्टफ़ोलियो|मेरे पोर्टफोलियो"],
+        "hi-Latn": [r"(?:meri|mere|apni|apne) (?:website|site|portfolio)"],
+        "ar": [r"موقعي|صفحتي الشخصية|البورتفوليو (?:تبعي|بتاعي)"],
+        "tr": [r"(?:web )?sitem\w*|portfolyom\w*"],
+        "id": [r"(?:website|web|situs|portofolio|portfolio) (?:saya|aku|gue|gw)"],
+        "tl": [r"(?:website|site|portfolio) ko"],
+    }
+)
 # Contacts swapped: a verb of swapping with contacts or numbers ("let's swap contacts",
 # "intercambiemos contactos", "давай обменяемся контактами", "tukeran kontak").
 # Between a verb of swapping and the contacts: articles, possessives and "each other's" only
@@ -2606,6 +2627,8 @@ CONTACT_ANY_PLACE_RE = _contact_re(
 )
 CONTACT_OWN_RE = _contact_re(CONTACT_OWN, _NOT_A_PERSONS)
 CONTACT_GIVE_RE = _contact_re(CONTACT_GIVE)
+OWN_SITE_RE = _contact_re(OWN_SITE)
+OWN_SITE_GATE = fragment_gate(_contact_fragments(OWN_SITE))
 CONTACT_SWAP_RE = _contact_re(CONTACT_SWAP, _NOT_A_PERSONS)
 CONTACT_REACH_GATE = fragment_gate(_contact_fragments(CONTACT_REACH))
 CONTACT_TALK_GATE = fragment_gate(_contact_fragments(CONTACT_TALK))
