@@ -259,3 +259,27 @@ def test_my_contacts_on_my_website_is_a_contact_move(text: str) -> None:
 )
 def test_a_contact_feature_of_my_website_is_no_move(text: str) -> None:
     assert labels(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prefiero que sigamos hablando por aquí, sin contrato no me paso a WhatsApp.",
+        "Numara paylaşmak yerine her şeyi buraya yazalım.",
+        "Booking hote hi Teams meeting link auto-generate ho jaye customer ke liye.",
+    ],
+)
+def test_keeping_the_talk_here_or_a_product_made_link_is_no_move(text: str) -> None:
+    assert labels(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Sigamos por WhatsApp, por aquí tarda mucho.", "off_platform"),
+        ("Buraya yazmak zor, WhatsApp'tan yazalım.", "off_platform"),
+        ("Let's sync on Zoom tomorrow at 10.", "meeting_link"),
+    ],
+)
+def test_a_move_that_only_mentions_here_is_still_a_move(text: str, label: str) -> None:
+    assert labels(text) == {label}

@@ -1337,6 +1337,9 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         stay_words=("quedamos", "quedemos", "seguimos", "sigamos"),
         keep_here_phrases=(
+            "sig(?:amos|o|ue|uemos) (?:habland\\w* )?por aqu[ií]",
+            "segu(?:ir|imos) (?:habland\\w* )?por aqu[ií]",
+            "habl(?:emos|amos) por aqu[ií]",
             "escr[ií]beme aqu[ií]",
             "aqu[ií] en el chat",
             "solo por aqu[ií]",
@@ -1888,6 +1891,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         stay_words=("ficamos", "fiquemos", "seguimos", "continuamos"),
         keep_here_phrases=(
+            "continu\\w* (?:a )?(?:falar|conversar) por aqui",
+            "(?:falamos|falemos|vamos falar) por aqui",
             "(?:pago|pagar|pagamos|pagamento) pelo site",
             "aqui na plataforma",
             "aqui no site",
@@ -3357,6 +3362,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         stay_words=("restiamo", "rimaniamo", "restare", "rimanere"),
         keep_here_phrases=(
+            "continu\\w* (?:a (?:scrivere|parlare) )?qui",
+            "restiamo qui",
             "questa chat va\\w*",
             "tramite il sito",
             "qui sulla piattaforma",
@@ -6665,6 +6672,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         stay_words=("kalalım", "kalalim", "kalıyoruz", "kaliyoruz", "kalırız", "kaliriz"),
         keep_here_phrases=(
+            "buraya yaz(?:al[iı]m|[iı]n|[iı]n[iı]z)",
+            "burada devam ed\\w*",
             "buradan (?:yaz|konuş|devam)\\w*",
             "bu sohbet yeter\\w*",
             "site üzerinden",
@@ -7124,6 +7133,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         stay_words=("tetap", "stay"),
         keep_here_phrases=(
+            "lanjut(?:kan)? di sini",
+            "ngobrol di sini aja",
             "lanjut di sini (?:saja|aja|ya)",
             "ngobrol di sini (?:saja|aja|ya)",
             "chat di sini (?:saja|aja|ya)",
@@ -7540,6 +7551,8 @@ LANGUAGES: tuple[Language, ...] = (
         evade_phrases=("iwasan", "maiwasan", "lusutan", "malusutan", "takasan", "iwas"),
         stay_words=("manatili", "mananatili"),
         keep_here_phrases=(
+            "dito na lang tayo (?:mag-?usap|mag-?chat)",
+            "dito (?:na )?lang (?:tayo )?mag-?usap",
             "okay na (?:itong|ang) chat",
             "dito tayo (?:mag-usap|magbayad|mag-chat|mag-reply)",
             "dito (?:na )?(?:tayo )?(?:mag-usap|magbayad)",

@@ -557,6 +557,9 @@ MEETING_NEG_RE = compile_fast(
     r"|\bvs\b|\bversus\b|\bestilo\b|\bstyle\b|\bcompar(?!t)\w*|\bmigr\w*|мигр\w*"
     # the same in Devanagari, and Turkish and Indonesian integration
     r"|इंटीग्रेशन|इंटीग्रेट|इंटिग्रेशन|ऐप में|फ़ीचर|फीचर|entegrasyon\w*|integrasi"
+    # links a product makes by itself ("Teams meeting link auto-generate ho jaye"); not "sync",
+    # which is also "let's sync on Zoom"
+    r"|auto-?generat\w*"
 )
 
 # --- off-platform requests ---------------------------------------------------------------
