@@ -131,7 +131,7 @@ def test_file_hosts_in_a_product_refused_or_mega_as_a_word_are_no_move(text: str
     [
         "गूगल मीट पर आ जाइए, वहीं स्क्रीन दिखा दूँगा",
         "ज़ूम पर जुड़िए, मैं डिज़ाइन समझा देता हूँ",
-        "टीम्स का लिंक भेजता हूँ, शाम को मिलते हैं",
+        "टीम्स पर जुड़ जाइए, शाम को डिज़ाइन दिखाता हूँ",
     ],
 )
 def test_a_named_tool_with_a_devanagari_cue_is_a_meeting_move(text: str) -> None:
@@ -283,3 +283,45 @@ def test_keeping_the_talk_here_or_a_product_made_link_is_no_move(text: str) -> N
 )
 def test_a_move_that_only_mentions_here_is_still_a_move(text: str, label: str) -> None:
     assert labels(text) == {label}
+
+
+# --- review of round 17 (a helper's benign and positive probes of the new rules) -----------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "हमारे लैंडिंग पेज के रंग ज़ूम के लोगो से मिलते-जुलते हैं।",
+        "फुटर में ज़ूम की वेबसाइट का लिंक लगा दीजिए।",
+        "आइए, पहले ज़ूम और टीम्स की कीमतों की तुलना कर लें।",
+        "टीम्स आइकन स्क्रीन पर ब्लिंक करता रहता है",
+        "Wyślij mi logo jeszcze dziś, to mega ważne dla klienta.",
+        "Schick mir die Fotos bitte in mega Qualität, hier im Chat.",
+        "Der Laden nutzt Dropbox für die Belege.",
+        "Yüklenici olarak Dropbox hesabım var ama dosyaları burada teslim ederim.",
+        "Kirim saja filenya di sini, Google Drive saya sudah penuh.",
+        "Invia pure qui i file, il mio Dropbox è pieno.",
+        "Пришлите файлы сюда в чат, мой Яндекс Диск переполнен.",
+        "Przez Dropboxa nie, wrzuć pliki tutaj na czacie.",
+        "All my contacts must be visible on my website too.",
+        "Kontak saya harus muncul juga di website saya.",
+        "Moje kontakty z klientami z mojej strony są dobre.",
+    ],
+)
+def test_review_benign_uses_of_the_new_words(text: str) -> None:
+    assert labels(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tu n'as qu'à m'écrire sur WhatsApp, c'est plus simple.",
+        "Sube los archivos a mi Mega, te paso el enlace luego.",
+        "Put the renders on my Mega please.",
+        "Upload the landing page mockups to my Google Drive please.",
+        "Mándame los archivos del formulario por WeTransfer.",
+        "Per i file pesanti mandali con WeTransfer invece che caricarli qui.",
+    ],
+)
+def test_review_moves_the_first_version_missed(text: str) -> None:
+    assert labels(text) == {"off_platform"}

@@ -165,16 +165,50 @@ def _named_meet(original: str, before: str, after: str = "") -> bool:
 # A preposition right before "mega" ("via Mega", "über Mega", "przez Mega", "lewat Mega"):
 # the file host, not the everyday "mega" ("mega rápido", "Mega Schnitt!").
 _BEFORE_HOST = re.compile(
-    r"(?<!\w)(?:via|on|per|[uü]ber|auf|through|por|pelo|pela|par|sur|przez|na|через|в|ile"
-    r"|lewat|di|sa|pe|su|tramite|con|em|no|to|in|from)\s+$"
+    r"(?<!\w)(?P<prep>via|through|[uü]ber|przez|через|tramite|pelo|pela|por|par|sur|ile|lewat"
+    r"|on|per|auf|na|в|di|sa|pe|su|em|no|to|in|from|a)\s+"
+    r"(?:(?:my|your|mi|tu|meu|minha|seu|mon|ma|ton|mein\w*|dein\w*|mio|tuo|m[oó]j\w*|tw[oó]j\w*"
+    r"|мой|мо[её]м|твой)\s+)?$"
+)
+# Prepositions that are also everyday words elsewhere ("to mega ważne", "in mega Qualität"):
+# with these, "Mega" must be written with a capital, as the host's name.
+_WEAK_BEFORE_HOST = frozenset("on per auf na в di sa pe su em no to in from a".split())
+
+
+def _mega_the_host(views: Views, s: str, a: int, b: int) -> bool:
+    """ "mega" names the file host: after a preposition (and a possessive: "a mi Mega"), or
+    with its domain or a link after it; after a preposition that is also an everyday word,
+    only as "Mega"."""
+    if s.startswith((".nz", ".io", " link", " folder"), b):
+        return True
+    before = _BEFORE_HOST.search(s, max(0, a - 24), a)
+    if before is None:
+        return False
+    if before.group("prep") not in _WEAK_BEFORE_HOST:
+        return True
+    start, _ = views.norm.span(a, b)
+    return views.text[start : start + 1] == "M"
+
+
+# "here" in the clause of the verb of sending ("send the files here, my Dropbox is full"), or
+# the host turned down right after it ("Przez Dropboxa nie, wrzuć pliki tutaj").
+_HOST_REFUSED = re.compile(
+    r"\s*(?:,\s*)?(?:nie|no|non|nein|не|not|nao|não|hayir|hayır|tidak|hindi|nahi)(?!\w)"
 )
 
 
-def _mega_the_host(s: str, a: int, b: int) -> bool:
-    """ "mega" names the file host: after a preposition, or with its domain or a link after."""
-    if s.startswith((".nz", ".io", " link", " folder"), b):
+def _files_kept_here(s: str, verb_at: int, host: re.Match[str]) -> bool:
+    if _HOST_REFUSED.match(s, host.end()) is not None:
         return True
-    return _BEFORE_HOST.search(s, max(0, a - 12), a) is not None
+    sent, start = sentence(s, verb_at, verb_at)
+    at = verb_at - start
+    lo = max((m.end() for m in _CLAUSE_BREAK.finditer(sent, 0, at)), default=0)
+    brk = _CLAUSE_BREAK.search(sent, at)
+    clause = sent[lo : brk.start() if brk is not None else len(sent)]
+    # "here" as the place of the files, not inside a place set against it ("con WeTransfer
+    # invece che qui", "rather than here") nor negated
+    places = _clear_of_places(lx.HERE_RE, clause)
+    return any(not _negation_before(clause, m.start()) for m in places)
 
 
 # A file host's name with a case ending ("przez Dropboxa", "WeTransferem"): the host itself.
@@ -285,17 +319,18 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             break
     if "file_share" not in present and lx.FILE_SERVICE_GATE.may_match(s, views.words):
         for fs in lx.FILE_SERVICE_RE.finditer(s):
-            if fs.group() == "mega" and not _mega_the_host(s, fs.start(), fs.end()):
+            if fs.group() == "mega" and not _mega_the_host(views, s, fs.start(), fs.end()):
                 continue  # "Mega Schnitt!", "mega rápido": the word, not the file host
-            window = s[max(0, fs.start() - 60) : fs.end() + 60]
+            lo = max(0, fs.start() - 60)
+            window = s[lo : fs.end() + 60]
             verb = lx.FILE_VERB_RE.search(window)
             if verb is None or lx.FILE_NEG_RE.search(window):
                 continue
             sent, sent_start = sentence(s, fs.start(), fs.end())
             if _negation_before(sent, fs.start() - sent_start):
                 continue
-            if _spec_talk(s, fs.start(), fs.end()) or lx.PRODUCT_RE.search(window):
-                continue  # "Pengguna bisa kirim file dari Google Drive ke aplikasi kami"
+            if _spec_talk(s, fs.start(), fs.end()) or _files_kept_here(s, lo + verb.start(), fs):
+                continue  # "Pengguna bisa kirim file …", "send the files here, my Dropbox …"
             start, end = views.norm.span(fs.start(), fs.end())
             value = "files:" + _FILE_HOST_CASE.sub(r"\1", fs.group().replace(" ", ""))
             out.append(
@@ -1276,9 +1311,17 @@ def _refused_channel(s: str, ch: re.Match[str]) -> bool:
     "in the" ("me chama no app verde") and German "'ne" is "a"."""
     before = s[max(0, ch.start() - 30) : ch.start()]
     for neg in lx.NEGATION_RE.finditer(before):
-        if re.fullmatch(r"\s+\w+\s+", before[neg.end() :]):
+        if _REFUSING_VERB.fullmatch(before[neg.end() :]):
             return True
     return False
+
+
+# Between a negation and the channel: one verb, with a clitic before it and a preposition after
+# it ("no me paso a WhatsApp", "I don't move to Telegram", "non vado su Telegram").
+_REFUSING_VERB = re.compile(
+    r"\s+(?:(?:me|te|se|lo|la|le|nos|mi|ti|ci|vi|si|ne)\s+)?\w+\s+"
+    r"(?:(?:a|al|en|na|no|para|pra|au|sur|su|on|to|auf|zu|na)\s+)?"
+)
 
 
 # A negation put after what it negates (Turkish "değil", Hindi "nahi", "नहीं").
@@ -1632,6 +1675,15 @@ def _contact_near(
     return None
 
 
+# A requirement for the site ("must be visible on my website", "tienen que salir en mi web",
+# "muss auf meiner Website stehen", "harus muncul di website saya", "web sitemde görünmeli").
+_SITE_SPEC = re.compile(
+    r"(?<!\w)(?:must|should|need to|needs to|has to|have to|tiene[n]? que|deben?|debe\w*|doi[tv]\w*"
+    r"|muss\w*|m[uü]ssen|sollte\w*|dev[eo]\w*|musz\w*|powinn\w*|должн\w*|нужно|надо|harus"
+    r"|perlu|chahiye|kailangan|dapat|يجب|\w+m[ae]l[iı]|appear\w*|show\w*|display\w*|visible)(?!\w)"
+)
+
+
 def _own_site_near(s: str, m: re.Match[str]) -> tuple[int, int] | None:
     """The span from the personal contact ``m`` to the writer's own site after it in its
     sentence ("my contacts are on my website"), unless the sentence refuses, keeps here or
@@ -1639,8 +1691,10 @@ def _own_site_near(s: str, m: re.Match[str]) -> tuple[int, int] | None:
     writer's site, not a page being built)."""
     sent, start = sentence(s, m.start(), m.end())
     site = lx.OWN_SITE_RE.search(s, m.end(), min(start + len(sent), m.end() + _CONTACT_GIVE_SPAN))
-    if site is None:
-        return None
+    if site is None or lx.HERE_RE.search(s, m.end(), site.start()) is not None:
+        return None  # "tüm bilgilerim burada profilimde, web sitemde ise …": here first
+    if _SITE_SPEC.search(sent) is not None:
+        return None  # "all my contacts must be visible on my website": the site being built
     a, b = site.start() - start, site.end() - start
     if _contact_spoiled(sent[:a] + " " * (b - a) + sent[b:], m.start() - start, product=True):
         return None

@@ -1337,9 +1337,6 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         stay_words=("quedamos", "quedemos", "seguimos", "sigamos"),
         keep_here_phrases=(
-            "sig(?:amos|o|ue|uemos) (?:habland\\w* )?por aqu[ií]",
-            "segu(?:ir|imos) (?:habland\\w* )?por aqu[ií]",
-            "habl(?:emos|amos) por aqu[ií]",
             "escr[ií]beme aqu[ií]",
             "aqu[ií] en el chat",
             "solo por aqu[ií]",
@@ -1891,8 +1888,6 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         stay_words=("ficamos", "fiquemos", "seguimos", "continuamos"),
         keep_here_phrases=(
-            "continu\\w* (?:a )?(?:falar|conversar) por aqui",
-            "(?:falamos|falemos|vamos falar) por aqui",
             "(?:pago|pagar|pagamos|pagamento) pelo site",
             "aqui na plataforma",
             "aqui no site",
@@ -1983,7 +1978,6 @@ LANGUAGES: tuple[Language, ...] = (
             "sobe",
             "suba\\w*",
             "coloc\\w*",
-            "jog\\w*",
             "compartilh\\w*",
         ),
     ),
@@ -2982,8 +2976,8 @@ LANGUAGES: tuple[Language, ...] = (
             "schick\\w*",
             "sende\\w*",
             "hochlad\\w*",
-            "lad\\w*",
-            "teil\\w*",
+            "lad(?:e|en|t)? (?:\\w+ )?hoch",
+            "teil(?:e|t)?(?= (?:den|die|das|mir|uns|doch|mal|bitte) )",
             "[uü]bertrag\\w*",
         ),
     ),
@@ -3362,8 +3356,6 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         stay_words=("restiamo", "rimaniamo", "restare", "rimanere"),
         keep_here_phrases=(
-            "continu\\w* (?:a (?:scrivere|parlare) )?qui",
-            "restiamo qui",
             "questa chat va\\w*",
             "tramite il sito",
             "qui sulla piattaforma",
@@ -3457,7 +3449,6 @@ LANGUAGES: tuple[Language, ...] = (
             "condivid\\w*",
             "passami",
             "girami",
-            "gira\\w*",
         ),
     ),
     Language(
@@ -5259,7 +5250,7 @@ LANGUAGES: tuple[Language, ...] = (
             "इंस्टाग्राम",
             "इंस्टा",
         ),
-        meeting_tools=("ज़ूम", "जूम", "गूगल मीट", "टीम्स"),
+        meeting_tools=("ज़ूम", "जूम", "गूगल मीट", "टीम्स", "कैलेंडली"),
         mail_providers=MappingProxyType(
             {
                 "जीमेल": "gmail",
@@ -5340,16 +5331,15 @@ LANGUAGES: tuple[Language, ...] = (
             "बात",
             "इनवाइट",
             "निमंत्रण",
-            # come on, join, meet: "गूगल मीट पर आ जाइए", "ज़ूम पर जुड़िए", "वहीं मिलते हैं"
+            # come on, join: "गूगल मीट पर आ जाइए", "ज़ूम पर जुड़िए" (not "आइए" = "let us",
+            # "मिलते" = "alike"/"available", "लिंक" = a link on a page, "जुड़े" = connected)
             "आ जाइए",
             "आ जाओ",
-            "आ जाना",
-            "आइए",
-            "जुड़\\w*",
-            "जॉइन",
-            "मिलते",
-            "मिल लेते",
-            "लिंक",
+            "जुड़िए",
+            "जुड़ जाइए",
+            "जुड़ जाओ",
+            "जॉइन कर\\w*",
+            "स्लॉट बुक",
         ),
         pay_verbs=(
             "दे देना",
@@ -6775,7 +6765,7 @@ LANGUAGES: tuple[Language, ...] = (
         file_verbs=(
             "g[oö]nder\\w*",
             "yolla\\w*",
-            "y[uü]kle\\w*",
+            "y[uü]kle(?:yin|yiniz|r m[iı]s[iı]n\\w*|sene|yebilir\\w*)",
             "payla[sş]\\w*",
         ),
     ),
@@ -7133,8 +7123,6 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         stay_words=("tetap", "stay"),
         keep_here_phrases=(
-            "lanjut(?:kan)? di sini",
-            "ngobrol di sini aja",
             "lanjut di sini (?:saja|aja|ya)",
             "ngobrol di sini (?:saja|aja|ya)",
             "chat di sini (?:saja|aja|ya)",
@@ -7230,7 +7218,8 @@ LANGUAGES: tuple[Language, ...] = (
             "kirim\\w*",
             "unggah\\w*",
             "taruh\\w*",
-            "bagi\\w*",
+            "bagikan",
+            "bagiin",
         ),
     ),
     Language(
@@ -7551,8 +7540,6 @@ LANGUAGES: tuple[Language, ...] = (
         evade_phrases=("iwasan", "maiwasan", "lusutan", "malusutan", "takasan", "iwas"),
         stay_words=("manatili", "mananatili"),
         keep_here_phrases=(
-            "dito na lang tayo (?:mag-?usap|mag-?chat)",
-            "dito (?:na )?lang (?:tayo )?mag-?usap",
             "okay na (?:itong|ang) chat",
             "dito tayo (?:mag-usap|magbayad|mag-chat|mag-reply)",
             "dito (?:na )?(?:tayo )?(?:mag-usap|magbayad)",
@@ -7635,7 +7622,6 @@ LANGUAGES: tuple[Language, ...] = (
         file_verbs=(
             "i-?send",
             "i-?pasa",
-            "pasa\\w*",
             "i-?upload",
             "ilagay",
             "lagay\\w*",

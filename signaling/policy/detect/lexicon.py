@@ -557,6 +557,7 @@ MEETING_NEG_RE = compile_fast(
     r"|\bvs\b|\bversus\b|\bestilo\b|\bstyle\b|\bcompar(?!t)\w*|\bmigr\w*|мигр\w*"
     # the same in Devanagari, and Turkish and Indonesian integration
     r"|इंटीग्रेशन|इंटीग्रेट|इंटिग्रेशन|ऐप में|फ़ीचर|फीचर|entegrasyon\w*|integrasi"
+    r"|बटन|आइकन|आइकॉन|लोगो|वेबसाइट|वर्शन|वर्ज़न|तुलना|वेबिनार|कीमत"
     # links a product makes by itself ("Teams meeting link auto-generate ho jaye"); not "sync",
     # which is also "let's sync on Zoom"
     r"|auto-?generat\w*"
@@ -572,8 +573,9 @@ NEGATION_RE = compile_fast(
     r"|meus|minhas))"
     r"|nunca|nao|ne|pas|jamais"
     r"|не|нельзя|nahi|nahin|mat|avoid|refuse|" + _alt(_union("negations")) + r")(?!\w)"
-    # French "ne" elided before a vowel: "je n'accepte pas les paiements en dehors du site"
-    r"|\bn'(?=[a-z])"
+    # French "ne" elided before a vowel: "je n'accepte pas les paiements en dehors du site";
+    # not "ne … que" ("tu n'as qu'à m'écrire sur WhatsApp": just write) nor "n'importe"
+    r"|\bn'(?!(?:a|as|ai|avez|avons|ont|est|y a) qu|importe)(?=[a-z])"
 )
 KEEP_HERE_RE = compile_fast(
     r"(?:only|just) (?:here|through|on|via|in)\b|keep(?:ing)? (?:\w+ ){0,2}(?:here|on (?:the|this)"
@@ -1232,9 +1234,12 @@ FILE_VERB_RE = compile_fast(
 FILE_NEG_RE = compile_fast(
     r"migrat\w*|\bsync|integrat\w*|\bapi\b|backs? up|backup|\bimport|\bexport|connector"
     r"|\bapp\b|feature|integrac\w*|\bfrom (?:google drive|dropbox|onedrive|drive)\b"
-    # integration, sync and an app in other languages ("entegrasyon", "integrasi", "интеграц",
-    # "синхрониз", "aplikasi kami")
+    # integration, sync and "our app" in other languages ("entegrasyon", "integrasi",
+    # "интеграц", "синхрониз", "ke aplikasi kami")
     r"|entegrasyon\w*|integrasi|интеграц\w*|синхрониз\w*|senkroniz\w*|sinkroni\w*"
+    r"|\b(?:our|nuestra|nossa|notre|unsere\w*|nostra|nasz\w*|наш\w*) (?:app|aplicaci[oó]n"
+    r"|aplicativo|application|anwendung|applicazione|aplikacj\w*|приложени\w*)"
+    r"|aplikasi kami|uygulamam[iı]z\w*|hamare app|hamari app|app namin"
 )
 PAY_METHOD_SOURCE = (
     r"\b(?:paypal|pay pal|paypal\.me|payoneer|zelle|venmo|cash ?app|pix|upi|paytm|phonepe|gpay"
@@ -1369,8 +1374,8 @@ APP_NAME_RE = compile_fast(
 # "Here" in every language: a call proposed here is on the platform (the learned layer's
 # meeting_link veto; the rules need a named outside tool anyway).
 HERE_RE = compile_fast(
-    r"(?<!\w)(?:here|aqui|aca|ici|hier|qui|tutaj|здесь|тут|هنا|هون|burada|di sini|disini|dito"
-    r"|yahin|yahan|यहीं|यहाँ|यहां|on the platform|in the thread)(?!\w)"
+    r"(?<!\w)(?:here|aqui|aca|ici|hier|qui|tutaj|здесь|тут|сюда|buraya|هنا|هون|burada|di sini"
+    r"|disini|dito|yahin|yahan|यहीं|यहाँ|यहां|on the platform|in the thread)(?!\w)"
 )
 SPEC_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("spec_phrases"), escape=False) + r")(?!\w)")
 ASIDE_GATE = fragment_gate(_union("aside_phrases"))
@@ -2518,11 +2523,11 @@ OWN_SITE = MappingProxyType(
     {
         "en": [r"my (?:own |personal )?(?:website|site|web ?page|homepage|portfolio(?: site)?)"],
         "es": [r"mi (?:sitio|web|pagina|portafolio|portfolio)(?: web| personal)?"],
-        "pt": [r"(?:meu|no meu) (?:site|portfolio|portfolio)(?: pessoal)?"],
+        "pt": [r"meu (?:site|portfolio)(?: pessoal)?"],
         "fr": [r"mon (?:site|portfolio)(?: perso\w*| web)?"],
         "de": [r"meine[rm]? (?:website|webseite|homepage|seite|portfolio\w*)"],
-        "it": [r"(?:mio|sul mio) (?:sito|portfolio)(?: personale| web)?|sito personale"],
-        "pl": [r"(?:moj\w*|mojej) (?:stron\w*|portfolio)"],
+        "it": [r"mio (?:sito|portfolio)(?: personale| web)?|sito personale"],
+        "pl": [r"(?<!\bz )moj\w* (?:stron\w*|portfolio)"],  # not "z mojej strony": "on my part"
         "ru": [r"(?:мо[её]м|мой) (?:сайте?|портфолио)"],
         "hi": [r"मेरी वेबसाइट|मेरे पोर्टफ़ोलियो|मेरे पोर्टफोलियो"],
         "hi-Latn": [r"(?:meri|mere|apni|apne) (?:website|site|portfolio)"],
