@@ -325,3 +325,26 @@ def test_review_benign_uses_of_the_new_words(text: str) -> None:
 )
 def test_review_moves_the_first_version_missed(text: str) -> None:
     assert labels(text) == {"off_platform"}
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Закинь файлы на Google Диск, тут лимит.", "files:googledrive"),
+        ("Скиньте макеты через Гугл Диск.", "files:googledrive"),
+        ("Wrzuć pliki na Dysk Google, tu się nie mieszczą.", "files:googledrive"),
+        ("फाइलें मेरे गूगल ड्राइव पर अपलोड कर दो।", "files:googledrive"),
+        ("Исходники лучше пришлите через Яндекс.Диск, тут лимит.", "files:yandexdisk"),
+        ("Pliki źródłowe najlepiej wrzuć mi przez Dropboxa.", "files:dropbox"),
+        ("Dosyaları Google Drive'ıma atar mısın?", "files:googledrive"),
+    ],
+)
+def test_local_names_of_file_hosts_name_the_host(text: str, value: str) -> None:
+    """A host's local name or case ending is the host itself in the finding's value."""
+    assert labels(text) == {"off_platform"}
+    assert value in rule_values(text, "off_platform")
+
+
+def test_by_my_name_is_the_writers_own_name_not_a_handle() -> None:
+    text = "Procura-me no Instagram pelo meu nome, Joana Lima."
+    assert labels(text) == {"off_platform"}

@@ -211,8 +211,25 @@ def _files_kept_here(s: str, verb_at: int, host: re.Match[str]) -> bool:
     return any(not _negation_before(clause, m.start()) for m in places)
 
 
-# A file host's name with a case ending ("przez Dropboxa", "WeTransferem"): the host itself.
+# A file host's name as written (spaces dropped) -> the host: case endings ("przez Dropboxa",
+# "WeTransferem") and local names ("Гугл Диск", "Dysk Google", "Яндекс.Диск").
 _FILE_HOST_CASE = re.compile(r"^(dropbox|wetransfer|onedrive)(?:a|ie|em|u|ze)$")
+_FILE_HOST_LOCAL = (
+    (
+        re.compile(r"^(?:google|гугл)[.-]?диск\w*$|^dysk\w*google$|^googledysk\w*$|^गूगलड्राइव$"),
+        "googledrive",
+    ),
+    (re.compile(r"^яндекс[.-]?диск\w*$"), "yandexdisk"),
+)
+
+
+def _file_host_value(name: str) -> str:
+    """The finding's value for a file host's name as found ("files:googledrive")."""
+    name = name.replace(" ", "")
+    for pattern, host in _FILE_HOST_LOCAL:
+        if pattern.match(name):
+            return "files:" + host
+    return "files:" + _FILE_HOST_CASE.sub(r"\1", name)
 
 
 def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
@@ -332,7 +349,7 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             if _spec_talk(s, fs.start(), fs.end()) or _files_kept_here(s, lo + verb.start(), fs):
                 continue  # "Pengguna bisa kirim file …", "send the files here, my Dropbox …"
             start, end = views.norm.span(fs.start(), fs.end())
-            value = "files:" + _FILE_HOST_CASE.sub(r"\1", fs.group().replace(" ", ""))
+            value = _file_host_value(fs.group())
             out.append(
                 Finding(
                     "off_platform",

@@ -1137,7 +1137,8 @@ MEETING_TOOL_GATE = fragment_gate(
 )
 FILE_SERVICE_GATE = fragment_gate(
     r"""google gdrive g drive dropbox wetransfer we onedrive one box\.com mega icloud yandex
-    яндекс pcloud mediafire sharepoint terabox درايف دروب دروببوكس ون وي ويترانسفر""".split()
+    яндекс pcloud mediafire sharepoint terabox درايف دروب دروببوكس ون وي ويترانسفر гугл dysk
+    गूगल""".split()
 )
 
 # Talk about a messaging app rather than a move to one ("let's talk about the chat app", "we
@@ -1217,11 +1218,13 @@ COMM_PROJECT_NEG_RE = compile_fast(
 FILE_SERVICE_RE = compile_fast(
     # with a case ending ("przez Dropboxa", "WeTransferem", "через Яндекс.Диск")
     r"\b(?:google drive|gdrive|g drive|drive|dropbox(?:a|ie|em|u)?|wetransfer(?:a|ze|em|u)?"
+    # the local names of Google Drive ("Google Диск", "Гугл Диск", "Dysk Google")
+    r"|(?:google|гугл)[ .-]?диск\w*|dysk\w* google|google dysk\w*"
     r"|we transfer|onedrive(?:a|ie|em|u)?|one drive"
     r"|box\.com|mega|icloud drive|yandex disk|яндекс[ .]?диск\w*|pcloud|mediafire"
     r"|sharepoint|google docs"
     r"|google sheets|terabox)\b|(?<!\w)(?:جوجل درايف|قوقل درايف|غوغل درايف|درايف|دروب ?بوكس"
-    r"|ون ?درايف|وي ?ترانسفر)(?!\w)"
+    r"|ون ?درايف|وي ?ترانسفر|गूगल ड्राइव)(?!\w)"
 )
 FILE_VERB_RE = compile_fast(
     r"\b(?:send|sending|share|sharing|upload|uploading|put|drop|transfer|instead of attaching"
@@ -1669,7 +1672,13 @@ FULL_NAME_GATE = key_pieces(_union("full_name_words"))
 # The writer's real name named right after an app ("find me on LinkedIn by my full name",
 # "cercami su LinkedIn, nome e cognome", "найдите во ВКонтакте по имени и фамилии"): what
 # follows is no handle.
-FULL_NAME_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("full_name_words")) + r")(?!\w)")
+FULL_NAME_RE = compile_fast(
+    r"(?<!\w)(?:"
+    + _alt(_union("full_name_words"))
+    # found "by my name": the name that follows is the writer's own ("pelo meu nome, Joana")
+    + r"|by (?:my )?(?:real )?name|pelo (?:meu )?nome|por (?:mi )?nombre|par mon nom"
+    r"|unter meinem (?:echten )?namen|per nome|col mio nome|po imieniu|по имени)(?!\w)"
+)
 GLUED_GATE = key_pieces(_union("glued_words"))
 GLUED_NAME_RE = compile_fast(
     r"(?<![\w\u0900-\u097f])(?:"
