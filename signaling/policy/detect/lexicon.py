@@ -464,8 +464,7 @@ HANDLE_CONNECTORS = frozenset(
     """is id username user handle nick nickname name account acc es e est c'est : - = > as como
     soy sou i'm im am я je suis moi hoon hun
     comme here at on me my mi meu mon ma it's its: это мой мой: ник логин hai he h pe par sur en
-    no na @ , via under aqui ici le la o a el el: id: username: handle: mera meri
-    kar karo kare karein kariye karna lo lena""".split()
+    no na @ , via under aqui ici le la o a el el: id: username: handle: mera meri""".split()
     + _words(_union("handle_connectors"))
 )
 # Words that introduce the writer's own name ("I'm", "soy", "bin ich als", "jestem").
