@@ -348,3 +348,30 @@ def test_local_names_of_file_hosts_name_the_host(text: str, value: str) -> None:
 def test_by_my_name_is_the_writers_own_name_not_a_handle() -> None:
     text = "Procura-me no Instagram pelo meu nome, Joana Lima."
     assert labels(text) == {"off_platform"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Im Angebot schreiben wir hier 200 €, der Rest läuft nebenher.",
+        "В заказе укажем сумму поменьше, а остальное я переведу отдельно.",
+        "Fiyatı burda 80 dolar yazalım, gerisini aramızda hallederiz.",
+        "ऑफ़र में यहाँ 100 डॉलर डालते हैं, बाकी आधा बाहर से दे दूँगा।",
+        "نحط ٥٠ دولار هنا والباقي بيننا",
+    ],
+)
+def test_a_smaller_sum_here_and_the_rest_apart_is_a_split_payment(text: str) -> None:
+    """The offer, order or contract is the part paid here; "between us" with a sum is apart."""
+    assert labels(text) == {"off_platform"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Burada tasarımı konuştuk, gerisini aramızda hallederiz.",
+        "Here we agreed on the logo; the rest between us is fine.",
+        "Der Rest des Projekts läuft hier über Meilensteine, nebenher mache ich Tests.",
+    ],
+)
+def test_the_rest_between_us_without_money_is_no_split_payment(text: str) -> None:
+    assert labels(text) == set()

@@ -1769,6 +1769,7 @@ _REST_FRAGMENTS = (
     r"le solde",
     r"die andere halfte",
     r"den rest",
+    r"der rest",
     r"die restlichen",
     r"l'altra meta",
     r"il resto",
@@ -1781,6 +1782,7 @@ _REST_FRAGMENTS = (
     r"baaki",
     r"baki",
     r"kalan\w*",
+    r"gerisi\w*",
     r"diger yarisi",
     r"الباقي",
     r"والباقي",
@@ -1789,6 +1791,7 @@ _REST_FRAGMENTS = (
     r"separuhnya",
     r"yung kalahati",
     r"yung natitira",
+    r"yung kulang",
     r"baaki aadha",
     r"बाकी आधा",
     r"setengahnya(?: lagi)?",
@@ -1824,13 +1827,26 @@ _SPLIT_APART = compile_fast(
     r"|por fora|personally|personalmente|pessoalmente|personnellement|personlich|osobiscie|лично"
     r"|без сайта|sahsen|secara pribadi|sakin|sa akin|privately|en privado|em particular"
     r"|outside|hors (?:de la )?plateforme|ausserhalb|außerhalb|poza serwisem|poza platform\w*"
-    r"|बाहर से|bahar se|di luar|sa labas|fuori|disaridan|вне (?:сайта|биржи|площадки))(?!\w)"
+    r"|बाहर से|bahar se|di luar|sa labas|fuori|disaridan|вне (?:сайта|биржи|площадки)"
+    r"|ويسترن يونيون|western union|google pay|गूगल पे|gpay)(?!\w)"
+)
+# round 17: settled between the two ("gerisini aramızda hallederiz", "والباقي منتحاسب عليه
+# لحالنا", "der Rest läuft nebenher", "yung kulang sa atin na lang"); not a word of money, so
+# only with a sum or a word of paying in the sentence
+_SPLIT_BETWEEN = compile_fast(
+    r"(?<!\w)(?:between us|entre nosotros|entre nos|entre nous|unter uns|tra (?:di )?noi"
+    r"|miedzy nami|между нами|aapas mein|apas mein|आपस में|aramizda|aramızda|antara kita|sa atin"
+    r"|nebenher|بيننا|لحالنا)(?!\w)"
 )
 _SPLIT_HERE = compile_fast(
     r"(?<!\w)(?:here|through here|via the platform|milestone|escrow|por aca|por aqui|aqui|ici"
     r"|hier|qui|tutaj|tu|здесь|тут|через (?:безопасную )?сделку|через площадку|yahan|idhar"
-    r"|هنا|هون|burada|di sini|disini|dito|acompte|acconto|anticipo|deposit|anzahlung|zaliczk\w*"
-    r"|аванс|kapora|dp|sinal|entrada|la mitad|half|половину)(?!\w)"
+    r"|هنا|هون|burada|burda|di sini|disini|dito|acompte|acconto|anticipo|deposit|anzahlung"
+    r"|zaliczk\w*|аванс|kapora|dp|sinal|entrada|la mitad|half|половину"
+    # round 17: the offer, order or contract here with a smaller sum ("im Angebot hier",
+    # "в заказе указать сумму поменьше", "ऑफ़र में कम अमाउंट")
+    r"|offer|oferta|angebot|offre|offerta|oferc\w*|заказ\w*|ऑफ़र|ऑफर|माइलस्टोन|teklif\w*"
+    r"|penawaran|kontrata|contract|contrato|contrat|vertrag|umow\w*|مرحلة|ميلستون)(?!\w)"
 )
 
 
@@ -1852,6 +1868,8 @@ def _split_payment(views: Views, s: str) -> Finding | None:
         sent, st = sentence(s, rest.start(), rest.end())
         a = rest.start() - st
         apart = _SPLIT_APART.search(sent, rest.end() - st, rest.end() - st + 80)
+        if apart is None and (re.search(r"\d", sent) or lx.PAY_ANY_RE.search(sent)):
+            apart = _SPLIT_BETWEEN.search(sent, rest.end() - st, rest.end() - st + 80)
         second = rest.re is _SECOND_HALF
         if apart is None or (not second and _SPLIT_HERE.search(sent, 0, a) is None):
             continue
