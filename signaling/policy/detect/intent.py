@@ -201,10 +201,7 @@ def _files_kept_here(s: str, verb_at: int, host: re.Match[str]) -> bool:
     if _HOST_REFUSED.match(s, host.end()) is not None:
         return True
     sent, start = sentence(s, verb_at, verb_at)
-    at = verb_at - start
-    lo = max((m.end() for m in _CLAUSE_BREAK.finditer(sent, 0, at)), default=0)
-    brk = _CLAUSE_BREAK.search(sent, at)
-    clause = sent[lo : brk.start() if brk is not None else len(sent)]
+    clause = _clause(sent, verb_at - start, verb_at - start)
     # "here" as the place of the files, not inside a place set against it ("con WeTransfer
     # invece che qui", "rather than here") nor negated
     places = _clear_of_places(lx.HERE_RE, clause)

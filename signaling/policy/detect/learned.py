@@ -52,10 +52,11 @@ def _word_list(s: str) -> list[str]:
     return s.translate(_NOT_WORD_TO_SPACE).split()
 
 
-_SENTENCE = re.compile(r"[^.!?\n;]+[.!?\n;]*")
+_STOPS = ".!?\n;"  # what ends a sentence scored on its own
+_SENTENCE = re.compile(f"[^{re.escape(_STOPS)}]+[{re.escape(_STOPS)}]*")
 # ``_NOT_WORD_TO_SPACE`` with the sentence stops of ``_SENTENCE`` as NUL (a NUL of the text is
 # no word character, so it becomes a space like any other)
-_SENTENCE_TABLE = _NotWordToSpace({ord(c): "\0" for c in ".!?\n;"})
+_SENTENCE_TABLE = _NotWordToSpace({ord(c): "\0" for c in _STOPS})
 # Messages up to this length are scored whole (as the model was trained); longer ones per
 # sentence, so one long message is not one giant bag of words.
 WHOLE_MESSAGE_CHARS = 400
