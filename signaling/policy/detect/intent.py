@@ -239,9 +239,12 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
         or _pay_self(views, s)
         or _third_party_pays(views, s)
         or _bonus_outside(views, s)
+        or _pay_to_identifier(views, s, findings)
     )
     if pay is not None and not (
-        _refused_after(views.text, pay.end) or _forbidden_before(views.text, pay.start)
+        _refused_after(views.text, pay.end)
+        or _forbidden_before(views.text, pay.start)
+        or _paying_refused(views, pay)
     ):
         out.append(pay)
     # Channels whose identifier the message already gives are reported by that label only.
@@ -654,6 +657,34 @@ def _payment_request(views: Views) -> Finding | None:
 
 _ACCEPT_SPAN = 25
 
+# How far a means of payment may sit from a phone number or address it names as the payee
+# ("Lydia au 06 42 18 77 30", "GCash number ko: 0917 …", "paypal у меня x собака mail точка ru")
+_PAYEE_SPAN = 40
+_PAYEE_GAP_STOP = re.compile(r"\n\s*\n|[.!](?:\s|$)")
+
+
+def _pay_to_identifier(views: Views, s: str, findings: list[Finding]) -> Finding | None:
+    """A means of payment named right beside a phone number or address the message gives:
+    the number or address is where to pay, a payment off the platform whatever the verb (or
+    none: "Pix: 11 98765 4321", "BLIKiem na telefon? 512 804 337")."""
+    payees = [f for f in findings if f.label in ("phone", "email")]
+    if not payees or not lx.PAY_METHOD_GATE.may_match(s, views.words):
+        return None
+    spans = [(views.norm.first_at(f.start), views.norm.first_at(f.end)) for f in payees]
+    for method in lx.PAY_METHOD_RE.finditer(s):
+        a, b = method.span()
+        if _negated(s, a, b) or _spec_talk(s, a, b):
+            continue
+        if any(lo < b and a < hi for lo, hi in spans):
+            continue  # "maya (at) brightpath (dot) com": a name inside the address itself
+        for lo, hi in spans:
+            gap = s[b:lo] if lo >= b else s[hi:a] if a >= hi else ""
+            if len(gap) > _PAYEE_SPAN or _PAYEE_GAP_STOP.search(gap):
+                continue
+            value = "pay:" + re.sub(r"\W+", "", method.group()) + ":payee"
+            return _op_finding(views, a, b, value, Confidence.OFF_PLATFORM_PAY)
+    return None
+
 
 # The move turned down at the end of its own sentence ("transfers outside I never do",
 # "Überweisungen außerhalb mache ich grundsätzlich nicht", "przelewy poza platformą odpadają",
@@ -711,6 +742,41 @@ def _forbidden_before(text: str, start: int) -> bool:
     head = head[cut + 1 :]
     m = _FORBIDDEN_BEFORE.search(head)
     return m is not None and _BUT.search(head, m.end()) is None
+
+
+def _paying_refused(views: Views, pay: Finding) -> bool:
+    """The writer refuses to pay or be paid in the clause of the move, whatever the word
+    order: a negation right before a verb of paying or taking ("poza platformą nie płacę",
+    "ga bisa terima pembayaran di luar platform") or, not in a question, right after a word
+    of paying ("प्लेटफॉर्म के बाहर पेमेंट नहीं करूँगा"). A clause that keeps the payment here
+    is no refusal of the move ("I can't pay through the site, PayPal works")."""
+    s = views.norm.s
+    a, b = views.norm.first_at(pay.start), views.norm.first_at(pay.end)
+    sent, start = sentence(s, a, max(a, b - 1))
+    lo = max((m.end() for m in _CLAUSE_BREAK.finditer(sent, 0, a - start)), default=0)
+    brk = _CLAUSE_BREAK.search(sent, max(lo, b - start))
+    clause = sent[lo : brk.start() if brk is not None else len(sent)]
+    if lx.KEEP_HERE_RE.search(clause) is not None or _BUT.search(clause) is not None:
+        return False
+    for neg in lx.NEGATION_RE.finditer(clause):
+        if neg.group() == "pas":
+            continue  # French "pas" follows its verb; Indonesian "pas" is "when"
+        after = _TWO_WORDS.match(clause, neg.end())
+        if after is not None and (
+            lx.PAY_VERB_RE.search(after.group()) or lx.ACCEPT_RE.search(after.group())
+        ):
+            return True
+        if "?" not in clause:
+            before = _LAST_WORD.search(clause, 0, neg.start())
+            if before is not None and lx.PAY_VERB_RE.fullmatch(before.group(1)):
+                return True
+    return False
+
+
+# up to three words, not past a clause's end ("nie z platformy, zapłacę": the negation is of
+# the place, and the payment is in the next clause)
+_TWO_WORDS = re.compile(r"(?:\s+[^\s,;:.!?]+){1,3}")
+_LAST_WORD = re.compile(r"(\S+)\s+$")
 
 
 _FORBIDDEN_BEFORE = re.compile(r"(?<!\w)(?:bawal|ممنوع|dilarang|yasak|verboten|forbidden)(?!\w)")
@@ -1624,7 +1690,7 @@ _OWN_CONTACT_END = re.compile(
     r"|zeby|чтобы|taaki|ताकि|तो|और|बस|عشان|علشان|لكي|حتى|tapos|para|biar|supaya|kalau|ki"
     r"|aqui|aca|ici|hier|qui|tutaj|здесь|тут|yahan|dito|sini|burada|هنا|mo|ko|nyo|niyo"
     r"|sayo|sa iyo|sakin|sa akin|kamu|mu|aku|saya|anda|lo|lu|dedo|bhej\w*|dena|dijiye"
-    r"|chahiye|चाहिए|दे|दो|दीजिए|भेज\S*|mil|sakta|sakti|milega|ve|mi|me|te|ti|toi|moi|mir"
+    r"|chahiye|चाहिए|दे|दो|दीजिए|भेज\S*|मिल|apa(?=\s*\?)|berapa|mil|sakta|sakti|milega|ve|mi|me|te|ti|toi|moi|mir"
     r"|dir|mnie|мне|тебе|al|to me|with me|privately|in private|en privado|em privado"
     r"|فيك|لك|لو سمحت|من فضلك|بعد|بكرة|بكره|الحين|دلوقتي"
     r"|en prive|in privato|prywatnie|в личку|лично|directly|direct|directo|directamente"

@@ -6607,11 +6607,13 @@ LANGUAGES: tuple[Language, ...] = (
             "nakit",
             "havale",
             "eft",
-            "iban\\w*",
+            "iban(?:'?[ıi]\\w*|a|da|dan|e)?",  # case endings, not the name "Ibáñez"
             "papara",
             "hesabıma",
             "kartıma",
             "iban'?ıma",
+            "kolay adres\\w*",
+            "sanal pos\\w*",
         ),
         outside_phrases=(
             "siteyi (?:işin )?dışında bırak\\w*",
@@ -7130,7 +7132,7 @@ LANGUAGES: tuple[Language, ...] = (
             "fee-?nya",
         ),
         save_phrases=("diskon", "hemat", "nggak kena", "tanpa", "gak kena"),
-        negations=("tidak", "jangan", "nggak", "gak", "enggak", "ngga", "engga"),
+        negations=("tidak", "jangan", "nggak", "gak", "enggak", "ngga", "engga", "ga", "gk", "tdk"),
         only_words=("hanya", "cuma", "cuman"),
         all_words=("semua", "semuanya", "segala"),
         know_words=("tahu", "tau", "bilang"),

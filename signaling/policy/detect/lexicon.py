@@ -2440,6 +2440,7 @@ CONTACT_OWN = MappingProxyType(
             r"(?:contact|numero) (?:perso|personnel|prive)",
             r"(?:ton|ta|votre) (?:numero(?: de (?:telephone|portable|whatsapp))?|portable"
             r"|telephone|mail|e-mail|email|adresse (?:e-)?mail)",
+            r"(?:ton|votre) 0[67]",  # "ton 06": a French mobile number by its prefix
         ],
         "de": [
             r"(?:meine|deine|ihre) (?:kontaktdaten|kontakte|socials|private nummer"
@@ -2460,17 +2461,23 @@ CONTACT_OWN = MappingProxyType(
             r"kontakt (?:osobisty|prywatny)",
             r"(?:swoj\w*|twoj\w*|pana|pani) (?:numer\w*(?: telefonu)?|mail\w*|e-?mail\w*"
             r"|telefon\w*)(?!-)",
+            # no possessive: "daj numer", "podaj maila"
+            r"(?:daj|dajcie|podaj|podajcie|podeslij|wyslij)(?: mi)? (?:numer\w*|mail\w*"
+            r"|e-?mail\w*|telefon\w*)",
         ],
         "ru": [
             r"(?:свой|свои|твой|твои|мой|мои) (?:контакт\w*|соцсети|личный номер|координаты)",
             r"(?:личный|личного|личным|личные|личную) (?:номер|контакт\w*)",
             r"(?:твой|твою|ваш|вашу|свой|свою) (?:номер(?: телефона)?|телефон|почт\w*|имейл"
             r"|email|мейл|e-?mail)",
+            # no possessive: "киньте почту", "дайте номер"
+            r"(?:кинь|киньте|скинь|скиньте|дай|дайте|пришли|пришлите)(?: мне)? (?:номер\w*"
+            r"|почт\w*|имейл\w*|мейл\w*|телефон\w*|e-?mail\w*)",
         ],
         "hi": [
             r"(?:अपना|अपने|मेरा|मेरे|आपका|तुम्हारा) "
-            r"(?:(?:पर्सनल|निजी|प्राइवेट|मोबाइल|फ़ोन|फोन|असली|डायरेक्ट) )?"
-            r"(?:कॉन्टैक्ट\S*|सोशल\S*|नंबर)",
+            r"(?:(?:पर्सनल|निजी|प्राइवेट|मोबाइल|फ़ोन|फोन|असली|डायरेक्ट|व्हाट्सएप|व्हाट्सऐप"
+            r"|वॉट्सऐप) )?(?:कॉन्टैक्ट\S*|सोशल\S*|नंबर|ईमेल|ई-मेल)",
             r"(?:पर्सनल|निजी|प्राइवेट) (?:नंबर|कॉन्टैक्ट|संपर्क)",
         ],
         "hi-Latn": [
@@ -2508,19 +2515,19 @@ CONTACT_GIVE = MappingProxyType(
             r"|envio|quieres"
         ],
         "pt": [r"deixar|deixo|passa|passar|passo|manda|mando|me da|quer"],
-        "fr": [r"laisse|donne|donner|me file|te file|filer|envoie|envoyer|passe|veux|voulez"],
+        "fr": [r"laisse|donne|donnes|donnez|donner|me file|te file|filer|envoie|envoyer|passe|veux|voulez"],
         "de": [r"lass|gib|geben|schick\w*|willst|wollen|senden|sende"],
         "it": [r"lascio|dammi|mi dai|me dai|mandami|mando|vuoi|passami"],
         "pl": [r"zostawie|daj|podaj|podeslesz|wysle|wyslij|chcesz|podeslij|poda pan|poda pani"],
-        "ru": [r"оставлю|дай|скинь|скину|хочешь|хотите"],
-        "hi": [r"दे (?:दो|देता|दूँगा|दीजिए|दें)|दीजिए|भेज\S*|चाहिए"],
+        "ru": [r"оставлю|дай|дайте|скинь|скиньте|скину|кинь|киньте|пришли|пришлите|хочешь|хотите"],
+        "hi": [r"दे (?:दो|देता|दूँगा|दीजिए|दें)|दीजिए|भेज\S*|चाहिए|मिल (?:सकता|सकती|जाएगा)|मिलेगा"],
         "hi-Latn": [r"de (?:do|deta|dunga|du|dijiye|de)|dedo|dijiye|bhej\w*|chahiye"],
         "ar": [
             r"اترك|عطني|اعطني|تعطيني|ارسل|تبي|بعطيك|هديك|اديك|اعطيك|خد|خذ|هبعتلك|ابعتلك|ابعت"
             r"|ابعتلي|ارسل لي|ممكن"
         ],
         "tr": [r"birak\w*|ver\w*|gonder\w*|ister\w*|atarim"],
-        "id": [r"tinggalin|minta|kirim|mau|kasih"],
+        "id": [r"tinggalin|minta|kirim|mau|kasih|apa(?=\s*\?)|berapa"],
         "tl": [r"iiwan|pahingi|send|gusto|makuha|ipapadala|bigay"],
     }
 )

@@ -99,6 +99,9 @@ _CONFUSABLE_CHARS = frozenset("аеёкморстухіїјѕԁԛԝһӏɡıαβ�
 _WORD = re.compile(r"\S+")
 _LATIN = re.compile(r"[a-z]")
 _ESCAPES = re.compile(r"\\[a-zA-Z]")  # regex escapes in folded patterns are not letters
+# A word of a regex source: what lies between whitespace and the metacharacters that separate
+# alternatives ("|", groups, classes, quantifiers)
+_PATTERN_WORD = re.compile(r"[^\s|()\[\]?*+{}]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,7 +404,10 @@ def fold(pattern: str, *, confusables: bool = True) -> str:
         out.append(folded)
     s = "".join(out)
     if confusables and any(c in _CONFUSABLE_CHARS for c in s):
-        s = _WORD.sub(_fold_word, s)
+        # per alternative, not per whitespace token: in "(?:телефон|email)" the Latin of
+        # "email" must not fold the Cyrillic of "телефон" (a message folds a token that mixes
+        # the scripts, and "телефон" alone is no such token)
+        s = _PATTERN_WORD.sub(_fold_word, s)
     return strip_accents(s)
 
 
