@@ -78,7 +78,8 @@ def test_an_order_number_or_a_question_about_the_address_is_no_request(text: str
 def test_fold_keeps_cyrillic_words_beside_a_latin_alternative() -> None:
     """A pattern folds each alternative on its own: "(?:телефон|email)" keeps "телефон" in
     Cyrillic, as a message's "телефон" is kept (only a token mixing the scripts is folded)."""
-    assert fold("(?:твой|ваш) (?:телефон|почт\\w*|email)") == "(?:твой|ваш) (?:телефон|почт\\w*|email)"
+    pattern = "(?:твой|ваш) (?:телефон|почт\\w*|email)"
+    assert fold(pattern) == pattern
     # a token that mixes the scripts is still folded, as in a message
     assert fold("wаtsаpp") == "watsapp"
 
@@ -118,3 +119,61 @@ def test_a_refusal_to_pay_outside_in_any_word_order(text: str) -> None:
 )
 def test_a_negation_of_something_else_keeps_the_move(text: str) -> None:
     assert labels(text) == {"off_platform"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Portuguese "no" is "in the" before a means of payment
+        "Tenho conta no Skrill, manda pra lá e fugimos da taxa do site",
+        "Pode pagar no Revolut, cai na hora e evitamos a comissão",
+        # French "prendre" as accepting a means
+        "Je prends aussi Wero ou PayPal si tu préfères",
+        # German "not through the site" is a place off the platform
+        "Die Rechnung zahlst du bitte aufs Konto, nicht über die Plattform",
+    ],
+)
+def test_a_means_of_payment_after_portuguese_no_or_french_prendre(text: str) -> None:
+    assert labels(text) == {"off_platform"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # English "no" before a means is still a negation
+        "The checkout page needs fields for card and bank transfer; no crypto for now.",
+        "I accept card payments through the platform, no PayPal please.",
+    ],
+)
+def test_english_no_before_a_means_is_still_a_negation(text: str) -> None:
+    assert labels(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the rest paid by a named means
+        "Primeiro marco pela plataforma e o resto você me paga no Pix",
+        "Il primo acconto qui, il resto me lo mandi con Satispay",
+        # the next ones (milestones) after a first one here
+        "First milestone through the platform, the next ones via Wise?",
+        "Pierwszy etap przez serwis, kolejne przelewem na konto",
+        # the first part paid by a named means and the rest here
+        "Den Vorschuss schicke ich dir per PayPal, der Rest läuft dann hier über den Meilenstein",
+        "The deposit I'll send over Revolut, the rest goes through the milestone here",
+    ],
+)
+def test_a_split_payment_with_a_named_means_in_either_order(text: str) -> None:
+    assert labels(text) == {"off_platform"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The checkout takes PayPal for the deposit, the rest goes through the milestone here",
+        "First milestone here, the others too; I don't use PayPal.",
+        "Vorschlag: Meilenstein 1 läuft über die Seite, der Rest auch über die Seite.",
+    ],
+)
+def test_a_split_that_keeps_every_part_here_or_is_a_product_is_no_move(text: str) -> None:
+    assert labels(text) == set()

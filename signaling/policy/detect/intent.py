@@ -759,7 +759,7 @@ def _paying_refused(views: Views, pay: Finding) -> bool:
     if lx.KEEP_HERE_RE.search(clause) is not None or _BUT.search(clause) is not None:
         return False
     for neg in lx.NEGATION_RE.finditer(clause):
-        if neg.group() == "pas":
+        if neg.group() == "pas" or _portuguese_no(clause, neg):
             continue  # French "pas" follows its verb; Indonesian "pas" is "when"
         after = _TWO_WORDS.match(clause, neg.end())
         if after is not None and (
@@ -1483,11 +1483,34 @@ def _negation_before(sent: str, offset: int) -> bool:
                 continue
         if m.start() >= offset:
             return False
+        if _portuguese_no(sent, m):
+            continue
         if _NEGATED_HAVE.match(sent, m.end()) is not None and "?" in sent[m.end() :]:
             continue  # "não tem outro canto pra gente conversar?": a request, not a refusal
         if m.end() <= offset:
             return True
     return False
+
+
+# "no" before a means of payment is Portuguese "in the" ("tenho conta no Revolut"); the apps
+# and a few means are left out of ``lexicon.NEGATION_RE`` itself
+_NO_BEFORE_A_MEANS = re.compile(r"\s+(?=" + lx.PAY_METHOD_SOURCE + ")")
+# the Portuguese words "no" follows as "in the" (English "no" starts a clause: "; no crypto")
+_PT_BEFORE_NO = re.compile(
+    r"(?<!\w)(?:conta|pago|paga|pagar|pague|pagamento|manda|mande|mandar|envia|envie|enviar"
+    r"|transfere|transferir|deposita|depositar|recebo|receber|aceito|tenho|cai|faz|fazer|faco"
+    r"|posso|pode|so|tbm|tambem|direto|chave)\s+$"
+)
+
+
+def _portuguese_no(s: str, m: re.Match[str]) -> bool:
+    """The negation ``m`` is Portuguese "no" ("in the") before a means of payment ("conta no
+    Revolut", "paga no Skrill")."""
+    return (
+        m.group() == "no"
+        and _NO_BEFORE_A_MEANS.match(s, m.end()) is not None
+        and _PT_BEFORE_NO.search(s, 0, m.start()) is not None
+    )
 
 
 # A negated "have" or "there is" in a question asks for the thing ("don't you have another
@@ -1855,6 +1878,26 @@ _REST_FRAGMENTS = (
     r"yung kalahati",
     r"yung natitira",
     r"yung kulang",
+    # round 18: the next ones (milestones, parts) after a first one
+    r"los siguientes",
+    r"las siguientes",
+    r"the next ones",
+    r"the next milestones",
+    r"the others",
+    r"os seguintes",
+    r"os proximos",
+    r"les suivants",
+    r"les prochains",
+    r"die nachsten",
+    r"die weiteren",
+    r"i successivi",
+    r"i prossimi",
+    r"kolejne",
+    r"следующие",
+    r"agle wale",
+    r"sonrakiler\w*",
+    r"selanjutnya",
+    r"yung susunod",
     r"baaki aadha",
     r"बाकी आधा",
     r"setengahnya(?: lagi)?",
@@ -1933,8 +1976,22 @@ def _split_payment(views: Views, s: str) -> Finding | None:
         apart = _SPLIT_APART.search(sent, rest.end() - st, rest.end() - st + 80)
         if apart is None and (re.search(r"\d", sent) or lx.PAY_ANY_RE.search(sent)):
             apart = _SPLIT_BETWEEN.search(sent, rest.end() - st, rest.end() - st + 80)
+        if apart is None:
+            # round 18: the rest paid by a named means ("el resto me lo pagas por Bizum")
+            apart = lx.PAY_METHOD_RE.search(sent, rest.end() - st, rest.end() - st + 80)
+        if apart is None:
+            # round 18: the first part paid by a named means and the rest here ("die Anzahlung
+            # zahl ich dir per Wise, der Rest läuft dann hier über den Meilenstein")
+            first = _first_part_apart(sent, a, rest.end() - st)
+            if first is not None:
+                return _op_finding(views, st + first, rest.end(), "pay:split", _SPLIT_CONF)
+            continue
         second = rest.re is _SECOND_HALF
-        if apart is None or (not second and _SPLIT_HERE.search(sent, 0, a) is None):
+        if apart is None or (
+            not second
+            and _SPLIT_HERE.search(sent, 0, a) is None
+            and lx.KEEP_HERE_RE.search(sent, 0, a) is None
+        ):
             continue
         after = sent[a:]
         if _beside_outside(lx.KEEP_HERE_RE, after) or _through_platform(after):
@@ -1944,8 +2001,27 @@ def _split_payment(views: Views, s: str) -> Finding | None:
         if lx.PRODUCT_RE.search(sent):
             continue
         lo, hi = st + a, st + apart.end()
-        return _op_finding(views, lo, hi, "pay:split", Confidence.OFF_PLATFORM_PAY)
+        return _op_finding(views, lo, hi, "pay:split", _SPLIT_CONF)
     return None
+
+
+_SPLIT_CONF = Confidence.OFF_PLATFORM_PAY
+
+
+def _first_part_apart(sent: str, a: int, b: int) -> int | None:
+    """Where a means of payment names how a first part is paid, before the rest word
+    ``sent[a:b]`` that is kept here right after it; None unless so (negated, a spec or product
+    talk is none)."""
+    if _SPLIT_HERE.search(sent, b, b + 40) is None and not lx.KEEP_HERE_RE.search(sent, b, b + 60):
+        return None
+    method = None
+    for found in lx.PAY_METHOD_RE.finditer(sent, 0, a):
+        method = found  # the last means before the rest word
+    if method is None or _negation_before(sent, method.start()):
+        return None
+    if _beside_outside(lx.SPEC_RE, sent) or lx.PRODUCT_RE.search(sent):
+        return None
+    return method.start()
 
 
 # A long message's whole-text scans of these patterns try a match only where one can start.

@@ -2469,7 +2469,7 @@ LANGUAGES: tuple[Language, ...] = (
             "vous",
             "me",
         ),
-        accept_words=("accept\\w*",),
+        accept_words=("accept\\w*", "prends", "prenez"),
         decline_words=(
             "desole\\w*",
             "n'\\w+",
@@ -2847,6 +2847,7 @@ LANGUAGES: tuple[Language, ...] = (
             "außerhalb des vertrags",
             "am vertrag vorbei",
             "statt (?:\\w+ ){0,3}über die plattform",
+            "nicht über die (?:plattform|seite|website|webseite)",
         ),
         fee_phrases=(
             "gebühr\\w*",

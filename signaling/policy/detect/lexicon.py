@@ -2515,7 +2515,10 @@ CONTACT_GIVE = MappingProxyType(
             r"|envio|quieres"
         ],
         "pt": [r"deixar|deixo|passa|passar|passo|manda|mando|me da|quer"],
-        "fr": [r"laisse|donne|donnes|donnez|donner|me file|te file|filer|envoie|envoyer|passe|veux|voulez"],
+        "fr": [
+            r"laisse|donne|donnes|donnez|donner|me file|te file|filer|envoie|envoyer|passe|veux"
+            r"|voulez"
+        ],
         "de": [r"lass|gib|geben|schick\w*|willst|wollen|senden|sende"],
         "it": [r"lascio|dammi|mi dai|me dai|mandami|mando|vuoi|passami"],
         "pl": [r"zostawie|daj|podaj|podeslesz|wysle|wyslij|chcesz|podeslij|poda pan|poda pani"],
