@@ -177,3 +177,57 @@ def test_a_split_payment_with_a_named_means_in_either_order(text: str) -> None:
 )
 def test_a_split_that_keeps_every_part_here_or_is_a_product_is_no_move(text: str) -> None:
     assert labels(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mi empresa solo paga con cheque, te lo mando por correo postal",
+        "Our finance team pays by check, I'll mail it once you're done",
+        "Nasza firma płaci czekiem, wyślę go pocztą",
+        "L'agenzia paga con assegno circolare, te lo spedisco a casa",
+        "hamari company चेक से पेमेंट करेगी, कूरियर कर देंगे",
+        "Accounting can only issue a check, ipapadala namin, outside na ng platform",
+    ],
+)
+def test_a_cheque_is_a_means_of_payment(text: str) -> None:
+    assert labels(text) == {"off_platform"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Let me do a quick check before we pay the milestone",
+        "The app pays creators by check every month",
+        "Please double-check the invoice amount before I pay through the platform",
+    ],
+)
+def test_a_check_that_is_no_cheque_or_a_product_is_no_move(text: str) -> None:
+    assert labels(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Il portale che stiamo costruendo avrà videochiamate tipo Zoom, ma dentro l'app",
+        "Nasza platforma ma mieć rozmowy wideo podobne do Zoom, tylko w przeglądarce",
+        "Sistem kita butuh video call seperti Zoom tapi di dalam aplikasi",
+        "Kurs platformumuzda canlı ders olacak, Teams gibi ama tarayıcıda",
+        "التطبيق فيه مكالمات فيديو مثل زووم بس داخل المنصة",
+        "Nee, Zoom oder Meet extern brauchen wir nicht, der Call hier reicht",
+        "Teams no hace falta, hacemos la llamada aquí",
+    ],
+)
+def test_a_tool_as_a_likeness_or_turned_down_after_it_is_no_meeting(text: str) -> None:
+    assert labels(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Let's jump on Zoom, no need to keep typing here",
+        "I'd like Zoom better than this chat, can we do a Zoom call at 5?",
+    ],
+)
+def test_a_meeting_request_beside_those_words_stays(text: str) -> None:
+    assert labels(text) == {"meeting_link"}

@@ -44,6 +44,13 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
         window = s[max(0, m.start() - 90) : m.end() + 90]
         if lx.MEETING_NEG_RE.search(window):
             continue  # the tool as a product: integrated, compared, migrated from
+        if (
+            _COMPARED_BEFORE.search(s, max(0, m.start() - 24), m.start()) is not None
+            or _COMPARED_AFTER.match(s, m.end()) is not None
+        ):
+            continue  # "Zoom gibi ama tarayıcıda", "زي زووم بس جوه التطبيق": a likeness
+        if _TOOL_NOT_NEEDED.match(s, m.end()) is not None:
+            continue  # "Teams oder Zoom extern brauchen wir nicht": turned down after it
         sent, sent_start = _near_sentence(s, m.start(), m.end())
         if _negation_before(sent, m.start() - sent_start):
             continue
@@ -65,6 +72,21 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
             )
         )
     return out
+
+
+# The tool as a likeness, right before or after it ("a tool like Zoom", "tipo Zoom", "wie Zoom",
+# "زي زووم", "Zoom gibi", "Zoom jaisa", "seperti Zoom"): what something being built resembles.
+# English "like" only after a thing ("I'd like Zoom" is a wish).
+_COMPARED_BEFORE = re.compile(
+    r"(?<!\w)(?:(?:something|tool|tools|app|apps|one|thing|call|calls|platform|kind of|sort of"
+    r"|solution|experience|ui|ux|interface) like|such as|similar to|a la|comme|tipo|wie|jak"
+    r"|как|как в|jaise|jaisa|जैसे|जैसा|زي|زى|مثل|متل|seperti|kayak|kagaya ng|tulad ng"
+    r"|parecido (?:a|com|con)|simil[ae] a|podobn\w* do|похож\w* на|benzer\w*)"
+    r"\s+(?:the |el |la |o |a |il |lo |der |die |das |le |al |ال)?$"
+)
+_COMPARED_AFTER = re.compile(
+    r"\s*(?:-like|gibi|benzeri|jaisa|jaise|jaisi|जैसा|जैसे|जैसी|kaya|style|estilo|tarzi\w*)(?!\w)"
+)
 
 
 def _near_sentence(s: str, a: int, b: int) -> tuple[str, int]:
@@ -795,6 +817,18 @@ def _product_sentence(s: str, a: int, b: int) -> bool:
 _NOT_NEEDED = re.compile(
     r"\s+(?:\w+\s+)?(?:isn'?t|is not|not needed|no hace falta|no es necesari\w*|nao precisa"
     r"|n'est pas necessaire|nicht notig|non serve|nie jest potrzebn\w*|не нужен|не нужно)(?!\w)"
+)
+
+
+# A tool turned down after it, in its clause ("Teams oder Zoom extern brauchen wir nicht", "Zoom
+# no hace falta", "Meet non serve", "Zoom'a gerek yok", "Zoom की ज़रूरत नहीं")
+_TOOL_NOT_NEEDED = re.compile(
+    r"[^.!?\n;,]{0,40}?(?<!\w)(?:(?:brauch\w*|benotig\w*) (?:wir|ich|du|ihr|sie|man)"
+    r" (?:\w+ )?nicht|nicht (?:notig|erforderlich)|not needed|no need|don'?t need"
+    r"|no hace falta|no (?:lo )?necesit\w*"
+    r"|nao precis\w*|pas besoin|non serve|non (?:ci )?serve|nie (?:jest )?potrzebn\w*"
+    r"|не нуж\w*|gerek yok|gerekmiyor|की (?:ज़रूरत|जरूरत) नहीं|ki zarurat nahi|لا داعي|مش محتاج\w*"
+    r"|tidak perlu|gak perlu|nggak perlu|ga perlu|hindi kailangan|di kailangan)(?!\w)"
 )
 
 
