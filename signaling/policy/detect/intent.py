@@ -656,8 +656,14 @@ def _payment_request(views: Views) -> Finding | None:
             s[max(0, method.start() - 20) : method.start()],
         ) or _MINE_AFTER.match(s, method.end())
         outside = lx.OUTSIDE_RE.search(window)
-        verb = lx.PAY_VERB_RE.search(window) or lx.ACCEPT_RE.search(
-            s, max(0, method.start() - _ACCEPT_SPAN), method.end() + _ACCEPT_SPAN
+        verb = (
+            lx.PAY_VERB_RE.search(window)
+            or lx.ACCEPT_RE.search(
+                s, max(0, method.start() - _ACCEPT_SPAN), method.end() + _ACCEPT_SPAN
+            )
+            # "our company pays by check": beside a named means only ("the client pays on
+            # time" is no verb of the asides and splits)
+            or _PAYS.search(window)
         )
         # The method's own name is no product word ("cash app" is not "the app"); a product
         # word in another sentence is no spec of this one ("la página se lleva un montón.
@@ -678,6 +684,7 @@ def _payment_request(views: Views) -> Finding | None:
 
 
 _ACCEPT_SPAN = 25
+_PAYS = re.compile(r"(?<!\w)pays(?!\w)")
 
 # How far a means of payment may sit from a phone number or address it names as the payee
 # ("Lydia au 06 42 18 77 30", "GCash number ko: 0917 …", "paypal у меня x собака mail точка ru")

@@ -1260,7 +1260,7 @@ PAY_METHOD_SOURCE = (
 )
 PAY_METHOD_RE = compile_fast(PAY_METHOD_SOURCE)
 PAY_VERB_RE = compile_fast(
-    r"\b(?:pay|pays|paid|paying|payment|send|sending|deposit|transfer|wire|tip|invoice|accept|fund"
+    r"\b(?:pay|paid|paying|payment|send|sending|deposit|transfer|wire|tip|invoice|accept|fund"
     r"|pagar|pague|paga|pagame|pago|envia|manda|payer|paye|payez|paiement|virement|envoie"
     r"|оплат\w*|заплат\w*|плат(?!форм)\w*|перевед\w*|переве\w*|скин\w*|pay kar\w*"
     r"|payment kar\w*|bhej\w*"
