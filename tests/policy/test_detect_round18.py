@@ -231,3 +231,34 @@ def test_a_tool_as_a_likeness_or_turned_down_after_it_is_no_meeting(text: str) -
 )
 def test_a_meeting_request_beside_those_words_stays(text: str) -> None:
     assert labels(text) == {"meeting_link"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a contact word with no possessive beside the writer's own site, either order
+        "Todos los datos de contacto están en el pie de mi web, búscame ahí",
+        "na moim portfolio są wszystkie kontakty, tam mnie złapiesz",
+        "all contact info is on my website, reach me there",
+        "sa website ko nandun lahat ng contact details, doon mo ako i-message",
+        # a personal contact beside a site with no possessive
+        "mere saare contact details website pe hain, wahan se call karo",
+        "my contact details are on the website in my bio",
+    ],
+)
+def test_contacts_on_the_writers_site_in_either_order(text: str) -> None:
+    assert labels(text) == {"off_platform"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my website needs a contact page and a blog",
+        "Can you add a contact form to my website?",
+        "mera contact number website pe update karna hai, footer me",
+        "Please update the contact section on my website with the new office hours",
+        "The contact page of the website should list our office phone",
+    ],
+)
+def test_work_on_the_writers_own_site_is_no_move(text: str) -> None:
+    assert "off_platform" not in labels(text)

@@ -1612,14 +1612,24 @@ def contact_moves(views: Views) -> list[Finding]:
             )
             if given is not None:
                 return [_op_finding(views, *given, "comm:contact_given", _CONTACT_CONF)]
-    if lx.CONTACT_OWN_GATE.may_match(s, words) and lx.OWN_SITE_GATE.may_match(s, words):
-        # round 17: "all my contacts are on my website", "i miei contatti sono sul mio sito"
-        for i, m in enumerate(lx.CONTACT_OWN_RE.finditer(s)):
+    # round 17: "all my contacts are on my website", "i miei contatti sono sul mio sito";
+    # round 18: either order, a contact word with no possessive beside the writer's own site
+    # ("dane kontaktowe są w stopce na mojej stronie") and a personal contact beside a site
+    # with none ("mera sab contact detail website pe hai")
+    if lx.OWN_SITE_GATE.may_match(s, words) and lx.CONTACT_WORD_GATE.may_match(s, words):
+        for i, site in enumerate(lx.OWN_SITE_RE.finditer(s)):
             if i >= _CONTACT_TRIES:
                 break
-            site = _own_site_near(s, m)
-            if site is not None:
-                return [_op_finding(views, *site, "comm:contact_site", _CONTACT_CONF)]
+            found = _own_site_near(s, site, lx.CONTACT_WORD_RE, site_first=True)
+            if found is not None:
+                return [_op_finding(views, *found, "comm:contact_site", _CONTACT_CONF)]
+    if lx.CONTACT_OWN_GATE.may_match(s, words) and lx.SITE_WORD_GATE.may_match(s, words):
+        for i, own in enumerate(lx.CONTACT_OWN_RE.finditer(s)):
+            if i >= _CONTACT_TRIES:
+                break
+            found = _own_site_near(s, own, lx.SITE_WORD_RE, site_first=False)
+            if found is not None:
+                return [_op_finding(views, *found, "comm:contact_site", _CONTACT_CONF)]
     if lx.CONTACT_SWAP_GATE.may_match(s, words):
         for i, m in enumerate(lx.CONTACT_SWAP_RE.finditer(s)):
             if i >= _CONTACT_TRIES:
@@ -1824,25 +1834,43 @@ def _contact_near(
 _SITE_SPEC = re.compile(
     r"(?<!\w)(?:must|should|need to|needs to|has to|have to|tiene[n]? que|deben?|debe\w*|doi[tv]\w*"
     r"|muss\w*|m[uü]ssen|sollte\w*|dev[eo]\w*|musz\w*|powinn\w*|должн\w*|нужно|надо|harus"
-    r"|perlu|chahiye|kailangan|dapat|يجب|\w+m[ae]l[iı]|appear\w*|show\w*|display\w*|visible)(?!\w)"
+    r"|perlu|chahiye|kailangan|dapat|يجب|\w+m[ae]l[iı]|appear\w*|show\w*|display\w*|visible"
+    # round 18: work on the site ("update karna hai", "add my number to the site")
+    r"|updat\w*|add|adding|added|chang\w*|replac\w*|karna hai|lagana|daalna|dalna|aktualiz\w*"
+    r"|actualiz\w*|atualiz\w*|mettre a jour|aggiorn\w*|обнов\w*|guncelle\w*|perbarui)(?!\w)"
 )
 
 
-def _own_site_near(s: str, m: re.Match[str]) -> tuple[int, int] | None:
-    """The span from the personal contact ``m`` to the writer's own site after it in its
-    sentence ("my contacts are on my website"), unless the sentence refuses, keeps here or
-    talks about a product; the site itself is no product word ("na mojej stronie": the
-    writer's site, not a page being built)."""
-    sent, start = sentence(s, m.start(), m.end())
-    site = lx.OWN_SITE_RE.search(s, m.end(), min(start + len(sent), m.end() + _CONTACT_GIVE_SPAN))
-    if site is None or lx.HERE_RE.search(s, m.end(), site.start()) is not None:
-        return None  # "tüm bilgilerim burada profilimde, web sitemde ise …": here first
-    if _SITE_SPEC.search(sent) is not None:
-        return None  # "all my contacts must be visible on my website": the site being built
-    a, b = site.start() - start, site.end() - start
-    if _contact_spoiled(sent[:a] + " " * (b - a) + sent[b:], m.start() - start, product=True):
-        return None
-    return m.start(), site.end()
+def _own_site_near(
+    s: str, anchor: re.Match[str], other: re.Pattern[str], *, site_first: bool
+) -> tuple[int, int] | None:
+    """The span from ``anchor`` to a match of ``other`` on either side of it in its sentence:
+    one is a site, the other a contact word, and one of them the writer's own ("my contacts
+    are on my website", "my website has a contact page"). None when "here" comes between them,
+    the sentence is a requirement for the site, refuses, keeps here or talks about a product;
+    the site itself is no product word ("na mojej stronie": the writer's site, not a page being
+    built). ``site_first``: ``anchor`` is the site."""
+    sent, start = sentence(s, anchor.start(), anchor.end())
+    lo = max(start, anchor.start() - _CONTACT_SITE_SPAN)
+    hi = min(start + len(sent), anchor.end() + _CONTACT_SITE_SPAN)
+    for found in other.finditer(s, lo, hi):
+        if found.start() < anchor.end() and anchor.start() < found.end():
+            continue
+        site, contact = (anchor, found) if site_first else (found, anchor)
+        a, b = min(contact.end(), site.end()), max(contact.start(), site.start())
+        if lx.HERE_RE.search(s, a, b) is not None:
+            return None  # "tüm bilgilerim burada profilimde, web sitemde ise …": here first
+        if _SITE_SPEC.search(sent) is not None:
+            return None  # "all my contacts must be visible on my website": the site being built
+        sa, sb = site.start() - start, site.end() - start
+        blanked = sent[:sa] + " " * (sb - sa) + sent[sb:]
+        if _contact_spoiled(blanked, contact.start() - start, product=True):
+            return None
+        return min(contact.start(), site.start()), max(contact.end(), site.end())
+    return None
+
+
+_CONTACT_SITE_SPAN = 60
 
 
 def _contact_spoiled(sent: str, offset: int, *, product: bool) -> bool:

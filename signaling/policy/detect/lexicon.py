@@ -2481,9 +2481,9 @@ CONTACT_OWN = MappingProxyType(
             r"(?:पर्सनल|निजी|प्राइवेट) (?:नंबर|कॉन्टैक्ट|संपर्क)",
         ],
         "hi-Latn": [
-            r"(?:apna|apne|mera|mere|aapka|tumhara) "
+            r"(?:apna|apne|mera|mere|aapka|tumhara) (?:(?:sab|saare|saari|saara) )?"
             r"(?:(?:personal|private|niji|mobile|phone|asli|direct|contact) )?"
-            r"(?:contacts?|socials?|number|email|mail|whatsapp)",
+            r"(?:contacts?(?: details?| info)?|socials?|number|email|mail|whatsapp)",
             r"(?:personal|private|niji) (?:number|contact)",
         ],
         "ar": [
@@ -2545,7 +2545,8 @@ OWN_SITE = MappingProxyType(
         "fr": [r"mon (?:site|portfolio)(?: perso\w*| web)?"],
         "de": [r"meine[rm]? (?:website|webseite|homepage|seite|portfolio\w*)"],
         "it": [r"mio (?:sito|portfolio)(?: personale| web)?|sito personale"],
-        "pl": [r"(?<!\bz )moj\w* (?:stron\w*|portfolio)"],  # not "z mojej strony": "on my part"
+        # not "z mojej strony": "on my part"
+        "pl": [r"(?<!\bz )(?:moj\w*|moim|mym) (?:stron\w*|portfolio)"],
         "ru": [r"(?:мо[её]м|мой) (?:сайте?|портфолио)"],
         "hi": [r"मेरी वेबसाइट|मेरे पोर्टफ़ोलियो|मेरे पोर्टफोलियो"],
         "hi-Latn": [r"(?:meri|mere|apni|apne) (?:website|site|portfolio)"],
@@ -2655,6 +2656,39 @@ CONTACT_OWN_RE = _contact_re(CONTACT_OWN, _NOT_A_PERSONS)
 CONTACT_GIVE_RE = _contact_re(CONTACT_GIVE)
 OWN_SITE_RE = _contact_re(OWN_SITE)
 OWN_SITE_GATE = fragment_gate(_contact_fragments(OWN_SITE))
+# Round 18: contact words with no possessive, beside the writer's own site ("all contact
+# details are in the footer of my site", "मेरी वेबसाइट पर कॉन्टैक्ट पेज है", "nasa website ko
+# lahat ng contact details"): the site says whose they are.
+CONTACT_WORDS = MappingProxyType(
+    {
+        "en": [r"contacts?(?: details| info| information| page| form| section)?"],
+        "es": [r"contactos?|datos de contacto|informacion de contacto"],
+        "pt": [r"conta[c]?tos?|dados de conta[c]?to"],
+        "fr": [r"coordonnees|contacts?"],
+        "de": [r"kontakt\w*"],
+        "it": [r"contatt[oi]|recapiti"],
+        "pl": [r"kontakt\w*|dane kontaktowe"],
+        "ru": [r"контакт\w*|координаты"],
+        "hi": [r"कॉन्टैक्ट\S*|कांटेक्ट\S*|संपर्क\S*|contact\w*"],
+        "ar": [r"(?:بيانات|معلومات|ارقام|وسائل) التواصل|للتواصل|جهات? اتصال\S*"],
+        "tr": [r"iletisim\w*"],
+        "id": [r"kontak\w*"],
+        "tl": [r"contacts?(?: details| info)?"],
+    }
+)
+# A site with no possessive ("contact detail website pe hai"), beside a personal contact
+SITE_WORDS = (
+    r"website|web ?site|site|homepage|portfolio|sitio|sitio web|pagina web|strona\w*|сайт\w*"
+    r"|वेबसाइट|موقع\S*|web sitesi\w*|situs|webseite|linktree|link in bio"
+)
+SITE_WORD_RE = _contact_re({"any": [*[f for k in OWN_SITE for f in OWN_SITE[k]], SITE_WORDS]})
+SITE_WORD_GATE = fragment_gate([SITE_WORDS, *_contact_fragments(OWN_SITE)])
+CONTACT_WORD_RE = _contact_re(
+    {k: [*CONTACT_OWN[k], *CONTACT_WORDS[k]] for k in CONTACT_OWN if k in CONTACT_WORDS}
+)
+CONTACT_WORD_GATE = fragment_gate(
+    _contact_fragments(CONTACT_OWN) + _contact_fragments(CONTACT_WORDS)
+)
 CONTACT_SWAP_RE = _contact_re(CONTACT_SWAP, _NOT_A_PERSONS)
 CONTACT_REACH_GATE = fragment_gate(_contact_fragments(CONTACT_REACH))
 CONTACT_TALK_GATE = fragment_gate(_contact_fragments(CONTACT_TALK))
@@ -2678,6 +2712,7 @@ CONTACT_ANY_GATE = fragment_gate(
     + _contact_fragments(CONTACT_WHEN)
     + _contact_fragments(CONTACT_OWN)
     + _contact_fragments(CONTACT_SWAP)
+    + _contact_fragments(CONTACT_WORDS)
 )
 
 
