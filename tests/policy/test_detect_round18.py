@@ -262,3 +262,103 @@ def test_contacts_on_the_writers_site_in_either_order(text: str) -> None:
 )
 def test_work_on_the_writers_own_site_is_no_move(text: str) -> None:
     assert "off_platform" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ابحث عن اسمي في لينكدإن، هتلاقيني هناك وكلمني",
+        "दोस्त, लिंक्डइन पर मुझे ऐड कर लो, वहीं बात करते हैं",
+        "Tens Telegram? Adiciona-me, é mais fácil falarmos por lá",
+    ],
+)
+def test_search_my_name_and_add_me_in_arabic_devanagari_and_european_portuguese(
+    text: str,
+) -> None:
+    assert labels(text) == {"off_platform"}
+
+
+def test_an_account_on_an_app_with_no_move_is_clean() -> None:
+    assert labels("عندي حساب في لينكدإن وبحب أشارك فيه مقالات عن الباك اند") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "host"),
+    [
+        ("envoie-moi les rushs par SwissTransfer, c'est plus simple", "files:swisstransfer"),
+        ("lad die Dateien in deine Nextcloud und schick mir den Link", "files:nextcloud"),
+        (
+            "I'd rather share the mockups through Dropbox than upload them here.",
+            "files:dropbox",
+        ),
+    ],
+)
+def test_more_file_hosts_and_rather_than_here(text: str, host: str) -> None:
+    assert labels(text) == {"off_platform"}
+    assert host in rule_values(text, "off_platform")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'd rather upload the files here than use Dropbox.",
+        "We self-host Nextcloud for the team; the integration should sync files there",
+    ],
+)
+def test_files_kept_here_or_a_host_in_a_product_is_no_move(text: str) -> None:
+    assert labels(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "предлагаю видеосозвон в Яндекс Телемосте завтра в 11",
+        "давай созвонимся в Телемосте после обеда",
+    ],
+)
+def test_yandex_telemost_is_a_meeting_tool(text: str) -> None:
+    assert labels(text) == {"meeting_link"}
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        # Tagalog "po" is politeness, not a purchase order
+        ("number ko po: 0917 555 2387", None),
+        ("ito po yung number ko 0918 456 7823", None),
+        # letters that look like digits among digits
+        ("ватсап +7 9ОЗ 55I 2З 8О", "+79035512380"),
+        ("call me: +44 7O0 9OO l23 4", None),
+    ],
+)
+def test_tagalog_po_and_lookalike_digits(text: str, number: str | None) -> None:
+    assert labels(text) == {"phone"}
+    if number is not None:
+        assert number in rule_values(text, "phone")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PO: 4500123456 for the first milestone",
+        "our PO 4500 1234 56 is attached",
+        "The i5 and i7 builds, 10o versions, ios17 and the O2 tariff",
+        "telefono='+34 600 000 000' in the fixture",
+        "mock the caller as +1 555 000 0000",
+    ],
+)
+def test_purchase_orders_words_with_digits_and_placeholders_are_no_phone(text: str) -> None:
+    assert labels(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "per il login vogliamo Google e Apple, più recupero password via email; niente login "
+        "col numero di telefono",
+        "वेबसाइट पर पेमेंट गेटवे लगाना है — UPI, कार्ड, नेटबैंकिंग सब चलने चाहिए",
+        "Signup flow: OTP by SMS to the user's phone number, password reset via email",
+    ],
+)
+def test_sign_in_and_a_gateway_being_built_are_product_talk(text: str) -> None:
+    assert labels(text) == set()

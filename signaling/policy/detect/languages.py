@@ -733,6 +733,8 @@ LANGUAGES: tuple[Language, ...] = (
             "cheaper than (?:\\w+ ){0,2}(?:here|this site|this platform|this app|through here)",
             "instead of (?:\\w+ ){0,3}here",
             "rather than (?:\\w+ ){0,3}here",
+            # "I'd rather share it through Dropbox than upload it here"
+            "rather (?:\\S+ ){1,8}?than (?:\\w+ ){0,3}here",
             "rather than (?:\\w+ )?(?:through|via|on) (?:the |this )?(?:site|platform|app|marketp"
             "lace)",
             "instead of (?:\\w+ )?(?:through|via|on) (?:the |this )?(?:site|platform|app|marketpl"
@@ -1726,6 +1728,9 @@ LANGUAGES: tuple[Language, ...] = (
             "podemos (?:continuar|conversar|falar)",
             "me chama",
             "me adiciona",
+            "adiciona-me",
+            "adicione-me",
+            "(?:falarmos|falamos|conversamos|conversarmos) por l[aá]",
             "me liga",
             "me manda",
             "me passa",
@@ -4322,6 +4327,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_cues=(
             "созвон\\w*",
+            "видео(?:созвон|звон|встреч|конференц)\\w*",
             "звон\\w*",
             "встреч\\w*",
             "поговор\\w*",
@@ -5394,6 +5400,12 @@ LANGUAGES: tuple[Language, ...] = (
             "बटन",
             "पेज",
             "हमारे ऐप",
+            # round 18: a gateway or checkout to set up, login and sign-up
+            "(?:पेमेंट )?गेटवे",
+            "चेकआउट",
+            "इंटीग्रेट\\w*",
+            "लॉगिन",
+            "साइन ?अप",
         ),
         outside_phrases=(
             "जब मिलेंगे",
@@ -5859,6 +5871,9 @@ LANGUAGES: tuple[Language, ...] = (
             "عندك رقم مباشر",
             "تابعني",
             "ضفني",
+            # round 18: "search my name", "you'll find me"
+            "(?:دور|ابحث|بحث|دوروا|ابحثوا)\\S* (?:على|عن) اسمي",
+            "(?:هتلاقيني|حتلاقيني|بتلاقيني|راح تلاقيني|رح تلاقيني|ستجدني)",
             "عندك (?:واتس|تلي|انستا)",
             "3ndak",
             "3andak",

@@ -527,7 +527,7 @@ MEETING_TOOL_RE = compile_fast(
     # Polish cases of Teams ("na teamsie") and Turkish case endings after an apostrophe
     # ("meet'ten", "zoom'dan", "teams'te")
     r"|teams(?:ie|a|ach|em|y)|(?:meet|zoom|teams)'(?:ten|tan|te|ta|den|dan|de|da|e|a|i|u)"
-    r"|зум\w*|гугл[ -]?мит\w*|тимс\w*|вебекс\w*"
+    r"|зум\w*|гугл[ -]?мит\w*|тимс\w*|вебекс\w*|(?:яндекс[ .]?)?телемост\w*|(?:yandex )?telemost"
     r"|google meet|g-?meet|hangouts?|ms teams|microsoft teams|teams|meet|meecie"
     r"|whereby|jitsi|webex|gotomeeting|goto meeting|bluejeans|facetime|calendly|cal\.com)"
     # a hyphen ends the name only before a meeting noun: German compounds ("Teams-Einladung",
@@ -611,12 +611,15 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "handle",
         compile_fast(
             r"(?<!\w)(?:telegram\w{0,4}|discord\w{0,3}|تيليجرام|تلغرام|تليجرام|ديسكورد|سكايب|انستغرام|انستا"
-            r"|टेलीग्राम|डिस्कॉर्ड|स्काइप|इंस्टाग्राम|телеграм\w*|телег\w*|тележк\w*|тг|tg|discord|fejs\w*|дискорд\w*|skype|скайп\w*|wechat"
+            r"|टेलीग्राम|डिस्कॉर्ड|स्काइप|इंस्टाग्राम"
+            r"|लिंक्डइन|लिंकडइन|लिंक्ड इन"
+            r"|телеграм\w*|телег\w*|тележк\w*|тг|tg|discord|fejs\w*|дискорд\w*|skype|скайп\w*|wechat"
             r"|weixin|line app|instagram\w{0,4}|insta|инст\w*|facebook\w{0,3}|messenger"
             r"|linkedin\w{0,3}|twitter|вконтакт\w*|вк|vk|xing"
             r"|snapchat|kik|slack|kakao\w*|zalo|threema|social media|redes sociales|redes sociais"
             r"|reseaux sociaux|the gram|fb|ig|تلي|فيسبوك|الفيس|الانستا|الانستغرام|التيليجرام"
-            r"|التلغرام|السناب|سناب|التلي|التيلي|تيلي|इंस्टा|फेसबुक|फ़ेसबुक|स्नैपचैट|मैसेंजर"
+            r"|التلغرام|السناب|سناب|التلي|التيلي|تيلي|لينكدان|اللينكدان|لينكدإن|لينكد ان|لينكدين"
+            r"|इंस्टा|फेसबुक|फ़ेसबुक|स्नैपचैट|मैसेंजर"
             r"|telegas?|telega|telegrama)(?!\w)"
         ),
     ),
@@ -1132,11 +1135,13 @@ MEETING_TOOL_GATE = fragment_gate(
     _union("meeting_tools")
     + r"""zoom zoom\w* zum teams\w* зум\w* гугл\w* тимс\w* вебекс\w* google gmeet g-meet
     hangouts? ms microsoft teams meet meecie whereby jitsi webex gotomeeting goto bluejeans facetime
+    телемост\w* telemost яндекс
     calendly cal\.com""".split()
 )
 FILE_SERVICE_GATE = fragment_gate(
     r"""google gdrive g drive dropbox wetransfer we onedrive one box\.com mega icloud yandex
-    яндекс pcloud mediafire sharepoint terabox درايف دروب دروببوكس ون وي ويترانسفر гугл dysk
+    яндекс pcloud mediafire sharepoint terabox swisstransfer swiss nextcloud owncloud filemail
+    transfernow tresorit درايف دروب دروببوكس ون وي ويترانسفر гугл dysk
     गूगल""".split()
 )
 
@@ -1210,7 +1215,10 @@ MOVE_CUE_RE = compile_fast(MOVE_CUE_SOURCE)
 COMM_PROJECT_NEG_RE = compile_fast(
     r"\bbot\b|\bapi\b|integrat\w*|\bsdk\b|webhook|newsletter|receipt|template|\bfield\b|feature"
     r"|\bform\b|validat\w*|notification|campaign|carousel|\bposts?\b|deliverable|\bicon\b"
-    r"|\bbutton\b|scraper|\bads?\b|login with|sign[- ]?in|\busers?\b|(?<!\w)(?:"
+    r"|\bbutton\b|scraper|\bads?\b|login with|sign[- ]?in|\busers?\b"
+    # round 18: sign-in being built ("per il login vogliamo Google e Apple")
+    r"|\blog-?in\b|\bsign-?up\b|\bsignup\b|\b2fa\b|\botp\b|recupero password|password reset"
+    r"|reset password|(?<!\w)(?:"
     + _alt(_union("product_phrases") + _union("spec_phrases"), escape=False)
     + r")(?!\w)"
 )
@@ -1222,7 +1230,8 @@ FILE_SERVICE_RE = compile_fast(
     r"|we transfer|onedrive(?:a|ie|em|u)?|one drive"
     r"|box\.com|mega|icloud drive|yandex disk|яндекс[ .]?диск\w*|pcloud|mediafire"
     r"|sharepoint|google docs"
-    r"|google sheets|terabox)\b|(?<!\w)(?:جوجل درايف|قوقل درايف|غوغل درايف|درايف|دروب ?بوكس"
+    r"|google sheets|terabox|swiss ?transfer|nextcloud|owncloud|filemail|transfernow|tresorit"
+    r")\b|(?<!\w)(?:جوجل درايف|قوقل درايف|غوغل درايف|درايف|دروب ?بوكس"
     r"|ون ?درايف|وي ?ترانسفر|गूगल ड्राइव)(?!\w)"
 )
 FILE_VERB_RE = compile_fast(
@@ -1272,6 +1281,10 @@ _PRODUCT_WORDS_RE = compile_fast(
     r"integrat\w*|checkout|\bapi\b|\bsdk\b|gateway|plugin|webhook|implement\w*|\bstore\b|sandbox"
     r"|module|\bsupport\w*|\busers?\b|customers?|\bapp\b|feature|\bflow\b|\bbuild|\bbutton\b"
     r"|\btest\w*|dashboard|integrac\w*|\bshop\b|subscription|billing system|payment method"
+    # round 18: sign-in being built ("per il login vogliamo Google e Apple")
+    r"|\blog-?in\b|\bsign-?(?:in|up)\b|\bsignup\b|\b2fa\b|\botp\b|password reset|reset password"
+    r"|recupero password|autenticaz\w*|authentif\w*|authenticat\w*|autenticaci\w*|logowani\w*"
+    r"|авторизац\w*"
     r"|(?<!\w)(?:"
     + _alt(_union("product_phrases") + _union("app_words"), escape=False)
     + r")(?!\w)"

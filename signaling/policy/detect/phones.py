@@ -397,6 +397,8 @@ def _negative_context(s: str, pos: int) -> bool:
     neg = lx.PHONE_NEG_RE.search(before)
     if neg is None:
         return False
+    if neg.group("cue") == "po" and _TAGALOG_PO.search(before, 0, neg.start("cue")) is not None:
+        return False  # Tagalog "po" (politeness) after "number ko", not a purchase order
     # An id word in an earlier sentence says nothing here ("The order is ready. My number
     # is ..."); "no." and "ref." are abbreviations, not sentence ends.
     ends = list(_SENTENCE_END_RE.finditer(before, neg.start("cue")))
@@ -407,6 +409,13 @@ def _negative_context(s: str, pos: int) -> bool:
             return False
     override = lx.PHONE_NEG_OVERRIDE_RE.search(before, neg.end("cue"))
     return override is None
+
+
+# The words Tagalog "po" follows in "number ko po:", "ito po", "eto po yung number ko"
+_TAGALOG_PO = re.compile(
+    r"(?<!\w)(?:ko|mo|nyo|niyo|ninyo|ito|eto|heto|iyan|yan|yun|number|numero|cp|contact|opo"
+    r"|ang|yung|naman|lang|nalang)\s+$"
+)
 
 
 # A letters-and-digits code right before the digits ("1Z 999 AA1 0123 4567 84"): the digits
@@ -489,8 +498,9 @@ def warm_up_phone_metadata() -> None:
 
 
 def _placeholder(digits: str) -> bool:
-    """A mask or placeholder ("+1 (000) 000-0000", "00000 00000"): all but two digits are 0."""
-    return digits.count("0") >= len(digits) - 2
+    """A mask or placeholder ("+1 (000) 000-0000", "00000 00000"): all but two digits are 0,
+    or the last six are ("+34 600 000 000", "+1 555 000 0000": a prefix then zeros)."""
+    return digits.count("0") >= len(digits) - 2 or digits.endswith("000000")
 
 
 def _fictional(digits: str) -> bool:
