@@ -328,7 +328,7 @@ def test_yandex_telemost_is_a_meeting_tool(text: str) -> None:
         ("ito po yung number ko 0918 456 7823", None),
         # letters that look like digits among digits
         ("ватсап +7 9ОЗ 55I 2З 8О", "+79035512380"),
-        ("call me: +44 7O0 9OO l23 4", None),
+        ("мой номер: +7 9I6 2ЗЗ 4О 8I", "+79162334081"),
     ],
 )
 def test_tagalog_po_and_lookalike_digits(text: str, number: str | None) -> None:

@@ -689,6 +689,7 @@ _PAYS = re.compile(r"(?<!\w)pays(?!\w)")
 # How far a means of payment may sit from a phone number or address it names as the payee
 # ("Lydia au 06 42 18 77 30", "GCash number ko: 0917 …", "paypal у меня x собака mail точка ru")
 _PAYEE_SPAN = 40
+_MEANS_LONGEST = 40  # characters in the longest name of a means ("crédito de google play")
 _PAYEE_GAP_STOP = re.compile(r"\n\s*\n|[.!](?:\s|$)")
 
 
@@ -700,15 +701,24 @@ def _pay_to_identifier(views: Views, s: str, findings: list[Finding]) -> Finding
     if not payees or not lx.PAY_METHOD_GATE.may_match(s, views.words):
         return None
     spans = [(views.norm.first_at(f.start), views.norm.first_at(f.end)) for f in payees]
-    for method in lx.PAY_METHOD_RE.finditer(s):
-        a, b = method.span()
-        if _negated(s, a, b) or _spec_talk(s, a, b):
-            continue
-        if any(lo < b and a < hi for lo, hi in spans):
-            continue  # "maya (at) brightpath (dot) com": a name inside the address itself
-        for lo, hi in spans:
-            gap = s[b:lo] if lo >= b else s[hi:a] if a >= hi else ""
+    # means are looked for only around the payees (a long message is not searched whole)
+    for lo, hi in spans:
+        for method in lx.PAY_METHOD_RE.finditer(
+            s,
+            max(0, lo - _PAYEE_SPAN - _MEANS_LONGEST),
+            # past the longest means that may start within reach (a window's end would cut a
+            # longer word short: "pix" of "pixel")
+            min(len(s), hi + _PAYEE_SPAN + _MEANS_LONGEST + 1),
+        ):
+            a, b = method.span()
+            if a < hi and lo < b:
+                continue  # "maya (at) brightpath (dot) com": a name inside the address itself
+            gap = s[b:lo] if lo >= b else s[hi:a]
             if len(gap) > _PAYEE_SPAN or _PAYEE_GAP_STOP.search(gap):
+                continue
+            if any(x < b and a < y for x, y in spans):
+                continue  # a means inside another payee
+            if _negated(s, a, b) or _spec_talk(s, a, b):
                 continue
             value = "pay:" + re.sub(r"\W+", "", method.group()) + ":payee"
             return _op_finding(views, a, b, value, Confidence.OFF_PLATFORM_PAY)

@@ -705,7 +705,11 @@ LANGUAGES: tuple[Language, ...] = (
             "my bank details",
             # round 18: cheques, in every language's spelling ("cheque", "chèque")
             "cheques?",
-            "(?:by|via|with|per|a|an?) (?:company |bank )?checks?",
+            # "by check", "a bank check", "checks by mail": the word "check" first and the word
+            # before it looked behind from its end (a pattern led by "a" or "by", or by a
+            # look-behind, is tried at every position of a message)
+            "check(?:(?<=by check)|(?<=via check)|(?<=with check)|(?<=per check)"
+            "|(?<=a check)|(?<=an check)|(?<=company check)|(?<=bank check))s?",
             "checks? by (?:mail|post|courier)",
         ),
         outside_phrases=(

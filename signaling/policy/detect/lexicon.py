@@ -527,7 +527,7 @@ MEETING_TOOL_RE = compile_fast(
     # Polish cases of Teams ("na teamsie") and Turkish case endings after an apostrophe
     # ("meet'ten", "zoom'dan", "teams'te")
     r"|teams(?:ie|a|ach|em|y)|(?:meet|zoom|teams)'(?:ten|tan|te|ta|den|dan|de|da|e|a|i|u)"
-    r"|зум\w*|гугл[ -]?мит\w*|тимс\w*|вебекс\w*|(?:яндекс[ .]?)?телемост\w*|(?:yandex )?telemost"
+    r"|зум\w*|гугл[ -]?мит\w*|тимс\w*|вебекс\w*|яндекс[ .]?телемост\w*|телемост\w*|yandex telemost|telemost"
     r"|google meet|g-?meet|hangouts?|ms teams|microsoft teams|teams|meet|meecie"
     r"|whereby|jitsi|webex|gotomeeting|goto meeting|bluejeans|facetime|calendly|cal\.com)"
     # a hyphen ends the name only before a meeting noun: German compounds ("Teams-Einladung",
@@ -1212,14 +1212,32 @@ MOVE_CUE_SOURCE = (
     r"|" + _alt(_union("move_phrases"), escape=False) + r")(?!\w)"
 )
 MOVE_CUE_RE = compile_fast(MOVE_CUE_SOURCE)
+# Round 18: sign-in being built ("per il login vogliamo Google e Apple", "Signup flow: OTP by
+# SMS"), product talk for payment and contact words alike
+_SIGN_IN_WORDS = [
+    "log-?in",
+    "sign-?up",
+    "signup",
+    "recupero password",
+    "password reset",
+    "reset password",
+    "autenticaz\\w*",
+    "authentif\\w*",
+    "authenticat\\w*",
+    "autenticaci\\w*",
+    "logowani\\w*",
+    "авторизац\\w*",
+]
 COMM_PROJECT_NEG_RE = compile_fast(
     r"\bbot\b|\bapi\b|integrat\w*|\bsdk\b|webhook|newsletter|receipt|template|\bfield\b|feature"
     r"|\bform\b|validat\w*|notification|campaign|carousel|\bposts?\b|deliverable|\bicon\b"
-    r"|\bbutton\b|scraper|\bads?\b|login with|sign[- ]?in|\busers?\b"
-    # round 18: sign-in being built ("per il login vogliamo Google e Apple")
-    r"|\blog-?in\b|\bsign-?up\b|\bsignup\b|\b2fa\b|\botp\b|recupero password|password reset"
-    r"|reset password|(?<!\w)(?:"
-    + _alt(_union("product_phrases") + _union("spec_phrases"), escape=False)
+    r"|\bbutton\b|scraper|\bads?\b|login with|sign[- ]?in|\busers?\b|(?<!\w)(?:"
+    + _alt(
+        _union("product_phrases")
+        + _union("spec_phrases")
+        + _SIGN_IN_WORDS,
+        escape=False,
+    )
     + r")(?!\w)"
 )
 FILE_SERVICE_RE = compile_fast(
@@ -1281,12 +1299,8 @@ _PRODUCT_WORDS_RE = compile_fast(
     r"integrat\w*|checkout|\bapi\b|\bsdk\b|gateway|plugin|webhook|implement\w*|\bstore\b|sandbox"
     r"|module|\bsupport\w*|\busers?\b|customers?|\bapp\b|feature|\bflow\b|\bbuild|\bbutton\b"
     r"|\btest\w*|dashboard|integrac\w*|\bshop\b|subscription|billing system|payment method"
-    # round 18: sign-in being built ("per il login vogliamo Google e Apple")
-    r"|\blog-?in\b|\bsign-?(?:in|up)\b|\bsignup\b|\b2fa\b|\botp\b|password reset|reset password"
-    r"|recupero password|autenticaz\w*|authentif\w*|authenticat\w*|autenticaci\w*|logowani\w*"
-    r"|авторизац\w*"
     r"|(?<!\w)(?:"
-    + _alt(_union("product_phrases") + _union("app_words"), escape=False)
+    + _alt(_union("product_phrases") + _union("app_words") + _SIGN_IN_WORDS, escape=False)
     + r")(?!\w)"
 )
 DIRECT_PAY_SOURCE = (

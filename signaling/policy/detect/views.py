@@ -194,10 +194,11 @@ def _spoken_symbol(m: re.Match[str]) -> str | None:
 
 
 # Round 18: letters that look like digits typed among digits ("+7 9ОЗ 55I 2З 8О"): a run of
-# digits and such letters with at least one of each, not inside a word. Only where a digit
-# touches such a letter (one cheap search first).
+# digits and such letters with at least one of each, not inside a word. Only in a text with a
+# Cyrillic "о" or "з" (two ``in`` tests; a Latin-only "0l7 5O" is left alone), and where a digit
+# touches such a letter (one search that skips from digit to digit).
 _LOOKALIKE = "озoilі"
-_LOOKALIKE_TOUCH = re.compile(f"[0-9][{_LOOKALIKE}]|[{_LOOKALIKE}][0-9]")
+_LOOKALIKE_TOUCH = re.compile(f"[0-9](?:[{_LOOKALIKE}]|(?<=[{_LOOKALIKE}].))")
 _LOOKALIKE_RUN = re.compile(
     f"(?<![^\\W\\d])(?=[0-9{_LOOKALIKE}]*[0-9])(?=[0-9{_LOOKALIKE}]*[{_LOOKALIKE}])"
     f"[0-9{_LOOKALIKE}]{{2,}}(?![^\\W\\d])"
@@ -213,7 +214,7 @@ def _digit_view(norm: View, words: frozenset[str]) -> View:
     # Phones need seven digits: skip the rewrite when the digits and number words (at most
     # three digits each) cannot add up to that.
     s = norm.s
-    if has_digits(s, 3) and _LOOKALIKE_TOUCH.search(s) is not None:
+    if ("о" in s or "з" in s) and has_digits(s, 3) and _LOOKALIKE_TOUCH.search(s) is not None:
         typed = norm.sub(_LOOKALIKE_RUN, _lookalike_digits)
         if typed.s != s:
             norm, s = typed, typed.s
