@@ -362,3 +362,90 @@ def test_purchase_orders_words_with_digits_and_placeholders_are_no_phone(text: s
 )
 def test_sign_in_and_a_gateway_being_built_are_product_talk(text: str) -> None:
     assert labels(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "handle"),
+    [
+        ("écris-moi sur insta : @ lea . dessine", "@lea.dessine"),
+        ("tg: @ m a r c o _ d e v (sin espacios)", "@marco_dev"),
+        ("ig pe DM karo: @ riya . clicks . goa", "@riya.clicks.goa"),
+        ("تلغرام: @ s a m i _ u x", "@sami_ux"),
+        ("dm aja di ig @ dina.desain ya", "@dina.desain"),
+    ],
+)
+def test_an_at_then_a_handle_typed_apart_after_an_app(text: str, handle: str) -> None:
+    assert "handle" in labels(text)
+    assert any(v.endswith(handle) for v in rule_values(text, "handle"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ping me on Slack @ the usual channel",
+        "we met on Telegram @ the conference last year",
+        "reach me at j . r . w . e . l . l . s @ p r o t o n . m e",
+    ],
+)
+def test_an_at_before_a_plain_word_or_inside_an_address_is_no_handle(text: str) -> None:
+    assert "handle" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is there a simpler way for you to get paid? The milestone thing here takes ages.",
+        "¿Hay otra forma de que te llegue el pago? Aquí la comisión es altísima",
+        "Tem um jeito mais prático de você receber? Aqui demora demais pra liberar",
+        "Existe-t-il un moyen plus rapide pour vous d'être payé ? Les frais ici sont lourds",
+        "Gibt es einen einfacheren Weg, wie Sie Ihr Honorar bekommen? Die Gebühr hier nervt",
+        "Jak Ci wygodniej dostać kasę? Tutaj prowizja zjada pół",
+        "ada cara lain ga buat bayar biar ga kena fee?",
+        "Есть способ проще получить деньги? Тут комиссия бешеная",
+    ],
+)
+def test_an_easier_way_to_get_the_money_is_a_payment_move(text: str) -> None:
+    assert labels(text) == {"off_platform"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is there an easier way for users to receive payments in the app?",
+        "Is there an easier way to get the files to you? The upload here is slow.",
+        "What's the easiest way to get paid through the milestone here?",
+        "tem jeito mais rápido de receber notificação aqui?",
+        "c'è un modo più veloce per ricevere le notifiche qui?",
+    ],
+)
+def test_an_easier_way_for_a_products_users_files_or_notifications_is_no_move(
+    text: str,
+) -> None:
+    assert labels(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Someone offered me PayPal to skip the fee, I refused. Only here for me.",
+        "Me ofrecieron pagar por transferencia directa y lo rechacé; mejor hablamos por aquí.",
+        "Já me pediram pix por fora e eu recusei, então vamos pelo site mesmo",
+        "On m'a proposé un virement direct, j'ai refusé. Ici c'est très bien.",
+        "Jemand wollte per PayPal bezahlt werden – hab abgelehnt. Bleiben wir hier.",
+        "sorki, numeru nie podaję, piszmy tutaj",
+        "Hindi ko po maibibigay number ko, dito nalang po tayo mag-usap",
+    ],
+)
+def test_a_refusal_told_with_staying_here_is_no_move(text: str) -> None:
+    assert labels(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bisa bayar pakai voucher Google Play nggak? Daripada ribet lewat platform.",
+        "Pay me by PayPal to skip the fee, I refused the escrow last time. Chat here is fine.",
+    ],
+)
+def test_a_move_with_a_question_tag_or_a_refusal_of_the_platform_stays(text: str) -> None:
+    assert labels(text) == {"off_platform"}

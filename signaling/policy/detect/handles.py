@@ -108,6 +108,28 @@ def find_handles(views: Views, taken: Spans) -> list[Finding]:
             if ident.startswith("@"):
                 at_done.add(a)
             add(a, b, f"app:{ident}", Confidence.HANDLE_AFTER_APP)
+    if "@ " in s:
+        # round 18: an "@" then a handle typed apart ("insta : @ nina . illustre", "tg: @ b u r
+        # a k _ d e v") after an app, a DM cue or an app's euphemism
+        for at in positions(s, ("@ ",)):
+            if at in at_done or taken.covers(*nv.span(at, at + 1)):
+                continue  # the "@" of an address ("j . r . w @ p r o t o n . m e")
+            spaced = _spaced_handle(s, at + 1)
+            if spaced is None:
+                continue
+            end, handle = spaced
+            app = next(
+                (c for c in channel_hits if c.end() <= at and at - c.end() <= _SPACED_AT_REACH),
+                None,
+            )
+            if app is not None:
+                key = _channel_key(app.group("ch"))
+            elif lx.DM_CUE_RE.search(s, max(0, at - 60), end + 60) is None:
+                continue
+            else:
+                key = "dm"
+            at_done.add(at)
+            add(at, end, f"{key}:@{handle}", Confidence.HANDLE_AFTER_APP)
     if "@" in s:
         for m in finditer_at(lx.AT_HANDLE_RE, s, positions(s, "@")):
             if m.start() in at_done or not _valid_at_handle(s, m):
@@ -122,6 +144,42 @@ def find_handles(views: Views, taken: Spans) -> list[Finding]:
 
 
 _SENTENCE_END_RE = re.compile(r"[.!?;\n]")
+
+# How far after an app's name an "@" typed apart may come ("tg: @ b u r a k")
+_SPACED_AT_REACH = 40
+_SPACED_TOKEN = re.compile(r"[ \t]*([^\s]+)")
+_SPACED_PIECE = re.compile(r"[a-z0-9._]+")
+
+
+def _spaced_handle(s: str, i: int) -> tuple[int, str] | None:
+    """The handle typed apart after an "@" at ``i - 1``: words joined by a spaced "." or "_"
+    ("nina . illustre"), single letters spaced out ("r a y a n _ d e v"), or one dotted word
+    after the space ("@ laras.ilustrasi"); its end and the handle, or None when what follows
+    is not shaped like a handle (a plain word: "@ the office", "@ 5 pm")."""
+    pieces: list[str] = []
+    end = i
+    joined = False
+    for tok in _SPACED_TOKEN.finditer(s, i, min(len(s), i + 80)):
+        word = tok.group(1)
+        core = word.rstrip(",;:!?)")
+        if not core or _SPACED_PIECE.fullmatch(core) is None:
+            break
+        if pieces:
+            last = pieces[-1]
+            joiner = core[0] in "._" or last[-1] in "._"
+            singles = len(core) == 1 and len(last) == 1
+            if not (joiner or singles):
+                break
+            joined = True
+        pieces.append(core)
+        end = tok.start(1) + len(core)
+        if core != word:
+            break  # "bakes," ends it
+    handle = "".join(pieces).strip("._")
+    shaped = joined or any(c in handle for c in "._") or any(c.isdigit() for c in handle)
+    if len(handle) < 3 or not shaped or not any(c.isalpha() for c in handle):
+        return None
+    return end, handle
 
 
 def _named_after(

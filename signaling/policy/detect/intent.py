@@ -5,8 +5,9 @@ or means (an app, an app euphemism, "outside the platform", a payment method).""
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from signaling.policy.detect import lexicon as lx
 from signaling.policy.detect.links import label_of
@@ -262,6 +263,7 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
         or _third_party_pays(views, s)
         or _bonus_outside(views, s)
         or _pay_to_identifier(views, s, findings)
+        or _easier_way_to_pay(views, s)
     )
     if pay is not None and not (
         _refused_after(views.text, pay.end)
@@ -422,7 +424,7 @@ def _product_near(
 def drop_answered_moves(views: Views, findings: list[Finding]) -> list[Finding]:
     """Drop off-platform findings (the rules' or the learned layer's) that the message itself
     answers with the platform kept as the only place (see ``_answered_with_here``)."""
-    if not findings or not lx.EXCLUSIVE_KEEP_GATE.may_match(views.norm.s, views.words):
+    if not any(f.label == "off_platform" for f in findings):
         return findings
     return [f for f in findings if f.label != "off_platform" or not _answered_with_here(views, f)]
 
@@ -478,10 +480,22 @@ def _answered_with_here(views: Views, move: Finding) -> bool:
     head = sent[: at - sent_start]
     clause = max((m.end() for m in _CLAUSE_BREAK.finditer(head)), default=0)
     declined_before = lx.DECLINE_RE.search(head, clause) is not None
-    for keep in lx.EXCLUSIVE_KEEP_RE.finditer(s, at + 1):
-        if not declined_before and lx.DECLINE_RE.search(s, at, keep.start()) is None:
-            continue
+    keeps: Iterable[re.Match[str]] = lx.KEEP_HERE_RE.finditer(s, at + 1)
+    if lx.EXCLUSIVE_KEEP_GATE.may_match(s, views.words):
+        # round 18: a keep-here phrase as well as "only"/"stay" + here ("ici c'est très bien")
+        keeps = itertools.chain(lx.EXCLUSIVE_KEEP_RE.finditer(s, at + 1), keeps)
+    for keep in keeps:
+        if not declined_before and not any(
+            _QUESTION_TAG.match(s, d.end()) is None
+            for d in lx.DECLINE_RE.finditer(s, at, keep.start())
+        ):
+            continue  # "bisa bayar pakai voucher nggak?": a question's tag declines nothing
         ksent, kstart = sentence(s, keep.start(), keep.end())
+        if any(
+            p.start() <= keep.start() - kstart and keep.end() - kstart <= p.end()
+            for p in lx.OUTSIDE_RE.finditer(ksent)
+        ):
+            continue  # "daripada ribet lewat platform": the platform set against, not kept
         kclause = kstart + max(
             (m.end() for m in _CLAUSE_BREAK.finditer(ksent, 0, keep.start() - kstart)),
             default=0,
@@ -494,6 +508,9 @@ def _answered_with_here(views: Views, move: Finding) -> bool:
             continue  # "8k na lang, pero dito 10k"; "... here, but PayPal is faster"
         return True
     return False
+
+
+_QUESTION_TAG = re.compile(r"\s*\?")
 
 
 def _call_on_a_named_place(
@@ -689,6 +706,43 @@ _PAYS = re.compile(r"(?<!\w)pays(?!\w)")
 # How far a means of payment may sit from a phone number or address it names as the payee
 # ("Lydia au 06 42 18 77 30", "GCash number ko: 0917 …", "paypal у меня x собака mail точка ru")
 _PAYEE_SPAN = 40
+
+
+def _easier_way_to_pay(views: Views, s: str) -> Finding | None:
+    """An easier or other way for the other party to get the money ("Is there an easier way
+    for you to receive money?", "Jak Ci najwygodniej dostać kasę?", "ada cara lain ga buat
+    bayar yg ga kepotong fee"): the two within a few words of each other, in a question or
+    beside the fee; not a product's users paying, not a refusal, not kept here."""
+    words = views.words
+    if "?" not in s and not lx.FEE_GATE.may_match(s, words):
+        return None
+    if not lx.EASIER_WAY_GATE.may_match(s, words) or not lx.GET_PAID_GATE.may_match(s, words):
+        return None
+    for i, easy in enumerate(lx.EASIER_WAY_RE.finditer(s)):
+        if i >= _CONTACT_TRIES:
+            break
+        a, b = easy.span()
+        sent, start = sentence(s, a, b)
+        paid = lx.GET_PAID_RE.search(
+            s, max(start, a - _EASY_SPAN), min(start + len(sent), b + _EASY_SPAN)
+        )
+        if paid is None:
+            continue
+        asked = "?" in s[b : start + len(sent) + 2] or lx.FEE_RE.search(
+            s, start, start + len(sent) + 120
+        )
+        if not asked:
+            continue
+        if _spec_talk(s, a, b) or _negated(s, a, b) or lx.PRODUCT_RE.search(sent):
+            continue
+        if _beside_outside(lx.KEEP_HERE_RE, sent):
+            continue
+        lo, hi = min(a, paid.start()), max(b, paid.end())
+        return _op_finding(views, lo, hi, "pay:easier_way", Confidence.OFF_PLATFORM_PAY)
+    return None
+
+
+_EASY_SPAN = 60
 _MEANS_LONGEST = 40  # characters in the longest name of a means ("crédito de google play")
 _PAYEE_GAP_STOP = re.compile(r"\n\s*\n|[.!](?:\s|$)")
 
@@ -797,6 +851,8 @@ def _paying_refused(views: Views, pay: Finding) -> bool:
     clause = sent[lo : brk.start() if brk is not None else len(sent)]
     if lx.KEEP_HERE_RE.search(clause) is not None or _BUT.search(clause) is not None:
         return False
+    if "?" in clause:
+        return False  # "ada cara lain ga buat bayar?", "why not pay outside?": asked, not refused
     for neg in lx.NEGATION_RE.finditer(clause):
         if neg.group() == "pas" or _portuguese_no(clause, neg):
             continue  # French "pas" follows its verb; Indonesian "pas" is "when"
@@ -805,10 +861,9 @@ def _paying_refused(views: Views, pay: Finding) -> bool:
             lx.PAY_VERB_RE.search(after.group()) or lx.ACCEPT_RE.search(after.group())
         ):
             return True
-        if "?" not in clause:
-            before = _LAST_WORD.search(clause, 0, neg.start())
-            if before is not None and lx.PAY_VERB_RE.fullmatch(before.group(1)):
-                return True
+        before = _LAST_WORD.search(clause, 0, neg.start())
+        if before is not None and lx.PAY_VERB_RE.fullmatch(before.group(1)):
+            return True
     return False
 
 

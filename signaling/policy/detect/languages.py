@@ -882,6 +882,11 @@ LANGUAGES: tuple[Language, ...] = (
             "sorry",
             "rather not",
             "nope",
+            # round 18: a refusal told after the move ("someone offered X, I refused")
+            "refused",
+            "declined",
+            "turned (?:it|him|her|them|that) down",
+            "said no",
         ),
         relative_words=(
             "girlfriend\\w*",
@@ -1345,7 +1350,15 @@ LANGUAGES: tuple[Language, ...] = (
             "zafar\\w*",
             "escapar\\w*",
         ),
-        stay_words=("quedamos", "quedemos", "seguimos", "sigamos"),
+        stay_words=(
+            "quedamos",
+            "quedemos",
+            "seguimos",
+            "sigamos",
+            # round 18: talking here ("mejor hablamos por aquí", "piszmy tutaj")
+            "hablamos",
+            "hablemos",
+        ),
         keep_here_phrases=(
             "escr[ií]beme aqu[ií]",
             "aqu[ií] en el chat",
@@ -1409,6 +1422,10 @@ LANGUAGES: tuple[Language, ...] = (
         decline_words=(
             "lo siento",
             "perdon",
+            # round 18: a refusal told after the move ("someone offered X, I refused")
+            "rechac\\w*",
+            "dije que no",
+            "me neg[uéeo]\\w*",
         ),
         relative_words=(
             "novio",
@@ -1900,7 +1917,14 @@ LANGUAGES: tuple[Language, ...] = (
             "se livrar",
             "escapa\\w*",
         ),
-        stay_words=("ficamos", "fiquemos", "seguimos", "continuamos"),
+        stay_words=(
+            "ficamos",
+            "fiquemos",
+            "seguimos",
+            "continuamos",
+            # round 18: talking here ("mejor hablamos por aquí", "piszmy tutaj")
+            "vamos",
+        ),
         keep_here_phrases=(
             "(?:pago|pagar|pagamos|pagamento) pelo site",
             "aqui na plataforma",
@@ -1958,7 +1982,13 @@ LANGUAGES: tuple[Language, ...] = (
             "me",
         ),
         accept_words=("aceit\\w*",),
-        decline_words=("desculp\\w*",),
+        decline_words=(
+            "desculp\\w*",
+            # round 18: a refusal told after the move ("someone offered X, I refused")
+            "recus\\w*",
+            "disse que n[aã]o",
+            "neguei",
+        ),
         relative_words=(
             "namorado",
             "namorada",
@@ -2435,7 +2465,8 @@ LANGUAGES: tuple[Language, ...] = (
             "payer ici",
             "payons ici",
             "je paie ici",
-            "ici c'est (?:bien|parfait|mieux|plus sûr|ok|suffisant)",
+            "ici c'est (?:très |vraiment |tout à fait )?"
+            "(?:bien|parfait|mieux|plus sûr|ok|suffisant)",
             "ici ça (?:me va|suffit|marche)",
             "ici, c'est plus sûr",
             "tout ici",
@@ -2486,6 +2517,10 @@ LANGUAGES: tuple[Language, ...] = (
         decline_words=(
             "desole\\w*",
             "n'\\w+",
+            # round 18: a refusal told after the move ("someone offered X, I refused")
+            "refus\\w*",
+            "j'ai dit non",
+            "décliné",
         ),
         relative_words=(
             "petite amie",
@@ -2962,7 +2997,14 @@ LANGUAGES: tuple[Language, ...] = (
             "nehme",
             "nimmst",
         ),
-        decline_words=("leider",),
+        decline_words=(
+            "leider",
+            # round 18: a refusal told after the move ("someone offered X, I refused")
+            "abgelehnt",
+            "lehne (?:\\w+ )?ab",
+            "abgesagt",
+            "nein gesagt",
+        ),
         relative_words=(
             "freundin",
             "freund",
@@ -3371,7 +3413,15 @@ LANGUAGES: tuple[Language, ...] = (
             "scampare",
             "fregare",
         ),
-        stay_words=("restiamo", "rimaniamo", "restare", "rimanere"),
+        stay_words=(
+            "restiamo",
+            "rimaniamo",
+            "restare",
+            "rimanere",
+            # round 18: talking here ("mejor hablamos por aquí", "piszmy tutaj")
+            "parliamo",
+            "sentiamoci",
+        ),
         keep_here_phrases=(
             "questa chat va\\w*",
             "tramite il sito",
@@ -3431,6 +3481,10 @@ LANGUAGES: tuple[Language, ...] = (
         decline_words=(
             "scusa\\w*",
             "mi dispiace",
+            # round 18: a refusal told after the move ("someone offered X, I refused")
+            "rifiutat\\w*",
+            "rifiuto",
+            "ho detto di no",
         ),
         relative_words=(
             "fidanzato",
@@ -3884,7 +3938,17 @@ LANGUAGES: tuple[Language, ...] = (
             "pominąć",
             "pomin\\w*",
         ),
-        stay_words=("zostajemy", "zostańmy", "zostanmy", "zostaję", "zostaje"),
+        stay_words=(
+            "zostajemy",
+            "zostańmy",
+            "zostanmy",
+            "zostaję",
+            "zostaje",
+            # round 18: talking here ("mejor hablamos por aquí", "piszmy tutaj")
+            "piszmy",
+            "rozmawiajmy",
+            "gadajmy",
+        ),
         keep_here_phrases=(
             "ten czat wystarcz\\w*",
             "przez serwis",
@@ -3947,7 +4011,12 @@ LANGUAGES: tuple[Language, ...] = (
             "przyjmuj\\w*",
             "akceptuj\\w*",
         ),
-        decline_words=("przepraszam",),
+        decline_words=(
+            "przepraszam",
+            # round 18: a refusal told after the move ("someone offered X, I refused")
+            "odmówi\\w*",
+            "odmawiam",
+        ),
         relative_words=(
             "dziewczyn\\w*",
             "chłopak\\w*",
@@ -4518,6 +4587,8 @@ LANGUAGES: tuple[Language, ...] = (
         decline_words=(
             "извин\\w*",
             "к сожалению",
+            # round 18: a refusal told after the move ("someone offered X, I refused")
+            "отказ\\w*",
         ),
         relative_words=(
             "девушк\\w*",
@@ -5081,6 +5152,11 @@ LANGUAGES: tuple[Language, ...] = (
             "daal\\w*",
             "dal do",
         ),
+        decline_words=(
+            # round 18: a refusal told after the move ("someone offered X, I refused")
+            "mana kar\\w*",
+            "mana kiya",
+        ),
     ),
     Language(
         "hi-deva",
@@ -5487,6 +5563,9 @@ LANGUAGES: tuple[Language, ...] = (
         decline_words=(
             "माफ़\\w*",
             "माफ\\w*",
+            # round 18: a refusal told after the move ("someone offered X, I refused")
+            "मना कर\\w*",
+            "मना किया",
         ),
         relative_words=(
             "मम्मी",
@@ -6312,6 +6391,9 @@ LANGUAGES: tuple[Language, ...] = (
             "لا",
             "آسف",
             "اسف",
+            # round 18: a refusal told after the move ("someone offered X, I refused")
+            "رفضت\\w*",
+            "رفضته\\w*",
         ),
         relative_words=(
             "أخوي",
@@ -6785,6 +6867,9 @@ LANGUAGES: tuple[Language, ...] = (
             "\\w+m[ıi]yorum",
             "\\w+mam",
             "\\w+mem",
+            # round 18: a refusal told after the move ("someone offered X, I refused")
+            "reddett\\w*",
+            "reddediyorum",
         ),
         relative_words=(
             "kız arkadaş\\w*",
@@ -7247,6 +7332,10 @@ LANGUAGES: tuple[Language, ...] = (
             "enggak",
             "ga",
             "ogah",
+            # round 18: a refusal told after the move ("someone offered X, I refused")
+            "tolak\\w*",
+            "nolak\\w*",
+            "menolak",
         ),
         relative_words=(
             "pacar\\w*",
@@ -7596,7 +7685,13 @@ LANGUAGES: tuple[Language, ...] = (
         know_words=("malaman", "alam", "sabihin", "mabalitaan"),
         need_words=("kailangan\\w*", "dapat"),
         evade_phrases=("iwasan", "maiwasan", "lusutan", "malusutan", "takasan", "iwas"),
-        stay_words=("manatili", "mananatili"),
+        stay_words=(
+            "manatili",
+            "mananatili",
+            # round 18: talking here ("mejor hablamos por aquí", "piszmy tutaj")
+            "mag-usap",
+            "usap",
+        ),
         keep_here_phrases=(
             "okay na (?:itong|ang) chat",
             "dito tayo (?:mag-usap|magbayad|mag-chat|mag-reply)",
@@ -7605,6 +7700,7 @@ LANGUAGES: tuple[Language, ...] = (
             "sa platform",
             "(?:usap|chat|mag-usap) tayo dito",
             "dito (?:na )?lang",
+            "dito (?:na ?lang|lang)(?: po)?(?: tayo)? mag-?usap",
         ),
         phone_cues=("number", "numero", "tawag", "viber"),
         not_phone_cues=(
@@ -7660,6 +7756,10 @@ LANGUAGES: tuple[Language, ...] = (
         decline_words=(
             "pasensya",
             "sorry po",
+            # round 18: a refusal told after the move ("someone offered X, I refused")
+            "tinanggihan",
+            "tumanggi",
+            "tinatanggihan",
         ),
         relative_words=(
             "pinsan\\w*",

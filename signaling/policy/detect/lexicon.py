@@ -527,7 +527,8 @@ MEETING_TOOL_RE = compile_fast(
     # Polish cases of Teams ("na teamsie") and Turkish case endings after an apostrophe
     # ("meet'ten", "zoom'dan", "teams'te")
     r"|teams(?:ie|a|ach|em|y)|(?:meet|zoom|teams)'(?:ten|tan|te|ta|den|dan|de|da|e|a|i|u)"
-    r"|зум\w*|гугл[ -]?мит\w*|тимс\w*|вебекс\w*|яндекс[ .]?телемост\w*|телемост\w*|yandex telemost|telemost"
+    r"|зум\w*|гугл[ -]?мит\w*|тимс\w*|вебекс\w*|яндекс[ .]?телемост\w*|телемост\w*"
+    r"|yandex telemost|telemost"
     r"|google meet|g-?meet|hangouts?|ms teams|microsoft teams|teams|meet|meecie"
     r"|whereby|jitsi|webex|gotomeeting|goto meeting|bluejeans|facetime|calendly|cal\.com)"
     # a hyphen ends the name only before a meeting noun: German compounds ("Teams-Einladung",
@@ -1233,9 +1234,7 @@ COMM_PROJECT_NEG_RE = compile_fast(
     r"|\bform\b|validat\w*|notification|campaign|carousel|\bposts?\b|deliverable|\bicon\b"
     r"|\bbutton\b|scraper|\bads?\b|login with|sign[- ]?in|\busers?\b|(?<!\w)(?:"
     + _alt(
-        _union("product_phrases")
-        + _union("spec_phrases")
-        + _SIGN_IN_WORDS,
+        _union("product_phrases") + _union("spec_phrases") + _SIGN_IN_WORDS,
         escape=False,
     )
     + r")(?!\w)"
@@ -3554,3 +3553,116 @@ PAY6_AWAY_RE = compile_fast(
 
 # Every gate of the lexicon, in the shared word index (see ``GateIndex``).
 index_gates(list(globals().values()))
+
+
+# --- round 18: an easier or other way for the other party to get the money -----------------
+# "Is there an easier way for you to receive money?", "no hay una forma más sencilla de que te
+# llegue la lana?", "Jak Ci najwygodniej dostać kasę?", "ada cara lain ga buat bayar": asked
+# as a question (or beside the fee), a way that is easier or other paired with being paid.
+EASIER_WAY_FRAGMENTS = (
+    r"easier",
+    r"simpler",
+    r"quicker",
+    r"cheaper",
+    r"more convenient",
+    r"another way",
+    r"other way",
+    r"different way",
+    r"alternative way",
+    r"mas (?:sencill[ao]|facil|rapid[ao]|comod[ao]|practic[ao])",
+    r"otra (?:forma|manera)",
+    r"mais (?:facil|simples|rapido|pratico|comodo)",
+    r"outr[ao] (?:forma|jeito|maneira)",
+    r"plus (?:simple|facile|rapide|pratique)",
+    r"autre (?:moyen|facon|solution)",
+    r"einfacher\w*",
+    r"unkomplizierter\w*",
+    r"bequemer\w*",
+    r"anderen? (?:weg|moglichkeit)",
+    r"najwygodniej",
+    r"wygodniej",
+    r"latwiej",
+    r"prosciej",
+    r"inn[ya] (?:sposob|opcj\w*|droga|droge)",
+    r"piu (?:semplice|facile|comod[oa]|veloce|pratic[oa])",
+    r"altro modo",
+    r"проще",
+    r"удобнее",
+    r"друг\w* способ\w*",
+    r"aasaan",
+    r"asaan",
+    r"dusra (?:tarika|tareeka)",
+    r"आसान",
+    r"दूसरा तरीका",
+    r"اسهل",
+    r"اريح",
+    r"طريقة (?:تانية|ثانية|اخرى|تانيه)",
+    r"daha (?:kolay|rahat|pratik)",
+    r"baska (?:bir )?yol\w*",
+    r"lebih (?:mudah|gampang|cepat|praktis)",
+    r"cara lain",
+    r"mas (?:madali|mabilis|okay|ok)",
+    r"ibang paraan",
+)
+EASIER_WAY_RE = compile_fast(r"(?<!\w)(?:" + "|".join(EASIER_WAY_FRAGMENTS) + r")(?!\w)")
+EASIER_WAY_GATE = fragment_gate(EASIER_WAY_FRAGMENTS)
+# a bare verb of receiving ("de vc receber?", "das Honorar zu bekommen?") only right before
+# the question mark; with what is received, only money ("receive notifications" is no pay)
+_RECEIVED_ASKED = r"(?=\s*\?)"
+GET_PAID_FRAGMENTS = (
+    r"receive (?:the |your |my )?(?:money|payment|payments|funds|pay)",
+    r"get paid",
+    r"be paid",
+    r"get the money",
+    r"(?:to )?receive" + _RECEIVED_ASKED,
+    r"pay you",
+    r"te llegue",
+    r"recibir (?:el |tu )?(?:pago|dinero|plata)",
+    r"recibir" + _RECEIVED_ASKED,
+    r"cobrar",
+    r"pagarte",
+    r"receber (?:o )?(?:pagamento|dinheiro|grana|valor)",
+    r"receber" + _RECEIVED_ASKED,
+    r"te pagar",
+    r"etre paye\w*",
+    r"te payer",
+    r"vous payer",
+    r"recevoir (?:le |ton |votre )?(?:paiement|argent|virement)",
+    r"recevoir" + _RECEIVED_ASKED,
+    r"(?:honorar|geld|zahlung) (?:zu )?(?:bekommen|erhalten)",
+    r"(?:zu )?(?:bekommen|erhalten)" + _RECEIVED_ASKED,
+    r"bezahlt (?:zu )?werden",
+    r"zu bezahlen",
+    r"dostac (?:kase|pieniadze|przelew|zaplate|wynagrodzenie)",
+    r"(?:dostac|otrzymac)" + _RECEIVED_ASKED,
+    r"zaplacic",
+    r"ricevere (?:il )?(?:pagamento|soldi|bonifico)",
+    r"ricevere" + _RECEIVED_ASKED,
+    r"pagarti",
+    r"essere pagat\w*",
+    r"получить (?:деньги|оплату|перевод)",
+    r"получ\w*" + _RECEIVED_ASKED,
+    r"оплатить",
+    r"заплатить",
+    r"paise (?:lene|bhejne|lu|bhejun|bhej)",
+    r"payment (?:lene|lena|bhejne|karne)",
+    r"पेमेंट (?:लेने|भेजने|करने)",
+    r"पैसे (?:लेने|भेजने)",
+    r"تستلم",
+    r"استلام",
+    r"توصلك",
+    r"ادفعلك",
+    r"(?:para|odeme\w*) almak",
+    r"alman\w*" + _RECEIVED_ASKED,
+    r"odemek",
+    r"odeme\w*",
+    r"bayar\w*",
+    r"terima (?:uang|duit|pembayaran)",
+    r"nerima" + _RECEIVED_ASKED,
+    r"matanggap (?:ng )?(?:bayad|pera)",
+    r"matanggap" + _RECEIVED_ASKED,
+    r"mabayaran",
+    r"magbayad",
+)
+GET_PAID_RE = compile_fast(r"(?<!\w)(?:" + "|".join(GET_PAID_FRAGMENTS) + r")(?!\w)")
+GET_PAID_GATE = fragment_gate(GET_PAID_FRAGMENTS)
