@@ -449,3 +449,89 @@ def test_a_refusal_told_with_staying_here_is_no_move(text: str) -> None:
 )
 def test_a_move_with_a_question_tag_or_a_refusal_of_the_platform_stays(text: str) -> None:
     assert labels(text) == {"off_platform"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # local means of payment, offered or asked about
+        "Zahlung per Twint wäre mir am liebsten, bin in Basel",
+        "NEFT kar dena sir, account details bhej raha hoon",
+        "IMPS कर दीजिए, IFSC नीचे है",
+        "حبيبي ابعتلك ع ويش موني ولا OMT أسهل لك؟",
+        "نقدر نخلصك بالبريدي موب؟ ابعثلي رقم الـ CCP تاعك",
+        "pwede rin Cebuana padala, bigay mo lang full name mo",
+        "USDT via Binance P2P pwede? mas okay sakin",
+        "Paytm है आपके पास? उसी से डाल देता हूँ",
+        "Anzahlung gern bar, ich kann sie dir im Café in die Hand drücken",
+        "شركتنا بتدفع بتحويل بنكي بس، ابعت الفاتورة على الإيميل بعيد عن الموقع",
+    ],
+)
+def test_local_means_of_payment_offered_or_asked_about(text: str) -> None:
+    assert "off_platform" in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sul sito del corso vorrei il pagamento a rate con Klarna o Scalapay",
+        "kya ye site phone pe notification bhej sakti hai jab aap yahan likho?",
+        "el recibo de la factura está en el panel de pagos de la plataforma",
+    ],
+)
+def test_a_checkout_option_or_a_phone_on_which_is_no_means(text: str) -> None:
+    assert labels(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Unter welcher Nummer erreiche ich Sie am besten?", "off_platform"),
+        ("che numero hai? ti chiamo stasera", "off_platform"),
+        ("Vous pouvez me laisser votre adresse mail ? Je vous envoie le brief", "off_platform"),
+        ("mail adresin ne? dosyaları oradan atayım", "off_platform"),
+        ("Kamu pake WA ga? biar cepet", "off_platform"),
+        ("Запишитесь на удобное время через мой Calendly", "meeting_link"),
+    ],
+)
+def test_more_ways_to_ask_for_a_number_an_address_or_a_booking(text: str, label: str) -> None:
+    assert labels(text) == {label}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on veut une fonction visio intégrée à l'appli, genre Teams mais en marque blanche",
+        "aula ao vivo dentro do próprio site, sem mandar o aluno pro Zoom",
+        "टेलीग्राम बॉट बनाना है जो अलर्ट भेजे",
+        "haha sab insta reels me busy rehte 😂 chalo good night",
+        "`git clone git@github.com:acme/pos-app.git` fails with permission denied",
+        "I want a contact page on my website with a map",
+    ],
+)
+def test_likeness_without_bots_goodbyes_git_remotes_and_site_work_are_clean(text: str) -> None:
+    assert labels(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("liga-me: nove um seis, duzentos e oito, quatrocentos e trinta e um", "916208431"),
+        ("llámame al seis cero cero, doscientos treinta, cuatrocientos doce", "600230412"),
+        ("كلمني واتس، الرقم بيبدأ ب ٠١٠٠ وبعدين ٧٦٥ والباقي ٤٣٢١", "01007654321"),
+    ],
+)
+def test_hundreds_in_words_and_a_number_in_arabic_pieces(text: str, number: str) -> None:
+    assert "phone" in labels(text)
+    assert any(v.endswith(number.lstrip("0")) for v in rule_values(text, "phone"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "मेरी वेबसाइट पे कॉन्टैक्ट पेज है, वहाँ से सीधे संपर्क कर लेना",
+        "my website has a contact page, reach me from there",
+    ],
+)
+def test_a_contact_page_on_the_writers_own_site(text: str) -> None:
+    assert labels(text) == {"off_platform"}

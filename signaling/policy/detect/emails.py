@@ -14,6 +14,10 @@ from signaling.policy.detect.model import Confidence, Finding, Views, finding, i
 from signaling.policy.detect.regex_opt import finditer_at, positions, token_end
 from signaling.policy.detect.text import fold
 
+# A host then ":" and a path ("git@github.com:acme/pos-app.git", "deploy@host:/var/www"): the
+# user@host:path of an SSH remote or scp target
+_SSH_REMOTE = re.compile(r":[~/\w.-]*/")
+
 
 def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
     out: list[Finding] = []
@@ -34,6 +38,8 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
         weak_at = m.group("at") == lx.WEAK_AT
         if weak_at and (s.startswith("/", m.end()) or "@" in s[m.end() : m.end() + 1]):
             continue  # "the brief at docs.google.com/d/x" is a link, not an address
+        if not weak_at and _SSH_REMOTE.match(s, m.end()) is not None:
+            continue  # "git@github.com:acme/app.git": a repository's remote, not an address
         clean_domain = domain.replace(lx.WEAK_DOT, ".").replace(lx.WORD_DOT, ".")
         _, domain_name, suffix = split_host(tld, clean_domain)
         if not suffix or not domain_name:

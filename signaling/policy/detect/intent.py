@@ -52,6 +52,8 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
             continue  # "Zoom gibi ama tarayıcıda", "زي زووم بس جوه التطبيق": a likeness
         if _TOOL_NOT_NEEDED.match(s, m.end()) is not None:
             continue  # "Teams oder Zoom extern brauchen wir nicht": turned down after it
+        if _WITHOUT_BEFORE.search(s, max(0, m.start() - 40), m.start()) is not None:
+            continue  # "ao vivo dentro do site, sem mandar o aluno pro Zoom": done without it
         sent, sent_start = _near_sentence(s, m.start(), m.end())
         if _negation_before(sent, m.start() - sent_start):
             continue
@@ -75,12 +77,20 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
     return out
 
 
+# "Without" a few words before the tool, in its clause ("sem mandar o aluno pro Zoom", "without
+# sending anyone to Zoom", "ohne Umweg über Teams")
+_WITHOUT_BEFORE = re.compile(
+    r"(?<!\w)(?:without|sem|sin|sans|ohne|senza|bez|без|bina|بدون|من غير|olmadan|tanpa|walang"
+    r"|nang walang)(?: [^\s,;.!?]+){0,4} $"
+)
+
+
 # The tool as a likeness, right before or after it ("a tool like Zoom", "tipo Zoom", "wie Zoom",
 # "زي زووم", "Zoom gibi", "Zoom jaisa", "seperti Zoom"): what something being built resembles.
 # English "like" only after a thing ("I'd like Zoom" is a wish).
 _COMPARED_BEFORE = re.compile(
     r"(?<!\w)(?:(?:something|tool|tools|app|apps|one|thing|call|calls|platform|kind of|sort of"
-    r"|solution|experience|ui|ux|interface) like|such as|similar to|a la|comme|tipo|wie|jak"
+    r"|solution|experience|ui|ux|interface) like|such as|similar to|a la|comme|genre|tipo|wie|jak"
     r"|как|как в|jaise|jaisa|जैसे|जैसा|زي|زى|مثل|متل|seperti|kayak|kagaya ng|tulad ng"
     r"|parecido (?:a|com|con)|simil[ae] a|podobn\w* do|похож\w* на|benzer\w*)"
     r"\s+(?:the |el |la |o |a |il |lo |der |die |das |le |al |ال)?$"
@@ -1900,6 +1910,7 @@ _SITE_SPEC = re.compile(
     r"(?<!\w)(?:must|should|need to|needs to|has to|have to|tiene[n]? que|deben?|debe\w*|doi[tv]\w*"
     r"|muss\w*|m[uü]ssen|sollte\w*|dev[eo]\w*|musz\w*|powinn\w*|должн\w*|нужно|надо|harus"
     r"|perlu|chahiye|kailangan|dapat|يجب|\w+m[ae]l[iı]|appear\w*|show\w*|display\w*|visible"
+    r"|needs?|want|wants|redesign\w*|build\w*|create|design\w*"
     # round 18: work on the site ("update karna hai", "add my number to the site")
     r"|updat\w*|add|adding|added|chang\w*|replac\w*|karna hai|lagana|daalna|dalna|aktualiz\w*"
     r"|actualiz\w*|atualiz\w*|mettre a jour|aggiorn\w*|обнов\w*|guncelle\w*|perbarui)(?!\w)"
@@ -1927,8 +1938,11 @@ def _own_site_near(
             return None  # "tüm bilgilerim burada profilimde, web sitemde ise …": here first
         if _SITE_SPEC.search(sent) is not None:
             return None  # "all my contacts must be visible on my website": the site being built
-        sa, sb = site.start() - start, site.end() - start
-        blanked = sent[:sa] + " " * (sb - sa) + sent[sb:]
+        # the site and the contact words are no product words ("contact page" on my site)
+        blanked = sent
+        for part in sorted((site.span(), contact.span())):
+            pa, pb = part[0] - start, part[1] - start
+            blanked = blanked[:pa] + " " * (pb - pa) + blanked[pb:]
         if _contact_spoiled(blanked, contact.start() - start, product=True):
             return None
         return min(contact.start(), site.start()), max(contact.end(), site.end())

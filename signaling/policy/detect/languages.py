@@ -1093,6 +1093,26 @@ LANGUAGES: tuple[Language, ...] = (
             "ochenta": 8,
             "noventa": 9,
         },
+        # round 18: hundreds ("duzentos e oito")
+        hundreds={
+            "ciento": 1,
+            "doscientos": 2,
+            "doscientas": 2,
+            "trescientos": 3,
+            "trescientas": 3,
+            "cuatrocientos": 4,
+            "cuatrocientas": 4,
+            "quinientos": 5,
+            "quinientas": 5,
+            "seiscientos": 6,
+            "seiscientas": 6,
+            "setecientos": 7,
+            "setecientas": 7,
+            "ochocientos": 8,
+            "ochocientas": 8,
+            "novecientos": 9,
+            "novecientas": 9,
+        },
         multipliers={"doble": 2, "triple": 3, "2 veces": 2, "3 veces": 3},
         plus_words=("más",),
         at_words=("arroba", "arrobita"),
@@ -1273,6 +1293,9 @@ LANGUAGES: tuple[Language, ...] = (
             "recib\\w*",
             "cobr(?:ar|o|amos)",
             "propina",
+            # round 18: sending or settling the money
+            "yo recibo",
+            "recibo por",
         ),
         product_phrases=(
             "m[eé]todos? de pago",
@@ -1300,6 +1323,11 @@ LANGUAGES: tuple[Language, ...] = (
             "a mi cuenta",
             "en mi cuenta",
             "mis datos bancarios",
+            # round 18: local means (own_v16)
+            "yape\\w*",
+            "plin",
+            "zinli",
+            "pago m[oó]vil",
         ),
         outside_phrases=(
             "dej(?:amos|emos|ar|a) (?:a )?(?:la plataforma|el sitio|la página)"
@@ -1621,6 +1649,26 @@ LANGUAGES: tuple[Language, ...] = (
             "setenta": 7,
             "oitenta": 8,
             "noventa": 9,
+        },
+        # round 18: hundreds ("duzentos e oito")
+        hundreds={
+            "cento": 1,
+            "duzentos": 2,
+            "duzentas": 2,
+            "trezentos": 3,
+            "trezentas": 3,
+            "quatrocentos": 4,
+            "quatrocentas": 4,
+            "quinhentos": 5,
+            "quinhentas": 5,
+            "seiscentos": 6,
+            "seiscentas": 6,
+            "setecentos": 7,
+            "setecentas": 7,
+            "oitocentos": 8,
+            "oitocentas": 8,
+            "novecentos": 9,
+            "novecentas": 9,
         },
         multipliers={"dobro": 2, "duplo": 2, "triplo": 3, "2 vezes": 2, "3 vezes": 3},
         plus_words=("mais",),
@@ -2810,6 +2858,8 @@ LANGUAGES: tuple[Language, ...] = (
             "wechseln wir",
             "(?:in|auf) die app wechseln",
             "rüber(?:gehen|wechseln)",
+            # round 18 (own_v16)
+            "unter welcher (?:handy|telefon|mobil)?nummer",
         ),
         meeting_cues=(
             "telefonier\\w*",
@@ -2871,6 +2921,10 @@ LANGUAGES: tuple[Language, ...] = (
             "auf mein konto",
             "auf meine karte",
             "auf mein paypal",
+            # round 18: local means (own_v16)
+            "twint",
+            "paypal f&f",
+            "in die hand (?:druck|geb)\\w*",
         ),
         outside_phrases=(
             "lass(?:en)? (?:wir )?(?:die plattform|die seite) (?:au(?:ß|ss)en vor|raus)",
@@ -2996,6 +3050,10 @@ LANGUAGES: tuple[Language, ...] = (
             "akzeptier\\w*",
             "nehme",
             "nimmst",
+            # round 18: a means offered or asked about
+            "geht bei mir",
+            "wäre mir am liebsten",
+            "am liebsten",
         ),
         decline_words=(
             "leider",
@@ -3296,6 +3354,8 @@ LANGUAGES: tuple[Language, ...] = (
             "rispondo prima su",
             "rispondo prima sull'",
             "ti scrivo lì",
+            # round 18 (own_v16)
+            "che numero (?:hai|ha|avete)",
         ),
         meeting_cues=(
             "chiamata",
@@ -4406,6 +4466,8 @@ LANGUAGES: tuple[Language, ...] = (
             "поговор\\w*",
             "собеседован\\w*",
             "приглашени\\w*",
+            "запиш\\w*",
+            "записаться",
         ),
         pay_verbs=(
             "расчёт\\w*",
@@ -4583,6 +4645,8 @@ LANGUAGES: tuple[Language, ...] = (
             "беру",
             "берешь",
             "берёшь",
+            # round 18: a means offered or asked about
+            "есть\\?",
         ),
         decline_words=(
             "извин\\w*",
@@ -4710,6 +4774,12 @@ LANGUAGES: tuple[Language, ...] = (
             "mere khate",
             "mera account",
             "account me seedha",
+            # round 18: local means (own_v16)
+            "neft",
+            "imps",
+            "rtgs",
+            "ifsc",
+            "gpay",
         ),
         elsewhere_phrases=(
             "koi aur (?:tareeka|tarika|raasta)",
@@ -5010,7 +5080,8 @@ LANGUAGES: tuple[Language, ...] = (
             "meri (?:email|id)",
             "aapka (?:number|whatsapp|email|telegram)",
             "tumhara (?:number|whatsapp|email|telegram)",
-            "chalo",
+            # not "chalo good night", "chalo ok": a goodbye
+            "chalo(?! (?:good ?night|gn|bye|ok|okay|theek|thik|fir|phir|milte))",
             "chaliye",
             "pe baat",
             "par baat",
@@ -5048,6 +5119,8 @@ LANGUAGES: tuple[Language, ...] = (
             "le lunga",
             "le lenge",
             "tip",
+            # round 18: 'NEFT kar dena', 'उसी से डाल देता हूँ'
+            "kar d(?:o|ena|ijiye|e)",
         ),
         product_phrases=(
             "payment options?",
@@ -5230,6 +5303,13 @@ LANGUAGES: tuple[Language, ...] = (
             "पेटीएम",
             "चेक से",
             "चेक द्वारा",
+            # round 18: local means (own_v16)
+            "पेपाल",
+            "पे पाल",
+            "एनईएफटी",
+            "neft",
+            "imps",
+            "rtgs",
         ),
         elsewhere_phrases=(
             "कोई और तरीका",
@@ -5439,6 +5519,10 @@ LANGUAGES: tuple[Language, ...] = (
             "शिफ्ट हो\\w*",
             "पर मिलते हैं",
             "पे मिलते हैं",
+            # round 18 (own_v16)
+            "सर्च कर\\w*",
+            "DM कर\\w*",
+            "डीएम कर\\w*",
         ),
         meeting_cues=(
             "कॉल",
@@ -5471,6 +5555,12 @@ LANGUAGES: tuple[Language, ...] = (
             "ले लूँगा",
             "ले लेंगे",
             "टिप",
+            # round 18: 'NEFT kar dena', 'उसी से डाल देता हूँ'
+            "कर दीजिए",
+            "कर दो",
+            "कर देना",
+            "डाल द\\w*",
+            "डाल देता",
         ),
         product_phrases=(
             "भुगतान (?:के )?(?:तरीके|विकल्प)",
@@ -5480,12 +5570,16 @@ LANGUAGES: tuple[Language, ...] = (
             "बटन",
             "पेज",
             "हमारे ऐप",
-            # round 18: a gateway or checkout to set up, login and sign-up
             "(?:पेमेंट )?गेटवे",
             "चेकआउट",
             "इंटीग्रेट\\w*",
             "लॉगिन",
             "साइन ?अप",
+            # round 18: a bot to build
+            "बॉट",
+            "बनाना है",
+            "बनानी है",
+            "बनवाना\\w*",
         ),
         outside_phrases=(
             "जब मिलेंगे",
@@ -5614,7 +5708,16 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         first_name_words=("الاسم", "اسمي", "الاسم الاول", "الاسم الأول"),
         last_name_words=("العائلة", "اسم العائلة", "الكنية", "اللقب"),
-        rest_words=("الباقي", "باقي", "بعدين", "بعده", "بعدها", "آخر", "اخر"),
+        rest_words=(
+            "الباقي",
+            "باقي",
+            "بعدين",
+            "بعده",
+            "بعدها",
+            "آخر",
+            "اخر",
+            "وبعدين",
+        ),
         name_intros=("اسمي", "انا اسمي", "وانا اسمي", "وأنا اسمي", "أنا اسمي", "انا", "أنا"),
         self_phrases=(
             "لوحدنا",
@@ -6143,6 +6246,14 @@ LANGUAGES: tuple[Language, ...] = (
             "استلم\\w*",
             "بقشيش",
             "البقشيش",
+            # round 18: sending or settling the money
+            "ابعتلك",
+            "ابعثلك",
+            "ابعثلي",
+            "ابعتلي",
+            "نخلصك",
+            "اخلصك",
+            "بخلصك",
         ),
         product_phrases=(
             "طرق الدفع",
@@ -6181,6 +6292,23 @@ LANGUAGES: tuple[Language, ...] = (
             "لحسابي",
             "انستا باي",
             "instapay",
+            "بايبال",
+            "البايبال",
+            "باي بال",
+            "ويش موني",
+            "whish",
+            "omt",
+            "بريدي ?موب",
+            "بالبريدي ?موب",
+            "baridi ?mob",
+            "ccp",
+            "كليك",
+            "cliq",
+            "ويسترن يونيون",
+            "كاش اب",
+            "تحويل بنكي",
+            "وتحويل بنكي",
+            "حوالة بنكية",
         ),
         outside_phrases=(
             "بعيد عن (?:التطبيق|المنصة|الموقع)",
@@ -6228,6 +6356,8 @@ LANGUAGES: tuple[Language, ...] = (
             "مو من هنا",
             "مش هنا",
             "بدلا? من (?:\\w+ ){0,2}(?:عبر|على|من خلال) المنصة",
+            "بعيد عن (?:الموقع|المنصة|المنصه)",
+            "برا (?:الموقع|المنصة)",
         ),
         fee_phrases=(
             "3omola",
@@ -6672,6 +6802,8 @@ LANGUAGES: tuple[Language, ...] = (
             "var mı",
             "kullanıyor musun",
             "haberleş\\w*",
+            # round 18 (own_v16)
+            "(?:mail|e-?posta|eposta) adresin(?:iz)? ne",
         ),
         meeting_cues=(
             "toplantıyı",
@@ -7157,6 +7289,9 @@ LANGUAGES: tuple[Language, ...] = (
             "minta nomor wa\\w*",
             "minta wa\\w*",
             "minta no hp\\w*",
+            # round 18 (own_v16)
+            "kamu pake",
+            "pake (?:wa|telegram|line|ig)",
         ),
         meeting_cues=(
             "meeting",
@@ -7637,6 +7772,11 @@ LANGUAGES: tuple[Language, ...] = (
             "sa bank ko",
             "sa bangko ko",
             "tseke",
+            # round 18: local means (own_v16)
+            "cebuana\\w*",
+            "padala",
+            "mlhuillier",
+            "m lhuillier",
         ),
         outside_phrases=(
             "hindi (?:na )?dadaan (?:sa |dito)(?:platform|site|app)?",
@@ -7752,6 +7892,8 @@ LANGUAGES: tuple[Language, ...] = (
         accept_words=(
             "tumatanggap",
             "tanggap\\w*",
+            # round 18: a means offered or asked about
+            "pwede(?: rin| din)?",
         ),
         decline_words=(
             "pasensya",

@@ -89,7 +89,8 @@ NUMBER_WORD_RE = compile_fast(
     + _HUNDREDS
     + r")"
     + _B
-    + r"(?:\s+(?=(?:"
+    # "duzentos e oito", "hundred and five": a connector after the hundreds too
+    + r"(?:(?:\s+(?:e|y|and|i)\s+|\s+)(?=(?:"
     + _TENS
     + "|"
     + _UNIT
@@ -2542,8 +2543,8 @@ CONTACT_GIVE = MappingProxyType(
         ],
         "pt": [r"deixar|deixo|passa|passar|passo|manda|mando|me da|quer"],
         "fr": [
-            r"laisse|donne|donnes|donnez|donner|me file|te file|filer|envoie|envoyer|passe|veux"
-            r"|voulez"
+            r"laisse|laisser|laissez|donne|donnes|donnez|donner|me file|te file|filer|envoie"
+            r"|envoyer|passe|veux|voulez"
         ],
         "de": [r"lass|gib|geben|schick\w*|willst|wollen|senden|sende"],
         "it": [r"lascio|dammi|mi dai|me dai|mandami|mando|vuoi|passami"],
@@ -2695,7 +2696,7 @@ CONTACT_WORDS = MappingProxyType(
         "it": [r"contatt[oi]|recapiti"],
         "pl": [r"kontakt\w*|dane kontaktowe"],
         "ru": [r"контакт\w*|координаты"],
-        "hi": [r"कॉन्टैक्ट\S*|कांटेक्ट\S*|संपर्क\S*|contact\w*"],
+        "hi": [r"(?:कॉन्टैक्ट|कांटेक्ट)\S*(?: पेज)?|संपर्क\S*|contact\w*(?: page)?"],
         "ar": [r"(?:بيانات|معلومات|ارقام|وسائل) التواصل|للتواصل|جهات? اتصال\S*"],
         "tr": [r"iletisim\w*"],
         "id": [r"kontak\w*"],
