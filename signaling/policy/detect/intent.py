@@ -490,9 +490,12 @@ def _answered_with_here(views: Views, move: Finding) -> bool:
     head = sent[: at - sent_start]
     clause = max((m.end() for m in _CLAUSE_BREAK.finditer(head)), default=0)
     declined_before = lx.DECLINE_RE.search(head, clause) is not None
-    keeps: Iterable[re.Match[str]] = lx.KEEP_HERE_RE.finditer(s, at + 1)
+    # round 18: a keep-here phrase soon after the move ("j'ai refusé. Ici c'est très bien"),
+    # looked for in a window (a long message has many moves and is not read whole for each)
+    keeps: Iterable[re.Match[str]] = lx.KEEP_HERE_RE.finditer(
+        s, at + 1, min(len(s), at + _KEEP_AFTER_MOVE)
+    )
     if lx.EXCLUSIVE_KEEP_GATE.may_match(s, views.words):
-        # round 18: a keep-here phrase as well as "only"/"stay" + here ("ici c'est très bien")
         keeps = itertools.chain(lx.EXCLUSIVE_KEEP_RE.finditer(s, at + 1), keeps)
     for keep in keeps:
         if not declined_before and not any(
@@ -521,6 +524,7 @@ def _answered_with_here(views: Views, move: Finding) -> bool:
 
 
 _QUESTION_TAG = re.compile(r"\s*\?")
+_KEEP_AFTER_MOVE = 300
 
 
 def _call_on_a_named_place(
