@@ -535,3 +535,44 @@ def test_hundreds_in_words_and_a_number_in_arabic_pieces(text: str, number: str)
 )
 def test_a_contact_page_on_the_writers_own_site(text: str) -> None:
     assert labels(text) == {"off_platform"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mitad por la página y la otra mitad por fuera, ¿te parece?",
+        "moitié ici, moitié en direct, ça te va ?",
+        "Pierwszą część przez system, a drugą bezpośrednio między nami",
+        "half here, half directly to me?",
+    ],
+)
+def test_a_split_by_halves_or_parts(text: str) -> None:
+    assert labels(text) == {"off_platform"}
+
+
+def test_halves_in_a_product_spec_are_no_split() -> None:
+    text = "The page should show half the price and the other half as a discount badge directly"
+    assert labels(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "przelew na 12 1020 1026 0000 0422 0012 3456 (PKO), w tytule nr zlecenia",
+        "IBAN IT60 X054 2811 1010 0000 0123 456. Mandami lì l'anticipo e parto",
+        "bank transfer to 0123 4567 8901 23, then I start",
+    ],
+)
+def test_a_means_with_the_account_to_pay_into(text: str) -> None:
+    assert labels(text) == {"off_platform"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Esempio di IBAN per i test del modulo: IT60 X054 2811 1010 0000 0123 456",
+        "The checkout form validates IBAN DE89 3704 0044 0532 0130 00 before the user pays",
+    ],
+)
+def test_an_account_number_in_a_spec_or_an_example_is_no_move(text: str) -> None:
+    assert labels(text) == set()

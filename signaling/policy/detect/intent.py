@@ -13,6 +13,7 @@ from signaling.policy.detect import lexicon as lx
 from signaling.policy.detect.links import label_of
 from signaling.policy.detect.model import Confidence, Finding, Url, Views, sentence
 from signaling.policy.detect.regex_opt import StartScan, compile_fast
+from signaling.policy.detect.text import has_digits
 
 
 def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
@@ -274,6 +275,7 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
         or _bonus_outside(views, s)
         or _pay_to_identifier(views, s, findings)
         or _easier_way_to_pay(views, s)
+        or _pay_to_account(views, s)
     )
     if pay is not None and not (
         _refused_after(views.text, pay.end)
@@ -757,6 +759,39 @@ def _easier_way_to_pay(views: Views, s: str) -> Finding | None:
 
 
 _EASY_SPAN = 60
+
+
+# Round 18: a means with an account number right after it ("przelew na 12 1020 1026 0000 0422
+# 0012 3456", "IBAN IT60 X054 2811 1010 0000 0123 456 … mandami lì l'anticipo"): the account
+# to pay into, given with "to" or with a verb of paying after it.
+_ACCOUNT_AFTER = re.compile(
+    r"\s*(?P<to>(?:na|to|an|a|al|à|ke|sa|на|:)\s*)?(?P<code>(?:[a-z]{2}\d{2}[ -]?)?"
+    r"(?:[a-z0-9]{2,6}[ -]?){2,9})"
+)
+_ACCOUNT_DIGITS = 10
+_ACCOUNT_VERB_SPAN = 120
+
+
+def _pay_to_account(views: Views, s: str) -> Finding | None:
+    if not has_digits(s, _ACCOUNT_DIGITS) or not lx.PAY_METHOD_GATE.may_match(s, views.words):
+        return None
+    for i, method in enumerate(lx.PAY_METHOD_RE.finditer(s)):
+        if i >= _CONTACT_TRIES:
+            break
+        after = _ACCOUNT_AFTER.match(s, method.end())
+        if after is None or sum(c.isdigit() for c in after.group("code")) < _ACCOUNT_DIGITS:
+            continue
+        a, b = method.start(), after.end()
+        if after.group("to") is None and (
+            lx.PAY_VERB_RE.search(s, b, min(len(s), b + _ACCOUNT_VERB_SPAN)) is None
+        ):
+            continue
+        if _negated(s, a, b) or _spec_talk(s, a, b) or lx.PRODUCT_RE.search(sentence(s, a, b)[0]):
+            continue
+        return _op_finding(views, a, b, "pay:account", Confidence.OFF_PLATFORM_PAY)
+    return None
+
+
 _MEANS_LONGEST = 40  # characters in the longest name of a means ("crédito de google play")
 _PAYEE_GAP_STOP = re.compile(r"\n\s*\n|[.!](?:\s|$)")
 
@@ -2030,6 +2065,17 @@ _REST_FRAGMENTS = (
     r"yung kalahati",
     r"yung natitira",
     r"yung kulang",
+    # round 18: a second half word after a first one here ("moitié ici, moitié en direct",
+    # "half here, half via Wise"), the second part ("a drugą bezpośrednio")
+    r"half",
+    r"mitad",
+    r"metade",
+    r"moitie",
+    r"halfte",
+    r"meta",
+    r"polow[aeyę]",
+    r"drug[aą]",
+    r"druga czesc",
     # round 18: the next ones (milestones, parts) after a first one
     r"los siguientes",
     r"las siguientes",
@@ -2083,6 +2129,9 @@ _SPLIT_APART = compile_fast(
     r"|отдельно|переводом|напрямую|alag se|ayrica|ayri|disaridan|terpisah|langsung ke aku"
     r"|hiwalay|diretso sa akin|wire me|by wire|virement|bonifico|przelewem|havale\w*|برا|بره"
     r"|por fora|personally|personalmente|pessoalmente|personnellement|personlich|osobiscie|лично"
+    # round 18: directly ("moitié en direct", "a drugą bezpośrednio")
+    r"|en direct|direct|directly|directamente|diretamente|directement|direttamente|direkt"
+    r"|bezposrednio|dogrudan|langsung|direkta"
     r"|без сайта|sahsen|secara pribadi|sakin|sa akin|privately|en privado|em particular"
     r"|outside|hors (?:de la )?plateforme|ausserhalb|außerhalb|poza serwisem|poza platform\w*"
     r"|बाहर से|bahar se|di luar|sa labas|fuori|disaridan|вне (?:сайта|биржи|площадки)"
@@ -2099,6 +2148,9 @@ _SPLIT_BETWEEN = compile_fast(
 _SPLIT_HERE = compile_fast(
     r"(?<!\w)(?:here|through here|via the platform|milestone|escrow|por aca|por aqui|aqui|ici"
     r"|hier|qui|tutaj|tu|здесь|тут|через (?:безопасную )?сделку|через площадку|yahan|idhar"
+    # round 18: through the site or its system ("mitad por la página", "przez system")
+    r"|por la pagina|por la plataforma|pela pagina|pela plataforma|par le site|uber die seite"
+    r"|przez (?:serwis|system|strone|platforme)|через (?:сайт|систему)|through the (?:site|system)"
     r"|هنا|هون|burada|burda|di sini|disini|dito|acompte|acconto|anticipo|deposit|anzahlung"
     r"|zaliczk\w*|аванс|kapora|dp|sinal|entrada|la mitad|half|половину"
     # round 17: the offer, order or contract here with a smaller sum ("im Angebot hier",
@@ -2148,9 +2200,14 @@ def _split_payment(views: Views, s: str) -> Finding | None:
         after = sent[a:]
         if _beside_outside(lx.KEEP_HERE_RE, after) or _through_platform(after):
             continue  # "the rest through the platform too"
-        if _negation_before(sent, apart.start()) or _beside_outside(lx.SPEC_RE, sent):
+        if _negation_before(sent, apart.start()):
             continue
-        if lx.PRODUCT_RE.search(sent):
+        here = _SPLIT_HERE.search(sent, 0, a)
+        if here is not None:
+            # the site named as the part here is no product or spec ("mitad por la página",
+            # "przez system")
+            sent = sent[: here.start()] + " " * (here.end() - here.start()) + sent[here.end() :]
+        if _beside_outside(lx.SPEC_RE, sent) or lx.PRODUCT_RE.search(sent):
             continue
         lo, hi = st + a, st + apart.end()
         return _op_finding(views, lo, hi, "pay:split", _SPLIT_CONF)
