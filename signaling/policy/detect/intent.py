@@ -492,6 +492,8 @@ def _answered_with_here(views: Views, move: Finding) -> bool:
     head = sent[: at - sent_start]
     clause = max((m.end() for m in _CLAUSE_BREAK.finditer(head)), default=0)
     declined_before = lx.DECLINE_RE.search(head, clause) is not None
+    if not declined_before and lx.DECLINE_RE.search(s, at, at + _KEEP_AFTER_MOVE) is None:
+        return False  # nothing declined near the move: no keep answers it (and none is read)
     # round 18: a keep-here phrase soon after the move ("j'ai refusé. Ici c'est très bien"),
     # looked for in a window (a long message has many moves and is not read whole for each)
     keeps: Iterable[re.Match[str]] = lx.KEEP_HERE_RE.finditer(
@@ -769,13 +771,22 @@ _ACCOUNT_AFTER = re.compile(
     r"(?:[a-z0-9]{2,6}[ -]?){2,9})"
 )
 _ACCOUNT_DIGITS = 10
+# digits with spaces or dashes among them, ten or more characters long (where an account
+# number may start; its digits are counted after)
+_LONG_DIGIT_RUN = re.compile(r"\d[\d -]{8,}\d")
 _ACCOUNT_VERB_SPAN = 120
 
 
 def _pay_to_account(views: Views, s: str) -> Finding | None:
-    if not has_digits(s, _ACCOUNT_DIGITS) or not lx.PAY_METHOD_GATE.may_match(s, views.words):
+    if not lx.PAY_METHOD_GATE.may_match(s, views.words) or not has_digits(s, _ACCOUNT_DIGITS):
         return None
-    for i, method in enumerate(lx.PAY_METHOD_RE.finditer(s)):
+    # means only right before a long run of digits (a long message is not searched whole)
+    methods = [
+        method
+        for run in _LONG_DIGIT_RUN.finditer(s)
+        for method in lx.PAY_METHOD_RE.finditer(s, max(0, run.start() - 48), run.start())
+    ]
+    for i, method in enumerate(methods):
         if i >= _CONTACT_TRIES:
             break
         after = _ACCOUNT_AFTER.match(s, method.end())
