@@ -183,11 +183,11 @@ def test_a_split_that_keeps_every_part_here_or_is_a_product_is_no_move(text: str
     "text",
     [
         "Mi empresa solo paga con cheque, te lo mando por correo postal",
-        "Our finance team pays by check, I'll mail it once you're done",
+        "Our finance team pays by cheque, I'll mail it once you're done",
         "Nasza firma płaci czekiem, wyślę go pocztą",
         "L'agenzia paga con assegno circolare, te lo spedisco a casa",
         "hamari company चेक से पेमेंट करेगी, कूरियर कर देंगे",
-        "Accounting can only issue a check, ipapadala namin, outside na ng platform",
+        "Accounting can only issue a cheque, ipapadala namin, outside na ng platform",
     ],
 )
 def test_a_cheque_is_a_means_of_payment(text: str) -> None:
@@ -576,3 +576,67 @@ def test_a_means_with_the_account_to_pay_into(text: str) -> None:
 )
 def test_an_account_number_in_a_spec_or_an_example_is_no_move(text: str) -> None:
     assert labels(text) == set()
+
+
+# --- review of round 18 (a helper's own benign and positive messages) --------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an IBAN-like code whose country code is a "to" word needs a verb like any other
+        "Invoice PDF test data: Revolut AT61 1904 3002 3457 3201 in the bank block, bold.",
+        # a time or a version after "@ " is no handle
+        "Instagram post @ 7.30pm, then the story @ 9.45pm",
+        "telegram bot update @ v2.3 went live",
+        # the new half words with French "hier" (yesterday) as the part "here"
+        "Hier j'ai fini la moitié des maquettes, l'autre moitié direct demain.",
+        # easier ways to pay here
+        "Is it quicker to pay you per milestone or hourly here?",
+        "Would it be easier to pay you weekly instead of per milestone?",
+        "¿Hay otra forma de cobrar más rápido en la plataforma?",
+        "Ist es einfacher, dich pro Meilenstein zu bezahlen?",
+        # work on the writer's own site, in other languages
+        "Mi página web necesita una sección de contacto nueva.",
+        "Na mojej stronie trzeba dodać sekcję kontakt.",
+        # Polish "czekać" (to wait) is no cheque
+        "czekam na płatność przez serwis",
+        "Zoom gibi bir görüntülü arama özelliği istiyoruz.",
+    ],
+)
+def test_review_round18_benign_uses_stay_clean(text: str) -> None:
+    assert "off_platform" not in labels(text) and "handle" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # "no need" in a purpose clause after the tool
+        ("Let's jump on Zoom so there's no need to type everything.", "meeting_link"),
+        ("Ayo zoom aja biar ga perlu ngetik panjang.", "meeting_link"),
+        # Tagalog "kaya" suggests; "tipo" is a filler when nothing is being built
+        ("Zoom kaya tayo bukas ng 3pm?", "meeting_link"),
+        ("Bora fazer uma call tipo Zoom mesmo amanhã?", "meeting_link"),
+        # "without problems" is no "without the tool"
+        ("Sin problemas nos vemos por Zoom mañana a las 10", "meeting_link"),
+        # a refusal of something else is no refusal of the move
+        ("PayPal me directly, my card got declined here so let's only chat here.", "off_platform"),
+        (
+            "Scrivimi su WhatsApp, ho rifiutato le notifiche, parliamo qui solo per il contratto.",
+            "off_platform",
+        ),
+        ("Unter welcher Handynummer erreiche ich dich?", "off_platform"),
+        ("دور على اسمي في الفيسبوك وكلمني هناك", "off_platform"),
+    ],
+)
+def test_review_round18_moves_stay_caught(text: str, label: str) -> None:
+    assert label in labels(text)
+
+
+def test_review_round18_a_real_number_ending_in_six_zeros_is_a_phone() -> None:
+    assert "phone" in labels("Ibrahim Telefon +7 495 100 0000")
+
+
+def test_review_round18_spaced_handle_stops_at_a_line_end() -> None:
+    values = rule_values("insta @ a\nb\nc\nd", "handle")
+    assert not any("abcd" in v for v in values)

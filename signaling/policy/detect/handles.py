@@ -148,6 +148,7 @@ _SENTENCE_END_RE = re.compile(r"[.!?;\n]")
 # How far after an app's name an "@" typed apart may come ("tg: @ b u r a k")
 _SPACED_AT_REACH = 40
 _SPACED_TOKEN = re.compile(r"[ \t]*([^\s]+)")
+_TIME_OR_VERSION = re.compile(r"v?\d+(?:[.:]\d+)+(?:am|pm|h)?|\d+(?:am|pm|h)")
 _SPACED_PIECE = re.compile(r"[a-z0-9._]+")
 
 
@@ -159,7 +160,11 @@ def _spaced_handle(s: str, i: int) -> tuple[int, str] | None:
     pieces: list[str] = []
     end = i
     joined = False
-    for tok in _SPACED_TOKEN.finditer(s, i, min(len(s), i + 80)):
+    limit = min(len(s), i + 80)
+    while end < limit:
+        tok = _SPACED_TOKEN.match(s, end, limit)  # the next token on this line, no gap skipped
+        if tok is None:
+            break
         word = tok.group(1)
         core = word.rstrip(",;:!?)")
         if not core or _SPACED_PIECE.fullmatch(core) is None:
@@ -176,6 +181,8 @@ def _spaced_handle(s: str, i: int) -> tuple[int, str] | None:
         if core != word:
             break  # "bakes," ends it
     handle = "".join(pieces).strip("._")
+    if not joined and _TIME_OR_VERSION.fullmatch(handle):
+        return None  # "Instagram post @ 7.30pm", "bot update @ v2.3"
     shaped = joined or any(c in handle for c in "._") or any(c.isdigit() for c in handle)
     if len(handle) < 3 or not shaped or not any(c.isalpha() for c in handle):
         return None

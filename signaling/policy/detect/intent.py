@@ -49,7 +49,7 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
         if (
             _COMPARED_BEFORE.search(s, max(0, m.start() - 24), m.start()) is not None
             or _COMPARED_AFTER.match(s, m.end()) is not None
-        ):
+        ) and _built_here(s, m.start(), m.end()):
             continue  # "Zoom gibi ama tarayıcıda", "زي زووم بس جوه التطبيق": a likeness
         if _TOOL_NOT_NEEDED.match(s, m.end()) is not None:
             continue  # "Teams oder Zoom extern brauchen wir nicht": turned down after it
@@ -82,7 +82,8 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
 # sending anyone to Zoom", "ohne Umweg über Teams")
 _WITHOUT_BEFORE = re.compile(
     r"(?<!\w)(?:without|sem|sin|sans|ohne|senza|bez|без|bina|بدون|من غير|olmadan|tanpa|walang"
-    r"|nang walang)(?: [^\s,;.!?]+){0,4} $"
+    r"|nang walang)(?! (?:any |kisi |ningun\w* |nenhum\w* )?(?:problem\w*|issue\w*|stress|worr\w*"
+    r"|jhanjhat|tension|souci\w*|sorge\w*|problemi|masalah|problema\w*))(?: [^\s,;.!?]+){0,4} $"
 )
 
 
@@ -97,7 +98,34 @@ _COMPARED_BEFORE = re.compile(
     r"\s+(?:the |el |la |o |a |il |lo |der |die |das |le |al |ال)?$"
 )
 _COMPARED_AFTER = re.compile(
-    r"\s*(?:-like|gibi|benzeri|jaisa|jaise|jaisi|जैसा|जैसे|जैसी|kaya|style|estilo|tarzi\w*)(?!\w)"
+    r"\s*(?:-like|gibi|benzeri|jaisa|jaise|jaisi|जैसा|जैसे|जैसी|style|estilo|tarzi\w*)(?!\w)"
+)
+
+
+def _built_here(s: str, a: int, b: int) -> bool:
+    """The sentence of a likeness talks about something being built: a product word, our
+    platform or app, building ("una call tipo Zoom mañana?" is a call on Zoom)."""
+    sent, _ = sentence(s, a, b)
+    return (
+        lx.PRODUCT_RE.search(sent) is not None
+        or lx.COMM_PROJECT_NEG_RE.search(sent) is not None
+        or _BUILDING.search(sent) is not None
+    )
+
+
+# Building or our own platform, in the languages of the likeness words
+_BUILDING = re.compile(
+    r"(?<!\w)(?:build\w*|building|construi\w*|construy\w*|develop\w*|desarroll\w*|desenvolv\w*"
+    r"|entwickel\w*|svilupp\w*|budow\w*|разраб\w*|banana|bana rahe|بنبني\w*|نبني\w*|نطور\w*"
+    r"|platformumuz\w*|uygulamamız\w*|gelistir\w*|membangun|bikin aplikasi|gumagawa|ginagawa"
+    r"|our (?:platform|app|site)|nuestra (?:plataforma|app)|nossa (?:plataforma|app)"
+    r"|notre (?:plateforme|appli\w*)|unsere[rn]? (?:plattform|app)|la nostra (?:piattaforma|app)"
+    r"|nasz\w* (?:platform\w*|aplikacj\w*)|наш\w* (?:платформ\w*|приложени\w*)|المنصة"
+    # an app or a feature, or inside one ("внутри приложения", "داخل التطبيق", "özelliği")
+    r"|app|apps|appli\w*|aplicaci\w*|aplicativo|aplikasi|aplikacj\w*|приложени\w*|التطبيق"
+    r"|تطبيق\w*|uygulama\w*|ozelli\w*|fitur|features?|funzion\w*|fonction\w*|funcionalidad\w*"
+    r"|funcionalidade\w*|funktion\w*|funkcj\w*|функци\w*|फ़ीचर|फीचर|ऐप|inside|внутри|داخل"
+    r"|icinde|dentro|innerhalb|wewnatrz)(?!\w)"
 )
 
 
@@ -491,8 +519,8 @@ def _answered_with_here(views: Views, move: Finding) -> bool:
     sent, sent_start = sentence(s, at, at + 1)
     head = sent[: at - sent_start]
     clause = max((m.end() for m in _CLAUSE_BREAK.finditer(head)), default=0)
-    declined_before = lx.DECLINE_RE.search(head, clause) is not None
-    if not declined_before and lx.DECLINE_RE.search(s, at, at + _KEEP_AFTER_MOVE) is None:
+    declined_before = lx.declined(head, clause)
+    if not declined_before and not lx.declined(s, at, min(len(s), at + _KEEP_AFTER_MOVE)):
         return False  # nothing declined near the move: no keep answers it (and none is read)
     # round 18: a keep-here phrase soon after the move ("j'ai refusé. Ici c'est très bien"),
     # looked for in a window (a long message has many moves and is not read whole for each)
@@ -753,21 +781,30 @@ def _easier_way_to_pay(views: Views, s: str) -> Finding | None:
             continue
         if _spec_talk(s, a, b) or _negated(s, a, b) or lx.PRODUCT_RE.search(sent):
             continue
-        if _beside_outside(lx.KEEP_HERE_RE, sent):
-            continue
+        if _beside_outside(lx.KEEP_HERE_RE, sent) or lx.HOME_RE.search(sent) is not None:
+            continue  # "is it quicker to pay you per milestone here?": a way here
+        if _OTHER_WAY.search(easy.group()) is None and not (
+            lx.HOME_RE.search(s) or lx.FEE_RE.search(s) or lx.OUTSIDE_RE.search(s)
+        ):
+            continue  # "easier"/"cheaper" alone, with no platform, fee or outside to leave
         lo, hi = min(a, paid.start()), max(b, paid.end())
         return _op_finding(views, lo, hi, "pay:easier_way", Confidence.OFF_PLATFORM_PAY)
     return None
 
 
 _EASY_SPAN = 60
+# "another way", "otra forma", "cara lain": an other way, not only an easier one
+_OTHER_WAY = re.compile(
+    r"another|other|different|alternative|otra|outr|autre|ander|inn|altro|друг|dusra|दूसरा"
+    r"|تانية|ثانية|اخرى|baska|lain|ibang"
+)
 
 
 # Round 18: a means with an account number right after it ("przelew na 12 1020 1026 0000 0422
 # 0012 3456", "IBAN IT60 X054 2811 1010 0000 0123 456 … mandami lì l'anticipo"): the account
 # to pay into, given with "to" or with a verb of paying after it.
 _ACCOUNT_AFTER = re.compile(
-    r"\s*(?P<to>(?:na|to|an|a|al|à|ke|sa|на|:)\s*)?(?P<code>(?:[a-z]{2}\d{2}[ -]?)?"
+    r"\s*(?P<to>(?:na|to|an|a|al|à|ke|sa|на)\s+|:\s*)?(?P<code>(?:[a-z]{2}\d{2}[ -]?)?"
     r"(?:[a-z0-9]{2,6}[ -]?){2,9})"
 )
 _ACCOUNT_DIGITS = 10
@@ -955,7 +992,8 @@ _NOT_NEEDED = re.compile(
 # A tool turned down after it, in its clause ("Teams oder Zoom extern brauchen wir nicht", "Zoom
 # no hace falta", "Meet non serve", "Zoom'a gerek yok", "Zoom की ज़रूरत नहीं")
 _TOOL_NOT_NEEDED = re.compile(
-    r"[^.!?\n;,]{0,40}?(?<!\w)(?:(?:brauch\w*|benotig\w*) (?:wir|ich|du|ihr|sie|man)"
+    r"(?:(?!(?<!\w)(?:so|biar|que|para|damit|per|pour|to|that|because|porque|weil|parce)(?!\w))"
+    r"[^.!?\n;,]){0,40}?(?<!\w)(?:(?:brauch\w*|benotig\w*) (?:wir|ich|du|ihr|sie|man)"
     r" (?:\w+ )?nicht|nicht (?:notig|erforderlich)|not needed|no need|don'?t need"
     r"|no hace falta|no (?:lo )?necesit\w*"
     r"|nao precis\w*|pas besoin|non serve|non (?:ci )?serve|nie (?:jest )?potrzebn\w*"
@@ -1960,7 +1998,9 @@ _SITE_SPEC = re.compile(
     r"(?<!\w)(?:must|should|need to|needs to|has to|have to|tiene[n]? que|deben?|debe\w*|doi[tv]\w*"
     r"|muss\w*|m[uü]ssen|sollte\w*|dev[eo]\w*|musz\w*|powinn\w*|должн\w*|нужно|надо|harus"
     r"|perlu|chahiye|kailangan|dapat|يجب|\w+m[ae]l[iı]|appear\w*|show\w*|display\w*|visible"
-    r"|needs?|want|wants|redesign\w*|build\w*|create|design\w*"
+    r"|needs?|want|wants|redesign\w*|build\w*|create|design\w*|necesit\w*|precis\w*|brauch\w*"
+    r"|trzeba|potrzeb\w*|doda\w*|agreg\w*|adicion\w*|ajout\w*|aggiung\w*|добав\w*|ekle\w*"
+    r"|tambah\w*|idagdag"
     # round 18: work on the site ("update karna hai", "add my number to the site")
     r"|updat\w*|add|adding|added|chang\w*|replac\w*|karna hai|lagana|daalna|dalna|aktualiz\w*"
     r"|actualiz\w*|atualiz\w*|mettre a jour|aggiorn\w*|обнов\w*|guncelle\w*|perbarui)(?!\w)"
@@ -2083,7 +2123,6 @@ _REST_FRAGMENTS = (
     r"metade",
     r"moitie",
     r"halfte",
-    r"meta",
     r"polow[aeyę]",
     r"drug[aą]",
     r"druga czesc",
@@ -2141,7 +2180,7 @@ _SPLIT_APART = compile_fast(
     r"|hiwalay|diretso sa akin|wire me|by wire|virement|bonifico|przelewem|havale\w*|برا|بره"
     r"|por fora|personally|personalmente|pessoalmente|personnellement|personlich|osobiscie|лично"
     # round 18: directly ("moitié en direct", "a drugą bezpośrednio")
-    r"|en direct|direct|directly|directamente|diretamente|directement|direttamente|direkt"
+    r"|en direct|directly|directamente|diretamente|directement|direttamente|direkt"
     r"|bezposrednio|dogrudan|langsung|direkta"
     r"|без сайта|sahsen|secara pribadi|sakin|sa akin|privately|en privado|em particular"
     r"|outside|hors (?:de la )?plateforme|ausserhalb|außerhalb|poza serwisem|poza platform\w*"
@@ -2202,6 +2241,10 @@ def _split_payment(views: Views, s: str) -> Finding | None:
                 return _op_finding(views, st + first, rest.end(), "pay:split", _SPLIT_CONF)
             continue
         second = rest.re is _SECOND_HALF
+        if _HALF_OR_PART.fullmatch(rest.group()) is not None:
+            here_part = _SPLIT_HERE.search(sent, 0, a)
+            if here_part is not None and here_part.group() in _WEAK_HERE:
+                continue  # "Hier j'ai fini la moitié …, l'autre moitié direct demain"
         if apart is None or (
             not second
             and _SPLIT_HERE.search(sent, 0, a) is None
@@ -2226,6 +2269,10 @@ def _split_payment(views: Views, s: str) -> Finding | None:
 
 
 _SPLIT_CONF = Confidence.OFF_PLATFORM_PAY
+# round 18's half and part words, and the here words that are everyday words elsewhere (French
+# "hier" yesterday, "qui" who, "tu" you): with a half word, only a plain here counts
+_HALF_OR_PART = re.compile(r"half|mitad|metade|moitie|halfte|polow[aeyę]|drug[aą]|druga czesc")
+_WEAK_HERE = frozenset({"hier", "qui", "tu"})
 
 
 def _first_part_apart(sent: str, a: int, b: int) -> int | None:

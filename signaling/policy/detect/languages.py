@@ -239,6 +239,14 @@ _COMMON_APPS = (
     "instagram",
 )
 
+# Round 18: a verb of refusing told after a move ("someone offered PayPal, I refused") counts
+# only at its clause's end or before an object pronoun ("my card got declined here", "ho
+# rifiutato le notifiche" refuse something else)
+_REFUSED_END = (
+    r"(?=\s*(?:[.,;:!?)\-]|$|(?:it|that|him|her|them|es|ihn|sie|go|je|ego|его|её|use|unhe"
+    r"|onu|ito|iyon)(?!\w)))"
+)
+
 LANGUAGES: tuple[Language, ...] = (
     Language(
         "en",
@@ -705,12 +713,6 @@ LANGUAGES: tuple[Language, ...] = (
             "my bank details",
             # round 18: cheques, in every language's spelling ("cheque", "chèque")
             "cheques?",
-            # "by check", "a bank check", "checks by mail": the word "check" first and the word
-            # before it looked behind from its end (a pattern led by "a" or "by", or by a
-            # look-behind, is tried at every position of a message)
-            "check(?:(?<=by check)|(?<=via check)|(?<=with check)|(?<=per check)"
-            "|(?<=a check)|(?<=an check)|(?<=company check)|(?<=bank check))s?",
-            "checks? by (?:mail|post|courier)",
         ),
         outside_phrases=(
             "leave (?:the )?(?:site|platform) out(?: of it)?",
@@ -883,10 +885,10 @@ LANGUAGES: tuple[Language, ...] = (
             "rather not",
             "nope",
             # round 18: a refusal told after the move ("someone offered X, I refused")
-            "refused",
-            "declined",
-            "turned (?:it|him|her|them|that) down",
-            "said no",
+            "refused" + _REFUSED_END,
+            "declined" + _REFUSED_END,
+            "turned (?:it|him|her|them|that) down" + _REFUSED_END,
+            "said no" + _REFUSED_END,
         ),
         relative_words=(
             "girlfriend\\w*",
@@ -1451,9 +1453,9 @@ LANGUAGES: tuple[Language, ...] = (
             "lo siento",
             "perdon",
             # round 18: a refusal told after the move ("someone offered X, I refused")
-            "rechac\\w*",
-            "dije que no",
-            "me neg[uéeo]\\w*",
+            "rechac\\w*" + _REFUSED_END,
+            "dije que no" + _REFUSED_END,
+            "me neg[uéeo]\\w*" + _REFUSED_END,
         ),
         relative_words=(
             "novio",
@@ -2033,9 +2035,9 @@ LANGUAGES: tuple[Language, ...] = (
         decline_words=(
             "desculp\\w*",
             # round 18: a refusal told after the move ("someone offered X, I refused")
-            "recus\\w*",
-            "disse que n[aã]o",
-            "neguei",
+            "recus\\w*" + _REFUSED_END,
+            "disse que n[aã]o" + _REFUSED_END,
+            "neguei" + _REFUSED_END,
         ),
         relative_words=(
             "namorado",
@@ -2566,9 +2568,9 @@ LANGUAGES: tuple[Language, ...] = (
             "desole\\w*",
             "n'\\w+",
             # round 18: a refusal told after the move ("someone offered X, I refused")
-            "refus\\w*",
-            "j'ai dit non",
-            "décliné",
+            "refus\\w*" + _REFUSED_END,
+            "j'ai dit non" + _REFUSED_END,
+            "décliné" + _REFUSED_END,
         ),
         relative_words=(
             "petite amie",
@@ -2779,7 +2781,12 @@ LANGUAGES: tuple[Language, ...] = (
             "für rentner",
             "sich (?:selbst )?löschen",
         ),
-        phone_nouns=("nummer",),
+        phone_nouns=(
+            "nummer",
+            "handynummer",
+            "telefonnummer",
+            "mobilnummer",
+        ),
         app_words=("app", "ding"),
         app_colours=(
             "gelb\\w*",
@@ -3058,10 +3065,10 @@ LANGUAGES: tuple[Language, ...] = (
         decline_words=(
             "leider",
             # round 18: a refusal told after the move ("someone offered X, I refused")
-            "abgelehnt",
-            "lehne (?:\\w+ )?ab",
-            "abgesagt",
-            "nein gesagt",
+            "abgelehnt" + _REFUSED_END,
+            "lehne (?:\\w+ )?ab" + _REFUSED_END,
+            "abgesagt" + _REFUSED_END,
+            "nein gesagt" + _REFUSED_END,
         ),
         relative_words=(
             "freundin",
@@ -3542,9 +3549,9 @@ LANGUAGES: tuple[Language, ...] = (
             "scusa\\w*",
             "mi dispiace",
             # round 18: a refusal told after the move ("someone offered X, I refused")
-            "rifiutat\\w*",
-            "rifiuto",
-            "ho detto di no",
+            "rifiutat\\w*" + _REFUSED_END,
+            "rifiuto" + _REFUSED_END,
+            "ho detto di no" + _REFUSED_END,
         ),
         relative_words=(
             "fidanzato",
@@ -3929,7 +3936,7 @@ LANGUAGES: tuple[Language, ...] = (
             "gotówk\\w*",
             "przelew\\w*",
             "blik\\w*",
-            "czek\\w*",
+            "czek(?:iem|u|i|ów)?",  # not "czekać" (to wait)
             "revolut\\w*",
             "na (?:moje )?konto",
             "na moją kartę",
@@ -4074,8 +4081,8 @@ LANGUAGES: tuple[Language, ...] = (
         decline_words=(
             "przepraszam",
             # round 18: a refusal told after the move ("someone offered X, I refused")
-            "odmówi\\w*",
-            "odmawiam",
+            "odmówi\\w*" + _REFUSED_END,
+            "odmawiam" + _REFUSED_END,
         ),
         relative_words=(
             "dziewczyn\\w*",
@@ -4652,7 +4659,7 @@ LANGUAGES: tuple[Language, ...] = (
             "извин\\w*",
             "к сожалению",
             # round 18: a refusal told after the move ("someone offered X, I refused")
-            "отказ\\w*",
+            "отказ\\w*" + _REFUSED_END,
         ),
         relative_words=(
             "девушк\\w*",
@@ -5227,8 +5234,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         decline_words=(
             # round 18: a refusal told after the move ("someone offered X, I refused")
-            "mana kar\\w*",
-            "mana kiya",
+            "mana kar\\w*" + _REFUSED_END,
+            "mana kiya" + _REFUSED_END,
         ),
     ),
     Language(
@@ -5658,8 +5665,8 @@ LANGUAGES: tuple[Language, ...] = (
             "माफ़\\w*",
             "माफ\\w*",
             # round 18: a refusal told after the move ("someone offered X, I refused")
-            "मना कर\\w*",
-            "मना किया",
+            "मना कर\\w*" + _REFUSED_END,
+            "मना किया" + _REFUSED_END,
         ),
         relative_words=(
             "मम्मी",
@@ -6522,8 +6529,8 @@ LANGUAGES: tuple[Language, ...] = (
             "آسف",
             "اسف",
             # round 18: a refusal told after the move ("someone offered X, I refused")
-            "رفضت\\w*",
-            "رفضته\\w*",
+            "رفضت\\w*" + _REFUSED_END,
+            "رفضته\\w*" + _REFUSED_END,
         ),
         relative_words=(
             "أخوي",
@@ -7000,8 +7007,8 @@ LANGUAGES: tuple[Language, ...] = (
             "\\w+mam",
             "\\w+mem",
             # round 18: a refusal told after the move ("someone offered X, I refused")
-            "reddett\\w*",
-            "reddediyorum",
+            "reddett\\w*" + _REFUSED_END,
+            "reddediyorum" + _REFUSED_END,
         ),
         relative_words=(
             "kız arkadaş\\w*",
@@ -7468,9 +7475,9 @@ LANGUAGES: tuple[Language, ...] = (
             "ga",
             "ogah",
             # round 18: a refusal told after the move ("someone offered X, I refused")
-            "tolak\\w*",
-            "nolak\\w*",
-            "menolak",
+            "tolak\\w*" + _REFUSED_END,
+            "nolak\\w*" + _REFUSED_END,
+            "menolak" + _REFUSED_END,
         ),
         relative_words=(
             "pacar\\w*",
@@ -7774,7 +7781,6 @@ LANGUAGES: tuple[Language, ...] = (
             "tseke",
             # round 18: local means (own_v16)
             "cebuana\\w*",
-            "padala",
             "mlhuillier",
             "m lhuillier",
         ),
@@ -7899,9 +7905,9 @@ LANGUAGES: tuple[Language, ...] = (
             "pasensya",
             "sorry po",
             # round 18: a refusal told after the move ("someone offered X, I refused")
-            "tinanggihan",
-            "tumanggi",
-            "tinatanggihan",
+            "tinanggihan" + _REFUSED_END,
+            "tumanggi" + _REFUSED_END,
+            "tinatanggihan" + _REFUSED_END,
         ),
         relative_words=(
             "pinsan\\w*",

@@ -499,8 +499,9 @@ def warm_up_phone_metadata() -> None:
 
 def _placeholder(digits: str) -> bool:
     """A mask or placeholder ("+1 (000) 000-0000", "00000 00000"): all but two digits are 0,
-    or the last six are ("+34 600 000 000", "+1 555 000 0000": a prefix then zeros)."""
-    return digits.count("0") >= len(digits) - 2 or digits.endswith("000000")
+    or the last seven are ("+34 600 000 000", "+1 555 000 0000": a prefix then zeros; "+7 495
+    100 0000" is a number)."""
+    return digits.count("0") >= len(digits) - 2 or digits.endswith("0000000")
 
 
 def _fictional(digits: str) -> bool:

@@ -199,9 +199,10 @@ def _spoken_symbol(m: re.Match[str]) -> str | None:
 # touches such a letter (one search that skips from digit to digit).
 _LOOKALIKE = "озoilі"
 _LOOKALIKE_TOUCH = re.compile(f"[0-9](?:[{_LOOKALIKE}]|(?<=[{_LOOKALIKE}].))")
+# (a run starts after no word character, so each run is tried once, and ends before none)
 _LOOKALIKE_RUN = re.compile(
-    f"(?<![^\\W\\d])(?=[0-9{_LOOKALIKE}]*[0-9])(?=[0-9{_LOOKALIKE}]*[{_LOOKALIKE}])"
-    f"[0-9{_LOOKALIKE}]{{2,}}(?![^\\W\\d])"
+    f"(?<!\\w)(?=[0-9{_LOOKALIKE}]*[0-9])(?=[0-9{_LOOKALIKE}]*[{_LOOKALIKE}])"
+    f"[0-9{_LOOKALIKE}]{{2,}}(?!\\w)"
 )
 _AS_DIGITS = str.maketrans({"о": "0", "o": "0", "з": "3", "i": "1", "l": "1", "і": "1"})
 
