@@ -118,12 +118,13 @@ def find_handles(views: Views, taken: Spans) -> list[Finding]:
             if spaced is None:
                 continue
             end, handle = spaced
-            app = next(
-                (c for c in channel_hits if c.end() <= at and at - c.end() <= _SPACED_AT_REACH),
-                None,
-            )
-            if app is not None:
-                key = _channel_key(app.group("ch"))
+            named: re.Match[str] | None = None
+            for hit in channel_hits:
+                if hit.end() <= at and at - hit.end() <= _SPACED_AT_REACH:
+                    named = hit
+                    break
+            if named is not None:
+                key = _channel_key(named.group("ch"))
             elif lx.DM_CUE_RE.search(s, max(0, at - 60), end + 60) is None:
                 continue
             else:
