@@ -640,3 +640,24 @@ def test_review_round18_a_real_number_ending_in_six_zeros_is_a_phone() -> None:
 def test_review_round18_spaced_handle_stops_at_a_line_end() -> None:
     values = rule_values("insta @ a\nb\nc\nd", "handle")
     assert not any("abcd" in v for v in values)
+
+
+def test_a_message_naming_a_means_many_times_is_read_for_the_first_few(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each means costs reads of its whole sentence: 500 of them in one sentence were read
+    500 times (quadratic). The review's adversarial message is read for the first few."""
+    from signaling.policy.detect import intent
+
+    calls = 0
+    real = intent._negated
+
+    def counted(s: str, a: int, b: int) -> bool:
+        nonlocal calls
+        calls += 1
+        return real(s, a, b)
+
+    monkeypatch.setattr(intent, "_negated", counted)
+    text = " ".join(["PayPal 555 123 4567"] * 500)
+    assert "off_platform" in labels(text)
+    assert calls <= 3 * intent._METHOD_TRIES
