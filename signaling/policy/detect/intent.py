@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from signaling.policy.detect import lexicon as lx
 from signaling.policy.detect.links import label_of
 from signaling.policy.detect.model import Confidence, Finding, Url, Views, sentence
-from signaling.policy.detect.regex_opt import StartScan, compile_fast
+from signaling.policy.detect.regex_opt import StartScan, compile_fast, compile_words
 from signaling.policy.detect.text import has_digits
 
 
@@ -2180,7 +2180,7 @@ _SECOND_HALF_FRAGMENTS = (
     r"yung second half",
     r"yung kalahati",
 )
-_SPLIT_REST = compile_fast(r"(?<!\w)(?:" + "|".join(_REST_FRAGMENTS) + r")(?!\w)")
+_SPLIT_REST = compile_words(_REST_FRAGMENTS)
 _SPLIT_GATE = lx.fragment_gate([*_REST_FRAGMENTS, *_SECOND_HALF_FRAGMENTS])
 _SPLIT_APART = compile_fast(
     r"(?<!\w)(?:separately|apart|aside|on the side|aparte|por fuera|por separado|a parte|a part"
@@ -2221,7 +2221,7 @@ _SPLIT_HERE = compile_fast(
 
 # The second half: the first is the one paid here, so no "here" is needed ("a segunda metade
 # pode me mandar por fora", "вторую половину можно мне лично, без сайта").
-_SECOND_HALF = compile_fast(r"(?<!\w)(?:" + "|".join(_SECOND_HALF_FRAGMENTS) + r")(?!\w)")
+_SECOND_HALF = compile_words(_SECOND_HALF_FRAGMENTS)
 
 
 def _split_payment(views: Views, s: str) -> Finding | None:
@@ -2543,7 +2543,7 @@ _SKIP_MORE_FRAGMENTS = (
     r"ga lewat",
     r"hindi na (?:tayo )?dadaan",
 )
-_SKIP_MORE = compile_fast(r"(?<!\w)(?:" + "|".join(_SKIP_MORE_FRAGMENTS) + r")(?!\w)")
+_SKIP_MORE = compile_words(_SKIP_MORE_FRAGMENTS)
 _SKIP_MORE_GATE = lx.fragment_gate(_SKIP_MORE_FRAGMENTS)
 
 

@@ -24,6 +24,7 @@ from signaling.policy.detect.languages import LANGUAGES
 from signaling.policy.detect.regex_opt import (
     COMPILED,
     compile_fast,
+    compile_words,
     finditer_at,
     optimize,
     split_top,
@@ -1462,7 +1463,7 @@ NEED_GATE = fragment_gate(_union("need_words"))
 KNOW_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("know_words"), escape=False) + r")(?!\w)")
 NEED_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("need_words"), escape=False) + r")(?!\w)")
 # What the two parties agree on: how much, the price or rate, the deal itself (stems).
-DEAL_RE = compile_fast(r"(?<!\w)(?:" + "|".join(_union("deal_words")) + r")(?!\w)")
+DEAL_RE = compile_words(_union("deal_words"))
 # Getting around something, in every language; and the words that make a fee someone else's
 # than the platform's (a bank's, a currency conversion's, a card's).
 EVADE_GATE = fragment_gate(_union("evade_phrases"))
@@ -1485,7 +1486,7 @@ WAY_RE = compile_fast(
 def _word_alternation(fragments: list[str]) -> tuple[re.Pattern[str], Gate]:
     """Word fragments (a language field's union) as one whole-word pattern and the gate that
     skips messages holding none of their words."""
-    return compile_fast(r"(?<!\w)(?:" + "|".join(fragments) + r")(?!\w)"), fragment_gate(fragments)
+    return compile_words(fragments), fragment_gate(fragments)
 
 
 # Paying or refunding the other party oneself, from one's own pocket, privately (the writer or
@@ -1493,9 +1494,9 @@ def _word_alternation(fragments: list[str]) -> tuple[re.Pattern[str], Gate]:
 # zahl dich privat weiter", "ti rimborso io di tasca mia", "paranı kendim iade ederim".
 SELF_PAY_RE, SELF_PAY_GATE = _word_alternation(_union("self_pay_phrases"))
 # Giving money back, in every language (a refund offered off the platform is a payment move).
-REFUND_RE = compile_fast(r"(?<!\w)(?:" + "|".join(_union("refund_words")) + r")(?!\w)")
+REFUND_RE = compile_words(_union("refund_words"))
 # The other party as the one paid or paying: "you" as an object in every language.
-TO_YOU_RE = compile_fast(r"(?<!\w)(?:" + "|".join(_union("party_pronouns")) + r")(?!\w)")
+TO_YOU_RE = compile_words(_union("party_pronouns"))
 
 
 # Someone close to a party, whose account or firm pays or is paid instead ("my girlfriend's
@@ -1504,7 +1505,7 @@ THIRD_PARTY_RE, THIRD_PARTY_GATE = _word_alternation(_union("relative_words"))
 ACCOUNT_RE, ACCOUNT_GATE = _word_alternation(_union("account_words"))
 # Taking a means of payment ("Venmo works for me", "biorę w USDT", "в крипте принимаешь?",
 # "aceitas Pix?"): with the means named right beside it, an offer or a request to be paid so.
-ACCEPT_RE = compile_fast(r"(?<!\w)(?:" + "|".join(_union("accept_words")) + r")(?!\w)")
+ACCEPT_RE = compile_words(_union("accept_words"))
 # A bonus, a tip or a small gift of money in every language: with a place off the platform in
 # its sentence, a payment move ("te mando um agrado por fora", "مكافأة ... بعيد عن التطبيق").
 BONUS_RE, BONUS_GATE = _word_alternation(_union("bonus_words"))
@@ -3473,7 +3474,7 @@ _PLATFORM_NOUNS = (
     r"sini",
     r"dito",
 )
-PLATFORM_NOUN_RE = compile_fast(r"(?<!\w)(?:" + "|".join(_PLATFORM_NOUNS) + r")(?!\w)")
+PLATFORM_NOUN_RE = compile_words(_PLATFORM_NOUNS)
 PLATFORM_NOUN_GATE = fragment_gate(_PLATFORM_NOUNS)
 PAY6_WITHOUT_RE = _pay6_re("without")
 PAY6_MIDDLE_RE = _pay6_re("middle")
@@ -3629,8 +3630,7 @@ EASIER_WAY_FRAGMENTS = (
     r"mas (?:madali|mabilis|okay|ok)",
     r"ibang paraan",
 )
-EASIER_WAY_RE = compile_fast(r"(?<!\w)(?:" + "|".join(EASIER_WAY_FRAGMENTS) + r")(?!\w)")
-EASIER_WAY_GATE = fragment_gate(EASIER_WAY_FRAGMENTS)
+EASIER_WAY_RE, EASIER_WAY_GATE = _word_alternation(list(EASIER_WAY_FRAGMENTS))
 # a bare verb of receiving ("de vc receber?", "das Honorar zu bekommen?") only right before
 # the question mark; with what is received, only money ("receive notifications" is no pay)
 _RECEIVED_ASKED = r"(?=\s*\?)"
@@ -3689,5 +3689,4 @@ GET_PAID_FRAGMENTS = (
     r"mabayaran",
     r"magbayad",
 )
-GET_PAID_RE = compile_fast(r"(?<!\w)(?:" + "|".join(GET_PAID_FRAGMENTS) + r")(?!\w)")
-GET_PAID_GATE = fragment_gate(GET_PAID_FRAGMENTS)
+GET_PAID_RE, GET_PAID_GATE = _word_alternation(list(GET_PAID_FRAGMENTS))

@@ -371,6 +371,11 @@ def compile_fast(pattern: str, flags: int = 0) -> re.Pattern[str]:
     return compiled
 
 
+def compile_words(fragments: Iterable[str], flags: int = 0) -> re.Pattern[str]:
+    """Word fragments (regex sources) as one pattern that matches any of them as a whole word."""
+    return compile_fast(r"(?<!\w)(?:" + "|".join(fragments) + r")(?!\w)", flags)
+
+
 def finditer_at(pattern: re.Pattern[str], s: str, starts: Iterable[int]) -> Iterator[re.Match[str]]:
     """``pattern.finditer(s)`` for a pattern that can only match, never empty, at one of
     ``starts`` (ascending): ``pattern.match`` at those positions alone, skipping any inside an
