@@ -15,7 +15,8 @@ from tests.policy.helpers import labels, rule_values
     [
         ("Revolut: marek.nowak@onet.pl", "email"),
         ("Pix: 21 98877 6655", "phone"),
-        ("Paytm bhi chalega, 98765 43210 pe", "phone"),
+        # ("Paytm bhi chalega, …" is now taken by "chalega" as a means accepted, round 19)
+        ("Paytm bhi, 98765 43210 pe", "phone"),
         ("Bizum al seis uno dos, cuarenta y ocho, setenta y tres, noventa", "phone"),
         ("Gcash: 0918 234 5678", "phone"),
         ("Papara: 0532 111 22 33", "phone"),

@@ -466,7 +466,31 @@ def drop_answered_moves(views: Views, findings: list[Finding]) -> list[Finding]:
     answers with the platform kept as the only place (see ``_answered_with_here``)."""
     if not any(f.label == "off_platform" for f in findings):
         return findings
-    return [f for f in findings if f.label != "off_platform" or not _answered_with_here(views, f)]
+    return [
+        f
+        for f in findings
+        if f.label != "off_platform"
+        or not (_answered_with_here(views, f) or _refusal_told_after(views, f))
+    ]
+
+
+def _refusal_told_after(views: Views, move: Finding) -> bool:
+    """The writer's own refusal told after the move, at the end of its clause ("Un client m'a
+    proposé de le payer hors plateforme, j'ai refusé", "chciał przelew poza serwisem, odmówiłem
+    i zgłosiłem to", "minta bayar di luar, saya tolak."): a move reported and turned down. Not
+    a question's tag ("…, nggak?") and not one with a "but" after it ("I refused, but for you
+    PayPal is fine")."""
+    s = views.norm.s
+    if not lx.REFUSED_GATE.may_match(s, views.words):
+        return False
+    at = 0 if move.value.startswith("learned:") else views.norm.first_at(move.start)
+    for refused in lx.REFUSED_RE.finditer(s, at + 1, min(len(s), at + _KEEP_AFTER_MOVE)):
+        if _QUESTION_TAG.match(s, refused.end()) is not None:
+            continue
+        if _BUT.search(s, refused.end()) is not None:
+            continue
+        return True
+    return False
 
 
 def _kept_from_platform(views: Views) -> Finding | None:

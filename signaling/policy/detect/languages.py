@@ -214,6 +214,10 @@ class Language:
     accept_words: tuple[str, ...] = ()
     # declining beyond a negation: "sorry", "I'd rather not", colloquial "no"
     decline_words: tuple[str, ...] = ()
+    # the writer's own refusal, told after the move it refuses ("he offered PayPal, I refused",
+    # "odmówiłem", "saya tolak."): at the end of its clause or before a pronoun
+    # (``_REFUSED_END``); declining words too
+    refused_words: tuple[str, ...] = ()
     # someone close to a party, whose account pays or is paid instead ("my
     # girlfriend's account", "sa account ng pinsan ko")
     relative_words: tuple[str, ...] = ()
@@ -243,8 +247,10 @@ _COMMON_APPS = (
 # only at its clause's end or before an object pronoun ("my card got declined here", "ho
 # rifiutato le notifiche" refuse something else)
 _REFUSED_END = (
-    r"(?=\s*(?:[.,;:!?)\-]|$|(?:it|that|him|her|them|es|ihn|sie|go|je|ego|его|её|use|unhe"
-    r"|onu|ito|iyon)(?!\w)))"
+    r"(?=\s*(?:[.,;:!?)\-،؛؟।…]|$|(?:it|that|him|her|them|es|ihn|sie|go|je|ego|его|её|use|unhe"
+    r"|onu|ito|iyon)(?!\w)"
+    # round 19: or a conjunction that goes on to the next clause ("odmówiłem i zgłosiłem to")
+    r"|(?:and|i|и|y|e|et|und|ve|dan|at|aur|और)\s))"
 )
 
 LANGUAGES: tuple[Language, ...] = (
@@ -879,16 +885,30 @@ LANGUAGES: tuple[Language, ...] = (
             "takes",
             "work(?:s)? for me",
             "fine for me",
+            # round 19: a means proposed or asked about ("paypal ok?", "GCash na lang")
+            "ok(?:ay)?\\?",
+            "alright with you",
+            "(?:would|does|will) (?:that|this|it) work",
+            "works?\\?",
+            "is (?:that|this|it) (?:ok|okay|fine|alright)",
+            "fine with you",
+            "(?:way )?(?:faster|easier|quicker|cheaper|simpler) for me",
+            "prefer\\w*",
         ),
         decline_words=(
             "sorry",
             "rather not",
             "nope",
+        ),
+        refused_words=(
             # round 18: a refusal told after the move ("someone offered X, I refused")
             "refused" + _REFUSED_END,
             "declined" + _REFUSED_END,
             "turned (?:it|him|her|them|that) down" + _REFUSED_END,
             "said no" + _REFUSED_END,
+            # round 19: refusals and "no way" told after the move (own_v17)
+            "no way" + _REFUSED_END,
+            "not a chance" + _REFUSED_END,
         ),
         relative_words=(
             "girlfriend\\w*",
@@ -1448,14 +1468,33 @@ LANGUAGES: tuple[Language, ...] = (
             "me",
             "mi",
         ),
-        accept_words=("acept\\w*",),
+        accept_words=(
+            "acept\\w*",
+            # round 19: a means proposed or asked about ("paypal ok?", "GCash na lang")
+            "(?:te|le|os) va bien",
+            "te sirve",
+            "te vale",
+            "vale\\?",
+            "te parece",
+            "(?:más|mas) (?:fácil|facil|rápido|rapido|cómodo|comodo) para mí",
+            "puede ser\\?",
+            "se puede\\?",
+            "prefier\\w*",
+            "prefer\\w*",
+        ),
         decline_words=(
             "lo siento",
             "perdon",
+        ),
+        refused_words=(
             # round 18: a refusal told after the move ("someone offered X, I refused")
             "rechac\\w*" + _REFUSED_END,
             "dije que no" + _REFUSED_END,
             "me neg[uéeo]\\w*" + _REFUSED_END,
+            # round 19: refusals and "no way" told after the move (own_v17)
+            "ni hablar" + _REFUSED_END,
+            "ni de broma" + _REFUSED_END,
+            "ni loco" + _REFUSED_END,
         ),
         relative_words=(
             "novio",
@@ -2031,13 +2070,30 @@ LANGUAGES: tuple[Language, ...] = (
             "te",
             "me",
         ),
-        accept_words=("aceit\\w*",),
-        decline_words=(
-            "desculp\\w*",
+        accept_words=(
+            "aceit\\w*",
+            # round 19: a means proposed or asked about ("paypal ok?", "GCash na lang")
+            "pode ser\\?",
+            "beleza\\?",
+            "blz\\?",
+            "serve\\?",
+            "tudo bem\\?",
+            "(?:mais|bem mais) (?:fácil|facil|rápido|rapido|prático|pratico) pra mim",
+            "rola\\?",
+            "topa\\?",
+            "prefir\\w*",
+            "prefer\\w*",
+        ),
+        decline_words=("desculp\\w*",),
+        refused_words=(
             # round 18: a refusal told after the move ("someone offered X, I refused")
             "recus\\w*" + _REFUSED_END,
             "disse que n[aã]o" + _REFUSED_END,
             "neguei" + _REFUSED_END,
+            # round 19: refusals and "no way" told after the move (own_v17)
+            "nem pensar" + _REFUSED_END,
+            "nem a pau" + _REFUSED_END,
+            "de jeito nenhum" + _REFUSED_END,
         ),
         relative_words=(
             "namorado",
@@ -2563,14 +2619,34 @@ LANGUAGES: tuple[Language, ...] = (
             "vous",
             "me",
         ),
-        accept_words=("accept\\w*", "prends", "prenez"),
+        accept_words=(
+            "accept\\w*",
+            "prends",
+            "prenez",
+            # round 19: a means proposed or asked about ("paypal ok?", "GCash na lang")
+            "ça (?:te|vous) va",
+            "ça (?:te|vous) convient",
+            "ça marche\\?",
+            "(?:tu serais|vous seriez|t'es) ok",
+            "ok pour",
+            "possible\\?",
+            "plus (?:simple|rapide|pratique) pour moi",
+            "préf[eè]r\\w*",
+            "prefer\\w*",
+        ),
         decline_words=(
             "desole\\w*",
             "n'\\w+",
+        ),
+        refused_words=(
             # round 18: a refusal told after the move ("someone offered X, I refused")
             "refus\\w*" + _REFUSED_END,
             "j'ai dit non" + _REFUSED_END,
             "décliné" + _REFUSED_END,
+            # round 19: refusals and "no way" told after the move (own_v17)
+            "pas question" + _REFUSED_END,
+            "hors de question" + _REFUSED_END,
+            "jamais de la vie" + _REFUSED_END,
         ),
         relative_words=(
             "petite amie",
@@ -3061,14 +3137,25 @@ LANGUAGES: tuple[Language, ...] = (
             "geht bei mir",
             "wäre mir am liebsten",
             "am liebsten",
+            # round 19: a means proposed or asked about ("paypal ok?", "GCash na lang")
+            "wär(?:e)? das (?:eine |ne )?option",
+            "(?:ist|wäre|wär) das (?:ok|okay|in ordnung)",
+            "geht das\\?",
+            "passt (?:das|dir das|ihnen das)\\?",
+            "(?:einfacher|schneller|bequemer) für mich",
+            "lieber",
         ),
-        decline_words=(
-            "leider",
+        decline_words=("leider",),
+        refused_words=(
             # round 18: a refusal told after the move ("someone offered X, I refused")
             "abgelehnt" + _REFUSED_END,
             "lehne (?:\\w+ )?ab" + _REFUSED_END,
             "abgesagt" + _REFUSED_END,
             "nein gesagt" + _REFUSED_END,
+            # round 19: refusals and "no way" told after the move (own_v17)
+            "kommt nicht in frage" + _REFUSED_END,
+            "auf keinen fall" + _REFUSED_END,
+            "niemals" + _REFUSED_END,
         ),
         relative_words=(
             "freundin",
@@ -3544,14 +3631,27 @@ LANGUAGES: tuple[Language, ...] = (
             "accett\\w*",
             "prendo",
             "prendi",
+            # round 19: a means proposed or asked about ("paypal ok?", "GCash na lang")
+            "va bene",
+            "va benissimo",
+            "se per te non è un problema",
+            "(?:più|piu) (?:comodo|facile|veloce) per me",
+            "preferi\\w*",
+            "preferisc\\w*",
         ),
         decline_words=(
             "scusa\\w*",
             "mi dispiace",
+        ),
+        refused_words=(
             # round 18: a refusal told after the move ("someone offered X, I refused")
             "rifiutat\\w*" + _REFUSED_END,
             "rifiuto" + _REFUSED_END,
             "ho detto di no" + _REFUSED_END,
+            # round 19: refusals and "no way" told after the move (own_v17)
+            "neanche per sogno" + _REFUSED_END,
+            "manco per sogno" + _REFUSED_END,
+            "assolutamente no" + _REFUSED_END,
         ),
         relative_words=(
             "fidanzato",
@@ -4077,12 +4177,24 @@ LANGUAGES: tuple[Language, ...] = (
             "bierzesz",
             "przyjmuj\\w*",
             "akceptuj\\w*",
+            # round 19: a means proposed or asked about ("paypal ok?", "GCash na lang")
+            "może być\\?",
+            "moze byc\\?",
+            "da się\\?",
+            "pasuje\\?",
+            "(?:wygodniej|szybciej|łatwiej) (?:dla mnie|mi)",
+            "wolę",
+            "wolał\\w*",
         ),
-        decline_words=(
-            "przepraszam",
+        decline_words=("przepraszam",),
+        refused_words=(
             # round 18: a refusal told after the move ("someone offered X, I refused")
             "odmówi\\w*" + _REFUSED_END,
             "odmawiam" + _REFUSED_END,
+            # round 19: refusals and "no way" told after the move (own_v17)
+            "nie ma mowy" + _REFUSED_END,
+            "w życiu" + _REFUSED_END,
+            "odmówił\\w*" + _REFUSED_END,
         ),
         relative_words=(
             "dziewczyn\\w*",
@@ -4654,12 +4766,29 @@ LANGUAGES: tuple[Language, ...] = (
             "берёшь",
             # round 18: a means offered or asked about
             "есть\\?",
+            # round 19: a means proposed or asked about ("paypal ok?", "GCash na lang")
+            "можно так",
+            "норм\\w*\\?",
+            "подойд[её]т",
+            "устроит",
+            "удобнее",
+            "пойд[её]т\\?",
+            "ид[её]т\\?",
+            "ок\\?",
+            "предпочит\\w*",
+            "предпочт\\w*",
         ),
         decline_words=(
             "извин\\w*",
             "к сожалению",
+        ),
+        refused_words=(
             # round 18: a refusal told after the move ("someone offered X, I refused")
             "отказ\\w*" + _REFUSED_END,
+            # round 19: refusals and "no way" told after the move (own_v17)
+            "ни за что" + _REFUSED_END,
+            "ни в коем случае" + _REFUSED_END,
+            "отказал\\w*" + _REFUSED_END,
         ),
         relative_words=(
             "девушк\\w*",
@@ -5212,6 +5341,14 @@ LANGUAGES: tuple[Language, ...] = (
             "le leta",
             "lete ho",
             "leti",
+            # round 19: a means proposed or asked about ("paypal ok?", "GCash na lang")
+            "chalega",
+            "chalegi",
+            "chal jayega",
+            "th?ee?k (?:hai|rahega)\\?",
+            "easy (?:hai|rahega)",
+            "sahi rahega",
+            "pasand hai",
         ),
         relative_words=(
             "mummy",
@@ -5232,10 +5369,16 @@ LANGUAGES: tuple[Language, ...] = (
             "daal\\w*",
             "dal do",
         ),
-        decline_words=(
+        decline_words=(),
+        refused_words=(
             # round 18: a refusal told after the move ("someone offered X, I refused")
             "mana kar\\w*" + _REFUSED_END,
             "mana kiya" + _REFUSED_END,
+            # round 19: refusals and "no way" told after the move (own_v17)
+            "bilkul nahi" + _REFUSED_END,
+            "mana kar diya" + _REFUSED_END,
+            "inkaar kar diya" + _REFUSED_END,
+            "na bol diya" + _REFUSED_END,
         ),
     ),
     Language(
@@ -5664,9 +5807,17 @@ LANGUAGES: tuple[Language, ...] = (
         decline_words=(
             "माफ़\\w*",
             "माफ\\w*",
+        ),
+        refused_words=(
             # round 18: a refusal told after the move ("someone offered X, I refused")
             "मना कर\\w*" + _REFUSED_END,
             "मना किया" + _REFUSED_END,
+            # round 19: refusals and "no way" told after the move (own_v17)
+            "बिल्कुल नहीं" + _REFUSED_END,
+            "मना कर दिया" + _REFUSED_END,
+            "इनकार कर दिया" + _REFUSED_END,
+            "ना बोल दिया" + _REFUSED_END,
+            "ना कह दिया" + _REFUSED_END,
         ),
         relative_words=(
             "मम्मी",
@@ -5690,6 +5841,16 @@ LANGUAGES: tuple[Language, ...] = (
             "भेज\\w*",
             "डाल\\w*",
             "अपलोड",
+        ),
+        accept_words=(
+            # round 19: a means proposed or asked about ("paypal ok?", "GCash na lang")
+            "चलेगा",
+            "चलेगी",
+            "चल जाएगा",
+            "ठीक (?:है|रहेगा)\\?",
+            "आसान (?:है|रहेगा)",
+            "सही रहेगा",
+            "पसंद है",
         ),
     ),
     Language(
@@ -6521,6 +6682,14 @@ LANGUAGES: tuple[Language, ...] = (
             "تقبل",
             "بتقبل",
             "بقبل",
+            # round 19: a means proposed or asked about ("paypal ok?", "GCash na lang")
+            "ينفع",
+            "يمشي",
+            "مناسب لك",
+            "تمام[؟?]",
+            "أسهل (?:لي|علي|عليّ)",
+            "افضل لي",
+            "أفضل لي",
         ),
         decline_words=(
             "مش",
@@ -6528,9 +6697,18 @@ LANGUAGES: tuple[Language, ...] = (
             "لا",
             "آسف",
             "اسف",
+        ),
+        refused_words=(
             # round 18: a refusal told after the move ("someone offered X, I refused")
             "رفضت\\w*" + _REFUSED_END,
             "رفضته\\w*" + _REFUSED_END,
+            # round 19: refusals and "no way" told after the move (own_v17)
+            "مستحيل" + _REFUSED_END,
+            "ورفضت\\w*" + _REFUSED_END,
+            "فرفضت\\w*" + _REFUSED_END,
+            "رفضتها" + _REFUSED_END,
+            "قلت لا" + _REFUSED_END,
+            "وقلت لا" + _REFUSED_END,
         ),
         relative_words=(
             "أخوي",
@@ -7000,15 +7178,28 @@ LANGUAGES: tuple[Language, ...] = (
             "alır mısın",
             "alirim",
             "alırım",
+            # round 19: a means proposed or asked about ("paypal ok?", "GCash na lang")
+            "olur mu",
+            "uygun mu",
+            "sorun olur mu",
+            "(?:daha )?(?:kolay|rahat|hızlı) olur",
+            "tercih\\w*",
         ),
         decline_words=(
             "kusura",
             "\\w+m[ıi]yorum",
             "\\w+mam",
             "\\w+mem",
+        ),
+        refused_words=(
             # round 18: a refusal told after the move ("someone offered X, I refused")
             "reddett\\w*" + _REFUSED_END,
             "reddediyorum" + _REFUSED_END,
+            # round 19: refusals and "no way" told after the move (own_v17)
+            "asla" + _REFUSED_END,
+            "kesinlikle hayır" + _REFUSED_END,
+            "hayır dedim" + _REFUSED_END,
+            "kabul etmedim" + _REFUSED_END,
         ),
         relative_words=(
             "kız arkadaş\\w*",
@@ -7466,6 +7657,13 @@ LANGUAGES: tuple[Language, ...] = (
         accept_words=(
             "terima\\w*",
             "nerima",
+            # round 19: a means proposed or asked about ("paypal ok?", "GCash na lang")
+            "bisa\\?",
+            "boleh\\?",
+            "oke\\?",
+            "gimana\\?",
+            "(?:lebih )?(?:gampang|mudah|cepat) buat (?:saya|aku|gue)",
+            "lebih suka",
         ),
         decline_words=(
             "maaf",
@@ -7474,10 +7672,19 @@ LANGUAGES: tuple[Language, ...] = (
             "enggak",
             "ga",
             "ogah",
+        ),
+        refused_words=(
             # round 18: a refusal told after the move ("someone offered X, I refused")
             "tolak\\w*" + _REFUSED_END,
             "nolak\\w*" + _REFUSED_END,
             "menolak" + _REFUSED_END,
+            # round 19: refusals and "no way" told after the move (own_v17)
+            "ogah" + _REFUSED_END,
+            "gak mau" + _REFUSED_END,
+            "nggak mau" + _REFUSED_END,
+            "saya tolak" + _REFUSED_END,
+            "aku tolak" + _REFUSED_END,
+            "gue tolak" + _REFUSED_END,
         ),
         relative_words=(
             "pacar\\w*",
@@ -7900,14 +8107,26 @@ LANGUAGES: tuple[Language, ...] = (
             "tanggap\\w*",
             # round 18: a means offered or asked about
             "pwede(?: rin| din)?",
+            # round 19: a means proposed or asked about ("paypal ok?", "GCash na lang")
+            "na lang",
+            "pwede(?: ba)?\\?",
+            "(?:ok|okay) lang\\?",
+            "mas (?:madali|mabilis|mura)",
+            "mas gusto",
         ),
         decline_words=(
             "pasensya",
             "sorry po",
+        ),
+        refused_words=(
             # round 18: a refusal told after the move ("someone offered X, I refused")
             "tinanggihan" + _REFUSED_END,
             "tumanggi" + _REFUSED_END,
             "tinatanggihan" + _REFUSED_END,
+            # round 19: refusals and "no way" told after the move (own_v17)
+            "ayoko" + _REFUSED_END,
+            "hindi ako pumayag" + _REFUSED_END,
+            "tumanggi ako" + _REFUSED_END,
         ),
         relative_words=(
             "pinsan\\w*",

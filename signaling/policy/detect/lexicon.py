@@ -1516,12 +1516,14 @@ CALL_GATE = fragment_gate([*_union("call_words"), *_union("meeting_cues")])
 # colloquial Indonesian and Arabic "no".
 # A decline word given as a suffix ("\\w+mam", Turkish "yapmam") is found from the suffix (a
 # pattern led by "\\w+" is tried at every position of a message)
-_DECLINE_SUFFIXES = [w[3:] for w in _union("decline_words") if w.startswith("\\w+")]
+_DECLINE_ALL = _union("decline_words") + _union("refused_words")
+_DECLINE_SUFFIXES = [fold(w[3:]) for w in _DECLINE_ALL if w.startswith("\\w+")]
 _DECLINE_WORDS_SOURCE = (
-    r"(?<!\w)(?:"
-    + "|".join(w for w in _union("decline_words") if not w.startswith("\\w+"))
-    + r")(?!\w)"
+    r"(?<!\w)(?:" + "|".join(fold(w) for w in _DECLINE_ALL if not w.startswith("\\w+")) + r")(?!\w)"
 )
+# The writer's own refusal at the end of its clause ("..., j'ai refusé", "odmówiłem i
+# zgłosiłem to", "saya tolak."): a move told before it is one turned down.
+REFUSED_RE, REFUSED_GATE = _word_alternation(_union("refused_words"))
 _DECLINE_SUFFIX_SOURCE = r"(?<=\w)(?:" + "|".join(_DECLINE_SUFFIXES or ["(?!)"]) + r")(?!\w)"
 DECLINE_RE = compile_fast(
     NEGATION_RE.pattern + "|" + _DECLINE_WORDS_SOURCE + "|" + _DECLINE_SUFFIX_SOURCE

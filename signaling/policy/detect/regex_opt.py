@@ -18,6 +18,8 @@ from typing import Any
 
 import ahocorasick
 
+from signaling.policy.detect.text import fold
+
 _META = frozenset("\\[](){}.*+?^$|")
 _MIN_ALTERNATIVES = 6
 _BOUNDARIES = ("\\b", "(?<!\\w)")
@@ -372,8 +374,11 @@ def compile_fast(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 
 def compile_words(fragments: Iterable[str], flags: int = 0) -> re.Pattern[str]:
-    """Word fragments (regex sources) as one pattern that matches any of them as a whole word."""
-    return compile_fast(r"(?<!\w)(?:" + "|".join(fragments) + r")(?!\w)", flags)
+    """Word fragments (regex sources, written with their real spelling) as one pattern that
+    matches any of them as a whole word in a folded message: each is folded as messages are
+    ("wäre" is "ware", "może" is "moze"), or a fragment with an accent could never match."""
+    folded = (fold(f) for f in fragments)
+    return compile_fast(r"(?<!\w)(?:" + "|".join(folded) + r")(?!\w)", flags)
 
 
 def finditer_at(pattern: re.Pattern[str], s: str, starts: Iterable[int]) -> Iterator[re.Match[str]]:
