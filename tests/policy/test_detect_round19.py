@@ -107,3 +107,114 @@ def test_refusal_words_end_their_clause() -> None:
     assert lx.REFUSED_RE.search(build_views("ورفضت، خلاص").norm.s) is not None
     assert lx.REFUSED_RE.search(build_views("मैंने मना कर दिया। ठीक है").norm.s) is not None
     assert lx.REFUSED_RE.search(build_views("the bank refused payments").norm.s) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You can find me on LinkedIn, just type Maria Lopez design",
+        "Búscame en Insta, subo todo ahí",
+        "Me encontra no LinkedIn como Paula Reis",
+        "Vous me trouverez sur LinkedIn, Claire Dubois",
+        "Findest du mich auf Xing? Einfach den Namen eingeben",
+        "Mi trovi su Facebook come Luca Bianchi",
+        "Znajdziecie mnie na Facebooku, Piotr Zieliński",
+        "Найдёте меня в телеграме по имени",
+        "Facebook pe mil jaungi, Neha Kapoor",
+        "تلاقيني على الانستا بنفس الاسم",
+        "Beni LinkedIn'de bulabilirsin, adım Mert Kaya",
+        "Cari aku di IG ya, namanya sama",
+        "Hanapin mo ako sa FB, same name",
+    ],
+)
+def test_find_me_on_a_channel_is_a_contact_move(text: str) -> None:
+    assert "off_platform" in labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It'd be way faster on WhatsApp, honestly",
+        "Por Telegram sería más rápido, la verdad",
+        "No zap fica bem mais prático pra mim",
+        "Sur Signal ce sera plus simple pour les photos",
+        "Über WhatsApp geht es viel schneller",
+        "Su Telegram è molto più comodo",
+        "Na Messengerze będzie łatwiej wysyłać zdjęcia",
+        "В телеге будет гораздо удобнее",
+        "whatsapp pe easy rahega",
+        "व्हाट्सएप पर आसानी से होगा",
+        "على التلي أسهل بكثير",
+        "Telegram'da daha kolay olur",
+        "Lewat WA lebih gampang kak",
+        "Mas madali sa Viber",
+    ],
+)
+def test_easier_on_a_channel_is_a_contact_move(text: str) -> None:
+    assert "off_platform" in labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Te escribo por Telegram esta noche",
+        "Ti scrivo su WhatsApp più tardi",
+        "Je t'écris sur Signal ce soir",
+        "Напишу вам в телеграм вечером",
+        "Gib mir deinen Telegram-Namen",
+        "Daj swój numer WhatsAppa",
+        "apna whatsapp de do",
+        "अपना व्हाट्सएप भेजो",
+        "عطني انستك",
+        "Telegram hesabını ver",
+        "Mailin ne?",
+        "Minta WA kakak dong",
+        "Ano IG mo?",
+        "C'est quoi ton Telegram ?",
+        "Wie ist deine Mail?",
+        "Qual è la tua mail?",
+        "Какая у вас почта?",
+        "ايش ايميلك؟",
+        "फ़ोन पर बात कर लेते हैं",
+        "Kita teleponan aja",
+    ],
+)
+def test_i_will_write_you_give_me_your_and_what_is_your_in_every_language(text: str) -> None:
+    assert "off_platform" in labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # product talk, a channel named with no move, a placeholder address in a code question
+        "Le lien `mailto:contact@example.org` ne s'ouvre pas sur Safari iOS, une idée ?",
+        "Wah makasih banyak, revisinya cepet banget 🙏",
+        "ada cara lebih cepat dapat notifikasi di sini nggak?",
+        "फोन वाला हरा आइकन बदल दीजिए",
+        "No guarda, pagamenti fuori dal sito non ne faccio. Usiamo la milestone",
+        "Il bot di Telegram è più veloce del sito? Lo stiamo sviluppando noi",
+    ],
+)
+def test_words_of_the_new_cues_alone_are_no_move(text: str) -> None:
+    assert "off_platform" not in labels(text), text
+
+
+def test_a_channel_is_not_reported_beside_the_address_the_learned_layer_found() -> None:
+    """The channel's identifier given is reported by that label only (LABELING.md), when the
+    learned layer finds the address, as when the rules do."""
+    assert labels("mail me: d-e-v-o-n-h-a-r-t 'at' fastmail 'dot' fm") == {"email"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll text you directly here when I'm done",
+        "Ti scrivo direttamente qui appena ho finito",
+        "Te escribo directamente aquí cuando termine",
+        "Je t'écris directement ici dès que j'ai fini",
+    ],
+)
+def test_directly_here_is_this_chat(text: str) -> None:
+    """ "Directly" is a place elsewhere ("let's talk directly"), but not with "here" after it
+    (a false alarm older than this round, in English too)."""
+    assert "off_platform" not in labels(text), text

@@ -188,12 +188,13 @@ def test_every_vetoed_label_has_patterns() -> None:
     # probes 8 to 10, which it never saw, with no false alarm added (on the test halves of
     # own_v11 and own_v12 it gains 9 and 16 and adds one false alarm each: not asserted).
     # Round 16: the rules now find "num lugar mais reservado" on own_v8's test half, one of
-    # the layer's 19 there (the total found is unchanged).
+    # the layer's 19 there (the total found is unchanged). Round 19: the rules now find two
+    # more of them (122 found in all, as before).
     [
         ("holdout", OWN, 90, 3),
         ("eval", OWN, 60, 1),
         ("dev", OWN_V2, 120, 1),
-        ("test", OWN_V8, 260, 18),
+        ("test", OWN_V8, 260, 16),
         ("test", OWN_V9, 290, 8),
         ("test", OWN_V10, 230, 9),
     ],

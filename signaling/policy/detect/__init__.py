@@ -41,6 +41,10 @@ __all__ = [
 ]
 
 
+# (a handle the learned layer finds is often a name to search for, which is the move itself)
+_IDENTIFIERS = frozenset({"email", "phone"})
+
+
 class Detector:
     """Holds the offline public-suffix extractor; :meth:`scan` is a pure function of its input.
 
@@ -79,7 +83,12 @@ class Detector:
         findings = drop_answered_moves(views, drop_copy_moves(views, findings))
         if self._learned:
             learned = learned_findings(views, {f.label for f in findings})
-            findings.extend(drop_answered_moves(views, drop_copy_moves(views, learned)))
+            learned = drop_answered_moves(views, drop_copy_moves(views, learned))
+            if any(f.label in _IDENTIFIERS for f in learned):
+                # a channel whose identifier the learned layer found is reported by that label
+                # only, as the rules' own identifiers are ("mail me: d-e-v-o-n…")
+                findings = [f for f in findings if not f.value.startswith("comm:")]
+            findings.extend(learned)
         if exempt_urls:
             exempt = {canonical_url(u) for u in exempt_urls}
             findings = [f for f in findings if f.value not in exempt]

@@ -352,7 +352,9 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
                     (
                         m
                         for m in pattern.finditer(s, lo, hi)
-                        if not _scoped_place(s, m) and not _purpose_before(s, m)
+                        if not _scoped_place(s, m)
+                        and not _purpose_before(s, m)
+                        and not _here_right_after(s, m.end())
                     ),
                     None,
                 )
@@ -694,6 +696,15 @@ def _euphemism_question(views: Views) -> re.Match[str] | None:
 
 
 _EUPHEMISM_QUESTION_WORDS = 10
+
+
+def _here_right_after(s: str, end: int) -> bool:
+    """A word for "here" right after a place ("I'll text you directly here", "Ti scrivo
+    direttamente qui"): the place is this chat, not one elsewhere."""
+    return lx.HERE_RE.match(s, _SPACES.match(s, end).end()) is not None
+
+
+_SPACES = re.compile(r"\s*")
 
 
 def _here_after(after: str) -> bool:

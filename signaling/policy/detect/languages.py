@@ -664,6 +664,10 @@ LANGUAGES: tuple[Language, ...] = (
             "jump (?:to|on|over to)",
             "catch me there",
             "take (?:this|the) (?:convo|conversation|chat) off",
+            # round 19: find me on, faster on, I will write you, give me / what is your (own_v17)
+            "you(?:'ll| will| can) find me (?:on|at)",
+            "(?:it's|it is|it'll be|it will be|would be) (?:way |much )?"
+            "(?:faster|easier|quicker|simpler) (?:on|over|via)",
         ),
         meeting_cues=("call", "meet", "meeting", "video", "invite", "session"),
         pay_verbs=(
@@ -1281,6 +1285,15 @@ LANGUAGES: tuple[Language, ...] = (
             "te escribo ahí",
             "me escribes por",
             "escr[ií]beme por",
+            # round 19: find me on, faster on, I will write you, give me / what is your (own_v17)
+            "me (?:encuentras|encontrás|encuentran|hallas|puedes encontrar)",
+            "búscame",
+            "(?:es|será|sería) (?:más|mas|mucho más) (?:rápido|fácil|cómodo|sencillo)",
+            "te (?:escribo|hablo|contacto|mando un mensaje)",
+            "(?:cuál|cual) es tu",
+            "dame tu",
+            "lo hablamos por",
+            "hablemos por",
         ),
         meeting_cues=(
             "llamada",
@@ -1887,6 +1900,13 @@ LANGUAGES: tuple[Language, ...] = (
             "te chamo lá",
             "me acha n[oa]",
             "me encontra n[oa]",
+            # round 19: find me on, faster on, I will write you, give me / what is your (own_v17)
+            "me (?:acha|encontra|achar|encontrar)",
+            "(?:é|fica|vai ser) (?:mais|bem mais|muito mais) (?:rápido|fácil|prático)",
+            "te (?:mando mensagem|chamo|escrevo)",
+            "qual (?:é )?(?:o )?(?:seu|teu|sua|tua)",
+            "falamos por",
+            "vamos falar por",
         ),
         meeting_cues=(
             "chamada",
@@ -2432,6 +2452,13 @@ LANGUAGES: tuple[Language, ...] = (
             "tu es sur",
             "file-moi ton",
             "file moi ton",
+            # round 19: find me on, faster on, I will write you, give me / what is your (own_v17)
+            "(?:tu|vous) me trouve(?:s|z|ras|rez)",
+            "(?:ce sera|c'est|ça sera|ça ira) (?:bien )?plus (?:simple|rapide|pratique)",
+            "je (?:t'écris|vous écris|t'envoie un message|t'écrirai)",
+            "c'est quoi (?:ton|ta|votre)",
+            "(?:on en parle|parlons-en|on se parle|on s'appelle|en parler|discutons)"
+            " (?:au|par) téléphone",
         ),
         meeting_cues=(
             "appel",
@@ -2943,6 +2970,15 @@ LANGUAGES: tuple[Language, ...] = (
             "rüber(?:gehen|wechseln)",
             # round 18 (own_v16)
             "unter welcher (?:handy|telefon|mobil)?nummer",
+            # round 19: find me on, faster on, I will write you, give me / what is your (own_v17)
+            "(?:du findest|sie finden|findest du) mich",
+            "(?:geht's|geht es|ist es|wäre es|wird es|geht das) (?:viel |deutlich )?"
+            "(?:schneller|einfacher|leichter|bequemer)",
+            "ich schreib(?:e)? dir",
+            "gib mir (?:dein|deine|deinen)",
+            "wie (?:ist|lautet) (?:deine|dein|ihre|ihr)",
+            "telefonisch (?:besprechen|klären|reden|sprechen|abstimmen)",
+            "am telefon (?:besprechen|klären|reden)",
         ),
         meeting_cues=(
             "telefonier\\w*",
@@ -3450,6 +3486,15 @@ LANGUAGES: tuple[Language, ...] = (
             "ti scrivo lì",
             # round 18 (own_v16)
             "che numero (?:hai|ha|avete)",
+            # round 19: find me on, faster on, I will write you, give me / what is your (own_v17)
+            "mi trovi",
+            "mi potete trovare",
+            "(?:è|sarà|sarebbe) (?:molto )?(?:più|piu) (?:veloce|facile|comodo|semplice)",
+            "ti (?:scrivo|mando un messaggio|contatto)",
+            "qual è (?:la tua|il tuo)",
+            "dammi (?:la tua|il tuo)",
+            "parliamo (?:al|per) telefono",
+            "sentiamoci (?:al|per) telefono",
         ),
         meeting_cues=(
             "chiamata",
@@ -3985,6 +4030,14 @@ LANGUAGES: tuple[Language, ...] = (
             "piszmy",
             "kontaktować się (?:telefonicznie|przez)",
             "kontaktujmy się",
+            # round 19: find me on, faster on, I will write you, give me / what is your (own_v17)
+            "znajdzie(?:sz|cie) mnie",
+            "(?:będzie|jest) (?:dużo |znacznie )?(?:szybciej|łatwiej|wygodniej|prościej)",
+            "napisz(?:ę)? do (?:ciebie|pana|pani)",
+            "napiszę ci",
+            "daj (?:swój|swojego|swoją|twój|twoją)",
+            "jaki (?:masz|jest twój)",
+            "(?:pogadajmy|porozmawiajmy|omówmy|pogadamy|zadzwoń) przez telefon",
         ),
         meeting_cues=(
             "rozmow\\w*",
@@ -4576,6 +4629,13 @@ LANGUAGES: tuple[Language, ...] = (
             "связываться по",
             "созваниваться",
             "созвонимся по",
+            # round 19: find me on, faster on, I will write you, give me / what is your (own_v17)
+            "найд[её]шь меня",
+            "найд[её]те меня",
+            "будет (?:гораздо |намного )?(?:быстрее|проще|удобнее|легче)",
+            "напишу (?:тебе|вам)",
+            "как(?:ая|ой) у (?:тебя|вас)",
+            "(?:обсудим|поговорим|созвонимся|давай) по телефону",
         ),
         meeting_cues=(
             "созвон\\w*",
@@ -5239,6 +5299,14 @@ LANGUAGES: tuple[Language, ...] = (
             "jaldi reply karti",
             "wahi likhu",
             "shift ho ?ja\\w*",
+            # round 19: find me on, faster on, I will write you, give me / what is your (own_v17)
+            "mil jaunga",
+            "mil jaungi",
+            "(?:jaldi|fast|easy|aasan|asaan) (?:hoga|rahega|padega)",
+            "(?:message|msg|dm) karunga",
+            "(?:message|msg|dm) karungi",
+            "apna (?:\\w+ )?(?:de|do|de do|bhejo|batao)",
+            "(?:phone|call) pe (?:baat|discuss)",
         ),
         meeting_cues=("call kar\\w*", "baat", "milte", "meeting kar\\w*"),
         pay_verbs=(
@@ -5624,6 +5692,8 @@ LANGUAGES: tuple[Language, ...] = (
             "एसएमएस",
             "मेरे नंबर",
             "मेरा नंबर",
+            # round 19: the phone itself ("फ़ोन पर बात कर लेते हैं", "telponan aja")
+            "(?:फ़ोन|फोन) पर (?:बात|डिस्कस|चर्चा)",
         ),
         app_words=("ऐप", "एप"),
         app_colours=("हरे", "हरा", "नीले", "नीला", "बैंगनी", "पीले", "पीला"),
@@ -5673,6 +5743,15 @@ LANGUAGES: tuple[Language, ...] = (
             "सर्च कर\\w*",
             "DM कर\\w*",
             "डीएम कर\\w*",
+            # round 19: find me on, faster on, I will write you, give me / what is your (own_v17)
+            "मिल जाऊँगा",
+            "मिल जाऊंगा",
+            "(?:जल्दी|आसान|आसानी से) (?:होगा|रहेगा)",
+            "मैसेज करूँगा",
+            "मैसेज करूंगा",
+            "अपना \\S+ (?:दो|दे दो|भेजो|बताओ)",
+            "क्या है\\?",
+            "(?:फ़ोन|फोन|कॉल) पर बात",
         ),
         meeting_cues=(
             "कॉल",
@@ -6346,6 +6425,18 @@ LANGUAGES: tuple[Language, ...] = (
             "نكمل على",
             "تعال",
             "تعالى",
+            # round 19: find me on, faster on, I will write you, give me / what is your (own_v17)
+            "تلاقيني",
+            "تلقاني",
+            "تجدني",
+            "(?:أسرع|اسرع|أسهل|اسهل|أريح|اريح)",
+            "أراسلك",
+            "اراسلك",
+            "بكلمك",
+            "اعطني",
+            "عطني",
+            "ايش",
+            "شو",
         ),
         meeting_cues=(
             "مكالمة",
@@ -6989,6 +7080,16 @@ LANGUAGES: tuple[Language, ...] = (
             "haberleş\\w*",
             # round 18 (own_v16)
             "(?:mail|e-?posta|eposta) adresin(?:iz)? ne",
+            # round 19: find me on, faster on, I will write you, give me / what is your (own_v17)
+            "(?:bulursun|bulabilirsin) beni",
+            "beni (?:\\S+ )?(?:bulursun|bulabilirsin)",
+            "(?:daha )?(?:hızlı|kolay|rahat) olur",
+            "yazarım",
+            "(?:mail|e-?posta|numara|insta|instagram|telegram|hesab|ig|discord|skype|whatsapp|wp)(?:'\\w+|\\w*)"
+            " (?:ver|at|yolla|gönder)",
+            "(?:mail|e-?posta|numara|insta|instagram|telegram|hesab|ig|discord|skype|whatsapp|wp)(?:'\\w+|\\w*)"
+            " ne\\??",
+            "telefonda konuşalım",
         ),
         meeting_cues=(
             "toplantıyı",
@@ -7386,6 +7487,9 @@ LANGUAGES: tuple[Language, ...] = (
             "nomor wa\\w*",
             "no hp\\w*",
             "no telp\\w*",
+            # round 19: the phone itself ("फ़ोन पर बात कर लेते हैं", "telponan aja")
+            "telpon\\w*",
+            "telepon\\w*",
         ),
         app_words=(
             "aplikasinya",
@@ -7490,6 +7594,14 @@ LANGUAGES: tuple[Language, ...] = (
             # round 18 (own_v16)
             "kamu pake",
             "pake (?:wa|telegram|line|ig)",
+            # round 19: find me on, faster on, I will write you, give me / what is your (own_v17)
+            "cari (?:aku|saya|gue)",
+            "(?:di|lewat|via|pake|pakai) \\S+ lebih (?:cepat|cepet|gampang|mudah|enak)",
+            "lebih (?:cepat|cepet|gampang|mudah|enak) (?:di|lewat|via|pake|pakai)",
+            "(?:aku|saya|gue) dm",
+            "minta (?:\\w+ )?(?:kamu|kakak|mu|nya)",
+            "telponan",
+            "teleponan",
         ),
         meeting_cues=(
             "meeting",
@@ -7944,6 +8056,12 @@ LANGUAGES: tuple[Language, ...] = (
             "tara sa",
             "tara na sa",
             "lipat tayo",
+            # round 19: find me on, faster on, I will write you, give me / what is your (own_v17)
+            "hanapin mo ako",
+            "mas (?:mabilis|madali|okay) sa",
+            "i-?dm kita",
+            "ano (?:ang )?\\w+ mo",
+            "bigay mo",
         ),
         meeting_cues=("call", "usap", "tawag", "meeting", "imbitasyon", "invite"),
         pay_verbs=(

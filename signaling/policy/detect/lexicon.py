@@ -594,6 +594,8 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "phone",
         compile_fast(
             r"\b(?:text(?:ing)? me|sms me|whats ?app|whatsap|zap(?:zap)?|viber|signal"
+            # round 19: Arabic "your WhatsApp", "your number"
+            r"|واتسك|واتسابك|رقمك"
             # spellings as said ("el wasap", "guasap", "wassap")
             r"|wasap\w*|guasap\w*|wassap\w*|uasap\w*|wsp|watsap\w*|whatsap\w*|zapzinho|zapinho"
             # Turkish "wp" (WhatsApp) with a case ending ("wp'den yaz"): bare "wp" is WordPress
@@ -624,14 +626,16 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|التيليجرام"
             r"|التلغرام|السناب|سناب|التلي|التيلي|تيلي|لينكدان|اللينكدان|لينكدإن|لينكد ان|لينكدين"
             r"|इंस्टा|फेसबुक|फ़ेसबुक|स्नैपचैट|मैसेंजर"
-            r"|telegas?|telega|telegrama)(?!\w)"
+            r"|telegas?|telega|telegrama"
+            # round 19: Arabic with "your" attached ("اعطني انستك", "سنابك") and Polish cases
+            r"|انستك|انستاك|انستغرامك|سنابك|تيليجرامك|تلغرامك|تليك|فيسك|messengerz?e|messengera)(?!\w)"
         ),
     ),
     (
         "email",
         compile_fast(
             r"\b(?:e-?mail|gmail|hotmail|outlook|mail|correo|courriel|почт\w*|имейл\w*|емейл\w*"
-            r"|мейл\w*|email id)\b|(?<!\w)(?:"
+            r"|мейл\w*|email id)\b|(?<!\w)(?:ايميلك|إيميلك|اميلك|بريدك|"
             + _alt(_union("mail_words"), escape=False)
             + r")(?!\w)"
         ),
