@@ -701,10 +701,10 @@ _EUPHEMISM_QUESTION_WORDS = 10
 def _here_right_after(s: str, end: int) -> bool:
     """A word for "here" right after a place ("I'll text you directly here", "Ti scrivo
     direttamente qui"): the place is this chat, not one elsewhere."""
-    return lx.HERE_RE.match(s, _SPACES.match(s, end).end()) is not None
+    return _HERE_NEXT.match(s, end) is not None
 
 
-_SPACES = re.compile(r"\s*")
+_HERE_NEXT = re.compile(r"\s*(?:" + lx.HERE_RE.pattern + ")")
 
 
 def _here_after(after: str) -> bool:
