@@ -218,3 +218,43 @@ def test_directly_here_is_this_chat(text: str) -> None:
     """ "Directly" is a place elsewhere ("let's talk directly"), but not with "here" after it
     (a false alarm older than this round, in English too)."""
     assert "off_platform" not in labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "whats ur discord",
+        "Mi scrivi il tuo numero?",
+        "Łatwiej jest na Telegramie, tam mam wszystko",
+        "Signal kullanır mısın?",
+        "Nomor WA kakak apa ya?",
+        "Viber tayo para mas madali",
+        "Would Payoneer be an option?",
+        "¿Zelle sería una opción para ti?",
+        "Pix seria uma opção pra você?",
+        "Wise serait une option ?",
+        "Satispay sarebbe un'opzione?",
+        "Revolut wchodzi w grę?",
+        "ЮMoney как вариант?",
+        "Kaspi есть?",
+        "Налом при встрече норм?",
+        "On peut faire en espèces ?",
+        "Kann ich in bar zahlen?",
+        "Przekaz pocztowy może być?",
+    ],
+)
+def test_more_asks_for_a_channel_or_a_means(text: str) -> None:
+    assert "off_platform" in labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We need PayPal as a payment option at checkout.",
+        "Is there an option for PayPal in the checkout?",
+        "La opción de PayPal en el checkout es una opción más",
+        "Die Bar im Hotel nimmt nur Karte",
+    ],
+)
+def test_an_option_in_a_product_is_no_ask(text: str) -> None:
+    assert "off_platform" not in labels(text), text

@@ -347,7 +347,9 @@ LANGUAGES: tuple[Language, ...] = (
             "should be able to",
             "toggle",
             "scheduler",
-            "option",
+            # a payment option in a product, not one asked about ("would PayPal be an option?",
+            # "wär das eine Option?", round 19)
+            "(?<!an )(?<!eine )(?<!ne )option(?!\\s*\\?)",
         ),
         phone_nouns=(
             "digits",
@@ -668,6 +670,10 @@ LANGUAGES: tuple[Language, ...] = (
             "you(?:'ll| will| can) find me (?:on|at)",
             "(?:it's|it is|it'll be|it will be|would be) (?:way |much )?"
             "(?:faster|easier|quicker|simpler) (?:on|over|via)",
+            # round 19: asks for the channel (own_v17)
+            "what'?s (?:ur|yr|u)",
+            "whats? ur",
+            "wats? ur",
         ),
         meeting_cues=("call", "meet", "meeting", "video", "invite", "session"),
         pay_verbs=(
@@ -898,6 +904,9 @@ LANGUAGES: tuple[Language, ...] = (
             "fine with you",
             "(?:way )?(?:faster|easier|quicker|cheaper|simpler) for me",
             "prefer\\w*",
+            # round 19: a means asked about as an option
+            "(?:be|is) an option",
+            "an option for you",
         ),
         decline_words=(
             "sorry",
@@ -1494,6 +1503,8 @@ LANGUAGES: tuple[Language, ...] = (
             "se puede\\?",
             "prefier\\w*",
             "prefer\\w*",
+            # round 19: a means asked about as an option
+            "(?:sería|seria|es) una opci[oó]n",
         ),
         decline_words=(
             "lo siento",
@@ -2103,6 +2114,8 @@ LANGUAGES: tuple[Language, ...] = (
             "topa\\?",
             "prefir\\w*",
             "prefer\\w*",
+            # round 19: a means asked about as an option
+            "(?:seria|é) uma op[cç][aã]o",
         ),
         decline_words=("desculp\\w*",),
         refused_words=(
@@ -2511,6 +2524,10 @@ LANGUAGES: tuple[Language, ...] = (
             "sur mon compte",
             "sur ma carte",
             "mon rib",
+            # round 19: local means (own_v17)
+            "en esp[eè]ces",
+            "des esp[eè]ces",
+            "esp[eè]ces",
         ),
         outside_phrases=(
             "laiss(?:e|ons|er|ez) (?:le site|la plateforme) (?:en dehors|de côté)",
@@ -2660,6 +2677,8 @@ LANGUAGES: tuple[Language, ...] = (
             "plus (?:simple|rapide|pratique) pour moi",
             "préf[eè]r\\w*",
             "prefer\\w*",
+            # round 19: a means asked about as an option
+            "(?:serait|est|c.est) une option",
         ),
         decline_words=(
             "desole\\w*",
@@ -3044,6 +3063,10 @@ LANGUAGES: tuple[Language, ...] = (
             "twint",
             "paypal f&f",
             "in die hand (?:druck|geb)\\w*",
+            # round 19: local means (own_v17)
+            "bar (?:zahlen|bezahlen|gezahlt|geben)",
+            "in bar",
+            "bankdaten",
         ),
         outside_phrases=(
             "lass(?:en)? (?:wir )?(?:die plattform|die seite) (?:au(?:ß|ss)en vor|raus)",
@@ -3495,6 +3518,10 @@ LANGUAGES: tuple[Language, ...] = (
             "dammi (?:la tua|il tuo)",
             "parliamo (?:al|per) telefono",
             "sentiamoci (?:al|per) telefono",
+            # round 19: asks for the channel (own_v17)
+            "me la scrivi",
+            "(?:la tua|il tuo) (?:\\w+ ){0,2}"
+            "(?:mail|email|e-mail|numero|whatsapp|telegram|instagram|contatto)\\s*\\?",
         ),
         meeting_cues=(
             "chiamata",
@@ -3683,6 +3710,8 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:più|piu) (?:comodo|facile|veloce) per me",
             "preferi\\w*",
             "preferisc\\w*",
+            # round 19: a means asked about as an option
+            "(?:sarebbe|è) un.?opzione",
         ),
         decline_words=(
             "scusa\\w*",
@@ -4038,6 +4067,8 @@ LANGUAGES: tuple[Language, ...] = (
             "daj (?:swój|swojego|swoją|twój|twoją)",
             "jaki (?:masz|jest twój)",
             "(?:pogadajmy|porozmawiajmy|omówmy|pogadamy|zadzwoń) przez telefon",
+            # round 19: asks for the channel (own_v17)
+            "(?:szybciej|łatwiej|wygodniej|prościej) (?:będzie|jest)",
         ),
         meeting_cues=(
             "rozmow\\w*",
@@ -4094,6 +4125,8 @@ LANGUAGES: tuple[Language, ...] = (
             "na (?:moje )?konto",
             "na moją kartę",
             "na mój rachunek",
+            # round 19: local means (own_v17)
+            "przekaz\\w* pocztow\\w*",
         ),
         outside_phrases=(
             "zostaw(?:my|iamy)? (?:serwis|platform\\w*) (?:z boku|na boku)",
@@ -4231,13 +4264,15 @@ LANGUAGES: tuple[Language, ...] = (
             "przyjmuj\\w*",
             "akceptuj\\w*",
             # round 19: a means proposed or asked about ("paypal ok?", "GCash na lang")
-            "może być\\?",
-            "moze byc\\?",
+            "może być",
             "da się\\?",
             "pasuje\\?",
             "(?:wygodniej|szybciej|łatwiej) (?:dla mnie|mi)",
             "wolę",
             "wolał\\w*",
+            # round 19: a means asked about as an option
+            "wchodzi w grę",
+            "opcja\\?",
         ),
         decline_words=("przepraszam",),
         refused_words=(
@@ -4695,6 +4730,12 @@ LANGUAGES: tuple[Language, ...] = (
             "на мой сч[её]т",
             "мне на карту",
             "на мою карту",
+            # round 19: local means (own_v17)
+            "юmoney",
+            "kaspi\\w*",
+            "каспи\\w*",
+            "наличк\\w*",
+            "налом",
         ),
         outside_phrases=(
             "(?:площадку|сайт) оставим в стороне",
@@ -4837,6 +4878,8 @@ LANGUAGES: tuple[Language, ...] = (
             "ок\\?",
             "предпочит\\w*",
             "предпочт\\w*",
+            # round 19: a means asked about as an option
+            "вариант\\?",
         ),
         decline_words=(
             "извин\\w*",
@@ -7090,6 +7133,9 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:mail|e-?posta|numara|insta|instagram|telegram|hesab|ig|discord|skype|whatsapp|wp)(?:'\\w+|\\w*)"
             " ne\\??",
             "telefonda konuşalım",
+            # round 19: asks for the channel (own_v17)
+            "kullan\\w* m[iıuü]s[iıuü]n\\w*",
+            "kullan\\w* m[iıuü]\\?",
         ),
         meeting_cues=(
             "toplantıyı",
@@ -7285,6 +7331,8 @@ LANGUAGES: tuple[Language, ...] = (
             "sorun olur mu",
             "(?:daha )?(?:kolay|rahat|hızlı) olur",
             "tercih\\w*",
+            # round 19: a means asked about as an option
+            "seçenek mi",
         ),
         decline_words=(
             "kusura",
@@ -7602,6 +7650,8 @@ LANGUAGES: tuple[Language, ...] = (
             "minta (?:\\w+ )?(?:kamu|kakak|mu|nya)",
             "telponan",
             "teleponan",
+            # round 19: asks for the channel (own_v17)
+            "(?:kakak|kak|kamu|anda|lo|lu|bapak|ibu|mas|mbak) apa(?: ya)?\\s*\\?",
         ),
         meeting_cues=(
             "meeting",
@@ -7776,6 +7826,8 @@ LANGUAGES: tuple[Language, ...] = (
             "gimana\\?",
             "(?:lebih )?(?:gampang|mudah|cepat) buat (?:saya|aku|gue)",
             "lebih suka",
+            # round 19: a means asked about as an option
+            "opsi\\?",
         ),
         decline_words=(
             "maaf",
@@ -8062,6 +8114,9 @@ LANGUAGES: tuple[Language, ...] = (
             "i-?dm kita",
             "ano (?:ang )?\\w+ mo",
             "bigay mo",
+            # round 19: asks for the channel (own_v17)
+            "para mas (?:mabilis|madali)",
+            "(?:lipat|usap|mag-?usap|chat) tayo",
         ),
         meeting_cues=("call", "usap", "tawag", "meeting", "imbitasyon", "invite"),
         pay_verbs=(
@@ -8231,6 +8286,8 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:ok|okay) lang\\?",
             "mas (?:madali|mabilis|mura)",
             "mas gusto",
+            # round 19: a means asked about as an option
+            "option ba",
         ),
         decline_words=(
             "pasensya",
