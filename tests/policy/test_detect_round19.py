@@ -258,3 +258,31 @@ def test_more_asks_for_a_channel_or_a_means(text: str) -> None:
 )
 def test_an_option_in_a_product_is_no_ask(text: str) -> None:
     assert "off_platform" not in labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Put $150 on the contract here and I'll Venmo you the difference",
+        "Dejamos el contrato en 100 aquí y lo demás por Bizum",
+        "A primeira etapa pela plataforma e os outros você me paga direto",
+        "La moitié par Lydia, la moitié sur la plateforme à la livraison",
+        "Здесь оформим на 500, а остальные переведу другим способом",
+        "DP lewat sini, sisanya tf manual ya",
+        "Im Vertrag hier 200, die Differenz per PayPal",
+    ],
+)
+def test_a_split_with_the_difference_or_the_others_paid_another_way(text: str) -> None:
+    assert "off_platform" in labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The contract here covers the first part; the difference in scope is explained below",
+        "O primeiro marco pela plataforma e os outros também pela plataforma",
+        "Half on the platform now, the other half on the platform at delivery",
+    ],
+)
+def test_a_split_kept_here_or_a_difference_of_scope_is_no_move(text: str) -> None:
+    assert "off_platform" not in labels(text), text

@@ -2193,6 +2193,25 @@ _REST_FRAGMENTS = (
     r"baaki aadha",
     r"बाकी आधा",
     r"setengahnya(?: lagi)?",
+    # round 19: the difference and the others ("I'll Zelle you the difference", "lo demás por
+    # PayPal", "os outros você me paga direto", "остальные 9000 отдам другим способом")
+    r"the difference",
+    r"la diferencia",
+    r"lo demas",
+    r"a diferenca",
+    r"o restante",
+    r"os outros",
+    r"os demais",
+    r"la difference",
+    r"die differenz",
+    r"la differenza",
+    r"roznic\w*",
+    r"разниц\w*",
+    r"остальные",
+    r"farki\w*",
+    r"الفرق",
+    r"selisih\w*",
+    r"yung diperensya",
 )
 _SECOND_HALF_FRAGMENTS = (
     r"the second half",
@@ -2224,12 +2243,17 @@ _SPLIT_APART = compile_fast(
     r"|hiwalay|diretso sa akin|wire me|by wire|virement|bonifico|przelewem|havale\w*|برا|بره"
     r"|por fora|personally|personalmente|pessoalmente|personnellement|personlich|osobiscie|лично"
     # round 18: directly ("moitié en direct", "a drugą bezpośrednio")
-    r"|en direct|directly|directamente|diretamente|directement|direttamente|direkt"
+    r"|en direct|directly|directamente|diretamente|directement|direttamente|direkt|direto|directo"
     r"|bezposrednio|dogrudan|langsung|direkta"
     r"|без сайта|sahsen|secara pribadi|sakin|sa akin|privately|en privado|em particular"
     r"|outside|hors (?:de la )?plateforme|ausserhalb|außerhalb|poza serwisem|poza platform\w*"
     r"|बाहर से|bahar se|di luar|sa labas|fuori|disaridan|вне (?:сайта|биржи|площадки)"
-    r"|ويسترن يونيون|western union|google pay|गूगल पे|gpay)(?!\w)"
+    r"|ويسترن يونيون|western union|google pay|गूगल पे|gpay"
+    # round 19: another way ("остальные отдам другим способом", "sisanya transfer manual")
+    r"|другим способом|иначе|de otra (?:forma|manera)|por otro lado|de outro jeito|de outra forma"
+    r"|d'une autre (?:facon|maniere)|anderweitig|in altro modo|innym sposobem|inaczej"
+    r"|dusre tarike se|baska (?:yoldan|sekilde)|cara lain|ibang paraan|بطريقة (?:ثانية|تانية)"
+    r"|transfer manual|tf manual)(?!\w)"
 )
 # round 17: settled between the two ("gerisini aramızda hallederiz", "والباقي منتحاسب عليه
 # لحالنا", "der Rest läuft nebenher", "yung kulang sa atin na lang"); not a word of money, so
@@ -2250,7 +2274,11 @@ _SPLIT_HERE = compile_fast(
     # round 17: the offer, order or contract here with a smaller sum ("im Angebot hier",
     # "в заказе указать сумму поменьше", "ऑफ़र में कम अमाउंट")
     r"|offer|oferta|angebot|offre|offerta|oferc\w*|заказ\w*|ऑफ़र|ऑफर|माइलस्टोन|teklif\w*"
-    r"|penawaran|kontrata|contract|contrato|contrat|vertrag|umow\w*|مرحلة|ميلستون)(?!\w)"
+    r"|penawaran|kontrata|contract|contrato|contrat|vertrag|umow\w*|مرحلة|ميلستون"
+    # round 19: on the platform ("moitié par PayPal, moitié sur la plateforme")
+    r"|on the (?:platform|site)|en la plataforma|na plataforma|sur (?:la plateforme|le site)"
+    r"|auf der (?:plattform|seite)|sulla piattaforma|sul sito|na platformie|на (?:платформе|сайте)"
+    r"|platform pe|platformda|di platform|sa platform)(?!\w)"
 )
 
 
@@ -2277,6 +2305,11 @@ def _split_payment(views: Views, s: str) -> Finding | None:
         if apart is None:
             # round 18: the rest paid by a named means ("el resto me lo pagas por Bizum")
             apart = lx.PAY_METHOD_RE.search(sent, rest.end() - st, rest.end() - st + 80)
+        if apart is None:
+            # round 19: a means in the rest word's own clause, before it ("and I'll Zelle you
+            # the difference", "y por PayPal lo demás")
+            clause = max((m.end() for m in _CLAUSE_BREAK.finditer(sent, 0, a)), default=0)
+            apart = lx.PAY_METHOD_RE.search(sent, clause, a)
         if apart is None:
             # round 18: the first part paid by a named means and the rest here ("die Anzahlung
             # zahl ich dir per Wise, der Rest läuft dann hier über den Meilenstein")
@@ -2307,7 +2340,7 @@ def _split_payment(views: Views, s: str) -> Finding | None:
             sent = sent[: here.start()] + " " * (here.end() - here.start()) + sent[here.end() :]
         if _beside_outside(lx.SPEC_RE, sent) or lx.PRODUCT_RE.search(sent):
             continue
-        lo, hi = st + a, st + apart.end()
+        lo, hi = st + min(a, apart.start()), st + max(rest.end() - st, apart.end())
         return _op_finding(views, lo, hi, "pay:split", _SPLIT_CONF)
     return None
 
