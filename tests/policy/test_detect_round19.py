@@ -286,3 +286,38 @@ def test_a_split_with_the_difference_or_the_others_paid_another_way(text: str) -
 )
 def test_a_split_kept_here_or_a_difference_of_scope_is_no_move(text: str) -> None:
     assert "off_platform" not in labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can we handle the payment some other way?",
+        "¿Podemos hacer el pago de otra forma?",
+        "Dá pra pagar de outro jeito?",
+        "On peut régler autrement ?",
+        "Gäbe es die Möglichkeit, die Zahlung anderweitig abzuwickeln?",
+        "Possiamo pagare in un altro modo?",
+        "Nie mam tu karty, da się jakoś inaczej zapłacić?",
+        "Jak Ci najłatwiej dostać kasę bez prowizji serwisu?",
+        "Можно оплатить как-то иначе?",
+        "kya payment kisi aur tarike se ho sakta hai?",
+        "ممكن الدفع بطريقة ثانية؟",
+        "Pembayaran bisa lewat cara lain?",
+    ],
+)
+def test_paying_another_way_asked_in_every_language(text: str) -> None:
+    """Polish words with "ł" are written with it: a message keeps "ł" when accents are
+    stripped, so "zaplacic" or "latwiej" never matched "zapłacić" or "łatwiej"."""
+    assert "off_platform" in labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is there an easier way to pay here on the platform?",
+        "Can users pay another way at checkout?",
+        "Is it quicker to pay you per milestone here?",
+    ],
+)
+def test_another_way_here_or_for_users_is_no_move(text: str) -> None:
+    assert "off_platform" not in labels(text), text

@@ -821,7 +821,10 @@ def _easier_way_to_pay(views: Views, s: str) -> Finding | None:
             continue
         if _spec_talk(s, a, b) or _negated(s, a, b) or lx.PRODUCT_RE.search(sent):
             continue
-        if _beside_outside(lx.KEEP_HERE_RE, sent) or lx.HOME_RE.search(sent) is not None:
+        # (here in another clause is not the way asked about: "Nie mam tu podpiętej karty,
+        # da się jakoś inaczej zapłacić?")
+        clause = _clause(sent, min(a, paid.start()) - start, max(b, paid.end()) - start)
+        if _beside_outside(lx.KEEP_HERE_RE, sent) or lx.HOME_RE.search(clause) is not None:
             continue  # "is it quicker to pay you per milestone here?": a way here
         if _OTHER_WAY.search(easy.group()) is None and not (
             lx.HOME_RE.search(s) or lx.FEE_RE.search(s) or lx.OUTSIDE_RE.search(s)
@@ -836,7 +839,7 @@ _EASY_SPAN = 60
 # "another way", "otra forma", "cara lain": an other way, not only an easier one
 _OTHER_WAY = re.compile(
     r"another|other|different|alternative|otra|outr|autre|ander|inn|altro|друг|dusra|दूसरा"
-    r"|تانية|ثانية|اخرى|baska|lain|ibang"
+    r"|تانية|ثانية|اخرى|baska|lain|ibang|inaczej|иначе|aur"
 )
 
 

@@ -3613,7 +3613,10 @@ EASIER_WAY_FRAGMENTS = (
     r"anderen? (?:weg|moglichkeit)",
     r"najwygodniej",
     r"wygodniej",
+    r"łatwiej",
+    r"najłatwiej",
     r"latwiej",
+    r"najlatwiej",
     r"prosciej",
     r"inn[ya] (?:sposob|opcj\w*|droga|droge)",
     r"piu (?:semplice|facile|comod[oa]|veloce|pratic[oa])",
@@ -3635,6 +3638,15 @@ EASIER_WAY_FRAGMENTS = (
     r"cara lain",
     r"mas (?:madali|mabilis|okay|ok)",
     r"ibang paraan",
+    # round 19: otherwise ("die Zahlung anderweitig abwickeln", "da się jakoś inaczej
+    # zapłacić?", "régler autrement", "как-то иначе", "kisi aur tarike se")
+    r"anderweitig",
+    r"autrement",
+    r"inaczej",
+    r"иначе",
+    r"aur tar(?:ee|i)ke",
+    r"بطريقة (?:تانية|ثانية|اخرى|تانيه)",
+    r"in un altro modo",
 )
 EASIER_WAY_RE, EASIER_WAY_GATE = _word_alternation(list(EASIER_WAY_FRAGMENTS))
 # a bare verb of receiving ("de vc receber?", "das Honorar zu bekommen?") only right before
@@ -3666,6 +3678,7 @@ GET_PAID_FRAGMENTS = (
     r"zu bezahlen",
     r"dostac (?:kase|pieniadze|przelew|zaplate|wynagrodzenie)",
     r"(?:dostac|otrzymac)" + _RECEIVED_ASKED,
+    r"zapłacic",
     r"zaplacic",
     r"ricevere (?:il )?(?:pagamento|soldi|bonifico)",
     r"ricevere" + _RECEIVED_ASKED,
@@ -3694,5 +3707,27 @@ GET_PAID_FRAGMENTS = (
     r"matanggap" + _RECEIVED_ASKED,
     r"mabayaran",
     r"magbayad",
+    # round 19: the payment itself, handled or made another way ("handle the payment some
+    # other way", "¿hacer el pago de otra forma?", "dá pra pagar de outro jeito?")
+    r"(?:the )?payment",
+    r"pay",
+    r"pago",
+    r"pagar",
+    r"pagamento",
+    r"paiement",
+    r"regler",
+    r"payer",
+    r"zahlung",
+    r"zahlen",
+    r"pagare",
+    r"płatnosc\w*",
+    r"zapłac\w*",
+    r"platnosc\w*",
+    r"zaplac\w*",
+    r"оплат\w*",
+    r"भुगतान",
+    r"الدفع",
+    r"ادفع",
+    r"pembayaran\w*",
 )
 GET_PAID_RE, GET_PAID_GATE = _word_alternation(list(GET_PAID_FRAGMENTS))
