@@ -321,3 +321,59 @@ def test_paying_another_way_asked_in_every_language(text: str) -> None:
 )
 def test_another_way_here_or_for_users_is_no_move(text: str) -> None:
     assert "off_platform" not in labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gibt's dich auch auf Telegram?",
+        "On peut passer par WhatsApp pour la suite ?",
+        "Je suis sur Signal si besoin",
+        "Оставьте, пожалуйста, ваш телеграм",
+        "Naa kay Viber? didto nalang ta",
+        "Есть Revolut? Карты тут не работают",
+        "Можно на карту кинуть?",
+        "PayPal entre proches, ça te dérange ?",
+        "Au Sénégal c'est plus simple par Wave, je peux te régler comme ça ?",
+    ],
+)
+def test_own_v18_train_kinds_are_moves(text: str) -> None:
+    assert "off_platform" in labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zleceniodawca chciał przelewu poza serwisem, zgłosiłem to.",
+        "Заказчик просил перевести на карту, я написал в поддержку.",
+        "A client wanted PayPal outside the site, I reported him.",
+        "Les artisans contactent leurs clients directement, sans passer par la hotline.",
+        "send me the wave file please",
+    ],
+)
+def test_a_move_reported_to_the_site_or_product_talk_is_no_move(text: str) -> None:
+    assert "off_platform" not in labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "O sistema tem que gerar o link do Zoom pra cada paciente automaticamente.",
+        "Die Software soll automatisch einen Teams-Link für jeden Termin erzeugen.",
+        "Haritada zoom yapınca pinler kayboluyor",
+        "Teams kayıtlarını özetleyen bir araç geliştirmenizi istiyoruz",
+    ],
+)
+def test_a_meeting_link_a_system_makes_or_a_tool_built_is_no_request(text: str) -> None:
+    assert "meeting_link" not in labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Calendly sayfamdan saat seçin, toplantı otomatik oluşuyor",
+        "yarın kısa bir zoom yapalım mı?",
+    ],
+)
+def test_a_booking_page_or_a_zoom_proposed_stays_a_request(text: str) -> None:
+    assert "meeting_link" in labels(text), text

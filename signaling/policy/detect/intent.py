@@ -46,6 +46,8 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
         window = s[max(0, m.start() - 90) : m.end() + 90]
         if lx.MEETING_NEG_RE.search(window):
             continue  # the tool as a product: integrated, compared, migrated from
+        if tool not in _BOOKING_TOOLS and lx.MEETING_AUTO_RE.search(window):
+            continue  # links a system makes by itself
         if (
             _COMPARED_BEFORE.search(s, max(0, m.start() - 24), m.start()) is not None
             or _COMPARED_AFTER.match(s, m.end()) is not None
@@ -76,6 +78,9 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
             )
         )
     return out
+
+
+_BOOKING_TOOLS = frozenset({"calendly", "cal.com", "calcom"})
 
 
 # "Without" a few words before the tool, in its clause ("sem mandar o aluno pro Zoom", "without

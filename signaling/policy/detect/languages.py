@@ -922,6 +922,9 @@ LANGUAGES: tuple[Language, ...] = (
             # round 19: refusals and "no way" told after the move (own_v17)
             "no way" + _REFUSED_END,
             "not a chance" + _REFUSED_END,
+            # round 19: the move reported to the site (own_v18)
+            "reported (?:him|her|them|it|the \\w+)" + _REFUSED_END,
+            "i reported" + _REFUSED_END,
         ),
         relative_words=(
             "girlfriend\\w*",
@@ -1049,6 +1052,9 @@ LANGUAGES: tuple[Language, ...] = (
             "carrito",
             "recibo",
             "debe permitir",
+            # round 19: a system doing it automatically (own_v18)
+            "automáticamente",
+            "automático",
         ),
         aside_phrases=(
             "aparte",
@@ -1519,6 +1525,9 @@ LANGUAGES: tuple[Language, ...] = (
             "ni hablar" + _REFUSED_END,
             "ni de broma" + _REFUSED_END,
             "ni loco" + _REFUSED_END,
+            # round 19: the move reported to the site (own_v18)
+            "lo (?:denuncié|reporté)" + _REFUSED_END,
+            "la (?:denuncié|reporté)" + _REFUSED_END,
         ),
         relative_words=(
             "novio",
@@ -1627,6 +1636,9 @@ LANGUAGES: tuple[Language, ...] = (
             "carrinho",
             "nota fiscal",
             "deve permitir",
+            # round 19: a system doing it automatically (own_v18)
+            "automaticamente",
+            "autom[aá]tico",
         ),
         aside_phrases=(
             "à parte",
@@ -1977,6 +1989,8 @@ LANGUAGES: tuple[Language, ...] = (
             "transfer[eê]ncia",
             "meu cart[aã]o",
             "minha conta",
+            # round 19: own_v18 train half
+            "numer[aá]rio",
         ),
         outside_phrases=(
             "deix(?:a|amos|ar) (?:o site|a plataforma) de fora",
@@ -2127,6 +2141,9 @@ LANGUAGES: tuple[Language, ...] = (
             "nem pensar" + _REFUSED_END,
             "nem a pau" + _REFUSED_END,
             "de jeito nenhum" + _REFUSED_END,
+            # round 19: the move reported to the site (own_v18)
+            "denunciei" + _REFUSED_END,
+            "reportei" + _REFUSED_END,
         ),
         relative_words=(
             "namorado",
@@ -2228,6 +2245,8 @@ LANGUAGES: tuple[Language, ...] = (
             "automatiquement",
             "panier",
             "doit permettre",
+            # round 19: a system doing it automatically (own_v18)
+            "automatiquement",
         ),
         aside_phrases=(
             "à part",
@@ -2472,6 +2491,11 @@ LANGUAGES: tuple[Language, ...] = (
             "c'est quoi (?:ton|ta|votre)",
             "(?:on en parle|parlons-en|on se parle|on s'appelle|en parler|discutons)"
             " (?:au|par) téléphone",
+            # round 19: own_v18 train half
+            "on (?:peut |pourrait )?passer (?:par|sur)",
+            "(?:tu|vous) (?:peux|pouvez) passer (?:par|sur)",
+            "je suis (?:aussi )?sur",
+            "on passe sur",
         ),
         meeting_cues=(
             "appel",
@@ -2528,6 +2552,11 @@ LANGUAGES: tuple[Language, ...] = (
             "en esp[eè]ces",
             "des esp[eè]ces",
             "esp[eè]ces",
+            # round 19: own_v18 train half
+            "(?:par|via|sur|avec) wave",
+            "wave money",
+            "orange money",
+            "(?:paypal )?entre proches",
         ),
         outside_phrases=(
             "laiss(?:e|ons|er|ez) (?:le site|la plateforme) (?:en dehors|de côté)",
@@ -2679,6 +2708,8 @@ LANGUAGES: tuple[Language, ...] = (
             "prefer\\w*",
             # round 19: a means asked about as an option
             "(?:serait|est|c.est) une option",
+            # round 19: own_v18 train half
+            "ça (?:te|vous) dérange",
         ),
         decline_words=(
             "desole\\w*",
@@ -2693,6 +2724,9 @@ LANGUAGES: tuple[Language, ...] = (
             "pas question" + _REFUSED_END,
             "hors de question" + _REFUSED_END,
             "jamais de la vie" + _REFUSED_END,
+            # round 19: the move reported to the site (own_v18)
+            "je l'ai signalé" + _REFUSED_END,
+            "(?:l'ai|les ai) signalé\\w*" + _REFUSED_END,
         ),
         relative_words=(
             "petite amie",
@@ -2785,6 +2819,8 @@ LANGUAGES: tuple[Language, ...] = (
             "automatisch",
             "warenkorb",
             "sollen",
+            # round 19: a system doing it automatically (own_v18)
+            "automatisch\\w*",
         ),
         aside_phrases=(
             "separat",
@@ -2998,6 +3034,9 @@ LANGUAGES: tuple[Language, ...] = (
             "wie (?:ist|lautet) (?:deine|dein|ihre|ihr)",
             "telefonisch (?:besprechen|klären|reden|sprechen|abstimmen)",
             "am telefon (?:besprechen|klären|reden)",
+            # round 19: own_v18 train half
+            "gibt'?s dich (?:auch )?(?:auf|bei|in)",
+            "bist du (?:auch )?(?:auf|bei)",
         ),
         meeting_cues=(
             "telefonier\\w*",
@@ -3215,6 +3254,9 @@ LANGUAGES: tuple[Language, ...] = (
             "kommt nicht in frage" + _REFUSED_END,
             "auf keinen fall" + _REFUSED_END,
             "niemals" + _REFUSED_END,
+            # round 19: the move reported to the site (own_v18)
+            "(?:hab|habe) (?:ihn|sie|es|das) gemeldet" + _REFUSED_END,
+            "gemeldet" + _REFUSED_END,
         ),
         relative_words=(
             "freundin",
@@ -3309,6 +3351,8 @@ LANGUAGES: tuple[Language, ...] = (
             "ricevuta",
             "carrello",
             "devono poter",
+            # round 19: a system doing it automatically (own_v18)
+            "automaticamente",
         ),
         aside_phrases=(
             "a parte",
@@ -3726,6 +3770,9 @@ LANGUAGES: tuple[Language, ...] = (
             "neanche per sogno" + _REFUSED_END,
             "manco per sogno" + _REFUSED_END,
             "assolutamente no" + _REFUSED_END,
+            # round 19: the move reported to the site (own_v18)
+            "l'ho segnalat\\w*" + _REFUSED_END,
+            "(?:ho|l'ho) segnalato" + _REFUSED_END,
         ),
         relative_words=(
             "fidanzato",
@@ -3820,6 +3867,8 @@ LANGUAGES: tuple[Language, ...] = (
             "system\\w*",
             "automatycznie",
             "koszyk\\w*",
+            # round 19: a system doing it automatically (own_v18)
+            "automatyczn\\w*",
         ),
         aside_phrases=(
             "osobno",
@@ -4069,6 +4118,8 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:pogadajmy|porozmawiajmy|omówmy|pogadamy|zadzwoń) przez telefon",
             # round 19: asks for the channel (own_v17)
             "(?:szybciej|łatwiej|wygodniej|prościej) (?:będzie|jest)",
+            # round 19: own_v18 train half
+            "co (?:ty|pan|pani) na to",
         ),
         meeting_cues=(
             "rozmow\\w*",
@@ -4273,6 +4324,8 @@ LANGUAGES: tuple[Language, ...] = (
             # round 19: a means asked about as an option
             "wchodzi w grę",
             "opcja\\?",
+            # round 19: own_v18 train half
+            "co (?:ty|pan|pani) na to",
         ),
         decline_words=("przepraszam",),
         refused_words=(
@@ -4283,6 +4336,8 @@ LANGUAGES: tuple[Language, ...] = (
             "nie ma mowy" + _REFUSED_END,
             "w życiu" + _REFUSED_END,
             "odmówił\\w*" + _REFUSED_END,
+            # round 19: the move reported to the site (own_v18)
+            "zgłosił(?:em|am)(?: (?:to|go|ją))?" + _REFUSED_END,
         ),
         relative_words=(
             "dziewczyn\\w*",
@@ -4395,6 +4450,8 @@ LANGUAGES: tuple[Language, ...] = (
             "автоматически",
             "корзин\\w*",
             "чек",
+            # round 19: a system doing it automatically (own_v18)
+            "автоматическ\\w*",
         ),
         aside_phrases=("отдельно",),
         discount_phrases=(
@@ -4671,6 +4728,9 @@ LANGUAGES: tuple[Language, ...] = (
             "напишу (?:тебе|вам)",
             "как(?:ая|ой) у (?:тебя|вас)",
             "(?:обсудим|поговорим|созвонимся|давай) по телефону",
+            # round 19: own_v18 train half
+            "оставьте(?:,? \\w+,?)? (?:ваш|свой)",
+            "оставь (?:свой|твой)",
         ),
         meeting_cues=(
             "созвон\\w*",
@@ -4700,6 +4760,8 @@ LANGUAGES: tuple[Language, ...] = (
             "предоплат\\w*",
             "получ\\w*",
             "чаевые",
+            # round 19: "на ЮMoney кинуть"
+            "кин\\w*",
         ),
         product_phrases=(
             "способ\\w* оплаты",
@@ -4736,6 +4798,8 @@ LANGUAGES: tuple[Language, ...] = (
             "каспи\\w*",
             "наличк\\w*",
             "налом",
+            # round 19: own_v18 train half
+            "ю ?money",
         ),
         outside_phrases=(
             "(?:площадку|сайт) оставим в стороне",
@@ -4880,6 +4944,8 @@ LANGUAGES: tuple[Language, ...] = (
             "предпочт\\w*",
             # round 19: a means asked about as an option
             "вариант\\?",
+            # round 19: own_v18 train half
+            "есть",
         ),
         decline_words=(
             "извин\\w*",
@@ -4892,6 +4958,9 @@ LANGUAGES: tuple[Language, ...] = (
             "ни за что" + _REFUSED_END,
             "ни в коем случае" + _REFUSED_END,
             "отказал\\w*" + _REFUSED_END,
+            # round 19: the move reported to the site (own_v18)
+            "написал\\w* в поддержку" + _REFUSED_END,
+            "пожаловал\\w*" + _REFUSED_END,
         ),
         relative_words=(
             "девушк\\w*",
@@ -5490,6 +5559,9 @@ LANGUAGES: tuple[Language, ...] = (
             "mana kar diya" + _REFUSED_END,
             "inkaar kar diya" + _REFUSED_END,
             "na bol diya" + _REFUSED_END,
+            # round 19: the move reported to the site (own_v18)
+            "report kar diya" + _REFUSED_END,
+            "complaint kar di" + _REFUSED_END,
         ),
     ),
     Language(
@@ -5940,6 +6012,9 @@ LANGUAGES: tuple[Language, ...] = (
             "इनकार कर दिया" + _REFUSED_END,
             "ना बोल दिया" + _REFUSED_END,
             "ना कह दिया" + _REFUSED_END,
+            # round 19: the move reported to the site (own_v18)
+            "रिपोर्ट कर दिया" + _REFUSED_END,
+            "शिकायत कर दी" + _REFUSED_END,
         ),
         relative_words=(
             "मम्मी",
@@ -6611,6 +6686,8 @@ LANGUAGES: tuple[Language, ...] = (
             "تحويل بنكي",
             "وتحويل بنكي",
             "حوالة بنكية",
+            # round 19: own_v18 train half
+            "cash ?plus",
         ),
         outside_phrases=(
             "بعيد عن (?:التطبيق|المنصة|الموقع)",
@@ -6843,6 +6920,11 @@ LANGUAGES: tuple[Language, ...] = (
             "رفضتها" + _REFUSED_END,
             "قلت لا" + _REFUSED_END,
             "وقلت لا" + _REFUSED_END,
+            # round 19: the move reported to the site (own_v18)
+            "بلغت عنه" + _REFUSED_END,
+            "بلغت عنها" + _REFUSED_END,
+            "بلّغت عنه" + _REFUSED_END,
+            "بلغت الدعم" + _REFUSED_END,
         ),
         relative_words=(
             "أخوي",
@@ -6929,6 +7011,8 @@ LANGUAGES: tuple[Language, ...] = (
             "otomatik\\w*",
             "sepet\\w*",
             "ödeyebilmeli",
+            # round 19: a system doing it automatically (own_v18)
+            "otomatik\\w*",
         ),
         aside_phrases=(
             "ayrıca",
@@ -7349,6 +7433,10 @@ LANGUAGES: tuple[Language, ...] = (
             "kesinlikle hayır" + _REFUSED_END,
             "hayır dedim" + _REFUSED_END,
             "kabul etmedim" + _REFUSED_END,
+            # round 19: the move reported to the site (own_v18)
+            "şikayet ettim" + _REFUSED_END,
+            "bildirdim" + _REFUSED_END,
+            "raporladım" + _REFUSED_END,
         ),
         relative_words=(
             "kız arkadaş\\w*",
@@ -7437,6 +7525,8 @@ LANGUAGES: tuple[Language, ...] = (
             "sistem",
             "otomatis",
             "keranjang",
+            # round 19: a system doing it automatically (own_v18)
+            "otomatis",
         ),
         aside_phrases=("terpisah",),
         mail_words=(
@@ -7849,6 +7939,10 @@ LANGUAGES: tuple[Language, ...] = (
             "saya tolak" + _REFUSED_END,
             "aku tolak" + _REFUSED_END,
             "gue tolak" + _REFUSED_END,
+            # round 19: the move reported to the site (own_v18)
+            "(?:saya|aku|gue) laporin" + _REFUSED_END,
+            "(?:saya|aku|gue) laporkan" + _REFUSED_END,
+            "udah (?:saya|aku|gue) report" + _REFUSED_END,
         ),
         relative_words=(
             "pacar\\w*",
@@ -7919,6 +8013,8 @@ LANGUAGES: tuple[Language, ...] = (
             "system",
             "awtomatik\\w*",
             "resibo",
+            # round 19: a system doing it automatically (own_v18)
+            "awtomatiko",
         ),
         aside_phrases=("hiwalay",),
         mail_words=("(?:email|e-mail)\\w*",),
@@ -8117,6 +8213,10 @@ LANGUAGES: tuple[Language, ...] = (
             # round 19: asks for the channel (own_v17)
             "para mas (?:mabilis|madali)",
             "(?:lipat|usap|mag-?usap|chat) tayo",
+            # round 19: own_v18 train half
+            "naa (?:ka|kay)",
+            "didto (?:nalang|na lang)",
+            "doon na lang tayo",
         ),
         meeting_cues=("call", "usap", "tawag", "meeting", "imbitasyon", "invite"),
         pay_verbs=(
@@ -8302,6 +8402,9 @@ LANGUAGES: tuple[Language, ...] = (
             "ayoko" + _REFUSED_END,
             "hindi ako pumayag" + _REFUSED_END,
             "tumanggi ako" + _REFUSED_END,
+            # round 19: the move reported to the site (own_v18)
+            "ni-?report ko" + _REFUSED_END,
+            "nireport ko" + _REFUSED_END,
         ),
         relative_words=(
             "pinsan\\w*",

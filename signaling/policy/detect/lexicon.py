@@ -563,6 +563,16 @@ MEETING_NEG_RE = compile_fast(
     # links a product makes by itself ("Teams meeting link auto-generate ho jaye"); not "sync",
     # which is also "let's sync on Zoom"
     r"|auto-?generat\w*"
+    # round 19: a tool being built, or Turkish map zoom ("bir araç geliştirmenizi", "haritada
+    # zoom yapınca"; "zoom yapalım" alone is a call)
+    r"|gelistir\w*|haritada zoom|yakinlastir\w*"
+)
+# Round 19: links a system makes by itself ("gerar link pelo Zoom pra cada paciente
+# automaticamente", "Teams-Link für jede Videosprechstunde automatisch"); not for a booking
+# page, which makes the meeting by itself by nature ("Calendly … toplantı otomatik oluşuyor")
+MEETING_AUTO_RE = compile_fast(
+    r"(?<!\w)(?:automati\w*|automatisch\w*|automatyczn\w*|автоматическ\w*|otomati\w*"
+    r"|awtomatiko)"
 )
 
 # --- off-platform requests ---------------------------------------------------------------
