@@ -301,6 +301,9 @@ LANGUAGES: tuple[Language, ...] = (
             "after that",
             "followed by",
             "second part",
+            # round 19: pieces of a number (own_v18)
+            "next",
+            "next part",
         ),
         name_intros=("my name is", "i'm", "i am", "this is", "name's"),
         self_phrases=(
@@ -2782,7 +2785,15 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         first_name_words=("vorname",),
         last_name_words=("nachname", "familienname"),
-        rest_words=("rest", "der rest", "dann", "danach", "endet", "endet auf", "letzten"),
+        rest_words=(
+            "rest",
+            "der rest",
+            "dann",
+            "danach",
+            "endet",
+            "endet auf",
+            "letzten",
+        ),
         name_intros=("ich heiße", "ich heisse", "ich bin", "mein name ist"),
         self_phrases=(
             "selbst",
@@ -3316,6 +3327,9 @@ LANGUAGES: tuple[Language, ...] = (
             "finisce con",
             "ultime",
             "ultimi",
+            # round 19: pieces of a number (own_v18)
+            "il resto",
+            "prefisso",
         ),
         name_intros=("mi chiamo", "io sono", "sono", "il mio nome e"),
         self_phrases=(
@@ -4412,6 +4426,10 @@ LANGUAGES: tuple[Language, ...] = (
             "затем",
             "заканчивается",
             "последние",
+            # round 19: pieces of a number (own_v18)
+            "остальное",
+            "дальше",
+            "в конце",
         ),
         name_intros=("меня зовут", "я"),
         self_phrases=(
@@ -5029,7 +5047,19 @@ LANGUAGES: tuple[Language, ...] = (
         local_part_words=("at se pehle", "@ se pehle", "aage", "shuru mein"),
         first_name_words=("naam", "first name", "pehla naam"),
         last_name_words=("surname", "sarnem", "last name"),
-        rest_words=("baaki", "baki", "phir", "fir", "aage", "last"),
+        rest_words=(
+            "baaki",
+            "baki",
+            "phir",
+            "fir",
+            "aage",
+            "last",
+            # round 19: pieces of a number (own_v18)
+            "fir",
+            "phir",
+            "last ke",
+            "baaki",
+        ),
         name_intros=("mera naam", "mera name", "main", "mai"),
         self_phrases=(
             "khud hi",
@@ -5572,7 +5602,18 @@ LANGUAGES: tuple[Language, ...] = (
         local_part_words=("एट से पहले", "@ से पहले", "आगे"),
         first_name_words=("नाम", "पहला नाम"),
         last_name_words=("सरनेम", "उपनाम"),
-        rest_words=("बाकी", "बाक़ी", "फिर", "आगे", "आखिरी"),
+        rest_words=(
+            "बाकी",
+            "बाक़ी",
+            "फिर",
+            "आगे",
+            "आखिरी",
+            # round 19: pieces of a number (own_v18)
+            "फिर",
+            "बाकी",
+            "आखिर में",
+            "आख़िर में",
+        ),
         name_intros=("मेरा नाम", "मैं"),
         spec_phrases=(
             "(?:अपने|उनके) सप्लायर\\w*",
@@ -6082,6 +6123,10 @@ LANGUAGES: tuple[Language, ...] = (
             "آخر",
             "اخر",
             "وبعدين",
+            # round 19: pieces of a number (own_v18)
+            "بعدها",
+            "وآخر شي",
+            "آخر شي",
         ),
         name_intros=("اسمي", "انا اسمي", "وانا اسمي", "وأنا اسمي", "أنا اسمي", "انا", "أنا"),
         self_phrases=(
@@ -6971,7 +7016,15 @@ LANGUAGES: tuple[Language, ...] = (
         local_part_words=("et işaretinden önce", "@'den önce", "başına", "önüne"),
         first_name_words=("ad", "adi", "isim"),
         last_name_words=("soyad", "soyadi", "soyisim", "soyismi"),
-        rest_words=("kalanı", "kalani", "devamı", "devami", "sonra", "sonu", "son"),
+        rest_words=(
+            "kalanı",
+            "kalani",
+            "devamı",
+            "devami",
+            "sonra",
+            "sonu",
+            "son",
+        ),
         name_intros=("benim adim", "adim", "ben"),
         self_phrases=(
             "kendi aramızda",
@@ -7982,7 +8035,18 @@ LANGUAGES: tuple[Language, ...] = (
         local_part_words=("bago ang @", "bago ang at", "sa unahan", "unahan"),
         first_name_words=("pangalan", "first name"),
         last_name_words=("apelyido", "surname", "last name"),
-        rest_words=("natitira", "tapos", "sunod", "dulo", "huling"),
+        rest_words=(
+            "natitira",
+            "tapos",
+            "sunod",
+            "dulo",
+            "huling",
+            # round 19: pieces of a number (own_v18)
+            "next part",
+            "last",
+            "tapos",
+            "sunod",
+        ),
         name_intros=("ako si", "ako po si", "ang pangalan ko ay", "pangalan ko ay"),
         self_phrases=(
             "tayo na lang",

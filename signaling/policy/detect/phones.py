@@ -279,7 +279,7 @@ def _rest_between(s: str, r1: _Run, r2: _Run) -> bool:
     return rest is not None and _FEW_WORDS_RE.fullmatch(s, rest.end(), r2.start) is not None
 
 
-_FEW_WORDS_RE = re.compile(r"\W*(?:[^\W\d]+\W+){0,2}")
+_FEW_WORDS_RE = re.compile(r"\W*(?:[^\W\d]+\W+){0,6}")
 
 
 def _continues(r1: _Run, r2: _Run) -> bool:
