@@ -391,3 +391,23 @@ def test_a_booking_page_or_a_zoom_proposed_stays_a_request(text: str) -> None:
 def test_a_number_in_pieces_with_a_few_words_between(text: str) -> None:
     """A rest word and up to six more words between two pieces of a number."""
     assert "phone" in labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tengo el móvil lleno de audios de WhatsApp de mi madre",
+        "300 messages non lus sur WhatsApp, le groupe de la crèche est infernal",
+        "Quiero un botón de WhatsApp en la web de la clínica",
+        "Ajoutez les pictos Facebook, Instagram et LinkedIn en pied de page",
+    ],
+)
+def test_de_after_an_app_names_no_identifier(text: str) -> None:
+    """A mechanism bug: the words of "nombre de usuario" were all username words, "de"
+    among them, so any word after "WhatsApp de …" was read as a handle."""
+    assert "handle" not in labels(text), text
+    assert "de" not in lx.HANDLE_ID_WORDS
+
+
+def test_a_username_phrase_still_names_the_identifier() -> None:
+    assert labels("mi nombre de usuario en Telegram es lucia_dev") == {"handle"}

@@ -503,7 +503,9 @@ PRE_CHANNEL_CONNECTORS = frozenset(
 HANDLE_ID_WORDS = frozenset(
     """id username user handle nick nickname usuario usuário utilisateur pseudo ник логин
     id: username: handle: user:""".split()
-    + [w for phrase in _words(_union("username_words")) for w in phrase.split()]
+    # the words of the username phrases, not their function words ("de" of "nombre de
+    # usuario" made "WhatsApp de mi madre" name an identifier, round 19)
+    + [w for phrase in _words(_union("username_words")) for w in phrase.split() if len(w) > 2]
 )
 HANDLE_TOKEN_RE = compile_fast(r"[@\w\u0900-\u097f.'’:#-]+")
 HANDLE_ID_RE = compile_fast(r"@?[a-z][a-z0-9._-]{1,38}[a-z0-9_]|@?[a-z0-9_][a-z0-9._-]{2,38}")
