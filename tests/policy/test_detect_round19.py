@@ -411,3 +411,17 @@ def test_de_after_an_app_names_no_identifier(text: str) -> None:
 
 def test_a_username_phrase_still_names_the_identifier() -> None:
     assert labels("mi nombre de usuario en Telegram es lucia_dev") == {"handle"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dá pra fazer uma chamada de vídeo fora daqui?",
+        "Давайте созвонимся по видеосвязи вне сайта",
+        "video call kar lete hai kisi aur app pe",
+        "वीडियो कॉल कर लेते हैं किसी और ऐप पर",
+        "Telegram'dan görüntülü arayalım mı?",
+    ],
+)
+def test_a_video_call_somewhere_else_or_on_an_app(text: str) -> None:
+    assert "off_platform" in labels(text), text

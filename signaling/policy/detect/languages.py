@@ -678,7 +678,14 @@ LANGUAGES: tuple[Language, ...] = (
             "whats? ur",
             "wats? ur",
         ),
-        meeting_cues=("call", "meet", "meeting", "video", "invite", "session"),
+        meeting_cues=(
+            "call",
+            "meet",
+            "meeting",
+            "video",
+            "invite",
+            "session",
+        ),
         pay_verbs=(
             "settl(?:ing|ed|es)",
             "settle it",
@@ -1091,6 +1098,9 @@ LANGUAGES: tuple[Language, ...] = (
             "por fuera de aquí",
             "otra app",
             "otra aplicación",
+            # round 19: somewhere else, for a call (own_v17)
+            "fuera de aquí",
+            "fuera del sitio",
         ),
         digits=_m(
             cero="0",
@@ -1688,6 +1698,9 @@ LANGUAGES: tuple[Language, ...] = (
             "fora daqui",
             "outro app",
             "outro aplicativo",
+            # round 19: somewhere else, for a call (own_v17)
+            "fora daqui",
+            "fora do site",
         ),
         digits=_m(
             zero="0",
@@ -2289,6 +2302,8 @@ LANGUAGES: tuple[Language, ...] = (
             "une autre appli",
             "une autre app",
             "une autre application",
+            # round 19: somewhere else, for a call (own_v17)
+            "en dehors d.ici",
         ),
         digits=_m(
             zéro="0",
@@ -3414,6 +3429,9 @@ LANGUAGES: tuple[Language, ...] = (
             "un'altra app",
             "altra app",
             "un'altra applicazione",
+            # round 19: somewhere else, for a call (own_v17)
+            "fuori da qui",
+            "fuori dal sito",
         ),
         digits=_m(
             zero="0",
@@ -4497,6 +4515,10 @@ LANGUAGES: tuple[Language, ...] = (
             "другим приложением",
             "другое приложение",
             "другом приложении",
+            # round 19: somewhere else, for a call (own_v17)
+            "вне площадки",
+            "вне сайта",
+            "в другом приложении",
         ),
         digits=_m(
             ноль="0",
@@ -4760,6 +4782,9 @@ LANGUAGES: tuple[Language, ...] = (
             "приглашени\\w*",
             "запиш\\w*",
             "записаться",
+            # round 19
+            "видеосвяз\\w*",
+            "созвон\\w*",
         ),
         pay_verbs=(
             "расчёт\\w*",
@@ -5128,6 +5153,9 @@ LANGUAGES: tuple[Language, ...] = (
             "kisi aur app",
             "koi aur app",
             "dusra app",
+            # round 19: somewhere else, for a call (own_v17)
+            "bahar kisi app",
+            "kisi aur app",
         ),
         digits=_m(
             shunya="0",
@@ -5450,7 +5478,12 @@ LANGUAGES: tuple[Language, ...] = (
             "apna (?:\\w+ )?(?:de|do|de do|bhejo|batao)",
             "(?:phone|call) pe (?:baat|discuss)",
         ),
-        meeting_cues=("call kar\\w*", "baat", "milte", "meeting kar\\w*"),
+        meeting_cues=(
+            "call kar\\w*",
+            "baat",
+            "milte",
+            "meeting kar\\w*",
+        ),
         pay_verbs=(
             "settle",
             "de dena",
@@ -5694,6 +5727,9 @@ LANGUAGES: tuple[Language, ...] = (
             "बाहर (?:बात|कर)\\w*",
             "कोई और ऐप",
             "दूसरा ऐप",
+            # round 19: somewhere else, for a call (own_v17)
+            "बाहर किसी ऐप",
+            "किसी और ऐप",
         ),
         digits=_m(
             शून्य="0",
@@ -7107,6 +7143,9 @@ LANGUAGES: tuple[Language, ...] = (
             "başka (?:bir )?uygulamada",
             "başka bir uygulama",
             "başka uygulama",
+            # round 19: somewhere else, for a call (own_v17)
+            "başka bir uygulama\\w*",
+            "site dışında",
         ),
         digits=_m(
             sıfır="0",
@@ -7273,6 +7312,8 @@ LANGUAGES: tuple[Language, ...] = (
             # round 19: asks for the channel (own_v17)
             "kullan\\w* m[iıuü]s[iıuü]n\\w*",
             "kullan\\w* m[iıuü]\\?",
+            # round 19: a video call on an app
+            "görüntülü ara\\w*",
         ),
         meeting_cues=(
             "toplantıyı",
@@ -7282,6 +7323,8 @@ LANGUAGES: tuple[Language, ...] = (
             "arama",
             "konuşalım",
             "davet\\w*",
+            # round 19
+            "görüntülü ara\\w*",
         ),
         pay_verbs=(
             "hallet\\w*",
@@ -7618,6 +7661,9 @@ LANGUAGES: tuple[Language, ...] = (
             "di tempat lain",
             "ke tempat lain",
             "di aplikasi lain",
+            # round 19: somewhere else, for a call (own_v17)
+            "di luar sini",
+            "aplikasi lain",
         ),
         digits=_m(
             nol="0",
@@ -8106,6 +8152,8 @@ LANGUAGES: tuple[Language, ...] = (
             "sa labas ng (?:platform|site)",
             "iba ka bang app",
             "ibang app",
+            # round 19: somewhere else, for a call (own_v17)
+            "ibang app",
         ),
         digits=_m(
             sero="0",
@@ -8282,7 +8330,14 @@ LANGUAGES: tuple[Language, ...] = (
             "didto (?:nalang|na lang)",
             "doon na lang tayo",
         ),
-        meeting_cues=("call", "usap", "tawag", "meeting", "imbitasyon", "invite"),
+        meeting_cues=(
+            "call",
+            "usap",
+            "tawag",
+            "meeting",
+            "imbitasyon",
+            "invite",
+        ),
         pay_verbs=(
             "gcash (?:mo )?(?:na lang|nlng)",
             "maya (?:mo )?(?:na lang|nlng)",

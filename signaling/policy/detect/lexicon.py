@@ -2393,6 +2393,8 @@ CONTACT_ELSEWHERE = MappingProxyType(
             r"como mais|de que outro jeito|jeito melhor|(?:forma|maneira) melhor",
             r"onde mais|outro (?:meio|jeito|canal)|outra (?:forma|maneira|via)",
             r"(?:jeito|meio) mais rapido|melhor jeito",
+            # round 19: a call somewhere else ("chamada de vídeo fora daqui?")
+            r"fora daqui|fora do site",
         ],
         "fr": [
             r"comment d'autre|autrement|moyen plus (?:simple|facile)|a part ici|à part ici",
@@ -2411,6 +2413,8 @@ CONTACT_ELSEWHERE = MappingProxyType(
             r"gdzie jeszcze|szybszy sposob|inny sposob|poza (?:(?:ta|tym) )?(?:strona|tym)",
         ],
         "ru": [
+            # round 19: a call somewhere else ("видеосвязь где-нибудь вне площадки")
+            r"вне площадки|вне сайта",
             r"как (?:ещ[её]|иначе)|удобнее|лучше связаться",
             r"где (?:\w+ )?ещ[её]|иначе|способ (?:\w+ )?быстрее|другой способ|кроме (?:этого|этой)"
             r" (?:сайта|платформы|площадки|биржи)",
