@@ -425,3 +425,9 @@ def test_a_username_phrase_still_names_the_identifier() -> None:
 )
 def test_a_video_call_somewhere_else_or_on_an_app(text: str) -> None:
     assert "off_platform" in labels(text), text
+
+
+def test_arabic_calendly_darija_give_me_and_pay_you() -> None:
+    assert "meeting_link" in labels("احجز موعد من الكالندلي تبعي")
+    assert "off_platform" in labels("3tini numero dyalk, nsiftlek les photos")
+    assert "off_platform" in labels("nkhlsk b CashPlus?")

@@ -80,7 +80,7 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
     return out
 
 
-_BOOKING_TOOLS = frozenset({"calendly", "cal.com", "calcom"})
+_BOOKING_TOOLS = frozenset({"calendly", "cal.com", "calcom", "الكالندلي", "كالندلي", "كاليندلي"})
 
 
 # "Without" a few words before the tool, in its clause ("sem mandar o aluno pro Zoom", "without

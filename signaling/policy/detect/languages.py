@@ -5855,7 +5855,13 @@ LANGUAGES: tuple[Language, ...] = (
             "इंस्टाग्राम",
             "इंस्टा",
         ),
-        meeting_tools=("ज़ूम", "जूम", "गूगल मीट", "टीम्स", "कैलेंडली"),
+        meeting_tools=(
+            "ज़ूम",
+            "जूम",
+            "गूगल मीट",
+            "टीम्स",
+            "कैलेंडली",
+        ),
         mail_providers=MappingProxyType(
             {
                 "जीमेल": "gmail",
@@ -6370,6 +6376,10 @@ LANGUAGES: tuple[Language, ...] = (
             "جوجل ميت",
             "قوقل ميت",
             "تيمز",
+            # round 19: Calendly in Arabic letters
+            "الكالندلي",
+            "كالندلي",
+            "كاليندلي",
         ),
         mail_providers=MappingProxyType(
             {
@@ -6636,6 +6646,11 @@ LANGUAGES: tuple[Language, ...] = (
             "عطني",
             "ايش",
             "شو",
+            # round 19: Darija "give me"
+            "3tini",
+            "a3tini",
+            "3teeni",
+            "عطيني",
         ),
         meeting_cues=(
             "مكالمة",
@@ -6656,6 +6671,9 @@ LANGUAGES: tuple[Language, ...] = (
             "اجتماع",
             "نتكلم",
             "مكالمه",
+            # round 19: booking
+            "احجز",
+            "موعد",
         ),
         pay_verbs=(
             "btedfa3\\w*",
@@ -6712,6 +6730,12 @@ LANGUAGES: tuple[Language, ...] = (
             "نخلصك",
             "اخلصك",
             "بخلصك",
+            # round 19: Darija "pay (you)"
+            "nkhls\\w*",
+            "nkhals\\w*",
+            "nkhalls\\w*",
+            "نخلصك",
+            "نخلص",
         ),
         product_phrases=(
             "طرق الدفع",
