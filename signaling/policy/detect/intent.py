@@ -46,7 +46,11 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
         window = s[max(0, m.start() - 90) : m.end() + 90]
         if lx.MEETING_NEG_RE.search(window):
             continue  # the tool as a product: integrated, compared, migrated from
-        if tool not in _BOOKING_TOOLS and lx.MEETING_AUTO_RE.search(window):
+        if (
+            tool not in _BOOKING_TOOLS
+            and lx.MEETING_AUTO_RE.search(window)
+            and lx.MEETING_MADE_RE.search(window)
+        ):
             continue  # links a system makes by itself
         if (
             _COMPARED_BEFORE.search(s, max(0, m.start() - 24), m.start()) is not None

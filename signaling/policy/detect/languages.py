@@ -674,9 +674,8 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:it's|it is|it'll be|it will be|would be) (?:way |much )?"
             "(?:faster|easier|quicker|simpler) (?:on|over|via)",
             # round 19: asks for the channel (own_v17)
-            "what'?s (?:ur|yr|u)",
-            "whats? ur",
-            "wats? ur",
+            "(?:what'?s|whats|wats) (?:ur|yr|u) (?:\\w+ )?(?:telegram|whatsapp|number|email"
+            "|insta\\w*|snap\\w*|discord|skype|ig|tg|handle|phone|cell)",
         ),
         meeting_cues=(
             "call",
@@ -929,9 +928,7 @@ LANGUAGES: tuple[Language, ...] = (
             "declined" + _REFUSED_END,
             "turned (?:it|him|her|them|that) down" + _REFUSED_END,
             "said no" + _REFUSED_END,
-            # round 19: refusals and "no way" told after the move (own_v17)
-            "no way" + _REFUSED_END,
-            "not a chance" + _REFUSED_END,
+            # round 19: refusals told after the move (own_v17)
             # round 19: the move reported to the site (own_v18)
             "reported (?:him|her|them|it|the \\w+)" + _REFUSED_END,
             "i reported" + _REFUSED_END,
@@ -1534,10 +1531,7 @@ LANGUAGES: tuple[Language, ...] = (
             "rechac\\w*" + _REFUSED_END,
             "dije que no" + _REFUSED_END,
             "me neg[uéeo]\\w*" + _REFUSED_END,
-            # round 19: refusals and "no way" told after the move (own_v17)
-            "ni hablar" + _REFUSED_END,
-            "ni de broma" + _REFUSED_END,
-            "ni loco" + _REFUSED_END,
+            # round 19: refusals told after the move (own_v17)
             # round 19: the move reported to the site (own_v18)
             "lo (?:denuncié|reporté)" + _REFUSED_END,
             "la (?:denuncié|reporté)" + _REFUSED_END,
@@ -2153,10 +2147,7 @@ LANGUAGES: tuple[Language, ...] = (
             "recus\\w*" + _REFUSED_END,
             "disse que n[aã]o" + _REFUSED_END,
             "neguei" + _REFUSED_END,
-            # round 19: refusals and "no way" told after the move (own_v17)
-            "nem pensar" + _REFUSED_END,
-            "nem a pau" + _REFUSED_END,
-            "de jeito nenhum" + _REFUSED_END,
+            # round 19: refusals told after the move (own_v17)
             # round 19: the move reported to the site (own_v18)
             "denunciei" + _REFUSED_END,
             "reportei" + _REFUSED_END,
@@ -2738,10 +2729,7 @@ LANGUAGES: tuple[Language, ...] = (
             "refus\\w*" + _REFUSED_END,
             "j'ai dit non" + _REFUSED_END,
             "décliné" + _REFUSED_END,
-            # round 19: refusals and "no way" told after the move (own_v17)
-            "pas question" + _REFUSED_END,
-            "hors de question" + _REFUSED_END,
-            "jamais de la vie" + _REFUSED_END,
+            # round 19: refusals told after the move (own_v17)
             # round 19: the move reported to the site (own_v18)
             "je l'ai signalé" + _REFUSED_END,
             "(?:l'ai|les ai) signalé\\w*" + _REFUSED_END,
@@ -3276,13 +3264,9 @@ LANGUAGES: tuple[Language, ...] = (
             "lehne (?:\\w+ )?ab" + _REFUSED_END,
             "abgesagt" + _REFUSED_END,
             "nein gesagt" + _REFUSED_END,
-            # round 19: refusals and "no way" told after the move (own_v17)
-            "kommt nicht in frage" + _REFUSED_END,
-            "auf keinen fall" + _REFUSED_END,
-            "niemals" + _REFUSED_END,
+            # round 19: refusals told after the move (own_v17)
             # round 19: the move reported to the site (own_v18)
             "(?:hab|habe) (?:ihn|sie|es|das) gemeldet" + _REFUSED_END,
-            "gemeldet" + _REFUSED_END,
         ),
         relative_words=(
             "freundin",
@@ -3780,7 +3764,8 @@ LANGUAGES: tuple[Language, ...] = (
             "prendo",
             "prendi",
             # round 19: a means proposed or asked about ("paypal ok?", "GCash na lang")
-            "va bene",
+            "(?:ti|vi|le) va bene",
+            "va bene\\?",
             "va benissimo",
             "se per te non è un problema",
             "(?:più|piu) (?:comodo|facile|veloce) per me",
@@ -3798,10 +3783,7 @@ LANGUAGES: tuple[Language, ...] = (
             "rifiutat\\w*" + _REFUSED_END,
             "rifiuto" + _REFUSED_END,
             "ho detto di no" + _REFUSED_END,
-            # round 19: refusals and "no way" told after the move (own_v17)
-            "neanche per sogno" + _REFUSED_END,
-            "manco per sogno" + _REFUSED_END,
-            "assolutamente no" + _REFUSED_END,
+            # round 19: refusals told after the move (own_v17)
             # round 19: the move reported to the site (own_v18)
             "l'ho segnalat\\w*" + _REFUSED_END,
             "(?:ho|l'ho) segnalato" + _REFUSED_END,
@@ -4144,7 +4126,7 @@ LANGUAGES: tuple[Language, ...] = (
             "znajdzie(?:sz|cie) mnie",
             "(?:będzie|jest) (?:dużo |znacznie )?(?:szybciej|łatwiej|wygodniej|prościej)",
             "napisz(?:ę)? do (?:ciebie|pana|pani)",
-            "napiszę ci",
+            "napiszę ci (?:na|w|przez)",
             "daj (?:swój|swojego|swoją|twój|twoją)",
             "jaki (?:masz|jest twój)",
             "(?:pogadajmy|porozmawiajmy|omówmy|pogadamy|zadzwoń) przez telefon",
@@ -4364,9 +4346,7 @@ LANGUAGES: tuple[Language, ...] = (
             # round 18: a refusal told after the move ("someone offered X, I refused")
             "odmówi\\w*" + _REFUSED_END,
             "odmawiam" + _REFUSED_END,
-            # round 19: refusals and "no way" told after the move (own_v17)
-            "nie ma mowy" + _REFUSED_END,
-            "w życiu" + _REFUSED_END,
+            # round 19: refusals told after the move (own_v17)
             "odmówił\\w*" + _REFUSED_END,
             # round 19: the move reported to the site (own_v18)
             "zgłosił(?:em|am)(?: (?:to|go|ją))?" + _REFUSED_END,
@@ -4765,8 +4745,9 @@ LANGUAGES: tuple[Language, ...] = (
             "найд[её]шь меня",
             "найд[её]те меня",
             "будет (?:гораздо |намного )?(?:быстрее|проще|удобнее|легче)",
-            "напишу (?:тебе|вам)",
-            "как(?:ая|ой) у (?:тебя|вас)",
+            "напишу (?:тебе|вам) (?:в|на)",
+            "как(?:ая|ой) у (?:тебя|вас) "
+            "(?:почта|номер|ник|email|мейл\\w*|телег\\w*|ватсап\\w*|инст\\w*)",
             "(?:обсудим|поговорим|созвонимся|давай) по телефону",
             # round 19: own_v18 train half
             "оставьте(?:,? \\w+,?)? (?:ваш|свой)",
@@ -4987,8 +4968,6 @@ LANGUAGES: tuple[Language, ...] = (
             "предпочт\\w*",
             # round 19: a means asked about as an option
             "вариант\\?",
-            # round 19: own_v18 train half
-            "есть",
         ),
         decline_words=(
             "извин\\w*",
@@ -4997,13 +4976,10 @@ LANGUAGES: tuple[Language, ...] = (
         refused_words=(
             # round 18: a refusal told after the move ("someone offered X, I refused")
             "отказ\\w*" + _REFUSED_END,
-            # round 19: refusals and "no way" told after the move (own_v17)
-            "ни за что" + _REFUSED_END,
-            "ни в коем случае" + _REFUSED_END,
+            # round 19: refusals told after the move (own_v17)
             "отказал\\w*" + _REFUSED_END,
             # round 19: the move reported to the site (own_v18)
             "написал\\w* в поддержку" + _REFUSED_END,
-            "пожаловал\\w*" + _REFUSED_END,
         ),
         relative_words=(
             "девушк\\w*",
@@ -5617,8 +5593,7 @@ LANGUAGES: tuple[Language, ...] = (
             # round 18: a refusal told after the move ("someone offered X, I refused")
             "mana kar\\w*" + _REFUSED_END,
             "mana kiya" + _REFUSED_END,
-            # round 19: refusals and "no way" told after the move (own_v17)
-            "bilkul nahi" + _REFUSED_END,
+            # round 19: refusals told after the move (own_v17)
             "mana kar diya" + _REFUSED_END,
             "inkaar kar diya" + _REFUSED_END,
             "na bol diya" + _REFUSED_END,
@@ -6089,8 +6064,7 @@ LANGUAGES: tuple[Language, ...] = (
             # round 18: a refusal told after the move ("someone offered X, I refused")
             "मना कर\\w*" + _REFUSED_END,
             "मना किया" + _REFUSED_END,
-            # round 19: refusals and "no way" told after the move (own_v17)
-            "बिल्कुल नहीं" + _REFUSED_END,
+            # round 19: refusals told after the move (own_v17)
             "मना कर दिया" + _REFUSED_END,
             "इनकार कर दिया" + _REFUSED_END,
             "ना बोल दिया" + _REFUSED_END,
@@ -6638,19 +6612,20 @@ LANGUAGES: tuple[Language, ...] = (
             "تلاقيني",
             "تلقاني",
             "تجدني",
-            "(?:أسرع|اسرع|أسهل|اسهل|أريح|اريح)",
+            "على \\S+ (?:أسرع|اسرع|أسهل|اسهل|أريح|اريح)",
+            "(?:أسرع|اسرع|أسهل|اسهل|أريح|اريح) (?:على|ع|من)",
             "أراسلك",
             "اراسلك",
             "بكلمك",
             "اعطني",
             "عطني",
-            "ايش",
-            "شو",
             # round 19: Darija "give me"
             "3tini",
             "a3tini",
             "3teeni",
             "عطيني",
+            # round 19: "what is your …" with the channel
+            "(?:ايش|شو) (?:ايميلك|إيميلك|اميلك|رقمك|انستك|سنابك|واتسك|حسابك)",
         ),
         meeting_cues=(
             "مكالمة",
@@ -7018,8 +6993,7 @@ LANGUAGES: tuple[Language, ...] = (
             # round 18: a refusal told after the move ("someone offered X, I refused")
             "رفضت\\w*" + _REFUSED_END,
             "رفضته\\w*" + _REFUSED_END,
-            # round 19: refusals and "no way" told after the move (own_v17)
-            "مستحيل" + _REFUSED_END,
+            # round 19: refusals told after the move (own_v17)
             "ورفضت\\w*" + _REFUSED_END,
             "فرفضت\\w*" + _REFUSED_END,
             "رفضتها" + _REFUSED_END,
@@ -7327,7 +7301,7 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:bulursun|bulabilirsin) beni",
             "beni (?:\\S+ )?(?:bulursun|bulabilirsin)",
             "(?:daha )?(?:hızlı|kolay|rahat) olur",
-            "yazarım",
+            "(?:dan|den|tan|ten) yazarım",
             "(?:mail|e-?posta|numara|insta|instagram|telegram|hesab|ig|discord|skype|whatsapp|wp)(?:'\\w+|\\w*)"
             " (?:ver|at|yolla|gönder)",
             "(?:mail|e-?posta|numara|insta|instagram|telegram|hesab|ig|discord|skype|whatsapp|wp)(?:'\\w+|\\w*)"
@@ -7548,9 +7522,7 @@ LANGUAGES: tuple[Language, ...] = (
             # round 18: a refusal told after the move ("someone offered X, I refused")
             "reddett\\w*" + _REFUSED_END,
             "reddediyorum" + _REFUSED_END,
-            # round 19: refusals and "no way" told after the move (own_v17)
-            "asla" + _REFUSED_END,
-            "kesinlikle hayır" + _REFUSED_END,
+            # round 19: refusals told after the move (own_v17)
             "hayır dedim" + _REFUSED_END,
             "kabul etmedim" + _REFUSED_END,
             # round 19: the move reported to the site (own_v18)
@@ -8055,10 +8027,7 @@ LANGUAGES: tuple[Language, ...] = (
             "tolak\\w*" + _REFUSED_END,
             "nolak\\w*" + _REFUSED_END,
             "menolak" + _REFUSED_END,
-            # round 19: refusals and "no way" told after the move (own_v17)
-            "ogah" + _REFUSED_END,
-            "gak mau" + _REFUSED_END,
-            "nggak mau" + _REFUSED_END,
+            # round 19: refusals told after the move (own_v17)
             "saya tolak" + _REFUSED_END,
             "aku tolak" + _REFUSED_END,
             "gue tolak" + _REFUSED_END,
@@ -8541,8 +8510,7 @@ LANGUAGES: tuple[Language, ...] = (
             "tinanggihan" + _REFUSED_END,
             "tumanggi" + _REFUSED_END,
             "tinatanggihan" + _REFUSED_END,
-            # round 19: refusals and "no way" told after the move (own_v17)
-            "ayoko" + _REFUSED_END,
+            # round 19: refusals told after the move (own_v17)
             "hindi ako pumayag" + _REFUSED_END,
             "tumanggi ako" + _REFUSED_END,
             # round 19: the move reported to the site (own_v18)

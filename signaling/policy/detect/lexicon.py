@@ -567,7 +567,7 @@ MEETING_NEG_RE = compile_fast(
     r"|auto-?generat\w*"
     # round 19: a tool being built, or Turkish map zoom ("bir araç geliştirmenizi", "haritada
     # zoom yapınca"; "zoom yapalım" alone is a call)
-    r"|gelistir\w*|haritada zoom|yakinlastir\w*"
+    r"|(?:arac|bot|entegrasyon|uygulama|eklenti)\w* gelistirmeniz\w*|haritada zoom|yakinlastir\w*"
 )
 # Round 19: links a system makes by itself ("gerar link pelo Zoom pra cada paciente
 # automaticamente", "Teams-Link für jede Videosprechstunde automatisch"); not for a booking
@@ -575,6 +575,13 @@ MEETING_NEG_RE = compile_fast(
 MEETING_AUTO_RE = compile_fast(
     r"(?<!\w)(?:automati\w*|automatisch\w*|automatyczn\w*|автоматическ\w*|otomati\w*"
     r"|awtomatiko)"
+)
+# ... with a verb of making the link beside it ("gerar link", "erzeugen"): "let's hop on Zoom
+# to discuss the automation script" is a call about automation
+MEETING_MADE_RE = compile_fast(
+    r"(?<!\w)(?:gener\w*|creat\w*|gerar|gera|criar|cria|erzeug\w*|generier\w*|genera\w*"
+    r"|crea\w*|generuj\w*|tworz\w*|созда\w*|генерир\w*|olustur\w*|uret\w*|buat|bikin"
+    r"|gawa\w*|banay\w*|بتولد|ينشئ|يولد|जनरेट)"
 )
 
 # --- off-platform requests ---------------------------------------------------------------
