@@ -380,14 +380,15 @@ def test_a_booking_page_or_a_zoom_proposed_stays_a_request(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "Number ko: 0917. Next part 482. Last 3391",
+        "Number ko: 0917. tapos 482. tapos 3391",
         "नंबर लिखो — पहले 98, फिर 301, फिर 55, आखिर में 827",
-        "my number starts 0161. next bit is 496. last is 0738",
         "area code 415, the rest I'll type slowly so the site keeps it: 726 0093",
     ],
 )
 def test_a_number_in_pieces_with_a_few_words_between(text: str) -> None:
-    """A rest word and up to six more words between two pieces of a number."""
+    """A rest word and up to six more words between two pieces of a number. ("next" is no
+    rest word: an everyday word, it made every long message read its numbers as pieces, +7 %
+    instructions on 10,000 characters.)"""
     assert "phone" in labels(text), text
 
 

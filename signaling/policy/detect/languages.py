@@ -302,8 +302,6 @@ LANGUAGES: tuple[Language, ...] = (
             "followed by",
             "second part",
             # round 19: pieces of a number (own_v18)
-            "next",
-            "next part",
         ),
         name_intros=("my name is", "i'm", "i am", "this is", "name's"),
         self_phrases=(
@@ -8081,7 +8079,6 @@ LANGUAGES: tuple[Language, ...] = (
             "dulo",
             "huling",
             # round 19: pieces of a number (own_v18)
-            "next part",
             "last",
             "tapos",
             "sunod",
