@@ -191,13 +191,16 @@ def test_every_vetoed_label_has_patterns() -> None:
     # the layer's 19 there (the total found is unchanged). Round 19: as the rules find more of
     # what the layer found, its own gain shrinks while the total stays: the table holds the
     # total found with the layer (rules and layer), and the layer must still add at least one.
+    # Round 20 trained it on 8,815 messages (the train halves of own_v13 to own_v18 added):
+    # the totals moved 40 -> 41 (eval), 110 -> 113, 96 -> 99, and 122 -> 120 on own_v8's test
+    # half (3 lost, 1 gained); on the test halves of all probes it finds 22 more messages.
     [
         ("holdout", OWN, 90, 45),
-        ("eval", OWN, 60, 40),
+        ("eval", OWN, 60, 41),
         ("dev", OWN_V2, 120, 149),
-        ("test", OWN_V8, 260, 122),
-        ("test", OWN_V9, 290, 110),
-        ("test", OWN_V10, 230, 96),
+        ("test", OWN_V8, 260, 120),
+        ("test", OWN_V9, 290, 113),
+        ("test", OWN_V10, 230, 99),
     ],
 )
 def test_unseen_precision_kept_and_recall_gained(
@@ -341,3 +344,35 @@ def test_sentences_are_those_of_the_sentence_pattern(text: str) -> None:
     found = list(_SENTENCE.finditer(text))
     assert word_lists == [_word_list(m.group()) for m in found]
     assert [sentence_at(i) for i in range(len(found))] == [(m.group(), m.start()) for m in found]
+
+
+# --- round 20: what the layer adds beside the rules' own findings ------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Are you on Hangouts? Would be easier to screen share the analytics there.",
+        "Can we do the review on Teams tomorrow? Easier to share the screen than here.",
+    ],
+)
+def test_no_learned_move_beside_a_meeting_the_rules_found(text: str) -> None:
+    # A meeting on a named outside tool is labelled meeting_link alone (LABELING.md): the
+    # layer's off_platform there is the same move read twice.
+    assert {f.label for f in scan(text)} == {"meeting_link"}
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        (
+            "our Slack invite: northwindcrew.slack.com/join/shared_invite/zt-9kq2ab",
+            {"handle"},
+        ),
+    ],
+)
+def test_no_learned_identifier_over_an_identifier_the_rules_found(
+    text: str, labels: set[str]
+) -> None:
+    # The words of a link the rules read ("invite") are no second identifier.
+    assert {f.label for f in scan(text)} == labels

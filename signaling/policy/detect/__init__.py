@@ -45,6 +45,24 @@ __all__ = [
 _IDENTIFIERS = frozenset({"email", "phone"})
 
 
+# Labels of identifiers: text the rules read as one of these is explained, so a learned
+# identifier over it is the model reacting to the identifier's own words ("our Slack invite:
+# team.slack.com/…" is a handle, not a meeting).
+_EXPLAINED = frozenset({"email", "phone", "handle", "meeting_link", "file_share"})
+
+
+def _not_over_identifiers(learned: list[Finding], rules: list[Finding]) -> list[Finding]:
+    """The learned identifier findings whose span overlaps no identifier the rules found."""
+    spans = [(f.start, f.end) for f in rules if f.label in _EXPLAINED]
+    if not spans:
+        return learned
+    return [
+        f
+        for f in learned
+        if f.label not in _EXPLAINED or not any(a < f.end and f.start < b for a, b in spans)
+    ]
+
+
 class Detector:
     """Holds the offline public-suffix extractor; :meth:`scan` is a pure function of its input.
 
@@ -84,6 +102,7 @@ class Detector:
         if self._learned:
             learned = learned_findings(views, {f.label for f in findings})
             learned = drop_answered_moves(views, drop_copy_moves(views, learned))
+            learned = _not_over_identifiers(learned, findings)
             if any(f.label in _IDENTIFIERS for f in learned):
                 # a channel whose identifier the learned layer found is reported by that label
                 # only, as the rules' own identifiers are ("mail me: d-e-v-o-n…")

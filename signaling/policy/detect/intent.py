@@ -474,15 +474,74 @@ def _product_near(
 
 def drop_answered_moves(views: Views, findings: list[Finding]) -> list[Finding]:
     """Drop off-platform findings (the rules' or the learned layer's) that the message itself
-    answers with the platform kept as the only place (see ``_answered_with_here``)."""
-    if not any(f.label == "off_platform" for f in findings):
+    answers with the platform kept as the only place (see ``_answered_with_here``), and moves
+    (off_platform, or a meeting on a named tool) that quote the other party's request in a
+    reply declining it (``_asked_then_answered``)."""
+    if not any(f.label == "off_platform" or _named_tool(f) for f in findings):
         return findings
     return [
         f
         for f in findings
-        if f.label != "off_platform"
-        or not (_answered_with_here(views, f) or _refusal_told_after(views, f))
+        if not (
+            (
+                f.label == "off_platform"
+                and (_answered_with_here(views, f) or _refusal_told_after(views, f))
+            )
+            or ((f.label == "off_platform" or _named_tool(f)) and _asked_then_answered(views, f))
+        )
     ]
+
+
+def _named_tool(f: Finding) -> bool:
+    """A meeting finding of a tool named without a link ("a call on Zoom")."""
+    return f.label == "meeting_link" and f.value.startswith("meet:")
+
+
+# How far before the move a reported request may start, and after it its answer.
+_ASKED_BEFORE = 90
+_ANSWER_AFTER = 200
+_ANSWER_CLAUSE = 80  # from a "but" to the here or the platform that answers
+_ASKED_RIGHT_AFTER = 40  # a verb of asking after what was asked (verb-final languages)
+
+
+def _asked_then_answered(views: Views, move: Finding) -> bool:
+    """The move is the other party's request or offer, reported by the writer who answers it
+    ("Vous m'avez demandé mon WhatsApp mais je ne donne pas mes coordonnées", "انت طلبت 'نتكلم
+    على زووم' بس المنصة فيها مكالمات فيديو", "tumne bola tha 'cash le lo' - sorry, main yahan
+    se hi payment lunga"): a word of asking or offering addressed to the writer shortly before
+    the move, in its sentence; then, after the move, a decline, or a "but" with here or the
+    platform after it in its clause. A move of the learned layer has no place to be quoted
+    at: it is never read so."""
+    if move.value.startswith("learned:"):
+        return False
+    s = views.norm.s
+    if not lx.ASKED_GATE.may_match(s, views.words):
+        return False
+    at = views.norm.first_at(move.start)
+    # the answer is read from the move's start: a move's span may run past a "sorry"
+    end = at + 1
+    sent, sent_start = sentence(s, at, at + 1)
+    lo = max(sent_start, at - _ASKED_BEFORE)
+    if lx.ASKED_RE.search(s, lo, at) is None:
+        # a verb that ends its clause, right after what was asked ("Zoom linki
+        # göndermişsiniz ama …", "Zoom पर मीटिंग के लिए आपने कहा, लेकिन …")
+        hi = min(len(s), views.norm.first_at(move.end) + _ASKED_RIGHT_AFTER, sent_start + len(sent))
+        asked = lx.ASKED_RE.search(s, at, hi)
+        if asked is None:
+            return False
+        end = asked.end()
+    stop = min(len(s), end + _ANSWER_AFTER)
+    if lx.declined(s, end, stop):
+        return True
+    for but in _BUT.finditer(s, end, stop):
+        b = but.end()
+        clause_end = min(stop, b + _ANSWER_CLAUSE)
+        if (
+            lx.HERE_RE.search(s, b, clause_end) is not None
+            or lx.PLATFORM_WORD_RE.search(s, b, clause_end) is not None
+        ):
+            return True
+    return False
 
 
 def _refusal_told_after(views: Views, move: Finding) -> bool:
@@ -964,7 +1023,8 @@ _FORBIDDEN_AFTER = re.compile(
     r"|melanggar aturan|dilarang|nggak boleh|labag sa patakaran|bawal)(?!\w)"
 )
 _BUT = re.compile(
-    r"(?<!\w)(?:but|pero|mas|mais|aber|ma|ale|но|lekin|لكن|بس|ama|fakat|tapi|kaso)(?!\w)"
+    r"(?<!\w)(?:but|pero|mas|mais|aber|ma|ale|но|lekin|लेकिन|magar|मगर|لكن|بس|ama|fakat|ancak|tapi"
+    r"|kaso|ngunit)(?!\w)"
 )
 
 

@@ -218,6 +218,10 @@ class Language:
     # "odmówiłem", "saya tolak."): at the end of its clause or before a pronoun
     # (``_REFUSED_END``); declining words too
     refused_words: tuple[str, ...] = ()
+    # the other party's request or offer reported by the one answering it ("you asked for my
+    # WhatsApp", "vous m'avez demandé", "tumne bola tha", "انت طلبت", "kakak ngajak"): a move
+    # after it that the same message declines or answers with the platform is quoted, not made
+    asked_words: tuple[str, ...] = ()
     # someone close to a party, whose account pays or is paid instead ("my
     # girlfriend's account", "sa account ng pinsan ko")
     relative_words: tuple[str, ...] = ()
@@ -861,6 +865,8 @@ LANGUAGES: tuple[Language, ...] = (
             "vat",
             "company no",
             "company number",
+            # round 20: a state's file number of a company (own_v19)
+            "file (?:number|no|#)",
             "registration",
             "reg no",
             "iban",
@@ -930,6 +936,15 @@ LANGUAGES: tuple[Language, ...] = (
             # round 19: the move reported to the site (own_v18)
             "reported (?:him|her|them|it|the \\w+)" + _REFUSED_END,
             "i reported" + _REFUSED_END,
+        ),
+        asked_words=(
+            # round 20: the other party's request reported in a reply (own_v19)
+            "you asked",
+            "you (?:have |had |'ve )?(?:proposed|suggested|offered|mentioned|sent|wanted)",
+            "you said",
+            "you wrote",
+            "thanks? (?:you )?for the (?:offer|proposal|suggestion|idea)",
+            "your (?:offer|proposal|suggestion|request)",
         ),
         relative_words=(
             "girlfriend\\w*",
@@ -1533,6 +1548,14 @@ LANGUAGES: tuple[Language, ...] = (
             # round 19: the move reported to the site (own_v18)
             "lo (?:denuncié|reporté)" + _REFUSED_END,
             "la (?:denuncié|reporté)" + _REFUSED_END,
+        ),
+        asked_words=(
+            # round 20: the other party's request reported in a reply (own_v19)
+            "me (?:pediste|pidio|pidi[oó]|propusiste|propuso|ofreciste|ofrecio|ofreci[oó]"
+            "|mandaste|dijiste|escribiste)",
+            "(?:pediste|propusiste|ofreciste|mencionaste|sugeriste)",
+            "gracias por (?:la|tu|su) (?:propuesta|oferta|idea)",
+            "(?:tu|su) (?:propuesta|oferta)",
         ),
         relative_words=(
             "novio",
@@ -2150,6 +2173,14 @@ LANGUAGES: tuple[Language, ...] = (
             "denunciei" + _REFUSED_END,
             "reportei" + _REFUSED_END,
         ),
+        asked_words=(
+            # round 20: the other party's request reported in a reply (own_v19)
+            "(?:vc|voce|você|tu) (?:me )?(?:pediu|sugeriu|propos|propôs|ofereceu|mandou|falou"
+            "|mencionou|disse)",
+            "me (?:pediu|propos|propôs|ofereceu|mandou)",
+            "obrigad[oa] pela (?:proposta|oferta|sugestao|sugestão)",
+            "(?:sua|tua) (?:proposta|oferta)",
+        ),
         relative_words=(
             "namorado",
             "namorada",
@@ -2670,6 +2701,10 @@ LANGUAGES: tuple[Language, ...] = (
             "siret",
             "siren",
             "tva",
+            # round 20: a Belgian company number (own_v19)
+            "bce",
+            "kbo",
+            "num[ée]ro d'entreprise",
             "facture",
             "d[ée]faut",
             "code postal",
@@ -2731,6 +2766,15 @@ LANGUAGES: tuple[Language, ...] = (
             # round 19: the move reported to the site (own_v18)
             "je l'ai signalé" + _REFUSED_END,
             "(?:l'ai|les ai) signalé\\w*" + _REFUSED_END,
+        ),
+        asked_words=(
+            # round 20: the other party's request reported in a reply (own_v19)
+            "(?:vous|tu) m'? ?(?:avez|as) (?:demande|demandé|propose|proposé|envoye|envoyé"
+            "|suggere|suggéré|offert|ecrit|écrit)",
+            "(?:vous|tu) (?:avez|as) (?:propose|proposé|suggere|suggéré|mentionne|mentionné"
+            "|demande|demandé)",
+            "merci pour (?:la|ta|votre) (?:proposition|suggestion)",
+            "merci pour (?:l'|l' |ton |votre )offre",
         ),
         relative_words=(
             "petite amie",
@@ -3266,6 +3310,15 @@ LANGUAGES: tuple[Language, ...] = (
             # round 19: the move reported to the site (own_v18)
             "(?:hab|habe) (?:ihn|sie|es|das) gemeldet" + _REFUSED_END,
         ),
+        asked_words=(
+            # round 20: the other party's request reported in a reply (own_v19)
+            "(?:du hast|sie haben|ihr habt) (?:mich |mir )?(?:gefragt|vorgeschlagen|angeboten"
+            "|geschickt|erwähnt|geschrieben)",
+            "(?:du wolltest|sie wollten)",
+            "danke für (?:das|dein|ihr|euer) angebot",
+            "danke für (?:den|deinen|ihren) vorschlag",
+            "(?:dein|ihr) (?:vorschlag|angebot)",
+        ),
         relative_words=(
             "freundin",
             "freund",
@@ -3786,6 +3839,13 @@ LANGUAGES: tuple[Language, ...] = (
             "l'ho segnalat\\w*" + _REFUSED_END,
             "(?:ho|l'ho) segnalato" + _REFUSED_END,
         ),
+        asked_words=(
+            # round 20: the other party's request reported in a reply (own_v19)
+            "mi (?:hai|ha|avete) (?:chiesto|proposto|offerto|mandato|scritto|detto)",
+            "(?:hai|avete) proposto",
+            "grazie per (?:la|la tua|la sua) (?:proposta|offerta)",
+            "(?:la tua|la sua) (?:proposta|offerta)",
+        ),
         relative_words=(
             "fidanzato",
             "fidanzata",
@@ -4282,6 +4342,11 @@ LANGUAGES: tuple[Language, ...] = (
             "rezerwacj\\w*",
             "zgłoszeni\\w*",
             "zamówieni\\w*",
+            # round 20: the same words typed without Polish letters, an order (own_v19)
+            "zamowieni\\w*",
+            "zgloszeni\\w*",
+            "przesylk\\w*",
+            "zleceni\\w*",
             "przesyłki",
             "przesyłka",
             "nip",
@@ -4348,6 +4413,16 @@ LANGUAGES: tuple[Language, ...] = (
             "odmówił\\w*" + _REFUSED_END,
             # round 19: the move reported to the site (own_v18)
             "zgłosił(?:em|am)(?: (?:to|go|ją))?" + _REFUSED_END,
+        ),
+        asked_words=(
+            # round 20: the other party's request reported in a reply (own_v19)
+            "(?:prosiłeś|prosiles|prosiłaś|prosilas|pytałeś|pytales|pytałaś|pytalas"
+            "|zaproponowałeś|zaproponowales|zaproponowałaś|zaproponowalas|proponowałeś"
+            "|proponowales|proponowałaś|proponowalas|pisałeś|pisales|wysłałeś|wyslales)",
+            "(?:pan|pani) (?:prosił|prosil|prosiła|prosila|zaproponował|zaproponowal"
+            "|zaproponowała|zaproponowala|pytał|pytal|pytała|pytala)",
+            "(?:dzięki|dzieki|dziękuję|dziekuje) za propozycj\\w*",
+            "(?:twoja|pana|pani) propozycj\\w*",
         ),
         relative_words=(
             "dziewczyn\\w*",
@@ -4426,6 +4501,9 @@ LANGUAGES: tuple[Language, ...] = (
             "остальное",
             "дальше",
             "в конце",
+            # round 20: the second part of a number (own_v19)
+            "вторая",
+            "второй",
         ),
         name_intros=("меня зовут", "я"),
         self_phrases=(
@@ -4978,6 +5056,13 @@ LANGUAGES: tuple[Language, ...] = (
             "отказал\\w*" + _REFUSED_END,
             # round 19: the move reported to the site (own_v18)
             "написал\\w* в поддержку" + _REFUSED_END,
+        ),
+        asked_words=(
+            # round 20: the other party's request reported in a reply (own_v19)
+            "(?:вы|ты) (?:просили|просил|просила|предложили|предложил|предложила|спрашивали"
+            "|спрашивал|спрашивала|написали|писали|прислали|прислал|прислала)",
+            "спасибо за предложение",
+            "(?:ваше|твое|твоё) предложение",
         ),
         relative_words=(
             "девушк\\w*",
@@ -5599,6 +5684,15 @@ LANGUAGES: tuple[Language, ...] = (
             "report kar diya" + _REFUSED_END,
             "complaint kar di" + _REFUSED_END,
         ),
+        asked_words=(
+            # round 20: the other party's request reported in a reply (own_v19)
+            "(?:aapne|apne|tumne|tune) (?:bola|kaha|pucha|poocha|manga|maanga|bheja|likha"
+            "|offer kiya|suggest kiya)",
+            # the verb after its object ("aapne WhatsApp number manga tha")
+            "(?:bola|kaha|pucha|poocha|manga|maanga|bheja|likha|offer kiya|suggest kiya) (?:tha"
+            "|thi|the)",
+            "(?:aapka|tumhara) (?:offer|proposal)",
+        ),
     ),
     Language(
         "hi-deva",
@@ -6070,6 +6164,12 @@ LANGUAGES: tuple[Language, ...] = (
             # round 19: the move reported to the site (own_v18)
             "रिपोर्ट कर दिया" + _REFUSED_END,
             "शिकायत कर दी" + _REFUSED_END,
+        ),
+        asked_words=(
+            # round 20: the other party's request reported in a reply (own_v19)
+            "(?:आपने|तुमने) (?:कहा|पूछा|माँगा|मांगा|भेजा|लिखा|सुझाव दिया|ऑफर किया)",
+            "(?:कहा|पूछा|माँगा|मांगा|भेजा|लिखा|सुझाव दिया|ऑफर किया) (?:था|थी|थे)",
+            "(?:आपका|तुम्हारा) (?:ऑफर|प्रस्ताव)",
         ),
         relative_words=(
             "मम्मी",
@@ -7003,6 +7103,18 @@ LANGUAGES: tuple[Language, ...] = (
             "بلّغت عنه" + _REFUSED_END,
             "بلغت الدعم" + _REFUSED_END,
         ),
+        asked_words=(
+            # round 20: the other party's request reported in a reply (own_v19)
+            "(?:انت|إنت|انتي|إنتي|حضرتك) (?:طلبت|طلبتي|اقترحت|اقترحتي|عرضت|قلت|كتبت|بعتت)",
+            "طلبت مني",
+            "طلبتي مني",
+            "اقترحت علي",
+            "عرضت علي",
+            "قلتلي",
+            "قلت لي",
+            "شكرا على (?:العرض|الاقتراح)",
+            "(?:عرضك|اقتراحك)",
+        ),
         relative_words=(
             "أخوي",
             "اخوي",
@@ -7528,6 +7640,15 @@ LANGUAGES: tuple[Language, ...] = (
             "bildirdim" + _REFUSED_END,
             "raporladım" + _REFUSED_END,
         ),
+        asked_words=(
+            # round 20: the other party's request reported in a reply (own_v19)
+            "(?:istemissiniz|istemişsiniz|istediniz|istedin|istemistin|istemiştin|onermissiniz"
+            "|önermişsiniz|onerdiniz|önerdiniz|onerdin|önerdin|teklif ettiniz|teklif ettin"
+            "|gondermissiniz|göndermişsiniz|gonderdiniz|gönderdiniz|gonderdin|gönderdin"
+            "|sormussunuz|sormuşsunuz|sordunuz|sordun|demissiniz|demişsiniz|dediniz)",
+            "(?:teklifiniz|teklifin|öneriniz|oneriniz) için",
+            "(?:teklifiniz|teklifin|öneriniz|oneriniz) icin",
+        ),
         relative_words=(
             "kız arkadaş\\w*",
             "kiz arkadas\\w*",
@@ -7584,6 +7705,8 @@ LANGUAGES: tuple[Language, ...] = (
             "lanjutannya",
             "belakangnya",
             "akhirnya",
+            # round 20: pieces of a number (own_v19)
+            "terakhir",
         ),
         name_intros=("nama saya", "namaku", "aku", "saya"),
         self_phrases=(
@@ -8033,6 +8156,12 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:saya|aku|gue) laporin" + _REFUSED_END,
             "(?:saya|aku|gue) laporkan" + _REFUSED_END,
             "udah (?:saya|aku|gue) report" + _REFUSED_END,
+        ),
+        asked_words=(
+            # round 20: the other party's request reported in a reply (own_v19)
+            "(?:kakak|kamu|anda|mas|mbak|bapak|pak|ibu|kak|agan|situ|tadi) (?:ngajak|minta"
+            "|nawarin|menawarkan|mengajak|bilang|ngirim|kirim)",
+            "(?:terima kasih|makasih|trims) (?:atas |buat |untuk )?tawaran\\w*",
         ),
         relative_words=(
             "pacar\\w*",
@@ -8513,6 +8642,14 @@ LANGUAGES: tuple[Language, ...] = (
             # round 19: the move reported to the site (own_v18)
             "ni-?report ko" + _REFUSED_END,
             "nireport ko" + _REFUSED_END,
+        ),
+        asked_words=(
+            # round 20: the other party's request reported in a reply (own_v19)
+            "nabasa ko",
+            "sabi mo",
+            "(?:hiningi|hiniling|inalok|inaya|sinabi|pinadala|tinanong) mo",
+            "salamat sa alok",
+            "(?:yung|ang) alok mo",
         ),
         relative_words=(
             "pinsan\\w*",

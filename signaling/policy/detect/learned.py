@@ -382,6 +382,8 @@ def learned_findings(
                 continue
             if lm.label == "email" and present & _LINK_LABELS:
                 continue  # "join me at whereby.com/x": the "at" before a link the rules found
+            if lm.label == "off_platform" and "meeting_link" in present:
+                continue  # a meeting on a named tool is that label alone ("on Hangouts?")
             positive = sorted(lm.explain(piece), key=lambda t: -t[0])
             if not positive:
                 continue

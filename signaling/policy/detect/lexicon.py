@@ -1547,6 +1547,9 @@ _DECLINE_WORDS_SOURCE = (
 # The writer's own refusal at the end of its clause ("..., j'ai refusé", "odmówiłem i
 # zgłosiłem to", "saya tolak."): a move told before it is one turned down.
 REFUSED_RE, REFUSED_GATE = _word_alternation(_union("refused_words"))
+# The other party's request or offer reported by the writer ("you asked for my WhatsApp, but
+# …", "Vous m'avez demandé mon WhatsApp mais…", "انت طلبت 'نتكلم على زووم' بس…").
+ASKED_RE, ASKED_GATE = _word_alternation(_union("asked_words"))
 _DECLINE_SUFFIX_SOURCE = r"(?<=\w)(?:" + "|".join(_DECLINE_SUFFIXES or ["(?!)"]) + r")(?!\w)"
 DECLINE_RE = compile_fast(
     NEGATION_RE.pattern + "|" + _DECLINE_WORDS_SOURCE + "|" + _DECLINE_SUFFIX_SOURCE

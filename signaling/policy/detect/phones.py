@@ -34,13 +34,17 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
         return []
     cue_text = views.norm.s
     has_cue = lx.PHONE_CUE_RE.search(cue_text) is not None
-    runs = _digit_runs(s, pv, taken, _clusters(s, 0 if has_cue else 7))
+    chains = not lx.REST_KEYS.isdisjoint(views.words)  # "then", "dann": pieces may follow
+    # With no word of phoning, pieces joined by rest words are their own cue ("0857...
+    # lanjutannya 1122... terakhir 3398", "पहले 4 अंक 8448, फिर बाकी … 71 2093"): only such
+    # pieces are read then, never two runs that merely stand near each other.
+    by_rest = chains and not has_cue
+    runs = _digit_runs(s, pv, taken, _clusters(s, 0 if has_cue or by_rest else 7))
     if not runs:
         return []
     out: list[Finding] = []
     used: set[int] = set()
-    chains = not lx.REST_KEYS.isdisjoint(views.words)  # "then", "dann": pieces may follow
-    if has_cue:
+    if has_cue or by_rest:
         # A number split across sentences: "Area code is 415. The rest is 726 0093."
         for i in range(len(runs) - 1):
             r1, j = runs[i], i + 1
@@ -48,6 +52,7 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
                 continue
             found: tuple[_Run, str] | None = None
             pieces: list[_Run] = []
+            last = j  # the index of the last piece (a chain's pieces are runs[i : i + k])
             if chains and i + 2 < len(runs) and len(r1.digits) < 7:
                 # Three to five pieces joined by rest words ("area code 415. then 839. then
                 # 2270.", "0172, dann 44, dann 98, dann 111"): the longest that validates.
@@ -57,7 +62,7 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
                 for k in range(len(chain), 2, -1):
                     found = _split_value(s, chain[:k])
                     if found is not None:
-                        pieces = chain[:k]
+                        pieces, last = chain[:k], i + k - 1
                         break
             if found is None:
                 if len(runs[j].digits) < 3 and j + 1 < len(runs):
@@ -69,12 +74,16 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
                     continue  # a whole number on its own unless "the rest" follows it
                 if not _continues(r1, r2) or _clock_minutes(s, r1):
                     continue
-                pieces = [r1, r2]
+                if by_rest and not _rest_between(s, r1, r2):
+                    continue
+                pieces, last = [r1, r2], j
                 found = _split_value(s, pieces)
                 if found is None:
                     continue
             merged, number = found
-            used.update(range(i, runs.index(pieces[-1]) + 1))
+            if by_rest and not _pieces_of_a_number(pieces, merged):
+                continue
+            used.update(range(i, last + 1))
             start, end = pv.span(merged.start, merged.end)
             out.append(
                 Finding(
@@ -227,6 +236,20 @@ def _cluster_runs(
     return runs
 
 
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
+# Pieces read with no word of phoning make a number of at least this many digits: counts and
+# prices told in turn ("2024, then 15 for setup, then 300") make shorter ones.
+_MIN_DIGITS_BY_REST = 10
+
+
+def _pieces_of_a_number(pieces: list[_Run], merged: _Run) -> bool:
+    """Pieces joined by rest words alone (no word of phoning in the message) that make a whole
+    number: ten digits or more, and not led by a year ("Rok 2019, potem 2021 …")."""
+    if len(merged.digits) < _MIN_DIGITS_BY_REST:
+        return False
+    return _YEAR_RE.fullmatch(pieces[0].digits) is None
+
+
 def _begun(s: str, r1: _Run, r2: _Run) -> bool:
     """``r1`` (seven digits or more) is only the start of a number: typed in groups like one
     ("0812 3345", not a count "2500000" nor a date "2024 06 15") and followed by a rest word
@@ -279,7 +302,9 @@ def _rest_between(s: str, r1: _Run, r2: _Run) -> bool:
     return rest is not None and _FEW_WORDS_RE.fullmatch(s, rest.end(), r2.start) is not None
 
 
-_FEW_WORDS_RE = re.compile(r"\W*(?:[^\W\d]+\W+){0,6}")
+# At most six words (split on spaces: a Devanagari vowel sign is no word character, so "\w+"
+# would cut "मैसेज" in three) and a count of one or two digits among them ("baaki 5 next msg").
+_FEW_WORDS_RE = re.compile(r"\W*(?:(?:[^\s\d]+|\d{1,2})\s+){0,6}\W*")
 
 
 def _continues(r1: _Run, r2: _Run) -> bool:
@@ -397,8 +422,13 @@ def _negative_context(s: str, pos: int) -> bool:
     neg = lx.PHONE_NEG_RE.search(before)
     if neg is None:
         return False
-    if neg.group("cue") == "po" and _TAGALOG_PO.search(before, 0, neg.start("cue")) is not None:
-        return False  # Tagalog "po" (politeness) after "number ko", not a purchase order
+    if neg.group("cue") == "po" and (
+        _TAGALOG_PO.search(before, 0, neg.start("cue")) is not None
+        or _TAGALOG_WORD.search(s, max(0, pos - 60), min(len(s), pos + 60)) is not None
+    ):
+        # Tagalog "po" (politeness) after "number ko", or in a sentence with Tagalog's own
+        # little words ("Kung urgent po 0995 …, tawag na lang kayo"): not a purchase order
+        return False
     # An id word in an earlier sentence says nothing here ("The order is ready. My number
     # is ..."); "no." and "ref." are abbreviations, not sentence ends.
     ends = list(_SENTENCE_END_RE.finditer(before, neg.start("cue")))
@@ -412,6 +442,13 @@ def _negative_context(s: str, pos: int) -> bool:
 
 
 # The words Tagalog "po" follows in "number ko po:", "ito po", "eto po yung number ko"
+# Tagalog's little words (case markers, pronouns, "lang", "naman"): "po" near them is
+# politeness. None is an everyday English, Spanish, Indonesian or Hinglish word ("ko" and "ho"
+# are Hinglish too).
+_TAGALOG_WORD = re.compile(
+    r"(?<!\w)(?:kung|ng|ang|mga|yung|naman|kayo|tayo|lang|nalang|mo|nyo|niyo|ninyo|natin"
+    r"|namin|opo)(?!\w)"
+)
 _TAGALOG_PO = re.compile(
     r"(?<!\w)(?:ko|mo|nyo|niyo|ninyo|ito|eto|heto|iyan|yan|yun|number|numero|cp|contact|opo"
     r"|ang|yung|naman|lang|nalang)\s+$"

@@ -1,0 +1,91 @@
+"""Round 20 (issue 15): kinds found missing or falsely flagged by the train half of
+``learned/own_v19_probe.jsonl``. The sentences here are new phrasings, not the probe's; the
+benign ones keep the same words."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.policy.helpers import labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You asked for my WhatsApp yesterday, but I keep everything here until we sign.",
+        "Thanks for the offer of 15% off by bank transfer, but no, I stick to milestones.",
+        "Me pediste mi WhatsApp, pero prefiero seguir por este chat hasta el contrato.",
+        "Vc me pediu o Telegram, mas nao passo contato antes do contrato, foi mal.",
+        "Tu m'as demandé mon numéro WhatsApp, mais je préfère rester sur la plateforme.",
+        "Du hast mich nach Skype gefragt, aber ich bleibe lieber hier im Chat.",
+        "Mi hai chiesto il numero WhatsApp, ma preferisco restare qui sulla piattaforma.",
+        "Prosiłeś o mój Telegram, ale wolę zostać tutaj na platformie.",
+        "Вы просили мой Телеграм, но я общаюсь только здесь на платформе.",
+        "Aapne WhatsApp number manga tha, sorry, abhi yahan hi baat karte hain.",
+        "انت طلبت الواتساب بتاعي بس خلينا هنا على المنصة احسن",
+        "Zoom linki göndermişsiniz ama ben burada görüşmeyi tercih ederim.",
+        "Kakak minta pindah ke Zoom, tapi di sini sudah ada video call kok.",
+        "Sabi mo sa Zoom na lang, pero may video call naman dito sa platform.",
+    ],
+)
+def test_the_other_partys_request_quoted_in_a_refusal_is_no_move(text: str) -> None:
+    """Round 20: the other party's request or offer reported ("you asked for my WhatsApp",
+    "Zoom linki göndermişsiniz") and answered in the same message with a decline, or a "but"
+    and the platform or here, is quoted, not made (language field ``asked_words``). Before,
+    only the writer's own refusal told after a move (``refused_words``) was read so."""
+    assert labels(text) == set(), text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the request reported and then granted: the move or the identifier stands
+        ("You asked for my WhatsApp, here it is: +44 7700 900123", {"phone"}),
+        ("You asked about PayPal - sure, send it to my PayPal and I'll start", {"off_platform"}),
+        ("Mi hai chiesto Zoom: va bene, facciamo la call su Zoom domani", {"meeting_link"}),
+        # no one asked: the writer's own move with a "but" after it
+        ("Let's talk on WhatsApp, but not before Monday", {"off_platform"}),
+        ("Pay me on PayPal but keep the milestone open here", {"off_platform"}),
+    ],
+)
+def test_a_request_reported_and_granted_still_counts(text: str, expected: set[str]) -> None:
+    assert labels(text) == expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # pieces joined by rest words, with no word of phoning anywhere
+        "start with 0812, then 4471, and the last part 2039",
+        "prefisso 347, poi 12. il resto dopo: 55 890",
+        "पहले 4 अंक 9810, फिर बाकी बाद में बताता हूँ... 44 7712",
+        "pehle 5 digits 98111, baaki 5 agle msg mein... 4 0 2 7 7",
+        "awalnya 0813... lanjutannya 5566... terakhir 7788 ya",
+        # a second part named as such after a long first one
+        "Первая часть +7 916 204, вторая 33 18, звони вечером",
+        # Tagalog "po" is politeness, not a purchase order
+        "Kung may tanong po 0917 555 0123 tawag na lang kayo",
+    ],
+)
+def test_a_number_given_in_pieces_is_a_phone(text: str) -> None:
+    """Round 20: pieces joined by rest words are their own cue (before, a number in pieces
+    was read only beside a word of phoning); a rest word may be followed by a count ("baaki 5
+    next msg") and by words written in Devanagari (whose vowel signs split "\\w+");
+    "вторая", "terakhir" are rest words; "po" near Tagalog's little words is no "PO"."""
+    assert labels(text) == {"phone"}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Step 1 costs 2024, then 15 for setup, then 300 for hosting",
+        "version 2.4, then 3.1, and the last release 4.0.2",
+        "PO 4500012345 approved, please ship by Friday",
+        "Our Texas corp file number 0801234567 goes in the contract header",
+        "Numéro d'entreprise BCE 0456.789.123 pour la facture",
+        "Numer zlecenia 22 481 907 podaj przy kontakcie z supportem",
+        "Rok 2019, potem 2021 i na koniec 2024: tyle wersji mamy",
+    ],
+)
+def test_counts_versions_orders_and_company_numbers_are_no_phone(text: str) -> None:
+    assert "phone" not in labels(text), text
