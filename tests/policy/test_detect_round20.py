@@ -89,3 +89,81 @@ def test_a_number_given_in_pieces_is_a_phone(text: str) -> None:
 )
 def test_counts_versions_orders_and_company_numbers_are_no_phone(text: str) -> None:
     assert "phone" not in labels(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Masz Signala? Tam szybciej odpisuję",
+        "Jesteś na Viberze? Tam wyślę szkice",
+        "Dzień dobry, może przeniesiemy rozmowę na Messengera? Tam szybciej odpisuję",
+        "Projekty wyślę Ci przez WeTransfera, tutaj limit plików jest mały",
+        "Przeniesiemy rozmowę na Skype'a? Łatwiej będzie",
+    ],
+)
+def test_polish_app_names_with_a_case_ending_and_every_form_of_moving(text: str) -> None:
+    """Round 20: names of apps and file hosts with a Polish case ending ("Signala",
+    "Viberze", "Messengera", "WeTransfera": the file hosts' gate held only the bare names)
+    and "przeniesiemy" (every form of "przenieść", not only "przenieśmy")."""
+    assert labels(text) == {"off_platform"}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "na Signalu jestem rzadko, piszmy tutaj",
+        "na Telegramie bywam rzadko, piszmy tutaj",
+        "Przeniesiemy termin na piątek, dobrze?",
+        "Sygnał słaby, przeniesiemy rozmowę na jutro",
+    ],
+)
+def test_a_move_cue_pointing_here_or_moving_a_date_is_no_move(text: str) -> None:
+    """A move cue with "here" right after it ("piszmy tutaj") points at this chat; the app
+    before it is where the writer is not."""
+    assert labels(text) == set(), text
+
+
+def test_product_talk_in_another_sentence_vetoes_no_learned_move() -> None:
+    """The learned layer's vetoes are read in the sentences of the words that scored, not in
+    the whole message: "the site will be ready Friday" after a payment offer vetoed it."""
+    text = (
+        "Panie Tomku, mogę też przyjąć płatność Revolutem, szybciej i bez tych opłat. "
+        "Pasuje? Strona będzie w piątek"
+    )
+    assert "off_platform" in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My number is on the quote I sent you last week, call me when you've read it",
+        "Mi número está en el presupuesto que te mandé, llámame cuando puedas",
+        "Meine Handynummer steht im Lebenslauf, ruf einfach an",
+        "Il mio cellulare è nel preventivo che ti ho mandato ieri",
+        "Mój numer jest na fakturze, dzwoń śmiało",
+        "Мой номер есть в резюме, звоните после обеда",
+        "मेरा नंबर बिल पर लिखा है, वहीं से कॉल कर लीजिए",
+        "Numaram teklifte yazıyor, oradan arayın",
+        "Nomor saya ada di invoice kemarin, telpon aja ya",
+        "मेरा नंबर मेरी वेबसाइट के कॉन्टैक्ट पेज पर है, वहां से कॉल कर लेना",
+    ],
+)
+def test_the_writers_number_pointed_at_in_a_document_is_a_contact_move(text: str) -> None:
+    """Round 20: the writer's own number said to be in a document they sent (an invoice, a
+    quote, a CV) or on their site's contact page: given as a place to look it up."""
+    assert labels(text) == {"off_platform"}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("My number is in my CV, +44 7911 123456", {"phone"}),
+        ("The invoice template must show my phone number in the footer", set()),
+        ("Mi número de pedido está en la factura", set()),
+        ("The contact page must show my phone number and a form", set()),
+    ],
+)
+def test_a_number_given_or_a_document_being_built_is_no_pointer(
+    text: str, expected: set[str]
+) -> None:
+    assert labels(text) == expected, text

@@ -355,6 +355,8 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             lx.KEEP_HERE_RE, sent
         ):
             continue
+        if _here_right_after(s, cue.end()):
+            continue  # "na Telegramie jestem rzadko, piszmy tutaj": the cue points here
         for category, pattern in open_channels:
             if category == "elsewhere":
                 ch = next(
@@ -1859,6 +1861,21 @@ def contact_moves(views: Views) -> list[Finding]:
     number field") and a stay here ("keep it here") are left alone."""
     s = views.norm.s
     words = views.words
+    # round 20: the writer's own number said to be in a document they sent or on their page
+    # ("Meine Nummer steht auf dem Angebot", "telefonum faturada yazıyor", "मेरा नंबर मेरी
+    # वेबसाइट के कॉन्टैक्ट पेज पर है"): the number given as a place to look it up
+    if lx.MY_NUMBER_GATE.may_match(s, words) and lx.DOCUMENT_GATE.may_match(s, words):
+        for i, own in enumerate(lx.MY_NUMBER_RE.finditer(s)):
+            if i >= _CONTACT_TRIES:
+                break
+            if _NUMBER_OF.match(s, own.end()) is not None:
+                continue  # "mi número de pedido está en la factura": a thing's number
+            # a document first: a site's contact page is read whole, never as a page built
+            found = _own_site_near(s, own, lx.DOCUMENT_RE, site_first=False) or _own_site_near(
+                s, own, lx.SITE_WORD_RE, site_first=False
+            )
+            if found is not None:
+                return [_op_finding(views, *found, "comm:contact_document", _CONTACT_CONF)]
     if not lx.CONTACT_ANY_GATE.may_match(s, words):
         return []
     if lx.CONTACT_ANY_PLACE_GATE.may_match(s, words) and lx.CONTACT_REACH_GATE.may_match(s, words):
@@ -1922,6 +1939,9 @@ def contact_moves(views: Views) -> list[Finding]:
 
 
 _CONTACT_TRIES = 6
+# "My number" followed by what it numbers: "mi número de pedido", "il mio numero di ordine",
+# "my number of the order" (an order, a ticket, a customer: no phone).
+_NUMBER_OF = re.compile(r"\s+(?:de|do|da|di|del|dell\w*|of|for|für|fur|von|des|du|d')(?!\w)")
 # What is found or written "for" the reader is the object after the verb: "find you a faster
 # way", "te encuentro una manera", "ti trovo un modo", "I-message kita ng paraan".
 _FOR_THE_READER = re.compile(

@@ -3908,6 +3908,11 @@ LANGUAGES: tuple[Language, ...] = (
             "discord(?:zie|a|em|u)",
             "messenger(?:ze|a|em)",
             "whatsapp(?:ie|a|em)",
+            # round 20: more names with a case ending (own_v19); Polish writes the everyday
+            # word "sygnał", so "Signala" is the app
+            "signal(?:a|em|u|ze)",
+            "viber(?:a|ze|em|u)",
+            "skype(?:'?a|'?ie|'?em)",
         ),
         self_phrases=(
             "we dwóch",
@@ -4142,8 +4147,10 @@ LANGUAGES: tuple[Language, ...] = (
             "zadzwoń do mnie",
             "dokończmy",
             "napisz do mnie",
-            "przenieśmy",
-            "przenieść",
+            # round 20: every form of moving ("przeniesiemy rozmowę na …", own_v19); "are you
+            # on" (with an app near it, as the English "are you on")
+            "przenie[sś]\\w*",
+            "(?:jesteś|jest pan|jest pani|jesteście) na",
             "kontynuujmy",
             "porozmawiajmy",
             "możemy (?:pogadać|porozmawiać|przejść|kontynuować|pisać)",

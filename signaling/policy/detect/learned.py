@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from signaling.policy.detect import lexicon as lx
-from signaling.policy.detect.model import Confidence, Finding, Views
+from signaling.policy.detect.model import Confidence, Finding, Views, sentence
 
 WEIGHTS_PATH = Path(__file__).with_name("learned_weights.json")
 
@@ -378,8 +378,6 @@ def learned_findings(
             lm = model.labels[k]
             if lm.label in done or total < lm.threshold:
                 continue
-            if any(v.search(piece) for v in VETOES.get(lm.label, ())):
-                continue
             if lm.label == "email" and present & _LINK_LABELS:
                 continue  # "join me at whereby.com/x": the "at" before a link the rules found
             if lm.label == "off_platform" and "meeting_link" in present:
@@ -390,6 +388,11 @@ def learned_findings(
             top = positive[:TOP_FEATURES]
             lo = a + min(t[2] for t in top)
             hi = a + max(t[3] for t in top)
+            # the rules' vetoes are read in the sentences of the words that scored: product
+            # talk in another sentence ("Strona będzie w piątek") vetoes no move in this one
+            said, _ = sentence(s, lo, hi)
+            if any(v.search(said) for v in VETOES.get(lm.label, ())):
+                continue
             start, end = views.norm.span(lo, hi)
             value = f"learned:{lm.label}:" + "+".join(t[1] for t in top)
             conf = round(min(Confidence.LEARNED_MAX, 1 / (1 + math.exp(-total))), 3)

@@ -612,7 +612,9 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "phone",
         compile_fast(
-            r"\b(?:text(?:ing)? me|sms me|whats ?app|whatsap|zap(?:zap)?|viber|signal"
+            # with a Polish case ending too ("masz Signala?", "na Viberze")
+            r"\b(?:text(?:ing)? me|sms me|whats ?app|whatsap|zap(?:zap)?|viber(?:a|ze|em|u)?"
+            r"|signal(?:a|em|u|ze)?"
             # round 19: Arabic "your WhatsApp", "your number"
             r"|واتسك|واتسابك|رقمك"
             # spellings as said ("el wasap", "guasap", "wassap")
@@ -638,7 +640,7 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|टेलीग्राम|डिस्कॉर्ड|स्काइप|इंस्टाग्राम"
             r"|लिंक्डइन|लिंकडइन|लिंक्ड इन"
             r"|телеграм\w*|телег\w*|тележк\w*|тг|tg|discord|fejs\w*|дискорд\w*|skype|скайп\w*|wechat"
-            r"|weixin|line app|instagram\w{0,4}|insta|инст\w*|facebook\w{0,3}|messenger"
+            r"|weixin|line app|instagram\w{0,4}|insta|инст\w*|facebook\w{0,3}|messenger(?:a|ze|em)?"
             r"|linkedin\w{0,3}|twitter|вконтакт\w*|вк|vk|xing"
             r"|snapchat|kik|slack|kakao\w*|zalo|threema|social media|redes sociales|redes sociais"
             r"|reseaux sociaux|the gram|fb|ig|تلي|فيسبوك|الفيسبوك|الفيس|الانستا|الانستغرام"
@@ -1166,8 +1168,9 @@ MEETING_TOOL_GATE = fragment_gate(
     calendly cal\.com""".split()
 )
 FILE_SERVICE_GATE = fragment_gate(
-    r"""google gdrive g drive dropbox wetransfer we onedrive one box\.com mega icloud yandex
-    яндекс pcloud mediafire sharepoint terabox swisstransfer swiss nextcloud owncloud filemail
+    # the names with a case ending too, as ``FILE_SERVICE_RE`` reads them ("przez WeTransfera")
+    r"""google gdrive g drive dropbox\w* wetransfer\w* we onedrive\w* one box\.com mega icloud
+    yandex яндекс pcloud mediafire sharepoint terabox swisstransfer swiss nextcloud owncloud filemail
     transfernow tresorit درايف دروب دروببوكس ون وي ويترانسفر гугл dysk
     गूगल""".split()
 )
@@ -2766,6 +2769,63 @@ SITE_WORDS = (
     r"|वेबसाइट|موقع\S*|web sitesi\w*|situs|webseite|linktree|link in bio"
 )
 SITE_WORD_RE = _contact_re({"any": [*[f for k in OWN_SITE for f in OWN_SITE[k]], SITE_WORDS]})
+# Round 20: the writer's own number ("meine Nummer", "telefonum", "मेरा नंबर") said to be in
+# a document the writer sent or on a page of theirs: the number given as a place to look.
+MY_NUMBER = MappingProxyType(
+    {
+        "en": [
+            r"my (?:phone |cell |mobile |whatsapp |work |direct |personal )?(?:number|phone"
+            r"|cell|mobile)(?: number)?"
+        ],
+        "es": [r"mi (?:numero|celular|telefono|whatsapp|movil)"],
+        "pt": [r"meu (?:numero|celular|telefone|whats\w*|zap)"],
+        "fr": [r"mon (?:numero|portable|telephone|tel)"],
+        "de": [r"meine (?:nummer|handynummer|telefonnummer|mobilnummer)|mein handy"],
+        "it": [r"(?:il )?mio (?:numero|cellulare|telefono)"],
+        "pl": [r"m[oó]j (?:numer|telefon)"],
+        "ru": [r"мой (?:номер|телефон)"],
+        "hi": [r"मेरा (?:नंबर|नम्बर|फोन|फ़ोन|मोबाइल)(?: नंबर)?"],
+        "hi-Latn": [r"mera (?:number|phone|mobile|no)"],
+        "ar": [r"رقمي|تلفوني|تليفوني|موبايلي|جوالي"],
+        "tr": [r"telefonum|numaram|cep numaram|telefon numaram"],
+        "id": [r"nomor (?:saya|aku|gue|gw)|nomorku|nomerku|nomer (?:saya|aku)|no hp (?:saya|aku)"],
+        "tl": [r"(?:number|numero|cp) ko"],
+    }
+)
+# Documents a party sends, and the writer's own pages: where a number can be looked up.
+DOCUMENT = MappingProxyType(
+    {
+        # a page of the writer's site read whole ("the contact page of my site"), as no page
+        # being built
+        "en": [
+            r"(?:(?:my|the) (?:website|site)'?s? )?contact page(?: of my (?:website|site))?"
+            r"|invoice|quote|quotation|offer|proposal|cv|resume|business card|signature"
+        ],
+        "es": [r"factura|presupuesto|cotizacion|propuesta|cv|curriculum|tarjeta|firma"],
+        "pt": [r"fatura|nota fiscal|orcamento|proposta|cv|curriculo|cartao|assinatura"],
+        "fr": [r"facture|devis|proposition|cv|carte de visite|signature"],
+        "de": [r"rechnung|angebot|kostenvoranschlag|lebenslauf|cv|visitenkarte|signatur"],
+        "it": [r"fattura|preventivo|proposta|offerta|cv|curriculum|biglietto da visita|firma"],
+        "pl": [r"faktur\w*|ofert\w*|wycen\w*|cv|wizytowk\w*|stopk\w*"],
+        "ru": [r"сч[её]т\w*|предложени\w*|резюме|визитк\w*|подпис\w*"],
+        "hi": [
+            r"(?:मेरी वेबसाइट (?:के|का|की) )?(?:कॉन्टैक्ट|कांटेक्ट|संपर्क) पेज"
+            r"|बिल|इनवॉइस|कोटेशन|सीवी|रिज्यूमे|बायोडाटा|विज़िटिंग कार्ड|विजिटिंग कार्ड"
+        ],
+        "hi-Latn": [r"bill|invoice|quotation|cv|resume|biodata|visiting card"],
+        "ar": [r"الفاتور[ةه]|فاتور[ةه]|عرض السعر|السير[ةه] الذاتي[ةه]|السي في|الكارت"],
+        "tr": [r"fatura\w*|teklif\w*|cv\w*|ozgecmis\w*|kartvizit\w*|imza\w*"],
+        "id": [r"invoice|faktur|penawaran|cv|kartu nama|tanda tangan"],
+        "tl": [r"invoice|resibo|quotation|cv|resume|calling card"],
+    }
+)
+MY_NUMBER_RE = _contact_re(MY_NUMBER)
+MY_NUMBER_GATE = fragment_gate(_contact_fragments(MY_NUMBER))
+DOCUMENT_RE = _contact_re(DOCUMENT)
+DOCUMENT_GATE = fragment_gate(
+    [*_contact_fragments(DOCUMENT), SITE_WORDS, *_contact_fragments(OWN_SITE)]
+)
+
 SITE_WORD_GATE = fragment_gate([SITE_WORDS, *_contact_fragments(OWN_SITE)])
 CONTACT_WORD_RE = _contact_re(
     {k: [*CONTACT_OWN[k], *CONTACT_WORDS[k]] for k in CONTACT_OWN if k in CONTACT_WORDS}
