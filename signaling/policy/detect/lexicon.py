@@ -1170,8 +1170,8 @@ MEETING_TOOL_GATE = fragment_gate(
 FILE_SERVICE_GATE = fragment_gate(
     # the names with a case ending too, as ``FILE_SERVICE_RE`` reads them ("przez WeTransfera")
     r"""google gdrive g drive dropbox\w* wetransfer\w* we onedrive\w* one box\.com mega icloud
-    yandex яндекс pcloud mediafire sharepoint terabox swisstransfer swiss nextcloud owncloud filemail
-    transfernow tresorit درايف دروب دروببوكس ون وي ويترانسفر гугл dysk
+    yandex яндекс pcloud mediafire sharepoint terabox swisstransfer swiss nextcloud owncloud
+    filemail transfernow tresorit درايف دروب دروببوكس ون وي ويترانسفر гугл dysk
     गूगल""".split()
 )
 
