@@ -167,3 +167,50 @@ def test_a_number_given_or_a_document_being_built_is_no_pointer(
     text: str, expected: set[str]
 ) -> None:
     assert labels(text) == expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Czy jest jakiś prostszy sposób, żeby mi przesłać pieniądze? Prowizja tutaj jest duża",
+        "Is there a simpler way to send me the money? The fee here is brutal",
+        "في طريقة اسهل تحوليلي بيها غير الموقع؟",
+    ],
+)
+def test_an_easier_way_to_send_the_money_is_a_payment_move(text: str) -> None:
+    """Round 20: "prostszy sposób" (an adjective with its noun), the money sent or
+    transferred to the writer, and a platform named as what is left ("غير الموقع", "other than
+    the site"), which kept the way here before."""
+    assert labels(text) == {"off_platform"}, text
+
+
+def test_an_easier_way_here_is_no_move() -> None:
+    assert labels("is there an easier way to pay you here, per milestone?") == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On fait la visio sur le truc de Google qui est dans le calendrier ?",
+        "Lass uns per Video über das Microsoft-Ding reden, das deine Firma nutzt",
+        "Давайте созвонимся по видео в программе от Гугл, там удобнее",
+        "Video call tayo sa app ng Microsoft, yung ginagamit sa office",
+    ],
+)
+def test_a_call_on_a_tool_described_by_its_maker_is_a_move(text: str) -> None:
+    """Round 20: a video tool described by its maker, never named ("le truc de Google", "das
+    Microsoft-Ding", "app ng Microsoft"), beside a word of calling: off_platform (LABELING.md
+    names only named tools as meeting_link); "по видео" is a Russian call word."""
+    assert labels(text) == {"off_platform"}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Can we call on Google Meet tomorrow?", {"meeting_link"}),
+        ("We need a video call feature like the one in the Google app, for our product", set()),
+        ("The Google app crashes when I start a video call in our build", set()),
+    ],
+)
+def test_a_named_tool_or_a_product_is_no_described_tool(text: str, expected: set[str]) -> None:
+    assert labels(text) == expected, text

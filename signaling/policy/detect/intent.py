@@ -347,7 +347,8 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
     if open_channels and not cues and ask is not None:
         cues = [ask]
     if not cues and not open_channels:
-        open_channels, cues = _call_on_a_named_place(views)
+        # (a described tool the meeting rules already named is theirs: "Google's video thing")
+        open_channels, cues = _call_on_a_named_place(views, makers="meeting_link" not in present)
     for cue in cues:
         lo, hi = max(0, cue.start() - 80), min(len(s), cue.end() + 80)
         sent, sent_start = sentence(s, cue.start(), cue.end())
@@ -384,7 +385,7 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             ):
                 continue  # "my order number", "número de pedido", "98XXXXXXXX": not a phone
             # An app named by its logo talks about icons and colours: only product words count.
-            project = lx.PRODUCT_RE if category == "app" else lx.COMM_PROJECT_NEG_RE
+            project = lx.PRODUCT_RE if category in ("app", "maker") else lx.COMM_PROJECT_NEG_RE
             # (an app named by its looks keeps every product word: "tem aquele verde do logo?
             # Por aqui o botão ficou azul" is design talk)
             if category != "elsewhere" and _product_near(
@@ -656,13 +657,14 @@ _KEEP_AFTER_MOVE = 300
 
 
 def _call_on_a_named_place(
-    views: Views,
+    views: Views, *, makers: bool = True
 ) -> tuple[list[tuple[str, re.Pattern[str]]], list[re.Match[str]]]:
     """A call proposed on an app named by its looks or somewhere else ("let's call on the
     purple app", "telponan di aplikasi ungu aja", "on peut faire l'appel ailleurs ?"): the
     call word is the cue, close to the app or the place (within ``_CALL_GAP``, in its clause;
     somewhere else only after the call: "por otro lado, la llamada" is "on the other hand").
-    Gated by the call words first. Returns the channels and the cues, or two empty lists."""
+    Gated by the call words first. Returns the channels and the cues, or two empty lists.
+    ``makers``: whether a tool described by its maker may be the place."""
     s, words = views.norm.s, views.words
     if not lx.CALL_GATE.may_match(s, words):
         return [], []
@@ -673,6 +675,9 @@ def _call_on_a_named_place(
         ]
     if lx.CONTACT_ELSEWHERE_GATE.may_match(s, words):
         candidates.append(("elsewhere", lx.CONTACT_ELSEWHERE_RE, lx.CONTACT_ELSEWHERE_ANY))
+    if makers and lx.MAKER_GATE.may_match(s, words):
+        # round 20: a tool described by its maker ("le truc de Google", "app ng Google")
+        candidates.append(("maker", lx.MAKER_TOOL_RE, lx.MAKER_TOOL_ANY))
     if not candidates:
         return [], []
     # whether each candidate is named at all, by the phrases whose words the message has (the
@@ -681,7 +686,9 @@ def _call_on_a_named_place(
     found = [(c, p) for c, p, anywhere in candidates if anywhere.search(s, words)]
     if not found:
         return [], []
-    spans = [(m.span(), c == "elsewhere") for c, p in found for m in p.finditer(s)]
+    # somewhere else, or a tool described by its maker, only after the call ("a call on the
+    # Google thing"; "the Google app crashes when I start a video call" is no call there)
+    spans = [(m.span(), c in ("elsewhere", "maker")) for c, p in found for m in p.finditer(s)]
     calls = [
         m
         for m in lx.MEETING_CUE_RE.finditer(s)
@@ -894,7 +901,8 @@ def _easier_way_to_pay(views: Views, s: str) -> Finding | None:
         # (here in another clause is not the way asked about: "Nie mam tu podpiętej karty,
         # da się jakoś inaczej zapłacić?")
         clause = _clause(sent, min(a, paid.start()) - start, max(b, paid.end()) - start)
-        if _beside_outside(lx.KEEP_HERE_RE, sent) or lx.HOME_RE.search(clause) is not None:
+        # (a platform named as what is left, "other than the site", keeps nothing here)
+        if _beside_outside(lx.KEEP_HERE_RE, sent) or _beside_outside(lx.HOME_RE, clause):
             continue  # "is it quicker to pay you per milestone here?": a way here
         if _OTHER_WAY.search(easy.group()) is None and not (
             lx.HOME_RE.search(s) or lx.FEE_RE.search(s) or lx.OUTSIDE_RE.search(s)

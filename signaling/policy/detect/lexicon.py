@@ -728,6 +728,34 @@ CHANNEL_CATEGORIES = (
         ),
     ),
 )
+# Round 20: a video tool described by its maker, never named ("le truc de Google intégré au
+# Gmail", "das Google-Ding im Kalender", "программа от Microsoft", "app ng Google na may
+# camera"): a thing or an app of Google's or Microsoft's. Read only beside a word of calling
+# (``intent._call_on_a_named_place``); the named tools ("Google Meet") are the meeting rules'.
+_MAKERS = (
+    r"google|microsoft|гугл\w*|майкрософт\w*|microsoftu|गूगल|माइक्रोसॉफ्ट|جوجل|قوقل|غوغل"
+    r"|مايكروسوفت"
+)
+_MADE_THINGS = (
+    _APP_WORDS + r"|program\w*|программ\w*|tool|outil|thing|coisa|cosa|coso|bagay|one|ding"
+    r"|narzędzi\w*|narzedzi\w*|araç\w*|arac\w*|alat"
+)
+_NAMED_TOOL_AFTER = r"(?!\W{0,2}(?:meet|hangouts?|teams|duo|chat|drive|docs|sheets|play)\b)"
+MAKER_TOOL_RE = compile_fast(
+    r"(?<!\w)(?:(?:"
+    + _MADE_THINGS
+    + r")(?:\s+\S+){0,2}?\s+(?:"
+    + _MAKERS
+    + r")"
+    + _NAMED_TOOL_AFTER
+    + r"|(?:"
+    + _MAKERS
+    + r")"
+    + _NAMED_TOOL_AFTER
+    + r"(?:'s|-|\s+)(?:"
+    + _MADE_THINGS
+    + r"))(?!\w)"
+)
 APP_NOUN_RE = compile_fast(
     r"(?<!\w)(?:one|ones|"
     + _APP_WORDS
@@ -2234,6 +2262,9 @@ OUTSIDE_ANY = AnyMatch(OUTSIDE_RE)
 CATEGORY_ANY = MappingProxyType(
     {c: AnyMatch(p, split=c not in ("app", "elsewhere")) for c, p in CHANNEL_CATEGORIES}
 )
+# round 20: the tools described by their maker (``MAKER_TOOL_RE``), read in the call path
+MAKER_GATE = fragment_gate(_MAKERS.split("|"))
+MAKER_TOOL_ANY = AnyMatch(MAKER_TOOL_RE)
 
 
 # --- round 11: contact moves -----------------------------------------------------------------
@@ -3733,6 +3764,8 @@ EASIER_WAY_FRAGMENTS = (
     r"aur tar(?:ee|i)ke",
     r"بطريقة (?:تانية|ثانية|اخرى|تانيه)",
     r"in un altro modo",
+    # round 20: an easier "way" as an adjective with its noun ("prostszy sposób", own_v19)
+    r"(?:prostsz|łatwiejsz|latwiejsz|wygodniejsz|szybsz)\w* sposob\w*",
 )
 EASIER_WAY_RE, EASIER_WAY_GATE = _word_alternation(list(EASIER_WAY_FRAGMENTS))
 # a bare verb of receiving ("de vc receber?", "das Honorar zu bekommen?") only right before
@@ -3815,5 +3848,13 @@ GET_PAID_FRAGMENTS = (
     r"الدفع",
     r"ادفع",
     r"pembayaran\w*",
+    # round 20: the money sent or transferred to the writer, or "it" received, asked
+    # ("an easier way for you to receive it?", "prostszy sposób żeby mi przesłać pieniądze?",
+    # "طريقة اسهل تحوليلي بيها", own_v19)
+    r"(?:to )?receive (?:it|this|that|them)" + _RECEIVED_ASKED,
+    r"(?:send|transfer|wire) (?:me )?(?:the )?(?:money|funds|payment)",
+    r"(?:przesłać|przeslac|przelać|przelac|wysłać|wyslac) (?:mi |ci )?(?:pieniądze|pieniadze"
+    r"|kasę|kase|przelew)",
+    r"تحوليلي|تحوللي|تحول لي|تحولي لي|تحولي",
 )
 GET_PAID_RE, GET_PAID_GATE = _word_alternation(list(GET_PAID_FRAGMENTS))
