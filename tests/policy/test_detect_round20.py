@@ -214,3 +214,23 @@ def test_a_call_on_a_tool_described_by_its_maker_is_a_move(text: str) -> None:
 )
 def test_a_named_tool_or_a_product_is_no_described_tool(text: str, expected: set[str]) -> None:
     assert labels(text) == expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Anmeldung: Registrierung mit E-Mail, Double-Opt-In, Zahlung per PayPal und Klarna",
+        "Uygulamada Papara ile ödeme entegrasyonu olsun, kartla da ödenebilsin",
+        "Please translate the 'Message us on WhatsApp' line in the footer too",
+        "Stopka strony: 'Napisz do nas na WhatsAppie' - to też przetłumacz",
+        "O rodapé diz 'Fale conosco pelo WhatsApp', pode traduzir também",
+        "Keep {{mobile}} and {{email}} as they are in the template, the CRM fills them",
+        "टेम्पलेट में {{whatsapp}} वैसे ही छोड़ दीजिए, सिस्टम भरेगा",
+        "My email signature needs a new logo, can you make it?",
+    ],
+)
+def test_specs_quoted_copy_and_template_fields_are_no_move(text: str) -> None:
+    """Round 20: a sign-up or an integration being specified (German "Registrierung",
+    Turkish "entegrasyon"), text quoted for a page's footer or a mail signature, a template's
+    fields ("{{mobile}}"), and "my email signature" (a thing of the mail, not the address)."""
+    assert labels(text) == set(), text

@@ -374,6 +374,8 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
                 ch = pattern.search(s, lo, hi)
             if ch is None or _refused_channel(s, ch):
                 continue  # "no tengo otra app": the channel refused, not proposed
+            if _template_variable(s, ch.start(), ch.end()):
+                continue  # "{{mobile}}", "${email}", "%(phone)s": a field of a template
             if category == "owner" and (
                 lx.APP_NOUN_RE.search(s, max(0, ch.start() - 50), ch.end() + 50) is None
                 and _OWNED_BY.search(s, max(0, ch.start() - 8), ch.start()) is None
@@ -792,6 +794,20 @@ def _here_after(after: str) -> bool:
 
 # "<a thing> from Zuckerberg", "od Zuckerberga", "von Durov": the owner's product.
 _OWNED_BY = re.compile(r"(?<!\w)(?:from|by|od|von|de|di|da|del|du|ng|से)\s+$")
+
+
+# A template's field around a word: "{{mobile}}", "{email}", "${phone}", "%(email)s",
+# "[[whatsapp]]", "<phone>" (with at most an underscore-joined part beside it: "{{user_mobile}}").
+_TEMPLATE_OPEN = re.compile(r"(?:\{\{?|\$\{|%\(|\[\[|<)\s*(?:\w+_)?$")
+_TEMPLATE_CLOSE = re.compile(r"(?:_\w+)?\s*(?:\}\}?|\)s|\]\]|>)")
+
+
+def _template_variable(s: str, a: int, b: int) -> bool:
+    """``s[a:b]`` is a field of a template, between its braces, not a channel."""
+    return (
+        _TEMPLATE_OPEN.search(s, max(0, a - 24), a) is not None
+        and _TEMPLATE_CLOSE.match(s, b) is not None
+    )
 
 
 def _covered(category: str, present: set[str]) -> bool:

@@ -3142,6 +3142,10 @@ LANGUAGES: tuple[Language, ...] = (
             "unserer app",
             "unsere app",
             "unserer anwendung",
+            # round 20: features of a sign-up being specified (own_v19)
+            "registrierung",
+            "double-opt-in",
+            "dsgvo\\w*",
         ),
         pay_methods=(
             "per paypal",
@@ -5180,6 +5184,9 @@ LANGUAGES: tuple[Language, ...] = (
             "system",
             "automatically",
             "option chahiye",
+            # round 20: something to be built ("ek Telegram bot banana hai", own_v19)
+            "(?:banana|banani|banwana|banwani) hai",
+            "develop karna hai",
         ),
         aside_phrases=("alag se",),
         discount_phrases=(
@@ -7474,6 +7481,8 @@ LANGUAGES: tuple[Language, ...] = (
             "buton\\w*",
             "sayfa\\w*",
             "uygulamamız\\w*",
+            # round 20: an integration being asked for ("Papara ile ödeme entegrasyonu", own_v19)
+            "entegrasyon\\w*",
         ),
         pay_methods=(
             "ininal",

@@ -1263,6 +1263,11 @@ MOVE_CUE_SOURCE = (
     r"|reach me|contact me|hit me up|write me|write to me|find me|search (?:for )?my|look me up"
     r"|google me|my (?:\w+ )?(?:number|contact|email|e-mail|mail|whatsapp|telegram"
     r"|skype|discord|wechat|cell)"
+    # round 20: not a thing of the mail or the app ("my email signature", "my WhatsApp
+    # settings"), own_v19
+    r"(?!\s+(?:signature|template|newsletter|campaign|settings|notifications?|provider"
+    r"|client|inbox|folder|filter|spam|server|domain|subject|draft|footer|header|storage"
+    r"|backup|status))"
     r"|(?:chat|talk|continue|discuss\w*|speak) (?:there|on|via|over|in)\b|easier (?:on|over|via)"
     r"|better (?:on|over|via)|faster (?:on|over|via)|once we (?:chat|talk|move)"
     r"|reach out (?:on|via)"
