@@ -234,3 +234,33 @@ def test_specs_quoted_copy_and_template_fields_are_no_move(text: str) -> None:
     Turkish "entegrasyon"), text quoted for a page's footer or a mail signature, a template's
     fields ("{{mobile}}"), and "my email signature" (a thing of the mail, not the address)."""
     assert labels(text) == set(), text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mbak, bisa zoom-an nanti sore? Saya jelasin alur aplikasinya", {"meeting_link"}),
+        ("ngezoom aja yuk besok pagi", {"meeting_link"}),
+        ("सिग्नल इस्तेमाल करते हैं? वहां बात करना आसान है", {"off_platform"}),
+        ("फेसबुक पर मेरा पेज है, वहां मैसेज कर दीजिए", {"off_platform"}),
+        ("Insta pe DM karo, page ka naam studio jaipur hai", {"off_platform"}),
+        ("ممكن نعمل جروب على التلجرام للمشروع؟", {"off_platform"}),
+    ],
+)
+def test_local_forms_of_apps_and_tools(text: str, expected: set[str]) -> None:
+    """Round 20: Zoom made an Indonesian verb ("zoom-an", "ngezoom"), Signal in Devanagari
+    and the polite "इस्तेमाल करते हैं?", a page on a social network (a person's profile, no
+    page being built), every Arabic spelling of Telegram and a group made on it."""
+    assert labels(text) == expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "नेटवर्क का सिग्नल कमजोर है, कॉल कट रही है",
+        "We need a Facebook page plugin on the landing page, send me the specs here",
+        "The landing page needs a WhatsApp button, message me the copy here",
+    ],
+)
+def test_signal_strength_and_pages_being_built_are_no_move(text: str) -> None:
+    assert labels(text) == set(), text

@@ -469,12 +469,39 @@ def _product_near(
     app, not a product being built)."""
     at = max(0, offset)
     for m in project.finditer(near):
+        if _social_page(s, at + m.start(), at + m.end()):
+            continue  # "फेसबुक पर मेरा पेज", "Insta pe DM karo, page ka naam …": a person's page
         if here_is_platform:
             sent, start = sentence(s, at + m.start(), at + m.end())
             if not start <= ch.start() < start + len(sent) and lx.HERE_RE.search(sent):
                 continue
         return True
     return False
+
+
+# A page of a social network (a person's or a shop's profile there), not a page being built:
+# the word for "page" with the network named shortly before it, or "my" right before it.
+_PAGE_WORD = re.compile(
+    r"pages?|पेज|pagina|seite|stron\w*|sayfa\w*|halaman|страниц\w*|صفح\S*|pahina"
+)
+_SOCIAL_BEFORE = re.compile(
+    r"(?<!\w)(?:facebook|fb|insta|instagram|tiktok|linkedin|फेसबुक|फ़ेसबुक|इंस्टा|इंस्टाग्राम"
+    r"|فيسبوك|الفيس|انستا|фейсбук\w*|инст\w*)(?!\w)"
+)
+_MY_BEFORE = re.compile(
+    r"(?<!\w)(?:my|mera|meri|मेरा|मेरी|mi|meu|minha|ma|mon|meine[rm]?|mia|moja|moj\w*|мо[яей]"
+    r"|benim|saya|ko)\s+$"
+)
+
+
+def _social_page(s: str, a: int, b: int) -> bool:
+    """``s[a:b]`` is a word for "page" that names a page on a social network."""
+    if _PAGE_WORD.fullmatch(s, a, b) is None:
+        return False
+    return (
+        _SOCIAL_BEFORE.search(s, max(0, a - 30), a) is not None
+        or _MY_BEFORE.search(s, max(0, a - 12), a) is not None
+    )
 
 
 def drop_answered_moves(views: Views, findings: list[Finding]) -> list[Finding]:

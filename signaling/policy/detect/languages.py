@@ -5937,6 +5937,8 @@ LANGUAGES: tuple[Language, ...] = (
             "स्काइप",
             "इंस्टाग्राम",
             "इंस्टा",
+            # round 20 (own_v19)
+            "सिग्नल",
         ),
         meeting_tools=(
             "ज़ूम",
@@ -6033,6 +6035,8 @@ LANGUAGES: tuple[Language, ...] = (
             "अपना \\S+ (?:दो|दे दो|भेजो|बताओ)",
             "क्या है\\?",
             "(?:फ़ोन|फोन|कॉल) पर बात",
+            # round 20: "do you use …?" in the polite form (own_v19)
+            "(?:इस्तेमाल|यूज़|यूज) करते हैं",
         ),
         meeting_cues=(
             "कॉल",
@@ -6740,6 +6744,8 @@ LANGUAGES: tuple[Language, ...] = (
             "عطيني",
             # round 19: "what is your …" with the channel
             "(?:ايش|شو) (?:ايميلك|إيميلك|اميلك|رقمك|انستك|سنابك|واتسك|حسابك)",
+            # round 20: a group made on an app for the two parties (own_v19)
+            "(?:نعمل|نفتح|اعمل|افتح|نسوي) (?:جروب|قروب|مجموعة|مجموعه) (?:على|ع|في)",
         ),
         meeting_cues=(
             "مكالمة",
@@ -7749,6 +7755,9 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         meeting_tools=(
             "aplikasi (?:video|meeting|rapat) (?:punya|milik|dari) (?:google|microsoft|apple)",
+            # round 20: Zoom made a verb ("bisa zoom-an besok?", "ngezoom aja", own_v19)
+            "zoom-?an",
+            "nge-?zoom",
         ),
         spec_phrases=(
             "(?:para )?pemasok\\w*",

@@ -624,7 +624,7 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|imessage|sms|phone|cell|mobile"
             r"|(?:my|your|ur|the) (?:\w+ )?number|numero|telefone|telefono|celular|movil|portable"
             r"|telephone|tel|номер\w*|телефон\w*|ватсап\w*|вотсап\w*|вайбер\w*|mobile no"
-            r"|contact no|whats ?app\w{0,4}|wa|واتساب|واتس|الواتس|الواتساب|व्हाट्सएप|व्हाट्सऐप"
+            r"|contact no|whats ?app\w{0,4}|wa|واتساب|واتس|الواتس|الواتساب|व्हाट्सएप|व्हाट्सऐप|सिग्नल"
             # "whats" alone is WhatsApp only where no English question goes on ("3ndak whats?")
             r"|wats ?app|watsap|whatsap|wpp|whats(?!'|\s+(?:up|the|is|new|going|wrong|happening"
             r"|your|you|that|this|a|an|do|does|it|on|next|left|missing|best|if|in|for|with|i|we"
@@ -645,6 +645,8 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|snapchat|kik|slack|kakao\w*|zalo|threema|social media|redes sociales|redes sociais"
             r"|reseaux sociaux|the gram|fb|ig|تلي|فيسبوك|الفيسبوك|الفيس|الانستا|الانستغرام"
             r"|التيليجرام"
+            # round 20: every spelling of Telegram, with the article or without it (own_v19)
+            r"|ال?تي?لي?[جغق]رام"
             r"|التلغرام|السناب|سناب|التلي|التيلي|تيلي|لينكدان|اللينكدان|لينكدإن|لينكد ان|لينكدين"
             r"|इंस्टा|फेसबुक|फ़ेसबुक|स्नैपचैट|मैसेंजर"
             r"|telegas?|telega|telegrama"
