@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from signaling.policy.detect.views import build_views
 from tests.policy.helpers import labels
 
 
@@ -263,4 +264,50 @@ def test_local_forms_of_apps_and_tools(text: str, expected: set[str]) -> None:
     ],
 )
 def test_signal_strength_and_pages_being_built_are_no_move(text: str) -> None:
+    assert labels(text) == set(), text
+
+
+def test_polish_l_with_a_stroke_folds_to_l() -> None:
+    """A mechanism bug: "ł" has no decomposition, so it survived folding and every word list
+    entry with it missed the same word typed without Polish letters ("placic" for "płacić"),
+    as chats often are; round 19 wrote such words twice by hand. Both spellings fold to one."""
+    from signaling.policy.detect.regex_opt import compile_words
+    from signaling.policy.detect.text import fold, strip_accents
+
+    assert fold("płacić") == strip_accents("placic") == "placic"
+    pattern = compile_words(["zapłacić", "małpa"])
+    for text in ("Mozesz zaplacic w USDT?", "Możesz zapłacić w USDT?", "z malpa w srodku"):
+        assert pattern.search(build_views(text).norm.s) is not None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mozesz zaplacic w USDT albo BTC, wtedy wyjdzie taniej",
+        "Jak wolisz placic w krypto to tez ogarne, bez prowizji",
+    ],
+)
+def test_polish_payment_moves_typed_without_polish_letters(text: str) -> None:
+    assert labels(text) == {"off_platform"}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kak, kayak biasa aja ya, transfer ke rek yang kemarin",
+        "Boss, sa BPI account ko na lang ulit, same as before",
+        "Me depositas en OXXO y listo, te paso los datos",
+    ],
+)
+def test_local_means_of_paying(text: str) -> None:
+    """Round 20: "rek" (short for "rekening") after "to" or "number", a Philippine bank's
+    account named by the bank, a deposit at OXXO."""
+    assert labels(text) == {"off_platform"}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ayo rek, semangat ngerjain revisinya", "BDO branch near me closes at 5, I'll upload later"],
+)
+def test_the_same_words_in_other_senses_are_no_payment(text: str) -> None:
     assert labels(text) == set(), text

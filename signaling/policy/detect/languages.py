@@ -1401,6 +1401,9 @@ LANGUAGES: tuple[Language, ...] = (
             "plin",
             "zinli",
             "pago m[oó]vil",
+            # round 20: a deposit at a Mexican convenience store, to its card (own_v19)
+            "oxxo",
+            "tarjeta spin",
         ),
         outside_phrases=(
             "dej(?:amos|emos|ar|a) (?:a )?(?:la plataforma|el sitio|la página)"
@@ -8039,6 +8042,9 @@ LANGUAGES: tuple[Language, ...] = (
             "rekeningku",
             "cod",
             "bayar di tempat",
+            # round 20: "rek", short for "rekening", after "to" or "number" (own_v19)
+            "(?:ke|no|nomor|nomer|norek) rek",
+            "norek",
         ),
         outside_phrases=(
             "tanpa lewat (?:platform|situs|aplikasi|sini)",
@@ -8530,6 +8536,8 @@ LANGUAGES: tuple[Language, ...] = (
             "cebuana\\w*",
             "mlhuillier",
             "m lhuillier",
+            # round 20: a bank's account named by the bank (own_v19)
+            "(?:bdo|bpi|metrobank|unionbank|landbank|rcbc|security bank) (?:account|acct|acc)",
         ),
         outside_phrases=(
             "hindi (?:na )?dadaan (?:sa |dito)(?:platform|site|app)?",

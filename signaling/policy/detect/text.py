@@ -373,12 +373,21 @@ def _fold_word(match: re.Match[str]) -> str:
     return word.translate(_CONFUSABLES)
 
 
+# Letters with a stroke, which no decomposition strips: Polish "ł" is typed "l" as often as
+# not ("placic" for "płacić", "zaplacisz"), so both spellings fold to one (round 20).
+_STROKE_BASE = {"ł": "l", "Ł": "L", "đ": "d", "Đ": "D"}
+
+
 def strip_accents(text: str) -> str:
     """Remove combining accents while keeping the length (used for cue matching only)."""
     if text.isascii():
         return text
     out = []
     for ch in text:
+        stroke = _STROKE_BASE.get(ch)
+        if stroke is not None:
+            out.append(stroke)
+            continue
         base = unicodedata.normalize("NFD", ch)
         out.append(base[0] if base and base[0].isascii() and base[0].isalpha() else ch)
     return "".join(out)
