@@ -220,7 +220,7 @@ def test_a_named_tool_or_a_product_is_no_described_tool(text: str, expected: set
 @pytest.mark.parametrize(
     "text",
     [
-        "Anmeldung: Registrierung mit E-Mail, Double-Opt-In, Zahlung per PayPal und Klarna",
+        "Anmeldung mit E-Mail und Double-Opt-In, Zahlung per PayPal und Klarna",
         "Uygulamada Papara ile ödeme entegrasyonu olsun, kartla da ödenebilsin",
         "Please translate the 'Message us on WhatsApp' line in the footer too",
         "Stopka strony: 'Napisz do nas na WhatsAppie' - to też przetłumacz",
@@ -311,3 +311,66 @@ def test_local_means_of_paying(text: str) -> None:
 )
 def test_the_same_words_in_other_senses_are_no_payment(text: str) -> None:
     assert labels(text) == set(), text
+
+
+# --- round 20 review (helper 84, 164 own messages): what the round's mechanisms broke ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("You asked for my WhatsApp, no problem, let's continue there.", {"off_platform"}),
+        ("Vous m'avez demandé mon WhatsApp, pas de souci, on continue là-bas.", {"off_platform"}),
+        (
+            "You asked for my Telegram, but the platform chat is slow, so let's use Telegram.",
+            {"off_platform"},
+        ),
+        ("Вы предложили оплату на карту, хорошо, но пришлите реквизиты здесь.", {"off_platform"}),
+        (
+            "Nach der Registrierung schreib mir bitte auf WhatsApp, da antworte ich schneller.",
+            {"off_platform"},
+        ),
+        ("Zdzwońmy się na Skypie jutro o 10.", {"off_platform"}),
+    ],
+)
+def test_a_request_granted_or_moved_after_all_still_counts(text: str, expected: set[str]) -> None:
+    """A request reported and then granted ("no problem", "pas de souci", "хорошо") or moved
+    to after a "but" is no refusal; "Registrierung" alone vetoes no move."""
+    assert labels(text) == expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Erst 2500 für das Design, dann 3200 für die Umsetzung, dann 1800 für Tests.",
+        "São 2300 pelo layout, depois 1800 pela integração, depois 4700 pelo app.",
+        "Quantities: 120 then 340 then 5600 then 78 units.",
+        "Yung PO number po ng order ay 4500012345, paki-check lang.",
+        "Auf der Visitenkarte soll meine Nummer rechts unten stehen, bitte zwei Entwürfe.",
+        "For the business card design: my number goes on the back, under the logo.",
+        "Mon numéro de client est sur le devis, c'est 20391.",
+        "My number one priority in the quote is the mobile layout.",
+        "We'll call the Google thing (Analytics) from the backend to log every call event.",
+        "Can you build a video call app similar to the Microsoft one for our clinic?",
+    ],
+)
+def test_amounts_briefs_and_programs_are_no_contact(text: str) -> None:
+    """Prices and counts told in pieces (round hundreds, "für", "units" after a piece, no
+    mobile number in any region), a PO number with Tagalog words near it, a business card
+    being designed, a customer's or a ranked number, and calling a program or building one
+    like a maker's tool."""
+    assert labels(text) == set(), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can we hop on a video call on the Microsoft thing tomorrow?",
+        "On fait un appel vidéo sur le truc de Google ce soir ?",
+        "Let's do the call on Google's video app instead, it's easier for my team.",
+    ],
+)
+def test_a_described_tool_is_off_platform_alone(text: str) -> None:
+    """A tool described by its maker is no named tool: the learned layer's meeting_link beside
+    the rules' finding is dropped; one adjective may stand between ("Google's video app")."""
+    assert labels(text) == {"off_platform"}, text

@@ -103,6 +103,9 @@ class Detector:
             learned = learned_findings(views, {f.label for f in findings})
             learned = drop_answered_moves(views, drop_copy_moves(views, learned))
             learned = _not_over_identifiers(learned, findings)
+            if any(f.value == "comm:maker" for f in findings):
+                # a tool described by its maker is no named tool: off_platform alone
+                learned = [f for f in learned if f.label != "meeting_link"]
             if any(f.label in _IDENTIFIERS for f in learned):
                 # a channel whose identifier the learned layer found is reported by that label
                 # only, as the rules' own identifiers are ("mail me: d-e-v-o-n…")

@@ -376,6 +376,13 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
                 continue  # "no tengo otra app": the channel refused, not proposed
             if _template_variable(s, ch.start(), ch.end()):
                 continue  # "{{mobile}}", "${email}", "%(phone)s": a field of a template
+            if category in ("phone", "email") and (
+                (_DESIGN_BRIEF.search(sent) is not None and lx.DOCUMENT_RE.search(sent))
+                or _THING_NUMBER.match(s, max(cue.end(), ch.end())) is not None
+            ):
+                # "for the business card design: my number goes on the back", "mon numéro de
+                # client", "my number one priority": a brief or a thing's number, no move
+                continue
             if category == "owner" and (
                 lx.APP_NOUN_RE.search(s, max(0, ch.start() - 50), ch.end() + 50) is None
                 and _OWNED_BY.search(s, max(0, ch.start() - 8), ch.start()) is None
@@ -398,6 +405,8 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
                 lx.PRODUCT_RE.search(sent) or lx.ABOUT_OR_BUILD_RE.search(sent)
             ):
                 continue  # talk about a messaging app (being built), not a move to one
+            if category == "maker" and lx.MAKER_NOT_A_MEETING_RE.search(sent) is not None:
+                continue  # calling a program, or building one like it: no call on it
             a, b = min(cue.start(), ch.start()), max(cue.end(), ch.end())
             start, end = views.norm.span(a, b)
             value = f"comm:{category}"
@@ -534,6 +543,7 @@ _ASKED_BEFORE = 90
 _ANSWER_AFTER = 200
 _ANSWER_CLAUSE = 80  # from a "but" to the here or the platform that answers
 _ASKED_RIGHT_AFTER = 40  # a verb of asking after what was asked (verb-final languages)
+_HERE_AFTER_CUE = 25  # "seguir por este chat": a cue whose place is here moves nothing
 
 
 def _asked_then_answered(views: Views, move: Finding) -> bool:
@@ -563,17 +573,49 @@ def _asked_then_answered(views: Views, move: Finding) -> bool:
             return False
         end = asked.end()
     stop = min(len(s), end + _ANSWER_AFTER)
-    if lx.declined(s, end, stop):
-        return True
+    agreed = _AGREED.search(s, end, stop)
+    decline = lx.DECLINE_RE.search(s, end, stop)
+    if decline is not None:
+        # a request granted first ("no problem", "pas de souci", "d'accord, mais …") is no
+        # refusal, whatever "no" or "but" follows it
+        return agreed is None or decline.start() < agreed.start()
+    if agreed is not None:
+        return False
     for but in _BUT.finditer(s, end, stop):
         b = but.end()
         clause_end = min(stop, b + _ANSWER_CLAUSE)
         if (
-            lx.HERE_RE.search(s, b, clause_end) is not None
-            or lx.PLATFORM_WORD_RE.search(s, b, clause_end) is not None
+            _THIS_CHAT.search(s, b, clause_end) is None
+            and lx.PLATFORM_WORD_RE.search(s, b, clause_end) is None
         ):
-            return True
+            continue
+        if lx.APP_NAME_RE.search(s, b, stop) is not None or any(
+            _THIS_CHAT.search(s, cue.end(), cue.end() + _HERE_AFTER_CUE) is None
+            for cue in lx.MOVE_CUE_RE.finditer(s, b, stop)
+        ):
+            return False  # "…, but the platform chat is slow, let's use Telegram": moved after all
+        return True
     return False
+
+
+# Here, or this chat named as such ("seguir por este chat", "in this thread", "ce fil").
+_THIS_CHAT = re.compile(
+    lx.HERE_RE.pattern
+    + r"|(?<!\w)(?:this|este|esse|ce|cette|questo|questa|diesem?|ten|tym|этот|этом|bu|ini)"
+    r" (?:chat|thread|fil|hilo|conversa|czacie|czat|чат\w*|sohbet\w*)(?!\w)"
+    r"|(?<!\w)chat (?:ini|na ito)(?!\w)"
+)
+# Granting a request, in every language: with it before any decline, a request reported is
+# taken up, not turned down ("You asked for my WhatsApp, no problem, let's continue there").
+_AGREED = re.compile(
+    r"(?<!\w)(?:sure|ok|okay|fine|yes|great|of course|no problem|no worries|fine by me|sounds good"
+    r"|d'accord|pas de (?:souci|soucis|probleme)|aucun probleme|bien sur|volontiers|va bene|certo"
+    r"|nessun problema|claro|vale|de acuerdo|sin problema|no hay problema|beleza|tudo bem"
+    r"|sem problema|pode ser|klar|kein problem|gerne|einverstanden|jasne|spoko|dobrze|nie ma"
+    r" problemu|хорошо|ладно|без проблем|конечно|договорились|ठीक है|हाँ|हां|theek hai|thik hai"
+    r"|haan|tamam|olur|sorun (?:yok|degil)|oke|siap|boleh|gak masalah|nggak masalah|sige|ayos"
+    r"|game|تمام|ماشي|حاضر|اوكي|اكيد|موافق)(?!\w)"
+)
 
 
 def _refusal_told_after(views: Views, move: Finding) -> bool:
@@ -1921,6 +1963,8 @@ def contact_moves(views: Views) -> list[Finding]:
                 break
             if _NUMBER_OF.match(s, own.end()) is not None:
                 continue  # "mi número de pedido está en la factura": a thing's number
+            if _DESIGN_BRIEF.search(sentence(s, own.start(), own.end())[0]) is not None:
+                continue  # "Auf der Visitenkarte soll meine Nummer rechts unten stehen": a brief
             # a document first: a site's contact page is read whole, never as a page built
             found = _own_site_near(s, own, lx.DOCUMENT_RE, site_first=False) or _own_site_near(
                 s, own, lx.SITE_WORD_RE, site_first=False
@@ -1990,6 +2034,23 @@ def contact_moves(views: Views) -> list[Finding]:
 
 
 _CONTACT_TRIES = 6
+# What follows "my number" when it numbers a thing or ranks: "de client", "of the order",
+# "one priority".
+_THING_NUMBER = re.compile(
+    r"\s+(?:one|uno|um|un|eins|jeden|один|ek|bir|satu|isa)\s+(?:priority|thing|goal|prioridad"
+    r"|prioridade|priorite|priorität|priorita|priorytet)|\s+(?:de|do|da|di|del|of|für|fur|von|des"
+    r"|du)\s+(?:client\w*|cliente\w*|kunde\w*|pedido|commande|ordine|order|zamowieni\w*"
+    r"|заказ\w*|siparis\w*|pesanan|facture|factura|fattura|rechnung|invoice|dossier|ticket"
+    r"|referenc\w*|projet|proyecto|projeto|progetto|projekt\w*|contrat\w*|contrato|contract)"
+)
+# A design brief: the document is being made, the number is what goes on it ("bitte zwei
+# Entwürfe", "kartvizit tasarımında", "for the business card design").
+_DESIGN_BRIEF = re.compile(
+    r"(?<!\w)(?:design\w*|redesign\w*|disen\w*|desenh\w*|entw[uü]rf\w*|gestalt\w*|tasar[iı]m\w*"
+    r"|desain\w*|disegn\w*|projekt\w*|дизайн\w*|макет\w*|डिज़ाइन|डिजाइन|تصميم\S*|layout\w*"
+    r"|mockup\w*|template\w*|vorlage\w*|plantilla\w*|modele\w*|maquette\w*|logo\w*|draft\w*"
+    r"|rechts unten|links unten|sag altta|sol altta|on the back|on the front)(?!\w)"
+)
 # "My number" followed by what it numbers: "mi número de pedido", "il mio numero di ordine",
 # "my number of the order" (an order, a ticket, a customer: no phone).
 _NUMBER_OF = re.compile(r"\s+(?:de|do|da|di|del|dell\w*|of|for|für|fur|von|des|du|d')(?!\w)")

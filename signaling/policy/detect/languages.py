@@ -3145,8 +3145,8 @@ LANGUAGES: tuple[Language, ...] = (
             "unserer app",
             "unsere app",
             "unserer anwendung",
-            # round 20: features of a sign-up being specified (own_v19)
-            "registrierung",
+            # round 20: features of a sign-up being specified (own_v19); not "Registrierung"
+            # alone ("nach der Registrierung schreib mir auf WhatsApp" is a move)
             "double-opt-in",
             "dsgvo\\w*",
         ),
@@ -3920,6 +3920,8 @@ LANGUAGES: tuple[Language, ...] = (
             "signal(?:a|em|u|ze)",
             "viber(?:a|ze|em|u)",
             "skype(?:'?a|'?ie|'?em)",
+            "skypie",
+            "skypem",
         ),
         self_phrases=(
             "we dwóch",
@@ -4158,6 +4160,7 @@ LANGUAGES: tuple[Language, ...] = (
             # on" (with an app near it, as the English "are you on")
             "przenie[sś]\\w*",
             "(?:jesteś|jest pan|jest pani|jesteście) na",
+            "zdzwo[nń](?:my|imy) się",
             "kontynuujmy",
             "porozmawiajmy",
             "możemy (?:pogadać|porozmawiać|przejść|kontynuować|pisać)",

@@ -639,7 +639,8 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?<!\w)(?:telegram\w{0,4}|discord\w{0,3}|تيليجرام|تلغرام|تليجرام|ديسكورد|سكايب|انستغرام|انستا"
             r"|टेलीग्राम|डिस्कॉर्ड|स्काइप|इंस्टाग्राम"
             r"|लिंक्डइन|लिंकडइन|लिंक्ड इन"
-            r"|телеграм\w*|телег\w*|тележк\w*|тг|tg|discord|fejs\w*|дискорд\w*|skype|скайп\w*|wechat"
+            r"|телеграм\w*|телег\w*|тележк\w*|тг|tg|discord|fejs\w*|дискорд\w*|skype(?:'?a|'?ie|'?em)?|skypie"
+            r"|skypem|скайп\w*|wechat"
             r"|weixin|line app|instagram\w{0,4}|insta|инст\w*|facebook\w{0,3}|messenger(?:a|ze|em)?"
             r"|linkedin\w{0,3}|twitter|вконтакт\w*|вк|vk|xing"
             r"|snapchat|kik|slack|kakao\w*|zalo|threema|social media|redes sociales|redes sociais"
@@ -754,9 +755,18 @@ MAKER_TOOL_RE = compile_fast(
     + _MAKERS
     + r")"
     + _NAMED_TOOL_AFTER
-    + r"(?:'s|-|\s+)(?:"
+    # one word between, an adjective ("Google's video app")
+    + r"(?:'s\s*|-|\s+)(?:[^\W\d]+\s+)?(?:"
     + _MADE_THINGS
     + r"))(?!\w)"
+)
+# Talk of calling a program or building one: "call the Google thing (Analytics) from the
+# backend", "the Microsoft tool's API", "build a video app similar to the Microsoft one".
+MAKER_NOT_A_MEETING_RE = compile_fast(
+    r"(?<!\w)(?:api|apis|sdk|backend|endpoint\w*|function\w*|webhook\w*|server\w*|request\w*"
+    r"|translat\w*|traduc\w*|tradu\w*|ubersetz\w*|analytics|maps|cloud|graph|azure|build\w*"
+    r"|similar|like|clone|develop\w*|integrat\w*|integra\w*|costs?|coute\w*|cuesta|pricing)"
+    r"(?!\w)|\(\s*[a-z]+\s*\)"
 )
 APP_NOUN_RE = compile_fast(
     r"(?<!\w)(?:one|ones|"
@@ -2837,7 +2847,8 @@ DOCUMENT = MappingProxyType(
         # being built
         "en": [
             r"(?:(?:my|the) (?:website|site)'?s? )?contact page(?: of my (?:website|site))?"
-            r"|invoice|quote|quotation|offer|proposal|cv|resume|business card|signature"
+            r"|invoice|quote|quotation|offer|proposal|cv|resume|(?:business|visiting) card"
+            r"|signature"
         ],
         "es": [r"factura|presupuesto|cotizacion|propuesta|cv|curriculum|tarjeta|firma"],
         "pt": [r"fatura|nota fiscal|orcamento|proposta|cv|curriculo|cartao|assinatura"],
@@ -2850,7 +2861,7 @@ DOCUMENT = MappingProxyType(
             r"(?:मेरी वेबसाइट (?:के|का|की) )?(?:कॉन्टैक्ट|कांटेक्ट|संपर्क) पेज"
             r"|बिल|इनवॉइस|कोटेशन|सीवी|रिज्यूमे|बायोडाटा|विज़िटिंग कार्ड|विजिटिंग कार्ड"
         ],
-        "hi-Latn": [r"bill|invoice|quotation|cv|resume|biodata|visiting card"],
+        "hi-Latn": [r"bill|invoice|quotation|cv|resume|biodata|visiting card|card"],
         "ar": [r"الفاتور[ةه]|فاتور[ةه]|عرض السعر|السير[ةه] الذاتي[ةه]|السي في|الكارت"],
         "tr": [r"fatura\w*|teklif\w*|cv\w*|ozgecmis\w*|kartvizit\w*|imza\w*"],
         "id": [r"invoice|faktur|penawaran|cv|kartu nama|tanda tangan"],

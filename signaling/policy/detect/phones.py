@@ -81,7 +81,12 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
                 if found is None:
                     continue
             merged, number = found
-            if by_rest and not _pieces_of_a_number(pieces, merged):
+            # (the run after the last piece, joined by a rest word too, tells what they count:
+            # "120 then 340 then 5600 then 78 units")
+            more = runs[last + 1 : last + 2]
+            if more and not _rest_between(s, runs[last], more[0]):
+                more = []
+            if by_rest and not _pieces_of_a_number(s, pieces + more, merged):
                 continue
             used.update(range(i, last + 1))
             start, end = pv.span(merged.start, merged.end)
@@ -242,12 +247,51 @@ _YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _MIN_DIGITS_BY_REST = 10
 
 
-def _pieces_of_a_number(pieces: list[_Run], merged: _Run) -> bool:
+def _pieces_of_a_number(s: str, pieces: list[_Run], merged: _Run) -> bool:
     """Pieces joined by rest words alone (no word of phoning in the message) that make a whole
-    number: ten digits or more, and not led by a year ("Rok 2019, potem 2021 …")."""
+    number: ten digits or more, not led by a year ("Rok 2019, potem 2021 …"), not two round
+    hundreds (prices told in turn: "Erst 2500 für das Design, dann 3200 …, dann 1800"), and a
+    mobile number in some region (a fixed line's free lengths take any long sum of digits)."""
     if len(merged.digits) < _MIN_DIGITS_BY_REST:
         return False
-    return _YEAR_RE.fullmatch(pieces[0].digits) is None
+    if _YEAR_RE.fullmatch(pieces[0].digits) is not None:
+        return False
+    if sum(1 for r in pieces if r.digits.endswith("00")) >= 2:
+        return False
+    if any(_PRICED_AFTER.match(s, r.end) is not None for r in pieces):
+        return False  # "2500 für das Design", "78 units", "120 €": amounts, not digits
+    return _mobile_somewhere(merged.digits, merged.plus)
+
+
+# What an amount is followed by: a currency, a unit, or what it pays for ("2500 für das
+# Design", "2300 pelo layout", "4500 за дизайн", "3500 tasarım için" has "için" later).
+_PRICED_AFTER = re.compile(
+    r"\s*(?:[€$£₹%]|(?:for|fur|pour|por|pelo|pela|para|per|za|на|за|ka|ki|ke liye|icin|untuk"
+    r"|units?|pcs|pieces?|px|items?|usd|eur|pln|zl|руб\w*|rs|inr|tl|lira|dolar\w*|euro\w*"
+    r"|reais|pesos?|rupees?|rupay\w*)(?!\w))"
+)
+
+
+_MOBILE_TYPES = frozenset(
+    {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+)
+
+
+@functools.lru_cache(maxsize=1024)
+def _mobile_somewhere(digits: str, plus: bool) -> bool:
+    """The digits are a valid mobile number in one of the regions tried."""
+    regions: tuple[str | None, ...] = (
+        (None,) if plus or digits.startswith("00") else lx.PHONE_REGIONS
+    )
+    for region in regions:
+        number = _parse(digits, plus, region)
+        if (
+            number is not None
+            and phonenumbers.is_valid_number(number)
+            and phonenumbers.number_type(number) in _MOBILE_TYPES
+        ):
+            return True
+    return False
 
 
 def _begun(s: str, r1: _Run, r2: _Run) -> bool:
@@ -422,9 +466,13 @@ def _negative_context(s: str, pos: int) -> bool:
     neg = lx.PHONE_NEG_RE.search(before)
     if neg is None:
         return False
-    if neg.group("cue") == "po" and (
-        _TAGALOG_PO.search(before, 0, neg.start("cue")) is not None
-        or _TAGALOG_WORD.search(s, max(0, pos - 60), min(len(s), pos + 60)) is not None
+    if (
+        neg.group("cue") == "po"
+        and _PO_NUMBER.match(before, neg.end("cue")) is None
+        and (
+            _TAGALOG_PO.search(before, 0, neg.start("cue")) is not None
+            or _TAGALOG_WORD.search(s, max(0, pos - 60), min(len(s), pos + 60)) is not None
+        )
     ):
         # Tagalog "po" (politeness) after "number ko", or in a sentence with Tagalog's own
         # little words ("Kung urgent po 0995 …, tawag na lang kayo"): not a purchase order
@@ -445,6 +493,7 @@ def _negative_context(s: str, pos: int) -> bool:
 # Tagalog's little words (case markers, pronouns, "lang", "naman"): "po" near them is
 # politeness. None is an everyday English, Spanish, Indonesian or Hinglish word ("ko" and "ho"
 # are Hinglish too).
+_PO_NUMBER = re.compile(r"\s*(?:number|no\b|num\b|#)")  # "PO number": the id, in any sentence
 _TAGALOG_WORD = re.compile(
     r"(?<!\w)(?:kung|ng|ang|mga|yung|naman|kayo|tayo|lang|nalang|mo|nyo|niyo|ninyo|natin"
     r"|namin|opo)(?!\w)"
