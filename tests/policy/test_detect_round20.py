@@ -374,3 +374,25 @@ def test_a_described_tool_is_off_platform_alone(text: str) -> None:
     """A tool described by its maker is no named tool: the learned layer's meeting_link beside
     the rules' finding is dropped; one adjective may stand between ("Google's video app")."""
     assert labels(text) == {"off_platform"}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "बड़ी फाइलें Google Drive से शेयर कर दूंगा, बस आपकी ईमेल चाहिए",
+        "Files Google Drive pe share kar dunga, tum bas apna gmail do",
+        "هبعتلك الملفات على جوجل درايف عشان الرفع هنا بطيء",
+        "I'll send the files via Dropbox because the upload here is slow",
+        "kalo bayarnya lewat Jenius aja bisa? biar cepet",
+        "فيك تحولي عن طريق كليك بدل ما ندفع عالموقع",
+    ],
+)
+def test_files_and_payments_moved_in_local_words(text: str) -> None:
+    """Round 20: sharing and sending verbs for files in Hindi and Arabic (Arabic had none),
+    "here" after "because" is a reason against here, not where the files go; Jenius, and
+    "instead of paying on the site" in Levantine Arabic."""
+    assert "off_platform" in labels(text), text
+
+
+def test_files_kept_here_are_no_move() -> None:
+    assert labels("send the files here, my Dropbox is full") == set()

@@ -276,7 +276,20 @@ def _files_kept_here(s: str, verb_at: int, host: re.Match[str]) -> bool:
     # "here" as the place of the files, not inside a place set against it ("con WeTransfer
     # invece che qui", "rather than here") nor negated
     places = _clear_of_places(lx.HERE_RE, clause)
-    return any(not _negation_before(clause, m.start()) for m in places)
+    return any(
+        not _negation_before(clause, m.start())
+        and _BECAUSE.search(clause, 0, m.start()) is None  # "…, because uploading here is slow"
+        for m in places
+    )
+
+
+# "Because" in every language: "here" after it gives a reason against here ("هبعتلك الملفات
+# على جوجل درايف عشان الرفع هنا بطيء"), it is not where the files go.
+_BECAUSE = re.compile(
+    r"(?<!\w)(?:because|since|cause|cuz|porque|pq|parce que|car|weil|da|perche|poiche|bo"
+    r"|poniewaz|потому что|так как|kyunki|kyonki|क्योंकि|عشان|علشان|لأن|لان|cunku|çünkü"
+    r"|karena|soalnya|kasi|dahil)(?!\w)"
+)
 
 
 # A file host's name as written (spaces dropped) -> the host: case endings ("przez Dropboxa",

@@ -5692,6 +5692,9 @@ LANGUAGES: tuple[Language, ...] = (
         file_verbs=(
             "daal\\w*",
             "dal do",
+            # round 20: sharing, sending (own_v19)
+            "share kar\\w*",
+            "bhej\\w*",
         ),
         decline_words=(),
         refused_words=(
@@ -6219,6 +6222,8 @@ LANGUAGES: tuple[Language, ...] = (
             "भेज\\w*",
             "डाल\\w*",
             "अपलोड",
+            # round 20: sharing (own_v19)
+            "शेयर कर\\S*",
         ),
         accept_words=(
             # round 19: a means proposed or asked about ("paypal ok?", "GCash na lang")
@@ -6943,8 +6948,9 @@ LANGUAGES: tuple[Language, ...] = (
             "بدلا? من (?:\\w+ ){0,2}(?:عبر|على|من خلال) المنصة",
             "بعيد عن (?:الموقع|المنصة|المنصه)",
             "برا (?:الموقع|المنصة)",
-            # round 20: "other than the site" (own_v19)
+            # round 20: "other than the site", "instead of paying on the site" (own_v19)
             "غير (?:الموقع|المنصة|المنصه|التطبيق)",
+            "بدل ما (?:\\S+ )?(?:عالموقع|عالمنصة|على الموقع|على المنصة|بالموقع|من الموقع)",
         ),
         fee_phrases=(
             "3omola",
@@ -7171,6 +7177,21 @@ LANGUAGES: tuple[Language, ...] = (
             "المكالمة",
             "مكالمه",
             "اتصال",
+        ),
+        # round 20: sending or uploading files, in Gulf, Levantine and Egyptian forms and
+        # Arabizi (own_v19)
+        file_verbs=(
+            "ابعت\\S*",
+            "هبعت\\S*",
+            "بعت\\S*",
+            "ارسل\\S*",
+            "برسل\\S*",
+            "ارفع\\S*",
+            "برفع\\S*",
+            "برفعلك",
+            "شارك\\S*",
+            "ab3at\\w*",
+            "hab3at\\w*",
         ),
     ),
     Language(
@@ -8048,6 +8069,9 @@ LANGUAGES: tuple[Language, ...] = (
             # round 20: "rek", short for "rekening", after "to" or "number" (own_v19)
             "(?:ke|no|nomor|nomer|norek) rek",
             "norek",
+            # round 20: a bank app's own handle for payments (own_v19)
+            "jenius",
+            "cashtag",
         ),
         outside_phrases=(
             "tanpa lewat (?:platform|situs|aplikasi|sini)",
