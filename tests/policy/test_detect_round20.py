@@ -396,3 +396,22 @@ def test_files_and_payments_moved_in_local_words(text: str) -> None:
 
 def test_files_kept_here_are_no_move() -> None:
     assert labels("send the files here, my Dropbox is full") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The app needs a login screen. Anyway, add me on Telegram, it's faster.",
+            {"off_platform"},
+        ),
+        ("Die App braucht ein Login. Schreib mir übrigens lieber auf Telegram.", {"off_platform"}),
+        ("Our app must support WhatsApp sign-in. Add me as a tester on the store build.", set()),
+    ],
+)
+def test_a_product_word_in_another_sentence_vetoes_no_move_with_its_own_cue(
+    text: str, expected: set[str]
+) -> None:
+    """Round 20: the rules' product check read "app" in the sentence before a move that has
+    its own cue; now only a sentence with no cue of its own borrows it."""
+    assert labels(text) == expected, text

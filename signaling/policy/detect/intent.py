@@ -490,9 +490,17 @@ def _product_near(
     kare? yahan notification late aate hai": this platform's notifications, set against the
     app, not a product being built)."""
     at = max(0, offset)
+    ch_sent, ch_start = sentence(s, ch.start(), ch.end())
     for m in project.finditer(near):
         if _social_page(s, at + m.start(), at + m.end()):
             continue  # "फेसबुक पर मेरा पेज", "Insta pe DM karo, page ka naam …": a person's page
+        if here_is_platform and not ch_start <= at + m.start() < ch_start + len(ch_sent):
+            # round 20: a product word in another sentence, where the channel's own sentence
+            # has a move cue of its own ("The app needs a login screen. Anyway, add me on
+            # Telegram"), talks about something else (an app named by its looks keeps every
+            # product word: "tem aquele verde do logo? Por aqui o botão ficou azul")
+            if lx.MOVE_CUE_RE.search(ch_sent) is not None:
+                continue
         if here_is_platform:
             sent, start = sentence(s, at + m.start(), at + m.end())
             if not start <= ch.start() < start + len(sent) and lx.HERE_RE.search(sent):
