@@ -415,3 +415,30 @@ def test_a_product_word_in_another_sentence_vetoes_no_move_with_its_own_cue(
     """Round 20: the rules' product check read "app" in the sentence before a move that has
     its own cue; now only a sentence with no cue of its own borrows it."""
     assert labels(text) == expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zoom yesterday froze three times during a client meeting, what a nightmare",
+        "Nel mio ultimo progetto, in passato, facevamo tutto su Teams; qui va benissimo la chat",
+        "Dulu klienku suka rapat pakai Zoom, jadi aku sudah biasa presentasi online",
+        "Gestern hatte ich drei Meetings auf Teams hintereinander, total müde",
+    ],
+)
+def test_a_meeting_told_of_the_past_is_no_request(text: str) -> None:
+    """Round 20: a named tool in a sentence told of the past ("yesterday", "in my last job",
+    "dulu"), with no question, no "let's" and no day ahead, is something that happened."""
+    assert labels(text) == set(), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Like last time, a quick Zoom tomorrow?",
+        "Yesterday's call on Zoom was great, let's do another one on Zoom Friday",
+        "Zoom geht bei mir auch, falls dir das lieber ist als der Call hier",
+    ],
+)
+def test_a_meeting_proposed_beside_the_past_still_counts(text: str) -> None:
+    assert labels(text) == {"meeting_link"}, text

@@ -64,6 +64,8 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
         sent, sent_start = _near_sentence(s, m.start(), m.end())
         if _negation_before(sent, m.start() - sent_start):
             continue
+        if _told_of_the_past(sent):
+            continue  # "Zoom ieri mi si è bloccato", "Dulu klienku suka rapat pakai Zoom"
         if (
             lx.MEETING_CUE_RE.search(window) is None
             and _AFTER_FOREIGN_MEET.match(s, m.end()) is None
@@ -82,6 +84,30 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
             )
         )
     return out
+
+
+# A meeting told of the past ("yesterday", "in my last job", "dulu", "eskiden"), in a sentence
+# that proposes nothing (no question, no "let's", no day ahead): something that happened.
+# ("hier", "dün", "dati" are left out: German "here", Tagalog "there", Italian "data")
+_PAST_TIME = re.compile(
+    r"(?<!\w)(?:yesterday|last (?:job|project|week|month|year|client|company)|previous(?:ly)?"
+    r"|formerly|used to|back then|my old job|ieri|nell'ultimo|in passato|l'anno scorso|ayer"
+    r"|el ano pasado|anteriormente|mi trabajo anterior|ontem|no meu ultimo|antigamente"
+    r"|autrefois|dans mon ancien|gestern|fruher|im letzten|in meinem alten|wczoraj|poprzedni\w*"
+    r"|kiedys|вчера|раньше|прошл\w*|на прошлой|onceki|eskiden|gecen|kemarin|dulu"
+    r"|sebelumnya|kahapon|noong|امس|امبارح|زمان|السابق|pichle|पिछले|कल रात)(?!\w)"
+)
+_PROPOSAL = re.compile(
+    r"\?|(?<!\w)(?:let'?s|let us|shall we|can we|could we|should we|how about|tomorrow|next"
+    r"|again|another|vamos|hagamos|manana|proxim\w*|facciamo|proviamo|domani|prossim\w*"
+    r"|on fait|faisons|demain|prochain\w*|lass uns|morgen|nachste\w*|zrobmy|jutro|nastepn\w*"
+    r"|давай\w*|завтра|следующ\w*|hadi|yarin|haftaya|yuk|ayo|besok|tara|bukas|خلينا|نعمل|بكرة"
+    r"|بكره|غدا|chalo|karte hain|kal subah)(?!\w)"
+)
+
+
+def _told_of_the_past(sent: str) -> bool:
+    return _PAST_TIME.search(sent) is not None and _PROPOSAL.search(sent) is None
 
 
 _BOOKING_TOOLS = frozenset({"calendly", "cal.com", "calcom", "الكالندلي", "كالندلي", "كاليندلي"})
