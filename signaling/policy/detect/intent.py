@@ -516,10 +516,13 @@ def _product_near(
     kare? yahan notification late aate hai": this platform's notifications, set against the
     app, not a product being built)."""
     at = max(0, offset)
-    ch_sent, ch_start = sentence(s, ch.start(), ch.end())
+    ch_sent: str | None = None
+    ch_start = 0
     for m in project.finditer(near):
         if _social_page(s, at + m.start(), at + m.end()):
             continue  # "फेसबुक पर मेरा पेज", "Insta pe DM karo, page ka naam …": a person's page
+        if ch_sent is None:  # worked out only when a product word is near
+            ch_sent, ch_start = sentence(s, ch.start(), ch.end())
         if here_is_platform and not ch_start <= at + m.start() < ch_start + len(ch_sent):
             # round 20: a product word in another sentence, where the channel's own sentence
             # has a move cue of its own ("The app needs a login screen. Anyway, add me on

@@ -376,6 +376,7 @@ def _fold_word(match: re.Match[str]) -> str:
 # Letters with a stroke, which no decomposition strips: Polish "ł" is typed "l" as often as
 # not ("placic" for "płacić", "zaplacisz"), so both spellings fold to one (round 20).
 _STROKE_BASE = {"ł": "l", "Ł": "L", "đ": "d", "Đ": "D"}
+_STROKE_TABLE = str.maketrans(_STROKE_BASE)
 
 
 def strip_accents(text: str) -> str:
@@ -384,13 +385,12 @@ def strip_accents(text: str) -> str:
         return text
     out = []
     for ch in text:
-        stroke = _STROKE_BASE.get(ch)
-        if stroke is not None:
-            out.append(stroke)
-            continue
         base = unicodedata.normalize("NFD", ch)
         out.append(base[0] if base and base[0].isascii() and base[0].isalpha() else ch)
-    return "".join(out)
+    folded = "".join(out)
+    if any(c in folded for c in _STROKE_BASE):  # four scans in C, not a lookup per character
+        folded = folded.translate(_STROKE_TABLE)
+    return folded
 
 
 def fold(pattern: str, *, confusables: bool = True) -> str:
