@@ -313,7 +313,7 @@ def _files_kept_here(s: str, verb_at: int, host: re.Match[str]) -> bool:
 # على جوجل درايف عشان الرفع هنا بطيء"), it is not where the files go.
 _BECAUSE = re.compile(
     r"(?<!\w)(?:because|since|cause|cuz|porque|pq|parce que|car|weil|da|perche|poiche|bo"
-    r"|poniewaz|потому что|так как|kyunki|kyonki|क्योंकि|عشان|علشان|لأن|لان|cunku|çünkü"
+    r"|poniewaz|потому что|так как|kyunki|kyonki|क्योंकि|عشان|علشان|لأن|لان|cunku"
     r"|karena|soalnya|kasi|dahil)(?!\w)"
 )
 
@@ -568,24 +568,25 @@ def drop_answered_moves(views: Views, findings: list[Finding]) -> list[Finding]:
     answers with the platform kept as the only place (see ``_answered_with_here``), and moves
     (off_platform, or a meeting on a named tool) that quote the other party's request in a
     reply declining it (``_asked_then_answered``)."""
-    if not any(f.label == "off_platform" or _named_tool(f) for f in findings):
+    if not any(map(_a_move, findings)):
         return findings
-    return [
-        f
-        for f in findings
-        if not (
-            (
-                f.label == "off_platform"
-                and (_answered_with_here(views, f) or _refusal_told_after(views, f))
-            )
-            or ((f.label == "off_platform" or _named_tool(f)) and _asked_then_answered(views, f))
-        )
-    ]
+    return [f for f in findings if not (_a_move(f) and _answered(views, f))]
 
 
-def _named_tool(f: Finding) -> bool:
-    """A meeting finding of a tool named without a link ("a call on Zoom")."""
-    return f.label == "meeting_link" and f.value.startswith("meet:")
+def _a_move(f: Finding) -> bool:
+    """An off-platform finding, or a meeting on a tool named without a link ("a call on
+    Zoom"): what a reply can quote and turn down."""
+    return f.label == "off_platform" or (f.label == "meeting_link" and f.value.startswith("meet:"))
+
+
+def _answered(views: Views, move: Finding) -> bool:
+    """``move`` is answered in its own message: kept here, refused, or quoted and declined
+    (a meeting on a named tool only the last way)."""
+    if move.label == "off_platform" and (
+        _answered_with_here(views, move) or _refusal_told_after(views, move)
+    ):
+        return True
+    return _asked_then_answered(views, move)
 
 
 # How far before the move a reported request may start, and after it its answer.
@@ -2088,7 +2089,7 @@ _CONTACT_TRIES = 6
 # "one priority".
 _THING_NUMBER = re.compile(
     r"\s+(?:one|uno|um|un|eins|jeden|один|ek|bir|satu|isa)\s+(?:priority|thing|goal|prioridad"
-    r"|prioridade|priorite|priorität|priorita|priorytet)|\s+(?:de|do|da|di|del|of|für|fur|von|des"
+    r"|prioridade|priorite|priorität|priorita|priorytet)|\s+(?:de|do|da|di|del|of|fur|von|des"
     r"|du)\s+(?:client\w*|cliente\w*|kunde\w*|pedido|commande|ordine|order|zamowieni\w*"
     r"|заказ\w*|siparis\w*|pesanan|facture|factura|fattura|rechnung|invoice|dossier|ticket"
     r"|referenc\w*|projet|proyecto|projeto|progetto|projekt\w*|contrat\w*|contrato|contract)"
@@ -2103,7 +2104,7 @@ _DESIGN_BRIEF = re.compile(
 )
 # "My number" followed by what it numbers: "mi número de pedido", "il mio numero di ordine",
 # "my number of the order" (an order, a ticket, a customer: no phone).
-_NUMBER_OF = re.compile(r"\s+(?:de|do|da|di|del|dell\w*|of|for|für|fur|von|des|du|d')(?!\w)")
+_NUMBER_OF = re.compile(r"\s+(?:de|do|da|di|del|dell\w*|of|for|fur|von|des|du|d')(?!\w)")
 # What is found or written "for" the reader is the object after the verb: "find you a faster
 # way", "te encuentro una manera", "ti trovo un modo", "I-message kita ng paraan".
 _FOR_THE_READER = re.compile(

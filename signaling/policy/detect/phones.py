@@ -7,6 +7,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import phonenumbers
@@ -284,18 +285,9 @@ _MOBILE_TYPES = frozenset(
 @functools.lru_cache(maxsize=1024)
 def _mobile_somewhere(digits: str, plus: bool) -> bool:
     """The digits are a valid mobile number in one of the regions tried."""
-    regions: tuple[str | None, ...] = (
-        (None,) if plus or digits.startswith("00") else lx.PHONE_REGIONS
+    return any(
+        phonenumbers.number_type(number) in _MOBILE_TYPES for number in _valid_numbers(digits, plus)
     )
-    for region in regions:
-        number = _parse(digits, plus, region)
-        if (
-            number is not None
-            and phonenumbers.is_valid_number(number)
-            and phonenumbers.number_type(number) in _MOBILE_TYPES
-        ):
-            return True
-    return False
 
 
 def _begun(s: str, r1: _Run, r2: _Run) -> bool:
@@ -493,15 +485,15 @@ def _negative_context(s: str, pos: int) -> bool:
     return override is None
 
 
-# The words Tagalog "po" follows in "number ko po:", "ito po", "eto po yung number ko"
+_PO_NUMBER = re.compile(r"\s*(?:number|no\b|num\b|#)")  # "PO number": the id, in any sentence
 # Tagalog's little words (case markers, pronouns, "lang", "naman"): "po" near them is
 # politeness. None is an everyday English, Spanish, Indonesian or Hinglish word ("ko" and "ho"
 # are Hinglish too).
-_PO_NUMBER = re.compile(r"\s*(?:number|no\b|num\b|#)")  # "PO number": the id, in any sentence
 _TAGALOG_WORD = re.compile(
     r"(?<!\w)(?:kung|ng|ang|mga|yung|naman|kayo|tayo|lang|nalang|mo|nyo|niyo|ninyo|natin"
     r"|namin|opo)(?!\w)"
 )
+# The words Tagalog "po" follows in "number ko po:", "ito po", "eto po yung number ko"
 _TAGALOG_PO = re.compile(
     r"(?<!\w)(?:ko|mo|nyo|niyo|ninyo|ito|eto|heto|iyan|yan|yun|number|numero|cp|contact|opo"
     r"|ang|yung|naman|lang|nalang)\s+$"
@@ -622,14 +614,19 @@ def _strict_number(run: _Run) -> str | None:
 @functools.lru_cache(maxsize=4096)
 def _valid_e164(digits: str, plus: bool) -> str | None:
     """The number valid in the first region that takes it (cached: long messages repeat)."""
+    number = next(_valid_numbers(digits, plus), None)
+    return None if number is None else _e164(number)
+
+
+def _valid_numbers(digits: str, plus: bool) -> Iterator[phonenumbers.PhoneNumber]:
+    """The digits parsed in each region tried that takes them as a valid number, in order."""
     regions: tuple[str | None, ...] = (
         (None,) if plus or digits.startswith("00") else lx.PHONE_REGIONS
     )
     for region in regions:
         number = _parse(digits, plus, region)
         if number is not None and phonenumbers.is_valid_number(number):
-            return _e164(number)
-    return None
+            yield number
 
 
 def _possible_number(run: _Run) -> str | None:
