@@ -774,6 +774,8 @@ def _answered_with_here(views: Views, move: Finding) -> bool:
     return False
 
 
+_Anywhere = lx.AnyMatch | lx.AroundAnchors
+_Every = Callable[[str], Iterator[re.Match[str]]]
 _QUESTION_TAG = re.compile(r"\s*\?")
 _KEEP_AFTER_MOVE = 300
 
@@ -790,27 +792,39 @@ def _call_on_a_named_place(
     s, words = views.norm.s, views.words
     if not lx.CALL_GATE.may_match(s, words):
         return [], []
-    candidates: list[tuple[str, re.Pattern[str], lx.AnyMatch]] = []
+    # (category, pattern, whether it matches anywhere, all its matches)
+    candidates: list[tuple[str, re.Pattern[str], _Anywhere, _Every]] = []
     if lx.APP_LOOKS_GATE.may_match(s, words):
         candidates = [
-            (c, p, lx.CATEGORY_ANY[c]) for c, p in lx.CHANNEL_CATEGORIES if c in ("app", "emoji")
+            (c, p, lx.CATEGORY_ANY[c], p.finditer)
+            for c, p in lx.CHANNEL_CATEGORIES
+            if c in ("app", "emoji")
         ]
     if lx.CONTACT_ELSEWHERE_GATE.may_match(s, words):
-        candidates.append(("elsewhere", lx.CONTACT_ELSEWHERE_RE, lx.CONTACT_ELSEWHERE_ANY))
+        candidates.append(
+            (
+                "elsewhere",
+                lx.CONTACT_ELSEWHERE_RE,
+                lx.CONTACT_ELSEWHERE_ANY,
+                lx.CONTACT_ELSEWHERE_RE.finditer,
+            )
+        )
     if makers and lx.MAKER_GATE.may_match(s, words):
         # round 20: a tool described by its maker ("le truc de Google", "app ng Google")
-        candidates.append(("maker", lx.MAKER_TOOL_RE, lx.MAKER_TOOL_ANY))
+        maker = lx.MAKER_TOOL_ANY
+        candidates.append(("maker", lx.MAKER_TOOL_RE, maker, maker.finditer))
     if not candidates:
         return [], []
     # whether each candidate is named at all, by the phrases whose words the message has (the
     # app patterns are large: searching them around every call word costs more on a long
     # message than that)
-    found = [(c, p) for c, p, anywhere in candidates if anywhere.search(s, words)]
-    if not found:
+    named = [(c, p, every) for c, p, anywhere, every in candidates if anywhere.search(s, words)]
+    if not named:
         return [], []
+    found = [(c, p) for c, p, _ in named]
     # somewhere else, or a tool described by its maker, only after the call ("a call on the
     # Google thing"; "the Google app crashes when I start a video call" is no call there)
-    spans = [(m.span(), c in ("elsewhere", "maker")) for c, p in found for m in p.finditer(s)]
+    spans = [(m.span(), c in ("elsewhere", "maker")) for c, _, every in named for m in every(s)]
     calls = [
         m
         for m in lx.MEETING_CUE_RE.finditer(s)

@@ -2279,9 +2279,64 @@ OUTSIDE_ANY = AnyMatch(OUTSIDE_RE)
 CATEGORY_ANY = MappingProxyType(
     {c: AnyMatch(p, split=c not in ("app", "elsewhere")) for c, p in CHANNEL_CATEGORIES}
 )
+
+
+class AroundAnchors:
+    """The matches of ``pattern``, every one of which holds a match of ``anchor`` (a rare
+    word) no more than ``tokens`` whitespace-separated tokens from its ends: searched only in
+    the windows of ``tokens`` tokens either side of each anchor (each side at most ``reach``
+    characters), merged where they meet. A pattern that starts with a long list of common
+    words ("one", "thing", "app") costs a step at every position of a long message; its rare
+    word, searched first, leaves a few hundred characters to read."""
+
+    _TOKENS = re.compile(r"(?:\s*\S+){0,%d}")
+
+    def __init__(
+        self, pattern: re.Pattern[str], anchor: re.Pattern[str], *, tokens: int, reach: int
+    ) -> None:
+        self.pattern = pattern
+        self.anchor = anchor
+        self._tokens = re.compile(self._TOKENS.pattern % tokens)
+        self._reach = reach
+
+    def windows(self, s: str) -> list[tuple[int, int]]:
+        """The spans of ``s`` where a match may lie, in order and disjoint."""
+        out: list[tuple[int, int]] = []
+        reach, tokens = self._reach, self._tokens
+        for m in self.anchor.finditer(s):
+            a, b = m.span()
+            if out and a <= out[-1][1]:
+                lo = out[-1][0]  # the anchor inside the last window: that window goes on
+            else:
+                before = s[max(0, a - reach) : a][::-1]  # read backwards, token by token
+                back = tokens.match(before)
+                lo = a - (back.end() if back is not None else 0)
+            ahead = tokens.match(s, b, min(len(s), b + reach))
+            hi = ahead.end() if ahead is not None else b
+            if out and lo <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], hi))
+            else:
+                out.append((lo, hi))
+        return out
+
+    def search(self, s: str, words: frozenset[str] = frozenset()) -> bool:
+        """Whether ``pattern`` matches anywhere in ``s`` (``words`` as for
+        :meth:`AnyMatch.search`, unused)."""
+        return any(self.pattern.search(s, lo, hi) is not None for lo, hi in self.windows(s))
+
+    def finditer(self, s: str) -> Iterator[re.Match[str]]:
+        for lo, hi in self.windows(s):
+            yield from self.pattern.finditer(s, lo, hi)
+
+
 # round 20: the tools described by their maker (``MAKER_TOOL_RE``), read in the call path
 MAKER_GATE = fragment_gate(_MAKERS.split("|"))
-MAKER_TOOL_ANY = AnyMatch(MAKER_TOOL_RE)
+# round 21: searched around the makers only (a long message that named Google once ran the whole
+# pattern, whose first words are "one", "thing" and every word for an app, over all its text):
+# every match holds a maker, at most 8 tokens from either end (a thing of up to 6 words, 2 between)
+MAKER_TOOL_ANY = AroundAnchors(
+    MAKER_TOOL_RE, compile_fast(r"(?<!\w)(?:" + _MAKERS + r")"), tokens=12, reach=400
+)
 
 
 # --- round 11: contact moves -----------------------------------------------------------------

@@ -1,0 +1,76 @@
+"""Round 21 (issue 15): the 10,000-character speed regression of round 20, and the rules
+written from the train half of ``learned/own_v20_probe.jsonl``."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from signaling.policy.detect import lexicon as lx
+from tests.policy.helpers import labels
+from tests.policy.linear import assert_linear, repeated
+
+_FILLER = (
+    "The header needs more contrast and the footer links look crowded on small screens. "
+    "I moved the pricing table below the testimonials and renamed two sections. "
+)
+
+
+def _long(middle: str, size: int = 10_000) -> str:
+    """``middle`` in the middle of ``size`` characters of project talk."""
+    half = repeated(_FILLER, (size - len(middle)) // 2)
+    return half + " " + middle + " " + half
+
+
+def test_a_tool_described_by_its_maker_is_read_around_the_maker_only() -> None:
+    """Round 20's maker pattern starts with "one", "thing" and every word for an app, so a
+    long message that named Google once ran it, a step at every position, over all its text
+    (10k p99 +0.4-0.5 ms). It is now read in windows around the maker."""
+    text = _long("the client also likes the google fonts we picked.")
+    windows = lx.MAKER_TOOL_ANY.windows(text)
+    assert len(windows) == 1
+    assert sum(hi - lo for lo, hi in windows) < 300
+
+
+def test_a_call_on_a_tool_described_by_its_maker_is_found_inside_a_long_message() -> None:
+    text = _long("Can we do the video call on the Google thing in your calendar tomorrow?")
+    assert labels(text) == {"off_platform"}
+
+
+_WORDS = (
+    "one thing tool app google microsoft гугл программа от the a of de na ng video call "
+    "google's meet teams chat ding - , . x" + " " + "w" * 30
+).split()
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_windows_find_every_match_of_the_whole_pattern(seed: int) -> None:
+    """Searching around the anchors finds what searching the whole text finds, on texts of
+    the pattern's own words in random order with random spacing."""
+    rng = random.Random(seed)
+    parts = []
+    for _ in range(rng.randrange(5, 400)):
+        parts.append(rng.choice(_WORDS))
+        parts.append(rng.choice([" ", " ", "  ", "\n", "-", "'s ", ""]))
+    text = "".join(parts)
+    whole = [m.span() for m in lx.MAKER_TOOL_RE.finditer(text)]
+    assert [m.span() for m in lx.MAKER_TOOL_ANY.finditer(text)] == whole
+    assert lx.MAKER_TOOL_ANY.search(text, frozenset()) == bool(whole)
+
+
+def test_windows_are_merged_and_in_order() -> None:
+    found = lx.AroundAnchors(
+        re.compile(r"(?<!\w)a(?:\s+\S+){0,2}\s+b(?!\w)"), re.compile(r"b"), tokens=3, reach=50
+    )
+    text = "a x b y b " + "z " * 40 + "a b"
+    windows = found.windows(text)
+    assert windows == sorted(windows)
+    assert all(windows[i][1] < windows[i + 1][0] for i in range(len(windows) - 1))
+    assert [m.group() for m in found.finditer(text)] == ["a x b", "a b"]
+
+
+@pytest.mark.parametrize("unit", ["google ", "google thing ", "one google ", "googlegoogle"])
+def test_many_makers_stay_linear(unit: str) -> None:
+    assert_linear(lambda n: lx.MAKER_TOOL_ANY.search(repeated(unit, n), frozenset()))
