@@ -74,3 +74,36 @@ def test_windows_are_merged_and_in_order() -> None:
 @pytest.mark.parametrize("unit", ["google ", "google thing ", "one google ", "googlegoogle"])
 def test_many_makers_stay_linear(unit: str) -> None:
     assert_linear(lambda n: lx.MAKER_TOOL_ANY.search(repeated(unit, n), frozenset()))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "send me the teams link again, I'll join at 4",
+        "ok then the meet link from this morning, joining at 9",
+        "вот ссылка на зум, подключайся в 15:00",
+        "скинь ссылку в тимс, я подключусь",
+        "Zoom linkini atarım, 9'da girersiniz",
+        "kirim link teams yg tadi aja, aku gabung nanti",
+        "te paso el enlace de zoom y nos conectamos a las 6",
+        "je t'envoie le lien Zoom, tu peux rejoindre à 14h",
+    ],
+)
+def test_a_named_tools_link_or_joining_it_is_a_meeting_move(text: str) -> None:
+    """Round 21: the words for a link and for joining, per language, are meeting cues
+    ("ссылку на зум", "linkini", "enlace", "lien", "rejoindre"); "meet" and "teams" in lower
+    case are the tools right beside such a word."""
+    assert labels(text) == {"meeting_link"}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the link to meet the team is in the onboarding doc",
+        "nice to meet you, here is the link to the repo",
+        "we used Zoom links at my last job, here we have the call button",
+        "ссылку на макет скину вечером, посмотри в фигме",
+    ],
+)
+def test_a_link_beside_everyday_words_is_no_meeting(text: str) -> None:
+    assert labels(text) == set(), text

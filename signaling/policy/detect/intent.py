@@ -26,8 +26,12 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
     for m in lx.MEETING_TOOL_RE.finditer(s):
         tool = m.group("tool")
         start, end = views.norm.span(m.start(), m.end())
-        if tool == "meet" and not _named_meet(
-            views.text[start:end], _tail(s, m.start(), 40), s[m.end() : m.end() + 24]
+        if (
+            tool == "meet"
+            and not _named_meet(
+                views.text[start:end], _tail(s, m.start(), 40), s[m.end() : m.end() + 24]
+            )
+            and not _link_beside(s, m.start(), m.end())
         ):
             continue
         if tool == "zum" and _BEFORE_ZUM.search(s, max(0, m.start() - 12), m.start()) is None:
@@ -39,6 +43,7 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
                 not original.startswith("T")
                 and not re.search(r"(?:ms|microsoft)\s*$", before)
                 and _ONE_CALL.search(before) is None
+                and not _link_beside(s, m.start(), m.end())
             ):
                 continue
         if any(u.start <= start < u.end for u in urls):
@@ -64,7 +69,7 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
         sent, sent_start = _near_sentence(s, m.start(), m.end())
         if _negation_before(sent, m.start() - sent_start):
             continue
-        if _told_of_the_past(sent):
+        if _told_of_the_past(sent) and not _link_beside(s, m.start(), m.end()):
             continue  # "Zoom ieri mi si è bloccato", "Dulu klienku suka rapat pakai Zoom"
         if (
             lx.MEETING_CUE_RE.search(window) is None
@@ -244,6 +249,24 @@ _MEET_VERB_AFTER = re.compile(
     r"\s+(?:me|you|us|him|her|them|halfway|up|with|at|the|today|tomorrow|tonight|again"
     r"|each|everyone|in\s+person)(?!\w)"
 )
+
+
+# Round 21: a word for a link right beside "meet" or "teams" in lower case ("the teams link",
+# "meet linkini atın", "link teams yg tadi"): the tool's link, never the everyday word.
+_LINK_AFTER = re.compile(
+    r"(?:\s|-)(?:link\w*|ссылк\w*|линк\w*|लिंक|لينك|اللينك|tautan|enlace|lien|collegamento)"
+    r"(?!\w)"
+)
+_LINK_BEFORE = re.compile(
+    r"(?<!\w)(?:link|ссылк\w*|tautan|lien|enlace|collegamento)\s+"
+    r"(?:(?:de|do|da|del|ng|sa|na|на|в|ke|su|di)\s+)?$"
+)
+
+
+def _link_beside(s: str, a: int, b: int) -> bool:
+    return (
+        _LINK_AFTER.match(s, b) is not None or _LINK_BEFORE.search(s, max(0, a - 24), a) is not None
+    )
 
 
 def _named_meet(original: str, before: str, after: str = "") -> bool:

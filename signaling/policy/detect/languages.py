@@ -680,6 +680,9 @@ LANGUAGES: tuple[Language, ...] = (
             "|insta\\w*|snap\\w*|discord|skype|ig|tg|handle|phone|cell)",
         ),
         meeting_cues=(
+            # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
+            "joining",
+            "meeting link",
             "call",
             "meet",
             "meeting",
@@ -1334,6 +1337,12 @@ LANGUAGES: tuple[Language, ...] = (
             "hablemos por",
         ),
         meeting_cues=(
+            # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
+            "enlace",
+            "link",
+            "conectarme",
+            "unirme",
+            "me uno",
             "llamada",
             "videollamada",
             "reuni[oó]n",
@@ -1966,6 +1975,10 @@ LANGUAGES: tuple[Language, ...] = (
             "vamos falar por",
         ),
         meeting_cues=(
+            # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
+            "link",
+            "entrar na call",
+            "conectar",
             "chamada",
             "videochamada",
             "conversar",
@@ -2539,6 +2552,11 @@ LANGUAGES: tuple[Language, ...] = (
             "on passe sur",
         ),
         meeting_cues=(
+            # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
+            "lien",
+            "rejoindre",
+            "je rejoins",
+            "me connecter",
             "appel",
             "visio",
             "parler",
@@ -3098,6 +3116,11 @@ LANGUAGES: tuple[Language, ...] = (
             "bist du (?:auch )?(?:auf|bei)",
         ),
         meeting_cues=(
+            # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
+            "link",
+            "beitreten",
+            "einwählen",
+            "dazuschalten",
             "telefonier\\w*",
             "anruf",
             "videocall",
@@ -3642,6 +3665,12 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:mail|email|e-mail|numero|whatsapp|telegram|instagram|contatto)\\s*\\?",
         ),
         meeting_cues=(
+            # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
+            "link",
+            "collegamento",
+            "mi collego",
+            "collegarmi",
+            "collegati",
             "chiamata",
             "videochiamata",
             "call",
@@ -4211,6 +4240,10 @@ LANGUAGES: tuple[Language, ...] = (
             "co (?:ty|pan|pani) na to",
         ),
         meeting_cues=(
+            # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
+            "link\\w*",
+            "dołącz\\w*",
+            "połącz\\w*",
             "rozmow\\w*",
             "zdzwon\\w*",
             "pogada\\w*",
@@ -4847,6 +4880,10 @@ LANGUAGES: tuple[Language, ...] = (
             "оставь (?:свой|твой)",
         ),
         meeting_cues=(
+            # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
+            "ссылк\\w*",
+            "линк\\w*",
+            "подключ\\w*",
             "созвон\\w*",
             "видео(?:созвон|звон|встреч|конференц)\\w*",
             "звон\\w*",
@@ -5560,6 +5597,10 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:phone|call) pe (?:baat|discuss)",
         ),
         meeting_cues=(
+            # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
+            "link",
+            "join kar\\w*",
+            "join ho\\w*",
             "call kar\\w*",
             "baat",
             "milte",
@@ -6048,6 +6089,12 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:इस्तेमाल|यूज़|यूज) करते हैं",
         ),
         meeting_cues=(
+            # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
+            "लिंक",
+            "जुड़ता",
+            "जुड़ती",
+            "जुड़ूँगा",
+            "जॉइन",
             "कॉल",
             "मीटिंग",
             "बात",
@@ -6759,6 +6806,11 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:نعمل|نفتح|اعمل|افتح|نسوي) (?:جروب|قروب|مجموعة|مجموعه) (?:على|ع|في)",
         ),
         meeting_cues=(
+            # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
+            "اللينك",
+            "الرابط",
+            "ادخل",
+            "هدخل",
             "مكالمة",
             "المكالمة",
             "مكالمه",
@@ -7475,6 +7527,12 @@ LANGUAGES: tuple[Language, ...] = (
             "görüntülü ara\\w*",
         ),
         meeting_cues=(
+            # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
+            "link\\w*",
+            "bağlantı\\w*",
+            "katıl\\w*",
+            "girerim",
+            "gireriz",
             "toplantıyı",
             "toplantı\\w*",
             "görüş\\w*",
@@ -8016,6 +8074,11 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:kakak|kak|kamu|anda|lo|lu|bapak|ibu|mas|mbak) apa(?: ya)?\\s*\\?",
         ),
         meeting_cues=(
+            # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
+            "link",
+            "tautan",
+            "join",
+            "gabung",
             "meeting",
             "rapat",
             "panggilan",
@@ -8512,6 +8575,11 @@ LANGUAGES: tuple[Language, ...] = (
             "doon na lang tayo",
         ),
         meeting_cues=(
+            # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
+            "link",
+            "sumali",
+            "sasali",
+            "join",
             "call",
             "usap",
             "tawag",
