@@ -107,3 +107,24 @@ def test_a_named_tools_link_or_joining_it_is_a_meeting_move(text: str) -> None:
 )
 def test_a_link_beside_everyday_words_is_no_meeting(text: str) -> None:
     assert labels(text) == set(), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["nequi o daviplata?", "pix então?", "revolut ok?", "blik czy przelew?", "GCash na lang po?"],
+)
+def test_a_means_of_payment_in_a_short_question_is_a_move(text: str) -> None:
+    """Round 21: a means named in a question of up to six words asks how to be paid."""
+    assert labels(text) == {"off_platform"}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stripe or PayPal for the checkout?",
+        "does the shop app support Apple Pay?",
+        "Should the payment form accept BLIK too?",
+    ],
+)
+def test_a_means_in_a_short_question_about_a_product_is_no_move(text: str) -> None:
+    assert labels(text) == set(), text

@@ -992,6 +992,11 @@ def _payment_request(views: Views) -> Finding | None:
             views, direct.start(), direct.end(), "pay:direct", Confidence.OFF_PLATFORM_PAY
         )
     methods = lx.PAY_METHOD_RE.finditer(s) if lx.PAY_METHOD_GATE.may_match(s, words) else ()
+    # round 21: a means named in a question of a few words ("pix ou cartão?", "blik?", "Maya o
+    # GCash po kayo?"): asking how to be paid, as ``_app_question`` asks for an app
+    short_question = ("?" in s or "؟" in s) and len(
+        s.split(maxsplit=_PAY_QUESTION_WORDS)
+    ) <= _PAY_QUESTION_WORDS
     for i, method in enumerate(methods):
         if i >= _METHOD_TRIES:
             break  # a message naming means over and over is read for the first few only
@@ -1024,7 +1029,7 @@ def _payment_request(views: Views) -> Finding | None:
             lx.PAY_PROJECT_NEG_RE.search(rest) or _product_sentence(s, method.start(), method.end())
         ):
             continue  # "Formularz płatności ma obsługiwać BLIK": "ma" is no French "my" here
-        if mine is None and outside is None and verb is None:
+        if mine is None and outside is None and verb is None and not short_question:
             continue
         if _NOT_NEEDED.match(s, method.end()):
             continue  # "my IBAN isn't needed here": the means declined
@@ -1034,6 +1039,7 @@ def _payment_request(views: Views) -> Finding | None:
 
 
 _ACCEPT_SPAN = 25
+_PAY_QUESTION_WORDS = 6
 # Means of payment read per message: each costs reads of its whole sentence, so a message of
 # one long sentence naming a means 500 times was quadratic (1.6 s on 10,000 characters)
 _METHOD_TRIES = 8
