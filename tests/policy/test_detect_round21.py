@@ -128,3 +128,36 @@ def test_a_means_of_payment_in_a_short_question_is_a_move(text: str) -> None:
 )
 def test_a_means_in_a_short_question_about_a_product_is_no_move(text: str) -> None:
     assert labels(text) == set(), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "send it to the same account as last time",
+        "misma cuenta que la vez pasada, te aviso cuando llegue",
+        "même RIB que la dernière fois",
+        "dieselbe Kontonummer wie letztes Mal",
+        "ten sam numer konta co poprzednio",
+        "тот же счёт, что и в прошлый раз",
+        "wahi account jo pichhli baar diya tha",
+        "نفس الحساب اللي المرة اللي فاتت",
+        "same account number pa rin po",
+    ],
+)
+def test_the_same_account_as_last_time_is_a_payment_move(text: str) -> None:
+    """Round 21: a bank account by any of its names beside a phrase of "as last time"
+    (language field ``usual_phrases``): money sent where it went before, outside."""
+    assert labels(text) == {"off_platform"}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "use the same account as before to log into the staging server",
+        "same account as last time for the Figma invite",
+        "same invoice number format as last time please",
+        "same font as last time, the client liked it",
+    ],
+)
+def test_the_same_login_or_format_as_last_time_is_no_move(text: str) -> None:
+    assert labels(text) == set(), text

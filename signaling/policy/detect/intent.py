@@ -1651,6 +1651,9 @@ def _paid_to_me(region: str) -> list[re.Match[str]]:
 # A verb of sending alone is no money ("send the files the usual way").
 _SEND_ONLY = re.compile(
     r"send|sending|envia|manda|envoie|скин\w*|bhej\w*|kirim\w*|ابعت\w*|transfer|de do"
+    # round 21: an invoice is no money sent ("same invoice format as last time", "the fee shows
+    # on the platform's invoice"), for every rule that reads money words through this
+    r"|invoice"
 )
 
 
@@ -1675,6 +1678,8 @@ def _pay_usual(views: Views, s: str) -> Finding | None:
                 (m for m in lx.PAY_ANY_RE.finditer(sent) if not _SEND_ONLY.fullmatch(m.group())),
                 None,
             )
+        if money is None and lx.LOGIN_RE.search(sent) is None:
+            money = lx.BANK_ACCOUNT_RE.search(sent)
         if money is None:
             continue
         if (

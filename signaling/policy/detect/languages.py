@@ -317,6 +317,10 @@ LANGUAGES: tuple[Language, ...] = (
             "the two of us",
         ),
         usual_phrases=(
+            # round 21: "the same account as last time" (own_v20), read with an account word too
+            "as (?:before|last time|the last time|previously)",
+            "from last time",
+            "same as before",
             "the usual way",
             "like (?:last time|before|always|usual)",
             "as usual",
@@ -1045,6 +1049,11 @@ LANGUAGES: tuple[Language, ...] = (
             "lo arreglamos nosotros",
         ),
         usual_phrases=(
+            # round 21: "the same account as last time" (own_v20), read with an account word too
+            "que la (?:otra|última) vez",
+            "que la vez pasada",
+            "de la (?:otra|última) vez",
+            "de la vez pasada",
             "como siempre",
             "como la (?:otra|última) vez",
             "como la vez pasada",
@@ -1649,6 +1658,10 @@ LANGUAGES: tuple[Language, ...] = (
             "a gente se acerta",
         ),
         usual_phrases=(
+            # round 21: "the same account as last time" (own_v20), read with an account word too
+            "da última vez",
+            "da outra vez",
+            "que da última vez",
             "como sempre",
             "do jeito de sempre",
             "o esquema de sempre",
@@ -2272,6 +2285,11 @@ LANGUAGES: tuple[Language, ...] = (
             "on s'arrange",
         ),
         usual_phrases=(
+            # round 21: "the same account as last time" (own_v20), read with an account word too
+            "que la dernière fois",
+            "de la dernière fois",
+            "que d'habitude",
+            "que l'autre fois",
             "comme d'habitude",
             "comme d'hab",
             "comme la dernière fois",
@@ -2868,6 +2886,13 @@ LANGUAGES: tuple[Language, ...] = (
             "machen wir unter uns",
         ),
         usual_phrases=(
+            # round 21: "the same account as last time" (own_v20), read with an account word too
+            "wie beim letzten mal",
+            "vom letzten mal",
+            "wie letztes mal",
+            "wie vorher",
+            "wie zuvor",
+            "wie damals",
             "wie immer",
             "wie üblich",
             "wie gehabt",
@@ -3420,6 +3445,11 @@ LANGUAGES: tuple[Language, ...] = (
             "ci arrangiamo",
         ),
         usual_phrases=(
+            # round 21: "the same account as last time" (own_v20), read with an account word too
+            "dell'altra volta",
+            "della volta scorsa",
+            "come la volta scorsa",
+            "dell'ultima volta",
             "come al solito",
             "come sempre",
             "come l'ultima volta",
@@ -3960,6 +3990,12 @@ LANGUAGES: tuple[Language, ...] = (
             "sami się dogadamy",
         ),
         usual_phrases=(
+            # round 21: "the same account as last time" (own_v20), read with an account word too
+            "co ostatnio",
+            "co poprzednio",
+            "co wcześniej",
+            "co zawsze",
+            "co ostatnim razem",
             "jak zwykle",
             "jak zawsze",
             "jak ostatnio",
@@ -4564,6 +4600,12 @@ LANGUAGES: tuple[Language, ...] = (
             "без посредников",
         ),
         usual_phrases=(
+            # round 21: "the same account as last time" (own_v20), read with an account word too
+            "что и в прошлый раз",
+            "что в прошлый раз",
+            "в прошлый раз",
+            "что и раньше",
+            "что раньше",
             "как обычно",
             "как всегда",
             "как в прошлый раз",
@@ -5208,6 +5250,13 @@ LANGUAGES: tuple[Language, ...] = (
             "apas me",
         ),
         usual_phrases=(
+            # round 21: "the same account as last time" (own_v20), read with an account word too
+            "pichhli baar",
+            "pichli baar",
+            "pichhli bar",
+            "pichli bar",
+            "last time wala",
+            "pehle wala",
             "hamesha ki tarah",
             "hamesha jaise",
             "pehle jaise",
@@ -5803,6 +5852,11 @@ LANGUAGES: tuple[Language, ...] = (
             "आपस में",
         ),
         usual_phrases=(
+            # round 21: "the same account as last time" (own_v20), read with an account word too
+            "पिछली बार",
+            "पिछली बार वाला",
+            "पहले वाला",
+            "पहले वाले",
             "हमेशा की तरह",
             "पहले की तरह",
             "पिछली बार की तरह",
@@ -6328,6 +6382,11 @@ LANGUAGES: tuple[Language, ...] = (
             "احنا الاتنين",
         ),
         usual_phrases=(
+            # round 21: "the same account as last time" (own_v20), read with an account word too
+            "المرة اللي فاتت",
+            "المرة الماضية",
+            "المرة اللي قبل",
+            "زي قبل",
             "بالطريقة المعتادة",
             "زي العادة",
             "زي كل مرة",
@@ -7280,6 +7339,11 @@ LANGUAGES: tuple[Language, ...] = (
             "aramızda",
         ),
         usual_phrases=(
+            # round 21: "the same account as last time" (own_v20), read with an account word too
+            "geçen seferki",
+            "geçen sefer",
+            "önceki gibi",
+            "her zamanki",
             "her zamanki gibi",
             "her zamanki yoldan",
             "geçen seferki gibi",
@@ -7827,6 +7891,10 @@ LANGUAGES: tuple[Language, ...] = (
             "antara kita",
         ),
         usual_phrases=(
+            # round 21: "the same account as last time" (own_v20), read with an account word too
+            "yang kemarin",
+            "kayak dulu",
+            "seperti kemarin",
             "kayak biasa",
             "seperti biasa",
             "kaya biasa",
@@ -8344,6 +8412,12 @@ LANGUAGES: tuple[Language, ...] = (
             "sa atin na lang",
         ),
         usual_phrases=(
+            # round 21: "the same account as last time" (own_v20), read with an account word too
+            "pa rin",
+            "noong nakaraan",
+            "nung nakaraan",
+            "gaya nung dati",
+            "katulad ng dati",
             "gaya ng dati",
             "tulad ng dati",
             "gaya ng lagi",

@@ -1487,6 +1487,20 @@ SELF_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("self_phrases"), escape=False
 # Paying "the usual way" ("come al solito", "kayak biasa"): a means the two parties share.
 USUAL_GATE = fragment_gate(_union("usual_phrases"))
 USUAL_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("usual_phrases"), escape=False) + r")(?!\w)")
+# Round 21: where money went before, read only beside a "usual" phrase ("the same account as
+# last time", "ten sam numer konta co ostatnio", "geçen seferki hesaba"): a bank account by any
+# of its names, not a log-in (``LOGIN_RE`` vetoes "the same account as before to sign in").
+BANK_ACCOUNT_RE = compile_fast(
+    r"(?<!\w)(?:account(?: number| no| details)?|acc no|acct no|bank details|numer\w* konta"
+    r"|kont[oa]|kontonummer|bankverbindung|сч[её]т\w*|реквизит\w*|rib|coordonnees bancaires"
+    r"|cuenta|numero de cuenta|conta|dados bancarios|hesab\w*|hesap|الحساب|حسابي|حسابك"
+    r"|rekening|ifsc|खाता|खाते|अकाउंट|khata|khaata)(?!\w)"
+)
+LOGIN_RE = compile_fast(
+    r"(?<!\w)(?:log ?in\w*|sign ?in|signin|password|passwort|contrasena|senha|mot de passe"
+    r"|haslo|sifre|kata sandi|логин\w*|парол\w*|войд\w*|зайд\w*|staging|server|admin|dashboard"
+    r"|username|credentials|github|figma|email account|gmail|google account|repo)(?!\w)"
+)
 # After "between us": a third party named ("split between us and the payment processor") makes
 # it a list of parties, not a private deal.
 BETWEEN_RE = compile_fast(_alt(_union("between_phrases"), escape=False))
