@@ -161,3 +161,31 @@ def test_the_same_account_as_last_time_is_a_payment_move(text: str) -> None:
 )
 def test_the_same_login_or_format_as_last_time_is_no_move(text: str) -> None:
     assert labels(text) == set(), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "> can I get your whatsapp?\nsorry, I keep everything here until we sign",
+        "> zoom tomorrow?\nno, let's use the call button here",
+        "> manda o pix que fica mais barato\nnão, prefiro pagar pela plataforma",
+        "> дай свой телеграм\nнет, давайте общаться тут",
+        "> what's your number?\nI don't give it out before a contract, the chat here is fine.",
+        "> passa o teu zap?\nPrefiro seguir por aqui, respondo rapido.",
+    ],
+)
+def test_a_quoted_move_answered_with_here_or_a_decline_is_no_move(text: str) -> None:
+    """Round 21: a line quoted with ">" is the other party's; declined in the writer's own
+    lines, its move is not the writer's."""
+    assert labels(text) == set(), text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("> can we move to WhatsApp?\nsure, add me, same name", {"off_platform"}),
+        ("> zoom tomorrow?\nyes 10am works", {"meeting_link"}),
+    ],
+)
+def test_a_quoted_move_agreed_to_stands(text: str, expected: set[str]) -> None:
+    assert labels(text) == expected, text

@@ -609,7 +609,29 @@ def _answered(views: Views, move: Finding) -> bool:
         _answered_with_here(views, move) or _refusal_told_after(views, move)
     ):
         return True
-    return _asked_then_answered(views, move)
+    return _quoted_and_declined(views, move) or _asked_then_answered(views, move)
+
+
+# A line of the other party's words quoted in a reply ("> whats your number?").
+_QUOTE_LINE = re.compile(r"^[ \t]*>[^\n]*", re.MULTILINE)
+
+
+def _quoted_and_declined(views: Views, move: Finding) -> bool:
+    """Round 21: the move lies wholly in a quoted line ("> pasame tu número") and the writer's
+    own lines answer with here or a decline ("Prefiero seguir por acá", "не, давай тут"): the
+    other party's move, turned down. Answered with anything else ("sure, add me") it stands."""
+    text = views.text
+    if ">" not in text:
+        return False
+    quotes = [m.span() for m in _QUOTE_LINE.finditer(text)]
+    if not any(a <= move.start and move.end <= b for a, b in quotes):
+        return False
+    own = _QUOTE_LINE.sub(" ", views.norm.s)
+    return (
+        lx.HERE_RE.search(own) is not None
+        or lx.KEEP_HERE_RE.search(own) is not None
+        or lx.DECLINE_RE.search(own) is not None
+    )
 
 
 # How far before the move a reported request may start, and after it its answer.
