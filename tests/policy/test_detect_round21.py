@@ -189,3 +189,24 @@ def test_a_quoted_move_answered_with_here_or_a_decline_is_no_move(text: str) -> 
 )
 def test_a_quoted_move_agreed_to_stands(text: str, expected: set[str]) -> None:
     assert labels(text) == expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks for offering to pay via Wise. Still, I keep payments on the platform.",
+        "Gracias por ofrecer pagarme por Bizum. Igual prefiero que el pago pase por la plataforma.",
+        "Merci de proposer un virement direct. Je préfère quand même passer par la plateforme.",
+        "Danke für das Angebot, per PayPal zu zahlen. Trotzdem bleibt die Zahlung hier.",
+    ],
+)
+def test_an_offer_thanked_for_then_kept_here_is_no_move(text: str) -> None:
+    """Round 21: an offer thanked for (``asked_words``: "thanks for offering", "gracias por
+    ofrecer", "merci de proposer") and answered in the next sentence with a word of "still"
+    and the platform."""
+    assert labels(text) == set(), text
+
+
+def test_an_offer_thanked_for_then_taken_stands() -> None:
+    text = "Thanks for offering to pay via Wise. Still, if it's easier, send it there."
+    assert labels(text) == {"off_platform"}

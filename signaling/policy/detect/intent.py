@@ -677,7 +677,7 @@ def _asked_then_answered(views: Views, move: Finding) -> bool:
         return agreed is None or decline.start() < agreed.start()
     if agreed is not None:
         return False
-    for but in _BUT.finditer(s, end, stop):
+    for but in _BUT_ANSWER.finditer(s, end, stop):
         b = but.end()
         clause_end = min(stop, b + _ANSWER_CLAUSE)
         if (
@@ -1236,6 +1236,15 @@ _FORBIDDEN_AFTER = re.compile(
 _BUT = re.compile(
     r"(?<!\w)(?:but|pero|mas|mais|aber|ma|ale|но|lekin|लेकिन|magar|मगर|لكن|بس|ama|fakat|ancak|tapi"
     r"|kaso|ngunit)(?!\w)"
+)
+# "But", and round 21's words of "still" that answer an offer in the next sentence ("Thanks for
+# offering to pay by bank transfer. Still, I keep payment on the platform").
+_BUT_ANSWER = re.compile(
+    _BUT.pattern
+    + r"|(?<!\w)(?:still|however|nevertheless|igual|sin embargo|aun asi|mesmo assim|porem"
+    r"|no entanto|quand meme|cependant|toutefois|trotzdem|dennoch|jedoch|comunque|tuttavia"
+    r"|mimo to|jednak|вс[её] же|вс[её] равно|однако|тем не менее|phir bhi|फिर भी|yine de|gene de"
+    r"|tetap|namun|pero)(?!\w)"
 )
 
 

@@ -945,6 +945,9 @@ LANGUAGES: tuple[Language, ...] = (
             "i reported" + _REFUSED_END,
         ),
         asked_words=(
+            # round 21: an offer thanked for ("thanks for offering to pay by…", own_v20)
+            "thanks? (?:you )?for offering",
+            "you(?:'re| are) (?:offering|proposing|suggesting)",
             # round 20: the other party's request reported in a reply (own_v19)
             "you asked",
             "you (?:have |had |'ve )?(?:proposed|suggested|offered|mentioned|sent|wanted)",
@@ -1571,6 +1574,10 @@ LANGUAGES: tuple[Language, ...] = (
             "la (?:denuncié|reporté)" + _REFUSED_END,
         ),
         asked_words=(
+            # round 21: an offer thanked for ("thanks for offering to pay by…", own_v20)
+            "gracias por ofrecer\\w*",
+            "te agradezco que (?:quieras|me ofrezcas)",
+            "(?:me )?(?:ofreces|propones)",
             # round 20: the other party's request reported in a reply (own_v19)
             "me (?:pediste|pidio|pidi[oó]|propusiste|propuso|ofreciste|ofrecio|ofreci[oó]"
             "|mandaste|dijiste|escribiste)",
@@ -2203,6 +2210,9 @@ LANGUAGES: tuple[Language, ...] = (
             "reportei" + _REFUSED_END,
         ),
         asked_words=(
+            # round 21: an offer thanked for ("thanks for offering to pay by…", own_v20)
+            "obrigad[oa] por (?:oferecer|sugerir)",
+            "(?:vc|voce|você) (?:esta|está|ta|tá) (?:oferecendo|propondo)",
             # round 20: the other party's request reported in a reply (own_v19)
             "(?:vc|voce|você|tu) (?:me )?(?:pediu|sugeriu|propos|propôs|ofereceu|mandou|falou"
             "|mencionou|disse)",
@@ -2807,6 +2817,9 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:l'ai|les ai) signalé\\w*" + _REFUSED_END,
         ),
         asked_words=(
+            # round 21: an offer thanked for ("thanks for offering to pay by…", own_v20)
+            "merci de (?:me )?proposer",
+            "(?:vous|tu) (?:me )?(?:proposez|proposes)",
             # round 20: the other party's request reported in a reply (own_v19)
             "(?:vous|tu) m'? ?(?:avez|as) (?:demande|demandé|propose|proposé|envoye|envoyé"
             "|suggere|suggéré|offert|ecrit|écrit)",
@@ -3366,6 +3379,9 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:hab|habe) (?:ihn|sie|es|das) gemeldet" + _REFUSED_END,
         ),
         asked_words=(
+            # round 21: an offer thanked for ("thanks for offering to pay by…", own_v20)
+            "danke,? dass (?:du|sie) (?:mir )?(?:anbietest|anbieten)",
+            "(?:du bietest|sie bieten) (?:mir )?an",
             # round 20: the other party's request reported in a reply (own_v19)
             "(?:du hast|sie haben|ihr habt) (?:mich |mir )?(?:gefragt|vorgeschlagen|angeboten"
             "|geschickt|erwähnt|geschrieben)",
@@ -3906,6 +3922,9 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:ho|l'ho) segnalato" + _REFUSED_END,
         ),
         asked_words=(
+            # round 21: an offer thanked for ("thanks for offering to pay by…", own_v20)
+            "grazie per (?:l'offerta|aver proposto|avermi proposto)",
+            "(?:mi )?(?:proponi|propone)",
             # round 20: the other party's request reported in a reply (own_v19)
             "mi (?:hai|ha|avete) (?:chiesto|proposto|offerto|mandato|scritto|detto)",
             "(?:hai|avete) proposto",
@@ -4501,6 +4520,10 @@ LANGUAGES: tuple[Language, ...] = (
             "zgłosił(?:em|am)(?: (?:to|go|ją))?" + _REFUSED_END,
         ),
         asked_words=(
+            # round 21: an offer thanked for ("thanks for offering to pay by…", own_v20)
+            "dzięki za (?:propozycję|ofertę)",
+            "dzieki za (?:propozycje|oferte)",
+            "(?:proponujesz|proponuje pan|proponuje pani)",
             # round 20: the other party's request reported in a reply (own_v19)
             "(?:prosiłeś|prosiles|prosiłaś|prosilas|pytałeś|pytales|pytałaś|pytalas"
             "|zaproponowałeś|zaproponowales|zaproponowałaś|zaproponowalas|proponowałeś"
@@ -5156,6 +5179,9 @@ LANGUAGES: tuple[Language, ...] = (
             "написал\\w* в поддержку" + _REFUSED_END,
         ),
         asked_words=(
+            # round 21: an offer thanked for ("thanks for offering to pay by…", own_v20)
+            "(?:вы|ты) предлага\\w*",
+            "спасибо за (?:идею|предложение)",
             # round 20: the other party's request reported in a reply (own_v19)
             "(?:вы|ты) (?:просили|просил|просила|предложили|предложил|предложила|спрашивали"
             "|спрашивал|спрашивала|написали|писали|прислали|прислал|прислала)",
@@ -5800,6 +5826,8 @@ LANGUAGES: tuple[Language, ...] = (
             "complaint kar di" + _REFUSED_END,
         ),
         asked_words=(
+            # round 21: an offer thanked for ("thanks for offering to pay by…", own_v20)
+            "offer ke liye (?:thanks|shukriya|dhanyavaad)",
             # round 20: the other party's request reported in a reply (own_v19)
             "(?:aapne|apne|tumne|tune) (?:bola|kaha|pucha|poocha|manga|maanga|bheja|likha"
             "|offer kiya|suggest kiya)",
@@ -6296,6 +6324,8 @@ LANGUAGES: tuple[Language, ...] = (
             "शिकायत कर दी" + _REFUSED_END,
         ),
         asked_words=(
+            # round 21: an offer thanked for ("thanks for offering to pay by…", own_v20)
+            "ऑफ़र के लिए (?:धन्यवाद|शुक्रिया)",
             # round 20: the other party's request reported in a reply (own_v19)
             "(?:आपने|तुमने) (?:कहा|पूछा|माँगा|मांगा|भेजा|लिखा|सुझाव दिया|ऑफर किया)",
             "(?:कहा|पूछा|माँगा|मांगा|भेजा|लिखा|सुझाव दिया|ऑफर किया) (?:था|थी|थे)",
@@ -7251,6 +7281,8 @@ LANGUAGES: tuple[Language, ...] = (
             "بلغت الدعم" + _REFUSED_END,
         ),
         asked_words=(
+            # round 21: an offer thanked for ("thanks for offering to pay by…", own_v20)
+            "شكرا (?:على|ع) (?:عرضك|اقتراحك)",
             # round 20: the other party's request reported in a reply (own_v19)
             "(?:انت|إنت|انتي|إنتي|حضرتك) (?:طلبت|طلبتي|اقترحت|اقترحتي|عرضت|قلت|كتبت|بعتت)",
             "طلبت مني",
@@ -7816,6 +7848,11 @@ LANGUAGES: tuple[Language, ...] = (
             "raporladım" + _REFUSED_END,
         ),
         asked_words=(
+            # round 21: an offer thanked for ("thanks for offering to pay by…", own_v20)
+            "teklif ediyorsunuz",
+            "öneriyorsunuz",
+            "oneriyorsunuz",
+            "teklifiniz için teşekkür\\w*",
             # round 20: the other party's request reported in a reply (own_v19)
             "(?:istemissiniz|istemişsiniz|istediniz|istedin|istemistin|istemiştin|onermissiniz"
             "|önermişsiniz|onerdiniz|önerdiniz|onerdin|önerdin|teklif ettiniz|teklif ettin"
@@ -8351,6 +8388,8 @@ LANGUAGES: tuple[Language, ...] = (
             "udah (?:saya|aku|gue) report" + _REFUSED_END,
         ),
         asked_words=(
+            # round 21: an offer thanked for ("thanks for offering to pay by…", own_v20)
+            "makasih (?:udah|sudah) (?:nawarin|menawarkan)",
             # round 20: the other party's request reported in a reply (own_v19)
             "(?:kakak|kamu|anda|mas|mbak|bapak|pak|ibu|kak|agan|situ|tadi) (?:ngajak|minta"
             "|nawarin|menawarkan|mengajak|bilang|ngirim|kirim)",
@@ -8850,6 +8889,8 @@ LANGUAGES: tuple[Language, ...] = (
             "nireport ko" + _REFUSED_END,
         ),
         asked_words=(
+            # round 21: an offer thanked for ("thanks for offering to pay by…", own_v20)
+            "salamat sa pag-?alok",
             # round 20: the other party's request reported in a reply (own_v19)
             "nabasa ko",
             "sabi mo",
