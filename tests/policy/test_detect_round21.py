@@ -100,6 +100,7 @@ def test_a_named_tools_link_or_joining_it_is_a_meeting_move(text: str) -> None:
     "text",
     [
         "the link to meet the team is in the onboarding doc",
+        "the teams link in the footer should open our careers page",
         "nice to meet you, here is the link to the repo",
         "we used Zoom links at my last job, here we have the call button",
         "ссылку на макет скину вечером, посмотри в фигме",

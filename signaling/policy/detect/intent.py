@@ -31,7 +31,7 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
             and not _named_meet(
                 views.text[start:end], _tail(s, m.start(), 40), s[m.end() : m.end() + 24]
             )
-            and not _link_beside(s, m.start(), m.end())
+            and not _link_to_join(s, m.start(), m.end())
         ):
             continue
         if tool == "zum" and _BEFORE_ZUM.search(s, max(0, m.start() - 12), m.start()) is None:
@@ -43,7 +43,7 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
                 not original.startswith("T")
                 and not re.search(r"(?:ms|microsoft)\s*$", before)
                 and _ONE_CALL.search(before) is None
-                and not _link_beside(s, m.start(), m.end())
+                and not _link_to_join(s, m.start(), m.end())
             ):
                 continue
         if any(u.start <= start < u.end for u in urls):
@@ -267,6 +267,23 @@ def _link_beside(s: str, a: int, b: int) -> bool:
     return (
         _LINK_AFTER.match(s, b) is not None or _LINK_BEFORE.search(s, max(0, a - 24), a) is not None
     )
+
+
+def _link_to_join(s: str, a: int, b: int) -> bool:
+    """A link word beside lower-case "meet" or "teams", and a word of calling or joining
+    other than a link word near ("send me the teams link, I'll join at 4"); "the teams link
+    in the footer" is a page of a site."""
+    if not _link_beside(s, a, b):
+        return False
+    lo, hi = max(0, a - _JOIN_NEAR), min(len(s), b + _JOIN_NEAR)
+    return any(
+        _LINK_WORD.fullmatch(cue.group()) is None and cue.group() != "?"
+        for cue in lx.MEETING_CUE_RE.finditer(s, lo, hi)
+    )
+
+
+_JOIN_NEAR = 90
+_LINK_WORD = re.compile(r"link\w*|ссылк\w*|линк\w*|लिंक|لينك|اللينك|رابط|الرابط|tautan|enlace|lien")
 
 
 def _named_meet(original: str, before: str, after: str = "") -> bool:
