@@ -12,7 +12,7 @@ from signaling.policy.detect.model import Confidence, Finding, Spans, Views
 from signaling.policy.detect.regex_opt import finditer_at, positions
 
 
-def find_handles(views: Views, taken: Spans) -> list[Finding]:
+def find_handles(views: Views, taken: Spans, *, spoken: bool = True) -> list[Finding]:
     out: list[Finding] = []
     nv = views.norm
     s = nv.s
@@ -141,7 +141,47 @@ def find_handles(views: Views, taken: Spans) -> list[Finding]:
             elif _near_app(s, m, apps):
                 # "find me on the blue bird app, @x": an @handle near an app euphemism.
                 add(m.start(), m.end(), "app:@" + m.group("name"), Confidence.HANDLE_NEAR_APP)
+    if spoken:
+        out.extend(_spoken_handles(views, taken, out))
     return out
+
+
+# The symbols a spoken word was rewritten to in the deobfuscated view: its "@" glued to the
+# word before ("soy@pao") and its dots (sentinels). A weak "@" ("at", also an everyday word)
+# stays as it is.
+_SPOKEN_REWRITES = re.compile("[\\ue001\\ue002]|(?<=[^\\s@\\ue000])@(?=[a-z0-9_])")
+
+
+def _as_typed(m: re.Match[str]) -> str:
+    return "." if m.group() in (lx.WEAK_DOT, lx.WORD_DOT) else " @"
+
+
+def _spoken_handles(views: Views, taken: Spans, found: list[Finding]) -> list[Finding]:
+    """Handles whose symbols were said as words ("en insta soy arroba pao guion bajo
+    modela3d", "discord: arjun underscore renders", "skype live doppelpunkt tobi punkt cuts"):
+    the handle rules read again on the deobfuscated view, with its spoken symbols typed. Only a
+    handle that needed a spoken symbol is new; one found on the typed text is not repeated."""
+    norm, deob = views.norm, views.deob
+    live = "live" in norm.s and lx.SPOKEN_LIVE_COLON_RE.search(deob.s) is not None
+    if deob.s == norm.s and not live:
+        return []
+    typed = deob.sub(_SPOKEN_REWRITES, _as_typed)
+    if live:
+        typed = typed.sub(lx.SPOKEN_LIVE_COLON_RE, lambda m: "live:")
+    if typed.s == norm.s:
+        return []
+    again = Views(views.text, typed, deob, views.digits, lx.word_pieces(typed.s))
+    new: list[Finding] = []
+    for f in find_handles(again, taken, spoken=False):
+        if any(g.start < f.end and f.start < g.end for g in found):
+            continue
+        if taken.covers(f.start, f.start + 1) or taken.covers(f.end - 1, f.end):
+            continue  # part of an address ("reach me at j . r . w @ p r o t o n . m e")
+        ident = f.value.split(":", 1)[-1].lstrip("@")
+        if ident in norm.s[norm.first_at(f.start) : norm.first_at(f.end)]:
+            continue  # typed as it is ("nom et prénom"): no spoken symbol in it
+        new.append(f)
+    return new
 
 
 _SENTENCE_END_RE = re.compile(r"[.!?;\n]")

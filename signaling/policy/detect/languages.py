@@ -100,6 +100,7 @@ class Language:
     weak_dot_words: tuple[str, ...] = ()  # also an everyday word ("punto", "point")
     slash_words: tuple[str, ...] = ()
     underscore_words: tuple[str, ...] = ()
+    colon_words: tuple[str, ...] = ()  # a spoken ":" ("live colon x" for a Skype id)
     at_symbol_names: tuple[str, ...] = ()  # "the at sign": the symbol named as a thing
     # assembly instructions ("my first name, then the at sign, then the usual google mail
     # ending. first name: lena"): more names of the symbol, local spellings of mail providers
@@ -261,6 +262,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "en",
         "English",
+        colon_words=("colon",),
         full_name_words=(
             "full name",
             "first and last name",
@@ -1013,6 +1015,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "es",
         "Spanish",
+        colon_words=("dos puntos",),
         full_name_words=("nombre completo", "nombre y apellido", "nombre y apellidos", "apellido"),
         glued_words=(
             "junto",
@@ -1624,6 +1627,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pt",
         "Portuguese",
+        colon_words=("dois pontos",),
         full_name_words=("nome completo", "nome e sobrenome", "sobrenome"),
         glued_words=(
             "junto",
@@ -2259,6 +2263,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "fr",
         "French",
+        colon_words=("deux points", "deux-points"),
         full_name_words=(
             "nom complet",
             "prénom et nom",
@@ -2863,6 +2868,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "de",
         "German",
+        colon_words=("doppelpunkt",),
         full_name_words=(
             "vollen namen",
             "vollständigen namen",
@@ -3427,6 +3433,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "it",
         "Italian",
+        colon_words=("due punti",),
         full_name_words=("nome completo", "nome e cognome", "cognome"),
         glued_words=(
             "attaccato",
@@ -3970,6 +3977,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "pl",
         "Polish",
+        colon_words=("dwukropek",),
         full_name_words=("imię i nazwisko", "imie i nazwisko", "pełne imię", "nazwisko"),
         glued_words=("razem", "łącznie", "bez kropki", "bez spacji"),
         local_part_words=("przed małpą", "przed małpką", "przed @", "z przodu"),
@@ -4577,6 +4585,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ru",
         "Russian",
+        colon_words=("двоеточие",),
         full_name_words=(
             "имя и фамилия",
             "имя и фамилию",
@@ -5234,6 +5243,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi",
         "Hindi (Latin script)",
+        colon_words=("colon",),
         full_name_words=(
             "pura naam",
             "poora naam",
@@ -5840,6 +5850,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hi-deva",
         "Hindi (Devanagari)",
+        colon_words=("कोलन",),
         full_name_words=("पूरा नाम", "नाम और सरनेम", "सरनेम", "उपनाम"),
         glued_words=("मिलाकर", "मिला के", "बिना डॉट", "बिना स्पेस", "साथ में", "एक साथ", "जोड़कर"),
         local_part_words=("एट से पहले", "@ से पहले", "आगे"),
@@ -6370,6 +6381,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "ar",
         "Arabic",
+        colon_words=("نقطتين", "نقطتان", "كولن"),
+        underscore_words=("اندرسكور", "أندرسكور", "شرطة سفلية"),
         full_name_words=(
             "اسمي الكامل",
             "الاسم الكامل",
@@ -7340,6 +7353,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tr",
         "Turkish",
+        colon_words=("iki nokta üst üste", "iki nokta"),
         full_name_words=(
             "ad soyad",
             "adım soyadım",
@@ -7903,6 +7917,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "id",
         "Indonesian",
+        colon_words=("titik dua",),
         full_name_words=("nama lengkap", "nama depan dan belakang", "nama belakang"),
         glued_words=("digabung", "gabung", "nyambung", "tanpa titik", "tanpa spasi"),
         local_part_words=("sebelum @", "sebelum et", "depannya", "di depan"),
@@ -8428,6 +8443,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "tl",
         "Tagalog",
+        colon_words=("colon", "tutuldok"),
         full_name_words=("buong pangalan", "pangalan at apelyido", "apelyido"),
         glued_words=("magkadikit", "dikit", "pinagdugtong", "walang tuldok", "walang space"),
         local_part_words=("bago ang @", "bago ang at", "sa unahan", "unahan"),

@@ -335,6 +335,13 @@ UNDERSCORE_WORDS = tuple(_words(_union("underscore_words")))
 UNDERSCORE_WORD_RE = compile_fast(
     r"(?<=[a-z0-9])\s+(?:" + _alt(_union("underscore_words")) + r")\s+(?=[a-z0-9])"
 )
+# "skype live doppelpunkt tobi punkt cuts": a Skype id's colon said as a word, before an id
+# shaped as one ("went live colon issues" is no id).
+SPOKEN_LIVE_COLON_RE = compile_fast(
+    r"(?<!\w)live\s*(?:"
+    + _alt(_union("colon_words"))
+    + r")\s*(?=[a-z0-9][a-z0-9-]*[._0-9\ue001\ue002])"
+)
 # "'priya.k' + '@' + 'outlook.com'": quoted pieces glued together.
 # The quote comes first and the look-behind checks the character before it, so a search
 # skips straight to quotes.
