@@ -120,6 +120,7 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
             or _glued_token(views, tld)
             or _provider_and_local(views)
             or _reversed_address(views)
+            or _provider_without_ending(views)
         )
         if assembled is not None:
             out.append(assembled)
@@ -788,5 +789,42 @@ def _reversed_address(views: Views) -> Finding | None:
         value = f"{local}@{domain}"
         return finding(
             views, views.norm, "email", m.start(), m.end(), value, Confidence.EMAIL_OBFUSCATED
+        )
+    return None
+
+
+# Round 23: a username, an "@" and a mail provider with no ending ("paypal: d e n i z 3 4 at
+# gmail", "s a m i 8 8 (at) yahoo", "deniz34@gmail"): the provider's domain is known.
+_PROVIDER_NO_ENDING_RE = re.compile(
+    r"(?<![\w.@\ue000\ue001\ue002-])(?P<user>[a-z0-9][a-z0-9._-]{1,40}[a-z0-9])"
+    r"\s?(?P<at>[@\ue000])\s?(?P<prov>"
+    + "|".join(sorted((re.escape(p) for p in lx.PROVIDER_DOMAIN), key=len, reverse=True))
+    + r")(?![\w.@\ue001\ue002-])"
+)
+
+_VERSION_RE = re.compile(r"v?\d+(?:\.\d+)*[a-z]?$|.*_v\d+$")
+
+
+def _provider_without_ending(views: Views) -> Finding | None:
+    """A username before a spoken or typed "@" and a mail provider's name that ends there.
+    After a bare "at" ("3 years at yahoo", "me at gmail") the username must look like one: a
+    digit, a dot or an underscore beside its letters."""
+    s = views.deob.s
+    if "@" not in s and lx.WEAK_AT not in s:
+        return None
+    for m in _PROVIDER_NO_ENDING_RE.finditer(s):
+        user = m.group("user")
+        if user in lx.EMAIL_STOP_LOCALS or sum(c.isalpha() for c in user) < 2:
+            continue
+        if m.group("at") == lx.WEAK_AT and (
+            not any(c in user for c in "._0123456789")
+            or sum(c.isalpha() for c in user) < 3
+            or _VERSION_RE.match(user) is not None
+            or lx.PRODUCT_RE.search(views.norm.s) is not None
+        ):
+            continue  # "v2.1 at gmail", "the login form at outlook": no username
+        value = f"{user}@{lx.PROVIDER_DOMAIN[m.group('prov')]}"
+        return finding(
+            views, views.deob, "email", m.start(), m.end(), value, Confidence.EMAIL_ASSEMBLED
         )
     return None

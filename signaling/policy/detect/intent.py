@@ -26,8 +26,10 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
     for m in lx.MEETING_TOOL_RE.finditer(s):
         tool = m.group("tool")
         start, end = views.norm.span(m.start(), m.end())
+        choice = _tool_choice(s, m.start(), m.end())
         if (
             tool == "meet"
+            and not choice
             and not _named_meet(
                 views.text[start:end], _tail(s, m.start(), 40), s[m.end() : m.end() + 24]
             )
@@ -43,6 +45,7 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
                 not original.startswith("T")
                 and not re.search(r"(?:ms|microsoft)\s*$", before)
                 and _ONE_CALL.search(before) is None
+                and not choice
                 and not _link_to_join(s, m.start(), m.end())
             ):
                 continue
@@ -73,6 +76,7 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
             continue  # "Zoom ieri mi si è bloccato", "Dulu klienku suka rapat pakai Zoom"
         if (
             lx.MEETING_CUE_RE.search(window) is None
+            and not choice
             and _AFTER_FOREIGN_MEET.match(s, m.end()) is None
             and not _one_short_call(s, m.start(), m.end())
         ):
@@ -180,6 +184,40 @@ def _near_sentence(s: str, a: int, b: int) -> tuple[str, int]:
     hi = min(len(s), b + 60)
     sent, start = sentence(s[lo:hi], a - lo, b - lo)
     return sent, lo + start
+
+
+# Round 23: two meeting tools offered as a choice ("teams mi meet mi, siz seçin", "teams o
+# meet?", "zoom ou meet, tu préfères"): joined by a word of "or", each is the tool, never the
+# everyday "meet" or "teams", and the choice itself proposes the call.
+_CHOICE_TOOL = (
+    r"(?:google\s+meet|g-?meet|meet|teams|zoom|skype|webex|whereby|jitsi|hangouts|facetime"
+    r"|зум|тимс|гугл[ -]?мит)"
+)
+_CHOICE_OR = (
+    r"(?:or|o|ou|oder|ili|или|lub|albo|czy|veya|yoksa|ya\s+da|atau|apa|o\s+kaya|ya|या|او|أو"
+    r"|oppure|ovvero|vagy)"
+)
+_CHOICE_AFTER = re.compile(
+    r"(?:\s+mi)?\s*[,/]?\s*" + _CHOICE_OR + r"?\s*" + _CHOICE_TOOL + r"(?!\w)"
+)
+_CHOICE_BEFORE = re.compile(
+    r"(?<!\w)" + _CHOICE_TOOL + r"(?:\s+mi)?\s*[,/]?\s*" + _CHOICE_OR + r"?\s*$"
+)
+_CHOICE_MI_MI = re.compile(r"\s+mi\s*,?\s*" + _CHOICE_TOOL + r"\s+mi(?!\w)")
+_OR_WORD = re.compile(r"(?<!\w)" + _CHOICE_OR + r"(?!\w)|/")
+
+
+def _tool_choice(s: str, a: int, b: int) -> bool:
+    """The tool at ``[a, b)`` and another named beside it, joined by "or" (or a slash, a
+    comma, Turkish "X mi Y mi")."""
+    tool = s[a:b].split()
+    after = _CHOICE_AFTER.match(s, b)
+    if after is not None and _OR_WORD.search(after.group()) is not None:
+        return after.group().split()[-1] != tool[-1]  # not "meet or meet"
+    before = _CHOICE_BEFORE.search(s, max(0, a - 30), a)
+    if before is not None and _OR_WORD.search(before.group()) is not None:
+        return before.group().split()[0] != tool[0]
+    return _CHOICE_MI_MI.match(s, b) is not None
 
 
 def _tail(s: str, end: int, width: int) -> str:

@@ -593,6 +593,7 @@ LANGUAGES: tuple[Language, ...] = (
             "there",
         ),
         move_phrases=(
+            "send (?:it|them|this|that|those|these|the \\w+) (?:to|on|over|via) my",
             "keep in touch (?:by|via|on|over)",
             "stay in touch (?:by|via|on|over)",
             "have (?:a |any )?direct contact",
@@ -1286,6 +1287,7 @@ LANGUAGES: tuple[Language, ...] = (
             "pero",
         ),
         move_phrases=(
+            "(?:mand|envi|pas)a(?:me|nos)?l[oa]s? (?:al|a mi|por|x|en mi)",
             "p[aá]sate (?:a|al|por)",
             "tienes (?:un |algún )?contacto directo",
             "b[uú]scame",
@@ -2491,6 +2493,8 @@ LANGUAGES: tuple[Language, ...] = (
             "comme",
         ),
         move_phrases=(
+            "envoie(?:z)?-(?:moi-)?(?:le|la|les) (?:sur|par|au|via|à)",
+            "m'ajout\\w* (?:sur|à|au|via)",
             "cherche(?:z)?[- ]moi (?:sur|par|via)",
             "cherche(?:z)? mon nom",
             "tape(?:z)? mon nom",
@@ -3646,6 +3650,8 @@ LANGUAGES: tuple[Language, ...] = (
             "sono",
         ),
         move_phrases=(
+            "parliam\\w* (?:\\w+ ){0,2}(?:su|via|per)",
+            "mandal[oa]\\w* (?:su|via|per)",
             "mi dai un contatto diretto",
             "hai un contatto diretto",
             "sono sempre su",
@@ -4238,6 +4244,8 @@ LANGUAGES: tuple[Language, ...] = (
             "jest",
         ),
         move_phrases=(
+            "odpisz\\w* (?:\\w+ ){0,2}(?:na|przez)",
+            "napisz\\w* (?:(?:ci|mi|wam|do ciebie|później|wieczorem|jutro) ){0,2}(?:na|przez)",
             "wyszukaj(?:cie)? mnie",
             "znajd[zź](?:cie)? mnie",
             "wpisz(?:cie)? moje imi[eę]",
@@ -8110,6 +8118,7 @@ LANGUAGES: tuple[Language, ...] = (
             "ku",
         ),
         move_phrases=(
+            "ada (?:discord|signal|fb|facebook|messenger|skype|whatsapp|instagram)",
             "cari (?:aja )?nama (?:saya|aku|gue)",
             "cari (?:aja )?(?:aku|saya|gue) di",
             "komunikasi (?:lewat|via|pakai)",
