@@ -13,7 +13,7 @@ from signaling.policy.detect import lexicon as lx
 from signaling.policy.detect.links import label_of
 from signaling.policy.detect.model import Confidence, Finding, Url, Views, sentence
 from signaling.policy.detect.regex_opt import StartScan, compile_fast, compile_words
-from signaling.policy.detect.text import has_digits
+from signaling.policy.detect.text import fold, has_digits
 
 
 def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
@@ -106,6 +106,22 @@ _PAST_TIME = re.compile(
     r"|kiedys|вчера|раньше|прошл\w*|на прошлой|onceki|eskiden|gecen|kemarin|dulu"
     r"|sebelumnya|kahapon|noong|امس|امبارح|زمان|السابق|pichle|पिछले|कल रात)(?!\w)"
 )
+# Round 24: a story's opening, for payments and files told of ("el año pasado un cliente me
+# pagó por PayPal", "il vecchio sviluppatore ci mandava i file su WeTransfer"): a year or a
+# worker of before. "Yesterday" and "like last time" are left out: "transfer ke rek yang sama
+# kayak kemarin", "geçen seferki gibi nakit ver" propose the same way again.
+_PAST_STORY = re.compile(
+    r"(?<!\w)(?:last year|a year ago|years ago|in my (?:last|old|previous) job|el ano pasado"
+    r"|hace (?:un|dos|tres|\d+) anos?|l'anno scorso|anni fa|l'annee derniere|il y a (?:un|deux"
+    r"|\d+) ans?|letztes jahr|letzten jahr|vergangenes jahr|voriges jahr|vor (?:einem|zwei|\d+)"
+    r" jahren?|no ano passado|ano passado|anos atras|w zeszlym roku|rok temu|lata temu"
+    r"|в прошлом году|(?<!как )раньше|год назад|पिछले साल|pichle saal|pichhle saal|saal pehle"
+    r"|gecen yil|gecen sene|yil once|tahun lalu|noong isang taon|noong nakaraang taon"
+    r"|العام الماضي|السنة اللي فاتت|السنة الماضية|قبل سنة|قبل سنتين"
+    r"|(?:il|lo|la) vecchi[oa] \w+|pehle wala|pehle vala|पहले वाला|l'ancien \w+|l'ancienne \w+"
+    r"|el (?:\w+ )?anterior|der (?:alte|fruhere) \w+|o antigo \w+|my (?:old|previous|last)"
+    r" (?:client|developer|designer|freelancer|agency|boss))(?!\w)"
+)
 _PROPOSAL = re.compile(
     r"\?|(?<!\w)(?:let'?s|let us|shall we|can we|could we|should we|how about|tomorrow|next"
     r"|again|another|vamos|hagamos|manana|proxim\w*|facciamo|proviamo|domani|prossim\w*"
@@ -117,6 +133,16 @@ _PROPOSAL = re.compile(
 
 def _told_of_the_past(sent: str) -> bool:
     return _PAST_TIME.search(sent) is not None and _PROPOSAL.search(sent) is None
+
+
+def _of_the_past(views: Views, f: Finding) -> bool:
+    """A payment told as a story ("el año pasado un cliente me pagó por PayPal y…", "раньше
+    на другой бирже заказчик платил мне на карту"): its sentence has a time of the past and
+    proposes nothing."""
+    s = views.norm.s
+    a = views.norm.first_at(f.start)
+    sent, _ = sentence(s, a, max(a + 1, views.norm.first_at(f.end)))
+    return _PAST_STORY.search(sent) is not None and _PROPOSAL.search(sent) is None
 
 
 _BOOKING_TOOLS = frozenset({"calendly", "cal.com", "calcom", "الكالندلي", "كالندلي", "كاليندلي"})
@@ -430,9 +456,11 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
         or _pay_to_identifier(views, s, findings)
         or _easier_way_to_pay(views, s)
         or _pay_to_account(views, s)
+        or _where_no_fee(views, s)
     )
     if pay is not None and not (
-        _refused_after(views.text, pay.end)
+        _of_the_past(views, pay)
+        or _refused_after(views.text, pay.end)
         or _forbidden_before(views.text, pay.start)
         or _paying_refused(views, pay)
     ):
@@ -554,6 +582,8 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
                 continue
             if _spec_talk(s, fs.start(), fs.end()) or _files_kept_here(s, lo + verb.start(), fs):
                 continue  # "Pengguna bisa kirim file …", "send the files here, my Dropbox …"
+            if _PAST_STORY.search(sent) is not None and _PROPOSAL.search(sent) is None:
+                continue  # "il vecchio sviluppatore ci mandava i file su wetransfer"
             start, end = views.norm.span(fs.start(), fs.end())
             value = _file_host_value(fs.group())
             out.append(
@@ -1525,6 +1555,60 @@ def _bonus_outside(views: Views, s: str) -> Finding | None:
     return None
 
 
+# Round 24: a place named by the fee it lacks ("seguir por donde no cobran comisión", "là où
+# y'a pas de commission", "wo keine Gebühr anfällt", "tam gdzie nie ma opłaty", "jahan
+# commission nahi lagta", "komisyon olmayan yerden", "yang gak ada potongan", "sa walang
+# fee"): a word of "where" and a negation with a fee word in a few words, either order.
+_WHERE = (
+    r"(?:where|donde|onde|la ou|wo|dove|gdzie|где|туда где|jahan|jaha|jahaan|जहाँ|जहां"
+    r"|حيث|مكان ما|مكان|وين|di mana|ke mana|tempat|kung saan|saan)"
+)
+_NO = (
+    r"(?:no|not|isn'?t|aren'?t|there'?s no|without|sin|nao|sem|pas|y'a pas|sans|kein\w*|ohne"
+    r"|non|senza|nie|bez|нет|не|без|nahi|nahin|नहीं|नही|بدون|لا|ما فيه?|مفيش|مافي|مافيه"
+    r"|gak|ga|nggak|tidak|tanpa|walang|hindi)"
+)
+_WHERE_RE = re.compile(r"(?<!\w)" + _WHERE + r"(?!\w)")
+_NEGATION_IN_FEE_SPAN = re.compile(r"(?<!\w)" + _NO + r"(?!\w)")
+# Verb-final languages: the fee, then a word of "none", then the place ("komisyon olmayan
+# yerden", "potongan yang gak ada").
+_NO_FEE_PLACE_RE = re.compile(
+    r"(?<!\w)(?:komisyon|kesinti|ucret)\w*\s+(?:\S+\s+)?(?:olmayan|yok|alinmayan|kesilmeyen)"
+    r"\s+(?:yer|taraf|yol)\w*"
+    r"|(?<!\w)(?:tempat|platform|aplikasi|app)\s+(?:lain\s+)?yang\s+(?:gak|ga|nggak|tidak|tanpa)"
+    r"\s+(?:ada\s+)?(?:fee|potongan|komisi|biaya)"
+    r"|(?<!\w)sa\s+walang\s+(?:fee|bawas|komisyon|kaltas|charge|kaltas)"
+)
+
+
+def _where_no_fee(views: Views, s: str) -> Finding | None:
+    """A move to the place where no fee is taken: the fee word within a few words of a word
+    of "where" and a negation. "Here, where there are no hidden fees" keeps it here."""
+    if not lx.FEE_GATE.may_match(s, views.words):
+        return None
+    for m in _NO_FEE_PLACE_RE.finditer(s):
+        return _op_finding(
+            views, m.start(), m.end(), "pay:no_fee_place", Confidence.OFF_PLATFORM_PAY
+        )
+    for m in _WHERE_RE.finditer(s):
+        fee = lx.FEE_RE.search(s, m.end(), m.end() + _WHERE_FEE_SPAN)
+        if fee is None:
+            continue
+        if _NEGATION_IN_FEE_SPAN.search(s, m.end(), min(len(s), fee.end() + 12)) is None:
+            continue  # a negation between, or right after the fee ("jahan commission nahi")
+        if lx.HERE_RE.search(s, max(0, m.start() - 20), m.start()) is not None:
+            continue  # "here, where there are no hidden fees"
+        if _product_sentence(s, m.start(), fee.end()) or _spec_talk(s, m.start(), fee.end()):
+            continue
+        return _op_finding(
+            views, m.start(), fee.end(), "pay:no_fee_place", Confidence.OFF_PLATFORM_PAY
+        )
+    return None
+
+
+_WHERE_FEE_SPAN = 40
+
+
 def _party_beside(clause: str, pay: re.Match[str]) -> bool:
     """The other party or the writer as the one paid: a person word right after the verb
     ("pay me", "zahl dich", "rimborso io"), or an object clitic right before it ("te lo pago",
@@ -2129,6 +2213,41 @@ def _op_finding(views: Views, a: int, b: int, value: str, confidence: float) -> 
 
 # --- round 11: contact moves ---------------------------------------------------------------
 
+# Round 24: the writer's other account offered as the place to talk ("dusre account pe msg
+# karo", "у меня есть второй аккаунт, давай туда", "yung isa kong account ang gamitin natin"):
+# an account the guard does not see. Only the writer's own ("my", a first-person verb), so
+# "the other account manager" and "the client's second account" stay out.
+_OTHER_ACCOUNT_RE = re.compile(
+    fold(
+        r"(?<!\w)(?:my (?:other|second|alt|backup|new) (?:account|profile|acc)"
+        r"|mi otra cuenta|mi segunda cuenta|mi otro perfil|minha outra conta|minha segunda conta"
+        r"|meu outro perfil|mon autre compte|mon deuxième compte|mon second compte"
+        r"|meinen? (?:anderen|zweiten) (?:account|konto|profil)|meinem (?:anderen|zweiten)"
+        r" (?:account|konto|profil)|il mio altro (?:account|profilo)"
+        r"|l'altro mio (?:account|profilo)|sul mio altro (?:account|profilo)"
+        r"|(?:moje|mojego|moim|na moje) (?:drugie|inne|drugim|innym) kont\w*|drugie konto"
+        r"|(?:мой|моём|мне в|на мой|в мой) (?:второй|другой|запасной) (?:аккаунт|профиль|акк)\w*"
+        r"|у меня есть (?:второй|другой|запасной) (?:аккаунт|профиль|акк)"
+        r"|(?:मेरे|मेरा) दूसरे? (?:अकाउंट|अकॉउंट|प्रोफाइल|आईडी)|दूसरे अकाउंट|(?:mere |mera )?"
+        r"(?:dusre|doosre|dusra|doosra|dusri|doosri) (?:account|acc|profile|id)"
+        r"|حسابي (?:الثاني|التاني|الآخر|التاني)|الحساب (?:الثاني|التاني|الآخر) (?:حقي|تبعي)"
+        r"|(?:diğer|öbür|ikinci|yedek) hesab(?:ım|ıma|ımdan|ımda)"
+        r"|akun(?:ku| aku| saya)? (?:yang )?(?:lain|kedua|satunya)(?:ku| aku| saya)?"
+        r"|isa kong account|ibang account ko|pangalawang account ko|other account ko)(?!\w)"
+    )
+)
+
+
+def _other_account(views: Views) -> Finding | None:
+    s = views.norm.s
+    m = _OTHER_ACCOUNT_RE.search(s)
+    if m is None:
+        return None
+    sent, start = sentence(s, m.start(), m.end())
+    if _negation_before(sent, m.start() - start) or _product_sentence(s, m.start(), m.end()):
+        return None
+    return _op_finding(views, m.start(), m.end(), "comm:other_account", _CONTACT_CONF)
+
 
 def contact_moves(views: Views) -> list[Finding]:
     """A move of the conversation elsewhere with no identifier and no named app: a verb of
@@ -2139,6 +2258,9 @@ def contact_moves(views: Views) -> list[Finding]:
     number field") and a stay here ("keep it here") are left alone."""
     s = views.norm.s
     words = views.words
+    other = _other_account(views)
+    if other is not None:
+        return [other]
     # round 20: the writer's own number said to be in a document they sent or on their page
     # ("Meine Nummer steht auf dem Angebot", "telefonum faturada yazıyor", "मेरा नंबर मेरी
     # वेबसाइट के कॉन्टैक्ट पेज पर है"): the number given as a place to look it up

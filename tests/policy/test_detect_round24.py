@@ -1,0 +1,102 @@
+"""Round 24 (issue 15): rules written from the train half of ``learned/own_v21_probe.jsonl``
+(its test half was never read). The sentences here are new phrasings, not the probe's."""
+
+from __future__ import annotations
+
+import pytest
+
+from signaling.policy.detect import scan
+from tests.policy.helpers import labels
+from tests.policy.linear import assert_linear, repeated
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "el año pasado una agencia me pagó por Payoneer y nunca llegó el dinero, ahora solo aquí",
+        "Letztes Jahr hat mir ein Startup per PayPal gezahlt und dann zurückgebucht.",
+        "l'anno scorso un cliente mi ha pagato con bonifico fuori dal sito, mai più",
+        "в прошлом году заказчик платил мне на карту, потом пропал",
+        "my old client paid me through Wise and it took three weeks to arrive",
+        "il vecchio grafico ci mandava i file su WeTransfer e scadevano sempre",
+        "pichle saal client ne paytm pe payment kiya tha, baaki paisa kabhi nahi aaya",
+    ],
+)
+def test_a_payment_told_as_a_story_of_the_past_is_no_move(text: str) -> None:
+    assert "off_platform" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "last year you paid me through Wise, let's do that again for this one",
+        "like last time, transfer to the same account please",
+        "kayak kemarin aja ya, transfer ke rek yang sama",
+        "geçen seferki gibi nakit ver parayı",
+    ],
+)
+def test_the_past_named_to_propose_the_same_way_again_is_still_a_move(text: str) -> None:
+    assert "off_platform" in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "seguimos por donde no cobran comisión y te hago precio",
+        "on finit là où y'a pas de frais ? 😉",
+        "machen wir dort weiter, wo keine Provision abgezogen wird",
+        "dokończmy tam, gdzie nie ma prowizji",
+        "let's wrap this up where there's no fee",
+        "komisyon olmayan yerden devam edelim mi",
+        "lanjut di tempat yang gak ada potongan aja",
+        "doon na lang tayo sa walang fee",
+    ],
+)
+def test_a_place_named_by_the_fee_it_lacks_is_a_payment_move(text: str) -> None:
+    assert "off_platform" in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "here, where there are no hidden fees, everything is covered",
+        "I don't know where the fee shows up in the invoice",
+        "where is the fee? I can't find it on the milestone page",
+        "our pricing page: the plan where there is no fee for the first month",
+    ],
+)
+def test_where_and_a_fee_in_other_talk_is_no_move(text: str) -> None:
+    assert "off_platform" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "write to my other account, this one gets flagged",
+        "у меня есть запасной аккаунт, давай туда",
+        "doosre account pe msg karo, ye wala band hoga",
+        "mejor escríbeme a mi otra cuenta, esta la voy a cerrar",
+        "diğer hesabıma yazın, bu hesap kısıtlı",
+        "chat di akun aku yang lain aja ya",
+    ],
+)
+def test_the_writers_other_account_is_a_move(text: str) -> None:
+    assert "off_platform" in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "our other account manager will join the call here",
+        "the client's second account needs the same permissions",
+        "I don't use my other account anymore",
+        "the app must let users switch to their second account",
+    ],
+)
+def test_other_accounts_that_are_no_move(text: str) -> None:
+    assert "off_platform" not in labels(text)
+
+
+def test_the_round24_rules_stay_linear() -> None:
+    unit = "last year where no fee was due, my other account paid by paypal. "
+    assert_linear(lambda n: scan(repeated(unit, n)))
