@@ -100,3 +100,56 @@ def test_other_accounts_that_are_no_move(text: str) -> None:
 def test_the_round24_rules_stay_linear() -> None:
     unit = "last year where no fee was due, my other account paid by paypal. "
     assert_linear(lambda n: scan(repeated(unit, n)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IBAN IT02 L123 4512 3451 2345 6789 012 intestato a Marco Neri, causale grafica",
+        "nr konta PL27 1140 2004 0000 3002 0135 5387, tytułem projekt logo",
+        "ده الايبان حقي EG38 0019 0005 0000 0000 2631 8000 2 باسم كريم",
+        "BPI po acct ko, 3149 0021 7788, Ana Cruz. i-deposit niyo na lang",
+        "IBAN: ES91 2100 0418 4502 0005 1332, a nombre de Lucía Ortega",
+    ],
+)
+def test_an_account_number_with_its_holder_or_reference_is_a_payment_move(text: str) -> None:
+    assert "off_platform" in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the IBAN field validates ES91 2100 0418 4502 0005 1332 and shows the account name",
+        "the form has an account name field and an IBAN field, both required",
+    ],
+)
+def test_account_fields_of_a_product_are_no_move(text: str) -> None:
+    assert "off_platform" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("mon discord c'est m a t h i s o, tout en minuscules", "discord:mathiso"),
+        ("тг: k o s t y a подчеркивание p r o", "тг:kostya_pro"),
+        ("ig: p i x e l _ f e r n", "instagram:pixel_fern"),
+        ("tele: @ rina _ ilustrasi (spasinya hapus)", "telegram:@rina_ilustrasi"),
+        ("insta पे ढूंढो: kavya डॉट art डॉट studio", "instagram:kavya.art.studio"),
+        ("easier on discord tbh, my username is pixelfern", "discord:pixelfern"),
+    ],
+)
+def test_an_identifier_spelled_out_after_an_app_is_a_handle(text: str, value: str) -> None:
+    assert value in {f.value for f in scan(text) if f.label == "handle"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "line: a b c d e f g are the options",
+        "la tele: @ 8 pm hay partido",
+        "Insta pe mera naam search kar lo, profile pic same hai",
+        "the Instagram API returns the username field",
+    ],
+)
+def test_letters_or_words_after_an_app_that_are_no_handle(text: str) -> None:
+    assert "handle" not in labels(text)

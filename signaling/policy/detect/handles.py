@@ -61,8 +61,14 @@ def find_handles(views: Views, taken: Spans, *, spoken: bool = True) -> list[Fin
             for word in _ID_WORD_RE.finditer(s, ch.end(), min(stop, ch.end() + 80)):
                 if word.group() in lx.STRICT_ID_WORDS:
                     found = _identifier_after(s, word.start(), weak=False, strict=True)
-                    if found is not None and not _SHAPED_RE.search(found[2]):
-                        found = None  # "the Instagram API returns the username field"
+                    if (
+                        found is not None
+                        and not _SHAPED_RE.search(found[2])
+                        and not _own_username_is(s, word, found[0])
+                    ):
+                        # "the Instagram API returns the username field"; but the writer's
+                        # own ("on discord tbh … my username is pixelfern") is theirs
+                        found = None
                     break
             if found is None:
                 before = lx.ID_BEFORE_WORD_RE.search(s, ch.end(), min(stop, ch.end() + 80))
@@ -71,6 +77,8 @@ def find_handles(views: Views, taken: Spans, *, spoken: bool = True) -> list[Fin
         if found is None and naming:
             nxt = channel_hits[k + 1].start() if k + 1 < len(channel_hits) else len(s)
             found = _named_after(views, ch, min(nxt, ch.end() + 60), naming)
+        if found is None:
+            found = _spelled_after(s, ch.end())
         if found is not None:
             a, b, ident = found
             if ident.startswith("@"):
@@ -298,6 +306,27 @@ def _near_app(s: str, m: re.Match[str], apps: list[re.Match[str]]) -> bool:
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _SHAPED_RE = re.compile(r"[@._0-9]")
+_USERNAME_WORDS = frozenset(
+    "username usernames user nick nickname handle usuario usuário utilisateur pseudo ник логин"
+    " benutzername nazwa kullanici yuzernem".split()
+)
+_IS_RIGHT_AFTER = re.compile(r"\s*(?:is|es|est|ist|e|hai|это|c'est|:)?\s*[:\-]?\s*")
+
+
+def _own_username_is(s: str, word: re.Match[str], at: int) -> bool:
+    """ "my username is pixelfern": the writer's own username word, the identifier right after
+    it (a verb "is" or a colon between at most) — a plain word is then the name."""
+    return (
+        word.group() in _USERNAME_WORDS
+        and _MY_BEFORE.search(s, max(0, word.start() - 12), word.start()) is not None
+        and _IS_RIGHT_AFTER.fullmatch(s, word.end(), at) is not None
+    )
+
+
+_MY_BEFORE = re.compile(
+    r"(?<!\w)(?:my|mi|mon|ma|mein|meine|meinen|mio|mia|moj|moja|moje|мой|моя|mera|meri|benim"
+    r"|meu|minha|saya|aku|ko|ku)\s+$"
+)
 _ID_WORD_RE = re.compile(r"(?:[^\W\d_]|[\u0900-\u097f])+")  # Devanagari signs are not \w
 _TLDS = lx.COMMON_TLDS
 # Words that name the identifier as a name ("my name there is x", "nombre", "imię").
@@ -307,9 +336,48 @@ _NAME_WORDS = frozenset(
 _DOTTED = re.compile(r"[a-z0-9]\.[a-z]")
 
 
+# Round 24: an identifier spelled out letter by letter right after an app ("mon discord
+# c'est l e o p h i x", "тг: v a s y a подчеркивание m o n t a z h"): single letters and
+# digits one space apart, maybe with "_", "." or a spoken underscore or dot between. Nobody
+# spells an everyday word so; a plain name counts.
+def _spoken_alt(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_SPELLED_UNDERSCORE = r"\s+(?:_|" + _spoken_alt(lx.UNDERSCORE_WORDS) + r")\s+"
+_SPELLED_DOT = r"\s+(?:\.|" + _spoken_alt(lx.SPOKEN_DOT_WORDS) + r")\s+"
+_SPELLED_AFTER_RE = re.compile(
+    r"\s*(?:[:=\-–]\s*)?(?:(?:c'est|is|es|e|est|ist|это|hai|ni|po|ko)\s+){0,2}"
+    r"(?P<id>[a-z0-9](?:(?:" + _SPELLED_UNDERSCORE + "|" + _SPELLED_DOT + r"|\s)[a-z0-9]){3,40})"
+    r"(?![\w.@])"
+)
+_SPELLED_UNDERSCORE_RE = re.compile(_SPELLED_UNDERSCORE)
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+_SPELLED_DOT_RE = re.compile(_SPELLED_DOT)
+
+
+def _spelled_after(s: str, pos: int) -> tuple[int, int, str] | None:
+    m = _SPELLED_AFTER_RE.match(s, pos, min(len(s), pos + 200))
+    if m is None:
+        return None
+    spelled = m.group("id")
+    singles = sum(1 for piece in spelled.split() if len(piece) == 1 and piece.isalnum())
+    ident = _SPELLED_DOT_RE.sub(".", _SPELLED_UNDERSCORE_RE.sub("_", spelled)).replace(" ", "")
+    letters = "".join(c for c in ident if c.isalpha())
+    if singles < 5 or len(letters) < 3 or letters in _ALPHABET:
+        return None  # "line: a b c d e", "ig: 1 2 3 4 5": a list or a number, no name
+    return m.start("id"), m.end("id"), ident
+
+
 def _channel_key(name: str) -> str:
     name = name.replace(" ", "")
-    aliases = {"insta": "instagram", "ig": "instagram", "tg": "telegram", "x": "twitter"}
+    aliases = {
+        "insta": "instagram",
+        "ig": "instagram",
+        "tg": "telegram",
+        "tele": "telegram",
+        "x": "twitter",
+    }
     return aliases.get(name, name)
 
 

@@ -1211,10 +1211,26 @@ _OTHER_WAY = re.compile(
 # 0012 3456", "IBAN IT60 X054 2811 1010 0000 0123 456 … mandami lì l'anticipo"): the account
 # to pay into, given with "to" or with a verb of paying after it.
 _ACCOUNT_AFTER = re.compile(
-    r"\s*(?P<to>(?:na|to|an|a|al|à|ke|sa|на)\s+|:\s*)?(?P<code>(?:[a-z]{2}\d{2}[ -]?)?"
+    # round 24: a possessive or a particle between the means and the number ("الايبان حقي
+    # SA44…", "BDO po acct ko, 0023…", "nr konta mój PL61…")
+    r"(?:[\s,:]+(?:po|ko|ku|my|mine|mio|mia|moje|moj|meu|minha|mon|mein|meine|benim|saya|aku"
+    r"|حقي|تبعي|acct|account|no|nr|number|numero|numer|номер))*"
+    r"[\s,]*(?P<to>(?:na|to|an|a|al|à|ke|sa|на)\s+|:\s*)?(?P<code>(?:[a-z]{2}\d{2}[ -]?)?"
     r"(?:[a-z0-9]{2,6}[ -]?){2,9})"
 )
 _ACCOUNT_DIGITS = 10
+# Round 24: the holder or the reference of a transfer after an account number ("intestato a
+# Elena Bruni", "tytułem usługa graficzna", "باسم فيصل", "Kontoinhaber", "a nombre de"):
+# the number is where to pay, as a verb of paying would say.
+_HOLDER_RE = re.compile(
+    fold(
+        r"(?<!\w)(?:intestat[oa] a|a nome di|causale|tytułem|tytulem|odbiorca|باسم|بإسم"
+        r"|kontoinhaber\w*|inhaber\w*|verwendungszweck|empfänger|a nombre de|concepto"
+        r"|em nome de|titular|favorecido|au nom de|titulaire|bénéficiaire|account name|acct name"
+        r"|beneficiary|на имя|получатель|назначение платежа|alıcı adı|adına|açıklama"
+        r"|atas nama|a\.n\.|pangalan)(?!\w)"
+    )
+)
 # digits with spaces or dashes among them, ten or more characters long (where an account
 # number may start; its digits are counted after)
 _LONG_DIGIT_RUN = re.compile(r"\d[\d -]{8,}\d")
@@ -1237,8 +1253,10 @@ def _pay_to_account(views: Views, s: str) -> Finding | None:
         if after is None or sum(c.isdigit() for c in after.group("code")) < _ACCOUNT_DIGITS:
             continue
         a, b = method.start(), after.end()
-        if after.group("to") is None and (
-            lx.PAY_VERB_RE.search(s, b, min(len(s), b + _ACCOUNT_VERB_SPAN)) is None
+        if (
+            after.group("to") is None
+            and lx.PAY_VERB_RE.search(s, b, min(len(s), b + _ACCOUNT_VERB_SPAN)) is None
+            and _HOLDER_RE.search(s, b, min(len(s), b + _ACCOUNT_VERB_SPAN)) is None
         ):
             continue
         if _negated(s, a, b) or _spec_talk(s, a, b) or lx.PRODUCT_RE.search(sentence(s, a, b)[0]):

@@ -3772,6 +3772,8 @@ LANGUAGES: tuple[Language, ...] = (
             "nostra applicazione",
         ),
         pay_methods=(
+            "l'iban",
+            "iban",
             "sul (?:mio )?conto",
             "cripto\\w*",
             "contanti",
@@ -4360,6 +4362,9 @@ LANGUAGES: tuple[Language, ...] = (
             "naszej apce",
         ),
         pay_methods=(
+            "n(?:r|umer) konta",
+            "numer rachunku",
+            "nr rachunku",
             "krypto\\w*",
             "gotówk\\w*",
             "przelew\\w*",
@@ -5573,6 +5578,12 @@ LANGUAGES: tuple[Language, ...] = (
         username_words=("username", "id", "handle", "naam"),
         self_words=("main", "hoon", "hun", "naam se"),
         handle_connectors=(
+            "dhundo",
+            "dhoondo",
+            "dhoondho",
+            "dhundho",
+            "milna",
+            "milunga",
             "pe",
             "par",
             "mera",
@@ -6133,7 +6144,21 @@ LANGUAGES: tuple[Language, ...] = (
         app_colours=("हरे", "हरा", "नीले", "नीला", "बैंगनी", "पीले", "पीला"),
         username_words=("यूज़रनेम", "यूजरनेम", "आईडी", "हैंडल"),
         self_words=("मैं", "हूँ", "हूं", "नाम से"),
-        handle_connectors=("पर", "मेरा", "मेरी", "है", "फॉलो", "करो", "करें", "अकाउंट"),
+        handle_connectors=(
+            "पे",
+            "ढूंढो",
+            "ढूँढो",
+            "ढूंढिए",
+            "मिलना",
+            "पर",
+            "मेरा",
+            "मेरी",
+            "है",
+            "फॉलो",
+            "करो",
+            "करें",
+            "अकाउंट",
+        ),
         move_phrases=(
             "कोई और",
             "बात",
@@ -7017,6 +7042,11 @@ LANGUAGES: tuple[Language, ...] = (
             "في تطبيقنا",
         ),
         pay_methods=(
+            "الايبان",
+            "ايبان",
+            "الآيبان",
+            "آيبان",
+            "رقم الحساب",
             "بتحويل بنكي",
             "بالتحويل البنكي",
             "bank",
@@ -8770,7 +8800,8 @@ LANGUAGES: tuple[Language, ...] = (
             "mlhuillier",
             "m lhuillier",
             # round 20: a bank's account named by the bank (own_v19)
-            "(?:bdo|bpi|metrobank|unionbank|landbank|rcbc|security bank) (?:account|acct|acc)",
+            "(?:bdo|bpi|metrobank|unionbank|landbank|rcbc|security bank)"
+            "(?: po)? (?:account|acct|acc)",
         ),
         outside_phrases=(
             "hindi (?:na )?dadaan (?:sa |dito)(?:platform|site|app)?",

@@ -332,6 +332,8 @@ WORD_SLASH_RE = compile_fast(
     r"(?<=[a-z0-9_\ue001\ue002])\s+(?:" + _alt(_union("slash_words")) + r")\s+(?=[a-z0-9_+])"
 )
 UNDERSCORE_WORDS = tuple(_words(_union("underscore_words")))
+# Spoken "." (strong and weak): a spelled-out identifier's dots ("v a s y a точка m")
+SPOKEN_DOT_WORDS = tuple(_words(_union("dot_words") + _union("weak_dot_words")))
 UNDERSCORE_WORD_RE = compile_fast(
     r"(?<=[a-z0-9])\s+(?:" + _alt(_union("underscore_words")) + r")\s+(?=[a-z0-9])"
 )
@@ -457,7 +459,7 @@ DISCORD_TAG_RE = compile_fast(r"(?<![\w/#.@-])(?P<name>[a-z0-9_.]{2,32})#(?P<tag
 CHANNEL_SOURCE = (
     r"(?<![\w@./-])(?P<ch>"
     + _alt(_union("app_names"), escape=False)
-    + r"|skype\w{0,3}|telegram\w{0,4}|tg|whats ?app\w{0,4}|wechat|weixin|vx|wx|signal"
+    + r"|skype\w{0,3}|telegram\w{0,4}|tg|tele|whats ?app\w{0,4}|wechat|weixin|vx|wx|signal"
     r"|viber\w{0,3}|discord\w{0,3}|instagram|insta|ig|twitter|x|threads|snapchat|snap|kik|matrix|element"
     r"|facebook|fb|messenger|tiktok|line|slack|linkedin|kakaotalk|kakao|zalo|threema|телеграм\w*|телег\w*|тг|ватсап\w*"
     r"|вотсап\w*|вайбер\w*|дискорд\w*|инстаграм\w*|инст\w*|скайп\w*|вичат\w*|вк|vk|сигнал\w*)(?![\w-])"
@@ -465,7 +467,21 @@ CHANNEL_SOURCE = (
 CHANNEL_RE = compile_fast(CHANNEL_SOURCE)
 # Channel names that are also ordinary words: they need an "@" or an explicit "id" word.
 WEAK_CHANNELS = frozenset(
-    {"x", "ig", "tg", "fb", "line", "signal", "element", "matrix", "threads", "snap", "vx", "wx"}
+    {
+        "x",
+        "ig",
+        "tg",
+        "tele",  # also "the telly" ("la tele"): only with an "@" or an id word
+        "fb",
+        "line",
+        "signal",
+        "element",
+        "matrix",
+        "threads",
+        "snap",
+        "vx",
+        "wx",
+    }
 )
 # Inflected names that are also everyday words ("в сигнале", "сигнал пропал"): weak too.
 WEAK_CHANNEL_PREFIXES = ("сигнал",)
