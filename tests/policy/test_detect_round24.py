@@ -153,3 +153,55 @@ def test_an_identifier_spelled_out_after_an_app_is_a_handle(text: str, value: st
 )
 def test_letters_or_words_after_an_app_that_are_no_handle(text: str) -> None:
     assert "handle" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "paypal.me/luciaphoto, como amigos porfa que si no cobran comisión",
+        "https://www.paypal.me/kemal34",
+        "buy.stripe.com/5kA9bQ deposit there please",
+        "revolut.me/tomekdesign, wyślij tam",
+    ],
+)
+def test_a_payment_link_is_a_payment_move(text: str) -> None:
+    assert "off_platform" in labels(text)
+
+
+def test_a_payment_link_in_a_product_spec_is_no_move() -> None:
+    assert "off_platform" not in labels(
+        "the checkout should create a buy.stripe.com/xyz link for each order"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("zoom'u platform dışından açalım, bunlarınki donuyor", "meeting_link"),
+        ("nuestro equipo usa teams para todo, te invito a una reunión el lunes?", "meeting_link"),
+        ("liga no meu whats por vídeo amanhã?", "off_platform"),
+        ("Können wir das per Mail weiterbesprechen?", "off_platform"),
+        ("posso mandar o valor em btc pela binance?", "off_platform"),
+        ("napisz na wacapa, tu nie widzę powiadomień", "off_platform"),
+        ("wp den yazsana", "off_platform"),
+        ("email ko: rio dot santos atsign gmail dot com", "email"),
+        ("gmail, username is maya.lens.studio", "email"),
+        ("c'est chez free.fr, l'identifiant c'est paul.girard", "email"),
+        ("gmail pe milunga, id hai rohit.k.92", "email"),
+    ],
+)
+def test_round24_moves_and_identifiers(text: str, label: str) -> None:
+    assert label in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "agendé la reunión con el botón de zoom de acá, te aparece en el calendario",
+        "> может напрямую на карту, без комиссии?\nнет, только через сделку, сорян",
+        "we use teams of three people for each sprint, call me if you want details",
+        "the gmail login uses the user id usr_1234 from the db",
+    ],
+)
+def test_round24_no_moves(text: str) -> None:
+    assert labels(text) == set()

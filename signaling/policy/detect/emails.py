@@ -121,6 +121,7 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
             or _provider_and_local(views)
             or _reversed_address(views)
             or _provider_without_ending(views)
+            or _provider_then_username(views)
         )
         if assembled is not None:
             out.append(assembled)
@@ -827,4 +828,45 @@ def _provider_without_ending(views: Views) -> Finding | None:
         return finding(
             views, views.deob, "email", m.start(), m.end(), value, Confidence.EMAIL_ASSEMBLED
         )
+    return None
+
+
+# Round 24: the provider first, then the username named by a username word ("gmail, username
+# is tomas.reyes.audio", "c'est chez orange.fr, l'identifiant c'est elodie.marchal", "gmail pe
+# milunga, id hai mohit.jain.ca"). The webmail domains of national providers count too.
+_ISP_DOMAINS = (
+    "orange.fr", "free.fr", "sfr.fr", "laposte.net", "wanadoo.fr", "yahoo.fr", "hotmail.fr",
+    "web.de", "gmx.de", "gmx.net", "t-online.de", "wp.pl", "o2.pl", "onet.pl", "interia.pl",
+    "mail.ru", "yandex.ru", "bk.ru", "list.ru", "inbox.ru", "libero.it", "virgilio.it",
+    "tiscali.it", "alice.it", "uol.com.br", "bol.com.br", "terra.com.br", "hotmail.es",
+    "outlook.es", "yahoo.es", "yahoo.co.in", "rediffmail.com", "yahoo.com.tr",
+)  # fmt: skip
+_PROVIDER_THEN_USER_RE = re.compile(
+    r"(?<![\w.@])(?P<prov>"
+    + "|".join(re.escape(d) for d in _ISP_DOMAINS)
+    + "|"
+    + "|".join(sorted((re.escape(p) for p in lx.PROVIDER_DOMAIN), key=len, reverse=True))
+    + r")(?![\w@.])[^.!?\n@]{0,40}?(?<!\w)(?:username|user ?name|user|id|identifiant|login"
+    r"|usuario|usuário|utilisateur|benutzername|nazwa|логин|kullanici adi|यूज़रनेम|आईडी)(?!\w)"
+    r"\s*(?:is|es|e|est|c'est|ist|hai|это|h)?\s*[:=-]?\s*"
+    r"(?P<user>[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9_-]+)*[a-z0-9])(?![\w@])"
+)
+
+
+def _provider_then_username(views: Views) -> Finding | None:
+    s = views.norm.s
+    if not any(p in s for p in lx.PROVIDER_DOMAIN) and not any(d in s for d in _ISP_DOMAINS):
+        return None
+    if lx.PRODUCT_RE.search(s) or lx.SPEC_RE.search(s):
+        return None  # "gmail login: the user id field …"
+    for m in _PROVIDER_THEN_USER_RE.finditer(s):
+        user = m.group("user")
+        if not any(c in user for c in "._0123456789") or user in lx.EMAIL_STOP_LOCALS:
+            continue
+        prov = m.group("prov")
+        domain = prov if "." in prov else lx.PROVIDER_DOMAIN[prov]
+        return finding(
+            views, views.norm, "email", m.start(), m.end(), f"{user}@{domain}",
+            Confidence.EMAIL_ASSEMBLED,
+        )  # fmt: skip
     return None

@@ -45,6 +45,7 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
                 not original.startswith("T")
                 and not re.search(r"(?:ms|microsoft)\s*$", before)
                 and _ONE_CALL.search(before) is None
+                and _USE_BEFORE.search(before) is None
                 and not choice
                 and not _link_to_join(s, m.start(), m.end())
             ):
@@ -279,6 +280,15 @@ _ONE_CALL = re.compile(
     r"|szybki|szybkie|krotki|kisa|chhota|mabilis)\s+)?$"
 )
 
+# Round 24: a verb of using right before lower-case "teams" ("nuestro equipo usa teams para
+# todo", "on utilise teams"): the tool a team works in (a meeting word must still be near).
+# Not English: "we use teams of three" is the plural; the English tool is written "Teams".
+_USE_BEFORE = re.compile(
+    r"(?:^|\s)(?:usa|usamos|usan|uso|utilise|utilisons|utilisent|nutzen|nutzt"
+    r"|nutze|usiamo|usano|uzywamy|uzywam|uzywaja|используем|использую|kullaniyoruz|kullaniyorum"
+    r"|pakai|pake|gamit|ginagamit)\s+$"
+)
+
 # A shortness word after the tool ("un Zoom rapidito", "um Teams rapidinho", "ein Zoom kurz").
 _SHORT_AFTER = re.compile(
     r"\s+(?:rapidito|rapidita|rapidinho|rapido|rapida|rapide|veloce|breve|corto|kurz|kurzer)(?!\w)"
@@ -457,6 +467,7 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
         or _easier_way_to_pay(views, s)
         or _pay_to_account(views, s)
         or _where_no_fee(views, s)
+        or _payment_link(views)
     )
     if pay is not None and not (
         _of_the_past(views, pay)
@@ -1571,6 +1582,103 @@ def _bonus_outside(views: Views, s: str) -> Finding | None:
         b = start + max(bonus.end() - start, place.end())
         return _op_finding(views, a, b, "pay:bonus", Confidence.OFF_PLATFORM_PAY)
     return None
+
+
+# Round 24: a link that takes a payment ("paypal.me/julienmotion", "buy.stripe.com/…",
+# "revolut.me/x", "wise.com/pay/…"): the link is where to pay, with or without a verb.
+_D = "[.\ue001\ue002]"
+_PAYMENT_LINK_RE = re.compile(
+    r"(?<![\w.\ue001\ue002/@-])(?:https?://)?(?:www" + _D + r")?(?:"
+    r"paypal"
+    + _D
+    + r"me|paypal"
+    + _D
+    + r"com/(?:paypalme|donate|pools)|buy"
+    + _D
+    + r"stripe"
+    + _D
+    + r"com|checkout"
+    + _D
+    + r"stripe"
+    + _D
+    + r"com|donate"
+    + _D
+    + r"stripe"
+    + _D
+    + r"com"
+    r"|revolut" + _D + r"me|wise" + _D + r"com/pay|venmo" + _D + r"com|cash" + _D + r"app"
+    r"|ko-fi"
+    + _D
+    + r"com|buymeacoffee"
+    + _D
+    + r"com|mpago"
+    + _D
+    + r"la|link"
+    + _D
+    + r"mercadopago"
+    + _D
+    + r"com(?:"
+    + _D
+    + r"[a-z]{2})?|razorpay"
+    + _D
+    + r"me|rzp"
+    + _D
+    + r"io|paystack"
+    + _D
+    + r"com/pay|monzo"
+    + _D
+    + r"me|bunq"
+    + _D
+    + r"me|paytm"
+    + _D
+    + r"me|qiwi"
+    + _D
+    + r"com/n|yoomoney"
+    + _D
+    + r"ru/to|trakteer"
+    + _D
+    + r"id|saweria"
+    + _D
+    + r"co|sociabuzz"
+    + _D
+    + r"com|lydia-app"
+    + _D
+    + r"com|pay"
+    + _D
+    + r"sumup"
+    + _D
+    + r"com|square"
+    + _D
+    + r"link|squareup"
+    + _D
+    + r"com/pay)/\S+"
+)
+
+
+def _payment_link(views: Views) -> Finding | None:
+    """A payment link the message gives, unless it is talk about a product being built."""
+    d = views.deob
+    if not any(host in d.s for host in _PAYMENT_LINK_HOSTS):
+        return None
+    m = _PAYMENT_LINK_RE.search(d.s)
+    if m is None:
+        return None
+    s = views.norm.s
+    a = views.norm.first_at(d.orig_start(m.start()))
+    b = max(a + 1, views.norm.first_at(d.span(m.start(), m.end())[1]))
+    if _spec_talk(s, a, b) or _product_sentence(s, a, b) or _negated(s, a, b):
+        return None
+    start, end = d.span(m.start(), m.end())
+    return Finding(
+        "off_platform", start, end, views.text[start:end], "pay:link", Confidence.OFF_PLATFORM_PAY
+    )
+
+
+_PAYMENT_LINK_HOSTS = (
+    "paypal", "stripe", "revolut", "wise", "venmo", "cash", "ko-fi", "buymeacoffee", "mpago",
+    "mercadopago", "razorpay", "rzp", "paystack", "monzo", "bunq", "paytm", "qiwi", "yoomoney",
+    "trakteer", "saweria", "sociabuzz", "lydia", "sumup", "square",
+)  # fmt: skip
 
 
 # Round 24: a place named by the fee it lacks ("seguir por donde no cobran comisión", "là où

@@ -481,7 +481,7 @@ LANGUAGES: tuple[Language, ...] = (
         multipliers={"double": 2, "dubble": 2, "triple": 3, "treble": 3},
         plus_words=("plus",),
         weak_at_words=("at",),
-        at_words=("at the rate of", "at the rate", "at sign", "at symbol", "at-sign"),
+        at_words=("at the rate of", "at the rate", "at sign", "at symbol", "at-sign", "atsign"),
         dot_words=("dot",),
         weak_dot_words=("point",),
         slash_words=("slash",),
@@ -1907,6 +1907,7 @@ LANGUAGES: tuple[Language, ...] = (
             "como",
         ),
         move_phrases=(
+            "liga(?:-me)? (?:no|pelo|pro) (?:meu|minha)",
             "procur\\w* (?:o )?meu nome",
             "pesquis\\w* (?:o )?meu nome",
             "me procur\\w* (?:no|na|pelo)",
@@ -2014,6 +2015,7 @@ LANGUAGES: tuple[Language, ...] = (
             "convite",
         ),
         pay_verbs=(
+            "(?:mand|envi|transfir|pass)\\w* o (?:valor|dinheiro|pagamento)",
             "faz um (?:pix|ted|doc|dep[oó]sito)",
             "fech(?:amos|ar|a|o)",
             "negocia\\w*",
@@ -3100,6 +3102,7 @@ LANGUAGES: tuple[Language, ...] = (
             "unter",
         ),
         move_phrases=(
+            "(?:per|über|via|auf|bei) \\w+ weiter(?:besprechen|reden|schreiben|machen|quatschen)",
             "hast du (?:einen )?direkten kontakt",
             "such mich",
             "finde mich",
@@ -5097,6 +5100,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         stay_words=("остаёмся", "остаемся", "останемся", "остаюсь"),
         keep_here_phrases=(
+            "(?:только |лучше )?через сделку",
+            "через заказ",
             "продолжим здесь",
             "продолжаем здесь",
             "общаемся здесь",
@@ -7675,6 +7680,7 @@ LANGUAGES: tuple[Language, ...] = (
             "görüntülü ara\\w*",
         ),
         meeting_cues=(
+            "aç(?:alım|arım|arız|ar mısın|sana|ın|ar mısınız)",
             # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
             "link\\w*",
             "bağlantı\\w*",

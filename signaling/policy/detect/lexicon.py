@@ -574,7 +574,8 @@ MEETING_CUE_RE = compile_fast(
     + r")(?!\w)|\?"
 )
 MEETING_NEG_RE = compile_fast(
-    r"call button|\bbutton\b|built-?in|in-app|integrat\w*|\bsdk\b|\bapi\b|plugin|webhook|\bbot\b"
+    r"call button|\bbutton\b|\b(?:boton|botao|bouton|knopf|pulsante|przycisk\w*|кнопк\w*"
+    r"|buton\w*|tombol|pindutan)\b|built-?in|in-app|integrat\w*|\bsdk\b|\bapi\b|plugin|webhook|\bbot\b"
     r"|clone|-like|zoom\w* (?:in|out|level|into|factor)\b|pinch|\bmaps?\b"
     r"|\bimag(?:e|en|em|es|ens)\b|\bphoto|\blens"
     r"|\b(?:rein|raus|heran|hinein)zoom\w*|\bbild\w*|\bfoto\w*|\bgambar\w*"
@@ -643,7 +644,9 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             # spellings as said ("el wasap", "guasap", "wassap")
             r"|wasap\w*|guasap\w*|wassap\w*|uasap\w*|wsp|watsap\w*|whatsap\w*|zapzinho|zapinho"
             # Turkish "wp" (WhatsApp) with a case ending ("wp'den yaz"): bare "wp" is WordPress
-            r"|wp'?(?:den|dan|ten|tan|ye|ya|de|da)"
+            r"|wp'?(?:den|dan|ten|tan|ye|ya|de|da)|wp (?:den|dan|ten|tan)"
+            # Polish as said ("napisz na wacapa")
+            r"|wacap\w*|łacap\w*|lacap\w*"
             r"|imessage|sms|phone|cell|mobile"
             r"|(?:my|your|ur|the) (?:\w+ )?number|numero|telefone|telefono|celular|movil|portable"
             r"|telephone|tel|номер\w*|телефон\w*|ватсап\w*|вотсап\w*|вайбер\w*|mobile no"
