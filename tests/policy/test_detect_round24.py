@@ -205,3 +205,31 @@ def test_round24_moves_and_identifiers(text: str, label: str) -> None:
 )
 def test_round24_no_moves(text: str) -> None:
     assert labels(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "> сколько за логотип?\nздесь 8000, а если напрямую мимо сайта — 6500",
+        "> Was kostet die Website?\n2.400 € hier über die Plattform, 2.100 € wenn du per PayPal"
+        " direkt zahlst",
+        "> كم السعر؟\n٥٠٠ دولار، بس لو حولت باي بال تصير ٤٥٠",
+        "agar payment bahar karo to logo free bana dunga",
+        "acconto 200€, saldo 300€, ma tutto fuori di qui che la fee è alta",
+    ],
+)
+def test_a_cheaper_price_outside_is_a_payment_move(text: str) -> None:
+    assert "off_platform" in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "тестовая карта 4242 4242 4242 4242 для Stripe, CVC любой",
+        "fatura no 2025/0412, IBAN TR00 0000 0000 0000 0000 0000 00 örnek olarak",
+        "logo 300, site 1200, total 1500, paid through the platform milestones",
+        "the checkout accepts PayPal and cards; plans cost 9.99 and 19.99",
+    ],
+)
+def test_prices_and_numbers_without_a_way_out_are_no_move(text: str) -> None:
+    assert "off_platform" not in labels(text)

@@ -457,24 +457,8 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
     s = views.norm.s
     present = {f.label for f in findings}
     out: list[Finding] = []
-    pay = (
-        _payment_request(views)
-        or payment_moves(views)
-        or _pay_self(views, s)
-        or _third_party_pays(views, s)
-        or _bonus_outside(views, s)
-        or _pay_to_identifier(views, s, findings)
-        or _easier_way_to_pay(views, s)
-        or _pay_to_account(views, s)
-        or _where_no_fee(views, s)
-        or _payment_link(views)
-    )
-    if pay is not None and not (
-        _of_the_past(views, pay)
-        or _refused_after(views.text, pay.end)
-        or _forbidden_before(views.text, pay.start)
-        or _paying_refused(views, pay)
-    ):
+    pay = _first_payment_move(views, s, findings)
+    if pay is not None:
         out.append(pay)
     # Channels whose identifier the message already gives are reported by that label only.
     open_channels = []
@@ -619,6 +603,52 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
         if hidden is not None:
             out.append(hidden)
     return out
+
+
+def _payment_candidates(
+    views: Views, s: str, findings: list[Finding]
+) -> Iterator[Callable[[], Finding | None]]:
+    yield lambda: _payment_request(views)
+    yield lambda: payment_moves(views)
+    yield lambda: _pay_self(views, s)
+    yield lambda: _third_party_pays(views, s)
+    yield lambda: _bonus_outside(views, s)
+    yield lambda: _pay_to_identifier(views, s, findings)
+    yield lambda: _easier_way_to_pay(views, s)
+    yield lambda: _pay_to_account(views, s)
+    yield lambda: _where_no_fee(views, s)
+    yield lambda: _payment_link(views)
+    yield lambda: _price_contrast(views, s, findings)
+
+
+def _first_payment_move(views: Views, s: str, findings: list[Finding]) -> Finding | None:
+    """The first payment move the rules find, in their order, that no refusal or story of the
+    past undoes. One found inside a quoted line ("> сколько за перевод?") is kept only if the
+    writer's own lines give none (round 24: the quote's word hid the answer's move)."""
+    quoted: Finding | None = None
+    for rule in _payment_candidates(views, s, findings):
+        pay = rule()
+        if pay is None:
+            continue
+        if (
+            _of_the_past(views, pay)
+            or _refused_after(views.text, pay.end)
+            or _forbidden_before(views.text, pay.start)
+            or _paying_refused(views, pay)
+        ):
+            if quoted is None:
+                return None  # (as before round 24: the first move found decides)
+            continue
+        if not _in_quoted_line(views.text, pay.start):
+            return pay
+        if quoted is None:
+            quoted = pay
+    return quoted
+
+
+def _in_quoted_line(text: str, at: int) -> bool:
+    line_start = text.rfind("\n", 0, at) + 1
+    return text[line_start:at].lstrip(" \t").startswith(">")
 
 
 def _product_near(
@@ -1679,6 +1709,47 @@ _PAYMENT_LINK_HOSTS = (
     "mercadopago", "razorpay", "rzp", "paystack", "monzo", "bunq", "paytm", "qiwi", "yoomoney",
     "trakteer", "saweria", "sociabuzz", "lydia", "sumup", "square",
 )  # fmt: skip
+
+
+# Round 24: two prices, one of them beside a place off the platform or a means of paying
+# ("тут 5000, а если напрямую мимо сайта — 4200", "1.900 € hier über die Plattform, 1.650 €
+# wenn du per Revolut direkt zahlst", "٣٥٠ دولار، بس لو حولت باي بال تصير ٣٠٠"): the
+# cheaper way out is offered, whatever else keeps the first price here.
+_AMOUNT_RE = re.compile(
+    r"(?<![\w.,/#])(?<!\d[\s-])(?:[$€£₹₺₽]\s?)?(?:[1-9]\d{0,2}(?:[.,]\d{3})+|[1-9]\d{1,5})"
+    r"(?:[.,]\d{2})?"
+    r"(?:\s?(?:[$€£₹₺₽]|eur\w*|usd|dolar\w*|dollar\w*|دولار|ريال|جنيه|درهم|руб\w*|zl|zł|tl"
+    r"|lira|rs|rupe\w*|रुपये|reais|pesos?))?(?![\d%/])(?![\s-]\d)"
+)
+_CONTRAST_REACH = 40
+
+
+def _price_contrast(views: Views, s: str, findings: list[Finding]) -> Finding | None:
+    if any(f.label in ("phone", "email") for f in findings):
+        return None  # a number or an address: the identifier rules speak for it
+    if not (
+        lx.OUTSIDE_GATE.may_match(s, views.words) or lx.PAY_METHOD_GATE.may_match(s, views.words)
+    ) or not has_digits(s, 2):
+        return None
+    amounts = list(itertools.islice(_AMOUNT_RE.finditer(s), _CONTRAST_AMOUNTS))
+    if len(amounts) < 2 or len(amounts) >= _CONTRAST_AMOUNTS:
+        return None  # one price, or a table of them (a quote, an invoice)
+    for amount in amounts:
+        lo, hi = max(0, amount.start() - _CONTRAST_REACH), amount.end() + _CONTRAST_REACH
+        way = lx.OUTSIDE_RE.search(s, lo, hi) or lx.PAY_METHOD_RE.search(s, lo, hi)
+        if way is None:
+            continue
+        sent, start = sentence(s, way.start(), way.end())
+        if _spec_talk(s, way.start(), way.end()) or _product_sentence(s, way.start(), way.end()):
+            return None
+        if _negation_before(sent, way.start() - start):
+            continue
+        a, b = min(amount.start(), way.start()), max(amount.end(), way.end())
+        return _op_finding(views, a, b, "pay:cheaper_outside", Confidence.OFF_PLATFORM_PAY)
+    return None
+
+
+_CONTRAST_AMOUNTS = 5
 
 
 # Round 24: a place named by the fee it lacks ("seguir por donde no cobran comisión", "là où

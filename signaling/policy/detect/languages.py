@@ -3789,6 +3789,9 @@ LANGUAGES: tuple[Language, ...] = (
             "sul conto",
         ),
         outside_phrases=(
+            "fuori di qui",
+            "fuori da qua",
+            "fuori di qua",
             "(?:il sito|la piattaforma) (?:la |lo )?lasciamo fuori",
             "lasci(?:amo|are) fuori (?:il sito|la piattaforma)",
             "pi[uù] (?:semplice|facile|comodo|veloce) che (?:qui|da qui|su questo sito)",
@@ -5740,6 +5743,7 @@ LANGUAGES: tuple[Language, ...] = (
             "hamara app",
         ),
         outside_phrases=(
+            "(?:payment|pay\\w*) bahar",
             "jab milenge",
             "milne par",
             "yahan se (?:aasaan|easy|better)",
@@ -6283,6 +6287,7 @@ LANGUAGES: tuple[Language, ...] = (
             "बनवाना\\w*",
         ),
         outside_phrases=(
+            "(?:पेमेंट|भुगतान) बाहर",
             "जब मिलेंगे",
             "मिलने पर",
             "सीधे",
