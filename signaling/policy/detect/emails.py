@@ -853,16 +853,22 @@ _PROVIDER_THEN_USER_RE = re.compile(
 )
 
 
+_USER_WORDS = frozenset(
+    "username user name id identifiant login usuario usuário utilisateur benutzername nazwa"
+    " логин kullanici यूज़रनेम आईडी".split()
+)
+
+
 def _provider_then_username(views: Views) -> Finding | None:
-    s = views.norm.s
-    if not any(p in s for p in lx.PROVIDER_DOMAIN) and not any(d in s for d in _ISP_DOMAINS):
+    if _USER_WORDS.isdisjoint(views.words):
         return None
-    if lx.PRODUCT_RE.search(s) or lx.SPEC_RE.search(s):
-        return None  # "gmail login: the user id field …"
+    s = views.norm.s
     for m in _PROVIDER_THEN_USER_RE.finditer(s):
         user = m.group("user")
         if not any(c in user for c in "._0123456789") or user in lx.EMAIL_STOP_LOCALS:
             continue
+        if lx.PRODUCT_RE.search(s) or lx.SPEC_RE.search(s):
+            return None  # "gmail login: the user id field …"
         prov = m.group("prov")
         domain = prov if "." in prov else lx.PROVIDER_DOMAIN[prov]
         return finding(

@@ -10,6 +10,7 @@ import re
 from signaling.policy.detect import lexicon as lx
 from signaling.policy.detect.model import Confidence, Finding, Spans, Views
 from signaling.policy.detect.regex_opt import finditer_at, positions
+from signaling.policy.detect.text import View
 
 
 def find_handles(views: Views, taken: Spans, *, spoken: bool = True) -> list[Finding]:
@@ -150,7 +151,8 @@ def find_handles(views: Views, taken: Spans, *, spoken: bool = True) -> list[Fin
                 # "find me on the blue bird app, @x": an @handle near an app euphemism.
                 add(m.start(), m.end(), "app:@" + m.group("name"), Confidence.HANDLE_NEAR_APP)
     if spoken:
-        out.extend(_spoken_handles(views, taken, out))
+        places = [ch.start() for ch in channel_hits] + [app.start() for app in apps]
+        out.extend(_spoken_handles(views, taken, out, places))
     return out
 
 
@@ -164,20 +166,26 @@ def _as_typed(m: re.Match[str]) -> str:
     return "." if m.group() in (lx.WEAK_DOT, lx.WORD_DOT) else " @"
 
 
-def _spoken_handles(views: Views, taken: Spans, found: list[Finding]) -> list[Finding]:
+def _spoken_handles(
+    views: Views, taken: Spans, found: list[Finding], places: list[int]
+) -> list[Finding]:
     """Handles whose symbols were said as words ("en insta soy arroba pao guion bajo
     modela3d", "discord: arjun underscore renders", "skype live doppelpunkt tobi punkt cuts"):
     the handle rules read again on the deobfuscated view, with its spoken symbols typed. Only a
-    handle that needed a spoken symbol is new; one found on the typed text is not repeated."""
+    handle that needed a spoken symbol is new; one found on the typed text is not repeated.
+    ``places``: where the first reading found an app or an app's euphemism (norm indices)."""
     norm, deob = views.norm, views.deob
-    live = "live" in norm.s and lx.SPOKEN_LIVE_COLON_RE.search(deob.s) is not None
-    if deob.s == norm.s and not live:
+    lives = (
+        [m.start() for m in lx.SPOKEN_LIVE_COLON_RE.finditer(deob.s)] if "live" in norm.s else []
+    )
+    if deob.s == norm.s and not lives:
         return []
-    typed = deob.sub(_SPOKEN_REWRITES, _as_typed)
-    if live:
+    compact = _near_rewrites(views, places, lives)
+    if compact is None:
+        return []
+    typed = compact.sub(_SPOKEN_REWRITES, _as_typed)
+    if lives:
         typed = typed.sub(lx.SPOKEN_LIVE_COLON_RE, lambda m: "live:")
-    if typed.s == norm.s:
-        return []
     again = Views(views.text, typed, deob, views.digits, lx.word_pieces(typed.s))
     new: list[Finding] = []
     for f in find_handles(again, taken, spoken=False):
@@ -190,6 +198,74 @@ def _spoken_handles(views: Views, taken: Spans, found: list[Finding]) -> list[Fi
             continue  # typed as it is ("nom et prénom"): no spoken symbol in it
         new.append(f)
     return new
+
+
+# The spoken pass reads only the text around a spoken symbol of the deobfuscated view (a
+# rewrite other than a bare "at", an "@" glued to a word, a Skype "live" with a spoken colon)
+# that has an app, an app's euphemism or, for an "@", a DM cue near it: a long message is not
+# read twice whole. ``_SPOKEN_NEAR`` characters between the symbol and what names the place,
+# ``_SPOKEN_WINDOW`` kept on each side.
+_SPOKEN_NEAR = 120
+_SPOKEN_WINDOW = 160
+_DM_TRIES = 8
+_ANY_RE = re.compile(r"[\s\S]+")
+_GLUED_AT_RE = re.compile(r"[^\s@\ue000]@[a-z0-9_]")  # matched at the character before
+
+
+def _near_rewrites(views: Views, places: list[int], lives: list[int]) -> View | None:
+    """The deobfuscated view cut down to windows around its spoken symbols that have a place
+    named near them, the text between windows replaced by a paragraph break; None when none
+    has."""
+    norm, deob = views.norm, views.deob
+    d = deob.s
+    spots = [
+        deob.ostart[k]
+        for k, end in enumerate(deob.oend)
+        if end >= 0 and d[deob.vpos[k]] != lx.WEAK_AT  # a bare "at" stays as it is
+    ]
+    ats: list[int] = []  # view indices of a spoken "@" or one glued to the word before
+    if "@" in d:
+        ats = [
+            deob.vpos[k] for k, end in enumerate(deob.oend) if end >= 0 and d[deob.vpos[k]] == "@"
+        ]
+        at = d.find("@")
+        while at >= 0:
+            if at > 0 and _GLUED_AT_RE.match(d, at - 1) is not None:
+                ats.append(at)
+            at = d.find("@", at + 1)
+        del ats[_DM_TRIES:]
+    spots += [deob.orig_start(i) for i in ats] + [deob.orig_start(i) for i in lives]
+    near = [norm.orig_start(i) for i in places]
+    for i in ats:  # a DM cue near a spoken or glued "@" ("dm me, soy arroba pao")
+        at = norm.first_at(deob.orig_start(i))
+        cue = lx.DM_CUE_RE.search(norm.s, max(0, at - _SPOKEN_NEAR), at + _SPOKEN_NEAR)
+        if cue is not None:
+            near.append(norm.orig_start(cue.start()))
+    if not near or not spots:
+        return None
+    near.sort()
+    windows: list[tuple[int, int]] = []
+    for spot in sorted(spots):
+        j = bisect.bisect_left(near, spot - _SPOKEN_NEAR)
+        if j == len(near) or near[j] > spot + _SPOKEN_NEAR:
+            continue
+        lo = deob.first_at(max(0, spot - _SPOKEN_WINDOW))
+        hi = deob.first_at(spot + _SPOKEN_WINDOW)
+        if windows and lo <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
+        else:
+            windows.append((lo, hi))
+    if not windows:
+        return None
+    gaps: list[re.Match[str]] = []
+    pos = 0
+    for lo, hi in [*windows, (len(d), len(d))]:
+        if lo > pos:
+            gap = _ANY_RE.match(d, pos, lo)
+            if gap is not None:
+                gaps.append(gap)
+        pos = max(pos, hi)
+    return deob.sub(_ANY_RE, lambda m: "\n\n", gaps) if gaps else deob
 
 
 _SENTENCE_END_RE = re.compile(r"[.!?;\n]")

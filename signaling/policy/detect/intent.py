@@ -625,25 +625,46 @@ def _first_payment_move(views: Views, s: str, findings: list[Finding]) -> Findin
     """The first payment move the rules find, in their order, that no refusal or story of the
     past undoes. One found inside a quoted line ("> сколько за перевод?") is kept only if the
     writer's own lines give none (round 24: the quote's word hid the answer's move)."""
+    first = (
+        _payment_request(views)
+        or payment_moves(views)
+        or _pay_self(views, s)
+        or _third_party_pays(views, s)
+        or _bonus_outside(views, s)
+        or _pay_to_identifier(views, s, findings)
+        or _easier_way_to_pay(views, s)
+        or _pay_to_account(views, s)
+        or _where_no_fee(views, s)
+        or _payment_link(views)
+        or _price_contrast(views, s, findings)
+    )
+    if first is None:
+        return None
+    if _undone(views, first):
+        return None  # (as before round 24: the first move found decides)
+    if not _in_quoted_line(views.text, first.start):
+        return first
+    # the first move was found in a quoted line: the writer's own lines may give one
     quoted: Finding | None = None
     for rule in _payment_candidates(views, s, findings):
         pay = rule()
-        if pay is None:
-            continue
-        if (
-            _of_the_past(views, pay)
-            or _refused_after(views.text, pay.end)
-            or _forbidden_before(views.text, pay.start)
-            or _paying_refused(views, pay)
-        ):
-            if quoted is None:
-                return None  # (as before round 24: the first move found decides)
+        if pay is None or _undone(views, pay):
             continue
         if not _in_quoted_line(views.text, pay.start):
             return pay
         if quoted is None:
             quoted = pay
     return quoted
+
+
+def _undone(views: Views, pay: Finding) -> bool:
+    """A payment move a story of the past or a refusal around it undoes."""
+    return (
+        _of_the_past(views, pay)
+        or _refused_after(views.text, pay.end)
+        or _forbidden_before(views.text, pay.start)
+        or _paying_refused(views, pay)
+    )
 
 
 def _in_quoted_line(text: str, at: int) -> bool:
@@ -1688,7 +1709,7 @@ _PAYMENT_LINK_RE = re.compile(
 def _payment_link(views: Views) -> Finding | None:
     """A payment link the message gives, unless it is talk about a product being built."""
     d = views.deob
-    if not any(host in d.s for host in _PAYMENT_LINK_HOSTS):
+    if "/" not in d.s or not any(host in d.s for host in _PAYMENT_LINK_HOSTS):
         return None
     m = _PAYMENT_LINK_RE.search(d.s)
     if m is None:
@@ -1722,15 +1743,18 @@ _AMOUNT_RE = re.compile(
     r"|lira|rs|rupe\w*|रुपये|reais|pesos?))?(?![\d%/])(?![\s-]\d)"
 )
 _CONTRAST_REACH = 40
+_OTHER_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9\u0966-\u096f]")
 
 
 def _price_contrast(views: Views, s: str, findings: list[Finding]) -> Finding | None:
-    if any(f.label in ("phone", "email") for f in findings):
-        return None  # a number or an address: the identifier rules speak for it
     if not (
         lx.OUTSIDE_GATE.may_match(s, views.words) or lx.PAY_METHOD_GATE.may_match(s, views.words)
-    ) or not has_digits(s, 2):
+    ):
         return None
+    if not (has_digits(s, 4) or _OTHER_DIGIT.search(s)) or any(
+        f.label in ("phone", "email") for f in findings
+    ):
+        return None  # a number or an address: the identifier rules speak for it
     amounts = list(itertools.islice(_AMOUNT_RE.finditer(s), _CONTRAST_AMOUNTS))
     if len(amounts) < 2 or len(amounts) >= _CONTRAST_AMOUNTS:
         return None  # one price, or a table of them (a quote, an invoice)
@@ -2435,8 +2459,17 @@ _OTHER_ACCOUNT_RE = re.compile(
 )
 
 
+# (a cheap test first: every phrase of ``_OTHER_ACCOUNT_RE`` holds one of these)
+_ACCOUNT_STEMS = (
+    "account", "cuenta", "conta", "compte", "kont", "profil", "perfil", "аккаунт", "акк",
+    "профил", "अकाउंट", "अकॉउंट", "प्रोफाइल", "आईडी", "حساب", "hesab", "akun", "dusr", "doosr",
+)  # fmt: skip
+
+
 def _other_account(views: Views) -> Finding | None:
     s = views.norm.s
+    if not any(stem in s for stem in _ACCOUNT_STEMS):
+        return None
     m = _OTHER_ACCOUNT_RE.search(s)
     if m is None:
         return None
