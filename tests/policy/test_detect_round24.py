@@ -233,3 +233,29 @@ def test_a_cheaper_price_outside_is_a_payment_move(text: str) -> None:
 )
 def test_prices_and_numbers_without_a_way_out_are_no_move(text: str) -> None:
     assert "off_platform" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cancel the order here and pay me the rest by Wise",
+        "предлагаю договор напрямую с нашей фирмой, а заказ здесь отменить",
+        "نتقابل وادفعلك كاش ونلغي الطلب من هنا",
+        "pode ser Pix mesmo e a gente cancela o contrato aqui",
+        "ja, gleiche IBAN wie beim letzten Mal, dann storniere ich den Auftrag hier",
+    ],
+)
+def test_the_order_here_cancelled_with_a_direct_way_is_a_payment_move(text: str) -> None:
+    assert "off_platform" in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can we cancel the order here and reopen it with the right budget?",
+        "please do not cancel the order here, paying directly is against the rules",
+        "I had to cancel the order here last year, the client paid by PayPal instead",
+    ],
+)
+def test_an_order_cancelled_without_a_way_out_is_no_move(text: str) -> None:
+    assert "off_platform" not in labels(text)

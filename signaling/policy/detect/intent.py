@@ -619,6 +619,7 @@ def _payment_candidates(
     yield lambda: _where_no_fee(views, s)
     yield lambda: _payment_link(views)
     yield lambda: _price_contrast(views, s, findings)
+    yield lambda: _cancel_here(views, s)
 
 
 def _first_payment_move(views: Views, s: str, findings: list[Finding]) -> Finding | None:
@@ -637,6 +638,7 @@ def _first_payment_move(views: Views, s: str, findings: list[Finding]) -> Findin
         or _where_no_fee(views, s)
         or _payment_link(views)
         or _price_contrast(views, s, findings)
+        or _cancel_here(views, s)
     )
     if first is None:
         return None
@@ -1774,6 +1776,55 @@ def _price_contrast(views: Views, s: str, findings: list[Finding]) -> Finding | 
 
 
 _CONTRAST_AMOUNTS = 5
+
+
+# Round 24: the order here cancelled, with a direct way or cash in the message ("заключить
+# договор напрямую с нашим юрлицом, а заказ здесь отменить", "نتقابل وادفعلك كاش ونلغي
+# الاوردر من هنا"): the deal leaves the platform.
+_CANCEL_RE = re.compile(
+    fold(
+        r"(?<!\w)(?:cancel\w*|cancela\w*|annul\w*|stornier\w*|storno\w*|anul\w*|отмен\w*"
+        r"|रद्द|و?(?:الغ\w*|نلغي|نلغى|يلغي|تلغي|الغاء|إلغاء)|iptal|batal\w*|i-cancel\w*|kansel\w*)"
+        r"(?!\w)"
+    )
+)
+_ORDER_RE = re.compile(
+    fold(
+        r"(?<!\w)(?:order|contract|offer|job|project|milestone|pedido|orden|contrato|oferta"
+        r"|proyecto|encomenda|commande|contrat|mission|auftrag\w*|vertrag\w*|ordine|contratto"
+        r"|zleceni\w*|zamówieni\w*|umow\w*|umów\w*|заказ\w*|договор\w*|сделк\w*|ऑर्डर"
+        r"|कॉन्ट्रैक्ट|الاوردر|الأوردر|الطلب|العقد|sipari\w*|teklif\w*|sözleşme\w*|pesanan"
+        r"|kontrak|proyek|kontrata)(?!\w)"
+    )
+)
+_CANCEL_REACH = 40
+
+
+def _cancel_here(views: Views, s: str) -> Finding | None:
+    if not (
+        lx.OUTSIDE_GATE.may_match(s, views.words) or lx.PAY_METHOD_GATE.may_match(s, views.words)
+    ):
+        return None
+    for cancel in itertools.islice(_CANCEL_RE.finditer(s), _CONTACT_TRIES):
+        lo, hi = max(0, cancel.start() - _CANCEL_REACH), cancel.end() + _CANCEL_REACH
+        if _ORDER_RE.search(s, lo, hi) is None or lx.HERE_RE.search(s, lo, hi) is None:
+            continue
+        sent, start = sentence(s, cancel.start(), cancel.end())
+        if _negation_before(sent, cancel.start() - start) or _told_of_the_past(sent):
+            continue
+        way = lx.OUTSIDE_RE.search(s) or lx.PAY_METHOD_RE.search(s)
+        if way is None or _negated(s, way.start(), way.end()):
+            continue
+        if _spec_talk(s, cancel.start(), cancel.end()):
+            return None
+        a, b = min(cancel.start(), way.start()), max(cancel.end(), way.end())
+        if b - a > _CANCEL_SPAN:
+            a, b = cancel.start(), cancel.end()
+        return _op_finding(views, a, b, "pay:cancel_here", Confidence.OFF_PLATFORM_PAY)
+    return None
+
+
+_CANCEL_SPAN = 200
 
 
 # Round 24: a place named by the fee it lacks ("seguir por donde no cobran comisión", "là où
