@@ -259,3 +259,28 @@ def test_the_order_here_cancelled_with_a_direct_way_is_a_payment_move(text: str)
 )
 def test_an_order_cancelled_without_a_way_out_is_no_move(text: str) -> None:
     assert "off_platform" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi contadora te va a escribir con los datos para que transfieras directo",
+        "tu peux me transférer directement sur mon compte Revolut",
+    ],
+)
+def test_transfer_verbs_in_their_forms_are_payment_verbs(text: str) -> None:
+    assert "off_platform" in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Entiendo lo de la comisión, pero me quedo con el pago por acá, así estamos cubiertos",
+        "धन्यवाद, पर मैं डायरेक्ट UPI नहीं लेता, साइट के नियम हैं",
+        "shukriya, par main direct UPI nahi leta, site ke rules hain",
+        "marunong ka ba gumawa ng Viber chatbot? para sa FAQs ng clinic",
+        "el cliente transfiere el archivo por la plataforma",
+    ],
+)
+def test_refusals_and_builds_that_name_a_means_are_no_move(text: str) -> None:
+    assert "off_platform" not in labels(text)

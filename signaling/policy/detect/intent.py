@@ -1381,8 +1381,8 @@ _REFUSED_AFTER = re.compile(
     # a verb of taking negated after the means (object-first word order): "il bonifico non lo
     # accetto", "GPay pe payment nahi lunga", "UPI पर पेमेंट नहीं लूँगा", "Papara ile ödeme
     # almıyorum", and "... but I'll pass"
-    r"|non (?:lo |la |li |le )?(?:accett\w*|prendo)|nahi (?:lunga|lungi|loonga|le sakta)"
-    r"|नहीं (?:लूँगा|लूंगा|लूंगी|लूँगी|ले सकता)|al(?:m[ıi]yorum|mam)|kabul etm[ıi]yorum"
+    r"|non (?:lo |la |li |le )?(?:accett\w*|prendo)|nahi (?:lunga|lungi|loonga|le sakta|leta"
+    r"|leti|lete)|नहीं (?:लूँगा|लूंगा|लूंगी|लूँगी|ले सकता|लेता|लेती|लेते)|al(?:m[ıi]yorum|mam)|kabul etm[ıi]yorum"
     r"|i'?ll pass|no thanks|no thank you)(?!\w)"
 )
 

@@ -1370,6 +1370,8 @@ LANGUAGES: tuple[Language, ...] = (
             "invitaci[oó]n",
         ),
         pay_verbs=(
+            "transfi[eé]r\\w*",
+            "transfer\\w*",
             "arregl(?:amos|emos|arlo|ar)",
             "m[aá]ndamel\\w*",
             "env[ií]amel\\w*",
@@ -1490,6 +1492,8 @@ LANGUAGES: tuple[Language, ...] = (
             "hablemos",
         ),
         keep_here_phrases=(
+            "(?:el pago|pagar|cobrar|el cobro) (?:por|desde) (?:ac[aá]|aqu[ií])",
+            "me quedo con (?:el pago |la plataforma )?(?:por )?(?:ac[aá]|aqu[ií])",
             "escr[ií]beme aqu[ií]",
             "aqu[ií] en el chat",
             "solo por aqu[ií]",
@@ -2605,6 +2609,8 @@ LANGUAGES: tuple[Language, ...] = (
             "invitation",
         ),
         pay_verbs=(
+            "transf[eé]r\\w*",
+            "vire\\w*",
             "donne\\w*",
             "accept\\w*",
             "pai(?:e|es|ent|era\\w*|ement)",
@@ -3742,6 +3748,7 @@ LANGUAGES: tuple[Language, ...] = (
             "invito",
         ),
         pay_verbs=(
+            "trasferi\\w*",
             "mandamel\\w*",
             "mandami i soldi",
             "inviamel\\w*",
