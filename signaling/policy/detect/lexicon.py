@@ -1330,7 +1330,8 @@ _SIGN_IN_WORDS = [
     "авторизац\\w*",
 ]
 COMM_PROJECT_NEG_RE = compile_fast(
-    r"\bbot\b|\bchat ?bots?\b|\bapi\b|integrat\w*|\bsdk\b|webhook|newsletter|receipt|template|\bfield\b|feature"
+    r"\bbot\b|\bchat ?bots?\b|\bapi\b|integrat\w*|\bsdk\b|webhook|newsletter|receipt"
+    r"|template|\bfield\b|feature"
     r"|\bform\b|validat\w*|notification|campaign|carousel|\bposts?\b|deliverable|\bicon\b"
     r"|\bbutton\b|scraper|\bads?\b|login with|sign[- ]?in|\busers?\b|(?<!\w)(?:"
     + _alt(
