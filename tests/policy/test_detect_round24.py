@@ -284,3 +284,15 @@ def test_transfer_verbs_in_their_forms_are_payment_verbs(text: str) -> None:
 )
 def test_refusals_and_builds_that_name_a_means_are_no_move(text: str) -> None:
     assert "off_platform" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jak pominiemy serwis, zejdę z ceny o stówkę",
+        "साइट पे डील छोटी बना लो, बाकी पैसे मैं अलग से दे दूँगा",
+        "site pe deal chhoti bana lo, baaki paise main alag se de dunga",
+    ],
+)
+def test_skipping_the_site_for_a_discount_or_the_rest_paid_aside_is_a_move(text: str) -> None:
+    assert "off_platform" in labels(text)

@@ -3050,6 +3050,8 @@ LANGUAGES: tuple[Language, ...] = (
             "domain",
         ),
         app_logos=(
+            "h[öo]rer",
+            "telefonh[öo]rer",
             "controller",
             "gamepad",
             "joystick",
@@ -4080,6 +4082,9 @@ LANGUAGES: tuple[Language, ...] = (
             "poczt\\w*",
         ),
         discount_phrases=(
+            "zejd\\w* z ceny",
+            "zejdę z ceny",
+            "opuszcz\\w* (?:z )?cen\\w*",
             "rabat\\w*",
             "zni[żz]k\\w*",
             "taniej",
@@ -4391,6 +4396,7 @@ LANGUAGES: tuple[Language, ...] = (
             "przekaz\\w* pocztow\\w*",
         ),
         outside_phrases=(
+            "pomin\\w* (?:serwis\\w*|stron\\w*|platform\\w*|portal\\w*)",
             "zostaw(?:my|iamy)? (?:serwis|platform\\w*) (?:z boku|na boku)",
             "bez (?:przechodzenia przez|pośrednictwa) (?:serwis\\w*|platform\\w*)",
             "prościej niż (?:tutaj|tu|przez serwis)",
@@ -5750,6 +5756,8 @@ LANGUAGES: tuple[Language, ...] = (
             "hamara app",
         ),
         outside_phrases=(
+            "platform ki (?:zarurat|jarurat|zaroorat) (?:hi )?nahi",
+            "baaki (?:paise|paisa|payment) (?:\\w+ ){0,2}alag se",
             "(?:payment|pay\\w*) bahar",
             "jab milenge",
             "milne par",
@@ -6294,6 +6302,8 @@ LANGUAGES: tuple[Language, ...] = (
             "बनवाना\\w*",
         ),
         outside_phrases=(
+            "(?:बाकी|बचे) (?:पैसे|पेमेंट) (?:\\S+ ){0,2}अलग से",
+            "प्लेटफॉर्म की (?:ज़रूरत|जरूरत) (?:ही )?नहीं",
             "(?:पेमेंट|भुगतान) बाहर",
             "जब मिलेंगे",
             "मिलने पर",
