@@ -22,7 +22,12 @@ import tldextract
 from signaling.policy.detect.copytext import drop_copy_moves
 from signaling.policy.detect.emails import find_emails
 from signaling.policy.detect.handles import find_handles
-from signaling.policy.detect.intent import drop_answered_moves, meeting_requests, off_platform
+from signaling.policy.detect.intent import (
+    drop_answered_moves,
+    drop_stories,
+    meeting_requests,
+    off_platform,
+)
 from signaling.policy.detect.learned import learned_findings
 from signaling.policy.detect.links import canonical_url, find_urls, link_findings
 from signaling.policy.detect.model import LABELS, Confidence, Finding, Spans, dedupe
@@ -101,7 +106,9 @@ class Detector:
         findings = drop_answered_moves(views, drop_copy_moves(views, findings))
         if self._learned:
             learned = learned_findings(views, {f.label for f in findings})
-            learned = drop_answered_moves(views, drop_copy_moves(views, learned))
+            learned = drop_stories(
+                views, drop_answered_moves(views, drop_copy_moves(views, learned))
+            )
             learned = _not_over_identifiers(learned, findings)
             if any(f.value == "comm:maker" for f in findings):
                 # a tool described by its maker is no named tool: off_platform alone

@@ -122,6 +122,7 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
             or _reversed_address(views)
             or _provider_without_ending(views)
             or _provider_then_username(views)
+            or _in_file_name(views, tld)
         )
         if assembled is not None:
             out.append(assembled)
@@ -873,6 +874,36 @@ def _provider_then_username(views: Views) -> Finding | None:
         domain = prov if "." in prov else lx.PROVIDER_DOMAIN[prov]
         return finding(
             views, views.norm, "email", m.start(), m.end(), f"{user}@{domain}",
+            Confidence.EMAIL_ASSEMBLED,
+        )  # fmt: skip
+    return None
+
+
+# Round 25: an address inside a file name ("propuesta_logo_contacto-ana.grafica@outlook.es.pdf",
+# "angebot_kontakt-jana.hoff@posteo.de.pdf"): the file's extension after the address's domain
+# hid it. The local part is what follows the file name's last "_".
+_FILE_NAME_EMAIL_RE = re.compile(
+    r"(?P<local>[a-z0-9._%+-]+)@(?P<domain>(?:[a-z0-9-]+\.)+[a-z]{2,24})\.(?:pdf|docx?|xlsx?"
+    r"|pptx?|odt|png|jpe?g|gif|webp|zip|rar|7z|ai|psd|svg|fig|mp4|mov|wav|mp3|txt|csv)(?![\w.])"
+)
+
+
+def _in_file_name(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
+    s = views.norm.s
+    if "@" not in s:
+        return None
+    for m in _FILE_NAME_EMAIL_RE.finditer(s):
+        local = m.group("local").rsplit("_", 1)[-1].strip(".-")
+        domain = m.group("domain")
+        _, name, suffix = split_host(tld, domain)
+        if not local or not name or not suffix or _placeholder_local(local):
+            continue
+        if f"{name}.{suffix}" in lx.PLACEHOLDER_DOMAINS or suffix in lx.PLACEHOLDER_SUFFIXES:
+            continue  # "report_user@example.com.pdf": a fixture's file
+        if local in lx.PLACEHOLDER_LOCALS or name in lx.PLACEHOLDER_DOMAIN_NAMES:
+            continue
+        return finding(
+            views, views.norm, "email", m.start(), m.end(), f"{local}@{domain}",
             Confidence.EMAIL_ASSEMBLED,
         )  # fmt: skip
     return None

@@ -55,6 +55,8 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
         window = s[max(0, m.start() - 90) : m.end() + 90]
         if lx.MEETING_NEG_RE.search(window):
             continue  # the tool as a product: integrated, compared, migrated from
+        if lx.MEETING_BUTTON_RE.search(_near_sentence(s, m.start(), m.end())[0]):
+            continue  # "agendé con el botón de zoom de acá": the platform's button
         if (
             tool not in _BOOKING_TOOLS
             and lx.MEETING_AUTO_RE.search(window)
@@ -105,7 +107,11 @@ _PAST_TIME = re.compile(
     r"|el ano pasado|anteriormente|mi trabajo anterior|ontem|no meu ultimo|antigamente"
     r"|autrefois|dans mon ancien|gestern|fruher|im letzten|in meinem alten|wczoraj|poprzedni\w*"
     r"|kiedys|вчера|раньше|прошл\w*|на прошлой|onceki|eskiden|gecen|kemarin|dulu"
-    r"|sebelumnya|kahapon|noong|امس|امبارح|زمان|السابق|pichle|पिछले|कल रात)(?!\w)"
+    r"|sebelumnya|kahapon|noong|امس|امبارح|زمان|السابق|pichle|पिछले|कल रात"
+    # round 25: "dün akşam" (two words: "dün" alone is Tagalog "there"), "nung nasa BPO pa
+    # ako", "pehle wali agency", "waktu masih kerja", "dulu pernah"
+    r"|dun aksam|dun gece|nung nasa|noong nasa|pehle wali|pehle wale|waktu masih|dulu pernah"
+    r"|dulu aku|dulu saya)(?!\w)"
 )
 # Round 24: a story's opening, for payments and files told of ("el año pasado un cliente me
 # pagó por PayPal", "il vecchio sviluppatore ci mandava i file su WeTransfer"): a year or a
@@ -121,7 +127,8 @@ _PAST_STORY = re.compile(
     r"|العام الماضي|السنة اللي فاتت|السنة الماضية|قبل سنة|قبل سنتين"
     r"|(?:il|lo|la) vecchi[oa] \w+|pehle wala|pehle vala|पहले वाला|l'ancien \w+|l'ancienne \w+"
     r"|el (?:\w+ )?anterior|der (?:alte|fruhere) \w+|o antigo \w+|my (?:old|previous|last)"
-    r" (?:client|developer|designer|freelancer|agency|boss))(?!\w)"
+    r" (?:client|developer|designer|freelancer|agency|boss)"
+    r"|antigamente|dulu pernah|waktu masih|nung nasa|noong nasa|pehle wali|pehle wale)(?!\w)"
 )
 _PROPOSAL = re.compile(
     r"\?|(?<!\w)(?:let'?s|let us|shall we|can we|could we|should we|how about|tomorrow|next"
@@ -134,6 +141,12 @@ _PROPOSAL = re.compile(
 
 def _told_of_the_past(sent: str) -> bool:
     return _PAST_TIME.search(sent) is not None and _PROPOSAL.search(sent) is None
+
+
+def drop_stories(views: Views, findings: list[Finding]) -> list[Finding]:
+    """``off_platform`` findings (of the learned layer) whose sentence is a story of the past
+    that proposes nothing ("Antigamente eu atendia tudo pelo Telegram…") are dropped."""
+    return [f for f in findings if f.label != "off_platform" or not _of_the_past(views, f)]
 
 
 def _of_the_past(views: Views, f: Finding) -> bool:
@@ -498,6 +511,8 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             continue
         if _here_right_after(s, cue.end()):
             continue  # "na Telegramie jestem rzadko, piszmy tutaj": the cue points here
+        if _PAST_STORY.search(sent) is not None and _PROPOSAL.search(sent) is None:
+            continue  # "Antigamente eu atendia tudo pelo Telegram": a story, no move now
         for category, pattern in open_channels:
             if category == "elsewhere":
                 ch = next(
@@ -514,6 +529,9 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
                 ch = pattern.search(s, lo, hi)
             if ch is None or _refused_channel(s, ch):
                 continue  # "no tengo otra app": the channel refused, not proposed
+            ch_sent = sentence(s, ch.start(), ch.end())[0]
+            if _PAST_STORY.search(ch_sent) is not None and _PROPOSAL.search(ch_sent) is None:
+                continue  # "Waktu masih kerja di agency, semua revisi lewat email"
             if _template_variable(s, ch.start(), ch.end()):
                 continue  # "{{mobile}}", "${email}", "%(phone)s": a field of a template
             if category in ("phone", "email") and (

@@ -573,9 +573,15 @@ MEETING_CUE_RE = compile_fast(
     + _alt(_union("meeting_cues"), escape=False)
     + r")(?!\w)|\?"
 )
+# Round 25: a button beside the tool is the platform's ("el botón de zoom de acá"), but only in
+# the tool's own sentence: "the call button here freezes. Google Meet tomorrow?" blames the
+# platform's button and proposes the tool.
+MEETING_BUTTON_RE = compile_fast(
+    r"\b(?:button|boton|botao|bouton|knopf|pulsante|przycisk\w*|кнопк\w*|buton\w*|tombol"
+    r"|pindutan|बटन)\b|\w+-button\b"
+)
 MEETING_NEG_RE = compile_fast(
-    r"call button|\bbutton\b|\b(?:boton|botao|bouton|knopf|pulsante|przycisk\w*|кнопк\w*"
-    r"|buton\w*|tombol|pindutan)\b|built-?in|in-app|integrat\w*|\bsdk\b|\bapi\b|plugin|webhook|\bbot\b"
+    r"built-?in|in-app|integrat\w*|\bsdk\b|\bapi\b|plugin|webhook|\bbot\b"
     r"|clone|-like|zoom\w* (?:in|out|level|into|factor)\b|pinch|\bmaps?\b"
     r"|\bimag(?:e|en|em|es|ens)\b|\bphoto|\blens"
     r"|\b(?:rein|raus|heran|hinein)zoom\w*|\bbild\w*|\bfoto\w*|\bgambar\w*"
