@@ -4,6 +4,7 @@ given as username plus provider, or as pieces the reader is told to put together
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import tldextract
 
@@ -797,13 +798,6 @@ def _reversed_address(views: Views) -> Finding | None:
 
 # Round 23: a username, an "@" and a mail provider with no ending ("paypal: d e n i z 3 4 at
 # gmail", "s a m i 8 8 (at) yahoo", "deniz34@gmail"): the provider's domain is known.
-_PROVIDER_NO_ENDING_RE = re.compile(
-    r"(?<![\w.@\ue000\ue001\ue002-])(?P<user>[a-z0-9][a-z0-9._-]{1,40}[a-z0-9])"
-    r"\s?(?P<at>[@\ue000])\s?(?P<prov>"
-    + "|".join(sorted((re.escape(p) for p in lx.PROVIDER_DOMAIN), key=len, reverse=True))
-    + r")(?![\w.@\ue001\ue002-])"
-)
-
 _VERSION_RE = re.compile(r"v?\d+(?:\.\d+)*[a-z]?$|.*_v\d+$")
 
 
@@ -812,24 +806,51 @@ def _provider_without_ending(views: Views) -> Finding | None:
     After a bare "at" ("3 years at yahoo", "me at gmail") the username must look like one: a
     digit, a dot or an underscore beside its letters."""
     s = views.deob.s
-    if "@" not in s and lx.WEAK_AT not in s:
-        return None
-    for m in _PROVIDER_NO_ENDING_RE.finditer(s):
-        user = m.group("user")
+    for at in _at_positions(s):
+        prov = _PROVIDER_AFTER_AT_RE.match(s, at + 1)
+        if prov is None:
+            continue
+        user_m = _USER_BEFORE_AT_RE.search(s, max(0, at - 45), at)
+        if user_m is None:
+            continue
+        user = user_m.group("user")
         if user in lx.EMAIL_STOP_LOCALS or sum(c.isalpha() for c in user) < 2:
             continue
-        if m.group("at") == lx.WEAK_AT and (
+        if s[at] == lx.WEAK_AT and (
             not any(c in user for c in "._0123456789")
             or sum(c.isalpha() for c in user) < 3
             or _VERSION_RE.match(user) is not None
             or lx.PRODUCT_RE.search(views.norm.s) is not None
         ):
             continue  # "v2.1 at gmail", "the login form at outlook": no username
-        value = f"{user}@{lx.PROVIDER_DOMAIN[m.group('prov')]}"
+        value = f"{user}@{lx.PROVIDER_DOMAIN[prov.group('prov')]}"
         return finding(
-            views, views.deob, "email", m.start(), m.end(), value, Confidence.EMAIL_ASSEMBLED
-        )
+            views, views.deob, "email", user_m.start("user"), prov.end(), value,
+            Confidence.EMAIL_ASSEMBLED,
+        )  # fmt: skip
     return None
+
+
+def _at_positions(s: str) -> Iterator[int]:
+    """Where an "@" or a bare spoken "at" stands in ``s``, in order (at most 20)."""
+    found = 0
+    for mark in ("@", lx.WEAK_AT):
+        i = s.find(mark)
+        while i >= 0 and found < _AT_TRIES:
+            found += 1
+            yield i
+            i = s.find(mark, i + 1)
+
+
+_AT_TRIES = 20
+_PROVIDER_AFTER_AT_RE = re.compile(
+    r"\s?(?P<prov>"
+    + "|".join(sorted((re.escape(p) for p in lx.PROVIDER_DOMAIN), key=len, reverse=True))
+    + r")(?![\w.@\ue001\ue002-])"
+)
+_USER_BEFORE_AT_RE = re.compile(
+    r"(?<![\w.@\ue000\ue001\ue002-])(?P<user>[a-z0-9][a-z0-9._-]{1,40}[a-z0-9])\s?$"
+)
 
 
 # Round 24: the provider first, then the username named by a username word ("gmail, username
@@ -882,19 +903,26 @@ def _provider_then_username(views: Views) -> Finding | None:
 # Round 25: an address inside a file name ("propuesta_logo_contacto-ana.grafica@outlook.es.pdf",
 # "angebot_kontakt-jana.hoff@posteo.de.pdf"): the file's extension after the address's domain
 # hid it. The local part is what follows the file name's last "_".
-_FILE_NAME_EMAIL_RE = re.compile(
-    r"(?P<local>[a-z0-9._%+-]+)@(?P<domain>(?:[a-z0-9-]+\.)+[a-z]{2,24})\.(?:pdf|docx?|xlsx?"
-    r"|pptx?|odt|png|jpe?g|gif|webp|zip|rar|7z|ai|psd|svg|fig|mp4|mov|wav|mp3|txt|csv)(?![\w.])"
+_FILE_NAME_DOMAIN_RE = re.compile(
+    r"(?P<domain>(?:[a-z0-9-]+\.)+[a-z]{2,24})\.(?:pdf|docx?|xlsx?|pptx?|odt|png|jpe?g|gif|webp"
+    r"|zip|rar|7z|ai|psd|svg|fig|mp4|mov|wav|mp3|txt|csv)(?![\w.])"
 )
+_FILE_NAME_LOCAL_RE = re.compile(r"(?P<local>[a-z0-9._%+-]+)$")
 
 
 def _in_file_name(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
     s = views.norm.s
-    if "@" not in s:
-        return None
-    for m in _FILE_NAME_EMAIL_RE.finditer(s):
-        local = m.group("local").rsplit("_", 1)[-1].strip(".-")
-        domain = m.group("domain")
+    at = s.find("@")
+    tries = 0
+    while at >= 0 and tries < _AT_TRIES:
+        tries += 1
+        dom = _FILE_NAME_DOMAIN_RE.match(s, at + 1) if at > 0 else None
+        loc = _FILE_NAME_LOCAL_RE.search(s, max(0, at - 80), at) if dom is not None else None
+        at = s.find("@", at + 1)
+        if dom is None or loc is None:
+            continue
+        local = loc.group("local").rsplit("_", 1)[-1].strip(".-")
+        domain = dom.group("domain")
         _, name, suffix = split_host(tld, domain)
         if not local or not name or not suffix or _placeholder_local(local):
             continue
@@ -903,7 +931,7 @@ def _in_file_name(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
         if local in lx.PLACEHOLDER_LOCALS or name in lx.PLACEHOLDER_DOMAIN_NAMES:
             continue
         return finding(
-            views, views.norm, "email", m.start(), m.end(), f"{local}@{domain}",
+            views, views.norm, "email", loc.start(), dom.end(), f"{local}@{domain}",
             Confidence.EMAIL_ASSEMBLED,
         )  # fmt: skip
     return None

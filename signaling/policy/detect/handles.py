@@ -175,6 +175,8 @@ def _spoken_handles(
     handle that needed a spoken symbol is new; one found on the typed text is not repeated.
     ``places``: where the first reading found an app or an app's euphemism (norm indices)."""
     norm, deob = views.norm, views.deob
+    if not places and "@" not in deob.s:
+        return []  # no app, no euphemism, no "@" for a DM cue: nothing to name a handle
     lives = (
         [m.start() for m in lx.SPOKEN_LIVE_COLON_RE.finditer(deob.s)] if "live" in norm.s else []
     )

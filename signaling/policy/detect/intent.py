@@ -26,14 +26,13 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
     for m in lx.MEETING_TOOL_RE.finditer(s):
         tool = m.group("tool")
         start, end = views.norm.span(m.start(), m.end())
-        choice = _tool_choice(s, m.start(), m.end())
         if (
             tool == "meet"
-            and not choice
             and not _named_meet(
                 views.text[start:end], _tail(s, m.start(), 40), s[m.end() : m.end() + 24]
             )
             and not _link_to_join(s, m.start(), m.end())
+            and not _tool_choice(s, m.start(), m.end())
         ):
             continue
         if tool == "zum" and _BEFORE_ZUM.search(s, max(0, m.start() - 12), m.start()) is None:
@@ -46,8 +45,8 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
                 and not re.search(r"(?:ms|microsoft)\s*$", before)
                 and _ONE_CALL.search(before) is None
                 and _USE_BEFORE.search(before) is None
-                and not choice
                 and not _link_to_join(s, m.start(), m.end())
+                and not _tool_choice(s, m.start(), m.end())
             ):
                 continue
         if any(u.start <= start < u.end for u in urls):
@@ -79,9 +78,9 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
             continue  # "Zoom ieri mi si è bloccato", "Dulu klienku suka rapat pakai Zoom"
         if (
             lx.MEETING_CUE_RE.search(window) is None
-            and not choice
             and _AFTER_FOREIGN_MEET.match(s, m.end()) is None
             and not _one_short_call(s, m.start(), m.end())
+            and not _tool_choice(s, m.start(), m.end())
         ):
             continue  # "zoom aja nanti malam": the particle makes the tool a proposal
         value = "meet:" + tool.replace(" ", "")
@@ -1724,14 +1723,18 @@ _PAYMENT_LINK_RE = re.compile(
     + _D
     + r"com/pay)/\S+"
 )
+_PAYMENT_LINK_SCAN = StartScan(_PAYMENT_LINK_RE)
 
 
 def _payment_link(views: Views) -> Finding | None:
     """A payment link the message gives, unless it is talk about a product being built."""
     d = views.deob
-    if "/" not in d.s or not any(host in d.s for host in _PAYMENT_LINK_HOSTS):
+    if "/" not in d.s:
         return None
-    m = _PAYMENT_LINK_RE.search(d.s)
+    dotted = d.s.replace(lx.WORD_DOT, ".").replace(lx.WEAK_DOT, ".")
+    if not any(host in dotted for host in _PAYMENT_LINK_HOSTS):
+        return None
+    m = next(iter(_PAYMENT_LINK_SCAN.finditer(d.s)), None)
     if m is None:
         return None
     s = views.norm.s
@@ -1746,10 +1749,33 @@ def _payment_link(views: Views) -> Finding | None:
 
 
 _PAYMENT_LINK_HOSTS = (
-    "paypal", "stripe", "revolut", "wise", "venmo", "cash", "ko-fi", "buymeacoffee", "mpago",
-    "mercadopago", "razorpay", "rzp", "paystack", "monzo", "bunq", "paytm", "qiwi", "yoomoney",
-    "trakteer", "saweria", "sociabuzz", "lydia", "sumup", "square",
-)  # fmt: skip
+    "paypal.me/",
+    "paypal.com/",
+    "stripe.com/",
+    "revolut.me/",
+    "wise.com/pay",
+    "venmo.com/",
+    "cash.app/",
+    "ko-fi.com/",
+    "buymeacoffee.com/",
+    "mpago.la/",
+    "mercadopago.com",
+    "razorpay.me/",
+    "rzp.io/",
+    "paystack.com/pay",
+    "monzo.me/",
+    "bunq.me/",
+    "paytm.me/",
+    "qiwi.com/n",
+    "yoomoney.ru/to",
+    "trakteer.id/",
+    "saweria.co/",
+    "sociabuzz.com/",
+    "lydia-app.com/",
+    "sumup.com/",
+    "square.link/",
+    "squareup.com/pay",
+)  # fmt: skip (every host of ``_PAYMENT_LINK_RE`` with what follows it: a cheap test first)
 
 
 # Round 24: two prices, one of them beside a place off the platform or a means of paying
@@ -1767,9 +1793,9 @@ _OTHER_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9\u0966-\u096f]")
 
 
 def _price_contrast(views: Views, s: str, findings: list[Finding]) -> Finding | None:
-    if not (
-        lx.OUTSIDE_GATE.may_match(s, views.words) or lx.PAY_METHOD_GATE.may_match(s, views.words)
-    ):
+    outside = lx.OUTSIDE_GATE.may_match(s, views.words)
+    method = lx.PAY_METHOD_GATE.may_match(s, views.words)
+    if not (outside or method):
         return None
     if not (has_digits(s, 4) or _OTHER_DIGIT.search(s)) or any(
         f.label in ("phone", "email") for f in findings
@@ -1778,9 +1804,22 @@ def _price_contrast(views: Views, s: str, findings: list[Finding]) -> Finding | 
     amounts = list(itertools.islice(_AMOUNT_RE.finditer(s), _CONTRAST_AMOUNTS))
     if len(amounts) < 2 or len(amounts) >= _CONTRAST_AMOUNTS:
         return None  # one price, or a table of them (a quote, an invoice)
+    lo = max(0, amounts[0].start() - _CONTRAST_REACH)
+    hi = min(len(s), amounts[-1].end() + _CONTRAST_REACH)
+    ways = [
+        *(lx.OUTSIDE_RE.finditer(s, lo, hi) if outside else ()),
+        *(lx.PAY_METHOD_RE.finditer(s, lo, hi) if method else ()),
+    ]
     for amount in amounts:
-        lo, hi = max(0, amount.start() - _CONTRAST_REACH), amount.end() + _CONTRAST_REACH
-        way = lx.OUTSIDE_RE.search(s, lo, hi) or lx.PAY_METHOD_RE.search(s, lo, hi)
+        way = next(
+            (
+                w
+                for w in ways
+                if w.start() < amount.end() + _CONTRAST_REACH
+                and w.end() > amount.start() - _CONTRAST_REACH
+            ),
+            None,
+        )
         if way is None:
             continue
         sent, start = sentence(s, way.start(), way.end())
@@ -1815,6 +1854,7 @@ _ORDER_RE = re.compile(
         r"|kontrak|proyek|kontrata)(?!\w)"
     )
 )
+_CANCEL_SCAN = StartScan(_CANCEL_RE)
 _CANCEL_REACH = 40
 
 
@@ -1823,7 +1863,7 @@ def _cancel_here(views: Views, s: str) -> Finding | None:
         lx.OUTSIDE_GATE.may_match(s, views.words) or lx.PAY_METHOD_GATE.may_match(s, views.words)
     ):
         return None
-    for cancel in itertools.islice(_CANCEL_RE.finditer(s), _CONTACT_TRIES):
+    for cancel in itertools.islice(_CANCEL_SCAN.finditer(s), _CONTACT_TRIES):
         lo, hi = max(0, cancel.start() - _CANCEL_REACH), cancel.end() + _CANCEL_REACH
         if _ORDER_RE.search(s, lo, hi) is None or lx.HERE_RE.search(s, lo, hi) is None:
             continue
@@ -1859,6 +1899,7 @@ _NO = (
     r"|gak|ga|nggak|tidak|tanpa|walang|hindi)"
 )
 _WHERE_RE = re.compile(r"(?<!\w)" + _WHERE + r"(?!\w)")
+_WHERE_SCAN = StartScan(_WHERE_RE)
 _NEGATION_IN_FEE_SPAN = re.compile(r"(?<!\w)" + _NO + r"(?!\w)")
 # Verb-final languages: the fee, then a word of "none", then the place ("komisyon olmayan
 # yerden", "potongan yang gak ada").
@@ -1869,6 +1910,7 @@ _NO_FEE_PLACE_RE = re.compile(
     r"\s+(?:ada\s+)?(?:fee|potongan|komisi|biaya)"
     r"|(?<!\w)sa\s+walang\s+(?:fee|bawas|komisyon|kaltas|charge|kaltas)"
 )
+_NO_FEE_PLACE_SCAN = StartScan(_NO_FEE_PLACE_RE)
 
 
 def _where_no_fee(views: Views, s: str) -> Finding | None:
@@ -1876,11 +1918,11 @@ def _where_no_fee(views: Views, s: str) -> Finding | None:
     of "where" and a negation. "Here, where there are no hidden fees" keeps it here."""
     if not lx.FEE_GATE.may_match(s, views.words):
         return None
-    for m in _NO_FEE_PLACE_RE.finditer(s):
+    for m in _NO_FEE_PLACE_SCAN.finditer(s):
         return _op_finding(
             views, m.start(), m.end(), "pay:no_fee_place", Confidence.OFF_PLATFORM_PAY
         )
-    for m in _WHERE_RE.finditer(s):
+    for m in _WHERE_SCAN.finditer(s):
         fee = lx.FEE_RE.search(s, m.end(), m.end() + _WHERE_FEE_SPAN)
         if fee is None:
             continue
@@ -2526,6 +2568,7 @@ _OTHER_ACCOUNT_RE = re.compile(
         r"|isa kong account|ibang account ko|pangalawang account ko|other account ko)(?!\w)"
     )
 )
+_OTHER_ACCOUNT_SCAN = StartScan(_OTHER_ACCOUNT_RE)
 
 
 # (a cheap test first: every phrase of ``_OTHER_ACCOUNT_RE`` holds one of these)
@@ -2539,7 +2582,7 @@ def _other_account(views: Views) -> Finding | None:
     s = views.norm.s
     if not any(stem in s for stem in _ACCOUNT_STEMS):
         return None
-    m = _OTHER_ACCOUNT_RE.search(s)
+    m = next(iter(_OTHER_ACCOUNT_SCAN.finditer(s)), None)
     if m is None:
         return None
     sent, start = sentence(s, m.start(), m.end())
