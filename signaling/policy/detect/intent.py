@@ -2571,16 +2571,19 @@ _OTHER_ACCOUNT_RE = re.compile(
 _OTHER_ACCOUNT_SCAN = StartScan(_OTHER_ACCOUNT_RE)
 
 
-# (a cheap test first: every phrase of ``_OTHER_ACCOUNT_RE`` holds one of these)
-_ACCOUNT_STEMS = (
-    "account", "cuenta", "conta", "compte", "kont", "profil", "perfil", "аккаунт", "акк",
-    "профил", "अकाउंट", "अकॉउंट", "प्रोफाइल", "आईडी", "حساب", "hesab", "akun", "dusr", "doosr",
-)  # fmt: skip
+# (a cheap test first: every phrase of ``_OTHER_ACCOUNT_RE`` holds one of these words)
+_ACCOUNT_WORDS = frozenset(
+    fold(
+        "account acc profile cuenta perfil conta compte konto konta koncie kontem profil"
+        " profilo аккаунт аккаунте аккаунта аккаунту акк профиль профиле अकाउंट अकॉउंट प्रोफाइल"
+        " आईडी حسابي الحساب hesabım hesabıma hesabımdan hesabımda akun akunku id"
+    ).split()
+)
 
 
 def _other_account(views: Views) -> Finding | None:
     s = views.norm.s
-    if not any(stem in s for stem in _ACCOUNT_STEMS):
+    if _ACCOUNT_WORDS.isdisjoint(views.words):
         return None
     m = next(iter(_OTHER_ACCOUNT_SCAN.finditer(s)), None)
     if m is None:
