@@ -68,3 +68,25 @@ def test_stories_of_work_before_are_no_move(text: str) -> None:
 def test_the_round25_rules_stay_linear() -> None:
     unit = "the call button froze. Meet? file_x-ana.b@outlook.es.pdf, dulu pernah di email. "
     assert_linear(lambda n: scan(repeated(unit, n)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kann ich in ETH zahlen? meine Karte wird hier ständig abgelehnt",
+        "can I pay you in USDT? my card keeps getting declined here",
+    ],
+)
+def test_here_blamed_after_a_move_keeps_nothing(text: str) -> None:
+    assert "off_platform" in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Já me pediram pix por fora outras vezes e eu sempre recuso, então vamos pelo site mesmo",
+        "a client asked for PayPal outside, I refused. Here is fine.",
+    ],
+)
+def test_a_writers_own_refusal_still_keeps_it_here(text: str) -> None:
+    assert "off_platform" not in labels(text)

@@ -895,6 +895,8 @@ def _refusal_told_after(views: Views, move: Finding) -> bool:
             continue
         if _BUT.search(s, refused.end()) is not None:
             continue
+        if _complaint(sentence(s, refused.start(), refused.end())[0]):
+            continue  # "meine Karte wird hier ständig abgelehnt": a card refused, not a move
         return True
     return False
 
@@ -971,6 +973,8 @@ def _answered_with_here(views: Views, move: Finding) -> bool:
             for p in lx.OUTSIDE_RE.finditer(ksent)
         ):
             continue  # "daripada ribet lewat platform": the platform set against, not kept
+        if _complaint(ksent):
+            continue  # "meine Karte wird hier ständig abgelehnt": here blamed, not kept
         kclause = kstart + max(
             (m.end() for m in _CLAUSE_BREAK.finditer(ksent, 0, keep.start() - kstart)),
             default=0,
@@ -983,6 +987,55 @@ def _answered_with_here(views: Views, move: Finding) -> bool:
             continue  # "8k na lang, pero dito 10k"; "... here, but PayPal is faster"
         return True
     return False
+
+
+# Round 25: the platform blamed (``_complaint``).
+_ALWAYS_REFUSED_RE = re.compile(
+    fold(
+        r"(?<!\w)(?:(?:keeps?|always|constantly|ständig|immer|siempre|sempre|toda hora|toujours"
+        r"|sans arrêt|continuamente|ciągle|wciąż|постоянно|всё время|hamesha|baar baar"
+        r"|دايما|على طول|sürekli|hep|terus|selalu|palagi|lagi)\s+(?:\S+\s+){0,2}?"
+        r"(?:declin\w*|reject\w*|rechaz\w*|recus\w*|refus\w*|abgelehnt|rifiut\w*|odrzuc\w*"
+        r"|отклоня\w*|reddedil\w*|ditolak|fail\w*|crash\w*|freez\w*)"
+        r"|(?:declin\w*|reject\w*|rechaz\w*|recus\w*|refus\w*|abgelehnt|rifiut\w*|odrzuc\w*"
+        r"|отклоня\w*|reddedil\w*|ditolak)\s+(?:\S+\s+){0,1}?(?:ständig|immer|always|all the time"
+        r"|todo el tiempo|toda hora|sans arrêt|sempre|ciągle|постоянно|sürekli|terus|palagi))(?!\w)"
+    )
+)
+# what the platform refuses or fails at, so that "eu sempre recuso" (I always refuse) is none
+_PLATFORM_THING_RE = re.compile(
+    fold(
+        r"(?<!\w)(?:card|karte|tarjeta|cartão|carte|carta|karta|карт\w*|kart\w*|kartu|payment"
+        r"|pago|pagamento|zahlung|paiement|płatnoś\w*|платеж\w*|ödeme|pembayaran|bayad|form"
+        r"|formulario|formulário|formulaire|formular|modulo|formularz|upload|button|botón|botão"
+        r"|bouton|knopf|notification\w*|notifica\w*|benachrichtigung\w*|powiadomie\w*"
+        r"|уведомлен\w*|bildirim\w*|notifikasi|transfer\w*|withdraw\w*|saque|retiro|auszahlung"
+        r"|wypłat\w*|вывод\w*)(?!\w)"
+    )
+)
+_FAILING_RE = re.compile(
+    fold(
+        r"(?<!\w)(?:doesn'?t work|don'?t work|not working|never (?:reach|arrive|work)\w*"
+        r"|keeps? freezing|no funciona|no anda|se (?:me )?(?:queda|cuelga)|n[aã]o funciona|trava\w*"
+        r"|ne marche pas|ne fonctionne pas|plante\w*|funktioniert nicht|hängt sich|stürzt\w* ab"
+        r"|non funziona|si blocca|nie działa|zawiesza\w*|не работает|зависа\w*|виснет|глючит"
+        r"|काम नहीं|नहीं चल\w*|kaam nahi|nahi chal\w*|hang ho|مش شغال|ما يشتغل|بيعلق|يعلق"
+        r"|çalışmıyor|donuyor|gak bisa|nggak bisa|ngelag|lemot|ayaw gumana|hindi gumagana"
+        r"|nagha-hang)(?!\w)"
+    )
+)
+
+
+def _complaint(sent: str) -> bool:
+    """The platform blamed in ``sent`` ("the card form here keeps declining me", "meine Karte
+    wird hier ständig abgelehnt", "o botão daqui trava toda hora"): a word of failing, or of
+    refusing with a word of "always" beside it and a thing of the platform's (a card, a form, a
+    button, a payment). "Here" in such a sentence keeps nothing, and refuses nothing."""
+    if _FAILING_RE.search(sent) is not None:
+        return True
+    return (
+        _ALWAYS_REFUSED_RE.search(sent) is not None and _PLATFORM_THING_RE.search(sent) is not None
+    )
 
 
 _Anywhere = lx.AnyMatch | lx.AroundAnchors
