@@ -90,3 +90,30 @@ def test_here_blamed_after_a_move_keeps_nothing(text: str) -> None:
 )
 def test_a_writers_own_refusal_still_keeps_it_here(text: str) -> None:
     assert "off_platform" not in labels(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("dyskord: k u b a _ m o n t a z, zaproś mnie", "handle"),
+        ("diskorttan ekle beni, kullanıcı adım ece_vfx", "handle"),
+        ("mam drugi profil, na którym siedzę codziennie, napisz tam", "off_platform"),
+        ("jak skończysz, puszczę Ci blika na telefon", "off_platform"),
+        ("drugi etap poproszę na Revoluta", "off_platform"),
+        ("mogę też przyjąć w USDT, wyślę adres portfela", "off_platform"),
+    ],
+)
+def test_polish_and_turkish_spellings_and_verbs(text: str, label: str) -> None:
+    assert label in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "puszczę render na noc i rano wyślę podgląd tutaj",
+        "mogę przyjąć zlecenie od poniedziałku, płatność przez serwis",
+        "przyjmę poprawki do piątku, potem zamykamy etap w serwisie",
+    ],
+)
+def test_polish_verbs_of_letting_and_accepting_without_a_means_are_no_move(text: str) -> None:
+    assert "off_platform" not in labels(text)

@@ -449,6 +449,8 @@ def _spelled_after(s: str, pos: int) -> tuple[int, int, str] | None:
 
 def _channel_key(name: str) -> str:
     name = name.replace(" ", "")
+    if name.startswith(("dyskord", "diskord", "diskort")):
+        return "discord"  # Polish and Turkish spellings ("dyskord:", "diskorttan ekle")
     aliases = {
         "insta": "instagram",
         "ig": "instagram",

@@ -2611,6 +2611,7 @@ _OTHER_ACCOUNT_RE = re.compile(
         r" (?:account|konto|profil)|il mio altro (?:account|profilo)"
         r"|l'altro mio (?:account|profilo)|sul mio altro (?:account|profilo)"
         r"|(?:moje|mojego|moim|na moje) (?:drugie|inne|drugim|innym) kont\w*|drugie konto"
+        r"|mam (?:drugi|inny|drugie|inne) (?:profil|konto)"
         r"|(?:мой|моём|мне в|на мой|в мой) (?:второй|другой|запасной) (?:аккаунт|профиль|акк)\w*"
         r"|у меня есть (?:второй|другой|запасной) (?:аккаунт|профиль|акк)"
         r"|(?:मेरे|मेरा) दूसरे? (?:अकाउंट|अकॉउंट|प्रोफाइल|आईडी)|दूसरे अकाउंट|(?:mere |mera )?"

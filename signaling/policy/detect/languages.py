@@ -4346,6 +4346,11 @@ LANGUAGES: tuple[Language, ...] = (
             "umów\\w*",
         ),
         pay_verbs=(
+            "puszcz\\w*",
+            "puszczę",
+            "przyj(?:ąć|mę|muję|mij)",
+            "poproszę na",
+            "podeślę\\w* (?:ci )?link do płatności",
             "rozlicz\\w*",
             "wyślij\\w*",
             "prześlij\\w*",

@@ -459,7 +459,8 @@ DISCORD_TAG_RE = compile_fast(r"(?<![\w/#.@-])(?P<name>[a-z0-9_.]{2,32})#(?P<tag
 CHANNEL_SOURCE = (
     r"(?<![\w@./-])(?P<ch>"
     + _alt(_union("app_names"), escape=False)
-    + r"|skype\w{0,3}|telegram\w{0,4}|tg|tele|whats ?app\w{0,4}|wechat|weixin|vx|wx|signal"
+    + r"|skype\w{0,3}|telegram\w{0,4}|tg|tele|dyskord\w*|diskord\w*|diskort\w*"
+    r"|whats ?app\w{0,4}|wechat|weixin|vx|wx|signal"
     r"|viber\w{0,3}|discord\w{0,3}|instagram|insta|ig|twitter|x|threads|snapchat|snap|kik|matrix|element"
     r"|facebook|fb|messenger|tiktok|line|slack|linkedin|kakaotalk|kakao|zalo|threema|телеграм\w*|телег\w*|тг|ватсап\w*"
     r"|вотсап\w*|вайбер\w*|дискорд\w*|инстаграм\w*|инст\w*|скайп\w*|вичат\w*|вк|vk|сигнал\w*)(?![\w-])"
@@ -671,7 +672,7 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?<!\w)(?:telegram\w{0,4}|discord\w{0,3}|تيليجرام|تلغرام|تليجرام|ديسكورد|سكايب|انستغرام|انستا"
             r"|टेलीग्राम|डिस्कॉर्ड|स्काइप|इंस्टाग्राम"
             r"|लिंक्डइन|लिंकडइन|लिंक्ड इन"
-            r"|телеграм\w*|телег\w*|тележк\w*|тг|tg|discord|fejs\w*|дискорд\w*|skype(?:'?a|'?ie|'?em)?|skypie"
+            r"|телеграм\w*|телег\w*|тележк\w*|тг|tg|discord|dyskord\w*|diskord\w*|diskort\w*|fejs\w*|дискорд\w*|skype(?:'?a|'?ie|'?em)?|skypie"
             r"|skypem|скайп\w*|wechat"
             r"|weixin|line app|instagram\w{0,4}|insta|инст\w*|facebook\w{0,3}|messenger(?:a|ze|em)?"
             r"|linkedin\w{0,3}|twitter|вконтакт\w*|вк|vk|xing"
