@@ -45,8 +45,7 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
         _, domain_name, suffix = split_host(tld, clean_domain)
         if not suffix or not domain_name:
             continue
-        registered = f"{domain_name}.{suffix}"
-        if registered in lx.PLACEHOLDER_DOMAINS or suffix in lx.PLACEHOLDER_SUFFIXES:
+        if _reserved_domain(domain_name, suffix):
             continue
         clean_local = local.replace(lx.WEAK_DOT, ".").replace(lx.WORD_DOT, ".")
         weak_dot = lx.WEAK_DOT in m.group()
@@ -831,10 +830,20 @@ def _provider_without_ending(views: Views) -> Finding | None:
     return None
 
 
-def _at_positions(s: str) -> Iterator[int]:
-    """Where an "@" or a bare spoken "at" stands in ``s``, in order (at most 20)."""
+def _reserved_domain(name: str, suffix: str) -> bool:
+    """A reserved or placeholder domain ("example.com", "*.test"): no one's address."""
+    return f"{name}.{suffix}" in lx.PLACEHOLDER_DOMAINS or suffix in lx.PLACEHOLDER_SUFFIXES
+
+
+# Every mail provider's name, longest first (for an alternation that takes the longest).
+_PROVIDERS = "|".join(sorted((re.escape(p) for p in lx.PROVIDER_DOMAIN), key=len, reverse=True))
+
+
+def _at_positions(s: str, marks: tuple[str, ...] = ("@", lx.WEAK_AT)) -> Iterator[int]:
+    """Where each of ``marks`` ("@", a bare spoken "at") stands in ``s``, mark by mark (at
+    most 20 in all)."""
     found = 0
-    for mark in ("@", lx.WEAK_AT):
+    for mark in marks:
         i = s.find(mark)
         while i >= 0 and found < _AT_TRIES:
             found += 1
@@ -843,11 +852,7 @@ def _at_positions(s: str) -> Iterator[int]:
 
 
 _AT_TRIES = 20
-_PROVIDER_AFTER_AT_RE = re.compile(
-    r"\s?(?P<prov>"
-    + "|".join(sorted((re.escape(p) for p in lx.PROVIDER_DOMAIN), key=len, reverse=True))
-    + r")(?![\w.@\ue001\ue002-])"
-)
+_PROVIDER_AFTER_AT_RE = re.compile(r"\s?(?P<prov>" + _PROVIDERS + r")(?![\w.@\ue001\ue002-])")
 _USER_BEFORE_AT_RE = re.compile(
     r"(?<![\w.@\ue000\ue001\ue002-])(?P<user>[a-z0-9][a-z0-9._-]{1,40}[a-z0-9])\s?$"
 )
@@ -867,7 +872,7 @@ _PROVIDER_THEN_USER_RE = re.compile(
     r"(?<![\w.@])(?P<prov>"
     + "|".join(re.escape(d) for d in _ISP_DOMAINS)
     + "|"
-    + "|".join(sorted((re.escape(p) for p in lx.PROVIDER_DOMAIN), key=len, reverse=True))
+    + _PROVIDERS
     + r")(?![\w@.])[^.!?\n@]{0,40}?(?<!\w)(?:username|user ?name|user|id|identifiant|login"
     r"|usuario|usuário|utilisateur|benutzername|nazwa|логин|kullanici adi|यूज़रनेम|आईडी)(?!\w)"
     r"\s*(?:is|es|e|est|c'est|ist|hai|это|h)?\s*[:=-]?\s*"
@@ -912,13 +917,9 @@ _FILE_NAME_LOCAL_RE = re.compile(r"(?P<local>[a-z0-9._%+-]+)$")
 
 def _in_file_name(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
     s = views.norm.s
-    at = s.find("@")
-    tries = 0
-    while at >= 0 and tries < _AT_TRIES:
-        tries += 1
+    for at in _at_positions(s, ("@",)):
         dom = _FILE_NAME_DOMAIN_RE.match(s, at + 1) if at > 0 else None
         loc = _FILE_NAME_LOCAL_RE.search(s, max(0, at - 80), at) if dom is not None else None
-        at = s.find("@", at + 1)
         if dom is None or loc is None:
             continue
         local = loc.group("local").rsplit("_", 1)[-1].strip(".-")
@@ -926,7 +927,7 @@ def _in_file_name(views: Views, tld: tldextract.TLDExtract) -> Finding | None:
         _, name, suffix = split_host(tld, domain)
         if not local or not name or not suffix or _placeholder_local(local):
             continue
-        if f"{name}.{suffix}" in lx.PLACEHOLDER_DOMAINS or suffix in lx.PLACEHOLDER_SUFFIXES:
+        if _reserved_domain(name, suffix):
             continue  # "report_user@example.com.pdf": a fixture's file
         if local in lx.PLACEHOLDER_LOCALS or name in lx.PLACEHOLDER_DOMAIN_NAMES:
             continue

@@ -159,7 +159,11 @@ def find_handles(views: Views, taken: Spans, *, spoken: bool = True) -> list[Fin
 # The symbols a spoken word was rewritten to in the deobfuscated view: its "@" glued to the
 # word before ("soy@pao") and its dots (sentinels). A weak "@" ("at", also an everyday word)
 # stays as it is.
-_SPOKEN_REWRITES = re.compile("[\\ue001\\ue002]|(?<=[^\\s@\\ue000])@(?=[a-z0-9_])")
+# An "@" glued to the word before it ("soy@pao"): what comes before it and after it.
+_GLUED_BEFORE, _GLUED_AFTER = "[^\\s@\\ue000]", "[a-z0-9_]"
+_SPOKEN_REWRITES = re.compile(
+    "[\\ue001\\ue002]|(?<=" + _GLUED_BEFORE + ")@(?=" + _GLUED_AFTER + ")"
+)
 
 
 def _as_typed(m: re.Match[str]) -> str:
@@ -211,7 +215,7 @@ _SPOKEN_NEAR = 120
 _SPOKEN_WINDOW = 160
 _DM_TRIES = 8
 _ANY_RE = re.compile(r"[\s\S]+")
-_GLUED_AT_RE = re.compile(r"[^\s@\ue000]@[a-z0-9_]")  # matched at the character before
+_GLUED_AT_RE = re.compile(_GLUED_BEFORE + "@" + _GLUED_AFTER)  # matched at the one before
 
 
 def _near_rewrites(views: Views, places: list[int], lives: list[int]) -> View | None:

@@ -142,6 +142,11 @@ def _told_of_the_past(sent: str) -> bool:
     return _PAST_TIME.search(sent) is not None and _PROPOSAL.search(sent) is None
 
 
+def _a_story(sent: str) -> bool:
+    """``sent`` opens a story of work before (``_PAST_STORY``) and proposes nothing."""
+    return _PAST_STORY.search(sent) is not None and _PROPOSAL.search(sent) is None
+
+
 def drop_stories(views: Views, findings: list[Finding]) -> list[Finding]:
     """``off_platform`` findings (of the learned layer) whose sentence is a story of the past
     that proposes nothing ("Antigamente eu atendia tudo pelo Telegram…") are dropped."""
@@ -154,8 +159,7 @@ def _of_the_past(views: Views, f: Finding) -> bool:
     proposes nothing."""
     s = views.norm.s
     a = views.norm.first_at(f.start)
-    sent, _ = sentence(s, a, max(a + 1, views.norm.first_at(f.end)))
-    return _PAST_STORY.search(sent) is not None and _PROPOSAL.search(sent) is None
+    return _a_story(sentence(s, a, max(a + 1, views.norm.first_at(f.end)))[0])
 
 
 _BOOKING_TOOLS = frozenset({"calendly", "cal.com", "calcom", "الكالندلي", "كالندلي", "كاليندلي"})
@@ -510,7 +514,7 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
             continue
         if _here_right_after(s, cue.end()):
             continue  # "na Telegramie jestem rzadko, piszmy tutaj": the cue points here
-        if _PAST_STORY.search(sent) is not None and _PROPOSAL.search(sent) is None:
+        if _a_story(sent):
             continue  # "Antigamente eu atendia tudo pelo Telegram": a story, no move now
         for category, pattern in open_channels:
             if category == "elsewhere":
@@ -528,8 +532,7 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
                 ch = pattern.search(s, lo, hi)
             if ch is None or _refused_channel(s, ch):
                 continue  # "no tengo otra app": the channel refused, not proposed
-            ch_sent = sentence(s, ch.start(), ch.end())[0]
-            if _PAST_STORY.search(ch_sent) is not None and _PROPOSAL.search(ch_sent) is None:
+            if _a_story(sentence(s, ch.start(), ch.end())[0]):
                 continue  # "Waktu masih kerja di agency, semua revisi lewat email"
             if _template_variable(s, ch.start(), ch.end()):
                 continue  # "{{mobile}}", "${email}", "%(phone)s": a field of a template
@@ -594,7 +597,7 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
                 continue
             if _spec_talk(s, fs.start(), fs.end()) or _files_kept_here(s, lo + verb.start(), fs):
                 continue  # "Pengguna bisa kirim file …", "send the files here, my Dropbox …"
-            if _PAST_STORY.search(sent) is not None and _PROPOSAL.search(sent) is None:
+            if _a_story(sent):
                 continue  # "il vecchio sviluppatore ci mandava i file su wetransfer"
             start, end = views.norm.span(fs.start(), fs.end())
             value = _file_host_value(fs.group())
@@ -622,52 +625,38 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _payment_candidates(
-    views: Views, s: str, findings: list[Finding]
-) -> Iterator[Callable[[], Finding | None]]:
-    yield lambda: _payment_request(views)
-    yield lambda: payment_moves(views)
-    yield lambda: _pay_self(views, s)
-    yield lambda: _third_party_pays(views, s)
-    yield lambda: _bonus_outside(views, s)
-    yield lambda: _pay_to_identifier(views, s, findings)
-    yield lambda: _easier_way_to_pay(views, s)
-    yield lambda: _pay_to_account(views, s)
-    yield lambda: _where_no_fee(views, s)
-    yield lambda: _payment_link(views)
-    yield lambda: _price_contrast(views, s, findings)
-    yield lambda: _cancel_here(views, s)
+# The payment rules, in the order they are tried: the first move one finds decides, unless it
+# lies in a quoted line (see ``_first_payment_move``). Lambdas: the rules are defined below.
+_PaymentRule = Callable[[Views, str, list[Finding]], Finding | None]
+_PAYMENT_RULES: tuple[_PaymentRule, ...] = (
+    lambda views, s, findings: _payment_request(views),
+    lambda views, s, findings: payment_moves(views),
+    lambda views, s, findings: _pay_self(views, s),
+    lambda views, s, findings: _third_party_pays(views, s),
+    lambda views, s, findings: _bonus_outside(views, s),
+    lambda views, s, findings: _pay_to_identifier(views, s, findings),
+    lambda views, s, findings: _easier_way_to_pay(views, s),
+    lambda views, s, findings: _pay_to_account(views, s),
+    lambda views, s, findings: _where_no_fee(views, s),
+    lambda views, s, findings: _payment_link(views),
+    lambda views, s, findings: _price_contrast(views, s, findings),
+    lambda views, s, findings: _cancel_here(views, s),
+)
 
 
 def _first_payment_move(views: Views, s: str, findings: list[Finding]) -> Finding | None:
     """The first payment move the rules find, in their order, that no refusal or story of the
-    past undoes. One found inside a quoted line ("> сколько за перевод?") is kept only if the
-    writer's own lines give none (round 24: the quote's word hid the answer's move)."""
-    first = (
-        _payment_request(views)
-        or payment_moves(views)
-        or _pay_self(views, s)
-        or _third_party_pays(views, s)
-        or _bonus_outside(views, s)
-        or _pay_to_identifier(views, s, findings)
-        or _easier_way_to_pay(views, s)
-        or _pay_to_account(views, s)
-        or _where_no_fee(views, s)
-        or _payment_link(views)
-        or _price_contrast(views, s, findings)
-        or _cancel_here(views, s)
-    )
-    if first is None:
-        return None
-    if _undone(views, first):
-        return None  # (as before round 24: the first move found decides)
-    if not _in_quoted_line(views.text, first.start):
-        return first
-    # the first move was found in a quoted line: the writer's own lines may give one
+    past undoes (as before round 24, an undone first move leaves none). One found inside a
+    quoted line ("> сколько за перевод?") is kept only if no later rule finds one in the
+    writer's own lines (round 24: the quote's word hid the answer's move)."""
     quoted: Finding | None = None
-    for rule in _payment_candidates(views, s, findings):
-        pay = rule()
-        if pay is None or _undone(views, pay):
+    for rule in _PAYMENT_RULES:
+        pay = rule(views, s, findings)
+        if pay is None:
+            continue
+        if _undone(views, pay):
+            if quoted is None:
+                return None
             continue
         if not _in_quoted_line(views.text, pay.start):
             return pay
@@ -1709,72 +1698,28 @@ def _bonus_outside(views: Views, s: str) -> Finding | None:
 
 # Round 24: a link that takes a payment ("paypal.me/julienmotion", "buy.stripe.com/…",
 # "revolut.me/x", "wise.com/pay/…"): the link is where to pay, with or without a verb.
+# Every payment host with the path it takes; "link.mercadopago.com" also under a country's
+# ending ("link.mercadopago.com.ar"). The regex reads a spoken dot as a dot; the cheap test
+# before it (a substring of the text with its spoken dots typed) is the same list.
+_PAYMENT_LINK_HOSTS = (
+    "paypal.me", "paypal.com/paypalme", "paypal.com/donate", "paypal.com/pools",
+    "buy.stripe.com", "checkout.stripe.com", "donate.stripe.com", "revolut.me", "wise.com/pay",
+    "venmo.com", "cash.app", "ko-fi.com", "buymeacoffee.com", "mpago.la", "link.mercadopago.com",
+    "razorpay.me", "rzp.io", "paystack.com/pay", "monzo.me", "bunq.me", "paytm.me", "qiwi.com/n",
+    "yoomoney.ru/to", "trakteer.id", "saweria.co", "sociabuzz.com", "lydia-app.com",
+    "pay.sumup.com", "square.link", "squareup.com/pay",
+)  # fmt: skip
 _D = "[.\ue001\ue002]"
 _PAYMENT_LINK_RE = re.compile(
-    r"(?<![\w.\ue001\ue002/@-])(?:https?://)?(?:www" + _D + r")?(?:"
-    r"paypal"
+    r"(?<![\w.\ue001\ue002/@-])(?:https?://)?(?:www"
     + _D
-    + r"me|paypal"
+    + r")?(?:"
+    + "|".join(re.escape(host).replace(r"\.", _D) for host in _PAYMENT_LINK_HOSTS)
+    + r")(?:(?<=mercadopago"
     + _D
-    + r"com/(?:paypalme|donate|pools)|buy"
+    + r"com)"
     + _D
-    + r"stripe"
-    + _D
-    + r"com|checkout"
-    + _D
-    + r"stripe"
-    + _D
-    + r"com|donate"
-    + _D
-    + r"stripe"
-    + _D
-    + r"com"
-    r"|revolut" + _D + r"me|wise" + _D + r"com/pay|venmo" + _D + r"com|cash" + _D + r"app"
-    r"|ko-fi"
-    + _D
-    + r"com|buymeacoffee"
-    + _D
-    + r"com|mpago"
-    + _D
-    + r"la|link"
-    + _D
-    + r"mercadopago"
-    + _D
-    + r"com(?:"
-    + _D
-    + r"[a-z]{2})?|razorpay"
-    + _D
-    + r"me|rzp"
-    + _D
-    + r"io|paystack"
-    + _D
-    + r"com/pay|monzo"
-    + _D
-    + r"me|bunq"
-    + _D
-    + r"me|paytm"
-    + _D
-    + r"me|qiwi"
-    + _D
-    + r"com/n|yoomoney"
-    + _D
-    + r"ru/to|trakteer"
-    + _D
-    + r"id|saweria"
-    + _D
-    + r"co|sociabuzz"
-    + _D
-    + r"com|lydia-app"
-    + _D
-    + r"com|pay"
-    + _D
-    + r"sumup"
-    + _D
-    + r"com|square"
-    + _D
-    + r"link|squareup"
-    + _D
-    + r"com/pay)/\S+"
+    + r"[a-z]{2})?/[^\s,;!?)»\]]+"
 )
 _PAYMENT_LINK_SCAN = StartScan(_PAYMENT_LINK_RE)
 
@@ -1799,36 +1744,6 @@ def _payment_link(views: Views) -> Finding | None:
     return Finding(
         "off_platform", start, end, views.text[start:end], "pay:link", Confidence.OFF_PLATFORM_PAY
     )
-
-
-_PAYMENT_LINK_HOSTS = (
-    "paypal.me/",
-    "paypal.com/",
-    "stripe.com/",
-    "revolut.me/",
-    "wise.com/pay",
-    "venmo.com/",
-    "cash.app/",
-    "ko-fi.com/",
-    "buymeacoffee.com/",
-    "mpago.la/",
-    "mercadopago.com",
-    "razorpay.me/",
-    "rzp.io/",
-    "paystack.com/pay",
-    "monzo.me/",
-    "bunq.me/",
-    "paytm.me/",
-    "qiwi.com/n",
-    "yoomoney.ru/to",
-    "trakteer.id/",
-    "saweria.co/",
-    "sociabuzz.com/",
-    "lydia-app.com/",
-    "sumup.com/",
-    "square.link/",
-    "squareup.com/pay",
-)  # fmt: skip (every host of ``_PAYMENT_LINK_RE`` with what follows it: a cheap test first)
 
 
 # Round 24: two prices, one of them beside a place off the platform or a means of paying
@@ -1961,7 +1876,7 @@ _NO_FEE_PLACE_RE = re.compile(
     r"\s+(?:yer|taraf|yol)\w*"
     r"|(?<!\w)(?:tempat|platform|aplikasi|app)\s+(?:lain\s+)?yang\s+(?:gak|ga|nggak|tidak|tanpa)"
     r"\s+(?:ada\s+)?(?:fee|potongan|komisi|biaya)"
-    r"|(?<!\w)sa\s+walang\s+(?:fee|bawas|komisyon|kaltas|charge|kaltas)"
+    r"|(?<!\w)sa\s+walang\s+(?:fee|bawas|komisyon|kaltas|charge)"
 )
 _NO_FEE_PLACE_SCAN = StartScan(_NO_FEE_PLACE_RE)
 
@@ -2616,7 +2531,7 @@ _OTHER_ACCOUNT_RE = re.compile(
         r"|у меня есть (?:второй|другой|запасной) (?:аккаунт|профиль|акк)"
         r"|(?:मेरे|मेरा) दूसरे? (?:अकाउंट|अकॉउंट|प्रोफाइल|आईडी)|दूसरे अकाउंट|(?:mere |mera )?"
         r"(?:dusre|doosre|dusra|doosra|dusri|doosri) (?:account|acc|profile|id)"
-        r"|حسابي (?:الثاني|التاني|الآخر|التاني)|الحساب (?:الثاني|التاني|الآخر) (?:حقي|تبعي)"
+        r"|حسابي (?:الثاني|التاني|الآخر)|الحساب (?:الثاني|التاني|الآخر) (?:حقي|تبعي)"
         r"|(?:diğer|öbür|ikinci|yedek) hesab(?:ım|ıma|ımdan|ımda)"
         r"|akun(?:ku| aku| saya)? (?:yang )?(?:lain|kedua|satunya)(?:ku| aku| saya)?"
         r"|isa kong account|ibang account ko|pangalawang account ko|other account ko)(?!\w)"
