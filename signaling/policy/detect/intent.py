@@ -51,10 +51,18 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
                 continue
         if any(u.start <= start < u.end for u in urls):
             continue
-        window = s[max(0, m.start() - 90) : m.end() + 90]
-        if lx.MEETING_NEG_RE.search(window):
+        lo = max(0, m.start() - 90)
+        window = s[lo : m.end() + 90]
+        if any(
+            not _blamed_clause(s, lo + n.start(), lo + n.end(), m.start())
+            for n in lx.MEETING_NEG_RE.finditer(window)
+        ):
             continue  # the tool as a product: integrated, compared, migrated from
-        if lx.MEETING_BUTTON_RE.search(_near_sentence(s, m.start(), m.end())[0]):
+        near, near_start = _near_sentence(s, m.start(), m.end())
+        if any(
+            not _blamed_clause(s, near_start + n.start(), near_start + n.end(), m.start())
+            for n in lx.MEETING_BUTTON_RE.finditer(near)
+        ):
             continue  # "agendé con el botón de zoom de acá": the platform's button
         if (
             tool not in _BOOKING_TOOLS
@@ -517,56 +525,17 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
         if _a_story(sent):
             continue  # "Antigamente eu atendia tudo pelo Telegram": a story, no move now
         for category, pattern in open_channels:
-            if category == "elsewhere":
-                ch = next(
-                    (
-                        m
-                        for m in pattern.finditer(s, lo, hi)
-                        if not _scoped_place(s, m)
-                        and not _purpose_before(s, m)
-                        and not _here_right_after(s, m.end())
-                    ),
-                    None,
-                )
-            else:
-                ch = pattern.search(s, lo, hi)
-            if ch is None or _refused_channel(s, ch):
-                continue  # "no tengo otra app": the channel refused, not proposed
-            if _a_story(sentence(s, ch.start(), ch.end())[0]):
-                continue  # "Waktu masih kerja di agency, semua revisi lewat email"
-            if _template_variable(s, ch.start(), ch.end()):
-                continue  # "{{mobile}}", "${email}", "%(phone)s": a field of a template
-            if category in ("phone", "email") and (
-                (_DESIGN_BRIEF.search(sent) is not None and lx.DOCUMENT_RE.search(sent))
-                or _THING_NUMBER.match(s, max(cue.end(), ch.end())) is not None
-            ):
-                # "for the business card design: my number goes on the back", "mon numéro de
-                # client", "my number one priority": a brief or a thing's number, no move
+            # every mention of the category in the window, not only the first: "never reach
+            # my phone … move to WhatsApp?" names the phone as a device first
+            ch = None
+            for m in pattern.finditer(s, lo, hi):
+                verdict = _proposed_channel(views, s, sent, cue, category, m, lo, hi)
+                if verdict is _PROPOSED:
+                    ch = m
+                if verdict is not _NOT_THIS_MENTION:
+                    break  # proposed, or the category is talked of as a product here
+            if ch is None:
                 continue
-            if category == "owner" and (
-                lx.APP_NOUN_RE.search(s, max(0, ch.start() - 50), ch.end() + 50) is None
-                and _OWNED_BY.search(s, max(0, ch.start() - 8), ch.start()) is None
-            ):
-                continue  # "Zuckerberg said in an interview": a person, not an app
-            near = s[max(0, ch.start() - 60) : ch.end() + 60]
-            if category == "phone" and (
-                lx.NOT_PHONE_WORD_RE.search(s, lo, hi) or lx.MASKED_NUMBER_RE.search(s, lo, hi)
-            ):
-                continue  # "my order number", "número de pedido", "98XXXXXXXX": not a phone
-            # An app named by its logo talks about icons and colours: only product words count.
-            project = lx.PRODUCT_RE if category in ("app", "maker") else lx.COMM_PROJECT_NEG_RE
-            # (an app named by its looks keeps every product word: "tem aquele verde do logo?
-            # Por aqui o botão ficou azul" is design talk)
-            if category != "elsewhere" and _product_near(
-                s, near, ch.start() - 60, ch, project, here_is_platform=category != "app"
-            ):
-                continue
-            if category == "messenger" and (
-                lx.PRODUCT_RE.search(sent) or lx.ABOUT_OR_BUILD_RE.search(sent)
-            ):
-                continue  # talk about a messaging app (being built), not a move to one
-            if category == "maker" and lx.MAKER_NOT_A_MEETING_RE.search(sent) is not None:
-                continue  # calling a program, or building one like it: no call on it
             a, b = min(cue.start(), ch.start()), max(cue.end(), ch.end())
             start, end = views.norm.span(a, b)
             value = f"comm:{category}"
@@ -623,6 +592,73 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
         if hidden is not None:
             out.append(hidden)
     return out
+
+
+_PROPOSED, _NOT_THIS_MENTION, _TALKED_OF = object(), object(), object()
+
+
+def _proposed_channel(
+    views: Views,
+    s: str,
+    sent: str,
+    cue: re.Match[str],
+    category: str,
+    ch: re.Match[str],
+    lo: int,
+    hi: int,
+) -> object:
+    """``ch``, a mention of a channel of ``category`` in the window ``lo``..``hi`` around the
+    move cue ``cue`` (in its sentence ``sent``), is a place proposed: not refused, not a story,
+    not a template's field, a brief's or a thing's number, a person, a product or a program.
+    ``_PROPOSED``, or ``_NOT_THIS_MENTION`` (a later mention may be: "never reach my phone …
+    move to WhatsApp?" names the phone as a device first), or ``_TALKED_OF`` (the channel is
+    a product or a program in this window: no later mention is tried)."""
+    if category == "elsewhere" and (
+        _scoped_place(s, ch) or _purpose_before(s, ch) or _here_right_after(s, ch.end())
+    ):
+        return _NOT_THIS_MENTION
+    if _refused_channel(s, ch):
+        return _NOT_THIS_MENTION  # "no tengo otra app": the channel refused, not proposed
+    if _a_story(sentence(s, ch.start(), ch.end())[0]):
+        return _NOT_THIS_MENTION  # "Waktu masih kerja di agency, semua revisi lewat email"
+    if _template_variable(s, ch.start(), ch.end()):
+        return _NOT_THIS_MENTION  # "{{mobile}}", "${email}", "%(phone)s": a field of a template
+    if category in ("phone", "email") and (
+        (_DESIGN_BRIEF.search(sent) is not None and lx.DOCUMENT_RE.search(sent))
+        or _THING_NUMBER.match(s, max(cue.end(), ch.end())) is not None
+    ):
+        # "for the business card design: my number goes on the back", "mon numéro de
+        # client", "my number one priority": a brief or a thing's number, no move
+        return _NOT_THIS_MENTION
+    if category == "owner" and (
+        lx.APP_NOUN_RE.search(s, max(0, ch.start() - 50), ch.end() + 50) is None
+        and _OWNED_BY.search(s, max(0, ch.start() - 8), ch.start()) is None
+    ):
+        return _NOT_THIS_MENTION  # "Zuckerberg said in an interview": a person, not an app
+    near = s[max(0, ch.start() - 60) : ch.end() + 60]
+    if category == "phone" and (
+        lx.NOT_PHONE_WORD_RE.search(s, lo, hi) or lx.MASKED_NUMBER_RE.search(s, lo, hi)
+    ):
+        return _TALKED_OF  # "my order number", "número de pedido", "98XXXXXXXX": not a phone
+    # An app named by its logo talks about icons and colours: only product words count.
+    project = lx.PRODUCT_RE if category in ("app", "maker") else lx.COMM_PROJECT_NEG_RE
+    # (an app named by its looks keeps every product word: "tem aquele verde do logo?
+    # Por aqui o botão ficou azul" is design talk)
+    if category != "elsewhere" and _product_near(
+        s, near, ch.start() - 60, ch, project, here_is_platform=category != "app"
+    ):
+        if _complaint(sentence(s, ch.start(), ch.end())[0]):
+            # "notifications never reach my phone": a device, in a sentence blaming the
+            # platform's own thing; a later mention ("… move to WhatsApp?") is still read
+            return _NOT_THIS_MENTION
+        return _TALKED_OF
+    if category == "messenger" and (
+        lx.PRODUCT_RE.search(sent) or lx.ABOUT_OR_BUILD_RE.search(sent)
+    ):
+        return _TALKED_OF  # talk about a messaging app (being built), not a move to one
+    if category == "maker" and lx.MAKER_NOT_A_MEETING_RE.search(sent) is not None:
+        return _TALKED_OF  # calling a program, or building one like it: no call on it
+    return _PROPOSED
 
 
 # The payment rules, in the order they are tried: the first move one finds decides, unless it
@@ -712,6 +748,8 @@ def _product_near(
             sent, start = sentence(s, at + m.start(), at + m.end())
             if not start <= ch.start() < start + len(sent) and lx.HERE_RE.search(sent):
                 continue
+        if _blamed_clause(s, at + m.start(), at + m.end(), ch.start()):
+            continue  # "notifications from this site never reach me": the platform's, failing
         return True
     return False
 
@@ -1025,6 +1063,22 @@ def _complaint(sent: str) -> bool:
     return (
         _ALWAYS_REFUSED_RE.search(sent) is not None and _PLATFORM_THING_RE.search(sent) is not None
     )
+
+
+def _blamed_clause(s: str, a: int, b: int, other: int) -> bool:
+    """``s[a:b]`` (a product or button word) lies in a clause that blames the platform
+    (``_complaint``: "ayaw gumana ng call feature dito", "the call button here freezes"), and
+    ``other`` (the tool or channel) lies outside that clause: the platform's own thing, failing,
+    set beside the move, which names no product being built."""
+    sent, start = sentence(s, a, b)
+    if not _FAILING_RE.search(sent) and not _ALWAYS_REFUSED_RE.search(sent):
+        return False
+    lo = max((c.end() for c in _CLAUSE_BREAK.finditer(sent, 0, a - start)), default=0)
+    brk = _CLAUSE_BREAK.search(sent, b - start)
+    hi = brk.start() if brk is not None else len(sent)
+    if start + lo <= other < start + hi:
+        return False
+    return _complaint(sent[lo:hi])
 
 
 _Anywhere = lx.AnyMatch | lx.AroundAnchors

@@ -7493,6 +7493,10 @@ LANGUAGES: tuple[Language, ...] = (
             "ödeyebilmeli",
             # round 19: a system doing it automatically (own_v18)
             "otomatik\\w*",
+            # round 26: a user (not "kullanıcı adı", a username) and an option a product will
+            # have ("Kullanıcı profilinde … gizleme seçeneği olacak")
+            "kullanıcı(?!\\s+ad)\\w*",
+            "seçeneği olacak",
         ),
         aside_phrases=(
             "ayrıca",

@@ -1340,7 +1340,11 @@ COMM_PROJECT_NEG_RE = compile_fast(
     r"\bbot\b|\bchat ?bots?\b|\bapi\b|integrat\w*|\bsdk\b|webhook|newsletter|receipt"
     r"|template|\bfield\b|feature"
     r"|\bform\b|validat\w*|notification|campaign|carousel|\bposts?\b|deliverable|\bicon\b"
-    r"|\bbutton\b|scraper|\bads?\b|login with|sign[- ]?in|\busers?\b|(?<!\w)(?:"
+    r"|\bbutton\b|scraper|\bads\b|login with|sign[- ]?in|\busers?\b"
+    # "ad" as an advert only with a word that makes it one: Italian "ad" is a preposition
+    # ("qui non riesco ad allegare il pdf")
+    r"|\b(?:an|the|this|that|your|our|my|new|facebook|fb|google|meta|instagram|tiktok|video"
+    r"|banner) ad\b|\bad (?:sets?|copy|campaigns?|creatives?|account)\b|(?<!\w)(?:"
     + _alt(
         _union("product_phrases") + _union("spec_phrases") + _SIGN_IN_WORDS,
         escape=False,
