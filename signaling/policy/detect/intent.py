@@ -1303,6 +1303,9 @@ def _payment_request(views: Views) -> Finding | None:
             # "our company pays by check": beside a named means only ("the client pays on
             # time" is no verb of the asides and splits)
             or _PAYS.search(window)
+            # round 26: the fee spared beside the means ("wise hesabım var, … platform
+            # kesintisi de olmaz", "por Wise y sin comisión")
+            or _fee_spared(s, lo, hi)
         )
         # The method's own name is no product word ("cash app" is not "the app"); a product
         # word in another sentence is no spec of this one ("la página se lleva un montón.
@@ -1324,6 +1327,29 @@ def _payment_request(views: Views) -> Finding | None:
 
 _ACCEPT_SPAN = 25
 _PAY_QUESTION_WORDS = 6
+# A word of "none" right after a fee word, in the languages that say it after ("platform
+# kesintisi de olmaz", "commission nahi lagega", "komisi gak ada")
+_NONE_AFTER_FEE = re.compile(
+    r"\s+(?:\S+\s+){0,2}?(?:olmaz|olmayacak|yok|kesilmez|kesilmeyecek|nahi|nahin|नहीं|gak"
+    r"|ga|nggak|tidak|wala)(?!\w)"
+)
+_FEE_NONE_BEFORE = 16
+
+
+def _fee_spared(s: str, lo: int, hi: int) -> re.Match[str] | None:
+    """A fee word in ``s[lo:hi]`` with a word of "none" or "without" right before it or,
+    in the languages that say it after, right after it: the platform's fee spared ("sin
+    comisión", "no fees", "kesintisi de olmaz"). Not a bank's or a card's fee."""
+    for fee in lx.FEE_RE.finditer(s, lo, hi):
+        if lx.OTHER_FEE_RE.search(s, max(0, fee.start() - 25), fee.end() + 25):
+            continue
+        if _NEGATION_IN_FEE_SPAN.search(
+            s, max(lo, fee.start() - _FEE_NONE_BEFORE), fee.start()
+        ) or _NONE_AFTER_FEE.match(s, fee.end()):
+            return fee
+    return None
+
+
 # Means of payment read per message: each costs reads of its whole sentence, so a message of
 # one long sentence naming a means 500 times was quadratic (1.6 s on 10,000 characters)
 _METHOD_TRIES = 8
@@ -1566,9 +1592,14 @@ def _paying_refused(views: Views, pay: Finding) -> bool:
         return False
     if "?" in clause:
         return False  # "ada cara lain ga buat bayar?", "why not pay outside?": asked, not refused
+    places: list[tuple[int, int]] | None = None
     for neg in lx.NEGATION_RE.finditer(clause):
         if neg.group() == "pas" or _portuguese_no(clause, neg):
             continue  # French "pas" follows its verb; Indonesian "pas" is "when"
+        if places is None:
+            places = [p.span() for p in lx.OUTSIDE_RE.finditer(clause)]
+        if any(x <= neg.start() and neg.end() <= y for x, y in places):
+            continue  # "Platformdan değil de direkt havale": the place negated, not the paying
         after = _TWO_WORDS.match(clause, neg.end())
         if after is not None and (
             lx.PAY_VERB_RE.search(after.group()) or lx.ACCEPT_RE.search(after.group())

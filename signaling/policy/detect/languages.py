@@ -7784,6 +7784,8 @@ LANGUAGES: tuple[Language, ...] = (
             "buradan (?:kolay|rahat)",
             "buradan değil",
             "burada değil",
+            # round 26: "not from the platform but …" ("Platformdan değil de direkt havale")
+            "(?:platform|site|sistem|uygulama)\\w*(?:dan|den|tan|ten) değil(?: de)?",
             "burası yerine",
             "site\\w* dışında",
             "uygulama\\w* dışında",
@@ -8864,6 +8866,10 @@ LANGUAGES: tuple[Language, ...] = (
             "sa labas ng platform",
             "labas ng platform",
             "outside na ng (?:platform|site|app)",
+            # round 26: Taglish "outside" with a Tagalog word beside it ("kung outside tayo
+            # magbayad", "bayad outside na lang")
+            "outside (?:tayo|kayo|po|na lang|lang)",
+            "(?:mag)?bayad (?:na lang |po |tayo )?outside",
             "direkta",
             "diretso",
             "labas sa kontrata",
