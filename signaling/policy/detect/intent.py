@@ -1048,7 +1048,13 @@ _FAILING_RE = re.compile(
         r"|non funziona|si blocca|nie działa|zawiesza\w*|не работает|зависа\w*|виснет|глючит"
         r"|काम नहीं|नहीं चल\w*|kaam nahi|nahi chal\w*|hang ho|مش شغال|ما يشتغل|بيعلق|يعلق"
         r"|çalışmıyor|donuyor|gak bisa|nggak bisa|ngelag|lemot|ayaw gumana|hindi gumagana"
-        r"|nagha-hang)(?!\w)"
+        r"|nagha-hang"
+        # round 26: messages or notifications that never arrive, or are missed ("qui le
+        # notifiche non mi arrivano mai", "buranın bildirimlerini kaçırıyorum")
+        r"|non (?:mi |ti |ci )?arriva\w*|no (?:me |te )?llega\w*|n[aã]o (?:me )?chega\w*"
+        r"|n'arrive\w* (?:pas|jamais)|kommen? (?:\w+ )?nicht an|nie (?:\w+ )?dochodz\w*"
+        r"|не (?:\w+ )?приход\w*|kaçırıyorum|gelmiyor|nggak masuk|gak masuk|tidak masuk"
+        r"|hindi (?:dumarating|umaabot)|ما (?:بتوصل|توصل)\w*|مش بتوصل\w*)(?!\w)"
     )
 )
 

@@ -2593,6 +2593,7 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:tu|vous) (?:peux|pouvez) passer (?:par|sur)",
             "je suis (?:aussi )?sur",
             "on passe sur",
+            "(?:me |nous )?(?:communiquer|transmettre|indiquer) (?:votre|ton|vos|tes)",
         ),
         meeting_cues=(
             # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
@@ -3733,6 +3734,8 @@ LANGUAGES: tuple[Language, ...] = (
             "me la scrivi",
             "(?:la tua|il tuo) (?:\\w+ ){0,2}"
             "(?:mail|email|e-mail|numero|whatsapp|telegram|instagram|contatto)\\s*\\?",
+            "aspetto (?:ancora )?il tuo",
+            "mi (?:scrivi|scrive|chiami|chiama|aggiungi|aggiunge|contatti) (?:su|in|sul|via|per)",
         ),
         meeting_cues=(
             # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
@@ -4329,6 +4332,8 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:szybciej|łatwiej|wygodniej|prościej) (?:będzie|jest)",
             # round 19: own_v18 train half
             "co (?:ty|pan|pani) na to",
+            "(?:pode[sś]le|poda|prze[sś]le|wy[sś]le) (?:pan|pani) sw[oó]j",
+            "(?:pode[sś]lesz|podasz|prze[sś]lesz) sw[oó]j",
         ),
         meeting_cues=(
             # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
@@ -4989,6 +4994,7 @@ LANGUAGES: tuple[Language, ...] = (
             # round 19: own_v18 train half
             "оставьте(?:,? \\w+,?)? (?:ваш|свой)",
             "оставь (?:свой|твой)",
+            "кинь(?:те)? (?:мне )?(?:свой|ваш|свою|вашу)",
         ),
         meeting_cues=(
             # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
@@ -7615,6 +7621,7 @@ LANGUAGES: tuple[Language, ...] = (
             "cep\\w*",
             "özel numara\\w*",
             "numara\\w*",
+            "bip(?:'?(?:te|ten|e|den|de|i))?",
         ),
         app_words=("uygulama\\w*",),
         app_colours=("yeşil", "mavi", "mor", "kuşlu", "uçaklı", "kameralı", "sarı"),
@@ -7709,6 +7716,8 @@ LANGUAGES: tuple[Language, ...] = (
             "kullan\\w* m[iıuü]\\?",
             # round 19: a video call on an app
             "görüntülü ara\\w*",
+            "paylaş(?:ır|abilir) m[ıi]s[ıi]n(?:[ıi]z)?",
+            "ilet(?:ir|ebilir) m[ıi]s[ıi]n(?:[ıi]z)?",
         ),
         meeting_cues=(
             "aç(?:alım|arım|arız|ar mısın|sana|ın|ar mısınız)",
