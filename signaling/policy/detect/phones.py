@@ -15,7 +15,7 @@ from phonenumbers import re_util
 
 from signaling.policy.detect import lexicon as lx
 from signaling.policy.detect.model import Confidence, Finding, Spans, Views
-from signaling.policy.detect.text import View, has_digits
+from signaling.policy.detect.text import View, fold, has_digits
 
 
 @dataclass(slots=True)
@@ -35,6 +35,8 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
         return []
     cue_text = views.norm.s
     has_cue = lx.PHONE_CUE_RE.search(cue_text) is not None
+    if has_cue and "\n" in s:
+        s = _lines_joined(s, lx.PHONE_CUE_RE)
     chains = not lx.REST_KEYS.isdisjoint(views.words)  # "then", "dann": pieces may follow
     # With no word of phoning, pieces joined by rest words are their own cue ("0857...
     # lanjutannya 1122... terakhir 3398", "पहले 4 अंक 8448, फिर बाकी … 71 2093"): only such
@@ -113,6 +115,68 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
             continue
         out.append(Finding("phone", start, end, views.text[start:end], value, conf))
     return out
+
+
+# A line of a few digits and nothing else ("514", "8 912", "(0)5 38"): a piece of a number
+# written one group per line.
+_PIECE_LINE_RE = re.compile(r"[ \t]*[+(]?[0-9][0-9 \t().-]*[ \t]*")
+_PIECE_MAX_DIGITS = 5  # a longer line is a whole number (or a price, an id) of its own
+_PIECES_MAX_DIGITS = 15
+
+
+def _lines_joined(s: str, cue: re.Pattern[str]) -> str:
+    """``s`` with the line breaks between pieces of one number written a group per line
+    ("mon cell :\n514\n338\n7126", "номер\n8 912\n405\n77 31", "liga-me para o 912\n448\n307")
+    made spaces: lines in a row of digits only, each with at most ``_PIECE_MAX_DIGITS``
+    (the first may end such a group after words), that together hold 7 to
+    ``_PIECES_MAX_DIGITS`` digits, right after a word of phoning (in the line before the
+    pieces or before the first piece on its line), so a column of years or quantities is
+    never joined. Offsets are unchanged (one character for one)."""
+    lines = s.split("\n")
+    if len(lines) < 2:
+        return s
+    out = list(s)
+    starts = []
+    offset = 0
+    for line in lines:
+        starts.append(offset)
+        offset += len(line) + 1
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        head = _TRAILING_PIECE_RE.search(line)
+        if head is None:
+            i += 1
+            continue
+        before = line[: head.start()]
+        own_line = not before.strip()
+        if own_line:
+            # the pieces begin on their own line: the word of phoning ends the line before
+            before = lines[i - 1] if i > 0 else ""
+        digits = sum(map(head.group().count, "0123456789"))
+        if (
+            digits > _PIECE_MAX_DIGITS
+            or cue.search(fold(before.lower())) is None
+            or (own_line and any(c.isdigit() for c in before))
+        ):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(lines):
+            n = sum(map(lines[j].count, "0123456789"))
+            if not 0 < n <= _PIECE_MAX_DIGITS or _PIECE_LINE_RE.fullmatch(lines[j]) is None:
+                break
+            digits += n
+            j += 1
+        if j - i >= 2 and 7 <= digits <= _PIECES_MAX_DIGITS:
+            for k in range(i + 1, j):
+                out[starts[k] - 1] = " "
+        i = max(j, i + 1)
+    return "".join(out)
+
+
+# The last group of a line, after words or alone ("liga-me para o 912", "514")
+_TRAILING_PIECE_RE = re.compile(r"(?<![0-9])[+(]?[0-9][0-9 \t().-]*[ \t]*$")
 
 
 # ASCII digits: every digit of the digit view is one (see ``text.normalize``), and "[0-9]" is a
