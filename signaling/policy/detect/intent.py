@@ -79,6 +79,11 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
             continue  # "Teams oder Zoom extern brauchen wir nicht": turned down after it
         if _WITHOUT_BEFORE.search(s, max(0, m.start() - 40), m.start()) is not None:
             continue  # "ao vivo dentro do site, sem mandar o aluno pro Zoom": done without it
+        if (
+            _INSTEAD_BEFORE.search(s, max(0, m.start() - 24), m.start()) is not None
+            or _INSTEAD_AFTER.match(s, m.end()) is not None
+        ):
+            continue  # "Zoom yerine sitenin kendi arama özelliğini kullanalım": set aside
         sent, sent_start = _near_sentence(s, m.start(), m.end())
         if _negation_before(sent, m.start() - sent_start):
             continue
@@ -135,7 +140,20 @@ _PAST_STORY = re.compile(
     r"|(?:il|lo|la) vecchi[oa] \w+|pehle wala|pehle vala|पहले वाला|l'ancien \w+|l'ancienne \w+"
     r"|el (?:\w+ )?anterior|der (?:alte|fruhere) \w+|o antigo \w+|my (?:old|previous|last)"
     r" (?:client|developer|designer|freelancer|agency|boss)"
-    r"|antigamente|dulu pernah|waktu masih|nung nasa|noong nasa|pehle wali|pehle wale)(?!\w)"
+    r"|antigamente|dulu pernah|waktu masih|nung nasa|noong nasa|pehle wali|pehle wale"
+    # round 26: the last or previous client, in each language ("el último cliente me pagó
+    # por transferencia fuera de la web", "mon dernier client m'a payé par chèque",
+    # "Прошлый заказчик платил мне на карту")
+    + fold(
+        r"|(?:el|mi) (?:último|anterior) cliente|(?:mon|ma) (?:dernier|dernière|ancien|ancienne)"
+        r" client\w*|(?:il mio |l')ultimo cliente|(?:o (?:meu )?|meu )último cliente"
+        r"|meine?r? (?:letzte[rn]?|vorige[rn]?|frühere[rn]?) (?:kunde|kundin|auftraggeber\w*)"
+        r"|(?:mój )?(?:ostatni|poprzedni) (?:klient|zleceniodawca)"
+        r"|(?:прошл|предыдущ)\w+ (?:заказчик|клиент)\w*|son müşterim|önceki müşteri\w*"
+        r"|klien (?:terakhir|sebelumnya)|last client ko|huling client ko|العميل السابق"
+        r"|آخر عميل|pichl[ae] client|पिछल[ाे] क्लाइंट"
+    )
+    + r")(?!\w)"
 )
 _PROPOSAL = re.compile(
     r"\?|(?<!\w)(?:let'?s|let us|shall we|can we|could we|should we|how about|tomorrow|next"
@@ -180,6 +198,19 @@ _WITHOUT_BEFORE = re.compile(
     r"|nang walang)(?! (?:any |kisi |ningun\w* |nenhum\w* )?(?:problem\w*|issue\w*|stress|worr\w*"
     r"|jhanjhat|tension|souci\w*|sorge\w*|problemi|masalah|problema\w*))(?: [^\s,;.!?]+){0,4} $"
 )
+
+
+# Round 26: "instead of" right before the tool, or after it in the languages that say it
+# after ("Zoom yerine", "Zoom ke bajaye", "Zoom ki jagah"): the tool set aside, not proposed
+_INSTEAD_BEFORE = re.compile(
+    fold(
+        r"(?<!\w)(?:instead of|rather than|en lugar de|en vez de|em vez de|ao invés de|au lieu de"
+        r"|plutôt que|statt|anstatt|invece di|al posto di|zamiast|вместо|bukannya|daripada"
+        r"|imbes na|sa halip na|بدل|بدلا من|بدلاً من|عوضا عن)\s+(?:the |el |la |o |a |le |der"
+        r" |die |il |lo |ال)?$"
+    )
+)
+_INSTEAD_AFTER = re.compile(r"\s*(?:yerine|ke bajaye|ki jagah|के बजाय|की जगह)(?!\w)")
 
 
 # The tool as a likeness, right before or after it ("a tool like Zoom", "tipo Zoom", "wie Zoom",

@@ -425,6 +425,8 @@ LANGUAGES: tuple[Language, ...] = (
             "keep\\w* (?:\\w+ )?(?:here|on (?:the|this) (?:platform|site))",
             "(?:text|message|ping|write|call|reach) me here",
             "here in (?:the|this) (?:chat|thread)",
+            "built-in (?:video )?call\\w*",
+            "in-app (?:video )?call\\w*",
         ),
         elsewhere_phrases=(
             "(?:the|our) usual (?:place|spot|app|channel)",
@@ -1499,6 +1501,7 @@ LANGUAGES: tuple[Language, ...] = (
             "solo por aqu[ií]",
             "por la plataforma",
             "aqu[ií] mismo",
+            "(?:llamada|videollamada) integrada",
         ),
         phone_cues=("n[uú]mero", "tel[eé]fono", "celular", "m[oó]vil", "ll[aá]m\\w*"),
         not_phone_cues=(
@@ -2151,6 +2154,7 @@ LANGUAGES: tuple[Language, ...] = (
             "aqui mesmo",
             "s[oó] por aqui",
             "pela plataforma",
+            "(?:chamada|videochamada) integrada",
         ),
         phone_cues=("n[uú]mero", "telefone", "celular", "liga", "ligue", "zap", "whats", "fone"),
         not_phone_cues=(
@@ -2755,6 +2759,7 @@ LANGUAGES: tuple[Language, ...] = (
             "ici, c'est plus sûr",
             "tout ici",
             "ici sur (?:la plateforme|le site)",
+            "appel (?:vidéo )?intégré",
         ),
         phone_cues=("num[ée]ro", "t[ée]l[ée]phone", "portable", "appel\\w*", "appelle"),
         not_phone_cues=(
@@ -3192,6 +3197,7 @@ LANGUAGES: tuple[Language, ...] = (
             "besprechen",
             "sprechen",
             "reden",
+            "\\w*gespräch\\w*",
         ),
         pay_verbs=(
             "regeln",
@@ -3313,6 +3319,7 @@ LANGUAGES: tuple[Language, ...] = (
             "hier weiter\\w*",
             "lieber hier",
             "weiter hier",
+            "integrierte[nr]? (?:anruf|videoanruf|call)\\w*",
         ),
         phone_cues=("nummer", "telefon\\w*", "handy", "festnetz", "vorwahl", "ruf", "anruf\\w*"),
         not_phone_cues=(
@@ -3751,6 +3758,9 @@ LANGUAGES: tuple[Language, ...] = (
             "sentiam\\w*",
             "vediamoci",
             "invito",
+            "colloqui\\w*",
+            "videocolloqui\\w*",
+            "incontro conoscitivo",
         ),
         pay_verbs=(
             "trasferi\\w*",
@@ -3882,6 +3892,7 @@ LANGUAGES: tuple[Language, ...] = (
             "restiamo qui",
             "solo qui",
             "tramite la piattaforma",
+            "(?:chiamata|videochiamata) integrata",
         ),
         phone_cues=("numero", "telefono", "cellulare", "chiamami", "chiama"),
         not_phone_cues=(
@@ -4488,6 +4499,7 @@ LANGUAGES: tuple[Language, ...] = (
             "zostańmy (?:przy|tutaj|tu)",
             "tylko tutaj",
             "przez platformę",
+            "wbudowan\\w+ (?:połączeni\\w+|rozmow\\w+|wideo\\w*)",
         ),
         phone_cues=("numer", "telefon\\w*", "zadzwoń", "dzwoń", "komórk\\w*"),
         not_phone_cues=(
@@ -5137,6 +5149,8 @@ LANGUAGES: tuple[Language, ...] = (
             "давай здесь",
             "только здесь",
             "через платформу",
+            "прямо (?:здесь|тут)",
+            "встроенн\\w+ (?:звон\\w+|видеозвон\\w+)",
         ),
         phone_cues=("телефон", "номер", "мобил\\w*", "ватсап", "вотсап", "звон\\w*"),
         not_phone_cues=(
@@ -5741,6 +5755,7 @@ LANGUAGES: tuple[Language, ...] = (
             "baat",
             "milte",
             "meeting kar\\w*",
+            "interview",
         ),
         pay_verbs=(
             "settle",
@@ -6270,6 +6285,8 @@ LANGUAGES: tuple[Language, ...] = (
             "जुड़ जाओ",
             "जॉइन कर\\w*",
             "स्लॉट बुक",
+            "इंटरव्यू",
+            "साक्षात्कार",
         ),
         pay_verbs=(
             "दे देना",
@@ -7005,6 +7022,8 @@ LANGUAGES: tuple[Language, ...] = (
             # round 19: booking
             "احجز",
             "موعد",
+            "مقابلة",
+            "المقابلة",
         ),
         pay_verbs=(
             "btedfa3\\w*",
@@ -7737,6 +7756,7 @@ LANGUAGES: tuple[Language, ...] = (
             "davet\\w*",
             # round 19
             "görüntülü ara\\w*",
+            "mülakat\\w*",
         ),
         pay_verbs=(
             "hallet\\w*",
@@ -7864,6 +7884,8 @@ LANGUAGES: tuple[Language, ...] = (
             "platform üzerinden",
             "sadece burada",
             "burada (?:yaz|konuş)\\w*",
+            "yerleşik (?:arama|görüntülü arama)\\w*",
+            "sitenin kendi arama\\w*",
         ),
         phone_cues=("numaram", "numara\\w*", "telefon\\w*", "ara"),
         not_phone_cues=(
@@ -8297,6 +8319,8 @@ LANGUAGES: tuple[Language, ...] = (
             "video call",
             "ketemu",
             "undangan",
+            "wawancara",
+            "pertemuan",
         ),
         pay_verbs=(
             "pembayaran\\w*",
@@ -8409,6 +8433,8 @@ LANGUAGES: tuple[Language, ...] = (
             "lewat platform",
             "melalui platform",
             "di sini saja",
+            "panggilan bawaan",
+            "fitur (?:panggilan|call) (?:di )?(?:sini|platform)",
         ),
         phone_cues=("nomor\\w*", "telepon", "hp", "wa"),
         not_phone_cues=(
