@@ -1343,6 +1343,9 @@ def _payment_request(views: Views) -> Finding | None:
             # round 26: the fee spared beside the means ("wise hesabım var, … platform
             # kesintisi de olmaz", "por Wise y sin comisión")
             or _fee_spared(s, lo, hi)
+            # round 26: money given back to one of the two by the means ("você me devolve por
+            # Pix"); "a report of refunds" names no one
+            or next((r for r in lx.REFUND_RE.finditer(window) if _party_beside(window, r)), None)
         )
         # The method's own name is no product word ("cash app" is not "the app"); a product
         # word in another sentence is no spec of this one ("la página se lleva un montón.

@@ -805,6 +805,8 @@ LANGUAGES: tuple[Language, ...] = (
             "rather than (?:\\w+ ){0,3}(?:the )?(?:escrow|bonus button|milestone)",
             "instead of (?:\\w+ ){0,3}(?:the )?(?:escrow|bonus button)",
             "faster than (?:\\w+ ){0,3}(?:the )?escrow",
+            "(?:than|rather than) (?:through|via|on|using) (?:the |this"
+            " )?(?:platform|site|website|marketplace)",
         ),
         fee_phrases=(
             "service (?:charge|fee)",
@@ -1454,6 +1456,8 @@ LANGUAGES: tuple[Language, ...] = (
             "por fuera del contrato",
             "fuera del contrato",
             "en (?:vez|lugar) de (?:\\w+ ){0,3}(?:por|en) (?:la )?(?:plataforma|pagina|sitio)",
+            "(?:más|mejor|menos)(?: \\w+)? que (?:por|a través de|mediante|usando) (?:la |el"
+            " |esta |este )?(?:plataforma|página|web|sitio)",
         ),
         fee_phrases=(
             "comisi[oó]n",
@@ -1549,6 +1553,8 @@ LANGUAGES: tuple[Language, ...] = (
             "reembols\\w*",
             "devuelvo",
             "devolver\\w*",
+            "devuelv\\w*",
+            "devolu\\w*",
         ),
         party_pronouns=(
             "te",
@@ -2100,6 +2106,8 @@ LANGUAGES: tuple[Language, ...] = (
             "diretamente",
             "fora do contrato",
             "em vez de (?:\\w+ ){0,3}(?:pela|na) plataforma",
+            "(?:mais|melhor|menos)(?: \\w+)? (?:que|do que) (?:pela|pelo|por|via|através d[ao])"
+            " (?:plataforma|site)",
         ),
         fee_phrases=(
             "taxa",
@@ -2193,6 +2201,8 @@ LANGUAGES: tuple[Language, ...] = (
         refund_words=(
             "reembols\\w*",
             "devolvo",
+            "devolv\\w*",
+            "devolução",
         ),
         party_pronouns=(
             "te",
@@ -2691,6 +2701,8 @@ LANGUAGES: tuple[Language, ...] = (
             "en dehors du site",
             "hors du site",
             "plut[oô]t que (?:\\w+ ){0,3}(?:via|par|sur) la plateforme",
+            "(?:plus|mieux|moins)(?: \\w+)? que (?:par|via|sur|à travers) (?:la |le |cette |ce"
+            " )?(?:plateforme|site)",
         ),
         fee_phrases=(
             "frais",
@@ -3372,6 +3384,8 @@ LANGUAGES: tuple[Language, ...] = (
             "erstatt\\w*",
             "zurückzahl\\w*",
             "zuruckzahl\\w*",
+            "(?:rück)?erstatt\\w*",
+            "zurücküberweis\\w*",
         ),
         party_pronouns=(
             "dich",
@@ -3840,6 +3854,9 @@ LANGUAGES: tuple[Language, ...] = (
             "fuori piattaforma",
             "al posto del (?:\\w+ ){0,3}(?:sul|sulla|tramite) (?:sito|piattaforma)",
             "invece (?:che|di) (?:\\w+ ){0,3}(?:sul|sulla|tramite) (?:sito|piattaforma)",
+            "(?:più|meglio|meno)(?: \\w+)? (?:che|di)"
+            " (?:tramite|su|sulla|sul|per|via|attraverso)"
+            " (?:la |il |questa |questo )?(?:piattaforma|sito)",
         ),
         fee_phrases=(
             "spese",
@@ -3928,7 +3945,7 @@ LANGUAGES: tuple[Language, ...] = (
             "di tasca mia",
             "personalmente",
         ),
-        refund_words=("rimbors\\w*",),
+        refund_words=("rimbors\\w*", "restituis\\w*"),
         party_pronouns=(
             "ti",
             "ci",
@@ -4446,6 +4463,7 @@ LANGUAGES: tuple[Language, ...] = (
             "poza umową",
             "poza kontraktem",
             "zamiast (?:\\w+ ){0,3}(?:przez|na) (?:platform\\w*|serwis\\w*|stron\\w*)",
+            "niż (?:przez|na|po) (?:platform\\w*|stron\\w*|serwis\\w*|portal\\w*)",
         ),
         fee_phrases=(
             "opłat\\w*",
@@ -4545,6 +4563,8 @@ LANGUAGES: tuple[Language, ...] = (
             "zwrot\\w*",
             "zwróc\\w*",
             "zwroc\\w*",
+            "zwr[oó]c\\w*",
+            "zwrot\\w*",
         ),
         party_pronouns=(
             "cię",
@@ -5110,6 +5130,7 @@ LANGUAGES: tuple[Language, ...] = (
             "без контракта",
             "вместо (?:\\w+ ){0,3}(?:на|через) (?:платформ\\w*|площадк\\w*|сайт\\w*|бирж\\w*)",
             "чем через (?:безопасную )?сделку",
+            "чем (?:через|на|по) (?:площадк\\w*|платформ\\w*|сайт\\w*|бирж\\w*)",
         ),
         fee_phrases=(
             "комисси\\w*",
@@ -5204,6 +5225,9 @@ LANGUAGES: tuple[Language, ...] = (
         refund_words=(
             "верну",
             "вернуть",
+            "возврат\\w*",
+            "верну\\w*",
+            "вернё\\w*",
             "возврат\\w*",
         ),
         party_pronouns=(
@@ -6705,6 +6729,8 @@ LANGUAGES: tuple[Language, ...] = (
             "انستا",
             "فايبر",
             "سيجنال",
+            "(?:تيليجرام|تلغرام|تليجرام|انستا|انستغرام|انستقرام|سناب|فيس|ديسكورد|سكايب|تويتر)ي",
+            "انستي",
         ),
         meeting_tools=(
             "برنامج (?:مايكروسوفت|جوجل|غوغل|قوقل) (?:لل|ل)?(?:مكالمات|اجتماعات|فيديو)",
@@ -7346,6 +7372,8 @@ LANGUAGES: tuple[Language, ...] = (
             "ارجع",
             "أرجع",
             "برجعلك",
+            "استرجاع",
+            "ارجاع",
         ),
         party_pronouns=(
             "لك",
@@ -7835,6 +7863,7 @@ LANGUAGES: tuple[Language, ...] = (
             "sözleşme dışı",
             "platform yerine",
             "siteden (?:\\w+ )?yerine",
+            "(?:platform|site)\\w*(?:dan|den|tan|ten) daha (?:hızlı|kolay|ucuz|rahat|iyi)",
         ),
         fee_phrases=(
             "kesinti\\w*",
@@ -7928,6 +7957,7 @@ LANGUAGES: tuple[Language, ...] = (
             "iade",
             "geri öde\\w*",
             "geri ode\\w*",
+            "iade\\w*",
         ),
         party_pronouns=(
             "sana",
@@ -8474,6 +8504,8 @@ LANGUAGES: tuple[Language, ...] = (
         refund_words=(
             "balikin",
             "kembalikan",
+            "kembalikan",
+            "dikembalikan",
         ),
         party_pronouns=(
             "kamu",
@@ -8986,6 +9018,8 @@ LANGUAGES: tuple[Language, ...] = (
             "magre-refund",
             "i-refund",
             "irefund",
+            "ibalik",
+            "ibabalik",
         ),
         party_pronouns=(
             "sa'?yo",
