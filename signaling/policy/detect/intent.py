@@ -1666,7 +1666,36 @@ def _product_sentence(s: str, a: int, b: int) -> bool:
     outside every place off the platform ("outside the app" names no product)."""
     sent, start = sentence(s, a, b)
     blank = sent[: a - start] + " " * (b - a) + sent[b - start :]
-    return _beside_outside(lx.PAY_PROJECT_NEG_RE, blank)
+    if _beside_outside(lx.PAY_PROJECT_NEG_RE, blank):
+        return True
+    # round 26: an item of a list whose heading names the product ("Requisiti checkout:\n-
+    # metodi: PayPal, Satispay, carta", "Anforderungen an den Shop:\n- Zahlarten PayPal …")
+    heading = _list_heading(s, a)
+    return heading is not None and _beside_outside(lx.PAY_PROJECT_NEG_RE, heading)
+
+
+# A line that is an item of a list ("- ", "• ", "* ", "☐ ", "1. ", "2) ")
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-–•*☐✓✔▪◦]|\d{1,2}[.)])[ \t]")
+_HEADING_LINES = 12  # how many items up a list's heading is looked for
+
+
+def _list_heading(s: str, at: int) -> str | None:
+    """The heading of the list whose item holds ``s[at]``: the nearest line above the item's
+    run of items that ends with ":" ("Requisitos de la tienda online:"). None when the line is
+    no list item or the list has no such heading."""
+    line_start = s.rfind("\n", 0, at) + 1
+    if line_start == 0 or _LIST_ITEM.match(s, line_start) is None:
+        return None
+    for _ in range(_HEADING_LINES):
+        prev_end = line_start - 1
+        line_start = s.rfind("\n", 0, prev_end) + 1
+        if _LIST_ITEM.match(s, line_start) is not None:
+            if line_start == 0:
+                return None
+            continue
+        line = s[line_start:prev_end].rstrip()
+        return line if line.endswith(":") else None
+    return None
 
 
 # The means declined right after it is named ("my IBAN isn't needed", "mi CBU no hace falta").
