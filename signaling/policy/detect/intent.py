@@ -123,7 +123,10 @@ _PAST_TIME = re.compile(
     # round 25: "dün akşam" (two words: "dün" alone is Tagalog "there"), "nung nasa BPO pa
     # ako", "pehle wali agency", "waktu masih kerja", "dulu pernah"
     r"|dun aksam|dun gece|nung nasa|noong nasa|pehle wali|pehle wale|waktu masih|dulu pernah"
-    r"|dulu aku|dulu saya)(?!\w)"
+    r"|dulu aku|dulu saya"
+    # round 26: "last time" in Hindi, with a past verb in its sentence (a proposal "like last
+    # time" has its own marker: ``_PROPOSAL``)
+    r"|पिछली बार|pichli baar|pichhli baar)(?!\w)"
 )
 # Round 24: a story's opening, for payments and files told of ("el año pasado un cliente me
 # pagó por PayPal", "il vecchio sviluppatore ci mandava i file su WeTransfer"): a year or a
@@ -848,9 +851,33 @@ def _quoted_and_declined(views: Views, move: Finding) -> bool:
     if ">" not in text:
         return False
     quotes = [m.span() for m in _QUOTE_LINE.finditer(text)]
-    if not any(a <= move.start and move.end <= b for a, b in quotes):
+    if not quotes:
+        return False
+    # round 26: the learned layer's span is its strongest words, wherever they are; it cannot
+    # tell the quoted words from the writer's ("> ¿Me lo pagas por Bizum…?\nPrefiero que no.
+    # Pagamos por aquí"), so a quote answered with here or a decline undoes it too
+    if not move.value.startswith("learned:") and not any(
+        a <= move.start and move.end <= b for a, b in quotes
+    ):
         return False
     own = _QUOTE_LINE.sub(" ", views.norm.s)
+    if move.value.startswith("learned:"):
+        # the writer's own lines turn the quote down: a decline or a keep-here that no place
+        # off the platform holds and no negation undoes ("а не через сайт" keeps nothing),
+        # with no grant before it ("Boleh kak, transfer ke Mandiri …")
+        decline = next(
+            (
+                d
+                for d in lx.DECLINE_RE.finditer(own)
+                # "…, а не через сайт": the platform set aside, no decline of the move
+                if lx.PLATFORM_WORD_RE.search(own, d.end(), d.end() + _NOT_THE_PLATFORM) is None
+            ),
+            None,
+        )
+        agreed = _AGREED.search(own)
+        if agreed is not None and (decline is None or agreed.start() < decline.start()):
+            return False
+        return decline is not None or _payment_kept_here(own)
     return (
         lx.HERE_RE.search(own) is not None
         or lx.KEEP_HERE_RE.search(own) is not None
@@ -858,6 +885,8 @@ def _quoted_and_declined(views: Views, move: Finding) -> bool:
     )
 
 
+# How far after a "not" the platform named makes it "not through the site", no decline
+_NOT_THE_PLATFORM = 25
 # How far before the move a reported request may start, and after it its answer.
 _ASKED_BEFORE = 90
 _ANSWER_AFTER = 200
@@ -1085,7 +1114,13 @@ _FAILING_RE = re.compile(
         r"|non (?:mi |ti |ci )?arriva\w*|no (?:me |te )?llega\w*|n[aã]o (?:me )?chega\w*"
         r"|n'arrive\w* (?:pas|jamais)|kommen? (?:\w+ )?nicht an|nie (?:\w+ )?dochodz\w*"
         r"|не (?:\w+ )?приход\w*|kaçırıyorum|gelmiyor|nggak masuk|gak masuk|tidak masuk"
-        r"|hindi (?:dumarating|umaabot)|ما (?:بتوصل|توصل)\w*|مش بتوصل\w*)(?!\w)"
+        r"|hindi (?:dumarating|umaabot)|ما (?:بتوصل|توصل)\w*|مش بتوصل\w*"
+        # the platform slow ("przez platformę to trwa tydzień", "takes forever here")
+        r"|takes (?:forever|ages|a week|weeks)|tarda (?:siglos|una semana|semanas)"
+        r"|demora (?:uma semana|semanas)|prend (?:des semaines|une semaine)"
+        r"|dauert (?:ewig|eine woche|wochen)|ci mette (?:una settimana|settimane)"
+        r"|trwa (?:tydzień|tydzien|wieki|wieczność|tygodniami)|идёт неделю|идет неделю"
+        r"|занимает неделю|bir hafta sürüyor|haftalar sürüyor|seminggu baru|ang tagal)(?!\w)"
     )
 )
 
@@ -1360,6 +1395,8 @@ def _payment_request(views: Views) -> Finding | None:
             continue
         if _NOT_NEEDED.match(s, method.end()):
             continue  # "my IBAN isn't needed here": the means declined
+        if _AT_RISK.match(s, method.end()):
+            continue  # "حسابي ممكن يتقفل": the writer's account at risk, a reason to refuse
         value = "pay:" + re.sub(r"\W+", "", method.group())
         return _op_finding(views, method.start(), method.end(), value, Confidence.OFF_PLATFORM_PAY)
     return _pay_outside(views)
@@ -1698,6 +1735,16 @@ def _list_heading(s: str, at: int) -> str | None:
     return None
 
 
+# Round 26: the account named at risk right after it ("my account could get flagged", "حسابي
+# ممكن يتقفل", "мой аккаунт заблокируют"): a reason given for refusing a move, no destination
+_AT_RISK = re.compile(
+    fold(
+        r"\s+(?:\S+\s+){0,3}?(?:banned|blocked|suspended|flagged|closed|gesperrt|bloquead\w*"
+        r"|bloqué\w*|suspendu\w*|bloccat\w*|sospes\w*|zablokowan\w*|zablokuj\w*"
+        r"|заблокир\w*|забан\w*|kapan\w*|askıya\w*|diblokir|dibanned|ma-?ban|ma-?block"
+        r"|يتقفل|ينقفل|يتبند|يتحظر|يتوقف|ينحظر)(?!\w)"
+    )
+)
 # The means declined right after it is named ("my IBAN isn't needed", "mi CBU no hace falta").
 _NOT_NEEDED = re.compile(
     r"\s+(?:\w+\s+)?(?:isn'?t|is not|not needed|no hace falta|no es necesari\w*|nao precisa"
@@ -2565,8 +2612,11 @@ def _clear_of_places(pattern: lx.Finder, sent: str) -> Iterator[re.Match[str]]:
     for m in pattern.finditer(sent):
         if places is None:
             places = [p.span() for p in lx.OUTSIDE_RE.finditer(sent)]
-        if not any(a <= m.start() and m.end() <= b for a, b in places):
-            yield m
+        if any(a <= m.start() and m.end() <= b for a, b in places):
+            continue
+        if pattern is lx.KEEP_HERE_RE and _blamed_clause(sent, m.start(), m.end(), -1):
+            continue  # round 26: "bo przez platformę to trwa tydzień": the platform blamed
+        yield m
 
 
 def _beside_outside(pattern: lx.Finder, sent: str) -> bool:
@@ -2643,12 +2693,27 @@ _PT_BEFORE_NO = re.compile(
 
 def _portuguese_no(s: str, m: re.Match[str]) -> bool:
     """The negation ``m`` is Portuguese "no" ("in the") before a means of payment ("conta no
-    Revolut", "paga no Skrill")."""
+    Revolut", "paga no Skrill"), or anywhere in a Portuguese sentence, which negates with
+    "não" ("mandando áudio aqui no carro")."""
+    if m.group() != "no":
+        return False
+    if _PT_SENTENCE.search(s) is not None and _ES_SENTENCE.search(s) is None:
+        return True
     return (
-        m.group() == "no"
-        and _NO_BEFORE_A_MEANS.match(s, m.end()) is not None
+        _NO_BEFORE_A_MEANS.match(s, m.end()) is not None
         and _PT_BEFORE_NO.search(s, 0, m.start()) is not None
     )
+
+
+# Round 26: words only Portuguese has (folded: "não" is "nao"), and Spanish ones that rule it
+# out ("pero", "usted"), so that "no" in a Portuguese sentence is read as "in the"
+_PT_SENTENCE = re.compile(
+    r"(?<!\w)(?:nao|voce|voces|vc|pra|tua|teu|entao|beleza|obrigad[oa]|tambem|muito|tudo"
+    r"|mandando|fazendo|estou|tenho|posso)(?!\w)"
+)
+_ES_SENTENCE = re.compile(
+    r"(?<!\w)(?:pero|usted|ustedes|tengo|puedo|quiero|hay|muy|tambien|gracias|porque)(?!\w)"
+)
 
 
 # A negated "have" or "there is" in a question asks for the thing ("don't you have another

@@ -687,6 +687,7 @@ LANGUAGES: tuple[Language, ...] = (
             # round 19: asks for the channel (own_v17)
             "(?:what'?s|whats|wats) (?:ur|yr|u) (?:\\w+ )?(?:telegram|whatsapp|number|email"
             "|insta\\w*|snap\\w*|discord|skype|ig|tg|handle|phone|cell)",
+            "(?:reply|respond|answer) (?:to (?:this|me) )?with your",
         ),
         meeting_cues=(
             # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
@@ -2013,6 +2014,7 @@ LANGUAGES: tuple[Language, ...] = (
             "qual (?:é )?(?:o )?(?:seu|teu|sua|tua)",
             "falamos por",
             "vamos falar por",
+            "(?:nos|me) enviar (?:o |a )?(?:seu|sua)",
         ),
         meeting_cues=(
             # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
@@ -2608,6 +2610,7 @@ LANGUAGES: tuple[Language, ...] = (
             "je suis (?:aussi )?sur",
             "on passe sur",
             "(?:me |nous )?(?:communiquer|transmettre|indiquer) (?:votre|ton|vos|tes)",
+            "r[ée]pondre avec (?:votre|ton)",
         ),
         meeting_cues=(
             # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
@@ -3296,6 +3299,7 @@ LANGUAGES: tuple[Language, ...] = (
             "am vertrag vorbei",
             "statt (?:\\w+ ){0,3}über die plattform",
             "nicht über die (?:plattform|seite|website|webseite)",
+            "nicht über (?:diese|die|eure|ihre) (?:seite|plattform|webseite)",
         ),
         fee_phrases=(
             "gebühr\\w*",
@@ -4402,6 +4406,9 @@ LANGUAGES: tuple[Language, ...] = (
             "dostać",
             "dostan\\w*",
             "napiwek",
+            "wyśl[eę]\\w*",
+            "prześl[eę]\\w*",
+            "odeśl[eę]\\w*",
         ),
         product_phrases=(
             "metod[ayi]? p[lł]atno[sś]ci",
@@ -4464,6 +4471,7 @@ LANGUAGES: tuple[Language, ...] = (
             "poza kontraktem",
             "zamiast (?:\\w+ ){0,3}(?:przez|na) (?:platform\\w*|serwis\\w*|stron\\w*)",
             "niż (?:przez|na|po) (?:platform\\w*|stron\\w*|serwis\\w*|portal\\w*)",
+            "nie ma sensu (?:przez|na|po) (?:stron\\w*|platform\\w*|serwis\\w*|portal\\w*)",
         ),
         fee_phrases=(
             "opłat\\w*",
@@ -5822,6 +5830,7 @@ LANGUAGES: tuple[Language, ...] = (
             "direct",
             "contract ke bahar",
             "contract se bahar",
+            "(?:site|platform) se (?:\\S+ ){0,2}kya (?:zarurat|zaroorat|jarurat)",
         ),
         fee_phrases=(
             "fees?",
@@ -6372,6 +6381,7 @@ LANGUAGES: tuple[Language, ...] = (
             "कॉन्ट्रैक्ट के बाहर",
             "प्लेटफ़ॉर्म से पेमेंट करने से",
             "प्लेटफॉर्म से पेमेंट करने से",
+            "(?:साइट|प्लेटफॉर्म|प्लेटफ़ॉर्म) से (?:\\S+ ){0,2}क्या (?:ज़रूरत|जरूरत)",
         ),
         fee_phrases=(
             "कमीशन",
@@ -6731,6 +6741,10 @@ LANGUAGES: tuple[Language, ...] = (
             "سيجنال",
             "(?:تيليجرام|تلغرام|تليجرام|انستا|انستغرام|انستقرام|سناب|فيس|ديسكورد|سكايب|تويتر)ي",
             "انستي",
+            "ال?ماسنجر",
+            "ال?مسنجر",
+            "بال?فيسبوك",
+            "بال?فيس",
         ),
         meeting_tools=(
             "برنامج (?:مايكروسوفت|جوجل|غوغل|قوقل) (?:لل|ل)?(?:مكالمات|اجتماعات|فيديو)",
@@ -7020,6 +7034,12 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:ايش|شو) (?:ايميلك|إيميلك|اميلك|رقمك|انستك|سنابك|واتسك|حسابك)",
             # round 20: a group made on an app for the two parties (own_v19)
             "(?:نعمل|نفتح|اعمل|افتح|نسوي) (?:جروب|قروب|مجموعة|مجموعه) (?:على|ع|في)",
+            "احكيني",
+            "احكي معي",
+            "دور(?:ي)? على اسمي",  # (folded: the shadda is dropped)
+            "تضيفه",
+            "تضيفني",
+            "ضيفه",
         ),
         meeting_cues=(
             # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
@@ -8397,6 +8417,7 @@ LANGUAGES: tuple[Language, ...] = (
             # round 20: a bank app's own handle for payments (own_v19)
             "jenius",
             "cashtag",
+            "qris",
         ),
         outside_phrases=(
             "tanpa lewat (?:platform|situs|aplikasi|sini)",

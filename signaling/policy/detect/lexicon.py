@@ -50,7 +50,22 @@ def _alt(items: Iterable[str], *, escape: bool = True) -> str:
     words = _words(items)
     if escape:
         words = [re.escape(w).replace(r"\ ", r"\s+") for w in words]
+    else:
+        for w in words:
+            _check_fragment(w)
     return "|".join(words)
+
+
+def _check_fragment(fragment: str) -> None:
+    """A regex fragment of a language's lists, folded, must stand as one alternative on its own:
+    folding can empty a character class ("دو[ّ]?ر" loses its shadda: "[]?" then reads as a
+    class that runs on through the next alternatives and swallows them). Raised at import."""
+    try:
+        re.compile(fragment)
+    except re.error as exc:
+        raise ValueError(f"language fragment {fragment!r} does not compile: {exc}") from None
+    if "[]" in fragment or "[^]" in fragment:
+        raise ValueError(f"language fragment {fragment!r} has an empty class once folded")
 
 
 def _union(attr: str) -> list[str]:
