@@ -79,6 +79,8 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
                     continue  # a whole number on its own unless "the rest" follows it
                 if not _continues(r1, r2) or _clock_minutes(s, r1):
                     continue
+                if _YEAR_RE.fullmatch(r1.digits) and _YEAR_RE.fullmatch(r2.digits):
+                    continue  # two years told in turn, no pieces of one number
                 if by_rest and not _rest_between(s, r1, r2):
                     continue
                 pieces, last = [r1, r2], j
@@ -586,6 +588,8 @@ def _validate_run(s: str, run: _Run, has_cue: bool) -> tuple[str | None, float]:
             return None, 0.0  # ISBN-13 / EAN
         if _reference(run) or _check_digit_id(run) or _postcode(run):
             return None, 0.0
+        if len(run.groups) >= 2 and all(_YEAR_RE.fullmatch(g) for g in run.groups):
+            return None, 0.0  # years in a row ("phone model years: 2019, 2020, 2021")
         # A date reads only the run: asked before the words around it (only rejections come
         # before the validation, so their order changes no answer).
         if _date_run(s[run.start : run.end], len(run.digits)):
