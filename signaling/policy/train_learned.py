@@ -6,14 +6,15 @@ Pure Python, deterministic. One L2-regularised logistic regression per label ove
 features of ``learned.features`` (words, word bigrams, character 4-grams of the normalised
 text), features seen in fewer than ``MIN_DF`` training messages dropped.
 
-Training data (8,815 messages): the ``train`` splits of ``tests/policy/learned/own_v1.jsonl``,
+Training data (10,971 messages): the ``train`` splits of ``tests/policy/learned/own_v1.jsonl``,
 ``own_v2.jsonl``, ``own_v3_intent.jsonl`` (written for this layer) and, since round 13,
 ``own_v3_ids``, ``own_v4_ids``, ``own_v4_intent``, ``own_v5_ids``, ``own_v5_intent``,
 ``own_v6_contact``, ``own_v6_ids`` and ``own_v6_pay``; since round 14 the ``dev`` halves of the
 probes own_v8 to own_v12 (the halves the rules were written from); and the development sets
 ``tests/policy/dev_v2..v4.jsonl`` and ``extra_cases.jsonl``; since round 20 the ``train``
 halves of the fresh probes own_v13 to own_v18 (the halves the rules of rounds 16 to 19 were
-written from). Never trained on, only scored: the ``test`` halves of own_v13 to own_v19, the
+written from); since round 26 the ``train`` halves of own_v19 to own_v23 too. Never trained
+on, only scored: the ``test`` halves of own_v13 to own_v23, the
 ``holdout``/``eval`` splits of own_v1, the ``dev`` splits of own_v2 to own_v5, the ``test``
 splits of own_v6_* and of the probes own_v8 to own_v12, own_v6_probe, own_v6_review,
 own_v7_probe, ``heldout_style.jsonl`` and the public corpus. The held-out set in
@@ -60,8 +61,9 @@ PROBES = tuple(
     for name in ("own_v8_probe", "own_v9_probe", "own_v10_probe", "own_v11_pay", "own_v12_probe")
 )
 # Since round 20: the ``train`` halves of the fresh probes own_v13 to own_v18 (the halves the
-# rules of rounds 16 to 19 were written from); their ``test`` halves are only scored.
-PROBES_TRAIN = tuple(POLICY_TESTS / "learned" / f"own_v{n}_probe.jsonl" for n in range(13, 19))
+# rules of rounds 16 to 19 were written from), and since round 26 those of own_v19 to own_v23
+# (rounds 20 to 26); their ``test`` halves are only scored.
+PROBES_TRAIN = tuple(POLICY_TESTS / "learned" / f"own_v{n}_probe.jsonl" for n in range(13, 24))
 TRAIN_EXTRA = ["dev_v2.jsonl", "dev_v3.jsonl", "dev_v4.jsonl", "extra_cases.jsonl"]
 LABELS = ("off_platform", "handle", "email", "meeting_link")
 MIN_DF = 2
@@ -182,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         out[label] = {"bias": round(bias, 4), "threshold": round(threshold, 4), "weights": kept}
         print(f"{'':<13} features kept {len(kept)} of {len(vocab)}")
     if args.write:
-        version = "own_v1-v6 train+own_v8-v12 dev+own_v13-v18 train+dev_v2-v4+extra"
+        version = "own_v1-v6 train+own_v8-v12 dev+own_v13-v23 train+dev_v2-v4+extra"
         data = {"version": version, "labels": out}
         WEIGHTS_PATH.write_text(
             json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0) + "\n",
