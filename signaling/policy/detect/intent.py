@@ -126,7 +126,12 @@ _PAST_TIME = re.compile(
     r"|dulu aku|dulu saya"
     # round 26: "last time" in Hindi, with a past verb in its sentence (a proposal "like last
     # time" has its own marker: ``_PROPOSAL``)
-    r"|पिछली बार|pichli baar|pichhli baar)(?!\w)"
+    r"|पिछली बार|pichli baar|pichhli baar"
+    # round 26: the writer's previous firm ("dans ma boîte précédente tout se faisait sur Teams")
+    r"|ma boite precedente|mon ancienne boite|in my old company|in my previous company"
+    r"|en mi anterior empresa|na minha antiga empresa|in meiner alten firma|nella mia vecchia"
+    r" azienda|w poprzedniej firmie|на прошлой работе|eski (?:işyerimde|isyerimde|şirketimde"
+    r"|sirketimde))(?!\w)"
 )
 # Round 24: a story's opening, for payments and files told of ("el año pasado un cliente me
 # pagó por PayPal", "il vecchio sviluppatore ci mandava i file su WeTransfer"): a year or a
@@ -155,6 +160,24 @@ _PAST_STORY = re.compile(
         r"|(?:прошл|предыдущ)\w+ (?:заказчик|клиент)\w*|son müşterim|önceki müşteri\w*"
         r"|klien (?:terakhir|sebelumnya)|last client ko|huling client ko|العميل السابق"
         r"|آخر عميل|pichl[ae] client|पिछल[ाे] क्लाइंट"
+        r"|(?:my |our |the |a |one )?(?:last|previous|former|old) (?:client|customer)"
+        r"|une? (?:ancien|ancienne) client\w*|um cliente antigo|uma cliente antiga"
+        # a story of being let down: someone vanished, a link expired ("Last client paid me
+        # by bank transfer … and then vanished", "il link è scaduto prima che tornassi")
+        r"|vanished|disappeared|desapareci[oó]|sumiu|a disparu|disparu|verschwunden"
+        r"|abgetaucht|è sparit[oa]|sparito|scompars[oa]|zniknął|zniknęła|zniknęli|пропал\w*"
+        # (past forms only: "где сообщения исчезают", "pesan yang menghilang" name an app)
+        r"|исчез|исчезла|исчезли|ortadan kayboldu|kayboldu|kabur|naglaho|اختفى|اختفت"
+        r"|gayab ho gay[ae]|गायब हो गय[ाे]"
+        r"|link (?:had )?expired|expired before|le lien a expiré|el enlace caducó|el link caducó"
+        r"|o link expirou|der link war abgelaufen|link (?:è|era) scadut[oa]|wygasł\w*"
+        r"|ссылка (?:истекла|протухла)|link(?:in)? süresi dol\w*|link\w* kedaluwarsa"
+        # Italian "una volta" as "once upon a time", not "once signed" ("una volta firmato")
+        r"|una volta (?:un|una|uno|ho|mi|abbiamo|c'era|il mio|la mia)"
+        r"|w innym projekcie|in another project|in a previous project"
+        r"|en otro proyecto|em outro projeto|dans un autre projet|in einem anderen projekt"
+        r"|in un altro progetto|в другом проекте|başka bir projede|di proyek lain"
+        r"|sa ibang project"
     )
     + r")(?!\w)"
 )
@@ -893,6 +916,7 @@ _ANSWER_AFTER = 200
 _ANSWER_CLAUSE = 80  # from a "but" to the here or the platform that answers
 _ASKED_RIGHT_AFTER = 40  # a verb of asking after what was asked (verb-final languages)
 _HERE_AFTER_CUE = 25  # "seguir por este chat": a cue whose place is here moves nothing
+_HERE_BEFORE_CUE = 12  # "yahin baat karungi": the same, said before the verb
 
 
 def _asked_then_answered(views: Views, move: Finding) -> bool:
@@ -940,6 +964,9 @@ def _asked_then_answered(views: Views, move: Finding) -> bool:
             continue
         if lx.APP_NAME_RE.search(s, b, stop) is not None or any(
             _THIS_CHAT.search(s, cue.end(), cue.end() + _HERE_AFTER_CUE) is None
+            # round 26: or right before it, where the verb comes last ("main yahin baat
+            # karungi", "burada konuşalım")
+            and _THIS_CHAT.search(s, max(b, cue.start() - _HERE_BEFORE_CUE), cue.start()) is None
             for cue in lx.MOVE_CUE_RE.finditer(s, b, stop)
         ):
             return False  # "…, but the platform chat is slow, let's use Telegram": moved after all
@@ -1116,7 +1143,8 @@ _FAILING_RE = re.compile(
         r"|не (?:\w+ )?приход\w*|kaçırıyorum|gelmiyor|nggak masuk|gak masuk|tidak masuk"
         r"|hindi (?:dumarating|umaabot)|ما (?:بتوصل|توصل)\w*|مش بتوصل\w*"
         # the platform slow ("przez platformę to trwa tydzień", "takes forever here")
-        r"|takes (?:forever|ages|a week|weeks)|tarda (?:siglos|una semana|semanas)"
+        r"|keeps? logging me out|logs me out|takes (?:forever|ages|a week|weeks)"
+        r"|tarda (?:siglos|una semana|semanas)"
         r"|demora (?:uma semana|semanas)|prend (?:des semaines|une semaine)"
         r"|dauert (?:ewig|eine woche|wochen)|ci mette (?:una settimana|settimane)"
         r"|trwa (?:tydzień|tydzien|wieki|wieczność|tygodniami)|идёт неделю|идет неделю"

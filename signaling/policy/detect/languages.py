@@ -963,6 +963,8 @@ LANGUAGES: tuple[Language, ...] = (
             "you wrote",
             "thanks? (?:you )?for the (?:offer|proposal|suggestion|idea)",
             "your (?:offer|proposal|suggestion|request)",
+            "thanks for the",
+            "thank you for the",
         ),
         relative_words=(
             "girlfriend\\w*",
@@ -1603,6 +1605,7 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:pediste|propusiste|ofreciste|mencionaste|sugeriste)",
             "gracias por (?:la|tu|su) (?:propuesta|oferta|idea)",
             "(?:tu|su) (?:propuesta|oferta)",
+            "gracias por (?:la|el|tu)",
         ),
         relative_words=(
             "novio",
@@ -2247,6 +2250,7 @@ LANGUAGES: tuple[Language, ...] = (
             "me (?:pediu|propos|propôs|ofereceu|mandou)",
             "obrigad[oa] pela (?:proposta|oferta|sugestao|sugestão)",
             "(?:sua|tua) (?:proposta|oferta)",
+            "obrigad[oa] pel[oa]",
         ),
         relative_words=(
             "namorado",
@@ -2865,6 +2869,7 @@ LANGUAGES: tuple[Language, ...] = (
             "|demande|demandé)",
             "merci pour (?:la|ta|votre) (?:proposition|suggestion)",
             "merci pour (?:l'|l' |ton |votre )offre",
+            "merci pour (?:l'|la|le|ton|votre)",
         ),
         relative_words=(
             "petite amie",
@@ -3440,6 +3445,7 @@ LANGUAGES: tuple[Language, ...] = (
             "danke für (?:das|dein|ihr|euer) angebot",
             "danke für (?:den|deinen|ihren) vorschlag",
             "(?:dein|ihr) (?:vorschlag|angebot)",
+            "danke für (?:die|den|das|deine|ihre|eure)",
         ),
         relative_words=(
             "freundin",
@@ -3999,6 +4005,7 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:hai|avete) proposto",
             "grazie per (?:la|la tua|la sua) (?:proposta|offerta)",
             "(?:la tua|la sua) (?:proposta|offerta)",
+            "grazie per (?:l'|la|il|il tuo)",
         ),
         relative_words=(
             "fidanzato",
@@ -4626,6 +4633,8 @@ LANGUAGES: tuple[Language, ...] = (
             "|zaproponowała|zaproponowala|pytał|pytal|pytała|pytala)",
             "(?:dzięki|dzieki|dziękuję|dziekuje) za propozycj\\w*",
             "(?:twoja|pana|pani) propozycj\\w*",
+            "piszesz",
+            "proponujesz",
         ),
         relative_words=(
             "dziewczyn\\w*",
@@ -7208,6 +7217,8 @@ LANGUAGES: tuple[Language, ...] = (
             "حوالة بنكية",
             # round 19: own_v18 train half
             "cash ?plus",
+            "whish",
+            "omt",
         ),
         outside_phrases=(
             "بعيد عن (?:التطبيق|المنصة|الموقع)",
@@ -7819,6 +7830,8 @@ LANGUAGES: tuple[Language, ...] = (
             # round 19
             "görüntülü ara\\w*",
             "mülakat\\w*",
+            "yapal[ıi]m",
+            "yapabilir miyiz",
         ),
         pay_verbs=(
             "hallet\\w*",
@@ -8944,6 +8957,8 @@ LANGUAGES: tuple[Language, ...] = (
             # round 20: a bank's account named by the bank (own_v19)
             "(?:bdo|bpi|metrobank|unionbank|landbank|rcbc|security bank)"
             "(?: po)? (?:account|acct|acc)",
+            "coins\\.ph",
+            "coins ph",
         ),
         outside_phrases=(
             "hindi (?:na )?dadaan (?:sa |dito)(?:platform|site|app)?",
@@ -8990,7 +9005,7 @@ LANGUAGES: tuple[Language, ...] = (
             "singil",
         ),
         save_phrases=("hindi na", "tipid", "walang", "discount", "walang", "bawas"),
-        negations=("hindi", "huwag"),
+        negations=("hindi", "huwag", "ayoko", "ayaw ko"),
         only_words=("lamang",),
         all_words=("lahat",),
         know_words=("malaman", "alam", "sabihin", "mabalitaan"),
