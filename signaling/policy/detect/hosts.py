@@ -120,6 +120,7 @@ LINK_RULES: tuple[LinkRule, ...] = (
     LinkRule(MEETING, _d("jit.si")),
     LinkRule(MEETING, MEETING_HOSTS, needs_path=True),
     LinkRule(FILE, _d("yandex.ru", "yandex.com"), subs=_s("disk")),
+    LinkRule(MEETING, _d("yandex.ru", "yandex.com"), subs=_s("telemost"), needs_path=True),
     LinkRule(FILE, _d("proton.me"), subs=_s("drive")),
     LinkRule(FILE, _d("icloud.com"), path=re.compile("iclouddrive|/share")),
     LinkRule(FILE, _d("box.com"), path=re.compile("^/s/")),

@@ -49,8 +49,8 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
                 and not _tool_choice(s, m.start(), m.end())
             ):
                 continue
-        if any(u.start <= start < u.end for u in urls):
-            continue
+        if any(u.start <= start < u.end and len(u.path) > 1 for u in urls):
+            continue  # a link (a bare "cal.com" with no path names the tool: "my cal.com")
         lo = max(0, m.start() - 90)
         window = s[lo : m.end() + 90]
         if any(
@@ -1339,8 +1339,10 @@ _OWNED_BY = re.compile(r"(?<!\w)(?:from|by|od|von|de|di|da|del|du|ng|से)\s+$
 
 # A template's field around a word: "{{mobile}}", "{email}", "${phone}", "%(email)s",
 # "[[whatsapp]]", "<phone>" (with at most an underscore-joined part beside it: "{{user_mobile}}").
-_TEMPLATE_OPEN = re.compile(r"(?:\{\{?|\$\{|%\(|\[\[|<)\s*(?:\w+_)?$")
-_TEMPLATE_CLOSE = re.compile(r"(?:_\w+)?\s*(?:\}\}?|\)s|\]\]|>)")
+# round 26: a field in single brackets with a word or two before it ("[seu email]", "[your
+# phone]", "[ваш email]")
+_TEMPLATE_OPEN = re.compile(r"(?:\{\{?|\$\{|%\(|\[\[|<)\s*(?:\w+_)?$|\[(?:\w+\s+){0,2}$")
+_TEMPLATE_CLOSE = re.compile(r"(?:_\w+)?\s*(?:\}\}?|\)s|\]\]|>|\])")
 
 
 def _template_variable(s: str, a: int, b: int) -> bool:

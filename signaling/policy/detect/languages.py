@@ -2780,7 +2780,15 @@ LANGUAGES: tuple[Language, ...] = (
             "ici sur (?:la plateforme|le site)",
             "appel (?:vidéo )?intégré",
         ),
-        phone_cues=("num[ée]ro", "t[ée]l[ée]phone", "portable", "appel\\w*", "appelle"),
+        phone_cues=(
+            "num[ée]ro",
+            "t[ée]l[ée]phone",
+            "portable",
+            "appel\\w*",
+            "appelle",
+            "rappelle(?:z|-moi|r)?",
+            "cell",
+        ),
         not_phone_cues=(
             "bordereau",
             "re[çc]u",
@@ -3346,7 +3354,16 @@ LANGUAGES: tuple[Language, ...] = (
             "weiter hier",
             "integrierte[nr]? (?:anruf|videoanruf|call)\\w*",
         ),
-        phone_cues=("nummer", "telefon\\w*", "handy", "festnetz", "vorwahl", "ruf", "anruf\\w*"),
+        phone_cues=(
+            "nummer",
+            "telefon\\w*",
+            "handy",
+            "festnetz",
+            "vorwahl",
+            "ruf",
+            "anruf\\w*",
+            "erreichbar",
+        ),
         not_phone_cues=(
             "steuer-id",
             "steuer-idnr",
@@ -5342,6 +5359,8 @@ LANGUAGES: tuple[Language, ...] = (
             "вылож\\w*",
             "кинь\\w*",
             "скинь\\w*",
+            "перекин\\w*",
+            "скин\\w*",
         ),
     ),
     Language(

@@ -35,8 +35,8 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
         return []
     cue_text = views.norm.s
     has_cue = lx.PHONE_CUE_RE.search(cue_text) is not None
-    if has_cue and "\n" in s:
-        s = _lines_joined(s, lx.PHONE_CUE_RE)
+    if "\n" in s and (has_cue or "+" in s):
+        s = _lines_joined(s, lx.PHONE_CUE_RE, has_cue)
     chains = not lx.REST_KEYS.isdisjoint(views.words)  # "then", "dann": pieces may follow
     # With no word of phoning, pieces joined by rest words are their own cue ("0857...
     # lanjutannya 1122... terakhir 3398", "पहले 4 अंक 8448, फिर बाकी … 71 2093"): only such
@@ -126,14 +126,16 @@ _PIECE_MAX_DIGITS = 5  # a longer line is a whole number (or a price, an id) of 
 _PIECES_MAX_DIGITS = 15
 
 
-def _lines_joined(s: str, cue: re.Pattern[str]) -> str:
+def _lines_joined(s: str, cue: re.Pattern[str], has_cue: bool) -> str:
     """``s`` with the line breaks between pieces of one number written a group per line
     ("mon cell :\n514\n338\n7126", "номер\n8 912\n405\n77 31", "liga-me para o 912\n448\n307")
     made spaces: lines in a row of digits only, each with at most ``_PIECE_MAX_DIGITS``
     (the first may end such a group after words), that together hold 7 to
     ``_PIECES_MAX_DIGITS`` digits, right after a word of phoning (in the line before the
     pieces or before the first piece on its line), so a column of years or quantities is
-    never joined. Offsets are unchanged (one character for one)."""
+    never joined. A first piece with a country code ("+43 664\n218\n7740") needs no word of
+    phoning, and one led by a 0 ("mon 06\n51 38\n90 24") none beside it when the message has
+    one. Offsets are unchanged (one character for one)."""
     lines = s.split("\n")
     if len(lines) < 2:
         return s
@@ -156,9 +158,15 @@ def _lines_joined(s: str, cue: re.Pattern[str]) -> str:
             # the pieces begin on their own line: the word of phoning ends the line before
             before = lines[i - 1] if i > 0 else ""
         digits = sum(map(head.group().count, "0123456789"))
+        lead = head.group().lstrip(" \t(")
+        cued = (
+            lead.startswith("+")
+            or (has_cue and lead.startswith("0"))
+            or cue.search(fold(before.lower())) is not None
+        )
         if (
-            digits > _PIECE_MAX_DIGITS
-            or cue.search(fold(before.lower())) is None
+            not cued
+            or digits > _PIECE_MAX_DIGITS
             or (own_line and any(c.isdigit() for c in before))
         ):
             i += 1
