@@ -688,6 +688,7 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:what'?s|whats|wats) (?:ur|yr|u) (?:\\w+ )?(?:telegram|whatsapp|number|email"
             "|insta\\w*|snap\\w*|discord|skype|ig|tg|handle|phone|cell)",
             "(?:reply|respond|answer) (?:to (?:this|me) )?with your",
+            "(?:let'?s|lets) (?:sort|finish|wrap|handle|settle|do) (?:\\w+ ){0,3}(?:on|via|over)",
         ),
         meeting_cues=(
             # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
@@ -1579,6 +1580,7 @@ LANGUAGES: tuple[Language, ...] = (
             "prefer\\w*",
             # round 19: a means asked about as an option
             "(?:sería|seria|es) una opci[oó]n",
+            "puede ser",
         ),
         decline_words=(
             "lo siento",
@@ -2228,6 +2230,7 @@ LANGUAGES: tuple[Language, ...] = (
             "prefer\\w*",
             # round 19: a means asked about as an option
             "(?:seria|é) uma op[cç][aã]o",
+            "pode ser",
         ),
         decline_words=("desculp\\w*",),
         refused_words=(
@@ -4394,6 +4397,8 @@ LANGUAGES: tuple[Language, ...] = (
             "co (?:ty|pan|pani) na to",
             "(?:pode[sś]le|poda|prze[sś]le|wy[sś]le) (?:pan|pani) sw[oó]j",
             "(?:pode[sś]lesz|podasz|prze[sś]lesz) sw[oó]j",
+            "(?:pode[sś]lesz|podasz|prze[sś]lesz|dasz) (?:mi )?(?:maila|mail|e-?maila|numer|nr)",
+            "wysyłaj\\w* (?:mi |nam )?(?:na|przez)",
         ),
         meeting_cues=(
             # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
@@ -5105,6 +5110,7 @@ LANGUAGES: tuple[Language, ...] = (
             "чаевые",
             # round 19: "на ЮMoney кинуть"
             "кин\\w*",
+            "закин\\w*",
         ),
         product_phrases=(
             "способ\\w* оплаты",
@@ -7174,6 +7180,7 @@ LANGUAGES: tuple[Language, ...] = (
             "nkhalls\\w*",
             "نخلصك",
             "نخلص",
+            "بحول\\w*",
         ),
         product_phrases=(
             "طرق الدفع",
@@ -8915,6 +8922,8 @@ LANGUAGES: tuple[Language, ...] = (
             "naa (?:ka|kay)",
             "didto (?:nalang|na lang)",
             "doon na lang tayo",
+            "hanapin (?:mo )?(?:lang )?(?:ang )?(?:name|pangalan) ko",
+            "ipapasa (?:ko )?(?:na lang )?sa",
         ),
         meeting_cues=(
             # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
