@@ -1173,9 +1173,7 @@ def _blamed_clause(s: str, a: int, b: int, other: int) -> bool:
     sent, start = sentence(s, a, b)
     if not _FAILING_RE.search(sent) and not _ALWAYS_REFUSED_RE.search(sent):
         return False
-    lo = max((c.end() for c in _CLAUSE_BREAK.finditer(sent, 0, a - start)), default=0)
-    brk = _CLAUSE_BREAK.search(sent, b - start)
-    hi = brk.start() if brk is not None else len(sent)
+    lo, hi = _clause_span(sent, a - start, b - start)
     if start + lo <= other < start + hi:
         return False
     return _complaint(sent[lo:hi])
@@ -1692,9 +1690,8 @@ def _paying_refused(views: Views, pay: Finding) -> bool:
     s = views.norm.s
     a, b = views.norm.first_at(pay.start), views.norm.first_at(pay.end)
     sent, start = sentence(s, a, max(a, b - 1))
-    lo = max((m.end() for m in _CLAUSE_BREAK.finditer(sent, 0, a - start)), default=0)
-    brk = _CLAUSE_BREAK.search(sent, max(lo, b - start))
-    clause = sent[lo : brk.start() if brk is not None else len(sent)]
+    # (a break found before ``a`` ends by ``a``, so the clause's end is looked for from ``b``)
+    clause = _clause(sent, a - start, max(a, b) - start)
     if lx.KEEP_HERE_RE.search(clause) is not None or _BUT.search(clause) is not None:
         return False
     if "?" in clause:
@@ -1848,9 +1845,7 @@ def _pay_self(views: Views, s: str) -> Finding | None:
             break  # a long run of "myself" is no longer one request: linear time
         sent, start = sentence(s, own.start(), own.end())
         a, b = own.start() - start, own.end() - start
-        clause_lo = max((m.end() for m in _CLAUSE_BREAK.finditer(sent, 0, a)), default=0)
-        brk = _CLAUSE_BREAK.search(sent, b)
-        clause_hi = brk.start() if brk is not None else len(sent)
+        clause_lo, clause_hi = _clause_span(sent, a, b)
         clause = sent[clause_lo:clause_hi]
         pays = [*lx.PAY_VERB_RE.finditer(clause), *lx.REFUND_RE.finditer(clause)]
         pay = next((p for p in pays if _party_beside(clause, p)), None)
@@ -3477,9 +3472,15 @@ def _first_per_sentence(
 
 def _clause(sent: str, a: int, b: int) -> str:
     """The clause of ``sent`` around ``sent[a:b]`` (split at commas, semicolons, dashes)."""
+    lo, hi = _clause_span(sent, a, b)
+    return sent[lo:hi]
+
+
+def _clause_span(sent: str, a: int, b: int) -> tuple[int, int]:
+    """Where the clause of ``sent`` around ``sent[a:b]`` starts and ends."""
     lo = max((m.end() for m in _CLAUSE_BREAK.finditer(sent, 0, a)), default=0)
     after = _CLAUSE_BREAK.search(sent, b)
-    return sent[lo : after.start() if after is not None else len(sent)]
+    return lo, after.start() if after is not None else len(sent)
 
 
 def _kept_here(sent: str, clause: str) -> bool:

@@ -157,7 +157,7 @@ def _lines_joined(s: str, cue: re.Pattern[str], has_cue: bool) -> str:
         if own_line:
             # the pieces begin on their own line: the word of phoning ends the line before
             before = lines[i - 1] if i > 0 else ""
-        digits = sum(map(head.group().count, "0123456789"))
+        digits = _digits_in(head.group())
         lead = head.group().lstrip(" \t(")
         cued = (
             lead.startswith("+")
@@ -173,7 +173,7 @@ def _lines_joined(s: str, cue: re.Pattern[str], has_cue: bool) -> str:
             continue
         j = i + 1
         while j < len(lines):
-            n = sum(map(lines[j].count, "0123456789"))
+            n = _digits_in(lines[j])
             if not 0 < n <= _PIECE_MAX_DIGITS or _PIECE_LINE_RE.fullmatch(lines[j]) is None:
                 break
             digits += n
@@ -183,6 +183,11 @@ def _lines_joined(s: str, cue: re.Pattern[str], has_cue: bool) -> str:
                 out[starts[k] - 1] = " "
         i = max(j, i + 1)
     return "".join(out)
+
+
+def _digits_in(text: str) -> int:
+    """How many ASCII digits ``text`` holds (the digit view's are all ASCII)."""
+    return sum(map(text.count, "0123456789"))
 
 
 # The last group of a line, after words or alone ("liga-me para o 912", "514")
@@ -227,7 +232,7 @@ def _clusters(s: str, min_digits: int) -> list[tuple[int, int]]:
         if m.end() - m.start() < min_digits:
             continue
         text = m.group()
-        if sum(map(text.count, "0123456789")) >= min_digits:
+        if _digits_in(text) >= min_digits:
             out.append(m.span())
     return out
 
