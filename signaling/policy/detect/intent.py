@@ -58,6 +58,12 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
             for n in lx.MEETING_NEG_RE.finditer(window)
         ):
             continue  # the tool as a product: integrated, compared, migrated from
+        whole, whole_start = _near_sentence(s, m.start(), m.end(), after=90)
+        if any(
+            not _blamed_clause(s, whole_start + n.start(), whole_start + n.end(), m.start())
+            for n in lx.MEETING_PRODUCT_RE.finditer(whole, max(0, lo - whole_start))
+        ):
+            continue  # "a Zoom call feature in the app": a product being built
         near, near_start = _near_sentence(s, m.start(), m.end())
         if any(
             not _blamed_clause(s, near_start + n.start(), near_start + n.end(), m.start())
@@ -281,15 +287,15 @@ _BUILDING = re.compile(
 )
 
 
-def _near_sentence(s: str, a: int, b: int) -> tuple[str, int]:
+def _near_sentence(s: str, a: int, b: int, *, after: int = 60) -> tuple[str, int]:
     """The sentence around ``s[a:b]`` as :func:`sentence` finds it, cut to 200 characters
-    before and 60 after (at a word start): a long message naming a tool many times in one
+    before and ``after`` after (at a word start): a long message naming a tool many times in one
     sentence is read in linear time, not once whole per name."""
     lo = max(0, a - 200)
     if lo > 0:
         space = s.find(" ", lo, a)
         lo = space + 1 if space >= 0 else a
-    hi = min(len(s), b + 60)
+    hi = min(len(s), b + after)
     sent, start = sentence(s[lo:hi], a - lo, b - lo)
     return sent, lo + start
 

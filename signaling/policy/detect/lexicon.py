@@ -602,12 +602,12 @@ MEETING_NEG_RE = compile_fast(
     r"|\bimag(?:e|en|em|es|ens)\b|\bphoto|\blens"
     r"|\b(?:rein|raus|heran|hinein)zoom\w*|\bbild\w*|\bfoto\w*|\bgambar\w*"
     r"|(?:on|through|via|from|in) (?:the|this) (?:platform|site)|platform'?s|messages call"
-    r"|recording|transcri\w*|\bapp\b|feature|\bbuild|develop|integrac\w*|integracao|интеграц\w*"
+    r"|recording|transcri\w*|integrac\w*|integracao|интеграц\w*"
     # tools compared or migrated between, as products ("Zoom vs Teams", "migré de Zoom vers")
     r"|\bvs\b|\bversus\b|\bestilo\b|\bstyle\b|\bcompar(?!t)\w*|\bmigr\w*|мигр\w*"
     # the same in Devanagari, and Turkish and Indonesian integration
-    r"|इंटीग्रेशन|इंटीग्रेट|इंटिग्रेशन|ऐप में|फ़ीचर|फीचर|entegrasyon\w*|integrasi"
-    r"|बटन|आइकन|आइकॉन|लोगो|वेबसाइट|वर्शन|वर्ज़न|तुलना|वेबिनार|कीमत"
+    r"|इंटीग्रेशन|इंटीग्रेट|इंटिग्रेशन|entegrasyon\w*|integrasi"
+    r"|बटन|आइकन|आइकॉन|लोगो|वर्शन|वर्ज़न|तुलना|वेबिनार|कीमत"
     # links a product makes by itself ("Teams meeting link auto-generate ho jaye"); not "sync",
     # which is also "let's sync on Zoom"
     r"|auto-?generat\w*"
@@ -615,6 +615,10 @@ MEETING_NEG_RE = compile_fast(
     # zoom yapınca"; "zoom yapalım" alone is a call)
     r"|(?:arac|bot|entegrasyon|uygulama|eklenti)\w* gelistirmeniz\w*|haritada zoom|yakinlastir\w*"
 )
+# Round 28: words of a product being made ("app", "feature", "build", "website"): they say the
+# tool is a product only in the tool's own sentence; in the next one ("Google Meet पर मिलें? …
+# वेबसाइट के SEO ऑडिट …") they are the project the call is about
+MEETING_PRODUCT_RE = compile_fast(r"\bapp\b|feature|\bbuild|develop|ऐप में|फ़ीचर|फीचर|वेबसाइट")
 # Round 19: links a system makes by itself ("gerar link pelo Zoom pra cada paciente
 # automaticamente", "Teams-Link für jede Videosprechstunde automatisch"); not for a booking
 # page, which makes the meeting by itself by nature ("Calendly … toplantı otomatik oluşuyor")
