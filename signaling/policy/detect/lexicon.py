@@ -1453,10 +1453,40 @@ DIRECT_PAY_RE = compile_fast(DIRECT_PAY_SOURCE)
 _NOT_HERE = (
     r"(?<!\w)(?:and not|but not|not|won'?t|don'?t|doesn'?t|without|a nie|nie|y no|e não|e nao|no"
     r"|et pas|pas|und nicht|nicht"
-    r"|e non|non|а не|не|nahi|bukan|hindi|değil|degil)\s+(?:" + KEEP_HERE_RE.pattern + r")"
+    r"|e non|non|а не|не|nahi|bukan|hindi|değil|degil)\s+(?:(?:po|naman)\s+)?(?:"
+    + KEEP_HERE_RE.pattern
+    # round 28: "via check or bank deposit lang, hindi po through the app" (not the app store)
+    + r"|(?:through|via) (?:the|this) app(?!\w|\s*store))"
+)
+# Round 28: paying through the platform said to be impossible ("we can't pay through the
+# platform", "no podemos pagar por la plataforma", "platform üzerinden ödeme
+# gerçekleştiremiyoruz"): with a means of paying beside it, the means is the way off it.
+_CANNOT_PAY_HERE = (
+    r"(?<!\w)(?:(?:can'?t|cannot|can not|unable to|not able to|(?:are|is)n'?t allowed to"
+    r"|(?:are|is) not allowed to) (?:\w+ ){0,2}?(?:pay|settle|process payments?)"
+    r"|no (?:podemos|puedo|pueden|se puede|nos dejan) (?:\w+ ){0,2}?(?:pagar|abonar)"
+    r"|nao (?:podemos|posso|conseguimos|da pra) (?:\w+ ){0,2}?pagar"
+    r"|non (?:possiamo|posso|riusciamo|possono) (?:\w+ ){0,2}?(?:pagare|usare la carta)"
+    r"|ne (?:pouvons|peux|peut|pouvez) pas (?:\w+ ){0,2}?(?:payer|regler)"
+    r"|nie (?:mozemy|moge|mozna) (?:\w+ ){0,2}?(?:placic|zaplacic|oplacic)"
+    r"|не (?:можем|могу|получается) (?:\w+ ){0,2}?(?:платить|оплатить|оплачивать|заплатить)"
+    r"|(?:tidak|gak|ga|nggak|enggak|tdk) (?:bisa|boleh|dapat) (?:\w+ ){0,2}?bayar"
+    r"|hindi (?:kami |po |namin )*(?:pwede|puwede|kaya|makakapagbayad|makabayad)\w* (?:\w+ ){0,2}?"
+    r"(?:magbayad|bayad|pay))"
+    r" (?:\w+ ){0,2}?(?:through|via|on|using|in|por|en|pela|pelo|na|no|sulla|sul|sui|tramite"
+    r"|attraverso|sur|par|przez|na|через|на|lewat|melalui|di|sa) (?:(?:the|this|la|esta|a|il"
+    r"|le|les|ang) )?(?:platform\w*|plataforma|piattaforma|plateforme|marketplace|site|sitio"
+    r"|sito|площадк\w*|платформ\w*|сайт\w*|aplikasi|app)(?!\w)"
+    r"|(?<!\w)(?:konnen|durfen) (?:\w+ ){0,3}?nicht (?:\w+ ){0,2}?uber (?:die|diese) (?:plattform"
+    r"|seite) (?:\w+ )?(?:zahlen|bezahlen|abrechnen)(?!\w)"
+    r"|(?<!\w)platform (?:uzerinden|araciligiyla) (?:\w+ ){0,2}?odeme\w* (?:yapami|yapamay"
+    r"|gerceklestiremi|gerceklestiremey)\w*"
+    r"|(?<!\w)platform (?:uzerinden|araciligiyla) degil(?!\w)"
 )
 OUTSIDE_RE = compile_fast(
     _NOT_HERE
+    + r"|"
+    + _CANNOT_PAY_HERE
     + r"|outside (?:of )?(?:the |this )?(?:platform|site|app)|off[- ]platform|off (?:the|this)"
     r" (?:platform|site)|fuera de (?:la|esta) plataforma|fora da plataforma|en dehors de la"
     r" plateforme|hors (?:de la )?plateforme|вне платформы|мимо платформы|минуя платформу"
