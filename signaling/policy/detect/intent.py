@@ -2025,7 +2025,7 @@ def _price_contrast(views: Views, s: str, findings: list[Finding]) -> Finding | 
         sent, start = sentence(s, way.start(), way.end())
         if _spec_talk(s, way.start(), way.end()) or _product_sentence(s, way.start(), way.end()):
             return None
-        if _negation_before(sent, way.start() - start):
+        if _negation_before(_unconditional(sent), way.start() - start):
             continue
         a, b = min(amount.start(), way.start()), max(amount.end(), way.end())
         return _op_finding(views, a, b, "pay:cheaper_outside", Confidence.OFF_PLATFORM_PAY)
@@ -2158,7 +2158,10 @@ _SUBJECTS = frozenset("you u vous kamu anda ka i".split())
 # di mo magustuhan") states a condition, not a refusal: blanked before negation checks.
 _IF_NOT = re.compile(
     r"(?<!\w)(?:if|si|se|wenn|falls|jesli|jeśli|если|agar|eger|eğer|kalau|jika|kung|لو|اذا|إذا)"
-    r"(?:\s+\S+){0,3}?\s+(?:not|no|non|ne|nicht|nie|не|nahi|degil|değil|tidak|di|hindi|ما|لا)(?!\w)"
+    r"(?:\s+\S+){0,4}?\s+(?:not|no|non|ne|nicht|nie|не|nahi|degil|değil|tidak|di|hindi|ما|لا"
+    # round 28: English contractions and a longer subject ("if you don't like it", "se la
+    # traduzione in tedesco non ti convince")
+    r"|(?:do|does|did|is|are|was|were|wo|ca)n'?t)(?!\w)"
 )
 
 
@@ -2473,7 +2476,7 @@ def _discount_outside(views: Views, s: str) -> Finding | None:
                 deal = None
         if deal is None:
             continue
-        if _negation_before(sent, min(deal.start(), place.start() - sent_start)):
+        if _negation_before(_unconditional(sent), min(deal.start(), place.start() - sent_start)):
             continue
         a = min(place.start(), sent_start + deal.start())
         b = max(place.end(), sent_start + deal.end())
@@ -2505,7 +2508,7 @@ def _pay_anchored(views: Views, s: str) -> Finding | None:
             continue
         if _beside_outside(lx.SPEC_RE, sent):
             continue
-        if _negation_before(sent, anchor.start() - sent_start):
+        if _negation_before(_unconditional(sent), anchor.start() - sent_start):
             continue
         a = min(anchor.start(), sent_start + place.start())
         b = max(anchor.end(), sent_start + place.end())
