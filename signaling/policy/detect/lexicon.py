@@ -2979,15 +2979,15 @@ MY_NUMBER = MappingProxyType(
     {
         "en": [
             r"my (?:phone |cell |mobile |whatsapp |work |direct |personal )?(?:number|phone"
-            r"|cell|mobile)(?: number)?"
+            r"|cell|mobile)(?: number)?|my contact(?: details| info)?"
         ],
-        "es": [r"mi (?:numero|celular|telefono|whatsapp|movil)"],
-        "pt": [r"meu (?:numero|celular|telefone|whats\w*|zap)"],
-        "fr": [r"mon (?:numero|portable|telephone|tel)"],
-        "de": [r"meine (?:nummer|handynummer|telefonnummer|mobilnummer)|mein handy"],
-        "it": [r"(?:il )?mio (?:numero|cellulare|telefono)"],
-        "pl": [r"m[oó]j (?:numer|telefon)"],
-        "ru": [r"мой (?:номер|телефон)"],
+        "es": [r"mi (?:numero|celular|telefono|whatsapp|movil|contacto)|mis datos de contacto"],
+        "pt": [r"meu (?:numero|celular|telefone|whats\w*|zap|conta[c]?to)|meus conta[c]?tos"],
+        "fr": [r"mon (?:numero|portable|telephone|tel)|mes coordonnees"],
+        "de": [r"meine (?:nummer|handynummer|telefonnummer|mobilnummer|kontaktdaten)|mein handy"],
+        "it": [r"(?:il )?mio (?:numero|cellulare|telefono)|i miei (?:contatti|recapiti)"],
+        "pl": [r"m[oó]j (?:numer|telefon|kontakt)|moje dane kontaktowe|nasz (?:numer|telefon)"],
+        "ru": [r"мой (?:номер|телефон|контакт)|мои контакты"],
         "hi": [r"मेरा (?:नंबर|नम्बर|फोन|फ़ोन|मोबाइल)(?: नंबर)?"],
         "hi-Latn": [r"mera (?:number|phone|mobile|no)"],
         "ar": [r"رقمي|تلفوني|تليفوني|موبايلي|جوالي"],
@@ -3011,7 +3011,7 @@ DOCUMENT = MappingProxyType(
         "fr": [r"facture|devis|proposition|cv|carte de visite|signature"],
         "de": [r"rechnung|angebot|kostenvoranschlag|lebenslauf|cv|visitenkarte|signatur"],
         "it": [r"fattura|preventivo|proposta|offerta|cv|curriculum|biglietto da visita|firma"],
-        "pl": [r"faktur\w*|ofert\w*|wycen\w*|cv|wizytowk\w*|stopk\w*"],
+        "pl": [r"faktur\w*|ofert\w*|wycen\w*|cv|wizytowk\w*|stop[kc]\w*"],
         "ru": [r"сч[её]т\w*|предложени\w*|резюме|визитк\w*|подпис\w*"],
         "hi": [
             r"(?:मेरी वेबसाइट (?:के|का|की) )?(?:कॉन्टैक्ट|कांटेक्ट|संपर्क) पेज"
