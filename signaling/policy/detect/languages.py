@@ -362,7 +362,7 @@ LANGUAGES: tuple[Language, ...] = (
             "end[- ]users?",
             "the system",
             "our system",
-            "automatic(?:ally)?",
+            "automatic(?:ally)?(?! (?:debits?|payments?|transfers?|bank transfers?)(?!\\w))",
             "should be able to",
             "toggle",
             "scheduler",
@@ -710,6 +710,11 @@ LANGUAGES: tuple[Language, ...] = (
             "session",
         ),
         pay_verbs=(
+            # round 28: a standing order or direct debit (a payment set up at the bank)
+            "standing orders?",
+            "direct debits?",
+            "auto-?debits?",
+            "recurring (?:bank )?transfers?",
             "settl(?:ing|ed|es)",
             "settle it",
             "square up",
@@ -1103,7 +1108,7 @@ LANGUAGES: tuple[Language, ...] = (
             "usuarios",
             "compradores?",
             "el sistema",
-            "autom[aá]tic\\w*",
+            "(?<!debito )(?<!débito )autom[aá]tic\\w*",
             "carrito",
             "recibo",
             "debe permitir",
@@ -1386,6 +1391,10 @@ LANGUAGES: tuple[Language, ...] = (
             "invitaci[oó]n",
         ),
         pay_verbs=(
+            # round 28: a standing order or direct debit (a payment set up at the bank)
+            "domiciliaci[oó]n\\w*",
+            "d[eé]bito autom[aá]tico",
+            "transferencias? (?:peri[oó]dicas?|recurrentes?|programadas?)",
             "transfi[eé]r\\w*",
             "transfer\\w*",
             "arregl(?:amos|emos|arlo|ar)",
@@ -1724,7 +1733,7 @@ LANGUAGES: tuple[Language, ...] = (
             "usu[aá]rios",
             "compradore?s?",
             "o sistema",
-            "autom[aá]tic\\w*",
+            "(?<!debito )(?<!débito )autom[aá]tic\\w*",
             "boleto",
             "carrinho",
             "nota fiscal",
@@ -2043,6 +2052,9 @@ LANGUAGES: tuple[Language, ...] = (
             "convite",
         ),
         pay_verbs=(
+            # round 28: a standing order or direct debit (a payment set up at the bank)
+            "d[eé]bito autom[aá]tico",
+            "transfer[eê]ncias? (?:programadas?|agendadas?|recorrentes?)",
             "(?:mand|envi|transfir|pass)\\w* o (?:valor|dinheiro|pagamento)",
             "faz um (?:pix|ted|doc|dep[oó]sito)",
             "fech(?:amos|ar|a|o)",
@@ -2642,6 +2654,9 @@ LANGUAGES: tuple[Language, ...] = (
             "invitation",
         ),
         pay_verbs=(
+            # round 28: a standing order or direct debit (a payment set up at the bank)
+            "virements? permanents?",
+            "pr[eé]l[eè]vements? automatiques?",
             "transf[eé]r\\w*",
             "vire\\w*",
             "donne\\w*",
@@ -3243,6 +3258,10 @@ LANGUAGES: tuple[Language, ...] = (
             "videogespräch\\w*",
         ),
         pay_verbs=(
+            # round 28: a standing order or direct debit (a payment set up at the bank)
+            # ("Lastschrift" is left out: a shop's usual payment option in specs)
+            "dauerauftr[aä]g\\w*",
+            "einzugserm[aä]chtigung\\w*",
             "regeln",
             "regeln wir",
             "schick\\w*",
@@ -3819,6 +3838,10 @@ LANGUAGES: tuple[Language, ...] = (
             "incontro conoscitivo",
         ),
         pay_verbs=(
+            # round 28: a standing order or direct debit (a payment set up at the bank)
+            "addebito diretto",
+            "bonific\\w* (?:periodic\\w*|ricorrent\\w*|permanent\\w*)",
+            "domiciliazione",
             "trasferi\\w*",
             "mandamel\\w*",
             "mandami i soldi",
@@ -4424,6 +4447,9 @@ LANGUAGES: tuple[Language, ...] = (
             "umów\\w*",
         ),
         pay_verbs=(
+            # round 28: a standing order or direct debit (a payment set up at the bank)
+            "zleceni\\w* stał\\w*",
+            "polecenie zapłaty",
             "puszcz\\w*",
             "puszczę",
             "przyj(?:ąć|mę|muję|mij)",
@@ -5100,6 +5126,10 @@ LANGUAGES: tuple[Language, ...] = (
             "по видео",
         ),
         pay_verbs=(
+            # round 28: a standing order or direct debit (a payment set up at the bank)
+            "автоплат[её]ж\\w*",
+            "автосписани\\w*",
+            "автоперевод\\w*",
             "расчёт\\w*",
             "отда\\w*",
             "оплат\\w*",
@@ -5836,6 +5866,11 @@ LANGUAGES: tuple[Language, ...] = (
             "interview",
         ),
         pay_verbs=(
+            # round 28: a standing order or direct debit (a payment set up at the bank)
+            "auto ?-?debit",
+            "autopay",
+            "nach mandate",
+            "ecs mandate",
             "settle",
             "de dena",
             "pay kar\\w*",
@@ -6368,6 +6403,9 @@ LANGUAGES: tuple[Language, ...] = (
             "साक्षात्कार",
         ),
         pay_verbs=(
+            # round 28: a standing order or direct debit (a payment set up at the bank)
+            "ऑटो ?-?डेबिट",
+            "ऑटोपे",
             "दे देना",
             "दे दो",
             "ट्रांसफर",
@@ -7128,6 +7166,10 @@ LANGUAGES: tuple[Language, ...] = (
             "المقابلة",
         ),
         pay_verbs=(
+            # round 28: a standing order or direct debit (a payment set up at the bank)
+            "خصم تلقائي",
+            "تحويل تلقائي",
+            "أمر تحويل دائم",
             "btedfa3\\w*",
             "tedfa3\\w*",
             "bedfa3\\w*",
@@ -7621,11 +7663,11 @@ LANGUAGES: tuple[Language, ...] = (
             "müşteri\\w*",
             "kullanıcılar\\w*",
             "sistem",
-            "otomatik\\w*",
+            "otomatik(?! (?:ödeme |odeme )?talimat)\\w*",
             "sepet\\w*",
             "ödeyebilmeli",
             # round 19: a system doing it automatically (own_v18)
-            "otomatik\\w*",
+            "otomatik(?! (?:ödeme |odeme )?talimat)\\w*",
             # round 26: a user (not "kullanıcı adı", a username) and an option a product will
             # have ("Kullanıcı profilinde … gizleme seçeneği olacak")
             "kullanıcı(?!\\s+ad)\\w*",
@@ -7868,6 +7910,9 @@ LANGUAGES: tuple[Language, ...] = (
             "yapabilir miyiz",
         ),
         pay_verbs=(
+            # round 28: a standing order or direct debit (a payment set up at the bank)
+            "otomatik (?:ödeme )?talimat\\w*",
+            "düzenli (?:ödeme )?talimat\\w*",
             "hallet\\w*",
             "parayı",
             "paranı",
@@ -8434,6 +8479,10 @@ LANGUAGES: tuple[Language, ...] = (
             "pertemuan",
         ),
         pay_verbs=(
+            # round 28: a standing order or direct debit (a payment set up at the bank)
+            "auto ?-?debet",
+            "autodebet\\w*",
+            "auto ?-?debit",
             "pembayaran\\w*",
             "bayarnya",
             "bayar\\w*",
@@ -8947,6 +8996,9 @@ LANGUAGES: tuple[Language, ...] = (
             "invite",
         ),
         pay_verbs=(
+            # round 28: a standing order or direct debit (a payment set up at the bank)
+            "auto ?-?debit",
+            "auto ?-?deduct",
             "gcash (?:mo )?(?:na lang|nlng)",
             "maya (?:mo )?(?:na lang|nlng)",
             "paymaya (?:mo )?(?:na lang|nlng)",
