@@ -603,6 +603,9 @@ LANGUAGES: tuple[Language, ...] = (
             "there",
         ),
         move_phrases=(
+            # round 28: the app used more, or answered on sooner, than this one
+            "(?:more|more often|faster|quicker) than (?:on )?(?:here|this (?:site|platform|app|cha"
+            "t))",
             "send (?:it|them|this|that|those|these|the \\w+) (?:to|on|over|via) my",
             "keep in touch (?:by|via|on|over)",
             "stay in touch (?:by|via|on|over)",
@@ -1308,6 +1311,9 @@ LANGUAGES: tuple[Language, ...] = (
             "pero",
         ),
         move_phrases=(
+            # round 28: the app used more, or answered on sooner, than this one
+            "(?:m[aá]s|m[aá]s r[aá]pido) que (?:por )?(?:aqu[ií]|ac[aá]|esta (?:app|aplicaci[oó]n|"
+            "plataforma|p[aá]gina))",
             "(?:mand|envi|pas)a(?:me|nos)?l[oa]s? (?:al|a mi|por|x|en mi)",
             "p[aá]sate (?:a|al|por)",
             "tienes (?:un |algún )?contacto directo",
@@ -1943,6 +1949,9 @@ LANGUAGES: tuple[Language, ...] = (
             "como",
         ),
         move_phrases=(
+            # round 28: the app used more, or answered on sooner, than this one
+            "(?:mais|mais r[aá]pido) (?:do )?que (?:por )?(?:aqui|est[ea] app|ess[ea] app|esta pla"
+            "taforma|essa plataforma|este site)",
             "liga(?:-me)? (?:no|pelo|pro) (?:meu|minha)",
             "procur\\w* (?:o )?meu nome",
             "pesquis\\w* (?:o )?meu nome",
@@ -2542,6 +2551,9 @@ LANGUAGES: tuple[Language, ...] = (
             "comme",
         ),
         move_phrases=(
+            # round 28: the app used more, or answered on sooner, than this one
+            "(?:plus|plus vite|plus souvent) qu'? ?(?:ici|sur (?:cette|la) (?:appli|plateforme|app"
+            "|site))",
             "envoie(?:z)?-(?:moi-)?(?:le|la|les) (?:sur|par|au|via|à)",
             "m'ajout\\w* (?:sur|à|au|via)",
             "cherche(?:z)?[- ]moi (?:sur|par|via)",
@@ -3170,6 +3182,9 @@ LANGUAGES: tuple[Language, ...] = (
             "unter",
         ),
         move_phrases=(
+            # round 28: the app used more, or answered on sooner, than this one
+            "(?:öfter|schneller|mehr|lieber) (?:\\w+ ){0,3}als (?:hier|(?:auf |in )?(?:dieser|der)"
+            " (?:app|plattform|seite))",
             "(?:per|über|via|auf|bei) \\w+ weiter(?:besprechen|reden|schreiben|machen|quatschen)",
             "hast du (?:einen )?direkten kontakt",
             "such mich",
@@ -3744,6 +3759,9 @@ LANGUAGES: tuple[Language, ...] = (
             "sono",
         ),
         move_phrases=(
+            # round 28: the app used more, or answered on sooner, than this one
+            "(?:più|più spesso|più veloce) (?:\\w+ ){0,2}(?:che (?:qui|qua|su questa (?:app|piatta"
+            "forma))|di questa (?:app|piattaforma))",
             "parliam\\w* (?:\\w+ ){0,2}(?:su|via|per)",
             "mandal[oa]\\w* (?:su|via|per)",
             "mi dai un contatto diretto",
@@ -4361,6 +4379,9 @@ LANGUAGES: tuple[Language, ...] = (
             "jest",
         ),
         move_phrases=(
+            # round 28: the app used more, or answered on sooner, than this one
+            "(?:częściej|szybciej|bardziej) (?:\\w+ ){0,3}niż (?:tutaj|tu|na tej (?:platformie|str"
+            "onie|apce|aplikacji))",
             "odpisz\\w* (?:\\w+ ){0,2}(?:na|przez)",
             "napisz\\w* (?:(?:ci|mi|wam|do ciebie|później|wieczorem|jutro) ){0,2}(?:na|przez)",
             "wyszukaj(?:cie)? mnie",
@@ -5021,6 +5042,9 @@ LANGUAGES: tuple[Language, ...] = (
             "как",
         ),
         move_phrases=(
+            # round 28: the app used more, or answered on sooner, than this one
+            "(?:чаще|быстрее|больше) (?:\\w+ ){0,3}чем (?:здесь|тут|на (?:этой )?(?:площадке|платф"
+            "орме|сайте)|в этом (?:приложении|чате))",
             "найдите меня",
             "найди меня",
             "ищите меня",
@@ -5797,6 +5821,8 @@ LANGUAGES: tuple[Language, ...] = (
             "purple",
         ),
         move_phrases=(
+            # round 28: the app used more, or answered on sooner, than this one
+            "(?:yahan|yaha|is app|is site|is platform) se (?:zyada|jyada|jaldi|fast)",
             "naam search kar\\w*",
             "search kar lo",
             "dhoo?n?dh? lo",
@@ -6324,6 +6350,8 @@ LANGUAGES: tuple[Language, ...] = (
             "अकाउंट",
         ),
         move_phrases=(
+            # round 28: the app used more, or answered on sooner, than this one
+            "(?:यहाँ|यहां|इस ऐप|इस साइट|इस प्लेटफॉर्म) से (?:ज़्यादा|ज्यादा|जल्दी)",
             "कोई और",
             # round 28: "LinkedIn पर मेरे नाम से ढूँढ लीजिए और वहीं मैसेज कीजिए" (find me there)
             "ढूँढ ल\\S*",
@@ -6988,6 +7016,9 @@ LANGUAGES: tuple[Language, ...] = (
             "لكن",
         ),
         move_phrases=(
+            # round 28: the app used more, or answered on sooner, than this one
+            "(?:اسرع|أسرع|أكثر|اكثر|احسن|أحسن|افضل|أفضل) من (?:هنا|هون|هذا التطبيق|التطبيق ده|التط"
+            "بيق هذا|المنصة|الموقع)",
             "عندك تواصل مباشر",
             "عندك رقم مباشر",
             "تابعني",
@@ -7818,6 +7849,8 @@ LANGUAGES: tuple[Language, ...] = (
             "hesabımız",
         ),
         move_phrases=(
+            # round 28: the app used more, or answered on sooner, than this one
+            "(?:buradan|bu uygulamadan|bu siteden|bu platformdan) (?:daha|çok daha)",
             "diye arat\\w*",
             "ad[ıi]m[ıi] arat\\w*",
             "ismimi arat\\w*",
@@ -7880,9 +7913,11 @@ LANGUAGES: tuple[Language, ...] = (
             "beni (?:\\S+ )?(?:bulursun|bulabilirsin)",
             "(?:daha )?(?:hızlı|kolay|rahat) olur",
             "(?:dan|den|tan|ten) yazarım",
-            "(?:mail|e-?posta|numara|insta|instagram|telegram|hesab|ig|discord|skype|whatsapp|wp)(?:'\\w+|\\w*)"
+            "(?:mail|e-?posta|numara|insta|instagram|telegram|hesab|ig|discord|skype|whatsapp|wp)("
+            "?:'\\w+|\\w*)"
             " (?:ver|at|yolla|gönder)",
-            "(?:mail|e-?posta|numara|insta|instagram|telegram|hesab|ig|discord|skype|whatsapp|wp)(?:'\\w+|\\w*)"
+            "(?:mail|e-?posta|numara|insta|instagram|telegram|hesab|ig|discord|skype|whatsapp|wp)("
+            "?:'\\w+|\\w*)"
             " ne\\??",
             "telefonda konuşalım",
             # round 19: asks for the channel (own_v17)
@@ -8380,6 +8415,9 @@ LANGUAGES: tuple[Language, ...] = (
             "ku",
         ),
         move_phrases=(
+            # round 28: the app used more, or answered on sooner, than this one
+            "(?:daripada|drpd|dibanding(?:kan)?|dibandingin) (?:\\w+ ){0,2}(?:sini|aplikasi ini|ap"
+            "p ini|apk ini|platform ini|situs ini|web ini)",
             "ada (?:discord|signal|fb|facebook|messenger|skype|whatsapp|instagram)",
             "cari (?:aja )?nama (?:saya|aku|gue)",
             "cari (?:aja )?(?:aku|saya|gue) di",
@@ -8886,6 +8924,8 @@ LANGUAGES: tuple[Language, ...] = (
             "ako",
         ),
         move_phrases=(
+            # round 28: the app used more, or answered on sooner, than this one
+            "kaysa (?:\\w+ ){0,2}(?:dito|sa app na (?:ito|to)|sa site na (?:ito|to)|sa platform)",
             "search mo (?:lang )?(?:ako|yung pangalan ko)",
             "hanapin mo (?:lang )?ako",
             "pm kita",
