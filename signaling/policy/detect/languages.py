@@ -7913,11 +7913,9 @@ LANGUAGES: tuple[Language, ...] = (
             "beni (?:\\S+ )?(?:bulursun|bulabilirsin)",
             "(?:daha )?(?:hızlı|kolay|rahat) olur",
             "(?:dan|den|tan|ten) yazarım",
-            "(?:mail|e-?posta|numara|insta|instagram|telegram|hesab|ig|discord|skype|whatsapp|wp)("
-            "?:'\\w+|\\w*)"
+            "(?:mail|e-?posta|numara|insta|instagram|telegram|hesab|ig|discord|skype|whatsapp|wp)(?:'\\w+|\\w*)"
             " (?:ver|at|yolla|gönder)",
-            "(?:mail|e-?posta|numara|insta|instagram|telegram|hesab|ig|discord|skype|whatsapp|wp)("
-            "?:'\\w+|\\w*)"
+            "(?:mail|e-?posta|numara|insta|instagram|telegram|hesab|ig|discord|skype|whatsapp|wp)(?:'\\w+|\\w*)"
             " ne\\??",
             "telefonda konuşalım",
             # round 19: asks for the channel (own_v17)

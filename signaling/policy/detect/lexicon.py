@@ -409,8 +409,7 @@ PLACEHOLDER_LOCALS = frozenset(
 OWN_ADDRESS_RE = compile_fast(
     r"(?<!\w)(?:my|me|mine|mi|meu|minha|mon|ma|moi|mein\w*|mir|mich|mio|mia|moj\w*|mój"
     r"|moja|mnie|мой|моя|мою|мне|меня|mera|meri|mujhe|benim|bana|saya|aku|ko|ako|akin"
-    r"|मेरा|मेरी|मुझे|मेरे|بريدي|ايميلي|إيميلي|لي|راسلني|adresim|mailim|e-?postam|emailim|emailku|"
-    r"alamatku"
+    r"|मेरा|मेरी|मुझे|मेरे|بريدي|ايميلي|إيميلي|لي|راسلني|adresim|mailim|e-?postam|emailim|emailku|alamatku"
     r"|write to|write me|escr[ií]b\w*|escrev\w*|ecri\w*|schreib\w*|scriv\w*|napisz\w*"
     r"|pisz\w*|пиши\w*|напиши\w*|contact\w*|kontakt\w*|контакт\w*|contato|contacto|iletisim"
     r"|kontak|reach)(?!\w)"
@@ -477,12 +476,9 @@ CHANNEL_SOURCE = (
     + _alt(_union("app_names"), escape=False)
     + r"|skype\w{0,3}|telegram\w{0,4}|tg|tele|dyskord\w*|diskord\w*|diskort\w*"
     r"|whats ?app\w{0,4}|wechat|weixin|vx|wx|signal"
-    r"|viber\w{0,3}|discord\w{0,3}|instagram|insta|ig|twitter|x|threads|snapchat|snap|kik|matrix|e"
-    r"lement"
-    r"|facebook|fb|messenger|tiktok|line|slack|linkedin|kakaotalk|kakao|zalo|threema|телеграм\w*|т"
-    r"елег\w*|тг|ватсап\w*"
-    r"|вотсап\w*|вайбер\w*|дискорд\w*|инстаграм\w*|инст\w*|скайп\w*|вичат\w*|вк|vk|сигнал\w*)(?!"
-    r"[\w-])"
+    r"|viber\w{0,3}|discord\w{0,3}|instagram|insta|ig|twitter|x|threads|snapchat|snap|kik|matrix|element"
+    r"|facebook|fb|messenger|tiktok|line|slack|linkedin|kakaotalk|kakao|zalo|threema|телеграм\w*|телег\w*|тг|ватсап\w*"
+    r"|вотсап\w*|вайбер\w*|дискорд\w*|инстаграм\w*|инст\w*|скайп\w*|вичат\w*|вк|vk|сигнал\w*)(?![\w-])"
 )
 CHANNEL_RE = compile_fast(CHANNEL_SOURCE)
 # Channel names that are also ordinary words: they need an "@" or an explicit "id" word.
@@ -642,8 +638,7 @@ MEETING_MADE_RE = compile_fast(
 
 NEGATION_RE = compile_fast(
     r"\b(?:don'?t|do not|dont|doesn'?t|does not|didn'?t|never|not|can'?t|cannot|won'?t|wont"
-    r"|no(?!\s+(?:zoom|teams|meet|google|skype|whats|zap|telegram|discord|signal|pix|picpay|boleto"
-    r"|dinheiro|nubank|insta|face"
+    r"|no(?!\s+(?:zoom|teams|meet|google|skype|whats|zap|telegram|discord|signal|pix|picpay|boleto|dinheiro|nubank|insta|face"
     r"|paypal|cartao|banco|mercado pago|usdt|bitcoin|cripto|payoneer|wise"
     r"|app|aplicativo|site|privado|pv|direct|dm|meio|verdinho|azulzinho|particular|meu|minha"
     r"|meus|minhas))"
@@ -681,8 +676,7 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|imessage|sms|phone|cell|mobile"
             r"|(?:my|your|ur|the) (?:\w+ )?number|numero|telefone|telefono|celular|movil|portable"
             r"|telephone|tel|номер\w*|телефон\w*|ватсап\w*|вотсап\w*|вайбер\w*|mobile no"
-            r"|contact no|whats ?app\w{0,4}|wa|واتساب|واتس|الواتس|الواتساب|व्हाट्सएप|व्हाट्सऐप|सिग"
-            r"्नल"
+            r"|contact no|whats ?app\w{0,4}|wa|واتساب|واتس|الواتس|الواتساب|व्हाट्सएप|व्हाट्सऐप|सिग्नल"
             # "whats" alone is WhatsApp only where no English question goes on ("3ndak whats?")
             r"|wats ?app|watsap|whatsap|wpp|whats(?!'|\s+(?:up|the|is|new|going|wrong|happening"
             r"|your|you|that|this|a|an|do|does|it|on|next|left|missing|best|if|in|for|with|i|we"
@@ -697,15 +691,14 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?<!\w)(?:telegram\w{0,4}|discord\w{0,3}|تيليجرام|تلغرام|تليجرام|ديسكورد|سكايب|انستغرام|انستا"
             r"|टेलीग्राम|डिस्कॉर्ड|स्काइप|इंस्टाग्राम"
             r"|लिंक्डइन|लिंकडइन|लिंक्ड इन"
-            r"|телеграм\w*|телег\w*|тележк\w*|тг|tg|discord|dyskord\w*|diskord\w*|diskort\w*|fej"
-            r"s\w*|дискорд\w*|skype(?:'?a|'?ie|'?em)?|skypie"
+            r"|телеграм\w*|телег\w*|тележк\w*|тг|tg|discord|dyskord\w*|diskord\w*|diskort\w*|fejs\w*|дискорд\w*|skype(?:'?a|'?ie|'?em)?|skypie"
             r"|skypem|скайп\w*|wechat"
             r"|weixin|line app"
             # round 28: LINE in Indonesian, only with a verb of using or an account word before
             # it or a particle after it ("buka Line", "akun Line", "Line aja"): "line" alone is
             # an everyday word
-            r"|(?:buka|pake|pakai|dipake|dipakai|akun|id) line|line (?:aja|ya kak|masih dipak[ea]i"
-            r"?)"
+            r"|(?:buka|pake|pakai|dipake|dipakai|akun|id) line"
+            r"|line (?:aja|ya kak|masih dipak[ea]i?)"
             r"|instagram\w{0,4}|insta|инст\w*|facebook\w{0,3}|messenger(?:a|ze|em)?"
             r"|linkedin\w{0,3}|twitter|вконтакт\w*|вк|vk|xing"
             r"|snapchat|kik|slack|kakao\w*|zalo|threema|social media|redes sociales|redes sociais"
@@ -717,8 +710,7 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|इंस्टा|फेसबुक|फ़ेसबुक|स्नैपचैट|मैसेंजर"
             r"|telegas?|telega|telegrama"
             # round 19: Arabic with "your" attached ("اعطني انستك", "سنابك") and Polish cases
-            r"|انستك|انستاك|انستغرامك|سنابك|تيليجرامك|تلغرامك|تليك|فيسك|messengerz?e|messengera)(?"
-            r"!\w)"
+            r"|انستك|انستاك|انستغرامك|سنابك|تيليجرامك|تلغرامك|تليك|فيسك|messengerz?e|messengera)(?!\w)"
         ),
     ),
     (
@@ -1291,8 +1283,7 @@ ABOUT_OR_BUILD_RE = compile_fast(
         r"|мы|делаем|разраб\w*|созда\w*|про|о нашем|banate|bana rahe|hamara|bikin|membuat|kami"
         r"|ginagawa|gumagawa|natin|yapıyoruz|geliştir\w*|نبني|نطور|نحتاج|نعمل"
         # design talk: a colour names a box, a button or a layout, not an app
-        r"|layout|mockups?|banner|design\w*|tela|bot[aã]o|bot[oó]n|button|butonu?|tombol|t[ií]tulo"
-        r"s?"
+        r"|layout|mockups?|banner|design\w*|tela|bot[aã]o|bot[oó]n|button|butonu?|tombol|t[ií]tulos?"
         r"|paleta|palette|headlines?|titles?"
         r"|features?|ozelli[kg]\w*|fitur|tampok|ميزة|функци\w*|funkcj\w*|funzional\w*|funktion\w*"
         r"|fonctionnalit\w*|funcionalidad\w*|funcionalidade\w*"
