@@ -6814,6 +6814,9 @@ LANGUAGES: tuple[Language, ...] = (
         weak_dot_words=("نقطة", "نقطه"),
         at_symbol_names=("علامة آت",),
         app_names=(
+            # round 28: every spelling of Telegram ("تلجرام", "تيلغرام"), as the channel list has
+            "تي?لي?[جغق]رامي?",
+            "التي?لي?[جغق]رامي?",
             "الانستا",
             "الانستغرام",
             "الانستقرام",
