@@ -2648,6 +2648,8 @@ def _clear_of_places(pattern: lx.Finder, sent: str) -> Iterator[re.Match[str]]:
             places = [p.span() for p in lx.OUTSIDE_RE.finditer(sent)]
         if any(a <= m.start() and m.end() <= b for a, b in places):
             continue
+        if pattern is lx.KEEP_HERE_RE and any(a < m.start() < b for a, b in places):
+            continue  # round 28: "statt hier über Karte": the place's "here" starts the phrase
         if pattern is lx.KEEP_HERE_RE and _blamed_clause(sent, m.start(), m.end(), -1):
             continue  # round 26: "bo przez platformę to trwa tydzień": the platform blamed
         yield m

@@ -713,6 +713,8 @@ LANGUAGES: tuple[Language, ...] = (
             "session",
         ),
         pay_verbs=(
+            # round 28: the deal closed (with a place off the platform: "fuori dalla piattaforma")
+            "(?:close|closing|seal|sign|signing) (?:the|our|this) (?:deal|contract)",
             # round 28: a standing order or direct debit (a payment set up at the bank)
             "standing orders?",
             "direct debits?",
@@ -770,6 +772,9 @@ LANGUAGES: tuple[Language, ...] = (
             "my bank details",
             # round 18: cheques, in every language's spelling ("cheque", "chèque")
             "cheques?",
+            # round 28: the UK's bank payment schemes ("all suppliers are paid by BACS")
+            "bacs",
+            "chaps",
         ),
         outside_phrases=(
             "leave (?:the )?(?:site|platform) out(?: of it)?",
@@ -1397,6 +1402,8 @@ LANGUAGES: tuple[Language, ...] = (
             "invitaci[oó]n",
         ),
         pay_verbs=(
+            # round 28: the deal closed (with a place off the platform: "fuori dalla piattaforma")
+            "(?:cerr|firm)(?:ar|amos|emos|emos) (?:el|este) (?:trato|acuerdo|contrato)",
             # round 28: a standing order or direct debit (a payment set up at the bank)
             "domiciliaci[oó]n\\w*",
             "d[eé]bito autom[aá]tico",
@@ -2666,6 +2673,8 @@ LANGUAGES: tuple[Language, ...] = (
             "invitation",
         ),
         pay_verbs=(
+            # round 28: the deal closed (with a place off the platform: "fuori dalla piattaforma")
+            "(?:conclu|sign)\\w* (?:l'affaire|le contrat|l'accord|le deal)",
             # round 28: a standing order or direct debit (a payment set up at the bank)
             "virements? permanents?",
             "pr[eé]l[eè]vements? automatiques?",
@@ -3273,6 +3282,8 @@ LANGUAGES: tuple[Language, ...] = (
             "videogespräch\\w*",
         ),
         pay_verbs=(
+            # round 28: the deal closed (with a place off the platform: "fuori dalla piattaforma")
+            "(?:den |einen )?(?:deal|vertrag) (?:\\w+ ){0,2}abschlie(?:ß|ss)\\w*",
             # round 28: a standing order or direct debit (a payment set up at the bank)
             # ("Lastschrift" is left out: a shop's usual payment option in specs)
             "dauerauftr[aä]g\\w*",
@@ -3856,6 +3867,8 @@ LANGUAGES: tuple[Language, ...] = (
             "incontro conoscitivo",
         ),
         pay_verbs=(
+            # round 28: the deal closed (with a place off the platform: "fuori dalla piattaforma")
+            "(?:chiud|firm)\\w* (?:l'accordo|il contratto|l'affare)",
             # round 28: a standing order or direct debit (a payment set up at the bank)
             "addebito diretto",
             "bonific\\w* (?:periodic\\w*|ricorrent\\w*|permanent\\w*)",
@@ -5150,6 +5163,8 @@ LANGUAGES: tuple[Language, ...] = (
             "по видео",
         ),
         pay_verbs=(
+            # round 28: the deal closed (with a place off the platform: "fuori dalla piattaforma")
+            "(?:заключ|подпи[шс])\\w* (?:договор|контракт|сделк)\\w*",
             # round 28: a standing order or direct debit (a payment set up at the bank)
             "автоплат[её]ж\\w*",
             "автосписани\\w*",
