@@ -175,6 +175,18 @@ _PAST_STORY = re.compile(
         # (past forms only: "где сообщения исчезают", "pesan yang menghilang" name an app)
         r"|исчез|исчезла|исчезли|ortadan kayboldu|kayboldu|kabur|naglaho|اختفى|اختفت"
         r"|gayab ho gay[ae]|गायब हो गय[ाे]"
+        # round 28: work left half-done, someone who ran off ("वेबसाइट वाले ने कैश एडवांस लेकर
+        # काम अधूरा छोड़ दिया था", "left the job unfinished", "dejó el trabajo a medias")
+        r"|left (?:the (?:job|work|project|site) )?(?:unfinished|half[- ]done)|ghosted (?:me|us)"
+        r"|ran off with|dejó (?:el|la) (?:trabajo|proyecto|obra|web) a medias"
+        r"|deixou o (?:trabalho|projeto|site) pela metade|sumiu com"
+        r"|a laissé (?:le|la) (?:travail|projet|chantier|site) en plan"
+        r"|(?:halbfertig|unfertig) (?:liegen )?(?:gelassen|hinterlassen)"
+        r"|ha lasciato (?:il|la) (?:lavoro|progetto|sito) a metà"
+        r"|zostawił\w* (?:projekt|robotę|pracę|stronę) w połowie"
+        r"|бросил\w* (?:проект|работу|сайт) на полпути|işi yarım bırak\w*|yarıda bırak\w*"
+        r"|setengah jalan|kabur bawa|iniwan nang hindi tapos|tinakbuhan (?:kami|ako)"
+        r"|अधूरा छोड़|adhoora chhod\w*|adhura chhod\w*|ترك الشغل نص"
         r"|link (?:had )?expired|expired before|le lien a expiré|el enlace caducó|el link caducó"
         r"|o link expirou|der link war abgelaufen|link (?:è|era) scadut[oa]|wygasł\w*"
         r"|ссылка (?:истекла|протухла)|link(?:in)? süresi dol\w*|link\w* kedaluwarsa"
