@@ -2169,7 +2169,9 @@ _SUBJECTS = frozenset("you u vous kamu anda ka i".split())
 # A negation inside an "if" clause ("si no te gusta, te devuelvo", "se non ti convince", "kung
 # di mo magustuhan") states a condition, not a refusal: blanked before negation checks.
 _IF_NOT = re.compile(
-    r"(?<!\w)(?:if|si|se|wenn|falls|jesli|jeśli|если|agar|eger|eğer|kalau|jika|kung|لو|اذا|إذا)"
+    # ("لو سمحت" is "please", no condition)
+    r"(?<!\w)(?:if|si|se|wenn|falls|jesli|jeśli|если|agar|eger|eğer|kalau|jika|kung"
+    r"|لو(?!\s+سمحت)|اذا|إذا)"
     r"(?:\s+\S+){0,4}?\s+(?:not|no|non|ne|nicht|nie|не|nahi|degil|değil|tidak|di|hindi|ما|لا"
     # round 28: English contractions and a longer subject ("if you don't like it", "se la
     # traduzione in tedesco non ti convince")
