@@ -1434,7 +1434,9 @@ PAY_VERB_RE = compile_fast(
 _PRODUCT_WORDS_RE = compile_fast(
     r"integrat\w*|checkout|\bapi\b|\bsdk\b|gateway|plugin|webhook|implement\w*|\bstore\b|sandbox"
     r"|module|\bsupport\w*|\busers?\b|customers?|\bapp\b|feature|\bflow\b|\bbuild|\bbutton\b"
-    r"|\btest\w*|dashboard|integrac\w*|\bshop\b|subscription|billing system|payment method"
+    # (a hiring test is none: "the test task", "the paid test", round 28)
+    r"|\btest(?!\s*(?:task|project|job|assignment|piece|brief|order))\w*|dashboard|integrac\w*"
+    r"|\bshop\b|subscription|billing system|payment method"
     r"|(?<!\w)(?:"
     + _alt(_union("product_phrases") + _union("app_words") + _SIGN_IN_WORDS, escape=False)
     + r")(?!\w)"
