@@ -1166,7 +1166,21 @@ _FAILING_RE = re.compile(
         r"|demora (?:uma semana|semanas)|prend (?:des semaines|une semaine)"
         r"|dauert (?:ewig|eine woche|wochen)|ci mette (?:una settimana|settimane)"
         r"|trwa (?:tydzień|tydzien|wieki|wieczność|tygodniami)|идёт неделю|идет неделю"
-        r"|занимает неделю|bir hafta sürüyor|haftalar sürüyor|seminggu baru|ang tagal)(?!\w)"
+        r"|занимает неделю|bir hafta sürüyor|haftalar sürüyor|seminggu baru|ang tagal"
+        # round 28: lagging, breaking up, slow, compressing, failing uploads ("the in-app chat
+        # keeps lagging", "o upload daqui tá dando erro", "hier wird alles komprimiert")
+        r"|keeps? (?:lagging|crashing|dropping|breaking up|cutting out)|laggy|lagging"
+        r"|(?:so|too|really|super) slow|compress(?:es|ed|ing)|won'?t (?:upload|load|open)"
+        r"|can'?t upload|upload (?:fails|failed|keeps failing)"
+        r"|va lento|se traba|da error|no (?:me )?deja subir|no carga|comprime\w*"
+        r"|(?:ta|tá|está|esta) dando erro|dando erro|n[aã]o carrega|lento demais"
+        r"|rame|ça lag\w*|compresse\w*|ne charge pas|ruckelt|komprimiert|lädt nicht"
+        r"|lagga|va a scatti|non carica|laguje|zacina|kompresuje|nie ładuje"
+        r"|тормозит|лагает|сжимает|не гру[зж]\w*|kasıyor|sıkıştırıyor|yüklenmiyor"
+        r"|lemot|ngelag|gak bisa upload|ga bisa upload|nggak bisa upload|ang bagal|nagla-?lag"
+        r"|hindi (?:po )?ma-?upload|ayaw ma-?upload|bahut slow|slow hai|lag kar\w*"
+        r"|upload nahi|late aat\w*|der se aat\w*|स्लो है|धीमा|अपलोड नहीं|بطيء|بيقطع|ما بيرفع"
+        r"|مش بيرفع)(?!\w)"
     )
 )
 
