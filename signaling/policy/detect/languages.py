@@ -777,6 +777,10 @@ LANGUAGES: tuple[Language, ...] = (
             "chaps",
         ),
         outside_phrases=(
+            # round 28: the dispute or support skipped (a refund made off the platform)
+            "no need (?:to|for) (?:open(?:ing)? |file |filing )?"
+            "(?:a |the )?(?:dispute|claim|support ticket)",
+            "without (?:a |the )?dispute",
             "leave (?:the )?(?:site|platform) out(?: of it)?",
             "keep (?:the )?(?:site|platform) out of (?:it|this)",
             "without going through (?:the|this) (?:site|platform|app)",
@@ -1472,6 +1476,8 @@ LANGUAGES: tuple[Language, ...] = (
             "tarjeta spin",
         ),
         outside_phrases=(
+            # round 28: the dispute or support skipped (a refund made off the platform)
+            "(?:no hace falta|sin) (?:abrir )?(?:una |la )?(?:disputa|reclamaci[oó]n)",
             "dej(?:amos|emos|ar|a) (?:a )?(?:la plataforma|el sitio|la página)"
             " (?:fuera|afuera|al margen)",
             "cuando nos veamos",
@@ -2124,6 +2130,8 @@ LANGUAGES: tuple[Language, ...] = (
             "numer[aá]rio",
         ),
         outside_phrases=(
+            # round 28: the dispute or support skipped (a refund made off the platform)
+            "(?:n[aã]o precisa|sem) (?:abrir )?(?:uma |a )?(?:disputa|reclama[cç][aã]o)",
             "deix(?:a|amos|ar) (?:o site|a plataforma) de fora",
             "sem passar pel[oa] (?:site|plataforma|app)",
             "n[aã]o pelo site",
@@ -2732,6 +2740,9 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:paypal )?entre proches",
         ),
         outside_phrases=(
+            # round 28: the dispute or support skipped (a refund made off the platform)
+            "pas (?:la peine|besoin) (?:de )?(?:passer par|d'ouvrir) "
+            "(?:le |un |une )?(?:support|litige|r[ée]clamation)",
             "laiss(?:e|ons|er|ez) (?:le site|la plateforme) (?:en dehors|de côté)",
             "sans passer par (?:le site|la plateforme|ici|l'appli\\w*|l'app)",
             "pas la peine de (?:re)?passer par (?:ici|le site|la plateforme|l'appli\\w*)",
@@ -3348,6 +3359,8 @@ LANGUAGES: tuple[Language, ...] = (
             "bankdaten",
         ),
         outside_phrases=(
+            # round 28: the dispute or support skipped (a refund made off the platform)
+            "ohne (?:einen |den )?(?:streitfall|disput|reklamation)",
             "lass(?:en)? (?:wir )?(?:die plattform|die seite) (?:au(?:ß|ss)en vor|raus)",
             "ohne (?:über )?(?:die|diese) (?:plattform|seite)",
             "ohne umweg\\w*",
@@ -3921,6 +3934,8 @@ LANGUAGES: tuple[Language, ...] = (
             "sul conto",
         ),
         outside_phrases=(
+            # round 28: the dispute or support skipped (a refund made off the platform)
+            "(?:non serve|senza) (?:aprire )?(?:la |una )?(?:contestazione|disputa)",
             "fuori di qui",
             "fuori da qua",
             "fuori di qua",
@@ -4542,6 +4557,8 @@ LANGUAGES: tuple[Language, ...] = (
             "przekaz\\w* pocztow\\w*",
         ),
         outside_phrases=(
+            # round 28: the dispute or support skipped (a refund made off the platform)
+            "(?:bez|nie trzeba) (?:otwierać |otwierania )?(?:sporu|reklamacji)",
             "pomin\\w* (?:serwis\\w*|stron\\w*|platform\\w*|portal\\w*)",
             "zostaw(?:my|iamy)? (?:serwis|platform\\w*) (?:z boku|na boku)",
             "bez (?:przechodzenia przez|pośrednictwa) (?:serwis\\w*|platform\\w*)",
@@ -5228,6 +5245,8 @@ LANGUAGES: tuple[Language, ...] = (
             "ю ?money",
         ),
         outside_phrases=(
+            # round 28: the dispute or support skipped (a refund made off the platform)
+            "(?:без|не нужно открывать|не надо открывать) (?:спора|спор|арбитраж\\w*)",
             "(?:площадку|сайт) оставим в стороне",
             "без участия (?:площадки|сайта)",
             "без площадки",
@@ -5938,6 +5957,8 @@ LANGUAGES: tuple[Language, ...] = (
             "hamara app",
         ),
         outside_phrases=(
+            # round 28: the dispute or support skipped (a refund made off the platform)
+            "dispute (?:kholne|raise karne) ki (?:zarurat|jarurat) nahi",
             "platform ki (?:zarurat|jarurat|zaroorat) (?:hi )?nahi",
             "baaki (?:paise|paisa|payment) (?:\\w+ ){0,2}alag se",
             "(?:payment|pay\\w*) bahar",
@@ -6497,6 +6518,8 @@ LANGUAGES: tuple[Language, ...] = (
             "बनवाना\\w*",
         ),
         outside_phrases=(
+            # round 28: the dispute or support skipped (a refund made off the platform)
+            "डिस्प्यूट (?:खोलने|करने) की (?:ज़रूरत|जरूरत) नहीं",
             "(?:बाकी|बचे) (?:पैसे|पेमेंट) (?:\\S+ ){0,2}अलग से",
             "प्लेटफॉर्म की (?:ज़रूरत|जरूरत) (?:ही )?नहीं",
             "(?:पेमेंट|भुगतान) बाहर",
@@ -7353,6 +7376,9 @@ LANGUAGES: tuple[Language, ...] = (
             "omt",
         ),
         outside_phrases=(
+            # round 28: the dispute or support skipped (a refund made off the platform)
+            "(?:ماشي|مش|مو) ضروري (?:تدير|تفتح|نفتح) نزاع",
+            "بدون نزاع",
             "بعيد عن (?:التطبيق|المنصة|الموقع)",
             "نخلي (?:الموقع|المنصة) برا(?: الموضوع)?",
             "ونخلي (?:الموقع|المنصة) برا(?: الموضوع)?",
@@ -8017,6 +8043,9 @@ LANGUAGES: tuple[Language, ...] = (
             "sanal pos\\w*",
         ),
         outside_phrases=(
+            # round 28: the dispute or support skipped (a refund made off the platform)
+            "itiraz aç\\w*(?: \\w+)? uğraşma\\w*",
+            "itiraza gerek yok",
             "siteyi (?:işin )?dışında bırak\\w*",
             "platformu dışarıda bırak\\w*",
             "aracısız",
@@ -8591,6 +8620,8 @@ LANGUAGES: tuple[Language, ...] = (
             "qris",
         ),
         outside_phrases=(
+            # round 28: the dispute or support skipped (a refund made off the platform)
+            "(?:ga|gak|nggak|tidak|ngga) (?:usah|perlu) (?:ajuin|ajukan|buka) (?:dispute|komplain)",
             "tanpa lewat (?:platform|situs|aplikasi|sini)",
             "lebih (?:gampang|mudah|cepat|praktis) (?:dari|daripada) (?:sini|di sini)",
             "daripada (?:\\w+ ){0,3}di sini",
@@ -9112,6 +9143,8 @@ LANGUAGES: tuple[Language, ...] = (
             "coins ph",
         ),
         outside_phrases=(
+            # round 28: the dispute or support skipped (a refund made off the platform)
+            "(?:hindi na kailangan|wag na|huwag na) (?:mag-?)?(?:file ng )?dispute",
             "hindi (?:na )?dadaan (?:sa |dito)(?:platform|site|app)?",
             "di na kailangan(?:g)? (?:dumaan|mag-?post|magbayad) sa (?:site|platform|app)",
             "hindi na kailangan(?:g)? (?:dumaan|mag-?post|magbayad) sa (?:site|platform|app)",
