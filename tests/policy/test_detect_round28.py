@@ -94,3 +94,32 @@ def test_the_round28_rules_stay_linear() -> None:
         "standing order left unfinished statt hier über Karte تلجرام "
     )
     assert_linear(lambda n: scan(repeated(unit, n)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "did you hear about the Teams outage this morning? our whole office was offline",
+        "Zoom è andato giù ieri? ho saltato due riunioni",
+        "Google Meet a encore changé l'interface ce matin",
+        "mending pakai fitur video di sini aja drpd zoom, biar tercatat",
+    ],
+)
+def test_news_about_an_app_is_no_move(text: str) -> None:
+    assert labels(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # news about the platform itself is a reason to move, not talk about an app
+        ("the site is down again, text me on WhatsApp", "off_platform"),
+        # a hiring test is no product; the platform failing keeps nothing here
+        ("I'll pay you straight into your bank for the test task", "off_platform"),
+        ("the in-app chat keeps lagging, can we continue on Telegram instead?", "off_platform"),
+        # a refund with the dispute skipped
+        ("je te rembourse par virement, pas la peine de passer par le support", "off_platform"),
+    ],
+)
+def test_moves_of_round_28_from_own_v25(text: str, label: str) -> None:
+    assert label in rule_labels(text)

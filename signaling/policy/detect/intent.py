@@ -217,6 +217,56 @@ def _a_story(sent: str) -> bool:
     return _PAST_STORY.search(sent) is not None and _PROPOSAL.search(sent) is None
 
 
+# Round 28: news about an app or meeting tool, right beside its name ("the zoom outage
+# yesterday", "WhatsApp-Ausfall", "la panne de whatsapp", "Teams è andato giù", "Google Meet a
+# encore changé l'interface", "gmeet gratis sekarang dibatasi 60 menit"): talk about the app.
+_APP_NEWS = re.compile(
+    fold(
+        r"(?<!\w)(?:outages?|is down|was down|went down|crash(?:ed|es)|new (?:update|interface|ui)"
+        r"|changed (?:the|its) (?:interface|ui|layout)|ausfall|ausgefallen|abgestürzt|störung"
+        r"|neue oberfläche|panne|a (?:encore )?changé (?:l'interface|de look)|nouvelle interface"
+        r"|se cayó|caída|nueva interfaz|fora do ar|caiu|nova interface|(?:è|e) andato giù"
+        r"|è giù|nuova interfaccia|awaria|padł\w*|nowy interfejs|упал\w*|лежал\w*|сбой"
+        r"|новый интерфейс|çöktü|yeni arayüz\w*|gangguan|dibatasi|tampilan baru"
+        r"|تعطل|الواجهة الجديدة|down ho gaya|down tha|डाउन)(?!\w)"
+    )
+)
+_NEWS_SPAN = 40
+_SITE = re.compile(
+    fold(
+        r"(?<!\w)(?:site|sitio|sito|seite|strona|сайт\w*|situs|web|موقع|الموقع|साइट|app|aplikasi)(?!\w)"
+    )
+)
+
+
+def drop_app_news(views: Views, findings: list[Finding]) -> list[Finding]:
+    """``off_platform`` and ``meeting_link`` findings with no identifier whose app has news
+    beside it (``_APP_NEWS``, within ``_NEWS_SPAN`` characters, in its sentence), in a sentence
+    that proposes nothing (no "let's", no day ahead; a question mark alone asks about the
+    news): talk about an outage or a redesign, no move."""
+    s = views.norm.s
+    kept: list[Finding] = []
+    for f in findings:
+        if f.label not in ("off_platform", "meeting_link") or not _about_app_news(views, s, f):
+            kept.append(f)
+    return kept
+
+
+def _about_app_news(views: Views, s: str, f: Finding) -> bool:
+    a, b = views.norm.first_at(f.start), views.norm.first_at(f.end)
+    sent, start = sentence(s, a, max(a + 1, b))
+    lo, hi = max(0, a - start - _NEWS_SPAN), min(len(sent), b - start + _NEWS_SPAN)
+    news = _APP_NEWS.search(sent, lo, hi)
+    if news is None:
+        return False
+    # the platform's own outage ("the site is down here, text me on WhatsApp") is a reason to
+    # move: the news must be the app's, with no word of the platform or "here" before it
+    before = sent[max(0, news.start() - _NEWS_SPAN) : news.start()]
+    if lx.HERE_RE.search(before) or lx.PLATFORM_WORD_RE.search(before) or _SITE.search(before):
+        return False
+    return _PROPOSAL.search(sent.replace("?", " ")) is None and lx.MOVE_CUE_RE.search(sent) is None
+
+
 def drop_stories(views: Views, findings: list[Finding]) -> list[Finding]:
     """``off_platform`` findings (of the learned layer) whose sentence is a story of the past
     that proposes nothing ("Antigamente eu atendia tudo pelo Telegram…") are dropped."""
@@ -249,7 +299,7 @@ _WITHOUT_BEFORE = re.compile(
 _INSTEAD_BEFORE = re.compile(
     fold(
         r"(?<!\w)(?:instead of|rather than|en lugar de|en vez de|em vez de|ao invés de|au lieu de"
-        r"|plutôt que|statt|anstatt|invece di|al posto di|zamiast|вместо|bukannya|daripada"
+        r"|plutôt que|statt|anstatt|invece di|al posto di|zamiast|вместо|bukannya|daripada|drpd"
         r"|imbes na|sa halip na|بدل|بدلا من|بدلاً من|عوضا عن)\s+(?:the |el |la |o |a |le |der"
         r" |die |il |lo |ال)?$"
     )
