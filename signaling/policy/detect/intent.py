@@ -232,6 +232,7 @@ _APP_NEWS = re.compile(
     )
 )
 _NEWS_SPAN = 40
+_TIED_GAP = 4  # characters between an app's name and its news that tie them ("-", " de ")
 _SITE = re.compile(
     fold(
         r"(?<!\w)(?:site|sitio|sito|seite|strona|сайт\w*|situs|web|موقع|الموقع|साइट|app|aplikasi)(?!\w)"
@@ -264,7 +265,14 @@ def _about_app_news(views: Views, s: str, f: Finding) -> bool:
     before = sent[max(0, news.start() - _NEWS_SPAN) : news.start()]
     if lx.HERE_RE.search(before) or lx.PLATFORM_WORD_RE.search(before) or _SITE.search(before):
         return False
-    return _PROPOSAL.search(sent.replace("?", " ")) is None and lx.MOVE_CUE_RE.search(sent) is None
+    if _PROPOSAL.search(sent.replace("?", " ")) is not None:
+        return False
+    # news tied to the name ("WhatsApp-Ausfall", "la panne de whatsapp") is what a cue before
+    # it asks about ("Hast du den … mitbekommen?", "t'as vu …"): only a cue after it counts
+    tied = news.start() - (b - start) <= _TIED_GAP and (a - start) - news.end() <= _TIED_GAP
+    return not any(
+        not tied or m.end() > news.start() for m in lx.MOVE_CUE_RE.finditer(sent)
+    )
 
 
 def drop_stories(views: Views, findings: list[Finding]) -> list[Finding]:
@@ -1871,6 +1879,10 @@ _TOOL_NOT_NEEDED = re.compile(
     r"|nao precis\w*|pas besoin|non serve|non (?:ci )?serve|nie (?:jest )?potrzebn\w*"
     r"|не нуж\w*|gerek yok|gerekmiyor|की (?:ज़रूरत|जरूरत) नहीं|ki zarurat nahi|لا داعي|مش محتاج\w*"
     r"|tidak perlu|gak perlu|nggak perlu|ga perlu|hindi kailangan|di kailangan)(?!\w)"
+    # round 29: what is not needed even is something else ("Jitsi che non serve neanche
+    # registrarsi", "Zoom, no need to even sign up"): the tool is kept
+    r"(?!\s+(?:to\s+)?(?:even|neanche|nemmeno|neppure|nawet|ni siquiera|nem|meme pas"
+    r"|nicht (?:mal|einmal)|bile|bahkan|даже)(?!\w))"
 )
 
 
