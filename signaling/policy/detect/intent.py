@@ -270,9 +270,7 @@ def _about_app_news(views: Views, s: str, f: Finding) -> bool:
     # news tied to the name ("WhatsApp-Ausfall", "la panne de whatsapp") is what a cue before
     # it asks about ("Hast du den … mitbekommen?", "t'as vu …"): only a cue after it counts
     tied = news.start() - (b - start) <= _TIED_GAP and (a - start) - news.end() <= _TIED_GAP
-    return not any(
-        not tied or m.end() > news.start() for m in lx.MOVE_CUE_RE.finditer(sent)
-    )
+    return not any(not tied or m.end() > news.start() for m in lx.MOVE_CUE_RE.finditer(sent))
 
 
 def drop_stories(views: Views, findings: list[Finding]) -> list[Finding]:

@@ -804,8 +804,8 @@ LANGUAGES: tuple[Language, ...] = (
             "better than (?:\\w+ ){0,2}(?:here|this site|this platform|this app|through here)",
             "cheaper than (?:\\w+ ){0,2}(?:here|this site|this platform|this app|through here)",
             # round 29: "cheaper than paying through the platform"
-            "(?:cheaper|faster|easier|simpler|better) than (?:paying |going )?(?:through|via|on) (?:t"
-            "he|this) (?:platform|site|app|marketplace)",
+            "(?:cheaper|faster|easier|simpler|better) than (?:paying |going )?(?:through|via|on)"
+            " (?:the|this) (?:platform|site|app|marketplace)",
             "instead of (?:\\w+ ){0,3}here",
             "rather than (?:\\w+ ){0,3}here",
             # "I'd rather share it through Dropbox than upload it here"
@@ -1499,8 +1499,8 @@ LANGUAGES: tuple[Language, ...] = (
             "por fuera del contrato",
             "fuera del contrato",
             "en (?:vez|lugar) de (?:\\w+ ){0,3}(?:por|en) (?:la )?(?:plataforma|pagina|sitio)",
-            "(?:más|mejor|menos)(?: \\w+)? que (?:pagar |pagando )?(?:por|a través de|mediante|usand"
-            "o) (?:la |el |esta |este )?(?:plataforma|página|web|sitio)",
+            "(?:más|mejor|menos)(?: \\w+)? que (?:pagar |pagando )?(?:por|a través de|mediante"
+            "|usando) (?:la |el |esta |este )?(?:plataforma|página|web|sitio)",
         ),
         fee_phrases=(
             "comisi[oó]n",
@@ -2161,8 +2161,8 @@ LANGUAGES: tuple[Language, ...] = (
             "fora do contrato",
             "em vez de (?:\\w+ ){0,3}(?:pela|na) plataforma",
             # round 29: with the paying said ("mais barato que pagar pela plataforma")
-            "(?:mais|melhor|menos)(?: \\w+)? (?:que|do que) (?:pagar |pagando )?(?:pela|pelo|por|via"
-            "|através d[ao]) (?:plataforma|site)",
+            "(?:mais|melhor|menos)(?: \\w+)? (?:que|do que) (?:pagar |pagando )?(?:pela|pelo"
+            "|por|via|através d[ao]) (?:plataforma|site)",
         ),
         fee_phrases=(
             "taxa",
@@ -2770,8 +2770,8 @@ LANGUAGES: tuple[Language, ...] = (
             "en dehors du site",
             "hors du site",
             "plut[oô]t que (?:\\w+ ){0,3}(?:via|par|sur) la plateforme",
-            "(?:plus|mieux|moins)(?: \\w+)? que (?:de )?(?:payer )?(?:par|via|sur|à travers) (?:la |le"
-            " |cette |ce )?(?:plateforme|site)",
+            "(?:plus|mieux|moins)(?: \\w+)? que (?:de )?(?:payer )?(?:par|via|sur|à travers)"
+            " (?:la |le |cette |ce )?(?:plateforme|site)",
         ),
         fee_phrases=(
             "frais",
@@ -4488,7 +4488,8 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:pode[sś]lesz|podasz|prze[sś]lesz|dasz) (?:mi )?(?:maila|mail|e-?maila|numer|nr)",
             "wysyłaj\\w* (?:mi |nam )?(?:na|przez)",
             # round 29: asks for the address or number ("Proszę o adres e-mail", "poproszę o nr")
-            "(?:po)?prosz[eę] (?:(?:cię|pana|panią|państwa) )?o (?:(?:twój|pana|pani|wasz|prywatny) )?"
+            "(?:po)?prosz[eę] (?:(?:cię|pana|panią|państwa) )?o "
+            "(?:(?:twój|pana|pani|wasz|prywatny) )?"
             "(?:adres (?:e-?mail\\w*|mail\\w*)|e-?mail\\w*|mail\\w*|numer\\w*|nr)",
         ),
         meeting_cues=(
