@@ -2965,7 +2965,7 @@ def contact_moves(views: Views) -> list[Finding]:
             given = _contact_near(
                 s, m, lx.CONTACT_GIVE_RE, _CONTACT_GIVE_SPAN, product=True, place=False
             )
-            if given is not None:
+            if given is not None and not _here_between(s, m, given):
                 return [_op_finding(views, *given, "comm:contact_given", _CONTACT_CONF)]
     # round 17: "all my contacts are on my website", "i miei contatti sono sul mio sito";
     # round 18: either order, a contact word with no possessive beside the writer's own site
@@ -3170,6 +3170,13 @@ _CONTACT_REACH_SPAN = 60
 _CONTACT_GIVE_SPAN = 40
 _CONTACT_TALK_SPAN = 30
 _CONTACT_CONF = Confidence.OFF_PLATFORM_COMM
+
+
+def _here_between(s: str, m: re.Match[str], span: tuple[int, int]) -> bool:
+    """A word for "here" between the contact ``m`` and the other end of ``span`` ("Di ko po
+    kailangan ng email niyo, dito niyo na lang po i-send"): what is given goes here."""
+    lo, hi = (m.end(), span[1]) if span[0] == m.start() else (span[0], m.start())
+    return lx.HERE_RE.search(s, lo, hi) is not None
 
 
 def _contact_near(

@@ -3224,6 +3224,8 @@ LANGUAGES: tuple[Language, ...] = (
             "meld dich",
             "melde dich",
             "schick mir",
+            # round 29: the polite form ("Schicken Sie mir Ihre Arbeitsproben bitte per Mail")
+            "(?:schicken|senden|mailen) sie (?:mir|uns)",
             "gib mir deine",
             "hast du",
             "weiterschreiben",
@@ -7584,6 +7586,9 @@ LANGUAGES: tuple[Language, ...] = (
             "من عندي",
         ),
         refund_words=(
+            # round 29: "we give you back" ("نرجع ليك فلوسك من عندي")
+            "نرجع\\w*",
+            "نردل\\w*",
             "استرجاع",
             "ارجع",
             "أرجع",
@@ -8010,6 +8015,9 @@ LANGUAGES: tuple[Language, ...] = (
             # round 28: a standing order or direct debit (a payment set up at the bank)
             "otomatik (?:ödeme )?talimat\\w*",
             "düzenli (?:ödeme )?talimat\\w*",
+            # round 29: a refund made ("iadeyi ben kendim hesabınıza yaparım", "iade ederim")
+            "iade(?:yi|sini|ni) (?:\\w+ ){0,3}?yap\\w*",
+            "iade ed\\w*",
             "hallet\\w*",
             "parayı",
             "paranı",
@@ -8058,6 +8066,9 @@ LANGUAGES: tuple[Language, ...] = (
         outside_phrases=(
             # round 28: the dispute or support skipped (a refund made off the platform)
             "itiraz aç\\w*(?: \\w+)? uğraşma\\w*",
+            # round 29: with the platform named in it ("site üzerinden itiraz açmakla uğraşmayalım")
+            "site üzerinden itiraz aç\\w*(?: \\w+)? uğraşma\\w*",
+            "platform üzerinden itiraz aç\\w*(?: \\w+)? uğraşma\\w*",
             "itiraza gerek yok",
             "siteyi (?:işin )?dışında bırak\\w*",
             "platformu dışarıda bırak\\w*",
@@ -8192,6 +8203,11 @@ LANGUAGES: tuple[Language, ...] = (
             "parani",
             "paranı",
             "bana",
+            # round 29: the other party's account ("iadeyi ben kendim hesabınıza yaparım")
+            "hesabınıza",
+            "hesabiniza",
+            "hesabına",
+            "hesabina",
         ),
         accept_words=(
             "kabul\\w*",
@@ -8644,6 +8660,9 @@ LANGUAGES: tuple[Language, ...] = (
             "tidak (?:usah|perlu) lewat (?:platform|situs|aplikasi)",
             "tak (?:usah|perlu) lewat (?:platform|situs|aplikasi)",
             "ga (?:usah|perlu) lewat (?:platform|situs|aplikasi)",
+            # round 29: the platform as "the system here" ("jadi ga usah lewat sistem sini")
+            "(?:ga|gak|nggak|tidak|tak|ngga|tanpa) (?:(?:usah|perlu) )?lewat (?:sistem|web|website)"
+            " (?:sini|ini|platform|situs)",
             "di luar sini",
             "di luar platform",
             "luar platform",
@@ -9009,6 +9028,9 @@ LANGUAGES: tuple[Language, ...] = (
             "i-text kita",
             "text kita",
             "ano (?:ang )?(?:number|numero|email|fb|viber) mo",
+            # round 29: polite forms ("ano po ang email niyo?")
+            "ano (?:po )?(?:ang |yung )?(?:number|numero|email|gmail|fb|viber)"
+            " (?:mo|niyo|nyo|ninyo)",
             "mo ako i-chat",
             "doon mo ako",
             "i-email ko",

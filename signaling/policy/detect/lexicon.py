@@ -1490,6 +1490,10 @@ _CANNOT_PAY_HERE = (
     r"|(?<!\w)platform (?:uzerinden|araciligiyla) (?:\w+ ){0,2}?odeme\w* (?:yapami|yapamay"
     r"|gerceklestiremi|gerceklestiremey)\w*"
     r"|(?<!\w)platform (?:uzerinden|araciligiyla) degil(?!\w)"
+    # round 29: the card that does not work on the site ("البطاقة تبعي ما بتزبط عالموقع")
+    r"|(?<!\w)(?:البطاقة|الكارت|الفيزا|بطاقتي|كرتي)(?: تبعي| بتاعتي| ديالي)? (?:ما بتزبط|ما تزبط"
+    r"|ما زبطت|مش شغال\w*|ما بتشتغل|ما اشتغلت|مش بتشتغل|مرفوض\w*|بترفض|انرفضت)"
+    r" (?:على |عل|ع|في |ف)(?:الموقع|المنصة)(?!\w)"
 )
 OUTSIDE_RE = compile_fast(
     _NOT_HERE
@@ -2802,6 +2806,8 @@ CONTACT_OWN = MappingProxyType(
         ],
         "tl": [
             r"(?:contact|number|socials|numero|email|cp) (?:ko|mo)|personal (?:number|contact)",
+            # round 29: the polite plural ("sa email niyo", "number ninyo")
+            r"(?:contact|number|numero|email|gmail|cp) (?:niyo|nyo|ninyo|nila)",
         ],
     }
 )
