@@ -641,7 +641,8 @@ NEGATION_RE = compile_fast(
     r"|no(?!\s+(?:zoom|teams|meet|google|skype|whats|zap|telegram|discord|signal|pix|picpay|boleto|dinheiro|nubank|insta|face"
     r"|paypal|cartao|banco|mercado pago|usdt|bitcoin|cripto|payoneer|wise"
     r"|app|aplicativo|site|privado|pv|direct|dm|meio|verdinho|azulzinho|particular|meu|minha"
-    r"|meus|minhas))"
+    r"|meus|minhas|wetransfer|drive|dropbox|onedrive|mega|icloud|email|e-mail|gmail|outlook"
+    r"|linkedin|instagram|jitsi|webex|slack|calendly))"
     r"|nunca|nao|ne|pas|jamais"
     r"|не|нельзя|nahi|nahin|mat|avoid|refuse|" + _alt(_union("negations")) + r")(?!\w)"
     # French "ne" elided before a vowel: "je n'accepte pas les paiements en dehors du site";
