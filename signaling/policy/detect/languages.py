@@ -603,6 +603,12 @@ LANGUAGES: tuple[Language, ...] = (
             "there",
         ),
         move_phrases=(
+            # round 29: a group, channel or server to join ("humara ek Telegram group hai,
+            # join karoge?"): the talk moved to it
+            "(?:join|hop into|come into|add you to) (?:\\w+ ){0,3}(?:group|gc|channel|server"
+            "|community)",
+            "(?:group|gc|channel|server|community)(?: \\w+){0,5},? (?:want|wanna|would you like"
+            "|care) to join",
             # round 28: the app used more, or answered on sooner, than this one
             "(?:more|more often|faster|quicker) than (?:on )?(?:here|this (?:site|platform|app|cha"
             "t))",
@@ -1323,6 +1329,11 @@ LANGUAGES: tuple[Language, ...] = (
             "pero",
         ),
         move_phrases=(
+            # round 29: a group, channel or server to join
+            "(?:únete|unete|unirte|entra|entrá|te uno|te agrego|te meto) (?:\\w+ ){0,3}(?:grupo"
+            "|canal|servidor|comunidad)",
+            "(?:grupo|canal|servidor|comunidad)(?: \\w+){0,5},? (?:te unes|quieres unirte|te sumas"
+            "|te agrego)",
             # round 28: the app used more, or answered on sooner, than this one
             "(?:m[aá]s|m[aá]s r[aá]pido) que (?:por )?(?:aqu[ií]|ac[aá]|esta (?:app|aplicaci[oó]n|"
             "plataforma|p[aá]gina))",
@@ -1967,6 +1978,11 @@ LANGUAGES: tuple[Language, ...] = (
             "como",
         ),
         move_phrases=(
+            # round 29: a group, channel or server to join
+            "(?:entra|entre|entrar|participa|te adiciono|te add|vou te adicionar) (?:\\w+"
+            " ){0,3}(?:grupo|canal|servidor|comunidade)",
+            "(?:grupo|canal|servidor|comunidade)(?: \\w+){0,5},? (?:quer entrar|topa entrar|posso"
+            " te add\\w*|posso te adicionar)",
             # round 28: the app used more, or answered on sooner, than this one
             "(?:mais|mais r[aá]pido) (?:do )?que (?:por )?(?:aqui|est[ea] app|ess[ea] app|esta pla"
             "taforma|essa plataforma|este site)",
@@ -2572,6 +2588,11 @@ LANGUAGES: tuple[Language, ...] = (
             "comme",
         ),
         move_phrases=(
+            # round 29: a group, channel or server to join
+            "(?:rejoins|rejoindre|rejoignez|viens dans|je t'ajoute|je vous ajoute) (?:\\w+"
+            " ){0,3}(?:groupe|canal|chaîne|serveur|communauté)",
+            "(?:groupe|canal|chaîne|serveur|communauté)(?: \\w+){0,5},? (?:tu veux (?:le |la |nous"
+            " )?rejoindre|vous voulez (?:le |la |nous )?rejoindre|je t'ajoute|je vous ajoute)",
             # round 28: the app used more, or answered on sooner, than this one
             "(?:plus|plus vite|plus souvent) qu'? ?(?:ici|sur (?:cette|la) (?:appli|plateforme|app"
             "|site))",
@@ -3208,6 +3229,10 @@ LANGUAGES: tuple[Language, ...] = (
             "unter",
         ),
         move_phrases=(
+            # round 29: a group, channel or server to join
+            "(?:tritt|komm|kommst du) (?:\\w+ ){0,3}(?:gruppe|kanal|server|community)",
+            "(?:gruppe|kanal|server|community)(?: \\w+){0,5} (?:beitreten|beizutreten|bei(?:tritt"
+            "|trittst)|hinzufügen|adden)",
             # round 28: the app used more, or answered on sooner, than this one
             "(?:öfter|schneller|mehr|lieber) (?:\\w+ ){0,3}als (?:hier|(?:auf |in )?(?:dieser|der)"
             " (?:app|plattform|seite))",
@@ -3791,6 +3816,11 @@ LANGUAGES: tuple[Language, ...] = (
             "sono",
         ),
         move_phrases=(
+            # round 29: a group, channel or server to join
+            "(?:unisciti|entra|entrare|unirti|ti aggiungo|vi aggiungo) (?:\\w+ ){0,3}(?:gruppo"
+            "|canale|server|community)",
+            "(?:gruppo|canale|server|community)(?: \\w+){0,5},? (?:ti unisci|vuoi entrare|ti"
+            " aggiungo|entri)",
             # round 28: the app used more, or answered on sooner, than this one
             "(?:più|più spesso|più veloce) (?:\\w+ ){0,2}(?:che (?:qui|qua|su questa (?:app|piatta"
             "forma))|di questa (?:app|piattaforma))",
@@ -4419,6 +4449,11 @@ LANGUAGES: tuple[Language, ...] = (
             "jest",
         ),
         move_phrases=(
+            # round 29: a group, channel or server to join
+            "(?:dołącz\\w*|wejdź|wbijaj|dodam cię|dodać cię) (?:\\w+ ){0,3}(?:grup\\w*|kanał\\w*"
+            "|serwer\\w*|społeczność\\w*)",
+            "(?:grup\\w*|kanał\\w*|serwer\\w*|społeczność\\w*)(?: \\w+){0,5},? (?:dołącz\\w*|dodam"
+            " cię|wbijesz)",
             # round 28: the app used more, or answered on sooner, than this one
             "(?:częściej|szybciej|bardziej) (?:\\w+ ){0,3}niż (?:tutaj|tu|na tej (?:platformie|str"
             "onie|apce|aplikacji))",
@@ -5089,6 +5124,11 @@ LANGUAGES: tuple[Language, ...] = (
             "как",
         ),
         move_phrases=(
+            # round 29: a group, channel or server to join
+            "(?:вступ\\w*|присоедин\\w*|заходи\\w*|добавлю (?:тебя|вас)|добавить (?:тебя|вас))"
+            " (?:\\w+ ){0,3}(?:групп\\w*|канал\\w*|чат\\w*|сервер\\w*)",
+            "(?:групп\\w*|канал\\w*|сервер\\w*)(?: \\w+){0,5},? (?:вступ\\w*|присоедин\\w*"
+            "|заходи\\w*|добавлю (?:тебя|вас))",
             # round 28: the app used more, or answered on sooner, than this one
             "(?:чаще|быстрее|больше) (?:\\w+ ){0,3}чем (?:здесь|тут|на (?:этой )?(?:площадке|платф"
             "орме|сайте)|в этом (?:приложении|чате))",
@@ -5874,6 +5914,8 @@ LANGUAGES: tuple[Language, ...] = (
             "purple",
         ),
         move_phrases=(
+            # round 29: a group, channel or server to join
+            "(?:group|grp|channel|server)(?: \\w+){0,5},? (?:join|add) (?:kar\\w*|kr\\w*|ho\\w*)",
             # round 28: the app used more, or answered on sooner, than this one
             "(?:yahan|yaha|is app|is site|is platform) se (?:zyada|jyada|jaldi|fast)",
             "naam search kar\\w*",
@@ -6405,6 +6447,8 @@ LANGUAGES: tuple[Language, ...] = (
             "अकाउंट",
         ),
         move_phrases=(
+            # round 29: a group, channel or server to join
+            "(?:ग्रुप|चैनल|समूह)(?: \\w+){0,5},? (?:जॉइन|ज्वाइन|जुड़|ऐड|जोड़)\\w*",
             # round 28: the app used more, or answered on sooner, than this one
             "(?:यहाँ|यहां|इस ऐप|इस साइट|इस प्लेटफॉर्म) से (?:ज़्यादा|ज्यादा|जल्दी)",
             "कोई और",
@@ -7076,6 +7120,11 @@ LANGUAGES: tuple[Language, ...] = (
             "لكن",
         ),
         move_phrases=(
+            # round 29: a group, channel or server to join
+            "(?:انضم|انضمي|ادخل|ادخلي|تنضم|تدخل|بضيفك|اضيفك|أضيفك|نضيفك)\\w* (?:\\w+ ){0,3}(?:جروب"
+            "|قروب|الجروب|القروب|مجموعة|المجموعة|قناة|القناة)",
+            "(?:جروب|قروب|الجروب|القروب|مجموعة|المجموعة|قناة|القناة)(?: \\w+){0,5},? (?:تنضم|تدخل"
+            "|انضم|ادخل|اضيفك|أضيفك|بضيفك)\\w*",
             # round 28: the app used more, or answered on sooner, than this one
             "(?:اسرع|أسرع|أكثر|اكثر|احسن|أحسن|افضل|أفضل) من (?:هنا|هون|هذا التطبيق|التطبيق ده|التط"
             "بيق هذا|المنصة|الموقع)",
@@ -7915,6 +7964,11 @@ LANGUAGES: tuple[Language, ...] = (
             "hesabımız",
         ),
         move_phrases=(
+            # round 29: a group, channel or server to join
+            "(?:gruba|grubumuza|kanala|kanalımıza|sunucuya|sunucumuza|topluluğa|topluluğumuza)"
+            " (?:\\w+ ){0,2}?(?:katıl(?:ır mısın|sana|ın|abilir\\w*|mak ister\\w*)?|ekleyeyim"
+            "|ekleyim"
+            "|eklerim|girer misin)",
             # round 28: the app used more, or answered on sooner, than this one
             "(?:buradan|bu uygulamadan|bu siteden|bu platformdan) (?:daha|çok daha)",
             "diye arat\\w*",
@@ -8493,6 +8547,11 @@ LANGUAGES: tuple[Language, ...] = (
             "ku",
         ),
         move_phrases=(
+            # round 29: a group, channel or server to join
+            "(?:gabung|join|masuk) (?:\\w+ ){0,3}(?:grup|group|grub|channel|kanal|server"
+            "|komunitas)",
+            "(?:grup|group|grub|channel|kanal|server|komunitas)(?: \\w+){0,5},? (?:mau gabung|mau"
+            " join|gabung|aku add|ku add|aku masukin)",
             # round 28: the app used more, or answered on sooner, than this one
             "(?:daripada|drpd|dibanding(?:kan)?|dibandingin) (?:\\w+ ){0,2}(?:sini|aplikasi ini|ap"
             "p ini|apk ini|platform ini|situs ini|web ini)",
@@ -9007,6 +9066,10 @@ LANGUAGES: tuple[Language, ...] = (
             "ako",
         ),
         move_phrases=(
+            # round 29: a group, channel or server to join
+            "(?:sumali|sali|join|pasok) (?:\\w+ ){0,3}(?:gc|group|grupo|channel|server)",
+            "(?:gc|group|grupo|channel|server)(?: \\w+){0,5},? (?:sali ka|sumali ka|join ka|add"
+            " kita|i-add kita|iadd kita)",
             # round 28: the app used more, or answered on sooner, than this one
             "kaysa (?:\\w+ ){0,2}(?:dito|sa app na (?:ito|to)|sa site na (?:ito|to)|sa platform)",
             "search mo (?:lang )?(?:ako|yung pangalan ko)",

@@ -1410,7 +1410,9 @@ FILE_NEG_RE = compile_fast(
 PAY_METHOD_SOURCE = (
     r"\b(?:paypal|pay pal|paypal\.me|payoneer|zelle|venmo|cash ?app|pix|upi|paytm|phonepe|gpay"
     r"|google pay|revolut|skrill|western union|moneygram|crypto|bitcoin|btc|usdt|usdc|eth|ethereum"
-    r"|binance|tether|bank transfer|wire transfer|bank account|bank details|iban|swift|transferwise"
+    r"|binance|tether|razorpay|instamojo|cashfree|paystack|flutterwave|mollie|iyzico"
+    r"|xendit|midtrans|bank transfer|wire transfer|bank account|bank details|iban|swift"
+    r"|transferwise"
     r"|clabe|cbu|cvu|routing number|sort code|chave pix|upi id|wallet address|ach|sepa"
     r"|(?:via|through|by|on|over|with|using|my) wise|transferencia|transferencia bancaria"
     r"|transferencia|deposito|virement|перевод\w*|на карту|карт\w*|qiwi|юмани|yoomoney|сбп"
