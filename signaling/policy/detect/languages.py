@@ -75,6 +75,14 @@ _ID_NEXT = (
 )
 
 
+# Round 29: a checkout link sent to the reader is a way to pay, no product ("ti mando il link al
+# checkout", "I'll send you the link to the checkout")
+NOT_A_PAY_LINK = (
+    "(?<!link al )(?<!link del )(?<!link to the )(?<!link for the )(?<!link do )(?<!link de )"
+    "(?<!lien du )(?<!lien de )"
+)
+
+
 # Round 28: "system" in a spec, not the platform's own machinery ("not through the dispute system
 # here", "the milestone system"): those are the platform, where the money is kept.
 _NOT_PLATFORMS = (
@@ -754,7 +762,7 @@ LANGUAGES: tuple[Language, ...] = (
             "fields",
             "form",
             "input",
-            "checkout",
+            NOT_A_PAY_LINK + "checkout",
             "column",
             "feature",
             "branch",
@@ -2124,7 +2132,7 @@ LANGUAGES: tuple[Language, ...] = (
             "meios? de pagamento",
             "campo",
             "formul[aá]rio",
-            "checkout",
+            NOT_A_PAY_LINK + "checkout",
             "m[aá]scara",
             "bot[aã]o",
             "p[aá]gina",
@@ -3937,6 +3945,8 @@ LANGUAGES: tuple[Language, ...] = (
             "il resto",
             "accett\\w*",
             "pag(?:a|are|ami|hi|herò|o|amento)",
+            # round 29: with a pronoun attached ("pagarla con carta … invece che qui")
+            "pag(?:arl[aoei]|arti|arvi|arci|andol[aoei]|herei|heremo|hiamo)",
             "bonific\\w*",
             "fatturami",
             "fatturarmi",

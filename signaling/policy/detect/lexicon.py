@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 import ahocorasick
 
-from signaling.policy.detect.languages import LANGUAGES
+from signaling.policy.detect.languages import LANGUAGES, NOT_A_PAY_LINK
 from signaling.policy.detect.regex_opt import (
     COMPILED,
     compile_fast,
@@ -1435,7 +1435,10 @@ PAY_VERB_RE = compile_fast(
     r" (?:me|you|it|us)|" + _alt(_union("pay_verbs"), escape=False) + r")(?!\w)"
 )
 _PRODUCT_WORDS_RE = compile_fast(
-    r"integrat\w*|checkout|\bapi\b|\bsdk\b|gateway|plugin|webhook|implement\w*|\bstore\b|sandbox"
+    # (a checkout link sent to the reader is a way to pay: "ti mando il link al checkout")
+    r"integrat\w*|"
+    + NOT_A_PAY_LINK
+    + r"checkout|\bapi\b|\bsdk\b|gateway|plugin|webhook|implement\w*|\bstore\b|sandbox"
     r"|module|\bsupport\w*|\busers?\b|customers?|\bapp\b|feature|\bflow\b|\bbuild|\bbutton\b"
     # (a hiring test is none: "the test task", "the paid test", round 28)
     r"|\btest(?!\s*(?:task|project|job|assignment|piece|brief|order))\w*|dashboard|integrac\w*"
