@@ -940,11 +940,53 @@ def _answered(views: Views, move: Finding) -> bool:
 _QUOTE_LINE = re.compile(r"^[ \t]*>[^\n]*", re.MULTILINE)
 
 
+# Round 29: the other party's words quoted inline ('sobre lo de "pasame tu mail": aqui hay…',
+# "napisał mi „dodaj mnie na telegramie”", "كتبتلي 'ابعتلي إيميلك'"): a quotation mark after a
+# space, a colon or a dash (an apostrophe inside a word opens none), six characters or more.
+_INLINE_QUOTE = re.compile(
+    r"(?:(?<=[\s:(\u2014\u2013-])|^)(?:\"[^\"\n]{6,240}\"|\u201c[^\u201d\n]{6,240}\u201d"
+    r"|\u201e[^\u201c\u201d\n]{6,240}[\u201c\u201d]|\u00ab[^\u00bb\n]{6,240}\u00bb"
+    r"|'[^'\n]{6,240}'(?!\w))"
+)
+
+
+def _inline_quoted_and_declined(views: Views, move: Finding) -> bool:
+    """A move wholly inside an inline quotation, and the writer's own words outside
+    every quotation keep the talk here or decline, proposing no place of their own (no move
+    cue, no app named): the other party's request, quoted and answered."""
+    text = views.text
+    quotes = [m.span() for m in _INLINE_QUOTE.finditer(text)]
+    s = views.norm.s
+    if move.value.startswith("learned:"):
+        # the learned layer's span is its strongest words, wherever they are: a quotation
+        # holding a move cue is what it read
+        if not any(
+            lx.MOVE_CUE_RE.search(s, views.norm.first_at(a), views.norm.first_at(b)) is not None
+            for a, b in quotes
+        ):
+            return False
+    elif not any(a <= move.start and move.end <= b for a, b in quotes):
+        return False
+    own = s
+    for a, b in quotes:
+        na, nb = views.norm.first_at(a), views.norm.first_at(b)
+        own = own[:na] + " " * (nb - na) + own[nb:]
+    if lx.MOVE_CUE_RE.search(own) is not None or lx.APP_NAME_RE.search(own) is not None:
+        return False
+    return (
+        _here_unnegated(own)
+        or lx.KEEP_HERE_RE.search(own) is not None
+        or lx.DECLINE_RE.search(own) is not None
+    )
+
+
 def _quoted_and_declined(views: Views, move: Finding) -> bool:
     """Round 21: the move lies wholly in a quoted line ("> pasame tu número") and the writer's
     own lines answer with here or a decline ("Prefiero seguir por acá", "не, давай тут"): the
     other party's move, turned down. Answered with anything else ("sure, add me") it stands."""
     text = views.text
+    if _inline_quoted_and_declined(views, move):
+        return True
     if ">" not in text:
         return False
     quotes = [m.span() for m in _QUOTE_LINE.finditer(text)]
@@ -1028,6 +1070,13 @@ def _asked_then_answered(views: Views, move: Finding) -> bool:
         return agreed is None or decline.start() < agreed.start()
     if agreed is not None:
         return False
+    # round 29: the talk kept here after the request reported ("Você comentou de me pagar por
+    # Pix … Prefiro manter tudo por aqui"), no app named after it
+    if (lx.KEEP_HERE_RE.search(s, end, stop) is not None or _here_unnegated(s[end:stop])) and (
+        lx.APP_NAME_RE.search(s, end, stop) is None
+        and lx.PAY_METHOD_RE.search(s, end, stop) is None
+    ):
+        return True
     for but in _BUT_ANSWER.finditer(s, end, stop):
         b = but.end()
         clause_end = min(stop, b + _ANSWER_CLAUSE)

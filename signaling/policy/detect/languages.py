@@ -2322,6 +2322,9 @@ LANGUAGES: tuple[Language, ...] = (
             "obrigad[oa] por (?:oferecer|sugerir)",
             "(?:vc|voce|você) (?:esta|está|ta|tá) (?:oferecendo|propondo)",
             # round 20: the other party's request reported in a reply (own_v19)
+            # round 29: "você comentou de me pagar por Pix", "você tinha sugerido"
+            "(?:vc|voce|você|tu) (?:me )?(?:comentou|tinha (?:falado|comentado|sugerido|oferecido"
+            "|pedido))",
             "(?:vc|voce|você|tu) (?:me )?(?:pediu|sugeriu|propos|propôs|ofereceu|mandou|falou"
             "|mencionou|disse)",
             "me (?:pediu|propos|propôs|ofereceu|mandou)",
@@ -2964,6 +2967,8 @@ LANGUAGES: tuple[Language, ...] = (
             "merci de (?:me )?proposer",
             "(?:vous|tu) (?:me )?(?:proposez|proposes)",
             # round 20: the other party's request reported in a reply (own_v19)
+            # round 29: "Vous m'avez parlé de me payer par virement"
+            "(?:vous|tu) m'? ?(?:avez|as) (?:parle|parlé|évoqué|evoque|mentionné|mentionne)",
             "(?:vous|tu) m'? ?(?:avez|as) (?:demande|demandé|propose|proposé|envoye|envoyé"
             "|suggere|suggéré|offert|ecrit|écrit)",
             "(?:vous|tu) (?:avez|as) (?:propose|proposé|suggere|suggéré|mentionne|mentionné"
@@ -3569,6 +3574,9 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:du hast|sie haben|ihr habt) (?:mich |mir )?(?:gefragt|vorgeschlagen|angeboten"
             "|geschickt|erwähnt|geschrieben)",
             "(?:du wolltest|sie wollten)",
+            # round 29: the past perfect ("Du hattest angeboten, mich per Überweisung …")
+            "(?:du hattest|sie hatten|ihr hattet) (?:mich |mir )?(?:gefragt|vorgeschlagen|angeboten"
+            "|erwähnt|geschrieben)",
             "danke für (?:das|dein|ihr|euer) angebot",
             "danke für (?:den|deinen|ihren) vorschlag",
             "(?:dein|ihr) (?:vorschlag|angebot)",
@@ -7705,6 +7713,10 @@ LANGUAGES: tuple[Language, ...] = (
             # round 20: the other party's request reported in a reply (own_v19)
             "(?:انت|إنت|انتي|إنتي|حضرتك) (?:طلبت|طلبتي|اقترحت|اقترحتي|عرضت|قلت|كتبت|بعتت)",
             "طلبت مني",
+            # round 29: "كتبتلي '…'" (you wrote to me), "قلتلي"
+            "كتبتلي",
+            "قلتلي",
+            "بعتتلي",
             "طلبتي مني",
             "اقترحت علي",
             "عرضت علي",
