@@ -25,6 +25,7 @@ from signaling.policy.detect.handles import find_handles
 from signaling.policy.detect.intent import (
     drop_answered_moves,
     drop_app_news,
+    drop_managed_tools,
     drop_stories,
     meeting_requests,
     off_platform,
@@ -105,12 +106,17 @@ class Detector:
         findings.extend(meeting_requests(views, urls))
         findings.extend(off_platform(views, findings))
         findings = drop_answered_moves(views, drop_copy_moves(views, findings))
-        findings = drop_app_news(views, findings)
+        findings = drop_managed_tools(views, drop_app_news(views, findings))
         if self._learned:
             learned = learned_findings(views, {f.label for f in findings})
-            learned = drop_app_news(
+            learned = drop_managed_tools(
                 views,
-                drop_stories(views, drop_answered_moves(views, drop_copy_moves(views, learned))),
+                drop_app_news(
+                    views,
+                    drop_stories(
+                        views, drop_answered_moves(views, drop_copy_moves(views, learned))
+                    ),
+                ),
             )
             learned = _not_over_identifiers(learned, findings)
             if any(f.value == "comm:maker" for f in findings):

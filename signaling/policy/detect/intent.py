@@ -273,6 +273,44 @@ def _about_app_news(views: Views, s: str, f: Finding) -> bool:
     return not any(not tied or m.end() > news.start() for m in lx.MOVE_CUE_RE.finditer(sent))
 
 
+# Round 30: a job of managing someone's tools ("gerenciar a caixa do Gmail e a agenda de Zoom do
+# nosso diretor", "ngatur inbox Gmail sama jadwal Zoom Pak Direktur", "إدارة الجيميل … وتنظيم
+# اجتماعات الزوم", "mag-manage ng Gmail inbox ng client"): the work, not a place to talk.
+_MANAGE = re.compile(
+    fold(
+        r"(?<!\w)(?:manag(?:e|es|ing) (?:the|his|her|their|our|my|a|an)"
+        r"|gerenciar|gerir|cuidar d[aoe]|administrar|gestionar|llevar (?:la|el)|gérer|gerer"
+        r"|verwalten|betreuen|pflegen|gestire|curare|zarządza\w*|obsługiwa\w*|prowadzić"
+        r"|управля\w*|вести|ведение|manage kar\w*|sambhal\w*|संभाल\w*|मैनेज\w*|إدارة|ادارة"
+        r"|تنظيم|وتنظيم|ترتيب|وترتيب|وإدارة|وادارة|yönet\w*|yonet\w*|ngatur|mengatur|mengelola|kelola|ngurus|mengurus"
+        r"|mag-?manage|i-?manage|mag-?schedule|mag-?ayos|hawakan)(?!\w)"
+    )
+)
+_MANAGE_SPAN = 60  # characters before the tool the verb of managing may start
+
+
+def drop_managed_tools(views: Views, findings: list[Finding]) -> list[Finding]:
+    """``off_platform`` and ``meeting_link`` findings with no identifier whose tool a verb of
+    managing governs, shortly before it in its sentence, in a sentence that proposes nothing
+    (a question mark alone asks about the job): a job of running someone's inbox or calls."""
+    s = views.norm.s
+    kept: list[Finding] = []
+    for f in findings:
+        if f.label not in ("off_platform", "meeting_link") or not _a_managed_tool(views, s, f):
+            kept.append(f)
+    return kept
+
+
+def _a_managed_tool(views: Views, s: str, f: Finding) -> bool:
+    if not f.value.startswith(("meet:", "comm:", "learned:")):
+        return False
+    a = views.norm.first_at(f.start)
+    sent, start = sentence(s, a, a + 1)
+    if _MANAGE.search(sent, max(0, a - start - _MANAGE_SPAN), a - start + 1) is None:
+        return False
+    return _PROPOSAL.search(sent.replace("?", " ")) is None
+
+
 def drop_stories(views: Views, findings: list[Finding]) -> list[Finding]:
     """``off_platform`` findings (of the learned layer) whose sentence is a story of the past
     that proposes nothing ("Antigamente eu atendia tudo pelo Telegram…") are dropped."""

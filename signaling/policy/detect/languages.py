@@ -2322,7 +2322,7 @@ LANGUAGES: tuple[Language, ...] = (
             "obrigad[oa] por (?:oferecer|sugerir)",
             "(?:vc|voce|você) (?:esta|está|ta|tá) (?:oferecendo|propondo)",
             # round 20: the other party's request reported in a reply (own_v19)
-            # round 29: "você comentou de me pagar por Pix", "você tinha sugerido"
+            # round 30: "você comentou de me pagar por Pix", "você tinha sugerido"
             "(?:vc|voce|você|tu) (?:me )?(?:comentou|tinha (?:falado|comentado|sugerido|oferecido"
             "|pedido))",
             "(?:vc|voce|você|tu) (?:me )?(?:pediu|sugeriu|propos|propôs|ofereceu|mandou|falou"
@@ -2967,7 +2967,7 @@ LANGUAGES: tuple[Language, ...] = (
             "merci de (?:me )?proposer",
             "(?:vous|tu) (?:me )?(?:proposez|proposes)",
             # round 20: the other party's request reported in a reply (own_v19)
-            # round 29: "Vous m'avez parlé de me payer par virement"
+            # round 30: "Vous m'avez parlé de me payer par virement"
             "(?:vous|tu) m'? ?(?:avez|as) (?:parle|parlé|évoqué|evoque|mentionné|mentionne)",
             "(?:vous|tu) m'? ?(?:avez|as) (?:demande|demandé|propose|proposé|envoye|envoyé"
             "|suggere|suggéré|offert|ecrit|écrit)",
@@ -3574,7 +3574,7 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:du hast|sie haben|ihr habt) (?:mich |mir )?(?:gefragt|vorgeschlagen|angeboten"
             "|geschickt|erwähnt|geschrieben)",
             "(?:du wolltest|sie wollten)",
-            # round 29: the past perfect ("Du hattest angeboten, mich per Überweisung …")
+            # round 30: the past perfect ("Du hattest angeboten, mich per Überweisung …")
             "(?:du hattest|sie hatten|ihr hattet) (?:mich |mir )?(?:gefragt|vorgeschlagen|angeboten"
             "|erwähnt|geschrieben)",
             "danke für (?:das|dein|ihr|euer) angebot",
@@ -7713,7 +7713,7 @@ LANGUAGES: tuple[Language, ...] = (
             # round 20: the other party's request reported in a reply (own_v19)
             "(?:انت|إنت|انتي|إنتي|حضرتك) (?:طلبت|طلبتي|اقترحت|اقترحتي|عرضت|قلت|كتبت|بعتت)",
             "طلبت مني",
-            # round 29: "كتبتلي '…'" (you wrote to me), "قلتلي"
+            # round 30: "كتبتلي '…'" (you wrote to me), "قلتلي"
             "كتبتلي",
             "قلتلي",
             "بعتتلي",
