@@ -196,6 +196,25 @@ _PAST_STORY = re.compile(
         r"|en otro proyecto|em outro projeto|dans un autre projet|in einem anderen projekt"
         r"|in un altro progetto|в другом проекте|başka bir projede|di proyek lain"
         r"|sa ibang project"
+        # round 30: before joining here, a previous job, the last time a client did so
+        # ("Em 2019 eu recebia tudo por transferência, antes de entrar aqui", "मेरी पिछली
+        # नौकरी में", "آخر مرة عميل طلب مني")
+        r"|antes de entrar (?:aqui|na plataforma)"
+        r"|antes de (?:llegar|entrar) (?:aquí|a la plataforma)"
+        r"|before (?:i )?join(?:ed|ing) (?:here|this (?:site|platform))|avant d'arriver ici"
+        r"|bevor ich hier\w*|prima di (?:entrare|arrivare) qui"
+        r"|zanim (?:tu )?(?:dołączył|trafił)\w*"
+        r"|до того как (?:я )?(?:пришёл|пришел|пришла) сюда|buraya gelmeden önce"
+        r"|sebelum gabung di sini|bago ako (?:sumali|pumasok) dito|yahan aane se pehle"
+        r"|यहाँ आने से पहले|قبل ما (?:ادخل|أدخل|اشتغل) هنا"
+        r"|(?:my |in my )?previous job|mi (?:trabajo|empleo) anterior|meu (?:trabalho|emprego)"
+        r" anterior|mon (?:ancien|précédent) (?:poste|job|emploi)|(?:meinem|im) (?:alten|letzten"
+        r"|vorherigen) job|nel mio (?:vecchio|precedente) lavoro|w poprzedniej pracy"
+        r"|на прошлой работе|önceki işimde|di kantor (?:lama|sebelumnya)|sa dati kong trabaho"
+        r"|pichli naukri|pichhli naukri|पिछली नौकरी|في شغلي (?:القديم|اللي فات)"
+        r"|(?:the )?last time (?:a|one|my) (?:client|customer)|la última vez (?:que )?un cliente"
+        r"|da última vez (?:que )?um cliente|la dernière fois (?:qu')?un client"
+        r"|(?:آخر|اخر) مرة (?:عميل|زبون|واحد)"
     )
     + r")(?!\w)"
 )
