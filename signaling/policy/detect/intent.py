@@ -251,6 +251,7 @@ _APP_NEWS = re.compile(
     )
 )
 _NEWS_SPAN = 40
+_CUE_NEGATED = 12  # characters after a cue its negation may start in ("baat hi nahi")
 _TIED_GAP = 4  # characters between an app's name and its news that tie them ("-", " de ")
 _SITE = re.compile(
     fold(
@@ -289,7 +290,12 @@ def _about_app_news(views: Views, s: str, f: Finding) -> bool:
     # news tied to the name ("WhatsApp-Ausfall", "la panne de whatsapp") is what a cue before
     # it asks about ("Hast du den … mitbekommen?", "t'as vu …"): only a cue after it counts
     tied = news.start() - (b - start) <= _TIED_GAP and (a - start) - news.end() <= _TIED_GAP
-    return not any(not tied or m.end() > news.start() for m in lx.MOVE_CUE_RE.finditer(sent))
+    # (round 30: a cue negated right after it is no move: "बात ही नहीं कर पा रही")
+    return not any(
+        (not tied or m.end() > news.start())
+        and lx.NEGATION_RE.search(sent, m.end(), m.end() + _CUE_NEGATED) is None
+        for m in lx.MOVE_CUE_RE.finditer(sent)
+    )
 
 
 # Round 30: a job of managing someone's tools ("gerenciar a caixa do Gmail e a agenda de Zoom do
@@ -3072,6 +3078,8 @@ def contact_moves(views: Views) -> list[Finding]:
                 s, m, lx.CONTACT_GIVE_RE, _CONTACT_GIVE_SPAN, product=True, place=False
             )
             if given is not None and not _here_between(s, m, given):
+                if lx.NEGATION_RE.search(s, given[1], given[1] + _GIVEN_NEGATED) is not None:
+                    continue  # "personal number share nahi karta": the giving refused
                 return [_op_finding(views, *given, "comm:contact_given", _CONTACT_CONF)]
     # round 17: "all my contacts are on my website", "i miei contatti sono sul mio sito";
     # round 18: either order, a contact word with no possessive beside the writer's own site
@@ -3276,6 +3284,9 @@ _CONTACT_REACH_SPAN = 60
 _CONTACT_GIVE_SPAN = 40
 _CONTACT_TALK_SPAN = 30
 _CONTACT_CONF = Confidence.OFF_PLATFORM_COMM
+
+
+_GIVEN_NEGATED = 8  # characters after a verb of giving its negation may start in ("… nahi")
 
 
 def _here_between(s: str, m: re.Match[str], span: tuple[int, int]) -> bool:

@@ -4936,6 +4936,9 @@ LANGUAGES: tuple[Language, ...] = (
             "система",
             "автоматически",
             "корзин\\w*",
+            # round 30: connecting a payment service ("подключить эквайринг ЮKassa")
+            "подключ\\w*",
+            "эквайринг\\w*",
             # round 29: a receipt the writer issues ("выбью чек в «Мой налог»") is no spec
             "(?<!выбью )(?<!пробью )(?<!выдам )(?<!пришлю )(?<!отправлю )(?<!сформирую )чек",
             # round 19: a system doing it automatically (own_v18)

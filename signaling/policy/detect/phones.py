@@ -670,7 +670,10 @@ def _placeholder(digits: str) -> bool:
 def _fictional(digits: str) -> bool:
     """Documented test numbers: NANP 555-01XX and Twilio's 500-555-XXXX magic numbers."""
     d = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
-    return len(d) == 10 and ((d[3:6] == "555" and d[6:8] == "01") or d.startswith("500555"))
+    # (round 30: "+1-555-010-0000", the 555-01XX range written where the area code goes)
+    return len(d) == 10 and (
+        (d[3:6] == "555" and d[6:8] == "01") or d.startswith(("500555", "55501"))
+    )
 
 
 def _parse(digits: str, plus: bool, region: str | None) -> phonenumbers.PhoneNumber | None:
