@@ -3033,7 +3033,10 @@ def contact_moves(views: Views) -> list[Finding]:
     # round 20: the writer's own number said to be in a document they sent or on their page
     # ("Meine Nummer steht auf dem Angebot", "telefonum faturada yazıyor", "मेरा नंबर मेरी
     # वेबसाइट के कॉन्टैक्ट पेज पर है"): the number given as a place to look it up
-    if lx.MY_NUMBER_GATE.may_match(s, words) and lx.DOCUMENT_GATE.may_match(s, words):
+    if lx.MY_NUMBER_GATE.may_match(s, words) and (
+        # round 30: or the writer's site ("контакты для связи у меня на сайте")
+        lx.DOCUMENT_GATE.may_match(s, words) or lx.SITE_WORD_RE.search(s) is not None
+    ):
         for i, own in enumerate(lx.MY_NUMBER_RE.finditer(s)):
             if i >= _CONTACT_TRIES:
                 break
@@ -3366,7 +3369,12 @@ def _own_site_near(
             return None  # "all my contacts must be visible on my website": the site being built
         # the site and the contact words are no product words ("contact page" on my site)
         blanked = sent
-        for part in sorted((site.span(), contact.span())):
+        spans = [site.span(), contact.span()]
+        if other is lx.DOCUMENT_RE and site.start() > contact.end():
+            # round 30: the page of a document the contact is on is no product ("coordonnées
+            # complètes figurent en dernière page du CV", "na última página do CV")
+            spans = [(contact.start(), site.end())]
+        for part in sorted(spans):
             pa, pb = part[0] - start, part[1] - start
             blanked = blanked[:pa] + " " * (pb - pa) + blanked[pb:]
         if _contact_spoiled(blanked, contact.start() - start, product=True):

@@ -3002,15 +3002,25 @@ MY_NUMBER = MappingProxyType(
             r"|cell|mobile)(?: number)?|my contact(?: details| info)?"
         ],
         "es": [r"mi (?:numero|celular|telefono|whatsapp|movil|contacto)|mis datos de contacto"],
-        "pt": [r"meu (?:numero|celular|telefone|whats\w*|zap|conta[c]?to)|meus conta[c]?tos"],
-        "fr": [r"mon (?:numero|portable|telephone|tel)|mes coordonnees"],
+        "pt": [
+            r"meu (?:numero|celular|telefone|whats\w*|zap|conta[c]?to)|meus conta[c]?tos"
+            # round 30: "as minhas referências e contactos completos"
+            r"|minhas referencias e conta[c]?tos"
+        ],
+        "fr": [r"mon (?:numero|portable|telephone|tel)|mes (?:references et )?coordonnees"],
         "de": [r"meine (?:nummer|handynummer|telefonnummer|mobilnummer|kontaktdaten)|mein handy"],
         "it": [r"(?:il )?mio (?:numero|cellulare|telefono)|i miei (?:contatti|recapiti)"],
         "pl": [r"m[oó]j (?:numer|telefon|kontakt)|moje dane kontaktowe|nasz (?:numer|telefon)"],
-        "ru": [r"мой (?:номер|телефон|контакт)|мои контакты"],
-        "hi": [r"मेरा (?:नंबर|नम्बर|फोन|फ़ोन|मोबाइल)(?: नंबर)?"],
+        "ru": [r"мой (?:номер|телефон|контакт)|мои контакт\w*|контакты (?:для связи )?у меня"],
+        "hi": [
+            r"मेरा (?:नंबर|नम्बर|फोन|फ़ोन|मोबाइल)(?: नंबर)?"
+            r"|मेरी (?:सारी )?(?:कॉन्टैक्ट|कांटेक्ट|संपर्क) (?:डिटेल्स|डिटेल|जानकारी)"
+        ],
         "hi-Latn": [r"mera (?:number|phone|mobile|no)"],
-        "ar": [r"رقمي|تلفوني|تليفوني|موبايلي|جوالي"],
+        "ar": [
+            r"رقمي|تلفوني|تليفوني|موبايلي|جوالي"
+            r"|(?:بيانات|معلومات) (?:الاتصال|التواصل) (?:ديالي|تبعي|بتاعتي|الخاصة بي)"
+        ],
         "tr": [r"telefonum|numaram|cep numaram|telefon numaram"],
         "id": [r"nomor (?:saya|aku|gue|gw)|nomorku|nomerku|nomer (?:saya|aku)|no hp (?:saya|aku)"],
         "tl": [r"(?:number|numero|cp) ko"],
@@ -3035,7 +3045,7 @@ DOCUMENT = MappingProxyType(
         "ru": [r"сч[её]т\w*|предложени\w*|резюме|визитк\w*|подпис\w*"],
         "hi": [
             r"(?:मेरी वेबसाइट (?:के|का|की) )?(?:कॉन्टैक्ट|कांटेक्ट|संपर्क) पेज"
-            r"|बिल|इनवॉइस|कोटेशन|सीवी|रिज्यूमे|बायोडाटा|विज़िटिंग कार्ड|विजिटिंग कार्ड"
+            r"|बिल|इनवॉइस|कोटेशन|सीवी|रिज्यूमे|रिज़्यूमे|बायोडाटा|विज़िटिंग कार्ड|विजिटिंग कार्ड"
         ],
         "hi-Latn": [r"bill|invoice|quotation|cv|resume|biodata|visiting card|card"],
         "ar": [r"الفاتور[ةه]|فاتور[ةه]|عرض السعر|السير[ةه] الذاتي[ةه]|السي في|الكارت"],
