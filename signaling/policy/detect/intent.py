@@ -1328,6 +1328,9 @@ _FAILING_RE = re.compile(
         r"|n'arrive\w* (?:pas|jamais)|kommen? (?:\w+ )?nicht an|nie (?:\w+ )?dochodz\w*"
         r"|не (?:\w+ )?приход\w*|kaçırıyorum|gelmiyor|nggak masuk|gak masuk|tidak masuk"
         r"|hindi (?:dumarating|umaabot)|ما (?:بتوصل|توصل)\w*|مش بتوصل\w*"
+        # round 30: "notifications hi nahi aate", "ما عم يوصلني إشعارات"
+        r"|(?:hi )?nahi (?:aate|aati|aata|milte|milti)|नहीं (?:आते|आती|आता|मिलते)"
+        r"|ما عم (?:يوصلني|توصلني|يجيني)|ما (?:بيوصلني|بتوصلني|يجيني|تجيني)"
         # the platform slow ("przez platformę to trwa tydzień", "takes forever here")
         r"|keeps? logging me out|logs me out|takes (?:forever|ages|a week|weeks)"
         r"|tarda (?:siglos|una semana|semanas)"

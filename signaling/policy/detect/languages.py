@@ -4544,6 +4544,9 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:pode[sś]lesz|podasz|prze[sś]lesz) sw[oó]j",
             "(?:pode[sś]lesz|podasz|prze[sś]lesz|dasz) (?:mi )?(?:maila|mail|e-?maila|numer|nr)",
             "wysyłaj\\w* (?:mi |nam )?(?:na|przez)",
+            # round 30: "Proszę mnie wyszukać na LinkedInie", "znajdź mnie na"
+            "(?:proszę |prosze )?(?:mnie )?(?:wyszuka\\w*|znajd[źz]\\w*|poszukaj\\w*) (?:mnie"
+            " )?(?:na|w)",
             # round 29: asks for the address or number ("Proszę o adres e-mail", "poproszę o nr")
             "(?:po)?prosz[eę] (?:(?:cię|pana|panią|państwa) )?o "
             "(?:(?:twój|pana|pani|wasz|prywatny) )?"
@@ -8149,6 +8152,8 @@ LANGUAGES: tuple[Language, ...] = (
             "itiraz aç\\w*(?: \\w+)? uğraşma\\w*",
             # round 29: with the platform named in it ("site üzerinden itiraz açmakla uğraşmayalım")
             "site üzerinden itiraz aç\\w*(?: \\w+)? uğraşma\\w*",
+            # round 30: "site üzerinden uğraşmayalım" (let's not bother with the site)
+            "(?:site|platform) üzerinden (?:hiç )?uğraşma\\w*",
             "platform üzerinden itiraz aç\\w*(?: \\w+)? uğraşma\\w*",
             "itiraza gerek yok",
             "siteyi (?:işin )?dışında bırak\\w*",
@@ -9114,6 +9119,8 @@ LANGUAGES: tuple[Language, ...] = (
             "mo ako i-message",
             "chat mo (?:ako|ko)",
             "add mo ko",
+            # round 30: "pa-add na lang ako sa Viber"
+            "pa-?add (?:na lang |nalang |mo )?(?:ako|kita|mo ako)",
             "pm mo (?:ako|ko)",
             "i-text kita",
             "text kita",

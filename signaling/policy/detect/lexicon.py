@@ -570,7 +570,7 @@ MEETING_TOOL_RE = compile_fast(
     # Polish cases of Teams ("na teamsie") and Turkish case endings after an apostrophe
     # ("meet'ten", "zoom'dan", "teams'te")
     r"|teams(?:ie|a|ach|em|y)|(?:meet|zoom|teams)'(?:ten|tan|te|ta|den|dan|de|da|e|a|i|u)"
-    r"|зум\w*|гугл[ -]?мит\w*|тимс\w*|вебекс\w*|яндекс[ .]?телемост\w*|телемост\w*"
+    r"|зум\w*|гугл[ -]?мит\w*|тимс\w*|вебекс\w*|яндекс[ .]?телемост\w*|телемост\w*|джитси"
     r"|yandex telemost|telemost"
     r"|google meet|g-?meet|hangouts?|ms teams|microsoft teams|teams|meet|meecie"
     r"|whereby|jitsi|webex|gotomeeting|goto meeting|bluejeans|facetime|calendly|cal\.com)"
@@ -1263,7 +1263,7 @@ MEETING_TOOL_GATE = fragment_gate(
     _union("meeting_tools")
     + r"""zoom zoom\w* zum teams\w* зум\w* гугл\w* тимс\w* вебекс\w* google gmeet g-meet
     hangouts? ms microsoft teams meet meecie whereby jitsi webex gotomeeting goto bluejeans facetime
-    телемост\w* telemost яндекс
+    телемост\w* telemost яндекс джитси
     calendly cal\.com""".split()
 )
 FILE_SERVICE_GATE = fragment_gate(
@@ -1410,7 +1410,7 @@ FILE_NEG_RE = compile_fast(
 PAY_METHOD_SOURCE = (
     r"\b(?:paypal|pay pal|paypal\.me|payoneer|zelle|venmo|cash ?app|pix|upi|paytm|phonepe|gpay"
     r"|google pay|revolut|skrill|western union|moneygram|crypto|bitcoin|btc|usdt|usdc|eth|ethereum"
-    r"|binance|tether|razorpay|instamojo|cashfree|paystack|flutterwave|mollie|iyzico"
+    r"|binance|tether|razorpay|instamojo|cashfree|paystack|flutterwave|mollie|iyzico|payu"
     r"|xendit|midtrans|bank transfer|wire transfer|bank account|bank details|iban|swift"
     r"|transferwise"
     r"|clabe|cbu|cvu|routing number|sort code|chave pix|upi id|wallet address|ach|sepa"
