@@ -390,6 +390,8 @@ LANGUAGES: tuple[Language, ...] = (
             "aside",
         ),
         discount_phrases=(
+            # round 30: a lower price than another ("40 all'ora invece di 45")
+            "instead of (?:\\$|€|£)?\\d+",
             "split the difference",
             "discount",
             "\\d+ ?% off",
@@ -1150,6 +1152,8 @@ LANGUAGES: tuple[Language, ...] = (
             "por separado",
         ),
         discount_phrases=(
+            # round 30: a lower price than another ("40 all'ora invece di 45")
+            "en (?:vez|lugar) de (?:\\$|€)?\\d+",
             "repartir la diferencia",
             "repartimos la diferencia",
             "descuento",
@@ -1793,6 +1797,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         mail_words=("(?:email|e-mail)\\w*",),
         discount_phrases=(
+            # round 30: a lower price than another ("40 all'ora invece di 45")
+            "(?:em vez|ao inv[eé]s) de (?:r\\$ ?|€)?\\d+",
             "divid\\w* a diferen[cç]a",
             "abatimento",
             "pre[cç]o melhor",
@@ -2163,6 +2169,8 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:n[aã]o precisa|sem) (?:abrir )?(?:uma |a )?(?:disputa|reclama[cç][aã]o)",
             "deix(?:a|amos|ar) (?:o site|a plataforma) de fora",
             "sem passar pel[oa] (?:site|plataforma|app)",
+            # round 30: "aí não precisa passar pela plataforma"
+            "(?:n[aã]o|nem) precisa (?:passar|ir) pel[oa] (?:site|plataforma|app)",
             "n[aã]o pelo site",
             "n[aã]o pela plataforma",
             "em vez de pelo site",
@@ -2447,6 +2455,8 @@ LANGUAGES: tuple[Language, ...] = (
             "s[ée]par[ée]ment",
         ),
         discount_phrases=(
+            # round 30: a lower price than another ("40 all'ora invece di 45")
+            "au lieu de \\d+",
             "meilleur prix",
             "r[ée]duction",
             "remise",
@@ -3093,6 +3103,8 @@ LANGUAGES: tuple[Language, ...] = (
             "nebenbei",
         ),
         discount_phrases=(
+            # round 30: a lower price than another ("40 all'ora invece di 45")
+            "(?:an)?statt \\d+",
             "günstiger",
             "rabatt",
             "nachlass",
@@ -3356,6 +3368,8 @@ LANGUAGES: tuple[Language, ...] = (
             "überweis\\w*",
             "stell mir (?:die |eine )?rechnung",
             "schick mir (?:die |eine )?rechnung",
+            # round 30: "wenn du mir direkt ne rechnung schreibst"
+            "(?:'?ne |eine )?rechnung (?:schreib|stell)\\w*",
             "das geld",
             "die kohle",
             "anzahlung",
@@ -3700,6 +3714,8 @@ LANGUAGES: tuple[Language, ...] = (
             "numero personale",
         ),
         discount_phrases=(
+            # round 30: a lower price than another ("40 all'ora invece di 45")
+            "invece (?:di|che) \\d+",
             "costa meno",
             "pi[uù] basso",
             "sconto",
@@ -3999,6 +4015,8 @@ LANGUAGES: tuple[Language, ...] = (
             "fuori di qui",
             "fuori da qua",
             "fuori di qua",
+            # round 30: closing or working outside ("se chiudiamo fuori ti faccio 40")
+            "(?:chiudiamo|chiudere|facciamo|lavoriamo|lavorare|ci sentiamo) fuori",
             "(?:il sito|la piattaforma) (?:la |lo )?lasciamo fuori",
             "lasci(?:amo|are) fuori (?:il sito|la piattaforma)",
             "pi[uù] (?:semplice|facile|comodo|veloce) che (?:qui|da qui|su questo sito)",
@@ -4285,6 +4303,8 @@ LANGUAGES: tuple[Language, ...] = (
             "poczt\\w*",
         ),
         discount_phrases=(
+            # round 30: a lower price than another ("40 all'ora invece di 45")
+            "zamiast \\d+",
             "zejd\\w* z ceny",
             "zejdę z ceny",
             "opuszcz\\w* (?:z )?cen\\w*",
@@ -4949,6 +4969,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         aside_phrases=("отдельно",),
         discount_phrases=(
+            # round 30: a lower price than another ("40 all'ora invece di 45")
+            "вместо \\d+",
             "скидк\\w*",
             "дешевле",
         ),
@@ -5626,6 +5648,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         aside_phrases=("alag se",),
         discount_phrases=(
+            # round 30: a lower price than another ("40 all'ora invece di 45")
+            "\\d+ (?:ki jagah|ke bajaye|ke badle)",
             "sasti",
             "discount",
             "sasta",
@@ -6236,6 +6260,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         aside_phrases=("अलग से",),
         discount_phrases=(
+            # round 30: a lower price than another ("40 all'ora invece di 45")
+            "\\d+ (?:की जगह|के बजाय)",
             "डिस्काउंट",
             "छूट",
             "सस्ता",
@@ -6837,6 +6863,8 @@ LANGUAGES: tuple[Language, ...] = (
             "el email",
         ),
         discount_phrases=(
+            # round 30: a lower price than another ("40 all'ora invece di 45")
+            "بدل(?:ا من)? \\d+",
             "se3r a7san",
             "si3r a7san",
             "5asm",
@@ -7337,6 +7365,8 @@ LANGUAGES: tuple[Language, ...] = (
         pay_verbs=(
             # round 28: a standing order or direct debit (a payment set up at the bank)
             "خصم تلقائي",
+            # round 30: Darija "send (the money) to me" ("صيفطهوم ليا")
+            "صيفط\\w*",
             "تحويل تلقائي",
             "أمر تحويل دائم",
             "btedfa3\\w*",
@@ -7462,6 +7492,12 @@ LANGUAGES: tuple[Language, ...] = (
             "حوالة بنكية",
             # round 19: own_v18 train half
             "cash ?plus",
+            # round 30: Moroccan banks and transfer shops ("فـ CIH ولا فـ بريد بنك")
+            "cih",
+            "(?:ال)?بريد بنك",
+            "barid bank",
+            "wafacash",
+            "وفاكاش",
             "whish",
             "omt",
         ),
@@ -7862,6 +7898,8 @@ LANGUAGES: tuple[Language, ...] = (
             "maile",
         ),
         discount_phrases=(
+            # round 30: a lower price than another ("40 all'ora invece di 45")
+            "\\d+ (?:yerine|değil)",
             "ucuza",
             "daha ucuz\\w*",
             "iyi fiyat",
@@ -8448,6 +8486,8 @@ LANGUAGES: tuple[Language, ...] = (
             "surel",
         ),
         discount_phrases=(
+            # round 30: a lower price than another ("40 all'ora invece di 45")
+            "(?:daripada|bukan|dari) \\d+ (?:jadi|aja|saja)?",
             "diskon",
             "lebih murah",
             "potongan harga",
@@ -8994,6 +9034,8 @@ LANGUAGES: tuple[Language, ...] = (
         aside_phrases=("hiwalay",),
         mail_words=("(?:email|e-mail)\\w*",),
         discount_phrases=(
+            # round 30: a lower price than another ("40 all'ora invece di 45")
+            "(?:imbes na|sa halip na) \\d+",
             "discount",
             "mas mura",
             "tawad",
