@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 from signaling.policy.detect import lexicon as lx
 from signaling.policy.detect.links import label_of
@@ -330,8 +331,12 @@ def _a_managed_tool(views: Views, s: str, f: Finding) -> bool:
     if not f.value.startswith(("meet:", "comm:", "learned:")):
         return False
     a = views.norm.first_at(f.start)
+    # (the verb first, in a bounded window: a long text of many tools stays linear)
+    verb = _MANAGE.search(s, max(0, a - _MANAGE_SPAN), a + 1)
+    if verb is None:
+        return False
     sent, start = sentence(s, a, a + 1)
-    if _MANAGE.search(sent, max(0, a - start - _MANAGE_SPAN), a - start + 1) is None:
+    if verb.start() < start:
         return False
     return _PROPOSAL.search(sent.replace("?", " ")) is None
 
@@ -980,7 +985,8 @@ def drop_answered_moves(views: Views, findings: list[Finding]) -> list[Finding]:
     reply declining it (``_asked_then_answered``)."""
     if not any(map(_a_move, findings)):
         return findings
-    return [f for f in findings if not (_a_move(f) and _answered(views, f))]
+    quotes = _InlineQuotes.read(views)
+    return [f for f in findings if not (_a_move(f) and _answered(views, f, quotes))]
 
 
 def _a_move(f: Finding) -> bool:
@@ -989,14 +995,14 @@ def _a_move(f: Finding) -> bool:
     return f.label == "off_platform" or (f.label == "meeting_link" and f.value.startswith("meet:"))
 
 
-def _answered(views: Views, move: Finding) -> bool:
+def _answered(views: Views, move: Finding, quotes: _InlineQuotes) -> bool:
     """``move`` is answered in its own message: kept here, refused, or quoted and declined
     (a meeting on a named tool only the last way)."""
     if move.label == "off_platform" and (
         _answered_with_here(views, move) or _refusal_told_after(views, move)
     ):
         return True
-    return _quoted_and_declined(views, move) or _asked_then_answered(views, move)
+    return _quoted_and_declined(views, move, quotes) or _asked_then_answered(views, move)
 
 
 # A line of the other party's words quoted in a reply ("> whats your number?").
@@ -1013,42 +1019,59 @@ _INLINE_QUOTE = re.compile(
 )
 
 
-def _inline_quoted_and_declined(views: Views, move: Finding) -> bool:
-    """A move wholly inside an inline quotation, and the writer's own words outside
-    every quotation keep the talk here or decline, proposing no place of their own (no move
-    cue, no app named): the other party's request, quoted and answered."""
-    text = views.text
-    quotes = [m.span() for m in _INLINE_QUOTE.finditer(text)]
-    s = views.norm.s
+@dataclass(frozen=True)
+class _InlineQuotes:
+    """The inline quotations of a message, read once for all its moves: their spans (in the
+    text and in the normalised text), and whether the writer's own words outside them keep
+    the talk here or decline, proposing no place of their own (no move cue, no app named)."""
+
+    spans: tuple[tuple[int, int], ...]
+    norm_spans: tuple[tuple[int, int], ...]
+    answered: bool
+
+    @classmethod
+    def read(cls, views: Views) -> _InlineQuotes:
+        spans = tuple(m.span() for m in _INLINE_QUOTE.finditer(views.text))
+        if not spans:
+            return cls((), (), False)
+        s = views.norm.s
+        norm_spans = tuple((views.norm.first_at(a), views.norm.first_at(b)) for a, b in spans)
+        parts, at = [], 0
+        for na, nb in norm_spans:
+            parts.extend((s[at:na], " " * (nb - na)))
+            at = nb
+        own = "".join(parts) + s[at:]
+        answered = (
+            lx.MOVE_CUE_RE.search(own) is None
+            and lx.APP_NAME_RE.search(own) is None
+            and (
+                _here_unnegated(own)
+                or lx.KEEP_HERE_RE.search(own) is not None
+                or lx.DECLINE_RE.search(own) is not None
+            )
+        )
+        return cls(spans, norm_spans, answered)
+
+
+def _inline_quoted_and_declined(views: Views, move: Finding, quotes: _InlineQuotes) -> bool:
+    """A move wholly inside an inline quotation that the writer's own words answer (see
+    ``_InlineQuotes``): the other party's request, quoted and answered."""
+    if not quotes.answered:
+        return False
     if move.value.startswith("learned:"):
         # the learned layer's span is its strongest words, wherever they are: a quotation
         # holding a move cue is what it read
-        if not any(
-            lx.MOVE_CUE_RE.search(s, views.norm.first_at(a), views.norm.first_at(b)) is not None
-            for a, b in quotes
-        ):
-            return False
-    elif not any(a <= move.start and move.end <= b for a, b in quotes):
-        return False
-    own = s
-    for a, b in quotes:
-        na, nb = views.norm.first_at(a), views.norm.first_at(b)
-        own = own[:na] + " " * (nb - na) + own[nb:]
-    if lx.MOVE_CUE_RE.search(own) is not None or lx.APP_NAME_RE.search(own) is not None:
-        return False
-    return (
-        _here_unnegated(own)
-        or lx.KEEP_HERE_RE.search(own) is not None
-        or lx.DECLINE_RE.search(own) is not None
-    )
+        s = views.norm.s
+        return any(lx.MOVE_CUE_RE.search(s, a, b) is not None for a, b in quotes.norm_spans)
+    return any(a <= move.start and move.end <= b for a, b in quotes.spans)
 
 
-def _quoted_and_declined(views: Views, move: Finding) -> bool:
+def _quoted_and_declined(views: Views, move: Finding, quotes: _InlineQuotes) -> bool:
     """Round 21: the move lies wholly in a quoted line ("> pasame tu número") and the writer's
     own lines answer with here or a decline ("Prefiero seguir por acá", "не, давай тут"): the
     other party's move, turned down. Answered with anything else ("sure, add me") it stands."""
     text = views.text
-    if _inline_quoted_and_declined(views, move):
+    if _inline_quoted_and_declined(views, move, quotes):
         return True
     if ">" not in text:
         return False
