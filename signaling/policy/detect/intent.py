@@ -1066,11 +1066,13 @@ def _inline_quoted_and_declined(views: Views, move: Finding, quotes: _InlineQuot
     return any(a <= move.start and move.end <= b for a, b in quotes.spans)
 
 
-def _quoted_and_declined(views: Views, move: Finding, quotes: _InlineQuotes) -> bool:
+def _quoted_and_declined(views: Views, move: Finding, quotes: _InlineQuotes | None = None) -> bool:
     """Round 21: the move lies wholly in a quoted line ("> pasame tu número") and the writer's
     own lines answer with here or a decline ("Prefiero seguir por acá", "не, давай тут"): the
     other party's move, turned down. Answered with anything else ("sure, add me") it stands."""
     text = views.text
+    if quotes is None:
+        quotes = _InlineQuotes.read(views)
     if _inline_quoted_and_declined(views, move, quotes):
         return True
     if ">" not in text:
