@@ -1036,7 +1036,8 @@ class _InlineQuotes:
             return cls((), (), False)
         s = views.norm.s
         norm_spans = tuple((views.norm.first_at(a), views.norm.first_at(b)) for a, b in spans)
-        parts, at = [], 0
+        parts: list[str] = []
+        at = 0
         for na, nb in norm_spans:
             parts.extend((s[at:na], " " * (nb - na)))
             at = nb
@@ -1071,20 +1072,19 @@ def _quoted_and_declined(views: Views, move: Finding, quotes: _InlineQuotes | No
     own lines answer with here or a decline ("Prefiero seguir por acá", "не, давай тут"): the
     other party's move, turned down. Answered with anything else ("sure, add me") it stands."""
     text = views.text
-    if quotes is None:
-        quotes = _InlineQuotes.read(views)
-    if _inline_quoted_and_declined(views, move, quotes):
+    inline = _InlineQuotes.read(views) if quotes is None else quotes
+    if _inline_quoted_and_declined(views, move, inline):
         return True
     if ">" not in text:
         return False
-    quotes = [m.span() for m in _QUOTE_LINE.finditer(text)]
-    if not quotes:
+    lines = [m.span() for m in _QUOTE_LINE.finditer(text)]
+    if not lines:
         return False
     # round 26: the learned layer's span is its strongest words, wherever they are; it cannot
     # tell the quoted words from the writer's ("> ¿Me lo pagas por Bizum…?\nPrefiero que no.
     # Pagamos por aquí"), so a quote answered with here or a decline undoes it too
     if not move.value.startswith("learned:") and not any(
-        a <= move.start and move.end <= b for a, b in quotes
+        a <= move.start and move.end <= b for a, b in lines
     ):
         return False
     own = _QUOTE_LINE.sub(" ", views.norm.s)
