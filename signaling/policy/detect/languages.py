@@ -5649,7 +5649,7 @@ LANGUAGES: tuple[Language, ...] = (
         aside_phrases=("alag se",),
         discount_phrases=(
             # round 30: a lower price than another ("40 all'ora invece di 45")
-            "\\d+ (?:ki jagah|ke bajaye|ke badle)",
+            "(?<=\\d )(?:ki jagah|ke bajaye|ke badle)",
             "sasti",
             "discount",
             "sasta",
@@ -6261,7 +6261,7 @@ LANGUAGES: tuple[Language, ...] = (
         aside_phrases=("अलग से",),
         discount_phrases=(
             # round 30: a lower price than another ("40 all'ora invece di 45")
-            "\\d+ (?:की जगह|के बजाय)",
+            "(?<=\\d )(?:की जगह|के बजाय)",
             "डिस्काउंट",
             "छूट",
             "सस्ता",
@@ -7899,7 +7899,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         discount_phrases=(
             # round 30: a lower price than another ("40 all'ora invece di 45")
-            "\\d+ (?:yerine|değil)",
+            "(?<=\\d )(?:yerine|değil)",
             "ucuza",
             "daha ucuz\\w*",
             "iyi fiyat",
