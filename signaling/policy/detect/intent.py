@@ -5,10 +5,10 @@ or means (an app, an app euphemism, "outside the platform", a payment method).""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 
 from signaling.policy.detect import lexicon as lx
 from signaling.policy.detect.links import label_of
@@ -1019,30 +1019,35 @@ _INLINE_QUOTE = re.compile(
 )
 
 
-@dataclass(frozen=True)
 class _InlineQuotes:
     """The inline quotations of a message, read once for all its moves: their spans (in the
-    text and in the normalised text), and whether the writer's own words outside them keep
-    the talk here or decline, proposing no place of their own (no move cue, no app named)."""
+    text and in the normalised text), and (asked only when a move lies in one) whether the
+    writer's own words outside them keep the talk here or decline, proposing no place of
+    their own (no move cue, no app named)."""
 
-    spans: tuple[tuple[int, int], ...]
-    norm_spans: tuple[tuple[int, int], ...]
-    answered: bool
+    def __init__(self, views: Views) -> None:
+        self._views = views
+        self.spans = tuple(m.span() for m in _INLINE_QUOTE.finditer(views.text))
+        self.norm_spans = tuple(
+            (views.norm.first_at(a), views.norm.first_at(b)) for a, b in self.spans
+        )
 
     @classmethod
     def read(cls, views: Views) -> _InlineQuotes:
-        spans = tuple(m.span() for m in _INLINE_QUOTE.finditer(views.text))
-        if not spans:
-            return cls((), (), False)
-        s = views.norm.s
-        norm_spans = tuple((views.norm.first_at(a), views.norm.first_at(b)) for a, b in spans)
+        return cls(views)
+
+    @functools.cached_property
+    def answered(self) -> bool:
+        if not self.spans:
+            return False
+        s = self._views.norm.s
         parts: list[str] = []
         at = 0
-        for na, nb in norm_spans:
+        for na, nb in self.norm_spans:
             parts.extend((s[at:na], " " * (nb - na)))
             at = nb
         own = "".join(parts) + s[at:]
-        answered = (
+        return (
             lx.MOVE_CUE_RE.search(own) is None
             and lx.APP_NAME_RE.search(own) is None
             and (
@@ -1051,20 +1056,21 @@ class _InlineQuotes:
                 or lx.DECLINE_RE.search(own) is not None
             )
         )
-        return cls(spans, norm_spans, answered)
 
 
 def _inline_quoted_and_declined(views: Views, move: Finding, quotes: _InlineQuotes) -> bool:
     """A move wholly inside an inline quotation that the writer's own words answer (see
     ``_InlineQuotes``): the other party's request, quoted and answered."""
-    if not quotes.answered:
+    if not quotes.spans:
         return False
     if move.value.startswith("learned:"):
         # the learned layer's span is its strongest words, wherever they are: a quotation
         # holding a move cue is what it read
         s = views.norm.s
-        return any(lx.MOVE_CUE_RE.search(s, a, b) is not None for a, b in quotes.norm_spans)
-    return any(a <= move.start and move.end <= b for a, b in quotes.spans)
+        inside = any(lx.MOVE_CUE_RE.search(s, a, b) is not None for a, b in quotes.norm_spans)
+    else:
+        inside = any(a <= move.start and move.end <= b for a, b in quotes.spans)
+    return inside and quotes.answered
 
 
 def _quoted_and_declined(views: Views, move: Finding, quotes: _InlineQuotes | None = None) -> bool:
