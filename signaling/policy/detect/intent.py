@@ -1013,10 +1013,29 @@ _QUOTE_LINE = re.compile(r"^[ \t]*>[^\n]*", re.MULTILINE)
 # "napisał mi „dodaj mnie na telegramie”", "كتبتلي 'ابعتلي إيميلك'"): a quotation mark after a
 # space, a colon or a dash (an apostrophe inside a word opens none), six characters or more.
 _INLINE_QUOTE = re.compile(
-    r"(?:(?<=[\s:(\u2014\u2013-])|^)(?:\"[^\"\n]{6,240}\"|\u201c[^\u201d\n]{6,240}\u201d"
-    r"|\u201e[^\u201c\u201d\n]{6,240}[\u201c\u201d]|\u00ab[^\u00bb\n]{6,240}\u00bb"
-    r"|'[^'\n]{6,240}'(?!\w))"
+    r"\"[^\"\n]{6,240}\"|\u201c[^\u201d\n]{6,240}\u201d|\u201e[^\u201c\u201d\n]{6,240}[\u201c\u201d]"
+    r"|\u00ab[^\u00bb\n]{6,240}\u00bb|'[^'\n]{6,240}'(?!\w)"
 )
+_QUOTE_OPEN = re.compile("[\"\u201c\u201e\u00ab']")
+_BEFORE_QUOTE = frozenset(" \t\n\r\f\v:(\u2014\u2013-")
+
+
+def _inline_quote_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """The spans of ``_INLINE_QUOTE`` that open at the start or after ``_BEFORE_QUOTE``, left to
+    right and not overlapping. (The opening marks are found first: a pattern that began with
+    the lookbehind would be tried at every position of a long text.)"""
+    spans: list[tuple[int, int]] = []
+    at = 0
+    while (opener := _QUOTE_OPEN.search(text, at)) is not None:
+        p = opener.start()
+        if p == 0 or text[p - 1] in _BEFORE_QUOTE or text[p - 1].isspace():
+            m = _INLINE_QUOTE.match(text, p)
+            if m is not None:
+                spans.append(m.span())
+                at = m.end()
+                continue
+        at = p + 1
+    return tuple(spans)
 
 
 class _InlineQuotes:
@@ -1027,7 +1046,7 @@ class _InlineQuotes:
 
     def __init__(self, views: Views) -> None:
         self._views = views
-        self.spans = tuple(m.span() for m in _INLINE_QUOTE.finditer(views.text))
+        self.spans = _inline_quote_spans(views.text)
         self.norm_spans = tuple(
             (views.norm.first_at(a), views.norm.first_at(b)) for a, b in self.spans
         )
