@@ -79,3 +79,22 @@ def test_the_round30_rules_stay_linear() -> None:
         "antes de entrar aqui Pix 40 instead of 50 direct джитси "
     )
     assert_linear(lambda n: scan(repeated(unit, n)))
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ('"add me on WhatsApp" no, here please', ['"add me on WhatsApp"']),
+        ("you wrote: «pasame tu número» — prefiero aquí", ["«pasame tu número»"]),
+        ("don't send 'your email please' here", ["'your email please'"]),
+        ("napisał „dodaj mnie na telegramie”. Nie.", ["„dodaj mnie na telegramie”"]),
+        ("it's the client's 'rule' now", []),  # too short, and apostrophes open nothing
+        ('a"b c d e f g"', []),  # a mark glued to a word opens nothing
+    ],
+)
+def test_inline_quotations_open_after_a_space_a_colon_or_a_dash(
+    text: str, quoted: list[str]
+) -> None:
+    from signaling.policy.detect.intent import _inline_quote_spans
+
+    assert [text[a:b] for a, b in _inline_quote_spans(text)] == quoted
