@@ -24,9 +24,8 @@ from signaling.policy.detect.emails import find_emails
 from signaling.policy.detect.handles import find_handles
 from signaling.policy.detect.intent import (
     drop_answered_moves,
-    drop_app_news,
-    drop_managed_tools,
     drop_stories,
+    drop_tool_talk,
     meeting_requests,
     off_platform,
 )
@@ -106,17 +105,12 @@ class Detector:
         findings.extend(meeting_requests(views, urls))
         findings.extend(off_platform(views, findings))
         findings = drop_answered_moves(views, drop_copy_moves(views, findings))
-        findings = drop_managed_tools(views, drop_app_news(views, findings))
+        findings = drop_tool_talk(views, findings)
         if self._learned:
             learned = learned_findings(views, {f.label for f in findings})
-            learned = drop_managed_tools(
+            learned = drop_tool_talk(
                 views,
-                drop_app_news(
-                    views,
-                    drop_stories(
-                        views, drop_answered_moves(views, drop_copy_moves(views, learned))
-                    ),
-                ),
+                drop_stories(views, drop_answered_moves(views, drop_copy_moves(views, learned))),
             )
             learned = _not_over_identifiers(learned, findings)
             if any(f.value == "comm:maker" for f in findings):

@@ -261,20 +261,23 @@ _SITE = re.compile(
 )
 
 
-def drop_app_news(views: Views, findings: list[Finding]) -> list[Finding]:
-    """``off_platform`` and ``meeting_link`` findings with no identifier whose app has news
-    beside it (``_APP_NEWS``, within ``_NEWS_SPAN`` characters, in its sentence), in a sentence
-    that proposes nothing (no "let's", no day ahead; a question mark alone asks about the
-    news): talk about an outage or a redesign, no move."""
+def drop_tool_talk(views: Views, findings: list[Finding]) -> list[Finding]:
+    """Drop ``off_platform`` and ``meeting_link`` findings that talk about their app or tool
+    rather than propose it: news beside it (``_about_app_news``: an outage, a redesign) or a
+    job of managing it (``_a_managed_tool``: someone's inbox or calls)."""
     s = views.norm.s
-    kept: list[Finding] = []
-    for f in findings:
-        if f.label not in ("off_platform", "meeting_link") or not _about_app_news(views, s, f):
-            kept.append(f)
-    return kept
+    return [
+        f
+        for f in findings
+        if f.label not in ("off_platform", "meeting_link")
+        or not (_about_app_news(views, s, f) or _a_managed_tool(views, s, f))
+    ]
 
 
 def _about_app_news(views: Views, s: str, f: Finding) -> bool:
+    """The finding's app has news beside it (``_APP_NEWS``, within ``_NEWS_SPAN`` characters,
+    in its sentence), in a sentence that proposes nothing (no "let's", no day ahead; a
+    question mark alone asks about the news)."""
     a, b = views.norm.first_at(f.start), views.norm.first_at(f.end)
     sent, start = sentence(s, a, max(a + 1, b))
     lo, hi = max(0, a - start - _NEWS_SPAN), min(len(sent), b - start + _NEWS_SPAN)
@@ -315,19 +318,10 @@ _MANAGE = re.compile(
 _MANAGE_SPAN = 60  # characters before the tool the verb of managing may start
 
 
-def drop_managed_tools(views: Views, findings: list[Finding]) -> list[Finding]:
-    """``off_platform`` and ``meeting_link`` findings with no identifier whose tool a verb of
-    managing governs, shortly before it in its sentence, in a sentence that proposes nothing
-    (a question mark alone asks about the job): a job of running someone's inbox or calls."""
-    s = views.norm.s
-    kept: list[Finding] = []
-    for f in findings:
-        if f.label not in ("off_platform", "meeting_link") or not _a_managed_tool(views, s, f):
-            kept.append(f)
-    return kept
-
-
 def _a_managed_tool(views: Views, s: str, f: Finding) -> bool:
+    """The finding (with no identifier) names a tool a verb of managing governs, shortly
+    before it in its sentence, in a sentence that proposes nothing (a question mark alone asks
+    about the job)."""
     if not f.value.startswith(("meet:", "comm:", "learned:")):
         return False
     a = views.norm.first_at(f.start)
@@ -985,7 +979,7 @@ def drop_answered_moves(views: Views, findings: list[Finding]) -> list[Finding]:
     reply declining it (``_asked_then_answered``)."""
     if not any(map(_a_move, findings)):
         return findings
-    quotes = _InlineQuotes.read(views)
+    quotes = _InlineQuotes(views)
     return [f for f in findings if not (_a_move(f) and _answered(views, f, quotes))]
 
 
@@ -1017,11 +1011,12 @@ _INLINE_QUOTE = re.compile(
     r"|\u00ab[^\u00bb\n]{6,240}\u00bb|'[^'\n]{6,240}'(?!\w)"
 )
 _QUOTE_OPEN = re.compile("[\"\u201c\u201e\u00ab']")
-_BEFORE_QUOTE = frozenset(" \t\n\r\f\v:(\u2014\u2013-")
+_BEFORE_QUOTE = frozenset(":(\u2014\u2013-")  # or any space
 
 
 def _inline_quote_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """The spans of ``_INLINE_QUOTE`` that open at the start or after ``_BEFORE_QUOTE``, left to
+    """The spans of ``_INLINE_QUOTE`` that open at the start, after a space or after
+    ``_BEFORE_QUOTE``, left to
     right and not overlapping. (The opening marks are found first: a pattern that began with
     the lookbehind would be tried at every position of a long text.)"""
     spans: list[tuple[int, int]] = []
@@ -1050,10 +1045,6 @@ class _InlineQuotes:
         self.norm_spans = tuple(
             (views.norm.first_at(a), views.norm.first_at(b)) for a, b in self.spans
         )
-
-    @classmethod
-    def read(cls, views: Views) -> _InlineQuotes:
-        return cls(views)
 
     @functools.cached_property
     def answered(self) -> bool:
@@ -1097,7 +1088,7 @@ def _quoted_and_declined(views: Views, move: Finding, quotes: _InlineQuotes | No
     own lines answer with here or a decline ("Prefiero seguir por acá", "не, давай тут"): the
     other party's move, turned down. Answered with anything else ("sure, add me") it stands."""
     text = views.text
-    inline = _InlineQuotes.read(views) if quotes is None else quotes
+    inline = _InlineQuotes(views) if quotes is None else quotes
     if _inline_quoted_and_declined(views, move, inline):
         return True
     if ">" not in text:
