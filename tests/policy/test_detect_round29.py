@@ -5,15 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from signaling.policy.detect import Detector, scan
-from tests.policy.helpers import labels
+from signaling.policy.detect import scan
+from tests.policy.helpers import labels, rule_labels
 from tests.policy.linear import assert_linear, repeated
-
-RULES = Detector(learned=False)
-
-
-def rule_labels(text: str) -> set[str]:
-    return {f.label for f in RULES.scan(text)}
 
 
 @pytest.mark.parametrize(
