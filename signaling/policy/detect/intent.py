@@ -1016,9 +1016,9 @@ _BEFORE_QUOTE = frozenset(":(\u2014\u2013-")  # or any space
 
 def _inline_quote_spans(text: str) -> tuple[tuple[int, int], ...]:
     """The spans of ``_INLINE_QUOTE`` that open at the start, after a space or after
-    ``_BEFORE_QUOTE``, left to
-    right and not overlapping. (The opening marks are found first: a pattern that began with
-    the lookbehind would be tried at every position of a long text.)"""
+    ``_BEFORE_QUOTE``, left to right and not overlapping. (The opening marks are found first:
+    a pattern that began with the lookbehind would be tried at every position of a long
+    text.)"""
     spans: list[tuple[int, int]] = []
     at = 0
     while (opener := _QUOTE_OPEN.search(text, at)) is not None:
