@@ -1341,6 +1341,9 @@ LANGUAGES: tuple[Language, ...] = (
             "pero",
         ),
         move_phrases=(
+            # round 31: a call on the phone instead ("te llamo por teléfono normal", "llámame al celular")
+            "(?:te|le|les) (?:llamo|marco|hablo) (?:\\w+ )?(?:por|al|a tu|a su|en)",
+            "(?:ll[aá]mame|m[aá]rcame|llamame|marcame) (?:\\w+ )?(?:por|al|a mi)",
             # round 29: a group, channel or server to join
             "(?:únete|unete|unirte|entra|entrá|te uno|te agrego|te meto) (?:\\w+ ){0,3}(?:grupo"
             "|canal|servidor|comunidad)",
@@ -2609,6 +2612,9 @@ LANGUAGES: tuple[Language, ...] = (
             "comme",
         ),
         move_phrases=(
+            # round 31: a call on the mobile instead ("je t'appelle sur ton portable plutôt ?")
+            "je (?:t'|vous )(?:appelle|rappelle|téléphone) (?:\\w+ )?(?:sur|au|à|via|par)",
+            "(?:appelle|appelez|rappelle|rappelez)[- ]moi (?:\\w+ )?(?:sur|au|à|via|par)",
             # round 29: a group, channel or server to join
             "(?:rejoins|rejoindre|rejoignez|viens dans|je t'ajoute|je vous ajoute) (?:\\w+"
             " ){0,3}(?:groupe|canal|chaîne|serveur|communauté)",
@@ -3254,6 +3260,10 @@ LANGUAGES: tuple[Language, ...] = (
             "unter",
         ),
         move_phrases=(
+            # round 31: files or chat by e-mail ("kann ich dir den Grundriss per Mail schicken?")
+            "(?:dir|ihnen|euch|mir|uns) (?:\\w+ ){0,4}(?:per|via|über) (?:e-?)?mail (?:\\w+ )?"
+            "(?:schick|send|zuschick|rüberschick)\\w*",
+            "(?:schick|send)\\w* (?:mir|dir|ihnen|euch|uns) (?:\\w+ ){0,4}(?:per|via) (?:e-?)?mail",
             # round 29: a group, channel or server to join
             "(?:tritt|komm|kommst du) (?:\\w+ ){0,3}(?:gruppe|kanal|server|community)",
             "(?:gruppe|kanal|server|community)(?: \\w+){0,5} (?:beitreten|beizutreten|bei(?:tritt"
@@ -3954,6 +3964,9 @@ LANGUAGES: tuple[Language, ...] = (
             "incontro conoscitivo",
         ),
         pay_verbs=(
+            # round 31: the second person plural ("le lezioni le pagate con una ricarica Postepay")
+            "(?:le|la|lo|li|mi|ci|me|ce) pagate",
+            "pag(?:atemi|ateci|herete)",
             # round 28: the deal closed (with a place off the platform: "fuori dalla piattaforma")
             "(?:chiud|firm)\\w* (?:l'accordo|il contratto|l'affare)",
             # round 28: a standing order or direct debit (a payment set up at the bank)
@@ -4487,6 +4500,9 @@ LANGUAGES: tuple[Language, ...] = (
             "jest",
         ),
         move_phrases=(
+            # round 31: files sent by e-mail ("proszę wysłać mi mailem")
+            "(?:wysła|wysył|przesła|przesył|podesła|podsył|wyśl|prześl|podeśl)\\w* (?:mi|ci|pani|panu"
+            "|wam|nam|mnie) (?:\\w+ ){0,2}(?:mailem|e-mailem|na maila|na mail|na e-mail)",
             # round 29: a group, channel or server to join
             "(?:dołącz\\w*|wejdź|wbijaj|dodam cię|dodać cię) (?:\\w+ ){0,3}(?:grup\\w*|kanał\\w*"
             "|serwer\\w*|społeczność\\w*)",
@@ -7363,6 +7379,10 @@ LANGUAGES: tuple[Language, ...] = (
             "المقابلة",
         ),
         pay_verbs=(
+            # round 31: Sudanese "send me the money" ("رسّل لي القروش")
+            "رسل\\w*",
+            "القروش",
+            "قروشك",
             # round 28: a standing order or direct debit (a payment set up at the bank)
             "خصم تلقائي",
             # round 30: Darija "send (the money) to me" ("صيفطهوم ليا")
@@ -7443,6 +7463,9 @@ LANGUAGES: tuple[Language, ...] = (
             "في تطبيقنا",
         ),
         pay_methods=(
+            # round 31: with the preposition attached ("بالويسترن يونيون")
+            "بالويسترن(?: يونيون)?",
+            "ويسترن",
             "الايبان",
             "ايبان",
             "الآيبان",
@@ -8030,6 +8053,8 @@ LANGUAGES: tuple[Language, ...] = (
             "hesabımız",
         ),
         move_phrases=(
+            # round 31: a video call on an app ("dersleri whatsapp görüntülü yapalım")
+            "görüntülü (?:yapal\\w*|konuşal\\w*|arayal\\w*|görüşel\\w*|ararım|arasam|arar mısın|görüşme yapal\\w*)",
             # round 29: a group, channel or server to join
             "(?:gruba|grubumuza|kanala|kanalımıza|sunucuya|sunucumuza|topluluğa|topluluğumuza)"
             " (?:\\w+ ){0,2}?(?:katıl(?:ır mısın|sana|ın|abilir\\w*|mak ister\\w*)?|ekleyeyim"
@@ -9138,6 +9163,10 @@ LANGUAGES: tuple[Language, ...] = (
             "ako",
         ),
         move_phrases=(
+            # round 31: "just on" an app ("dun na lang sa Telegram", "video call na lang sa Messenger") and
+            # sending to the e-mail ("send nyo na lang po sa email ko")
+            "(?:dun|doon|call|usap|chat|tawag|mag-?usap) na lang (?:po |tayo |kayo )?sa",
+            "(?:i-?)?send (?:nyo|niyo|mo|n'yo) (?:na lang |nalang )?(?:po )?sa",
             # round 29: a group, channel or server to join
             "(?:sumali|sali|join|pasok) (?:\\w+ ){0,3}(?:gc|group|grupo|channel|server)",
             "(?:gc|group|grupo|channel|server)(?: \\w+){0,5},? (?:sali ka|sumali ka|join ka|add"
@@ -9264,6 +9293,8 @@ LANGUAGES: tuple[Language, ...] = (
             "invite",
         ),
         pay_verbs=(
+            # round 31: a deposit asked for ("pakideposit na lang po")
+            "(?:paki-?|i-?|mag-?)deposit\\w*",
             # round 28: a standing order or direct debit (a payment set up at the bank)
             "auto ?-?debit",
             "auto ?-?deduct",
@@ -9296,6 +9327,8 @@ LANGUAGES: tuple[Language, ...] = (
             "aming app",
         ),
         pay_methods=(
+            # round 31: a bank account named by its bank ("BDO savings 0012-…")
+            "(?:bdo|bpi|metrobank|landbank|unionbank|security bank|rcbc|pnb) (?:savings|account|acct|sa|checking)",
             "cash",
             "maya",
             "bank account",
