@@ -1341,7 +1341,8 @@ LANGUAGES: tuple[Language, ...] = (
             "pero",
         ),
         move_phrases=(
-            # round 31: a call on the phone instead ("te llamo por teléfono normal", "llámame al celular")
+            # round 31: a call on the phone instead ("te llamo por teléfono normal", "llámame al
+            # celular")
             "(?:te|le|les) (?:llamo|marco|hablo) (?:\\w+ )?(?:por|al|a tu|a su|en)",
             "(?:ll[aá]mame|m[aá]rcame|llamame|marcame) (?:\\w+ )?(?:por|al|a mi)",
             # round 29: a group, channel or server to join
@@ -4501,8 +4502,9 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         move_phrases=(
             # round 31: files sent by e-mail ("proszę wysłać mi mailem")
-            "(?:wysła|wysył|przesła|przesył|podesła|podsył|wyśl|prześl|podeśl)\\w* (?:mi|ci|pani|panu"
-            "|wam|nam|mnie) (?:\\w+ ){0,2}(?:mailem|e-mailem|na maila|na mail|na e-mail)",
+            "(?:wysła|wysył|przesła|przesył|podesła|podsył|wyśl|prześl|podeśl)\\w*"
+            " (?:mi|ci|pani|panu|wam|nam|mnie) (?:\\w+ ){0,2}(?:mailem|e-mailem|na maila|na mail"
+            "|na e-mail)",
             # round 29: a group, channel or server to join
             "(?:dołącz\\w*|wejdź|wbijaj|dodam cię|dodać cię) (?:\\w+ ){0,3}(?:grup\\w*|kanał\\w*"
             "|serwer\\w*|społeczność\\w*)",
@@ -8054,7 +8056,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         move_phrases=(
             # round 31: a video call on an app ("dersleri whatsapp görüntülü yapalım")
-            "görüntülü (?:yapal\\w*|konuşal\\w*|arayal\\w*|görüşel\\w*|ararım|arasam|arar mısın|görüşme yapal\\w*)",
+            "görüntülü (?:yapal\\w*|konuşal\\w*|arayal\\w*|görüşel\\w*|ararım|arasam|arar mısın"
+            "|görüşme yapal\\w*)",
             # round 29: a group, channel or server to join
             "(?:gruba|grubumuza|kanala|kanalımıza|sunucuya|sunucumuza|topluluğa|topluluğumuza)"
             " (?:\\w+ ){0,2}?(?:katıl(?:ır mısın|sana|ın|abilir\\w*|mak ister\\w*)?|ekleyeyim"
@@ -9163,8 +9166,8 @@ LANGUAGES: tuple[Language, ...] = (
             "ako",
         ),
         move_phrases=(
-            # round 31: "just on" an app ("dun na lang sa Telegram", "video call na lang sa Messenger") and
-            # sending to the e-mail ("send nyo na lang po sa email ko")
+            # round 31: "just on" an app ("dun na lang sa Telegram", "video call na lang sa
+            # Messenger") and sending to the e-mail ("send nyo na lang po sa email ko")
             "(?:dun|doon|call|usap|chat|tawag|mag-?usap) na lang (?:po |tayo |kayo )?sa",
             "(?:i-?)?send (?:nyo|niyo|mo|n'yo) (?:na lang |nalang )?(?:po )?sa",
             # round 29: a group, channel or server to join
@@ -9328,7 +9331,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         pay_methods=(
             # round 31: a bank account named by its bank ("BDO savings 0012-…")
-            "(?:bdo|bpi|metrobank|landbank|unionbank|security bank|rcbc|pnb) (?:savings|account|acct|sa|checking)",
+            "(?:bdo|bpi|metrobank|landbank|unionbank|security bank|rcbc|pnb)"
+            " (?:savings|account|acct|sa|checking)",
             "cash",
             "maya",
             "bank account",
