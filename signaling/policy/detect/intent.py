@@ -1660,7 +1660,11 @@ def _payment_request(views: Views) -> Finding | None:
         sent, at = sentence(s, method.start(), method.end())
         rest = s[max(lo, at) : method.start()] + " " + s[method.end() : min(hi, at + len(sent))]
         if outside is None and (
-            lx.PAY_PROJECT_NEG_RE.search(rest) or _product_sentence(s, method.start(), method.end())
+            any(
+                not _compared_against(rest, m.start(), m.end())
+                for m in lx.PAY_PROJECT_NEG_RE.finditer(rest)
+            )
+            or _product_sentence(s, method.start(), method.end())
         ):
             continue  # "Formularz płatności ma obsługiwać BLIK": "ma" is no French "my" here
         if mine is None and outside is None and verb is None and not short_question:
@@ -2883,6 +2887,37 @@ def _negated_place(sent: str, place: re.Match[str]) -> bool:
     return _NEGATION_AFTER.match(sent, place.end()) is not None
 
 
+# Round 31: the platform as what a means is compared against ("c'est plus simple que passer
+# par l'appli", "entspannter als über die Plattform", "быстрее, чем через сайт", "easier than
+# going through the app"): a "than" said before it (after a comparative where "que" and "che"
+# also mean "that"), or after it in the languages that say it after ("platform se zyada
+# aasaan", "platformdan daha kolay"). The platform so named keeps nothing here.
+_THAN_BEFORE = re.compile(
+    fold(
+        r"(?<!\w)(?:than|als|niż|чем|daripada|ketimbang|dibanding(?:kan)?|kaysa|kesa|keysa"
+        r"|(?:plus|moins|mieux|más|mas|menos|mejor|mais|melhor|più|meno|meglio) (?:\w+ )?(?:que"
+        r"|qu'|do que|che|di)|plutôt que|rather than|instead of|statt|anstatt|invece che|invece di"
+        r"|en vez de|en lugar de|em vez de|ao invés de|au lieu de|zamiast|вместо"
+        r"|(?:أسهل|اسهل|أسرع|اسرع|أحسن|احسن|أرخص|ارخص|أفضل|افضل|أضمن|اضمن|أريح|اريح) من)"
+        r"(?:\s+\S+){0,3}?\s*$"
+    )
+)
+_THAN_AFTER = re.compile(
+    fold(
+        r"\s*(?:se|से) (?:zyada|jyada|ज़्यादा|ज्यादा|behtar|बेहतर|aasaan|asaan|आसान|easy|sasta"
+        r"|सस्ता|fast|jaldi|जल्दी)(?!\w)|(?<=[dt][ae]n) daha(?!\w)"
+    )
+)
+_THAN_SPAN = 40  # characters before a place its "than" may end in
+
+
+def _compared_against(sent: str, a: int, b: int) -> bool:
+    """``sent[a:b]`` (the platform or here) is what something else is compared against."""
+    if _THAN_BEFORE.search(sent[max(0, a - _THAN_SPAN) : a]) is not None:
+        return True
+    return _THAN_AFTER.match(sent, b) is not None
+
+
 def _clear_of_places(pattern: lx.Finder, sent: str) -> Iterator[re.Match[str]]:
     """The matches of ``pattern`` in ``sent`` that lie in no place-off-the-platform phrase (the
     places are found only once a match is)."""
@@ -2896,6 +2931,12 @@ def _clear_of_places(pattern: lx.Finder, sent: str) -> Iterator[re.Match[str]]:
             continue  # round 28: "statt hier über Karte": the place's "here" starts the phrase
         if pattern is lx.KEEP_HERE_RE and _blamed_clause(sent, m.start(), m.end(), -1):
             continue  # round 26: "bo przez platformę to trwa tydzień": the platform blamed
+        if (pattern is lx.KEEP_HERE_RE or pattern is lx.PAY_PROJECT_NEG_RE) and _compared_against(
+            sent, m.start(), m.end()
+        ):
+            # round 31: "entspannter als über die Plattform", "plus simple que passer par
+            # l'appli": the platform left behind, no product being built
+            continue
         yield m
 
 
