@@ -84,6 +84,8 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
             continue  # "Zoom gibi ama tarayıcıda", "زي زووم بس جوه التطبيق": a likeness
         if _TOOL_NOT_NEEDED.match(s, m.end()) is not None:
             continue  # "Teams oder Zoom extern brauchen wir nicht": turned down after it
+        if _TOOL_REFUSED_AFTER.match(s, m.end()) is not None or _but_kept_here(s, m.end()):
+            continue  # "Zoom installier ich nicht", "Zoom jest wygodny, ale zostańmy przy …"
         if _WITHOUT_BEFORE.search(s, max(0, m.start() - 40), m.start()) is not None:
             continue  # "ao vivo dentro do site, sem mandar o aluno pro Zoom": done without it
         if (
@@ -312,7 +314,17 @@ _MANAGE = re.compile(
         r"|verwalten|betreuen|pflegen|gestire|curare|zarządza\w*|obsługiwa\w*|prowadzić"
         r"|управля\w*|вести|ведение|manage kar\w*|sambhal\w*|संभाल\w*|मैनेज\w*|إدارة|ادارة"
         r"|تنظيم|وتنظيم|ترتيب|وترتيب|وإدارة|وادارة|yönet\w*|yonet\w*|ngatur|mengatur|mengelola|kelola|ngurus|mengurus"
-        r"|mag-?manage|i-?manage|mag-?schedule|mag-?ayos|hawakan)(?!\w)"
+        r"|mag-?manage|i-?manage|mag-?schedule|mag-?ayos|hawakan"
+        # round 31: a job of teaching someone to use it ("научить её пользоваться Zoom",
+        # "gusto matuto mag-Zoom", "teach my dad how to use WhatsApp")
+        r"|teach(?:ing)? (?:\w+ ){0,2}(?:how )?to use|learn(?:ing)? (?:how )?to use"
+        r"|show (?:\w+ ){0,2}how to use|ensen\w* a (?:usar|utilizar|manejar)"
+        r"|aprend\w* a (?:usar|utilizar|manejar)|ensin\w* a usar|apprendre à (?:utiliser"
+        r"|se servir)|montrer comment (?:utiliser|se servir)|beibring\w*|insegna\w* a usare"
+        r"|impara\w* a usare|nauczy\w*|uczy\w*|naucz\w*|научить\w*|научиться|обучить\w*"
+        r"|освоить|सिखा\w*|सीख\w*|sikha\w*|seekh\w*|sikhana|تعليم\w*|يتعلم|تتعلم|علمها|علمه"
+        r"|تعلم|öğret\w*|öğren\w*|ngajarin|mengajari|ajarin|ngajari|belajar|turuan|matuto"
+        r"|magturo|tinuturuan|natuto)(?!\w)"
     )
 )
 _MANAGE_SPAN = 60  # characters before the tool the verb of managing may start
@@ -2042,6 +2054,42 @@ _TOOL_NOT_NEEDED = re.compile(
     r"(?!\s+(?:to\s+)?(?:even|neanche|nemmeno|neppure|nawet|ni siquiera|nem|meme pas"
     r"|nicht (?:mal|einmal)|bile|bahkan|даже)(?!\w))"
 )
+
+
+# Round 31: a tool turned down by a negated verb after it, where the object comes first
+# ("Zoom installier ich nicht", "Zooma nie instaluję", "Zoom не ставлю", "Zoom kullanmıyorum",
+# "Zoom install nahi karunga")
+_TOOL_REFUSED_AFTER = re.compile(
+    fold(
+        r"\s+(?:(?:installier|lad|benutz|nutz|mag|will|hab|verwend)\w* (?:ich|wir) (?:\w+ )?"
+        r"(?:nicht|nie|ungern)|nie (?:instaluj|używam|uzywam|mam|lubi|chcę)\w*"
+        r"|не (?:став|устан|пользу|люб|хочу|качаю|скачива)\w*"
+        r"|(?:kullanmıyorum|kullanmam|indirmem|indirmiyorum|yüklemem|yüklemiyorum|sevmiyorum)"
+        r"|(?:install|download|use|istemal) (?:nahi|nahin|नहीं))(?!\w)"
+    )
+)
+# Round 31: a "but" after the tool, then the platform kept ("Wiem, że Zoom jest wygodny, ale
+# zostańmy przy wideorozmowie na platformie", "Zoom es cómodo, pero quedémonos en la
+# plataforma"): the tool granted, then turned down
+_BUT = re.compile(
+    fold(
+        r"(?<!\w)(?:but|pero|mas|mais|aber|ma|però|ale|но|lekin|लेकिन|لكن|بس|ama|fakat|tapi"
+        r"|namun|kaso|pero)(?!\w)"
+    )
+)
+_BUT_SPAN = 60  # characters after the tool its "but" may start in
+
+
+def _but_kept_here(s: str, end: int) -> bool:
+    """A "but" within ``_BUT_SPAN`` characters after ``end`` (in the same sentence), then a
+    phrase that keeps things on the platform in what follows it in that sentence."""
+    sent, start = sentence(s, end - 1, end)
+    stop = start + len(sent)
+    but = _BUT.search(s, end, min(stop, end + _BUT_SPAN))
+    if but is None:
+        return False
+    after = s[but.end() : stop]
+    return lx.KEEP_HERE_RE.search(after) is not None or lx.HOME_RE.search(after) is not None
 
 
 # A possessive after the means (Tagalog "sa gcash ko"): the writer's own account.
