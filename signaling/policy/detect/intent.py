@@ -218,6 +218,11 @@ _PAST_STORY = re.compile(
         r"|(?:the )?last time (?:a|one|my) (?:client|customer)|la última vez (?:que )?un cliente"
         r"|da última vez (?:que )?um cliente|la dernière fois (?:qu')?un client"
         r"|(?:آخر|اخر) مرة (?:عميل|زبون|واحد)"
+        # round 31: the worker before, as the subject of a story ("Poprzedni korepetytor kazał
+        # płacić gotówką", "Прежний репетитор брал наличными", "my previous tutor")
+        r"|poprzedni (?!raz)\w+|poprzednia \w+|(?:прежний|предыдущий|прошлый) (?!раз)\w+"
+        r"|(?:my|our) (?:previous|former|last) (?:tutor|teacher|photographer|planner|accountant"
+        r"|bookkeeper|translator|coach|trainer|assistant|instructor|nanny|va|editor|writer)"
     )
     + r")(?!\w)"
 )
@@ -913,6 +918,8 @@ def _undone(views: Views, pay: Finding) -> bool:
         or _refused_after(views.text, pay.end)
         or _forbidden_before(views.text, pay.start)
         or _paying_refused(views, pay)
+        # round 31: turned down right after it ("direct UPI nahi karunga")
+        or _NOT_NEEDED.match(views.norm.s, views.norm.first_at(pay.end)) is not None
     )
 
 
@@ -1070,7 +1077,7 @@ class _InlineQuotes:
             at = nb
         own = "".join(parts) + s[at:]
         return (
-            lx.MOVE_CUE_RE.search(own) is None
+            all(_cue_points_here(own, cue) for cue in lx.MOVE_CUE_RE.finditer(own))
             and lx.APP_NAME_RE.search(own) is None
             and (
                 _here_unnegated(own)
@@ -1078,6 +1085,12 @@ class _InlineQuotes:
                 or lx.DECLINE_RE.search(own) is not None
             )
         )
+
+
+def _cue_points_here(s: str, cue: re.Match[str]) -> bool:
+    """Round 31: the move cue's place is this chat, named right after it ("خلينا هنا", "أرسل
+    لك صور الكيك هنا", "send the photos here")."""
+    return _THIS_CHAT.search(s, cue.end(), cue.end() + _HERE_AFTER_CUE) is not None
 
 
 def _inline_quoted_and_declined(views: Views, move: Finding, quotes: _InlineQuotes) -> bool:
@@ -2035,7 +2048,12 @@ _AT_RISK = re.compile(
 # The means declined right after it is named ("my IBAN isn't needed", "mi CBU no hace falta").
 _NOT_NEEDED = re.compile(
     r"\s+(?:\w+\s+)?(?:isn'?t|is not|not needed|no hace falta|no es necesari\w*|nao precisa"
-    r"|n'est pas necessaire|nicht notig|non serve|nie jest potrzebn\w*|не нужен|не нужно)(?!\w)"
+    r"|n'est pas necessaire|nicht notig|non serve|nie jest potrzebn\w*|не нужен|не нужно"
+    # round 31: the writer's own refusal said after the means, where the verb comes last
+    # ("direct UPI nahi karunga", "UPI से नहीं लूँगा", "havale kabul etmiyorum")
+    r"|(?:se |से )?(?:nahi|nahin|नहीं|नही) (?:karunga|karungi|karenge|lunga|lungi|lenge"
+    r"|dunga|dungi|denge|करूंगा|करूँगा|करूंगी|लूंगा|लूँगा|लूंगी|दूंगा|दूँगा)"
+    r"|kabul (?:etmiyorum|etmem|etmeyeceğim|etmeyecegim))(?!\w)"
 )
 
 

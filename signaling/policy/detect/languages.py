@@ -998,6 +998,8 @@ LANGUAGES: tuple[Language, ...] = (
             "i reported" + _REFUSED_END,
         ),
         asked_words=(
+            # round 31: the other party's idea named ("about your idea of paying cash on the day")
+            "your (?:idea|plan|suggestion) (?:of|to|about|for)",
             # round 21: an offer thanked for ("thanks for offering to pay by…", own_v20)
             "thanks? (?:you )?for offering",
             "you(?:'re| are) (?:offering|proposing|suggesting)",
@@ -8966,6 +8968,10 @@ LANGUAGES: tuple[Language, ...] = (
             "udah (?:saya|aku|gue) report" + _REFUSED_END,
         ),
         asked_words=(
+            # round 31: the other party's question reported ("tadi kakak nanya bisa transfer
+            # langsung")
+            "(?:kakak|kak|kamu|anda|bapak|ibu|mas|mbak|bu|pak|agan|sis|gan) (?:tadi |kemarin"
+            " |sempat )?(?:nanya|tanya|bertanya|nanyain|menanyakan)",
             # round 21: an offer thanked for ("thanks for offering to pay by…", own_v20)
             "makasih (?:udah|sudah) (?:nawarin|menawarkan)",
             # round 20: the other party's request reported in a reply (own_v19)
