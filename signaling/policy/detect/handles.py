@@ -12,6 +12,12 @@ from signaling.policy.detect.model import Confidence, Finding, Spans, Views
 from signaling.policy.detect.regex_opt import finditer_at, positions
 from signaling.policy.detect.text import View
 
+# Round 31: a verb of adding right before an app whose name is also a word ("add line aku aja
+# ya: kakbella_les", "add mo ko sa ig", "tambahin line aku"): the app, not the word
+_ADD_ON_BEFORE = re.compile(
+    r"(?<!\w)(?:add|add me on|add mo ko sa|add mo ako sa|tambahin|tambahkan|follow)\s+$"
+)
+
 
 def find_handles(views: Views, taken: Spans, *, spoken: bool = True) -> list[Finding]:
     out: list[Finding] = []
@@ -54,6 +60,15 @@ def find_handles(views: Views, taken: Spans, *, spoken: bool = True) -> list[Fin
         name = ch.group("ch")
         weak = name in lx.WEAK_CHANNELS or name.startswith(lx.WEAK_CHANNEL_PREFIXES)
         found = _identifier_after(s, ch.end(), weak=weak)
+        if (
+            found is None
+            and weak
+            and _ADD_ON_BEFORE.search(s, max(0, ch.start() - 16), ch.start()) is not None
+        ):
+            # the app added on, with a username-shaped identifier after it
+            found = _identifier_after(s, ch.end(), weak=False)
+            if found is not None and not _SHAPED_RE.search(found[2]):
+                found = None
         if found is None and not lx.STRICT_ID_WORDS.isdisjoint(views.words):
             # "Instagram'da buluşalım, kullanıcı adım zeynep.cizer", "इंस्टा पर मेरा हैंडल है
             # kavya.art": a username word a few words after the app names the identifier.

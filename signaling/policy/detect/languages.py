@@ -5283,6 +5283,9 @@ LANGUAGES: tuple[Language, ...] = (
             "кинь(?:те)? (?:мне )?(?:свой|ваш|свою|вашу)",
         ),
         meeting_cues=(
+            # round 31: meeting ("Давайте встретимся в Webex")
+            "встрет\\w*",
+            "встреч\\w*",
             # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
             "ссылк\\w*",
             "линк\\w*",
@@ -7634,7 +7637,7 @@ LANGUAGES: tuple[Language, ...] = (
             "ما في داعي",
             "لا",
             "ليس",
-            "ما",
+            # ("ما" alone is in ``lexicon.NEGATION_RE``: not after "بعد", "قبل", "زي")
         ),
         only_words=("فقط", "بس"),
         all_words=("كل", "جميع"),

@@ -426,7 +426,10 @@ EMAIL_STOP_LOCALS = frozenset(
 SPLIT_EMAIL_RE = compile_fast(
     r"(?<![\w.@])(?P<prov>gmail|googlemail|hotmail|outlook|yahoo|ymail|protonmail|proton|icloud"
     r"|aol|yandex|zoho|gmx|rediffmail)(?P<conn>(?:\s*(?:id|address|account|mail|username|user"
-    r"|is|es|e|est|hai|:|-|=|это)){1,3}|\s+(?:is|es|e|est|hai|это)\s[^.!?\n@:]{0,30}:)"
+    # round 31: more copulas and possessives ("mein gmail ist …", "Gmail ko po ay …", "mój
+    # gmail to …", "gmail saya adalah …", "mon gmail c'est …")
+    r"|is|es|e|est|hai|ist|ay|ko|po|to|adalah|saya|aku|ku|c'est|:|-|=|это)(?!\w)){1,3}"
+    r"|\s+(?:is|es|e|est|hai|это)\s[^.!?\n@:]{0,30}:)"
     r"\s*[:\-]?\s*(?P<user>[a-z0-9][a-z0-9._-]{2,40}[a-z0-9])"
     r"(?![\w@\ue000])"
 )
@@ -644,7 +647,11 @@ NEGATION_RE = compile_fast(
     r"|meus|minhas|wetransfer|drive|dropbox|onedrive|mega|icloud|email|e-mail|gmail|outlook"
     r"|linkedin|instagram|jitsi|webex|slack|calendly))"
     r"|nunca|nao|ne|pas|jamais"
-    r"|не|нельзя|nahi|nahin|mat|avoid|refuse|" + _alt(_union("negations")) + r")(?!\w)"
+    r"|не|нельзя|nahi|nahin|mat|avoid|refuse"
+    # round 31: Arabic "ما" is "not", but "when" after "بعد", "قبل", "زي", "كل" ("بعد ما نتفق
+    # على السعر تواصل معي": after we agree)
+    r"|(?<!بعد )(?<!قبل )(?<!زي )(?<!كل )(?<!مثل )(?<!حسب )(?<!اول )ما"
+    r"|" + _alt(_union("negations")) + r")(?!\w)"
     # French "ne" elided before a vowel: "je n'accepte pas les paiements en dehors du site";
     # not "ne … que" ("tu n'as qu'à m'écrire sur WhatsApp": just write) nor "n'importe"
     r"|\bn'(?!(?:a|as|ai|avez|avons|ont|est|y a) qu|importe)(?=[a-z])"
