@@ -346,7 +346,8 @@ def _a_managed_tool(views: Views, s: str, f: Finding) -> bool:
     verb = _MANAGE.search(s, max(0, a - _MANAGE_SPAN), a + 1)
     if verb is None:
         return False
-    sent, start = sentence(s, a, a + 1)
+    # (a sentence cut near the tool: many tools in one long sentence stay linear)
+    sent, start = _near_sentence(s, a, a + 1, after=_MANAGE_SPAN)
     if verb.start() < start:
         return False
     return _PROPOSAL.search(sent.replace("?", " ")) is None
@@ -2101,7 +2102,8 @@ _BUT_SPAN = 60  # characters after the tool its "but" may start in
 def _but_kept_here(s: str, end: int) -> bool:
     """A "but" within ``_BUT_SPAN`` characters after ``end`` (in the same sentence), then a
     phrase that keeps things on the platform in what follows it in that sentence."""
-    sent, start = sentence(s, end - 1, end)
+    # (a sentence cut near the tool: a long message naming it many times stays linear)
+    sent, start = _near_sentence(s, end - 1, end, after=_BUT_SPAN + _ANSWER_CLAUSE)
     stop = start + len(sent)
     but = _BUT.search(s, end, min(stop, end + _BUT_SPAN))
     if but is None:
@@ -2965,7 +2967,7 @@ _THAN_BEFORE = re.compile(
         r"|qu'|do que|che|di)|plutôt que|rather than|instead of|statt|anstatt|invece che|invece di"
         r"|en vez de|en lugar de|em vez de|ao invés de|au lieu de|zamiast|вместо"
         r"|(?:أسهل|اسهل|أسرع|اسرع|أحسن|احسن|أرخص|ارخص|أفضل|افضل|أضمن|اضمن|أريح|اريح) من)"
-        r"(?:\s+\S+){0,3}?\s*$"
+        r"(?:\s+\S+){0,4}?\s*$"
     )
 )
 _THAN_AFTER = re.compile(
