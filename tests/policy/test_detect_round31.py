@@ -56,7 +56,8 @@ def test_moves_of_round_31(text: str, label: str) -> None:
         "Нужно научить дедушку пользоваться Telegram, чтобы звонить родным.",
         # the other party's idea or question reported, then turned down
         "About your idea to pay me through Venmo, I'd rather not. The milestone is fine.",
-        "Kemarin kakak nanya soal transfer langsung. Maaf ya, aku ga terima bayaran di luar aplikasi.",
+        "Kemarin kakak nanya soal transfer langsung. Maaf ya, aku ga terima bayaran di luar"
+        " aplikasi.",
         # a means turned down right after it, where the verb comes last
         "Sorry ji, direct UPI nahi karunga. Pichli baar paisa doob gaya tha.",
         # an inline quotation answered by cues that point here
