@@ -73,6 +73,8 @@ def test_moves_of_round_31(text: str, label: str) -> None:
         "bhai direct GPay nahi karunga, platform se hi bhejo",
         "Poprzedni fotograf kazał płacić gotówką i zniknął po tygodniu.",
         "Zoom is easy, but I'd still prefer the call button here.",
+        # row and page numbers are no phone number ("add line numbers to the table")
+        "Добавь номера строк в таблицу: foo_bar",
     ],
 )
 def test_look_alikes_of_round_31_are_no_move(text: str) -> None:
