@@ -38,6 +38,8 @@ from tests.policy.linear import assert_linear, repeated
         ("add line aku aja ya: tita_baker", "handle"),
         # Arabic "بعد ما" is "after", not "not"
         ("بعد ما نخلص التصوير كلمني على الواتساب", "off_platform"),
+        # "here" negated after it, in German order
+        ("Cash beim ersten Termin, den Auftrag machen wir hier nicht", "off_platform"),
         # Russian "встретимся" names a meeting
         ("Давайте встретимся в Webex в четверг, покажу эскизы на экране.", "meeting_link"),
     ],

@@ -2986,6 +2986,17 @@ def _compared_against(sent: str, a: int, b: int) -> bool:
     return _THAN_AFTER.match(sent, b) is not None
 
 
+# Round 31: "here" negated after it, in German order ("dann machen wir den Vertrag hier gar
+# nicht erst"): no keeping here. (A negation before it is left alone: "don't pay outside,
+# only here" keeps it.)
+_NICHT_AFTER = re.compile(r"\s+(?:gar |überhaupt |erst )?(?:nicht|nie)(?!\w)")
+
+
+def _here_negated(sent: str, m: re.Match[str]) -> bool:
+    """The "here" (or keep-here phrase) ``m`` in ``sent`` is negated right after it."""
+    return _NICHT_AFTER.match(sent, m.end()) is not None
+
+
 def _clear_of_places(pattern: lx.Finder, sent: str) -> Iterator[re.Match[str]]:
     """The matches of ``pattern`` in ``sent`` that lie in no place-off-the-platform phrase (the
     places are found only once a match is)."""
@@ -2999,6 +3010,8 @@ def _clear_of_places(pattern: lx.Finder, sent: str) -> Iterator[re.Match[str]]:
             continue  # round 28: "statt hier über Karte": the place's "here" starts the phrase
         if pattern is lx.KEEP_HERE_RE and _blamed_clause(sent, m.start(), m.end(), -1):
             continue  # round 26: "bo przez platformę to trwa tydzień": the platform blamed
+        if (pattern is lx.KEEP_HERE_RE or pattern is lx.HERE_RE) and _here_negated(sent, m):
+            continue  # round 31: "keinen Vertrag hier", "den Vertrag hier gar nicht erst"
         if (pattern is lx.KEEP_HERE_RE or pattern is lx.PAY_PROJECT_NEG_RE) and _compared_against(
             sent, m.start(), m.end()
         ):
