@@ -702,7 +702,8 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
         ask = _euphemism_question(views)
     first_cue = None
     if ask is None and lx.MOVE_CUE_GATE.may_match(s, views.words):
-        first_cue = lx.MOVE_CUE_RE.search(s)
+        # (the first of ``finditer``: in a long message tried only where a cue may start)
+        first_cue = next(_MOVE_CUES.finditer(s), None)
     if ask is not None or first_cue is not None:
         open_channels = [
             (c, p)
