@@ -765,7 +765,7 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
         if out and out[-1].value.startswith("comm:"):
             break
     if "file_share" not in present and lx.FILE_SERVICE_GATE.may_match(s, views.words):
-        for fs in lx.FILE_SERVICE_RE.finditer(s):
+        for fs in _FILE_SERVICES.finditer(s):
             if fs.group() == "mega" and not _mega_the_host(views, s, fs.start(), fs.end()):
                 continue  # "Mega Schnitt!", "mega rápido": the word, not the file host
             lo = max(0, fs.start() - 60)
@@ -1635,7 +1635,9 @@ def _covered(category: str, present: set[str]) -> bool:
 def _payment_request(views: Views) -> Finding | None:
     s = views.norm.s
     words = views.words
-    direct = lx.DIRECT_PAY_RE.search(s) if lx.DIRECT_PAY_GATE.may_match(s, words) else None
+    direct = (
+        next(_DIRECT_PAYS.finditer(s), None) if lx.DIRECT_PAY_GATE.may_match(s, words) else None
+    )
     if (
         direct is not None
         and not _negated(s, direct.start(), direct.end())
@@ -3839,6 +3841,8 @@ def _first_part_apart(sent: str, a: int, b: int) -> int | None:
 _MOVE_CUES = StartScan(lx.MOVE_CUE_RE)
 _KNOWS = StartScan(lx.KNOW_RE)
 _FEES = StartScan(lx.FEE_RE)
+_FILE_SERVICES = StartScan(lx.FILE_SERVICE_RE)
+_DIRECT_PAYS = StartScan(lx.DIRECT_PAY_RE)
 _SENTENCE_SCANS = {
     pattern: StartScan(pattern)
     for pattern in (
