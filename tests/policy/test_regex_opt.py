@@ -17,6 +17,7 @@ from signaling.policy.detect.regex_opt import (
     WordStarts,
     _word_initial,
     first_char_lookahead,
+    literal_first,
     literal_starts,
     optimize,
 )
@@ -55,6 +56,26 @@ def test_optimised_alternation_starts_with_literals() -> None:
     assert optimize(r"x|y|z|(?<!\w)(?:pay|paid|zelle)|w|v") == (
         r"x|y|z(?:(?<!\w.)elle|)|p(?:(?<!\w.)ay|(?<!\w.)aid)|w|v"
     )
+
+
+def test_literal_first_moves_the_boundary_behind_each_first_letter() -> None:
+    assert literal_first(r"(?<!\w)", r"(?:faster|easier) than", r"(?!\w)") == (
+        r"f(?<!\w.)aster than(?!\w)|e(?<!\w.)asier than(?!\w)"
+    )
+    # an alternative that cannot start with a letter: unchanged
+    assert literal_first(r"\b", r"(?:ab|-c)d", r"\b") == r"\b(?:(?:ab|-c)d)\b"
+    assert literal_first(r"\b", r"(?:ab|c)?d", r"\b") == r"\b(?:(?:ab|c)?d)\b"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab cd.-", max_size=30))
+def test_literal_first_keeps_matches(text: str) -> None:
+    for boundary in (r"\b", r"(?<!\w)"):
+        body = r"(?:ab|(?:c|d)a|)(?:d|bc) a"
+        slow = re.compile(boundary + "(?:" + body + r")(?!\w)")
+        fast = re.compile(literal_first(boundary, body, r"(?!\w)"))
+        assert fast.pattern != slow.pattern
+        assert [m.span() for m in slow.finditer(text)] == [m.span() for m in fast.finditer(text)]
 
 
 def test_boundary_gets_a_first_character_lookahead() -> None:

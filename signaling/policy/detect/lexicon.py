@@ -26,6 +26,7 @@ from signaling.policy.detect.regex_opt import (
     compile_fast,
     compile_words,
     finditer_at,
+    literal_first,
     optimize,
     split_top,
 )
@@ -2365,7 +2366,7 @@ class _PhrasesAny:
             if first.isalnum() and first not in _META and phrase[1:2] not in ("?", "*", "{", "+"):
                 body = first + r"(?<!\w.)(?:" + phrase[1:] + ")" + tail
             else:
-                body = head.group() + "(?:" + phrase + ")" + tail
+                body = literal_first(head.group(), phrase, tail)
             self._patterns.append(re.compile(optimize(body), flags))
             gate = fragment_gate([phrase])
             if gate.always:

@@ -160,6 +160,34 @@ def optimize(pattern: str) -> str:
     return _emit(alts)
 
 
+# The most alternatives :func:`literal_first` spells out.
+_MAX_LITERAL_FIRST = 200
+
+
+def literal_first(boundary: str, body: str, tail: str) -> str:
+    """``boundary + "(?:" + body + ")" + tail`` (``boundary`` is ``\\b`` or ``(?<!\\w)``) as
+    an alternation whose every alternative starts with a literal word character, the boundary
+    moved behind it (:func:`_expand`: "(?<!\\w)(?:faster|easier) than" becomes
+    "f(?<!\\w.)aster than|e(?<!\\w.)asier than"), or unchanged when that is not possible
+    for every alternative. Same matches; but ``re`` searches a pattern that starts with an
+    assertion by trying it at every position, and one whose alternatives all start with a
+    literal by skipping from one of those characters to the next (a 10,000-character
+    message with no match: about 170 us -> 85 us for "(?<!\\w)(?:cheaper|faster|...) than")."""
+    whole = boundary + "(?:" + body + ")" + tail
+    try:
+        alts, end = _parse_alt(whole, 0)
+        if end != len(whole) or len(alts) != 1:
+            return whole
+        expanded = _expand(alts[0])
+    except (ValueError, IndexError):
+        return whole
+    if len(expanded) > _MAX_LITERAL_FIRST or not all(
+        len(alt) > 1 and _word_literal(alt[0]) and alt[1] == "(?<!\\w.)" for alt in expanded
+    ):
+        return whole
+    return "|".join("".join(alt) for alt in expanded)
+
+
 def first_char_lookahead(pattern: str, flags: int = 0) -> str:
     """A pattern that starts with a word boundary (``\\b`` or ``(?<!\\w)``) with a look-ahead
     for the characters a match can start with right after it: ``\\b(?:pay|zelle)`` becomes
