@@ -174,6 +174,9 @@ def test_start_scan_finds_what_finditer_finds(source: str, fast: re.Pattern[str]
         for pos in (0, len(text) // 3):
             expected = [m.span() for m in fast.finditer(text, pos)]
             assert [m.span() for m in scan.finditer(text, pos)] == expected
+        first = fast.search(text)
+        found = scan.search(text)
+        assert (found and found.span()) == (first and first.span())
 
 
 @pytest.mark.parametrize(

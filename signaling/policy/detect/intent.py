@@ -702,8 +702,7 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
         ask = _euphemism_question(views)
     first_cue = None
     if ask is None and lx.MOVE_CUE_GATE.may_match(s, views.words):
-        # (the first of ``finditer``: in a long message tried only where a cue may start)
-        first_cue = next(_MOVE_CUES.finditer(s), None)
+        first_cue = _MOVE_CUES.search(s)  # (in a long message only where a cue may start)
     if ask is not None or first_cue is not None:
         open_channels = [
             (c, p)
@@ -1635,9 +1634,7 @@ def _covered(category: str, present: set[str]) -> bool:
 def _payment_request(views: Views) -> Finding | None:
     s = views.norm.s
     words = views.words
-    direct = (
-        next(_DIRECT_PAYS.finditer(s), None) if lx.DIRECT_PAY_GATE.may_match(s, words) else None
-    )
+    direct = _DIRECT_PAYS.search(s) if lx.DIRECT_PAY_GATE.may_match(s, words) else None
     if (
         direct is not None
         and not _negated(s, direct.start(), direct.end())

@@ -652,6 +652,13 @@ class StartScan:
         automaton.make_automaton()
         self._automaton = automaton
 
+    def search(self, s: str) -> re.Match[str] | None:
+        """``pattern.search(s)``: the first match of :meth:`finditer` (below ``LONG``
+        characters the plain search, which costs less than a first step of ``finditer``)."""
+        if len(s) < self.LONG:
+            return self.pattern.search(s)
+        return next(self.finditer(s), None)
+
     def finditer(self, s: str, pos: int = 0) -> Iterator[re.Match[str]]:
         if len(s) - pos < self.LONG:
             return self.pattern.finditer(s, pos)
