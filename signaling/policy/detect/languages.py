@@ -613,6 +613,14 @@ LANGUAGES: tuple[Language, ...] = (
             "there",
         ),
         move_phrases=(
+            # round 32: formal and translated asks (own_v28: "please include your Signal number
+            # in your reply", "we pass to the Viber, yes?", "can you invite me to your Slack
+            # workspace?")
+            "include your",
+            "provide (?:us |me )?(?:with )?your",
+            "we pass to",
+            "give me your contact",
+            "invite (?:me|us) (?:to|into)",
             # round 29: a group, channel or server to join ("humara ek Telegram group hai,
             # join karoge?"): the talk moved to it
             "(?:join|hop into|come into|add you to) (?:\\w+ ){0,3}(?:group|gc|channel|server"
@@ -1343,6 +1351,12 @@ LANGUAGES: tuple[Language, ...] = (
             "pero",
         ),
         move_phrases=(
+            # round 32: formal asks ("Indica tu número de WhatsApp en la respuesta", "facilítenos
+            # su")
+            "ind[ií]ca(?:nos|me)? (?:tu|su)",
+            "ind[ií]que(?:nos|me)? (?:tu|su)",
+            "facil[ií]te(?:nos|me) (?:tu|su)",
+            "facil[ií]ta(?:nos|me) (?:tu|su)",
             # round 31: a call on the phone instead ("te llamo por teléfono normal", "llámame al
             # celular")
             "(?:te|le|les) (?:llamo|marco|hablo) (?:\\w+ )?(?:por|al|a tu|a su|en)",
@@ -1998,6 +2012,9 @@ LANGUAGES: tuple[Language, ...] = (
             "como",
         ),
         move_phrases=(
+            # round 32: formal asks ("nos informar um endereço de e-mail", "informe seu número")
+            "(?:nos |me )?inform(?:ar|e|em)(?:-nos|-me)? (?:um|o seu|seu|sua|o)",
+            "indique(?:-nos|-me)? (?:um|o seu|seu|sua)",
             # round 29: a group, channel or server to join
             "(?:entra|entre|entrar|participa|te adiciono|te add|vou te adicionar) (?:\\w+"
             " ){0,3}(?:grupo|canal|servidor|comunidade)",
@@ -3263,6 +3280,9 @@ LANGUAGES: tuple[Language, ...] = (
             "unter",
         ),
         move_phrases=(
+            # round 32: an invitation asked for ("Kannst du mich in euren Slack-Workspace
+            # einladen?")
+            "(?:mich|uns) (?:\\w+ ){0,3}einlad\\w*",
             # round 31: files or chat by e-mail ("kann ich dir den Grundriss per Mail schicken?")
             "(?:dir|ihnen|euch|mir|uns) (?:\\w+ ){0,4}(?:per|via|über) (?:e-?)?mail (?:\\w+ )?"
             "(?:schick|send|zuschick|rüberschick)\\w*",
@@ -3861,6 +3881,9 @@ LANGUAGES: tuple[Language, ...] = (
             "sono",
         ),
         move_phrases=(
+            # round 32: formal asks ("La preghiamo di indicarci un recapito diretto")
+            "(?:indicar|fornir|comunicar)(?:ci|mi|ce|me)\\w* (?:un|il suo|il tuo|la sua|la tua|i"
+            " suoi|i tuoi)",
             # round 29: a group, channel or server to join
             "(?:unisciti|entra|entrare|unirti|ti aggiungo|vi aggiungo) (?:\\w+ ){0,3}(?:gruppo"
             "|canale|server|community)",
@@ -5190,6 +5213,10 @@ LANGUAGES: tuple[Language, ...] = (
             "как",
         ),
         move_phrases=(
+            # round 32: moving to an app ("Предложи копирайтеру перейти в Viber")
+            "перейд[её]м (?:в|на)",
+            "переходим (?:в|на)",
+            "(?:предлож\\w*|можем|можно|давайте|давай|хочу|хотим|лучше) (?:\\w+ )?перейти (?:в|на)",
             # round 29: a group, channel or server to join
             "(?:вступ\\w*|присоедин\\w*|заходи\\w*|добавлю (?:тебя|вас)|добавить (?:тебя|вас))"
             " (?:\\w+ ){0,3}(?:групп\\w*|канал\\w*|чат\\w*|сервер\\w*)",
@@ -5991,6 +6018,14 @@ LANGUAGES: tuple[Language, ...] = (
             "purple",
         ),
         move_phrases=(
+            # round 32: moving the talk, sharing a number ("Instagram ke sandesh vibhag mein le
+            # ja sakte hain", "apna mobile number saajha karein", "number do apna", "invite kar
+            # do")
+            "(?:mein|me|pe|par) le (?:ja|chal)\\w*",
+            "saajha kar\\w*",
+            "share kar(?:ein|en|o|iye|dijiye)",
+            "number do",
+            "invite kar\\w*",
             # round 29: a group, channel or server to join
             "(?:group|grp|channel|server)(?: \\w+){0,5},? (?:join|add) (?:kar\\w*|kr\\w*|ho\\w*)",
             # round 28: the app used more, or answered on sooner, than this one
@@ -6526,6 +6561,9 @@ LANGUAGES: tuple[Language, ...] = (
             "अकाउंट",
         ),
         move_phrases=(
+            # round 32: a formal, translated move ("इस संवाद को टेलीग्राम नामक अनुप्रयोग पर
+            # स्थानांतरित कर सकते हैं?")
+            "स्थानांतरित",
             # round 29: a group, channel or server to join
             "(?:ग्रुप|चैनल|समूह)(?: \\w+){0,5},? (?:जॉइन|ज्वाइन|जुड़|ऐड|जोड़)\\w*",
             # round 28: the app used more, or answered on sooner, than this one
@@ -7201,6 +7239,10 @@ LANGUAGES: tuple[Language, ...] = (
             "لكن",
         ),
         move_phrases=(
+            # round 32: formal asks ("تزويدنا ببريدكم الإلكتروني", "مواصلة المراسلات … عبر البريد")
+            "تزويدنا",
+            "تزويدي",
+            "(?:مواصلة|متابعة) (?:المراسلات|المراسلة|التواصل|المحادثة)",
             # round 29: a group, channel or server to join
             "(?:انضم|انضمي|ادخل|ادخلي|تنضم|تدخل|بضيفك|اضيفك|أضيفك|نضيفك)\\w* (?:\\w+ ){0,3}(?:جروب"
             "|قروب|الجروب|القروب|مجموعة|المجموعة|قناة|القناة)",
@@ -8066,6 +8108,9 @@ LANGUAGES: tuple[Language, ...] = (
             "hesabımız",
         ),
         move_phrases=(
+            # round 32: a number or address asked to be shared ("numaranızı paylaşırsanız",
+            # "numaralarını özelden iletmesi")
+            "(?:numara\\w*|e-posta\\w*|mail\\w*) (?:\\w+ )?(?:paylaş\\w*|ilet\\w*)",
             # round 31: a video call on an app ("dersleri whatsapp görüntülü yapalım")
             "görüntülü (?:yapal\\w*|konuşal\\w*|arayal\\w*|görüşel\\w*|ararım|arasam|arar mısın"
             "|görüşme yapal\\w*)",
@@ -8656,6 +8701,8 @@ LANGUAGES: tuple[Language, ...] = (
             "ku",
         ),
         move_phrases=(
+            # round 32: the talk continued there ("melanjutkan pembicaraan ini di sana")
+            "melanjutkan (?:pembicaraan|obrolan|percakapan|diskusi)",
             # round 29: a group, channel or server to join
             "(?:gabung|join|masuk) (?:\\w+ ){0,3}(?:grup|group|grub|channel|kanal|server"
             "|komunitas)",
@@ -9181,6 +9228,10 @@ LANGUAGES: tuple[Language, ...] = (
             "ako",
         ),
         move_phrases=(
+            # round 32: asks to give or e-mail ("pakibigay na lang po yung email nyo", "i-email nyo
+            # na lang")
+            "pakibigay",
+            "i-?email (?:nyo|mo|niyo)",
             # round 31: "just on" an app ("dun na lang sa Telegram", "video call na lang sa
             # Messenger") and sending to the e-mail ("send nyo na lang po sa email ko")
             "(?:dun|doon|call|usap|chat|tawag|mag-?usap) na lang (?:po |tayo |kayo )?sa",
