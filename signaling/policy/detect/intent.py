@@ -84,6 +84,8 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
             continue  # "Zoom gibi ama tarayıcıda", "زي زووم بس جوه التطبيق": a likeness
         if _TOOL_NOT_NEEDED.match(s, m.end()) is not None:
             continue  # "Teams oder Zoom extern brauchen wir nicht": turned down after it
+        if _EMBEDDED_AFTER.match(s, m.end()) is not None:
+            continue  # round 32: "visio Microsoft Teams intégrée", "Jitsi osadzone w aplikacji"
         if _TOOL_REFUSED_AFTER.match(s, m.end()) is not None or _but_kept_here(s, m.end()):
             continue  # "Zoom installier ich nicht", "Zoom jest wygodny, ale zostańmy przy …"
         if _WITHOUT_BEFORE.search(s, max(0, m.start() - 40), m.start()) is not None:
@@ -223,6 +225,15 @@ _PAST_STORY = re.compile(
         r"|poprzedni (?!raz)\w+|poprzednia \w+|(?:прежний|предыдущий|прошлый) (?!раз)\w+"
         r"|(?:my|our) (?:previous|former|last) (?:tutor|teacher|photographer|planner|accountant"
         r"|bookkeeper|translator|coach|trainer|assistant|instructor|nanny|va|editor|writer)"
+        # round 32: someone who was never paid ("perché ha accettato di continuare su Telegram
+        # e non è mai stato pagato", "never got paid", "так и не заплатили")
+        r"|never got paid|was never paid|never paid (?:him|her|them)|nunca (?:le|les|me)"
+        r" pag(?:ó|aron)|nunca (?:recebeu|foi pag[oa])|n'a jamais été payé\w*"
+        r"|(?:hat|haben|wurde) (?:\w+ )?nie (?:bezahlt|gezahlt)|(?:è|e) mai stat[oa] pagat[oa]"
+        r"|nigdy nie (?:dostał\w* (?:zapłaty|pieniędzy)|zapłacił\w*)|так и не (?:заплатил\w*"
+        r"|получил\w*)|paise nahi mile|paisa nahi mila|पैसे नहीं मिले|hiç ödeme (?:almadı|alamadı)"
+        r"|parasını alamadı|tidak pernah dibayar|(?:ga|gak|nggak) pernah dibayar"
+        r"|hindi (?:na )?(?:nabayaran|binayaran)"
     )
     + r")(?!\w)"
 )
@@ -808,6 +819,20 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
 _PROPOSED, _NOT_THIS_MENTION, _TALKED_OF = object(), object(), object()
 
 
+_BRACKET_SPAN = 30  # characters a template's "[blank]" may run on either side of its word
+
+
+def _in_brackets(s: str, a: int, b: int) -> bool:
+    """``s[a:b]`` lies inside square brackets on its line ("[your email]", "[संपर्क नंबर]"): a
+    blank of a template to fill, not a channel proposed."""
+    lo = max(0, a - _BRACKET_SPAN)
+    opened = s.rfind("[", lo, a)
+    if opened < 0 or s.find("]", opened, a) >= 0 or s.find("\n", opened, a) >= 0:
+        return False
+    closed = s.find("]", b, b + _BRACKET_SPAN)
+    return closed >= 0 and s.find("[", b, closed) < 0 and s.find("\n", b, closed) < 0
+
+
 def _proposed_channel(
     views: Views,
     s: str,
@@ -830,6 +855,8 @@ def _proposed_channel(
         return _NOT_THIS_MENTION
     if _refused_channel(s, ch):
         return _NOT_THIS_MENTION  # "no tengo otra app": the channel refused, not proposed
+    if _in_brackets(s, ch.start(), ch.end()):
+        return _NOT_THIS_MENTION  # round 32: "[संपर्क नंबर] पर कॉल करें": a template's blank
     if _a_story(sentence(s, ch.start(), ch.end())[0]):
         return _NOT_THIS_MENTION  # "Waktu masih kerja di agency, semua revisi lewat email"
     if _template_variable(s, ch.start(), ch.end()):
@@ -2075,6 +2102,15 @@ _TOOL_NOT_NEEDED = re.compile(
 )
 
 
+# Round 32: a tool embedded in the product, said right after it ("visio Microsoft Teams
+# intégrée", "wideokonsultacje przez Jitsi osadzone w aplikacji", "Zoom eingebettet")
+_EMBEDDED_AFTER = re.compile(
+    fold(
+        r"\s*(?:[^\s.,;:!?]+\s+){0,2}?(?:intégré\w*|integrad\w*|integrat\w*|integriert\w*"
+        r"|embedded|embed\w*|osadzon\w*|zintegrowan\w*|eingebettet\w*|встроен\w*|интегрир\w*"
+        r"|incorporad\w*|gömülü|entegre|tertanam|terintegrasi)(?!\w)"
+    )
+)
 # Round 31: a tool turned down by a negated verb after it, where the object comes first
 # ("Zoom installier ich nicht", "Zooma nie instaluję", "Zoom не ставлю", "Zoom kullanmıyorum",
 # "Zoom install nahi karunga")

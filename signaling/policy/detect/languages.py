@@ -4211,6 +4211,8 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:ho|l'ho) segnalato" + _REFUSED_END,
         ),
         asked_words=(
+            # round 32: an offer thanked for, formally ("La ringraziamo per la proposta")
+            "(?:la |ti |vi )?ringrazi\\w* per (?:la|il) (?:proposta|offerta|suggerimento)",
             # round 21: an offer thanked for ("thanks for offering to pay by…", own_v20)
             "grazie per (?:l'offerta|aver proposto|avermi proposto)",
             "(?:mi )?(?:proponi|propone)",
@@ -6170,6 +6172,8 @@ LANGUAGES: tuple[Language, ...] = (
         keep_here_phrases=("yahin par", "platform se hi", "platform pe hi"),
         phone_cues=("karo", "kare", "number", "likho"),
         not_phone_cues=(
+            # round 32: the Udyam (MSME) registration number
+            "udyam",
             "bill" + _ID_NEXT,
             "receipt",
             "parcel",
@@ -6736,6 +6740,8 @@ LANGUAGES: tuple[Language, ...] = (
         keep_here_phrases=("प्लेटफॉर्म से ही", "यहीं"),
         phone_cues=("नंबर", "नम्बर", "फोन", "फ़ोन", "व्हाट्सएप", "कॉल"),
         not_phone_cues=(
+            # round 32: the Udyam (MSME) registration number ("मेरा उद्यम नंबर")
+            "उद्यम",
             "बिल",
             "रसीद",
             "कूरियर",
@@ -8940,6 +8946,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         phone_cues=("nomor\\w*", "telepon", "hp", "wa"),
         not_phone_cues=(
+            # round 32: the business registration number ("NIB: 9120001234567")
+            "nib",
             "paket" + _ID_NEXT,
             "kiriman",
             "pengiriman",
