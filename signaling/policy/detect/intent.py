@@ -2009,6 +2009,10 @@ def _paying_refused(views: Views, pay: Finding) -> bool:
         if after is not None and (
             lx.PAY_VERB_RE.search(after.group()) or lx.ACCEPT_RE.search(after.group())
         ):
+            # round 32: paying through the platform refused ("we do not pay through this
+            # site", "no pagamos a través de la plataforma"): the move stands
+            if lx.HOME_RE.search(clause, after.end(), after.end() + _NOT_THE_PLATFORM):
+                continue
             return True
         before = _LAST_WORD.search(clause, 0, neg.start())
         if before is not None and lx.PAY_VERB_RE.fullmatch(before.group(1)):
@@ -3029,8 +3033,20 @@ _NICHT_AFTER = re.compile(r"\s+(?:gar |überhaupt |erst )?(?:nicht|nie)(?!\w)")
 
 
 def _here_negated(sent: str, m: re.Match[str]) -> bool:
-    """The "here" (or keep-here phrase) ``m`` in ``sent`` is negated right after it."""
-    return _NICHT_AFTER.match(sent, m.end()) is not None
+    """The "here" (or keep-here phrase) ``m`` in ``sent`` is negated right after it, or is
+    where a negated verb of paying pays ("we do not pay through this site")."""
+    if _NICHT_AFTER.match(sent, m.end()) is not None:
+        return True
+    lo = max(0, m.start() - _NEG_PAY_SPAN)
+    for neg in lx.NEGATION_RE.finditer(sent, lo, m.start()):
+        between = _WORDS_BETWEEN.fullmatch(sent, neg.end(), m.start())
+        if between is not None and lx.PAY_VERB_RE.search(between.group()) is not None:
+            return True
+    return False
+
+
+_NEG_PAY_SPAN = 30  # characters before the platform a negated "pay" may start in
+_WORDS_BETWEEN = re.compile(r"(?:\s+[^\s,;:.!?]+){1,3}\s*")
 
 
 def _clear_of_places(pattern: lx.Finder, sent: str) -> Iterator[re.Match[str]]:

@@ -4319,6 +4319,9 @@ LANGUAGES: tuple[Language, ...] = (
             "między sobą",
         ),
         meeting_tools=(
+            # round 32: Jitsi and Whereby as dictated in Polish ("na dżitsi albo na łer baj")
+            "dżitsi",
+            "łer ?baj",
             "narzędzi\\w* do (?:wideo\\w*|spotkań|rozmów) od (?:google|microsoft|apple)",
         ),
         spec_phrases=(

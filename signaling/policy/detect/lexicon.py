@@ -1278,7 +1278,7 @@ FILE_SERVICE_GATE = fragment_gate(
     # the names with a case ending too, as ``FILE_SERVICE_RE`` reads them ("przez WeTransfera")
     r"""google gdrive g drive dropbox\w* wetransfer\w* we onedrive\w* one box\.com mega icloud
     yandex яндекс pcloud mediafire sharepoint terabox swisstransfer swiss nextcloud owncloud
-    filemail transfernow tresorit درايف دروب دروببوكس ون وي ويترانسفر гугл dysk
+    filemail transfernow tresorit درايف دروب دروببوكس ون وي ويترانسفر гугл dysk vetransfer\w*
     गूगल""".split()
 )
 
@@ -1394,6 +1394,8 @@ FILE_SERVICE_RE = compile_fast(
     r"|box\.com|mega|icloud drive|yandex disk|яндекс[ .]?диск\w*|pcloud|mediafire"
     r"|sharepoint|google docs"
     r"|google sheets|terabox|swiss ?transfer|nextcloud|owncloud|filemail|transfernow|tresorit"
+    # round 32: WeTransfer as dictated in Turkish ("vetransferle gönderseniz")
+    r"|vetransfer\w*"
     r")\b|(?<!\w)(?:جوجل درايف|قوقل درايف|غوغل درايف|درايف|دروب ?بوكس"
     r"|ون ?درايف|وي ?ترانسفر|गूगल ड्राइव)(?!\w)"
 )
