@@ -699,6 +699,9 @@ def _file_host_value(name: str) -> str:
     return "files:" + _FILE_HOST_CASE.sub(r"\1", name)
 
 
+_CUE_SENTENCE_AFTER = 200  # characters after a move cue its sentence is read to
+
+
 def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
     s = views.norm.s
     present = {f.label for f in findings}
@@ -737,7 +740,9 @@ def off_platform(views: Views, findings: list[Finding]) -> list[Finding]:
         open_channels, cues = _call_on_a_named_place(views, makers="meeting_link" not in present)
     for cue in cues:
         lo, hi = max(0, cue.start() - 80), min(len(s), cue.end() + 80)
-        sent, sent_start = sentence(s, cue.start(), cue.end())
+        # (the sentence cut near the cue: a long sentence of many cues and negations was read
+        # whole once per cue, quadratic; round 32)
+        sent, sent_start = _near_sentence(s, cue.start(), cue.end(), after=_CUE_SENTENCE_AFTER)
         if _negation_before(sent, cue.start() - sent_start) or _beside_outside(
             lx.KEEP_HERE_RE, sent
         ):
@@ -1467,7 +1472,9 @@ def _blamed_clause(s: str, a: int, b: int, other: int) -> bool:
     (``_complaint``: "ayaw gumana ng call feature dito", "the call button here freezes"), and
     ``other`` (the tool or channel) lies outside that clause: the platform's own thing, failing,
     set beside the move, which names no product being built."""
-    sent, start = sentence(s, a, b)
+    # (the sentence cut near the word: a long sentence naming a tool or a product word many
+    # times was read whole once per mention, quadratic; round 32)
+    sent, start = _near_sentence(s, a, b, after=_CUE_SENTENCE_AFTER)
     if not _FAILING_RE.search(sent) and not _ALWAYS_REFUSED_RE.search(sent):
         return False
     lo, hi = _clause_span(sent, a - start, b - start)
