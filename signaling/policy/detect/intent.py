@@ -3036,7 +3036,7 @@ def _compared_against(sent: str, a: int, b: int) -> bool:
 # Round 31: "here" negated after it, in German order ("dann machen wir den Vertrag hier gar
 # nicht erst"): no keeping here. (A negation before it is left alone: "don't pay outside,
 # only here" keeps it.)
-_NICHT_AFTER = re.compile(r"\s+(?:gar |überhaupt |erst )?(?:nicht|nie)(?!\w)")
+_NICHT_AFTER = re.compile(r"\s+(?:gar |uberhaupt |erst )?(?:nicht|nie)(?!\w)")
 
 
 def _here_negated(sent: str, m: re.Match[str]) -> bool:
