@@ -55,6 +55,17 @@ def test_moves_of_round_32(text: str, label: str) -> None:
         "विज्ञापन जाँचें: 'आवेदन [एचआर ईमेल] पर भेजें या [ऑफिस नंबर] पर कॉल करें'",
         # someone who was never paid, told as a story
         "Mio fratello ha accettato di continuare su WhatsApp e non è mai stato pagato.",
+        # look-alikes a review of rounds 31-32 found flagged by their first versions
+        "We need to migrate from gmail to office365 next week.",
+        "Could you add line item_total to the invoice table?",
+        "Es más fácil que pagar por PayPal, pagamos por la plataforma.",
+        "Il cliente voleva PayPal, ma più che altro paghiamo tramite la piattaforma.",
+        "Indícanos tu Instagram para ponerlo en el pie de la web.",
+        "Hum aapke brand ko Instagram pe le jayenge, 10k followers guaranteed.",
+        "Kita melanjutkan diskusi soal desain feed Instagram besok.",
+        "Te marco en la foto de Facebook cuando la subas.",
+        "Оплата по реквизитам платформы, как обычно.",
+        "Mi pagate tramite la piattaforma, grazie; niente PayPal.",
         # (from here on, look-alikes that were clean before this round too: guards)
         "Please include your portfolio link and your hourly rate in the reply.",
         "Indique su disponibilidad horaria en la respuesta, por favor.",
@@ -66,6 +77,18 @@ def test_moves_of_round_32(text: str, label: str) -> None:
 )
 def test_look_alikes_of_round_32_are_no_move(text: str) -> None:
     assert labels(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("gmail:john.doe88", "john.doe88@gmail.com"),
+        ("my gmail-john.doe88", "john.doe88@gmail.com"),
+        ("Yung Gmail ko po ay carlo.bookkeeping", "carlo.bookkeeping@gmail.com"),
+    ],
+)
+def test_provider_then_username_keeps_its_punctuation_connectors(text: str, value: str) -> None:
+    assert [f.value for f in scan(text) if f.label == "email"] == [value]
 
 
 def test_the_round32_rules_stay_linear() -> None:

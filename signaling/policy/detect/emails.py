@@ -93,11 +93,9 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
     # Every match starts with a provider name: matched only where one occurs.
     split_starts = positions(norm, lx.PROVIDER_DOMAIN)
     split_candidates = finditer_at(lx.SPLIT_EMAIL_RE, norm, split_starts) if split_starts else ()
-    # the first pass's spans, looked up in log time, and the furthest end of the split
-    # addresses taken so far (their starts increase): a message of a thousand "my gmail is x.y"
-    # stays linear
+    # the first pass's spans, looked up in log time (the split matches themselves never
+    # overlap): a message of a thousand "my gmail is x.y" stays linear
     first_pass = Spans((f.start, f.end) for f in out)
-    split_end = -1
     for m in split_candidates:
         user = m.group("user")
         if not any(c in user for c in "._0123456789") and not re.search(
@@ -107,9 +105,8 @@ def find_emails(views: Views, tld: tldextract.TLDExtract) -> list[Finding]:
         if user in lx.EMAIL_STOP_LOCALS:
             continue
         start, end = views.norm.span(m.start(), m.end())
-        if end <= split_end or first_pass.covers(start, end):
+        if first_pass.covers(start, end):
             continue
-        split_end = max(split_end, end)
         value = f"{user}@{lx.PROVIDER_DOMAIN[m.group('prov')]}"
         out.append(
             Finding("email", start, end, views.text[start:end], value, Confidence.EMAIL_SPLIT)

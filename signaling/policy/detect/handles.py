@@ -12,11 +12,21 @@ from signaling.policy.detect.model import Confidence, Finding, Spans, Views
 from signaling.policy.detect.regex_opt import finditer_at, positions
 from signaling.policy.detect.text import View
 
-# Round 31: a verb of adding right before an app whose name is also a word ("add line aku aja
-# ya: kakbella_les", "add mo ko sa ig", "tambahin line aku"): the app, not the word
+# Round 31: the writer added on an app whose name is also a word: "add me on", "add mo ko sa"
+# right before it, or "add" before it and a first-person word right after it ("add line aku
+# aja ya: kakbella_les", "tambahin line aku"); not "add line item_total to the table"
 _ADD_ON_BEFORE = re.compile(
-    r"(?<!\w)(?:add|add me on|add mo ko sa|add mo ako sa|tambahin|tambahkan|follow)\s+$"
+    r"(?<!\w)(?:(?:add|follow) me on|add mo (?:ko|ako) sa|(?P<bare>add|tambahin|tambahkan))\s+$"
 )
+_ME_AFTER = re.compile(r"\s+(?:aku|ako|ko|me|saya|ku)(?!\w)")
+
+
+def _added_on(s: str, start: int, end: int) -> bool:
+    """The app name ``s[start:end]`` is where the writer is to be added (see ``_ADD_ON_BEFORE``)."""
+    add = _ADD_ON_BEFORE.search(s, max(0, start - 16), start)
+    if add is None:
+        return False
+    return add.group("bare") is None or _ME_AFTER.match(s, end) is not None
 
 
 def find_handles(views: Views, taken: Spans, *, spoken: bool = True) -> list[Finding]:
@@ -60,11 +70,7 @@ def find_handles(views: Views, taken: Spans, *, spoken: bool = True) -> list[Fin
         name = ch.group("ch")
         weak = name in lx.WEAK_CHANNELS or name.startswith(lx.WEAK_CHANNEL_PREFIXES)
         found = _identifier_after(s, ch.end(), weak=weak)
-        if (
-            found is None
-            and weak
-            and _ADD_ON_BEFORE.search(s, max(0, ch.start() - 16), ch.start()) is not None
-        ):
+        if found is None and weak and _added_on(s, ch.start(), ch.end()):
             # the app added on, with a username-shaped identifier after it
             found = _identifier_after(s, ch.end(), weak=False)
             if found is not None and not _SHAPED_RE.search(found[2]):

@@ -358,7 +358,7 @@ def _a_managed_tool(views: Views, s: str, f: Finding) -> bool:
     if verb is None:
         return False
     # (a sentence cut near the tool: many tools in one long sentence stay linear)
-    sent, start = _near_sentence(s, a, a + 1, after=_MANAGE_SPAN)
+    sent, start = _near_sentence(s, a, a + 1, after=_CUE_SENTENCE_AFTER)
     if verb.start() < start:
         return False
     return _PROPOSAL.search(sent.replace("?", " ")) is None
@@ -1089,7 +1089,7 @@ class _InlineQuotes:
     """The inline quotations of a message, read once for all its moves: their spans (in the
     text and in the normalised text), and (asked only when a move lies in one) whether the
     writer's own words outside them keep the talk here or decline, proposing no place of
-    their own (no move cue, no app named)."""
+    their own (no app named, and no move cue but those that point here: "خلينا هنا")."""
 
     def __init__(self, views: Views) -> None:
         self._views = views
@@ -3010,11 +3010,14 @@ def _negated_place(sent: str, place: re.Match[str]) -> bool:
 _THAN_BEFORE = re.compile(
     fold(
         r"(?<!\w)(?:than|als|niż|чем|daripada|ketimbang|dibanding(?:kan)?|kaysa|kesa|keysa"
-        r"|(?:plus|moins|mieux|más|mas|menos|mejor|mais|melhor|più|meno|meglio) (?:\w+ )?(?:que"
-        r"|qu'|do que|che|di)|plutôt que|rather than|instead of|statt|anstatt|invece che|invece di"
+        r"|(?:plus|moins|mieux|menos|mejor|melhor|più|meno|meglio) (?:\w+ )?(?:que|qu'|do que"
+        r"|che(?! altro)|di)|(?:es|é|sale|resulta|fica|seria|sería|c'est) (?:más|mais) \w+ (?:que"
+        r"|do que)|plutôt que|rather than|instead of|statt|anstatt|invece che|invece di"
         r"|en vez de|en lugar de|em vez de|ao invés de|au lieu de|zamiast|вместо"
         r"|(?:أسهل|اسهل|أسرع|اسرع|أحسن|احسن|أرخص|ارخص|أفضل|افضل|أضمن|اضمن|أريح|اريح) من)"
-        r"(?:\s+\S+){0,4}?\s*$"
+        # (words up to the platform, not across a comma: "más fácil que pagar por PayPal,
+        # pagamos por la plataforma" compares PayPal, not the platform)
+        r"(?:\s+[^\s,;:]+){0,4}?\s*$"
     )
 )
 _THAN_AFTER = re.compile(
@@ -3028,7 +3031,7 @@ _THAN_SPAN = 40  # characters before a place its "than" may end in
 
 def _compared_against(sent: str, a: int, b: int) -> bool:
     """``sent[a:b]`` (the platform or here) is what something else is compared against."""
-    if _THAN_BEFORE.search(sent[max(0, a - _THAN_SPAN) : a]) is not None:
+    if _THAN_BEFORE.search(sent, max(0, a - _THAN_SPAN), a) is not None:
         return True
     return _THAN_AFTER.match(sent, b) is not None
 

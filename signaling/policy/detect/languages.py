@@ -616,8 +616,9 @@ LANGUAGES: tuple[Language, ...] = (
             # round 32: formal and translated asks (own_v28: "please include your Signal number
             # in your reply", "we pass to the Viber, yes?", "can you invite me to your Slack
             # workspace?")
-            "include your",
-            "provide (?:us |me )?(?:with )?your",
+            "include your (?:\\w+ )?(?:number|phone|mobile|email|e-mail|contact)",
+            "provide (?:us |me )?(?:with )?your (?:\\w+ )?(?:number|phone|mobile|email|e-mail"
+            "|contact)",
             "we pass to",
             "give me your contact",
             "invite (?:me|us) (?:to|into)",
@@ -1353,13 +1354,11 @@ LANGUAGES: tuple[Language, ...] = (
         move_phrases=(
             # round 32: formal asks ("Indica tu número de WhatsApp en la respuesta", "facilítenos
             # su")
-            "ind[ií]ca(?:nos|me)? (?:tu|su)",
-            "ind[ií]que(?:nos|me)? (?:tu|su)",
-            "facil[ií]te(?:nos|me) (?:tu|su)",
-            "facil[ií]ta(?:nos|me) (?:tu|su)",
+            "(?:ind[ií]ca|ind[ií]que|facil[ií]te|facil[ií]ta)(?:nos|me)? (?:tu|su) (?:\\w+ )?"
+            "(?:n[uú]mero|correo|e-?mail|contacto|tel[eé]fono|celular|whatsapp|telegram)",
             # round 31: a call on the phone instead ("te llamo por teléfono normal", "llámame al
             # celular")
-            "(?:te|le|les) (?:llamo|marco|hablo) (?:\\w+ )?(?:por|al|a tu|a su|en)",
+            "(?:te|le|les) (?:llamo|hablo) (?:\\w+ )?(?:por|al|a tu|a su)",
             "(?:ll[aá]mame|m[aá]rcame|llamame|marcame) (?:\\w+ )?(?:por|al|a mi)",
             # round 29: a group, channel or server to join
             "(?:únete|unete|unirte|entra|entrá|te uno|te agrego|te meto) (?:\\w+ ){0,3}(?:grupo"
@@ -2633,7 +2632,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         move_phrases=(
             # round 31: a call on the mobile instead ("je t'appelle sur ton portable plutôt ?")
-            "je (?:t'|vous )(?:appelle|rappelle|téléphone) (?:\\w+ )?(?:sur|au|à|via|par)",
+            "je (?:t'|vous )(?:appelle|rappelle|téléphone) (?:\\w+ )?(?:sur|au|à|via)",
             "(?:appelle|appelez|rappelle|rappelez)[- ]moi (?:\\w+ )?(?:sur|au|à|via|par)",
             # round 29: a group, channel or server to join
             "(?:rejoins|rejoindre|rejoignez|viens dans|je t'ajoute|je vous ajoute) (?:\\w+"
@@ -3991,7 +3990,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         pay_verbs=(
             # round 31: the second person plural ("le lezioni le pagate con una ricarica Postepay")
-            "(?:le|la|lo|li|mi|ci|me|ce) pagate",
+            "(?:le|la|lo|li) pagate",
             "pag(?:atemi|ateci|herete)",
             # round 28: the deal closed (with a place off the platform: "fuori dalla piattaforma")
             "(?:chiud|firm)\\w* (?:l'accordo|il contratto|l'affare)",
@@ -5380,8 +5379,9 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         pay_methods=(
             # round 31: the writer's bank details ("по реквизитам моего ИП")
-            "по (?:\\w+ ){0,2}реквизитам",
-            "на (?:\\w+ ){0,2}реквизиты",
+            "по реквизитам (?:мо|наш)\\w+",
+            "по (?:моим|нашим) реквизитам",
+            "на (?:мои|наши) реквизиты",
             "сбер\\w*",
             "тиньк\\w*",
             "т-банк\\w*",
@@ -6027,7 +6027,8 @@ LANGUAGES: tuple[Language, ...] = (
             # round 32: moving the talk, sharing a number ("Instagram ke sandesh vibhag mein le
             # ja sakte hain", "apna mobile number saajha karein", "number do apna", "invite kar
             # do")
-            "(?:mein|me|pe|par) le (?:ja|chal)\\w*",
+            "(?:baatcheet|baat|chat|conversation|charcha) ko (?:\\w+ ){0,4}(?:mein|me|pe|par) le"
+            " (?:ja|chal)\\w*",
             "saajha kar\\w*",
             "share kar(?:ein|en|o|iye|dijiye)",
             "number do",
@@ -8712,7 +8713,8 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         move_phrases=(
             # round 32: the talk continued there ("melanjutkan pembicaraan ini di sana")
-            "melanjutkan (?:pembicaraan|obrolan|percakapan|diskusi)",
+            "melanjutkan (?:pembicaraan|obrolan|percakapan|diskusi) (?:ini |kita )?(?:di|ke|lewat"
+            "|via)",
             # round 29: a group, channel or server to join
             "(?:gabung|join|masuk) (?:\\w+ ){0,3}(?:grup|group|grub|channel|kanal|server"
             "|komunitas)",
@@ -9247,7 +9249,7 @@ LANGUAGES: tuple[Language, ...] = (
             # round 31: "just on" an app ("dun na lang sa Telegram", "video call na lang sa
             # Messenger") and sending to the e-mail ("send nyo na lang po sa email ko")
             "(?:dun|doon|call|usap|chat|tawag|mag-?usap) na lang (?:po |tayo |kayo )?sa",
-            "(?:i-?)?send (?:nyo|niyo|mo|n'yo) (?:na lang |nalang )?(?:po )?sa",
+            "(?:i-?)?send (?:nyo|niyo|mo|n'yo) (?:na lang |nalang )?(?:po )?sa(?! (?:chat|dito))",
             # round 29: a group, channel or server to join
             "(?:sumali|sali|join|pasok) (?:\\w+ ){0,3}(?:gc|group|grupo|channel|server)",
             "(?:gc|group|grupo|channel|server)(?: \\w+){0,5},? (?:sali ka|sumali ka|join ka|add"

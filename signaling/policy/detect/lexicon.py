@@ -426,10 +426,11 @@ EMAIL_STOP_LOCALS = frozenset(
 # "my Gmail ID is priya.sharma92": username and provider given separately.
 SPLIT_EMAIL_RE = compile_fast(
     r"(?<![\w.@])(?P<prov>gmail|googlemail|hotmail|outlook|yahoo|ymail|protonmail|proton|icloud"
-    r"|aol|yandex|zoho|gmx|rediffmail)(?P<conn>(?:\s*(?:id|address|account|mail|username|user"
-    # round 31: more copulas and possessives ("mein gmail ist …", "Gmail ko po ay …", "mój
-    # gmail to …", "gmail saya adalah …", "mon gmail c'est …")
-    r"|is|es|e|est|hai|ist|ay|ko|po|to|adalah|saya|aku|ku|c'est|:|-|=|это)(?!\w)){1,3}"
+    r"|aol|yandex|zoho|gmx|rediffmail)(?P<conn>(?:\s*(?:(?:id|address|account|mail|username|user"
+    # round 31: more copulas and possessives ("mein gmail ist …", "Gmail ko po ay …", "gmail
+    # saya adalah …", "mon gmail c'est …"); Tagalog "ko" only before "ay" ("Outlook ko office365
+    # se connect karna hai" is Hinglish)
+    r"|is|es|e|est|hai|ist|ay|ko(?:\s+po)?\s+ay|adalah|saya|aku|ku|c'est|это)(?!\w)|:|-|=)){1,3}"
     r"|\s+(?:is|es|e|est|hai|это)\s[^.!?\n@:]{0,30}:)"
     r"\s*[:\-]?\s*(?P<user>[a-z0-9][a-z0-9._-]{2,40}[a-z0-9])"
     r"(?![\w@\ue000])"
@@ -3247,7 +3248,8 @@ PLACEHOLDER_BEFORE_RE = compile_fast(
 )
 # "0161 496 0738, not a fake one": a denial between the number and the word keeps the number.
 PLACEHOLDER_DENIED_RE = compile_fast(
-    r"(?<!\w)(?:not|no|isn'?t|never|bukan|değil|degil|ليس|ليست|مش|مو|"
+    # ("ما" is no longer in the Arabic negations, see ``NEGATION_RE``: added here again)
+    r"(?<!\w)(?:not|no|isn'?t|never|bukan|değil|degil|ليس|ليست|مش|مو|ما|"
     + _alt(_union("negations"), escape=False)
     + r")(?!\w)"
 )

@@ -133,10 +133,6 @@ class Spans:
         return i >= 0 and self._ends[i] >= end
 
 
-def inside_any(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
-    return any(a <= start and end <= b for a, b in spans)
-
-
 _SENTENCE_END = re.compile(r"[!?\n;]|\.(?:\s|$)")
 
 
