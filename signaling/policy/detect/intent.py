@@ -1953,8 +1953,8 @@ _FORBIDDEN_AFTER = re.compile(
     r"|melanggar aturan|dilarang|nggak boleh|labag sa patakaran|bawal)(?!\w)"
 )
 _BUT = re.compile(
-    r"(?<!\w)(?:but|pero|mas|mais|aber|ma|ale|но|lekin|लेकिन|magar|मगर|لكن|بس|ama|fakat|ancak|tapi"
-    r"|kaso|ngunit)(?!\w)"
+    r"(?<!\w)(?:but|pero|mas|mais|aber|ma|ale|но|lekin|लेकिन|magar|मगर|لكن|بس|ama|fakat|ancak"
+    r"|tapi|namun|kaso|ngunit)(?!\w)"
 )
 # "But", and round 21's words of "still" that answer an offer in the next sentence ("Thanks for
 # offering to pay by bank transfer. Still, I keep payment on the platform").
@@ -2137,12 +2137,7 @@ _TOOL_REFUSED_AFTER = re.compile(
 # Round 31: a "but" after the tool, then the platform kept ("Wiem, że Zoom jest wygodny, ale
 # zostańmy przy wideorozmowie na platformie", "Zoom es cómodo, pero quedémonos en la
 # plataforma"): the tool granted, then turned down
-_BUT = re.compile(
-    fold(
-        r"(?<!\w)(?:but|pero|mas|mais|aber|ma|però|ale|но|lekin|लेकिन|لكن|بس|ama|fakat|tapi"
-        r"|namun|kaso|pero)(?!\w)"
-    )
-)
+# (the words of "but" are ``_BUT``'s, above)
 _BUT_SPAN = 60  # characters after the tool its "but" may start in
 
 
