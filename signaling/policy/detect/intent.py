@@ -3306,6 +3306,8 @@ def contact_moves(views: Views) -> list[Finding]:
             if given is not None and not _here_between(s, m, given):
                 if lx.NEGATION_RE.search(s, given[1], given[1] + _GIVEN_NEGATED) is not None:
                     continue  # "personal number share nahi karta": the giving refused
+                if _giving_refused(s, m, given):
+                    continue
                 return [_op_finding(views, *given, "comm:contact_given", _CONTACT_CONF)]
     # round 17: "all my contacts are on my website", "i miei contatti sono sul mio sito";
     # round 18: either order, a contact word with no possessive beside the writer's own site
@@ -3484,7 +3486,11 @@ _OWN_CONTACT_END = re.compile(
     r"|فيك|لك|لو سمحت|من فضلك|بعد|بكرة|بكره|الحين|دلوقتي"
     r"|en prive|in privato|prywatnie|в личку|лично|directly|direct|directo|directamente"
     r"|direto|diretamente|directement|direkt|diretto|direttamente|bezposrednio|напрямую"
-    r"|seedha|langsung|diretso)(?![\w\u0900-\u097f]))"
+    r"|seedha|langsung|diretso"
+    # round 33: soon or later ("ich geb dir meine Nummer gleich in der nächsten Nachricht")
+    r"|gleich|sofort|spater|nachher|later|soon|luego|despues|depois|plus tard|dopo|subito"
+    r"|pozniej|zaraz|потом|позже|сейчас|baad mein|nanti|sonra|hemen|mamaya|بعدين)"
+    r"(?![\w\u0900-\u097f]))"
 )
 
 
@@ -3513,6 +3519,40 @@ _CONTACT_CONF = Confidence.OFF_PLATFORM_COMM
 
 
 _GIVEN_NEGATED = 8  # characters after a verb of giving its negation may start in ("… nahi")
+_GIVING_NEGATED_BEFORE = 16  # characters before the contact or the verb a negation may start in
+_GIVING_NEGATED_AFTER = 40  # and after them ("meine Nummer gebe ich nicht raus")
+
+
+def _giving_refused(s: str, m: re.Match[str], given: tuple[int, int]) -> bool:
+    """The giving of the contact ``m`` (``given`` spans it and the verb) is negated in its sentence
+    ("Di ko pwedeng ibigay number ko", "meine Nummer gebe ich nicht raus") or held back until
+    a contract ("meine Nummer gebe ich erst raus, wenn ein Vertrag steht")."""
+    lo, hi = min(m.start(), given[0]), max(m.end(), given[1])
+    sent, start = sentence(s, lo, hi)
+    a = max(start, lo - _GIVING_NEGATED_BEFORE)
+    # after the verb only where it comes last ("vou te deixar meu contato pra gente não se
+    # perder" negates the losing, not the giving)
+    b = hi
+    if given[1] > m.end():  # the verb last: to the end of its clause ("gebe ich nicht raus")
+        stop = _CLAUSE_END.search(s, hi, min(start + len(sent), hi + _GIVING_NEGATED_AFTER))
+        b = stop.start() if stop is not None else min(start + len(sent), hi + _GIVING_NEGATED_AFTER)
+    if (
+        lx.NEGATION_RE.search(s, a, b) is not None
+        or _DI_KO.search(s, a, b) is not None
+        or _NOT_YET.search(s, a, b) is not None
+    ):
+        return True
+    return _CONTRACT_WORD.search(sent) is not None
+
+
+_DI_KO = re.compile(r"(?<!\w)di (?:ko|mo|namin|natin|niyo|nyo|ka)(?!\w)")  # Tagalog "'di ko"
+_CLAUSE_END = re.compile(r"[,;:.!?\u060c\u061f\u0964]")
+# Not yet, not gladly ("gebe ich erst raus, sobald …", "ungern", "only once we start")
+_NOT_YET = re.compile(
+    r"(?<!\w)(?:erst|sobald|ungern|grundsatzlich|only (?:once|after|when)|once we|solo cuando"
+    r"|so quando|seulement (?:quand|apres)|solo quando|dopo che|dopiero|только после|tabhi"
+    r"|baru|setelah|sonra|ancak|kapag)(?!\w)"
+)
 
 
 def _here_between(s: str, m: re.Match[str], span: tuple[int, int]) -> bool:

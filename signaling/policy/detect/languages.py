@@ -624,7 +624,7 @@ LANGUAGES: tuple[Language, ...] = (
             "invite (?:me|us) (?:to|into)",
             # round 29: a group, channel or server to join ("humara ek Telegram group hai,
             # join karoge?"): the talk moved to it
-            "(?:join|hop into|come into|add you to) (?:\\w+ ){0,3}(?:group|gc|channel|server"
+            "(?:join|hop into|come into|add you to) (?:[\\w-]+ ){0,3}(?:group|gc|channel|server"
             "|community)",
             "(?:group|gc|channel|server|community)(?: \\w+){0,5},? (?:want|wanna|would you like"
             "|care) to join",
@@ -667,7 +667,7 @@ LANGUAGES: tuple[Language, ...] = (
             "got (?:somewhere|someplace|a place) (?:better|else|quicker)",
             "have (?:somewhere|someplace|a place) (?:better|else|quicker)",
             "know (?:somewhere|someplace|a place) (?:better|else|quicker)",
-            "(?:send|forward|email|e-mail|mail) (?:\\w+ ){0,3}(?:by|via|over|through)"
+            "(?:send|forward|email|e-mail|mail) (?:[\\w-]+ ){0,3}(?:by|via|over|through)"
             " (?:e-?mail|mail)",
             "can you (?:e-?mail|mail) (?:it|them|me|the|those|these)",
             "could you (?:e-?mail|mail) (?:it|them|me|the|those|these)",
@@ -724,7 +724,8 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:what'?s|whats|wats) (?:ur|yr|u) (?:\\w+ )?(?:telegram|whatsapp|number|email"
             "|insta\\w*|snap\\w*|discord|skype|ig|tg|handle|phone|cell)",
             "(?:reply|respond|answer) (?:to (?:this|me) )?with your",
-            "(?:let'?s|lets) (?:sort|finish|wrap|handle|settle|do) (?:\\w+ ){0,3}(?:on|via|over)",
+            "(?:let'?s|lets) (?:sort|finish|wrap|handle|settle|do) (?:[\\w-]+ ){0,3}(?:on|v"
+            "ia|over)",
         ),
         meeting_cues=(
             # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
@@ -822,19 +823,19 @@ LANGUAGES: tuple[Language, ...] = (
             "cutting out (?:the )?(?:middleman|middle man|site|platform|marketplace)",
             "bypass (?:the )?(?:middleman|middle man|site|platform|marketplace)",
             "bypassing (?:the )?(?:middleman|middle man|site|platform|marketplace)",
-            "easier than (?:\\w+ ){0,2}(?:here|this site|this platform|this app|through here)",
-            "simpler than (?:\\w+ ){0,2}(?:here|this site|this platform|this app|through here)",
-            "quicker than (?:\\w+ ){0,2}(?:here|this site|this platform|this app|through here)",
-            "faster than (?:\\w+ ){0,2}(?:here|this site|this platform|this app|through here)",
-            "better than (?:\\w+ ){0,2}(?:here|this site|this platform|this app|through here)",
-            "cheaper than (?:\\w+ ){0,2}(?:here|this site|this platform|this app|through here)",
+            "easier than (?:[\\w-]+ ){0,2}(?:here|this site|this platform|this app|through here)",
+            "simpler than (?:[\\w-]+ ){0,2}(?:here|this site|this platform|this app|through here)",
+            "quicker than (?:[\\w-]+ ){0,2}(?:here|this site|this platform|this app|through here)",
+            "faster than (?:[\\w-]+ ){0,2}(?:here|this site|this platform|this app|through here)",
+            "better than (?:[\\w-]+ ){0,2}(?:here|this site|this platform|this app|through here)",
+            "cheaper than (?:[\\w-]+ ){0,2}(?:here|this site|this platform|this app|through here)",
             # round 29: "cheaper than paying through the platform"
             "(?:cheaper|faster|easier|simpler|better) than (?:paying |going )?(?:through|via|on)"
             " (?:the|this) (?:platform|site|app|marketplace)",
-            "instead of (?:\\w+ ){0,3}here",
-            "rather than (?:\\w+ ){0,3}here",
+            "instead of (?:[\\w-]+ ){0,3}here",
+            "rather than (?:[\\w-]+ ){0,3}here",
             # "I'd rather share it through Dropbox than upload it here"
-            "rather (?:\\S+ ){1,8}?than (?:\\w+ ){0,3}here",
+            "rather (?:\\S+ ){1,8}?than (?:[\\w-]+ ){0,3}here",
             "rather than (?:\\w+ )?(?:through|via|on) (?:the |this )?(?:site|platform|app|marketp"
             "lace)",
             "instead of (?:\\w+ )?(?:through|via|on) (?:the |this )?(?:site|platform|app|marketpl"
@@ -857,9 +858,9 @@ LANGUAGES: tuple[Language, ...] = (
             "outside (?:of )?the contract",
             "off contract",
             "off the contract",
-            "rather than (?:\\w+ ){0,3}(?:the )?(?:escrow|bonus button|milestone)",
-            "instead of (?:\\w+ ){0,3}(?:the )?(?:escrow|bonus button)",
-            "faster than (?:\\w+ ){0,3}(?:the )?escrow",
+            "rather than (?:[\\w-]+ ){0,3}(?:the )?(?:escrow|bonus button|milestone)",
+            "instead of (?:[\\w-]+ ){0,3}(?:the )?(?:escrow|bonus button)",
+            "faster than (?:[\\w-]+ ){0,3}(?:the )?escrow",
             "(?:than|rather than) (?:through|via|on|using) (?:the |this"
             " )?(?:platform|site|website|marketplace)",
         ),
@@ -1361,7 +1362,7 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:te|le|les) (?:llamo|hablo) (?:\\w+ )?(?:por|al|a tu|a su)",
             "(?:ll[aá]mame|m[aá]rcame|llamame|marcame) (?:\\w+ )?(?:por|al|a mi)",
             # round 29: a group, channel or server to join
-            "(?:únete|unete|unirte|entra|entrá|te uno|te agrego|te meto) (?:\\w+ ){0,3}(?:grupo"
+            "(?:únete|unete|unirte|entra|entrá|te uno|te agrego|te meto) (?:[\\w-]+ ){0,3}(?:grupo"
             "|canal|servidor|comunidad)",
             "(?:grupo|canal|servidor|comunidad)(?: \\w+){0,5},? (?:te unes|quieres unirte|te sumas"
             "|te agrego)",
@@ -1407,7 +1408,7 @@ LANGUAGES: tuple[Language, ...] = (
             "hablamos por",
             "me das",
             "me dejas",
-            "manda\\w* (?:\\w+ ){0,3}(?:por|al|via) (?:correo|mail|gmail|email)",
+            "manda\\w* (?:[\\w-]+ ){0,3}(?:por|al|via) (?:correo|mail|gmail|email)",
             "correo personal",
             "email personal",
             "mail personal",
@@ -1527,8 +1528,8 @@ LANGUAGES: tuple[Language, ...] = (
             " (?:fuera|afuera|al margen)",
             "cuando nos veamos",
             "m[aá]s (?:f[aá]cil|sencillo|r[aá]pido|c[oó]modo) que (?:por )?aqu[ií]",
-            "en vez de (?:\\w+ ){0,3}aqu[ií]",
-            "en lugar de (?:\\w+ ){0,3}aqu[ií]",
+            "en vez de (?:[\\w-]+ ){0,3}aqu[ií]",
+            "en lugar de (?:[\\w-]+ ){0,3}aqu[ií]",
             "por otro lado",
             "fuera de aqu[ií]",
             "por fuera",
@@ -1540,7 +1541,7 @@ LANGUAGES: tuple[Language, ...] = (
             "sin pasar por la plataforma",
             "por fuera del contrato",
             "fuera del contrato",
-            "en (?:vez|lugar) de (?:\\w+ ){0,3}(?:por|en) (?:la )?(?:plataforma|pagina|sitio)",
+            "en (?:vez|lugar) de (?:[\\w-]+ ){0,3}(?:por|en) (?:la )?(?:plataforma|pagina|sitio)",
             "(?:más|mejor|menos)(?: \\w+)? que (?:pagar |pagando )?(?:por|a través de|mediante"
             "|usando) (?:la |el |esta |este )?(?:plataforma|página|web|sitio)",
         ),
@@ -2039,8 +2040,8 @@ LANGUAGES: tuple[Language, ...] = (
             "me segue n[oa]",
             "manda (?:no|na|pelo|pela|um|uma)",
             "me envia",
-            "envia (?:\\w+ ){0,3}(?:pelo|por|no) e-?mail",
-            "manda (?:\\w+ ){0,3}(?:pelo|por|no) e-?mail",
+            "envia (?:[\\w-]+ ){0,3}(?:pelo|por|no) e-?mail",
+            "manda (?:[\\w-]+ ){0,3}(?:pelo|por|no) e-?mail",
             "trocar ideia",
             "vamos passar (?:pra|para|pro)",
             "passar (?:pra|para) (?:o|a)",
@@ -2083,7 +2084,7 @@ LANGUAGES: tuple[Language, ...] = (
             "me chama no privado",
             "consegue me passar",
             "pode me passar",
-            "manda\\w* (?:\\w+ ){0,3}(?:pelo|por|via|no) (?:e-?mail|gmail|email|zap)",
+            "manda\\w* (?:[\\w-]+ ){0,3}(?:pelo|por|via|no) (?:e-?mail|gmail|email|zap)",
             "email pessoal",
             "e-mail pessoal",
             "email particular",
@@ -2202,8 +2203,8 @@ LANGUAGES: tuple[Language, ...] = (
             "sem (?:a plataforma|o site|intermedi[aá]rio)",
             "sem ningu[eé]m no meio",
             "mais (?:simples|f[aá]cil|r[aá]pido|pr[aá]tico) que (?:por )?aqui",
-            "em vez de (?:\\w+ ){0,3}aqui",
-            "ao inv[eé]s de (?:\\w+ ){0,3}aqui",
+            "em vez de (?:[\\w-]+ ){0,3}aqui",
+            "ao inv[eé]s de (?:[\\w-]+ ){0,3}aqui",
             "fora do (?:app|aplicativo|site)",
             "sem o site",
             "sem (?:passar )?(?:pelo|pela) (?:site|plataforma)",
@@ -2215,7 +2216,7 @@ LANGUAGES: tuple[Language, ...] = (
             "direto",
             "diretamente",
             "fora do contrato",
-            "em vez de (?:\\w+ ){0,3}(?:pela|na) plataforma",
+            "em vez de (?:[\\w-]+ ){0,3}(?:pela|na) plataforma",
             # round 29: with the paying said ("mais barato que pagar pela plataforma")
             "(?:mais|melhor|menos)(?: \\w+)? (?:que|do que) (?:pagar |pagando )?(?:pela|pelo"
             "|por|via|através d[ao]) (?:plataforma|site)",
@@ -2838,7 +2839,7 @@ LANGUAGES: tuple[Language, ...] = (
             "en dehors du contrat",
             "en dehors du site",
             "hors du site",
-            "plut[oô]t que (?:\\w+ ){0,3}(?:via|par|sur) la plateforme",
+            "plut[oô]t que (?:[\\w-]+ ){0,3}(?:via|par|sur) la plateforme",
             "(?:plus|mieux|moins)(?: \\w+)? que (?:de )?(?:payer )?(?:par|via|sur|à travers)"
             " (?:la |le |cette |ce )?(?:plateforme|site)",
         ),
@@ -3281,17 +3282,19 @@ LANGUAGES: tuple[Language, ...] = (
         move_phrases=(
             # round 32: an invitation asked for ("Kannst du mich in euren Slack-Workspace
             # einladen?")
-            "(?:mich|uns) (?:\\w+ ){0,3}einlad\\w*",
+            "(?:mich|uns) (?:[\\w-]+ ){0,3}einlad\\w*",
             # round 31: files or chat by e-mail ("kann ich dir den Grundriss per Mail schicken?")
-            "(?:dir|ihnen|euch|mir|uns) (?:\\w+ ){0,4}(?:per|via|über) (?:e-?)?mail (?:\\w+ )?"
+            "(?:dir|ihnen|euch|mir|uns) (?:[\\w-]+ ){0,4}(?:per|via|über) (?:e-?)?mail (?:\\w+ )?"
             "(?:schick|send|zuschick|rüberschick)\\w*",
-            "(?:schick|send)\\w* (?:mir|dir|ihnen|euch|uns) (?:\\w+ ){0,4}(?:per|via) (?:e-?)?mail",
+            "(?:schick|send)\\w* (?:mir|dir|ihnen|euch|uns) (?:[\\w-]+ ){0,4}(?:per|via) (?:e"
+            "-?)?mail",
             # round 29: a group, channel or server to join
-            "(?:tritt|komm|kommst du) (?:\\w+ ){0,3}(?:gruppe|kanal|server|community)",
+            "(?:tritt|komm|kommst du) (?:[\\w-]+ ){0,3}(?:gruppe|kanal|server|community)",
             "(?:gruppe|kanal|server|community)(?: \\w+){0,5} (?:beitreten|beizutreten|bei(?:tritt"
             "|trittst)|hinzufügen|adden)",
             # round 28: the app used more, or answered on sooner, than this one
-            "(?:öfter|schneller|mehr|lieber) (?:\\w+ ){0,3}als (?:hier|(?:auf |in )?(?:dieser|der)"
+            "(?:öfter|schneller|mehr|lieber) (?:[\\w-]+ ){0,3}als (?:hier|(?:auf |in )?(?:die"
+            "ser|der)"
             " (?:app|plattform|seite))",
             "(?:per|über|via|auf|bei) \\w+ weiter(?:besprechen|reden|schreiben|machen|quatschen)",
             "hast du (?:einen )?direkten kontakt",
@@ -3384,7 +3387,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         pay_verbs=(
             # round 28: the deal closed (with a place off the platform: "fuori dalla piattaforma")
-            "(?:den |einen )?(?:deal|vertrag) (?:\\w+ ){0,2}abschlie(?:ß|ss)\\w*",
+            "(?:den |einen )?(?:deal|vertrag) (?:[\\w-]+ ){0,2}abschlie(?:ß|ss)\\w*",
             # round 28: a standing order or direct debit (a payment set up at the bank)
             # ("Lastschrift" is left out: a shop's usual payment option in specs)
             "dauerauftr[aä]g\\w*",
@@ -3462,7 +3465,7 @@ LANGUAGES: tuple[Language, ...] = (
             "leichter als (?:hier|über die plattform)",
             "schneller als (?:hier|über die plattform)",
             "bequemer als (?:hier|über die plattform)",
-            "statt (?:\\w+ ){0,3}hier",
+            "statt (?:[\\w-]+ ){0,3}hier",
             "außerhalb(?! de[rsnm] (?!plattform))",
             "ausserhalb(?! de[rsnm] (?!plattform))",
             "woanders",
@@ -3475,7 +3478,7 @@ LANGUAGES: tuple[Language, ...] = (
             "außerhalb vom vertrag",
             "außerhalb des vertrags",
             "am vertrag vorbei",
-            "statt (?:\\w+ ){0,3}über die plattform",
+            "statt (?:[\\w-]+ ){0,3}über die plattform",
             "nicht über die (?:plattform|seite|website|webseite)",
             "nicht über (?:diese|die|eure|ihre) (?:seite|plattform|webseite)",
         ),
@@ -3486,7 +3489,7 @@ LANGUAGES: tuple[Language, ...] = (
             "kassieren",
             "nimmt zu viel",
             "zockt ab",
-            "zieht (?:\\w+ ){0,5}ab",
+            "zieht (?:[\\w-]+ ){0,5}ab",
             "servicegebühr\\w*",
             "bearbeitungsgebühr\\w*",
         ),
@@ -3884,14 +3887,15 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:indicar|fornir|comunicar)(?:ci|mi|ce|me)\\w* (?:un|il suo|il tuo|la sua|la tua|i"
             " suoi|i tuoi)",
             # round 29: a group, channel or server to join
-            "(?:unisciti|entra|entrare|unirti|ti aggiungo|vi aggiungo) (?:\\w+ ){0,3}(?:gruppo"
+            "(?:unisciti|entra|entrare|unirti|ti aggiungo|vi aggiungo) (?:[\\w-]+ ){0,3}(?:gruppo"
             "|canale|server|community)",
             "(?:gruppo|canale|server|community)(?: \\w+){0,5},? (?:ti unisci|vuoi entrare|ti"
             " aggiungo|entri)",
             # round 28: the app used more, or answered on sooner, than this one
-            "(?:più|più spesso|più veloce) (?:\\w+ ){0,2}(?:che (?:qui|qua|su questa (?:app|piatta"
+            "(?:più|più spesso|più veloce) (?:[\\w-]+ ){0,2}(?:che (?:qui|qua|su questa (?:ap"
+            "p|piatta"
             "forma))|di questa (?:app|piattaforma))",
-            "parliam\\w* (?:\\w+ ){0,2}(?:su|via|per)",
+            "parliam\\w* (?:[\\w-]+ ){0,2}(?:su|via|per)",
             "mandal[oa]\\w* (?:su|via|per)",
             "mi dai un contatto diretto",
             "hai un contatto diretto",
@@ -3902,12 +3906,12 @@ LANGUAGES: tuple[Language, ...] = (
             "mandamel\\w*",
             "passiamo ai",
             "ci vediamo su",
-            "mandami (?:\\w+ ){0,3}(?:per|via) (?:e-?mail|mail)",
+            "mandami (?:[\\w-]+ ){0,3}(?:per|via) (?:e-?mail|mail)",
             "scrivimi",
             "continuiamo",
             "spostiamoci",
             # round 29: moving the talk ("spostare la conversazione sul nostro canale Slack")
-            "spost(?:are|iamo|erei|ereste) (?:\\w+ ){0,2}(?:conversazion\\w*|chat|colloqui\\w*)",
+            "spost(?:are|iamo|erei|ereste) (?:[\\w-]+ ){0,2}(?:conversazion\\w*|chat|colloqui\\w*)",
             "proseguiamo",
             "possiamo (?:continuare|parlare|sentirci|scriverci)",
             "continuiamo",
@@ -3963,7 +3967,7 @@ LANGUAGES: tuple[Language, ...] = (
             "sentiamoci (?:al|per) telefono",
             # round 19: asks for the channel (own_v17)
             "me la scrivi",
-            "(?:la tua|il tuo) (?:\\w+ ){0,2}"
+            "(?:la tua|il tuo) (?:[\\w-]+ ){0,2}"
             "(?:mail|email|e-mail|numero|whatsapp|telegram|instagram|contatto)\\s*\\?",
             "aspetto (?:ancora )?il tuo",
             "mi (?:scrivi|scrive|chiami|chiama|aggiungi|aggiunge|contatti) (?:su|in|sul|via|per)",
@@ -4058,7 +4062,7 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:il sito|la piattaforma) (?:la |lo )?lasciamo fuori",
             "lasci(?:amo|are) fuori (?:il sito|la piattaforma)",
             "pi[uù] (?:semplice|facile|comodo|veloce) che (?:qui|da qui|su questo sito)",
-            "invece (?:che|di) (?:\\w+ ){0,3}qui",
+            "invece (?:che|di) (?:[\\w-]+ ){0,3}qui",
             "fuori dal(?:l'| )?(?:sito|app|piattaforma)",
             "fuori dall'app",
             "senza passare (?:dal|per il|dalla|per la) (?:sito|piattaforma)",
@@ -4079,8 +4083,8 @@ LANGUAGES: tuple[Language, ...] = (
             "fuori contratto",
             "fuori dal contratto",
             "fuori piattaforma",
-            "al posto del (?:\\w+ ){0,3}(?:sul|sulla|tramite) (?:sito|piattaforma)",
-            "invece (?:che|di) (?:\\w+ ){0,3}(?:sul|sulla|tramite) (?:sito|piattaforma)",
+            "al posto del (?:[\\w-]+ ){0,3}(?:sul|sulla|tramite) (?:sito|piattaforma)",
+            "invece (?:che|di) (?:[\\w-]+ ){0,3}(?:sul|sulla|tramite) (?:sito|piattaforma)",
             "(?:più|meglio|meno)(?: \\w+)? (?:che|di)"
             " (?:tramite|su|sulla|sul|per|via|attraverso)"
             " (?:la |il |questa |questo )?(?:piattaforma|sito)",
@@ -4532,17 +4536,18 @@ LANGUAGES: tuple[Language, ...] = (
         move_phrases=(
             # round 31: files sent by e-mail ("proszę wysłać mi mailem")
             "(?:wysła|wysył|przesła|przesył|podesła|podsył|wyśl|prześl|podeśl)\\w*"
-            " (?:mi|ci|pani|panu|wam|nam|mnie) (?:\\w+ ){0,2}(?:mailem|e-mailem|na maila|na mail"
+            " (?:mi|ci|pani|panu|wam|nam|mnie) (?:[\\w-]+ ){0,2}(?:mailem|e-mailem|na maila|na mail"
             "|na e-mail)",
             # round 29: a group, channel or server to join
-            "(?:dołącz\\w*|wejdź|wbijaj|dodam cię|dodać cię) (?:\\w+ ){0,3}(?:grup\\w*|kanał\\w*"
+            "(?:dołącz\\w*|wejdź|wbijaj|dodam cię|dodać cię) (?:[\\w-]+ ){0,3}(?:grup\\w*|kanał\\w*"
             "|serwer\\w*|społeczność\\w*)",
             "(?:grup\\w*|kanał\\w*|serwer\\w*|społeczność\\w*)(?: \\w+){0,5},? (?:dołącz\\w*|dodam"
             " cię|wbijesz)",
             # round 28: the app used more, or answered on sooner, than this one
-            "(?:częściej|szybciej|bardziej) (?:\\w+ ){0,3}niż (?:tutaj|tu|na tej (?:platformie|str"
+            "(?:częściej|szybciej|bardziej) (?:[\\w-]+ ){0,3}niż (?:tutaj|tu|na tej (?:platfo"
+            "rmie|str"
             "onie|apce|aplikacji))",
-            "odpisz\\w* (?:\\w+ ){0,2}(?:na|przez)",
+            "odpisz\\w* (?:[\\w-]+ ){0,2}(?:na|przez)",
             "napisz\\w* (?:(?:ci|mi|wam|do ciebie|później|wieczorem|jutro) ){0,2}(?:na|przez)",
             "wyszukaj(?:cie)? mnie",
             "znajd[zź](?:cie)? mnie",
@@ -4705,8 +4710,8 @@ LANGUAGES: tuple[Language, ...] = (
             "łatwiej niż (?:tutaj|tu|przez serwis)",
             "szybciej niż (?:tutaj|tu|przez serwis)",
             "wygodniej niż (?:tutaj|tu|przez serwis)",
-            "zamiast (?:\\w+ ){0,3}tutaj",
-            "zamiast (?:\\w+ ){0,3}tu",
+            "zamiast (?:[\\w-]+ ){0,3}tutaj",
+            "zamiast (?:[\\w-]+ ){0,3}tu",
             "na boku",
             "poza aplikacj\\w*",
             "gdzieś indziej",
@@ -4726,7 +4731,7 @@ LANGUAGES: tuple[Language, ...] = (
             "zapłacisz prywatnie",
             "poza umową",
             "poza kontraktem",
-            "zamiast (?:\\w+ ){0,3}(?:przez|na) (?:platform\\w*|serwis\\w*|stron\\w*)",
+            "zamiast (?:[\\w-]+ ){0,3}(?:przez|na) (?:platform\\w*|serwis\\w*|stron\\w*)",
             "niż (?:przez|na|po) (?:platform\\w*|stron\\w*|serwis\\w*|portal\\w*)",
             "nie ma sensu (?:przez|na|po) (?:stron\\w*|platform\\w*|serwis\\w*|portal\\w*)",
         ),
@@ -5224,11 +5229,12 @@ LANGUAGES: tuple[Language, ...] = (
             "перейти (?:в|на)",
             # round 29: a group, channel or server to join
             "(?:вступ\\w*|присоедин\\w*|заходи\\w*|добавлю (?:тебя|вас)|добавить (?:тебя|вас))"
-            " (?:\\w+ ){0,3}(?:групп\\w*|канал\\w*|чат\\w*|сервер\\w*)",
+            " (?:[\\w-]+ ){0,3}(?:групп\\w*|канал\\w*|чат\\w*|сервер\\w*)",
             "(?:групп\\w*|канал\\w*|сервер\\w*)(?: \\w+){0,5},? (?:вступ\\w*|присоедин\\w*"
             "|заходи\\w*|добавлю (?:тебя|вас))",
             # round 28: the app used more, or answered on sooner, than this one
-            "(?:чаще|быстрее|больше) (?:\\w+ ){0,3}чем (?:здесь|тут|на (?:этой )?(?:площадке|платф"
+            "(?:чаще|быстрее|больше) (?:[\\w-]+ ){0,3}чем (?:здесь|тут|на (?:этой )?(?:площад"
+            "ке|платф"
             "орме|сайте)|в этом (?:приложении|чате))",
             "найдите меня",
             "найди меня",
@@ -5430,7 +5436,7 @@ LANGUAGES: tuple[Language, ...] = (
             "мимо контракта",
             "вне контракта",
             "без контракта",
-            "вместо (?:\\w+ ){0,3}(?:на|через) (?:платформ\\w*|площадк\\w*|сайт\\w*|бирж\\w*)",
+            "вместо (?:[\\w-]+ ){0,3}(?:на|через) (?:платформ\\w*|площадк\\w*|сайт\\w*|бирж\\w*)",
             "чем через (?:безопасную )?сделку",
             "чем (?:через|на|по) (?:площадк\\w*|платформ\\w*|сайт\\w*|бирж\\w*)",
         ),
@@ -6027,7 +6033,7 @@ LANGUAGES: tuple[Language, ...] = (
             # round 32: moving the talk, sharing a number ("Instagram ke sandesh vibhag mein le
             # ja sakte hain", "apna mobile number saajha karein", "number do apna", "invite kar
             # do")
-            "(?:baatcheet|baat|chat|conversation|charcha) ko (?:\\w+ ){0,4}(?:mein|me|pe|par) le"
+            "(?:baatcheet|baat|chat|conversation|charcha) ko (?:[\\w-]+ ){0,4}(?:mein|me|pe|par) le"
             " (?:ja|chal)\\w*",
             "saajha kar\\w*",
             "share kar(?:ein|en|o|iye|dijiye)",
@@ -6138,7 +6144,7 @@ LANGUAGES: tuple[Language, ...] = (
             # round 28: the dispute or support skipped (a refund made off the platform)
             "dispute (?:kholne|raise karne) ki (?:zarurat|jarurat) nahi",
             "platform ki (?:zarurat|jarurat|zaroorat) (?:hi )?nahi",
-            "baaki (?:paise|paisa|payment) (?:\\w+ ){0,2}alag se",
+            "baaki (?:paise|paisa|payment) (?:[\\w-]+ ){0,2}alag se",
             "(?:payment|pay\\w*) bahar",
             "jab milenge",
             "milne par",
@@ -7255,7 +7261,8 @@ LANGUAGES: tuple[Language, ...] = (
             "تزويدي",
             "(?:مواصلة|متابعة) (?:المراسلات|المراسلة|التواصل|المحادثة)",
             # round 29: a group, channel or server to join
-            "(?:انضم|انضمي|ادخل|ادخلي|تنضم|تدخل|بضيفك|اضيفك|أضيفك|نضيفك)\\w* (?:\\w+ ){0,3}(?:جروب"
+            "(?:انضم|انضمي|ادخل|ادخلي|تنضم|تدخل|بضيفك|اضيفك|أضيفك|نضيفك)\\w* (?:[\\w-]+ ){0,3"
+            "}(?:جروب"
             "|قروب|الجروب|القروب|مجموعة|المجموعة|قناة|القناة)",
             "(?:جروب|قروب|الجروب|القروب|مجموعة|المجموعة|قناة|القناة)(?: \\w+){0,5},? (?:تنضم|تدخل"
             "|انضم|ادخل|اضيفك|أضيفك|بضيفك)\\w*",
@@ -7605,7 +7612,7 @@ LANGUAGES: tuple[Language, ...] = (
             "اسهل من هنا",
             "a7san men hon",
             "ashal men hon",
-            "بدلا? من (?:\\w+ ){0,2}هنا",
+            "بدلا? من (?:[\\w-]+ ){0,2}هنا",
             "بدل (?:\\w+ )?هنا",
             "بدل هون",
             "badal (?:\\w+ )?hon",
@@ -7638,7 +7645,7 @@ LANGUAGES: tuple[Language, ...] = (
             "مش من هنا",
             "مو من هنا",
             "مش هنا",
-            "بدلا? من (?:\\w+ ){0,2}(?:عبر|على|من خلال) المنصة",
+            "بدلا? من (?:[\\w-]+ ){0,2}(?:عبر|على|من خلال) المنصة",
             "بعيد عن (?:الموقع|المنصة|المنصه)",
             "برا (?:الموقع|المنصة)",
             # round 20: "other than the site", "instead of paying on the site" (own_v19)
@@ -8127,7 +8134,7 @@ LANGUAGES: tuple[Language, ...] = (
             "|görüşme yapal\\w*)",
             # round 29: a group, channel or server to join
             "(?:gruba|grubumuza|kanala|kanalımıza|sunucuya|sunucumuza|topluluğa|topluluğumuza)"
-            " (?:\\w+ ){0,2}?(?:katıl(?:ır mısın|sana|ın|abilir\\w*|mak ister\\w*)?|ekleyeyim"
+            " (?:[\\w-]+ ){0,2}?(?:katıl(?:ır mısın|sana|ın|abilir\\w*|mak ister\\w*)?|ekleyeyim"
             "|ekleyim"
             "|eklerim|girer misin)",
             # round 28: the app used more, or answered on sooner, than this one
@@ -8194,9 +8201,11 @@ LANGUAGES: tuple[Language, ...] = (
             "beni (?:\\S+ )?(?:bulursun|bulabilirsin)",
             "(?:daha )?(?:hızlı|kolay|rahat) olur",
             "(?:dan|den|tan|ten) yazarım",
-            "(?:mail|e-?posta|numara|insta|instagram|telegram|hesab|ig|discord|skype|whatsapp|wp)(?:'\\w+|\\w*)"
+            "(?:mail|e-?posta|numara|insta|instagram|telegram|hesab|ig|discord|skype|whatsapp|wp)(?"
+            ":'\\w+|\\w*)"
             " (?:ver|at|yolla|gönder)",
-            "(?:mail|e-?posta|numara|insta|instagram|telegram|hesab|ig|discord|skype|whatsapp|wp)(?:'\\w+|\\w*)"
+            "(?:mail|e-?posta|numara|insta|instagram|telegram|hesab|ig|discord|skype|whatsapp|wp)(?"
+            ":'\\w+|\\w*)"
             " ne\\??",
             "telefonda konuşalım",
             # round 19: asks for the channel (own_v17)
@@ -8233,7 +8242,7 @@ LANGUAGES: tuple[Language, ...] = (
             "otomatik (?:ödeme )?talimat\\w*",
             "düzenli (?:ödeme )?talimat\\w*",
             # round 29: a refund made ("iadeyi ben kendim hesabınıza yaparım", "iade ederim")
-            "iade(?:yi|sini|ni) (?:\\w+ ){0,3}?yap\\w*",
+            "iade(?:yi|sini|ni) (?:[\\w-]+ ){0,3}?yap\\w*",
             "iade ed\\w*",
             "hallet\\w*",
             "parayı",
@@ -8716,12 +8725,13 @@ LANGUAGES: tuple[Language, ...] = (
             "melanjutkan (?:pembicaraan|obrolan|percakapan|diskusi) (?:ini |kita )?(?:di|ke|lewat"
             "|via)",
             # round 29: a group, channel or server to join
-            "(?:gabung|join|masuk) (?:\\w+ ){0,3}(?:grup|group|grub|channel|kanal|server"
+            "(?:gabung|join|masuk) (?:[\\w-]+ ){0,3}(?:grup|group|grub|channel|kanal|server"
             "|komunitas)",
             "(?:grup|group|grub|channel|kanal|server|komunitas)(?: \\w+){0,5},? (?:mau gabung|mau"
             " join|gabung|aku add|ku add|aku masukin)",
             # round 28: the app used more, or answered on sooner, than this one
-            "(?:daripada|drpd|dibanding(?:kan)?|dibandingin) (?:\\w+ ){0,2}(?:sini|aplikasi ini|ap"
+            "(?:daripada|drpd|dibanding(?:kan)?|dibandingin) (?:[\\w-]+ ){0,2}(?:sini|aplikas"
+            "i ini|ap"
             "p ini|apk ini|platform ini|situs ini|web ini)",
             "ada (?:discord|signal|fb|facebook|messenger|skype|whatsapp|instagram)",
             "cari (?:aja )?nama (?:saya|aku|gue)",
@@ -8737,7 +8747,7 @@ LANGUAGES: tuple[Language, ...] = (
             "tambahkan (?:saya|aku)",
             "telepon (?:saya|aku)",
             "telpon (?:saya|aku)",
-            "kirim (?:\\w+ ){0,3}(?:ke|lewat|via) (?:e-?mail|email)",
+            "kirim (?:[\\w-]+ ){0,3}(?:ke|lewat|via) (?:e-?mail|email)",
             "lewat (?:e-?mail|sms|wa)",
             "via (?:e-?mail|sms)",
             "chat (?:aku|saya)",
@@ -8882,7 +8892,7 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:ga|gak|nggak|tidak|ngga) (?:usah|perlu) (?:ajuin|ajukan|buka) (?:dispute|komplain)",
             "tanpa lewat (?:platform|situs|aplikasi|sini)",
             "lebih (?:gampang|mudah|cepat|praktis) (?:dari|daripada) (?:sini|di sini)",
-            "daripada (?:\\w+ ){0,3}di sini",
+            "daripada (?:[\\w-]+ ){0,3}di sini",
             "jangan di sini",
             "nggak (?:usah|perlu) lewat (?:platform|situs|aplikasi)",
             "gak (?:usah|perlu) lewat (?:platform|situs|aplikasi)",
@@ -8902,7 +8912,7 @@ LANGUAGES: tuple[Language, ...] = (
             "pas ketemu",
             "waktu ketemu",
             "pas kita ketemu",
-            "daripada (?:\\w+ ){0,3}lewat (?:platform|sini|situs)",
+            "daripada (?:[\\w-]+ ){0,3}lewat (?:platform|sini|situs)",
         ),
         fee_phrases=(
             "potongan",
@@ -9251,11 +9261,12 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:dun|doon|call|usap|chat|tawag|mag-?usap) na lang (?:po |tayo |kayo )?sa",
             "(?:i-?)?send (?:nyo|niyo|mo|n'yo) (?:na lang |nalang )?(?:po )?sa(?! (?:chat|dito))",
             # round 29: a group, channel or server to join
-            "(?:sumali|sali|join|pasok) (?:\\w+ ){0,3}(?:gc|group|grupo|channel|server)",
+            "(?:sumali|sali|join|pasok) (?:[\\w-]+ ){0,3}(?:gc|group|grupo|channel|server)",
             "(?:gc|group|grupo|channel|server)(?: \\w+){0,5},? (?:sali ka|sumali ka|join ka|add"
             " kita|i-add kita|iadd kita)",
             # round 28: the app used more, or answered on sooner, than this one
-            "kaysa (?:\\w+ ){0,2}(?:dito|sa app na (?:ito|to)|sa site na (?:ito|to)|sa platform)",
+            "kaysa (?:[\\w-]+ ){0,2}(?:dito|sa app na (?:ito|to)|sa site na (?:ito|to)|sa p"
+            "latform)",
             "search mo (?:lang )?(?:ako|yung pangalan ko)",
             "hanapin mo (?:lang )?ako",
             "pm kita",
@@ -9450,8 +9461,8 @@ LANGUAGES: tuple[Language, ...] = (
             "di na (?:dadaan|dumaan) sa (?:site|platform|app)",
             "hindi na (?:dadaan|dumaan) sa (?:site|platform|app)",
             "mas (?:madali|mabilis) kaysa dito",
-            "kaysa (?:\\w+ ){0,3}dito",
-            "imbes na (?:\\w+ ){0,3}dito",
+            "kaysa (?:[\\w-]+ ){0,3}dito",
+            "imbes na (?:[\\w-]+ ){0,3}dito",
             "sa labas ng (?:app|site|platform)",
             "pag nagkita tayo",
             "diretso",
@@ -9467,7 +9478,7 @@ LANGUAGES: tuple[Language, ...] = (
             "diretso",
             "labas sa kontrata",
             "labas ng kontrata",
-            "kaysa (?:\\w+ ){0,3}sa platform",
+            "kaysa (?:[\\w-]+ ){0,3}sa platform",
         ),
         fee_phrases=(
             "kaltas\\w*",

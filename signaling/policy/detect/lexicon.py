@@ -2768,6 +2768,9 @@ CONTACT_OWN = MappingProxyType(
             r"(?:privaten|personlichen) kontakt",
             r"(?:deine|ihre) (?:handynummer|telefonnummer|nummer|mobilnummer|e-?mail"
             r"|e-?mailadresse|mailadresse|whatsapp)(?!-)",
+            # round 33: the writer's own, given ("ich geb dir meine Nummer", own_v28)
+            r"meine (?:handynummer|telefonnummer|nummer|mobilnummer|e-?mailadresse"
+            r"|mailadresse)(?!-)",
         ],
         "it": [
             r"(?:il mio|il tuo|i tuoi|i miei) (?:contatt[oi]|social|recapiti|numero personale)",
@@ -2781,6 +2784,8 @@ CONTACT_OWN = MappingProxyType(
             r"kontakt (?:osobisty|prywatny)",
             r"(?:swoj\w*|twoj\w*|pana|pani) (?:numer\w*(?: telefonu)?|mail\w*|e-?mail\w*"
             r"|telefon\w*)(?!-)",
+            r"(?:moj|moje|mojego|moja|moj prywatny) (?:numer(?: telefonu)?|mail\w*"
+            r"|e-?mail\w*)(?!-)",
             # no possessive: "daj numer", "podaj maila"
             r"(?:daj|dajcie|podaj|podajcie|podeslij|wyslij)(?: mi)? (?:numer\w*|mail\w*"
             r"|e-?mail\w*|telefon\w*)",
@@ -2788,8 +2793,8 @@ CONTACT_OWN = MappingProxyType(
         "ru": [
             r"(?:свой|свои|твой|твои|мой|мои) (?:контакт\w*|соцсети|личный номер|координаты)",
             r"(?:личный|личного|личным|личные|личную) (?:номер|контакт\w*)",
-            r"(?:твой|твою|ваш|вашу|свой|свою) (?:номер(?: телефона)?|телефон|почт\w*|имейл"
-            r"|email|мейл|e-?mail)",
+            r"(?:твой|твою|ваш|вашу|свой|свою|мой|мою) (?:номер(?: телефона)?|телефон|почт\w*"
+            r"|имейл|email|мейл|e-?mail)",
             # no possessive: "киньте почту", "дайте номер"
             r"(?:кинь|киньте|скинь|скиньте|дай|дайте|пришли|пришлите)(?: мне)? (?:номер\w*"
             r"|почт\w*|имейл\w*|мейл\w*|телефон\w*|e-?mail\w*)",
@@ -2811,15 +2816,18 @@ CONTACT_OWN = MappingProxyType(
             r"رقمي (?:بتاعي )?(?:الشخصي|الخاص)|رقمك (?:بتاعك )?(?:الشخصي|الخاص)",
             r"رقم (?:موبايلي|جوالي|تلفوني|هاتفي|موبايلك|جوالك|تلفونك)",
             r"رقمك|ايميلك|إيميلك|بريدك|واتسك|واتسابك|ايميل حضرتك|رقم حضرتك",
+            r"رقمي|ايميلي|إيميلي",
             r"وسيلة تواصل|بيانات التواصل|معلومات التواصل",
         ],
         "tr": [
             r"iletisim bilgi\w*|sosyal medya hesap\w*|kisisel numara\w*|ozel numara\w*",
             r"numarani\w*|numaranizi|mailini\w*|epostani\w*|e-postani\w*|telefonunu\w*",
+            r"numarami|numaram|mailimi|mail adresimi|e-?postami",
         ],
         "id": [
             r"kontak(?:ku|mu|nya)?|kontak aku|sosmed(?:mu|ku)?|nomor pribadi\w*|kontak pribadi\w*",
             r"nomormu|nomor (?:hp|wa|kamu|anda)|emailmu|email (?:kamu|anda)",
+            r"nomorku|nomor (?:hp |wa )?(?:saya|aku|gue|gw)|emailku|email (?:saya|aku)",
         ],
         "tl": [
             r"(?:contact|number|socials|numero|email|cp) (?:ko|mo)|personal (?:number|contact)",
@@ -2841,19 +2849,25 @@ CONTACT_GIVE = MappingProxyType(
             r"laisse|laisser|laissez|donne|donnes|donnez|donner|me file|te file|filer|envoie"
             r"|envoyer|passe|veux|voulez"
         ],
-        "de": [r"lass|gib|geben|schick\w*|willst|wollen|senden|sende"],
+        "de": [r"lass|gib|geben|geb|gebe|schick\w*|willst|wollen|senden|sende"],
         "it": [r"lascio|dammi|mi dai|me dai|mandami|mando|vuoi|passami"],
-        "pl": [r"zostawie|daj|podaj|podeslesz|wysle|wyslij|chcesz|podeslij|poda pan|poda pani"],
-        "ru": [r"оставлю|дай|дайте|скинь|скиньте|скину|кинь|киньте|пришли|пришлите|хочешь|хотите"],
+        "pl": [
+            r"zostawie|daj|podaj|podeslesz|wysle|wyslij|chcesz|podeslij|poda pan|poda pani|dam"
+            r"|podam|przesle"
+        ],
+        "ru": [
+            r"оставлю|дай|дайте|скинь|скиньте|скину|кинь|киньте|пришли|пришлите|хочешь|хотите"
+            r"|дам|пришлю|отправлю"
+        ],
         "hi": [r"दे (?:दो|देता|दूँगा|दीजिए|दें)|दीजिए|भेज\S*|चाहिए|मिल (?:सकता|सकती|जाएगा)|मिलेगा"],
         "hi-Latn": [r"de (?:do|deta|dunga|du|dijiye|de)|dedo|dijiye|bhej\w*|chahiye"],
         "ar": [
             r"اترك|عطني|اعطني|تعطيني|ارسل|تبي|بعطيك|هديك|اديك|اعطيك|خد|خذ|هبعتلك|ابعتلك|ابعت"
-            r"|ابعتلي|ارسل لي|ممكن"
+            r"|ابعتلي|ارسل لي|ممكن|سأعطيك|ساعطيك|سأرسل لك|سارسل لك"
         ],
-        "tr": [r"birak\w*|ver\w*|gonder\w*|ister\w*|atarim"],
+        "tr": [r"birak\w*|ver\w*|gonder\w*|ister\w*|atarim|atayim|atiyorum"],
         "id": [r"tinggalin|minta|kirim|mau|kasih|apa(?=\s*\?)|berapa"],
-        "tl": [r"iiwan|pahingi|send|gusto|makuha|ipapadala|bigay"],
+        "tl": [r"iiwan|pahingi|send|gusto|makuha|ipapadala|bigay|ibigay|bibigay|ibibigay"],
     }
 )
 # The writer's own website or portfolio ("my contacts are on my website", "tutti i miei

@@ -1,0 +1,51 @@
+"""Round 33 (issue 15): rules written from the train halves of ``learned/own_v28_probe.jsonl``
+and ``learned/own_v29_probe.jsonl`` (people writing for someone else, hedged and half-joking
+wording; the test halves were never read). The sentences here are new phrasings, not the
+probes'."""
+
+from __future__ import annotations
+
+import pytest
+
+from signaling.policy.detect import scan
+from tests.policy.helpers import labels, rule_labels
+from tests.policy.linear import assert_linear, repeated
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # a hyphenated compound between the words of a phrase ("Slack-Workspace")
+        ("Könnt ihr uns in euren Discord-Kanal einladen? Dann fragen wir direkt.", "off_platform"),
+        # the writer's own number or address given, in the codes that lacked it
+        ("Ich geb dir meine Handynummer, dann klären wir das schneller.", "off_platform"),
+        ("Podam ci mój numer, zadzwoń wieczorem.", "off_platform"),
+        ("Я дам вам мой номер, позвоните после обеда.", "off_platform"),
+        ("Size numaramı vereyim, akşam arayın.", "off_platform"),
+        ("Saya kasih nomor saya ya, nanti telepon aja.", "off_platform"),
+        ("Ibibigay ko sa inyo ang number ko mamaya.", "off_platform"),
+        ("سأعطيك رقمي وكلمني بالليل", "off_platform"),
+    ],
+)
+def test_moves_of_round_33(text: str, label: str) -> None:
+    assert label in rule_labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the giving refused, held back or kept until a contract
+        "Meine Handynummer gebe ich grundsätzlich nicht raus, bleiben wir lieber hier.",
+        "Meine Nummer gebe ich erst nach der Beauftragung weiter.",
+        "Hindi ko ibibigay ang number ko, dito na lang tayo.",
+        "Numaramı sözleşme olmadan vermiyorum, buradan yazışalım.",
+        "Я не дам свой номер до контракта, пишите здесь.",
+    ],
+)
+def test_look_alikes_of_round_33_are_no_move(text: str) -> None:
+    assert labels(text) == set()
+
+
+def test_the_round33_rules_stay_linear() -> None:
+    unit = "meine Nummer gebe ich nicht raus, ich geb dir meine nummer gleich Slack-Workspace "
+    assert_linear(lambda n: scan(repeated(unit, n)))
