@@ -25,6 +25,18 @@ from tests.policy.linear import assert_linear, repeated
         ("Saya kasih nomor saya ya, nanti telepon aja.", "off_platform"),
         ("Ibibigay ko sa inyo ang number ko mamaya.", "off_platform"),
         ("سأعطيك رقمي وكلمني بالليل", "off_platform"),
+        # part 2: hedged asks and payments for someone else
+        ("Just checking whether you are on Signal, my partner prefers it.", "off_platform"),
+        ("Auriez-vous une adresse e-mail ? Ma collègue doit envoyer le devis.", "off_platform"),
+        ("Hätten Sie eine Handynummer? Mein Chef möchte kurz anrufen.", "off_platform"),
+        ("Mbak punya Telegram? Atasan saya lebih sering di sana.", "off_platform"),
+        ("Czy mógłby Pan podać swój numer? Szef zadzwoni jutro.", "off_platform"),
+        ("Можно оплатить через Payoneer, минуя площадку?", "off_platform"),
+        ("Шеф предлагает оплату картой в обход биржи.", "off_platform"),
+        ("Zapłacimy przez SumUp, poza tą stroną.", "off_platform"),
+        ("الشركة تدفع عبر PayPal خارج المنصات عادة", "off_platform"),
+        ("क्या आप क्रिप्टो लेते हैं?", "off_platform"),
+        ("Pagamos por Pix, fora daqui, fica mais barato.", "off_platform"),
     ],
 )
 def test_moves_of_round_33(text: str, label: str) -> None:
@@ -40,12 +52,23 @@ def test_moves_of_round_33(text: str, label: str) -> None:
         "Hindi ko ibibigay ang number ko, dito na lang tayo.",
         "Numaramı sözleşme olmadan vermiyorum, buradan yazışalım.",
         "Я не дам свой номер до контракта, пишите здесь.",
+        # a contract named without "until": no holding back, but no move either
+        "El informe de pagos de la empresa necesita estos campos: fecha, importe, transferencia.",
+        "عميلنا يدفع للموردين عبر PayPal، والتقرير يحتاج هذه الحقول",
     ],
 )
 def test_look_alikes_of_round_33_are_no_move(text: str) -> None:
     assert labels(text) == set()
 
 
+def test_a_contract_named_is_no_holding_back() -> None:
+    # "wyślę umowę" sends the contract; the number is asked for all the same
+    assert labels("Podaj numer, wyślę umowę jutro") == {"off_platform"}
+
+
 def test_the_round33_rules_stay_linear() -> None:
-    unit = "meine Nummer gebe ich nicht raus, ich geb dir meine nummer gleich Slack-Workspace "
+    unit = (
+        "meine Nummer gebe ich nicht raus bis zum Vertrag, ich geb dir meine nummer gleich "
+        "Slack-Workspace hätten Sie eine E-Mail минуя сайт fora daqui "
+    )
     assert_linear(lambda n: scan(repeated(unit, n)))

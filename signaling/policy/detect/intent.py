@@ -3542,7 +3542,20 @@ def _giving_refused(s: str, m: re.Match[str], given: tuple[int, int]) -> bool:
         or _NOT_YET.search(s, a, b) is not None
     ):
         return True
-    return _CONTRACT_WORD.search(sent) is not None
+    return any(
+        _UNTIL_BEFORE.search(sent, max(0, c.start() - _UNTIL_SPAN), c.start()) is not None
+        for c in _CONTRACT_WORD.finditer(sent)
+    )
+
+
+# Before the contract: "until", "before", "without" shortly before a contract word ("bis ein
+# Vertrag steht", "sin contrato", "до контракта", "sözleşme olmadan" is said after)
+_UNTIL_BEFORE = re.compile(
+    r"(?<!\w)(?:until|till|before|without|bis|ohne|vor|hasta|sin|antes|ate|sem|jusqu'?\w*|sans"
+    r"|avant|fino|senza|prima|dopoki|bez|przed|до|без|sampai|tanpa|sebelum|hangga|bago|walang"
+    r"|jab tak|बिना|قبل|بدون|من غير)(?!\w)"
+)
+_UNTIL_SPAN = 25
 
 
 _DI_KO = re.compile(r"(?<!\w)di (?:ko|mo|namin|natin|niyo|nyo|ka)(?!\w)")  # Tagalog "'di ko"

@@ -613,6 +613,12 @@ LANGUAGES: tuple[Language, ...] = (
             "there",
         ),
         move_phrases=(
+            # round 33: asked in a hedge or for someone else ('just wondering whether you're on
+            # Telegram', 'he asked if you have Slack')
+            "(?:if|whether) you(?:'re| are) on",
+            "(?:if|whether) you (?:have|use) (?:a |an )?(?:slack|telegram|whatsapp|signal|skype|dis"
+            "cord|wechat|line|viber|teams|zoom)",
+            "what number should (?:he|she|they|i|we) (?:use|call|ring|text)",
             # round 32: formal and translated asks (own_v28: "please include your Signal number
             # in your reply", "we pass to the Viber, yes?", "can you invite me to your Slack
             # workspace?")
@@ -784,6 +790,8 @@ LANGUAGES: tuple[Language, ...] = (
             "in-app",
         ),
         pay_methods=(
+            # round 33: a card reader's payment link ('przez link z SumUp')
+            "sumup",
             "to my (?:bank )?account",
             "into my (?:bank )?account",
             "bitcoins",
@@ -1490,7 +1498,7 @@ LANGUAGES: tuple[Language, ...] = (
             "m[eé]todos? de pago",
             "formas? de pago",
             "medios? de pago",
-            "campo",
+            "campos?",
             "formulario",
             "pasarela",
             "bot[oó]n",
@@ -1522,6 +1530,8 @@ LANGUAGES: tuple[Language, ...] = (
             "tarjeta spin",
         ),
         outside_phrases=(
+            # round 33: 'fuera de aquí'
+            "fuera de aqu[ií]",
             # round 28: the dispute or support skipped (a refund made off the platform)
             "(?:no hace falta|sin) (?:abrir )?(?:una |la )?(?:disputa|reclamaci[oó]n)",
             "dej(?:amos|emos|ar|a) (?:a )?(?:la plataforma|el sitio|la página)"
@@ -2159,7 +2169,7 @@ LANGUAGES: tuple[Language, ...] = (
             "m[eé]todos? de pagamento",
             "formas? de pagamento",
             "meios? de pagamento",
-            "campo",
+            "campos?",
             "formul[aá]rio",
             NOT_A_PAY_LINK + "checkout",
             "m[aá]scara",
@@ -2188,6 +2198,9 @@ LANGUAGES: tuple[Language, ...] = (
             "numer[aá]rio",
         ),
         outside_phrases=(
+            # round 33: 'aceita boleto fora daqui?'
+            "fora daqui",
+            "fora da qui",
             # round 28: the dispute or support skipped (a refund made off the platform)
             "(?:n[aã]o precisa|sem) (?:abrir )?(?:uma |a )?(?:disputa|reclama[cç][aã]o)",
             "deix(?:a|amos|ar) (?:o site|a plataforma) de fora",
@@ -2632,6 +2645,9 @@ LANGUAGES: tuple[Language, ...] = (
             "comme",
         ),
         move_phrases=(
+            # round 33: a polite ask for an address or a number ('Vous auriez une adresse mail ?')
+            "(?:vous auriez|tu aurais|auriez-vous|aurais-tu|avez-vous|as-tu|t'as) (?:une |un )?(?:a"
+            "dresse (?:e-?)?mail|e-?mail|mail|num[ée]ro)",
             # round 31: a call on the mobile instead ("je t'appelle sur ton portable plutôt ?")
             "je (?:t'|vous )(?:appelle|rappelle|téléphone) (?:\\w+ )?(?:sur|au|à|via)",
             "(?:appelle|appelez|rappelle|rappelez)[- ]moi (?:\\w+ )?(?:sur|au|à|via|par)",
@@ -3280,6 +3296,9 @@ LANGUAGES: tuple[Language, ...] = (
             "unter",
         ),
         move_phrases=(
+            # round 33: 'Hätten Sie vielleicht eine E-Mail-Adresse für mich?'
+            "(?:hätten sie|hättest du|haben sie|hast du) (?:vielleicht |mal |eventuell )?(?:eine |i"
+            "hre |deine )?(?:e-?mail(?:-?adresse)?|mailadresse|handynummer|telefonnummer|nummer)",
             # round 32: an invitation asked for ("Kannst du mich in euren Slack-Workspace
             # einladen?")
             "(?:mich|uns) (?:[\\w-]+ ){0,3}einlad\\w*",
@@ -4052,6 +4071,9 @@ LANGUAGES: tuple[Language, ...] = (
             "sul conto",
         ),
         outside_phrases=(
+            # round 33: 'anziché passare dalla piattaforma', 'fuori di qui'
+            "anzich[eé] (?:passare )?(?:dalla|per la|tramite la) (?:piattaforma|sito)",
+            "fuori di qui",
             # round 28: the dispute or support skipped (a refund made off the platform)
             "(?:non serve|senza) (?:aprire )?(?:la |una )?(?:contestazione|disputa)",
             "fuori di qui",
@@ -4701,6 +4723,8 @@ LANGUAGES: tuple[Language, ...] = (
             "przekaz\\w* pocztow\\w*",
         ),
         outside_phrases=(
+            # round 33: 'poza tą stroną'
+            "poza (?:tą |tym )?(?:stroną|portalem)",
             # round 28: the dispute or support skipped (a refund made off the platform)
             "(?:bez|nie trzeba) (?:otwierać |otwierania )?(?:sporu|reklamacji)",
             "pomin\\w* (?:serwis\\w*|stron\\w*|platform\\w*|portal\\w*)",
@@ -5413,6 +5437,9 @@ LANGUAGES: tuple[Language, ...] = (
             "ю ?money",
         ),
         outside_phrases=(
+            # round 33: bypassing the site ('минуя сайт', 'в обход площадки')
+            "минуя (?:сайт|площадку|платформу|биржу|сервис)",
+            "в обход (?:сайта|площадки|платформы|биржи|сервиса)",
             # round 28: the dispute or support skipped (a refund made off the platform)
             "(?:без|не нужно открывать|не надо открывать) (?:спора|спор|арбитраж\\w*)",
             "(?:площадку|сайт) оставим в стороне",
@@ -6357,6 +6384,9 @@ LANGUAGES: tuple[Language, ...] = (
             "निजी संपर्क",
         ),
         pay_methods=(
+            # round 33: crypto in Devanagari ('बिटकॉइन लेते हैं क्या?')
+            "बिटकॉइन",
+            "क्रिप्टो",
             "नकद",
             "खाते",
             "क्रिप्टो",
@@ -6842,6 +6872,11 @@ LANGUAGES: tuple[Language, ...] = (
             "शेयर कर\\S*",
         ),
         accept_words=(
+            # round 33: to take (a means), the verb of accepting ('बिटकॉइन लेते हैं क्या?')
+            "लेते हैं",
+            "लेती हैं",
+            "लोगे",
+            "लेंगे",
             # round 19: a means proposed or asked about ("paypal ok?", "GCash na lang")
             "चलेगा",
             "चलेगी",
@@ -7452,6 +7487,10 @@ LANGUAGES: tuple[Language, ...] = (
             "المقابلة",
         ),
         pay_verbs=(
+            # round 33: he, we or you pay ('العميل اعتاد أن يدفع للمستقلين عبر Wise')
+            "يدفع\\w*",
+            "ندفع\\w*",
+            "تدفع\\w*",
             # round 31: Sudanese "send me the money" ("رسّل لي القروش")
             "رسل\\w*",
             "القروش",
@@ -7525,6 +7564,12 @@ LANGUAGES: tuple[Language, ...] = (
             "بحول\\w*",
         ),
         product_phrases=(
+            # round 33: fields and reports of a product ('والتقرير يحتاج هذه الحقول')
+            "الحقل",
+            "الحقول",
+            "حقول",
+            "التقرير",
+            "تقرير",
             "طرق الدفع",
             "وسائل الدفع",
             "حقل",
@@ -7598,6 +7643,9 @@ LANGUAGES: tuple[Language, ...] = (
             "omt",
         ),
         outside_phrases=(
+            # round 33: outside the platforms, plural ('خارج المنصات')
+            "خارج المنصات",
+            "خارج المواقع",
             # round 28: the dispute or support skipped (a refund made off the platform)
             "(?:ماشي|مش|مو) ضروري (?:تدير|تفتح|نفتح) نزاع",
             "بدون نزاع",
@@ -8721,6 +8769,9 @@ LANGUAGES: tuple[Language, ...] = (
             "ku",
         ),
         move_phrases=(
+            # round 33: 'Iseng nanya aja, kamu ada Line?'
+            "(?:kamu|anda|kak|mas|mbak) (?:punya|ada) (?:line|telegram|tele|wa|whatsapp|wechat|sign"
+            "al|discord|ig)",
             # round 32: the talk continued there ("melanjutkan pembicaraan ini di sana")
             "melanjutkan (?:pembicaraan|obrolan|percakapan|diskusi) (?:ini |kita )?(?:di|ke|lewat"
             "|via)",

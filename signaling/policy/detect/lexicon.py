@@ -2853,7 +2853,7 @@ CONTACT_GIVE = MappingProxyType(
         "it": [r"lascio|dammi|mi dai|me dai|mandami|mando|vuoi|passami"],
         "pl": [
             r"zostawie|daj|podaj|podeslesz|wysle|wyslij|chcesz|podeslij|poda pan|poda pani|dam"
-            r"|podam|przesle"
+            r"|podam|przesle|podac|podala|podalaby|podalby"
         ],
         "ru": [
             r"оставлю|дай|дайте|скинь|скиньте|скину|кинь|киньте|пришли|пришлите|хочешь|хотите"
