@@ -37,6 +37,16 @@ from tests.policy.linear import assert_linear, repeated
         ("الشركة تدفع عبر PayPal خارج المنصات عادة", "off_platform"),
         ("क्या आप क्रिप्टो लेते हैं?", "off_platform"),
         ("Pagamos por Pix, fora daqui, fica mais barato.", "off_platform"),
+        # part 4: an app as a verb, booked times, swaps, files, labelled handles
+        ("Malaki yung video, i-WhatsApp ko na lang sa inyo mamaya?", "off_platform"),
+        ("Viber mo na lang yung mga sample, mas mabilis.", "off_platform"),
+        ("Google Meet na lang tayo mamayang gabi", "meeting_link"),
+        ("Pode marcar um horário no meu Calendly quando puder.", "meeting_link"),
+        ("Reserva un hueco en mi Calendly para el jueves.", "meeting_link"),
+        ("Podemos trocar os nossos contactos? Assim é mais rápido.", "off_platform"),
+        ("ابعتلي الصور على وي ترانسفير لو سمحت", "off_platform"),
+        ("Se vuoi ci sentiamo su WhatsApp più tardi.", "off_platform"),
+        ("Instagram do nosso estúdio: @estudio.luma", "handle"),
     ],
 )
 def test_moves_of_round_33(text: str, label: str) -> None:
@@ -58,6 +68,28 @@ def test_moves_of_round_33(text: str, label: str) -> None:
     ],
 )
 def test_look_alikes_of_round_33_are_no_move(text: str) -> None:
+    assert labels(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # part 3: stories of a former worker, of once, told by someone else
+        "O meu antigo editor mandava os brutos por WeTransfer e metade sumia.",
+        "Kiedyś zleceniodawca zapłacił mi przez PayPal poza serwisem i zniknął.",
+        "A client once paid me through Wise outside the site and I never saw the rest.",
+        "المستقل السابق طلب مني أدفع له عبر PayPal ورفضت.",
+        "Teman saya pernah cerita, kliennya dulu bayar lewat transfer bank di luar platform.",
+        "Dati may client ako na nagbayad sa GCash sa labas, hindi na bumalik.",
+        "Kwento ng kaibigan ko, yung client niya dati nag-Zoom call tapos scam pala.",
+        # a tool embedded in a page, or avoided
+        "Na página de agendamento vamos incrustar um calendário do Calendly.",
+        "Je préfère éviter Google Meet, passons par l'appel vidéo du site.",
+        # accounts listed after a label are no one's contact
+        "Instagram competitors: @nike, @adidas and @puma.",
+    ],
+)
+def test_stories_embeds_and_tools_avoided_are_no_move(text: str) -> None:
     assert labels(text) == set()
 
 

@@ -101,6 +101,8 @@ def find_handles(views: Views, taken: Spans, *, spoken: bool = True) -> list[Fin
             found = _named_after(views, ch, min(nxt, ch.end() + 60), naming)
         if found is None:
             found = _spelled_after(s, ch.end())
+        if found is None:
+            found = _labelled_at_handle(s, ch.end())
         if found is not None:
             a, b, ident = found
             if ident.startswith("@"):
@@ -185,6 +187,24 @@ _GLUED_BEFORE, _GLUED_AFTER = "[^\\s@\\ue000]", "[a-z0-9_]"
 _SPOKEN_REWRITES = re.compile(
     "[\\ue001\\ue002]|(?<=" + _GLUED_BEFORE + ")@(?=" + _GLUED_AFTER + ")"
 )
+
+
+# Round 33: the app, a few words of whose it is, a colon, then an @handle ("Telegram da minha
+# assistente: @bia_assist", "Instagram of our studio: @x")
+_LABEL_TO_AT = re.compile(r"[^.!?\n@:]{1,40}:\s*(?=@)")
+
+
+def _labelled_at_handle(s: str, end: int) -> tuple[int, int, str] | None:
+    label = _LABEL_TO_AT.match(s, end)
+    if label is None:
+        return None
+    m = lx.AT_HANDLE_RE.match(s, label.end())
+    if m is None or not _valid_at_handle(s, m) or _AT_LIST_NEXT.match(s, m.end()) is not None:
+        return None  # "Instagram mentions: @nike, @adidas and @puma": accounts listed
+    return m.start(), m.end(), "@" + m.group("name")
+
+
+_AT_LIST_NEXT = re.compile(r"\s*(?:[,;/&]|\w{1,3}\s)\s*@")
 
 
 def _as_typed(m: re.Match[str]) -> str:

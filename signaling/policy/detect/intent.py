@@ -86,6 +86,8 @@ def meeting_requests(views: Views, urls: list[Url]) -> list[Finding]:
             continue  # "Teams oder Zoom extern brauchen wir nicht": turned down after it
         if _EMBEDDED_AFTER.match(s, m.end()) is not None:
             continue  # round 32: "visio Microsoft Teams intégrée", "Jitsi osadzone w aplikacji"
+        if _EMBED_OR_AVOID_BEFORE.search(s, max(0, m.start() - _EMBED_SPAN), m.start()):
+            continue  # round 33: "incrustar un calendario de Calendly", "éviter Zoom"
         if _TOOL_REFUSED_AFTER.match(s, m.end()) is not None or _but_kept_here(s, m.end()):
             continue  # "Zoom installier ich nicht", "Zoom jest wygodny, ale zostańmy przy …"
         if _WITHOUT_BEFORE.search(s, max(0, m.start() - 40), m.start()) is not None:
@@ -135,6 +137,8 @@ _PAST_TIME = re.compile(
     # ako", "pehle wali agency", "waktu masih kerja", "dulu pernah"
     r"|dun aksam|dun gece|nung nasa|noong nasa|pehle wali|pehle wale|waktu masih|dulu pernah"
     r"|dulu aku|dulu saya"
+    # round 33: a story someone told ("Kwento ng pinsan ko, yung client niya dati …")
+    r"|kwento ng|(?:client|kliyente) (?:ko|niya|namin) dati|pernah cerita"
     # round 26: "last time" in Hindi, with a past verb in its sentence (a proposal "like last
     # time" has its own marker: ``_PROPOSAL``)
     r"|पिछली बार|pichli baar|pichhli baar"
@@ -234,6 +238,15 @@ _PAST_STORY = re.compile(
         r"|получил\w*)|paise nahi mile|paisa nahi mila|पैसे नहीं मिले|hiç ödeme (?:almadı|alamadı)"
         r"|parasını alamadı|tidak pernah dibayar|(?:ga|gak|nggak) pernah dibayar"
         r"|hindi (?:na )?(?:nabayaran|binayaran)"
+        # round 33: a former worker, someone's once, a story told by someone ("Minha antiga
+        # designer mandava tudo por WeTransfer", "Kiedyś klient namówił mnie", "آخر مستقل
+        # اشتغلت معاه", "Rekan saya pernah cerita", "Dati may client ako", "Kwento ng pinsan ko")
+        r"|(?:minha|a minha) antiga \w+|(?:meu|o meu) antigo \w+|mi (?:antigu[oa]|ex) \w+"
+        r"|kiedyś (?:jeden |pewien |mój )?(?:klient|zleceniodawc)\w*|a client once|once a client"
+        r"|una vez un cliente|une fois,? un client|einmal hat (?:ein|mein) (?:kunde|auftraggeber)"
+        r"|آخر مستقل|المستقل السابق|المستقل اللي قبلك|pernah cerita|klien(?:nya)? dulu"
+        r"|dati (?:may|yung|ang) (?:client|kliyente)|(?:client|kliyente) (?:ko|niya|namin) dati"
+        r"|kwento ng"
     )
     + r")(?!\w)"
 )
@@ -2115,6 +2128,17 @@ _TOOL_NOT_NEEDED = re.compile(
 
 # Round 32: a tool embedded in the product, said right after it ("visio Microsoft Teams
 # intégrée", "wideokonsultacje przez Jitsi osadzone w aplikacji", "Zoom eingebettet")
+# Round 33: a verb of embedding or of avoiding shortly before the tool ("hay que incrustar un
+# calendario de Calendly", "Je préférerais éviter Zoom"): built in, or set aside
+_EMBED_OR_AVOID_BEFORE = re.compile(
+    fold(
+        r"(?<!\w)(?:embed|embedding|incrustar|incrustra\w*|embeber|einbetten|einbinden"
+        r"|incorporare|osadzić|osadzimy|wstawić|встроить|встраиваем|встроим|menyematkan"
+        r"|sematkan|i-embed|avoid|éviter|evitar|evitare|vermeiden|unikać|unikajmy|избегать"
+        r"|iwasan)(?:\s+[^\s.,;:!?]+){0,3}\s+$"
+    )
+)
+_EMBED_SPAN = 40
 _EMBEDDED_AFTER = re.compile(
     fold(
         r"\s*(?:[^\s.,;:!?]+\s+){0,2}?(?:intégré\w*|integrad\w*|integrat\w*|integriert\w*"

@@ -1444,6 +1444,9 @@ LANGUAGES: tuple[Language, ...] = (
             "hablemos por",
         ),
         meeting_cues=(
+            # round 33: 'reserva un hueco en mi Calendly'
+            "reserv(?:a|ar|e) (?:un )?(?:hueco|horario)",
+            "agend(?:a|ar|e) (?:un )?horario",
             # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
             "enlace",
             "link",
@@ -2129,6 +2132,8 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:nos|me) enviar (?:o |a )?(?:seu|sua)",
         ),
         meeting_cues=(
+            # round 33: a time booked ('marca um horário no meu Calendly')
+            "marc(?:a|ar|e|ue) (?:um )?hor[aá]rio",
             # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
             "link",
             "entrar na call",
@@ -3902,6 +3907,8 @@ LANGUAGES: tuple[Language, ...] = (
             "sono",
         ),
         move_phrases=(
+            # round 33: 'ci scriviamo su Telegram'
+            "ci (?:scriviamo|sentiamo|messaggiamo) (?:[\\w-]+ )?(?:su|via|per)",
             # round 32: formal asks ("La preghiamo di indicarci un recapito diretto")
             "(?:indicar|fornir|comunicar)(?:ci|mi|ce|me)\\w* (?:un|il suo|il tuo|la sua|la tua|i"
             " suoi|i tuoi)",
@@ -9303,6 +9310,12 @@ LANGUAGES: tuple[Language, ...] = (
             "ako",
         ),
         move_phrases=(
+            # round 33: an app as a verb, or 'just … it' ('i-Viber ko na lang sa'yo?', 'Email mo na
+            # lang yung portfolio')
+            "i-?(?:viber|whatsapp|messenger|telegram|email|e-mail|gmail|text|pm|dm) (?:ko|mo|nyo|ni"
+            "yo|ninyo)",
+            "(?:email|e-mail|viber|whatsapp|messenger|text|pm|dm) (?:mo|nyo|niyo) (?:na )?(?:lang"
+            "|nalang)",
             # round 32: asks to give or e-mail ("pakibigay na lang po yung email nyo", "i-email nyo
             # na lang")
             "pakibigay",
@@ -9425,6 +9438,9 @@ LANGUAGES: tuple[Language, ...] = (
             "ipapasa (?:ko )?(?:na lang )?sa",
         ),
         meeting_cues=(
+            # round 33: 'Teams na lang tayo'
+            "na lang tayo",
+            "nalang tayo",
             # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
             "link",
             "sumali",

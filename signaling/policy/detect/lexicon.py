@@ -1280,6 +1280,7 @@ FILE_SERVICE_GATE = fragment_gate(
     r"""google gdrive g drive dropbox\w* wetransfer\w* we onedrive\w* one box\.com mega icloud
     yandex яндекс pcloud mediafire sharepoint terabox swisstransfer swiss nextcloud owncloud
     filemail transfernow tresorit درايف دروب دروببوكس ون وي ويترانسفر гугл dysk vetransfer\w*
+    ويترانسفير ويتراسفير
     गूगल""".split()
 )
 
@@ -1398,7 +1399,7 @@ FILE_SERVICE_RE = compile_fast(
     # round 32: WeTransfer as dictated in Turkish ("vetransferle gönderseniz")
     r"|vetransfer\w*"
     r")\b|(?<!\w)(?:جوجل درايف|قوقل درايف|غوغل درايف|درايف|دروب ?بوكس"
-    r"|ون ?درايف|وي ?ترانسفر|गूगल ड्राइव)(?!\w)"
+    r"|ون ?درايف|وي ?ترانسفر|وي ?ترا?نسفير|ويتراسفير|गूगल ड्राइव)(?!\w)"
 )
 FILE_VERB_RE = compile_fast(
     r"\b(?:send|sending|share|sharing|upload|uploading|put|drop|transfer|instead of attaching"
@@ -2913,7 +2914,11 @@ CONTACT_SWAP = MappingProxyType(
             r"(?:intercambiemos|intercambiamos|intercambiar|intercambia) " + _SWAP_FILL + r"{0,2}"
             r"(?:contactos|numeros|datos de contacto)"
         ],
-        "pt": [r"(?:trocar|troca|trocamos|trocando) " + _SWAP_FILL + r"{0,2}(?:contatos?|numeros)"],
+        "pt": [
+            r"(?:trocar|troca|trocamos|trocarmos|trocando) "
+            + _SWAP_FILL
+            + r"{0,2}(?:contac?tos?|numeros)"
+        ],
         "fr": [
             r"(?:echangeons|echanger|echange|echangez) " + _SWAP_FILL + r"{0,2}"
             r"(?:contacts|coordonnees|numeros)"
