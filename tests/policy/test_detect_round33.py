@@ -47,6 +47,13 @@ from tests.policy.linear import assert_linear, repeated
         ("ابعتلي الصور على وي ترانسفير لو سمحت", "off_platform"),
         ("Se vuoi ci sentiamo su WhatsApp più tardi.", "off_platform"),
         ("Instagram do nosso estúdio: @estudio.luma", "handle"),
+        # part 5: a means suggested in a question; Devanagari with or without the nukta
+        ("How about USDT for the remaining milestones?", "off_platform"),
+        ("Was hältst du von PayPal für die Anzahlung?", "off_platform"),
+        ("E se fosse por Pix o resto do pagamento?", "off_platform"),
+        ("बाकी पैसे नक़द में दे दूँ?", "off_platform"),
+        ("मेरा फ़ोन नंबर ले लीजिए, व्हाट्सऐप पर बात करते हैं", "off_platform"),
+        ("मेरा फोन नंबर ले लीजिए, व्हाट्सऐप पर बात करते हैं", "off_platform"),
     ],
 )
 def test_moves_of_round_33(text: str, label: str) -> None:
@@ -85,6 +92,11 @@ def test_look_alikes_of_round_33_are_no_move(text: str) -> None:
         # a tool embedded in a page, or avoided
         "Na página de agendamento vamos incrustar um calendário do Calendly.",
         "Je préfère éviter Google Meet, passons par l'appel vidéo du site.",
+        # a job of migrating a team between tools; an invoice made out to a company's title
+        "Our company wants to migrate everyone from Slack to Microsoft Teams, any experience?",
+        "Faturayı şirket unvanımıza kesebilir misiniz? Vergi dairemiz Beşiktaş.",
+        # a product's payment options suggested are no means proposed
+        "How about Stripe for the checkout page of the shop?",
         # accounts listed after a label are no one's contact
         "Instagram competitors: @nike, @adidas and @puma.",
     ],

@@ -877,7 +877,7 @@ _PROVIDER_THEN_USER_RE = re.compile(
     + "|"
     + _PROVIDERS
     + r")(?![\w@.])[^.!?\n@]{0,40}?(?<!\w)(?:username|user ?name|user|id|identifiant|login"
-    r"|usuario|usuário|utilisateur|benutzername|nazwa|логин|kullanici adi|यूज़रनेम|आईडी)(?!\w)"
+    r"|usuario|usuário|utilisateur|benutzername|nazwa|логин|kullanici adi|यूजरनेम|आईडी)(?!\w)"
     r"\s*(?:is|es|e|est|c'est|ist|hai|это|h)?\s*[:=-]?\s*"
     r"(?P<user>[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9_-]+)*[a-z0-9])(?![\w@])"
 )
@@ -885,7 +885,7 @@ _PROVIDER_THEN_USER_RE = re.compile(
 
 _USER_WORDS = frozenset(
     "username user name id identifiant login usuario usuário utilisateur benutzername nazwa"
-    " логин kullanici यूज़रनेम आईडी".split()
+    " логин kullanici यूजरनेम आईडी".split()
 )
 
 

@@ -185,7 +185,7 @@ _PAST_STORY = re.compile(
         r"|исчез|исчезла|исчезли|ortadan kayboldu|kayboldu|kabur|naglaho|اختفى|اختفت"
         r"|gayab ho gay[ae]|गायब हो गय[ाे]"
         # round 28: work left half-done, someone who ran off ("वेबसाइट वाले ने कैश एडवांस लेकर
-        # काम अधूरा छोड़ दिया था", "left the job unfinished", "dejó el trabajo a medias")
+        # काम अधूरा छोड दिया था", "left the job unfinished", "dejó el trabajo a medias")
         r"|left (?:the (?:job|work|project|site) )?(?:unfinished|half[- ]done)|ghosted (?:me|us)"
         r"|ran off with|dejó (?:el|la) (?:trabajo|proyecto|obra|web) a medias"
         r"|deixou o (?:trabalho|projeto|site) pela metade|sumiu com"
@@ -195,7 +195,7 @@ _PAST_STORY = re.compile(
         r"|zostawił\w* (?:projekt|robotę|pracę|stronę) w połowie"
         r"|бросил\w* (?:проект|работу|сайт) на полпути|işi yarım bırak\w*|yarıda bırak\w*"
         r"|setengah jalan|kabur bawa|iniwan nang hindi tapos|tinakbuhan (?:kami|ako)"
-        r"|अधूरा छोड़|adhoora chhod\w*|adhura chhod\w*|ترك الشغل نص"
+        r"|अधूरा छोड|adhoora chhod\w*|adhura chhod\w*|ترك الشغل نص"
         r"|link (?:had )?expired|expired before|le lien a expiré|el enlace caducó|el link caducó"
         r"|o link expirou|der link war abgelaufen|link (?:è|era) scadut[oa]|wygasł\w*"
         r"|ссылка (?:истекла|протухла)|link(?:in)? süresi dol\w*|link\w* kedaluwarsa"
@@ -353,7 +353,10 @@ _MANAGE = re.compile(
         r"|impara\w* a usare|nauczy\w*|uczy\w*|naucz\w*|научить\w*|научиться|обучить\w*"
         r"|освоить|सिखा\w*|सीख\w*|sikha\w*|seekh\w*|sikhana|تعليم\w*|يتعلم|تتعلم|علمها|علمه"
         r"|تعلم|öğret\w*|öğren\w*|ngajarin|mengajari|ajarin|ngajari|belajar|turuan|matuto"
-        r"|magturo|tinuturuan|natuto)(?!\w)"
+        r"|magturo|tinuturuan|natuto"
+        # round 33: a job of migrating a team between tools ("migrar todo el equipo de Slack a
+        # Microsoft Teams"); "let's migrate our chat to WhatsApp" proposes (``_PROPOSAL``)
+        r"|migra\w*|migrer|migrieren|migriert\w*|migrowa\w*|мигр\w*|माइग्रेट\w*|ترحيل)(?!\w)"
     )
 )
 _MANAGE_SPAN = 60  # characters before the tool the verb of managing may start
@@ -454,7 +457,7 @@ _BUILDING = re.compile(
     # an app or a feature, or inside one ("внутри приложения", "داخل التطبيق", "özelliği")
     r"|app|apps|appli\w*|aplicaci\w*|aplicativo|aplikasi|aplikacj\w*|приложени\w*|التطبيق"
     r"|تطبيق\w*|uygulama\w*|ozelli\w*|fitur|features?|funzion\w*|fonction\w*|funcionalidad\w*"
-    r"|funcionalidade\w*|funktion\w*|funkcj\w*|функци\w*|फ़ीचर|फीचर|ऐप|inside|внутри|داخل"
+    r"|funcionalidade\w*|funktion\w*|funkcj\w*|функци\w*|फीचर|फीचर|ऐप|inside|внутри|داخل"
     r"|icinde|dentro|innerhalb|wewnatrz)(?!\w)"
 )
 
@@ -1018,7 +1021,7 @@ _PAGE_WORD = re.compile(
     r"pages?|पेज|pagina|seite|stron\w*|sayfa\w*|halaman|страниц\w*|صفح\S*|pahina"
 )
 _SOCIAL_BEFORE = re.compile(
-    r"(?<!\w)(?:facebook|fb|insta|instagram|tiktok|linkedin|फेसबुक|फ़ेसबुक|इंस्टा|इंस्टाग्राम"
+    r"(?<!\w)(?:facebook|fb|insta|instagram|tiktok|linkedin|फेसबुक|फेसबुक|इंस्टा|इंस्टाग्राम"
     r"|فيسبوك|الفيس|انستا|фейсбук\w*|инст\w*)(?!\w)"
 )
 _MY_BEFORE = re.compile(
@@ -1726,6 +1729,9 @@ def _payment_request(views: Views) -> Finding | None:
             # round 26: money given back to one of the two by the means ("você me devolve por
             # Pix"); "a report of refunds" names no one
             or next((r for r in lx.REFUND_RE.finditer(window) if _party_beside(window, r)), None)
+            # round 33: the means suggested in a question ("Wie wär's mit Krypto für die
+            # nächsten Meilensteine?", "how about USDT for the rest?")
+            or _suggested(s, method)
         )
         # The method's own name is no product word ("cash app" is not "the app"); a product
         # word in another sentence is no spec of this one ("la página se lleva un montón.
@@ -1753,6 +1759,29 @@ def _payment_request(views: Views) -> Finding | None:
 
 _ACCEPT_SPAN = 25
 _PAY_QUESTION_WORDS = 6
+# "How about", "what about", "wie wär's mit", "¿qué tal (con)", "e se fosse (por)", "et si on
+# passait par", "che ne dici di", "a może", "а может", right before the means
+_SUGGEST_BEFORE = re.compile(
+    fold(
+        r"(?<!\w)(?:how about|what about|wie wär'?s mit|wie wäre es mit|was hältst du von"
+        r"|qué tal (?:con |por |si (?:usamos|pagamos con|pago con) )?|e se (?:fosse )?(?:por |via "
+        r"|com |usarmos )?|et si on (?:passait par|utilisait|payait (?:en|par|avec))"
+        r"|che ne dici (?:di|del|dell')|a może (?:przez |w )?|а (?:может|что если) (?:через |в )?"
+        r")\s*$"
+    )
+)
+_SUGGEST_SPAN = 40
+
+
+def _suggested(s: str, method: re.Match[str]) -> re.Match[str] | None:
+    """A word of suggesting right before the means, in a sentence that asks."""
+    hit = _SUGGEST_BEFORE.search(s, max(0, method.start() - _SUGGEST_SPAN), method.start())
+    if hit is None:
+        return None
+    sent, start = sentence(s, method.start(), method.end())
+    return hit if "?" in s[method.end() : start + len(sent) + 1] else None
+
+
 # A word of "none" right after a fee word, in the languages that say it after ("platform
 # kesintisi de olmaz", "commission nahi lagega", "komisi gak ada")
 _NONE_AFTER_FEE = re.compile(
@@ -2110,14 +2139,14 @@ _NOT_NEEDED = re.compile(
 
 
 # A tool turned down after it, in its clause ("Teams oder Zoom extern brauchen wir nicht", "Zoom
-# no hace falta", "Meet non serve", "Zoom'a gerek yok", "Zoom की ज़रूरत नहीं")
+# no hace falta", "Meet non serve", "Zoom'a gerek yok", "Zoom की जरूरत नहीं")
 _TOOL_NOT_NEEDED = re.compile(
     r"(?:(?!(?<!\w)(?:so|biar|que|para|damit|per|pour|to|that|because|porque|weil|parce)(?!\w))"
     r"[^.!?\n;,]){0,40}?(?<!\w)(?:(?:brauch\w*|benotig\w*) (?:wir|ich|du|ihr|sie|man)"
     r" (?:\w+ )?nicht|nicht (?:notig|erforderlich)|not needed|no need|don'?t need"
     r"|no hace falta|no (?:lo )?necesit\w*"
     r"|nao precis\w*|pas besoin|non serve|non (?:ci )?serve|nie (?:jest )?potrzebn\w*"
-    r"|не нуж\w*|gerek yok|gerekmiyor|की (?:ज़रूरत|जरूरत) नहीं|ki zarurat nahi|لا داعي|مش محتاج\w*"
+    r"|не нуж\w*|gerek yok|gerekmiyor|की (?:जरूरत|जरूरत) नहीं|ki zarurat nahi|لا داعي|مش محتاج\w*"
     r"|tidak perlu|gak perlu|nggak perlu|ga perlu|hindi kailangan|di kailangan)(?!\w)"
     # round 29: what is not needed even is something else ("Jitsi che non serve neanche
     # registrarsi", "Zoom, no need to even sign up"): the tool is kept
@@ -2959,7 +2988,7 @@ _DIRECT_ADJECTIVE = re.compile(
 _SELF_OUTSIDE = re.compile(r"app|apl|plat|chat|web|site|sitio|priv|личк|лично|خاص|تطبيق|منص|ऐप|एप")
 # "another way" tried as a method: "koi aur tareeka try karte hain", "другой способ реализации".
 _WAY_TRIED = re.compile(
-    r"\s+(?:\w+\s+){0,1}(?:try|tried|aazma\w*|azma\w*|आज़मा\w*|आजमा\w*|probar|intentar"
+    r"\s+(?:\w+\s+){0,1}(?:try|tried|aazma\w*|azma\w*|आजमा\w*|आजमा\w*|probar|intentar"
     r"|tentar|essayer|versuchen|provare|spróbowa\w*|попроб\w*|реализ\w*|dene\w*|coba\w*"
     r"|subukan)(?!\w)"
 )
@@ -3041,7 +3070,7 @@ _THAN_BEFORE = re.compile(
 )
 _THAN_AFTER = re.compile(
     fold(
-        r"\s*(?:se|से) (?:zyada|jyada|ज़्यादा|ज्यादा|behtar|बेहतर|aasaan|asaan|आसान|easy|sasta"
+        r"\s*(?:se|से) (?:zyada|jyada|ज्यादा|ज्यादा|behtar|बेहतर|aasaan|asaan|आसान|easy|sasta"
         r"|सस्ता|fast|jaldi|जल्दी)(?!\w)|(?<=[dt][ae]n) daha(?!\w)"
     )
 )
@@ -3377,7 +3406,7 @@ _THING_NUMBER = re.compile(
 # Entwürfe", "kartvizit tasarımında", "for the business card design").
 _DESIGN_BRIEF = re.compile(
     r"(?<!\w)(?:design\w*|redesign\w*|disen\w*|desenh\w*|entw[uü]rf\w*|gestalt\w*|tasar[iı]m\w*"
-    r"|desain\w*|disegn\w*|projekt\w*|дизайн\w*|макет\w*|डिज़ाइन|डिजाइन|تصميم\S*|layout\w*"
+    r"|desain\w*|disegn\w*|projekt\w*|дизайн\w*|макет\w*|डिजाइन|डिजाइन|تصميم\S*|layout\w*"
     r"|mockup\w*|template\w*|vorlage\w*|plantilla\w*|modele\w*|maquette\w*|logo\w*|draft\w*"
     r"|rechts unten|links unten|sag altta|sol altta|on the back|on the front)(?!\w)"
 )
@@ -3872,8 +3901,8 @@ _SPLIT_HERE = compile_fast(
     r"|هنا|هون|burada|burda|di sini|disini|dito|acompte|acconto|anticipo|deposit|anzahlung"
     r"|zaliczk\w*|аванс|kapora|dp|sinal|entrada|la mitad|half|половину"
     # round 17: the offer, order or contract here with a smaller sum ("im Angebot hier",
-    # "в заказе указать сумму поменьше", "ऑफ़र में कम अमाउंट")
-    r"|offer|oferta|angebot|offre|offerta|oferc\w*|заказ\w*|ऑफ़र|ऑफर|माइलस्टोन|teklif\w*"
+    # "в заказе указать сумму поменьше", "ऑफर में कम अमाउंट")
+    r"|offer|oferta|angebot|offre|offerta|oferc\w*|заказ\w*|ऑफर|ऑफर|माइलस्टोन|teklif\w*"
     r"|penawaran|kontrata|contract|contrato|contrat|vertrag|umow\w*|مرحلة|ميلستون"
     # round 19: on the platform ("moitié par PayPal, moitié sur la plateforme")
     r"|on the (?:platform|site)|en la plataforma|na plataforma|sur (?:la plateforme|le site)"
@@ -4201,13 +4230,13 @@ _PRICE = re.compile(
     r"|(?:instead of|invece di|вместо|en vez de|em vez de|au lieu de|statt|zamiast|yerine"
     r"|की जगह|ki jagah|sa halip na|bukan)\s*\d"
 )
-# More ways to leave the platform out, said with it ("мимо биржи", "प्लेटफ़ॉर्म छोड़ दें",
+# More ways to leave the platform out, said with it ("мимо биржи", "प्लेटफॉर्म छोड दें",
 # "platform hata do", "siteyi aradan çıkarırsak", "hindi na tayo dadaan dito").
 _SKIP_MORE_FRAGMENTS = (
     r"мимо",
-    r"छोड़ दें",
-    r"छोड़ दो",
-    r"छोड़ दीजिए",
+    r"छोड दें",
+    r"छोड दो",
+    r"छोड दीजिए",
     r"hata do",
     r"hata de",
     r"chhod do",

@@ -75,7 +75,7 @@ NAMES = frozenset(
     paypal wise payoneer venmo zelle revolut pix upi gcash paytm phonepe gpay blik bizum lydia
     satispay papara dana ovo gopay stripe crypto bitcoin usdt binance
     ватсап вотсап телеграм телеге телеграме телега скайп зум зуме вайбер
-    व्हाट्सऐप टेलीग्राम ज़ूम जूम इंस्टा इंस्टाग्राम
+    व्हाट्सऐप टेलीग्राम जूम जूम इंस्टा इंस्टाग्राम
     واتساب واتس تلغرام تيليجرام زوم سكايب انستا انستغرام
     """.split()
 )

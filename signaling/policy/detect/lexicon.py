@@ -612,7 +612,7 @@ MEETING_NEG_RE = compile_fast(
     r"|\bvs\b|\bversus\b|\bestilo\b|\bstyle\b|\bcompar(?!t)\w*|\bmigr\w*|мигр\w*"
     # the same in Devanagari, and Turkish and Indonesian integration
     r"|इंटीग्रेशन|इंटीग्रेट|इंटिग्रेशन|entegrasyon\w*|integrasi"
-    r"|बटन|आइकन|आइकॉन|लोगो|वर्शन|वर्ज़न|तुलना|वेबिनार|कीमत"
+    r"|बटन|आइकन|आइकॉन|लोगो|वर्शन|वर्जन|तुलना|वेबिनार|कीमत"
     # links a product makes by itself ("Teams meeting link auto-generate ho jaye"); not "sync",
     # which is also "let's sync on Zoom"
     r"|auto-?generat\w*"
@@ -623,7 +623,7 @@ MEETING_NEG_RE = compile_fast(
 # Round 28: words of a product being made ("app", "feature", "build", "website"): they say the
 # tool is a product only in the tool's own sentence; in the next one ("Google Meet पर मिलें? …
 # वेबसाइट के SEO ऑडिट …") they are the project the call is about
-MEETING_PRODUCT_RE = compile_fast(r"\bapp\b|feature|\bbuild|develop|ऐप में|फ़ीचर|फीचर|वेबसाइट")
+MEETING_PRODUCT_RE = compile_fast(r"\bapp\b|feature|\bbuild|develop|ऐप में|फीचर|फीचर|वेबसाइट")
 # Round 19: links a system makes by itself ("gerar link pelo Zoom pra cada paciente
 # automaticamente", "Teams-Link für jede Videosprechstunde automatisch"); not for a booking
 # page, which makes the meeting by itself by nature ("Calendly … toplantı otomatik oluşuyor")
@@ -717,7 +717,7 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             # round 20: every spelling of Telegram, with the article or without it (own_v19)
             r"|ال?تي?لي?[جغق]رام"
             r"|التلغرام|السناب|سناب|التلي|التيلي|تيلي|لينكدان|اللينكدان|لينكدإن|لينكد ان|لينكدين"
-            r"|इंस्टा|फेसबुक|फ़ेसबुक|स्नैपचैट|मैसेंजर"
+            r"|इंस्टा|फेसबुक|फेसबुक|स्नैपचैट|मैसेंजर"
             r"|telegas?|telega|telegrama"
             # round 19: Arabic with "your" attached ("اعطني انستك", "سنابك") and Polish cases
             r"|انستك|انستاك|انستغرامك|سنابك|تيليجرامك|تلغرامك|تليك|فيسك|messengerz?e|messengera)(?!\w)"
@@ -794,7 +794,7 @@ CHANNEL_CATEGORIES = (
         "owner",
         compile_fast(
             r"(?<!\w)(?:zuckerberg\w*|zuckerburg|zuck|durov\w*|snowden\w*|цукерберг\w*|дуров\w*"
-            r"|сноуден\w*|ज़करबर्ग|जुकरबर्ग|ज़ुकरबर्ग|जकरबर्ग|زوكربيرغ|زوكربرغ|زوكربيرج|زوكربيرك"
+            r"|сноуден\w*|जकरबर्ग|जुकरबर्ग|जुकरबर्ग|जकरबर्ग|زوكربيرغ|زوكربرغ|زوكربيرج|زوكربيرك"
             r"|سنودن|دوروف|zukerberg|zuckerbergin|dürov)(?!\w)"
         ),
     ),
@@ -1431,7 +1431,7 @@ PAY_METHOD_SOURCE = (
     r"|mercado pago|nequi|bizum|daviplata|interac|e-transfer|wallet|кошел\w*|boleto|stc ?pay"
     r"|instapay|urpay|gift ?cards?|cartes? cadeaux?|buoni regalo|tarjetas? de regalo"
     r"|cart[oõ]es? presente|gutschein\w*|karty podarunkowe|подарочн\w* (?:сертификат\w*|карт\w*)"
-    r"|गिफ़्ट कार्ड|गिफ्ट कार्ड|بطاقات? هدايا|ببطاقات? هدايا|بطاقة هدية|ببطاقة هدية"
+    r"|गिफ्ट कार्ड|गिफ्ट कार्ड|بطاقات? هدايا|ببطاقات? هدايا|بطاقة هدية|ببطاقة هدية"
     r"|hediye kart\w*|voucher google play|mb way|vale-?presentes?"
     r"|cr[eé]dito (?:de|do|da|no) google play|google play (?:credit|gift)\w*"
     r"|amazon (?:gift|voucher)\w*|" + _alt(_union("pay_methods"), escape=False) + r")(?!\w)"
@@ -1530,7 +1530,7 @@ FEE_RE = compile_fast(r"(?<!\w)(?:" + _alt(_union("fee_phrases"), escape=False) 
 # se queda con un 20%", "die Seite behält 20 % ein", "20% kinukuha ng site", "site %20 kesiyor").
 _CUT_PLACES = (
     r"(?:platform\w*|plataforma\w*|plateforme\w*|plattform\w*|piattaforma\w*|площадк\w*"
-    r"|платформ\w*|биржа|प्लेटफॉर्म\w*|प्लेटफ़ॉर्म\w*|المنصة|منصة|site|sitio|sito|сайт\w*"
+    r"|платформ\w*|биржа|प्लेटफॉर्म\w*|प्लेटफॉर्म\w*|المنصة|منصة|site|sitio|sito|сайт\w*"
     r"|marketplace|portal\w*|साइट|الموقع|موقع|sitenin|situs|web ?site|web|seite|pagina|strona"
     r"|serwis|sayfa|upwork|fiverr)"
 )
@@ -1627,7 +1627,7 @@ PARTY_LIST_RE = re.compile(
 # The platform named: money sent "as usual" with it is the platform's own flow.
 PLATFORM_WORD_RE = compile_fast(
     r"(?<!\w)(?:platform\w*|plataforma\w*|plateforme\w*|plattform\w*|piattaforma\w*"
-    r"|площадк\w*|платформ\w*|бирж\w*|प्लेटफॉर्म\w*|प्लेटफ़ॉर्म\w*|المنصة|منصة|escrow|milestones?"
+    r"|площадк\w*|платформ\w*|бирж\w*|प्लेटफॉर्म\w*|प्लेटफॉर्म\w*|المنصة|منصة|escrow|milestones?"
     r"|site|sitio|sito|сайт\w*|marketplace|portal\w*|साइट|الموقع|موقع|sitenin|situs"
     r"|web ?site|contracts?|contrato|contrat|vertrag\w*|contratto|umow\w*|контракт\w*"
     r"|कॉन्ट्रैक्ट|العقد|sözleşme\w*|kontrak|kontrata|этап\w*)(?!\w)"
@@ -2667,8 +2667,8 @@ CONTACT_ELSEWHERE = MappingProxyType(
             r" (?:сайта|платформы|площадки|биржи)",
         ],
         "hi": [
-            r"और कैसे|दूसरा (?:जुगाड़|तरीका)|कोई दूसरा",
-            r"और कहाँ|कहाँ और|(?:तेज़|तेज|जल्दी) तरीका|(?:कोई|किसी) और (?:तरीका|तरीके)",
+            r"और कैसे|दूसरा (?:जुगाड|तरीका)|कोई दूसरा",
+            r"और कहाँ|कहाँ और|(?:तेज|तेज|जल्दी) तरीका|(?:कोई|किसी) और (?:तरीका|तरीके)",
         ],
         "hi-Latn": [
             r"aur kaise|dusra (?:tareeka|jugaad)|koi dusra",
@@ -2802,7 +2802,7 @@ CONTACT_OWN = MappingProxyType(
         ],
         "hi": [
             r"(?:अपना|अपने|मेरा|मेरे|आपका|तुम्हारा) "
-            r"(?:(?:पर्सनल|निजी|प्राइवेट|मोबाइल|फ़ोन|फोन|असली|डायरेक्ट|व्हाट्सएप|व्हाट्सऐप"
+            r"(?:(?:पर्सनल|निजी|प्राइवेट|मोबाइल|फोन|फोन|असली|डायरेक्ट|व्हाट्सएप|व्हाट्सऐप"
             r"|वॉट्सऐप) )?(?:कॉन्टैक्ट\S*|सोशल\S*|नंबर|ईमेल|ई-मेल)",
             r"(?:पर्सनल|निजी|प्राइवेट) (?:नंबर|कॉन्टैक्ट|संपर्क)",
         ],
@@ -2885,7 +2885,7 @@ OWN_SITE = MappingProxyType(
         # not "z mojej strony": "on my part"
         "pl": [r"(?<!\bz )(?:moj\w*|moim|mym) (?:stron\w*|portfolio)"],
         "ru": [r"(?:мо[её]м|мой) (?:сайте?|портфолио)"],
-        "hi": [r"मेरी वेबसाइट|मेरे पोर्टफ़ोलियो|मेरे पोर्टफोलियो"],
+        "hi": [r"मेरी वेबसाइट|मेरे पोर्टफोलियो|मेरे पोर्टफोलियो"],
         "hi-Latn": [r"(?:meri|mere|apni|apne) (?:website|site|portfolio)"],
         "ar": [r"موقعي|صفحتي الشخصية|البورتفوليو (?:تبعي|بتاعي)"],
         "tr": [r"(?:web )?sitem\w*|portfolyom\w*"],
@@ -3043,7 +3043,7 @@ MY_NUMBER = MappingProxyType(
         "pl": [r"m[oó]j (?:numer|telefon|kontakt)|moje dane kontaktowe|nasz (?:numer|telefon)"],
         "ru": [r"мой (?:номер|телефон|контакт)|мои контакт\w*|контакты (?:для связи )?у меня"],
         "hi": [
-            r"मेरा (?:नंबर|नम्बर|फोन|फ़ोन|मोबाइल)(?: नंबर)?"
+            r"मेरा (?:नंबर|नम्बर|फोन|फोन|मोबाइल)(?: नंबर)?"
             r"|मेरी (?:सारी )?(?:कॉन्टैक्ट|कांटेक्ट|संपर्क) (?:डिटेल्स|डिटेल|जानकारी)"
         ],
         "hi-Latn": [r"mera (?:number|phone|mobile|no)"],
@@ -3075,7 +3075,7 @@ DOCUMENT = MappingProxyType(
         "ru": [r"сч[её]т\w*|предложени\w*|резюме|визитк\w*|подпис\w*"],
         "hi": [
             r"(?:मेरी वेबसाइट (?:के|का|की) )?(?:कॉन्टैक्ट|कांटेक्ट|संपर्क) पेज"
-            r"|बिल|इनवॉइस|कोटेशन|सीवी|रिज्यूमे|रिज़्यूमे|बायोडाटा|विज़िटिंग कार्ड|विजिटिंग कार्ड"
+            r"|बिल|इनवॉइस|कोटेशन|सीवी|रिज्यूमे|रिज्यूमे|बायोडाटा|विजिटिंग कार्ड|विजिटिंग कार्ड"
         ],
         "hi-Latn": [r"bill|invoice|quotation|cv|resume|biodata|visiting card|card"],
         "ar": [r"الفاتور[ةه]|فاتور[ةه]|عرض السعر|السير[ةه] الذاتي[ةه]|السي في|الكارت"],
@@ -3585,7 +3585,7 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "own": (
             r"खुद",
-            r"ख़ुद",
+            r"खुद",
             r"अपनी\s+कंपनी",
             r"मेरी\s+(?:कंपनी|एजेंसी)",
             r"मेरा\s+स्टूडियो",
@@ -3594,10 +3594,10 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
         "private": (r"मुझे\s+अलग\s+से", r"प्राइवेट\s+में", r"चुपके\s+से"),
         "settle": (r"हिसाब",),
         "rest": (r"बाकी", r"बचा\s+हुआ", r"आधी\s+रकम", r"पेमेंट", r"पैसा"),
-        "skip": (r"छोड़ो", r"छोड़\s+दो", r"स्किप"),
+        "skip": (r"छोडो", r"छोड\s+दो", r"स्किप"),
         "checkout": (r"चेकआउट",),
-        "middle": (r"(?:प्लेटफॉर्म|प्लेटफ़ॉर्म|साइट)\s+को\s+बीच\s+में\s+(?:[^\s]+\s+){0,2}?बिना",),
-        "without": (r"(?:प्लेटफॉर्म|प्लेटफ़ॉर्म|साइट)\s+(?:को\s+)?(?:[^\s]+\s+){0,4}?बिना",),
+        "middle": (r"(?:प्लेटफॉर्म|प्लेटफॉर्म|साइट)\s+को\s+बीच\s+में\s+(?:[^\s]+\s+){0,2}?बिना",),
+        "without": (r"(?:प्लेटफॉर्म|प्लेटफॉर्म|साइट)\s+(?:को\s+)?(?:[^\s]+\s+){0,4}?बिना",),
         "cash": (r"नकद", r"कैश", r"हाथ\s+में"),
         "pay2": (r"दे\s+देना", r"दे\s+दो", r"दे\s+दीजिए", r"दे\s+दें"),
         "direct_me": (),
@@ -3683,8 +3683,9 @@ _PAY6: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "own": (
             r"kendi",
-            r"şirket\w*",
-            r"sirket\w*",
+            # (not the company's legal title an invoice is made out to: "şirket unvanına")
+            r"şirket\w*(?!\s+unvan)",
+            r"sirket\w*(?!\s+unvan)",
             r"kendim",
             r"ben\s+kendim",
             r"sirketim\w*",
@@ -3827,7 +3828,7 @@ _PLATFORM_NOUNS = (
     r"serwis\w*",
     r"сайт",
     r"siteyi",
-    r"प्लेटफ़ॉर्म",
+    r"प्लेटफॉर्म",
     r"प्लेटफॉर्म",
     r"sini",
     r"dito",
@@ -3900,7 +3901,7 @@ PAY6_GATES = MappingProxyType(
 # separate milestone here", "über die Plattform", "साइट से"): the writer keeps it here.
 _PAY6_PLACES = (
     r"(?:platform\w*|plataforma\w*|plateforme\w*|plattform\w*|piattaforma\w*|площадк\w*"
-    r"|платформ\w*|бирж\w*|प्लेटफॉर्म|प्लेटफ़ॉर्म|المنصة|منصة|site|sitio|sito|сайт\w*|website"
+    r"|платформ\w*|бирж\w*|प्लेटफॉर्म|प्लेटफॉर्म|المنصة|منصة|site|sitio|sito|сайт\w*|website"
     r"|portal\w*|साइट|الموقع|situs|escrow|milestones?|hitos?|marcos?|jalons?|meilenstein\w*"
     r"|etap\w*|этап\w*|माइलस्टोन|tool|herramienta|ferramenta|outil|strumento|narz[eę]dzi\w*"
     r"|инструмент\w*|asama\w*|arac\w*)"
@@ -3923,7 +3924,7 @@ PAY6_OFFER_RE = compile_fast(
 # charge you", "te lo cobro a través de la plataforma"); milestones and phases are not it.
 PAY6_PLATFORM_RE = compile_fast(
     r"(?<!\w)(?:platform\w*|plataforma\w*|plateforme\w*|plattform\w*|piattaforma\w*|площадк\w*"
-    r"|платформ\w*|бирж\w*|प्लेटफॉर्म\w*|प्लेटफ़ॉर्म\w*|المنصة|منصة|site|sitio|sito|сайт\w*"
+    r"|платформ\w*|бирж\w*|प्लेटफॉर्म\w*|प्लेटफॉर्म\w*|المنصة|منصة|site|sitio|sito|сайт\w*"
     r"|web ?site|portal\w*|portale|साइट|الموقع|situs|escrow|marketplace|upwork|fiverr)(?!\w)"
 )
 # A word putting what follows away from the platform ("hors site", "fuori dal portale", "wag na

@@ -20,6 +20,9 @@ from dataclasses import dataclass
 _INVISIBLE = frozenset(
     "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff\ufe0f\u20e3\u0640\u0670"
     + "".join(chr(c) for c in range(0x064B, 0x0660))
+    # round 33: the Devanagari nukta, written or not by the same people ("नक़द", "नकद";
+    # "फ़ोन", "फोन"), dropped from messages and word lists alike
+    + "\u093c"
 )
 
 # Punctuation that NFKC leaves alone but that people use as "@", "." or "-".
