@@ -54,6 +54,13 @@ from tests.policy.linear import assert_linear, repeated
         ("बाकी पैसे नक़द में दे दूँ?", "off_platform"),
         ("मेरा फ़ोन नंबर ले लीजिए, व्हाट्सऐप पर बात करते हैं", "off_platform"),
         ("मेरा फोन नंबर ले लीजिए, व्हाट्सऐप पर बात करते हैं", "off_platform"),
+        # part 6: invited as a guest or to a workspace; Arabizi asks; a Mexican mobile's old "1"
+        ("Can we invite you as a guest to our Slack? Easier for the team.", "off_platform"),
+        ("Dürfen wir dich als Gast in unser Slack einladen?", "off_platform"),
+        ("ممكن ندعوك إلى مساحة العمل على سلاك؟", "off_platform"),
+        ("ya reet teb3atly el email beta3ak 3ashan el contract", "off_platform"),
+        ("I miei recapiti sono sul sito, chiamami pure.", "off_platform"),
+        ("Atentamente, Laura Ríos · Cel. +52 1 33 1234 5678", "phone"),
     ],
 )
 def test_moves_of_round_33(text: str, label: str) -> None:

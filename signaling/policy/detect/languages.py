@@ -613,6 +613,9 @@ LANGUAGES: tuple[Language, ...] = (
             "there",
         ),
         move_phrases=(
+            # round 33: invited as a guest ('He can send you a guest invite')
+            "(?:send|give) you (?:a )?guest invit\\w*",
+            "invite you as a guest",
             # round 33: asked in a hedge or for someone else ('just wondering whether you're on
             # Telegram', 'he asked if you have Slack')
             "(?:if|whether) you(?:'re| are) on",
@@ -3301,6 +3304,8 @@ LANGUAGES: tuple[Language, ...] = (
             "unter",
         ),
         move_phrases=(
+            # round 33: invited as a guest ('dass wir Sie als Gast einladen')
+            "(?:sie|dich|euch) (?:[\\w-]+ ){0,2}als gast (?:[\\w-]+ ){0,3}einlad\\w*",
             # round 33: 'Hätten Sie vielleicht eine E-Mail-Adresse für mich?'
             "(?:hätten sie|hättest du|haben sie|hast du) (?:vielleicht |mal |eventuell )?(?:eine |i"
             "hre |deine )?(?:e-?mail(?:-?adresse)?|mailadresse|handynummer|telefonnummer|nummer)",
@@ -7095,6 +7100,8 @@ LANGUAGES: tuple[Language, ...] = (
         weak_dot_words=("نقطة", "نقطه"),
         at_symbol_names=("علامة آت",),
         app_names=(
+            # round 33: Slack in Arabic letters ('نستخدم سلاك للتواصل الداخلي')
+            "سلاك",
             # round 28: every spelling of Telegram ("تلجرام", "تيلغرام"), as the channel list has
             "تي?لي?[جغق]رامي?",
             "التي?لي?[جغق]رامي?",
@@ -7300,6 +7307,14 @@ LANGUAGES: tuple[Language, ...] = (
             "لكن",
         ),
         move_phrases=(
+            # round 33: Arabizi asks for an address or a number ('mmkn teb3atly el email beta3ak?')
+            "(?:teb3atly|tb3atly|ib3atly|eb3atly|ab3atly|ebaatli|teb3atli|eb3atli|ib3atli) (?:el |a"
+            "l )?(?:email|e-mail|mail|ra2mak|ra2m|number|nemrtak)",
+            "(?:el |al )?(?:email|e-mail|mail|number|ra2m) (?:beta3ak|bta3ak|beta3ek|bta3ek|"
+            "taba3ak)",
+            # round 33: invited to a workspace or a group ('ندعوك إلى مساحة العمل')
+            "(?:ندعوك|ادعوك|أدعوك|نضيفك|اضيفك|أضيفك) (?:\\S+ ){0,2}(?:مساحة العمل|الورك ?سبيس|works"
+            "pace|القناة|قناة)",
             # round 32: formal asks ("تزويدنا ببريدكم الإلكتروني", "مواصلة المراسلات … عبر البريد")
             "تزويدنا",
             "تزويدي",

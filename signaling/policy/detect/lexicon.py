@@ -717,6 +717,7 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             # round 20: every spelling of Telegram, with the article or without it (own_v19)
             r"|ال?تي?لي?[جغق]رام"
             r"|التلغرام|السناب|سناب|التلي|التيلي|تيلي|لينكدان|اللينكدان|لينكدإن|لينكد ان|لينكدين"
+            r"|سلاك|السلاك"  # round 33: Slack in Arabic letters
             r"|इंस्टा|फेसबुक|फेसबुक|स्नैपचैट|मैसेंजर"
             r"|telegas?|telega|telegrama"
             # round 19: Arabic with "your" attached ("اعطني انستك", "سنابك") and Polish cases
@@ -2881,7 +2882,11 @@ OWN_SITE = MappingProxyType(
         "pt": [r"meu (?:site|portfolio)(?: pessoal)?"],
         "fr": [r"mon (?:site|portfolio)(?: perso\w*| web)?"],
         "de": [r"meine[rm]? (?:website|webseite|homepage|seite|portfolio\w*)"],
-        "it": [r"mio (?:sito|portfolio)(?: personale| web)?|sito personale"],
+        # round 33: "i miei contatti sono sul sito": the site of the writer's own contacts
+        "it": [
+            r"mio (?:sito|portfolio)(?: personale| web)?|sito personale"
+            r"|(?<=miei contatti sono )sul sito|(?<=miei recapiti sono )sul sito"
+        ],
         # not "z mojej strony": "on my part"
         "pl": [r"(?<!\bz )(?:moj\w*|moim|mym) (?:stron\w*|portfolio)"],
         "ru": [r"(?:мо[её]м|мой) (?:сайте?|портфолио)"],

@@ -676,11 +676,18 @@ def _fictional(digits: str) -> bool:
     )
 
 
+# Round 33: Mexico's former mobile prefix "1" after the country code ("+52 1 55 4187 2290"),
+# still written in signatures and WhatsApp links; the number is the same without it.
+_MX_OLD_MOBILE = re.compile(r"(?:\+|00)?521(?=\d{10}$)")
+
+
 def _parse(digits: str, plus: bool, region: str | None) -> phonenumbers.PhoneNumber | None:
     if plus:
         digits, region = "+" + digits, None
     elif digits.startswith("00") and len(digits) > 9:
         digits, region = "+" + digits[2:], None
+    if digits.startswith("+521"):
+        digits = _MX_OLD_MOBILE.sub("+52", digits)
     try:
         return phonenumbers.parse(digits, region)
     except phonenumbers.NumberParseException:
