@@ -61,6 +61,19 @@ from tests.policy.linear import assert_linear, repeated
         ("ya reet teb3atly el email beta3ak 3ashan el contract", "off_platform"),
         ("I miei recapiti sono sul sito, chiamami pure.", "off_platform"),
         ("Atentamente, Laura Ríos · Cel. +52 1 33 1234 5678", "phone"),
+        # part 7 (own_v30's train half): local rails, meeting verbs, local asks
+        ("Vediamoci su Jitsi domani alle 10.", "meeting_link"),
+        ("Spotkajmy się na Jitsi w piątek.", "meeting_link"),
+        ("Консультацию давайте в Jitsi, без регистрации.", "meeting_link"),
+        ("¿Me regalas tu número para coordinar la entrega?", "off_platform"),
+        ("Envie-me o seu e-mail, por favor.", "off_platform"),
+        ("راسلني على الماسنجر", "off_platform"),
+        ("Ti giro i soldi su Satispay stasera.", "off_platform"),
+        ("Заплатите через ЕРИП, счёт пришлю.", "off_platform"),
+        ("Кидай на моно, сразу начну.", "off_platform"),
+        ("Możesz zapłacić przez Przelewy24?", "off_platform"),
+        ("Bar auf die Hand, wenn ich vorbeikomme?", "off_platform"),
+        ("Khalasni b Flouci wela D17?", "off_platform"),
     ],
 )
 def test_moves_of_round_33(text: str, label: str) -> None:
@@ -104,6 +117,13 @@ def test_look_alikes_of_round_33_are_no_move(text: str) -> None:
         "Faturayı şirket unvanımıza kesebilir misiniz? Vergi dairemiz Beşiktaş.",
         # a product's payment options suggested are no means proposed
         "How about Stripe for the checkout page of the shop?",
+        # part 7: stories told by others, the news, refusals said after the means
+        "Ein ehemaliger Auftraggeber hat per PayPal gezahlt und dann das Geld zurückgeholt.",
+        "Знакомый из Казани работал напрямую через Telegram и остался без оплаты.",
+        "Arkadaşım bir müşteriye Papara'dan ödeme yapmış, iş gelmemiş.",
+        "In the news: a fake PayPal invoice scam hit freelancers in Lagos.",
+        "Pagamento por fora não rola, só pelo site.",
+        "Capisco la comodità di Satispay, ma preferisco che i pagamenti passino dalla piattaforma.",
         # accounts listed after a label are no one's contact
         "Instagram competitors: @nike, @adidas and @puma.",
     ],

@@ -247,6 +247,16 @@ _PAST_STORY = re.compile(
         r"|آخر مستقل|المستقل السابق|المستقل اللي قبلك|pernah cerita|klien(?:nya)? dulu"
         r"|dati (?:may|yung|ang) (?:client|kliyente)|(?:client|kliyente) (?:ko|niya|namin) dati"
         r"|kwento ng"
+        # a former client, a colleague's or a cousin's story, the news ("Ein früherer Kunde
+        # wollte …", "Коллега из Минска работал …", "Kuzenim … ödeme yapmış", "कल अखबार में
+        # था", "По новостям сказали")
+        r"|ein (?:früherer|ehemaliger) (?:kunde|auftraggeber|klient)\w*"
+        r"|(?:коллега|знакомый|знакомая|подруга|друг)(?: \S+){0,3} (?:работал\w*|платил\w*"
+        r"|заплатил\w*|перевёл\w*|перевел\w*)"
+        r"|(?:kuzenim|arkadaşım|tanıdığım|abim|ablam)(?:\s+\S+){0,6}?\s+\S*m[iı]ş(?!\w)"
+        r"|in the news|en las noticias|nas notícias|dans les infos|in den nachrichten"
+        r"|al telegiornale|w wiadomościach|по новостям|в новостях|haberlerde|di berita"
+        r"|sa balita|अखबार में|खबर में|न्यूज में|في الأخبار|بالأخبار"
     )
     + r")(?!\w)"
 )
@@ -1708,6 +1718,8 @@ def _payment_request(views: Views) -> Finding | None:
         window = s[lo:hi]
         if _negated(s, method.start(), method.end()) or _spec_talk(s, method.start(), method.end()):
             continue
+        if _DI_KO.search(s, max(0, method.start() - _DI_KO_SPAN), method.start()) is not None:
+            continue  # round 33: "di ako tumatanggap ng GCash": Tagalog "'di" ("not") before
         if _beside_outside(lx.KEEP_HERE_RE, sentence(s, method.start(), method.end())[0]):
             continue  # "I prefer to pay through the site, it's easier than a bank transfer"
         mine = re.search(
@@ -1977,7 +1989,10 @@ _REFUSED_AFTER = re.compile(
     # almıyorum", and "... but I'll pass"
     r"|non (?:lo |la |li |le )?(?:accett\w*|prendo)|nahi (?:lunga|lungi|loonga|le sakta|leta"
     r"|leti|lete)|नहीं (?:लूँगा|लूंगा|लूंगी|लूँगी|ले सकता|लेता|लेती|लेते)|al(?:m[ıi]yorum|mam)|kabul etm[ıi]yorum"
-    r"|i'?ll pass|no thanks|no thank you)(?!\w)"
+    r"|i'?ll pass|no thanks|no thank you"
+    # round 33: "Pix por fora não rola", "por fuera no va", "geht nicht"
+    r"|n[aã]o rola|n[aã]o d[aá]|no va|no se puede|geht nicht|non si può|nie da się"
+    r"|не получится)(?!\w)"
 )
 
 
@@ -3611,7 +3626,8 @@ _UNTIL_BEFORE = re.compile(
 _UNTIL_SPAN = 25
 
 
-_DI_KO = re.compile(r"(?<!\w)di (?:ko|mo|namin|natin|niyo|nyo|ka)(?!\w)")  # Tagalog "'di ko"
+_DI_KO = re.compile(r"(?<!\w)di (?:ko|mo|namin|natin|niyo|nyo|ka|ako)(?!\w)")  # Tagalog "'di ko"
+_DI_KO_SPAN = 30
 _CLAUSE_END = re.compile(r"[,;:.!?\u060c\u061f\u0964]")
 # Not yet, not gladly ("gebe ich erst raus, sobald …", "ungern", "only once we start")
 _NOT_YET = re.compile(

@@ -613,6 +613,8 @@ LANGUAGES: tuple[Language, ...] = (
             "there",
         ),
         move_phrases=(
+            # round 33: 'Give us a bell on Signal'
+            "give (?:us|me) a bell",
             # round 33: invited as a guest ('He can send you a guest invite')
             "(?:send|give) you (?:a )?guest invit\\w*",
             "invite you as a guest",
@@ -1364,6 +1366,8 @@ LANGUAGES: tuple[Language, ...] = (
             "pero",
         ),
         move_phrases=(
+            # round 33: Colombian 'regalar' for giving ('¿Me regala su correo?')
+            "me (?:regala|regalas|regalan) (?:su|tu) (?:correo|n[uú]mero|whatsapp|celular|email)",
             # round 32: formal asks ("Indica tu número de WhatsApp en la respuesta", "facilítenos
             # su")
             "(?:ind[ií]ca|ind[ií]que|facil[ií]te|facil[ií]ta)(?:nos|me)? (?:tu|su) (?:\\w+ )?"
@@ -2028,6 +2032,10 @@ LANGUAGES: tuple[Language, ...] = (
             "como",
         ),
         move_phrases=(
+            # round 33: 'Envie-me o seu endereço' (of e-mail), 'tratar disto por email'
+            "envie-me o seu (?:endere[cç]o|e-?mail|contacto|n[uú]mero)",
+            "(?:tratar|falar) (?:disto|disso|deste assunto) (?:por|via) (?:e-?mail|whats\\w*|t"
+            "elefone)",
             # round 32: formal asks ("nos informar um endereço de e-mail", "informe seu número")
             "(?:nos |me )?inform(?:ar|e|em)(?:-nos|-me)? (?:um|o seu|seu|sua|o)",
             "indique(?:-nos|-me)? (?:um|o seu|seu|sua)",
@@ -3463,6 +3471,8 @@ LANGUAGES: tuple[Language, ...] = (
             "dsgvo\\w*",
         ),
         pay_methods=(
+            # round 33: cash into the hand ('Bar auf die Hand')
+            "bar auf die hand",
             "per paypal",
             "krypto\\w*",
             "bar auf die hand",
@@ -4004,6 +4014,10 @@ LANGUAGES: tuple[Language, ...] = (
             "mi (?:scrivi|scrive|chiami|chiama|aggiungi|aggiunge|contatti) (?:su|in|sul|via|per)",
         ),
         meeting_cues=(
+            # round 33: to see each other ('Meglio vederci su Jitsi')
+            "vederci",
+            "vedersi",
+            "ci vediamo",
             # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
             "link",
             "collegamento",
@@ -4024,6 +4038,10 @@ LANGUAGES: tuple[Language, ...] = (
             "incontro conoscitivo",
         ),
         pay_verbs=(
+            # round 33: 'girare' as paying ('ti giro 150 euro stasera')
+            "(?:ti|vi|te|me|mi|ce|ci) gir(?:o|a|i|ate|iamo|erò|ero)",
+            "girami",
+            "giramel[oi]",
             # round 31: the second person plural ("le lezioni le pagate con una ricarica Postepay")
             "(?:le|la|lo|li) pagate",
             "pag(?:atemi|ateci|herete)",
@@ -4069,6 +4087,11 @@ LANGUAGES: tuple[Language, ...] = (
             "nostra applicazione",
         ),
         pay_methods=(
+            # round 33: local rails (own_v30): a PayPal.me link asked for, Swiss QR bills and
+            # PostFinance
+            "paypal\\.me",
+            "qr-?fattura",
+            "postfinance",
             "l'iban",
             "iban",
             "sul (?:mio )?conto",
@@ -4167,6 +4190,8 @@ LANGUAGES: tuple[Language, ...] = (
             "sentiamoci",
         ),
         keep_here_phrases=(
+            # round 33: 'preferisco che i pagamenti passino dalla piattaforma'
+            "pass(?:ino|ano|are|iamo|i) (?:dalla|per la|tramite la) piattaforma",
             "questa chat va\\w*",
             "tramite il sito",
             "qui sulla piattaforma",
@@ -4659,6 +4684,12 @@ LANGUAGES: tuple[Language, ...] = (
             "(?:adres (?:e-?mail\\w*|mail\\w*)|e-?mail\\w*|mail\\w*|numer\\w*|nr)",
         ),
         meeting_cues=(
+            # round 33: to meet, a lesson, done on ('Lekcję próbną zrobimy na Jitsi', 'spotkajmy się
+            # na')
+            "spotkajmy się",
+            "spotkamy się",
+            "zrobimy na",
+            "zróbmy na",
             # round 21: the link and joining words ("the Teams link", "ссылку на зум", own_v20)
             "link\\w*",
             "dołącz\\w*",
@@ -4719,6 +4750,10 @@ LANGUAGES: tuple[Language, ...] = (
             "naszej apce",
         ),
         pay_methods=(
+            # round 33: Przelewy24, the Zonda exchange, bitcoin in the locative ('w bitcoinie')
+            "przelewy ?24",
+            "zond(?:a|zie|y)",
+            "bitcoin\\w*",
             "n(?:r|umer) konta",
             "numer rachunku",
             "nr rachunku",
@@ -5357,6 +5392,9 @@ LANGUAGES: tuple[Language, ...] = (
             "кинь(?:те)? (?:мне )?(?:свой|ваш|свою|вашу)",
         ),
         meeting_cues=(
+            # round 33: 'let's (do it) in' ('Пробный урок давайте в Jitsi')
+            "давайте в",
+            "встретимся",
             # round 31: meeting ("Давайте встретимся в Webex")
             "встрет\\w*",
             "встреч\\w*",
@@ -5380,6 +5418,9 @@ LANGUAGES: tuple[Language, ...] = (
             "по видео",
         ),
         pay_verbs=(
+            # round 33: 'кидайте на моно'
+            "кида(?:й|йте|ю|ешь) на",
+            "кину на",
             # round 28: the deal closed (with a place off the platform: "fuori dalla piattaforma")
             "(?:заключ|подпи[шс])\\w* (?:договор|контракт|сделк)\\w*",
             # round 28: a standing order or direct debit (a payment set up at the bank)
@@ -5420,6 +5461,11 @@ LANGUAGES: tuple[Language, ...] = (
             "нашего приложения",
         ),
         pay_methods=(
+            # round 33: Belarus's ERIP, Zolotaya Korona transfers, monobank, cash ('нал')
+            "ерип\\w*",
+            "золот\\w* корон\\w*",
+            "моно(?:банк\\w*)?",
+            "нал(?:ом|ичк\\w*)?",
             # round 31: the writer's bank details ("по реквизитам моего ИП")
             "по реквизитам (?:мо|наш)\\w+",
             "по (?:моим|нашим) реквизитам",
@@ -7307,6 +7353,8 @@ LANGUAGES: tuple[Language, ...] = (
             "لكن",
         ),
         move_phrases=(
+            # round 33: 'راسلني في الميسنجر'
+            "راسلني (?:في|على|ع) ال?\\S+",
             # round 33: Arabizi asks for an address or a number ('mmkn teb3atly el email beta3ak?')
             "(?:teb3atly|tb3atly|ib3atly|eb3atly|ab3atly|ebaatli|teb3atli|eb3atli|ib3atli) (?:el |a"
             "l )?(?:email|e-mail|mail|ra2mak|ra2m|number|nemrtak)",
@@ -7605,6 +7653,10 @@ LANGUAGES: tuple[Language, ...] = (
             "في تطبيقنا",
         ),
         pay_methods=(
+            # round 33: Tunisian D17 and Flouci
+            "d17",
+            "flouci",
+            "فلوسي",
             # round 31: with the preposition attached ("بالويسترن يونيون")
             "بالويسترن(?: يونيون)?",
             "ويسترن",
@@ -8793,6 +8845,9 @@ LANGUAGES: tuple[Language, ...] = (
             "ku",
         ),
         move_phrases=(
+            # round 33: Sundanese and Javanese ('bisa email-an wae?', 'bayare lewat DANA ae')
+            "email-?an",
+            "bayare",
             # round 33: 'Iseng nanya aja, kamu ada Line?'
             "(?:kamu|anda|kak|mas|mbak) (?:punya|ada) (?:line|telegram|tele|wa|whatsapp|wechat|sign"
             "al|discord|ig)",

@@ -718,6 +718,7 @@ CHANNEL_CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|ال?تي?لي?[جغق]رام"
             r"|التلغرام|السناب|سناب|التلي|التيلي|تيلي|لينكدان|اللينكدان|لينكدإن|لينكد ان|لينكدين"
             r"|سلاك|السلاك"  # round 33: Slack in Arabic letters
+            r"|ال?ميسنجر|ال?ماسنجر"  # round 33: Messenger ("راسلني في الميسنجر")
             r"|इंस्टा|फेसबुक|फेसबुक|स्नैपचैट|मैसेंजर"
             r"|telegas?|telega|telegrama"
             # round 19: Arabic with "your" attached ("اعطني انستك", "سنابك") and Polish cases
