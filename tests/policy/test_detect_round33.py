@@ -74,6 +74,8 @@ from tests.policy.linear import assert_linear, repeated
         ("Możesz zapłacić przez Przelewy24?", "off_platform"),
         ("Bar auf die Hand, wenn ich vorbeikomme?", "off_platform"),
         ("Khalasni b Flouci wela D17?", "off_platform"),
+        # part 8: the writer introduced by an @handle after the app
+        ("Add me on Instagram, I'm @nadia.makes there.", "handle"),
     ],
 )
 def test_moves_of_round_33(text: str, label: str) -> None:
@@ -124,6 +126,10 @@ def test_look_alikes_of_round_33_are_no_move(text: str) -> None:
         "In the news: a fake PayPal invoice scam hit freelancers in Lagos.",
         "Pagamento por fora não rola, só pelo site.",
         "Capisco la comodità di Satispay, ma preferisco che i pagamenti passino dalla piattaforma.",
+        # part 8: "-wise" is Indian English for "by"; an address's numbers are no phone
+        "Payment will be released phase-wise through the platform's milestones.",
+        "Ship to 88 Harbor Rd, Unit 4, Portland OR 97209. The PO number is 44120.",
+        "Morada: Avenida da Liberdade 110, 1250-146 Lisboa. NIF 512 345 678.",
         # accounts listed after a label are no one's contact
         "Instagram competitors: @nike, @adidas and @puma.",
     ],
@@ -137,9 +143,14 @@ def test_a_contract_named_is_no_holding_back() -> None:
     assert labels("Podaj numer, wyślę umowę jutro") == {"off_platform"}
 
 
+def test_a_number_said_in_two_goes_still_joins() -> None:
+    assert labels("Area code is 415. The rest is 726 0093.") == {"phone"}
+
+
 def test_the_round33_rules_stay_linear() -> None:
     unit = (
         "meine Nummer gebe ich nicht raus bis zum Vertrag, ich geb dir meine nummer gleich "
-        "Slack-Workspace hätten Sie eine E-Mail минуя сайт fora daqui "
+        "Slack-Workspace hätten Sie eine E-Mail минуя сайт fora daqui Telegram I'm @a_b "
+        "1420 W Fulton St, Suite 3, Chicago IL 60607 milestone-wise "
     )
     assert_linear(lambda n: scan(repeated(unit, n)))

@@ -102,7 +102,7 @@ def find_handles(views: Views, taken: Spans, *, spoken: bool = True) -> list[Fin
         if found is None:
             found = _spelled_after(s, ch.end())
         if found is None:
-            found = _labelled_at_handle(s, ch.end())
+            found = _labelled_at_handle(s, ch.end()) or _introduced_at_handle(s, ch.end())
         if found is not None:
             a, b, ident = found
             if ident.startswith("@"):
@@ -204,6 +204,28 @@ def _labelled_at_handle(s: str, end: int) -> tuple[int, int, str] | None:
     return m.start(), m.end(), "@" + m.group("name")
 
 
+# Round 33: the writer introduced by an @handle later in the app's sentence ("Escribime por
+# Telegram que acá no me llegan las notificaciones, estoy como @fedesosa_dev")
+_AS_ME_BEFORE = re.compile(
+    r"(?<!\w)(?:estoy como|aparezco como|soy|i'?m|i am|me as|je suis|ich bin|sono|jestem"
+    r"|я там|ben|aku|saya|ako si|ako ay|sou|estou como)\s*$"
+)
+_INTRODUCED_REACH = 100
+
+
+def _introduced_at_handle(s: str, end: int) -> tuple[int, int, str] | None:
+    stop = _SENTENCE_STOP.search(s, end, end + _INTRODUCED_REACH)
+    limit = stop.start() if stop is not None else min(len(s), end + _INTRODUCED_REACH)
+    at = s.find("@", end, limit)
+    if at < 0 or _AS_ME_BEFORE.search(s, max(end, at - 20), at) is None:
+        return None
+    m = lx.AT_HANDLE_RE.match(s, at)
+    if m is None or not _valid_at_handle(s, m):
+        return None
+    return m.start(), m.end(), "@" + m.group("name")
+
+
+_SENTENCE_STOP = re.compile(r"[!?\n]|\.(?:\s|$)")
 _AT_LIST_NEXT = re.compile(r"\s*(?:[,;/&]|\w{1,3}\s)\s*@")
 
 

@@ -803,7 +803,8 @@ LANGUAGES: tuple[Language, ...] = (
             "cash in hand",
             "in cash",
             "bank",
-            "wise",
+            # (not "milestone-wise", "phase-wise": Indian English for "by", round 33)
+            "(?<!-)wise",
             "gcash",
             "on my card",
             "to my card",
@@ -2307,6 +2308,9 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         phone_cues=("n[uú]mero", "telefone", "celular", "liga", "ligue", "zap", "whats", "fone"),
         not_phone_cues=(
+            # round 33: an address ('Morada: Rua …, 4000-447 Porto')
+            "morada",
+            "c[oó]digo postal",
             "guia",
             "boleto",
             "encomenda",

@@ -83,6 +83,8 @@ def find_phones(views: Views, taken: Spans) -> list[Finding]:
                     continue  # two years told in turn, no pieces of one number
                 if by_rest and not _rest_between(s, r1, r2):
                     continue
+                if _told_apart(s, r1, r2):
+                    continue  # round 33: "1420 W Fulton St, Suite 3, Chicago IL 60607"
                 pieces, last = [r1, r2], j
                 found = _split_value(s, pieces)
                 if found is None:
@@ -434,6 +436,20 @@ def _continues(r1: _Run, r2: _Run) -> bool:
     if r2.plus or any("." in sep or "/" in sep for sep in r1.seps):
         return False
     return not _reference(r1) and not _reference(r2)
+
+
+_GAP_WORD = re.compile(r"[^\W\d_]+")
+_GAP_WORDS = 6  # words between two pieces past which, with no word of phoning, they part
+
+
+def _told_apart(s: str, r1: _Run, r2: _Run) -> bool:
+    """Words between the two pieces, none of them a word of phoning or of "the rest": an
+    address's house number and its postcode ("1420 W Fulton St, Suite 3, Chicago IL 60607"),
+    not a number said in two goes."""
+    gap = s[r1.end : r2.start]
+    if len(_GAP_WORD.findall(gap)) < _GAP_WORDS:
+        return False
+    return lx.PHONE_CUE_RE.search(gap) is None and not _rest_between(s, r1, r2)
 
 
 def _clock_minutes(s: str, run: _Run) -> bool:
