@@ -154,3 +154,57 @@ def test_the_round33_rules_stay_linear() -> None:
         "1420 W Fulton St, Suite 3, Chicago IL 60607 milestone-wise "
     )
     assert_linear(lambda n: scan(repeated(unit, n)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # review of round 33 (a helper read the diff): a story followed by a command is a move
+        "Ein früherer Kunde hat mir direkt per PayPal gezahlt, das können wir auch so machen.",
+        "Minha antiga designer mandava tudo por WeTransfer, manda assim também.",
+        "Коллега мой работал так: платите на карту напрямую, без биржи.",
+        "Kuzenim de böyle ödemiş, sen de Papara'dan gönder.",
+        "Mi ex cliente me pagaba por PayPal, págame así tú también.",
+        "Dati may client ako na nagbayad sa GCash, ganun na lang din tayo.",
+        # a "no" of "no problem" refuses nothing; "erst mal" is "first"
+        "No problem, leave your number and I'll call you.",
+        "Sorun değil, numaranızı verin, arayayım.",
+        "Gak masalah, kirim nomor kamu ya.",
+        "Ich gebe dir erst mal meine Nummer, dann telefonieren wir kurz.",
+        "Nie ma sprawy, podam ci mój numer.",
+        # "geht nicht nur", "no se puede rastrear" refuse nothing; "'di ko" refuses the platform
+        "Per PayPal geht nicht nur schneller, zahl mir direkt.",
+        "Wise no se puede rastrear, así que págame por Wise directamente.",
+        "Di ko na babayaran dito, GCash na lang para walang fee.",
+        # "to avoid misunderstandings" avoids no tool
+        "Um Missverständnisse zu vermeiden lieber per Zoom morgen um 10?",
+    ],
+)
+def test_review_of_round_33_moves_still_found(text: str) -> None:
+    assert labels(text) != set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vergi numaramı vereyim.",
+        "Sipariş numaramı göndereyim.",
+        "Lass meine Nummer bitte aus dem Impressum raus.",
+        "متى أستلم فلوسي؟ المنصة أخرت الدفعة.",
+        "Переведу дорожку в моно и скину на проверку сюда.",
+        "Haben Sie eine E-Mail von der Plattform bekommen?",
+        "Kemarin saya sudah email-an sama tim support platform soal refund.",
+        "I-text ko na lang yung details dito sa chat mamaya.",
+        "Email mo na lang sa support ng platform yung issue.",
+        "I miei contatti sono sul sito della piattaforma, nel mio profilo.",
+        "Telegram bot name we registered for the shop: @acme_orders_bot",
+        "Instagram reference account for the mood board: @kinfolk",
+    ],
+)
+def test_review_of_round_33_look_alikes(text: str) -> None:
+    assert labels(text) == set()
+
+
+def test_a_phone_word_before_the_first_piece_keeps_the_pieces_together() -> None:
+    text = "My cell starts 0176 lol this site keeps eating my messages so yeah 23456789"
+    assert [f.value for f in scan(text) if f.label == "phone"] == ["+4917623456789"]

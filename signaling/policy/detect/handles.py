@@ -196,8 +196,8 @@ _LABEL_TO_AT = re.compile(r"[^.!?\n@:]{1,40}:\s*(?=@)")
 
 def _labelled_at_handle(s: str, end: int) -> tuple[int, int, str] | None:
     label = _LABEL_TO_AT.match(s, end)
-    if label is None:
-        return None
+    if label is None or _NOT_A_CONTACT_LABEL.search(label.group()) is not None:
+        return None  # "Telegram bot name we registered: @acme_bot", "reference account: @x"
     m = lx.AT_HANDLE_RE.match(s, label.end())
     if m is None or not _valid_at_handle(s, m) or _AT_LIST_NEXT.match(s, m.end()) is not None:
         return None  # "Instagram mentions: @nike, @adidas and @puma": accounts listed
@@ -226,6 +226,10 @@ def _introduced_at_handle(s: str, end: int) -> tuple[int, int, str] | None:
 
 
 _SENTENCE_STOP = re.compile(r"[!?\n]|\.(?:\s|$)")
+_NOT_A_CONTACT_LABEL = re.compile(
+    r"bot|referen|competitor|concorren|competen|konkuren|конкурент|mood|inspira|example|ejemplo"
+    r"|exemplo|exemple|beispiel|esempio|przyk|пример|örnek|ornek|contoh|halimbawa|tag|mention"
+)
 _AT_LIST_NEXT = re.compile(r"\s*(?:[,;/&]|\w{1,3}\s)\s*@")
 
 

@@ -265,7 +265,18 @@ _PROPOSAL = re.compile(
     r"|again|another|vamos|hagamos|manana|proxim\w*|facciamo|proviamo|domani|prossim\w*"
     r"|on fait|faisons|demain|prochain\w*|lass uns|morgen|nachste\w*|zrobmy|jutro|nastepn\w*"
     r"|давай\w*|завтра|следующ\w*|hadi|yarin|haftaya|yuk|ayo|besok|tara|bukas|خلينا|نعمل|بكرة"
-    r"|بكره|غدا|chalo|karte hain|kal subah)(?!\w)"
+    r"|بكره|غدا|chalo|karte hain|kal subah"
+    # round 33 (review): a command to pay or send, or "that way too", after a story ("Mi ex
+    # cliente me pagaba por PayPal, págame así tú también", "Kuzenim de böyle ödemiş, sen de
+    # Papara'dan gönder", "das können wir auch so machen")
+    + fold(
+        r"|pay me|págame|pagame|paga-me|me paga|zahl mir|zahlen sie mir|payez-moi|paie-moi"
+        r"|pagami|zapłać mi|заплатите|платите|плати|gönder|öde|bayar aja|bayar saja"
+        r"|bayaran mo|bayaran nyo|manda assim|manda así|así tú también|tú también|assim também"
+        r"|auch so|so machen|так же|ganun (?:na lang )?din|din tayo|comme ça aussi|anche così"
+        r"|sen de|kamu juga"
+    )
+    + r")(?!\w)"
 )
 
 
@@ -1718,7 +1729,7 @@ def _payment_request(views: Views) -> Finding | None:
         window = s[lo:hi]
         if _negated(s, method.start(), method.end()) or _spec_talk(s, method.start(), method.end()):
             continue
-        if _DI_KO.search(s, max(0, method.start() - _DI_KO_SPAN), method.start()) is not None:
+        if _DI_TAKING.search(s, max(0, method.start() - _DI_KO_SPAN), method.start()) is not None:
             continue  # round 33: "di ako tumatanggap ng GCash": Tagalog "'di" ("not") before
         if _beside_outside(lx.KEEP_HERE_RE, sentence(s, method.start(), method.end())[0]):
             continue  # "I prefer to pay through the site, it's easier than a bank transfer"
@@ -1991,8 +2002,8 @@ _REFUSED_AFTER = re.compile(
     r"|leti|lete)|नहीं (?:लूँगा|लूंगा|लूंगी|लूँगी|ले सकता|लेता|लेती|लेते)|al(?:m[ıi]yorum|mam)|kabul etm[ıi]yorum"
     r"|i'?ll pass|no thanks|no thank you"
     # round 33: "Pix por fora não rola", "por fuera no va", "geht nicht"
-    r"|n[aã]o rola|n[aã]o d[aá]|no va|no se puede|geht nicht|non si può|nie da się"
-    r"|не получится)(?!\w)"
+    r"|(?:n[aã]o rola|n[aã]o d[aá]|no va|no se puede|geht nicht|non si può|nie da się"
+    r"|не получится)(?=\s*(?:[,.;:!?]|$)))(?!\w)"
 )
 
 
@@ -2176,10 +2187,13 @@ _TOOL_NOT_NEEDED = re.compile(
 # calendario de Calendly", "Je préférerais éviter Zoom"): built in, or set aside
 _EMBED_OR_AVOID_BEFORE = re.compile(
     fold(
-        r"(?<!\w)(?:embed|embedding|incrustar|incrustra\w*|embeber|einbetten|einbinden"
+        r"(?<!\w)(?:(?:embed|embedding|incrustar|incrustra\w*|embeber|einbetten|einbinden"
         r"|incorporare|osadzić|osadzimy|wstawić|встроить|встраиваем|встроим|menyematkan"
-        r"|sematkan|i-embed|avoid|éviter|evitar|evitare|vermeiden|unikać|unikajmy|избегать"
-        r"|iwasan)(?:\s+[^\s.,;:!?]+){0,3}\s+$"
+        r"|sematkan|i-embed)(?:\s+[^\s.,;:!?]+){0,3}"
+        # (avoiding: right before the tool; "Um Missverständnisse zu vermeiden lieber per
+        # Zoom" avoids the misunderstandings)
+        r"|(?:avoid|éviter|evitar|evitare|unikać|unikajmy|избегать|iwasan)(?:\s+[^\s.,;:!?]+)?"
+        r")\s+$"
     )
 )
 _EMBED_SPAN = 40
@@ -3598,6 +3612,8 @@ def _giving_refused(s: str, m: re.Match[str], given: tuple[int, int]) -> bool:
     lo, hi = min(m.start(), given[0]), max(m.end(), given[1])
     sent, start = sentence(s, lo, hi)
     a = max(start, lo - _GIVING_NEGATED_BEFORE)
+    # within the clause ("No problem, leave your number": the "no" is the problem's)
+    a = max([a] + [c.end() for c in _CLAUSE_BREAK.finditer(s, a, lo)])
     # after the verb only where it comes last ("vou te deixar meu contato pra gente não se
     # perder" negates the losing, not the giving)
     b = hi
@@ -3628,12 +3644,18 @@ _UNTIL_SPAN = 25
 
 _DI_KO = re.compile(r"(?<!\w)di (?:ko|mo|namin|natin|niyo|nyo|ka|ako)(?!\w)")  # Tagalog "'di ko"
 _DI_KO_SPAN = 30
+# "'di" with a verb of taking or using ("di ako tumatanggap ng GCash"; "di ko na babayaran
+# dito, GCash na lang" refuses the platform, not the means)
+_DI_TAKING = re.compile(
+    r"(?<!\w)di (?:ako|kami|ko|namin) (?:\S+ )?(?:tumatanggap|tatanggap|tinatanggap|gumagamit"
+    r"|gagamit|ginagamit|nagpapabayad)(?!\w)"
+)
 _CLAUSE_END = re.compile(r"[,;:.!?\u060c\u061f\u0964]")
 # Not yet, not gladly ("gebe ich erst raus, sobald …", "ungern", "only once we start")
 _NOT_YET = re.compile(
-    r"(?<!\w)(?:erst|sobald|ungern|grundsatzlich|only (?:once|after|when)|once we|solo cuando"
-    r"|so quando|seulement (?:quand|apres)|solo quando|dopo che|dopiero|только после|tabhi"
-    r"|baru|setelah|sonra|ancak|kapag)(?!\w)"
+    r"(?<!\w)(?:erst(?! mal| einmal)|sobald|ungern|grundsatzlich|only (?:once|after|when)"
+    r"|once we|solo cuando|so quando|seulement (?:quand|apres)|solo quando|dopo che|dopiero"
+    r"|только после|tabhi)(?!\w)"
 )
 
 

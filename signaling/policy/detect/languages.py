@@ -2036,7 +2036,7 @@ LANGUAGES: tuple[Language, ...] = (
             # round 33: 'Envie-me o seu endereço' (of e-mail), 'tratar disto por email'
             "envie-me o seu (?:endere[cç]o|e-?mail|contacto|n[uú]mero)",
             "(?:tratar|falar) (?:disto|disso|deste assunto) (?:por|via) (?:e-?mail|whats\\w*|t"
-            "elefone)",
+            "elefone)(?! com o suporte| com a plataforma)",
             # round 32: formal asks ("nos informar um endereço de e-mail", "informe seu número")
             "(?:nos |me )?inform(?:ar|e|em)(?:-nos|-me)? (?:um|o seu|seu|sua|o)",
             "indique(?:-nos|-me)? (?:um|o seu|seu|sua)",
@@ -3319,8 +3319,11 @@ LANGUAGES: tuple[Language, ...] = (
             # round 33: invited as a guest ('dass wir Sie als Gast einladen')
             "(?:sie|dich|euch) (?:[\\w-]+ ){0,2}als gast (?:[\\w-]+ ){0,3}einlad\\w*",
             # round 33: 'Hätten Sie vielleicht eine E-Mail-Adresse für mich?'
-            "(?:hätten sie|hättest du|haben sie|hast du) (?:vielleicht |mal |eventuell )?(?:eine |i"
-            "hre |deine )?(?:e-?mail(?:-?adresse)?|mailadresse|handynummer|telefonnummer|nummer)",
+            "(?:hätten sie|hättest du) (?:vielleicht |mal |eventuell )?(?:eine |ihre |deine )?"
+            "(?:e-?mail(?:-?adresse)?|mailadresse|handynummer|telefonnummer|nummer)",
+            # (not "Haben Sie eine E-Mail von der Plattform bekommen?": an address, not a mail)
+            "(?:haben sie|hast du) (?:vielleicht |mal |eventuell )?(?:eine |ihre |deine )?"
+            "(?:e-?mail-?adresse|mailadresse|handynummer|telefonnummer)",
             # round 32: an invitation asked for ("Kannst du mich in euren Slack-Workspace
             # einladen?")
             "(?:mich|uns) (?:[\\w-]+ ){0,3}einlad\\w*",
@@ -5468,7 +5471,8 @@ LANGUAGES: tuple[Language, ...] = (
             # round 33: Belarus's ERIP, Zolotaya Korona transfers, monobank, cash ('нал')
             "ерип\\w*",
             "золот\\w* корон\\w*",
-            "моно(?:банк\\w*)?",
+            "монобанк\\w*",
+            "(?<=на )моно",
             "нал(?:ом|ичк\\w*)?",
             # round 31: the writer's bank details ("по реквизитам моего ИП")
             "по реквизитам (?:мо|наш)\\w+",
@@ -7660,7 +7664,6 @@ LANGUAGES: tuple[Language, ...] = (
             # round 33: Tunisian D17 and Flouci
             "d17",
             "flouci",
-            "فلوسي",
             # round 31: with the preposition attached ("بالويسترن يونيون")
             "بالويسترن(?: يونيون)?",
             "ويسترن",
@@ -8850,7 +8853,7 @@ LANGUAGES: tuple[Language, ...] = (
         ),
         move_phrases=(
             # round 33: Sundanese and Javanese ('bisa email-an wae?', 'bayare lewat DANA ae')
-            "email-?an",
+            "(?:bisa|boleh|mau|kita|aku|saya) email-?an",
             "bayare",
             # round 33: 'Iseng nanya aja, kamu ada Line?'
             "(?:kamu|anda|kak|mas|mbak) (?:punya|ada) (?:line|telegram|tele|wa|whatsapp|wechat|sign"
@@ -9388,10 +9391,11 @@ LANGUAGES: tuple[Language, ...] = (
         move_phrases=(
             # round 33: an app as a verb, or 'just … it' ('i-Viber ko na lang sa'yo?', 'Email mo na
             # lang yung portfolio')
-            "i-?(?:viber|whatsapp|messenger|telegram|email|e-mail|gmail|text|pm|dm) (?:ko|mo|nyo|ni"
-            "yo|ninyo)",
+            # (not "I-text ko na lang dito sa chat", "Email mo na lang sa support ng platform")
+            "i-?(?:viber|whatsapp|messenger|telegram|email|e-mail|gmail|text|pm|dm) (?:ko|mo|nyo"
+            "|niyo|ninyo)(?!(?: \\S+){0,4} (?:dito|sa chat|support|platform))",
             "(?:email|e-mail|viber|whatsapp|messenger|text|pm|dm) (?:mo|nyo|niyo) (?:na )?(?:lang"
-            "|nalang)",
+            "|nalang)(?!(?: \\S+){0,4} (?:dito|sa chat|support|platform))",
             # round 32: asks to give or e-mail ("pakibigay na lang po yung email nyo", "i-email nyo
             # na lang")
             "pakibigay",

@@ -2825,7 +2825,9 @@ CONTACT_OWN = MappingProxyType(
         "tr": [
             r"iletisim bilgi\w*|sosyal medya hesap\w*|kisisel numara\w*|ozel numara\w*",
             r"numarani\w*|numaranizi|mailini\w*|epostani\w*|e-postani\w*|telefonunu\w*",
-            r"numarami|numaram|mailimi|mail adresimi|e-?postami",
+            # (not a tax, order, customer or ID number: "vergi numaramı vereyim")
+            r"(?<!vergi )(?<!siparis )(?<!musteri )(?<!tc )(?<!kimlik )(?<!fatura )"
+            r"(?:numarami|numaram)|mailimi|mail adresimi|e-?postami",
         ],
         "id": [
             r"kontak(?:ku|mu|nya)?|kontak aku|sosmed(?:mu|ku)?|nomor pribadi\w*|kontak pribadi\w*",
@@ -2852,7 +2854,8 @@ CONTACT_GIVE = MappingProxyType(
             r"laisse|laisser|laissez|donne|donnes|donnez|donner|me file|te file|filer|envoie"
             r"|envoyer|passe|veux|voulez"
         ],
-        "de": [r"lass|gib|geben|geb|gebe|schick\w*|willst|wollen|senden|sende"],
+        # ("lass" only as "leave me": "Lass meine Nummer aus dem Impressum raus" gives none)
+        "de": [r"lass (?:mir|uns)|gib|geben|geb|gebe|schick\w*|willst|wollen|senden|sende"],
         "it": [r"lascio|dammi|mi dai|me dai|mandami|mando|vuoi|passami"],
         "pl": [
             r"zostawie|daj|podaj|podeslesz|wysle|wyslij|chcesz|podeslij|poda pan|poda pani|dam"
@@ -2886,7 +2889,8 @@ OWN_SITE = MappingProxyType(
         # round 33: "i miei contatti sono sul sito": the site of the writer's own contacts
         "it": [
             r"mio (?:sito|portfolio)(?: personale| web)?|sito personale"
-            r"|(?<=miei contatti sono )sul sito|(?<=miei recapiti sono )sul sito"
+            r"|(?<=miei contatti sono )sul sito(?! della piattaforma| di questa piattaforma)"
+            r"|(?<=miei recapiti sono )sul sito(?! della piattaforma| di questa piattaforma)"
         ],
         # not "z mojej strony": "on my part"
         "pl": [r"(?<!\bz )(?:moj\w*|moim|mym) (?:stron\w*|portfolio)"],

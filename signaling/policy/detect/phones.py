@@ -439,6 +439,7 @@ def _continues(r1: _Run, r2: _Run) -> bool:
 
 
 _GAP_WORD = re.compile(r"[^\W\d_]+")
+_CUE_BEFORE_PIECE = 30
 _GAP_WORDS = 6  # words between two pieces past which, with no word of phoning, they part
 
 
@@ -449,6 +450,8 @@ def _told_apart(s: str, r1: _Run, r2: _Run) -> bool:
     gap = s[r1.end : r2.start]
     if len(_GAP_WORD.findall(gap)) < _GAP_WORDS:
         return False
+    if lx.PHONE_CUE_RE.search(s, max(0, r1.start - _CUE_BEFORE_PIECE), r1.start) is not None:
+        return False  # "My cell starts 0176 lol … so yeah 23456789": announced before it
     return lx.PHONE_CUE_RE.search(gap) is None and not _rest_between(s, r1, r2)
 
 
