@@ -555,6 +555,10 @@ _WORD_CHAR = re.compile(r"\w")
 _ASCII_BLANKS = {c: " " for c in range(128) if _WORD_CHAR.match(chr(c)) is None}
 
 
+# (where a word starts, the numbers of the patterns one of whose starts begins there)
+_Hits = list[tuple[int, tuple[int, ...]]]
+
+
 class WordStarts:
     """The literal starts of many word-initial patterns (:func:`_word_initial`), found in one
     pass over an ASCII text for all of them; the answer for the last text asked about is
@@ -569,7 +573,9 @@ class WordStarts:
         self._ids: dict[str, list[int]] = {}  # literal start -> the patterns it starts
         self._count = 0
         self._automaton: Any = None
-        self._last: tuple[str, list[list[int]]] | None = None
+        # the last text asked about: its hits (word start, the patterns that start there) and
+        # each asked pattern's sorted starts, worked out when first asked
+        self._last: tuple[str, _Hits, dict[int, list[int]]] | None = None
 
     def register(self, starts: Iterable[str]) -> int:
         """Add one pattern's literal starts; returns the pattern's number here."""
@@ -601,20 +607,23 @@ class WordStarts:
         word (every place one does, ascending)."""
         last = self._last
         if last is None or last[0] is not s:
-            last = (s, self._scan(s))
-            self._last = last
-        return last[1][number]
+            last = self._last = (s, self._scan(s), {})
+        at = last[2].get(number)
+        if at is None:
+            # (only the patterns asked about: a short message asks one or two of them)
+            at = last[2][number] = sorted({i for i, numbers in last[1] if number in numbers})
+        return at
 
-    def _scan(self, s: str) -> list[list[int]]:
+    def _scan(self, s: str) -> _Hits:
+        """Every hit in ``s``: (where a word starts, the patterns a start there belongs to)."""
         automaton = self._automaton if self._automaton is not None else self._build()
-        found: list[set[int]] = [set() for _ in range(self._count)]
         # " " first: a word at the text's start is behind a space too. A hit ends at the
         # index in the text of its key's last character; ``back`` characters before it, the
         # word starts.
-        for end, (back, numbers) in automaton.iter(" " + s.translate(_ASCII_BLANKS)):
-            for number in numbers:
-                found[number].add(end - back)
-        return [sorted(at) for at in found]
+        return [
+            (end - back, numbers)
+            for end, (back, numbers) in automaton.iter(" " + s.translate(_ASCII_BLANKS))
+        ]
 
 
 # The word starts of every StartScan built without an index of its own (the lexicon's).
@@ -631,21 +640,28 @@ class StartScan:
     (:class:`WordStarts`, one pass per message for all such patterns); otherwise by an
     Aho-Corasick automaton of the pattern's own. Below ``LONG`` characters, for a pattern
     without known starts, or for one that may start with a single character (its starts
-    would be nearly every word), the plain ``finditer``."""
+    would be nearly every word), the plain ``finditer``; with ``short``, a word-initial
+    pattern uses the index below ``LONG`` characters too (an ASCII text): a pattern of a
+    thousand phrases costs ``re`` a look at its alternatives at every word of even a short
+    message, where its literal starts are at one or two."""
 
     LONG = 1000
 
-    def __init__(self, pattern: re.Pattern[str], index: WordStarts | None = None) -> None:
+    def __init__(
+        self, pattern: re.Pattern[str], index: WordStarts | None = None, *, short: bool = False
+    ) -> None:
         self.pattern = pattern
         self._automaton: Any = None
         self._index: WordStarts | None = None
         self._number = -1
+        self._short = False
         starts = literal_starts(pattern)
         if not starts or min(map(len, starts)) < 2:
             return
         if _word_initial(pattern, starts):
             self._index = index if index is not None else WORD_STARTS
             self._number = self._index.register(starts)
+            self._short = short
         automaton = ahocorasick.Automaton()
         for start in starts:
             automaton.add_word(start, len(start))
@@ -655,12 +671,12 @@ class StartScan:
     def search(self, s: str) -> re.Match[str] | None:
         """``pattern.search(s)``: the first match of :meth:`finditer` (below ``LONG``
         characters the plain search, which costs less than a first step of ``finditer``)."""
-        if len(s) < self.LONG:
+        if len(s) < self.LONG and not self._short:
             return self.pattern.search(s)
         return next(self.finditer(s), None)
 
     def finditer(self, s: str, pos: int = 0) -> Iterator[re.Match[str]]:
-        if len(s) - pos < self.LONG:
+        if len(s) - pos < self.LONG and not (self._short and s.isascii()):
             return self.pattern.finditer(s, pos)
         if self._index is not None and s.isascii():
             at = self._index.positions(s, self._number)
