@@ -269,16 +269,32 @@ class LearnedModel:
     def reaching_words(
         self, word_lists: Iterable[list[str]], wanted: list[int], floors: Sequence[float]
     ) -> Iterator[tuple[int, list[float]]]:
-        """:meth:`reaching` of pieces given as their raw words (``_word_list`` of each)."""
+        """:meth:`reaching` of pieces given as their raw words (``_word_list`` of each).
+
+        A piece whose words an earlier piece had, while ``wanted`` was the same, has its
+        scores: each distinct one is scored once (a long message repeats its sentences)."""
         self._bound_caches()
         canonical = self._canonical.__getitem__
         row = self._rows.__getitem__
         pair = self._bigrams.get
         biases = self._biases
         columns = self._columns
+        # raw words -> the scores of ``wanted`` if one reached its floor, else None
+        done: dict[tuple[str, ...], list[float] | None] = {}
+        done_for = list(wanted)
         for i, raw in enumerate(word_lists):
             if not raw:
                 continue
+            if wanted != done_for:
+                done.clear()
+                done_for = list(wanted)
+            key = tuple(raw)
+            if key in done:
+                scored = done[key]
+                if scored is not None:
+                    yield i, list(scored)
+                continue
+            done[key] = None
             words = list(map(canonical, raw))
             if len(wanted) == 1:  # most long messages: the rules found every other label
                 # that label's column alone: a float per word and per known pair
@@ -290,6 +306,7 @@ class LearnedModel:
                     total = sum(filter(None, map(pairs.get, set(itertools.pairwise(words)))), total)
                 total = biases[k] + total
                 if total >= floors[k]:
+                    done[key] = [total]
                     yield i, [total]
                 continue
             rows = list(map(row, set(words)))
@@ -298,7 +315,8 @@ class LearnedModel:
             totals = [biases[k] + sum(map(columns[k], rows)) for k in wanted]
             for k, total in zip(wanted, totals, strict=True):
                 if total >= floors[k]:
-                    yield i, totals
+                    done[key] = totals
+                    yield i, list(totals)
                     break
 
 
