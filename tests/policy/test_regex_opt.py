@@ -179,6 +179,30 @@ def test_start_scan_finds_what_finditer_finds(source: str, fast: re.Pattern[str]
         assert (found and found.span()) == (first and first.span())
 
 
+# Short messages: a scan made with ``short`` reads an ASCII one from its starts too.
+SHORT_INDEX = WordStarts()
+SHORT_SCANS = {id(fast): StartScan(fast, index=SHORT_INDEX, short=True) for _s, fast in COMPILED}
+
+
+def test_short_samples_reach_both_ways() -> None:
+    assert any(text.isascii() for text in SAMPLES) and not all(t.isascii() for t in SAMPLES)
+    assert all(len(text) < StartScan.LONG for text in SAMPLES[:50])
+
+
+@pytest.mark.parametrize(("source", "fast"), COMPILED, ids=lambda x: str(hash(x))[-6:])
+def test_short_start_scan_finds_what_finditer_finds(source: str, fast: re.Pattern[str]) -> None:
+    """Every pattern of the lexicon, scanned with ``short`` over each sample's views (most
+    shorter than ``LONG``), from the start and from a position inside: the same matches."""
+    scan = SHORT_SCANS[id(fast)]
+    for text in SAMPLES:
+        for pos in (0, len(text) // 3):
+            expected = [m.span() for m in fast.finditer(text, pos)]
+            assert [m.span() for m in scan.finditer(text, pos)] == expected
+        first = fast.search(text)
+        found = scan.search(text)
+        assert (found and found.span()) == (first and first.span())
+
+
 @pytest.mark.parametrize(
     ("pattern", "initial"),
     [

@@ -23,6 +23,7 @@ import ahocorasick
 from signaling.policy.detect.languages import LANGUAGES, NOT_A_PAY_LINK
 from signaling.policy.detect.regex_opt import (
     COMPILED,
+    StartScan,
     compile_fast,
     compile_words,
     finditer_at,
@@ -2320,6 +2321,11 @@ class AnyMatch:
         other = [a for a in alts if a not in bounded and all(a != g for g, _ in gated)]
         self._split = bool(alts)  # searched part by part on a long message
         self._pattern = pattern
+        # searched whole: a pattern of thousands of phrases from where its literal starts
+        # are (``StartScan``), not by ``re`` at every position
+        self._whole: re.Pattern[str] | StartScan = pattern
+        if len(pattern.pattern) >= self.SCAN_FROM:
+            self._whole = StartScan(pattern, short=True)
         self._other = compile_fast("|".join(other), pattern.flags) if other else None
         self._gated = tuple((gate, compile_fast(a, pattern.flags)) for a, gate in gated)
         self._bounded = tuple(_PhrasesAny(a, pattern.flags) for a in bounded)
@@ -2327,10 +2333,12 @@ class AnyMatch:
     # Below this many characters one search of the whole pattern costs less than the tests
     # that choose its parts (measured: even at about 200, from 2 to 7 times less beyond 800).
     WHOLE_BELOW = 200
+    # From this many characters of pattern on, the whole pattern is searched from its starts.
+    SCAN_FROM = 5000
 
     def search(self, s: str, words: frozenset[str]) -> bool:
         if not self._split or len(s) < self.WHOLE_BELOW:
-            return self._pattern.search(s) is not None
+            return self._whole.search(s) is not None
         if self._other is not None and self._other.search(s) is not None:
             return True
         for gate, alternative in self._gated:

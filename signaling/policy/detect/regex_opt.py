@@ -640,10 +640,11 @@ class StartScan:
     (:class:`WordStarts`, one pass per message for all such patterns); otherwise by an
     Aho-Corasick automaton of the pattern's own. Below ``LONG`` characters, for a pattern
     without known starts, or for one that may start with a single character (its starts
-    would be nearly every word), the plain ``finditer``; with ``short``, a word-initial
-    pattern uses the index below ``LONG`` characters too (an ASCII text): a pattern of a
-    thousand phrases costs ``re`` a look at its alternatives at every word of even a short
-    message, where its literal starts are at one or two."""
+    would be nearly every word), the plain ``finditer``; with ``short``, a pattern with known
+    starts is scanned from them in an ASCII text below ``LONG`` characters too: a pattern of
+    a thousand phrases costs ``re`` a look at its alternatives at every word of even a short
+    message, where its literal starts are at one or two (in other scripts, measured on the
+    labelled messages, the plain search cost less)."""
 
     LONG = 1000
 
@@ -658,10 +659,10 @@ class StartScan:
         starts = literal_starts(pattern)
         if not starts or min(map(len, starts)) < 2:
             return
+        self._short = short
         if _word_initial(pattern, starts):
             self._index = index if index is not None else WORD_STARTS
             self._number = self._index.register(starts)
-            self._short = short
         automaton = ahocorasick.Automaton()
         for start in starts:
             automaton.add_word(start, len(start))
@@ -671,7 +672,7 @@ class StartScan:
     def search(self, s: str) -> re.Match[str] | None:
         """``pattern.search(s)``: the first match of :meth:`finditer` (below ``LONG``
         characters the plain search, which costs less than a first step of ``finditer``)."""
-        if len(s) < self.LONG and not self._short:
+        if len(s) < self.LONG and not (self._short and s.isascii()):
             return self.pattern.search(s)
         return next(self.finditer(s), None)
 
