@@ -267,12 +267,18 @@ class LearnedModel:
         return self.reaching_words(map(_word_list, pieces), wanted, floors)
 
     def reaching_words(
-        self, word_lists: Iterable[list[str]], wanted: list[int], floors: Sequence[float]
+        self,
+        word_lists: Iterable[list[str]],
+        wanted: list[int],
+        floors: Sequence[float],
+        *,
+        repeats: bool = True,
     ) -> Iterator[tuple[int, list[float]]]:
         """:meth:`reaching` of pieces given as their raw words (``_word_list`` of each).
 
         A piece whose words an earlier piece had, while ``wanted`` was the same, has its
-        scores: each distinct one is scored once (a long message repeats its sentences)."""
+        scores: each distinct one is scored once (a long message repeats its sentences).
+        ``repeats=False`` (one piece, a short message) skips that bookkeeping."""
         self._bound_caches()
         canonical = self._canonical.__getitem__
         row = self._rows.__getitem__
@@ -285,16 +291,17 @@ class LearnedModel:
         for i, raw in enumerate(word_lists):
             if not raw:
                 continue
-            if wanted != done_for:
-                done.clear()
-                done_for = list(wanted)
-            key = tuple(raw)
-            if key in done:
-                scored = done[key]
-                if scored is not None:
-                    yield i, list(scored)
-                continue
-            done[key] = None
+            key = tuple(raw) if repeats else ()
+            if repeats:
+                if wanted != done_for:
+                    done.clear()
+                    done_for = list(wanted)
+                if key in done:
+                    scored = done[key]
+                    if scored is not None:
+                        yield i, list(scored)
+                    continue
+                done[key] = None
             words = list(map(canonical, raw))
             if len(wanted) == 1:  # most long messages: the rules found every other label
                 # that label's column alone: a float per word and per known pair
@@ -385,12 +392,13 @@ def learned_findings(
     floors = [lm.threshold for lm in model.labels]
     # The chunks' words; a chunk's text and offset only for one that reaches a threshold.
     chunk_at: Callable[[int], tuple[str, int]]
-    if len(s) <= WHOLE_MESSAGE_CHARS:
+    whole = len(s) <= WHOLE_MESSAGE_CHARS
+    if whole:
         word_lists = [_word_list(s)]
         chunk_at = _whole(s)
     else:
         word_lists, chunk_at = sentences(s)
-    for i, totals in model.reaching_words(word_lists, wanted, floors):
+    for i, totals in model.reaching_words(word_lists, wanted, floors, repeats=not whole):
         piece, a = chunk_at(i)
         for k, total in zip(list(wanted), totals, strict=True):
             lm = model.labels[k]
