@@ -167,6 +167,8 @@ class WordPieces(frozenset[str]):
     _passed: set[int] | None
     # ... and of those with a stem inside one of its pieces, once
     _stems_passed: set[int] | None
+    # the first three letters of each piece (``_StartGate``), once
+    _firsts: frozenset[str] | None
 
     @property
     def text(self) -> str:
@@ -182,6 +184,7 @@ def word_pieces(s: str) -> WordPieces:
     pieces._text = None
     pieces._passed = None
     pieces._stems_passed = None
+    pieces._firsts = None
     return pieces
 
 
@@ -961,6 +964,10 @@ class Gate:
         return False
 
 
+# (the slots a gate word passes alone, the (slot, what it needs) of the others)
+_WordSlots = tuple[frozenset[int], tuple[tuple[int, tuple[frozenset[str], ...]], ...]]
+
+
 class GateIndex:
     """Every indexed gate's words in one table: gate word -> (gate slot, what the word needs).
     One pass over a message's words answers the word test of all of them (``passed``): a
@@ -968,11 +975,16 @@ class GateIndex:
 
     def __init__(self) -> None:
         self._by_word: dict[str, list[tuple[int, tuple[frozenset[str], ...] | None]]] = {}
+        # ``_by_word`` split, once all gates are in: gate word -> (the slots it passes alone,
+        # the (slot, what it needs) of the others)
+        self._split: dict[str, _WordSlots] | None = None
         self._slots = 0
         # every indexed gate's stems made of word-piece characters: stem -> gate slots, found
         # in a message's pieces in one Aho-Corasick pass (built when first needed)
         self._by_stem: dict[str, list[int]] = {}
         self._automaton: Any = None
+        # word piece -> the slots with a stem inside it: pieces recur from message to message
+        self._piece_stems: dict[str, frozenset[int]] = {}
 
     def add(self, gate: Gate) -> None:
         if gate._slot >= 0 or gate.always:
@@ -983,43 +995,93 @@ class GateIndex:
             self._by_word.setdefault(word, []).append((slot, gate.requires.get(word)))
         for stem in gate._in_pieces:
             self._by_stem.setdefault(stem, []).append(slot)
-        self._automaton = None
+        self._automaton = self._split = None
+        self._piece_stems.clear()
         object.__setattr__(gate, "_slot", slot)
 
+    # the piece cache is emptied when it grows past this (as the learned layer's word caches)
+    CACHE_PIECES = 100_000
+
     def stems_passed(self, words: WordPieces) -> set[int]:
-        """The slots of the gates with a stem inside one of the pieces ``words``."""
+        """The slots of the gates with a stem inside one of the pieces ``words``: each piece
+        read once by the Aho-Corasick automaton, its answer kept (a stem is made of word-piece
+        characters, so it lies inside one piece or none)."""
         out: set[int] = set()
         if not self._by_stem:
             return out
+        cache = self._piece_stems
+        for piece in words:
+            found = cache.get(piece)
+            if found is None:
+                found = self._piece_slots(piece)
+                if len(cache) >= self.CACHE_PIECES:
+                    cache.clear()
+                cache[piece] = found
+            if found:
+                out |= found
+        return out
+
+    def _piece_slots(self, piece: str) -> frozenset[int]:
         automaton = self._automaton
         if automaton is None:
             automaton = self._automaton = ahocorasick.Automaton()
             for stem, slots in self._by_stem.items():
                 automaton.add_word(stem, tuple(slots))
             automaton.make_automaton()
-        for _, slots in automaton.iter(words.text):
-            out.update(slots)
-        return out
+        return frozenset(slot for _, slots in automaton.iter(piece) for slot in slots)
 
     def passed(self, words: frozenset[str]) -> set[int]:
         """The slots of the gates whose word test ``words`` passes."""
         out: set[int] = set()
-        get = self._by_word.get
+        by_word = self._split
+        if by_word is None:
+            by_word = self._split = self._split_words()
+        get = by_word.get
         for word in words:
-            entries = get(word)
-            if entries is None:
+            entry = get(word)
+            if entry is None:
                 continue
-            for slot, needs in entries:
+            alone, needing = entry
+            if alone:
+                out |= alone
+            for slot, needs in needing:
                 if slot in out:
-                    continue
-                if needs is None:
-                    out.add(slot)
                     continue
                 for need in needs:
                     if need <= words:
                         out.add(slot)
                         break
         return out
+
+    def _split_words(self) -> dict[str, _WordSlots]:
+        """``_by_word`` as gate word -> (the slots it passes alone, (slot, needs) pairs). A
+        set of words a gate needs holds its gate word, so it is filed under its rarest word
+        instead, as told by how many sets of the index hold each word ("the", "platform" and
+        "you" are in hundreds): a message with "the" no longer tries every phrase with "the"
+        in it. Which word files a set changes only how often it is tried, not the answer."""
+        holding: dict[str, int] = {}
+        for word, entries in self._by_word.items():
+            for _slot, needs in entries:
+                for need in (frozenset({word}),) if needs is None else needs:
+                    for w in need:
+                        holding[w] = holding.get(w, 0) + 1
+        alone: dict[str, set[int]] = {}
+        needing: dict[str, dict[int, list[frozenset[str]]]] = {}
+        for word, entries in self._by_word.items():
+            for slot, needs in entries:
+                if needs is None:
+                    alone.setdefault(word, set()).add(slot)
+                    continue
+                for need in needs:
+                    rarest = min(need, key=lambda w: (holding[w], -len(w), w))
+                    needing.setdefault(rarest, {}).setdefault(slot, []).append(need)
+        return {
+            word: (
+                frozenset(alone.get(word, ())),
+                tuple((slot, tuple(sets)) for slot, sets in needing.get(word, {}).items()),
+            )
+            for word in alone.keys() | needing.keys()
+        }
 
 
 _INDEX = GateIndex()
@@ -3902,7 +3964,14 @@ class _StartGate:
         if self._short and any(st in s for st in self._short):
             return True
         stems = self._stems
-        if stems.keys().isdisjoint(map(_FIRST_THREE, message_words)):
+        if isinstance(message_words, WordPieces):
+            # (a message's first letters are worked out once for every start gate asked)
+            firsts = message_words._firsts
+            if firsts is None:
+                firsts = message_words._firsts = frozenset(map(_FIRST_THREE, message_words))
+            if stems.keys().isdisjoint(firsts):
+                return False
+        elif stems.keys().isdisjoint(map(_FIRST_THREE, message_words)):
             return False  # the common case, with no loop in Python
         for piece in message_words:
             found = stems.get(piece[:3])
