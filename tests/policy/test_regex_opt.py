@@ -203,6 +203,26 @@ def test_short_start_scan_finds_what_finditer_finds(source: str, fast: re.Patter
         assert (found and found.span()) == (first and first.span())
 
 
+# The largest patterns (the move cues, the any-match ones) are scanned from starts of ten
+# characters: the same matches, in short and long messages.
+LARGE = [(source, fast) for source, fast in COMPILED if len(fast.pattern) >= 5000]
+LARGE_INDEX = WordStarts()
+
+
+@pytest.mark.parametrize(("source", "fast"), LARGE, ids=lambda x: str(hash(x))[-6:])
+def test_start_scan_of_ten_characters_finds_what_finditer_finds(
+    source: str, fast: re.Pattern[str]
+) -> None:
+    scan = StartScan(fast, index=LARGE_INDEX, short=True, chars=10)
+    for text in SAMPLES + LONG_SAMPLES + ASCII_LONG:
+        for pos in (0, len(text) // 3):
+            expected = [m.span() for m in fast.finditer(text, pos)]
+            assert [m.span() for m in scan.finditer(text, pos)] == expected
+        first = fast.search(text)
+        found = scan.search(text)
+        assert (found and found.span()) == (first and first.span())
+
+
 @pytest.mark.parametrize(
     ("pattern", "initial"),
     [

@@ -2388,7 +2388,7 @@ class AnyMatch:
         self._whole: re.Pattern[str] | StartScan = pattern
         self._scans = len(pattern.pattern) >= self.SCAN_FROM
         if self._scans:
-            self._whole = StartScan(pattern, short=True)
+            self._whole = StartScan(pattern, short=True, chars=10)
         self._other = compile_fast("|".join(other), pattern.flags) if other else None
         self._gated = tuple((gate, compile_fast(a, pattern.flags)) for a, gate in gated)
         self._bounded = tuple(_PhrasesAny(a, pattern.flags) for a in bounded)

@@ -649,14 +649,20 @@ class StartScan:
     LONG = 1000
 
     def __init__(
-        self, pattern: re.Pattern[str], index: WordStarts | None = None, *, short: bool = False
+        self,
+        pattern: re.Pattern[str],
+        index: WordStarts | None = None,
+        *,
+        short: bool = False,
+        chars: int = _START_CHARS,
     ) -> None:
         self.pattern = pattern
         self._automaton: Any = None
         self._index: WordStarts | None = None
         self._number = -1
         self._short = False
-        starts = literal_starts(pattern)
+        # (``chars``: longer starts, fewer places a match is tried where none begins)
+        starts = literal_starts(pattern, chars)
         if not starts or min(map(len, starts)) < 2:
             return
         self._short = short
