@@ -165,8 +165,8 @@ class WordPieces(frozenset[str]):
     _text: str | None
     # the slots of the indexed gates whose words this message has (``GateIndex``), once
     _passed: set[int] | None
-    # ... and of those with a stem inside one of its pieces, once
-    _stems_passed: set[int] | None
+    # ... and of those it passes by their words or stems (``GateIndex.passing``), once
+    _passing: set[int] | None
     # the first three letters of each piece (``_StartGate``), once
     _firsts: frozenset[str] | None
 
@@ -183,7 +183,7 @@ def word_pieces(s: str) -> WordPieces:
     pieces.source = s
     pieces._text = None
     pieces._passed = None
-    pieces._stems_passed = None
+    pieces._passing = None
     pieces._firsts = None
     return pieces
 
@@ -914,24 +914,19 @@ class Gate:
         if self.always:
             return True
         if self._slot >= 0 and isinstance(message_words, WordPieces):
-            # indexed: whether the message has this gate's words was worked out for every
-            # indexed gate at once, the first time one of them was asked about this message
+            # indexed: whether the message passes this gate was worked out for every indexed
+            # gate at once (its words, the stems inside its pieces and those in its text),
+            # the first time one of them was asked about this message
+            if message_words.source is s:
+                passing = message_words._passing
+                if passing is None:
+                    passing = message_words._passing = _INDEX.passing(message_words)
+                return self._slot in passing
             passed = message_words._passed
             if passed is None:
                 passed = message_words._passed = _INDEX.passed(message_words)
             if self._slot in passed:
                 return True
-            if message_words.source is s:
-                # the stems inside the pieces too: one Aho-Corasick pass for every gate
-                stems_passed = message_words._stems_passed
-                if stems_passed is None:
-                    stems_passed = message_words._stems_passed = _INDEX.stems_passed(message_words)
-                if self._slot in stems_passed:
-                    return True
-                for stem in self._in_text:
-                    if stem in s:
-                        return True
-                return False
         elif not self.words.isdisjoint(message_words):
             for word in self.words.intersection(message_words):
                 needs = self.requires.get(word)
@@ -983,6 +978,8 @@ class GateIndex:
         # in a message's pieces in one Aho-Corasick pass (built when first needed)
         self._by_stem: dict[str, list[int]] = {}
         self._automaton: Any = None
+        # the stems of other characters (emoji): stem -> gate slots, looked for in the text
+        self._by_text_stem: dict[str, list[int]] = {}
         # word piece -> the slots with a stem inside it: pieces recur from message to message
         self._piece_stems: dict[str, frozenset[int]] = {}
 
@@ -995,9 +992,25 @@ class GateIndex:
             self._by_word.setdefault(word, []).append((slot, gate.requires.get(word)))
         for stem in gate._in_pieces:
             self._by_stem.setdefault(stem, []).append(slot)
+        for stem in gate._in_text:
+            self._by_text_stem.setdefault(stem, []).append(slot)
         self._automaton = self._split = None
         self._piece_stems.clear()
         object.__setattr__(gate, "_slot", slot)
+
+    def passing(self, words: WordPieces) -> set[int]:
+        """The slots of the gates that the message ``words`` came from passes: by their words
+        (``passed``, kept on ``words``), by a stem inside one of its pieces or in its text."""
+        passed = words._passed
+        if passed is None:
+            passed = words._passed = self.passed(words)
+        out = self.stems_passed(words)
+        out |= passed
+        s = words.source
+        for stem, slots in self._by_text_stem.items():
+            if stem in s:
+                out.update(slots)
+        return out
 
     # the piece cache is emptied when it grows past this (as the learned layer's word caches)
     CACHE_PIECES = 100_000
