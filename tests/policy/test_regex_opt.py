@@ -165,18 +165,23 @@ def test_samples_reach_both_ways() -> None:
     assert sum(scan._index is INDEX for scan in SCANS.values()) >= 60
 
 
-@pytest.mark.parametrize(("source", "fast"), COMPILED, ids=lambda x: str(hash(x))[-6:])
-def test_start_scan_finds_what_finditer_finds(source: str, fast: re.Pattern[str]) -> None:
-    """Every pattern of the lexicon, scanned from its literal starts, over long messages made
-    of the samples' views, from the start and from a position inside: the same matches."""
-    scan = SCANS[id(fast)]
-    for text in LONG_SAMPLES + ASCII_LONG:
+def _assert_scan_matches_finditer(scan: StartScan, fast: re.Pattern[str], texts: list[str]) -> None:
+    """``scan`` finds what ``fast`` finds in each text, from the start and from a position
+    inside, and its first match is ``fast``'s."""
+    for text in texts:
         for pos in (0, len(text) // 3):
             expected = [m.span() for m in fast.finditer(text, pos)]
             assert [m.span() for m in scan.finditer(text, pos)] == expected
         first = fast.search(text)
         found = scan.search(text)
         assert (found and found.span()) == (first and first.span())
+
+
+@pytest.mark.parametrize(("source", "fast"), COMPILED, ids=lambda x: str(hash(x))[-6:])
+def test_start_scan_finds_what_finditer_finds(source: str, fast: re.Pattern[str]) -> None:
+    """Every pattern of the lexicon, scanned from its literal starts, over long messages made
+    of the samples' views, from the start and from a position inside: the same matches."""
+    _assert_scan_matches_finditer(SCANS[id(fast)], fast, LONG_SAMPLES + ASCII_LONG)
 
 
 # Short messages: a scan made with ``short`` reads an ASCII one from its starts too.
@@ -193,14 +198,7 @@ def test_short_samples_reach_both_ways() -> None:
 def test_short_start_scan_finds_what_finditer_finds(source: str, fast: re.Pattern[str]) -> None:
     """Every pattern of the lexicon, scanned with ``short`` over each sample's views (most
     shorter than ``LONG``), from the start and from a position inside: the same matches."""
-    scan = SHORT_SCANS[id(fast)]
-    for text in SAMPLES:
-        for pos in (0, len(text) // 3):
-            expected = [m.span() for m in fast.finditer(text, pos)]
-            assert [m.span() for m in scan.finditer(text, pos)] == expected
-        first = fast.search(text)
-        found = scan.search(text)
-        assert (found and found.span()) == (first and first.span())
+    _assert_scan_matches_finditer(SHORT_SCANS[id(fast)], fast, SAMPLES)
 
 
 # The largest patterns (the move cues, the any-match ones) are scanned from starts of ten
@@ -214,13 +212,7 @@ def test_start_scan_of_ten_characters_finds_what_finditer_finds(
     source: str, fast: re.Pattern[str]
 ) -> None:
     scan = StartScan(fast, index=LARGE_INDEX, short=True, chars=10)
-    for text in SAMPLES + LONG_SAMPLES + ASCII_LONG:
-        for pos in (0, len(text) // 3):
-            expected = [m.span() for m in fast.finditer(text, pos)]
-            assert [m.span() for m in scan.finditer(text, pos)] == expected
-        first = fast.search(text)
-        found = scan.search(text)
-        assert (found and found.span()) == (first and first.span())
+    _assert_scan_matches_finditer(scan, fast, SAMPLES + LONG_SAMPLES + ASCII_LONG)
 
 
 @pytest.mark.parametrize(

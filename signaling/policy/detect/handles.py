@@ -198,10 +198,10 @@ def _labelled_at_handle(s: str, end: int) -> tuple[int, int, str] | None:
     label = _LABEL_TO_AT.match(s, end)
     if label is None or _NOT_A_CONTACT_LABEL.search(label.group()) is not None:
         return None  # "Telegram bot name we registered: @acme_bot", "reference account: @x"
-    m = lx.AT_HANDLE_RE.match(s, label.end())
-    if m is None or not _valid_at_handle(s, m) or _AT_LIST_NEXT.match(s, m.end()) is not None:
+    found = _at_handle_at(s, label.end())
+    if found is None or _AT_LIST_NEXT.match(s, found[1]) is not None:
         return None  # "Instagram mentions: @nike, @adidas and @puma": accounts listed
-    return m.start(), m.end(), "@" + m.group("name")
+    return found
 
 
 # Round 33: the writer introduced by an @handle later in the app's sentence ("Escribime por
@@ -219,6 +219,11 @@ def _introduced_at_handle(s: str, end: int) -> tuple[int, int, str] | None:
     at = s.find("@", end, limit)
     if at < 0 or _AS_ME_BEFORE.search(s, max(end, at - 20), at) is None:
         return None
+    return _at_handle_at(s, at)
+
+
+def _at_handle_at(s: str, at: int) -> tuple[int, int, str] | None:
+    """A valid @handle starting right at ``at``."""
     m = lx.AT_HANDLE_RE.match(s, at)
     if m is None or not _valid_at_handle(s, m):
         return None

@@ -6450,8 +6450,6 @@ LANGUAGES: tuple[Language, ...] = (
             "निजी संपर्क",
         ),
         pay_methods=(
-            # round 33: cash written with a nukta ('नक़द दे दूँ तो?')
-            "नक़द",
             # round 33: crypto in Devanagari ('बिटकॉइन लेते हैं क्या?')
             "बिटकॉइन",
             "क्रिप्टो",

@@ -697,7 +697,7 @@ def _fictional(digits: str) -> bool:
 
 # Round 33: Mexico's former mobile prefix "1" after the country code ("+52 1 55 4187 2290"),
 # still written in signatures and WhatsApp links; the number is the same without it.
-_MX_OLD_MOBILE = re.compile(r"(?:\+|00)?521(?=\d{10}$)")
+_MX_OLD_MOBILE = re.compile(r"\+521(?=\d{10}$)")
 
 
 def _parse(digits: str, plus: bool, region: str | None) -> phonenumbers.PhoneNumber | None:
